@@ -1,0 +1,97 @@
+import createClient, { type Client } from "openapi-fetch";
+import * as v from "valibot";
+import type { paths } from "../generated/openapi.js";
+import { CohereAbortError } from "./errors/abort-error.js";
+import { CohereParseError } from "./errors/parse-error.js";
+import { readRequestId, type HttpResponse } from "./http-response.js";
+import type { Middleware, MiddlewareContext } from "./middleware.js";
+import { createPipeline } from "./pipeline.js";
+import type { ResolvedClientOptions } from "./client-options.js";
+import { resolveRequestOptions, type RequestOptions } from "./request-options.js";
+
+/** What a resource hands openapi-fetch for one call: our pipeline as its fetch. */
+export interface CallInit {
+  fetch: (request: Request) => Promise<Response>;
+  parseAs: "text";
+  signal?: AbortSignal;
+}
+
+/** What openapi-fetch resolves with when asked for text. */
+interface TextResult {
+  data?: string;
+  response: Response;
+}
+
+/**
+ * The core the resources call into: one `call` per SDK method. It resolves the request
+ * options, lets openapi-fetch build the URL from the generated `paths`, sends it through the
+ * pipeline, and checks the body against a valibot schema.
+ */
+export class ApiClient {
+  readonly #options: ResolvedClientOptions;
+  readonly #openapi: Client<paths>;
+  #middleware: readonly Middleware[];
+  #pipeline: (request: Request, context: MiddlewareContext) => Promise<Response>;
+
+  constructor(options: ResolvedClientOptions) {
+    this.#options = options;
+    this.#openapi = createClient<paths>({ baseUrl: options.baseUrl });
+    this.#middleware = options.middleware;
+    this.#pipeline = createPipeline({ ...options, middleware: this.#middleware });
+  }
+
+  /** Appends users' middleware; calls already in flight keep the chain they started with. */
+  use(middleware: readonly Middleware[]): void {
+    this.#middleware = [...this.#middleware, ...middleware];
+    this.#pipeline = createPipeline({ ...this.#options, middleware: this.#middleware });
+  }
+
+  /**
+   * Performs one operation.
+   * @param operation - the name middleware see, e.g. `"batches.list"`
+   * @param schema - what a 2xx body must look like
+   * @param send - the openapi-fetch call, given the init that routes it through the pipeline
+   * @param emptyBody - the data an empty 2xx body stands for; without it, an empty body is a parse error
+   */
+  async call<T>(operation: string, requestOptions: RequestOptions | undefined, schema: v.GenericSchema<unknown, T>, send: (api: Client<paths>, init: CallInit) => Promise<TextResult>, emptyBody?: T): Promise<HttpResponse<T>> {
+    const options = resolveRequestOptions(this.#options.defaults, requestOptions);
+    const signal = options.abortSignal;
+    if (signal?.aborted) throw new CohereAbortError(signal.reason);
+    const context: MiddlewareContext = { operation, attempt: 1, options, signal };
+    const pipeline = this.#pipeline;
+    const init: CallInit = { fetch: (request) => pipeline(request, context), parseAs: "text" };
+    if (signal !== undefined) init.signal = signal;
+    const { data: text = "", response } = await send(this.#openapi, init);
+    return {
+      data: parseBody(response.status, text, schema, emptyBody),
+      status: response.status,
+      headers: response.headers,
+      url: response.url,
+      requestId: readRequestId(response.headers),
+      rawResponse: response,
+    };
+  }
+}
+
+function parseBody<T>(status: number, text: string, schema: v.GenericSchema<unknown, T>, emptyBody: T | undefined): T {
+  if (text.trim() === "") {
+    if (emptyBody !== undefined) return emptyBody;
+    throw new CohereParseError(status, text, ["the body is empty"]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CohereParseError(status, text, [`the body is not JSON (${(error as Error).message})`]);
+  }
+  const result = v.safeParse(schema, json);
+  if (result.success) return result.output;
+  throw new CohereParseError(
+    status,
+    text,
+    result.issues.map((issue) => {
+      const path = issue.path?.map((item) => String(item.key)).join(".");
+      return path ? `${path}: ${issue.message}` : issue.message;
+    }),
+  );
+}

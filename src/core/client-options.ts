@@ -1,0 +1,130 @@
+import * as v from "valibot";
+import type { TokenSupplier } from "../middleware/auth.js";
+import type { Runtime } from "../platform/runtime.js";
+import { CohereError } from "./errors/cohere-error.js";
+import { checkInput, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
+import type { Middleware } from "./middleware.js";
+import type { RequestDefaults } from "./request-options.js";
+import type { FetchFunction } from "./transport.js";
+
+/**
+ * Options of `new CohereClient(...)`. Names follow Cohere's own JavaScript SDK.
+ *
+ * @example
+ * ```ts
+ * const client = new CohereClient({ token: process.env.CO_API_KEY, clientName: "nightly-jobs" });
+ * ```
+ * @public
+ */
+export interface CohereClientOptions {
+  /**
+   * The API key, or a function that returns it (or a promise of it), called for every attempt
+   * so a rotated key is used from the next request on.
+   * @defaultValue `process.env.CO_API_KEY` in the Node build; required elsewhere
+   */
+  token?: TokenSupplier;
+  /** Sent as `X-Client-Name`, so Cohere can tell your projects apart. */
+  clientName?: string;
+  /**
+   * The API's origin.
+   * @defaultValue `process.env.CO_API_URL` in the Node build, else `https://api.cohere.com`
+   */
+  baseUrl?: string;
+  /**
+   * Time limit for each attempt, covering the response headers and the body.
+   * @defaultValue 300
+   */
+  timeoutInSeconds?: number;
+  /**
+   * How many times a failed attempt is retried (see the README's retry rules); 0 disables retries.
+   * @defaultValue 2
+   */
+  maxRetries?: number;
+  /** Headers added to every request. */
+  headers?: Record<string, string>;
+  /**
+   * Any WHATWG-compatible fetch, e.g. the fake service's `fetch` in tests.
+   * @defaultValue `globalThis.fetch`, looked up at each request so that test interceptors work
+   */
+  fetch?: FetchFunction;
+  /** Your middleware, run per attempt after auth. More can be added with `client.use`. */
+  middleware?: Middleware[];
+  /**
+   * Allows the client in a web page or browser worker. Without it the constructor throws there,
+   * because anyone who can open the page can read the API key.
+   * @defaultValue false
+   */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+/** The client's options, checked and with every default filled in. */
+export interface ResolvedClientOptions {
+  readonly token: TokenSupplier;
+  readonly clientName: string | undefined;
+  readonly baseUrl: string;
+  readonly defaults: RequestDefaults;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  readonly fetch: FetchFunction;
+  readonly middleware: readonly Middleware[];
+  readonly userAgent: string | undefined;
+}
+
+const clientOptionsSchema = v.strictObject(
+  {
+    token: v.exactOptional(v.union([v.pipe(nonEmptyStringSchema, headerValueSchema), v.function()], "must be a non-empty string or a function returning one")),
+    clientName: v.exactOptional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
+    baseUrl: v.exactOptional(v.string("must be a string")),
+    timeoutInSeconds: v.exactOptional(secondsSchema),
+    maxRetries: v.exactOptional(retryCountSchema),
+    headers: v.exactOptional(headersSchema),
+    fetch: v.exactOptional(v.function("must be a fetch function")),
+    middleware: v.exactOptional(v.array(v.function("must be a middleware function"), "must be an array of middleware functions")),
+    dangerouslyAllowBrowser: v.exactOptional(v.boolean("must be a boolean")),
+  },
+  "must be an object of client options",
+);
+
+const defaultBaseUrl = "https://api.cohere.com";
+
+/** Checks the constructor's options and fills in defaults from the runtime. Sends nothing. */
+export function resolveClientOptions(options: CohereClientOptions, runtime: Runtime): ResolvedClientOptions {
+  const checked = checkInput(clientOptionsSchema, options, "client options");
+  if (runtime.isBrowserLike() && checked.dangerouslyAllowBrowser !== true) {
+    throw new CohereError(
+      "Refusing to run in a browser: anyone who can open this page could read your Cohere API key. " +
+        "Call Cohere from your server, or pass `dangerouslyAllowBrowser: true` if you understand the risk " +
+        "(for example with a short-lived, restricted key).",
+    );
+  }
+  const token = checked.token ?? runtime.readEnvironment("CO_API_KEY");
+  if (token === undefined || token === "") {
+    throw new CohereError("No API token: pass `token` to the client or set the CO_API_KEY environment variable");
+  }
+  return {
+    token: token as TokenSupplier,
+    clientName: checked.clientName,
+    baseUrl: checkBaseUrl(checked.baseUrl ?? runtime.readEnvironment("CO_API_URL") ?? defaultBaseUrl),
+    defaults: { timeoutInSeconds: checked.timeoutInSeconds ?? 300, maxRetries: checked.maxRetries ?? 2 },
+    headers: checked.headers,
+    fetch: (checked.fetch as FetchFunction | undefined) ?? ((input, init) => globalThis.fetch(input, init)),
+    middleware: (checked.middleware as Middleware[] | undefined) ?? [],
+    userAgent: runtime.userAgent,
+  };
+}
+
+/** An absolute http(s) URL without query or fragment; returned without a trailing slash. */
+function checkBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new CohereError(`Invalid baseUrl: ${JSON.stringify(baseUrl)} is not an absolute URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new CohereError(`Invalid baseUrl: protocol must be http: or https: (got ${url.protocol})`);
+  }
+  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw new CohereError("Invalid baseUrl: must not contain credentials, a query or a fragment");
+  }
+  return url.href.replace(/\/+$/, "");
+}

@@ -1,0 +1,79 @@
+import { CohereError } from "./cohere-error.js";
+
+/** What an `ApiError` is built from: one non-2xx response, already read. @public */
+export interface ApiErrorInit {
+  /** The HTTP status. */
+  status: number;
+  /** The body, parsed as JSON when it is JSON, else the text as received (`""` when empty). */
+  body: unknown;
+  /** The response headers. */
+  headers: Headers;
+  /** The server's request id (`x-request-id`), when it sent one. */
+  requestId: string | undefined;
+  /** The delay the server asked for before a retry (`Retry-After`, `retry-after-ms`), in seconds. */
+  retryAfterInSeconds?: number | undefined;
+}
+
+/**
+ * The server answered with a status outside 2xx.
+ *
+ * @remarks
+ * Statuses with a class of their own (400 `BadRequestError`, 404 `NotFoundError`, ...) throw
+ * that subclass whatever the body is (JSON, HTML or empty); any other status throws `ApiError`.
+ * `message` is the status plus the server's `message`, when it sent one.
+ * @public
+ */
+export class ApiError extends CohereError {
+  static override readonly errorName: string = "ApiError";
+
+  /** The HTTP status. */
+  readonly status: number;
+  /** The body, parsed as JSON when it is JSON, else the text as received. */
+  readonly body: unknown;
+  /** The response headers. */
+  readonly headers: Headers;
+  /** The server's request id, for support tickets. */
+  readonly requestId: string | undefined;
+  /**
+   * The delay the server asked for before a retry, in seconds, from `Retry-After` or
+   * `retry-after-ms`. When it is longer than the SDK will wait (60 s), the error is thrown at
+   * once and this says how long the server wants you to wait.
+   */
+  readonly retryAfterInSeconds: number | undefined;
+
+  constructor(init: ApiErrorInit) {
+    super(describe(init));
+    this.status = init.status;
+    this.body = init.body;
+    this.headers = init.headers;
+    this.requestId = init.requestId;
+    this.retryAfterInSeconds = init.retryAfterInSeconds;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      status: this.status,
+      body: this.body,
+      requestId: this.requestId,
+      retryAfterInSeconds: this.retryAfterInSeconds,
+    };
+  }
+}
+
+function describe({ status, body }: ApiErrorInit): string {
+  const message = serverMessage(body);
+  return message === undefined ? `Status ${status}` : `Status ${status}: ${message}`;
+}
+
+/** The server's own words: `message` of a JSON body, or a short plain-text body. */
+function serverMessage(body: unknown): string | undefined {
+  if (typeof body === "object" && body !== null && "message" in body && typeof body.message === "string") {
+    return body.message;
+  }
+  // An HTML error page says nothing useful in one line; plain text often does.
+  if (typeof body === "string" && body.trim() !== "" && !body.trimStart().startsWith("<")) {
+    return body.trim().slice(0, 200);
+  }
+  return undefined;
+}

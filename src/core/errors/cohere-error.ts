@@ -1,0 +1,59 @@
+/**
+ * The brand that `CohereError.is` and friends look for. `Symbol.for` makes the same symbol in
+ * the ESM and the CJS build, so a guard works on an error thrown by the other build, where
+ * `instanceof` cannot.
+ */
+const brand = Symbol.for("cohere-batches.error");
+
+/**
+ * The base of every error this SDK throws.
+ *
+ * @remarks
+ * `name` is the class name, so logs and `util.inspect` say which error it was. Messages are
+ * built from what the SDK and the server said, never from the request headers, so they cannot
+ * carry the API token.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.batches.retrieve("batch-id");
+ * } catch (error) {
+ *   if (CohereError.is(error)) console.error(error.message);
+ * }
+ * ```
+ * @public
+ */
+export class CohereError extends Error {
+  /**
+   * The class name, written out rather than read from `constructor.name`, which minifiers
+   * rename.
+   */
+  static readonly errorName: string = "CohereError";
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    const names: string[] = [];
+    for (let target: unknown = new.target; typeof target === "function" && "errorName" in target; target = Object.getPrototypeOf(target)) {
+      const name = (target as typeof CohereError).errorName;
+      if (names.at(-1) !== name) names.push(name);
+    }
+    this.name = names[0] ?? "CohereError";
+    // Not enumerable: the guards need it, logs and `util.inspect` do not.
+    Object.defineProperty(this, brand, { value: names });
+  }
+
+  /**
+   * True when `value` is an error of this class (or a subclass), from either the ESM or the
+   * CJS build of the SDK.
+   */
+  static is<T extends typeof CohereError>(this: T, value: unknown): value is InstanceType<T> {
+    if (value instanceof this) return true;
+    const names = typeof value === "object" && value !== null ? (value as { [brand]?: unknown })[brand] : undefined;
+    return Array.isArray(names) && names.includes(this.errorName);
+  }
+
+  /** A plain object for `JSON.stringify` and structured loggers. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message };
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * What a raw method resolves with: the parsed data and the HTTP response it came from.
+ *
+ * @example
+ * ```ts
+ * const { data, status, requestId } = await client.batches.withRawResponse.retrieve(id);
+ * ```
+ * @public
+ */
+export interface HttpResponse<T> {
+  /** The parsed, checked body. */
+  readonly data: T;
+  /** The HTTP status (2xx). */
+  readonly status: number;
+  /** The response headers. */
+  readonly headers: Headers;
+  /** The final URL, after any redirect. */
+  readonly url: string;
+  /** The server's request id (`x-request-id`), for support tickets. */
+  readonly requestId: string | undefined;
+  /** The response itself; its body has already been read. */
+  readonly rawResponse: Response;
+}
+
+/** The request id a response carries. Cohere's gateways have used both names. */
+export function readRequestId(headers: Headers): string | undefined {
+  return headers.get("x-request-id") ?? headers.get("x-trace-id") ?? undefined;
+}

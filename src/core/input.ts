@@ -1,0 +1,53 @@
+import * as v from "valibot";
+import { CohereError } from "./errors/cohere-error.js";
+
+/**
+ * Checks caller input against a valibot schema before anything is sent, and turns the first
+ * problem into a `CohereError` that names the field, e.g.
+ * `Invalid request: page_size must be a positive integer (got 0)`.
+ */
+export function checkInput<const Schema extends v.GenericSchema>(schema: Schema, value: unknown, what: string): v.InferOutput<Schema> {
+  const result = v.safeParse(schema, value, { abortEarly: true });
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const field = issue.path?.map((item) => String(item.key)).join(".");
+  throw new CohereError(`Invalid ${what}: ${field ? `${field} ` : ""}${issue.message} (got ${describeValue(issue.input)})`);
+}
+
+/** A short, safe rendering of a bad value: enough to recognise it, never a whole secret. */
+function describeValue(value: unknown): string {
+  if (typeof value === "string") return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
+  return String(value);
+}
+
+/** A string that may be sent as an HTTP header value: no CR, LF or NUL (header injection). */
+export const headerValueSchema = v.pipe(v.string("must be a string"), v.regex(/^[^\r\n\0]*$/, "must not contain CR, LF or NUL"));
+
+/** An HTTP header name: an RFC 9110 token. */
+export const headerNameSchema = v.pipe(v.string(), v.regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a valid header name"));
+
+/** Extra headers: valid names, values without CR/LF. */
+export const headersSchema = v.record(headerNameSchema, headerValueSchema, "must be an object of header names to string values");
+
+/** A non-empty string, e.g. a batch id or a create field. */
+export const nonEmptyStringSchema = v.pipe(v.string("must be a string"), v.nonEmpty("must be a non-empty string"));
+
+/** A number of seconds for a timer: positive, finite, and within what `setTimeout` can hold. */
+export const secondsSchema = v.pipe(
+  v.number("must be a number of seconds"),
+  v.finite("must be a finite number of seconds"),
+  v.gtValue(0, "must be greater than 0"),
+  // setTimeout stores its delay in 32 bits; a larger value fires at once.
+  v.maxValue(2_147_483, "must be at most 2147483 (about 24.8 days)"),
+);
+
+/** A count of retries. */
+export const retryCountSchema = v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.minValue(0, "must be 0 or more"), v.maxValue(100, "must be at most 100"));
+
+/** An `AbortSignal`, recognised by shape so that signals from another realm (a test DOM) pass. */
+export const abortSignalSchema = v.custom<AbortSignal>(
+  (value) => typeof value === "object" && value !== null && "aborted" in value && typeof (value as AbortSignal).addEventListener === "function",
+  "must be an AbortSignal",
+);

@@ -1,0 +1,82 @@
+import type { ResolvedRequestOptions } from "./request-options.js";
+
+/**
+ * Sends a request on to the rest of the pipeline and resolves with its response.
+ * @public
+ */
+export type Next = (request: Request) => Promise<Response>;
+
+/**
+ * What a middleware knows about the call it is part of.
+ *
+ * @remarks
+ * One context object lives for one SDK call (`client.batches.list(...)`). Middleware may read
+ * it; only the retry layer writes it (`attempt`).
+ * @public
+ */
+export interface MiddlewareContext {
+  /** The SDK operation, e.g. `"batches.list"`, `"batches.create"`. */
+  readonly operation: string;
+  /** Which attempt this is: 1 for the first, 2 for the first retry, and so on. */
+  attempt: number;
+  /** The request options of this call, with the client's defaults filled in. */
+  readonly options: ResolvedRequestOptions;
+  /** The caller's abort signal, when one was given. Per-attempt timeouts are not in it. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * One layer of the HTTP pipeline: the SDK's own layers (auth, request options, timeout, retry,
+ * error mapping) and users' plugins all have this type.
+ *
+ * @remarks
+ * The contract:
+ *
+ * - **When it runs.** User middleware runs once per attempt, after auth, so it sees the wire
+ *   request (with `Authorization`) and each retry separately. The built-in order is declared in
+ *   one place, `createPipeline`.
+ * - **What it may touch.** It may return a new `Request` to `next` (for example with an extra
+ *   header), return a `Response` without calling `next` (a cache, a stub), or call `next`
+ *   more than once (that is how retry works). It should not read a request body it passes on:
+ *   use `request.clone()` to look at it.
+ * - **How errors pass.** A rejection from `next` is already a `CohereError` when it comes from
+ *   the SDK's layers below. A non-2xx response reaches middleware *below* the error-mapping
+ *   layer as a `Response`; a user middleware, which runs below it, sees it as a `Response`
+ *   and may replace it. Whatever a middleware throws reaches the caller unchanged (and is not
+ *   retried unless it is a retryable `CohereError`).
+ *
+ * @example
+ * ```ts
+ * const timing: Middleware = async (request, next, context) => {
+ *   const started = performance.now();
+ *   try {
+ *     return await next(request);
+ *   } finally {
+ *     console.log(context.operation, context.attempt, performance.now() - started);
+ *   }
+ * };
+ * const client = new CohereClient({ token, middleware: [timing] });
+ * ```
+ * @public
+ */
+export type Middleware = (request: Request, next: Next, context: MiddlewareContext) => Promise<Response>;
+
+/**
+ * Composes middleware into one handler, outermost first, ending in `terminal`.
+ *
+ * @remarks
+ * Modelled on Hono's `compose`: each layer receives a `next` that runs the rest of the chain.
+ * Unlike Koa's, `next` may be called more than once (retries), so there is no "called twice"
+ * guard; each call walks the rest of the chain afresh.
+ * @public
+ */
+export function compose(middleware: readonly Middleware[], terminal: (request: Request, context: MiddlewareContext) => Promise<Response>): (request: Request, context: MiddlewareContext) => Promise<Response> {
+  return (request, context) => {
+    const dispatch = (index: number, current: Request): Promise<Response> => {
+      const layer = middleware[index];
+      if (layer === undefined) return terminal(current, context);
+      return layer(current, (next) => dispatch(index + 1, next), context);
+    };
+    return dispatch(0, request);
+  };
+}

@@ -1,0 +1,79 @@
+import * as v from "valibot";
+import { abortSignalSchema, checkInput, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
+
+/**
+ * Options for one call, given as the last argument of every method.
+ *
+ * @example
+ * ```ts
+ * await client.batches.create(
+ *   { name: "nightly", input_dataset_id: "ds-1", model: "command-r" },
+ *   { idempotencyKey: "nightly-2026-11-29", timeoutInSeconds: 30 },
+ * );
+ * ```
+ * @public
+ */
+export interface RequestOptions {
+  /**
+   * Time limit for each attempt, covering the response headers and the body.
+   * @defaultValue the client's `timeoutInSeconds` (300)
+   */
+  timeoutInSeconds?: number;
+  /**
+   * How many times a failed attempt is retried; 0 disables retries.
+   * @defaultValue the client's `maxRetries` (2)
+   */
+  maxRetries?: number;
+  /** Cancels the call: the attempt in flight and any wait between attempts. */
+  abortSignal?: AbortSignal;
+  /** Headers added to this call's requests (after the client's `headers`). */
+  headers?: Record<string, string>;
+  /** Extra query parameters, for fields this SDK does not know yet. */
+  queryParams?: Record<string, string | number | boolean>;
+  /** Extra JSON body fields, for fields this SDK does not know yet. */
+  bodyParams?: Record<string, unknown>;
+  /**
+   * Sent as `Idempotency-Key`. The same key goes with every attempt, which lets the SDK retry a
+   * `create` after failures where the server may have acted (a 500, a timeout).
+   */
+  idempotencyKey?: string;
+}
+
+/**
+ * A call's options with the client's defaults filled in, as middleware see them in
+ * `context.options`.
+ * @public
+ */
+export interface ResolvedRequestOptions extends Omit<RequestOptions, "timeoutInSeconds" | "maxRetries"> {
+  /** Time limit for each attempt, in seconds. */
+  readonly timeoutInSeconds: number;
+  /** How many times a failed attempt may be retried. */
+  readonly maxRetries: number;
+}
+
+const requestOptionsSchema = v.strictObject(
+  {
+    timeoutInSeconds: v.exactOptional(secondsSchema),
+    maxRetries: v.exactOptional(retryCountSchema),
+    abortSignal: v.exactOptional(abortSignalSchema),
+    headers: v.exactOptional(headersSchema),
+    queryParams: v.exactOptional(v.record(v.pipe(v.string(), v.nonEmpty()), v.union([v.string(), v.pipe(v.number(), v.finite()), v.boolean()]), "must be an object of strings, numbers or booleans")),
+    bodyParams: v.exactOptional(v.record(v.string(), v.unknown(), "must be an object")),
+    idempotencyKey: v.exactOptional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
+  },
+  "must be an object of request options",
+);
+
+/** The defaults a client gives every call. */
+export interface RequestDefaults {
+  readonly timeoutInSeconds: number;
+  readonly maxRetries: number;
+}
+
+/** Checks a call's options and fills in the client's defaults. Throws `CohereError` naming the bad field. */
+export function resolveRequestOptions(defaults: RequestDefaults, options: RequestOptions | undefined): ResolvedRequestOptions {
+  // The common call has no options: skip the schema walk on the hot path.
+  if (options === undefined) return defaults;
+  const checked = checkInput(requestOptionsSchema, options, "request options");
+  return { ...checked, timeoutInSeconds: checked.timeoutInSeconds ?? defaults.timeoutInSeconds, maxRetries: checked.maxRetries ?? defaults.maxRetries };
+}

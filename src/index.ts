@@ -1,0 +1,43 @@
+/**
+ * A small, strict TypeScript SDK for Cohere's `v2/batches` API that runs unchanged in Node,
+ * browsers, Cloudflare Workers and edge runtimes.
+ *
+ * @packageDocumentation
+ */
+export { CohereClient } from "./client.js";
+export type { CohereClientOptions } from "./core/client-options.js";
+export type { RequestOptions, ResolvedRequestOptions } from "./core/request-options.js";
+export type { HttpResponse } from "./core/http-response.js";
+export type { FetchFunction } from "./core/transport.js";
+export { compose, type Middleware, type MiddlewareContext, type Next } from "./core/middleware.js";
+export {
+  CohereError,
+  ApiError,
+  type ApiErrorInit,
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableEntityError,
+  TooManyRequestsError,
+  InvalidTokenError,
+  ClientClosedRequestError,
+  InternalServerError,
+  NotImplementedError,
+  ServiceUnavailableError,
+  GatewayTimeoutError,
+  CohereTimeoutError,
+  CohereConnectionError,
+  CohereAbortError,
+  CohereParseError,
+} from "./core/errors/index.js";
+export { authMiddleware, type TokenSupplier } from "./middleware/auth.js";
+export { requestOptionsMiddleware, type RequestHeadersConfig } from "./middleware/request-options.js";
+export { timeoutMiddleware } from "./middleware/timeout.js";
+export { retryMiddleware } from "./middleware/retry.js";
+export { parseRetryAfter, type RetryTiming } from "./middleware/retry-timing.js";
+export { errorMappingMiddleware } from "./middleware/error-mapping.js";
+export { BatchesClient, RawBatchesClient } from "./resources/batches/index.js";
+export type * from "./resources/batches/types.js";
+export type { components, operations, paths } from "./generated/openapi.js";
+export { VERSION } from "./version.js";

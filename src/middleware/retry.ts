@@ -1,0 +1,60 @@
+import { delay } from "../core/delay.js";
+import { ApiError } from "../core/errors/api-error.js";
+import { CohereConnectionError } from "../core/errors/connection-error.js";
+import { CohereTimeoutError } from "../core/errors/timeout-error.js";
+import type { Middleware, MiddlewareContext } from "../core/middleware.js";
+import { isConnectionRefused } from "../core/transport.js";
+import { backoffDelayInSeconds, type RetryTiming } from "./retry-timing.js";
+
+/** Statuses that say "try again": the request may succeed later unchanged. 501 is not one. */
+const retryableStatuses = new Set([408, 409, 429, 500, 502, 503, 504]);
+
+/**
+ * Statuses after which the server certainly did not act on the request, so even a `create`
+ * without an idempotency key may be sent again without making a second batch.
+ */
+const notActedOnStatuses = new Set([429, 503]);
+
+/**
+ * Re-sends a failed attempt, up to `context.options.maxRetries` times.
+ *
+ * @remarks
+ * Retried: connection failures, attempt timeouts, and 408, 409, 429, 500, 502, 503, 504.
+ * Waits with exponential backoff and jitter, or for the delay the server asks
+ * (`Retry-After`, `retry-after-ms`) up to 60 s; a longer asked delay fails the call at once.
+ * The caller's abort signal ends a wait.
+ *
+ * A `create` without an idempotency key is retried only where the server certainly did not
+ * act (429, 503, a refused connection): a batch is never created twice by the SDK. With a key,
+ * it is retried like every other operation.
+ *
+ * Runs once per call, above the per-attempt layers; sets `context.attempt`.
+ * @public
+ */
+export function retryMiddleware(timing: RetryTiming = {}): Middleware {
+  const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? 60;
+  return async (request, next, context) => {
+    const { maxRetries } = context.options;
+    for (let retry = 0; ; retry++) {
+      context.attempt = retry + 1;
+      // A request body can be sent once; keep the original for the next attempt.
+      const attemptRequest = retry < maxRetries && request.body !== null ? request.clone() : request;
+      try {
+        return await next(attemptRequest);
+      } catch (error) {
+        if (retry >= maxRetries || !isRetryable(error, context)) throw error;
+        const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
+        if (asked !== undefined && asked > maxRetryAfterInSeconds) throw error;
+        await delay((asked ?? backoffDelayInSeconds(retry + 1, timing)) * 1000, context.signal);
+      }
+    }
+  };
+}
+
+function isRetryable(error: unknown, context: MiddlewareContext): boolean {
+  const mayHaveActed = context.operation === "batches.create" && context.options.idempotencyKey === undefined;
+  if (error instanceof ApiError) return (mayHaveActed ? notActedOnStatuses : retryableStatuses).has(error.status);
+  if (error instanceof CohereTimeoutError) return !mayHaveActed;
+  if (error instanceof CohereConnectionError) return !mayHaveActed || isConnectionRefused(error);
+  return false;
+}

@@ -1,0 +1,49 @@
+import { CohereTimeoutError } from "../core/errors/timeout-error.js";
+import type { Middleware } from "../core/middleware.js";
+
+/**
+ * Limits each attempt to `context.options.timeoutInSeconds`, headers and body alike.
+ *
+ * @remarks
+ * Runs per attempt, below retry: a timed-out attempt is retried like a connection failure.
+ * The attempt's request gets a signal that fires on the caller's abort or on the timer; the
+ * transport reads the body under that signal, so a stalled body times out too. When the timer
+ * fired, whatever the layers below threw becomes `CohereTimeoutError`.
+ * @public
+ */
+export function timeoutMiddleware(): Middleware {
+  return async (request, next, context) => {
+    const { timeoutInSeconds } = context.options;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new CohereTimeoutError(timeoutInSeconds));
+    }, timeoutInSeconds * 1000);
+    const unlink = followAbort(request.signal, controller);
+    try {
+      return await next(new Request(request, { signal: controller.signal }));
+    } catch (error) {
+      if (timedOut) throw new CohereTimeoutError(timeoutInSeconds);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      unlink();
+    }
+  };
+}
+
+/**
+ * Aborts `controller` when `signal` does, and returns the function that stops listening.
+ * A hand-made link rather than `AbortSignal.any`, which leaks listeners in some Node 20
+ * releases and is missing in older browsers.
+ */
+function followAbort(signal: AbortSignal, controller: AbortController): () => void {
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return () => {};
+  }
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
+}

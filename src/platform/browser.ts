@@ -1,0 +1,9 @@
+import type { Runtime } from "./runtime.js";
+
+/** The browser build: never touches `process`, and always guards the API key. */
+export const runtime: Runtime = {
+  readEnvironment: () => undefined,
+  // Browsers refuse to let a page set User-Agent.
+  userAgent: undefined,
+  isBrowserLike: () => true,
+};

@@ -1,0 +1,13 @@
+/**
+ * What differs between the builds. Each build (`node`, `browser`, and the default for workers
+ * and edge runtimes) bundles exactly one implementation, chosen by the `#platform` alias in
+ * `tsdown.config.ts`, so the browser and edge builds carry no trace of `process`.
+ */
+export interface Runtime {
+  /** An environment variable, where the runtime has them (Node only). */
+  readEnvironment(name: string): string | undefined;
+  /** The `User-Agent` to send, where the runtime lets us set one (Node only). */
+  readonly userAgent: string | undefined;
+  /** True where an API key would be exposed to a web page's users. */
+  isBrowserLike(): boolean;
+}

@@ -1,0 +1,113 @@
+import type { ApiClient } from "../../core/api-client.js";
+import { delay } from "../../core/delay.js";
+import { CohereAbortError } from "../../core/errors/abort-error.js";
+import { CohereError } from "../../core/errors/cohere-error.js";
+import { CohereTimeoutError } from "../../core/errors/timeout-error.js";
+import { checkInput } from "../../core/input.js";
+import type { RequestOptions } from "../../core/request-options.js";
+import { RawBatchesClient } from "./raw-batches-client.js";
+import { waitUntilDoneOptionsSchema } from "./wait-options.js";
+import type { Batch, CancelBatchResponse, CreateBatchRequest, CreateBatchResponse, GetBatchResponse, ListBatchesRequest, ListBatchesResponse, WaitUntilDoneOptions } from "./types.js";
+
+/** The statuses after which a batch never changes again. */
+const terminalStatuses: ReadonlySet<string> = new Set(["BATCH_STATUS_COMPLETED", "BATCH_STATUS_FAILED", "BATCH_STATUS_CANCELED"]);
+
+/**
+ * The batches API (`client.batches`): each method resolves with the response body.
+ *
+ * @example
+ * ```ts
+ * const { batch } = await client.batches.create({ name: "nightly", input_dataset_id: "ds-1", model: "command-r" });
+ * const done = await client.batches.waitUntilDone(batch.id!, { onProgress: (b) => console.log(b.status) });
+ * ```
+ * @public
+ */
+export class BatchesClient {
+  /** The same methods, resolving with the HTTP response (status, headers, request id) as well. */
+  readonly withRawResponse: RawBatchesClient;
+
+  /** @internal */
+  constructor(api: ApiClient) {
+    this.withRawResponse = new RawBatchesClient(api);
+  }
+
+  /** Lists one page of batches. See `listAll` to walk every page. */
+  async list(request?: ListBatchesRequest, options?: RequestOptions): Promise<ListBatchesResponse> {
+    return (await this.withRawResponse.list(request, options)).data;
+  }
+
+  /** Creates a batch. Without an `idempotencyKey` it is retried only where the server certainly did not act. */
+  async create(request: CreateBatchRequest, options?: RequestOptions): Promise<CreateBatchResponse> {
+    return (await this.withRawResponse.create(request, options)).data;
+  }
+
+  /** Retrieves a batch. */
+  async retrieve(id: string, options?: RequestOptions): Promise<GetBatchResponse> {
+    return (await this.withRawResponse.retrieve(id, options)).data;
+  }
+
+  /** Cancels a batch; it goes through `BATCH_STATUS_CANCELING` to `BATCH_STATUS_CANCELED`. */
+  async cancel(id: string, options?: RequestOptions): Promise<CancelBatchResponse> {
+    return (await this.withRawResponse.cancel(id, options)).data;
+  }
+
+  /**
+   * Every batch, page after page: the next page is fetched only when the loop gets there, so
+   * memory holds one page at a time.
+   *
+   * @example
+   * ```ts
+   * for await (const batch of client.batches.listAll({ page_size: 1000 })) console.log(batch.id);
+   * ```
+   */
+  async *listAll(request: ListBatchesRequest = {}, options?: RequestOptions): AsyncGenerator<Batch, void, undefined> {
+    let pageToken = request.page_token;
+    for (;;) {
+      const page = await this.list(pageToken === undefined ? request : { ...request, page_token: pageToken }, options);
+      if (page.batches !== undefined) yield* page.batches;
+      const next = page.next_page_token;
+      if (next === undefined || next === "") return;
+      // A server that hands back the token it was given would loop for ever.
+      if (next === pageToken) throw new CohereError(`listAll: the server returned the same page token twice (${next})`);
+      pageToken = next;
+    }
+  }
+
+  /**
+   * Polls `retrieve` until the batch reaches a terminal status, and resolves with it.
+   *
+   * @remarks
+   * `BATCH_STATUS_FAILED` and `BATCH_STATUS_CANCELED` resolve too: read `status`. Running out
+   * of `timeoutInSeconds` rejects with `CohereTimeoutError`; the `abortSignal` with
+   * `CohereAbortError`. The poll in flight is cancelled in both cases.
+   */
+  async waitUntilDone(id: string, options: WaitUntilDoneOptions = {}): Promise<Batch> {
+    const { pollIntervalInSeconds = 5, timeoutInSeconds, abortSignal, onProgress } = checkInput(waitUntilDoneOptionsSchema, options, "waitUntilDone options");
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(abortSignal?.reason);
+    abortSignal?.addEventListener("abort", onAbort, { once: true });
+    if (abortSignal?.aborted) onAbort();
+    let timedOut = false;
+    const deadline =
+      timeoutInSeconds === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            controller.abort(new CohereTimeoutError(timeoutInSeconds));
+          }, timeoutInSeconds * 1000);
+    try {
+      for (;;) {
+        const { batch } = await this.retrieve(id, { abortSignal: controller.signal });
+        onProgress?.(batch);
+        if (batch.status !== undefined && terminalStatuses.has(batch.status)) return batch;
+        await delay(pollIntervalInSeconds * 1000, controller.signal);
+      }
+    } catch (error) {
+      if (timedOut && error instanceof CohereAbortError) throw new CohereTimeoutError(timeoutInSeconds as number, `waitUntilDone: batch ${id} was not done after ${timeoutInSeconds} s`);
+      throw error;
+    } finally {
+      clearTimeout(deadline);
+      abortSignal?.removeEventListener("abort", onAbort);
+    }
+  }
+}

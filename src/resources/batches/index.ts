@@ -1,0 +1,3 @@
+export { BatchesClient } from "./batches-client.js";
+export { RawBatchesClient } from "./raw-batches-client.js";
+export type * from "./types.js";

@@ -1,0 +1,47 @@
+import type { ApiClient } from "../../core/api-client.js";
+import type { HttpResponse } from "../../core/http-response.js";
+import { checkInput } from "../../core/input.js";
+import type { RequestOptions } from "../../core/request-options.js";
+import { batchIdSchema, batchResponseSchema, cancelBatchResponseSchema, createBatchRequestSchema, listBatchesRequestSchema, listBatchesResponseSchema } from "./schemas.js";
+import type { CancelBatchResponse, CreateBatchRequest, CreateBatchResponse, GetBatchResponse, ListBatchesRequest, ListBatchesResponse } from "./types.js";
+
+/**
+ * The batches API with the HTTP response of every call: `data` plus status, headers, URL and
+ * request id. Reach it as `client.batches.withRawResponse`.
+ *
+ * @remarks Every argument is checked before anything is sent; a bad one throws `CohereError`
+ * naming the field.
+ * @public
+ */
+export class RawBatchesClient {
+  readonly #api: ApiClient;
+
+  /** @internal */
+  constructor(api: ApiClient) {
+    this.#api = api;
+  }
+
+  /** Lists one page of batches (`GET /v2/batches`). */
+  list(request: ListBatchesRequest = {}, options?: RequestOptions): Promise<HttpResponse<ListBatchesResponse>> {
+    const query = checkInput(listBatchesRequestSchema, request, "request");
+    return this.#api.call("batches.list", options, listBatchesResponseSchema, (api, init) => api.GET("/v2/batches", { ...init, params: { query } }));
+  }
+
+  /** Creates a batch from an uploaded dataset (`POST /v2/batches`). Never sent twice without an `idempotencyKey`. */
+  create(request: CreateBatchRequest, options?: RequestOptions): Promise<HttpResponse<CreateBatchResponse>> {
+    const body = checkInput(createBatchRequestSchema, request, "request");
+    return this.#api.call("batches.create", options, batchResponseSchema, (api, init) => api.POST("/v2/batches", { ...init, body }));
+  }
+
+  /** Retrieves a batch (`GET /v2/batches/{id}`). */
+  retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetBatchResponse>> {
+    const path = { id: checkInput(batchIdSchema, id, "id") };
+    return this.#api.call("batches.retrieve", options, batchResponseSchema, (api, init) => api.GET("/v2/batches/{id}", { ...init, params: { path } }));
+  }
+
+  /** Cancels a batch (`POST /v2/batches/{id}:cancel`, no body). */
+  cancel(id: string, options?: RequestOptions): Promise<HttpResponse<CancelBatchResponse>> {
+    const path = { id: checkInput(batchIdSchema, id, "id") };
+    return this.#api.call("batches.cancel", options, cancelBatchResponseSchema, (api, init) => api.POST("/v2/batches/{id}:cancel", { ...init, params: { path } }), {});
+  }
+}

@@ -1,0 +1,63 @@
+import * as v from "valibot";
+import { nonEmptyStringSchema } from "../../core/input.js";
+import type { Batch, CancelBatchResponse, CreateBatchRequest, CreateBatchResponse, GetBatchResponse, ListBatchesRequest, ListBatchesResponse } from "./types.js";
+
+// Responses: loose where the API may grow (unknown keys are kept, an unknown status passes),
+// strict where the spec requires (a batch's name, input_dataset_id and model; `batch` itself).
+
+const int64Schema = v.pipe(v.string(), v.regex(/^-?\d+$/, "must be an int64 in a string"));
+
+export const batchSchema: v.GenericSchema<unknown, Batch> = v.looseObject({
+  id: v.exactOptional(v.string()),
+  name: v.string(),
+  creator_id: v.exactOptional(v.string()),
+  org_id: v.exactOptional(v.string()),
+  status: v.exactOptional(v.string()),
+  created_at: v.exactOptional(v.string()),
+  updated_at: v.exactOptional(v.string()),
+  input_dataset_id: v.string(),
+  output_dataset_id: v.exactOptional(v.string()),
+  input_tokens: v.exactOptional(int64Schema),
+  output_tokens: v.exactOptional(int64Schema),
+  model: v.string(),
+  num_records: v.exactOptional(v.number()),
+  num_successful_records: v.exactOptional(v.number()),
+  num_failed_records: v.exactOptional(v.number()),
+  status_reason: v.exactOptional(v.string()),
+});
+
+export const listBatchesResponseSchema: v.GenericSchema<unknown, ListBatchesResponse> = v.looseObject({
+  batches: v.exactOptional(v.array(batchSchema)),
+  next_page_token: v.exactOptional(v.string()),
+});
+
+export const batchResponseSchema: v.GenericSchema<unknown, CreateBatchResponse & GetBatchResponse> = v.looseObject({ batch: batchSchema });
+
+export const cancelBatchResponseSchema: v.GenericSchema<unknown, CancelBatchResponse> = v.looseObject({});
+
+// Requests: strict, so a misspelt field (`pageSize`, `inputDatasetId`) is an error, not a
+// silently ignored key.
+
+export const listBatchesRequestSchema: v.GenericSchema<unknown, ListBatchesRequest> = v.strictObject(
+  {
+    page_size: v.exactOptional(v.pipe(v.number("must be a positive integer"), v.integer("must be a positive integer"), v.minValue(1, "must be a positive integer"), v.maxValue(2_147_483_647, "must fit in an int32"))),
+    page_token: v.exactOptional(v.string("must be a string")),
+    order_by: v.exactOptional(v.string("must be a string")),
+  },
+  "must be an object",
+);
+
+export const createBatchRequestSchema: v.GenericSchema<unknown, CreateBatchRequest> = v.strictObject(
+  {
+    name: nonEmptyStringSchema,
+    input_dataset_id: nonEmptyStringSchema,
+    model: nonEmptyStringSchema,
+  },
+  "must be an object with name, input_dataset_id and model",
+);
+
+/** A batch id: a non-empty string that is not a relative path segment (`.` or `..` would move the URL). */
+export const batchIdSchema = v.pipe(
+  nonEmptyStringSchema,
+  v.check((id) => id !== "." && id !== "..", 'must not be "." or ".."'),
+);

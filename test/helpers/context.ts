@@ -1,0 +1,19 @@
+import type { MiddlewareContext, ResolvedRequestOptions } from "../../src/index.js";
+
+/** A middleware context for one layer under test. */
+export function makeContext(options: Partial<ResolvedRequestOptions> = {}, operation = "batches.list"): MiddlewareContext {
+  return {
+    operation,
+    attempt: 1,
+    options: { timeoutInSeconds: 300, maxRetries: 2, ...options },
+    signal: options.abortSignal,
+  };
+}
+
+/** A JSON response, as the transport hands it up. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(typeof body === "string" ? body : JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}

@@ -1,0 +1,15 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  resolve: {
+    // Tests run in Node: the SDK's `#platform` is the Node build's (see tsdown.config.ts).
+    alias: { "#platform": fileURLToPath(new URL("./src/platform/node.ts", import.meta.url)) },
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/browser/**", "node_modules/**"],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
