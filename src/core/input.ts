@@ -11,7 +11,9 @@ export function checkInput<const Schema extends v.GenericSchema>(schema: Schema,
   if (result.success) return result.output;
   const issue = result.issues[0];
   const field = issue.path?.map((item) => String(item.key)).join(".");
-  throw new CohereError(`Invalid ${what}: ${field ? `${field} ` : ""}${issue.message} (got ${describeValue(issue.input)})`);
+  // A strict object reports an unknown key as "expected never"; say what that means.
+  const problem = issue.expected === "never" ? "is not a known field (misspelt?)" : `${issue.message} (got ${describeValue(issue.input)})`;
+  throw new CohereError(`Invalid ${what}: ${field ? `${field} ` : ""}${problem}`);
 }
 
 /** A short, safe rendering of a bad value: enough to recognise it, never a whole secret. */

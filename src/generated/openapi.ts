@@ -4,6 +4,7 @@
  * Do not make direct changes to the file.
  */
 
+/** The `paths` of Cohere's batches spec, as openapi-typescript generates them. @public */
 export interface paths {
     "/v2/batches": {
         parameters: {
@@ -71,6 +72,7 @@ export interface paths {
     };
 }
 export type webhooks = Record<string, never>;
+/** The `components` of Cohere's batches spec, as openapi-typescript generates them. @public */
 export interface components {
     schemas: {
         /**
@@ -184,6 +186,7 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
+/** The `operations` of Cohere's batches spec, as openapi-typescript generates them. @public */
 export interface operations {
     ListBatches: {
         parameters: {

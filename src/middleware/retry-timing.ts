@@ -38,6 +38,7 @@ export function backoffDelayInSeconds(retry: number, timing: RetryTiming = {}): 
  * The delay a response asks for before a retry, in seconds: `retry-after-ms` (milliseconds),
  * else `Retry-After` as seconds or as an HTTP date. `undefined` when there is none or it
  * cannot be read. A date in the past means "now" (0).
+ * @public
  */
 export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
   const milliseconds = headers.get("retry-after-ms");

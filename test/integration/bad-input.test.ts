@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { CohereClient, CohereError } from "../../src/index.js";
+import { newBatch, useFakeServer } from "../helpers/fake-server.js";
+
+const server = useFakeServer();
+
+/** Expects a CohereError whose message matches `field`, and that the server saw nothing. */
+async function refused(call: () => unknown, field: RegExp) {
+  let error: unknown;
+  try {
+    await call();
+  } catch (caught) {
+    error = caught;
+  }
+  expect(error).toBeInstanceOf(CohereError);
+  expect((error as Error).message).toMatch(field);
+  expect(server.fake.requests).toHaveLength(0);
+}
+
+describe("bad input is refused before anything is sent", () => {
+  it.each([[""], ["."], [".."], [42], [undefined], [null]])("retrieve and cancel refuse the id %j", async (id) => {
+    const client = server.client();
+    await refused(() => client.batches.retrieve(id as string), /Invalid id/);
+    await refused(() => client.batches.cancel(id as string), /Invalid id/);
+    await refused(() => client.batches.waitUntilDone(id as string), /Invalid id/);
+  });
+
+  it.each([[0], [-1], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["10"], [2 ** 31]])("list refuses page_size %j", async (pageSize) => {
+    await refused(() => server.client().batches.list({ page_size: pageSize as number }), /page_size/);
+  });
+
+  it("list refuses a misspelt field and a page_token that is not a string", async () => {
+    await refused(() => server.client().batches.list({ pageSize: 10 } as never), /pageSize/);
+    await refused(() => server.client().batches.list({ page_token: 5 } as never), /page_token/);
+  });
+
+  it("listAll refuses bad input on its first step", async () => {
+    const iterator = server.client().batches.listAll({ page_size: 0 });
+    await refused(() => iterator.next(), /page_size/);
+  });
+
+  it.each([
+    [{ ...newBatch, name: "" }, /name/],
+    [{ ...newBatch, input_dataset_id: "" }, /input_dataset_id/],
+    [{ name: "n", model: "m" }, /input_dataset_id/],
+    [{ ...newBatch, model: 7 }, /model/],
+    [{ ...newBatch, inputDatasetId: "x" }, /inputDatasetId/],
+    [null, /request/],
+  ])("create refuses %j", async (body, field) => {
+    await refused(() => server.client().batches.create(body as never), field);
+  });
+
+  it.each([
+    [{ timeoutInSeconds: -1 }, /timeoutInSeconds/],
+    [{ timeoutInSeconds: 0 }, /timeoutInSeconds/],
+    [{ timeoutInSeconds: Number.NaN }, /timeoutInSeconds/],
+    [{ maxRetries: -1 }, /maxRetries/],
+    [{ maxRetries: 1.5 }, /maxRetries/],
+    [{ headers: { "bad header": "x" } }, /headers/],
+    [{ headers: { "x-ok": "line\r\nInjected: yes" } }, /headers/],
+    [{ idempotencyKey: "" }, /idempotencyKey/],
+    [{ abortSignal: {} }, /abortSignal/],
+    [{ retries: 3 }, /retries/],
+  ])("every method refuses request options %j", async (options, field) => {
+    await refused(() => server.client().batches.list({}, options as never), field);
+    await refused(() => server.client().batches.create(newBatch, options as never), field);
+  });
+
+  it.each([
+    [{ pollIntervalInSeconds: 0 }, /pollIntervalInSeconds/],
+    [{ timeoutInSeconds: -5 }, /timeoutInSeconds/],
+    [{ onProgress: "yes" }, /onProgress/],
+  ])("waitUntilDone refuses %j", async (options, field) => {
+    await refused(() => server.client().batches.waitUntilDone("id", options as never), field);
+  });
+});
+
+describe("the client refuses bad options at construction", () => {
+  it.each([
+    [{ timeoutInSeconds: -1 }, /timeoutInSeconds/],
+    [{ maxRetries: -1 }, /maxRetries/],
+    [{ baseUrl: "not a url" }, /baseUrl/],
+    [{ baseUrl: "ftp://example.com" }, /baseUrl/],
+    [{ baseUrl: "https://user:pw@example.com" }, /baseUrl/],
+    [{ clientName: "" }, /clientName/],
+    [{ headers: { "x-a": 1 } }, /headers/],
+    [{ fetch: "fetch" }, /fetch/],
+    [{ middleware: ["not a function"] }, /middleware/],
+    [{ apiKey: "k" }, /apiKey/],
+    [{ token: "" }, /token/],
+  ])("%j", (options, field) => {
+    expect(() => new CohereClient({ token: "t", ...(options as object) })).toThrow(field);
+    expect(() => new CohereClient({ token: "t", ...(options as object) })).toThrow(CohereError);
+  });
+
+  it("names CO_API_KEY when there is no token at all", () => {
+    delete process.env.CO_API_KEY;
+    expect(() => new CohereClient()).toThrow(/CO_API_KEY/);
+  });
+
+  it("strips a trailing slash from baseUrl", async () => {
+    await server.client({ baseUrl: `${server.url}/` }).batches.list();
+    expect(new URL(server.fake.requests[0]!.url).pathname).toBe("/v2/batches");
+  });
+
+  it("refuses to start in a page without dangerouslyAllowBrowser", () => {
+    const scope = globalThis as { window?: unknown };
+    scope.window = { document: {} };
+    try {
+      expect(() => new CohereClient({ token: "t" })).toThrow(/dangerouslyAllowBrowser/);
+      expect(() => new CohereClient({ token: "t", dangerouslyAllowBrowser: true })).not.toThrow();
+    } finally {
+      delete scope.window;
+    }
+  });
+});

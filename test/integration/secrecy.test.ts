@@ -1,0 +1,32 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { CohereClient } from "../../src/index.js";
+import { useFakeServer } from "../helpers/fake-server.js";
+
+const server = useFakeServer();
+const secret = "sk-very-secret-token-1234567890";
+
+describe("the token never leaks", () => {
+  it("is absent from errors' messages, toJSON, inspect and stacks", async () => {
+    const client = new CohereClient({ token: secret, baseUrl: server.url, maxRetries: 0 });
+    server.fake.inject("list", { type: "status", status: 500, body: { message: "boom" } });
+    const errors = [
+      await client.batches.list().catch((e: unknown) => e), // 500
+      await client.batches.list().catch((e: unknown) => e), // 401: the fake does not know this token
+      await client.batches.retrieve("").catch((e: unknown) => e), // bad input
+      await new CohereClient({ token: secret, baseUrl: "http://127.0.0.1:1", maxRetries: 0 }).batches.list().catch((e: unknown) => e),
+    ];
+    for (const error of errors) {
+      const text = [(error as Error).message, (error as Error).stack, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })].join("\n");
+      expect(text).not.toContain(secret);
+    }
+    expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(secret);
+  });
+
+  it("is not echoed when a token function returns something unusable", async () => {
+    const client = new CohereClient({ token: () => `${secret}\n`, baseUrl: server.url });
+    const error = await client.batches.list().catch((e: unknown) => e);
+    expect(String((error as Error).message)).not.toContain(secret);
+    expect(server.fake.requests).toHaveLength(0);
+  });
+});
