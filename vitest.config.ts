@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["test/browser/**", "node_modules/**"],
+    // `.ci/run` prints its pass/fail line from the JSON report.
+    reporters: ["default", ["json", { outputFile: ".vitest-report.json" }]],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

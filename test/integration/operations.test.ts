@@ -106,7 +106,7 @@ describe("the four operations over HTTP", () => {
     server.fake.inject("retrieve", { type: "status", status: 200, body: { batch: { ...batch, status: "BATCH_STATUS_PAUSED", priority: 3 } } });
     const { batch: seen } = await client.batches.retrieve(batch.id!);
     expect(seen.status).toBe("BATCH_STATUS_PAUSED");
-    expect((seen as Record<string, unknown>).priority).toBe(3);
+    expect((seen as unknown as Record<string, unknown>).priority).toBe(3);
   });
 
   it("reads CO_API_KEY and CO_API_URL in the Node build", async () => {

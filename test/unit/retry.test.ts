@@ -27,8 +27,8 @@ async function run(failures: (() => unknown)[], options: Partial<ResolvedRequest
     },
     context,
   ).then(
-    (response) => ({ response }),
-    (error: unknown) => ({ error }),
+    (response): { response?: Response; error?: unknown } => ({ response }),
+    (error: unknown): { response?: Response; error?: unknown } => ({ error }),
   );
   return { ...result, attempts };
 }

@@ -46,10 +46,10 @@ export class CohereError extends Error {
    * True when `value` is an error of this class (or a subclass), from either the ESM or the
    * CJS build of the SDK.
    */
-  static is<T extends typeof CohereError>(this: T, value: unknown): value is InstanceType<T> {
+  static is<T extends abstract new (...args: never[]) => CohereError>(this: T, value: unknown): value is InstanceType<T> {
     if (value instanceof this) return true;
     const names = typeof value === "object" && value !== null ? (value as { [brand]?: unknown })[brand] : undefined;
-    return Array.isArray(names) && names.includes(this.errorName);
+    return Array.isArray(names) && names.includes((this as unknown as typeof CohereError).errorName);
   }
 
   /** A plain object for `JSON.stringify` and structured loggers. */

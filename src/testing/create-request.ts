@@ -1,0 +1,72 @@
+/**
+ * Reads and checks the body of `POST /v2/batches`.
+ *
+ * The spec's request body is a whole `Batch`: only `name`, `input_dataset_id` and `model` are
+ * used; output-only fields (`id`, `status`, ...) are ignored, and so are unknown fields, as
+ * Cohere's API does for forward compatibility.
+ *
+ * @packageDocumentation
+ */
+
+/** The fields of a create request that matter. */
+export interface CreateRequest {
+  readonly name: string;
+  readonly inputDatasetId: string;
+  readonly model: string;
+  /**
+   * The body in a canonical form (keys sorted, whitespace dropped), so that an
+   * `Idempotency-Key` replay can tell "same body" from "different body" without being fooled
+   * by formatting.
+   */
+  readonly fingerprint: string;
+}
+
+/** Why a create request was refused (a 400 message naming the field). */
+export interface CreateRequestError {
+  readonly error: string;
+}
+
+const REQUIRED_FIELDS = ["name", "input_dataset_id", "model"] as const;
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Parses a create body.
+ *
+ * @example
+ * ```ts
+ * parseCreateRequest('{"name":"n","input_dataset_id":"d","model":"m"}'); // { name: "n", ... }
+ * parseCreateRequest('{"name":"n"}'); // { error: "input_dataset_id is required" }
+ * ```
+ */
+export function parseCreateRequest(text: string): CreateRequest | CreateRequestError {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { error: "request body must be valid JSON" };
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    return { error: "request body must be a JSON object (a Batch)" };
+  }
+  const fields = body as Record<string, unknown>;
+  for (const field of REQUIRED_FIELDS) {
+    const value = fields[field];
+    if (value === undefined || value === null || value === "") return { error: `${field} is required` };
+    if (typeof value !== "string") return { error: `${field} must be a string` };
+    if (value.trim() === "") return { error: `${field} must not be blank` };
+  }
+  return {
+    name: fields["name"] as string,
+    inputDatasetId: fields["input_dataset_id"] as string,
+    model: fields["model"] as string,
+    fingerprint: canonicalJson(body),
+  };
+}

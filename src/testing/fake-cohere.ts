@@ -1,0 +1,296 @@
+/**
+ * {@link FakeCohere}: an in-memory stand-in for Cohere's `v2/batches` service, reachable
+ * through a `fetch` function in any runtime (and over HTTP in Node, see `index.node.ts`).
+ *
+ * @packageDocumentation
+ */
+import { authenticate } from "./auth.js";
+import { BatchStore, type PinnedFields } from "./batch-store.js";
+import { BatchesService } from "./batches-service.js";
+import { type Clock, ManualClock } from "./clock.js";
+import { applyFault } from "./fault-responses.js";
+import { type Fault, FaultQueue, type FaultTarget, type InjectOptions } from "./faults.js";
+import { ResponseFactory } from "./http-response.js";
+import { IdempotencyStore } from "./idempotency.js";
+import { type LifecycleOptions, resolveLifecycle } from "./lifecycle.js";
+import { PageTokenCodec } from "./page-token.js";
+import { type Route, routeRequest } from "./router.js";
+import { SeededRandom, randomSeed } from "./seeded-random.js";
+import { msToMicros, parseTimestamp } from "./timestamp.js";
+import type { Operation, WireBatch } from "./wire.js";
+
+/** Options of {@link FakeCohere}. */
+export interface FakeCohereOptions {
+  /**
+   * The API tokens the fake accepts. A request without `Authorization: Bearer <token>` gets
+   * 401 `{"message":"no api key supplied"}`; a wrong token 401 `{"message":"invalid api token"}`.
+   * @default ["test-token"]
+   */
+  tokens?: readonly string[];
+  /**
+   * The clock that drives the life cycle and the timestamps.
+   * @default a new {@link ManualClock} at 2026-01-01T00:00:00Z
+   */
+  clock?: Clock;
+  /** Life-cycle timing and outcomes, see {@link LifecycleOptions}. */
+  lifecycle?: LifecycleOptions;
+  /**
+   * Seed for batch ids, creator and org ids, output dataset ids, `x-request-id` values and page
+   * tokens: the same seed and the same requests give the same values.
+   * @default a random seed (from `crypto.getRandomValues`)
+   */
+  seed?: number;
+}
+
+/** One request the fake received, as {@link FakeCohere.requests} lists it. */
+export interface RecordedRequest {
+  /** The operation the request addressed, `"unknown"` if none. */
+  readonly operation: Operation;
+  /** The HTTP method, e.g. `"POST"`. */
+  readonly method: string;
+  /** The full URL, as sent (percent-encoding kept). */
+  readonly url: string;
+  /** The request headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body text (`""` when none). */
+  readonly body: string;
+  /** When it arrived, in ms of the fake's clock. */
+  readonly at: number;
+}
+
+/** Options of {@link FakeCohere.reset}. */
+export interface ResetOptions {
+  /** Also forget every batch and idempotency key (old page tokens then get 400). @default false */
+  batches?: boolean;
+}
+
+/** The model of batches seeded by {@link FakeCohere.addBatches} when `init` names none. */
+export const DEFAULT_SEEDED_MODEL = "command-a-03-2025";
+
+const PINNABLE = [
+  "status",
+  "updated_at",
+  "num_successful_records",
+  "num_failed_records",
+  "input_tokens",
+  "output_tokens",
+  "status_reason",
+] as const satisfies readonly (keyof PinnedFields)[];
+
+/**
+ * A faithful in-memory fake of Cohere's batches service: the four endpoints, the batch life
+ * cycle on a clock the test controls, real page tokens, `Idempotency-Key`, the spec's error
+ * bodies and statuses, and injectable faults.
+ *
+ * Universal: it uses only WHATWG APIs, so it runs in Node, browsers and workers.
+ *
+ * @example
+ * ```ts
+ * const clock = new ManualClock();
+ * const fake = new FakeCohere({ clock, seed: 1 });
+ * const client = new CohereClient({ token: "test-token", fetch: fake.fetch });
+ * const { batch } = await client.batches.create({ name: "n", input_dataset_id: "d", model: "m" });
+ * clock.advance(60_000);
+ * (await client.batches.retrieve(batch.id)).batch.status; // "BATCH_STATUS_COMPLETED"
+ * fake.inject("retrieve", { type: "status", status: 503, retryAfter: "1" });
+ * ```
+ */
+export class FakeCohere {
+  /** The clock the fake reads; advance it (if it is a {@link ManualClock}) to move batches along. */
+  readonly clock: Clock;
+  /** Every request received, in order (CORS preflights excluded). Cleared by {@link FakeCohere.reset}. */
+  readonly requests: RecordedRequest[] = [];
+
+  readonly #tokens: ReadonlySet<string>;
+  readonly #seed: number;
+  readonly #faults = new FaultQueue();
+  readonly #responses: ResponseFactory;
+  readonly #store: BatchStore;
+  readonly #idempotency = new IdempotencyStore();
+  readonly #service: BatchesService;
+  readonly #salts: SeededRandom;
+
+  /** @param options - See {@link FakeCohereOptions}. */
+  constructor(options: FakeCohereOptions = {}) {
+    const tokens = options.tokens ?? ["test-token"];
+    if (tokens.some((t) => typeof t !== "string" || !/^\S+$/.test(t))) {
+      throw new TypeError("tokens must be non-empty strings without whitespace");
+    }
+    this.#tokens = new Set(tokens);
+    this.clock = options.clock ?? new ManualClock();
+    this.#seed = options.seed ?? randomSeed();
+    const identity = new SeededRandom(this.#seed, "identity");
+    this.#store = new BatchStore(resolveLifecycle(options.lifecycle), {
+      ids: new SeededRandom(this.#seed, "batch-id"),
+      suffixes: new SeededRandom(this.#seed, "output-dataset"),
+      creatorId: identity.uuid(),
+      orgId: identity.uuid(),
+    });
+    this.#responses = new ResponseFactory(new SeededRandom(this.#seed, "request-id"));
+    this.#salts = new SeededRandom(this.#seed, "page-token-salt");
+    this.#service = new BatchesService({
+      store: this.#store,
+      idempotency: this.#idempotency,
+      responses: this.#responses,
+      pageTokens: new PageTokenCodec(this.#salts.hex(16)),
+      nowUs: () => msToMicros(this.clock.now()),
+    });
+  }
+
+  /**
+   * A WHATWG `fetch` served in memory, whatever the URL's origin: pass it as the SDK's `fetch`
+   * option. Bound, so it can be passed around.
+   *
+   * @example
+   * ```ts
+   * const response = await fake.fetch("https://api.cohere.com/v2/batches", {
+   *   headers: { authorization: "Bearer test-token" },
+   * });
+   * ```
+   */
+  readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> =>
+    this.handle(new Request(input, init));
+
+  /**
+   * Handles one request: what {@link FakeCohere.fetch} and the Node HTTP server both call.
+   *
+   * Order: route (404 / 405), then injected faults, then auth (401), then the operation.
+   * Rejects only as `fetch` would: `TypeError("fetch failed")` for a dropped connection, the
+   * signal's reason for an aborted request.
+   */
+  async handle(request: Request): Promise<Response> {
+    if (request.signal.aborted) throw request.signal.reason;
+    const url = new URL(request.url);
+    const body = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    const route = routeRequest(request.method, url.pathname);
+    this.requests.push({
+      operation: route.operation,
+      method: request.method,
+      url: request.url,
+      headers: Object.fromEntries(request.headers),
+      body,
+      at: this.clock.now(),
+    });
+    const perform = (): Promise<Response> => Promise.resolve(this.#respond(route, request.headers, url, body));
+    const fault = this.#faults.take(route.operation);
+    const response = fault
+      ? await applyFault(fault, { operation: route.operation, signal: request.signal, responses: this.#responses, perform })
+      : await perform();
+    // Real fetch responses carry the URL they came from; SDKs report it.
+    Object.defineProperty(response, "url", { value: request.url, configurable: true });
+    return response;
+  }
+
+  /** How many requests were received for `operation`, or in all without an argument. */
+  count(operation?: Operation): number {
+    return operation === undefined
+      ? this.requests.length
+      : this.requests.filter((r) => r.operation === operation).length;
+  }
+
+  /**
+   * Injects a fault into the next `times` requests of `operation` (`"*"`: any request).
+   * Faults queue up: a request takes the oldest pending fault that matches it.
+   *
+   * @throws RangeError for an invalid `times`, status or delay.
+   * @example
+   * ```ts
+   * fake
+   *   .inject("create", { type: "status", status: 503, retryAfter: "0" }, { times: 2 })
+   *   .inject("create", { type: "drop", afterAction: true });
+   * ```
+   */
+  inject(operation: FaultTarget, fault: Fault, options?: InjectOptions): this {
+    this.#faults.add(operation, fault, options);
+    return this;
+  }
+
+  /** How many injected fault uses are still pending (`Infinity` if one is unlimited). */
+  get pendingFaults(): number {
+    return this.#faults.size;
+  }
+
+  /**
+   * Stores `count` batches directly, without requests (e.g. 2,500 of them for pagination tests),
+   * created at the clock's current time unless `init.created_at` says otherwise.
+   *
+   * `init` fields apply to every batch. `name`, `input_dataset_id` and `model` default to
+   * `batch-<n>`, `dataset-<n>` and {@link DEFAULT_SEEDED_MODEL}. Life-cycle fields given in
+   * `init` (`status`, `updated_at`, the counters, the token counts, `status_reason`) are fixed:
+   * the life cycle no longer moves them (a cancel still takes over `status`).
+   *
+   * @returns The new batches, in insertion order.
+   * @throws RangeError for a bad count, a bad `created_at`, or an `id` with `count` above 1.
+   */
+  addBatches(count: number, init: Partial<WireBatch> = {}): WireBatch[] {
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be an integer >= 0, got ${count}`);
+    if (init.id !== undefined && count > 1) throw new RangeError("init.id can only be given with count 1");
+    const nowUs = msToMicros(this.clock.now());
+    const createdAtUs = init.created_at === undefined ? nowUs : parseTimestamp(init.created_at);
+    if (createdAtUs === undefined) throw new RangeError(`init.created_at is not RFC 3339: ${init.created_at}`);
+    const pinned: PinnedFields = {};
+    for (const field of PINNABLE) {
+      if (init[field] !== undefined) Object.assign(pinned, { [field]: init[field] });
+    }
+    const firstNumber = this.#store.all().length + 1;
+    return Array.from({ length: count }, (_, i) => {
+      const n = firstNumber + i;
+      const record = this.#store.add({
+        id: init.id,
+        name: init.name ?? `batch-${n}`,
+        inputDatasetId: init.input_dataset_id ?? `dataset-${n}`,
+        model: init.model ?? DEFAULT_SEEDED_MODEL,
+        createdAtUs,
+        numRecords: init.num_records,
+        creatorId: init.creator_id,
+        orgId: init.org_id,
+        outputDatasetId: init.output_dataset_id,
+        pinned,
+      });
+      return this.#store.snapshot(record, nowUs);
+    });
+  }
+
+  /** Every stored batch in its current life-cycle state, in insertion order (a snapshot). */
+  listBatches(): WireBatch[] {
+    const nowUs = msToMicros(this.clock.now());
+    return this.#store.all().map((record) => this.#store.snapshot(record, nowUs));
+  }
+
+  /** Drops pending faults and the request log; with `{ batches: true }` also every batch. */
+  reset(options: ResetOptions = {}): void {
+    this.#faults.clear();
+    this.requests.length = 0;
+    if (options.batches) {
+      this.#store.clear();
+      this.#idempotency.clear();
+      this.#service.replacePageTokens(new PageTokenCodec(this.#salts.hex(16)));
+    }
+  }
+
+  #respond(route: Route, headers: Headers, url: URL, body: string): Response {
+    try {
+      if (route.kind === "not-found") {
+        return this.#responses.error(404, `no route matches ${url.pathname}`);
+      }
+      if (route.kind === "method-not-allowed") {
+        return this.#responses.error(405, `method not allowed on ${url.pathname}`, { allow: route.allow });
+      }
+      const auth = authenticate(headers, this.#tokens);
+      if (!auth.ok) return this.#responses.error(401, auth.message);
+      switch (route.operation) {
+        case "list":
+          return this.#service.list(url.searchParams);
+        case "create":
+          return this.#service.create(body, auth.token, headers.get("idempotency-key"));
+        case "retrieve":
+          return this.#service.retrieve(route.id ?? "");
+        case "cancel":
+          return this.#service.cancel(route.id ?? "");
+      }
+    } catch (error) {
+      // A bug in the fake should look like a server bug, not crash the client's test oddly.
+      return this.#responses.error(500, `FakeCohere internal error: ${String(error)}`);
+    }
+  }
+}

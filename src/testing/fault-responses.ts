@@ -1,0 +1,165 @@
+/**
+ * Turns an injected {@link Fault} into what the client experiences: a response, a rejected
+ * fetch, or a body that stalls or breaks off.
+ *
+ * The socket-level faults are expressed the way `fetch` reports them (a rejection, a body
+ * stream error), which is also what lets the Node HTTP server recognise them: a rejected
+ * `handle` becomes a destroyed socket, an erroring body a connection reset mid-body.
+ *
+ * @packageDocumentation
+ */
+import type { Fault } from "./faults.js";
+import type { ResponseFactory } from "./http-response.js";
+import type { Operation } from "./wire.js";
+
+const encoder = new TextEncoder();
+
+const REASON_PHRASES: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  408: "Request Timeout",
+  409: "Conflict",
+  422: "Unprocessable Entity",
+  429: "Too Many Requests",
+  498: "Invalid Token",
+  499: "Client Closed Request",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+// The cause attached to simulated connection errors, shaped like Node's socket errors.
+function connectionReset(detail: string): Error {
+  return Object.assign(new Error(`FakeCohere fault: ${detail}`), { code: "ECONNRESET" });
+}
+
+// What fetch rejects with when the connection is lost before a response.
+function droppedConnection(): TypeError {
+  return new TypeError("fetch failed", { cause: connectionReset("connection dropped before a response") });
+}
+
+/** Resolves after `ms` of real time, or rejects with the signal's reason when it aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function firstHalf(bytes: Uint8Array): Uint8Array {
+  return bytes.subarray(0, Math.max(1, Math.floor(bytes.byteLength / 2)));
+}
+
+// A body that sends `prefix` and then nothing, until the request's signal aborts.
+function stalledBody(prefix: Uint8Array, signal: AbortSignal): ReadableStream<Uint8Array> {
+  let onAbort: (() => void) | undefined;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (prefix.byteLength > 0) controller.enqueue(prefix);
+      onAbort = () => controller.error(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    },
+    cancel() {
+      if (onAbort) signal.removeEventListener("abort", onAbort);
+    },
+  });
+}
+
+// A body that sends `prefix` and then fails as a reset connection does under fetch.
+function brokenBody(prefix: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(prefix);
+    },
+    pull(controller) {
+      controller.error(new TypeError("terminated", { cause: connectionReset("connection reset mid-body") }));
+    },
+  });
+}
+
+// The opening bytes of a body of this operation, for a reset before the server acted.
+function bodyPrefix(operation: Operation): string {
+  if (operation === "list") return '{"batches":[';
+  if (operation === "create" || operation === "retrieve") return '{"batch":{';
+  return "{";
+}
+
+async function performAndRead(perform: () => Promise<Response>): Promise<{ response: Response; bytes: Uint8Array }> {
+  const response = await perform();
+  return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+/** What {@link applyFault} works with. */
+export interface FaultContext {
+  readonly operation: Operation;
+  readonly signal: AbortSignal;
+  readonly responses: ResponseFactory;
+  /** Handles the request normally (auth, validation, the operation); never rejects. */
+  readonly perform: () => Promise<Response>;
+}
+
+/**
+ * Answers a request according to `fault`.
+ *
+ * @returns The response the client sees; rejects (`TypeError: fetch failed`) for a drop and
+ * with the signal's reason if the request is aborted during a delay.
+ */
+export async function applyFault(fault: Fault, context: FaultContext): Promise<Response> {
+  const { responses, perform, signal } = context;
+  switch (fault.type) {
+    case "status": {
+      if (fault.afterAction) await (await perform()).arrayBuffer();
+      const headers: Record<string, string> = {};
+      if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
+      if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
+      Object.assign(headers, fault.headers);
+      const body = fault.body ?? { message: REASON_PHRASES[fault.status] ?? `HTTP ${fault.status}` };
+      return typeof body === "string"
+        ? responses.text(fault.status, body, headers)
+        : responses.json(fault.status, body, headers);
+    }
+    case "delay":
+      await sleep(fault.ms, signal);
+      return perform();
+    case "stall-body": {
+      const { response, bytes } = await performAndRead(perform);
+      return responses.stream(response.status, stalledBody(firstHalf(bytes), signal), response.headers);
+    }
+    case "drop":
+      if (fault.afterAction) await (await perform()).arrayBuffer();
+      throw droppedConnection();
+    case "reset-mid-body": {
+      if (fault.afterAction) {
+        const { response, bytes } = await performAndRead(perform);
+        return responses.stream(response.status, brokenBody(firstHalf(bytes)), response.headers);
+      }
+      // No content-length: the client cannot tell how much is missing, only that it broke off.
+      return responses.stream(200, brokenBody(encoder.encode(bodyPrefix(context.operation))), responses.headers());
+    }
+    case "malformed-body":
+      await (await perform()).arrayBuffer();
+      return responses.text(200, fault.body ?? "{not json");
+    case "empty-body":
+      await (await perform()).arrayBuffer();
+      return responses.text(200, "");
+    case "missing-field":
+      await (await perform()).arrayBuffer();
+      return responses.json(200, {});
+  }
+}

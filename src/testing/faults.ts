@@ -1,0 +1,182 @@
+/**
+ * Injectable faults: what can go wrong between a client and Cohere, on demand.
+ *
+ * @packageDocumentation
+ */
+import type { Operation } from "./wire.js";
+
+/**
+ * Answer with an HTTP status (for example a 429 with `Retry-After`, or a 503).
+ *
+ * The operation is not performed unless `afterAction` is set, which models "the server did the
+ * work but the answer was an error" (the case that makes retrying a create dangerous).
+ */
+export interface StatusFault {
+  readonly type: "status";
+  /** The HTTP status, 200 to 599. */
+  readonly status: number;
+  /** The body: an object is sent as JSON, a string as is (it may be HTML or plain text). @default `{ "message": "<reason phrase>" }` */
+  readonly body?: string | object;
+  /** Extra or overriding response headers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** A `Retry-After` header value: seconds (`"2"`) or an HTTP date. */
+  readonly retryAfter?: string;
+  /** A `retry-after-ms` header value, in milliseconds. */
+  readonly retryAfterMs?: number;
+  /** Perform the operation first (e.g. create the batch), then answer with this status. @default false */
+  readonly afterAction?: boolean;
+}
+
+/**
+ * Wait `ms` of real time (setTimeout, whatever the fake's clock) before handling the request
+ * normally. Aborting the request during the wait rejects with the signal's reason and the
+ * operation is not performed.
+ */
+export interface DelayFault {
+  readonly type: "delay";
+  /** Real milliseconds to wait before the response headers. */
+  readonly ms: number;
+}
+
+/**
+ * Send the response headers and the first half of the body, then nothing more: the body never
+ * ends until the request is aborted (or, over HTTP, the socket closes). The operation is
+ * performed. Tests a client's body timeout.
+ */
+export interface StallBodyFault {
+  readonly type: "stall-body";
+}
+
+/**
+ * Lose the connection without any response. Over HTTP the server destroys the socket; through
+ * `fake.fetch` the call rejects with `TypeError("fetch failed")`, as `fetch` does.
+ */
+export interface DropFault {
+  readonly type: "drop";
+  /** Perform the operation before dropping the connection. @default false */
+  readonly afterAction?: boolean;
+}
+
+/**
+ * Send the response headers and part of the body, then reset the connection. Over HTTP the
+ * server destroys the socket; through `fake.fetch` reading the body rejects with
+ * `TypeError("terminated")`, as `fetch` does.
+ *
+ * With `afterAction` the operation is performed and the partial body is the first half of the
+ * real one; without it, nothing is performed and the partial body is a bare JSON prefix.
+ */
+export interface ResetMidBodyFault {
+  readonly type: "reset-mid-body";
+  /** Perform the operation before the partial answer. @default false */
+  readonly afterAction?: boolean;
+}
+
+/** Answer 200 with a body that is not JSON. The operation is performed, as the 200 says. */
+export interface MalformedBodyFault {
+  readonly type: "malformed-body";
+  /** The body text. @default "{not json" */
+  readonly body?: string;
+}
+
+/** Answer 200 with an empty body. The operation is performed. */
+export interface EmptyBodyFault {
+  readonly type: "empty-body";
+}
+
+/** Answer 200 with `{}`, which lacks the required `batch` of create and retrieve. The operation is performed. */
+export interface MissingFieldFault {
+  readonly type: "missing-field";
+}
+
+/**
+ * Everything {@link FakeCohere.inject} can make go wrong.
+ *
+ * @example
+ * ```ts
+ * fake.inject("create", { type: "status", status: 429, retryAfter: "1" }, { times: 2 });
+ * fake.inject("*", { type: "drop" });
+ * ```
+ */
+export type Fault =
+  | StatusFault
+  | DelayFault
+  | StallBodyFault
+  | DropFault
+  | ResetMidBodyFault
+  | MalformedBodyFault
+  | EmptyBodyFault
+  | MissingFieldFault;
+
+/** Which requests a fault applies to: one operation, or `"*"` for any request at all. */
+export type FaultTarget = Operation | "*";
+
+/** Options of {@link FakeCohere.inject}. */
+export interface InjectOptions {
+  /** How many matching requests get the fault: a positive integer or `Infinity`. @default 1 */
+  times?: number;
+}
+
+interface PendingFault {
+  readonly target: FaultTarget;
+  readonly fault: Fault;
+  remaining: number;
+}
+
+function checkFault(fault: Fault): void {
+  if (fault.type === "status") {
+    if (!Number.isInteger(fault.status) || fault.status < 200 || fault.status > 599) {
+      throw new RangeError(`status fault: status must be an integer from 200 to 599, got ${String(fault.status)}`);
+    }
+    if (fault.retryAfterMs !== undefined && !(fault.retryAfterMs >= 0)) {
+      throw new RangeError(`status fault: retryAfterMs must be >= 0, got ${String(fault.retryAfterMs)}`);
+    }
+  } else if (fault.type === "delay") {
+    if (!Number.isFinite(fault.ms) || fault.ms < 0) {
+      throw new RangeError(`delay fault: ms must be a finite number >= 0, got ${String(fault.ms)}`);
+    }
+  }
+}
+
+/**
+ * The pending faults, first injected first served.
+ *
+ * A request takes the oldest pending fault whose target is its operation or `"*"`; each use
+ * counts down that fault's `times`.
+ */
+export class FaultQueue {
+  readonly #pending: PendingFault[] = [];
+
+  /**
+   * Queues a fault.
+   *
+   * @throws RangeError for an invalid `times`, status or delay.
+   */
+  add(target: FaultTarget, fault: Fault, options: InjectOptions = {}): void {
+    const times = options.times ?? 1;
+    if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) {
+      throw new RangeError(`times must be a positive integer or Infinity, got ${String(times)}`);
+    }
+    checkFault(fault);
+    this.#pending.push({ target, fault, remaining: times });
+  }
+
+  /** Takes the fault for a request of `operation`, if one is pending. */
+  take(operation: Operation): Fault | undefined {
+    const index = this.#pending.findIndex((p) => p.target === "*" || p.target === operation);
+    const pending = this.#pending[index];
+    if (!pending) return undefined;
+    pending.remaining -= 1;
+    if (pending.remaining <= 0) this.#pending.splice(index, 1);
+    return pending.fault;
+  }
+
+  /** How many fault uses are still pending (Infinity if any fault is unlimited). */
+  get size(): number {
+    return this.#pending.reduce((sum, p) => sum + p.remaining, 0);
+  }
+
+  /** Drops every pending fault. */
+  clear(): void {
+    this.#pending.length = 0;
+  }
+}

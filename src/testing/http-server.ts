@@ -1,0 +1,175 @@
+/**
+ * Serves a {@link FakeCohere} over real HTTP on a loopback port (Node only), for tests that
+ * need real sockets: timeouts, connection resets, a browser page, another process.
+ *
+ * Each node request becomes a WHATWG `Request` whose signal aborts when the client goes away,
+ * and is answered by `fake.handle`. Socket-level faults are played on the socket itself: a
+ * rejected `handle` (a dropped connection) destroys the socket before any response; a response
+ * body that errors (a reset mid-body) destroys it after the bytes already sent.
+ *
+ * @packageDocumentation
+ */
+import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { FakeCohere } from "./fake-cohere.js";
+
+/** Options of {@link startFakeCohereServer}. */
+export interface FakeCohereServerOptions {
+  /** The port; 0 picks a free one. @default 0 */
+  port?: number;
+  /** The interface to listen on; keep it loopback. @default "127.0.0.1" */
+  host?: string;
+}
+
+/** A running fake server. */
+export interface FakeCohereServer {
+  /** The base URL, e.g. `http://127.0.0.1:54321`: pass it as the SDK's `baseUrl`. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /**
+   * Stops the server and destroys every open socket (stalled responses and idle keep-alive
+   * connections included), so that a test run can exit at once. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/** Headers a browser page may send, announced in every preflight answer. */
+const ALLOWED_HEADERS = ["authorization", "content-type", "x-client-name", "idempotency-key", "x-request-id"];
+
+const CORS_HEADERS: Readonly<Record<string, string>> = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": "x-request-id, retry-after, retry-after-ms, idempotent-replayed",
+};
+
+function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
+  const requested = (req.headers["access-control-request-headers"] ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== "");
+  res.writeHead(204, {
+    ...CORS_HEADERS,
+    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-headers": [...new Set([...ALLOWED_HEADERS, ...requested])].join(", "),
+    "access-control-max-age": "600",
+    vary: "access-control-request-headers",
+  });
+  res.end();
+}
+
+async function toRequest(req: IncomingMessage, fallbackHost: string, signal: AbortSignal): Promise<Request> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of req) chunks.push(chunk as Uint8Array);
+  const headers = new Headers();
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    headers.append(req.rawHeaders[i] ?? "", req.rawHeaders[i + 1] ?? "");
+  }
+  const method = req.method ?? "GET";
+  // Concatenated rather than resolved against a base, so a path like "//x" stays a path.
+  const url = `http://${req.headers.host ?? fallbackHost}${req.url ?? "/"}`;
+  const hasBody = method !== "GET" && method !== "HEAD";
+  return new Request(url, { method, headers, signal, ...(hasBody ? { body: Buffer.concat(chunks) } : {}) });
+}
+
+function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    res.write(chunk, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+async function serve(fake: FakeCohere, req: IncomingMessage, res: ServerResponse, fallbackHost: string): Promise<void> {
+  if (req.method === "OPTIONS") {
+    answerPreflight(req, res);
+    return;
+  }
+  const disconnected = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) disconnected.abort(new DOMException("the client disconnected", "AbortError"));
+  });
+  let request: Request;
+  try {
+    request = await toRequest(req, fallbackHost, disconnected.signal);
+  } catch {
+    res.writeHead(400, { ...CORS_HEADERS, "content-type": "application/json" });
+    res.end(JSON.stringify({ message: "malformed HTTP request" }));
+    return;
+  }
+  let response: Response;
+  try {
+    response = await fake.handle(request);
+  } catch {
+    // A dropped connection (or a client that already left): no response at all.
+    req.socket.destroy();
+    return;
+  }
+  res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...CORS_HEADERS });
+  res.flushHeaders();
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await write(res, value);
+    }
+    res.end();
+  } catch {
+    // The body broke off (reset mid-body, or a stalled body whose client left): reset the socket.
+    req.socket.destroy();
+  }
+}
+
+/**
+ * Starts an HTTP server on a loopback port that serves `fake`, with CORS for browser tests:
+ * `Access-Control-Allow-Origin: *` on every response, and preflight `OPTIONS` answered
+ * (not recorded) with methods `GET, POST, OPTIONS` and the usual headers plus any requested.
+ *
+ * @example
+ * ```ts
+ * const fake = new FakeCohere();
+ * const server = await startFakeCohereServer(fake);
+ * const client = new CohereClient({ token: "test-token", baseUrl: server.url });
+ * // ...
+ * await server.close();
+ * ```
+ */
+export async function startFakeCohereServer(
+  fake: FakeCohere,
+  options: FakeCohereServerOptions = {},
+): Promise<FakeCohereServer> {
+  const host = options.host ?? "127.0.0.1";
+  const sockets = new Set<Socket>();
+  let fallbackHost = host;
+  const server = createServer((req, res) => {
+    serve(fake, req, res, fallbackHost).catch(() => req.socket.destroy());
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  fallbackHost = `${urlHost}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}

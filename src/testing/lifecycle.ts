@@ -1,0 +1,214 @@
+/**
+ * The batch life cycle: queued, then in progress with records counting up, then completed (or
+ * failed); or canceling then canceled after a cancel.
+ *
+ * A batch's state is a pure function of when it was created, when (if ever) it was canceled and
+ * the clock's current time. Nothing runs in the background: the state is evaluated when a
+ * request asks for it, so a {@link ManualClock} can jump straight to any moment.
+ *
+ * @packageDocumentation
+ */
+import type { WireBatchStatus } from "./wire.js";
+
+/**
+ * Timing and outcome of the batch life cycle, in milliseconds of the fake's clock.
+ *
+ * With the defaults a batch is queued for 1 s, then processes its 1000 records at 100 records
+ * per second (10 s), then completes.
+ *
+ * @example
+ * ```ts
+ * new FakeCohere({
+ *   lifecycle: {
+ *     queuedForMs: 0,
+ *     numRecords: (datasetId) => (datasetId === "big" ? 50_000 : 10),
+ *     failWhen: (datasetId) => datasetId.startsWith("broken-"),
+ *   },
+ * });
+ * ```
+ */
+export interface LifecycleOptions {
+  /** How long a new batch stays `BATCH_STATUS_QUEUED`. @default 1000 */
+  queuedForMs?: number;
+  /** Processing speed while `BATCH_STATUS_IN_PROGRESS`, in records per second of the clock. @default 100 */
+  recordsPerSecond?: number;
+  /**
+   * Records in a new batch (`num_records`): a number, or a function of the input dataset id
+   * (it must be deterministic: the same id always gives the same count).
+   * @default 1000
+   */
+  numRecords?: number | ((inputDatasetId: string) => number);
+  /**
+   * Whether a batch on this input dataset fails. A failing batch processes half its records,
+   * then turns `BATCH_STATUS_FAILED` with a `status_reason`.
+   * @default (inputDatasetId) => inputDatasetId.includes("fail")
+   */
+  failWhen?: (inputDatasetId: string) => boolean;
+  /**
+   * Every n-th processed record counts as failed (`num_failed_records`) instead of successful;
+   * 0 means no record fails.
+   * @default 0
+   */
+  failEveryNthRecord?: number;
+  /** How long a canceled batch stays `BATCH_STATUS_CANCELING` before `BATCH_STATUS_CANCELED`. @default 500 */
+  cancelingForMs?: number;
+  /** Input tokens counted per processed record (`input_tokens`). @default 100 */
+  inputTokensPerRecord?: number;
+  /** Output tokens counted per successful record (`output_tokens`). @default 50 */
+  outputTokensPerRecord?: number;
+}
+
+/** {@link LifecycleOptions} with every default filled in and times converted to microseconds. */
+export interface LifecycleSettings {
+  /** {@link LifecycleOptions.queuedForMs}, in µs. */
+  readonly queuedForUs: number;
+  /** {@link LifecycleOptions.recordsPerSecond}. */
+  readonly recordsPerSecond: number;
+  /** {@link LifecycleOptions.numRecords}, always as a function (checked to give integers >= 0). */
+  readonly numRecords: (inputDatasetId: string) => number;
+  /** {@link LifecycleOptions.failWhen}. */
+  readonly failWhen: (inputDatasetId: string) => boolean;
+  /** {@link LifecycleOptions.failEveryNthRecord}. */
+  readonly failEveryNthRecord: number;
+  /** {@link LifecycleOptions.cancelingForMs}, in µs. */
+  readonly cancelingForUs: number;
+  /** {@link LifecycleOptions.inputTokensPerRecord}. */
+  readonly inputTokensPerRecord: number;
+  /** {@link LifecycleOptions.outputTokensPerRecord}. */
+  readonly outputTokensPerRecord: number;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(`lifecycle.${name} must be a finite number >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegativeInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`lifecycle.${name} must be an integer >= 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks {@link LifecycleOptions} and fills in the defaults.
+ *
+ * @throws RangeError for a negative or non-finite time, a non-positive speed or a bad count.
+ */
+export function resolveLifecycle(options: LifecycleOptions = {}): LifecycleSettings {
+  const recordsPerSecond = options.recordsPerSecond ?? 100;
+  if (!Number.isFinite(recordsPerSecond) || recordsPerSecond <= 0) {
+    throw new RangeError(`lifecycle.recordsPerSecond must be > 0, got ${String(recordsPerSecond)}`);
+  }
+  const numRecords = options.numRecords ?? 1000;
+  const countRecords =
+    typeof numRecords === "function"
+      ? (id: string) => nonNegativeInteger("numRecords()", numRecords(id))
+      : (nonNegativeInteger("numRecords", numRecords), () => numRecords);
+  return {
+    queuedForUs: Math.round(nonNegative("queuedForMs", options.queuedForMs ?? 1000) * 1000),
+    recordsPerSecond,
+    numRecords: countRecords,
+    failWhen: options.failWhen ?? ((id) => id.includes("fail")),
+    failEveryNthRecord: nonNegativeInteger("failEveryNthRecord", options.failEveryNthRecord ?? 0),
+    cancelingForUs: Math.round(nonNegative("cancelingForMs", options.cancelingForMs ?? 500) * 1000),
+    inputTokensPerRecord: nonNegativeInteger("inputTokensPerRecord", options.inputTokensPerRecord ?? 100),
+    outputTokensPerRecord: nonNegativeInteger("outputTokensPerRecord", options.outputTokensPerRecord ?? 50),
+  };
+}
+
+/** What the life cycle needs to know about one batch. */
+export interface LifecycleInput {
+  /** Creation time, µs since the epoch. */
+  readonly createdAtUs: number;
+  /** Records in the batch. */
+  readonly numRecords: number;
+  /** The input dataset id (for the failure message). */
+  readonly inputDatasetId: string;
+  /** Whether the batch is one that fails. */
+  readonly fails: boolean;
+  /** When a cancel was accepted, µs since the epoch; absent if never canceled. */
+  readonly canceledAtUs?: number | undefined;
+}
+
+/** A batch's state at one moment. */
+export interface LifecycleState {
+  readonly status: WireBatchStatus;
+  /** Time of the last change, µs since the epoch (never later than the evaluated moment). */
+  readonly updatedAtUs: number;
+  readonly successfulRecords: number;
+  readonly failedRecords: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly statusReason?: string;
+}
+
+// Time (µs after processing started) at which `records` records are done. Rounded up so that
+// the evaluated progress at that moment already includes them.
+function timeForRecords(records: number, settings: LifecycleSettings): number {
+  return Math.ceil((records * 1_000_000) / settings.recordsPerSecond);
+}
+
+function progress(
+  processed: number,
+  settings: LifecycleSettings,
+): Pick<LifecycleState, "successfulRecords" | "failedRecords" | "inputTokens" | "outputTokens"> {
+  const n = settings.failEveryNthRecord;
+  const failedRecords = n > 0 ? Math.floor(processed / n) : 0;
+  const successfulRecords = processed - failedRecords;
+  return {
+    successfulRecords,
+    failedRecords,
+    inputTokens: processed * settings.inputTokensPerRecord,
+    outputTokens: successfulRecords * settings.outputTokensPerRecord,
+  };
+}
+
+function evaluateUncanceled(batch: LifecycleInput, atUs: number, settings: LifecycleSettings): LifecycleState {
+  const startUs = batch.createdAtUs + settings.queuedForUs;
+  if (atUs < startUs) {
+    return { status: "BATCH_STATUS_QUEUED", updatedAtUs: batch.createdAtUs, ...progress(0, settings) };
+  }
+  // A failing batch stops halfway through its records.
+  const endRecords = batch.fails ? Math.floor(batch.numRecords / 2) : batch.numRecords;
+  const endUs = startUs + timeForRecords(endRecords, settings);
+  if (atUs >= endUs) {
+    return batch.fails
+      ? {
+          status: "BATCH_STATUS_FAILED",
+          updatedAtUs: endUs,
+          ...progress(endRecords, settings),
+          statusReason: `input dataset ${batch.inputDatasetId}: record ${endRecords + 1} is not a valid request`,
+        }
+      : { status: "BATCH_STATUS_COMPLETED", updatedAtUs: endUs, ...progress(endRecords, settings) };
+  }
+  const processed = Math.min(endRecords, Math.floor(((atUs - startUs) * settings.recordsPerSecond) / 1_000_000));
+  return {
+    status: "BATCH_STATUS_IN_PROGRESS",
+    // The moment the last record finished (or processing started): "updated_at" moves with progress.
+    updatedAtUs: startUs + timeForRecords(processed, settings),
+    ...progress(processed, settings),
+  };
+}
+
+/**
+ * The state of `batch` at `atUs` (µs since the epoch).
+ *
+ * @example
+ * ```ts
+ * evaluateBatch(batch, msToMicros(clock.now()), settings).status; // "BATCH_STATUS_IN_PROGRESS"
+ * ```
+ */
+export function evaluateBatch(batch: LifecycleInput, atUs: number, settings: LifecycleSettings): LifecycleState {
+  const canceledAtUs = batch.canceledAtUs;
+  if (canceledAtUs === undefined || atUs < canceledAtUs) return evaluateUncanceled(batch, atUs, settings);
+  // Progress freezes where it was when the cancel arrived.
+  const atCancel = evaluateUncanceled(batch, canceledAtUs, settings);
+  const frozen = progress(atCancel.successfulRecords + atCancel.failedRecords, settings);
+  const canceledUs = canceledAtUs + settings.cancelingForUs;
+  return atUs < canceledUs
+    ? { status: "BATCH_STATUS_CANCELING", updatedAtUs: canceledAtUs, ...frozen }
+    : { status: "BATCH_STATUS_CANCELED", updatedAtUs: canceledUs, ...frozen };
+}

@@ -1,0 +1,99 @@
+/**
+ * The wire shapes of Cohere's `v2/batches` API, as the fake sends them (snake_case, as in
+ * Cohere's OpenAPI spec). They describe the fake's output, which always fills every field the
+ * spec marks read-only; they are not the SDK's types.
+ *
+ * @packageDocumentation
+ */
+
+/** The stages of a batch's life cycle (`BatchStatus` in the spec). */
+export type WireBatchStatus =
+  | "BATCH_STATUS_UNSPECIFIED"
+  | "BATCH_STATUS_QUEUED"
+  | "BATCH_STATUS_IN_PROGRESS"
+  | "BATCH_STATUS_CANCELING"
+  | "BATCH_STATUS_COMPLETED"
+  | "BATCH_STATUS_FAILED"
+  | "BATCH_STATUS_CANCELED";
+
+/** The statuses a batch never leaves. */
+export const TERMINAL_STATUSES: ReadonlySet<WireBatchStatus> = new Set<WireBatchStatus>([
+  "BATCH_STATUS_COMPLETED",
+  "BATCH_STATUS_FAILED",
+  "BATCH_STATUS_CANCELED",
+]);
+
+/**
+ * A batch as the fake sends it (`Batch` in the spec).
+ *
+ * Timestamps are RFC 3339 with microseconds; token counts are int64 sent as decimal strings.
+ */
+export interface WireBatch {
+  /** Batch id, a UUID. */
+  id: string;
+  /** Batch name, as given at creation. */
+  name: string;
+  /** User id of the creator (one per fake). */
+  creator_id: string;
+  /** Organization id (one per fake). */
+  org_id: string;
+  /** Current stage of the life cycle, evaluated at the clock's current time. */
+  status: WireBatchStatus;
+  /** Creation time, e.g. `2026-01-01T00:00:00.000000Z`. */
+  created_at: string;
+  /** Time of the last change (status or progress). */
+  updated_at: string;
+  /** The dataset the batch reads, as given at creation. */
+  input_dataset_id: string;
+  /** The dataset the batch writes, `<name>-output-<6 chars>`. */
+  output_dataset_id: string;
+  /** Input tokens processed so far, an int64 as a decimal string. */
+  input_tokens: string;
+  /** Output tokens produced so far, an int64 as a decimal string. */
+  output_tokens: string;
+  /** The model, as given at creation. */
+  model: string;
+  /** Records in the input dataset. */
+  num_records: number;
+  /** Records processed successfully so far. */
+  num_successful_records: number;
+  /** Records that failed so far. */
+  num_failed_records: number;
+  /** Why the batch failed; present only on failed batches. */
+  status_reason?: string;
+}
+
+/** `200` body of `GET /v2/batches` (`ListBatchesResponse`). */
+export interface WireListBatchesResponse {
+  /** One page of batches, newest first. */
+  batches: WireBatch[];
+  /** Send as `page_token` to get the next page; omitted on the last page. */
+  next_page_token?: string;
+}
+
+/** `200` body of `POST /v2/batches` (`CreateBatchResponse`). */
+export interface WireCreateBatchResponse {
+  /** The created batch. */
+  batch: WireBatch;
+}
+
+/** `200` body of `GET /v2/batches/{id}` (`GetBatchResponse`). */
+export interface WireGetBatchResponse {
+  /** The batch, at the clock's current time. */
+  batch: WireBatch;
+}
+
+/** `200` body of `POST /v2/batches/{id}:cancel` (`CancelBatchResponse`): always `{}`. */
+export type WireCancelBatchResponse = Record<string, never>;
+
+/** Body of every error response the fake sends by itself (`BatchError`). */
+export interface WireBatchError {
+  /** A developer-facing message. */
+  message: string;
+}
+
+/**
+ * Which endpoint a request addressed. `"unknown"` is any request that matched no endpoint
+ * (wrong path or wrong method).
+ */
+export type Operation = "list" | "create" | "retrieve" | "cancel" | "unknown";

@@ -1,0 +1,44 @@
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+// The built files, as `npm test` leaves them (it builds before running vitest).
+const require = createRequire(import.meta.url);
+type Sdk = typeof import("../../src/index.js");
+const cjs = require("../../dist/node/index.cjs") as unknown as Sdk;
+const esm = (await import("../../dist/node/index.mjs")) as unknown as Sdk;
+
+describe("the ESM and CJS builds", () => {
+  it("are different copies of the classes", () => {
+    expect(cjs.ApiError).not.toBe(esm.ApiError);
+  });
+
+  it("recognise each other's errors through the static guards", () => {
+    const fromCjs = new cjs.NotFoundError({ status: 404, body: "", headers: new Headers(), requestId: undefined });
+    const fromEsm = new esm.CohereTimeoutError(1);
+    expect(fromCjs).not.toBeInstanceOf(esm.NotFoundError);
+    expect(esm.NotFoundError.is(fromCjs)).toBe(true);
+    expect(esm.ApiError.is(fromCjs)).toBe(true);
+    expect(esm.CohereError.is(fromCjs)).toBe(true);
+    expect(esm.BadRequestError.is(fromCjs)).toBe(false);
+    expect(cjs.CohereTimeoutError.is(fromEsm)).toBe(true);
+    expect(cjs.ApiError.is(fromEsm)).toBe(false);
+    expect(esm.CohereError.is(new Error("plain"))).toBe(false);
+    expect(esm.CohereError.is(null)).toBe(false);
+  });
+
+  it("carry the package's version", () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(esm.VERSION).toBe(version);
+    expect(cjs.VERSION).toBe(version);
+  });
+
+  it("differ only where the runtime differs: process in node, nowhere else", () => {
+    const read = (path: string) => readFileSync(new URL(`../../dist/${path}`, import.meta.url), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+    for (const format of ["mjs", "cjs"]) {
+      expect(read(`node/index.${format}`)).toMatch(/process\.env/);
+      expect(read(`browser/index.${format}`)).not.toMatch(/\bprocess\b/);
+      expect(read(`default/index.${format}`)).not.toMatch(/\bprocess\b/);
+    }
+  });
+});

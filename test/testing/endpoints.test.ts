@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FakeCohere, type FakeCohereServer, ManualClock, startFakeCohereServer } from "../../src/testing/index.node.js";
+
+// The same behaviour must hold in memory (fake.fetch) and over real HTTP (global fetch).
+interface Transport {
+  readonly name: string;
+  readonly base: () => string;
+  readonly fetch: (fake: FakeCohere) => typeof globalThis.fetch;
+}
+
+let server: FakeCohereServer | undefined;
+let served: FakeCohere;
+
+const transports: Transport[] = [
+  { name: "fake.fetch", base: () => "https://api.cohere.com", fetch: (fake) => fake.fetch as typeof globalThis.fetch },
+  { name: "HTTP server", base: () => server?.url ?? "", fetch: () => globalThis.fetch },
+];
+
+const AUTH = { authorization: "Bearer test-token" };
+const CREATE = { name: "my-batch", input_dataset_id: "my-requests-dataset", model: "command" };
+
+beforeAll(async () => {
+  served = new FakeCohere({ seed: 7 });
+  server = await startFakeCohereServer(served);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe.each(transports)("endpoints through $name", (transport) => {
+  let fake: FakeCohere;
+  let clock: ManualClock;
+  let call: (path: string, init?: RequestInit) => Promise<Response>;
+
+  beforeEach(() => {
+    if (transport.name === "HTTP server") {
+      // One server for the file: reset its fake between tests instead of restarting it.
+      served.reset({ batches: true });
+      fake = served;
+      clock = fake.clock as ManualClock;
+      clock.set(Date.UTC(2026, 0, 1));
+    } else {
+      clock = new ManualClock();
+      fake = new FakeCohere({ clock, seed: 7 });
+    }
+    const doFetch = transport.fetch(fake);
+    call = (path, init = {}) =>
+      doFetch(`${transport.base()}${path}`, { ...init, headers: { ...AUTH, ...(init.headers as Record<string, string>) } });
+  });
+
+  const create = async (body: object = CREATE): Promise<Response> =>
+    call("/v2/batches", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+  it("lists nothing as { batches: [] } on an empty store", async () => {
+    const response = await call("/v2/batches");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.json()).toEqual({ batches: [] });
+  });
+
+  it("creates a queued batch with every read-only field filled", async () => {
+    const response = await create();
+    expect(response.status).toBe(200);
+    const { batch } = (await response.json()) as { batch: Record<string, unknown> };
+    expect(batch).toMatchObject({
+      ...CREATE,
+      status: "BATCH_STATUS_QUEUED",
+      created_at: "2026-01-01T00:00:00.000000Z",
+      updated_at: "2026-01-01T00:00:00.000000Z",
+      input_tokens: "0",
+      output_tokens: "0",
+      num_records: 1000,
+      num_successful_records: 0,
+      num_failed_records: 0,
+    });
+    expect(batch["id"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(batch["creator_id"]).toEqual(expect.any(String));
+    expect(batch["org_id"]).toEqual(expect.any(String));
+    expect(batch["output_dataset_id"]).toMatch(/^my-batch-output-[a-z0-9]{6}$/);
+    expect(batch).not.toHaveProperty("status_reason");
+  });
+
+  it("retrieves a batch by id, and lists it", async () => {
+    const { batch } = (await (await create()).json()) as { batch: { id: string } };
+    const retrieved = await call(`/v2/batches/${batch.id}`);
+    expect(retrieved.status).toBe(200);
+    expect(await retrieved.json()).toEqual({ batch });
+    const listed = (await (await call("/v2/batches")).json()) as { batches: unknown[] };
+    expect(listed).toEqual({ batches: [batch] });
+  });
+
+  it("cancels with POST /v2/batches/{id}:cancel, raw or percent-encoded colon", async () => {
+    const first = ((await (await create()).json()) as { batch: { id: string } }).batch.id;
+    const second = ((await (await create()).json()) as { batch: { id: string } }).batch.id;
+    const raw = await call(`/v2/batches/${first}:cancel`, { method: "POST" });
+    expect(raw.status).toBe(200);
+    expect(await raw.json()).toEqual({});
+    const encoded = await call(`/v2/batches/${second}%3Acancel`, { method: "POST" });
+    expect(encoded.status).toBe(200);
+    for (const id of [first, second]) {
+      const { batch } = (await (await call(`/v2/batches/${id}`)).json()) as { batch: { status: string } };
+      expect(batch.status).toBe("BATCH_STATUS_CANCELING");
+    }
+    expect(fake.count("cancel")).toBe(2);
+  });
+
+  it("percent-decodes the id in the path", async () => {
+    fake.addBatches(1, { id: "a b/c" });
+    const response = await call(`/v2/batches/${encodeURIComponent("a b/c")}`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { batch: { id: string } }).batch.id).toBe("a b/c");
+  });
+
+  it("sends a unique x-request-id on every response", async () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const response = await call(i % 2 ? "/v2/batches" : "/v2/batches/nope");
+      const id = response.headers.get("x-request-id");
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      ids.add(id ?? "");
+      await response.arrayBuffer();
+    }
+    expect(ids.size).toBe(5);
+  });
+
+  it("answers 401 without a token and with a wrong one", async () => {
+    const doFetch = transport.fetch(fake);
+    const none = await doFetch(`${transport.base()}/v2/batches`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get("content-type")).toBe("application/json");
+    expect(await none.json()).toEqual({ message: "no api key supplied" });
+    for (const authorization of ["Bearer wrong", "Basic test-token", "test-token", "Bearer"]) {
+      const wrong = await doFetch(`${transport.base()}/v2/batches/x`, { headers: { authorization } });
+      expect(wrong.status).toBe(401);
+      expect(await wrong.json()).toEqual({ message: "invalid api token" });
+    }
+    expect(fake.listBatches()).toEqual([]);
+  });
+
+  it("answers 404 for an unknown batch id, on retrieve and cancel", async () => {
+    const retrieve = await call("/v2/batches/does-not-exist");
+    expect(retrieve.status).toBe(404);
+    expect(await retrieve.json()).toEqual({ message: "batch does-not-exist not found" });
+    const cancel = await call("/v2/batches/does-not-exist:cancel", { method: "POST" });
+    expect(cancel.status).toBe(404);
+    expect(await cancel.json()).toEqual({ message: expect.stringContaining("not found") });
+  });
+
+  it("answers 404 for unknown paths (a slash before cancel included) and 405 for a wrong method", async () => {
+    for (const path of ["/v1/batches", "/v2/batches/", "/v2/batches/x/cancel", "/v2/batchesx", "/"]) {
+      const response = await call(path, { method: path.endsWith("cancel") ? "POST" : "GET" });
+      expect(response.status, path).toBe(404);
+      expect(await response.json()).toEqual({ message: expect.any(String) });
+    }
+    const wrong: [string, string, string][] = [
+      ["DELETE", "/v2/batches", "GET, POST"],
+      ["PUT", "/v2/batches/x", "GET"],
+      ["GET", "/v2/batches/x:cancel", "POST"],
+    ];
+    for (const [method, path, allow] of wrong) {
+      const response = await call(path, { method });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get("allow")).toBe(allow);
+      expect(await response.json()).toEqual({ message: expect.any(String) });
+    }
+    expect(fake.count("unknown")).toBe(8);
+  });
+
+  it("records every request: operation, method, url, lower-case headers, body, clock time", async () => {
+    clock.advance(1234);
+    await create();
+    await call("/v2/batches?page_size=2", { headers: { "X-Client-Name": "my-app" } });
+    await call("/nowhere");
+    const [created, listed, unknown] = fake.requests;
+    expect(created).toMatchObject({
+      operation: "create",
+      method: "POST",
+      url: `${transport.base()}/v2/batches`,
+      body: JSON.stringify(CREATE),
+      at: Date.UTC(2026, 0, 1) + 1234,
+    });
+    expect(created?.headers).toMatchObject({ authorization: "Bearer test-token", "content-type": "application/json" });
+    expect(listed).toMatchObject({ operation: "list", method: "GET", body: "" });
+    expect(listed?.url).toMatch(/\/v2\/batches\?page_size=2$/);
+    expect(listed?.headers["x-client-name"]).toBe("my-app");
+    expect(unknown?.operation).toBe("unknown");
+    expect([fake.count(), fake.count("create"), fake.count("list"), fake.count("retrieve")]).toEqual([3, 1, 1, 0]);
+  });
+});
+
+describe("fake.fetch", () => {
+  it("accepts a Request object and sets response.url like fetch does", async () => {
+    const fake = new FakeCohere();
+    const request = new Request("https://example.test/v2/batches", { headers: AUTH });
+    const response = await fake.fetch(request);
+    expect(response.status).toBe(200);
+    expect(response.url).toBe("https://example.test/v2/batches");
+  });
+
+  it("rejects with the signal's reason when already aborted, and records nothing", async () => {
+    const fake = new FakeCohere();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(fake.fetch("https://api.cohere.com/v2/batches", { signal: controller.signal })).rejects.toMatchObject({
+      name: "AbortError",
+    });
+    expect(fake.count()).toBe(0);
+  });
+
+  it("accepts several tokens", async () => {
+    const fake = new FakeCohere({ tokens: ["a", "b"] });
+    for (const token of ["a", "b"]) {
+      const response = await fake.fetch("https://api.cohere.com/v2/batches", { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+    }
+    const old = await fake.fetch("https://api.cohere.com/v2/batches", { headers: AUTH });
+    expect(old.status).toBe(401);
+  });
+
+  it("is reproducible with a seed: same ids, same request ids", async () => {
+    const run = async (): Promise<string[]> => {
+      const fake = new FakeCohere({ seed: 99 });
+      const response = await fake.fetch("https://api.cohere.com/v2/batches", {
+        method: "POST",
+        headers: AUTH,
+        body: JSON.stringify(CREATE),
+      });
+      const { batch } = (await response.json()) as { batch: Record<string, string> };
+      return [batch["id"] ?? "", batch["creator_id"] ?? "", batch["output_dataset_id"] ?? "", response.headers.get("x-request-id") ?? ""];
+    };
+    expect(await run()).toEqual(await run());
+    const other = new FakeCohere({ seed: 100 }).addBatches(1)[0]?.id;
+    const same = new FakeCohere({ seed: 99 }).addBatches(1)[0]?.id;
+    expect(other).not.toBe(same);
+  });
+});

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { FakeCohere, type FakeCohereServer, startFakeCohereServer, type WireBatch } from "../../src/testing/index.node.js";
+
+interface Transport {
+  readonly name: string;
+  readonly base: () => string;
+  readonly fetch: (fake: FakeCohere) => typeof globalThis.fetch;
+}
+
+let server: FakeCohereServer | undefined;
+let served: FakeCohere;
+
+const transports: Transport[] = [
+  { name: "fake.fetch", base: () => "https://api.cohere.com", fetch: (fake) => fake.fetch as typeof globalThis.fetch },
+  { name: "HTTP server", base: () => server?.url ?? "", fetch: () => globalThis.fetch },
+];
+
+const AUTH = { authorization: "Bearer test-token" };
+const BODY = JSON.stringify({ name: "n", input_dataset_id: "d", model: "m" });
+
+beforeAll(async () => {
+  served = new FakeCohere();
+  server = await startFakeCohereServer(served);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(transports)("faults through $name", (transport) => {
+  let fake: FakeCohere;
+  let call: (path: string, init?: RequestInit) => Promise<Response>;
+  let create: (init?: RequestInit) => Promise<Response>;
+
+  beforeEach(() => {
+    if (transport.name === "HTTP server") {
+      served.reset({ batches: true });
+      fake = served;
+    } else {
+      fake = new FakeCohere();
+    }
+    const doFetch = transport.fetch(fake);
+    call = (path, init = {}) => doFetch(`${transport.base()}${path}`, { ...init, headers: AUTH });
+    create = (init = {}) => call("/v2/batches", { method: "POST", body: BODY, ...init });
+  });
+
+  it("status: answers the status with a JSON message and Retry-After headers; the operation is not performed", async () => {
+    fake.inject("create", { type: "status", status: 429, retryAfter: "2", retryAfterMs: 1500 });
+    const response = await create();
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBe("2");
+    expect(response.headers.get("retry-after-ms")).toBe("1500");
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f]{32}$/);
+    expect(await response.json()).toEqual({ message: "Too Many Requests" });
+    expect(fake.listBatches()).toHaveLength(0);
+    expect((await create()).status).toBe(200);
+    expect(fake.listBatches()).toHaveLength(1);
+  });
+
+  it("status: sends a given body (text or object) and headers, e.g. an HTML 503 with an HTTP-date Retry-After", async () => {
+    const date = "Wed, 21 Oct 2026 07:28:00 GMT";
+    fake
+      .inject("list", { type: "status", status: 503, body: "<html>down</html>", headers: { "content-type": "text/html" }, retryAfter: date })
+      .inject("list", { type: "status", status: 500, body: { message: "boom", id: "err-1" } });
+    const html = await call("/v2/batches");
+    expect([html.status, html.headers.get("content-type"), html.headers.get("retry-after")]).toEqual([503, "text/html", date]);
+    expect(await html.text()).toBe("<html>down</html>");
+    const json = await call("/v2/batches");
+    expect(json.status).toBe(500);
+    expect(await json.json()).toEqual({ message: "boom", id: "err-1" });
+  });
+
+  it("status with afterAction: creates the batch, then answers the error", async () => {
+    fake.inject("create", { type: "status", status: 500, afterAction: true });
+    const response = await create();
+    expect(response.status).toBe(500);
+    await response.arrayBuffer();
+    expect(fake.listBatches()).toHaveLength(1);
+  });
+
+  it("delay: waits the given real time, then answers normally", async () => {
+    fake.inject("list", { type: "delay", ms: 150 });
+    const started = performance.now();
+    const response = await call("/v2/batches");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ batches: [] });
+  });
+
+  it("delay: an abort during the wait rejects, and the operation is not performed", async () => {
+    fake.inject("create", { type: "delay", ms: 300 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    await expect(create({ signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+    await sleep(400);
+    expect(fake.listBatches()).toHaveLength(0);
+  });
+
+  it("stall-body: headers arrive, the body hangs until the request is aborted; the operation is performed", async () => {
+    fake.inject("create", { type: "stall-body" });
+    const controller = new AbortController();
+    const response = await create({ signal: controller.signal });
+    expect(response.status).toBe(200);
+    const timer = setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    await expect(response.text()).rejects.toMatchObject({ name: "AbortError" });
+    clearTimeout(timer);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+    expect(fake.listBatches()).toHaveLength(1);
+  });
+
+  it("drop: the request fails with TypeError and no response; the operation is not performed", async () => {
+    fake.inject("create", { type: "drop" });
+    await expect(create()).rejects.toBeInstanceOf(TypeError);
+    expect(fake.listBatches()).toHaveLength(0);
+    expect(fake.count("create")).toBe(1);
+    // The service is fine afterwards.
+    expect((await create()).status).toBe(200);
+  });
+
+  it("drop with afterAction: the batch exists although the request failed", async () => {
+    fake.inject("create", { type: "drop", afterAction: true });
+    await expect(create()).rejects.toBeInstanceOf(TypeError);
+    expect(fake.listBatches()).toHaveLength(1);
+  });
+
+  it("reset-mid-body: headers arrive, reading the body fails; nothing is performed", async () => {
+    fake.inject("create", { type: "reset-mid-body" });
+    const response = await create();
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toBeInstanceOf(TypeError);
+    expect(fake.listBatches()).toHaveLength(0);
+  });
+
+  it("reset-mid-body with afterAction: the batch exists, the body breaks off", async () => {
+    fake.inject("create", { type: "reset-mid-body", afterAction: true });
+    const response = await create();
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toBeInstanceOf(TypeError);
+    expect(fake.listBatches()).toHaveLength(1);
+  });
+
+  it("malformed-body: 200 with a body that is not JSON (default or given); performed", async () => {
+    fake.inject("create", { type: "malformed-body" }).inject("create", { type: "malformed-body", body: "<html>oops</html>" });
+    const first = await create();
+    expect(first.status).toBe(200);
+    expect(await first.text()).toBe("{not json");
+    const second = await create();
+    expect(await second.text()).toBe("<html>oops</html>");
+    expect(fake.listBatches()).toHaveLength(2);
+  });
+
+  it("empty-body: 200 with an empty body", async () => {
+    fake.inject("retrieve", { type: "empty-body" });
+    const response = await call("/v2/batches/whatever");
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+  });
+
+  it("missing-field: 200 with {} (no batch); performed", async () => {
+    fake.inject("create", { type: "missing-field" });
+    const response = await create();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+    expect(fake.listBatches()).toHaveLength(1);
+  });
+
+  it("queues faults in order, counts times, and matches '*' to any operation", async () => {
+    fake
+      .inject("create", { type: "status", status: 503 }, { times: 2 })
+      .inject("*", { type: "status", status: 502 })
+      .inject("create", { type: "missing-field" });
+    const statuses: number[] = [];
+    // list takes the "*" fault (the create faults do not match it); creates take theirs in order.
+    statuses.push((await call("/v2/batches")).status);
+    for (let i = 0; i < 4; i++) {
+      const response = await create();
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([502, 503, 503, 200, 200]);
+    const batches = fake.listBatches() satisfies WireBatch[];
+    expect(batches).toHaveLength(2); // the missing-field create and the normal one
+    expect(fake.pendingFaults).toBe(0);
+  });
+});
+
+describe("inject", () => {
+  it("refuses invalid faults and times", () => {
+    const fake = new FakeCohere();
+    expect(() => fake.inject("list", { type: "status", status: 99 })).toThrow(RangeError);
+    expect(() => fake.inject("list", { type: "status", status: 600 })).toThrow(RangeError);
+    expect(() => fake.inject("list", { type: "delay", ms: -1 })).toThrow(RangeError);
+    expect(() => fake.inject("list", { type: "drop" }, { times: 0 })).toThrow(RangeError);
+    expect(() => fake.inject("list", { type: "drop" }, { times: 1.5 })).toThrow(RangeError);
+    expect(fake.pendingFaults).toBe(0);
+  });
+
+  it("applies a fault forever with times: Infinity, until reset()", async () => {
+    const fake = new FakeCohere();
+    fake.inject("list", { type: "status", status: 503 }, { times: Infinity });
+    for (let i = 0; i < 3; i++) {
+      expect((await fake.fetch("https://api.cohere.com/v2/batches", { headers: AUTH })).status).toBe(503);
+    }
+    fake.reset();
+    expect((await fake.fetch("https://api.cohere.com/v2/batches", { headers: AUTH })).status).toBe(200);
+  });
+
+  it("a status fault comes before auth: it is what a gateway would answer", async () => {
+    const fake = new FakeCohere();
+    fake.inject("list", { type: "status", status: 503 });
+    expect((await fake.fetch("https://api.cohere.com/v2/batches")).status).toBe(503);
+    expect((await fake.fetch("https://api.cohere.com/v2/batches")).status).toBe(401);
+  });
+});

@@ -1,0 +1,144 @@
+import { request as httpRequest } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeCohere, type FakeCohereServer, startFakeCohereServer } from "../../src/testing/index.node.js";
+
+const AUTH = { authorization: "Bearer test-token" };
+const servers: FakeCohereServer[] = [];
+
+async function start(fake = new FakeCohere()): Promise<{ fake: FakeCohere; server: FakeCohereServer }> {
+  const server = await startFakeCohereServer(fake);
+  servers.push(server);
+  return { fake, server };
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+// Resolves with how the raw socket ended: the bytes received and whether it errored.
+function rawRequest(url: string): Promise<{ error?: string; status?: number }> {
+  return new Promise((resolve) => {
+    const req = httpRequest(url, { headers: AUTH }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode ?? 0 }));
+      res.on("error", (error) => resolve({ status: res.statusCode ?? 0, error: error.message }));
+    });
+    req.on("error", (error) => resolve({ error: error.message }));
+    req.end();
+  });
+}
+
+describe("startFakeCohereServer", () => {
+  it("listens on 127.0.0.1 on a free port and serves the fake", async () => {
+    const { server } = await start();
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    expect(server.port).toBeGreaterThan(0);
+    const response = await fetch(`${server.url}/v2/batches`, { headers: AUTH });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ batches: [] });
+  });
+
+  it("adds CORS headers to every response, errors and faults included", async () => {
+    const { fake, server } = await start();
+    fake.inject("list", { type: "status", status: 429, retryAfter: "1" });
+    for (const [path, headers] of [["/v2/batches", AUTH], ["/v2/batches", {}], ["/nope", AUTH]] as const) {
+      const response = await fetch(`${server.url}${path}`, { headers });
+      expect(response.headers.get("access-control-allow-origin")).toBe("*");
+      const exposed = response.headers.get("access-control-expose-headers") ?? "";
+      for (const name of ["x-request-id", "retry-after", "retry-after-ms"]) expect(exposed).toContain(name);
+      await response.arrayBuffer();
+    }
+  });
+
+  it("answers CORS preflights without recording them, echoing requested headers", async () => {
+    const { fake, server } = await start();
+    const response = await fetch(`${server.url}/v2/batches/abc:cancel`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://localhost:3000",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "Authorization, X-Custom-Thing",
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
+    const allowed = (response.headers.get("access-control-allow-headers") ?? "").split(", ");
+    for (const name of ["authorization", "content-type", "x-client-name", "idempotency-key", "x-request-id", "x-custom-thing"]) {
+      expect(allowed).toContain(name);
+    }
+    expect(fake.count()).toBe(0);
+  });
+
+  it("drop destroys the socket before any byte of response", async () => {
+    const { fake, server } = await start();
+    fake.inject("list", { type: "drop" });
+    const result = await rawRequest(`${server.url}/v2/batches`);
+    expect(result.status).toBeUndefined();
+    expect(result.error).toMatch(/socket hang up|ECONNRESET/);
+  });
+
+  it("reset-mid-body sends the status line, then breaks the connection", async () => {
+    const { fake, server } = await start();
+    fake.addBatches(3);
+    fake.inject("list", { type: "reset-mid-body", afterAction: true });
+    const result = await rawRequest(`${server.url}/v2/batches`);
+    expect(result.status).toBe(200);
+    expect(result.error).toMatch(/aborted|ECONNRESET|socket hang up/);
+  });
+
+  it("close() ends promptly while a response body is stalled, and the client sees the break", async () => {
+    const { fake, server } = await start();
+    fake.inject("list", { type: "stall-body" });
+    const response = await fetch(`${server.url}/v2/batches`, { headers: AUTH });
+    expect(response.status).toBe(200);
+    const body = response.text();
+    body.catch(() => undefined);
+    const started = performance.now();
+    await server.close();
+    expect(performance.now() - started).toBeLessThan(1000);
+    await expect(body).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it("close() ends promptly while a delayed response is pending, and is safe to call twice", async () => {
+    const { fake, server } = await start();
+    fake.inject("create", { type: "delay", ms: 10_000 });
+    const pending = fetch(`${server.url}/v2/batches`, {
+      method: "POST",
+      headers: AUTH,
+      body: JSON.stringify({ name: "n", input_dataset_id: "d", model: "m" }),
+    });
+    pending.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await Promise.all([server.close(), server.close()]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    await expect(pending).rejects.toBeInstanceOf(TypeError);
+    expect(fake.listBatches()).toHaveLength(0);
+  });
+
+  it("passes the request body, method, query and headers through to the fake", async () => {
+    const { fake, server } = await start();
+    await fetch(`${server.url}/v2/batches?page_size=3&order_by=updated_at`, { headers: { ...AUTH, "X-Client-Name": "demo" } });
+    const response = await fetch(`${server.url}/v2/batches`, {
+      method: "POST",
+      headers: { ...AUTH, "content-type": "application/json", "idempotency-key": "k" },
+      body: JSON.stringify({ name: "n", input_dataset_id: "d", model: "m" }),
+    });
+    expect(response.status).toBe(200);
+    const [list, create] = fake.requests;
+    expect(list?.url).toBe(`${server.url}/v2/batches?page_size=3&order_by=updated_at`);
+    expect(list?.headers["x-client-name"]).toBe("demo");
+    expect(create).toMatchObject({ operation: "create", method: "POST", body: '{"name":"n","input_dataset_id":"d","model":"m"}' });
+    expect(create?.headers["idempotency-key"]).toBe("k");
+  });
+
+  it("can listen on a chosen port", async () => {
+    const { server: first } = await start();
+    const port = first.port;
+    await first.close();
+    const server = await startFakeCohereServer(new FakeCohere(), { port, host: "127.0.0.1" });
+    servers.push(server);
+    expect(server.port).toBe(port);
+  });
+});

@@ -1,0 +1,223 @@
+import { describe, expect, it } from "vitest";
+import { FakeCohere, type FakeCohereOptions, ManualClock, type WireBatch } from "../../src/testing/index.js";
+
+const AUTH = { authorization: "Bearer test-token" };
+const BASE = "https://api.cohere.com/v2/batches";
+
+function setup(options: Omit<FakeCohereOptions, "clock"> = {}) {
+  const clock = new ManualClock();
+  const fake = new FakeCohere({ ...options, clock });
+  const create = async (input_dataset_id = "my-dataset"): Promise<WireBatch> => {
+    const response = await fake.fetch(BASE, {
+      method: "POST",
+      headers: AUTH,
+      body: JSON.stringify({ name: "b", input_dataset_id, model: "command" }),
+    });
+    return ((await response.json()) as { batch: WireBatch }).batch;
+  };
+  const retrieve = async (id: string): Promise<WireBatch> =>
+    ((await (await fake.fetch(`${BASE}/${id}`, { headers: AUTH })).json()) as { batch: WireBatch }).batch;
+  const cancel = async (id: string): Promise<Response> => fake.fetch(`${BASE}/${id}:cancel`, { method: "POST", headers: AUTH });
+  return { clock, fake, create, retrieve, cancel };
+}
+
+describe("batch life cycle on a ManualClock", () => {
+  it("goes QUEUED -> IN_PROGRESS (records and tokens counting up) -> COMPLETED", async () => {
+    const { clock, create, retrieve } = setup();
+    const { id } = await create();
+    clock.advance(999);
+    expect(await retrieve(id)).toMatchObject({ status: "BATCH_STATUS_QUEUED", updated_at: "2026-01-01T00:00:00.000000Z" });
+
+    clock.advance(1); // queuedForMs = 1000: processing starts now
+    expect(await retrieve(id)).toMatchObject({
+      status: "BATCH_STATUS_IN_PROGRESS",
+      num_successful_records: 0,
+      updated_at: "2026-01-01T00:00:01.000000Z",
+    });
+
+    clock.advance(2500); // 100 records/s: 250 records done
+    const midway = await retrieve(id);
+    expect(midway).toMatchObject({
+      status: "BATCH_STATUS_IN_PROGRESS",
+      num_records: 1000,
+      num_successful_records: 250,
+      num_failed_records: 0,
+      input_tokens: "25000",
+      output_tokens: "12500",
+      created_at: "2026-01-01T00:00:00.000000Z",
+      updated_at: "2026-01-01T00:00:03.500000Z",
+    });
+
+    clock.advance(7499);
+    expect((await retrieve(id)).status).toBe("BATCH_STATUS_IN_PROGRESS");
+    clock.advance(1);
+    const done = await retrieve(id);
+    expect(done).toMatchObject({
+      status: "BATCH_STATUS_COMPLETED",
+      num_successful_records: 1000,
+      input_tokens: "100000",
+      output_tokens: "50000",
+      updated_at: "2026-01-01T00:00:11.000000Z",
+    });
+    clock.advance(3_600_000);
+    expect(await retrieve(id)).toEqual(done);
+  });
+
+  it("fails a batch whose dataset id contains 'fail', halfway, with a status_reason", async () => {
+    const { clock, create, retrieve } = setup();
+    const { id } = await create("will-fail-dataset");
+    clock.advance(1000 + 4000);
+    expect(await retrieve(id)).toMatchObject({ status: "BATCH_STATUS_IN_PROGRESS", num_successful_records: 400 });
+    clock.advance(1000);
+    const failed = await retrieve(id);
+    expect(failed).toMatchObject({ status: "BATCH_STATUS_FAILED", num_successful_records: 500 });
+    expect(failed.status_reason).toContain("will-fail-dataset");
+  });
+
+  it("honours the life-cycle options: timing, per-dataset record counts, failing records, failWhen", async () => {
+    const { clock, create, retrieve } = setup({
+      lifecycle: {
+        queuedForMs: 0,
+        recordsPerSecond: 10,
+        numRecords: (dataset) => dataset.length,
+        failEveryNthRecord: 3,
+        failWhen: (dataset) => dataset === "broken",
+        inputTokensPerRecord: 2,
+        outputTokensPerRecord: 1,
+      },
+    });
+    const small = await create("abcdef"); // 6 records
+    expect(small).toMatchObject({ status: "BATCH_STATUS_IN_PROGRESS", num_records: 6 });
+    const named = await create("contains-fail-but-fine");
+    clock.advance(600);
+    expect(await retrieve(small.id)).toMatchObject({
+      status: "BATCH_STATUS_COMPLETED",
+      num_successful_records: 4,
+      num_failed_records: 2,
+      input_tokens: "12",
+      output_tokens: "4",
+    });
+    expect((await retrieve(named.id)).status).toBe("BATCH_STATUS_IN_PROGRESS");
+    const broken = await create("broken");
+    clock.advance(1000);
+    expect((await retrieve(broken.id)).status).toBe("BATCH_STATUS_FAILED");
+  });
+
+  it("completes a batch of zero records as soon as it leaves the queue", async () => {
+    const { clock, create, retrieve } = setup({ lifecycle: { numRecords: 0 } });
+    const { id } = await create();
+    clock.advance(1000);
+    expect(await retrieve(id)).toMatchObject({ status: "BATCH_STATUS_COMPLETED", num_records: 0 });
+  });
+
+  it("rejects invalid life-cycle options", () => {
+    expect(() => new FakeCohere({ lifecycle: { recordsPerSecond: 0 } })).toThrow(RangeError);
+    expect(() => new FakeCohere({ lifecycle: { queuedForMs: -1 } })).toThrow(RangeError);
+    expect(() => new FakeCohere({ lifecycle: { numRecords: 1.5 } })).toThrow(RangeError);
+    expect(() => new FakeCohere({ tokens: [""] })).toThrow(TypeError);
+  });
+});
+
+describe("cancel", () => {
+  it("turns a queued batch CANCELING, then CANCELED after 500 ms, progress frozen", async () => {
+    const { clock, create, retrieve, cancel } = setup();
+    const { id } = await create();
+    clock.advance(100);
+    const response = await cancel(id);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({});
+    expect(await retrieve(id)).toMatchObject({ status: "BATCH_STATUS_CANCELING", updated_at: "2026-01-01T00:00:00.100000Z" });
+    clock.advance(499);
+    expect((await retrieve(id)).status).toBe("BATCH_STATUS_CANCELING");
+    clock.advance(1);
+    expect(await retrieve(id)).toMatchObject({
+      status: "BATCH_STATUS_CANCELED",
+      updated_at: "2026-01-01T00:00:00.600000Z",
+      num_successful_records: 0,
+    });
+    clock.advance(60_000);
+    expect((await retrieve(id)).status).toBe("BATCH_STATUS_CANCELED");
+  });
+
+  it("freezes the progress of an in-progress batch", async () => {
+    const { clock, create, retrieve, cancel } = setup();
+    const { id } = await create();
+    clock.advance(3000);
+    expect((await cancel(id)).status).toBe(200);
+    clock.advance(10_000);
+    expect(await retrieve(id)).toMatchObject({ status: "BATCH_STATUS_CANCELED", num_successful_records: 200, input_tokens: "20000" });
+  });
+
+  it("is idempotent while CANCELING (200 {}, no change)", async () => {
+    const { clock, create, retrieve, cancel } = setup();
+    const { id } = await create();
+    await cancel(id);
+    clock.advance(200);
+    const again = await cancel(id);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({});
+    clock.advance(300);
+    expect((await retrieve(id)).status).toBe("BATCH_STATUS_CANCELED");
+  });
+
+  it.each([
+    ["COMPLETED", "my-dataset", 20_000],
+    ["FAILED", "fail", 20_000],
+  ])("refuses a %s batch with 400 'already in a terminal state'", async (status, dataset, wait) => {
+    const { clock, create, retrieve, cancel } = setup();
+    const { id } = await create(dataset);
+    clock.advance(wait);
+    const response = await cancel(id);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ message: `batch ${id} is already in a terminal state (BATCH_STATUS_${status})` });
+    expect((await retrieve(id)).status).toBe(`BATCH_STATUS_${status}`);
+  });
+
+  it("refuses a CANCELED batch with 400", async () => {
+    const { clock, create, cancel } = setup();
+    const { id } = await create();
+    await cancel(id);
+    clock.advance(500);
+    const response = await cancel(id);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toContain("already in a terminal state");
+  });
+});
+
+describe("store helpers", () => {
+  it("addBatches seeds batches in the life cycle; listBatches snapshots them in insertion order", () => {
+    const clock = new ManualClock();
+    const fake = new FakeCohere({ clock });
+    const added = fake.addBatches(3, { model: "m" });
+    expect(added.map((b) => b.name)).toEqual(["batch-1", "batch-2", "batch-3"]);
+    expect(new Set(added.map((b) => b.id)).size).toBe(3);
+    clock.advance(2000);
+    const listed = fake.listBatches();
+    expect(listed.map((b) => b.id)).toEqual(added.map((b) => b.id));
+    expect(listed.every((b) => b.status === "BATCH_STATUS_IN_PROGRESS" && b.model === "m")).toBe(true);
+  });
+
+  it("addBatches pins the life-cycle fields it is given, and honours created_at", () => {
+    const clock = new ManualClock();
+    const fake = new FakeCohere({ clock });
+    const [old] = fake.addBatches(1, { created_at: "2025-03-05T14:59:25.438936Z" });
+    expect(old).toMatchObject({ status: "BATCH_STATUS_COMPLETED", created_at: "2025-03-05T14:59:25.438936Z" });
+    const [pinned] = fake.addBatches(1, { status: "BATCH_STATUS_IN_PROGRESS", num_successful_records: 8 });
+    clock.advance(3_600_000);
+    expect(fake.listBatches()[1]).toMatchObject({ status: "BATCH_STATUS_IN_PROGRESS", num_successful_records: 8, id: pinned?.id });
+    expect(() => fake.addBatches(2, { id: "same" })).toThrow(RangeError);
+    expect(() => fake.addBatches(1, { created_at: "yesterday" })).toThrow(RangeError);
+    expect(() => fake.addBatches(-1)).toThrow(RangeError);
+  });
+
+  it("reset() clears the request log and faults; reset({ batches: true }) also the store", async () => {
+    const { fake, create } = setup();
+    await create();
+    fake.inject("list", { type: "status", status: 500 });
+    expect(fake.pendingFaults).toBe(1);
+    fake.reset();
+    expect([fake.count(), fake.pendingFaults, fake.listBatches().length]).toEqual([0, 0, 1]);
+    fake.reset({ batches: true });
+    expect(fake.listBatches()).toEqual([]);
+  });
+});
