@@ -7,7 +7,7 @@ export default defineConfig({
     alias: { "#platform": fileURLToPath(new URL("./src/platform/node.ts", import.meta.url)) },
   },
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     exclude: ["test/browser/**", "node_modules/**"],
     // `.ci/run` prints its pass/fail line from the JSON report.
     reporters: ["default", ["json", { outputFile: ".vitest-report.json" }]],

@@ -1,0 +1,29 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = new URL("..", import.meta.url);
+const readme = readFileSync(new URL("README.md", root), "utf8");
+
+describe("the README's promises", () => {
+  it("the demo runs against the fake over HTTP and exits 0 (built package, as `npm run demo` runs it)", async () => {
+    const started = performance.now();
+    const { stdout } = await run(process.execPath, ["examples/demo.mjs"], { cwd: root, timeout: 30_000 });
+    expect(performance.now() - started).toBeLessThan(15_000);
+    for (const line of [/BATCH_STATUS_COMPLETED/, /BATCH_STATUS_FAILED/, /BATCH_STATUS_CANCELED/, /\d+ batches in \d+ pages/, /status 200, content-type application\/json, request id \w+/, /attempt 2: recovered/, /NotFoundError: status 404/, /^Done\.$/m]) {
+      expect(stdout).toMatch(line);
+    }
+  });
+
+  it("gives the two commands a newcomer runs", () => {
+    expect(readme).toContain("npm ci && npm run demo");
+    expect(readme).toContain("npm test");
+  });
+
+  it("shows the worked testing example exactly as it is tested", () => {
+    const example = readFileSync(new URL("examples/testing-with-the-fake.test.ts", root), "utf8").trim();
+    expect(readme).toContain(example);
+  });
+});
