@@ -2,7 +2,7 @@ import * as v from "valibot";
 import type { TokenSupplier } from "../middleware/auth.js";
 import type { Runtime } from "../platform/runtime.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { checkInput, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
+import { checkInput, tokenSchema, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
 import type { Middleware } from "./middleware.js";
 import type { RequestDefaults } from "./request-options.js";
 import type { FetchFunction } from "./transport.js";
@@ -71,7 +71,7 @@ export interface ResolvedClientOptions {
 
 const clientOptionsSchema = v.strictObject(
   {
-    token: v.exactOptional(v.union([v.pipe(nonEmptyStringSchema, headerValueSchema), v.function()], "must be a non-empty string or a function returning one")),
+    token: v.exactOptional(v.union([tokenSchema, v.function()], "must be a non-empty string of visible ASCII, or a function returning one")),
     clientName: v.exactOptional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
     baseUrl: v.exactOptional(v.string("must be a string")),
     timeoutInSeconds: v.exactOptional(secondsSchema),

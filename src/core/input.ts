@@ -12,7 +12,9 @@ export function checkInput<const Schema extends v.GenericSchema>(schema: Schema,
   const issue = result.issues[0];
   const field = issue.path?.map((item) => String(item.key)).join(".");
   // A strict object reports an unknown key as "expected never"; say what that means.
-  const problem = issue.expected === "never" ? "is not a known field (misspelt?)" : `${issue.message} (got ${describeValue(issue.input)})`;
+  // Never echo a secret, even a malformed one: it may be a real key with a typo.
+  const shown = field === "token" ? "a value that is not shown" : describeValue(issue.input);
+  const problem = issue.expected === "never" ? "is not a known field (misspelt?)" : `${issue.message} (got ${shown})`;
   throw new CohereError(`Invalid ${what}: ${field ? `${field} ` : ""}${problem}`);
 }
 
@@ -53,3 +55,9 @@ export const abortSignalSchema = v.custom<AbortSignal>(
   (value) => typeof value === "object" && value !== null && "aborted" in value && typeof (value as AbortSignal).addEventListener === "function",
   "must be an AbortSignal",
 );
+
+/**
+ * An API key: visible ASCII without spaces. Anything else could not be sent intact (Headers
+ * trims spaces, fetch refuses non-Latin-1) or is a paste accident (a trailing newline).
+ */
+export const tokenSchema = v.pipe(v.string("must be a string"), v.nonEmpty("must be a non-empty string"), v.regex(/^[\x21-\x7E]+$/, "must be visible ASCII without spaces or line breaks"));

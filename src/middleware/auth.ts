@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { CohereError } from "../core/errors/cohere-error.js";
-import { headerValueSchema } from "../core/input.js";
+import { tokenSchema } from "../core/input.js";
 import type { Middleware } from "../core/middleware.js";
 
 /**
@@ -9,8 +9,6 @@ import type { Middleware } from "../core/middleware.js";
  * @public
  */
 export type TokenSupplier = string | (() => string | Promise<string>);
-
-const tokenSchema = v.pipe(v.string(), v.nonEmpty(), headerValueSchema);
 
 /**
  * Sets `Authorization: Bearer <token>` on each attempt.
@@ -37,7 +35,7 @@ async function resolveToken(token: TokenSupplier): Promise<string> {
     throw new CohereError("The token function failed", { cause: error });
   }
   if (!v.is(tokenSchema, value)) {
-    throw new CohereError("The token function must return a non-empty string without CR, LF or NUL");
+    throw new CohereError("The token function must return a non-empty string of visible ASCII (no spaces or line breaks)");
   }
   return value;
 }
