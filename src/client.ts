@@ -2,6 +2,7 @@ import { runtime } from "#platform";
 import { ApiClient } from "./core/api-client.js";
 import { resolveClientOptions, type CohereClientOptions } from "./core/client-options.js";
 import type { Middleware } from "./core/middleware.js";
+import { toPlugin, type MiddlewareDescription, type MiddlewarePlugin } from "./core/middleware-plugin.js";
 import { BatchesClient } from "./resources/batches/batches-client.js";
 
 /**
@@ -28,14 +29,24 @@ export class CohereClient {
   }
 
   /**
-   * Adds middleware after the ones already there (per attempt, after auth), and returns the
-   * client, so calls chain.
+   * Adds middleware after the ones already in the same phase, and returns the client, so calls
+   * chain. A function runs per attempt, after auth; a plugin runs in the phase it declares.
    */
-  use(...middleware: Middleware[]): this {
-    for (const layer of middleware) {
-      if (typeof layer !== "function") throw new TypeError("use: each middleware must be a function");
-    }
-    this.#api.use(middleware);
+  use(...middleware: (Middleware | MiddlewarePlugin)[]): this {
+    this.#api.use(middleware.map(toPlugin));
     return this;
+  }
+
+  /**
+   * The pipeline's layers in the order a request meets them, outermost first: the SDK's own
+   * and yours, each with its phase. For debugging the order of plugins.
+   *
+   * @example
+   * ```ts
+   * console.table(client.describeMiddleware());
+   * ```
+   */
+  describeMiddleware(): readonly MiddlewareDescription[] {
+    return this.#api.describe();
   }
 }

@@ -10,6 +10,7 @@ export type { RequestOptions, ResolvedRequestOptions } from "./core/request-opti
 export type { HttpResponse } from "./core/http-response.js";
 export type { FetchFunction } from "./core/transport.js";
 export { compose, type Middleware, type MiddlewareContext, type Next } from "./core/middleware.js";
+export type { MiddlewareDescription, MiddlewarePhase, MiddlewarePlugin } from "./core/middleware-plugin.js";
 export {
   CohereError,
   ApiError,
@@ -37,6 +38,9 @@ export { timeoutMiddleware } from "./middleware/timeout.js";
 export { retryMiddleware } from "./middleware/retry.js";
 export { parseRetryAfter, type RetryTiming } from "./middleware/retry-timing.js";
 export { errorMappingMiddleware } from "./middleware/error-mapping.js";
+export { loggingMiddleware, type Logger, type LoggingOptions, type LogLevel } from "./middleware/logging.js";
+export { rateLimitMiddleware, type RateLimitOptions } from "./middleware/rate-limit.js";
+export { tracingMiddleware, type TracingOptions } from "./middleware/tracing.js";
 export { BatchesClient, RawBatchesClient } from "./resources/batches/index.js";
 export type * from "./resources/batches/types.js";
 export type { components, operations, paths } from "./generated/openapi.js";

@@ -22,8 +22,8 @@ describe("the README's promises", () => {
     expect(readme).toContain("npm test");
   });
 
-  it("shows the worked testing example exactly as it is tested", () => {
-    const example = readFileSync(new URL("examples/testing-with-the-fake.test.ts", root), "utf8").trim();
+  it.each(["examples/testing-with-the-fake.test.ts", "examples/writing-a-plugin.test.ts"])("shows %s exactly as it is tested", (file) => {
+    const example = readFileSync(new URL(file, root), "utf8").trim();
     expect(readme).toContain(example);
   });
 });

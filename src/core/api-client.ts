@@ -4,8 +4,9 @@ import type { paths } from "../generated/openapi.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
-import type { Middleware, MiddlewareContext } from "./middleware.js";
-import { createPipeline } from "./pipeline.js";
+import type { MiddlewareContext } from "./middleware.js";
+import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
+import { createPipeline, type Pipeline } from "./pipeline.js";
 import type { ResolvedClientOptions } from "./client-options.js";
 import { resolveRequestOptions, type RequestOptions } from "./request-options.js";
 
@@ -28,22 +29,25 @@ interface TextResult {
  * pipeline, and checks the body against a valibot schema.
  */
 export class ApiClient {
-  readonly #options: ResolvedClientOptions;
+  #options: ResolvedClientOptions;
   readonly #openapi: Client<paths>;
-  #middleware: readonly Middleware[];
-  #pipeline: (request: Request, context: MiddlewareContext) => Promise<Response>;
+  #pipeline: Pipeline;
 
   constructor(options: ResolvedClientOptions) {
     this.#options = options;
     this.#openapi = createClient<paths>({ baseUrl: options.baseUrl });
-    this.#middleware = options.middleware;
-    this.#pipeline = createPipeline({ ...options, middleware: this.#middleware });
+    this.#pipeline = createPipeline(options);
   }
 
-  /** Appends users' middleware; calls already in flight keep the chain they started with. */
-  use(middleware: readonly Middleware[]): void {
-    this.#middleware = [...this.#middleware, ...middleware];
-    this.#pipeline = createPipeline({ ...this.#options, middleware: this.#middleware });
+  /** Appends users' plugins; calls already in flight keep the chain they started with. */
+  use(plugins: readonly ResolvedPlugin[]): void {
+    this.#options = { ...this.#options, plugins: [...this.#options.plugins, ...plugins] };
+    this.#pipeline = createPipeline(this.#options);
+  }
+
+  /** The layers in the order they run, outermost first. */
+  describe(): readonly MiddlewareDescription[] {
+    return this.#pipeline.description;
   }
 
   /**
@@ -58,7 +62,7 @@ export class ApiClient {
     const signal = options.abortSignal;
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
     const context: MiddlewareContext = { operation, attempt: 1, options, signal };
-    const pipeline = this.#pipeline;
+    const { send: pipeline } = this.#pipeline;
     const init: CallInit = { fetch: (request) => pipeline(request, context), parseAs: "text" };
     if (signal !== undefined) init.signal = signal;
     const { data: text = "", response } = await send(this.#openapi, init);

@@ -4,6 +4,7 @@ import type { Runtime } from "../platform/runtime.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { checkInput, tokenSchema, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
 import type { Middleware } from "./middleware.js";
+import { toPlugin, type MiddlewarePlugin, type ResolvedPlugin } from "./middleware-plugin.js";
 import type { RequestDefaults } from "./request-options.js";
 import type { FetchFunction } from "./transport.js";
 
@@ -47,8 +48,11 @@ export interface CohereClientOptions {
    * @defaultValue `globalThis.fetch`, looked up at each request so that test interceptors work
    */
   fetch?: FetchFunction;
-  /** Your middleware, run per attempt after auth. More can be added with `client.use`. */
-  middleware?: Middleware[];
+  /**
+   * Your middleware: functions (run per attempt, after auth) or plugins with a declared phase.
+   * More can be added with `client.use`.
+   */
+  middleware?: (Middleware | MiddlewarePlugin)[];
   /**
    * Allows the client in a web page or browser worker. Without it the constructor throws there,
    * because anyone who can open the page can read the API key.
@@ -65,7 +69,7 @@ export interface ResolvedClientOptions {
   readonly defaults: RequestDefaults;
   readonly headers: Readonly<Record<string, string>> | undefined;
   readonly fetch: FetchFunction;
-  readonly middleware: readonly Middleware[];
+  readonly plugins: readonly ResolvedPlugin[];
   readonly userAgent: string | undefined;
 }
 
@@ -78,7 +82,7 @@ const clientOptionsSchema = v.strictObject(
     maxRetries: v.exactOptional(retryCountSchema),
     headers: v.exactOptional(headersSchema),
     fetch: v.exactOptional(v.function("must be a fetch function")),
-    middleware: v.exactOptional(v.array(v.function("must be a middleware function"), "must be an array of middleware functions")),
+    middleware: v.exactOptional(v.array(v.union([v.function(), v.looseObject({ name: v.string(), handle: v.function() })], "must be a middleware function or { name, phase?, handle }"), "must be an array of middleware")),
     dangerouslyAllowBrowser: v.exactOptional(v.boolean("must be a boolean")),
   },
   "must be an object of client options",
@@ -107,7 +111,7 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
     defaults: { timeoutInSeconds: checked.timeoutInSeconds ?? 300, maxRetries: checked.maxRetries ?? 2 },
     headers: checked.headers,
     fetch: (checked.fetch as FetchFunction | undefined) ?? ((input, init) => globalThis.fetch(input, init)),
-    middleware: (checked.middleware as Middleware[] | undefined) ?? [],
+    plugins: ((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).map(toPlugin),
     userAgent: runtime.userAgent,
   };
 }

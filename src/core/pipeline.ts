@@ -4,39 +4,61 @@ import { requestOptionsMiddleware, type RequestHeadersConfig } from "../middlewa
 import { retryMiddleware } from "../middleware/retry.js";
 import { timeoutMiddleware } from "../middleware/timeout.js";
 import { compose, type Middleware, type MiddlewareContext } from "./middleware.js";
+import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
 import { createTransport, type FetchFunction } from "./transport.js";
 
 /** What the pipeline is built from. */
 export interface PipelineConfig extends RequestHeadersConfig {
   readonly fetch: FetchFunction;
   readonly token: TokenSupplier;
-  /** Users' middleware, in the order given. */
-  readonly middleware: readonly Middleware[];
+  /** Users' plugins, in the order given; each runs in its phase. */
+  readonly plugins: readonly ResolvedPlugin[];
+}
+
+interface Layer extends MiddlewareDescription {
+  readonly handle: Middleware;
 }
 
 /**
  * The one place that declares the order of the layers, outermost first.
  *
  * ```
- * request options   once per call: headers, idempotency key, extra params
- * retry             attempts, backoff, Retry-After
- *   timeout         per attempt, headers and body
- *   error mapping   non-2xx -> typed ApiError
- *   auth            Authorization, token function called per attempt
- *   users' plugins  per attempt, see the wire request
- *   transport       fetch + read the body
+ * request options      once per call: headers, idempotency key, extra params
+ * users' "call" phase  once per call, outside retries (timing, caching, rate limiting)
+ * retry                attempts, backoff, Retry-After
+ *   timeout            per attempt, headers and body
+ *   error mapping      non-2xx -> typed ApiError
+ *   auth               Authorization, token function called per attempt
+ *   users' "attempt"   per attempt, see the wire request (the default phase)
+ *   transport          fetch + read the body
  * ```
  */
-export function createPipeline(config: PipelineConfig): (request: Request, context: MiddlewareContext) => Promise<Response> {
-  return compose(
-    [
-      requestOptionsMiddleware(config),
-      retryMiddleware(),
-      timeoutMiddleware(),
-      errorMappingMiddleware(),
-      authMiddleware(config.token),
-      ...config.middleware,
-    ],
-    createTransport(config.fetch),
-  );
+function layers(config: PipelineConfig): Layer[] {
+  const plugins = (phase: "call" | "attempt"): Layer[] => config.plugins.filter((plugin) => plugin.phase === phase).map((plugin) => ({ ...plugin, builtIn: false }));
+  return [
+    { name: "request-options", phase: "call", builtIn: true, handle: requestOptionsMiddleware(config) },
+    ...plugins("call"),
+    { name: "retry", phase: "call", builtIn: true, handle: retryMiddleware() },
+    { name: "timeout", phase: "attempt", builtIn: true, handle: timeoutMiddleware() },
+    { name: "error-mapping", phase: "attempt", builtIn: true, handle: errorMappingMiddleware() },
+    { name: "auth", phase: "attempt", builtIn: true, handle: authMiddleware(config.token) },
+    ...plugins("attempt"),
+  ];
+}
+
+/** A pipeline and its listing, built from the same layer list so the two cannot disagree. */
+export interface Pipeline {
+  readonly send: (request: Request, context: MiddlewareContext) => Promise<Response>;
+  readonly description: readonly MiddlewareDescription[];
+}
+
+export function createPipeline(config: PipelineConfig): Pipeline {
+  const all = layers(config);
+  return {
+    send: compose(
+      all.map((layer) => layer.handle),
+      createTransport(config.fetch),
+    ),
+    description: [...all.map(({ name, phase, builtIn }) => ({ name, phase, builtIn })), { name: "transport", phase: "attempt", builtIn: true }],
+  };
 }

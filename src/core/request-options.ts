@@ -37,6 +37,11 @@ export interface RequestOptions {
    * `create` after failures where the server may have acted (a 500, a timeout).
    */
   idempotencyKey?: string;
+  /**
+   * Your own data for this call, passed untouched to middleware as `context.options.context`
+   * (a trace id, a tenant, a cache policy). Never sent.
+   */
+  context?: Record<string, unknown>;
 }
 
 /**
@@ -60,6 +65,8 @@ const requestOptionsSchema = v.strictObject(
     queryParams: v.exactOptional(v.record(v.pipe(v.string(), v.nonEmpty()), v.union([v.string(), v.pipe(v.number(), v.finite()), v.boolean()]), "must be an object of strings, numbers or booleans")),
     bodyParams: v.exactOptional(v.record(v.string(), v.unknown(), "must be an object")),
     idempotencyKey: v.exactOptional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
+    // A custom check keeps the caller's object itself, so middleware can also write to it.
+    context: v.exactOptional(v.custom<Record<string, unknown>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), "must be an object")),
   },
   "must be an object of request options",
 );

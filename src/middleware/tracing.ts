@@ -1,0 +1,54 @@
+import type { MiddlewareContext } from "../core/middleware.js";
+import type { MiddlewarePlugin } from "../core/middleware-plugin.js";
+
+/** Options of `tracingMiddleware`. @public */
+export interface TracingOptions {
+  /**
+   * The header that carries the call's id, the same on every attempt.
+   * @defaultValue "X-Client-Request-Id"
+   */
+  callHeader?: string;
+  /**
+   * The header that carries the attempt's id, new for each attempt.
+   * @defaultValue "X-Client-Attempt-Id"
+   */
+  attemptHeader?: string;
+  /** Makes ids. @defaultValue crypto.randomUUID */
+  createId?: () => string;
+  /** Called for each attempt with the ids, to connect them to your traces. */
+  onAttempt?: (ids: { callId: string; attemptId: string; attempt: number; operation: string }) => void;
+}
+
+/**
+ * Tags each request with a call id (kept across retries) and an attempt id (new per retry), so
+ * a call can be followed through your logs, proxies and Cohere's support.
+ *
+ * @remarks
+ * A caller may choose the call id: `{ context: { callId: "..." } }` in the request options.
+ * Runs in the `"attempt"` phase.
+ * @public
+ */
+export function tracingMiddleware(options: TracingOptions = {}): MiddlewarePlugin {
+  const callHeader = options.callHeader ?? "X-Client-Request-Id";
+  const attemptHeader = options.attemptHeader ?? "X-Client-Attempt-Id";
+  const createId = options.createId ?? (() => crypto.randomUUID());
+  // One id per call: the context object lives exactly as long as the call.
+  const callIds = new WeakMap<MiddlewareContext, string>();
+  return {
+    name: "tracing",
+    phase: "attempt",
+    handle: async (request, next, context) => {
+      let callId = callIds.get(context);
+      if (callId === undefined) {
+        const chosen = context.options.context?.callId;
+        callId = typeof chosen === "string" && chosen !== "" ? chosen : createId();
+        callIds.set(context, callId);
+      }
+      const attemptId = createId();
+      request.headers.set(callHeader, callId);
+      request.headers.set(attemptHeader, attemptId);
+      options.onAttempt?.({ callId, attemptId, attempt: context.attempt, operation: context.operation });
+      return next(request);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { CohereClient, loggingMiddleware, type Logger, type LogLevel } from "../../src/index.js";
+import { FakeCohere } from "../../src/testing/index.js";
+
+const secret = "sk-logging-secret-0123456789";
+
+function recorder() {
+  const lines: { level: string; message: string; data: Record<string, unknown> }[] = [];
+  const record = (level: string) => (message: string, data: Record<string, unknown>) => lines.push({ level, message, data });
+  const logger: Logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
+  return { lines, logger };
+}
+
+function setup(level: LogLevel, fake = new FakeCohere({ tokens: [secret] })) {
+  const { lines, logger } = recorder();
+  const client = new CohereClient({ token: secret, fetch: fake.fetch, middleware: [loggingMiddleware({ logger, level })], headers: { "x-api-secret": "hunter2" } });
+  return { fake, client, lines };
+}
+
+describe("loggingMiddleware", () => {
+  it("logs method, path, status, attempt, duration and request id for every attempt", async () => {
+    const { fake, client, lines } = setup("info");
+    fake.addBatches(10);
+    const { next_page_token } = await client.batches.list({ page_size: 5 });
+    lines.length = 0;
+    fake.inject("list", { type: "status", status: 503, retryAfterMs: 1 });
+    await client.batches.list({ page_size: 5, page_token: next_page_token! });
+    expect(lines.map((line) => [line.level, line.message])).toEqual([
+      ["warn", "GET /v2/batches?page_size=5&page_token=REDACTED 503"],
+      ["info", "GET /v2/batches?page_size=5&page_token=REDACTED 200"],
+    ]);
+    expect(lines[1]!.data).toMatchObject({ operation: "batches.list", method: "GET", status: 200, attempt: 2, requestId: expect.any(String), durationMs: expect.any(Number) });
+    expect(lines[0]!.data.attempt).toBe(1);
+  });
+
+  it("logs errors at error level with their class", async () => {
+    const { fake, client, lines } = setup("error");
+    fake.inject("retrieve", { type: "drop" }, { times: 3 });
+    await client.batches.retrieve("b", { maxRetries: 0 }).catch(() => undefined);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: "error", data: { error: "CohereConnectionError", attempt: 1 } });
+  });
+
+  it("respects the level: warn drops successes, off drops everything", async () => {
+    const quiet = setup("warn");
+    await quiet.client.batches.list();
+    expect(quiet.lines).toHaveLength(0);
+    const off = setup("off");
+    off.fake.inject("list", { type: "status", status: 400 });
+    await off.client.batches.list().catch(() => undefined);
+    expect(off.lines).toHaveLength(0);
+  });
+
+  it("never logs the token or other secret headers, even at debug", async () => {
+    const { client, lines } = setup("debug");
+    await client.batches.create({ name: "n", input_dataset_id: "d", model: "m" }, { idempotencyKey: "idem-secret" });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("idem-secret");
+    expect(lines[0]!.data.requestHeaders).toMatchObject({ authorization: "REDACTED", "x-api-secret": "REDACTED", "idempotency-key": "REDACTED", "content-type": "application/json" });
+    expect(lines[0]!.data.responseHeaders).toMatchObject({ "x-request-id": expect.any(String) });
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { CohereAbortError, CohereClient, rateLimitMiddleware } from "../../src/index.js";
+import { FakeCohere } from "../../src/testing/index.js";
+
+function setup(requestsPerMinute: number, burst: number) {
+  const fake = new FakeCohere();
+  const client = new CohereClient({ token: "test-token", fetch: fake.fetch, middleware: [rateLimitMiddleware({ requestsPerMinute, burst })] });
+  return { fake, client };
+}
+
+describe("rateLimitMiddleware", () => {
+  it("lets a burst through at once, then spaces calls at the rate", async () => {
+    // 1,200 per minute = one every 50 ms, after a burst of 3.
+    const { fake, client } = setup(1_200, 3);
+    const started = performance.now();
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 7 }, () => client.batches.list().then(() => times.push(performance.now() - started))));
+    times.sort((a, b) => a - b);
+    expect(times.slice(0, 3).every((t) => t < 40)).toBe(true);
+    // The 7th call waits for 4 refills: about 200 ms.
+    expect(times[6]).toBeGreaterThanOrEqual(190);
+    expect(times[6]).toBeLessThan(600);
+    expect(fake.count("list")).toBe(7);
+  });
+
+  it("runs once per call, not per retry, and is listed in the call phase", async () => {
+    const { fake, client } = setup(60, 1);
+    fake.inject("list", { type: "status", status: 503, retryAfterMs: 1 });
+    const started = performance.now();
+    await client.batches.list();
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(fake.count("list")).toBe(2);
+    expect(client.describeMiddleware().map((layer) => `${layer.phase}:${layer.name}`)).toEqual([
+      "call:request-options",
+      "call:rate-limit",
+      "call:retry",
+      "attempt:timeout",
+      "attempt:error-mapping",
+      "attempt:auth",
+      "attempt:transport",
+    ]);
+  });
+
+  it("ends a wait at once on abort, sends nothing, and gives the slot back", async () => {
+    const { fake, client } = setup(60, 1); // one per second
+    await client.batches.list();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    const started = performance.now();
+    await expect(client.batches.list({}, { abortSignal: controller.signal })).rejects.toBeInstanceOf(CohereAbortError);
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(fake.count("list")).toBe(1);
+  });
+
+  it("refuses nonsense settings", () => {
+    expect(() => rateLimitMiddleware({ requestsPerMinute: 0 })).toThrow(/requestsPerMinute/);
+    expect(() => rateLimitMiddleware({ burst: 0.5 })).toThrow(/burst/);
+  });
+});
