@@ -24,6 +24,7 @@ interface TextResult {
 }
 
 /**
+ * @internal
  * The core the resources call into: one `call` per SDK method. It resolves the request
  * options, lets openapi-fetch build the URL from the generated `paths`, sends it through the
  * pipeline, and checks the body against a valibot schema.

@@ -26,14 +26,26 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
+const headerValuePattern = /^[^\r\n\0]*$/;
+const headerNamePattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 /** A string that may be sent as an HTTP header value: no CR, LF or NUL (header injection). */
-export const headerValueSchema = v.pipe(v.string("must be a string"), v.regex(/^[^\r\n\0]*$/, "must not contain CR, LF or NUL"));
+export const headerValueSchema = v.pipe(v.string("must be a string"), v.regex(headerValuePattern, "must not contain CR, LF or NUL"));
 
-/** An HTTP header name: an RFC 9110 token. */
-export const headerNameSchema = v.pipe(v.string(), v.regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, "must be a valid header name"));
+/**
+ * A plain object of the caller's, checked entry by entry and passed on as it is. Not
+ * `v.record`: that copies, and drops keys such as `constructor` and `prototype`, which would
+ * silently lose a header or a body field.
+ */
+export function plainObjectSchema<T extends Record<string, unknown>>(isEntry: (key: string, value: unknown) => boolean, message: string) {
+  return v.custom<T>((value) => typeof value === "object" && value !== null && !Array.isArray(value) && Object.entries(value).every(([key, entry]) => isEntry(key, entry)), message);
+}
 
-/** Extra headers: valid names, values without CR/LF. */
-export const headersSchema = v.record(headerNameSchema, headerValueSchema, "must be an object of header names to string values");
+/** Extra headers: valid names (RFC 9110 tokens), string values without CR, LF or NUL. */
+export const headersSchema = plainObjectSchema<Record<string, string>>(
+  (name, value) => headerNamePattern.test(name) && typeof value === "string" && headerValuePattern.test(value),
+  "must be an object of valid header names to string values without CR, LF or NUL",
+);
 
 /** A non-empty string, e.g. a batch id or a create field. */
 export const nonEmptyStringSchema = v.pipe(v.string("must be a string"), v.nonEmpty("must be a non-empty string"));

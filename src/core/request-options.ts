@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { abortSignalSchema, checkInput, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
+import { abortSignalSchema, checkInput, plainObjectSchema, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
 
 /**
  * Options for one call, given as the last argument of every method.
@@ -62,11 +62,16 @@ const requestOptionsSchema = v.strictObject(
     maxRetries: v.exactOptional(retryCountSchema),
     abortSignal: v.exactOptional(abortSignalSchema),
     headers: v.exactOptional(headersSchema),
-    queryParams: v.exactOptional(v.record(v.pipe(v.string(), v.nonEmpty()), v.union([v.string(), v.pipe(v.number(), v.finite()), v.boolean()]), "must be an object of strings, numbers or booleans")),
-    bodyParams: v.exactOptional(v.record(v.string(), v.unknown(), "must be an object")),
+    queryParams: v.exactOptional(
+      plainObjectSchema<Record<string, string | number | boolean>>(
+        (name, value) => name !== "" && (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))),
+        "must be an object of strings, finite numbers or booleans",
+      ),
+    ),
+    bodyParams: v.exactOptional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),
     idempotencyKey: v.exactOptional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
-    // A custom check keeps the caller's object itself, so middleware can also write to it.
-    context: v.exactOptional(v.custom<Record<string, unknown>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), "must be an object")),
+    // Passed on as the caller's own object, so middleware can also write to it.
+    context: v.exactOptional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),
   },
   "must be an object of request options",
 );

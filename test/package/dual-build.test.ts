@@ -27,6 +27,15 @@ describe("the ESM and CJS builds", () => {
     expect(esm.CohereError.is(null)).toBe(false);
   });
 
+  it("both construct a client and complete a call (the CJS build's interop with openapi-fetch)", async () => {
+    const { FakeCohere } = await import("../../src/testing/index.js");
+    for (const build of [cjs, esm]) {
+      const fake = new FakeCohere();
+      const page = await new build.CohereClient({ token: "test-token", fetch: fake.fetch }).batches.list();
+      expect(page).toEqual({ batches: [] });
+    }
+  });
+
   it("carry the package's version", () => {
     const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
     expect(esm.VERSION).toBe(version);

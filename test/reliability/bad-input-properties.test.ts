@@ -169,13 +169,13 @@ describe("property: request options", () => {
 
 describe("property: create bodies", () => {
   it("are sent as exactly the JSON given, or refused naming the field", async () => {
-    const field = fc.oneof(fc.string(), fc.constant(""), fc.integer(), fc.constant(undefined));
+    const field = fc.oneof(fc.string(), fc.constantFrom("", " ", "\t\n"), fc.integer(), fc.constant(undefined));
     await fc.assert(
       fc.asyncProperty(fc.record({ name: field, input_dataset_id: field, model: field }, { requiredKeys: [] }), fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string()), { nil: undefined }), async (body, extra) => {
         const { fake, client } = setup();
         const request = { ...extra, ...body };
         const { error } = await outcome(() => client.batches.create(request as never));
-        const valid = ["name", "input_dataset_id", "model"].every((key) => typeof (request as Record<string, unknown>)[key] === "string" && (request as Record<string, string>)[key] !== "") && Object.keys(request).every((key) => ["name", "input_dataset_id", "model"].includes(key));
+        const valid = ["name", "input_dataset_id", "model"].every((key) => typeof (request as Record<string, unknown>)[key] === "string" && /\S/.test((request as Record<string, string>)[key]!)) && Object.keys(request).every((key) => ["name", "input_dataset_id", "model"].includes(key));
         if (valid) {
           expect(error).toBeUndefined();
           expect(JSON.parse(fake.requests[0]!.body)).toEqual(request);

@@ -47,11 +47,14 @@ export const listBatchesRequestSchema: v.GenericSchema<unknown, ListBatchesReque
   "must be an object",
 );
 
+// Blank is empty for a name, a dataset id or a model: the service refuses both.
+const requiredTextSchema = v.pipe(nonEmptyStringSchema, v.regex(/\S/, "must not be blank"));
+
 export const createBatchRequestSchema: v.GenericSchema<unknown, CreateBatchRequest> = v.strictObject(
   {
-    name: nonEmptyStringSchema,
-    input_dataset_id: nonEmptyStringSchema,
-    model: nonEmptyStringSchema,
+    name: requiredTextSchema,
+    input_dataset_id: requiredTextSchema,
+    model: requiredTextSchema,
   },
   "must be an object with name, input_dataset_id and model",
 );

@@ -14,6 +14,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -29,7 +30,15 @@ export const fixturesDir = join(repoRoot, "test/runtimes/fixtures");
 export const tscBin = join(repoRoot, "node_modules/typescript/bin/tsc");
 export const workerdBin = join(repoRoot, "node_modules/workerd/bin/workerd");
 
+/** The version in package.json. */
+export const packageVersion = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string }).version;
+
 const cacheRoot = join(repoRoot, "node_modules/.cache/cohere-batches-runtimes");
+/**
+ * The browser run's consumer project (vitest.browser.config.ts): inside the repository, where
+ * Vite serves files from, at a fixed path its config can name before the project exists.
+ */
+export const browserConsumerDir = join(repoRoot, "node_modules/.cache/cohere-batches-browser-consumer");
 
 export interface RunResult {
   code: number;
@@ -96,6 +105,14 @@ function packageHash(): string {
   return hash.digest("hex").slice(0, 16);
 }
 
+/**
+ * The environment for the npm commands run here: without the npm_* variables of an npm script
+ * that may be running the tests (such as npm_config_local_prefix), which are not a user's.
+ */
+function npmEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.toLowerCase().startsWith("npm_")));
+}
+
 let packing: Promise<string> | undefined;
 
 /**
@@ -112,7 +129,7 @@ export function packedTarball(): Promise<string> {
     mkdirSync(dir, { recursive: true });
     const scratch = mkdtempSync(join(dir, "pack-"));
     try {
-      const out = await runOk("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: repoRoot });
+      const out = await runOk("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: repoRoot, env: npmEnv() });
       const [{ filename }] = JSON.parse(out) as [{ filename: string }];
       renameSync(join(scratch, filename), tarball);
     } finally {
@@ -133,28 +150,34 @@ function pruneOldTarballs(keep: string): void {
 }
 
 export interface Consumer {
-  /** The project folder (a fresh temp dir). */
+  /** The project folder. */
   readonly dir: string;
   /** Removes the project. */
   remove(): void;
 }
 
 /**
- * A fresh npm project in a temp dir, with the packed tarball installed from its file (its
- * dependencies, openapi-fetch and valibot, come from the registry or npm's cache) and the
- * fixture files copied in: `files` maps a fixture path (under test/runtimes/fixtures) to its
- * name in the project.
+ * A fresh npm project in a temp dir (or exactly at `dir`, emptied first), with the packed
+ * tarball installed from its file (its dependencies, openapi-fetch and valibot, come from the
+ * registry or npm's cache) and the fixture files copied in: `files` maps a fixture path (under
+ * test/runtimes/fixtures) to its name in the project.
  */
 export async function createConsumer(options: {
   name: string;
   type: "module" | "commonjs";
   files?: Readonly<Record<string, string>>;
-  parent?: string;
+  dir?: string;
 }): Promise<Consumer> {
   const tarball = await packedTarball();
-  const parent = options.parent ?? tmpdir();
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, `cohere-batches-${options.name}-`));
+  let dir: string;
+  if (options.dir === undefined) {
+    // The real path: Node reports resolved modules by it.
+    dir = realpathSync(mkdtempSync(join(tmpdir(), `cohere-batches-${options.name}-`)));
+  } else {
+    dir = options.dir;
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
   const remove = () => rmSync(dir, { recursive: true, force: true });
   try {
     writeFileSync(
@@ -164,6 +187,7 @@ export async function createConsumer(options: {
     await runOk("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", "--loglevel=error", tarball], {
       cwd: dir,
       timeoutMs: 120_000,
+      env: npmEnv(),
     });
     for (const [from, to] of Object.entries(options.files ?? {})) {
       const target = join(dir, to);

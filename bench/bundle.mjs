@@ -1,0 +1,58 @@
+// Bundle size: min+gzip of an esbuild browser bundle (platform browser, conditions
+// ["browser"], minify, ESM) of a typical use, for this package, cohere-ai, and openai's batches
+// client when `openai` is installed. gzip level 9.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+export const ENTRIES = {
+  "cohere-batches": `import { CohereClient } from "cohere-batches";\nconsole.log(await new CohereClient({ token: "x", dangerouslyAllowBrowser: true }).batches.list());`,
+  "cohere-ai": `import { CohereClient } from "cohere-ai";\nconsole.log(await new CohereClient({ token: "x" }).batches.list());`,
+  openai: `import OpenAI from "openai";\nconsole.log(await new OpenAI({ apiKey: "x", dangerouslyAllowBrowser: true }).batches.list());`,
+};
+
+/** Whether `node_modules/<name>` exists (cohere-ai's exports map hides its package.json from resolve). */
+function installed(name) {
+  return existsSync(`${ROOT}node_modules/${name}/package.json`);
+}
+
+async function measure(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: ROOT, sourcefile: "entry.mjs", loader: "js" },
+    bundle: true,
+    write: false,
+    platform: "browser",
+    conditions: ["browser"],
+    format: "esm",
+    target: "es2022",
+    minify: true,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].contents;
+  return { minBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+}
+
+export async function runBundle() {
+  const out = {};
+  for (const [name, contents] of Object.entries(ENTRIES)) {
+    if (name !== "cohere-batches" && !installed(name)) {
+      out[name] = { error: "not installed" };
+      continue;
+    }
+    try {
+      out[name] = await measure(contents);
+    } catch (error) {
+      out[name] = { error: `esbuild failed: ${String(error.errors?.[0]?.text ?? error.message).slice(0, 120)}` };
+    }
+  }
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const out = await runBundle();
+  if (process.argv.includes("--json")) process.stdout.write(JSON.stringify(out));
+  else for (const [name, r] of Object.entries(out)) console.log(name.padEnd(16), r.error ?? `${(r.minBytes / 1024).toFixed(1)} kB min, ${(r.gzipBytes / 1024).toFixed(1)} kB min+gzip`);
+}

@@ -1,0 +1,72 @@
+// Shared pieces of the benchmarks: the server child, the three clients, statistics.
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const TOKEN = "bench-token-0123456789abcdef";
+export { BATCH_ID } from "./server.mjs";
+
+/** Forks `bench/server.mjs`; resolves with `{ baseUrl, stop }`. */
+export async function startServerProcess() {
+  const child = fork(fileURLToPath(new URL("./server.mjs", import.meta.url)), ["--child"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const baseUrl = await new Promise((resolve, reject) => {
+    child.once("message", (message) => resolve(message.baseUrl));
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`bench server exited (${code})`)));
+  });
+  return {
+    baseUrl,
+    stop: () => {
+      child.disconnect();
+      child.kill();
+    },
+  };
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The SDK module: the built package by default, or a patched copy (`BENCH_SDK=/path/index.mjs`). */
+export async function loadSdk(specifier = process.env.BENCH_SDK || "cohere-batches") {
+  return import(specifier.startsWith("/") ? `file://${specifier}` : specifier);
+}
+
+/**
+ * The clients compared, each `{ name, retrieve(id), list(pageToken, pageSize) }` returning the
+ * parsed body. `variants` adds patched SDK copies: `[{ name, path }]`.
+ */
+export async function makeClients(baseUrl, { variants = [], include = ["fetch", "cohere-batches", "cohere-ai"] } = {}) {
+  const clients = [];
+  if (include.includes("fetch")) {
+    const authorization = `Bearer ${TOKEN}`;
+    clients.push({
+      name: "fetch",
+      retrieve: async (id) => {
+        const res = await fetch(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`, { headers: { Authorization: authorization } });
+        return await res.json();
+      },
+    });
+  }
+  if (include.includes("cohere-batches")) {
+    const { CohereClient } = await loadSdk();
+    const client = new CohereClient({ token: TOKEN, baseUrl });
+    clients.push({ name: "cohere-batches", retrieve: (id) => client.batches.retrieve(id) });
+  }
+  for (const variant of variants) {
+    const { CohereClient } = await loadSdk(variant.path);
+    const client = new CohereClient({ token: TOKEN, baseUrl });
+    clients.push({ name: variant.name, retrieve: (id) => client.batches.retrieve(id) });
+  }
+  if (include.includes("cohere-ai")) {
+    const { CohereClient } = await import("cohere-ai");
+    // cohere-ai 8.1.0 takes `baseUrl` ("a custom URL") or `environment`; batches use either.
+    const client = new CohereClient({ token: TOKEN, baseUrl });
+    clients.push({ name: "cohere-ai", retrieve: (id) => client.batches.retrieve(id) });
+  }
+  return clients;
+}
+
+/** `global.gc` when the process was started with --expose-gc, else a no-op. */
+export const gc = typeof globalThis.gc === "function" ? globalThis.gc : () => {};

@@ -1,0 +1,12 @@
+// Types of scripts/measure-size.mjs, for test/runtimes/size.test.ts.
+export declare const BUDGET_GZIP_BYTES: number;
+export declare const USES: Readonly<Record<"cohere-batches" | "cohere-ai" | "openapi-fetch", string>>;
+export interface Measurement {
+  /** Bytes of the minified bundle. */
+  minBytes: number;
+  /** Bytes of the minified bundle gzipped at level 9. */
+  gzipBytes: number;
+  /** Bytes each input contributes to the minified bundle, largest first. */
+  inputs: Record<string, number>;
+}
+export declare function measure(contents: string, resolveDir: string): Promise<Measurement>;

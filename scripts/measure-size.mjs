@@ -1,0 +1,91 @@
+// Bundle size of a typical browser use: this SDK, Cohere's official `cohere-ai`, and
+// openapi-fetch alone. Each snippet is bundled by esbuild for the browser (minified, ESM,
+// `browser` condition) and gzipped at level 9. Prints a markdown table for the README.
+//
+//   node scripts/measure-size.mjs            # after `npm run build`
+//   node scripts/measure-size.mjs --json     # the same figures as JSON
+//
+// test/runtimes/size.test.ts uses `measure` on the packed tarball and holds the SDK to its budget.
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+/**
+ * The SDK's budget for the typical use, min+gzip, in bytes: a guard against regressions, set
+ * just above today's 10.3 kB. Issue 5 asked for 6 kB; that is not met: openapi-fetch (2.6 kB)
+ * and valibot (2.2 kB) leave 1.2 kB for the SDK's own code, which is 6.3 kB gzipped on its own
+ * (retry, timeout, twelve typed errors, input checks, plugins). See the README's size section.
+ */
+export const BUDGET_GZIP_BYTES = 10.5 * 1024;
+
+/** What each measured library is used for: a client that lists batches. */
+export const USES = {
+  "cohere-batches": `import { CohereClient } from "cohere-batches";
+const client = new CohereClient({ token: "t", dangerouslyAllowBrowser: true });
+export const page = await client.batches.list();`,
+  "cohere-ai": `import { CohereClient } from "cohere-ai";
+const client = new CohereClient({ token: "t" });
+export const page = await client.batches.list();`,
+  "openapi-fetch": `import createClient from "openapi-fetch";
+const client = createClient({ baseUrl: "https://api.cohere.com" });
+export const page = await client.GET("/v2/batches");`,
+};
+
+/**
+ * Bundles `contents` (resolved from `resolveDir`) as a browser would get it and measures it.
+ * @param {string} contents
+ * @param {string} resolveDir
+ * @returns {Promise<{ minBytes: number, gzipBytes: number, inputs: Record<string, number> }>}
+ */
+export async function measure(contents, resolveDir) {
+  const result = await build({
+    stdin: { contents, resolveDir, sourcefile: "use.mjs", loader: "js" },
+    absWorkingDir: resolveDir,
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    conditions: ["browser"],
+    target: "es2022",
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].contents;
+  const output = Object.values(result.metafile.outputs)[0];
+  /** @type {Record<string, number>} bytes each input contributes to the minified output */
+  const inputs = Object.fromEntries(
+    Object.entries(output?.inputs ?? {})
+      .map(([path, { bytesInOutput }]) => [path, bytesInOutput])
+      .filter(([, bytes]) => bytes > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
+  return { minBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, inputs };
+}
+
+const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
+
+async function main() {
+  const repo = fileURLToPath(new URL("..", import.meta.url));
+  const rows = [];
+  for (const [name, contents] of Object.entries(USES)) {
+    try {
+      rows.push({ name, ...(await measure(contents, repo)) });
+    } catch (error) {
+      rows.push({ name, error: String(error?.message ?? error).split("\n")[0] });
+    }
+  }
+  if (process.argv.includes("--json")) {
+    console.log(JSON.stringify(rows, null, 2));
+    return;
+  }
+  console.log("| package, typical use (`new CohereClient(...)`, `batches.list()`) | min | min+gzip |");
+  console.log("|---|---:|---:|");
+  for (const row of rows) {
+    const label = row.name === "openapi-fetch" ? "openapi-fetch alone (`createClient().GET(\"/v2/batches\")`)" : `\`${row.name}\``;
+    if ("error" in row) console.log(`| ${label} | failed: ${row.error} | |`);
+    else console.log(`| ${label} | ${row.minBytes} B (${kB(row.minBytes)}) | ${row.gzipBytes} B (${kB(row.gzipBytes)}) |`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

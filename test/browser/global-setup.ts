@@ -1,0 +1,36 @@
+// Global setup of the browser run (vitest.browser.config.ts), in Node: installs the packed
+// tarball into the consumer project the page resolves "cohere-batches" from, serves a fresh
+// fake Cohere service (the tarball's own `cohere-batches/testing`) on 127.0.0.1 with CORS,
+// and hands its URL to the page. Teardown closes the server and removes the project.
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { TestProject } from "vitest/node";
+import { browserConsumerDir, createConsumer } from "../runtimes/support/package.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** The fake Cohere service's base URL, e.g. http://127.0.0.1:40123. */
+    fakeCohereUrl: string;
+  }
+}
+
+type Testing = typeof import("../../src/testing/index.node.js");
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // index.mjs is the file the page's "cohere-batches" is resolved from (it must exist for Vite
+  // to resolve from its folder): the consumer's own `export * from "cohere-batches"`.
+  const consumer = await createConsumer({ name: "browser", type: "module", dir: browserConsumerDir, files: { "sdk.mjs": "index.mjs" } });
+  try {
+    const testingEntry = join(consumer.dir, "node_modules/cohere-batches/dist/testing/index.node.mjs");
+    const { FakeCohere, startFakeCohereServer } = (await import(pathToFileURL(testingEntry).href)) as Testing;
+    const server = await startFakeCohereServer(new FakeCohere());
+    project.provide("fakeCohereUrl", server.url);
+    return async () => {
+      await server.close();
+      consumer.remove();
+    };
+  } catch (error) {
+    consumer.remove();
+    throw error;
+  }
+}
