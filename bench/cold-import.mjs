@@ -24,6 +24,16 @@ export const VARIANTS = [
   { key: "cohere-ai-cjs", kind: "cjs", code: `const { CohereClient } = require("cohere-ai"); new CohereClient({ token: "x" }).batches; ${PRINT}` },
 ];
 
+// `--breakdown`: where the SDK's start-up goes (its two dependencies alone; import without a client).
+const BREAKDOWN = [
+  { key: "node-fetch-loaded-esm", kind: "esm", code: `globalThis.Request; ${PRINT}` },
+  { key: "valibot-esm", kind: "esm", code: `import * as v from "valibot"; ${PRINT}` },
+  { key: "openapi-fetch-esm", kind: "esm", code: `import createClient from "openapi-fetch"; ${PRINT}` },
+  { key: "both-deps-esm", kind: "esm", code: `import * as v from "valibot"; import createClient from "openapi-fetch"; ${PRINT}` },
+  { key: "cohere-batches-import-only-esm", kind: "esm", code: `import { CohereClient } from "cohere-batches"; ${PRINT}` },
+];
+if (process.argv.includes("--breakdown")) VARIANTS.splice(2, Infinity, ...BREAKDOWN, VARIANTS[2]);
+
 function runOnce(variant) {
   const args = variant.kind === "esm" ? ["--input-type=module", "-e", variant.code] : ["-e", variant.code];
   const t0 = performance.now();

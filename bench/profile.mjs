@@ -1,14 +1,17 @@
 // `npm run bench:profile`: where the SDK's per-request time goes.
 //
-// Runs 20,000 sequential `retrieve`s (after 2,000 warm-up calls) under `node --cpu-prof`, once
-// with the SDK and once with plain fetch, against the loopback server, then aggregates the
-// .cpuprofile files:
+// One `node --cpu-prof` process (50 µs sampling) makes 20,000 sequential `retrieve`s with the
+// SDK and 20,000 with plain fetch against the loopback server, in alternating blocks of 500
+// (after 2,000 warm-up calls each). Every block's start and end are recorded on the profiler's
+// clock, so each sample is charged to the client whose block was running: both clients see
+// the same machine, even when something else loads it. The .cpuprofile is then aggregated:
 //   - µs per call by bucket (SDK code in dist, openapi-fetch, valibot, undici = Node's fetch,
-//     other Node internals, GC, ...), SDK vs fetch: the difference is the SDK's overhead;
-//   - the top functions by self time in the SDK run;
+//     streams, AbortController/EventTarget, GC, ...), SDK vs fetch: the difference is the overhead;
+//   - the Node / undici functions whose inclusive time grows most (a `new Response`, a
+//     `new Request`, a ReadableStream...);
+//   - the top functions by self time in the SDK's blocks;
 //   - "owner" time: each sample charged to the nearest SDK / openapi-fetch / valibot frame on
-//     its stack, so that undici work done on the SDK's behalf (a `new Request`, a
-//     `new Response`, `Headers.set`) lands on the SDK function that asked for it.
+//     its stack, so undici work done on the SDK's behalf lands on the SDK function that asked.
 //
 //   node bench/profile.mjs [--calls 20000] [--sdk /abs/path/to/index.mjs] [--keep]
 import { spawn } from "node:child_process";
@@ -23,15 +26,22 @@ const arg = (name, fallback) => {
   return at === -1 ? fallback : process.argv[at + 1];
 };
 const CALLS = Number(arg("calls", 20_000));
+const BLOCK = 500;
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n); // CLOCK_MONOTONIC, like V8's profile clock
 
 if (process.argv[2] === "--child") {
-  // The profiled process: one client, warm-up, then CALLS sequential retrieves.
-  const [, , , which, baseUrl] = process.argv;
-  const [client] = await makeClients(baseUrl, { include: [which] });
-  for (let i = 0; i < 2000; i++) await client.retrieve(BATCH_ID);
-  const t0 = performance.now();
-  for (let i = 0; i < CALLS; i++) await client.retrieve(BATCH_ID);
-  process.stdout.write(JSON.stringify({ usPerCall: ((performance.now() - t0) * 1000) / CALLS }));
+  const baseUrl = process.argv[3];
+  const clients = await makeClients(baseUrl, { include: ["fetch", "cohere-batches"] });
+  for (const client of clients) for (let i = 0; i < 2000; i++) await client.retrieve(BATCH_ID);
+  const blocks = [];
+  for (let b = 0; b < (2 * CALLS) / BLOCK; b++) {
+    const client = clients[b % 2];
+    const start = nowUs();
+    for (let i = 0; i < BLOCK; i++) await client.retrieve(BATCH_ID);
+    blocks.push({ name: client.name, start, end: nowUs(), calls: BLOCK });
+  }
+  process.stdout.write(JSON.stringify({ blocks }));
   process.exit(0);
 }
 
@@ -46,10 +56,10 @@ function bucket(frame, sdkUrl) {
   if (url.includes("/bench/")) return "bench harness";
   if (url.includes("internal/deps/undici")) return "undici (fetch, Request, Response, Headers)";
   if (url.startsWith("node:internal/webstreams") || url.startsWith("node:internal/streams")) return "node streams / web streams";
-  if (url.startsWith("node:internal/abort_controller") || url.startsWith("node:internal/event_target")) return "AbortController / EventTarget";
+  if (url.startsWith("node:internal/abort_controller") || url.startsWith("node:internal/event_target") || url.startsWith("node:internal/worker/js_transferable")) return "AbortController / EventTarget";
   if (url.startsWith("node:internal/timers") || url === "node:timers") return "timers";
   if (url.startsWith("node:")) return "other node internals";
-  if (url === "") return functionName === "" ? "(native, unnamed)" : "native / builtins (JSON, Promise, ...)";
+  if (url === "") return "native / builtins (socket writes, JSON, Promise, ...)";
   return "other";
 }
 
@@ -65,118 +75,119 @@ function label(frame, sdkUrl) {
   return `${frame.functionName || "(anonymous)"}  ${file}:${frame.lineNumber + 1}  ${text}`;
 }
 
-function analyse(profile, sdkUrl, calls) {
+const shortUrl = (url) => url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/dist\//, "dist/").replace(/^file:\/\/.*\/bench\//, "bench/").replace(/^node:internal\/deps\//, "");
+const fnKey = (frame) => `${frame.functionName || "(anonymous)"}  ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
+const isOwner = (frame, sdkUrl) => /^(cohere-batches|openapi-fetch|valibot)/.test(bucket(frame, sdkUrl));
+
+/** Aggregates the samples that fall in `blocks` (one client's), per call. */
+function analyse(profile, blocks, sdkUrl) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const self = new Map(); // node id -> µs
+  const calls = blocks.reduce((a, b) => a + b.calls, 0);
+  const maps = { buckets: new Map(), functions: new Map(), owners: new Map(), inclusive: new Map() };
+  const add = (map, key, us) => map.set(key, (map.get(key) ?? 0) + us);
+  let busy = 0;
+  let wall = 0;
+  for (const block of blocks) wall += block.end - block.start;
+  let t = profile.startTime;
+  let at = 0;
   for (let i = 0; i < profile.samples.length; i++) {
-    const dt = profile.timeDeltas[i + 1] ?? 0; // delta i+1 is the time the sample i was current
-    self.set(profile.samples[i], (self.get(profile.samples[i]) ?? 0) + dt);
-  }
-  const total = [...self.values()].reduce((a, b) => a + b, 0);
-  const idle = [...self].filter(([id]) => byId.get(id).callFrame.functionName === "(idle)").reduce((a, [, us]) => a + us, 0);
-  const busy = total - idle;
-  const buckets = new Map();
-  const functions = new Map();
-  const owners = new Map();
-  const inclusive = new Map();
-  const isOwner = (frame) => {
-    const b = bucket(frame, sdkUrl);
-    return b.startsWith("cohere-batches") || b === "openapi-fetch" || b === "valibot";
-  };
-  for (const [id, us] of self) {
+    t += profile.timeDeltas[i];
+    const us = profile.timeDeltas[i + 1] ?? 0; // how long sample i was current
+    while (at < blocks.length && blocks[at].end < t) at++;
+    if (at >= blocks.length) break;
+    if (t < blocks[at].start) continue;
+    const id = profile.samples[i];
     const frame = byId.get(id).callFrame;
     const b = bucket(frame, sdkUrl);
-    buckets.set(b, (buckets.get(b) ?? 0) + us);
-    const short = frame.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/dist\//, "dist/").replace(/^node:internal\/deps\//, "");
-    const key = `${frame.functionName || "(anonymous)"}  ${short}:${frame.lineNumber + 1}`;
-    functions.set(key, (functions.get(key) ?? 0) + us);
-    // The owner: the nearest SDK-side frame on the stack (this one included).
+    if (b === "(idle)") continue;
+    busy += us;
+    add(maps.buckets, b, us);
+    add(maps.functions, fnKey(frame), us);
     let owner = "(no SDK frame: fetch internals, event loop)";
     const seen = new Set();
-    for (let at = id; at !== undefined; at = parent.get(at)) {
-      const f = byId.get(at).callFrame;
-      if (isOwner(f)) {
-        const name = label(f, sdkUrl);
-        if (owner.startsWith("(no SDK")) owner = name;
-        if (!seen.has(name)) {
-          seen.add(name);
-          inclusive.set(name, (inclusive.get(name) ?? 0) + us);
-        }
+    for (let node = id; node !== undefined; node = parent.get(node)) {
+      const f = byId.get(node).callFrame;
+      const key = fnKey(f);
+      if (!seen.has(key)) {
+        seen.add(key);
+        add(maps.inclusive, key, us);
       }
+      if (owner.startsWith("(no SDK") && isOwner(f, sdkUrl)) owner = label(f, sdkUrl);
     }
-    if (b !== "(idle)") owners.set(owner, (owners.get(owner) ?? 0) + us);
+    add(maps.owners, owner, us);
   }
   const perCall = (map) => new Map([...map].map(([k, us]) => [k, us / calls]).sort((a, b) => b[1] - a[1]));
-  return { totalUs: total, busyUs: busy, buckets: perCall(buckets), functions: perCall(functions), owners: perCall(owners), inclusive: perCall(inclusive), busyPerCall: busy / calls };
+  return { calls, wallPerCall: wall / calls, busyPerCall: busy / calls, buckets: perCall(maps.buckets), functions: perCall(maps.functions), owners: perCall(maps.owners), inclusive: perCall(maps.inclusive) };
 }
 
-async function profileRun(which, baseUrl, dir, sdkPath) {
-  const out = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "50", fileURLToPath(import.meta.url), "--child", which, baseUrl, "--calls", String(CALLS)], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: sdkPath ? { ...process.env, BENCH_SDK: sdkPath } : process.env,
-    });
-    let text = "";
-    child.stdout.on("data", (chunk) => (text += chunk));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`profile child exited ${code}`))));
-  });
-  const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
-  const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
-  rmSync(join(dir, file));
-  // Only the measured calls: drop samples before the last 20,000 calls? The warm-up (2,000
-  // calls) is in the profile too; per-call figures divide by all calls made.
-  return { ...out, analysis: analyse(profile, sdkPath ? `file://${sdkPath}` : "", CALLS + 2000) };
-}
-
-const fmt = (us) => us.toFixed(1).padStart(7);
 export async function runProfile({ sdkPath } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "cohere-batches-prof-"));
   const server = await startServerProcess();
   try {
-    const fetchRun = await profileRun("fetch", server.baseUrl, dir);
-    const sdkRun = await profileRun("cohere-batches", server.baseUrl, dir, sdkPath);
-    return { fetchRun, sdkRun };
+    const { blocks } = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "50", fileURLToPath(import.meta.url), "--child", server.baseUrl, "--calls", String(CALLS)], {
+        stdio: ["ignore", "pipe", "inherit"],
+        env: sdkPath ? { ...process.env, BENCH_SDK: sdkPath } : process.env,
+      });
+      let text = "";
+      child.stdout.on("data", (chunk) => (text += chunk));
+      child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`profile child exited ${code}`))));
+    });
+    const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
+    const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
+    const sdkUrl = sdkPath ? `file://${sdkPath}` : "";
+    return {
+      fetch: analyse(profile, blocks.filter((b) => b.name === "fetch"), sdkUrl),
+      sdk: analyse(profile, blocks.filter((b) => b.name === "cohere-batches"), sdkUrl),
+      file: join(dir, file),
+    };
   } finally {
     server.stop();
     if (!process.argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
   }
 }
 
+const fmt = (us) => us.toFixed(1).padStart(6);
+const pct = (us, total) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { fetchRun, sdkRun } = await runProfile({ sdkPath: arg("sdk", undefined) });
-  const f = fetchRun.analysis;
-  const s = sdkRun.analysis;
-  console.log(`${CALLS} sequential retrieves (+2,000 warm-up) under --cpu-prof (50 µs sampling)`);
-  console.log(`wall µs/call: fetch ${fetchRun.usPerCall.toFixed(1)}, cohere-batches ${sdkRun.usPerCall.toFixed(1)} (profiler on)`);
-  console.log(`busy (non-idle) CPU µs/call in the client: fetch ${f.busyPerCall.toFixed(1)}, cohere-batches ${s.busyPerCall.toFixed(1)}, overhead ${(s.busyPerCall - f.busyPerCall).toFixed(1)}\n`);
-  console.log("| bucket (self time) | fetch µs/call | cohere-batches µs/call | difference |");
-  console.log("|---|---:|---:|---:|");
-  const keys = new Set([...s.buckets.keys(), ...f.buckets.keys()]);
-  for (const key of [...keys].sort((a, b) => (s.buckets.get(b) ?? 0) - (f.buckets.get(b) ?? 0) - ((s.buckets.get(a) ?? 0) - (f.buckets.get(a) ?? 0)))) {
-    if (key === "(idle)") continue;
-    const a = f.buckets.get(key) ?? 0;
-    const b = s.buckets.get(key) ?? 0;
-    console.log(`| ${key} | ${fmt(a)} | ${fmt(b)} | ${(b - a >= 0 ? "+" : "") + (b - a).toFixed(1)} |`);
+  const { fetch: f, sdk: s, file } = await runProfile({ sdkPath: arg("sdk", undefined) });
+  if (process.argv.includes("--keep")) console.log(`profile kept: ${file}`);
+  console.log(`${CALLS} sequential retrieves per client, alternating blocks of ${BLOCK}, under --cpu-prof (50 µs sampling)`);
+  console.log(`wall µs/call (profiler on): fetch ${f.wallPerCall.toFixed(1)}, cohere-batches ${s.wallPerCall.toFixed(1)} (${(s.wallPerCall / f.wallPerCall).toFixed(2)}x)`);
+  console.log(`busy (non-idle) main-thread µs/call: fetch ${f.busyPerCall.toFixed(1)}, cohere-batches ${s.busyPerCall.toFixed(1)}; overhead ${(s.busyPerCall - f.busyPerCall).toFixed(1)} µs/call\n`);
+
+  console.log("| bucket (self time) | fetch µs/call | cohere-batches µs/call | difference | share of overhead |");
+  console.log("|---|---:|---:|---:|---:|");
+  const overhead = s.busyPerCall - f.busyPerCall;
+  const keys = [...new Set([...s.buckets.keys(), ...f.buckets.keys()])];
+  const diff = (key) => (s.buckets.get(key) ?? 0) - (f.buckets.get(key) ?? 0);
+  for (const key of keys.sort((a, b) => diff(b) - diff(a))) {
+    console.log(`| ${key} | ${fmt(f.buckets.get(key) ?? 0)} | ${fmt(s.buckets.get(key) ?? 0)} | ${diff(key) >= 0 ? "+" : ""}${diff(key).toFixed(1)} | ${pct(diff(key), overhead)} |`);
   }
-  console.log(`\nTop functions by self time, cohere-batches run (% of busy time; busy = ${s.busyPerCall.toFixed(1)} µs/call):`);
+
+  console.log("\nNode / undici functions whose inclusive time (synchronous stacks) grows most, µs/call:");
+  console.log("| function | fetch | cohere-batches | difference |");
+  console.log("|---|---:|---:|---:|");
+  const nodeSide = (key) => !/ (dist\/|openapi-fetch\/|valibot\/|bench\/)/.test(key) && !/^\((root|program|idle|garbage collector)\)/.test(key) && !/^(runMicrotasks|processTicksAndRejections|listOnTimeout|processTimers)  /.test(key);
+  const grown = [...new Set([...s.inclusive.keys(), ...f.inclusive.keys()])]
+    .filter(nodeSide)
+    .map((key) => [key, f.inclusive.get(key) ?? 0, s.inclusive.get(key) ?? 0])
+    .sort((a, b) => b[2] - b[1] - (a[2] - a[1]));
+  for (const [key, a, b] of grown.slice(0, 20)) console.log(`| ${key} | ${fmt(a)} | ${fmt(b)} | +${(b - a).toFixed(1)} |`);
+
+  console.log(`\nTop functions by self time in the SDK's blocks (% of its busy ${s.busyPerCall.toFixed(1)} µs/call), with the same function in fetch's blocks:`);
   let i = 0;
   for (const [key, us] of s.functions) {
-    if (key.startsWith("(idle)")) continue;
-    console.log(`  ${((us / s.busyPerCall) * 100).toFixed(1).padStart(5)}%  ${fmt(us)} µs  ${key}`);
-    if (++i >= 30) break;
+    console.log(`  ${pct(us, s.busyPerCall)}  ${fmt(us)} µs  (fetch ${fmt(f.functions.get(key) ?? 0)})  ${key}`);
+    if (++i >= 25) break;
   }
-  console.log("\nOwner time (each sample charged to the nearest SDK / openapi-fetch / valibot frame), cohere-batches run:");
+  console.log("\nOwner time (each sample charged to the nearest SDK / openapi-fetch / valibot frame), SDK blocks:");
   i = 0;
   for (const [key, us] of s.owners) {
-    console.log(`  ${((us / s.busyPerCall) * 100).toFixed(1).padStart(5)}%  ${fmt(us)} µs  ${key}`);
-    if (++i >= 25) break;
-  }
-  console.log("\nInclusive time (samples with the frame anywhere on the synchronous stack), cohere-batches run:");
-  i = 0;
-  for (const [key, us] of s.inclusive) {
-    console.log(`  ${((us / s.busyPerCall) * 100).toFixed(1).padStart(5)}%  ${fmt(us)} µs  ${key}`);
-    if (++i >= 25) break;
+    console.log(`  ${pct(us, s.busyPerCall)}  ${fmt(us)} µs  ${key}`);
+    if (++i >= 20) break;
   }
 }

@@ -6,6 +6,11 @@
 // changed, update the patch.
 //
 //   node bench/variants.mjs [name ...]     (default: every variant)
+//   node bench/variants.mjs --profile [--calls 10000] [name ...]
+//     instead of timing rounds, profiles each copy the way bench/profile.mjs does (SDK and
+//     fetch in alternating blocks of one process) and prints main-thread µs/call: the
+//     overhead over fetch is measured within one process, so it is steadier than wall time
+//     when something else loads the machine.
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,6 +76,45 @@ const noRebuffer = (s) => {
   return s;
 };
 
+// 4. lean-request: ApiClient builds its one Request itself (the path template filled with
+//    encodeURIComponent, scalar query parameters `name=encodeURIComponent(value)`, JSON body),
+//    the same wire request openapi-fetch builds for these four operations, without
+//    openapi-fetch's per-call work (option destructuring, a query serializer created per call,
+//    header merging, the path-template regex walk, the `for (key in init)` copy, response
+//    branching). openapi-fetch stays for its types (`paths`).
+const leanRequest = (s) => {
+  s = replace(
+    s,
+    `//#region src/core/api-client.ts`,
+    `//#region lean request builder (bench/variants.mjs)
+function leanClient(baseUrl) {
+	const send = async (method, path, init) => {
+		const params = init.params ?? {};
+		let url = baseUrl + (params.path === void 0 ? path : path.replace(/\{([^{}]+)\}/g, (match, name) => params.path[name] === void 0 ? match : encodeURIComponent(params.path[name])));
+		if (params.query !== void 0) {
+			let search = "";
+			for (const name in params.query) {
+				const value = params.query[name];
+				if (value !== void 0 && value !== null) search += (search === "" ? "" : "&") + name + "=" + encodeURIComponent(value);
+			}
+			if (search !== "") url += "?" + search;
+		}
+		const hasBody = init.body !== void 0;
+		const requestInit = { method, redirect: "follow", headers: hasBody ? { "Content-Type": "application/json" } : void 0, body: hasBody ? JSON.stringify(init.body) : void 0 };
+		if (init.signal !== void 0) requestInit.signal = init.signal;
+		const response = await init.fetch(new Request(url, requestInit));
+		return { data: init.parseAs === "text" && response.ok ? await response.text() : void 0, response };
+	};
+	return { GET: (path, init) => send("GET", path, init), POST: (path, init) => send("POST", path, init) };
+}
+//#endregion
+//#region src/core/api-client.ts`,
+    "lean-request: builder",
+  );
+  s = replace(s, `this.#openapi = createClient({ baseUrl: options.baseUrl });`, `this.#openapi = leanClient(options.baseUrl);`, "lean-request: use it");
+  return s;
+};
+
 export const VARIANTS = {
   copy: (s) => s,
   "read-once": readOnce,
@@ -78,6 +122,8 @@ export const VARIANTS = {
   "no-rebuffer": noRebuffer,
   "read-once+one-request": (s) => oneRequest(readOnce(s)),
   "no-rebuffer+one-request": (s) => oneRequest(noRebuffer(s)),
+  "lean-request": leanRequest,
+  "all-three": (s) => leanRequest(oneRequest(readOnce(s))),
 };
 
 /** Writes each variant's copy; returns `[{ name, path }]`. */
@@ -97,45 +143,80 @@ export function writeVariants(names, dir) {
   });
 }
 
-/**
- * A smoke check of one copy against the fake service over HTTP: create, retrieve, list, cancel,
- * a 404, a retried 503, a timeout, a raw response. Throws on any difference from the built package.
- */
-export async function smokeCheck(path) {
+/** Runs the same calls with one SDK module against a fresh seeded fake; returns what went over the wire and what came back. */
+async function transcript(sdk) {
   const { FakeCohere, ManualClock, startFakeCohereServer } = await import("cohere-batches/testing");
-  const sdk = await import(`file://${path}`);
-  const fake = new FakeCohere({ clock: new ManualClock() });
+  const fake = new FakeCohere({ clock: new ManualClock(), seed: 7 });
   const server = await startFakeCohereServer(fake);
-  const check = (ok, what) => {
-    if (!ok) throw new Error(`smoke check failed (${path}): ${what}`);
+  const outcomes = [];
+  const record = async (what, promise) => {
+    try {
+      outcomes.push([what, "ok", JSON.stringify(await promise)]);
+    } catch (error) {
+      outcomes.push([what, "error", error?.name, error?.status, JSON.stringify(error?.body)]);
+    }
   };
   try {
-    const client = new sdk.CohereClient({ token: "test-token", baseUrl: server.url });
-    const { batch } = await client.batches.create({ name: "smoke", input_dataset_id: "ds-1", model: "command-r" });
-    check((await client.batches.retrieve(batch.id)).batch.id === batch.id, "retrieve");
-    check((await client.batches.list({ page_size: 5 })).batches.length === 1, "list");
-    const raw = await client.batches.withRawResponse.retrieve(batch.id);
-    check(raw.status === 200 && raw.url.endsWith(`/v2/batches/${batch.id}`) && raw.headers.get("content-type")?.includes("json"), "raw response");
-    check(typeof (await client.batches.cancel(batch.id)) === "object", "cancel");
-    const missing = await client.batches.retrieve("no-such-batch").catch((error) => error);
-    check(sdk.NotFoundError.is(missing) && missing.status === 404 && typeof missing.body === "object", "404 -> NotFoundError with a JSON body");
+    const client = new sdk.CohereClient({ token: "test-token", baseUrl: server.url, clientName: "smoke", headers: { "X-Extra": "1" } });
+    const created = await client.batches.create({ name: "smoke", input_dataset_id: "ds-1", model: "command-r" }, { idempotencyKey: "k-1" });
+    const id = created.batch.id;
+    await client.batches.create({ name: "second", input_dataset_id: "ds-2", model: "command-r" });
+    await record("retrieve", client.batches.retrieve(id));
+    await record("list", client.batches.list({ page_size: 1, order_by: "created_at" }));
+    const first = await client.batches.list({ page_size: 1 });
+    await record("list page 2", client.batches.list({ page_size: 1, page_token: first.next_page_token }));
+    const all = [];
+    for await (const batch of client.batches.listAll({ page_size: 1 })) all.push(batch.id);
+    outcomes.push(["listAll", all.join(",")]);
+    const raw = await client.batches.withRawResponse.retrieve(id, { headers: { "X-Call": "2" }, queryParams: { extra: "x y" } });
+    outcomes.push(["raw", raw.status, new URL(raw.url).pathname, raw.requestId !== undefined, raw.headers.get("content-type")]);
+    await record("weird id", client.batches.retrieve("a/b?c d#e"));
+    await record("cancel", client.batches.cancel(id));
     fake.inject("retrieve", { type: "status", status: 503, retryAfterMs: 1 }, { times: 1 });
-    check((await client.batches.retrieve(batch.id)).batch.id === batch.id, "503 retried");
+    await record("503 then ok", client.batches.retrieve(id));
+    fake.inject("retrieve", { type: "status", status: 500, body: "<html>oops</html>" }, { times: 3 });
+    await record("500 x3", client.batches.retrieve(id));
+    fake.inject("retrieve", { type: "malformed-body" }, { times: 1 });
+    await record("malformed", client.batches.retrieve(id));
+    fake.inject("cancel", { type: "empty-body" }, { times: 1 });
+    await record("empty cancel", client.batches.cancel(id));
     fake.inject("retrieve", { type: "stall-body" }, { times: 1 });
-    const stalled = await client.batches.retrieve(batch.id, { timeoutInSeconds: 0.2, maxRetries: 0 }).catch((error) => error);
-    check(stalled?.name === "CohereTimeoutError", `stalled body -> CohereTimeoutError (got ${stalled?.name})`);
+    await record("stalled body", client.batches.retrieve(id, { timeoutInSeconds: 0.2, maxRetries: 0 }));
     const controller = new AbortController();
     fake.inject("retrieve", { type: "delay", ms: 400 }, { times: 1 });
     setTimeout(() => controller.abort(new Error("stop")), 50);
-    const aborted = await client.batches.retrieve(batch.id, { abortSignal: controller.signal }).catch((error) => error);
-    check(aborted?.name === "CohereAbortError", `abort -> CohereAbortError (got ${aborted?.name})`);
+    await record("abort", client.batches.retrieve(id, { abortSignal: controller.signal }));
+    const wire = fake.requests.map((r) => {
+      const url = new URL(r.url);
+      const headers = Object.entries(r.headers).filter(([name]) => !["host", "connection", "content-length", "user-agent", "keep-alive"].includes(name)).sort();
+      return JSON.stringify([r.method, url.pathname + url.search, headers, r.body]);
+    });
+    return { wire, outcomes };
   } finally {
     await server.close();
   }
 }
 
+/**
+ * Checks one patched copy against the built package: the same calls must put the same
+ * requests on the wire (method, path, query, headers, body) and give the same results and
+ * errors (statuses, timeouts, aborts, parse errors). Throws on the first difference.
+ */
+export async function smokeCheck(path) {
+  const expected = await transcript(await import("cohere-batches"));
+  const actual = await transcript(await import(`file://${path}`));
+  for (const key of ["wire", "outcomes"]) {
+    const a = expected[key];
+    const b = actual[key];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (JSON.stringify(a[i]) !== JSON.stringify(b[i])) throw new Error(`smoke check failed (${path}), ${key} #${i}:\n  built: ${JSON.stringify(a[i])}\n  copy:  ${JSON.stringify(b[i])}`);
+    }
+  }
+  return expected.outcomes.length + expected.wire.length;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const names = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && all[i - 1] !== "--calls");
   const chosen = names.length ? names : Object.keys(VARIANTS);
   const dir = join(tmpdir(), `cohere-batches-variants-${process.pid}`);
   const variants = writeVariants(chosen, dir);
@@ -143,15 +224,28 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     for (const variant of variants) await smokeCheck(variant.path);
     console.log(`smoke check passed: ${variants.map((v) => v.name).join(", ")}`);
-    const code = await new Promise((resolve) => {
-      const child = spawn(process.execPath, ["--expose-gc", join(ROOT, "bench/requests.mjs")], {
-        stdio: "inherit",
-        env: { ...process.env, BENCH_INCLUDE: "fetch,cohere-batches", BENCH_VARIANTS: variants.map((v) => `${v.name}=${v.path}`).join(",") },
+    if (process.argv.includes("--profile")) {
+      const { runProfile } = await import("./profile.mjs");
+      console.log("| SDK build | fetch µs/call | SDK µs/call | overhead µs/call | SDK / fetch | overhead vs built |");
+      console.log("|---|---:|---:|---:|---:|---:|");
+      let builtOverhead;
+      for (const variant of [{ name: "built package", path: undefined }, ...variants]) {
+        const { fetch: f, sdk: s } = await runProfile({ sdkPath: variant.path });
+        const overhead = s.busyPerCall - f.busyPerCall;
+        builtOverhead ??= overhead;
+        console.log(`| ${variant.name} | ${f.busyPerCall.toFixed(1)} | ${s.busyPerCall.toFixed(1)} | ${overhead.toFixed(1)} | ${(s.busyPerCall / f.busyPerCall).toFixed(2)}x | ${((overhead / builtOverhead - 1) * 100).toFixed(0)}% |`);
+      }
+    } else {
+      const code = await new Promise((resolve) => {
+        const child = spawn(process.execPath, ["--expose-gc", join(ROOT, "bench/requests.mjs")], {
+          stdio: "inherit",
+          env: { ...process.env, BENCH_INCLUDE: "fetch,cohere-batches", BENCH_VARIANTS: variants.map((v) => `${v.name}=${v.path}`).join(",") },
+        });
+        child.on("exit", resolve);
       });
-      child.on("exit", resolve);
-    });
+      process.exitCode = code;
+    }
     if (keep) console.log(`copies kept in ${dir}`);
-    process.exitCode = code;
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true });
   }

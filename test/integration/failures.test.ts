@@ -3,27 +3,14 @@ import { describe, expect, it } from "vitest";
 import * as sdk from "../../src/index.js";
 import { ApiError, CohereAbortError, CohereConnectionError, CohereParseError, CohereTimeoutError, NotFoundError, UnauthorizedError } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
+import { statusClasses } from "../helpers/status-classes.js";
 
 const server = useFakeServer();
 
-const statusClasses: [number, string][] = [
-  [400, "BadRequestError"],
-  [401, "UnauthorizedError"],
-  [403, "ForbiddenError"],
-  [404, "NotFoundError"],
-  [422, "UnprocessableEntityError"],
-  [429, "TooManyRequestsError"],
-  [498, "InvalidTokenError"],
-  [499, "ClientClosedRequestError"],
-  [500, "InternalServerError"],
-  [501, "NotImplementedError"],
-  [503, "ServiceUnavailableError"],
-  [504, "GatewayTimeoutError"],
-  [418, "ApiError"],
-];
+const statusClassesAndOthers: [number, string][] = [...statusClasses, [418, "ApiError"]];
 
 describe("typed errors over HTTP", () => {
-  it.each(statusClasses)("status %i with JSON, HTML and empty bodies is %s", async (status, name) => {
+  it.each(statusClassesAndOthers)("status %i with JSON, HTML and empty bodies is %s", async (status, name) => {
     const client = server.client({ maxRetries: 0 });
     const ErrorClass = (sdk as unknown as Record<string, typeof ApiError>)[name]!;
     for (const body of [{ message: "server says no" }, "<html><h1>Bad gateway</h1></html>", ""]) {

@@ -2,21 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as sdk from "../../src/index.js";
 import { ApiError, errorMappingMiddleware } from "../../src/index.js";
 import { jsonResponse, makeContext } from "../helpers/context.js";
-
-const classes: [number, string][] = [
-  [400, "BadRequestError"],
-  [401, "UnauthorizedError"],
-  [403, "ForbiddenError"],
-  [404, "NotFoundError"],
-  [422, "UnprocessableEntityError"],
-  [429, "TooManyRequestsError"],
-  [498, "InvalidTokenError"],
-  [499, "ClientClosedRequestError"],
-  [500, "InternalServerError"],
-  [501, "NotImplementedError"],
-  [503, "ServiceUnavailableError"],
-  [504, "GatewayTimeoutError"],
-];
+import { statusClasses } from "../helpers/status-classes.js";
 
 const bodies: [string, string, unknown, string][] = [
   ["JSON", JSON.stringify({ message: "bad things", id: "err-1" }), { message: "bad things", id: "err-1" }, "bad things"],
@@ -32,7 +18,7 @@ async function mapped(response: Response): Promise<ApiError> {
 }
 
 describe("errorMappingMiddleware", () => {
-  describe.each(classes)("status %i", (status, name) => {
+  describe.each(statusClasses)("status %i", (status, name) => {
     it.each(bodies)(`throws ${name} for a %s body`, async (_kind, text, body, message) => {
       const error = await mapped(new Response(text, { status, headers: { "x-request-id": "req-7" } }));
       const ErrorClass = (sdk as unknown as Record<string, typeof ApiError>)[name]!;
