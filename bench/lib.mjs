@@ -34,8 +34,9 @@ export async function loadSdk(specifier = process.env.BENCH_SDK || "cohere-batch
 }
 
 /**
- * The clients compared, each `{ name, retrieve(id), list(pageToken, pageSize) }` returning the
- * parsed body. `variants` adds patched SDK copies: `[{ name, path }]`.
+ * The clients compared, each `{ name, retrieve(id) }` resolving with the parsed body.
+ * `include` picks among "fetch", "fetch-sdk-headers", "cohere-batches", "cohere-ai";
+ * `variants` adds patched SDK copies: `[{ name, path }]` (see bench/variants.mjs).
  */
 export async function makeClients(baseUrl, { variants = [], include = ["fetch", "cohere-batches", "cohere-ai"] } = {}) {
   const clients = [];
@@ -45,6 +46,18 @@ export async function makeClients(baseUrl, { variants = [], include = ["fetch", 
       name: "fetch",
       retrieve: async (id) => {
         const res = await fetch(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`, { headers: { Authorization: authorization } });
+        return await res.json();
+      },
+    });
+  }
+  if (include.includes("fetch-sdk-headers")) {
+    // Plain fetch sending the headers the SDK sends (Accept and User-Agent too): the part of
+    // the SDK's cost that is only "more headers on the wire".
+    const headers = { Authorization: `Bearer ${TOKEN}`, Accept: "application/json", "User-Agent": `cohere-batches/0.1.0 node/${process.version} ${process.platform}-${process.arch}` };
+    clients.push({
+      name: "fetch, SDK's headers",
+      retrieve: async (id) => {
+        const res = await fetch(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`, { headers });
         return await res.json();
       },
     });

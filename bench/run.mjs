@@ -3,8 +3,9 @@
 // These are measurements, not tests: nothing here asserts a timing.
 //
 // Each part also runs alone: `node --expose-gc bench/requests.mjs`, `node bench/cold-import.mjs`,
-// `node bench/pagination.mjs`, `node bench/bundle.mjs`; `npm run bench:profile` profiles the
-// SDK's per-request path (bench/profile.mjs).
+// `node bench/pagination.mjs`, `node bench/bundle.mjs`. `npm run bench:profile` profiles the
+// SDK's per-request path (bench/profile.mjs); `npm run bench:variants` measures proposed
+// optimisations on patched copies of dist/node/index.mjs (bench/variants.mjs).
 import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -68,6 +69,15 @@ const coldCell = (key) => {
 const empty = (kind) => `${n(cold.medians[`empty-${kind}`].ms)} ms, ${n(cold.medians[`empty-${kind}`].rssMb, 1)} MB (empty process)`;
 row(`cold start, ESM \`import\` + \`new CohereClient\`: added wall ms, added peak RSS (median of ${cold.runs})`, empty("esm"), coldCell("cohere-batches-esm"), "", coldCell("cohere-ai-esm"), "", "SDK < 25 ms");
 row(`cold start, CJS \`require\` + \`new CohereClient\` (same)`, empty("cjs"), coldCell("cohere-batches-cjs"), "", coldCell("cohere-ai-cjs"), "", "SDK < 25 ms");
+row(
+  "cold start, of which: Node loading its own fetch (undici), triggered by the SDK's constructor; any fetch user pays it once",
+  coldCell("node-fetch-esm"),
+  "(included above)",
+  "",
+  "not triggered",
+  "",
+  "",
+);
 
 const [small, large] = pagination.totals;
 const p = (total, name) => pagination.results[total][name];
@@ -78,10 +88,10 @@ row(`pagination: peak live heap (after GC, page held), ${n(small)} / ${n(large)}
 row(`pagination: peak heapUsed (no forced GC), ${n(small)} / ${n(large)} batches`, heap("fetch", "peakHeapMb"), heap("cohere-batches", "peakHeapMb"), "", heap("cohere-ai", "peakHeapMb"), "", "");
 
 const size = (r) => (r.error ? r.error : `${n(r.gzipBytes / 1024, 1)} kB (${n(r.minBytes / 1024, 1)} kB min)`);
-row("browser bundle, `batches.list()`: min+gzip (esbuild, platform browser)", "0", size(bundle["cohere-batches"]), "", size(bundle["cohere-ai"]), "", `openai batches: ${size(bundle.openai)}`);
+row("browser bundle, `batches.list()`: min+gzip (esbuild, platform browser)", "— (built in)", size(bundle["cohere-batches"]), "", size(bundle["cohere-ai"]), "", `openai (batches.list): ${size(bundle.openai)}`);
 
 const cpu = cpus();
-console.log(`Machine: ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${cpu.length} cores, Node ${process.version}, ${process.platform}-${process.arch}; ${new Date().toISOString()}; load average at start ${load0.toFixed(2)}`);
+console.log(`Machine: ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${cpu.length} cores, Node ${process.version}, ${process.platform}-${process.arch}; ${new Date().toISOString()}; load average (1 min) at start ${load0.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}`);
 console.log(`Per-request rows: median of ${requests.rounds} interleaved rounds (order rotates each round); "vs fetch" is the median of per-round ratios; server in its own process on 127.0.0.1.\n`);
 console.log("| benchmark | plain fetch | cohere-batches | vs fetch | cohere-ai 8.1.0 | vs fetch | goal / note |");
 console.log("|---|---:|---:|---:|---:|---:|---|");

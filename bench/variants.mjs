@@ -123,6 +123,9 @@ export const VARIANTS = {
   "read-once+one-request": (s) => oneRequest(readOnce(s)),
   "no-rebuffer+one-request": (s) => oneRequest(noRebuffer(s)),
   "lean-request": leanRequest,
+  "no-rebuffer+one-request+lean-request": (s) => leanRequest(oneRequest(noRebuffer(s))),
+  // Not a proposal: what response validation costs (skips valibot's safeParse), to size the floor.
+  "floor-no-validation": (s) => replace(leanRequest(oneRequest(noRebuffer(s))), `const result = v.safeParse(schema, json);`, `const result = { success: true, output: json };`, "floor: no validation"),
   "all-three": (s) => leanRequest(oneRequest(readOnce(s))),
 };
 
@@ -239,7 +242,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const code = await new Promise((resolve) => {
         const child = spawn(process.execPath, ["--expose-gc", join(ROOT, "bench/requests.mjs")], {
           stdio: "inherit",
-          env: { ...process.env, BENCH_INCLUDE: "fetch,cohere-batches", BENCH_VARIANTS: variants.map((v) => `${v.name}=${v.path}`).join(",") },
+          env: { ...process.env, BENCH_INCLUDE: "fetch,fetch-sdk-headers,cohere-batches", BENCH_VARIANTS: variants.map((v) => `${v.name}=${v.path}`).join(",") },
         });
         child.on("exit", resolve);
       });
