@@ -4,22 +4,25 @@ import type { paths } from "../generated/openapi.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
+import { readBodyText } from "./response-body.js";
 import type { MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
 import { createPipeline, type Pipeline } from "./pipeline.js";
 import type { ResolvedClientOptions } from "./client-options.js";
 import { resolveRequestOptions, type RequestOptions } from "./request-options.js";
 
-/** What a resource hands openapi-fetch for one call: our pipeline as its fetch. */
+/**
+ * What a resource hands openapi-fetch for one call: our pipeline as its fetch. `parseAs:
+ * "stream"` makes openapi-fetch leave the body alone: the transport has read it already.
+ */
 export interface CallInit {
   fetch: (request: Request) => Promise<Response>;
-  parseAs: "text";
+  parseAs: "stream";
   signal?: AbortSignal;
 }
 
-/** What openapi-fetch resolves with when asked for text. */
-interface TextResult {
-  data?: string;
+/** What openapi-fetch resolves with; only the response matters. */
+interface CallResult {
   response: Response;
 }
 
@@ -31,12 +34,11 @@ interface TextResult {
  */
 export class ApiClient {
   #options: ResolvedClientOptions;
-  readonly #openapi: Client<paths>;
+  #openapi: Client<paths> | undefined;
   #pipeline: Pipeline;
 
   constructor(options: ResolvedClientOptions) {
     this.#options = options;
-    this.#openapi = createClient<paths>({ baseUrl: options.baseUrl });
     this.#pipeline = createPipeline(options);
   }
 
@@ -58,15 +60,19 @@ export class ApiClient {
    * @param send - the openapi-fetch call, given the init that routes it through the pipeline
    * @param emptyBody - the data an empty 2xx body stands for; without it, an empty body is a parse error
    */
-  async call<T>(operation: string, requestOptions: RequestOptions | undefined, schema: v.GenericSchema<unknown, T>, send: (api: Client<paths>, init: CallInit) => Promise<TextResult>, emptyBody?: T): Promise<HttpResponse<T>> {
+  async call<T>(operation: string, requestOptions: RequestOptions | undefined, schema: v.GenericSchema<unknown, T>, send: (api: Client<paths>, init: CallInit) => Promise<CallResult>, emptyBody?: T): Promise<HttpResponse<T>> {
     const options = resolveRequestOptions(this.#options.defaults, requestOptions);
     const signal = options.abortSignal;
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
     const context: MiddlewareContext = { operation, attempt: 1, options, signal };
     const { send: pipeline } = this.#pipeline;
-    const init: CallInit = { fetch: (request) => pipeline(request, context), parseAs: "text" };
+    const init: CallInit = { fetch: (request) => pipeline(request, context), parseAs: "stream" };
     if (signal !== undefined) init.signal = signal;
-    const { data: text = "", response } = await send(this.#openapi, init);
+    // Made on the first call, not in the constructor: createClient reads globalThis.Request,
+    // which makes Node load its fetch (about 40 ms), a cost a client built at start-up need not pay yet.
+    this.#openapi ??= createClient<paths>({ baseUrl: this.#options.baseUrl });
+    const { response } = await send(this.#openapi, init);
+    const text = await readBodyText(response);
     return {
       data: parseBody(response.status, text, schema, emptyBody),
       status: response.status,

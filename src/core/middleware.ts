@@ -11,7 +11,7 @@ export type Next = (request: Request) => Promise<Response>;
  *
  * @remarks
  * One context object lives for one SDK call (`client.batches.list(...)`). Middleware may read
- * it; only the retry layer writes it (`attempt`).
+ * it; only the retry layer (`attempt`) and the timeout layer (`attemptSignal`) write it.
  * @public
  */
 export interface MiddlewareContext {
@@ -23,6 +23,12 @@ export interface MiddlewareContext {
   readonly options: ResolvedRequestOptions;
   /** The caller's abort signal, when one was given. Per-attempt timeouts are not in it. */
   readonly signal: AbortSignal | undefined;
+  /**
+   * The signal of the attempt in flight: it fires on the caller's abort or when the attempt's
+   * timeout runs out. Set by the timeout layer; the transport hands it to fetch. A middleware
+   * that makes its own requests should pass it on.
+   */
+  attemptSignal?: AbortSignal | undefined;
 }
 
 /**

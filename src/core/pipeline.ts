@@ -57,7 +57,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   return {
     send: compose(
       all.map((layer) => layer.handle),
-      createTransport(config.fetch),
+      createTransport(config.fetch, { readableResponses: config.plugins.length > 0 }),
     ),
     description: [...all.map(({ name, phase, builtIn }) => ({ name, phase, builtIn })), { name: "transport", phase: "attempt", builtIn: true }],
   };

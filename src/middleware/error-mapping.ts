@@ -2,6 +2,7 @@ import { ApiError } from "../core/errors/api-error.js";
 import { errorClassByStatus } from "../core/errors/status-errors.js";
 import { readRequestId } from "../core/http-response.js";
 import type { Middleware } from "../core/middleware.js";
+import { readBodyText } from "../core/response-body.js";
 import { parseRetryAfter } from "./retry-timing.js";
 
 /**
@@ -18,7 +19,7 @@ export function errorMappingMiddleware(): Middleware {
   return async (request, next) => {
     const response = await next(request);
     if (response.ok) return response;
-    const text = await response.text();
+    const text = await readBodyText(response);
     const ErrorClass = errorClassByStatus.get(response.status) ?? ApiError;
     throw new ErrorClass({
       status: response.status,

@@ -6,9 +6,9 @@ import type { Middleware } from "../core/middleware.js";
  *
  * @remarks
  * Runs per attempt, below retry: a timed-out attempt is retried like a connection failure.
- * The attempt's request gets a signal that fires on the caller's abort or on the timer; the
- * transport reads the body under that signal, so a stalled body times out too. When the timer
- * fired, whatever the layers below threw becomes `CohereTimeoutError`.
+ * It sets `context.attemptSignal`, which fires on the caller's abort or on the timer; the
+ * transport sends and reads the body under that signal, so a stalled body times out too. When
+ * the timer fired, whatever the layers below threw becomes `CohereTimeoutError`.
  * @public
  */
 export function timeoutMiddleware(): Middleware {
@@ -20,15 +20,17 @@ export function timeoutMiddleware(): Middleware {
       timedOut = true;
       controller.abort(new CohereTimeoutError(timeoutInSeconds));
     }, timeoutInSeconds * 1000);
-    const unlink = followAbort(request.signal, controller);
+    const unlink = followAbort(context.signal ?? request.signal, controller);
+    context.attemptSignal = controller.signal;
     try {
-      return await next(new Request(request, { signal: controller.signal }));
+      return await next(request);
     } catch (error) {
       if (timedOut) throw new CohereTimeoutError(timeoutInSeconds);
       throw error;
     } finally {
       clearTimeout(timer);
       unlink();
+      context.attemptSignal = undefined;
     }
   };
 }
