@@ -70,9 +70,9 @@ const empty = (kind) => `${n(cold.medians[`empty-${kind}`].ms)} ms, ${n(cold.med
 row(`cold start, ESM \`import\` + \`new CohereClient\`: added wall ms, added peak RSS (median of ${cold.runs})`, empty("esm"), coldCell("cohere-batches-esm"), "", coldCell("cohere-ai-esm"), "", "SDK < 25 ms");
 row(`cold start, CJS \`require\` + \`new CohereClient\` (same)`, empty("cjs"), coldCell("cohere-batches-cjs"), "", coldCell("cohere-ai-cjs"), "", "SDK < 25 ms");
 row(
-  "cold start, of which: Node loading its own fetch (undici), triggered by the SDK's constructor; any fetch user pays it once",
+  "for reference: Node loading its own fetch (undici), which any fetch user pays once; the SDK defers it to its first call",
   coldCell("node-fetch-esm"),
-  "(included above)",
+  "(at the first call, not above)",
   "",
   "not triggered",
   "",
