@@ -5,6 +5,7 @@ import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { readBodyText } from "./response-body.js";
+import { issuePath } from "./input.js";
 import type { MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
 import { createPipeline, type Pipeline } from "./pipeline.js";
@@ -101,7 +102,7 @@ function parseBody<T>(status: number, text: string, schema: v.GenericSchema<unkn
     status,
     text,
     result.issues.map((issue) => {
-      const path = issue.path?.map((item) => String(item.key)).join(".");
+      const path = issuePath(issue);
       return path ? `${path}: ${issue.message}` : issue.message;
     }),
   );

@@ -10,12 +10,17 @@ export function checkInput<const Schema extends v.GenericSchema>(schema: Schema,
   const result = v.safeParse(schema, value, { abortEarly: true });
   if (result.success) return result.output;
   const issue = result.issues[0];
-  const field = issue.path?.map((item) => String(item.key)).join(".");
+  const field = issuePath(issue);
   // A strict object reports an unknown key as "expected never"; say what that means.
   // Never echo a secret, even a malformed one: it may be a real key with a typo.
   const shown = field === "token" ? "a value that is not shown" : describeValue(issue.input);
   const problem = issue.expected === "never" ? "is not a known field (misspelt?)" : `${issue.message} (got ${shown})`;
   throw new CohereError(`Invalid ${what}: ${field ? `${field} ` : ""}${problem}`);
+}
+
+/** Where a valibot issue is, as a dotted path (`batches.3.status`); empty at the top level. */
+export function issuePath(issue: v.BaseIssue<unknown>): string {
+  return issue.path?.map((item) => String(item.key)).join(".") ?? "";
 }
 
 /** A short, safe rendering of a bad value: enough to recognise it, never a whole secret. */
