@@ -1,31 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeCohere, type FakeCohereServer, ManualClock, startFakeCohereServer } from "../../src/testing/index.node.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { FakeCohere, ManualClock } from "../../src/testing/index.node.js";
+import { useTransports } from "./transports.js";
 
-// The same behaviour must hold in memory (fake.fetch) and over real HTTP (global fetch).
-interface Transport {
-  readonly name: string;
-  readonly base: () => string;
-  readonly fetch: (fake: FakeCohere) => typeof globalThis.fetch;
-}
-
-let server: FakeCohereServer | undefined;
-let served: FakeCohere;
-
-const transports: Transport[] = [
-  { name: "fake.fetch", base: () => "https://api.cohere.com", fetch: (fake) => fake.fetch as typeof globalThis.fetch },
-  { name: "HTTP server", base: () => server?.url ?? "", fetch: () => globalThis.fetch },
-];
+const { transports, served } = useTransports(() => new FakeCohere({ seed: 7 }));
 
 const AUTH = { authorization: "Bearer test-token" };
 const CREATE = { name: "my-batch", input_dataset_id: "my-requests-dataset", model: "command" };
-
-beforeAll(async () => {
-  served = new FakeCohere({ seed: 7 });
-  server = await startFakeCohereServer(served);
-});
-afterAll(async () => {
-  await server?.close();
-});
 
 describe.each(transports)("endpoints through $name", (transport) => {
   let fake: FakeCohere;
@@ -34,9 +14,8 @@ describe.each(transports)("endpoints through $name", (transport) => {
 
   beforeEach(() => {
     if (transport.name === "HTTP server") {
-      // One server for the file: reset its fake between tests instead of restarting it.
-      served.reset({ batches: true });
-      fake = served;
+      fake = served();
+      fake.reset({ batches: true });
       clock = fake.clock as ManualClock;
       clock.set(Date.UTC(2026, 0, 1));
     } else {

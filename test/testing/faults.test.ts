@@ -1,30 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeCohere, type FakeCohereServer, startFakeCohereServer, type WireBatch } from "../../src/testing/index.node.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { FakeCohere, type WireBatch } from "../../src/testing/index.node.js";
+import { useTransports } from "./transports.js";
 
-interface Transport {
-  readonly name: string;
-  readonly base: () => string;
-  readonly fetch: (fake: FakeCohere) => typeof globalThis.fetch;
-}
-
-let server: FakeCohereServer | undefined;
-let served: FakeCohere;
-
-const transports: Transport[] = [
-  { name: "fake.fetch", base: () => "https://api.cohere.com", fetch: (fake) => fake.fetch as typeof globalThis.fetch },
-  { name: "HTTP server", base: () => server?.url ?? "", fetch: () => globalThis.fetch },
-];
+const { transports, served } = useTransports(() => new FakeCohere());
 
 const AUTH = { authorization: "Bearer test-token" };
 const BODY = JSON.stringify({ name: "n", input_dataset_id: "d", model: "m" });
-
-beforeAll(async () => {
-  served = new FakeCohere();
-  server = await startFakeCohereServer(served);
-});
-afterAll(async () => {
-  await server?.close();
-});
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,8 +16,8 @@ describe.each(transports)("faults through $name", (transport) => {
 
   beforeEach(() => {
     if (transport.name === "HTTP server") {
-      served.reset({ batches: true });
-      fake = served;
+      fake = served();
+      fake.reset({ batches: true });
     } else {
       fake = new FakeCohere();
     }
