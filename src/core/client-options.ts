@@ -23,42 +23,42 @@ export interface CohereClientOptions {
    * so a rotated key is used from the next request on.
    * @defaultValue `process.env.CO_API_KEY` in the Node build; required elsewhere
    */
-  token?: TokenSupplier;
+  token?: TokenSupplier | undefined;
   /** Sent as `X-Client-Name`, so Cohere can tell your projects apart. */
-  clientName?: string;
+  clientName?: string | undefined;
   /**
    * The API's origin.
    * @defaultValue `process.env.CO_API_URL` in the Node build, else `https://api.cohere.com`
    */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /**
    * Time limit for each attempt, covering the response headers and the body.
    * @defaultValue 300
    */
-  timeoutInSeconds?: number;
+  timeoutInSeconds?: number | undefined;
   /**
    * How many times a failed attempt is retried (see the README's retry rules); 0 disables retries.
    * @defaultValue 2
    */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Headers added to every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /**
    * Any WHATWG-compatible fetch, e.g. the fake service's `fetch` in tests.
    * @defaultValue `globalThis.fetch`, looked up at each request so that test interceptors work
    */
-  fetch?: FetchFunction;
+  fetch?: FetchFunction | undefined;
   /**
    * Your middleware: functions (run per attempt, after auth) or plugins with a declared phase.
    * More can be added with `client.use`.
    */
-  middleware?: (Middleware | MiddlewarePlugin)[];
+  middleware?: (Middleware | MiddlewarePlugin)[] | undefined;
   /**
    * Allows the client in a web page or browser worker. Without it the constructor throws there,
    * because anyone who can open the page can read the API key.
    * @defaultValue false
    */
-  dangerouslyAllowBrowser?: boolean;
+  dangerouslyAllowBrowser?: boolean | undefined;
 }
 
 /** The client's options, checked and with every default filled in. */
@@ -75,15 +75,15 @@ export interface ResolvedClientOptions {
 
 const clientOptionsSchema = v.strictObject(
   {
-    token: v.exactOptional(v.union([tokenSchema, v.function()], "must be a non-empty string of visible ASCII, or a function returning one")),
-    clientName: v.exactOptional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
-    baseUrl: v.exactOptional(v.string("must be a string")),
-    timeoutInSeconds: v.exactOptional(secondsSchema),
-    maxRetries: v.exactOptional(retryCountSchema),
-    headers: v.exactOptional(headersSchema),
-    fetch: v.exactOptional(v.function("must be a fetch function")),
-    middleware: v.exactOptional(v.array(v.union([v.function(), v.looseObject({ name: v.string(), handle: v.function() })], "must be a middleware function or { name, phase?, handle }"), "must be an array of middleware")),
-    dangerouslyAllowBrowser: v.exactOptional(v.boolean("must be a boolean")),
+    token: v.optional(v.union([tokenSchema, v.function()], "must be a non-empty string of visible ASCII, or a function returning one")),
+    clientName: v.optional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
+    baseUrl: v.optional(v.string("must be a string")),
+    timeoutInSeconds: v.optional(secondsSchema),
+    maxRetries: v.optional(retryCountSchema),
+    headers: v.optional(headersSchema),
+    fetch: v.optional(v.function("must be a fetch function")),
+    middleware: v.optional(v.array(v.union([v.function(), v.looseObject({ name: v.string(), handle: v.function() })], "must be a middleware function or { name, phase?, handle }"), "must be an array of middleware")),
+    dangerouslyAllowBrowser: v.optional(v.boolean("must be a boolean")),
   },
   "must be an object of client options",
 );

@@ -18,30 +18,30 @@ export interface RequestOptions {
    * Time limit for each attempt, covering the response headers and the body.
    * @defaultValue the client's `timeoutInSeconds` (300)
    */
-  timeoutInSeconds?: number;
+  timeoutInSeconds?: number | undefined;
   /**
    * How many times a failed attempt is retried; 0 disables retries.
    * @defaultValue the client's `maxRetries` (2)
    */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Cancels the call: the attempt in flight and any wait between attempts. */
-  abortSignal?: AbortSignal;
+  abortSignal?: AbortSignal | undefined;
   /** Headers added to this call's requests (after the client's `headers`). */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** Extra query parameters, for fields this SDK does not know yet. */
-  queryParams?: Record<string, string | number | boolean>;
+  queryParams?: Record<string, string | number | boolean> | undefined;
   /** Extra JSON body fields, for fields this SDK does not know yet. */
-  bodyParams?: Record<string, unknown>;
+  bodyParams?: Record<string, unknown> | undefined;
   /**
    * Sent as `Idempotency-Key`. The same key goes with every attempt, which lets the SDK retry a
    * `create` after failures where the server may have acted (a 500, a timeout).
    */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
   /**
    * Your own data for this call, passed untouched to middleware as `context.options.context`
    * (a trace id, a tenant, a cache policy). Never sent.
    */
-  context?: Record<string, unknown>;
+  context?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -58,20 +58,20 @@ export interface ResolvedRequestOptions extends Omit<RequestOptions, "timeoutInS
 
 const requestOptionsSchema = v.strictObject(
   {
-    timeoutInSeconds: v.exactOptional(secondsSchema),
-    maxRetries: v.exactOptional(retryCountSchema),
-    abortSignal: v.exactOptional(abortSignalSchema),
-    headers: v.exactOptional(headersSchema),
-    queryParams: v.exactOptional(
+    timeoutInSeconds: v.optional(secondsSchema),
+    maxRetries: v.optional(retryCountSchema),
+    abortSignal: v.optional(abortSignalSchema),
+    headers: v.optional(headersSchema),
+    queryParams: v.optional(
       plainObjectSchema<Record<string, string | number | boolean>>(
         (name, value) => name !== "" && (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))),
         "must be an object of strings, finite numbers or booleans",
       ),
     ),
-    bodyParams: v.exactOptional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),
-    idempotencyKey: v.exactOptional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
+    bodyParams: v.optional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),
+    idempotencyKey: v.optional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
     // Passed on as the caller's own object, so middleware can also write to it.
-    context: v.exactOptional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),
+    context: v.optional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),
   },
   "must be an object of request options",
 );

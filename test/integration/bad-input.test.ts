@@ -114,3 +114,18 @@ describe("the client refuses bad options at construction", () => {
     }
   });
 });
+
+describe("undefined means absent, as in `{ token: process.env.CO_API_KEY }`", () => {
+  it("accepts undefined options and fields and sends nothing for them", async () => {
+    const client = server.client({ clientName: undefined, timeoutInSeconds: undefined, headers: undefined });
+    await client.batches.list({ page_size: undefined, page_token: undefined }, { maxRetries: undefined, abortSignal: undefined });
+    const request = server.fake.requests[0]!;
+    expect(new URL(request.url).search).toBe("");
+    expect(request.headers["x-client-name"]).toBeUndefined();
+  });
+
+  it("still names CO_API_KEY when the token is explicitly undefined", () => {
+    delete process.env.CO_API_KEY;
+    expect(() => new CohereClient({ token: undefined })).toThrow(/CO_API_KEY/);
+  });
+});

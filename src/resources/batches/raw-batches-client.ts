@@ -1,9 +1,12 @@
 import type { ApiClient } from "../../core/api-client.js";
 import type { HttpResponse } from "../../core/http-response.js";
+import type { operations } from "../../generated/openapi.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import { batchIdSchema, batchResponseSchema, cancelBatchResponseSchema, createBatchRequestSchema, listBatchesRequestSchema, listBatchesResponseSchema } from "./schemas.js";
 import type { CancelBatchResponse, CreateBatchRequest, CreateBatchResponse, GetBatchResponse, ListBatchesRequest, ListBatchesResponse } from "./types.js";
+
+type ListQuery = NonNullable<operations["ListBatches"]["parameters"]["query"]>;
 
 /**
  * The batches API with the HTTP response of every call: `data` plus status, headers, URL and
@@ -23,7 +26,12 @@ export class RawBatchesClient {
 
   /** Lists one page of batches (`GET /v2/batches`). */
   list(request: ListBatchesRequest = {}, options?: RequestOptions): Promise<HttpResponse<ListBatchesResponse>> {
-    const query = checkInput(listBatchesRequestSchema, request, "request");
+    const { page_size, page_token, order_by } = checkInput(listBatchesRequestSchema, request, "request");
+    // The spec's query type has no room for `undefined`, which callers may pass for "absent".
+    const query: ListQuery = {};
+    if (page_size !== undefined) query.page_size = page_size;
+    if (page_token !== undefined) query.page_token = page_token;
+    if (order_by !== undefined) query.order_by = order_by;
     return this.#api.call("batches.list", options, listBatchesResponseSchema, (api, init) => api.GET("/v2/batches", { ...init, params: { query } }));
   }
 

@@ -40,9 +40,9 @@ export const cancelBatchResponseSchema: v.GenericSchema<unknown, CancelBatchResp
 
 export const listBatchesRequestSchema: v.GenericSchema<unknown, ListBatchesRequest> = v.strictObject(
   {
-    page_size: v.exactOptional(v.pipe(v.number("must be a positive integer"), v.integer("must be a positive integer"), v.minValue(1, "must be a positive integer"), v.maxValue(2_147_483_647, "must fit in an int32"))),
-    page_token: v.exactOptional(v.string("must be a string")),
-    order_by: v.exactOptional(v.string("must be a string")),
+    page_size: v.optional(v.pipe(v.number("must be a positive integer"), v.integer("must be a positive integer"), v.minValue(1, "must be a positive integer"), v.maxValue(2_147_483_647, "must fit in an int32"))),
+    page_token: v.optional(v.string("must be a string")),
+    order_by: v.optional(v.string("must be a string")),
   },
   "must be an object",
 );

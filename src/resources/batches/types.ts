@@ -53,11 +53,11 @@ export interface ListBatchesRequest {
    * How many batches per page, a positive integer; the server clamps values above 1000.
    * @defaultValue 50 (the server's)
    */
-  page_size?: number;
+  page_size?: number | undefined;
   /** The `next_page_token` of the previous page. */
-  page_token?: string;
+  page_token?: string | undefined;
   /** `created_at` or `updated_at`. */
-  order_by?: "created_at" | "updated_at" | (string & {});
+  order_by?: "created_at" | "updated_at" | (string & {}) | undefined;
 }
 
 /** The fields of a new batch. @public */
@@ -69,13 +69,13 @@ export interface WaitUntilDoneOptions {
    * Seconds between polls.
    * @defaultValue 5
    */
-  pollIntervalInSeconds?: number;
+  pollIntervalInSeconds?: number | undefined;
   /** Gives up with `CohereTimeoutError` after this many seconds. @defaultValue no limit */
-  timeoutInSeconds?: number;
+  timeoutInSeconds?: number | undefined;
   /** Stops waiting with `CohereAbortError`. */
-  abortSignal?: AbortSignal;
+  abortSignal?: AbortSignal | undefined;
   /** Called with the batch after every poll, terminal or not. */
-  onProgress?: (batch: Batch) => void;
+  onProgress?: ((batch: Batch) => void) | undefined;
 }
 
 // Keep the request type in step with the generated operation: a spec change that renames a

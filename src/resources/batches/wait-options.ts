@@ -4,8 +4,8 @@ import type { Batch, WaitUntilDoneOptions } from "./types.js";
 
 /** Checks `waitUntilDone`'s options before the first poll. */
 export const waitUntilDoneOptionsSchema: v.GenericSchema<unknown, WaitUntilDoneOptions> = v.strictObject({
-  pollIntervalInSeconds: v.exactOptional(secondsSchema),
-  timeoutInSeconds: v.exactOptional(secondsSchema),
-  abortSignal: v.exactOptional(abortSignalSchema),
-  onProgress: v.exactOptional(v.custom<(batch: Batch) => void>((value) => typeof value === "function", "must be a function")),
+  pollIntervalInSeconds: v.optional(secondsSchema),
+  timeoutInSeconds: v.optional(secondsSchema),
+  abortSignal: v.optional(abortSignalSchema),
+  onProgress: v.optional(v.custom<(batch: Batch) => void>((value) => typeof value === "function", "must be a function")),
 });
