@@ -22,7 +22,7 @@ export interface HttpResponse<T> {
   readonly rawResponse: Response;
 }
 
-/** The request id a response carries. Cohere's gateways have used both names. */
+/** The request id a response carries: `x-request-id`, else `x-trace-id`, the name some gateways use. */
 export function readRequestId(headers: Headers): string | undefined {
   return headers.get("x-request-id") ?? headers.get("x-trace-id") ?? undefined;
 }
