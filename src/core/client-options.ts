@@ -82,7 +82,8 @@ const clientOptionsSchema = v.strictObject(
     maxRetries: v.optional(retryCountSchema),
     headers: v.optional(headersSchema),
     fetch: v.optional(v.function("must be a fetch function")),
-    middleware: v.optional(v.array(v.union([v.function(), v.looseObject({ name: v.string(), handle: v.function() })], "must be a middleware function or { name, phase?, handle }"), "must be an array of middleware")),
+    // Each entry is checked by `toPlugin`, which `use` shares.
+    middleware: v.optional(v.array(v.unknown(), "must be an array of middleware")),
     dangerouslyAllowBrowser: v.optional(v.boolean("must be a boolean")),
   },
   "must be an object of client options",

@@ -1,3 +1,4 @@
+import { CohereError } from "./errors/cohere-error.js";
 import type { Middleware } from "./middleware.js";
 
 /**
@@ -56,19 +57,18 @@ export interface MiddlewareDescription {
 }
 
 /** A plugin with its phase filled in. */
-export interface ResolvedPlugin {
-  readonly name: string;
-  readonly phase: MiddlewarePhase;
-  readonly handle: Middleware;
-}
+export type ResolvedPlugin = Required<MiddlewarePlugin>;
 
-/** Accepts a function or a plugin object; anything else is a `TypeError` naming the position. */
+/**
+ * Accepts a function or a plugin object: the one check of users' middleware, for the
+ * `middleware` option and for `use` alike. Anything else is a `CohereError` naming the position.
+ */
 export function toPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin {
   if (typeof entry === "function") return { name: entry.name || `middleware #${position + 1}`, phase: "attempt", handle: entry };
   if (typeof entry === "object" && entry !== null && typeof entry.handle === "function" && typeof entry.name === "string") {
     const phase = entry.phase ?? "attempt";
-    if (phase !== "call" && phase !== "attempt") throw new TypeError(`middleware "${entry.name}": phase must be "call" or "attempt"`);
+    if (phase !== "call" && phase !== "attempt") throw new CohereError(`Invalid middleware "${entry.name}": phase must be "call" or "attempt"`);
     return { name: entry.name, phase, handle: entry.handle };
   }
-  throw new TypeError(`middleware #${position + 1} must be a function or { name, phase?, handle }`);
+  throw new CohereError(`Invalid middleware #${position + 1}: must be a function or { name, phase?, handle }`);
 }

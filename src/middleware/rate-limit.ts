@@ -1,4 +1,5 @@
 import { delay } from "../core/delay.js";
+import { CohereError } from "../core/errors/cohere-error.js";
 import type { MiddlewarePlugin } from "../core/middleware-plugin.js";
 
 /** Options of `rateLimitMiddleware`. @public */
@@ -36,8 +37,8 @@ export interface RateLimitOptions {
 export function rateLimitMiddleware(options: RateLimitOptions = {}): MiddlewarePlugin {
   const perMinute = options.requestsPerMinute ?? 500;
   const capacity = options.burst ?? 10;
-  if (!(perMinute > 0) || !Number.isFinite(perMinute)) throw new TypeError("rateLimitMiddleware: requestsPerMinute must be a positive number");
-  if (!Number.isInteger(capacity) || capacity < 1) throw new TypeError("rateLimitMiddleware: burst must be a positive integer");
+  if (!(perMinute > 0) || !Number.isFinite(perMinute)) throw new CohereError("Invalid rateLimitMiddleware options: requestsPerMinute must be a positive number");
+  if (!Number.isInteger(capacity) || capacity < 1) throw new CohereError("Invalid rateLimitMiddleware options: burst must be a positive integer");
   const now = options.now ?? (() => performance.now());
   const perMillisecond = perMinute / 60_000;
   let tokens = capacity;

@@ -1,4 +1,5 @@
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
+import { followAbort } from "../core/follow-abort.js";
 import type { Middleware } from "../core/middleware.js";
 
 /**
@@ -33,19 +34,4 @@ export function timeoutMiddleware(): Middleware {
       context.attemptSignal = undefined;
     }
   };
-}
-
-/**
- * Aborts `controller` when `signal` does, and returns the function that stops listening.
- * A hand-made link rather than `AbortSignal.any`, which leaks listeners in some Node 20
- * releases and is missing in older browsers.
- */
-function followAbort(signal: AbortSignal, controller: AbortController): () => void {
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return () => {};
-  }
-  const onAbort = () => controller.abort(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
-  return () => signal.removeEventListener("abort", onAbort);
 }

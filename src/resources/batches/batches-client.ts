@@ -1,5 +1,6 @@
 import type { ApiClient } from "../../core/api-client.js";
 import { delay } from "../../core/delay.js";
+import { followAbort } from "../../core/follow-abort.js";
 import { CohereAbortError } from "../../core/errors/abort-error.js";
 import { CohereError } from "../../core/errors/cohere-error.js";
 import { CohereTimeoutError } from "../../core/errors/timeout-error.js";
@@ -84,9 +85,7 @@ export class BatchesClient {
   async waitUntilDone(id: string, options: WaitUntilDoneOptions = {}): Promise<Batch> {
     const { pollIntervalInSeconds = 5, timeoutInSeconds, abortSignal, onProgress } = checkInput(waitUntilDoneOptionsSchema, options, "waitUntilDone options");
     const controller = new AbortController();
-    const onAbort = () => controller.abort(abortSignal?.reason);
-    abortSignal?.addEventListener("abort", onAbort, { once: true });
-    if (abortSignal?.aborted) onAbort();
+    const unlink = followAbort(abortSignal, controller);
     let timedOut = false;
     const deadline =
       timeoutInSeconds === undefined
@@ -107,7 +106,7 @@ export class BatchesClient {
       throw error;
     } finally {
       clearTimeout(deadline);
-      abortSignal?.removeEventListener("abort", onAbort);
+      unlink();
     }
   }
 }
