@@ -1,4 +1,4 @@
-import createClient, { type Client } from "openapi-fetch";
+import { createFinalURL, createQuerySerializer, defaultPathSerializer, type Client, type ClientPathsWithMethod, type ParamsOption, type RequestBodyOption } from "openapi-fetch";
 import * as v from "valibot";
 import type { paths } from "../generated/openapi.js";
 import { CohereAbortError } from "./errors/abort-error.js";
@@ -10,32 +10,36 @@ import type { MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
 import { createPipeline, type Pipeline } from "./pipeline.js";
 import type { ResolvedClientOptions } from "./client-options.js";
-import { resolveRequestOptions, type RequestOptions } from "./request-options.js";
+import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
+
+type Method = "get" | "post";
 
 /**
- * What a resource hands openapi-fetch for one call: our pipeline as its fetch. `parseAs:
- * "stream"` makes openapi-fetch leave the body alone: the transport has read it already.
+ * One request as the generated `paths` describe it: the method, the path template, and the
+ * parameters and body that operation takes. A path the spec lacks, a missing path parameter or
+ * a wrong body does not compile.
  */
-export interface CallInit {
-  fetch: (request: Request) => Promise<Response>;
-  parseAs: "stream";
-  signal?: AbortSignal;
+export type OperationRequest<M extends Method, P extends ClientPathsWithMethod<Client<paths>, M>> = { method: M; path: P } & ParamsOption<paths[P][M]> & RequestBodyOption<paths[P][M]>;
+
+/** What every `OperationRequest` holds, seen loosely for building the wire request. */
+interface WireParts {
+  method: Method;
+  path: string;
+  params?: { path?: Record<string, unknown>; query?: Record<string, unknown> };
+  body?: unknown;
 }
 
-/** What openapi-fetch resolves with; only the response matters. */
-interface CallResult {
-  response: Response;
-}
+// openapi-fetch's serializers: form style for the query, simple style (encoded) for the path.
+const querySerializer = /* @__PURE__ */ createQuerySerializer();
 
 /**
  * @internal
  * The core the resources call into: one `call` per SDK method. It resolves the request
- * options, lets openapi-fetch build the URL from the generated `paths`, sends it through the
- * pipeline, and checks the body against a valibot schema.
+ * options, builds the request with openapi-fetch's URL and query serializers, sends it through
+ * the pipeline, and checks the body against a valibot schema.
  */
 export class ApiClient {
   #options: ResolvedClientOptions;
-  #openapi: Client<paths> | undefined;
   #pipeline: Pipeline;
 
   constructor(options: ResolvedClientOptions) {
@@ -57,22 +61,22 @@ export class ApiClient {
   /**
    * Performs one operation.
    * @param operation - the name middleware see, e.g. `"batches.list"`
+   * @param request - the method, path, parameters and body, typed by the spec
    * @param schema - what a 2xx body must look like
-   * @param send - the openapi-fetch call, given the init that routes it through the pipeline
    * @param emptyBody - the data an empty 2xx body stands for; without it, an empty body is a parse error
    */
-  async call<T>(operation: string, requestOptions: RequestOptions | undefined, schema: v.GenericSchema<unknown, T>, send: (api: Client<paths>, init: CallInit) => Promise<CallResult>, emptyBody?: T): Promise<HttpResponse<T>> {
+  async call<T, M extends Method, P extends ClientPathsWithMethod<Client<paths>, M>>(
+    operation: string,
+    requestOptions: RequestOptions | undefined,
+    request: OperationRequest<M, P>,
+    schema: v.GenericSchema<unknown, T>,
+    emptyBody?: T,
+  ): Promise<HttpResponse<T>> {
     const options = resolveRequestOptions(this.#options.defaults, requestOptions);
     const signal = options.abortSignal;
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
     const context: MiddlewareContext = { operation, attempt: 1, options, signal };
-    const { send: pipeline } = this.#pipeline;
-    const init: CallInit = { fetch: (request) => pipeline(request, context), parseAs: "stream" };
-    if (signal !== undefined) init.signal = signal;
-    // Made on the first call, not in the constructor: createClient reads globalThis.Request,
-    // which makes Node load its fetch (about 40 ms), a cost a client built at start-up need not pay yet.
-    this.#openapi ??= createClient<paths>({ baseUrl: this.#options.baseUrl });
-    const { response } = await send(this.#openapi, init);
+    const response = await this.#pipeline.send(buildRequest(this.#options.baseUrl, request as WireParts, options), context);
     const text = await readBodyText(response);
     return {
       data: parseBody(response.status, text, schema, emptyBody),
@@ -83,6 +87,19 @@ export class ApiClient {
       rawResponse: response,
     };
   }
+}
+
+/** The wire request, with the call's extra query parameters and body fields merged in. */
+function buildRequest(baseUrl: string, { method, path, params, body }: WireParts, { queryParams, bodyParams, abortSignal }: ResolvedRequestOptions): Request {
+  const url = createFinalURL(path, { baseUrl, params: { ...params, query: { ...params?.query, ...queryParams } }, querySerializer, pathSerializer: defaultPathSerializer });
+  // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields.
+  const fields = bodyParams === undefined || Object.keys(bodyParams).length === 0 ? body : { ...(body as object), ...bodyParams };
+  return new Request(url, {
+    method: method.toUpperCase(),
+    headers: fields === undefined ? {} : { "Content-Type": "application/json" },
+    body: fields === undefined ? null : JSON.stringify(fields),
+    signal: abortSignal ?? null,
+  });
 }
 
 function parseBody<T>(status: number, text: string, schema: v.GenericSchema<unknown, T>, emptyBody: T | undefined): T {

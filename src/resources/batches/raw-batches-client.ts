@@ -32,24 +32,24 @@ export class RawBatchesClient {
     if (page_size !== undefined) query.page_size = page_size;
     if (page_token !== undefined) query.page_token = page_token;
     if (order_by !== undefined) query.order_by = order_by;
-    return this.#api.call("batches.list", options, listBatchesResponseSchema, (api, init) => api.GET("/v2/batches", { ...init, params: { query } }));
+    return this.#api.call("batches.list", options, { method: "get", path: "/v2/batches", params: { query } }, listBatchesResponseSchema);
   }
 
   /** Creates a batch from an uploaded dataset (`POST /v2/batches`). Never sent twice without an `idempotencyKey`. */
   create(request: CreateBatchRequest, options?: RequestOptions): Promise<HttpResponse<CreateBatchResponse>> {
     const body = checkInput(createBatchRequestSchema, request, "request");
-    return this.#api.call("batches.create", options, batchResponseSchema, (api, init) => api.POST("/v2/batches", { ...init, body }));
+    return this.#api.call("batches.create", options, { method: "post", path: "/v2/batches", body }, batchResponseSchema);
   }
 
   /** Retrieves a batch (`GET /v2/batches/{id}`). */
   retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
-    return this.#api.call("batches.retrieve", options, batchResponseSchema, (api, init) => api.GET("/v2/batches/{id}", { ...init, params: { path } }));
+    return this.#api.call("batches.retrieve", options, { method: "get", path: "/v2/batches/{id}", params: { path } }, batchResponseSchema);
   }
 
   /** Cancels a batch (`POST /v2/batches/{id}:cancel`, no body). */
   cancel(id: string, options?: RequestOptions): Promise<HttpResponse<CancelBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
-    return this.#api.call("batches.cancel", options, cancelBatchResponseSchema, (api, init) => api.POST("/v2/batches/{id}:cancel", { ...init, params: { path } }), {});
+    return this.#api.call("batches.cancel", options, { method: "post", path: "/v2/batches/{id}:cancel", params: { path } }, cancelBatchResponseSchema, {});
   }
 }

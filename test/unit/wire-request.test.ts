@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { CohereClient } from "../../src/index.js";
+
+/** A client whose fetch records the wire request and answers with `body`. */
+function recordingClient(body = "{}") {
+  const seen: { request?: Request; text?: string } = {};
+  const client = new CohereClient({
+    token: "t",
+    baseUrl: "http://127.0.0.1:1/base",
+    maxRetries: 0,
+    fetch: async (request: Request) => {
+      seen.request = request;
+      seen.text = await request.text();
+      return new Response(body, { headers: { "content-type": "application/json" } });
+    },
+  });
+  return { client, seen };
+}
+
+const batch = { batch: { id: "b", name: "n", input_dataset_id: "d", model: "m" } };
+
+describe("the wire request built from the spec's paths (openapi-fetch's serializers)", () => {
+  it("list: the base URL's path kept, query parameters form-encoded, no body", async () => {
+    const { client, seen } = recordingClient('{"batches":[]}');
+    await client.batches.list({ page_size: 5, page_token: "a b&c", order_by: "created_at desc" });
+    const url = new URL(seen.request!.url);
+    expect(url.pathname).toBe("/base/v2/batches");
+    expect(url.searchParams.get("page_size")).toBe("5");
+    expect(url.searchParams.get("page_token")).toBe("a b&c");
+    expect(url.search).toContain("page_token=a%20b%26c");
+    expect(url.searchParams.get("order_by")).toBe("created_at desc");
+    expect(seen.request!.method).toBe("GET");
+    expect(seen.text).toBe("");
+    expect(seen.request!.headers.get("content-type")).toBeNull();
+  });
+
+  it("list with no arguments sends no query string", async () => {
+    const { client, seen } = recordingClient('{"batches":[]}');
+    await client.batches.list();
+    expect(seen.request!.url).toBe("http://127.0.0.1:1/base/v2/batches");
+  });
+
+  it("retrieve and cancel: the id percent-encoded into the path", async () => {
+    const { client, seen } = recordingClient(JSON.stringify(batch));
+    await client.batches.retrieve("a/b?c#d e");
+    expect(seen.request!.url).toBe("http://127.0.0.1:1/base/v2/batches/a%2Fb%3Fc%23d%20e");
+    await client.batches.cancel("x:y");
+    expect(seen.request!.url).toBe("http://127.0.0.1:1/base/v2/batches/x%3Ay:cancel");
+    expect(seen.request!.method).toBe("POST");
+    expect(seen.text).toBe("");
+    expect(seen.request!.headers.get("content-type")).toBeNull();
+  });
+
+  it("create: a JSON body with its content type", async () => {
+    const { client, seen } = recordingClient(JSON.stringify(batch));
+    await client.batches.create({ name: "n", input_dataset_id: "d", model: "m" });
+    expect(seen.request!.method).toBe("POST");
+    expect(seen.request!.headers.get("content-type")).toBe("application/json");
+    expect(JSON.parse(seen.text!)).toEqual({ name: "n", input_dataset_id: "d", model: "m" });
+  });
+
+  it("adds extra query parameters, overriding the SDK's own of the same name", async () => {
+    const { client, seen } = recordingClient('{"batches":[]}');
+    await client.batches.list({ page_size: 5 }, { queryParams: { filter: "a b&c", deep: true, n: 3, page_size: 7 } });
+    const url = new URL(seen.request!.url);
+    expect(url.searchParams.getAll("page_size")).toEqual(["7"]);
+    expect(url.searchParams.get("filter")).toBe("a b&c");
+    expect(url.searchParams.get("deep")).toBe("true");
+    expect(url.searchParams.get("n")).toBe("3");
+  });
+
+  it("merges extra body fields into the JSON body", async () => {
+    const { client, seen } = recordingClient(JSON.stringify(batch));
+    await client.batches.create({ name: "n", input_dataset_id: "d", model: "m" }, { bodyParams: { priority: "high" } });
+    expect(JSON.parse(seen.text!)).toEqual({ name: "n", input_dataset_id: "d", model: "m", priority: "high" });
+  });
+
+  it("gives a body-less POST (cancel) a JSON body only when body fields are asked for", async () => {
+    const { client, seen } = recordingClient("{}");
+    await client.batches.cancel("b", { bodyParams: {} });
+    expect(seen.text).toBe("");
+    expect(seen.request!.headers.get("content-type")).toBeNull();
+    await client.batches.cancel("b", { bodyParams: { reason: "x" } });
+    expect(JSON.parse(seen.text!)).toEqual({ reason: "x" });
+    expect(seen.request!.headers.get("content-type")).toBe("application/json");
+  });
+
+  it("carries the caller's abort signal on the request middleware see", async () => {
+    const { client, seen } = recordingClient('{"batches":[]}');
+    const controller = new AbortController();
+    let signalSeen: AbortSignal | undefined;
+    client.use({ name: "peek", phase: "call", handle: (request, next) => ((signalSeen = request.signal), next(request)) });
+    await client.batches.list({}, { abortSignal: controller.signal });
+    expect(seen.request).toBeDefined();
+    controller.abort();
+    expect(signalSeen?.aborted).toBe(true);
+  });
+});
