@@ -2,7 +2,7 @@ import * as v from "valibot";
 import type { TokenSupplier } from "../middleware/auth.js";
 import type { Runtime } from "../platform/runtime.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { checkInput, tokenSchema, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
+import { checkInput, isToken, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
 import type { Middleware } from "./middleware.js";
 import { toPlugin, type MiddlewarePlugin, type ResolvedPlugin } from "./middleware-plugin.js";
 import type { RequestDefaults } from "./request-options.js";
@@ -75,16 +75,16 @@ export interface ResolvedClientOptions {
 
 const clientOptionsSchema = v.strictObject(
   {
-    token: v.optional(v.union([tokenSchema, v.function()], "must be a non-empty string of visible ASCII, or a function returning one")),
+    token: v.optional(v.custom<TokenSupplier>((value) => isToken(value) || typeof value === "function", "must be a non-empty string of visible ASCII, or a function returning one")),
     clientName: v.optional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
     baseUrl: v.optional(v.string("must be a string")),
     timeoutInSeconds: v.optional(secondsSchema),
     maxRetries: v.optional(retryCountSchema),
     headers: v.optional(headersSchema),
-    fetch: v.optional(v.function("must be a fetch function")),
+    fetch: v.optional(v.custom<FetchFunction>((value) => typeof value === "function", "must be a fetch function")),
     // Each entry is checked by `toPlugin`, which `use` shares.
-    middleware: v.optional(v.array(v.unknown(), "must be an array of middleware")),
-    dangerouslyAllowBrowser: v.optional(v.boolean("must be a boolean")),
+    middleware: v.optional(v.custom<readonly unknown[]>(Array.isArray, "must be an array of middleware")),
+    dangerouslyAllowBrowser: v.optional(v.custom<boolean>((value) => typeof value === "boolean", "must be a boolean")),
   },
   "must be an object of client options",
 );
@@ -106,12 +106,12 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
     throw new CohereError("No API token: pass `token` to the client or set the CO_API_KEY environment variable");
   }
   return {
-    token: token as TokenSupplier,
+    token,
     clientName: checked.clientName,
     baseUrl: checkBaseUrl(checked.baseUrl ?? runtime.readEnvironment("CO_API_URL") ?? defaultBaseUrl),
     defaults: { timeoutInSeconds: checked.timeoutInSeconds ?? 300, maxRetries: checked.maxRetries ?? 2 },
     headers: checked.headers,
-    fetch: (checked.fetch as FetchFunction | undefined) ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: checked.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     plugins: ((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).map(toPlugin),
     userAgent: runtime.userAgent,
   };

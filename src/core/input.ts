@@ -35,7 +35,10 @@ const headerValuePattern = /^[^\r\n\0]*$/;
 const headerNamePattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** A string that may be sent as an HTTP header value: no CR, LF or NUL (header injection). */
-export const headerValueSchema = v.pipe(v.string("must be a string"), v.regex(headerValuePattern, "must not contain CR, LF or NUL"));
+export const headerValueSchema = v.pipe(
+  v.string("must be a string"),
+  v.check((value) => headerValuePattern.test(value), "must not contain CR, LF or NUL"),
+);
 
 /**
  * A plain object of the caller's, checked entry by entry and passed on as it is. Not
@@ -53,19 +56,23 @@ export const headersSchema = plainObjectSchema<Record<string, string>>(
 );
 
 /** A non-empty string, e.g. a batch id or a create field. */
-export const nonEmptyStringSchema = v.pipe(v.string("must be a string"), v.nonEmpty("must be a non-empty string"));
+export const nonEmptyStringSchema = v.pipe(
+  v.string("must be a string"),
+  v.check((value) => value !== "", "must be a non-empty string"),
+);
 
 /** A number of seconds for a timer: positive, finite, and within what `setTimeout` can hold. */
 export const secondsSchema = v.pipe(
   v.number("must be a number of seconds"),
-  v.finite("must be a finite number of seconds"),
-  v.gtValue(0, "must be greater than 0"),
   // setTimeout stores its delay in 32 bits; a larger value fires at once.
-  v.maxValue(2_147_483, "must be at most 2147483 (about 24.8 days)"),
+  v.check((seconds) => seconds > 0 && seconds <= 2_147_483, "must be more than 0 and at most 2147483 (about 24.8 days)"),
 );
 
 /** A count of retries. */
-export const retryCountSchema = v.pipe(v.number("must be a number"), v.integer("must be an integer"), v.minValue(0, "must be 0 or more"), v.maxValue(100, "must be at most 100"));
+export const retryCountSchema = v.pipe(
+  v.number("must be a number"),
+  v.check((count) => Number.isInteger(count) && count >= 0 && count <= 100, "must be a whole number from 0 to 100"),
+);
 
 /** An `AbortSignal`, recognised by shape so that signals from another realm (a test DOM) pass. */
 export const abortSignalSchema = v.custom<AbortSignal>(
@@ -74,7 +81,10 @@ export const abortSignalSchema = v.custom<AbortSignal>(
 );
 
 /**
- * An API key: visible ASCII without spaces. Anything else could not be sent intact (Headers
- * trims spaces, fetch refuses non-Latin-1) or is a paste accident (a trailing newline).
+ * True for a usable API key: visible ASCII without spaces. Anything else could not be sent
+ * intact (Headers trims spaces, fetch refuses non-Latin-1) or is a paste accident (a trailing
+ * newline).
  */
-export const tokenSchema = v.pipe(v.string("must be a string"), v.nonEmpty("must be a non-empty string"), v.regex(/^[\x21-\x7E]+$/, "must be visible ASCII without spaces or line breaks"));
+export function isToken(value: unknown): value is string {
+  return typeof value === "string" && /^[\x21-\x7E]+$/.test(value);
+}

@@ -1,6 +1,5 @@
-import * as v from "valibot";
 import { CohereError } from "../core/errors/cohere-error.js";
-import { tokenSchema } from "../core/input.js";
+import { isToken } from "../core/input.js";
 import type { Middleware } from "../core/middleware.js";
 
 /**
@@ -34,7 +33,7 @@ async function resolveToken(token: TokenSupplier): Promise<string> {
   } catch (error) {
     throw new CohereError("The token function failed", { cause: error });
   }
-  if (!v.is(tokenSchema, value)) {
+  if (!isToken(value)) {
     throw new CohereError("The token function must return a non-empty string of visible ASCII (no spaces or line breaks)");
   }
   return value;

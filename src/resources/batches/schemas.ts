@@ -5,7 +5,10 @@ import type { Batch, CancelBatchResponse, CreateBatchRequest, CreateBatchRespons
 // Responses: loose where the API may grow (unknown keys are kept, an unknown status passes),
 // strict where the spec requires (a batch's name, input_dataset_id and model; `batch` itself).
 
-const int64Schema = v.pipe(v.string(), v.regex(/^-?\d+$/, "must be an int64 in a string"));
+const int64Schema = v.pipe(
+  v.string(),
+  v.check((value) => /^-?\d+$/.test(value), "must be an int64 in a string"),
+);
 
 export const batchSchema: v.GenericSchema<unknown, Batch> = v.looseObject({
   id: v.exactOptional(v.string()),
@@ -40,7 +43,12 @@ export const cancelBatchResponseSchema: v.GenericSchema<unknown, CancelBatchResp
 
 export const listBatchesRequestSchema: v.GenericSchema<unknown, ListBatchesRequest> = v.strictObject(
   {
-    page_size: v.optional(v.pipe(v.number("must be a positive integer"), v.integer("must be a positive integer"), v.minValue(1, "must be a positive integer"), v.maxValue(2_147_483_647, "must fit in an int32"))),
+    page_size: v.optional(
+      v.pipe(
+        v.number("must be a positive integer"),
+        v.check((size) => Number.isInteger(size) && size >= 1 && size <= 2_147_483_647, "must be a positive integer that fits in an int32"),
+      ),
+    ),
     page_token: v.optional(v.string("must be a string")),
     order_by: v.optional(v.string("must be a string")),
   },
@@ -48,7 +56,10 @@ export const listBatchesRequestSchema: v.GenericSchema<unknown, ListBatchesReque
 );
 
 // Blank is empty for a name, a dataset id or a model: the service refuses both.
-const requiredTextSchema = v.pipe(nonEmptyStringSchema, v.regex(/\S/, "must not be blank"));
+const requiredTextSchema = v.pipe(
+  nonEmptyStringSchema,
+  v.check((value) => /\S/.test(value), "must not be blank"),
+);
 
 export const createBatchRequestSchema: v.GenericSchema<unknown, CreateBatchRequest> = v.strictObject(
   {
