@@ -10,20 +10,6 @@ const packageDocumentation = `/**
  */`;
 
 /**
- * rolldown gives the CJS output of a `"type": "module"` package Node's ESM interop for
- * `require`d modules (`__toESM(mod, 1)`), which ignores `__esModule`: a default import of
- * openapi-fetch then yields its whole exports object instead of `createClient`
- * (rolldown/rolldown#10800). The CJS build is CommonJS importing CommonJS, so it wants the
- * `__esModule`-aware interop.
- */
-const commonJsInterop = {
-  name: "commonjs-esmodule-interop",
-  renderChunk(code: string, _chunk: unknown, options: { format: string }) {
-    return options.format === "cjs" ? code.replaceAll(/__toESM\((\w+), 1\)/g, "__toESM($1)") : null;
-  },
-};
-
-/**
  * One build per runtime. They differ in one module, `#platform`: only the node build reads
  * `process.env` and sends a User-Agent; the browser build always guards the API key; the
  * default build (workers, edge) uses feature detection only.
@@ -41,7 +27,6 @@ function sdkBuild(name: "node" | "browser" | "default", platformModule: string, 
     // `@internal` members (the resources' constructors, the call core) stay out of the public
     // types, and with them valibot's and openapi-fetch's types.
     dts: { compilerOptions: { stripInternal: true } },
-    plugins: [commonJsInterop],
     clean: true,
     sourcemap: false,
     alias: { "#platform": fileURLToPath(new URL(platformModule, import.meta.url)) },
