@@ -20,7 +20,7 @@ export const VARIANTS = [
   { key: "empty-esm", kind: "esm", code: PRINT },
   // An empty process that loads Node's own fetch (undici, lazily loaded on first use of
   // fetch / Request / Headers). Any program that uses fetch pays it once; the SDK defers it to
-  // its first call (openapi-fetch's client, which reads globalThis.Request, is made then).
+  // its first call (it builds its first Request then).
   { key: "node-fetch-esm", kind: "esm", code: `globalThis.fetch; globalThis.Request; ${PRINT}` },
   { key: "cohere-batches-esm", kind: "esm", code: `import { CohereClient } from "cohere-batches"; new CohereClient({ token: "x" }).batches; ${PRINT}` },
   { key: "cohere-batches-cjs", kind: "cjs", code: `const { CohereClient } = require("cohere-batches"); new CohereClient({ token: "x" }).batches; ${PRINT}` },

@@ -26,107 +26,14 @@ function replace(source, from, to, what) {
   return source.replace(pattern, to);
 }
 
-// 1. read-once: the transport keeps the bytes it read (WeakMap keyed by the buffered Response);
-//    ApiClient asks openapi-fetch for parseAs "stream" (which reads nothing) and decodes those
-//    bytes, instead of reading the rebuilt Response's body through a second ReadableStream.
-//    A Response a user middleware substituted is not in the map: read with text() as before.
-const readOnce = (s) => {
-  s = replace(s, `const nullBodyStatuses = new Set([`, `const bufferedBodies = new WeakMap();\nconst utf8Decoder = new TextDecoder();\nconst nullBodyStatuses = new Set([`, "read-once: map");
-  s = replace(s, `Object.defineProperty(buffered, "url", { value: response.url || request.url });\n\t\t\treturn buffered;`, `Object.defineProperty(buffered, "url", { value: response.url || request.url });\n\t\t\tif (body !== null) bufferedBodies.set(buffered, body);\n\t\t\treturn buffered;`, "read-once: stash");
-  s = replace(s, `parseAs: "text"\n\t\t};`, `parseAs: "stream"\n\t\t};`, "read-once: parseAs");
-  s = replace(
-    s,
-    `const { data: text = "", response } = await send(this.#openapi, init);`,
-    `const { response } = await send(this.#openapi, init);\n\t\tconst bytes = bufferedBodies.get(response);\n\t\tconst text = bytes !== void 0 ? utf8Decoder.decode(bytes) : await response.text();`,
-    "read-once: decode",
-  );
-  return s;
-};
-
-// 2. one-request: the timeout layer no longer wraps the request in `new Request(request,
-//    { signal })` (a Request, its internal AbortController, a signal link); it hands the
-//    attempt's signal to the transport through the context, and the transport passes it as
-//    fetch's init. Safe as is only when no user middleware runs below timeout (they would
-//    no longer see the attempt signal on request.signal): apply it when the attempt phase has
-//    no user plugins, else keep the wrapping.
-const oneRequest = (s) => {
-  s = replace(s, `return await next(new Request(request, { signal: controller.signal }));`, `context.attemptSignal = controller.signal;\n\t\t\treturn await next(request);`, "one-request: timeout");
-  s = replace(
-    s,
-    `const response = await raceAbort(fetchFunction(request), request.signal);\n\t\t\tconst body = nullBodyStatuses.has(response.status) ? null : await raceAbort(response.arrayBuffer(), request.signal);`,
-    `const signal = context.attemptSignal ?? request.signal;\n\t\t\tconst response = await raceAbort(fetchFunction(request, { signal }), signal);\n\t\t\tconst body = nullBodyStatuses.has(response.status) ? null : await raceAbort(response.arrayBuffer(), signal);`,
-    "one-request: transport",
-  );
-  return s;
-};
-
-// 3. no-rebuffer: (upper bound of 1.) the transport returns fetch's own Response, its body
-//    read, with the bytes in the WeakMap; error mapping and ApiClient decode the bytes. Saves
-//    the `new Response` (an ArrayBuffer copy and a ReadableStream) as well. Only safe when no
-//    user middleware wants to read the body (theirs would be "already used").
-const noRebuffer = (s) => {
-  s = readOnce(s);
-  s = replace(
-    s,
-    `const buffered = new Response(body, {\n\t\t\t\tstatus: response.status,\n\t\t\t\tstatusText: response.statusText,\n\t\t\t\theaders: response.headers\n\t\t\t});\n\t\t\tObject.defineProperty(buffered, "url", { value: response.url || request.url });\n\t\t\tif (body !== null) bufferedBodies.set(buffered, body);\n\t\t\treturn buffered;`,
-    `if (body !== null) bufferedBodies.set(response, body);\n\t\t\treturn response;`,
-    "no-rebuffer: transport",
-  );
-  s = replace(s, `if (response.ok) return response;\n\t\tconst text = await response.text();`, `if (response.ok) return response;\n\t\tconst bytes = bufferedBodies.get(response);\n\t\tconst text = bytes !== void 0 ? utf8Decoder.decode(bytes) : await response.text();`, "no-rebuffer: error mapping");
-  return s;
-};
-
-// 4. lean-request: ApiClient builds its one Request itself (the path template filled with
-//    encodeURIComponent, scalar query parameters `name=encodeURIComponent(value)`, JSON body),
-//    the same wire request openapi-fetch builds for these four operations, without
-//    openapi-fetch's per-call work (option destructuring, a query serializer created per call,
-//    header merging, the path-template regex walk, the `for (key in init)` copy, response
-//    branching). openapi-fetch stays for its types (`paths`).
-const leanRequest = (s) => {
-  s = replace(
-    s,
-    `//#region src/core/api-client.ts`,
-    `//#region lean request builder (bench/variants.mjs)
-function leanClient(baseUrl) {
-	const send = async (method, path, init) => {
-		const params = init.params ?? {};
-		let url = baseUrl + (params.path === void 0 ? path : path.replace(/\{([^{}]+)\}/g, (match, name) => params.path[name] === void 0 ? match : encodeURIComponent(params.path[name])));
-		if (params.query !== void 0) {
-			let search = "";
-			for (const name in params.query) {
-				const value = params.query[name];
-				if (value !== void 0 && value !== null) search += (search === "" ? "" : "&") + name + "=" + encodeURIComponent(value);
-			}
-			if (search !== "") url += "?" + search;
-		}
-		const hasBody = init.body !== void 0;
-		const requestInit = { method, redirect: "follow", headers: hasBody ? { "Content-Type": "application/json" } : void 0, body: hasBody ? JSON.stringify(init.body) : void 0 };
-		if (init.signal !== void 0) requestInit.signal = init.signal;
-		const response = await init.fetch(new Request(url, requestInit));
-		return { data: init.parseAs === "text" && response.ok ? await response.text() : void 0, response };
-	};
-	return { GET: (path, init) => send("GET", path, init), POST: (path, init) => send("POST", path, init) };
-}
-//#endregion
-//#region src/core/api-client.ts`,
-    "lean-request: builder",
-  );
-  s = replace(s, `this.#openapi = createClient({ baseUrl: options.baseUrl });`, `this.#openapi = leanClient(options.baseUrl);`, "lean-request: use it");
-  return s;
-};
-
+// The patches measured here before were applied to src/ one by one (read-once, one-request,
+// no-rebuffer, lean-request; see the README's benchmark notes and `git log -- bench/variants.mjs`).
+// What remains is the copy (the harness's own noise) and the floor: what response validation
+// costs, measured by skipping valibot's safeParse. Add a patch here to measure the next idea.
 export const VARIANTS = {
   copy: (s) => s,
-  "read-once": readOnce,
-  "one-request": oneRequest,
-  "no-rebuffer": noRebuffer,
-  "read-once+one-request": (s) => oneRequest(readOnce(s)),
-  "no-rebuffer+one-request": (s) => oneRequest(noRebuffer(s)),
-  "lean-request": leanRequest,
-  "no-rebuffer+one-request+lean-request": (s) => leanRequest(oneRequest(noRebuffer(s))),
-  // Not a proposal: what response validation costs (skips valibot's safeParse), to size the floor.
-  "floor-no-validation": (s) => replace(leanRequest(oneRequest(noRebuffer(s))), `const result = v.safeParse(schema, json);`, `const result = { success: true, output: json };`, "floor: no validation"),
-  "all-three": (s) => leanRequest(oneRequest(readOnce(s))),
+  // Not a proposal: what response validation costs, to size the floor.
+  "floor-no-validation": (s) => replace(s, `const result = /* @__PURE__ */ safeParse(schema, json);`, `const result = { success: true, output: json };`, "floor: no validation"),
 };
 
 /** Writes each variant's copy; returns `[{ name, path }]`. */
