@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CohereClient } from "../../src/index.js";
+import type { OperationRequest } from "../../src/core/api-client.js";
 
 /** A client whose fetch records the wire request and answers with `body`. */
 function recordingClient(body = "{}") {
@@ -94,5 +95,28 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
     expect(seen.request).toBeDefined();
     controller.abort();
     expect(signalSeen?.aborted).toBe(true);
+  });
+});
+
+describe("requests are typed by the spec's paths (checked by `npm run typecheck`)", () => {
+  it("accepts the four operations and refuses paths, parameters and bodies the spec lacks", () => {
+    const requests = [
+      { method: "get", path: "/v2/batches", params: { query: { page_size: 5 } } } satisfies OperationRequest<"get", "/v2/batches">,
+      { method: "get", path: "/v2/batches/{id}", params: { path: { id: "b" } } } satisfies OperationRequest<"get", "/v2/batches/{id}">,
+      { method: "post", path: "/v2/batches", body: { name: "n", input_dataset_id: "d", model: "m" } } satisfies OperationRequest<"post", "/v2/batches">,
+      { method: "post", path: "/v2/batches/{id}:cancel", params: { path: { id: "b" } } } satisfies OperationRequest<"post", "/v2/batches/{id}:cancel">,
+    ];
+    // @ts-expect-error: the spec has no DELETE
+    const wrongMethod: OperationRequest<"get", "/v2/batches/{id}"> = { method: "delete", path: "/v2/batches/{id}", params: { path: { id: "b" } } };
+    // @ts-expect-error: retrieve needs its `id` path parameter
+    const missingId: OperationRequest<"get", "/v2/batches/{id}"> = { method: "get", path: "/v2/batches/{id}", params: { path: {} } };
+    // @ts-expect-error: list has no `limit` query parameter
+    const unknownQuery: OperationRequest<"get", "/v2/batches"> = { method: "get", path: "/v2/batches", params: { query: { limit: 5 } } };
+    // @ts-expect-error: create needs `model`
+    const missingField: OperationRequest<"post", "/v2/batches"> = { method: "post", path: "/v2/batches", body: { name: "n", input_dataset_id: "d" } };
+    // @ts-expect-error: the spec has no such path
+    const unknownPath: OperationRequest<"get", "/v2/batch"> = { method: "get", path: "/v2/batch" };
+    expect(requests.map((request) => request.path)).toEqual(["/v2/batches", "/v2/batches/{id}", "/v2/batches", "/v2/batches/{id}:cancel"]);
+    expect([wrongMethod, missingId, unknownQuery, missingField, unknownPath]).toHaveLength(5);
   });
 });
