@@ -27,7 +27,7 @@ describe("the ESM and CJS builds", () => {
     expect(esm.CohereError.is(null)).toBe(false);
   });
 
-  it("both construct a client and complete a call (the CJS build's interop with openapi-fetch)", async () => {
+  it("both construct a client and complete a call (the CJS builds' interop with their dependencies)", async () => {
     const { FakeCohere } = await import("../../src/testing/index.js");
     for (const build of [cjs, esm]) {
       const fake = new FakeCohere();
