@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig, type UserConfig } from "tsdown";
+import { BUNDLED_IN_NODE_BUILD } from "./scripts/write-notices.mjs";
 
 // tsdown drops the entry's @packageDocumentation comment; api-extractor wants it in the d.ts.
 const packageDocumentation = `/**
@@ -39,7 +40,8 @@ export default defineConfig([
   // of a cold start), and openapi-fetch is one more package to resolve and parse. The node build
   // carries the few functions it uses of each (about 10 kB) instead. Bundlers tree-shake the
   // browser and default builds themselves, so there both stay dependencies an app can share.
-  sdkBuild("node", "./src/platform/node.ts", { deps: { alwaysBundle: ["valibot", "openapi-fetch"], onlyBundle: ["valibot", "openapi-fetch"] } }),
+  // Their licenses go with it in THIRD_PARTY_NOTICES.md.
+  sdkBuild("node", "./src/platform/node.ts", { deps: { alwaysBundle: [...BUNDLED_IN_NODE_BUILD], onlyBundle: [...BUNDLED_IN_NODE_BUILD] } }),
   sdkBuild("browser", "./src/platform/browser.ts"),
   sdkBuild("default", "./src/platform/edge.ts"),
   {

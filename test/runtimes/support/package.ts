@@ -95,7 +95,7 @@ function packageHash(): string {
   if (!existsSync(join(dist, "node/index.mjs"))) {
     throw new Error("dist/ is missing: run `npm run build` first (npm test builds before vitest runs)");
   }
-  const files = [...listFiles(dist), join(repoRoot, "package.json"), join(repoRoot, "testing/package.json"), join(repoRoot, "README.md")]
+  const files = [...listFiles(dist), join(repoRoot, "package.json"), join(repoRoot, "testing/package.json"), join(repoRoot, "README.md"), join(repoRoot, "LICENSE"), join(repoRoot, "THIRD_PARTY_NOTICES.md")]
     .filter((file) => existsSync(file))
     .sort();
   const hash = createHash("sha256");
