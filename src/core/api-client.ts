@@ -2,6 +2,7 @@ import { createFinalURL, createQuerySerializer, defaultPathSerializer, type Clie
 import * as v from "valibot";
 import type { paths } from "../generated/openapi.js";
 import { CohereAbortError } from "./errors/abort-error.js";
+import { CohereError } from "./errors/cohere-error.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { readBodyText } from "./response-body.js";
@@ -91,15 +92,29 @@ export class ApiClient {
 
 /** The wire request, with the call's extra query parameters and body fields merged in. */
 function buildRequest(baseUrl: string, { method, path, params, body }: WireParts, { queryParams, bodyParams, abortSignal }: ResolvedRequestOptions): Request {
-  const url = createFinalURL(path, { baseUrl, params: { ...params, query: { ...params?.query, ...queryParams } }, querySerializer, pathSerializer: defaultPathSerializer });
+  const url = createFinalURL(path, { baseUrl, params: { ...params, query: { ...params?.query, ...encodeNames(queryParams) } }, querySerializer, pathSerializer: defaultPathSerializer });
+  const extraFields = bodyParams !== undefined && Object.keys(bodyParams).length > 0;
+  // fetch would throw a bare TypeError for a GET with a body; refuse it by name instead.
+  if (extraFields && method === "get") throw new CohereError(`Invalid request options: bodyParams cannot be sent with GET ${path}, which has no body`);
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields.
-  const fields = bodyParams === undefined || Object.keys(bodyParams).length === 0 ? body : { ...(body as object), ...bodyParams };
+  const fields = extraFields ? { ...(body as object), ...bodyParams } : body;
   return new Request(url, {
     method: method.toUpperCase(),
     headers: fields === undefined ? {} : { "Content-Type": "application/json" },
     body: fields === undefined ? null : JSON.stringify(fields),
     signal: abortSignal ?? null,
   });
+}
+
+/**
+ * The caller's extra query parameters with their names percent-encoded: openapi-fetch encodes
+ * values but writes names as they are, which is safe for the spec's own names only (a name
+ * such as `a&b` would split into two parameters).
+ */
+function encodeNames(queryParams: Record<string, string | number | boolean> | undefined): Record<string, string | number | boolean> {
+  const encoded: Record<string, string | number | boolean> = {};
+  for (const name in queryParams) encoded[encodeURIComponent(name)] = queryParams[name] as string | number | boolean;
+  return encoded;
 }
 
 function parseBody<T>(status: number, text: string, schema: v.GenericSchema<unknown, T>, emptyBody: T | undefined): T {

@@ -105,6 +105,11 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
   if (token === undefined || token === "") {
     throw new CohereError("No API token: pass `token` to the client or set the CO_API_KEY environment variable");
   }
+  // The option was checked above; a key from the environment is checked here (a trailing
+  // newline from a pasted key is the usual accident). Its value is never shown.
+  if (typeof token === "string" && !isToken(token)) {
+    throw new CohereError("Invalid CO_API_KEY environment variable: must be visible ASCII without spaces or line breaks");
+  }
   return {
     token,
     clientName: checked.clientName,

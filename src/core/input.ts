@@ -31,13 +31,30 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
-const headerValuePattern = /^[^\r\n\0]*$/;
+// fetch sends header values as bytes: a character above U+00FF makes it throw a bare TypeError,
+// and CR, LF or NUL would be header injection.
+const headerValuePattern = /^[^\r\n\0\u0100-\uFFFF]*$/;
 const headerNamePattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** A string that may be sent as an HTTP header value: no CR, LF or NUL (header injection). */
+/** A string that may be sent as an HTTP header value: Latin-1, without CR, LF or NUL. */
 export const headerValueSchema = v.pipe(
   v.string("must be a string"),
-  v.check((value) => headerValuePattern.test(value), "must not contain CR, LF or NUL"),
+  v.check((value) => headerValuePattern.test(value), "must be Latin-1 text without CR, LF or NUL"),
+);
+
+/**
+ * True when `value` can be percent-encoded into a URL: it holds no lone UTF-16 surrogate
+ * (`encodeURIComponent` throws a bare URIError on one). In a `u` regex a surrogate pair reads
+ * as one code point, so only a lone surrogate matches `\p{Cs}`.
+ */
+export function isWellFormed(value: string): boolean {
+  return !/\p{Cs}/u.test(value);
+}
+
+/** A string that goes into the URL: a path segment or a query value. */
+export const urlTextSchema = v.pipe(
+  v.string("must be a string"),
+  v.check(isWellFormed, "must not contain a lone UTF-16 surrogate (it cannot be put in a URL)"),
 );
 
 /**
@@ -52,7 +69,7 @@ export function plainObjectSchema<T extends Record<string, unknown>>(isEntry: (k
 /** Extra headers: valid names (RFC 9110 tokens), string values without CR, LF or NUL. */
 export const headersSchema = plainObjectSchema<Record<string, string>>(
   (name, value) => headerNamePattern.test(name) && typeof value === "string" && headerValuePattern.test(value),
-  "must be an object of valid header names to string values without CR, LF or NUL",
+  "must be an object of valid header names to Latin-1 string values without CR, LF or NUL",
 );
 
 /** A non-empty string, e.g. a batch id or a create field. */

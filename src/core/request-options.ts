@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { abortSignalSchema, checkInput, plainObjectSchema, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
+import { abortSignalSchema, checkInput, isWellFormed, plainObjectSchema, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
 
 /**
  * Options for one call, given as the last argument of every method.
@@ -64,8 +64,8 @@ const requestOptionsSchema = v.strictObject(
     headers: v.optional(headersSchema),
     queryParams: v.optional(
       plainObjectSchema<Record<string, string | number | boolean>>(
-        (name, value) => name !== "" && (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))),
-        "must be an object of strings, finite numbers or booleans",
+        (name, value) => name !== "" && isWellFormed(name) && ((typeof value === "string" && isWellFormed(value)) || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))),
+        "must be an object of strings, finite numbers or booleans, without lone UTF-16 surrogates",
       ),
     ),
     bodyParams: v.optional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),

@@ -83,6 +83,8 @@ describe("the client refuses bad options at construction", () => {
     [{ baseUrl: "ftp://example.com" }, /baseUrl/],
     [{ baseUrl: "https://user:pw@example.com" }, /baseUrl/],
     [{ clientName: "" }, /clientName/],
+    [{ clientName: "caf\u20ac" }, /clientName/],
+    [{ headers: { "x-a": "\u20ac" } }, /headers/],
     [{ headers: { "x-a": 1 } }, /headers/],
     [{ fetch: "fetch" }, /fetch/],
     [{ middleware: ["not a function"] }, /middleware/],
@@ -96,6 +98,27 @@ describe("the client refuses bad options at construction", () => {
   it("names CO_API_KEY when there is no token at all", () => {
     delete process.env.CO_API_KEY;
     expect(() => new CohereClient()).toThrow(/CO_API_KEY/);
+  });
+
+  it("refuses a malformed CO_API_KEY by name, without showing it", () => {
+    const saved = process.env.CO_API_KEY;
+    try {
+      for (const key of ["secret-key\n", "secret key", "s\u00e9cret-key"]) {
+        process.env.CO_API_KEY = key;
+        expect(() => new CohereClient()).toThrow(CohereError);
+        expect(() => new CohereClient()).toThrow(/^Invalid CO_API_KEY environment variable/);
+        try {
+          new CohereClient();
+        } catch (error) {
+          expect((error as Error).message).not.toContain("secret");
+        }
+      }
+      process.env.CO_API_KEY = "secret-key";
+      expect(() => new CohereClient()).not.toThrow();
+    } finally {
+      if (saved === undefined) delete process.env.CO_API_KEY;
+      else process.env.CO_API_KEY = saved;
+    }
   });
 
   it("strips a trailing slash from baseUrl", async () => {

@@ -9,6 +9,10 @@ import { FakeCohere } from "../../src/testing/index.js";
 
 const runs = { numRuns: 300 };
 
+/** Strings with the characters that break naive encoders: lone surrogates, non-Latin-1, URL delimiters. */
+const awkwardString = fc.string({ unit: fc.constantFrom("a", "Z", "0", " ", "\uD800", "\uDC00", "\uD83D\uDE00", "\u00E9", "\u20AC", "&", "=", "?", "#", "/", "%", "+", "\n"), maxLength: 6 });
+const hasLoneSurrogate = (value: string) => /\p{Cs}/u.test(value);
+
 function setup(options: CohereClientOptions = {}) {
   const fake = new FakeCohere({ seed: 3 });
   const client = new CohereClient({ token: "test-token", fetch: fake.fetch, maxRetries: 0, ...options });
@@ -27,13 +31,13 @@ async function outcome(call: () => Promise<unknown>): Promise<{ error?: unknown 
 describe("property: ids", () => {
   it("are percent-encoded into one path segment, or refused naming id", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.constantFrom("", ".", "..", "a/b", "%2F", "x:cancel", "?q", "#h")), async (id) => {
+      fc.asyncProperty(fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), awkwardString, fc.constantFrom("", ".", "..", "a/b", "%2F", "x:cancel", "?q", "#h", "\uD800")), async (id) => {
         const { fake, client } = setup();
         const { error } = await outcome(() => client.batches.retrieve(id));
         if (fake.requests.length === 0) {
           expect(error).toBeInstanceOf(CohereError);
           expect((error as Error).message).toMatch(/^Invalid id/);
-          expect(id === "" || id === "." || id === "..").toBe(true);
+          expect(id === "" || id === "." || id === ".." || hasLoneSurrogate(id)).toBe(true);
           return;
         }
         expect(fake.requests).toHaveLength(1);
@@ -96,17 +100,22 @@ describe("property: tokens", () => {
 describe("property: extra headers", () => {
   it("are sent exactly, or refused naming headers", async () => {
     const headerName = fc.oneof(fc.stringMatching(/^x-[a-z0-9-]{1,20}$/), fc.string({ maxLength: 10 }));
+    const headerValue = fc.oneof(fc.string({ maxLength: 30 }), fc.stringMatching(/^[ -~]{0,30}$/), fc.string({ unit: "binary", maxLength: 8 }), awkwardString);
     await fc.assert(
-      fc.asyncProperty(headerName, fc.oneof(fc.string({ maxLength: 30 }), fc.stringMatching(/^[ -~]{0,30}$/)), async (name, value) => {
+      fc.asyncProperty(headerName, headerValue, async (name, value) => {
         const { fake, client } = setup();
         const { error } = await outcome(() => client.batches.list({}, { headers: { [name]: value } }));
-        if (fake.requests.length === 0) {
+        const valid = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name) && /^[^\r\n\0\u0100-\uFFFF]*$/.test(value);
+        if (!valid) {
           expect(error).toBeInstanceOf(CohereError);
+          expect((error as Error).message).toMatch(/^Invalid request options: headers/);
+          expect(fake.requests).toHaveLength(0);
           return;
         }
         expect(error).toBeUndefined();
         const reserved = ["authorization", "accept", "content-type", "host", "content-length"];
-        if (!reserved.includes(name.toLowerCase())) expect(fake.requests[0]!.headers[name.toLowerCase()]).toBe(value.trim());
+        // Headers trims spaces and tabs at both ends of a value (fetch's normalisation).
+        if (!reserved.includes(name.toLowerCase())) expect(fake.requests[0]!.headers[name.toLowerCase()]).toBe(value.replace(/^[ \t]+|[ \t]+$/g, ""));
       }),
       runs,
     );
@@ -143,7 +152,7 @@ describe("property: request options", () => {
       {
         timeoutInSeconds: fc.oneof(fc.double({ noNaN: false }), fc.integer({ min: -10, max: 10 })),
         maxRetries: fc.oneof(fc.integer({ min: -3, max: 5 }), fc.double()),
-        idempotencyKey: fc.string({ maxLength: 12 }),
+        idempotencyKey: fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: "binary", maxLength: 6 }), awkwardString),
       },
       { requiredKeys: [] },
     );
@@ -152,15 +161,54 @@ describe("property: request options", () => {
         const { fake, client } = setup();
         const { error } = await outcome(() => client.batches.list({}, options));
         const validTimeout = options.timeoutInSeconds === undefined || (Number.isFinite(options.timeoutInSeconds) && options.timeoutInSeconds > 0 && options.timeoutInSeconds <= 2_147_483);
-        const validRetries = options.maxRetries === undefined || (Number.isInteger(options.maxRetries) && options.maxRetries >= 0);
-        const validKey = options.idempotencyKey === undefined || (options.idempotencyKey !== "" && !/[\r\n\0]/.test(options.idempotencyKey));
+        const validRetries = options.maxRetries === undefined || (Number.isInteger(options.maxRetries) && options.maxRetries >= 0 && options.maxRetries <= 100);
+        const validKey = options.idempotencyKey === undefined || (options.idempotencyKey !== "" && /^[^\r\n\0\u0100-\uFFFF]*$/.test(options.idempotencyKey));
         if (validTimeout && validRetries && validKey) {
-          if (error !== undefined) expect(fake.requests).toHaveLength(0); // a key fetch cannot send (non-Latin-1)
+          expect(error).toBeUndefined();
+          expect(fake.requests).toHaveLength(1);
         } else {
           expect(error).toBeInstanceOf(CohereError);
           expect((error as Error).message).toMatch(/timeoutInSeconds|maxRetries|idempotencyKey/);
           expect(fake.requests).toHaveLength(0);
         }
+      }),
+      runs,
+    );
+  });
+});
+
+describe("property: extra query parameters and body fields", () => {
+  it("are sent exactly on every operation, or refused naming the option, sending nothing", async () => {
+    const value = fc.oneof(awkwardString, fc.string({ maxLength: 6 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    const extras = fc.option(fc.dictionary(fc.oneof(awkwardString, fc.string({ maxLength: 6 })), value, { maxKeys: 3 }), { nil: undefined });
+    const operation = fc.constantFrom("list", "retrieve", "create", "cancel");
+    await fc.assert(
+      fc.asyncProperty(operation, extras, extras, async (name, queryParams, bodyParams) => {
+        const { fake, client } = setup();
+        const options = { queryParams, bodyParams } as never;
+        const newBatch = { name: "n", input_dataset_id: "d", model: "m" };
+        const call = { list: () => client.batches.list({}, options), retrieve: () => client.batches.retrieve("b", options), create: () => client.batches.create(newBatch, options), cancel: () => client.batches.cancel("b", options) }[name];
+        const { error } = await outcome(call);
+        const isGet = name === "list" || name === "retrieve";
+        const validQuery =
+          queryParams === undefined ||
+          Object.entries(queryParams).every(([key, item]) => key !== "" && !hasLoneSurrogate(key) && ((typeof item === "string" && !hasLoneSurrogate(item)) || typeof item === "boolean" || (typeof item === "number" && Number.isFinite(item))));
+        const hasFields = bodyParams !== undefined && Object.keys(bodyParams).length > 0;
+        if (!validQuery || (isGet && hasFields)) {
+          expect(error).toBeInstanceOf(CohereError);
+          expect((error as Error).message).toMatch(validQuery ? /^Invalid request options: bodyParams/ : /^Invalid request options: queryParams/);
+          expect(fake.requests).toHaveLength(0);
+          return;
+        }
+        // retrieve and cancel of an unknown id are a 404 from the fake; the request went out.
+        expect(fake.requests).toHaveLength(1);
+        const sent = fake.requests[0]!;
+        const search = new URL(sent.url).searchParams;
+        for (const [key, item] of Object.entries(queryParams ?? {})) expect(search.getAll(key)).toEqual([String(item)]);
+        expect([...search.keys()].length).toBe(Object.keys(queryParams ?? {}).length);
+        const expectedBody = name === "create" ? { ...newBatch, ...bodyParams } : hasFields ? { ...bodyParams } : undefined;
+        if (expectedBody === undefined) expect(sent.body).toBe("");
+        else expect(JSON.parse(sent.body)).toEqual(JSON.parse(JSON.stringify(expectedBody)));
       }),
       runs,
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CohereClient } from "../../src/index.js";
+import { CohereClient, CohereError } from "../../src/index.js";
 import type { OperationRequest } from "../../src/core/api-client.js";
 
 /** A client whose fetch records the wire request and answers with `body`. */
@@ -84,6 +84,17 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
     await client.batches.cancel("b", { bodyParams: { reason: "x" } });
     expect(JSON.parse(seen.text!)).toEqual({ reason: "x" });
     expect(seen.request!.headers.get("content-type")).toBe("application/json");
+  });
+
+  it("refuses body fields for a GET (list, retrieve) by name, and sends nothing", async () => {
+    const { client, seen } = recordingClient(JSON.stringify(batch));
+    await expect(client.batches.list({}, { bodyParams: { a: 1 } })).rejects.toThrow(new CohereError("Invalid request options: bodyParams cannot be sent with GET /v2/batches, which has no body"));
+    await expect(client.batches.retrieve("b", { bodyParams: { a: 1 } })).rejects.toThrow(/^Invalid request options: bodyParams cannot be sent with GET \/v2\/batches\/\{id\}/);
+    await expect(client.batches.retrieve("b", { bodyParams: { a: 1 } })).rejects.toBeInstanceOf(CohereError);
+    expect(seen.request).toBeUndefined();
+    // An empty object asks for nothing, so it is not an error.
+    await client.batches.retrieve("b", { bodyParams: {} });
+    expect(seen.request!.method).toBe("GET");
   });
 
   it("carries the caller's abort signal on the request middleware see", async () => {

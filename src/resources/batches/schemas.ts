@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { nonEmptyStringSchema } from "../../core/input.js";
+import { nonEmptyStringSchema, urlTextSchema } from "../../core/input.js";
 import type { Batch, CancelBatchResponse, CreateBatchRequest, CreateBatchResponse, GetBatchResponse, ListBatchesRequest, ListBatchesResponse } from "./types.js";
 
 // Responses: loose where the API may grow (unknown keys are kept, an unknown status passes),
@@ -49,8 +49,8 @@ export const listBatchesRequestSchema: v.GenericSchema<unknown, ListBatchesReque
         v.check((size) => Number.isInteger(size) && size >= 1 && size <= 2_147_483_647, "must be a positive integer that fits in an int32"),
       ),
     ),
-    page_token: v.optional(v.string("must be a string")),
-    order_by: v.optional(v.string("must be a string")),
+    page_token: v.optional(urlTextSchema),
+    order_by: v.optional(urlTextSchema),
   },
   "must be an object",
 );
@@ -72,6 +72,7 @@ export const createBatchRequestSchema: v.GenericSchema<unknown, CreateBatchReque
 
 /** A batch id: a non-empty string that is not a relative path segment (`.` or `..` would move the URL). */
 export const batchIdSchema = v.pipe(
-  nonEmptyStringSchema,
+  urlTextSchema,
+  v.check((id) => id !== "", "must be a non-empty string"),
   v.check((id) => id !== "." && id !== "..", 'must not be "." or ".."'),
 );
