@@ -66,13 +66,13 @@ export function plainObjectSchema<T extends Record<string, unknown>>(isEntry: (k
   return v.custom<T>((value) => typeof value === "object" && value !== null && !Array.isArray(value) && Object.entries(value).every(([key, entry]) => isEntry(key, entry)), message);
 }
 
-/** Extra headers: valid names (RFC 9110 tokens), string values without CR, LF or NUL. */
+/** Extra headers: valid names (RFC 9110 tokens), Latin-1 string values without CR, LF or NUL. */
 export const headersSchema = plainObjectSchema<Record<string, string>>(
   (name, value) => headerNamePattern.test(name) && typeof value === "string" && headerValuePattern.test(value),
   "must be an object of valid header names to Latin-1 string values without CR, LF or NUL",
 );
 
-/** A non-empty string, e.g. a batch id or a create field. */
+/** A non-empty string, e.g. a create field or the client name. */
 export const nonEmptyStringSchema = v.pipe(
   v.string("must be a string"),
   v.check((value) => value !== "", "must be a non-empty string"),
