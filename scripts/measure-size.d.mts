@@ -1,11 +1,15 @@
 // Types of scripts/measure-size.mjs, for test/runtimes/size.test.ts.
 export declare const BUDGET_GZIP_BYTES: number;
+/** The dependency functions the SDK uses, as a snippet to bundle alone. */
+export declare const DEPENDENCY_FLOOR: string;
 export declare const USES: Readonly<Record<"cohere-batches" | "cohere-ai" | "openapi-fetch", string>>;
 export interface Measurement {
   /** Bytes of the minified bundle. */
   minBytes: number;
   /** Bytes of the minified bundle gzipped at level 9. */
   gzipBytes: number;
+  /** The same with every double-quoted message replaced by one character. */
+  gzipWithoutMessagesBytes: number;
   /** Bytes each input contributes to the minified bundle, largest first. */
   inputs: Record<string, number>;
 }
