@@ -92,7 +92,8 @@ export class ApiClient {
 
 /** The wire request, with the call's extra query parameters and body fields merged in. */
 function buildRequest(baseUrl: string, { method, path, params, body }: WireParts, { queryParams, bodyParams, abortSignal }: ResolvedRequestOptions): Request {
-  const url = createFinalURL(path, { baseUrl, params: { ...params, query: { ...params?.query, ...encodeNames(queryParams) } }, querySerializer, pathSerializer: defaultPathSerializer });
+  const withExtras = queryParams === undefined ? params : { ...params, query: { ...params?.query, ...encodeNames(queryParams) } };
+  const url = createFinalURL(path, { baseUrl, params: withExtras ?? {}, querySerializer, pathSerializer: defaultPathSerializer });
   const extraFields = bodyParams !== undefined && Object.keys(bodyParams).length > 0;
   // fetch would throw a bare TypeError for a GET with a body; refuse it by name instead.
   if (extraFields && method === "get") throw new CohereError(`Invalid request options: bodyParams cannot be sent with GET ${path}, which has no body`);
@@ -111,7 +112,7 @@ function buildRequest(baseUrl: string, { method, path, params, body }: WireParts
  * values but writes names as they are, which is safe for the spec's own names only (a name
  * such as `a&b` would split into two parameters).
  */
-function encodeNames(queryParams: Record<string, string | number | boolean> | undefined): Record<string, string | number | boolean> {
+function encodeNames(queryParams: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
   const encoded: Record<string, string | number | boolean> = {};
   for (const name in queryParams) encoded[encodeURIComponent(name)] = queryParams[name] as string | number | boolean;
   return encoded;

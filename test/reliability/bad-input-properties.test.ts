@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CohereClient, CohereError, type CohereClientOptions } from "../../src/index.js";
 import { FakeCohere } from "../../src/testing/index.js";
+import { newBatch } from "../helpers/fake-server.js";
 
 // Every input is either sent exactly (correctly encoded) or refused with a CohereError that
 // names the field, and then nothing reaches the server. The fake's in-memory fetch stands in
@@ -186,7 +187,6 @@ describe("property: extra query parameters and body fields", () => {
       fc.asyncProperty(operation, extras, extras, async (name, queryParams, bodyParams) => {
         const { fake, client } = setup();
         const options = { queryParams, bodyParams } as never;
-        const newBatch = { name: "n", input_dataset_id: "d", model: "m" };
         const call = { list: () => client.batches.list({}, options), retrieve: () => client.batches.retrieve("b", options), create: () => client.batches.create(newBatch, options), cancel: () => client.batches.cancel("b", options) }[name];
         const { error } = await outcome(call);
         const isGet = name === "list" || name === "retrieve";

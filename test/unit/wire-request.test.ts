@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CohereClient, CohereError } from "../../src/index.js";
 import type { OperationRequest } from "../../src/core/api-client.js";
+import { newBatch } from "../helpers/fake-server.js";
 
 /** A client whose fetch records the wire request and answers with `body`. */
 function recordingClient(body = "{}") {
@@ -54,10 +55,10 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
 
   it("create: a JSON body with its content type", async () => {
     const { client, seen } = recordingClient(JSON.stringify(batch));
-    await client.batches.create({ name: "n", input_dataset_id: "d", model: "m" });
+    await client.batches.create(newBatch);
     expect(seen.request!.method).toBe("POST");
     expect(seen.request!.headers.get("content-type")).toBe("application/json");
-    expect(JSON.parse(seen.text!)).toEqual({ name: "n", input_dataset_id: "d", model: "m" });
+    expect(JSON.parse(seen.text!)).toEqual(newBatch);
   });
 
   it("adds extra query parameters, overriding the SDK's own of the same name", async () => {
@@ -72,8 +73,8 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
 
   it("merges extra body fields into the JSON body", async () => {
     const { client, seen } = recordingClient(JSON.stringify(batch));
-    await client.batches.create({ name: "n", input_dataset_id: "d", model: "m" }, { bodyParams: { priority: "high" } });
-    expect(JSON.parse(seen.text!)).toEqual({ name: "n", input_dataset_id: "d", model: "m", priority: "high" });
+    await client.batches.create(newBatch, { bodyParams: { priority: "high" } });
+    expect(JSON.parse(seen.text!)).toEqual({ ...newBatch, priority: "high" });
   });
 
   it("gives a body-less POST (cancel) a JSON body only when body fields are asked for", async () => {
