@@ -12,7 +12,7 @@ import { build } from "esbuild";
 
 /**
  * The SDK's budget for the typical use, min+gzip, in bytes: a guard against regressions, set
- * just above today's 8.4 kB. Issue 5 asked for 6 kB, which is not met. The parts of the two
+ * just above today's 8.5 kB. Issue 5 asked for 6 kB, which is not met. The parts of the two
  * prescribed dependencies the SDK uses are 2.6 kB on their own (valibot's object, string,
  * number, array, pipe, check, custom, optional and safeParse: 1.7 kB; openapi-fetch's
  * createFinalURL and its path and query serializers: 1.1 kB), which would leave 3.4 kB for the

@@ -79,24 +79,31 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+interface ErrorLike {
+  message?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
+/** The error and its causes, outermost first, at most five deep (a cycle must not loop). */
+function causeChain(error: unknown): ErrorLike[] {
+  const chain: ErrorLike[] = [];
+  for (let current = error; chain.length < 5 && typeof current === "object" && current !== null; current = (current as ErrorLike).cause) {
+    chain.push(current as ErrorLike);
+  }
+  return chain;
+}
+
 /** The innermost cause's message and code: undici says "fetch failed" and hides the reason in `cause`. */
 function describeCause(error: unknown): string {
-  let current: unknown = error;
   let message = "unknown error";
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
-    const { message: text, code } = current as { message?: unknown; code?: unknown };
+  for (const { message: text, code } of causeChain(error)) {
     if (typeof text === "string" && text !== "") message = typeof code === "string" ? `${text} (${code})` : text;
-    current = (current as { cause?: unknown }).cause;
   }
   return message;
 }
 
 /** True when the connection was refused: the server certainly never saw the request. */
 export function isConnectionRefused(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
-    if ((current as { code?: unknown }).code === "ECONNREFUSED") return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return causeChain(error).some(({ code }) => code === "ECONNREFUSED");
 }

@@ -2,39 +2,25 @@
 // `edge-light` and `worker` conditions, evaluated in `new EdgeRuntime()` (no `process`, no
 // `require`), against the fake served over real HTTP on 127.0.0.1.
 import { EdgeRuntime } from "edge-runtime";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeCohere, type FakeCohereServer, startFakeCohereServer } from "../../src/testing/index.node.js";
+import { describe, expect, it } from "vitest";
 import { bundleEntry } from "./support/bundle.js";
-import { type Consumer, createConsumer } from "./support/package.js";
+import { useConsumerWithFake } from "./support/consumer-with-fake.js";
 import { EXPECTED_SESSION, SESSION_REQUESTS } from "./support/session.js";
 
-let consumer: Consumer;
-let server: FakeCohereServer;
-const fake = new FakeCohere();
-
-beforeAll(async () => {
-  [consumer, server] = await Promise.all([
-    createConsumer({ name: "edge", type: "module", files: { "session.mjs": "session.mjs", "edge/entry.mjs": "entry.mjs" } }),
-    startFakeCohereServer(fake),
-  ]);
-}, 120_000);
-afterAll(async () => {
-  await server?.close();
-  consumer?.remove();
-});
+const setup = useConsumerWithFake("edge", { "session.mjs": "session.mjs", "edge/entry.mjs": "entry.mjs" });
 
 describe("Vercel edge-runtime", () => {
   it("runs the session with the default build, over loopback HTTP", async () => {
-    const bundle = await bundleEntry(consumer.dir, "entry.mjs", { conditions: ["edge-light", "worker"], format: "iife" });
+    const bundle = await bundleEntry(setup.consumer.dir, "entry.mjs", { conditions: ["edge-light", "worker"], format: "iife" });
     expect(bundle.packageFiles).toEqual(["dist/default/index.mjs"]);
 
     const runtime = new EdgeRuntime({ initialCode: bundle.code });
-    const json = (await runtime.evaluate(`runEdgeSession(${JSON.stringify(server.url)})`)) as string;
+    const json = (await runtime.evaluate(`runEdgeSession(${JSON.stringify(setup.server.url)})`)) as string;
     const { runtime: seen, ...session } = JSON.parse(json) as Record<string, unknown>;
     expect(session).toEqual(EXPECTED_SESSION);
     expect(seen).toEqual({ process: "undefined", require: "undefined", edgeRuntime: "string", constructs: true });
 
-    expect(fake.count()).toBe(SESSION_REQUESTS);
-    for (const request of fake.requests) expect(request.headers["user-agent"] ?? "").not.toMatch(/cohere-batches/);
+    expect(setup.fake.count()).toBe(SESSION_REQUESTS);
+    for (const request of setup.fake.requests) expect(request.headers["user-agent"] ?? "").not.toMatch(/cohere-batches/);
   }, 60_000);
 });

@@ -91,11 +91,15 @@ describe("pagination", () => {
     expect(byCreation.ids).toEqual([c?.id, b?.id, a?.id]);
   });
 
-  it.each(["0", "-1", "abc", "1.5", "1e3", " 5"])("refuses page_size=%j with 400", async (size) => {
+  const badParameters = [
+    ...["0", "-1", "abc", "1.5", "1e3", " 5"].map((value) => ["page_size", value]),
+    ...["created", "CREATED_AT", "name", "created_at desc"].map((value) => ["order_by", value]),
+  ];
+  it.each(badParameters)("refuses %s=%j with 400", async (name, value) => {
     const { fake } = seeded(1);
-    const { status, body } = await list(fake, `?page_size=${encodeURIComponent(size)}`);
+    const { status, body } = await list(fake, `?${name}=${encodeURIComponent(value)}`);
     expect(status).toBe(400);
-    expect(body.message).toContain("page_size");
+    expect(body.message).toContain(name);
   });
 
   it("treats empty parameters as absent", async () => {
@@ -103,13 +107,6 @@ describe("pagination", () => {
     const { status, body } = await list(fake, "?page_size=&order_by=&page_token=");
     expect(status).toBe(200);
     expect(body.batches).toHaveLength(50);
-  });
-
-  it.each(["created", "CREATED_AT", "name", "created_at desc"])("refuses order_by=%j with 400", async (order) => {
-    const { fake } = seeded(1);
-    const { status, body } = await list(fake, `?order_by=${encodeURIComponent(order)}`);
-    expect(status).toBe(400);
-    expect(body.message).toContain("order_by");
   });
 
   it("refuses malformed, tampered, foreign and stale page tokens with 400", async () => {
