@@ -41,7 +41,9 @@ export default defineConfig([
   // carries the few functions it uses of each (about 10 kB) instead. Bundlers tree-shake the
   // browser and default builds themselves, so there both stay dependencies an app can share.
   // Their licenses go with it in THIRD_PARTY_NOTICES.md.
-  sdkBuild("node", "./src/platform/node.ts", { deps: { alwaysBundle: [...BUNDLED_IN_NODE_BUILD], onlyBundle: [...BUNDLED_IN_NODE_BUILD] } }),
+  sdkBuild("node", "./src/platform/node.ts", {
+    deps: { alwaysBundle: [...BUNDLED_IN_NODE_BUILD], onlyBundle: [...BUNDLED_IN_NODE_BUILD] },
+  }),
   sdkBuild("browser", "./src/platform/browser.ts"),
   sdkBuild("default", "./src/platform/edge.ts"),
   {

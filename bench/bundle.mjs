@@ -54,5 +54,10 @@ export async function runBundle() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const out = await runBundle();
   if (process.argv.includes("--json")) process.stdout.write(JSON.stringify(out));
-  else for (const [name, r] of Object.entries(out)) console.log(name.padEnd(16), r.error ?? `${(r.minBytes / 1024).toFixed(1)} kB min, ${(r.gzipBytes / 1024).toFixed(1)} kB min+gzip`);
+  else
+    for (const [name, r] of Object.entries(out))
+      console.log(
+        name.padEnd(16),
+        r.error ?? `${(r.minBytes / 1024).toFixed(1)} kB min, ${(r.gzipBytes / 1024).toFixed(1)} kB min+gzip`,
+      );
 }

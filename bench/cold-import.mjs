@@ -22,25 +22,53 @@ export const VARIANTS = [
   // fetch / Request / Headers). Any program that uses fetch pays it once; the SDK defers it to
   // its first call (it builds its first Request then).
   { key: "node-fetch-esm", kind: "esm", code: `globalThis.fetch; globalThis.Request; ${PRINT}` },
-  { key: "cohere-batches-esm", kind: "esm", code: `import { CohereClient } from "cohere-batches"; new CohereClient({ token: "x" }).batches; ${PRINT}` },
-  { key: "cohere-batches-cjs", kind: "cjs", code: `const { CohereClient } = require("cohere-batches"); new CohereClient({ token: "x" }).batches; ${PRINT}` },
-  { key: "cohere-ai-esm", kind: "esm", code: `import { CohereClient } from "cohere-ai"; new CohereClient({ token: "x" }).batches; ${PRINT}` },
-  { key: "cohere-ai-cjs", kind: "cjs", code: `const { CohereClient } = require("cohere-ai"); new CohereClient({ token: "x" }).batches; ${PRINT}` },
+  {
+    key: "cohere-batches-esm",
+    kind: "esm",
+    code: `import { CohereClient } from "cohere-batches"; new CohereClient({ token: "x" }).batches; ${PRINT}`,
+  },
+  {
+    key: "cohere-batches-cjs",
+    kind: "cjs",
+    code: `const { CohereClient } = require("cohere-batches"); new CohereClient({ token: "x" }).batches; ${PRINT}`,
+  },
+  {
+    key: "cohere-ai-esm",
+    kind: "esm",
+    code: `import { CohereClient } from "cohere-ai"; new CohereClient({ token: "x" }).batches; ${PRINT}`,
+  },
+  {
+    key: "cohere-ai-cjs",
+    kind: "cjs",
+    code: `const { CohereClient } = require("cohere-ai"); new CohereClient({ token: "x" }).batches; ${PRINT}`,
+  },
 ];
 
 // `--breakdown`: where the SDK's start-up goes (its two dependencies alone; import without a client).
 const BREAKDOWN = [
   { key: "valibot-esm", kind: "esm", code: `import * as v from "valibot"; ${PRINT}` },
   { key: "openapi-fetch-esm", kind: "esm", code: `import createClient from "openapi-fetch"; ${PRINT}` },
-  { key: "both-deps-esm", kind: "esm", code: `import * as v from "valibot"; import createClient from "openapi-fetch"; ${PRINT}` },
-  { key: "cohere-batches-import-only-esm", kind: "esm", code: `import { CohereClient } from "cohere-batches"; ${PRINT}` },
+  {
+    key: "both-deps-esm",
+    kind: "esm",
+    code: `import * as v from "valibot"; import createClient from "openapi-fetch"; ${PRINT}`,
+  },
+  {
+    key: "cohere-batches-import-only-esm",
+    kind: "esm",
+    code: `import { CohereClient } from "cohere-batches"; ${PRINT}`,
+  },
 ];
 if (process.argv.includes("--breakdown")) VARIANTS.splice(3, Infinity, ...BREAKDOWN, VARIANTS[3]);
 
 function runOnce(variant) {
   const args = variant.kind === "esm" ? ["--input-type=module", "-e", variant.code] : ["-e", variant.code];
   const t0 = performance.now();
-  const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+  const child = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
   const ms = performance.now() - t0;
   if (child.status !== 0) {
     const line = child.stderr.split("\n").find((l) => /Error/.test(l)) ?? `exit ${child.status}`;
@@ -73,7 +101,9 @@ export function runColdImport() {
       samples[variant.key].rssMb.push(rssMb);
     }
   }
-  const medians = Object.fromEntries(timed.map((v) => [v.key, { ms: median(samples[v.key].ms), rssMb: median(samples[v.key].rssMb) }]));
+  const medians = Object.fromEntries(
+    timed.map((v) => [v.key, { ms: median(samples[v.key].ms), rssMb: median(samples[v.key].rssMb) }]),
+  );
   const added = {};
   for (const variant of timed) {
     if (variant.key.startsWith("empty")) continue;
@@ -88,6 +118,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (process.argv.includes("--json")) process.stdout.write(JSON.stringify(out));
   else {
     for (const [key, error] of Object.entries(out.errors)) console.log(`${key.padEnd(20)} FAILS: ${error}`);
-    for (const [key, m] of Object.entries(out.medians)) console.log(`${key.padEnd(20)} ${m.ms.toFixed(1).padStart(7)} ms  ${m.rssMb.toFixed(1).padStart(6)} MB${out.added[key] ? `   added ${out.added[key].ms.toFixed(1)} ms, ${out.added[key].rssMb.toFixed(1)} MB` : ""}`);
+    for (const [key, m] of Object.entries(out.medians))
+      console.log(
+        `${key.padEnd(20)} ${m.ms.toFixed(1).padStart(7)} ms  ${m.rssMb.toFixed(1).padStart(6)} MB${out.added[key] ? `   added ${out.added[key].ms.toFixed(1)} ms, ${out.added[key].rssMb.toFixed(1)} MB` : ""}`,
+      );
   }
 }

@@ -7,7 +7,9 @@ export { BATCH_ID } from "./server.mjs";
 
 /** Forks `bench/server.mjs`; resolves with `{ baseUrl, stop }`. */
 export async function startServerProcess() {
-  const child = fork(fileURLToPath(new URL("./server.mjs", import.meta.url)), ["--child"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(fileURLToPath(new URL("./server.mjs", import.meta.url)), ["--child"], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const baseUrl = await new Promise((resolve, reject) => {
     child.once("message", (message) => resolve(message.baseUrl));
     child.once("error", reject);
@@ -45,7 +47,9 @@ export async function makeClients(baseUrl, { variants = [], include = ["fetch", 
     clients.push({
       name: "fetch",
       retrieve: async (id) => {
-        const res = await fetch(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`, { headers: { Authorization: authorization } });
+        const res = await fetch(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`, {
+          headers: { Authorization: authorization },
+        });
         return await res.json();
       },
     });
@@ -53,7 +57,11 @@ export async function makeClients(baseUrl, { variants = [], include = ["fetch", 
   if (include.includes("fetch-sdk-headers")) {
     // Plain fetch sending the headers the SDK sends (Accept and User-Agent too): the part of
     // the SDK's cost that is only "more headers on the wire".
-    const headers = { Authorization: `Bearer ${TOKEN}`, Accept: "application/json", "User-Agent": `cohere-batches/0.1.0 node/${process.version} ${process.platform}-${process.arch}` };
+    const headers = {
+      Authorization: `Bearer ${TOKEN}`,
+      Accept: "application/json",
+      "User-Agent": `cohere-batches/0.1.0 node/${process.version} ${process.platform}-${process.arch}`,
+    };
     clients.push({
       name: "fetch, SDK's headers",
       retrieve: async (id) => {

@@ -41,7 +41,9 @@ async function walk(clientName, total, baseUrl) {
     iterate = async () => {
       let token;
       for (;;) {
-        const res = await fetch(`${baseUrl}/v2/batches?page_size=${PAGE}${token ? `&page_token=${token}` : ""}`, { headers: { Authorization: `Bearer ${TOKEN}`, ...headers } });
+        const res = await fetch(`${baseUrl}/v2/batches?page_size=${PAGE}${token ? `&page_token=${token}` : ""}`, {
+          headers: { Authorization: `Bearer ${TOKEN}`, ...headers },
+        });
         const page = await res.json();
         for (const batch of page.batches) if (batch.id) count++;
         sample();
@@ -79,15 +81,30 @@ async function walk(clientName, total, baseUrl) {
   const seconds = (performance.now() - t0) / 1000;
   if (count !== total) throw new Error(`${clientName}: walked ${count} of ${total}`);
   const mb = (bytes) => bytes / 2 ** 20;
-  return { count, seconds, perSecond: count / seconds, baseHeapMb: mb(base), peakHeapMb: mb(peak), peakAboveBaseMb: mb(peak - base), peakLiveMb: mb(peakLive), liveAboveBaseMb: mb(peakLive - base) };
+  return {
+    count,
+    seconds,
+    perSecond: count / seconds,
+    baseHeapMb: mb(base),
+    peakHeapMb: mb(peak),
+    peakAboveBaseMb: mb(peak - base),
+    peakLiveMb: mb(peakLive),
+    liveAboveBaseMb: mb(peakLive - base),
+  };
 }
 
 function runChild(clientName, total, baseUrl) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), "--child", clientName, String(total), baseUrl], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      ["--expose-gc", fileURLToPath(import.meta.url), "--child", clientName, String(total), baseUrl],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`pagination ${clientName} ${total} exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`pagination ${clientName} ${total} exited ${code}`)),
+    );
   });
 }
 
@@ -105,7 +122,9 @@ if (process.argv[2] === "--child") {
   process.stdout.write(JSON.stringify(await walk(clientName, Number(total), baseUrl)));
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   // `bench/run.mjs` passes its one server; run alone, this starts its own.
-  const server = process.env.BENCH_BASE_URL ? { baseUrl: process.env.BENCH_BASE_URL, stop() {} } : await startServerProcess();
+  const server = process.env.BENCH_BASE_URL
+    ? { baseUrl: process.env.BENCH_BASE_URL, stop() {} }
+    : await startServerProcess();
   try {
     const out = await runPagination({ baseUrl: server.baseUrl });
     if (process.argv.includes("--json")) process.stdout.write(JSON.stringify(out));
@@ -113,7 +132,9 @@ if (process.argv[2] === "--child") {
       for (const total of out.totals)
         for (const name of out.clients) {
           const r = out.results[total][name];
-          console.log(`${String(total).padStart(7)} ${name.padEnd(16)} ${Math.round(r.perSecond).toLocaleString("en-US").padStart(9)} batches/s  ${r.seconds.toFixed(2)} s  peak heapUsed ${r.peakHeapMb.toFixed(1)} MB (+${r.peakAboveBaseMb.toFixed(1)})  peak live ${r.peakLiveMb.toFixed(1)} MB (+${r.liveAboveBaseMb.toFixed(1)})`);
+          console.log(
+            `${String(total).padStart(7)} ${name.padEnd(16)} ${Math.round(r.perSecond).toLocaleString("en-US").padStart(9)} batches/s  ${r.seconds.toFixed(2)} s  peak heapUsed ${r.peakHeapMb.toFixed(1)} MB (+${r.peakAboveBaseMb.toFixed(1)})  peak live ${r.peakLiveMb.toFixed(1)} MB (+${r.liveAboveBaseMb.toFixed(1)})`,
+          );
         }
   } finally {
     server.stop();

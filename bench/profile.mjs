@@ -50,13 +50,20 @@ function bucket(frame, sdkUrl) {
   const { url, functionName } = frame;
   if (functionName === "(garbage collector)") return "GC";
   if (functionName === "(program)" || functionName === "(idle)" || functionName === "(root)") return functionName;
-  if ((sdkUrl !== "" && url === sdkUrl) || url.endsWith("/dist/node/index.mjs")) return "cohere-batches (dist/node/index.mjs)";
+  if ((sdkUrl !== "" && url === sdkUrl) || url.endsWith("/dist/node/index.mjs"))
+    return "cohere-batches (dist/node/index.mjs)";
   if (url.includes("/openapi-fetch/")) return "openapi-fetch";
   if (url.includes("/valibot/")) return "valibot";
   if (url.includes("/bench/")) return "bench harness";
   if (url.includes("internal/deps/undici")) return "undici (fetch, Request, Response, Headers)";
-  if (url.startsWith("node:internal/webstreams") || url.startsWith("node:internal/streams")) return "node streams / web streams";
-  if (url.startsWith("node:internal/abort_controller") || url.startsWith("node:internal/event_target") || url.startsWith("node:internal/worker/js_transferable")) return "AbortController / EventTarget";
+  if (url.startsWith("node:internal/webstreams") || url.startsWith("node:internal/streams"))
+    return "node streams / web streams";
+  if (
+    url.startsWith("node:internal/abort_controller") ||
+    url.startsWith("node:internal/event_target") ||
+    url.startsWith("node:internal/worker/js_transferable")
+  )
+    return "AbortController / EventTarget";
   if (url.startsWith("node:internal/timers") || url === "node:timers") return "timers";
   if (url.startsWith("node:")) return "other node internals";
   if (url === "") return "native / builtins (socket writes, JSON, Promise, ...)";
@@ -75,7 +82,12 @@ function label(frame, sdkUrl) {
   return `${frame.functionName || "(anonymous)"}  ${file}:${frame.lineNumber + 1}  ${text}`;
 }
 
-const shortUrl = (url) => url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/dist\//, "dist/").replace(/^file:\/\/.*\/bench\//, "bench/").replace(/^node:internal\/deps\//, "");
+const shortUrl = (url) =>
+  url
+    .replace(/^.*node_modules\//, "")
+    .replace(/^file:\/\/.*\/dist\//, "dist/")
+    .replace(/^file:\/\/.*\/bench\//, "bench/")
+    .replace(/^node:internal\/deps\//, "");
 const fnKey = (frame) => `${frame.functionName || "(anonymous)"}  ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
 const isOwner = (frame, sdkUrl) => /^(cohere-batches|openapi-fetch|valibot)/.test(bucket(frame, sdkUrl));
 
@@ -119,7 +131,15 @@ function analyse(profile, blocks, sdkUrl) {
     add(maps.owners, owner, us);
   }
   const perCall = (map) => new Map([...map].map(([k, us]) => [k, us / calls]).sort((a, b) => b[1] - a[1]));
-  return { calls, wallPerCall: wall / calls, busyPerCall: busy / calls, buckets: perCall(maps.buckets), functions: perCall(maps.functions), owners: perCall(maps.owners), inclusive: perCall(maps.inclusive) };
+  return {
+    calls,
+    wallPerCall: wall / calls,
+    busyPerCall: busy / calls,
+    buckets: perCall(maps.buckets),
+    functions: perCall(maps.functions),
+    owners: perCall(maps.owners),
+    inclusive: perCall(maps.inclusive),
+  };
 }
 
 export async function runProfile({ sdkPath } = {}) {
@@ -127,20 +147,45 @@ export async function runProfile({ sdkPath } = {}) {
   const server = await startServerProcess();
   try {
     const { blocks } = await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "50", fileURLToPath(import.meta.url), "--child", server.baseUrl, "--calls", String(CALLS)], {
-        stdio: ["ignore", "pipe", "inherit"],
-        env: sdkPath ? { ...process.env, BENCH_SDK: sdkPath } : process.env,
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          "--cpu-prof",
+          "--cpu-prof-dir",
+          dir,
+          "--cpu-prof-interval",
+          "50",
+          fileURLToPath(import.meta.url),
+          "--child",
+          server.baseUrl,
+          "--calls",
+          String(CALLS),
+        ],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+          env: sdkPath ? { ...process.env, BENCH_SDK: sdkPath } : process.env,
+        },
+      );
       let text = "";
       child.stdout.on("data", (chunk) => (text += chunk));
-      child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`profile child exited ${code}`))));
+      child.on("exit", (code) =>
+        code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`profile child exited ${code}`)),
+      );
     });
     const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
     const profile = JSON.parse(readFileSync(join(dir, file), "utf8"));
     const sdkUrl = sdkPath ? `file://${sdkPath}` : "";
     return {
-      fetch: analyse(profile, blocks.filter((b) => b.name === "fetch"), sdkUrl),
-      sdk: analyse(profile, blocks.filter((b) => b.name === "cohere-batches"), sdkUrl),
+      fetch: analyse(
+        profile,
+        blocks.filter((b) => b.name === "fetch"),
+        sdkUrl,
+      ),
+      sdk: analyse(
+        profile,
+        blocks.filter((b) => b.name === "cohere-batches"),
+        sdkUrl,
+      ),
       file: join(dir, file),
     };
   } finally {
@@ -155,9 +200,15 @@ const pct = (us, total) => `${((us / total) * 100).toFixed(1).padStart(5)}%`;
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { fetch: f, sdk: s, file } = await runProfile({ sdkPath: arg("sdk", undefined) });
   if (process.argv.includes("--keep")) console.log(`profile kept: ${file}`);
-  console.log(`${CALLS} sequential retrieves per client, alternating blocks of ${BLOCK}, under --cpu-prof (50 µs sampling)`);
-  console.log(`wall µs/call (profiler on): fetch ${f.wallPerCall.toFixed(1)}, cohere-batches ${s.wallPerCall.toFixed(1)} (${(s.wallPerCall / f.wallPerCall).toFixed(2)}x)`);
-  console.log(`busy (non-idle) main-thread µs/call: fetch ${f.busyPerCall.toFixed(1)}, cohere-batches ${s.busyPerCall.toFixed(1)}; overhead ${(s.busyPerCall - f.busyPerCall).toFixed(1)} µs/call\n`);
+  console.log(
+    `${CALLS} sequential retrieves per client, alternating blocks of ${BLOCK}, under --cpu-prof (50 µs sampling)`,
+  );
+  console.log(
+    `wall µs/call (profiler on): fetch ${f.wallPerCall.toFixed(1)}, cohere-batches ${s.wallPerCall.toFixed(1)} (${(s.wallPerCall / f.wallPerCall).toFixed(2)}x)`,
+  );
+  console.log(
+    `busy (non-idle) main-thread µs/call: fetch ${f.busyPerCall.toFixed(1)}, cohere-batches ${s.busyPerCall.toFixed(1)}; overhead ${(s.busyPerCall - f.busyPerCall).toFixed(1)} µs/call\n`,
+  );
 
   console.log("| bucket (self time) | fetch µs/call | cohere-batches µs/call | difference | share of overhead |");
   console.log("|---|---:|---:|---:|---:|");
@@ -165,20 +216,28 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const keys = [...new Set([...s.buckets.keys(), ...f.buckets.keys()])];
   const diff = (key) => (s.buckets.get(key) ?? 0) - (f.buckets.get(key) ?? 0);
   for (const key of keys.sort((a, b) => diff(b) - diff(a))) {
-    console.log(`| ${key} | ${fmt(f.buckets.get(key) ?? 0)} | ${fmt(s.buckets.get(key) ?? 0)} | ${diff(key) >= 0 ? "+" : ""}${diff(key).toFixed(1)} | ${pct(diff(key), overhead)} |`);
+    console.log(
+      `| ${key} | ${fmt(f.buckets.get(key) ?? 0)} | ${fmt(s.buckets.get(key) ?? 0)} | ${diff(key) >= 0 ? "+" : ""}${diff(key).toFixed(1)} | ${pct(diff(key), overhead)} |`,
+    );
   }
 
   console.log("\nNode / undici functions whose inclusive time (synchronous stacks) grows most, µs/call:");
   console.log("| function | fetch | cohere-batches | difference |");
   console.log("|---|---:|---:|---:|");
-  const nodeSide = (key) => !/ (dist\/|openapi-fetch\/|valibot\/|bench\/)/.test(key) && !/^\((root|program|idle|garbage collector)\)/.test(key) && !/^(runMicrotasks|processTicksAndRejections|listOnTimeout|processTimers)  /.test(key);
+  const nodeSide = (key) =>
+    !/ (dist\/|openapi-fetch\/|valibot\/|bench\/)/.test(key) &&
+    !/^\((root|program|idle|garbage collector)\)/.test(key) &&
+    !/^(runMicrotasks|processTicksAndRejections|listOnTimeout|processTimers)  /.test(key);
   const grown = [...new Set([...s.inclusive.keys(), ...f.inclusive.keys()])]
     .filter(nodeSide)
     .map((key) => [key, f.inclusive.get(key) ?? 0, s.inclusive.get(key) ?? 0])
     .sort((a, b) => b[2] - b[1] - (a[2] - a[1]));
-  for (const [key, a, b] of grown.slice(0, 20)) console.log(`| ${key} | ${fmt(a)} | ${fmt(b)} | +${(b - a).toFixed(1)} |`);
+  for (const [key, a, b] of grown.slice(0, 20))
+    console.log(`| ${key} | ${fmt(a)} | ${fmt(b)} | +${(b - a).toFixed(1)} |`);
 
-  console.log(`\nTop functions by self time in the SDK's blocks (% of its busy ${s.busyPerCall.toFixed(1)} µs/call), with the same function in fetch's blocks:`);
+  console.log(
+    `\nTop functions by self time in the SDK's blocks (% of its busy ${s.busyPerCall.toFixed(1)} µs/call), with the same function in fetch's blocks:`,
+  );
   let i = 0;
   for (const [key, us] of s.functions) {
     console.log(`  ${pct(us, s.busyPerCall)}  ${fmt(us)} µs  (fetch ${fmt(f.functions.get(key) ?? 0)})  ${key}`);

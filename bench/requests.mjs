@@ -44,12 +44,14 @@ export async function runRequests({ baseUrl, variants = [], include }) {
   // Check every client really gets the batch, then warm up (JIT, connection pools).
   for (const client of clients) {
     const body = await client.retrieve(BATCH_ID);
-    if (body?.batch?.id !== BATCH_ID) throw new Error(`${client.name}: unexpected body ${JSON.stringify(body).slice(0, 200)}`);
+    if (body?.batch?.id !== BATCH_ID)
+      throw new Error(`${client.name}: unexpected body ${JSON.stringify(body).slice(0, 200)}`);
     await drive(client.retrieve, 500, 1);
     await drive(client.retrieve, 1000, 256);
   }
   const samples = {};
-  for (const mode of MODES) samples[mode.key] = Object.fromEntries(clients.map((c) => [c.name, { wallUs: [], cpuUs: [] }]));
+  for (const mode of MODES)
+    samples[mode.key] = Object.fromEntries(clients.map((c) => [c.name, { wallUs: [], cpuUs: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const mode of MODES) {
       for (let i = 0; i < clients.length; i++) {
@@ -87,7 +89,9 @@ export async function runRequests({ baseUrl, variants = [], include }) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   // `bench/run.mjs` passes its one server; run alone, this starts its own.
-  const server = process.env.BENCH_BASE_URL ? { baseUrl: process.env.BENCH_BASE_URL, stop() {} } : await startServerProcess();
+  const server = process.env.BENCH_BASE_URL
+    ? { baseUrl: process.env.BENCH_BASE_URL, stop() {} }
+    : await startServerProcess();
   try {
     const variants = (process.env.BENCH_VARIANTS ?? "")
       .split(",")
@@ -102,7 +106,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       process.stdout.write(JSON.stringify(out));
     } else {
       for (const mode of out.modes) {
-        console.log(`\n${mode.label} (${mode.calls} calls, median of ${out.rounds} rounds; ratios: median of per-round ratios)`);
+        console.log(
+          `\n${mode.label} (${mode.calls} calls, median of ${out.rounds} rounds; ratios: median of per-round ratios)`,
+        );
         for (const name of out.clients) {
           const r = out.results[mode.key][name];
           console.log(

@@ -15,17 +15,24 @@ import { startServerProcess } from "./lib.mjs";
 import { runPagination } from "./pagination.mjs";
 
 const started = performance.now();
-const step = (name) => process.stderr.write(`bench: ${name} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+const step = (name) =>
+  process.stderr.write(`bench: ${name} (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
 
 function runRequestsChild(baseUrl) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", fileURLToPath(new URL("./requests.mjs", import.meta.url)), "--json"], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, BENCH_BASE_URL: baseUrl },
-    });
+    const child = spawn(
+      process.execPath,
+      ["--expose-gc", fileURLToPath(new URL("./requests.mjs", import.meta.url)), "--json"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, BENCH_BASE_URL: baseUrl },
+      },
+    );
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`requests benchmark exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`requests benchmark exited ${code}`)),
+    );
   });
 }
 
@@ -47,7 +54,8 @@ const bundle = await runBundle();
 const seconds = (performance.now() - started) / 1000;
 
 // ---- the table ----
-const n = (x, digits = 0) => x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const n = (x, digits = 0) =>
+  x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const x = (ratio) => `${ratio.toFixed(2)}x`;
 const rows = [];
 const row = (...cells) => rows.push(`| ${cells.join(" | ")} |`);
@@ -57,8 +65,24 @@ for (const mode of requests.modes) {
   const f = r.fetch;
   const sdk = r["cohere-batches"];
   const ai = r["cohere-ai"];
-  row(`${mode.label}, ${n(mode.calls)} calls: µs/call (wall)`, n(f.wallUs), n(sdk.wallUs), x(sdk.wallRatio), n(ai.wallUs), x(ai.wallRatio), "SDK ≤ 1.10x fetch");
-  row(`${mode.label}: client-process CPU µs/call`, n(f.cpuUs), n(sdk.cpuUs), x(sdk.cpuRatio), n(ai.cpuUs), x(ai.cpuRatio), "");
+  row(
+    `${mode.label}, ${n(mode.calls)} calls: µs/call (wall)`,
+    n(f.wallUs),
+    n(sdk.wallUs),
+    x(sdk.wallRatio),
+    n(ai.wallUs),
+    x(ai.wallRatio),
+    "SDK ≤ 1.10x fetch",
+  );
+  row(
+    `${mode.label}: client-process CPU µs/call`,
+    n(f.cpuUs),
+    n(sdk.cpuUs),
+    x(sdk.cpuRatio),
+    n(ai.cpuUs),
+    x(ai.cpuRatio),
+    "",
+  );
 }
 
 const coldCell = (key) => {
@@ -66,9 +90,26 @@ const coldCell = (key) => {
   const a = cold.added[key];
   return `+${n(a.ms)} ms, +${n(a.rssMb, 1)} MB`;
 };
-const empty = (kind) => `${n(cold.medians[`empty-${kind}`].ms)} ms, ${n(cold.medians[`empty-${kind}`].rssMb, 1)} MB (empty process)`;
-row(`cold start, ESM \`import\` + \`new CohereClient\`: added wall ms, added peak RSS (median of ${cold.runs})`, empty("esm"), coldCell("cohere-batches-esm"), "", coldCell("cohere-ai-esm"), "", "SDK < 25 ms");
-row(`cold start, CJS \`require\` + \`new CohereClient\` (same)`, empty("cjs"), coldCell("cohere-batches-cjs"), "", coldCell("cohere-ai-cjs"), "", "SDK < 25 ms");
+const empty = (kind) =>
+  `${n(cold.medians[`empty-${kind}`].ms)} ms, ${n(cold.medians[`empty-${kind}`].rssMb, 1)} MB (empty process)`;
+row(
+  `cold start, ESM \`import\` + \`new CohereClient\`: added wall ms, added peak RSS (median of ${cold.runs})`,
+  empty("esm"),
+  coldCell("cohere-batches-esm"),
+  "",
+  coldCell("cohere-ai-esm"),
+  "",
+  "SDK < 25 ms",
+);
+row(
+  `cold start, CJS \`require\` + \`new CohereClient\` (same)`,
+  empty("cjs"),
+  coldCell("cohere-batches-cjs"),
+  "",
+  coldCell("cohere-ai-cjs"),
+  "",
+  "SDK < 25 ms",
+);
 row(
   "for reference: Node loading its own fetch (undici), which any fetch user pays once; the SDK defers it to its first call",
   coldCell("node-fetch-esm"),
@@ -82,17 +123,53 @@ row(
 const [small, large] = pagination.totals;
 const p = (total, name) => pagination.results[total][name];
 const tp = (name) => n(p(large, name).perSecond);
-row(`pagination, ${n(large)} batches in pages of ${n(pagination.page)}: batches/s`, tp("fetch"), tp("cohere-batches"), `${(p(large, "cohere-batches").perSecond / p(large, "fetch").perSecond).toFixed(2)}x throughput`, tp("cohere-ai"), `${(p(large, "cohere-ai").perSecond / p(large, "fetch").perSecond).toFixed(2)}x throughput`, "");
+row(
+  `pagination, ${n(large)} batches in pages of ${n(pagination.page)}: batches/s`,
+  tp("fetch"),
+  tp("cohere-batches"),
+  `${(p(large, "cohere-batches").perSecond / p(large, "fetch").perSecond).toFixed(2)}x throughput`,
+  tp("cohere-ai"),
+  `${(p(large, "cohere-ai").perSecond / p(large, "fetch").perSecond).toFixed(2)}x throughput`,
+  "",
+);
 const heap = (name, field) => `${n(p(small, name)[field], 1)} / ${n(p(large, name)[field], 1)} MB`;
-row(`pagination: peak live heap (after GC, page held), ${n(small)} / ${n(large)} batches`, heap("fetch", "peakLiveMb"), heap("cohere-batches", "peakLiveMb"), "", heap("cohere-ai", "peakLiveMb"), "", "independent of the total");
-row(`pagination: peak heapUsed (no forced GC), ${n(small)} / ${n(large)} batches`, heap("fetch", "peakHeapMb"), heap("cohere-batches", "peakHeapMb"), "", heap("cohere-ai", "peakHeapMb"), "", "");
+row(
+  `pagination: peak live heap (after GC, page held), ${n(small)} / ${n(large)} batches`,
+  heap("fetch", "peakLiveMb"),
+  heap("cohere-batches", "peakLiveMb"),
+  "",
+  heap("cohere-ai", "peakLiveMb"),
+  "",
+  "independent of the total",
+);
+row(
+  `pagination: peak heapUsed (no forced GC), ${n(small)} / ${n(large)} batches`,
+  heap("fetch", "peakHeapMb"),
+  heap("cohere-batches", "peakHeapMb"),
+  "",
+  heap("cohere-ai", "peakHeapMb"),
+  "",
+  "",
+);
 
 const size = (r) => (r.error ? r.error : `${n(r.gzipBytes / 1024, 1)} kB (${n(r.minBytes / 1024, 1)} kB min)`);
-row("browser bundle, `batches.list()`: min+gzip (esbuild, platform browser)", "— (built in)", size(bundle["cohere-batches"]), "", size(bundle["cohere-ai"]), "", `openai (batches.list): ${size(bundle.openai)}`);
+row(
+  "browser bundle, `batches.list()`: min+gzip (esbuild, platform browser)",
+  "— (built in)",
+  size(bundle["cohere-batches"]),
+  "",
+  size(bundle["cohere-ai"]),
+  "",
+  `openai (batches.list): ${size(bundle.openai)}`,
+);
 
 const cpu = cpus();
-console.log(`Machine: ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${cpu.length} cores, Node ${process.version}, ${process.platform}-${process.arch}; ${new Date().toISOString()}; load average (1 min) at start ${load0.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}`);
-console.log(`Per-request rows: median of ${requests.rounds} interleaved rounds (order rotates each round); "vs fetch" is the median of per-round ratios; server in its own process on 127.0.0.1.\n`);
+console.log(
+  `Machine: ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${cpu.length} cores, Node ${process.version}, ${process.platform}-${process.arch}; ${new Date().toISOString()}; load average (1 min) at start ${load0.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}`,
+);
+console.log(
+  `Per-request rows: median of ${requests.rounds} interleaved rounds (order rotates each round); "vs fetch" is the median of per-round ratios; server in its own process on 127.0.0.1.\n`,
+);
 console.log("| benchmark | plain fetch | cohere-batches | vs fetch | cohere-ai 8.1.0 | vs fetch | goal / note |");
 console.log("|---|---:|---:|---:|---:|---:|---|");
 for (const line of rows) console.log(line);

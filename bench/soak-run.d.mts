@@ -8,4 +8,9 @@ export interface SoakResult {
   heapGrowthBytes: number;
   durationMs: number;
 }
-export function runSoak(options: { calls: number; concurrency: number; faultRate: number; seed: number }): Promise<SoakResult>;
+export function runSoak(options: {
+  calls: number;
+  concurrency: number;
+  faultRate: number;
+  seed: number;
+}): Promise<SoakResult>;

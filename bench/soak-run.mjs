@@ -59,7 +59,14 @@ export async function runSoak({ calls, concurrency, faultRate, seed }) {
   const operations = [
     ["list", () => client.batches.list({ page_size: 20 })],
     // A small set of idempotency keys keeps the fake's store bounded and lets create retry.
-    ["create", (index) => client.batches.create({ name: "soak", input_dataset_id: "ds-soak", model: "command-r" }, { idempotencyKey: `soak-${index % 16}` })],
+    [
+      "create",
+      (index) =>
+        client.batches.create(
+          { name: "soak", input_dataset_id: "ds-soak", model: "command-r" },
+          { idempotencyKey: `soak-${index % 16}` },
+        ),
+    ],
     ["retrieve", () => client.batches.retrieve(batch.id)],
     ["cancel", () => client.batches.cancel(batch.id)],
   ];
@@ -105,5 +112,14 @@ export async function runSoak({ calls, concurrency, faultRate, seed }) {
   const heapAfter = process.memoryUsage().heapUsed;
   process.off("unhandledRejection", onUnhandled);
   const ended = [...outcomes.values()].reduce((sum, count) => sum + count, 0);
-  return { calls, ended, injected, outcomes: Object.fromEntries(outcomes), untyped, unhandled, heapGrowthBytes: heapAfter - heapBefore, durationMs };
+  return {
+    calls,
+    ended,
+    injected,
+    outcomes: Object.fromEntries(outcomes),
+    untyped,
+    unhandled,
+    heapGrowthBytes: heapAfter - heapBefore,
+    durationMs,
+  };
 }

@@ -21,7 +21,12 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Replace `from` (whitespace-insensitive) with `to`; throws when `from` is missing. */
 function replace(source, from, to, what) {
-  const pattern = new RegExp(from.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s*"));
+  const pattern = new RegExp(
+    from
+      .trim()
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/\s+/g, "\\s*"),
+  );
   if (!pattern.test(source)) throw new Error(`patch "${what}": target not found in dist/node/index.mjs`);
   return source.replace(pattern, to);
 }
@@ -33,7 +38,13 @@ function replace(source, from, to, what) {
 export const VARIANTS = {
   copy: (s) => s,
   // Not a proposal: what response validation costs, to size the floor.
-  "floor-no-validation": (s) => replace(s, `const result = /* @__PURE__ */ safeParse(schema, json);`, `const result = { success: true, output: json };`, "floor: no validation"),
+  "floor-no-validation": (s) =>
+    replace(
+      s,
+      `const result = /* @__PURE__ */ safeParse(schema, json);`,
+      `const result = { success: true, output: json };`,
+      "floor: no validation",
+    ),
 };
 
 /** Writes each variant's copy; returns `[{ name, path }]`. */
@@ -67,8 +78,16 @@ async function transcript(sdk) {
     }
   };
   try {
-    const client = new sdk.CohereClient({ token: "test-token", baseUrl: server.url, clientName: "smoke", headers: { "X-Extra": "1" } });
-    const created = await client.batches.create({ name: "smoke", input_dataset_id: "ds-1", model: "command-r" }, { idempotencyKey: "k-1" });
+    const client = new sdk.CohereClient({
+      token: "test-token",
+      baseUrl: server.url,
+      clientName: "smoke",
+      headers: { "X-Extra": "1" },
+    });
+    const created = await client.batches.create(
+      { name: "smoke", input_dataset_id: "ds-1", model: "command-r" },
+      { idempotencyKey: "k-1" },
+    );
     const id = created.batch.id;
     await client.batches.create({ name: "second", input_dataset_id: "ds-2", model: "command-r" });
     await record("retrieve", client.batches.retrieve(id));
@@ -78,8 +97,17 @@ async function transcript(sdk) {
     const all = [];
     for await (const batch of client.batches.listAll({ page_size: 1 })) all.push(batch.id);
     outcomes.push(["listAll", all.join(",")]);
-    const raw = await client.batches.withRawResponse.retrieve(id, { headers: { "X-Call": "2" }, queryParams: { extra: "x y" } });
-    outcomes.push(["raw", raw.status, new URL(raw.url).pathname, raw.requestId !== undefined, raw.headers.get("content-type")]);
+    const raw = await client.batches.withRawResponse.retrieve(id, {
+      headers: { "X-Call": "2" },
+      queryParams: { extra: "x y" },
+    });
+    outcomes.push([
+      "raw",
+      raw.status,
+      new URL(raw.url).pathname,
+      raw.requestId !== undefined,
+      raw.headers.get("content-type"),
+    ]);
     await record("weird id", client.batches.retrieve("a/b?c d#e"));
     await record("cancel", client.batches.cancel(id));
     fake.inject("retrieve", { type: "status", status: 503, retryAfterMs: 1 }, { times: 1 });
@@ -98,7 +126,9 @@ async function transcript(sdk) {
     await record("abort", client.batches.retrieve(id, { abortSignal: controller.signal }));
     const wire = fake.requests.map((r) => {
       const url = new URL(r.url);
-      const headers = Object.entries(r.headers).filter(([name]) => !["host", "connection", "content-length", "user-agent", "keep-alive"].includes(name)).sort();
+      const headers = Object.entries(r.headers)
+        .filter(([name]) => !["host", "connection", "content-length", "user-agent", "keep-alive"].includes(name))
+        .sort();
       return JSON.stringify([r.method, url.pathname + url.search, headers, r.body]);
     });
     return { wire, outcomes };
@@ -119,7 +149,10 @@ export async function smokeCheck(path) {
     const a = expected[key];
     const b = actual[key];
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      if (JSON.stringify(a[i]) !== JSON.stringify(b[i])) throw new Error(`smoke check failed (${path}), ${key} #${i}:\n  built: ${JSON.stringify(a[i])}\n  copy:  ${JSON.stringify(b[i])}`);
+      if (JSON.stringify(a[i]) !== JSON.stringify(b[i]))
+        throw new Error(
+          `smoke check failed (${path}), ${key} #${i}:\n  built: ${JSON.stringify(a[i])}\n  copy:  ${JSON.stringify(b[i])}`,
+        );
     }
   }
   return expected.outcomes.length + expected.wire.length;
@@ -143,13 +176,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
         const { fetch: f, sdk: s } = await runProfile({ sdkPath: variant.path });
         const overhead = s.busyPerCall - f.busyPerCall;
         builtOverhead ??= overhead;
-        console.log(`| ${variant.name} | ${f.busyPerCall.toFixed(1)} | ${s.busyPerCall.toFixed(1)} | ${overhead.toFixed(1)} | ${(s.busyPerCall / f.busyPerCall).toFixed(2)}x | ${((overhead / builtOverhead - 1) * 100).toFixed(0)}% |`);
+        console.log(
+          `| ${variant.name} | ${f.busyPerCall.toFixed(1)} | ${s.busyPerCall.toFixed(1)} | ${overhead.toFixed(1)} | ${(s.busyPerCall / f.busyPerCall).toFixed(2)}x | ${((overhead / builtOverhead - 1) * 100).toFixed(0)}% |`,
+        );
       }
     } else {
       const code = await new Promise((resolve) => {
         const child = spawn(process.execPath, ["--expose-gc", join(ROOT, "bench/requests.mjs")], {
           stdio: "inherit",
-          env: { ...process.env, BENCH_INCLUDE: "fetch,fetch-sdk-headers,cohere-batches", BENCH_VARIANTS: variants.map((v) => `${v.name}=${v.path}`).join(",") },
+          env: {
+            ...process.env,
+            BENCH_INCLUDE: "fetch,fetch-sdk-headers,cohere-batches",
+            BENCH_VARIANTS: variants.map((v) => `${v.name}=${v.path}`).join(","),
+          },
         });
         child.on("exit", resolve);
       });

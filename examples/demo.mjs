@@ -7,7 +7,10 @@ const interactive = process.stdout.isTTY === true;
 const say = (text = "") => process.stdout.write(`${text}\n`);
 
 // Real time, ten times faster: a 1,000-record batch takes about a second.
-const fake = new FakeCohere({ clock: new RealClock({ speed: 10 }), lifecycle: { queuedForMs: 1_000, recordsPerSecond: 150, numRecords: 1_000 } });
+const fake = new FakeCohere({
+  clock: new RealClock({ speed: 10 }),
+  lifecycle: { queuedForMs: 1_000, recordsPerSecond: 150, numRecords: 1_000 },
+});
 const server = await startFakeCohereServer(fake);
 say(`Fake Cohere batches service on ${server.url}\n`);
 
@@ -18,26 +21,47 @@ const recordAttempts = async (request, next, context) => {
   return next(request);
 };
 
-const client = new CohereClient({ token: "test-token", baseUrl: server.url, clientName: "demo", middleware: [recordAttempts] });
+const client = new CohereClient({
+  token: "test-token",
+  baseUrl: server.url,
+  clientName: "demo",
+  middleware: [recordAttempts],
+});
 
 try {
   say("1. create three batches");
   const created = [];
-  for (const [name, dataset] of [["translate-faq", "ds-faq"], ["summarise-tickets", "ds-tickets"], ["classify-broken", "ds-fail-1"]]) {
-    const { batch } = await client.batches.create({ name, input_dataset_id: dataset, model: "command-r" }, { idempotencyKey: `demo-${name}` });
+  for (const [name, dataset] of [
+    ["translate-faq", "ds-faq"],
+    ["summarise-tickets", "ds-tickets"],
+    ["classify-broken", "ds-fail-1"],
+  ]) {
+    const { batch } = await client.batches.create(
+      { name, input_dataset_id: dataset, model: "command-r" },
+      { idempotencyKey: `demo-${name}` },
+    );
     created.push(batch);
     say(`   ${batch.id}  ${batch.name.padEnd(18)} ${batch.status}`);
   }
 
   say("\n2. waitUntilDone, with progress");
   for (const batch of created.slice(0, 3)) {
-    const done = await client.batches.waitUntilDone(batch.id, { pollIntervalInSeconds: 0.05, onProgress: (b) => progress(b) });
+    const done = await client.batches.waitUntilDone(batch.id, {
+      pollIntervalInSeconds: 0.05,
+      onProgress: (b) => progress(b),
+    });
     if (interactive) process.stdout.write("\n");
-    say(`   ${done.name}: ${done.status}${done.status_reason ? ` (${done.status_reason})` : ""}, ${done.num_successful_records} ok, ${done.num_failed_records} failed, ${done.input_tokens} input tokens`);
+    say(
+      `   ${done.name}: ${done.status}${done.status_reason ? ` (${done.status_reason})` : ""}, ${done.num_successful_records} ok, ${done.num_failed_records} failed, ${done.input_tokens} input tokens`,
+    );
   }
 
   say("\n3. cancel one");
-  const { batch: doomed } = await client.batches.create({ name: "too-big", input_dataset_id: "ds-huge", model: "command-r" });
+  const { batch: doomed } = await client.batches.create({
+    name: "too-big",
+    input_dataset_id: "ds-huge",
+    model: "command-r",
+  });
   await client.batches.cancel(doomed.id);
   say(`   after cancel: ${(await client.batches.retrieve(doomed.id)).batch.status}`);
   const canceled = await client.batches.waitUntilDone(doomed.id, { pollIntervalInSeconds: 0.05 });
@@ -81,7 +105,9 @@ function progress(batch) {
   if (interactive) {
     const width = 30;
     const filled = total === 0 ? 0 : Math.round((finished / total) * width);
-    process.stdout.write(`\r   ${batch.name.padEnd(18)} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(finished).padStart(5)}/${total} ${status.padEnd(12)}`);
+    process.stdout.write(
+      `\r   ${batch.name.padEnd(18)} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(finished).padStart(5)}/${total} ${status.padEnd(12)}`,
+    );
   } else if (status !== progress.last) {
     progress.last = status;
     say(`   ${batch.name}: ${status} ${finished}/${total}`);

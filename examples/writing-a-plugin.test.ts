@@ -26,20 +26,30 @@ it("times whole calls, once per call even when the SDK retries", async () => {
   const fake = new FakeCohere();
   const timings: { operation: string; ok: boolean }[] = [];
   const lines: string[] = [];
-  const logger = { debug() {}, info: (message: string) => lines.push(message), warn: (message: string) => lines.push(message), error: (message: string) => lines.push(message) };
+  const logger = {
+    debug() {},
+    info: (message: string) => lines.push(message),
+    warn: (message: string) => lines.push(message),
+    error: (message: string) => lines.push(message),
+  };
 
   const client = new CohereClient({
     token: "test-token",
     fetch: fake.fetch,
-    middleware: [callTimer((operation, _ms, ok) => timings.push({ operation, ok })), loggingMiddleware({ logger }), tracingMiddleware()],
+    middleware: [
+      callTimer((operation, _ms, ok) => timings.push({ operation, ok })),
+      loggingMiddleware({ logger }),
+      tracingMiddleware(),
+    ],
   });
 
   // The order is declared by phase, not by array position:
-  expect(client.describeMiddleware().filter((layer) => !layer.builtIn).map((layer) => `${layer.phase}:${layer.name}`)).toEqual([
-    "call:call-timer",
-    "attempt:logging",
-    "attempt:tracing",
-  ]);
+  expect(
+    client
+      .describeMiddleware()
+      .filter((layer) => !layer.builtIn)
+      .map((layer) => `${layer.phase}:${layer.name}`),
+  ).toEqual(["call:call-timer", "attempt:logging", "attempt:tracing"]);
 
   fake.inject("list", { type: "status", status: 503, retryAfterMs: 1 }); // one retry
   await client.batches.list({ page_size: 10 });

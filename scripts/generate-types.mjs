@@ -34,7 +34,8 @@ const generated =
   header +
   readFileSync(output, "utf8").replace(
     /^export interface (paths|components|operations) \{/gm,
-    (line, name) => `/** The \`${name}\` of Cohere's batches spec, as openapi-typescript generates them. @public */\n${line}`,
+    (line, name) =>
+      `/** The \`${name}\` of Cohere's batches spec, as openapi-typescript generates them. @public */\n${line}`,
   );
 rmSync(scratch, { recursive: true, force: true });
 

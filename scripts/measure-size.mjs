@@ -65,8 +65,15 @@ export async function measure(contents, resolveDir) {
   );
   // What the bundle would be without its messages: every double-quoted literal with a space in
   // it (an error message, in practice) replaced by one character. To tell messages from code.
-  const withoutMessages = new TextDecoder().decode(code).replace(/"(?:[^"\\\n]|\\.)*"/g, (literal) => (literal.includes(" ") ? '"x"' : literal));
-  return { minBytes: code.byteLength, gzipBytes: gzipSync(code, { level: 9 }).byteLength, gzipWithoutMessagesBytes: gzipSync(withoutMessages, { level: 9 }).byteLength, inputs };
+  const withoutMessages = new TextDecoder()
+    .decode(code)
+    .replace(/"(?:[^"\\\n]|\\.)*"/g, (literal) => (literal.includes(" ") ? '"x"' : literal));
+  return {
+    minBytes: code.byteLength,
+    gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+    gzipWithoutMessagesBytes: gzipSync(withoutMessages, { level: 9 }).byteLength,
+    inputs,
+  };
 }
 
 /**
@@ -96,15 +103,21 @@ async function main() {
   console.log("| package, typical use (`new CohereClient(...)`, `batches.list()`) | min | min+gzip |");
   console.log("|---|---:|---:|");
   for (const row of rows) {
-    const label = row.name === "openapi-fetch" ? "openapi-fetch alone (`createClient().GET(\"/v2/batches\")`)" : `\`${row.name}\``;
+    const label =
+      row.name === "openapi-fetch" ? 'openapi-fetch alone (`createClient().GET("/v2/batches")`)' : `\`${row.name}\``;
     if ("error" in row) console.log(`| ${label} | failed: ${row.error} | |`);
-    else console.log(`| ${label} | ${row.minBytes} B (${kB(row.minBytes)}) | ${row.gzipBytes} B (${kB(row.gzipBytes)}) |`);
+    else
+      console.log(`| ${label} | ${row.minBytes} B (${kB(row.minBytes)}) | ${row.gzipBytes} B (${kB(row.gzipBytes)}) |`);
   }
   const sdk = rows.find((row) => row.name === "cohere-batches");
   if (sdk !== undefined && !("error" in sdk)) {
     const floor = await measure(DEPENDENCY_FLOOR, repo);
-    console.log(`\ncohere-batches without its messages (each replaced by one character): ${sdk.gzipWithoutMessagesBytes} B (${kB(sdk.gzipWithoutMessagesBytes)}) min+gzip`);
-    console.log(`the valibot and openapi-fetch functions it uses, bundled alone: ${floor.gzipBytes} B (${kB(floor.gzipBytes)}) min+gzip`);
+    console.log(
+      `\ncohere-batches without its messages (each replaced by one character): ${sdk.gzipWithoutMessagesBytes} B (${kB(sdk.gzipWithoutMessagesBytes)}) min+gzip`,
+    );
+    console.log(
+      `the valibot and openapi-fetch functions it uses, bundled alone: ${floor.gzipBytes} B (${kB(floor.gzipBytes)}) min+gzip`,
+    );
   }
 }
 

@@ -12,7 +12,16 @@ describe("the README's promises", () => {
     const started = performance.now();
     const { stdout } = await run(process.execPath, ["examples/demo.mjs"], { cwd: root, timeout: 30_000 });
     expect(performance.now() - started).toBeLessThan(15_000);
-    for (const line of [/BATCH_STATUS_COMPLETED/, /BATCH_STATUS_FAILED/, /BATCH_STATUS_CANCELED/, /\d+ batches in \d+ pages/, /status 200, content-type application\/json, request id \w+/, /attempt 2: recovered/, /NotFoundError: status 404/, /^Done\.$/m]) {
+    for (const line of [
+      /BATCH_STATUS_COMPLETED/,
+      /BATCH_STATUS_FAILED/,
+      /BATCH_STATUS_CANCELED/,
+      /\d+ batches in \d+ pages/,
+      /status 200, content-type application\/json, request id \w+/,
+      /attempt 2: recovered/,
+      /NotFoundError: status 404/,
+      /^Done\.$/m,
+    ]) {
       expect(stdout).toMatch(line);
     }
   });
@@ -22,8 +31,11 @@ describe("the README's promises", () => {
     expect(readme).toContain("npm test");
   });
 
-  it.each(["examples/testing-with-the-fake.test.ts", "examples/writing-a-plugin.test.ts"])("shows %s exactly as it is tested", (file) => {
-    const example = readFileSync(new URL(file, root), "utf8").trim();
-    expect(readme).toContain(example);
-  });
+  it.each(["examples/testing-with-the-fake.test.ts", "examples/writing-a-plugin.test.ts"])(
+    "shows %s exactly as it is tested",
+    (file) => {
+      const example = readFileSync(new URL(file, root), "utf8").trim();
+      expect(readme).toContain(example);
+    },
+  );
 });

@@ -1,4 +1,12 @@
-import { createFinalURL, createQuerySerializer, defaultPathSerializer, type Client, type ClientPathsWithMethod, type ParamsOption, type RequestBodyOption } from "openapi-fetch";
+import {
+  createFinalURL,
+  createQuerySerializer,
+  defaultPathSerializer,
+  type Client,
+  type ClientPathsWithMethod,
+  type ParamsOption,
+  type RequestBodyOption,
+} from "openapi-fetch";
 import * as v from "valibot";
 import type { paths } from "../generated/openapi.js";
 import { CohereAbortError } from "./errors/abort-error.js";
@@ -20,7 +28,11 @@ type Method = "get" | "post";
  * parameters and body that operation takes. A path the spec lacks, a missing path parameter or
  * a wrong body does not compile.
  */
-export type OperationRequest<M extends Method, P extends ClientPathsWithMethod<Client<paths>, M>> = { method: M; path: P } & ParamsOption<paths[P][M]> & RequestBodyOption<paths[P][M]>;
+export type OperationRequest<M extends Method, P extends ClientPathsWithMethod<Client<paths>, M>> = {
+  method: M;
+  path: P;
+} & ParamsOption<paths[P][M]> &
+  RequestBodyOption<paths[P][M]>;
 
 /** What every `OperationRequest` holds, seen loosely for building the wire request. */
 interface WireParts {
@@ -77,7 +89,10 @@ export class ApiClient {
     const signal = options.abortSignal;
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
     const context: MiddlewareContext = { operation, attempt: 1, options, signal };
-    const response = await this.#pipeline.send(buildRequest(this.#options.baseUrl, request as WireParts, options), context);
+    const response = await this.#pipeline.send(
+      buildRequest(this.#options.baseUrl, request as WireParts, options),
+      context,
+    );
     const text = await readBodyText(response);
     return {
       data: parseBody(response.status, text, schema, emptyBody),
@@ -91,12 +106,23 @@ export class ApiClient {
 }
 
 /** The wire request, with the call's extra query parameters and body fields merged in. */
-function buildRequest(baseUrl: string, { method, path, params, body }: WireParts, { queryParams, bodyParams, abortSignal }: ResolvedRequestOptions): Request {
-  const withExtras = queryParams === undefined ? params : { ...params, query: { ...params?.query, ...encodeNames(queryParams) } };
-  const url = createFinalURL(path, { baseUrl, params: withExtras ?? {}, querySerializer, pathSerializer: defaultPathSerializer });
+function buildRequest(
+  baseUrl: string,
+  { method, path, params, body }: WireParts,
+  { queryParams, bodyParams, abortSignal }: ResolvedRequestOptions,
+): Request {
+  const withExtras =
+    queryParams === undefined ? params : { ...params, query: { ...params?.query, ...encodeNames(queryParams) } };
+  const url = createFinalURL(path, {
+    baseUrl,
+    params: withExtras ?? {},
+    querySerializer,
+    pathSerializer: defaultPathSerializer,
+  });
   const extraFields = bodyParams !== undefined && Object.keys(bodyParams).length > 0;
   // fetch would throw a bare TypeError for a GET with a body; refuse it by name instead.
-  if (extraFields && method === "get") throw new CohereError(`Invalid request options: bodyParams cannot be sent with GET ${path}, which has no body`);
+  if (extraFields && method === "get")
+    throw new CohereError(`Invalid request options: bodyParams cannot be sent with GET ${path}, which has no body`);
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields.
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;
   return new Request(url, {
@@ -112,7 +138,9 @@ function buildRequest(baseUrl: string, { method, path, params, body }: WireParts
  * values but writes names as they are, which is safe for the spec's own names only (a name
  * such as `a&b` would split into two parameters).
  */
-function encodeNames(queryParams: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
+function encodeNames(
+  queryParams: Record<string, string | number | boolean>,
+): Record<string, string | number | boolean> {
   const encoded: Record<string, string | number | boolean> = {};
   for (const name in queryParams) encoded[encodeURIComponent(name)] = queryParams[name] as string | number | boolean;
   return encoded;

@@ -2,7 +2,15 @@ import * as v from "valibot";
 import type { TokenSupplier } from "../middleware/auth.js";
 import type { Runtime } from "../platform/runtime.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { checkInput, isToken, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
+import {
+  checkInput,
+  isToken,
+  headersSchema,
+  headerValueSchema,
+  nonEmptyStringSchema,
+  retryCountSchema,
+  secondsSchema,
+} from "./input.js";
 import type { Middleware } from "./middleware.js";
 import { toPlugin, type MiddlewarePlugin, type ResolvedPlugin } from "./middleware-plugin.js";
 import type { RequestDefaults } from "./request-options.js";
@@ -75,7 +83,12 @@ export interface ResolvedClientOptions {
 
 const clientOptionsSchema = v.strictObject(
   {
-    token: v.optional(v.custom<TokenSupplier>((value) => isToken(value) || typeof value === "function", "must be a non-empty string of visible ASCII, or a function returning one")),
+    token: v.optional(
+      v.custom<TokenSupplier>(
+        (value) => isToken(value) || typeof value === "function",
+        "must be a non-empty string of visible ASCII, or a function returning one",
+      ),
+    ),
     clientName: v.optional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
     baseUrl: v.optional(v.string("must be a string")),
     timeoutInSeconds: v.optional(secondsSchema),
@@ -108,7 +121,9 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
   // The option was checked above; a key from the environment is checked here (a trailing
   // newline from a pasted key is the usual accident). Its value is never shown.
   if (typeof token === "string" && !isToken(token)) {
-    throw new CohereError("Invalid CO_API_KEY environment variable: must be visible ASCII without spaces or line breaks");
+    throw new CohereError(
+      "Invalid CO_API_KEY environment variable: must be visible ASCII without spaces or line breaks",
+    );
   }
   return {
     token,

@@ -6,7 +6,11 @@ import { CohereError } from "./errors/cohere-error.js";
  * problem into a `CohereError` that names the field, e.g.
  * `Invalid request: page_size must be a positive integer (got 0)`.
  */
-export function checkInput<const Schema extends v.GenericSchema>(schema: Schema, value: unknown, what: string): v.InferOutput<Schema> {
+export function checkInput<const Schema extends v.GenericSchema>(
+  schema: Schema,
+  value: unknown,
+  what: string,
+): v.InferOutput<Schema> {
   const result = v.safeParse(schema, value, { abortEarly: true });
   if (result.success) return result.output;
   const issue = result.issues[0];
@@ -25,7 +29,8 @@ export function issuePath(issue: v.BaseIssue<unknown>): string {
 
 /** A short, safe rendering of a bad value: enough to recognise it, never a whole secret. */
 function describeValue(value: unknown): string {
-  if (typeof value === "string") return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (typeof value === "string")
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (typeof value === "function") return "a function";
   if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
   return String(value);
@@ -62,8 +67,18 @@ export const urlTextSchema = v.pipe(
  * `v.record`: that copies, and drops keys such as `constructor` and `prototype`, which would
  * silently lose a header or a body field.
  */
-export function plainObjectSchema<T extends Record<string, unknown>>(isEntry: (key: string, value: unknown) => boolean, message: string) {
-  return v.custom<T>((value) => typeof value === "object" && value !== null && !Array.isArray(value) && Object.entries(value).every(([key, entry]) => isEntry(key, entry)), message);
+export function plainObjectSchema<T extends Record<string, unknown>>(
+  isEntry: (key: string, value: unknown) => boolean,
+  message: string,
+) {
+  return v.custom<T>(
+    (value) =>
+      typeof value === "object" &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.entries(value).every(([key, entry]) => isEntry(key, entry)),
+    message,
+  );
 }
 
 /** Extra headers: valid names (RFC 9110 tokens), Latin-1 string values without CR, LF or NUL. */
@@ -82,7 +97,10 @@ export const nonEmptyStringSchema = v.pipe(
 export const secondsSchema = v.pipe(
   v.number("must be a number of seconds"),
   // setTimeout stores its delay in 32 bits; a larger value fires at once.
-  v.check((seconds) => seconds > 0 && seconds <= 2_147_483, "must be more than 0 and at most 2147483 (about 24.8 days)"),
+  v.check(
+    (seconds) => seconds > 0 && seconds <= 2_147_483,
+    "must be more than 0 and at most 2147483 (about 24.8 days)",
+  ),
 );
 
 /** A count of retries. */
@@ -93,7 +111,11 @@ export const retryCountSchema = v.pipe(
 
 /** An `AbortSignal`, recognised by shape so that signals from another realm (a test DOM) pass. */
 export const abortSignalSchema = v.custom<AbortSignal>(
-  (value) => typeof value === "object" && value !== null && "aborted" in value && typeof (value as AbortSignal).addEventListener === "function",
+  (value) =>
+    typeof value === "object" &&
+    value !== null &&
+    "aborted" in value &&
+    typeof (value as AbortSignal).addEventListener === "function",
   "must be an AbortSignal",
 );
 

@@ -64,10 +64,17 @@ export type ResolvedPlugin = Required<MiddlewarePlugin>;
  * `middleware` option and for `use` alike. Anything else is a `CohereError` naming the position.
  */
 export function toPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin {
-  if (typeof entry === "function") return { name: entry.name || `middleware #${position + 1}`, phase: "attempt", handle: entry };
-  if (typeof entry === "object" && entry !== null && typeof entry.handle === "function" && typeof entry.name === "string") {
+  if (typeof entry === "function")
+    return { name: entry.name || `middleware #${position + 1}`, phase: "attempt", handle: entry };
+  if (
+    typeof entry === "object" &&
+    entry !== null &&
+    typeof entry.handle === "function" &&
+    typeof entry.name === "string"
+  ) {
     const phase = entry.phase ?? "attempt";
-    if (phase !== "call" && phase !== "attempt") throw new CohereError(`Invalid middleware "${entry.name}": phase must be "call" or "attempt"`);
+    if (phase !== "call" && phase !== "attempt")
+      throw new CohereError(`Invalid middleware "${entry.name}": phase must be "call" or "attempt"`);
     return { name: entry.name, phase, handle: entry.handle };
   }
   throw new CohereError(`Invalid middleware #${position + 1}: must be a function or { name, phase?, handle }`);

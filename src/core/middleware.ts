@@ -76,7 +76,10 @@ export type Middleware = (request: Request, next: Next, context: MiddlewareConte
  * guard; each call walks the rest of the chain afresh.
  * @public
  */
-export function compose(middleware: readonly Middleware[], terminal: (request: Request, context: MiddlewareContext) => Promise<Response>): (request: Request, context: MiddlewareContext) => Promise<Response> {
+export function compose(
+  middleware: readonly Middleware[],
+  terminal: (request: Request, context: MiddlewareContext) => Promise<Response>,
+): (request: Request, context: MiddlewareContext) => Promise<Response> {
   return (request, context) => {
     const dispatch = (index: number, current: Request): Promise<Response> => {
       const layer = middleware[index];

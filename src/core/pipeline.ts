@@ -34,7 +34,8 @@ interface Layer extends MiddlewareDescription {
  * ```
  */
 function layers(config: PipelineConfig): Layer[] {
-  const plugins = (phase: "call" | "attempt"): Layer[] => config.plugins.filter((plugin) => plugin.phase === phase).map((plugin) => ({ ...plugin, builtIn: false }));
+  const plugins = (phase: "call" | "attempt"): Layer[] =>
+    config.plugins.filter((plugin) => plugin.phase === phase).map((plugin) => ({ ...plugin, builtIn: false }));
   return [
     { name: "request-options", phase: "call", builtIn: true, handle: requestOptionsMiddleware(config) },
     ...plugins("call"),
@@ -59,6 +60,9 @@ export function createPipeline(config: PipelineConfig): Pipeline {
       all.map((layer) => layer.handle),
       createTransport(config.fetch, { readableResponses: config.plugins.length > 0 }),
     ),
-    description: [...all.map(({ name, phase, builtIn }) => ({ name, phase, builtIn })), { name: "transport", phase: "attempt", builtIn: true }],
+    description: [
+      ...all.map(({ name, phase, builtIn }) => ({ name, phase, builtIn })),
+      { name: "transport", phase: "attempt", builtIn: true },
+    ],
   };
 }

@@ -1,5 +1,15 @@
 import * as v from "valibot";
-import { abortSignalSchema, checkInput, isWellFormed, plainObjectSchema, headersSchema, headerValueSchema, nonEmptyStringSchema, retryCountSchema, secondsSchema } from "./input.js";
+import {
+  abortSignalSchema,
+  checkInput,
+  isWellFormed,
+  plainObjectSchema,
+  headersSchema,
+  headerValueSchema,
+  nonEmptyStringSchema,
+  retryCountSchema,
+  secondsSchema,
+} from "./input.js";
 
 /**
  * Options for one call, given as the last argument of every method.
@@ -64,7 +74,12 @@ const requestOptionsSchema = v.strictObject(
     headers: v.optional(headersSchema),
     queryParams: v.optional(
       plainObjectSchema<Record<string, string | number | boolean>>(
-        (name, value) => name !== "" && isWellFormed(name) && ((typeof value === "string" && isWellFormed(value)) || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value))),
+        (name, value) =>
+          name !== "" &&
+          isWellFormed(name) &&
+          ((typeof value === "string" && isWellFormed(value)) ||
+            typeof value === "boolean" ||
+            (typeof value === "number" && Number.isFinite(value))),
         "must be an object of strings, finite numbers or booleans, without lone UTF-16 surrogates",
       ),
     ),
@@ -83,9 +98,16 @@ export interface RequestDefaults {
 }
 
 /** Checks a call's options and fills in the client's defaults. Throws `CohereError` naming the bad field. */
-export function resolveRequestOptions(defaults: RequestDefaults, options: RequestOptions | undefined): ResolvedRequestOptions {
+export function resolveRequestOptions(
+  defaults: RequestDefaults,
+  options: RequestOptions | undefined,
+): ResolvedRequestOptions {
   // The common call has no options: skip the schema walk on the hot path.
   if (options === undefined) return defaults;
   const checked = checkInput(requestOptionsSchema, options, "request options");
-  return { ...checked, timeoutInSeconds: checked.timeoutInSeconds ?? defaults.timeoutInSeconds, maxRetries: checked.maxRetries ?? defaults.maxRetries };
+  return {
+    ...checked,
+    timeoutInSeconds: checked.timeoutInSeconds ?? defaults.timeoutInSeconds,
+    maxRetries: checked.maxRetries ?? defaults.maxRetries,
+  };
 }

@@ -35,17 +35,26 @@ export interface TransportOptions {
  * Failures become `CohereAbortError` when the caller's signal fired, else
  * `CohereConnectionError`; the timeout layer above turns its own aborts into timeouts.
  */
-export function createTransport(fetchFunction: FetchFunction, options: TransportOptions): (request: Request, context: MiddlewareContext) => Promise<Response> {
+export function createTransport(
+  fetchFunction: FetchFunction,
+  options: TransportOptions,
+): (request: Request, context: MiddlewareContext) => Promise<Response> {
   return async (request, context) => {
     const signal = context.attemptSignal ?? request.signal;
     try {
       const response = await raceAbort(fetchFunction(request, { signal }), signal);
-      const bytes = nullBodyStatuses.has(response.status) ? new ArrayBuffer(0) : await raceAbort(response.arrayBuffer(), signal);
+      const bytes = nullBodyStatuses.has(response.status)
+        ? new ArrayBuffer(0)
+        : await raceAbort(response.arrayBuffer(), signal);
       if (!options.readableResponses) {
         keepBody(response, bytes);
         return response;
       }
-      const readable = new Response(bytes.byteLength === 0 ? null : bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+      const readable = new Response(bytes.byteLength === 0 ? null : bytes, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
       // A constructed Response has an empty url; keep the one the request really reached.
       Object.defineProperty(readable, "url", { value: response.url || request.url });
       keepBody(readable, bytes);
@@ -88,7 +97,11 @@ interface ErrorLike {
 /** The error and its causes, outermost first, at most five deep (a cycle must not loop). */
 function causeChain(error: unknown): ErrorLike[] {
   const chain: ErrorLike[] = [];
-  for (let current = error; chain.length < 5 && typeof current === "object" && current !== null; current = (current as ErrorLike).cause) {
+  for (
+    let current = error;
+    chain.length < 5 && typeof current === "object" && current !== null;
+    current = (current as ErrorLike).cause
+  ) {
     chain.push(current as ErrorLike);
   }
   return chain;

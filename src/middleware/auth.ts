@@ -34,7 +34,9 @@ async function resolveToken(token: TokenSupplier): Promise<string> {
     throw new CohereError("The token function failed", { cause: error });
   }
   if (!isToken(value)) {
-    throw new CohereError("The token function must return a non-empty string of visible ASCII (no spaces or line breaks)");
+    throw new CohereError(
+      "The token function must return a non-empty string of visible ASCII (no spaces or line breaks)",
+    );
   }
   return value;
 }

@@ -41,7 +41,17 @@ export interface LoggingOptions {
 
 const severity: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };
 
-const defaultAllowedHeaders = ["accept", "content-type", "content-length", "user-agent", "x-client-name", "x-request-id", "retry-after", "retry-after-ms", "date"];
+const defaultAllowedHeaders = [
+  "accept",
+  "content-type",
+  "content-length",
+  "user-agent",
+  "x-client-name",
+  "x-request-id",
+  "retry-after",
+  "retry-after-ms",
+  "date",
+];
 
 /**
  * Logs every attempt: operation, method, path, status, attempt, duration and request id.
@@ -61,7 +71,10 @@ const defaultAllowedHeaders = ["accept", "content-type", "content-length", "user
 export function loggingMiddleware(options: LoggingOptions = {}): MiddlewarePlugin {
   const logger = options.logger ?? console;
   const threshold = severity[options.level ?? "info"];
-  const allowedHeaders = new Set([...defaultAllowedHeaders, ...(options.allowedHeaders ?? []).map((name) => name.toLowerCase())]);
+  const allowedHeaders = new Set([
+    ...defaultAllowedHeaders,
+    ...(options.allowedHeaders ?? []).map((name) => name.toLowerCase()),
+  ]);
   const allowedQuery = new Set(options.allowedQueryParameters ?? ["page_size", "order_by"]);
   const enabled = (level: LogLevel) => severity[level] >= threshold && threshold < severity.off;
 
@@ -81,7 +94,11 @@ export function loggingMiddleware(options: LoggingOptions = {}): MiddlewarePlugi
         const response = await next(request);
         const level: LogLevel = response.ok ? "info" : "warn";
         if (enabled(level) || enabled("debug")) {
-          const data: Record<string, unknown> = { ...base(), status: response.status, requestId: readRequestId(response.headers) };
+          const data: Record<string, unknown> = {
+            ...base(),
+            status: response.status,
+            requestId: readRequestId(response.headers),
+          };
           if (enabled("debug")) {
             data.requestHeaders = redactedHeaders(request.headers, allowedHeaders);
             data.responseHeaders = redactedHeaders(response.headers, allowedHeaders);
@@ -91,7 +108,10 @@ export function loggingMiddleware(options: LoggingOptions = {}): MiddlewarePlugi
         return response;
       } catch (error) {
         if (enabled("error")) {
-          const data: Record<string, unknown> = { ...base(), error: error instanceof Error ? error.name : String(error) };
+          const data: Record<string, unknown> = {
+            ...base(),
+            error: error instanceof Error ? error.name : String(error),
+          };
           if (error instanceof ApiError) Object.assign(data, { status: error.status, requestId: error.requestId });
           logger.error(`${request.method} ${data.path as string} failed: ${data.error as string}`, data);
         }

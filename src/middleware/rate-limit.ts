@@ -37,8 +37,10 @@ export interface RateLimitOptions {
 export function rateLimitMiddleware(options: RateLimitOptions = {}): MiddlewarePlugin {
   const perMinute = options.requestsPerMinute ?? 500;
   const capacity = options.burst ?? 10;
-  if (!(perMinute > 0) || !Number.isFinite(perMinute)) throw new CohereError("Invalid rateLimitMiddleware options: requestsPerMinute must be a positive number");
-  if (!Number.isInteger(capacity) || capacity < 1) throw new CohereError("Invalid rateLimitMiddleware options: burst must be a positive integer");
+  if (!(perMinute > 0) || !Number.isFinite(perMinute))
+    throw new CohereError("Invalid rateLimitMiddleware options: requestsPerMinute must be a positive number");
+  if (!Number.isInteger(capacity) || capacity < 1)
+    throw new CohereError("Invalid rateLimitMiddleware options: burst must be a positive integer");
   const now = options.now ?? (() => performance.now());
   const perMillisecond = perMinute / 60_000;
   let tokens = capacity;

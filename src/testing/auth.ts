@@ -5,7 +5,9 @@
  */
 
 /** The outcome of {@link authenticate}: the token, or the 401 message. */
-export type AuthResult = { readonly ok: true; readonly token: string } | { readonly ok: false; readonly message: string };
+export type AuthResult =
+  | { readonly ok: true; readonly token: string }
+  | { readonly ok: false; readonly message: string };
 
 /**
  * Checks the `Authorization` header against the accepted tokens.

@@ -174,7 +174,12 @@ export class FakeCohere {
     const perform = (): Promise<Response> => Promise.resolve(this.#respond(route, request.headers, url, body));
     const fault = this.#faults.take(route.operation);
     const response = fault
-      ? await applyFault(fault, { operation: route.operation, signal: request.signal, responses: this.#responses, perform })
+      ? await applyFault(fault, {
+          operation: route.operation,
+          signal: request.signal,
+          responses: this.#responses,
+          perform,
+        })
       : await perform();
     // Real fetch responses carry the URL they came from; SDKs report it.
     Object.defineProperty(response, "url", { value: request.url, configurable: true });

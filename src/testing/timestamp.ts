@@ -27,8 +27,7 @@ export function formatTimestamp(micros: number): string {
   return new Date(wholeMs).toISOString().replace(/\.\d{3}Z$/, `.${fraction}Z`);
 }
 
-const RFC3339 =
-  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i;
+const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i;
 
 /**
  * Parses an RFC 3339 timestamp to microseconds since the epoch, keeping up to six fraction

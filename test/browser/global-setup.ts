@@ -19,7 +19,12 @@ type Testing = typeof import("../../src/testing/index.node.js");
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // index.mjs is the file the page's "cohere-batches" is resolved from (it must exist for Vite
   // to resolve from its folder): the consumer's own `export * from "cohere-batches"`.
-  const consumer = await createConsumer({ name: "browser", type: "module", dir: browserConsumerDir, files: { "sdk.mjs": "index.mjs" } });
+  const consumer = await createConsumer({
+    name: "browser",
+    type: "module",
+    dir: browserConsumerDir,
+    files: { "sdk.mjs": "index.mjs" },
+  });
   try {
     const testingEntry = join(consumer.dir, "node_modules/cohere-batches/dist/testing/index.node.mjs");
     const { FakeCohere, startFakeCohereServer } = (await import(pathToFileURL(testingEntry).href)) as Testing;

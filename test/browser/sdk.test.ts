@@ -12,10 +12,16 @@ const fakeUrl = inject("fakeCohereUrl");
 describe("in Chromium", () => {
   it("resolves the browser build of the installed tarball", () => {
     // (Vite appends a version query to files in node_modules)
-    expect(resolvedId).toMatch(/\/cohere-batches-browser-consumer\/node_modules\/cohere-batches\/dist\/browser\/index\.mjs(\?v=\w+)?$/);
+    expect(resolvedId).toMatch(
+      /\/cohere-batches-browser-consumer\/node_modules\/cohere-batches\/dist\/browser\/index\.mjs(\?v=\w+)?$/,
+    );
     // ... and the page really loaded that file.
     const loaded = performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname);
-    expect(loaded).toContainEqual(expect.stringMatching(/\/cohere-batches-browser-consumer\/node_modules\/cohere-batches\/dist\/browser\/index\.mjs$/));
+    expect(loaded).toContainEqual(
+      expect.stringMatching(
+        /\/cohere-batches-browser-consumer\/node_modules\/cohere-batches\/dist\/browser\/index\.mjs$/,
+      ),
+    );
     expect(loaded).not.toContainEqual(expect.stringMatching(/\/cohere-batches\/dist\/(node|default)\//));
     expect(typeof window.document).toBe("object");
   });
@@ -30,7 +36,12 @@ describe("in Chromium", () => {
     const scope = globalThis as { process?: unknown };
     const had = Object.hasOwn(scope, "process");
     const original = scope.process;
-    scope.process = { env: { CO_API_KEY: "key-from-process-env", CO_API_URL: fakeUrl }, version: "v0.0.0", platform: "x", arch: "y" };
+    scope.process = {
+      env: { CO_API_KEY: "key-from-process-env", CO_API_URL: fakeUrl },
+      version: "v0.0.0",
+      platform: "x",
+      arch: "y",
+    };
     try {
       // The node build would take the token from process.env; the browser build has none.
       expect(() => new sdk.CohereClient({ dangerouslyAllowBrowser: true })).toThrow(/No API token/);

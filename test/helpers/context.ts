@@ -1,7 +1,10 @@
 import type { MiddlewareContext, ResolvedRequestOptions } from "../../src/index.js";
 
 /** A middleware context for one layer under test. */
-export function makeContext(options: Partial<ResolvedRequestOptions> = {}, operation = "batches.list"): MiddlewareContext {
+export function makeContext(
+  options: Partial<ResolvedRequestOptions> = {},
+  operation = "batches.list",
+): MiddlewareContext {
   return {
     operation,
     attempt: 1,

@@ -25,9 +25,12 @@ describe("bad input is refused before anything is sent", () => {
     await refused(() => client.batches.waitUntilDone(id as string), /Invalid id/);
   });
 
-  it.each([[0], [-1], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["10"], [2 ** 31]])("list refuses page_size %j", async (pageSize) => {
-    await refused(() => server.client().batches.list({ page_size: pageSize as number }), /page_size/);
-  });
+  it.each([[0], [-1], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["10"], [2 ** 31]])(
+    "list refuses page_size %j",
+    async (pageSize) => {
+      await refused(() => server.client().batches.list({ page_size: pageSize as number }), /page_size/);
+    },
+  );
 
   it("list refuses a misspelt field and a page_token that is not a string", async () => {
     await refused(() => server.client().batches.list({ pageSize: 10 } as never), /pageSize/);
@@ -141,7 +144,10 @@ describe("the client refuses bad options at construction", () => {
 describe("undefined means absent, as in `{ token: process.env.CO_API_KEY }`", () => {
   it("accepts undefined options and fields and sends nothing for them", async () => {
     const client = server.client({ clientName: undefined, timeoutInSeconds: undefined, headers: undefined });
-    await client.batches.list({ page_size: undefined, page_token: undefined }, { maxRetries: undefined, abortSignal: undefined });
+    await client.batches.list(
+      { page_size: undefined, page_token: undefined },
+      { maxRetries: undefined, abortSignal: undefined },
+    );
     const request = server.fake.requests[0]!;
     expect(new URL(request.url).search).toBe("");
     expect(request.headers["x-client-name"]).toBeUndefined();

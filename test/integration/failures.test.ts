@@ -1,7 +1,15 @@
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import * as sdk from "../../src/index.js";
-import { ApiError, CohereAbortError, CohereConnectionError, CohereParseError, CohereTimeoutError, NotFoundError, UnauthorizedError } from "../../src/index.js";
+import {
+  ApiError,
+  CohereAbortError,
+  CohereConnectionError,
+  CohereParseError,
+  CohereTimeoutError,
+  NotFoundError,
+  UnauthorizedError,
+} from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
 import { statusClasses } from "../helpers/status-classes.js";
 
@@ -27,14 +35,20 @@ describe("typed errors over HTTP", () => {
 
   it("maps the fake's real 401 for a wrong token and 404 for an unknown id", async () => {
     await expect(server.client({ token: "wrong" }).batches.list()).rejects.toBeInstanceOf(UnauthorizedError);
-    const error = await server.client().batches.retrieve("no-such-batch").catch((e: unknown) => e);
+    const error = await server
+      .client()
+      .batches.retrieve("no-such-batch")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).body).toEqual({ message: expect.any(String) });
   });
 
   it("rejects a 2xx body that is not JSON with CohereParseError carrying the text", async () => {
     server.fake.inject("list", { type: "malformed-body", body: "{oops" });
-    const error = await server.client().batches.list().catch((e: unknown) => e);
+    const error = await server
+      .client()
+      .batches.list()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereParseError);
     expect((error as CohereParseError).status).toBe(200);
     expect((error as CohereParseError).text).toBe("{oops");
@@ -43,7 +57,10 @@ describe("typed errors over HTTP", () => {
 
   it("rejects a 2xx body without `batch` with the issue named", async () => {
     server.fake.inject("retrieve", { type: "missing-field" });
-    const error = await server.client().batches.retrieve("x").catch((e: unknown) => e);
+    const error = await server
+      .client()
+      .batches.retrieve("x")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereParseError);
     expect((error as CohereParseError).issues.join()).toMatch(/batch/);
   });
@@ -56,7 +73,9 @@ describe("typed errors over HTTP", () => {
 
 describe("retries over HTTP", () => {
   it("retries 503 and 429, honouring retry-after-ms, then succeeds", async () => {
-    server.fake.inject("list", { type: "status", status: 503, retryAfterMs: 50 }).inject("list", { type: "status", status: 429, retryAfter: "0" });
+    server.fake
+      .inject("list", { type: "status", status: 503, retryAfterMs: 50 })
+      .inject("list", { type: "status", status: 429, retryAfter: "0" });
     const started = performance.now();
     const raw = await server.client().batches.withRawResponse.list();
     expect(raw.status).toBe(200);
@@ -66,14 +85,20 @@ describe("retries over HTTP", () => {
 
   it("throws at once when the server asks for more than 60 s", async () => {
     server.fake.inject("list", { type: "status", status: 429, retryAfter: "120" });
-    const error = await server.client().batches.list().catch((e: unknown) => e);
+    const error = await server
+      .client()
+      .batches.list()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 429, retryAfterInSeconds: 120 });
     expect(server.fake.count("list")).toBe(1);
   });
 
   it("retries a dropped connection, and reports CohereConnectionError when every attempt fails", async () => {
     server.fake.inject("list", { type: "drop" }, { times: 3 });
-    const error = await server.client({ maxRetries: 2 }).batches.list().catch((e: unknown) => e);
+    const error = await server
+      .client({ maxRetries: 2 })
+      .batches.list()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereConnectionError);
     expect(server.fake.count("list")).toBe(3);
   });
@@ -106,7 +131,10 @@ describe("timeouts over HTTP", () => {
   it("times out slow response headers", async () => {
     server.fake.inject("list", { type: "delay", ms: 2_000 });
     const started = performance.now();
-    const error = await server.client({ timeoutInSeconds: 0.2, maxRetries: 0 }).batches.list().catch((e: unknown) => e);
+    const error = await server
+      .client({ timeoutInSeconds: 0.2, maxRetries: 0 })
+      .batches.list()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
     expect((error as CohereTimeoutError).timeoutInSeconds).toBe(0.2);
     expect(performance.now() - started).toBeLessThan(1_500);
@@ -114,7 +142,10 @@ describe("timeouts over HTTP", () => {
 
   it("times out a body that stalls after the headers", async () => {
     server.fake.inject("retrieve", { type: "stall-body" });
-    const error = await server.client().batches.retrieve("x", { timeoutInSeconds: 0.2, maxRetries: 0 }).catch((e: unknown) => e);
+    const error = await server
+      .client()
+      .batches.retrieve("x", { timeoutInSeconds: 0.2, maxRetries: 0 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
   });
 
@@ -132,7 +163,10 @@ describe("aborts over HTTP", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("user")), 50);
     const started = performance.now();
-    const error = await server.client().batches.list({}, { abortSignal: controller.signal }).catch((e: unknown) => e);
+    const error = await server
+      .client()
+      .batches.list({}, { abortSignal: controller.signal })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereAbortError);
     expect((error as CohereAbortError).cause).toEqual(new Error("user"));
     expect(performance.now() - started).toBeLessThan(1_000);
@@ -143,7 +177,9 @@ describe("aborts over HTTP", () => {
     server.fake.inject("list", { type: "stall-body" });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    await expect(server.client().batches.list({}, { abortSignal: controller.signal })).rejects.toBeInstanceOf(CohereAbortError);
+    await expect(server.client().batches.list({}, { abortSignal: controller.signal })).rejects.toBeInstanceOf(
+      CohereAbortError,
+    );
   });
 
   it("aborts the wait between attempts", async () => {
@@ -151,13 +187,17 @@ describe("aborts over HTTP", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const started = performance.now();
-    await expect(server.client().batches.list({}, { abortSignal: controller.signal })).rejects.toBeInstanceOf(CohereAbortError);
+    await expect(server.client().batches.list({}, { abortSignal: controller.signal })).rejects.toBeInstanceOf(
+      CohereAbortError,
+    );
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(server.fake.count("list")).toBe(1);
   });
 
   it("sends nothing when the signal has already fired", async () => {
-    await expect(server.client().batches.list({}, { abortSignal: AbortSignal.abort() })).rejects.toBeInstanceOf(CohereAbortError);
+    await expect(server.client().batches.list({}, { abortSignal: AbortSignal.abort() })).rejects.toBeInstanceOf(
+      CohereAbortError,
+    );
     expect(server.fake.requests).toHaveLength(0);
   });
 
@@ -166,8 +206,12 @@ describe("aborts over HTTP", () => {
     const { batch } = await client.batches.create(newBatch);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    await expect(client.batches.waitUntilDone(batch.id!, { pollIntervalInSeconds: 10, abortSignal: controller.signal })).rejects.toBeInstanceOf(CohereAbortError);
-    const error = await client.batches.waitUntilDone(batch.id!, { pollIntervalInSeconds: 10, timeoutInSeconds: 0.1 }).catch((e: unknown) => e);
+    await expect(
+      client.batches.waitUntilDone(batch.id!, { pollIntervalInSeconds: 10, abortSignal: controller.signal }),
+    ).rejects.toBeInstanceOf(CohereAbortError);
+    const error = await client.batches
+      .waitUntilDone(batch.id!, { pollIntervalInSeconds: 10, timeoutInSeconds: 0.1 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
     expect((error as CohereTimeoutError).timeoutInSeconds).toBe(0.1);
   });

@@ -54,7 +54,10 @@ describe("the four operations over HTTP", () => {
   });
 
   it("percent-encodes ids into the path", async () => {
-    const error = await server.client().batches.retrieve("a/b?c#d e").catch((e: unknown) => e);
+    const error = await server
+      .client()
+      .batches.retrieve("a/b?c#d e")
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 404 });
     expect(new URL(server.fake.requests.at(-1)!.url).pathname).toBe("/v2/batches/a%2Fb%3Fc%23d%20e");
   });
@@ -75,7 +78,9 @@ describe("the four operations over HTTP", () => {
   });
 
   it("sends extra query and body fields", async () => {
-    await server.client().batches.create(newBatch, { bodyParams: { priority: "high" }, queryParams: { dry_run: true } });
+    await server
+      .client()
+      .batches.create(newBatch, { bodyParams: { priority: "high" }, queryParams: { dry_run: true } });
     const request = server.fake.requests.at(-1)!;
     expect(JSON.parse(request.body)).toEqual({ ...newBatch, priority: "high" });
     expect(new URL(request.url).searchParams.get("dry_run")).toBe("true");
@@ -103,7 +108,11 @@ describe("the four operations over HTTP", () => {
   it("keeps unknown fields and unknown statuses", async () => {
     const client = server.client();
     const { batch } = await client.batches.create(newBatch);
-    server.fake.inject("retrieve", { type: "status", status: 200, body: { batch: { ...batch, status: "BATCH_STATUS_PAUSED", priority: 3 } } });
+    server.fake.inject("retrieve", {
+      type: "status",
+      status: 200,
+      body: { batch: { ...batch, status: "BATCH_STATUS_PAUSED", priority: 3 } },
+    });
     const { batch: seen } = await client.batches.retrieve(batch.id!);
     expect(seen.status).toBe("BATCH_STATUS_PAUSED");
     expect((seen as unknown as Record<string, unknown>).priority).toBe(3);
@@ -177,7 +186,10 @@ describe("waitUntilDone", () => {
   it("resolves with a failed batch too", async () => {
     const client = server.client();
     const { batch } = await client.batches.create({ ...newBatch, input_dataset_id: "ds-fail" });
-    const done = await client.batches.waitUntilDone(batch.id!, { pollIntervalInSeconds: 0.001, onProgress: () => server.clock.advance(5_000) });
+    const done = await client.batches.waitUntilDone(batch.id!, {
+      pollIntervalInSeconds: 0.001,
+      onProgress: () => server.clock.advance(5_000),
+    });
     expect(done.status).toBe("BATCH_STATUS_FAILED");
     expect(done.status_reason).toEqual(expect.any(String));
   });

@@ -14,10 +14,17 @@ describe("the token never leaks", () => {
       await client.batches.list().catch((e: unknown) => e), // 500
       await client.batches.list().catch((e: unknown) => e), // 401: the fake does not know this token
       await client.batches.retrieve("").catch((e: unknown) => e), // bad input
-      await new CohereClient({ token: secret, baseUrl: "http://127.0.0.1:1", maxRetries: 0 }).batches.list().catch((e: unknown) => e),
+      await new CohereClient({ token: secret, baseUrl: "http://127.0.0.1:1", maxRetries: 0 }).batches
+        .list()
+        .catch((e: unknown) => e),
     ];
     for (const error of errors) {
-      const text = [(error as Error).message, (error as Error).stack, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true })].join("\n");
+      const text = [
+        (error as Error).message,
+        (error as Error).stack,
+        JSON.stringify(error),
+        inspect(error, { depth: 10, showHidden: true }),
+      ].join("\n");
       expect(text).not.toContain(secret);
     }
     expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(secret);

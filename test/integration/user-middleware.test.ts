@@ -9,7 +9,12 @@ describe("users' middleware", () => {
     const seen: { attempt: number; operation: string; authorization: string | null; status: number }[] = [];
     const spy: Middleware = async (request, next, context) => {
       const response = await next(request);
-      seen.push({ attempt: context.attempt, operation: context.operation, authorization: request.headers.get("authorization"), status: response.status });
+      seen.push({
+        attempt: context.attempt,
+        operation: context.operation,
+        authorization: request.headers.get("authorization"),
+        status: response.status,
+      });
       return response;
     };
     server.fake.inject("list", { type: "status", status: 503, retryAfterMs: 1 });
@@ -22,7 +27,9 @@ describe("users' middleware", () => {
 
   it("runs in the order given, options first, then client.use, which chains", async () => {
     const order: string[] = [];
-    const named = (name: string): Middleware => async (request, next) => (order.push(name), next(request));
+    const named =
+      (name: string): Middleware =>
+      async (request, next) => (order.push(name), next(request));
     const client = server.client({ middleware: [named("a"), named("b")] });
     expect(client.use(named("c")).use(named("d"))).toBe(client);
     await client.batches.list();
@@ -39,7 +46,10 @@ describe("users' middleware", () => {
     expect(server.fake.requests.at(-1)!.headers["x-trace"]).toBe("t-1");
 
     const cached: Middleware = async () => Response.json({ batches: [], next_page_token: "from-cache" });
-    expect(await server.client({ middleware: [cached] }).batches.list()).toEqual({ batches: [], next_page_token: "from-cache" });
+    expect(await server.client({ middleware: [cached] }).batches.list()).toEqual({
+      batches: [],
+      next_page_token: "from-cache",
+    });
     expect(server.fake.count("list")).toBe(1);
   });
 
@@ -55,7 +65,10 @@ describe("users' middleware", () => {
 
   it("sees an error it throws reach the caller unchanged, without a retry", async () => {
     const failure = new Error("policy says no");
-    const error = await server.client({ middleware: [async () => Promise.reject(failure)] }).batches.list().catch((e: unknown) => e);
+    const error = await server
+      .client({ middleware: [async () => Promise.reject(failure)] })
+      .batches.list()
+      .catch((e: unknown) => e);
     expect(error).toBe(failure);
   });
 });

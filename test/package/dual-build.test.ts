@@ -37,13 +37,16 @@ describe("the ESM and CJS builds", () => {
   });
 
   it("carry the package's version", () => {
-    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
     expect(esm.VERSION).toBe(version);
     expect(cjs.VERSION).toBe(version);
   });
 
   it("differ only where the runtime differs: process in node, nowhere else", () => {
-    const read = (path: string) => readFileSync(new URL(`../../dist/${path}`, import.meta.url), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
+    const read = (path: string) =>
+      readFileSync(new URL(`../../dist/${path}`, import.meta.url), "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
     for (const format of ["mjs", "cjs"]) {
       expect(read(`node/index.${format}`)).toMatch(/process\.env/);
       expect(read(`browser/index.${format}`)).not.toMatch(/\bprocess\b/);

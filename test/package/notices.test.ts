@@ -15,7 +15,9 @@ describe("license notices", () => {
   it("names exactly the packages whose code dist/node carries", () => {
     for (const file of ["dist/node/index.mjs", "dist/node/index.cjs"]) {
       const code = readFileSync(join(repoRoot, file), "utf8");
-      const carried = new Set([...code.matchAll(/^\/\/#region node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]));
+      const carried = new Set(
+        [...code.matchAll(/^\/\/#region node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]),
+      );
       expect([...carried].sort(), file).toEqual([...BUNDLED_IN_NODE_BUILD].sort());
     }
     for (const file of ["dist/browser/index.mjs", "dist/default/index.mjs"]) {

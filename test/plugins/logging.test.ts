@@ -6,14 +6,20 @@ const secret = "sk-logging-secret-0123456789";
 
 function recorder() {
   const lines: { level: string; message: string; data: Record<string, unknown> }[] = [];
-  const record = (level: string) => (message: string, data: Record<string, unknown>) => lines.push({ level, message, data });
+  const record = (level: string) => (message: string, data: Record<string, unknown>) =>
+    lines.push({ level, message, data });
   const logger: Logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
   return { lines, logger };
 }
 
 function setup(level: LogLevel, fake = new FakeCohere({ tokens: [secret] })) {
   const { lines, logger } = recorder();
-  const client = new CohereClient({ token: secret, fetch: fake.fetch, middleware: [loggingMiddleware({ logger, level })], headers: { "x-api-secret": "hunter2" } });
+  const client = new CohereClient({
+    token: secret,
+    fetch: fake.fetch,
+    middleware: [loggingMiddleware({ logger, level })],
+    headers: { "x-api-secret": "hunter2" },
+  });
   return { fake, client, lines };
 }
 
@@ -29,7 +35,14 @@ describe("loggingMiddleware", () => {
       ["warn", "GET /v2/batches?page_size=5&page_token=REDACTED 503"],
       ["info", "GET /v2/batches?page_size=5&page_token=REDACTED 200"],
     ]);
-    expect(lines[1]!.data).toMatchObject({ operation: "batches.list", method: "GET", status: 200, attempt: 2, requestId: expect.any(String), durationMs: expect.any(Number) });
+    expect(lines[1]!.data).toMatchObject({
+      operation: "batches.list",
+      method: "GET",
+      status: 200,
+      attempt: 2,
+      requestId: expect.any(String),
+      durationMs: expect.any(Number),
+    });
     expect(lines[0]!.data.attempt).toBe(1);
   });
 
@@ -58,7 +71,12 @@ describe("loggingMiddleware", () => {
     expect(text).not.toContain(secret);
     expect(text).not.toContain("hunter2");
     expect(text).not.toContain("idem-secret");
-    expect(lines[0]!.data.requestHeaders).toMatchObject({ authorization: "REDACTED", "x-api-secret": "REDACTED", "idempotency-key": "REDACTED", "content-type": "application/json" });
+    expect(lines[0]!.data.requestHeaders).toMatchObject({
+      authorization: "REDACTED",
+      "x-api-secret": "REDACTED",
+      "idempotency-key": "REDACTED",
+      "content-type": "application/json",
+    });
     expect(lines[0]!.data.responseHeaders).toMatchObject({ "x-request-id": expect.any(String) });
   });
 });

@@ -6,12 +6,16 @@ describe("plugin placement and context", () => {
   it("runs a call-phase plugin once per call, outside retries, seeing the final outcome", async () => {
     const fake = new FakeCohere();
     const events: string[] = [];
-    const perCall: MiddlewarePlugin = { name: "per-call", phase: "call", handle: async (request, next) => {
-      events.push("call start");
-      const response = await next(request);
-      events.push(`call end ${response.status}`);
-      return response;
-    } };
+    const perCall: MiddlewarePlugin = {
+      name: "per-call",
+      phase: "call",
+      handle: async (request, next) => {
+        events.push("call start");
+        const response = await next(request);
+        events.push(`call end ${response.status}`);
+        return response;
+      },
+    };
     const perAttempt: Middleware = async function perAttempt(request, next, context) {
       const response = await next(request);
       events.push(`attempt ${context.attempt} ${response.status}`);
@@ -36,13 +40,17 @@ describe("plugin placement and context", () => {
   it("lets a call-phase plugin answer from a cache, with no request sent", async () => {
     const fake = new FakeCohere();
     const cache = new Map<string, string>();
-    const caching: MiddlewarePlugin = { name: "cache", phase: "call", handle: async (request, next) => {
-      const hit = request.method === "GET" ? cache.get(request.url) : undefined;
-      if (hit !== undefined) return new Response(hit, { headers: { "content-type": "application/json" } });
-      const response = await next(request);
-      if (request.method === "GET") cache.set(request.url, await response.clone().text());
-      return response;
-    } };
+    const caching: MiddlewarePlugin = {
+      name: "cache",
+      phase: "call",
+      handle: async (request, next) => {
+        const hit = request.method === "GET" ? cache.get(request.url) : undefined;
+        if (hit !== undefined) return new Response(hit, { headers: { "content-type": "application/json" } });
+        const response = await next(request);
+        if (request.method === "GET") cache.set(request.url, await response.clone().text());
+        return response;
+      },
+    };
     const client = new CohereClient({ token: "test-token", fetch: fake.fetch }).use(caching);
     const first = await client.batches.list({ page_size: 3 });
     const second = await client.batches.list({ page_size: 3 });
@@ -72,12 +80,17 @@ describe("plugin placement and context", () => {
     const client = new CohereClient({ token: "test-token", fetch: fake.fetch, middleware: [peek] });
     fake.inject("create", { type: "status", status: 503, retryAfterMs: 1 });
     await client.batches.create({ name: "n", input_dataset_id: "d", model: "m" });
-    expect(bodies).toEqual([JSON.stringify({ name: "n", input_dataset_id: "d", model: "m" }), JSON.stringify({ name: "n", input_dataset_id: "d", model: "m" })]);
+    expect(bodies).toEqual([
+      JSON.stringify({ name: "n", input_dataset_id: "d", model: "m" }),
+      JSON.stringify({ name: "n", input_dataset_id: "d", model: "m" }),
+    ]);
     expect(fake.requests.map((r) => r.body)).toEqual(bodies);
   });
 
   it("refuses a plugin without a handle or with an unknown phase", () => {
     expect(() => new CohereClient({ token: "t", middleware: [{ name: "x" } as never] })).toThrow(/middleware/);
-    expect(() => new CohereClient({ token: "t" }).use({ name: "x", phase: "sometimes" as never, handle: async (r, n) => n(r) })).toThrow(/phase/);
+    expect(() =>
+      new CohereClient({ token: "t" }).use({ name: "x", phase: "sometimes" as never, handle: async (r, n) => n(r) }),
+    ).toThrow(/phase/);
   });
 });

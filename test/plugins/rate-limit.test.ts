@@ -4,7 +4,11 @@ import { FakeCohere } from "../../src/testing/index.js";
 
 function setup(requestsPerMinute: number, burst: number) {
   const fake = new FakeCohere();
-  const client = new CohereClient({ token: "test-token", fetch: fake.fetch, middleware: [rateLimitMiddleware({ requestsPerMinute, burst })] });
+  const client = new CohereClient({
+    token: "test-token",
+    fetch: fake.fetch,
+    middleware: [rateLimitMiddleware({ requestsPerMinute, burst })],
+  });
   return { fake, client };
 }
 
@@ -14,7 +18,9 @@ describe("rateLimitMiddleware", () => {
     const { fake, client } = setup(1_200, 3);
     const started = performance.now();
     const times: number[] = [];
-    await Promise.all(Array.from({ length: 7 }, () => client.batches.list().then(() => times.push(performance.now() - started))));
+    await Promise.all(
+      Array.from({ length: 7 }, () => client.batches.list().then(() => times.push(performance.now() - started))),
+    );
     times.sort((a, b) => a - b);
     // The burst ends together; the 7th call waits for 4 refills after it: about 200 ms.
     expect(times[2]! - times[0]!).toBeLessThan(40);

@@ -6,7 +6,11 @@ describe("tracingMiddleware", () => {
   it("sends one call id across retries and a new attempt id per attempt", async () => {
     const fake = new FakeCohere();
     const seen: { callId: string; attemptId: string; attempt: number }[] = [];
-    const client = new CohereClient({ token: "test-token", fetch: fake.fetch, middleware: [tracingMiddleware({ onAttempt: (ids) => seen.push(ids) })] });
+    const client = new CohereClient({
+      token: "test-token",
+      fetch: fake.fetch,
+      middleware: [tracingMiddleware({ onAttempt: (ids) => seen.push(ids) })],
+    });
     fake.inject("list", { type: "status", status: 500, retryAfterMs: 1 });
     await client.batches.list();
     await client.batches.list();
@@ -21,7 +25,11 @@ describe("tracingMiddleware", () => {
 
   it("uses the caller's call id from the request context, and custom header names", async () => {
     const fake = new FakeCohere();
-    const client = new CohereClient({ token: "test-token", fetch: fake.fetch, middleware: [tracingMiddleware({ callHeader: "traceparent-ish", attemptHeader: "x-try" })] });
+    const client = new CohereClient({
+      token: "test-token",
+      fetch: fake.fetch,
+      middleware: [tracingMiddleware({ callHeader: "traceparent-ish", attemptHeader: "x-try" })],
+    });
     await client.batches.list({}, { context: { callId: "job-42" } });
     expect(fake.requests[0]!.headers["traceparent-ish"]).toBe("job-42");
     expect(fake.requests[0]!.headers["x-try"]).toMatch(/^[0-9a-f-]{36}$/);

@@ -21,7 +21,10 @@ describe.concurrent("an abort ends the call at once, in every phase", () => {
   it("before sending: nothing is sent", async () => {
     const fixture = await startIsolatedFake();
     try {
-      const error = await fixture.client().batches.list({}, { abortSignal: AbortSignal.abort("early") }).catch((e: unknown) => e);
+      const error = await fixture
+        .client()
+        .batches.list({}, { abortSignal: AbortSignal.abort("early") })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CohereAbortError);
       expect((error as CohereAbortError).cause).toBe("early");
       expect(fixture.fake.requests).toHaveLength(0);
@@ -30,10 +33,29 @@ describe.concurrent("an abort ends the call at once, in every phase", () => {
     }
   });
 
-  const phases: [string, (fixture: Awaited<ReturnType<typeof startIsolatedFake>>, signal: AbortSignal) => Promise<unknown>][] = [
-    ["waiting for headers", (f, signal) => (f.fake.inject("list", { type: "delay", ms: 10_000 }), f.client().batches.list({}, { abortSignal: signal }))],
-    ["reading the body", (f, signal) => (f.fake.inject("list", { type: "stall-body" }), f.client().batches.list({}, { abortSignal: signal }))],
-    ["between attempts", (f, signal) => (f.fake.inject("list", { type: "status", status: 503, retryAfter: "30" }), f.client().batches.list({}, { abortSignal: signal }))],
+  const phases: [
+    string,
+    (fixture: Awaited<ReturnType<typeof startIsolatedFake>>, signal: AbortSignal) => Promise<unknown>,
+  ][] = [
+    [
+      "waiting for headers",
+      (f, signal) => (
+        f.fake.inject("list", { type: "delay", ms: 10_000 }), f.client().batches.list({}, { abortSignal: signal })
+      ),
+    ],
+    [
+      "reading the body",
+      (f, signal) => (
+        f.fake.inject("list", { type: "stall-body" }), f.client().batches.list({}, { abortSignal: signal })
+      ),
+    ],
+    [
+      "between attempts",
+      (f, signal) => (
+        f.fake.inject("list", { type: "status", status: 503, retryAfter: "30" }),
+        f.client().batches.list({}, { abortSignal: signal })
+      ),
+    ],
     [
       "inside waitUntilDone, between polls",
       async (f, signal) => {
@@ -98,7 +120,11 @@ describe("nothing is left behind", () => {
       fixture.fake.inject("list", { type: "status", status: 503, retryAfterMs: 10 });
       fixture.fake.inject("cancel", { type: "delay", ms: 5_000 }, { times: 2 });
       const started = Date.now();
-      const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script, fixture.server.url], { timeout: 15_000 });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ["--input-type=module", "-e", script, fixture.server.url],
+        { timeout: 15_000 },
+      );
       const lines = stdout.trim().split("\n");
       expect(lines[0]).toBe("ok,NotFoundError,CohereTimeoutError,CohereAbortError,NotFoundError");
       const doneAt = Number(lines[1]!.split(" ").at(-1));

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, BadRequestError, CohereConnectionError, CohereParseError, CohereTimeoutError, GatewayTimeoutError, InternalServerError, NotImplementedError, TooManyRequestsError, type CohereClient } from "../../src/index.js";
+import {
+  ApiError,
+  BadRequestError,
+  CohereConnectionError,
+  CohereParseError,
+  CohereTimeoutError,
+  GatewayTimeoutError,
+  InternalServerError,
+  NotImplementedError,
+  TooManyRequestsError,
+  type CohereClient,
+} from "../../src/index.js";
 import type { Fault } from "../../src/testing/index.js";
 import { startIsolatedFake } from "../helpers/isolated-fake.js";
 
@@ -30,27 +41,117 @@ const httpDateIn = (seconds: number) => new Date(Date.now() + seconds * 1000).to
 
 /** The matrix. The README's reliability section prints it. */
 export const faultMatrix: readonly Row[] = [
-  { name: "429 + Retry-After: 1 (seconds)", fault: { type: "status", status: 429, retryAfter: "1" }, repeatable: ["ok", 2], create: ["ok", 2], atLeastMs: 990 },
-  { name: "429 + Retry-After as an HTTP date (+2 s)", fault: { type: "status", status: 429, retryAfter: "" }, repeatable: ["ok", 2], create: ["ok", 2], atLeastMs: 900 },
-  { name: "429 + retry-after-ms: 150", fault: { type: "status", status: 429, retryAfterMs: 150 }, repeatable: ["ok", 2], create: ["ok", 2], atLeastMs: 145 },
-  { name: "429 + Retry-After: 120 (over the 60 s cap)", fault: { type: "status", status: 429, retryAfter: "120" }, repeatable: [TooManyRequestsError, 1], create: [TooManyRequestsError, 1], atMostMs: 500 },
+  {
+    name: "429 + Retry-After: 1 (seconds)",
+    fault: { type: "status", status: 429, retryAfter: "1" },
+    repeatable: ["ok", 2],
+    create: ["ok", 2],
+    atLeastMs: 990,
+  },
+  {
+    name: "429 + Retry-After as an HTTP date (+2 s)",
+    fault: { type: "status", status: 429, retryAfter: "" },
+    repeatable: ["ok", 2],
+    create: ["ok", 2],
+    atLeastMs: 900,
+  },
+  {
+    name: "429 + retry-after-ms: 150",
+    fault: { type: "status", status: 429, retryAfterMs: 150 },
+    repeatable: ["ok", 2],
+    create: ["ok", 2],
+    atLeastMs: 145,
+  },
+  {
+    name: "429 + Retry-After: 120 (over the 60 s cap)",
+    fault: { type: "status", status: 429, retryAfter: "120" },
+    repeatable: [TooManyRequestsError, 1],
+    create: [TooManyRequestsError, 1],
+    atMostMs: 500,
+  },
   { name: "408", fault: { type: "status", status: 408 }, repeatable: ["ok", 2], create: [ApiError, 1] },
   { name: "409", fault: { type: "status", status: 409 }, repeatable: ["ok", 2], create: [ApiError, 1] },
   { name: "500", fault: { type: "status", status: 500 }, repeatable: ["ok", 2], create: [InternalServerError, 1] },
   { name: "502", fault: { type: "status", status: 502 }, repeatable: ["ok", 2], create: [ApiError, 1] },
   { name: "503", fault: { type: "status", status: 503, retryAfterMs: 10 }, repeatable: ["ok", 2], create: ["ok", 2] },
   { name: "504", fault: { type: "status", status: 504 }, repeatable: ["ok", 2], create: [GatewayTimeoutError, 1] },
-  { name: "501 (never retried)", fault: { type: "status", status: 501 }, repeatable: [NotImplementedError, 1], create: [NotImplementedError, 1] },
-  { name: "500 three times (retries spent)", fault: { type: "status", status: 500, retryAfterMs: 1 }, times: 3, repeatable: [InternalServerError, 3], create: [InternalServerError, 1] },
-  { name: "dropped connection before the response", fault: { type: "drop" }, repeatable: ["ok", 2], create: [CohereConnectionError, 1] },
-  { name: "connection reset mid-body", fault: { type: "reset-mid-body" }, repeatable: ["ok", 2], create: [CohereConnectionError, 1] },
-  { name: "slow headers (2 s, timeout 0.3 s)", fault: { type: "delay", ms: 2_000 }, repeatable: ["ok", 2], create: [CohereTimeoutError, 1], atMostMs: 1_900 },
-  { name: "stalled body (timeout 0.3 s)", fault: { type: "stall-body" }, repeatable: ["ok", 2], create: [CohereTimeoutError, 1], atMostMs: 1_900 },
-  { name: "empty 200 body", fault: { type: "empty-body" }, repeatable: [CohereParseError, 1], create: [CohereParseError, 1], only: { cancel: ["ok", 1] } },
-  { name: "HTML error body (502 page from a proxy)", fault: { type: "status", status: 500, body: "<html><body><h1>500 Internal Server Error</h1></body></html>", retryAfterMs: 1 }, times: 3, repeatable: [InternalServerError, 3], create: [InternalServerError, 1] },
-  { name: "plain-text error body (400)", fault: { type: "status", status: 400, body: "bad request" }, repeatable: [BadRequestError, 1], create: [BadRequestError, 1] },
-  { name: "invalid JSON 200 body", fault: { type: "malformed-body" }, repeatable: [CohereParseError, 1], create: [CohereParseError, 1] },
-  { name: "200 missing required fields", fault: { type: "missing-field" }, repeatable: [CohereParseError, 1], create: [CohereParseError, 1], only: { list: ["ok", 1], cancel: ["ok", 1] } },
+  {
+    name: "501 (never retried)",
+    fault: { type: "status", status: 501 },
+    repeatable: [NotImplementedError, 1],
+    create: [NotImplementedError, 1],
+  },
+  {
+    name: "500 three times (retries spent)",
+    fault: { type: "status", status: 500, retryAfterMs: 1 },
+    times: 3,
+    repeatable: [InternalServerError, 3],
+    create: [InternalServerError, 1],
+  },
+  {
+    name: "dropped connection before the response",
+    fault: { type: "drop" },
+    repeatable: ["ok", 2],
+    create: [CohereConnectionError, 1],
+  },
+  {
+    name: "connection reset mid-body",
+    fault: { type: "reset-mid-body" },
+    repeatable: ["ok", 2],
+    create: [CohereConnectionError, 1],
+  },
+  {
+    name: "slow headers (2 s, timeout 0.3 s)",
+    fault: { type: "delay", ms: 2_000 },
+    repeatable: ["ok", 2],
+    create: [CohereTimeoutError, 1],
+    atMostMs: 1_900,
+  },
+  {
+    name: "stalled body (timeout 0.3 s)",
+    fault: { type: "stall-body" },
+    repeatable: ["ok", 2],
+    create: [CohereTimeoutError, 1],
+    atMostMs: 1_900,
+  },
+  {
+    name: "empty 200 body",
+    fault: { type: "empty-body" },
+    repeatable: [CohereParseError, 1],
+    create: [CohereParseError, 1],
+    only: { cancel: ["ok", 1] },
+  },
+  {
+    name: "HTML error body (502 page from a proxy)",
+    fault: {
+      type: "status",
+      status: 500,
+      body: "<html><body><h1>500 Internal Server Error</h1></body></html>",
+      retryAfterMs: 1,
+    },
+    times: 3,
+    repeatable: [InternalServerError, 3],
+    create: [InternalServerError, 1],
+  },
+  {
+    name: "plain-text error body (400)",
+    fault: { type: "status", status: 400, body: "bad request" },
+    repeatable: [BadRequestError, 1],
+    create: [BadRequestError, 1],
+  },
+  {
+    name: "invalid JSON 200 body",
+    fault: { type: "malformed-body" },
+    repeatable: [CohereParseError, 1],
+    create: [CohereParseError, 1],
+  },
+  {
+    name: "200 missing required fields",
+    fault: { type: "missing-field" },
+    repeatable: [CohereParseError, 1],
+    create: [CohereParseError, 1],
+    only: { list: ["ok", 1], cancel: ["ok", 1] },
+  },
 ];
 
 const operations: readonly Operation[] = ["list", "create", "retrieve", "cancel"];
@@ -77,9 +178,16 @@ describe.concurrent("fault matrix: every operation x every fault, over HTTP", ()
         const fixture = await startIsolatedFake();
         try {
           const client = fixture.client({ timeoutInSeconds: 0.3 });
-          const { batch } = await client.batches.create({ name: "existing", input_dataset_id: "ds-1", model: "command-r" });
+          const { batch } = await client.batches.create({
+            name: "existing",
+            input_dataset_id: "ds-1",
+            model: "command-r",
+          });
           const before = fixture.fake.count(operation);
-          const fault = row.fault.type === "status" && row.fault.retryAfter === "" ? { ...row.fault, retryAfter: httpDateIn(2) } : row.fault;
+          const fault =
+            row.fault.type === "status" && row.fault.retryAfter === ""
+              ? { ...row.fault, retryAfter: httpDateIn(2) }
+              : row.fault;
           fixture.fake.inject(operation, fault, { times: row.times ?? 1 });
 
           const started = performance.now();

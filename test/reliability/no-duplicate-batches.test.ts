@@ -18,7 +18,10 @@ describe.concurrent("a batch is never created twice", () => {
     const fixture = await startIsolatedFake();
     try {
       fixture.fake.inject("create", fault);
-      const error = await fixture.client({ timeoutInSeconds: 0.3 }).batches.create(body).catch((e: unknown) => e);
+      const error = await fixture
+        .client({ timeoutInSeconds: 0.3 })
+        .batches.create(body)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CohereError);
       expect(fixture.fake.count("create")).toBe(1);
       expect(fixture.fake.listBatches()).toHaveLength(1);
@@ -31,9 +34,14 @@ describe.concurrent("a batch is never created twice", () => {
     const fixture = await startIsolatedFake();
     try {
       fixture.fake.inject("create", fault);
-      const { batch } = await fixture.client({ timeoutInSeconds: 0.3 }).batches.create(body, { idempotencyKey: "nightly-2026-11-29" });
+      const { batch } = await fixture
+        .client({ timeoutInSeconds: 0.3 })
+        .batches.create(body, { idempotencyKey: "nightly-2026-11-29" });
       expect(fixture.fake.count("create")).toBe(2);
-      expect(fixture.fake.requests.map((r) => r.headers["idempotency-key"])).toEqual(["nightly-2026-11-29", "nightly-2026-11-29"]);
+      expect(fixture.fake.requests.map((r) => r.headers["idempotency-key"])).toEqual([
+        "nightly-2026-11-29",
+        "nightly-2026-11-29",
+      ]);
       expect(fixture.fake.listBatches().map((b) => b.id)).toEqual([batch.id]);
     } finally {
       await fixture.close();

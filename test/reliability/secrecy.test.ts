@@ -15,7 +15,9 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<stri
 }
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve)))));
+  await Promise.all(
+    servers.splice(0).map((server) => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve)))),
+  );
 });
 
 describe("the token goes only where it should", () => {
@@ -67,8 +69,16 @@ describe("the token goes only where it should", () => {
       response.end(JSON.stringify({ message: "bad request" }));
       void request;
     });
-    const error = await new CohereClient({ token, baseUrl: origin, maxRetries: 0 }).batches.list().catch((e: unknown) => e);
-    for (const text of [(error as Error).message, (error as Error).stack ?? "", JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), String(error)]) {
+    const error = await new CohereClient({ token, baseUrl: origin, maxRetries: 0 }).batches
+      .list()
+      .catch((e: unknown) => e);
+    for (const text of [
+      (error as Error).message,
+      (error as Error).stack ?? "",
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+      String(error),
+    ]) {
       expect(text).not.toContain(token);
     }
   });

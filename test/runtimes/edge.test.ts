@@ -11,7 +11,10 @@ const setup = useConsumerWithFake("edge", { "session.mjs": "session.mjs", "edge/
 
 describe("Vercel edge-runtime", () => {
   it("runs the session with the default build, over loopback HTTP", async () => {
-    const bundle = await bundleEntry(setup.consumer.dir, "entry.mjs", { conditions: ["edge-light", "worker"], format: "iife" });
+    const bundle = await bundleEntry(setup.consumer.dir, "entry.mjs", {
+      conditions: ["edge-light", "worker"],
+      format: "iife",
+    });
     expect(bundle.packageFiles).toEqual(["dist/default/index.mjs"]);
 
     const runtime = new EdgeRuntime({ initialCode: bundle.code });
@@ -21,6 +24,7 @@ describe("Vercel edge-runtime", () => {
     expect(seen).toEqual({ process: "undefined", require: "undefined", edgeRuntime: "string", constructs: true });
 
     expect(setup.fake.count()).toBe(SESSION_REQUESTS);
-    for (const request of setup.fake.requests) expect(request.headers["user-agent"] ?? "").not.toMatch(/cohere-batches/);
+    for (const request of setup.fake.requests)
+      expect(request.headers["user-agent"] ?? "").not.toMatch(/cohere-batches/);
   }, 60_000);
 });

@@ -11,29 +11,30 @@ const kinds = [
   { label: "CommonJS", type: "commonjs", fixture: "node/main.cjs", ext: "cjs", testing: "index.node.cjs" },
 ] as const;
 
-for (const { label, type, fixture, ext, testing } of kinds) describe(`a fresh ${label} project that installed the tarball`, () => {
-  let consumer: Consumer;
-  beforeAll(async () => {
-    consumer = await createConsumer({
-      name: `node-${ext}`,
-      type,
-      files: { [fixture]: "main.js", "session.mjs": "session.mjs" },
-    });
-  }, 120_000);
-  afterAll(() => consumer?.remove());
+for (const { label, type, fixture, ext, testing } of kinds)
+  describe(`a fresh ${label} project that installed the tarball`, () => {
+    let consumer: Consumer;
+    beforeAll(async () => {
+      consumer = await createConsumer({
+        name: `node-${ext}`,
+        type,
+        files: { [fixture]: "main.js", "session.mjs": "session.mjs" },
+      });
+    }, 120_000);
+    afterAll(() => consumer?.remove());
 
-  it("runs the session against the fake HTTP server: every operation, a typed error, listAll", async () => {
-    const stdout = await runOk(process.execPath, ["main.js"], { cwd: consumer.dir, timeoutMs: 30_000 });
-    const { host, ...session } = parseReport(stdout) as { host: Record<string, unknown> } & Record<string, unknown>;
-    expect(session).toEqual(EXPECTED_SESSION);
-    // The Node build from the installed package, over loopback HTTP, with its User-Agent.
-    const root = `${consumer.dir}/node_modules/cohere-batches/dist`;
-    const resolved = host.resolved as { sdk: string; testing: string };
-    expect(resolved.sdk.replace(/^file:\/\//, "")).toBe(`${root}/node/index.${ext}`);
-    expect(resolved.testing.replace(/^file:\/\//, "")).toBe(`${root}/testing/${testing}`);
-    expect(host.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(host.userAgents).toEqual([`cohere-batches/${packageVersion}`]);
-    expect(host.requests).toBe(SESSION_REQUESTS);
-    if (type === "commonjs") expect(host.crossBuild).toEqual({ sameClass: false, instanceOf: false, is: true });
-  }, 60_000);
-});
+    it("runs the session against the fake HTTP server: every operation, a typed error, listAll", async () => {
+      const stdout = await runOk(process.execPath, ["main.js"], { cwd: consumer.dir, timeoutMs: 30_000 });
+      const { host, ...session } = parseReport(stdout) as { host: Record<string, unknown> } & Record<string, unknown>;
+      expect(session).toEqual(EXPECTED_SESSION);
+      // The Node build from the installed package, over loopback HTTP, with its User-Agent.
+      const root = `${consumer.dir}/node_modules/cohere-batches/dist`;
+      const resolved = host.resolved as { sdk: string; testing: string };
+      expect(resolved.sdk.replace(/^file:\/\//, "")).toBe(`${root}/node/index.${ext}`);
+      expect(resolved.testing.replace(/^file:\/\//, "")).toBe(`${root}/testing/${testing}`);
+      expect(host.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(host.userAgents).toEqual([`cohere-batches/${packageVersion}`]);
+      expect(host.requests).toBe(SESSION_REQUESTS);
+      if (type === "commonjs") expect(host.crossBuild).toEqual({ sameClass: false, instanceOf: false, is: true });
+    }, 60_000);
+  });

@@ -23,25 +23,36 @@ describe("bundle size", () => {
     const breakdown = Object.entries(size.inputs)
       .map(([input, bytes]) => `${bytes} B min  ${input}`)
       .join("\n");
-    expect(size.gzipBytes, `${size.gzipBytes} B min+gzip (${size.minBytes} B min), by input:\n${breakdown}`).toBeLessThanOrEqual(
-      BUDGET_GZIP_BYTES,
-    );
+    expect(
+      size.gzipBytes,
+      `${size.gzipBytes} B min+gzip (${size.minBytes} B min), by input:\n${breakdown}`,
+    ).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
   }, 60_000);
 
   it("the dependency floor the README quotes names exactly the valibot and openapi-fetch functions src/ calls", () => {
     const sources = readdirSync(join(repoRoot, "src"), { recursive: true, encoding: "utf8" })
       .filter((file) => file.endsWith(".ts") && !file.startsWith("testing") && !file.startsWith("generated"))
       .map((file) => readFileSync(join(repoRoot, "src", file), "utf8"));
-    const valibotCalls = new Set(sources.flatMap((source) => [...source.matchAll(/\bv\.([a-z]\w*)(?:<[^(]*>)?\(/g)].map((match) => match[1]!)));
+    const valibotCalls = new Set(
+      sources.flatMap((source) => [...source.matchAll(/\bv\.([a-z]\w*)(?:<[^(]*>)?\(/g)].map((match) => match[1]!)),
+    );
     const openapiFetchValues = new Set(
       sources.flatMap((source) =>
         [...source.matchAll(/import \{([^}]*)\} from "openapi-fetch"/g)].flatMap((match) =>
-          match[1]!.split(",").map((name) => name.trim()).filter((name) => name !== "" && !name.startsWith("type ")),
+          match[1]!
+            .split(",")
+            .map((name) => name.trim())
+            .filter((name) => name !== "" && !name.startsWith("type ")),
         ),
       ),
     );
     const floorValibot = new Set([...DEPENDENCY_FLOOR.matchAll(/\bv\.(\w+)/g)].map((match) => match[1]!));
-    const floorOpenapiFetch = new Set(/import \{([^}]*)\} from "openapi-fetch"/.exec(DEPENDENCY_FLOOR)![1]!.split(",").map((name) => name.trim()));
+    const floorOpenapiFetch = new Set(
+      /import \{([^}]*)\} from "openapi-fetch"/
+        .exec(DEPENDENCY_FLOOR)![1]!
+        .split(",")
+        .map((name) => name.trim()),
+    );
     expect([...floorValibot].sort()).toEqual([...valibotCalls].sort());
     expect([...floorOpenapiFetch].sort()).toEqual([...openapiFetchValues].sort());
   });

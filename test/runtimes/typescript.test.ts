@@ -34,10 +34,14 @@ afterAll(() => consumer?.remove());
 
 /** Runs the repository's tsc on one of the consumer's projects. */
 async function tsc(project: string) {
-  const { code, stdout, stderr } = await run(process.execPath, [tscBin, "-p", project, "--pretty", "false", "--listFiles"], {
-    cwd: consumer.dir,
-    timeoutMs: 120_000,
-  });
+  const { code, stdout, stderr } = await run(
+    process.execPath,
+    [tscBin, "-p", project, "--pretty", "false", "--listFiles"],
+    {
+      cwd: consumer.dir,
+      timeoutMs: 120_000,
+    },
+  );
   const lines = `${stdout}\n${stderr}`.split("\n").filter((line) => line.trim() !== "");
   const prefix = `${consumer.dir}/node_modules/cohere-batches/`;
   return {
@@ -55,7 +59,12 @@ describe.concurrent("a TypeScript consumer, skipLibCheck false", () => {
     expect(result.diagnostics).toEqual([]);
     expect(result.code).toBe(0);
     expect(result.packageFiles).toEqual(
-      expect.arrayContaining(["dist/node/index.d.mts", "dist/node/index.d.cts", "dist/testing/index.node.d.mts", "dist/testing/index.node.d.cts"]),
+      expect.arrayContaining([
+        "dist/node/index.d.mts",
+        "dist/node/index.d.cts",
+        "dist/testing/index.node.d.mts",
+        "dist/testing/index.node.d.cts",
+      ]),
     );
   }, 120_000);
 

@@ -13,12 +13,18 @@ const setup = useConsumerWithFake("workerd", { "session.mjs": "session.mjs", "wo
 
 describe("Cloudflare workerd", () => {
   it("runs the session with the default build, over loopback HTTP", async () => {
-    const bundle = await bundleEntry(setup.consumer.dir, "worker.mjs", { conditions: ["workerd", "worker"], format: "esm" });
+    const bundle = await bundleEntry(setup.consumer.dir, "worker.mjs", {
+      conditions: ["workerd", "worker"],
+      format: "esm",
+    });
     // The default build, and nothing of the node or browser builds or of the fake.
     expect(bundle.packageFiles).toEqual(["dist/default/index.mjs"]);
     expect(bundle.code).not.toMatch(/\bprocess\.env\b/);
     writeFileSync(join(setup.consumer.dir, "bundle.mjs"), bundle.code);
-    const config = readFileSync(join(fixturesDir, "workerd/config.capnp"), "utf8").replace(`"__FAKE_URL__"`, JSON.stringify(setup.server.url));
+    const config = readFileSync(join(fixturesDir, "workerd/config.capnp"), "utf8").replace(
+      `"__FAKE_URL__"`,
+      JSON.stringify(setup.server.url),
+    );
     writeFileSync(join(setup.consumer.dir, "config.capnp"), config);
 
     const result = await run(workerdBin, ["test", "config.capnp"], { cwd: setup.consumer.dir, timeoutMs: 60_000 });
@@ -27,7 +33,12 @@ describe("Cloudflare workerd", () => {
     expect(output).toMatch(/\[ PASS \] main/);
     const { runtime, ...session } = parseReport(result.stdout, "SESSION ");
     expect(session).toEqual(EXPECTED_SESSION);
-    expect(runtime).toEqual({ process: "undefined", require: "undefined", userAgent: "Cloudflare-Workers", constructs: true });
+    expect(runtime).toEqual({
+      process: "undefined",
+      require: "undefined",
+      userAgent: "Cloudflare-Workers",
+      constructs: true,
+    });
 
     // Every request reached the fake over HTTP, and the default build sent no User-Agent.
     expect(setup.fake.count()).toBe(SESSION_REQUESTS);

@@ -14,7 +14,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const SPEC_PATH = process.env["COHERE_OPENAPI_SPEC"] ?? resolve(here, "../../../shared/cohere-batches-openapi.yaml");
 
 interface OpenApiDoc {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }> }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: { $ref: string } }> }> }>
+  >;
   components: { schemas: Record<string, { properties?: Record<string, unknown>; enum?: string[] }> };
 }
 
@@ -83,11 +86,24 @@ describe.each(["fake.fetch", "HTTP server"])("spec conformance through %s", (tra
       doFetch = globalThis.fetch;
     }
     const exchanges: Exchange[] = [];
-    const call = async (operation: OperationName, path: string, init: RequestInit = {}, auth = true): Promise<Exchange> => {
-      const headers = { ...(auth ? { authorization: "Bearer test-token" } : {}), ...(init.headers as Record<string, string>) };
+    const call = async (
+      operation: OperationName,
+      path: string,
+      init: RequestInit = {},
+      auth = true,
+    ): Promise<Exchange> => {
+      const headers = {
+        ...(auth ? { authorization: "Bearer test-token" } : {}),
+        ...(init.headers as Record<string, string>),
+      };
       const response = await doFetch(`${base}${path}`, { ...init, headers });
       const text = await response.text();
-      const exchange = { operation, status: response.status, contentType: response.headers.get("content-type"), body: JSON.parse(text) as unknown };
+      const exchange = {
+        operation,
+        status: response.status,
+        contentType: response.headers.get("content-type"),
+        body: JSON.parse(text) as unknown,
+      };
       exchanges.push(exchange);
       return exchange;
     };
@@ -96,10 +112,14 @@ describe.each(["fake.fetch", "HTTP server"])("spec conformance through %s", (tra
     const idOf = (exchange: Exchange): string => (exchange.body as { batch: { id: string } }).batch.id;
 
     await call("list", "/v2/batches");
-    const ok = idOf(await create({ name: "ok", input_dataset_id: "requests", model: "command" }, { "idempotency-key": "k" }));
+    const ok = idOf(
+      await create({ name: "ok", input_dataset_id: "requests", model: "command" }, { "idempotency-key": "k" }),
+    );
     await create({ name: "ok", input_dataset_id: "requests", model: "command" }, { "idempotency-key": "k" });
     const failing = idOf(await create({ name: "bad", input_dataset_id: "fail-me", model: "command" }));
-    const canceled = idOf(await create({ name: "stop", input_dataset_id: "requests", model: "command", status: "x", extra: 1 }));
+    const canceled = idOf(
+      await create({ name: "stop", input_dataset_id: "requests", model: "command", status: "x", extra: 1 }),
+    );
     const queuedCancel = idOf(await create({ name: "stop-early", input_dataset_id: "requests", model: "command" }));
     await call("cancel", `/v2/batches/${queuedCancel}:cancel`, { method: "POST" });
 
@@ -159,21 +179,34 @@ describe.each(["fake.fetch", "HTTP server"])("spec conformance through %s", (tra
         expect(Number.isInteger(batch[count]) && (batch[count] as number) <= 2 ** 31 - 1, count).toBe(true);
       }
       expect(STATUSES).toContain(batch["status"]);
-      expect(batch["updated_at"] as string >= (batch["created_at"] as string)).toBe(true);
+      expect((batch["updated_at"] as string) >= (batch["created_at"] as string)).toBe(true);
       seen.add(batch["status"]);
     }
-    expect([...seen].sort()).toEqual(
-      [
-        "BATCH_STATUS_CANCELED",
-        "BATCH_STATUS_CANCELING",
-        "BATCH_STATUS_COMPLETED",
-        "BATCH_STATUS_FAILED",
-        "BATCH_STATUS_IN_PROGRESS",
-        "BATCH_STATUS_QUEUED",
-      ],
-    );
+    expect([...seen].sort()).toEqual([
+      "BATCH_STATUS_CANCELED",
+      "BATCH_STATUS_CANCELING",
+      "BATCH_STATUS_COMPLETED",
+      "BATCH_STATUS_FAILED",
+      "BATCH_STATUS_IN_PROGRESS",
+      "BATCH_STATUS_QUEUED",
+    ]);
     const statuses = new Set(exchanges.map((e) => `${e.operation} ${e.status}`));
-    for (const expected of ["list 200", "list 400", "list 401", "list 500", "create 200", "create 400", "create 422", "retrieve 200", "retrieve 401", "retrieve 404", "retrieve 503", "cancel 200", "cancel 400", "cancel 404"]) {
+    for (const expected of [
+      "list 200",
+      "list 400",
+      "list 401",
+      "list 500",
+      "create 200",
+      "create 400",
+      "create 422",
+      "retrieve 200",
+      "retrieve 401",
+      "retrieve 404",
+      "retrieve 503",
+      "cancel 200",
+      "cancel 400",
+      "cancel 404",
+    ]) {
       expect(statuses).toContain(expected);
     }
     await server?.close();

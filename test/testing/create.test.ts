@@ -62,7 +62,11 @@ describe("create validation", () => {
 
   it("does not need a content-type", async () => {
     const fake = new FakeCohere();
-    const response = await fake.fetch(URL_, { method: "POST", headers: { authorization: "Bearer test-token" }, body: JSON.stringify(VALID) });
+    const response = await fake.fetch(URL_, {
+      method: "POST",
+      headers: { authorization: "Bearer test-token" },
+      body: JSON.stringify(VALID),
+    });
     expect(response.status).toBe(200);
   });
 });
@@ -72,7 +76,9 @@ describe("Idempotency-Key", () => {
     const fake = new FakeCohere();
     const first = await create(fake, VALID, { "idempotency-key": "k1" });
     // Same body, other formatting and key order: still the same request.
-    const again = await create(fake, `{ "model": "m", "input_dataset_id": "d",  "name": "n" }`, { "Idempotency-Key": "k1" });
+    const again = await create(fake, `{ "model": "m", "input_dataset_id": "d",  "name": "n" }`, {
+      "Idempotency-Key": "k1",
+    });
     expect(first.status).toBe(200);
     expect(again.status).toBe(200);
     expect(again.json.batch?.id).toBe(first.json.batch?.id);

@@ -24,11 +24,18 @@ describe.each(transports)("endpoints through $name", (transport) => {
     }
     const doFetch = transport.fetch(fake);
     call = (path, init = {}) =>
-      doFetch(`${transport.base()}${path}`, { ...init, headers: { ...AUTH, ...(init.headers as Record<string, string>) } });
+      doFetch(`${transport.base()}${path}`, {
+        ...init,
+        headers: { ...AUTH, ...(init.headers as Record<string, string>) },
+      });
   });
 
   const create = async (body: object = CREATE): Promise<Response> =>
-    call("/v2/batches", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    call("/v2/batches", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   it("lists nothing as { batches: [] } on an empty store", async () => {
     const response = await call("/v2/batches");
@@ -189,7 +196,9 @@ describe("fake.fetch", () => {
   it("accepts several tokens", async () => {
     const fake = new FakeCohere({ tokens: ["a", "b"] });
     for (const token of ["a", "b"]) {
-      const response = await fake.fetch("https://api.cohere.com/v2/batches", { headers: { authorization: `Bearer ${token}` } });
+      const response = await fake.fetch("https://api.cohere.com/v2/batches", {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(response.status).toBe(200);
     }
     const old = await fake.fetch("https://api.cohere.com/v2/batches", { headers: AUTH });
@@ -205,7 +214,12 @@ describe("fake.fetch", () => {
         body: JSON.stringify(CREATE),
       });
       const { batch } = (await response.json()) as { batch: Record<string, string> };
-      return [batch["id"] ?? "", batch["creator_id"] ?? "", batch["output_dataset_id"] ?? "", response.headers.get("x-request-id") ?? ""];
+      return [
+        batch["id"] ?? "",
+        batch["creator_id"] ?? "",
+        batch["output_dataset_id"] ?? "",
+        response.headers.get("x-request-id") ?? "",
+      ];
     };
     expect(await run()).toEqual(await run());
     const other = new FakeCohere({ seed: 100 }).addBatches(1)[0]?.id;

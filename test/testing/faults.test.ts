@@ -43,10 +43,20 @@ describe.each(transports)("faults through $name", (transport) => {
   it("status: sends a given body (text or object) and headers, e.g. an HTML 503 with an HTTP-date Retry-After", async () => {
     const date = "Wed, 21 Oct 2026 07:28:00 GMT";
     fake
-      .inject("list", { type: "status", status: 503, body: "<html>down</html>", headers: { "content-type": "text/html" }, retryAfter: date })
+      .inject("list", {
+        type: "status",
+        status: 503,
+        body: "<html>down</html>",
+        headers: { "content-type": "text/html" },
+        retryAfter: date,
+      })
       .inject("list", { type: "status", status: 500, body: { message: "boom", id: "err-1" } });
     const html = await call("/v2/batches");
-    expect([html.status, html.headers.get("content-type"), html.headers.get("retry-after")]).toEqual([503, "text/html", date]);
+    expect([html.status, html.headers.get("content-type"), html.headers.get("retry-after")]).toEqual([
+      503,
+      "text/html",
+      date,
+    ]);
     expect(await html.text()).toBe("<html>down</html>");
     const json = await call("/v2/batches");
     expect(json.status).toBe(500);
@@ -124,7 +134,9 @@ describe.each(transports)("faults through $name", (transport) => {
   });
 
   it("malformed-body: 200 with a body that is not JSON (default or given); performed", async () => {
-    fake.inject("create", { type: "malformed-body" }).inject("create", { type: "malformed-body", body: "<html>oops</html>" });
+    fake
+      .inject("create", { type: "malformed-body" })
+      .inject("create", { type: "malformed-body", body: "<html>oops</html>" });
     const first = await create();
     expect(first.status).toBe(200);
     expect(await first.text()).toBe("{not json");

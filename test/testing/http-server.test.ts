@@ -41,7 +41,11 @@ describe("startFakeCohereServer", () => {
   it("adds CORS headers to every response, errors and faults included", async () => {
     const { fake, server } = await start();
     fake.inject("list", { type: "status", status: 429, retryAfter: "1" });
-    for (const [path, headers] of [["/v2/batches", AUTH], ["/v2/batches", {}], ["/nope", AUTH]] as const) {
+    for (const [path, headers] of [
+      ["/v2/batches", AUTH],
+      ["/v2/batches", {}],
+      ["/nope", AUTH],
+    ] as const) {
       const response = await fetch(`${server.url}${path}`, { headers });
       expect(response.headers.get("access-control-allow-origin")).toBe("*");
       const exposed = response.headers.get("access-control-expose-headers") ?? "";
@@ -64,7 +68,14 @@ describe("startFakeCohereServer", () => {
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
     expect(response.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
     const allowed = (response.headers.get("access-control-allow-headers") ?? "").split(", ");
-    for (const name of ["authorization", "content-type", "x-client-name", "idempotency-key", "x-request-id", "x-custom-thing"]) {
+    for (const name of [
+      "authorization",
+      "content-type",
+      "x-client-name",
+      "idempotency-key",
+      "x-request-id",
+      "x-custom-thing",
+    ]) {
       expect(allowed).toContain(name);
     }
     expect(fake.count()).toBe(0);
@@ -119,7 +130,9 @@ describe("startFakeCohereServer", () => {
 
   it("passes the request body, method, query and headers through to the fake", async () => {
     const { fake, server } = await start();
-    await fetch(`${server.url}/v2/batches?page_size=3&order_by=updated_at`, { headers: { ...AUTH, "X-Client-Name": "demo" } });
+    await fetch(`${server.url}/v2/batches?page_size=3&order_by=updated_at`, {
+      headers: { ...AUTH, "X-Client-Name": "demo" },
+    });
     const response = await fetch(`${server.url}/v2/batches`, {
       method: "POST",
       headers: { ...AUTH, "content-type": "application/json", "idempotency-key": "k" },
@@ -129,7 +142,11 @@ describe("startFakeCohereServer", () => {
     const [list, create] = fake.requests;
     expect(list?.url).toBe(`${server.url}/v2/batches?page_size=3&order_by=updated_at`);
     expect(list?.headers["x-client-name"]).toBe("demo");
-    expect(create).toMatchObject({ operation: "create", method: "POST", body: '{"name":"n","input_dataset_id":"d","model":"m"}' });
+    expect(create).toMatchObject({
+      operation: "create",
+      method: "POST",
+      body: '{"name":"n","input_dataset_id":"d","model":"m"}',
+    });
     expect(create?.headers["idempotency-key"]).toBe("k");
   });
 

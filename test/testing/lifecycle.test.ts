@@ -17,7 +17,8 @@ function setup(options: Omit<FakeCohereOptions, "clock"> = {}) {
   };
   const retrieve = async (id: string): Promise<WireBatch> =>
     ((await (await fake.fetch(`${BASE}/${id}`, { headers: AUTH })).json()) as { batch: WireBatch }).batch;
-  const cancel = async (id: string): Promise<Response> => fake.fetch(`${BASE}/${id}:cancel`, { method: "POST", headers: AUTH });
+  const cancel = async (id: string): Promise<Response> =>
+    fake.fetch(`${BASE}/${id}:cancel`, { method: "POST", headers: AUTH });
   return { clock, fake, create, retrieve, cancel };
 }
 
@@ -26,7 +27,10 @@ describe("batch life cycle on a ManualClock", () => {
     const { clock, create, retrieve } = setup();
     const { id } = await create();
     clock.advance(999);
-    expect(await retrieve(id)).toMatchObject({ status: "BATCH_STATUS_QUEUED", updated_at: "2026-01-01T00:00:00.000000Z" });
+    expect(await retrieve(id)).toMatchObject({
+      status: "BATCH_STATUS_QUEUED",
+      updated_at: "2026-01-01T00:00:00.000000Z",
+    });
 
     clock.advance(1); // queuedForMs = 1000: processing starts now
     expect(await retrieve(id)).toMatchObject({
@@ -126,7 +130,10 @@ describe("cancel", () => {
     const response = await cancel(id);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({});
-    expect(await retrieve(id)).toMatchObject({ status: "BATCH_STATUS_CANCELING", updated_at: "2026-01-01T00:00:00.100000Z" });
+    expect(await retrieve(id)).toMatchObject({
+      status: "BATCH_STATUS_CANCELING",
+      updated_at: "2026-01-01T00:00:00.100000Z",
+    });
     clock.advance(499);
     expect((await retrieve(id)).status).toBe("BATCH_STATUS_CANCELING");
     clock.advance(1);
@@ -145,7 +152,11 @@ describe("cancel", () => {
     clock.advance(3000);
     expect((await cancel(id)).status).toBe(200);
     clock.advance(10_000);
-    expect(await retrieve(id)).toMatchObject({ status: "BATCH_STATUS_CANCELED", num_successful_records: 200, input_tokens: "20000" });
+    expect(await retrieve(id)).toMatchObject({
+      status: "BATCH_STATUS_CANCELED",
+      num_successful_records: 200,
+      input_tokens: "20000",
+    });
   });
 
   it("is idempotent while CANCELING (200 {}, no change)", async () => {
@@ -169,7 +180,9 @@ describe("cancel", () => {
     clock.advance(wait);
     const response = await cancel(id);
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ message: `batch ${id} is already in a terminal state (BATCH_STATUS_${status})` });
+    expect(await response.json()).toEqual({
+      message: `batch ${id} is already in a terminal state (BATCH_STATUS_${status})`,
+    });
     expect((await retrieve(id)).status).toBe(`BATCH_STATUS_${status}`);
   });
 
@@ -204,7 +217,11 @@ describe("store helpers", () => {
     expect(old).toMatchObject({ status: "BATCH_STATUS_COMPLETED", created_at: "2025-03-05T14:59:25.438936Z" });
     const [pinned] = fake.addBatches(1, { status: "BATCH_STATUS_IN_PROGRESS", num_successful_records: 8 });
     clock.advance(3_600_000);
-    expect(fake.listBatches()[1]).toMatchObject({ status: "BATCH_STATUS_IN_PROGRESS", num_successful_records: 8, id: pinned?.id });
+    expect(fake.listBatches()[1]).toMatchObject({
+      status: "BATCH_STATUS_IN_PROGRESS",
+      num_successful_records: 8,
+      id: pinned?.id,
+    });
     expect(() => fake.addBatches(2, { id: "same" })).toThrow(RangeError);
     expect(() => fake.addBatches(1, { created_at: "yesterday" })).toThrow(RangeError);
     expect(() => fake.addBatches(-1)).toThrow(RangeError);

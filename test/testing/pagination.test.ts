@@ -3,13 +3,20 @@ import { FakeCohere, ManualClock, type WireListBatchesResponse } from "../../src
 
 const AUTH = { authorization: "Bearer test-token" };
 
-async function list(fake: FakeCohere, query = ""): Promise<{ status: number; body: WireListBatchesResponse & { message?: string } }> {
+async function list(
+  fake: FakeCohere,
+  query = "",
+): Promise<{ status: number; body: WireListBatchesResponse & { message?: string } }> {
   const response = await fake.fetch(`https://api.cohere.com/v2/batches${query}`, { headers: AUTH });
   return { status: response.status, body: (await response.json()) as WireListBatchesResponse & { message?: string } };
 }
 
 // Follows next_page_token to the end, with a bound so a bug cannot loop forever.
-async function listAll(fake: FakeCohere, query: string, firstToken?: string): Promise<{ ids: string[]; pages: number[] }> {
+async function listAll(
+  fake: FakeCohere,
+  query: string,
+  firstToken?: string,
+): Promise<{ ids: string[]; pages: number[] }> {
   const ids: string[] = [];
   const pages: number[] = [];
   let token = firstToken;

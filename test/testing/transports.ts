@@ -13,7 +13,10 @@ export interface Transport {
  * The HTTP one serves a single fake for the whole file (`served()`), reset by the tests between
  * uses instead of restarting the server.
  */
-export function useTransports(makeServed: () => FakeCohere): { transports: readonly Transport[]; served: () => FakeCohere } {
+export function useTransports(makeServed: () => FakeCohere): {
+  transports: readonly Transport[];
+  served: () => FakeCohere;
+} {
   let server: FakeCohereServer | undefined;
   let served: FakeCohere | undefined;
   beforeAll(async () => {
@@ -25,7 +28,11 @@ export function useTransports(makeServed: () => FakeCohere): { transports: reado
   });
   return {
     transports: [
-      { name: "fake.fetch", base: () => "https://api.cohere.com", fetch: (fake) => fake.fetch as typeof globalThis.fetch },
+      {
+        name: "fake.fetch",
+        base: () => "https://api.cohere.com",
+        fetch: (fake) => fake.fetch as typeof globalThis.fetch,
+      },
       { name: "HTTP server", base: () => server?.url ?? "", fetch: () => globalThis.fetch },
     ],
     served: () => served as FakeCohere,

@@ -92,7 +92,9 @@ describe("universal entry", () => {
       const code = readFileSync(join(srcDir, file), "utf8")
         .replace(/\/\*[\s\S]*?\*\//g, "")
         .replace(/\/\/.*$/gm, "");
-      expect(code, file).not.toMatch(/from\s+["']node:|require\(|\bprocess\.|\bBuffer\b|from\s+["'](fs|http|net|path|os|crypto)["']/);
+      expect(code, file).not.toMatch(
+        /from\s+["']node:|require\(|\bprocess\.|\bBuffer\b|from\s+["'](fs|http|net|path|os|crypto)["']/,
+      );
       for (const nodeOnly of NODE_ONLY) expect(code, file).not.toContain(nodeOnly.replace(".ts", ".js"));
     }
   });
@@ -105,39 +107,43 @@ describe("universal entry", () => {
   });
 
   const workerd = join(repo, "node_modules/workerd/bin/workerd");
-  it.skipIf(!existsSync(workerd))("runs in Cloudflare's workerd", async () => {
-    const worker = await bundle(
-      "esm",
-      `export default { async test() {
+  it.skipIf(!existsSync(workerd))(
+    "runs in Cloudflare's workerd",
+    async () => {
+      const worker = await bundle(
+        "esm",
+        `export default { async test() {
         const result = await scenario();
         console.log("SCENARIO_RESULT " + JSON.stringify(result));
       } };`,
-    );
-    const dir = mkdtempSync(join(tmpdir(), "fake-cohere-workerd-"));
-    try {
-      writeFileSync(join(dir, "worker.mjs"), worker);
-      writeFileSync(
-        join(dir, "config.capnp"),
-        `using Workerd = import "/workerd/workerd.capnp";
+      );
+      const dir = mkdtempSync(join(tmpdir(), "fake-cohere-workerd-"));
+      try {
+        writeFileSync(join(dir, "worker.mjs"), worker);
+        writeFileSync(
+          join(dir, "config.capnp"),
+          `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (services = [(name = "main", worker = .mainWorker)]);
 const mainWorker :Workerd.Worker = (
   modules = [(name = "worker.mjs", esModule = embed "worker.mjs")],
   compatibilityDate = "2025-01-01",
 );
 `,
-      );
-      const output = await new Promise<string>((resolvePromise, reject) => {
-        execFile(workerd, ["test", join(dir, "config.capnp")], { timeout: 60_000 }, (error, stdout, stderr) => {
-          const text = `${stdout}\n${stderr}`;
-          if (error) reject(new Error(`workerd failed: ${error.message}\n${text}`));
-          else resolvePromise(text);
+        );
+        const output = await new Promise<string>((resolvePromise, reject) => {
+          execFile(workerd, ["test", join(dir, "config.capnp")], { timeout: 60_000 }, (error, stdout, stderr) => {
+            const text = `${stdout}\n${stderr}`;
+            if (error) reject(new Error(`workerd failed: ${error.message}\n${text}`));
+            else resolvePromise(text);
+          });
         });
-      });
-      const line = /SCENARIO_RESULT (.*)/.exec(output)?.[1];
-      expect(line, output).toBeDefined();
-      expect(JSON.parse(line ?? "{}")).toEqual(EXPECTED);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+        const line = /SCENARIO_RESULT (.*)/.exec(output)?.[1];
+        expect(line, output).toBeDefined();
+        expect(JSON.parse(line ?? "{}")).toEqual(EXPECTED);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

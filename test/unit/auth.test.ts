@@ -6,7 +6,11 @@ const echoAuthorization = async (request: Request) => new Response(request.heade
 
 describe("authMiddleware", () => {
   it("sets a bearer token", async () => {
-    const response = await authMiddleware("secret-1")(new Request("http://127.0.0.1/"), echoAuthorization, makeContext());
+    const response = await authMiddleware("secret-1")(
+      new Request("http://127.0.0.1/"),
+      echoAuthorization,
+      makeContext(),
+    );
     expect(await response.text()).toBe("Bearer secret-1");
   });
 
@@ -19,7 +23,11 @@ describe("authMiddleware", () => {
   });
 
   it("accepts a synchronous token function", async () => {
-    const response = await authMiddleware(() => "sync-key")(new Request("http://127.0.0.1/"), echoAuthorization, makeContext());
+    const response = await authMiddleware(() => "sync-key")(
+      new Request("http://127.0.0.1/"),
+      echoAuthorization,
+      makeContext(),
+    );
     expect(await response.text()).toBe("Bearer sync-key");
   });
 
@@ -34,13 +42,20 @@ describe("authMiddleware", () => {
     expect(sent).toBe(false);
   });
 
-  it.each([[""], ["line\nbreak"], [42], [undefined]])("refuses a token function result of %j without echoing it", async (value) => {
-    let sent = false;
-    const promise = authMiddleware(() => value as string)(new Request("http://127.0.0.1/"), async () => ((sent = true), new Response()), makeContext());
-    const error = await promise.catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CohereError);
-    expect((error as Error).message).toMatch(/token function must return/);
-    if (typeof value === "string" && value !== "") expect((error as Error).message).not.toContain(value);
-    expect(sent).toBe(false);
-  });
+  it.each([[""], ["line\nbreak"], [42], [undefined]])(
+    "refuses a token function result of %j without echoing it",
+    async (value) => {
+      let sent = false;
+      const promise = authMiddleware(() => value as string)(
+        new Request("http://127.0.0.1/"),
+        async () => ((sent = true), new Response()),
+        makeContext(),
+      );
+      const error = await promise.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toMatch(/token function must return/);
+      if (typeof value === "string" && value !== "") expect((error as Error).message).not.toContain(value);
+      expect(sent).toBe(false);
+    },
+  );
 });

@@ -5,12 +5,14 @@ import { makeContext } from "../helpers/context.js";
 describe("compose", () => {
   it("runs layers outermost first, like an onion", async () => {
     const order: string[] = [];
-    const layer = (name: string): Middleware => async (request, next) => {
-      order.push(`${name} in`);
-      const response = await next(request);
-      order.push(`${name} out`);
-      return response;
-    };
+    const layer =
+      (name: string): Middleware =>
+      async (request, next) => {
+        order.push(`${name} in`);
+        const response = await next(request);
+        order.push(`${name} out`);
+        return response;
+      };
     const handler = compose([layer("a"), layer("b")], async () => {
       order.push("terminal");
       return new Response("ok");
@@ -55,7 +57,10 @@ describe("compose", () => {
   it("hands every layer the same context", async () => {
     const context = makeContext({}, "batches.retrieve");
     const seen: unknown[] = [];
-    const handler = compose([async (request, next, c) => (seen.push(c), next(request))], async (_request, c) => (seen.push(c), new Response()));
+    const handler = compose(
+      [async (request, next, c) => (seen.push(c), next(request))],
+      async (_request, c) => (seen.push(c), new Response()),
+    );
     await handler(new Request("http://127.0.0.1/"), context);
     expect(seen).toEqual([context, context]);
   });

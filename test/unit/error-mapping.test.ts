@@ -5,14 +5,23 @@ import { jsonResponse, makeContext } from "../helpers/context.js";
 import { statusClasses } from "../helpers/status-classes.js";
 
 const bodies: [string, string, unknown, string][] = [
-  ["JSON", JSON.stringify({ message: "bad things", id: "err-1" }), { message: "bad things", id: "err-1" }, "bad things"],
+  [
+    "JSON",
+    JSON.stringify({ message: "bad things", id: "err-1" }),
+    { message: "bad things", id: "err-1" },
+    "bad things",
+  ],
   ["HTML", "<html><body>502 Bad Gateway</body></html>", "<html><body>502 Bad Gateway</body></html>", ""],
   ["empty", "", "", ""],
   ["plain text", "upstream timed out", "upstream timed out", "upstream timed out"],
 ];
 
 async function mapped(response: Response): Promise<ApiError> {
-  const error = await errorMappingMiddleware()(new Request("http://127.0.0.1/"), async () => response, makeContext()).catch((e: unknown) => e);
+  const error = await errorMappingMiddleware()(
+    new Request("http://127.0.0.1/"),
+    async () => response,
+    makeContext(),
+  ).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ApiError);
   return error as ApiError;
 }
@@ -48,7 +57,9 @@ describe("errorMappingMiddleware", () => {
 
   it("passes 2xx responses through untouched", async () => {
     const response = jsonResponse(200, { ok: true });
-    expect(await errorMappingMiddleware()(new Request("http://127.0.0.1/"), async () => response, makeContext())).toBe(response);
+    expect(await errorMappingMiddleware()(new Request("http://127.0.0.1/"), async () => response, makeContext())).toBe(
+      response,
+    );
   });
 
   it("keeps a subclass apart from its siblings in the guards", async () => {

@@ -16,7 +16,11 @@ function capture() {
 describe("requestOptionsMiddleware", () => {
   it("sets the client's headers, X-Client-Name, User-Agent and Accept", async () => {
     const { seen, next } = capture();
-    const layer = requestOptionsMiddleware({ clientName: "nightly", userAgent: "cohere-batches/test", headers: { "x-team": "data" } });
+    const layer = requestOptionsMiddleware({
+      clientName: "nightly",
+      userAgent: "cohere-batches/test",
+      headers: { "x-team": "data" },
+    });
     await layer(new Request("http://127.0.0.1/v2/batches"), next, makeContext());
     const headers = seen.request!.headers;
     expect(headers.get("x-client-name")).toBe("nightly");
@@ -27,13 +31,21 @@ describe("requestOptionsMiddleware", () => {
 
   it("lets call headers override client headers", async () => {
     const { seen, next } = capture();
-    await requestOptionsMiddleware({ headers: { "x-team": "client" } })(new Request("http://127.0.0.1/"), next, makeContext({ headers: { "x-team": "call" } }));
+    await requestOptionsMiddleware({ headers: { "x-team": "client" } })(
+      new Request("http://127.0.0.1/"),
+      next,
+      makeContext({ headers: { "x-team": "call" } }),
+    );
     expect(seen.request!.headers.get("x-team")).toBe("call");
   });
 
   it("sends the idempotency key", async () => {
     const { seen, next } = capture();
-    await requestOptionsMiddleware()(new Request("http://127.0.0.1/", { method: "POST", body: "{}" }), next, makeContext({ idempotencyKey: "key-1" }));
+    await requestOptionsMiddleware()(
+      new Request("http://127.0.0.1/", { method: "POST", body: "{}" }),
+      next,
+      makeContext({ idempotencyKey: "key-1" }),
+    );
     expect(seen.request!.headers.get("idempotency-key")).toBe("key-1");
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, CohereAbortError, CohereConnectionError, CohereTimeoutError, InternalServerError, retryMiddleware, TooManyRequestsError, type ResolvedRequestOptions } from "../../src/index.js";
+import {
+  ApiError,
+  CohereAbortError,
+  CohereConnectionError,
+  CohereTimeoutError,
+  InternalServerError,
+  retryMiddleware,
+  TooManyRequestsError,
+  type ResolvedRequestOptions,
+} from "../../src/index.js";
 import { errorClassByStatus } from "../../src/core/errors/status-errors.js";
 import { makeContext } from "../helpers/context.js";
 
@@ -10,15 +19,29 @@ function apiError(status: number, headers: Record<string, string> = {}, retryAft
   return new ErrorClass({ status, body: {}, headers: new Headers(headers), requestId: undefined, retryAfterInSeconds });
 }
 
-const refused = () => new CohereConnectionError("Connection failed: connect ECONNREFUSED", { cause: Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } }) });
-const reset = () => new CohereConnectionError("Connection failed: socket hang up", { cause: Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } }) });
+const refused = () =>
+  new CohereConnectionError("Connection failed: connect ECONNREFUSED", {
+    cause: Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } }),
+  });
+const reset = () =>
+  new CohereConnectionError("Connection failed: socket hang up", {
+    cause: Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } }),
+  });
 
 /** Runs the retry layer over a `next` that fails with `failures` in turn, then succeeds. */
-async function run(failures: (() => unknown)[], options: Partial<ResolvedRequestOptions> = {}, operation = "batches.list", layer = fast) {
+async function run(
+  failures: (() => unknown)[],
+  options: Partial<ResolvedRequestOptions> = {},
+  operation = "batches.list",
+  layer = fast,
+) {
   const context = makeContext(options, operation);
   const attempts: { attempt: number; body: string }[] = [];
   const result = await layer(
-    new Request("http://127.0.0.1/v2/batches", operation === "batches.create" ? { method: "POST", body: '{"name":"n"}' } : {}),
+    new Request(
+      "http://127.0.0.1/v2/batches",
+      operation === "batches.create" ? { method: "POST", body: '{"name":"n"}' } : {},
+    ),
     async (request) => {
       attempts.push({ attempt: context.attempt, body: await request.text() });
       const failure = failures[attempts.length - 1];
@@ -47,7 +70,9 @@ describe("retryMiddleware", () => {
   });
 
   it("gives up after maxRetries and throws the last error", async () => {
-    const { error, attempts } = await run([() => apiError(500), () => apiError(500), () => apiError(503)], { maxRetries: 2 });
+    const { error, attempts } = await run([() => apiError(500), () => apiError(500), () => apiError(503)], {
+      maxRetries: 2,
+    });
     expect((error as ApiError).status).toBe(503);
     expect(attempts).toHaveLength(3);
   });
@@ -124,7 +149,12 @@ describe("retryMiddleware", () => {
     const slow = retryMiddleware({ initialDelayInSeconds: 30 });
     setTimeout(() => controller.abort(new Error("user gave up")), 30);
     const started = performance.now();
-    const { error, attempts } = await run([() => apiError(500)], { abortSignal: controller.signal }, "batches.list", slow);
+    const { error, attempts } = await run(
+      [() => apiError(500)],
+      { abortSignal: controller.signal },
+      "batches.list",
+      slow,
+    );
     expect(error).toBeInstanceOf(CohereAbortError);
     expect((error as CohereAbortError).cause).toEqual(new Error("user gave up"));
     expect(attempts).toHaveLength(1);
@@ -132,6 +162,8 @@ describe("retryMiddleware", () => {
   });
 
   it("is exported with the error classes it decides on", () => {
-    expect(new InternalServerError({ status: 500, body: "", headers: new Headers(), requestId: undefined })).toBeInstanceOf(ApiError);
+    expect(
+      new InternalServerError({ status: 500, body: "", headers: new Headers(), requestId: undefined }),
+    ).toBeInstanceOf(ApiError);
   });
 });

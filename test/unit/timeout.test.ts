@@ -13,7 +13,9 @@ describe("timeoutMiddleware", () => {
   it("fails an attempt that takes longer than timeoutInSeconds with CohereTimeoutError", async () => {
     const started = Date.now();
     const context = makeContext({ timeoutInSeconds: 0.05 });
-    const error = await timeoutMiddleware()(new Request("http://127.0.0.1/"), hangUntilAborted(context), context).catch((e: unknown) => e);
+    const error = await timeoutMiddleware()(new Request("http://127.0.0.1/"), hangUntilAborted(context), context).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CohereTimeoutError);
     expect((error as CohereTimeoutError).timeoutInSeconds).toBe(0.05);
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
@@ -32,7 +34,11 @@ describe("timeoutMiddleware", () => {
   it("passes a fast response through and lets nothing fire afterwards", async () => {
     let signal: AbortSignal | undefined;
     const context = makeContext({ timeoutInSeconds: 0.02 });
-    const response = await timeoutMiddleware()(new Request("http://127.0.0.1/"), async () => ((signal = context.attemptSignal), new Response("ok")), context);
+    const response = await timeoutMiddleware()(
+      new Request("http://127.0.0.1/"),
+      async () => ((signal = context.attemptSignal), new Response("ok")),
+      context,
+    );
     expect(await response.text()).toBe("ok");
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(signal!.aborted).toBe(false);
@@ -40,6 +46,8 @@ describe("timeoutMiddleware", () => {
 
   it("passes other errors through unchanged", async () => {
     const failure = new Error("boom");
-    await expect(timeoutMiddleware()(new Request("http://127.0.0.1/"), () => Promise.reject(failure), makeContext())).rejects.toBe(failure);
+    await expect(
+      timeoutMiddleware()(new Request("http://127.0.0.1/"), () => Promise.reject(failure), makeContext()),
+    ).rejects.toBe(failure);
   });
 });

@@ -89,8 +89,12 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
 
   it("refuses body fields for a GET (list, retrieve) by name, and sends nothing", async () => {
     const { client, seen } = recordingClient(JSON.stringify(batch));
-    await expect(client.batches.list({}, { bodyParams: { a: 1 } })).rejects.toThrow(new CohereError("Invalid request options: bodyParams cannot be sent with GET /v2/batches, which has no body"));
-    await expect(client.batches.retrieve("b", { bodyParams: { a: 1 } })).rejects.toThrow(/^Invalid request options: bodyParams cannot be sent with GET \/v2\/batches\/\{id\}/);
+    await expect(client.batches.list({}, { bodyParams: { a: 1 } })).rejects.toThrow(
+      new CohereError("Invalid request options: bodyParams cannot be sent with GET /v2/batches, which has no body"),
+    );
+    await expect(client.batches.retrieve("b", { bodyParams: { a: 1 } })).rejects.toThrow(
+      /^Invalid request options: bodyParams cannot be sent with GET \/v2\/batches\/\{id\}/,
+    );
     await expect(client.batches.retrieve("b", { bodyParams: { a: 1 } })).rejects.toBeInstanceOf(CohereError);
     expect(seen.request).toBeUndefined();
     // An empty object asks for nothing, so it is not an error.
@@ -102,7 +106,11 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
     const { client, seen } = recordingClient('{"batches":[]}');
     const controller = new AbortController();
     let signalSeen: AbortSignal | undefined;
-    client.use({ name: "peek", phase: "call", handle: (request, next) => ((signalSeen = request.signal), next(request)) });
+    client.use({
+      name: "peek",
+      phase: "call",
+      handle: (request, next) => ((signalSeen = request.signal), next(request)),
+    });
     await client.batches.list({}, { abortSignal: controller.signal });
     expect(seen.request).toBeDefined();
     controller.abort();
@@ -113,22 +121,56 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
 describe("requests are typed by the spec's paths (checked by `npm run typecheck`)", () => {
   it("accepts the four operations and refuses paths, parameters and bodies the spec lacks", () => {
     const requests = [
-      { method: "get", path: "/v2/batches", params: { query: { page_size: 5 } } } satisfies OperationRequest<"get", "/v2/batches">,
-      { method: "get", path: "/v2/batches/{id}", params: { path: { id: "b" } } } satisfies OperationRequest<"get", "/v2/batches/{id}">,
-      { method: "post", path: "/v2/batches", body: { name: "n", input_dataset_id: "d", model: "m" } } satisfies OperationRequest<"post", "/v2/batches">,
-      { method: "post", path: "/v2/batches/{id}:cancel", params: { path: { id: "b" } } } satisfies OperationRequest<"post", "/v2/batches/{id}:cancel">,
+      { method: "get", path: "/v2/batches", params: { query: { page_size: 5 } } } satisfies OperationRequest<
+        "get",
+        "/v2/batches"
+      >,
+      { method: "get", path: "/v2/batches/{id}", params: { path: { id: "b" } } } satisfies OperationRequest<
+        "get",
+        "/v2/batches/{id}"
+      >,
+      {
+        method: "post",
+        path: "/v2/batches",
+        body: { name: "n", input_dataset_id: "d", model: "m" },
+      } satisfies OperationRequest<"post", "/v2/batches">,
+      { method: "post", path: "/v2/batches/{id}:cancel", params: { path: { id: "b" } } } satisfies OperationRequest<
+        "post",
+        "/v2/batches/{id}:cancel"
+      >,
     ];
-    // @ts-expect-error: the spec has no DELETE
-    const wrongMethod: OperationRequest<"get", "/v2/batches/{id}"> = { method: "delete", path: "/v2/batches/{id}", params: { path: { id: "b" } } };
-    // @ts-expect-error: retrieve needs its `id` path parameter
-    const missingId: OperationRequest<"get", "/v2/batches/{id}"> = { method: "get", path: "/v2/batches/{id}", params: { path: {} } };
-    // @ts-expect-error: list has no `limit` query parameter
-    const unknownQuery: OperationRequest<"get", "/v2/batches"> = { method: "get", path: "/v2/batches", params: { query: { limit: 5 } } };
-    // @ts-expect-error: create needs `model`
-    const missingField: OperationRequest<"post", "/v2/batches"> = { method: "post", path: "/v2/batches", body: { name: "n", input_dataset_id: "d" } };
+    const wrongMethod: OperationRequest<"get", "/v2/batches/{id}"> = {
+      // @ts-expect-error: the spec has no DELETE
+      method: "delete",
+      path: "/v2/batches/{id}",
+      params: { path: { id: "b" } },
+    };
+    const missingId: OperationRequest<"get", "/v2/batches/{id}"> = {
+      method: "get",
+      path: "/v2/batches/{id}",
+      // @ts-expect-error: retrieve needs its `id` path parameter
+      params: { path: {} },
+    };
+    const unknownQuery: OperationRequest<"get", "/v2/batches"> = {
+      method: "get",
+      path: "/v2/batches",
+      // @ts-expect-error: list has no `limit` query parameter
+      params: { query: { limit: 5 } },
+    };
+    const missingField: OperationRequest<"post", "/v2/batches"> = {
+      method: "post",
+      path: "/v2/batches",
+      // @ts-expect-error: create needs `model`
+      body: { name: "n", input_dataset_id: "d" },
+    };
     // @ts-expect-error: the spec has no such path
     const unknownPath: OperationRequest<"get", "/v2/batch"> = { method: "get", path: "/v2/batch" };
-    expect(requests.map((request) => request.path)).toEqual(["/v2/batches", "/v2/batches/{id}", "/v2/batches", "/v2/batches/{id}:cancel"]);
+    expect(requests.map((request) => request.path)).toEqual([
+      "/v2/batches",
+      "/v2/batches/{id}",
+      "/v2/batches",
+      "/v2/batches/{id}:cancel",
+    ]);
     expect([wrongMethod, missingId, unknownQuery, missingField, unknownPath]).toHaveLength(5);
   });
 });

@@ -33,7 +33,11 @@ export class CohereError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     const names: string[] = [];
-    for (let target: unknown = new.target; typeof target === "function" && "errorName" in target; target = Object.getPrototypeOf(target)) {
+    for (
+      let target: unknown = new.target;
+      typeof target === "function" && "errorName" in target;
+      target = Object.getPrototypeOf(target)
+    ) {
       const name = (target as typeof CohereError).errorName;
       if (names.at(-1) !== name) names.push(name);
     }
@@ -46,7 +50,10 @@ export class CohereError extends Error {
    * True when `value` is an error of this class (or a subclass), from either the ESM or the
    * CJS build of the SDK.
    */
-  static is<T extends abstract new (...args: never[]) => CohereError>(this: T, value: unknown): value is InstanceType<T> {
+  static is<T extends abstract new (...args: never[]) => CohereError>(
+    this: T,
+    value: unknown,
+  ): value is InstanceType<T> {
     if (value instanceof this) return true;
     const names = typeof value === "object" && value !== null ? (value as { [brand]?: unknown })[brand] : undefined;
     return Array.isArray(names) && names.includes((this as unknown as typeof CohereError).errorName);

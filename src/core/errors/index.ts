@@ -1,6 +1,19 @@
 export { CohereError } from "./cohere-error.js";
 export { ApiError, type ApiErrorInit } from "./api-error.js";
-export { BadRequestError, UnauthorizedError, ForbiddenError, NotFoundError, UnprocessableEntityError, TooManyRequestsError, InvalidTokenError, ClientClosedRequestError, InternalServerError, NotImplementedError, ServiceUnavailableError, GatewayTimeoutError } from "./status-errors.js";
+export {
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableEntityError,
+  TooManyRequestsError,
+  InvalidTokenError,
+  ClientClosedRequestError,
+  InternalServerError,
+  NotImplementedError,
+  ServiceUnavailableError,
+  GatewayTimeoutError,
+} from "./status-errors.js";
 export { CohereTimeoutError } from "./timeout-error.js";
 export { CohereConnectionError } from "./connection-error.js";
 export { CohereAbortError } from "./abort-error.js";

@@ -8,10 +8,23 @@ import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import { RawBatchesClient } from "./raw-batches-client.js";
 import { waitUntilDoneOptionsSchema } from "./wait-options.js";
-import type { Batch, CancelBatchResponse, CreateBatchRequest, CreateBatchResponse, GetBatchResponse, ListBatchesRequest, ListBatchesResponse, WaitUntilDoneOptions } from "./types.js";
+import type {
+  Batch,
+  CancelBatchResponse,
+  CreateBatchRequest,
+  CreateBatchResponse,
+  GetBatchResponse,
+  ListBatchesRequest,
+  ListBatchesResponse,
+  WaitUntilDoneOptions,
+} from "./types.js";
 
 /** The statuses after which a batch never changes again. */
-const terminalStatuses: ReadonlySet<string> = new Set(["BATCH_STATUS_COMPLETED", "BATCH_STATUS_FAILED", "BATCH_STATUS_CANCELED"]);
+const terminalStatuses: ReadonlySet<string> = new Set([
+  "BATCH_STATUS_COMPLETED",
+  "BATCH_STATUS_FAILED",
+  "BATCH_STATUS_CANCELED",
+]);
 
 /**
  * The batches API (`client.batches`): each method resolves with the response body.
@@ -83,7 +96,12 @@ export class BatchesClient {
    * `CohereAbortError`. The poll in flight is cancelled in both cases.
    */
   async waitUntilDone(id: string, options: WaitUntilDoneOptions = {}): Promise<Batch> {
-    const { pollIntervalInSeconds = 5, timeoutInSeconds, abortSignal, onProgress } = checkInput(waitUntilDoneOptionsSchema, options, "waitUntilDone options");
+    const {
+      pollIntervalInSeconds = 5,
+      timeoutInSeconds,
+      abortSignal,
+      onProgress,
+    } = checkInput(waitUntilDoneOptionsSchema, options, "waitUntilDone options");
     const controller = new AbortController();
     const unlink = followAbort(abortSignal, controller);
     let timedOut = false;
@@ -102,7 +120,11 @@ export class BatchesClient {
         await delay(pollIntervalInSeconds * 1000, controller.signal);
       }
     } catch (error) {
-      if (timedOut && error instanceof CohereAbortError) throw new CohereTimeoutError(timeoutInSeconds as number, `waitUntilDone: batch ${id} was not done after ${timeoutInSeconds} s`);
+      if (timedOut && error instanceof CohereAbortError)
+        throw new CohereTimeoutError(
+          timeoutInSeconds as number,
+          `waitUntilDone: batch ${id} was not done after ${timeoutInSeconds} s`,
+        );
       throw error;
     } finally {
       clearTimeout(deadline);

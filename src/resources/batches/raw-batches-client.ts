@@ -3,8 +3,22 @@ import type { HttpResponse } from "../../core/http-response.js";
 import type { operations } from "../../generated/openapi.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
-import { batchIdSchema, batchResponseSchema, cancelBatchResponseSchema, createBatchRequestSchema, listBatchesRequestSchema, listBatchesResponseSchema } from "./schemas.js";
-import type { CancelBatchResponse, CreateBatchRequest, CreateBatchResponse, GetBatchResponse, ListBatchesRequest, ListBatchesResponse } from "./types.js";
+import {
+  batchIdSchema,
+  batchResponseSchema,
+  cancelBatchResponseSchema,
+  createBatchRequestSchema,
+  listBatchesRequestSchema,
+  listBatchesResponseSchema,
+} from "./schemas.js";
+import type {
+  CancelBatchResponse,
+  CreateBatchRequest,
+  CreateBatchResponse,
+  GetBatchResponse,
+  ListBatchesRequest,
+  ListBatchesResponse,
+} from "./types.js";
 
 type ListQuery = NonNullable<operations["ListBatches"]["parameters"]["query"]>;
 
@@ -32,24 +46,45 @@ export class RawBatchesClient {
     if (page_size !== undefined) query.page_size = page_size;
     if (page_token !== undefined) query.page_token = page_token;
     if (order_by !== undefined) query.order_by = order_by;
-    return this.#api.call("batches.list", options, { method: "get", path: "/v2/batches", params: { query } }, listBatchesResponseSchema);
+    return this.#api.call(
+      "batches.list",
+      options,
+      { method: "get", path: "/v2/batches", params: { query } },
+      listBatchesResponseSchema,
+    );
   }
 
   /** Creates a batch from an uploaded dataset (`POST /v2/batches`). Never sent twice without an `idempotencyKey`. */
   create(request: CreateBatchRequest, options?: RequestOptions): Promise<HttpResponse<CreateBatchResponse>> {
     const body = checkInput(createBatchRequestSchema, request, "request");
-    return this.#api.call("batches.create", options, { method: "post", path: "/v2/batches", body }, batchResponseSchema);
+    return this.#api.call(
+      "batches.create",
+      options,
+      { method: "post", path: "/v2/batches", body },
+      batchResponseSchema,
+    );
   }
 
   /** Retrieves a batch (`GET /v2/batches/{id}`). */
   retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
-    return this.#api.call("batches.retrieve", options, { method: "get", path: "/v2/batches/{id}", params: { path } }, batchResponseSchema);
+    return this.#api.call(
+      "batches.retrieve",
+      options,
+      { method: "get", path: "/v2/batches/{id}", params: { path } },
+      batchResponseSchema,
+    );
   }
 
   /** Cancels a batch (`POST /v2/batches/{id}:cancel`, no body). */
   cancel(id: string, options?: RequestOptions): Promise<HttpResponse<CancelBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
-    return this.#api.call("batches.cancel", options, { method: "post", path: "/v2/batches/{id}:cancel", params: { path } }, cancelBatchResponseSchema, {});
+    return this.#api.call(
+      "batches.cancel",
+      options,
+      { method: "post", path: "/v2/batches/{id}:cancel", params: { path } },
+      cancelBatchResponseSchema,
+      {},
+    );
   }
 }

@@ -1,6 +1,14 @@
 import * as v from "valibot";
 import { nonEmptyStringSchema, urlTextSchema } from "../../core/input.js";
-import type { Batch, CancelBatchResponse, CreateBatchRequest, CreateBatchResponse, GetBatchResponse, ListBatchesRequest, ListBatchesResponse } from "./types.js";
+import type {
+  Batch,
+  CancelBatchResponse,
+  CreateBatchRequest,
+  CreateBatchResponse,
+  GetBatchResponse,
+  ListBatchesRequest,
+  ListBatchesResponse,
+} from "./types.js";
 
 // Responses: loose where the API may grow (unknown keys are kept, an unknown status passes),
 // strict where the spec requires (a batch's name, input_dataset_id and model; `batch` itself).
@@ -34,7 +42,9 @@ export const listBatchesResponseSchema: v.GenericSchema<unknown, ListBatchesResp
   next_page_token: v.exactOptional(v.string()),
 });
 
-export const batchResponseSchema: v.GenericSchema<unknown, CreateBatchResponse & GetBatchResponse> = v.looseObject({ batch: batchSchema });
+export const batchResponseSchema: v.GenericSchema<unknown, CreateBatchResponse & GetBatchResponse> = v.looseObject({
+  batch: batchSchema,
+});
 
 export const cancelBatchResponseSchema: v.GenericSchema<unknown, CancelBatchResponse> = v.looseObject({});
 
@@ -46,7 +56,10 @@ export const listBatchesRequestSchema: v.GenericSchema<unknown, ListBatchesReque
     page_size: v.optional(
       v.pipe(
         v.number("must be a positive integer"),
-        v.check((size) => Number.isInteger(size) && size >= 1 && size <= 2_147_483_647, "must be a positive integer that fits in an int32"),
+        v.check(
+          (size) => Number.isInteger(size) && size >= 1 && size <= 2_147_483_647,
+          "must be a positive integer that fits in an int32",
+        ),
       ),
     ),
     page_token: v.optional(urlTextSchema),

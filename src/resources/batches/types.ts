@@ -81,5 +81,9 @@ export interface WaitUntilDoneOptions {
 // Keep the request type in step with the generated operation: a spec change that renames a
 // query parameter fails the type check here.
 type GeneratedListQuery = NonNullable<operations["ListBatches"]["parameters"]["query"]>;
-const listQueryMatchesSpec: Record<keyof GeneratedListQuery, true> = { page_size: true, page_token: true, order_by: true } satisfies Record<keyof ListBatchesRequest, true>;
+const listQueryMatchesSpec: Record<keyof GeneratedListQuery, true> = {
+  page_size: true,
+  page_token: true,
+  order_by: true,
+} satisfies Record<keyof ListBatchesRequest, true>;
 void listQueryMatchesSpec;

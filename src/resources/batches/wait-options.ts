@@ -7,5 +7,7 @@ export const waitUntilDoneOptionsSchema: v.GenericSchema<unknown, WaitUntilDoneO
   pollIntervalInSeconds: v.optional(secondsSchema),
   timeoutInSeconds: v.optional(secondsSchema),
   abortSignal: v.optional(abortSignalSchema),
-  onProgress: v.optional(v.custom<(batch: Batch) => void>((value) => typeof value === "function", "must be a function")),
+  onProgress: v.optional(
+    v.custom<(batch: Batch) => void>((value) => typeof value === "function", "must be a function"),
+  ),
 });

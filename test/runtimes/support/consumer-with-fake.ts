@@ -15,7 +15,10 @@ export interface ConsumerWithFake {
 export function useConsumerWithFake(name: string, files: Readonly<Record<string, string>>): ConsumerWithFake {
   const state = { fake: new FakeCohere() } as { consumer: Consumer; server: FakeCohereServer; fake: FakeCohere };
   beforeAll(async () => {
-    [state.consumer, state.server] = await Promise.all([createConsumer({ name, type: "module", files }), startFakeCohereServer(state.fake)]);
+    [state.consumer, state.server] = await Promise.all([
+      createConsumer({ name, type: "module", files }),
+      startFakeCohereServer(state.fake),
+    ]);
   }, 120_000);
   afterAll(async () => {
     await state.server?.close();

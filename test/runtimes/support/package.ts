@@ -31,7 +31,8 @@ export const tscBin = join(repoRoot, "node_modules/typescript/bin/tsc");
 export const workerdBin = join(repoRoot, "node_modules/workerd/bin/workerd");
 
 /** The version in package.json. */
-export const packageVersion = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string }).version;
+export const packageVersion = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string })
+  .version;
 
 const cacheRoot = join(repoRoot, "node_modules/.cache/cohere-batches-runtimes");
 /**
@@ -74,7 +75,11 @@ export function run(
 }
 
 /** Like {@link run}, but rejects unless the command exits 0. */
-export async function runOk(command: string, args: readonly string[], options: Parameters<typeof run>[2] = {}): Promise<string> {
+export async function runOk(
+  command: string,
+  args: readonly string[],
+  options: Parameters<typeof run>[2] = {},
+): Promise<string> {
   const result = await run(command, args, options);
   if (result.code !== 0) {
     throw new Error(`${command} ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
@@ -95,7 +100,14 @@ function packageHash(): string {
   if (!existsSync(join(dist, "node/index.mjs"))) {
     throw new Error("dist/ is missing: run `npm run build` first (npm test builds before vitest runs)");
   }
-  const files = [...listFiles(dist), join(repoRoot, "package.json"), join(repoRoot, "testing/package.json"), join(repoRoot, "README.md"), join(repoRoot, "LICENSE"), join(repoRoot, "THIRD_PARTY_NOTICES.md")]
+  const files = [
+    ...listFiles(dist),
+    join(repoRoot, "package.json"),
+    join(repoRoot, "testing/package.json"),
+    join(repoRoot, "README.md"),
+    join(repoRoot, "LICENSE"),
+    join(repoRoot, "THIRD_PARTY_NOTICES.md"),
+  ]
     .filter((file) => existsSync(file))
     .sort();
   const hash = createHash("sha256");
@@ -129,7 +141,10 @@ export function packedTarball(): Promise<string> {
     mkdirSync(dir, { recursive: true });
     const scratch = mkdtempSync(join(dir, "pack-"));
     try {
-      const out = await runOk("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: repoRoot, env: npmEnv() });
+      const out = await runOk("npm", ["pack", "--json", "--pack-destination", scratch], {
+        cwd: repoRoot,
+        env: npmEnv(),
+      });
       const [{ filename }] = JSON.parse(out) as [{ filename: string }];
       renameSync(join(scratch, filename), tarball);
     } finally {
@@ -184,11 +199,15 @@ export async function createConsumer(options: {
       join(dir, "package.json"),
       `${JSON.stringify({ name: `consumer-${options.name}`, version: "1.0.0", private: true, type: options.type }, null, 2)}\n`,
     );
-    await runOk("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", "--loglevel=error", tarball], {
-      cwd: dir,
-      timeoutMs: 120_000,
-      env: npmEnv(),
-    });
+    await runOk(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock", "--loglevel=error", tarball],
+      {
+        cwd: dir,
+        timeoutMs: 120_000,
+        env: npmEnv(),
+      },
+    );
     for (const [from, to] of Object.entries(options.files ?? {})) {
       const target = join(dir, to);
       mkdirSync(dirname(target), { recursive: true });
