@@ -133,6 +133,6 @@ function redactedPath(url: string, allowed: ReadonlySet<string>): string {
   const { pathname, searchParams } = new URL(url);
   if ([...searchParams.keys()].length === 0) return pathname;
   const shown = new URLSearchParams();
-  searchParams.forEach((value, name) => shown.append(name, allowed.has(name) ? value : "REDACTED"));
+  for (const [name, value] of searchParams) shown.append(name, allowed.has(name) ? value : "REDACTED");
   return `${pathname}?${shown.toString()}`;
 }

@@ -103,10 +103,13 @@ export function resolveLifecycle(options: LifecycleOptions = {}): LifecycleSetti
     throw new RangeError(`lifecycle.recordsPerSecond must be > 0, got ${String(recordsPerSecond)}`);
   }
   const numRecords = options.numRecords ?? 1000;
-  const countRecords =
-    typeof numRecords === "function"
-      ? (id: string) => nonNegativeInteger("numRecords()", numRecords(id))
-      : (nonNegativeInteger("numRecords", numRecords), () => numRecords);
+  let countRecords: (id: string) => number;
+  if (typeof numRecords === "function") {
+    countRecords = (id) => nonNegativeInteger("numRecords()", numRecords(id));
+  } else {
+    const count = nonNegativeInteger("numRecords", numRecords);
+    countRecords = () => count;
+  }
   return {
     queuedForUs: Math.round(nonNegative("queuedForMs", options.queuedForMs ?? 1000) * 1000),
     recordsPerSecond,

@@ -88,7 +88,12 @@ describe("the four operations over HTTP", () => {
 
   it("resolves a token function for each request", async () => {
     let calls = 0;
-    const client = server.client({ token: async () => (++calls, "test-token") });
+    const client = server.client({
+      token: async () => {
+        calls += 1;
+        return "test-token";
+      },
+    });
     await client.batches.list();
     await client.batches.list();
     expect(calls).toBe(2);

@@ -29,7 +29,10 @@ describe("users' middleware", () => {
     const order: string[] = [];
     const named =
       (name: string): Middleware =>
-      async (request, next) => (order.push(name), next(request));
+      async (request, next) => {
+        order.push(name);
+        return next(request);
+      };
     const client = server.client({ middleware: [named("a"), named("b")] });
     expect(client.use(named("c")).use(named("d"))).toBe(client);
     await client.batches.list();
@@ -57,7 +60,15 @@ describe("users' middleware", () => {
     let context: MiddlewareContext | undefined;
     const controller = new AbortController();
     await server
-      .client({ timeoutInSeconds: 42, middleware: [async (request, next, c) => ((context = c), next(request))] })
+      .client({
+        timeoutInSeconds: 42,
+        middleware: [
+          async (request, next, c) => {
+            context = c;
+            return next(request);
+          },
+        ],
+      })
       .batches.list({}, { maxRetries: 5, abortSignal: controller.signal, idempotencyKey: "k" });
     expect(context!.options).toMatchObject({ timeoutInSeconds: 42, maxRetries: 5, idempotencyKey: "k" });
     expect(context!.signal).toBe(controller.signal);

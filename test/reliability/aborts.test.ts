@@ -39,22 +39,24 @@ describe.concurrent("an abort ends the call at once, in every phase", () => {
   ][] = [
     [
       "waiting for headers",
-      (f, signal) => (
-        f.fake.inject("list", { type: "delay", ms: 10_000 }), f.client().batches.list({}, { abortSignal: signal })
-      ),
+      (f, signal) => {
+        f.fake.inject("list", { type: "delay", ms: 10_000 });
+        return f.client().batches.list({}, { abortSignal: signal });
+      },
     ],
     [
       "reading the body",
-      (f, signal) => (
-        f.fake.inject("list", { type: "stall-body" }), f.client().batches.list({}, { abortSignal: signal })
-      ),
+      (f, signal) => {
+        f.fake.inject("list", { type: "stall-body" });
+        return f.client().batches.list({}, { abortSignal: signal });
+      },
     ],
     [
       "between attempts",
-      (f, signal) => (
-        f.fake.inject("list", { type: "status", status: 503, retryAfter: "30" }),
-        f.client().batches.list({}, { abortSignal: signal })
-      ),
+      (f, signal) => {
+        f.fake.inject("list", { type: "status", status: 503, retryAfter: "30" });
+        return f.client().batches.list({}, { abortSignal: signal });
+      },
     ],
     [
       "inside waitUntilDone, between polls",

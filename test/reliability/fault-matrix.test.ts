@@ -40,7 +40,7 @@ interface Row {
 const httpDateIn = (seconds: number) => new Date(Date.now() + seconds * 1000).toUTCString();
 
 /** The matrix. The README's reliability section prints it. */
-export const faultMatrix: readonly Row[] = [
+const faultMatrix: readonly Row[] = [
   {
     name: "429 + Retry-After: 1 (seconds)",
     fault: { type: "status", status: 429, retryAfter: "1" },

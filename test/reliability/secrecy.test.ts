@@ -16,7 +16,13 @@ async function listen(handler: Parameters<typeof createServer>[1]): Promise<stri
 
 afterEach(async () => {
   await Promise.all(
-    servers.splice(0).map((server) => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve)))),
+    servers.splice(0).map(
+      (server) =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(resolve);
+        }),
+    ),
   );
 });
 

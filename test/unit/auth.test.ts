@@ -36,7 +36,14 @@ describe("authMiddleware", () => {
     const cause = new Error("vault down");
     const promise = authMiddleware(() => {
       throw cause;
-    })(new Request("http://127.0.0.1/"), async () => ((sent = true), new Response()), makeContext());
+    })(
+      new Request("http://127.0.0.1/"),
+      async () => {
+        sent = true;
+        return new Response();
+      },
+      makeContext(),
+    );
     await expect(promise).rejects.toBeInstanceOf(CohereError);
     await expect(promise).rejects.toMatchObject({ cause });
     expect(sent).toBe(false);
@@ -48,7 +55,10 @@ describe("authMiddleware", () => {
       let sent = false;
       const promise = authMiddleware(() => value as string)(
         new Request("http://127.0.0.1/"),
-        async () => ((sent = true), new Response()),
+        async () => {
+          sent = true;
+          return new Response();
+        },
         makeContext(),
       );
       const error = await promise.catch((e: unknown) => e);

@@ -58,8 +58,16 @@ describe("compose", () => {
     const context = makeContext({}, "batches.retrieve");
     const seen: unknown[] = [];
     const handler = compose(
-      [async (request, next, c) => (seen.push(c), next(request))],
-      async (_request, c) => (seen.push(c), new Response()),
+      [
+        async (request, next, c) => {
+          seen.push(c);
+          return next(request);
+        },
+      ],
+      async (_request, c) => {
+        seen.push(c);
+        return new Response();
+      },
     );
     await handler(new Request("http://127.0.0.1/"), context);
     expect(seen).toEqual([context, context]);

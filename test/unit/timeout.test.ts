@@ -36,7 +36,10 @@ describe("timeoutMiddleware", () => {
     const context = makeContext({ timeoutInSeconds: 0.02 });
     const response = await timeoutMiddleware()(
       new Request("http://127.0.0.1/"),
-      async () => ((signal = context.attemptSignal), new Response("ok")),
+      async () => {
+        signal = context.attemptSignal;
+        return new Response("ok");
+      },
       context,
     );
     expect(await response.text()).toBe("ok");

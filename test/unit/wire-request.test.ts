@@ -109,7 +109,10 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
     client.use({
       name: "peek",
       phase: "call",
-      handle: (request, next) => ((signalSeen = request.signal), next(request)),
+      handle: (request, next) => {
+        signalSeen = request.signal;
+        return next(request);
+      },
     });
     await client.batches.list({}, { abortSignal: controller.signal });
     expect(seen.request).toBeDefined();
