@@ -1,5 +1,6 @@
-// The browser run (`npm run test:browser`): test/browser/*.test.ts in headless Chromium from
-// Debian (/usr/bin/chromium, installed by .ci/install-chromium.sh), through Playwright.
+// The browser run (`npm run test:browser`): test/browser/*.test.ts in headless Chromium,
+// through Playwright. scripts/find-chromium.mjs runs first and finds (or installs) a Chromium;
+// this config launches the one it finds (CHROMIUM_PATH, Playwright's download, /usr/bin/chromium...).
 //
 // "cohere-batches" is resolved as the consumer project that installed the packed tarball
 // (test/browser/global-setup.ts) would resolve it, with Vite's browser conditions: the test
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { playwright } from "@vitest/browser-playwright";
 import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
+import { ensureChromium } from "./scripts/find-chromium.mjs";
 import { browserConsumerDir } from "./test/runtimes/support/package.js";
 
 /** A file of the consumer project (global-setup.ts writes it): imports "from" it resolve through its node_modules. */
@@ -53,7 +55,8 @@ export default defineConfig({
       api: { host: "127.0.0.1" },
       provider: playwright({
         launchOptions: {
-          executablePath: "/usr/bin/chromium",
+          // Found only: `npm run test:browser` has installed one already if it had to.
+          executablePath: ensureChromium({ install: () => false }).path,
           // No sandbox as root; and no background traffic to a network this machine cannot reach.
           args: [
             "--no-sandbox",

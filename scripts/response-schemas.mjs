@@ -8,7 +8,22 @@ const PROSE = new Set(["description", "title", "summary", "example", "examples",
 /** Keywords whose value is a map of name -> schema (the names are data, not keywords). */
 const SCHEMA_MAPS = new Set(["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]);
 /** Keywords whose value is a schema or a list of schemas. */
-const SUBSCHEMAS = new Set(["items", "additionalProperties", "not", "allOf", "anyOf", "oneOf", "prefixItems", "if", "then", "else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems"]);
+const SUBSCHEMAS = new Set([
+  "items",
+  "additionalProperties",
+  "not",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "prefixItems",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "propertyNames",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+]);
 
 /** A schema with the prose keywords removed at every level; property names are kept. */
 export function withoutProse(schema) {
@@ -17,7 +32,8 @@ export function withoutProse(schema) {
   const out = {};
   for (const [key, value] of Object.entries(schema)) {
     if (PROSE.has(key) || key.startsWith("x-")) continue;
-    if (SCHEMA_MAPS.has(key)) out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutProse(v)]));
+    if (SCHEMA_MAPS.has(key))
+      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutProse(v)]));
     else if (SUBSCHEMAS.has(key)) out[key] = withoutProse(value);
     else out[key] = value;
   }
