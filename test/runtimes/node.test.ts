@@ -3,15 +3,15 @@
 // against `startFakeCohereServer` from `cohere-batches/testing` on 127.0.0.1. Each entry is a
 // plain main.js, so the project's "type" decides how Node loads it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Consumer, createConsumer, packageVersion, runOk } from "./support/package.js";
-import { EXPECTED_SESSION, SESSION_REQUESTS, parseReport } from "./support/session.js";
+import { type Consumer, createConsumer, runOk } from "./support/package.js";
+import { expectServerSession } from "./support/server-session.js";
 
 const kinds = [
-  { label: "ESM", type: "module", fixture: "node/main.mjs", ext: "mjs", testing: "index.node.mjs" },
-  { label: "CommonJS", type: "commonjs", fixture: "node/main.cjs", ext: "cjs", testing: "index.node.cjs" },
+  { label: "ESM", type: "module", fixture: "node/main.mjs", ext: "mjs" },
+  { label: "CommonJS", type: "commonjs", fixture: "node/main.cjs", ext: "cjs" },
 ] as const;
 
-for (const { label, type, fixture, ext, testing } of kinds)
+for (const { label, type, fixture, ext } of kinds)
   describe(`a fresh ${label} project that installed the tarball`, () => {
     let consumer: Consumer;
     beforeAll(async () => {
@@ -25,16 +25,7 @@ for (const { label, type, fixture, ext, testing } of kinds)
 
     it("runs the session against the fake HTTP server: every operation, a typed error, listAll", async () => {
       const stdout = await runOk(process.execPath, ["main.js"], { cwd: consumer.dir, timeoutMs: 30_000 });
-      const { host, ...session } = parseReport(stdout) as { host: Record<string, unknown> } & Record<string, unknown>;
-      expect(session).toEqual(EXPECTED_SESSION);
-      // The Node build from the installed package, over loopback HTTP, with its User-Agent.
-      const root = `${consumer.dir}/node_modules/cohere-batches/dist`;
-      const resolved = host.resolved as { sdk: string; testing: string };
-      expect(resolved.sdk.replace(/^file:\/\//, "")).toBe(`${root}/node/index.${ext}`);
-      expect(resolved.testing.replace(/^file:\/\//, "")).toBe(`${root}/testing/${testing}`);
-      expect(host.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(host.userAgents).toEqual([`cohere-batches/${packageVersion}`]);
-      expect(host.requests).toBe(SESSION_REQUESTS);
+      const host = expectServerSession(stdout, { dir: consumer.dir, ext, runtime: /^node \d+\./ });
       if (type === "commonjs") expect(host.crossBuild).toEqual({ sameClass: false, instanceOf: false, is: true });
     }, 60_000);
   });

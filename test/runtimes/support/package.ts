@@ -29,6 +29,9 @@ export const fixturesDir = join(repoRoot, "test/runtimes/fixtures");
 /** The repository's own tools: consumers use exactly these versions. */
 export const tscBin = join(repoRoot, "node_modules/typescript/bin/tsc");
 export const workerdBin = join(repoRoot, "node_modules/workerd/bin/workerd");
+/** Bun and Deno from npm (`@oven/bun-linux-x64`, `@deno/linux-x64-glibc`): binaries, no install script. */
+export const bunBin = join(repoRoot, "node_modules/@oven/bun-linux-x64/bin/bun");
+export const denoBin = join(repoRoot, "node_modules/@deno/linux-x64-glibc/deno");
 
 /** The version in package.json. */
 export const packageVersion = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string })
