@@ -81,10 +81,29 @@ export function plainObjectSchema<T extends Record<string, unknown>>(
   );
 }
 
-/** Extra headers: valid names (RFC 9110 tokens), Latin-1 string values without CR, LF or NUL. */
+/**
+ * Headers that fetch refuses to send (Node's throws, browsers drop them) or that the SDK's own
+ * framing sets: refused as bad input instead of failing as a "connection error" that is retried.
+ */
+const unsendableHeaderNames: ReadonlySet<string> = new Set([
+  "connection",
+  "content-length",
+  "expect",
+  "host",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/** Extra headers: valid names (RFC 9110 tokens) fetch will send, Latin-1 string values without CR, LF or NUL. */
 export const headersSchema = plainObjectSchema<Record<string, string>>(
-  (name, value) => headerNamePattern.test(name) && typeof value === "string" && headerValuePattern.test(value),
-  "must be an object of valid header names to Latin-1 string values without CR, LF or NUL",
+  (name, value) =>
+    headerNamePattern.test(name) &&
+    !unsendableHeaderNames.has(name.toLowerCase()) &&
+    typeof value === "string" &&
+    headerValuePattern.test(value),
+  "must be an object of valid header names to Latin-1 string values without CR, LF or NUL " +
+    "(and not Connection, Content-Length, Expect, Host, Keep-Alive, Transfer-Encoding or Upgrade, which fetch refuses)",
 );
 
 /** A non-empty string, e.g. a create field or the client name. */
@@ -107,6 +126,12 @@ export const secondsSchema = v.pipe(
 export const retryCountSchema = v.pipe(
   v.number("must be a number"),
   v.check((count) => Number.isInteger(count) && count >= 0 && count <= 100, "must be a whole number from 0 to 100"),
+);
+
+/** A byte count for `maxResponseBytes`: a positive safe integer. */
+export const byteCountSchema = v.pipe(
+  v.number("must be a number of bytes"),
+  v.check((bytes) => Number.isSafeInteger(bytes) && bytes > 0, "must be a positive whole number of bytes"),
 );
 
 /** An `AbortSignal`, recognised by shape so that signals from another realm (a test DOM) pass. */
