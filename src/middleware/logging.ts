@@ -144,6 +144,8 @@ function redactedPath(url: string, allowed: ReadonlySet<string>): string {
   const { pathname, searchParams } = new URL(url);
   if ([...searchParams.keys()].length === 0) return pathname;
   const shown = new URLSearchParams();
-  searchParams.forEach((value, name) => shown.append(name, allowed.has(name) ? value : "REDACTED"));
+  searchParams.forEach((value, name) => {
+    shown.append(name, allowed.has(name) ? value : "REDACTED");
+  });
   return `${pathname}?${shown.toString()}`;
 }

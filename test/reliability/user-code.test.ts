@@ -96,7 +96,12 @@ describe("users' code is bounded by the attempt's timeout and the caller's abort
         return "test-token";
       },
       baseUrl: server.url,
-      middleware: [async (request, next) => (await sleep(Math.random() * 10), next(request))],
+      middleware: [
+        async (request, next) => {
+          await sleep(Math.random() * 10);
+          return next(request);
+        },
+      ],
     });
     const results: unknown[] = [];
     const unhandled = await unhandledDuring(async () => {
