@@ -28,7 +28,8 @@ export function issuePath(issue: v.BaseIssue<unknown>): string {
 }
 
 /** A short, safe rendering of a bad value: enough to recognise it, never a whole secret. */
-function describeValue(value: unknown): string {
+export function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
   if (typeof value === "string")
     return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (typeof value === "function") return "a function";
@@ -102,8 +103,7 @@ export const headersSchema = plainObjectSchema<Record<string, string>>(
     !unsendableHeaderNames.has(name.toLowerCase()) &&
     typeof value === "string" &&
     headerValuePattern.test(value),
-  "must be an object of valid header names to Latin-1 string values without CR, LF or NUL " +
-    "(and not Connection, Content-Length, Expect, Host, Keep-Alive, Transfer-Encoding or Upgrade, which fetch refuses)",
+  "must be an object of valid header names (not one fetch refuses, such as Transfer-Encoding) to Latin-1 string values without CR, LF or NUL",
 );
 
 /** A non-empty string, e.g. a create field or the client name. */

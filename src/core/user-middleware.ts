@@ -1,12 +1,11 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
-import { followAbort } from "../internal/follow-abort.js";
 import { CohereError } from "./errors/cohere-error.js";
-import type { Middleware, MiddlewareContext } from "./middleware.js";
+import { describeValue } from "./input.js";
+import type { Middleware } from "./middleware.js";
 import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
-import { CohereTimeoutError } from "./errors/timeout-error.js";
 
 /**
  * Wraps a user's middleware so that nothing it does can hang, crash or untype a call: the one
@@ -18,8 +17,8 @@ import { CohereTimeoutError } from "./errors/timeout-error.js";
  * - What it throws is typed: a `CohereError` passes unchanged, anything else (an `Error`, a
  *   string, `undefined`) becomes a `CohereError` naming the plugin, with the thrown value as
  *   `cause`. What it returns must be a `Response`: anything else is a `CohereError`.
- * - A `Response` it made itself (a cache, a mock) is read here like one from fetch: bounded,
- *   capped at `maxResponseBytes`, its status checked.
+ * - A `Response` it made itself (a cache, a mock) is read here like one from fetch: under the
+ *   same signal, capped at `maxResponseBytes`, its status checked.
  */
 export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Middleware {
   return async (request, next, context) => {
@@ -31,33 +30,14 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         () => abortErrorFor(context),
       );
       if (!isResponse(result))
-        throw new CohereError(`Middleware "${name}" returned ${describeValue(result)}, not a Response`);
+        throw new CohereError(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
       if (hasKeptBody(result)) return result;
-      return await (phase === "attempt"
-        ? receiveResponse(result, request.url, context, signal, true)
-        : receiveWithinTimeout(result, request.url, context));
+      return await receiveResponse(result, request.url, context, signal, true);
     } catch (error) {
       if (CohereError.is(error)) throw error;
       throw new CohereError(`Middleware "${name}" failed: ${describeThrown(error)}`, { cause: error });
     }
   };
-}
-
-/**
- * A call-phase plugin's own response has no attempt around it: its body is read within one
- * attempt's time limit, and the caller's abort.
- */
-async function receiveWithinTimeout(response: Response, url: string, context: MiddlewareContext): Promise<Response> {
-  const { timeoutInSeconds } = context.options;
-  const controller = new AbortController();
-  const unlink = followAbort(context.signal, controller);
-  const timer = setTimeout(() => controller.abort(new CohereTimeoutError(timeoutInSeconds)), timeoutInSeconds * 1000);
-  try {
-    return await receiveResponse(response, url, context, controller.signal, true);
-  } finally {
-    clearTimeout(timer);
-    unlink();
-  }
 }
 
 /** A Response by shape, so that one from another realm (a test DOM, a polyfill) passes. */
@@ -73,13 +53,10 @@ function isResponse(value: unknown): value is Response {
 }
 
 function describeThrown(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return describeValue(error);
+  return error instanceof Error ? error.message || error.name : describeUserValue(error);
 }
 
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "string") return "a string";
-  if (typeof value === "object") return Array.isArray(value) ? "an array" : "an object";
-  return `a ${typeof value}`;
+/** What a value is, never what a string holds: a plugin may throw or return a secret. */
+function describeUserValue(value: unknown): string {
+  return typeof value === "string" ? "a string" : describeValue(value);
 }
