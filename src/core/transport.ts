@@ -44,6 +44,8 @@ export function createTransport(
   return async (request, context) => {
     const signal = context.attemptSignal ?? request.signal;
     try {
+      // Nothing is sent once the call is over (an abort during a token function, a middleware).
+      if (signal.aborted) throw abortErrorFor(context);
       const sent = callFetch(() => sendFollowingRedirects(fetchFunction, request, signal));
       const response = await boundBySignal(sent, signal, () => abortErrorFor(context));
       return await receiveResponse(response, request.url, context, signal, options.readableResponses);

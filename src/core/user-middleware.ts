@@ -25,7 +25,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     const signal = phase === "attempt" ? context.attemptSignal : context.signal;
     try {
       const result: unknown = await boundBySignal(
-        callUserCode(() => handle(request, next, context)),
+        callUserCode(() => handle(request, handledNext(next), context)),
         signal,
         () => abortErrorFor(context),
       );
@@ -37,6 +37,19 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       if (CohereError.is(error)) throw error;
       throw new CohereError(`Middleware "${name}" failed: ${describeThrown(error)}`, { cause: error });
     }
+  };
+}
+
+/**
+ * `next`, with each promise it returns marked as handled: a plugin that calls `next` and drops
+ * the promise (or stops awaiting it when the attempt ends) must not leave an unhandled
+ * rejection behind. The plugin still gets the rejection when it awaits.
+ */
+function handledNext(next: (request: Request) => Promise<Response>): (request: Request) => Promise<Response> {
+  return (request) => {
+    const response = next(request);
+    response.catch(() => {});
+    return response;
   };
 }
 

@@ -181,3 +181,21 @@ describe("users' callbacks cannot fail a call (API.md 7a)", () => {
     vi.restoreAllMocks();
   });
 });
+
+describe("a middleware that drops the promise next returns leaves nothing unhandled (API.md 7a)", () => {
+  it("calls next without awaiting it and stops waiting: the typed error, no unhandled rejection", async () => {
+    const dropping: Middleware = (request, next) => {
+      void next(request);
+      return never();
+    };
+    // The request is still in flight when the attempt times out: the dropped promise rejects.
+    server.fake.inject("list", { type: "delay", ms: 2_000 });
+    const client = server.client({ middleware: [dropping], timeoutInSeconds: 0.2, maxRetries: 0 });
+    let result: Awaited<ReturnType<typeof outcome>> | undefined;
+    const unhandled = await unhandledDuring(async () => {
+      result = await outcome(client.batches.list());
+    });
+    expect(result?.error).toBeInstanceOf(CohereTimeoutError);
+    expect(unhandled).toEqual([]);
+  });
+});
