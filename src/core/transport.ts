@@ -1,6 +1,7 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
 import { describeCause, isRefusedByFetch } from "../internal/cause-chain.js";
+import { isResponse } from "../internal/is-response.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
@@ -47,7 +48,10 @@ export function createTransport(
       // Nothing is sent once the call is over (an abort during a token function, a middleware).
       if (signal.aborted) throw abortErrorFor(context);
       const sent = callFetch(() => sendFollowingRedirects(fetchFunction, request, signal));
-      const response = await boundBySignal(sent, signal, () => abortErrorFor(context));
+      const response: unknown = await boundBySignal(sent, signal, () => abortErrorFor(context));
+      // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
+      if (!isResponse(response))
+        throw new CohereError("The fetch function resolved with something that is not a Response");
       return await receiveResponse(response, request.url, context, signal, options.readableResponses);
     } catch (error) {
       throw transportFailure(error, context);

@@ -1,5 +1,6 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
+import { isResponse } from "../internal/is-response.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { describeValue } from "./input.js";
 import type { Middleware } from "./middleware.js";
@@ -51,18 +52,6 @@ function handledNext(next: (request: Request) => Promise<Response>): (request: R
     response.catch(() => {});
     return response;
   };
-}
-
-/** A Response by shape, so that one from another realm (a test DOM, a polyfill) passes. */
-function isResponse(value: unknown): value is Response {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Partial<Response>;
-  return (
-    typeof candidate.status === "number" &&
-    typeof candidate.headers?.get === "function" &&
-    typeof candidate.arrayBuffer === "function" &&
-    "body" in candidate
-  );
 }
 
 function describeThrown(error: unknown): string {

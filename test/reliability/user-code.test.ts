@@ -64,17 +64,20 @@ describe("users' code is bounded by the attempt's timeout and the caller's abort
     expect(ms).toBeLessThan(2_000);
   });
 
-  it("a call-phase plugin that sleeps is ended by the caller's abort, with nothing unhandled", async () => {
-    const slow: MiddlewarePlugin = { name: "slow", phase: "call", handle: (r, next) => sleep(200).then(() => next(r)) };
-    const client = server.client({ middleware: [slow] });
-    let result: Awaited<ReturnType<typeof outcome>> | undefined;
-    const unhandled = await unhandledDuring(async () => {
-      result = await outcome(client.batches.list({}, { abortSignal: abortAfter(50) }));
-    });
-    expect(result?.error).toBeInstanceOf(CohereAbortError);
-    expect(result?.ms).toBeLessThan(180);
-    expect(unhandled).toEqual([]);
-  });
+  it.each(["call", "attempt"] as const)(
+    "a %s-phase plugin that sleeps is ended by the caller's abort, with nothing unhandled",
+    async (phase) => {
+      const slow: MiddlewarePlugin = { name: "slow", phase, handle: (r, next) => sleep(200).then(() => next(r)) };
+      const client = server.client({ middleware: [slow] });
+      let result: Awaited<ReturnType<typeof outcome>> | undefined;
+      const unhandled = await unhandledDuring(async () => {
+        result = await outcome(client.batches.list({}, { abortSignal: abortAfter(50) }));
+      });
+      expect(result?.error).toBeInstanceOf(CohereAbortError);
+      expect(result?.ms).toBeLessThan(180);
+      expect(unhandled).toEqual([]);
+    },
+  );
 
   it("an attempt-phase plugin sees a timed-out attempt as CohereTimeoutError, as the caller does", async () => {
     const seen: string[] = [];
@@ -148,6 +151,48 @@ describe("whatever users' middleware throws or returns ends as a typed error (AP
       throw refusal;
     };
     expect((await outcome(server.client({ middleware: [refusing] }).batches.list())).error).toBe(refusal);
+  });
+});
+
+describe("a custom fetch that misbehaves ends as a typed error (API.md 7a)", () => {
+  it.each([
+    ["resolves with undefined", async () => undefined],
+    ["resolves with a plain object", async () => ({ status: 200 })],
+  ])("a fetch that %s: a CohereError saying so, not a retried connection error", async (_, fetch) => {
+    let calls = 0;
+    const counting = (...args: unknown[]) => {
+      calls++;
+      return (fetch as (...a: unknown[]) => unknown)(...args);
+    };
+    const client = new CohereClient({ token: "test-token", baseUrl: server.url, fetch: counting as never });
+    const { error } = await outcome(client.batches.list());
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toMatch(/not a Response/);
+    expect(calls).toBe(1);
+  });
+
+  it("a fetch that throws synchronously: a typed error, and no unhandled rejection", async () => {
+    const throwing = () => {
+      throw new Error("bad fetch");
+    };
+    const client = new CohereClient({ token: "test-token", baseUrl: server.url, fetch: throwing, maxRetries: 0 });
+    let result: Awaited<ReturnType<typeof outcome>> | undefined;
+    const unhandled = await unhandledDuring(async () => {
+      result = await outcome(client.batches.list());
+    }, 50);
+    expect(CohereError.is(result?.error)).toBe(true);
+    expect(unhandled).toEqual([]);
+  });
+
+  it("a fetch that never settles is a CohereTimeoutError", async () => {
+    const client = new CohereClient({
+      token: "t-oken-12",
+      baseUrl: server.url,
+      fetch: never,
+      timeoutInSeconds: 0.1,
+      maxRetries: 0,
+    });
+    expect((await outcome(client.batches.list())).error).toBeInstanceOf(CohereTimeoutError);
   });
 });
 
