@@ -12,7 +12,8 @@ const laterHopFailures = new WeakSet<object>();
  * Sends `request`, following redirects as the SDK's rules allow.
  *
  * @remarks
- * A GET is left to fetch, which follows redirects: reading twice is harmless. Any other method
+ * A GET is left to fetch, which follows redirects: reading twice is harmless; so is a request
+ * made with `redirect: "error"`, which fails on any redirect. Any other method
  * is sent with `redirect: "manual"` and followed here only for 307 and 308, with the same method
  * and body (and no `Authorization` to another origin). A 301, 302 or 303 comes back as it is,
  * and error mapping makes it an `ApiError`: fetch would have re-sent a `cancel` as a GET of the
@@ -27,7 +28,10 @@ export async function sendFollowingRedirects(
   request: Request,
   signal: AbortSignal,
 ): Promise<Response> {
-  if (request.method === "GET" || request.method === "HEAD") return fetchFunction(request, { signal });
+  // A request that refuses redirects (an upload: following would make fetch keep a copy of
+  // every byte sent) is left as it is, and never cloned here either.
+  if (request.method === "GET" || request.method === "HEAD" || request.redirect === "error")
+    return fetchFunction(request, { signal });
   let current = request;
   for (let hop = 0; ; hop++) {
     const replay = current.body === null ? current : current.clone();

@@ -1,6 +1,6 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
-import { describeCause, isRefusedByFetch } from "../internal/cause-chain.js";
+import { describeCause, isRefusedByFetch, ownErrorInChain } from "../internal/cause-chain.js";
 import { isResponse } from "../internal/is-response.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import { CohereError } from "./errors/cohere-error.js";
@@ -71,6 +71,8 @@ function callFetch(send: () => Promise<Response>): Promise<Response> {
 function transportFailure(error: unknown, context: MiddlewareContext): CohereError {
   if (CohereError.is(error)) return error;
   if (context.signal?.aborted || context.attemptSignal?.aborted) return abortErrorFor(context);
+  const own = ownErrorInChain(error, (value): value is CohereError => CohereError.is(value));
+  if (own !== undefined) return own;
   if (isRefusedByFetch(error))
     return new CohereError(`fetch refused the request (nothing was sent): ${describeCause(error)}`, { cause: error });
   return new CohereConnectionError(`Connection failed: ${describeCause(error)}`, { cause: error });

@@ -189,3 +189,24 @@ describe("responses are checked as strictly as the types, no more (API.md 4)", (
     expect((await outcome(call(client(origin.url)))).error).toBeInstanceOf(CohereParseError);
   });
 });
+
+describe("a request that refuses redirects keeps refusing them", () => {
+  it("a POST made with redirect: error is not followed, cloned or retried by the SDK", async () => {
+    const origin = await scriptedServer((_, response) => {
+      response.writeHead(307, { location: "/elsewhere" });
+      response.end();
+    });
+    const seen: RequestRedirect[] = [];
+    const fetchSpy = (request: Request, init?: RequestInit) => {
+      seen.push(init?.redirect ?? request.redirect);
+      return fetch(request, init);
+    };
+    const refusing: Middleware = (request, next) => next(new Request(request, { redirect: "error" }));
+    const { error } = await outcome(
+      client(origin.url, { fetch: fetchSpy, middleware: [refusing] }).batches.create(newBatch),
+    );
+    expect(CohereError.is(error)).toBe(true);
+    expect(seen).toEqual(["error"]);
+    expect(origin.received).toHaveLength(1);
+  });
+});
