@@ -19,7 +19,10 @@ import { build } from "esbuild";
  * SDK's own code; that code is about 6.0 kB (retry and timeout, twelve typed errors, input
  * checks, listAll, waitUntilDone, plugin phases). See the README's size section.
  */
-export const BUDGET_GZIP_BYTES = 8.75 * 1024;
+// Issue 11's guarantees (users' middleware and token functions bounded and typed, redirects
+// followed by hand for POSTs, streamed body reads capped at maxResponseBytes, token redaction in
+// errors, the one waiter) took the typical use from 8.5 kB to 10.2 kB (10,467 B).
+export const BUDGET_GZIP_BYTES = 10.5 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -1,11 +1,8 @@
 import type { ApiClient } from "../../core/api-client.js";
-import { delay } from "../../core/delay.js";
-import { followAbort } from "../../core/follow-abort.js";
-import { CohereAbortError } from "../../core/errors/abort-error.js";
 import { CohereError } from "../../core/errors/cohere-error.js";
-import { CohereTimeoutError } from "../../core/errors/timeout-error.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
+import { waitFor } from "../../lib/waiter.js";
 import { RawBatchesClient } from "./raw-batches-client.js";
 import { waitUntilDoneOptionsSchema } from "./wait-options.js";
 import type {
@@ -76,13 +73,16 @@ export class BatchesClient {
    */
   async *listAll(request: ListBatchesRequest = {}, options?: RequestOptions): AsyncGenerator<Batch, void, undefined> {
     let pageToken = request.page_token;
+    // Every token of this walk: a server that hands back any of them again (A, B, A) would loop for ever.
+    const seen = new Set(pageToken === undefined ? [] : [pageToken]);
     for (;;) {
       const page = await this.list(pageToken === undefined ? request : { ...request, page_token: pageToken }, options);
       if (page.batches !== undefined) yield* page.batches;
       const next = page.next_page_token;
       if (next === undefined || next === "") return;
-      // A server that hands back the token it was given would loop for ever.
-      if (next === pageToken) throw new CohereError(`listAll: the server returned the same page token twice (${next})`);
+      if (seen.has(next))
+        throw new CohereError(`listAll: the server returned a page token it had already sent in this walk (${next})`);
+      seen.add(next);
       pageToken = next;
     }
   }
@@ -93,42 +93,25 @@ export class BatchesClient {
    * @remarks
    * `BATCH_STATUS_FAILED` and `BATCH_STATUS_CANCELED` resolve too: read `status`. Running out
    * of `timeoutInSeconds` rejects with `CohereTimeoutError`; the `abortSignal` with
-   * `CohereAbortError`. The poll in flight is cancelled in both cases.
+   * `CohereAbortError`. The poll in flight is cancelled in both cases. A poll that fails
+   * transiently (a 503 burst, a dropped connection), after its own retries, does not end the
+   * wait: the last such failure is the `cause` of the `CohereTimeoutError` if the deadline
+   * passes. An `onProgress` that throws is reported with `console.warn` and does not end the
+   * wait.
    */
   async waitUntilDone(id: string, options: WaitUntilDoneOptions = {}): Promise<Batch> {
-    const {
-      pollIntervalInSeconds = 5,
-      timeoutInSeconds,
-      abortSignal,
-      onProgress,
-    } = checkInput(waitUntilDoneOptionsSchema, options, "waitUntilDone options");
-    const controller = new AbortController();
-    const unlink = followAbort(abortSignal, controller);
-    let timedOut = false;
-    const deadline =
-      timeoutInSeconds === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            controller.abort(new CohereTimeoutError(timeoutInSeconds));
-          }, timeoutInSeconds * 1000);
-    try {
-      for (;;) {
-        const { batch } = await this.retrieve(id, { abortSignal: controller.signal });
-        onProgress?.(batch);
-        if (batch.status !== undefined && terminalStatuses.has(batch.status)) return batch;
-        await delay(pollIntervalInSeconds * 1000, controller.signal);
-      }
-    } catch (error) {
-      if (timedOut && error instanceof CohereAbortError)
-        throw new CohereTimeoutError(
-          timeoutInSeconds as number,
-          `waitUntilDone: batch ${id} was not done after ${timeoutInSeconds} s`,
-        );
-      throw error;
-    } finally {
-      clearTimeout(deadline);
-      unlink();
-    }
+    const { pollIntervalInSeconds = 5, ...schedule } = checkInput(
+      waitUntilDoneOptionsSchema,
+      options,
+      "waitUntilDone options",
+    );
+    return waitFor(
+      {
+        notDone: `waitUntilDone: batch ${id} was not done`,
+        poll: async (abortSignal) => (await this.retrieve(id, { abortSignal })).batch,
+        settle: (batch) => (batch.status !== undefined && terminalStatuses.has(batch.status) ? batch : undefined),
+      },
+      { pollIntervalInSeconds, ...schedule },
+    );
   }
 }

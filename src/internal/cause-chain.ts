@@ -1,0 +1,64 @@
+interface ErrorLike {
+  message?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
+/** The error and its causes, outermost first, at most five deep (a cycle must not loop). */
+function causeChain(error: unknown): ErrorLike[] {
+  const chain: ErrorLike[] = [];
+  for (
+    let current = error;
+    chain.length < 5 && typeof current === "object" && current !== null;
+    current = (current as ErrorLike).cause
+  ) {
+    chain.push(current as ErrorLike);
+  }
+  return chain;
+}
+
+/**
+ * The SDK's own error somewhere in the chain: an upload stream that refused its input fails
+ * fetch with that `CohereError` as a cause, and the caller should get it, not "fetch failed".
+ */
+export function ownErrorInChain<E>(error: unknown, isOwn: (value: unknown) => value is E): E | undefined {
+  return causeChain(error).find(isOwn) as E | undefined;
+}
+
+/** The innermost cause's message and code: undici says "fetch failed" and hides the reason in `cause`. */
+export function describeCause(error: unknown): string {
+  let message = "unknown error";
+  for (const { message: text, code } of causeChain(error)) {
+    if (typeof text === "string" && text !== "") message = typeof code === "string" ? `${text} (${code})` : text;
+  }
+  return message;
+}
+
+/** True when `test` holds for the error or one of its causes. */
+export function someCause(error: unknown, test: (cause: object) => boolean): boolean {
+  return causeChain(error).some((cause) => test(cause as object));
+}
+
+/** True when some error in the chain carries one of `codes` (`ECONNREFUSED`, `UND_ERR_INVALID_ARG`, ...). */
+export function hasCauseCode(error: unknown, codes: ReadonlySet<string>): boolean {
+  return causeChain(error).some(({ code }) => typeof code === "string" && codes.has(code));
+}
+
+const refusedCodes: ReadonlySet<string> = new Set(["ECONNREFUSED"]);
+
+/** undici's codes for a request it refused to send (a header it does not allow, a bad Content-Length). */
+const refusedByFetchCodes: ReadonlySet<string> = new Set([
+  "UND_ERR_INVALID_ARG",
+  "UND_ERR_NOT_SUPPORTED",
+  "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH",
+]);
+
+/** True when fetch refused to send the request at all: bad input, not a network failure. */
+export function isRefusedByFetch(error: unknown): boolean {
+  return hasCauseCode(error, refusedByFetchCodes);
+}
+
+/** True when the connection was refused: the host that refused certainly never saw the request. */
+export function isConnectionRefused(error: unknown): boolean {
+  return hasCauseCode(error, refusedCodes);
+}
