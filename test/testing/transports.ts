@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { FakeCohere, type FakeCohereServer, startFakeCohereServer } from "../../src/testing/index.node.js";
+import { type FakeCohere, type FakeCohereServer, startFakeCohereServer } from "../../src/testing/index.node.js";
 
 /** One way of reaching a fake: in memory (fake.fetch) or over real HTTP (global fetch). */
 export interface Transport {
