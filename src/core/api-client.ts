@@ -21,22 +21,52 @@ import { createPipeline, type Pipeline } from "./pipeline.js";
 import type { ResolvedClientOptions } from "./client-options.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
 
-type Method = "get" | "post";
+/** The HTTP methods an operation may use (`delete` is for resources that have one). */
+export type HttpMethod = "get" | "post" | "delete";
 
 /**
  * One request as the generated `paths` describe it: the method, the path template, and the
  * parameters and body that operation takes. A path the spec lacks, a missing path parameter or
  * a wrong body does not compile.
  */
-export type OperationRequest<M extends Method, P extends ClientPathsWithMethod<Client<paths>, M>> = {
+export type OperationRequest<M extends HttpMethod, P extends ClientPathsWithMethod<Client<paths>, M>> = {
   method: M;
   path: P;
 } & ParamsOption<paths[P][M]> &
   RequestBodyOption<paths[P][M]>;
 
+/** What a 2xx answer must be, and what an empty one stands for. */
+export interface ResponseDescription<T> {
+  /** What a 2xx body must look like. */
+  readonly schema: v.GenericSchema<unknown, T>;
+  /** The data an empty 2xx body stands for (`cancel`: `{}`); without it, an empty body is a parse error. */
+  readonly emptyBody?: T;
+}
+
+/**
+ * Everything the core needs to know about one operation, in one object: its name, the wire
+ * request (typed by the spec), what its answer must be, and whether sending it twice is safe.
+ * Resources describe their operations with it; the core has no special case for any of them.
+ */
+export type RequestDescription<
+  T,
+  M extends HttpMethod,
+  P extends ClientPathsWithMethod<Client<paths>, M>,
+> = OperationRequest<M, P> & {
+  /** The name middleware see, e.g. `"batches.list"`. */
+  readonly operation: string;
+  /**
+   * True when sending the request again cannot do the work twice. A non-idempotent request
+   * (a `create`) is retried only where the server certainly did not act, or with an
+   * `idempotencyKey`.
+   */
+  readonly idempotent: boolean;
+  readonly response: ResponseDescription<T>;
+};
+
 /** What every `OperationRequest` holds, seen loosely for building the wire request. */
 interface WireParts {
-  method: Method;
+  method: HttpMethod;
   path: string;
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown> };
   body?: unknown;
@@ -47,9 +77,9 @@ const querySerializer = /* @__PURE__ */ createQuerySerializer();
 
 /**
  * @internal
- * The core the resources call into: one `call` per SDK method. It resolves the request
- * options, builds the request with openapi-fetch's URL and query serializers, sends it through
- * the pipeline, and checks the body against a valibot schema.
+ * The core the resources call into: one `call` per SDK method, given a `RequestDescription`.
+ * It resolves the request options, builds the request with openapi-fetch's URL and query
+ * serializers, sends it through the pipeline, and checks the body against the described schema.
  */
 export class ApiClient {
   #options: ResolvedClientOptions;
@@ -71,31 +101,23 @@ export class ApiClient {
     return this.#pipeline.description;
   }
 
-  /**
-   * Performs one operation.
-   * @param operation - the name middleware see, e.g. `"batches.list"`
-   * @param request - the method, path, parameters and body, typed by the spec
-   * @param schema - what a 2xx body must look like
-   * @param emptyBody - the data an empty 2xx body stands for; without it, an empty body is a parse error
-   */
-  async call<T, M extends Method, P extends ClientPathsWithMethod<Client<paths>, M>>(
-    operation: string,
-    requestOptions: RequestOptions | undefined,
-    request: OperationRequest<M, P>,
-    schema: v.GenericSchema<unknown, T>,
-    emptyBody?: T,
+  /** Performs one operation, as `request` describes it, with the caller's options. */
+  async call<T, M extends HttpMethod, P extends ClientPathsWithMethod<Client<paths>, M>>(
+    request: RequestDescription<T, M, P>,
+    requestOptions?: RequestOptions,
   ): Promise<HttpResponse<T>> {
     const options = resolveRequestOptions(this.#options.defaults, requestOptions);
     const signal = options.abortSignal;
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
-    const context: MiddlewareContext = { operation, attempt: 1, options, signal };
+    const { operation, idempotent, response: expected } = request;
+    const context: MiddlewareContext = { operation, idempotent, attempt: 1, options, signal };
     const response = await this.#pipeline.send(
-      buildRequest(this.#options.baseUrl, request as WireParts, options),
+      buildRequest(this.#options.baseUrl, request as unknown as WireParts, options),
       context,
     );
     const text = await readBodyText(response);
     return {
-      data: parseBody(response.status, text, schema, emptyBody),
+      data: parseBody(response.status, text, expected.schema, expected.emptyBody),
       status: response.status,
       headers: response.headers,
       url: response.url,
@@ -125,12 +147,13 @@ function buildRequest(
     throw new CohereError(`Invalid request options: bodyParams cannot be sent with GET ${path}, which has no body`);
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields.
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;
-  return new Request(url, {
-    method: method.toUpperCase(),
-    headers: fields === undefined ? {} : { "Content-Type": "application/json" },
-    body: fields === undefined ? null : JSON.stringify(fields),
-    signal: abortSignal ?? null,
-  });
+  return new Request(url, { method: method.toUpperCase(), ...jsonBody(fields), signal: abortSignal ?? null });
+}
+
+/** The body and its content type. JSON is the one body kind today; another kind (multipart) is another branch here. */
+function jsonBody(fields: unknown): { headers: Record<string, string>; body: string | null } {
+  if (fields === undefined) return { headers: {}, body: null };
+  return { headers: { "Content-Type": "application/json" }, body: JSON.stringify(fields) };
 }
 
 /**

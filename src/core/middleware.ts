@@ -17,6 +17,12 @@ export type Next = (request: Request) => Promise<Response>;
 export interface MiddlewareContext {
   /** The SDK operation, e.g. `"batches.list"`, `"batches.create"`. */
   readonly operation: string;
+  /**
+   * False when sending the request twice may do the work twice (`batches.create`), as the
+   * operation declares it. The retry layer sends a non-idempotent request again only where the
+   * server certainly did not act on it, or when it carries an `idempotencyKey`.
+   */
+  readonly idempotent: boolean;
   /** Which attempt this is: 1 for the first, 2 for the first retry, and so on. */
   attempt: number;
   /** The request options of this call, with the client's defaults filled in. */

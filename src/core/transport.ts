@@ -1,6 +1,8 @@
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import type { MiddlewareContext } from "./middleware.js";
+import { boundBySignal } from "../internal/bound-by-signal.js";
+import { describeCause } from "../internal/cause-chain.js";
 import { keepBody } from "./response-body.js";
 
 /** A WHATWG-compatible fetch, the only thing the SDK needs from its runtime to talk HTTP. @public */
@@ -42,10 +44,10 @@ export function createTransport(
   return async (request, context) => {
     const signal = context.attemptSignal ?? request.signal;
     try {
-      const response = await raceAbort(fetchFunction(request, { signal }), signal);
+      const response = await boundBySignal(fetchFunction(request, { signal }), signal);
       const bytes = nullBodyStatuses.has(response.status)
         ? new ArrayBuffer(0)
-        : await raceAbort(response.arrayBuffer(), signal);
+        : await boundBySignal(response.arrayBuffer(), signal);
       if (!options.readableResponses) {
         keepBody(response, bytes);
         return response;
@@ -64,59 +66,4 @@ export function createTransport(
       throw new CohereConnectionError(`Connection failed: ${describeCause(error)}`, { cause: error });
     }
   };
-}
-
-/**
- * Rejects as soon as `signal` fires, even when a fetch implementation does not abort a body
- * that is being read (some polyfills and fakes do not).
- */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-interface ErrorLike {
-  message?: unknown;
-  code?: unknown;
-  cause?: unknown;
-}
-
-/** The error and its causes, outermost first, at most five deep (a cycle must not loop). */
-function causeChain(error: unknown): ErrorLike[] {
-  const chain: ErrorLike[] = [];
-  for (
-    let current = error;
-    chain.length < 5 && typeof current === "object" && current !== null;
-    current = (current as ErrorLike).cause
-  ) {
-    chain.push(current as ErrorLike);
-  }
-  return chain;
-}
-
-/** The innermost cause's message and code: undici says "fetch failed" and hides the reason in `cause`. */
-function describeCause(error: unknown): string {
-  let message = "unknown error";
-  for (const { message: text, code } of causeChain(error)) {
-    if (typeof text === "string" && text !== "") message = typeof code === "string" ? `${text} (${code})` : text;
-  }
-  return message;
-}
-
-/** True when the connection was refused: the server certainly never saw the request. */
-export function isConnectionRefused(error: unknown): boolean {
-  return causeChain(error).some(({ code }) => code === "ECONNREFUSED");
 }

@@ -1,4 +1,4 @@
-import { delay } from "../core/delay.js";
+import { delay } from "../internal/delay.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import type { MiddlewarePlugin } from "../core/middleware-plugin.js";
 

@@ -1,9 +1,9 @@
-import { delay } from "../core/delay.js";
+import { delay } from "../internal/delay.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { Middleware, MiddlewareContext } from "../core/middleware.js";
-import { isConnectionRefused } from "../core/transport.js";
+import { isConnectionRefused } from "../internal/cause-chain.js";
 import { backoffDelayInSeconds, type RetryTiming } from "./retry-timing.js";
 
 /** Statuses that say "try again": the request may succeed later unchanged. 501 is not one. */
@@ -24,9 +24,10 @@ const notActedOnStatuses = new Set([429, 503]);
  * (`Retry-After`, `retry-after-ms`) up to 60 s; a longer asked delay fails the call at once.
  * The caller's abort signal ends a wait.
  *
- * A `create` without an idempotency key is retried only where the server certainly did not
- * act (429, 503, a refused connection): a batch is never created twice by the SDK. With a key,
- * it is retried like every other operation.
+ * A request that is not idempotent (`context.idempotent` is false: `batches.create`) and has no
+ * idempotency key is retried only where the server certainly did not act (429, 503, a refused
+ * connection): a batch is never created twice by the SDK. With a key, it is retried like every
+ * other operation.
  *
  * Runs once per call, above the per-attempt layers; sets `context.attempt`.
  * @public
@@ -52,9 +53,18 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
 }
 
 function isRetryable(error: unknown, context: MiddlewareContext): boolean {
-  const mayHaveActed = context.operation === "batches.create" && context.options.idempotencyKey === undefined;
-  if (error instanceof ApiError) return (mayHaveActed ? notActedOnStatuses : retryableStatuses).has(error.status);
-  if (error instanceof CohereTimeoutError) return !mayHaveActed;
-  if (error instanceof CohereConnectionError) return !mayHaveActed || isConnectionRefused(error);
-  return false;
+  const mayHaveActed = !context.idempotent && context.options.idempotencyKey === undefined;
+  if (!mayHaveActed) return isTransientFailure(error);
+  if (error instanceof ApiError) return notActedOnStatuses.has(error.status);
+  return error instanceof CohereConnectionError && isConnectionRefused(error);
+}
+
+/**
+ * True for a failure that may go away if an idempotent request is sent again unchanged: a
+ * connection failure, an attempt timeout, 408, 409, 429, 500, 502, 503, 504. Waits use it too:
+ * a poll that failed this way does not end the wait.
+ */
+export function isTransientFailure(error: unknown): boolean {
+  if (error instanceof ApiError) return retryableStatuses.has(error.status);
+  return error instanceof CohereTimeoutError || error instanceof CohereConnectionError;
 }

@@ -1,5 +1,5 @@
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
-import { followAbort } from "../core/follow-abort.js";
+import { followAbort } from "../internal/follow-abort.js";
 import type { Middleware } from "../core/middleware.js";
 
 /**

@@ -1,12 +1,13 @@
 import type { MiddlewareContext, ResolvedRequestOptions } from "../../src/index.js";
 
-/** A middleware context for one layer under test. */
+/** A middleware context for one layer under test; `batches.create` is the one non-idempotent operation. */
 export function makeContext(
   options: Partial<ResolvedRequestOptions> = {},
   operation = "batches.list",
 ): MiddlewareContext {
   return {
     operation,
+    idempotent: operation !== "batches.create",
     attempt: 1,
     options: { timeoutInSeconds: 300, maxRetries: 2, ...options },
     signal: options.abortSignal,

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   ApiError,
   CohereAbortError,
@@ -115,6 +115,25 @@ describe("retryMiddleware", () => {
     });
   });
 
+  it("follows what the request declares (context.idempotent), not the operation's name", async () => {
+    const attemptsFor = async (operation: string, idempotent: boolean) => {
+      const context = { ...makeContext({}, operation), idempotent };
+      let attempts = 0;
+      await fast(
+        new Request("http://127.0.0.1/x", { method: "POST", body: "{}" }),
+        async () => {
+          attempts++;
+          throw apiError(500);
+        },
+        context,
+      ).catch(() => {});
+      return attempts;
+    };
+    expect(await attemptsFor("datasets.create", false)).toBe(1);
+    expect(await attemptsFor("batches.create", true)).toBe(3);
+    expect(await attemptsFor("anything.else", false)).toBe(1);
+  });
+
   it("retries create like any other call when it has an idempotency key", async () => {
     const { response, attempts } = await run([() => apiError(500), reset], { idempotencyKey: "k" }, "batches.create");
     expect(response).toBeInstanceOf(Response);
@@ -134,6 +153,20 @@ describe("retryMiddleware", () => {
     expect((error as ApiError).retryAfterInSeconds).toBe(61);
     expect(attempts).toHaveLength(1);
     expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it("sleeps through a delay of exactly 60 s (the cap is inclusive)", async () => {
+    vi.useFakeTimers();
+    try {
+      const pending = run([() => apiError(429, {}, 60)]);
+      await vi.advanceTimersByTimeAsync(59_000);
+      await vi.advanceTimersByTimeAsync(1_000);
+      const { response, attempts } = await pending;
+      expect(attempts).toHaveLength(2);
+      expect(response).toBeInstanceOf(Response);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("backs off exponentially when the server names no delay", async () => {

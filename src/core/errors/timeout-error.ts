@@ -15,8 +15,15 @@ export class CohereTimeoutError extends CohereError {
   /** The limit that was exceeded, in seconds. */
   readonly timeoutInSeconds: number;
 
-  constructor(timeoutInSeconds: number, message = `Timed out after ${timeoutInSeconds} s`) {
-    super(message);
+  /**
+   * @param cause - for a wait, the last transient failure of a poll before the deadline passed
+   */
+  constructor(
+    timeoutInSeconds: number,
+    message = `Timed out after ${timeoutInSeconds} s`,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
     this.timeoutInSeconds = timeoutInSeconds;
   }
 

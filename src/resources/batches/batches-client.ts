@@ -1,11 +1,8 @@
 import type { ApiClient } from "../../core/api-client.js";
-import { delay } from "../../core/delay.js";
-import { followAbort } from "../../core/follow-abort.js";
-import { CohereAbortError } from "../../core/errors/abort-error.js";
 import { CohereError } from "../../core/errors/cohere-error.js";
-import { CohereTimeoutError } from "../../core/errors/timeout-error.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
+import { waitFor } from "../../lib/waiter.js";
 import { RawBatchesClient } from "./raw-batches-client.js";
 import { waitUntilDoneOptionsSchema } from "./wait-options.js";
 import type {
@@ -93,42 +90,25 @@ export class BatchesClient {
    * @remarks
    * `BATCH_STATUS_FAILED` and `BATCH_STATUS_CANCELED` resolve too: read `status`. Running out
    * of `timeoutInSeconds` rejects with `CohereTimeoutError`; the `abortSignal` with
-   * `CohereAbortError`. The poll in flight is cancelled in both cases.
+   * `CohereAbortError`. The poll in flight is cancelled in both cases. A poll that fails
+   * transiently (a 503 burst, a dropped connection), after its own retries, does not end the
+   * wait: the last such failure is the `cause` of the `CohereTimeoutError` if the deadline
+   * passes. An `onProgress` that throws is reported with `console.warn` and does not end the
+   * wait.
    */
   async waitUntilDone(id: string, options: WaitUntilDoneOptions = {}): Promise<Batch> {
-    const {
-      pollIntervalInSeconds = 5,
-      timeoutInSeconds,
-      abortSignal,
-      onProgress,
-    } = checkInput(waitUntilDoneOptionsSchema, options, "waitUntilDone options");
-    const controller = new AbortController();
-    const unlink = followAbort(abortSignal, controller);
-    let timedOut = false;
-    const deadline =
-      timeoutInSeconds === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            controller.abort(new CohereTimeoutError(timeoutInSeconds));
-          }, timeoutInSeconds * 1000);
-    try {
-      for (;;) {
-        const { batch } = await this.retrieve(id, { abortSignal: controller.signal });
-        onProgress?.(batch);
-        if (batch.status !== undefined && terminalStatuses.has(batch.status)) return batch;
-        await delay(pollIntervalInSeconds * 1000, controller.signal);
-      }
-    } catch (error) {
-      if (timedOut && error instanceof CohereAbortError)
-        throw new CohereTimeoutError(
-          timeoutInSeconds as number,
-          `waitUntilDone: batch ${id} was not done after ${timeoutInSeconds} s`,
-        );
-      throw error;
-    } finally {
-      clearTimeout(deadline);
-      unlink();
-    }
+    const { pollIntervalInSeconds = 5, ...schedule } = checkInput(
+      waitUntilDoneOptionsSchema,
+      options,
+      "waitUntilDone options",
+    );
+    return waitFor(
+      {
+        notDone: `waitUntilDone: batch ${id} was not done`,
+        poll: async (abortSignal) => (await this.retrieve(id, { abortSignal })).batch,
+        settle: (batch) => (batch.status !== undefined && terminalStatuses.has(batch.status) ? batch : undefined),
+      },
+      { pollIntervalInSeconds, ...schedule },
+    );
   }
 }

@@ -47,10 +47,15 @@ export class RawBatchesClient {
     if (page_token !== undefined) query.page_token = page_token;
     if (order_by !== undefined) query.order_by = order_by;
     return this.#api.call(
-      "batches.list",
+      {
+        operation: "batches.list",
+        method: "get",
+        path: "/v2/batches",
+        params: { query },
+        response: { schema: listBatchesResponseSchema },
+        idempotent: true,
+      },
       options,
-      { method: "get", path: "/v2/batches", params: { query } },
-      listBatchesResponseSchema,
     );
   }
 
@@ -58,10 +63,16 @@ export class RawBatchesClient {
   create(request: CreateBatchRequest, options?: RequestOptions): Promise<HttpResponse<CreateBatchResponse>> {
     const body = checkInput(createBatchRequestSchema, request, "request");
     return this.#api.call(
-      "batches.create",
+      {
+        operation: "batches.create",
+        method: "post",
+        path: "/v2/batches",
+        body,
+        response: { schema: batchResponseSchema },
+        // A second create makes a second batch: retried only where the server did not act.
+        idempotent: false,
+      },
       options,
-      { method: "post", path: "/v2/batches", body },
-      batchResponseSchema,
     );
   }
 
@@ -69,10 +80,15 @@ export class RawBatchesClient {
   retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
     return this.#api.call(
-      "batches.retrieve",
+      {
+        operation: "batches.retrieve",
+        method: "get",
+        path: "/v2/batches/{id}",
+        params: { path },
+        response: { schema: batchResponseSchema },
+        idempotent: true,
+      },
       options,
-      { method: "get", path: "/v2/batches/{id}", params: { path } },
-      batchResponseSchema,
     );
   }
 
@@ -80,11 +96,16 @@ export class RawBatchesClient {
   cancel(id: string, options?: RequestOptions): Promise<HttpResponse<CancelBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
     return this.#api.call(
-      "batches.cancel",
+      {
+        operation: "batches.cancel",
+        method: "post",
+        path: "/v2/batches/{id}:cancel",
+        params: { path },
+        response: { schema: cancelBatchResponseSchema, emptyBody: {} },
+        // Cancelling twice leaves the batch as cancelling once does.
+        idempotent: true,
+      },
       options,
-      { method: "post", path: "/v2/batches/{id}:cancel", params: { path } },
-      cancelBatchResponseSchema,
-      {},
     );
   }
 }

@@ -1,4 +1,4 @@
-import { CohereAbortError } from "./errors/abort-error.js";
+import { CohereAbortError } from "../core/errors/abort-error.js";
 
 /**
  * Waits `milliseconds`, or rejects with `CohereAbortError` as soon as `signal` fires. The

@@ -1,0 +1,48 @@
+/**
+ * Settles like `work`, or rejects with `onAbort()` as soon as `signal` fires, whichever comes
+ * first. The one way the SDK awaits anything it does not control (fetch, a body read, a token
+ * function, users' middleware), so that nothing outlives the attempt's timeout or the caller's
+ * abort.
+ *
+ * `work` is always given a rejection handler, even when the signal had already fired, so a
+ * promise abandoned here never becomes an unhandled rejection later.
+ */
+export function boundBySignal<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort: () => unknown = () => signal?.reason,
+): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) {
+    work.then(undefined, ignore);
+    return Promise.reject(onAbort());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(onAbort());
+    signal.addEventListener("abort", abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", abort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * Runs user code (a token function, a middleware) so that a synchronous throw becomes a
+ * rejection and a plain value a resolved promise: the caller then has one promise to bound.
+ */
+export function callUserCode<T>(run: () => T | PromiseLike<T>): Promise<T> {
+  try {
+    return Promise.resolve(run());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function ignore(): void {}

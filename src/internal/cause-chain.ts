@@ -1,0 +1,39 @@
+interface ErrorLike {
+  message?: unknown;
+  code?: unknown;
+  cause?: unknown;
+}
+
+/** The error and its causes, outermost first, at most five deep (a cycle must not loop). */
+function causeChain(error: unknown): ErrorLike[] {
+  const chain: ErrorLike[] = [];
+  for (
+    let current = error;
+    chain.length < 5 && typeof current === "object" && current !== null;
+    current = (current as ErrorLike).cause
+  ) {
+    chain.push(current as ErrorLike);
+  }
+  return chain;
+}
+
+/** The innermost cause's message and code: undici says "fetch failed" and hides the reason in `cause`. */
+export function describeCause(error: unknown): string {
+  let message = "unknown error";
+  for (const { message: text, code } of causeChain(error)) {
+    if (typeof text === "string" && text !== "") message = typeof code === "string" ? `${text} (${code})` : text;
+  }
+  return message;
+}
+
+/** True when some error in the chain carries one of `codes` (`ECONNREFUSED`, `UND_ERR_INVALID_ARG`, ...). */
+export function hasCauseCode(error: unknown, codes: ReadonlySet<string>): boolean {
+  return causeChain(error).some(({ code }) => typeof code === "string" && codes.has(code));
+}
+
+const refusedCodes: ReadonlySet<string> = new Set(["ECONNREFUSED"]);
+
+/** True when the connection was refused: the host that refused certainly never saw the request. */
+export function isConnectionRefused(error: unknown): boolean {
+  return hasCauseCode(error, refusedCodes);
+}

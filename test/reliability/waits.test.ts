@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { CohereTimeoutError, NotFoundError, ServiceUnavailableError } from "../../src/index.js";
+import { useFakeServer } from "../helpers/fake-server.js";
+
+const server = useFakeServer();
+
+/** A batch whose status is fixed at `status`. */
+function batchWithStatus(status: string): string {
+  return server.fake.addBatches(1, { status: status as never })[0]!.id!;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("waitUntilDone outlives transient failures (API.md section 7)", () => {
+  it("a burst of 503s mid-poll, beyond the poll's own retries, does not end the wait", async () => {
+    const id = batchWithStatus("BATCH_STATUS_COMPLETED");
+    // maxRetries 1: each poll makes 2 attempts, so 5 failures fail two polls and one attempt of a third.
+    server.fake.inject("retrieve", { type: "status", status: 503, retryAfterMs: 1 }, { times: 5 });
+    const client = server.client({ maxRetries: 1 });
+    const batch = await client.batches.waitUntilDone(id, { pollIntervalInSeconds: 0.01, timeoutInSeconds: 20 });
+    expect(batch.status).toBe("BATCH_STATUS_COMPLETED");
+    expect(server.fake.count("retrieve")).toBe(6);
+  });
+
+  it("when the deadline passes during the failures, the last failure is the cause of the timeout", async () => {
+    const id = batchWithStatus("BATCH_STATUS_IN_PROGRESS");
+    server.fake.inject("retrieve", { type: "status", status: 503, retryAfterMs: 1 }, { times: 10_000 });
+    const client = server.client({ maxRetries: 0 });
+    const error = await client.batches
+      .waitUntilDone(id, { pollIntervalInSeconds: 0.02, timeoutInSeconds: 0.3 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect((error as CohereTimeoutError).timeoutInSeconds).toBe(0.3);
+    expect((error as Error).cause).toBeInstanceOf(ServiceUnavailableError);
+    expect(server.fake.count("retrieve")).toBeGreaterThan(2);
+  });
+
+  it("a failure that is not transient (404) still ends the wait at once", async () => {
+    const client = server.client();
+    const started = performance.now();
+    await expect(
+      client.batches.waitUntilDone("no-such-batch", { pollIntervalInSeconds: 0.01, timeoutInSeconds: 20 }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe("onProgress cannot fail a wait (API.md section 7a)", () => {
+  it.each([
+    [
+      "throws",
+      () => {
+        throw new Error("observer bug");
+      },
+    ],
+    ["returns a rejected promise", () => Promise.reject(new Error("observer bug"))],
+    ["never settles", () => new Promise(() => {})],
+  ])("an onProgress that %s: the wait resolves with the batch, the failure is reported", async (_, onProgress) => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const id = batchWithStatus("BATCH_STATUS_COMPLETED");
+      const batch = await server.client().batches.waitUntilDone(id, { onProgress: onProgress as () => void });
+      expect(batch.status).toBe("BATCH_STATUS_COMPLETED");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+      if (_ !== "never settles")
+        expect(warn).toHaveBeenCalledWith(expect.stringContaining("onProgress"), expect.any(Error));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+});
