@@ -1,8 +1,9 @@
 import { CohereAbortError } from "./errors/abort-error.js";
+import { CohereError } from "./errors/cohere-error.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import type { MiddlewareContext } from "./middleware.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
-import { describeCause } from "../internal/cause-chain.js";
+import { describeCause, ownErrorInChain } from "../internal/cause-chain.js";
 import { keepBody } from "./response-body.js";
 
 /** A WHATWG-compatible fetch, the only thing the SDK needs from its runtime to talk HTTP. @public */
@@ -63,6 +64,8 @@ export function createTransport(
       return readable;
     } catch (error) {
       if (context.signal?.aborted) throw new CohereAbortError(context.signal.reason);
+      const own = ownErrorInChain(error, (value): value is CohereError => CohereError.is(value));
+      if (own !== undefined) throw own;
       throw new CohereConnectionError(`Connection failed: ${describeCause(error)}`, { cause: error });
     }
   };

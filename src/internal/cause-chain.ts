@@ -17,6 +17,14 @@ function causeChain(error: unknown): ErrorLike[] {
   return chain;
 }
 
+/**
+ * The SDK's own error somewhere in the chain: an upload stream that refused its input fails
+ * fetch with that `CohereError` as a cause, and the caller should get it, not "fetch failed".
+ */
+export function ownErrorInChain<E>(error: unknown, isOwn: (value: unknown) => value is E): E | undefined {
+  return causeChain(error).find(isOwn) as E | undefined;
+}
+
 /** The innermost cause's message and code: undici says "fetch failed" and hides the reason in `cause`. */
 export function describeCause(error: unknown): string {
   let message = "unknown error";

@@ -28,14 +28,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** One JSONL line; refuses what is not a plain object or cannot be written as JSON, naming it. */
 function jsonLine(item: unknown, where: string): string {
-  if (!isPlainObject(item)) throw new CohereError(`${where} must be a plain object, got ${describe(item)}`);
+  if (!isPlainObject(item)) throw new CohereError(`Invalid request: ${where} must be a plain object, got ${describe(item)}`);
   let line: string | undefined;
   try {
     line = JSON.stringify(item);
   } catch (error) {
-    throw new CohereError(`${where} cannot be written as JSON: ${(error as Error).message}`);
+    throw new CohereError(`Invalid request: ${where} cannot be written as JSON: ${(error as Error).message}`);
   }
-  if (line === undefined) throw new CohereError(`${where} cannot be written as JSON`);
+  if (line === undefined) throw new CohereError(`Invalid request: ${where} cannot be written as JSON`);
   return `${line}\n`;
 }
 
@@ -97,6 +97,6 @@ export function partSource(data: unknown, field: string): PartSource {
     return { chunks: () => readItems(iterable as AsyncIterable<unknown>, field) };
   }
   throw new CohereError(
-    `${field} must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream, or an (async) iterable of bytes or plain objects; got ${describe(data)}`,
+    `Invalid request: ${field} must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream, or an (async) iterable of bytes or plain objects; got ${describe(data)}`,
   );
 }

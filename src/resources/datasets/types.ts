@@ -1,0 +1,190 @@
+import type { components, operations } from "../../generated/datasets-openapi.js";
+import type { UploadData } from "../../internal/upload-sources.js";
+
+type Schemas = components["schemas"];
+
+/**
+ * A dataset's type, which decides how Cohere validates it. Batches read
+ * `"batch-chat-v2-input"` and `"batch-embed-v2-input"`; a type this SDK does not know passes.
+ * @public
+ */
+export type DatasetType =
+  | "embed-input"
+  | "embed-result"
+  | "cluster-result"
+  | "cluster-outliers"
+  | "reranker-finetune-input"
+  | "single-label-classification-finetune-input"
+  | "chat-finetune-input"
+  | "multi-label-classification-finetune-input"
+  | "batch-chat-input"
+  | "batch-openai-chat-input"
+  | "batch-embed-v2-input"
+  | "batch-chat-v2-input"
+  | (string & {});
+
+/**
+ * Where a dataset is in validation: `queued`, `processing`, then `validated` (or `skipped`) or
+ * `failed`. An unknown future value passes through.
+ * @public
+ */
+export type DatasetValidationStatus = Schemas["DatasetValidationStatus"] | (string & {});
+
+/** One file of a dataset. @public */
+export interface DatasetPart {
+  /** The part id. */
+  id: string;
+  /** The file's name. */
+  name: string;
+  /** A signed download URL, where the dataset has one. */
+  url?: string;
+  /** The part's position. */
+  index?: number;
+  /** The file's size in bytes. */
+  size_bytes?: number;
+  /** Rows in the file. */
+  num_rows?: number;
+  /** A signed download URL of the original file. */
+  original_url?: string;
+  /** The first rows. */
+  samples?: string[];
+  /** Fields the API adds later are kept. */
+  [field: string]: unknown;
+}
+
+/**
+ * A dataset, as the API sends it (snake_case). `created_at` / `updated_at` stay RFC 3339
+ * strings; fields the API adds later are kept.
+ * @public
+ */
+export interface Dataset {
+  id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+  dataset_type: DatasetType;
+  validation_status: DatasetValidationStatus;
+  /** Why validation failed. */
+  validation_error?: string;
+  /** The Avro schema of the dataset. */
+  schema?: string;
+  required_fields?: string[];
+  preserve_fields?: string[];
+  /** The files the dataset is made of. */
+  dataset_parts?: DatasetPart[];
+  /** Problems that did not fail validation (rows skipped with `skip_malformed_input`). */
+  validation_warnings?: string[];
+  parse_info?: { separator?: string; delimiter?: string; [field: string]: unknown };
+  metrics?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+/**
+ * What `create` uploads as a file: text, bytes, a `Blob`/`File`, a `ReadableStream`, any async
+ * iterable of bytes or strings (a Node `fs` read stream is one), or an array or (async)
+ * iterable of plain objects, written as JSONL (one object per line). Streams, async iterables
+ * and generators are read once, as the upload goes, and never held in memory whole.
+ * @public
+ */
+export type DatasetData = UploadData;
+
+/** The fields of `create` (wire names). @public */
+export interface CreateDatasetRequest {
+  /** The dataset's name (Cohere takes fewer than 50 characters). */
+  name: string;
+  /** How Cohere validates it; batches read `"batch-chat-v2-input"` or `"batch-embed-v2-input"`. */
+  type: DatasetType;
+  /** The file. */
+  data: DatasetData;
+  /** An optional evaluation file. */
+  eval_data?: DatasetData | undefined;
+  /** The file's name (its extension tells Cohere the format). @defaultValue a `File`'s own name, else `<name>.jsonl` */
+  filename?: string | undefined;
+  keep_original_file?: boolean | undefined;
+  /** Drop malformed rows (listed in `validation_warnings`) instead of failing validation. */
+  skip_malformed_input?: boolean | undefined;
+  /** Fields to keep beyond the type's required ones; validation fails if one is missing. */
+  keep_fields?: string[] | undefined;
+  /** Fields to keep when present. */
+  optional_fields?: string[] | undefined;
+  /** How raw `.txt` uploads split into entries. */
+  text_separator?: string | undefined;
+  /** The delimiter of `.csv` uploads. */
+  csv_delimiter?: string | undefined;
+}
+
+/** The answer to `create`. @public */
+export interface CreateDatasetResponse {
+  /** The new dataset's id. */
+  id: string;
+}
+
+/** The answer to `retrieve`. @public */
+export interface GetDatasetResponse {
+  dataset: Dataset;
+}
+
+/** The filters of `list` (the wire's camelCase names). @public */
+export interface ListDatasetsRequest {
+  datasetType?: string | undefined;
+  /** Datasets created before this RFC 3339 date-time. */
+  before?: string | undefined;
+  /** Datasets created after this RFC 3339 date-time. */
+  after?: string | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+  validationStatus?: DatasetValidationStatus | undefined;
+}
+
+/** The answer to `list`. @public */
+export interface ListDatasetsResponse {
+  datasets?: Dataset[];
+}
+
+/** The answer to `delete`: an object with no declared fields. @public */
+export type DeleteDatasetResponse = Record<string, unknown>;
+
+/** The answer to `usage`. @public */
+export interface DatasetUsageResponse {
+  /** Bytes of dataset storage the organization uses. */
+  organization_usage?: number;
+}
+
+/** Options of `waitUntilValidated`. @public */
+export interface WaitUntilValidatedOptions {
+  /** Seconds between polls. @defaultValue 5 */
+  pollIntervalInSeconds?: number | undefined;
+  /** Gives up with `CohereTimeoutError` after this many seconds. @defaultValue no limit */
+  timeoutInSeconds?: number | undefined;
+  /** Stops waiting with `CohereAbortError`. */
+  abortSignal?: AbortSignal | undefined;
+  /** Called with the dataset after every poll. */
+  onProgress?: ((dataset: Dataset) => void) | undefined;
+}
+
+// Keep the hand-written types in step with the generated ones: a spec change that renames a
+// query parameter, or a field the SDK's Dataset does not describe, fails the type check here.
+type GeneratedListQuery = NonNullable<operations["list-datasets"]["parameters"]["query"]>;
+const listQueryMatchesSpec: Record<keyof GeneratedListQuery, true> = {
+  datasetType: true,
+  before: true,
+  after: true,
+  limit: true,
+  offset: true,
+  validationStatus: true,
+} satisfies Record<keyof ListDatasetsRequest, true>;
+type GeneratedCreateQuery = operations["create-dataset"]["parameters"]["query"];
+const createQueryMatchesSpec: Record<keyof GeneratedCreateQuery, true> = {
+  name: true,
+  type: true,
+  keep_original_file: true,
+  skip_malformed_input: true,
+  keep_fields: true,
+  optional_fields: true,
+  text_separator: true,
+  csv_delimiter: true,
+} satisfies Record<Exclude<keyof CreateDatasetRequest, "data" | "eval_data" | "filename">, true>;
+const generatedDatasetFits: Dataset = {} as Schemas["Dataset"];
+void listQueryMatchesSpec;
+void createQueryMatchesSpec;
+void generatedDatasetFits;
