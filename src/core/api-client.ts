@@ -173,7 +173,8 @@ function buildRequest(
   if (extraFields && method === "get")
     throw new CohereError(`Invalid request options: bodyParams cannot be sent with GET ${path}, which has no body`);
   if (encodedBody !== undefined) {
-    if (extraFields) throw new CohereError(`Invalid request options: bodyParams cannot be added to the upload of ${path}`);
+    if (extraFields)
+      throw new CohereError(`Invalid request options: bodyParams cannot be added to the upload of ${path}`);
     // `duplex` is what fetch asks of a stream body (Node, workers); a Blob ignores it.
     const { contentType, body: encoded } = encodedBody;
     const init = { method: method.toUpperCase(), headers: { "Content-Type": contentType }, body: encoded };

@@ -28,7 +28,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** One JSONL line; refuses what is not a plain object or cannot be written as JSON, naming it. */
 function jsonLine(item: unknown, where: string): string {
-  if (!isPlainObject(item)) throw new CohereError(`Invalid request: ${where} must be a plain object, got ${describe(item)}`);
+  if (!isPlainObject(item))
+    throw new CohereError(`Invalid request: ${where} must be a plain object, got ${describe(item)}`);
   let line: string | undefined;
   try {
     line = JSON.stringify(item);

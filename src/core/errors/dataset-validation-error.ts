@@ -34,6 +34,11 @@ export class CohereDatasetValidationError extends CohereError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), datasetId: this.dataset.id, validationError: this.validationError, warnings: this.warnings };
+    return {
+      ...super.toJSON(),
+      datasetId: this.dataset.id,
+      validationError: this.validationError,
+      warnings: this.warnings,
+    };
   }
 }

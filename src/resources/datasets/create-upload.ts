@@ -62,7 +62,11 @@ export async function prepareDatasetUpload(
 ): Promise<{ query: CreateQuery; body: EncodedBody }> {
   const checked = checkInput(createDatasetRequestSchema, request, "request") as CreateDatasetRequest;
   const parts: UploadPart[] = [
-    { field: "data", filename: filenameOf(checked.data, checked.filename, `${checked.name}.jsonl`), data: checked.data },
+    {
+      field: "data",
+      filename: filenameOf(checked.data, checked.filename, `${checked.name}.jsonl`),
+      data: checked.data,
+    },
   ];
   if (checked.eval_data !== undefined) {
     const filename = filenameOf(checked.eval_data, undefined, `${checked.name}-eval.jsonl`);
