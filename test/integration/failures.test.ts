@@ -2,7 +2,7 @@ import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import * as sdk from "../../src/index.js";
 import {
-  ApiError,
+  type ApiError,
   CohereAbortError,
   CohereConnectionError,
   CohereParseError,

@@ -26,19 +26,9 @@ export class CohereDatasetValidationError extends CohereError {
   readonly warnings: readonly string[];
 
   constructor(dataset: Dataset) {
-    const reason = dataset.validation_error ?? "no reason given";
-    super(`Dataset ${dataset.id} failed validation: ${reason}`);
+    super(`Dataset ${dataset.id} failed validation: ${dataset.validation_error ?? "no reason given"}`);
     this.dataset = dataset;
     this.validationError = dataset.validation_error;
     this.warnings = dataset.validation_warnings ?? [];
-  }
-
-  override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      datasetId: this.dataset.id,
-      validationError: this.validationError,
-      warnings: this.warnings,
-    };
   }
 }

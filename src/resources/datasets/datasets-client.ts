@@ -1,10 +1,6 @@
 import type { ApiClient } from "../../core/api-client.js";
-import { CohereDatasetValidationError } from "../../core/errors/dataset-validation-error.js";
-import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
-import { waitFor } from "../../lib/waiter.js";
-import { waitUntilDoneOptionsSchema } from "../batches/wait-options.js";
-import { RawDatasetsClient } from "./raw-datasets-client.js";
+import { loadOperations, RawDatasetsClient } from "./raw-datasets-client.js";
 import type {
   CreateDatasetRequest,
   CreateDatasetResponse,
@@ -32,9 +28,11 @@ import type {
 export class DatasetsClient {
   /** The same methods, resolving with the HTTP response (status, headers, request id) as well. */
   readonly withRawResponse: RawDatasetsClient;
+  readonly #api: ApiClient;
 
   /** @internal */
   constructor(api: ApiClient) {
+    this.#api = api;
     this.withRawResponse = new RawDatasetsClient(api);
   }
 
@@ -134,23 +132,6 @@ export class DatasetsClient {
    * `CohereAbortError` when `abortSignal` fires.
    */
   async waitUntilValidated(id: string, options: WaitUntilValidatedOptions = {}): Promise<Dataset> {
-    const { pollIntervalInSeconds = 5, ...schedule } = checkInput(
-      waitUntilDoneOptionsSchema,
-      options,
-      "waitUntilValidated options",
-    ) as WaitUntilValidatedOptions;
-    return waitFor(
-      {
-        notDone: `waitUntilValidated: dataset ${id} was not validated`,
-        poll: async (abortSignal) => (await this.retrieve(id, { abortSignal })).dataset,
-        settle: (dataset) => {
-          if (dataset.validation_status === "failed") throw new CohereDatasetValidationError(dataset);
-          return dataset.validation_status === "validated" || dataset.validation_status === "skipped"
-            ? dataset
-            : undefined;
-        },
-      },
-      { pollIntervalInSeconds, ...schedule },
-    );
+    return (await loadOperations()).waitUntilValidated(this.#api, id, options);
   }
 }

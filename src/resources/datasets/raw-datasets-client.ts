@@ -1,18 +1,6 @@
-import { runtime } from "#platform";
 import type { ApiClient } from "../../core/api-client.js";
 import type { HttpResponse } from "../../core/http-response.js";
-import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
-import type { operations } from "../../generated/datasets-openapi.js";
-import { batchIdSchema as datasetIdSchema } from "../batches/schemas.js";
-import {
-  createDatasetResponseSchema,
-  datasetUsageResponseSchema,
-  deleteDatasetResponseSchema,
-  getDatasetResponseSchema,
-  listDatasetsRequestSchema,
-  listDatasetsResponseSchema,
-} from "./schemas.js";
 import type {
   CreateDatasetRequest,
   CreateDatasetResponse,
@@ -23,14 +11,16 @@ import type {
   ListDatasetsResponse,
 } from "./types.js";
 
-type ListQuery = NonNullable<operations["list-datasets"]["parameters"]["query"]>;
+/** @internal The operations, loaded on the first datasets call (see `operations.ts`). */
+export const loadOperations = () => import("./operations.js");
 
 /**
  * The datasets API with the HTTP response of every call: `data` plus status, headers, URL and
  * request id. Reach it as `client.datasets.withRawResponse`.
  *
  * @remarks Every argument is checked before anything is sent; a bad one throws `CohereError`
- * naming the field.
+ * naming the field. The operations' code is loaded on the first call (a dynamic import), so
+ * an app that never touches datasets does not carry it.
  * @public
  */
 export class RawDatasetsClient {
@@ -45,88 +35,61 @@ export class RawDatasetsClient {
    * Uploads a dataset (`POST /v1/datasets`, `multipart/form-data`). Not idempotent: sent again
    * only where the server certainly did not act, or with an `idempotencyKey`, and only when
    * the body can be sent again (a stream or generator is sent once).
+   * @example
+   * ```ts
+   * const { data, requestId } = await client.datasets.withRawResponse.create({ name: "n", type: "batch-chat-v2-input", data: lines });
+   * ```
+   * @throws As `DatasetsClient.create`.
    */
   async create(request: CreateDatasetRequest, options?: RequestOptions): Promise<HttpResponse<CreateDatasetResponse>> {
-    // The upload code is loaded only by apps that upload.
-    const { prepareDatasetUpload } = await import("./create-upload.js");
-    const streaming = !runtime.isBrowserLike();
-    const { query, body } = await prepareDatasetUpload(request, streaming, options?.abortSignal);
-    return this.#api.call(
-      {
-        operation: "datasets.create",
-        method: "post",
-        path: "/v1/datasets",
-        params: { query },
-        encodedBody: body,
-        response: { schema: createDatasetResponseSchema },
-        // A second upload makes a second dataset.
-        idempotent: false,
-      },
-      options,
-    );
+    return (await loadOperations()).create(this.#api, request, options);
   }
 
-  /** Retrieves a dataset (`GET /v1/datasets/{id}`). */
-  retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetDatasetResponse>> {
-    const path = { id: checkInput(datasetIdSchema, id, "id") };
-    return this.#api.call(
-      {
-        operation: "datasets.retrieve",
-        method: "get",
-        path: "/v1/datasets/{id}",
-        params: { path },
-        response: { schema: getDatasetResponseSchema },
-        idempotent: true,
-      },
-      options,
-    );
+  /**
+   * Retrieves a dataset (`GET /v1/datasets/{id}`).
+   * @example
+   * ```ts
+   * const { data, status } = await client.datasets.withRawResponse.retrieve(id);
+   * ```
+   * @throws As `DatasetsClient.retrieve`.
+   */
+  async retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetDatasetResponse>> {
+    return (await loadOperations()).retrieve(this.#api, id, options);
   }
 
-  /** Lists datasets (`GET /v1/datasets`), filtered. */
-  list(request: ListDatasetsRequest = {}, options?: RequestOptions): Promise<HttpResponse<ListDatasetsResponse>> {
-    const filters = checkInput(listDatasetsRequestSchema, request, "request");
-    const query = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as ListQuery;
-    return this.#api.call(
-      {
-        operation: "datasets.list",
-        method: "get",
-        path: "/v1/datasets",
-        params: { query },
-        response: { schema: listDatasetsResponseSchema },
-        idempotent: true,
-      },
-      options,
-    );
+  /**
+   * Lists datasets (`GET /v1/datasets`), filtered.
+   * @example
+   * ```ts
+   * const { data } = await client.datasets.withRawResponse.list({ limit: 10 });
+   * ```
+   * @throws As `DatasetsClient.list`.
+   */
+  async list(request?: ListDatasetsRequest, options?: RequestOptions): Promise<HttpResponse<ListDatasetsResponse>> {
+    return (await loadOperations()).list(this.#api, request, options);
   }
 
-  /** Deletes a dataset (`DELETE /v1/datasets/{id}`). */
-  delete(id: string, options?: RequestOptions): Promise<HttpResponse<DeleteDatasetResponse>> {
-    const path = { id: checkInput(datasetIdSchema, id, "id") };
-    return this.#api.call(
-      {
-        operation: "datasets.delete",
-        method: "delete",
-        path: "/v1/datasets/{id}",
-        params: { path },
-        response: { schema: deleteDatasetResponseSchema, emptyBody: {} },
-        // Deleting twice leaves no dataset, as deleting once does (the second may be a 404).
-        idempotent: true,
-      },
-      options,
-    );
+  /**
+   * Deletes a dataset (`DELETE /v1/datasets/{id}`).
+   * @example
+   * ```ts
+   * const { status } = await client.datasets.withRawResponse.delete(id);
+   * ```
+   * @throws As `DatasetsClient.delete`.
+   */
+  async delete(id: string, options?: RequestOptions): Promise<HttpResponse<DeleteDatasetResponse>> {
+    return (await loadOperations()).remove(this.#api, id, options);
   }
 
-  /** The organization's dataset storage, in bytes (`GET /v1/datasets/usage`). */
-  usage(options?: RequestOptions): Promise<HttpResponse<DatasetUsageResponse>> {
-    return this.#api.call(
-      {
-        operation: "datasets.usage",
-        method: "get",
-        path: "/v1/datasets/usage",
-        response: { schema: datasetUsageResponseSchema },
-        idempotent: true,
-      },
-      options,
-    );
+  /**
+   * The organization's dataset storage, in bytes (`GET /v1/datasets/usage`).
+   * @example
+   * ```ts
+   * const { data } = await client.datasets.withRawResponse.usage();
+   * ```
+   * @throws As `DatasetsClient.usage`.
+   */
+  async usage(options?: RequestOptions): Promise<HttpResponse<DatasetUsageResponse>> {
+    return (await loadOperations()).usage(this.#api, options);
   }
 }
