@@ -98,7 +98,7 @@ describe("datasets operations against the fake", () => {
     }
     const error = await server
       .client()
-      .datasets.create({ ...upload, data: lines() })
+      .datasets.create({ ...upload, data: lines() as never })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereError);
     expect((error as Error).message).toContain("data item 1 must be a plain object, got number");

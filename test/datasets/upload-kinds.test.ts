@@ -2,6 +2,7 @@ import { createReadStream, mkdtempSync, openAsBlob, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { DatasetData } from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
 
 const server = useFakeServer();
@@ -56,7 +57,11 @@ const kinds: [string, () => unknown, string][] = [
 describe("datasets.create sends every kind of data as its bytes, with a filename", () => {
   it.each(kinds)("%s", async (_, make, filename) => {
     const client = server.client();
-    const { id } = await client.datasets.create({ name: "requests", type: "batch-chat-v2-input", data: await make() });
+    const { id } = await client.datasets.create({
+      name: "requests",
+      type: "batch-chat-v2-input",
+      data: (await make()) as DatasetData,
+    });
     const form = server.fake.requests.at(-1)?.form as FormData;
     const data = form.get("data") as File;
     expect(data.name).toBe(filename);
