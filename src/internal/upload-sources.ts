@@ -1,19 +1,6 @@
 import { CohereError } from "../core/errors/cohere-error.js";
 
 /**
- * What a file part can be made of: the kinds of `data` that `datasets.create` takes.
- * @public
- */
-export type UploadData =
-  | string
-  | Uint8Array
-  | ArrayBuffer
-  | Blob
-  | ReadableStream<Uint8Array>
-  | AsyncIterable<Uint8Array | string | Record<string, unknown>>
-  | Iterable<Record<string, unknown>>;
-
-/**
  * A part's bytes: a `Blob` can be read again for a retry; a stream of chunks can be read once.
  */
 export type PartSource = { readonly blob: Blob } | { readonly chunks: () => AsyncGenerator<Uint8Array> };

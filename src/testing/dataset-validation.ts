@@ -59,17 +59,26 @@ function lineCheck(type: string, filename: string): LineCheck | undefined {
   };
 }
 
+// Blob.stream() may hand over a whole in-memory file as one chunk; decoding a gigabyte at once
+// fails (and builds one huge string), so chunks are decoded a mebibyte at a time.
+const DECODE_BYTES = 1 << 20;
+
 async function* lines(file: Blob): AsyncGenerator<string> {
-  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+  const reader = file.stream().getReader();
+  const decoder = new TextDecoder();
   let rest = "";
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    const parts = (rest + value).split("\n");
-    rest = parts.pop() ?? "";
-    yield* parts;
+    for (let offset = 0; offset < value.byteLength; offset += DECODE_BYTES) {
+      const parts = (rest + decoder.decode(value.subarray(offset, offset + DECODE_BYTES), { stream: true })).split(
+        "\n",
+      );
+      rest = parts.pop() ?? "";
+      yield* parts;
+    }
   }
-  yield rest;
+  yield rest + decoder.decode();
 }
 
 /**

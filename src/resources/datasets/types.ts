@@ -1,7 +1,4 @@
 import type { components, operations } from "../../generated/datasets-openapi.js";
-import type { UploadData } from "../../internal/upload-sources.js";
-
-type Schemas = components["schemas"];
 
 /**
  * A dataset's type, which decides how Cohere validates it. Batches read
@@ -28,7 +25,14 @@ export type DatasetType =
  * `failed`. An unknown future value passes through.
  * @public
  */
-export type DatasetValidationStatus = Schemas["DatasetValidationStatus"] | (string & {});
+export type DatasetValidationStatus =
+  | "unknown"
+  | "queued"
+  | "processing"
+  | "failed"
+  | "validated"
+  | "skipped"
+  | (string & {});
 
 /** One file of a dataset. @public */
 export interface DatasetPart {
@@ -58,24 +62,35 @@ export interface DatasetPart {
  * @public
  */
 export interface Dataset {
+  /** The dataset id. */
   id: string;
+  /** The name it was uploaded with. */
   name: string;
+  /** When it was created (RFC 3339). */
   created_at: string;
+  /** When it last changed (RFC 3339). */
   updated_at: string;
+  /** Its type, which decided how it was validated. */
   dataset_type: DatasetType;
+  /** Where it is in validation. */
   validation_status: DatasetValidationStatus;
   /** Why validation failed. */
   validation_error?: string;
   /** The Avro schema of the dataset. */
   schema?: string;
+  /** Fields kept beyond the type's required ones (`keep_fields`). */
   required_fields?: string[];
+  /** Fields kept when present (`optional_fields`). */
   preserve_fields?: string[];
   /** The files the dataset is made of. */
   dataset_parts?: DatasetPart[];
   /** Problems that did not fail validation (rows skipped with `skip_malformed_input`). */
   validation_warnings?: string[];
+  /** How a `.txt` or `.csv` upload was split. */
   parse_info?: { separator?: string; delimiter?: string; [field: string]: unknown };
+  /** Fine-tuning metrics of the dataset. */
   metrics?: Record<string, unknown>;
+  /** Fields the API adds later are kept. */
   [field: string]: unknown;
 }
 
@@ -86,7 +101,14 @@ export interface Dataset {
  * and generators are read once, as the upload goes, and never held in memory whole.
  * @public
  */
-export type DatasetData = UploadData;
+export type DatasetData =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array | string | Record<string, unknown>>
+  | Iterable<Record<string, unknown>>;
 
 /** The fields of `create` (wire names). @public */
 export interface CreateDatasetRequest {
@@ -100,6 +122,7 @@ export interface CreateDatasetRequest {
   eval_data?: DatasetData | undefined;
   /** The file's name (its extension tells Cohere the format). @defaultValue a `File`'s own name, else `<name>.jsonl` */
   filename?: string | undefined;
+  /** Keep the original file as well. */
   keep_original_file?: boolean | undefined;
   /** Drop malformed rows (listed in `validation_warnings`) instead of failing validation. */
   skip_malformed_input?: boolean | undefined;
@@ -121,23 +144,29 @@ export interface CreateDatasetResponse {
 
 /** The answer to `retrieve`. @public */
 export interface GetDatasetResponse {
+  /** The dataset. */
   dataset: Dataset;
 }
 
 /** The filters of `list` (the wire's camelCase names). @public */
 export interface ListDatasetsRequest {
+  /** Only datasets of this type. */
   datasetType?: string | undefined;
   /** Datasets created before this RFC 3339 date-time. */
   before?: string | undefined;
   /** Datasets created after this RFC 3339 date-time. */
   after?: string | undefined;
+  /** At most this many datasets. */
   limit?: number | undefined;
+  /** Skip this many first. */
   offset?: number | undefined;
+  /** Only datasets in this validation status. */
   validationStatus?: DatasetValidationStatus | undefined;
 }
 
 /** The answer to `list`. @public */
 export interface ListDatasetsResponse {
+  /** The datasets, newest first. */
   datasets?: Dataset[];
 }
 
@@ -184,7 +213,11 @@ const createQueryMatchesSpec: Record<keyof GeneratedCreateQuery, true> = {
   text_separator: true,
   csv_delimiter: true,
 } satisfies Record<Exclude<keyof CreateDatasetRequest, "data" | "eval_data" | "filename">, true>;
-const generatedDatasetFits: Dataset = {} as Schemas["Dataset"];
+const generatedDatasetFits: Dataset = {} as components["schemas"]["Dataset"];
+const generatedStatusFits: DatasetValidationStatus = "" as components["schemas"]["DatasetValidationStatus"];
+const generatedTypeFits: DatasetType = "" as components["schemas"]["DatasetType"];
 void listQueryMatchesSpec;
 void createQueryMatchesSpec;
 void generatedDatasetFits;
+void generatedStatusFits;
+void generatedTypeFits;
