@@ -28,6 +28,8 @@ if (process.argv.includes("--child")) {
   process.on("message", (message) => {
     if (message === "peak") process.send?.({ peak });
   });
+  // The child lives as long as its parent: it ends when the IPC channel closes, however the parent ended.
+  process.on("disconnect", () => process.exit(0));
   process.send?.({ url: server.url });
 } else {
   await main();
@@ -54,6 +56,7 @@ async function* jsonl() {
 async function main() {
   const { CohereClient } = await import("../dist/node/index.mjs");
   const child = fork(fileURLToPath(import.meta.url), ["--child"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  process.on("exit", () => child.kill("SIGKILL"));
   const { url } = await new Promise((resolve) => child.once("message", resolve));
   let data = jsonl();
   let file;
@@ -75,7 +78,7 @@ async function main() {
   const { dataset } = await client.datasets.retrieve(id);
   child.send("peak");
   const { peak: serverPeak } = await new Promise((resolve) => child.once("message", resolve));
-  child.kill();
+  child.disconnect();
   if (file) rmSync(file, { force: true });
   const mb = (bytes) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
   console.log(

@@ -173,8 +173,7 @@ function buildRequest(
   if (extraFields && method === "get")
     throw new CohereError(`Invalid request options: bodyParams cannot be sent with GET ${path}, which has no body`);
   if (encodedBody !== undefined) {
-    if (extraFields)
-      throw new CohereError(`Invalid request options: bodyParams cannot be added to the upload of ${path}`);
+    if (extraFields) throw new CohereError("Invalid request options: bodyParams cannot go in an upload");
     // `duplex` is what fetch asks of a stream body (Node, workers); a Blob ignores it.
     // `redirect: "error"`: otherwise fetch clones the request to be able to follow a redirect
     // (the Fetch standard's HTTP-network-or-cache fetch), teeing the body, and the branch it

@@ -79,6 +79,13 @@ describe("datasets operations against the fake", () => {
     expect(server.fake.count()).toBe(0);
   });
 
+  it("refuses bodyParams on an upload (they cannot go in a multipart body) before sending", async () => {
+    await expect(server.client().datasets.create(upload, { bodyParams: { extra: 1 } })).rejects.toThrow(
+      "bodyParams cannot go in an upload",
+    );
+    expect(server.fake.count()).toBe(0);
+  });
+
   it("refuses a bad id or list filter before sending", async () => {
     const client = server.client();
     for (const call of [
