@@ -3,13 +3,12 @@ import { createReadStream, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CohereClient, CohereDatasetValidationError } from "cohere-batches";
-import { FakeCohere, RealClock, startFakeCohereServer } from "cohere-batches/testing";
-import { afterAll, expect, it } from "vitest";
+import { FakeCohere, RealClock } from "cohere-batches/testing";
+import { expect, it } from "vitest";
 
-// A fake Cohere over HTTP whose clock runs 100 times fast: validation takes 15 ms.
-const server = await startFakeCohereServer(new FakeCohere({ clock: new RealClock({ speed: 100 }) }));
-afterAll(() => server.close());
-const client = new CohereClient({ token: "test-token", baseUrl: server.url });
+// A fake Cohere whose clock runs 100 times fast: validation takes 15 ms.
+const fake = new FakeCohere({ clock: new RealClock({ speed: 100 }) });
+const client = new CohereClient({ token: "test-token", fetch: fake.fetch });
 
 it("uploads a JSONL file from disk, streamed, and starts a batch on it", async () => {
   const path = join(mkdtempSync(join(tmpdir(), "requests-")), "requests.jsonl");

@@ -16,6 +16,7 @@ import { ResponseFactory } from "./http-response.js";
 import { IdempotencyStore } from "./idempotency.js";
 import { type LifecycleOptions, resolveLifecycle } from "./lifecycle.js";
 import { PageTokenCodec } from "./page-token.js";
+import { readBody } from "./request-body.js";
 import { type Route, routeRequest } from "./router.js";
 import { SeededRandom, randomSeed } from "./seeded-random.js";
 import { msToMicros, parseTimestamp } from "./timestamp.js";
@@ -321,23 +322,5 @@ export class FakeCohere {
       // A bug in the fake should look like a server bug, not crash the client's test oddly.
       return this.#responses.error(500, `FakeCohere internal error: ${String(error)}`);
     }
-  }
-}
-
-/**
- * The body as text, or parsed as `multipart/form-data` (with `Request#formData`, so file parts
- * keep their bytes and names). A multipart body that cannot be parsed is left for the
- * operation to refuse; one that breaks off because the client left rejects as the fetch would.
- */
-async function readBody(request: Request): Promise<{ body: string; form?: FormData }> {
-  if (request.method === "GET" || request.method === "HEAD") return { body: "" };
-  if (!/^multipart\/form-data\b/i.test(request.headers.get("content-type") ?? ""))
-    return { body: await request.text() };
-  try {
-    return { body: "", form: await request.formData() };
-  } catch (error) {
-    if (request.signal.aborted) throw request.signal.reason;
-    if (error instanceof TypeError) return { body: "" };
-    throw error;
   }
 }
