@@ -80,6 +80,12 @@ export type RequestDescription<
 export interface EncodedBody {
   readonly contentType: string;
   readonly body: Blob | ReadableStream<Uint8Array>;
+  /**
+   * How fetch treats a redirect. An upload says `"error"` where the runtime allows it: to be
+   * able to follow one, fetch clones the request (the Fetch standard's HTTP-network-or-cache
+   * fetch), and the branch of the body it never reads keeps every byte sent.
+   */
+  readonly redirect: RequestRedirect;
 }
 
 /** What every `OperationRequest` holds, seen loosely for building the wire request. */
@@ -174,14 +180,11 @@ function buildRequest(
     throw new CohereError(`Invalid request options: bodyParams cannot be sent with GET ${path}, which has no body`);
   if (encodedBody !== undefined) {
     if (extraFields) throw new CohereError("Invalid request options: bodyParams cannot go in an upload");
-    // `duplex` is what fetch asks of a stream body (Node, workers); a Blob ignores it.
-    // `redirect: "error"`: otherwise fetch clones the request to be able to follow a redirect
-    // (the Fetch standard's HTTP-network-or-cache fetch), teeing the body, and the branch it
-    // never reads keeps every byte sent: a 1 GB upload would be held in memory (measured on
-    // Node 20: +300 MB for 300 MB). A redirected upload fails instead (not retried).
-    const { contentType, body: encoded } = encodedBody;
-    const init = { method: method.toUpperCase(), headers: { "Content-Type": contentType }, body: encoded };
-    return new Request(url, { ...init, duplex: "half", redirect: "error", signal: abortSignal ?? null } as RequestInit);
+    // `duplex` is what fetch asks of a stream body (Node, workers); a Blob ignores it. The
+    // redirect mode is the body's to choose (see `EncodedBody.redirect`).
+    const { contentType, body: encoded, redirect } = encodedBody;
+    const init = { method: method.toUpperCase(), headers: { "Content-Type": contentType }, body: encoded, redirect };
+    return new Request(url, { ...init, duplex: "half", signal: abortSignal ?? null } as RequestInit);
   }
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields.
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;

@@ -15,6 +15,7 @@
  * so there (`streaming: false`) streams are first gathered into a Blob, bounded by the signal.
  */
 import { CohereAbortError } from "../core/errors/abort-error.js";
+import { uploadRedirectMode } from "./upload-redirect.js";
 import { type PartSource, partSource, readStream } from "./upload-sources.js";
 
 /** One file part to send. */
@@ -35,6 +36,8 @@ export interface MultipartBody {
   readonly body: Blob | ReadableStream<Uint8Array>;
   /** False when the body is a stream that can be read only once. */
   readonly replayable: boolean;
+  /** The redirect mode to send it with, see `uploadRedirectMode`. */
+  readonly redirect: RequestRedirect;
 }
 
 const encoder = new TextEncoder();
@@ -131,7 +134,7 @@ export async function encodeMultipart(
   const contentType = `multipart/form-data; boundary=${boundary}`;
   if (sources.every((source) => "blob" in source)) {
     const blobParts = segments.map((s) => (s instanceof Uint8Array ? s : (s as { blob: Blob }).blob));
-    return { contentType, body: new Blob(blobParts as BlobPart[]), replayable: true };
+    return { contentType, body: new Blob(blobParts as BlobPart[]), replayable: true, redirect: uploadRedirectMode() };
   }
-  return { contentType, body: toStream(concat(segments)), replayable: false };
+  return { contentType, body: toStream(concat(segments)), replayable: false, redirect: uploadRedirectMode() };
 }
