@@ -14,3 +14,4 @@ export function runSoak(options: {
   faultRate: number;
   seed: number;
 }): Promise<SoakResult>;
+export function mulberry32(seed: number): () => number;

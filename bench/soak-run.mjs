@@ -8,7 +8,7 @@ import { CohereClient, CohereError } from "cohere-batches";
 import { FakeCohere, ManualClock, startFakeCohereServer } from "cohere-batches/testing";
 
 /** Deterministic [0, 1) numbers, so a failing soak can be replayed with its seed. */
-function mulberry32(seed) {
+export function mulberry32(seed) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

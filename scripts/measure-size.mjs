@@ -12,16 +12,19 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /**
- * The SDK's budget for the typical use, min+gzip, in bytes: a guard against regressions. It
- * was 8.75 kB; the core refactor (one request description, internal helpers, one waiter)
- * measured 9006 B before the datasets resource, and issue 13 allows datasets 0.6 kB more
- * (9590 B measured with it: the resource's thin clients in the page, its operations and
- * upload code in chunks loaded on first use). Issue 5 asked for 6 kB, which is not met. The parts of the two
+ * The SDK's budget for the typical use, min+gzip, in bytes: a guard against regressions.
+ * Issue 13 allows the datasets resource 0.6 kB of it: its thin clients are in the page, its
+ * operations and upload code in chunks loaded on first use (not counted: see `measure`).
+ * Issue 5 asked for 6 kB, which is not met. The parts of the two
  * prescribed dependencies the SDK uses are 2.6 kB on their own (valibot's object, string,
  * number, array, pipe, check, custom, optional and safeParse: 1.7 kB; openapi-fetch's
  * createFinalURL and its path and query serializers: 1.1 kB). See the README's size section.
  */
-export const BUDGET_GZIP_BYTES = 9.4 * 1024;
+// Issue 11's guarantees (users' middleware and token functions bounded and typed, redirects
+// followed by hand for POSTs, streamed body reads capped at maxResponseBytes, token redaction in
+// errors, the one waiter) took the typical use from 8.5 kB to 10.2 kB (10,467 B); issue 13's
+// datasets resource may add 0.6 kB.
+export const BUDGET_GZIP_BYTES = 11.1 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

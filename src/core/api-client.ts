@@ -16,6 +16,7 @@ import { CohereParseError } from "./errors/parse-error.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { readBodyText } from "./response-body.js";
 import { issuePath } from "./input.js";
+import { redactTokens } from "../internal/secrets.js";
 import type { MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
 import { createPipeline, type Pipeline } from "./pipeline.js";
@@ -150,7 +151,7 @@ export class ApiClient {
     );
     const text = await readBodyText(response);
     return {
-      data: parseBody(response.status, text, expected.schema, expected.emptyBody),
+      data: parseBody(response.status, text, expected, context),
       status: response.status,
       headers: response.headers,
       url: response.url,
@@ -194,7 +195,17 @@ function buildRequest(
 /** The body and its content type. JSON is the one body kind today; another kind (multipart) is another branch here. */
 function jsonBody(fields: unknown): { headers: Record<string, string>; body: string | null } {
   if (fields === undefined) return { headers: {}, body: null };
-  return { headers: { "Content-Type": "application/json" }, body: JSON.stringify(fields) };
+  let body: string;
+  try {
+    body = JSON.stringify(fields);
+  } catch (error) {
+    // A BigInt, a cycle, a throwing toJSON: bad input, refused before anything is sent.
+    throw new CohereError(
+      `Invalid request options: bodyParams cannot be serialised to JSON (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
+  return { headers: { "Content-Type": "application/json" }, body };
 }
 
 /**
@@ -210,25 +221,33 @@ function encodeNames(
   return encoded;
 }
 
-function parseBody<T>(status: number, text: string, schema: v.GenericSchema<unknown, T>, emptyBody: T | undefined): T {
+function parseBody<T>(
+  status: number,
+  text: string,
+  { schema, emptyBody }: ResponseDescription<T>,
+  context: MiddlewareContext,
+): T {
+  // A server may echo the token in a 2xx body too: the parse error carries the text without it.
+  const failure = (issues: string[]) => new CohereParseError(status, redactTokens(context, text), issues);
   if (text.trim() === "") {
     if (emptyBody !== undefined) return emptyBody;
-    throw new CohereParseError(status, text, ["the body is empty"]);
+    throw failure(["the body is empty"]);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CohereParseError(status, text, [`the body is not JSON (${(error as Error).message})`]);
+    throw failure([`the body is not JSON (${(error as Error).message})`]);
   }
+  // valibot's objects take an array for an object; the types do not.
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw failure(["the body is not a JSON object"]);
   const result = v.safeParse(schema, json);
   if (result.success) return result.output;
-  throw new CohereParseError(
-    status,
-    text,
+  throw failure(
     result.issues.map((issue) => {
       const path = issuePath(issue);
-      return path ? `${path}: ${issue.message}` : issue.message;
+      return redactTokens(context, path ? `${path}: ${issue.message}` : issue.message);
     }),
   );
 }

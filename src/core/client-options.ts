@@ -2,7 +2,9 @@ import * as v from "valibot";
 import type { TokenSupplier } from "../middleware/auth.js";
 import type { Runtime } from "../platform/runtime.js";
 import { CohereError } from "./errors/cohere-error.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_IN_SECONDS } from "./defaults.js";
 import {
+  byteCountSchema,
   checkInput,
   isToken,
   headersSchema,
@@ -49,6 +51,12 @@ export interface CohereClientOptions {
    * @defaultValue 2
    */
   maxRetries?: number | undefined;
+  /**
+   * The largest response body read, in bytes: a larger one is a `CohereParseError` and is not
+   * read further, so memory stays bounded whatever a server sends.
+   * @defaultValue 67108864 (64 MiB)
+   */
+  maxResponseBytes?: number | undefined;
   /** Headers added to every request. */
   headers?: Record<string, string> | undefined;
   /**
@@ -93,6 +101,7 @@ const clientOptionsSchema = v.strictObject(
     baseUrl: v.optional(v.string("must be a string")),
     timeoutInSeconds: v.optional(secondsSchema),
     maxRetries: v.optional(retryCountSchema),
+    maxResponseBytes: v.optional(byteCountSchema),
     headers: v.optional(headersSchema),
     fetch: v.optional(v.custom<FetchFunction>((value) => typeof value === "function", "must be a fetch function")),
     // Each entry is checked by `toPlugin`, which `use` shares.
@@ -129,7 +138,11 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
     token,
     clientName: checked.clientName,
     baseUrl: checkBaseUrl(checked.baseUrl ?? runtime.readEnvironment("CO_API_URL") ?? defaultBaseUrl),
-    defaults: { timeoutInSeconds: checked.timeoutInSeconds ?? 300, maxRetries: checked.maxRetries ?? 2 },
+    defaults: {
+      timeoutInSeconds: checked.timeoutInSeconds ?? DEFAULT_TIMEOUT_IN_SECONDS,
+      maxRetries: checked.maxRetries ?? DEFAULT_MAX_RETRIES,
+      maxResponseBytes: checked.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    },
     headers: checked.headers,
     fetch: checked.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     plugins: ((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).map(toPlugin),
@@ -139,6 +152,9 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
 
 /** An absolute http(s) URL without query or fragment; returned without a trailing slash. */
 function checkBaseUrl(baseUrl: string): string {
+  // `new URL` reads a bare trailing "?" or "#" as an empty query or fragment; the path would
+  // then be appended after it and every call would go to "/".
+  if (/[?#]/.test(baseUrl)) throw new CohereError("Invalid baseUrl: must not contain a query or a fragment (? or #)");
   let url: URL;
   try {
     url = new URL(baseUrl);

@@ -28,7 +28,8 @@ export function issuePath(issue: v.BaseIssue<unknown>): string {
 }
 
 /** A short, safe rendering of a bad value: enough to recognise it, never a whole secret. */
-function describeValue(value: unknown): string {
+export function describeValue(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
   if (typeof value === "string")
     return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (typeof value === "function") return "a function";
@@ -81,10 +82,28 @@ export function plainObjectSchema<T extends Record<string, unknown>>(
   );
 }
 
-/** Extra headers: valid names (RFC 9110 tokens), Latin-1 string values without CR, LF or NUL. */
+/**
+ * Headers that fetch refuses to send (Node's throws, browsers drop them) or that the SDK's own
+ * framing sets: refused as bad input instead of failing as a "connection error" that is retried.
+ */
+const unsendableHeaderNames: ReadonlySet<string> = new Set([
+  "connection",
+  "content-length",
+  "expect",
+  "host",
+  "keep-alive",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/** Extra headers: valid names (RFC 9110 tokens) fetch will send, Latin-1 string values without CR, LF or NUL. */
 export const headersSchema = plainObjectSchema<Record<string, string>>(
-  (name, value) => headerNamePattern.test(name) && typeof value === "string" && headerValuePattern.test(value),
-  "must be an object of valid header names to Latin-1 string values without CR, LF or NUL",
+  (name, value) =>
+    headerNamePattern.test(name) &&
+    !unsendableHeaderNames.has(name.toLowerCase()) &&
+    typeof value === "string" &&
+    headerValuePattern.test(value),
+  "must be an object of valid header names (not one fetch refuses, such as Transfer-Encoding) to Latin-1 string values without CR, LF or NUL",
 );
 
 /** A non-empty string, e.g. a create field or the client name. */
@@ -107,6 +126,12 @@ export const secondsSchema = v.pipe(
 export const retryCountSchema = v.pipe(
   v.number("must be a number"),
   v.check((count) => Number.isInteger(count) && count >= 0 && count <= 100, "must be a whole number from 0 to 100"),
+);
+
+/** A byte count for `maxResponseBytes`: a positive safe integer. */
+export const byteCountSchema = v.pipe(
+  v.number("must be a number of bytes"),
+  v.check((bytes) => Number.isSafeInteger(bytes) && bytes > 0, "must be a positive whole number of bytes"),
 );
 
 /** An `AbortSignal`, recognised by shape so that signals from another realm (a test DOM) pass. */

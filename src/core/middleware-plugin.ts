@@ -9,7 +9,11 @@ import type { Middleware } from "./middleware.js";
  *   a `Response`. For logging, tracing, request signing.
  * - `"call"`: once per SDK call, outside retries and timeouts, before auth. It sees the call's
  *   final outcome: the response that succeeded, or the typed error after the last retry. For
- *   timing a whole call, caching, client-side rate limiting.
+ *   timing a whole call, caching, client-side rate limiting. Having no attempt around it, it is
+ *   bounded by the caller's `abortSignal` (not by `timeoutInSeconds`).
+ *
+ * In both phases a plugin that throws something other than a `CohereError`, or returns
+ * something that is not a `Response`, ends the call with a `CohereError`.
  * @public
  */
 export type MiddlewarePhase = "call" | "attempt";

@@ -58,10 +58,16 @@ export interface MiddlewareContext {
  *   more than once (that is how retry works). It should not read a request body it passes on:
  *   use `request.clone()` to look at it.
  * - **How errors pass.** A rejection from `next` is already a `CohereError` when it comes from
- *   the SDK's layers below. A non-2xx response reaches middleware *below* the error-mapping
- *   layer as a `Response`; a user middleware, which runs below it, sees it as a `Response`
- *   and may replace it. Whatever a middleware throws reaches the caller unchanged (and is not
- *   retried unless it is a retryable `CohereError`).
+ *   the SDK's layers below (a timed-out attempt is a `CohereTimeoutError`). A non-2xx response
+ *   reaches middleware *below* the error-mapping layer as a `Response`; a user middleware,
+ *   which runs below it, sees it as a `Response` and may replace it. A `CohereError` a
+ *   middleware throws reaches the caller unchanged (and is retried only if it is a retryable
+ *   one); anything else it throws becomes a `CohereError` with the thrown value as `cause`, and
+ *   anything it returns that is not a `Response` is a `CohereError`.
+ * - **What bounds it.** A user's middleware runs under the attempt's timeout and the caller's
+ *   abort (`"attempt"` phase) or the caller's abort (`"call"` phase), body included: one that
+ *   never calls `next` or never settles ends the call with `CohereTimeoutError` or
+ *   `CohereAbortError`, and the SDK stops waiting for it.
  *
  * @example
  * ```ts

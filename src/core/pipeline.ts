@@ -6,6 +6,7 @@ import { timeoutMiddleware } from "../middleware/timeout.js";
 import { compose, type Middleware, type MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
 import { createTransport, type FetchFunction } from "./transport.js";
+import { guardUserMiddleware } from "./user-middleware.js";
 
 /** What the pipeline is built from. */
 export interface PipelineConfig extends RequestHeadersConfig {
@@ -25,6 +26,7 @@ interface Layer extends MiddlewareDescription {
  * ```
  * request options      once per call: headers, idempotency key, extra params
  * users' "call" phase  once per call, outside retries (timing, caching, rate limiting)
+ *                      (users' layers are guarded: bounded, typed; see guardUserMiddleware)
  * retry                attempts, backoff, Retry-After
  *   timeout            per attempt, headers and body
  *   error mapping      non-2xx -> typed ApiError
@@ -35,7 +37,9 @@ interface Layer extends MiddlewareDescription {
  */
 function layers(config: PipelineConfig): Layer[] {
   const plugins = (phase: "call" | "attempt"): Layer[] =>
-    config.plugins.filter((plugin) => plugin.phase === phase).map((plugin) => ({ ...plugin, builtIn: false }));
+    config.plugins
+      .filter((plugin) => plugin.phase === phase)
+      .map((plugin) => ({ ...plugin, builtIn: false, handle: guardUserMiddleware(plugin) }));
   return [
     { name: "request-options", phase: "call", builtIn: true, handle: requestOptionsMiddleware(config) },
     ...plugins("call"),

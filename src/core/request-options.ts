@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import {
   abortSignalSchema,
+  byteCountSchema,
   checkInput,
   isWellFormed,
   plainObjectSchema,
@@ -34,6 +35,12 @@ export interface RequestOptions {
    * @defaultValue the client's `maxRetries` (2)
    */
   maxRetries?: number | undefined;
+  /**
+   * The largest response body read, in bytes; a larger one is a `CohereParseError` and is not
+   * read further.
+   * @defaultValue the client's `maxResponseBytes` (64 MiB)
+   */
+  maxResponseBytes?: number | undefined;
   /** Cancels the call: the attempt in flight and any wait between attempts. */
   abortSignal?: AbortSignal | undefined;
   /** Headers added to this call's requests (after the client's `headers`). */
@@ -59,17 +66,21 @@ export interface RequestOptions {
  * `context.options`.
  * @public
  */
-export interface ResolvedRequestOptions extends Omit<RequestOptions, "timeoutInSeconds" | "maxRetries"> {
+export interface ResolvedRequestOptions
+  extends Omit<RequestOptions, "timeoutInSeconds" | "maxRetries" | "maxResponseBytes"> {
   /** Time limit for each attempt, in seconds. */
   readonly timeoutInSeconds: number;
   /** How many times a failed attempt may be retried. */
   readonly maxRetries: number;
+  /** The largest response body read, in bytes. */
+  readonly maxResponseBytes: number;
 }
 
 const requestOptionsSchema = v.strictObject(
   {
     timeoutInSeconds: v.optional(secondsSchema),
     maxRetries: v.optional(retryCountSchema),
+    maxResponseBytes: v.optional(byteCountSchema),
     abortSignal: v.optional(abortSignalSchema),
     headers: v.optional(headersSchema),
     queryParams: v.optional(
@@ -95,6 +106,7 @@ const requestOptionsSchema = v.strictObject(
 export interface RequestDefaults {
   readonly timeoutInSeconds: number;
   readonly maxRetries: number;
+  readonly maxResponseBytes: number;
 }
 
 /** Checks a call's options and fills in the client's defaults. Throws `CohereError` naming the bad field. */
@@ -109,5 +121,6 @@ export function resolveRequestOptions(
     ...checked,
     timeoutInSeconds: checked.timeoutInSeconds ?? defaults.timeoutInSeconds,
     maxRetries: checked.maxRetries ?? defaults.maxRetries,
+    maxResponseBytes: checked.maxResponseBytes ?? defaults.maxResponseBytes,
   };
 }

@@ -1,16 +1,15 @@
-import { CohereAbortError } from "./errors/abort-error.js";
-import { CohereError } from "./errors/cohere-error.js";
-import { CohereConnectionError } from "./errors/connection-error.js";
-import type { MiddlewareContext } from "./middleware.js";
+import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
-import { describeCause, ownErrorInChain } from "../internal/cause-chain.js";
-import { keepBody } from "./response-body.js";
+import { describeCause, isRefusedByFetch, ownErrorInChain } from "../internal/cause-chain.js";
+import { isResponse } from "../internal/is-response.js";
+import { CohereConnectionError } from "./errors/connection-error.js";
+import { CohereError } from "./errors/cohere-error.js";
+import type { MiddlewareContext } from "./middleware.js";
+import { sendFollowingRedirects } from "./redirects.js";
+import { receiveResponse } from "./received-response.js";
 
 /** A WHATWG-compatible fetch, the only thing the SDK needs from its runtime to talk HTTP. @public */
 export type FetchFunction = (input: Request, init?: RequestInit) => Promise<Response>;
-
-/** Statuses whose responses have no body; `new Response(body)` refuses one for them. */
-const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 
 /** How the transport hands a response up. */
 export interface TransportOptions {
@@ -28,15 +27,16 @@ export interface TransportOptions {
  * @remarks
  * Reading the body here, inside the attempt, is what lets the per-attempt timeout cover a body
  * that stalls, and lets a connection reset mid-body be retried like any other connection
- * failure. Cohere's batch responses are small JSON documents, so holding one in memory costs
- * nothing.
+ * failure. The read stops at `maxResponseBytes` (see `receiveResponse`).
  *
  * The attempt's signal (`context.attemptSignal`, set by the timeout layer) goes to fetch as
  * `init.signal`, rather than on a copy of the request: copying a Request costs as much as
- * sending one on Node 20.
+ * sending one on Node 20. Fetch's promise is awaited only through `boundBySignal`, so an abort
+ * ends the attempt at once and the promise fetch rejects later is handled.
  *
- * Failures become `CohereAbortError` when the caller's signal fired, else
- * `CohereConnectionError`; the timeout layer above turns its own aborts into timeouts.
+ * Failures are typed here: `CohereAbortError` when the caller's signal fired, the attempt's
+ * `CohereTimeoutError` when its timer did, a `CohereError` when fetch refused to send the
+ * request at all (bad input: not retried), else `CohereConnectionError`.
  */
 export function createTransport(
   fetchFunction: FetchFunction,
@@ -45,28 +45,35 @@ export function createTransport(
   return async (request, context) => {
     const signal = context.attemptSignal ?? request.signal;
     try {
-      const response = await boundBySignal(fetchFunction(request, { signal }), signal);
-      const bytes = nullBodyStatuses.has(response.status)
-        ? new ArrayBuffer(0)
-        : await boundBySignal(response.arrayBuffer(), signal);
-      if (!options.readableResponses) {
-        keepBody(response, bytes);
-        return response;
-      }
-      const readable = new Response(bytes.byteLength === 0 ? null : bytes, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
-      // A constructed Response has an empty url; keep the one the request really reached.
-      Object.defineProperty(readable, "url", { value: response.url || request.url });
-      keepBody(readable, bytes);
-      return readable;
+      // Nothing is sent once the call is over (an abort during a token function, a middleware).
+      if (signal.aborted) throw abortErrorFor(context);
+      const sent = callFetch(() => sendFollowingRedirects(fetchFunction, request, signal));
+      const response: unknown = await boundBySignal(sent, signal, () => abortErrorFor(context));
+      // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
+      if (!isResponse(response))
+        throw new CohereError("The fetch function resolved with something that is not a Response");
+      return await receiveResponse(response, request.url, context, signal, options.readableResponses);
     } catch (error) {
-      if (context.signal?.aborted) throw new CohereAbortError(context.signal.reason);
-      const own = ownErrorInChain(error, (value): value is CohereError => CohereError.is(value));
-      if (own !== undefined) throw own;
-      throw new CohereConnectionError(`Connection failed: ${describeCause(error)}`, { cause: error });
+      throw transportFailure(error, context);
     }
   };
+}
+
+/** Fetch may throw synchronously (a bad init in some runtimes): make it a rejection like the rest. */
+function callFetch(send: () => Promise<Response>): Promise<Response> {
+  try {
+    return send();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function transportFailure(error: unknown, context: MiddlewareContext): CohereError {
+  if (CohereError.is(error)) return error;
+  if (context.signal?.aborted || context.attemptSignal?.aborted) return abortErrorFor(context);
+  const own = ownErrorInChain(error, (value): value is CohereError => CohereError.is(value));
+  if (own !== undefined) return own;
+  if (isRefusedByFetch(error))
+    return new CohereError(`fetch refused the request (nothing was sent): ${describeCause(error)}`, { cause: error });
+  return new CohereConnectionError(`Connection failed: ${describeCause(error)}`, { cause: error });
 }

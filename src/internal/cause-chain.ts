@@ -34,12 +34,29 @@ export function describeCause(error: unknown): string {
   return message;
 }
 
+/** True when `test` holds for the error or one of its causes. */
+export function someCause(error: unknown, test: (cause: object) => boolean): boolean {
+  return causeChain(error).some((cause) => test(cause as object));
+}
+
 /** True when some error in the chain carries one of `codes` (`ECONNREFUSED`, `UND_ERR_INVALID_ARG`, ...). */
 export function hasCauseCode(error: unknown, codes: ReadonlySet<string>): boolean {
   return causeChain(error).some(({ code }) => typeof code === "string" && codes.has(code));
 }
 
 const refusedCodes: ReadonlySet<string> = new Set(["ECONNREFUSED"]);
+
+/** undici's codes for a request it refused to send (a header it does not allow, a bad Content-Length). */
+const refusedByFetchCodes: ReadonlySet<string> = new Set([
+  "UND_ERR_INVALID_ARG",
+  "UND_ERR_NOT_SUPPORTED",
+  "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH",
+]);
+
+/** True when fetch refused to send the request at all: bad input, not a network failure. */
+export function isRefusedByFetch(error: unknown): boolean {
+  return hasCauseCode(error, refusedByFetchCodes);
+}
 
 /** True when the connection was refused: the host that refused certainly never saw the request. */
 export function isConnectionRefused(error: unknown): boolean {

@@ -1,6 +1,9 @@
 import { CohereError } from "../core/errors/cohere-error.js";
 import { isToken } from "../core/input.js";
-import type { Middleware } from "../core/middleware.js";
+import type { Middleware, MiddlewareContext } from "../core/middleware.js";
+import { abortErrorFor } from "../internal/abort-error-for.js";
+import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
+import { rememberToken } from "../internal/secrets.js";
 
 /**
  * Where the API token comes from: the token itself, or a function that returns it (or a
@@ -15,22 +18,28 @@ export type TokenSupplier = string | (() => string | Promise<string>);
  * @remarks
  * Runs per attempt (below retry), so a token function is called again for a retry. A token
  * function that throws, or returns something that is not a non-empty header-safe string,
- * fails the call with a `CohereError` whose message never contains the returned value.
+ * fails the call with a `CohereError` whose message never contains the returned value. The
+ * wait for a token function is bounded by the attempt's timeout and the caller's abort: one
+ * that never settles is a `CohereTimeoutError`, not a hang.
  * @public
  */
 export function authMiddleware(token: TokenSupplier): Middleware {
-  return async (request, next) => {
-    request.headers.set("Authorization", `Bearer ${await resolveToken(token)}`);
+  return async (request, next, context) => {
+    const value = typeof token === "string" ? token : await resolveToken(token, context);
+    // Remembered so that a server echoing it back cannot put it into an error.
+    rememberToken(context, value);
+    request.headers.set("Authorization", `Bearer ${value}`);
     return next(request);
   };
 }
 
-async function resolveToken(token: TokenSupplier): Promise<string> {
-  if (typeof token === "string") return token;
+async function resolveToken(token: () => string | Promise<string>, context: MiddlewareContext): Promise<string> {
   let value: unknown;
   try {
-    value = await token();
+    const signal = context.attemptSignal ?? context.signal;
+    value = await boundBySignal(callUserCode(token), signal, () => abortErrorFor(context));
   } catch (error) {
+    if (context.signal?.aborted || context.attemptSignal?.aborted) throw abortErrorFor(context);
     throw new CohereError("The token function failed", { cause: error });
   }
   if (!isToken(value)) {

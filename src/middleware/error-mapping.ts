@@ -1,9 +1,6 @@
-import { ApiError } from "../core/errors/api-error.js";
-import { errorClassByStatus } from "../core/errors/status-errors.js";
-import { readRequestId } from "../core/http-response.js";
+import { apiErrorFromResponse } from "../core/errors/api-error-from-response.js";
 import type { Middleware } from "../core/middleware.js";
 import { readBodyText } from "../core/response-body.js";
-import { parseRetryAfter } from "./retry-timing.js";
 
 /**
  * Turns a response outside 2xx into a thrown `ApiError`: the subclass for its status
@@ -12,29 +9,15 @@ import { parseRetryAfter } from "./retry-timing.js";
  * @remarks
  * Runs per attempt, so the retry layer above decides on typed errors, and middleware below
  * (users' plugins) still see the raw `Response`. The body is parsed as JSON when it is JSON
- * and kept as text otherwise (an HTML page from a proxy, an empty body).
+ * and kept as text otherwise (an HTML page from a proxy, an empty body). A redirect is not
+ * 2xx either: a 301, 302 or 303 answering a `POST` becomes an `ApiError` with that status,
+ * never a success.
  * @public
  */
 export function errorMappingMiddleware(): Middleware {
-  return async (request, next) => {
+  return async (request, next, context) => {
     const response = await next(request);
     if (response.ok) return response;
-    const text = await readBodyText(response);
-    const ErrorClass = errorClassByStatus.get(response.status) ?? ApiError;
-    throw new ErrorClass({
-      status: response.status,
-      body: parseBody(text),
-      headers: response.headers,
-      requestId: readRequestId(response.headers),
-      retryAfterInSeconds: parseRetryAfter(response.headers),
-    });
+    throw apiErrorFromResponse(response, await readBodyText(response), context);
   };
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -1,6 +1,7 @@
 import { ApiError } from "../core/errors/api-error.js";
 import { readRequestId } from "../core/http-response.js";
 import type { MiddlewarePlugin } from "../core/middleware-plugin.js";
+import { callUserCallback } from "../internal/user-callback.js";
 
 /** How much the logging middleware says, from most to least. @public */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
@@ -60,7 +61,8 @@ const defaultAllowedHeaders = [
  * Secrets stay out by construction, as in Azure's log sanitizer: header and query values are
  * logged only when their names are on an allow-list, so `Authorization`, an `Idempotency-Key`
  * or a custom secret header show as `REDACTED`. Runs in the `"attempt"` phase, so each retry
- * is its own line.
+ * is its own line. A logger that throws cannot fail the call it logs: the failure is reported
+ * with `console.warn` and the call's result stands.
  *
  * @example
  * ```ts
@@ -103,7 +105,12 @@ export function loggingMiddleware(options: LoggingOptions = {}): MiddlewarePlugi
             data.requestHeaders = redactedHeaders(request.headers, allowedHeaders);
             data.responseHeaders = redactedHeaders(response.headers, allowedHeaders);
           }
-          logger[enabled(level) ? level : "debug"](`${request.method} ${data.path as string} ${response.status}`, data);
+          const method = enabled(level) ? level : "debug";
+          callUserCallback(
+            "the logger",
+            (line: string) => logger[method](line, data),
+            `${request.method} ${data.path as string} ${response.status}`,
+          );
         }
         return response;
       } catch (error) {
@@ -113,7 +120,11 @@ export function loggingMiddleware(options: LoggingOptions = {}): MiddlewarePlugi
             error: error instanceof Error ? error.name : String(error),
           };
           if (error instanceof ApiError) Object.assign(data, { status: error.status, requestId: error.requestId });
-          logger.error(`${request.method} ${data.path as string} failed: ${data.error as string}`, data);
+          callUserCallback(
+            "the logger",
+            (line: string) => logger.error(line, data),
+            `${request.method} ${data.path as string} failed: ${data.error as string}`,
+          );
         }
         throw error;
       }
@@ -133,6 +144,8 @@ function redactedPath(url: string, allowed: ReadonlySet<string>): string {
   const { pathname, searchParams } = new URL(url);
   if ([...searchParams.keys()].length === 0) return pathname;
   const shown = new URLSearchParams();
-  searchParams.forEach((value, name) => shown.append(name, allowed.has(name) ? value : "REDACTED"));
+  searchParams.forEach((value, name) => {
+    shown.append(name, allowed.has(name) ? value : "REDACTED");
+  });
   return `${pathname}?${shown.toString()}`;
 }

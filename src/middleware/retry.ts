@@ -3,7 +3,7 @@ import { ApiError } from "../core/errors/api-error.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { Middleware, MiddlewareContext } from "../core/middleware.js";
-import { isConnectionRefused } from "../internal/cause-chain.js";
+import { refusedOnFirstHop } from "../core/redirects.js";
 import { backoffDelayInSeconds, type RetryTiming } from "./retry-timing.js";
 
 /** Statuses that say "try again": the request may succeed later unchanged. 501 is not one. */
@@ -69,7 +69,7 @@ function isRetryable(error: unknown, context: MiddlewareContext): boolean {
   const mayHaveActed = !context.idempotent && context.options.idempotencyKey === undefined;
   if (!mayHaveActed) return isTransientFailure(error);
   if (error instanceof ApiError) return notActedOnStatuses.has(error.status);
-  return error instanceof CohereConnectionError && isConnectionRefused(error);
+  return error instanceof CohereConnectionError && refusedOnFirstHop(error);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { MiddlewareContext } from "../core/middleware.js";
 import type { MiddlewarePlugin } from "../core/middleware-plugin.js";
+import { callUserCallback } from "../internal/user-callback.js";
 
 /** Options of `tracingMiddleware`. @public */
 export interface TracingOptions {
@@ -15,7 +16,7 @@ export interface TracingOptions {
   attemptHeader?: string;
   /** Makes ids. @defaultValue crypto.randomUUID */
   createId?: () => string;
-  /** Called for each attempt with the ids, to connect them to your traces. */
+  /** Called for each attempt with the ids, to connect them to your traces. If it throws, the call goes on. */
   onAttempt?: (ids: { callId: string; attemptId: string; attempt: number; operation: string }) => void;
 }
 
@@ -47,7 +48,12 @@ export function tracingMiddleware(options: TracingOptions = {}): MiddlewarePlugi
       const attemptId = createId();
       request.headers.set(callHeader, callId);
       request.headers.set(attemptHeader, attemptId);
-      options.onAttempt?.({ callId, attemptId, attempt: context.attempt, operation: context.operation });
+      callUserCallback("onAttempt", options.onAttempt, {
+        callId,
+        attemptId,
+        attempt: context.attempt,
+        operation: context.operation,
+      });
       return next(request);
     },
   };

@@ -9,7 +9,7 @@ export function makeContext(
     operation,
     idempotent: operation !== "batches.create",
     attempt: 1,
-    options: { timeoutInSeconds: 300, maxRetries: 2, ...options },
+    options: { timeoutInSeconds: 300, maxRetries: 2, maxResponseBytes: 64 * 1024 * 1024, ...options },
     signal: options.abortSignal,
   };
 }

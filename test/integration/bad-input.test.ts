@@ -64,9 +64,40 @@ describe("bad input is refused before anything is sent", () => {
     [{ idempotencyKey: "" }, /idempotencyKey/],
     [{ abortSignal: {} }, /abortSignal/],
     [{ retries: 3 }, /retries/],
+    [{ headers: { "Transfer-Encoding": "chunked" } }, /headers/],
+    [{ headers: { connection: "upgrade" } }, /headers/],
+    [{ headers: { Expect: "100-continue" } }, /headers/],
+    [{ headers: { "Content-Length": "5" } }, /headers/],
+    [{ maxResponseBytes: 0 }, /maxResponseBytes/],
   ])("every method refuses request options %j", async (options, field) => {
     await refused(() => server.client().batches.list({}, options as never), field);
     await refused(() => server.client().batches.create(newBatch, options as never), field);
+  });
+
+  it("refuses bodyParams that cannot be serialised (a BigInt, a cycle), without retries or backoff", async () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    for (const bodyParams of [{ count: 10n }, { cycle }]) {
+      const started = performance.now();
+      await refused(() => server.client().batches.create(newBatch, { bodyParams }), /bodyParams/);
+      await refused(() => server.client().batches.cancel("b-1", { bodyParams }), /bodyParams/);
+      expect(performance.now() - started).toBeLessThan(200);
+    }
+  });
+
+  it("refuses, without retries, a header that a middleware sets and fetch refuses", async () => {
+    const client = server.client({
+      maxRetries: 2,
+      middleware: [
+        (request, next) => {
+          request.headers.set("Transfer-Encoding", "chunked");
+          return next(request);
+        },
+      ],
+    });
+    const started = performance.now();
+    await refused(() => client.batches.create(newBatch), /refused the request/);
+    expect(performance.now() - started).toBeLessThan(300);
   });
 
   it.each([
@@ -85,6 +116,11 @@ describe("the client refuses bad options at construction", () => {
     [{ baseUrl: "not a url" }, /baseUrl/],
     [{ baseUrl: "ftp://example.com" }, /baseUrl/],
     [{ baseUrl: "https://user:pw@example.com" }, /baseUrl/],
+    [{ baseUrl: "https://api.cohere.com/?" }, /baseUrl/],
+    [{ baseUrl: "https://api.cohere.com/#" }, /baseUrl/],
+    [{ baseUrl: "https://api.cohere.com?" }, /baseUrl/],
+    [{ headers: { "Transfer-Encoding": "chunked" } }, /headers/],
+    [{ maxResponseBytes: -1 }, /maxResponseBytes/],
     [{ clientName: "" }, /clientName/],
     [{ clientName: "caf\u20ac" }, /clientName/],
     [{ headers: { "x-a": "\u20ac" } }, /headers/],

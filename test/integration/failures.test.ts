@@ -140,13 +140,18 @@ describe("timeouts over HTTP", () => {
     expect(performance.now() - started).toBeLessThan(1_500);
   });
 
-  it("times out a body that stalls after the headers", async () => {
+  it("times out a success body that stalls after the headers", async () => {
+    const client = server.client();
+    const { batch } = await client.batches.create(newBatch);
+    // A real id: the stalled body is a 200's, read as data, not a 404's read by error mapping.
     server.fake.inject("retrieve", { type: "stall-body" });
-    const error = await server
-      .client()
-      .batches.retrieve("x", { timeoutInSeconds: 0.2, maxRetries: 0 })
+    const started = performance.now();
+    const error = await client.batches
+      .retrieve(batch.id!, { timeoutInSeconds: 0.2, maxRetries: 0 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    await expect(client.batches.retrieve(batch.id!)).resolves.toMatchObject({ batch: { id: batch.id } });
   });
 
   it("retries a timed-out attempt and succeeds on the next", async () => {

@@ -18,6 +18,13 @@ describe("the token never leaks", () => {
         .list()
         .catch((e: unknown) => e),
     ];
+    // Each call failed, each in its own way: otherwise there is nothing to check.
+    expect(errors.map((error) => (error as Error).name)).toEqual([
+      "InternalServerError",
+      "UnauthorizedError",
+      "CohereError",
+      "CohereConnectionError",
+    ]);
     for (const error of errors) {
       const text = [
         (error as Error).message,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Middleware, MiddlewareContext } from "../../src/index.js";
+import { CohereError, type Middleware, type MiddlewareContext } from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
 
 const server = useFakeServer();
@@ -63,12 +63,23 @@ describe("users' middleware", () => {
     expect(context!.signal).toBe(controller.signal);
   });
 
-  it("sees an error it throws reach the caller unchanged, without a retry", async () => {
+  it("sees an error it throws reach the caller as a CohereError carrying it, without a retry", async () => {
     const failure = new Error("policy says no");
+    let calls = 0;
     const error = await server
-      .client({ middleware: [async () => Promise.reject(failure)] })
+      .client({
+        middleware: [
+          async () => {
+            calls++;
+            return Promise.reject(failure);
+          },
+        ],
+      })
       .batches.list()
       .catch((e: unknown) => e);
-    expect(error).toBe(failure);
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).cause).toBe(failure);
+    expect((error as Error).message).toContain("policy says no");
+    expect(calls).toBe(1);
   });
 });

@@ -62,8 +62,15 @@ export class ApiError extends CohereError {
 }
 
 function describe({ status, body }: ApiErrorInit): string {
-  const message = serverMessage(body);
+  const message = serverMessage(body) ?? statusHint(status);
   return message === undefined ? `Status ${status}` : `Status ${status}: ${message}`;
+}
+
+/** What the SDK can say itself of a status that is not an answer at all. */
+function statusHint(status: number): string | undefined {
+  if (status >= 300 && status < 400) return "a redirect the SDK does not follow for this request";
+  if (status === 0) return "an opaque response (a redirect the browser hides)";
+  return undefined;
 }
 
 /** The server's own words: `message` of a JSON body, or a short plain-text body. */

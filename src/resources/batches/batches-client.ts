@@ -73,13 +73,16 @@ export class BatchesClient {
    */
   async *listAll(request: ListBatchesRequest = {}, options?: RequestOptions): AsyncGenerator<Batch, void, undefined> {
     let pageToken = request.page_token;
+    // Every token of this walk: a server that hands back any of them again (A, B, A) would loop for ever.
+    const seen = new Set(pageToken === undefined ? [] : [pageToken]);
     for (;;) {
       const page = await this.list(pageToken === undefined ? request : { ...request, page_token: pageToken }, options);
       if (page.batches !== undefined) yield* page.batches;
       const next = page.next_page_token;
       if (next === undefined || next === "") return;
-      // A server that hands back the token it was given would loop for ever.
-      if (next === pageToken) throw new CohereError(`listAll: the server returned the same page token twice (${next})`);
+      if (seen.has(next))
+        throw new CohereError(`listAll: the server returned a page token it had already sent in this walk (${next})`);
+      seen.add(next);
       pageToken = next;
     }
   }

@@ -1,0 +1,101 @@
+// The hostile user of the hostile-user soak: token functions that are slow, throw or never
+// settle; middleware that sleeps, throws, returns junk, never calls next or hands back a body
+// that stalls; a logger and a tracer that throw. Each call carries its plan in the request
+// option `context`, which the SDK passes to middleware untouched.
+import { CohereClient, loggingMiddleware, tracingMiddleware } from "cohere-batches";
+
+export const soakToken = "soak-secret-token-0123456789abcdef";
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const never = () => new Promise(() => {});
+
+/** What the attempt-phase middleware does on a call. */
+export const attemptPlans = [
+  "ok",
+  "ok",
+  "ok",
+  "ok",
+  "sleep",
+  "throw",
+  "throw-string",
+  "junk",
+  "undefined",
+  "never",
+  "stall-body",
+];
+
+function attemptPlugin(random) {
+  return async function hostileAttempt(request, next, context) {
+    switch (context.options.context?.attemptPlan) {
+      case "sleep":
+        await sleep(random() * 40);
+        return next(request);
+      case "throw":
+        throw new Error("plugin bug");
+      case "throw-string":
+        throw "plugin bug";
+      case "junk":
+        return { status: 200, body: "junk" };
+      case "undefined":
+        return undefined;
+      case "never":
+        return never();
+      case "stall-body":
+        return new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode("{")) }));
+      default:
+        return next(request);
+    }
+  };
+}
+
+const callPlugin = (random) => ({
+  name: "hostile-call",
+  phase: "call",
+  handle: async (request, next, context) => {
+    if (context.options.context?.callSleep) await sleep(random() * 40);
+    return next(request);
+  },
+});
+
+const throwingLogger = {
+  debug() {},
+  info() {
+    throw new Error("logger down");
+  },
+  warn() {
+    return Promise.reject(new Error("logger down"));
+  },
+  error() {
+    throw new Error("logger down");
+  },
+};
+
+/** A token function that is usually slow, sometimes throws, rarely never settles. */
+function hostileToken(random) {
+  return async () => {
+    const roll = random();
+    if (roll < 0.005) return never();
+    if (roll < 0.01) throw new Error("vault unreachable");
+    if (roll < 0.5) await sleep(roll * 20);
+    return soakToken;
+  };
+}
+
+/** A client for `baseUrl` with every hostile piece installed. */
+export function hostileClient(baseUrl, random) {
+  return new CohereClient({
+    token: hostileToken(random),
+    baseUrl,
+    timeoutInSeconds: 0.25,
+    maxRetries: 2,
+    middleware: [
+      callPlugin(random),
+      attemptPlugin(random),
+      loggingMiddleware({ logger: throwingLogger }),
+      tracingMiddleware({
+        onAttempt: () => {
+          if (random() < 0.5) throw new Error("exporter down");
+        },
+      }),
+    ],
+  });
+}

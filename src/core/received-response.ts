@@ -1,0 +1,51 @@
+import { boundBySignal } from "../internal/bound-by-signal.js";
+import { abortErrorFor } from "../internal/abort-error-for.js";
+import { readBodyBytes } from "../internal/read-body.js";
+import { apiErrorFromResponse } from "./errors/api-error-from-response.js";
+import type { MiddlewareContext } from "./middleware.js";
+import { keepBody } from "./response-body.js";
+
+/** Statuses whose responses have no body; `new Response(body)` refuses one for them. */
+const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
+const decoder = new TextDecoder();
+
+/**
+ * Reads a response's whole body, bounded by `signal` and capped at the call's
+ * `maxResponseBytes`, and hands the response up with its bytes kept (`readBodyText`). The one
+ * reader for every response the SDK gets: from fetch, and from users' middleware.
+ *
+ * A status outside 200-599 (status 600 from a server, 0 from a browser's opaque redirect) is an
+ * `ApiError` here, whatever the layers: no `Response` can be built with it.
+ *
+ * @param readable - hand up a fresh `Response` over the bytes, whose body layers above can read
+ */
+export async function receiveResponse(
+  response: Response,
+  requestUrl: string,
+  context: MiddlewareContext,
+  signal: AbortSignal | undefined,
+  readable: boolean,
+): Promise<Response> {
+  const bytes = nullBodyStatuses.has(response.status)
+    ? new Uint8Array(0)
+    : await boundBySignal(
+        readBodyBytes(response.body, response, context.options.maxResponseBytes, signal),
+        signal,
+        () => abortErrorFor(context, signal),
+      );
+  if (response.status < 200 || response.status > 599)
+    throw apiErrorFromResponse(response, decoder.decode(bytes), context);
+  if (!readable) {
+    keepBody(response, bytes);
+    return response;
+  }
+  const copy = new Response(bytes.byteLength === 0 ? null : (bytes as Uint8Array<ArrayBuffer>), {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  // A constructed Response has an empty url; keep the one the request really reached.
+  Object.defineProperty(copy, "url", { value: response.url || requestUrl });
+  keepBody(copy, bytes);
+  return copy;
+}

@@ -1,0 +1,68 @@
+import { isConnectionRefused, someCause } from "../internal/cause-chain.js";
+import type { FetchFunction } from "./transport.js";
+
+/** Redirects that keep the method and the body; 301, 302 and 303 would turn a POST into a GET. */
+const methodKeepingStatuses = new Set([307, 308]);
+const maxRedirects = 20;
+
+/** Failures of a hop after a redirect was followed: a refusal there proves nothing about the first hop. */
+const laterHopFailures = new WeakSet<object>();
+
+/**
+ * Sends `request`, following redirects as the SDK's rules allow.
+ *
+ * @remarks
+ * A GET is left to fetch, which follows redirects: reading twice is harmless; so is a request
+ * that chose its own redirect mode (`"error"` or `"manual"`: an upload). Any other method
+ * is sent with `redirect: "manual"` and followed here only for 307 and 308, with the same method
+ * and body (and no `Authorization` to another origin). A 301, 302 or 303 comes back as it is,
+ * and error mapping makes it an `ApiError`: fetch would have re-sent a `cancel` as a GET of the
+ * batch and reported the running batch as success. (A browser hides a manual redirect as an
+ * opaque response with status 0, which the transport turns into an `ApiError` too.)
+ *
+ * Because the SDK follows these redirects itself, it knows which hop failed: see
+ * `refusedOnFirstHop`.
+ */
+export async function sendFollowingRedirects(
+  fetchFunction: FetchFunction,
+  request: Request,
+  signal: AbortSignal,
+): Promise<Response> {
+  // A request that chose its own redirect mode (an upload: "error", or "manual" where the
+  // runtime refuses "error") is left as it is and never cloned here: following would keep a copy
+  // of every byte sent. A redirect then fails the call, or comes back as an ApiError.
+  if (request.method === "GET" || request.method === "HEAD" || request.redirect !== "follow")
+    return fetchFunction(request, { signal });
+  let current = request;
+  for (let hop = 0; ; hop++) {
+    const replay = current.body === null ? current : current.clone();
+    let response: Response;
+    try {
+      response = await fetchFunction(current, { signal, redirect: "manual" });
+    } catch (error) {
+      if (hop > 0 && typeof error === "object" && error !== null) laterHopFailures.add(error);
+      throw error;
+    }
+    const location = response.headers.get("location");
+    if (!methodKeepingStatuses.has(response.status) || location === null || hop === maxRedirects) return response;
+    response.body?.cancel().catch(() => {});
+    current = await redirected(replay, new URL(location, response.url || current.url));
+  }
+}
+
+/** The request again, to `target`: same method, headers and body; no `Authorization` to another origin. */
+async function redirected(request: Request, target: URL): Promise<Request> {
+  const headers = new Headers(request.headers);
+  if (target.origin !== new URL(request.url).origin) headers.delete("authorization");
+  const body = request.body === null ? null : await request.arrayBuffer();
+  return new Request(target, { method: request.method, headers, body, redirect: "manual" });
+}
+
+/**
+ * True when the connection was refused on the first hop, so the server certainly never saw
+ * the request. Once a redirect was followed, the first server did see it: a refusal of a later
+ * hop proves nothing, and a non-idempotent request is not sent again.
+ */
+export function refusedOnFirstHop(error: unknown): boolean {
+  return isConnectionRefused(error) && !someCause(error, (cause) => laterHopFailures.has(cause));
+}

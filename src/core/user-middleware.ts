@@ -1,0 +1,64 @@
+import { abortErrorFor } from "../internal/abort-error-for.js";
+import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
+import { isResponse } from "../internal/is-response.js";
+import { CohereError } from "./errors/cohere-error.js";
+import { describeValue } from "./input.js";
+import type { Middleware } from "./middleware.js";
+import type { ResolvedPlugin } from "./middleware-plugin.js";
+import { receiveResponse } from "./received-response.js";
+import { hasKeptBody } from "./response-body.js";
+
+/**
+ * Wraps a user's middleware so that nothing it does can hang, crash or untype a call: the one
+ * guard between users' code and the SDK's layers.
+ *
+ * - Its whole run is bounded: an attempt-phase plugin by the attempt's signal (timeout and
+ *   abort), a call-phase plugin by the caller's abort. A plugin that never calls `next`, or
+ *   never settles, ends the call with `CohereTimeoutError` or `CohereAbortError`.
+ * - What it throws is typed: a `CohereError` passes unchanged, anything else (an `Error`, a
+ *   string, `undefined`) becomes a `CohereError` naming the plugin, with the thrown value as
+ *   `cause`. What it returns must be a `Response`: anything else is a `CohereError`.
+ * - A `Response` it made itself (a cache, a mock) is read here like one from fetch: under the
+ *   same signal, capped at `maxResponseBytes`, its status checked.
+ */
+export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Middleware {
+  return async (request, next, context) => {
+    const signal = phase === "attempt" ? context.attemptSignal : context.signal;
+    try {
+      const result: unknown = await boundBySignal(
+        callUserCode(() => handle(request, handledNext(next), context)),
+        signal,
+        () => abortErrorFor(context),
+      );
+      if (!isResponse(result))
+        throw new CohereError(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
+      if (hasKeptBody(result)) return result;
+      return await receiveResponse(result, request.url, context, signal, true);
+    } catch (error) {
+      if (CohereError.is(error)) throw error;
+      throw new CohereError(`Middleware "${name}" failed: ${describeThrown(error)}`, { cause: error });
+    }
+  };
+}
+
+/**
+ * `next`, with each promise it returns marked as handled: a plugin that calls `next` and drops
+ * the promise (or stops awaiting it when the attempt ends) must not leave an unhandled
+ * rejection behind. The plugin still gets the rejection when it awaits.
+ */
+function handledNext(next: (request: Request) => Promise<Response>): (request: Request) => Promise<Response> {
+  return (request) => {
+    const response = next(request);
+    response.catch(() => {});
+    return response;
+  };
+}
+
+function describeThrown(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : describeUserValue(error);
+}
+
+/** What a value is, never what a string holds: a plugin may throw or return a secret. */
+function describeUserValue(value: unknown): string {
+  return typeof value === "string" ? "a string" : describeValue(value);
+}

@@ -1,0 +1,14 @@
+/**
+ * A `Response` by shape, so that one from another realm (a test DOM, a polyfill, a custom
+ * fetch) passes, and junk (`undefined`, a plain object) does not.
+ */
+export function isResponse(value: unknown): value is Response {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Partial<Response>;
+  return (
+    typeof candidate.status === "number" &&
+    typeof candidate.headers?.get === "function" &&
+    typeof candidate.arrayBuffer === "function" &&
+    "body" in candidate
+  );
+}

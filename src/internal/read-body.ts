@@ -1,0 +1,60 @@
+import { CohereParseError } from "../core/errors/parse-error.js";
+
+const empty = new Uint8Array(0);
+
+/**
+ * Reads a whole body, chunk by chunk, and stops at `maxBytes`: a larger body is a
+ * `CohereParseError` and the rest is never read (the stream is cancelled, which closes the
+ * connection), so memory stays bounded whatever a server sends. `signal` cancels the read too,
+ * for streams that do not watch any signal themselves (a body a middleware made).
+ */
+export async function readBodyBytes(
+  body: ReadableStream<Uint8Array> | null,
+  { status, headers }: { status: number; headers: Headers },
+  maxBytes: number,
+  signal: AbortSignal | undefined,
+): Promise<Uint8Array> {
+  if (body === null) return empty;
+  const declared = Number(headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) {
+    body.cancel().catch(ignore);
+    throw tooLarge(status, maxBytes);
+  }
+  const reader = body.getReader();
+  const cancel = () => reader.cancel(signal?.reason).catch(ignore);
+  signal?.addEventListener("abort", cancel, { once: true });
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      total += chunk.value.byteLength;
+      if (total > maxBytes) {
+        cancel();
+        throw tooLarge(status, maxBytes);
+      }
+      chunks.push(chunk.value);
+    }
+    if (signal?.aborted) throw signal.reason;
+    return chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, total);
+  } finally {
+    signal?.removeEventListener("abort", cancel);
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+function tooLarge(status: number, maxBytes: number): CohereParseError {
+  return new CohereParseError(status, "", [
+    `the body is larger than maxResponseBytes (${maxBytes} bytes) and was not read further`,
+  ]);
+}
+
+function ignore(): void {}

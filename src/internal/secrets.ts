@@ -1,0 +1,42 @@
+import type { MiddlewareContext } from "../core/middleware.js";
+
+/**
+ * The tokens each call has sent, so that text a server sends back can be cleaned of them before
+ * it goes into an error: a server or proxy that echoes `Authorization` must not put the key
+ * into a message, a stack, `toJSON()` or `util.inspect`. Keyed by the call's context, which
+ * lives exactly as long as the call.
+ */
+const sentTokens = new WeakMap<MiddlewareContext, Set<string>>();
+
+/**
+ * Records a token the call is about to send. A token shorter than 8 characters is not a real
+ * key (Cohere's have 40) and redacting it would garble every message that contains its letters.
+ */
+export function rememberToken(context: MiddlewareContext, token: string): void {
+  if (token.length < 8) return;
+  const tokens = sentTokens.get(context);
+  if (tokens === undefined) sentTokens.set(context, new Set([token]));
+  else tokens.add(token);
+}
+
+/** `text` with every token the call has sent replaced by `[REDACTED]`, as sent and as JSON escapes it. */
+export function redactTokens(context: MiddlewareContext | undefined, text: string): string {
+  const tokens = context === undefined ? undefined : sentTokens.get(context);
+  if (tokens === undefined) return text;
+  let redacted = text;
+  for (const token of tokens) {
+    for (const form of new Set([token, JSON.stringify(token).slice(1, -1)]))
+      redacted = redacted.split(form).join("[REDACTED]");
+  }
+  return redacted;
+}
+
+/** Headers with every token the call has sent replaced by `[REDACTED]` in their values. */
+export function redactHeaders(context: MiddlewareContext | undefined, headers: Headers): Headers {
+  if (context === undefined || !sentTokens.has(context)) return headers;
+  const redacted = new Headers();
+  headers.forEach((value, name) => {
+    redacted.append(name, redactTokens(context, value));
+  });
+  return redacted;
+}

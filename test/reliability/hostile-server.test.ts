@@ -1,0 +1,212 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import {
+  ApiError,
+  CohereClient,
+  CohereConnectionError,
+  CohereError,
+  CohereParseError,
+  type Middleware,
+} from "../../src/index.js";
+import { newBatch } from "../helpers/fake-server.js";
+import { outcome, refusingPort, scriptedServer, sendJson } from "../helpers/scripted-server.js";
+
+const token = "sk-live-0123456789abcdef-secret";
+const wireBatch = { id: "b-1", name: "nightly", input_dataset_id: "ds-1", model: "command-r" };
+const client = (baseUrl: string, options: ConstructorParameters<typeof CohereClient>[0] = {}) =>
+  new CohereClient({ token, baseUrl, ...options });
+const passThrough: Middleware = (request, next) => next(request);
+
+describe("redirects: the first hop, and no POST turned into a GET (API.md 7)", () => {
+  it("create without a key, redirected to a port that refuses, is sent once", async () => {
+    const port = await refusingPort();
+    const origin = await scriptedServer((_, response) => {
+      response.writeHead(307, { location: `http://127.0.0.1:${port}/v2/batches` });
+      response.end();
+    });
+    const { error } = await outcome(client(origin.url).batches.create(newBatch));
+    expect(error).toBeInstanceOf(CohereConnectionError);
+    expect(origin.received.filter((r) => r.method === "POST")).toHaveLength(1);
+  });
+
+  it.each([301, 302, 303])(
+    "cancel answered by %i to the batch's URL is a typed error, never success",
+    async (status) => {
+      const origin = await scriptedServer((request, response) => {
+        if (request.method === "POST") {
+          response.writeHead(status, { location: "/v2/batches/b-1" });
+          response.end();
+        } else sendJson(response, 200, { batch: { ...wireBatch, status: "BATCH_STATUS_IN_PROGRESS" } });
+      });
+      const { error } = await outcome(client(origin.url).batches.cancel("b-1"));
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(status);
+      expect(origin.received.map((r) => r.method)).toEqual(["POST"]);
+    },
+  );
+
+  it.each([307, 308])("create answered by %i is followed with the same method and body", async (status) => {
+    const origin = await scriptedServer((request, response, body) => {
+      if (request.url === "/v2/batches") {
+        response.writeHead(status, { location: "/v2/batches-moved" });
+        response.end();
+      } else sendJson(response, 200, { batch: { ...wireBatch, ...JSON.parse(body) } });
+    });
+    const { batch } = await client(origin.url).batches.create(newBatch);
+    expect(batch.name).toBe("nightly");
+    expect(origin.received.map((r) => [r.method, r.url, r.authorization])).toEqual([
+      ["POST", "/v2/batches", `Bearer ${token}`],
+      ["POST", "/v2/batches-moved", `Bearer ${token}`],
+    ]);
+    expect(origin.received[1]?.body).toBe(JSON.stringify(newBatch));
+  });
+});
+
+describe("statuses outside 200-599 are one typed error, with or without middleware (API.md 7a)", () => {
+  it.each([
+    ["without middleware", []],
+    ["with middleware", [passThrough]],
+  ])("status 600 %s: ApiError 600, not retried", async (_, middleware) => {
+    const origin = await scriptedServer((_, response) => sendJson(response, 600, { message: "odd" }));
+    const { error } = await outcome(client(origin.url, { middleware }).batches.list());
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(600);
+    expect(origin.received).toHaveLength(1);
+  });
+});
+
+describe("maxResponseBytes bounds what is read (API.md 7a)", () => {
+  /** A 200 that streams `megabytes` of JSON-ish bytes, recording whether the client hung up early. */
+  async function hugeBody(megabytes: number) {
+    const state = { sent: 0, closedEarly: false };
+    const origin = await scriptedServer((_, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(1024 * 1024, 0x20);
+      response.on("close", () => {
+        state.closedEarly = state.sent < megabytes;
+      });
+      const pump = () => {
+        while (state.sent < megabytes) {
+          state.sent++;
+          if (!response.write(chunk)) return void response.once("drain", pump);
+        }
+        response.end();
+      };
+      pump();
+    });
+    return { origin, state };
+  }
+
+  it.each([
+    ["a client option", { maxResponseBytes: 1024 * 1024 }, undefined],
+    ["a request option", {}, { maxResponseBytes: 1024 * 1024 }],
+  ])(
+    "a body over the cap, set as %s, is a CohereParseError and is not read further",
+    async (_, clientOptions, requestOptions) => {
+      const { origin, state } = await hugeBody(64);
+      const { error } = await outcome(client(origin.url, clientOptions).batches.list({}, requestOptions));
+      expect(error).toBeInstanceOf(CohereParseError);
+      expect((error as Error).message).toMatch(/maxResponseBytes/);
+      expect(origin.received).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(state.closedEarly).toBe(true);
+    },
+  );
+
+  it("a body under the cap is read whole", async () => {
+    const origin = await scriptedServer((_, response) => sendJson(response, 200, { batches: [wireBatch] }));
+    await expect(client(origin.url, { maxResponseBytes: 1024 }).batches.list()).resolves.toEqual({
+      batches: [wireBatch],
+    });
+  });
+
+  it("maxResponseBytes must be a positive integer", () => {
+    expect(() => client("http://127.0.0.1:1", { maxResponseBytes: 0 })).toThrow(/maxResponseBytes/);
+    expect(() => client("http://127.0.0.1:1", { maxResponseBytes: 1.5 })).toThrow(/maxResponseBytes/);
+  });
+});
+
+describe("the token never shows in an error, even when a server echoes it (API.md 5, 7a)", () => {
+  it.each([
+    [400, "JSON", (auth: string) => ({ message: `bad header ${auth}`, echoed: { authorization: auth } })],
+    [401, "text", (auth: string) => `you sent ${auth}`],
+    [200, "a 2xx body that fails the check", (auth: string) => ({ batches: auth })],
+  ])("status %i echoing it as %s", async (status, _, echo) => {
+    const origin = await scriptedServer((request, response) => {
+      response.writeHead(status, {
+        "content-type": "application/json",
+        "x-echo": String(request.headers.authorization),
+      });
+      const body = echo(String(request.headers.authorization));
+      response.end(typeof body === "string" ? body : JSON.stringify(body));
+    });
+    const { error } = await outcome(client(origin.url, { maxRetries: 0 }).batches.list());
+    expect(CohereError.is(error)).toBe(true);
+    const shown = [
+      (error as Error).message,
+      (error as Error).stack ?? "",
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+      String(error),
+    ].join("\n");
+    expect(shown).not.toContain(token);
+    expect(shown).toContain("[REDACTED]");
+  });
+});
+
+describe("pagination cycles end (API.md 7a)", () => {
+  it("a server that cycles page tokens A, B, A ends listAll with a typed error", async () => {
+    const next: Record<string, string> = { "": "A", A: "B", B: "A" };
+    const origin = await scriptedServer((request, response) => {
+      const pageToken = new URL(request.url ?? "", "http://x").searchParams.get("page_token") ?? "";
+      sendJson(response, 200, { batches: [wireBatch], next_page_token: next[pageToken] });
+    });
+    const seen: string[] = [];
+    const walk = async () => {
+      for await (const batch of client(origin.url).batches.listAll()) seen.push(batch.id ?? "");
+    };
+    const { error } = await outcome(walk());
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toMatch(/page token/);
+    expect(origin.received.length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe("responses are checked as strictly as the types, no more (API.md 4)", () => {
+  it("an int64 string field that is not all digits passes as the string it is", async () => {
+    const origin = await scriptedServer((_, response) =>
+      sendJson(response, 200, { batch: { ...wireBatch, input_tokens: "input_tokens", output_tokens: "" } }),
+    );
+    const { batch } = await client(origin.url).batches.retrieve("b-1");
+    expect(batch.input_tokens).toBe("input_tokens");
+  });
+
+  it.each([
+    ["list", (c: CohereClient) => c.batches.list()],
+    ["cancel", (c: CohereClient) => c.batches.cancel("b-1")],
+  ])("a top-level array is not an object: %s fails with CohereParseError", async (_, call) => {
+    const origin = await scriptedServer((_, response) => sendJson(response, 200, []));
+    expect((await outcome(call(client(origin.url)))).error).toBeInstanceOf(CohereParseError);
+  });
+});
+
+describe("a request that refuses redirects keeps refusing them", () => {
+  it("a POST made with redirect: error is not followed, cloned or retried by the SDK", async () => {
+    const origin = await scriptedServer((_, response) => {
+      response.writeHead(307, { location: "/elsewhere" });
+      response.end();
+    });
+    const seen: RequestRedirect[] = [];
+    const fetchSpy = (request: Request, init?: RequestInit) => {
+      seen.push(init?.redirect ?? request.redirect);
+      return fetch(request, init);
+    };
+    const refusing: Middleware = (request, next) => next(new Request(request, { redirect: "error" }));
+    const { error } = await outcome(
+      client(origin.url, { fetch: fetchSpy, middleware: [refusing] }).batches.create(newBatch),
+    );
+    expect(CohereError.is(error)).toBe(true);
+    expect(seen).toEqual(["error"]);
+    expect(origin.received).toHaveLength(1);
+  });
+});

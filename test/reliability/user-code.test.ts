@@ -1,0 +1,246 @@
+import { describe, expect, it, vi } from "vitest";
+import {
+  CohereAbortError,
+  CohereClient,
+  CohereError,
+  CohereTimeoutError,
+  loggingMiddleware,
+  type Middleware,
+  type MiddlewarePlugin,
+  tracingMiddleware,
+} from "../../src/index.js";
+import { newBatch, useFakeServer } from "../helpers/fake-server.js";
+import { outcome, unhandledDuring } from "../helpers/scripted-server.js";
+
+const server = useFakeServer();
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const never = () => new Promise<never>(() => {});
+const abortAfter = (ms: number) => AbortSignal.timeout(ms);
+
+describe("users' code is bounded by the attempt's timeout and the caller's abort (API.md 6, 7a)", () => {
+  it("a token function that never settles is a CohereTimeoutError, and nothing is sent", async () => {
+    const client = new CohereClient({ token: never, baseUrl: server.url, timeoutInSeconds: 0.2, maxRetries: 0 });
+    const { error, ms } = await outcome(client.batches.list());
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect(ms).toBeLessThan(2_000);
+    expect(server.fake.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["an abort", { abortSignal: abortAfter(50) }, CohereAbortError],
+    ["a timeout", { timeoutInSeconds: 0.05, maxRetries: 0 }, CohereTimeoutError],
+  ])(
+    "a slow token function ended by %s: the typed error, promptly, and no unhandled rejection",
+    async (_, options, ErrorClass) => {
+      const client = new CohereClient({ token: () => sleep(200).then(() => "test-token"), baseUrl: server.url });
+      let result: Awaited<ReturnType<typeof outcome>> | undefined;
+      const unhandled = await unhandledDuring(async () => {
+        result = await outcome(client.batches.list({}, options));
+      });
+      expect(result?.error).toBeInstanceOf(ErrorClass);
+      expect(result?.ms).toBeLessThan(180);
+      expect(unhandled).toEqual([]);
+      expect(server.fake.requests).toHaveLength(0);
+    },
+  );
+
+  it("an attempt middleware that never calls next is a CohereTimeoutError (or CohereAbortError on abort)", async () => {
+    const stuck: Middleware = () => never();
+    const client = server.client({ middleware: [stuck], timeoutInSeconds: 0.1, maxRetries: 0 });
+    expect((await outcome(client.batches.list())).error).toBeInstanceOf(CohereTimeoutError);
+    const aborted = await outcome(client.batches.list({}, { timeoutInSeconds: 60, abortSignal: abortAfter(50) }));
+    expect(aborted.error).toBeInstanceOf(CohereAbortError);
+    expect(aborted.ms).toBeLessThan(1_000);
+  });
+
+  it("a response body a middleware supplies that stalls is a CohereTimeoutError", async () => {
+    const stalling: Middleware = async () =>
+      new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('{"batches":[')) }), {
+        headers: { "content-type": "application/json" },
+      });
+    const client = server.client({ middleware: [stalling], timeoutInSeconds: 0.1, maxRetries: 0 });
+    const { error, ms } = await outcome(client.batches.list());
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  it.each(["call", "attempt"] as const)(
+    "a %s-phase plugin that sleeps is ended by the caller's abort, with nothing unhandled",
+    async (phase) => {
+      const slow: MiddlewarePlugin = { name: "slow", phase, handle: (r, next) => sleep(200).then(() => next(r)) };
+      const client = server.client({ middleware: [slow] });
+      let result: Awaited<ReturnType<typeof outcome>> | undefined;
+      const unhandled = await unhandledDuring(async () => {
+        result = await outcome(client.batches.list({}, { abortSignal: abortAfter(50) }));
+      });
+      expect(result?.error).toBeInstanceOf(CohereAbortError);
+      expect(result?.ms).toBeLessThan(180);
+      expect(unhandled).toEqual([]);
+    },
+  );
+
+  it("an attempt-phase plugin sees a timed-out attempt as CohereTimeoutError, as the caller does", async () => {
+    const seen: string[] = [];
+    const observer: Middleware = (request, next) =>
+      next(request).catch((error: unknown) => {
+        seen.push((error as Error).name);
+        throw error;
+      });
+    server.fake.inject("list", { type: "delay", ms: 2_000 });
+    const client = server.client({ middleware: [observer], timeoutInSeconds: 0.1, maxRetries: 0 });
+    expect((await outcome(client.batches.list())).error).toBeInstanceOf(CohereTimeoutError);
+    expect(seen).toEqual(["CohereTimeoutError"]);
+  });
+
+  it("a thousand concurrent calls with random aborts leave no unhandled rejection", async () => {
+    const client = new CohereClient({
+      token: async () => {
+        await sleep(Math.random() * 20);
+        return "test-token";
+      },
+      baseUrl: server.url,
+      middleware: [
+        async (request, next) => {
+          await sleep(Math.random() * 10);
+          return next(request);
+        },
+      ],
+    });
+    const results: unknown[] = [];
+    const unhandled = await unhandledDuring(async () => {
+      const calls = Array.from({ length: 1_000 }, () =>
+        outcome(client.batches.list({}, { abortSignal: abortAfter(Math.floor(Math.random() * 40)) })),
+      );
+      results.push(...(await Promise.all(calls)));
+    });
+    expect(unhandled).toEqual([]);
+    for (const result of results as { error?: unknown }[])
+      if (result.error !== undefined) expect(CohereError.is(result.error)).toBe(true);
+  }, 30_000);
+});
+
+describe("whatever users' middleware throws or returns ends as a typed error (API.md 7a)", () => {
+  it.each([
+    ["undefined", () => undefined],
+    ["a string", () => "not a response"],
+    ["a plain object", () => ({ status: 200, headers: {} })],
+    ["a promise of null", async () => null],
+  ])("a middleware that returns %s: CohereError, not retried", async (_, handle) => {
+    const client = server.client({ middleware: [handle as unknown as Middleware] });
+    const { error } = await outcome(client.batches.list());
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toMatch(/not a Response/);
+  });
+
+  it.each([
+    ["an Error", new Error("plugin bug")],
+    ["a string", "plugin bug"],
+    ["undefined", undefined],
+  ])("a middleware that throws %s: CohereError carrying it as the cause", async (_, thrown) => {
+    const throwing: Middleware = () => {
+      throw thrown;
+    };
+    const { error } = await outcome(server.client({ middleware: [throwing] }).batches.list());
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).cause).toBe(thrown);
+  });
+
+  it("a CohereError a middleware throws reaches the caller unchanged", async () => {
+    const refusal = new CohereError("refused by policy");
+    const refusing: Middleware = async () => {
+      throw refusal;
+    };
+    expect((await outcome(server.client({ middleware: [refusing] }).batches.list())).error).toBe(refusal);
+  });
+});
+
+describe("a custom fetch that misbehaves ends as a typed error (API.md 7a)", () => {
+  it.each([
+    ["resolves with undefined", async () => undefined],
+    ["resolves with a plain object", async () => ({ status: 200 })],
+  ])("a fetch that %s: a CohereError saying so, not a retried connection error", async (_, fetch) => {
+    let calls = 0;
+    const counting = (...args: unknown[]) => {
+      calls++;
+      return (fetch as (...a: unknown[]) => unknown)(...args);
+    };
+    const client = new CohereClient({ token: "test-token", baseUrl: server.url, fetch: counting as never });
+    const { error } = await outcome(client.batches.list());
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toMatch(/not a Response/);
+    expect(calls).toBe(1);
+  });
+
+  it("a fetch that throws synchronously: a typed error, and no unhandled rejection", async () => {
+    const throwing = () => {
+      throw new Error("bad fetch");
+    };
+    const client = new CohereClient({ token: "test-token", baseUrl: server.url, fetch: throwing, maxRetries: 0 });
+    let result: Awaited<ReturnType<typeof outcome>> | undefined;
+    const unhandled = await unhandledDuring(async () => {
+      result = await outcome(client.batches.list());
+    }, 50);
+    expect(CohereError.is(result?.error)).toBe(true);
+    expect(unhandled).toEqual([]);
+  });
+
+  it("a fetch that never settles is a CohereTimeoutError", async () => {
+    const client = new CohereClient({
+      token: "t-oken-12",
+      baseUrl: server.url,
+      fetch: never,
+      timeoutInSeconds: 0.1,
+      maxRetries: 0,
+    });
+    expect((await outcome(client.batches.list())).error).toBeInstanceOf(CohereTimeoutError);
+  });
+});
+
+describe("users' callbacks cannot fail a call (API.md 7a)", () => {
+  const throwingLogger = {
+    debug: () => {},
+    info: () => {
+      throw new Error("logger down");
+    },
+    warn: () => {},
+    error: () => {},
+  };
+
+  it("a logger that throws: create succeeds, and exactly one batch exists", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const client = server.client({ middleware: [loggingMiddleware({ logger: throwingLogger })] });
+    const { batch } = await client.batches.create(newBatch);
+    expect(batch.name).toBe("nightly");
+    expect(server.fake.count("create")).toBe(1);
+    vi.restoreAllMocks();
+  });
+
+  it("a tracing onAttempt that throws: the call succeeds", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const tracing = tracingMiddleware({
+      onAttempt: () => {
+        throw new Error("exporter down");
+      },
+    });
+    await expect(server.client({ middleware: [tracing] }).batches.list()).resolves.toEqual({ batches: [] });
+    vi.restoreAllMocks();
+  });
+});
+
+describe("a middleware that drops the promise next returns leaves nothing unhandled (API.md 7a)", () => {
+  it("calls next without awaiting it and stops waiting: the typed error, no unhandled rejection", async () => {
+    const dropping: Middleware = (request, next) => {
+      void next(request);
+      return never();
+    };
+    // The request is still in flight when the attempt times out: the dropped promise rejects.
+    server.fake.inject("list", { type: "delay", ms: 2_000 });
+    const client = server.client({ middleware: [dropping], timeoutInSeconds: 0.2, maxRetries: 0 });
+    let result: Awaited<ReturnType<typeof outcome>> | undefined;
+    const unhandled = await unhandledDuring(async () => {
+      result = await outcome(client.batches.list());
+    });
+    expect(result?.error).toBeInstanceOf(CohereTimeoutError);
+    expect(unhandled).toEqual([]);
+  });
+});
