@@ -47,7 +47,8 @@ export class DatasetsClient {
    * filename is `filename`, else a `File`'s name, else `<name>.jsonl`.
    *
    * Not idempotent: without an `idempotencyKey` it is retried only where the server certainly
-   * did not act (429, 503, a refused connection).
+   * did not act (429, 503, a refused connection). The attempt's `timeoutInSeconds` covers the
+   * whole upload: give a large file more than the default.
    *
    * @example
    * ```ts
