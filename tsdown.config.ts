@@ -31,6 +31,10 @@ function sdkBuild(name: "node" | "browser" | "default", platformModule: string, 
     clean: true,
     sourcemap: false,
     alias: { "#platform": fileURLToPath(new URL(platformModule, import.meta.url)) },
+    // The lazily loaded datasets code imports what it shares with the entry from the entry
+    // itself, rather than from shared chunks split out of it: an app that never uploads loads
+    // one file, as before.
+    inputOptions: { preserveEntrySignatures: "allow-extension" },
     banner: ({ fileName }) => (fileName.startsWith("index.d.") ? { dts: packageDocumentation } : undefined),
   };
 }

@@ -7,22 +7,24 @@
 //
 // test/runtimes/size.test.ts uses `measure` on the packed tarball and holds the SDK to its budget.
 import { gzipSync } from "node:zlib";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /**
- * The SDK's budget for the typical use, min+gzip, in bytes: a guard against regressions, set
- * just above today's 8.5 kB. Issue 5 asked for 6 kB, which is not met. The parts of the two
+ * The SDK's budget for the typical use, min+gzip, in bytes: a guard against regressions.
+ * Issue 13 allows the datasets resource 0.6 kB of it: its thin clients are in the page, its
+ * operations and upload code in chunks loaded on first use (not counted: see `measure`).
+ * Issue 5 asked for 6 kB, which is not met. The parts of the two
  * prescribed dependencies the SDK uses are 2.6 kB on their own (valibot's object, string,
  * number, array, pipe, check, custom, optional and safeParse: 1.7 kB; openapi-fetch's
- * createFinalURL and its path and query serializers: 1.1 kB), which would leave 3.4 kB for the
- * SDK's own code; that code is about 6.0 kB (retry and timeout, twelve typed errors, input
- * checks, listAll, waitUntilDone, plugin phases). See the README's size section.
+ * createFinalURL and its path and query serializers: 1.1 kB). See the README's size section.
  */
 // Issue 11's guarantees (users' middleware and token functions bounded and typed, redirects
 // followed by hand for POSTs, streamed body reads capped at maxResponseBytes, token redaction in
-// errors, the one waiter) took the typical use from 8.5 kB to 10.2 kB (10,467 B).
-export const BUDGET_GZIP_BYTES = 10.5 * 1024;
+// errors, the one waiter) took the typical use from 8.5 kB to 10.2 kB (10,467 B); issue 13's
+// datasets resource may add 0.6 kB.
+export const BUDGET_GZIP_BYTES = 11.1 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
@@ -44,6 +46,8 @@ export const page = await client.GET("/v2/batches");`,
  * @returns {Promise<{ minBytes: number, gzipBytes: number, inputs: Record<string, number> }>}
  */
 export async function measure(contents, resolveDir) {
+  // With code splitting, as an app's bundler does: what a dynamic import reaches (the upload
+  // code of datasets.create) is a separate chunk, loaded only when it runs, and is not counted.
   const result = await build({
     stdin: { contents, resolveDir, sourcefile: "use.mjs", loader: "js" },
     absWorkingDir: resolveDir,
@@ -53,15 +57,31 @@ export async function measure(contents, resolveDir) {
     platform: "browser",
     conditions: ["browser"],
     target: "es2022",
+    splitting: true,
+    outdir: "out",
     write: false,
     metafile: true,
     logLevel: "silent",
   });
-  const code = result.outputFiles[0].contents;
-  const output = Object.values(result.metafile.outputs)[0];
-  /** @type {Record<string, number>} bytes each input contributes to the minified output */
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined);
+  // The entry chunk and the chunks it imports statically: what loads with the page.
+  const loaded = [];
+  const visit = (path) => {
+    if (loaded.includes(path)) return;
+    loaded.push(path);
+    for (const { path: next, kind } of outputs[path].imports)
+      if (kind === "import-statement" && outputs[next]) visit(next);
+  };
+  visit(entry);
+  const byPath = new Map(result.outputFiles.map((file) => [relative(resolveDir, file.path), file.contents]));
+  const code = Buffer.concat(loaded.map((path) => byPath.get(path) ?? new Uint8Array()));
+  const lazy = Object.keys(outputs).filter((path) => !loaded.includes(path) && path.endsWith(".js"));
+  const lazyCode = Buffer.concat(lazy.map((path) => byPath.get(path) ?? new Uint8Array()));
+  /** @type {Record<string, number>} bytes each input contributes to the minified output loaded with the page */
   const inputs = Object.fromEntries(
-    Object.entries(output?.inputs ?? {})
+    loaded
+      .flatMap((path) => Object.entries(outputs[path].inputs))
       .map(([path, { bytesInOutput }]) => [path, bytesInOutput])
       .filter(([, bytes]) => bytes > 0)
       .sort((a, b) => b[1] - a[1]),
@@ -75,6 +95,7 @@ export async function measure(contents, resolveDir) {
     minBytes: code.byteLength,
     gzipBytes: gzipSync(code, { level: 9 }).byteLength,
     gzipWithoutMessagesBytes: gzipSync(withoutMessages, { level: 9 }).byteLength,
+    lazyGzipBytes: lazyCode.byteLength === 0 ? 0 : gzipSync(lazyCode, { level: 9 }).byteLength,
     inputs,
   };
 }
@@ -85,7 +106,7 @@ export async function measure(contents, resolveDir) {
  */
 export const DEPENDENCY_FLOOR = `import * as v from "valibot";
 import { createFinalURL, createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
-export const used = [v.array, v.check, v.custom, v.exactOptional, v.looseObject, v.number, v.optional, v.pipe, v.safeParse, v.strictObject, v.string, createFinalURL, createQuerySerializer, defaultPathSerializer].map((f) => f());`;
+export const used = [v.array, v.boolean, v.check, v.custom, v.exactOptional, v.looseObject, v.number, v.optional, v.pipe, v.safeParse, v.strictObject, v.string, createFinalURL, createQuerySerializer, defaultPathSerializer].map((f) => f());`;
 
 const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 

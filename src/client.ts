@@ -4,6 +4,7 @@ import { resolveClientOptions, type CohereClientOptions } from "./core/client-op
 import type { Middleware } from "./core/middleware.js";
 import { toPlugin, type MiddlewareDescription, type MiddlewarePlugin } from "./core/middleware-plugin.js";
 import { BatchesClient } from "./resources/batches/batches-client.js";
+import { DatasetsClient } from "./resources/datasets/datasets-client.js";
 
 /**
  * The Cohere client. Options are checked here, so a missing token or a bad `baseUrl` fails at
@@ -21,11 +22,14 @@ import { BatchesClient } from "./resources/batches/batches-client.js";
 export class CohereClient {
   /** The batches API (`v2/batches`). */
   readonly batches: BatchesClient;
+  /** The datasets API (`v1/datasets`), which feeds batches. */
+  readonly datasets: DatasetsClient;
   readonly #api: ApiClient;
 
   constructor(options: CohereClientOptions = {}) {
     this.#api = new ApiClient(resolveClientOptions(options, runtime));
     this.batches = new BatchesClient(this.#api);
+    this.datasets = new DatasetsClient(this.#api);
   }
 
   /**

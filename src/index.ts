@@ -31,6 +31,7 @@ export {
   CohereConnectionError,
   CohereAbortError,
   CohereParseError,
+  CohereDatasetValidationError,
 } from "./core/errors/index.js";
 export { authMiddleware, type TokenSupplier } from "./middleware/auth.js";
 export { requestOptionsMiddleware, type RequestHeadersConfig } from "./middleware/request-options.js";
@@ -43,5 +44,7 @@ export { rateLimitMiddleware, type RateLimitOptions } from "./middleware/rate-li
 export { tracingMiddleware, type TracingOptions } from "./middleware/tracing.js";
 export { BatchesClient, RawBatchesClient } from "./resources/batches/index.js";
 export type * from "./resources/batches/types.js";
+export { DatasetsClient, RawDatasetsClient } from "./resources/datasets/index.js";
+export type * from "./resources/datasets/types.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export { VERSION } from "./version.js";

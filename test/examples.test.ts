@@ -31,11 +31,12 @@ describe("the README's promises", () => {
     expect(readme).toContain("npm test");
   });
 
-  it.each(["examples/testing-with-the-fake.test.ts", "examples/writing-a-plugin.test.ts"])(
-    "shows %s exactly as it is tested",
-    (file) => {
-      const example = readFileSync(new URL(file, root), "utf8").trim();
-      expect(readme).toContain(example);
-    },
-  );
+  it.each([
+    "examples/testing-with-the-fake.test.ts",
+    "examples/writing-a-plugin.test.ts",
+    "examples/feeding-a-batch.test.ts",
+  ])("shows %s exactly as it is tested", (file) => {
+    const example = readFileSync(new URL(file, root), "utf8").trim();
+    expect(readme).toContain(example);
+  });
 });

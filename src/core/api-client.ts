@@ -8,7 +8,8 @@ import {
   type RequestBodyOption,
 } from "openapi-fetch";
 import * as v from "valibot";
-import type { paths } from "../generated/openapi.js";
+import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
+import type { paths as batchesPaths } from "../generated/openapi.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { CohereParseError } from "./errors/parse-error.js";
@@ -21,6 +22,9 @@ import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.
 import { createPipeline, type Pipeline } from "./pipeline.js";
 import type { ResolvedClientOptions } from "./client-options.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
+
+/** Every path of the API the SDK speaks, from the generated specs. */
+type paths = batchesPaths & datasetsPaths;
 
 /** The HTTP methods an operation may use (`delete` is for resources that have one). */
 export type HttpMethod = "get" | "post" | "delete";
@@ -63,7 +67,27 @@ export type RequestDescription<
    */
   readonly idempotent: boolean;
   readonly response: ResponseDescription<T>;
+  /**
+   * A body the resource encoded itself (multipart), sent as it is with its content type,
+   * instead of a JSON `body`.
+   */
+  readonly encodedBody?: EncodedBody;
 };
+
+/**
+ * A body that is not JSON: a `Blob` is sent again as it is on a retry, without copying; a
+ * stream is read once, so the call is never retried (`context.bodySource` is `"one-shot"`).
+ */
+export interface EncodedBody {
+  readonly contentType: string;
+  readonly body: Blob | ReadableStream<Uint8Array>;
+  /**
+   * How fetch treats a redirect. An upload says `"error"` where the runtime allows it: to be
+   * able to follow one, fetch clones the request (the Fetch standard's HTTP-network-or-cache
+   * fetch), and the branch of the body it never reads keeps every byte sent.
+   */
+  readonly redirect: RequestRedirect;
+}
 
 /** What every `OperationRequest` holds, seen loosely for building the wire request. */
 interface WireParts {
@@ -71,6 +95,7 @@ interface WireParts {
   path: string;
   params?: { path?: Record<string, unknown>; query?: Record<string, unknown> };
   body?: unknown;
+  encodedBody?: EncodedBody;
 }
 
 // openapi-fetch's serializers: form style for the query, simple style (encoded) for the path.
@@ -111,7 +136,15 @@ export class ApiClient {
     const signal = options.abortSignal;
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
     const { operation, idempotent, response: expected } = request;
-    const context: MiddlewareContext = { operation, idempotent, attempt: 1, options, signal };
+    const encoded = request.encodedBody?.body;
+    const context: MiddlewareContext = {
+      operation,
+      idempotent,
+      attempt: 1,
+      options,
+      signal,
+      ...(encoded === undefined ? {} : { bodySource: encoded instanceof Blob ? encoded : "one-shot" }),
+    };
     const response = await this.#pipeline.send(
       buildRequest(this.#options.baseUrl, request as unknown as WireParts, options),
       context,
@@ -131,7 +164,7 @@ export class ApiClient {
 /** The wire request, with the call's extra query parameters and body fields merged in. */
 function buildRequest(
   baseUrl: string,
-  { method, path, params, body }: WireParts,
+  { method, path, params, body, encodedBody }: WireParts,
   { queryParams, bodyParams, abortSignal }: ResolvedRequestOptions,
 ): Request {
   const withExtras =
@@ -146,6 +179,14 @@ function buildRequest(
   // fetch would throw a bare TypeError for a GET with a body; refuse it by name instead.
   if (extraFields && method === "get")
     throw new CohereError(`Invalid request options: bodyParams cannot be sent with GET ${path}, which has no body`);
+  if (encodedBody !== undefined) {
+    if (extraFields) throw new CohereError("Invalid request options: bodyParams cannot go in an upload");
+    // `duplex` is what fetch asks of a stream body (Node, workers); a Blob ignores it. The
+    // redirect mode is the body's to choose (see `EncodedBody.redirect`).
+    const { contentType, body: encoded, redirect } = encodedBody;
+    const init = { method: method.toUpperCase(), headers: { "Content-Type": contentType }, body: encoded, redirect };
+    return new Request(url, { ...init, duplex: "half", signal: abortSignal ?? null } as RequestInit);
+  }
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields.
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;
   return new Request(url, { method: method.toUpperCase(), ...jsonBody(fields), signal: abortSignal ?? null });

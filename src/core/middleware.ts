@@ -23,6 +23,12 @@ export interface MiddlewareContext {
    * server certainly did not act on it, or when it carries an `idempotencyKey`.
    */
   readonly idempotent: boolean;
+  /**
+   * Where an attempt's body comes from when it is not JSON: a `Blob` (an upload held in memory
+   * or on disk), which each attempt sends again as it is, or `"one-shot"`, a stream read once by
+   * the first attempt: the call is then never retried. Absent for no body or a JSON body.
+   */
+  readonly bodySource?: Blob | "one-shot";
   /** Which attempt this is: 1 for the first, 2 for the first retry, and so on. */
   attempt: number;
   /** The request options of this call, with the client's defaults filled in. */

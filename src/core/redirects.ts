@@ -13,7 +13,7 @@ const laterHopFailures = new WeakSet<object>();
  *
  * @remarks
  * A GET is left to fetch, which follows redirects: reading twice is harmless; so is a request
- * made with `redirect: "error"`, which fails on any redirect. Any other method
+ * that chose its own redirect mode (`"error"` or `"manual"`: an upload). Any other method
  * is sent with `redirect: "manual"` and followed here only for 307 and 308, with the same method
  * and body (and no `Authorization` to another origin). A 301, 302 or 303 comes back as it is,
  * and error mapping makes it an `ApiError`: fetch would have re-sent a `cancel` as a GET of the
@@ -28,9 +28,10 @@ export async function sendFollowingRedirects(
   request: Request,
   signal: AbortSignal,
 ): Promise<Response> {
-  // A request that refuses redirects (an upload: following would make fetch keep a copy of
-  // every byte sent) is left as it is, and never cloned here either.
-  if (request.method === "GET" || request.method === "HEAD" || request.redirect === "error")
+  // A request that chose its own redirect mode (an upload: "error", or "manual" where the
+  // runtime refuses "error") is left as it is and never cloned here: following would keep a copy
+  // of every byte sent. A redirect then fails the call, or comes back as an ApiError.
+  if (request.method === "GET" || request.method === "HEAD" || request.redirect !== "follow")
     return fetchFunction(request, { signal });
   let current = request;
   for (let hop = 0; ; hop++) {

@@ -29,6 +29,8 @@ const notActedOnStatuses = new Set([429, 503]);
  * connection): a batch is never created twice by the SDK. With a key, it is retried like every
  * other operation.
  *
+ * A body that is a one-shot stream (`context.bodySource`) is never sent again.
+ *
  * Runs once per call, above the per-attempt layers; sets `context.attempt`.
  * @public
  */
@@ -38,8 +40,7 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
     const { maxRetries } = context.options;
     for (let retry = 0; ; retry++) {
       context.attempt = retry + 1;
-      // A request body can be sent once; keep the original for the next attempt.
-      const attemptRequest = retry < maxRetries && request.body !== null ? request.clone() : request;
+      const attemptRequest = retry < maxRetries ? requestForAttempt(request, context) : request;
       try {
         return await next(attemptRequest);
       } catch (error) {
@@ -52,7 +53,19 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
   };
 }
 
+/**
+ * The request one attempt may consume. A body can be read once: a JSON body is cloned; a Blob
+ * body is given again from its source (a clone would keep a second copy of every byte read);
+ * a one-shot stream is sent as it is, since it is never sent twice.
+ */
+function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
+  if (request.body === null || bodySource === "one-shot") return request;
+  return bodySource === undefined ? request.clone() : new Request(request, { body: bodySource });
+}
+
 function isRetryable(error: unknown, context: MiddlewareContext): boolean {
+  // The stream was (at least partly) read by the attempt that failed: there is nothing to resend.
+  if (context.bodySource === "one-shot") return false;
   const mayHaveActed = !context.idempotent && context.options.idempotencyKey === undefined;
   if (!mayHaveActed) return isTransientFailure(error);
   if (error instanceof ApiError) return notActedOnStatuses.has(error.status);

@@ -34,6 +34,12 @@ export interface BatchesServiceParts {
   readonly pageTokens: PageTokenCodec;
   /** The clock's current time, in µs since the epoch. */
   readonly nowUs: () => number;
+  /**
+   * What an input dataset holds at `atUs`: its record count, a refusal message (a dataset that
+   * is not validated), or `undefined` for an id the fake never saw, which is taken as a seeded
+   * dataset so that batch tests need no upload.
+   */
+  readonly inputRecords?: (datasetId: string, atUs: number) => number | string | undefined;
 }
 
 /**
@@ -91,6 +97,8 @@ export class BatchesService {
     const request = parseCreateRequest(bodyText);
     if ("error" in request) return responses.error(400, request.error);
     const atUs = nowUs();
+    const numRecords = this.#parts.inputRecords?.(request.inputDatasetId, atUs);
+    if (typeof numRecords === "string") return responses.error(400, numRecords);
     if (idempotencyKey) {
       const seen = idempotency.lookup(token, idempotencyKey, request.fingerprint);
       if (seen.kind === "mismatch") {
@@ -107,6 +115,7 @@ export class BatchesService {
       inputDatasetId: request.inputDatasetId,
       model: request.model,
       createdAtUs: atUs,
+      numRecords,
     });
     if (idempotencyKey) idempotency.remember(token, idempotencyKey, request.fingerprint, record.id);
     const body: WireCreateBatchResponse = { batch: store.snapshot(record, atUs) };

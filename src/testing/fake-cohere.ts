@@ -8,12 +8,15 @@ import { authenticate } from "./auth.js";
 import { BatchStore, type PinnedFields } from "./batch-store.js";
 import { BatchesService } from "./batches-service.js";
 import { type Clock, ManualClock } from "./clock.js";
+import { type DatasetLifecycleOptions, DatasetStore } from "./dataset-store.js";
+import { DatasetsService } from "./datasets-service.js";
 import { applyFault } from "./fault-responses.js";
 import { type Fault, FaultQueue, type FaultTarget, type InjectOptions } from "./faults.js";
 import { ResponseFactory } from "./http-response.js";
 import { IdempotencyStore } from "./idempotency.js";
 import { type LifecycleOptions, resolveLifecycle } from "./lifecycle.js";
 import { PageTokenCodec } from "./page-token.js";
+import { readBody } from "./request-body.js";
 import { type Route, routeRequest } from "./router.js";
 import { SeededRandom, randomSeed } from "./seeded-random.js";
 import { msToMicros, parseTimestamp } from "./timestamp.js";
@@ -34,6 +37,8 @@ export interface FakeCohereOptions {
   clock?: Clock;
   /** Life-cycle timing and outcomes, see {@link LifecycleOptions}. */
   lifecycle?: LifecycleOptions;
+  /** Timing of dataset validation, see {@link DatasetLifecycleOptions}. */
+  datasetLifecycle?: DatasetLifecycleOptions;
   /**
    * Seed for batch ids, creator and org ids, output dataset ids, `x-request-id` values and page
    * tokens: the same seed and the same requests give the same values.
@@ -52,15 +57,17 @@ export interface RecordedRequest {
   readonly url: string;
   /** The request headers, lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The body text (`""` when none). */
+  /** The body text (`""` when none, and for a multipart body: see `form`). */
   readonly body: string;
+  /** The parsed parts of a `multipart/form-data` body (file names and bytes as received). */
+  readonly form?: FormData;
   /** When it arrived, in ms of the fake's clock. */
   readonly at: number;
 }
 
 /** Options of {@link FakeCohere.reset}. */
 export interface ResetOptions {
-  /** Also forget every batch and idempotency key (old page tokens then get 400). @default false */
+  /** Also forget every batch, dataset and idempotency key (old page tokens then get 400). @default false */
   batches?: boolean;
 }
 
@@ -108,6 +115,8 @@ export class FakeCohere {
   readonly #store: BatchStore;
   readonly #idempotency = new IdempotencyStore();
   readonly #service: BatchesService;
+  readonly #datasetStore: DatasetStore;
+  readonly #datasets: DatasetsService;
   readonly #salts: SeededRandom;
 
   /** @param options - See {@link FakeCohereOptions}. */
@@ -128,12 +137,16 @@ export class FakeCohere {
     });
     this.#responses = new ResponseFactory(new SeededRandom(this.#seed, "request-id"));
     this.#salts = new SeededRandom(this.#seed, "page-token-salt");
+    const nowUs = () => msToMicros(this.clock.now());
+    this.#datasetStore = new DatasetStore(options.datasetLifecycle ?? {}, new SeededRandom(this.#seed, "dataset-id"));
+    this.#datasets = new DatasetsService({ store: this.#datasetStore, responses: this.#responses, nowUs });
     this.#service = new BatchesService({
       store: this.#store,
       idempotency: this.#idempotency,
       responses: this.#responses,
       pageTokens: new PageTokenCodec(this.#salts.hex(16)),
-      nowUs: () => msToMicros(this.clock.now()),
+      nowUs,
+      inputRecords: (datasetId, atUs) => this.#datasets.batchInput(datasetId, atUs),
     });
   }
 
@@ -161,7 +174,7 @@ export class FakeCohere {
   async handle(request: Request): Promise<Response> {
     if (request.signal.aborted) throw request.signal.reason;
     const url = new URL(request.url);
-    const body = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    const { body, form } = await readBody(request);
     const route = routeRequest(request.method, url.pathname);
     this.requests.push({
       operation: route.operation,
@@ -169,9 +182,10 @@ export class FakeCohere {
       url: request.url,
       headers: Object.fromEntries(request.headers),
       body,
+      ...(form === undefined ? {} : { form }),
       at: this.clock.now(),
     });
-    const perform = (): Promise<Response> => Promise.resolve(this.#respond(route, request.headers, url, body));
+    const perform = async (): Promise<Response> => this.#respond(route, request.headers, url, body, form);
     const fault = this.#faults.take(route.operation);
     const response = fault
       ? await applyFault(fault, {
@@ -268,12 +282,13 @@ export class FakeCohere {
     this.requests.length = 0;
     if (options.batches) {
       this.#store.clear();
+      this.#datasetStore.clear();
       this.#idempotency.clear();
       this.#service.replacePageTokens(new PageTokenCodec(this.#salts.hex(16)));
     }
   }
 
-  #respond(route: Route, headers: Headers, url: URL, body: string): Response {
+  async #respond(route: Route, headers: Headers, url: URL, body: string, form?: FormData): Promise<Response> {
     try {
       if (route.kind === "not-found") {
         return this.#responses.error(404, `no route matches ${url.pathname}`);
@@ -292,6 +307,16 @@ export class FakeCohere {
           return this.#service.retrieve(route.id ?? "");
         case "cancel":
           return this.#service.cancel(route.id ?? "");
+        case "datasets.create":
+          return await this.#datasets.create(url.searchParams, form);
+        case "datasets.retrieve":
+          return this.#datasets.retrieve(route.id ?? "");
+        case "datasets.list":
+          return this.#datasets.list(url.searchParams);
+        case "datasets.delete":
+          return this.#datasets.delete(route.id ?? "");
+        case "datasets.usage":
+          return this.#datasets.usage();
       }
     } catch (error) {
       // A bug in the fake should look like a server bug, not crash the client's test oddly.

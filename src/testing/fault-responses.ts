@@ -97,6 +97,8 @@ function brokenBody(prefix: Uint8Array): ReadableStream<Uint8Array> {
 function bodyPrefix(operation: Operation): string {
   if (operation === "list") return '{"batches":[';
   if (operation === "create" || operation === "retrieve") return '{"batch":{';
+  if (operation === "datasets.list") return '{"datasets":[';
+  if (operation === "datasets.retrieve") return '{"dataset":{';
   return "{";
 }
 

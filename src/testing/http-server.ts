@@ -11,6 +11,7 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { Readable } from "node:stream";
 import type { FakeCohere } from "./fake-cohere.js";
 
 /** Options of {@link startFakeCohereServer}. */
@@ -49,7 +50,7 @@ function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
     .filter((h) => h !== "");
   res.writeHead(204, {
     ...CORS_HEADERS,
-    "access-control-allow-methods": "GET, POST, OPTIONS",
+    "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
     "access-control-allow-headers": [...new Set([...ALLOWED_HEADERS, ...requested])].join(", "),
     "access-control-max-age": "600",
     vary: "access-control-request-headers",
@@ -57,9 +58,9 @@ function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
   res.end();
 }
 
-async function toRequest(req: IncomingMessage, fallbackHost: string, signal: AbortSignal): Promise<Request> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of req) chunks.push(chunk as Uint8Array);
+// The body streams on into the Request rather than being gathered first, so that a large
+// upload is held once (by whoever reads it), not twice.
+function toRequest(req: IncomingMessage, fallbackHost: string, signal: AbortSignal): Request {
   const headers = new Headers();
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i] ?? "", req.rawHeaders[i + 1] ?? "");
@@ -68,7 +69,8 @@ async function toRequest(req: IncomingMessage, fallbackHost: string, signal: Abo
   // Concatenated rather than resolved against a base, so a path like "//x" stays a path.
   const url = `http://${req.headers.host ?? fallbackHost}${req.url ?? "/"}`;
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(url, { method, headers, signal, ...(hasBody ? { body: Buffer.concat(chunks) } : {}) });
+  const body = hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {};
+  return new Request(url, { method, headers, signal, ...body } as RequestInit);
 }
 
 function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
@@ -88,7 +90,7 @@ async function serve(fake: FakeCohere, req: IncomingMessage, res: ServerResponse
   });
   let request: Request;
   try {
-    request = await toRequest(req, fallbackHost, disconnected.signal);
+    request = toRequest(req, fallbackHost, disconnected.signal);
   } catch {
     res.writeHead(400, { ...CORS_HEADERS, "content-type": "application/json" });
     res.end(JSON.stringify({ message: "malformed HTTP request" }));
@@ -125,7 +127,7 @@ async function serve(fake: FakeCohere, req: IncomingMessage, res: ServerResponse
 /**
  * Starts an HTTP server on a loopback port that serves `fake`, with CORS for browser tests:
  * `Access-Control-Allow-Origin: *` on every response, and preflight `OPTIONS` answered
- * (not recorded) with methods `GET, POST, OPTIONS` and the usual headers plus any requested.
+ * (not recorded) with methods `GET, POST, DELETE, OPTIONS` and the usual headers plus any requested.
  *
  * @example
  * ```ts

@@ -35,6 +35,17 @@ export type {
   StatusFault,
 } from "./faults.js";
 export type { LifecycleOptions } from "./lifecycle.js";
+export type { DatasetLifecycleOptions } from "./dataset-store.js";
+export {
+  DATASET_TYPES,
+  type WireCreateDatasetResponse,
+  type WireDataset,
+  type WireDatasetPart,
+  type WireDatasetUsageResponse,
+  type WireDatasetValidationStatus,
+  type WireGetDatasetResponse,
+  type WireListDatasetsResponse,
+} from "./dataset-wire.js";
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./list-query.js";
 export type { OrderBy } from "./page-token.js";
 export {

@@ -1,5 +1,5 @@
 /**
- * Maps a request's method and path to one of the four batches operations.
+ * Maps a request's method and path to one of the batches or datasets operations.
  *
  * Choices (where Cohere's gateway behaviour is not in the spec):
  * - an unknown path is 404, a known path with another method is 405 with an `Allow` header;
@@ -15,7 +15,7 @@ import type { Operation } from "./wire.js";
 export interface MatchedRoute {
   readonly kind: "matched";
   readonly operation: Exclude<Operation, "unknown">;
-  /** The decoded batch id, for `retrieve` and `cancel`. */
+  /** The decoded batch or dataset id, for the operations on one. */
   readonly id?: string;
 }
 
@@ -51,6 +51,7 @@ const CANCEL_SUFFIX = /(?::|%3a)cancel$/i;
  */
 export function routeRequest(method: string, pathname: string): Route {
   const verb = method.toUpperCase();
+  if (pathname.startsWith("/v1/datasets")) return routeDatasets(verb, pathname);
   if (pathname === "/v2/batches") {
     if (verb === "GET") return { kind: "matched", operation: "list" };
     if (verb === "POST") return { kind: "matched", operation: "create" };
@@ -77,4 +78,33 @@ export function routeRequest(method: string, pathname: string): Route {
   return verb === "GET"
     ? { kind: "matched", operation: "retrieve", id }
     : { kind: "method-not-allowed", operation: "unknown", allow: "GET" };
+}
+
+function decodedId(segment: string): string | undefined {
+  try {
+    const id = decodeURIComponent(segment);
+    return id === "" ? undefined : id;
+  } catch {
+    return undefined;
+  }
+}
+
+function methodNotAllowed(allow: string): RouteMethodNotAllowed {
+  return { kind: "method-not-allowed", operation: "unknown", allow };
+}
+
+// `/v1/datasets/usage` is a fixed path for GET; any other segment is a dataset id.
+function routeDatasets(verb: string, pathname: string): Route {
+  if (pathname === "/v1/datasets") {
+    if (verb === "GET") return { kind: "matched", operation: "datasets.list" };
+    if (verb === "POST") return { kind: "matched", operation: "datasets.create" };
+    return methodNotAllowed("GET, POST");
+  }
+  if (pathname === "/v1/datasets/usage" && verb === "GET") return { kind: "matched", operation: "datasets.usage" };
+  const segment = /^\/v1\/datasets\/([^/]+)$/.exec(pathname)?.[1];
+  const id = segment === undefined ? undefined : decodedId(segment);
+  if (id === undefined) return { kind: "not-found", operation: "unknown" };
+  if (verb === "GET") return { kind: "matched", operation: "datasets.retrieve", id };
+  if (verb === "DELETE") return { kind: "matched", operation: "datasets.delete", id };
+  return methodNotAllowed("GET, DELETE");
 }

@@ -93,7 +93,18 @@ export interface WireBatchError {
 }
 
 /**
- * Which endpoint a request addressed. `"unknown"` is any request that matched no endpoint
- * (wrong path or wrong method).
+ * Which endpoint a request addressed: a batches operation (`"list"`, `"create"`, ...), or a
+ * datasets one, named as the SDK names it (`"datasets.create"`, ...). `"unknown"` is any
+ * request that matched no endpoint (wrong path or wrong method).
  */
-export type Operation = "list" | "create" | "retrieve" | "cancel" | "unknown";
+export type Operation =
+  | "list"
+  | "create"
+  | "retrieve"
+  | "cancel"
+  | "datasets.create"
+  | "datasets.retrieve"
+  | "datasets.list"
+  | "datasets.delete"
+  | "datasets.usage"
+  | "unknown";

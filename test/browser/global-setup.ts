@@ -28,7 +28,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     const testingEntry = join(consumer.dir, "node_modules/cohere-batches/dist/testing/index.node.mjs");
     const { FakeCohere, startFakeCohereServer } = (await import(pathToFileURL(testingEntry).href)) as Testing;
-    const server = await startFakeCohereServer(new FakeCohere());
+    // Dataset validation completes at once: the page cannot move the fake's clock.
+    const fake = new FakeCohere({ datasetLifecycle: { queuedForMs: 0, processingForMs: 0 } });
+    const server = await startFakeCohereServer(fake);
     project.provide("fakeCohereUrl", server.url);
     return async () => {
       await server.close();

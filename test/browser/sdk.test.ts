@@ -5,6 +5,7 @@ import resolvedId from "virtual:cohere-batches-resolution";
 import { describe, expect, inject, it } from "vitest";
 import * as sdk from "../runtimes/fixtures/sdk.mjs";
 import { runSession } from "../runtimes/fixtures/session.mjs";
+import { expectedUploads, runUploads } from "../runtimes/fixtures/uploads.mjs";
 import { EXPECTED_SESSION } from "../runtimes/support/session.js";
 
 const fakeUrl = inject("fakeCohereUrl");
@@ -56,5 +57,13 @@ describe("in Chromium", () => {
     expect(new URL(fakeUrl).origin).not.toBe(location.origin); // a cross-origin service
     const report = await runSession(sdk, { baseUrl: fakeUrl, dangerouslyAllowBrowser: true });
     expect(report).toEqual(EXPECTED_SESSION);
+  });
+
+  it("uploads every kind of data with its bytes and filename (streams gathered into a Blob first)", async () => {
+    const report = await runUploads(sdk, { baseUrl: fakeUrl, dangerouslyAllowBrowser: true });
+    expect(report).toEqual(expectedUploads());
+    // The upload code came as chunks of the browser build, loaded when create ran.
+    const loaded = performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname);
+    expect(loaded).toContainEqual(expect.stringMatching(/\/cohere-batches\/dist\/browser\/create-upload-[\w-]+\.mjs$/));
   });
 });

@@ -1,6 +1,6 @@
 // The size budget: a typical browser use of the packed tarball (a client that lists batches),
 // bundled by esbuild for the browser and gzipped, must stay within BUDGET_GZIP_BYTES (a
-// regression guard at 8.75 kB; the 6 kB that issue 5 asked for is not met, see measure-size.mjs).
+// regression guard at 9.4 kB, datasets included; the 6 kB that issue 5 asked for is not met, see measure-size.mjs).
 // `node scripts/measure-size.mjs` prints the same figure next to cohere-ai's and openapi-fetch's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
@@ -20,6 +20,8 @@ describe("bundle size", () => {
     // The browser build, and none of the others (nor the fake).
     const packageFiles = Object.keys(size.inputs).filter((input) => input.includes("node_modules/cohere-batches/"));
     expect(packageFiles).toEqual(["node_modules/cohere-batches/dist/browser/index.mjs"]);
+    // The datasets operations and the upload code are chunks of their own, loaded on first use.
+    expect(size.lazyGzipBytes).toBeGreaterThan(1000);
     const breakdown = Object.entries(size.inputs)
       .map(([input, bytes]) => `${bytes} B min  ${input}`)
       .join("\n");

@@ -8,8 +8,35 @@ import { bundleEntry } from "./support/bundle.js";
 import { useConsumerWithFake } from "./support/consumer-with-fake.js";
 import { fixturesDir, run, workerdBin } from "./support/package.js";
 import { EXPECTED_SESSION, SESSION_REQUESTS, parseReport } from "./support/session.js";
+import { UPLOAD_BYTES, expectedUploads } from "./fixtures/uploads.mjs";
 
-const setup = useConsumerWithFake("workerd", { "session.mjs": "session.mjs", "workerd/worker.mjs": "worker.mjs" });
+const setup = useConsumerWithFake(
+  "workerd",
+  {
+    "session.mjs": "session.mjs",
+    "uploads.mjs": "uploads.mjs",
+    "workerd/worker.mjs": "worker.mjs",
+    "workerd/uploads-worker.mjs": "uploads-worker.mjs",
+  },
+  // Validation completes at once: the worker cannot move the fake's clock.
+  { datasetLifecycle: { queuedForMs: 0, processingForMs: 0 } },
+);
+
+/** Bundles `entry` for workerd and runs it in `workerd test` against the fake; resolves with stdout. */
+async function runWorker(entry: string): Promise<string> {
+  const bundle = await bundleEntry(setup.consumer.dir, entry, { conditions: ["workerd", "worker"], format: "esm" });
+  writeFileSync(join(setup.consumer.dir, "bundle.mjs"), bundle.code);
+  const config = readFileSync(join(fixturesDir, "workerd/config.capnp"), "utf8").replace(
+    `"__FAKE_URL__"`,
+    JSON.stringify(setup.server.url),
+  );
+  writeFileSync(join(setup.consumer.dir, "config.capnp"), config);
+  const result = await run(workerdBin, ["test", "config.capnp"], { cwd: setup.consumer.dir, timeoutMs: 60_000 });
+  const output = `${result.stdout}\n${result.stderr}`;
+  expect(result.code, output).toBe(0);
+  expect(output).toMatch(/\[ PASS \] main/);
+  return result.stdout;
+}
 
 describe("Cloudflare workerd", () => {
   it("runs the session with the default build, over loopback HTTP", async () => {
@@ -18,7 +45,9 @@ describe("Cloudflare workerd", () => {
       format: "esm",
     });
     // The default build, and nothing of the node or browser builds or of the fake.
-    expect(bundle.packageFiles).toEqual(["dist/default/index.mjs"]);
+    // The default build (its entry and the chunks it loads on first use), nothing else.
+    expect(bundle.packageFiles).toContain("dist/default/index.mjs");
+    expect(bundle.packageFiles.every((file) => /^dist\/default\/[\w-]+\.mjs$/.test(file))).toBe(true);
     expect(bundle.code).not.toMatch(/\bprocess\.env\b/);
     writeFileSync(join(setup.consumer.dir, "bundle.mjs"), bundle.code);
     const config = readFileSync(join(fixturesDir, "workerd/config.capnp"), "utf8").replace(
@@ -43,5 +72,22 @@ describe("Cloudflare workerd", () => {
     // Every request reached the fake over HTTP, and the default build sent no User-Agent.
     expect(setup.fake.count()).toBe(SESSION_REQUESTS);
     expect(setup.fake.requests.map((r) => r.headers["user-agent"])).toEqual(Array(SESSION_REQUESTS).fill(undefined));
+  }, 60_000);
+
+  it("uploads every kind of data with its bytes and filename, streams as streams", async () => {
+    setup.fake.reset({ batches: true });
+    const stdout = await runWorker("uploads-worker.mjs");
+    expect(parseReport(stdout, "UPLOADS ")).toEqual(expectedUploads());
+    const uploads = setup.fake.requests.filter((r) => r.operation === "datasets.create");
+    expect(uploads).toHaveLength(Object.keys(expectedUploads()).length);
+    for (const upload of uploads) {
+      const data = upload.form?.get("data") as File;
+      expect(data.size).toBe(UPLOAD_BYTES);
+      expect(JSON.parse((await data.text()).split("\n")[0] ?? "")).toMatchObject({ custom_id: "1" });
+    }
+    // A stream goes out chunked, a Blob with its length.
+    const byName = (name: string) => uploads.find((r) => new URL(r.url).searchParams.get("name") === name);
+    expect(byName("up-stream")?.headers["transfer-encoding"]).toBe("chunked");
+    expect(byName("up-blob")?.headers["content-length"]).toBeDefined();
   }, 60_000);
 });

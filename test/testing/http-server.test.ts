@@ -66,7 +66,7 @@ describe("startFakeCohereServer", () => {
     });
     expect(response.status).toBe(204);
     expect(response.headers.get("access-control-allow-origin")).toBe("*");
-    expect(response.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
+    expect(response.headers.get("access-control-allow-methods")).toBe("GET, POST, DELETE, OPTIONS");
     const allowed = (response.headers.get("access-control-allow-headers") ?? "").split(", ");
     for (const name of [
       "authorization",

@@ -18,3 +18,4 @@ export { CohereTimeoutError } from "./timeout-error.js";
 export { CohereConnectionError } from "./connection-error.js";
 export { CohereAbortError } from "./abort-error.js";
 export { CohereParseError } from "./parse-error.js";
+export { CohereDatasetValidationError } from "./dataset-validation-error.js";

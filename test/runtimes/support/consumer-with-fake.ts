@@ -2,7 +2,12 @@
 // a fresh consumer project with the tarball and fixtures installed, and the fake served over
 // HTTP on 127.0.0.1 by this test process, both made once per file and torn down after it.
 import { afterAll, beforeAll } from "vitest";
-import { FakeCohere, type FakeCohereServer, startFakeCohereServer } from "../../../src/testing/index.node.js";
+import {
+  FakeCohere,
+  type FakeCohereOptions,
+  type FakeCohereServer,
+  startFakeCohereServer,
+} from "../../../src/testing/index.node.js";
 import { type Consumer, createConsumer } from "./package.js";
 
 export interface ConsumerWithFake {
@@ -12,8 +17,16 @@ export interface ConsumerWithFake {
 }
 
 /** Registers the hooks; read the fields inside tests, after `beforeAll` has run. */
-export function useConsumerWithFake(name: string, files: Readonly<Record<string, string>>): ConsumerWithFake {
-  const state = { fake: new FakeCohere() } as { consumer: Consumer; server: FakeCohereServer; fake: FakeCohere };
+export function useConsumerWithFake(
+  name: string,
+  files: Readonly<Record<string, string>>,
+  fakeOptions: FakeCohereOptions = {},
+): ConsumerWithFake {
+  const state = { fake: new FakeCohere(fakeOptions) } as {
+    consumer: Consumer;
+    server: FakeCohereServer;
+    fake: FakeCohere;
+  };
   beforeAll(async () => {
     [state.consumer, state.server] = await Promise.all([
       createConsumer({ name, type: "module", files }),

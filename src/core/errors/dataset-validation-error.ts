@@ -1,0 +1,34 @@
+import type { Dataset } from "../../resources/datasets/types.js";
+import { CohereError } from "./cohere-error.js";
+
+/**
+ * A dataset failed Cohere's validation (`validation_status: "failed"`), as `waitUntilValidated`
+ * found it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.datasets.waitUntilValidated(id);
+ * } catch (error) {
+ *   if (CohereDatasetValidationError.is(error)) console.error(error.validationError, error.warnings);
+ * }
+ * ```
+ * @public
+ */
+export class CohereDatasetValidationError extends CohereError {
+  static override readonly errorName: string = "CohereDatasetValidationError";
+
+  /** The dataset as the last poll returned it. */
+  readonly dataset: Dataset;
+  /** The server's `validation_error` (for example the line that is malformed), if it sent one. */
+  readonly validationError: string | undefined;
+  /** The server's `validation_warnings`. */
+  readonly warnings: readonly string[];
+
+  constructor(dataset: Dataset) {
+    super(`Dataset ${dataset.id} failed validation: ${dataset.validation_error ?? "no reason given"}`);
+    this.dataset = dataset;
+    this.validationError = dataset.validation_error;
+    this.warnings = dataset.validation_warnings ?? [];
+  }
+}

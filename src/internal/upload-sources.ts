@@ -1,0 +1,90 @@
+import { CohereError } from "../core/errors/cohere-error.js";
+
+/**
+ * A part's bytes: a `Blob` can be read again for a retry; a stream of chunks can be read once.
+ */
+export type PartSource = { readonly blob: Blob } | { readonly chunks: () => AsyncGenerator<Uint8Array> };
+
+const encoder = new TextEncoder();
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** One JSONL line; refuses what is not a plain object or cannot be written as JSON, naming it. */
+function jsonLine(item: unknown, where: string): string {
+  if (!isPlainObject(item))
+    throw new CohereError(`Invalid request: ${where} must be a plain object, got ${describe(item)}`);
+  let line: string | undefined;
+  try {
+    line = JSON.stringify(item);
+  } catch (error) {
+    throw new CohereError(`Invalid request: ${where} cannot be written as JSON: ${(error as Error).message}`);
+  }
+  if (line === undefined) throw new CohereError(`Invalid request: ${where} cannot be written as JSON`);
+  return `${line}\n`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  return (value as object).constructor?.name ?? "an object without a prototype";
+}
+
+/** The chunks of a stream; ending early cancels it. */
+export async function* readStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    // An attempt that ends early (abort, timeout) closes the caller's stream too.
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+/** Chunks of an iterable of bytes, strings or plain objects (one JSONL line each). */
+async function* readItems(
+  items: AsyncIterable<unknown> | Iterable<unknown>,
+  field: string,
+): AsyncGenerator<Uint8Array> {
+  let index = 0;
+  for await (const item of items) {
+    if (item instanceof Uint8Array) yield item;
+    else if (typeof item === "string") yield encoder.encode(item);
+    else yield encoder.encode(jsonLine(item, `${field} item ${index}`));
+    index++;
+  }
+}
+
+/**
+ * The part source of `data`. Bytes, strings, blobs and arrays become a `Blob` (an array as
+ * JSONL, checked item by item now, so bad input is refused before anything is sent); streams,
+ * async iterables and other iterables (generators) are read once, as the upload goes.
+ *
+ * @throws CohereError for a `data` of no supported kind, or an array item that is not a
+ * plain object or cannot be written as JSON.
+ */
+export function partSource(data: unknown, field: string): PartSource {
+  if (typeof data === "string" || data instanceof Uint8Array || data instanceof ArrayBuffer) {
+    return { blob: new Blob([data as BlobPart]) };
+  }
+  if (data instanceof Blob) return { blob: data };
+  if (Array.isArray(data)) return { blob: new Blob(data.map((item, i) => jsonLine(item, `${field}[${i}]`))) };
+  if (data instanceof ReadableStream) return { chunks: () => readStream(data as ReadableStream<Uint8Array>) };
+  const iterable = data as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
+  if (
+    iterable &&
+    (typeof iterable[Symbol.asyncIterator] === "function" || typeof iterable[Symbol.iterator] === "function")
+  ) {
+    return { chunks: () => readItems(iterable as AsyncIterable<unknown>, field) };
+  }
+  throw new CohereError(
+    `Invalid request: ${field} must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream, or an (async) iterable of bytes or plain objects; got ${describe(data)}`,
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * Multipart bodies for uploads, from every kind of `data` (see `upload-sources.ts`).
+ *
+ * @remarks
+ * The framing is written here rather than by the platform's `FormData`, for two measured
+ * reasons: a `FormData` cannot hold a stream (a 1 GB read stream would have to become a Blob
+ * in memory first), and its boundary is drawn afresh for every `Request`, so a retried upload
+ * would not be the same bytes. Framing one or two file parts is a head and a tail around each
+ * part (WHATWG's multipart/form-data encoding: `"`, CR and LF in names are percent-escaped).
+ * Blob parts are composed into one `Blob` without copying their bytes (a file Node opened with
+ * `fs.openAsBlob` stays on disk), which fetch can send again for a retry.
+ *
+ * A part that is a stream is sent as a stream (Node, workers, edge: `duplex: "half"`), read
+ * once and never buffered: the body is one-shot. Browsers cannot send a stream over HTTP/1.1,
+ * so there (`streaming: false`) streams are first gathered into a Blob, bounded by the signal.
+ */
+import { CohereAbortError } from "../core/errors/abort-error.js";
+import { uploadRedirectMode } from "./upload-redirect.js";
+import { type PartSource, partSource, readStream } from "./upload-sources.js";
+
+/** One file part to send. */
+export interface UploadPart {
+  /** The form field, e.g. `"data"`. */
+  readonly field: string;
+  /** The filename Cohere reads the format from (`.jsonl`, `.csv`). */
+  readonly filename: string;
+  /** Any kind of `UploadData`; checked by {@link encodeMultipart}. */
+  readonly data: unknown;
+}
+
+/** A multipart body ready for fetch. */
+export interface MultipartBody {
+  /** `multipart/form-data; boundary=...` */
+  readonly contentType: string;
+  /** A Blob (sent again as it is on a retry) or a one-shot stream. */
+  readonly body: Blob | ReadableStream<Uint8Array>;
+  /** False when the body is a stream that can be read only once. */
+  readonly replayable: boolean;
+  /** The redirect mode to send it with, see `uploadRedirectMode`. */
+  readonly redirect: RequestRedirect;
+}
+
+const encoder = new TextEncoder();
+
+const escapeName = (name: string) => name.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+
+function partHead(boundary: string, part: UploadPart, type: string, first: boolean): Uint8Array {
+  const disposition = `form-data; name="${escapeName(part.field)}"; filename="${escapeName(part.filename)}"`;
+  const opening = first ? "" : "\r\n";
+  return encoder.encode(
+    `${opening}--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${type}\r\n\r\n`,
+  );
+}
+
+function randomBoundary(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `cohere-batches-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+async function* concat(segments: readonly (Uint8Array | PartSource)[]): AsyncGenerator<Uint8Array> {
+  for (const segment of segments) {
+    if (segment instanceof Uint8Array) yield segment;
+    else if ("blob" in segment) yield* readStream(segment.blob.stream());
+    else yield* segment.chunks();
+  }
+}
+
+/** A pull stream over `chunks`: nothing is read ahead of what fetch sends. */
+function toStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else if (value.byteLength > 0) controller.enqueue(value);
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** `promise`, or a `CohereAbortError` as soon as `signal` fires (a source may never settle). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(new CohereAbortError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CohereAbortError(signal.reason));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** Gathers a one-shot source into a Blob, giving up when `signal` fires. */
+async function gather(source: PartSource, signal: AbortSignal | undefined): Promise<Blob> {
+  if ("blob" in source) return source.blob;
+  const parts: Uint8Array[] = [];
+  const chunks = source.chunks();
+  try {
+    for (;;) {
+      const { done, value } = await untilAborted(chunks.next(), signal);
+      if (done) return new Blob(parts as BlobPart[]);
+      parts.push(value);
+    }
+  } finally {
+    // Not awaited: a source stuck in next() would hold the abort up.
+    chunks.return(undefined).catch(() => undefined);
+  }
+}
+
+/**
+ * Encodes `parts` as `multipart/form-data`.
+ *
+ * @param streaming - whether fetch can send a stream body (false in browsers).
+ * @throws CohereError for a `data` of no supported kind (before anything is read or sent).
+ */
+export async function encodeMultipart(
+  parts: readonly UploadPart[],
+  streaming: boolean,
+  signal?: AbortSignal,
+): Promise<MultipartBody> {
+  const boundary = randomBoundary();
+  let sources = parts.map((part) => partSource(part.data, part.field));
+  if (!streaming) sources = await Promise.all(sources.map(async (s) => ({ blob: await gather(s, signal) })));
+  const segments: (Uint8Array | PartSource)[] = [];
+  sources.forEach((source, i) => {
+    const part = parts[i] as UploadPart;
+    const type = "blob" in source && source.blob.type !== "" ? source.blob.type : "application/octet-stream";
+    segments.push(partHead(boundary, part, type, i === 0), source);
+  });
+  segments.push(encoder.encode(`\r\n--${boundary}--\r\n`));
+  const contentType = `multipart/form-data; boundary=${boundary}`;
+  if (sources.every((source) => "blob" in source)) {
+    const blobParts = segments.map((s) => (s instanceof Uint8Array ? s : (s as { blob: Blob }).blob));
+    return { contentType, body: new Blob(blobParts as BlobPart[]), replayable: true, redirect: uploadRedirectMode() };
+  }
+  return { contentType, body: toStream(concat(segments)), replayable: false, redirect: uploadRedirectMode() };
+}

@@ -1,0 +1,138 @@
+import type { ApiClient } from "../../core/api-client.js";
+import type { RequestOptions } from "../../core/request-options.js";
+import { loadOperations, RawDatasetsClient } from "./raw-datasets-client.js";
+import type {
+  CreateDatasetRequest,
+  CreateDatasetResponse,
+  Dataset,
+  DatasetUsageResponse,
+  DeleteDatasetResponse,
+  GetDatasetResponse,
+  ListDatasetsRequest,
+  ListDatasetsResponse,
+  WaitUntilValidatedOptions,
+} from "./types.js";
+
+/**
+ * The datasets API (`client.datasets`), which feeds batches: each method resolves with the
+ * response body.
+ *
+ * @example
+ * ```ts
+ * const { id } = await client.datasets.create({ name: "nightly", type: "batch-chat-v2-input", data: requests });
+ * await client.datasets.waitUntilValidated(id);
+ * const { batch } = await client.batches.create({ name: "nightly", input_dataset_id: id, model: "command-a-03-2025" });
+ * ```
+ * @public
+ */
+export class DatasetsClient {
+  /** The same methods, resolving with the HTTP response (status, headers, request id) as well. */
+  readonly withRawResponse: RawDatasetsClient;
+  readonly #api: ApiClient;
+
+  /** @internal */
+  constructor(api: ApiClient) {
+    this.#api = api;
+    this.withRawResponse = new RawDatasetsClient(api);
+  }
+
+  /**
+   * Uploads a file as a dataset, which Cohere then validates (see `waitUntilValidated`).
+   *
+   * @remarks
+   * `data` may be text, bytes, a `Blob` or `File`, a `ReadableStream`, an async iterable of
+   * bytes (a Node `fs.createReadStream`), or an array or (async) iterable of plain objects,
+   * written as JSONL. Streams and iterables are sent as they are read, never held whole in
+   * memory, and since they can be read once, such an upload is never retried. The part's
+   * filename is `filename`, else a `File`'s name, else `<name>.jsonl`.
+   *
+   * Not idempotent: without an `idempotencyKey` it is retried only where the server certainly
+   * did not act (429, 503, a refused connection). The attempt's `timeoutInSeconds` covers the
+   * whole upload: give a large file more than the default.
+   *
+   * @example
+   * ```ts
+   * import { createReadStream } from "node:fs";
+   * const { id } = await client.datasets.create({
+   *   name: "requests",
+   *   type: "batch-embed-v2-input",
+   *   data: createReadStream("requests.jsonl"),
+   *   filename: "requests.jsonl",
+   * });
+   * ```
+   * @throws CohereError for bad input (an empty name, a `data` of no supported kind, an object
+   * that cannot be written as JSON), before anything is sent; `ApiError` subclasses for the
+   * server's refusals (`BadRequestError` for a wrong extension); `CohereTimeoutError`,
+   * `CohereAbortError`, `CohereConnectionError` as for every call.
+   */
+  async create(request: CreateDatasetRequest, options?: RequestOptions): Promise<CreateDatasetResponse> {
+    return (await this.withRawResponse.create(request, options)).data;
+  }
+
+  /**
+   * Retrieves a dataset.
+   * @example
+   * ```ts
+   * const { dataset } = await client.datasets.retrieve(id);
+   * ```
+   * @throws `NotFoundError` for an unknown id; `CohereError` for an empty id.
+   */
+  async retrieve(id: string, options?: RequestOptions): Promise<GetDatasetResponse> {
+    return (await this.withRawResponse.retrieve(id, options)).data;
+  }
+
+  /**
+   * Lists datasets, filtered by type, validation status, creation date, `limit` and `offset`.
+   * @example
+   * ```ts
+   * const { datasets } = await client.datasets.list({ validationStatus: "validated", limit: 10 });
+   * ```
+   * @throws `CohereError` for a bad filter, before anything is sent; `ApiError` subclasses.
+   */
+  async list(request?: ListDatasetsRequest, options?: RequestOptions): Promise<ListDatasetsResponse> {
+    return (await this.withRawResponse.list(request, options)).data;
+  }
+
+  /**
+   * Deletes a dataset (Cohere deletes them after 30 days anyway).
+   * @example
+   * ```ts
+   * await client.datasets.delete(id);
+   * ```
+   * @throws `NotFoundError` for an unknown id.
+   */
+  async delete(id: string, options?: RequestOptions): Promise<DeleteDatasetResponse> {
+    return (await this.withRawResponse.delete(id, options)).data;
+  }
+
+  /**
+   * The organization's dataset storage, in bytes.
+   * @example
+   * ```ts
+   * const { organization_usage } = await client.datasets.usage();
+   * ```
+   * @throws `ApiError` subclasses.
+   */
+  async usage(options?: RequestOptions): Promise<DatasetUsageResponse> {
+    return (await this.withRawResponse.usage(options)).data;
+  }
+
+  /**
+   * Polls `retrieve` until validation ends, and resolves with the dataset when it is
+   * `validated` (or `skipped`).
+   *
+   * @remarks
+   * A poll that fails transiently (after its own retries) does not end the wait; `onProgress`
+   * cannot fail it.
+   * @example
+   * ```ts
+   * const dataset = await client.datasets.waitUntilValidated(id, { timeoutInSeconds: 600 });
+   * ```
+   * @throws `CohereDatasetValidationError` when validation fails (with the server's
+   * `validation_error` and warnings); `CohereTimeoutError` after `timeoutInSeconds`;
+   * `CohereAbortError` when `abortSignal` fires.
+   */
+  async waitUntilValidated(id: string, options: WaitUntilValidatedOptions = {}): Promise<Dataset> {
+    return (await loadOperations()).waitUntilValidated(this.#api, id, options);
+  }
+}

@@ -1,0 +1,3 @@
+export { DatasetsClient } from "./datasets-client.js";
+export { RawDatasetsClient } from "./raw-datasets-client.js";
+export type * from "./types.js";

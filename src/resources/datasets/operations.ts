@@ -1,0 +1,160 @@
+import { runtime } from "#platform";
+import { CohereDatasetValidationError } from "../../core/errors/dataset-validation-error.js";
+import type { ApiClient } from "../../core/api-client.js";
+import type { HttpResponse } from "../../core/http-response.js";
+import { checkInput } from "../../core/input.js";
+import type { RequestOptions } from "../../core/request-options.js";
+import type { operations } from "../../generated/datasets-openapi.js";
+import { batchIdSchema as datasetIdSchema } from "../batches/schemas.js";
+import {
+  createDatasetResponseSchema,
+  datasetUsageResponseSchema,
+  deleteDatasetResponseSchema,
+  getDatasetResponseSchema,
+  listDatasetsRequestSchema,
+  listDatasetsResponseSchema,
+} from "./schemas.js";
+import { waitFor } from "../../lib/waiter.js";
+import { waitUntilDoneOptionsSchema } from "../batches/wait-options.js";
+import type {
+  CreateDatasetRequest,
+  Dataset,
+  CreateDatasetResponse,
+  DatasetUsageResponse,
+  DeleteDatasetResponse,
+  GetDatasetResponse,
+  ListDatasetsRequest,
+  ListDatasetsResponse,
+  WaitUntilValidatedOptions,
+} from "./types.js";
+
+type ListQuery = NonNullable<operations["list-datasets"]["parameters"]["query"]>;
+
+/**
+ * The datasets operations, each one call into the core. Reached by a dynamic import from the
+ * thin `DatasetsClient` and `RawDatasetsClient`, so that an app that never touches datasets
+ * does not carry their schemas, their upload code or their error class.
+ */
+
+/** `POST /v1/datasets`, `multipart/form-data`. */
+export async function create(
+  api: ApiClient,
+  request: CreateDatasetRequest,
+  options?: RequestOptions,
+): Promise<HttpResponse<CreateDatasetResponse>> {
+  // The upload code is a chunk of its own again: only apps that upload load it.
+  const { prepareDatasetUpload } = await import("./create-upload.js");
+  const streaming = !runtime.isBrowserLike();
+  const { query, body } = await prepareDatasetUpload(request, streaming, options?.abortSignal);
+  return api.call(
+    {
+      operation: "datasets.create",
+      method: "post",
+      path: "/v1/datasets",
+      params: { query },
+      encodedBody: body,
+      response: { schema: createDatasetResponseSchema },
+      // A second upload makes a second dataset.
+      idempotent: false,
+    },
+    options,
+  );
+}
+
+/** `GET /v1/datasets/{id}`. */
+export function retrieve(
+  api: ApiClient,
+  id: string,
+  options?: RequestOptions,
+): Promise<HttpResponse<GetDatasetResponse>> {
+  const path = { id: checkInput(datasetIdSchema, id, "id") };
+  return api.call(
+    {
+      operation: "datasets.retrieve",
+      method: "get",
+      path: "/v1/datasets/{id}",
+      params: { path },
+      response: { schema: getDatasetResponseSchema },
+      idempotent: true,
+    },
+    options,
+  );
+}
+
+/** `GET /v1/datasets`, filtered. */
+export function list(
+  api: ApiClient,
+  request: ListDatasetsRequest = {},
+  options?: RequestOptions,
+): Promise<HttpResponse<ListDatasetsResponse>> {
+  const filters = checkInput(listDatasetsRequestSchema, request, "request");
+  const query = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined)) as ListQuery;
+  return api.call(
+    {
+      operation: "datasets.list",
+      method: "get",
+      path: "/v1/datasets",
+      params: { query },
+      response: { schema: listDatasetsResponseSchema },
+      idempotent: true,
+    },
+    options,
+  );
+}
+
+/** `DELETE /v1/datasets/{id}`. */
+export function remove(
+  api: ApiClient,
+  id: string,
+  options?: RequestOptions,
+): Promise<HttpResponse<DeleteDatasetResponse>> {
+  const path = { id: checkInput(datasetIdSchema, id, "id") };
+  return api.call(
+    {
+      operation: "datasets.delete",
+      method: "delete",
+      path: "/v1/datasets/{id}",
+      params: { path },
+      response: { schema: deleteDatasetResponseSchema, emptyBody: {} },
+      // Deleting twice leaves no dataset, as deleting once does (the second may be a 404).
+      idempotent: true,
+    },
+    options,
+  );
+}
+
+/** `GET /v1/datasets/usage`. */
+export function usage(api: ApiClient, options?: RequestOptions): Promise<HttpResponse<DatasetUsageResponse>> {
+  return api.call(
+    {
+      operation: "datasets.usage",
+      method: "get",
+      path: "/v1/datasets/usage",
+      response: { schema: datasetUsageResponseSchema },
+      idempotent: true,
+    },
+    options,
+  );
+}
+
+/** Polls `retrieve` on the shared waiter until validation ends; `failed` throws. */
+export function waitUntilValidated(api: ApiClient, id: string, options: WaitUntilValidatedOptions): Promise<Dataset> {
+  const { pollIntervalInSeconds = 5, ...schedule } = checkInput(
+    waitUntilDoneOptionsSchema,
+    options,
+    "waitUntilValidated options",
+  ) as WaitUntilValidatedOptions;
+  return waitFor(
+    {
+      notDone: `waitUntilValidated: dataset ${id} was not validated`,
+      poll: async (abortSignal) => (await retrieve(api, id, { abortSignal })).data.dataset,
+      settle: (dataset) => {
+        if (dataset.validation_status === "failed") throw new CohereDatasetValidationError(dataset);
+        return dataset.validation_status === "validated" || dataset.validation_status === "skipped"
+          ? dataset
+          : undefined;
+      },
+    },
+    { pollIntervalInSeconds, ...schedule },
+  );
+}

@@ -1,0 +1,95 @@
+import type { ApiClient } from "../../core/api-client.js";
+import type { HttpResponse } from "../../core/http-response.js";
+import type { RequestOptions } from "../../core/request-options.js";
+import type {
+  CreateDatasetRequest,
+  CreateDatasetResponse,
+  DatasetUsageResponse,
+  DeleteDatasetResponse,
+  GetDatasetResponse,
+  ListDatasetsRequest,
+  ListDatasetsResponse,
+} from "./types.js";
+
+/** @internal The operations, loaded on the first datasets call (see `operations.ts`). */
+export const loadOperations = () => import("./operations.js");
+
+/**
+ * The datasets API with the HTTP response of every call: `data` plus status, headers, URL and
+ * request id. Reach it as `client.datasets.withRawResponse`.
+ *
+ * @remarks Every argument is checked before anything is sent; a bad one throws `CohereError`
+ * naming the field. The operations' code is loaded on the first call (a dynamic import), so
+ * an app that never touches datasets does not carry it.
+ * @public
+ */
+export class RawDatasetsClient {
+  readonly #api: ApiClient;
+
+  /** @internal */
+  constructor(api: ApiClient) {
+    this.#api = api;
+  }
+
+  /**
+   * Uploads a dataset (`POST /v1/datasets`, `multipart/form-data`). Not idempotent: sent again
+   * only where the server certainly did not act, or with an `idempotencyKey`, and only when
+   * the body can be sent again (a stream or generator is sent once).
+   * @example
+   * ```ts
+   * const { data, requestId } = await client.datasets.withRawResponse.create({ name: "n", type: "batch-chat-v2-input", data: lines });
+   * ```
+   * @throws As `DatasetsClient.create`.
+   */
+  async create(request: CreateDatasetRequest, options?: RequestOptions): Promise<HttpResponse<CreateDatasetResponse>> {
+    return (await loadOperations()).create(this.#api, request, options);
+  }
+
+  /**
+   * Retrieves a dataset (`GET /v1/datasets/{id}`).
+   * @example
+   * ```ts
+   * const { data, status } = await client.datasets.withRawResponse.retrieve(id);
+   * ```
+   * @throws As `DatasetsClient.retrieve`.
+   */
+  async retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetDatasetResponse>> {
+    return (await loadOperations()).retrieve(this.#api, id, options);
+  }
+
+  /**
+   * Lists datasets (`GET /v1/datasets`), filtered.
+   * @example
+   * ```ts
+   * const { data } = await client.datasets.withRawResponse.list({ limit: 10 });
+   * ```
+   * @throws As `DatasetsClient.list`.
+   */
+  async list(request?: ListDatasetsRequest, options?: RequestOptions): Promise<HttpResponse<ListDatasetsResponse>> {
+    return (await loadOperations()).list(this.#api, request, options);
+  }
+
+  /**
+   * Deletes a dataset (`DELETE /v1/datasets/{id}`).
+   * @example
+   * ```ts
+   * const { status } = await client.datasets.withRawResponse.delete(id);
+   * ```
+   * @throws As `DatasetsClient.delete`.
+   */
+  async delete(id: string, options?: RequestOptions): Promise<HttpResponse<DeleteDatasetResponse>> {
+    return (await loadOperations()).remove(this.#api, id, options);
+  }
+
+  /**
+   * The organization's dataset storage, in bytes (`GET /v1/datasets/usage`).
+   * @example
+   * ```ts
+   * const { data } = await client.datasets.withRawResponse.usage();
+   * ```
+   * @throws As `DatasetsClient.usage`.
+   */
+  async usage(options?: RequestOptions): Promise<HttpResponse<DatasetUsageResponse>> {
+    return (await loadOperations()).usage(this.#api, options);
+  }
+}

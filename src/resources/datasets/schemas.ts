@@ -1,0 +1,84 @@
+import * as v from "valibot";
+import { urlTextSchema } from "../../core/input.js";
+import type {
+  CreateDatasetResponse,
+  Dataset,
+  DatasetUsageResponse,
+  DeleteDatasetResponse,
+  GetDatasetResponse,
+  ListDatasetsRequest,
+  ListDatasetsResponse,
+} from "./types.js";
+
+// Responses: loose where the API may grow (unknown keys kept, unknown types and statuses
+// pass), strict where the spec requires a field.
+
+const optionalString = v.exactOptional(v.string());
+const optionalStrings = v.exactOptional(v.array(v.string()));
+const optionalNumber = v.exactOptional(v.number());
+
+const datasetPartSchema = v.looseObject({
+  id: v.string(),
+  name: v.string(),
+  url: optionalString,
+  index: optionalNumber,
+  size_bytes: optionalNumber,
+  num_rows: optionalNumber,
+  original_url: optionalString,
+  samples: optionalStrings,
+});
+
+export const datasetSchema: v.GenericSchema<unknown, Dataset> = v.looseObject({
+  id: v.string(),
+  name: v.string(),
+  created_at: v.string(),
+  updated_at: v.string(),
+  dataset_type: v.string(),
+  validation_status: v.string(),
+  validation_error: optionalString,
+  schema: optionalString,
+  required_fields: optionalStrings,
+  preserve_fields: optionalStrings,
+  dataset_parts: v.exactOptional(v.array(datasetPartSchema)),
+  validation_warnings: optionalStrings,
+  parse_info: v.exactOptional(v.looseObject({ separator: optionalString, delimiter: optionalString })),
+  metrics: v.exactOptional(v.looseObject({})),
+});
+
+export const createDatasetResponseSchema: v.GenericSchema<unknown, CreateDatasetResponse> = v.looseObject({
+  id: v.string(),
+});
+
+export const getDatasetResponseSchema: v.GenericSchema<unknown, GetDatasetResponse> = v.looseObject({
+  dataset: datasetSchema,
+});
+
+export const listDatasetsResponseSchema: v.GenericSchema<unknown, ListDatasetsResponse> = v.looseObject({
+  datasets: v.exactOptional(v.array(datasetSchema)),
+});
+
+export const deleteDatasetResponseSchema: v.GenericSchema<unknown, DeleteDatasetResponse> = v.looseObject({});
+
+export const datasetUsageResponseSchema: v.GenericSchema<unknown, DatasetUsageResponse> = v.looseObject({
+  organization_usage: optionalNumber,
+});
+
+const countSchema = v.optional(
+  v.pipe(
+    v.number("must be a non-negative integer"),
+    v.check((n) => Number.isSafeInteger(n) && n >= 0, "must be a non-negative integer"),
+  ),
+);
+
+// Requests: strict, so a misspelt filter (`dataset_type`) is an error, not an ignored key.
+export const listDatasetsRequestSchema: v.GenericSchema<unknown, ListDatasetsRequest> = v.strictObject(
+  {
+    datasetType: v.optional(urlTextSchema),
+    before: v.optional(urlTextSchema),
+    after: v.optional(urlTextSchema),
+    limit: countSchema,
+    offset: countSchema,
+    validationStatus: v.optional(urlTextSchema),
+  },
+  "must be an object",
+);

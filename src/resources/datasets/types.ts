@@ -1,0 +1,190 @@
+/**
+ * A dataset's type, which decides how Cohere validates it. Batches read
+ * `"batch-chat-v2-input"` and `"batch-embed-v2-input"`; a type this SDK does not know passes.
+ * @public
+ */
+export type DatasetType =
+  | "embed-input"
+  | "embed-result"
+  | "cluster-result"
+  | "cluster-outliers"
+  | "reranker-finetune-input"
+  | "single-label-classification-finetune-input"
+  | "chat-finetune-input"
+  | "multi-label-classification-finetune-input"
+  | "batch-chat-input"
+  | "batch-openai-chat-input"
+  | "batch-embed-v2-input"
+  | "batch-chat-v2-input"
+  | (string & {});
+
+/**
+ * Where a dataset is in validation: `queued`, `processing`, then `validated` (or `skipped`) or
+ * `failed`. An unknown future value passes through.
+ * @public
+ */
+export type DatasetValidationStatus =
+  | "unknown"
+  | "queued"
+  | "processing"
+  | "failed"
+  | "validated"
+  | "skipped"
+  | (string & {});
+
+/** One file of a dataset. @public */
+export interface DatasetPart {
+  /** The part id. */
+  id: string;
+  /** The file's name. */
+  name: string;
+  /** A signed download URL, where the dataset has one. */
+  url?: string;
+  /** The part's position. */
+  index?: number;
+  /** The file's size in bytes. */
+  size_bytes?: number;
+  /** Rows in the file. */
+  num_rows?: number;
+  /** A signed download URL of the original file. */
+  original_url?: string;
+  /** The first rows. */
+  samples?: string[];
+  /** Fields the API adds later are kept. */
+  [field: string]: unknown;
+}
+
+/**
+ * A dataset, as the API sends it (snake_case). `created_at` / `updated_at` stay RFC 3339
+ * strings; fields the API adds later are kept.
+ * @public
+ */
+export interface Dataset {
+  /** The dataset id. */
+  id: string;
+  /** The name it was uploaded with. */
+  name: string;
+  /** When it was created (RFC 3339). */
+  created_at: string;
+  /** When it last changed (RFC 3339). */
+  updated_at: string;
+  /** Its type, which decided how it was validated. */
+  dataset_type: DatasetType;
+  /** Where it is in validation. */
+  validation_status: DatasetValidationStatus;
+  /** Why validation failed. */
+  validation_error?: string;
+  /** The Avro schema of the dataset. */
+  schema?: string;
+  /** Fields kept beyond the type's required ones (`keep_fields`). */
+  required_fields?: string[];
+  /** Fields kept when present (`optional_fields`). */
+  preserve_fields?: string[];
+  /** The files the dataset is made of. */
+  dataset_parts?: DatasetPart[];
+  /** Problems that did not fail validation (rows skipped with `skip_malformed_input`). */
+  validation_warnings?: string[];
+  /** How a `.txt` or `.csv` upload was split. */
+  parse_info?: { separator?: string; delimiter?: string; [field: string]: unknown };
+  /** Fine-tuning metrics of the dataset. */
+  metrics?: Record<string, unknown>;
+  /** Fields the API adds later are kept. */
+  [field: string]: unknown;
+}
+
+/**
+ * What `create` uploads as a file: text, bytes, a `Blob`/`File`, a `ReadableStream`, any async
+ * iterable of bytes or strings (a Node `fs` read stream is one), or an array or (async)
+ * iterable of plain objects, written as JSONL (one object per line). Streams, async iterables
+ * and generators are read once, as the upload goes, and never held in memory whole.
+ * @public
+ */
+export type DatasetData =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array | string | Record<string, unknown>>
+  | Iterable<Record<string, unknown>>;
+
+/** The fields of `create` (wire names). @public */
+export interface CreateDatasetRequest {
+  /** The dataset's name (Cohere takes fewer than 50 characters). */
+  name: string;
+  /** How Cohere validates it; batches read `"batch-chat-v2-input"` or `"batch-embed-v2-input"`. */
+  type: DatasetType;
+  /** The file. */
+  data: DatasetData;
+  /** An optional evaluation file. */
+  eval_data?: DatasetData | undefined;
+  /** The file's name (its extension tells Cohere the format). @defaultValue a `File`'s own name, else `<name>.jsonl` */
+  filename?: string | undefined;
+  /** Keep the original file as well. */
+  keep_original_file?: boolean | undefined;
+  /** Drop malformed rows (listed in `validation_warnings`) instead of failing validation. */
+  skip_malformed_input?: boolean | undefined;
+  /** Fields to keep beyond the type's required ones; validation fails if one is missing. */
+  keep_fields?: string[] | undefined;
+  /** Fields to keep when present. */
+  optional_fields?: string[] | undefined;
+  /** How raw `.txt` uploads split into entries. */
+  text_separator?: string | undefined;
+  /** The delimiter of `.csv` uploads. */
+  csv_delimiter?: string | undefined;
+}
+
+/** The answer to `create`. @public */
+export interface CreateDatasetResponse {
+  /** The new dataset's id. */
+  id: string;
+}
+
+/** The answer to `retrieve`. @public */
+export interface GetDatasetResponse {
+  /** The dataset. */
+  dataset: Dataset;
+}
+
+/** The filters of `list` (the wire's camelCase names). @public */
+export interface ListDatasetsRequest {
+  /** Only datasets of this type. */
+  datasetType?: string | undefined;
+  /** Datasets created before this RFC 3339 date-time. */
+  before?: string | undefined;
+  /** Datasets created after this RFC 3339 date-time. */
+  after?: string | undefined;
+  /** At most this many datasets. */
+  limit?: number | undefined;
+  /** Skip this many first. */
+  offset?: number | undefined;
+  /** Only datasets in this validation status. */
+  validationStatus?: DatasetValidationStatus | undefined;
+}
+
+/** The answer to `list`. @public */
+export interface ListDatasetsResponse {
+  /** The datasets, newest first. */
+  datasets?: Dataset[];
+}
+
+/** The answer to `delete`: an object with no declared fields. @public */
+export type DeleteDatasetResponse = Record<string, unknown>;
+
+/** The answer to `usage`. @public */
+export interface DatasetUsageResponse {
+  /** Bytes of dataset storage the organization uses. */
+  organization_usage?: number;
+}
+
+/** Options of `waitUntilValidated`. @public */
+export interface WaitUntilValidatedOptions {
+  /** Seconds between polls. @defaultValue 5 */
+  pollIntervalInSeconds?: number | undefined;
+  /** Gives up with `CohereTimeoutError` after this many seconds. @defaultValue no limit */
+  timeoutInSeconds?: number | undefined;
+  /** Stops waiting with `CohereAbortError`. */
+  abortSignal?: AbortSignal | undefined;
+  /** Called with the dataset after every poll. */
+  onProgress?: ((dataset: Dataset) => void) | undefined;
+}

@@ -1,0 +1,81 @@
+/**
+ * The wire shapes of Cohere's `v1/datasets` API as the fake sends them (snake_case, as in the
+ * spec). They describe the fake's output; they are not the SDK's types.
+ *
+ * @packageDocumentation
+ */
+
+/** A dataset's validation stage (`DatasetValidationStatus` in the spec). */
+export type WireDatasetValidationStatus = "unknown" | "queued" | "processing" | "failed" | "validated" | "skipped";
+
+/** The dataset types the fake accepts (`DatasetType` in the spec); any other is a 400. */
+export const DATASET_TYPES: ReadonlySet<string> = new Set([
+  "embed-input",
+  "embed-result",
+  "cluster-result",
+  "cluster-outliers",
+  "reranker-finetune-input",
+  "single-label-classification-finetune-input",
+  "chat-finetune-input",
+  "multi-label-classification-finetune-input",
+  "batch-chat-input",
+  "batch-openai-chat-input",
+  "batch-embed-v2-input",
+  "batch-chat-v2-input",
+]);
+
+/** One uploaded file of a dataset (`DatasetPart`). */
+export interface WireDatasetPart {
+  /** The part id. */
+  id: string;
+  /** The uploaded file's name. */
+  name: string;
+  /** The part's position. */
+  index: number;
+  /** The uploaded file's size in bytes. */
+  size_bytes: number;
+  /** Valid records in the file (known once validation has run). */
+  num_rows: number;
+}
+
+/** A dataset as the fake sends it (`Dataset`). */
+export interface WireDataset {
+  id: string;
+  name: string;
+  /** Creation time, RFC 3339 with microseconds. */
+  created_at: string;
+  /** Time of the last validation-status change. */
+  updated_at: string;
+  dataset_type: string;
+  validation_status: WireDatasetValidationStatus;
+  /** Why validation failed; only on `failed` datasets. */
+  validation_error?: string;
+  /** Lines dropped under `skip_malformed_input`, one message each. */
+  validation_warnings: string[];
+  /** `keep_fields` as uploaded. */
+  required_fields: string[];
+  /** `optional_fields` as uploaded. */
+  preserve_fields: string[];
+  /** The uploaded files: `data`, then `eval_data` if one was sent. */
+  dataset_parts: WireDatasetPart[];
+}
+
+/** `200` body of `POST /v1/datasets`. */
+export interface WireCreateDatasetResponse {
+  id: string;
+}
+
+/** `200` body of `GET /v1/datasets/{id}`. */
+export interface WireGetDatasetResponse {
+  dataset: WireDataset;
+}
+
+/** `200` body of `GET /v1/datasets`. */
+export interface WireListDatasetsResponse {
+  datasets: WireDataset[];
+}
+
+/** `200` body of `GET /v1/datasets/usage`: bytes stored by the organization. */
+export interface WireDatasetUsageResponse {
+  organization_usage: number;
+}

@@ -1,0 +1,179 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { FakeCohere, ManualClock } from "../../src/testing/index.node.js";
+import { useTransports } from "./transports.js";
+
+const { transports, served } = useTransports(() => new FakeCohere({ seed: 7 }));
+
+const AUTH = { authorization: "Bearer test-token" };
+const LINES = '{"custom_id":"1","body":{"messages":[]}}\n{"custom_id":"2","body":{"messages":[]}}\n';
+
+function form(data: string | null, filename = "requests.jsonl", evalData?: string): FormData {
+  const body = new FormData();
+  if (data !== null) body.append("data", new Blob([data]), filename);
+  if (evalData !== undefined) body.append("eval_data", new Blob([evalData]), "eval.jsonl");
+  return body;
+}
+
+describe.each(transports)("datasets through $name", (transport) => {
+  let fake: FakeCohere;
+  let clock: ManualClock;
+  let call: (path: string, init?: RequestInit) => Promise<Response>;
+
+  beforeEach(() => {
+    if (transport.name === "HTTP server") {
+      fake = served();
+      fake.reset({ batches: true });
+      clock = fake.clock as ManualClock;
+      clock.set(Date.UTC(2026, 0, 1));
+    } else {
+      clock = new ManualClock();
+      fake = new FakeCohere({ clock, seed: 7 });
+    }
+    const doFetch = transport.fetch(fake);
+    call = (path, init = {}) =>
+      doFetch(`${transport.base()}${path}`, { ...init, headers: { ...AUTH, ...(init.headers as object) } });
+  });
+
+  const upload = async (query: string, body: FormData | string = form(LINES)): Promise<Response> =>
+    call(`/v1/datasets?${query}`, { method: "POST", body });
+
+  const createId = async (query = "name=requests&type=batch-chat-v2-input", body?: FormData): Promise<string> => {
+    const response = await upload(query, body);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { id: string }).id;
+  };
+
+  const retrieve = async (id: string) =>
+    ((await (await call(`/v1/datasets/${id}`)).json()) as { dataset: Record<string, unknown> }).dataset;
+
+  it("keeps each uploaded part's bytes and filename, recorded as the parsed form", async () => {
+    await createId(undefined, form(LINES, "mine.jsonl", '{"custom_id":"e","body":{}}'));
+    const recorded = fake.requests.at(-1)?.form as FormData;
+    const data = recorded.get("data") as File;
+    expect(data.name).toBe("mine.jsonl");
+    expect(await data.text()).toBe(LINES);
+    expect((recorded.get("eval_data") as File).name).toBe("eval.jsonl");
+  });
+
+  it("runs validation on the clock: queued, processing, then validated with the record count", async () => {
+    const id = await createId();
+    expect(id).toMatch(/^requests-[a-z0-9]{6}$/);
+    expect(await retrieve(id)).toMatchObject({ validation_status: "queued", dataset_type: "batch-chat-v2-input" });
+    clock.advance(500);
+    expect((await retrieve(id)).validation_status).toBe("processing");
+    clock.advance(1000);
+    const dataset = await retrieve(id);
+    expect(dataset).toMatchObject({ validation_status: "validated", validation_warnings: [] });
+    expect(dataset["dataset_parts"]).toEqual([
+      { id: `${id}-part-0`, name: "requests.jsonl", index: 0, size_bytes: LINES.length, num_rows: 2 },
+    ]);
+    expect(dataset["validation_error"]).toBeUndefined();
+  });
+
+  it.each([
+    ["not JSON", "{nope", "requests.jsonl line 1 is not valid JSON"],
+    ["an array", "[1]", "requests.jsonl line 1 is not a JSON object"],
+    ["no custom_id", '{"body":{}}', "requests.jsonl line 1 has no custom_id (a non-empty string)"],
+    ["no body", '{"custom_id":"a"}', "requests.jsonl line 1 has no body (an object)"],
+    ["a repeated custom_id", `${LINES}{"custom_id":"1","body":{}}`, 'requests.jsonl line 3 repeats custom_id "1"'],
+    ["no lines", "\n\n", "requests.jsonl has no valid records"],
+  ])("fails validation for a line with %s, naming the line", async (_, text, message) => {
+    const id = await createId(undefined, form(text));
+    clock.advance(1500);
+    expect(await retrieve(id)).toMatchObject({ validation_status: "failed", validation_error: message });
+  });
+
+  it("drops malformed lines as warnings with skip_malformed_input", async () => {
+    const id = await createId("name=r&type=batch-chat-v2-input&skip_malformed_input=true", form(`${LINES}oops\n`));
+    clock.advance(1500);
+    const dataset = await retrieve(id);
+    expect(dataset).toMatchObject({
+      validation_status: "validated",
+      validation_warnings: ["requests.jsonl line 3 is not valid JSON: skipped"],
+    });
+    expect((dataset["dataset_parts"] as { num_rows: number }[])[0]?.num_rows).toBe(2);
+  });
+
+  it.each([
+    ["no data part", "name=a&type=batch-chat-v2-input", form(null), "the multipart part data is required"],
+    ["a name of 50 characters", `name=${"n".repeat(50)}&type=embed-input`, form(LINES), "shorter than 50"],
+    ["an unknown type", "name=a&type=embed-everything", form(LINES), 'type "embed-everything" is not'],
+    ["a wrong extension", "name=a&type=batch-chat-v2-input", form(LINES, "r.csv"), 'file "r.csv" must end in .jsonl'],
+    ["a missing name", "type=embed-input", form(LINES), "name is required"],
+    ["a missing type", "name=a", form(LINES), "type is required"],
+    ["a bad flag", "name=a&type=embed-input&skip_malformed_input=yes", form(LINES), "skip_malformed_input must be"],
+    ["a JSON body", "name=a&type=embed-input", LINES, "must be multipart/form-data"],
+  ])("refuses %s with 400 and stores nothing", async (_, query, body, message) => {
+    const response = await upload(query, body);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toContain(message);
+    expect(await (await call("/v1/datasets")).json()).toEqual({ datasets: [] });
+  });
+
+  it("accepts a name of 49 characters and keeps repeated keep_fields and optional_fields", async () => {
+    const name = "n".repeat(49);
+    const id = await createId(`name=${name}&type=batch-chat-v2-input&keep_fields=a&keep_fields=b&optional_fields=c`);
+    expect(await retrieve(id)).toMatchObject({ name, required_fields: ["a", "b"], preserve_fields: ["c"] });
+  });
+
+  it("lists newest first with type, status, date, limit and offset filters", async () => {
+    const first = await createId();
+    clock.advance(2000);
+    const second = await createId("name=embeds&type=embed-input", form('{"text":"a"}\n', "e.jsonl"));
+    const ids = async (query: string) =>
+      ((await (await call(`/v1/datasets?${query}`)).json()) as { datasets: { id: string }[] }).datasets.map(
+        (d) => d.id,
+      );
+    expect(await ids("")).toEqual([second, first]);
+    expect(await ids("datasetType=embed-input")).toEqual([second]);
+    expect(await ids("validationStatus=validated")).toEqual([first]);
+    expect(await ids("limit=1&offset=1")).toEqual([first]);
+    expect(await ids("after=2026-01-01T00:00:01Z")).toEqual([second]);
+    expect(await ids("before=2026-01-01T00:00:01Z")).toEqual([first]);
+    for (const bad of ["limit=-1", "offset=x", "before=yesterday", "validationStatus=done"]) {
+      expect((await call(`/v1/datasets?${bad}`)).status).toBe(400);
+    }
+  });
+
+  it("deletes a dataset (a second delete is 404) and counts usage in bytes of stored files", async () => {
+    const id = await createId(undefined, form(LINES, "requests.jsonl", "{}"));
+    await createId();
+    const usage = async () => (await (await call("/v1/datasets/usage")).json()) as { organization_usage: number };
+    expect(await usage()).toEqual({ organization_usage: 3 * LINES.length + 2 - LINES.length });
+    expect((await call(`/v1/datasets/${id}`, { method: "DELETE" })).status).toBe(200);
+    expect((await call(`/v1/datasets/${id}`, { method: "DELETE" })).status).toBe(404);
+    expect((await call(`/v1/datasets/${id}`)).status).toBe(404);
+    expect(await usage()).toEqual({ organization_usage: LINES.length });
+  });
+
+  it("refuses a batch on a dataset that is not validated, and counts a validated one's records", async () => {
+    const id = await createId();
+    const createBatch = () =>
+      call("/v2/batches", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "b", input_dataset_id: id, model: "command" }),
+      });
+    const refused = await createBatch();
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      message: `input dataset ${id} is not validated (validation_status: queued)`,
+    });
+    clock.advance(1500);
+    const accepted = await createBatch();
+    expect(((await accepted.json()) as { batch: { num_records: number } }).batch.num_records).toBe(2);
+  });
+
+  it("routes unknown methods to 405 with Allow, and takes injected faults per dataset operation", async () => {
+    const put = await call("/v1/datasets/x", { method: "PUT" });
+    expect(put.status).toBe(405);
+    expect(put.headers.get("allow")).toBe("GET, DELETE");
+    fake.inject("datasets.create", { type: "status", status: 503 });
+    expect((await upload("name=a&type=batch-chat-v2-input")).status).toBe(503);
+    expect(await (await call("/v1/datasets")).json()).toEqual({ datasets: [] });
+    fake.inject("datasets.create", { type: "status", status: 500, afterAction: true });
+    expect((await upload("name=a&type=batch-chat-v2-input")).status).toBe(500);
+    expect(((await (await call("/v1/datasets")).json()) as { datasets: unknown[] }).datasets).toHaveLength(1);
+    expect(fake.count("datasets.create")).toBe(2);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { CohereAbortError, CohereError } from "../../src/index.js";
+import { encodeMultipart } from "../../src/internal/uploads.js";
+
+const parse = (contentType: string, body: BodyInit) =>
+  new Response(body, { headers: { "content-type": contentType } }).formData();
+
+async function* twoChunks() {
+  yield "a,b\n";
+  yield new TextEncoder().encode("c,d\n");
+}
+
+describe("multipart bodies of uploads", () => {
+  it("blob parts make one replayable Blob that parses back to each part's bytes and filename", async () => {
+    const encoded = await encodeMultipart(
+      [
+        { field: "data", filename: "d.jsonl", data: "{}\n" },
+        { field: "eval_data", filename: "e.jsonl", data: [{ a: 1 }] },
+      ],
+      true,
+    );
+    expect(encoded.replayable).toBe(true);
+    expect(encoded.body).toBeInstanceOf(Blob);
+    const form = await parse(encoded.contentType, encoded.body);
+    expect(await (form.get("data") as File).text()).toBe("{}\n");
+    expect((form.get("eval_data") as File).name).toBe("e.jsonl");
+    expect(await (form.get("eval_data") as File).text()).toBe('{"a":1}\n');
+  });
+
+  it("a stream part makes a one-shot stream where fetch can stream, and a Blob where it cannot (browsers)", async () => {
+    const streamed = await encodeMultipart([{ field: "data", filename: "d.csv", data: twoChunks() }], true);
+    expect(streamed.replayable).toBe(false);
+    expect(streamed.body).toBeInstanceOf(ReadableStream);
+    expect(await ((await parse(streamed.contentType, streamed.body)).get("data") as File).text()).toBe("a,b\nc,d\n");
+    const gathered = await encodeMultipart([{ field: "data", filename: "d.csv", data: twoChunks() }], false);
+    expect(gathered.replayable).toBe(true);
+    expect(await ((await parse(gathered.contentType, gathered.body)).get("data") as File).text()).toBe("a,b\nc,d\n");
+  });
+
+  it("cancelling the stream (an aborted attempt) closes the caller's source", async () => {
+    let closed = false;
+    async function* endless() {
+      try {
+        for (;;) yield "x\n";
+      } finally {
+        closed = true;
+      }
+    }
+    const encoded = await encodeMultipart([{ field: "data", filename: "d.jsonl", data: endless() }], true);
+    const reader = (encoded.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await reader.read();
+    await reader.cancel();
+    expect(closed).toBe(true);
+  });
+
+  it("gathering a source that never ends stops at once when the signal fires", async () => {
+    const controller = new AbortController();
+    const stuck = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => undefined) });
+    setTimeout(() => controller.abort(new Error("stop")), 20);
+    const error = await encodeMultipart(
+      [{ field: "data", filename: "d", data: stuck }],
+      false,
+      controller.signal,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereAbortError);
+  });
+
+  it("refuses data of no supported kind before reading anything", async () => {
+    await expect(encodeMultipart([{ field: "data", filename: "d", data: { a: 1 } }], true)).rejects.toBeInstanceOf(
+      CohereError,
+    );
+  });
+});
