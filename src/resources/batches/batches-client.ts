@@ -15,13 +15,7 @@ import type {
   ListBatchesResponse,
   WaitUntilDoneOptions,
 } from "./types.js";
-
-/** The statuses after which a batch never changes again. */
-const terminalStatuses: ReadonlySet<string> = new Set([
-  "BATCH_STATUS_COMPLETED",
-  "BATCH_STATUS_FAILED",
-  "BATCH_STATUS_CANCELED",
-]);
+import { isTerminalStatus } from "./status.js";
 
 /**
  * The batches API (`client.batches`): each method resolves with the response body.
@@ -109,7 +103,7 @@ export class BatchesClient {
       {
         notDone: `waitUntilDone: batch ${id} was not done`,
         poll: async (abortSignal) => (await this.retrieve(id, { abortSignal })).batch,
-        settle: (batch) => (batch.status !== undefined && terminalStatuses.has(batch.status) ? batch : undefined),
+        settle: (batch) => (isTerminalStatus(batch.status) ? batch : undefined),
       },
       { pollIntervalInSeconds, ...schedule },
     );
