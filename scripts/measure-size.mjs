@@ -23,8 +23,10 @@ import { build } from "esbuild";
 // Issue 11's guarantees (users' middleware and token functions bounded and typed, redirects
 // followed by hand for POSTs, streamed body reads capped at maxResponseBytes, token redaction in
 // errors, the one waiter) took the typical use from 8.5 kB to 10.2 kB (10,467 B); issue 13's
-// datasets resource may add 0.6 kB.
-export const BUDGET_GZIP_BYTES = 11.1 * 1024;
+// datasets resource may add 0.6 kB. Issue 16 (messages that name the call and the attempts and
+// suggest the right spelling, baseUrl hints, the logLevel switch with its option checks, the
+// status constants) took it from 11,207 B to 12,429 B; the logging code itself is a lazy chunk.
+export const BUDGET_GZIP_BYTES = 12.3 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

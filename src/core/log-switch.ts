@@ -1,6 +1,5 @@
-import type { Logger, LogLevel } from "../middleware/logging.js";
+import { loggingMiddleware, type Logger, type LogLevel } from "../middleware/logging.js";
 import { CohereError } from "./errors/cohere-error.js";
-import type { Middleware } from "./middleware.js";
 import type { ResolvedPlugin } from "./middleware-plugin.js";
 
 const levels: readonly string[] = ["off", "error", "warn", "info", "debug"];
@@ -27,16 +26,10 @@ export function resolveLogLevel(option: LogLevel | undefined, environment: strin
 /**
  * The built-in logging middleware for `logLevel`, as the first attempt-phase plugin (so it sees
  * the wire request after auth, before users' own plugins), or nothing when the level is `"off"`.
- * The logging code is loaded on the first call, so a page that never logs does not carry it.
+ * The logging code is loaded on the first attempt (see `loggingMiddleware`).
  */
 export function logLevelPlugins(level: LogLevel, logger: Logger | undefined): ResolvedPlugin[] {
   if (level === "off") return [];
-  let loaded: Promise<Middleware> | undefined;
-  const handle: Middleware = async (request, next, context) => {
-    loaded ??= import("../middleware/logging.js").then(
-      ({ loggingMiddleware }) => loggingMiddleware({ level, ...(logger === undefined ? {} : { logger }) }).handle,
-    );
-    return (await loaded)(request, next, context);
-  };
-  return [{ name: "logging", phase: "attempt", handle }];
+  const { name, handle } = loggingMiddleware({ level, ...(logger === undefined ? {} : { logger }) });
+  return [{ name, phase: "attempt", handle }];
 }
