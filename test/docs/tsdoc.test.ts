@@ -29,10 +29,11 @@ function undocumented(): string[] {
   };
   ts.forEachChild(source, (node) => {
     if (ts.isFunctionDeclaration(node) && node.name !== undefined) check(node.name.text, node);
-    if (ts.isClassDeclaration(node) && node.name !== undefined && node.name.text.endsWith("Client")) {
+    const className = ts.isClassDeclaration(node) ? node.name?.text : undefined;
+    if (ts.isClassDeclaration(node) && className?.endsWith("Client")) {
       for (const member of node.members) {
         const isPrivate = member.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword);
-        if (ts.isMethodDeclaration(member) && !isPrivate) check(`${node.name.text}.${member.name.getText()}`, member);
+        if (ts.isMethodDeclaration(member) && !isPrivate) check(`${className}.${member.name.getText()}`, member);
       }
     }
   });
