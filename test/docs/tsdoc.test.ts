@@ -32,7 +32,7 @@ function undocumented(): string[] {
     const className = ts.isClassDeclaration(node) ? node.name?.text : undefined;
     if (ts.isClassDeclaration(node) && className?.endsWith("Client")) {
       for (const member of node.members) {
-        const isPrivate = member.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword);
+        const isPrivate = (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Private) !== 0;
         if (ts.isMethodDeclaration(member) && !isPrivate) check(`${className}.${member.name.getText()}`, member);
       }
     }
