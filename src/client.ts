@@ -31,7 +31,7 @@ export class CohereClient {
    *
    * @example
    * ```ts
-   * const client = new CohereClient({ token: process.env.CO_API_KEY, logLevel: "info" });
+   * const client = new CohereClient({ clientName: "nightly-jobs", logLevel: "info" });
    * ```
    * @throws {@link CohereError} for an unknown or invalid option (the message names it and, for a
    * misspelling, the known name), a missing token, a `baseUrl` that is not an absolute http(s)
