@@ -100,3 +100,31 @@ describe("the README's and docs' code blocks", () => {
     expect(problems).toEqual([]);
   }, 120_000);
 });
+
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
+function slug(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, "")
+    .replace(/ /g, "-");
+}
+
+function anchorsOf(document: string): Set<string> {
+  const text = readFileSync(new URL(document, root), "utf8").replace(/^```[\s\S]*?^```$/gm, "");
+  return new Set([...text.matchAll(/^#+ (.+)$/gm)].map((match) => slug(match[1]!)));
+}
+
+describe("the README's and docs' links", () => {
+  it("every link to a heading, within a page or to another page, lands on one", () => {
+    const broken: string[] = [];
+    for (const document of documents) {
+      const text = readFileSync(new URL(document, root), "utf8");
+      for (const [, file, anchor] of text.matchAll(/\]\(((?:\.\.\/|docs\/)?[\w.-]*?\.md|)#([\w-]+)\)/g)) {
+        const target =
+          file === "" ? document : new URL(file!, new URL(document, root)).pathname.slice(root.pathname.length);
+        if (!anchorsOf(target).has(anchor!)) broken.push(`${document}: ${file}#${anchor}`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
