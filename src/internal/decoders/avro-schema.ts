@@ -107,10 +107,12 @@ function recordReader(schema: SchemaObject, namespace: string, names: Names) {
 /** An object with these own properties, `__proto__` included (an assignment would set the prototype). */
 function ownEntries(keys: string[], values: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  keys.forEach((key, i) =>
-    Object.defineProperty(out, key, { value: values[i], enumerable: true, writable: true, configurable: true }),
-  );
+  for (const [i, key] of keys.entries()) defineOwn(out, key, values[i]);
   return out;
+}
+
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function unionReader(branches: Schema[], namespace: string, names: Names): AvroReader {
@@ -168,8 +170,7 @@ function mapReader(values: AvroReader): AvroReader {
     const out: Record<string, unknown> = {};
     forEachItem(c, () => {
       const key = c.readString();
-      if (key === "__proto__")
-        Object.defineProperty(out, key, { value: values(c), enumerable: true, writable: true, configurable: true });
+      if (key === "__proto__") defineOwn(out, key, values(c));
       else out[key] = values(c);
     });
     return out;
