@@ -5,16 +5,39 @@ import { crc32, snappyUncompress } from "./snappy.js";
 
 export type BlockCodec = (block: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
-/** Raw deflate (RFC 1951, no zlib header), through the platform's DecompressionStream. */
+/**
+ * Raw deflate (RFC 1951, no zlib header), through the platform's DecompressionStream, driven by
+ * its writer and reader directly (a Blob and a Response around it cost 0.3 ms more per block in
+ * Node 20).
+ */
 async function inflateRaw(block: Uint8Array): Promise<Uint8Array> {
-  const inflated = new Blob([block as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream("deflate-raw"));
+  const inflater = new DecompressionStream("deflate-raw");
+  const writer = inflater.writable.getWriter();
+  // Their failures surface through the reader below.
+  writer.write(block as Uint8Array<ArrayBuffer>).catch(() => {});
+  writer.close().catch(() => {});
+  const reader = inflater.readable.getReader();
+  const parts: Uint8Array[] = [];
+  let length = 0;
   try {
-    return new Uint8Array(await new Response(inflated).arrayBuffer());
+    for (let step = await reader.read(); !step.done; step = await reader.read()) {
+      parts.push(step.value);
+      length += step.value.length;
+    }
   } catch (error) {
     throw new AvroFormatError(`deflate: ${error instanceof Error ? error.message : String(error)}`);
   }
+  return parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, length);
+}
+
+function concat(parts: Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** Snappy, then the big-endian CRC-32 of the uncompressed bytes that Avro appends to each block. */
@@ -31,15 +54,30 @@ function unsnappy(block: Uint8Array): Uint8Array {
   return data;
 }
 
-const CODECS: Record<string, BlockCodec> = {
-  null: (block) => block,
-  deflate: inflateRaw,
-  snappy: unsnappy,
-};
+/** An inflater for raw deflate blocks; the Node build passes zlib's, far faster than Node's DecompressionStream. */
+export type InflateRaw = (block: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
-/** The codec named in a file's `avro.codec` (absent: `null`). */
-export function blockCodec(name: string | undefined): BlockCodec {
-  const codec = Object.hasOwn(CODECS, name ?? "null") ? CODECS[name ?? "null"] : undefined;
-  if (!codec) throw new AvroFormatError(`unsupported codec ${JSON.stringify(name)}`);
-  return codec;
+/** The codec named in a file's `avro.codec` (absent: `null`); `inflate` replaces the DecompressionStream one. */
+export function blockCodec(name: string | undefined, inflate?: InflateRaw): BlockCodec {
+  switch (name ?? "null") {
+    case "null":
+      return (block) => block;
+    case "deflate":
+      return inflate ? guarded(inflate) : inflateRaw;
+    case "snappy":
+      return unsnappy;
+    default:
+      throw new AvroFormatError(`unsupported codec ${JSON.stringify(name)}`);
+  }
+}
+
+/** A platform inflater's failure (corrupt data) is a format error like any other. */
+function guarded(inflate: InflateRaw): BlockCodec {
+  return async (block) => {
+    try {
+      return await inflate(block);
+    } catch (error) {
+      throw new AvroFormatError(`deflate: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
 }

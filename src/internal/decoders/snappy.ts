@@ -27,7 +27,9 @@ export function snappyUncompress(input: Uint8Array): Uint8Array {
       }
       size += 1;
       if (pos + size > input.length || at + size > length) throw new AvroFormatError("snappy: literal out of range");
-      out.set(input.subarray(pos, pos + size), at);
+      // Short literals: a loop is cheaper than a subarray and a set.
+      if (size > 64) out.set(input.subarray(pos, pos + size), at);
+      else for (let i = 0; i < size; i++) out[at + i] = input[pos + i] as number;
       pos += size;
       at += size;
       continue;
@@ -53,7 +55,8 @@ export function snappyUncompress(input: Uint8Array): Uint8Array {
     }
     if (offset === 0 || offset > at || at + size > length || pos > input.length)
       throw new AvroFormatError("snappy: copy out of range");
-    if (offset >= size) out.copyWithin(at, at - offset, at - offset + size);
+    // Copies are mostly a few bytes: a loop beats copyWithin's call, and handles overlap.
+    if (size > 32 && offset >= size) out.copyWithin(at, at - offset, at - offset + size);
     else for (let i = 0; i < size; i++) out[at + i] = out[at - offset + i] as number;
     at += size;
   }
@@ -61,19 +64,48 @@ export function snappyUncompress(input: Uint8Array): Uint8Array {
   return out;
 }
 
-let table: Uint32Array | undefined;
+/** Eight 256-entry tables for slicing-by-8: eight bytes per step, about 3x the bytewise loop. */
+let tables: Uint32Array | undefined;
+
+function crcTables(): Uint32Array {
+  const t = new Uint32Array(8 * 256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  for (let n = 0; n < 256; n++) {
+    for (let k = 1; k < 8; k++) {
+      const prev = t[(k - 1) * 256 + n] as number;
+      t[k * 256 + n] = (t[prev & 0xff] as number) ^ (prev >>> 8);
+    }
+  }
+  return t;
+}
 
 /** CRC-32 (IEEE, as zlib and Java's CRC32 compute it). */
 export function crc32(data: Uint8Array): number {
-  if (!table) {
-    table = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c >>> 0;
-    }
+  tables ??= crcTables();
+  const t = tables;
+  let crc = -1;
+  let i = 0;
+  for (const end8 = data.length - 7; i < end8; i += 8) {
+    const lo =
+      crc ^
+      ((data[i] as number) |
+        ((data[i + 1] as number) << 8) |
+        ((data[i + 2] as number) << 16) |
+        ((data[i + 3] as number) << 24));
+    crc =
+      (t[1792 + (lo & 0xff)] as number) ^
+      (t[1536 + ((lo >>> 8) & 0xff)] as number) ^
+      (t[1280 + ((lo >>> 16) & 0xff)] as number) ^
+      (t[1024 + (lo >>> 24)] as number) ^
+      (t[768 + (data[i + 4] as number)] as number) ^
+      (t[512 + (data[i + 5] as number)] as number) ^
+      (t[256 + (data[i + 6] as number)] as number) ^
+      (t[data[i + 7] as number] as number);
   }
-  let crc = 0xffffffff;
-  for (let i = 0; i < data.length; i++) crc = (table[(crc ^ (data[i] as number)) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+  for (; i < data.length; i++) crc = (t[(crc ^ (data[i] as number)) & 0xff] as number) ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
 }
