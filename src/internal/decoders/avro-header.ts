@@ -15,8 +15,8 @@ export interface AvroHeader {
 const MAGIC = [0x4f, 0x62, 0x6a, 0x01]; // "Obj" 1
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** True if `bytes` could still be the start of an Avro file (checked before waiting for more). */
-export function startsWithMagic(bytes: Uint8Array): boolean {
+/** True if `bytes` could still be the start of an Avro file (so a wrong body fails at its first bytes). */
+function startsWithMagic(bytes: Uint8Array): boolean {
   return MAGIC.every((byte, i) => i >= bytes.length || bytes[i] === byte);
 }
 

@@ -4,7 +4,7 @@
 import { CohereParseError } from "../../core/errors/index.js";
 import { type BlockCodec, blockCodec, type InflateRaw } from "./avro-codecs.js";
 import { AvroCursor, AvroFormatError } from "./avro-cursor.js";
-import { parseHeader, startsWithMagic } from "./avro-header.js";
+import { parseHeader } from "./avro-header.js";
 import { type AvroReader, compileSchema } from "./avro-schema.js";
 import { ByteQueue, type ByteSource } from "./byte-queue.js";
 
@@ -133,9 +133,9 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
     return true;
   }
 
+  /** Parses the header as soon as its bytes are in: a stalled source after them does not delay it. */
   private async readHeader(): Promise<void> {
-    for (let want = 1024; ; want *= 2) {
-      const complete = await this.bytes.fill(want);
+    for (;;) {
       const bytes = this.bytes.peek();
       const header = parseHeader(bytes);
       if (header) {
@@ -145,11 +145,10 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
         this.bytes.skip(header.length);
         return;
       }
-      if (!complete) {
+      if (bytes.length > MAX_HEADER_BYTES) throw new AvroFormatError("header larger than 4 MiB");
+      if (!(await this.bytes.pullChunk())) {
         throw new AvroFormatError(bytes.length === 0 ? "empty file" : "file ends inside the header");
       }
-      if (want > MAX_HEADER_BYTES) throw new AvroFormatError("header larger than 4 MiB");
-      if (!startsWithMagic(bytes)) throw new AvroFormatError("not an Avro object container file (bad magic)");
     }
   }
 

@@ -54,15 +54,22 @@ export class ByteQueue {
 
   /** Pulls chunks until `count` bytes are buffered or the source ends; true if they are. */
   async fill(count: number): Promise<boolean> {
-    while (this.buffered < count && !this.ended) {
+    while (this.buffered < count && (await this.pullChunk()));
+    return this.buffered >= count;
+  }
+
+  /** Pulls one more non-empty chunk; false if the source has ended. */
+  async pullChunk(): Promise<boolean> {
+    for (;;) {
+      if (this.ended) return false;
       const chunk = await this.puller.pull();
       if (chunk === undefined) this.ended = true;
       else if (chunk.length > 0) {
         this.chunks.push(chunk);
         this.buffered += chunk.length;
+        return true;
       }
     }
-    return this.buffered >= count;
   }
 
   /** The unread bytes, contiguous (chunks are joined once, when a read spans them). */
