@@ -72,10 +72,17 @@ export class ByteQueue {
     }
   }
 
-  /** The unread bytes, contiguous (chunks are joined once, when a read spans them). */
+  /**
+   * The unread bytes, contiguous. Chunks are joined once, when a read spans them, into one of
+   * two buffers used in turn: a fresh allocation per block would leave one dead ArrayBuffer
+   * per block for the next major GC, and RSS would climb with the file's length. Two, because
+   * the unread rest of the previous join is copied from one into the other. Safe because the
+   * decoder copies what it yields (strings, `slice`d bytes) and is done with a block before it
+   * reads the next.
+   */
   peek(): Uint8Array {
     if (this.chunks.length > 1) {
-      const joined = new Uint8Array(this.buffered);
+      const joined = this.spare(this.buffered);
       let at = 0;
       for (const [i, chunk] of this.chunks.entries()) {
         const part = i === 0 ? chunk.subarray(this.offset) : chunk;
@@ -86,6 +93,15 @@ export class ByteQueue {
       this.offset = 0;
     }
     return this.chunks[0]?.subarray(this.offset) ?? new Uint8Array(0);
+  }
+
+  private buffers: [Uint8Array, Uint8Array] = [new Uint8Array(0), new Uint8Array(0)];
+
+  /** A view of `length` bytes in whichever join buffer is not the previous join's. */
+  private spare(length: number): Uint8Array {
+    this.buffers.reverse();
+    if (this.buffers[0].length < length) this.buffers[0] = new Uint8Array(Math.max(length, this.buffers[0].length * 2));
+    return this.buffers[0].subarray(0, length);
   }
 
   /** Marks `count` bytes (of `peek()`) as read. */
@@ -100,6 +116,7 @@ export class ByteQueue {
 
   cancel(): Promise<void> {
     this.chunks = [];
+    this.buffers = [new Uint8Array(0), new Uint8Array(0)];
     return this.puller.cancel();
   }
 }
