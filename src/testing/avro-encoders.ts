@@ -3,7 +3,7 @@
 
 /** A growing buffer of encoded bytes. */
 export class AvroSink {
-  private buf = new Uint8Array(1024);
+  private buf: Uint8Array<ArrayBuffer> = new Uint8Array(1024);
   private view = new DataView(this.buf.buffer);
   length = 0;
 
@@ -16,7 +16,7 @@ export class AvroSink {
   }
 
   /** The bytes written so far (a copy), and an empty sink. */
-  take(): Uint8Array {
+  take(): Uint8Array<ArrayBuffer> {
     const out = this.buf.slice(0, this.length);
     this.length = 0;
     return out;

@@ -30,7 +30,7 @@ export async function writeAvroContainer(
   schema: unknown,
   records: Iterable<unknown>,
   options: AvroWriteOptions = {},
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const codec = options.codec ?? "deflate";
   const blockRecords = options.blockRecords ?? 100;
   if (!Number.isInteger(blockRecords) || blockRecords < 1)

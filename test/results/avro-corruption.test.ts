@@ -91,7 +91,7 @@ describe("a part that is not valid Avro", () => {
   it("rejects a block whose sync marker does not match the header's", async () => {
     const file = await fileOf(RECORDS.length);
     const oneBlock = (await fileOf(BLOCK)).length;
-    file[oneBlock - 1] ^= 0xff; // the last byte of block 0's sync marker
+    file[oneBlock - 1] = (file[oneBlock - 1] as number) ^ 0xff; // the last byte of block 0's sync marker
     expect((await parseError(file)).issues[0]).toContain("block 0: sync marker mismatch");
   });
 
@@ -104,7 +104,7 @@ describe("a part that is not valid Avro", () => {
 
   it("rejects a snappy block whose checksum does not match its data", async () => {
     const file = await avscWrite(SCHEMA, RECORDS, "snappy", 1 << 20);
-    file[file.length - 17] ^= 0x01; // the checksum's last byte, just before the sync marker
+    file[file.length - 17] = (file[file.length - 17] as number) ^ 0x01; // the checksum's last byte, just before the sync marker
     expect((await parseError(file)).issues[0]).toContain("block 0: snappy: checksum mismatch");
   });
 
