@@ -172,3 +172,13 @@ describe("the byte source", () => {
     expect(at).toBeLessThan(file.length);
   });
 });
+
+describe("the iterator", () => {
+  it("serves next() calls made without awaiting the previous one, in order", async () => {
+    const file = await fileOf(RECORDS.length);
+    const iterator = decodeAvroContainer(chunked(file, 16), { part: PART });
+    const steps = await Promise.all(Array.from({ length: RECORDS.length + 2 }, () => iterator.next()));
+    expect(steps.filter((step) => !step.done).map((step) => step.value)).toEqual(RECORDS);
+    expect(steps.slice(-2).every((step) => step.done)).toBe(true);
+  });
+});

@@ -54,6 +54,8 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
   private remaining = 0;
   private blockIndex = -1;
   private finished = false;
+  /** The pending read of a new block: a second `next()` before it settles waits its turn. */
+  private loading: Promise<IteratorResult<unknown>> | undefined;
 
   constructor(
     private readonly bytes: ByteQueue,
@@ -64,7 +66,8 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
     return this;
   }
 
-  next(): Promise<IteratorResult<unknown>> {
+  // An arrow function, so that it can be chained as a callback.
+  next = (): Promise<IteratorResult<unknown>> => {
     // The common case, a record of the block in hand, settles without another await.
     if (this.remaining > 0) {
       try {
@@ -73,8 +76,12 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
         return Promise.reject(this.fail(error));
       }
     }
-    return this.nextFromNewBlock();
-  }
+    if (this.loading) return this.loading.then(this.next, this.next);
+    this.loading = this.nextFromNewBlock().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  };
 
   async return(): Promise<IteratorResult<unknown>> {
     this.finish();
