@@ -45,7 +45,7 @@ const lines = [
   "|---|---|",
   ...Object.entries(runtimes).map(
     ([name, r]) =>
-      `| ${name} | ${r.error ? `fails: ${r.error}` : r.records !== undefined ? `${r.records} records` : `${kb(r.minBytes)} min, ${kb(r.gzipBytes)} min+gzip`} |`,
+      `| ${name} | ${r.error ? `fails: ${r.error}` : r.recordsPerSecond ? `${n(r.recordsPerSecond)} records/s` : r.records !== undefined ? `${r.records} records` : `${kb(r.minBytes)} min, ${kb(r.gzipBytes)} min+gzip`} |`,
   ),
 ];
 console.log(lines.join("\n"));
