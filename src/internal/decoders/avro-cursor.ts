@@ -8,6 +8,14 @@
 /** A file that is not valid Avro; the container reader turns it into a `CohereParseError`. */
 export class AvroFormatError extends Error {
   override readonly name = "AvroFormatError";
+  /** Where in the file: "header", "block 3"; set by whoever knows. */
+  where: string | undefined;
+}
+
+/** `error`, if a format error, marked as found at `where` (unless already marked). */
+export function locate(error: unknown, where: string): unknown {
+  if (error instanceof AvroFormatError) error.where ??= where;
+  return error;
 }
 
 const utf8 = new TextDecoder();

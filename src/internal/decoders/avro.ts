@@ -2,8 +2,9 @@
 // holds one block at a time, with the writer's schema from the file's header. Loaded with a
 // dynamic import (see ./load-avro.ts) so that bundles which never read results do not carry it.
 import { CohereParseError } from "../../core/errors/index.js";
-import { type BlockCodec, blockCodec, type InflateRaw } from "./avro-codecs.js";
-import { AvroCursor, AvroFormatError } from "./avro-cursor.js";
+import { BlockStream } from "./avro-blocks.js";
+import { blockCodec, type InflateRaw } from "./avro-codecs.js";
+import { AvroCursor, AvroFormatError, locate } from "./avro-cursor.js";
 import { parseHeader } from "./avro-header.js";
 import { type AvroReader, compileSchema } from "./avro-schema.js";
 import { ByteQueue, type ByteSource } from "./byte-queue.js";
@@ -26,8 +27,6 @@ export interface AvroDecodeOptions {
 
 /** Headers are a schema and a few keys; a "header" larger than this is a corrupt length. */
 const MAX_HEADER_BYTES = 4 * 1024 * 1024;
-/** Two varints (object count, byte size) of at most 10 bytes each. */
-const BLOCK_PREFIX_BYTES = 20;
 
 /**
  * Decodes an Avro object container file from `source`, one record per `next()`.
@@ -46,13 +45,12 @@ export function decodeAvroContainer(source: ByteSource, options: AvroDecodeOptio
 }
 
 class ContainerIterator implements AsyncIterableIterator<unknown> {
-  private sync: Uint8Array | undefined;
-  private codec: BlockCodec | undefined;
+  private blocks: BlockStream | undefined;
   private read: AvroReader | undefined;
-  /** The current block, decompressed, and how many of its records are left. */
+  /** The current block, decompressed, its index, and how many of its records are left. */
   private block: AvroCursor | undefined;
+  private blockIndex = 0;
   private remaining = 0;
-  private blockIndex = -1;
   private finished = false;
   /** The pending read of a new block: a second `next()` before it settles waits its turn. */
   private loading: Promise<IteratorResult<unknown>> | undefined;
@@ -92,10 +90,12 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
   private async nextFromNewBlock(): Promise<IteratorResult<unknown>> {
     try {
       while (this.remaining === 0) {
-        if (this.finished || !(await this.loadBlock())) {
+        const block = this.finished ? undefined : await (this.blocks ?? (await this.readHeader())).next();
+        if (!block) {
           this.finish();
           return { done: true, value: undefined };
         }
+        [this.block, this.blockIndex, this.remaining] = [new AvroCursor(block.data), block.index, block.count];
       }
       return { done: false, value: this.readRecord() };
     } catch (error) {
@@ -113,48 +113,21 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
     return value;
   }
 
-  /** Reads the header if not yet read, then the next block; false at the clean end of the file. */
-  private async loadBlock(): Promise<boolean> {
-    if (!this.sync) await this.readHeader();
-    this.blockIndex++;
-    if (!(await this.bytes.fill(1))) return false;
-    await this.bytes.fill(BLOCK_PREFIX_BYTES);
-    const prefix = new AvroCursor(this.bytes.peek());
-    const count = prefix.readLong();
-    const size = prefix.readLong();
-    if (prefix.overran) throw new AvroFormatError("file ends inside a block header");
-    if (count < 0 || size < 0) throw new AvroFormatError(`block header says ${count} records in ${size} bytes`);
-    const total = prefix.pos + size + 16;
-    if (!(await this.bytes.fill(total))) throw new AvroFormatError("file ends inside a block");
-    const bytes = this.bytes.peek();
-    if (!equalBytes(bytes.subarray(prefix.pos + size, total), this.sync as Uint8Array)) {
-      throw new AvroFormatError("sync marker mismatch");
-    }
-    // A view, not a copy: the queue never writes into a buffer it has handed out.
-    const stored = bytes.subarray(prefix.pos, prefix.pos + size);
-    this.bytes.skip(total);
-    const data = await (this.codec as BlockCodec)(stored);
-    this.block = new AvroCursor(data);
-    this.remaining = count;
-    if (count === 0 && data.length !== 0) throw new AvroFormatError("bytes in a block of no records");
-    return true;
-  }
-
   /** Parses the header as soon as its bytes are in: a stalled source after them does not delay it. */
-  private async readHeader(): Promise<void> {
+  private async readHeader(): Promise<BlockStream> {
     for (;;) {
       const bytes = this.bytes.peek();
-      const header = parseHeader(bytes);
+      const header = locateIn("header", () => parseHeader(bytes));
       if (header) {
-        this.read = compileSchema(header.schema);
-        this.codec = blockCodec(header.codec, this.options.inflateRaw);
-        this.sync = header.sync;
+        this.read = locateIn("header", () => compileSchema(header.schema));
+        const codec = locateIn("header", () => blockCodec(header.codec, this.options.inflateRaw));
         this.bytes.skip(header.length);
-        return;
+        this.blocks = new BlockStream(this.bytes, header.sync, codec);
+        return this.blocks;
       }
-      if (bytes.length > MAX_HEADER_BYTES) throw new AvroFormatError("header larger than 4 MiB");
+      if (bytes.length > MAX_HEADER_BYTES) throw locate(new AvroFormatError("header larger than 4 MiB"), "header");
       if (!(await this.bytes.pullChunk())) {
-        throw new AvroFormatError(bytes.length === 0 ? "empty file" : "file ends inside the header");
+        throw locate(new AvroFormatError(bytes.length === 0 ? "empty file" : "file ends inside the header"), "header");
       }
     }
   }
@@ -165,18 +138,21 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
     this.block = undefined;
   }
 
-  /** Ends the iteration; a format error becomes a CohereParseError naming the part and the block. */
+  /** Ends the iteration; a format error becomes a CohereParseError naming the part and where. */
   private fail(error: unknown): unknown {
     this.finish();
     void this.bytes.cancel().catch(() => {});
     if (!(error instanceof AvroFormatError)) return error;
-    const where = this.blockIndex < 0 || !this.sync ? "header" : `block ${this.blockIndex}`;
+    const where = error.where ?? `block ${this.blockIndex}`;
     return new CohereParseError(this.options.status ?? 200, "", [`${this.options.part}: ${where}: ${error.message}`]);
   }
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** `parse()`, with a format error it throws marked as found at `where`. */
+function locateIn<T>(where: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw locate(error, where);
+  }
 }
