@@ -2,7 +2,8 @@
 // never a silent short read, a hang, or a bare TypeError.
 import { describe, expect, it } from "vitest";
 import { CohereParseError } from "../../src/core/errors/index.js";
-import { decodeAvroContainer } from "../../src/internal/decoders/avro.js";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { decodeAvroContainer, MAX_BLOCK_BYTES } from "../../src/internal/decoders/avro.js";
 import { writeAvroContainer } from "../../src/testing/avro-writer.js";
 import { avscWrite, chunked, decodeAll } from "../helpers/avro-files.js";
 
@@ -180,5 +181,65 @@ describe("the iterator", () => {
     const steps = await Promise.all(Array.from({ length: RECORDS.length + 2 }, () => iterator.next()));
     expect(steps.filter((step) => !step.done).map((step) => step.value)).toEqual(RECORDS);
     expect(steps.slice(-2).every((step) => step.done)).toBe(true);
+  });
+});
+
+describe("memory limits", () => {
+  /** A zigzag varint, as Avro writes longs. */
+  const varint = (value: number) => {
+    const out: number[] = [];
+    for (let n = value * 2; ; n = Math.floor(n / 128)) {
+      if (n < 128) return [...out, n];
+      out.push((n % 128) | 128);
+    }
+  };
+  const withBlock = async (count: number, data: Uint8Array, codec: "null" | "deflate" = "deflate") => {
+    const header = await writeAvroContainer(SCHEMA, [], { codec, sync: SYNC });
+    return new Uint8Array([...header, ...varint(count), ...varint(data.length), ...data, ...SYNC]);
+  };
+
+  it("refuses a deflate block that inflates past MAX_BLOCK_BYTES (a decompression bomb)", async () => {
+    const bomb = new Uint8Array(deflateRawSync(new Uint8Array(MAX_BLOCK_BYTES + 1024)));
+    expect((await parseError(await withBlock(1, bomb), 4096)).issues[0]).toMatch(
+      /block 0: deflate: block inflates past/,
+    );
+  });
+
+  it("refuses a block header announcing more than MAX_BLOCK_BYTES, without reading on", async () => {
+    const file = await withBlock(1, new Uint8Array(10));
+    const headerEnd = file.length - 10 - 16 - 2;
+    const claim = new Uint8Array([...file.subarray(0, headerEnd), ...varint(1), ...varint(MAX_BLOCK_BYTES + 1)]);
+    // The source then stalls: the decoder must not wait for 64 MiB that will never come.
+    const stalled = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(claim);
+      },
+    });
+    const error = await decodeAll(stalled, PART).catch((caught: unknown) => caught);
+    expect(CohereParseError.is(error)).toBe(true);
+    expect((error as CohereParseError).issues[0]).toMatch(/block 0: block header says 1 records in \d+ bytes/);
+  });
+
+  it("uses a given inflater (zlib's in the Node build), and names the part when it fails", async () => {
+    const file = await fileOf(RECORDS.length, "deflate");
+    const inflated: number[] = [];
+    const inflateRaw = (block: Uint8Array) => {
+      inflated.push(block.length);
+      return inflateRawSync(block);
+    };
+    const records: unknown[] = [];
+    for await (const record of decodeAvroContainer(chunked(file, 100), { part: PART, inflateRaw }))
+      records.push(record);
+    expect(records).toEqual(RECORDS);
+    expect(inflated).toHaveLength(RECORDS.length / BLOCK);
+    const failing = decodeAvroContainer(chunked(file, 100), {
+      part: PART,
+      inflateRaw: () => {
+        throw new Error("invalid stored block lengths");
+      },
+    });
+    await expect(failing.next()).rejects.toThrow(
+      /part 3 \(output-3\.avro\) of dataset ds-out: block 0: deflate: invalid stored/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 // The blocks of a container file after its header: framing (record count, byte size, sync
 // marker) checked, then decompressed, one at a time. (Reading the next deflate block ahead, two
 // decompressions in flight, was measured and gained nothing in Node: not worth a second block.)
-import type { BlockCodec } from "./avro-codecs.js";
+import { type BlockCodec, MAX_BLOCK_BYTES } from "./avro-codecs.js";
 import { AvroCursor, AvroFormatError, locate } from "./avro-cursor.js";
 import type { ByteQueue } from "./byte-queue.js";
 
@@ -10,9 +10,6 @@ export interface Block {
   count: number;
   data: Uint8Array;
 }
-
-/** Two varints (object count, byte size) of at most 10 bytes each. */
-const BLOCK_PREFIX_BYTES = 20;
 
 export class BlockStream {
   private index = 0;
@@ -28,26 +25,35 @@ export class BlockStream {
     const index = this.index++;
     try {
       if (!(await this.bytes.fill(1))) return undefined;
-      await this.bytes.fill(BLOCK_PREFIX_BYTES);
-      const prefix = new AvroCursor(this.bytes.peek());
-      const count = prefix.readLong();
-      const size = prefix.readLong();
-      if (prefix.overran) throw new AvroFormatError("file ends inside a block header");
-      if (count < 0 || size < 0) throw new AvroFormatError(`block header says ${count} records in ${size} bytes`);
-      const total = prefix.pos + size + 16;
+      const { count, size, length } = await this.readPrefix();
+      if (count < 0 || size < 0 || size > MAX_BLOCK_BYTES) {
+        throw new AvroFormatError(`block header says ${count} records in ${size} bytes`);
+      }
+      const total = length + size + 16;
       if (!(await this.bytes.fill(total))) throw new AvroFormatError("file ends inside a block");
       const bytes = this.bytes.peek();
-      if (!equalBytes(bytes.subarray(prefix.pos + size, total), this.sync)) {
+      if (!equalBytes(bytes.subarray(length + size, total), this.sync)) {
         throw new AvroFormatError("sync marker mismatch");
       }
       // A view: the queue reuses a join buffer only after the block it held is done with.
-      const stored = bytes.subarray(prefix.pos, prefix.pos + size);
+      const stored = bytes.subarray(length, length + size);
       this.bytes.skip(total);
       const data = await this.codec(stored);
       if (count === 0 && data.length !== 0) throw new AvroFormatError("bytes in a block of no records");
       return { index, count, data };
     } catch (error) {
       throw locate(error, `block ${index}`);
+    }
+  }
+
+  /** The block's record count and byte size, parsed as soon as their bytes are in. */
+  private async readPrefix(): Promise<{ count: number; size: number; length: number }> {
+    for (;;) {
+      const prefix = new AvroCursor(this.bytes.peek());
+      const count = prefix.readLong();
+      const size = prefix.readLong();
+      if (!prefix.overran) return { count, size, length: prefix.pos };
+      if (!(await this.bytes.pullChunk())) throw new AvroFormatError("file ends inside a block header");
     }
   }
 }

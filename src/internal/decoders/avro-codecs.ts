@@ -6,6 +6,13 @@ import { crc32, snappyUncompress } from "./snappy.js";
 export type BlockCodec = (block: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
 /**
+ * The largest block, stored or decompressed, that a file may have. Writers use 16 KiB (fastavro)
+ * to 64 KiB (Java, avsc); a larger size is a corrupt length or a decompression bomb, and would
+ * break the promise of flat memory.
+ */
+export const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
+
+/**
  * Raw deflate (RFC 1951, no zlib header), through the platform's DecompressionStream, driven by
  * its writer and reader directly (a Blob and a Response around it cost 0.3 ms more per block in
  * Node 20).
@@ -23,8 +30,13 @@ async function inflateRaw(block: Uint8Array): Promise<Uint8Array> {
     for (let step = await reader.read(); !step.done; step = await reader.read()) {
       parts.push(step.value);
       length += step.value.length;
+      if (length > MAX_BLOCK_BYTES) {
+        void reader.cancel().catch(() => {});
+        throw new AvroFormatError(`deflate: block inflates past ${MAX_BLOCK_BYTES} bytes`);
+      }
     }
   } catch (error) {
+    if (error instanceof AvroFormatError) throw error;
     throw new AvroFormatError(`deflate: ${error instanceof Error ? error.message : String(error)}`);
   }
   return parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, length);
@@ -44,7 +56,7 @@ function concat(parts: Uint8Array[], length: number): Uint8Array {
 function unsnappy(block: Uint8Array): Uint8Array {
   if (block.length < 4) throw new AvroFormatError("snappy: block shorter than its checksum");
   const end = block.length - 4;
-  const data = snappyUncompress(block.subarray(0, end));
+  const data = snappyUncompress(block.subarray(0, end), MAX_BLOCK_BYTES);
   const expected =
     (block[end] as number) * 2 ** 24 +
     ((block[end + 1] as number) << 16) +
@@ -54,7 +66,10 @@ function unsnappy(block: Uint8Array): Uint8Array {
   return data;
 }
 
-/** An inflater for raw deflate blocks; the Node build passes zlib's, far faster than Node's DecompressionStream. */
+/**
+ * An inflater for raw deflate blocks; the Node build passes zlib's, far faster than Node's
+ * DecompressionStream: `(block) => inflateRawSync(block, { maxOutputLength: MAX_BLOCK_BYTES })`.
+ */
 export type InflateRaw = (block: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
 /** The codec named in a file's `avro.codec` (absent: `null`); `inflate` replaces the DecompressionStream one. */

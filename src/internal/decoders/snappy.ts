@@ -3,8 +3,11 @@
 // detection, which a reader does not need.
 import { AvroFormatError } from "./avro-cursor.js";
 
-/** Decompresses one raw snappy buffer: a varint of the output length, then literals and copies. */
-export function snappyUncompress(input: Uint8Array): Uint8Array {
+/**
+ * Decompresses one raw snappy buffer: a varint of the output length (at most `maxLength`), then
+ * literals and copies.
+ */
+export function snappyUncompress(input: Uint8Array, maxLength: number): Uint8Array {
   let pos = 0;
   let length = 0;
   for (let shift = 0; ; shift += 7) {
@@ -13,6 +16,7 @@ export function snappyUncompress(input: Uint8Array): Uint8Array {
     length += (byte & 0x7f) * 2 ** shift;
     if (!(byte & 0x80)) break;
   }
+  if (length > maxLength) throw new AvroFormatError(`snappy: block of ${length} bytes, more than ${maxLength}`);
   const out = new Uint8Array(length);
   let at = 0;
   while (pos < input.length) {
