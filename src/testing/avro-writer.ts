@@ -1,6 +1,7 @@
 // Avro object container files for the fake's output datasets: header (schema, codec, sync
 // marker), then blocks of records, deflate-compressed by default as Cohere's are.
-import { AvroSink, compileEncoder } from "./avro-encoders.js";
+import { compileEncoder } from "./avro-encoders.js";
+import { AvroSink } from "./avro-sink.js";
 
 /** Options of {@link writeAvroContainer}. */
 export interface AvroWriteOptions {

@@ -205,6 +205,12 @@ describe("memory limits", () => {
     );
   });
 
+  it("refuses a block claiming more records than its bytes can hold, before reading any", async () => {
+    // Each record takes at least 2 bytes (a string length, a union branch): 40 bytes hold 20.
+    const file = await withBlock(2 ** 40, new Uint8Array(40), "null");
+    expect((await parseError(file)).issues[0]).toMatch(/block 0: block says 1099511627776 records in 40 bytes/);
+  });
+
   it("refuses a block header announcing more than MAX_BLOCK_BYTES, without reading on", async () => {
     const file = await withBlock(1, new Uint8Array(10));
     const headerEnd = file.length - 10 - 16 - 2;

@@ -18,6 +18,8 @@ export class BlockStream {
     private readonly bytes: ByteQueue,
     private readonly sync: Uint8Array,
     private readonly codec: BlockCodec,
+    /** The fewest bytes a record takes (see avro-min-size.ts). */
+    private readonly minRecordBytes: number,
   ) {}
 
   /** The next block, decompressed; `undefined` at the clean end of the file. */
@@ -39,7 +41,9 @@ export class BlockStream {
       const stored = bytes.subarray(length, length + size);
       this.bytes.skip(total);
       const data = await this.codec(stored);
-      if (count === 0 && data.length !== 0) throw new AvroFormatError("bytes in a block of no records");
+      if ((count === 0 && data.length !== 0) || count * this.minRecordBytes > data.length) {
+        throw new AvroFormatError(`block says ${count} records in ${data.length} bytes`);
+      }
       return { index, count, data };
     } catch (error) {
       throw locate(error, `block ${index}`);

@@ -2,6 +2,7 @@
 // function per type, nested as the schema is. Closures, not generated code: avsc compiles its
 // readers with `new Function`, which Cloudflare workerd refuses ("Code generation from strings
 // disallowed"), and this runs everywhere the SDK does.
+import { arrayReader, defineOwn, mapReader } from "./avro-collections.js";
 import { type AvroCursor, AvroFormatError } from "./avro-cursor.js";
 
 export type AvroReader = (cursor: AvroCursor) => unknown;
@@ -111,10 +112,6 @@ function ownEntries(keys: string[], values: unknown[]): Record<string, unknown> 
   return out;
 }
 
-function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 function unionReader(branches: Schema[], namespace: string, names: Names): AvroReader {
   // Branches yield bare values (a nullable union gives the value or null, not `{ string: "x" }`).
   const readers = branches.map((branch) => compile(branch, namespace, names));
@@ -141,38 +138,4 @@ function fixedReader(schema: { size?: unknown }): AvroReader {
   if (typeof size !== "number" || !Number.isInteger(size) || size < 0)
     throw new AvroFormatError("fixed without a size");
   return (c) => c.readFixed(size);
-}
-
-/** Arrays and maps come in blocks: a count (negative: followed by the block's byte size), until a count of 0. */
-function forEachItem(c: AvroCursor, read: () => void): void {
-  for (let count = c.readLong(); count !== 0; count = c.readLong()) {
-    if (count < 0) {
-      count = -count;
-      c.readLong();
-    }
-    for (let i = 0; i < count; i++) {
-      read();
-      if (c.overran) throw new AvroFormatError("array or map runs past its block");
-    }
-  }
-}
-
-function arrayReader(items: AvroReader): AvroReader {
-  return (c) => {
-    const out: unknown[] = [];
-    forEachItem(c, () => out.push(items(c)));
-    return out;
-  };
-}
-
-function mapReader(values: AvroReader): AvroReader {
-  return (c) => {
-    const out: Record<string, unknown> = {};
-    forEachItem(c, () => {
-      const key = c.readString();
-      if (key === "__proto__") defineOwn(out, key, values(c));
-      else out[key] = values(c);
-    });
-    return out;
-  };
 }

@@ -6,6 +6,7 @@ import { BlockStream } from "./avro-blocks.js";
 import { blockCodec, type InflateRaw } from "./avro-codecs.js";
 import { AvroCursor, AvroFormatError, locate } from "./avro-cursor.js";
 import { parseHeader } from "./avro-header.js";
+import { minEncodedSize } from "./avro-min-size.js";
 import { type AvroReader, compileSchema } from "./avro-schema.js";
 import { ByteQueue, type ByteSource } from "./byte-queue.js";
 
@@ -122,7 +123,7 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
         this.read = locateIn("header", () => compileSchema(header.schema));
         const codec = locateIn("header", () => blockCodec(header.codec, this.options.inflateRaw));
         this.bytes.skip(header.length);
-        this.blocks = new BlockStream(this.bytes, header.sync, codec);
+        this.blocks = new BlockStream(this.bytes, header.sync, codec, minEncodedSize(header.schema));
         return this.blocks;
       }
       if (bytes.length > MAX_HEADER_BYTES) throw locate(new AvroFormatError("header larger than 4 MiB"), "header");
