@@ -24,13 +24,18 @@ export class AvroSink {
   writeLong(value: number): void {
     if (!Number.isSafeInteger(value)) throw new TypeError(`Avro long: ${value} is not a safe integer`);
     this.reserve(10);
-    // Zigzag in floating point: exact for every safe integer, where 32-bit operators are not.
-    let n = value >= 0 ? value * 2 : -value * 2 - 1;
-    while (n >= 0x80) {
-      this.buf[this.length++] = (n % 0x80) | 0x80;
-      n = Math.floor(n / 0x80);
+    // Zigzag without forming 2|v| (which a double cannot hold exactly past 2^52): the sign
+    // goes into the first byte's low bit, the magnitude m (|v| or |v| - 1) after it.
+    const negative = value < 0;
+    const m = negative ? -value - 1 : value;
+    let rest = Math.floor(m / 64);
+    let byte = (m % 64) * 2 + (negative ? 1 : 0);
+    while (rest > 0) {
+      this.buf[this.length++] = byte | 0x80;
+      byte = rest % 128;
+      rest = Math.floor(rest / 128);
     }
-    this.buf[this.length++] = n;
+    this.buf[this.length++] = byte;
   }
 
   writeBoolean(value: boolean): void {

@@ -1,6 +1,7 @@
 // Our Avro decoder reads what avsc (the reference JS implementation) writes, with every codec
 // and every type Cohere's outputs use; avsc reads what the fake's writer writes.
 import { describe, expect, it } from "vitest";
+import { AvroCursor } from "../../src/internal/decoders/avro-cursor.js";
 import { writeAvroContainer } from "../../src/testing/avro-writer.js";
 import { avscRead, avscWrite, type Codec, chunked, decodeAll, normalise } from "../helpers/avro-files.js";
 
@@ -98,6 +99,29 @@ describe("decoding files written by avsc", () => {
     };
     const list = { value: -(2 ** 52), next: { value: 2 ** 52 + 3, next: { value: 0, next: null } } };
     expect(await decodeAll(chunked(await avscWrite(schema, [list], "deflate"), 5))).toEqual([list]);
+  });
+
+  it("reads every safe integer exactly, to ±(2^53 - 1) (avsc's own reader rounds past 2^52)", async () => {
+    const schema = { type: "record", name: "N", fields: [{ name: "n", type: "long" }] };
+    const values = [
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      2 ** 52 + 1,
+      -(2 ** 52 + 1),
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 28,
+      -(2 ** 28) - 1,
+    ];
+    const records = values.map((n) => ({ n }));
+    const file = await writeAvroContainer(schema, records, { codec: "null" });
+    expect(await decodeAll(chunked(file, 3))).toEqual(records);
+    // The spec's encoding, by hand: zigzag(2^53 - 1) = 2^54 - 2, zigzag(-(2^53 - 1)) = 2^54 - 3.
+    const max = [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1f];
+    const min = [0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1f];
+    const cursor = new AvroCursor(new Uint8Array([...max, ...min]));
+    expect([cursor.readLong(), cursor.readLong(), cursor.pos]).toEqual([2 ** 53 - 1, -(2 ** 53 - 1), 16]);
+    expect(file.join(",")).toContain(max.join(","));
   });
 
   it("yields nothing for a file of a header and no blocks", async () => {

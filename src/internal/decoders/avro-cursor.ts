@@ -41,32 +41,33 @@ export class AvroCursor {
     return this.pos > this.end;
   }
 
-  /** A zigzag varint. Exact up to 2^53; larger magnitudes lose precision, as JS numbers do. */
+  /** A zigzag varint, exact for every safe integer (larger magnitudes round, as JS numbers do). */
   readLong(): number {
     const buf = this.buf;
     let pos = this.pos;
     let byte = buf[pos++] as number;
-    let n = byte & 0x7f;
-    let shift = 7;
-    while (byte & 0x80 && shift < 28) {
+    let low = byte & 0x7f;
+    for (let shift = 7; byte & 0x80 && shift < 28; shift += 7) {
       byte = buf[pos++] as number;
-      n |= (byte & 0x7f) << shift;
-      shift += 7;
+      low |= (byte & 0x7f) << shift;
     }
     if (!(byte & 0x80)) {
       this.pos = pos;
-      return (n >>> 1) ^ -(n & 1);
+      return (low >>> 1) ^ -(low & 1);
     }
-    // Past 28 bits, bitwise operators would overflow: continue in floating point.
-    let big = n >>> 0;
-    let scale = 268435456; // 2 ** 28
-    do {
+    // Past 28 bits, bitwise operators would overflow: the high bits count in floating point, in
+    // units of 2^28, and the zigzag is undone without ever forming the (inexact) 54-bit value.
+    let high = 0;
+    let scale = 1;
+    for (let more = 0; more < 6; more++) {
       byte = buf[pos++] as number;
-      big += (byte & 0x7f) * scale;
+      high += (byte & 0x7f) * scale;
       scale *= 128;
-    } while (byte & 0x80 && scale < 2 ** 70);
+      if (!(byte & 0x80)) break;
+    }
     this.pos = pos;
-    return big % 2 === 1 ? -(big + 1) / 2 : big / 2;
+    const magnitude = high * 2 ** 27 + (low >>> 1);
+    return low & 1 ? -magnitude - 1 : magnitude;
   }
 
   readLength(what: string): number {

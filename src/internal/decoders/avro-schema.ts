@@ -35,7 +35,14 @@ const PRIMITIVES: Record<string, AvroReader> = {
 
 /** The reader for `schema`; throws an `AvroFormatError` for a schema it cannot read. */
 export function compileSchema(schema: unknown): AvroReader {
-  return compile(schema as Schema, "", new Map());
+  try {
+    return compile(schema as Schema, "", new Map());
+  } catch (error) {
+    // A schema of the wrong shape (a field that is null, fields that are not objects) fails as
+    // a TypeError somewhere inside: it is a file we cannot read all the same.
+    if (error instanceof AvroFormatError) throw error;
+    throw new AvroFormatError(`invalid schema: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function compile(schema: Schema, namespace: string, names: Names): AvroReader {
