@@ -33,6 +33,7 @@ export async function writeAvroContainer(
   options: AvroWriteOptions = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
   const codec = options.codec ?? "deflate";
+  if (codec !== "deflate" && codec !== "null") throw new TypeError(`codec must be "deflate" or "null", not ${codec}`);
   const blockRecords = options.blockRecords ?? 100;
   if (!Number.isInteger(blockRecords) || blockRecords < 1)
     throw new TypeError("blockRecords must be a positive integer");

@@ -2,7 +2,7 @@
 // and every type Cohere's outputs use; avsc reads what the fake's writer writes.
 import { describe, expect, it } from "vitest";
 import { AvroCursor } from "../../src/internal/decoders/avro-cursor.js";
-import { writeAvroContainer } from "../../src/testing/avro-writer.js";
+import { type AvroWriteOptions, writeAvroContainer } from "../../src/testing/avro-writer.js";
 import { avscRead, avscWrite, type Codec, chunked, decodeAll, normalise } from "../helpers/avro-files.js";
 
 const EVERY_TYPE = {
@@ -146,8 +146,10 @@ describe("the fake's writer", () => {
     expect(deflated.length).toBeLessThan(plain.length / 2);
   });
 
-  it("refuses a record that does not fit the schema, before writing anything", async () => {
+  it("refuses a record that does not fit the schema, and options it cannot honour", async () => {
     await expect(writeAvroContainer(EVERY_TYPE, [{ custom_id: 42 }])).rejects.toThrow(TypeError);
     await expect(writeAvroContainer(EVERY_TYPE, RECORDS, { blockRecords: 0 })).rejects.toThrow(/blockRecords/);
+    const snappy = { codec: "snappy" } as unknown as AvroWriteOptions; // (a JS caller)
+    await expect(writeAvroContainer(EVERY_TYPE, RECORDS, snappy)).rejects.toThrow(/codec must be/);
   });
 });
