@@ -57,8 +57,9 @@ export function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Ar
   let at = 0;
   return new ReadableStream({
     pull(controller) {
-      if (at >= bytes.length) controller.close();
-      else controller.enqueue(bytes.slice(at, (at += size)));
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at + size));
+      at += size;
     },
   });
 }

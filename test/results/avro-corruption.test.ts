@@ -158,8 +158,9 @@ describe("the byte source", () => {
     let at = 0;
     const source = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (at >= file.length) controller.close();
-        else controller.enqueue(file.subarray(at, (at += 40)));
+        if (at >= file.length) return controller.close();
+        controller.enqueue(file.subarray(at, at + 40));
+        at += 40;
       },
       cancel() {
         cancelled = true;
