@@ -1,0 +1,155 @@
+// Our Avro decoder reads what avsc (the reference JS implementation) writes, with every codec
+// and every type Cohere's outputs use; avsc reads what the fake's writer writes.
+import { describe, expect, it } from "vitest";
+import { AvroCursor } from "../../src/internal/decoders/avro-cursor.js";
+import { type AvroWriteOptions, writeAvroContainer } from "../../src/testing/avro-writer.js";
+import { avscRead, avscWrite, type Codec, chunked, decodeAll, normalise } from "../helpers/avro-files.js";
+
+const EVERY_TYPE = {
+  type: "record",
+  name: "Everything",
+  namespace: "test.avro",
+  fields: [
+    { name: "custom_id", type: "string" },
+    { name: "body", type: ["null", "string"] },
+    { name: "count", type: "int" },
+    { name: "big", type: "long" },
+    { name: "ratio", type: "double" },
+    { name: "half", type: "float" },
+    { name: "ok", type: "boolean" },
+    { name: "raw", type: "bytes" },
+    { name: "nothing", type: "null" },
+    { name: "floats", type: { type: "array", items: "double" } },
+    { name: "labels", type: { type: "map", values: "string" } },
+    { name: "status", type: { type: "enum", name: "Status", symbols: ["OK", "FAILED"] } },
+    { name: "digest", type: { type: "fixed", name: "Digest", size: 4 } },
+    { name: "choice", type: ["null", "long", "string"] },
+    { name: "maybe", type: ["null", "Status"] },
+    { name: "again", type: "Status" },
+    { name: "nested", type: ["null", { type: "record", name: "Inner", fields: [{ name: "text", type: "string" }] }] },
+  ],
+};
+
+function everyTypeRecord(i: number) {
+  return {
+    custom_id: `req-${i}`,
+    body: i % 3 === 0 ? null : JSON.stringify({ i, text: "héllo wörld ✓ 😀".repeat(i % 4) }),
+    count: i % 2 ? -i : i,
+    big: (i % 2 ? -1 : 1) * (2 ** 40 + i * 7919),
+    ratio: i / 7,
+    half: 0.5 + i,
+    ok: i % 2 === 0,
+    raw: Buffer.from([i & 255, 0, 255]),
+    nothing: null,
+    floats: Array.from({ length: i % 5 }, (_, k) => k * 0.25),
+    labels: i % 4 ? { a: `x${i}`, "with space": "é" } : {},
+    status: i % 2 ? "FAILED" : "OK",
+    digest: Buffer.from([1, 2, 3, i & 255]),
+    choice: [null, i * 1_000_000_007, `s${i}`][i % 3],
+    again: "OK",
+    maybe: i % 2 ? "FAILED" : null,
+    nested: i % 2 ? { text: `inner ${i}` } : null,
+  };
+}
+
+const RECORDS = Array.from({ length: 300 }, (_, i) => everyTypeRecord(i));
+
+describe("decoding files written by avsc", () => {
+  for (const codec of ["null", "deflate", "snappy"] satisfies Codec[]) {
+    it(`yields avsc's own reading of a ${codec} file, record for record, across many blocks`, async () => {
+      const file = await avscWrite(EVERY_TYPE, RECORDS, codec);
+      const ours = await decodeAll(chunked(file, 4096));
+      expect(ours).toHaveLength(RECORDS.length);
+      expect(normalise(ours)).toEqual(normalise(await avscRead(file)));
+    });
+  }
+
+  it("gives the bare value of a union branch, never avsc's wrapped form", async () => {
+    const file = await avscWrite(EVERY_TYPE, RECORDS.slice(0, 3), "null");
+    const [first, second, third] = (await decodeAll(chunked(file, 64))) as Record<string, unknown>[];
+    expect([first?.body, first?.choice, first?.nested]).toEqual([null, null, null]);
+    expect(second?.body).toBe(JSON.stringify({ i: 1, text: "héllo wörld ✓ 😀" }));
+    expect(second?.choice).toBe(1_000_000_007);
+    expect(second?.nested).toEqual({ text: "inner 1" });
+    expect(third?.choice).toBe("s2");
+  });
+
+  it("decodes the same records whatever the chunk boundaries (1 byte, 7 bytes, whole file)", async () => {
+    const file = await avscWrite(EVERY_TYPE, RECORDS.slice(0, 40), "deflate");
+    const expected = normalise(await avscRead(file));
+    for (const size of [1, 7, file.length]) expect(normalise(await decodeAll(chunked(file, size)))).toEqual(expected);
+  });
+
+  it("reads an async iterable of chunks as well as a ReadableStream", async () => {
+    const file = await avscWrite(EVERY_TYPE, RECORDS.slice(0, 10), "snappy");
+    async function* chunks() {
+      for (let at = 0; at < file.length; at += 100) yield file.subarray(at, at + 100);
+    }
+    expect(normalise(await decodeAll(chunks()))).toEqual(normalise(await avscRead(file)));
+  });
+
+  it("reads recursive named types and longs beyond 32 bits exactly", async () => {
+    const schema = {
+      type: "record",
+      name: "Node",
+      fields: [
+        { name: "value", type: "long" },
+        { name: "next", type: ["null", "Node"] },
+      ],
+    };
+    const list = { value: -(2 ** 52), next: { value: 2 ** 52 + 3, next: { value: 0, next: null } } };
+    expect(await decodeAll(chunked(await avscWrite(schema, [list], "deflate"), 5))).toEqual([list]);
+  });
+
+  it("reads every safe integer exactly, to ±(2^53 - 1) (avsc's own reader rounds past 2^52)", async () => {
+    const schema = { type: "record", name: "N", fields: [{ name: "n", type: "long" }] };
+    const values = [
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      2 ** 52 + 1,
+      -(2 ** 52 + 1),
+      2 ** 31,
+      -(2 ** 31) - 1,
+      2 ** 28,
+      -(2 ** 28) - 1,
+    ];
+    const records = values.map((n) => ({ n }));
+    const file = await writeAvroContainer(schema, records, { codec: "null" });
+    expect(await decodeAll(chunked(file, 3))).toEqual(records);
+    // The spec's encoding, by hand: zigzag(2^53 - 1) = 2^54 - 2, zigzag(-(2^53 - 1)) = 2^54 - 3.
+    const max = [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1f];
+    const min = [0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1f];
+    const cursor = new AvroCursor(new Uint8Array([...max, ...min]));
+    expect([cursor.readLong(), cursor.readLong(), cursor.pos]).toEqual([2 ** 53 - 1, -(2 ** 53 - 1), 16]);
+    expect(file.join(",")).toContain(max.join(","));
+  });
+
+  it("yields nothing for a file of a header and no blocks", async () => {
+    // (avsc writes no bytes at all for no records; Java and the fake write the header.)
+    expect(await decodeAll(chunked(await writeAvroContainer(EVERY_TYPE, []), 10))).toEqual([]);
+  });
+});
+
+describe("the fake's writer", () => {
+  for (const codec of ["null", "deflate"] as const) {
+    it(`writes ${codec} files that avsc reads back as written`, async () => {
+      const file = await writeAvroContainer(EVERY_TYPE, RECORDS, { codec, blockRecords: 32 });
+      expect(normalise(await avscRead(file))).toEqual(normalise(RECORDS));
+      expect(normalise(await decodeAll(chunked(file, 1000)))).toEqual(normalise(RECORDS));
+    });
+  }
+
+  it("deflates by default, and deflate files are smaller than null ones", async () => {
+    const deflated = await writeAvroContainer(EVERY_TYPE, RECORDS);
+    const plain = await writeAvroContainer(EVERY_TYPE, RECORDS, { codec: "null" });
+    expect(new TextDecoder().decode(deflated.subarray(0, 2000))).toContain("avro.codec\u000edeflate");
+    expect(deflated.length).toBeLessThan(plain.length / 2);
+  });
+
+  it("refuses a record that does not fit the schema, and options it cannot honour", async () => {
+    await expect(writeAvroContainer(EVERY_TYPE, [{ custom_id: 42 }])).rejects.toThrow(TypeError);
+    await expect(writeAvroContainer(EVERY_TYPE, RECORDS, { blockRecords: 0 })).rejects.toThrow(/blockRecords/);
+    const snappy = { codec: "snappy" } as unknown as AvroWriteOptions; // (a JS caller)
+    await expect(writeAvroContainer(EVERY_TYPE, RECORDS, snappy)).rejects.toThrow(/codec must be/);
+  });
+});

@@ -1,0 +1,56 @@
+// What results() yields for a decoded output record: JSON text in `body` and `error` parsed,
+// everything else as Avro decoded it.
+import { describe, expect, it } from "vitest";
+import { CohereParseError } from "../../src/core/errors/index.js";
+import { toBatchResult } from "../../src/internal/decoders/batch-result.js";
+
+const PART = "part 0 of dataset ds-out";
+
+describe("toBatchResult", () => {
+  it("parses a body of JSON text into its value (an embed response)", () => {
+    const body = { id: "e1", embeddings: { float: [[0.25, -1]] }, texts: ["hello"] };
+    expect(toBatchResult({ custom_id: "1", body: JSON.stringify(body) }, PART)).toEqual({ custom_id: "1", body });
+  });
+
+  it("parses an error of JSON text, and keeps a plain-text error as text", () => {
+    expect(toBatchResult({ custom_id: "2", body: null, error: '{"message":"invalid"}' }, PART)).toEqual({
+      custom_id: "2",
+      body: null,
+      error: { message: "invalid" },
+    });
+    expect(toBatchResult({ custom_id: "3", error: "invalid request" }, PART).error).toBe("invalid request");
+  });
+
+  it("keeps text that only looks like JSON, and text JSON would turn into another type", () => {
+    expect(toBatchResult({ body: "{not json" }, PART).body).toBe("{not json");
+    expect(toBatchResult({ body: "42" }, PART).body).toBe("42");
+    expect(toBatchResult({ body: "true" }, PART).body).toBe("true");
+    expect(toBatchResult({ body: "  [1, 2]" }, PART).body).toEqual([1, 2]);
+  });
+
+  it("passes other fields through untouched, JSON text included", () => {
+    const raw = new Uint8Array([1, 2]);
+    const result = toBatchResult({ custom_id: "4", body: "{}", meta: '{"a":1}', raw, status: "OK" }, PART);
+    expect(result).toEqual({ custom_id: "4", body: {}, meta: '{"a":1}', raw, status: "OK" });
+  });
+
+  it("keeps a body that is already a value (bytes, a nested record)", () => {
+    const bytes = new Uint8Array([123, 125]);
+    expect(toBatchResult({ body: bytes }, PART).body).toBe(bytes);
+    expect(toBatchResult({ body: { text: "x" } }, PART).body).toEqual({ text: "x" });
+  });
+
+  it("rejects a record that is not an object, naming the part", () => {
+    for (const value of [null, "text", 3, [1], new Uint8Array(1)]) {
+      const error = (() => {
+        try {
+          toBatchResult(value, PART);
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(CohereParseError.is(error)).toBe(true);
+      expect((error as CohereParseError).issues[0]).toMatch(/^part 0 of dataset ds-out: a record is not an object/);
+    }
+  });
+});

@@ -1,0 +1,49 @@
+// The Avro decoder is reached by a dynamic import only: a bundle of the loader keeps the
+// decoder in a chunk of its own, loaded when results are read, and the decoder brings nothing
+// of Node with it.
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+async function bundle(entry: string, splitting: boolean) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    splitting,
+    outdir: "out",
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    minify: true,
+    metafile: true,
+    logLevel: "silent",
+  });
+  return result;
+}
+
+describe("the decoder's split", () => {
+  it("puts the decoder in a chunk of its own, behind the loader's dynamic import", async () => {
+    const result = await bundle("src/internal/decoders/load-avro.ts", true);
+    const [entry, ...chunks] = result.outputFiles;
+    expect(chunks).toHaveLength(1);
+    expect(entry?.text.length).toBeLessThan(200);
+    expect(entry?.text).toMatch(/import\("\.\/avro-[A-Z0-9]+\.js"\)/);
+    expect(entry?.text).not.toContain("sync marker mismatch");
+    expect(chunks[0]?.text).toContain("sync marker mismatch");
+  });
+
+  it("is a small, universal module: no Node built-ins, no Buffer, no eval", async () => {
+    const result = await bundle("src/internal/decoders/avro.ts", false);
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((input) => input.includes("node_modules") || input.startsWith("node:"))).toEqual([]);
+    const code = result.outputFiles[0]?.text ?? "";
+    expect(code).not.toMatch(/\bBuffer\b|\brequire\(|new Function|\beval\(/);
+    // min+gzip; the figure is in bench/avro-runtimes.mjs's report
+    expect(gzipSync(code, { level: 9 }).length).toBeLessThan(6_000);
+  });
+});
