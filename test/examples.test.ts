@@ -29,6 +29,12 @@ describe("the README's promises", () => {
     }
   });
 
+  it("installs from the tarball `npm pack` writes for this version, since the package is not published", () => {
+    const { name, version } = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+    expect(readme).toContain(`npm install ../cohere-batches/${name}-${version}.tgz`);
+    expect(readme).not.toMatch(/npm install cohere-batches\b/);
+  });
+
   it("gives the two commands a newcomer runs", () => {
     expect(readme).toContain("npm ci && npm run demo");
     expect(readme).toContain("npm test");
