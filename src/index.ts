@@ -9,7 +9,14 @@ export type { CohereClientOptions } from "./core/client-options.js";
 export type { RequestOptions, ResolvedRequestOptions } from "./core/request-options.js";
 export type { HttpResponse } from "./core/http-response.js";
 export type { FetchFunction } from "./core/transport.js";
-export { compose, type Middleware, type MiddlewareContext, type Next } from "./core/middleware.js";
+export {
+  compose,
+  type CallOrigin,
+  type Middleware,
+  type MiddlewareContext,
+  type Next,
+  type OperationParams,
+} from "./core/middleware.js";
 export type { MiddlewareDescription, MiddlewarePhase, MiddlewarePlugin } from "./core/middleware-plugin.js";
 export {
   CohereError,

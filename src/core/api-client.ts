@@ -17,7 +17,7 @@ import { readRequestId, type HttpResponse } from "./http-response.js";
 import { readBodyText } from "./response-body.js";
 import { issuePath } from "./input.js";
 import { redactTokens } from "../internal/secrets.js";
-import type { MiddlewareContext } from "./middleware.js";
+import type { CallOrigin, MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
 import { createPipeline, type Pipeline } from "./pipeline.js";
 import type { ResolvedClientOptions } from "./client-options.js";
@@ -98,6 +98,12 @@ interface WireParts {
   encodedBody?: EncodedBody;
 }
 
+/** What every view of one client shares: its options and the pipeline built from them. */
+interface SharedPipeline {
+  options: ResolvedClientOptions;
+  pipeline: Pipeline;
+}
+
 // openapi-fetch's serializers: form style for the query, simple style (encoded) for the path.
 const querySerializer = /* @__PURE__ */ createQuerySerializer();
 
@@ -108,23 +114,39 @@ const querySerializer = /* @__PURE__ */ createQuerySerializer();
  * serializers, sends it through the pipeline, and checks the body against the described schema.
  */
 export class ApiClient {
-  #options: ResolvedClientOptions;
-  #pipeline: Pipeline;
+  // Shared by every view `startedBy` makes, so that `use()` reaches the workflows' calls too.
+  readonly #shared: SharedPipeline;
+  readonly #via: CallOrigin | undefined;
 
-  constructor(options: ResolvedClientOptions) {
-    this.#options = options;
-    this.#pipeline = createPipeline(options);
+  constructor(options: ResolvedClientOptions, shared?: SharedPipeline, via?: CallOrigin) {
+    this.#shared = shared ?? { options, pipeline: createPipeline(options) };
+    this.#via = via;
+  }
+
+  /**
+   * The same client, whose calls carry `context.via = via`: how a workflow (`listAll`, a
+   * waiter, `results`, `run`) tells plugins that it started the call. The outermost workflow
+   * wins: `run` polling through `waitUntilDone` stays `"run"`.
+   *
+   * @example
+   * ```ts
+   * new RawBatchesClient(api.startedBy("listAll")).list(request, options);
+   * ```
+   */
+  startedBy(via: CallOrigin): ApiClient {
+    return this.#via === undefined ? new ApiClient(this.#shared.options, this.#shared, via) : this;
   }
 
   /** Appends users' plugins; calls already in flight keep the chain they started with. */
   use(plugins: readonly ResolvedPlugin[]): void {
-    this.#options = { ...this.#options, plugins: [...this.#options.plugins, ...plugins] };
-    this.#pipeline = createPipeline(this.#options);
+    const options = { ...this.#shared.options, plugins: [...this.#shared.options.plugins, ...plugins] };
+    this.#shared.options = options;
+    this.#shared.pipeline = createPipeline(options);
   }
 
   /** The layers in the order they run, outermost first. */
   describe(): readonly MiddlewareDescription[] {
-    return this.#pipeline.description;
+    return this.#shared.pipeline.description;
   }
 
   /** Performs one operation, as `request` describes it, with the caller's options. */
@@ -132,21 +154,26 @@ export class ApiClient {
     request: RequestDescription<T, M, P>,
     requestOptions?: RequestOptions,
   ): Promise<HttpResponse<T>> {
-    const options = resolveRequestOptions(this.#options.defaults, requestOptions);
+    const { options: clientOptions, pipeline } = this.#shared;
+    const options = resolveRequestOptions(clientOptions.defaults, requestOptions);
     const signal = options.abortSignal;
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
-    const { operation, idempotent, response: expected } = request;
+    const { operation, idempotent, response: expected, path: route } = request;
     const encoded = request.encodedBody?.body;
     const context: MiddlewareContext = {
       operation,
+      route,
+      params: (request as unknown as WireParts).params ?? {},
+      via: this.#via,
+      state: {},
       idempotent,
       attempt: 1,
       options,
       signal,
       ...(encoded === undefined ? {} : { bodySource: encoded instanceof Blob ? encoded : "one-shot" }),
     };
-    const response = await this.#pipeline.send(
-      buildRequest(this.#options.baseUrl, request as unknown as WireParts, options),
+    const response = await pipeline.send(
+      buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options),
       context,
     );
     const text = await readBodyText(response);
