@@ -3,6 +3,7 @@ import { ApiClient } from "./core/api-client.js";
 import { resolveClientOptions, type CohereClientOptions } from "./core/client-options.js";
 import type { Middleware } from "./core/middleware.js";
 import { toPlugin, type MiddlewareDescription, type MiddlewarePlugin } from "./core/middleware-plugin.js";
+import { createPipeline } from "./pipeline/create-pipeline.js";
 import { BatchesClient } from "./resources/batches/batches-client.js";
 import { DatasetsClient } from "./resources/datasets/datasets-client.js";
 
@@ -27,7 +28,7 @@ export class CohereClient {
   readonly #api: ApiClient;
 
   constructor(options: CohereClientOptions = {}) {
-    this.#api = new ApiClient(resolveClientOptions(options, runtime));
+    this.#api = new ApiClient(resolveClientOptions(options, runtime), createPipeline);
     this.batches = new BatchesClient(this.#api);
     this.datasets = new DatasetsClient(this.#api);
   }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export { CohereClient } from "./client.js";
-export type { CohereClientOptions } from "./core/client-options.js";
+export type { CohereClientOptions, TokenSupplier } from "./core/client-options.js";
 export type { RequestOptions, ResolvedRequestOptions } from "./core/request-options.js";
 export type { HttpResponse } from "./core/http-response.js";
 export type { FetchFunction } from "./core/transport.js";
@@ -40,7 +40,7 @@ export {
   CohereParseError,
   CohereDatasetValidationError,
 } from "./core/errors/index.js";
-export { authMiddleware, type TokenSupplier } from "./middleware/auth.js";
+export { authMiddleware } from "./middleware/auth.js";
 export { requestOptionsMiddleware, type RequestHeadersConfig } from "./middleware/request-options.js";
 export { timeoutMiddleware } from "./middleware/timeout.js";
 export { retryMiddleware } from "./middleware/retry.js";

@@ -18,8 +18,7 @@ import { readBodyText } from "./response-body.js";
 import { issuePath } from "./input.js";
 import { redactTokens } from "../internal/secrets.js";
 import type { CallOrigin, MiddlewareContext } from "./middleware.js";
-import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
-import { createPipeline, type Pipeline } from "./pipeline.js";
+import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { ResolvedClientOptions } from "./client-options.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
 
@@ -102,6 +101,8 @@ interface WireParts {
 interface SharedPipeline {
   options: ResolvedClientOptions;
   pipeline: Pipeline;
+  /** Builds the pipeline from the options (`src/pipeline`, which orders the layers). */
+  readonly assemble: (options: ResolvedClientOptions) => Pipeline;
 }
 
 // openapi-fetch's serializers: form style for the query, simple style (encoded) for the path.
@@ -118,8 +119,14 @@ export class ApiClient {
   readonly #shared: SharedPipeline;
   readonly #via: CallOrigin | undefined;
 
-  constructor(options: ResolvedClientOptions, shared?: SharedPipeline, via?: CallOrigin) {
-    this.#shared = shared ?? { options, pipeline: createPipeline(options) };
+  /** `assemble` builds the pipeline: the core runs one, and does not choose its layers. */
+  constructor(
+    options: ResolvedClientOptions,
+    assemble: (options: ResolvedClientOptions) => Pipeline,
+    shared?: SharedPipeline,
+    via?: CallOrigin,
+  ) {
+    this.#shared = shared ?? { options, pipeline: assemble(options), assemble };
     this.#via = via;
   }
 
@@ -134,14 +141,16 @@ export class ApiClient {
    * ```
    */
   startedBy(via: CallOrigin): ApiClient {
-    return this.#via === undefined ? new ApiClient(this.#shared.options, this.#shared, via) : this;
+    return this.#via === undefined
+      ? new ApiClient(this.#shared.options, this.#shared.assemble, this.#shared, via)
+      : this;
   }
 
   /** Appends users' plugins; calls already in flight keep the chain they started with. */
   use(plugins: readonly ResolvedPlugin[]): void {
     const options = { ...this.#shared.options, plugins: [...this.#shared.options.plugins, ...plugins] };
     this.#shared.options = options;
-    this.#shared.pipeline = createPipeline(options);
+    this.#shared.pipeline = this.#shared.assemble(options);
   }
 
   /** The layers in the order they run, outermost first. */

@@ -1,5 +1,4 @@
 import * as v from "valibot";
-import type { TokenSupplier } from "../middleware/auth.js";
 import type { Runtime } from "../platform/runtime.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_IN_SECONDS } from "./defaults.js";
@@ -17,6 +16,13 @@ import type { Middleware } from "./middleware.js";
 import { toPlugin, type MiddlewarePlugin, type ResolvedPlugin } from "./middleware-plugin.js";
 import type { RequestDefaults } from "./request-options.js";
 import type { FetchFunction } from "./transport.js";
+
+/**
+ * Where the API token comes from: the token itself, or a function that returns it (or a
+ * promise of it), called before every attempt so a rotated key is picked up by the next retry.
+ * @public
+ */
+export type TokenSupplier = string | (() => string | Promise<string>);
 
 /**
  * Options of `new CohereClient(...)`. Names follow Cohere's own JavaScript SDK.

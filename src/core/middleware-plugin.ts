@@ -1,5 +1,5 @@
 import { CohereError } from "./errors/cohere-error.js";
-import type { Middleware } from "./middleware.js";
+import type { Middleware, MiddlewareContext } from "./middleware.js";
 
 /**
  * Where a user's middleware runs.
@@ -58,6 +58,15 @@ export interface MiddlewareDescription {
   readonly phase: MiddlewarePhase;
   /** True for the SDK's own layers. */
   readonly builtIn: boolean;
+}
+
+/**
+ * A pipeline and its listing, built from the same layer list so the two cannot disagree. The
+ * core runs one; `src/pipeline` assembles it.
+ */
+export interface Pipeline {
+  readonly send: (request: Request, context: MiddlewareContext) => Promise<Response>;
+  readonly description: readonly MiddlewareDescription[];
 }
 
 /** A plugin with its phase filled in. */

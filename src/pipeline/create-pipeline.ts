@@ -1,12 +1,13 @@
-import { authMiddleware, type TokenSupplier } from "../middleware/auth.js";
+import type { TokenSupplier } from "../core/client-options.js";
+import { compose, type Middleware } from "../core/middleware.js";
+import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "../core/middleware-plugin.js";
+import { createTransport, type FetchFunction } from "../core/transport.js";
+import { guardUserMiddleware } from "../core/user-middleware.js";
+import { authMiddleware } from "../middleware/auth.js";
 import { errorMappingMiddleware } from "../middleware/error-mapping.js";
 import { requestOptionsMiddleware, type RequestHeadersConfig } from "../middleware/request-options.js";
 import { retryMiddleware } from "../middleware/retry.js";
 import { timeoutMiddleware } from "../middleware/timeout.js";
-import { compose, type Middleware, type MiddlewareContext } from "./middleware.js";
-import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
-import { createTransport, type FetchFunction } from "./transport.js";
-import { guardUserMiddleware } from "./user-middleware.js";
 
 /** What the pipeline is built from. */
 export interface PipelineConfig extends RequestHeadersConfig {
@@ -51,12 +52,11 @@ function layers(config: PipelineConfig): Layer[] {
   ];
 }
 
-/** A pipeline and its listing, built from the same layer list so the two cannot disagree. */
-export interface Pipeline {
-  readonly send: (request: Request, context: MiddlewareContext) => Promise<Response>;
-  readonly description: readonly MiddlewareDescription[];
-}
-
+/**
+ * The client's pipeline: the SDK's layers and users' plugins in the order `layers` declares,
+ * ending in the transport. This file sits above `core` (the mechanism: compose, transport,
+ * the guard) and `middleware` (the layers): the one place that knows both.
+ */
 export function createPipeline(config: PipelineConfig): Pipeline {
   const all = layers(config);
   return {
