@@ -7,16 +7,12 @@ import {
   type ParamsOption,
   type RequestBodyOption,
 } from "openapi-fetch";
-import * as v from "valibot";
 import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { CohereParseError } from "./errors/parse-error.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
-import { readBodyText } from "./response-body.js";
-import { issuePath } from "./input.js";
-import { redactTokens } from "../internal/secrets.js";
+import { checkedData, checkResponse, expectResponse, type ResponseDescription } from "./checked-response.js";
 import type { CallOrigin, MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { ResolvedClientOptions } from "./client-options.js";
@@ -39,13 +35,7 @@ export type OperationRequest<M extends HttpMethod, P extends ClientPathsWithMeth
 } & ParamsOption<paths[P][M]> &
   RequestBodyOption<paths[P][M]>;
 
-/** What a 2xx answer must be, and what an empty one stands for. */
-export interface ResponseDescription<T> {
-  /** What a 2xx body must look like. */
-  readonly schema: v.GenericSchema<unknown, T>;
-  /** The data an empty 2xx body stands for (`cancel`: `{}`); without it, an empty body is a parse error. */
-  readonly emptyBody?: T;
-}
+export type { ResponseDescription };
 
 /**
  * Everything the core needs to know about one operation, in one object: its name, the wire
@@ -181,13 +171,15 @@ export class ApiClient {
       signal,
       ...(encoded === undefined ? {} : { bodySource: encoded instanceof Blob ? encoded : "one-shot" }),
     };
+    expectResponse(context, expected);
     const response = await pipeline.send(
       buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options),
       context,
     );
-    const text = await readBodyText(response);
+    // Checked already when call-phase plugins exist (see the pipeline); else checked here.
+    await checkResponse(response, context);
     return {
-      data: parseBody(response.status, text, expected, context),
+      data: checkedData<T>(response),
       status: response.status,
       headers: response.headers,
       url: response.url,
@@ -255,35 +247,4 @@ function encodeNames(
   const encoded: Record<string, string | number | boolean> = {};
   for (const name in queryParams) encoded[encodeURIComponent(name)] = queryParams[name] as string | number | boolean;
   return encoded;
-}
-
-function parseBody<T>(
-  status: number,
-  text: string,
-  { schema, emptyBody }: ResponseDescription<T>,
-  context: MiddlewareContext,
-): T {
-  // A server may echo the token in a 2xx body too: the parse error carries the text without it.
-  const failure = (issues: string[]) => new CohereParseError(status, redactTokens(context, text), issues);
-  if (text.trim() === "") {
-    if (emptyBody !== undefined) return emptyBody;
-    throw failure(["the body is empty"]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw failure([`the body is not JSON (${(error as Error).message})`]);
-  }
-  // valibot's objects take an array for an object; the types do not.
-  if (typeof json !== "object" || json === null || Array.isArray(json))
-    throw failure(["the body is not a JSON object"]);
-  const result = v.safeParse(schema, json);
-  if (result.success) return result.output;
-  throw failure(
-    result.issues.map((issue) => {
-      const path = issuePath(issue);
-      return redactTokens(context, path ? `${path}: ${issue.message}` : issue.message);
-    }),
-  );
 }
