@@ -38,7 +38,7 @@ export class CohereClient {
    * chain. A function runs per attempt, after auth; a plugin runs in the phase it declares.
    */
   use(...middleware: (Middleware | MiddlewarePlugin)[]): this {
-    this.#api.use(middleware.map(toPlugin));
+    this.#api.use(middleware.flatMap(toPlugin));
     return this;
   }
 

@@ -5,8 +5,13 @@
  * @packageDocumentation
  */
 export { CohereClient } from "./client.js";
-export type { CohereClientOptions, TokenSupplier } from "./core/client-options.js";
-export type { RequestOptions, ResolvedRequestOptions } from "./core/request-options.js";
+export type { BackoffOptions, CohereClientOptions, TokenSupplier } from "./core/client-options.js";
+export type {
+  RequestOptions,
+  ResolvedRequestOptions,
+  RetryInfo,
+  ShouldRetry,
+} from "./core/request-options.js";
 export type { HttpResponse } from "./core/http-response.js";
 export type { FetchFunction } from "./core/transport.js";
 export {
@@ -17,7 +22,13 @@ export {
   type Next,
   type OperationParams,
 } from "./core/middleware.js";
-export type { MiddlewareDescription, MiddlewarePhase, MiddlewarePlugin } from "./core/middleware-plugin.js";
+export type {
+  MiddlewareDescription,
+  MiddlewarePhase,
+  MiddlewarePlugin,
+  SinglePhasePlugin,
+  TwoPhasePlugin,
+} from "./core/middleware-plugin.js";
 export {
   CohereError,
   ApiError,

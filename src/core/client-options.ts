@@ -14,7 +14,7 @@ import {
 } from "./input.js";
 import type { Middleware } from "./middleware.js";
 import { toPlugin, type MiddlewarePlugin, type ResolvedPlugin } from "./middleware-plugin.js";
-import type { RequestDefaults } from "./request-options.js";
+import { shouldRetrySchema, type RequestDefaults, type ShouldRetry } from "./request-options.js";
 import type { FetchFunction } from "./transport.js";
 
 /**
@@ -23,6 +23,19 @@ import type { FetchFunction } from "./transport.js";
  * @public
  */
 export type TokenSupplier = string | (() => string | Promise<string>);
+
+/**
+ * The timing of retries: exponential backoff with jitter, the n-th retry waiting up to
+ * `initialDelayInSeconds * 2^(n-1)`, capped at `maxDelayInSeconds`. A server's `Retry-After`
+ * takes precedence.
+ * @public
+ */
+export interface BackoffOptions {
+  /** @defaultValue 0.5 */
+  readonly initialDelayInSeconds?: number | undefined;
+  /** @defaultValue 8 */
+  readonly maxDelayInSeconds?: number | undefined;
+}
 
 /**
  * Options of `new CohereClient(...)`. Names follow Cohere's own JavaScript SDK.
@@ -66,6 +79,16 @@ export interface CohereClientOptions {
   /** Headers added to every request. */
   headers?: Record<string, string> | undefined;
   /**
+   * Steers retries for every call (a call's own `shouldRetry` replaces it): see `ShouldRetry`.
+   * @example
+   * ```ts
+   * new CohereClient({ shouldRetry: ({ error }) => (error instanceof InternalServerError ? false : undefined) });
+   * ```
+   */
+  shouldRetry?: ShouldRetry | undefined;
+  /** The timing of retries. */
+  backoff?: BackoffOptions | undefined;
+  /**
    * Any WHATWG-compatible fetch, e.g. the fake service's `fetch` in tests.
    * @defaultValue `globalThis.fetch`, looked up at each request so that test interceptors work
    */
@@ -93,6 +116,7 @@ export interface ResolvedClientOptions {
   readonly fetch: FetchFunction;
   readonly plugins: readonly ResolvedPlugin[];
   readonly userAgent: string | undefined;
+  readonly backoff: BackoffOptions;
 }
 
 const clientOptionsSchema = v.strictObject(
@@ -109,6 +133,13 @@ const clientOptionsSchema = v.strictObject(
     maxRetries: v.optional(retryCountSchema),
     maxResponseBytes: v.optional(byteCountSchema),
     headers: v.optional(headersSchema),
+    shouldRetry: v.optional(shouldRetrySchema),
+    backoff: v.optional(
+      v.strictObject(
+        { initialDelayInSeconds: v.optional(secondsSchema), maxDelayInSeconds: v.optional(secondsSchema) },
+        "must be an object { initialDelayInSeconds?, maxDelayInSeconds? }",
+      ),
+    ),
     fetch: v.optional(v.custom<FetchFunction>((value) => typeof value === "function", "must be a fetch function")),
     // Each entry is checked by `toPlugin`, which `use` shares.
     middleware: v.optional(v.custom<readonly unknown[]>(Array.isArray, "must be an array of middleware")),
@@ -148,10 +179,12 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
       timeoutInSeconds: checked.timeoutInSeconds ?? DEFAULT_TIMEOUT_IN_SECONDS,
       maxRetries: checked.maxRetries ?? DEFAULT_MAX_RETRIES,
       maxResponseBytes: checked.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      ...(checked.shouldRetry === undefined ? {} : { shouldRetry: checked.shouldRetry }),
     },
+    backoff: checked.backoff ?? {},
     headers: checked.headers,
     fetch: checked.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    plugins: ((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).map(toPlugin),
+    plugins: ((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).flatMap(toPlugin),
     userAgent: runtime.userAgent,
   };
 }

@@ -21,7 +21,7 @@ export type MiddlewarePhase = "call" | "attempt";
 /**
  * A middleware with a name and a phase, so its place is declared rather than implied by array
  * position. Plain `Middleware` functions are plugins in the `"attempt"` phase named after the
- * function.
+ * function. See `TwoPhasePlugin` for a plugin with a handler in each phase.
  *
  * @example
  * ```ts
@@ -41,7 +41,7 @@ export type MiddlewarePhase = "call" | "attempt";
  * ```
  * @public
  */
-export interface MiddlewarePlugin {
+export interface SinglePhasePlugin {
   /** Shown by `client.describeMiddleware()`. */
   readonly name: string;
   /** @defaultValue "attempt" */
@@ -49,6 +49,43 @@ export interface MiddlewarePlugin {
   /** The middleware itself. */
   readonly handle: Middleware;
 }
+
+/**
+ * One plugin with a handler for each phase: `call` runs once per call (outside retries),
+ * `attempt` once per attempt (after auth). The two share `context.state`, so a tracer keeps
+ * its call span there and opens a child span per attempt.
+ *
+ * @example
+ * ```ts
+ * const attempts: MiddlewarePlugin = {
+ *   name: "attempts",
+ *   call: async (request, next, context) => {
+ *     context.state.attempts = 0;
+ *     try {
+ *       return await next(request);
+ *     } finally {
+ *       console.log(context.operation, "took", context.state.attempts, "attempts");
+ *     }
+ *   },
+ *   attempt: (request, next, context) => {
+ *     (context.state.attempts as number)++;
+ *     return next(request);
+ *   },
+ * };
+ * ```
+ * @public
+ */
+export interface TwoPhasePlugin {
+  /** Shown by `client.describeMiddleware()`, once in each phase it has a handler for. */
+  readonly name: string;
+  /** Runs once per call. */
+  readonly call?: Middleware;
+  /** Runs once per attempt. */
+  readonly attempt?: Middleware;
+}
+
+/** A plugin: one handler in one phase, or a handler for each phase. @public */
+export type MiddlewarePlugin = SinglePhasePlugin | TwoPhasePlugin;
 
 /** One layer of a client's pipeline, as `client.describeMiddleware()` lists it. @public */
 export interface MiddlewareDescription {
@@ -69,26 +106,54 @@ export interface Pipeline {
   readonly description: readonly MiddlewareDescription[];
 }
 
-/** A plugin with its phase filled in. */
-export type ResolvedPlugin = Required<MiddlewarePlugin>;
+/** A plugin with its phase filled in: one handler, one phase. */
+export type ResolvedPlugin = Required<SinglePhasePlugin>;
+
+// The SDK's retry layer: the client has one, and a second one nested inside would multiply
+// the attempts (4 with maxRetries: 1), so users cannot add it as a plugin.
+const retryLoops = new WeakSet<Middleware>();
+
+/** Marks `layer` as a retry loop, which `toPlugin` refuses. */
+export function markRetryLoop(layer: Middleware): Middleware {
+  retryLoops.add(layer);
+  return layer;
+}
 
 /**
  * Accepts a function or a plugin object: the one check of users' middleware, for the
  * `middleware` option and for `use` alike. Anything else is a `CohereError` naming the position.
+ * A two-phase plugin gives one entry per handler.
  */
-export function toPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin {
-  if (typeof entry === "function")
-    return { name: entry.name || `middleware #${position + 1}`, phase: "attempt", handle: entry };
-  if (
-    typeof entry === "object" &&
-    entry !== null &&
-    typeof entry.handle === "function" &&
-    typeof entry.name === "string"
-  ) {
+export function toPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin[] {
+  const label = typeof entry === "object" && entry !== null ? `"${String(entry.name)}"` : `#${position + 1}`;
+  if (typeof entry === "function") return [resolved(entry.name || `middleware #${position + 1}`, "attempt", entry)];
+  if (typeof entry !== "object" || entry === null || typeof entry.name !== "string")
+    throw new CohereError(
+      `Invalid middleware ${label}: must be a function, { name, phase?, handle } or { name, call?, attempt? }`,
+    );
+  if ("handle" in entry && entry.handle !== undefined) {
     const phase = entry.phase ?? "attempt";
     if (phase !== "call" && phase !== "attempt")
-      throw new CohereError(`Invalid middleware "${entry.name}": phase must be "call" or "attempt"`);
-    return { name: entry.name, phase, handle: entry.handle };
+      throw new CohereError(`Invalid middleware ${label}: phase must be "call" or "attempt"`);
+    if ("call" in entry || "attempt" in entry)
+      throw new CohereError(`Invalid middleware ${label}: give either handle, or call and attempt, not both`);
+    return [resolved(entry.name, phase, entry.handle, label)];
   }
-  throw new CohereError(`Invalid middleware #${position + 1}: must be a function or { name, phase?, handle }`);
+  const { call, attempt } = entry as TwoPhasePlugin;
+  if (call === undefined && attempt === undefined)
+    throw new CohereError(`Invalid middleware ${label}: needs handle, or call and/or attempt`);
+  return [
+    ...(call === undefined ? [] : [resolved(entry.name, "call", call, label)]),
+    ...(attempt === undefined ? [] : [resolved(entry.name, "attempt", attempt, label)]),
+  ];
+}
+
+function resolved(name: string, phase: MiddlewarePhase, handle: unknown, label = `"${name}"`): ResolvedPlugin {
+  if (typeof handle !== "function")
+    throw new CohereError(`Invalid middleware ${label}: its ${phase} handler must be a function`);
+  if (retryLoops.has(handle as Middleware))
+    throw new CohereError(
+      `Invalid middleware ${label}: the client already retries, and a second retry loop would multiply the attempts; set maxRetries, backoff or shouldRetry instead`,
+    );
+  return { name, phase, handle: handle as Middleware };
 }

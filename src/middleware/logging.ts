@@ -1,6 +1,6 @@
 import { ApiError } from "../core/errors/api-error.js";
 import { readRequestId } from "../core/http-response.js";
-import type { MiddlewarePlugin } from "../core/middleware-plugin.js";
+import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import { callUserCallback } from "../internal/user-callback.js";
 
 /** How much the logging middleware says, from most to least. @public */
@@ -70,7 +70,7 @@ const defaultAllowedHeaders = [
  * ```
  * @public
  */
-export function loggingMiddleware(options: LoggingOptions = {}): MiddlewarePlugin {
+export function loggingMiddleware(options: LoggingOptions = {}): SinglePhasePlugin {
   const logger = options.logger ?? console;
   const threshold = severity[options.level ?? "info"];
   const allowedHeaders = new Set([

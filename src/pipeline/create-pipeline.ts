@@ -1,4 +1,4 @@
-import type { TokenSupplier } from "../core/client-options.js";
+import type { BackoffOptions, TokenSupplier } from "../core/client-options.js";
 import { compose, type Middleware } from "../core/middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "../core/middleware-plugin.js";
 import { createTransport, type FetchFunction } from "../core/transport.js";
@@ -15,6 +15,8 @@ export interface PipelineConfig extends RequestHeadersConfig {
   readonly token: TokenSupplier;
   /** Users' plugins, in the order given; each runs in its phase. */
   readonly plugins: readonly ResolvedPlugin[];
+  /** The timing of retries (the client's `backoff`). */
+  readonly backoff: BackoffOptions;
 }
 
 interface Layer extends MiddlewareDescription {
@@ -44,7 +46,7 @@ function layers(config: PipelineConfig): Layer[] {
   return [
     { name: "request-options", phase: "call", builtIn: true, handle: requestOptionsMiddleware(config) },
     ...plugins("call"),
-    { name: "retry", phase: "call", builtIn: true, handle: retryMiddleware() },
+    { name: "retry", phase: "call", builtIn: true, handle: retryMiddleware(config.backoff) },
     { name: "timeout", phase: "attempt", builtIn: true, handle: timeoutMiddleware() },
     { name: "error-mapping", phase: "attempt", builtIn: true, handle: errorMappingMiddleware() },
     { name: "auth", phase: "attempt", builtIn: true, handle: authMiddleware(config.token) },
