@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { redactTokens } from "../internal/secrets.js";
-import { apiErrorFromResponse } from "./errors/api-error-from-response.js";
+import { loadApiError } from "./errors/load-api-error.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { issuePath } from "./input.js";
 import type { MiddlewareContext } from "./middleware.js";
@@ -34,7 +34,7 @@ export function expectResponse(context: MiddlewareContext, expected: ResponseDes
 export async function checkResponse(response: Response, context: MiddlewareContext): Promise<Response> {
   if (checked.has(response)) return response;
   const text = await readBodyText(response);
-  if (!response.ok) throw apiErrorFromResponse(response, text, context);
+  if (!response.ok) throw await loadApiError(response, text, context);
   const expected = expectations.get(context);
   checked.set(response, expected === undefined ? undefined : parseBody(response.status, text, expected, context));
   return response;

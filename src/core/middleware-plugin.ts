@@ -121,39 +121,44 @@ export function markRetryLoop(layer: Middleware): Middleware {
 
 /**
  * Accepts a function or a plugin object: the one check of users' middleware, for the
- * `middleware` option and for `use` alike. Anything else is a `CohereError` naming the position.
+ * `middleware` option and for `use` alike. Anything else is a `CohereError` naming it.
  * A two-phase plugin gives one entry per handler.
  */
 export function toPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin[] {
-  const label = typeof entry === "object" && entry !== null ? `"${String(entry.name)}"` : `#${position + 1}`;
   if (typeof entry === "function") return [resolved(entry.name || `middleware #${position + 1}`, "attempt", entry)];
-  if (typeof entry !== "object" || entry === null || typeof entry.name !== "string")
+  const {
+    name,
+    phase = "attempt",
+    handle,
+    call,
+    attempt,
+  } = (entry ?? {}) as Partial<SinglePhasePlugin & TwoPhasePlugin>;
+  const handlers: (readonly [MiddlewarePhase, unknown])[] =
+    handle === undefined
+      ? (
+          [
+            ["call", call],
+            ["attempt", attempt],
+          ] as const
+        ).filter(([, handler]) => handler !== undefined)
+      : [[phase, handle]];
+  if (
+    typeof name !== "string" ||
+    handlers.length === 0 ||
+    (handle !== undefined && (call ?? attempt) !== undefined) ||
+    (phase !== "call" && phase !== "attempt")
+  )
     throw new CohereError(
-      `Invalid middleware ${label}: must be a function, { name, phase?, handle } or { name, call?, attempt? }`,
+      `Invalid middleware #${position + 1}: must be a function, { name, phase?: "call" | "attempt", handle } or { name, call?, attempt? }`,
     );
-  if ("handle" in entry && entry.handle !== undefined) {
-    const phase = entry.phase ?? "attempt";
-    if (phase !== "call" && phase !== "attempt")
-      throw new CohereError(`Invalid middleware ${label}: phase must be "call" or "attempt"`);
-    if ("call" in entry || "attempt" in entry)
-      throw new CohereError(`Invalid middleware ${label}: give either handle, or call and attempt, not both`);
-    return [resolved(entry.name, phase, entry.handle, label)];
-  }
-  const { call, attempt } = entry as TwoPhasePlugin;
-  if (call === undefined && attempt === undefined)
-    throw new CohereError(`Invalid middleware ${label}: needs handle, or call and/or attempt`);
-  return [
-    ...(call === undefined ? [] : [resolved(entry.name, "call", call, label)]),
-    ...(attempt === undefined ? [] : [resolved(entry.name, "attempt", attempt, label)]),
-  ];
+  return handlers.map(([where, handler]) => resolved(name, where, handler));
 }
 
-function resolved(name: string, phase: MiddlewarePhase, handle: unknown, label = `"${name}"`): ResolvedPlugin {
-  if (typeof handle !== "function")
-    throw new CohereError(`Invalid middleware ${label}: its ${phase} handler must be a function`);
-  if (retryLoops.has(handle as Middleware))
+function resolved(name: string, phase: MiddlewarePhase, handle: unknown): ResolvedPlugin {
+  // A second retry loop inside the client's would multiply the attempts.
+  if (typeof handle !== "function" || retryLoops.has(handle as Middleware))
     throw new CohereError(
-      `Invalid middleware ${label}: the client already retries, and a second retry loop would multiply the attempts; set maxRetries, backoff or shouldRetry instead`,
+      `Invalid middleware "${name}": ${typeof handle === "function" ? "the client already retries; set maxRetries, backoff or shouldRetry" : "not a function"}`,
     );
   return { name, phase, handle: handle as Middleware };
 }

@@ -2,7 +2,8 @@ import { ApiError } from "../core/errors/api-error.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext } from "../core/middleware.js";
-import type { RetryInfo } from "../core/request-options.js";
+import type { RetryInfo, ShouldRetry } from "../core/request-options.js";
+import { reportCallbackError } from "../internal/user-callback.js";
 import { refusedOnFirstHop } from "../core/redirects.js";
 
 /** Statuses that say "try again": the request may succeed later unchanged. 501 is not one. */
@@ -43,28 +44,15 @@ export function isTransientFailure(error: unknown): boolean {
 
 /**
  * The caller's `shouldRetry` verdict: `true`, `false`, or `undefined` for the SDK's rule. A
- * `shouldRetry` that throws or answers anything else is reported and counts as `undefined`:
- * a callback cannot change how a call fails.
+ * `shouldRetry` that throws is reported and counts as `undefined`, as does any answer other
+ * than a boolean: a callback cannot change how a call fails.
  */
-export function askShouldRetry(
-  shouldRetry: ((info: RetryInfo) => boolean | undefined) | undefined,
-  info: RetryInfo,
-): boolean | undefined {
-  if (shouldRetry === undefined) return undefined;
+export function askShouldRetry(shouldRetry: ShouldRetry | undefined, info: RetryInfo): boolean | undefined {
   try {
-    const verdict: unknown = shouldRetry(info);
-    if (verdict === true || verdict === false || verdict === undefined) return verdict;
-    report(new TypeError(`shouldRetry must return true, false or undefined, not ${typeof verdict}`));
+    const verdict: unknown = shouldRetry?.(info);
+    return typeof verdict === "boolean" ? verdict : undefined;
   } catch (error) {
-    report(error);
-  }
-  return undefined;
-}
-
-function report(error: unknown): void {
-  try {
-    globalThis.console?.warn("cohere-batches: shouldRetry failed; the SDK's own retry rule applies.", error);
-  } catch {
-    // A console that throws has nowhere left to report to.
+    reportCallbackError("shouldRetry", error);
+    return undefined;
   }
 }

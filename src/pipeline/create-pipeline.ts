@@ -2,7 +2,6 @@ import type { BackoffOptions, TokenSupplier } from "../core/client-options.js";
 import { compose, type Middleware } from "../core/middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "../core/middleware-plugin.js";
 import { createTransport, type FetchFunction } from "../core/transport.js";
-import { guardUserMiddleware } from "../core/user-middleware.js";
 import { authMiddleware } from "../middleware/auth.js";
 import { errorMappingMiddleware } from "../middleware/error-mapping.js";
 import { requestOptionsMiddleware, type RequestHeadersConfig } from "../middleware/request-options.js";
@@ -42,7 +41,7 @@ function layers(config: PipelineConfig): Layer[] {
   const plugins = (phase: "call" | "attempt"): Layer[] =>
     config.plugins
       .filter((plugin) => plugin.phase === phase)
-      .map((plugin) => ({ ...plugin, builtIn: false, handle: guardUserMiddleware(plugin) }));
+      .map((plugin) => ({ ...plugin, builtIn: false, handle: guarded(plugin) }));
   return [
     { name: "request-options", phase: "call", builtIn: true, handle: requestOptionsMiddleware(config) },
     ...plugins("call"),
@@ -52,6 +51,18 @@ function layers(config: PipelineConfig): Layer[] {
     { name: "auth", phase: "attempt", builtIn: true, handle: authMiddleware(config.token) },
     ...plugins("attempt"),
   ];
+}
+
+/**
+ * A user's plugin behind the guard that bounds and types it (`guardUserMiddleware`), loaded
+ * with the first call through a plugin: a client without plugins does not carry the guard.
+ */
+function guarded(plugin: ResolvedPlugin): Middleware {
+  let guard: Middleware | undefined;
+  return async (request, next, context) => {
+    guard ??= (await import("../core/user-middleware.js")).guardUserMiddleware(plugin);
+    return guard(request, next, context);
+  };
 }
 
 /**
