@@ -51,6 +51,21 @@ export default defineConfig([
   sdkBuild("browser", "./src/platform/browser.ts"),
   sdkBuild("default", "./src/platform/edge.ts"),
   {
+    name: "otel",
+    // The OpenTelemetry plugin: one build for every runtime (it uses only @opentelemetry/api,
+    // an optional peer dependency, and the request the SDK hands it).
+    entry: { index: "src/otel/index.ts" },
+    outDir: "dist/otel",
+    format: ["esm", "cjs"],
+    platform: "neutral",
+    target: "es2022",
+    fixedExtension: true,
+    dts: true,
+    clean: true,
+    sourcemap: false,
+    deps: { neverBundle: ["@opentelemetry/api"] },
+  },
+  {
     name: "testing",
     // The fake service: a universal build (fetch only) and a Node build with the HTTP server.
     entry: { index: "src/testing/index.ts", "index.node": "src/testing/index.node.ts" },

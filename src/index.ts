@@ -5,12 +5,30 @@
  * @packageDocumentation
  */
 export { CohereClient } from "./client.js";
-export type { CohereClientOptions } from "./core/client-options.js";
-export type { RequestOptions, ResolvedRequestOptions } from "./core/request-options.js";
+export type { BackoffOptions, CohereClientOptions, TokenSupplier } from "./core/client-options.js";
+export type {
+  RequestOptions,
+  ResolvedRequestOptions,
+  RetryInfo,
+  ShouldRetry,
+} from "./core/request-options.js";
 export type { HttpResponse } from "./core/http-response.js";
 export type { FetchFunction } from "./core/transport.js";
-export { compose, type Middleware, type MiddlewareContext, type Next } from "./core/middleware.js";
-export type { MiddlewareDescription, MiddlewarePhase, MiddlewarePlugin } from "./core/middleware-plugin.js";
+export {
+  compose,
+  type CallOrigin,
+  type Middleware,
+  type MiddlewareContext,
+  type Next,
+  type OperationParams,
+} from "./core/middleware.js";
+export type {
+  MiddlewareDescription,
+  MiddlewarePhase,
+  MiddlewarePlugin,
+  SinglePhasePlugin,
+  TwoPhasePlugin,
+} from "./core/middleware-plugin.js";
 export {
   CohereError,
   ApiError,
@@ -33,7 +51,7 @@ export {
   CohereParseError,
   CohereDatasetValidationError,
 } from "./core/errors/index.js";
-export { authMiddleware, type TokenSupplier } from "./middleware/auth.js";
+export { authMiddleware } from "./middleware/auth.js";
 export { requestOptionsMiddleware, type RequestHeadersConfig } from "./middleware/request-options.js";
 export { timeoutMiddleware } from "./middleware/timeout.js";
 export { retryMiddleware } from "./middleware/retry.js";

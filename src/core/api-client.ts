@@ -7,20 +7,15 @@ import {
   type ParamsOption,
   type RequestBodyOption,
 } from "openapi-fetch";
-import * as v from "valibot";
 import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { nameTheCall } from "./errors/call-failure.js";
-import { CohereParseError } from "./errors/parse-error.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
-import { readBodyText } from "./response-body.js";
-import { issuePath } from "./input.js";
-import { redactTokens } from "../internal/secrets.js";
-import type { MiddlewareContext } from "./middleware.js";
-import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
-import { createPipeline, type Pipeline } from "./pipeline.js";
+import { checkedData, checkResponse, expectResponse, type ResponseDescription } from "./checked-response.js";
+import type { CallOrigin, MiddlewareContext } from "./middleware.js";
+import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { ResolvedClientOptions } from "./client-options.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
 
@@ -41,13 +36,7 @@ export type OperationRequest<M extends HttpMethod, P extends ClientPathsWithMeth
 } & ParamsOption<paths[P][M]> &
   RequestBodyOption<paths[P][M]>;
 
-/** What a 2xx answer must be, and what an empty one stands for. */
-export interface ResponseDescription<T> {
-  /** What a 2xx body must look like. */
-  readonly schema: v.GenericSchema<unknown, T>;
-  /** The data an empty 2xx body stands for (`cancel`: `{}`); without it, an empty body is a parse error. */
-  readonly emptyBody?: T;
-}
+export type { ResponseDescription };
 
 /**
  * Everything the core needs to know about one operation, in one object: its name, the wire
@@ -99,6 +88,14 @@ interface WireParts {
   encodedBody?: EncodedBody;
 }
 
+/** What every view of one client shares: its options and the pipeline built from them. */
+interface SharedPipeline {
+  options: ResolvedClientOptions;
+  pipeline: Pipeline;
+  /** Builds the pipeline from the options (`src/pipeline`, which orders the layers). */
+  readonly assemble: (options: ResolvedClientOptions) => Pipeline;
+}
+
 // openapi-fetch's serializers: form style for the query, simple style (encoded) for the path.
 const querySerializer = /* @__PURE__ */ createQuerySerializer();
 
@@ -109,23 +106,47 @@ const querySerializer = /* @__PURE__ */ createQuerySerializer();
  * serializers, sends it through the pipeline, and checks the body against the described schema.
  */
 export class ApiClient {
-  #options: ResolvedClientOptions;
-  #pipeline: Pipeline;
+  // Shared by every view `startedBy` makes, so that `use()` reaches the workflows' calls too.
+  readonly #shared: SharedPipeline;
+  readonly #via: CallOrigin | undefined;
 
-  constructor(options: ResolvedClientOptions) {
-    this.#options = options;
-    this.#pipeline = createPipeline(options);
+  /** `assemble` builds the pipeline: the core runs one, and does not choose its layers. */
+  constructor(
+    options: ResolvedClientOptions,
+    assemble: (options: ResolvedClientOptions) => Pipeline,
+    shared?: SharedPipeline,
+    via?: CallOrigin,
+  ) {
+    this.#shared = shared ?? { options, pipeline: assemble(options), assemble };
+    this.#via = via;
+  }
+
+  /**
+   * The same client, whose calls carry `context.via = via`: how a workflow (`listAll`, a
+   * waiter, `results`, `run`) tells plugins that it started the call. The outermost workflow
+   * wins: `run` polling through `waitUntilDone` stays `"run"`.
+   *
+   * @example
+   * ```ts
+   * new RawBatchesClient(api.startedBy("listAll")).list(request, options);
+   * ```
+   */
+  startedBy(via: CallOrigin): ApiClient {
+    return this.#via === undefined
+      ? new ApiClient(this.#shared.options, this.#shared.assemble, this.#shared, via)
+      : this;
   }
 
   /** Appends users' plugins; calls already in flight keep the chain they started with. */
   use(plugins: readonly ResolvedPlugin[]): void {
-    this.#options = { ...this.#options, plugins: [...this.#options.plugins, ...plugins] };
-    this.#pipeline = createPipeline(this.#options);
+    const options = { ...this.#shared.options, plugins: [...this.#shared.options.plugins, ...plugins] };
+    this.#shared.options = options;
+    this.#shared.pipeline = this.#shared.assemble(options);
   }
 
   /** The layers in the order they run, outermost first. */
   describe(): readonly MiddlewareDescription[] {
-    return this.#pipeline.description;
+    return this.#shared.pipeline.description;
   }
 
   /** Performs one operation, as `request` describes it, with the caller's options. */
@@ -133,27 +154,34 @@ export class ApiClient {
     request: RequestDescription<T, M, P>,
     requestOptions?: RequestOptions,
   ): Promise<HttpResponse<T>> {
-    const options = resolveRequestOptions(this.#options.defaults, requestOptions);
+    const { options: clientOptions, pipeline } = this.#shared;
+    const options = resolveRequestOptions(clientOptions.defaults, requestOptions);
     const signal = options.abortSignal;
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
-    const { operation, idempotent, response: expected } = request;
+    const { operation, idempotent, response: expected, path: route } = request;
     const encoded = request.encodedBody?.body;
     const context: MiddlewareContext = {
       operation,
+      route,
+      params: (request as unknown as WireParts).params ?? {},
+      via: this.#via,
+      state: {},
       idempotent,
       attempt: 1,
       options,
       signal,
       ...(encoded === undefined ? {} : { bodySource: encoded instanceof Blob ? encoded : "one-shot" }),
     };
-    const wire = buildRequest(this.#options.baseUrl, request as unknown as WireParts, options);
-    const response = await this.#pipeline.send(wire, context).catch((error: unknown) => {
+    expectResponse(context, expected);
+    const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
+    const response = await pipeline.send(wire, context).catch((error: unknown) => {
       const { method, path: route } = request;
       throw nameTheCall(error, { operation, method, route, url: wire.url, attempts: context.attempt });
     });
-    const text = await readBodyText(response);
+    // Checked already when call-phase plugins exist (see the pipeline); else checked here.
+    await checkResponse(response, context);
     return {
-      data: parseBody(response.status, text, expected, context),
+      data: checkedData<T>(response),
       status: response.status,
       headers: response.headers,
       url: response.url,
@@ -221,35 +249,4 @@ function encodeNames(
   const encoded: Record<string, string | number | boolean> = {};
   for (const name in queryParams) encoded[encodeURIComponent(name)] = queryParams[name] as string | number | boolean;
   return encoded;
-}
-
-function parseBody<T>(
-  status: number,
-  text: string,
-  { schema, emptyBody }: ResponseDescription<T>,
-  context: MiddlewareContext,
-): T {
-  // A server may echo the token in a 2xx body too: the parse error carries the text without it.
-  const failure = (issues: string[]) => new CohereParseError(status, redactTokens(context, text), issues);
-  if (text.trim() === "") {
-    if (emptyBody !== undefined) return emptyBody;
-    throw failure(["the body is empty"]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw failure([`the body is not JSON (${(error as Error).message})`]);
-  }
-  // valibot's objects take an array for an object; the types do not.
-  if (typeof json !== "object" || json === null || Array.isArray(json))
-    throw failure(["the body is not a JSON object"]);
-  const result = v.safeParse(schema, json);
-  if (result.success) return result.output;
-  throw failure(
-    result.issues.map((issue) => {
-      const path = issuePath(issue);
-      return redactTokens(context, path ? `${path}: ${issue.message}` : issue.message);
-    }),
-  );
 }

@@ -1,10 +1,9 @@
 import * as v from "valibot";
-import type { TokenSupplier } from "../middleware/auth.js";
-import type { Logger, LogLevel } from "../middleware/logging.js";
+import type { Logger, LogLevel } from "./logger.js";
 import type { Runtime } from "../platform/runtime.js";
 import { checkBaseUrl } from "./base-url.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { isLogLevel, logLevelPlugins, resolveLogLevel } from "./log-switch.js";
+import { isLogLevel, resolveLogLevel } from "./log-switch.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_IN_SECONDS } from "./defaults.js";
 import {
   byteCountSchema,
@@ -18,8 +17,28 @@ import {
 } from "./input.js";
 import type { Middleware } from "./middleware.js";
 import { toPlugin, type MiddlewarePlugin, type ResolvedPlugin } from "./middleware-plugin.js";
-import type { RequestDefaults } from "./request-options.js";
+import { shouldRetrySchema, type RequestDefaults, type ShouldRetry } from "./request-options.js";
 import type { FetchFunction } from "./transport.js";
+
+/**
+ * Where the API token comes from: the token itself, or a function that returns it (or a
+ * promise of it), called before every attempt so a rotated key is picked up by the next retry.
+ * @public
+ */
+export type TokenSupplier = string | (() => string | Promise<string>);
+
+/**
+ * The timing of retries: exponential backoff with jitter, the n-th retry waiting up to
+ * `initialDelayInSeconds * 2^(n-1)`, capped at `maxDelayInSeconds`. A server's `Retry-After`
+ * takes precedence.
+ * @public
+ */
+export interface BackoffOptions {
+  /** @defaultValue 0.5 */
+  readonly initialDelayInSeconds?: number | undefined;
+  /** @defaultValue 8 */
+  readonly maxDelayInSeconds?: number | undefined;
+}
 
 /**
  * Options of `new CohereClient(...)`. Names follow Cohere's own JavaScript SDK.
@@ -63,6 +82,16 @@ export interface CohereClientOptions {
   /** Headers added to every request. */
   headers?: Record<string, string> | undefined;
   /**
+   * Steers retries for every call (a call's own `shouldRetry` replaces it): see `ShouldRetry`.
+   * @example
+   * ```ts
+   * new CohereClient({ shouldRetry: ({ error }) => (error instanceof InternalServerError ? false : undefined) });
+   * ```
+   */
+  shouldRetry?: ShouldRetry | undefined;
+  /** The timing of retries. */
+  backoff?: BackoffOptions | undefined;
+  /**
    * Any WHATWG-compatible fetch, e.g. the fake service's `fetch` in tests.
    * @defaultValue `globalThis.fetch`, looked up at each request so that test interceptors work
    */
@@ -104,6 +133,10 @@ export interface ResolvedClientOptions {
   readonly fetch: FetchFunction;
   readonly plugins: readonly ResolvedPlugin[];
   readonly userAgent: string | undefined;
+  readonly backoff: BackoffOptions;
+  /** The built-in logging's level (`logLevel`, else `COHERE_LOG`, else off); the pipeline adds the layer. */
+  readonly logLevel: LogLevel;
+  readonly logger: Logger | undefined;
 }
 
 const clientOptionsSchema = v.strictObject(
@@ -120,6 +153,13 @@ const clientOptionsSchema = v.strictObject(
     maxRetries: v.optional(retryCountSchema),
     maxResponseBytes: v.optional(byteCountSchema),
     headers: v.optional(headersSchema),
+    shouldRetry: v.optional(shouldRetrySchema),
+    backoff: v.optional(
+      v.strictObject(
+        { initialDelayInSeconds: v.optional(secondsSchema), maxDelayInSeconds: v.optional(secondsSchema) },
+        "must be an object { initialDelayInSeconds?, maxDelayInSeconds? }",
+      ),
+    ),
     fetch: v.optional(v.custom<FetchFunction>((value) => typeof value === "function", "must be a fetch function")),
     // Each entry is checked by `toPlugin`, which `use` shares.
     middleware: v.optional(v.custom<readonly unknown[]>(Array.isArray, "must be an array of middleware")),
@@ -175,13 +215,14 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
       timeoutInSeconds: checked.timeoutInSeconds ?? DEFAULT_TIMEOUT_IN_SECONDS,
       maxRetries: checked.maxRetries ?? DEFAULT_MAX_RETRIES,
       maxResponseBytes: checked.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      ...(checked.shouldRetry === undefined ? {} : { shouldRetry: checked.shouldRetry }),
     },
+    backoff: checked.backoff ?? {},
     headers: checked.headers,
     fetch: checked.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    plugins: [
-      ...logLevelPlugins(resolveLogLevel(checked.logLevel, runtime.readEnvironment("COHERE_LOG")), checked.logger),
-      ...((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).map(toPlugin),
-    ],
+    plugins: ((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).flatMap(toPlugin),
+    logLevel: resolveLogLevel(checked.logLevel, runtime.readEnvironment("COHERE_LOG")),
+    logger: checked.logger,
     userAgent: runtime.userAgent,
   };
 }

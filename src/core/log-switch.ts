@@ -1,6 +1,5 @@
-import { loggingMiddleware, type Logger, type LogLevel } from "../middleware/logging.js";
+import type { LogLevel } from "./logger.js";
 import { CohereError } from "./errors/cohere-error.js";
-import type { ResolvedPlugin } from "./middleware-plugin.js";
 
 const levels: readonly string[] = ["off", "error", "warn", "info", "debug"];
 
@@ -21,15 +20,4 @@ export function resolveLogLevel(option: LogLevel | undefined, environment: strin
     throw new CohereError(`Invalid COHERE_LOG environment variable: must be one of ${levels.join(", ")}`);
   }
   return level;
-}
-
-/**
- * The built-in logging middleware for `logLevel`, as the first attempt-phase plugin (so it sees
- * the wire request after auth, before users' own plugins), or nothing when the level is `"off"`.
- * The logging code is loaded on the first attempt (see `loggingMiddleware`).
- */
-export function logLevelPlugins(level: LogLevel, logger: Logger | undefined): ResolvedPlugin[] {
-  if (level === "off") return [];
-  const { name, handle } = loggingMiddleware({ level, ...(logger === undefined ? {} : { logger }) });
-  return [{ name, phase: "attempt", handle }];
 }

@@ -1,5 +1,5 @@
 import { CohereError } from "./errors/cohere-error.js";
-import type { Middleware } from "./middleware.js";
+import type { Middleware, MiddlewareContext } from "./middleware.js";
 
 /**
  * Where a user's middleware runs.
@@ -21,7 +21,7 @@ export type MiddlewarePhase = "call" | "attempt";
 /**
  * A middleware with a name and a phase, so its place is declared rather than implied by array
  * position. Plain `Middleware` functions are plugins in the `"attempt"` phase named after the
- * function.
+ * function. See `TwoPhasePlugin` for a plugin with a handler in each phase.
  *
  * @example
  * ```ts
@@ -41,7 +41,7 @@ export type MiddlewarePhase = "call" | "attempt";
  * ```
  * @public
  */
-export interface MiddlewarePlugin {
+export interface SinglePhasePlugin {
   /** Shown by `client.describeMiddleware()`. */
   readonly name: string;
   /** @defaultValue "attempt" */
@@ -49,6 +49,43 @@ export interface MiddlewarePlugin {
   /** The middleware itself. */
   readonly handle: Middleware;
 }
+
+/**
+ * One plugin with a handler for each phase: `call` runs once per call (outside retries),
+ * `attempt` once per attempt (after auth). The two share `context.state`, so a tracer keeps
+ * its call span there and opens a child span per attempt.
+ *
+ * @example
+ * ```ts
+ * const attempts: MiddlewarePlugin = {
+ *   name: "attempts",
+ *   call: async (request, next, context) => {
+ *     context.state.attempts = 0;
+ *     try {
+ *       return await next(request);
+ *     } finally {
+ *       console.log(context.operation, "took", context.state.attempts, "attempts");
+ *     }
+ *   },
+ *   attempt: (request, next, context) => {
+ *     (context.state.attempts as number)++;
+ *     return next(request);
+ *   },
+ * };
+ * ```
+ * @public
+ */
+export interface TwoPhasePlugin {
+  /** Shown by `client.describeMiddleware()`, once in each phase it has a handler for. */
+  readonly name: string;
+  /** Runs once per call. */
+  readonly call?: Middleware;
+  /** Runs once per attempt. */
+  readonly attempt?: Middleware;
+}
+
+/** A plugin: one handler in one phase, or a handler for each phase. @public */
+export type MiddlewarePlugin = SinglePhasePlugin | TwoPhasePlugin;
 
 /** One layer of a client's pipeline, as `client.describeMiddleware()` lists it. @public */
 export interface MiddlewareDescription {
@@ -60,26 +97,68 @@ export interface MiddlewareDescription {
   readonly builtIn: boolean;
 }
 
-/** A plugin with its phase filled in. */
-export type ResolvedPlugin = Required<MiddlewarePlugin>;
+/**
+ * A pipeline and its listing, built from the same layer list so the two cannot disagree. The
+ * core runs one; `src/pipeline` assembles it.
+ */
+export interface Pipeline {
+  readonly send: (request: Request, context: MiddlewareContext) => Promise<Response>;
+  readonly description: readonly MiddlewareDescription[];
+}
+
+/** A plugin with its phase filled in: one handler, one phase. */
+export type ResolvedPlugin = Required<SinglePhasePlugin>;
+
+// The SDK's retry layer: the client has one, and a second one nested inside would multiply
+// the attempts (4 with maxRetries: 1), so users cannot add it as a plugin.
+const retryLoops = new WeakSet<Middleware>();
+
+/** Marks `layer` as a retry loop, which `toPlugin` refuses. */
+export function markRetryLoop(layer: Middleware): Middleware {
+  retryLoops.add(layer);
+  return layer;
+}
 
 /**
  * Accepts a function or a plugin object: the one check of users' middleware, for the
- * `middleware` option and for `use` alike. Anything else is a `CohereError` naming the position.
+ * `middleware` option and for `use` alike. Anything else is a `CohereError` naming it.
+ * A two-phase plugin gives one entry per handler.
  */
-export function toPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin {
-  if (typeof entry === "function")
-    return { name: entry.name || `middleware #${position + 1}`, phase: "attempt", handle: entry };
+export function toPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin[] {
+  if (typeof entry === "function") return [resolved(entry.name || `middleware #${position + 1}`, "attempt", entry)];
+  const {
+    name,
+    phase = "attempt",
+    handle,
+    call,
+    attempt,
+  } = (entry ?? {}) as Partial<SinglePhasePlugin & TwoPhasePlugin>;
+  const handlers: (readonly [MiddlewarePhase, unknown])[] =
+    handle === undefined
+      ? (
+          [
+            ["call", call],
+            ["attempt", attempt],
+          ] as const
+        ).filter(([, handler]) => handler !== undefined)
+      : [[phase, handle]];
   if (
-    typeof entry === "object" &&
-    entry !== null &&
-    typeof entry.handle === "function" &&
-    typeof entry.name === "string"
-  ) {
-    const phase = entry.phase ?? "attempt";
-    if (phase !== "call" && phase !== "attempt")
-      throw new CohereError(`Invalid middleware "${entry.name}": phase must be "call" or "attempt"`);
-    return { name: entry.name, phase, handle: entry.handle };
-  }
-  throw new CohereError(`Invalid middleware #${position + 1}: must be a function or { name, phase?, handle }`);
+    typeof name !== "string" ||
+    handlers.length === 0 ||
+    (handle !== undefined && (call ?? attempt) !== undefined) ||
+    (phase !== "call" && phase !== "attempt")
+  )
+    throw new CohereError(
+      `Invalid middleware #${position + 1}: must be a function, { name, phase?: "call" | "attempt", handle } or { name, call?, attempt? }`,
+    );
+  return handlers.map(([where, handler]) => resolved(name, where, handler));
+}
+
+function resolved(name: string, phase: MiddlewarePhase, handle: unknown): ResolvedPlugin {
+  // A second retry loop inside the client's would multiply the attempts.
+  if (typeof handle !== "function" || retryLoops.has(handle as Middleware))
+    throw new CohereError(
+      `Invalid middleware "${name}": ${typeof handle === "function" ? "the client already retries; set maxRetries, backoff or shouldRetry" : "not a function"}`,
+    );
+  return { name, phase, handle: handle as Middleware };
 }

@@ -1,6 +1,24 @@
 import type { ResolvedRequestOptions } from "./request-options.js";
 
 /**
+ * What started a call, when the caller did not call the method directly: a page of `listAll`,
+ * a poll of `waitUntilDone` or `waitUntilValidated`, a read of `results`, a step of `run`.
+ * @public
+ */
+export type CallOrigin = "listAll" | "waitUntilDone" | "waitUntilValidated" | "results" | "run";
+
+/**
+ * An operation's parameters as data, before they are written into the URL.
+ * @public
+ */
+export interface OperationParams {
+  /** The path parameters, e.g. `{ id: "b-1" }` for `"/v2/batches/{id}"`. */
+  readonly path?: Readonly<Record<string, unknown>>;
+  /** The query parameters the operation declares (the caller's extra `queryParams` are not in it). */
+  readonly query?: Readonly<Record<string, unknown>>;
+}
+
+/**
  * Sends a request on to the rest of the pipeline and resolves with its response.
  * @public
  */
@@ -11,12 +29,28 @@ export type Next = (request: Request) => Promise<Response>;
  *
  * @remarks
  * One context object lives for one SDK call (`client.batches.list(...)`). Middleware may read
- * it; only the retry layer (`attempt`) and the timeout layer (`attemptSignal`) write it.
+ * it and write to `state`; only the retry layer (`attempt`) and the timeout layer
+ * (`attemptSignal`) write the rest.
  * @public
  */
 export interface MiddlewareContext {
   /** The SDK operation, e.g. `"batches.list"`, `"batches.create"`. */
   readonly operation: string;
+  /** The operation's route template, e.g. `"/v2/batches/{id}"`: a span name, a metrics label, a cache key. */
+  readonly route: string;
+  /** The operation's path and query parameters, as data (`{ path: { id: "b-1" } }`). */
+  readonly params: OperationParams;
+  /**
+   * What started the call: `"listAll"`, `"waitUntilDone"`, `"waitUntilValidated"`, `"results"`
+   * or `"run"`, or `undefined` when the caller called the method directly.
+   */
+  readonly via: CallOrigin | undefined;
+  /**
+   * One object per call, shared by every handler of that call, in both phases and across its
+   * attempts: where a plugin keeps its span, its timer or its cache entry. Starts empty; use
+   * keys of your own (a `Symbol`, or your plugin's name) so that plugins do not collide.
+   */
+  readonly state: Record<PropertyKey, unknown>;
   /**
    * False when sending the request twice may do the work twice (`batches.create`), as the
    * operation declares it. The retry layer sends a non-idempotent request again only where the

@@ -1,7 +1,7 @@
 import { boundBySignal } from "../internal/bound-by-signal.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { readBodyBytes } from "../internal/read-body.js";
-import { apiErrorFromResponse } from "./errors/api-error-from-response.js";
+import { loadApiError } from "./errors/load-api-error.js";
 import type { MiddlewareContext } from "./middleware.js";
 import { keepBody } from "./response-body.js";
 
@@ -34,7 +34,7 @@ export async function receiveResponse(
         () => abortErrorFor(context, signal),
       );
   if (response.status < 200 || response.status > 599)
-    throw apiErrorFromResponse(response, decoder.decode(bytes), context);
+    throw await loadApiError(response, decoder.decode(bytes), context);
   if (!readable) {
     keepBody(response, bytes);
     return response;

@@ -13,6 +13,32 @@ import {
 } from "./input.js";
 
 /**
+ * What `shouldRetry` is told about a failed attempt, before the SDK decides whether to retry.
+ * @public
+ */
+export interface RetryInfo {
+  /** The SDK operation, e.g. `"batches.retrieve"`. */
+  readonly operation: string;
+  /** The attempt that failed: 1 for the first. */
+  readonly attempt: number;
+  /** The HTTP status, when the server answered. */
+  readonly status?: number;
+  /** The typed error of the failed attempt (`ApiError`, `CohereTimeoutError`, `CohereConnectionError`, ...). */
+  readonly error: unknown;
+  /** How long the SDK plans to wait before the retry: the server's `Retry-After`, else the backoff. */
+  readonly delayInSeconds: number;
+}
+
+/**
+ * Decides a retry: `true` retries (within `maxRetries`), `false` stops (the error is thrown),
+ * `undefined` leaves it to the SDK's rule. It can never make the SDK send again a request
+ * that is not idempotent (a `create` without an `Idempotency-Key`) where the server may have
+ * acted on it, nor a one-shot stream body, nor a request refused before sending.
+ * @public
+ */
+export type ShouldRetry = (info: RetryInfo) => boolean | undefined;
+
+/**
  * Options for one call, given as the last argument of every method.
  *
  * @example
@@ -52,8 +78,23 @@ export interface RequestOptions {
   /**
    * Sent as `Idempotency-Key`. The same key goes with every attempt, which lets the SDK retry a
    * `create` after failures where the server may have acted (a 500, a timeout).
+   *
+   * The rule follows what is sent: a `create` is retried like the others when its request
+   * carries an `Idempotency-Key` header, whether from this option, the `headers` option, or a
+   * call-phase plugin that sets it; without one, only where the server certainly did not act.
    */
   idempotencyKey?: string | undefined;
+  /**
+   * Steers retries: called before each retry decision with the failed attempt and the delay
+   * the SDK plans. See `ShouldRetry`.
+   * @defaultValue the client's `shouldRetry`
+   * @example
+   * ```ts
+   * // Also retry a 501 from a flaky proxy; never wait more than 2 s.
+   * { shouldRetry: ({ status, delayInSeconds }) => (delayInSeconds > 2 ? false : status === 501 ? true : undefined) }
+   * ```
+   */
+  shouldRetry?: ShouldRetry | undefined;
   /**
    * Your own data for this call, passed untouched to middleware as `context.options.context`
    * (a trace id, a tenant, a cache policy). Never sent.
@@ -76,6 +117,9 @@ export interface ResolvedRequestOptions
   readonly maxResponseBytes: number;
 }
 
+/** A `shouldRetry` option: a function (what it returns is checked when it is called). */
+export const shouldRetrySchema = v.custom<ShouldRetry>((value) => typeof value === "function", "must be a function");
+
 const requestOptionsSchema = v.strictObject(
   {
     timeoutInSeconds: v.optional(secondsSchema),
@@ -96,6 +140,7 @@ const requestOptionsSchema = v.strictObject(
     ),
     bodyParams: v.optional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),
     idempotencyKey: v.optional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
+    shouldRetry: v.optional(shouldRetrySchema),
     // Passed on as the caller's own object, so middleware can also write to it.
     context: v.optional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),
   },
@@ -107,6 +152,7 @@ export interface RequestDefaults {
   readonly timeoutInSeconds: number;
   readonly maxRetries: number;
   readonly maxResponseBytes: number;
+  readonly shouldRetry?: ShouldRetry | undefined;
 }
 
 /** Checks a call's options and fills in the client's defaults. Throws `CohereError` naming the bad field. */
@@ -122,5 +168,6 @@ export function resolveRequestOptions(
     timeoutInSeconds: checked.timeoutInSeconds ?? defaults.timeoutInSeconds,
     maxRetries: checked.maxRetries ?? defaults.maxRetries,
     maxResponseBytes: checked.maxResponseBytes ?? defaults.maxResponseBytes,
+    shouldRetry: checked.shouldRetry ?? defaults.shouldRetry,
   };
 }

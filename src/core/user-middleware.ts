@@ -1,6 +1,7 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
 import { isResponse } from "../internal/is-response.js";
+import { checkResponse } from "./checked-response.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { describeValue } from "./input.js";
 import type { Middleware } from "./middleware.js";
@@ -20,20 +21,25 @@ import { hasKeptBody } from "./response-body.js";
  *   `cause`. What it returns must be a `Response`: anything else is a `CohereError`.
  * - A `Response` it made itself (a cache, a mock) is read here like one from fetch: under the
  *   same signal, capped at `maxResponseBytes`, its status checked.
+ * - A call-phase plugin sees the truth the caller will get: its `next()` resolves only with a
+ *   response whose body passed the SDK's checks, or rejects with the typed error; and what it
+ *   returns is held to the same checks (a 404 it makes is a `NotFoundError`).
  */
 export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Middleware {
+  const perCall = phase === "call";
   return async (request, next, context) => {
-    const signal = phase === "attempt" ? context.attemptSignal : context.signal;
+    const signal = perCall ? context.signal : context.attemptSignal;
+    const checkedNext: typeof next = perCall ? (r) => next(r).then((answer) => checkResponse(answer, context)) : next;
     try {
       const result: unknown = await boundBySignal(
-        callUserCode(() => handle(request, handledNext(next), context)),
+        callUserCode(() => handle(request, handledNext(checkedNext), context)),
         signal,
         () => abortErrorFor(context),
       );
       if (!isResponse(result))
         throw new CohereError(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
-      if (hasKeptBody(result)) return result;
-      return await receiveResponse(result, request.url, context, signal, true);
+      const received = hasKeptBody(result) ? result : await receiveResponse(result, request.url, context, signal, true);
+      return perCall ? await checkResponse(received, context) : received;
     } catch (error) {
       if (CohereError.is(error)) throw error;
       throw new CohereError(`Middleware "${name}" failed: ${describeThrown(error)}`, { cause: error });

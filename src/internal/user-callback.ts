@@ -26,9 +26,9 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** Reports a failed callback where every runtime shows it, without throwing. */
-function reportCallbackError(what: string, error: unknown): void {
+export function reportCallbackError(what: string, error: unknown): void {
   try {
-    globalThis.console?.warn(`cohere-batches: ${what} failed; the call's result stands.`, error);
+    globalThis.console?.warn(`cohere-batches: ${what} failed and was ignored.`, error);
   } catch {
     // A console that throws has nowhere left to report to.
   }

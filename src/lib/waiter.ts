@@ -3,7 +3,7 @@ import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { delay } from "../internal/delay.js";
 import { followAbort } from "../internal/follow-abort.js";
 import { callUserCallback } from "../internal/user-callback.js";
-import { isTransientFailure } from "../middleware/retry.js";
+import { isTransientFailure } from "../middleware/retry-decision.js";
 
 /** One thing to wait for: how to poll it, and when it is done. */
 export interface WaitTarget<T> {

@@ -1,16 +1,10 @@
+import type { TokenSupplier } from "../core/client-options.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { isToken } from "../core/input.js";
 import type { Middleware, MiddlewareContext } from "../core/middleware.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
 import { rememberToken } from "../internal/secrets.js";
-
-/**
- * Where the API token comes from: the token itself, or a function that returns it (or a
- * promise of it), called before every attempt so a rotated key is picked up by the next retry.
- * @public
- */
-export type TokenSupplier = string | (() => string | Promise<string>);
 
 /**
  * Sets `Authorization: Bearer <token>` on each attempt.

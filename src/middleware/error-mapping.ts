@@ -1,4 +1,4 @@
-import { apiErrorFromResponse } from "../core/errors/api-error-from-response.js";
+import { loadApiError } from "../core/errors/load-api-error.js";
 import type { Middleware } from "../core/middleware.js";
 import { readBodyText } from "../core/response-body.js";
 
@@ -24,6 +24,6 @@ export function errorMappingMiddleware(): Middleware {
   return async (request, next, context) => {
     const response = await next(request);
     if (response.ok) return response;
-    throw apiErrorFromResponse(response, await readBodyText(response), context);
+    throw await loadApiError(response, await readBodyText(response), context);
   };
 }

@@ -1,6 +1,6 @@
 import type { ApiError } from "../core/errors/api-error.js";
 import { readRequestId } from "../core/http-response.js";
-import type { MiddlewarePlugin } from "../core/middleware-plugin.js";
+import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import type { LoggingOptions, LogLevel } from "./logging.js";
 
@@ -25,7 +25,7 @@ const defaultAllowedHeaders = [
  * The plugin `loggingMiddleware` stands for; see its TSDoc. `ApiError` is handed in rather than
  * imported, so this chunk imports nothing that would split the error classes out of the entry.
  */
-export function createLoggingPlugin(options: LoggingOptions, apiError: typeof ApiError): MiddlewarePlugin {
+export function createLoggingPlugin(options: LoggingOptions, apiError: typeof ApiError): SinglePhasePlugin {
   const logger = options.logger ?? console;
   const threshold = severity[options.level ?? "info"];
   const allowedHeaders = new Set([

@@ -1,17 +1,9 @@
 import { ApiError } from "../core/errors/api-error.js";
 import type { Middleware } from "../core/middleware.js";
-import type { MiddlewarePlugin } from "../core/middleware-plugin.js";
+import type { Logger, LogLevel } from "../core/logger.js";
+import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 
-/** How much the logging middleware says, from most to least. @public */
-export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
-
-/** Where log lines go: `console` fits, and so do pino, winston and most loggers. @public */
-export interface Logger {
-  debug(message: string, data: Record<string, unknown>): void;
-  info(message: string, data: Record<string, unknown>): void;
-  warn(message: string, data: Record<string, unknown>): void;
-  error(message: string, data: Record<string, unknown>): void;
-}
+export type { Logger, LogLevel };
 
 /** Options of `loggingMiddleware`. @public */
 export interface LoggingOptions {
@@ -57,7 +49,7 @@ export interface LoggingOptions {
  * @throws Never: a logger that throws is reported with `console.warn`, and the call's result stands.
  * @public
  */
-export function loggingMiddleware(options: LoggingOptions = {}): MiddlewarePlugin {
+export function loggingMiddleware(options: LoggingOptions = {}): SinglePhasePlugin {
   // The work is in a chunk of its own, loaded on the first attempt (bounded like any attempt).
   let loaded: Promise<Middleware> | undefined;
   return {

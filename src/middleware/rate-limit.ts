@@ -1,6 +1,6 @@
 import { delay } from "../internal/delay.js";
 import { CohereError } from "../core/errors/cohere-error.js";
-import type { MiddlewarePlugin } from "../core/middleware-plugin.js";
+import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 
 /** Options of `rateLimitMiddleware`. @public */
 export interface RateLimitOptions {
@@ -35,7 +35,7 @@ export interface RateLimitOptions {
  * @throws {@link CohereError} for options that are not positive numbers; {@link CohereAbortError} when the caller aborts while a call waits for its slot.
  * @public
  */
-export function rateLimitMiddleware(options: RateLimitOptions = {}): MiddlewarePlugin {
+export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhasePlugin {
   const perMinute = options.requestsPerMinute ?? 500;
   const capacity = options.burst ?? 10;
   if (!(perMinute > 0) || !Number.isFinite(perMinute))

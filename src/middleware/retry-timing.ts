@@ -4,12 +4,12 @@ export interface RetryTiming {
    * The first backoff delay, doubled for each further retry.
    * @defaultValue 0.5
    */
-  readonly initialDelayInSeconds?: number;
+  readonly initialDelayInSeconds?: number | undefined;
   /**
    * The longest backoff delay.
    * @defaultValue 8
    */
-  readonly maxDelayInSeconds?: number;
+  readonly maxDelayInSeconds?: number | undefined;
   /**
    * The longest delay a server may ask for (`Retry-After`) that the SDK will sleep through.
    * A longer one fails the call at once, with the delay on the error.

@@ -1,19 +1,11 @@
 import { delay } from "../internal/delay.js";
 import { ApiError } from "../core/errors/api-error.js";
-import { CohereConnectionError } from "../core/errors/connection-error.js";
-import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { Middleware, MiddlewareContext } from "../core/middleware.js";
-import { refusedOnFirstHop } from "../core/redirects.js";
+import { markRetryLoop } from "../core/middleware-plugin.js";
+import { askShouldRetry, isTransientFailure, mayResend } from "./retry-decision.js";
 import { backoffDelayInSeconds, type RetryTiming } from "./retry-timing.js";
 
-/** Statuses that say "try again": the request may succeed later unchanged. 501 is not one. */
-const retryableStatuses = new Set([408, 409, 429, 500, 502, 503, 504]);
-
-/**
- * Statuses after which the server certainly did not act on the request, so even a `create`
- * without an idempotency key may be sent again without making a second batch.
- */
-const notActedOnStatuses = new Set([429, 503]);
+export { isTransientFailure };
 
 /**
  * Re-sends a failed attempt, up to `context.options.maxRetries` times.
@@ -24,14 +16,17 @@ const notActedOnStatuses = new Set([429, 503]);
  * (`Retry-After`, `retry-after-ms`) up to 60 s; a longer asked delay fails the call at once.
  * The caller's abort signal ends a wait.
  *
- * A request that is not idempotent (`context.idempotent` is false: `batches.create`) and has no
- * idempotency key is retried only where the server certainly did not act (429, 503, a refused
- * connection): a batch is never created twice by the SDK. With a key, it is retried like every
- * other operation.
+ * Before each decision the caller's `shouldRetry` (client or request option) sees the failure
+ * and the planned delay, and may say `true` (retry), `false` (stop) or `undefined` (this rule).
  *
- * A body that is a one-shot stream (`context.bodySource`) is never sent again.
+ * A request that is not idempotent (`context.idempotent` is false: a `create`) and carries no
+ * `Idempotency-Key` header is sent again only where the server certainly did not act (429,
+ * 503, a refused connection), whatever `shouldRetry` says: the SDK never creates twice. A body
+ * that is a one-shot stream (`context.bodySource`) is never sent again.
  *
- * Runs once per call, above the per-attempt layers; sets `context.attempt`.
+ * Runs once per call, above the per-attempt layers; sets `context.attempt`. The client has one
+ * already: this factory is exported for testing a layer alone, and `use()` refuses it (a second
+ * retry loop would multiply the attempts). Set `maxRetries`, `backoff` or `shouldRetry` instead.
  *
  * @example
  * ```ts
@@ -43,21 +38,32 @@ const notActedOnStatuses = new Set([429, 503]);
  */
 export function retryMiddleware(timing: RetryTiming = {}): Middleware {
   const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? 60;
-  return async (request, next, context) => {
-    const { maxRetries } = context.options;
-    for (let retry = 0; ; retry++) {
-      context.attempt = retry + 1;
-      const attemptRequest = retry < maxRetries ? requestForAttempt(request, context) : request;
+  const retry: Middleware = async (request, next, context) => {
+    const { maxRetries, shouldRetry } = context.options;
+    for (let retried = 0; ; retried++) {
+      context.attempt = retried + 1;
+      const attemptRequest = retried < maxRetries ? requestForAttempt(request, context) : request;
       try {
         return await next(attemptRequest);
       } catch (error) {
-        if (retry >= maxRetries || !isRetryable(error, context)) throw error;
+        if (retried >= maxRetries) throw error;
+        const resendable = mayResend(error, request, context);
         const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
-        if (asked !== undefined && asked > maxRetryAfterInSeconds) throw error;
-        await delay((asked ?? backoffDelayInSeconds(retry + 1, timing)) * 1000, context.signal);
+        const delayInSeconds = asked ?? backoffDelayInSeconds(retried + 1, timing);
+        const own = resendable && isTransientFailure(error) && !(asked !== undefined && asked > maxRetryAfterInSeconds);
+        const verdict = askShouldRetry(shouldRetry, {
+          operation: context.operation,
+          attempt: context.attempt,
+          ...(error instanceof ApiError ? { status: error.status } : {}),
+          error,
+          delayInSeconds,
+        });
+        if (!(verdict ?? own) || !resendable) throw error;
+        await delay(Math.min(delayInSeconds, maxRetryAfterInSeconds) * 1000, context.signal);
       }
     }
   };
+  return markRetryLoop(retry);
 }
 
 /**
@@ -68,23 +74,4 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
 function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
   if (request.body === null || bodySource === "one-shot") return request;
   return bodySource === undefined ? request.clone() : new Request(request, { body: bodySource });
-}
-
-function isRetryable(error: unknown, context: MiddlewareContext): boolean {
-  // The stream was (at least partly) read by the attempt that failed: there is nothing to resend.
-  if (context.bodySource === "one-shot") return false;
-  const mayHaveActed = !context.idempotent && context.options.idempotencyKey === undefined;
-  if (!mayHaveActed) return isTransientFailure(error);
-  if (error instanceof ApiError) return notActedOnStatuses.has(error.status);
-  return error instanceof CohereConnectionError && refusedOnFirstHop(error);
-}
-
-/**
- * True for a failure that may go away if an idempotent request is sent again unchanged: a
- * connection failure, an attempt timeout, 408, 409, 429, 500, 502, 503, 504. Waits use it too:
- * a poll that failed this way does not end the wait.
- */
-export function isTransientFailure(error: unknown): boolean {
-  if (error instanceof ApiError) return retryableStatuses.has(error.status);
-  return error instanceof CohereTimeoutError || error instanceof CohereConnectionError;
 }

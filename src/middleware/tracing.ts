@@ -1,5 +1,5 @@
 import type { MiddlewareContext } from "../core/middleware.js";
-import type { MiddlewarePlugin } from "../core/middleware-plugin.js";
+import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import { callUserCallback } from "../internal/user-callback.js";
 
 /** Options of `tracingMiddleware`. @public */
@@ -34,7 +34,7 @@ export interface TracingOptions {
  * @throws Never: an `onAttempt` that throws is reported with `console.warn`.
  * @public
  */
-export function tracingMiddleware(options: TracingOptions = {}): MiddlewarePlugin {
+export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlugin {
   const callHeader = options.callHeader ?? "X-Client-Request-Id";
   const attemptHeader = options.attemptHeader ?? "X-Client-Attempt-Id";
   const createId = options.createId ?? (() => crypto.randomUUID());

@@ -7,6 +7,10 @@ export function makeContext(
 ): MiddlewareContext {
   return {
     operation,
+    route: operation === "batches.retrieve" ? "/v2/batches/{id}" : "/v2/batches",
+    params: {},
+    via: undefined,
+    state: {},
     idempotent: operation !== "batches.create",
     attempt: 1,
     options: { timeoutInSeconds: 300, maxRetries: 2, maxResponseBytes: 64 * 1024 * 1024, ...options },

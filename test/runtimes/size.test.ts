@@ -17,9 +17,10 @@ afterAll(() => consumer?.remove());
 describe("bundle size", () => {
   it(`a typical browser use is at most ${BUDGET_GZIP_BYTES} bytes minified and gzipped`, async () => {
     const size = await measure(USES["cohere-batches"], consumer.dir);
-    // The browser build, and none of the others (nor the fake).
+    // The browser build (its entry and the chunks the entry imports), and none of the others (nor the fake).
     const packageFiles = Object.keys(size.inputs).filter((input) => input.includes("node_modules/cohere-batches/"));
-    expect(packageFiles).toEqual(["node_modules/cohere-batches/dist/browser/index.mjs"]);
+    expect(packageFiles).toContain("node_modules/cohere-batches/dist/browser/index.mjs");
+    expect(packageFiles.every((file) => file.startsWith("node_modules/cohere-batches/dist/browser/"))).toBe(true);
     // The datasets operations and the upload code are chunks of their own, loaded on first use.
     expect(size.lazyGzipBytes).toBeGreaterThan(1000);
     const breakdown = Object.entries(size.inputs)

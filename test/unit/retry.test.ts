@@ -40,7 +40,14 @@ async function run(
   const result = await layer(
     new Request(
       "http://127.0.0.1/v2/batches",
-      operation === "batches.create" ? { method: "POST", body: '{"name":"n"}' } : {},
+      operation === "batches.create"
+        ? {
+            method: "POST",
+            body: '{"name":"n"}',
+            // What the request-options layer above puts on the wire for the option.
+            headers: options.idempotencyKey === undefined ? {} : { "Idempotency-Key": options.idempotencyKey },
+          }
+        : {},
     ),
     async (request) => {
       attempts.push({ attempt: context.attempt, body: await request.text() });
@@ -134,7 +141,7 @@ describe("retryMiddleware", () => {
     expect(await attemptsFor("anything.else", false)).toBe(1);
   });
 
-  it("retries create like any other call when it has an idempotency key", async () => {
+  it("retries create like any other call when it carries an Idempotency-Key header", async () => {
     const { response, attempts } = await run([() => apiError(500), reset], { idempotencyKey: "k" }, "batches.create");
     expect(response).toBeInstanceOf(Response);
     expect(attempts).toHaveLength(3);

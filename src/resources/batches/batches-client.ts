@@ -30,10 +30,15 @@ import { isTerminalStatus } from "./status.js";
 export class BatchesClient {
   /** The same methods, resolving with the HTTP response (status, headers, request id) as well. */
   readonly withRawResponse: RawBatchesClient;
+  // The pages of `listAll` and the polls of `waitUntilDone` say so to plugins (`context.via`).
+  readonly #listAllPages: RawBatchesClient;
+  readonly #waitPolls: RawBatchesClient;
 
   /** @internal */
   constructor(api: ApiClient) {
     this.withRawResponse = new RawBatchesClient(api);
+    this.#listAllPages = new RawBatchesClient(api.startedBy("listAll"));
+    this.#waitPolls = new RawBatchesClient(api.startedBy("waitUntilDone"));
   }
 
   /**
@@ -125,7 +130,8 @@ export class BatchesClient {
     // Every token of this walk: a server that hands back any of them again (A, B, A) would loop for ever.
     const seen = new Set(pageToken === undefined ? [] : [pageToken]);
     for (;;) {
-      const page = await this.list(pageToken === undefined ? request : { ...request, page_token: pageToken }, options);
+      const pageRequest = pageToken === undefined ? request : { ...request, page_token: pageToken };
+      const page = (await this.#listAllPages.list(pageRequest, options)).data;
       if (page.batches !== undefined) yield* page.batches;
       const next = page.next_page_token;
       if (next === undefined || next === "") return;
@@ -171,7 +177,7 @@ export class BatchesClient {
     return waitFor(
       {
         notDone: `waitUntilDone: batch ${id} was not done`,
-        poll: async (abortSignal) => (await this.retrieve(id, { abortSignal })).batch,
+        poll: async (abortSignal) => (await this.#waitPolls.retrieve(id, { abortSignal })).data.batch,
         settle: (batch) => (isTerminalStatus(batch.status) ? batch : undefined),
       },
       { pollIntervalInSeconds, ...schedule },

@@ -144,10 +144,12 @@ export function waitUntilValidated(api: ApiClient, id: string, options: WaitUnti
     options,
     "waitUntilValidated options",
   ) as WaitUntilValidatedOptions;
+  // Each poll tells plugins it is one (`context.via`).
+  const polls = api.startedBy("waitUntilValidated");
   return waitFor(
     {
       notDone: `waitUntilValidated: dataset ${id} was not validated`,
-      poll: async (abortSignal) => (await retrieve(api, id, { abortSignal })).data.dataset,
+      poll: async (abortSignal) => (await retrieve(polls, id, { abortSignal })).data.dataset,
       settle: (dataset) => {
         if (dataset.validation_status === "failed") throw new CohereDatasetValidationError(dataset);
         return dataset.validation_status === "validated" || dataset.validation_status === "skipped"

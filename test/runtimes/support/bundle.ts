@@ -16,7 +16,7 @@ export interface Bundle {
 export async function bundleEntry(
   dir: string,
   entry: string,
-  options: { conditions: string[]; format: "esm" | "iife" },
+  options: { conditions: string[]; format: "esm" | "iife"; platform?: "neutral" | "browser"; mainFields?: string[] },
 ): Promise<Bundle> {
   const result = await build({
     absWorkingDir: dir,
@@ -25,9 +25,9 @@ export async function bundleEntry(
     write: false,
     metafile: true,
     format: options.format,
-    platform: "neutral",
+    platform: options.platform ?? "neutral",
     conditions: options.conditions,
-    mainFields: ["module", "main"],
+    mainFields: options.mainFields ?? ["module", "main"],
     target: "es2022",
     logLevel: "silent",
   });

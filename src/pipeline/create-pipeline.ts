@@ -1,12 +1,14 @@
-import { authMiddleware, type TokenSupplier } from "../middleware/auth.js";
+import type { BackoffOptions, TokenSupplier } from "../core/client-options.js";
+import type { Logger, LogLevel } from "../core/logger.js";
+import { compose, type Middleware } from "../core/middleware.js";
+import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "../core/middleware-plugin.js";
+import { createTransport, type FetchFunction } from "../core/transport.js";
+import { authMiddleware } from "../middleware/auth.js";
 import { errorMappingMiddleware } from "../middleware/error-mapping.js";
+import { loggingMiddleware } from "../middleware/logging.js";
 import { requestOptionsMiddleware, type RequestHeadersConfig } from "../middleware/request-options.js";
 import { retryMiddleware } from "../middleware/retry.js";
 import { timeoutMiddleware } from "../middleware/timeout.js";
-import { compose, type Middleware, type MiddlewareContext } from "./middleware.js";
-import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
-import { createTransport, type FetchFunction } from "./transport.js";
-import { guardUserMiddleware } from "./user-middleware.js";
 
 /** What the pipeline is built from. */
 export interface PipelineConfig extends RequestHeadersConfig {
@@ -14,6 +16,11 @@ export interface PipelineConfig extends RequestHeadersConfig {
   readonly token: TokenSupplier;
   /** Users' plugins, in the order given; each runs in its phase. */
   readonly plugins: readonly ResolvedPlugin[];
+  /** The timing of retries (the client's `backoff`). */
+  readonly backoff: BackoffOptions;
+  /** The `logLevel` option (or `COHERE_LOG`): `"off"` adds no logging layer. */
+  readonly logLevel: LogLevel;
+  readonly logger: Logger | undefined;
 }
 
 interface Layer extends MiddlewareDescription {
@@ -31,19 +38,21 @@ interface Layer extends MiddlewareDescription {
  *   timeout            per attempt, headers and body
  *   error mapping      non-2xx -> typed ApiError
  *   auth               Authorization, token function called per attempt
+ *   logging            per attempt, when `logLevel` is on (first of the "attempt" plugins)
  *   users' "attempt"   per attempt, see the wire request (the default phase)
  *   transport          fetch + read the body
  * ```
  */
 function layers(config: PipelineConfig): Layer[] {
+  const all = [...logLevelPlugins(config), ...config.plugins];
   const plugins = (phase: "call" | "attempt"): Layer[] =>
-    config.plugins
+    all
       .filter((plugin) => plugin.phase === phase)
-      .map((plugin) => ({ ...plugin, builtIn: false, handle: guardUserMiddleware(plugin) }));
+      .map((plugin) => ({ ...plugin, builtIn: false, handle: guarded(plugin) }));
   return [
     { name: "request-options", phase: "call", builtIn: true, handle: requestOptionsMiddleware(config) },
     ...plugins("call"),
-    { name: "retry", phase: "call", builtIn: true, handle: retryMiddleware() },
+    { name: "retry", phase: "call", builtIn: true, handle: retryMiddleware(config.backoff) },
     { name: "timeout", phase: "attempt", builtIn: true, handle: timeoutMiddleware() },
     { name: "error-mapping", phase: "attempt", builtIn: true, handle: errorMappingMiddleware() },
     { name: "auth", phase: "attempt", builtIn: true, handle: authMiddleware(config.token) },
@@ -51,12 +60,34 @@ function layers(config: PipelineConfig): Layer[] {
   ];
 }
 
-/** A pipeline and its listing, built from the same layer list so the two cannot disagree. */
-export interface Pipeline {
-  readonly send: (request: Request, context: MiddlewareContext) => Promise<Response>;
-  readonly description: readonly MiddlewareDescription[];
+/**
+ * The built-in logging for `logLevel`, as the first attempt-phase plugin (so it sees the wire
+ * request after auth, before users' own plugins), or nothing when the level is `"off"`. It runs
+ * behind the same guard as users' plugins, since the logger it calls is the user's.
+ */
+function logLevelPlugins({ logLevel, logger }: PipelineConfig): ResolvedPlugin[] {
+  if (logLevel === "off") return [];
+  const { name, handle } = loggingMiddleware({ level: logLevel, ...(logger === undefined ? {} : { logger }) });
+  return [{ name, phase: "attempt", handle }];
 }
 
+/**
+ * A user's plugin behind the guard that bounds and types it (`guardUserMiddleware`), loaded
+ * with the first call through a plugin: a client without plugins does not carry the guard.
+ */
+function guarded(plugin: ResolvedPlugin): Middleware {
+  let guard: Middleware | undefined;
+  return async (request, next, context) => {
+    guard ??= (await import("../core/user-middleware.js")).guardUserMiddleware(plugin);
+    return guard(request, next, context);
+  };
+}
+
+/**
+ * The client's pipeline: the SDK's layers and users' plugins in the order `layers` declares,
+ * ending in the transport. This file sits above `core` (the mechanism: compose, transport,
+ * the guard) and `middleware` (the layers): the one place that knows both.
+ */
 export function createPipeline(config: PipelineConfig): Pipeline {
   const all = layers(config);
   return {

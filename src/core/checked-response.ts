@@ -1,0 +1,77 @@
+import * as v from "valibot";
+import { redactTokens } from "../internal/secrets.js";
+import { loadApiError } from "./errors/load-api-error.js";
+import { CohereParseError } from "./errors/parse-error.js";
+import { issuePath } from "./input.js";
+import type { MiddlewareContext } from "./middleware.js";
+import { readBodyText } from "./response-body.js";
+
+/** What a 2xx answer must be, and what an empty one stands for. */
+export interface ResponseDescription<T> {
+  /** What a 2xx body must look like. */
+  readonly schema: v.GenericSchema<unknown, T>;
+  /** The data an empty 2xx body stands for (`cancel`: `{}`); without it, an empty body is a parse error. */
+  readonly emptyBody?: T;
+}
+
+// What each call expects, and the data of each response that passed: module-private, so a
+// plugin cannot forge a "checked" response, and nothing is added to the public context type.
+const expectations = new WeakMap<MiddlewareContext, ResponseDescription<unknown>>();
+const checked = new WeakMap<Response, unknown>();
+
+/** Declares what `context`'s call expects of its answer (set once by the core, per call). */
+export function expectResponse(context: MiddlewareContext, expected: ResponseDescription<unknown>): void {
+  expectations.set(context, expected);
+}
+
+/**
+ * Holds `response` to what the caller will get, once: a non-2xx status is thrown as its
+ * `ApiError` subclass, a 2xx body that fails the operation's schema as `CohereParseError`.
+ * What passes is kept as the call's data (`checkedData`). The one check for responses from
+ * the network and for responses a call-phase plugin makes itself (a cache, a mock), so a
+ * plugin's `next()` and the caller see the same truth.
+ */
+export async function checkResponse(response: Response, context: MiddlewareContext): Promise<Response> {
+  if (checked.has(response)) return response;
+  const text = await readBodyText(response);
+  if (!response.ok) throw await loadApiError(response, text, context);
+  const expected = expectations.get(context);
+  checked.set(response, expected === undefined ? undefined : parseBody(response.status, text, expected, context));
+  return response;
+}
+
+/** The data `checkResponse` found in `response`. */
+export function checkedData<T>(response: Response): T {
+  return checked.get(response) as T;
+}
+
+function parseBody<T>(
+  status: number,
+  text: string,
+  { schema, emptyBody }: ResponseDescription<T>,
+  context: MiddlewareContext,
+): T {
+  // A server may echo the token in a 2xx body too: the parse error carries the text without it.
+  const failure = (issues: string[]) => new CohereParseError(status, redactTokens(context, text), issues);
+  if (text.trim() === "") {
+    if (emptyBody !== undefined) return emptyBody;
+    throw failure(["the body is empty"]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw failure([`the body is not JSON (${(error as Error).message})`]);
+  }
+  // valibot's objects take an array for an object; the types do not.
+  if (typeof json !== "object" || json === null || Array.isArray(json))
+    throw failure(["the body is not a JSON object"]);
+  const result = v.safeParse(schema, json);
+  if (result.success) return result.output;
+  throw failure(
+    result.issues.map((issue) => {
+      const path = issuePath(issue);
+      return redactTokens(context, path ? `${path}: ${issue.message}` : issue.message);
+    }),
+  );
+}

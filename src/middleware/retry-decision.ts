@@ -1,0 +1,58 @@
+import { ApiError } from "../core/errors/api-error.js";
+import { CohereConnectionError } from "../core/errors/connection-error.js";
+import { CohereTimeoutError } from "../core/errors/timeout-error.js";
+import type { MiddlewareContext } from "../core/middleware.js";
+import type { RetryInfo, ShouldRetry } from "../core/request-options.js";
+import { reportCallbackError } from "../internal/user-callback.js";
+import { refusedOnFirstHop } from "../core/redirects.js";
+
+/** Statuses that say "try again": the request may succeed later unchanged. 501 is not one. */
+const retryableStatuses = new Set([408, 409, 429, 500, 502, 503, 504]);
+
+/**
+ * Statuses after which the server certainly did not act on the request, so even a `create`
+ * without an idempotency key may be sent again without making a second batch.
+ */
+const notActedOnStatuses = new Set([429, 503]);
+
+/**
+ * True when sending `request` again cannot do the work twice, whatever anyone wants: the
+ * attempt failed on the wire (not bad input, not an abort), its body can be sent again, and it
+ * is idempotent, or carries an `Idempotency-Key` header (however it got there: the option or a
+ * call-phase plugin), or failed where the server certainly did not act (429, 503, a refused
+ * connection). `shouldRetry` cannot override a false.
+ */
+export function mayResend(error: unknown, request: Request, context: MiddlewareContext): boolean {
+  if (context.bodySource === "one-shot") return false;
+  if (!(error instanceof ApiError || error instanceof CohereConnectionError || error instanceof CohereTimeoutError))
+    return false;
+  // Read only for a non-idempotent request: a Request's headers cost to materialise.
+  if (context.idempotent || request.headers.has("idempotency-key")) return true;
+  if (error instanceof ApiError) return notActedOnStatuses.has(error.status);
+  return error instanceof CohereConnectionError && refusedOnFirstHop(error);
+}
+
+/**
+ * True for a failure that may go away if an idempotent request is sent again unchanged: a
+ * connection failure, an attempt timeout, 408, 409, 429, 500, 502, 503, 504. Waits use it too:
+ * a poll that failed this way does not end the wait.
+ */
+export function isTransientFailure(error: unknown): boolean {
+  if (error instanceof ApiError) return retryableStatuses.has(error.status);
+  return error instanceof CohereTimeoutError || error instanceof CohereConnectionError;
+}
+
+/**
+ * The caller's `shouldRetry` verdict: `true`, `false`, or `undefined` for the SDK's rule. A
+ * `shouldRetry` that throws is reported and counts as `undefined`, as does any answer other
+ * than a boolean: a callback cannot change how a call fails.
+ */
+export function askShouldRetry(shouldRetry: ShouldRetry | undefined, info: RetryInfo): boolean | undefined {
+  try {
+    const verdict: unknown = shouldRetry?.(info);
+    return typeof verdict === "boolean" ? verdict : undefined;
+  } catch (error) {
+    reportCallbackError("shouldRetry", error);
+    return undefined;
+  }
+}

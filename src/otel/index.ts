@@ -1,0 +1,137 @@
+/**
+ * `cohere-batches/otel`: the official OpenTelemetry plugin.
+ *
+ * @packageDocumentation
+ */
+import {
+  context as otelContext,
+  type Attributes,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+import type { Middleware, MiddlewareContext } from "../core/middleware.js";
+import type { TwoPhasePlugin } from "../core/middleware-plugin.js";
+import { VERSION } from "../version.js";
+
+/** Options of `openTelemetryPlugin`. @public */
+export interface OpenTelemetryOptions {
+  /** The tracer spans are made with. @defaultValue `trace.getTracer("cohere-batches", VERSION)` */
+  readonly tracer?: Tracer | undefined;
+  /**
+   * Send the attempt span's context as a W3C `traceparent` (and `tracestate`) header, so the
+   * server's spans join the trace.
+   * @defaultValue true
+   */
+  readonly propagate?: boolean | undefined;
+}
+
+// The call span of each call, kept in the call's own state (no WeakMap shared between phases).
+const callSpanKey = Symbol("cohere-batches/otel call span");
+
+/**
+ * One span per call (`INTERNAL`, outside retries) and one per attempt (`CLIENT`, its child),
+ * following OpenTelemetry's HTTP client conventions: the attempt span is named
+ * `"{method} {route}"` from `context.route` (`"GET /v2/batches/{id}"`) and carries
+ * `http.request.method`, `url.full`, `url.template`, `server.address`, `server.port`,
+ * `http.response.status_code`, `error.type` and, from the second attempt on,
+ * `http.request.resend_count`. Each attempt sends `traceparent`.
+ *
+ * @remarks
+ * The call span sees what the caller gets: a body that fails the SDK's checks ends it with
+ * `error.type` `"CohereParseError"`; an API error with its status code. It also says what
+ * started the call (`cohere.via`: `"listAll"`, `"waitUntilDone"`, ...).
+ *
+ * @example
+ * ```ts
+ * import { openTelemetryPlugin } from "cohere-batches/otel";
+ * const client = new CohereClient({ middleware: [openTelemetryPlugin()] });
+ * ```
+ * @throws Nothing itself: the SDK's typed errors pass through it unchanged.
+ * @public
+ */
+export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhasePlugin {
+  const tracer = options.tracer ?? trace.getTracer("cohere-batches", VERSION);
+  const propagate = options.propagate ?? true;
+  const call: Middleware = async (request, next, context) => {
+    const span = tracer.startSpan(`${request.method} ${context.route}`, {
+      kind: SpanKind.INTERNAL,
+      attributes: callAttributes(request, context),
+    });
+    context.state[callSpanKey] = span;
+    return ended(span, () => otelContext.with(trace.setSpan(otelContext.active(), span), () => next(request)));
+  };
+  const attempt: Middleware = (request, next, context) => {
+    const parent = context.state[callSpanKey] as Span | undefined;
+    const parentContext = parent === undefined ? otelContext.active() : trace.setSpan(otelContext.active(), parent);
+    const span = tracer.startSpan(
+      `${request.method} ${context.route}`,
+      { kind: SpanKind.CLIENT, attributes: attemptAttributes(request, context) },
+      parentContext,
+    );
+    if (propagate) writeTraceparent(request.headers, span);
+    return ended(span, () => next(request));
+  };
+  return { name: "opentelemetry", call, attempt };
+}
+
+/** Runs `send` and ends `span` with its outcome: the status code, or the error's type. */
+async function ended(span: Span, send: () => Promise<Response>): Promise<Response> {
+  try {
+    const response = await send();
+    span.setAttribute("http.response.status_code", response.status);
+    // An attempt span sees a failed status as a Response (the SDK maps it to an error above it).
+    if (response.status >= 400) {
+      span.setAttribute("error.type", String(response.status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    return response;
+  } catch (error) {
+    const status = (error as { status?: unknown } | null)?.status;
+    if (typeof status === "number") span.setAttribute("http.response.status_code", status);
+    // An API error is typed by its status (semconv); a 2xx that failed the checks by its class.
+    const failedStatus = typeof status === "number" && (status < 200 || status > 299);
+    span.setAttribute("error.type", failedStatus ? String(status) : errorType(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+function errorType(error: unknown): string {
+  return error instanceof Error ? error.name : "_OTHER";
+}
+
+function callAttributes(request: Request, context: MiddlewareContext): Attributes {
+  return {
+    "http.request.method": request.method,
+    "url.template": context.route,
+    "cohere.operation": context.operation,
+    ...(context.via === undefined ? {} : { "cohere.via": context.via }),
+  };
+}
+
+function attemptAttributes(request: Request, context: MiddlewareContext): Attributes {
+  const url = new URL(request.url);
+  const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
+  return {
+    "http.request.method": request.method,
+    "url.full": request.url,
+    "url.template": context.route,
+    "server.address": url.hostname,
+    "server.port": port,
+    ...(context.attempt > 1 ? { "http.request.resend_count": context.attempt - 1 } : {}),
+  };
+}
+
+/** W3C trace context, written directly: it needs no global propagator to be registered. */
+function writeTraceparent(headers: Headers, span: Span): void {
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  if (!trace.isSpanContextValid(span.spanContext())) return;
+  headers.set("traceparent", `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, "0")}`);
+  const state = traceState?.serialize();
+  if (state) headers.set("tracestate", state);
+}

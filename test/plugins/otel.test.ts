@@ -1,0 +1,80 @@
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { afterEach, describe, expect, it } from "vitest";
+import { NotFoundError } from "../../src/index.js";
+import { openTelemetryPlugin } from "../../src/otel/index.js";
+import { useFakeServer } from "../helpers/fake-server.js";
+
+const server = useFakeServer();
+const exporter = new InMemorySpanExporter();
+const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const tracer = provider.getTracer("test");
+
+afterEach(() => exporter.reset());
+
+function spans() {
+  return exporter.getFinishedSpans();
+}
+
+describe("cohere-batches/otel", () => {
+  it("makes one call span and one child span per attempt, with the HTTP client attributes", async () => {
+    server.fake.inject("retrieve", { type: "status", status: 503, retryAfterMs: 1 });
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
+    const { batch } = await server.client().batches.create({ name: "n", input_dataset_id: "d", model: "m" });
+    await client.batches.retrieve(batch.id!);
+    const [first, second, call] = spans();
+    expect(spans()).toHaveLength(3);
+    expect(call!.name).toBe("GET /v2/batches/{id}");
+    expect(call!.kind).toBe(SpanKind.INTERNAL);
+    expect(call!.attributes).toMatchObject({
+      "http.response.status_code": 200,
+      "cohere.operation": "batches.retrieve",
+    });
+    const url = new URL(server.url);
+    for (const attempt of [first!, second!]) {
+      expect(attempt.name).toBe("GET /v2/batches/{id}");
+      expect(attempt.kind).toBe(SpanKind.CLIENT);
+      expect(attempt.parentSpanContext?.spanId).toBe(call!.spanContext().spanId);
+      expect(attempt.spanContext().traceId).toBe(call!.spanContext().traceId);
+      expect(attempt.attributes).toMatchObject({
+        "http.request.method": "GET",
+        "url.full": `${server.url}/v2/batches/${batch.id}`,
+        "url.template": "/v2/batches/{id}",
+        "server.address": url.hostname,
+        "server.port": Number(url.port),
+      });
+    }
+    expect(first!.attributes).toMatchObject({ "http.response.status_code": 503, "error.type": "503" });
+    expect(first!.attributes["http.request.resend_count"]).toBeUndefined();
+    expect(first!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(second!.attributes).toMatchObject({ "http.response.status_code": 200, "http.request.resend_count": 1 });
+  });
+
+  it("sends each attempt's span context as traceparent", async () => {
+    await server.client({ middleware: [openTelemetryPlugin({ tracer })] }).batches.list();
+    const [attempt] = spans();
+    const { traceId, spanId } = attempt!.spanContext();
+    expect(server.fake.requests.at(-1)!.headers.traceparent).toBe(`00-${traceId}-${spanId}-01`);
+  });
+
+  it("ends the call span with the caller's typed error: a 404, a body that fails the check", async () => {
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
+    await expect(client.batches.retrieve("missing")).rejects.toBeInstanceOf(NotFoundError);
+    expect(spans().at(-1)!.attributes).toMatchObject({ "error.type": "404", "http.response.status_code": 404 });
+    server.fake.inject("list", { type: "status", status: 200, body: { batches: 7 } });
+    await expect(client.batches.list()).rejects.toThrow();
+    const [attempt, call] = spans().slice(-2);
+    // The attempt got a 200; the call, what the caller got.
+    expect(attempt!.attributes["http.response.status_code"]).toBe(200);
+    expect(call!.attributes["error.type"]).toBe("CohereParseError");
+    expect(call!.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it("says what started the call", async () => {
+    server.fake.addBatches(3);
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
+    for await (const _ of client.batches.listAll({ page_size: 2 })) void _;
+    const calls = spans().filter((span) => span.kind === SpanKind.INTERNAL);
+    expect(calls.map((span) => span.attributes["cohere.via"])).toEqual(["listAll", "listAll"]);
+  });
+});

@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  CohereError,
+  InternalServerError,
+  NotImplementedError,
+  retryMiddleware,
+  ServiceUnavailableError,
+  type Middleware,
+  type MiddlewarePlugin,
+  type RetryInfo,
+} from "../../src/index.js";
+import { newBatch, useFakeServer } from "../helpers/fake-server.js";
+
+const server = useFakeServer();
+const fast = { backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.002 } };
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("shouldRetry", () => {
+  it("is told the failed attempt, its status and error, and the delay the SDK plans", async () => {
+    const infos: RetryInfo[] = [];
+    server.fake.inject("list", { type: "status", status: 503, retryAfter: "0" }, { times: 2 });
+    await server.client({ shouldRetry: (info) => void infos.push(info) }).batches.list();
+    expect(
+      infos.map(({ operation, attempt, status, delayInSeconds }) => ({ operation, attempt, status, delayInSeconds })),
+    ).toEqual([
+      { operation: "batches.list", attempt: 1, status: 503, delayInSeconds: 0 },
+      { operation: "batches.list", attempt: 2, status: 503, delayInSeconds: 0 },
+    ]);
+    expect(infos[0]!.error).toBeInstanceOf(ServiceUnavailableError);
+  });
+
+  it("false stops at once: the error is thrown after one attempt", async () => {
+    server.fake.inject("list", { type: "status", status: 503 }, { times: 3 });
+    await expect(server.client({ ...fast, shouldRetry: () => false }).batches.list()).rejects.toBeInstanceOf(
+      ServiceUnavailableError,
+    );
+    expect(server.fake.count("list")).toBe(1);
+  });
+
+  it("true retries what the SDK would not (a 501), within maxRetries", async () => {
+    server.fake.inject("list", { type: "status", status: 501 }, { times: 5 });
+    await expect(
+      server.client({ ...fast, maxRetries: 2, shouldRetry: () => true }).batches.list(),
+    ).rejects.toBeInstanceOf(NotImplementedError);
+    expect(server.fake.count("list")).toBe(3);
+  });
+
+  it("the request option replaces the client's", async () => {
+    server.fake.inject("list", { type: "status", status: 503 }, { times: 1 });
+    const client = server.client({ ...fast, shouldRetry: () => false });
+    await client.batches.list({}, { shouldRetry: () => undefined });
+    expect(server.fake.count("list")).toBe(2);
+  });
+
+  it("can never make a create without an Idempotency-Key go again after a 500", async () => {
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+    const asked = vi.fn(() => true);
+    await expect(server.client({ ...fast, shouldRetry: asked }).batches.create(newBatch)).rejects.toBeInstanceOf(
+      InternalServerError,
+    );
+    expect(server.fake.count("create")).toBe(1);
+    expect(asked).toHaveBeenCalledTimes(1);
+  });
+
+  it("a shouldRetry that throws is reported and the SDK's rule applies", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    server.fake.inject("list", { type: "status", status: 503 }, { times: 1 });
+    const shouldRetry = () => {
+      throw new Error("bug");
+    };
+    await server.client({ ...fast, shouldRetry }).batches.list();
+    expect(server.fake.count("list")).toBe(2);
+    expect(warn).toHaveBeenCalledOnce();
+  });
+});
+
+describe("backoff", () => {
+  it("sets the delay the SDK plans", async () => {
+    const delays: number[] = [];
+    server.fake.inject("list", { type: "status", status: 500 }, { times: 2 });
+    await server
+      .client({
+        backoff: { initialDelayInSeconds: 0.01, maxDelayInSeconds: 0.015 },
+        shouldRetry: ({ delayInSeconds }) => void delays.push(delayInSeconds),
+      })
+      .batches.list();
+    expect(delays[0]).toBeGreaterThan(0.0074);
+    expect(delays[0]).toBeLessThanOrEqual(0.01);
+    expect(delays[1]).toBeGreaterThan(0.011);
+    expect(delays[1]).toBeLessThanOrEqual(0.015);
+  });
+
+  it("is checked at construction", () => {
+    expect(() => server.client({ backoff: { initialDelayInSeconds: -1 } })).toThrow(/backoff/);
+  });
+});
+
+describe("the idempotency rule follows what is sent", () => {
+  it("an Idempotency-Key header added by a call-phase plugin makes create retryable after a 500", async () => {
+    const keyed: MiddlewarePlugin = {
+      name: "idempotency-keys",
+      phase: "call",
+      handle: (request, next) => {
+        request.headers.set("Idempotency-Key", "k-1");
+        return next(request);
+      },
+    };
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+    await server.client({ ...fast, middleware: [keyed] }).batches.create(newBatch);
+    expect(server.fake.count("create")).toBe(2);
+    expect(server.fake.requests.every((r) => r.headers["idempotency-key"] === "k-1")).toBe(true);
+  });
+});
+
+describe("one retry loop", () => {
+  it("use() refuses the exported retry layer, as a function or as a plugin, naming the options to use", () => {
+    const client = server.client();
+    expect(() => client.use(retryMiddleware())).toThrow(/already retries; set maxRetries, backoff or shouldRetry/);
+    expect(() => client.use({ name: "retry2", phase: "call", handle: retryMiddleware() })).toThrow(CohereError);
+    expect(() => server.client({ middleware: [{ name: "r", call: retryMiddleware() }] })).toThrow(/already retries/);
+  });
+});
+
+const pass: Middleware = (request, next) => next(request);
+
+describe("two-phase plugins", () => {
+  it("run their call handler once and their attempt handler per attempt, listed in both phases", async () => {
+    const events: string[] = [];
+    const plugin: MiddlewarePlugin = {
+      name: "both",
+      call: async (request, next) => {
+        events.push("call");
+        return next(request);
+      },
+      attempt: async (request, next, context) => {
+        events.push(`attempt ${context.attempt}`);
+        return next(request);
+      },
+    };
+    server.fake.inject("list", { type: "status", status: 503, retryAfterMs: 1 });
+    const client = server.client({ middleware: [plugin] });
+    await client.batches.list();
+    expect(events).toEqual(["call", "attempt 1", "attempt 2"]);
+    expect(client.describeMiddleware().filter((layer) => layer.name === "both")).toEqual([
+      { name: "both", phase: "call", builtIn: false },
+      { name: "both", phase: "attempt", builtIn: false },
+    ]);
+  });
+
+  it("refuse a plugin with no handler, or with handle and call together", () => {
+    expect(() => server.client({ middleware: [{ name: "none" } as never] })).toThrow(
+      /must be a function, \{ name, phase/,
+    );
+    expect(() => server.client({ middleware: [{ name: "x", handle: pass, call: pass } as never] })).toThrow(
+      /Invalid middleware #1/,
+    );
+  });
+});
