@@ -19,7 +19,8 @@ import { issuePath } from "./input.js";
 import { redactTokens } from "../internal/secrets.js";
 import type { MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
-import { createPipeline, type Pipeline } from "./pipeline.js";
+import { type Download, type DownloadDescription, sendDownload } from "./download.js";
+import { createDownloadPipeline, createPipeline, type Pipeline } from "./pipeline.js";
 import type { ResolvedClientOptions } from "./client-options.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
 
@@ -110,10 +111,25 @@ const querySerializer = /* @__PURE__ */ createQuerySerializer();
 export class ApiClient {
   #options: ResolvedClientOptions;
   #pipeline: Pipeline;
+  readonly #downloads: Pipeline;
 
   constructor(options: ResolvedClientOptions) {
     this.#options = options;
     this.#pipeline = createPipeline(options);
+    this.#downloads = createDownloadPipeline(options.fetch);
+  }
+
+  /** The call's options with the client's defaults filled in (workflows read `maxRetries`). */
+  resolveOptions(requestOptions?: RequestOptions): ResolvedRequestOptions {
+    return resolveRequestOptions(this.#options.defaults, requestOptions);
+  }
+
+  /**
+   * Downloads from a URL that is its own credential (a signed URL on another host), with the
+   * client's fetch, timeout, retries and abort, and none of its headers; the body is handed on.
+   */
+  download(request: DownloadDescription, requestOptions?: RequestOptions): Promise<Download> {
+    return sendDownload(this.#downloads, this.#options.defaults, request, requestOptions);
   }
 
   /** Appends users' plugins; calls already in flight keep the chain they started with. */

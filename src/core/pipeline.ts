@@ -51,6 +51,29 @@ function layers(config: PipelineConfig): Layer[] {
   ];
 }
 
+/**
+ * The layers of a download from a signed URL on another host (a results part), outermost first:
+ * the same retry, per-attempt timeout and error mapping as every call, and nothing that adds a
+ * header. No request options layer (client and call headers, `X-Client-Name`,
+ * `Idempotency-Key`), no auth, no users' middleware (a plugin written for Cohere's API may add
+ * a header of its own): the signed URL is the credential, and nothing of the client's reaches
+ * the storage host.
+ *
+ * ```
+ * retry                attempts, backoff, Retry-After
+ *   timeout            per attempt, until the headers; the body is read by the caller
+ *   error mapping      non-2xx -> typed ApiError (400, 403: an expired or refused URL)
+ *   transport          fetch, the body handed on as a stream
+ * ```
+ */
+function downloadLayers(): Layer[] {
+  return [
+    { name: "retry", phase: "call", builtIn: true, handle: retryMiddleware() },
+    { name: "timeout", phase: "attempt", builtIn: true, handle: timeoutMiddleware() },
+    { name: "error-mapping", phase: "attempt", builtIn: true, handle: errorMappingMiddleware() },
+  ];
+}
+
 /** A pipeline and its listing, built from the same layer list so the two cannot disagree. */
 export interface Pipeline {
   readonly send: (request: Request, context: MiddlewareContext) => Promise<Response>;
@@ -58,11 +81,19 @@ export interface Pipeline {
 }
 
 export function createPipeline(config: PipelineConfig): Pipeline {
-  const all = layers(config);
+  return assemble(layers(config), config.fetch, config.plugins.length > 0);
+}
+
+/** The pipeline of downloads from signed URLs (see `downloadLayers`): the client's fetch, no header of its own. */
+export function createDownloadPipeline(fetchFunction: FetchFunction): Pipeline {
+  return assemble(downloadLayers(), fetchFunction, false);
+}
+
+function assemble(all: Layer[], fetchFunction: FetchFunction, readableResponses: boolean): Pipeline {
   return {
     send: compose(
       all.map((layer) => layer.handle),
-      createTransport(config.fetch, { readableResponses: config.plugins.length > 0 }),
+      createTransport(fetchFunction, { readableResponses }),
     ),
     description: [
       ...all.map(({ name, phase, builtIn }) => ({ name, phase, builtIn })),

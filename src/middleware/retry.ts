@@ -68,6 +68,14 @@ function isRetryable(error: unknown, context: MiddlewareContext): boolean {
   if (context.bodySource === "one-shot") return false;
   const mayHaveActed = !context.idempotent && context.options.idempotencyKey === undefined;
   if (!mayHaveActed) return isTransientFailure(error);
+  return serverCertainlyDidNotAct(error);
+}
+
+/**
+ * True when the failed attempt certainly did not reach the server's work (429, 503, a connection
+ * refused on the first hop): a non-idempotent request may be sent again. `batches.run` asks too.
+ */
+export function serverCertainlyDidNotAct(error: unknown): boolean {
   if (error instanceof ApiError) return notActedOnStatuses.has(error.status);
   return error instanceof CohereConnectionError && refusedOnFirstHop(error);
 }

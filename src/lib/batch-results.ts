@@ -1,0 +1,27 @@
+// `batches.results(id)`: the output dataset of a completed batch, read as `datasets.records`.
+import type { ApiClient } from "../core/api-client.js";
+import { CohereError } from "../core/errors/cohere-error.js";
+import type { RequestOptions } from "../core/request-options.js";
+import type { BatchResult } from "../internal/decoders/batch-result.js";
+import type { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
+import { readDatasetRecords } from "./dataset-records.js";
+
+/**
+ * The records of batch `id`'s output. A batch that is not `BATCH_STATUS_COMPLETED` (even with
+ * an `output_dataset_id`), or has no output dataset, is a `CohereError` naming its status, and
+ * nothing is downloaded.
+ */
+export async function* readBatchResults(
+  api: ApiClient,
+  batches: RawBatchesClient,
+  id: string,
+  options?: RequestOptions,
+): AsyncGenerator<BatchResult, void, undefined> {
+  const { batch } = (await batches.retrieve(id, options)).data;
+  if (batch.status !== "BATCH_STATUS_COMPLETED")
+    throw new CohereError(`results: batch ${id} has no results to read: its status is ${batch.status ?? "unknown"}`);
+  const output = batch.output_dataset_id;
+  if (output === undefined || output === "")
+    throw new CohereError(`results: batch ${id} is BATCH_STATUS_COMPLETED but has no output_dataset_id`);
+  yield* readDatasetRecords(api, output, options);
+}
