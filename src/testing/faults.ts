@@ -89,6 +89,17 @@ export interface MissingFieldFault {
 }
 
 /**
+ * Answer with the start of the real body only, its `Content-Length` saying that is all: a file
+ * cut short at the source (a download of an output part that ends mid-block). The operation is
+ * performed.
+ */
+export interface TruncateFault {
+  readonly type: "truncate";
+  /** How many bytes of the body to send. @default 60% of them */
+  readonly bytes?: number;
+}
+
+/**
  * Everything {@link FakeCohere.inject} can make go wrong.
  *
  * @example
@@ -105,7 +116,8 @@ export type Fault =
   | ResetMidBodyFault
   | MalformedBodyFault
   | EmptyBodyFault
-  | MissingFieldFault;
+  | MissingFieldFault
+  | TruncateFault;
 
 /** Which requests a fault applies to: one operation, or `"*"` for any request at all. */
 export type FaultTarget = Operation | "*";
