@@ -46,5 +46,7 @@ export { BatchesClient, RawBatchesClient } from "./resources/batches/index.js";
 export type * from "./resources/batches/types.js";
 export { DatasetsClient, RawDatasetsClient } from "./resources/datasets/index.js";
 export type * from "./resources/datasets/types.js";
+export type { BatchResult } from "./internal/decoders/batch-result.js";
+export type { RunPhase, RunProgress, RunRequest, RunResult } from "./lib/run-types.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export { VERSION } from "./version.js";

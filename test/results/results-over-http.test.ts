@@ -32,7 +32,7 @@ describe("results", () => {
     expect(failed.length).toBeGreaterThan(0);
     const r3 = results.find((r) => r.custom_id === "r3") as { body: { embeddings: { float: number[][] } } };
     expect(r3.body.embeddings.float).toEqual([embeddingOf("text 3")]);
-    expect((failed[0]?.error as { message: string }).message).toMatch(/refused/);
+    expect((failed[0] as { error: { message: string } }).error.message).toMatch(/refused/);
   });
 
   it("reads every part, in index order, one download per part", async () => {
