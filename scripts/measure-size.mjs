@@ -23,8 +23,11 @@ import { build } from "esbuild";
 // Issue 11's guarantees (users' middleware and token functions bounded and typed, redirects
 // followed by hand for POSTs, streamed body reads capped at maxResponseBytes, token redaction in
 // errors, the one waiter) took the typical use from 8.5 kB to 10.2 kB (10,467 B); issue 13's
-// datasets resource may add 0.6 kB.
-export const BUDGET_GZIP_BYTES = 11.1 * 1024;
+// datasets resource may add 0.6 kB. Issue 14 (results, records, run, the download pipeline)
+// added 0.45 kB (11,208 -> 11,655 B), about half of it the shared chunk rolldown splits out of
+// the entry (CohereError, followAbort) once several lazy chunks import them; the decoder, the
+// streamed-body reader, results and run themselves are lazy chunks.
+export const BUDGET_GZIP_BYTES = 11.5 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

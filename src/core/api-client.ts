@@ -19,7 +19,7 @@ import { issuePath } from "./input.js";
 import { redactTokens } from "../internal/secrets.js";
 import type { MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, ResolvedPlugin } from "./middleware-plugin.js";
-import { type Download, type DownloadDescription, sendDownload } from "./download.js";
+import type { Download, DownloadDescription } from "./download.js";
 import { createDownloadPipeline, createPipeline, type Pipeline } from "./pipeline.js";
 import type { ResolvedClientOptions } from "./client-options.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
@@ -128,7 +128,9 @@ export class ApiClient {
    * Downloads from a URL that is its own credential (a signed URL on another host), with the
    * client's fetch, timeout, retries and abort, and none of its headers; the body is handed on.
    */
-  download(request: DownloadDescription, requestOptions?: RequestOptions): Promise<Download> {
+  async download(request: DownloadDescription, requestOptions?: RequestOptions): Promise<Download> {
+    // Only programs that read results load the streamed-body reader.
+    const { sendDownload } = await import("./download.js");
     return sendDownload(this.#downloads, this.#options.defaults, request, requestOptions);
   }
 

@@ -4,7 +4,6 @@ import { CohereError } from "../core/errors/cohere-error.js";
 import type { RequestOptions } from "../core/request-options.js";
 import type { BatchResult } from "../internal/decoders/batch-result.js";
 import type { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
-import { readDatasetRecords } from "./dataset-records.js";
 
 /**
  * The records of batch `id`'s output. A batch that is not `BATCH_STATUS_COMPLETED` (even with
@@ -23,5 +22,7 @@ export async function* readBatchResults(
   const output = batch.output_dataset_id;
   if (output === undefined || output === "")
     throw new CohereError(`results: batch ${id} is BATCH_STATUS_COMPLETED but has no output_dataset_id`);
+  // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
+  const { readDatasetRecords } = await import("./dataset-records.js");
   yield* readDatasetRecords(api, output, options);
 }

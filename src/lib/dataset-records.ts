@@ -9,7 +9,7 @@ import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { RequestOptions } from "../core/request-options.js";
 import { type BatchResult, toBatchResult } from "../internal/decoders/batch-result.js";
 import { loadAvroDecoder } from "../internal/decoders/load-avro.js";
-import { retrieve } from "../resources/datasets/operations.js";
+import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { DatasetPart } from "../resources/datasets/types.js";
 
 /** Statuses a storage host answers for an expired or refused signed URL: fresh URLs may pass. */
@@ -52,7 +52,8 @@ async function decoder(): Promise<Decode> {
 
 /** The dataset's parts in `index` order, each with a download URL. */
 async function partsOf(api: ApiClient, id: string, options: RequestOptions | undefined): Promise<DatasetPart[]> {
-  const { dataset } = (await retrieve(api, id, options)).data;
+  // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
+  const { dataset } = (await (await loadOperations()).retrieve(api, id, options)).data;
   const parts = [...(dataset.dataset_parts ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const missing = parts.find((part) => typeof part.url !== "string" || part.url === "");
   if (missing !== undefined) throw new CohereError(`${describePart(id, missing)} has no download URL`);

@@ -6,7 +6,7 @@ import type { RequestOptions } from "../core/request-options.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import type { BatchesClient } from "../resources/batches/batches-client.js";
 import type { Batch } from "../resources/batches/types.js";
-import { create as createDataset, waitUntilValidated } from "../resources/datasets/operations.js";
+import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import { createBatchOnce } from "./run-create.js";
 import { startRunScope } from "./run-scope.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
@@ -46,6 +46,8 @@ export async function runBatch(
   const scope = startRunScope(run.timeoutInSeconds, [run.abortSignal, options.abortSignal]);
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
+  // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
+  const { create: createDataset, waitUntilValidated } = await loadOperations();
   const report = (progress: RunProgress) => callUserCallback("onProgress", run.onProgress, progress);
   let phase: RunPhase = "uploading";
   let batch: Batch | undefined;
