@@ -40,7 +40,11 @@ export function useResultsFake(options: FakeCohereOptions = {}) {
       return state.server;
     },
     /** Uploads `requests`, creates a batch on them and completes it; resolves with the batch. */
-    async completedBatch(requests: object[] = embedRequests(50), type = "batch-embed-v2-input", model = "embed-v4.0") {
+    async completedBatch(
+      requests: Record<string, unknown>[] = embedRequests(50),
+      type = "batch-embed-v2-input",
+      model = "embed-v4.0",
+    ) {
       const api = client();
       const { id } = await api.datasets.create({ name: "results-test", type, data: requests });
       clock.advance(60_000);
