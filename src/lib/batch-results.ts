@@ -10,12 +10,12 @@ import type { RawBatchesClient } from "../resources/batches/raw-batches-client.j
  * an `output_dataset_id`), or has no output dataset, is a `CohereError` naming its status, and
  * nothing is downloaded.
  */
-export async function* readBatchResults(
+export async function openBatchResults(
   api: ApiClient,
   batches: RawBatchesClient,
   id: string,
   options?: RequestOptions,
-): AsyncGenerator<BatchResult, void, undefined> {
+): Promise<AsyncIterator<BatchResult>> {
   const { batch } = (await batches.retrieve(id, options)).data;
   if (batch.status !== "BATCH_STATUS_COMPLETED")
     throw new CohereError(`results: batch ${id} has no results to read: its status is ${batch.status ?? "unknown"}`);
@@ -23,6 +23,6 @@ export async function* readBatchResults(
   if (output === undefined || output === "")
     throw new CohereError(`results: batch ${id} is BATCH_STATUS_COMPLETED but has no output_dataset_id`);
   // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
-  const { readDatasetRecords } = await import("./dataset-records.js");
-  yield* readDatasetRecords(api, output, options);
+  const { openDatasetRecords } = await import("./dataset-records.js");
+  return openDatasetRecords(api, output, options);
 }

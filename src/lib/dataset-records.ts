@@ -15,33 +15,25 @@ import type { DatasetPart } from "../resources/datasets/types.js";
 /** Statuses a storage host answers for an expired or refused signed URL: fresh URLs may pass. */
 const refusedUrlStatuses = new Set([400, 403]);
 
-type Decode = (body: AsyncIterable<Uint8Array>, part: string) => AsyncIterable<unknown>;
-
-/** What reading one dataset needs: where its parts are, and how to get fresh URLs for them. */
-interface DatasetReading {
-  readonly api: ApiClient;
-  readonly id: string;
-  readonly options: RequestOptions | undefined;
-  readonly decode: Decode;
-  parts: DatasetPart[];
-}
+type Decode = (body: AsyncIterable<Uint8Array>, part: string) => AsyncIterator<unknown>;
 
 /**
- * Every record of dataset `id`, part by part. Nothing is fetched until the first `next()`.
+ * Every record of dataset `id`, part by part.
  *
  * @remarks
  * A part refused by its host (400, 403: an expired signed URL) makes it retrieve the dataset
  * once for fresh URLs and read that part again; a body that breaks off mid-part is read again up
  * to `maxRetries` times. Either way the records of the part already yielded are skipped, so no
- * record is yielded twice.
+ * record is yielded twice. A hand-written iterator rather than async generators: a record the
+ * decoder has in hand goes out in one promise (generators nested three deep halved the rate).
  */
-export async function* readDatasetRecords(
+export async function openDatasetRecords(
   api: ApiClient,
   id: string,
   options?: RequestOptions,
-): AsyncGenerator<BatchResult, void, undefined> {
-  const reading: DatasetReading = { api, id, options, decode: await decoder(), parts: await partsOf(api, id, options) };
-  for (let position = 0; position < reading.parts.length; position++) yield* readPart(reading, position);
+): Promise<AsyncIterator<BatchResult>> {
+  const decode = await decoder();
+  return new DatasetRecords(api, id, options, decode, await partsOf(api, id, options));
 }
 
 async function decoder(): Promise<Decode> {
@@ -60,46 +52,93 @@ async function partsOf(api: ApiClient, id: string, options: RequestOptions | und
   return parts;
 }
 
-async function* readPart(reading: DatasetReading, position: number): AsyncGenerator<BatchResult, void, undefined> {
-  const maxRetries = reading.api.resolveOptions(reading.options).maxRetries;
-  let yielded = 0;
-  let refreshed = false;
-  let resumed = 0;
-  for (;;) {
-    const part = reading.parts[position] as DatasetPart;
-    const label = describePart(reading.id, part);
-    let receiving = false;
-    try {
-      const { body } = await reading.api.download(
-        { operation: "datasets.download", url: part.url as string },
-        reading.options,
-      );
-      receiving = true;
-      // One refresh per refusal: a fresh URL that worked may expire again later.
-      refreshed = false;
-      let seen = 0;
-      for await (const record of reading.decode(body, label)) {
-        if (seen++ < yielded) continue;
-        yielded++;
-        yield toBatchResult(record, label);
-      }
-      return;
-    } catch (error) {
-      if (!refreshed && error instanceof ApiError && refusedUrlStatuses.has(error.status)) {
-        refreshed = true;
-        reading.parts = await partsOf(reading.api, reading.id, reading.options);
-        if (reading.parts.length <= position) throw new CohereError(`${label} is gone from the refreshed dataset`);
-        continue;
-      }
-      if (!receiving || resumed >= maxRetries || !brokeOff(error)) throw error;
-      resumed++;
-    }
-  }
-}
+class DatasetRecords implements AsyncIterator<BatchResult> {
+  #position = 0;
+  /** The decoder of the part being read, once its download answered. */
+  #current: AsyncIterator<unknown> | undefined;
+  #label = "";
+  /** Records of this part decoded in this download, and yielded in all its downloads. */
+  #seen = 0;
+  #yielded = 0;
+  #refreshed = false;
+  #resumed = 0;
+  #done = false;
+  readonly #maxRetries: number;
 
-/** A body that stopped coming (reset, stalled, cut short): the part can be read again. */
-function brokeOff(error: unknown): boolean {
-  return error instanceof CohereConnectionError || error instanceof CohereTimeoutError;
+  constructor(
+    private readonly api: ApiClient,
+    private readonly id: string,
+    private readonly options: RequestOptions | undefined,
+    private readonly decode: Decode,
+    private parts: DatasetPart[],
+  ) {
+    this.#maxRetries = api.resolveOptions(options).maxRetries;
+  }
+
+  next = (): Promise<IteratorResult<BatchResult>> => {
+    if (this.#done) return Promise.resolve({ done: true, value: undefined });
+    const current = this.#current;
+    if (current === undefined) return this.#open().then(this.next, (error: unknown) => this.#recover(error, false));
+    return current.next().then(this.#step, (error: unknown) => this.#recover(error, true));
+  };
+
+  async return(): Promise<IteratorResult<BatchResult>> {
+    this.#done = true;
+    const current = this.#current;
+    this.#current = undefined;
+    await current?.return?.();
+    return { done: true, value: undefined };
+  }
+
+  #step = (step: IteratorResult<unknown>): IteratorResult<BatchResult> | Promise<IteratorResult<BatchResult>> => {
+    if (step.done) {
+      this.#current = undefined;
+      this.#position++;
+      this.#yielded = 0;
+      this.#resumed = 0;
+      return this.next();
+    }
+    // Records a broken-off download already yielded are skipped on the next one.
+    if (++this.#seen <= this.#yielded) return this.next();
+    this.#yielded++;
+    return { done: false, value: toBatchResult(step.value, this.#label) };
+  };
+
+  /** Opens the download of the part at `#position`, or ends the iteration after the last part. */
+  async #open(): Promise<void> {
+    const part = this.parts[this.#position];
+    if (part === undefined) {
+      this.#done = true;
+      return;
+    }
+    this.#label = describePart(this.id, part);
+    const download = { operation: "datasets.download", url: part.url as string };
+    const { body } = await this.api.download(download, this.options);
+    this.#current = this.decode(body, this.#label);
+    this.#seen = 0;
+    // One refresh per refusal: a fresh URL that worked may expire again later.
+    this.#refreshed = false;
+  }
+
+  /** After a failure: fresh URLs for a refused part, the part again for a broken body, else the error. */
+  async #recover(error: unknown, receiving: boolean): Promise<IteratorResult<BatchResult>> {
+    this.#current = undefined;
+    if (this.#done) throw error;
+    if (!this.#refreshed && error instanceof ApiError && refusedUrlStatuses.has(error.status)) {
+      this.#refreshed = true;
+      this.parts = await partsOf(this.api, this.id, this.options);
+      if (this.parts.length <= this.#position)
+        throw new CohereError(`${this.#label} is gone from the refreshed dataset`);
+      return this.next();
+    }
+    const brokeOff = error instanceof CohereConnectionError || error instanceof CohereTimeoutError;
+    if (!receiving || !brokeOff || this.#resumed >= this.#maxRetries) {
+      this.#done = true;
+      throw error;
+    }
+    this.#resumed++;
+    return this.next();
+  }
 }
 
 function describePart(id: string, part: DatasetPart): string {

@@ -3,6 +3,7 @@ import { CohereError } from "../../core/errors/cohere-error.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { BatchResult } from "../../internal/decoders/batch-result.js";
+import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
 import type { RunRequest, RunResult } from "../../lib/run-types.js";
 import { waitFor } from "../../lib/waiter.js";
 import { RawBatchesClient } from "./raw-batches-client.js";
@@ -135,7 +136,9 @@ export class BatchesClient {
    */
   results(id: string, options?: RequestOptions): AsyncIterable<BatchResult> {
     checkInput(batchIdSchema, id, "id");
-    return lazyResults(this.#api, this.withRawResponse, id, options);
+    return lazyAsyncIterable(async () =>
+      (await import("../../lib/batch-results.js")).openBatchResults(this.#api, this.withRawResponse, id, options),
+    );
   }
 
   /**
@@ -170,14 +173,4 @@ export class BatchesClient {
     const { runBatch } = await import("../../lib/run.js");
     return runBatch(this.#api, this, request, options);
   }
-}
-
-async function* lazyResults(
-  api: ApiClient,
-  batches: RawBatchesClient,
-  id: string,
-  options?: RequestOptions,
-): AsyncGenerator<BatchResult> {
-  const { readBatchResults } = await import("../../lib/batch-results.js");
-  yield* readBatchResults(api, batches, id, options);
 }

@@ -2,6 +2,7 @@ import type { ApiClient } from "../../core/api-client.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { BatchResult } from "../../internal/decoders/batch-result.js";
+import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
 import { batchIdSchema as datasetIdSchema } from "../batches/schemas.js";
 import { loadOperations, RawDatasetsClient } from "./raw-datasets-client.js";
 import type {
@@ -162,11 +163,8 @@ export class DatasetsClient {
    */
   records(id: string, options?: RequestOptions): AsyncIterable<BatchResult> {
     checkInput(datasetIdSchema, id, "id");
-    return lazyRecords(this.#api, id, options);
+    return lazyAsyncIterable(async () =>
+      (await import("../../lib/dataset-records.js")).openDatasetRecords(this.#api, id, options),
+    );
   }
-}
-
-async function* lazyRecords(api: ApiClient, id: string, options?: RequestOptions): AsyncGenerator<BatchResult> {
-  const { readDatasetRecords } = await import("../../lib/dataset-records.js");
-  yield* readDatasetRecords(api, id, options);
 }
