@@ -12,6 +12,7 @@ export type RunPhase = "uploading" | "validating" | "queued" | "running" | "done
 
 /** What `onProgress` of `batches.run` receives: the phase, with the latest dataset or batch. @public */
 export interface RunProgress {
+  /** Where the run is. */
   readonly phase: RunPhase;
   /** The input dataset, while it is validated. */
   readonly dataset?: Dataset;
