@@ -321,10 +321,11 @@ export class FakeCohere {
     return this.#store.all().map((record) => this.#store.snapshot(record, nowUs));
   }
 
-  /** Drops pending faults and the request log; with `{ batches: true }` also every batch. */
+  /** Drops pending faults and the request log (and the download origin's log); with `{ batches: true }` also every batch. */
   reset(options: ResetOptions = {}): void {
     this.#faults.clear();
     this.requests.length = 0;
+    this.#outputs.clearLog();
     if (options.batches) {
       this.#store.clear();
       this.#datasetStore.clear();

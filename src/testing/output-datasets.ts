@@ -118,6 +118,11 @@ export class OutputDatasets {
   /** Forgets the written files. */
   clear(): void {
     this.#files.clear();
+    this.clearLog();
+  }
+
+  /** Forgets the `Authorization` headers received. */
+  clearLog(): void {
     this.authorizations.length = 0;
   }
 
