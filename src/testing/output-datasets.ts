@@ -6,12 +6,11 @@
  *
  * @packageDocumentation
  */
-import { writeAvroContainer } from "./avro-writer.js";
 import type { BatchStore } from "./batch-store.js";
 import type { DatasetStore } from "./dataset-store.js";
 import type { WireDataset, WireGetDatasetResponse } from "./dataset-wire.js";
 import type { ResponseFactory } from "./http-response.js";
-import { type InputLine, OUTPUT_SCHEMA, outputRecords } from "./output-records.js";
+import { writeOutputFiles } from "./output-files.js";
 import { storageError, type UrlSigner } from "./signed-urls.js";
 import { msToMicros } from "./timestamp.js";
 import type { WireBatch } from "./wire.js";
@@ -140,37 +139,11 @@ export class OutputDatasets {
   #filesOf(batch: WireBatch): Promise<Uint8Array<ArrayBuffer>[]> {
     let files = this.#files.get(batch.output_dataset_id);
     if (files === undefined) {
-      files = this.#write(batch);
+      const { codec, blockRecords, parts } = this.#options;
+      const input = this.#parts.datasets.get(batch.input_dataset_id);
+      files = writeOutputFiles(batch, input, { codec, blockRecords, parts, failEveryNth: this.#parts.failEveryNth });
       this.#files.set(batch.output_dataset_id, files);
     }
     return files;
   }
-
-  async #write(batch: WireBatch): Promise<Uint8Array<ArrayBuffer>[]> {
-    const input = this.#parts.datasets.get(batch.input_dataset_id);
-    const lines = input === undefined ? [] : parseLines(await input.upload.data.text());
-    const count = batch.num_records ?? 0;
-    const padded = Array.from({ length: count }, (_, i): InputLine => lines[i] ?? { custom_id: String(i + 1) });
-    const embed = input === undefined ? batch.model.includes("embed") : input.upload.type.includes("embed");
-    const records = outputRecords({ lines: padded, embed, failEveryNth: this.#parts.failEveryNth });
-    const { parts, codec, blockRecords } = this.#options;
-    const perPart = Math.max(1, Math.ceil(records.length / parts));
-    const chunks = [];
-    for (let start = 0; start < records.length || chunks.length === 0; start += perPart)
-      chunks.push(records.slice(start, start + perPart));
-    return Promise.all(chunks.map((chunk) => writeAvroContainer(OUTPUT_SCHEMA, chunk, { codec, blockRecords })));
-  }
-}
-
-function parseLines(text: string): InputLine[] {
-  const lines: InputLine[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    try {
-      lines.push(JSON.parse(line) as InputLine);
-    } catch {
-      // A malformed line was skipped by validation (skip_malformed_input).
-    }
-  }
-  return lines;
 }
