@@ -1,24 +1,25 @@
 // The README's worked example: testing your own code against cohere-batches/testing.
-import { CohereClient, TooManyRequestsError } from "cohere-batches";
+import { BatchStatus, CohereClient, TooManyRequestsError } from "cohere-batches";
 import { FakeCohere, ManualClock } from "cohere-batches/testing";
 import { expect, it } from "vitest";
 
 // Your code: starts a batch and waits for it.
-async function runNightlyBatch(client: CohereClient): Promise<string> {
+async function runNightlyBatch(client: CohereClient): Promise<string | undefined> {
   const { batch } = await client.batches.create({ name: "nightly", input_dataset_id: "ds-1", model: "command-r" });
-  const done = await client.batches.waitUntilDone(batch.id!, { pollIntervalInSeconds: 0.01 });
-  return done.status!;
+  const done = await client.batches.waitUntilDone(batch.id, { pollIntervalInSeconds: 0.01 });
+  return done.status;
 }
 
 it("completes the nightly batch", async () => {
   const clock = new ManualClock();
   const fake = new FakeCohere({ clock });
-  // No server needed: the fake's fetch handles requests in memory, in any runtime.
+  // No server needed: the fake's fetch handles requests in memory, in any runtime. The fake
+  // accepts "test-token" unless given other tokens (`new FakeCohere({ tokens })`).
   const client = new CohereClient({ token: "test-token", fetch: fake.fetch });
 
   const advance = setInterval(() => clock.advance(5_000), 5); // time flies in the fake
   try {
-    expect(await runNightlyBatch(client)).toBe("BATCH_STATUS_COMPLETED");
+    expect(await runNightlyBatch(client)).toBe(BatchStatus.Completed);
   } finally {
     clearInterval(advance);
   }

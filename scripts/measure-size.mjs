@@ -23,11 +23,15 @@ import { build } from "esbuild";
 // Issue 11's guarantees (users' middleware and token functions bounded and typed, redirects
 // followed by hand for POSTs, streamed body reads capped at maxResponseBytes, token redaction in
 // errors, the one waiter) took the typical use from 8.5 kB to 10.2 kB (10,467 B); issue 13's
-// datasets resource may add 0.6 kB. Issue 14 (results, records, run, the download pipeline)
-// added 0.45 kB (11,208 -> 11,655 B), about half of it the shared chunk rolldown splits out of
-// the entry (CohereError, followAbort) once several lazy chunks import them; the decoder, the
-// streamed-body reader, results and run themselves are lazy chunks.
-export const BUDGET_GZIP_BYTES = 11.5 * 1024;
+// datasets resource may add 0.6 kB. Issue 16 (messages that name the call and the attempts and
+// suggest the right spelling, baseUrl hints, the logLevel switch with its option checks, the
+// status constants) took it from 11,207 B to 12,429 B; the logging code itself is a lazy chunk.
+// Issue 14 (results, records, run, the download pipeline) measured 12,946 B once merged with
+// main, which measured 12,973 B the same way (the entry chosen by name: the first output with an
+// `entryPoint` was sometimes a lazy chunk, whose size was counted instead): the new code is
+// lazy chunks (the decoder, the streamed-body reader, results, run), the entry keeps the thin
+// methods.
+export const BUDGET_GZIP_BYTES = 12.7 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
@@ -67,7 +71,8 @@ export async function measure(contents, resolveDir) {
     logLevel: "silent",
   });
   const outputs = result.metafile.outputs;
-  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined);
+  // The app's own entry: each dynamic import's target is an entry point of the metafile too.
+  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint === "use.mjs");
   // The entry chunk and the chunks it imports statically: what loads with the page.
   const loaded = [];
   const visit = (path) => {

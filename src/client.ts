@@ -26,6 +26,17 @@ export class CohereClient {
   readonly datasets: DatasetsClient;
   readonly #api: ApiClient;
 
+  /**
+   * Checks the options and builds the client. Nothing is sent until the first call.
+   *
+   * @example
+   * ```ts
+   * const client = new CohereClient({ clientName: "nightly-jobs", logLevel: "info" });
+   * ```
+   * @throws {@link CohereError} for an unknown or invalid option (the message names it and, for a
+   * misspelling, the known name), a missing token, a `baseUrl` that is not an absolute http(s)
+   * URL or ends in `/v2`, or, in a web page, a missing `dangerouslyAllowBrowser: true`.
+   */
   constructor(options: CohereClientOptions = {}) {
     this.#api = new ApiClient(resolveClientOptions(options, runtime));
     this.batches = new BatchesClient(this.#api);
@@ -35,6 +46,13 @@ export class CohereClient {
   /**
    * Adds middleware after the ones already in the same phase, and returns the client, so calls
    * chain. A function runs per attempt, after auth; a plugin runs in the phase it declares.
+   * Calls already in flight keep the chain they started with.
+   *
+   * @example
+   * ```ts
+   * client.use(tracingMiddleware(), rateLimitMiddleware({ requestsPerMinute: 500 }));
+   * ```
+   * @throws {@link CohereError} for an entry that is neither a function nor `{ name, phase?, handle }`.
    */
   use(...middleware: (Middleware | MiddlewarePlugin)[]): this {
     this.#api.use(middleware.map(toPlugin));
@@ -49,6 +67,7 @@ export class CohereClient {
    * ```ts
    * console.table(client.describeMiddleware());
    * ```
+   * @throws Never.
    */
   describeMiddleware(): readonly MiddlewareDescription[] {
     return this.#api.describe();

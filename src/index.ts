@@ -42,9 +42,14 @@ export { errorMappingMiddleware } from "./middleware/error-mapping.js";
 export { loggingMiddleware, type Logger, type LoggingOptions, type LogLevel } from "./middleware/logging.js";
 export { rateLimitMiddleware, type RateLimitOptions } from "./middleware/rate-limit.js";
 export { tracingMiddleware, type TracingOptions } from "./middleware/tracing.js";
-export { BatchesClient, RawBatchesClient } from "./resources/batches/index.js";
+export { BatchesClient, RawBatchesClient, BatchStatus, isTerminalStatus } from "./resources/batches/index.js";
 export type * from "./resources/batches/types.js";
-export { DatasetsClient, RawDatasetsClient } from "./resources/datasets/index.js";
+export {
+  DatasetsClient,
+  RawDatasetsClient,
+  DatasetValidationStatus,
+  isTerminalValidationStatus,
+} from "./resources/datasets/index.js";
 export type * from "./resources/datasets/types.js";
 export type { BatchResult } from "./internal/decoders/batch-result.js";
 export type { RunPhase, RunProgress, RunRequest, RunResult } from "./lib/run-types.js";

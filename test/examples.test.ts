@@ -1,11 +1,14 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = new URL("..", import.meta.url);
 const readme = readFileSync(new URL("README.md", root), "utf8");
+const docs = readdirSync(new URL("docs/", root))
+  .filter((name) => name.endsWith(".md"))
+  .map((name) => readFileSync(new URL(`docs/${name}`, root), "utf8"));
 
 describe("the README's promises", () => {
   it("the demo runs against the fake over HTTP and exits 0 (built package, as `npm run demo` runs it)", async () => {
@@ -32,6 +35,12 @@ describe("the README's promises", () => {
     }
   });
 
+  it("installs from the tarball `npm pack` writes for this version, since the package is not published", () => {
+    const { name, version } = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+    expect(readme).toContain(`npm install ../cohere-batches/${name}-${version}.tgz`);
+    expect(readme).not.toMatch(/npm install cohere-batches\b/);
+  });
+
   it("gives the two commands a newcomer runs", () => {
     expect(readme).toContain("npm ci && npm run demo");
     expect(readme).toContain("npm test");
@@ -41,8 +50,17 @@ describe("the README's promises", () => {
     "examples/testing-with-the-fake.test.ts",
     "examples/writing-a-plugin.test.ts",
     "examples/feeding-a-batch.test.ts",
-  ])("shows %s exactly as it is tested", (file) => {
+  ])("shows %s exactly as it is tested, in the README or docs/", (file) => {
     const example = readFileSync(new URL(file, root), "utf8").trim();
-    expect(readme).toContain(example);
+    expect([readme, ...docs].some((text) => text.includes(example))).toBe(true);
+  });
+
+  it("links every page of docs/ from the README, and each link resolves", () => {
+    for (const name of readdirSync(new URL("docs/", root)).filter((file) => file.endsWith(".md"))) {
+      expect(readme).toContain(`(docs/${name})`);
+    }
+    for (const [, target] of readme.matchAll(/\]\(((?:docs\/)?[\w.-]+\.md)(?:#[\w-]*)?\)/g)) {
+      expect(() => readFileSync(new URL(target!, root))).not.toThrow();
+    }
   });
 });

@@ -12,6 +12,7 @@ import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
+import { nameTheCall } from "./errors/call-failure.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { readBodyText } from "./response-body.js";
@@ -163,10 +164,11 @@ export class ApiClient {
       signal,
       ...(encoded === undefined ? {} : { bodySource: encoded instanceof Blob ? encoded : "one-shot" }),
     };
-    const response = await this.#pipeline.send(
-      buildRequest(this.#options.baseUrl, request as unknown as WireParts, options),
-      context,
-    );
+    const wire = buildRequest(this.#options.baseUrl, request as unknown as WireParts, options);
+    const response = await this.#pipeline.send(wire, context).catch((error: unknown) => {
+      const { method, path: route } = request;
+      throw nameTheCall(error, { operation, method, route, url: wire.url, attempts: context.attempt });
+    });
     const text = await readBodyText(response);
     return {
       data: parseBody(response.status, text, expected, context),

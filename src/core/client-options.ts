@@ -1,7 +1,10 @@
 import * as v from "valibot";
 import type { TokenSupplier } from "../middleware/auth.js";
+import type { Logger, LogLevel } from "../middleware/logging.js";
 import type { Runtime } from "../platform/runtime.js";
+import { checkBaseUrl } from "./base-url.js";
 import { CohereError } from "./errors/cohere-error.js";
+import { isLogLevel, logLevelPlugins, resolveLogLevel } from "./log-switch.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_IN_SECONDS } from "./defaults.js";
 import {
   byteCountSchema,
@@ -75,6 +78,20 @@ export interface CohereClientOptions {
    * @defaultValue false
    */
   dangerouslyAllowBrowser?: boolean | undefined;
+  /**
+   * Turns on the built-in logging middleware: one line per attempt (operation, method, path,
+   * status, attempt, duration, request id); `"debug"` adds the headers. Header and query values
+   * are redacted unless allow-listed, so the token never shows. For allow-lists, use
+   * `loggingMiddleware` instead.
+   * @defaultValue `process.env.COHERE_LOG` in the Node build, else `"off"`
+   */
+  logLevel?: LogLevel | undefined;
+  /**
+   * Where the lines of `logLevel` go: `console` fits, and so do pino and winston. A logger alone
+   * logs nothing until `logLevel` (or `COHERE_LOG`) is set.
+   * @defaultValue console
+   */
+  logger?: Logger | undefined;
 }
 
 /** The client's options, checked and with every default filled in. */
@@ -107,6 +124,18 @@ const clientOptionsSchema = v.strictObject(
     // Each entry is checked by `toPlugin`, which `use` shares.
     middleware: v.optional(v.custom<readonly unknown[]>(Array.isArray, "must be an array of middleware")),
     dangerouslyAllowBrowser: v.optional(v.custom<boolean>((value) => typeof value === "boolean", "must be a boolean")),
+    logLevel: v.optional(v.custom<LogLevel>(isLogLevel, 'must be "off", "error", "warn", "info" or "debug"')),
+    logger: v.optional(
+      v.custom<Logger>(
+        (value) =>
+          typeof value === "object" &&
+          value !== null &&
+          ["debug", "info", "warn", "error"].every(
+            (method) => typeof (value as Record<string, unknown>)[method] === "function",
+          ),
+        "must be an object with debug, info, warn and error methods",
+      ),
+    ),
   },
   "must be an object of client options",
 );
@@ -125,7 +154,11 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
   }
   const token = checked.token ?? runtime.readEnvironment("CO_API_KEY");
   if (token === undefined || token === "") {
-    throw new CohereError("No API token: pass `token` to the client or set the CO_API_KEY environment variable");
+    throw new CohereError(
+      runtime.hasEnvironment
+        ? "No API token: pass `token` to the client or set the CO_API_KEY environment variable"
+        : "No API token: pass `token` to the client (this build reads no environment variables)",
+    );
   }
   // The option was checked above; a key from the environment is checked here (a trailing
   // newline from a pasted key is the usual accident). Its value is never shown.
@@ -145,27 +178,10 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
     },
     headers: checked.headers,
     fetch: checked.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    plugins: ((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).map(toPlugin),
+    plugins: [
+      ...logLevelPlugins(resolveLogLevel(checked.logLevel, runtime.readEnvironment("COHERE_LOG")), checked.logger),
+      ...((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).map(toPlugin),
+    ],
     userAgent: runtime.userAgent,
   };
-}
-
-/** An absolute http(s) URL without query or fragment; returned without a trailing slash. */
-function checkBaseUrl(baseUrl: string): string {
-  // `new URL` reads a bare trailing "?" or "#" as an empty query or fragment; the path would
-  // then be appended after it and every call would go to "/".
-  if (/[?#]/.test(baseUrl)) throw new CohereError("Invalid baseUrl: must not contain a query or a fragment (? or #)");
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new CohereError(`Invalid baseUrl: ${JSON.stringify(baseUrl)} is not an absolute URL`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new CohereError(`Invalid baseUrl: protocol must be http: or https: (got ${url.protocol})`);
-  }
-  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
-    throw new CohereError("Invalid baseUrl: must not contain credentials, a query or a fragment");
-  }
-  return url.href.replace(/\/+$/, "");
 }

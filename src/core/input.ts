@@ -2,24 +2,45 @@ import * as v from "valibot";
 import { CohereError } from "./errors/cohere-error.js";
 
 /**
- * Checks caller input against a valibot schema before anything is sent, and turns the first
- * problem into a `CohereError` that names the field, e.g.
- * `Invalid request: page_size must be a positive integer (got 0)`.
+ * Checks caller input against a valibot schema before anything is sent, and turns the most
+ * useful problem into a `CohereError` that names the field, e.g.
+ * `Invalid request: page_size must be a positive integer (got 0)`. An unknown key is reported
+ * before a missing one (`inputDatasetId` is why `input_dataset_id` is missing), with the
+ * spelling the schema knows when only the case style differs.
  */
 export function checkInput<const Schema extends v.GenericSchema>(
   schema: Schema,
   value: unknown,
   what: string,
 ): v.InferOutput<Schema> {
-  const result = v.safeParse(schema, value, { abortEarly: true });
+  const result = v.safeParse(schema, value);
   if (result.success) return result.output;
-  const issue = result.issues[0];
+  // A strict object reports an unknown key as "expected never".
+  const issue = result.issues.find((candidate) => candidate.expected === "never") ?? result.issues[0];
   const field = issuePath(issue);
-  // A strict object reports an unknown key as "expected never"; say what that means.
+  throw new CohereError(`Invalid ${what}: ${field ? `${field} ` : ""}${describeProblem(issue, field, schema)}`);
+}
+
+function describeProblem(issue: v.BaseIssue<unknown>, field: string, schema: v.GenericSchema): string {
+  if (issue.expected === "never") {
+    const known = "entries" in schema ? Object.keys(schema.entries as object) : [];
+    const suggestion = suggestSpelling(field, known);
+    return suggestion === undefined
+      ? "is not a known field (misspelt?)"
+      : `is not a known field; did you mean ${suggestion}?`;
+  }
+  // A missing key: valibot expects the key's name and received undefined.
+  const key = issue.path?.[issue.path.length - 1]?.key;
+  if (issue.received === "undefined" && issue.expected === `"${String(key)}"`) return "is required";
   // Never echo a secret, even a malformed one: it may be a real key with a typo.
   const shown = field === "token" ? "a value that is not shown" : describeValue(issue.input);
-  const problem = issue.expected === "never" ? "is not a known field (misspelt?)" : `${issue.message} (got ${shown})`;
-  throw new CohereError(`Invalid ${what}: ${field ? `${field} ` : ""}${problem}`);
+  return `${issue.message} (got ${shown})`;
+}
+
+/** The known key an unknown one means when only the case style differs: `inputDatasetId` -> `input_dataset_id`. */
+export function suggestSpelling(key: string, known: readonly string[]): string | undefined {
+  const bare = (name: string) => name.replace(/[_-]/g, "").toLowerCase();
+  return known.find((name) => name !== key && bare(name) === bare(key));
 }
 
 /** Where a valibot issue is, as a dotted path (`batches.3.status`); empty at the top level. */

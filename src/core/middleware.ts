@@ -98,6 +98,11 @@ export type Middleware = (request: Request, next: Next, context: MiddlewareConte
  * Modelled on Hono's `compose`: each layer receives a `next` that runs the rest of the chain.
  * Unlike Koa's, `next` may be called more than once (retries), so there is no "called twice"
  * guard; each call walks the rest of the chain afresh.
+ * @example
+ * ```ts
+ * const send = compose([timing, errorMappingMiddleware()], async (request) => fetch(request));
+ * ```
+ * @throws Whatever the middleware or `terminal` throw.
  * @public
  */
 export function compose(

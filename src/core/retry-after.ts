@@ -5,6 +5,13 @@ const plainNumberPattern = /^\s*\d+(\.\d+)?\s*$/;
  * The delay a response asks for before a retry, in seconds: `retry-after-ms` (milliseconds),
  * else `Retry-After` as seconds or as an HTTP date. `undefined` when there is none or it
  * cannot be read. A date in the past means "now" (0).
+ *
+ * @example
+ * ```ts
+ * parseRetryAfter(new Headers({ "retry-after": "2" })); // 2
+ * parseRetryAfter(new Headers({ "retry-after-ms": "150" })); // 0.15
+ * ```
+ * @throws Never.
  * @public
  */
 export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {

@@ -21,6 +21,12 @@ export type TokenSupplier = string | (() => string | Promise<string>);
  * fails the call with a `CohereError` whose message never contains the returned value. The
  * wait for a token function is bounded by the attempt's timeout and the caller's abort: one
  * that never settles is a `CohereTimeoutError`, not a hang.
+ * @example
+ * ```ts
+ * // Already in every client's pipeline; alone, for a test with a stub `next`:
+ * const send = compose([authMiddleware(() => "test-token")], async (request) => new Response(request.headers.get("authorization")));
+ * ```
+ * @throws {@link CohereError} (from the call it is part of) for a token function that throws, returns no usable token, or outlives the attempt.
  * @public
  */
 export function authMiddleware(token: TokenSupplier): Middleware {

@@ -12,6 +12,12 @@ import { readBodyText } from "../core/response-body.js";
  * and kept as text otherwise (an HTML page from a proxy, an empty body). A redirect is not
  * 2xx either: a 301, 302 or 303 answering a `POST` becomes an `ApiError` with that status,
  * never a success.
+ * @example
+ * ```ts
+ * // Already in every client's pipeline; alone, with a stub `next`:
+ * const send = compose([errorMappingMiddleware()], async () => new Response("", { status: 404 }));
+ * ```
+ * @throws {@link ApiError} (the subclass for the status) for every response outside 2xx.
  * @public
  */
 export function errorMappingMiddleware(): Middleware {

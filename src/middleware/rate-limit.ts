@@ -32,6 +32,7 @@ export interface RateLimitOptions {
  * ```ts
  * const client = new CohereClient({ middleware: [rateLimitMiddleware({ requestsPerMinute: 500 })] });
  * ```
+ * @throws {@link CohereError} for options that are not positive numbers; {@link CohereAbortError} when the caller aborts while a call waits for its slot.
  * @public
  */
 export function rateLimitMiddleware(options: RateLimitOptions = {}): MiddlewarePlugin {

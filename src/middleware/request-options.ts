@@ -19,6 +19,12 @@ export interface RequestHeadersConfig {
  * Runs once per call, above retry, so every attempt sends the same request (and the same
  * idempotency key). Call headers override client headers; the SDK's own headers
  * (`Authorization`, set later by auth) override both.
+ * @example
+ * ```ts
+ * // Already in every client's pipeline, built from the client's options:
+ * const layer = requestOptionsMiddleware({ clientName: "nightly-jobs" });
+ * ```
+ * @throws Never itself; it passes on what the layers below throw.
  * @public
  */
 export function requestOptionsMiddleware(config: RequestHeadersConfig = {}): Middleware {

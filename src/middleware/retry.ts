@@ -32,6 +32,13 @@ const notActedOnStatuses = new Set([429, 503]);
  * A body that is a one-shot stream (`context.bodySource`) is never sent again.
  *
  * Runs once per call, above the per-attempt layers; sets `context.attempt`.
+ *
+ * @example
+ * ```ts
+ * // Already in every client's pipeline; its limit is the option:
+ * const client = new CohereClient({ maxRetries: 5 });
+ * ```
+ * @throws The last attempt's error once retries are spent or it is not retryable; {@link CohereAbortError} when the caller aborts a wait.
  * @public
  */
 export function retryMiddleware(timing: RetryTiming = {}): Middleware {

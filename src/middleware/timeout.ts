@@ -10,6 +10,12 @@ import type { Middleware } from "../core/middleware.js";
  * It sets `context.attemptSignal`, which fires on the caller's abort or on the timer; the
  * transport sends and reads the body under that signal, so a stalled body times out too. When
  * the timer fired, whatever the layers below threw becomes `CohereTimeoutError`.
+ * @example
+ * ```ts
+ * // Already in every client's pipeline; the limit is the option:
+ * const client = new CohereClient({ timeoutInSeconds: 30 });
+ * ```
+ * @throws {@link CohereTimeoutError} when the attempt outlives `timeoutInSeconds`.
  * @public
  */
 export function timeoutMiddleware(): Middleware {

@@ -27,6 +27,11 @@ export interface TracingOptions {
  * @remarks
  * A caller may choose the call id: `{ context: { callId: "..." } }` in the request options.
  * Runs in the `"attempt"` phase.
+ * @example
+ * ```ts
+ * const client = new CohereClient({ middleware: [tracingMiddleware({ onAttempt: (ids) => console.log(ids) })] });
+ * ```
+ * @throws Never: an `onAttempt` that throws is reported with `console.warn`.
  * @public
  */
 export function tracingMiddleware(options: TracingOptions = {}): MiddlewarePlugin {

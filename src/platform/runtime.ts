@@ -4,6 +4,8 @@
  * `tsdown.config.ts`, so the browser and edge builds carry no trace of `process`.
  */
 export interface Runtime {
+  /** True where `readEnvironment` can return anything (Node only): error messages mention the variables. */
+  readonly hasEnvironment: boolean;
   /** An environment variable, where the runtime has them (Node only). */
   readEnvironment(name: string): string | undefined;
   /** The `User-Agent` to send, where the runtime lets us set one (Node only). */

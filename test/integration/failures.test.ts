@@ -29,7 +29,8 @@ describe("typed errors over HTTP", () => {
       expect((error as ApiError).status).toBe(status);
       expect((error as ApiError).requestId).toEqual(expect.any(String));
       expect((error as ApiError).body).toEqual(body);
-      if (typeof body === "object") expect((error as Error).message).toBe(`Status ${status}: server says no`);
+      if (typeof body === "object")
+        expect((error as Error).message).toBe(`GET /v2/batches -> ${status}: server says no`);
     }
   });
 

@@ -90,6 +90,6 @@ describe("the token goes only where it should", () => {
     ]) {
       expect(text).not.toContain(token);
     }
-    expect((error as Error).message).toBe("Status 400: bad request from Bearer [REDACTED]");
+    expect((error as Error).message).toBe("GET /v2/batches -> 400: bad request from Bearer [REDACTED]");
   });
 });

@@ -12,6 +12,8 @@ export interface ApiErrorInit {
   requestId: string | undefined;
   /** The delay the server asked for before a retry (`Retry-After`, `retry-after-ms`), in seconds. */
   retryAfterInSeconds?: number | undefined;
+  /** The URL of the request that got this answer (with its ids and query). */
+  url?: string | undefined;
 }
 
 /**
@@ -20,7 +22,9 @@ export interface ApiErrorInit {
  * @remarks
  * Statuses with a class of their own (400 `BadRequestError`, 404 `NotFoundError`, ...) throw
  * that subclass whatever the body is (JSON, HTML or empty); any other status throws `ApiError`.
- * `message` is the status plus the server's `message`, when it sent one.
+ * `message` names the call and the status, plus the server's `message` when it sent one:
+ * `GET /v2/batches/{id} -> 404: batch not found`. The route is the template, so the message
+ * groups well in logs and holds no id; the request's own URL is `url`.
  * @public
  */
 export class ApiError extends CohereError {
@@ -40,6 +44,8 @@ export class ApiError extends CohereError {
    * once and this says how long the server wants you to wait.
    */
   readonly retryAfterInSeconds: number | undefined;
+  /** The URL of the request that got this answer, ids and query included (the message has the route template). */
+  readonly url: string | undefined;
 
   constructor(init: ApiErrorInit) {
     super(describe(init));
@@ -48,6 +54,7 @@ export class ApiError extends CohereError {
     this.headers = init.headers;
     this.requestId = init.requestId;
     this.retryAfterInSeconds = init.retryAfterInSeconds;
+    this.url = init.url;
   }
 
   override toJSON(): Record<string, unknown> {
@@ -57,13 +64,19 @@ export class ApiError extends CohereError {
       body: this.body,
       requestId: this.requestId,
       retryAfterInSeconds: this.retryAfterInSeconds,
+      url: this.url,
     };
   }
 }
 
 function describe({ status, body }: ApiErrorInit): string {
-  const message = serverMessage(body) ?? statusHint(status);
+  const message = describeAnswer(status, body);
   return message === undefined ? `Status ${status}` : `Status ${status}: ${message}`;
+}
+
+/** What the server said (or what the SDK can say of the status), if anything. */
+export function describeAnswer(status: number, body: unknown): string | undefined {
+  return serverMessage(body) ?? statusHint(status);
 }
 
 /** What the SDK can say itself of a status that is not an answer at all. */

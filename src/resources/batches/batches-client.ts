@@ -19,13 +19,7 @@ import type {
   ListBatchesResponse,
   WaitUntilDoneOptions,
 } from "./types.js";
-
-/** The statuses after which a batch never changes again. */
-const terminalStatuses: ReadonlySet<string> = new Set([
-  "BATCH_STATUS_COMPLETED",
-  "BATCH_STATUS_FAILED",
-  "BATCH_STATUS_CANCELED",
-]);
+import { isTerminalStatus } from "./status.js";
 
 /**
  * The batches API (`client.batches`): each method resolves with the response body.
@@ -33,7 +27,7 @@ const terminalStatuses: ReadonlySet<string> = new Set([
  * @example
  * ```ts
  * const { batch } = await client.batches.create({ name: "nightly", input_dataset_id: "ds-1", model: "command-r" });
- * const done = await client.batches.waitUntilDone(batch.id!, { onProgress: (b) => console.log(b.status) });
+ * const done = await client.batches.waitUntilDone(batch.id, { onProgress: (b) => console.log(b.status) });
  * ```
  * @public
  */
@@ -48,22 +42,75 @@ export class BatchesClient {
     this.withRawResponse = new RawBatchesClient(api);
   }
 
-  /** Lists one page of batches. See `listAll` to walk every page. */
+  /**
+   * Lists one page of batches (`GET /v2/batches`), newest first by default. See `listAll` to walk
+   * every page.
+   *
+   * @example
+   * ```ts
+   * const page = await client.batches.list({ page_size: 100, order_by: "created_at" });
+   * for (const batch of page.batches ?? []) console.log(batch.id, batch.status);
+   * const next = page.next_page_token; // absent or "" on the last page
+   * ```
+   * @throws {@link CohereError} for bad input, before anything is sent (the message names the field).
+   * @throws {@link ApiError} (a subclass per status, such as `NotFoundError`) when Cohere answers outside 2xx after the retries.
+   * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
+   * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
+   */
   async list(request?: ListBatchesRequest, options?: RequestOptions): Promise<ListBatchesResponse> {
     return (await this.withRawResponse.list(request, options)).data;
   }
 
-  /** Creates a batch. Without an `idempotencyKey` it is retried only where the server certainly did not act. */
+  /**
+   * Creates a batch that runs `model` over the requests of an uploaded, validated dataset
+   * (`POST /v2/batches`). Without an `idempotencyKey` it is retried only where the server
+   * certainly did not act (429, 503, a refused connection), so it never makes two batches.
+   *
+   * @example
+   * ```ts
+   * const { batch } = await client.batches.create({ name: "nightly", input_dataset_id: "ds-123", model: "command-r" });
+   * console.log(batch.id, batch.status); // "BATCH_STATUS_QUEUED"
+   * ```
+   * @throws {@link CohereError} for bad input, before anything is sent (the message names the field).
+   * @throws {@link ApiError} (a subclass per status, such as `NotFoundError`) when Cohere answers outside 2xx after the retries.
+   * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
+   * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
+   */
   async create(request: CreateBatchRequest, options?: RequestOptions): Promise<CreateBatchResponse> {
     return (await this.withRawResponse.create(request, options)).data;
   }
 
-  /** Retrieves a batch. */
+  /**
+   * Retrieves a batch by id (`GET /v2/batches/{id}`): its status and record counts.
+   *
+   * @example
+   * ```ts
+   * const { batch } = await client.batches.retrieve(batchId);
+   * console.log(batch.status, batch.num_successful_records, "/", batch.num_records);
+   * ```
+   * @throws {@link CohereError} for bad input, before anything is sent (the message names the field).
+   * @throws {@link ApiError} (a subclass per status, such as `NotFoundError`) when Cohere answers outside 2xx after the retries.
+   * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
+   * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
+   */
   async retrieve(id: string, options?: RequestOptions): Promise<GetBatchResponse> {
     return (await this.withRawResponse.retrieve(id, options)).data;
   }
 
-  /** Cancels a batch; it goes through `BATCH_STATUS_CANCELING` to `BATCH_STATUS_CANCELED`. */
+  /**
+   * Cancels a batch (`POST /v2/batches/{id}:cancel`); it goes through `BATCH_STATUS_CANCELING`
+   * to `BATCH_STATUS_CANCELED`. A batch already in a terminal status is a `BadRequestError`.
+   *
+   * @example
+   * ```ts
+   * await client.batches.cancel(batchId);
+   * const done = await client.batches.waitUntilDone(batchId); // done.status: "BATCH_STATUS_CANCELED"
+   * ```
+   * @throws {@link CohereError} for bad input, before anything is sent (the message names the field).
+   * @throws {@link ApiError} (a subclass per status, such as `NotFoundError`) when Cohere answers outside 2xx after the retries.
+   * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
+   * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
+   */
   async cancel(id: string, options?: RequestOptions): Promise<CancelBatchResponse> {
     return (await this.withRawResponse.cancel(id, options)).data;
   }
@@ -76,6 +123,8 @@ export class BatchesClient {
    * ```ts
    * for await (const batch of client.batches.listAll({ page_size: 1000 })) console.log(batch.id);
    * ```
+   * @throws {@link CohereError} for bad input, or when the server repeats a page token it already sent in this walk.
+   * @throws {@link ApiError}, {@link CohereTimeoutError}, {@link CohereConnectionError}, {@link CohereAbortError}, {@link CohereParseError} as `list` does, from the page that failed.
    */
   async *listAll(request: ListBatchesRequest = {}, options?: RequestOptions): AsyncGenerator<Batch, void, undefined> {
     let pageToken = request.page_token;
@@ -104,6 +153,20 @@ export class BatchesClient {
    * wait: the last such failure is the `cause` of the `CohereTimeoutError` if the deadline
    * passes. An `onProgress` that throws is reported with `console.warn` and does not end the
    * wait.
+   *
+   * @example
+   * ```ts
+   * const done = await client.batches.waitUntilDone(batchId, {
+   *   pollIntervalInSeconds: 10,
+   *   timeoutInSeconds: 3600,
+   *   onProgress: (batch) => console.log(batch.status, batch.num_successful_records),
+   * });
+   * if (done.status !== BatchStatus.Completed) console.error(done.status_reason);
+   * ```
+   * @throws {@link CohereError} for a bad id or bad options, before anything is sent.
+   * @throws {@link CohereTimeoutError} when `timeoutInSeconds` passes first (`cause`: the last transient failure, if any).
+   * @throws {@link CohereAbortError} when `abortSignal` fires.
+   * @throws {@link ApiError} for a poll that fails for good (a 404, a 401), after its retries.
    */
   async waitUntilDone(id: string, options: WaitUntilDoneOptions = {}): Promise<Batch> {
     const { pollIntervalInSeconds = 5, ...schedule } = checkInput(
@@ -115,7 +178,7 @@ export class BatchesClient {
       {
         notDone: `waitUntilDone: batch ${id} was not done`,
         poll: async (abortSignal) => (await this.retrieve(id, { abortSignal })).batch,
-        settle: (batch) => (batch.status !== undefined && terminalStatuses.has(batch.status) ? batch : undefined),
+        settle: (batch) => (isTerminalStatus(batch.status) ? batch : undefined),
       },
       { pollIntervalInSeconds, ...schedule },
     );

@@ -38,7 +38,19 @@ export class RawBatchesClient {
     this.#api = api;
   }
 
-  /** Lists one page of batches (`GET /v2/batches`). */
+  /**
+   * Lists one page of batches (`GET /v2/batches`), with the HTTP response.
+   *
+   * @example
+   * ```ts
+   * const raw = await client.batches.withRawResponse.list({ page_size: 10 });
+   * console.log(raw.status, raw.requestId, raw.data.batches?.length);
+   * ```
+   * @throws {@link CohereError} for bad input, before anything is sent (the message names the field).
+   * @throws {@link ApiError} (a subclass per status, such as `NotFoundError`) when Cohere answers outside 2xx after the retries.
+   * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
+   * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
+   */
   list(request: ListBatchesRequest = {}, options?: RequestOptions): Promise<HttpResponse<ListBatchesResponse>> {
     const { page_size, page_token, order_by } = checkInput(listBatchesRequestSchema, request, "request");
     // The spec's query type has no room for `undefined`, which callers may pass for "absent".
@@ -59,7 +71,23 @@ export class RawBatchesClient {
     );
   }
 
-  /** Creates a batch from an uploaded dataset (`POST /v2/batches`). Never sent twice without an `idempotencyKey`. */
+  /**
+   * Creates a batch from an uploaded dataset (`POST /v2/batches`), with the HTTP response. Never
+   * sent twice where the server may have acted, unless an `idempotencyKey` is given.
+   *
+   * @example
+   * ```ts
+   * const raw = await client.batches.withRawResponse.create(
+   *   { name: "nightly", input_dataset_id: "ds-123", model: "command-r" },
+   *   { idempotencyKey: "nightly-2026-11-30" },
+   * );
+   * console.log(raw.status, raw.data.batch.id);
+   * ```
+   * @throws {@link CohereError} for bad input, before anything is sent (the message names the field).
+   * @throws {@link ApiError} (a subclass per status, such as `NotFoundError`) when Cohere answers outside 2xx after the retries.
+   * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
+   * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
+   */
   create(request: CreateBatchRequest, options?: RequestOptions): Promise<HttpResponse<CreateBatchResponse>> {
     const body = checkInput(createBatchRequestSchema, request, "request");
     return this.#api.call(
@@ -76,7 +104,19 @@ export class RawBatchesClient {
     );
   }
 
-  /** Retrieves a batch (`GET /v2/batches/{id}`). */
+  /**
+   * Retrieves a batch (`GET /v2/batches/{id}`), with the HTTP response.
+   *
+   * @example
+   * ```ts
+   * const raw = await client.batches.withRawResponse.retrieve(batchId);
+   * console.log(raw.headers.get("content-type"), raw.data.batch.status);
+   * ```
+   * @throws {@link CohereError} for bad input, before anything is sent (the message names the field).
+   * @throws {@link ApiError} (a subclass per status, such as `NotFoundError`) when Cohere answers outside 2xx after the retries.
+   * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
+   * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
+   */
   retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
     return this.#api.call(
@@ -92,7 +132,20 @@ export class RawBatchesClient {
     );
   }
 
-  /** Cancels a batch (`POST /v2/batches/{id}:cancel`, no body). */
+  /**
+   * Cancels a batch (`POST /v2/batches/{id}:cancel`, no body), with the HTTP response; an empty
+   * body is `{}`.
+   *
+   * @example
+   * ```ts
+   * const raw = await client.batches.withRawResponse.cancel(batchId);
+   * console.log(raw.status); // 200
+   * ```
+   * @throws {@link CohereError} for bad input, before anything is sent (the message names the field).
+   * @throws {@link ApiError} (a subclass per status, such as `NotFoundError`) when Cohere answers outside 2xx after the retries.
+   * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
+   * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
+   */
   cancel(id: string, options?: RequestOptions): Promise<HttpResponse<CancelBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
     return this.#api.call(

@@ -18,7 +18,8 @@ import type {
 const int64Schema = v.string();
 
 export const batchSchema: v.GenericSchema<unknown, Batch> = v.looseObject({
-  id: v.exactOptional(v.string()),
+  // Required, unlike in the spec: every response carries the id (see `Batch`).
+  id: v.string(),
   name: v.string(),
   creator_id: v.exactOptional(v.string()),
   org_id: v.exactOptional(v.string()),

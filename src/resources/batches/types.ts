@@ -1,13 +1,7 @@
 import type { components, operations } from "../../generated/openapi.js";
+import type { BatchStatus } from "./status.js";
 
 type Schemas = components["schemas"];
-
-/**
- * The stages of a batch's life cycle. Terminal: `BATCH_STATUS_COMPLETED`,
- * `BATCH_STATUS_FAILED`, `BATCH_STATUS_CANCELED`.
- * @public
- */
-export type BatchStatus = Schemas["BatchStatus"];
 
 /**
  * A batch job, as the API sends it (snake_case).
@@ -17,9 +11,19 @@ export type BatchStatus = Schemas["BatchStatus"];
  * arithmetic). `created_at` and `updated_at` are RFC 3339 strings with microseconds, kept as
  * strings because a `Date` would drop the microseconds. A `status` this SDK does not know yet
  * passes through as a string. Fields the API adds later are kept on the object.
+ *
+ * `id` is a `string`, not optional as in the spec, and every response is checked for it (a batch
+ * without one is a `CohereParseError`). The spec's `Batch` is also the body of `create`, so it
+ * cannot require a field the server assigns; it marks `id` `readOnly` ("read-only. Batch ID."),
+ * which in OpenAPI means "sent in responses". Its own examples take the id of a created batch
+ * to retrieve and cancel it, and the wire is protobuf JSON, which omits only zero values (an
+ * empty string, 0, `BATCH_STATUS_UNSPECIFIED`): an id is never empty. The other read-only
+ * fields stay optional, since a zero count or an unspecified status may be left out.
  * @public
  */
-export interface Batch extends Omit<Schemas["Batch"], "status"> {
+export interface Batch extends Omit<Schemas["Batch"], "status" | "id"> {
+  /** The batch id: present in every response (checked), to pass to `retrieve`, `cancel` and `waitUntilDone`. */
+  readonly id: string;
   /** Current stage in the life cycle of the batch; an unknown future stage passes through. */
   readonly status?: BatchStatus | (string & {});
 }

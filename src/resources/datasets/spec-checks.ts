@@ -1,13 +1,8 @@
 // Compile-time checks only (nothing here runs or is exported): the hand-written dataset types
 // must stay in step with the types generated from Cohere's spec.
 import type { components, operations } from "../../generated/datasets-openapi.js";
-import type {
-  CreateDatasetRequest,
-  Dataset,
-  DatasetType,
-  DatasetValidationStatus,
-  ListDatasetsRequest,
-} from "./types.js";
+import type { CreateDatasetRequest, Dataset, DatasetType, ListDatasetsRequest } from "./types.js";
+import type { DatasetValidationStatus } from "./validation-status.js";
 
 // Keep the hand-written types in step with the generated ones: a spec change that renames a
 // query parameter, or a field the SDK's Dataset does not describe, fails the type check here.

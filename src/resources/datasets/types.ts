@@ -1,3 +1,5 @@
+import type { DatasetValidationStatus } from "./validation-status.js";
+
 /**
  * A dataset's type, which decides how Cohere validates it. Batches read
  * `"batch-chat-v2-input"` and `"batch-embed-v2-input"`; a type this SDK does not know passes.
@@ -16,20 +18,6 @@ export type DatasetType =
   | "batch-openai-chat-input"
   | "batch-embed-v2-input"
   | "batch-chat-v2-input"
-  | (string & {});
-
-/**
- * Where a dataset is in validation: `queued`, `processing`, then `validated` (or `skipped`) or
- * `failed`. An unknown future value passes through.
- * @public
- */
-export type DatasetValidationStatus =
-  | "unknown"
-  | "queued"
-  | "processing"
-  | "failed"
-  | "validated"
-  | "skipped"
   | (string & {});
 
 /** One file of a dataset. @public */
@@ -71,7 +59,7 @@ export interface Dataset {
   /** Its type, which decided how it was validated. */
   dataset_type: DatasetType;
   /** Where it is in validation. */
-  validation_status: DatasetValidationStatus;
+  validation_status: DatasetValidationStatus | (string & {});
   /** Why validation failed. */
   validation_error?: string;
   /** The Avro schema of the dataset. */
@@ -159,7 +147,7 @@ export interface ListDatasetsRequest {
   /** Skip this many first. */
   offset?: number | undefined;
   /** Only datasets in this validation status. */
-  validationStatus?: DatasetValidationStatus | undefined;
+  validationStatus?: DatasetValidationStatus | (string & {}) | undefined;
 }
 
 /** The answer to `list`. @public */

@@ -1,0 +1,43 @@
+import { CohereError } from "./errors/cohere-error.js";
+
+/**
+ * Checks `baseUrl` (an absolute http(s) URL without query, fragment or credentials) and returns
+ * it without a trailing slash. Each message says what to write instead: a bare host gets the
+ * scheme it lacks, and a trailing `/v1` or `/v2` is refused because every path already starts
+ * with its version (it would call `/v2/v2/batches`).
+ */
+export function checkBaseUrl(baseUrl: string): string {
+  // `new URL` reads a bare trailing "?" or "#" as an empty query or fragment; the path would
+  // then be appended after it and every call would go to "/".
+  if (/[?#]/.test(baseUrl)) throw new CohereError("Invalid baseUrl: must not contain a query or a fragment (? or #)");
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new CohereError(`Invalid baseUrl: ${JSON.stringify(baseUrl)} is not an absolute URL${schemeHint(baseUrl)}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new CohereError(
+      `Invalid baseUrl: protocol must be http: or https: (got ${url.protocol})${schemeHint(baseUrl)}`,
+    );
+  }
+  if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
+    throw new CohereError("Invalid baseUrl: must not contain credentials, a query or a fragment");
+  }
+  const href = url.href.replace(/\/+$/, "");
+  const version = /\/(v[12])$/.exec(href);
+  if (version !== null) {
+    throw new CohereError(
+      `Invalid baseUrl: ${JSON.stringify(baseUrl)} ends in /${version[1]}, but every path already starts with ` +
+        `its version (/v2/batches, /v1/datasets); pass ${JSON.stringify(href.slice(0, -version[0].length))}`,
+    );
+  }
+  return href;
+}
+
+/** "; did you mean "https://api.cohere.com"?" for a bare host (http for a local one), else "". */
+function schemeHint(baseUrl: string): string {
+  if (!/^[\w.-]+(:\d+)?(\/\S*)?$/.test(baseUrl)) return "";
+  const local = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:|\/|$)/.test(baseUrl);
+  return `; add the scheme: did you mean ${JSON.stringify(`${local ? "http" : "https"}://${baseUrl}`)}?`;
+}

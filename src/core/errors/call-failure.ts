@@ -1,0 +1,53 @@
+import { ApiError, describeAnswer } from "./api-error.js";
+import { CohereConnectionError } from "./connection-error.js";
+import { CohereTimeoutError } from "./timeout-error.js";
+
+/** The call a failure ended: what the message needs to say which one it was. */
+export interface FailedCall {
+  /** `"batches.retrieve"`. */
+  readonly operation: string;
+  /** `"get"`, as the operation declares it. */
+  readonly method: string;
+  /** The route template, `"/v2/batches/{id}"`: no id in the message. */
+  readonly route: string;
+  /** The request's URL, ids included: kept on `ApiError.url`. */
+  readonly url: string;
+  /** How many attempts were made. */
+  readonly attempts: number;
+}
+
+const named = new WeakSet<object>();
+
+/**
+ * Rewrites, once, the message of a failure that reached the caller so it says which call failed
+ * and after how many attempts: `GET /v2/batches/{id} -> 404: batch not found`,
+ * `batches.list (GET /v2/batches) timed out after 0.2 s per attempt; 3 attempts made`. The
+ * error object stays the same (middleware that saw it hold the same one); other errors pass
+ * as they are.
+ */
+export function nameTheCall(error: unknown, call: FailedCall): unknown {
+  if (typeof error !== "object" || error === null || named.has(error)) return error;
+  const message = messageFor(error, call);
+  if (message === undefined) return error;
+  named.add(error);
+  const failure = error as Error;
+  const before = failure.message;
+  failure.message = message;
+  if (typeof failure.stack === "string") failure.stack = failure.stack.replace(before, message);
+  if (error instanceof ApiError && error.url === undefined) Object.defineProperty(error, "url", { value: call.url });
+  return error;
+}
+
+function messageFor(error: object, { operation, method, route, attempts }: FailedCall): string | undefined {
+  const made = attempts === 1 ? "1 attempt made" : `${attempts} attempts made`;
+  const verb = method.toUpperCase();
+  if (error instanceof ApiError) {
+    const answer = describeAnswer(error.status, error.body);
+    return `${verb} ${route} -> ${error.status}${answer === undefined ? "" : `: ${answer}`}${attempts > 1 ? ` (${made})` : ""}`;
+  }
+  if (error instanceof CohereTimeoutError) {
+    return `${operation} (${verb} ${route}) timed out after ${error.timeoutInSeconds} s per attempt; ${made}`;
+  }
+  if (error instanceof CohereConnectionError) return `${operation} (${verb} ${route}): ${error.message}; ${made}`;
+  return undefined;
+}

@@ -1,0 +1,169 @@
+import { createServer } from "node:net";
+import { describe, expect, it } from "vitest";
+import { resolveClientOptions } from "../../src/core/client-options.js";
+import { runtime as browserRuntime } from "../../src/platform/browser.js";
+import { runtime as edgeRuntime } from "../../src/platform/edge.js";
+import {
+  type ApiError,
+  CohereClient,
+  CohereConnectionError,
+  CohereError,
+  CohereTimeoutError,
+  NotFoundError,
+} from "../../src/index.js";
+import { newBatch, useFakeServer } from "../helpers/fake-server.js";
+
+const server = useFakeServer();
+
+async function messageOf(call: () => unknown): Promise<string> {
+  try {
+    await call();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CohereError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("bad input: the message says what to write instead", () => {
+  it("reports an unknown camelCase key before the missing field it stands for, with the snake_case name", async () => {
+    const client = server.client();
+    const request = { name: "n", inputDatasetId: "d", model: "m" } as never;
+    expect(await messageOf(() => client.batches.create(request))).toBe(
+      "Invalid request: inputDatasetId is not a known field; did you mean input_dataset_id?",
+    );
+    expect(await messageOf(() => client.batches.list({ pageSize: 10 } as never))).toBe(
+      "Invalid request: pageSize is not a known field; did you mean page_size?",
+    );
+    expect(server.fake.requests).toHaveLength(0);
+  });
+
+  it("says a missing field is required", async () => {
+    const client = server.client();
+    expect(await messageOf(() => client.batches.create({} as never))).toBe("Invalid request: name is required");
+    expect(await messageOf(() => client.batches.create({ name: "n", model: "m" } as never))).toBe(
+      "Invalid request: input_dataset_id is required",
+    );
+  });
+
+  it("suggests the camelCase client option for a snake_case one, and keeps 'misspelt?' when nothing is close", () => {
+    expect(() => new CohereClient({ token: "t", base_url: "x" } as never)).toThrow(
+      "Invalid client options: base_url is not a known field; did you mean baseUrl?",
+    );
+    expect(() => new CohereClient({ token: "t", apiKey: "x" } as never)).toThrow(
+      "Invalid client options: apiKey is not a known field (misspelt?)",
+    );
+  });
+});
+
+describe("baseUrl: the message says how to fix it", () => {
+  it.each([
+    [
+      "api.cohere.com",
+      'Invalid baseUrl: "api.cohere.com" is not an absolute URL; add the scheme: did you mean "https://api.cohere.com"?',
+    ],
+    [
+      "localhost:8080",
+      'Invalid baseUrl: protocol must be http: or https: (got localhost:); add the scheme: did you mean "http://localhost:8080"?',
+    ],
+    [
+      "https://api.cohere.com/v2",
+      'Invalid baseUrl: "https://api.cohere.com/v2" ends in /v2, but every path already starts with its version (/v2/batches, /v1/datasets); pass "https://api.cohere.com"',
+    ],
+    [
+      "https://proxy.example/cohere/v1/",
+      'Invalid baseUrl: "https://proxy.example/cohere/v1/" ends in /v1, but every path already starts with its version (/v2/batches, /v1/datasets); pass "https://proxy.example/cohere"',
+    ],
+  ])("%s", (baseUrl, message) => {
+    expect(() => new CohereClient({ token: "t", baseUrl })).toThrow(message);
+  });
+
+  it("still takes a base URL with a path that is not a version", () => {
+    expect(() => new CohereClient({ token: "t", baseUrl: "https://proxy.example/cohere" })).not.toThrow();
+  });
+});
+
+describe("failures name the call", () => {
+  it("an ApiError names the method and the route; the id is only in `url`", async () => {
+    const error = (await server
+      .client()
+      .batches.retrieve("no-such-batch")
+      .catch((e: unknown) => e)) as NotFoundError;
+    expect(error).toBeInstanceOf(NotFoundError);
+    // The SDK's part holds the route, not the id; what follows is the server's own message.
+    expect(error.message).toBe(`GET /v2/batches/{id} -> 404: ${(error.body as { message: string }).message}`);
+    expect(error.url).toBe(`${server.url}/v2/batches/no-such-batch`);
+    expect(JSON.parse(JSON.stringify(error)).url).toBe(error.url);
+  });
+
+  it("an ApiError after retries says how many attempts were made", async () => {
+    server.fake.inject("list", { type: "status", status: 500, body: { message: "boom" } }, { times: 2 });
+    const error = await server
+      .client({ maxRetries: 1 })
+      .batches.list()
+      .catch((e: unknown) => e);
+    expect((error as ApiError).message).toBe("GET /v2/batches -> 500: boom (2 attempts made)");
+  });
+
+  it("a timeout names the operation, the limit and the attempts", async () => {
+    server.fake.inject("retrieve", { type: "delay", ms: 2_000 }, { times: 2 });
+    const { batch } = await server.client().batches.create(newBatch);
+    const error = await server
+      .client({ timeoutInSeconds: 0.2, maxRetries: 1 })
+      .batches.retrieve(batch.id)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect((error as Error).message).toBe(
+      "batches.retrieve (GET /v2/batches/{id}) timed out after 0.2 s per attempt; 2 attempts made",
+    );
+  });
+
+  it("a refused connection names the operation and the attempts", async () => {
+    const port = await closedPort();
+    const client = new CohereClient({ token: "t", baseUrl: `http://127.0.0.1:${port}`, maxRetries: 1 });
+    const error = await client.batches.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereConnectionError);
+    expect((error as Error).message).toMatch(
+      /^batches\.list \(GET \/v2\/batches\): Connection failed: .+; 2 attempts made$/,
+    );
+    expect((error as Error).stack).toContain("2 attempts made");
+  });
+});
+
+describe("the missing-token message fits the build", () => {
+  it.each([
+    ["browser", browserRuntime],
+    ["default (workers, edge)", edgeRuntime],
+  ])("the %s build says to pass `token`, not to set an environment variable", (_name, runtime) => {
+    const message = (() => {
+      try {
+        resolveClientOptions({ dangerouslyAllowBrowser: true }, runtime);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "";
+    })();
+    expect(message).toBe("No API token: pass `token` to the client (this build reads no environment variables)");
+  });
+
+  it("the Node build names CO_API_KEY", () => {
+    const saved = process.env.CO_API_KEY;
+    delete process.env.CO_API_KEY;
+    try {
+      expect(() => new CohereClient()).toThrow(
+        "No API token: pass `token` to the client or set the CO_API_KEY environment variable",
+      );
+    } finally {
+      if (saved !== undefined) process.env.CO_API_KEY = saved;
+    }
+  });
+});
+
+/** A port on 127.0.0.1 that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
