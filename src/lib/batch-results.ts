@@ -3,7 +3,7 @@ import type { ApiClient } from "../core/api-client.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import type { RequestOptions } from "../core/request-options.js";
 import type { BatchResult } from "../internal/decoders/batch-result.js";
-import type { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
+import { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
 
 /**
  * The records of batch `id`'s output. A batch that is not `BATCH_STATUS_COMPLETED` (even with
@@ -12,11 +12,11 @@ import type { RawBatchesClient } from "../resources/batches/raw-batches-client.j
  */
 export async function openBatchResults(
   api: ApiClient,
-  batches: RawBatchesClient,
   id: string,
   options?: RequestOptions,
 ): Promise<AsyncIterator<BatchResult>> {
-  const { batch } = (await batches.retrieve(id, options)).data;
+  // Every call of the workflow goes through this one `api`: where `context.via = "results"` is set.
+  const { batch } = (await new RawBatchesClient(api).retrieve(id, options)).data;
   if (batch.status !== "BATCH_STATUS_COMPLETED")
     throw new CohereError(`results: batch ${id} has no results to read: its status is ${batch.status ?? "unknown"}`);
   const output = batch.output_dataset_id;

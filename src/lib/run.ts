@@ -4,7 +4,7 @@ import type { ApiClient } from "../core/api-client.js";
 import { abortSignalSchema, checkInput, nonEmptyStringSchema, secondsSchema } from "../core/input.js";
 import type { RequestOptions } from "../core/request-options.js";
 import { callUserCallback } from "../internal/user-callback.js";
-import type { BatchesClient } from "../resources/batches/batches-client.js";
+import { BatchesClient } from "../resources/batches/batches-client.js";
 import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import { createBatchOnce } from "./run-create.js";
@@ -36,13 +36,10 @@ function phaseOf(batch: Batch): RunPhase | undefined {
 }
 
 /** `batches.run`: see `BatchesClient.run`. */
-export async function runBatch(
-  api: ApiClient,
-  batches: BatchesClient,
-  request: RunRequest,
-  options: RequestOptions = {},
-): Promise<RunResult> {
+export async function runBatch(api: ApiClient, request: RunRequest, options: RequestOptions = {}): Promise<RunResult> {
   const run = checkInput(runRequestSchema, request, "run request") as RunRequest;
+  // Every call of the run goes through this one `api`: where `context.via = "run"` is set.
+  const batches = new BatchesClient(api);
   const scope = startRunScope(run.timeoutInSeconds, [run.abortSignal, options.abortSignal]);
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };

@@ -200,7 +200,7 @@ export class BatchesClient {
   results(id: string, options?: RequestOptions): AsyncIterable<BatchResult> {
     checkInput(batchIdSchema, id, "id");
     return lazyAsyncIterable(async () =>
-      (await import("../../lib/batch-results.js")).openBatchResults(this.#api, this.withRawResponse, id, options),
+      (await import("../../lib/batch-results.js")).openBatchResults(this.#api, id, options),
     );
   }
 
@@ -234,6 +234,6 @@ export class BatchesClient {
    */
   async run(request: RunRequest, options?: RequestOptions): Promise<RunResult> {
     const { runBatch } = await import("../../lib/run.js");
-    return runBatch(this.#api, this, request, options);
+    return runBatch(this.#api, request, options);
   }
 }
