@@ -41,6 +41,14 @@ async function outputFile(count) {
 
 /** The records of `file` as our decoder (or avsc, `mode === "avsc"`) streams them. */
 async function* recordsOf(file, mode) {
+  if (mode === "records") {
+    // The SDK's whole path: client.datasets.records() over the file as the part's download body.
+    const { benchClient } = await import("./records-lib.mjs");
+    const { Readable } = await import("node:stream");
+    const client = benchClient(() => Readable.toWeb(createReadStream(file, { highWaterMark: 64 * 1024 })));
+    yield* client.datasets.records("out-1");
+    return;
+  }
   if (mode === "avsc") {
     yield* createReadStream(file).pipe(new avro.streams.BlockDecoder({ codecs: AVSC_CODECS }));
     return;
@@ -77,7 +85,10 @@ async function measure(file, mode) {
   console.log(JSON.stringify({ count, baselineRss: baseline.rss, peakRss, peakHeap, retained, seconds, trajectory }));
 }
 
-/** `mode`: "zlib" (ours, as the Node build runs it), "universal" (ours, DecompressionStream) or "avsc". */
+/**
+ * `mode`: "records" (`client.datasets.records()` of the built Node package, end to end), "zlib"
+ * (our decoder, as the Node build runs it), "universal" (ours, DecompressionStream) or "avsc".
+ */
 export async function runAvroMemory(mode = "zlib") {
   const rows = [];
   for (const count of COUNTS) {
@@ -94,7 +105,7 @@ if (process.argv[2] === "--child") {
   await measure(process.argv[3], process.argv[4]);
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  for (const mode of ["zlib", "universal", "avsc"]) {
+  for (const mode of process.argv[2] ? [process.argv[2]] : ["records", "zlib", "universal", "avsc"]) {
     for (const row of await runAvroMemory(mode)) {
       console.log(
         `${mode.padEnd(9)}  ${row.count.toLocaleString("en-US").padStart(9)} records  peak RSS ${mb(row.peakRss)} (baseline ${mb(row.baselineRss)})  peak heap ${mb(row.peakHeap)}  retained after GC ${mb(row.retained)}  ${Math.round(row.count / row.seconds).toLocaleString("en-US")} rec/s  RSS MiB per 100k: ${row.trajectory.join(" ")}`,

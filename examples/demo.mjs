@@ -1,5 +1,9 @@
 // `npm run demo`: the SDK at work against the built-in fake Cohere service, over real HTTP on
 // 127.0.0.1. Imports the package by its own name, so it runs the built `node` export.
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CohereClient, NotFoundError } from "cohere-batches";
 import { FakeCohere, RealClock, startFakeCohereServer } from "cohere-batches/testing";
 
@@ -9,7 +13,7 @@ const say = (text = "") => process.stdout.write(`${text}\n`);
 // Real time, ten times faster: a 1,000-record batch takes about a second.
 const fake = new FakeCohere({
   clock: new RealClock({ speed: 10 }),
-  lifecycle: { queuedForMs: 1_000, recordsPerSecond: 150, numRecords: 1_000 },
+  lifecycle: { queuedForMs: 1_000, recordsPerSecond: 150, numRecords: 1_000, failEveryNthRecord: 40 },
 });
 const server = await startFakeCohereServer(fake);
 say(`Fake Cohere batches service on ${server.url}\n`);
@@ -29,7 +33,10 @@ const client = new CohereClient({
 });
 
 try {
-  say("1. create three batches");
+  say("0. the whole workflow: a JSONL file of embed requests -> batches.run -> results");
+  await wholeWorkflow();
+
+  say("\n1. create three batches");
   const created = [];
   for (const [name, dataset] of [
     ["translate-faq", "ds-faq"],
@@ -96,6 +103,60 @@ try {
   say("\nDone.");
 } finally {
   await server.close();
+}
+
+/** `requests.jsonl` on disk, `run` with a progress line by phase, results matched by `custom_id`. */
+async function wholeWorkflow() {
+  const dir = await mkdtemp(join(tmpdir(), "cohere-batches-demo-"));
+  try {
+    const texts = new Map();
+    const lines = [];
+    for (let i = 1; i <= 200; i++) {
+      const text = `document ${i}: ${["apples", "batches", "clouds", "dunes"][i % 4]} and more`;
+      texts.set(`doc-${i}`, text);
+      lines.push(JSON.stringify({ custom_id: `doc-${i}`, body: { input_type: "search_document", texts: [text] } }));
+    }
+    const file = join(dir, "requests.jsonl");
+    await writeFile(file, `${lines.join("\n")}\n`);
+    say(`   wrote ${lines.length} requests to ${file}`);
+    const run = await client.batches.run({
+      name: "demo-embeddings",
+      model: "embed-v4.0",
+      type: "batch-embed-v2-input",
+      requests: createReadStream(file),
+      pollIntervalInSeconds: 0.05,
+      timeoutInSeconds: 60,
+      onProgress: runProgress,
+    });
+    if (interactive) process.stdout.write("\n");
+    say(`   ${run.batch.id}: ${run.batch.status}, output dataset ${run.batch.output_dataset_id}`);
+    let ok = 0;
+    const failed = [];
+    const shown = [];
+    for await (const result of run.results()) {
+      if (result.error) failed.push(result);
+      else ok++;
+      if (!result.error && shown.length < 3) shown.push(result);
+    }
+    for (const result of shown) {
+      const vector = result.body.embeddings.float[0].slice(0, 3).map((x) => x.toFixed(3));
+      say(`   ${result.custom_id.padEnd(8)} "${texts.get(result.custom_id)}" -> [${vector.join(", ")}, ...]`);
+    }
+    say(`   ${ok} results, ${failed.length} failed (${failed[0]?.custom_id}: ${failed[0]?.error?.message})`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function runProgress({ phase, dataset, batch }) {
+  const detail = batch
+    ? `${(batch.num_successful_records ?? 0) + (batch.num_failed_records ?? 0)}/${batch.num_records ?? "?"} records`
+    : (dataset?.validation_status ?? "");
+  if (interactive) process.stdout.write(`\r   ${phase.padEnd(10)} ${detail.padEnd(30)}`);
+  else if (phase !== runProgress.last) {
+    runProgress.last = phase;
+    say(`   ${phase} ${detail}`);
+  }
 }
 
 function progress(batch) {

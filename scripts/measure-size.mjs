@@ -29,6 +29,11 @@ import { build } from "esbuild";
 // Issue 15 (checked responses for call-phase plugins, two-phase plugins, context.route/params/
 // via/state, shouldRetry and backoff, one retry loop) added about 0.5 kB on its own (11,208 B ->
 // 11,755 B before issue 16 was merged); the issue asked for no growth: not met.
+// Issue 14 (results, records, run, the download pipeline) measured 12,946 B once merged with
+// issue 16 (12,973 B the same way (the entry chosen by name: the first output with an
+// `entryPoint` was sometimes a lazy chunk, whose size was counted instead): the new code is
+// lazy chunks (the decoder, the streamed-body reader, results, run), the entry keeps the thin
+// methods.
 export const BUDGET_GZIP_BYTES = 12.9 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
@@ -69,7 +74,8 @@ export async function measure(contents, resolveDir) {
     logLevel: "silent",
   });
   const outputs = result.metafile.outputs;
-  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined);
+  // The app's own entry: each dynamic import's target is an entry point of the metafile too.
+  const entry = Object.keys(outputs).find((path) => outputs[path].entryPoint === "use.mjs");
   // The entry chunk and the chunks it imports statically: what loads with the page.
   const loaded = [];
   const visit = (path) => {

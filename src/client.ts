@@ -3,7 +3,7 @@ import { ApiClient } from "./core/api-client.js";
 import { resolveClientOptions, type CohereClientOptions } from "./core/client-options.js";
 import type { Middleware } from "./core/middleware.js";
 import { toPlugin, type MiddlewareDescription, type MiddlewarePlugin } from "./core/middleware-plugin.js";
-import { createPipeline } from "./pipeline/create-pipeline.js";
+import { createDownloadPipeline, createPipeline } from "./pipeline/create-pipeline.js";
 import { BatchesClient } from "./resources/batches/batches-client.js";
 import { DatasetsClient } from "./resources/datasets/datasets-client.js";
 
@@ -39,7 +39,10 @@ export class CohereClient {
    * URL or ends in `/v2`, or, in a web page, a missing `dangerouslyAllowBrowser: true`.
    */
   constructor(options: CohereClientOptions = {}) {
-    this.#api = new ApiClient(resolveClientOptions(options, runtime), createPipeline);
+    this.#api = new ApiClient(resolveClientOptions(options, runtime), {
+      calls: createPipeline,
+      downloads: createDownloadPipeline,
+    });
     this.batches = new BatchesClient(this.#api);
     this.datasets = new DatasetsClient(this.#api);
   }

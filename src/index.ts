@@ -69,5 +69,7 @@ export {
   isTerminalValidationStatus,
 } from "./resources/datasets/index.js";
 export type * from "./resources/datasets/types.js";
+export type { BatchResult } from "./internal/decoders/batch-result.js";
+export type { RunPhase, RunProgress, RunRequest, RunResult } from "./lib/run-types.js";
 export type { components, operations, paths } from "./generated/openapi.js";
 export { VERSION } from "./version.js";

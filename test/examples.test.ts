@@ -16,6 +16,12 @@ describe("the README's promises", () => {
     const { stdout } = await run(process.execPath, ["examples/demo.mjs"], { cwd: root, timeout: 30_000 });
     expect(performance.now() - started).toBeLessThan(15_000);
     for (const line of [
+      /wrote 200 requests to .*requests\.jsonl/,
+      /^ {3}uploading/m,
+      /^ {3}validating/m,
+      /^ {3}done 200\/200 records/m,
+      /doc-\d+ +"document \d+: \w+ and more" -> \[-?\d\.\d{3}, /,
+      /195 results, 5 failed \(doc-\d+: request doc-\d+ was refused by the model\)/,
       /BATCH_STATUS_COMPLETED/,
       /BATCH_STATUS_FAILED/,
       /BATCH_STATUS_CANCELED/,

@@ -16,6 +16,7 @@ import { readRequestId, type HttpResponse } from "./http-response.js";
 import { checkedData, checkResponse, expectResponse, type ResponseDescription } from "./checked-response.js";
 import type { CallOrigin, MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
+import type { Download, DownloadDescription } from "./download.js";
 import type { ResolvedClientOptions } from "./client-options.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
 
@@ -92,8 +93,18 @@ interface WireParts {
 interface SharedPipeline {
   options: ResolvedClientOptions;
   pipeline: Pipeline;
-  /** Builds the pipeline from the options (`src/pipeline`, which orders the layers). */
-  readonly assemble: (options: ResolvedClientOptions) => Pipeline;
+  /** The downloads' pipeline (signed URLs: no auth, no client headers, no users' middleware). */
+  readonly downloads: Pipeline;
+  /** Builds the pipelines from the options (`src/pipeline`, which orders the layers). */
+  readonly assemble: PipelineAssembler;
+}
+
+/** How the client's pipelines are built: `src/pipeline` orders the layers, the core runs them. */
+export interface PipelineAssembler {
+  /** The pipeline of API calls, from the client's options (rebuilt by `use`). */
+  readonly calls: (options: ResolvedClientOptions) => Pipeline;
+  /** The pipeline of downloads from signed URLs, with the client's fetch and retry timing. */
+  readonly downloads: (options: ResolvedClientOptions) => Pipeline;
 }
 
 // openapi-fetch's serializers: form style for the query, simple style (encoded) for the path.
@@ -110,14 +121,14 @@ export class ApiClient {
   readonly #shared: SharedPipeline;
   readonly #via: CallOrigin | undefined;
 
-  /** `assemble` builds the pipeline: the core runs one, and does not choose its layers. */
-  constructor(
-    options: ResolvedClientOptions,
-    assemble: (options: ResolvedClientOptions) => Pipeline,
-    shared?: SharedPipeline,
-    via?: CallOrigin,
-  ) {
-    this.#shared = shared ?? { options, pipeline: assemble(options), assemble };
+  /** `assemble` builds the pipelines: the core runs them, and does not choose their layers. */
+  constructor(options: ResolvedClientOptions, assemble: PipelineAssembler, shared?: SharedPipeline, via?: CallOrigin) {
+    this.#shared = shared ?? {
+      options,
+      pipeline: assemble.calls(options),
+      downloads: assemble.downloads(options),
+      assemble,
+    };
     this.#via = via;
   }
 
@@ -137,11 +148,27 @@ export class ApiClient {
       : this;
   }
 
+  /** The call's options with the client's defaults filled in (workflows read `maxRetries`). */
+  resolveOptions(requestOptions?: RequestOptions): ResolvedRequestOptions {
+    return resolveRequestOptions(this.#shared.options.defaults, requestOptions);
+  }
+
+  /**
+   * Downloads from a URL that is its own credential (a signed URL on another host), with the
+   * client's fetch, timeout, retries and abort, and none of its headers; the body is handed on.
+   */
+  async download(request: DownloadDescription, requestOptions?: RequestOptions): Promise<Download> {
+    // Only programs that read results load the streamed-body reader.
+    const { sendDownload } = await import("./download.js");
+    const { downloads, options } = this.#shared;
+    return sendDownload(downloads, options.defaults, request, this.#via, requestOptions);
+  }
+
   /** Appends users' plugins; calls already in flight keep the chain they started with. */
   use(plugins: readonly ResolvedPlugin[]): void {
     const options = { ...this.#shared.options, plugins: [...this.#shared.options.plugins, ...plugins] };
     this.#shared.options = options;
-    this.#shared.pipeline = this.#shared.assemble(options);
+    this.#shared.pipeline = this.#shared.assemble.calls(options);
   }
 
   /** The layers in the order they run, outermost first. */

@@ -63,6 +63,12 @@ export interface MiddlewareContext {
    * the first attempt: the call is then never retried. Absent for no body or a JSON body.
    */
   readonly bodySource?: Blob | "one-shot";
+  /**
+   * `"stream"` when the caller reads the body itself, as it arrives (a results download): the
+   * transport then hands a 2xx response on unread instead of reading it whole. Error bodies are
+   * read either way, for the `ApiError`. Absent for a JSON answer.
+   */
+  readonly responseKind?: "stream";
   /** Which attempt this is: 1 for the first, 2 for the first retry, and so on. */
   attempt: number;
   /** The request options of this call, with the client's defaults filled in. */

@@ -52,6 +52,8 @@ export function createTransport(
       // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
       if (!isResponse(response))
         throw new CohereError("The fetch function resolved with something that is not a Response");
+      // A stream is the caller's to read (bounded by `readStreamedBody`); an error body is read here.
+      if (context.responseKind === "stream" && response.status >= 200 && response.status < 300) return response;
       return await receiveResponse(response, request.url, context, signal, options.readableResponses);
     } catch (error) {
       throw transportFailure(error, context);

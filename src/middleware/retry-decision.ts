@@ -28,6 +28,14 @@ export function mayResend(error: unknown, request: Request, context: MiddlewareC
     return false;
   // Read only for a non-idempotent request: a Request's headers cost to materialise.
   if (context.idempotent || request.headers.has("idempotency-key")) return true;
+  return serverCertainlyDidNotAct(error);
+}
+
+/**
+ * True when the failed attempt certainly did not reach the server's work (429, 503, a connection
+ * refused on the first hop): a non-idempotent request may be sent again. `batches.run` asks too.
+ */
+export function serverCertainlyDidNotAct(error: unknown): boolean {
   if (error instanceof ApiError) return notActedOnStatuses.has(error.status);
   return error instanceof CohereConnectionError && refusedOnFirstHop(error);
 }

@@ -9,4 +9,10 @@ export const runtime: Runtime = {
   userAgent: `cohere-batches/${VERSION} node/${process.version} ${process.platform}-${process.arch}`,
   // A Node test environment such as happy-dom or jsdom makes a page; treat it as one.
   isBrowserLike: detectBrowserLike,
+  nativeInflateRaw: (maxOutputLength) => {
+    // `getBuiltinModule` (Node 20.16+) loads zlib on first use without an import at startup.
+    const zlib = process.getBuiltinModule?.("node:zlib") as typeof import("node:zlib") | undefined;
+    if (zlib === undefined) return undefined;
+    return (block) => zlib.inflateRawSync(block, { maxOutputLength });
+  },
 };

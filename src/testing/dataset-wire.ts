@@ -36,6 +36,8 @@ export interface WireDatasetPart {
   size_bytes: number;
   /** Valid records in the file (known once validation has run). */
   num_rows: number;
+  /** A signed download URL on the download origin (output datasets), valid for a while on the fake's clock. */
+  url?: string;
 }
 
 /** A dataset as the fake sends it (`Dataset`). */

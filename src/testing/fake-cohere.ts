@@ -19,6 +19,8 @@ import { PageTokenCodec } from "./page-token.js";
 import { readBody } from "./request-body.js";
 import { type Route, routeRequest } from "./router.js";
 import { SeededRandom, randomSeed } from "./seeded-random.js";
+import { type OutputDatasetOptions, OutputDatasets } from "./output-datasets.js";
+import { UrlSigner } from "./signed-urls.js";
 import { msToMicros, parseTimestamp } from "./timestamp.js";
 import type { Operation, WireBatch } from "./wire.js";
 
@@ -45,6 +47,13 @@ export interface FakeCohereOptions {
    * @default a random seed (from `crypto.getRandomValues`)
    */
   seed?: number;
+  /** How completed batches write their output datasets (parts, codec, URL lifetime). */
+  outputs?: OutputDatasetOptions;
+  /**
+   * Ignore `Idempotency-Key` on create, as a server that does not implement it would (Cohere does
+   * not document it): every create makes a new batch. Also settable later. @default false
+   */
+  ignoreIdempotencyKeys?: boolean;
 }
 
 /** One request the fake received, as {@link FakeCohere.requests} lists it. */
@@ -107,6 +116,8 @@ export class FakeCohere {
   readonly clock: Clock;
   /** Every request received, in order (CORS preflights excluded). Cleared by {@link FakeCohere.reset}. */
   readonly requests: RecordedRequest[] = [];
+  /** See {@link FakeCohereOptions.ignoreIdempotencyKeys}. */
+  ignoreIdempotencyKeys: boolean;
 
   readonly #tokens: ReadonlySet<string>;
   readonly #seed: number;
@@ -118,6 +129,7 @@ export class FakeCohere {
   readonly #datasetStore: DatasetStore;
   readonly #datasets: DatasetsService;
   readonly #salts: SeededRandom;
+  readonly #outputs: OutputDatasets;
 
   /** @param options - See {@link FakeCohereOptions}. */
   constructor(options: FakeCohereOptions = {}) {
@@ -129,7 +141,9 @@ export class FakeCohere {
     this.clock = options.clock ?? new ManualClock();
     this.#seed = options.seed ?? randomSeed();
     const identity = new SeededRandom(this.#seed, "identity");
-    this.#store = new BatchStore(resolveLifecycle(options.lifecycle), {
+    const lifecycle = resolveLifecycle(options.lifecycle);
+    this.ignoreIdempotencyKeys = options.ignoreIdempotencyKeys ?? false;
+    this.#store = new BatchStore(lifecycle, {
       ids: new SeededRandom(this.#seed, "batch-id"),
       suffixes: new SeededRandom(this.#seed, "output-dataset"),
       creatorId: identity.uuid(),
@@ -140,6 +154,16 @@ export class FakeCohere {
     const nowUs = () => msToMicros(this.clock.now());
     this.#datasetStore = new DatasetStore(options.datasetLifecycle ?? {}, new SeededRandom(this.#seed, "dataset-id"));
     this.#datasets = new DatasetsService({ store: this.#datasetStore, responses: this.#responses, nowUs });
+    this.#outputs = new OutputDatasets(
+      {
+        batches: this.#store,
+        datasets: this.#datasetStore,
+        responses: this.#responses,
+        signer: new UrlSigner(new SeededRandom(this.#seed, "url-signer").hex(16)),
+        failEveryNth: lifecycle.failEveryNthRecord,
+      },
+      options.outputs,
+    );
     this.#service = new BatchesService({
       store: this.#store,
       idempotency: this.#idempotency,
@@ -175,7 +199,10 @@ export class FakeCohere {
     if (request.signal.aborted) throw request.signal.reason;
     const url = new URL(request.url);
     const { body, form } = await readBody(request);
-    const route = routeRequest(request.method, url.pathname);
+    const route: Route =
+      url.origin === this.#outputs.origin
+        ? { kind: "matched", operation: "datasets.download" }
+        : routeRequest(request.method, url.pathname);
     this.requests.push({
       operation: route.operation,
       method: request.method,
@@ -198,6 +225,24 @@ export class FakeCohere {
     // Real fetch responses carry the URL they came from; SDKs report it.
     Object.defineProperty(response, "url", { value: request.url, configurable: true });
     return response;
+  }
+
+  /**
+   * The origin of output datasets' download URLs: a second host, as Cohere's are on Google Cloud
+   * Storage. `fetch` routes requests to it by origin; the Node server sets it to its second port.
+   * @default "https://storage.fake-cohere.test"
+   */
+  get downloadOrigin(): string {
+    return this.#outputs.origin;
+  }
+
+  set downloadOrigin(origin: string) {
+    this.#outputs.origin = new URL(origin).origin;
+  }
+
+  /** Every `Authorization` header the download origin received and refused: a test of token secrecy wants none. */
+  get downloadAuthorizations(): readonly string[] {
+    return this.#outputs.authorizations;
   }
 
   /** How many requests were received for `operation`, or in all without an argument. */
@@ -276,14 +321,16 @@ export class FakeCohere {
     return this.#store.all().map((record) => this.#store.snapshot(record, nowUs));
   }
 
-  /** Drops pending faults and the request log; with `{ batches: true }` also every batch. */
+  /** Drops pending faults and the request log (and the download origin's log); with `{ batches: true }` also every batch. */
   reset(options: ResetOptions = {}): void {
     this.#faults.clear();
     this.requests.length = 0;
+    this.#outputs.clearLog();
     if (options.batches) {
       this.#store.clear();
       this.#datasetStore.clear();
       this.#idempotency.clear();
+      this.#outputs.clear();
       this.#service.replacePageTokens(new PageTokenCodec(this.#salts.hex(16)));
     }
   }
@@ -296,13 +343,19 @@ export class FakeCohere {
       if (route.kind === "method-not-allowed") {
         return this.#responses.error(405, `method not allowed on ${url.pathname}`, { allow: route.allow });
       }
+      // The download origin is another host: a signed URL is its credential, not the API token.
+      if (route.operation === "datasets.download") return await this.#outputs.download(headers, url, this.clock.now());
       const auth = authenticate(headers, this.#tokens);
       if (!auth.ok) return this.#responses.error(401, auth.message);
       switch (route.operation) {
         case "list":
           return this.#service.list(url.searchParams);
         case "create":
-          return this.#service.create(body, auth.token, headers.get("idempotency-key"));
+          return this.#service.create(
+            body,
+            auth.token,
+            this.ignoreIdempotencyKeys ? null : headers.get("idempotency-key"),
+          );
         case "retrieve":
           return this.#service.retrieve(route.id ?? "");
         case "cancel":
@@ -310,7 +363,9 @@ export class FakeCohere {
         case "datasets.create":
           return await this.#datasets.create(url.searchParams, form);
         case "datasets.retrieve":
-          return this.#datasets.retrieve(route.id ?? "");
+          return (
+            (await this.#outputs.retrieve(route.id ?? "", this.clock.now())) ?? this.#datasets.retrieve(route.id ?? "")
+          );
         case "datasets.list":
           return this.#datasets.list(url.searchParams);
         case "datasets.delete":

@@ -160,6 +160,13 @@ export async function applyFault(fault: Fault, context: FaultContext): Promise<R
     case "empty-body":
       await (await perform()).arrayBuffer();
       return responses.text(200, "");
+    case "truncate": {
+      const { response, bytes } = await performAndRead(perform);
+      const kept = bytes.slice(0, fault.bytes ?? Math.floor(bytes.byteLength * 0.6));
+      const headers = new Headers(response.headers);
+      headers.set("content-length", String(kept.byteLength));
+      return new Response(kept, { status: response.status, headers });
+    }
     case "missing-field":
       await (await perform()).arrayBuffer();
       return responses.json(200, {});

@@ -89,6 +89,17 @@ export interface MissingFieldFault {
 }
 
 /**
+ * Answer with the start of the real body only, its `Content-Length` saying that is all: a file
+ * cut short at the source (a download of an output part that ends mid-block). The operation is
+ * performed.
+ */
+export interface TruncateFault {
+  readonly type: "truncate";
+  /** How many bytes of the body to send. @default 60% of them */
+  readonly bytes?: number;
+}
+
+/**
  * Everything {@link FakeCohere.inject} can make go wrong.
  *
  * @example
@@ -105,7 +116,8 @@ export type Fault =
   | ResetMidBodyFault
   | MalformedBodyFault
   | EmptyBodyFault
-  | MissingFieldFault;
+  | MissingFieldFault
+  | TruncateFault;
 
 /** Which requests a fault applies to: one operation, or `"*"` for any request at all. */
 export type FaultTarget = Operation | "*";
@@ -114,12 +126,15 @@ export type FaultTarget = Operation | "*";
 export interface InjectOptions {
   /** How many matching requests get the fault: a positive integer or `Infinity`. @default 1 */
   times?: number;
+  /** How many matching requests go by before the fault applies (3: from the fourth download on). @default 0 */
+  skip?: number;
 }
 
 interface PendingFault {
   readonly target: FaultTarget;
   readonly fault: Fault;
   remaining: number;
+  skip: number;
 }
 
 function checkFault(fault: Fault): void {
@@ -156,15 +171,20 @@ export class FaultQueue {
     if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) {
       throw new RangeError(`times must be a positive integer or Infinity, got ${String(times)}`);
     }
+    const skip = options.skip ?? 0;
+    if (!Number.isInteger(skip) || skip < 0) throw new RangeError(`skip must be an integer >= 0, got ${String(skip)}`);
     checkFault(fault);
-    this.#pending.push({ target, fault, remaining: times });
+    this.#pending.push({ target, fault, remaining: times, skip });
   }
 
   /** Takes the fault for a request of `operation`, if one is pending. */
   take(operation: Operation): Fault | undefined {
-    const index = this.#pending.findIndex((p) => p.target === "*" || p.target === operation);
-    const pending = this.#pending[index];
+    const matching = this.#pending.filter((p) => p.target === "*" || p.target === operation);
+    // Faults still skipping count this request (whatever answers it) and let it through.
+    const pending = matching.find((p) => p.skip === 0);
+    for (const waiting of matching) if (waiting.skip > 0) waiting.skip--;
     if (!pending) return undefined;
+    const index = this.#pending.indexOf(pending);
     pending.remaining -= 1;
     if (pending.remaining <= 0) this.#pending.splice(index, 1);
     return pending.fault;

@@ -28,6 +28,8 @@ export interface FakeCohereServer {
   readonly url: string;
   /** The port it listens on. */
   readonly port: number;
+  /** The download origin of output datasets' signed URLs, on a second port. */
+  readonly downloadUrl: string;
   /**
    * Stops the server and destroys every open socket (stalled responses and idle keep-alive
    * connections included), so that a test run can exit at once. Safe to call twice.
@@ -129,6 +131,9 @@ async function serve(fake: FakeCohere, req: IncomingMessage, res: ServerResponse
  * `Access-Control-Allow-Origin: *` on every response, and preflight `OPTIONS` answered
  * (not recorded) with methods `GET, POST, DELETE, OPTIONS` and the usual headers plus any requested.
  *
+ * A second server, on another port, is the download origin of output datasets (the fake's
+ * `downloadOrigin` is set to it): signed URLs point at another host, as Cohere's do.
+ *
  * @example
  * ```ts
  * const fake = new FakeCohere();
@@ -143,6 +148,24 @@ export async function startFakeCohereServer(
   options: FakeCohereServerOptions = {},
 ): Promise<FakeCohereServer> {
   const host = options.host ?? "127.0.0.1";
+  const api = await listen(fake, host, options.port ?? 0);
+  const downloads = await listen(fake, host, 0);
+  fake.downloadOrigin = downloads.url;
+  return {
+    url: api.url,
+    port: api.port,
+    downloadUrl: downloads.url,
+    close: () => Promise.all([api.close(), downloads.close()]).then(() => undefined),
+  };
+}
+
+interface Listener {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+async function listen(fake: FakeCohere, host: string, requestedPort: number): Promise<Listener> {
   const sockets = new Set<Socket>();
   let fallbackHost = host;
   const server = createServer((req, res) => {
@@ -154,7 +177,7 @@ export async function startFakeCohereServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
+    server.listen(requestedPort, host, () => {
       server.off("error", reject);
       resolve();
     });

@@ -33,7 +33,11 @@ export type {
   ResetMidBodyFault,
   StallBodyFault,
   StatusFault,
+  TruncateFault,
 } from "./faults.js";
+export { DEFAULT_DOWNLOAD_ORIGIN, type OutputDatasetOptions } from "./output-datasets.js";
+export { EMBEDDING_DIMENSIONS, embeddingOf, OUTPUT_SCHEMA } from "./output-records.js";
+export { type AvroWriteOptions, writeAvroContainer } from "./avro-writer.js";
 export type { LifecycleOptions } from "./lifecycle.js";
 export type { DatasetLifecycleOptions } from "./dataset-store.js";
 export {

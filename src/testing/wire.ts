@@ -94,7 +94,8 @@ export interface WireBatchError {
 
 /**
  * Which endpoint a request addressed: a batches operation (`"list"`, `"create"`, ...), or a
- * datasets one, named as the SDK names it (`"datasets.create"`, ...). `"unknown"` is any
+ * datasets one, named as the SDK names it (`"datasets.create"`, ...), or a download of an output
+ * part from the download origin (`"datasets.download"`). `"unknown"` is any
  * request that matched no endpoint (wrong path or wrong method).
  */
 export type Operation =
@@ -107,4 +108,5 @@ export type Operation =
   | "datasets.list"
   | "datasets.delete"
   | "datasets.usage"
+  | "datasets.download"
   | "unknown";

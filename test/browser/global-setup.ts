@@ -11,6 +11,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The fake Cohere service's base URL, e.g. http://127.0.0.1:40123. */
     fakeCohereUrl: string;
+    /** A second fake, on a sped-up real clock, for batches.run and its results. */
+    fakeResultsUrl: string;
   }
 }
 
@@ -27,12 +29,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   try {
     const testingEntry = join(consumer.dir, "node_modules/cohere-batches/dist/testing/index.node.mjs");
-    const { FakeCohere, startFakeCohereServer } = (await import(pathToFileURL(testingEntry).href)) as Testing;
+    const { FakeCohere, RealClock, startFakeCohereServer } = (await import(
+      pathToFileURL(testingEntry).href
+    )) as Testing;
     // Dataset validation completes at once: the page cannot move the fake's clock.
     const fake = new FakeCohere({ datasetLifecycle: { queuedForMs: 0, processingForMs: 0 } });
     const server = await startFakeCohereServer(fake);
     project.provide("fakeCohereUrl", server.url);
+    // The page cannot move a manual clock: batches.run needs one that moves by itself.
+    const resultsFake = new FakeCohere({
+      clock: new RealClock({ speed: 20 }),
+      datasetLifecycle: { queuedForMs: 0, processingForMs: 0 },
+      lifecycle: { queuedForMs: 200, recordsPerSecond: 600, failEveryNthRecord: 10 },
+    });
+    // The fourth download (after the run's three parts) is cut short mid-block.
+    resultsFake.inject("datasets.download", { type: "truncate" }, { skip: 3 });
+    const resultsServer = await startFakeCohereServer(resultsFake);
+    project.provide("fakeResultsUrl", resultsServer.url);
     return async () => {
+      await resultsServer.close();
       await server.close();
       consumer.remove();
     };

@@ -4,6 +4,7 @@
 import resolvedId from "virtual:cohere-batches-resolution";
 import { describe, expect, inject, it } from "vitest";
 import * as sdk from "../runtimes/fixtures/sdk.mjs";
+import { EXPECTED_RESULTS, runResults } from "../runtimes/fixtures/results.mjs";
 import { runSession } from "../runtimes/fixtures/session.mjs";
 import { expectedUploads, runUploads } from "../runtimes/fixtures/uploads.mjs";
 import { EXPECTED_SESSION } from "../runtimes/support/session.js";
@@ -68,5 +69,13 @@ describe("in Chromium", () => {
     // The upload code came as chunks of the browser build, loaded when create ran.
     const loaded = performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname);
     expect(loaded).toContainEqual(expect.stringMatching(/\/cohere-batches\/dist\/browser\/create-upload-[\w-]+\.mjs$/));
+  });
+
+  it("runs batches.run and reads its results from the Avro parts on the download origin, over CORS", async () => {
+    const report = await runResults(sdk, { baseUrl: inject("fakeResultsUrl"), dangerouslyAllowBrowser: true });
+    expect(report).toEqual(EXPECTED_RESULTS);
+    // The decoder was loaded on first use, as its own file.
+    const loaded = performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname);
+    expect(loaded).toContainEqual(expect.stringMatching(/\/dist\/browser\/avro-[\w-]+\.mjs$/));
   });
 });

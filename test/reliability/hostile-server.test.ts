@@ -186,7 +186,7 @@ describe("responses are checked as strictly as the types, no more (API.md 4)", (
     ["cancel", (c: CohereClient) => c.batches.cancel("b-1")],
   ])("a top-level array is not an object: %s fails with CohereParseError", async (_, call) => {
     const origin = await scriptedServer((_, response) => sendJson(response, 200, []));
-    expect((await outcome(call(client(origin.url)))).error).toBeInstanceOf(CohereParseError);
+    expect((await outcome<unknown>(call(client(origin.url)))).error).toBeInstanceOf(CohereParseError);
   });
 });
 

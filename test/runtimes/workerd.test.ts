@@ -8,6 +8,8 @@ import { bundleEntry } from "./support/bundle.js";
 import { useConsumerWithFake } from "./support/consumer-with-fake.js";
 import { fixturesDir, run, workerdBin } from "./support/package.js";
 import { EXPECTED_SESSION, SESSION_REQUESTS, parseReport } from "./support/session.js";
+import { EXPECTED_RESULTS } from "./fixtures/results.mjs";
+import { useRealClockFake } from "./support/real-clock-fake.js";
 import { UPLOAD_BYTES, expectedUploads } from "./fixtures/uploads.mjs";
 
 const setup = useConsumerWithFake(
@@ -17,18 +19,23 @@ const setup = useConsumerWithFake(
     "uploads.mjs": "uploads.mjs",
     "workerd/worker.mjs": "worker.mjs",
     "workerd/uploads-worker.mjs": "uploads-worker.mjs",
+    "results.mjs": "results.mjs",
+    "workerd/results-worker.mjs": "results-worker.mjs",
   },
   // Validation completes at once: the worker cannot move the fake's clock.
   { datasetLifecycle: { queuedForMs: 0, processingForMs: 0 } },
 );
 
+// batches.run needs a fake whose clock moves by itself: the worker cannot move it.
+const resultsFake = useRealClockFake();
+
 /** Bundles `entry` for workerd and runs it in `workerd test` against the fake; resolves with stdout. */
-async function runWorker(entry: string): Promise<string> {
+async function runWorker(entry: string, fakeUrl = setup.server.url): Promise<string> {
   const bundle = await bundleEntry(setup.consumer.dir, entry, { conditions: ["workerd", "worker"], format: "esm" });
   writeFileSync(join(setup.consumer.dir, "bundle.mjs"), bundle.code);
   const config = readFileSync(join(fixturesDir, "workerd/config.capnp"), "utf8").replace(
     `"__FAKE_URL__"`,
-    JSON.stringify(setup.server.url),
+    JSON.stringify(fakeUrl),
   );
   writeFileSync(join(setup.consumer.dir, "config.capnp"), config);
   const result = await run(workerdBin, ["test", "config.capnp"], { cwd: setup.consumer.dir, timeoutMs: 60_000 });
@@ -89,5 +96,14 @@ describe("Cloudflare workerd", () => {
     const byName = (name: string) => uploads.find((r) => new URL(r.url).searchParams.get("name") === name);
     expect(byName("up-stream")?.headers["transfer-encoding"]).toBe("chunked");
     expect(byName("up-blob")?.headers["content-length"]).toBeDefined();
+  }, 60_000);
+
+  it("runs batches.run and reads its results from the Avro parts on the download origin, with no token sent there", async () => {
+    // The fourth download (after the run's three parts) is cut short mid-block.
+    resultsFake.fake.inject("datasets.download", { type: "truncate" }, { skip: 3 });
+    const stdout = await runWorker("results-worker.mjs", resultsFake.server.url);
+    expect(parseReport(stdout, "RESULTS ")).toEqual(EXPECTED_RESULTS);
+    expect(resultsFake.fake.count("datasets.download")).toBe(4);
+    expect(resultsFake.fake.downloadAuthorizations).toEqual([]);
   }, 60_000);
 });

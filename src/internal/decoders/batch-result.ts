@@ -10,9 +10,13 @@ import { CohereParseError } from "../../core/errors/index.js";
  * @public
  */
 export interface BatchResult {
+  /** The `custom_id` of the request this record answers: match results to requests on it. */
   custom_id?: string;
+  /** The response (the v2 embed response for embed batches), parsed from JSON text; `null` for a failed request. */
   body?: unknown;
+  /** Why the request failed, parsed from JSON text where it is JSON; `null` for a successful one. */
   error?: unknown;
+  /** Any other field of the output file, as Avro decoded it. */
   [field: string]: unknown;
 }
 

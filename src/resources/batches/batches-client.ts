@@ -2,8 +2,12 @@ import type { ApiClient } from "../../core/api-client.js";
 import { CohereError } from "../../core/errors/cohere-error.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
+import type { BatchResult } from "../../internal/decoders/batch-result.js";
+import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
+import type { RunRequest, RunResult } from "../../lib/run-types.js";
 import { waitFor } from "../../lib/waiter.js";
 import { RawBatchesClient } from "./raw-batches-client.js";
+import { batchIdSchema } from "./schemas.js";
 import { waitUntilDoneOptionsSchema } from "./wait-options.js";
 import type {
   Batch,
@@ -30,12 +34,14 @@ import { isTerminalStatus } from "./status.js";
 export class BatchesClient {
   /** The same methods, resolving with the HTTP response (status, headers, request id) as well. */
   readonly withRawResponse: RawBatchesClient;
+  readonly #api: ApiClient;
   // The pages of `listAll` and the polls of `waitUntilDone` say so to plugins (`context.via`).
   readonly #listAllPages: RawBatchesClient;
   readonly #waitPolls: RawBatchesClient;
 
   /** @internal */
   constructor(api: ApiClient) {
+    this.#api = api;
     this.withRawResponse = new RawBatchesClient(api);
     this.#listAllPages = new RawBatchesClient(api.startedBy("listAll"));
     this.#waitPolls = new RawBatchesClient(api.startedBy("waitUntilDone"));
@@ -182,5 +188,58 @@ export class BatchesClient {
       },
       { pollIntervalInSeconds, ...schedule },
     );
+  }
+
+  /**
+   * The results of a completed batch: `client.datasets.records(batch.output_dataset_id)`, one
+   * `BatchResult` per output line (`custom_id`, and `body` or `error`). Returned at once:
+   * nothing is fetched until iteration starts. Output records are not in input order: match
+   * them on `custom_id`.
+   *
+   * @example
+   * ```ts
+   * for await (const result of client.batches.results(batch.id)) console.log(result.custom_id, result.body);
+   * ```
+   * @throws CohereError, before any download, for a batch that is not `BATCH_STATUS_COMPLETED`
+   * (the message names its status) or has no output dataset; then as `datasets.records`.
+   */
+  results(id: string, options?: RequestOptions): AsyncIterable<BatchResult> {
+    checkInput(batchIdSchema, id, "id");
+    return lazyAsyncIterable(async () =>
+      (await import("../../lib/batch-results.js")).openBatchResults(this.#api.startedBy("results"), id, options),
+    );
+  }
+
+  /**
+   * From requests to results in one call: uploads `requests` as a dataset, waits until it is
+   * validated, creates the batch, waits until it is done, and resolves with
+   * `{ batch, inputDataset, results() }`.
+   *
+   * @remarks
+   * `timeoutInSeconds` bounds the whole run and `abortSignal` ends it (the batch is cancelled
+   * only with `cancelOnAbort: true`). `onProgress` sees each phase: `uploading`, `validating`,
+   * `queued`, `running`, `done`. It never leaves two batches behind: the create carries an
+   * idempotency key, and before sending it again after an attempt that may have reached the
+   * server, `run` looks for a batch reading this run's dataset and adopts it. A batch that
+   * ends `FAILED` or `CANCELED` resolves: read `batch.status`.
+   *
+   * @example
+   * ```ts
+   * const run = await client.batches.run({
+   *   name: "nightly",
+   *   model: "embed-v4.0",
+   *   type: "batch-embed-v2-input",
+   *   requests: [{ custom_id: "1", body: { input_type: "search_document", texts: ["hello"] } }],
+   *   onProgress: ({ phase }) => console.log(phase),
+   * });
+   * for await (const result of run.results()) console.log(result.custom_id, result.body);
+   * ```
+   * @throws CohereError for bad input, before anything is sent; `CohereDatasetValidationError`
+   * when the upload fails validation; `CohereTimeoutError` after `timeoutInSeconds`;
+   * `CohereAbortError` on abort; `ApiError` subclasses for a call that failed for good.
+   */
+  async run(request: RunRequest, options?: RequestOptions): Promise<RunResult> {
+    const { runBatch } = await import("../../lib/run.js");
+    return runBatch(this.#api.startedBy("run"), request, options);
   }
 }

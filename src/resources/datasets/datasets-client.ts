@@ -1,5 +1,9 @@
 import type { ApiClient } from "../../core/api-client.js";
+import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
+import type { BatchResult } from "../../internal/decoders/batch-result.js";
+import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
+import { batchIdSchema as datasetIdSchema } from "../batches/schemas.js";
 import { loadOperations, RawDatasetsClient } from "./raw-datasets-client.js";
 import type {
   CreateDatasetRequest,
@@ -134,5 +138,33 @@ export class DatasetsClient {
    */
   async waitUntilValidated(id: string, options: WaitUntilValidatedOptions = {}): Promise<Dataset> {
     return (await loadOperations()).waitUntilValidated(this.#api, id, options);
+  }
+
+  /**
+   * Every record of the dataset, decoded from its parts (Avro files behind signed URLs), part
+   * by part in `index` order. Returned at once: nothing is fetched until iteration starts.
+   *
+   * @remarks
+   * Streams: one Avro block is in memory at a time, whatever the size. Each part is downloaded
+   * with the client's fetch, timeout, retries and abort, and never with a Cohere header (no
+   * `Authorization`, no client headers): the signed URL is its own credential. An expired or
+   * refused URL (400, 403) makes it retrieve the dataset once for fresh URLs and go on at the
+   * same part; a body that breaks off is read again. No record is yielded twice. A JSON `body`
+   * or `error` field is parsed; other fields are as Avro decodes them. The download operation
+   * is `datasets.download`. The decoder is loaded on first use.
+   *
+   * @example
+   * ```ts
+   * for await (const record of client.datasets.records(outputDatasetId)) console.log(record.custom_id);
+   * ```
+   * @throws CohereError for an empty id (at once) or a part without URL; `CohereParseError`
+   * naming the part for a file that is not valid Avro or is cut short; `ApiError` subclasses,
+   * `CohereTimeoutError`, `CohereAbortError`, `CohereConnectionError` as for every call.
+   */
+  records(id: string, options?: RequestOptions): AsyncIterable<BatchResult> {
+    checkInput(datasetIdSchema, id, "id");
+    return lazyAsyncIterable(async () =>
+      (await import("../../lib/dataset-records.js")).openDatasetRecords(this.#api.startedBy("results"), id, options),
+    );
   }
 }

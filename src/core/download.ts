@@ -1,0 +1,66 @@
+import { CohereAbortError } from "./errors/abort-error.js";
+import { CohereError } from "./errors/cohere-error.js";
+import type { CallOrigin, MiddlewareContext } from "./middleware.js";
+import type { Pipeline } from "./middleware-plugin.js";
+import { type RequestDefaults, type RequestOptions, resolveRequestOptions } from "./request-options.js";
+import { readStreamedBody } from "./streamed-body.js";
+
+/** One download from a URL that carries its own credential (a signed URL on a storage host). */
+export interface DownloadDescription {
+  /** The name a retry decision and an error report see, e.g. `"datasets.download"`. */
+  readonly operation: string;
+  /** The absolute `http:` or `https:` URL, sent as it is. */
+  readonly url: string;
+}
+
+/** A download in progress: the response (status, headers) and its body, read as it arrives. */
+export interface Download {
+  readonly response: Response;
+  /** The body's chunks, each wait bounded by the call's timeout and abort (see `readStreamedBody`). */
+  readonly body: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Sends a download through the download pipeline (no Cohere header of any kind; see
+ * `createDownloadPipeline`), with the call's timeout, retries and abort, and hands the body on
+ * unread. A GET repeats safely, so every retryable failure is retried.
+ *
+ * @throws CohereError for a URL that is not absolute `http:` or `https:`, before sending.
+ */
+export async function sendDownload(
+  pipeline: Pipeline,
+  defaults: RequestDefaults,
+  { operation, url }: DownloadDescription,
+  via: CallOrigin | undefined,
+  requestOptions?: RequestOptions,
+): Promise<Download> {
+  const options = resolveRequestOptions(defaults, requestOptions);
+  const signal = options.abortSignal;
+  const target = parseUrl(url);
+  if (target === undefined || (target.protocol !== "https:" && target.protocol !== "http:"))
+    throw new CohereError(`${operation}: not an http(s) URL: ${JSON.stringify(url.slice(0, 200))}`);
+  if (signal?.aborted) throw new CohereAbortError(signal.reason);
+  const context: MiddlewareContext = {
+    operation,
+    // The URL is signed and secret until it expires: plugins see no template of it.
+    route: "{signed-url}",
+    params: {},
+    via,
+    state: {},
+    idempotent: true,
+    attempt: 1,
+    options,
+    signal,
+    responseKind: "stream",
+  };
+  const response = await pipeline.send(new Request(target, { method: "GET", signal: signal ?? null }), context);
+  return { response, body: readStreamedBody(response, { timeoutInSeconds: options.timeoutInSeconds, signal }) };
+}
+
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,86 @@
+import { boundBySignal } from "../internal/bound-by-signal.js";
+import { describeCause } from "../internal/cause-chain.js";
+import { followAbort } from "../internal/follow-abort.js";
+import { CohereAbortError } from "./errors/abort-error.js";
+import { CohereConnectionError } from "./errors/connection-error.js";
+import { CohereError } from "./errors/cohere-error.js";
+import { CohereTimeoutError } from "./errors/timeout-error.js";
+
+/** What bounds the read of a streamed body. */
+export interface StreamedBodyLimits {
+  /** The longest wait for the next chunk (the call's `timeoutInSeconds`): a stalled body ends. */
+  readonly timeoutInSeconds: number;
+  /** The caller's abort signal. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * The chunks of a streamed response body, as they arrive, each wait bounded.
+ *
+ * @remarks
+ * The attempt's timeout covers the request until its headers; the body is then read by the
+ * caller at its own pace (a decoder yielding records to a loop), so one timer for the whole body
+ * would count the caller's time. Each wait for bytes is bounded instead: by `timeoutInSeconds`
+ * without a byte (`CohereTimeoutError`) and by the caller's abort (`CohereAbortError`). A body
+ * that breaks off, or ends short of its `Content-Length`, is a `CohereConnectionError`. Leaving
+ * early (`break`, an error) cancels the body, which closes the connection.
+ */
+export async function* readStreamedBody(response: Response, limits: StreamedBodyLimits): AsyncGenerator<Uint8Array> {
+  const expected = declaredLength(response.headers);
+  if (response.body === null) {
+    if (expected !== undefined && expected > 0) throw cutShort(0, expected);
+    return;
+  }
+  const reader = response.body.getReader();
+  let received = 0;
+  let finished = false;
+  try {
+    for (;;) {
+      const step = await readChunk(reader, limits);
+      if (step.done) break;
+      received += step.value.byteLength;
+      yield step.value;
+    }
+    finished = true;
+  } finally {
+    if (!finished) reader.cancel().catch(() => {});
+  }
+  if (expected !== undefined && received < expected) throw cutShort(received, expected);
+}
+
+async function readChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  { timeoutInSeconds, signal }: StreamedBodyLimits,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  const bound = new AbortController();
+  const unlink = followAbort(signal, bound);
+  const timer = setTimeout(
+    () => bound.abort(new CohereTimeoutError(timeoutInSeconds, `No bytes of the body for ${timeoutInSeconds} s`)),
+    timeoutInSeconds * 1000,
+  );
+  try {
+    return await boundBySignal(reader.read(), bound.signal, () =>
+      signal?.aborted ? new CohereAbortError(signal.reason) : bound.signal.reason,
+    );
+  } catch (error) {
+    if (CohereError.is(error)) throw error;
+    throw new CohereConnectionError(`The body broke off: ${describeCause(error)}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    unlink();
+  }
+}
+
+/** The body's length as sent, when the bytes read are the bytes sent (no content coding). */
+function declaredLength(headers: Headers): number | undefined {
+  const coding = headers.get("content-encoding");
+  if (coding !== null && coding !== "identity") return undefined;
+  const value = headers.get("content-length");
+  return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+// A body cut exactly between two Avro blocks would look like a valid shorter file.
+function cutShort(received: number, expected: number): CohereConnectionError {
+  const message = `The body ended after ${received} of its ${expected} bytes`;
+  return new CohereConnectionError(message, { cause: new Error(message) });
+}

@@ -1,0 +1,28 @@
+// `batches.results(id)`: the output dataset of a completed batch, read as `datasets.records`.
+import type { ApiClient } from "../core/api-client.js";
+import { CohereError } from "../core/errors/cohere-error.js";
+import type { RequestOptions } from "../core/request-options.js";
+import type { BatchResult } from "../internal/decoders/batch-result.js";
+import { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
+
+/**
+ * The records of batch `id`'s output. A batch that is not `BATCH_STATUS_COMPLETED` (even with
+ * an `output_dataset_id`), or has no output dataset, is a `CohereError` naming its status, and
+ * nothing is downloaded.
+ */
+export async function openBatchResults(
+  api: ApiClient,
+  id: string,
+  options?: RequestOptions,
+): Promise<AsyncIterator<BatchResult>> {
+  // Every call of the workflow goes through this one `api`: where `context.via = "results"` is set.
+  const { batch } = (await new RawBatchesClient(api).retrieve(id, options)).data;
+  if (batch.status !== "BATCH_STATUS_COMPLETED")
+    throw new CohereError(`results: batch ${id} has no results to read: its status is ${batch.status ?? "unknown"}`);
+  const output = batch.output_dataset_id;
+  if (output === undefined || output === "")
+    throw new CohereError(`results: batch ${id} is BATCH_STATUS_COMPLETED but has no output_dataset_id`);
+  // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
+  const { openDatasetRecords } = await import("./dataset-records.js");
+  return openDatasetRecords(api, output, options);
+}

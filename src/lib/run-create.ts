@@ -1,0 +1,63 @@
+// The batch create of `batches.run`, which never leaves two batches behind, whether or not the
+// server honours `Idempotency-Key` (Cohere does not document it).
+import type { RequestOptions } from "../core/request-options.js";
+import { ApiError } from "../core/errors/api-error.js";
+import { delay } from "../internal/delay.js";
+import { backoffDelayInSeconds } from "../middleware/retry-timing.js";
+import { isTransientFailure, serverCertainlyDidNotAct } from "../middleware/retry-decision.js";
+import type { BatchesClient } from "../resources/batches/batches-client.js";
+import type { Batch, CreateBatchRequest } from "../resources/batches/types.js";
+import type { Dataset } from "../resources/datasets/types.js";
+
+const CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+/**
+ * Creates the batch that reads `dataset`, retrying up to `maxRetries` times itself (each create
+ * is sent with `maxRetries: 0`). Before sending it again after an attempt that may have reached
+ * the server (a 5xx, a timeout, a dropped connection), it walks the batch list for a batch that
+ * reads `dataset` and adopts it: the dataset was uploaded by this run alone, so the match is exact.
+ */
+export async function createBatchOnce(
+  batches: BatchesClient,
+  request: CreateBatchRequest,
+  dataset: Dataset,
+  maxRetries: number,
+  options: RequestOptions,
+): Promise<Batch> {
+  const idempotencyKey = newIdempotencyKey();
+  for (let retry = 0; ; retry++) {
+    try {
+      return (await batches.create(request, { ...options, idempotencyKey, maxRetries: 0 })).batch;
+    } catch (error) {
+      if (retry >= maxRetries || !isTransientFailure(error)) throw error;
+      if (!serverCertainlyDidNotAct(error)) {
+        const adopted = await findBatchReading(batches, dataset, options);
+        if (adopted !== undefined) return adopted;
+      }
+      const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
+      await delay((asked ?? backoffDelayInSeconds(retry + 1)) * 1000, options.abortSignal);
+    }
+  }
+}
+
+/** The newest batch reading `dataset`, walking newest first and stopping at batches older than it. */
+async function findBatchReading(
+  batches: BatchesClient,
+  dataset: Dataset,
+  options: RequestOptions,
+): Promise<Batch | undefined> {
+  const datasetCreated = Date.parse(dataset.created_at ?? "");
+  for await (const batch of batches.listAll({ order_by: "created_at", page_size: 100 }, options)) {
+    if (batch.input_dataset_id === dataset.id) return batch;
+    // A batch created before the dataset cannot read it; the list is newest first. The margin
+    // allows for clocks of the two services that disagree.
+    if (Date.parse(batch.created_at ?? "") < datasetCreated - CLOCK_SKEW_MS) return undefined;
+  }
+  return undefined;
+}
+
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === "function") return `run-${crypto.randomUUID()}`;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `run-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+}

@@ -1,0 +1,53 @@
+import type { RequestOptions } from "../core/request-options.js";
+import type { BatchResult } from "../internal/decoders/batch-result.js";
+import type { Batch } from "../resources/batches/types.js";
+import type { Dataset, DatasetData, DatasetType } from "../resources/datasets/types.js";
+
+/**
+ * Where a `batches.run` is: `uploading` the requests, `validating` the dataset, the batch
+ * `queued`, `running` (`BATCH_STATUS_IN_PROGRESS`), `done` (completed, failed or canceled).
+ * @public
+ */
+export type RunPhase = "uploading" | "validating" | "queued" | "running" | "done";
+
+/** What `onProgress` of `batches.run` receives: the phase, with the latest dataset or batch. @public */
+export interface RunProgress {
+  /** Where the run is. */
+  readonly phase: RunPhase;
+  /** The input dataset, while it is validated. */
+  readonly dataset?: Dataset;
+  /** The batch, from `queued` on. */
+  readonly batch?: Batch;
+}
+
+/** The request of `batches.run`. @public */
+export interface RunRequest {
+  /** The name of the dataset and of the batch. */
+  name: string;
+  /** The model the batch runs, e.g. `"embed-v4.0"`. */
+  model: string;
+  /** The dataset type of `requests`: `"batch-embed-v2-input"` or `"batch-chat-v2-input"`. */
+  type: DatasetType;
+  /** The requests: anything `datasets.create` takes as `data` (objects are written as JSONL). */
+  requests: DatasetData;
+  /** Called at each phase and after each poll; it cannot fail the run. */
+  onProgress?: ((progress: RunProgress) => unknown) | undefined;
+  /** Between polls of the dataset and of the batch. @defaultValue 5 */
+  pollIntervalInSeconds?: number | undefined;
+  /** Bounds the whole run, every phase and call included. @defaultValue no limit */
+  timeoutInSeconds?: number | undefined;
+  /** Ends the run (each call in flight, each wait). */
+  abortSignal?: AbortSignal | undefined;
+  /** Cancel the batch when `abortSignal` fires after it was created. @defaultValue false */
+  cancelOnAbort?: boolean | undefined;
+}
+
+/** What `batches.run` resolves with. @public */
+export interface RunResult {
+  /** The batch in its terminal status: read `status` (`FAILED` and `CANCELED` resolve too). */
+  readonly batch: Batch;
+  /** The uploaded and validated input dataset. */
+  readonly inputDataset: Dataset;
+  /** The batch's results, as `batches.results(batch.id)`. */
+  results(options?: RequestOptions): AsyncIterable<BatchResult>;
+}

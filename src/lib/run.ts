@@ -1,0 +1,91 @@
+// `batches.run`: from a list of requests to a finished batch, in one call with one deadline.
+import * as v from "valibot";
+import type { ApiClient } from "../core/api-client.js";
+import { abortSignalSchema, checkInput, nonEmptyStringSchema, secondsSchema } from "../core/input.js";
+import type { RequestOptions } from "../core/request-options.js";
+import { callUserCallback } from "../internal/user-callback.js";
+import { BatchesClient } from "../resources/batches/batches-client.js";
+import type { Batch } from "../resources/batches/types.js";
+import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
+import { createBatchOnce } from "./run-create.js";
+import { startRunScope } from "./run-scope.js";
+import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
+
+const functionSchema = v.custom<(progress: RunProgress) => unknown>(
+  (x) => typeof x === "function",
+  "must be a function",
+);
+
+const runRequestSchema = v.strictObject({
+  name: nonEmptyStringSchema,
+  model: nonEmptyStringSchema,
+  type: nonEmptyStringSchema,
+  requests: v.custom<RunRequest["requests"]>((x) => x !== undefined && x !== null, "is required"),
+  onProgress: v.optional(functionSchema),
+  pollIntervalInSeconds: v.optional(secondsSchema),
+  timeoutInSeconds: v.optional(secondsSchema),
+  abortSignal: v.optional(abortSignalSchema),
+  cancelOnAbort: v.optional(v.boolean()),
+});
+
+/** The phase a batch status is in while the batch runs; `undefined` once it is terminal. */
+function phaseOf(batch: Batch): RunPhase | undefined {
+  if (batch.status === "BATCH_STATUS_QUEUED") return "queued";
+  if (batch.status === "BATCH_STATUS_IN_PROGRESS" || batch.status === "BATCH_STATUS_CANCELING") return "running";
+  return undefined;
+}
+
+/** `batches.run`: see `BatchesClient.run`. */
+export async function runBatch(api: ApiClient, request: RunRequest, options: RequestOptions = {}): Promise<RunResult> {
+  const run = checkInput(runRequestSchema, request, "run request") as RunRequest;
+  // Every call of the run goes through this one `api`: where `context.via = "run"` is set.
+  const batches = new BatchesClient(api);
+  const scope = startRunScope(run.timeoutInSeconds, [run.abortSignal, options.abortSignal]);
+  const calls: RequestOptions = { ...options, abortSignal: scope.signal };
+  const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
+  // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
+  const { create: createDataset, waitUntilValidated } = await loadOperations();
+  const report = (progress: RunProgress) => callUserCallback("onProgress", run.onProgress, progress);
+  let phase: RunPhase = "uploading";
+  let batch: Batch | undefined;
+  try {
+    report({ phase });
+    const { id } = (await createDataset(api, { name: run.name, type: run.type, data: run.requests }, calls)).data;
+    phase = "validating";
+    const inputDataset = await waitUntilValidated(api, id, {
+      ...waits,
+      onProgress: (dataset) => report({ phase, dataset }),
+    });
+    phase = "queued";
+    const body = { name: run.name, input_dataset_id: id, model: run.model };
+    batch = await createBatchOnce(batches, body, inputDataset, api.resolveOptions(options).maxRetries, calls);
+    const onBatch = (latest: Batch) => {
+      phase = phaseOf(latest) ?? phase;
+      if (phaseOf(latest) !== undefined) report({ phase, batch: latest });
+    };
+    onBatch(batch);
+    const done = await batches.waitUntilDone(batch.id as string, { ...waits, onProgress: onBatch });
+    report({ phase: "done", batch: done });
+    return {
+      batch: done,
+      inputDataset,
+      results: (more) => batches.results(done.id as string, { ...options, ...more }),
+    };
+  } catch (error) {
+    if (scope.abortedByCaller() && run.cancelOnAbort && batch?.id !== undefined) await cancelQuietly(batches, batch.id);
+    throw scope.failure(error, phase);
+  } finally {
+    scope.dispose();
+  }
+}
+
+/** Cancels the run's batch after an abort; a failure is reported, and the abort stands. */
+async function cancelQuietly(batches: BatchesClient, id: string): Promise<void> {
+  try {
+    await batches.cancel(id, { timeoutInSeconds: 30, maxRetries: 2 });
+  } catch (error) {
+    callUserCallback(`cancelling batch ${id} after the abort`, () => {
+      throw error;
+    });
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * Output datasets: what a batch writes when it completes, as Avro object container files on a
+ * second origin (the download origin), behind signed URLs that expire on the fake's clock. The
+ * download origin refuses, and records, any `Authorization` header: a signed URL is its own
+ * credential, and a client that sends its API token there leaks it to the storage host.
+ *
+ * @packageDocumentation
+ */
+import type { BatchStore } from "./batch-store.js";
+import type { DatasetStore } from "./dataset-store.js";
+import type { WireDataset, WireGetDatasetResponse } from "./dataset-wire.js";
+import type { ResponseFactory } from "./http-response.js";
+import { writeOutputFiles } from "./output-files.js";
+import { storageError, type UrlSigner } from "./signed-urls.js";
+import { msToMicros } from "./timestamp.js";
+import type { WireBatch } from "./wire.js";
+
+/**
+ * How the fake writes output datasets.
+ *
+ * @example
+ * ```ts
+ * new FakeCohere({ outputs: { parts: 4, codec: "null", urlTtlMs: 60_000 } });
+ * ```
+ */
+export interface OutputDatasetOptions {
+  /** Files per output dataset (fewer when there are fewer records). @default 3 */
+  parts?: number;
+  /** Avro codec of the files. @default "deflate" */
+  codec?: "deflate" | "null";
+  /** Records per Avro block. @default 100 */
+  blockRecords?: number;
+  /** How long a signed URL stays valid, in ms of the fake's clock. @default 4 hours */
+  urlTtlMs?: number;
+}
+
+/** The default origin of download URLs (the Node server replaces it with its second port). */
+export const DEFAULT_DOWNLOAD_ORIGIN = "https://storage.fake-cohere.test";
+
+/** What the output datasets need from their fake. */
+export interface OutputDatasetParts {
+  readonly batches: BatchStore;
+  readonly datasets: DatasetStore;
+  readonly responses: ResponseFactory;
+  readonly signer: UrlSigner;
+  readonly failEveryNth: number;
+}
+
+export class OutputDatasets {
+  /** The origin download URLs point at. */
+  origin = DEFAULT_DOWNLOAD_ORIGIN;
+  /** Every `Authorization` header the download origin received (there should be none). */
+  readonly authorizations: string[] = [];
+  readonly #files = new Map<string, Promise<Uint8Array<ArrayBuffer>[]>>();
+  readonly #parts: OutputDatasetParts;
+  readonly #options: Required<OutputDatasetOptions>;
+
+  constructor(parts: OutputDatasetParts, options: OutputDatasetOptions = {}) {
+    this.#parts = parts;
+    const count = options.parts ?? 3;
+    if (!Number.isInteger(count) || count < 1)
+      throw new RangeError(`outputs.parts must be an integer >= 1, got ${count}`);
+    this.#options = {
+      parts: count,
+      codec: options.codec ?? "deflate",
+      blockRecords: options.blockRecords ?? 100,
+      urlTtlMs: options.urlTtlMs ?? 4 * 60 * 60 * 1000,
+    };
+  }
+
+  /** `GET /v1/datasets/{id}` of an output dataset, or `undefined` when no completed batch wrote `id`. */
+  async retrieve(id: string, nowMs: number): Promise<Response | undefined> {
+    const batch = this.#completedBatchWriting(id, nowMs);
+    if (batch === undefined) return undefined;
+    const files = await this.#filesOf(batch);
+    const dataset: WireDataset = {
+      id,
+      name: `${batch.name}-output`,
+      created_at: batch.updated_at,
+      updated_at: batch.updated_at,
+      dataset_type: batch.model.includes("embed") ? "batch-embed-v2-output" : "batch-chat-v2-output",
+      validation_status: "validated",
+      validation_warnings: [],
+      required_fields: [],
+      preserve_fields: [],
+      dataset_parts: files.map((file, index) => ({
+        id: `${id}-part-${index}`,
+        name: `part-${index}.avro`,
+        index,
+        size_bytes: file.byteLength,
+        num_rows: 0,
+        url: this.#parts.signer.sign(this.origin, id, index, nowMs + this.#options.urlTtlMs),
+      })),
+    };
+    const body: WireGetDatasetResponse = { dataset };
+    return this.#parts.responses.json(200, body);
+  }
+
+  /** A request to the download origin. */
+  async download(headers: Headers, url: URL, nowMs: number): Promise<Response> {
+    const authorization = headers.get("authorization");
+    if (authorization !== null) {
+      this.authorizations.push(authorization);
+      return this.#refuse(400, "InvalidAuthentication", "A signed URL takes no Authorization header.");
+    }
+    const checked = this.#parts.signer.check(url, nowMs);
+    if (!checked.ok) return this.#refuse(checked.status, checked.code, checked.message);
+    const batch = this.#completedBatchWriting(checked.datasetId, nowMs);
+    const file = batch === undefined ? undefined : (await this.#filesOf(batch))[checked.index];
+    if (file === undefined) return this.#refuse(404, "NoSuchKey", "The specified key does not exist.");
+    return new Response(file, {
+      status: 200,
+      headers: { "content-type": "application/octet-stream", "content-length": String(file.byteLength) },
+    });
+  }
+
+  /** Forgets the written files. */
+  clear(): void {
+    this.#files.clear();
+    this.clearLog();
+  }
+
+  /** Forgets the `Authorization` headers received. */
+  clearLog(): void {
+    this.authorizations.length = 0;
+  }
+
+  #refuse(status: number, code: string, message: string): Response {
+    return this.#parts.responses.text(status, storageError(code, message), { "content-type": "application/xml" });
+  }
+
+  #completedBatchWriting(datasetId: string, nowMs: number): WireBatch | undefined {
+    const { batches } = this.#parts;
+    const record = batches.all().find((r) => r.outputDatasetId === datasetId);
+    const batch = record === undefined ? undefined : batches.snapshot(record, msToMicros(nowMs));
+    return batch?.status === "BATCH_STATUS_COMPLETED" ? batch : undefined;
+  }
+
+  #filesOf(batch: WireBatch): Promise<Uint8Array<ArrayBuffer>[]> {
+    let files = this.#files.get(batch.output_dataset_id);
+    if (files === undefined) {
+      const { codec, blockRecords, parts } = this.#options;
+      const input = this.#parts.datasets.get(batch.input_dataset_id);
+      files = writeOutputFiles(batch, input, { codec, blockRecords, parts, failEveryNth: this.#parts.failEveryNth });
+      this.#files.set(batch.output_dataset_id, files);
+    }
+    return files;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The files of an output dataset: the batch's output records (see output-records.ts), split into
+ * parts, each an Avro object container file.
+ *
+ * @packageDocumentation
+ */
+import { writeAvroContainer } from "./avro-writer.js";
+import type { DatasetRecord } from "./dataset-store.js";
+import { type InputLine, OUTPUT_SCHEMA, outputRecords } from "./output-records.js";
+import type { WireBatch } from "./wire.js";
+
+/** How to write them. */
+export interface OutputFileSettings {
+  readonly parts: number;
+  readonly codec: "deflate" | "null";
+  readonly blockRecords: number;
+  readonly failEveryNth: number;
+}
+
+/**
+ * One file per part for `batch`, from the lines of its uploaded `input` (a seeded batch, with no
+ * upload, gets made-up lines `"1"`, `"2"`, ...): `num_records` records in all.
+ */
+export async function writeOutputFiles(
+  batch: WireBatch,
+  input: DatasetRecord | undefined,
+  settings: OutputFileSettings,
+): Promise<Uint8Array<ArrayBuffer>[]> {
+  const lines = input === undefined ? [] : parseLines(await input.upload.data.text());
+  const count = batch.num_records ?? 0;
+  const padded = Array.from({ length: count }, (_, i): InputLine => lines[i] ?? { custom_id: String(i + 1) });
+  const embed = input === undefined ? batch.model.includes("embed") : input.upload.type.includes("embed");
+  const records = outputRecords({ lines: padded, embed, failEveryNth: settings.failEveryNth });
+  const { parts, codec, blockRecords } = settings;
+  const perPart = Math.max(1, Math.ceil(records.length / parts));
+  const chunks = [];
+  for (let start = 0; start < records.length || chunks.length === 0; start += perPart)
+    chunks.push(records.slice(start, start + perPart));
+  return Promise.all(chunks.map((chunk) => writeAvroContainer(OUTPUT_SCHEMA, chunk, { codec, blockRecords })));
+}
+
+function parseLines(text: string): InputLine[] {
+  const lines: InputLine[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      lines.push(JSON.parse(line) as InputLine);
+    } catch {
+      // A malformed line was skipped by validation (skip_malformed_input).
+    }
+  }
+  return lines;
+}

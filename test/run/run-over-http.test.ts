@@ -1,0 +1,170 @@
+// batches.run over real HTTP against the fake: every phase, the deadline and the abort in each.
+import { describe, expect, it, vi } from "vitest";
+import {
+  CohereAbortError,
+  CohereDatasetValidationError,
+  CohereTimeoutError,
+  type RunPhase,
+  type RunProgress,
+} from "../../src/index.js";
+import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
+
+const env = useResultsFake();
+
+/** A run whose polls move the fake's clock on by a second each, so it ends in a few dozen polls. */
+function runRequest(count = 20, more: Record<string, unknown> = {}) {
+  const phases: RunPhase[] = [];
+  const request = {
+    name: "run-test",
+    model: "embed-v4.0",
+    type: "batch-embed-v2-input",
+    requests: embedRequests(count),
+    pollIntervalInSeconds: 0.005,
+    onProgress: (progress: RunProgress) => {
+      if (phases[phases.length - 1] !== progress.phase) phases.push(progress.phase);
+      env.clock.advance(1_000);
+    },
+    ...more,
+  };
+  return { request, phases };
+}
+
+describe("run", () => {
+  it("uploads, validates, creates, waits, and resolves with the batch, the input dataset and its results", async () => {
+    const { request, phases } = runRequest(40);
+    const run = await env.client().batches.run(request);
+    expect(phases).toEqual(["uploading", "validating", "queued", "running", "done"]);
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+    expect(run.inputDataset.validation_status).toBe("validated");
+    expect(run.batch.input_dataset_id).toBe(run.inputDataset.id);
+    const results = await collect(run.results());
+    expect(results.map((r) => r.custom_id).sort()).toEqual(
+      embedRequests(40)
+        .map((r) => r.custom_id)
+        .sort(),
+    );
+    expect(env.fake.count("create")).toBe(1);
+    expect(env.fake.listBatches().length).toBe(1);
+  });
+
+  it("reports the latest dataset while validating and the latest batch from queued on", async () => {
+    const seen: RunProgress[] = [];
+    const { request } = runRequest(10);
+    await env.client().batches.run({
+      ...request,
+      onProgress: (progress) => {
+        seen.push(progress);
+        request.onProgress(progress);
+      },
+    });
+    expect(seen.filter((p) => p.phase === "validating").every((p) => p.dataset?.id !== undefined)).toBe(true);
+    expect(seen.filter((p) => p.phase === "running").every((p) => p.batch?.status === "BATCH_STATUS_IN_PROGRESS")).toBe(
+      true,
+    );
+    expect(seen.at(-1)?.batch?.status).toBe("BATCH_STATUS_COMPLETED");
+  });
+
+  it("a batch that ends FAILED resolves, and the caller reads its status", async () => {
+    const { request } = runRequest(10, { name: "will-fail" });
+    const run = await env.client().batches.run(request);
+    expect(run.batch.status).toBe("BATCH_STATUS_FAILED");
+  });
+
+  it("a dataset that fails validation rejects with CohereDatasetValidationError, and no batch is created", async () => {
+    const { request } = runRequest(1, { requests: '{"custom_id": "1", "body": \n not json\n' });
+    await expect(env.client().batches.run(request)).rejects.toBeInstanceOf(CohereDatasetValidationError);
+    expect(env.fake.count("create")).toBe(0);
+  });
+
+  it("a throwing onProgress cannot fail the run (it is reported)", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { request } = runRequest(5);
+    const run = await env.client().batches.run({
+      ...request,
+      onProgress: (progress) => {
+        request.onProgress(progress);
+        throw new Error("callback bug");
+      },
+    });
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+    expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  it("bad input is refused before anything is sent", async () => {
+    const { request } = runRequest(1);
+    await expect(env.client().batches.run({ ...request, name: "" })).rejects.toThrow(/name/);
+    await expect(env.client().batches.run({ ...request, timeoutInSeconds: -1 })).rejects.toThrow(/timeoutInSeconds/);
+    expect(env.fake.count()).toBe(0);
+  });
+});
+
+/**
+ * Holds the run in `phase`: the phase's next call is delayed for 5 s. Uploading and queued are
+ * held from the start (their first call); validating and running once the run reports them.
+ */
+function holdIn(phase: string, more: Record<string, unknown> = {}) {
+  const hold = {
+    uploading: () => env.fake.inject("datasets.create", { type: "delay", ms: 5_000 }),
+    validating: () => env.fake.inject("datasets.retrieve", { type: "delay", ms: 5_000 }),
+    queued: () => env.fake.inject("create", { type: "delay", ms: 5_000 }),
+    running: () => env.fake.inject("retrieve", { type: "delay", ms: 5_000 }),
+  }[phase] as () => void;
+  if (phase === "uploading" || phase === "queued") hold();
+  let held = false;
+  const { request } = runRequest(10, more);
+  return {
+    ...request,
+    onProgress: (progress: RunProgress) => {
+      if (!held && progress.phase === phase) {
+        held = true;
+        hold();
+      }
+      if (!held) request.onProgress(progress);
+    },
+  };
+}
+
+const phasesToHold = ["uploading", "validating", "queued", "running"];
+
+describe("run: one deadline and one abort for the whole run", () => {
+  for (const phase of phasesToHold) {
+    it(`the deadline ends the run while ${phase}, as CohereTimeoutError naming the phase`, async () => {
+      const request = holdIn(phase, { timeoutInSeconds: 0.4 });
+      const started = performance.now();
+      const error = await env
+        .client()
+        .batches.run(request)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CohereTimeoutError);
+      expect((error as Error).message).toContain(`(${phase})`);
+      expect(performance.now() - started).toBeLessThan(3_000);
+    });
+
+    it(`the abort signal ends the run while ${phase}, as CohereAbortError, and the batch is not cancelled`, async () => {
+      const controller = new AbortController();
+      const request = holdIn(phase, { abortSignal: controller.signal });
+      setTimeout(() => controller.abort(new Error("stop")), 200);
+      await expect(env.client().batches.run(request)).rejects.toBeInstanceOf(CohereAbortError);
+      expect(env.fake.count("cancel")).toBe(0);
+    });
+  }
+
+  it("the request options' abortSignal ends the run too", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const request = holdIn("validating");
+    await expect(env.client().batches.run(request, { abortSignal: controller.signal })).rejects.toBeInstanceOf(
+      CohereAbortError,
+    );
+  });
+
+  it("cancelOnAbort cancels the batch when the abort comes after it was created", async () => {
+    const controller = new AbortController();
+    const request = holdIn("running", { abortSignal: controller.signal, cancelOnAbort: true });
+    setTimeout(() => controller.abort(), 200);
+    await expect(env.client().batches.run(request)).rejects.toBeInstanceOf(CohereAbortError);
+    expect(env.fake.count("cancel")).toBe(1);
+    expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/);
+  });
+});
