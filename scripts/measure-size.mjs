@@ -33,8 +33,9 @@ import { build } from "esbuild";
 // issue 16 (12,973 B the same way (the entry chosen by name: the first output with an
 // `entryPoint` was sometimes a lazy chunk, whose size was counted instead): the new code is
 // lazy chunks (the decoder, the streamed-body reader, results, run), the entry keeps the thin
-// methods.
-export const BUDGET_GZIP_BYTES = 12.9 * 1024;
+// methods. With issue 15 merged too (via/route/params/state in every call's context, the two
+// pipelines' assembler), the typical use measured 13,457 B.
+export const BUDGET_GZIP_BYTES = 13.2 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
