@@ -168,3 +168,35 @@ describe("run: one deadline and one abort for the whole run", () => {
     expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/);
   });
 });
+
+describe("what plugins see of a run and of results", () => {
+  it('every call a run makes says via "run"; results read directly say via "results"', async () => {
+    const seen: { operation: string; via: string | undefined }[] = [];
+    const client = env.client({
+      middleware: [
+        {
+          name: "recorder",
+          handle: async (request, next, { operation, via }) => {
+            seen.push({ operation, via });
+            return next(request);
+          },
+        },
+      ],
+    });
+    const { request } = runRequest(5);
+    const run = await client.batches.run(request);
+    await collect(run.results());
+    const operations = new Set(seen.map((s) => s.operation));
+    for (const operation of ["datasets.create", "datasets.retrieve", "batches.create", "batches.retrieve"]) {
+      expect(operations).toContain(operation);
+    }
+    expect(seen.every((s) => s.via === "run")).toBe(true);
+
+    seen.length = 0;
+    expect((await collect(client.batches.results(run.batch.id))).length).toBe(5);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((s) => s.via === "results")).toBe(true);
+    // The downloads themselves never pass through users' middleware (it may add Cohere headers).
+    expect(seen.some((s) => s.operation === "datasets.download")).toBe(false);
+  });
+});
