@@ -35,12 +35,17 @@ export async function loadSdk(specifier = process.env.BENCH_SDK || "cohere-batch
   return import(specifier.startsWith("/") ? `file://${specifier}` : specifier);
 }
 
+/** The `list` page every client asks for in the per-request benchmark. */
+export const LIST_PAGE_SIZE = 20;
+
 /**
- * The clients compared, each `{ name, retrieve(id) }` resolving with the parsed body.
- * `include` picks among "fetch", "fetch-sdk-headers", "cohere-batches", "cohere-ai";
+ * The clients compared, each `{ name, retrieve(id), list() }` resolving with the parsed body
+ * (`list` asks for one page of `LIST_PAGE_SIZE` batches).
+ * `include` picks among "fetch", "fetch-sdk-headers", "cohere-batches", "openapi-fetch", "cohere-ai";
  * `variants` adds patched SDK copies: `[{ name, path }]` (see bench/variants.mjs).
  */
 export async function makeClients(baseUrl, { variants = [], include = ["fetch", "cohere-batches", "cohere-ai"] } = {}) {
+  const listUrl = `${baseUrl}/v2/batches?page_size=${LIST_PAGE_SIZE}`;
   const clients = [];
   if (include.includes("fetch")) {
     const authorization = `Bearer ${TOKEN}`;
@@ -50,6 +55,10 @@ export async function makeClients(baseUrl, { variants = [], include = ["fetch", 
         const res = await fetch(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`, {
           headers: { Authorization: authorization },
         });
+        return await res.json();
+      },
+      list: async () => {
+        const res = await fetch(listUrl, { headers: { Authorization: authorization } });
         return await res.json();
       },
     });
@@ -68,23 +77,41 @@ export async function makeClients(baseUrl, { variants = [], include = ["fetch", 
         const res = await fetch(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`, { headers });
         return await res.json();
       },
+      list: async () => {
+        const res = await fetch(listUrl, { headers });
+        return await res.json();
+      },
     });
   }
-  if (include.includes("cohere-batches")) {
-    const { CohereClient } = await loadSdk();
+  const sdkClient = (name, CohereClient) => {
     const client = new CohereClient({ token: TOKEN, baseUrl });
-    clients.push({ name: "cohere-batches", retrieve: (id) => client.batches.retrieve(id) });
-  }
-  for (const variant of variants) {
-    const { CohereClient } = await loadSdk(variant.path);
-    const client = new CohereClient({ token: TOKEN, baseUrl });
-    clients.push({ name: variant.name, retrieve: (id) => client.batches.retrieve(id) });
+    return {
+      name,
+      retrieve: (id) => client.batches.retrieve(id),
+      list: () => client.batches.list({ page_size: LIST_PAGE_SIZE }),
+    };
+  };
+  if (include.includes("cohere-batches")) clients.push(sdkClient("cohere-batches", (await loadSdk()).CohereClient));
+  for (const variant of variants) clients.push(sdkClient(variant.name, (await loadSdk(variant.path)).CohereClient));
+  if (include.includes("openapi-fetch")) {
+    // openapi-fetch's own client (what the SDK builds its URLs with): no checks, no retries.
+    const { default: createClient } = await import("openapi-fetch");
+    const client = createClient({ baseUrl, headers: { Authorization: `Bearer ${TOKEN}` } });
+    clients.push({
+      name: "openapi-fetch",
+      retrieve: async (id) => (await client.GET("/v2/batches/{id}", { params: { path: { id } } })).data,
+      list: async () => (await client.GET("/v2/batches", { params: { query: { page_size: LIST_PAGE_SIZE } } })).data,
+    });
   }
   if (include.includes("cohere-ai")) {
     const { CohereClient } = await import("cohere-ai");
     // cohere-ai 8.1.0 takes `baseUrl` ("a custom URL") or `environment`; batches use either.
     const client = new CohereClient({ token: TOKEN, baseUrl });
-    clients.push({ name: "cohere-ai", retrieve: (id) => client.batches.retrieve(id) });
+    clients.push({
+      name: "cohere-ai",
+      retrieve: (id) => client.batches.retrieve(id),
+      list: () => client.batches.list({ pageSize: LIST_PAGE_SIZE }),
+    });
   }
   return clients;
 }

@@ -1,32 +1,37 @@
-// Per-request cost of `retrieve`: plain fetch vs cohere-batches vs cohere-ai, sequentially and
-// at concurrency 32 and 256, in interleaved rounds (each round runs every client, in an order
-// that rotates from round to round, so drift in machine load hits every client alike).
+// Per-request cost, in one interleaved run: plain fetch, this SDK, openapi-fetch's client and
+// cohere-ai, for `retrieve` and `list` (one page of 20) at concurrency 1, 32 and 256, and a
+// `listAll` walk against a plain fetch loop over the same pages. Each round runs every cell of
+// every client, in an order that rotates from round to round, so drift in machine load hits
+// every client alike.
 //
-// Reports, per mode and client, the median over rounds of wall-clock µs per call and of this
-// process's CPU µs per call (process.cpuUsage: the client's own work; the server is another
-// process).
+// Reports, per cell and client, the median and range over rounds of wall-clock µs per call and
+// of this process's CPU µs per call (process.cpuUsage: the client's own work; the server is
+// another process), and the median of per-round ratios to plain fetch.
 //
 //   node --expose-gc bench/requests.mjs [--json]
-//   BENCH_ROUNDS=5 BENCH_VARIANTS=name=/abs/index.mjs,... (patched SDK copies, see bench/profile.mjs)
-import { BATCH_ID, gc, makeClients, median, startServerProcess } from "./lib.mjs";
+//   BENCH_ROUNDS=5 BENCH_SCALE=0.5 BENCH_VARIANTS=name=/abs/index.mjs,... BENCH_INCLUDE=fetch,cohere-batches
+import { BATCH_ID, TOKEN, gc, loadSdk, makeClients, median, startServerProcess } from "./lib.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-// 1,000 / 2,000 / 2,000 calls per client per round by default: on the 2-core machine this was
-// written on, a plain-fetch call costs ~500 µs, and BENCH_SCALE=1 (2,000 / 4,000 / 4,000) makes
-// this part alone take ~2 minutes.
+// A plain-fetch `retrieve` costs ~300-500 µs of wall on the 2-core machine this was written on:
+// at the default scale a cell takes a fraction of a second, the whole table about a minute.
 const SCALE = Number(process.env.BENCH_SCALE ?? 0.5);
-export const MODES = [
-  { key: "seq", label: "retrieve, sequential", concurrency: 1, calls: Math.round(2000 * SCALE) },
-  { key: "c32", label: "retrieve, concurrency 32", concurrency: 32, calls: Math.round(4000 * SCALE) },
-  { key: "c256", label: "retrieve, concurrency 256", concurrency: 256, calls: Math.round(4000 * SCALE) },
-];
+const calls = (n) => Math.max(50, Math.round(n * SCALE));
+export const CELLS = ["retrieve", "list"].flatMap((op) => [
+  { key: `${op}-1`, op, label: `${op}, concurrency 1`, concurrency: 1, calls: calls(1200) },
+  { key: `${op}-32`, op, label: `${op}, concurrency 32`, concurrency: 32, calls: calls(3000) },
+  { key: `${op}-256`, op, label: `${op}, concurrency 256`, concurrency: 256, calls: calls(3000) },
+]);
+/** The `listAll` cell: pages of 1,000 batches, walked by the SDK and by a plain fetch loop. */
+export const WALK = { page: 1000, pages: Math.max(5, Math.round(40 * SCALE)) };
+const DEFAULT_CLIENTS = ["fetch", "cohere-batches", "openapi-fetch", "cohere-ai"];
 
-async function drive(retrieve, calls, concurrency) {
+async function drive(run, count, concurrency) {
   let started = 0;
   const worker = async () => {
-    while (started < calls) {
+    while (started < count) {
       started++;
-      await retrieve(BATCH_ID);
+      await run();
     }
   };
   const workers = new Array(concurrency);
@@ -36,55 +41,139 @@ async function drive(retrieve, calls, concurrency) {
   await Promise.all(workers);
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { wallUs: (wall * 1000) / calls, cpuUs: (cpu.user + cpu.system) / calls };
+  return { wallUs: (wall * 1000) / count, cpuUs: (cpu.user + cpu.system) / count };
 }
 
-export async function runRequests({ baseUrl, variants = [], include }) {
+/** `listAll` against the same pages fetched in a loop; one "call" is one page. */
+async function makeWalkers(baseUrl, variants) {
+  const headers = { "x-bench-total": String(WALK.page * WALK.pages) };
+  const fetchWalk = async () => {
+    let token;
+    let count = 0;
+    for (;;) {
+      const query = `page_size=${WALK.page}${token ? `&page_token=${token}` : ""}`;
+      const res = await fetch(`${baseUrl}/v2/batches?${query}`, {
+        headers: { Authorization: `Bearer ${TOKEN}`, ...headers },
+      });
+      const page = await res.json();
+      for (const batch of page.batches) if (batch.id) count++;
+      token = page.next_page_token;
+      if (!token) return count;
+    }
+  };
+  const sdkWalk = (CohereClient) => {
+    const client = new CohereClient({ token: TOKEN, baseUrl, headers });
+    return async () => {
+      let count = 0;
+      for await (const batch of client.batches.listAll({ page_size: WALK.page })) if (batch.id) count++;
+      return count;
+    };
+  };
+  const walkers = [
+    { name: "fetch", walk: fetchWalk },
+    { name: "cohere-batches", walk: sdkWalk((await loadSdk()).CohereClient) },
+  ];
+  for (const v of variants) walkers.push({ name: v.name, walk: sdkWalk((await loadSdk(v.path)).CohereClient) });
+  for (const w of walkers) {
+    const count = await w.walk();
+    if (count !== WALK.page * WALK.pages) throw new Error(`${w.name}: walked ${count} batches`);
+  }
+  return walkers;
+}
+
+async function timeWalk(walk) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await walk();
+  const cpu = process.cpuUsage(cpu0);
+  return { wallUs: ((performance.now() - t0) * 1000) / WALK.pages, cpuUs: (cpu.user + cpu.system) / WALK.pages };
+}
+
+const summarise = (samples, base) => {
+  const ratio = (mine, of) => median(mine.map((x, i) => x / of[i]));
+  const range = (values) => [Math.min(...values), Math.max(...values)];
+  const ratios = (mine, of) => mine.map((x, i) => x / of[i]);
+  return {
+    wallUs: median(samples.wallUs),
+    cpuUs: median(samples.cpuUs),
+    wallRange: range(samples.wallUs),
+    cpuRange: range(samples.cpuUs),
+    wallRatio: ratio(samples.wallUs, base.wallUs),
+    cpuRatio: ratio(samples.cpuUs, base.cpuUs),
+    wallRatioRange: range(ratios(samples.wallUs, base.wallUs)),
+    cpuRatioRange: range(ratios(samples.cpuUs, base.cpuUs)),
+  };
+};
+
+export async function runRequests({ baseUrl, variants = [], include = DEFAULT_CLIENTS }) {
   const clients = await makeClients(baseUrl, { variants, include });
-  // Check every client really gets the batch, then warm up (JIT, connection pools).
+  // Check every client really gets the batch and the page, then warm up (JIT, connection pools).
   for (const client of clients) {
     const body = await client.retrieve(BATCH_ID);
-    if (body?.batch?.id !== BATCH_ID)
-      throw new Error(`${client.name}: unexpected body ${JSON.stringify(body).slice(0, 200)}`);
-    await drive(client.retrieve, 500, 1);
-    await drive(client.retrieve, 1000, 256);
+    if (body?.batch?.id !== BATCH_ID) throw new Error(`${client.name}: unexpected body ${JSON.stringify(body)}`);
+    const page = await client.list();
+    if (!Array.isArray(page?.batches)) throw new Error(`${client.name}: unexpected page ${JSON.stringify(page)}`);
+    for (const op of ["retrieve", "list"]) {
+      await drive(() => client[op](BATCH_ID), 300, 1);
+      await drive(() => client[op](BATCH_ID), 600, 256);
+    }
   }
+  const walkers = include.includes("cohere-batches") ? await makeWalkers(baseUrl, variants) : [];
   const samples = {};
-  for (const mode of MODES)
-    samples[mode.key] = Object.fromEntries(clients.map((c) => [c.name, { wallUs: [], cpuUs: [] }]));
+  for (const cell of CELLS)
+    samples[cell.key] = Object.fromEntries(clients.map((c) => [c.name, { wallUs: [], cpuUs: [] }]));
+  samples.listAll = Object.fromEntries(walkers.map((w) => [w.name, { wallUs: [], cpuUs: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of MODES) {
+    for (const cell of CELLS) {
       for (let i = 0; i < clients.length; i++) {
         const client = clients[(i + round) % clients.length];
         gc();
-        const { wallUs, cpuUs } = await drive(client.retrieve, mode.calls, mode.concurrency);
-        samples[mode.key][client.name].wallUs.push(wallUs);
-        samples[mode.key][client.name].cpuUs.push(cpuUs);
+        const { wallUs, cpuUs } = await drive(() => client[cell.op](BATCH_ID), cell.calls, cell.concurrency);
+        samples[cell.key][client.name].wallUs.push(wallUs);
+        samples[cell.key][client.name].cpuUs.push(cpuUs);
       }
+    }
+    for (let i = 0; i < walkers.length; i++) {
+      const walker = walkers[(i + round) % walkers.length];
+      gc();
+      const { wallUs, cpuUs } = await timeWalk(walker.walk);
+      samples.listAll[walker.name].wallUs.push(wallUs);
+      samples.listAll[walker.name].cpuUs.push(cpuUs);
     }
   }
   // Ratios are medians of per-round ratios (client / fetch in the same round): a round's clients
   // run back to back, so a burst of load from elsewhere mostly cancels out.
   const results = {};
-  for (const mode of MODES) {
-    results[mode.key] = {};
-    const base = samples[mode.key][clients[0].name];
-    const sdk = samples[mode.key]["cohere-batches"];
-    const ratios = (mine, of) => median(mine.map((x, i) => x / of[i]));
-    for (const client of clients) {
-      const s = samples[mode.key][client.name];
-      results[mode.key][client.name] = {
-        wallUs: median(s.wallUs),
-        cpuUs: median(s.cpuUs),
-        wallRatio: ratios(s.wallUs, base.wallUs),
-        cpuRatio: ratios(s.cpuUs, base.cpuUs),
-        ...(sdk ? { wallVsSdk: ratios(s.wallUs, sdk.wallUs), cpuVsSdk: ratios(s.cpuUs, sdk.cpuUs) } : {}),
-        wallSamples: s.wallUs,
-        cpuSamples: s.cpuUs,
-      };
+  for (const key of [...CELLS.map((c) => c.key), "listAll"]) {
+    const base = samples[key].fetch;
+    if (base === undefined) continue;
+    results[key] = Object.fromEntries(Object.entries(samples[key]).map(([name, s]) => [name, summarise(s, base)]));
+  }
+  return { rounds: ROUNDS, cells: CELLS, walk: WALK, clients: clients.map((c) => c.name), results };
+}
+
+const n = (x) => Math.round(x).toLocaleString("en-US");
+const x = (r) => `${r.toFixed(2)}x`;
+
+/** The markdown table of `runRequests`' result. */
+export function requestsTable(out) {
+  const lines = [
+    `Median of ${out.rounds} interleaved rounds (order rotates each round), range in brackets; ratios are medians of per-round ratios to plain fetch. CPU is the client process's (process.cpuUsage); the server is another process on 127.0.0.1. \`list\` asks for a page of 20; \`listAll\` walks ${out.walk.pages} pages of ${out.walk.page} (µs per page).`,
+    "",
+    "| cell | client | CPU µs/call | CPU vs fetch | wall µs/call | wall vs fetch |",
+    "|---|---|---:|---:|---:|---:|",
+  ];
+  const labels = Object.fromEntries(out.cells.map((c) => [c.key, `${c.label} (${n(c.calls)} calls)`]));
+  labels.listAll = "listAll vs a fetch loop (per page)";
+  for (const [key, byClient] of Object.entries(out.results)) {
+    for (const [name, r] of Object.entries(byClient)) {
+      const ratio = (m, [lo, hi]) => (name === "fetch" ? "1" : `${x(m)} [${x(lo)}-${x(hi)}]`);
+      lines.push(
+        `| ${labels[key]} | ${name} | ${n(r.cpuUs)} [${n(r.cpuRange[0])}-${n(r.cpuRange[1])}] | ${ratio(r.cpuRatio, r.cpuRatioRange)} | ${n(r.wallUs)} [${n(r.wallRange[0])}-${n(r.wallRange[1])}] | ${ratio(r.wallRatio, r.wallRatioRange)} |`,
+      );
     }
   }
-  return { rounds: ROUNDS, modes: MODES, clients: clients.map((c) => c.name), results };
+  return lines.join("\n");
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -102,21 +191,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       });
     const include = process.env.BENCH_INCLUDE ? process.env.BENCH_INCLUDE.split(",") : undefined;
     const out = await runRequests({ baseUrl: server.baseUrl, variants, include });
-    if (process.argv.includes("--json")) {
-      process.stdout.write(JSON.stringify(out));
-    } else {
-      for (const mode of out.modes) {
-        console.log(
-          `\n${mode.label} (${mode.calls} calls, median of ${out.rounds} rounds; ratios: median of per-round ratios)`,
-        );
-        for (const name of out.clients) {
-          const r = out.results[mode.key][name];
-          console.log(
-            `  ${name.padEnd(24)} wall ${r.wallUs.toFixed(0).padStart(5)} µs ${r.wallRatio.toFixed(2)}x   cpu ${r.cpuUs.toFixed(0).padStart(5)} µs ${r.cpuRatio.toFixed(2)}x${r.wallVsSdk !== undefined && name !== "fetch" ? `   vs cohere-batches: wall ${r.wallVsSdk.toFixed(2)}x, cpu ${r.cpuVsSdk.toFixed(2)}x` : ""}   (wall ${r.wallSamples.map((x) => x.toFixed(0)).join(" ")})`,
-          );
-        }
-      }
-    }
+    process.stdout.write(process.argv.includes("--json") ? JSON.stringify(out) : `${requestsTable(out)}\n`);
   } finally {
     server.stop();
   }

@@ -13,6 +13,7 @@ import { runBundle } from "./bundle.mjs";
 import { runColdImport } from "./cold-import.mjs";
 import { startServerProcess } from "./lib.mjs";
 import { runPagination } from "./pagination.mjs";
+import { requestsTable } from "./requests.mjs";
 
 const started = performance.now();
 const step = (name) =>
@@ -59,31 +60,6 @@ const n = (x, digits = 0) =>
 const x = (ratio) => `${ratio.toFixed(2)}x`;
 const rows = [];
 const row = (...cells) => rows.push(`| ${cells.join(" | ")} |`);
-
-for (const mode of requests.modes) {
-  const r = requests.results[mode.key];
-  const f = r.fetch;
-  const sdk = r["cohere-batches"];
-  const ai = r["cohere-ai"];
-  row(
-    `${mode.label}, ${n(mode.calls)} calls: µs/call (wall)`,
-    n(f.wallUs),
-    n(sdk.wallUs),
-    x(sdk.wallRatio),
-    n(ai.wallUs),
-    x(ai.wallRatio),
-    "SDK ≤ 1.10x fetch",
-  );
-  row(
-    `${mode.label}: client-process CPU µs/call`,
-    n(f.cpuUs),
-    n(sdk.cpuUs),
-    x(sdk.cpuRatio),
-    n(ai.cpuUs),
-    x(ai.cpuRatio),
-    "",
-  );
-}
 
 const coldCell = (key) => {
   if (cold.errors[key] !== undefined) return `fails: ${cold.errors[key].replace(/\|/g, "\\|")}`;
@@ -167,9 +143,9 @@ const cpu = cpus();
 console.log(
   `Machine: ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${cpu.length} cores, Node ${process.version}, ${process.platform}-${process.arch}; ${new Date().toISOString()}; load average (1 min) at start ${load0.toFixed(2)}, at end ${loadavg()[0].toFixed(2)}`,
 );
-console.log(
-  `Per-request rows: median of ${requests.rounds} interleaved rounds (order rotates each round); "vs fetch" is the median of per-round ratios; server in its own process on 127.0.0.1.\n`,
-);
+console.log("\n## Per-request cost (goal: SDK CPU ≤ 1.15x fetch; listAll ≤ 1.25x a fetch loop)\n");
+console.log(requestsTable(requests));
+console.log("\n## Pagination heap, cold start, bundle\n");
 console.log("| benchmark | plain fetch | cohere-batches | vs fetch | cohere-ai 8.1.0 | vs fetch | goal / note |");
 console.log("|---|---:|---:|---:|---:|---:|---|");
 for (const line of rows) console.log(line);
