@@ -57,7 +57,6 @@ const seconds = (performance.now() - started) / 1000;
 // ---- the table ----
 const n = (x, digits = 0) =>
   x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const x = (ratio) => `${ratio.toFixed(2)}x`;
 const rows = [];
 const row = (...cells) => rows.push(`| ${cells.join(" | ")} |`);
 
