@@ -1,7 +1,7 @@
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
-import { followAbort } from "../internal/follow-abort.js";
+import { startDeadline } from "../internal/deadline.js";
 
 /** One deadline and one abort for a whole workflow: every call and wait of it gets `signal`. */
 export interface RunScope {
@@ -18,22 +18,13 @@ export function startRunScope(
   timeoutInSeconds: number | undefined,
   callerSignals: readonly (AbortSignal | undefined)[],
 ): RunScope {
-  const controller = new AbortController();
-  const unlinks = callerSignals.map((signal) => followAbort(signal, controller));
-  let timedOut = false;
-  const timer =
-    timeoutInSeconds === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          controller.abort(new CohereTimeoutError(timeoutInSeconds));
-        }, timeoutInSeconds * 1000);
+  const deadline = startDeadline(timeoutInSeconds, callerSignals);
   return {
-    signal: controller.signal,
-    abortedByCaller: () => controller.signal.aborted && !timedOut,
+    signal: deadline.signal,
+    abortedByCaller: () => deadline.signal.aborted && !deadline.timedOut(),
     failure(error, phase) {
       if (
-        timedOut &&
+        deadline.timedOut() &&
         (error instanceof CohereAbortError || error instanceof CohereTimeoutError || !CohereError.is(error))
       )
         return new CohereTimeoutError(
@@ -45,9 +36,6 @@ export function startRunScope(
         );
       return error;
     },
-    dispose() {
-      clearTimeout(timer);
-      for (const unlink of unlinks) unlink();
-    },
+    dispose: deadline.dispose,
   };
 }

@@ -1,7 +1,7 @@
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { delay } from "../internal/delay.js";
-import { followAbort } from "../internal/follow-abort.js";
+import { startDeadline } from "../internal/deadline.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { isTransientFailure } from "../middleware/retry-decision.js";
 
@@ -36,32 +36,23 @@ export interface WaitSchedule<T> {
  */
 export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T>): Promise<T> {
   const { pollIntervalInSeconds, timeoutInSeconds, abortSignal, onProgress } = schedule;
-  const controller = new AbortController();
-  const unlink = followAbort(abortSignal, controller);
-  let timedOut = false;
-  const deadline =
-    timeoutInSeconds === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          controller.abort(new CohereTimeoutError(timeoutInSeconds));
-        }, timeoutInSeconds * 1000);
+  const { signal, timedOut, dispose } = startDeadline(timeoutInSeconds, [abortSignal]);
   let lastFailure: unknown;
   try {
     for (;;) {
       try {
-        const value = await target.poll(controller.signal);
+        const value = await target.poll(signal);
         callUserCallback("onProgress", onProgress, value);
         const settled = target.settle(value);
         if (settled !== undefined) return settled;
       } catch (error) {
-        if (controller.signal.aborted || !isTransientFailure(error)) throw error;
+        if (signal.aborted || !isTransientFailure(error)) throw error;
         lastFailure = error;
       }
-      await delay(pollIntervalInSeconds * 1000, controller.signal);
+      await delay(pollIntervalInSeconds * 1000, signal);
     }
   } catch (error) {
-    if (timedOut && (error instanceof CohereAbortError || error instanceof CohereTimeoutError))
+    if (timedOut() && (error instanceof CohereAbortError || error instanceof CohereTimeoutError))
       throw new CohereTimeoutError(
         timeoutInSeconds as number,
         `${target.notDone} after ${timeoutInSeconds} s`,
@@ -69,7 +60,6 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
       );
     throw error;
   } finally {
-    clearTimeout(deadline);
-    unlink();
+    dispose();
   }
 }

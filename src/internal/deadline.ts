@@ -1,0 +1,41 @@
+import { CohereTimeoutError } from "../core/errors/timeout-error.js";
+import { followAbort } from "./follow-abort.js";
+
+/** A signal that fires on any of the caller's signals or when a deadline passes. */
+export interface Deadline {
+  /** Fires on the caller's abort (its reason) or on the deadline (a `CohereTimeoutError`). */
+  readonly signal: AbortSignal;
+  /** True once the deadline (not a caller's signal) fired. */
+  readonly timedOut: () => boolean;
+  /** Clears the timer and stops following the caller's signals. */
+  readonly dispose: () => void;
+}
+
+/**
+ * Starts a deadline of `timeoutInSeconds` (none when undefined) linked to `callerSignals`: the
+ * one deadline of the waits and of `run`, so that each workflow need not wire a timer and abort
+ * links of its own.
+ */
+export function startDeadline(
+  timeoutInSeconds: number | undefined,
+  callerSignals: readonly (AbortSignal | undefined)[],
+): Deadline {
+  const controller = new AbortController();
+  const unlinks = callerSignals.map((signal) => followAbort(signal, controller));
+  let timedOut = false;
+  const timer =
+    timeoutInSeconds === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          controller.abort(new CohereTimeoutError(timeoutInSeconds));
+        }, timeoutInSeconds * 1000);
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clearTimeout(timer);
+      for (const unlink of unlinks) unlink();
+    },
+  };
+}
