@@ -1,10 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { FakeCohere, ManualClock } from "../../src/testing/index.node.js";
-import { useTransports } from "./transports.js";
+import { FakeCohere, type ManualClock } from "../../src/testing/index.node.js";
+import { freshFake, useTransports } from "./transports.js";
 
 const { transports, served } = useTransports(() => new FakeCohere({ seed: 7 }));
 
-const AUTH = { authorization: "Bearer test-token" };
 const LINES = '{"custom_id":"1","body":{"messages":[]}}\n{"custom_id":"2","body":{"messages":[]}}\n';
 
 function form(data: string | null, filename = "requests.jsonl", evalData?: string): FormData {
@@ -20,18 +19,7 @@ describe.each(transports)("datasets through $name", (transport) => {
   let call: (path: string, init?: RequestInit) => Promise<Response>;
 
   beforeEach(() => {
-    if (transport.name === "HTTP server") {
-      fake = served();
-      fake.reset({ batches: true });
-      clock = fake.clock as ManualClock;
-      clock.set(Date.UTC(2026, 0, 1));
-    } else {
-      clock = new ManualClock();
-      fake = new FakeCohere({ clock, seed: 7 });
-    }
-    const doFetch = transport.fetch(fake);
-    call = (path, init = {}) =>
-      doFetch(`${transport.base()}${path}`, { ...init, headers: { ...AUTH, ...(init.headers as object) } });
+    ({ fake, clock, call } = freshFake(transport, served));
   });
 
   const upload = async (query: string, body: FormData | string = form(LINES)): Promise<Response> =>

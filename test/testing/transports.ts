@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import { type FakeCohere, type FakeCohereServer, startFakeCohereServer } from "../../src/testing/index.node.js";
+import { FakeCohere, type FakeCohereServer, ManualClock, startFakeCohereServer } from "../../src/testing/index.node.js";
 
 /** One way of reaching a fake: in memory (fake.fetch) or over real HTTP (global fetch). */
 export interface Transport {
@@ -37,4 +37,36 @@ export function useTransports(makeServed: () => FakeCohere): {
     ],
     served: () => served as FakeCohere,
   };
+}
+
+/** A fake ready for one test, and an authenticated `call` to it through `transport`. */
+export interface FreshFake {
+  readonly fake: FakeCohere;
+  readonly clock: ManualClock;
+  readonly call: (path: string, init?: RequestInit) => Promise<Response>;
+}
+
+/**
+ * The fake for one test: the file's served fake, reset and set to 2026-01-01, over HTTP; a new
+ * seeded fake in memory. Calls carry the fake's default token unless `init.headers` says otherwise.
+ */
+export function freshFake(transport: Transport, served: () => FakeCohere): FreshFake {
+  let fake: FakeCohere;
+  let clock: ManualClock;
+  if (transport.name === "HTTP server") {
+    fake = served();
+    fake.reset({ batches: true });
+    clock = fake.clock as ManualClock;
+    clock.set(Date.UTC(2026, 0, 1));
+  } else {
+    clock = new ManualClock();
+    fake = new FakeCohere({ clock, seed: 7 });
+  }
+  const doFetch = transport.fetch(fake);
+  const call = (path: string, init: RequestInit = {}) =>
+    doFetch(`${transport.base()}${path}`, {
+      ...init,
+      headers: { authorization: "Bearer test-token", ...(init.headers as Record<string, string>) },
+    });
+  return { fake, clock, call };
 }
