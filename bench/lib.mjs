@@ -83,6 +83,30 @@ export async function makeClients(baseUrl, { variants = [], include = ["fetch", 
       },
     });
   }
+  if (include.includes("fetch-floor")) {
+    // The floor issue 15 names: what the SDK must do and nothing else. The SDK's headers, a
+    // per-attempt timeout (an AbortController and a timer), the body read whole, JSON.parse.
+    const headers = {
+      Authorization: `Bearer ${TOKEN}`,
+      Accept: "application/json",
+      "User-Agent": `cohere-batches/0.1.0 node/${process.version} ${process.platform}-${process.arch}`,
+    };
+    const floor = async (url) => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 600_000);
+      try {
+        const res = await fetch(url, { headers, signal: controller.signal });
+        return JSON.parse(new TextDecoder().decode(await res.arrayBuffer()));
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    clients.push({
+      name: "fetch floor",
+      retrieve: (id) => floor(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`),
+      list: () => floor(listUrl),
+    });
+  }
   const sdkClient = (name, CohereClient) => {
     const client = new CohereClient({ token: TOKEN, baseUrl });
     return {

@@ -13,7 +13,7 @@
 //   - "owner" time: each sample charged to the nearest SDK / openapi-fetch / valibot frame on
 //     its stack, so undici work done on the SDK's behalf lands on the SDK function that asked.
 //
-//   node bench/profile.mjs [--calls 20000] [--sdk /abs/path/to/index.mjs] [--keep]
+//   node bench/profile.mjs [--op retrieve|list] [--calls 20000] [--sdk /abs/path/to/index.mjs] [--keep]
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,18 +27,22 @@ const arg = (name, fallback) => {
 };
 const CALLS = Number(arg("calls", 20_000));
 const BLOCK = 500;
+const OP = arg("op", "retrieve");
+// `--base fetch-floor`: compare with the floor (timeout, headers, body read) instead of plain fetch.
+const BASE = arg("base", "fetch");
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n); // CLOCK_MONOTONIC, like V8's profile clock
 
 if (process.argv[2] === "--child") {
   const baseUrl = process.argv[3];
-  const clients = await makeClients(baseUrl, { include: ["fetch", "cohere-batches"] });
-  for (const client of clients) for (let i = 0; i < 2000; i++) await client.retrieve(BATCH_ID);
+  const clients = await makeClients(baseUrl, { include: [BASE, "cohere-batches"] });
+  for (const client of clients) if (client.name === "fetch floor") client.name = "fetch";
+  for (const client of clients) for (let i = 0; i < 2000; i++) await client[OP](BATCH_ID);
   const blocks = [];
   for (let b = 0; b < (2 * CALLS) / BLOCK; b++) {
     const client = clients[b % 2];
     const start = nowUs();
-    for (let i = 0; i < BLOCK; i++) await client.retrieve(BATCH_ID);
+    for (let i = 0; i < BLOCK; i++) await client[OP](BATCH_ID);
     blocks.push({ name: client.name, start, end: nowUs(), calls: BLOCK });
   }
   process.stdout.write(JSON.stringify({ blocks }));
@@ -201,7 +205,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { fetch: f, sdk: s, file } = await runProfile({ sdkPath: arg("sdk", undefined) });
   if (process.argv.includes("--keep")) console.log(`profile kept: ${file}`);
   console.log(
-    `${CALLS} sequential retrieves per client, alternating blocks of ${BLOCK}, under --cpu-prof (50 µs sampling)`,
+    `${CALLS} sequential ${OP} calls per client, alternating blocks of ${BLOCK}, under --cpu-prof (50 µs sampling)`,
   );
   console.log(
     `wall µs/call (profiler on): fetch ${f.wallPerCall.toFixed(1)}, cohere-batches ${s.wallPerCall.toFixed(1)} (${(s.wallPerCall / f.wallPerCall).toFixed(2)}x)`,

@@ -18,6 +18,7 @@ import type { CallOrigin, MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { Download, DownloadDescription } from "./download.js";
 import type { ResolvedClientOptions } from "./client-options.js";
+import { WireRequest } from "./wire-request.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
 
 /** Every path of the API the SDK speaks, from the generated specs. */
@@ -246,7 +247,9 @@ function buildRequest(
   }
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields.
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;
-  return new Request(url, { method: method.toUpperCase(), ...jsonBody(fields), signal: abortSignal ?? null });
+  // Built lazily: a real Request only if a plugin or a custom fetch needs one (see WireRequest).
+  const init = { method: method.toUpperCase(), ...jsonBody(fields), signal: abortSignal ?? null };
+  return new WireRequest(url, init) as unknown as Request;
 }
 
 /** The body and its content type. JSON is the one body kind today; another kind (multipart) is another branch here. */

@@ -5,6 +5,7 @@ import { CohereParseError } from "./errors/parse-error.js";
 import { issuePath } from "./input.js";
 import type { MiddlewareContext } from "./middleware.js";
 import { readBodyText } from "./response-body.js";
+import { structuralCheck } from "./structural-check.js";
 
 /** What a 2xx answer must be, and what an empty one stands for. */
 export interface ResponseDescription<T> {
@@ -66,6 +67,8 @@ function parseBody<T>(
   // valibot's objects take an array for an object; the types do not.
   if (typeof json !== "object" || json === null || Array.isArray(json))
     throw failure(["the body is not a JSON object"]);
+  // The compiled check decides a valid body alone; valibot runs to word the issues of one that fails.
+  if (structuralCheck(schema)?.(json)) return json as T;
   const result = v.safeParse(schema, json);
   if (result.success) return result.output;
   throw failure(

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { globalFetch } from "./wire-request.js";
 import type { Logger, LogLevel } from "./logger.js";
 import type { Runtime } from "../platform/runtime.js";
 import { checkBaseUrl } from "./base-url.js";
@@ -219,7 +220,7 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
     },
     backoff: checked.backoff ?? {},
     headers: checked.headers,
-    fetch: checked.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: checked.fetch ?? globalFetch,
     plugins: ((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).flatMap(toPlugin),
     logLevel: resolveLogLevel(checked.logLevel, runtime.readEnvironment("COHERE_LOG")),
     logger: checked.logger,

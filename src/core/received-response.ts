@@ -18,6 +18,7 @@ const decoder = new TextDecoder();
  * `ApiError` here, whatever the layers: no `Response` can be built with it.
  *
  * @param readable - hand up a fresh `Response` over the bytes, whose body layers above can read
+ * @param framed - the response is the runtime fetch's own, its body ended by HTTP framing
  */
 export async function receiveResponse(
   response: Response,
@@ -25,14 +26,15 @@ export async function receiveResponse(
   context: MiddlewareContext,
   signal: AbortSignal | undefined,
   readable: boolean,
+  framed = false,
 ): Promise<Response> {
+  const read = () => readBodyBytes(response, context.options.maxResponseBytes, signal, framed);
+  // The runtime's fetch errors its body on the signal; any other body is raced against it.
   const bytes = nullBodyStatuses.has(response.status)
     ? new Uint8Array(0)
-    : await boundBySignal(
-        readBodyBytes(response.body, response, context.options.maxResponseBytes, signal),
-        signal,
-        () => abortErrorFor(context, signal),
-      );
+    : framed
+      ? await read()
+      : await boundBySignal(read(), signal, () => abortErrorFor(context, signal));
   if (response.status < 200 || response.status > 599)
     throw await loadApiError(response, decoder.decode(bytes), context);
   if (!readable) {

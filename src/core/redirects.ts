@@ -23,7 +23,7 @@ const laterHopFailures = new WeakSet<object>();
  * Because the SDK follows these redirects itself, it knows which hop failed: see
  * `refusedOnFirstHop`.
  */
-export async function sendFollowingRedirects(
+export function sendFollowingRedirects(
   fetchFunction: FetchFunction,
   request: Request,
   signal: AbortSignal,
@@ -33,6 +33,14 @@ export async function sendFollowingRedirects(
   // of every byte sent. A redirect then fails the call, or comes back as an ApiError.
   if (request.method === "GET" || request.method === "HEAD" || request.redirect !== "follow")
     return fetchFunction(request, { signal });
+  return followMethodKeepingRedirects(fetchFunction, request, signal);
+}
+
+async function followMethodKeepingRedirects(
+  fetchFunction: FetchFunction,
+  request: Request,
+  signal: AbortSignal,
+): Promise<Response> {
   let current = request;
   for (let hop = 0; ; hop++) {
     const replay = current.body === null ? current : current.clone();

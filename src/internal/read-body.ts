@@ -9,17 +9,28 @@ const empty = new Uint8Array(0);
  * for streams that do not watch any signal themselves (a body a middleware made).
  */
 export async function readBodyBytes(
-  body: ReadableStream<Uint8Array> | null,
-  { status, headers }: { status: number; headers: Headers },
+  response: Response,
   maxBytes: number,
   signal: AbortSignal | undefined,
+  framed: boolean,
 ): Promise<Uint8Array> {
+  const { body, status, headers } = response;
   if (body === null) return empty;
   const declared = Number(headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) {
     body.cancel().catch(ignore);
     throw tooLarge(status, maxBytes);
   }
+  // One read, as `response.json()` does, where the length is known and holds: HTTP framing ends
+  // the body at `Content-Length` (a response from the runtime's fetch, not one a plugin made),
+  // nothing decompresses it into more, and the runtime's fetch ends the read on the signal.
+  if (
+    framed &&
+    declared >= 0 &&
+    !headers.has("content-encoding") &&
+    (response.type === "default" || response.type === "basic")
+  )
+    return new Uint8Array(await response.arrayBuffer());
   const reader = body.getReader();
   const cancel = () => reader.cancel(signal?.reason).catch(ignore);
   signal?.addEventListener("abort", cancel, { once: true });

@@ -1,6 +1,7 @@
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { followAbort } from "../internal/follow-abort.js";
 import type { Middleware } from "../core/middleware.js";
+import { WireRequest } from "../core/wire-request.js";
 
 /**
  * Limits each attempt to `context.options.timeoutInSeconds`, headers and body alike.
@@ -27,7 +28,10 @@ export function timeoutMiddleware(): Middleware {
       timedOut = true;
       controller.abort(new CohereTimeoutError(timeoutInSeconds));
     }, timeoutInSeconds * 1000);
-    const unlink = followAbort(context.signal ?? request.signal, controller);
+    // A WireRequest without the caller's signal has one that never fires, shared by every call:
+    // following it would only pile listeners on it.
+    const callerSignal = context.signal ?? (request instanceof WireRequest ? undefined : request.signal);
+    const unlink = followAbort(callerSignal, controller);
     context.attemptSignal = controller.signal;
     try {
       return await next(request);

@@ -3,6 +3,7 @@ import type { Logger, LogLevel } from "../core/logger.js";
 import { compose, type Middleware } from "../core/middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "../core/middleware-plugin.js";
 import { createTransport, type FetchFunction } from "../core/transport.js";
+import { realRequest } from "../core/wire-request.js";
 import { authMiddleware } from "../middleware/auth.js";
 import { errorMappingMiddleware } from "../middleware/error-mapping.js";
 import { loggingMiddleware } from "../middleware/logging.js";
@@ -102,7 +103,8 @@ function guarded(plugin: ResolvedPlugin): Middleware {
   let guard: Middleware | undefined;
   return async (request, next, context) => {
     guard ??= (await import("../core/user-middleware.js")).guardUserMiddleware(plugin);
-    return guard(request, next, context);
+    // A user's plugin gets a real Request (the SDK's own layers take its cheaper WireRequest).
+    return guard(realRequest(request), next, context);
   };
 }
 

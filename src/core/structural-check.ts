@@ -1,0 +1,88 @@
+import type * as v from "valibot";
+
+/**
+ * True when `input` passes; the value itself is then the data (freshly parsed JSON, owned by
+ * the call), with the keys valibot drops from a loose object (`__proto__`, `prototype`,
+ * `constructor`) deleted.
+ */
+export type StructuralCheck = (input: unknown) => boolean;
+
+/** The parts of a valibot schema object the compiler reads. */
+interface SchemaNode {
+  readonly type: string;
+  readonly async?: boolean;
+  readonly pipe?: unknown;
+  readonly default?: unknown;
+  readonly fallback?: unknown;
+  readonly wrapped?: SchemaNode;
+  readonly item?: SchemaNode;
+  readonly entries?: Readonly<Record<string, SchemaNode>>;
+}
+
+const compiled = new WeakMap<object, StructuralCheck | null>();
+const unsafeKeys = ["__proto__", "prototype", "constructor"];
+
+/**
+ * A plain-JavaScript check of a response body, compiled once from the operation's valibot
+ * schema (the one source of truth), or `undefined` when the schema uses a feature it does not
+ * know (pipes, defaults, transforms, unions, ...): valibot alone checks those.
+ *
+ * @remarks
+ * valibot builds datasets, issue paths and a copy of every object on every value: a 1,000-batch
+ * page cost more to check than to `JSON.parse`. The compiled check makes the same tests in
+ * place and copies nothing; valibot runs only on a failure, to word the issues.
+ * test/unit/structural-check.test.ts proves that both agree on thousands of generated bodies.
+ */
+export function structuralCheck(schema: v.GenericSchema): StructuralCheck | undefined {
+  let check = compiled.get(schema);
+  if (check === undefined) {
+    check = compile(schema as unknown as SchemaNode) ?? null;
+    compiled.set(schema, check);
+  }
+  return check ?? undefined;
+}
+
+function compile(node: SchemaNode): StructuralCheck | undefined {
+  if (node.async || node.pipe !== undefined || node.default !== undefined || node.fallback !== undefined) return;
+  const { type, wrapped, item, entries } = node;
+  if (type === "string" || type === "boolean") return (input) => typeof input === type;
+  // JSON has no NaN, but a plugin's body is any value: valibot refuses NaN.
+  if (type === "number") return (input) => typeof input === "number" && !Number.isNaN(input);
+  if (type === "unknown") return () => true;
+  if (type === "exact_optional") return wrapped && compile(wrapped);
+  if (type === "optional" || type === "nullable") {
+    const absent = type === "optional" ? undefined : null;
+    const check = wrapped && compile(wrapped);
+    return check && ((input) => input === absent || check(input));
+  }
+  if (type === "array") {
+    const check = item && compile(item);
+    return check && ((input) => Array.isArray(input) && input.every(check));
+  }
+  if ((type === "loose_object" || type === "object") && entries) return objectCheck(entries, type === "object");
+}
+
+function objectCheck(entries: Readonly<Record<string, SchemaNode>>, strip: boolean): StructuralCheck | undefined {
+  const keys = Object.keys(entries);
+  const checks: StructuralCheck[] = [];
+  for (const key of keys) {
+    const check = compile(entries[key] as SchemaNode);
+    if (check === undefined) return;
+    checks.push(check);
+  }
+  const required = keys.map((key) => !/optional|nullish/.test((entries[key] as SchemaNode).type));
+  return (input) => {
+    if (!input || typeof input !== "object" || Array.isArray(input)) return false;
+    const record = input as Record<string, unknown>;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (key in record) {
+        if (!(checks[i] as StructuralCheck)(record[key])) return false;
+      } else if (required[i]) return false;
+    }
+    // valibot's output of an object keeps known keys only, of a loose one drops these three.
+    for (const key of unsafeKeys) if (Object.hasOwn(record, key) && !Object.hasOwn(entries, key)) delete record[key];
+    if (strip) for (const key in record) if (!Object.hasOwn(entries, key)) delete record[key];
+    return true;
+  };
+}

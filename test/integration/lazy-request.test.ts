@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { newBatch, useFakeServer } from "../helpers/fake-server.js";
+
+// Without plugins and with the runtime's fetch, the pipeline hands fetch a URL and init
+// (src/core/wire-request.ts): these hold what a real Request gave for free.
+const server = useFakeServer();
+
+describe("requests sent without a Request object (the runtime's fetch, no plugins)", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("hands the runtime's fetch the URL and the SDK's headers, and a real Request to a user's fetch", async () => {
+    const seen: unknown[] = [];
+    const runtimeFetch = globalThis.fetch;
+    vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+      seen.push(input);
+      return runtimeFetch(input, init);
+    });
+    const created = await server.client().batches.create(newBatch);
+    await server.client().batches.retrieve(created.batch.id);
+    expect(typeof seen[1]).toBe("string");
+    expect(seen[1]).toBe(`${server.url}/v2/batches/${created.batch.id}`);
+    let custom: unknown;
+    const userFetch = (request: Request, init?: RequestInit) => {
+      custom = request;
+      return runtimeFetch(request, init);
+    };
+    await server.client({ fetch: userFetch }).batches.retrieve(created.batch.id);
+    expect(custom).toBeInstanceOf(Request);
+    expect((custom as Request).headers.get("authorization")).toBe("Bearer test-token");
+  });
+
+  it("runs 64 concurrent calls without the caller's signal and piles no listeners on a shared signal", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const client = server.client();
+      const { batch } = await client.batches.create(newBatch);
+      await Promise.all(Array.from({ length: 64 }, () => client.batches.retrieve(batch.id)));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // warnings are emitted on a later tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.filter((warning) => warning.name === "MaxListenersExceededWarning")).toEqual([]);
+  });
+});
