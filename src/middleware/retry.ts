@@ -2,6 +2,7 @@ import { delay } from "../internal/delay.js";
 import { ApiError } from "../core/errors/api-error.js";
 import type { Middleware, MiddlewareContext } from "../core/middleware.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
+import { WireRequest } from "../core/wire-request.js";
 import { askShouldRetry, isTransientFailure, mayResend } from "./retry-decision.js";
 import { backoffDelayInSeconds, type RetryTiming } from "./retry-timing.js";
 
@@ -67,11 +68,12 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
 }
 
 /**
- * The request one attempt may consume. A body can be read once: a JSON body is cloned; a Blob
+ * The request one attempt may consume. A body can be read once: a JSON body in a real Request is cloned; a Blob
  * body is given again from its source (a clone would keep a second copy of every byte read);
  * a one-shot stream is sent as it is, since it is never sent twice.
  */
 function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
-  if (request.body === null || bodySource === "one-shot") return request;
+  // A WireRequest's body is text, sent again as it is.
+  if (request.body === null || request instanceof WireRequest || bodySource === "one-shot") return request;
   return bodySource === undefined ? request.clone() : new Request(request, { body: bodySource });
 }

@@ -1,7 +1,6 @@
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { followAbort } from "../internal/follow-abort.js";
 import type { Middleware } from "../core/middleware.js";
-import { WireRequest } from "../core/wire-request.js";
 
 /**
  * Limits each attempt to `context.options.timeoutInSeconds`, headers and body alike.
@@ -28,10 +27,7 @@ export function timeoutMiddleware(): Middleware {
       timedOut = true;
       controller.abort(new CohereTimeoutError(timeoutInSeconds));
     }, timeoutInSeconds * 1000);
-    // A WireRequest without the caller's signal has one that never fires, shared by every call:
-    // following it would only pile listeners on it.
-    const callerSignal = context.signal ?? (request instanceof WireRequest ? undefined : request.signal);
-    const unlink = followAbort(callerSignal, controller);
+    const unlink = followAbort(context.signal ?? request.signal, controller);
     context.attemptSignal = controller.signal;
     try {
       return await next(request);
