@@ -17,11 +17,15 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 // at the default scale a cell takes a fraction of a second, the whole table about a minute.
 const SCALE = Number(process.env.BENCH_SCALE ?? 0.5);
 const calls = (n) => Math.max(50, Math.round(n * SCALE));
-export const CELLS = ["retrieve", "list"].flatMap((op) => [
-  { key: `${op}-1`, op, label: `${op}, concurrency 1`, concurrency: 1, calls: calls(1200) },
-  { key: `${op}-32`, op, label: `${op}, concurrency 32`, concurrency: 32, calls: calls(3000) },
-  { key: `${op}-256`, op, label: `${op}, concurrency 256`, concurrency: 256, calls: calls(3000) },
-]);
+// BENCH_CELLS=list-32,retrieve-1 runs only those cells (and BENCH_WALK=0 skips the listAll walk).
+const ONLY = process.env.BENCH_CELLS?.split(",");
+export const CELLS = ["retrieve", "list"]
+  .flatMap((op) => [
+    { key: `${op}-1`, op, label: `${op}, concurrency 1`, concurrency: 1, calls: calls(1200) },
+    { key: `${op}-32`, op, label: `${op}, concurrency 32`, concurrency: 32, calls: calls(3000) },
+    { key: `${op}-256`, op, label: `${op}, concurrency 256`, concurrency: 256, calls: calls(3000) },
+  ])
+  .filter((cell) => ONLY === undefined || ONLY.includes(cell.key));
 /** The `listAll` cell: pages of 1,000 batches, walked by the SDK and by a plain fetch loop. */
 export const WALK = { page: 1000, pages: Math.max(5, Math.round(40 * SCALE)) };
 const DEFAULT_CLIENTS = ["fetch", "cohere-batches", "openapi-fetch", "cohere-ai"];
@@ -118,7 +122,8 @@ export async function runRequests({ baseUrl, variants = [], include = DEFAULT_CL
       await drive(() => client[op](BATCH_ID), 600, 256);
     }
   }
-  const walkers = include.includes("cohere-batches") ? await makeWalkers(baseUrl, variants) : [];
+  const walkers =
+    include.includes("cohere-batches") && process.env.BENCH_WALK !== "0" ? await makeWalkers(baseUrl, variants) : [];
   const samples = {};
   for (const cell of CELLS)
     samples[cell.key] = Object.fromEntries(clients.map((c) => [c.name, { wallUs: [], cpuUs: [] }]));
