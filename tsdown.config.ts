@@ -35,7 +35,10 @@ function sdkBuild(name: "node" | "browser" | "default", platformModule: string, 
     // itself, rather than from shared chunks split out of it: an app that never uploads loads
     // one file, as before.
     inputOptions: { preserveEntrySignatures: "allow-extension" },
-    banner: ({ fileName }) => (fileName.startsWith("index.d.") ? { dts: packageDocumentation } : undefined),
+    // The object form: tsdown 0.21.10 calls a function banner once per format and reuses its
+    // answer for every chunk, so `({ fileName }) => ...` saw `index.mjs` first and no d.ts got the
+    // comment. `dts` puts it on every d.ts file, and a build's only d.ts files are its entry's.
+    banner: { dts: packageDocumentation },
   };
 }
 
