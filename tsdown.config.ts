@@ -9,6 +9,11 @@ const packageDocumentation = `/**
  *
  * @packageDocumentation
  */`;
+const otelPackageDocumentation = `/**
+ * \`cohere-batches/otel\`: the official OpenTelemetry plugin.
+ *
+ * @packageDocumentation
+ */`;
 
 /**
  * One build per runtime. They differ in one module, `#platform`: only the node build reads
@@ -66,7 +71,9 @@ export default defineConfig([
     dts: true,
     clean: true,
     sourcemap: false,
-    deps: { neverBundle: ["@opentelemetry/api"] },
+    // Its types import the main entry's ("cohere-batches"), which stay an import of the package.
+    deps: { neverBundle: ["@opentelemetry/api", "cohere-batches"] },
+    banner: { dts: otelPackageDocumentation },
   },
   {
     name: "testing",
