@@ -9,6 +9,11 @@ const packageDocumentation = `/**
  *
  * @packageDocumentation
  */`;
+const otelPackageDocumentation = `/**
+ * \`cohere-batches/otel\`: the official OpenTelemetry plugin.
+ *
+ * @packageDocumentation
+ */`;
 
 /**
  * One build per runtime. They differ in one module, `#platform`: only the node build reads
@@ -35,7 +40,10 @@ function sdkBuild(name: "node" | "browser" | "default", platformModule: string, 
     // itself, rather than from shared chunks split out of it: an app that never uploads loads
     // one file, as before.
     inputOptions: { preserveEntrySignatures: "allow-extension" },
-    banner: ({ fileName }) => (fileName.startsWith("index.d.") ? { dts: packageDocumentation } : undefined),
+    // The object form: tsdown 0.21.10 calls a function banner once per format and reuses its
+    // answer for every chunk, so `({ fileName }) => ...` saw `index.mjs` first and no d.ts got the
+    // comment. `dts` puts it on every d.ts file, and a build's only d.ts files are its entry's.
+    banner: { dts: packageDocumentation },
   };
 }
 
@@ -63,7 +71,9 @@ export default defineConfig([
     dts: true,
     clean: true,
     sourcemap: false,
-    deps: { neverBundle: ["@opentelemetry/api"] },
+    // Its types import the main entry's ("cohere-batches"), which stay an import of the package.
+    deps: { neverBundle: ["@opentelemetry/api", "cohere-batches"] },
+    banner: { dts: otelPackageDocumentation },
   },
   {
     name: "testing",

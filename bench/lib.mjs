@@ -1,4 +1,4 @@
-// Shared pieces of the benchmarks: the server child, the three clients, statistics.
+// Shared pieces of the benchmarks: the server child, the clients compared, statistics.
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -41,7 +41,8 @@ export const LIST_PAGE_SIZE = 20;
 /**
  * The clients compared, each `{ name, retrieve(id), list() }` resolving with the parsed body
  * (`list` asks for one page of `LIST_PAGE_SIZE` batches).
- * `include` picks among "fetch", "fetch-sdk-headers", "cohere-batches", "openapi-fetch", "cohere-ai";
+ * `include` picks among "fetch", "fetch-sdk-headers", "cohere-batches", "openapi-fetch", "cohere-ai",
+ * "openai", "ky";
  * `variants` adds patched SDK copies: `[{ name, path }]` (see bench/variants.mjs).
  */
 export async function makeClients(baseUrl, { variants = [], include = ["fetch", "cohere-batches", "cohere-ai"] } = {}) {
@@ -127,6 +128,18 @@ export async function makeClients(baseUrl, { variants = [], include = ["fetch", 
       list: async () => (await client.GET("/v2/batches", { params: { query: { page_size: LIST_PAGE_SIZE } } })).data,
     });
   }
+  if (include.includes("openai")) {
+    // openai 6.49.0 (7.x needs Node 22): its low-level `get` is the same request path its
+    // resources use (headers, retries, timeout, JSON parse), without OpenAI-specific resources.
+    // Defaults kept (2 retries, 10 min timeout): nothing fails against the loopback server.
+    const { default: OpenAI } = await import("openai");
+    const client = new OpenAI({ apiKey: TOKEN, baseURL: baseUrl });
+    clients.push({
+      name: "openai",
+      retrieve: (id) => client.get(`/v2/batches/${encodeURIComponent(id)}`),
+      list: () => client.get("/v2/batches", { query: { page_size: LIST_PAGE_SIZE } }),
+    });
+  }
   if (include.includes("cohere-ai")) {
     const { CohereClient } = await import("cohere-ai");
     // cohere-ai 8.1.0 takes `baseUrl` ("a custom URL") or `environment`; batches use either.
@@ -135,6 +148,16 @@ export async function makeClients(baseUrl, { variants = [], include = ["fetch", 
       name: "cohere-ai",
       retrieve: (id) => client.batches.retrieve(id),
       list: () => client.batches.list({ pageSize: LIST_PAGE_SIZE }),
+    });
+  }
+  if (include.includes("ky")) {
+    // ky 1.14.3 (2.x needs Node 22), defaults kept: 2 retries on GET, 10 s timeout per attempt.
+    const { default: ky } = await import("ky");
+    const headers = { Authorization: `Bearer ${TOKEN}` };
+    clients.push({
+      name: "ky",
+      retrieve: (id) => ky.get(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`, { headers }).json(),
+      list: () => ky.get(listUrl, { headers }).json(),
     });
   }
   return clients;

@@ -1,5 +1,5 @@
-// Per-request cost, in one interleaved run: plain fetch, this SDK, openapi-fetch's client and
-// cohere-ai, for `retrieve` and `list` (one page of 20) at concurrency 1, 32 and 256, and a
+// Per-request cost, in one interleaved run: plain fetch, this SDK, openapi-fetch's client, openai,
+// cohere-ai and ky, for `retrieve` and `list` (one page of 20) at concurrency 1, 32 and 256, and a
 // `listAll` walk against a plain fetch loop over the same pages. Each round runs every cell of
 // every client, in an order that rotates from round to round, so drift in machine load hits
 // every client alike.
@@ -10,7 +10,7 @@
 //
 //   node --expose-gc bench/requests.mjs [--json]
 //   BENCH_ROUNDS=5 BENCH_SCALE=0.5 BENCH_VARIANTS=name=/abs/index.mjs,... BENCH_INCLUDE=fetch,cohere-batches
-import { BATCH_ID, TOKEN, gc, loadSdk, makeClients, median, startServerProcess } from "./lib.mjs";
+import { BATCH_ID, LIST_PAGE_SIZE, TOKEN, gc, loadSdk, makeClients, median, startServerProcess } from "./lib.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 // A plain-fetch `retrieve` costs ~300-500 µs of wall on the 2-core machine this was written on:
@@ -28,7 +28,7 @@ export const CELLS = ["retrieve", "list"]
   .filter((cell) => ONLY === undefined || ONLY.includes(cell.key));
 /** The `listAll` cell: pages of 1,000 batches, walked by the SDK and by a plain fetch loop. */
 export const WALK = { page: 1000, pages: Math.max(5, Math.round(40 * SCALE)) };
-const DEFAULT_CLIENTS = ["fetch", "cohere-batches", "openapi-fetch", "cohere-ai"];
+const DEFAULT_CLIENTS = ["fetch", "cohere-batches", "openapi-fetch", "openai", "cohere-ai", "ky"];
 
 async function drive(run, count, concurrency) {
   let started = 0;
@@ -116,7 +116,8 @@ export async function runRequests({ baseUrl, variants = [], include = DEFAULT_CL
     const body = await client.retrieve(BATCH_ID);
     if (body?.batch?.id !== BATCH_ID) throw new Error(`${client.name}: unexpected body ${JSON.stringify(body)}`);
     const page = await client.list();
-    if (!Array.isArray(page?.batches)) throw new Error(`${client.name}: unexpected page ${JSON.stringify(page)}`);
+    if (page?.batches?.length !== LIST_PAGE_SIZE)
+      throw new Error(`${client.name}: unexpected page ${JSON.stringify(page)}`);
     for (const op of ["retrieve", "list"]) {
       await drive(() => client[op](BATCH_ID), 300, 1);
       await drive(() => client[op](BATCH_ID), 600, 256);

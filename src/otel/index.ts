@@ -12,11 +12,23 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-import type { Middleware, MiddlewareContext } from "../core/middleware.js";
-import type { TwoPhasePlugin } from "../core/middleware-plugin.js";
+// The main entry's own types, by the package's name: the built `.d.ts` of this entry then refers
+// to them instead of carrying private copies (one `TwoPhasePlugin` for users and for the API report).
+import type { Middleware, MiddlewareContext, TwoPhasePlugin } from "cohere-batches";
 import { VERSION } from "../version.js";
 
-/** Options of `openTelemetryPlugin`. @public */
+/**
+ * Options of `openTelemetryPlugin`.
+ *
+ * @example
+ * ```ts
+ * import { trace } from "@opentelemetry/api";
+ * import { openTelemetryPlugin } from "cohere-batches/otel";
+ * const plugin = openTelemetryPlugin({ tracer: trace.getTracer("my-app"), propagate: false });
+ * ```
+ * @throws Nothing: options are read once, when `openTelemetryPlugin` builds the plugin.
+ * @public
+ */
 export interface OpenTelemetryOptions {
   /** The tracer spans are made with. @defaultValue `trace.getTracer("cohere-batches", VERSION)` */
   readonly tracer?: Tracer | undefined;
@@ -46,6 +58,7 @@ const callSpanKey = Symbol("cohere-batches/otel call span");
  *
  * @example
  * ```ts
+ * import { CohereClient } from "cohere-batches";
  * import { openTelemetryPlugin } from "cohere-batches/otel";
  * const client = new CohereClient({ middleware: [openTelemetryPlugin()] });
  * ```

@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
  * an `@example` and a `@throws`, read from the published types (the build's `.d.mts`).
  */
 const typesFile = new URL("../../dist/default/index.d.mts", import.meta.url);
+/** The `cohere-batches/otel` entry: small enough that every export is held to it, interfaces too. */
+const otelTypesFile = new URL("../../dist/otel/index.d.mts", import.meta.url);
 
 function documented(node: ts.Node): { text: string; tags: string[] } {
   const docs = (node as { jsDoc?: ts.JSDoc[] }).jsDoc ?? [];
@@ -15,8 +17,8 @@ function documented(node: ts.Node): { text: string; tags: string[] } {
   return { text, tags: docs.flatMap((doc) => (doc.tags ?? []).map((tag) => tag.tagName.text)) };
 }
 
-function undocumented(): string[] {
-  const source = ts.createSourceFile("index.d.mts", readFileSync(typesFile, "utf8"), ts.ScriptTarget.ES2022, true);
+function undocumented(file: URL, { interfaces = false } = {}): string[] {
+  const source = ts.createSourceFile("index.d.mts", readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
   const missing: string[] = [];
   const check = (name: string, node: ts.Node) => {
     const { text, tags } = documented(node);
@@ -29,6 +31,7 @@ function undocumented(): string[] {
   };
   ts.forEachChild(source, (node) => {
     if (ts.isFunctionDeclaration(node) && node.name !== undefined) check(node.name.text, node);
+    if (interfaces && ts.isInterfaceDeclaration(node)) check(node.name.text, node);
     const className = ts.isClassDeclaration(node) ? node.name?.text : undefined;
     if (ts.isClassDeclaration(node) && className?.endsWith("Client")) {
       for (const member of node.members) {
@@ -42,6 +45,10 @@ function undocumented(): string[] {
 
 describe("TSDoc of the public surface", () => {
   it("every client method and exported function has a description, @example and @throws", () => {
-    expect(undocumented()).toEqual([]);
+    expect(undocumented(typesFile)).toEqual([]);
+  });
+
+  it("every function and interface of cohere-batches/otel has a description, @example and @throws", () => {
+    expect(undocumented(otelTypesFile, { interfaces: true })).toEqual([]);
   });
 });
