@@ -3,8 +3,7 @@
 // client when `openai` is installed. gzip level 9.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
-import { build } from "esbuild";
+import { measure as measurePage } from "../scripts/measure-size.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -19,21 +18,9 @@ function installed(name) {
   return existsSync(`${ROOT}node_modules/${name}/package.json`);
 }
 
-async function measure(contents) {
-  const result = await build({
-    stdin: { contents, resolveDir: ROOT, sourcefile: "entry.mjs", loader: "js" },
-    bundle: true,
-    write: false,
-    platform: "browser",
-    conditions: ["browser"],
-    format: "esm",
-    target: "es2022",
-    minify: true,
-    logLevel: "silent",
-  });
-  const code = result.outputFiles[0].contents;
-  return { minBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
-}
+// The same measure as the size guard (scripts/measure-size.mjs, test/runtimes/size.test.ts): with
+// code splitting, the page's entry chunk, not the chunks a use loads later.
+const measure = (contents) => measurePage(contents, ROOT);
 
 export async function runBundle() {
   const out = {};

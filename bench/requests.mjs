@@ -28,7 +28,7 @@ export const CELLS = ["retrieve", "list"]
   .filter((cell) => ONLY === undefined || ONLY.includes(cell.key));
 /** The `listAll` cell: pages of 1,000 batches, walked by the SDK and by a plain fetch loop. */
 export const WALK = { page: 1000, pages: Math.max(5, Math.round(40 * SCALE)) };
-const DEFAULT_CLIENTS = ["fetch", "cohere-batches", "openapi-fetch", "openai", "cohere-ai", "ky"];
+const DEFAULT_CLIENTS = ["fetch", "fetch-floor", "cohere-batches", "openapi-fetch", "openai", "cohere-ai", "ky"];
 
 async function drive(run, count, concurrency) {
   let started = 0;

@@ -76,6 +76,8 @@ export async function measure(contents, resolveDir) {
     outdir: "out",
     write: false,
     metafile: true,
+    // The repository's tsconfig maps "cohere-batches" to src for type checks; a page gets dist.
+    tsconfigRaw: "{}",
     logLevel: "silent",
   });
   const outputs = result.metafile.outputs;
