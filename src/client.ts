@@ -3,7 +3,7 @@ import { ApiClient } from "./core/api-client.js";
 import { resolveClientOptions, type CohereClientOptions } from "./core/client-options.js";
 import type { Middleware } from "./core/middleware.js";
 import { toPlugin, type MiddlewareDescription, type MiddlewarePlugin } from "./core/middleware-plugin.js";
-import { createDownloadPipeline, createPipeline } from "./pipeline/create-pipeline.js";
+import { createPipeline } from "./pipeline/create-pipeline.js";
 import { BatchesClient } from "./resources/batches/batches-client.js";
 import { DatasetsClient } from "./resources/datasets/datasets-client.js";
 
@@ -41,7 +41,8 @@ export class CohereClient {
   constructor(options: CohereClientOptions = {}) {
     this.#api = new ApiClient(resolveClientOptions(options, runtime), {
       calls: createPipeline,
-      downloads: createDownloadPipeline,
+      // Only programs that read results load the download pipeline.
+      downloads: async (options) => (await import("./pipeline/download-pipeline.js")).createDownloadPipeline(options),
     });
     this.batches = new BatchesClient(this.#api);
     this.datasets = new DatasetsClient(this.#api);

@@ -94,8 +94,8 @@ interface WireParts {
 interface SharedPipeline {
   options: ResolvedClientOptions;
   pipeline: Pipeline;
-  /** The downloads' pipeline (signed URLs: no auth, no client headers, no users' middleware). */
-  readonly downloads: Pipeline;
+  /** The downloads' pipeline (signed URLs: no auth, no client headers, no users' middleware), once built. */
+  downloads?: Promise<Pipeline>;
   /** Builds the pipelines from the options (`src/pipeline`, which orders the layers). */
   readonly assemble: PipelineAssembler;
 }
@@ -105,7 +105,7 @@ export interface PipelineAssembler {
   /** The pipeline of API calls, from the client's options (rebuilt by `use`). */
   readonly calls: (options: ResolvedClientOptions) => Pipeline;
   /** The pipeline of downloads from signed URLs, with the client's fetch and retry timing. */
-  readonly downloads: (options: ResolvedClientOptions) => Pipeline;
+  readonly downloads: (options: ResolvedClientOptions) => Promise<Pipeline>;
 }
 
 // openapi-fetch's serializers: form style for the query, simple style (encoded) for the path.
@@ -127,7 +127,6 @@ export class ApiClient {
     this.#shared = shared ?? {
       options,
       pipeline: assemble.calls(options),
-      downloads: assemble.downloads(options),
       assemble,
     };
     this.#via = via;
@@ -161,8 +160,9 @@ export class ApiClient {
   async download(request: DownloadDescription, requestOptions?: RequestOptions): Promise<Download> {
     // Only programs that read results load the streamed-body reader.
     const { sendDownload } = await import("./download.js");
-    const { downloads, options } = this.#shared;
-    return sendDownload(downloads, options.defaults, request, this.#via, requestOptions);
+    const shared = this.#shared;
+    shared.downloads ??= shared.assemble.downloads(shared.options);
+    return sendDownload(await shared.downloads, shared.options.defaults, request, this.#via, requestOptions);
   }
 
   /** Appends users' plugins; calls already in flight keep the chain they started with. */

@@ -24,7 +24,7 @@ export interface PipelineConfig extends RequestHeadersConfig {
   readonly logger: Logger | undefined;
 }
 
-interface Layer extends MiddlewareDescription {
+export interface Layer extends MiddlewareDescription {
   readonly handle: Middleware;
 }
 
@@ -73,29 +73,6 @@ function logLevelPlugins({ logLevel, logger }: PipelineConfig): ResolvedPlugin[]
 }
 
 /**
- * The layers of a download from a signed URL on another host (a results part), outermost first:
- * the same retry, per-attempt timeout and error mapping as every call, and nothing that adds a
- * header. No request options layer (client and call headers, `X-Client-Name`,
- * `Idempotency-Key`), no auth, no users' middleware (a plugin written for Cohere's API may add
- * a header of its own): the signed URL is the credential, and nothing of the client's reaches
- * the storage host.
- *
- * ```
- * retry                attempts, backoff, Retry-After
- *   timeout            per attempt, until the headers; the body is read by the caller
- *   error mapping      non-2xx -> typed ApiError (400, 403: an expired or refused URL)
- *   transport          fetch, the body handed on as a stream
- * ```
- */
-function downloadLayers(backoff: BackoffOptions): Layer[] {
-  return [
-    { name: "retry", phase: "call", builtIn: true, handle: retryMiddleware(backoff) },
-    { name: "timeout", phase: "attempt", builtIn: true, handle: timeoutMiddleware() },
-    { name: "error-mapping", phase: "attempt", builtIn: true, handle: errorMappingMiddleware() },
-  ];
-}
-
-/**
  * A user's plugin behind the guard that bounds and types it (`guardUserMiddleware`), loaded
  * with the first call through a plugin: a client without plugins does not carry the guard.
  */
@@ -117,15 +94,8 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   return assemble(layers(config), config.fetch, config.plugins.length > 0);
 }
 
-/**
- * The pipeline of downloads from signed URLs (see `downloadLayers`): the client's fetch and
- * retry timing, no header of its own.
- */
-export function createDownloadPipeline(config: PipelineConfig): Pipeline {
-  return assemble(downloadLayers(config.backoff), config.fetch, false);
-}
-
-function assemble(all: Layer[], fetchFunction: FetchFunction, readableResponses: boolean): Pipeline {
+/** The pipeline of `all`, ending in the transport, with its description. */
+export function assemble(all: Layer[], fetchFunction: FetchFunction, readableResponses: boolean): Pipeline {
   return {
     send: compose(
       all.map((layer) => layer.handle),

@@ -5,10 +5,8 @@ import type { RequestOptions } from "../../core/request-options.js";
 import type { BatchResult } from "../../internal/decoders/batch-result.js";
 import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
 import type { RunRequest, RunResult } from "../../lib/run-types.js";
-import { waitFor } from "../../lib/waiter.js";
 import { RawBatchesClient } from "./raw-batches-client.js";
 import { batchIdSchema } from "./schemas.js";
-import { waitUntilDoneOptionsSchema } from "./wait-options.js";
 import type {
   Batch,
   CancelBatchResponse,
@@ -175,6 +173,11 @@ export class BatchesClient {
    * @throws {@link ApiError} for a poll that fails for good (a 404, a 401), after its retries.
    */
   async waitUntilDone(id: string, options: WaitUntilDoneOptions = {}): Promise<Batch> {
+    // Only programs that wait load the waiter.
+    const [{ waitFor }, { waitUntilDoneOptionsSchema }] = await Promise.all([
+      import("../../lib/waiter.js"),
+      import("./wait-options.js"),
+    ]);
     const { pollIntervalInSeconds = 5, ...schedule } = checkInput(
       waitUntilDoneOptionsSchema,
       options,
