@@ -253,8 +253,10 @@ function buildRequest(
 }
 
 /** The body and its content type. JSON is the one body kind today; another kind (multipart) is another branch here. */
-function jsonBody(fields: unknown): { headers: Record<string, string>; body: string | null } {
-  if (fields === undefined) return { headers: {}, body: null };
+const noBody = { body: null };
+
+function jsonBody(fields: unknown): { headers?: Record<string, string>; body: string | null } {
+  if (fields === undefined) return noBody;
   let body: string;
   try {
     body = JSON.stringify(fields);

@@ -53,7 +53,7 @@ export function createTransport(
       // The runtime's fetch takes a GET's URL and init; a user's fetch, or a redirect followed by
       // hand, gets a real Request.
       const input = fetchFunction === globalFetch && request.method === "GET" ? request : realRequest(request);
-      const sent = callFetch(() => sendFollowingRedirects(fetchFunction, input, signal));
+      const sent = callFetch(fetchFunction, input, signal);
       // The runtime's fetch settles on the signal itself; a user's fetch is not trusted to.
       const response: unknown = framed ? await sent : await boundBySignal(sent, signal, () => abortErrorFor(context));
       // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
@@ -69,9 +69,9 @@ export function createTransport(
 }
 
 /** Fetch may throw synchronously (a bad init in some runtimes): make it a rejection like the rest. */
-function callFetch(send: () => Promise<Response>): Promise<Response> {
+function callFetch(fetchFunction: FetchFunction, request: Request, signal: AbortSignal): Promise<Response> {
   try {
-    return send();
+    return sendFollowingRedirects(fetchFunction, request, signal);
   } catch (error) {
     return Promise.reject(error);
   }
