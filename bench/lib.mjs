@@ -46,7 +46,6 @@ export const LIST_PAGE_SIZE = 20;
  * `variants` adds patched SDK copies: `[{ name, path }]` (see bench/variants.mjs).
  */
 export async function makeClients(baseUrl, { variants = [], include = ["fetch", "cohere-batches", "cohere-ai"] } = {}) {
-  globalThis.__port = new URL(baseUrl).port; // for ablation variants that call the server directly
   const listUrl = `${baseUrl}/v2/batches?page_size=${LIST_PAGE_SIZE}`;
   const clients = [];
   if (include.includes("fetch")) {

@@ -35,7 +35,6 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n); // CLOCK_MONOTONIC,
 
 if (process.argv[2] === "--child") {
   const baseUrl = process.argv[3];
-  globalThis.__port = new URL(baseUrl).port; // for ablation variants (bench/profile.mjs --sdk)
   const clients = await makeClients(baseUrl, { include: [BASE, "cohere-batches"] });
   for (const client of clients) if (client.name === "fetch floor") client.name = "fetch";
   for (const client of clients) for (let i = 0; i < 2000; i++) await client[OP](BATCH_ID);
