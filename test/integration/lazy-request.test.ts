@@ -29,6 +29,15 @@ describe("requests sent without a Request object (the runtime's fetch, no plugin
     expect((custom as Request).headers.get("authorization")).toBe("Bearer test-token");
   });
 
+  it("reads a body the runtime's fetch frames (Content-Length, no Content-Encoding) in one arrayBuffer()", async () => {
+    const client = server.client();
+    const { batch } = await client.batches.create(newBatch);
+    const reads = vi.spyOn(Response.prototype, "arrayBuffer");
+    await client.batches.retrieve(batch.id);
+    // One read of the whole body (the fake service, in this process, reads no Response body).
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
   it("runs 64 concurrent calls without the caller's signal and piles no listeners on a shared signal", async () => {
     const warnings: Error[] = [];
     const onWarning = (warning: Error) => warnings.push(warning);

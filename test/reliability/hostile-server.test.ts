@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import {
   ApiError,
@@ -118,6 +119,46 @@ describe("maxResponseBytes bounds what is read (API.md 7a)", () => {
     await expect(client(origin.url, { maxResponseBytes: 1024 }).batches.list()).resolves.toEqual({
       batches: [wireBatch],
     });
+  });
+
+  // The one-read path (a Content-Length the runtime's fetch frames) must not open a way around
+  // the cap: a compressed body and a body from a user's fetch are read chunk by chunk.
+  it("a gzip body whose Content-Length is under the cap but which inflates past it is refused", async () => {
+    const inflated = Buffer.alloc(4 * 1024 * 1024, 0x20);
+    const compressed = gzipSync(inflated);
+    const origin = await scriptedServer((_, response) => {
+      response.writeHead(200, {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": String(compressed.length),
+      });
+      response.end(compressed);
+    });
+    expect(compressed.length).toBeLessThan(1024 * 1024);
+    const { error } = await outcome(client(origin.url, { maxResponseBytes: 1024 * 1024 }).batches.list());
+    expect(error).toBeInstanceOf(CohereParseError);
+    expect((error as Error).message).toMatch(/maxResponseBytes/);
+  });
+
+  it("a user's fetch whose Response claims a small Content-Length cannot slip a large body past the cap", async () => {
+    let pulled = 0;
+    const lying: typeof fetch = async () => {
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled++;
+          if (pulled > 64) controller.close();
+          else controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+        },
+      });
+      return new Response(body, { headers: { "content-type": "application/json", "content-length": "10" } });
+    };
+    const { error } = await outcome(
+      client("http://127.0.0.1:1", { fetch: lying, maxResponseBytes: 1024 * 1024 }).batches.list(),
+    );
+    expect(error).toBeInstanceOf(CohereParseError);
+    expect((error as Error).message).toMatch(/maxResponseBytes/);
+    // The read stopped at the cap: 16 chunks of 64 KiB, not the 64 the stream would give.
+    expect(pulled).toBeLessThan(24);
   });
 
   it("maxResponseBytes must be a positive integer", () => {
