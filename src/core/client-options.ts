@@ -93,8 +93,10 @@ export interface CohereClientOptions {
   /** The timing of retries. */
   backoff?: BackoffOptions | undefined;
   /**
-   * Any WHATWG-compatible fetch, e.g. the fake service's `fetch` in tests.
-   * @defaultValue `globalThis.fetch`, looked up at each request so that test interceptors work
+   * Any WHATWG-compatible fetch, e.g. the fake service's `fetch` in tests. It is given a
+   * `Request` (and an init with the attempt's signal).
+   * @defaultValue `globalThis.fetch`, looked up at each request so that test interceptors work.
+   * Without plugins it is called as `fetch(url, init)`, which spares it copying a `Request`.
    */
   fetch?: FetchFunction | undefined;
   /**
