@@ -47,6 +47,17 @@ function sdkBuild(name: "node" | "browser" | "default", platformModule: string, 
   };
 }
 
+/** The options of the builds that are one for every runtime (the OpenTelemetry plugin, the fake). */
+const universalBuild = {
+  format: ["esm", "cjs"],
+  platform: "neutral",
+  target: "es2022",
+  fixedExtension: true,
+  dts: true,
+  clean: true,
+  sourcemap: false,
+} satisfies UserConfig;
+
 export default defineConfig([
   // Node does not tree-shake at run time: importing valibot parses all 206 kB of it (about 19 ms
   // of a cold start), and openapi-fetch is one more package to resolve and parse. The node build
@@ -64,13 +75,7 @@ export default defineConfig([
     // an optional peer dependency, and the request the SDK hands it).
     entry: { index: "src/otel/index.ts" },
     outDir: "dist/otel",
-    format: ["esm", "cjs"],
-    platform: "neutral",
-    target: "es2022",
-    fixedExtension: true,
-    dts: true,
-    clean: true,
-    sourcemap: false,
+    ...universalBuild,
     // Its types import the main entry's ("cohere-batches"), which stay an import of the package.
     deps: { neverBundle: ["@opentelemetry/api", "cohere-batches"] },
     banner: { dts: otelPackageDocumentation },
@@ -80,12 +85,6 @@ export default defineConfig([
     // The fake service: a universal build (fetch only) and a Node build with the HTTP server.
     entry: { index: "src/testing/index.ts", "index.node": "src/testing/index.node.ts" },
     outDir: "dist/testing",
-    format: ["esm", "cjs"],
-    platform: "neutral",
-    target: "es2022",
-    fixedExtension: true,
-    dts: true,
-    clean: true,
-    sourcemap: false,
+    ...universalBuild,
   },
 ]);

@@ -48,65 +48,38 @@ export const LIST_PAGE_SIZE = 20;
 export async function makeClients(baseUrl, { variants = [], include = ["fetch", "cohere-batches", "cohere-ai"] } = {}) {
   const listUrl = `${baseUrl}/v2/batches?page_size=${LIST_PAGE_SIZE}`;
   const clients = [];
+  const retrieveUrl = (id) => `${baseUrl}/v2/batches/${encodeURIComponent(id)}`;
+  // A client made of plain fetch calls: `send(url)` resolves with the parsed body.
+  const plainClient = (name, send) => ({ name, retrieve: (id) => send(retrieveUrl(id)), list: () => send(listUrl) });
+  // The headers the SDK sends (Accept and User-Agent too).
+  const sdkHeaders = {
+    Authorization: `Bearer ${TOKEN}`,
+    Accept: "application/json",
+    "User-Agent": `cohere-batches/0.1.0 node/${process.version} ${process.platform}-${process.arch}`,
+  };
   if (include.includes("fetch")) {
-    const authorization = `Bearer ${TOKEN}`;
-    clients.push({
-      name: "fetch",
-      retrieve: async (id) => {
-        const res = await fetch(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`, {
-          headers: { Authorization: authorization },
-        });
-        return await res.json();
-      },
-      list: async () => {
-        const res = await fetch(listUrl, { headers: { Authorization: authorization } });
-        return await res.json();
-      },
-    });
+    const headers = { Authorization: `Bearer ${TOKEN}` };
+    clients.push(plainClient("fetch", async (url) => (await fetch(url, { headers })).json()));
   }
   if (include.includes("fetch-sdk-headers")) {
-    // Plain fetch sending the headers the SDK sends (Accept and User-Agent too): the part of
-    // the SDK's cost that is only "more headers on the wire".
-    const headers = {
-      Authorization: `Bearer ${TOKEN}`,
-      Accept: "application/json",
-      "User-Agent": `cohere-batches/0.1.0 node/${process.version} ${process.platform}-${process.arch}`,
-    };
-    clients.push({
-      name: "fetch, SDK's headers",
-      retrieve: async (id) => {
-        const res = await fetch(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`, { headers });
-        return await res.json();
-      },
-      list: async () => {
-        const res = await fetch(listUrl, { headers });
-        return await res.json();
-      },
-    });
+    // The part of the SDK's cost that is only "more headers on the wire".
+    const send = async (url) => (await fetch(url, { headers: sdkHeaders })).json();
+    clients.push(plainClient("fetch, SDK's headers", send));
   }
   if (include.includes("fetch-floor")) {
     // The floor issue 15 names: what the SDK must do and nothing else. The SDK's headers, a
     // per-attempt timeout (an AbortController and a timer), the body read whole, JSON.parse.
-    const headers = {
-      Authorization: `Bearer ${TOKEN}`,
-      Accept: "application/json",
-      "User-Agent": `cohere-batches/0.1.0 node/${process.version} ${process.platform}-${process.arch}`,
-    };
     const floor = async (url) => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), 600_000);
       try {
-        const res = await fetch(url, { headers, signal: controller.signal });
+        const res = await fetch(url, { headers: sdkHeaders, signal: controller.signal });
         return JSON.parse(new TextDecoder().decode(await res.arrayBuffer()));
       } finally {
         clearTimeout(timer);
       }
     };
-    clients.push({
-      name: "fetch floor",
-      retrieve: (id) => floor(`${baseUrl}/v2/batches/${encodeURIComponent(id)}`),
-      list: () => floor(listUrl),
-    });
+    clients.push(plainClient("fetch floor", floor));
   }
   const sdkClient = (name, CohereClient) => {
     const client = new CohereClient({ token: TOKEN, baseUrl });

@@ -1,5 +1,6 @@
 import { isConnectionRefused, someCause } from "../internal/cause-chain.js";
 import type { FetchFunction } from "./transport.js";
+import { realRequest } from "./wire-request.js";
 
 /** Redirects that keep the method and the body; 301, 302 and 303 would turn a POST into a GET. */
 const methodKeepingStatuses = new Set([307, 308]);
@@ -41,7 +42,8 @@ async function followMethodKeepingRedirects(
   request: Request,
   signal: AbortSignal,
 ): Promise<Response> {
-  let current = request;
+  // Followed by hand: a real Request, to clone and replay.
+  let current = realRequest(request);
   for (let hop = 0; ; hop++) {
     const replay = current.body === null ? current : current.clone();
     let response: Response;

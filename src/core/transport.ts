@@ -43,25 +43,24 @@ export function createTransport(
   fetchFunction: FetchFunction,
   options: TransportOptions,
 ): (request: Request, context: MiddlewareContext) => Promise<Response> {
-  // The runtime's fetch frames bodies by HTTP (a user's fetch may hand any stream up).
-  const framed = fetchFunction === globalFetch;
+  // The runtime's fetch takes a WireRequest's URL and init, settles on the signal itself and
+  // frames bodies by HTTP; a user's fetch gets a real Request and is trusted with none of that.
+  const runtimeFetch = fetchFunction === globalFetch;
   return async (request, context) => {
     const signal = context.attemptSignal ?? request.signal;
     try {
       // Nothing is sent once the call is over (an abort during a token function, a middleware).
       if (signal.aborted) throw abortErrorFor(context);
-      // The runtime's fetch takes a GET's URL and init; a user's fetch, or a redirect followed by
-      // hand, gets a real Request.
-      const input = fetchFunction === globalFetch && request.method === "GET" ? request : realRequest(request);
-      const sent = callFetch(fetchFunction, input, signal);
-      // The runtime's fetch settles on the signal itself; a user's fetch is not trusted to.
-      const response: unknown = framed ? await sent : await boundBySignal(sent, signal, () => abortErrorFor(context));
+      const sent = callFetch(fetchFunction, runtimeFetch ? request : realRequest(request), signal);
+      const response: unknown = runtimeFetch
+        ? await sent
+        : await boundBySignal(sent, signal, () => abortErrorFor(context));
       // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
       if (!isResponse(response))
         throw new CohereError("The fetch function resolved with something that is not a Response");
       // A stream is the caller's to read (bounded by `readStreamedBody`); an error body is read here.
       if (context.responseKind === "stream" && response.status >= 200 && response.status < 300) return response;
-      return await receiveResponse(response, request.url, context, signal, options.readableResponses, framed);
+      return await receiveResponse(response, request.url, context, signal, options.readableResponses, runtimeFetch);
     } catch (error) {
       throw transportFailure(error, context);
     }

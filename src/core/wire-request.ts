@@ -24,6 +24,8 @@ export class WireRequest {
   readonly method: string;
   readonly headers: Headers;
   readonly body: string | null;
+  /** As a `Request` built without a mode has: a POST's redirects are then followed by hand. */
+  readonly redirect: RequestRedirect = "follow";
   /** The caller's signal; `undefined` without one (the timeout layer gives each attempt its own). */
   readonly signal: AbortSignal | undefined;
 

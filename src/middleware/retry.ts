@@ -68,12 +68,12 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
 }
 
 /**
- * The request one attempt may consume. A body can be read once: a JSON body in a real Request is cloned; a Blob
- * body is given again from its source (a clone would keep a second copy of every byte read);
- * a one-shot stream is sent as it is, since it is never sent twice.
+ * The request one attempt may consume. A body can be read once: a JSON body in a real Request
+ * is cloned (a WireRequest's text is sent again as it is); a Blob body is given again from its
+ * source (a clone would keep a second copy of every byte read); a one-shot stream is sent as it
+ * is, since it is never sent twice.
  */
 function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
-  // A WireRequest's body is text, sent again as it is.
   if (request.body === null || request instanceof WireRequest || bodySource === "one-shot") return request;
   return bodySource === undefined ? request.clone() : new Request(request, { body: bodySource });
 }

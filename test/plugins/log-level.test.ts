@@ -1,16 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CohereClient, type Logger } from "../../src/index.js";
+import { CohereClient } from "../../src/index.js";
 import { FakeCohere } from "../../src/testing/index.js";
+import { recorder } from "../helpers/log-recorder.js";
 
 const secret = "sk-log-level-secret-0123456789";
-
-function recorder() {
-  const lines: { level: string; message: string; data: Record<string, unknown> }[] = [];
-  const record = (level: string) => (message: string, data: Record<string, unknown>) =>
-    lines.push({ level, message, data });
-  const logger: Logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
-  return { lines, logger };
-}
 
 /** Two attempts: a 503, then the answer. */
 async function listWithOneRetry(client: CohereClient, fake: FakeCohere): Promise<void> {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { CohereClient, loggingMiddleware, type Logger, type LogLevel } from "../../src/index.js";
+import { CohereClient, loggingMiddleware, type LogLevel } from "../../src/index.js";
 import { FakeCohere } from "../../src/testing/index.js";
+import { recorder } from "../helpers/log-recorder.js";
 
 const secret = "sk-logging-secret-0123456789";
-
-function recorder() {
-  const lines: { level: string; message: string; data: Record<string, unknown> }[] = [];
-  const record = (level: string) => (message: string, data: Record<string, unknown>) =>
-    lines.push({ level, message, data });
-  const logger: Logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
-  return { lines, logger };
-}
 
 function setup(level: LogLevel, fake = new FakeCohere({ tokens: [secret] })) {
   const { lines, logger } = recorder();
