@@ -188,7 +188,7 @@ export class ApiClient {
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
     const { operation, idempotent, response: expected, path: route } = request;
     const encoded = request.encodedBody?.body;
-    const context: MiddlewareContext = {
+    const context: { -readonly [K in keyof MiddlewareContext]: MiddlewareContext[K] } = {
       operation,
       route,
       params: (request as unknown as WireParts).params ?? {},
@@ -198,16 +198,21 @@ export class ApiClient {
       attempt: 1,
       options,
       signal,
-      ...(encoded === undefined ? {} : { bodySource: encoded instanceof Blob ? encoded : "one-shot" }),
     };
+    // Set apart (not spread into the literal above): a JSON call keeps the literal's one shape.
+    if (encoded !== undefined) context.bodySource = encoded instanceof Blob ? encoded : "one-shot";
     expectResponse(context, expected);
     const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
-    const response = await pipeline.send(wire, context).catch((error: unknown) => {
-      const { method, path: route } = request;
-      throw nameTheCall(error, { operation, method, route, url: wire.url, attempts: context.attempt });
-    });
-    // Checked already when call-phase plugins exist (see the pipeline); else checked here.
-    await checkResponse(response, context);
+    let response: Response;
+    try {
+      response = await pipeline.send(wire, context);
+    } catch (error) {
+      throw nameTheCall(error, { operation, method: request.method, route, url: wire.url, attempts: context.attempt });
+    }
+    // Checked already when call-phase plugins exist (see the pipeline); else checked here, at
+    // once when the transport has read the body (no promise to wait for).
+    const checked = checkResponse(response, context);
+    if (checked !== response) await checked;
     return {
       data: checkedData<T>(response),
       status: response.status,

@@ -4,7 +4,7 @@ import { loadApiError } from "./errors/load-api-error.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { issuePath } from "./input.js";
 import type { MiddlewareContext } from "./middleware.js";
-import { readBodyText } from "./response-body.js";
+import { keptBodyText, readBodyText } from "./response-body.js";
 import { structuralCheck } from "./structural-check.js";
 
 /** What a 2xx answer must be, and what an empty one stands for. */
@@ -15,14 +15,19 @@ export interface ResponseDescription<T> {
   readonly emptyBody?: T;
 }
 
-// What each call expects, and the data of each response that passed: module-private, so a
-// plugin cannot forge a "checked" response, and nothing is added to the public context type.
-const expectations = new WeakMap<MiddlewareContext, ResponseDescription<unknown>>();
-const checked = new WeakMap<Response, unknown>();
+// What each call expects (on its context), and the data of each response that passed (on the
+// response): under module-private symbols, so that a plugin does not make a "checked" response
+// by accident and nothing is added to the public context type. Not `WeakMap`s: two entries per
+// call in weak tables cost every garbage collection.
+const expectation: unique symbol = Symbol();
+const passedData: unique symbol = Symbol();
+
+type ExpectingContext = MiddlewareContext & { [expectation]?: ResponseDescription<unknown> };
+type CheckedResponse = Response & { [passedData]?: unknown };
 
 /** Declares what `context`'s call expects of its answer (set once by the core, per call). */
 export function expectResponse(context: MiddlewareContext, expected: ResponseDescription<unknown>): void {
-  expectations.set(context, expected);
+  (context as ExpectingContext)[expectation] = expected;
 }
 
 /**
@@ -30,20 +35,33 @@ export function expectResponse(context: MiddlewareContext, expected: ResponseDes
  * `ApiError` subclass, a 2xx body that fails the operation's schema as `CohereParseError`.
  * What passes is kept as the call's data (`checkedData`). The one check for responses from
  * the network and for responses a call-phase plugin makes itself (a cache, a mock), so a
- * plugin's `next()` and the caller see the same truth.
+ * plugin's `next()` and the caller see the same truth. Synchronous (a `Response`, or a throw)
+ * when the body was read already; a promise otherwise.
  */
-export async function checkResponse(response: Response, context: MiddlewareContext): Promise<Response> {
-  if (checked.has(response)) return response;
+export function checkResponse(response: Response, context: MiddlewareContext): Response | Promise<Response> {
+  if (passedData in response) return response;
+  // The common case, a 2xx body the transport has read: checked now, without a promise.
+  const text = keptBodyText(response);
+  if (text === undefined || !response.ok) return readAndCheck(response, context);
+  return holdToSchema(response, text, context);
+}
+
+async function readAndCheck(response: Response, context: MiddlewareContext): Promise<Response> {
   const text = await readBodyText(response);
   if (!response.ok) throw await loadApiError(response, text, context);
-  const expected = expectations.get(context);
-  checked.set(response, expected === undefined ? undefined : parseBody(response.status, text, expected, context));
+  return holdToSchema(response, text, context);
+}
+
+function holdToSchema(response: Response, text: string, context: MiddlewareContext): Response {
+  const expected = (context as ExpectingContext)[expectation];
+  (response as CheckedResponse)[passedData] =
+    expected === undefined ? undefined : parseBody(response.status, text, expected, context);
   return response;
 }
 
 /** The data `checkResponse` found in `response`. */
 export function checkedData<T>(response: Response): T {
-  return checked.get(response) as T;
+  return (response as CheckedResponse)[passedData] as T;
 }
 
 function parseBody<T>(

@@ -1,19 +1,23 @@
 /**
- * Bodies the transport has already read, by response. The transport reads each body inside the
- * attempt (so the attempt's timeout covers it); the SDK's own readers then take the bytes from
- * here instead of reading a copy of the response a second time.
+ * Where the bytes of a body the transport has already read are kept, on the response itself.
+ * The transport reads each body inside the attempt (so the attempt's timeout covers it); the
+ * SDK's own readers then take the bytes from here instead of reading a copy of the response a
+ * second time. A module-private symbol rather than a `WeakMap`: an entry per call in a weak
+ * table costs every garbage collection, and the key is as private (it is never exported).
  */
-const bodies = new WeakMap<Response, Uint8Array>();
+const keptBody: unique symbol = Symbol();
 const decoder = new TextDecoder();
+
+type WithKeptBody = Response & { [keptBody]?: Uint8Array };
 
 /** Records the bytes read from `response`. */
 export function keepBody(response: Response, bytes: Uint8Array): void {
-  bodies.set(response, bytes);
+  (response as WithKeptBody)[keptBody] = bytes;
 }
 
 /** True when the body of `response` was read by the SDK (the transport, or the guard of users' middleware). */
 export function hasKeptBody(response: Response): boolean {
-  return bodies.has(response);
+  return (response as WithKeptBody)[keptBody] !== undefined;
 }
 
 /**
@@ -21,6 +25,12 @@ export function hasKeptBody(response: Response): boolean {
  * come from the transport (a layer tested alone with a stub), the body itself.
  */
 export function readBodyText(response: Response): Promise<string> {
-  const bytes = bodies.get(response);
-  return bytes === undefined ? response.text() : Promise.resolve(decoder.decode(bytes));
+  const text = keptBodyText(response);
+  return text === undefined ? response.text() : Promise.resolve(text);
+}
+
+/** The body the transport kept for `response`, as text, or `undefined` if it kept none. */
+export function keptBodyText(response: Response): string | undefined {
+  const bytes = (response as WithKeptBody)[keptBody];
+  return bytes === undefined ? undefined : decoder.decode(bytes);
 }

@@ -1,7 +1,7 @@
 /** The fields of a `RequestInit` the SDK builds its JSON requests from. */
 export interface WireInit {
   readonly method: string;
-  readonly headers?: HeadersInit;
+  readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string | null;
   readonly signal?: AbortSignal | null;
 }
@@ -22,7 +22,7 @@ export interface WireInit {
 export class WireRequest {
   readonly url: string;
   readonly method: string;
-  readonly headers: Headers;
+  readonly headers: WireHeaders;
   readonly body: string | null;
   /** As a `Request` built without a mode has: a POST's redirects are then followed by hand. */
   readonly redirect: RequestRedirect = "follow";
@@ -32,15 +32,54 @@ export class WireRequest {
   constructor(url: string, init: WireInit) {
     this.url = url;
     this.method = init.method;
-    this.headers = new Headers(init.headers);
+    this.headers = new WireHeaders(init.headers);
     this.body = init.body ?? null;
     this.signal = init.signal ?? undefined;
+  }
+
+  /**
+   * The init of `fetch(url, init)` or `new Request(url, init)`, the headers as a plain record;
+   * `override`'s signal and redirect mode win (as fetch's init does over a Request's own).
+   */
+  init(override?: RequestInit): RequestInit {
+    return {
+      method: this.method,
+      headers: this.headers.record,
+      body: this.body,
+      redirect: override?.redirect ?? this.redirect,
+      signal: override?.signal ?? this.signal ?? null,
+    };
+  }
+}
+
+/**
+ * The headers of a `WireRequest`: the part of `Headers` the SDK's layers use (`set`, `has`), over a plain record that fetch takes as it is. A `Headers` would be built here and
+ * then copied by fetch into its own list: two header lists per request instead of one.
+ *
+ * @remarks
+ * Names are kept lower-cased (HTTP names are case-insensitive; `set` replaces whatever case was
+ * set before) in an object without a prototype, so that no name can reach `Object.prototype`.
+ * Names and values are checked where the options are (`headersSchema`), and by fetch when sent.
+ */
+export class WireHeaders {
+  readonly record: Record<string, string> = Object.create(null);
+
+  constructor(init?: Readonly<Record<string, string>>) {
+    if (init !== undefined) for (const name in init) this.set(name, init[name] as string);
+  }
+
+  set(name: string, value: string): void {
+    this.record[name.toLowerCase()] = value;
+  }
+
+  has(name: string): boolean {
+    return name.toLowerCase() in this.record;
   }
 }
 
 /** `request` as a real `Request`, built now if it was a `WireRequest`. */
 export function realRequest(request: Request): Request {
-  return request instanceof WireRequest ? new Request(request.url, request as RequestInit) : request;
+  return request instanceof WireRequest ? new Request(request.url, request.init()) : request;
 }
 
 /**
@@ -48,6 +87,4 @@ export function realRequest(request: Request): Request {
  * (so that test interceptors work), given the URL and init of a `WireRequest`.
  */
 export const globalFetch = (input: Request, init?: RequestInit): Promise<Response> =>
-  input instanceof WireRequest
-    ? globalThis.fetch(input.url, { ...(input as RequestInit), ...init })
-    : globalThis.fetch(input, init);
+  input instanceof WireRequest ? globalThis.fetch(input.url, input.init(init)) : globalThis.fetch(input, init);

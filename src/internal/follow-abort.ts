@@ -4,12 +4,14 @@
  * some Node 20 releases and is missing in older browsers.
  */
 export function followAbort(signal: AbortSignal | undefined, controller: AbortController): () => void {
-  if (signal === undefined) return () => {};
+  if (signal === undefined) return noop;
   if (signal.aborted) {
     controller.abort(signal.reason);
-    return () => {};
+    return noop;
   }
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener("abort", onAbort, { once: true });
   return () => signal.removeEventListener("abort", onAbort);
 }
+
+function noop(): void {}

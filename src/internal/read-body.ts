@@ -8,18 +8,18 @@ const empty = new Uint8Array(0);
  * connection), so memory stays bounded whatever a server sends. `signal` cancels the read too,
  * for streams that do not watch any signal themselves (a body a middleware made).
  */
-export async function readBodyBytes(
+export function readBodyBytes(
   response: Response,
   maxBytes: number,
   signal: AbortSignal | undefined,
   framed: boolean,
 ): Promise<Uint8Array> {
   const { body, status, headers } = response;
-  if (body === null) return empty;
+  if (body === null) return Promise.resolve(empty);
   const declared = Number(headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) {
     body.cancel().catch(ignore);
-    throw tooLarge(status, maxBytes);
+    return Promise.reject(tooLarge(status, maxBytes));
   }
   // One read, as `response.json()` does, where the length is known and holds: HTTP framing ends
   // the body at `Content-Length` (a response from the runtime's fetch, not one a plugin made),
@@ -30,7 +30,21 @@ export async function readBodyBytes(
     !headers.has("content-encoding") &&
     (response.type === "default" || response.type === "basic")
   )
-    return new Uint8Array(await response.arrayBuffer());
+    return response.arrayBuffer().then(asBytes);
+  return readChunks(body, status, maxBytes, signal);
+}
+
+function asBytes(buffer: ArrayBuffer): Uint8Array {
+  return new Uint8Array(buffer);
+}
+
+/** The body read chunk by chunk, counting: a stream whose length nothing vouches for. */
+async function readChunks(
+  body: ReadableStream<Uint8Array>,
+  status: number,
+  maxBytes: number,
+  signal: AbortSignal | undefined,
+): Promise<Uint8Array> {
   const reader = body.getReader();
   const cancel = () => reader.cancel(signal?.reason).catch(ignore);
   signal?.addEventListener("abort", cancel, { once: true });

@@ -3,10 +3,13 @@ import type { MiddlewareContext } from "../core/middleware.js";
 /**
  * The tokens each call has sent, so that text a server sends back can be cleaned of them before
  * it goes into an error: a server or proxy that echoes `Authorization` must not put the key
- * into a message, a stack, `toJSON()` or `util.inspect`. Keyed by the call's context, which
- * lives exactly as long as the call.
+ * into a message, a stack, `toJSON()` or `util.inspect`. Kept on the call's context, which
+ * lives exactly as long as the call, under a module-private symbol (a `WeakMap` entry per call
+ * costs every garbage collection).
  */
-const sentTokens = new WeakMap<MiddlewareContext, Set<string>>();
+const sentTokens: unique symbol = Symbol();
+
+type RememberingContext = MiddlewareContext & { [sentTokens]?: string[] };
 
 /**
  * Records a token the call is about to send. A token shorter than 8 characters is not a real
@@ -14,14 +17,14 @@ const sentTokens = new WeakMap<MiddlewareContext, Set<string>>();
  */
 export function rememberToken(context: MiddlewareContext, token: string): void {
   if (token.length < 8) return;
-  const tokens = sentTokens.get(context);
-  if (tokens === undefined) sentTokens.set(context, new Set([token]));
-  else tokens.add(token);
+  const tokens = (context as RememberingContext)[sentTokens];
+  if (tokens === undefined) (context as RememberingContext)[sentTokens] = [token];
+  else if (!tokens.includes(token)) tokens.push(token);
 }
 
 /** `text` with every token the call has sent replaced by `[REDACTED]`, as sent and as JSON escapes it. */
 export function redactTokens(context: MiddlewareContext | undefined, text: string): string {
-  const tokens = context === undefined ? undefined : sentTokens.get(context);
+  const tokens = (context as RememberingContext | undefined)?.[sentTokens];
   if (tokens === undefined) return text;
   let redacted = text;
   for (const token of tokens) {
@@ -33,7 +36,7 @@ export function redactTokens(context: MiddlewareContext | undefined, text: strin
 
 /** Headers with every token the call has sent replaced by `[REDACTED]` in their values. */
 export function redactHeaders(context: MiddlewareContext | undefined, headers: Headers): Headers {
-  if (context === undefined || !sentTokens.has(context)) return headers;
+  if ((context as RememberingContext | undefined)?.[sentTokens] === undefined) return headers;
   const redacted = new Headers();
   headers.forEach((value, name) => {
     redacted.append(name, redactTokens(context, value));

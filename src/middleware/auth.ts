@@ -1,7 +1,7 @@
 import type { TokenSupplier } from "../core/client-options.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { isToken } from "../core/input.js";
-import type { Middleware, MiddlewareContext } from "../core/middleware.js";
+import type { Middleware, MiddlewareContext, Next } from "../core/middleware.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
 import { rememberToken } from "../internal/secrets.js";
@@ -24,13 +24,16 @@ import { rememberToken } from "../internal/secrets.js";
  * @public
  */
 export function authMiddleware(token: TokenSupplier): Middleware {
-  return async (request, next, context) => {
-    const value = typeof token === "string" ? token : await resolveToken(token, context);
-    // Remembered so that a server echoing it back cannot put it into an error.
-    rememberToken(context, value);
-    request.headers.set("Authorization", `Bearer ${value}`);
-    return next(request);
-  };
+  // A string token is set without waiting for anything: no suspended frame per attempt.
+  if (typeof token === "string") return (request, next, context) => send(token, request, next, context);
+  return async (request, next, context) => send(await resolveToken(token, context), request, next, context);
+}
+
+function send(token: string, request: Request, next: Next, context: MiddlewareContext): Promise<Response> {
+  // Remembered so that a server echoing it back cannot put it into an error.
+  rememberToken(context, token);
+  request.headers.set("Authorization", `Bearer ${token}`);
+  return next(request);
 }
 
 async function resolveToken(token: () => string | Promise<string>, context: MiddlewareContext): Promise<string> {

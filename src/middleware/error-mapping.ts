@@ -1,5 +1,5 @@
 import { loadApiError } from "../core/errors/load-api-error.js";
-import type { Middleware } from "../core/middleware.js";
+import type { Middleware, MiddlewareContext } from "../core/middleware.js";
 import { readBodyText } from "../core/response-body.js";
 
 /**
@@ -21,9 +21,11 @@ import { readBodyText } from "../core/response-body.js";
  * @public
  */
 export function errorMappingMiddleware(): Middleware {
-  return async (request, next, context) => {
-    const response = await next(request);
-    if (response.ok) return response;
-    throw await loadApiError(response, await readBodyText(response), context);
-  };
+  // No suspended frame while the attempt is in flight: a 2xx response passes straight through.
+  return (request, next, context) =>
+    next(request).then((response) => (response.ok ? response : thrownApiError(response, context)));
+}
+
+async function thrownApiError(response: Response, context: MiddlewareContext): Promise<never> {
+  throw await loadApiError(response, await readBodyText(response), context);
 }

@@ -40,7 +40,7 @@ export { isTransientFailure };
 export function retryMiddleware(timing: RetryTiming = {}): Middleware {
   const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? 60;
   const retry: Middleware = async (request, next, context) => {
-    const { maxRetries, shouldRetry } = context.options;
+    const { maxRetries } = context.options;
     for (let retried = 0; ; retried++) {
       context.attempt = retried + 1;
       const attemptRequest = retried < maxRetries ? requestForAttempt(request, context) : request;
@@ -48,23 +48,36 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
         return await next(attemptRequest);
       } catch (error) {
         if (retried >= maxRetries) throw error;
-        const resendable = mayResend(error, request, context);
-        const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
-        const delayInSeconds = asked ?? backoffDelayInSeconds(retried + 1, timing);
-        const own = resendable && isTransientFailure(error) && !(asked !== undefined && asked > maxRetryAfterInSeconds);
-        const verdict = askShouldRetry(shouldRetry, {
-          operation: context.operation,
-          attempt: context.attempt,
-          ...(error instanceof ApiError ? { status: error.status } : {}),
-          error,
-          delayInSeconds,
-        });
-        if (!(verdict ?? own) || !resendable) throw error;
-        await delay(Math.min(delayInSeconds, maxRetryAfterInSeconds) * 1000, context.signal);
+        // The decision lives apart, so that each call's suspended frame here stays small.
+        await waitBeforeRetry(error, request, context, retried, timing, maxRetryAfterInSeconds);
       }
     }
   };
   return markRetryLoop(retry);
+}
+
+/** Waits before the next attempt, or throws `error` when the call may not or should not be retried. */
+function waitBeforeRetry(
+  error: unknown,
+  request: Request,
+  context: MiddlewareContext,
+  retried: number,
+  timing: RetryTiming,
+  maxRetryAfterInSeconds: number,
+): Promise<void> {
+  const resendable = mayResend(error, request, context);
+  const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
+  const delayInSeconds = asked ?? backoffDelayInSeconds(retried + 1, timing);
+  const own = resendable && isTransientFailure(error) && !(asked !== undefined && asked > maxRetryAfterInSeconds);
+  const verdict = askShouldRetry(context.options.shouldRetry, {
+    operation: context.operation,
+    attempt: context.attempt,
+    ...(error instanceof ApiError ? { status: error.status } : {}),
+    error,
+    delayInSeconds,
+  });
+  if (!(verdict ?? own) || !resendable) throw error;
+  return delay(Math.min(delayInSeconds, maxRetryAfterInSeconds) * 1000, context.signal);
 }
 
 /**

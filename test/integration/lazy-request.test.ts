@@ -29,6 +29,16 @@ describe("requests sent without a Request object (the runtime's fetch, no plugin
     expect((custom as Request).headers.get("authorization")).toBe("Bearer test-token");
   });
 
+  it("sends each header once by name whatever its case, the call's value over the client's", async () => {
+    const client = server.client({ headers: { "X-Team": "client", "x-trace": "t-1" } });
+    const { batch } = await client.batches.create(newBatch);
+    server.fake.requests.length = 0;
+    await client.batches.retrieve(batch.id, { headers: { "x-team": "call", "X-TRACE": "t-2" } });
+    const [sent] = server.fake.requests;
+    expect(sent?.headers).toMatchObject({ "x-team": "call", "x-trace": "t-2", authorization: "Bearer test-token" });
+    expect(sent?.headers.accept).toBe("application/json");
+  });
+
   it("reads a body the runtime's fetch frames (Content-Length, no Content-Encoding) in one arrayBuffer()", async () => {
     const client = server.client();
     const { batch } = await client.batches.create(newBatch);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CohereClient, CohereError } from "../../src/index.js";
 import type { OperationRequest } from "../../src/core/api-client.js";
 import { newBatch } from "../helpers/fake-server.js";
+import { realRequest, WireHeaders, WireRequest } from "../../src/core/wire-request.js";
 
 /** A client whose fetch records the wire request and answers with `body`. */
 function recordingClient(body = "{}") {
@@ -175,5 +176,35 @@ describe("requests are typed by the spec's paths (checked by `npm run typecheck`
       "/v2/batches/{id}:cancel",
     ]);
     expect([wrongMethod, missingId, unknownQuery, missingField, unknownPath]).toHaveLength(5);
+  });
+});
+
+describe("WireHeaders: the headers of a request not yet built", () => {
+  it("keeps one value per name whatever its case, and knows only the names set (none from a prototype)", () => {
+    const headers = new WireHeaders({ "Content-Type": "application/json" });
+    headers.set("X-Team", "a");
+    headers.set("x-team", "b");
+    expect(headers.record).toEqual({ "content-type": "application/json", "x-team": "b" });
+    expect(headers.has("X-TEAM")).toBe(true);
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"])
+      expect(headers.has(name)).toBe(false);
+    headers.set("__proto__", "v");
+    expect(Object.getOwnPropertyDescriptor(headers.record, "__proto__")?.value).toBe("v");
+    expect(Object.getPrototypeOf(headers.record)).toBeNull();
+  });
+
+  it("becomes a real Request with the same method, headers and body only when asked", async () => {
+    const wire = new WireRequest("http://127.0.0.1:1/v2/batches", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: '{"a":1}',
+    });
+    wire.headers.set("Authorization", "Bearer t");
+    const request = realRequest(wire as unknown as Request);
+    expect(request).toBeInstanceOf(Request);
+    expect(request.method).toBe("POST");
+    expect(request.headers.get("authorization")).toBe("Bearer t");
+    expect(await request.text()).toBe('{"a":1}');
+    expect(wire.init({ redirect: "manual" })).toMatchObject({ method: "POST", redirect: "manual", signal: null });
   });
 });
