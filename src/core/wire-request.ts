@@ -58,22 +58,27 @@ export class WireRequest {
  *
  * @remarks
  * Names are kept lower-cased (HTTP names are case-insensitive; `set` replaces whatever case was
- * set before) in an object without a prototype, so that no name can reach `Object.prototype`.
- * Names and values are checked where the options are (`headersSchema`), and by fetch when sent.
+ * set before) as own properties of a plain object: `__proto__` is defined as a property, never
+ * assigned (which would set the prototype), and `has` looks at own names only. (An object
+ * without a prototype would be safe too, but V8 keeps one as a dictionary, and fetch then
+ * copies its names into a new array on every request.) Names and values are checked where the
+ * options are (`headersSchema`), and by fetch when sent.
  */
 export class WireHeaders {
-  readonly record: Record<string, string> = Object.create(null);
+  readonly record: Record<string, string> = {};
 
   constructor(init?: Readonly<Record<string, string>>) {
     if (init !== undefined) for (const name in init) this.set(name, init[name] as string);
   }
 
   set(name: string, value: string): void {
-    this.record[name.toLowerCase()] = value;
+    const key = name.toLowerCase();
+    if (key === "__proto__") Object.defineProperty(this.record, key, { value, enumerable: true, writable: true });
+    else this.record[key] = value;
   }
 
   has(name: string): boolean {
-    return name.toLowerCase() in this.record;
+    return Object.hasOwn(this.record, name.toLowerCase());
   }
 }
 
