@@ -42,12 +42,18 @@ export function structuralCheck(schema: v.GenericSchema): StructuralCheck | unde
   return check ?? undefined;
 }
 
+// The checks of the primitive types: a field of one is tested inline (see `objectCheck`).
+const isString: StructuralCheck = (input) => typeof input === "string";
+const isBoolean: StructuralCheck = (input) => typeof input === "boolean";
+// JSON has no NaN, but a plugin's body is any value: valibot refuses NaN.
+const isNumber: StructuralCheck = (input) => typeof input === "number" && !Number.isNaN(input);
+
 function compile(node: SchemaNode): StructuralCheck | undefined {
   if (node.async || node.pipe !== undefined || node.default !== undefined || node.fallback !== undefined) return;
   const { type, wrapped, item, entries } = node;
-  if (type === "string" || type === "boolean") return (input) => typeof input === type;
-  // JSON has no NaN, but a plugin's body is any value: valibot refuses NaN.
-  if (type === "number") return (input) => typeof input === "number" && !Number.isNaN(input);
+  if (type === "string") return isString;
+  if (type === "boolean") return isBoolean;
+  if (type === "number") return isNumber;
   if (type === "unknown") return () => true;
   if (type === "exact_optional") return wrapped && compile(wrapped);
   if (type === "optional" || type === "nullable") {
@@ -70,15 +76,26 @@ function objectCheck(entries: Readonly<Record<string, SchemaNode>>, strip: boole
     if (check === undefined) return;
     checks.push(check);
   }
+  // A field of a primitive type is tested by `typeof` here rather than through a call: most
+  // fields of a batch are strings, and the calls cost more than the tests.
+  const types = checks.map((check) =>
+    check === isString ? "string" : check === isBoolean ? "boolean" : check === isNumber ? "number" : undefined,
+  );
   const required = keys.map((key) => !/optional|nullish/.test((entries[key] as SchemaNode).type));
   return (input) => {
     if (!input || typeof input !== "object" || Array.isArray(input)) return false;
     const record = input as Record<string, unknown>;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
-      if (key in record) {
-        if (!(checks[i] as StructuralCheck)(record[key])) return false;
-      } else if (required[i]) return false;
+      const value = record[key];
+      // One lookup for a field that is there; `in` only to tell a missing field from `undefined`.
+      if (value === undefined && !(key in record)) {
+        if (required[i]) return false;
+        continue;
+      }
+      const type = types[i];
+      if (type === undefined ? !(checks[i] as StructuralCheck)(value) : typeof value !== type || Number.isNaN(value))
+        return false;
     }
     // valibot's output of an object keeps known keys only, of a loose one drops these three.
     for (const key of unsafeKeys) if (Object.hasOwn(record, key) && !Object.hasOwn(entries, key)) delete record[key];
