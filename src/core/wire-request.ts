@@ -44,7 +44,7 @@ export class WireRequest {
   init(override?: RequestInit): RequestInit {
     return {
       method: this.method,
-      headers: this.headers.record,
+      headers: this.headers.init(),
       body: this.body,
       redirect: override?.redirect ?? this.redirect,
       signal: override?.signal ?? this.signal ?? null,
@@ -59,13 +59,16 @@ export class WireRequest {
  * @remarks
  * Names are kept lower-cased (HTTP names are case-insensitive; `set` replaces whatever case was
  * set before) as own properties of a plain object: `__proto__` is defined as a property, never
- * assigned (which would set the prototype), and `has` looks at own names only. (An object
+ * assigned (which would set the prototype), `has` looks at own names only, and such a record
+ * goes to fetch as its entries (fetch's conversion of a record assigns, and would drop it). (An object
  * without a prototype would be safe too, but V8 keeps one as a dictionary, and fetch then
  * copies its names into a new array on every request.) Names and values are checked where the
  * options are (`headersSchema`), and by fetch when sent.
  */
 export class WireHeaders {
   readonly record: Record<string, string> = {};
+  /** Set when a name is `__proto__`, which fetch's conversion of a record would drop. */
+  #protoName = false;
 
   constructor(init?: Readonly<Record<string, string>>) {
     if (init !== undefined) for (const name in init) this.set(name, init[name] as string);
@@ -73,8 +76,15 @@ export class WireHeaders {
 
   set(name: string, value: string): void {
     const key = name.toLowerCase();
-    if (key === "__proto__") Object.defineProperty(this.record, key, { value, enumerable: true, writable: true });
-    else this.record[key] = value;
+    if (key === "__proto__") {
+      Object.defineProperty(this.record, key, { value, enumerable: true, writable: true });
+      this.#protoName = true;
+    } else this.record[key] = value;
+  }
+
+  /** The headers as fetch's init takes them: the record, or its entries when a name is `__proto__`. */
+  init(): HeadersInit {
+    return this.#protoName ? Object.entries(this.record) : this.record;
   }
 
   has(name: string): boolean {

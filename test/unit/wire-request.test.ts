@@ -207,5 +207,8 @@ describe("WireHeaders: the headers of a request not yet built", () => {
     expect(request.headers.get("authorization")).toBe("Bearer t");
     expect(await request.text()).toBe('{"a":1}');
     expect(wire.init({ redirect: "manual" })).toMatchObject({ method: "POST", redirect: "manual", signal: null });
+    // A name fetch's conversion of a record would drop (it assigns, and sets the prototype).
+    wire.headers.set("__proto__", "kept");
+    expect(realRequest(wire as unknown as Request).headers.get("__proto__")).toBe("kept");
   });
 });
