@@ -35,6 +35,18 @@ export async function loadSdk(specifier = process.env.BENCH_SDK || "cohere-batch
   return import(specifier.startsWith("/") ? `file://${specifier}` : specifier);
 }
 
+const batchStrings = ["id", "name", "input_dataset_id", "model"];
+const optionalStrings = ["creator_id", "org_id", "status", "created_at", "updated_at", "output_dataset_id"];
+const optionalNumbers = ["num_records", "num_successful_records", "num_failed_records"];
+/** The fetch floor's structural check of one batch, by hand. */
+function isBatch(batch) {
+  if (typeof batch !== "object" || batch === null) return false;
+  for (const key of batchStrings) if (typeof batch[key] !== "string") return false;
+  for (const key of optionalStrings) if (batch[key] !== undefined && typeof batch[key] !== "string") return false;
+  for (const key of optionalNumbers) if (batch[key] !== undefined && typeof batch[key] !== "number") return false;
+  return true;
+}
+
 /** The `list` page every client asks for in the per-request benchmark. */
 export const LIST_PAGE_SIZE = 20;
 
@@ -68,13 +80,17 @@ export async function makeClients(baseUrl, { variants = [], include = ["fetch", 
   }
   if (include.includes("fetch-floor")) {
     // The floor issue 15 names: what the SDK must do and nothing else. The SDK's headers, a
-    // per-attempt timeout (an AbortController and a timer), the body read whole, JSON.parse.
+    // per-attempt timeout (an AbortController and a timer), the body read whole, JSON.parse, and
+    // a structural check written by hand (each batch: its string and number fields' types).
     const floor = async (url) => {
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), 600_000);
       try {
         const res = await fetch(url, { headers: sdkHeaders, signal: controller.signal });
-        return JSON.parse(new TextDecoder().decode(await res.arrayBuffer()));
+        const body = JSON.parse(new TextDecoder().decode(await res.arrayBuffer()));
+        const batches = body.batches ?? [body.batch];
+        if (!Array.isArray(batches) || !batches.every(isBatch)) throw new Error("not the expected body");
+        return body;
       } finally {
         clearTimeout(timer);
       }
