@@ -9,7 +9,7 @@
 //
 //   node bench/allocations.mjs [--op retrieve|list] [--calls 5000] [--sdk /abs/path/to/index.mjs] [--top 20]
 import { Session } from "node:inspector/promises";
-import { BATCH_ID, LIST_PAGE_SIZE, TOKEN, loadSdk } from "./lib.mjs";
+import { BATCH_ID, LIST_PAGE_SIZE, makeClients } from "./lib.mjs";
 import { batchJson } from "./server.mjs";
 
 const arg = (name, fallback) => {
@@ -19,7 +19,8 @@ const arg = (name, fallback) => {
 const OP = arg("op", "retrieve");
 const CALLS = Number(arg("calls", 5000));
 const TOP = Number(arg("top", 20));
-const baseUrl = "http://127.0.0.1:9";
+// `loadSdk` (bench/lib.mjs) reads it: the SDK build measured.
+if (arg("sdk", undefined) !== undefined) process.env.BENCH_SDK = arg("sdk");
 
 // The bodies the loopback server sends (bench/server.mjs), prebuilt.
 const body = new TextEncoder().encode(
@@ -33,23 +34,12 @@ globalThis.fetch = async (input, init) => {
   return new Response(body, { status: 200, headers });
 };
 
-const url = OP === "list" ? `${baseUrl}/v2/batches?page_size=${LIST_PAGE_SIZE}` : `${baseUrl}/v2/batches/${BATCH_ID}`;
-const sdkHeaders = { Authorization: `Bearer ${TOKEN}`, Accept: "application/json" };
-/** The floor of issue 15: headers, a per-attempt AbortController and timer, one body read, JSON.parse. */
-const floor = async () => {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 600_000);
-  try {
-    const res = await fetch(url, { headers: sdkHeaders, signal: controller.signal });
-    return JSON.parse(new TextDecoder().decode(await res.arrayBuffer()));
-  } finally {
-    clearTimeout(timer);
-  }
-};
-const { CohereClient } = await loadSdk(arg("sdk", undefined));
-const client = new CohereClient({ token: TOKEN, baseUrl });
-const sdk =
-  OP === "list" ? () => client.batches.list({ page_size: LIST_PAGE_SIZE }) : () => client.batches.retrieve(BATCH_ID);
+// The benchmarks' own fetch floor and SDK client (bench/lib.mjs), over the stub.
+const [floorClient, sdkClient] = await makeClients("http://127.0.0.1:9", {
+  include: ["fetch-floor", "cohere-batches"],
+});
+const floor = () => floorClient[OP](BATCH_ID);
+const sdk = () => sdkClient[OP](BATCH_ID);
 
 const session = new Session();
 session.connect();

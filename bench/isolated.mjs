@@ -13,48 +13,26 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { BATCH_ID, makeClients, median, startServerProcess } from "./lib.mjs";
+import { CELLS, checkAndWarmUp, drive } from "./requests.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const INCLUDE = (process.env.BENCH_INCLUDE ?? "fetch,fetch-floor,cohere-batches").split(",");
-const ONLY = process.env.BENCH_CELLS?.split(",");
-const CELLS = ["retrieve", "list"]
-  .flatMap((op) => [1, 32, 256].map((concurrency) => ({ key: `${op}-${concurrency}`, op, concurrency })))
-  .filter((cell) => ONLY === undefined || ONLY.includes(cell.key));
-/** Calls per sample: as bench/requests.mjs at its default scale. */
-const CALLS = { 1: 600, 32: 1500, 256: 1500 };
-
-async function drive(run, count, concurrency) {
-  let started = 0;
-  const worker = async () => {
-    while (started < count) {
-      started++;
-      await run();
-    }
-  };
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const cpu = process.cpuUsage(cpu0);
-  return { cpuUs: (cpu.user + cpu.system) / count, wallUs: ((performance.now() - t0) * 1000) / count };
-}
 
 if (process.argv[2] === "--child") {
-  // One sample: one client, one cell, in this process alone. Warmed as bench/requests.mjs warms.
-  const [, , , baseUrl, include, op, concurrency] = process.argv;
+  // One sample: one client, one cell, in this process alone, warmed as bench/requests.mjs warms.
+  const [, , , baseUrl, include, key] = process.argv;
+  const cell = CELLS.find((candidate) => candidate.key === key);
   const [client] = await makeClients(baseUrl, { include: [include] });
-  for (const warm of ["retrieve", "list"]) {
-    await drive(() => client[warm](BATCH_ID), 300, 1);
-    await drive(() => client[warm](BATCH_ID), 600, 256);
-  }
-  await drive(() => client[op](BATCH_ID), Number(process.env.BENCH_WARM ?? 1000), Number(concurrency));
-  const sample = await drive(() => client[op](BATCH_ID), CALLS[concurrency], Number(concurrency));
+  await checkAndWarmUp(client);
+  await drive(() => client[cell.op](BATCH_ID), Number(process.env.BENCH_WARM ?? 1000), cell.concurrency);
+  const sample = await drive(() => client[cell.op](BATCH_ID), cell.calls, cell.concurrency);
   process.stdout.write(JSON.stringify({ name: client.name, ...sample }));
   process.exit(0);
 }
 
 function sampleInChild(baseUrl, include, cell) {
   return new Promise((resolve, reject) => {
-    const args = [fileURLToPath(import.meta.url), "--child", baseUrl, include, cell.op, String(cell.concurrency)];
+    const args = [fileURLToPath(import.meta.url), "--child", baseUrl, include, cell.key];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));

@@ -30,7 +30,8 @@ export const CELLS = ["retrieve", "list"]
 export const WALK = { page: 1000, pages: Math.max(5, Math.round(40 * SCALE)) };
 const DEFAULT_CLIENTS = ["fetch", "fetch-floor", "cohere-batches", "openapi-fetch", "openai", "cohere-ai", "ky"];
 
-async function drive(run, count, concurrency) {
+/** Runs `count` calls of `run`, `concurrency` at a time; µs of wall and of this process's CPU per call. */
+export async function drive(run, count, concurrency) {
   let started = 0;
   const worker = async () => {
     while (started < count) {
@@ -109,20 +110,22 @@ const summarise = (samples, base) => {
   };
 };
 
+/** Checks that `client` really gets the batch and the page, then warms it up (JIT, connection pools). */
+export async function checkAndWarmUp(client) {
+  const body = await client.retrieve(BATCH_ID);
+  if (body?.batch?.id !== BATCH_ID) throw new Error(`${client.name}: unexpected body ${JSON.stringify(body)}`);
+  const page = await client.list();
+  if (page?.batches?.length !== LIST_PAGE_SIZE)
+    throw new Error(`${client.name}: unexpected page ${JSON.stringify(page)}`);
+  for (const op of ["retrieve", "list"]) {
+    await drive(() => client[op](BATCH_ID), 300, 1);
+    await drive(() => client[op](BATCH_ID), 600, 256);
+  }
+}
+
 export async function runRequests({ baseUrl, variants = [], include = DEFAULT_CLIENTS }) {
   const clients = await makeClients(baseUrl, { variants, include });
-  // Check every client really gets the batch and the page, then warm up (JIT, connection pools).
-  for (const client of clients) {
-    const body = await client.retrieve(BATCH_ID);
-    if (body?.batch?.id !== BATCH_ID) throw new Error(`${client.name}: unexpected body ${JSON.stringify(body)}`);
-    const page = await client.list();
-    if (page?.batches?.length !== LIST_PAGE_SIZE)
-      throw new Error(`${client.name}: unexpected page ${JSON.stringify(page)}`);
-    for (const op of ["retrieve", "list"]) {
-      await drive(() => client[op](BATCH_ID), 300, 1);
-      await drive(() => client[op](BATCH_ID), 600, 256);
-    }
-  }
+  for (const client of clients) await checkAndWarmUp(client);
   const walkers =
     include.includes("cohere-batches") && process.env.BENCH_WALK !== "0" ? await makeWalkers(baseUrl, variants) : [];
   const samples = {};

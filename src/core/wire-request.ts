@@ -53,17 +53,18 @@ export class WireRequest {
 }
 
 /**
- * The headers of a `WireRequest`: the part of `Headers` the SDK's layers use (`set`, `has`), over a plain record that fetch takes as it is. A `Headers` would be built here and
- * then copied by fetch into its own list: two header lists per request instead of one.
+ * The headers of a `WireRequest`: the part of `Headers` the SDK's layers use (`set`, `has`),
+ * over a plain record that fetch takes as it is. A `Headers` would be built here and then
+ * copied by fetch into its own list: two header lists per request instead of one.
  *
  * @remarks
  * Names are kept lower-cased (HTTP names are case-insensitive; `set` replaces whatever case was
  * set before) as own properties of a plain object: `__proto__` is defined as a property, never
  * assigned (which would set the prototype), `has` looks at own names only, and such a record
- * goes to fetch as its entries (fetch's conversion of a record assigns, and would drop it). (An object
- * without a prototype would be safe too, but V8 keeps one as a dictionary, and fetch then
- * copies its names into a new array on every request.) Names and values are checked where the
- * options are (`headersSchema`), and by fetch when sent.
+ * goes to fetch as its entries (fetch's conversion of a record assigns, and would drop it).
+ * (An object without a prototype would be safe too, but V8 keeps one as a dictionary, and fetch
+ * then copies its names into a new array on every request.) Names and values are checked where
+ * the options are (`headersSchema`), and by fetch when sent.
  */
 export class WireHeaders {
   readonly record: Record<string, string> = {};

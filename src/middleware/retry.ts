@@ -38,7 +38,6 @@ export { isTransientFailure };
  * @public
  */
 export function retryMiddleware(timing: RetryTiming = {}): Middleware {
-  const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? 60;
   const retry: Middleware = async (request, next, context) => {
     const { maxRetries } = context.options;
     for (let retried = 0; ; retried++) {
@@ -49,7 +48,7 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
       } catch (error) {
         if (retried >= maxRetries) throw error;
         // The decision lives apart, so that each call's suspended frame here stays small.
-        await waitBeforeRetry(error, request, context, retried, timing, maxRetryAfterInSeconds);
+        await waitBeforeRetry(error, request, context, retried, timing);
       }
     }
   };
@@ -63,8 +62,8 @@ function waitBeforeRetry(
   context: MiddlewareContext,
   retried: number,
   timing: RetryTiming,
-  maxRetryAfterInSeconds: number,
 ): Promise<void> {
+  const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? 60;
   const resendable = mayResend(error, request, context);
   const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
   const delayInSeconds = asked ?? backoffDelayInSeconds(retried + 1, timing);
