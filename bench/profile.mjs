@@ -14,6 +14,9 @@
 //     its stack, so undici work done on the SDK's behalf lands on the SDK function that asked.
 //
 //   node bench/profile.mjs [--op retrieve|list] [--calls 20000] [--sdk /abs/path/to/index.mjs] [--keep]
+//   BENCH_PROFILE_MIX=1   openapi-fetch, openai, cohere-ai and ky run a fifth of a block each between
+//                         blocks, in the same process, as they do in the per-request benchmark
+//   BENCH_PROFILE_GC=1    a forced full GC (`gc()`) before each block: shows what it costs the next block
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,12 +38,20 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n); // CLOCK_MONOTONIC,
 
 if (process.argv[2] === "--child") {
   const baseUrl = process.argv[3];
-  const clients = await makeClients(baseUrl, { include: [BASE, "cohere-batches"] });
-  for (const client of clients) if (client.name === "fetch floor") client.name = "fetch";
-  for (const client of clients) for (let i = 0; i < 2000; i++) await client[OP](BATCH_ID);
+  // BENCH_PROFILE_MIX=1: the peers of `npm run bench` share the process (their blocks run between
+  // the two measured clients' and are not analysed), as they do in the per-request benchmark.
+  const peers = process.env.BENCH_PROFILE_MIX === "1" ? ["openapi-fetch", "openai", "cohere-ai", "ky"] : [];
+  const all = await makeClients(baseUrl, { include: [BASE, "cohere-batches", ...peers] });
+  for (const client of all) if (client.name === "fetch floor") client.name = "fetch";
+  const clients = all.filter((c) => c.name === "fetch" || c.name === "cohere-batches");
+  const others = all.filter((c) => !clients.includes(c));
+  for (const client of all) for (let i = 0; i < 2000; i++) await client[OP](BATCH_ID);
   const blocks = [];
   for (let b = 0; b < (2 * CALLS) / BLOCK; b++) {
     const client = clients[b % 2];
+    for (const other of others) for (let i = 0; i < BLOCK / 5; i++) await other[OP](BATCH_ID);
+    // BENCH_PROFILE_GC=1: a forced full GC before each block, as the per-request benchmark does.
+    if (process.env.BENCH_PROFILE_GC === "1") globalThis.gc();
     const start = nowUs();
     for (let i = 0; i < BLOCK; i++) await client[OP](BATCH_ID);
     blocks.push({ name: client.name, start, end: nowUs(), calls: BLOCK });
@@ -154,6 +165,7 @@ export async function runProfile({ sdkPath } = {}) {
       const child = spawn(
         process.execPath,
         [
+          "--expose-gc",
           "--cpu-prof",
           "--cpu-prof-dir",
           dir,

@@ -2,7 +2,9 @@
 // cohere-ai and ky, for `retrieve` and `list` (one page of 20) at concurrency 1, 32 and 256, and a
 // `listAll` walk against a plain fetch loop over the same pages. Each round runs every cell of
 // every client, in an order that rotates from round to round, so drift in machine load hits
-// every client alike.
+// every client alike. Before each sample, a scavenge empties the young generation (`minorGc`:
+// not a forced full GC, which throws away the JIT's optimized code and made every sample a
+// warm-up).
 //
 // Reports, per cell and client, the median and range over rounds of wall-clock µs per call and
 // of this process's CPU µs per call (process.cpuUsage: the client's own work; the server is
@@ -10,7 +12,7 @@
 //
 //   node --expose-gc bench/requests.mjs [--json]
 //   BENCH_ROUNDS=5 BENCH_SCALE=0.5 BENCH_VARIANTS=name=/abs/index.mjs,... BENCH_INCLUDE=fetch,cohere-batches
-import { BATCH_ID, LIST_PAGE_SIZE, TOKEN, gc, loadSdk, makeClients, median, startServerProcess } from "./lib.mjs";
+import { BATCH_ID, LIST_PAGE_SIZE, TOKEN, loadSdk, makeClients, median, minorGc, startServerProcess } from "./lib.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 // A plain-fetch `retrieve` costs ~300-500 µs of wall on the 2-core machine this was written on:
@@ -136,7 +138,7 @@ export async function runRequests({ baseUrl, variants = [], include = DEFAULT_CL
     for (const cell of CELLS) {
       for (let i = 0; i < clients.length; i++) {
         const client = clients[(i + round) % clients.length];
-        gc();
+        minorGc();
         const { wallUs, cpuUs } = await drive(() => client[cell.op](BATCH_ID), cell.calls, cell.concurrency);
         samples[cell.key][client.name].wallUs.push(wallUs);
         samples[cell.key][client.name].cpuUs.push(cpuUs);
@@ -144,7 +146,7 @@ export async function runRequests({ baseUrl, variants = [], include = DEFAULT_CL
     }
     for (let i = 0; i < walkers.length; i++) {
       const walker = walkers[(i + round) % walkers.length];
-      gc();
+      minorGc();
       const { wallUs, cpuUs } = await timeWalk(walker.walk);
       samples.listAll[walker.name].wallUs.push(wallUs);
       samples.listAll[walker.name].cpuUs.push(cpuUs);
