@@ -11,10 +11,10 @@
 // another process), and the median of per-round ratios to plain fetch.
 //
 //   node --expose-gc bench/requests.mjs [--json]
-//   BENCH_ROUNDS=5 BENCH_SCALE=0.5 BENCH_VARIANTS=name=/abs/index.mjs,... BENCH_INCLUDE=fetch,cohere-batches
+//   BENCH_ROUNDS=7 BENCH_SCALE=0.5 BENCH_VARIANTS=name=/abs/index.mjs,... BENCH_INCLUDE=fetch,cohere-batches
 import { BATCH_ID, LIST_PAGE_SIZE, TOKEN, loadSdk, makeClients, median, minorGc, startServerProcess } from "./lib.mjs";
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 // A plain-fetch `retrieve` costs ~300-500 µs of wall on the 2-core machine this was written on:
 // at the default scale a cell takes a fraction of a second, the whole table about a minute.
 const SCALE = Number(process.env.BENCH_SCALE ?? 0.5);
