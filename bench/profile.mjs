@@ -50,7 +50,8 @@ if (process.argv[2] === "--child") {
   for (let b = 0; b < (2 * CALLS) / BLOCK; b++) {
     const client = clients[b % 2];
     for (const other of others) for (let i = 0; i < BLOCK / 5; i++) await other[OP](BATCH_ID);
-    // BENCH_PROFILE_GC=1: a forced full GC before each block, as the per-request benchmark does.
+    // BENCH_PROFILE_GC=1: a forced full GC before each block, as the per-request benchmark did
+    // before it took a scavenge instead (see `minorGc` in lib.mjs).
     if (process.env.BENCH_PROFILE_GC === "1") globalThis.gc();
     const start = nowUs();
     for (let i = 0; i < BLOCK; i++) await client[OP](BATCH_ID);

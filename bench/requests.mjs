@@ -1,8 +1,8 @@
 // Per-request cost, in one interleaved run: plain fetch, this SDK, openapi-fetch's client, openai,
 // cohere-ai and ky, for `retrieve` and `list` (one page of 20) at concurrency 1, 32 and 256, and a
 // `listAll` walk against a plain fetch loop over the same pages. Each round runs every cell of
-// every client, in an order that rotates from round to round, so drift in machine load hits
-// every client alike. Before each sample, a scavenge empties the young generation (`minorGc`:
+// every client, in an order drawn anew for each cell of each round, so drift in machine load
+// hits every client alike. Before each sample, a scavenge empties the young generation (`minorGc`:
 // not a forced full GC, which throws away the JIT's optimized code and made every sample a
 // warm-up).
 //
@@ -31,6 +31,23 @@ export const CELLS = ["retrieve", "list"]
 /** The `listAll` cell: pages of 1,000 batches, walked by the SDK and by a plain fetch loop. */
 export const WALK = { page: 1000, pages: Math.max(5, Math.round(40 * SCALE)) };
 const DEFAULT_CLIENTS = ["fetch", "fetch-floor", "cohere-batches", "openapi-fetch", "openai", "cohere-ai", "ky"];
+
+/**
+ * `items` in an order drawn from `seed` (a Fisher-Yates shuffle over a small LCG, so that a run
+ * can be repeated). Not a rotation: a rotation keeps each client right after the same other
+ * one, and whatever that one leaves behind (a collection under way, code still compiling)
+ * would always land on the same next client.
+ */
+function shuffled(items, seed) {
+  const out = [...items];
+  let state = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0; // spread nearby seeds apart
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = Math.floor((state / 2 ** 32) * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
 
 /** Runs `count` calls of `run`, `concurrency` at a time; µs of wall and of this process's CPU per call. */
 export async function drive(run, count, concurrency) {
@@ -136,8 +153,7 @@ export async function runRequests({ baseUrl, variants = [], include = DEFAULT_CL
   samples.listAll = Object.fromEntries(walkers.map((w) => [w.name, { wallUs: [], cpuUs: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const cell of CELLS) {
-      for (let i = 0; i < clients.length; i++) {
-        const client = clients[(i + round) % clients.length];
+      for (const client of shuffled(clients, round * CELLS.length + CELLS.indexOf(cell) + 1)) {
         minorGc();
         const { wallUs, cpuUs } = await drive(() => client[cell.op](BATCH_ID), cell.calls, cell.concurrency);
         samples[cell.key][client.name].wallUs.push(wallUs);
@@ -169,7 +185,7 @@ const x = (r) => `${r.toFixed(2)}x`;
 /** The markdown table of `runRequests`' result. */
 export function requestsTable(out) {
   const lines = [
-    `Median of ${out.rounds} interleaved rounds (order rotates each round), range in brackets; ratios are medians of per-round ratios to plain fetch. CPU is the client process's (process.cpuUsage); the server is another process on 127.0.0.1. \`list\` asks for a page of 20; \`listAll\` walks ${out.walk.pages} pages of ${out.walk.page} (µs per page).`,
+    `Median of ${out.rounds} interleaved rounds (the clients' order drawn anew for each cell), range in brackets; ratios are medians of per-round ratios to plain fetch. CPU is the client process's (process.cpuUsage); the server is another process on 127.0.0.1. \`list\` asks for a page of 20; \`listAll\` walks ${out.walk.pages} pages of ${out.walk.page} (µs per page).`,
     "",
     "| cell | client | CPU µs/call | CPU vs fetch | wall µs/call | wall vs fetch |",
     "|---|---|---:|---:|---:|---:|",
