@@ -7,9 +7,12 @@
 // clients' own allocations, without the network. V8's sampling heap profiler (every 64 bytes,
 // objects collected by either GC included) counts them over the measured calls.
 //
-//   node bench/allocations.mjs [--op retrieve|list] [--calls 5000] [--sdk /abs/path/to/index.mjs] [--top 20]
+// With `--real`, the clients call Node's own fetch against the loopback server (bench/server.mjs)
+// instead: what undici allocates for each client then counts too.
+//
+//   node bench/allocations.mjs [--op retrieve|list] [--calls 5000] [--sdk /abs/path/to/index.mjs] [--top 20] [--real]
 import { Session } from "node:inspector/promises";
-import { BATCH_ID, LIST_PAGE_SIZE, makeClients } from "./lib.mjs";
+import { BATCH_ID, LIST_PAGE_SIZE, makeClients, startServerProcess } from "./lib.mjs";
 import { batchJson } from "./server.mjs";
 
 const arg = (name, fallback) => {
@@ -29,13 +32,16 @@ const body = new TextEncoder().encode(
     : `{"batch":${batchJson(BATCH_ID)}}`,
 );
 const headers = { "content-type": "application/json", "content-length": String(body.byteLength) };
-globalThis.fetch = async (input, init) => {
-  new Request(input, init);
-  return new Response(body, { status: 200, headers });
-};
+const REAL = process.argv.includes("--real");
+const server = REAL ? await startServerProcess() : undefined;
+if (!REAL)
+  globalThis.fetch = async (input, init) => {
+    new Request(input, init);
+    return new Response(body, { status: 200, headers });
+  };
 
-// The benchmarks' own fetch floor and SDK client (bench/lib.mjs), over the stub.
-const [floorClient, sdkClient] = await makeClients("http://127.0.0.1:9", {
+// The benchmarks' own fetch floor and SDK client (bench/lib.mjs), over the stub or the server.
+const [floorClient, sdkClient] = await makeClients(server?.baseUrl ?? "http://127.0.0.1:9", {
   include: ["fetch-floor", "cohere-batches"],
 });
 const floor = () => floorClient[OP](BATCH_ID);
@@ -71,7 +77,10 @@ async function measure(run) {
 const floorBytes = await measure(floor);
 const sdkBytes = await measure(sdk);
 const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
-console.log(`${OP}: bytes allocated per call (stubbed fetch, ${CALLS} calls, sampled every 64 B)`);
+server?.stop();
+console.log(
+  `${OP}: bytes allocated per call (${REAL ? "Node's fetch, loopback server" : "stubbed fetch"}, ${CALLS} calls, sampled every 64 B)`,
+);
 console.log(`  fetch floor     ${kB(floorBytes.perCall)}`);
 console.log(`  cohere-batches  ${kB(sdkBytes.perCall)} (+${kB(sdkBytes.perCall - floorBytes.perCall)})`);
 console.log(`\nwhere the SDK's calls allocate (bytes per call, top ${TOP} sites):`);
