@@ -166,4 +166,4 @@ export const gc = typeof globalThis.gc === "function" ? globalThis.gc : () => {}
  * fetch's; after a scavenge, or after the major GCs V8 runs on its own, 1 to 2. Every sample
  * then measured a warm-up, and a client with more JavaScript paid more of it.
  */
-export const minorGc = typeof globalThis.gc === "function" ? () => globalThis.gc({ type: "minor" }) : () => {};
+export const minorGc = () => gc({ type: "minor" });

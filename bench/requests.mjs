@@ -152,8 +152,8 @@ export async function runRequests({ baseUrl, variants = [], include = DEFAULT_CL
     samples[cell.key] = Object.fromEntries(clients.map((c) => [c.name, { wallUs: [], cpuUs: [] }]));
   samples.listAll = Object.fromEntries(walkers.map((w) => [w.name, { wallUs: [], cpuUs: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const cell of CELLS) {
-      for (const client of shuffled(clients, round * CELLS.length + CELLS.indexOf(cell) + 1)) {
+    for (const [index, cell] of CELLS.entries()) {
+      for (const client of shuffled(clients, round * CELLS.length + index + 1)) {
         minorGc();
         const { wallUs, cpuUs } = await drive(() => client[cell.op](BATCH_ID), cell.calls, cell.concurrency);
         samples[cell.key][client.name].wallUs.push(wallUs);

@@ -42,12 +42,17 @@ export function checkResponse(response: Response, context: MiddlewareContext): R
   if (passedData in response) return response;
   // The common case, a 2xx body the transport has read: checked now, without a promise.
   const text = keptBodyText(response);
-  if (text === undefined || !response.ok) return readAndCheck(response, context);
+  if (text === undefined || !response.ok) return readAndCheck(response, context, text);
   return holdToSchema(response, text, context);
 }
 
-async function readAndCheck(response: Response, context: MiddlewareContext): Promise<Response> {
-  const text = await readBodyText(response);
+/** The check with a wait: a body not read yet, or an error status to build (`kept`: the body, if read). */
+async function readAndCheck(
+  response: Response,
+  context: MiddlewareContext,
+  kept: string | undefined,
+): Promise<Response> {
+  const text = kept ?? (await readBodyText(response));
   if (!response.ok) throw await loadApiError(response, text, context);
   return holdToSchema(response, text, context);
 }
