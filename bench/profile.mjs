@@ -177,6 +177,11 @@ export async function runProfile({ sdkPath } = {}) {
           server.baseUrl,
           "--calls",
           String(CALLS),
+          // The child reads its own argv: what to call and against what must be passed on.
+          "--op",
+          OP,
+          "--base",
+          BASE,
         ],
         {
           stdio: ["ignore", "pipe", "inherit"],

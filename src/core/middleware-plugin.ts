@@ -104,6 +104,11 @@ export interface MiddlewareDescription {
 export interface Pipeline {
   readonly send: (request: Request, context: MiddlewareContext) => Promise<Response>;
   readonly description: readonly MiddlewareDescription[];
+  /**
+   * No user code sees the responses `send` hands up (no users' middleware): the call may let go
+   * of what the SDK hung on them once it has its data (`releaseResponse`).
+   */
+  readonly ownsResponses: boolean;
 }
 
 /** A plugin with its phase filled in: one handler, one phase. */

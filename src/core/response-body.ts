@@ -15,6 +15,11 @@ export function keepBody(response: Response, bytes: Uint8Array): void {
   (response as WithKeptBody)[keptBody] = bytes;
 }
 
+/** Forgets the bytes kept for `response` (see `releaseResponse`). */
+export function dropKeptBody(response: Response): void {
+  delete (response as WithKeptBody)[keptBody];
+}
+
 /** True when the body of `response` was read by the SDK (the transport, or the guard of users' middleware). */
 export function hasKeptBody(response: Response): boolean {
   return (response as WithKeptBody)[keptBody] !== undefined;

@@ -105,5 +105,6 @@ export function assemble(all: Layer[], fetchFunction: FetchFunction, readableRes
       ...all.map(({ name, phase, builtIn }) => ({ name, phase, builtIn })),
       { name: "transport", phase: "attempt", builtIn: true },
     ],
+    ownsResponses: !readableResponses,
   };
 }
