@@ -13,13 +13,7 @@ import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { nameTheCall } from "./errors/call-failure.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
-import {
-  checkedData,
-  checkResponse,
-  expectResponse,
-  releaseResponse,
-  type ResponseDescription,
-} from "./checked-response.js";
+import { checkResponse, expectResponse, type ResponseDescription, takeCheckedData } from "./checked-response.js";
 import type { CallOrigin, MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { Download, DownloadDescription } from "./download.js";
@@ -219,10 +213,8 @@ export class ApiClient {
     // once when the transport has read the body (no promise to wait for).
     const checked = checkResponse(response, context);
     if (checked !== response) await checked;
-    const data = checkedData<T>(response);
-    if (pipeline.ownsResponses) releaseResponse(response);
     return {
-      data,
+      data: takeCheckedData<T>(response, pipeline.ownsResponses),
       status: response.status,
       headers: response.headers,
       url: response.url,

@@ -33,7 +33,7 @@ export function expectResponse(context: MiddlewareContext, expected: ResponseDes
 /**
  * Holds `response` to what the caller will get, once: a non-2xx status is thrown as its
  * `ApiError` subclass, a 2xx body that fails the operation's schema as `CohereParseError`.
- * What passes is kept as the call's data (`checkedData`). The one check for responses from
+ * What passes is kept as the call's data (`takeCheckedData`). The one check for responses from
  * the network and for responses a call-phase plugin makes itself (a cache, a mock), so a
  * plugin's `next()` and the caller see the same truth. Synchronous (a `Response`, or a throw)
  * when the body was read already; a promise otherwise.
@@ -64,14 +64,9 @@ function holdToSchema(response: Response, text: string, context: MiddlewareConte
   return response;
 }
 
-/** The data `checkResponse` found in `response`. */
-export function checkedData<T>(response: Response): T {
-  return (response as CheckedResponse)[passedData] as T;
-}
-
 /**
- * Lets go of what the SDK hung on `response` (its data, its kept bytes), for a response that no
- * user code holds, once its call has taken the data.
+ * The data `checkResponse` found in `response`. With `release`, for a response no user code
+ * holds, the SDK also lets go of what it hung on it (the data, the kept bytes).
  *
  * @remarks
  * The `Response` Node's fetch resolves with outlives the call: undici holds it through a
@@ -81,9 +76,13 @@ export function checkedData<T>(response: Response): T {
  * walk took 4 to 5 times as long as a plain fetch loop's (measured with `--trace-gc`, see
  * docs/benchmarks.md). Deleted in the reverse order of their adding, the object keeps its shape.
  */
-export function releaseResponse(response: Response): void {
-  delete (response as CheckedResponse)[passedData];
-  dropKeptBody(response);
+export function takeCheckedData<T>(response: Response, release: boolean): T {
+  const data = (response as CheckedResponse)[passedData] as T;
+  if (release) {
+    delete (response as CheckedResponse)[passedData];
+    dropKeptBody(response);
+  }
+  return data;
 }
 
 function parseBody<T>(

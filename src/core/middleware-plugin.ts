@@ -106,7 +106,7 @@ export interface Pipeline {
   readonly description: readonly MiddlewareDescription[];
   /**
    * No user code sees the responses `send` hands up (no users' middleware): the call may let go
-   * of what the SDK hung on them once it has its data (`releaseResponse`).
+   * of what the SDK hung on them once it has its data (`takeCheckedData`).
    */
   readonly ownsResponses: boolean;
 }

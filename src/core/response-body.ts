@@ -15,7 +15,7 @@ export function keepBody(response: Response, bytes: Uint8Array): void {
   (response as WithKeptBody)[keptBody] = bytes;
 }
 
-/** Forgets the bytes kept for `response` (see `releaseResponse`). */
+/** Forgets the bytes kept for `response` (see `takeCheckedData`). */
 export function dropKeptBody(response: Response): void {
   delete (response as WithKeptBody)[keptBody];
 }
