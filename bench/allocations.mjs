@@ -12,13 +12,9 @@
 //
 //   node bench/allocations.mjs [--op retrieve|list] [--calls 5000] [--sdk /abs/path/to/index.mjs] [--top 20] [--real]
 import { Session } from "node:inspector/promises";
-import { BATCH_ID, LIST_PAGE_SIZE, makeClients, startServerProcess } from "./lib.mjs";
+import { BATCH_ID, LIST_PAGE_SIZE, cliArg as arg, makeClients, startServerProcess } from "./lib.mjs";
 import { batchJson } from "./server.mjs";
 
-const arg = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : process.argv[at + 1];
-};
 const OP = arg("op", "retrieve");
 const CALLS = Number(arg("calls", 5000));
 const TOP = Number(arg("top", 20));

@@ -18,7 +18,7 @@
 // Needs valgrind (Debian: `apt-get install valgrind`).
 import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { BATCH_ID, makeClients, startServerProcess } from "./lib.mjs";
+import { BATCH_ID, cliArg as arg, makeClients, startServerProcess } from "./lib.mjs";
 
 const WARM = Number(process.env.BENCH_INSTR_WARM ?? 1500);
 const FEW = Number(process.env.BENCH_INSTR_FEW ?? 200);
@@ -31,10 +31,6 @@ if (process.argv[2] === "--child") {
   process.exit(0);
 }
 
-const arg = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : process.argv[at + 1];
-};
 const OPS = arg("ops", "retrieve,list").split(",");
 const CLIENTS = arg("clients", "fetch,fetch-floor,cohere-batches").split(",");
 

@@ -5,6 +5,12 @@ import { fileURLToPath } from "node:url";
 export const TOKEN = "bench-token-0123456789abcdef";
 export { BATCH_ID } from "./server.mjs";
 
+/** The value after `--name` on this process's command line, or `fallback` when there is none. */
+export function cliArg(name, fallback) {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? fallback : process.argv[at + 1];
+}
+
 /** Forks `bench/server.mjs`; resolves with `{ baseUrl, stop }`. */
 export async function startServerProcess() {
   const child = fork(fileURLToPath(new URL("./server.mjs", import.meta.url)), ["--child"], {

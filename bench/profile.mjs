@@ -22,12 +22,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BATCH_ID, makeClients, startServerProcess } from "./lib.mjs";
+import { BATCH_ID, cliArg as arg, makeClients, startServerProcess } from "./lib.mjs";
 
-const arg = (name, fallback) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at === -1 ? fallback : process.argv[at + 1];
-};
 const CALLS = Number(arg("calls", 20_000));
 const BLOCK = 500;
 const OP = arg("op", "retrieve");
@@ -225,6 +221,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `${CALLS} sequential ${OP} calls per client, alternating blocks of ${BLOCK}, under --cpu-prof (50 µs sampling)`,
   );
+  if (BASE !== "fetch") console.log(`base: ${BASE}, shown as "fetch" below`);
   console.log(
     `wall µs/call (profiler on): fetch ${f.wallPerCall.toFixed(1)}, cohere-batches ${s.wallPerCall.toFixed(1)} (${(s.wallPerCall / f.wallPerCall).toFixed(2)}x)`,
   );
