@@ -9,6 +9,7 @@ import {
 } from "openapi-fetch";
 import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
+import { loadChunk } from "../internal/load-chunk.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { nameTheCall } from "./errors/call-failure.js";
@@ -95,7 +96,7 @@ interface SharedPipeline {
   options: ResolvedClientOptions;
   pipeline: Pipeline;
   /** The downloads' pipeline (signed URLs: no auth, no client headers, no users' middleware), once built. */
-  downloads?: Promise<Pipeline>;
+  downloads?: Pipeline;
   /** Builds the pipelines from the options (`src/pipeline`, which orders the layers). */
   readonly assemble: PipelineAssembler;
 }
@@ -159,10 +160,15 @@ export class ApiClient {
    */
   async download(request: DownloadDescription, requestOptions?: RequestOptions): Promise<Download> {
     // Only programs that read results load the streamed-body reader.
-    const { sendDownload } = await import("./download.js");
+    const { sendDownload } = await loadChunk(() => import("./download.js"), "the download code", requestOptions);
     const shared = this.#shared;
-    shared.downloads ??= shared.assemble.downloads(shared.options);
-    return sendDownload(await shared.downloads, shared.options.defaults, request, this.#via, requestOptions);
+    // Built once (a build that failed, its chunk not loaded, is tried again by the next download).
+    shared.downloads ??= await loadChunk(
+      () => shared.assemble.downloads(shared.options),
+      "the download pipeline",
+      requestOptions,
+    );
+    return sendDownload(shared.downloads, shared.options.defaults, request, this.#via, requestOptions);
   }
 
   /** Appends users' plugins; calls already in flight keep the chain they started with. */

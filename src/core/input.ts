@@ -155,15 +155,18 @@ export const byteCountSchema = v.pipe(
   v.check((bytes) => Number.isSafeInteger(bytes) && bytes > 0, "must be a positive whole number of bytes"),
 );
 
-/** An `AbortSignal`, recognised by shape so that signals from another realm (a test DOM) pass. */
-export const abortSignalSchema = v.custom<AbortSignal>(
-  (value) =>
+/** True for an `AbortSignal`, recognised by shape so that signals from another realm (a test DOM) pass. */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  return (
     typeof value === "object" &&
     value !== null &&
     "aborted" in value &&
-    typeof (value as AbortSignal).addEventListener === "function",
-  "must be an AbortSignal",
-);
+    typeof (value as AbortSignal).addEventListener === "function"
+  );
+}
+
+/** An `AbortSignal` (see `isAbortSignal`). */
+export const abortSignalSchema = v.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal");
 
 /**
  * True for a usable API key: visible ASCII without spaces. Anything else could not be sent

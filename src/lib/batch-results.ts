@@ -3,6 +3,7 @@ import type { ApiClient } from "../core/api-client.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import type { RequestOptions } from "../core/request-options.js";
 import type { BatchResult } from "../internal/decoders/batch-result.js";
+import { loadChunk } from "../internal/load-chunk.js";
 import { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
 
 /**
@@ -23,6 +24,6 @@ export async function openBatchResults(
   if (output === undefined || output === "")
     throw new CohereError(`results: batch ${id} is BATCH_STATUS_COMPLETED but has no output_dataset_id`);
   // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
-  const { openDatasetRecords } = await import("./dataset-records.js");
+  const { openDatasetRecords } = await loadChunk(() => import("./dataset-records.js"), "the records reader", options);
   return openDatasetRecords(api, output, options);
 }

@@ -32,12 +32,12 @@ export async function openDatasetRecords(
   id: string,
   options?: RequestOptions,
 ): Promise<AsyncIterator<BatchResult>> {
-  const decode = await decoder();
+  const decode = await decoder(options);
   return new DatasetRecords(api, id, options, decode, await partsOf(api, id, options));
 }
 
-async function decoder(): Promise<Decode> {
-  const { decodeAvroContainer, MAX_BLOCK_BYTES } = await loadAvroDecoder();
+async function decoder(options: RequestOptions | undefined): Promise<Decode> {
+  const { decodeAvroContainer, MAX_BLOCK_BYTES } = await loadAvroDecoder(options);
   const inflateRaw = runtime.nativeInflateRaw?.(MAX_BLOCK_BYTES);
   return (body, part) => decodeAvroContainer(body, inflateRaw === undefined ? { part } : { part, inflateRaw });
 }
@@ -45,7 +45,7 @@ async function decoder(): Promise<Decode> {
 /** The dataset's parts in `index` order, each with a download URL. */
 async function partsOf(api: ApiClient, id: string, options: RequestOptions | undefined): Promise<DatasetPart[]> {
   // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
-  const { dataset } = (await (await loadOperations()).retrieve(api, id, options)).data;
+  const { dataset } = (await (await loadOperations(options)).retrieve(api, id, options)).data;
   const parts = [...(dataset.dataset_parts ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const missing = parts.find((part) => typeof part.url !== "string" || part.url === "");
   if (missing !== undefined) throw new CohereError(`${describePart(id, missing)} has no download URL`);

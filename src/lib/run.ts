@@ -43,12 +43,13 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   const scope = startRunScope(run.timeoutInSeconds, [run.abortSignal, options.abortSignal]);
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
-  // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
-  const { create: createDataset, waitUntilValidated } = await loadOperations();
   const report = (progress: RunProgress) => callUserCallback("onProgress", run.onProgress, progress);
   let phase: RunPhase = "uploading";
   let batch: Batch | undefined;
   try {
+    // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
+    // Inside the run's scope: a load that stalls ends with the run's timeout or abort.
+    const { create: createDataset, waitUntilValidated } = await loadOperations(scope.signal);
     report({ phase });
     const { id } = (await createDataset(api, { name: run.name, type: run.type, data: run.requests }, calls)).data;
     phase = "validating";

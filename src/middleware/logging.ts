@@ -2,6 +2,7 @@ import { ApiError } from "../core/errors/api-error.js";
 import type { Middleware } from "../core/middleware.js";
 import type { Logger, LogLevel } from "../core/logger.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
+import { loadChunk } from "../internal/load-chunk.js";
 
 export type { Logger, LogLevel };
 
@@ -56,7 +57,13 @@ export function loggingMiddleware(options: LoggingOptions = {}): SinglePhasePlug
     name: "logging",
     phase: "attempt",
     handle: async (request, next, context) => {
-      loaded ??= import("./logging-plugin.js").then((module) => module.createLoggingPlugin(options, ApiError).handle);
+      loaded ??= loadChunk(() => import("./logging-plugin.js"), "the logging code").then(
+        (module) => module.createLoggingPlugin(options, ApiError).handle,
+        (error: unknown) => {
+          loaded = undefined; // the next attempt tries again
+          throw error;
+        },
+      );
       return (await loaded)(request, next, context);
     },
   };

@@ -4,6 +4,8 @@ import { compose, type Middleware } from "../core/middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "../core/middleware-plugin.js";
 import { createTransport, type FetchFunction } from "../core/transport.js";
 import { realRequest } from "../core/wire-request.js";
+import { abortErrorFor } from "../internal/abort-error-for.js";
+import { loadChunk } from "../internal/load-chunk.js";
 import { authMiddleware } from "../middleware/auth.js";
 import { errorMappingMiddleware } from "../middleware/error-mapping.js";
 import { loggingMiddleware } from "../middleware/logging.js";
@@ -79,7 +81,14 @@ function logLevelPlugins({ logLevel, logger }: PipelineConfig): ResolvedPlugin[]
 function guarded(plugin: ResolvedPlugin): Middleware {
   let guard: Middleware | undefined;
   return async (request, next, context) => {
-    guard ??= (await import("../core/user-middleware.js")).guardUserMiddleware(plugin);
+    guard ??= (
+      await loadChunk(
+        () => import("../core/user-middleware.js"),
+        "the guard of users' middleware",
+        context.attemptSignal ?? context.signal,
+        () => abortErrorFor(context),
+      )
+    ).guardUserMiddleware(plugin);
     // A user's plugin gets a real Request (the SDK's own layers take its cheaper WireRequest).
     return guard(realRequest(request), next, context);
   };

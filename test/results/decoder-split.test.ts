@@ -30,11 +30,14 @@ describe("the decoder's split", () => {
   it("puts the decoder in a chunk of its own, behind the loader's dynamic import", async () => {
     const result = await bundle("src/internal/decoders/load-avro.ts", true);
     const [entry, ...chunks] = result.outputFiles;
-    expect(chunks).toHaveLength(1);
-    expect(entry?.text.length).toBeLessThan(200);
+    // The loader (with the typed, bounded load every lazy chunk gets, see load-chunk.ts) reaches
+    // the decoder by the dynamic import alone; the code both use sits in a shared chunk.
+    const decoders = chunks.filter((chunk) => chunk.text.includes("sync marker mismatch"));
+    expect(decoders).toHaveLength(1);
+    expect(decoders[0]?.path).toMatch(/\/avro-[A-Z0-9]+\.js$/);
     expect(entry?.text).toMatch(/import\("\.\/avro-[A-Z0-9]+\.js"\)/);
+    expect(entry?.text).not.toMatch(/from\s*"\.\/avro-/);
     expect(entry?.text).not.toContain("sync marker mismatch");
-    expect(chunks[0]?.text).toContain("sync marker mismatch");
   });
 
   it("is a small, universal module: no Node built-ins, no Buffer, no eval", async () => {

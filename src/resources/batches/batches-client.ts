@@ -3,6 +3,7 @@ import { CohereError } from "../../core/errors/cohere-error.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { BatchResult } from "../../internal/decoders/batch-result.js";
+import { callerSignal, loadChunk } from "../../internal/load-chunk.js";
 import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
 import type { RunRequest, RunResult } from "../../lib/run-types.js";
 import { RawBatchesClient } from "./raw-batches-client.js";
@@ -175,8 +176,8 @@ export class BatchesClient {
   async waitUntilDone(id: string, options: WaitUntilDoneOptions = {}): Promise<Batch> {
     // Only programs that wait load the waiter.
     const [{ waitFor }, { waitUntilDoneOptionsSchema }] = await Promise.all([
-      import("../../lib/waiter.js"),
-      import("./wait-options.js"),
+      loadChunk(() => import("../../lib/waiter.js"), "the waiter", options),
+      loadChunk(() => import("./wait-options.js"), "the checks of wait options", options),
     ]);
     const { pollIntervalInSeconds = 5, ...schedule } = checkInput(
       waitUntilDoneOptionsSchema,
@@ -209,7 +210,11 @@ export class BatchesClient {
   results(id: string, options?: RequestOptions): AsyncIterable<BatchResult> {
     checkInput(batchIdSchema, id, "id");
     return lazyAsyncIterable(async () =>
-      (await import("../../lib/batch-results.js")).openBatchResults(this.#api.startedBy("results"), id, options),
+      (await loadChunk(() => import("../../lib/batch-results.js"), "the results reader", options)).openBatchResults(
+        this.#api.startedBy("results"),
+        id,
+        options,
+      ),
     );
   }
 
@@ -242,7 +247,12 @@ export class BatchesClient {
    * `CohereAbortError` on abort; `ApiError` subclasses for a call that failed for good.
    */
   async run(request: RunRequest, options?: RequestOptions): Promise<RunResult> {
-    const { runBatch } = await import("../../lib/run.js");
+    // Bounded by the caller's signal, in the options or in the run request.
+    const { runBatch } = await loadChunk(
+      () => import("../../lib/run.js"),
+      "run",
+      callerSignal(options) ?? callerSignal(request),
+    );
     return runBatch(this.#api.startedBy("run"), request, options);
   }
 }

@@ -2,6 +2,7 @@ import type { ApiClient } from "../../core/api-client.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { BatchResult } from "../../internal/decoders/batch-result.js";
+import { loadChunk } from "../../internal/load-chunk.js";
 import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
 import { batchIdSchema as datasetIdSchema } from "../batches/schemas.js";
 import { loadOperations, RawDatasetsClient } from "./raw-datasets-client.js";
@@ -137,7 +138,7 @@ export class DatasetsClient {
    * `CohereAbortError` when `abortSignal` fires.
    */
   async waitUntilValidated(id: string, options: WaitUntilValidatedOptions = {}): Promise<Dataset> {
-    return (await loadOperations()).waitUntilValidated(this.#api, id, options);
+    return (await loadOperations(options)).waitUntilValidated(this.#api, id, options);
   }
 
   /**
@@ -164,7 +165,11 @@ export class DatasetsClient {
   records(id: string, options?: RequestOptions): AsyncIterable<BatchResult> {
     checkInput(datasetIdSchema, id, "id");
     return lazyAsyncIterable(async () =>
-      (await import("../../lib/dataset-records.js")).openDatasetRecords(this.#api.startedBy("results"), id, options),
+      (await loadChunk(() => import("../../lib/dataset-records.js"), "the records reader", options)).openDatasetRecords(
+        this.#api.startedBy("results"),
+        id,
+        options,
+      ),
     );
   }
 }

@@ -3,6 +3,7 @@ import { CohereDatasetValidationError } from "../../core/errors/dataset-validati
 import type { ApiClient } from "../../core/api-client.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import { checkInput } from "../../core/input.js";
+import { loadChunk } from "../../internal/load-chunk.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { operations } from "../../generated/datasets-openapi.js";
 import { batchIdSchema as datasetIdSchema } from "../batches/schemas.js";
@@ -43,7 +44,7 @@ export async function create(
   options?: RequestOptions,
 ): Promise<HttpResponse<CreateDatasetResponse>> {
   // The upload code is a chunk of its own again: only apps that upload load it.
-  const { prepareDatasetUpload } = await import("./create-upload.js");
+  const { prepareDatasetUpload } = await loadChunk(() => import("./create-upload.js"), "the upload code", options);
   const streaming = !runtime.isBrowserLike();
   const { query, body } = await prepareDatasetUpload(request, streaming, options?.abortSignal);
   return api.call(

@@ -1,4 +1,5 @@
 import type { ApiClient } from "../../core/api-client.js";
+import { loadChunk } from "../../internal/load-chunk.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type {
@@ -11,8 +12,12 @@ import type {
   ListDatasetsResponse,
 } from "./types.js";
 
-/** @internal The operations, loaded on the first datasets call (see `operations.ts`). */
-export const loadOperations = () => import("./operations.js");
+/**
+ * @internal The operations, loaded on the first datasets call (see `operations.ts`), the wait
+ * bounded by a signal, or by the caller's options (see `loadChunk`).
+ */
+export const loadOperations = (bound?: unknown) =>
+  loadChunk(() => import("./operations.js"), "the datasets operations", bound);
 
 /**
  * The datasets API with the HTTP response of every call: `data` plus status, headers, URL and
@@ -42,7 +47,7 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.create`.
    */
   async create(request: CreateDatasetRequest, options?: RequestOptions): Promise<HttpResponse<CreateDatasetResponse>> {
-    return (await loadOperations()).create(this.#api, request, options);
+    return (await loadOperations(options)).create(this.#api, request, options);
   }
 
   /**
@@ -54,7 +59,7 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.retrieve`.
    */
   async retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetDatasetResponse>> {
-    return (await loadOperations()).retrieve(this.#api, id, options);
+    return (await loadOperations(options)).retrieve(this.#api, id, options);
   }
 
   /**
@@ -66,7 +71,7 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.list`.
    */
   async list(request?: ListDatasetsRequest, options?: RequestOptions): Promise<HttpResponse<ListDatasetsResponse>> {
-    return (await loadOperations()).list(this.#api, request, options);
+    return (await loadOperations(options)).list(this.#api, request, options);
   }
 
   /**
@@ -78,7 +83,7 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.delete`.
    */
   async delete(id: string, options?: RequestOptions): Promise<HttpResponse<DeleteDatasetResponse>> {
-    return (await loadOperations()).remove(this.#api, id, options);
+    return (await loadOperations(options)).remove(this.#api, id, options);
   }
 
   /**
@@ -90,6 +95,6 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.usage`.
    */
   async usage(options?: RequestOptions): Promise<HttpResponse<DatasetUsageResponse>> {
-    return (await loadOperations()).usage(this.#api, options);
+    return (await loadOperations(options)).usage(this.#api, options);
   }
 }

@@ -1,0 +1,50 @@
+import { CohereAbortError } from "../core/errors/abort-error.js";
+import { CohereError } from "../core/errors/cohere-error.js";
+import { isAbortSignal } from "../core/input.js";
+import { boundBySignal } from "./bound-by-signal.js";
+import { describeCause } from "./cause-chain.js";
+
+/**
+ * One of the SDK's own lazily loaded chunks, typed and bounded: `load` is the literal
+ * `() => import("./x.js")` (so bundlers still split it); `what` names the code in the error
+ * ("the waiter"); `bound` is the signal that ends the wait, or the caller's options holding one
+ * as `abortSignal` (options are checked once the chunk that checks them is loaded: junk there,
+ * even a getter that throws, only means no signal).
+ *
+ * @remarks
+ * In a browser, an app's bundler fetches a chunk over the network on first use, and that fetch
+ * can fail (offline, a deploy that replaced the app's chunks) or stall. Either would reach the
+ * caller as a `TypeError` or a call that never settles: here it is a `CohereError` naming the
+ * code, and the wait ends when the signal fires (`onAbort` gives the error; by default a
+ * `CohereAbortError`). Nothing is cached on failure: the module system decides whether to try
+ * again.
+ */
+export function loadChunk<T>(
+  load: () => Promise<T>,
+  what: string,
+  bound?: unknown,
+  onAbort?: () => unknown,
+): Promise<T> {
+  let loading: Promise<T>;
+  try {
+    loading = load();
+  } catch (error) {
+    loading = Promise.reject(error);
+  }
+  const typed = loading.catch((error: unknown) => {
+    throw new CohereError(`cohere-batches could not load ${what}: ${describeCause(error)}`, { cause: error });
+  });
+  const signal = isAbortSignal(bound) ? bound : callerSignal(bound);
+  return boundBySignal(typed, signal, onAbort ?? (() => new CohereAbortError(signal?.reason)));
+}
+
+/** The caller's `abortSignal` in `options` (request options, a run request), when it is one. */
+export function callerSignal(options: unknown): AbortSignal | undefined {
+  try {
+    const signal: unknown =
+      typeof options === "object" && options !== null ? Reflect.get(options, "abortSignal") : undefined;
+    return isAbortSignal(signal) ? signal : undefined;
+  } catch {
+    return undefined;
+  }
+}
