@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { CohereError } from "./errors/cohere-error.js";
+import { describeCause } from "../internal/cause-chain.js";
 
 /**
  * Checks caller input against a valibot schema before anything is sent, and turns the most
@@ -13,7 +14,13 @@ export function checkInput<const Schema extends v.GenericSchema>(
   value: unknown,
   what: string,
 ): v.InferOutput<Schema> {
-  const result = v.safeParse(schema, value);
+  let result: v.SafeParseResult<Schema>;
+  try {
+    result = v.safeParse(schema, value);
+  } catch (error) {
+    // A getter or a Proxy that throws as it is read: bad input too, refused before sending.
+    throw new CohereError(`Invalid ${what}: it could not be read (${describeCause(error)})`, { cause: error });
+  }
   if (result.success) return result.output;
   // A strict object reports an unknown key as "expected never".
   const issue = result.issues.find((candidate) => candidate.expected === "never") ?? result.issues[0];

@@ -1,3 +1,4 @@
+import { describeCause } from "../internal/cause-chain.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { Middleware, MiddlewareContext } from "./middleware.js";
 
@@ -130,6 +131,18 @@ export function markRetryLoop(layer: Middleware): Middleware {
  * A two-phase plugin gives one entry per handler.
  */
 export function toPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin[] {
+  try {
+    return readPlugin(entry, position);
+  } catch (error) {
+    // A getter or a Proxy that throws as the plugin is read is refused like any junk.
+    if (CohereError.is(error)) throw error;
+    throw new CohereError(`Invalid middleware #${position + 1}: it could not be read (${describeCause(error)})`, {
+      cause: error,
+    });
+  }
+}
+
+function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin[] {
   if (typeof entry === "function") return [resolved(entry.name || `middleware #${position + 1}`, "attempt", entry)];
   const {
     name,

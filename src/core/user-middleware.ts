@@ -61,7 +61,12 @@ function handledNext(next: (request: Request) => Promise<Response>): (request: R
 }
 
 function describeThrown(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : describeUserValue(error);
+  // Whatever was thrown is read with care: a Proxy whose every trap throws must still be named.
+  try {
+    return error instanceof Error ? error.message || error.name : describeUserValue(error);
+  } catch {
+    return "a value that cannot be read";
+  }
 }
 
 /** What a value is, never what a string holds: a plugin may throw or return a secret. */

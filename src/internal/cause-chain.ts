@@ -1,18 +1,32 @@
-interface ErrorLike {
-  message?: unknown;
-  code?: unknown;
-  cause?: unknown;
+/** One error of a chain, with the fields the SDK reads, read once. */
+interface Link {
+  readonly error: object;
+  readonly message: unknown;
+  readonly code: unknown;
+}
+
+/**
+ * A field of what users' code threw or rejected with (a custom fetch, a token function, a
+ * middleware): anything at all, a getter or a `Proxy` that throws included. Such a read is
+ * `undefined`, so the failure is still typed.
+ */
+function read(error: object, key: "message" | "code" | "cause"): unknown {
+  try {
+    return (error as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
 }
 
 /** The error and its causes, outermost first, at most five deep (a cycle must not loop). */
-function causeChain(error: unknown): ErrorLike[] {
-  const chain: ErrorLike[] = [];
+function causeChain(error: unknown): Link[] {
+  const chain: Link[] = [];
   for (
     let current = error;
     chain.length < 5 && typeof current === "object" && current !== null;
-    current = (current as ErrorLike).cause
+    current = read(current, "cause")
   ) {
-    chain.push(current as ErrorLike);
+    chain.push({ error: current, message: read(current, "message"), code: read(current, "code") });
   }
   return chain;
 }
@@ -22,7 +36,7 @@ function causeChain(error: unknown): ErrorLike[] {
  * fetch with that `CohereError` as a cause, and the caller should get it, not "fetch failed".
  */
 export function ownErrorInChain<E>(error: unknown, isOwn: (value: unknown) => value is E): E | undefined {
-  return causeChain(error).find(isOwn) as E | undefined;
+  return causeChain(error).find((link) => isOwn(link.error))?.error as E | undefined;
 }
 
 /** The innermost cause's message and code: undici says "fetch failed" and hides the reason in `cause`. */
@@ -36,7 +50,7 @@ export function describeCause(error: unknown): string {
 
 /** True when `test` holds for the error or one of its causes. */
 export function someCause(error: unknown, test: (cause: object) => boolean): boolean {
-  return causeChain(error).some((cause) => test(cause as object));
+  return causeChain(error).some((link) => test(link.error));
 }
 
 /** True when some error in the chain carries one of `codes` (`ECONNREFUSED`, `UND_ERR_INVALID_ARG`, ...). */

@@ -5,10 +5,15 @@
 export function isResponse(value: unknown): value is Response {
   if (typeof value !== "object" || value === null) return false;
   const candidate = value as Partial<Response>;
-  return (
-    typeof candidate.status === "number" &&
-    typeof candidate.headers?.get === "function" &&
-    typeof candidate.arrayBuffer === "function" &&
-    "body" in candidate
-  );
+  try {
+    return (
+      typeof candidate.status === "number" &&
+      typeof candidate.headers?.get === "function" &&
+      typeof candidate.arrayBuffer === "function" &&
+      "body" in candidate
+    );
+  } catch {
+    // A getter or a Proxy that throws: junk too, not a failure of the connection.
+    return false;
+  }
 }

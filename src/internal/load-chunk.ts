@@ -34,15 +34,18 @@ export function loadChunk<T>(
   const typed = loading.catch((error: unknown) => {
     throw new CohereError(`cohere-batches could not load ${what}: ${describeCause(error)}`, { cause: error });
   });
-  const signal = isAbortSignal(bound) ? bound : callerSignal(bound);
+  const signal = callerSignal(bound);
   return boundBySignal(typed, signal, onAbort ?? (() => new CohereAbortError(signal?.reason)));
 }
 
-/** The caller's `abortSignal` in `options` (request options, a run request), when it is one. */
-export function callerSignal(options: unknown): AbortSignal | undefined {
+/**
+ * `bound` when it is a signal, else the caller's `abortSignal` in it (request options, a run
+ * request), when it is one.
+ */
+export function callerSignal(bound: unknown): AbortSignal | undefined {
   try {
-    const signal: unknown =
-      typeof options === "object" && options !== null ? Reflect.get(options, "abortSignal") : undefined;
+    if (isAbortSignal(bound)) return bound;
+    const signal: unknown = typeof bound === "object" && bound !== null ? Reflect.get(bound, "abortSignal") : undefined;
     return isAbortSignal(signal) ? signal : undefined;
   } catch {
     return undefined;

@@ -1,4 +1,5 @@
 import { CohereError } from "../core/errors/cohere-error.js";
+import { describeCause } from "./cause-chain.js";
 
 /**
  * A part's bytes: a `Blob` can be read again for a retry; a stream of chunks can be read once.
@@ -9,8 +10,12 @@ const encoder = new TextEncoder();
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object") return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  try {
+    const prototype = Object.getPrototypeOf(value);
+    return prototype === Object.prototype || prototype === null;
+  } catch {
+    return false; // a Proxy that refuses to say: not a plain object
+  }
 }
 
 /** One JSONL line; refuses what is not a plain object or cannot be written as JSON, naming it. */
@@ -30,7 +35,11 @@ function jsonLine(item: unknown, where: string): string {
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value !== "object") return typeof value;
-  return (value as object).constructor?.name ?? "an object without a prototype";
+  try {
+    return (value as object).constructor?.name ?? "an object without a prototype";
+  } catch {
+    return "an object that cannot be read";
+  }
 }
 
 /** The chunks of a stream; ending early cancels it. */
@@ -71,6 +80,16 @@ async function* readItems(
  * plain object or cannot be written as JSON.
  */
 export function partSource(data: unknown, field: string): PartSource {
+  try {
+    return sourceOf(data, field);
+  } catch (error) {
+    // A getter or a Proxy that throws as `data` is read is refused like any junk.
+    if (CohereError.is(error)) throw error;
+    throw new CohereError(`Invalid request: ${field} could not be read (${describeCause(error)})`, { cause: error });
+  }
+}
+
+function sourceOf(data: unknown, field: string): PartSource {
   if (typeof data === "string" || data instanceof Uint8Array || data instanceof ArrayBuffer) {
     return { blob: new Blob([data as BlobPart]) };
   }

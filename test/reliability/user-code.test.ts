@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import {
   CohereAbortError,
   CohereClient,
+  CohereConnectionError,
   CohereError,
   CohereTimeoutError,
   loggingMiddleware,
@@ -16,6 +17,19 @@ const server = useFakeServer();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const never = () => new Promise<never>(() => {});
 const abortAfter = (ms: number) => AbortSignal.timeout(ms);
+/** A Proxy whose every trap throws: the worst value users' code can throw or reject with. */
+const unreadableValue = () =>
+  new Proxy(
+    {},
+    Object.fromEntries(
+      ["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [
+        trap,
+        () => {
+          throw new Error(`${trap} refused`);
+        },
+      ]),
+    ),
+  );
 
 describe("users' code is bounded by the attempt's timeout and the caller's abort (API.md 6, 7a)", () => {
   it("a token function that never settles is a CohereTimeoutError, and nothing is sent", async () => {
@@ -145,6 +159,20 @@ describe("whatever users' middleware throws or returns ends as a typed error (AP
     expect((error as Error).cause).toBe(thrown);
   });
 
+  it("a middleware that throws a Proxy whose every trap throws: CohereError, its cause that value", async () => {
+    const unreadable = unreadableValue();
+    const throwing: Middleware = () => {
+      throw unreadable;
+    };
+    for (const phase of ["call", "attempt"] as const) {
+      const client = server.client({ middleware: [{ name: "hostile", phase, handle: throwing }] });
+      const { error } = await outcome(client.batches.list());
+      expect(CohereError.is(error)).toBe(true);
+      expect((error as Error).message).toBe('Middleware "hostile" failed: a value that cannot be read');
+      expect((error as Error).cause).toBe(unreadable);
+    }
+  });
+
   it("a CohereError a middleware throws reaches the caller unchanged", async () => {
     const refusal = new CohereError("refused by policy");
     const refusing: Middleware = async () => {
@@ -158,6 +186,14 @@ describe("a custom fetch that misbehaves ends as a typed error (API.md 7a)", () 
   it.each([
     ["resolves with undefined", async () => undefined],
     ["resolves with a plain object", async () => ({ status: 200 })],
+    [
+      "resolves with an object whose status getter throws",
+      async () => ({
+        get status() {
+          throw new Error("no status for you");
+        },
+      }),
+    ],
   ])("a fetch that %s: a CohereError saying so, not a retried connection error", async (_, fetch) => {
     let calls = 0;
     const counting = (...args: unknown[]) => {
@@ -169,6 +205,61 @@ describe("a custom fetch that misbehaves ends as a typed error (API.md 7a)", () 
     expect(CohereError.is(error)).toBe(true);
     expect((error as Error).message).toMatch(/not a Response/);
     expect(calls).toBe(1);
+  });
+
+  it.each([
+    ["rejects with a Proxy whose every trap throws", () => Promise.reject(unreadableValue())],
+    [
+      "throws a Proxy whose every trap throws",
+      () => {
+        throw unreadableValue();
+      },
+    ],
+    [
+      "rejects with an object whose cause getter throws",
+      () =>
+        Promise.reject({
+          message: "socket gone",
+          get cause() {
+            throw new Error("no cause for you");
+          },
+        }),
+    ],
+    [
+      "rejects with an Error whose message getter throws",
+      () => {
+        const error = new Error("hidden");
+        Object.defineProperty(error, "message", {
+          get() {
+            throw new Error("no message for you");
+          },
+        });
+        return Promise.reject(error);
+      },
+    ],
+  ])("a fetch that %s: a CohereConnectionError, retried, nothing unhandled", async (_, fetch) => {
+    let calls = 0;
+    const counting = () => {
+      calls++;
+      return (fetch as () => Promise<Response>)();
+    };
+    const client = new CohereClient({
+      token: "test-token",
+      baseUrl: server.url,
+      fetch: counting,
+      maxRetries: 1,
+      backoff: { initialDelayInSeconds: 0.001 },
+    });
+    let result: Awaited<ReturnType<typeof outcome>> | undefined;
+    const unhandled = await unhandledDuring(async () => {
+      result = await outcome(client.batches.list());
+    }, 50);
+    expect(result?.error).toBeInstanceOf(CohereConnectionError);
+    expect(String((result?.error as Error | undefined)?.message)).toMatch(
+      /Connection failed: (unknown error|socket gone); 2 attempts made/,
+    );
+    expect(calls).toBe(2);
+    expect(unhandled).toEqual([]);
   });
 
   it("a fetch that throws synchronously: a typed error, and no unhandled rejection", async () => {

@@ -54,9 +54,14 @@ export class CohereError extends Error {
     this: T,
     value: unknown,
   ): value is InstanceType<T> {
-    if (value instanceof this) return true;
-    const names = typeof value === "object" && value !== null ? (value as { [brand]?: unknown })[brand] : undefined;
-    return Array.isArray(names) && names.includes((this as unknown as typeof CohereError).errorName);
+    // Anything users' code threw can reach here, a Proxy whose every trap throws included.
+    try {
+      if (value instanceof this) return true;
+      const names = typeof value === "object" && value !== null ? (value as { [brand]?: unknown })[brand] : undefined;
+      return Array.isArray(names) && names.includes((this as unknown as typeof CohereError).errorName);
+    } catch {
+      return false;
+    }
   }
 
   /** A plain object for `JSON.stringify` and structured loggers. */

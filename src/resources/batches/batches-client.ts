@@ -7,7 +7,7 @@ import { callerSignal, loadChunk } from "../../internal/load-chunk.js";
 import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
 import type { RunRequest, RunResult } from "../../lib/run-types.js";
 import { RawBatchesClient } from "./raw-batches-client.js";
-import { batchIdSchema } from "./schemas.js";
+import { batchIdSchema, listBatchesRequestSchema } from "./schemas.js";
 import type {
   Batch,
   CancelBatchResponse,
@@ -131,11 +131,13 @@ export class BatchesClient {
    * @throws {@link ApiError}, {@link CohereTimeoutError}, {@link CohereConnectionError}, {@link CohereAbortError}, {@link CohereParseError} as `list` does, from the page that failed.
    */
   async *listAll(request: ListBatchesRequest = {}, options?: RequestOptions): AsyncGenerator<Batch, void, undefined> {
-    let pageToken = request.page_token;
+    // Checked once, and read from the checked copy: users' getters run once, and junk is typed.
+    const first = checkInput(listBatchesRequestSchema, request, "request");
+    let pageToken = first.page_token;
     // Every token of this walk: a server that hands back any of them again (A, B, A) would loop for ever.
     const seen = new Set(pageToken === undefined ? [] : [pageToken]);
     for (;;) {
-      const pageRequest = pageToken === undefined ? request : { ...request, page_token: pageToken };
+      const pageRequest = pageToken === undefined ? first : { ...first, page_token: pageToken };
       const page = (await this.#listAllPages.list(pageRequest, options)).data;
       if (page.batches !== undefined) yield* page.batches;
       const next = page.next_page_token;

@@ -46,8 +46,11 @@ function queryOf(request: CreateDatasetRequest): CreateQuery {
 /** The part's filename: the one given, a `File`'s own, or one made from the dataset's name. */
 function filenameOf(data: unknown, given: string | undefined, fallback: string): string {
   if (given !== undefined) return given;
-  const own = (data as { name?: unknown } | null)?.name;
-  return typeof File !== "undefined" && data instanceof File && typeof own === "string" && own !== "" ? own : fallback;
+  try {
+    return typeof File !== "undefined" && data instanceof File && data.name !== "" ? data.name : fallback;
+  } catch {
+    return fallback; // data that cannot be read: `partSource` refuses it
+  }
 }
 
 /**
