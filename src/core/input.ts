@@ -162,15 +162,23 @@ export const byteCountSchema = v.pipe(
   v.check((bytes) => Number.isSafeInteger(bytes) && bytes > 0, "must be a positive whole number of bytes"),
 );
 
-/** True for an `AbortSignal`, recognised by shape so that signals from another realm (a test DOM) pass. */
+/**
+ * True for an `AbortSignal`, recognised by what the SDK uses of it so that signals from another
+ * realm (a test DOM) pass: a boolean `aborted` and listeners it can add and remove.
+ *
+ * @throws What the value throws as it is used (a getter, a method that throws), so that such a
+ * value is refused once, as input (`checkInput`), rather than wherever the SDK would use it.
+ */
 export function isAbortSignal(value: unknown): value is AbortSignal {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    "aborted" in value &&
-    typeof (value as AbortSignal).addEventListener === "function"
-  );
+  if (typeof value !== "object" || value === null || !("aborted" in value)) return false;
+  const signal = value as AbortSignal;
+  if (typeof signal.addEventListener !== "function" || typeof signal.removeEventListener !== "function") return false;
+  signal.addEventListener("abort", ignoreAbort);
+  signal.removeEventListener("abort", ignoreAbort);
+  return typeof signal.aborted === "boolean";
 }
+
+function ignoreAbort(): void {}
 
 /** An `AbortSignal` (see `isAbortSignal`). */
 export const abortSignalSchema = v.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal");

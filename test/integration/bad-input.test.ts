@@ -247,4 +247,31 @@ describe("input that throws as it is read is refused like any junk, before anyth
   ])("%s", async (_, call, message) => {
     await refused(() => call(server.client()), message);
   });
+
+  // Shaped like a signal, but what the SDK would use of it throws: refused once, up front, not
+  // a raw error (or an unhandled rejection and a call that never ends) wherever it is used.
+  const noop = () => {};
+  const throwing = (what: string) => () => {
+    throw new Error(what);
+  };
+  it.each<[string, object]>([
+    ["addEventListener throws", { aborted: false, addEventListener: throwing("add"), removeEventListener: noop }],
+    ["removeEventListener throws", { aborted: false, addEventListener: noop, removeEventListener: throwing("remove") }],
+    [
+      "aborted throws",
+      {
+        get aborted(): boolean {
+          throw new Error("aborted");
+        },
+        addEventListener: noop,
+        removeEventListener: noop,
+      },
+    ],
+  ])("an abortSignal whose %s, for a call, a datasets call and a wait", async (_, signal) => {
+    const client = server.client();
+    const abortSignal = signal as AbortSignal;
+    await refused(() => client.batches.list({}, { abortSignal }), /Invalid request options: it could not be read/);
+    await refused(() => client.datasets.list(undefined, { abortSignal }), /Invalid request options: it could not/);
+    await refused(() => client.batches.waitUntilDone("b", { abortSignal }), /Invalid waitUntilDone options: it could/);
+  });
 });
