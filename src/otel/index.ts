@@ -6,8 +6,11 @@
 import {
   context as otelContext,
   type Attributes,
+  type Context,
+  INVALID_SPAN_CONTEXT,
   type Span,
   SpanKind,
+  type SpanOptions,
   SpanStatusCode,
   type Tracer,
   trace,
@@ -69,48 +72,89 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
   const tracer = options.tracer ?? trace.getTracer("cohere-batches", VERSION);
   const propagate = options.propagate ?? true;
   const call: Middleware = async (request, next, context) => {
-    const span = tracer.startSpan(`${request.method} ${context.route}`, {
+    const span = started(tracer, `${request.method} ${context.route}`, {
       kind: SpanKind.INTERNAL,
       attributes: callAttributes(request, context),
     });
     context.state[callSpanKey] = span;
-    return ended(span, () => otelContext.with(trace.setSpan(otelContext.active(), span), () => next(request)));
+    return ended(span, () => withActive(span, () => next(request)));
   };
   const attempt: Middleware = (request, next, context) => {
     const parent = context.state[callSpanKey] as Span | undefined;
-    const parentContext = parent === undefined ? otelContext.active() : trace.setSpan(otelContext.active(), parent);
-    const span = tracer.startSpan(
+    const span = started(
+      tracer,
       `${request.method} ${context.route}`,
       { kind: SpanKind.CLIENT, attributes: attemptAttributes(request, context) },
-      parentContext,
+      parent,
     );
-    if (propagate) writeTraceparent(request.headers, span);
+    if (propagate) telemetry("writing traceparent", () => writeTraceparent(request.headers, span));
     return ended(span, () => next(request));
   };
   return { name: "opentelemetry", call, attempt };
+}
+
+/**
+ * Telemetry never fails a call: a tracer, span or context manager that throws (a buggy exporter,
+ * a half-installed SDK) is reported with `console.warn` and ignored, as the SDK's other callbacks
+ * are.
+ */
+function telemetry<T>(what: string, run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    console.warn(`cohere-batches/otel: ${what} failed and was ignored.`, error);
+    return undefined;
+  }
+}
+
+/** A span from `tracer`, child of `parent` (else of the active context); a no-op span if the tracer throws. */
+function started(tracer: Tracer, name: string, options: SpanOptions, parent?: Span): Span {
+  const span = telemetry("starting a span", () => {
+    const parentContext: Context =
+      parent === undefined ? otelContext.active() : trace.setSpan(otelContext.active(), parent);
+    return tracer.startSpan(name, options, parentContext);
+  });
+  return span ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+}
+
+/** Runs `send` with `span` active; a context manager that throws costs the context, not the call. */
+function withActive(span: Span, send: () => Promise<Response>): Promise<Response> {
+  let sent: Promise<Response> | undefined;
+  const run = () => {
+    sent = send();
+    return sent;
+  };
+  const result = telemetry("activating the call span", () =>
+    otelContext.with(trace.setSpan(otelContext.active(), span), run),
+  );
+  return sent ?? result ?? send();
 }
 
 /** Runs `send` and ends `span` with its outcome: the status code, or the error's type. */
 async function ended(span: Span, send: () => Promise<Response>): Promise<Response> {
   try {
     const response = await send();
-    span.setAttribute("http.response.status_code", response.status);
-    // An attempt span sees a failed status as a Response (the SDK maps it to an error above it).
-    if (response.status >= 400) {
-      span.setAttribute("error.type", String(response.status));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-    }
+    telemetry("recording the response on a span", () => {
+      span.setAttribute("http.response.status_code", response.status);
+      // An attempt span sees a failed status as a Response (the SDK maps it to an error above it).
+      if (response.status >= 400) {
+        span.setAttribute("error.type", String(response.status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+    });
     return response;
   } catch (error) {
-    const status = (error as { status?: unknown } | null)?.status;
-    if (typeof status === "number") span.setAttribute("http.response.status_code", status);
-    // An API error is typed by its status (semconv); a 2xx that failed the checks by its class.
-    const failedStatus = typeof status === "number" && (status < 200 || status > 299);
-    span.setAttribute("error.type", failedStatus ? String(status) : errorType(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    telemetry("recording the error on a span", () => {
+      const status = (error as { status?: unknown } | null)?.status;
+      if (typeof status === "number") span.setAttribute("http.response.status_code", status);
+      // An API error is typed by its status (semconv); a 2xx that failed the checks by its class.
+      const failedStatus = typeof status === "number" && (status < 200 || status > 299);
+      span.setAttribute("error.type", failedStatus ? String(status) : errorType(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    });
     throw error;
   } finally {
-    span.end();
+    telemetry("ending a span", () => span.end());
   }
 }
 

@@ -1,6 +1,6 @@
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
-import { afterEach, describe, expect, it } from "vitest";
+import { context, type ContextManager, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { NotFoundError } from "../../src/index.js";
 import { openTelemetryPlugin } from "../../src/otel/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
@@ -76,5 +76,75 @@ describe("cohere-batches/otel", () => {
     for await (const _ of client.batches.listAll({ page_size: 2 })) void _;
     const calls = spans().filter((span) => span.kind === SpanKind.INTERNAL);
     expect(calls.map((span) => span.attributes["cohere.via"])).toEqual(["listAll", "listAll"]);
+  });
+});
+
+describe("cohere-batches/otel: telemetry never fails a call", () => {
+  const broken = (what: string) => () => {
+    throw new Error(`${what} is broken`);
+  };
+
+  /** Runs `work` with console.warn captured; resolves with the warnings' first arguments. */
+  async function warnedDuring(work: () => Promise<void>): Promise<string[]> {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      await work();
+      return warn.mock.calls.map(([message]) => String(message));
+    } finally {
+      warn.mockRestore();
+    }
+  }
+
+  it("a tracer whose startSpan throws: the call and a failing call keep their outcomes", async () => {
+    const tracer = { startSpan: broken("startSpan"), startActiveSpan: broken("startActiveSpan") } as unknown as Tracer;
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+    const warnings = await warnedDuring(async () => {
+      expect((await client.batches.list()).batches).toBeDefined();
+      await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
+    });
+    expect(warnings).toContain("cohere-batches/otel: starting a span failed and was ignored.");
+    // Nothing to propagate from a span that was not started.
+    expect(server.fake.requests.at(-1)!.headers.traceparent).toBeUndefined();
+  });
+
+  it("spans whose every method throws: the call and a failing call keep their outcomes", async () => {
+    const span = new Proxy({}, { get: (_, key) => broken(`span.${String(key)}`) });
+    const tracer = { startSpan: () => span } as unknown as Tracer;
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+    const warnings = await warnedDuring(async () => {
+      expect((await client.batches.list()).batches).toBeDefined();
+      await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
+    });
+    expect(new Set(warnings)).toEqual(
+      new Set([
+        "cohere-batches/otel: writing traceparent failed and was ignored.",
+        "cohere-batches/otel: recording the response on a span failed and was ignored.",
+        "cohere-batches/otel: recording the error on a span failed and was ignored.",
+        "cohere-batches/otel: ending a span failed and was ignored.",
+      ]),
+    );
+  });
+
+  it("a context manager that throws: the call is sent once and succeeds", async () => {
+    const manager = {
+      active: () => ROOT_CONTEXT,
+      with: broken("with"),
+      bind: (_: unknown, target: unknown) => target,
+      enable: () => manager,
+      disable: () => manager,
+    } as unknown as ContextManager;
+    context.setGlobalContextManager(manager);
+    try {
+      const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
+      const sent = server.fake.requests.length;
+      const warnings = await warnedDuring(async () => {
+        expect((await client.batches.list()).batches).toBeDefined();
+      });
+      expect(server.fake.requests.length - sent).toBe(1);
+      // (The SDK's span processor exports through the same manager, so no span reaches the exporter.)
+      expect(warnings).toContain("cohere-batches/otel: activating the call span failed and was ignored.");
+    } finally {
+      context.disable();
+    }
   });
 });
