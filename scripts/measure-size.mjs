@@ -49,8 +49,9 @@ import { build } from "esbuild";
 // bounding the loads of the lazy chunks (a browser fetches them over the network: a failed load
 // was a TypeError, a stalled one hung the call) added 302 B: 14,625 B. Values that throw as they
 // are read (getters, Proxies: input, or thrown by a custom fetch or a middleware) typed: +111 B,
-// 14,736 B. An abortSignal that throws as it is used, refused as input: +42 B, 14,778 B.
-export const BUDGET_GZIP_BYTES = 14.5 * 1024;
+// 14,736 B. An abortSignal that throws as it is used, refused as input: +42 B, 14,778 B. A cause
+// that throws as it is read not kept on the SDK's errors (inspecting them threw): +73 B, 14,851 B.
+export const BUDGET_GZIP_BYTES = 14.6 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

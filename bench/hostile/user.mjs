@@ -1,12 +1,25 @@
 // The hostile user of the hostile-user soak: token functions that are slow, throw or never
-// settle; middleware that sleeps, throws, returns junk, never calls next or hands back a body
-// that stalls; a logger and a tracer that throw. Each call carries its plan in the request
+// settle; middleware that sleeps, throws (an Error, a string, a Proxy whose every trap throws),
+// returns junk, never calls next or hands back a body that stalls; a logger and a tracer that throw. Each call carries its plan in the request
 // option `context`, which the SDK passes to middleware untouched.
 import { CohereClient, loggingMiddleware, tracingMiddleware } from "cohere-batches";
 
 export const soakToken = "soak-secret-token-0123456789abcdef";
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const never = () => new Promise(() => {});
+/** A value that throws however it is read: the worst thing users' code can throw. */
+const unreadable = () =>
+  new Proxy(
+    {},
+    Object.fromEntries(
+      ["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [
+        trap,
+        () => {
+          throw new Error(`${trap} refused`);
+        },
+      ]),
+    ),
+  );
 
 /** What the attempt-phase middleware does on a call. */
 export const attemptPlans = [
@@ -17,6 +30,7 @@ export const attemptPlans = [
   "sleep",
   "throw",
   "throw-string",
+  "throw-unreadable",
   "junk",
   "undefined",
   "never",
@@ -33,6 +47,8 @@ function attemptPlugin(random) {
         throw new Error("plugin bug");
       case "throw-string":
         throw "plugin bug";
+      case "throw-unreadable":
+        throw unreadable();
       case "junk":
         return { status: 200, body: "junk" };
       case "undefined":
@@ -74,7 +90,8 @@ function hostileToken(random) {
   return async () => {
     const roll = random();
     if (roll < 0.005) return never();
-    if (roll < 0.01) throw new Error("vault unreachable");
+    if (roll < 0.008) throw new Error("vault unreachable");
+    if (roll < 0.01) throw unreadable();
     if (roll < 0.5) await sleep(roll * 20);
     return soakToken;
   };

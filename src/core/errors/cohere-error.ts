@@ -31,7 +31,8 @@ export class CohereError extends Error {
   static readonly errorName: string = "CohereError";
 
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    // A cause that throws as it is read is not kept: see `readable`.
+    super(message, options === undefined || readable(options.cause) ? options : undefined);
     const names: string[] = [];
     for (
       let target: unknown = new.target;
@@ -67,5 +68,25 @@ export class CohereError extends Error {
   /** A plain object for `JSON.stringify` and structured loggers. */
   toJSON(): Record<string, unknown> {
     return { name: this.name, message: this.message };
+  }
+}
+
+/**
+ * False when `cause` (or a cause of it) throws as it is read: a `Proxy` whose traps throw, thrown
+ * by users' code. `util.inspect` and loggers walk an error's causes, and such a value would
+ * make logging the SDK's error throw; the message says what happened instead.
+ */
+function readable(cause: unknown): boolean {
+  try {
+    for (let link = cause, depth = 0; depth < 5 && typeof link === "object" && link !== null; depth++) {
+      Object.getPrototypeOf(link);
+      Reflect.ownKeys(link);
+      const { stack, message, name, cause: next } = link as Error;
+      void [stack, message, name];
+      link = next;
+    }
+    return true;
+  } catch {
+    return false;
   }
 }
