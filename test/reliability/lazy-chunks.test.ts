@@ -105,7 +105,8 @@ async function runWith(entry: string, only = firstCalls, outputDatasetId = "") {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ["--input-type=module", "-e", script, entry, results.server.url, only.join(","), outputDatasetId],
-    { timeout: 30_000 },
+    // Below the tests' own timeout: a child that hangs (a regression) is killed, not left behind.
+    { timeout: 15_000, killSignal: "SIGKILL" },
   );
   return JSON.parse(stdout) as { outcomes: Record<string, Outcome>; unhandled: string[] };
 }
