@@ -25,7 +25,8 @@ export interface Download {
  * `createDownloadPipeline`), with the call's timeout, retries and abort, and hands the body on
  * unread. A GET repeats safely, so every retryable failure is retried.
  *
- * @throws CohereError for a URL that is not absolute `http:` or `https:`, before sending.
+ * @throws CohereError for a URL that is not absolute `http:` or `https:`, or that carries
+ * credentials, before sending.
  */
 export async function sendDownload(
   pipeline: Pipeline,
@@ -39,6 +40,9 @@ export async function sendDownload(
   const target = parseUrl(url);
   if (target === undefined || (target.protocol !== "https:" && target.protocol !== "http:"))
     throw new CohereError(`${operation}: not an http(s) URL: ${JSON.stringify(url.slice(0, 200))}`);
+  // fetch refuses a URL with a user name or password (a TypeError); they are not shown.
+  if (target.username !== "" || target.password !== "")
+    throw new CohereError(`${operation}: the URL carries credentials (user:password@), which fetch refuses`);
   if (signal?.aborted) throw new CohereAbortError(signal.reason);
   const context: MiddlewareContext = {
     operation,

@@ -73,11 +73,14 @@ describe("downloads through fake.fetch (no server: the fake routes by host)", ()
     expect(fake.downloadAuthorizations).toEqual([]);
   });
 
-  it("a part URL that is not http(s) is a CohereError, and nothing is sent to it", async () => {
+  it.each([
+    ["not http(s)", "file:///etc/passwd", /not an http\(s\) URL/],
+    ["carrying credentials (fetch refuses it)", "https://user:secret@storage.test/p", /carries credentials/],
+  ])("a part URL %s is a CohereError, and nothing is sent to it", async (_, url, message) => {
     const sent: string[] = [];
     const fetch = async (request: Request) => {
       sent.push(request.url);
-      const part = { id: "p", name: "part-0.avro", index: 0, url: "file:///etc/passwd" };
+      const part = { id: "p", name: "part-0.avro", index: 0, url };
       const dataset = {
         id: "d",
         name: "d",
@@ -90,7 +93,11 @@ describe("downloads through fake.fetch (no server: the fake routes by host)", ()
       return Response.json({ dataset });
     };
     const client = new CohereClient({ token: "test-token", fetch, baseUrl: "https://api.test" });
-    await expect(collect(client.datasets.records("d"))).rejects.toThrow(CohereError);
+    const error = await collect(client.datasets.records("d")).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toMatch(message);
+    // The credentials are not shown.
+    expect((error as Error).message).not.toContain("secret");
     expect(sent).toEqual(["https://api.test/v1/datasets/d"]);
   });
 });
