@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CohereClient, CohereError } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
+import { unreadableValue } from "../helpers/unreadable.js";
 
 const server = useFakeServer();
 
@@ -196,54 +197,48 @@ describe("undefined means absent, as in `{ token: process.env.CO_API_KEY }`", ()
 });
 
 describe("input that throws as it is read is refused like any junk, before anything is sent", () => {
-  // A Proxy whose every trap throws: the worst a caller's getter or wrapper can do.
-  const unreadable = () =>
-    new Proxy(
-      {},
-      Object.fromEntries(
-        ["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [
-          trap,
-          () => {
-            throw new Error(`${trap} refused`);
-          },
-        ]),
-      ),
-    ) as never;
-
   it.each<[string, (client: CohereClient) => unknown, RegExp]>([
-    ["client options", () => new CohereClient(unreadable()), /Invalid client options: it could not be read/],
-    ["list's request", (client) => client.batches.list(unreadable()), /Invalid request: it could not be read/],
-    ["list's options", (client) => client.batches.list({}, unreadable()), /Invalid request options: it could not/],
-    ["create's request", (client) => client.batches.create(unreadable()), /Invalid request: it could not be read/],
-    ["retrieve's id", (client) => client.batches.retrieve(unreadable()), /Invalid id: it could not be read/],
-    ["waitUntilDone's options", (client) => client.batches.waitUntilDone("b", unreadable()), /Invalid waitUntilDone/],
+    ["client options", () => new CohereClient(unreadableValue()), /Invalid client options: it could not be read/],
+    ["list's request", (client) => client.batches.list(unreadableValue()), /Invalid request: it could not be read/],
+    ["list's options", (client) => client.batches.list({}, unreadableValue()), /Invalid request options: it could not/],
+    ["create's request", (client) => client.batches.create(unreadableValue()), /Invalid request: it could not be read/],
+    ["retrieve's id", (client) => client.batches.retrieve(unreadableValue()), /Invalid id: it could not be read/],
+    [
+      "waitUntilDone's options",
+      (client) => client.batches.waitUntilDone("b", unreadableValue()),
+      /Invalid waitUntilDone/,
+    ],
     [
       "listAll's request",
       async (client) => {
-        for await (const _ of client.batches.listAll(unreadable()));
+        for await (const _ of client.batches.listAll(unreadableValue()));
       },
       /Invalid request: it could not be read/,
     ],
     [
       "results' options",
       async (client) => {
-        for await (const _ of client.batches.results("b", unreadable()));
+        for await (const _ of client.batches.results("b", unreadableValue()));
       },
       /Invalid request options: it could not be read/,
     ],
-    ["run's request", (client) => client.batches.run(unreadable()), /Invalid run request: it could not be read/],
-    ["a dataset's request", (client) => client.datasets.create(unreadable()), /Invalid request: it could not/],
+    ["run's request", (client) => client.batches.run(unreadableValue()), /Invalid run request: it could not be read/],
+    ["a dataset's request", (client) => client.datasets.create(unreadableValue()), /Invalid request: it could not/],
     [
       "a dataset's data",
-      (client) => client.datasets.create({ name: "n", type: "embed-input", data: unreadable() }),
+      (client) => client.datasets.create({ name: "n", type: "embed-input", data: unreadableValue() }),
       /Invalid request: data could not be read \(getPrototypeOf refused\)/,
     ],
     [
       "an item of a dataset's data",
-      (client) => client.datasets.create({ name: "n", type: "embed-input", data: [unreadable()] }),
+      (client) => client.datasets.create({ name: "n", type: "embed-input", data: [unreadableValue()] }),
       /data\[0\] must be a plain object, got an object that cannot be read/,
     ],
-    ["a plugin given to use()", (client) => client.use(unreadable()), /Invalid middleware #1: it could not be read/],
+    [
+      "a plugin given to use()",
+      (client) => client.use(unreadableValue()),
+      /Invalid middleware #1: it could not be read/,
+    ],
   ])("%s", async (_, call, message) => {
     await refused(() => call(server.client()), message);
   });

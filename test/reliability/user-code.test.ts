@@ -13,24 +13,12 @@ import {
 } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
 import { outcome, unhandledDuring } from "../helpers/scripted-server.js";
+import { unreadableValue } from "../helpers/unreadable.js";
 
 const server = useFakeServer();
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const never = () => new Promise<never>(() => {});
 const abortAfter = (ms: number) => AbortSignal.timeout(ms);
-/** A Proxy whose every trap throws: the worst value users' code can throw or reject with. */
-const unreadableValue = () =>
-  new Proxy(
-    {},
-    Object.fromEntries(
-      ["get", "has", "ownKeys", "getOwnPropertyDescriptor", "getPrototypeOf"].map((trap) => [
-        trap,
-        () => {
-          throw new Error(`${trap} refused`);
-        },
-      ]),
-    ),
-  );
 
 describe("users' code is bounded by the attempt's timeout and the caller's abort (API.md 6, 7a)", () => {
   it("a token function that never settles is a CohereTimeoutError, and nothing is sent", async () => {
