@@ -42,6 +42,17 @@ function describe(value: unknown): string {
   }
 }
 
+/**
+ * What a caller's data source threw as it was read (a stream that errors, a generator that
+ * throws, a file that cannot be read), as a `CohereError` saying so: it is neither a connection
+ * failure nor the server's doing. The SDK's own refusals (an item that is not an object) pass as
+ * they are.
+ */
+export function sourceFailure(error: unknown): CohereError {
+  if (CohereError.is(error)) return error;
+  return new CohereError(`The data being uploaded failed as it was read: ${describeCause(error)}`, { cause: error });
+}
+
 /** The chunks of a stream; ending early cancels it. */
 export async function* readStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CohereAbortError,
+  CohereConnectionError,
   CohereDatasetValidationError,
   CohereError,
   CohereTimeoutError,
@@ -109,6 +110,23 @@ describe("datasets operations against the fake", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereError);
     expect((error as Error).message).toContain("data item 1 must be a plain object, got number");
+  });
+});
+
+describe("a data source that fails as it is read", () => {
+  it("a generator that throws mid-upload: a CohereError saying so, not a connection failure", async () => {
+    async function* lines() {
+      yield { custom_id: "1", body: {} };
+      throw new Error("disk gone");
+    }
+    const error = await server
+      .client()
+      .datasets.create({ ...upload, data: lines() as never })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect(error).not.toBeInstanceOf(CohereConnectionError);
+    expect((error as Error).message).toBe("The data being uploaded failed as it was read: disk gone");
+    expect(((error as Error).cause as Error).message).toBe("disk gone");
   });
 });
 

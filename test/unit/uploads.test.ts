@@ -10,6 +10,11 @@ async function* twoChunks() {
   yield new TextEncoder().encode("c,d\n");
 }
 
+async function* broken() {
+  yield "a,b\n";
+  throw new Error("source broke");
+}
+
 describe("multipart bodies of uploads", () => {
   it("blob parts make one replayable Blob that parses back to each part's bytes and filename", async () => {
     const encoded = await encodeMultipart(
@@ -64,6 +69,24 @@ describe("multipart bodies of uploads", () => {
       controller.signal,
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereAbortError);
+  });
+
+  it.each([
+    ["a generator that throws", () => broken()],
+    ["a stream that errors", () => new ReadableStream<Uint8Array>({ pull: (c) => c.error(new Error("source broke")) })],
+  ])("%s is a CohereError saying the data failed as it was read, when gathered (browsers)", async (_, data) => {
+    const error = await encodeMultipart([{ field: "data", filename: "d", data: data() }], false).catch(
+      (e: unknown) => e,
+    );
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toBe("The data being uploaded failed as it was read: source broke");
+  });
+
+  it("a source that throws as it is streamed errors the body with that CohereError", async () => {
+    const encoded = await encodeMultipart([{ field: "data", filename: "d", data: broken() }], true);
+    const error = await new Response(encoded.body as BodyInit).arrayBuffer().catch((e: unknown) => e);
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toBe("The data being uploaded failed as it was read: source broke");
   });
 
   it("refuses data of no supported kind before reading anything", async () => {
