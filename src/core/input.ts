@@ -14,13 +14,7 @@ export function checkInput<const Schema extends v.GenericSchema>(
   value: unknown,
   what: string,
 ): v.InferOutput<Schema> {
-  let result: v.SafeParseResult<Schema>;
-  try {
-    result = v.safeParse(schema, value);
-  } catch (error) {
-    // A getter or a Proxy that throws as it is read: bad input too, refused before sending.
-    throw new CohereError(`Invalid ${what}: it could not be read (${describeCause(error)})`, { cause: error });
-  }
+  const result = whileReading(`Invalid ${what}: it`, () => v.safeParse(schema, value));
   if (result.success) return result.output;
   // A strict object reports an unknown key as "expected never".
   const issue = result.issues.find((candidate) => candidate.expected === "never") ?? result.issues[0];
@@ -42,6 +36,20 @@ function describeProblem(issue: v.BaseIssue<unknown>, field: string, schema: v.G
   // Never echo a secret, even a malformed one: it may be a real key with a typo.
   const shown = field === "token" ? "a value that is not shown" : describeValue(issue.input);
   return `${issue.message} (got ${shown})`;
+}
+
+/**
+ * Runs `read` over caller input; what it throws (a getter or a `Proxy` that throws as the input
+ * is read) is bad input too: `"<subject> could not be read (<why>)"`, before anything is sent.
+ * The SDK's own refusals (`CohereError`s) pass as they are.
+ */
+export function whileReading<T>(subject: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (CohereError.is(error)) throw error;
+    throw new CohereError(`${subject} could not be read (${describeCause(error)})`, { cause: error });
+  }
 }
 
 /** The known key an unknown one means when only the case style differs: `inputDatasetId` -> `input_dataset_id`. */

@@ -1,5 +1,5 @@
-import { describeCause } from "../internal/cause-chain.js";
 import { CohereError } from "./errors/cohere-error.js";
+import { whileReading } from "./input.js";
 import type { Middleware, MiddlewareContext } from "./middleware.js";
 
 /**
@@ -131,15 +131,7 @@ export function markRetryLoop(layer: Middleware): Middleware {
  * A two-phase plugin gives one entry per handler.
  */
 export function toPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin[] {
-  try {
-    return readPlugin(entry, position);
-  } catch (error) {
-    // A getter or a Proxy that throws as the plugin is read is refused like any junk.
-    if (CohereError.is(error)) throw error;
-    throw new CohereError(`Invalid middleware #${position + 1}: it could not be read (${describeCause(error)})`, {
-      cause: error,
-    });
-  }
+  return whileReading(`Invalid middleware #${position + 1}: it`, () => readPlugin(entry, position));
 }
 
 function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin[] {

@@ -1,4 +1,5 @@
 import { CohereError } from "../core/errors/cohere-error.js";
+import { whileReading } from "../core/input.js";
 import { describeCause } from "./cause-chain.js";
 
 /**
@@ -43,14 +44,14 @@ function describe(value: unknown): string {
 }
 
 /**
- * What a caller's data source threw as it was read (a stream that errors, a generator that
- * throws, a file that cannot be read), as a `CohereError` saying so: it is neither a connection
- * failure nor the server's doing. The SDK's own refusals (an item that is not an object) pass as
- * they are.
+ * Throws what a caller's data source threw as it was read (a stream that errors, a generator
+ * that throws, a file that cannot be read) as a `CohereError` saying so: it is neither a
+ * connection failure nor the server's doing. The SDK's own refusals (an item that is not an
+ * object) pass as they are.
  */
-export function sourceFailure(error: unknown): CohereError {
-  if (CohereError.is(error)) return error;
-  return new CohereError(`The data being uploaded failed as it was read: ${describeCause(error)}`, { cause: error });
+function sourceFailure(error: unknown): never {
+  if (CohereError.is(error)) throw error;
+  throw new CohereError(`The data being uploaded failed as it was read: ${describeCause(error)}`, { cause: error });
 }
 
 /** The chunks of a stream; ending early cancels it. */
@@ -58,7 +59,7 @@ export async function* readStream(stream: ReadableStream<Uint8Array>): AsyncGene
   const reader = stream.getReader();
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await reader.read().catch(sourceFailure);
       if (done) return;
       yield value;
     }
@@ -74,11 +75,15 @@ async function* readItems(
   field: string,
 ): AsyncGenerator<Uint8Array> {
   let index = 0;
-  for await (const item of items) {
-    if (item instanceof Uint8Array) yield item;
-    else if (typeof item === "string") yield encoder.encode(item);
-    else yield encoder.encode(jsonLine(item, `${field} item ${index}`));
-    index++;
+  try {
+    for await (const item of items) {
+      if (item instanceof Uint8Array) yield item;
+      else if (typeof item === "string") yield encoder.encode(item);
+      else yield encoder.encode(jsonLine(item, `${field} item ${index}`));
+      index++;
+    }
+  } catch (error) {
+    sourceFailure(error);
   }
 }
 
@@ -91,13 +96,7 @@ async function* readItems(
  * plain object or cannot be written as JSON.
  */
 export function partSource(data: unknown, field: string): PartSource {
-  try {
-    return sourceOf(data, field);
-  } catch (error) {
-    // A getter or a Proxy that throws as `data` is read is refused like any junk.
-    if (CohereError.is(error)) throw error;
-    throw new CohereError(`Invalid request: ${field} could not be read (${describeCause(error)})`, { cause: error });
-  }
+  return whileReading(`Invalid request: ${field}`, () => sourceOf(data, field));
 }
 
 function sourceOf(data: unknown, field: string): PartSource {

@@ -16,7 +16,7 @@
  */
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { uploadRedirectMode } from "./upload-redirect.js";
-import { type PartSource, partSource, readStream, sourceFailure } from "./upload-sources.js";
+import { type PartSource, partSource, readStream } from "./upload-sources.js";
 
 /** One file part to send. */
 export interface UploadPart {
@@ -70,7 +70,7 @@ function toStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const { done, value } = await chunks.next().catch((error: unknown) => Promise.reject(sourceFailure(error)));
+        const { done, value } = await chunks.next();
         if (done) controller.close();
         else if (value.byteLength > 0) controller.enqueue(value);
       },
@@ -100,10 +100,7 @@ async function gather(source: PartSource, signal: AbortSignal | undefined): Prom
   const chunks = source.chunks();
   try {
     for (;;) {
-      const { done, value } = await untilAborted(
-        chunks.next().catch((error: unknown) => Promise.reject(sourceFailure(error))),
-        signal,
-      );
+      const { done, value } = await untilAborted(chunks.next(), signal);
       if (done) return new Blob(parts as BlobPart[]);
       parts.push(value);
     }

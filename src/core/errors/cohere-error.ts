@@ -79,6 +79,7 @@ export class CohereError extends Error {
 function readable(cause: unknown): boolean {
   try {
     for (let link = cause, depth = 0; depth < 5 && typeof link === "object" && link !== null; depth++) {
+      // What util.inspect reads of an error: its prototype, its keys, these fields.
       Object.getPrototypeOf(link);
       Reflect.ownKeys(link);
       const { stack, message, name, cause: next } = link as Error;
