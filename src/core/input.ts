@@ -14,7 +14,14 @@ export function checkInput<const Schema extends v.GenericSchema>(
   value: unknown,
   what: string,
 ): v.InferOutput<Schema> {
-  const result = whileReading(`Invalid ${what}: it`, () => v.safeParse(schema, value));
+  // Not through `whileReading`: this runs on every call, and a closure and the subject's text
+  // would be built for each.
+  let result: v.SafeParseResult<Schema>;
+  try {
+    result = v.safeParse(schema, value);
+  } catch (error) {
+    throw unreadable(`Invalid ${what}: it`, error);
+  }
   if (result.success) return result.output;
   // A strict object reports an unknown key as "expected never".
   const issue = result.issues.find((candidate) => candidate.expected === "never") ?? result.issues[0];
@@ -47,9 +54,13 @@ export function whileReading<T>(subject: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (CohereError.is(error)) throw error;
-    throw new CohereError(`${subject} could not be read (${describeCause(error)})`, { cause: error });
+    throw unreadable(subject, error);
   }
+}
+
+function unreadable(subject: string, error: unknown): CohereError {
+  if (CohereError.is(error)) return error;
+  return new CohereError(`${subject} could not be read (${describeCause(error)})`, { cause: error });
 }
 
 /** The known key an unknown one means when only the case style differs: `inputDatasetId` -> `input_dataset_id`. */
