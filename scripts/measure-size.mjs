@@ -51,8 +51,9 @@ import { build } from "esbuild";
 // are read (getters, Proxies: input, or thrown by a custom fetch or a middleware) typed: +111 B,
 // 14,736 B. An abortSignal that throws as it is used, refused as input: +42 B, 14,778 B. A cause
 // that throws as it is read not kept on the SDK's errors (inspecting them threw): +73 B, 14,851 B.
-// One wording of unreadable input instead of three copies (review): 14,891 B.
-export const BUDGET_GZIP_BYTES = 14.6 * 1024;
+// One wording of unreadable input instead of three copies (review): 14,891 B. The raw batches
+// methods rejecting on bad input (they threw as called) and arrays refused as objects: 14,957 B.
+export const BUDGET_GZIP_BYTES = 14.7 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

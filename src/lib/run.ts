@@ -16,17 +16,20 @@ const functionSchema = v.custom<(progress: RunProgress) => unknown>(
   "must be a function",
 );
 
-const runRequestSchema = v.strictObject({
-  name: nonEmptyStringSchema,
-  model: nonEmptyStringSchema,
-  type: nonEmptyStringSchema,
-  requests: v.custom<RunRequest["requests"]>((x) => x !== undefined && x !== null, "is required"),
-  onProgress: v.optional(functionSchema),
-  pollIntervalInSeconds: v.optional(secondsSchema),
-  timeoutInSeconds: v.optional(secondsSchema),
-  abortSignal: v.optional(abortSignalSchema),
-  cancelOnAbort: v.optional(v.boolean()),
-});
+const runRequestSchema = v.strictObject(
+  {
+    name: nonEmptyStringSchema,
+    model: nonEmptyStringSchema,
+    type: nonEmptyStringSchema,
+    requests: v.custom<RunRequest["requests"]>((x) => x !== undefined && x !== null, "is required"),
+    onProgress: v.optional(functionSchema),
+    pollIntervalInSeconds: v.optional(secondsSchema),
+    timeoutInSeconds: v.optional(secondsSchema),
+    abortSignal: v.optional(abortSignalSchema),
+    cancelOnAbort: v.optional(v.boolean()),
+  },
+  "must be an object with name, model, type and requests",
+);
 
 /** The phase a batch status is in while the batch runs; `undefined` once it is terminal. */
 function phaseOf(batch: Batch): RunPhase | undefined {

@@ -270,3 +270,93 @@ describe("input that throws as it is read is refused like any junk, before anyth
     await refused(() => client.batches.waitUntilDone("b", { abortSignal }), /Invalid waitUntilDone options: it could/);
   });
 });
+
+describe("a method that returns a promise rejects on bad input; it never throws as it is called", () => {
+  // `Promise.allSettled(ids.map((id) => raw.retrieve(id)))` and `raw.retrieve(id).catch(...)`
+  // rely on it: a synchronous throw escapes both. (The raw batches methods threw so until
+  // 2026-12-01.) Every method of the four clients, called with junk in every position.
+  const junk: unknown[][] = [
+    [42, 42],
+    [{ bogus: 1 }, { bogus: 1 }],
+    [null, null],
+  ];
+  // Returned at once, iterated later: the documented sync refusal of a bad id (results, records),
+  // or the first step's rejection (listAll).
+  const iterables = new Set(["listAll", "results", "records"]);
+  const clientsOf = (client: CohereClient) =>
+    Object.entries({
+      batches: client.batches,
+      "batches.withRawResponse": client.batches.withRawResponse,
+      datasets: client.datasets,
+      "datasets.withRawResponse": client.datasets.withRawResponse,
+    });
+
+  it("for every promise-returning method of batches, datasets and their raw clients", async () => {
+    const client = server.client();
+    const called: string[] = [];
+    for (const [name, target] of clientsOf(client)) {
+      const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(target)).filter(
+        (method) => method !== "constructor" && !iterables.has(method),
+      );
+      expect(methods.length).toBeGreaterThan(3);
+      for (const method of methods) {
+        for (const args of junk) {
+          let returned: unknown;
+          expect(
+            () => {
+              returned = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[method]?.(...args);
+            },
+            `${name}.${method}(${JSON.stringify(args)})`,
+          ).not.toThrow();
+          expect(returned, `${name}.${method}`).toBeInstanceOf(Promise);
+          await expect(returned, `${name}.${method}(${JSON.stringify(args)})`).rejects.toBeInstanceOf(CohereError);
+        }
+        called.push(`${name}.${method}`);
+      }
+    }
+    expect(called).toEqual(
+      expect.arrayContaining([
+        "batches.withRawResponse.list",
+        "batches.withRawResponse.create",
+        "batches.withRawResponse.retrieve",
+        "batches.withRawResponse.cancel",
+        "batches.run",
+        "datasets.withRawResponse.create",
+        "datasets.waitUntilValidated",
+      ]),
+    );
+    expect(server.fake.requests).toHaveLength(0);
+  });
+});
+
+describe("an array where an object belongs is refused, not read as an object with no fields", () => {
+  it.each<[string, (client: CohereClient) => unknown, RegExp]>([
+    ["batches.list([])", (c) => c.batches.list([] as never), /^Invalid request: must be an object \(got an array\)$/],
+    ["datasets.list([])", (c) => c.datasets.list([] as never), /^Invalid request: must be an object \(got an array\)$/],
+    [
+      "options []",
+      (c) => c.batches.retrieve("b", [] as never),
+      /Invalid request options: must be an object .*\(got an array\)/,
+    ],
+    [
+      "options ['a']",
+      (c) => c.datasets.usage(["a"] as never),
+      /Invalid request options: must be an object .*\(got an array\)/,
+    ],
+    ["create([])", (c) => c.batches.create([] as never), /name, input_dataset_id and model \(got an array\)/],
+    ["run([])", (c) => c.batches.run([] as never), /Invalid run request: must be an object with name, model, type/],
+    ["run(null)", (c) => c.batches.run(null as never), /Invalid run request: must be an object .*\(got null\)/],
+    ["wait options []", (c) => c.batches.waitUntilDone("b", [] as never), /waitUntilDone options: must be an object/],
+    [
+      "wait options 42",
+      (c) => c.datasets.waitUntilValidated("d", 42 as never),
+      /waitUntilValidated options: must be an obj/,
+    ],
+  ])("%s", async (_, call, message) => {
+    await refused(() => call(server.client()), message);
+  });
+
+  it("as client options", () => {
+    expect(() => new CohereClient([] as never)).toThrow(/Invalid client options: must be an object of client options/);
+  });
+});

@@ -19,6 +19,13 @@ import type {
   WaitUntilDoneOptions,
 } from "./types.js";
 import { isTerminalStatus } from "./status.js";
+import type { HttpResponse } from "../../core/http-response.js";
+
+/**
+ * What the data-only methods resolve with. They hand the raw method's promise on with `.then`
+ * rather than awaiting it in an async function of their own: one suspended frame less per call.
+ */
+const dataOf = <T>(response: HttpResponse<T>): T => response.data;
 
 /**
  * The batches API (`client.batches`): each method resolves with the response body.
@@ -61,8 +68,8 @@ export class BatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  async list(request?: ListBatchesRequest, options?: RequestOptions): Promise<ListBatchesResponse> {
-    return (await this.withRawResponse.list(request, options)).data;
+  list(request?: ListBatchesRequest, options?: RequestOptions): Promise<ListBatchesResponse> {
+    return this.withRawResponse.list(request, options).then(dataOf);
   }
 
   /**
@@ -80,8 +87,8 @@ export class BatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  async create(request: CreateBatchRequest, options?: RequestOptions): Promise<CreateBatchResponse> {
-    return (await this.withRawResponse.create(request, options)).data;
+  create(request: CreateBatchRequest, options?: RequestOptions): Promise<CreateBatchResponse> {
+    return this.withRawResponse.create(request, options).then(dataOf);
   }
 
   /**
@@ -97,8 +104,8 @@ export class BatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  async retrieve(id: string, options?: RequestOptions): Promise<GetBatchResponse> {
-    return (await this.withRawResponse.retrieve(id, options)).data;
+  retrieve(id: string, options?: RequestOptions): Promise<GetBatchResponse> {
+    return this.withRawResponse.retrieve(id, options).then(dataOf);
   }
 
   /**
@@ -115,8 +122,8 @@ export class BatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  async cancel(id: string, options?: RequestOptions): Promise<CancelBatchResponse> {
-    return (await this.withRawResponse.cancel(id, options)).data;
+  cancel(id: string, options?: RequestOptions): Promise<CancelBatchResponse> {
+    return this.withRawResponse.cancel(id, options).then(dataOf);
   }
 
   /**

@@ -26,7 +26,7 @@ type ListQuery = NonNullable<operations["ListBatches"]["parameters"]["query"]>;
  * The batches API with the HTTP response of every call: `data` plus status, headers, URL and
  * request id. Reach it as `client.batches.withRawResponse`.
  *
- * @remarks Every argument is checked before anything is sent; a bad one throws `CohereError`
+ * @remarks Every argument is checked before anything is sent; a bad one rejects with `CohereError`
  * naming the field.
  * @public
  */
@@ -51,7 +51,7 @@ export class RawBatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  list(request: ListBatchesRequest = {}, options?: RequestOptions): Promise<HttpResponse<ListBatchesResponse>> {
+  async list(request: ListBatchesRequest = {}, options?: RequestOptions): Promise<HttpResponse<ListBatchesResponse>> {
     const { page_size, page_token, order_by } = checkInput(listBatchesRequestSchema, request, "request");
     // The spec's query type has no room for `undefined`, which callers may pass for "absent".
     const query: ListQuery = {};
@@ -88,7 +88,7 @@ export class RawBatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  create(request: CreateBatchRequest, options?: RequestOptions): Promise<HttpResponse<CreateBatchResponse>> {
+  async create(request: CreateBatchRequest, options?: RequestOptions): Promise<HttpResponse<CreateBatchResponse>> {
     const body = checkInput(createBatchRequestSchema, request, "request");
     return this.#api.call(
       {
@@ -117,7 +117,7 @@ export class RawBatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetBatchResponse>> {
+  async retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
     return this.#api.call(
       {
@@ -146,7 +146,7 @@ export class RawBatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  cancel(id: string, options?: RequestOptions): Promise<HttpResponse<CancelBatchResponse>> {
+  async cancel(id: string, options?: RequestOptions): Promise<HttpResponse<CancelBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
     return this.#api.call(
       {

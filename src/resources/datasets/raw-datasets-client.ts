@@ -23,7 +23,7 @@ export const loadOperations = (bound?: unknown) =>
  * The datasets API with the HTTP response of every call: `data` plus status, headers, URL and
  * request id. Reach it as `client.datasets.withRawResponse`.
  *
- * @remarks Every argument is checked before anything is sent; a bad one throws `CohereError`
+ * @remarks Every argument is checked before anything is sent; a bad one rejects with `CohereError`
  * naming the field. The operations' code is loaded on the first call (a dynamic import), so
  * an app that never touches datasets does not carry it.
  * @public
