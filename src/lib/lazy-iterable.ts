@@ -7,9 +7,13 @@ export function lazyAsyncIterable<T>(open: () => Promise<AsyncIterator<T>>): Asy
     [Symbol.asyncIterator]() {
       let opening: Promise<AsyncIterator<T>> | undefined;
       let inner: AsyncIterator<T> | undefined;
+      // Once `return()` is called the iterator is done for good, as a generator's is: a later
+      // `next()` must not open what the caller closed (and start a download nobody reads).
+      let closed = false;
       const done: IteratorResult<T> = { done: true, value: undefined };
       return {
         next: () => {
+          if (closed) return Promise.resolve(done);
           if (inner !== undefined) return inner.next();
           opening ??= open();
           return opening.then((opened) => {
@@ -18,6 +22,7 @@ export function lazyAsyncIterable<T>(open: () => Promise<AsyncIterator<T>>): Asy
           });
         },
         return: async () => {
+          closed = true;
           const opened = inner ?? (opening === undefined ? undefined : await opening.catch(() => undefined));
           return (await opened?.return?.()) ?? done;
         },

@@ -221,6 +221,33 @@ describe("results: faults on downloads", () => {
     await expect(collect(results)).rejects.toBeInstanceOf(CohereAbortError);
   });
 
+  it("an iterator closed before its first next() stays done, and nothing is fetched", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    const client = env.client();
+    for (const iterable of [
+      client.batches.results(batch.id as string),
+      client.datasets.records(batch.output_dataset_id as string),
+    ]) {
+      const iterator = iterable[Symbol.asyncIterator]();
+      expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+      expect(await iterator.next()).toEqual({ done: true, value: undefined });
+      expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    }
+    expect(env.fake.count()).toBe(0);
+  });
+
+  it("an iterator closed mid-way stays done", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    const iterator = env
+      .client()
+      .batches.results(batch.id as string)
+      [Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    await iterator.return?.();
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
   it("leaving the loop early cancels the download", async () => {
     const batch = await env.completedBatch(embedRequests(600));
     env.fake.reset();
