@@ -55,7 +55,7 @@ function sourceFailure(error: unknown): never {
 }
 
 /** The chunks of a stream; ending early cancels it. */
-export async function* readStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+export async function* readStream<T>(stream: ReadableStream<T>): AsyncGenerator<T> {
   const reader = stream.getReader();
   try {
     for (;;) {
@@ -105,10 +105,14 @@ function sourceOf(data: unknown, field: string): PartSource {
   }
   if (data instanceof Blob) return { blob: data };
   if (Array.isArray(data)) return { blob: new Blob(data.map((item, i) => jsonLine(item, `${field}[${i}]`))) };
-  if (data instanceof ReadableStream) return { chunks: () => readStream(data as ReadableStream<Uint8Array>) };
+  // A caller's stream may carry strings or objects (a `TextDecoderStream`'s output, an object
+  // stream): its chunks are items like an iterable's, each checked and turned into bytes.
+  if (data instanceof ReadableStream) return { chunks: () => readItems(readStream(data), field) };
   const iterable = data as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
   if (
     iterable &&
+    // An Int16Array is iterable, but of numbers: a typed array other than bytes is no kind of data.
+    !ArrayBuffer.isView(iterable) &&
     (typeof iterable[Symbol.asyncIterator] === "function" || typeof iterable[Symbol.iterator] === "function")
   ) {
     return { chunks: () => readItems(iterable as AsyncIterable<unknown>, field) };

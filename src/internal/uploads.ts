@@ -70,9 +70,13 @@ function toStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        const { done, value } = await chunks.next();
-        if (done) controller.close();
-        else if (value.byteLength > 0) controller.enqueue(value);
+        // A pull that enqueues nothing is not called again while fetch waits for a chunk: an
+        // empty chunk (a "" line of a generator) must not end the pull, or the upload stalls.
+        for (;;) {
+          const { done, value } = await chunks.next();
+          if (done) return controller.close();
+          if (value.byteLength > 0) return controller.enqueue(value);
+        }
       },
       async cancel() {
         await chunks.return(undefined);

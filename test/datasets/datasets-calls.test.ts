@@ -66,6 +66,11 @@ describe("datasets operations against the fake", () => {
     ["an empty name", { ...upload, name: "" }, "name"],
     ["a missing data", { name: "n", type: "embed-input" }, "data"],
     ["data of no supported kind", { ...upload, data: 42 }, "data must be a string, Uint8Array"],
+    [
+      "a typed array other than bytes",
+      { ...upload, data: new Int16Array([1]) },
+      "Blob, ReadableStream, or an (async) iterable of bytes or plain objects; got Int16Array",
+    ],
     ["an array item that is not an object", { ...upload, data: [{}, "x"] }, "data[1] must be a plain object"],
     ["an object that cannot be serialised", { ...upload, data: [{ n: 1n }] }, "data[0] cannot be written as JSON"],
     ["a misspelt field", { ...upload, skipMalformedInput: true }, "skipMalformedInput is not a known field"],
@@ -107,6 +112,22 @@ describe("datasets operations against the fake", () => {
     const error = await server
       .client()
       .datasets.create({ ...upload, data: lines() as never })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toContain("data item 1 must be a plain object, got number");
+  });
+
+  it("a chunk of a ReadableStream that is not bytes, a string or an object fails the call with a CohereError", async () => {
+    const data = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("{}\n"));
+        controller.enqueue(7);
+        controller.close();
+      },
+    });
+    const error = await server
+      .client({ timeoutInSeconds: 5 })
+      .datasets.create({ ...upload, data: data as never })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereError);
     expect((error as Error).message).toContain("data item 1 must be a plain object, got number");

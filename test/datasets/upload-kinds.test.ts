@@ -36,6 +36,25 @@ async function* asyncStrings() {
   yield JSONL.slice(10);
 }
 
+// Empty chunks anywhere: a pull that enqueued nothing stalled the upload until its timeout.
+async function* withEmptyChunks() {
+  yield "";
+  yield JSONL.slice(0, 10);
+  yield new Uint8Array(0);
+  yield JSONL.slice(10);
+  yield "";
+}
+
+/** A stream of what an iterable would give: strings (a `TextDecoderStream`'s output) or objects. */
+function streamOfItems(items: unknown[]): ReadableStream<unknown> {
+  return new ReadableStream({
+    start(controller) {
+      for (const item of items) controller.enqueue(item);
+      controller.close();
+    },
+  });
+}
+
 const file = join(mkdtempSync(join(tmpdir(), "datasets-")), "on-disk.jsonl");
 writeFileSync(file, JSONL);
 
@@ -52,11 +71,20 @@ const kinds: [string, () => unknown, string][] = [
   ["an array of objects", () => [LINE_1, LINE_2], "requests.jsonl"],
   ["an async generator of objects", asyncObjects, "requests.jsonl"],
   ["a generator of objects", syncObjects, "requests.jsonl"],
+  ["an async iterable with empty chunks", withEmptyChunks, "requests.jsonl"],
+  [
+    "a ReadableStream with empty chunks",
+    () => streamOf([new Uint8Array(0), BYTES.slice(0, 7), new Uint8Array(0), BYTES.slice(7)]),
+    "requests.jsonl",
+  ],
+  ["a ReadableStream of strings", () => streamOfItems([JSONL.slice(0, 10), JSONL.slice(10)]), "requests.jsonl"],
+  ["a ReadableStream of objects", () => streamOfItems([LINE_1, LINE_2]), "requests.jsonl"],
 ];
 
 describe("datasets.create sends every kind of data as its bytes, with a filename", () => {
   it.each(kinds)("%s", async (_, make, filename) => {
-    const client = server.client();
+    // A stalled upload is then a CohereTimeoutError within seconds, not a test that hangs.
+    const client = server.client({ timeoutInSeconds: 5 });
     const { id } = await client.datasets.create({
       name: "requests",
       type: "batch-chat-v2-input",

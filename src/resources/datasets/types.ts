@@ -81,10 +81,11 @@ export interface Dataset {
 }
 
 /**
- * What `create` uploads as a file: text, bytes, a `Blob`/`File`, a `ReadableStream`, any async
- * iterable of bytes or strings (a Node `fs` read stream is one), or an array or (async)
- * iterable of plain objects, written as JSONL (one object per line). Streams, async iterables
- * and generators are read once, as the upload goes, and never held in memory whole.
+ * What `create` uploads as a file: text, bytes, a `Blob`/`File`, a `ReadableStream` or any
+ * async iterable of bytes or strings (a Node `fs` read stream is one), or an array or (async)
+ * iterable of plain objects, written as JSONL (one object per line); a stream's chunks are read
+ * as an iterable's items. Streams, async iterables and generators are read once, as the upload
+ * goes, and never held in memory whole.
  * @public
  */
 export type DatasetData =
@@ -92,7 +93,7 @@ export type DatasetData =
   | Uint8Array
   | ArrayBuffer
   | Blob
-  | ReadableStream<Uint8Array>
+  | ReadableStream<Uint8Array | string | Record<string, unknown>>
   | AsyncIterable<Uint8Array | string | Record<string, unknown>>
   | Iterable<Record<string, unknown>>;
 
