@@ -33,7 +33,9 @@ export interface RetryInfo {
  * Decides a retry: `true` retries (within `maxRetries`), `false` stops (the error is thrown),
  * `undefined` leaves it to the SDK's rule. It can never make the SDK send again a request
  * that is not idempotent (a `create` without an `Idempotency-Key`) where the server may have
- * acted on it, nor a one-shot stream body, nor a request refused before sending.
+ * acted on it, nor a one-shot stream body, nor a request refused before sending. It answers at
+ * once: a `shouldRetry` that throws, or returns anything else (a promise included), is reported
+ * with `console.warn` and the SDK's rule applies.
  * @public
  */
 export type ShouldRetry = (info: RetryInfo) => boolean | undefined;

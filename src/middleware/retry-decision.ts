@@ -3,7 +3,7 @@ import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext } from "../core/middleware.js";
 import type { RetryInfo, ShouldRetry } from "../core/request-options.js";
-import { reportCallbackError } from "../internal/user-callback.js";
+import { isThenable, reportCallbackError } from "../internal/user-callback.js";
 import { refusedOnFirstHop } from "../core/redirects.js";
 
 /** Statuses that say "try again": the request may succeed later unchanged. 501 is not one. */
@@ -58,7 +58,14 @@ export function isTransientFailure(error: unknown): boolean {
 export function askShouldRetry(shouldRetry: ShouldRetry | undefined, info: RetryInfo): boolean | undefined {
   try {
     const verdict: unknown = shouldRetry?.(info);
-    return typeof verdict === "boolean" ? verdict : undefined;
+    if (typeof verdict === "boolean") return verdict;
+    // An async `shouldRetry` answers too late for this decision, and its rejection would go
+    // unhandled (a crash in Node): said once here, and the rejection reported.
+    if (isThenable(verdict)) {
+      verdict.then(undefined, (error: unknown) => reportCallbackError("shouldRetry", error));
+      reportCallbackError("shouldRetry", new TypeError("it returned a promise, not a boolean"));
+    }
+    return undefined;
   } catch (error) {
     reportCallbackError("shouldRetry", error);
     return undefined;

@@ -10,6 +10,7 @@ import {
   type RetryInfo,
 } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
+import { unhandledDuring } from "../helpers/scripted-server.js";
 
 const server = useFakeServer();
 const fast = { backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.002 } };
@@ -72,6 +73,21 @@ describe("shouldRetry", () => {
     await server.client({ ...fast, shouldRetry }).batches.list();
     expect(server.fake.count("list")).toBe(2);
     expect(warn).toHaveBeenCalledOnce();
+  });
+
+  it("an async shouldRetry is reported, the SDK's rule applies, and its rejection is not left unhandled", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    server.fake.inject("list", { type: "status", status: 503 }, { times: 1 });
+    const shouldRetry = (async () => {
+      throw new Error("async bug");
+    }) as unknown as () => boolean;
+    const unhandled = await unhandledDuring(() => server.client({ ...fast, shouldRetry }).batches.list(), 100);
+    expect(unhandled).toEqual([]);
+    expect(server.fake.count("list")).toBe(2);
+    const reported = warn.mock.calls.map(([, error]) => String(error));
+    expect(reported).toEqual(
+      expect.arrayContaining(["TypeError: it returned a promise, not a boolean", "Error: async bug"]),
+    );
   });
 });
 
