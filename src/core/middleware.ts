@@ -107,7 +107,9 @@ export interface MiddlewareContext {
  * - **What bounds it.** A user's middleware runs under the attempt's timeout and the caller's
  *   abort (`"attempt"` phase) or the caller's abort (`"call"` phase), body included: one that
  *   never calls `next` or never settles ends the call with `CohereTimeoutError` or
- *   `CohereAbortError`, and the SDK stops waiting for it.
+ *   `CohereAbortError`, and the SDK stops waiting for it. Its `next` works while its run lasts:
+ *   called later (from a timer, after it answered or after its attempt ended), it rejects with a
+ *   `CohereError` and sends nothing, since no timeout or abort would bound that request.
  *
  * @example
  * ```ts

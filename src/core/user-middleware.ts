@@ -30,12 +30,25 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
   return async (request, next, context) => {
     const signal = perCall ? context.signal : context.attemptSignal;
     const checkedNext: typeof next = perCall ? (r) => next(r).then((answer) => checkResponse(answer, context)) : next;
+    // Once the plugin's run is over (it answered, failed, or its attempt or call ended), a `next`
+    // it calls later (from a timer, say) would send a request that no timeout or abort bounds.
+    let ended = false;
+    const lateNext = () =>
+      Promise.reject(new CohereError(`Middleware "${name}" called next() after its run had ended; nothing was sent`));
     try {
       const result: unknown = await boundBySignal(
-        callUserCode(() => handle(request, handledNext(checkedNext), context)),
+        callUserCode(() =>
+          handle(
+            request,
+            handledNext((r) => (ended ? lateNext() : checkedNext(r))),
+            context,
+          ),
+        ),
         signal,
         () => abortErrorFor(context),
-      );
+      ).finally(() => {
+        ended = true;
+      });
       if (!isResponse(result))
         throw new CohereError(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
       const received = hasKeptBody(result) ? result : await receiveResponse(result, request.url, context, signal, true);

@@ -327,3 +327,43 @@ describe("a middleware that drops the promise next returns leaves nothing unhand
     expect(unhandled).toEqual([]);
   });
 });
+
+describe("a plugin's next() called after its run has ended sends nothing (API.md 6: nothing a plugin does outlives the attempt)", () => {
+  const page = () =>
+    new Response(JSON.stringify({ batches: [] }), { status: 200, headers: { "content-type": "application/json" } });
+
+  it.each(["attempt", "call"] as const)(
+    "%s phase: called from a timer after it answered, it rejects typed",
+    async (phase) => {
+      let late: Promise<unknown> | undefined;
+      const deferring: MiddlewarePlugin = {
+        name: "deferring",
+        phase,
+        handle: (request, next) => {
+          late = sleep(50).then(() => next(request));
+          return Promise.resolve(page());
+        },
+      };
+      const unhandled = await unhandledDuring(async () => {
+        expect(await server.client({ middleware: [deferring] }).batches.list()).toEqual({ batches: [] });
+        await expect(late).rejects.toThrow(
+          /Middleware "deferring" called next\(\) after its run had ended; nothing was sent/,
+        );
+      });
+      expect(server.fake.requests).toHaveLength(0);
+      expect(unhandled).toEqual([]);
+    },
+  );
+
+  it("after its attempt timed out, a late next() sends nothing either", async () => {
+    let late: Promise<unknown> | undefined;
+    const stalling: Middleware = (request, next) => {
+      late = sleep(300).then(() => next(request));
+      return never();
+    };
+    const client = server.client({ middleware: [stalling], timeoutInSeconds: 0.1, maxRetries: 0 });
+    await expect(client.batches.list()).rejects.toBeInstanceOf(CohereTimeoutError);
+    await expect(late).rejects.toBeInstanceOf(CohereError);
+    expect(server.fake.requests).toHaveLength(0);
+  });
+});
