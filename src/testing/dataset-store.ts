@@ -9,6 +9,7 @@ import type { ValidationOutcome } from "./dataset-validation.js";
 import type { WireDataset, WireDatasetValidationStatus } from "./dataset-wire.js";
 import type { SeededRandom } from "./seeded-random.js";
 import { formatTimestamp } from "./timestamp.js";
+import { checkKnownKeys } from "./option-checks.js";
 
 /**
  * Timing of the dataset validation life cycle, in milliseconds of the fake's clock: `queued`,
@@ -57,6 +58,7 @@ export class DatasetStore {
   #nextSeq = 0;
 
   constructor(options: DatasetLifecycleOptions, ids: SeededRandom) {
+    checkKnownKeys("datasetLifecycle", options, { queuedForMs: true, processingForMs: true });
     this.#queuedUs = checkedUs("queuedForMs", options.queuedForMs ?? 500);
     this.#processingUs = checkedUs("processingForMs", options.processingForMs ?? 1000);
     this.#ids = ids;

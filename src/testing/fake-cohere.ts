@@ -23,6 +23,7 @@ import { type OutputDatasetOptions, OutputDatasets } from "./output-datasets.js"
 import { UrlSigner } from "./signed-urls.js";
 import { msToMicros, parseTimestamp } from "./timestamp.js";
 import type { Operation, WireBatch } from "./wire.js";
+import { checkKnownKeys } from "./option-checks.js";
 
 /** Options of {@link FakeCohere}. */
 export interface FakeCohereOptions {
@@ -133,6 +134,17 @@ export class FakeCohere {
 
   /** @param options - See {@link FakeCohereOptions}. */
   constructor(options: FakeCohereOptions = {}) {
+    checkKnownKeys("FakeCohere options", options, {
+      tokens: true,
+      clock: true,
+      lifecycle: true,
+      datasetLifecycle: true,
+      seed: true,
+      outputs: true,
+      ignoreIdempotencyKeys: true,
+    });
+    if (options.seed !== undefined && !Number.isFinite(options.seed))
+      throw new TypeError(`seed must be a finite number, got ${String(options.seed)}`);
     const tokens = options.tokens ?? ["test-token"];
     if (tokens.some((t) => typeof t !== "string" || !/^\S+$/.test(t))) {
       throw new TypeError("tokens must be non-empty strings without whitespace");
@@ -256,7 +268,7 @@ export class FakeCohere {
    * Injects a fault into the next `times` requests of `operation` (`"*"`: any request).
    * Faults queue up: a request takes the oldest pending fault that matches it.
    *
-   * @throws RangeError for an invalid `times`, status or delay.
+   * @throws RangeError for an invalid `times`, status or delay; TypeError for an unknown operation, fault type or field.
    * @example
    * ```ts
    * fake

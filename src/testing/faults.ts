@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { checkKnownKeys } from "./option-checks.js";
 import type { Operation } from "./wire.js";
 
 /**
@@ -137,7 +138,50 @@ interface PendingFault {
   skip: number;
 }
 
+/** The targets `inject` takes: typed as a record so that a new operation cannot be left out. */
+const targets: Readonly<Record<FaultTarget, true>> = {
+  "*": true,
+  list: true,
+  create: true,
+  retrieve: true,
+  cancel: true,
+  "datasets.create": true,
+  "datasets.retrieve": true,
+  "datasets.list": true,
+  "datasets.delete": true,
+  "datasets.usage": true,
+  "datasets.download": true,
+  unknown: true,
+};
+
+/** Each fault type with the fields it takes. */
+const faultFields: Readonly<Record<Fault["type"], Readonly<Record<string, true>>>> = {
+  status: {
+    type: true,
+    status: true,
+    body: true,
+    headers: true,
+    retryAfter: true,
+    retryAfterMs: true,
+    afterAction: true,
+  },
+  delay: { type: true, ms: true },
+  "stall-body": { type: true },
+  drop: { type: true, afterAction: true },
+  "reset-mid-body": { type: true, afterAction: true },
+  "malformed-body": { type: true, body: true },
+  "empty-body": { type: true },
+  "missing-field": { type: true },
+  truncate: { type: true, bytes: true },
+};
+
 function checkFault(fault: Fault): void {
+  const fields = typeof fault === "object" && fault !== null ? faultFields[fault.type] : undefined;
+  if (fields === undefined || !Object.hasOwn(faultFields, fault.type))
+    throw new TypeError(
+      `fault must be an object whose type is one of ${Object.keys(faultFields).join(", ")}, got ${typeof fault === "object" && fault !== null ? JSON.stringify(fault.type) : String(fault)}`,
+    );
+  checkKnownKeys(`${fault.type} fault`, fault, fields);
   if (fault.type === "status") {
     if (!Number.isInteger(fault.status) || fault.status < 200 || fault.status > 599) {
       throw new RangeError(`status fault: status must be an integer from 200 to 599, got ${String(fault.status)}`);
@@ -164,9 +208,14 @@ export class FaultQueue {
   /**
    * Queues a fault.
    *
-   * @throws RangeError for an invalid `times`, status or delay.
+   * @throws RangeError for an invalid `times`, status or delay; TypeError for an unknown operation, fault type or field.
    */
   add(target: FaultTarget, fault: Fault, options: InjectOptions = {}): void {
+    if (typeof target !== "string" || !Object.hasOwn(targets, target))
+      throw new TypeError(
+        `the operation must be one of ${Object.keys(targets).join(", ")}, got ${JSON.stringify(target)}`,
+      );
+    checkKnownKeys("inject options", options, { times: true, skip: true });
     const times = options.times ?? 1;
     if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) {
       throw new RangeError(`times must be a positive integer or Infinity, got ${String(times)}`);

@@ -9,6 +9,7 @@
  * @packageDocumentation
  */
 import type { WireBatchStatus } from "./wire.js";
+import { checkKnownKeys } from "./option-checks.js";
 
 /**
  * Timing and outcome of the batch life cycle, in milliseconds of the fake's clock.
@@ -98,6 +99,16 @@ function nonNegativeInteger(name: string, value: number): number {
  * @throws RangeError for a negative or non-finite time, a non-positive speed or a bad count.
  */
 export function resolveLifecycle(options: LifecycleOptions = {}): LifecycleSettings {
+  checkKnownKeys("lifecycle", options, {
+    queuedForMs: true,
+    recordsPerSecond: true,
+    numRecords: true,
+    failWhen: true,
+    failEveryNthRecord: true,
+    cancelingForMs: true,
+    inputTokensPerRecord: true,
+    outputTokensPerRecord: true,
+  });
   const recordsPerSecond = options.recordsPerSecond ?? 100;
   if (!Number.isFinite(recordsPerSecond) || recordsPerSecond <= 0) {
     throw new RangeError(`lifecycle.recordsPerSecond must be > 0, got ${String(recordsPerSecond)}`);

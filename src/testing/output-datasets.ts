@@ -14,6 +14,7 @@ import { writeOutputFiles } from "./output-files.js";
 import { storageError, type UrlSigner } from "./signed-urls.js";
 import { msToMicros } from "./timestamp.js";
 import type { WireBatch } from "./wire.js";
+import { checkKnownKeys } from "./option-checks.js";
 
 /**
  * How the fake writes output datasets.
@@ -57,14 +58,23 @@ export class OutputDatasets {
 
   constructor(parts: OutputDatasetParts, options: OutputDatasetOptions = {}) {
     this.#parts = parts;
+    checkKnownKeys("outputs", options, { parts: true, codec: true, blockRecords: true, urlTtlMs: true });
     const count = options.parts ?? 3;
     if (!Number.isInteger(count) || count < 1)
       throw new RangeError(`outputs.parts must be an integer >= 1, got ${count}`);
+    if (options.codec !== undefined && options.codec !== "deflate" && options.codec !== "null")
+      throw new RangeError(`outputs.codec must be "deflate" or "null", got ${JSON.stringify(options.codec)}`);
+    const blockRecords = options.blockRecords ?? 100;
+    if (!Number.isInteger(blockRecords) || blockRecords < 1)
+      throw new RangeError(`outputs.blockRecords must be an integer >= 1, got ${blockRecords}`);
+    const urlTtlMs = options.urlTtlMs ?? 4 * 60 * 60 * 1000;
+    if (!(urlTtlMs > 0 && Number.isFinite(urlTtlMs)))
+      throw new RangeError(`outputs.urlTtlMs must be a finite number > 0, got ${urlTtlMs}`);
     this.#options = {
       parts: count,
       codec: options.codec ?? "deflate",
-      blockRecords: options.blockRecords ?? 100,
-      urlTtlMs: options.urlTtlMs ?? 4 * 60 * 60 * 1000,
+      blockRecords,
+      urlTtlMs,
     };
   }
 

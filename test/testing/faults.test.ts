@@ -191,6 +191,34 @@ describe("inject", () => {
     expect(fake.pendingFaults).toBe(0);
   });
 
+  // A misspelt fault would never fire, and a test of retries would pass without one.
+  it.each<[string, () => unknown, RegExp]>([
+    [
+      "an unknown operation",
+      () => new FakeCohere().inject("lsit" as never, { type: "drop" }),
+      /operation must be one of \*, list, create/,
+    ],
+    [
+      "an unknown fault type",
+      () => new FakeCohere().inject("list", { type: "nope" } as never),
+      /type is one of status, delay/,
+    ],
+    ["a fault that is not an object", () => new FakeCohere().inject("list", 503 as never), /fault must be an object/],
+    [
+      "a misspelt field of a fault",
+      () => new FakeCohere().inject("list", { type: "status", status: 429, retry_after: "1" } as never),
+      /status fault\.retry_after is not an option \(misspelt\?\); known: type, status, body, headers, retryAfter/,
+    ],
+    [
+      "a misspelt inject option",
+      () => new FakeCohere().inject("list", { type: "drop" }, { time: 2 } as never),
+      /inject options\.time is not an option/,
+    ],
+  ])("refuses %s, and queues nothing", (_, inject, message) => {
+    expect(inject).toThrow(TypeError);
+    expect(inject).toThrow(message);
+  });
+
   it("applies a fault forever with times: Infinity, until reset()", async () => {
     const fake = new FakeCohere();
     fake.inject("list", { type: "status", status: 503 }, { times: Infinity });
@@ -206,5 +234,63 @@ describe("inject", () => {
     fake.inject("list", { type: "status", status: 503 });
     expect((await fake.fetch("https://api.cohere.com/v2/batches")).status).toBe(503);
     expect((await fake.fetch("https://api.cohere.com/v2/batches")).status).toBe(401);
+  });
+});
+
+describe("the fake's options", () => {
+  it.each<[string, () => unknown, RegExp]>([
+    ["a misspelt option", () => new FakeCohere({ sed: 1 } as never), /FakeCohere options\.sed is not an option/],
+    ["a seed that is not a number", () => new FakeCohere({ seed: "x" as never }), /seed must be a finite number/],
+    [
+      "a misspelt lifecycle option",
+      () => new FakeCohere({ lifecycle: { failEvery: 7 } as never }),
+      /lifecycle\.failEvery is not/,
+    ],
+    [
+      "lifecycle options that are not an object",
+      () => new FakeCohere({ lifecycle: 5 as never }),
+      /lifecycle must be an object/,
+    ],
+    [
+      "a misspelt dataset option",
+      () => new FakeCohere({ datasetLifecycle: { queuedMs: 1 } as never }),
+      /datasetLifecycle\.queuedMs/,
+    ],
+    [
+      "a misspelt outputs option",
+      () => new FakeCohere({ outputs: { part: 2 } as never }),
+      /outputs\.part is not an option/,
+    ],
+    [
+      "a codec it cannot write",
+      () => new FakeCohere({ outputs: { codec: "snappy" as never } }),
+      /outputs\.codec must be "deflate" or "null"/,
+    ],
+    [
+      "blocks of no records",
+      () => new FakeCohere({ outputs: { blockRecords: 0 } }),
+      /outputs\.blockRecords must be an integer >= 1/,
+    ],
+    [
+      "URLs that never live",
+      () => new FakeCohere({ outputs: { urlTtlMs: -1 } }),
+      /outputs\.urlTtlMs must be a finite number > 0/,
+    ],
+  ])("refuses %s", (_, make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  it("takes every documented option", () => {
+    const fake = new FakeCohere({
+      tokens: ["t"],
+      seed: 3,
+      lifecycle: { queuedForMs: 1, failEveryNthRecord: 5 },
+      datasetLifecycle: { queuedForMs: 1, processingForMs: 1 },
+      outputs: { parts: 2, codec: "null", blockRecords: 10, urlTtlMs: 1000 },
+      ignoreIdempotencyKeys: true,
+    });
+    expect(
+      fake.inject("*", { type: "status", status: 503, retryAfter: "0" }, { times: 2, skip: 1 }).pendingFaults,
+    ).toBe(2);
   });
 });

@@ -1,0 +1,20 @@
+/**
+ * Checks of what a test gives the fake. A fake that ignored a misspelt option or fault would let
+ * a test pass without testing anything (`inject("lsit", ...)` never fires), so each is refused.
+ */
+
+/**
+ * Throws a `TypeError` for a key of `value` that `known` does not list, or for a `value` that
+ * is not an object at all.
+ */
+export function checkKnownKeys(what: string, value: unknown, known: Readonly<Record<string, true>>): void {
+  if (value === undefined) return;
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new TypeError(
+      `${what} must be an object, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`,
+    );
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(known, key))
+      throw new TypeError(`${what}.${key} is not an option (misspelt?); known: ${Object.keys(known).join(", ")}`);
+  }
+}
