@@ -271,6 +271,7 @@ describe("the fake's options", () => {
       () => new FakeCohere({ outputs: { blockRecords: 0 } }),
       /outputs\.blockRecords must be an integer >= 1/,
     ],
+    ["a misspelt reset option", () => new FakeCohere().reset({ batch: true } as never), /reset options\.batch is not/],
     [
       "URLs that never live",
       () => new FakeCohere({ outputs: { urlTtlMs: -1 } }),
