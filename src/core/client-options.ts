@@ -4,7 +4,7 @@ import type { Logger, LogLevel } from "./logger.js";
 import type { Runtime } from "../platform/runtime.js";
 import { checkBaseUrl } from "./base-url.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { isLogLevel, resolveLogLevel } from "./log-switch.js";
+import { loggerSchema, logLevelSchema, resolveLogLevel } from "./log-switch.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_IN_SECONDS } from "./defaults.js";
 import {
   byteCountSchema,
@@ -167,18 +167,8 @@ const clientOptionsSchema = v.strictObject(
     // Each entry is checked by `toPlugin`, which `use` shares.
     middleware: v.optional(v.custom<readonly unknown[]>(Array.isArray, "must be an array of middleware")),
     dangerouslyAllowBrowser: v.optional(v.custom<boolean>((value) => typeof value === "boolean", "must be a boolean")),
-    logLevel: v.optional(v.custom<LogLevel>(isLogLevel, 'must be "off", "error", "warn", "info" or "debug"')),
-    logger: v.optional(
-      v.custom<Logger>(
-        (value) =>
-          typeof value === "object" &&
-          value !== null &&
-          ["debug", "info", "warn", "error"].every(
-            (method) => typeof (value as Record<string, unknown>)[method] === "function",
-          ),
-        "must be an object with debug, info, warn and error methods",
-      ),
-    ),
+    logLevel: v.optional(logLevelSchema),
+    logger: v.optional(loggerSchema),
   },
   "must be an object of client options",
 );

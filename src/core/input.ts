@@ -167,6 +167,16 @@ export const headersSchema = plainObjectSchema<Record<string, string>>(
   "must be an object of valid header names (not one fetch refuses, such as Transfer-Encoding) to Latin-1 string values without CR, LF or NUL",
 );
 
+/** True for a header name: an RFC 9110 token. */
+export function isHeaderName(name: string): boolean {
+  return headerNamePattern.test(name);
+}
+
+/** A function of the caller's (a callback, a clock): only its kind can be checked. */
+export function functionSchema<F>() {
+  return v.custom<F>((value) => typeof value === "function", "must be a function");
+}
+
 /** A non-empty string, e.g. a create field or the client name. */
 export const nonEmptyStringSchema = v.pipe(
   v.string("must be a string"),

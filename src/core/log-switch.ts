@@ -1,4 +1,5 @@
-import type { LogLevel } from "./logger.js";
+import * as v from "valibot";
+import type { Logger, LogLevel } from "./logger.js";
 import { CohereError } from "./errors/cohere-error.js";
 
 const levels: readonly string[] = ["off", "error", "warn", "info", "debug"];
@@ -7,6 +8,20 @@ const levels: readonly string[] = ["off", "error", "warn", "info", "debug"];
 export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === "string" && levels.includes(value);
 }
+
+/** A `LogLevel`, as the `logLevel` client option and `loggingMiddleware`'s `level` take it. */
+export const logLevelSchema = v.custom<LogLevel>(isLogLevel, 'must be "off", "error", "warn", "info" or "debug"');
+
+/** A `Logger`: an object with the four methods the SDK calls. */
+export const loggerSchema = v.custom<Logger>(
+  (value) =>
+    typeof value === "object" &&
+    value !== null &&
+    ["debug", "info", "warn", "error"].every(
+      (method) => typeof (value as Record<string, unknown>)[method] === "function",
+    ),
+  "must be an object with debug, info, warn and error methods",
+);
 
 /**
  * The level from the `logLevel` option, else from `COHERE_LOG` (Node build), else `"off"`.

@@ -1,7 +1,7 @@
 // `batches.run`: from a list of requests to a finished batch, in one call with one deadline.
 import * as v from "valibot";
 import type { ApiClient } from "../core/api-client.js";
-import { abortSignalSchema, checkInput, nonEmptyStringSchema, secondsSchema } from "../core/input.js";
+import { abortSignalSchema, checkInput, functionSchema, nonEmptyStringSchema, secondsSchema } from "../core/input.js";
 import type { RequestOptions } from "../core/request-options.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
@@ -11,18 +11,13 @@ import { createBatchOnce } from "./run-create.js";
 import { startRunScope } from "./run-scope.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
 
-const functionSchema = v.custom<(progress: RunProgress) => unknown>(
-  (x) => typeof x === "function",
-  "must be a function",
-);
-
 const runRequestSchema = v.strictObject(
   {
     name: nonEmptyStringSchema,
     model: nonEmptyStringSchema,
     type: nonEmptyStringSchema,
     requests: v.custom<RunRequest["requests"]>((x) => x !== undefined && x !== null, "is required"),
-    onProgress: v.optional(functionSchema),
+    onProgress: v.optional(functionSchema<(progress: RunProgress) => unknown>()),
     pollIntervalInSeconds: v.optional(secondsSchema),
     timeoutInSeconds: v.optional(secondsSchema),
     abortSignal: v.optional(abortSignalSchema),

@@ -1,4 +1,7 @@
+import * as v from "valibot";
 import { ApiError } from "../core/errors/api-error.js";
+import { checkInput } from "../core/input.js";
+import { loggerSchema, logLevelSchema } from "../core/log-switch.js";
 import type { Middleware } from "../core/middleware.js";
 import type { Logger, LogLevel } from "../core/logger.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
@@ -47,10 +50,30 @@ export interface LoggingOptions {
  * ```ts
  * const client = new CohereClient({ middleware: [loggingMiddleware({ level: "debug", logger: pino() })] });
  * ```
- * @throws Never: a logger that throws is reported with `console.warn`, and the call's result stands.
+ * @throws {@link CohereError} for options that are not what `LoggingOptions` says (a misspelt key, a level that is not one); a logger that throws is reported with `console.warn`, and the call's result stands.
  * @public
  */
 export function loggingMiddleware(options: LoggingOptions = {}): SinglePhasePlugin {
+  // Built here, not at module level: a page that never logs must not carry it.
+  const names = v.array(v.string("must be a string"), "must be an array of names");
+  const schema = v.strictObject(
+    {
+      logger: v.optional(loggerSchema),
+      level: v.optional(logLevelSchema),
+      allowedHeaders: v.optional(names),
+      allowedQueryParameters: v.optional(names),
+    },
+    "must be an object { logger?, level?, allowedHeaders?, allowedQueryParameters? }",
+  );
+  checkInput(schema, options, "loggingMiddleware options");
+  return loggingPlugin(options);
+}
+
+/**
+ * The built-in logging plugin, its options already checked: the client's `logLevel` and
+ * `logger` options (checked with the client's) build it without carrying the check above.
+ */
+export function loggingPlugin(options: LoggingOptions): SinglePhasePlugin {
   // The work is in a chunk of its own, loaded on the first attempt (bounded like any attempt).
   let loaded: Promise<Middleware> | undefined;
   return {

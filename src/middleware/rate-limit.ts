@@ -1,5 +1,6 @@
 import { delay } from "../internal/delay.js";
-import { CohereError } from "../core/errors/cohere-error.js";
+import * as v from "valibot";
+import { checkInput, functionSchema } from "../core/input.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 
 /** Options of `rateLimitMiddleware`. @public */
@@ -32,16 +33,32 @@ export interface RateLimitOptions {
  * ```ts
  * const client = new CohereClient({ middleware: [rateLimitMiddleware({ requestsPerMinute: 500 })] });
  * ```
- * @throws {@link CohereError} for options that are not positive numbers; {@link CohereAbortError} when the caller aborts while a call waits for its slot.
+ * @throws {@link CohereError} for options that are not what `RateLimitOptions` says (a misspelt key, a rate that is not a positive number); {@link CohereAbortError} when the caller aborts while a call waits for its slot.
  * @public
  */
 export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhasePlugin {
+  // Built here, not at module level: a bundle that never limits must not carry it.
+  const schema = v.strictObject(
+    {
+      requestsPerMinute: v.optional(
+        v.pipe(
+          v.number("must be a positive number"),
+          v.check((n) => n > 0 && Number.isFinite(n), "must be a positive number"),
+        ),
+      ),
+      burst: v.optional(
+        v.pipe(
+          v.number("must be a positive integer"),
+          v.check((n) => Number.isInteger(n) && n >= 1, "must be a positive integer"),
+        ),
+      ),
+      now: v.optional(functionSchema<() => number>()),
+    },
+    "must be an object { requestsPerMinute?, burst?, now? }",
+  );
+  checkInput(schema, options, "rateLimitMiddleware options");
   const perMinute = options.requestsPerMinute ?? 500;
   const capacity = options.burst ?? 10;
-  if (!(perMinute > 0) || !Number.isFinite(perMinute))
-    throw new CohereError("Invalid rateLimitMiddleware options: requestsPerMinute must be a positive number");
-  if (!Number.isInteger(capacity) || capacity < 1)
-    throw new CohereError("Invalid rateLimitMiddleware options: burst must be a positive integer");
   const now = options.now ?? (() => performance.now());
   const perMillisecond = perMinute / 60_000;
   let tokens = capacity;

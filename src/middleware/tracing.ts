@@ -1,3 +1,5 @@
+import * as v from "valibot";
+import { checkInput, functionSchema, isHeaderName } from "../core/input.js";
 import type { MiddlewareContext } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import { callUserCallback } from "../internal/user-callback.js";
@@ -31,10 +33,23 @@ export interface TracingOptions {
  * ```ts
  * const client = new CohereClient({ middleware: [tracingMiddleware({ onAttempt: (ids) => console.log(ids) })] });
  * ```
- * @throws Never: an `onAttempt` that throws is reported with `console.warn`.
+ * @throws {@link CohereError} for options that are not what `TracingOptions` says (a misspelt key, a header name that is not one); an `onAttempt` that throws is reported with `console.warn`.
  * @public
  */
 export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlugin {
+  // Built here, not at module level: a bundle that never traces must not carry it (bundlers keep
+  // a module-level schema whether or not it is used).
+  const headerName = v.pipe(v.string("must be a string"), v.check(isHeaderName, "must be a valid header name"));
+  const schema = v.strictObject(
+    {
+      callHeader: v.optional(headerName),
+      attemptHeader: v.optional(headerName),
+      createId: v.optional(functionSchema<() => string>()),
+      onAttempt: v.optional(functionSchema<TracingOptions["onAttempt"]>()),
+    },
+    "must be an object { callHeader?, attemptHeader?, createId?, onAttempt? }",
+  );
+  checkInput(schema, options, "tracingMiddleware options");
   const callHeader = options.callHeader ?? "X-Client-Request-Id";
   const attemptHeader = options.attemptHeader ?? "X-Client-Attempt-Id";
   const createId = options.createId ?? (() => crypto.randomUUID());

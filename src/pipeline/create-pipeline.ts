@@ -8,7 +8,7 @@ import { abortErrorFor } from "../internal/abort-error-for.js";
 import { loadChunk } from "../internal/load-chunk.js";
 import { authMiddleware } from "../middleware/auth.js";
 import { errorMappingMiddleware } from "../middleware/error-mapping.js";
-import { loggingMiddleware } from "../middleware/logging.js";
+import { loggingPlugin } from "../middleware/logging.js";
 import { requestOptionsMiddleware, type RequestHeadersConfig } from "../middleware/request-options.js";
 import { retryMiddleware } from "../middleware/retry.js";
 import { timeoutMiddleware } from "../middleware/timeout.js";
@@ -70,7 +70,7 @@ function layers(config: PipelineConfig): Layer[] {
  */
 function logLevelPlugins({ logLevel, logger }: PipelineConfig): ResolvedPlugin[] {
   if (logLevel === "off") return [];
-  const { name, handle } = loggingMiddleware({ level: logLevel, ...(logger === undefined ? {} : { logger }) });
+  const { name, handle } = loggingPlugin({ level: logLevel, ...(logger === undefined ? {} : { logger }) });
   return [{ name, phase: "attempt", handle }];
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { CohereClient, CohereError } from "../../src/index.js";
+import {
+  CohereClient,
+  CohereError,
+  loggingMiddleware,
+  rateLimitMiddleware,
+  tracingMiddleware,
+} from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
 import { unreadableValue } from "../helpers/unreadable.js";
 
@@ -358,5 +364,64 @@ describe("an array where an object belongs is refused, not read as an object wit
 
   it("as client options", () => {
     expect(() => new CohereClient([] as never)).toThrow(/Invalid client options: must be an object of client options/);
+  });
+});
+
+describe("the built-in plugins refuse options they would ignore, at construction", () => {
+  it.each<[string, () => unknown, RegExp]>([
+    [
+      "rateLimitMiddleware(42)",
+      () => rateLimitMiddleware(42 as never),
+      /Invalid rateLimitMiddleware options: must be an object/,
+    ],
+    [
+      "a misspelt rate",
+      () => rateLimitMiddleware({ requestPerMinute: 5 } as never),
+      /Invalid rateLimitMiddleware options: requestPerMinute is not a known field/,
+    ],
+    [
+      "a rate of -1",
+      () => rateLimitMiddleware({ requestsPerMinute: -1 }),
+      /requestsPerMinute must be a positive number/,
+    ],
+    ["a burst of 1.5", () => rateLimitMiddleware({ burst: 1.5 }), /burst must be a positive integer/],
+    ["a clock that is not a function", () => rateLimitMiddleware({ now: 5 as never }), /now must be a function/],
+    [
+      "a misspelt tracing option",
+      () => tracingMiddleware({ onAttemt: () => {} } as never),
+      /onAttemt is not a known field/,
+    ],
+    [
+      "a header name with a space",
+      () => tracingMiddleware({ callHeader: "bad header" }),
+      /callHeader must be a valid header/,
+    ],
+    [
+      "a misspelt logging option",
+      () => loggingMiddleware({ levl: "debug" } as never),
+      /loggingMiddleware options: levl is not/,
+    ],
+    ["a level that is not one", () => loggingMiddleware({ level: "verbose" as never }), /level must be "off", "error"/],
+    [
+      "allowedHeaders as a string",
+      () => loggingMiddleware({ allowedHeaders: "x-a" as never }),
+      /must be an array of names/,
+    ],
+    [
+      "a logger without its methods",
+      () => loggingMiddleware({ logger: {} as never }),
+      /logger must be an object with debug/,
+    ],
+  ])("%s", (_, make, message) => {
+    expect(make).toThrow(CohereError);
+    expect(make).toThrow(message);
+  });
+
+  it("takes their documented options", () => {
+    expect(rateLimitMiddleware({ requestsPerMinute: 60, burst: 2, now: () => 0 }).name).toBe("rate-limit");
+    expect(tracingMiddleware({ callHeader: "X-Call", attemptHeader: "X-Try", createId: () => "id" }).name).toBe(
+      "tracing",
+    );
+    expect(loggingMiddleware({ level: "debug", logger: console, allowedHeaders: ["x-a"] }).name).toBe("logging");
   });
 });

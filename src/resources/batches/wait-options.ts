@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { abortSignalSchema, secondsSchema } from "../../core/input.js";
+import { abortSignalSchema, functionSchema, secondsSchema } from "../../core/input.js";
 import type { Batch, WaitUntilDoneOptions } from "./types.js";
 
 /** Checks `waitUntilDone`'s options before the first poll. */
@@ -8,9 +8,7 @@ export const waitUntilDoneOptionsSchema: v.GenericSchema<unknown, WaitUntilDoneO
     pollIntervalInSeconds: v.optional(secondsSchema),
     timeoutInSeconds: v.optional(secondsSchema),
     abortSignal: v.optional(abortSignalSchema),
-    onProgress: v.optional(
-      v.custom<(batch: Batch) => void>((value) => typeof value === "function", "must be a function"),
-    ),
+    onProgress: v.optional(functionSchema<(batch: Batch) => void>()),
   },
   "must be an object { pollIntervalInSeconds?, timeoutInSeconds?, abortSignal?, onProgress? }",
 );
