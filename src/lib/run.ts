@@ -16,7 +16,14 @@ const runRequestSchema = v.strictObject(
     name: nonEmptyStringSchema,
     model: nonEmptyStringSchema,
     type: nonEmptyStringSchema,
-    requests: v.custom<RunRequest["requests"]>((x) => x !== undefined && x !== null, "is required"),
+    requests: v.pipe(
+      v.custom<RunRequest["requests"]>((x) => x !== undefined && x !== null, "is required"),
+      // An empty list would be uploaded, fail validation, and only then be reported.
+      v.check(
+        (x) => !((Array.isArray(x) || typeof x === "string") && x.length === 0),
+        "is empty: a batch needs a request",
+      ),
+    ),
     onProgress: v.optional(functionSchema<(progress: RunProgress) => unknown>()),
     pollIntervalInSeconds: v.optional(secondsSchema),
     timeoutInSeconds: v.optional(secondsSchema),

@@ -95,6 +95,11 @@ describe("run", () => {
     const { request } = runRequest(1);
     await expect(env.client().batches.run({ ...request, name: "" })).rejects.toThrow(/name/);
     await expect(env.client().batches.run({ ...request, timeoutInSeconds: -1 })).rejects.toThrow(/timeoutInSeconds/);
+    // Empty requests would be uploaded and fail validation before anything said why.
+    await expect(env.client().batches.run({ ...request, requests: [] })).rejects.toThrow(
+      "Invalid run request: requests is empty: a batch needs a request",
+    );
+    await expect(env.client().batches.run({ ...request, requests: "" })).rejects.toThrow(/requests is empty/);
     expect(env.fake.count()).toBe(0);
   });
 });
