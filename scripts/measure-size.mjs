@@ -53,7 +53,10 @@ import { build } from "esbuild";
 // that throws as it is read not kept on the SDK's errors (inspecting them threw): +73 B, 14,851 B.
 // One wording of unreadable input instead of three copies (review): 14,891 B. The raw batches
 // methods rejecting on bad input (they threw as called) and arrays refused as objects: 14,957 B.
-export const BUDGET_GZIP_BYTES = 14.7 * 1024;
+// Then (the same session) an async shouldRetry reported, the built-in plugins' option checks,
+// and headers options refused where they set Authorization, Content-Type or (for every call)
+// Idempotency-Key: 15,105 B.
+export const BUDGET_GZIP_BYTES = 14.8 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -11,6 +11,7 @@ import {
   checkInput,
   isToken,
   headersSchema,
+  withoutHeaders,
   headerValueSchema,
   nonEmptyStringSchema,
   retryCountSchema,
@@ -80,7 +81,11 @@ export interface CohereClientOptions {
    * @defaultValue 67108864 (64 MiB)
    */
   maxResponseBytes?: number | undefined;
-  /** Headers added to every request. */
+  /**
+   * Headers added to every request. Not `Authorization` (`token` sets it), `Content-Type` (the
+   * SDK sets its body's) or `Idempotency-Key` (one key on every create would make the second
+   * answer with the first batch: give `idempotencyKey` per call).
+   */
   headers?: Record<string, string> | undefined;
   /**
    * Steers retries for every call (a call's own `shouldRetry` replaces it): see `ShouldRetry`.
@@ -155,7 +160,13 @@ const clientOptionsSchema = v.strictObject(
     timeoutInSeconds: v.optional(secondsSchema),
     maxRetries: v.optional(retryCountSchema),
     maxResponseBytes: v.optional(byteCountSchema),
-    headers: v.optional(headersSchema),
+    // One key on every create would make each create after the first answer with the first batch.
+    headers: v.optional(
+      v.pipe(
+        headersSchema,
+        withoutHeaders(["idempotency-key"], "must not set Idempotency-Key (give idempotencyKey per call)"),
+      ),
+    ),
     shouldRetry: v.optional(shouldRetrySchema),
     backoff: v.optional(
       v.strictObject(

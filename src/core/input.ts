@@ -157,14 +157,30 @@ const unsendableHeaderNames: ReadonlySet<string> = new Set([
   "upgrade",
 ]);
 
-/** Extra headers: valid names (RFC 9110 tokens) fetch will send, Latin-1 string values without CR, LF or NUL. */
-export const headersSchema = plainObjectSchema<Record<string, string>>(
-  (name, value) =>
-    headerNamePattern.test(name) &&
-    !unsendableHeaderNames.has(name.toLowerCase()) &&
-    typeof value === "string" &&
-    headerValuePattern.test(value),
-  "must be an object of valid header names (not one fetch refuses, such as Transfer-Encoding) to Latin-1 string values without CR, LF or NUL",
+/** A check that `headers` sets none of `names` (lower-case), in any case. */
+export function withoutHeaders(names: readonly string[], message: string) {
+  return v.check<Record<string, string>, string>(
+    (headers) => Object.keys(headers).every((name) => !names.includes(name.toLowerCase())),
+    message,
+  );
+}
+
+/**
+ * Extra headers: valid names (RFC 9110 tokens) fetch will send, Latin-1 string values without
+ * CR, LF or NUL; not the two the SDK sets (the token's `Authorization` would silently win, and
+ * a `Content-Type` would silently replace the one of the body the SDK sends, a multipart
+ * upload's boundary included).
+ */
+export const headersSchema = v.pipe(
+  plainObjectSchema<Record<string, string>>(
+    (name, value) =>
+      headerNamePattern.test(name) &&
+      !unsendableHeaderNames.has(name.toLowerCase()) &&
+      typeof value === "string" &&
+      headerValuePattern.test(value),
+    "must be an object of valid header names (not one fetch refuses, such as Transfer-Encoding) to Latin-1 string values without CR, LF or NUL",
+  ),
+  withoutHeaders(["authorization", "content-type"], "must not set Authorization or Content-Type (the SDK sets both)"),
 );
 
 /** True for a header name: an RFC 9110 token. */

@@ -71,7 +71,7 @@ export interface RequestOptions {
   maxResponseBytes?: number | undefined;
   /** Cancels the call: the attempt in flight and any wait between attempts. */
   abortSignal?: AbortSignal | undefined;
-  /** Headers added to this call's requests (after the client's `headers`). */
+  /** Headers added to this call's requests (after the client's `headers`); not `Authorization` or `Content-Type`, which the SDK sets. */
   headers?: Record<string, string> | undefined;
   /** Extra query parameters, for fields this SDK does not know yet. */
   queryParams?: Record<string, string | number | boolean> | undefined;

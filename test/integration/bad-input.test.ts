@@ -72,6 +72,8 @@ describe("bad input is refused before anything is sent", () => {
     [{ abortSignal: {} }, /abortSignal/],
     [{ retries: 3 }, /retries/],
     [{ headers: { "Transfer-Encoding": "chunked" } }, /headers/],
+    [{ headers: { authorization: "Bearer other" } }, /headers must not set Authorization or Content-Type/],
+    [{ headers: { "Content-Type": "text/plain" } }, /headers must not set Authorization or Content-Type/],
     [{ headers: { connection: "upgrade" } }, /headers/],
     [{ headers: { Expect: "100-continue" } }, /headers/],
     [{ headers: { "Content-Length": "5" } }, /headers/],
@@ -136,6 +138,15 @@ describe("the client refuses bad options at construction", () => {
     [{ middleware: ["not a function"] }, /middleware/],
     [{ apiKey: "k" }, /apiKey/],
     [{ token: "" }, /token/],
+    // The token's Authorization won silently; a Content-Type replaced the SDK's (a multipart
+    // upload's boundary with it); one Idempotency-Key on every create made the second create
+    // answer with the first batch (or a 422).
+    [{ headers: { Authorization: "Bearer other" } }, /headers must not set Authorization or Content-Type/],
+    [{ headers: { "content-type": "text/plain" } }, /headers must not set Authorization or Content-Type/],
+    [
+      { headers: { "Idempotency-Key": "same" } },
+      /headers must not set Idempotency-Key \(give idempotencyKey per call\)/,
+    ],
   ])("%j", (options, field) => {
     expect(() => new CohereClient({ token: "t", ...(options as object) })).toThrow(field);
     expect(() => new CohereClient({ token: "t", ...(options as object) })).toThrow(CohereError);
