@@ -55,8 +55,8 @@ import { build } from "esbuild";
 // methods rejecting on bad input (they threw as called) and arrays refused as objects: 14,957 B.
 // Then (the same session) an async shouldRetry reported, the built-in plugins' option checks,
 // and headers options refused where they set Authorization, Content-Type or (for every call)
-// Idempotency-Key: 15,105 B.
-export const BUDGET_GZIP_BYTES = 14.8 * 1024;
+// Idempotency-Key: 15,105 B. Response bodies that are Node streams (node-fetch's) read: 15,163 B.
+export const BUDGET_GZIP_BYTES = 14.9 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -1,6 +1,7 @@
 import { isConnectionRefused, someCause } from "../internal/cause-chain.js";
 import type { FetchFunction } from "./transport.js";
 import { realRequest } from "./wire-request.js";
+import { bodyReader } from "../internal/body-reader.js";
 
 /** Redirects that keep the method and the body; 301, 302 and 303 would turn a POST into a GET. */
 const methodKeepingStatuses = new Set([307, 308]);
@@ -55,7 +56,10 @@ async function followMethodKeepingRedirects(
     }
     const location = response.headers.get("location");
     if (!methodKeepingStatuses.has(response.status) || location === null || hop === maxRedirects) return response;
-    response.body?.cancel().catch(() => {});
+    if (response.body !== null)
+      bodyReader(response.body)
+        .cancel()
+        .catch(() => {});
     current = await redirected(replay, new URL(location, response.url || current.url));
   }
 }

@@ -1,3 +1,4 @@
+import { type BodyReader, bodyReader } from "../internal/body-reader.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
 import { describeCause } from "../internal/cause-chain.js";
 import { followAbort } from "../internal/follow-abort.js";
@@ -31,7 +32,7 @@ export async function* readStreamedBody(response: Response, limits: StreamedBody
     if (expected !== undefined && expected > 0) throw cutShort(0, expected);
     return;
   }
-  const reader = response.body.getReader();
+  const reader = bodyReader(response.body);
   let received = 0;
   let finished = false;
   try {
@@ -49,7 +50,7 @@ export async function* readStreamedBody(response: Response, limits: StreamedBody
 }
 
 async function readChunk(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
+  reader: BodyReader,
   { timeoutInSeconds, signal }: StreamedBodyLimits,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
   const bound = new AbortController();

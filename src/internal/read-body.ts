@@ -1,4 +1,5 @@
 import { CohereParseError } from "../core/errors/parse-error.js";
+import { bodyReader } from "./body-reader.js";
 
 const empty = new Uint8Array(0);
 
@@ -18,7 +19,7 @@ export function readBodyBytes(
   if (body === null) return Promise.resolve(empty);
   const declared = Number(headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) {
-    body.cancel().catch(ignore);
+    bodyReader(body).cancel().catch(ignore);
     return Promise.reject(tooLarge(status, maxBytes));
   }
   // One read, as `response.json()` does, where the length is known and holds: HTTP framing ends
@@ -45,7 +46,7 @@ async function readChunks(
   maxBytes: number,
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
-  const reader = body.getReader();
+  const reader = bodyReader(body);
   const cancel = () => reader.cancel(signal?.reason).catch(ignore);
   signal?.addEventListener("abort", cancel, { once: true });
   try {
