@@ -104,6 +104,21 @@ describe("datasets operations against the fake", () => {
     expect(server.fake.count()).toBe(0);
   });
 
+  it('refuses the id "usage", which the spec excludes: /v1/datasets/usage is the usage endpoint', async () => {
+    const client = server.client();
+    for (const call of [
+      () => client.datasets.retrieve("usage"),
+      () => client.datasets.withRawResponse.delete("usage"),
+      () => client.datasets.waitUntilValidated("usage"),
+    ]) {
+      await expect(call()).rejects.toThrow('Invalid id: must not be "usage" (the path of the usage endpoint)');
+    }
+    expect(() => client.datasets.records("usage")).toThrow(/must not be "usage"/);
+    expect(server.fake.count()).toBe(0);
+    // Only that exact id: one that starts with it is a dataset like any other.
+    await expect(client.datasets.retrieve("usage-2")).rejects.toHaveProperty("status", 404);
+  });
+
   it("an item a generator yields mid-upload that is not an object fails the call with a CohereError", async () => {
     async function* lines() {
       yield { custom_id: "1", body: {} };

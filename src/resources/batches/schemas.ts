@@ -89,3 +89,14 @@ export const batchIdSchema = v.pipe(
   v.check((id) => id !== "", "must be a non-empty string"),
   v.check((id) => id !== "." && id !== "..", 'must not be "." or ".."'),
 );
+
+/**
+ * A dataset id: as a batch id, and not `usage`, which the spec's pattern for it excludes
+ * (`^(?!usage$).*$`): `/v1/datasets/usage` is the usage endpoint, so `retrieve("usage")` would
+ * read the organisation's usage and `delete("usage")` would not address a dataset. Here beside
+ * the batch id rather than with the datasets' schemas, whose module the page does not load.
+ */
+export const datasetIdSchema = v.pipe(
+  batchIdSchema,
+  v.check((id) => id !== "usage", 'must not be "usage" (the path of the usage endpoint)'),
+);

@@ -4,7 +4,7 @@ import type { RequestOptions } from "../../core/request-options.js";
 import type { BatchResult } from "../../internal/decoders/batch-result.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
-import { batchIdSchema as datasetIdSchema } from "../batches/schemas.js";
+import { datasetIdSchema } from "../batches/schemas.js";
 import { loadOperations, RawDatasetsClient } from "./raw-datasets-client.js";
 import type {
   CreateDatasetRequest,

@@ -6,7 +6,7 @@ import { checkInput } from "../../core/input.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { operations } from "../../generated/datasets-openapi.js";
-import { batchIdSchema as datasetIdSchema } from "../batches/schemas.js";
+import { datasetIdSchema } from "../batches/schemas.js";
 import {
   createDatasetResponseSchema,
   datasetUsageResponseSchema,
