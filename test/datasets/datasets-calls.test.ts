@@ -98,10 +98,24 @@ describe("datasets operations against the fake", () => {
       () => client.datasets.retrieve(""),
       () => client.datasets.delete(".."),
       () => client.datasets.list({ limit: -1 }),
+      // The spec's date-time (RFC 3339): the server refuses anything else.
+      () => client.datasets.list({ before: "yesterday" }),
+      () => client.datasets.list({ after: "2026-01-31" }),
+      () => client.datasets.list({ after: new Date() as never }),
     ]) {
       await expect(call()).rejects.toBeInstanceOf(CohereError);
     }
     expect(server.fake.count()).toBe(0);
+  });
+
+  it("filters by RFC 3339 dates, as a Date's toISOString() writes them", async () => {
+    const client = server.client();
+    const { id } = await client.datasets.create(upload);
+    const created = Date.parse((await client.datasets.retrieve(id)).dataset.created_at as string);
+    const ids = async (request: object) => ((await client.datasets.list(request)).datasets ?? []).map((d) => d.id);
+    expect(await ids({ after: new Date(created - 1000).toISOString() })).toContain(id);
+    expect(await ids({ before: new Date(created - 1000).toISOString() })).not.toContain(id);
+    expect(await ids({ before: "2999-01-01T00:00:00+02:00" })).toContain(id);
   });
 
   it('refuses the id "usage", which the spec excludes: /v1/datasets/usage is the usage endpoint', async () => {

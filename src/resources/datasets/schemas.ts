@@ -70,12 +70,22 @@ const countSchema = v.optional(
   ),
 );
 
+/** The spec's `format: date-time` (RFC 3339): a date the server would refuse is refused here. */
+const dateTimeSchema = v.pipe(
+  v.string("must be an RFC 3339 date-time string (date.toISOString() gives one)"),
+  v.check(
+    (value) =>
+      /^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.test(value) && !Number.isNaN(Date.parse(value)),
+    "must be an RFC 3339 date-time such as 2026-01-31T00:00:00Z (date.toISOString() gives one)",
+  ),
+);
+
 // Requests: strict, so a misspelt filter (`dataset_type`) is an error, not an ignored key.
 export const listDatasetsRequestSchema: v.GenericSchema<unknown, ListDatasetsRequest> = v.strictObject(
   {
     datasetType: v.optional(urlTextSchema),
-    before: v.optional(urlTextSchema),
-    after: v.optional(urlTextSchema),
+    before: v.optional(dateTimeSchema),
+    after: v.optional(dateTimeSchema),
     limit: countSchema,
     offset: countSchema,
     validationStatus: v.optional(urlTextSchema),
