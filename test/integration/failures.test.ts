@@ -70,6 +70,37 @@ describe("typed errors over HTTP", () => {
     server.fake.inject("retrieve", { type: "empty-body" });
     await expect(server.client().batches.retrieve("x")).rejects.toBeInstanceOf(CohereParseError);
   });
+
+  // A server or proxy that sends megabytes where a line is expected must not flood every log
+  // that prints the error: the message stays short, the whole answer stays on the error.
+  it("keeps the message of an error short when the server's message is megabytes long", async () => {
+    const message = "x".repeat(5_000_000);
+    server.fake.inject("list", { type: "status", status: 500, body: { message } });
+    const error = (await server
+      .client({ maxRetries: 0 })
+      .batches.list()
+      .catch((e: unknown) => e)) as sdk.ApiError;
+    expect(error).toBeInstanceOf(sdk.InternalServerError);
+    expect(error.message.length).toBeLessThan(1_000);
+    expect(error.message).toContain(`${"x".repeat(500)}…`);
+    expect((error.body as { message: string }).message).toBe(message);
+  });
+
+  it("keeps the message and the issues of a CohereParseError short, and the body whole", async () => {
+    const bad = JSON.stringify({ batches: "z".repeat(2_000_000) });
+    const wrong = JSON.stringify({ batches: Array.from({ length: 1_000 }, () => ({ id: 5 })) });
+    for (const body of [bad, wrong]) {
+      server.fake.inject("list", { type: "malformed-body", body });
+      const error = (await server
+        .client()
+        .batches.list()
+        .catch((e: unknown) => e)) as CohereParseError;
+      expect(error).toBeInstanceOf(CohereParseError);
+      expect(error.message.length).toBeLessThan(3_200);
+      expect(Math.max(...error.issues.map((issue) => issue.length))).toBeLessThanOrEqual(301);
+      expect(error.text).toBe(body);
+    }
+  });
 });
 
 describe("retries over HTTP", () => {

@@ -1,4 +1,5 @@
 import { CohereError } from "./cohere-error.js";
+import { clipText } from "../../internal/clip-text.js";
 
 /** What an `ApiError` is built from: one non-2xx response, already read. @public */
 export interface ApiErrorInit {
@@ -89,11 +90,11 @@ function statusHint(status: number): string | undefined {
 /** The server's own words: `message` of a JSON body, or a short plain-text body. */
 function serverMessage(body: unknown): string | undefined {
   if (typeof body === "object" && body !== null && "message" in body && typeof body.message === "string") {
-    return body.message;
+    return clipText(body.message, 500);
   }
   // An HTML error page says nothing useful in one line; plain text often does.
   if (typeof body === "string" && body.trim() !== "" && !body.trimStart().startsWith("<")) {
-    return body.trim().slice(0, 200);
+    return clipText(body.trim(), 200);
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { clipText } from "../../internal/clip-text.js";
 import { CohereError } from "./cohere-error.js";
 
 /**
@@ -12,14 +13,19 @@ export class CohereParseError extends CohereError {
   readonly status: number;
   /** The body as received. */
   readonly text: string;
-  /** What was wrong, one line each (`batch: Invalid key: Expected "batch" but received undefined`). */
+  /**
+   * What was wrong, one line each (`batch: Invalid key: Expected "batch" but received undefined`),
+   * each at most 300 characters (a line quotes what it received, which may be megabytes).
+   */
   readonly issues: readonly string[];
 
   constructor(status: number, text: string, issues: readonly string[]) {
-    super(`Unexpected response body (status ${status}): ${issues.join("; ")}`);
+    const lines = issues.map((issue) => clipText(issue, 300));
+    // The message stays about a screenful: a page of a thousand bad batches has thousands of issues.
+    super(`Unexpected response body (status ${status}): ${clipText(lines.join("; "), 3000)}`);
     this.status = status;
     this.text = text;
-    this.issues = issues;
+    this.issues = lines;
   }
 
   override toJSON(): Record<string, unknown> {
