@@ -56,8 +56,9 @@ import { build } from "esbuild";
 // Then (the same session) an async shouldRetry reported, the built-in plugins' option checks,
 // and headers options refused where they set Authorization, Content-Type or (for every call)
 // Idempotency-Key: 15,105 B. Response bodies that are Node streams (node-fetch's) read: 15,163 B.
-// The dataset id "usage" refused: 15,197 B. Error messages clipped: 15,248 B.
-export const BUDGET_GZIP_BYTES = 14.9 * 1024;
+// The dataset id "usage" refused: 15,197 B. Error messages clipped: 15,248 B. A token quoted by
+// JSON.parse's message redacted: 15,256 B.
+export const BUDGET_GZIP_BYTES = 15.0 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

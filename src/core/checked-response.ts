@@ -101,7 +101,8 @@ function parseBody<T>(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw failure([`the body is not JSON (${(error as Error).message})`]);
+    // JSON.parse quotes the body's start, which may be the echoed token.
+    throw failure([redactTokens(context, `the body is not JSON (${(error as Error).message})`)]);
   }
   // valibot's objects take an array for an object; the types do not.
   if (typeof json !== "object" || json === null || Array.isArray(json))

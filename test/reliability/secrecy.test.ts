@@ -92,4 +92,20 @@ describe("the token goes only where it should", () => {
     }
     expect((error as Error).message).toBe("GET /v2/batches -> 400: bad request from Bearer [REDACTED]");
   });
+
+  it("never appears in a parse error's issue, where JSON.parse quotes the start of a 2xx body", async () => {
+    // A token short enough to fit in the ten characters JSON.parse quotes: the issue showed it.
+    const short = "sk-0123456";
+    const origin = await listen((request, response) => {
+      response.setHeader("content-type", "text/plain");
+      response.end(String(request.headers.authorization).slice("Bearer ".length));
+    });
+    const error = await new CohereClient({ token: short, baseUrl: origin, maxRetries: 0 }).batches
+      .list()
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/the body is not JSON/);
+    for (const text of [(error as Error).message, JSON.stringify(error), inspect(error, { depth: 10 })]) {
+      expect(text).not.toContain(short);
+    }
+  });
 });
