@@ -152,7 +152,7 @@ const clientOptionsSchema = v.strictObject(
     token: v.optional(
       v.custom<TokenSupplier>(
         (value) => isToken(value) || typeof value === "function",
-        "must be a non-empty string of visible ASCII, or a function returning one",
+        "must be a non-empty string of visible ASCII (no spaces or line breaks), or a function returning one",
       ),
     ),
     clientName: v.optional(v.pipe(nonEmptyStringSchema, headerValueSchema)),

@@ -152,6 +152,12 @@ describe("the client refuses bad options at construction", () => {
     expect(() => new CohereClient({ token: "t", ...(options as object) })).toThrow(CohereError);
   });
 
+  it("says what is wrong with a token read from a file with its line break, without showing it", () => {
+    expect(() => new CohereClient({ token: "sk-from-a-file\n" })).toThrow(
+      "Invalid client options: token must be a non-empty string of visible ASCII (no spaces or line breaks), or a function returning one (got a value that is not shown)",
+    );
+  });
+
   it("names CO_API_KEY when there is no token at all", () => {
     delete process.env.CO_API_KEY;
     expect(() => new CohereClient()).toThrow(/CO_API_KEY/);
