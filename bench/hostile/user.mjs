@@ -1,6 +1,7 @@
 // The hostile user of the hostile-user soak: token functions that are slow, throw or never
 // settle; middleware that sleeps, throws (an Error, a string, a Proxy whose every trap throws),
-// returns junk, never calls next or hands back a body that stalls; a logger and a tracer that throw. Each call carries its plan in the request
+// returns junk, never calls next, calls it again after its run, or hands back a body that stalls; a
+// shouldRetry that is async and rejects; a logger and a tracer that throw. Each call carries its plan in the request
 // option `context`, which the SDK passes to middleware untouched.
 import { CohereClient, loggingMiddleware, tracingMiddleware } from "cohere-batches";
 
@@ -35,6 +36,7 @@ export const attemptPlans = [
   "undefined",
   "never",
   "stall-body",
+  "late-next",
 ];
 
 function attemptPlugin(random) {
@@ -57,6 +59,11 @@ function attemptPlugin(random) {
         return never();
       case "stall-body":
         return new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode("{")) }));
+      case "late-next":
+        // Calls next again once its run is over, dropping the promise: refused, nothing sent
+        // (a second create would count as a duplicate), and no unhandled rejection.
+        setTimeout(() => void next(request), 5);
+        return next(request);
       default:
         return next(request);
     }
@@ -104,6 +111,8 @@ export function hostileClient(baseUrl, random) {
     baseUrl,
     timeoutInSeconds: 0.25,
     maxRetries: 2,
+    // Sometimes async and rejecting: reported, never an unhandled rejection.
+    shouldRetry: () => (random() < 0.1 ? Promise.reject(new Error("async verdict")) : undefined),
     middleware: [
       callPlugin(random),
       attemptPlugin(random),
