@@ -28,15 +28,7 @@ export function checkInput<const Schema extends v.GenericSchema>(
   } catch (error) {
     throw unreadable(`Invalid ${what}: it`, error);
   }
-  if (result.success) {
-    // valibot's objects take an array (its keys are indexes, none of them known), so `list([])`
-    // would be sent as `list({})`: an array where options or a request belong is a mistake.
-    if (Array.isArray(value) && "entries" in schema)
-      throw new CohereError(
-        `Invalid ${what}: ${(schema as { message?: unknown }).message ?? "must be an object"} (got ${describeValue(value)})`,
-      );
-    return result.output;
-  }
+  if (result.success) return result.output;
   // A strict object reports an unknown key as "expected never".
   const issue = result.issues.find((candidate) => candidate.expected === "never") ?? result.issues[0];
   const field = issuePath(issue);
