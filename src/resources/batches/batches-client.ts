@@ -23,7 +23,8 @@ import type { HttpResponse } from "../../core/http-response.js";
 
 /**
  * What the data-only methods resolve with. They hand the raw method's promise on with `.then`
- * rather than awaiting it in an async function of their own: one suspended frame less per call.
+ * rather than awaiting it in an async function of their own: the raw method (async, so that bad
+ * input rejects rather than throws) is the call's one frame at this level.
  */
 const dataOf = <T>(response: HttpResponse<T>): T => response.data;
 
