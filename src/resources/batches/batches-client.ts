@@ -167,7 +167,8 @@ export class BatchesClient {
    * transiently (a 503 burst, a dropped connection), after its own retries, does not end the
    * wait: the last such failure is the `cause` of the `CohereTimeoutError` if the deadline
    * passes. An `onProgress` that throws is reported with `console.warn` and does not end the
-   * wait.
+   * wait. A status the spec does not list (one Cohere may add later) is not taken as terminal:
+   * the wait goes on, so give `timeoutInSeconds` to a wait that must end.
    *
    * @example
    * ```ts

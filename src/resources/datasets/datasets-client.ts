@@ -128,7 +128,8 @@ export class DatasetsClient {
    *
    * @remarks
    * A poll that fails transiently (after its own retries) does not end the wait; `onProgress`
-   * cannot fail it.
+   * cannot fail it. Any status other than `validated`, `skipped` and `failed` (`unknown` included)
+   * keeps the wait going: give `timeoutInSeconds` to a wait that must end.
    * @example
    * ```ts
    * const dataset = await client.datasets.waitUntilValidated(id, { timeoutInSeconds: 600 });
