@@ -3,6 +3,7 @@ import {
   abortSignalSchema,
   byteCountSchema,
   checkInput,
+  functionSchema,
   isWellFormed,
   plainObjectSchema,
   headersSchema,
@@ -120,7 +121,7 @@ export interface ResolvedRequestOptions
 }
 
 /** A `shouldRetry` option: a function (what it returns is checked when it is called). */
-export const shouldRetrySchema = v.custom<ShouldRetry>((value) => typeof value === "function", "must be a function");
+export const shouldRetrySchema = functionSchema<ShouldRetry>();
 
 const requestOptionsSchema = v.strictObject(
   {

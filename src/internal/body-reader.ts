@@ -10,9 +10,11 @@ export interface BodyReader {
  * kind failed every call with "body.getReader is not a function", retried as a connection
  * failure. (A body that is neither fails here with a `TypeError`, typed by the caller.)
  */
-export function bodyReader(body: ReadableStream<Uint8Array>): BodyReader {
-  if (typeof body.getReader === "function") return body.getReader();
-  const iterator = (body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+export function bodyReader(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): BodyReader {
+  // A web stream through its reader: Safari's streams are not async iterable.
+  if (typeof (body as ReadableStream<Uint8Array>).getReader === "function")
+    return (body as ReadableStream<Uint8Array>).getReader();
+  const iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   return {
     read: () => iterator.next() as Promise<ReadableStreamReadResult<Uint8Array>>,
     // A Node stream is destroyed (its iterator's return() does nothing before the first read).

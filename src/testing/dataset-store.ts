@@ -58,7 +58,7 @@ export class DatasetStore {
   #nextSeq = 0;
 
   constructor(options: DatasetLifecycleOptions, ids: SeededRandom) {
-    checkKnownKeys("datasetLifecycle", options, { queuedForMs: true, processingForMs: true });
+    checkKnownKeys<DatasetLifecycleOptions>("datasetLifecycle", options, { queuedForMs: true, processingForMs: true });
     this.#queuedUs = checkedUs("queuedForMs", options.queuedForMs ?? 500);
     this.#processingUs = checkedUs("processingForMs", options.processingForMs ?? 1000);
     this.#ids = ids;

@@ -134,7 +134,7 @@ export class FakeCohere {
 
   /** @param options - See {@link FakeCohereOptions}. */
   constructor(options: FakeCohereOptions = {}) {
-    checkKnownKeys("FakeCohere options", options, {
+    checkKnownKeys<FakeCohereOptions>("FakeCohere options", options, {
       tokens: true,
       clock: true,
       lifecycle: true,
@@ -335,7 +335,7 @@ export class FakeCohere {
 
   /** Drops pending faults and the request log (and the download origin's log); with `{ batches: true }` also every batch. */
   reset(options: ResetOptions = {}): void {
-    checkKnownKeys("reset options", options, { batches: true });
+    checkKnownKeys<ResetOptions>("reset options", options, { batches: true });
     this.#faults.clear();
     this.requests.length = 0;
     this.#outputs.clearLog();

@@ -99,7 +99,7 @@ function nonNegativeInteger(name: string, value: number): number {
  * @throws RangeError for a negative or non-finite time, a non-positive speed or a bad count.
  */
 export function resolveLifecycle(options: LifecycleOptions = {}): LifecycleSettings {
-  checkKnownKeys("lifecycle", options, {
+  checkKnownKeys<LifecycleOptions>("lifecycle", options, {
     queuedForMs: true,
     recordsPerSecond: true,
     numRecords: true,

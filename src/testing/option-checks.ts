@@ -5,9 +5,14 @@
 
 /**
  * Throws a `TypeError` for a key of `value` that `known` does not list, or for a `value` that
- * is not an object at all.
+ * is not an object at all. `known` is typed as every key of `T`: an option added to the
+ * interface and not here fails the type check, rather than being refused at run time.
  */
-export function checkKnownKeys(what: string, value: unknown, known: Readonly<Record<string, true>>): void {
+export function checkKnownKeys<T extends object>(
+  what: string,
+  value: unknown,
+  known: Readonly<Record<keyof T, true>>,
+): void {
   if (value === undefined) return;
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new TypeError(

@@ -58,7 +58,12 @@ export class OutputDatasets {
 
   constructor(parts: OutputDatasetParts, options: OutputDatasetOptions = {}) {
     this.#parts = parts;
-    checkKnownKeys("outputs", options, { parts: true, codec: true, blockRecords: true, urlTtlMs: true });
+    checkKnownKeys<OutputDatasetOptions>("outputs", options, {
+      parts: true,
+      codec: true,
+      blockRecords: true,
+      urlTtlMs: true,
+    });
     const count = options.parts ?? 3;
     if (!Number.isInteger(count) || count < 1)
       throw new RangeError(`outputs.parts must be an integer >= 1, got ${count}`);

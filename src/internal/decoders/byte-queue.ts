@@ -1,34 +1,9 @@
 // The bytes of a download as they arrive, held until the decoder has consumed them: at most one
 // block plus the chunk that ends it, whatever the size of the file.
+import { type BodyReader, bodyReader } from "../body-reader.js";
 
 /** A stream or async iterable of byte chunks: a `fetch` body, or any other source. */
 export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
-
-interface ChunkPuller {
-  pull(): Promise<Uint8Array | undefined>;
-  cancel(): Promise<void>;
-}
-
-function chunkPuller(source: ByteSource): ChunkPuller {
-  // A ReadableStream is read with a reader: Safari's streams are not async iterable.
-  if ("getReader" in source) {
-    const reader = source.getReader();
-    return {
-      pull: async () => (await reader.read()).value ?? undefined,
-      cancel: () => reader.cancel(),
-    };
-  }
-  const iterator = source[Symbol.asyncIterator]();
-  return {
-    pull: async () => {
-      const step = await iterator.next();
-      return step.done ? undefined : step.value;
-    },
-    cancel: async () => {
-      await iterator.return?.();
-    },
-  };
-}
 
 export class ByteQueue {
   private chunks: Uint8Array[] = [];
@@ -36,10 +11,10 @@ export class ByteQueue {
   private offset = 0;
   private buffered = 0;
   private ended = false;
-  private readonly puller: ChunkPuller;
+  private readonly reader: BodyReader;
 
   constructor(source: ByteSource) {
-    this.puller = chunkPuller(source);
+    this.reader = bodyReader(source);
   }
 
   /** How many unread bytes are buffered. */
@@ -62,7 +37,7 @@ export class ByteQueue {
   async pullChunk(): Promise<boolean> {
     for (;;) {
       if (this.ended) return false;
-      const chunk = await this.puller.pull();
+      const chunk = (await this.reader.read()).value;
       if (chunk === undefined) this.ended = true;
       else if (chunk.length > 0) {
         this.chunks.push(chunk);
@@ -117,6 +92,6 @@ export class ByteQueue {
   cancel(): Promise<void> {
     this.chunks = [];
     this.buffers = [new Uint8Array(0), new Uint8Array(0)];
-    return this.puller.cancel();
+    return this.reader.cancel().then(() => undefined);
   }
 }
