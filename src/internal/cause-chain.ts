@@ -67,9 +67,18 @@ const refusedByFetchCodes: ReadonlySet<string> = new Set([
   "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH",
 ]);
 
+/**
+ * A port the Fetch standard blocks ("bad port"s such as 6000): Node's fetch says `bad port`,
+ * Deno's "Requests to port 6000 are blocked". No retry can reach it.
+ */
+const blockedPort = /^bad port$|to port \d+ are blocked/;
+
 /** True when fetch refused to send the request at all: bad input, not a network failure. */
 export function isRefusedByFetch(error: unknown): boolean {
-  return hasCauseCode(error, refusedByFetchCodes);
+  return (
+    hasCauseCode(error, refusedByFetchCodes) ||
+    causeChain(error).some(({ message }) => typeof message === "string" && blockedPort.test(message))
+  );
 }
 
 /** True when the connection was refused: the host that refused certainly never saw the request. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CohereClient,
+  CohereConnectionError,
   CohereError,
   loggingMiddleware,
   rateLimitMiddleware,
@@ -106,6 +107,18 @@ describe("bad input is refused before anything is sent", () => {
     });
     const started = performance.now();
     await refused(() => client.batches.create(newBatch), /refused the request/);
+    expect(performance.now() - started).toBeLessThan(300);
+  });
+
+  it("refuses, without retries, a port that fetch blocks (the Fetch standard's bad ports)", async () => {
+    // Port 6000 (X11) is on the Fetch standard's list: Node's fetch refuses it without connecting.
+    const client = new CohereClient({ token: "t", baseUrl: "http://127.0.0.1:6000", maxRetries: 2 });
+    const started = performance.now();
+    const error = await client.batches.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CohereError);
+    expect(error).not.toBeInstanceOf(CohereConnectionError);
+    expect((error as Error).message).toMatch(/fetch refused the request \(nothing was sent\): bad port/);
+    // Two retries would wait their backoff (at least 0.5 s in all).
     expect(performance.now() - started).toBeLessThan(300);
   });
 
