@@ -1,6 +1,12 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
-import { describeCause, isRefusedByFetch, ownErrorInChain } from "../internal/cause-chain.js";
+import {
+  describeCause,
+  isRefusedByFetch,
+  isUnreadableBody,
+  ownErrorInChain,
+  unreadableDataMessage,
+} from "../internal/cause-chain.js";
 import { isResponse } from "../internal/is-response.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import { CohereError } from "./errors/cohere-error.js";
@@ -83,5 +89,6 @@ function transportFailure(error: unknown, context: MiddlewareContext): CohereErr
   if (own !== undefined) return own;
   if (isRefusedByFetch(error))
     return new CohereError(`fetch refused the request (nothing was sent): ${describeCause(error)}`, { cause: error });
+  if (isUnreadableBody(error)) return new CohereError(unreadableDataMessage(error), { cause: error });
   return new CohereConnectionError(`Connection failed: ${describeCause(error)}`, { cause: error });
 }

@@ -1,6 +1,7 @@
 /** One error of a chain, with the fields the SDK reads, read once. */
 interface Link {
   readonly error: object;
+  readonly name: unknown;
   readonly message: unknown;
   readonly code: unknown;
 }
@@ -10,7 +11,7 @@ interface Link {
  * middleware): anything at all, a getter or a `Proxy` that throws included. Such a read is
  * `undefined`, so the failure is still typed.
  */
-function read(error: object, key: "message" | "code" | "cause"): unknown {
+function read(error: object, key: "name" | "message" | "code" | "cause"): unknown {
   try {
     return (error as Record<string, unknown>)[key];
   } catch {
@@ -26,7 +27,12 @@ function causeChain(error: unknown): Link[] {
     chain.length < 5 && typeof current === "object" && current !== null;
     current = read(current, "cause")
   ) {
-    chain.push({ error: current, message: read(current, "message"), code: read(current, "code") });
+    chain.push({
+      error: current,
+      name: read(current, "name"),
+      message: read(current, "message"),
+      code: read(current, "code"),
+    });
   }
   return chain;
 }
@@ -79,6 +85,20 @@ export function isRefusedByFetch(error: unknown): boolean {
     hasCauseCode(error, refusedByFetchCodes) ||
     causeChain(error).some(({ message }) => typeof message === "string" && blockedPort.test(message))
   );
+}
+
+/**
+ * True when fetch could not read the request's body: a file that changed or went away since
+ * `fs.openAsBlob` or an `<input type=file>` gave it (a `NotReadableError`). It is the caller's
+ * data that failed, not the connection: no retry can read it.
+ */
+export function isUnreadableBody(error: unknown): boolean {
+  return causeChain(error).some(({ name }) => name === "NotReadableError");
+}
+
+/** The one wording of a caller's data source that failed as the upload read it. */
+export function unreadableDataMessage(error: unknown): string {
+  return `The data being uploaded failed as it was read: ${describeCause(error)}`;
 }
 
 /** True when the connection was refused: the host that refused certainly never saw the request. */

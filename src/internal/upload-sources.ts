@@ -1,11 +1,16 @@
 import { CohereError } from "../core/errors/cohere-error.js";
 import { whileReading } from "../core/input.js";
-import { describeCause } from "./cause-chain.js";
+import { unreadableDataMessage } from "./cause-chain.js";
+import { closeUnread } from "./close-unread.js";
 
 /**
  * A part's bytes: a `Blob` can be read again for a retry; a stream of chunks can be read once.
+ * `close` ends a one-shot source that was never read (its call failed before sending): a file
+ * the caller opened must not stay open.
  */
-export type PartSource = { readonly blob: Blob } | { readonly chunks: () => AsyncGenerator<Uint8Array> };
+export type PartSource =
+  | { readonly blob: Blob }
+  | { readonly chunks: () => AsyncGenerator<Uint8Array>; readonly close: () => void };
 
 const encoder = new TextEncoder();
 
@@ -29,7 +34,8 @@ function jsonLine(item: unknown, where: string): string {
   } catch (error) {
     throw new CohereError(`Invalid request: ${where} cannot be written as JSON: ${(error as Error).message}`);
   }
-  if (line === undefined) throw new CohereError(`Invalid request: ${where} cannot be written as JSON`);
+  // A `toJSON` may give anything: each line must still be one JSON object.
+  if (line?.[0] !== "{") throw new CohereError(`Invalid request: ${where} must be written as a JSON object`);
   return `${line}\n`;
 }
 
@@ -51,7 +57,7 @@ function describe(value: unknown): string {
  */
 function sourceFailure(error: unknown): never {
   if (CohereError.is(error)) throw error;
-  throw new CohereError(`The data being uploaded failed as it was read: ${describeCause(error)}`, { cause: error });
+  throw new CohereError(unreadableDataMessage(error), { cause: error });
 }
 
 /** The chunks of a stream; ending early cancels it. */
@@ -75,13 +81,24 @@ async function* readItems(
   field: string,
 ): AsyncGenerator<Uint8Array> {
   let index = 0;
+  // A string may end in the first half of a surrogate pair whose second half starts the next:
+  // encoded apart, each half would be sent as U+FFFD. The half waits for the next string.
+  let half = "";
   try {
     for await (const item of items) {
-      if (item instanceof Uint8Array) yield item;
-      else if (typeof item === "string") yield encoder.encode(item);
-      else yield encoder.encode(jsonLine(item, `${field} item ${index}`));
+      if (typeof item === "string") {
+        const text = half + item;
+        const code = text.charCodeAt(text.length - 1);
+        half = code >= 0xd800 && code <= 0xdbff ? text.slice(-1) : "";
+        yield encoder.encode(half ? text.slice(0, -1) : text);
+      } else {
+        if (half) yield encoder.encode(half);
+        half = "";
+        yield item instanceof Uint8Array ? item : encoder.encode(jsonLine(item, `${field} item ${index}`));
+      }
       index++;
     }
+    if (half) yield encoder.encode(half);
   } catch (error) {
     sourceFailure(error);
   }
@@ -104,10 +121,12 @@ function sourceOf(data: unknown, field: string): PartSource {
     return { blob: new Blob([data as BlobPart]) };
   }
   if (data instanceof Blob) return { blob: data };
-  if (Array.isArray(data)) return { blob: new Blob(data.map((item, i) => jsonLine(item, `${field}[${i}]`))) };
+  // Array.from, not map: a hole is an item (refused), where map skips it and a Blob writes "undefined".
+  if (Array.isArray(data)) return { blob: new Blob(Array.from(data, (item, i) => jsonLine(item, `${field}[${i}]`))) };
   // A caller's stream may carry strings or objects (a `TextDecoderStream`'s output, an object
   // stream): its chunks are items like an iterable's, each checked and turned into bytes.
-  if (data instanceof ReadableStream) return { chunks: () => readItems(readStream(data), field) };
+  const close = () => closeUnread(data);
+  if (data instanceof ReadableStream) return { chunks: () => readItems(readStream(data), field), close };
   const iterable = data as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
   if (
     iterable &&
@@ -115,7 +134,7 @@ function sourceOf(data: unknown, field: string): PartSource {
     !ArrayBuffer.isView(iterable) &&
     (typeof iterable[Symbol.asyncIterator] === "function" || typeof iterable[Symbol.iterator] === "function")
   ) {
-    return { chunks: () => readItems(iterable as AsyncIterable<unknown>, field) };
+    return { chunks: () => readItems(iterable as AsyncIterable<unknown>, field), close };
   }
   throw new CohereError(
     `Invalid request: ${field} must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream, or an (async) iterable of bytes or plain objects; got ${describe(data)}`,

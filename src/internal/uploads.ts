@@ -38,6 +38,13 @@ export interface MultipartBody {
   readonly replayable: boolean;
   /** The redirect mode to send it with, see `uploadRedirectMode`. */
   readonly redirect: RequestRedirect;
+  /**
+   * To call once the call has settled: a one-shot body still being read is stopped and its
+   * sources closed, one never read has its sources closed. Fetch does not do it: Node 20's
+   * keeps pulling a request body after an abort, and a call that fails before sending never
+   * touches it.
+   */
+  readonly release: () => void;
 }
 
 const encoder = new TextEncoder();
@@ -58,22 +65,60 @@ function randomBoundary(): string {
 }
 
 async function* concat(segments: readonly (Uint8Array | PartSource)[]): AsyncGenerator<Uint8Array> {
-  for (const segment of segments) {
-    if (segment instanceof Uint8Array) yield segment;
-    else if ("blob" in segment) yield* readStream(segment.blob.stream());
-    else yield* segment.chunks();
+  let reached = 0;
+  try {
+    for (const segment of segments) {
+      reached++;
+      if (segment instanceof Uint8Array) yield segment;
+      else if ("blob" in segment) yield* readStream(segment.blob.stream());
+      else yield* segment.chunks();
+    }
+  } finally {
+    // Ended early: the sources not reached yet are closed too.
+    segments.slice(reached).forEach(closeSource);
   }
 }
 
+function closeSource(segment: Uint8Array | PartSource): void {
+  if (!(segment instanceof Uint8Array) && "close" in segment) segment.close();
+}
+
+/**
+ * A source as fast as memory (an in-memory generator) settles every read in a microtask, and
+ * fetch's pulls would then hold the event loop: no timer (the attempt's timeout) and no abort
+ * could fire. Every 20 ms of reading, this lets the event loop turn once.
+ */
+function eventLoopTurns(): () => Promise<void> | undefined {
+  let last = Date.now();
+  return () => {
+    if (Date.now() - last < 20) return undefined;
+    return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+      last = Date.now();
+    });
+  };
+}
+
 /** A pull stream over `chunks`: nothing is read ahead of what fetch sends. */
-function toStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(
+function toStream(
+  chunks: AsyncGenerator<Uint8Array>,
+  sources: readonly PartSource[],
+): { stream: ReadableStream<Uint8Array>; release: () => void } {
+  const turn = eventLoopTurns();
+  let pulled = false;
+  let released = false;
+  const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        pulled = true;
         // A pull that enqueues nothing is not called again while fetch waits for a chunk: an
         // empty chunk (a "" line of a generator) must not end the pull, or the upload stalls.
         for (;;) {
-          const { done, value } = await chunks.next();
+          await turn();
+          const next = released ? undefined : await chunks.next();
+          if (released || next === undefined) {
+            return controller.error(new CohereAbortError("the upload's call has ended"));
+          }
+          const { done, value } = next;
           if (done) return controller.close();
           if (value.byteLength > 0) return controller.enqueue(value);
         }
@@ -84,6 +129,14 @@ function toStream(chunks: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array
     },
     { highWaterMark: 0 },
   );
+  const release = () => {
+    if (released) return;
+    released = true;
+    // Never pulled: `concat` never started, so its own cleanup cannot run; close each source.
+    if (!pulled) sources.forEach(closeSource);
+    chunks.return(undefined).catch(() => undefined);
+  };
+  return { stream, release };
 }
 
 /** `promise`, or a `CohereAbortError` as soon as `signal` fires (a source may never settle). */
@@ -102,8 +155,10 @@ async function gather(source: PartSource, signal: AbortSignal | undefined): Prom
   if ("blob" in source) return source.blob;
   const parts: Uint8Array[] = [];
   const chunks = source.chunks();
+  const turn = eventLoopTurns();
   try {
     for (;;) {
+      await turn();
       const { done, value } = await untilAborted(chunks.next(), signal);
       if (done) return new Blob(parts as BlobPart[]);
       parts.push(value);
@@ -136,9 +191,11 @@ export async function encodeMultipart(
   });
   segments.push(encoder.encode(`\r\n--${boundary}--\r\n`));
   const contentType = `multipart/form-data; boundary=${boundary}`;
+  const redirect = uploadRedirectMode();
   if (sources.every((source) => "blob" in source)) {
     const blobParts = segments.map((s) => (s instanceof Uint8Array ? s : (s as { blob: Blob }).blob));
-    return { contentType, body: new Blob(blobParts as BlobPart[]), replayable: true, redirect: uploadRedirectMode() };
+    return { contentType, body: new Blob(blobParts as BlobPart[]), replayable: true, redirect, release: () => {} };
   }
-  return { contentType, body: toStream(concat(segments)), replayable: false, redirect: uploadRedirectMode() };
+  const { stream, release } = toStream(concat(segments), sources);
+  return { contentType, body: stream, replayable: false, redirect, release };
 }

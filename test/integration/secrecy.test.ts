@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { CohereClient } from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
+import { refusingPort } from "../helpers/scripted-server.js";
 
 const server = useFakeServer();
 const secret = "sk-very-secret-token-1234567890";
@@ -14,7 +15,11 @@ describe("the token never leaks", () => {
       await client.batches.list().catch((e: unknown) => e), // 500
       await client.batches.list().catch((e: unknown) => e), // 401: the fake does not know this token
       await client.batches.retrieve("").catch((e: unknown) => e), // bad input
-      await new CohereClient({ token: secret, baseUrl: "http://127.0.0.1:1", maxRetries: 0 }).batches
+      await new CohereClient({
+        token: secret,
+        baseUrl: `http://127.0.0.1:${await refusingPort()}`,
+        maxRetries: 0,
+      }).batches
         .list()
         .catch((e: unknown) => e),
     ];

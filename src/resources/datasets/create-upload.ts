@@ -3,10 +3,9 @@
  * when `create` runs, so that an app that never uploads does not carry the upload machinery.
  */
 import * as v from "valibot";
-import type { EncodedBody } from "../../core/api-client.js";
 import { checkInput, isWellFormed, nonEmptyStringSchema, urlTextSchema } from "../../core/input.js";
 import type { operations } from "../../generated/datasets-openapi.js";
-import { encodeMultipart, type UploadPart } from "../../internal/uploads.js";
+import { encodeMultipart, type MultipartBody, type UploadPart } from "../../internal/uploads.js";
 import type { CreateDatasetRequest } from "./types.js";
 
 type CreateQuery = operations["create-dataset"]["parameters"]["query"];
@@ -62,18 +61,15 @@ export async function prepareDatasetUpload(
   request: CreateDatasetRequest,
   streaming: boolean,
   signal: AbortSignal | undefined,
-): Promise<{ query: CreateQuery; body: EncodedBody }> {
+): Promise<{ query: CreateQuery; body: MultipartBody }> {
   const checked = checkInput(createDatasetRequestSchema, request, "request") as CreateDatasetRequest;
-  const parts: UploadPart[] = [
-    {
-      field: "data",
-      filename: filenameOf(checked.data, checked.filename, `${checked.name}.jsonl`),
-      data: checked.data,
-    },
-  ];
+  const filename = filenameOf(checked.data, checked.filename, `${checked.name}.jsonl`);
+  const parts: UploadPart[] = [{ field: "data", filename, data: checked.data }];
   if (checked.eval_data !== undefined) {
-    const filename = filenameOf(checked.eval_data, undefined, `${checked.name}-eval.jsonl`);
-    parts.push({ field: "eval_data", filename, data: checked.eval_data });
+    // Cohere reads the format from the extension: the eval data is in the data's format.
+    const extension = /\.[^./\\]+$/.exec(filename)?.[0] ?? ".jsonl";
+    const evalFilename = filenameOf(checked.eval_data, undefined, `${checked.name}-eval${extension}`);
+    parts.push({ field: "eval_data", filename: evalFilename, data: checked.eval_data });
   }
   return { query: queryOf(checked), body: await encodeMultipart(parts, streaming, signal) };
 }

@@ -3,6 +3,7 @@ import { CohereDatasetValidationError } from "../../core/errors/dataset-validati
 import type { ApiClient } from "../../core/api-client.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import { checkInput } from "../../core/input.js";
+import { closeUnread } from "../../internal/close-unread.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { operations } from "../../generated/datasets-openapi.js";
@@ -43,23 +44,45 @@ export async function create(
   request: CreateDatasetRequest,
   options?: RequestOptions,
 ): Promise<HttpResponse<CreateDatasetResponse>> {
-  // The upload code is a chunk of its own again: only apps that upload load it.
-  const { prepareDatasetUpload } = await loadChunk(() => import("./create-upload.js"), "the upload code", options);
-  const streaming = !runtime.isBrowserLike();
-  const { query, body } = await prepareDatasetUpload(request, streaming, options?.abortSignal);
-  return api.call(
-    {
-      operation: "datasets.create",
-      method: "post",
-      path: "/v1/datasets",
-      params: { query },
-      encodedBody: body,
-      response: { schema: createDatasetResponseSchema },
-      // A second upload makes a second dataset.
-      idempotent: false,
-    },
-    options,
-  );
+  let prepared: Awaited<ReturnType<typeof import("./create-upload.js").prepareDatasetUpload>>;
+  try {
+    // The upload code is a chunk of its own again: only apps that upload load it.
+    const { prepareDatasetUpload } = await loadChunk(() => import("./create-upload.js"), "the upload code", options);
+    prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), options?.abortSignal);
+  } catch (error) {
+    // A call that ends before its body exists (refused, aborted) closes the caller's streams,
+    // as fetch cancels the body of a request it never sends.
+    closeRequestData(request);
+    throw error;
+  }
+  const { query, body } = prepared;
+  // Once the call has settled, a one-shot body it no longer reads is stopped and closed.
+  return api
+    .call(
+      {
+        operation: "datasets.create",
+        method: "post",
+        path: "/v1/datasets",
+        params: { query },
+        encodedBody: body,
+        response: { schema: createDatasetResponseSchema },
+        // A second upload makes a second dataset.
+        idempotent: false,
+      },
+      options,
+    )
+    .finally(body.release);
+}
+
+/** Closes the one-shot streams of a `create` request that will not be sent. */
+export function closeRequestData(request: unknown): void {
+  try {
+    const { data, eval_data } = request as CreateDatasetRequest;
+    closeUnread(data);
+    closeUnread(eval_data);
+  } catch {
+    // A request that cannot be read has already been refused for it.
+  }
 }
 
 /** `GET /v1/datasets/{id}`. */

@@ -47,7 +47,13 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.create`.
    */
   async create(request: CreateDatasetRequest, options?: RequestOptions): Promise<HttpResponse<CreateDatasetResponse>> {
-    return (await loadOperations(options)).create(this.#api, request, options);
+    const operations = await loadOperations(options).catch((error: unknown) => {
+      // Aborted before the upload code loaded: the caller's streams are closed all the same
+      // (as fetch cancels the body of a request it never sends), without holding the error up.
+      loadOperations().then((loaded) => loaded.closeRequestData(request), Boolean);
+      throw error;
+    });
+    return operations.create(this.#api, request, options);
   }
 
   /**

@@ -1,0 +1,195 @@
+import { createReadStream, mkdtempSync, openAsBlob, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CohereAbortError, CohereConnectionError, CohereError, CohereTimeoutError } from "../../src/index.js";
+import { useFakeServer } from "../helpers/fake-server.js";
+
+// What a caller's data source can do to an upload, and what the SDK must do back: a source as
+// fast as memory must not hold the event loop (the attempt's timer and the caller's abort must
+// still fire), a source the call no longer reads is closed, and every line sent is a JSON object.
+
+const server = useFakeServer();
+const upload = { name: "requests", type: "batch-chat-v2-input" } as const;
+const LINE = { custom_id: "1", body: { messages: [{ role: "user", content: "hi" }] } };
+
+const sinks: Server[] = [];
+afterEach(async () => {
+  await Promise.all(
+    sinks.splice(0).map(
+      (sink) =>
+        new Promise((resolve) => {
+          sink.closeAllConnections();
+          sink.close(resolve);
+        }),
+    ),
+  );
+});
+
+/** A loopback server that reads and drops whatever it is sent, and answers once the body ends. */
+async function sink(): Promise<string> {
+  const sinkServer = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => response.end('{"id":"ds-1"}'));
+  });
+  sinks.push(sinkServer);
+  await new Promise<void>((resolve) => sinkServer.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(sinkServer.address() as { port: number }).port}`;
+}
+
+/** A generator as fast as memory that never ends, counting what it yields and whether it closed. */
+function endless() {
+  const state = { yielded: 0, closed: false };
+  async function* lines() {
+    try {
+      for (;;) {
+        state.yielded++;
+        yield LINE;
+      }
+    } finally {
+      state.closed = true;
+    }
+  }
+  return { state, data: lines() };
+}
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("a data source as fast as memory", () => {
+  it("is ended by the attempt's timeout, and is closed and read no further", async () => {
+    const { state, data } = endless();
+    const { CohereClient } = await import("../../src/index.js");
+    const client = new CohereClient({ token: "t", baseUrl: await sink(), timeoutInSeconds: 0.5 });
+    const started = Date.now();
+    const error = await client.datasets.create({ ...upload, data }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await settle(200);
+    const read = state.yielded;
+    await settle(200);
+    expect(state.yielded).toBe(read);
+    expect(state.closed).toBe(true);
+  });
+
+  it("is ended by the caller's abort, promptly, and is closed", async () => {
+    const { state, data } = endless();
+    const { CohereClient } = await import("../../src/index.js");
+    const client = new CohereClient({ token: "t", baseUrl: await sink() });
+    const started = Date.now();
+    const error = await client.datasets
+      .create({ ...upload, data }, { abortSignal: AbortSignal.timeout(300) })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereAbortError);
+    expect(Date.now() - started).toBeLessThan(2000);
+    await settle(200);
+    const read = state.yielded;
+    await settle(200);
+    expect(state.yielded).toBe(read);
+    expect(state.closed).toBe(true);
+  });
+});
+
+describe("a one-shot source the call never reads is closed", () => {
+  const file = join(mkdtempSync(join(tmpdir(), "upload-sources-")), "lines.jsonl");
+  writeFileSync(file, `${JSON.stringify(LINE)}\n`);
+
+  it.each([
+    ["the token function throws", { token: () => Promise.reject(new Error("vault down")) }, {}],
+    ["the call was aborted before it started", {}, { abortSignal: AbortSignal.abort() }],
+    [
+      "a plugin throws",
+      {
+        middleware: [
+          () => {
+            throw new Error("plugin bug");
+          },
+        ],
+      },
+      {},
+    ],
+  ])("when %s: a Node read stream is destroyed, a web stream cancelled", async (_, clientOptions, options) => {
+    const nodeStream = createReadStream(file);
+    let cancelled = false;
+    const webStream = new ReadableStream({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode("{}\n"));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const client = server.client(clientOptions as never);
+    await expect(client.datasets.create({ ...upload, data: nodeStream }, options)).rejects.toBeInstanceOf(CohereError);
+    await expect(client.datasets.create({ ...upload, data: webStream }, options)).rejects.toBeInstanceOf(CohereError);
+    await settle(50);
+    expect(nodeStream.destroyed).toBe(true);
+    expect(cancelled).toBe(true);
+    expect(server.fake.count("datasets.create")).toBe(0);
+  });
+});
+
+describe("every JSONL line is a JSON object", () => {
+  it.each([
+    // A hole is no object: `map` skipped it, and the Blob wrote the text "undefined".
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the input under test
+    ["a hole in an array", [LINE, , LINE], /data\[1\] must be a plain object, got undefined/],
+    ["an object whose toJSON gives a number", [{ toJSON: () => 42 }], /data\[0\] must be written as a JSON object/],
+    ["an object whose toJSON gives null", [{ toJSON: () => null }], /data\[0\] must be written as a JSON object/],
+  ])("%s is refused before sending", async (_, data, message) => {
+    const error = await server
+      .client()
+      .datasets.create({ ...upload, data: data as never })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toMatch(message);
+    expect(server.fake.count("datasets.create")).toBe(0);
+  });
+});
+
+describe("text split anywhere is sent as the UTF-8 of the whole", () => {
+  it("a surrogate pair split between two strings of an iterable", async () => {
+    const text = `${JSON.stringify({ custom_id: "1", body: { t: "😀" } })}\n`;
+    const split = text.indexOf("😀") + 1; // between the two halves of the pair
+    async function* halves() {
+      yield text.slice(0, split);
+      yield text.slice(split);
+    }
+    await server.client().datasets.create({ ...upload, data: halves() });
+    const form = server.fake.requests.at(-1)?.form as FormData;
+    expect(new Uint8Array(await (form.get("data") as File).arrayBuffer())).toEqual(new TextEncoder().encode(text));
+  });
+});
+
+describe("a file that cannot be read", () => {
+  it("is the source's failure, not a connection failure, and is not retried", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "upload-sources-")), "changing.jsonl");
+    writeFileSync(file, `${JSON.stringify(LINE)}\n`);
+    const blob = await openAsBlob(file);
+    writeFileSync(file, `${JSON.stringify(LINE)}\n${JSON.stringify(LINE)}\n`); // changed since: unreadable
+    const started = Date.now();
+    const error = await server
+      .client({ maxRetries: 2 })
+      .datasets.create({ ...upload, data: blob }, { idempotencyKey: "k-1" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect(error).not.toBeInstanceOf(CohereConnectionError);
+    expect((error as Error).message).toMatch(/The data being uploaded failed as it was read/);
+    // Two retries would wait their backoff (at least 0.5 s in all).
+    expect(Date.now() - started).toBeLessThan(400);
+  });
+});
+
+describe("eval_data's filename", () => {
+  it("takes the extension of the data's filename (Cohere reads the format from it)", async () => {
+    await server.client().datasets.create({
+      name: "requests",
+      type: "embed-input",
+      data: "a,b\n1,2\n",
+      filename: "train.csv",
+      eval_data: "a,b\n3,4\n",
+    });
+    const form = server.fake.requests.at(-1)?.form as FormData;
+    expect((form.get("eval_data") as File).name).toBe("requests-eval.csv");
+  });
+});
