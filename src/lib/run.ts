@@ -5,6 +5,7 @@ import { abortSignalSchema, checkInput, functionSchema, nonEmptyStringSchema, se
 import type { RequestOptions } from "../core/request-options.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
+import { isTerminalStatus } from "../resources/batches/status.js";
 import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import { createBatchOnce } from "./run-create.js";
@@ -33,11 +34,15 @@ const runRequestSchema = v.strictObject(
   "must be an object with name, model, type and requests",
 );
 
-/** The phase a batch status is in while the batch runs; `undefined` once it is terminal. */
-function phaseOf(batch: Batch): RunPhase | undefined {
+/**
+ * The phase a batch status puts the run in; `undefined` once it is terminal. CANCELING (and a
+ * status the SDK does not know) keeps the phase `last` reported: a batch cancelled while queued
+ * never ran, and "running" means IN_PROGRESS.
+ */
+function phaseOf(batch: Batch, last: RunPhase): RunPhase | undefined {
+  if (isTerminalStatus(batch.status)) return undefined;
   if (batch.status === "BATCH_STATUS_QUEUED") return "queued";
-  if (batch.status === "BATCH_STATUS_IN_PROGRESS" || batch.status === "BATCH_STATUS_CANCELING") return "running";
-  return undefined;
+  return batch.status === "BATCH_STATUS_IN_PROGRESS" ? "running" : last;
 }
 
 /** `batches.run`: see `BatchesClient.run`. */
@@ -66,8 +71,10 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     const body = { name: run.name, input_dataset_id: id, model: run.model };
     batch = await createBatchOnce(batches, body, inputDataset, api.resolveOptions(options).maxRetries, calls);
     const onBatch = (latest: Batch) => {
-      phase = phaseOf(latest) ?? phase;
-      if (phaseOf(latest) !== undefined) report({ phase, batch: latest });
+      const next = phaseOf(latest, phase);
+      if (next === undefined) return;
+      phase = next;
+      report({ phase, batch: latest });
     };
     onBatch(batch);
     const done = await batches.waitUntilDone(batch.id as string, { ...waits, onProgress: onBatch });

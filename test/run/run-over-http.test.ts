@@ -76,6 +76,29 @@ describe("run", () => {
     expect(env.fake.count("create")).toBe(0);
   });
 
+  it("a batch cancelled while queued is never reported running: CANCELING keeps the phase last reported", async () => {
+    const client = env.client();
+    const reported: string[] = [];
+    let cancel: Promise<unknown> | undefined;
+    let cancelled = false;
+    const { request } = runRequest(10);
+    const run = await client.batches.run({
+      ...request,
+      onProgress: (progress) => {
+        reported.push(`${progress.phase} ${progress.batch?.status ?? ""}`.trim());
+        // Someone else cancels the batch while it is queued; the clock waits for that cancel.
+        if (progress.phase === "queued" && cancel === undefined)
+          cancel = client.batches.cancel(progress.batch?.id as string).then(() => {
+            cancelled = true;
+          });
+        if (progress.phase !== "queued" || cancelled) env.clock.advance(200);
+      },
+    });
+    expect(run.batch.status).toBe("BATCH_STATUS_CANCELED");
+    expect(reported).toContain("queued BATCH_STATUS_CANCELING");
+    expect(reported.filter((line) => line.startsWith("running"))).toEqual([]);
+  });
+
   it("a throwing onProgress cannot fail the run (it is reported)", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { request } = runRequest(5);
