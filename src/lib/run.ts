@@ -9,6 +9,7 @@ import { isTerminalStatus } from "../resources/batches/status.js";
 import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import { createBatchOnce } from "./run-create.js";
+import { waitFor } from "./waiter.js";
 import { startRunScope } from "./run-scope.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
 
@@ -52,6 +53,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   const batches = new BatchesClient(api);
   const scope = startRunScope(run.timeoutInSeconds, [run.abortSignal, options.abortSignal]);
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
+  // The waits' polls get `options` too, with the wait's own signal (which follows this scope).
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
   const report = (progress: RunProgress) => callUserCallback("onProgress", run.onProgress, progress);
   let phase: RunPhase = "uploading";
@@ -63,10 +65,12 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     report({ phase });
     const { id } = (await createDataset(api, { name: run.name, type: run.type, data: run.requests }, calls)).data;
     phase = "validating";
-    const inputDataset = await waitUntilValidated(api, id, {
-      ...waits,
-      onProgress: (dataset) => report({ phase, dataset }),
-    });
+    const inputDataset = await waitUntilValidated(
+      api,
+      id,
+      { ...waits, onProgress: (dataset) => report({ phase, dataset }) },
+      options,
+    );
     phase = "queued";
     const body = { name: run.name, input_dataset_id: id, model: run.model };
     batch = await createBatchOnce(batches, body, inputDataset, api.resolveOptions(options).maxRetries, calls);
@@ -77,7 +81,16 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
       report({ phase, batch: latest });
     };
     onBatch(batch);
-    const done = await batches.waitUntilDone(batch.id as string, { ...waits, onProgress: onBatch });
+    const batchId = batch.id as string;
+    // The waiter of `waitUntilDone`, with polls that carry the caller's request options.
+    const done = await waitFor(
+      {
+        notDone: `run: batch ${batchId} was not done`,
+        poll: async (abortSignal) => (await batches.retrieve(batchId, { ...options, abortSignal })).batch,
+        settle: (latest) => (isTerminalStatus(latest.status) ? latest : undefined),
+      },
+      { ...waits, onProgress: onBatch },
+    );
     report({ phase: "done", batch: done });
     return {
       batch: done,

@@ -127,6 +127,27 @@ describe("run", () => {
   });
 });
 
+describe("run: the request options are those of every call it makes", () => {
+  it("a header in the options arrives on every request: uploads, polls, create, the list walk", async () => {
+    // A lost create answer makes the run walk the list before sending it again.
+    env.fake.inject("create", { type: "status", status: 500, afterAction: true });
+    const { request } = runRequest(5);
+    await env.client().batches.run(request, { headers: { "x-tenant": "t1" } });
+    const operations = new Set(env.fake.requests.map((r) => r.operation));
+    for (const operation of ["datasets.create", "datasets.retrieve", "create", "list", "retrieve"])
+      expect(operations).toContain(operation);
+    expect(env.fake.requests.filter((r) => r.headers["x-tenant"] !== "t1").map((r) => r.operation)).toEqual([]);
+  });
+
+  it("a poll whose answer stalls is retried after the options' per-attempt timeout", async () => {
+    env.fake.inject("datasets.retrieve", { type: "stall-body" });
+    env.fake.inject("retrieve", { type: "stall-body" });
+    const { request } = runRequest(5, { timeoutInSeconds: 3 });
+    const run = await env.client().batches.run(request, { timeoutInSeconds: 0.3 });
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+  });
+});
+
 /**
  * Holds the run in `phase`: the phase's next call is delayed for 5 s. Uploading and queued are
  * held from the start (their first call); validating and running once the run reports them.
