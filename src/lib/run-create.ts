@@ -1,41 +1,61 @@
 // The batch create of `batches.run`, which never leaves two batches behind, whether or not the
 // server honours `Idempotency-Key` (Cohere does not document it).
 import type { RequestOptions } from "../core/request-options.js";
-import { ApiError } from "../core/errors/api-error.js";
+import type { ShouldRetry } from "../core/request-options.js";
 import { delay } from "../internal/delay.js";
-import { backoffDelayInSeconds } from "../middleware/retry-timing.js";
-import { isTransientFailure, serverCertainlyDidNotAct } from "../middleware/retry-decision.js";
+import { failedOnTheWire, retryDelay, serverCertainlyDidNotAct } from "../middleware/retry-decision.js";
+import type { RetryTiming } from "../middleware/retry-timing.js";
 import type { BatchesClient } from "../resources/batches/batches-client.js";
 import type { Batch, CreateBatchRequest } from "../resources/batches/types.js";
 import type { Dataset } from "../resources/datasets/types.js";
 
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
+/** How `run`'s create is retried: the rules of the retry layer, for the caller's call. */
+export interface CreateRetries {
+  readonly maxRetries: number;
+  readonly shouldRetry: ShouldRetry | undefined;
+  readonly timing: RetryTiming;
+}
+
 /**
  * Creates the batch that reads `dataset`, retrying up to `maxRetries` times itself (each create
- * is sent with `maxRetries: 0`). Before sending it again after an attempt that may have reached
- * the server (a 5xx, a timeout, a dropped connection), it walks the batch list for a batch that
- * reads `dataset` and adopts it: the dataset was uploaded by this run alone, so the match is exact.
+ * is sent with `maxRetries: 0`), by the retry layer's rule: `shouldRetry`, the client's backoff,
+ * a server-asked delay over 60 s thrown at once. Before sending it again after an attempt that
+ * may have reached the server (a 5xx, a timeout, a dropped connection), it walks the batch list
+ * for a batch that reads `dataset` and adopts it: the dataset was uploaded by this run alone, so
+ * the match is exact.
  */
 export async function createBatchOnce(
   batches: BatchesClient,
   request: CreateBatchRequest,
   dataset: Dataset,
-  maxRetries: number,
+  retries: CreateRetries,
   options: RequestOptions,
 ): Promise<Batch> {
   const idempotencyKey = newIdempotencyKey();
-  for (let retry = 0; ; retry++) {
+  for (let attempt = 1; ; attempt++) {
     try {
       return (await batches.create(request, { ...options, idempotencyKey, maxRetries: 0 })).batch;
     } catch (error) {
-      if (retry >= maxRetries || !isTransientFailure(error)) throw error;
+      // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
+      // is walked first. Each create is a call of its own, so plugins see `context.attempt` 1.
+      const seconds =
+        attempt > retries.maxRetries
+          ? undefined
+          : retryDelay(
+              error,
+              failedOnTheWire(error),
+              { operation: "batches.create", attempt },
+              retries.shouldRetry,
+              retries.timing,
+            );
+      if (seconds === undefined) throw error;
       if (!serverCertainlyDidNotAct(error)) {
         const adopted = await findBatchReading(batches, dataset, options);
         if (adopted !== undefined) return adopted;
       }
-      const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
-      await delay((asked ?? backoffDelayInSeconds(retry + 1)) * 1000, options.abortSignal);
+      await delay(seconds * 1000, options.abortSignal);
     }
   }
 }

@@ -73,7 +73,9 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     );
     phase = "queued";
     const body = { name: run.name, input_dataset_id: id, model: run.model };
-    batch = await createBatchOnce(batches, body, inputDataset, api.resolveOptions(options).maxRetries, calls);
+    const { maxRetries, shouldRetry } = api.resolveOptions(options);
+    const retries = { maxRetries, shouldRetry, timing: api.backoff };
+    batch = await createBatchOnce(batches, body, inputDataset, retries, calls);
     const onBatch = (latest: Batch) => {
       const next = phaseOf(latest, phase);
       if (next === undefined) return;

@@ -4,8 +4,11 @@ import {
   CohereAbortError,
   CohereDatasetValidationError,
   CohereTimeoutError,
+  InternalServerError,
+  type RetryInfo,
   type RunPhase,
   type RunProgress,
+  ServiceUnavailableError,
 } from "../../src/index.js";
 import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
 
@@ -145,6 +148,55 @@ describe("run: the request options are those of every call it makes", () => {
     const { request } = runRequest(5, { timeoutInSeconds: 3 });
     const run = await env.client().batches.run(request, { timeoutInSeconds: 0.3 });
     expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+  });
+});
+
+describe("run: the create's retries follow the client's rules", () => {
+  // A server-asked delay over 60 s is not slept through (nor one that overflows setTimeout and
+  // would fire at once): the error is thrown at once, with the delay on it.
+  for (const retryAfter of ["3600", "99999999999"]) {
+    it(`a Retry-After of ${retryAfter} s on the create ends the run at once with the 503`, async () => {
+      env.fake.inject("create", { type: "status", status: 503, retryAfter });
+      const { request } = runRequest(5, { timeoutInSeconds: 2 });
+      const error = await env
+        .client()
+        .batches.run(request)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect((error as ServiceUnavailableError).retryAfterInSeconds).toBe(Number(retryAfter));
+      expect(env.fake.count("create")).toBe(1);
+    });
+  }
+
+  it("shouldRetry is asked before the create is sent again, and false ends the run with the error", async () => {
+    const infos: RetryInfo[] = [];
+    env.fake.inject("create", { type: "status", status: 500 });
+    const shouldRetry = (info: RetryInfo) => {
+      infos.push(info);
+      return info.operation === "batches.create" ? false : undefined;
+    };
+    const { request } = runRequest(5);
+    await expect(env.client({ shouldRetry }).batches.run(request)).rejects.toBeInstanceOf(InternalServerError);
+    expect(env.fake.count("create")).toBe(1);
+    expect(infos.map(({ operation, attempt, status }) => ({ operation, attempt, status }))).toEqual([
+      { operation: "batches.create", attempt: 1, status: 500 },
+    ]);
+  });
+
+  it("the create waits by the client's backoff, and shouldRetry sees each attempt", async () => {
+    const infos: RetryInfo[] = [];
+    env.fake.inject("create", { type: "status", status: 500 }, { times: 2 });
+    const client = env.client({
+      backoff: { initialDelayInSeconds: 0.01, maxDelayInSeconds: 0.01 },
+      shouldRetry: (info) => void infos.push(info),
+    });
+    const { request } = runRequest(5);
+    const run = await client.batches.run(request);
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+    expect(env.fake.count("create")).toBe(3);
+    const creates = infos.filter((info) => info.operation === "batches.create");
+    expect(creates.map((info) => info.attempt)).toEqual([1, 2]);
+    for (const info of creates) expect(info.delayInSeconds).toBeLessThanOrEqual(0.01);
   });
 });
 
