@@ -65,10 +65,18 @@ export function retryDelay(
 
 /**
  * True when the failed attempt certainly did not reach the server's work (429, 503, a connection
- * refused on the first hop): a non-idempotent request may be sent again. `batches.run` asks too.
+ * refused on the first hop): a non-idempotent request may be sent again.
  */
 export function serverCertainlyDidNotAct(error: unknown): boolean {
   if (error instanceof ApiError) return notActedOnStatuses.has(error.status);
+  return refusedBeforeSending(error);
+}
+
+/**
+ * True when the request certainly never left: a connection refused on the first hop. `run`
+ * trusts no status for this (a proxy answers 503 after the backend acted).
+ */
+export function refusedBeforeSending(error: unknown): boolean {
   return error instanceof CohereConnectionError && refusedOnFirstHop(error);
 }
 
