@@ -62,18 +62,24 @@ export async function createBatchOnce(
   }
 }
 
-/** The newest batch reading `dataset`, walking newest first and stopping at batches older than it. */
+/**
+ * The batch reading `dataset`. The spec does not say which way `order_by=created_at` sorts, so
+ * the walk stops at a batch older than the dataset only once it has seen the list go newest
+ * first (a newer batch before an older one); on a list sorted oldest first it walks to the end.
+ */
 async function findBatchReading(
   batches: BatchesClient,
   dataset: Dataset,
   options: RequestOptions,
 ): Promise<Batch | undefined> {
-  const datasetCreated = Date.parse(dataset.created_at ?? "");
+  // The margin allows for clocks of the two services that disagree.
+  const oldest = Date.parse(dataset.created_at ?? "") - CLOCK_SKEW_MS;
+  let previous = Number.NaN;
   for await (const batch of batches.listAll({ order_by: "created_at", page_size: 100 }, options)) {
     if (batch.input_dataset_id === dataset.id) return batch;
-    // A batch created before the dataset cannot read it; the list is newest first. The margin
-    // allows for clocks of the two services that disagree.
-    if (Date.parse(batch.created_at ?? "") < datasetCreated - CLOCK_SKEW_MS) return undefined;
+    const created = Date.parse(batch.created_at ?? "");
+    if (created < oldest && created < previous) return undefined;
+    previous = created;
   }
   return undefined;
 }

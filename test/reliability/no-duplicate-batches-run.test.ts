@@ -81,4 +81,25 @@ describe("run: one batch only when the create answer was lost", () => {
     expect(env.fake.listBatches().length).toBe(4);
     env.fake.ignoreIdempotencyKeys = false;
   });
+
+  // The spec does not say which way order_by=created_at sorts: the walk must not stop at an older
+  // batch on a server that lists oldest first, where this run's batch comes last.
+  it("a server that lists oldest first: the batch is still found, one batch results", async () => {
+    env.fake.addBatches(3);
+    env.clock.advance(3_600_000);
+    env.fake.ignoreIdempotencyKeys = true;
+    env.fake.inject("create", { type: "status", status: 500, afterAction: true });
+    const oldestFirst = async (input: Request | string | URL, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname !== "/v2/batches" || !response.ok || (init?.method ?? "GET") !== "GET") return response;
+      const page = (await response.json()) as { batches?: { created_at: string }[] };
+      page.batches?.sort((a, b) => a.created_at.localeCompare(b.created_at));
+      return Response.json(page);
+    };
+    const run = await env.client({ fetch: oldestFirst }).batches.run(request());
+    expect(env.fake.listBatches().filter((b) => b.input_dataset_id === run.inputDataset.id).length).toBe(1);
+    expect(env.fake.listBatches().length).toBe(4);
+    env.fake.ignoreIdempotencyKeys = false;
+  });
 });
