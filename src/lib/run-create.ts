@@ -67,7 +67,7 @@ export async function createBatchOnce(
  * the walk stops at a batch older than the dataset only once it has seen the list go newest
  * first (a newer batch before an older one); on a list sorted oldest first it walks to the end.
  */
-async function findBatchReading(
+export async function findBatchReading(
   batches: BatchesClient,
   dataset: Dataset,
   options: RequestOptions,

@@ -8,6 +8,8 @@ import { BatchesClient } from "../resources/batches/batches-client.js";
 import { isTerminalStatus } from "../resources/batches/status.js";
 import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
+import type { Dataset } from "../resources/datasets/types.js";
+import { cancelInBackground } from "./run-cancel.js";
 import { createBatchOnce } from "./run-create.js";
 import { waitFor } from "./waiter.js";
 import { startRunScope } from "./run-scope.js";
@@ -57,6 +59,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
   const report = (progress: RunProgress) => callUserCallback("onProgress", run.onProgress, progress);
   let phase: RunPhase = "uploading";
+  let dataset: Dataset | undefined;
   let batch: Batch | undefined;
   try {
     // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
@@ -65,12 +68,13 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     report({ phase });
     const { id } = (await createDataset(api, { name: run.name, type: run.type, data: run.requests }, calls)).data;
     phase = "validating";
-    const inputDataset = await waitUntilValidated(
+    dataset = await waitUntilValidated(
       api,
       id,
       { ...waits, onProgress: (dataset) => report({ phase, dataset }) },
       options,
     );
+    const inputDataset = dataset;
     phase = "queued";
     const body = { name: run.name, input_dataset_id: id, model: run.model };
     const { maxRetries, shouldRetry } = api.resolveOptions(options);
@@ -100,20 +104,12 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
       results: (more) => batches.results(done.id as string, { ...options, ...more }),
     };
   } catch (error) {
-    if (scope.abortedByCaller() && run.cancelOnAbort && batch?.id !== undefined) await cancelQuietly(batches, batch.id);
+    // From the create on (the dataset validated), an abort may leave a batch behind. The cancel
+    // goes on in the background: the abort ends the run at once.
+    if (scope.abortedByCaller() && run.cancelOnAbort && dataset !== undefined)
+      cancelInBackground(batches, batch, dataset, options);
     throw scope.failure(error, phase);
   } finally {
     scope.dispose();
-  }
-}
-
-/** Cancels the run's batch after an abort; a failure is reported, and the abort stands. */
-async function cancelQuietly(batches: BatchesClient, id: string): Promise<void> {
-  try {
-    await batches.cancel(id, { timeoutInSeconds: 30, maxRetries: 2 });
-  } catch (error) {
-    callUserCallback(`cancelling batch ${id} after the abort`, () => {
-      throw error;
-    });
   }
 }

@@ -265,8 +265,58 @@ describe("run: one deadline and one abort for the whole run", () => {
     const request = holdIn("running", { abortSignal: controller.signal, cancelOnAbort: true });
     setTimeout(() => controller.abort(), 200);
     await expect(env.client().batches.run(request)).rejects.toBeInstanceOf(CohereAbortError);
+    // The cancel goes on in the background: the abort rejects at once.
+    await vi.waitFor(() => expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/), { timeout: 3_000 });
     expect(env.fake.count("cancel")).toBe(1);
-    expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/);
+  });
+});
+
+describe("run: cancelOnAbort", () => {
+  it("cancels a batch the server created while the create's answer was still arriving", async () => {
+    env.fake.inject("create", { type: "stall-body" });
+    const controller = new AbortController();
+    const abortMidCreate = {
+      name: "abort-mid-create",
+      handle: (request: Request, next: (request: Request) => Promise<Response>, context: { operation: string }) => {
+        if (context.operation === "batches.create") setTimeout(() => controller.abort(), 200);
+        return next(request);
+      },
+    };
+    const { request } = runRequest(5, { abortSignal: controller.signal, cancelOnAbort: true });
+    await expect(env.client({ middleware: [abortMidCreate] }).batches.run(request)).rejects.toBeInstanceOf(
+      CohereAbortError,
+    );
+    await vi.waitFor(() => expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/), { timeout: 3_000 });
+    expect(env.fake.count("cancel")).toBe(1);
+  });
+
+  it("rejects at once while a slow cancel goes on in the background, with the caller's headers", async () => {
+    env.fake.inject("cancel", { type: "delay", ms: 2_000 });
+    const controller = new AbortController();
+    const request = holdIn("running", { abortSignal: controller.signal, cancelOnAbort: true });
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      controller.abort();
+    }, 200);
+    const run = env.client().batches.run(request, { headers: { "x-tenant": "t1" } });
+    await expect(run).rejects.toBeInstanceOf(CohereAbortError);
+    expect(performance.now() - abortedAt).toBeLessThan(500);
+    await vi.waitFor(() => expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/), { timeout: 4_000 });
+    expect(env.fake.requests.filter((r) => r.operation === "cancel").map((r) => r.headers["x-tenant"])).toEqual(["t1"]);
+  });
+
+  it("a cancel that fails after the abort is reported with console.warn, and the abort stands", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    env.fake.inject("cancel", { type: "status", status: 404 });
+    const controller = new AbortController();
+    const request = holdIn("running", { abortSignal: controller.signal, cancelOnAbort: true });
+    setTimeout(() => controller.abort(), 200);
+    await expect(env.client().batches.run(request)).rejects.toBeInstanceOf(CohereAbortError);
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining("cancel"), expect.anything()), {
+      timeout: 3_000,
+    });
+    warn.mockRestore();
   });
 });
 
