@@ -18,7 +18,7 @@ import { checkResponse, expectResponse, type ResponseDescription, takeCheckedDat
 import type { CallOrigin, MiddlewareContext } from "./middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { Download, DownloadDescription } from "./download.js";
-import type { ResolvedClientOptions } from "./client-options.js";
+import type { BackoffOptions, ResolvedClientOptions } from "./client-options.js";
 import { WireRequest } from "./wire-request.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
 
@@ -147,6 +147,11 @@ export class ApiClient {
     return this.#via === undefined
       ? new ApiClient(this.#shared.options, this.#shared.assemble, this.#shared, via)
       : this;
+  }
+
+  /** The client's retry timing (`backoff`): `run`'s create decides its retries by the same rule. */
+  get backoff(): BackoffOptions {
+    return this.#shared.options.backoff;
   }
 
   /** The call's options with the client's defaults filled in (workflows read `maxRetries`). */

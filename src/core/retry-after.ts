@@ -2,6 +2,13 @@
 const plainNumberPattern = /^\s*\d+(\.\d+)?\s*$/;
 
 /**
+ * RFC 9110's HTTP-date forms: IMF-fixdate, RFC 850, asctime. Only these reach Date.parse, which
+ * reads almost anything as a date ("soon 2030", "Retry in 10"): junk falls back to the backoff.
+ */
+const httpDatePattern =
+  /^[A-Z][a-z]{2}(, \d\d [A-Z][a-z]{2} \d{4} [\d:]{8} GMT|[a-z]{3,6}, \d\d-[A-Z][a-z]{2}-\d\d [\d:]{8} GMT| [A-Z][a-z]{2} [ \d]\d [\d:]{8} \d{4})$/;
+
+/**
  * The delay a response asks for before a retry, in seconds: `retry-after-ms` (milliseconds),
  * else `Retry-After` as seconds or as an HTTP date. `undefined` when there is none or it
  * cannot be read. A date in the past means "now" (0).
@@ -20,7 +27,7 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
   const value = headers.get("retry-after");
   if (value === null) return undefined;
   if (plainNumberPattern.test(value)) return Number(value);
-  // Only an HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`): Date.parse also reads "-4" as a year.
-  const date = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
+  // asctime has no zone and means UTC; Date.parse would read it as local time.
+  const date = httpDatePattern.test(value) ? Date.parse(/\d$/.test(value) ? `${value} GMT` : value) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
 }

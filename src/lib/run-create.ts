@@ -1,57 +1,85 @@
 // The batch create of `batches.run`, which never leaves two batches behind, whether or not the
 // server honours `Idempotency-Key` (Cohere does not document it).
 import type { RequestOptions } from "../core/request-options.js";
-import { ApiError } from "../core/errors/api-error.js";
+import type { ShouldRetry } from "../core/request-options.js";
 import { delay } from "../internal/delay.js";
-import { backoffDelayInSeconds } from "../middleware/retry-timing.js";
-import { isTransientFailure, serverCertainlyDidNotAct } from "../middleware/retry-decision.js";
+import { failedOnTheWire, refusedBeforeSending, retryDelay } from "../middleware/retry-decision.js";
+import type { RetryTiming } from "../middleware/retry-timing.js";
 import type { BatchesClient } from "../resources/batches/batches-client.js";
 import type { Batch, CreateBatchRequest } from "../resources/batches/types.js";
 import type { Dataset } from "../resources/datasets/types.js";
 
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
+/** How `run`'s create is retried: the rules of the retry layer, for the caller's call. */
+export interface CreateRetries {
+  readonly maxRetries: number;
+  readonly shouldRetry: ShouldRetry | undefined;
+  readonly timing: RetryTiming;
+}
+
 /**
  * Creates the batch that reads `dataset`, retrying up to `maxRetries` times itself (each create
- * is sent with `maxRetries: 0`). Before sending it again after an attempt that may have reached
- * the server (a 5xx, a timeout, a dropped connection), it walks the batch list for a batch that
- * reads `dataset` and adopts it: the dataset was uploaded by this run alone, so the match is exact.
+ * is sent with `maxRetries: 0`), by the retry layer's rule: `shouldRetry`, the client's backoff,
+ * a server-asked delay over 60 s thrown at once. Before sending it again after an attempt that
+ * may have reached the server (a 5xx, a timeout, a dropped connection), it walks the batch list
+ * for a batch that reads `dataset` and adopts it: the dataset was uploaded by this run alone, so
+ * the match is exact.
  */
 export async function createBatchOnce(
   batches: BatchesClient,
   request: CreateBatchRequest,
   dataset: Dataset,
-  maxRetries: number,
+  retries: CreateRetries,
   options: RequestOptions,
 ): Promise<Batch> {
   const idempotencyKey = newIdempotencyKey();
-  for (let retry = 0; ; retry++) {
+  for (let attempt = 1; ; attempt++) {
     try {
       return (await batches.create(request, { ...options, idempotencyKey, maxRetries: 0 })).batch;
     } catch (error) {
-      if (retry >= maxRetries || !isTransientFailure(error)) throw error;
-      if (!serverCertainlyDidNotAct(error)) {
+      // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
+      // is walked first. Each create is a call of its own, so plugins see `context.attempt` 1.
+      const seconds =
+        attempt > retries.maxRetries
+          ? undefined
+          : retryDelay(
+              error,
+              failedOnTheWire(error),
+              { operation: "batches.create", attempt },
+              retries.shouldRetry,
+              retries.timing,
+            );
+      if (seconds === undefined) throw error;
+      // Only a request that never left is sent again without the walk: a proxy answers 503
+      // after an upstream reset, and a server that ignores the key may say 429 after acting.
+      if (!refusedBeforeSending(error)) {
         const adopted = await findBatchReading(batches, dataset, options);
         if (adopted !== undefined) return adopted;
       }
-      const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
-      await delay((asked ?? backoffDelayInSeconds(retry + 1)) * 1000, options.abortSignal);
+      await delay(seconds * 1000, options.abortSignal);
     }
   }
 }
 
-/** The newest batch reading `dataset`, walking newest first and stopping at batches older than it. */
-async function findBatchReading(
+/**
+ * The batch reading `dataset`. The spec does not say which way `order_by=created_at` sorts, so
+ * the walk stops at a batch older than the dataset only once it has seen the list go newest
+ * first (a newer batch before an older one); on a list sorted oldest first it walks to the end.
+ */
+export async function findBatchReading(
   batches: BatchesClient,
   dataset: Dataset,
   options: RequestOptions,
 ): Promise<Batch | undefined> {
-  const datasetCreated = Date.parse(dataset.created_at ?? "");
+  // The margin allows for clocks of the two services that disagree.
+  const oldest = Date.parse(dataset.created_at ?? "") - CLOCK_SKEW_MS;
+  let previous = Number.NaN;
   for await (const batch of batches.listAll({ order_by: "created_at", page_size: 100 }, options)) {
     if (batch.input_dataset_id === dataset.id) return batch;
-    // A batch created before the dataset cannot read it; the list is newest first. The margin
-    // allows for clocks of the two services that disagree.
-    if (Date.parse(batch.created_at ?? "") < datasetCreated - CLOCK_SKEW_MS) return undefined;
+    const created = Date.parse(batch.created_at ?? "");
+    if (created < oldest && created < previous) return undefined;
+    previous = created;
   }
   return undefined;
 }

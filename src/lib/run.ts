@@ -5,9 +5,13 @@ import { abortSignalSchema, checkInput, functionSchema, nonEmptyStringSchema, se
 import type { RequestOptions } from "../core/request-options.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
+import { isTerminalStatus } from "../resources/batches/status.js";
 import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
+import type { Dataset } from "../resources/datasets/types.js";
+import { cancelInBackground } from "./run-cancel.js";
 import { createBatchOnce } from "./run-create.js";
+import { waitFor } from "./waiter.js";
 import { startRunScope } from "./run-scope.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
 
@@ -33,11 +37,15 @@ const runRequestSchema = v.strictObject(
   "must be an object with name, model, type and requests",
 );
 
-/** The phase a batch status is in while the batch runs; `undefined` once it is terminal. */
-function phaseOf(batch: Batch): RunPhase | undefined {
+/**
+ * The phase a batch status puts the run in; `undefined` once it is terminal. CANCELING (and a
+ * status the SDK does not know) keeps the phase `last` reported: a batch cancelled while queued
+ * never ran, and "running" means IN_PROGRESS.
+ */
+function phaseOf(batch: Batch, last: RunPhase): RunPhase | undefined {
+  if (isTerminalStatus(batch.status)) return undefined;
   if (batch.status === "BATCH_STATUS_QUEUED") return "queued";
-  if (batch.status === "BATCH_STATUS_IN_PROGRESS" || batch.status === "BATCH_STATUS_CANCELING") return "running";
-  return undefined;
+  return batch.status === "BATCH_STATUS_IN_PROGRESS" ? "running" : last;
 }
 
 /** `batches.run`: see `BatchesClient.run`. */
@@ -47,9 +55,11 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   const batches = new BatchesClient(api);
   const scope = startRunScope(run.timeoutInSeconds, [run.abortSignal, options.abortSignal]);
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
+  // The waits' polls get `options` too, with the wait's own signal (which follows this scope).
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
   const report = (progress: RunProgress) => callUserCallback("onProgress", run.onProgress, progress);
   let phase: RunPhase = "uploading";
+  let dataset: Dataset | undefined;
   let batch: Batch | undefined;
   try {
     // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
@@ -58,19 +68,35 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     report({ phase });
     const { id } = (await createDataset(api, { name: run.name, type: run.type, data: run.requests }, calls)).data;
     phase = "validating";
-    const inputDataset = await waitUntilValidated(api, id, {
-      ...waits,
-      onProgress: (dataset) => report({ phase, dataset }),
-    });
+    dataset = await waitUntilValidated(
+      api,
+      id,
+      { ...waits, onProgress: (dataset) => report({ phase, dataset }) },
+      options,
+    );
+    const inputDataset = dataset;
     phase = "queued";
     const body = { name: run.name, input_dataset_id: id, model: run.model };
-    batch = await createBatchOnce(batches, body, inputDataset, api.resolveOptions(options).maxRetries, calls);
+    const { maxRetries, shouldRetry } = api.resolveOptions(options);
+    const retries = { maxRetries, shouldRetry, timing: api.backoff };
+    batch = await createBatchOnce(batches, body, inputDataset, retries, calls);
     const onBatch = (latest: Batch) => {
-      phase = phaseOf(latest) ?? phase;
-      if (phaseOf(latest) !== undefined) report({ phase, batch: latest });
+      const next = phaseOf(latest, phase);
+      if (next === undefined) return;
+      phase = next;
+      report({ phase, batch: latest });
     };
     onBatch(batch);
-    const done = await batches.waitUntilDone(batch.id as string, { ...waits, onProgress: onBatch });
+    const batchId = batch.id as string;
+    // The waiter of `waitUntilDone`, with polls that carry the caller's request options.
+    const done = await waitFor(
+      {
+        notDone: `run: batch ${batchId} was not done`,
+        poll: async (abortSignal) => (await batches.retrieve(batchId, { ...options, abortSignal })).batch,
+        settle: (latest) => (isTerminalStatus(latest.status) ? latest : undefined),
+      },
+      { ...waits, onProgress: onBatch },
+    );
     report({ phase: "done", batch: done });
     return {
       batch: done,
@@ -78,20 +104,12 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
       results: (more) => batches.results(done.id as string, { ...options, ...more }),
     };
   } catch (error) {
-    if (scope.abortedByCaller() && run.cancelOnAbort && batch?.id !== undefined) await cancelQuietly(batches, batch.id);
+    // From the create on (the dataset validated), an abort may leave a batch behind. The cancel
+    // goes on in the background: the abort ends the run at once.
+    if (scope.abortedByCaller() && run.cancelOnAbort && dataset !== undefined)
+      cancelInBackground(batches, batch, dataset, options);
     throw scope.failure(error, phase);
   } finally {
     scope.dispose();
-  }
-}
-
-/** Cancels the run's batch after an abort; a failure is reported, and the abort stands. */
-async function cancelQuietly(batches: BatchesClient, id: string): Promise<void> {
-  try {
-    await batches.cancel(id, { timeoutInSeconds: 30, maxRetries: 2 });
-  } catch (error) {
-    callUserCallback(`cancelling batch ${id} after the abort`, () => {
-      throw error;
-    });
   }
 }

@@ -5,6 +5,7 @@ import type { MiddlewareContext } from "../core/middleware.js";
 import type { RetryInfo, ShouldRetry } from "../core/request-options.js";
 import { isThenable, reportCallbackError } from "../internal/user-callback.js";
 import { refusedOnFirstHop } from "../core/redirects.js";
+import { backoffDelayInSeconds, type RetryTiming } from "./retry-timing.js";
 
 /** Statuses that say "try again": the request may succeed later unchanged. 501 is not one. */
 const retryableStatuses = new Set([408, 409, 429, 500, 502, 503, 504]);
@@ -23,20 +24,59 @@ const notActedOnStatuses = new Set([429, 503]);
  * connection). `shouldRetry` cannot override a false.
  */
 export function mayResend(error: unknown, request: Request, context: MiddlewareContext): boolean {
-  if (context.bodySource === "one-shot") return false;
-  if (!(error instanceof ApiError || error instanceof CohereConnectionError || error instanceof CohereTimeoutError))
-    return false;
+  if (context.bodySource === "one-shot" || !failedOnTheWire(error)) return false;
   // Read only for a non-idempotent request: a Request's headers cost to materialise.
   if (context.idempotent || request.headers.has("idempotency-key")) return true;
   return serverCertainlyDidNotAct(error);
 }
 
+/** True when the attempt failed on the wire (an answer, a connection, a timeout), not as bad input or an abort. */
+export function failedOnTheWire(error: unknown): boolean {
+  return error instanceof ApiError || error instanceof CohereConnectionError || error instanceof CohereTimeoutError;
+}
+
+/**
+ * The decision after a failed attempt: the seconds to wait before the next one, or `undefined`
+ * when `error` is to be thrown. The SDK's rule retries a transient failure, waiting the delay
+ * the server asked (a longer one than `maxRetryAfterInSeconds` ends the call at once) or the
+ * backoff; the caller's `shouldRetry` may overturn it, never where `resendable` is false.
+ * Shared by the retry layer and `run`'s create, so that both follow one rule.
+ */
+export function retryDelay(
+  error: unknown,
+  resendable: boolean,
+  attempt: { readonly operation: string; readonly attempt: number },
+  shouldRetry: ShouldRetry | undefined,
+  timing: RetryTiming,
+): number | undefined {
+  const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? 60;
+  const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
+  const delayInSeconds = asked ?? backoffDelayInSeconds(attempt.attempt, timing);
+  const own = resendable && isTransientFailure(error) && !(asked !== undefined && asked > maxRetryAfterInSeconds);
+  const verdict = askShouldRetry(shouldRetry, {
+    operation: attempt.operation,
+    attempt: attempt.attempt,
+    ...(error instanceof ApiError ? { status: error.status } : {}),
+    error,
+    delayInSeconds,
+  });
+  return (verdict ?? own) && resendable ? Math.min(delayInSeconds, maxRetryAfterInSeconds) : undefined;
+}
+
 /**
  * True when the failed attempt certainly did not reach the server's work (429, 503, a connection
- * refused on the first hop): a non-idempotent request may be sent again. `batches.run` asks too.
+ * refused on the first hop): a non-idempotent request may be sent again.
  */
 export function serverCertainlyDidNotAct(error: unknown): boolean {
   if (error instanceof ApiError) return notActedOnStatuses.has(error.status);
+  return refusedBeforeSending(error);
+}
+
+/**
+ * True when the request certainly never left: a connection refused on the first hop. `run`
+ * trusts no status for this (a proxy answers 503 after the backend acted).
+ */
+export function refusedBeforeSending(error: unknown): boolean {
   return error instanceof CohereConnectionError && refusedOnFirstHop(error);
 }
 

@@ -1,10 +1,9 @@
 import { delay } from "../internal/delay.js";
-import { ApiError } from "../core/errors/api-error.js";
 import type { Middleware, MiddlewareContext } from "../core/middleware.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
 import { WireRequest } from "../core/wire-request.js";
-import { askShouldRetry, isTransientFailure, mayResend } from "./retry-decision.js";
-import { backoffDelayInSeconds, type RetryTiming } from "./retry-timing.js";
+import { isTransientFailure, mayResend, retryDelay } from "./retry-decision.js";
+import type { RetryTiming } from "./retry-timing.js";
 
 export { isTransientFailure };
 
@@ -48,7 +47,7 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
       } catch (error) {
         if (retried >= maxRetries) throw error;
         // The decision lives apart, so that each call's suspended frame here stays small.
-        await waitBeforeRetry(error, request, context, retried, timing);
+        await waitBeforeRetry(error, request, context, timing);
       }
     }
   };
@@ -60,23 +59,11 @@ function waitBeforeRetry(
   error: unknown,
   request: Request,
   context: MiddlewareContext,
-  retried: number,
   timing: RetryTiming,
 ): Promise<void> {
-  const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? 60;
-  const resendable = mayResend(error, request, context);
-  const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
-  const delayInSeconds = asked ?? backoffDelayInSeconds(retried + 1, timing);
-  const own = resendable && isTransientFailure(error) && !(asked !== undefined && asked > maxRetryAfterInSeconds);
-  const verdict = askShouldRetry(context.options.shouldRetry, {
-    operation: context.operation,
-    attempt: context.attempt,
-    ...(error instanceof ApiError ? { status: error.status } : {}),
-    error,
-    delayInSeconds,
-  });
-  if (!(verdict ?? own) || !resendable) throw error;
-  return delay(Math.min(delayInSeconds, maxRetryAfterInSeconds) * 1000, context.signal);
+  const seconds = retryDelay(error, mayResend(error, request, context), context, context.options.shouldRetry, timing);
+  if (seconds === undefined) throw error;
+  return delay(seconds * 1000, context.signal);
 }
 
 /**

@@ -39,12 +39,26 @@ describe("run: one batch only when the create answer was lost", () => {
     }
   }
 
-  it("a 503 (the server certainly did not act) is sent again without walking the list", async () => {
+  // A proxy answers 503 after an upstream reset, once the backend acted; a server that ignores
+  // the key may also say 429 after acting. Only a refusal before sending spares the list walk.
+  for (const status of [503, 429]) {
+    it(`a ${status} after the server created the batch (server ignores Idempotency-Key): one batch, adopted`, async () => {
+      env.fake.ignoreIdempotencyKeys = true;
+      env.fake.inject("create", { type: "status", status, retryAfter: "0", afterAction: true });
+      const run = await env.client().batches.run(request());
+      expect(env.fake.count("list")).toBeGreaterThan(0);
+      expect(env.fake.listBatches().length).toBe(1);
+      expect(run.batch.id).toBe(env.fake.listBatches()[0]?.id);
+      env.fake.ignoreIdempotencyKeys = false;
+    });
+  }
+
+  it("a 503 before the server acted: the list is walked, nothing adopted, one batch results", async () => {
     env.fake.ignoreIdempotencyKeys = true;
     env.fake.inject("create", { type: "status", status: 503, retryAfter: "0" });
     await env.client().batches.run(request());
     expect(env.fake.count("create")).toBe(2);
-    expect(env.fake.count("list")).toBe(0);
+    expect(env.fake.count("list")).toBe(1);
     expect(env.fake.listBatches().length).toBe(1);
     env.fake.ignoreIdempotencyKeys = false;
   });
@@ -64,6 +78,27 @@ describe("run: one batch only when the create answer was lost", () => {
     env.fake.inject("create", { type: "status", status: 500 });
     const run = await env.client().batches.run(request());
     expect(run.batch.input_dataset_id).toBe(run.inputDataset.id);
+    expect(env.fake.listBatches().length).toBe(4);
+    env.fake.ignoreIdempotencyKeys = false;
+  });
+
+  // The spec does not say which way order_by=created_at sorts: the walk must not stop at an older
+  // batch on a server that lists oldest first, where this run's batch comes last.
+  it("a server that lists oldest first: the batch is still found, one batch results", async () => {
+    env.fake.addBatches(3);
+    env.clock.advance(3_600_000);
+    env.fake.ignoreIdempotencyKeys = true;
+    env.fake.inject("create", { type: "status", status: 500, afterAction: true });
+    const oldestFirst = async (input: Request | string | URL, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.pathname !== "/v2/batches" || !response.ok || (init?.method ?? "GET") !== "GET") return response;
+      const page = (await response.json()) as { batches?: { created_at: string }[] };
+      page.batches?.sort((a, b) => a.created_at.localeCompare(b.created_at));
+      return Response.json(page);
+    };
+    const run = await env.client({ fetch: oldestFirst }).batches.run(request());
+    expect(env.fake.listBatches().filter((b) => b.input_dataset_id === run.inputDataset.id).length).toBe(1);
     expect(env.fake.listBatches().length).toBe(4);
     env.fake.ignoreIdempotencyKeys = false;
   });

@@ -4,8 +4,11 @@ import {
   CohereAbortError,
   CohereDatasetValidationError,
   CohereTimeoutError,
+  InternalServerError,
+  type RetryInfo,
   type RunPhase,
   type RunProgress,
+  ServiceUnavailableError,
 } from "../../src/index.js";
 import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
 
@@ -76,6 +79,29 @@ describe("run", () => {
     expect(env.fake.count("create")).toBe(0);
   });
 
+  it("a batch cancelled while queued is never reported running: CANCELING keeps the phase last reported", async () => {
+    const client = env.client();
+    const reported: string[] = [];
+    let cancel: Promise<unknown> | undefined;
+    let cancelled = false;
+    const { request } = runRequest(10);
+    const run = await client.batches.run({
+      ...request,
+      onProgress: (progress) => {
+        reported.push(`${progress.phase} ${progress.batch?.status ?? ""}`.trim());
+        // Someone else cancels the batch while it is queued; the clock waits for that cancel.
+        if (progress.phase === "queued" && cancel === undefined)
+          cancel = client.batches.cancel(progress.batch?.id as string).then(() => {
+            cancelled = true;
+          });
+        if (progress.phase !== "queued" || cancelled) env.clock.advance(200);
+      },
+    });
+    expect(run.batch.status).toBe("BATCH_STATUS_CANCELED");
+    expect(reported).toContain("queued BATCH_STATUS_CANCELING");
+    expect(reported.filter((line) => line.startsWith("running"))).toEqual([]);
+  });
+
   it("a throwing onProgress cannot fail the run (it is reported)", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const { request } = runRequest(5);
@@ -101,6 +127,76 @@ describe("run", () => {
     );
     await expect(env.client().batches.run({ ...request, requests: "" })).rejects.toThrow(/requests is empty/);
     expect(env.fake.count()).toBe(0);
+  });
+});
+
+describe("run: the request options are those of every call it makes", () => {
+  it("a header in the options arrives on every request: uploads, polls, create, the list walk", async () => {
+    // A lost create answer makes the run walk the list before sending it again.
+    env.fake.inject("create", { type: "status", status: 500, afterAction: true });
+    const { request } = runRequest(5);
+    await env.client().batches.run(request, { headers: { "x-tenant": "t1" } });
+    const operations = new Set(env.fake.requests.map((r) => r.operation));
+    for (const operation of ["datasets.create", "datasets.retrieve", "create", "list", "retrieve"])
+      expect(operations).toContain(operation);
+    expect(env.fake.requests.filter((r) => r.headers["x-tenant"] !== "t1").map((r) => r.operation)).toEqual([]);
+  });
+
+  it("a poll whose answer stalls is retried after the options' per-attempt timeout", async () => {
+    env.fake.inject("datasets.retrieve", { type: "stall-body" });
+    env.fake.inject("retrieve", { type: "stall-body" });
+    const { request } = runRequest(5, { timeoutInSeconds: 3 });
+    const run = await env.client().batches.run(request, { timeoutInSeconds: 0.3 });
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+  });
+});
+
+describe("run: the create's retries follow the client's rules", () => {
+  // A server-asked delay over 60 s is not slept through (nor one that overflows setTimeout and
+  // would fire at once): the error is thrown at once, with the delay on it.
+  for (const retryAfter of ["3600", "99999999999"]) {
+    it(`a Retry-After of ${retryAfter} s on the create ends the run at once with the 503`, async () => {
+      env.fake.inject("create", { type: "status", status: 503, retryAfter });
+      const { request } = runRequest(5, { timeoutInSeconds: 2 });
+      const error = await env
+        .client()
+        .batches.run(request)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceUnavailableError);
+      expect((error as ServiceUnavailableError).retryAfterInSeconds).toBe(Number(retryAfter));
+      expect(env.fake.count("create")).toBe(1);
+    });
+  }
+
+  it("shouldRetry is asked before the create is sent again, and false ends the run with the error", async () => {
+    const infos: RetryInfo[] = [];
+    env.fake.inject("create", { type: "status", status: 500 });
+    const shouldRetry = (info: RetryInfo) => {
+      infos.push(info);
+      return info.operation === "batches.create" ? false : undefined;
+    };
+    const { request } = runRequest(5);
+    await expect(env.client({ shouldRetry }).batches.run(request)).rejects.toBeInstanceOf(InternalServerError);
+    expect(env.fake.count("create")).toBe(1);
+    expect(infos.map(({ operation, attempt, status }) => ({ operation, attempt, status }))).toEqual([
+      { operation: "batches.create", attempt: 1, status: 500 },
+    ]);
+  });
+
+  it("the create waits by the client's backoff, and shouldRetry sees each attempt", async () => {
+    const infos: RetryInfo[] = [];
+    env.fake.inject("create", { type: "status", status: 500 }, { times: 2 });
+    const client = env.client({
+      backoff: { initialDelayInSeconds: 0.01, maxDelayInSeconds: 0.01 },
+      shouldRetry: (info) => void infos.push(info),
+    });
+    const { request } = runRequest(5);
+    const run = await client.batches.run(request);
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+    expect(env.fake.count("create")).toBe(3);
+    const creates = infos.filter((info) => info.operation === "batches.create");
+    expect(creates.map((info) => info.attempt)).toEqual([1, 2]);
+    for (const info of creates) expect(info.delayInSeconds).toBeLessThanOrEqual(0.01);
   });
 });
 
@@ -169,8 +265,58 @@ describe("run: one deadline and one abort for the whole run", () => {
     const request = holdIn("running", { abortSignal: controller.signal, cancelOnAbort: true });
     setTimeout(() => controller.abort(), 200);
     await expect(env.client().batches.run(request)).rejects.toBeInstanceOf(CohereAbortError);
+    // The cancel goes on in the background: the abort rejects at once.
+    await vi.waitFor(() => expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/), { timeout: 3_000 });
     expect(env.fake.count("cancel")).toBe(1);
-    expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/);
+  });
+});
+
+describe("run: cancelOnAbort", () => {
+  it("cancels a batch the server created while the create's answer was still arriving", async () => {
+    env.fake.inject("create", { type: "stall-body" });
+    const controller = new AbortController();
+    const abortMidCreate = {
+      name: "abort-mid-create",
+      handle: (request: Request, next: (request: Request) => Promise<Response>, context: { operation: string }) => {
+        if (context.operation === "batches.create") setTimeout(() => controller.abort(), 200);
+        return next(request);
+      },
+    };
+    const { request } = runRequest(5, { abortSignal: controller.signal, cancelOnAbort: true });
+    await expect(env.client({ middleware: [abortMidCreate] }).batches.run(request)).rejects.toBeInstanceOf(
+      CohereAbortError,
+    );
+    await vi.waitFor(() => expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/), { timeout: 3_000 });
+    expect(env.fake.count("cancel")).toBe(1);
+  });
+
+  it("rejects at once while a slow cancel goes on in the background, with the caller's headers", async () => {
+    env.fake.inject("cancel", { type: "delay", ms: 2_000 });
+    const controller = new AbortController();
+    const request = holdIn("running", { abortSignal: controller.signal, cancelOnAbort: true });
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      controller.abort();
+    }, 200);
+    const run = env.client().batches.run(request, { headers: { "x-tenant": "t1" } });
+    await expect(run).rejects.toBeInstanceOf(CohereAbortError);
+    expect(performance.now() - abortedAt).toBeLessThan(500);
+    await vi.waitFor(() => expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/), { timeout: 4_000 });
+    expect(env.fake.requests.filter((r) => r.operation === "cancel").map((r) => r.headers["x-tenant"])).toEqual(["t1"]);
+  });
+
+  it("a cancel that fails after the abort is reported with console.warn, and the abort stands", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    env.fake.inject("cancel", { type: "status", status: 404 });
+    const controller = new AbortController();
+    const request = holdIn("running", { abortSignal: controller.signal, cancelOnAbort: true });
+    setTimeout(() => controller.abort(), 200);
+    await expect(env.client().batches.run(request)).rejects.toBeInstanceOf(CohereAbortError);
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining("cancel"), expect.anything()), {
+      timeout: 3_000,
+    });
+    warn.mockRestore();
   });
 });
 

@@ -19,6 +19,25 @@ describe("parseRetryAfter", () => {
   ])("reads %j as %s seconds", (headers, seconds) => {
     expect(parseRetryAfter(new Headers(headers), now)).toBe(seconds);
   });
+
+  // RFC 9110's three HTTP-date forms; the obsolete asctime form has no zone and means UTC.
+  it.each([
+    ["Sun, 29 Nov 2026 12:00:10 GMT", 10],
+    ["Sunday, 29-Nov-26 12:00:20 GMT", 20],
+    ["Sun Nov 29 12:00:30 2026", 30],
+    ["Sun Nov  1 12:00:00 2026", 0],
+  ])("reads the HTTP date %j as %s seconds", (value, seconds) => {
+    expect(parseRetryAfter(new Headers({ "retry-after": value }), now)).toBe(seconds);
+  });
+
+  // Date.parse reads almost anything with a letter in it as a date ("soon 2030" is 2030, "Retry
+  // in 10" is 2001): junk must fall back to the backoff, not become a delay of years or of 0.
+  it.each(["soon 2030", "Retry in 10", "1 minute", "30s", "2026-11-29T12:00:10Z", "Sun, 29 Nov 2026 12:00:10"])(
+    "ignores %j, which is not an HTTP date",
+    (value) => {
+      expect(parseRetryAfter(new Headers({ "retry-after": value }), now)).toBeUndefined();
+    },
+  );
 });
 
 describe("backoffDelayInSeconds", () => {

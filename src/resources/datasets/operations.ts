@@ -161,8 +161,16 @@ export function usage(api: ApiClient, options?: RequestOptions): Promise<HttpRes
   );
 }
 
-/** Polls `retrieve` on the shared waiter until validation ends; `failed` throws. */
-export function waitUntilValidated(api: ApiClient, id: string, options: WaitUntilValidatedOptions): Promise<Dataset> {
+/**
+ * Polls `retrieve` on the shared waiter until validation ends; `failed` throws. Each poll is
+ * sent with `callOptions` (`run` passes its caller's request options) and the wait's signal.
+ */
+export function waitUntilValidated(
+  api: ApiClient,
+  id: string,
+  options: WaitUntilValidatedOptions,
+  callOptions?: RequestOptions,
+): Promise<Dataset> {
   const { pollIntervalInSeconds = 5, ...schedule } = checkInput(
     waitUntilDoneOptionsSchema,
     options,
@@ -173,7 +181,7 @@ export function waitUntilValidated(api: ApiClient, id: string, options: WaitUnti
   return waitFor(
     {
       notDone: `waitUntilValidated: dataset ${id} was not validated`,
-      poll: async (abortSignal) => (await retrieve(polls, id, { abortSignal })).data.dataset,
+      poll: async (abortSignal) => (await retrieve(polls, id, { ...callOptions, abortSignal })).data.dataset,
       settle: (dataset) => {
         if (dataset.validation_status === "failed") throw new CohereDatasetValidationError(dataset);
         return dataset.validation_status === "validated" || dataset.validation_status === "skipped"
