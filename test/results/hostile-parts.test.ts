@@ -1,0 +1,127 @@
+// datasets.records over real HTTP from a server that writes its parts by hand: odd or hostile
+// files, bodies that stall, callers that do not await. Whatever a part holds, the iteration ends
+// promptly with a typed error or done, and the part's connection is closed.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { describe, expect, it } from "vitest";
+import { CohereClient, CohereParseError } from "../../src/index.js";
+import { writeAvroContainer } from "../../src/testing/avro-writer.js";
+import { scriptedServer } from "../helpers/scripted-server.js";
+
+const SYNC = new Uint8Array(16).fill(7);
+const OUT = {
+  type: "record",
+  name: "Out",
+  fields: [
+    { name: "custom_id", type: "string" },
+    { name: "body", type: ["null", "string"] },
+  ],
+};
+
+/** A zigzag varint, as Avro writes longs. */
+function varint(value: number): number[] {
+  const out: number[] = [];
+  for (let n = value * 2; ; n = Math.floor(n / 128)) {
+    if (n < 128) return [...out, n];
+    out.push((n % 128) | 128);
+  }
+}
+const text = (value: string) => [...varint(value.length), ...new TextEncoder().encode(value)];
+/** A record of OUT with a null body. */
+const record = (id: string) => [...text(id), 0];
+/** A block of `count` records whose encoded bytes are `data`. */
+const block = (count: number, data: number[]) => [...varint(count), ...varint(data.length), ...data, ...SYNC];
+/** The header (no records) of a file with `schema`, then `blocks`. */
+async function file(schema: unknown, ...blocks: number[][]): Promise<Uint8Array> {
+  return new Uint8Array([...(await writeAvroContainer(schema, [], { codec: "null", sync: SYNC })), ...blocks.flat()]);
+}
+
+type PartHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** The whole part at once. */
+const serve =
+  (bytes: Uint8Array): PartHandler =>
+  (_, response) => {
+    response.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length });
+    response.end(bytes);
+  };
+
+/** The first bytes of a part, then nothing: the connection stays open. */
+const stallAfter =
+  (bytes: Uint8Array): PartHandler =>
+  (_, response) => {
+    response.writeHead(200, { "content-type": "application/octet-stream" });
+    response.write(bytes);
+  };
+
+/**
+ * A server for dataset "ds-1" whose parts are answered by `parts`; it counts the downloads and
+ * notes when each part's connection closes.
+ */
+async function datasetServer(parts: PartHandler[]) {
+  const downloads: string[] = [];
+  const closed: string[] = [];
+  let base = "";
+  const server = await scriptedServer((request, response) => {
+    const url = request.url ?? "";
+    const part = /^\/part\/(\d+)/.exec(url)?.[1];
+    if (part !== undefined) {
+      downloads.push(part);
+      request.socket.on("close", () => closed.push(part));
+      return (parts[Number(part)] as PartHandler)(request, response);
+    }
+    const dataset = {
+      id: "ds-1",
+      name: "ds",
+      created_at: "2024-01-01T00:00:00Z",
+      updated_at: "2024-01-01T00:00:00Z",
+      dataset_type: "batch-output",
+      validation_status: "validated",
+      dataset_parts: parts.map((_, i) => ({ id: `p${i}`, name: `part-${i}.avro`, index: i, url: `${base}/part/${i}` })),
+    };
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ dataset }));
+  });
+  base = server.url;
+  const client = (timeoutInSeconds = 5) =>
+    new CohereClient({ token: "test-token", baseUrl: base, maxRetries: 0, timeoutInSeconds });
+  return { client, downloads, closed };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it holds or `ms` pass. */
+async function eventually(check: () => boolean, ms = 1_000): Promise<boolean> {
+  for (const started = performance.now(); performance.now() - started < ms; await sleep(10)) if (check()) return true;
+  return check();
+}
+
+/** The iteration's error (or undefined), and how long it took. */
+async function drain(records: AsyncIterable<unknown>): Promise<{ error: unknown; ms: number }> {
+  const started = performance.now();
+  try {
+    for await (const _ of records);
+    return { error: undefined, ms: performance.now() - started };
+  } catch (error) {
+    return { error, ms: performance.now() - started };
+  }
+}
+
+describe("a hostile part ends promptly as a CohereParseError naming the part", () => {
+  it("an array of zero-byte items (null) whose block claims 2^40 items", async () => {
+    const schema = {
+      type: "record",
+      name: "Out",
+      fields: [
+        { name: "custom_id", type: "string" },
+        { name: "a", type: { type: "array", items: "null" } },
+      ],
+    };
+    const { client } = await datasetServer([
+      serve(await file(schema, block(1, [...text("x"), ...varint(2 ** 40), 0]))),
+    ]);
+    const { error, ms } = await drain(client().datasets.records("ds-1"));
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/part 0 \(part-0\.avro\) of dataset ds-1: block 0: .*1099511627776 items/);
+    expect(ms).toBeLessThan(1_000);
+  });
+});
