@@ -124,4 +124,28 @@ describe("a hostile part ends promptly as a CohereParseError naming the part", (
     expect((error as Error).message).toMatch(/part 0 \(part-0\.avro\) of dataset ds-1: block 0: .*1099511627776 items/);
     expect(ms).toBeLessThan(1_000);
   });
+
+  it("records nested deeper than the stack: a valid 100,000-deep list, and a record that contains itself", async () => {
+    const list = {
+      type: "record",
+      name: "Out",
+      fields: [
+        { name: "custom_id", type: "string" },
+        { name: "next", type: ["null", "Out"] },
+      ],
+    };
+    const deep = [...text("x")];
+    for (let i = 0; i < 100_000; i++) deep.push(1, ...text(""));
+    deep.push(0);
+    const endless = { type: "record", name: "Out", fields: [{ name: "self", type: "Out" }] };
+    for (const bytes of [await file(list, block(1, deep)), await file(endless, block(1, [0]))]) {
+      // The part stalls after its bytes: only a cancelled download closes its connection.
+      const { client, closed } = await datasetServer([stallAfter(bytes)]);
+      const { error, ms } = await drain(client().datasets.records("ds-1"));
+      expect(CohereParseError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toContain("part 0 (part-0.avro) of dataset ds-1: block 0: ");
+      expect(ms).toBeLessThan(2_000);
+      expect(await eventually(() => closed.length === 1)).toBe(true);
+    }
+  });
 });
