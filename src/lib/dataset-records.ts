@@ -63,6 +63,9 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #refreshed = false;
   #resumed = 0;
   #done = false;
+  /** Calls of `next()` not yet settled, and the last one's promise. */
+  #unsettled = 0;
+  #last: Promise<IteratorResult<BatchResult>> | undefined;
   readonly #maxRetries: number;
 
   constructor(
@@ -75,10 +78,23 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     this.#maxRetries = api.resolveOptions(options).maxRetries;
   }
 
+  // A call made before the previous one settled waits for it, as an async generator's does: run
+  // at once, both would read the same record or open the same part twice.
   next = (): Promise<IteratorResult<BatchResult>> => {
+    const result = this.#unsettled++ === 0 ? this.#next() : (this.#last as Promise<never>).then(this.#next, this.#next);
+    this.#last = result;
+    result.then(this.#settled, this.#settled);
+    return result;
+  };
+
+  #settled = (): void => {
+    this.#unsettled--;
+  };
+
+  #next = (): Promise<IteratorResult<BatchResult>> => {
     if (this.#done) return Promise.resolve({ done: true, value: undefined });
     const current = this.#current;
-    if (current === undefined) return this.#open().then(this.next, (error: unknown) => this.#recover(error, false));
+    if (current === undefined) return this.#open().then(this.#next, (error: unknown) => this.#recover(error, false));
     return current.next().then(this.#step, (error: unknown) => this.#recover(error, true));
   };
 
@@ -96,10 +112,10 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       this.#position++;
       this.#yielded = 0;
       this.#resumed = 0;
-      return this.next();
+      return this.#next();
     }
     // Records a broken-off download already yielded are skipped on the next one.
-    if (++this.#seen <= this.#yielded) return this.next();
+    if (++this.#seen <= this.#yielded) return this.#next();
     this.#yielded++;
     return { done: false, value: toBatchResult(step.value, this.#label) };
   };
@@ -129,7 +145,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       this.parts = await partsOf(this.api, this.id, this.options);
       if (this.parts.length <= this.#position)
         throw new CohereError(`${this.#label} is gone from the refreshed dataset`);
-      return this.next();
+      return this.#next();
     }
     const brokeOff = error instanceof CohereConnectionError || error instanceof CohereTimeoutError;
     if (!receiving || !brokeOff || this.#resumed >= this.#maxRetries) {
@@ -137,7 +153,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       throw error;
     }
     this.#resumed++;
-    return this.next();
+    return this.#next();
   }
 }
 

@@ -149,3 +149,21 @@ describe("a hostile part ends promptly as a CohereParseError naming the part", (
     }
   });
 });
+
+describe("the records iterator", () => {
+  it("serves next() calls made without awaiting the previous one in order, each record once, each part downloaded once", async () => {
+    const part = async (p: number) => file(OUT, block(2, [...record(`p${p}a`), ...record(`p${p}b`)]));
+    const { client, downloads } = await datasetServer([serve(await part(0)), serve(await part(1))]);
+    const iterator = client().datasets.records("ds-1")[Symbol.asyncIterator]();
+    const steps = await Promise.all(Array.from({ length: 6 }, () => iterator.next()));
+    expect(steps.map((step) => (step.done ? "done" : step.value.custom_id))).toEqual([
+      "p0a",
+      "p0b",
+      "p1a",
+      "p1b",
+      "done",
+      "done",
+    ]);
+    expect(downloads).toEqual(["0", "1"]);
+  });
+});
