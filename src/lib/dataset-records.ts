@@ -99,11 +99,16 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   };
 
   async return(): Promise<IteratorResult<BatchResult>> {
+    await this.#close();
+    return { done: true, value: undefined };
+  }
+
+  /** Ends the iteration and cancels the part being read, which closes its connection. */
+  #close(): Promise<unknown> | undefined {
     this.#done = true;
     const current = this.#current;
     this.#current = undefined;
-    await current?.return?.();
-    return { done: true, value: undefined };
+    return current?.return?.();
   }
 
   #step = (step: IteratorResult<unknown>): IteratorResult<BatchResult> | Promise<IteratorResult<BatchResult>> => {
@@ -117,7 +122,14 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     // Records a broken-off download already yielded are skipped on the next one.
     if (++this.#seen <= this.#yielded) return this.#next();
     this.#yielded++;
-    return { done: false, value: toBatchResult(step.value, this.#label) };
+    try {
+      return { done: false, value: toBatchResult(step.value, this.#label) };
+    } catch (error) {
+      // Not a batch output: the end, as for a part that does not decode (the decoder, still
+      // reading a valid file, would otherwise keep its download open).
+      void this.#close();
+      throw error;
+    }
   };
 
   /** Opens the download of the part at `#position`, or ends the iteration after the last part. */

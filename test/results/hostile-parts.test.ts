@@ -166,4 +166,15 @@ describe("the records iterator", () => {
     ]);
     expect(downloads).toEqual(["0", "1"]);
   });
+
+  it("a record that is not an object ends the iteration: its part's download is cancelled and next() is then done", async () => {
+    // A part of strings, one block sent and more to follow: only a cancel closes the connection.
+    const { client, closed } = await datasetServer([stallAfter(await file("string", block(1, text("a"))))]);
+    const iterator = client().datasets.records("ds-1")[Symbol.asyncIterator]();
+    const error = await iterator.next().catch((caught: unknown) => caught);
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect((error as Error).message).toContain("part 0 (part-0.avro) of dataset ds-1: a record is not an object");
+    expect(await eventually(() => closed.length === 1)).toBe(true);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
 });
