@@ -143,6 +143,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     const download = { operation: "datasets.download", url: part.url as string };
     const { body } = await this.api.download(download, this.options);
     this.#current = this.decode(body, this.#label);
+    // Closed by `return()` while the download started: cancelled now, or its connection stays open.
+    if (this.#done) void this.#close();
     this.#seen = 0;
     // One refresh per refusal: a fresh URL that worked may expire again later.
     this.#refreshed = false;

@@ -177,4 +177,34 @@ describe("the records iterator", () => {
     expect(await eventually(() => closed.length === 1)).toBe(true);
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
   });
+
+  it("return() while a next() waits on a stalled part closes the connection at once, and the pending next() is done", async () => {
+    const { client, closed } = await datasetServer([stallAfter(await file(OUT, block(1, record("r1"))))]);
+    const iterator = client(3).datasets.records("ds-1")[Symbol.asyncIterator]();
+    expect((await iterator.next()).value?.custom_id).toBe("r1");
+    const pending = iterator.next();
+    await sleep(100);
+    const started = performance.now();
+    expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+    // Not after timeoutInSeconds (3 s), when the wait for bytes would have given up.
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(await eventually(() => closed.length === 1, 300)).toBe(true);
+  });
+
+  it("return() while a part's download waits for its headers cancels that download once they come", async () => {
+    const bytes = await file(OUT, block(1, record("r1")));
+    const { client, downloads, closed } = await datasetServer([
+      (request, response) => setTimeout(() => stallAfter(bytes)(request, response), 200),
+    ]);
+    const iterator = client(3).datasets.records("ds-1")[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    expect(await eventually(() => downloads.length === 1)).toBe(true);
+    const started = performance.now();
+    await iterator.return?.();
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(await eventually(() => closed.length === 1, 500)).toBe(true);
+  });
 });

@@ -100,6 +100,8 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
       }
       return { done: false, value: this.readRecord() };
     } catch (error) {
+      // Closed by `return()` while this read waited: the source's end is no error, but the end.
+      if (this.finished) return { done: true, value: undefined };
       throw this.fail(error);
     }
   }
