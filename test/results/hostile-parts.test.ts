@@ -208,3 +208,33 @@ describe("the records iterator", () => {
     expect(await eventually(() => closed.length === 1, 500)).toBe(true);
   });
 });
+
+describe("bytes and fixed values", () => {
+  it("are plain Uint8Arrays over their own buffer whatever the codec (Node's zlib gives Buffers over the whole block)", async () => {
+    const schema = {
+      type: "record",
+      name: "Out",
+      fields: [
+        { name: "custom_id", type: "string" },
+        { name: "f", type: { type: "fixed", name: "F4", size: 4 } },
+        { name: "b", type: "bytes" },
+      ],
+    };
+    const records = Array.from({ length: 50 }, (_, i) => ({
+      custom_id: `r${i}`,
+      f: new Uint8Array([1, 2, 3, 4]),
+      b: new Uint8Array([5, 6]),
+    }));
+    for (const codec of ["deflate", "null"] as const) {
+      const { client } = await datasetServer([serve(await writeAvroContainer(schema, records, { codec }))]);
+      const iterator = client().datasets.records("ds-1")[Symbol.asyncIterator]();
+      const first = (await iterator.next()).value;
+      await iterator.return?.();
+      for (const value of [first?.f, first?.b] as Uint8Array[]) {
+        expect(value.constructor, codec).toBe(Uint8Array);
+        expect(value.buffer.byteLength, codec).toBe(value.length);
+      }
+      expect(first?.b).toEqual(new Uint8Array([5, 6]));
+    }
+  });
+});
