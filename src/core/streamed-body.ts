@@ -26,27 +26,65 @@ export interface StreamedBodyLimits {
  * that breaks off, or ends short of its `Content-Length`, is a `CohereConnectionError`. Leaving
  * early (`break`, an error) cancels the body, which closes the connection.
  */
-export async function* readStreamedBody(response: Response, limits: StreamedBodyLimits): AsyncGenerator<Uint8Array> {
-  const expected = declaredLength(response.headers);
-  if (response.body === null) {
-    if (expected !== undefined && expected > 0) throw cutShort(0, expected);
-    return;
+export function readStreamedBody(response: Response, limits: StreamedBodyLimits): AsyncIterableIterator<Uint8Array> {
+  return new StreamedBody(response, limits);
+}
+
+const done = (): IteratorResult<Uint8Array> => ({ done: true, value: undefined });
+
+/**
+ * Not an async generator: a generator's `return()` waits behind its pending `next()`, up to the
+ * whole timeout on a stalled body, the connection open all the while. Here `return()` cancels
+ * the body at once, and a `next()` waiting for bytes then ends as done.
+ */
+class StreamedBody implements AsyncIterableIterator<Uint8Array> {
+  readonly #expected: number | undefined;
+  readonly #reader: BodyReader;
+  #received = 0;
+  #closed = false;
+
+  constructor(
+    response: Response,
+    private readonly limits: StreamedBodyLimits,
+  ) {
+    this.#expected = declaredLength(response.headers);
+    // No body reads as an empty one: a Content-Length above 0 then says it was cut short.
+    this.#reader = bodyReader(response.body ?? new ReadableStream({ start: (controller) => controller.close() }));
   }
-  const reader = bodyReader(response.body);
-  let received = 0;
-  let finished = false;
-  try {
-    for (;;) {
-      const step = await readChunk(reader, limits);
-      if (step.done) break;
-      received += step.value.byteLength;
-      yield step.value;
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.#closed) return done();
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await readChunk(this.#reader, this.limits);
+    } catch (error) {
+      if (this.#closed) return done();
+      void this.return();
+      throw error;
     }
-    finished = true;
-  } finally {
-    if (!finished) reader.cancel().catch(() => {});
+    if (this.#closed) return done(); // `return()` cancelled the body while this read waited
+    if (!step.done) {
+      this.#received += step.value.byteLength;
+      return step;
+    }
+    this.#closed = true;
+    const expected = this.#expected;
+    if (expected !== undefined && this.#received < expected) throw cutShort(this.#received, expected);
+    return done();
   }
-  if (expected !== undefined && received < expected) throw cutShort(received, expected);
+
+  async return(): Promise<IteratorResult<Uint8Array>> {
+    if (!this.#closed) {
+      this.#closed = true;
+      // A web stream's pending read settles at once as done; the connection closes.
+      await this.#reader.cancel().catch(() => {});
+    }
+    return done();
+  }
 }
 
 async function readChunk(

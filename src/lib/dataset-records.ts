@@ -63,6 +63,9 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #refreshed = false;
   #resumed = 0;
   #done = false;
+  /** Calls of `next()` not yet settled, and the last one's promise. */
+  #unsettled = 0;
+  #last: Promise<IteratorResult<BatchResult>> | undefined;
   readonly #maxRetries: number;
 
   constructor(
@@ -75,19 +78,37 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     this.#maxRetries = api.resolveOptions(options).maxRetries;
   }
 
+  // A call made before the previous one settled waits for it, as an async generator's does: run
+  // at once, both would read the same record or open the same part twice.
   next = (): Promise<IteratorResult<BatchResult>> => {
+    const result = this.#unsettled++ === 0 ? this.#next() : (this.#last as Promise<never>).then(this.#next, this.#next);
+    this.#last = result;
+    result.then(this.#settled, this.#settled);
+    return result;
+  };
+
+  #settled = (): void => {
+    this.#unsettled--;
+  };
+
+  #next = (): Promise<IteratorResult<BatchResult>> => {
     if (this.#done) return Promise.resolve({ done: true, value: undefined });
     const current = this.#current;
-    if (current === undefined) return this.#open().then(this.next, (error: unknown) => this.#recover(error, false));
+    if (current === undefined) return this.#open().then(this.#next, (error: unknown) => this.#recover(error, false));
     return current.next().then(this.#step, (error: unknown) => this.#recover(error, true));
   };
 
   async return(): Promise<IteratorResult<BatchResult>> {
+    await this.#close();
+    return { done: true, value: undefined };
+  }
+
+  /** Ends the iteration and cancels the part being read, which closes its connection. */
+  #close(): Promise<unknown> | undefined {
     this.#done = true;
     const current = this.#current;
     this.#current = undefined;
-    await current?.return?.();
-    return { done: true, value: undefined };
+    return current?.return?.();
   }
 
   #step = (step: IteratorResult<unknown>): IteratorResult<BatchResult> | Promise<IteratorResult<BatchResult>> => {
@@ -96,12 +117,19 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       this.#position++;
       this.#yielded = 0;
       this.#resumed = 0;
-      return this.next();
+      return this.#next();
     }
     // Records a broken-off download already yielded are skipped on the next one.
-    if (++this.#seen <= this.#yielded) return this.next();
+    if (++this.#seen <= this.#yielded) return this.#next();
     this.#yielded++;
-    return { done: false, value: toBatchResult(step.value, this.#label) };
+    try {
+      return { done: false, value: toBatchResult(step.value, this.#label) };
+    } catch (error) {
+      // Not a batch output: the end, as for a part that does not decode (the decoder, still
+      // reading a valid file, would otherwise keep its download open).
+      void this.#close();
+      throw error;
+    }
   };
 
   /** Opens the download of the part at `#position`, or ends the iteration after the last part. */
@@ -115,6 +143,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     const download = { operation: "datasets.download", url: part.url as string };
     const { body } = await this.api.download(download, this.options);
     this.#current = this.decode(body, this.#label);
+    // Closed by `return()` while the download started: cancelled now, or its connection stays open.
+    if (this.#done) void this.#close();
     this.#seen = 0;
     // One refresh per refusal: a fresh URL that worked may expire again later.
     this.#refreshed = false;
@@ -129,7 +159,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       this.parts = await partsOf(this.api, this.id, this.options);
       if (this.parts.length <= this.#position)
         throw new CohereError(`${this.#label} is gone from the refreshed dataset`);
-      return this.next();
+      return this.#next();
     }
     const brokeOff = error instanceof CohereConnectionError || error instanceof CohereTimeoutError;
     if (!receiving || !brokeOff || this.#resumed >= this.#maxRetries) {
@@ -137,7 +167,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       throw error;
     }
     this.#resumed++;
-    return this.next();
+    return this.#next();
   }
 }
 

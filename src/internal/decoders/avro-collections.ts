@@ -4,13 +4,18 @@ import type { AvroCursor } from "./avro-cursor.js";
 import { AvroFormatError } from "./avro-cursor.js";
 import type { AvroReader } from "./avro-schema.js";
 
-/** Calls `read` once per item, block by block; an item past the end of the data is a format error. */
+/**
+ * Calls `read` once per item, block by block; an item past the end of the data is a format
+ * error. A count is bounded by the bytes left, an item counting as one: items of zero bytes
+ * (null, an empty record) never overrun, and a count of 2^40 would spin until out of memory.
+ */
 function forEachItem(c: AvroCursor, read: () => void): void {
   for (let count = c.readLong(); count !== 0; count = c.readLong()) {
     if (count < 0) {
       count = -count;
       c.readLong();
     }
+    if (count > c.end - c.pos) throw new AvroFormatError(`array or map says ${count} items in ${c.end - c.pos} bytes`);
     for (let i = 0; i < count; i++) {
       read();
       if (c.overran) throw new AvroFormatError("array or map runs past its block");

@@ -92,11 +92,15 @@ export class AvroCursor {
     return value;
   }
 
-  /** A copy: a record must not keep its whole block alive. */
+  /**
+   * A copy: a record must not keep its whole block alive. Made by the Uint8Array constructor:
+   * a block from Node's zlib is a Buffer, whose `slice` is a view, and whose every copy made
+   * through its own methods is a Buffer (serialised differently from a Uint8Array).
+   */
   readFixed(size: number): Uint8Array {
     const start = this.pos;
     this.pos += size;
-    return this.buf.slice(start, this.pos);
+    return new Uint8Array(this.buf.subarray(start, this.pos));
   }
 
   readBytes(): Uint8Array {

@@ -100,13 +100,24 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
       }
       return { done: false, value: this.readRecord() };
     } catch (error) {
+      // Closed by `return()` while this read waited: the source's end is no error, but the end.
+      if (this.finished) return { done: true, value: undefined };
       throw this.fail(error);
     }
   }
 
   private readRecord(): unknown {
     const block = this.block as AvroCursor;
-    const value = (this.read as AvroReader)(block);
+    let value: unknown;
+    try {
+      value = (this.read as AvroReader)(block);
+    } catch (error) {
+      // Readers throw format errors only, but values nested deeper than the stack (a valid
+      // 100,000-deep list, a record that contains itself) overflow it: a RangeError in V8 and
+      // JavaScriptCore, an InternalError in Firefox. Either way, a part we cannot decode.
+      if (error instanceof AvroFormatError) throw error;
+      throw new AvroFormatError(`a record is nested too deeply to decode (${String(error)})`);
+    }
     if (block.overran) throw new AvroFormatError("a record runs past the end of its block");
     if (--this.remaining === 0 && block.pos !== block.end) {
       throw new AvroFormatError(`${block.end - block.pos} bytes left after the block's last record`);

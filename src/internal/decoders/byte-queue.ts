@@ -52,7 +52,7 @@ export class ByteQueue {
    * two buffers used in turn: a fresh allocation per block would leave one dead ArrayBuffer
    * per block for the next major GC, and RSS would climb with the file's length. Two, because
    * the unread rest of the previous join is copied from one into the other. Safe because the
-   * decoder copies what it yields (strings, `slice`d bytes) and is done with a block before it
+   * decoder copies what it yields (strings, bytes) and is done with a block before it
    * reads the next.
    */
   peek(): Uint8Array {

@@ -1,0 +1,240 @@
+// datasets.records over real HTTP from a server that writes its parts by hand: odd or hostile
+// files, bodies that stall, callers that do not await. Whatever a part holds, the iteration ends
+// promptly with a typed error or done, and the part's connection is closed.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { describe, expect, it } from "vitest";
+import { CohereClient, CohereParseError } from "../../src/index.js";
+import { writeAvroContainer } from "../../src/testing/avro-writer.js";
+import { scriptedServer } from "../helpers/scripted-server.js";
+
+const SYNC = new Uint8Array(16).fill(7);
+const OUT = {
+  type: "record",
+  name: "Out",
+  fields: [
+    { name: "custom_id", type: "string" },
+    { name: "body", type: ["null", "string"] },
+  ],
+};
+
+/** A zigzag varint, as Avro writes longs. */
+function varint(value: number): number[] {
+  const out: number[] = [];
+  for (let n = value * 2; ; n = Math.floor(n / 128)) {
+    if (n < 128) return [...out, n];
+    out.push((n % 128) | 128);
+  }
+}
+const text = (value: string) => [...varint(value.length), ...new TextEncoder().encode(value)];
+/** A record of OUT with a null body. */
+const record = (id: string) => [...text(id), 0];
+/** A block of `count` records whose encoded bytes are `data`. */
+const block = (count: number, data: number[]) => [...varint(count), ...varint(data.length), ...data, ...SYNC];
+/** The header (no records) of a file with `schema`, then `blocks`. */
+async function file(schema: unknown, ...blocks: number[][]): Promise<Uint8Array> {
+  return new Uint8Array([...(await writeAvroContainer(schema, [], { codec: "null", sync: SYNC })), ...blocks.flat()]);
+}
+
+type PartHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** The whole part at once. */
+const serve =
+  (bytes: Uint8Array): PartHandler =>
+  (_, response) => {
+    response.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.length });
+    response.end(bytes);
+  };
+
+/** The first bytes of a part, then nothing: the connection stays open. */
+const stallAfter =
+  (bytes: Uint8Array): PartHandler =>
+  (_, response) => {
+    response.writeHead(200, { "content-type": "application/octet-stream" });
+    response.write(bytes);
+  };
+
+/**
+ * A server for dataset "ds-1" whose parts are answered by `parts`; it counts the downloads and
+ * notes when each part's connection closes.
+ */
+async function datasetServer(parts: PartHandler[]) {
+  const downloads: string[] = [];
+  const closed: string[] = [];
+  let base = "";
+  const server = await scriptedServer((request, response) => {
+    const url = request.url ?? "";
+    const part = /^\/part\/(\d+)/.exec(url)?.[1];
+    if (part !== undefined) {
+      downloads.push(part);
+      request.socket.on("close", () => closed.push(part));
+      return (parts[Number(part)] as PartHandler)(request, response);
+    }
+    const dataset = {
+      id: "ds-1",
+      name: "ds",
+      created_at: "2024-01-01T00:00:00Z",
+      updated_at: "2024-01-01T00:00:00Z",
+      dataset_type: "batch-output",
+      validation_status: "validated",
+      dataset_parts: parts.map((_, i) => ({ id: `p${i}`, name: `part-${i}.avro`, index: i, url: `${base}/part/${i}` })),
+    };
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ dataset }));
+  });
+  base = server.url;
+  const client = (timeoutInSeconds = 5) =>
+    new CohereClient({ token: "test-token", baseUrl: base, maxRetries: 0, timeoutInSeconds });
+  return { client, downloads, closed };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it holds or `ms` pass. */
+async function eventually(check: () => boolean, ms = 1_000): Promise<boolean> {
+  for (const started = performance.now(); performance.now() - started < ms; await sleep(10)) if (check()) return true;
+  return check();
+}
+
+/** The iteration's error (or undefined), and how long it took. */
+async function drain(records: AsyncIterable<unknown>): Promise<{ error: unknown; ms: number }> {
+  const started = performance.now();
+  try {
+    for await (const _ of records);
+    return { error: undefined, ms: performance.now() - started };
+  } catch (error) {
+    return { error, ms: performance.now() - started };
+  }
+}
+
+describe("a hostile part ends promptly as a CohereParseError naming the part", () => {
+  it("an array of zero-byte items (null) whose block claims 2^40 items", async () => {
+    const schema = {
+      type: "record",
+      name: "Out",
+      fields: [
+        { name: "custom_id", type: "string" },
+        { name: "a", type: { type: "array", items: "null" } },
+      ],
+    };
+    const { client } = await datasetServer([
+      serve(await file(schema, block(1, [...text("x"), ...varint(2 ** 40), 0]))),
+    ]);
+    const { error, ms } = await drain(client().datasets.records("ds-1"));
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/part 0 \(part-0\.avro\) of dataset ds-1: block 0: .*1099511627776 items/);
+    expect(ms).toBeLessThan(1_000);
+  });
+
+  it("records nested deeper than the stack: a valid 100,000-deep list, and a record that contains itself", async () => {
+    const list = {
+      type: "record",
+      name: "Out",
+      fields: [
+        { name: "custom_id", type: "string" },
+        { name: "next", type: ["null", "Out"] },
+      ],
+    };
+    const deep = [...text("x")];
+    for (let i = 0; i < 100_000; i++) deep.push(1, ...text(""));
+    deep.push(0);
+    const endless = { type: "record", name: "Out", fields: [{ name: "self", type: "Out" }] };
+    for (const bytes of [await file(list, block(1, deep)), await file(endless, block(1, [0]))]) {
+      // The part stalls after its bytes: only a cancelled download closes its connection.
+      const { client, closed } = await datasetServer([stallAfter(bytes)]);
+      const { error, ms } = await drain(client().datasets.records("ds-1"));
+      expect(CohereParseError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toContain("part 0 (part-0.avro) of dataset ds-1: block 0: ");
+      expect(ms).toBeLessThan(2_000);
+      expect(await eventually(() => closed.length === 1)).toBe(true);
+    }
+  });
+});
+
+describe("the records iterator", () => {
+  it("serves next() calls made without awaiting the previous one in order, each record once, each part downloaded once", async () => {
+    const part = async (p: number) => file(OUT, block(2, [...record(`p${p}a`), ...record(`p${p}b`)]));
+    const { client, downloads } = await datasetServer([serve(await part(0)), serve(await part(1))]);
+    const iterator = client().datasets.records("ds-1")[Symbol.asyncIterator]();
+    const steps = await Promise.all(Array.from({ length: 6 }, () => iterator.next()));
+    expect(steps.map((step) => (step.done ? "done" : step.value.custom_id))).toEqual([
+      "p0a",
+      "p0b",
+      "p1a",
+      "p1b",
+      "done",
+      "done",
+    ]);
+    expect(downloads).toEqual(["0", "1"]);
+  });
+
+  it("a record that is not an object ends the iteration: its part's download is cancelled and next() is then done", async () => {
+    // A part of strings, one block sent and more to follow: only a cancel closes the connection.
+    const { client, closed } = await datasetServer([stallAfter(await file("string", block(1, text("a"))))]);
+    const iterator = client().datasets.records("ds-1")[Symbol.asyncIterator]();
+    const error = await iterator.next().catch((caught: unknown) => caught);
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect((error as Error).message).toContain("part 0 (part-0.avro) of dataset ds-1: a record is not an object");
+    expect(await eventually(() => closed.length === 1)).toBe(true);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("return() while a next() waits on a stalled part closes the connection at once, and the pending next() is done", async () => {
+    const { client, closed } = await datasetServer([stallAfter(await file(OUT, block(1, record("r1"))))]);
+    const iterator = client(3).datasets.records("ds-1")[Symbol.asyncIterator]();
+    expect((await iterator.next()).value?.custom_id).toBe("r1");
+    const pending = iterator.next();
+    await sleep(100);
+    const started = performance.now();
+    expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+    // Not after timeoutInSeconds (3 s), when the wait for bytes would have given up.
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(await eventually(() => closed.length === 1, 500)).toBe(true);
+  });
+
+  it("return() while a part's download waits for its headers cancels that download once they come", async () => {
+    const bytes = await file(OUT, block(1, record("r1")));
+    const { client, downloads, closed } = await datasetServer([
+      (request, response) => setTimeout(() => stallAfter(bytes)(request, response), 200),
+    ]);
+    const iterator = client(3).datasets.records("ds-1")[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    expect(await eventually(() => downloads.length === 1)).toBe(true);
+    const started = performance.now();
+    await iterator.return?.();
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(await eventually(() => closed.length === 1, 500)).toBe(true);
+  });
+});
+
+describe("bytes and fixed values", () => {
+  it("are plain Uint8Arrays over their own buffer whatever the codec (Node's zlib gives Buffers over the whole block)", async () => {
+    const schema = {
+      type: "record",
+      name: "Out",
+      fields: [
+        { name: "custom_id", type: "string" },
+        { name: "f", type: { type: "fixed", name: "F4", size: 4 } },
+        { name: "b", type: "bytes" },
+      ],
+    };
+    const records = Array.from({ length: 50 }, (_, i) => ({
+      custom_id: `r${i}`,
+      f: new Uint8Array([1, 2, 3, 4]),
+      b: new Uint8Array([5, 6]),
+    }));
+    for (const codec of ["deflate", "null"] as const) {
+      const { client } = await datasetServer([serve(await writeAvroContainer(schema, records, { codec }))]);
+      const iterator = client().datasets.records("ds-1")[Symbol.asyncIterator]();
+      const first = (await iterator.next()).value;
+      await iterator.return?.();
+      for (const value of [first?.f, first?.b] as Uint8Array[]) {
+        expect(value.constructor, codec).toBe(Uint8Array);
+        expect(value.buffer.byteLength, codec).toBe(value.length);
+      }
+      expect(first?.b).toEqual(new Uint8Array([5, 6]));
+    }
+  });
+});
