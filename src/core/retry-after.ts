@@ -2,11 +2,12 @@
 const plainNumberPattern = /^\s*\d+(\.\d+)?\s*$/;
 
 /**
- * RFC 9110's HTTP-date forms: IMF-fixdate, RFC 850, asctime. Only these reach Date.parse, which
- * reads almost anything as a date ("soon 2030", "Retry in 10"): junk falls back to the backoff.
+ * The shape of RFC 9110's HTTP-date forms, a day, a date, a time and GMT (IMF-fixdate
+ * `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`), or a year last
+ * (asctime `Sun Nov  6 08:49:37 1994`). Only these reach Date.parse, which reads almost anything
+ * as a date ("soon 2030", "Retry in 10"): junk falls back to the backoff.
  */
-const httpDatePattern =
-  /^[A-Z][a-z]{2}(, \d\d [A-Z][a-z]{2} \d{4} [\d:]{8} GMT|[a-z]{3,6}, \d\d-[A-Z][a-z]{2}-\d\d [\d:]{8} GMT| [A-Z][a-z]{2} [ \d]\d [\d:]{8} \d{4})$/;
+const httpDatePattern = /^\w+,? [\w -]+ [\d:]{8} (GMT|\d{4})$/;
 
 /**
  * The delay a response asks for before a retry, in seconds: `retry-after-ms` (milliseconds),
