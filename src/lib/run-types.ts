@@ -38,7 +38,13 @@ export interface RunRequest {
   timeoutInSeconds?: number | undefined;
   /** Ends the run (each call in flight, each wait). */
   abortSignal?: AbortSignal | undefined;
-  /** Cancel the batch when `abortSignal` fires after it was created. @defaultValue false */
+  /**
+   * Cancel the batch when `abortSignal` fires after it was created (or while its create was in
+   * flight: the run then looks it up). The run rejects at once; the cancel goes on in the
+   * background with the call's `options` and 60 s of its own, a failure reported with
+   * `console.warn`.
+   * @defaultValue false
+   */
   cancelOnAbort?: boolean | undefined;
 }
 
