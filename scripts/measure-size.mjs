@@ -62,7 +62,9 @@ import { build } from "esbuild";
 // A bad port refused at once: 15,279 B. An unreadable Blob typed, and the data of a create
 // aborted before its upload code loaded closed: 15,387 B. Retry-After read as a date only in an
 // HTTP date's shape, and the retry decision shared with run's create: 15,499 B (docs/size.md).
-export const BUDGET_GZIP_BYTES = 15.2 * 1024;
+// The token kept out of failures a server shapes (redirect URLs, page tokens), a stack that names
+// its call once, an error status that stands whatever its body: 15,698 B.
+export const BUDGET_GZIP_BYTES = 15.4 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -1,6 +1,8 @@
 import { boundBySignal } from "../internal/bound-by-signal.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
+import { describeCause, isUndecodableBody } from "../internal/cause-chain.js";
 import { readBodyBytes } from "../internal/read-body.js";
+import { CohereParseError } from "./errors/parse-error.js";
 import { loadApiError } from "./errors/load-api-error.js";
 import type { MiddlewareContext } from "./middleware.js";
 import { keepBody } from "./response-body.js";
@@ -8,6 +10,23 @@ import { keepBody } from "./response-body.js";
 /** Statuses whose responses have no body; `new Response(body)` refuses one for them. */
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 const decoder = new TextDecoder();
+const empty = new Uint8Array(0);
+
+/**
+ * What a body that could not be read stands for. An error status stands whatever its body: one
+ * over `maxResponseBytes`, or one its `Content-Encoding` cannot decode, is left out of the
+ * status's `ApiError` (a 503 stays a retried 503). A 2xx body that does not decode is the
+ * server's doing, not the network's: a `CohereParseError`, not retried.
+ */
+function unreadBody(error: unknown, status: number): Uint8Array {
+  const undecodable = isUndecodableBody(error);
+  if (status >= 200 && status < 300) {
+    if (undecodable) throw new CohereParseError(status, "", [`the body cannot be decoded: ${describeCause(error)}`]);
+    throw error;
+  }
+  if (undecodable || error instanceof CohereParseError) return empty;
+  throw error;
+}
 
 /**
  * Reads a response's whole body, bounded by `signal` and capped at the call's
@@ -29,12 +48,17 @@ export async function receiveResponse(
   framed = false,
 ): Promise<Response> {
   const read = () => readBodyBytes(response, context.options.maxResponseBytes, signal, framed);
-  // The runtime's fetch errors its body on the signal; any other body is raced against it.
-  const bytes = nullBodyStatuses.has(response.status)
-    ? new Uint8Array(0)
-    : framed
-      ? await read()
-      : await boundBySignal(read(), signal, () => abortErrorFor(context, signal));
+  let bytes: Uint8Array;
+  try {
+    // The runtime's fetch errors its body on the signal; any other body is raced against it.
+    bytes = nullBodyStatuses.has(response.status)
+      ? empty
+      : framed
+        ? await read()
+        : await boundBySignal(read(), signal, () => abortErrorFor(context, signal));
+  } catch (error) {
+    bytes = unreadBody(error, response.status);
+  }
   if (response.status < 200 || response.status > 599)
     throw await loadApiError(response, decoder.decode(bytes), context);
   if (!readable) {

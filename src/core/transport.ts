@@ -8,6 +8,7 @@ import {
   unreadableDataMessage,
 } from "../internal/cause-chain.js";
 import { isResponse } from "../internal/is-response.js";
+import { carriesToken, redactTokens } from "../internal/secrets.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
@@ -87,8 +88,11 @@ function transportFailure(error: unknown, context: MiddlewareContext): CohereErr
   if (context.signal?.aborted || context.attemptSignal?.aborted) return abortErrorFor(context);
   const own = ownErrorInChain(error, (value): value is CohereError => CohereError.is(value));
   if (own !== undefined) return own;
-  if (isRefusedByFetch(error))
-    return new CohereError(`fetch refused the request (nothing was sent): ${describeCause(error)}`, { cause: error });
-  if (isUnreadableBody(error)) return new CohereError(unreadableDataMessage(error), { cause: error });
-  return new CohereConnectionError(`Connection failed: ${describeCause(error)}`, { cause: error });
+  // A server may have put the echoed token into a redirect's URL: out of the message, and a
+  // cause that holds it is not kept.
+  const reason = redactTokens(context, describeCause(error));
+  const cause = carriesToken(context, error) ? undefined : { cause: error };
+  if (isRefusedByFetch(error)) return new CohereError(`fetch refused the request (nothing was sent): ${reason}`, cause);
+  if (isUnreadableBody(error)) return new CohereError(unreadableDataMessage(reason), cause);
+  return new CohereConnectionError(`Connection failed: ${reason}`, cause);
 }

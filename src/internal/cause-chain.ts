@@ -96,9 +96,17 @@ export function isUnreadableBody(error: unknown): boolean {
   return causeChain(error).some(({ name }) => name === "NotReadableError");
 }
 
-/** The one wording of a caller's data source that failed as the upload read it. */
-export function unreadableDataMessage(error: unknown): string {
-  return `The data being uploaded failed as it was read: ${describeCause(error)}`;
+/** zlib's code for a body that is not what its `Content-Encoding` says, and brotli's (`ERR__ERROR_FORMAT_...`). */
+const undecodableCodes = /^(Z_DATA_ERROR|ERR__ERROR_FORMAT)/;
+
+/** True when a response body could not be decoded from its `Content-Encoding`: corrupt, not cut off. */
+export function isUndecodableBody(error: unknown): boolean {
+  return causeChain(error).some(({ code }) => typeof code === "string" && undecodableCodes.test(code));
+}
+
+/** The one wording of a caller's data source that failed as the upload read it, for `reason` (see `describeCause`). */
+export function unreadableDataMessage(reason: string): string {
+  return `The data being uploaded failed as it was read: ${reason}`;
 }
 
 /** True when the connection was refused: the host that refused certainly never saw the request. */

@@ -43,3 +43,27 @@ export function redactHeaders(context: MiddlewareContext | undefined, headers: H
   });
   return redacted;
 }
+
+/**
+ * True when `error` or one of its causes holds a token the call sent in one of its own string
+ * fields: a failure to follow a redirect whose URL a server built from the echoed token (its
+ * host name, its `input`). Such an error is not kept as a cause: `util.inspect` shows every
+ * field of every cause. Anything that cannot be read counts as holding it.
+ */
+export function carriesToken(context: MiddlewareContext, error: unknown): boolean {
+  const tokens = (context as RememberingContext)[sentTokens];
+  if (tokens === undefined) return false;
+  try {
+    for (let link = error, depth = 0; depth < 5 && typeof link === "object" && link !== null; depth++) {
+      const fields = link as Record<string, unknown>;
+      for (const key of Object.getOwnPropertyNames(link)) {
+        const value = fields[key];
+        if (typeof value === "string" && tokens.some((token) => value.includes(token))) return true;
+      }
+      link = fields.cause;
+    }
+    return false;
+  } catch {
+    return true;
+  }
+}

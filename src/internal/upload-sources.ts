@@ -1,6 +1,6 @@
 import { CohereError } from "../core/errors/cohere-error.js";
 import { whileReading } from "../core/input.js";
-import { unreadableDataMessage } from "./cause-chain.js";
+import { describeCause, unreadableDataMessage } from "./cause-chain.js";
 import { closeUnread } from "./close-unread.js";
 
 /**
@@ -57,7 +57,7 @@ function describe(value: unknown): string {
  */
 function sourceFailure(error: unknown): never {
   if (CohereError.is(error)) throw error;
-  throw new CohereError(unreadableDataMessage(error), { cause: error });
+  throw new CohereError(unreadableDataMessage(describeCause(error)), { cause: error });
 }
 
 /** The chunks of a stream; ending early cancels it. */

@@ -23,16 +23,22 @@ export function apiErrorFromResponse(
   const safeHeaders = redactHeaders(context, headers);
   return new ErrorClass({
     status,
-    body: parseBody(redactTokens(context, text)),
+    body: parseBody(redactTokens(context, text), context),
     headers: safeHeaders,
     requestId: readRequestId(safeHeaders),
     retryAfterInSeconds: parseRetryAfter(headers),
   });
 }
 
-function parseBody(text: string): unknown {
+function parseBody(text: string, context: MiddlewareContext | undefined): unknown {
   try {
-    return JSON.parse(text);
+    const parsed: unknown = JSON.parse(text);
+    // A token the JSON escapes otherwise than JSON.stringify does (`\u0073k-...`) survived the
+    // redaction of the text, and parsing unescaped it: redacted again, as JSON.stringify writes
+    // it. (A body nested too deeply to stringify throws here, and is kept as its text.)
+    const written = JSON.stringify(parsed);
+    const redacted = redactTokens(context, written);
+    return redacted === written ? parsed : JSON.parse(redacted);
   } catch {
     return text;
   }

@@ -32,8 +32,11 @@ export function nameTheCall(error: unknown, call: FailedCall): unknown {
   named.add(error);
   const failure = error as Error;
   const before = failure.message;
+  // Read first: V8 writes `stack` when it is first read, and after the message changed it would
+  // already hold the new one (which contains the old), to be named a second time.
+  const stack = failure.stack;
   failure.message = message;
-  if (typeof failure.stack === "string") failure.stack = failure.stack.replace(before, message);
+  if (typeof stack === "string") failure.stack = stack.replace(before, message);
   if (error instanceof ApiError && error.url === undefined) Object.defineProperty(error, "url", { value: call.url });
   return error;
 }

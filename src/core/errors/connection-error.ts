@@ -10,7 +10,7 @@ import { CohereError } from "./cohere-error.js";
 export class CohereConnectionError extends CohereError {
   static override readonly errorName: string = "CohereConnectionError";
 
-  constructor(message: string, options: { cause: unknown }) {
+  constructor(message: string, options?: { cause: unknown }) {
     super(message, options);
   }
 }

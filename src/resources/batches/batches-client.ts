@@ -151,7 +151,8 @@ export class BatchesClient {
       const next = page.next_page_token;
       if (next === undefined || next === "") return;
       if (seen.has(next))
-        throw new CohereError(`listAll: the server returned a page token it had already sent in this walk (${next})`);
+        // Not quoted: a token is the server's text, of any length, and may be an echo of the key.
+        throw new CohereError("listAll: the server returned a page token it had already sent in this walk");
       seen.add(next);
       pageToken = next;
     }

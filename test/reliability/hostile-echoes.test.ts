@@ -1,0 +1,120 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import {
+  type ApiError,
+  BadRequestError,
+  CohereClient,
+  CohereConnectionError,
+  CohereError,
+  CohereParseError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from "../../src/index.js";
+import { outcome, refusingPort, scriptedServer, sendJson } from "../helpers/scripted-server.js";
+
+// A server or proxy that echoes the token where the SDK did not look for it (a redirect's URL, a
+// page token, a JSON escape), and error bodies the SDK could not read (too large, undecodable):
+// API.md 7a (the token never shows) and 5 (a status is its class, whatever the body).
+
+const token = "sk-live-0123456789abcdef-secret";
+const client = (baseUrl: string, options: ConstructorParameters<typeof CohereClient>[0] = {}) =>
+  new CohereClient({ token, baseUrl, maxRetries: 0, ...options });
+
+/** Everything a log of the error could show. */
+const everything = (error: unknown) =>
+  [
+    (error as Error).message,
+    (error as Error).stack,
+    JSON.stringify(error),
+    inspect(error, { depth: 10, showHidden: true }),
+  ].join("\n");
+
+describe("the token never shows, wherever a server echoes it", () => {
+  it.each([
+    ["a host name", `http://${token}.invalid/`],
+    ["a host that is no URL", `http://[${token}]/`],
+    ["a path on a port out of range", `http://127.0.0.1:99999/${token}`],
+  ])("in a redirect's Location, as %s", async (_, location) => {
+    const origin = await scriptedServer((_request, response) => {
+      response.writeHead(302, { location });
+      response.end();
+    });
+    const { error } = await outcome(client(origin.url).batches.retrieve("b-1"));
+    expect(error).toBeInstanceOf(CohereError);
+    expect(everything(error)).not.toContain(token);
+  });
+
+  it("in a page token that listAll saw before", async () => {
+    const origin = await scriptedServer((request, response) => {
+      sendJson(response, 200, { batches: [], next_page_token: request.headers.authorization });
+    });
+    const walk = async () => {
+      for await (const _ of client(origin.url).batches.listAll()) {
+        // nothing: the pages are empty
+      }
+    };
+    const { error } = await outcome(walk());
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toMatch(/page token it had already sent/);
+    expect(everything(error)).not.toContain(token);
+  });
+
+  it("in an error body whose JSON escapes it otherwise than JSON.stringify does", async () => {
+    const escaped = `\\u0073${token.slice(1)}`; // "\u0073k-live-...": the same string once parsed
+    const origin = await scriptedServer((_request, response) => {
+      response.writeHead(400, { "content-type": "application/json" });
+      response.end(`{"message":"bad key ${escaped}","echo":["${escaped}"]}`);
+    });
+    const { error } = await outcome(client(origin.url).batches.retrieve("b-1"));
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(everything(error)).not.toContain(token);
+    expect((error as ApiError).body).toEqual({ message: "bad key [REDACTED]", echo: ["[REDACTED]"] });
+  });
+});
+
+describe("a connection failure's stack says the call once", () => {
+  it("as its message does", async () => {
+    const port = await refusingPort();
+    const { error } = await outcome(client(`http://127.0.0.1:${port}`).batches.retrieve("b-1"));
+    expect(error).toBeInstanceOf(CohereConnectionError);
+    const firstLine = ((error as Error).stack as string).split("\n")[0];
+    expect(firstLine).toBe(`CohereConnectionError: ${(error as Error).message}`);
+    expect(firstLine.match(/batches\.retrieve/g)).toHaveLength(1);
+  });
+});
+
+describe("an error status stands, whatever its body", () => {
+  it("a 503 whose body is over maxResponseBytes is a ServiceUnavailableError, retried", async () => {
+    const origin = await scriptedServer((_request, response) => {
+      response.writeHead(503, { "content-type": "text/html", "retry-after": "0", "x-request-id": "req-1" });
+      response.end(`<html>${"x".repeat(4096)}</html>`);
+    });
+    const { error } = await outcome(client(origin.url, { maxResponseBytes: 1024, maxRetries: 1 }).batches.list());
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect((error as ApiError).requestId).toBe("req-1");
+    expect(origin.received).toHaveLength(2);
+  });
+
+  it("a 404 whose gzip body does not decode is a NotFoundError", async () => {
+    const origin = await scriptedServer((_request, response) => {
+      response.writeHead(404, { "content-encoding": "gzip", "content-length": "15" });
+      response.end("not gzip at all");
+    });
+    const { error } = await outcome(client(origin.url).batches.retrieve("b-1"));
+    expect(error).toBeInstanceOf(NotFoundError);
+  });
+
+  it.each([
+    ["gzip", "not gzip at all"],
+    ["br", "not br at all!!"],
+  ])("a 200 whose %s body does not decode is a CohereParseError, not retried", async (encoding, body) => {
+    const origin = await scriptedServer((_request, response) => {
+      response.writeHead(200, { "content-encoding": encoding, "content-length": String(body.length) });
+      response.end(body);
+    });
+    const { error } = await outcome(client(origin.url, { maxRetries: 2 }).batches.retrieve("b-1"));
+    expect(error).toBeInstanceOf(CohereParseError);
+    expect((error as Error).message).toMatch(/cannot be decoded/);
+    expect(origin.received).toHaveLength(1);
+  });
+});
