@@ -21,9 +21,12 @@ export interface ResponseDescription<T> {
 // call in weak tables cost every garbage collection.
 const expectation: unique symbol = Symbol();
 const passedData: unique symbol = Symbol();
+// The schema the data passed: a plugin may hand a checked response to a call of another
+// operation (a confused cache), which must check it again against its own.
+const passedSchema: unique symbol = Symbol();
 
 type ExpectingContext = MiddlewareContext & { [expectation]?: ResponseDescription<unknown> };
-type CheckedResponse = Response & { [passedData]?: unknown };
+type CheckedResponse = Response & { [passedData]?: unknown; [passedSchema]?: unknown };
 
 /** Declares what `context`'s call expects of its answer (set once by the core, per call). */
 export function expectResponse(context: MiddlewareContext, expected: ResponseDescription<unknown>): void {
@@ -39,7 +42,11 @@ export function expectResponse(context: MiddlewareContext, expected: ResponseDes
  * when the body was read already; a promise otherwise.
  */
 export function checkResponse(response: Response, context: MiddlewareContext): Response | Promise<Response> {
-  if (passedData in response) return response;
+  if (
+    passedData in response &&
+    (response as CheckedResponse)[passedSchema] === (context as ExpectingContext)[expectation]?.schema
+  )
+    return response;
   // The common case, a 2xx body the transport has read: checked now, without a promise.
   const text = keptBodyText(response);
   if (text === undefined || !response.ok) return readAndCheck(response, context, text);
@@ -61,6 +68,7 @@ function holdToSchema(response: Response, text: string, context: MiddlewareConte
   const expected = (context as ExpectingContext)[expectation];
   (response as CheckedResponse)[passedData] =
     expected === undefined ? undefined : parseBody(response.status, text, expected, context);
+  (response as CheckedResponse)[passedSchema] = expected?.schema;
   return response;
 }
 
@@ -79,6 +87,7 @@ function holdToSchema(response: Response, text: string, context: MiddlewareConte
 export function takeCheckedData<T>(response: Response, release: boolean): T {
   const data = (response as CheckedResponse)[passedData] as T;
   if (release) {
+    delete (response as CheckedResponse)[passedSchema];
     delete (response as CheckedResponse)[passedData];
     dropKeptBody(response);
   }

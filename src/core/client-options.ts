@@ -215,12 +215,14 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
     token,
     clientName: checked.clientName,
     baseUrl: checkBaseUrl(checked.baseUrl ?? runtime.readEnvironment("CO_API_URL") ?? defaultBaseUrl),
-    defaults: {
+    // Frozen: a call without options gets this very object as `context.options`, and a plugin
+    // writing to it would change every later call.
+    defaults: Object.freeze({
       timeoutInSeconds: checked.timeoutInSeconds ?? DEFAULT_TIMEOUT_IN_SECONDS,
       maxRetries: checked.maxRetries ?? DEFAULT_MAX_RETRIES,
       maxResponseBytes: checked.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       ...(checked.shouldRetry === undefined ? {} : { shouldRetry: checked.shouldRetry }),
-    },
+    }),
     backoff: checked.backoff ?? {},
     headers: checked.headers,
     fetch: checked.fetch ?? globalFetch,

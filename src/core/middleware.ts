@@ -24,6 +24,9 @@ export interface OperationParams {
  */
 export type Next = (request: Request) => Promise<Response>;
 
+/** `next` as `compose` makes it: the SDK's own layers may give the rest of the chain another context. */
+export type ScopedNext = (request: Request, context?: MiddlewareContext) => Promise<Response>;
+
 /**
  * What a middleware knows about the call it is part of.
  *
@@ -146,11 +149,14 @@ export function compose(
   terminal: (request: Request, context: MiddlewareContext) => Promise<Response>,
 ): (request: Request, context: MiddlewareContext) => Promise<Response> {
   return (request, context) => {
-    const dispatch = (index: number, current: Request): Promise<Response> => {
+    // A layer may hand the rest of the chain a context of its own as `next`'s second argument
+    // (the retry layer does, for a second run of the attempts while one is in flight).
+    const dispatch = (index: number, current: Request, scope: MiddlewareContext): Promise<Response> => {
       const layer = middleware[index];
-      if (layer === undefined) return terminal(current, context);
-      return layer(current, (next) => dispatch(index + 1, next), context);
+      if (layer === undefined) return terminal(current, scope);
+      const next: ScopedNext = (forward, inner) => dispatch(index + 1, forward, inner ?? scope);
+      return layer(current, next, scope);
     };
-    return dispatch(0, request);
+    return dispatch(0, request, context);
   };
 }

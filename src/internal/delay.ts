@@ -7,14 +7,27 @@ import { CohereAbortError } from "../core/errors/abort-error.js";
 export function delay(milliseconds: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(new CohereAbortError(signal.reason));
   return new Promise((resolve, reject) => {
+    const end = Date.now() + milliseconds;
+    let timer: ReturnType<typeof setTimeout>;
     const onAbort = () => {
       clearTimeout(timer);
       reject(new CohereAbortError(signal?.reason));
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, milliseconds);
+    // setTimeout takes at most 2^31 - 1 ms (24.8 days): a longer delay (a rate limit of one call
+    // a month) fired after 1 ms. Armed again for what is left, as often as it takes.
+    const arm = (left: number) => {
+      timer = setTimeout(
+        () => {
+          if (left > maxTimeout) return arm(end - Date.now());
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        Math.min(left, maxTimeout),
+      );
+    };
+    arm(milliseconds);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+const maxTimeout = 2 ** 31 - 1;

@@ -9,7 +9,12 @@ import type { MiddlewareContext } from "../core/middleware.js";
  */
 const sentTokens: unique symbol = Symbol();
 
-type RememberingContext = MiddlewareContext & { [sentTokens]?: string[] };
+// The list is held by a function, not as an array: a plugin that logs its context
+// (`util.inspect`, even with `showHidden`) shows a function, never the tokens in its closure.
+type RememberingContext = MiddlewareContext & { [sentTokens]?: () => string[] };
+
+const tokensOf = (context: MiddlewareContext | undefined) =>
+  (context as RememberingContext | undefined)?.[sentTokens]?.();
 
 /**
  * Records a token the call is about to send. A token shorter than 8 characters is not a real
@@ -17,14 +22,16 @@ type RememberingContext = MiddlewareContext & { [sentTokens]?: string[] };
  */
 export function rememberToken(context: MiddlewareContext, token: string): void {
   if (token.length < 8) return;
-  const tokens = (context as RememberingContext)[sentTokens];
-  if (tokens === undefined) (context as RememberingContext)[sentTokens] = [token];
-  else if (!tokens.includes(token)) tokens.push(token);
+  const tokens = tokensOf(context);
+  if (tokens === undefined) {
+    const list = [token];
+    (context as RememberingContext)[sentTokens] = () => list;
+  } else if (!tokens.includes(token)) tokens.push(token);
 }
 
 /** `text` with every token the call has sent replaced by `[REDACTED]`, as sent and as JSON escapes it. */
 export function redactTokens(context: MiddlewareContext | undefined, text: string): string {
-  const tokens = (context as RememberingContext | undefined)?.[sentTokens];
+  const tokens = tokensOf(context);
   if (tokens === undefined) return text;
   let redacted = text;
   for (const token of tokens) {
@@ -36,7 +43,7 @@ export function redactTokens(context: MiddlewareContext | undefined, text: strin
 
 /** Headers with every token the call has sent replaced by `[REDACTED]` in their values. */
 export function redactHeaders(context: MiddlewareContext | undefined, headers: Headers): Headers {
-  if ((context as RememberingContext | undefined)?.[sentTokens] === undefined) return headers;
+  if (tokensOf(context) === undefined) return headers;
   const redacted = new Headers();
   headers.forEach((value, name) => {
     redacted.append(name, redactTokens(context, value));
@@ -51,7 +58,7 @@ export function redactHeaders(context: MiddlewareContext | undefined, headers: H
  * field of every cause. Anything that cannot be read counts as holding it.
  */
 export function carriesToken(context: MiddlewareContext, error: unknown): boolean {
-  const tokens = (context as RememberingContext)[sentTokens];
+  const tokens = tokensOf(context);
   if (tokens === undefined) return false;
   try {
     for (let link = error, depth = 0; depth < 5 && typeof link === "object" && link !== null; depth++) {

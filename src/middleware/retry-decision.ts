@@ -60,7 +60,10 @@ export function retryDelay(
     error,
     delayInSeconds,
   });
-  return (verdict ?? own) && resendable ? Math.min(delayInSeconds, maxRetryAfterInSeconds) : undefined;
+  // Only a server's asked delay is held to the cap (a longer one is slept as the cap when
+  // `shouldRetry` overrules the SDK); the backoff has its own, `maxDelayInSeconds`.
+  if (!(verdict ?? own) || !resendable) return undefined;
+  return asked === undefined ? delayInSeconds : Math.min(asked, maxRetryAfterInSeconds);
 }
 
 /**

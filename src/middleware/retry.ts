@@ -1,11 +1,14 @@
 import { delay } from "../internal/delay.js";
-import type { Middleware, MiddlewareContext } from "../core/middleware.js";
+import type { Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
 import { WireRequest } from "../core/wire-request.js";
 import { isTransientFailure, mayResend, retryDelay } from "./retry-decision.js";
 import type { RetryTiming } from "./retry-timing.js";
 
 export { isTransientFailure };
+
+const busy: unique symbol = Symbol();
+type BusyContext = MiddlewareContext & { [busy]?: boolean };
 
 /**
  * Re-sends a failed attempt, up to `context.options.maxRetries` times.
@@ -37,18 +40,27 @@ export { isTransientFailure };
  * @public
  */
 export function retryMiddleware(timing: RetryTiming = {}): Middleware {
-  const retry: Middleware = async (request, next, context) => {
+  const retry: Middleware = async (request, next, call) => {
+    // A call-phase plugin may call next() again while an earlier one is in flight (a hedge).
+    // That one gets a context of its own: the attempts would otherwise share one attempt number
+    // and one attempt's signal, which the first to end clears (the other then ran unbounded).
+    const context = (call as BusyContext)[busy] ? { ...call } : call;
+    (context as BusyContext)[busy] = true;
     const { maxRetries } = context.options;
-    for (let retried = 0; ; retried++) {
-      context.attempt = retried + 1;
-      const attemptRequest = retried < maxRetries ? requestForAttempt(request, context) : request;
-      try {
-        return await next(attemptRequest);
-      } catch (error) {
-        if (retried >= maxRetries) throw error;
-        // The decision lives apart, so that each call's suspended frame here stays small.
-        await waitBeforeRetry(error, request, context, timing);
+    try {
+      for (let retried = 0; ; retried++) {
+        context.attempt = retried + 1;
+        const attemptRequest = retried < maxRetries ? requestForAttempt(request, context) : request;
+        try {
+          return await (next as ScopedNext)(attemptRequest, context);
+        } catch (error) {
+          if (retried >= maxRetries) throw error;
+          // The decision lives apart, so that each call's suspended frame here stays small.
+          await waitBeforeRetry(error, request, context, timing);
+        }
       }
+    } finally {
+      (context as BusyContext)[busy] = false;
     }
   };
   return markRetryLoop(retry);

@@ -110,10 +110,12 @@ export function assemble(all: Layer[], fetchFunction: FetchFunction, readableRes
       all.map((layer) => layer.handle),
       createTransport(fetchFunction, { readableResponses }),
     ),
-    description: [
-      ...all.map(({ name, phase, builtIn }) => ({ name, phase, builtIn })),
-      { name: "transport", phase: "attempt", builtIn: true },
-    ],
+    // Frozen: `describeMiddleware()` hands it out, and a caller's change must not show in later ones.
+    description: Object.freeze(
+      [...all, { name: "transport", phase: "attempt" as const, builtIn: true }].map(({ name, phase, builtIn }) =>
+        Object.freeze({ name, phase, builtIn }),
+      ),
+    ),
     ownsResponses: !readableResponses,
   };
 }

@@ -1,0 +1,168 @@
+import { inspect } from "node:util";
+import { describe, expect, it, vi } from "vitest";
+import {
+  CohereClient,
+  CohereParseError,
+  CohereTimeoutError,
+  type Middleware,
+  type MiddlewareContext,
+  type MiddlewarePlugin,
+  rateLimitMiddleware,
+} from "../../src/index.js";
+import { useFakeServer } from "../helpers/fake-server.js";
+import { outcome, scriptedServer, sendJson } from "../helpers/scripted-server.js";
+
+// Plugins that do what API.md section 6 allows but nobody wrote a test for: a hedge that calls
+// next() twice at once, a cache that answers one operation with another's response, a plugin
+// that writes to context.options or logs its context, extreme rates and backoffs.
+
+const server = useFakeServer();
+const wireBatch = { id: "b-1", name: "nightly", input_dataset_id: "ds-1", model: "command-r" };
+
+describe("a call-phase plugin that calls next() twice at once (a hedge)", () => {
+  it("each request keeps its own attempt's timeout", async () => {
+    // One request stalls (the server never answers it), the other is answered at once.
+    const origin = await scriptedServer((request, response) => {
+      if (request.headers["x-slow"] === undefined) sendJson(response, 200, { batch: wireBatch });
+    });
+    const outcomes: string[] = [];
+    const hedge: MiddlewarePlugin = {
+      name: "hedge",
+      phase: "call",
+      handle: async (request, next) => {
+        const slow = new Request(request, { headers: { ...Object.fromEntries(request.headers), "x-slow": "1" } });
+        const [first, second] = await Promise.allSettled([next(slow), next(request)]);
+        outcomes.push(first.status === "rejected" ? (first.reason as Error).name : "ok", second.status);
+        if (second.status === "rejected") throw second.reason;
+        return second.value;
+      },
+    };
+    // An attempt-phase plugin and a token function: each awaits before reading the attempt's signal.
+    const client = new CohereClient({
+      token: async () => "test-token-123",
+      baseUrl: origin.url,
+      timeoutInSeconds: 0.5,
+      maxRetries: 0,
+      middleware: [hedge, (request, next) => next(request)],
+    });
+    const { value, error, ms } = await outcome(client.batches.retrieve("b-1"));
+    expect(error).toBeUndefined();
+    expect(value?.batch.id).toBe("b-1");
+    expect(outcomes).toEqual([new CohereTimeoutError(0.5).name, "fulfilled"]);
+    expect(ms).toBeLessThan(3000);
+  });
+});
+
+describe("a response a plugin hands to another call is checked for that call", () => {
+  it("a list's checked response returned for a retrieve is a CohereParseError", async () => {
+    let listed: Response | undefined;
+    const cache: MiddlewarePlugin = {
+      name: "confused-cache",
+      phase: "call",
+      handle: async (request, next, context) => {
+        if (context.operation === "batches.retrieve" && listed) return listed;
+        const response = await next(request);
+        if (context.operation === "batches.list") listed = response;
+        return response;
+      },
+    };
+    const client = server.client({ middleware: [cache] });
+    await client.batches.list();
+    const { error } = await outcome(client.batches.retrieve("b-1"));
+    expect(error).toBeInstanceOf(CohereParseError);
+  });
+});
+
+describe("context.options belongs to its call", () => {
+  it("a plugin that writes to it cannot change the options of later calls", async () => {
+    const writes: unknown[] = [];
+    const writer: Middleware = (request, next, context) => {
+      try {
+        (context.options as { timeoutInSeconds: number }).timeoutInSeconds = 0.001;
+      } catch (error) {
+        writes.push(error);
+      }
+      return next(request);
+    };
+    const client = server.client();
+    client.use(writer);
+    await outcome(client.batches.list());
+    const { error } = await outcome(client.batches.list());
+    expect(error).toBeUndefined();
+  });
+
+  it("describeMiddleware gives a list the caller may change without changing the pipeline", () => {
+    const client = server.client();
+    const described = client.describeMiddleware() as { name: string }[];
+    const names = described.map((layer) => layer.name);
+    try {
+      described.length = 0;
+    } catch {
+      // a frozen list refuses the change: as good
+    }
+    expect(client.describeMiddleware().map((layer) => layer.name)).toEqual(names);
+  });
+});
+
+describe("the token is not in what a plugin can log", () => {
+  it("util.inspect of the context, even with hidden fields", async () => {
+    const seen: MiddlewareContext[] = [];
+    const client = new CohereClient({
+      token: "sk-live-SECRET-abcdef123456",
+      baseUrl: server.url,
+      middleware: [
+        async (request, next, context) => {
+          const response = await next(request);
+          seen.push(context);
+          return response;
+        },
+      ],
+    });
+    await outcome(client.batches.list());
+    expect(seen).toHaveLength(1);
+    expect(inspect(seen[0], { depth: 5, showHidden: true })).not.toContain("sk-live-SECRET");
+  });
+});
+
+describe("long waits wait", () => {
+  it("a rate of one call a month holds the second call back (setTimeout's limit is 24.8 days)", async () => {
+    const client = server.client();
+    client.use(rateLimitMiddleware({ requestsPerMinute: 1 / (60 * 24 * 30), burst: 1 }));
+    await client.batches.list();
+    const controller = new AbortController();
+    const second = outcome(client.batches.list({}, { abortSignal: controller.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.fake.count("list")).toBe(1);
+    controller.abort();
+    expect((await second).error).toBeDefined();
+  });
+
+  it("a backoff over 60 s is slept as planned, and shouldRetry is told the delay that is slept", async () => {
+    const told: number[] = [];
+    const slept: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    // The retry's wait is recorded and cut short; the attempt's 300 s timer runs as it is.
+    vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler: () => void, ms = 0) => {
+      if (ms < 50_000 || ms === 300_000) return realSetTimeout(handler, ms);
+      slept.push(ms / 1000);
+      return realSetTimeout(handler, 0);
+    }) as typeof setTimeout);
+    try {
+      server.fake.inject("list", { type: "status", status: 503 }, { times: 1 });
+      const client = server.client({
+        maxRetries: 1,
+        backoff: { initialDelayInSeconds: 120, maxDelayInSeconds: 300 },
+        shouldRetry: ({ delayInSeconds }) => {
+          told.push(delayInSeconds);
+          return undefined;
+        },
+      });
+      await client.batches.list();
+      expect(told).toHaveLength(1);
+      expect(told[0]).toBeGreaterThanOrEqual(90); // 120 s less at most a quarter of jitter
+      expect(slept).toEqual(told);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+});
