@@ -63,8 +63,9 @@ import { build } from "esbuild";
 // aborted before its upload code loaded closed: 15,387 B. Retry-After read as a date only in an
 // HTTP date's shape, and the retry decision shared with run's create: 15,499 B (docs/size.md).
 // The token kept out of failures a server shapes (redirect URLs, page tokens), a stack that names
-// its call once, an error status that stands whatever its body: 15,698 B.
-export const BUDGET_GZIP_BYTES = 15.4 * 1024;
+// its call once, an error status that stands whatever its body: 15,698 B. Plugins' hedges,
+// schema-tied checked responses, frozen defaults, long delays re-armed: 15,844 B.
+export const BUDGET_GZIP_BYTES = 15.6 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
