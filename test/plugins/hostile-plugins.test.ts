@@ -93,7 +93,7 @@ describe("context.options belongs to its call", () => {
 
   it("describeMiddleware gives a list the caller may change without changing the pipeline", () => {
     const client = server.client();
-    const described = client.describeMiddleware() as { name: string }[];
+    const described = client.describeMiddleware() as unknown as { name: string }[];
     const names = described.map((layer) => layer.name);
     try {
       described.length = 0;

@@ -77,7 +77,7 @@ describe("a connection failure's stack says the call once", () => {
     const port = await refusingPort();
     const { error } = await outcome(client(`http://127.0.0.1:${port}`).batches.retrieve("b-1"));
     expect(error).toBeInstanceOf(CohereConnectionError);
-    const firstLine = ((error as Error).stack as string).split("\n")[0];
+    const firstLine = ((error as Error).stack as string).split("\n")[0] ?? "";
     expect(firstLine).toBe(`CohereConnectionError: ${(error as Error).message}`);
     expect(firstLine.match(/batches\.retrieve/g)).toHaveLength(1);
   });
