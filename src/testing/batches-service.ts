@@ -36,7 +36,7 @@ export interface BatchesServiceParts {
   readonly nowUs: () => number;
   /**
    * What an input dataset holds at `atUs`: its record count, a refusal message (a dataset that
-   * is not validated), or `undefined` for an id the fake never saw, which is taken as a seeded
+   * is not validated, or was deleted), or `undefined` for an id the fake never saw, which is taken as a seeded
    * dataset so that batch tests need no upload.
    */
   readonly inputRecords?: (datasetId: string, atUs: number) => number | string | undefined;

@@ -90,11 +90,13 @@ export class DatasetsService {
 
   /**
    * What a batch reading dataset `id` gets at `atUs`: its record count, a 400 message when the
-   * dataset cannot feed a batch (not validated, or not a batch input type), or `undefined` for
-   * an id this fake never stored.
+   * dataset cannot feed a batch (not validated, not a batch input type, or deleted), or
+   * `undefined` for an id this fake never stored.
    */
   batchInput(id: string, atUs: number): number | string | undefined {
     const { store } = this.#parts;
+    // A deleted id is not one the fake never saw: it must not pass as a seeded dataset.
+    if (store.wasDeleted(id)) return `input dataset ${id} not found (it was deleted)`;
     const record = store.get(id);
     if (!record) return undefined;
     const { status } = store.status(record, atUs);

@@ -152,6 +152,20 @@ describe.each(transports)("datasets through $name", (transport) => {
     expect(((await accepted.json()) as { batch: { num_records: number } }).batch.num_records).toBe(2);
   });
 
+  it("refuses a batch on a deleted dataset (400, as an unknown one), not taking it as seeded", async () => {
+    const id = await createId();
+    clock.advance(1500);
+    expect((await call(`/v1/datasets/${id}`, { method: "DELETE" })).status).toBe(200);
+    const refused = await call("/v2/batches", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "b", input_dataset_id: id, model: "command" }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ message: `input dataset ${id} not found (it was deleted)` });
+    expect(fake.listBatches()).toEqual([]);
+  });
+
   it("routes unknown methods to 405 with Allow, and takes injected faults per dataset operation", async () => {
     const put = await call("/v1/datasets/x", { method: "PUT" });
     expect(put.status).toBe(405);
