@@ -5,15 +5,17 @@
  * Choices (where the spec is silent): `list` sorts newest first, and refuses a `limit` or
  * `offset` that is not a non-negative integer, a `before` / `after` that is not RFC 3339 and an
  * unknown `validationStatus` (400); `delete` answers `{}` and a second delete 404;
- * `organization_usage` is the bytes of every stored file.
+ * `organization_usage` is the bytes of every stored file. Output datasets (output-datasets.ts)
+ * are passed in to `list` and `usage`, so that they count as datasets.
  *
  * @packageDocumentation
  */
-import type { DatasetRecord, DatasetStore } from "./dataset-store.js";
+import type { DatasetStore } from "./dataset-store.js";
 import { parseDatasetUpload } from "./dataset-upload.js";
 import { validateDatasetFile } from "./dataset-validation.js";
 import type {
   WireCreateDatasetResponse,
+  WireDataset,
   WireDatasetUsageResponse,
   WireGetDatasetResponse,
   WireListDatasetsResponse,
@@ -31,7 +33,13 @@ export interface DatasetsServiceParts {
 
 const STATUSES = new Set(["unknown", "queued", "processing", "failed", "validated", "skipped"]);
 
-type Filter = (record: DatasetRecord, atUs: number) => boolean;
+/** A dataset as `list` sees it: when it was created, and its wire form at the time of the list. */
+export interface ListedDataset {
+  readonly createdAtUs: number;
+  readonly dataset: WireDataset;
+}
+
+type Filter = (listed: ListedDataset) => boolean;
 
 /**
  * Answers create, retrieve, list, delete and usage.
@@ -69,15 +77,23 @@ export class DatasetsService {
     return responses.json(200, body);
   }
 
-  /** `GET /v1/datasets`. */
-  list(params: URLSearchParams): Response {
+  /**
+   * `GET /v1/datasets`: the stored datasets and `others` (the output datasets, which batches
+   * write and this store does not hold), newest `created_at` first, filtered alike.
+   */
+  list(params: URLSearchParams, others: readonly ListedDataset[] = []): Response {
     const { store, responses, nowUs } = this.#parts;
-    const query = parseListFilters(params, store);
+    const query = parseListFilters(params);
     if (typeof query === "string") return responses.error(400, query);
     const atUs = nowUs();
-    const matching = store.newestFirst().filter((record) => query.filters.every((keep) => keep(record, atUs)));
+    const stored = store
+      .newestFirst()
+      .map((r): ListedDataset => ({ createdAtUs: r.createdAtUs, dataset: store.snapshot(r, atUs) }));
+    // A stable sort: datasets created in the same microsecond keep upload order, newest first.
+    const all = [...stored, ...others].sort((a, b) => b.createdAtUs - a.createdAtUs);
+    const matching = all.filter((listed) => query.filters.every((keep) => keep(listed)));
     const page = matching.slice(query.offset, query.limit === undefined ? undefined : query.offset + query.limit);
-    const body: WireListDatasetsResponse = { datasets: page.map((record) => store.snapshot(record, atUs)) };
+    const body: WireListDatasetsResponse = { datasets: page.map((listed) => listed.dataset) };
     return responses.json(200, body);
   }
 
@@ -107,9 +123,9 @@ export class DatasetsService {
     return record.outcome.records;
   }
 
-  /** `GET /v1/datasets/usage`. */
-  usage(): Response {
-    const body: WireDatasetUsageResponse = { organization_usage: this.#parts.store.usageBytes() };
+  /** `GET /v1/datasets/usage`: the stored files' bytes, plus `otherBytes` (the output datasets' files). */
+  usage(otherBytes = 0): Response {
+    const body: WireDatasetUsageResponse = { organization_usage: this.#parts.store.usageBytes() + otherBytes };
     return this.#parts.responses.json(200, body);
   }
 }
@@ -125,12 +141,11 @@ function timeFilter(params: URLSearchParams, name: "before" | "after"): Filter |
   if (raw === null || raw === "") return undefined;
   const us = parseTimestamp(raw);
   if (us === undefined) return `${name} must be an RFC 3339 date-time, got ${JSON.stringify(raw)}`;
-  return name === "before" ? (r) => r.createdAtUs < us : (r) => r.createdAtUs > us;
+  return name === "before" ? (l) => l.createdAtUs < us : (l) => l.createdAtUs > us;
 }
 
 function parseListFilters(
   params: URLSearchParams,
-  store: DatasetStore,
 ): { filters: Filter[]; limit: number | undefined; offset: number } | string {
   const limit = count(params, "limit");
   const offset = count(params, "offset");
@@ -143,9 +158,9 @@ function parseListFilters(
     if (filter) filters.push(filter);
   }
   const type = params.get("datasetType");
-  if (type) filters.push((r) => r.upload.type === type);
+  if (type) filters.push((l) => l.dataset.dataset_type === type);
   const status = params.get("validationStatus");
   if (status && !STATUSES.has(status)) return `validationStatus ${JSON.stringify(status)} is not a validation status`;
-  if (status) filters.push((r, atUs) => store.status(r, atUs).status === status);
+  if (status) filters.push((l) => l.dataset.validation_status === status);
   return { filters, limit, offset: offset ?? 0 };
 }

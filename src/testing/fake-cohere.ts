@@ -379,12 +379,13 @@ export class FakeCohere {
           return (
             (await this.#outputs.retrieve(route.id ?? "", this.clock.now())) ?? this.#datasets.retrieve(route.id ?? "")
           );
+        // Output datasets are datasets too: listed, deleted and counted with the uploaded ones.
         case "datasets.list":
-          return this.#datasets.list(url.searchParams);
+          return this.#datasets.list(url.searchParams, await this.#outputs.list(this.clock.now()));
         case "datasets.delete":
-          return this.#datasets.delete(route.id ?? "");
+          return this.#outputs.delete(route.id ?? "", this.clock.now()) ?? this.#datasets.delete(route.id ?? "");
         case "datasets.usage":
-          return this.#datasets.usage();
+          return this.#datasets.usage(await this.#outputs.usageBytes(this.clock.now()));
       }
     } catch (error) {
       // A bug in the fake should look like a server bug, not crash the client's test oddly.

@@ -91,3 +91,66 @@ describe("output datasets", () => {
     expect(await expired.text()).toContain("ExpiredToken");
   });
 });
+
+describe("output datasets as datasets", () => {
+  type Listed = { datasets: { id: string; dataset_type: string }[] };
+  type Part = { url: string; index: number; num_rows: number; size_bytes: number };
+
+  it("count each part's records in num_rows", async () => {
+    const { clock, retrieveOutput, fake } = await completed({ outputs: { parts: 3, codec: "null" } }, 7);
+    clock.advance(3_600_000);
+    const { dataset } = (await (await retrieveOutput()).json()) as { dataset: { dataset_parts: Part[] } };
+    const { decodeAvroContainer } = await loadAvroDecoder();
+    for (const part of dataset.dataset_parts) {
+      const response = await fake.fetch(part.url);
+      let records = 0;
+      for await (const _ of decodeAvroContainer(response.body as ReadableStream<Uint8Array>, { part: "p" })) records++;
+      expect(part.num_rows).toBe(records);
+    }
+    expect(dataset.dataset_parts.map((p) => p.num_rows)).toEqual([3, 3, 1]);
+  });
+
+  it("are listed (with the datasetType and validationStatus filters) and counted in usage", async () => {
+    const { clock, batch, fake } = await completed();
+    const get = async (path: string) => (await fake.fetch(`https://api.cohere.com${path}`, { headers: AUTH })).json();
+    const before = ((await get("/v1/datasets/usage")) as { organization_usage: number }).organization_usage;
+    expect(((await get("/v1/datasets")) as Listed).datasets.map((d) => d.id)).not.toContain(batch.output_dataset_id);
+    clock.advance(3_600_000);
+    const all = (await get("/v1/datasets")) as Listed;
+    expect(all.datasets.map((d) => d.dataset_type)).toEqual(["batch-embed-v2-output", "batch-embed-v2-input"]);
+    expect(all.datasets[0]?.id).toBe(batch.output_dataset_id);
+    const outputs = (await get("/v1/datasets?datasetType=batch-embed-v2-output&validationStatus=validated")) as Listed;
+    expect(outputs.datasets.map((d) => d.id)).toEqual([batch.output_dataset_id]);
+    const inputs = (await get("/v1/datasets?datasetType=batch-embed-v2-input")) as Listed;
+    expect(inputs.datasets.map((d) => d.dataset_type)).toEqual(["batch-embed-v2-input"]);
+    const { dataset } = (await get(`/v1/datasets/${batch.output_dataset_id}`)) as {
+      dataset: { dataset_parts: Part[] };
+    };
+    const outputBytes = dataset.dataset_parts.reduce((sum, p) => sum + p.size_bytes, 0);
+    expect(await get("/v1/datasets/usage")).toEqual({ organization_usage: before + outputBytes });
+  });
+
+  it("can be deleted: then retrieve and a second delete are 404, list and usage leave it out, its URLs stop serving", async () => {
+    const { clock, batch, retrieveOutput, fake } = await completed();
+    clock.advance(3_600_000);
+    const call = (path: string, init: RequestInit = {}) =>
+      fake.fetch(`https://api.cohere.com${path}`, { ...init, headers: AUTH });
+    const usageBefore = await (await call("/v1/datasets/usage")).json();
+    const { dataset } = (await (await retrieveOutput()).json()) as { dataset: { dataset_parts: Part[] } };
+    const url = dataset.dataset_parts[0]?.url as string;
+    const deleted = await call(`/v1/datasets/${batch.output_dataset_id}`, { method: "DELETE" });
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({});
+    expect((await retrieveOutput()).status).toBe(404);
+    expect((await call(`/v1/datasets/${batch.output_dataset_id}`, { method: "DELETE" })).status).toBe(404);
+    const listed = (await (await call("/v1/datasets")).json()) as Listed;
+    expect(listed.datasets.map((d) => d.dataset_type)).toEqual(["batch-embed-v2-input"]);
+    const download = await fake.fetch(url);
+    expect(download.status).toBe(404);
+    expect(await download.text()).toContain("NoSuchKey");
+    const outputBytes = dataset.dataset_parts.reduce((sum, p) => sum + p.size_bytes, 0);
+    expect(await (await call("/v1/datasets/usage")).json()).toEqual({
+      organization_usage: (usageBefore as { organization_usage: number }).organization_usage - outputBytes,
+    });
+  });
+});
