@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 import type { DatasetStore } from "./dataset-store.js";
-import { parseDatasetUpload } from "./dataset-upload.js";
+import { type DatasetUpload, parseDatasetUpload } from "./dataset-upload.js";
 import { validateDatasetFile } from "./dataset-validation.js";
 import type {
   WireCreateDatasetResponse,
@@ -21,6 +21,7 @@ import type {
   WireListDatasetsResponse,
 } from "./dataset-wire.js";
 import type { ResponseFactory } from "./http-response.js";
+import { bytesFingerprint, IDEMPOTENCY_MISMATCH, IDEMPOTENT_REPLAYED, type IdempotencyStore } from "./idempotency.js";
 import { parseTimestamp } from "./timestamp.js";
 
 /** What the service needs from its owner. */
@@ -29,6 +30,8 @@ export interface DatasetsServiceParts {
   readonly responses: ResponseFactory;
   /** The clock's current time, in µs since the epoch. */
   readonly nowUs: () => number;
+  /** Where `Idempotency-Key`s of uploads are kept (the batches' store); without it, keys are ignored. */
+  readonly idempotency?: IdempotencyStore;
 }
 
 const STATUSES = new Set(["unknown", "queued", "processing", "failed", "validated", "skipped"]);
@@ -56,14 +59,36 @@ export class DatasetsService {
     this.#parts = parts;
   }
 
-  /** `POST /v1/datasets`: checks the upload, validates the file now and reveals the outcome on the clock. */
-  async create(params: URLSearchParams, form: FormData | undefined): Promise<Response> {
-    const { store, responses, nowUs } = this.#parts;
+  /**
+   * `POST /v1/datasets`: checks the upload, validates the file now and reveals the outcome on the
+   * clock. With an `idempotencyKey` (sent with `token`), a repeat of the same upload answers the
+   * first dataset's id, and the key with another upload is a 422, as for batches (see
+   * {@link IdempotencyStore}); a key whose upload was refused (400) is not remembered.
+   */
+  async create(
+    params: URLSearchParams,
+    form: FormData | undefined,
+    token = "",
+    idempotencyKey: string | null = null,
+  ): Promise<Response> {
+    const { store, responses, nowUs, idempotency } = this.#parts;
     if (form === undefined) return responses.error(400, "the body must be multipart/form-data");
     const upload = parseDatasetUpload(params, form);
     if ("error" in upload) return responses.error(400, upload.error);
+    const key = idempotency === undefined ? null : idempotencyKey || null;
+    const fingerprint = key === null ? "" : await uploadFingerprint(params, upload);
+    if (key !== null && idempotency) {
+      const seen = idempotency.lookup("datasets.create", token, key, fingerprint);
+      if (seen.kind === "mismatch") return responses.error(422, IDEMPOTENCY_MISMATCH);
+      // A replayed dataset deleted since is created anew, as a replayed batch would be.
+      if (seen.kind === "replay" && store.get(seen.id)) {
+        const body: WireCreateDatasetResponse = { id: seen.id };
+        return responses.json(200, body, IDEMPOTENT_REPLAYED);
+      }
+    }
     const outcome = await validateDatasetFile(upload.data, upload.type, upload.data.name, upload.skipMalformed);
     const record = store.add(upload, outcome, nowUs());
+    if (key !== null && idempotency) idempotency.remember("datasets.create", token, key, fingerprint, record.id);
     const body: WireCreateDatasetResponse = { id: record.id };
     return responses.json(200, body);
   }
@@ -128,6 +153,24 @@ export class DatasetsService {
     const body: WireDatasetUsageResponse = { organization_usage: this.#parts.store.usageBytes() + otherBytes };
     return this.#parts.responses.json(200, body);
   }
+}
+
+/**
+ * What makes two uploads "the same request" for `Idempotency-Key`: the query parameters (in any
+ * order: they are sorted) and, for each file part (`data`, `eval_data`), its filename and bytes.
+ * Not the body's bytes: the multipart framing (the boundary, chosen anew each time a client
+ * serialises a FormData, and the part headers) carries no meaning, and an SDK's retry rebuilds it.
+ */
+async function uploadFingerprint(params: URLSearchParams, upload: DatasetUpload): Promise<string> {
+  const query = [...params].sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  const parts: [string, string, string][] = [];
+  for (const [part, file] of [
+    ["data", upload.data],
+    ["eval_data", upload.evalData],
+  ] as const) {
+    if (file) parts.push([part, file.name, bytesFingerprint(new Uint8Array(await file.arrayBuffer()))]);
+  }
+  return JSON.stringify([query, parts]);
 }
 
 function count(params: URLSearchParams, name: string): number | string | undefined {

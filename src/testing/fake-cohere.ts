@@ -51,8 +51,9 @@ export interface FakeCohereOptions {
   /** How completed batches write their output datasets (parts, codec, URL lifetime). */
   outputs?: OutputDatasetOptions;
   /**
-   * Ignore `Idempotency-Key` on create, as a server that does not implement it would (Cohere does
-   * not document it): every create makes a new batch. Also settable later. @default false
+   * Ignore `Idempotency-Key` on create (of batches and of datasets), as a server that does not
+   * implement it would (Cohere does not document it): every create makes a new batch or dataset.
+   * Also settable later. @default false
    */
   ignoreIdempotencyKeys?: boolean;
 }
@@ -165,7 +166,12 @@ export class FakeCohere {
     this.#salts = new SeededRandom(this.#seed, "page-token-salt");
     const nowUs = () => msToMicros(this.clock.now());
     this.#datasetStore = new DatasetStore(options.datasetLifecycle ?? {}, new SeededRandom(this.#seed, "dataset-id"));
-    this.#datasets = new DatasetsService({ store: this.#datasetStore, responses: this.#responses, nowUs });
+    this.#datasets = new DatasetsService({
+      store: this.#datasetStore,
+      responses: this.#responses,
+      nowUs,
+      idempotency: this.#idempotency,
+    });
     this.#outputs = new OutputDatasets(
       {
         batches: this.#store,
@@ -374,7 +380,12 @@ export class FakeCohere {
         case "cancel":
           return this.#service.cancel(route.id ?? "");
         case "datasets.create":
-          return await this.#datasets.create(url.searchParams, form);
+          return await this.#datasets.create(
+            url.searchParams,
+            form,
+            auth.token,
+            this.ignoreIdempotencyKeys ? null : headers.get("idempotency-key"),
+          );
         case "datasets.retrieve":
           return (
             (await this.#outputs.retrieve(route.id ?? "", this.clock.now())) ?? this.#datasets.retrieve(route.id ?? "")
