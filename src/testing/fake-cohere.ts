@@ -76,6 +76,18 @@ export interface RecordedRequest {
   readonly at: number;
 }
 
+/** Options of {@link FakeCohere.handle}. */
+export interface HandleOptions {
+  /**
+   * Which origin received the request: `"api"` (the four batch and five dataset endpoints) or
+   * `"download"` (output datasets' signed URLs). A server listening on one port per origin says
+   * so, since the URL's host is only what the client's Host header said (`localhost:<port>`, a
+   * proxy's name). Without it, the request's origin decides: the download origin if it is
+   * {@link FakeCohere.downloadOrigin}, else the API.
+   */
+  readonly role?: "api" | "download";
+}
+
 /** Options of {@link FakeCohere.reset}. */
 export interface ResetOptions {
   /** Also forget every batch, dataset and idempotency key (old page tokens then get 400). @default false */
@@ -207,20 +219,21 @@ export class FakeCohere {
     this.handle(new Request(input, init));
 
   /**
-   * Handles one request: what {@link FakeCohere.fetch} and the Node HTTP server both call.
+   * Handles one request: what {@link FakeCohere.fetch} and the Node HTTP server both call (the
+   * server with the {@link HandleOptions.role} of the port that received it).
    *
    * Order: route (404 / 405), then injected faults, then auth (401), then the operation.
    * Rejects only as `fetch` would: `TypeError("fetch failed")` for a dropped connection, the
    * signal's reason for an aborted request.
    */
-  async handle(request: Request): Promise<Response> {
+  async handle(request: Request, options: HandleOptions = {}): Promise<Response> {
     if (request.signal.aborted) throw request.signal.reason;
     const url = new URL(request.url);
     const { body, form } = await readBody(request);
-    const route: Route =
-      url.origin === this.#outputs.origin
-        ? { kind: "matched", operation: "datasets.download" }
-        : routeRequest(request.method, url.pathname);
+    const download = options.role === undefined ? url.origin === this.#outputs.origin : options.role === "download";
+    const route: Route = download
+      ? { kind: "matched", operation: "datasets.download" }
+      : routeRequest(request.method, url.pathname);
     this.requests.push({
       operation: route.operation,
       method: request.method,
@@ -247,7 +260,8 @@ export class FakeCohere {
 
   /**
    * The origin of output datasets' download URLs: a second host, as Cohere's are on Google Cloud
-   * Storage. `fetch` routes requests to it by origin; the Node server sets it to its second port.
+   * Storage. `fetch` routes requests to it by origin; the Node server sets it to its second port,
+   * and routes by the port that received a request (see {@link HandleOptions.role}).
    * @default "https://storage.fake-cohere.test"
    */
   get downloadOrigin(): string {
