@@ -243,7 +243,8 @@ export class FakeCohere {
       ...(form === undefined ? {} : { form }),
       at: this.clock.now(),
     });
-    const perform = async (): Promise<Response> => this.#respond(route, request.headers, url, body, form);
+    const perform = async (): Promise<Response> =>
+      this.#respond(route, request.method, request.headers, url, body, form);
     const fault = this.#faults.take(route.operation);
     const response = fault
       ? await applyFault(fault, {
@@ -368,7 +369,14 @@ export class FakeCohere {
     }
   }
 
-  async #respond(route: Route, headers: Headers, url: URL, body: string, form?: FormData): Promise<Response> {
+  async #respond(
+    route: Route,
+    method: string,
+    headers: Headers,
+    url: URL,
+    body: string,
+    form?: FormData,
+  ): Promise<Response> {
     try {
       if (route.kind === "not-found") {
         return this.#responses.error(404, `no route matches ${url.pathname}`);
@@ -377,7 +385,8 @@ export class FakeCohere {
         return this.#responses.error(405, `method not allowed on ${url.pathname}`, { allow: route.allow });
       }
       // The download origin is another host: a signed URL is its credential, not the API token.
-      if (route.operation === "datasets.download") return await this.#outputs.download(headers, url, this.clock.now());
+      if (route.operation === "datasets.download")
+        return await this.#outputs.download(method, headers, url, this.clock.now());
       const auth = authenticate(headers, this.#tokens);
       if (!auth.ok) return this.#responses.error(401, auth.message);
       switch (route.operation) {

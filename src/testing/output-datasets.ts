@@ -148,8 +148,17 @@ export class OutputDatasets {
     };
   }
 
-  /** A request to the download origin. */
-  async download(headers: Headers, url: URL, nowMs: number): Promise<Response> {
+  /**
+   * A request to the download origin. As a storage host: only `GET` and `HEAD` (else 405), and a
+   * single `Range: bytes=a-b` (or `a-`, or `-n`) is a 206 with `Content-Range` (416 past the
+   * end); any other `Range` is ignored, as RFC 9110 allows.
+   */
+  async download(method: string, headers: Headers, url: URL, nowMs: number): Promise<Response> {
+    if (method !== "GET" && method !== "HEAD") {
+      return this.#refuse(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", {
+        allow: "GET, HEAD",
+      });
+    }
     const authorization = headers.get("authorization");
     if (authorization !== null) {
       this.authorizations.push(authorization);
@@ -160,9 +169,21 @@ export class OutputDatasets {
     const batch = this.#completedBatchWriting(checked.datasetId, nowMs);
     const file = batch === undefined ? undefined : (await this.#filesOf(batch))[checked.index]?.bytes;
     if (file === undefined) return this.#refuse(404, "NoSuchKey", "The specified key does not exist.");
-    return new Response(file, {
-      status: 200,
-      headers: { "content-type": "application/octet-stream", "content-length": String(file.byteLength) },
+    const range = byteRange(headers.get("range"), file.byteLength);
+    if (range === "unsatisfiable") {
+      return this.#refuse(416, "InvalidRange", "The requested range cannot be satisfied.", {
+        "content-range": `bytes */${file.byteLength}`,
+      });
+    }
+    const bytes = range === undefined ? file : file.subarray(range.start, range.end + 1);
+    return new Response(bytes, {
+      status: range === undefined ? 200 : 206,
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-length": String(bytes.byteLength),
+        "accept-ranges": "bytes",
+        ...(range === undefined ? {} : { "content-range": `bytes ${range.start}-${range.end}/${file.byteLength}` }),
+      },
     });
   }
 
@@ -177,8 +198,11 @@ export class OutputDatasets {
     this.authorizations.length = 0;
   }
 
-  #refuse(status: number, code: string, message: string): Response {
-    return this.#parts.responses.text(status, storageError(code, message), { "content-type": "application/xml" });
+  #refuse(status: number, code: string, message: string, extra: Record<string, string> = {}): Response {
+    return this.#parts.responses.text(status, storageError(code, message), {
+      "content-type": "application/xml",
+      ...extra,
+    });
   }
 
   // A deleted output dataset is gone for good, though its batch still names it.
@@ -210,4 +234,27 @@ export class OutputDatasets {
     }
     return files;
   }
+}
+
+/**
+ * The one byte range a `Range` header asks of a file of `size` bytes (`end` inclusive):
+ * `undefined` for no header or one the fake does not take (another unit, several ranges,
+ * malformed), which is then ignored; `"unsatisfiable"` for a range starting past the end.
+ */
+function byteRange(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
+  const match = header === null ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return undefined;
+  const [, from = "", to = ""] = match;
+  if (from === "" && to === "") return undefined;
+  if (from === "") {
+    // A suffix: the last n bytes.
+    const n = Number(to);
+    if (n === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(from);
+  const end = to === "" ? size - 1 : Math.min(Number(to), size - 1);
+  if (to !== "" && Number(to) < start) return undefined;
+  if (start >= size) return "unsatisfiable";
+  return { start, end };
 }

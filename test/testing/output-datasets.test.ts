@@ -154,3 +154,47 @@ describe("output datasets as datasets", () => {
     });
   });
 });
+
+describe("the download origin, as a storage host", () => {
+  async function partUrl() {
+    const { clock, retrieveOutput, fake } = await completed({ outputs: { codec: "null" } });
+    clock.advance(3_600_000);
+    const { dataset } = (await (await retrieveOutput()).json()) as Parts;
+    const url = dataset.dataset_parts[0]?.url as string;
+    const whole = new Uint8Array(await (await fake.fetch(url)).arrayBuffer());
+    return { fake, url, whole };
+  }
+
+  it.each([
+    ["bytes=0-9", 0, 10],
+    ["bytes=5-", 5, undefined],
+    ["bytes=-7", -7, undefined],
+  ])("answers Range %s with 206 and Content-Range", async (range, start, end) => {
+    const { fake, url, whole } = await partUrl();
+    const expected = whole.slice(start, end);
+    const first = start < 0 ? whole.length + start : start;
+    const response = await fake.fetch(url, { headers: { range } });
+    expect(response.status).toBe(206);
+    expect(response.headers.get("content-range")).toBe(`bytes ${first}-${first + expected.length - 1}/${whole.length}`);
+    expect(response.headers.get("content-length")).toBe(String(expected.length));
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(expected);
+  });
+
+  it("answers an unsatisfiable Range with 416, and ignores a malformed one (200, whole file)", async () => {
+    const { fake, url, whole } = await partUrl();
+    const beyond = await fake.fetch(url, { headers: { range: `bytes=${whole.length}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get("content-range")).toBe(`bytes */${whole.length}`);
+    const malformed = await fake.fetch(url, { headers: { range: "lines=1-2" } });
+    expect(malformed.status).toBe(200);
+    expect((await malformed.arrayBuffer()).byteLength).toBe(whole.length);
+  });
+
+  it.each(["POST", "PUT", "DELETE"])("refuses %s with 405 and Allow: GET, HEAD", async (method) => {
+    const { fake, url } = await partUrl();
+    const response = await fake.fetch(url, { method, ...(method === "DELETE" ? {} : { body: "x" }) });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+    expect((await fake.fetch(url, { method: "HEAD" })).status).toBe(200);
+  });
+});
