@@ -15,7 +15,7 @@
 import type { BatchRecord, BatchStore } from "./batch-store.js";
 import { parseCreateRequest } from "./create-request.js";
 import type { ResponseFactory } from "./http-response.js";
-import type { IdempotencyStore } from "./idempotency.js";
+import { IDEMPOTENCY_MISMATCH, IDEMPOTENT_REPLAYED, type IdempotencyStore } from "./idempotency.js";
 import { parseListQuery } from "./list-query.js";
 import type { OrderBy, PageTokenCodec } from "./page-token.js";
 import { parseTimestamp } from "./timestamp.js";
@@ -36,7 +36,7 @@ export interface BatchesServiceParts {
   readonly nowUs: () => number;
   /**
    * What an input dataset holds at `atUs`: its record count, a refusal message (a dataset that
-   * is not validated), or `undefined` for an id the fake never saw, which is taken as a seeded
+   * is not validated, or was deleted), or `undefined` for an id the fake never saw, which is taken as a seeded
    * dataset so that batch tests need no upload.
    */
   readonly inputRecords?: (datasetId: string, atUs: number) => number | string | undefined;
@@ -100,14 +100,12 @@ export class BatchesService {
     const numRecords = this.#parts.inputRecords?.(request.inputDatasetId, atUs);
     if (typeof numRecords === "string") return responses.error(400, numRecords);
     if (idempotencyKey) {
-      const seen = idempotency.lookup(token, idempotencyKey, request.fingerprint);
-      if (seen.kind === "mismatch") {
-        return responses.error(422, "Idempotency-Key was already used with a different request body");
-      }
-      const replayed = seen.kind === "replay" ? store.get(seen.batchId) : undefined;
+      const seen = idempotency.lookup("create", token, idempotencyKey, request.fingerprint);
+      if (seen.kind === "mismatch") return responses.error(422, IDEMPOTENCY_MISMATCH);
+      const replayed = seen.kind === "replay" ? store.get(seen.id) : undefined;
       if (replayed) {
         const body: WireCreateBatchResponse = { batch: store.snapshot(replayed, atUs) };
-        return responses.json(200, body, { "idempotent-replayed": "true" });
+        return responses.json(200, body, IDEMPOTENT_REPLAYED);
       }
     }
     const record = store.add({
@@ -117,7 +115,7 @@ export class BatchesService {
       createdAtUs: atUs,
       numRecords,
     });
-    if (idempotencyKey) idempotency.remember(token, idempotencyKey, request.fingerprint, record.id);
+    if (idempotencyKey) idempotency.remember("create", token, idempotencyKey, request.fingerprint, record.id);
     const body: WireCreateBatchResponse = { batch: store.snapshot(record, atUs) };
     return responses.json(200, body);
   }

@@ -52,6 +52,9 @@ function checkedUs(name: string, ms: number): number {
  */
 export class DatasetStore {
   readonly #byId = new Map<string, DatasetRecord>();
+  // Ids deleted since the last clear: forgotten, a deleted id would read as one the fake never
+  // stored, which a batch takes as a seeded dataset; Cohere refuses a batch on a deleted dataset.
+  readonly #deleted = new Set<string>();
   readonly #ids: SeededRandom;
   readonly #queuedUs: number;
   readonly #processingUs: number;
@@ -68,7 +71,7 @@ export class DatasetStore {
   add(upload: DatasetUpload, outcome: ValidationOutcome, createdAtUs: number): DatasetRecord {
     const slug = upload.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
     let id = `${slug}-${this.#ids.base36(6)}`;
-    while (this.#byId.has(id)) id = `${slug}-${this.#ids.base36(6)}`;
+    while (this.#byId.has(id) || this.#deleted.has(id)) id = `${slug}-${this.#ids.base36(6)}`;
     const record: DatasetRecord = { seq: this.#nextSeq++, id, upload, createdAtUs, outcome };
     this.#byId.set(id, record);
     return record;
@@ -84,11 +87,24 @@ export class DatasetStore {
   }
 
   delete(id: string): boolean {
-    return this.#byId.delete(id);
+    if (!this.#byId.delete(id)) return false;
+    this.#deleted.add(id);
+    return true;
+  }
+
+  /** Records that `id` (an output dataset, which this store does not hold) was deleted. */
+  markDeleted(id: string): void {
+    this.#deleted.add(id);
+  }
+
+  /** Whether `id` was deleted (and not stored again since). */
+  wasDeleted(id: string): boolean {
+    return this.#deleted.has(id);
   }
 
   clear(): void {
     this.#byId.clear();
+    this.#deleted.clear();
   }
 
   /** Bytes of every stored file, `data` and `eval_data`. */

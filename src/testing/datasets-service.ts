@@ -5,20 +5,23 @@
  * Choices (where the spec is silent): `list` sorts newest first, and refuses a `limit` or
  * `offset` that is not a non-negative integer, a `before` / `after` that is not RFC 3339 and an
  * unknown `validationStatus` (400); `delete` answers `{}` and a second delete 404;
- * `organization_usage` is the bytes of every stored file.
+ * `organization_usage` is the bytes of every stored file. Output datasets (output-datasets.ts)
+ * are passed in to `list` and `usage`, so that they count as datasets.
  *
  * @packageDocumentation
  */
-import type { DatasetRecord, DatasetStore } from "./dataset-store.js";
-import { parseDatasetUpload } from "./dataset-upload.js";
+import type { DatasetStore } from "./dataset-store.js";
+import { type DatasetUpload, parseDatasetUpload } from "./dataset-upload.js";
 import { validateDatasetFile } from "./dataset-validation.js";
 import type {
   WireCreateDatasetResponse,
+  WireDataset,
   WireDatasetUsageResponse,
   WireGetDatasetResponse,
   WireListDatasetsResponse,
 } from "./dataset-wire.js";
 import type { ResponseFactory } from "./http-response.js";
+import { bytesFingerprint, IDEMPOTENCY_MISMATCH, IDEMPOTENT_REPLAYED, type IdempotencyStore } from "./idempotency.js";
 import { parseTimestamp } from "./timestamp.js";
 
 /** What the service needs from its owner. */
@@ -27,11 +30,19 @@ export interface DatasetsServiceParts {
   readonly responses: ResponseFactory;
   /** The clock's current time, in µs since the epoch. */
   readonly nowUs: () => number;
+  /** Where `Idempotency-Key`s of uploads are kept (the batches' store); without it, keys are ignored. */
+  readonly idempotency?: IdempotencyStore;
 }
 
 const STATUSES = new Set(["unknown", "queued", "processing", "failed", "validated", "skipped"]);
 
-type Filter = (record: DatasetRecord, atUs: number) => boolean;
+/** A dataset as `list` sees it: when it was created, and its wire form at the time of the list. */
+export interface ListedDataset {
+  readonly createdAtUs: number;
+  readonly dataset: WireDataset;
+}
+
+type Filter = (listed: ListedDataset) => boolean;
 
 /**
  * Answers create, retrieve, list, delete and usage.
@@ -48,14 +59,36 @@ export class DatasetsService {
     this.#parts = parts;
   }
 
-  /** `POST /v1/datasets`: checks the upload, validates the file now and reveals the outcome on the clock. */
-  async create(params: URLSearchParams, form: FormData | undefined): Promise<Response> {
-    const { store, responses, nowUs } = this.#parts;
+  /**
+   * `POST /v1/datasets`: checks the upload, validates the file now and reveals the outcome on the
+   * clock. With an `idempotencyKey` (sent with `token`), a repeat of the same upload answers the
+   * first dataset's id, and the key with another upload is a 422, as for batches (see
+   * {@link IdempotencyStore}); a key whose upload was refused (400) is not remembered.
+   */
+  async create(
+    params: URLSearchParams,
+    form: FormData | undefined,
+    token = "",
+    idempotencyKey: string | null = null,
+  ): Promise<Response> {
+    const { store, responses, nowUs, idempotency } = this.#parts;
     if (form === undefined) return responses.error(400, "the body must be multipart/form-data");
     const upload = parseDatasetUpload(params, form);
     if ("error" in upload) return responses.error(400, upload.error);
+    const key = idempotency === undefined ? null : idempotencyKey || null;
+    const fingerprint = key === null ? "" : await uploadFingerprint(params, upload);
+    if (key !== null && idempotency) {
+      const seen = idempotency.lookup("datasets.create", token, key, fingerprint);
+      if (seen.kind === "mismatch") return responses.error(422, IDEMPOTENCY_MISMATCH);
+      // A replayed dataset deleted since is created anew, as a replayed batch would be.
+      if (seen.kind === "replay" && store.get(seen.id)) {
+        const body: WireCreateDatasetResponse = { id: seen.id };
+        return responses.json(200, body, IDEMPOTENT_REPLAYED);
+      }
+    }
     const outcome = await validateDatasetFile(upload.data, upload.type, upload.data.name, upload.skipMalformed);
     const record = store.add(upload, outcome, nowUs());
+    if (key !== null && idempotency) idempotency.remember("datasets.create", token, key, fingerprint, record.id);
     const body: WireCreateDatasetResponse = { id: record.id };
     return responses.json(200, body);
   }
@@ -69,15 +102,23 @@ export class DatasetsService {
     return responses.json(200, body);
   }
 
-  /** `GET /v1/datasets`. */
-  list(params: URLSearchParams): Response {
+  /**
+   * `GET /v1/datasets`: the stored datasets and `others` (the output datasets, which batches
+   * write and this store does not hold), newest `created_at` first, filtered alike.
+   */
+  list(params: URLSearchParams, others: readonly ListedDataset[] = []): Response {
     const { store, responses, nowUs } = this.#parts;
-    const query = parseListFilters(params, store);
+    const query = parseListFilters(params);
     if (typeof query === "string") return responses.error(400, query);
     const atUs = nowUs();
-    const matching = store.newestFirst().filter((record) => query.filters.every((keep) => keep(record, atUs)));
+    const stored = store
+      .newestFirst()
+      .map((r): ListedDataset => ({ createdAtUs: r.createdAtUs, dataset: store.snapshot(r, atUs) }));
+    // A stable sort: datasets created in the same microsecond keep upload order, newest first.
+    const all = [...stored, ...others].sort((a, b) => b.createdAtUs - a.createdAtUs);
+    const matching = all.filter((listed) => query.filters.every((keep) => keep(listed)));
     const page = matching.slice(query.offset, query.limit === undefined ? undefined : query.offset + query.limit);
-    const body: WireListDatasetsResponse = { datasets: page.map((record) => store.snapshot(record, atUs)) };
+    const body: WireListDatasetsResponse = { datasets: page.map((listed) => listed.dataset) };
     return responses.json(200, body);
   }
 
@@ -90,11 +131,13 @@ export class DatasetsService {
 
   /**
    * What a batch reading dataset `id` gets at `atUs`: its record count, a 400 message when the
-   * dataset cannot feed a batch (not validated, or not a batch input type), or `undefined` for
-   * an id this fake never stored.
+   * dataset cannot feed a batch (not validated, not a batch input type, or deleted), or
+   * `undefined` for an id this fake never stored.
    */
   batchInput(id: string, atUs: number): number | string | undefined {
     const { store } = this.#parts;
+    // A deleted id is not one the fake never saw: it must not pass as a seeded dataset.
+    if (store.wasDeleted(id)) return `input dataset ${id} not found (it was deleted)`;
     const record = store.get(id);
     if (!record) return undefined;
     const { status } = store.status(record, atUs);
@@ -105,11 +148,29 @@ export class DatasetsService {
     return record.outcome.records;
   }
 
-  /** `GET /v1/datasets/usage`. */
-  usage(): Response {
-    const body: WireDatasetUsageResponse = { organization_usage: this.#parts.store.usageBytes() };
+  /** `GET /v1/datasets/usage`: the stored files' bytes, plus `otherBytes` (the output datasets' files). */
+  usage(otherBytes = 0): Response {
+    const body: WireDatasetUsageResponse = { organization_usage: this.#parts.store.usageBytes() + otherBytes };
     return this.#parts.responses.json(200, body);
   }
+}
+
+/**
+ * What makes two uploads "the same request" for `Idempotency-Key`: the query parameters (in any
+ * order: they are sorted) and, for each file part (`data`, `eval_data`), its filename and bytes.
+ * Not the body's bytes: the multipart framing (the boundary, chosen anew each time a client
+ * serialises a FormData, and the part headers) carries no meaning, and an SDK's retry rebuilds it.
+ */
+async function uploadFingerprint(params: URLSearchParams, upload: DatasetUpload): Promise<string> {
+  const query = [...params].sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  const parts: [string, string, string][] = [];
+  for (const [part, file] of [
+    ["data", upload.data],
+    ["eval_data", upload.evalData],
+  ] as const) {
+    if (file) parts.push([part, file.name, bytesFingerprint(new Uint8Array(await file.arrayBuffer()))]);
+  }
+  return JSON.stringify([query, parts]);
 }
 
 function count(params: URLSearchParams, name: string): number | string | undefined {
@@ -123,12 +184,11 @@ function timeFilter(params: URLSearchParams, name: "before" | "after"): Filter |
   if (raw === null || raw === "") return undefined;
   const us = parseTimestamp(raw);
   if (us === undefined) return `${name} must be an RFC 3339 date-time, got ${JSON.stringify(raw)}`;
-  return name === "before" ? (r) => r.createdAtUs < us : (r) => r.createdAtUs > us;
+  return name === "before" ? (l) => l.createdAtUs < us : (l) => l.createdAtUs > us;
 }
 
 function parseListFilters(
   params: URLSearchParams,
-  store: DatasetStore,
 ): { filters: Filter[]; limit: number | undefined; offset: number } | string {
   const limit = count(params, "limit");
   const offset = count(params, "offset");
@@ -141,9 +201,9 @@ function parseListFilters(
     if (filter) filters.push(filter);
   }
   const type = params.get("datasetType");
-  if (type) filters.push((r) => r.upload.type === type);
+  if (type) filters.push((l) => l.dataset.dataset_type === type);
   const status = params.get("validationStatus");
   if (status && !STATUSES.has(status)) return `validationStatus ${JSON.stringify(status)} is not a validation status`;
-  if (status) filters.push((r, atUs) => store.status(r, atUs).status === status);
+  if (status) filters.push((l) => l.dataset.validation_status === status);
   return { filters, limit, offset: offset ?? 0 };
 }

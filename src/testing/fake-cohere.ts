@@ -51,8 +51,9 @@ export interface FakeCohereOptions {
   /** How completed batches write their output datasets (parts, codec, URL lifetime). */
   outputs?: OutputDatasetOptions;
   /**
-   * Ignore `Idempotency-Key` on create, as a server that does not implement it would (Cohere does
-   * not document it): every create makes a new batch. Also settable later. @default false
+   * Ignore `Idempotency-Key` on create (of batches and of datasets), as a server that does not
+   * implement it would (Cohere does not document it): every create makes a new batch or dataset.
+   * Also settable later. @default false
    */
   ignoreIdempotencyKeys?: boolean;
 }
@@ -73,6 +74,18 @@ export interface RecordedRequest {
   readonly form?: FormData;
   /** When it arrived, in ms of the fake's clock. */
   readonly at: number;
+}
+
+/** Options of {@link FakeCohere.handle}. */
+export interface HandleOptions {
+  /**
+   * Which origin received the request: `"api"` (the four batch and five dataset endpoints) or
+   * `"download"` (output datasets' signed URLs). A server listening on one port per origin says
+   * so, since the URL's host is only what the client's Host header said (`localhost:<port>`, a
+   * proxy's name). Without it, the request's origin decides: the download origin if it is
+   * {@link FakeCohere.downloadOrigin}, else the API.
+   */
+  readonly role?: "api" | "download";
 }
 
 /** Options of {@link FakeCohere.reset}. */
@@ -165,7 +178,12 @@ export class FakeCohere {
     this.#salts = new SeededRandom(this.#seed, "page-token-salt");
     const nowUs = () => msToMicros(this.clock.now());
     this.#datasetStore = new DatasetStore(options.datasetLifecycle ?? {}, new SeededRandom(this.#seed, "dataset-id"));
-    this.#datasets = new DatasetsService({ store: this.#datasetStore, responses: this.#responses, nowUs });
+    this.#datasets = new DatasetsService({
+      store: this.#datasetStore,
+      responses: this.#responses,
+      nowUs,
+      idempotency: this.#idempotency,
+    });
     this.#outputs = new OutputDatasets(
       {
         batches: this.#store,
@@ -201,20 +219,21 @@ export class FakeCohere {
     this.handle(new Request(input, init));
 
   /**
-   * Handles one request: what {@link FakeCohere.fetch} and the Node HTTP server both call.
+   * Handles one request: what {@link FakeCohere.fetch} and the Node HTTP server both call (the
+   * server with the {@link HandleOptions.role} of the port that received it).
    *
    * Order: route (404 / 405), then injected faults, then auth (401), then the operation.
    * Rejects only as `fetch` would: `TypeError("fetch failed")` for a dropped connection, the
    * signal's reason for an aborted request.
    */
-  async handle(request: Request): Promise<Response> {
+  async handle(request: Request, options: HandleOptions = {}): Promise<Response> {
     if (request.signal.aborted) throw request.signal.reason;
     const url = new URL(request.url);
     const { body, form } = await readBody(request);
-    const route: Route =
-      url.origin === this.#outputs.origin
-        ? { kind: "matched", operation: "datasets.download" }
-        : routeRequest(request.method, url.pathname);
+    const download = options.role === undefined ? url.origin === this.#outputs.origin : options.role === "download";
+    const route: Route = download
+      ? { kind: "matched", operation: "datasets.download" }
+      : routeRequest(request.method, url.pathname);
     this.requests.push({
       operation: route.operation,
       method: request.method,
@@ -224,7 +243,8 @@ export class FakeCohere {
       ...(form === undefined ? {} : { form }),
       at: this.clock.now(),
     });
-    const perform = async (): Promise<Response> => this.#respond(route, request.headers, url, body, form);
+    const perform = async (): Promise<Response> =>
+      this.#respond(route, request.method, request.headers, url, body, form);
     const fault = this.#faults.take(route.operation);
     const response = fault
       ? await applyFault(fault, {
@@ -241,7 +261,8 @@ export class FakeCohere {
 
   /**
    * The origin of output datasets' download URLs: a second host, as Cohere's are on Google Cloud
-   * Storage. `fetch` routes requests to it by origin; the Node server sets it to its second port.
+   * Storage. `fetch` routes requests to it by origin; the Node server sets it to its second port,
+   * and routes by the port that received a request (see {@link HandleOptions.role}).
    * @default "https://storage.fake-cohere.test"
    */
   get downloadOrigin(): string {
@@ -348,7 +369,14 @@ export class FakeCohere {
     }
   }
 
-  async #respond(route: Route, headers: Headers, url: URL, body: string, form?: FormData): Promise<Response> {
+  async #respond(
+    route: Route,
+    method: string,
+    headers: Headers,
+    url: URL,
+    body: string,
+    form?: FormData,
+  ): Promise<Response> {
     try {
       if (route.kind === "not-found") {
         return this.#responses.error(404, `no route matches ${url.pathname}`);
@@ -357,7 +385,8 @@ export class FakeCohere {
         return this.#responses.error(405, `method not allowed on ${url.pathname}`, { allow: route.allow });
       }
       // The download origin is another host: a signed URL is its credential, not the API token.
-      if (route.operation === "datasets.download") return await this.#outputs.download(headers, url, this.clock.now());
+      if (route.operation === "datasets.download")
+        return await this.#outputs.download(method, headers, url, this.clock.now());
       const auth = authenticate(headers, this.#tokens);
       if (!auth.ok) return this.#responses.error(401, auth.message);
       switch (route.operation) {
@@ -374,17 +403,23 @@ export class FakeCohere {
         case "cancel":
           return this.#service.cancel(route.id ?? "");
         case "datasets.create":
-          return await this.#datasets.create(url.searchParams, form);
+          return await this.#datasets.create(
+            url.searchParams,
+            form,
+            auth.token,
+            this.ignoreIdempotencyKeys ? null : headers.get("idempotency-key"),
+          );
         case "datasets.retrieve":
           return (
             (await this.#outputs.retrieve(route.id ?? "", this.clock.now())) ?? this.#datasets.retrieve(route.id ?? "")
           );
+        // Output datasets are datasets too: listed, deleted and counted with the uploaded ones.
         case "datasets.list":
-          return this.#datasets.list(url.searchParams);
+          return this.#datasets.list(url.searchParams, await this.#outputs.list(this.clock.now()));
         case "datasets.delete":
-          return this.#datasets.delete(route.id ?? "");
+          return this.#outputs.delete(route.id ?? "", this.clock.now()) ?? this.#datasets.delete(route.id ?? "");
         case "datasets.usage":
-          return this.#datasets.usage();
+          return this.#datasets.usage(await this.#outputs.usageBytes(this.clock.now()));
       }
     } catch (error) {
       // A bug in the fake should look like a server bug, not crash the client's test oddly.

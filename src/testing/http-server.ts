@@ -12,7 +12,7 @@
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
-import type { FakeCohere } from "./fake-cohere.js";
+import type { FakeCohere, HandleOptions } from "./fake-cohere.js";
 
 /** Options of {@link startFakeCohereServer}. */
 export interface FakeCohereServerOptions {
@@ -81,7 +81,16 @@ function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
   });
 }
 
-async function serve(fake: FakeCohere, req: IncomingMessage, res: ServerResponse, fallbackHost: string): Promise<void> {
+/** Which origin a listener is: the API, or the download origin of output datasets. */
+type Role = NonNullable<HandleOptions["role"]>;
+
+async function serve(
+  fake: FakeCohere,
+  role: Role,
+  req: IncomingMessage,
+  res: ServerResponse,
+  fallbackHost: string,
+): Promise<void> {
   if (req.method === "OPTIONS") {
     answerPreflight(req, res);
     return;
@@ -100,7 +109,8 @@ async function serve(fake: FakeCohere, req: IncomingMessage, res: ServerResponse
   }
   let response: Response;
   try {
-    response = await fake.handle(request);
+    // The port decides, not the Host header: a client may reach either as localhost:<port>.
+    response = await fake.handle(request, { role });
   } catch {
     // A dropped connection (or a client that already left): no response at all.
     req.socket.destroy();
@@ -132,7 +142,9 @@ async function serve(fake: FakeCohere, req: IncomingMessage, res: ServerResponse
  * (not recorded) with methods `GET, POST, DELETE, OPTIONS` and the usual headers plus any requested.
  *
  * A second server, on another port, is the download origin of output datasets (the fake's
- * `downloadOrigin` is set to it): signed URLs point at another host, as Cohere's do.
+ * `downloadOrigin` is set to it): signed URLs point at another host, as Cohere's do. Each port
+ * serves its own role whatever the request's Host header says: the API port only the API, the
+ * download port only downloads.
  *
  * @example
  * ```ts
@@ -148,8 +160,8 @@ export async function startFakeCohereServer(
   options: FakeCohereServerOptions = {},
 ): Promise<FakeCohereServer> {
   const host = options.host ?? "127.0.0.1";
-  const api = await listen(fake, host, options.port ?? 0);
-  const downloads = await listen(fake, host, 0);
+  const api = await listen(fake, "api", host, options.port ?? 0);
+  const downloads = await listen(fake, "download", host, 0);
   fake.downloadOrigin = downloads.url;
   return {
     url: api.url,
@@ -165,11 +177,11 @@ interface Listener {
   close(): Promise<void>;
 }
 
-async function listen(fake: FakeCohere, host: string, requestedPort: number): Promise<Listener> {
+async function listen(fake: FakeCohere, role: Role, host: string, requestedPort: number): Promise<Listener> {
   const sockets = new Set<Socket>();
   let fallbackHost = host;
   const server = createServer((req, res) => {
-    serve(fake, req, res, fallbackHost).catch(() => req.socket.destroy());
+    serve(fake, role, req, res, fallbackHost).catch(() => req.socket.destroy());
   });
   server.on("connection", (socket) => {
     sockets.add(socket);

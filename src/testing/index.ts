@@ -18,6 +18,7 @@ export {
   DEFAULT_SEEDED_MODEL,
   FakeCohere,
   type FakeCohereOptions,
+  type HandleOptions,
   type RecordedRequest,
   type ResetOptions,
 } from "./fake-cohere.js";

@@ -10,9 +10,10 @@ import type { BatchStore } from "./batch-store.js";
 import type { DatasetStore } from "./dataset-store.js";
 import type { WireDataset, WireGetDatasetResponse } from "./dataset-wire.js";
 import type { ResponseFactory } from "./http-response.js";
-import { writeOutputFiles } from "./output-files.js";
+import type { ListedDataset } from "./datasets-service.js";
+import { type OutputFile, writeOutputFiles } from "./output-files.js";
 import { storageError, type UrlSigner } from "./signed-urls.js";
-import { msToMicros } from "./timestamp.js";
+import { msToMicros, parseTimestamp } from "./timestamp.js";
 import type { WireBatch } from "./wire.js";
 import { checkKnownKeys } from "./option-checks.js";
 
@@ -52,7 +53,7 @@ export class OutputDatasets {
   origin = DEFAULT_DOWNLOAD_ORIGIN;
   /** Every `Authorization` header the download origin received (there should be none). */
   readonly authorizations: string[] = [];
-  readonly #files = new Map<string, Promise<Uint8Array<ArrayBuffer>[]>>();
+  readonly #files = new Map<string, Promise<OutputFile[]>>();
   readonly #parts: OutputDatasetParts;
   readonly #options: Required<OutputDatasetOptions>;
 
@@ -87,8 +88,46 @@ export class OutputDatasets {
   async retrieve(id: string, nowMs: number): Promise<Response | undefined> {
     const batch = this.#completedBatchWriting(id, nowMs);
     if (batch === undefined) return undefined;
+    const body: WireGetDatasetResponse = { dataset: await this.#snapshot(batch, nowMs) };
+    return this.#parts.responses.json(200, body);
+  }
+
+  /** Every output dataset at `nowMs` (of a completed batch, not deleted), for `GET /v1/datasets`. */
+  async list(nowMs: number): Promise<ListedDataset[]> {
+    return Promise.all(
+      this.#completedBatches(nowMs).map(async (batch) => ({
+        createdAtUs: parseTimestamp(batch.updated_at) ?? msToMicros(nowMs),
+        dataset: await this.#snapshot(batch, nowMs),
+      })),
+    );
+  }
+
+  /**
+   * `DELETE /v1/datasets/{id}` of an output dataset: `undefined` when no completed batch wrote
+   * `id` (or it was deleted already). The files go, so the part URLs already handed out stop
+   * serving (404 `NoSuchKey`, as a storage host answers for a removed object).
+   */
+  delete(id: string, nowMs: number): Response | undefined {
+    if (this.#completedBatchWriting(id, nowMs) === undefined) return undefined;
+    this.#parts.datasets.markDeleted(id);
+    this.#files.delete(id);
+    return this.#parts.responses.json(200, {});
+  }
+
+  /** Bytes of every output dataset's files at `nowMs`, for `GET /v1/datasets/usage`. */
+  async usageBytes(nowMs: number): Promise<number> {
+    const sizes = await Promise.all(
+      this.#completedBatches(nowMs).map(async (batch) =>
+        (await this.#filesOf(batch)).reduce((sum, file) => sum + file.bytes.byteLength, 0),
+      ),
+    );
+    return sizes.reduce((sum, bytes) => sum + bytes, 0);
+  }
+
+  async #snapshot(batch: WireBatch, nowMs: number): Promise<WireDataset> {
+    const id = batch.output_dataset_id;
     const files = await this.#filesOf(batch);
-    const dataset: WireDataset = {
+    return {
       id,
       name: `${batch.name}-output`,
       created_at: batch.updated_at,
@@ -102,17 +141,24 @@ export class OutputDatasets {
         id: `${id}-part-${index}`,
         name: `part-${index}.avro`,
         index,
-        size_bytes: file.byteLength,
-        num_rows: 0,
+        size_bytes: file.bytes.byteLength,
+        num_rows: file.rows,
         url: this.#parts.signer.sign(this.origin, id, index, nowMs + this.#options.urlTtlMs),
       })),
     };
-    const body: WireGetDatasetResponse = { dataset };
-    return this.#parts.responses.json(200, body);
   }
 
-  /** A request to the download origin. */
-  async download(headers: Headers, url: URL, nowMs: number): Promise<Response> {
+  /**
+   * A request to the download origin. As a storage host: only `GET` and `HEAD` (else 405), and a
+   * single `Range: bytes=a-b` (or `a-`, or `-n`) is a 206 with `Content-Range` (416 past the
+   * end); any other `Range` is ignored, as RFC 9110 allows.
+   */
+  async download(method: string, headers: Headers, url: URL, nowMs: number): Promise<Response> {
+    if (method !== "GET" && method !== "HEAD") {
+      return this.#refuse(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", {
+        allow: "GET, HEAD",
+      });
+    }
     const authorization = headers.get("authorization");
     if (authorization !== null) {
       this.authorizations.push(authorization);
@@ -121,11 +167,23 @@ export class OutputDatasets {
     const checked = this.#parts.signer.check(url, nowMs);
     if (!checked.ok) return this.#refuse(checked.status, checked.code, checked.message);
     const batch = this.#completedBatchWriting(checked.datasetId, nowMs);
-    const file = batch === undefined ? undefined : (await this.#filesOf(batch))[checked.index];
+    const file = batch === undefined ? undefined : (await this.#filesOf(batch))[checked.index]?.bytes;
     if (file === undefined) return this.#refuse(404, "NoSuchKey", "The specified key does not exist.");
-    return new Response(file, {
-      status: 200,
-      headers: { "content-type": "application/octet-stream", "content-length": String(file.byteLength) },
+    const range = byteRange(headers.get("range"), file.byteLength);
+    if (range === "unsatisfiable") {
+      return this.#refuse(416, "InvalidRange", "The requested range cannot be satisfied.", {
+        "content-range": `bytes */${file.byteLength}`,
+      });
+    }
+    const bytes = range === undefined ? file : file.subarray(range.start, range.end + 1);
+    return new Response(bytes, {
+      status: range === undefined ? 200 : 206,
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-length": String(bytes.byteLength),
+        "accept-ranges": "bytes",
+        ...(range === undefined ? {} : { "content-range": `bytes ${range.start}-${range.end}/${file.byteLength}` }),
+      },
     });
   }
 
@@ -140,18 +198,33 @@ export class OutputDatasets {
     this.authorizations.length = 0;
   }
 
-  #refuse(status: number, code: string, message: string): Response {
-    return this.#parts.responses.text(status, storageError(code, message), { "content-type": "application/xml" });
+  #refuse(status: number, code: string, message: string, extra: Record<string, string> = {}): Response {
+    return this.#parts.responses.text(status, storageError(code, message), {
+      "content-type": "application/xml",
+      ...extra,
+    });
   }
 
+  // A deleted output dataset is gone for good, though its batch still names it.
   #completedBatchWriting(datasetId: string, nowMs: number): WireBatch | undefined {
-    const { batches } = this.#parts;
+    const { batches, datasets } = this.#parts;
+    if (datasets.wasDeleted(datasetId)) return undefined;
     const record = batches.all().find((r) => r.outputDatasetId === datasetId);
     const batch = record === undefined ? undefined : batches.snapshot(record, msToMicros(nowMs));
     return batch?.status === "BATCH_STATUS_COMPLETED" ? batch : undefined;
   }
 
-  #filesOf(batch: WireBatch): Promise<Uint8Array<ArrayBuffer>[]> {
+  #completedBatches(nowMs: number): WireBatch[] {
+    const { batches, datasets } = this.#parts;
+    const atUs = msToMicros(nowMs);
+    return batches
+      .all()
+      .filter((r) => !datasets.wasDeleted(r.outputDatasetId))
+      .map((r) => batches.snapshot(r, atUs))
+      .filter((batch) => batch.status === "BATCH_STATUS_COMPLETED");
+  }
+
+  #filesOf(batch: WireBatch): Promise<OutputFile[]> {
     let files = this.#files.get(batch.output_dataset_id);
     if (files === undefined) {
       const { codec, blockRecords, parts } = this.#options;
@@ -161,4 +234,27 @@ export class OutputDatasets {
     }
     return files;
   }
+}
+
+/**
+ * The one byte range a `Range` header asks of a file of `size` bytes (`end` inclusive):
+ * `undefined` for no header or one the fake does not take (another unit, several ranges,
+ * malformed), which is then ignored; `"unsatisfiable"` for a range starting past the end.
+ */
+function byteRange(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
+  const match = header === null ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return undefined;
+  const [, from = "", to = ""] = match;
+  if (from === "" && to === "") return undefined;
+  if (from === "") {
+    // A suffix: the last n bytes.
+    const n = Number(to);
+    if (n === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(from);
+  const end = to === "" ? size - 1 : Math.min(Number(to), size - 1);
+  if (to !== "" && Number(to) < start) return undefined;
+  if (start >= size) return "unsatisfiable";
+  return { start, end };
 }

@@ -17,6 +17,12 @@ export interface OutputFileSettings {
   readonly failEveryNth: number;
 }
 
+/** One written part: its bytes, and how many records it holds (the part's `num_rows`). */
+export interface OutputFile {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly rows: number;
+}
+
 /**
  * One file per part for `batch`, from the lines of its uploaded `input` (a seeded batch, with no
  * upload, gets made-up lines `"1"`, `"2"`, ...): `num_records` records in all.
@@ -25,7 +31,7 @@ export async function writeOutputFiles(
   batch: WireBatch,
   input: DatasetRecord | undefined,
   settings: OutputFileSettings,
-): Promise<Uint8Array<ArrayBuffer>[]> {
+): Promise<OutputFile[]> {
   const lines = input === undefined ? [] : parseLines(await input.upload.data.text());
   const count = batch.num_records ?? 0;
   const padded = Array.from({ length: count }, (_, i): InputLine => lines[i] ?? { custom_id: String(i + 1) });
@@ -36,7 +42,12 @@ export async function writeOutputFiles(
   const chunks = [];
   for (let start = 0; start < records.length || chunks.length === 0; start += perPart)
     chunks.push(records.slice(start, start + perPart));
-  return Promise.all(chunks.map((chunk) => writeAvroContainer(OUTPUT_SCHEMA, chunk, { codec, blockRecords })));
+  return Promise.all(
+    chunks.map(async (chunk) => ({
+      bytes: await writeAvroContainer(OUTPUT_SCHEMA, chunk, { codec, blockRecords }),
+      rows: chunk.length,
+    })),
+  );
 }
 
 function parseLines(text: string): InputLine[] {

@@ -152,6 +152,55 @@ describe.each(transports)("datasets through $name", (transport) => {
     expect(((await accepted.json()) as { batch: { num_records: number } }).batch.num_records).toBe(2);
   });
 
+  it("refuses a batch on a deleted dataset (400, as an unknown one), not taking it as seeded", async () => {
+    const id = await createId();
+    clock.advance(1500);
+    expect((await call(`/v1/datasets/${id}`, { method: "DELETE" })).status).toBe(200);
+    const refused = await call("/v2/batches", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "b", input_dataset_id: id, model: "command" }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ message: `input dataset ${id} not found (it was deleted)` });
+    expect(fake.listBatches()).toEqual([]);
+  });
+
+  it("honours Idempotency-Key on upload: a retry after an acted fault replays the first dataset", async () => {
+    const keyed = (query: string, body: FormData, key = "up-1") =>
+      call(`/v1/datasets?${query}`, { method: "POST", body, headers: { "idempotency-key": key } });
+    fake.inject("datasets.create", { type: "status", status: 503, afterAction: true });
+    expect((await keyed("name=in&type=batch-chat-v2-input", form(LINES))).status).toBe(503);
+    // A new FormData, so a new multipart boundary: the same request all the same.
+    const retried = await keyed("type=batch-chat-v2-input&name=in", form(LINES));
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get("idempotent-replayed")).toBe("true");
+    const { id } = (await retried.json()) as { id: string };
+    const listed = (await (await call("/v1/datasets")).json()) as { datasets: { id: string }[] };
+    expect(listed.datasets.map((d) => d.id)).toEqual([id]);
+    // The same key with another request: the batches path's 422, nothing stored.
+    for (const [query, body] of [
+      ["name=in&type=batch-chat-v2-input", form(`${LINES}{"custom_id":"3","body":{}}\n`)],
+      ["name=other&type=batch-chat-v2-input", form(LINES)],
+      ["name=in&type=batch-chat-v2-input", form(LINES, "renamed.jsonl")],
+    ] as const) {
+      const mismatch = await keyed(query, body);
+      expect(mismatch.status).toBe(422);
+      expect(await mismatch.json()).toEqual({
+        message: "Idempotency-Key was already used with a different request body",
+      });
+    }
+    // Another key, or none, is another dataset; a key used for a batch is not one for an upload.
+    await call("/v2/batches", {
+      method: "POST",
+      headers: { "idempotency-key": "batch-key" },
+      body: JSON.stringify({ name: "b", input_dataset_id: "seeded", model: "command" }),
+    });
+    expect((await keyed("name=in&type=batch-chat-v2-input", form(LINES), "batch-key")).status).toBe(200);
+    expect((await upload("name=in&type=batch-chat-v2-input")).status).toBe(200);
+    expect(((await (await call("/v1/datasets")).json()) as { datasets: unknown[] }).datasets).toHaveLength(3);
+  });
+
   it("routes unknown methods to 405 with Allow, and takes injected faults per dataset operation", async () => {
     const put = await call("/v1/datasets/x", { method: "PUT" });
     expect(put.status).toBe(405);

@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeCohere, type FakeCohereServer, startFakeCohereServer } from "../../src/testing/index.node.js";
+import { FakeCohere, type FakeCohereServer, ManualClock, startFakeCohereServer } from "../../src/testing/index.node.js";
 
 const AUTH = { authorization: "Bearer test-token" };
 const servers: FakeCohereServer[] = [];
@@ -24,6 +24,28 @@ function rawRequest(url: string): Promise<{ error?: string; status?: number }> {
       res.on("error", (error) => resolve({ status: res.statusCode ?? 0, error: error.message }));
     });
     req.on("error", (error) => resolve({ error: error.message }));
+    req.end();
+  });
+}
+
+// A GET to 127.0.0.1:`port` naming another `host` in its Host header, as a client that reached
+// the server as `localhost:<port>` (or through a proxy) sends.
+function requestWithHost(
+  port: number,
+  path: string,
+  host: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, headers: { ...headers, host } }, (res) => {
+      let body = "";
+      res.setEncoding("latin1");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
     req.end();
   });
 }
@@ -148,6 +170,38 @@ describe("startFakeCohereServer", () => {
       body: '{"name":"n","input_dataset_id":"d","model":"m"}',
     });
     expect(create?.headers["idempotency-key"]).toBe("k");
+  });
+
+  it("routes by the port that received a request, not by its Host header", async () => {
+    const clock = new ManualClock();
+    const { server } = await start(new FakeCohere({ clock, seed: 3 }));
+    const created = await fetch(`${server.url}/v2/batches`, {
+      method: "POST",
+      headers: { ...AUTH, "content-type": "application/json" },
+      body: JSON.stringify({ name: "n", input_dataset_id: "seeded", model: "m" }),
+    });
+    const { batch } = (await created.json()) as { batch: { output_dataset_id: string } };
+    clock.advance(3_600_000);
+    const retrieved = await fetch(`${server.url}/v1/datasets/${batch.output_dataset_id}`, { headers: AUTH });
+    const { dataset } = (await retrieved.json()) as { dataset: { dataset_parts: { url: string }[] } };
+    const signed = new URL(dataset.dataset_parts[0]?.url as string);
+    const downloadPort = Number(new URL(server.downloadUrl).port);
+    // A signed URL reached as localhost:<port> is still a download.
+    const download = await requestWithHost(downloadPort, signed.pathname + signed.search, `localhost:${downloadPort}`);
+    expect(download.status).toBe(200);
+    expect(download.body.startsWith("Obj\u0001")).toBe(true);
+    // The download port does not serve the API, whatever the Host: a token is refused as there
+    // (and recorded), and without one the path names no object.
+    const withToken = await requestWithHost(downloadPort, "/v2/batches", `localhost:${downloadPort}`, AUTH);
+    expect(withToken.status).toBe(400);
+    expect(withToken.body).toContain("InvalidAuthentication");
+    const api = await requestWithHost(downloadPort, "/v2/batches", `localhost:${downloadPort}`);
+    expect(api.status).toBe(404);
+    expect(api.body).toContain("NoSuchKey");
+    // And the API port is the API, even when the Host names the download origin.
+    const listed = await requestWithHost(server.port, "/v2/batches", new URL(server.downloadUrl).host, AUTH);
+    expect(listed.status).toBe(200);
+    expect(JSON.parse(listed.body)).toMatchObject({ batches: [{ output_dataset_id: batch.output_dataset_id }] });
   });
 
   it("can listen on a chosen port", async () => {

@@ -91,3 +91,110 @@ describe("output datasets", () => {
     expect(await expired.text()).toContain("ExpiredToken");
   });
 });
+
+describe("output datasets as datasets", () => {
+  type Listed = { datasets: { id: string; dataset_type: string }[] };
+  type Part = { url: string; index: number; num_rows: number; size_bytes: number };
+
+  it("count each part's records in num_rows", async () => {
+    const { clock, retrieveOutput, fake } = await completed({ outputs: { parts: 3, codec: "null" } }, 7);
+    clock.advance(3_600_000);
+    const { dataset } = (await (await retrieveOutput()).json()) as { dataset: { dataset_parts: Part[] } };
+    const { decodeAvroContainer } = await loadAvroDecoder();
+    for (const part of dataset.dataset_parts) {
+      const response = await fake.fetch(part.url);
+      let records = 0;
+      for await (const _ of decodeAvroContainer(response.body as ReadableStream<Uint8Array>, { part: "p" })) records++;
+      expect(part.num_rows).toBe(records);
+    }
+    expect(dataset.dataset_parts.map((p) => p.num_rows)).toEqual([3, 3, 1]);
+  });
+
+  it("are listed (with the datasetType and validationStatus filters) and counted in usage", async () => {
+    const { clock, batch, fake } = await completed();
+    const get = async (path: string) => (await fake.fetch(`https://api.cohere.com${path}`, { headers: AUTH })).json();
+    const before = ((await get("/v1/datasets/usage")) as { organization_usage: number }).organization_usage;
+    expect(((await get("/v1/datasets")) as Listed).datasets.map((d) => d.id)).not.toContain(batch.output_dataset_id);
+    clock.advance(3_600_000);
+    const all = (await get("/v1/datasets")) as Listed;
+    expect(all.datasets.map((d) => d.dataset_type)).toEqual(["batch-embed-v2-output", "batch-embed-v2-input"]);
+    expect(all.datasets[0]?.id).toBe(batch.output_dataset_id);
+    const outputs = (await get("/v1/datasets?datasetType=batch-embed-v2-output&validationStatus=validated")) as Listed;
+    expect(outputs.datasets.map((d) => d.id)).toEqual([batch.output_dataset_id]);
+    const inputs = (await get("/v1/datasets?datasetType=batch-embed-v2-input")) as Listed;
+    expect(inputs.datasets.map((d) => d.dataset_type)).toEqual(["batch-embed-v2-input"]);
+    const { dataset } = (await get(`/v1/datasets/${batch.output_dataset_id}`)) as {
+      dataset: { dataset_parts: Part[] };
+    };
+    const outputBytes = dataset.dataset_parts.reduce((sum, p) => sum + p.size_bytes, 0);
+    expect(await get("/v1/datasets/usage")).toEqual({ organization_usage: before + outputBytes });
+  });
+
+  it("can be deleted: then retrieve and a second delete are 404, list and usage leave it out, its URLs stop serving", async () => {
+    const { clock, batch, retrieveOutput, fake } = await completed();
+    clock.advance(3_600_000);
+    const call = (path: string, init: RequestInit = {}) =>
+      fake.fetch(`https://api.cohere.com${path}`, { ...init, headers: AUTH });
+    const usageBefore = await (await call("/v1/datasets/usage")).json();
+    const { dataset } = (await (await retrieveOutput()).json()) as { dataset: { dataset_parts: Part[] } };
+    const url = dataset.dataset_parts[0]?.url as string;
+    const deleted = await call(`/v1/datasets/${batch.output_dataset_id}`, { method: "DELETE" });
+    expect(deleted.status).toBe(200);
+    expect(await deleted.json()).toEqual({});
+    expect((await retrieveOutput()).status).toBe(404);
+    expect((await call(`/v1/datasets/${batch.output_dataset_id}`, { method: "DELETE" })).status).toBe(404);
+    const listed = (await (await call("/v1/datasets")).json()) as Listed;
+    expect(listed.datasets.map((d) => d.dataset_type)).toEqual(["batch-embed-v2-input"]);
+    const download = await fake.fetch(url);
+    expect(download.status).toBe(404);
+    expect(await download.text()).toContain("NoSuchKey");
+    const outputBytes = dataset.dataset_parts.reduce((sum, p) => sum + p.size_bytes, 0);
+    expect(await (await call("/v1/datasets/usage")).json()).toEqual({
+      organization_usage: (usageBefore as { organization_usage: number }).organization_usage - outputBytes,
+    });
+  });
+});
+
+describe("the download origin, as a storage host", () => {
+  async function partUrl() {
+    const { clock, retrieveOutput, fake } = await completed({ outputs: { codec: "null" } });
+    clock.advance(3_600_000);
+    const { dataset } = (await (await retrieveOutput()).json()) as Parts;
+    const url = dataset.dataset_parts[0]?.url as string;
+    const whole = new Uint8Array(await (await fake.fetch(url)).arrayBuffer());
+    return { fake, url, whole };
+  }
+
+  it.each([
+    ["bytes=0-9", 0, 10],
+    ["bytes=5-", 5, undefined],
+    ["bytes=-7", -7, undefined],
+  ])("answers Range %s with 206 and Content-Range", async (range, start, end) => {
+    const { fake, url, whole } = await partUrl();
+    const expected = whole.slice(start, end);
+    const first = start < 0 ? whole.length + start : start;
+    const response = await fake.fetch(url, { headers: { range } });
+    expect(response.status).toBe(206);
+    expect(response.headers.get("content-range")).toBe(`bytes ${first}-${first + expected.length - 1}/${whole.length}`);
+    expect(response.headers.get("content-length")).toBe(String(expected.length));
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(expected);
+  });
+
+  it("answers an unsatisfiable Range with 416, and ignores a malformed one (200, whole file)", async () => {
+    const { fake, url, whole } = await partUrl();
+    const beyond = await fake.fetch(url, { headers: { range: `bytes=${whole.length}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get("content-range")).toBe(`bytes */${whole.length}`);
+    const malformed = await fake.fetch(url, { headers: { range: "lines=1-2" } });
+    expect(malformed.status).toBe(200);
+    expect((await malformed.arrayBuffer()).byteLength).toBe(whole.length);
+  });
+
+  it.each(["POST", "PUT", "DELETE"])("refuses %s with 405 and Allow: GET, HEAD", async (method) => {
+    const { fake, url } = await partUrl();
+    const response = await fake.fetch(url, { method, ...(method === "DELETE" ? {} : { body: "x" }) });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+    expect((await fake.fetch(url, { method: "HEAD" })).status).toBe(200);
+  });
+});
