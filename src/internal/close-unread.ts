@@ -1,6 +1,7 @@
 /**
- * Closes a caller's one-shot source that no read was started on: a Node stream (an `fs` read
- * stream holds a file open) is destroyed, a web stream cancelled, a generator returned.
+ * Closes a caller's one-shot source: a Node stream (an `fs` read stream holds a file open) is
+ * destroyed, even while it is read; a web stream not locked by a reader cancelled; a generator
+ * returned (one that is running closes once its step ends).
  */
 export function closeUnread(data: unknown): void {
   try {

@@ -5,8 +5,9 @@ import { closeUnread } from "./close-unread.js";
 
 /**
  * A part's bytes: a `Blob` can be read again for a retry; a stream of chunks can be read once.
- * `close` ends a one-shot source that was never read (its call failed before sending): a file
- * the caller opened must not stay open.
+ * `close` ends a one-shot source once its call has settled, read or not (a call that failed
+ * before sending, one that timed out while the source stalled): a file the caller opened must
+ * not stay open.
  */
 export type PartSource =
   | { readonly blob: Blob }
@@ -60,9 +61,13 @@ function sourceFailure(error: unknown): never {
   throw new CohereError(unreadableDataMessage(describeCause(error)), { cause: error });
 }
 
-/** The chunks of a stream; ending early cancels it. */
-export async function* readStream<T>(stream: ReadableStream<T>): AsyncGenerator<T> {
+/** The chunks of a stream; ending early cancels it. `held` gets the reader, for a cancel from outside. */
+export async function* readStream<T>(
+  stream: ReadableStream<T>,
+  held?: { reader?: ReadableStreamDefaultReader<T> },
+): AsyncGenerator<T> {
   const reader = stream.getReader();
+  if (held) held.reader = reader;
   try {
     for (;;) {
       const { done, value } = await reader.read().catch(sourceFailure);
@@ -126,7 +131,12 @@ function sourceOf(data: unknown, field: string): PartSource {
   // A caller's stream may carry strings or objects (a `TextDecoderStream`'s output, an object
   // stream): its chunks are items like an iterable's, each checked and turned into bytes.
   const close = () => closeUnread(data);
-  if (data instanceof ReadableStream) return { chunks: () => readItems(readStream(data), field), close };
+  if (data instanceof ReadableStream) {
+    // A stream being read is locked: its reader cancels it, and ends a read that waits.
+    const held: { reader?: ReadableStreamDefaultReader<unknown> } = {};
+    const cancel = () => (held.reader ? void held.reader.cancel().catch(() => undefined) : close());
+    return { chunks: () => readItems(readStream(data, held), field), close: cancel };
+  }
   const iterable = data as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
   if (
     iterable &&

@@ -104,12 +104,10 @@ function toStream(
   sources: readonly PartSource[],
 ): { stream: ReadableStream<Uint8Array>; release: () => void } {
   const turn = eventLoopTurns();
-  let pulled = false;
   let released = false;
   const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        pulled = true;
         // A pull that enqueues nothing is not called again while fetch waits for a chunk: an
         // empty chunk (a "" line of a generator) must not end the pull, or the upload stalls.
         for (;;) {
@@ -132,8 +130,9 @@ function toStream(
   const release = () => {
     if (released) return;
     released = true;
-    // Never pulled: `concat` never started, so its own cleanup cannot run; close each source.
-    if (!pulled) sources.forEach(closeSource);
+    // Each source is closed directly: `chunks.return()` waits behind a read in flight (a source
+    // that stalls would never be closed), and does nothing for a `concat` that never started.
+    sources.forEach(closeSource);
     chunks.return(undefined).catch(() => undefined);
   };
   return { stream, release };

@@ -90,6 +90,28 @@ describe("a data source as fast as memory", () => {
   });
 });
 
+describe("a source that stalls mid-upload", () => {
+  it("is cancelled once the attempt's timeout ends the call", async () => {
+    let cancelled = false;
+    let pulls = 0;
+    const stalling = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(new TextEncoder().encode(`${JSON.stringify(LINE)}\n`));
+        return new Promise(() => {}); // and then nothing, ever
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const { CohereClient } = await import("../../src/index.js");
+    const client = new CohereClient({ token: "t", baseUrl: await sink(), timeoutInSeconds: 0.3 });
+    const error = await client.datasets.create({ ...upload, data: stalling }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    await settle(100);
+    expect(cancelled).toBe(true);
+  });
+});
+
 describe("a one-shot source the call never reads is closed", () => {
   const file = join(mkdtempSync(join(tmpdir(), "upload-sources-")), "lines.jsonl");
   writeFileSync(file, `${JSON.stringify(LINE)}\n`);

@@ -125,6 +125,21 @@ describe("a hostile part ends promptly as a CohereParseError naming the part", (
     expect(ms).toBeLessThan(1_000);
   });
 
+  it("but a valid array of more nulls than its block has bytes decodes", async () => {
+    const schema = {
+      type: "record",
+      name: "Out",
+      fields: [
+        { name: "custom_id", type: "string" },
+        { name: "a", type: { type: "array", items: "null" } },
+      ],
+    };
+    const { client } = await datasetServer([serve(await file(schema, block(1, [...text("x"), ...varint(1000), 0])))]);
+    const seen: unknown[] = [];
+    for await (const record of client().datasets.records("ds-1")) seen.push(record);
+    expect(seen).toEqual([{ custom_id: "x", a: Array.from({ length: 1000 }, () => null) }]);
+  });
+
   it("records nested deeper than the stack: a valid 100,000-deep list, and a record that contains itself", async () => {
     const list = {
       type: "record",

@@ -6,8 +6,8 @@ import type { AvroReader } from "./avro-schema.js";
 
 /**
  * Calls `read` once per item, block by block; an item past the end of the data is a format
- * error. A count is bounded by the bytes left, an item counting as one: items of zero bytes
- * (null, an empty record) never overrun, and a count of 2^40 would spin until out of memory.
+ * error, and so is a count past the items the block can hold (`AvroCursor.itemsLeft`): items of
+ * zero bytes never overrun.
  */
 function forEachItem(c: AvroCursor, read: () => void): void {
   for (let count = c.readLong(); count !== 0; count = c.readLong()) {
@@ -15,7 +15,8 @@ function forEachItem(c: AvroCursor, read: () => void): void {
       count = -count;
       c.readLong();
     }
-    if (count > c.end - c.pos) throw new AvroFormatError(`array or map says ${count} items in ${c.end - c.pos} bytes`);
+    c.itemsLeft -= count;
+    if (c.itemsLeft < 0) throw new AvroFormatError(`array or map says ${count} items in ${c.end - c.pos} bytes`);
     for (let i = 0; i < count; i++) {
       read();
       if (c.overran) throw new AvroFormatError("array or map runs past its block");

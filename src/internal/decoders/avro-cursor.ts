@@ -25,6 +25,12 @@ const SHORT_STRING = 24;
 export class AvroCursor {
   pos: number;
   readonly end: number;
+  /**
+   * Array and map items this block may still hold. Every item of one byte or more uses up a
+   * byte, so the block's length bounds those; items of zero bytes (null, an empty record) are
+   * bounded by the 65,536 more: a count of 2^40 must not spin until out of memory.
+   */
+  itemsLeft: number;
   private readonly view: DataView;
 
   constructor(
@@ -34,6 +40,7 @@ export class AvroCursor {
   ) {
     this.pos = pos;
     this.end = end;
+    this.itemsLeft = end - pos + 65_536;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
