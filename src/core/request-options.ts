@@ -166,11 +166,12 @@ export function resolveRequestOptions(
   // The common call has no options: skip the schema walk on the hot path.
   if (options === undefined) return defaults;
   const checked = checkInput(requestOptionsSchema, options, "request options");
-  return {
+  // Frozen, as the client's defaults are: `context.options` is read-only for plugins either way.
+  return Object.freeze({
     ...checked,
     timeoutInSeconds: checked.timeoutInSeconds ?? defaults.timeoutInSeconds,
     maxRetries: checked.maxRetries ?? defaults.maxRetries,
     maxResponseBytes: checked.maxResponseBytes ?? defaults.maxResponseBytes,
     shouldRetry: checked.shouldRetry ?? defaults.shouldRetry,
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import type { MiddlewareContext } from "../core/middleware.js";
+import { someCause } from "./cause-chain.js";
 
 /**
  * The tokens each call has sent, so that text a server sends back can be cleaned of them before
@@ -27,6 +28,16 @@ export function rememberToken(context: MiddlewareContext, token: string): void {
     const list = [token];
     (context as RememberingContext)[sentTokens] = () => list;
   } else if (!tokens.includes(token)) tokens.push(token);
+}
+
+/**
+ * Makes sure the call has a list of sent tokens, shared by any copy of its context made after
+ * (a hedge's second run of the attempts): a token one run remembers is redacted by both.
+ */
+export function shareTokens(context: MiddlewareContext): void {
+  if (tokensOf(context) !== undefined) return;
+  const list: string[] = [];
+  (context as RememberingContext)[sentTokens] = () => list;
 }
 
 /** `text` with every token the call has sent replaced by `[REDACTED]`, as sent and as JSON escapes it. */
@@ -60,17 +71,15 @@ export function redactHeaders(context: MiddlewareContext | undefined, headers: H
 export function carriesToken(context: MiddlewareContext, error: unknown): boolean {
   const tokens = tokensOf(context);
   if (tokens === undefined) return false;
-  try {
-    for (let link = error, depth = 0; depth < 5 && typeof link === "object" && link !== null; depth++) {
-      const fields = link as Record<string, unknown>;
-      for (const key of Object.getOwnPropertyNames(link)) {
-        const value = fields[key];
-        if (typeof value === "string" && tokens.some((token) => value.includes(token))) return true;
-      }
-      link = fields.cause;
+  const holds = (link: object) => {
+    try {
+      return Object.getOwnPropertyNames(link).some((key) => {
+        const value = (link as Record<string, unknown>)[key];
+        return typeof value === "string" && tokens.some((token) => value.includes(token));
+      });
+    } catch {
+      return true;
     }
-    return false;
-  } catch {
-    return true;
-  }
+  };
+  return someCause(error, holds);
 }

@@ -153,7 +153,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   /** After a failure: fresh URLs for a refused part, the part again for a broken body, else the error. */
   async #recover(error: unknown, receiving: boolean): Promise<IteratorResult<BatchResult>> {
     this.#current = undefined;
-    if (this.#done) throw error;
+    // Closed by `return()` while this read waited: its failure is the end, not an error.
+    if (this.#done) return { done: true, value: undefined };
     if (!this.#refreshed && error instanceof ApiError && refusedUrlStatuses.has(error.status)) {
       this.#refreshed = true;
       this.parts = await partsOf(this.api, this.id, this.options);

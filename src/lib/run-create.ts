@@ -3,7 +3,7 @@
 import type { RequestOptions } from "../core/request-options.js";
 import type { ShouldRetry } from "../core/request-options.js";
 import { delay } from "../internal/delay.js";
-import { failedOnTheWire, refusedBeforeSending, retryDelay } from "../middleware/retry-decision.js";
+import { failedOnTheWire, connectionRefusedOnFirstHop, retryDelay } from "../middleware/retry-decision.js";
 import type { RetryTiming } from "../middleware/retry-timing.js";
 import type { BatchesClient } from "../resources/batches/batches-client.js";
 import type { Batch, CreateBatchRequest } from "../resources/batches/types.js";
@@ -53,7 +53,7 @@ export async function createBatchOnce(
       if (seconds === undefined) throw error;
       // Only a request that never left is sent again without the walk: a proxy answers 503
       // after an upstream reset, and a server that ignores the key may say 429 after acting.
-      if (!refusedBeforeSending(error)) {
+      if (!connectionRefusedOnFirstHop(error)) {
         const adopted = await findBatchReading(batches, dataset, options);
         if (adopted !== undefined) return adopted;
       }

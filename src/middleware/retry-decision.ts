@@ -51,7 +51,11 @@ export function retryDelay(
 ): number | undefined {
   const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? 60;
   const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
-  const delayInSeconds = asked ?? backoffDelayInSeconds(attempt.attempt, timing);
+  // Only a server's asked delay is held to the cap (a longer one is slept as the cap when
+  // `shouldRetry` overrules the SDK); the backoff has its own, `maxDelayInSeconds`. What
+  // `shouldRetry` is told is what would be slept.
+  const delayInSeconds =
+    asked === undefined ? backoffDelayInSeconds(attempt.attempt, timing) : Math.min(asked, maxRetryAfterInSeconds);
   const own = resendable && isTransientFailure(error) && !(asked !== undefined && asked > maxRetryAfterInSeconds);
   const verdict = askShouldRetry(shouldRetry, {
     operation: attempt.operation,
@@ -60,10 +64,7 @@ export function retryDelay(
     error,
     delayInSeconds,
   });
-  // Only a server's asked delay is held to the cap (a longer one is slept as the cap when
-  // `shouldRetry` overrules the SDK); the backoff has its own, `maxDelayInSeconds`.
-  if (!(verdict ?? own) || !resendable) return undefined;
-  return asked === undefined ? delayInSeconds : Math.min(asked, maxRetryAfterInSeconds);
+  return (verdict ?? own) && resendable ? delayInSeconds : undefined;
 }
 
 /**
@@ -72,14 +73,14 @@ export function retryDelay(
  */
 export function serverCertainlyDidNotAct(error: unknown): boolean {
   if (error instanceof ApiError) return notActedOnStatuses.has(error.status);
-  return refusedBeforeSending(error);
+  return connectionRefusedOnFirstHop(error);
 }
 
 /**
  * True when the request certainly never left: a connection refused on the first hop. `run`
  * trusts no status for this (a proxy answers 503 after the backend acted).
  */
-export function refusedBeforeSending(error: unknown): boolean {
+export function connectionRefusedOnFirstHop(error: unknown): boolean {
   return error instanceof CohereConnectionError && refusedOnFirstHop(error);
 }
 

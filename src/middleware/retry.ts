@@ -1,4 +1,5 @@
 import { delay } from "../internal/delay.js";
+import { shareTokens } from "../internal/secrets.js";
 import type { Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
 import { WireRequest } from "../core/wire-request.js";
@@ -44,7 +45,11 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
     // A call-phase plugin may call next() again while an earlier one is in flight (a hedge).
     // That one gets a context of its own: the attempts would otherwise share one attempt number
     // and one attempt's signal, which the first to end clears (the other then ran unbounded).
-    const context = (call as BusyContext)[busy] ? { ...call } : call;
+    let context = call;
+    if ((call as BusyContext)[busy]) {
+      shareTokens(call);
+      context = { ...call };
+    }
     (context as BusyContext)[busy] = true;
     const { maxRetries } = context.options;
     try {

@@ -154,14 +154,15 @@ export class OutputDatasets {
    * end); any other `Range` is ignored, as RFC 9110 allows.
    */
   async download(method: string, headers: Headers, url: URL, nowMs: number): Promise<Response> {
+    // Recorded first, whatever the method: API.md 8, the origin records any Authorization.
+    const authorization = headers.get("authorization");
+    if (authorization !== null) this.authorizations.push(authorization);
     if (method !== "GET" && method !== "HEAD") {
       return this.#refuse(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", {
         allow: "GET, HEAD",
       });
     }
-    const authorization = headers.get("authorization");
     if (authorization !== null) {
-      this.authorizations.push(authorization);
       return this.#refuse(400, "InvalidAuthentication", "A signed URL takes no Authorization header.");
     }
     const checked = this.#parts.signer.check(url, nowMs);

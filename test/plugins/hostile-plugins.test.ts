@@ -91,6 +91,23 @@ describe("context.options belongs to its call", () => {
     expect(error).toBeUndefined();
   });
 
+  it("is read-only whether or not the call passed options", async () => {
+    const outcomes: string[] = [];
+    const writer: Middleware = (request, next, context) => {
+      try {
+        (context.options as { maxRetries: number }).maxRetries = 9;
+        outcomes.push("written");
+      } catch (error) {
+        outcomes.push((error as Error).name);
+      }
+      return next(request);
+    };
+    const client = server.client({ middleware: [writer] });
+    await client.batches.list();
+    await client.batches.list({}, { timeoutInSeconds: 30 });
+    expect(outcomes).toEqual(["TypeError", "TypeError"]);
+  });
+
   it("describeMiddleware gives a list the caller may change without changing the pipeline", () => {
     const client = server.client();
     const described = client.describeMiddleware() as unknown as { name: string }[];
@@ -135,6 +152,32 @@ describe("long waits wait", () => {
     expect(server.fake.count("list")).toBe(1);
     controller.abort();
     expect((await second).error).toBeDefined();
+  });
+
+  it("shouldRetry that overrules a Retry-After over 60 s is told the 60 s that are slept", async () => {
+    const told: number[] = [];
+    const slept: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler: () => void, ms = 0) => {
+      if (ms < 50_000 || ms === 300_000) return realSetTimeout(handler, ms);
+      slept.push(ms / 1000);
+      return realSetTimeout(handler, 0);
+    }) as typeof setTimeout);
+    try {
+      server.fake.inject("list", { type: "status", status: 503, retryAfter: "3600" }, { times: 1 });
+      const client = server.client({
+        maxRetries: 1,
+        shouldRetry: ({ delayInSeconds }) => {
+          told.push(delayInSeconds);
+          return true;
+        },
+      });
+      await client.batches.list();
+      expect(told).toEqual([60]);
+      expect(slept).toEqual([60]);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it("a backoff over 60 s is slept as planned, and shouldRetry is told the delay that is slept", async () => {

@@ -197,4 +197,10 @@ describe("the download origin, as a storage host", () => {
     expect(response.headers.get("allow")).toBe("GET, HEAD");
     expect((await fake.fetch(url, { method: "HEAD" })).status).toBe(200);
   });
+
+  it("records an Authorization header whatever the method (API.md 8: it refuses and records any)", async () => {
+    const { fake, url } = await partUrl();
+    await fake.fetch(url, { method: "POST", body: "x", headers: { authorization: "Bearer leaked-token" } });
+    expect(fake.downloadAuthorizations).toEqual(["Bearer leaked-token"]);
+  });
 });

@@ -33,6 +33,7 @@ export function apiErrorFromResponse(
 function parseBody(text: string, context: MiddlewareContext | undefined): unknown {
   try {
     const parsed: unknown = JSON.parse(text);
+    if (!text.includes("\\")) return parsed; // no escape: what parsing gave was redacted as text
     // A token the JSON escapes otherwise than JSON.stringify does (`\u0073k-...`) survived the
     // redaction of the text, and parsing unescaped it: redacted again, as JSON.stringify writes
     // it. (A body nested too deeply to stringify throws here, and is kept as its text.)

@@ -157,7 +157,10 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
     this.finish();
     void this.bytes.cancel().catch(() => {});
     if (this.inRecord && !(error instanceof AvroFormatError)) {
-      error = new AvroFormatError(`a record is nested too deeply to decode (${String(error)})`);
+      const deep = error instanceof RangeError || (error as Error | undefined)?.name === "InternalError";
+      error = new AvroFormatError(
+        `a record ${deep ? "is nested too deeply to decode" : "cannot be decoded"} (${String(error)})`,
+      );
     }
     if (!(error instanceof AvroFormatError)) return error;
     const where = error.where ?? `block ${this.blockIndex}`;

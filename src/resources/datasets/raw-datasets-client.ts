@@ -50,7 +50,10 @@ export class RawDatasetsClient {
     const operations = await loadOperations(options).catch((error: unknown) => {
       // Aborted before the upload code loaded: the caller's streams are closed all the same
       // (as fetch cancels the body of a request it never sends), without holding the error up.
-      loadOperations().then((loaded) => loaded.closeRequestData(request), Boolean);
+      loadOperations().then(
+        (loaded) => loaded.closeRequestData(request),
+        () => undefined, // this load failing too leaves nothing more to do
+      );
       throw error;
     });
     return operations.create(this.#api, request, options);
