@@ -2,12 +2,12 @@
 const plainNumberPattern = /^\s*\d+(\.\d+)?\s*$/;
 
 /**
- * The shape of RFC 9110's HTTP-date forms, a day, a date, a time and GMT (IMF-fixdate
- * `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`), or a year last
- * (asctime `Sun Nov  6 08:49:37 1994`). Only these reach Date.parse, which reads almost anything
+ * The shape of RFC 9110's HTTP-date forms: a day name, a day, a month and a year, a time and GMT
+ * (IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`), or
+ * asctime's order with the year last (`Sun Nov  6 08:49:37 1994`). Only these reach Date.parse, which reads almost anything
  * as a date ("soon 2030", "Retry in 10"): junk falls back to the backoff.
  */
-const httpDatePattern = /^\w+,? [\w -]+ [\d:]{8} (GMT|\d{4})$/;
+const httpDatePattern = /^\w+, \d\d[ -]\w{3}[ -]\d{2,4} [\d:]{8} GMT$|^\w{3} \w{3} [ \d]\d [\d:]{8} \d{4}$/;
 
 /**
  * The delay a response asks for before a retry, in seconds: `retry-after-ms` (milliseconds),

@@ -46,7 +46,8 @@ export function redactTokens(context: MiddlewareContext | undefined, text: strin
   if (tokens === undefined) return text;
   let redacted = text;
   for (const token of tokens) {
-    for (const form of new Set([token, JSON.stringify(token).slice(1, -1)]))
+    // Also lowercased: a server that puts the echo into a host name has it lowercased by the URL.
+    for (const form of new Set([token, JSON.stringify(token).slice(1, -1), token.toLowerCase()]))
       redacted = redacted.split(form).join("[REDACTED]");
   }
   return redacted;
@@ -63,8 +64,8 @@ export function redactHeaders(context: MiddlewareContext | undefined, headers: H
 }
 
 /**
- * True when `error` or one of its causes holds a token the call sent in one of its own string
- * fields: a failure to follow a redirect whose URL a server built from the echoed token (its
+ * True when `error` or one of its causes holds a token the call sent (in any case: a host name
+ * is lowercased) in one of its own string fields: a failure to follow a redirect whose URL a server built from the echoed token (its
  * host name, its `input`). Such an error is not kept as a cause: `util.inspect` shows every
  * field of every cause. Anything that cannot be read counts as holding it.
  */
@@ -75,7 +76,8 @@ export function carriesToken(context: MiddlewareContext, error: unknown): boolea
     try {
       return Object.getOwnPropertyNames(link).some((key) => {
         const value = (link as Record<string, unknown>)[key];
-        return typeof value === "string" && tokens.some((token) => value.includes(token));
+        const text = typeof value === "string" ? value.toLowerCase() : undefined;
+        return text !== undefined && tokens.some((token) => text.includes(token.toLowerCase()));
       });
     } catch {
       return true;

@@ -92,11 +92,15 @@ function eventLoopTurns(): () => Promise<void> | undefined {
   let last = Date.now();
   return () => {
     if (Date.now() - last < 20) return undefined;
-    return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+    // setImmediate where there is one (Node, Bun): it lets expired timers fire on the loop's next
+    // turn without setTimeout's 1 ms minimum.
+    return new Promise<void>((resolve) => (nextTurn ?? setTimeout)(resolve)).then(() => {
       last = Date.now();
     });
   };
 }
+
+const nextTurn = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
 
 /** A pull stream over `chunks`: nothing is read ahead of what fetch sends. */
 function toStream(
@@ -193,7 +197,12 @@ export async function encodeMultipart(
   const redirect = uploadRedirectMode();
   if (sources.every((source) => "blob" in source)) {
     const blobParts = segments.map((s) => (s instanceof Uint8Array ? s : (s as { blob: Blob }).blob));
-    return { contentType, body: new Blob(blobParts as BlobPart[]), replayable: true, redirect, release: () => {} };
+    const body = new Blob(blobParts as BlobPart[]);
+    // Bun (1.4) drops a file-backed Blob (`Bun.file`, `fs.openAsBlob`) put into another: the
+    // composed Blob lacks its bytes, and its size says so. The parts then go as a stream, read
+    // once (sent once, never retried), rather than an upload of an empty file.
+    const size = blobParts.reduce((total, p) => total + (p instanceof Blob ? p.size : p.byteLength), 0);
+    if (body.size === size) return { contentType, body, replayable: true, redirect, release: () => {} };
   }
   const { stream, release } = toStream(concat(segments), sources);
   return { contentType, body: stream, replayable: false, redirect, release };

@@ -44,6 +44,19 @@ describe("the token never shows, wherever a server echoes it", () => {
     expect(everything(error)).not.toContain(token);
   });
 
+  it("in a redirect's host name, which the URL lowercases (real keys are mixed case)", async () => {
+    const mixed = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCd";
+    const origin = await scriptedServer((_request, response) => {
+      response.writeHead(302, { location: `http://${mixed.toLowerCase()}.invalid/` });
+      response.end();
+    });
+    const { error } = await outcome(
+      new CohereClient({ token: mixed, baseUrl: origin.url, maxRetries: 0 }).batches.retrieve("b-1"),
+    );
+    expect(error).toBeInstanceOf(CohereError);
+    expect(everything(error).toLowerCase()).not.toContain(mixed.toLowerCase());
+  });
+
   it("in a page token that listAll saw before", async () => {
     const origin = await scriptedServer((request, response) => {
       sendJson(response, 200, { batches: [], next_page_token: request.headers.authorization });

@@ -6,6 +6,9 @@ import { expect } from "vitest";
 import { packageVersion } from "./package.js";
 import { EXPECTED_SESSION, SESSION_REQUESTS, parseReport } from "./session.js";
 
+/** `FILE_LINE` of fixtures/node/main.mjs, in bytes. */
+const FILE_LINE_BYTES = 78;
+
 export interface ServerHost {
   runtime: string;
   resolved: { sdk: string; testing: string };
@@ -13,6 +16,8 @@ export interface ServerHost {
   userAgents: string[];
   requests: number;
   crossBuild?: { sameClass: boolean; instanceOf: boolean; is: boolean };
+  /** The ESM consumer's upload of a file-backed Blob: the bytes the fake received. */
+  fileBlobBytes?: number;
 }
 
 /**
@@ -33,5 +38,7 @@ export function expectServerSession(
   expect(host.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   expect(host.userAgents).toEqual([`cohere-batches/${packageVersion}`]);
   expect(host.requests).toBe(SESSION_REQUESTS);
+  // The whole file arrived (Bun's composed Blob had lost a file-backed part's bytes).
+  if (options.ext === "mjs") expect(host.fileBlobBytes).toBe(FILE_LINE_BYTES);
   return host;
 }
