@@ -227,7 +227,8 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
     headers: checked.headers,
     fetch: checked.fetch ?? globalFetch,
     plugins: ((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).flatMap(toPlugin),
-    logLevel: resolveLogLevel(checked.logLevel, runtime.readEnvironment("COHERE_LOG")),
+    // Read only when needed: each read may need a permission (Deno's --allow-env).
+    logLevel: checked.logLevel ?? resolveLogLevel(undefined, runtime.readEnvironment("COHERE_LOG")),
     logger: checked.logger,
     userAgent: runtime.userAgent,
   };

@@ -96,12 +96,20 @@ export function isUnreadableBody(error: unknown): boolean {
   return causeChain(error).some(({ name }) => name === "NotReadableError");
 }
 
-/** zlib's code for a body that is not what its `Content-Encoding` says, and brotli's (`ERR__ERROR_FORMAT_...`). */
-const undecodableCodes = /^(Z_DATA_ERROR|ERR__ERROR_FORMAT)/;
+/**
+ * A body that is not what its `Content-Encoding` says: zlib's and brotli's codes in Node
+ * (`Z_DATA_ERROR`, `ERR__ERROR_FORMAT_...`), Bun's (`ZlibError`), Deno's words ("Invalid gzip
+ * header").
+ */
+const undecodableCodes = /^(Z_DATA_ERROR|ERR__ERROR_FORMAT|ZlibError)/;
 
 /** True when a response body could not be decoded from its `Content-Encoding`: corrupt, not cut off. */
 export function isUndecodableBody(error: unknown): boolean {
-  return causeChain(error).some(({ code }) => typeof code === "string" && undecodableCodes.test(code));
+  return causeChain(error).some(
+    ({ code, message }) =>
+      (typeof code === "string" && undecodableCodes.test(code)) ||
+      (typeof message === "string" && message.startsWith("Invalid gzip header")),
+  );
 }
 
 /** The one wording of a caller's data source that failed as the upload read it, for `reason` (see `describeCause`). */

@@ -5,7 +5,15 @@ import type { Runtime } from "./runtime.js";
 /** The Node build: environment variables and a `User-Agent`. */
 export const runtime: Runtime = {
   hasEnvironment: true,
-  readEnvironment: (name) => process.env[name],
+  // Deno runs this build too, and without `--allow-env` reading a variable throws (NotCapable):
+  // a variable it may not read is one that is not set.
+  readEnvironment: (name) => {
+    try {
+      return process.env[name];
+    } catch {
+      return undefined;
+    }
+  },
   userAgent: `cohere-batches/${VERSION} node/${process.version} ${process.platform}-${process.arch}`,
   // A Node test environment such as happy-dom or jsdom makes a page; treat it as one.
   isBrowserLike: detectBrowserLike,

@@ -17,6 +17,7 @@ beforeAll(async () => {
     files: {
       "node/main.mjs": "main.mjs",
       "node/main.cjs": "main.cjs",
+      "node/no-env.mjs": "no-env.mjs",
       "session.mjs": "session.mjs",
       "types/usage.ts": "usage.ts",
       "types/wrong.ts": "wrong.ts",
@@ -60,4 +61,15 @@ describe("Deno, from the installed tarball", () => {
     expect(wrong.stderr.match(/TS\d+ \[ERROR\]/g)).toEqual(["TS2345 [ERROR]"]);
     expect(wrong.stderr).toContain("missing the following properties from type 'CreateBatchRequest'");
   }, 120_000);
+
+  it("constructs a client without --allow-env when the options say everything; without a token it is a CohereError", async () => {
+    const stdout = await runOk(denoBin, ["run", "--no-prompt", "--allow-read", "no-env.mjs"], {
+      cwd: consumer.dir,
+      env: denoEnv,
+    });
+    expect(JSON.parse(stdout.trim().split("\n").at(-1) ?? "")).toEqual({
+      withOptions: "constructed",
+      withoutToken: { cohere: true, namesVariable: true },
+    });
+  }, 60_000);
 });
