@@ -141,6 +141,21 @@ describe("the token is not in what a plugin can log", () => {
   });
 });
 
+/**
+ * Records the retry layer's waits (timers of 50 s or more) in seconds and cuts them short; the
+ * attempt's 300 s timer, and short timers, run as they are. Undone by `vi.restoreAllMocks()`.
+ */
+function recordRetryWaits(): number[] {
+  const slept: number[] = [];
+  const realSetTimeout = globalThis.setTimeout;
+  vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler: () => void, ms = 0) => {
+    if (ms < 50_000 || ms === 300_000) return realSetTimeout(handler, ms);
+    slept.push(ms / 1000);
+    return realSetTimeout(handler, 0);
+  }) as typeof setTimeout);
+  return slept;
+}
+
 describe("long waits wait", () => {
   it("a rate of one call a month holds the second call back (setTimeout's limit is 24.8 days)", async () => {
     const client = server.client();
@@ -156,13 +171,7 @@ describe("long waits wait", () => {
 
   it("shouldRetry that overrules a Retry-After over 60 s is told the 60 s that are slept", async () => {
     const told: number[] = [];
-    const slept: number[] = [];
-    const realSetTimeout = globalThis.setTimeout;
-    vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler: () => void, ms = 0) => {
-      if (ms < 50_000 || ms === 300_000) return realSetTimeout(handler, ms);
-      slept.push(ms / 1000);
-      return realSetTimeout(handler, 0);
-    }) as typeof setTimeout);
+    const slept = recordRetryWaits();
     try {
       server.fake.inject("list", { type: "status", status: 503, retryAfter: "3600" }, { times: 1 });
       const client = server.client({
@@ -182,14 +191,7 @@ describe("long waits wait", () => {
 
   it("a backoff over 60 s is slept as planned, and shouldRetry is told the delay that is slept", async () => {
     const told: number[] = [];
-    const slept: number[] = [];
-    const realSetTimeout = globalThis.setTimeout;
-    // The retry's wait is recorded and cut short; the attempt's 300 s timer runs as it is.
-    vi.spyOn(globalThis, "setTimeout").mockImplementation(((handler: () => void, ms = 0) => {
-      if (ms < 50_000 || ms === 300_000) return realSetTimeout(handler, ms);
-      slept.push(ms / 1000);
-      return realSetTimeout(handler, 0);
-    }) as typeof setTimeout);
+    const slept = recordRetryWaits();
     try {
       server.fake.inject("list", { type: "status", status: 503 }, { times: 1 });
       const client = server.client({

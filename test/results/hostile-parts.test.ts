@@ -106,18 +106,20 @@ async function drain(records: AsyncIterable<unknown>): Promise<{ error: unknown;
   }
 }
 
+/** A record with an array of nulls: items of zero bytes. */
+const nullsSchema = {
+  type: "record",
+  name: "Out",
+  fields: [
+    { name: "custom_id", type: "string" },
+    { name: "a", type: { type: "array", items: "null" } },
+  ],
+};
+
 describe("a hostile part ends promptly as a CohereParseError naming the part", () => {
   it("an array of zero-byte items (null) whose block claims 2^40 items", async () => {
-    const schema = {
-      type: "record",
-      name: "Out",
-      fields: [
-        { name: "custom_id", type: "string" },
-        { name: "a", type: { type: "array", items: "null" } },
-      ],
-    };
     const { client } = await datasetServer([
-      serve(await file(schema, block(1, [...text("x"), ...varint(2 ** 40), 0]))),
+      serve(await file(nullsSchema, block(1, [...text("x"), ...varint(2 ** 40), 0]))),
     ]);
     const { error, ms } = await drain(client().datasets.records("ds-1"));
     expect(CohereParseError.is(error), String(error)).toBe(true);
@@ -126,15 +128,9 @@ describe("a hostile part ends promptly as a CohereParseError naming the part", (
   });
 
   it("but a valid array of more nulls than its block has bytes decodes", async () => {
-    const schema = {
-      type: "record",
-      name: "Out",
-      fields: [
-        { name: "custom_id", type: "string" },
-        { name: "a", type: { type: "array", items: "null" } },
-      ],
-    };
-    const { client } = await datasetServer([serve(await file(schema, block(1, [...text("x"), ...varint(1000), 0])))]);
+    const { client } = await datasetServer([
+      serve(await file(nullsSchema, block(1, [...text("x"), ...varint(1000), 0]))),
+    ]);
     const seen: unknown[] = [];
     for await (const record of client().datasets.records("ds-1")) seen.push(record);
     expect(seen).toEqual([{ custom_id: "x", a: Array.from({ length: 1000 }, () => null) }]);
