@@ -1,4 +1,5 @@
 import { CohereAbortError } from "./errors/abort-error.js";
+import { nameTheCall } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { CallOrigin, MiddlewareContext } from "./middleware.js";
 import type { Pipeline } from "./middleware-plugin.js";
@@ -11,6 +12,8 @@ export interface DownloadDescription {
   readonly operation: string;
   /** The absolute `http:` or `https:` URL, sent as it is. */
   readonly url: string;
+  /** What a failure's message calls the download (`part 0 (part-0.avro) of dataset ds-1`); the URL is signed, and secret. */
+  readonly label?: string;
 }
 
 /** A download in progress: the response (status, headers) and its body, read as it arrives. */
@@ -31,7 +34,7 @@ export interface Download {
 export async function sendDownload(
   pipeline: Pipeline,
   defaults: RequestDefaults,
-  { operation, url }: DownloadDescription,
+  { operation, url, label }: DownloadDescription,
   via: CallOrigin | undefined,
   requestOptions?: RequestOptions,
 ): Promise<Download> {
@@ -57,7 +60,19 @@ export async function sendDownload(
     signal,
     responseKind: "stream",
   };
-  const response = await pipeline.send(new Request(target, { method: "GET", signal: signal ?? null }), context);
+  let response: Response;
+  try {
+    response = await pipeline.send(new Request(target, { method: "GET", signal: signal ?? null }), context);
+  } catch (error) {
+    // Named like an API call's failure, by its label: the signed URL's query is a credential.
+    throw nameTheCall(error, {
+      operation,
+      method: "get",
+      route: label ?? "{signed-url}",
+      url: `${target.origin}${target.pathname}`,
+      attempts: context.attempt,
+    });
+  }
   return { response, body: readStreamedBody(response, { timeoutInSeconds: options.timeoutInSeconds, signal }) };
 }
 

@@ -7,6 +7,7 @@ import {
   CohereParseError,
   CohereTimeoutError,
   ForbiddenError,
+  InternalServerError,
 } from "../../src/index.js";
 import { embeddingOf } from "../../src/testing/index.node.js";
 import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
@@ -166,6 +167,19 @@ describe("results: faults on downloads", () => {
     expect(ids(await collect(env.client().batches.results(batch.id as string)))).toEqual(expectedIds(30));
     env.fake.inject("datasets.download", { type: "status", status: 403 }, { times: 2 });
     await expect(collect(env.client().batches.results(batch.id as string))).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it("a download that fails for good says which part of which dataset, and how many attempts, without the signed URL", async () => {
+    const batch = await env.completedBatch(embedRequests(10));
+    env.fake.inject("datasets.download", { type: "status", status: 500 }, { times: 3 });
+    const error = await collect(env.client({ maxRetries: 2 }).batches.results(batch.id as string)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InternalServerError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^GET part 0 \(.+\) of dataset .+ -> 500.*\(3 attempts made\)$/);
+    expect(message).not.toMatch(/[?&](sig|signature|expires)=/i);
+    expect((error as { url?: string }).url).not.toMatch(/\?/);
   });
 
   it("a 503 on a download is retried with the client's retries", async () => {
