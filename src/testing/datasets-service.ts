@@ -54,6 +54,8 @@ type Filter = (listed: ListedDataset) => boolean;
  */
 export class DatasetsService {
   readonly #parts: DatasetsServiceParts;
+  /** Uploads in flight, by token and `Idempotency-Key`: settles when the upload has answered. */
+  readonly #inFlight = new Map<string, Promise<void>>();
 
   constructor(parts: DatasetsServiceParts) {
     this.#parts = parts;
@@ -63,7 +65,8 @@ export class DatasetsService {
    * `POST /v1/datasets`: checks the upload, validates the file now and reveals the outcome on the
    * clock. With an `idempotencyKey` (sent with `token`), a repeat of the same upload answers the
    * first dataset's id, and the key with another upload is a 422, as for batches (see
-   * {@link IdempotencyStore}); a key whose upload was refused (400) is not remembered.
+   * {@link IdempotencyStore}); a key whose upload was refused (400) is not remembered. A second
+   * upload with a key whose first is still in flight waits for it, then replays it (or is a 422).
    */
   async create(
     params: URLSearchParams,
@@ -71,11 +74,31 @@ export class DatasetsService {
     token = "",
     idempotencyKey: string | null = null,
   ): Promise<Response> {
-    const { store, responses, nowUs, idempotency } = this.#parts;
+    const { responses, idempotency } = this.#parts;
     if (form === undefined) return responses.error(400, "the body must be multipart/form-data");
     const upload = parseDatasetUpload(params, form);
     if ("error" in upload) return responses.error(400, upload.error);
     const key = idempotency === undefined ? null : idempotencyKey || null;
+    if (key === null) return this.#create(params, upload, token, null);
+    // The key is reserved before any await: a concurrent request with the same key waits for the
+    // one in flight to finish, then is looked up as a retry (a replay of its dataset, or a 422).
+    const slot = JSON.stringify([token, key]);
+    for (let busy = this.#inFlight.get(slot); busy; busy = this.#inFlight.get(slot)) await busy;
+    const done = this.#create(params, upload, token, key);
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#inFlight.set(slot, settled);
+    try {
+      return await done;
+    } finally {
+      if (this.#inFlight.get(slot) === settled) this.#inFlight.delete(slot);
+    }
+  }
+
+  async #create(params: URLSearchParams, upload: DatasetUpload, token: string, key: string | null): Promise<Response> {
+    const { store, responses, nowUs, idempotency } = this.#parts;
     const fingerprint = key === null ? "" : await uploadFingerprint(params, upload);
     if (key !== null && idempotency) {
       const seen = idempotency.lookup("datasets.create", token, key, fingerprint);
