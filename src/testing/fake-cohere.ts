@@ -200,7 +200,14 @@ export class FakeCohere {
       responses: this.#responses,
       pageTokens: new PageTokenCodec(this.#salts.hex(16)),
       nowUs,
-      inputRecords: (datasetId, atUs) => this.#datasets.batchInput(datasetId, atUs),
+      inputRecords: (datasetId, atUs) => {
+        // An output dataset is a dataset, but not one a batch reads: refused as an uploaded one of
+        // a type that is not a batch input type would be.
+        const outputType = this.#outputs.typeOf(datasetId, this.clock.now());
+        if (outputType !== undefined)
+          return `input dataset ${datasetId} has type ${outputType}, not a batch input type`;
+        return this.#datasets.batchInput(datasetId, atUs);
+      },
     });
   }
 

@@ -92,6 +92,16 @@ export class OutputDatasets {
     return this.#parts.responses.json(200, body);
   }
 
+  /**
+   * The `dataset_type` of output dataset `id` at `nowMs` (written by a completed batch, not
+   * deleted), or `undefined` when there is no such output dataset. A batch cannot read one: its
+   * type is not a batch input type.
+   */
+  typeOf(id: string, nowMs: number): string | undefined {
+    const batch = this.#completedBatchWriting(id, nowMs);
+    return batch === undefined ? undefined : outputType(batch);
+  }
+
   /** Every output dataset at `nowMs` (of a completed batch, not deleted), for `GET /v1/datasets`. */
   async list(nowMs: number): Promise<ListedDataset[]> {
     return Promise.all(
@@ -132,7 +142,7 @@ export class OutputDatasets {
       name: `${batch.name}-output`,
       created_at: batch.updated_at,
       updated_at: batch.updated_at,
-      dataset_type: batch.model.includes("embed") ? "batch-embed-v2-output" : "batch-chat-v2-output",
+      dataset_type: outputType(batch),
       validation_status: "validated",
       validation_warnings: [],
       required_fields: [],
@@ -235,6 +245,10 @@ export class OutputDatasets {
     }
     return files;
   }
+}
+
+function outputType(batch: WireBatch): string {
+  return batch.model.includes("embed") ? "batch-embed-v2-output" : "batch-chat-v2-output";
 }
 
 /**

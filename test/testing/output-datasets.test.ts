@@ -155,6 +155,20 @@ describe("output datasets as datasets", () => {
   });
 });
 
+describe("output datasets as batch inputs", () => {
+  it("are refused (400, not a batch input type), as an uploaded output-typed dataset would be", async () => {
+    const { clock, batch, fake } = await completed();
+    clock.advance(3_600_000);
+    const body = JSON.stringify({ name: "again", input_dataset_id: batch.output_dataset_id, model: "embed-v4.0" });
+    const refused = await fake.fetch("https://api.cohere.com/v2/batches", { method: "POST", headers: AUTH, body });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      message: `input dataset ${batch.output_dataset_id} has type batch-embed-v2-output, not a batch input type`,
+    });
+    expect(fake.listBatches().map((b) => b.id)).toEqual([batch.id]);
+  });
+});
+
 describe("the download origin, as a storage host", () => {
   async function partUrl() {
     const { clock, retrieveOutput, fake } = await completed({ outputs: { codec: "null" } });
