@@ -36,10 +36,16 @@ export interface DatasetsServiceParts {
 
 const STATUSES = new Set(["unknown", "queued", "processing", "failed", "validated", "skipped"]);
 
-/** A dataset as `list` sees it: when it was created, and its wire form at the time of the list. */
+/**
+ * A dataset as `list` sees it: what its filters read (when it was created, its type and its
+ * validation status), and its wire form at the time of the list, built only for the datasets a
+ * page returns (an output dataset's is its Avro files, written on demand).
+ */
 export interface ListedDataset {
   readonly createdAtUs: number;
-  readonly dataset: WireDataset;
+  readonly datasetType: string;
+  readonly validationStatus: string;
+  readonly dataset: () => WireDataset | Promise<WireDataset>;
 }
 
 type Filter = (listed: ListedDataset) => boolean;
@@ -127,21 +133,28 @@ export class DatasetsService {
 
   /**
    * `GET /v1/datasets`: the stored datasets and `others` (the output datasets, which batches
-   * write and this store does not hold), newest `created_at` first, filtered alike.
+   * write and this store does not hold), newest `created_at` first, filtered alike. Filtered and
+   * paged first: only the datasets returned are built.
    */
-  list(params: URLSearchParams, others: readonly ListedDataset[] = []): Response {
+  async list(params: URLSearchParams, others: readonly ListedDataset[] = []): Promise<Response> {
     const { store, responses, nowUs } = this.#parts;
     const query = parseListFilters(params);
     if (typeof query === "string") return responses.error(400, query);
     const atUs = nowUs();
-    const stored = store
-      .newestFirst()
-      .map((r): ListedDataset => ({ createdAtUs: r.createdAtUs, dataset: store.snapshot(r, atUs) }));
+    const stored = store.newestFirst().map((r): ListedDataset => {
+      const dataset = store.snapshot(r, atUs);
+      return {
+        createdAtUs: r.createdAtUs,
+        datasetType: dataset.dataset_type,
+        validationStatus: dataset.validation_status,
+        dataset: () => dataset,
+      };
+    });
     // A stable sort: datasets created in the same microsecond keep upload order, newest first.
     const all = [...stored, ...others].sort((a, b) => b.createdAtUs - a.createdAtUs);
     const matching = all.filter((listed) => query.filters.every((keep) => keep(listed)));
     const page = matching.slice(query.offset, query.limit === undefined ? undefined : query.offset + query.limit);
-    const body: WireListDatasetsResponse = { datasets: page.map((listed) => listed.dataset) };
+    const body: WireListDatasetsResponse = { datasets: await Promise.all(page.map((listed) => listed.dataset())) };
     return responses.json(200, body);
   }
 
@@ -224,9 +237,9 @@ function parseListFilters(
     if (filter) filters.push(filter);
   }
   const type = params.get("datasetType");
-  if (type) filters.push((l) => l.dataset.dataset_type === type);
+  if (type) filters.push((l) => l.datasetType === type);
   const status = params.get("validationStatus");
   if (status && !STATUSES.has(status)) return `validationStatus ${JSON.stringify(status)} is not a validation status`;
-  if (status) filters.push((l) => l.dataset.validation_status === status);
+  if (status) filters.push((l) => l.validationStatus === status);
   return { filters, limit, offset: offset ?? 0 };
 }

@@ -422,7 +422,7 @@ export class FakeCohere {
           );
         // Output datasets are datasets too: listed, deleted and counted with the uploaded ones.
         case "datasets.list":
-          return this.#datasets.list(url.searchParams, await this.#outputs.list(this.clock.now()));
+          return await this.#datasets.list(url.searchParams, this.#outputs.list(this.clock.now()));
         case "datasets.delete":
           return this.#outputs.delete(route.id ?? "", this.clock.now()) ?? this.#datasets.delete(route.id ?? "");
         case "datasets.usage":

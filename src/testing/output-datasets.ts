@@ -102,14 +102,17 @@ export class OutputDatasets {
     return batch === undefined ? undefined : outputType(batch);
   }
 
-  /** Every output dataset at `nowMs` (of a completed batch, not deleted), for `GET /v1/datasets`. */
-  async list(nowMs: number): Promise<ListedDataset[]> {
-    return Promise.all(
-      this.#completedBatches(nowMs).map(async (batch) => ({
-        createdAtUs: parseTimestamp(batch.updated_at) ?? msToMicros(nowMs),
-        dataset: await this.#snapshot(batch, nowMs),
-      })),
-    );
+  /**
+   * Every output dataset at `nowMs` (of a completed batch, not deleted), for `GET /v1/datasets`.
+   * Its files are written only when its wire form is asked for (for the datasets a page returns).
+   */
+  list(nowMs: number): ListedDataset[] {
+    return this.#completedBatches(nowMs).map((batch) => ({
+      createdAtUs: parseTimestamp(batch.updated_at) ?? msToMicros(nowMs),
+      datasetType: outputType(batch),
+      validationStatus: "validated",
+      dataset: () => this.#snapshot(batch, nowMs),
+    }));
   }
 
   /**
@@ -124,7 +127,10 @@ export class OutputDatasets {
     return this.#parts.responses.json(200, {});
   }
 
-  /** Bytes of every output dataset's files at `nowMs`, for `GET /v1/datasets/usage`. */
+  /**
+   * Bytes of every output dataset's files at `nowMs`, for `GET /v1/datasets/usage`. Each batch's
+   * files are written once (at its first read) and kept, so a later `usage` does not rewrite them.
+   */
   async usageBytes(nowMs: number): Promise<number> {
     const sizes = await Promise.all(
       this.#completedBatches(nowMs).map(async (batch) =>
