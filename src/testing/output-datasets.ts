@@ -245,7 +245,8 @@ export class OutputDatasets {
     let files = this.#files.get(batch.output_dataset_id);
     if (files === undefined) {
       const { codec, blockRecords, parts } = this.#options;
-      const input = this.#parts.datasets.get(batch.input_dataset_id);
+      // The input as the batch read it, even if it was deleted since this output's first read.
+      const input = this.#parts.datasets.readBy(batch.input_dataset_id);
       files = writeOutputFiles(batch, input, { codec, blockRecords, parts, failEveryNth: this.#parts.failEveryNth });
       this.#files.set(batch.output_dataset_id, files);
     }
