@@ -55,6 +55,9 @@ export class DatasetStore {
   // Ids deleted since the last clear: forgotten, a deleted id would read as one the fake never
   // stored, which a batch takes as a seeded dataset; Cohere refuses a batch on a deleted dataset.
   readonly #deleted = new Set<string>();
+  // What a deleted dataset held: a batch that read it before the delete still writes its output
+  // from it (its output is the same whenever it is first read).
+  readonly #deletedRecords = new Map<string, DatasetRecord>();
   readonly #ids: SeededRandom;
   readonly #queuedUs: number;
   readonly #processingUs: number;
@@ -87,9 +90,17 @@ export class DatasetStore {
   }
 
   delete(id: string): boolean {
-    if (!this.#byId.delete(id)) return false;
+    const record = this.#byId.get(id);
+    if (record === undefined) return false;
+    this.#byId.delete(id);
     this.#deleted.add(id);
+    this.#deletedRecords.set(id, record);
     return true;
+  }
+
+  /** The dataset a batch that read `id` saw: stored, or deleted since (`undefined` if never stored). */
+  readBy(id: string): DatasetRecord | undefined {
+    return this.#byId.get(id) ?? this.#deletedRecords.get(id);
   }
 
   /** Records that `id` (an output dataset, which this store does not hold) was deleted. */
@@ -105,6 +116,7 @@ export class DatasetStore {
   clear(): void {
     this.#byId.clear();
     this.#deleted.clear();
+    this.#deletedRecords.clear();
   }
 
   /** Bytes of every stored file, `data` and `eval_data`. */

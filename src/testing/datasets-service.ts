@@ -36,10 +36,16 @@ export interface DatasetsServiceParts {
 
 const STATUSES = new Set(["unknown", "queued", "processing", "failed", "validated", "skipped"]);
 
-/** A dataset as `list` sees it: when it was created, and its wire form at the time of the list. */
+/**
+ * A dataset as `list` sees it: what its filters read (when it was created, its type and its
+ * validation status), and its wire form at the time of the list, built only for the datasets a
+ * page returns (an output dataset's is its Avro files, written on demand).
+ */
 export interface ListedDataset {
   readonly createdAtUs: number;
-  readonly dataset: WireDataset;
+  readonly datasetType: string;
+  readonly validationStatus: string;
+  readonly dataset: () => WireDataset | Promise<WireDataset>;
 }
 
 type Filter = (listed: ListedDataset) => boolean;
@@ -54,6 +60,8 @@ type Filter = (listed: ListedDataset) => boolean;
  */
 export class DatasetsService {
   readonly #parts: DatasetsServiceParts;
+  /** Uploads in flight, by token and `Idempotency-Key`: settles when the upload has answered. */
+  readonly #inFlight = new Map<string, Promise<void>>();
 
   constructor(parts: DatasetsServiceParts) {
     this.#parts = parts;
@@ -63,7 +71,8 @@ export class DatasetsService {
    * `POST /v1/datasets`: checks the upload, validates the file now and reveals the outcome on the
    * clock. With an `idempotencyKey` (sent with `token`), a repeat of the same upload answers the
    * first dataset's id, and the key with another upload is a 422, as for batches (see
-   * {@link IdempotencyStore}); a key whose upload was refused (400) is not remembered.
+   * {@link IdempotencyStore}); a key whose upload was refused (400) is not remembered. A second
+   * upload with a key whose first is still in flight waits for it, then replays it (or is a 422).
    */
   async create(
     params: URLSearchParams,
@@ -71,11 +80,31 @@ export class DatasetsService {
     token = "",
     idempotencyKey: string | null = null,
   ): Promise<Response> {
-    const { store, responses, nowUs, idempotency } = this.#parts;
+    const { responses, idempotency } = this.#parts;
     if (form === undefined) return responses.error(400, "the body must be multipart/form-data");
     const upload = parseDatasetUpload(params, form);
     if ("error" in upload) return responses.error(400, upload.error);
     const key = idempotency === undefined ? null : idempotencyKey || null;
+    if (key === null) return this.#create(params, upload, token, null);
+    // The key is reserved before any await: a concurrent request with the same key waits for the
+    // one in flight to finish, then is looked up as a retry (a replay of its dataset, or a 422).
+    const slot = JSON.stringify([token, key]);
+    for (let busy = this.#inFlight.get(slot); busy; busy = this.#inFlight.get(slot)) await busy;
+    const done = this.#create(params, upload, token, key);
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#inFlight.set(slot, settled);
+    try {
+      return await done;
+    } finally {
+      if (this.#inFlight.get(slot) === settled) this.#inFlight.delete(slot);
+    }
+  }
+
+  async #create(params: URLSearchParams, upload: DatasetUpload, token: string, key: string | null): Promise<Response> {
+    const { store, responses, nowUs, idempotency } = this.#parts;
     const fingerprint = key === null ? "" : await uploadFingerprint(params, upload);
     if (key !== null && idempotency) {
       const seen = idempotency.lookup("datasets.create", token, key, fingerprint);
@@ -104,21 +133,28 @@ export class DatasetsService {
 
   /**
    * `GET /v1/datasets`: the stored datasets and `others` (the output datasets, which batches
-   * write and this store does not hold), newest `created_at` first, filtered alike.
+   * write and this store does not hold), newest `created_at` first, filtered alike. Filtered and
+   * paged first: only the datasets returned are built.
    */
-  list(params: URLSearchParams, others: readonly ListedDataset[] = []): Response {
+  async list(params: URLSearchParams, others: readonly ListedDataset[] = []): Promise<Response> {
     const { store, responses, nowUs } = this.#parts;
     const query = parseListFilters(params);
     if (typeof query === "string") return responses.error(400, query);
     const atUs = nowUs();
-    const stored = store
-      .newestFirst()
-      .map((r): ListedDataset => ({ createdAtUs: r.createdAtUs, dataset: store.snapshot(r, atUs) }));
+    const stored = store.newestFirst().map((r): ListedDataset => {
+      const dataset = store.snapshot(r, atUs);
+      return {
+        createdAtUs: r.createdAtUs,
+        datasetType: dataset.dataset_type,
+        validationStatus: dataset.validation_status,
+        dataset: () => dataset,
+      };
+    });
     // A stable sort: datasets created in the same microsecond keep upload order, newest first.
     const all = [...stored, ...others].sort((a, b) => b.createdAtUs - a.createdAtUs);
     const matching = all.filter((listed) => query.filters.every((keep) => keep(listed)));
     const page = matching.slice(query.offset, query.limit === undefined ? undefined : query.offset + query.limit);
-    const body: WireListDatasetsResponse = { datasets: page.map((listed) => listed.dataset) };
+    const body: WireListDatasetsResponse = { datasets: await Promise.all(page.map((listed) => listed.dataset())) };
     return responses.json(200, body);
   }
 
@@ -201,9 +237,9 @@ function parseListFilters(
     if (filter) filters.push(filter);
   }
   const type = params.get("datasetType");
-  if (type) filters.push((l) => l.dataset.dataset_type === type);
+  if (type) filters.push((l) => l.datasetType === type);
   const status = params.get("validationStatus");
   if (status && !STATUSES.has(status)) return `validationStatus ${JSON.stringify(status)} is not a validation status`;
-  if (status) filters.push((l) => l.dataset.validation_status === status);
+  if (status) filters.push((l) => l.validationStatus === status);
   return { filters, limit, offset: offset ?? 0 };
 }

@@ -200,7 +200,14 @@ export class FakeCohere {
       responses: this.#responses,
       pageTokens: new PageTokenCodec(this.#salts.hex(16)),
       nowUs,
-      inputRecords: (datasetId, atUs) => this.#datasets.batchInput(datasetId, atUs),
+      inputRecords: (datasetId, atUs) => {
+        // An output dataset is a dataset, but not one a batch reads: refused as an uploaded one of
+        // a type that is not a batch input type would be.
+        const outputType = this.#outputs.typeOf(datasetId, this.clock.now());
+        if (outputType !== undefined)
+          return `input dataset ${datasetId} has type ${outputType}, not a batch input type`;
+        return this.#datasets.batchInput(datasetId, atUs);
+      },
     });
   }
 
@@ -415,7 +422,7 @@ export class FakeCohere {
           );
         // Output datasets are datasets too: listed, deleted and counted with the uploaded ones.
         case "datasets.list":
-          return this.#datasets.list(url.searchParams, await this.#outputs.list(this.clock.now()));
+          return await this.#datasets.list(url.searchParams, this.#outputs.list(this.clock.now()));
         case "datasets.delete":
           return this.#outputs.delete(route.id ?? "", this.clock.now()) ?? this.#datasets.delete(route.id ?? "");
         case "datasets.usage":

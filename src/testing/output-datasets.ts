@@ -92,14 +92,27 @@ export class OutputDatasets {
     return this.#parts.responses.json(200, body);
   }
 
-  /** Every output dataset at `nowMs` (of a completed batch, not deleted), for `GET /v1/datasets`. */
-  async list(nowMs: number): Promise<ListedDataset[]> {
-    return Promise.all(
-      this.#completedBatches(nowMs).map(async (batch) => ({
-        createdAtUs: parseTimestamp(batch.updated_at) ?? msToMicros(nowMs),
-        dataset: await this.#snapshot(batch, nowMs),
-      })),
-    );
+  /**
+   * The `dataset_type` of output dataset `id` at `nowMs` (written by a completed batch, not
+   * deleted), or `undefined` when there is no such output dataset. A batch cannot read one: its
+   * type is not a batch input type.
+   */
+  typeOf(id: string, nowMs: number): string | undefined {
+    const batch = this.#completedBatchWriting(id, nowMs);
+    return batch === undefined ? undefined : outputType(batch);
+  }
+
+  /**
+   * Every output dataset at `nowMs` (of a completed batch, not deleted), for `GET /v1/datasets`.
+   * Its files are written only when its wire form is asked for (for the datasets a page returns).
+   */
+  list(nowMs: number): ListedDataset[] {
+    return this.#completedBatches(nowMs).map((batch) => ({
+      createdAtUs: parseTimestamp(batch.updated_at) ?? msToMicros(nowMs),
+      datasetType: outputType(batch),
+      validationStatus: "validated",
+      dataset: () => this.#snapshot(batch, nowMs),
+    }));
   }
 
   /**
@@ -114,7 +127,10 @@ export class OutputDatasets {
     return this.#parts.responses.json(200, {});
   }
 
-  /** Bytes of every output dataset's files at `nowMs`, for `GET /v1/datasets/usage`. */
+  /**
+   * Bytes of every output dataset's files at `nowMs`, for `GET /v1/datasets/usage`. Each batch's
+   * files are written once (at its first read) and kept, so a later `usage` does not rewrite them.
+   */
   async usageBytes(nowMs: number): Promise<number> {
     const sizes = await Promise.all(
       this.#completedBatches(nowMs).map(async (batch) =>
@@ -132,7 +148,7 @@ export class OutputDatasets {
       name: `${batch.name}-output`,
       created_at: batch.updated_at,
       updated_at: batch.updated_at,
-      dataset_type: batch.model.includes("embed") ? "batch-embed-v2-output" : "batch-chat-v2-output",
+      dataset_type: outputType(batch),
       validation_status: "validated",
       validation_warnings: [],
       required_fields: [],
@@ -229,12 +245,17 @@ export class OutputDatasets {
     let files = this.#files.get(batch.output_dataset_id);
     if (files === undefined) {
       const { codec, blockRecords, parts } = this.#options;
-      const input = this.#parts.datasets.get(batch.input_dataset_id);
+      // The input as the batch read it, even if it was deleted since this output's first read.
+      const input = this.#parts.datasets.readBy(batch.input_dataset_id);
       files = writeOutputFiles(batch, input, { codec, blockRecords, parts, failEveryNth: this.#parts.failEveryNth });
       this.#files.set(batch.output_dataset_id, files);
     }
     return files;
   }
+}
+
+function outputType(batch: WireBatch): string {
+  return batch.model.includes("embed") ? "batch-embed-v2-output" : "batch-chat-v2-output";
 }
 
 /**

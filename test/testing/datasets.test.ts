@@ -201,6 +201,23 @@ describe.each(transports)("datasets through $name", (transport) => {
     expect(((await (await call("/v1/datasets")).json()) as { datasets: unknown[] }).datasets).toHaveLength(3);
   });
 
+  it("replays one dataset to two concurrent uploads with the same Idempotency-Key", async () => {
+    const keyed = () =>
+      call("/v1/datasets?name=in&type=batch-chat-v2-input", {
+        method: "POST",
+        body: form(LINES),
+        headers: { "idempotency-key": "same" },
+      });
+    const answers = await Promise.all([keyed(), keyed()]);
+    const ids = await Promise.all(answers.map(async (r) => ((await r.json()) as { id: string }).id));
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    expect(ids[1]).toBe(ids[0]);
+    // Whichever arrives second waits for the first, then replays its answer.
+    expect(answers.map((r) => r.headers.get("idempotent-replayed")).sort()).toEqual([null, "true"].sort());
+    const listed = (await (await call("/v1/datasets")).json()) as { datasets: { id: string }[] };
+    expect(listed.datasets.map((d) => d.id)).toEqual([ids[0]]);
+  });
+
   it("routes unknown methods to 405 with Allow, and takes injected faults per dataset operation", async () => {
     const put = await call("/v1/datasets/x", { method: "PUT" });
     expect(put.status).toBe(405);

@@ -155,6 +155,43 @@ describe("output datasets as datasets", () => {
   });
 });
 
+describe("output datasets after their input is deleted", () => {
+  it("are what the batch read, whether or not anything read the output before the delete", async () => {
+    const rows = async (readFirst: boolean) => {
+      const { clock, batch, retrieveOutput, fake } = await completed({ outputs: { codec: "null" } }, 7);
+      clock.advance(3_600_000);
+      if (readFirst) await fake.fetch("https://api.cohere.com/v1/datasets/usage", { headers: AUTH });
+      const inputId = (batch as unknown as { input_dataset_id: string }).input_dataset_id;
+      const deleted = await fake.fetch(`https://api.cohere.com/v1/datasets/${inputId}`, {
+        method: "DELETE",
+        headers: AUTH,
+      });
+      expect(deleted.status).toBe(200);
+      const { dataset } = (await (await retrieveOutput()).json()) as {
+        dataset: { dataset_parts: { num_rows: number; size_bytes: number }[] };
+      };
+      return dataset.dataset_parts;
+    };
+    const read = await rows(true);
+    expect(read.reduce((sum, p) => sum + p.num_rows, 0)).toBe(7);
+    expect(await rows(false)).toEqual(read);
+  });
+});
+
+describe("output datasets as batch inputs", () => {
+  it("are refused (400, not a batch input type), as an uploaded output-typed dataset would be", async () => {
+    const { clock, batch, fake } = await completed();
+    clock.advance(3_600_000);
+    const body = JSON.stringify({ name: "again", input_dataset_id: batch.output_dataset_id, model: "embed-v4.0" });
+    const refused = await fake.fetch("https://api.cohere.com/v2/batches", { method: "POST", headers: AUTH, body });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({
+      message: `input dataset ${batch.output_dataset_id} has type batch-embed-v2-output, not a batch input type`,
+    });
+    expect(fake.listBatches().map((b) => b.id)).toEqual([batch.id]);
+  });
+});
+
 describe("the download origin, as a storage host", () => {
   async function partUrl() {
     const { clock, retrieveOutput, fake } = await completed({ outputs: { codec: "null" } });
