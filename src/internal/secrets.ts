@@ -23,21 +23,20 @@ const tokensOf = (context: MiddlewareContext | undefined) =>
  */
 export function rememberToken(context: MiddlewareContext, token: string): void {
   if (token.length < 8) return;
-  const tokens = tokensOf(context);
-  if (tokens === undefined) {
-    const list = [token];
-    (context as RememberingContext)[sentTokens] = () => list;
-  } else if (!tokens.includes(token)) tokens.push(token);
+  const tokens = shareTokens(context);
+  if (!tokens.includes(token)) tokens.push(token);
 }
 
 /**
- * Makes sure the call has a list of sent tokens, shared by any copy of its context made after
- * (a hedge's second run of the attempts): a token one run remembers is redacted by both.
+ * The call's list of sent tokens, made if it has none yet. Made before a copy of the context (a
+ * hedge's second run of the attempts), it is shared: a token one run remembers is redacted by both.
  */
-export function shareTokens(context: MiddlewareContext): void {
-  if (tokensOf(context) !== undefined) return;
+export function shareTokens(context: MiddlewareContext): string[] {
+  const held = tokensOf(context);
+  if (held !== undefined) return held;
   const list: string[] = [];
   (context as RememberingContext)[sentTokens] = () => list;
+  return list;
 }
 
 /** `text` with every token the call has sent replaced by `[REDACTED]`, as sent and as JSON escapes it. */

@@ -64,18 +64,12 @@ function randomBoundary(): string {
   return `cohere-batches-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
+/** The segments' bytes in order. Sources it never reached are closed by `release` (see `toStream`). */
 async function* concat(segments: readonly (Uint8Array | PartSource)[]): AsyncGenerator<Uint8Array> {
-  let reached = 0;
-  try {
-    for (const segment of segments) {
-      reached++;
-      if (segment instanceof Uint8Array) yield segment;
-      else if ("blob" in segment) yield* readStream(segment.blob.stream());
-      else yield* segment.chunks();
-    }
-  } finally {
-    // Ended early: the sources not reached yet are closed too.
-    segments.slice(reached).forEach(closeSource);
+  for (const segment of segments) {
+    if (segment instanceof Uint8Array) yield segment;
+    else if ("blob" in segment) yield* readStream(segment.blob.stream());
+    else yield* segment.chunks();
   }
 }
 

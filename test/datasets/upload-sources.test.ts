@@ -1,10 +1,16 @@
 import { createReadStream, mkdtempSync, openAsBlob, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { CohereAbortError, CohereConnectionError, CohereError, CohereTimeoutError } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import {
+  CohereAbortError,
+  CohereClient,
+  CohereConnectionError,
+  CohereError,
+  CohereTimeoutError,
+} from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
+import { sinkServer } from "../helpers/scripted-server.js";
 
 // What a caller's data source can do to an upload, and what the SDK must do back: a source as
 // fast as memory must not hold the event loop (the attempt's timer and the caller's abort must
@@ -13,30 +19,6 @@ import { useFakeServer } from "../helpers/fake-server.js";
 const server = useFakeServer();
 const upload = { name: "requests", type: "batch-chat-v2-input" } as const;
 const LINE = { custom_id: "1", body: { messages: [{ role: "user", content: "hi" }] } };
-
-const sinks: Server[] = [];
-afterEach(async () => {
-  await Promise.all(
-    sinks.splice(0).map(
-      (sink) =>
-        new Promise((resolve) => {
-          sink.closeAllConnections();
-          sink.close(resolve);
-        }),
-    ),
-  );
-});
-
-/** A loopback server that reads and drops whatever it is sent, and answers once the body ends. */
-async function sink(): Promise<string> {
-  const sinkServer = createServer((request, response) => {
-    request.resume();
-    request.on("end", () => response.end('{"id":"ds-1"}'));
-  });
-  sinks.push(sinkServer);
-  await new Promise<void>((resolve) => sinkServer.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(sinkServer.address() as { port: number }).port}`;
-}
 
 /** A generator as fast as memory that never ends, counting what it yields and whether it closed. */
 function endless() {
@@ -56,37 +38,36 @@ function endless() {
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Once the call has ended: the generator was closed, and nothing reads it any more. */
+async function expectClosedAndUnread(state: { yielded: number; closed: boolean }): Promise<void> {
+  await settle(200);
+  const read = state.yielded;
+  await settle(200);
+  expect(state.yielded).toBe(read);
+  expect(state.closed).toBe(true);
+}
+
 describe("a data source as fast as memory", () => {
   it("is ended by the attempt's timeout, and is closed and read no further", async () => {
     const { state, data } = endless();
-    const { CohereClient } = await import("../../src/index.js");
-    const client = new CohereClient({ token: "t", baseUrl: await sink(), timeoutInSeconds: 0.5 });
+    const client = new CohereClient({ token: "t", baseUrl: await sinkServer(), timeoutInSeconds: 0.5 });
     const started = Date.now();
     const error = await client.datasets.create({ ...upload, data }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
     expect(Date.now() - started).toBeLessThan(3000);
-    await settle(200);
-    const read = state.yielded;
-    await settle(200);
-    expect(state.yielded).toBe(read);
-    expect(state.closed).toBe(true);
+    await expectClosedAndUnread(state);
   });
 
   it("is ended by the caller's abort, promptly, and is closed", async () => {
     const { state, data } = endless();
-    const { CohereClient } = await import("../../src/index.js");
-    const client = new CohereClient({ token: "t", baseUrl: await sink() });
+    const client = new CohereClient({ token: "t", baseUrl: await sinkServer() });
     const started = Date.now();
     const error = await client.datasets
       .create({ ...upload, data }, { abortSignal: AbortSignal.timeout(300) })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereAbortError);
     expect(Date.now() - started).toBeLessThan(2000);
-    await settle(200);
-    const read = state.yielded;
-    await settle(200);
-    expect(state.yielded).toBe(read);
-    expect(state.closed).toBe(true);
+    await expectClosedAndUnread(state);
   });
 });
 
@@ -103,8 +84,7 @@ describe("a source that stalls mid-upload", () => {
         cancelled = true;
       },
     });
-    const { CohereClient } = await import("../../src/index.js");
-    const client = new CohereClient({ token: "t", baseUrl: await sink(), timeoutInSeconds: 0.3 });
+    const client = new CohereClient({ token: "t", baseUrl: await sinkServer(), timeoutInSeconds: 0.3 });
     const error = await client.datasets.create({ ...upload, data: stalling }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
     await settle(100);

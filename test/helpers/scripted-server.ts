@@ -52,6 +52,21 @@ export async function scriptedServer(handler: Handler): Promise<ScriptedServer> 
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, received };
 }
 
+/**
+ * A loopback server that reads and drops whatever it is sent, answering once the body ends:
+ * for uploads too large (or endless) for `scriptedServer`, which keeps each body. Closed after
+ * the current test.
+ */
+export async function sinkServer(): Promise<string> {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on("end", () => response.end('{"id":"ds-1"}'));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
 /** A loopback port with nothing listening on it: a connection there is refused. */
 export async function refusingPort(): Promise<number> {
   const probe = createTcpServer();
