@@ -40,6 +40,44 @@ export function withoutProse(schema) {
   return out;
 }
 
+/**
+ * Keywords of an OpenAPI document whose value is a map of name -> object (the names are data:
+ * a property may be called `description`).
+ */
+const NAME_MAPS = new Set([
+  ...SCHEMA_MAPS,
+  "paths",
+  "webhooks",
+  "schemas",
+  "responses",
+  "parameters",
+  "requestBodies",
+  "headers",
+  "content",
+  "encoding",
+  "securitySchemes",
+  "links",
+  "callbacks",
+  "pathItems",
+  "variables",
+]);
+
+/**
+ * A whole OpenAPI document with its prose removed at every level (operations, parameters,
+ * responses, schemas): what openapi-typescript reads to generate the committed types, so that
+ * the types carry the spec's constraints and none of its wording.
+ */
+export function specWithoutProse(node, isNameMap = false) {
+  if (Array.isArray(node)) return node.map((item) => specWithoutProse(item));
+  if (node === null || typeof node !== "object") return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (isNameMap) out[key] = specWithoutProse(value);
+    else if (!PROSE.has(key) && !key.startsWith("x-")) out[key] = specWithoutProse(value, NAME_MAPS.has(key));
+  }
+  return out;
+}
+
 const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
 
 /** Follows a local "#/a/b" reference inside `doc`. */

@@ -13,16 +13,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * List Datasets
-         * @description List datasets that have been created.
-         */
         get: operations["list-datasets"];
         put?: never;
-        /**
-         * Create a Dataset
-         * @description Create a dataset by uploading a file. See ['Dataset Creation'](https://docs.cohere.com/docs/datasets#dataset-creation) for more information.
-         */
         post: operations["create-dataset"];
         delete?: never;
         options?: never;
@@ -37,10 +29,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Get Dataset Usage
-         * @description View the dataset storage usage for your Organization. Each Organization can have up to 10GB of storage across all their users.
-         */
         get: operations["get-dataset-usage"];
         put?: never;
         post?: never;
@@ -57,17 +45,9 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Get a Dataset
-         * @description Retrieve a dataset by ID. See ['Datasets'](https://docs.cohere.com/docs/datasets) for more information.
-         */
         get: operations["get-dataset"];
         put?: never;
         post?: never;
-        /**
-         * Delete a Dataset
-         * @description Delete a dataset by ID. Datasets are automatically deleted after 30 days, but they can also be deleted manually.
-         */
         delete: operations["delete-dataset"];
         options?: never;
         head?: never;
@@ -79,41 +59,21 @@ export type webhooks = Record<string, never>;
 /** The `components` of Cohere's datasets spec, as openapi-typescript generates them. @public */
 export interface components {
     schemas: {
-        /**
-         * @description The validation status of the dataset
-         * @enum {string}
-         */
+        /** @enum {string} */
         DatasetValidationStatus: "unknown" | "queued" | "processing" | "failed" | "validated" | "skipped";
-        /**
-         * @description The type of the dataset
-         * @enum {string}
-         */
+        /** @enum {string} */
         DatasetType: "embed-input" | "embed-result" | "cluster-result" | "cluster-outliers" | "reranker-finetune-input" | "single-label-classification-finetune-input" | "chat-finetune-input" | "multi-label-classification-finetune-input" | "batch-chat-input" | "batch-openai-chat-input" | "batch-embed-v2-input" | "batch-chat-v2-input";
         DatasetPart: {
-            /** @description The dataset part ID */
             id: string;
-            /** @description The name of the dataset part */
             name: string;
-            /** @description The download url of the file */
             url?: string;
-            /**
-             * Format: int32
-             * @description The index of the file
-             */
+            /** Format: int32 */
             index?: number;
-            /**
-             * Format: int32
-             * @description The size of the file in bytes
-             */
+            /** Format: int32 */
             size_bytes?: number;
-            /**
-             * Format: int32
-             * @description The number of rows in the file
-             */
+            /** Format: int32 */
             num_rows?: number;
-            /** @description The download url of the original file */
             original_url?: string;
-            /** @description The first few rows of the parsed file */
             samples?: string[];
         };
         ParseInfo: {
@@ -121,95 +81,47 @@ export interface components {
             delimiter?: string;
         };
         RerankerDataMetrics: {
-            /**
-             * Format: int64
-             * @description The number of training queries.
-             */
+            /** Format: int64 */
             num_train_queries?: number;
-            /**
-             * Format: int64
-             * @description The sum of all relevant passages of valid training examples.
-             */
+            /** Format: int64 */
             num_train_relevant_passages?: number;
-            /**
-             * Format: int64
-             * @description The sum of all hard negatives of valid training examples.
-             */
+            /** Format: int64 */
             num_train_hard_negatives?: number;
-            /**
-             * Format: int64
-             * @description The number of evaluation queries.
-             */
+            /** Format: int64 */
             num_eval_queries?: number;
-            /**
-             * Format: int64
-             * @description The sum of all relevant passages of valid eval examples.
-             */
+            /** Format: int64 */
             num_eval_relevant_passages?: number;
-            /**
-             * Format: int64
-             * @description The sum of all hard negatives of valid eval examples.
-             */
+            /** Format: int64 */
             num_eval_hard_negatives?: number;
         };
         ChatDataMetrics: {
-            /**
-             * Format: int64
-             * @description The sum of all turns of valid train examples.
-             */
+            /** Format: int64 */
             num_train_turns?: number;
-            /**
-             * Format: int64
-             * @description The sum of all turns of valid eval examples.
-             */
+            /** Format: int64 */
             num_eval_turns?: number;
-            /** @description The preamble of this dataset. */
             preamble?: string;
         };
         LabelMetric: {
-            /**
-             * Format: int64
-             * @description Total number of examples for this label
-             */
+            /** Format: int64 */
             total_examples?: number;
-            /** @description value of the label */
             label?: string;
-            /** @description samples for this label */
             samples?: string[];
         };
         ClassifyDataMetrics: {
             label_metrics?: components["schemas"]["LabelMetric"][];
         };
         FinetuneDatasetMetrics: {
-            /**
-             * Format: int64
-             * @description The number of tokens of valid examples that can be used for training.
-             */
+            /** Format: int64 */
             trainable_token_count?: number;
-            /**
-             * Format: int64
-             * @description The overall number of examples.
-             */
+            /** Format: int64 */
             total_examples?: number;
-            /**
-             * Format: int64
-             * @description The number of training examples.
-             */
+            /** Format: int64 */
             train_examples?: number;
-            /**
-             * Format: int64
-             * @description The size in bytes of all training examples.
-             */
+            /** Format: int64 */
             train_size_bytes?: number;
-            /**
-             * Format: int64
-             * @description Number of evaluation examples.
-             */
+            /** Format: int64 */
             eval_examples?: number;
-            /**
-             * Format: int64
-             * @description The size in bytes of all eval examples.
-             */
+            /** Format: int64 */
             eval_size_bytes?: number;
             reranker_data_metrics?: components["schemas"]["RerankerDataMetrics"];
             chat_data_metrics?: components["schemas"]["ChatDataMetrics"];
@@ -219,43 +131,25 @@ export interface components {
             finetune_dataset_metrics?: components["schemas"]["FinetuneDatasetMetrics"];
         };
         Dataset: {
-            /** @description The dataset ID */
             id: string;
-            /** @description The name of the dataset */
             name: string;
-            /**
-             * Format: date-time
-             * @description The creation date
-             */
+            /** Format: date-time */
             created_at: string;
-            /**
-             * Format: date-time
-             * @description The last update date
-             */
+            /** Format: date-time */
             updated_at: string;
             dataset_type: components["schemas"]["DatasetType"];
             validation_status: components["schemas"]["DatasetValidationStatus"];
-            /** @description Errors found during validation */
             validation_error?: string;
-            /** @description the avro schema of the dataset */
             schema?: string;
             required_fields?: string[];
             preserve_fields?: string[];
-            /** @description the underlying files that make up the dataset */
             dataset_parts?: components["schemas"]["DatasetPart"][];
-            /** @description warnings found during validation */
             validation_warnings?: string[];
             parse_info?: components["schemas"]["ParseInfo"];
             metrics?: components["schemas"]["Metrics"];
         };
     };
     responses: {
-        /**
-         * @description This error is returned when the request is not well formed. This could be because:
-         *       - JSON is invalid
-         *       - The request is missing required fields
-         *       - The request contains an invalid combination of fields
-         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -267,11 +161,6 @@ export interface components {
                 };
             };
         };
-        /**
-         * @description This error indicates that the operation attempted to be performed is not allowed. This could be because:
-         *       - The api token is invalid
-         *       - The user does not have the necessary permissions
-         */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -283,11 +172,6 @@ export interface components {
                 };
             };
         };
-        /**
-         * @description This error indicates that the operation attempted to be performed is not allowed. This could be because:
-         *       - The api token is invalid
-         *       - The user does not have the necessary permissions
-         */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -299,11 +183,6 @@ export interface components {
                 };
             };
         };
-        /**
-         * @description This error is returned when a resource is not found. This could be because:
-         *       - The endpoint does not exist
-         *       - The resource does not exist eg model id, dataset id
-         */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -315,12 +194,6 @@ export interface components {
                 };
             };
         };
-        /**
-         * @description This error is returned when the request is not well formed. This could be because:
-         *       - JSON is invalid
-         *       - The request is missing required fields
-         *       - The request contains an invalid combination of fields
-         */
         UnprocessableEntity: {
             headers: {
                 [name: string]: unknown;
@@ -332,7 +205,6 @@ export interface components {
                 };
             };
         };
-        /** @description Too many requests */
         RateLimit: {
             headers: {
                 [name: string]: unknown;
@@ -344,7 +216,6 @@ export interface components {
                 };
             };
         };
-        /** @description This error is returned when a request or response contains a deny-listed token. */
         InvalidToken: {
             headers: {
                 [name: string]: unknown;
@@ -356,7 +227,6 @@ export interface components {
                 };
             };
         };
-        /** @description This error is returned when a request is cancelled by the user. */
         RequestCancelled: {
             headers: {
                 [name: string]: unknown;
@@ -368,7 +238,6 @@ export interface components {
                 };
             };
         };
-        /** @description This error is returned when an uncategorised internal server error occurs. */
         InternalServerError: {
             headers: {
                 [name: string]: unknown;
@@ -380,7 +249,6 @@ export interface components {
                 };
             };
         };
-        /** @description This error is returned when the requested feature is not implemented. */
         NotImplemented: {
             headers: {
                 [name: string]: unknown;
@@ -392,10 +260,6 @@ export interface components {
                 };
             };
         };
-        /**
-         * @description This error is returned when the service is unavailable. This could be due to:
-         *       - Too many users trying to access the service at the same time
-         */
         ServiceUnavailable: {
             headers: {
                 [name: string]: unknown;
@@ -407,10 +271,6 @@ export interface components {
                 };
             };
         };
-        /**
-         * @description This error is returned when a request to the server times out. This could be due to:
-         *       - An internal services taking too long to respond
-         */
         GatewayTimeout: {
             headers: {
                 [name: string]: unknown;
@@ -424,10 +284,6 @@ export interface components {
         };
     };
     parameters: {
-        /**
-         * @description The name of the project that is making the request.
-         * @example my-cool-project
-         */
         RequestSource: string;
     };
     requestBodies: never;
@@ -440,24 +296,14 @@ export interface operations {
     "list-datasets": {
         parameters: {
             query?: {
-                /** @description optional filter by dataset type */
                 datasetType?: string;
-                /** @description optional filter before a date */
                 before?: string;
-                /** @description optional filter after a date */
                 after?: string;
-                /** @description optional limit to number of results */
                 limit?: number;
-                /** @description optional offset to start of results */
                 offset?: number;
-                /** @description optional filter by validation status */
                 validationStatus?: components["schemas"]["DatasetValidationStatus"];
             };
             header?: {
-                /**
-                 * @description The name of the project that is making the request.
-                 * @example my-cool-project
-                 */
                 "X-Client-Name"?: components["parameters"]["RequestSource"];
             };
             path?: never;
@@ -465,7 +311,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A successful response. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -493,28 +338,16 @@ export interface operations {
     "create-dataset": {
         parameters: {
             query: {
-                /** @description The name of the uploaded dataset. */
                 name: string;
-                /** @description The dataset type, which is used to validate the data. The only valid type is `embed-input` used in conjunction with the Embed Jobs API. */
                 type: components["schemas"]["DatasetType"];
-                /** @description Indicates if the original file should be stored. */
                 keep_original_file?: boolean;
-                /** @description Indicates whether rows with malformed input should be dropped (instead of failing the validation check). Dropped rows will be returned in the warnings field. */
                 skip_malformed_input?: boolean;
-                /** @description List of names of fields that will be persisted in the Dataset. By default the Dataset will retain only the required fields indicated in the [schema for the corresponding Dataset type](https://docs.cohere.com/docs/datasets#dataset-types). For example, datasets of type `embed-input` will drop all fields other than the required `text` field. If any of the fields in `keep_fields` are missing from the uploaded file, Dataset validation will fail. */
                 keep_fields?: string[];
-                /** @description List of names of fields that will be persisted in the Dataset. By default the Dataset will retain only the required fields indicated in the [schema for the corresponding Dataset type](https://docs.cohere.com/docs/datasets#dataset-types). For example, Datasets of type `embed-input` will drop all fields other than the required `text` field. If any of the fields in `optional_fields` are missing from the uploaded file, Dataset validation will pass. */
                 optional_fields?: string[];
-                /** @description Raw .txt uploads will be split into entries using the text_separator value. */
                 text_separator?: string;
-                /** @description The delimiter used for .csv uploads. */
                 csv_delimiter?: string;
             };
             header?: {
-                /**
-                 * @description The name of the project that is making the request.
-                 * @example my-cool-project
-                 */
                 "X-Client-Name"?: components["parameters"]["RequestSource"];
             };
             path?: never;
@@ -523,28 +356,20 @@ export interface operations {
         requestBody?: {
             content: {
                 "multipart/form-data": {
-                    /**
-                     * Format: binary
-                     * @description The file to upload
-                     */
+                    /** Format: binary */
                     data: string;
-                    /**
-                     * Format: binary
-                     * @description An optional evaluation file to upload
-                     */
+                    /** Format: binary */
                     eval_data?: string;
                 };
             };
         };
         responses: {
-            /** @description A successful response. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /** @description The dataset ID */
                         id?: string;
                     };
                 };
@@ -567,10 +392,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description The name of the project that is making the request.
-                 * @example my-cool-project
-                 */
                 "X-Client-Name"?: components["parameters"]["RequestSource"];
             };
             path?: never;
@@ -578,17 +399,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A successful response. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        /**
-                         * Format: int64
-                         * @description The total number of bytes used by the organization.
-                         */
+                        /** Format: int64 */
                         organization_usage?: number;
                     };
                 };
@@ -611,10 +428,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description The name of the project that is making the request.
-                 * @example my-cool-project
-                 */
                 "X-Client-Name"?: components["parameters"]["RequestSource"];
             };
             path: {
@@ -624,7 +437,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A successful response. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -653,10 +465,6 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description The name of the project that is making the request.
-                 * @example my-cool-project
-                 */
                 "X-Client-Name"?: components["parameters"]["RequestSource"];
             };
             path: {
@@ -666,7 +474,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A successful response. */
             200: {
                 headers: {
                     [name: string]: unknown;

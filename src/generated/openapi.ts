@@ -13,16 +13,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * List batches
-         * @description List the batches for the current user
-         */
         get: operations["ListBatches"];
         put?: never;
-        /**
-         * Create a batch
-         * @description Creates and executes a batch from an uploaded dataset of requests
-         */
         post: operations["CreateBatch"];
         delete?: never;
         options?: never;
@@ -37,10 +29,6 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Retrieve a batch
-         * @description Retrieves a batch
-         */
         get: operations["GetBatch"];
         put?: never;
         post?: never;
@@ -59,10 +47,6 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Cancel a batch
-         * @description Cancels an in-progress batch
-         */
         post: operations["CancelBatch"];
         delete?: never;
         options?: never;
@@ -76,109 +60,52 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description The possible stages of a batch life-cycle.
-         *
-         *      - BATCH_STATUS_UNSPECIFIED: Unspecified status.
-         *      - BATCH_STATUS_QUEUED: The batch has been queued.
-         *      - BATCH_STATUS_IN_PROGRESS: The batch is in-progress.
-         *      - BATCH_STATUS_CANCELING: The batch is being canceled.
-         *      - BATCH_STATUS_COMPLETED: The batch has been completed.
-         *      - BATCH_STATUS_FAILED: The batch has failed.
-         *      - BATCH_STATUS_CANCELED: The batch has been canceled.
          * @default BATCH_STATUS_UNSPECIFIED
          * @enum {string}
          */
         BatchStatus: "BATCH_STATUS_UNSPECIFIED" | "BATCH_STATUS_QUEUED" | "BATCH_STATUS_IN_PROGRESS" | "BATCH_STATUS_CANCELING" | "BATCH_STATUS_COMPLETED" | "BATCH_STATUS_FAILED" | "BATCH_STATUS_CANCELED";
-        /** @description This resource represents a batch job. */
         Batch: {
-            /** @description read-only. Batch ID. */
             readonly id?: string;
-            /** @description Batch name (e.g. `foobar`). */
             name: string;
-            /** @description read-only. User ID of the creator. */
             readonly creator_id?: string;
-            /** @description read-only. Organization ID. */
             readonly org_id?: string;
-            /** @description read-only. Current stage in the life-cycle of the batch. */
             readonly status?: components["schemas"]["BatchStatus"];
-            /**
-             * Format: date-time
-             * @description read-only. Creation timestamp.
-             */
+            /** Format: date-time */
             readonly created_at?: string;
-            /**
-             * Format: date-time
-             * @description read-only. Latest update timestamp.
-             */
+            /** Format: date-time */
             readonly updated_at?: string;
-            /** @description ID of the dataset the batch reads inputs from. */
             input_dataset_id: string;
-            /** ID of the dataset the batch writes outputs to */
             readonly output_dataset_id?: string;
-            /**
-             * Format: int64
-             * @description read-only. The total number of input tokens in the batch.
-             */
+            /** Format: int64 */
             readonly input_tokens?: string;
-            /**
-             * Format: int64
-             * @description read-only. The total number of output tokens in the batch.
-             */
+            /** Format: int64 */
             readonly output_tokens?: string;
-            /** @description The name of the model the batch uses. */
             model: string;
-            /**
-             * Format: int32
-             * @description read-only. The total number of records in the batch.
-             */
+            /** Format: int32 */
             readonly num_records?: number;
-            /**
-             * Format: int32
-             * @description read-only. The current number of successful records in the batch.
-             */
+            /** Format: int32 */
             readonly num_successful_records?: number;
-            /**
-             * Format: int32
-             * @description read-only. The current number of failed records in the batch.
-             */
+            /** Format: int32 */
             readonly num_failed_records?: number;
-            /** @description read-only. More details about the reason for the status of a batch job. */
             readonly status_reason?: string;
         };
-        /** @description Response to a request to list batches. */
         ListBatchesResponse: {
-            /** @description The batches that belong to the authenticated user. */
             batches?: components["schemas"]["Batch"][];
-            /**
-             * @description A token, which can be sent as `page_token` to retrieve the next page.
-             *     If this field is omitted, there are no subsequent pages.
-             */
             next_page_token?: string;
         };
-        /** @description Error is the response for any unsuccessful event. */
         BatchError: {
-            /** @description A developer-facing error message. */
             message?: string;
         };
-        /** @description Response to request to create a batch. */
         CreateBatchResponse: {
-            /** @description Information about the batch. */
             batch: components["schemas"]["Batch"];
         };
-        /** @description Response to a request to get a batch. */
         GetBatchResponse: {
-            /** @description Information about the batch. */
             batch: components["schemas"]["Batch"];
         };
-        /** @description Response to a request to cancel a batch. */
         CancelBatchResponse: Record<string, never>;
     };
     responses: never;
     parameters: {
-        /**
-         * @description The name of the project that is making the request.
-         * @example my-cool-project
-         */
         RequestSource: string;
     };
     requestBodies: never;
@@ -191,29 +118,11 @@ export interface operations {
     ListBatches: {
         parameters: {
             query?: {
-                /**
-                 * @description The maximum number of batches to return. The service may return fewer than
-                 *     this value.
-                 *     If unspecified, at most 50 batches will be returned.
-                 *     The maximum value is 1000; values above 1000 will be coerced to 1000.
-                 */
                 page_size?: number;
-                /**
-                 * @description A page token, received from a previous `ListBatches` call.
-                 *     Provide this to retrieve the subsequent page.
-                 */
                 page_token?: string;
-                /**
-                 * @description Batches can be ordered by creation time or last updated time.
-                 *     Use `created_at` for creation time or `updated_at` for last updated time.
-                 */
                 order_by?: string;
             };
             header?: {
-                /**
-                 * @description The name of the project that is making the request.
-                 * @example my-cool-project
-                 */
                 "X-Client-Name"?: components["parameters"]["RequestSource"];
             };
             path?: never;
@@ -221,32 +130,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A successful response. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "batches": [
-                     *         {
-                     *           "id": "9439e0e3-49a4-4336-93e3-485fc420bc18",
-                     *           "name": "my-batch",
-                     *           "creator_id": "b5e1ffb9-49a1-4653-9927-94083316309d",
-                     *           "org_id": "62603116-1750-4c04-b1b6-9d5046764bc4",
-                     *           "status": "BATCH_STATUS_IN_PROGRESS",
-                     *           "model": "command",
-                     *           "input_dataset_id": "my-requests-dataset",
-                     *           "num_records": 5000
-                     *         }
-                     *       ]
-                     *     }
-                     */
                     "application/json": components["schemas"]["ListBatchesResponse"];
                 };
             };
-            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -255,7 +146,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Unauthorized */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -264,7 +154,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -273,7 +162,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Not Found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -282,7 +170,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Internal Server Error */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -291,7 +178,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Status Service Unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -306,26 +192,17 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description The name of the project that is making the request.
-                 * @example my-cool-project
-                 */
                 "X-Client-Name"?: components["parameters"]["RequestSource"];
             };
             path?: never;
             cookie?: never;
         };
-        /**
-         * @description Information about the batch. Must contain name, input_dataset_id, and
-         *     model. Output-only fields are ignored.
-         */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Batch"];
             };
         };
         responses: {
-            /** @description A successful response. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -334,7 +211,6 @@ export interface operations {
                     "application/json": components["schemas"]["CreateBatchResponse"];
                 };
             };
-            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -343,7 +219,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Unauthorized */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -352,7 +227,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -361,7 +235,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Not Found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -370,7 +243,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Internal Server Error */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -379,7 +251,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Status Service Unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -394,51 +265,23 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description The name of the project that is making the request.
-                 * @example my-cool-project
-                 */
                 "X-Client-Name"?: components["parameters"]["RequestSource"];
             };
             path: {
-                /** @description The batch ID. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A successful response. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "batch": {
-                     *         "id": "9439e0e3-49a4-4336-93e3-485fc420bc18",
-                     *         "name": "my-batch",
-                     *         "creator_id": "b5e1ffb9-49a1-4653-9927-94083316309d",
-                     *         "org_id": "62603116-1750-4c04-b1b6-9d5046764bc4",
-                     *         "status": "BATCH_STATUS_IN_PROGRESS",
-                     *         "created_at": "2025-03-05T14:59:25.438936Z",
-                     *         "updated_at": "2025-03-05T15:00:26.126572Z",
-                     *         "input_dataset_id": "my-requests-dataset",
-                     *         "output_dataset_id": "my-batch-output-c2waz1",
-                     *         "input_tokens": "0",
-                     *         "output_tokens": "0",
-                     *         "model": "batch-command",
-                     *         "num_records": 5000,
-                     *         "num_successful_records": 8,
-                     *         "num_failed_records": 0
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["GetBatchResponse"];
                 };
             };
-            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -447,7 +290,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Unauthorized */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -456,7 +298,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -465,7 +306,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Not Found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -474,7 +314,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Internal Server Error */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -483,7 +322,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Status Service Unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -498,21 +336,15 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description The name of the project that is making the request.
-                 * @example my-cool-project
-                 */
                 "X-Client-Name"?: components["parameters"]["RequestSource"];
             };
             path: {
-                /** @description The batch ID. */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A successful response. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -521,7 +353,6 @@ export interface operations {
                     "application/json": components["schemas"]["CancelBatchResponse"];
                 };
             };
-            /** @description Bad Request */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -530,7 +361,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Unauthorized */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -539,7 +369,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Forbidden */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -548,7 +377,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Not Found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -557,7 +385,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Internal Server Error */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -566,7 +393,6 @@ export interface operations {
                     "application/json": components["schemas"]["BatchError"];
                 };
             };
-            /** @description Status Service Unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -24,8 +24,36 @@ type Schemas = components["schemas"];
 export interface Batch extends Omit<Schemas["Batch"], "status" | "id"> {
   /** The batch id: present in every response (checked), to pass to `retrieve`, `cancel` and `waitUntilDone`. */
   readonly id: string;
+  /** The name given at `create`. */
+  name: string;
+  /** The user who created the batch (set by the server). */
+  readonly creator_id?: string;
+  /** The organization the batch belongs to (set by the server). */
+  readonly org_id?: string;
   /** Current stage in the life cycle of the batch; an unknown future stage passes through. */
   readonly status?: BatchStatus | (string & {});
+  /** When the batch was created: an RFC 3339 string with microseconds. */
+  readonly created_at?: string;
+  /** When the batch last changed: an RFC 3339 string with microseconds. */
+  readonly updated_at?: string;
+  /** The dataset of requests the batch runs (a dataset of type `embed-input`, for example). */
+  input_dataset_id: string;
+  /** The dataset of results, once the batch has written it: read it with `results()` or `records()`. */
+  readonly output_dataset_id?: string;
+  /** Tokens read, an int64 count as a decimal string (`BigInt(batch.input_tokens)` to add them up). */
+  readonly input_tokens?: string;
+  /** Tokens written, an int64 count as a decimal string. */
+  readonly output_tokens?: string;
+  /** The model every request of the batch runs on. */
+  model: string;
+  /** How many requests the input dataset holds. */
+  readonly num_records?: number;
+  /** How many requests have succeeded so far. */
+  readonly num_successful_records?: number;
+  /** How many requests have failed so far. */
+  readonly num_failed_records?: number;
+  /** Why the batch is in its status, when the server says (a failure's reason, for example). */
+  readonly status_reason?: string;
 }
 
 /** A page of batches. An absent or empty `next_page_token` means this is the last page. @public */
@@ -65,7 +93,14 @@ export interface ListBatchesRequest {
 }
 
 /** The fields of a new batch. @public */
-export type CreateBatchRequest = Pick<Schemas["Batch"], "name" | "input_dataset_id" | "model">;
+export interface CreateBatchRequest {
+  /** A name for the batch, to find it again in lists. */
+  name: string;
+  /** The id of a validated dataset of requests (see `datasets.create`). */
+  input_dataset_id: string;
+  /** The model every request of the batch runs on. */
+  model: string;
+}
 
 /** Options of `waitUntilDone`. @public */
 export interface WaitUntilDoneOptions {
@@ -91,3 +126,15 @@ const listQueryMatchesSpec: Record<keyof GeneratedListQuery, true> = {
   order_by: true,
 } satisfies Record<keyof ListBatchesRequest, true>;
 void listQueryMatchesSpec;
+// The fields of a new batch are the spec's writable fields of a `Batch`, no more and no fewer.
+const createFieldsMatchSpec: CreateBatchRequest = {} as Pick<Schemas["Batch"], keyof CreateBatchRequest>;
+const createFieldsAreRequired: Record<keyof CreateBatchRequest, true> = {
+  name: true,
+  input_dataset_id: true,
+  model: true,
+} satisfies Record<
+  { [K in keyof Schemas["Batch"]]-?: undefined extends Schemas["Batch"][K] ? never : K }[keyof Schemas["Batch"]],
+  true
+>;
+void createFieldsMatchSpec;
+void createFieldsAreRequired;
