@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { inspect } from "node:util";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -210,6 +211,41 @@ describe("pagination cycles end (API.md 7a)", () => {
     expect(CohereError.is(error)).toBe(true);
     expect((error as Error).message).toMatch(/page token/);
     expect(origin.received.length).toBeLessThanOrEqual(3);
+  });
+
+  it("a server that sends empty pages, each with a new token, ends listAll after 100 of them in a row", async () => {
+    let page = 0;
+    const origin = await scriptedServer((_, response) => {
+      page += 1;
+      // One batch on the first page, then nothing but fresh tokens: the walk would never end.
+      sendJson(response, 200, { batches: page === 1 ? [wireBatch] : [], next_page_token: `t-${page}` });
+    });
+    const seen: string[] = [];
+    const walk = async () => {
+      for await (const batch of client(origin.url).batches.listAll()) seen.push(batch.id ?? "");
+    };
+    const { error } = await outcome(Promise.race([walk(), sleep(4_000).then(() => "still walking")]));
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      "listAll: the server sent 100 empty pages in a row, each with a new page token; stopped there",
+    );
+    expect(seen).toEqual([wireBatch.id]);
+    expect(origin.received.length).toBe(101);
+  });
+
+  it("empty pages between full ones do not end listAll", async () => {
+    let page = 0;
+    const origin = await scriptedServer((_, response) => {
+      page += 1;
+      const last = page === 250;
+      sendJson(response, 200, {
+        batches: page % 99 === 0 || last ? [{ ...wireBatch, id: `b-${page}` }] : [],
+        next_page_token: last ? "" : `t-${page}`,
+      });
+    });
+    const seen: string[] = [];
+    for await (const batch of client(origin.url).batches.listAll()) seen.push(batch.id);
+    expect(seen).toEqual(["b-99", "b-198", "b-250"]);
   });
 });
 

@@ -135,7 +135,8 @@ export class BatchesClient {
    * ```ts
    * for await (const batch of client.batches.listAll({ page_size: 1000 })) console.log(batch.id);
    * ```
-   * @throws {@link CohereError} for bad input, or when the server repeats a page token it already sent in this walk.
+   * @throws {@link CohereError} for bad input, or when the server repeats a page token it already sent in this walk,
+   * or sends 100 empty pages in a row (each with a new token: a walk that would never end).
    * @throws {@link ApiError}, {@link CohereTimeoutError}, {@link CohereConnectionError}, {@link CohereAbortError}, {@link CohereParseError} as `list` does, from the page that failed.
    */
   async *listAll(request: ListBatchesRequest = {}, options?: RequestOptions): AsyncGenerator<Batch, void, undefined> {
@@ -144,15 +145,25 @@ export class BatchesClient {
     let pageToken = first.page_token;
     // Every token of this walk: a server that hands back any of them again (A, B, A) would loop for ever.
     const seen = new Set(pageToken === undefined ? [] : [pageToken]);
+    // A server that sends empty pages with ever new tokens would hold the walk for ever, and the
+    // caller's loop never gets a batch in which to stop it.
+    let emptyInARow = 0;
     for (;;) {
       const pageRequest = pageToken === undefined ? first : { ...first, page_token: pageToken };
       const page = (await this.#listAllPages.list(pageRequest, options)).data;
-      if (page.batches !== undefined) yield* page.batches;
+      if (page.batches?.length) {
+        emptyInARow = 0;
+        yield* page.batches;
+      }
       const next = page.next_page_token;
       if (next === undefined || next === "") return;
       if (seen.has(next))
         // Not quoted: a token is the server's text, of any length, and may be an echo of the key.
         throw new CohereError("listAll: the server returned a page token it had already sent in this walk");
+      if (!page.batches?.length && ++emptyInARow === 100)
+        throw new CohereError(
+          "listAll: the server sent 100 empty pages in a row, each with a new page token; stopped there",
+        );
       seen.add(next);
       pageToken = next;
     }
