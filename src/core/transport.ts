@@ -92,7 +92,7 @@ function transportFailure(error: unknown, context: MiddlewareContext): CohereErr
   // cause that holds it is not kept.
   const reason = redactTokens(context, describeCause(error));
   const cause = carriesToken(context, error) ? undefined : { cause: error };
-  if (isRefusedByFetch(error)) return new CohereError(`fetch refused the request (nothing was sent): ${reason}`, cause);
+  if (isRefusedByFetch(error)) return new CohereError(`fetch refused the request: ${reason}`, cause);
   if (isUnreadableBody(error)) return new CohereError(unreadableDataMessage(reason), cause);
   return new CohereConnectionError(`Connection failed: ${reason}`, cause);
 }

@@ -79,7 +79,10 @@ const refusedByFetchCodes: ReadonlySet<string> = new Set([
  */
 const blockedPort = /^bad port$|to port \d+ are blocked/;
 
-/** True when fetch refused to send the request at all: bad input, not a network failure. */
+/**
+ * True when fetch refused to send the request (or, for a redirect it followed, the next hop): bad
+ * input, not a network failure.
+ */
 export function isRefusedByFetch(error: unknown): boolean {
   return (
     hasCauseCode(error, refusedByFetchCodes) ||

@@ -8,6 +8,7 @@ import {
   tracingMiddleware,
 } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
+import { scriptedServer } from "../helpers/scripted-server.js";
 import { unreadableValue } from "../helpers/unreadable.js";
 
 const server = useFakeServer();
@@ -117,9 +118,24 @@ describe("bad input is refused before anything is sent", () => {
     const error = await client.batches.list().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CohereError);
     expect(error).not.toBeInstanceOf(CohereConnectionError);
-    expect((error as Error).message).toMatch(/fetch refused the request \(nothing was sent\): bad port/);
+    expect((error as Error).message).toMatch(/fetch refused the request: bad port/);
     // Two retries would wait their backoff (at least 0.5 s in all).
     expect(performance.now() - started).toBeLessThan(300);
+  });
+
+  it("refuses, without retries, a redirect to a port that fetch blocks, and does not say that nothing was sent", async () => {
+    // The first hop reached the server (which answered with the redirect): "nothing was sent" would be false.
+    const origin = await scriptedServer((_request, response) => {
+      response.writeHead(302, { location: "http://127.0.0.1:6000/v2/batches" });
+      response.end();
+    });
+    const client = new CohereClient({ token: "t", baseUrl: origin.url, maxRetries: 2 });
+    const error = await client.batches.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CohereError);
+    expect(error).not.toBeInstanceOf(CohereConnectionError);
+    expect((error as Error).message).toMatch(/fetch refused the request: bad port/);
+    expect((error as Error).message).not.toMatch(/nothing was sent/);
+    expect(origin.received).toHaveLength(1);
   });
 
   it.each([
