@@ -1,5 +1,6 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
+import { followAbort } from "../internal/follow-abort.js";
 import {
   describeCause,
   isRefusedByFetch,
@@ -55,10 +56,20 @@ export function createTransport(
   const runtimeFetch = fetchFunction === globalFetch;
   return async (request, context) => {
     const signal = context.attemptSignal ?? request.signal;
+    // A streamed body's fetch gets a signal that aborts without a reason: workerd reports an
+    // abort carrying one (a timeout, the caller's) as an uncaught exception of the pump sending
+    // the body, where a reason-less (DISCONNECTED) abort is let be. The error is typed from
+    // `signal` either way.
+    const streamedBody = context.bodySource === "one-shot" ? new AbortController() : undefined;
+    const unlink = streamedBody && followAbort(signal, streamedBody, false);
     try {
       // Nothing is sent once the call is over (an abort during a token function, a middleware).
       if (signal.aborted) throw abortErrorFor(context);
-      const sent = callFetch(fetchFunction, runtimeFetch ? request : realRequest(request), signal);
+      const sent = callFetch(
+        fetchFunction,
+        runtimeFetch ? request : realRequest(request),
+        streamedBody ? streamedBody.signal : signal,
+      );
       const response: unknown = runtimeFetch
         ? await sent
         : await boundBySignal(sent, signal, () => abortErrorFor(context));
@@ -70,6 +81,8 @@ export function createTransport(
       return await receiveResponse(response, request.url, context, signal, options.readableResponses, runtimeFetch);
     } catch (error) {
       throw transportFailure(error, context);
+    } finally {
+      unlink?.();
     }
   };
 }

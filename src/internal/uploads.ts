@@ -13,6 +13,12 @@
  * A part that is a stream is sent as a stream (Node, workers, edge: `duplex: "half"`), read
  * once and never buffered: the body is one-shot. Browsers cannot send a stream over HTTP/1.1,
  * so there (`streaming: false`) streams are first gathered into a Blob, bounded by the signal.
+ *
+ * A source that fails as it is read does not error the body fetch is sending: workerd reports
+ * that as an uncaught exception and sends the body cut short (the server then answers 400),
+ * and edge-runtime's fetch turns the SDK's error into a connection failure. The upload's
+ * controller is aborted instead, which ends the request in every runtime, and the call throws
+ * the source's failure (`MultipartBody.failure`).
  */
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { uploadRedirectMode } from "./upload-redirect.js";
@@ -45,6 +51,8 @@ export interface MultipartBody {
    * touches it.
    */
   readonly release: () => void;
+  /** What the data's source threw as it was read, once it has: the call's error to throw. */
+  readonly failure: () => unknown;
 }
 
 const encoder = new TextEncoder();
@@ -100,27 +108,53 @@ const nextTurn = (globalThis as { setImmediate?: (callback: () => void) => unkno
 function toStream(
   chunks: AsyncGenerator<Uint8Array>,
   sources: readonly PartSource[],
-): { stream: ReadableStream<Uint8Array>; release: () => void } {
+  upload: AbortController,
+): { stream: ReadableStream<Uint8Array>; release: () => void; failure: () => unknown } {
   const turn = eventLoopTurns();
   let released = false;
+  let failure: unknown;
+  let end = () => {};
   const stream = new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        // Ended, never errored (see the file's remarks); a body fetch already cancelled stays so.
+        end = () => {
+          try {
+            controller.close();
+          } catch {
+            // cancelled by fetch, or already ended
+          }
+        };
+      },
       async pull(controller) {
         // A pull that enqueues nothing is not called again while fetch waits for a chunk: an
         // empty chunk (a "" line of a generator) must not end the pull, or the upload stalls.
         for (;;) {
           await turn();
-          const next = released ? undefined : await chunks.next();
-          if (released || next === undefined) {
-            return controller.error(new CohereAbortError("the upload's call has ended"));
+          if (released) return;
+          let next: IteratorResult<Uint8Array>;
+          try {
+            next = await chunks.next();
+          } catch (error) {
+            // The request ends by its signal, and the call throws this; `release` ends the body.
+            if (!released) {
+              failure = error;
+              upload.abort(error);
+            }
+            return;
           }
+          // The call has settled while the source was read: `release` has ended the body.
+          if (released) return;
           const { done, value } = next;
           if (done) return controller.close();
           if (value.byteLength > 0) return controller.enqueue(value);
         }
       },
-      async cancel() {
-        await chunks.return(undefined);
+      cancel() {
+        // Not awaited: `return()` waits behind a read in flight, and a source that stalls would
+        // hold fetch's cancel for ever (workerd then ends the request as hung). Closed directly.
+        sources.forEach(closeSource);
+        chunks.return(undefined).catch(() => undefined);
       },
     },
     { highWaterMark: 0 },
@@ -132,8 +166,10 @@ function toStream(
     // that stalls would never be closed), and does nothing for a `concat` that never started.
     sources.forEach(closeSource);
     chunks.return(undefined).catch(() => undefined);
+    // Once the call has settled nobody reads the rest (Node 20's fetch still pulls after an abort).
+    end();
   };
-  return { stream, release };
+  return { stream, release, failure: () => failure };
 }
 
 /** `promise`, or a `CohereAbortError` as soon as `signal` fires (a source may never settle). */
@@ -148,7 +184,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 }
 
 /** Gathers a one-shot source into a Blob, giving up when `signal` fires. */
-async function gather(source: PartSource, signal: AbortSignal | undefined): Promise<Blob> {
+async function gather(source: PartSource, signal: AbortSignal): Promise<Blob> {
   if ("blob" in source) return source.blob;
   const parts: Uint8Array[] = [];
   const chunks = source.chunks();
@@ -160,6 +196,11 @@ async function gather(source: PartSource, signal: AbortSignal | undefined): Prom
       if (done) return new Blob(parts as BlobPart[]);
       parts.push(value);
     }
+  } catch (error) {
+    // Closed directly: `chunks.return()` waits behind the read in flight, and a caller's stream
+    // stays locked by the reader that read is waiting on.
+    source.close();
+    throw error;
   } finally {
     // Not awaited: a source stuck in next() would hold the abort up.
     chunks.return(undefined).catch(() => undefined);
@@ -170,16 +211,18 @@ async function gather(source: PartSource, signal: AbortSignal | undefined): Prom
  * Encodes `parts` as `multipart/form-data`.
  *
  * @param streaming - whether fetch can send a stream body (false in browsers).
+ * @param upload - the call's controller: its signal bounds the gathering (browsers), and a
+ * source that fails as it is streamed aborts it (see the file's remarks).
  * @throws CohereError for a `data` of no supported kind (before anything is read or sent).
  */
 export async function encodeMultipart(
   parts: readonly UploadPart[],
   streaming: boolean,
-  signal?: AbortSignal,
+  upload: AbortController = new AbortController(),
 ): Promise<MultipartBody> {
   const boundary = randomBoundary();
   let sources = parts.map((part) => partSource(part.data, part.field));
-  if (!streaming) sources = await Promise.all(sources.map(async (s) => ({ blob: await gather(s, signal) })));
+  if (!streaming) sources = await Promise.all(sources.map(async (s) => ({ blob: await gather(s, upload.signal) })));
   const segments: (Uint8Array | PartSource)[] = [];
   sources.forEach((source, i) => {
     const part = parts[i] as UploadPart;
@@ -196,8 +239,9 @@ export async function encodeMultipart(
     // composed Blob lacks its bytes, and its size says so. The parts then go as a stream, read
     // once (sent once, never retried), rather than an upload of an empty file.
     const size = blobParts.reduce((total, p) => total + (p instanceof Blob ? p.size : p.byteLength), 0);
-    if (body.size === size) return { contentType, body, replayable: true, redirect, release: () => {} };
+    if (body.size === size)
+      return { contentType, body, replayable: true, redirect, release: () => {}, failure: () => undefined };
   }
-  const { stream, release } = toStream(concat(segments), sources);
-  return { contentType, body: stream, replayable: false, redirect, release };
+  const { stream, release, failure } = toStream(concat(segments), sources, upload);
+  return { contentType, body: stream, replayable: false, redirect, release, failure };
 }

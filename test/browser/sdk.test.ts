@@ -6,7 +6,12 @@ import { describe, expect, inject, it } from "vitest";
 import * as sdk from "../runtimes/fixtures/sdk.mjs";
 import { EXPECTED_RESULTS, runResults } from "../runtimes/fixtures/results.mjs";
 import { runSession } from "../runtimes/fixtures/session.mjs";
-import { expectedUploads, runUploads } from "../runtimes/fixtures/uploads.mjs";
+import {
+  EXPECTED_UPLOAD_FAILURES,
+  expectedUploads,
+  runUploadFailures,
+  runUploads,
+} from "../runtimes/fixtures/uploads.mjs";
 import { EXPECTED_SESSION } from "../runtimes/support/session.js";
 
 const fakeUrl = inject("fakeCohereUrl");
@@ -69,6 +74,13 @@ describe("in Chromium", () => {
     // The upload code came as chunks of the browser build, loaded when create ran.
     const loaded = performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname);
     expect(loaded).toContainEqual(expect.stringMatching(/\/cohere-batches\/dist\/browser\/create-upload-[\w-]+\.mjs$/));
+  });
+
+  it("ends uploads whose own data fails with the SDK's typed error, within the timeout, and cancels the caller's stream", async () => {
+    // A browser reads a stream whole before sending it: a source that stalled hung the call past
+    // its timeout, and an abort left the caller's stream locked and uncancelled.
+    const report = await runUploadFailures(sdk, { baseUrl: fakeUrl, dangerouslyAllowBrowser: true, maxRetries: 0 });
+    expect(report).toMatchObject(EXPECTED_UPLOAD_FAILURES);
   });
 
   it("runs batches.run and reads its results from the Avro parts on the download origin, over CORS", async () => {

@@ -11,6 +11,8 @@ import {
 } from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
 import { sinkServer } from "../helpers/scripted-server.js";
+import * as sdk from "../../src/index.js";
+import { EXPECTED_UPLOAD_FAILURES, runUploadFailures } from "../runtimes/fixtures/uploads.mjs";
 
 // What a caller's data source can do to an upload, and what the SDK must do back: a source as
 // fast as memory must not hold the event loop (the attempt's timer and the caller's abort must
@@ -193,5 +195,13 @@ describe("eval_data's filename", () => {
     });
     const form = server.fake.requests.at(-1)?.form as FormData;
     expect((form.get("eval_data") as File).name).toBe("requests-eval.csv");
+  });
+});
+
+describe("an upload whose own data fails, as every runtime runs it (test/runtimes/fixtures/uploads.mjs)", () => {
+  it("ends with the SDK's typed error, sends nothing the server takes, and closes the caller's stream", async () => {
+    const report = await runUploadFailures(sdk, { baseUrl: server.url, maxRetries: 0 });
+    expect(report).toMatchObject(EXPECTED_UPLOAD_FAILURES);
+    expect(server.fake.count("datasets.create")).toBe(0);
   });
 });

@@ -6,8 +6,23 @@ import { describe, expect, it } from "vitest";
 import { bundleEntry } from "./support/bundle.js";
 import { useConsumerWithFake } from "./support/consumer-with-fake.js";
 import { EXPECTED_SESSION, SESSION_REQUESTS } from "./support/session.js";
+import { EXPECTED_UPLOAD_FAILURES, expectedUploads } from "./fixtures/uploads.mjs";
 
-const setup = useConsumerWithFake("edge", { "session.mjs": "session.mjs", "edge/entry.mjs": "entry.mjs" });
+const setup = useConsumerWithFake(
+  "edge",
+  { "session.mjs": "session.mjs", "uploads.mjs": "uploads.mjs", "edge/entry.mjs": "entry.mjs" },
+  // Validation completes at once: the edge code cannot move the fake's clock.
+  { datasetLifecycle: { queuedForMs: 0, processingForMs: 0 } },
+);
+
+/** The edge entry, bundled from the installed tarball, in a fresh `EdgeRuntime`. */
+async function edgeRuntime(): Promise<EdgeRuntime> {
+  const bundle = await bundleEntry(setup.consumer.dir, "entry.mjs", {
+    conditions: ["edge-light", "worker"],
+    format: "iife",
+  });
+  return new EdgeRuntime({ initialCode: bundle.code });
+}
 
 describe("Vercel edge-runtime", () => {
   it("runs the session with the default build, over loopback HTTP", async () => {
@@ -28,5 +43,25 @@ describe("Vercel edge-runtime", () => {
     expect(setup.fake.count()).toBe(SESSION_REQUESTS);
     for (const request of setup.fake.requests)
       expect(request.headers["user-agent"] ?? "").not.toMatch(/cohere-batches/);
+  }, 60_000);
+
+  it("uploads every kind of data with its bytes and filename, streams as streams", async () => {
+    setup.fake.reset({ batches: true });
+    const runtime = await edgeRuntime();
+    const json = (await runtime.evaluate(`runEdgeUploads(${JSON.stringify(setup.server.url)})`)) as string;
+    expect(JSON.parse(json)).toEqual(expectedUploads());
+    const uploads = setup.fake.requests.filter((r) => r.operation === "datasets.create");
+    const byName = (name: string) => uploads.find((r) => new URL(r.url).searchParams.get("name") === name);
+    expect(byName("up-stream")?.headers["transfer-encoding"]).toBe("chunked");
+  }, 60_000);
+
+  it("ends uploads whose own data fails with the SDK's typed error and sends nothing", async () => {
+    // edge-runtime's fetch rebuilt the SDK's error from its message: a source that threw was a
+    // CohereConnectionError (which run reads as "may have reached the server").
+    setup.fake.reset({ batches: true });
+    const runtime = await edgeRuntime();
+    const json = (await runtime.evaluate(`runEdgeUploadFailures(${JSON.stringify(setup.server.url)})`)) as string;
+    expect(JSON.parse(json)).toMatchObject(EXPECTED_UPLOAD_FAILURES);
+    expect(setup.fake.count("datasets.create")).toBe(0);
   }, 60_000);
 });

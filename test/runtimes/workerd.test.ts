@@ -10,7 +10,7 @@ import { fixturesDir, run, workerdBin } from "./support/package.js";
 import { EXPECTED_SESSION, SESSION_REQUESTS, parseReport } from "./support/session.js";
 import { EXPECTED_RESULTS } from "./fixtures/results.mjs";
 import { useRealClockFake } from "./support/real-clock-fake.js";
-import { UPLOAD_BYTES, expectedUploads } from "./fixtures/uploads.mjs";
+import { EXPECTED_UPLOAD_FAILURES, UPLOAD_BYTES, expectedUploads } from "./fixtures/uploads.mjs";
 
 const setup = useConsumerWithFake(
   "workerd",
@@ -19,6 +19,7 @@ const setup = useConsumerWithFake(
     "uploads.mjs": "uploads.mjs",
     "workerd/worker.mjs": "worker.mjs",
     "workerd/uploads-worker.mjs": "uploads-worker.mjs",
+    "workerd/upload-failures-worker.mjs": "upload-failures-worker.mjs",
     "results.mjs": "results.mjs",
     "workerd/results-worker.mjs": "results-worker.mjs",
   },
@@ -29,7 +30,7 @@ const setup = useConsumerWithFake(
 // batches.run needs a fake whose clock moves by itself: the worker cannot move it.
 const resultsFake = useRealClockFake();
 
-/** Bundles `entry` for workerd and runs it in `workerd test` against the fake; resolves with stdout. */
+/** Bundles `entry` for workerd and runs it in `workerd test` against the fake; resolves with its output. */
 async function runWorker(entry: string, fakeUrl = setup.server.url): Promise<string> {
   const bundle = await bundleEntry(setup.consumer.dir, entry, { conditions: ["workerd", "worker"], format: "esm" });
   writeFileSync(join(setup.consumer.dir, "bundle.mjs"), bundle.code);
@@ -42,7 +43,7 @@ async function runWorker(entry: string, fakeUrl = setup.server.url): Promise<str
   const output = `${result.stdout}\n${result.stderr}`;
   expect(result.code, output).toBe(0);
   expect(output).toMatch(/\[ PASS \] main/);
-  return result.stdout;
+  return output;
 }
 
 describe("Cloudflare workerd", () => {
@@ -96,6 +97,16 @@ describe("Cloudflare workerd", () => {
     const byName = (name: string) => uploads.find((r) => new URL(r.url).searchParams.get("name") === name);
     expect(byName("up-stream")?.headers["transfer-encoding"]).toBe("chunked");
     expect(byName("up-blob")?.headers["content-length"]).toBeDefined();
+  }, 60_000);
+
+  it("ends uploads whose own data fails with the SDK's typed error, sends nothing, and leaves nothing uncaught", async () => {
+    // workerd logged an uncaught exception for each (the SDK errored the body it was sending),
+    // failed the test, and sent the body cut short to the server when the source threw.
+    setup.fake.reset({ batches: true });
+    const output = await runWorker("upload-failures-worker.mjs");
+    expect(parseReport(output, "UPLOAD_FAILURES ")).toMatchObject(EXPECTED_UPLOAD_FAILURES);
+    expect(output).not.toMatch(/uncaught|hung/i);
+    expect(setup.fake.count("datasets.create")).toBe(0);
   }, 60_000);
 
   it("runs batches.run and reads its results from the Avro parts on the download origin, with no token sent there", async () => {

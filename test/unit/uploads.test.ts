@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CohereAbortError, CohereError } from "../../src/index.js";
 import { encodeMultipart } from "../../src/internal/uploads.js";
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const parse = (contentType: string, body: BodyInit) =>
   new Response(body, { headers: { "content-type": contentType } }).formData();
@@ -63,11 +65,9 @@ describe("multipart bodies of uploads", () => {
     const controller = new AbortController();
     const stuck = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => undefined) });
     setTimeout(() => controller.abort(new Error("stop")), 20);
-    const error = await encodeMultipart(
-      [{ field: "data", filename: "d", data: stuck }],
-      false,
-      controller.signal,
-    ).catch((e: unknown) => e);
+    const error = await encodeMultipart([{ field: "data", filename: "d", data: stuck }], false, controller).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(CohereAbortError);
   });
 
@@ -82,11 +82,50 @@ describe("multipart bodies of uploads", () => {
     expect((error as Error).message).toBe("The data being uploaded failed as it was read: source broke");
   });
 
-  it("a source that throws as it is streamed errors the body with that CohereError", async () => {
-    const encoded = await encodeMultipart([{ field: "data", filename: "d", data: broken() }], true);
-    const error = await new Response(encoded.body as BodyInit).arrayBuffer().catch((e: unknown) => e);
-    expect(CohereError.is(error)).toBe(true);
-    expect((error as Error).message).toBe("The data being uploaded failed as it was read: source broke");
+  it("a source that throws as it is streamed aborts the upload with that CohereError, and does not error the body", async () => {
+    // An errored request body is an uncaught exception in workerd, which then sends the body cut
+    // short; edge-runtime's fetch makes the error a connection failure. The signal ends it instead.
+    const upload = new AbortController();
+    const encoded = await encodeMultipart([{ field: "data", filename: "d", data: broken() }], true, upload);
+    const reader = (encoded.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read(); // the part's head
+    await reader.read(); // the source's first chunk
+    const pending = reader.read();
+    await vi.waitFor(() => expect(upload.signal.aborted).toBe(true));
+    const failure = encoded.failure();
+    expect(CohereError.is(failure)).toBe(true);
+    expect((failure as Error).message).toBe("The data being uploaded failed as it was read: source broke");
+    expect(upload.signal.reason).toBe(failure);
+    // The body is neither errored nor ended by the failure; once the call settles it is ended.
+    const state = await Promise.race([
+      pending.then(
+        () => "settled",
+        () => "errored",
+      ),
+      settle(50).then(() => "pending"),
+    ]);
+    expect(state).toBe("pending");
+    encoded.release();
+    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("a gathered stream (browsers) that stalls is cancelled when the upload's signal fires, and unlocked", async () => {
+    let cancelled = false;
+    const stalled = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new Uint8Array([1])),
+      pull: () => new Promise(() => undefined),
+      cancel: () => {
+        cancelled = true;
+      },
+    });
+    const upload = new AbortController();
+    setTimeout(() => upload.abort(new Error("stop")), 20);
+    const error = await encodeMultipart([{ field: "data", filename: "d", data: stalled }], false, upload).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CohereAbortError);
+    await settle(10);
+    expect(cancelled).toBe(true);
   });
 
   it("refuses data of no supported kind before reading anything", async () => {

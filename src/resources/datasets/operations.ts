@@ -4,6 +4,8 @@ import type { ApiClient } from "../../core/api-client.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import { checkInput } from "../../core/input.js";
 import { closeUnread } from "../../internal/close-unread.js";
+import { followAbort } from "../../internal/follow-abort.js";
+import { CohereTimeoutError } from "../../core/errors/timeout-error.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { operations } from "../../generated/datasets-openapi.js";
@@ -44,19 +46,36 @@ export async function create(
   request: CreateDatasetRequest,
   options?: RequestOptions,
 ): Promise<HttpResponse<CreateDatasetResponse>> {
+  // The upload's own signal: the caller's abort, the attempt's timeout while a browser gathers
+  // a stream, and a data source that fails as it is sent (see `internal/uploads.ts`) end it.
+  const upload = new AbortController();
+  let unfollow = (): void => undefined;
   let prepared: Awaited<ReturnType<typeof import("./create-upload.js").prepareDatasetUpload>>;
+  let timedOut: CohereTimeoutError | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let callOptions: RequestOptions;
   try {
+    const resolved = api.resolveOptions(options);
+    callOptions = { ...resolved, abortSignal: upload.signal };
+    unfollow = followAbort(resolved.abortSignal, upload);
     // The upload code is a chunk of its own again: only apps that upload load it.
     const { prepareDatasetUpload } = await loadChunk(() => import("./create-upload.js"), "the upload code", options);
-    prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), options?.abortSignal);
+    // A browser reads a stream whole before sending it: bounded like an attempt.
+    timer = setTimeout(() => {
+      timedOut = new CohereTimeoutError(resolved.timeoutInSeconds);
+      upload.abort(timedOut);
+    }, resolved.timeoutInSeconds * 1000);
+    prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), upload);
   } catch (error) {
+    unfollow();
     // A call that ends before its body exists (refused, aborted) closes the caller's streams,
     // as fetch cancels the body of a request it never sends.
     closeRequestData(request);
-    throw error;
+    throw timedOut ?? error;
+  } finally {
+    clearTimeout(timer);
   }
   const { query, body } = prepared;
-  // Once the call has settled, a one-shot body it no longer reads is stopped and closed.
   return api
     .call(
       {
@@ -69,9 +88,16 @@ export async function create(
         // A second upload makes a second dataset.
         idempotent: false,
       },
-      options,
+      callOptions,
     )
-    .finally(body.release);
+    .catch((error: unknown) => {
+      throw body.failure() ?? error;
+    })
+    .finally(() => {
+      unfollow();
+      // Once the call has settled, a one-shot body it no longer reads is stopped and closed.
+      body.release();
+    });
 }
 
 /** Closes the one-shot streams of a `create` request that will not be sent. */
