@@ -2,6 +2,7 @@
 // URLs, in `index` order, and decoded as they arrive, one Avro block in memory at a time.
 import { runtime } from "#platform";
 import type { ApiClient } from "../core/api-client.js";
+import { CohereAbortError } from "../core/errors/abort-error.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
@@ -67,6 +68,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #unsettled = 0;
   #last: Promise<IteratorResult<BatchResult>> | undefined;
   readonly #maxRetries: number;
+  /** The caller's: the byte reads watch it too, but records made from bytes in hand do not wait on them. */
+  readonly #signal: AbortSignal | undefined;
 
   constructor(
     private readonly api: ApiClient,
@@ -75,7 +78,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     private readonly decode: Decode,
     private parts: DatasetPart[],
   ) {
-    this.#maxRetries = api.resolveOptions(options).maxRetries;
+    ({ maxRetries: this.#maxRetries, abortSignal: this.#signal } = api.resolveOptions(options));
   }
 
   // A call made before the previous one settled waits for it, as an async generator's does: run
@@ -93,6 +96,11 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
 
   #next = (): Promise<IteratorResult<BatchResult>> => {
     if (this.#done) return Promise.resolve({ done: true, value: undefined });
+    if (this.#signal?.aborted) {
+      const error = new CohereAbortError(this.#signal.reason);
+      void this.#close();
+      return Promise.reject(error);
+    }
     const current = this.#current;
     if (current === undefined) return this.#open().then(this.#next, (error: unknown) => this.#recover(error, false));
     return current.next().then(this.#step, (error: unknown) => this.#recover(error, true));

@@ -235,6 +235,25 @@ describe("results: faults on downloads", () => {
     await expect(collect(results)).rejects.toBeInstanceOf(CohereAbortError);
   });
 
+  it("the caller's abort ends the iteration at the next record, not after the records already downloaded", async () => {
+    // Only the byte reads watched the signal: 3,795 records of a 20,000-record batch came after
+    // the abort, every one the decoder could make from bytes already received.
+    const batch = await env.completedBatch(embedRequests(2_000));
+    const cases = [
+      (signal: AbortSignal) => env.client().batches.results(batch.id as string, { abortSignal: signal }),
+      (signal: AbortSignal) =>
+        env.client().datasets.records(batch.output_dataset_id as string, { abortSignal: signal }),
+    ];
+    for (const open of cases) {
+      const controller = new AbortController();
+      const iterator = open(controller.signal)[Symbol.asyncIterator]();
+      for (let i = 0; i < 5; i++) expect((await iterator.next()).done).toBe(false);
+      controller.abort(new Error("user left"));
+      await expect(iterator.next()).rejects.toBeInstanceOf(CohereAbortError);
+      expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    }
+  });
+
   it("an iterator closed before its first next() stays done, and nothing is fetched", async () => {
     const batch = await env.completedBatch(embedRequests(5));
     env.fake.reset();
