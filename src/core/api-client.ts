@@ -228,7 +228,8 @@ export class ApiClient {
       data: takeCheckedData<T>(response, pipeline.ownsResponses),
       status: response.status,
       headers: response.headers,
-      url: response.url,
+      // A Response a custom fetch made itself (a mock, a cache) has no url of its own.
+      url: response.url || wire.url,
       requestId: readRequestId(response.headers),
       rawResponse: response,
     };

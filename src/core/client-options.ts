@@ -108,7 +108,7 @@ export interface CohereClientOptions {
    * Your middleware: functions (run per attempt, after auth) or plugins with a declared phase.
    * More can be added with `client.use`.
    */
-  middleware?: (Middleware | MiddlewarePlugin)[] | undefined;
+  middleware?: readonly (Middleware | MiddlewarePlugin)[] | undefined;
   /**
    * Allows the client in a web page or browser worker. Without it the constructor throws there,
    * because anyone who can open the page can read the API key.

@@ -46,9 +46,13 @@ export interface SinglePhasePlugin {
   /** Shown by `client.describeMiddleware()`. */
   readonly name: string;
   /** @defaultValue "attempt" */
-  readonly phase?: MiddlewarePhase;
+  readonly phase?: MiddlewarePhase | undefined;
   /** The middleware itself. */
   readonly handle: Middleware;
+  /** Not with `handle`: a plugin with a handler per phase is a {@link TwoPhasePlugin}. */
+  readonly call?: never;
+  /** Not with `handle`: a plugin with a handler per phase is a {@link TwoPhasePlugin}. */
+  readonly attempt?: never;
 }
 
 /**
@@ -80,9 +84,13 @@ export interface TwoPhasePlugin {
   /** Shown by `client.describeMiddleware()`, once in each phase it has a handler for. */
   readonly name: string;
   /** Runs once per call. */
-  readonly call?: Middleware;
+  readonly call?: Middleware | undefined;
   /** Runs once per attempt. */
-  readonly attempt?: Middleware;
+  readonly attempt?: Middleware | undefined;
+  /** Not here: the phases of a two-phase plugin are its handlers (refused at run time too). */
+  readonly phase?: never;
+  /** Not here: a plugin with one handler is a {@link SinglePhasePlugin}. */
+  readonly handle?: never;
 }
 
 /** A plugin: one handler in one phase, or a handler for each phase. @public */
@@ -113,7 +121,11 @@ export interface Pipeline {
 }
 
 /** A plugin with its phase filled in: one handler, one phase. */
-export type ResolvedPlugin = Required<SinglePhasePlugin>;
+export interface ResolvedPlugin {
+  readonly name: string;
+  readonly phase: MiddlewarePhase;
+  readonly handle: Middleware;
+}
 
 // The SDK's retry layer: the client has one, and a second one nested inside would multiply
 // the attempts (4 with maxRetries: 1), so users cannot add it as a plugin.
@@ -136,13 +148,13 @@ export function toPlugin(entry: Middleware | MiddlewarePlugin, position: number)
 
 function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): ResolvedPlugin[] {
   if (typeof entry === "function") return [resolved(entry.name || `middleware #${position + 1}`, "attempt", entry)];
-  const {
-    name,
-    phase = "attempt",
-    handle,
-    call,
-    attempt,
-  } = (entry ?? {}) as Partial<SinglePhasePlugin & TwoPhasePlugin>;
+  const { name, phase, handle, call, attempt } = (entry ?? {}) as {
+    name?: unknown;
+    phase?: unknown;
+    handle?: unknown;
+    call?: unknown;
+    attempt?: unknown;
+  };
   const handlers: (readonly [MiddlewarePhase, unknown])[] =
     handle === undefined
       ? (
@@ -151,12 +163,13 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
             ["attempt", attempt],
           ] as const
         ).filter(([, handler]) => handler !== undefined)
-      : [[phase, handle]];
+      : [[phase === "call" ? "call" : "attempt", handle]];
   if (
     typeof name !== "string" ||
     handlers.length === 0 ||
     (handle !== undefined && (call ?? attempt) !== undefined) ||
-    (phase !== "call" && phase !== "attempt")
+    // A phase belongs with `handle`: beside `call` or `attempt` it was ignored.
+    (phase !== undefined && (handle === undefined || (phase !== "call" && phase !== "attempt")))
   )
     throw new CohereError(
       `Invalid middleware #${position + 1}: must be a function, { name, phase?: "call" | "attempt", handle } or { name, call?, attempt? }`,

@@ -67,9 +67,11 @@ export interface MiddlewareContext {
    */
   readonly bodySource?: Blob | "one-shot";
   /**
-   * `"stream"` when the caller reads the body itself, as it arrives (a results download): the
-   * transport then hands a 2xx response on unread instead of reading it whole. Error bodies are
-   * read either way, for the `ApiError`. Absent for a JSON answer.
+   * `"stream"` when the caller reads the body itself, as it arrives: the transport then hands a
+   * 2xx response on unread instead of reading it whole. Error bodies are read either way, for
+   * the `ApiError`. Absent for a JSON answer. Set by the download pipeline (results parts), in
+   * which users' middleware does not run: the signed URL's host is not Cohere's, and a plugin
+   * written for Cohere's API may add headers of its own (see docs/results.md).
    */
   readonly responseKind?: "stream";
   /** Which attempt this is: 1 for the first, 2 for the first retry, and so on. */

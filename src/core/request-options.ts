@@ -111,7 +111,8 @@ export interface RequestOptions {
  * @public
  */
 export interface ResolvedRequestOptions
-  extends Omit<RequestOptions, "timeoutInSeconds" | "maxRetries" | "maxResponseBytes"> {
+  // Read-only: the object is frozen (a plugin's write would change later calls, or fail this one).
+  extends Readonly<Omit<RequestOptions, "timeoutInSeconds" | "maxRetries" | "maxResponseBytes">> {
   /** Time limit for each attempt, in seconds. */
   readonly timeoutInSeconds: number;
   /** How many times a failed attempt may be retried. */

@@ -15,24 +15,24 @@ export interface LoggingOptions {
    * Where lines go.
    * @defaultValue console
    */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /**
    * The least severe level logged. Success is `info`, a status outside 2xx `warn`, a thrown
    * error `error`; `debug` adds the request and response headers, redacted.
    * @defaultValue "info"
    */
-  level?: LogLevel;
+  level?: LogLevel | undefined;
   /**
    * Headers whose values may be logged (lower case); every other header's value is logged as
    * `REDACTED`. Extends the default list, which holds no secret.
    * @defaultValue accept, content-type, content-length, user-agent, x-client-name, x-request-id, retry-after, retry-after-ms, date
    */
-  allowedHeaders?: readonly string[];
+  allowedHeaders?: readonly string[] | undefined;
   /**
    * Query parameters whose values may be logged; others are logged as `REDACTED`.
    * @defaultValue page_size, order_by
    */
-  allowedQueryParameters?: readonly string[];
+  allowedQueryParameters?: readonly string[] | undefined;
 }
 
 /**

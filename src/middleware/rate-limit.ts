@@ -9,14 +9,14 @@ export interface RateLimitOptions {
    * Sustained rate. Cohere's batches endpoints allow 500 requests per minute on production keys.
    * @defaultValue 500
    */
-  requestsPerMinute?: number;
+  requestsPerMinute?: number | undefined;
   /**
    * How many calls may go at once after a quiet spell (the bucket's size).
    * @defaultValue 10
    */
-  burst?: number;
+  burst?: number | undefined;
   /** The clock, in ms. @defaultValue performance.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

@@ -15,12 +15,12 @@ export interface RetryTiming {
    * A longer one fails the call at once, with the delay on the error.
    * @defaultValue 60
    */
-  readonly maxRetryAfterInSeconds?: number;
+  readonly maxRetryAfterInSeconds?: number | undefined;
   /**
    * Returns a number in [0, 1) for jitter. Replace it to make delays predictable in tests.
    * @defaultValue Math.random
    */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
 }
 
 /**

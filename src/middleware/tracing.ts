@@ -10,16 +10,16 @@ export interface TracingOptions {
    * The header that carries the call's id, the same on every attempt.
    * @defaultValue "X-Client-Request-Id"
    */
-  callHeader?: string;
+  callHeader?: string | undefined;
   /**
    * The header that carries the attempt's id, new for each attempt.
    * @defaultValue "X-Client-Attempt-Id"
    */
-  attemptHeader?: string;
+  attemptHeader?: string | undefined;
   /** Makes ids. @defaultValue crypto.randomUUID */
-  createId?: () => string;
+  createId?: (() => string) | undefined;
   /** Called for each attempt with the ids, to connect them to your traces. If it throws, the call goes on. */
-  onAttempt?: (ids: { callId: string; attemptId: string; attempt: number; operation: string }) => void;
+  onAttempt?: ((ids: { callId: string; attemptId: string; attempt: number; operation: string }) => void) | undefined;
 }
 
 /**

@@ -165,6 +165,9 @@ describe("the client refuses bad options at construction", () => {
     [{ headers: { "x-a": 1 } }, /headers/],
     [{ fetch: "fetch" }, /fetch/],
     [{ middleware: ["not a function"] }, /middleware/],
+    // A phase beside `call` or `attempt` was ignored: a plugin marked "call" ran per attempt.
+    [{ middleware: [{ name: "phased", phase: "call", attempt: () => undefined }] }, /Invalid middleware #1/],
+    [{ middleware: [{ name: "phased", phase: "call", call: () => undefined }] }, /Invalid middleware #1/],
     [{ apiKey: "k" }, /apiKey/],
     [{ token: "" }, /token/],
     // The token's Authorization won silently; a Content-Type replaced the SDK's (a multipart

@@ -110,6 +110,18 @@ describe("the four operations over HTTP", () => {
     expect(raw.data).toEqual({ batches: [] });
   });
 
+  it("gives the request's URL as the raw response's url when a custom fetch answers with a Response of its own", async () => {
+    // A mock or a cache answers with `new Response(...)`, whose url is "".
+    const client = new CohereClient({
+      token: "t",
+      baseUrl: "https://api.example.test",
+      fetch: async () => Response.json({ batches: [] }),
+    });
+    expect((await client.batches.withRawResponse.list({ page_size: 5 })).url).toBe(
+      "https://api.example.test/v2/batches?page_size=5",
+    );
+  });
+
   it("keeps unknown fields and unknown statuses", async () => {
     const client = server.client();
     const { batch } = await client.batches.create(newBatch);

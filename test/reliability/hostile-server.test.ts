@@ -259,6 +259,29 @@ describe("responses are checked as strictly as the types, no more (API.md 4)", (
   });
 
   it.each([
+    ["metrics", { metrics: [0.5, 0.7] }],
+    ["parse_info", { parse_info: ["\n"] }],
+  ])(
+    "a nested array where the spec has an object (%s) is a CohereParseError, not an object with index keys",
+    async (_, field) => {
+      // valibot's objects take an array and copy it into { "0": ..., "1": ... }; the types do not.
+      const dataset = {
+        id: "ds-1",
+        name: "ds",
+        created_at: "2024-01-01T00:00:00Z",
+        updated_at: "2024-01-01T00:00:00Z",
+        dataset_type: "embed-input",
+        validation_status: "validated",
+        ...field,
+      };
+      const origin = await scriptedServer((_, response) => sendJson(response, 200, { dataset }));
+      const { error } = await outcome(client(origin.url).datasets.retrieve("ds-1"));
+      expect(error).toBeInstanceOf(CohereParseError);
+      expect((error as Error).message).toMatch(/an array where the spec has an object/);
+    },
+  );
+
+  it.each([
     ["list", (c: CohereClient) => c.batches.list()],
     ["cancel", (c: CohereClient) => c.batches.cancel("b-1")],
   ])("a top-level array is not an object: %s fails with CohereParseError", async (_, call) => {

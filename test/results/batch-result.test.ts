@@ -34,6 +34,22 @@ describe("toBatchResult", () => {
     expect(result).toEqual({ custom_id: "4", body: {}, meta: '{"a":1}', raw, status: "OK" });
   });
 
+  it("keeps a custom_id that is a string or null (a nullable union), and refuses one of another type", () => {
+    // The type says string or null: a number or bytes would be a value the type says cannot exist.
+    expect(toBatchResult({ custom_id: null, error: "x" }, PART).custom_id).toBeNull();
+    expect(toBatchResult({ body: "{}" }, PART).custom_id).toBeUndefined();
+    for (const [id, described] of [
+      [7, "number"],
+      [new Uint8Array([49]), "bytes"],
+      [["1"], "an array"],
+    ] as const) {
+      expect(() => toBatchResult({ custom_id: id, body: "{}" }, PART)).toThrow(CohereParseError);
+      expect(() => toBatchResult({ custom_id: id, body: "{}" }, PART)).toThrow(
+        `${PART}: a record's custom_id is not a string but ${described}`,
+      );
+    }
+  });
+
   it("keeps a body that is already a value (bytes, a nested record)", () => {
     const bytes = new Uint8Array([123, 125]);
     expect(toBatchResult({ body: bytes }, PART).body).toBe(bytes);

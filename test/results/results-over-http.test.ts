@@ -14,7 +14,7 @@ import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.
 
 const env = useResultsFake();
 
-function ids(records: { custom_id?: string }[]): string[] {
+function ids(records: { custom_id?: string | null }[]): string[] {
   return records.map((r) => r.custom_id as string).sort();
 }
 

@@ -10,8 +10,12 @@ import { CohereParseError } from "../../core/errors/index.js";
  * @public
  */
 export interface BatchResult {
-  /** The `custom_id` of the request this record answers: match results to requests on it. */
-  custom_id?: string;
+  /**
+   * The `custom_id` of the request this record answers: match results to requests on it. `null`
+   * where the file's schema lets it be null and the record has none (checked: any other type is
+   * a `CohereParseError`).
+   */
+  custom_id?: string | null;
   /** The response (the v2 embed response for embed batches), parsed from JSON text; `null` for a failed request. */
   body?: unknown;
   /** Why the request failed, parsed from JSON text where it is JSON; `null` for a successful one. */
@@ -27,13 +31,16 @@ const PARSED_FIELDS = ["body", "error"] as const;
  * updated in place (no copy per record).
  *
  * @throws CohereParseError naming `part` when the record is not an object (a file whose schema
- * is not a record is not a batch output).
+ * is not a record is not a batch output), or its `custom_id` is neither a string nor null.
  */
 export function toBatchResult(record: unknown, part: string): BatchResult {
   if (typeof record !== "object" || record === null || Array.isArray(record) || record instanceof Uint8Array) {
     throw new CohereParseError(200, "", [`${part}: a record is not an object but ${describe(record)}`]);
   }
   const result = record as BatchResult;
+  const id: unknown = result.custom_id;
+  if (id !== undefined && id !== null && typeof id !== "string")
+    throw new CohereParseError(200, "", [`${part}: a record's custom_id is not a string but ${describe(id)}`]);
   for (const field of PARSED_FIELDS) {
     const value = result[field];
     if (typeof value === "string") result[field] = parseJsonText(value);

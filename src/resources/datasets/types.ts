@@ -93,9 +93,11 @@ export type DatasetData =
   | Uint8Array
   | ArrayBuffer
   | Blob
-  | ReadableStream<Uint8Array | string | Record<string, unknown>>
-  | AsyncIterable<Uint8Array | string | Record<string, unknown>>
-  | Iterable<Record<string, unknown>>;
+  | ReadableStream<Uint8Array | string | object>
+  | AsyncIterable<Uint8Array | string | object>
+  // `object`, not `Record<string, unknown>`: a request declared as an `interface` has no index
+  // signature. What is not a plain object is refused at run time, before anything is sent.
+  | Iterable<object>;
 
 /** The fields of `create` (wire names). @public */
 export interface CreateDatasetRequest {
@@ -114,9 +116,9 @@ export interface CreateDatasetRequest {
   /** Drop malformed rows (listed in `validation_warnings`) instead of failing validation. */
   skip_malformed_input?: boolean | undefined;
   /** Fields to keep beyond the type's required ones; validation fails if one is missing. */
-  keep_fields?: string[] | undefined;
+  keep_fields?: readonly string[] | undefined;
   /** Fields to keep when present. */
-  optional_fields?: string[] | undefined;
+  optional_fields?: readonly string[] | undefined;
   /** How raw `.txt` uploads split into entries. */
   text_separator?: string | undefined;
   /** The delimiter of `.csv` uploads. */
