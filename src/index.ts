@@ -20,6 +20,7 @@ export {
   type Middleware,
   type MiddlewareContext,
   type Next,
+  type OperationName,
   type OperationParams,
 } from "./core/middleware.js";
 export type {

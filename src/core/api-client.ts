@@ -15,7 +15,7 @@ import { CohereError } from "./errors/cohere-error.js";
 import { nameTheCall } from "./errors/call-failure.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { checkResponse, expectResponse, type ResponseDescription, takeCheckedData } from "./checked-response.js";
-import type { CallOrigin, MiddlewareContext } from "./middleware.js";
+import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { Download, DownloadDescription } from "./download.js";
 import type { BackoffOptions, ResolvedClientOptions } from "./client-options.js";
@@ -52,7 +52,7 @@ export type RequestDescription<
   P extends ClientPathsWithMethod<Client<paths>, M>,
 > = OperationRequest<M, P> & {
   /** The name middleware see, e.g. `"batches.list"`. */
-  readonly operation: string;
+  readonly operation: OperationName;
   /**
    * True when sending the request again cannot do the work twice. A non-idempotent request
    * (a `create`) is retried only where the server certainly did not act, or with an

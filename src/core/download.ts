@@ -1,7 +1,7 @@
 import { CohereAbortError } from "./errors/abort-error.js";
 import { nameTheCall } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
-import type { CallOrigin, MiddlewareContext } from "./middleware.js";
+import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { Pipeline } from "./middleware-plugin.js";
 import { type RequestDefaults, type RequestOptions, resolveRequestOptions } from "./request-options.js";
 import { readStreamedBody } from "./streamed-body.js";
@@ -9,7 +9,7 @@ import { readStreamedBody } from "./streamed-body.js";
 /** One download from a URL that carries its own credential (a signed URL on a storage host). */
 export interface DownloadDescription {
   /** The name a retry decision and an error report see, e.g. `"datasets.download"`. */
-  readonly operation: string;
+  readonly operation: OperationName;
   /** The absolute `http:` or `https:` URL, sent as it is. */
   readonly url: string;
   /** What a failure's message calls the download (`part 0 (part-0.avro) of dataset ds-1`); the URL is signed, and secret. */

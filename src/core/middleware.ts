@@ -28,6 +28,32 @@ export type Next = (request: Request) => Promise<Response>;
 export type ScopedNext = (request: Request, context?: MiddlewareContext) => Promise<Response>;
 
 /**
+ * The name of an SDK operation, as plugins and `shouldRetry` see it: one per endpoint, and
+ * `"datasets.download"` for each part of a results download. A closed set, so that a misspelt
+ * name in a plugin's branch is a compile error rather than a branch that never runs.
+ *
+ * @example
+ * ```ts
+ * const slowCreates: Middleware = async (request, next, context) => {
+ *   if (context.operation === "batches.create") console.log("creating", context.attempt);
+ *   return next(request);
+ * };
+ * ```
+ * @public
+ */
+export type OperationName =
+  | "batches.list"
+  | "batches.create"
+  | "batches.retrieve"
+  | "batches.cancel"
+  | "datasets.create"
+  | "datasets.retrieve"
+  | "datasets.list"
+  | "datasets.delete"
+  | "datasets.usage"
+  | "datasets.download";
+
+/**
  * What a middleware knows about the call it is part of.
  *
  * @remarks
@@ -38,7 +64,7 @@ export type ScopedNext = (request: Request, context?: MiddlewareContext) => Prom
  */
 export interface MiddlewareContext {
   /** The SDK operation, e.g. `"batches.list"`, `"batches.create"`. */
-  readonly operation: string;
+  readonly operation: OperationName;
   /** The operation's route template, e.g. `"/v2/batches/{id}"`: a span name, a metrics label, a cache key. */
   readonly route: string;
   /** The operation's path and query parameters, as data (`{ path: { id: "b-1" } }`). */

@@ -1,3 +1,4 @@
+import type { OperationName } from "./middleware.js";
 import * as v from "valibot";
 import {
   abortSignalSchema,
@@ -19,7 +20,7 @@ import {
  */
 export interface RetryInfo {
   /** The SDK operation, e.g. `"batches.retrieve"`. */
-  readonly operation: string;
+  readonly operation: OperationName;
   /** The attempt that failed: 1 for the first. */
   readonly attempt: number;
   /** The HTTP status, when the server answered. */

@@ -148,7 +148,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       return;
     }
     this.#label = describePart(this.id, part);
-    const download = { operation: "datasets.download", url: part.url as string, label: this.#label };
+    const download = { operation: "datasets.download" as const, url: part.url as string, label: this.#label };
     const { body } = await this.api.download(download, this.options);
     this.#current = this.decode(body, this.#label);
     // Closed by `return()` while the download started: cancelled now, or its connection stays open.

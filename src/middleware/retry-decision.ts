@@ -1,7 +1,7 @@
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
-import type { MiddlewareContext } from "../core/middleware.js";
+import type { MiddlewareContext, OperationName } from "../core/middleware.js";
 import type { RetryInfo, ShouldRetry } from "../core/request-options.js";
 import { isThenable, reportCallbackError } from "../internal/user-callback.js";
 import { refusedOnFirstHop } from "../core/redirects.js";
@@ -45,7 +45,7 @@ export function failedOnTheWire(error: unknown): boolean {
 export function retryDelay(
   error: unknown,
   resendable: boolean,
-  attempt: { readonly operation: string; readonly attempt: number },
+  attempt: { readonly operation: OperationName; readonly attempt: number },
   shouldRetry: ShouldRetry | undefined,
   timing: RetryTiming,
 ): number | undefined {

@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { checkInput, functionSchema, isHeaderName } from "../core/input.js";
-import type { MiddlewareContext } from "../core/middleware.js";
+import type { MiddlewareContext, OperationName } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import { callUserCallback } from "../internal/user-callback.js";
 
@@ -19,7 +19,9 @@ export interface TracingOptions {
   /** Makes ids. @defaultValue crypto.randomUUID */
   createId?: (() => string) | undefined;
   /** Called for each attempt with the ids, to connect them to your traces. If it throws, the call goes on. */
-  onAttempt?: ((ids: { callId: string; attemptId: string; attempt: number; operation: string }) => void) | undefined;
+  onAttempt?:
+    | ((ids: { callId: string; attemptId: string; attempt: number; operation: OperationName }) => void)
+    | undefined;
 }
 
 /**

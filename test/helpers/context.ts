@@ -1,9 +1,9 @@
-import type { MiddlewareContext, ResolvedRequestOptions } from "../../src/index.js";
+import type { MiddlewareContext, OperationName, ResolvedRequestOptions } from "../../src/index.js";
 
 /** A middleware context for one layer under test; `batches.create` is the one non-idempotent operation. */
 export function makeContext(
   options: Partial<ResolvedRequestOptions> = {},
-  operation = "batches.list",
+  operation: OperationName = "batches.list",
 ): MiddlewareContext {
   return {
     operation,
