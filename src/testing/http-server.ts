@@ -13,29 +13,9 @@ import { type IncomingMessage, type ServerResponse, createServer } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import type { FakeCohere, HandleOptions } from "./fake-cohere.js";
+import type { FakeCohereServer, FakeCohereServerOptions } from "./server-types.js";
 
-/** Options of {@link startFakeCohereServer}. */
-export interface FakeCohereServerOptions {
-  /** The port; 0 picks a free one. @default 0 */
-  port?: number;
-  /** The interface to listen on; keep it loopback. @default "127.0.0.1" */
-  host?: string;
-}
-
-/** A running fake server. */
-export interface FakeCohereServer {
-  /** The base URL, e.g. `http://127.0.0.1:54321`: pass it as the SDK's `baseUrl`. */
-  readonly url: string;
-  /** The port it listens on. */
-  readonly port: number;
-  /** The download origin of output datasets' signed URLs, on a second port. */
-  readonly downloadUrl: string;
-  /**
-   * Stops the server and destroys every open socket (stalled responses and idle keep-alive
-   * connections included), so that a test run can exit at once. Safe to call twice.
-   */
-  close(): Promise<void>;
-}
+export type { FakeCohereServer, FakeCohereServerOptions };
 
 /** Headers a browser page may send, announced in every preflight answer. */
 const ALLOWED_HEADERS = ["authorization", "content-type", "x-client-name", "idempotency-key", "x-request-id"];

@@ -5,4 +5,5 @@
  * @packageDocumentation
  */
 export * from "./index.js";
-export { type FakeCohereServer, type FakeCohereServerOptions, startFakeCohereServer } from "./http-server.js";
+// Shadows the universal entry's stand-in, which only rejects.
+export { startFakeCohereServer } from "./http-server.js";

@@ -52,6 +52,8 @@ export {
   type WireListDatasetsResponse,
 } from "./dataset-wire.js";
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./list-query.js";
+export type { FakeCohereServer, FakeCohereServerOptions } from "./server-types.js";
+export { startFakeCohereServer } from "./server-unavailable.js";
 export type { OrderBy } from "./page-token.js";
 export {
   type Operation,
