@@ -1,5 +1,7 @@
 // The block codecs of Avro container files that Cohere's outputs may use. Each turns one block
 // as stored into the block as encoded; a block that does not decompress is an AvroFormatError.
+import { CohereError } from "../../core/errors/index.js";
+import { describeCause } from "../cause-chain.js";
 import { AvroFormatError } from "./avro-cursor.js";
 import { crc32, snappyUncompress } from "./snappy.js";
 
@@ -11,6 +13,21 @@ export type BlockCodec = (block: Uint8Array) => Uint8Array | Promise<Uint8Array>
  * break the promise of flat memory.
  */
 export const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Raw deflate where the platform has no DecompressionStream (Vercel's Edge Runtime): the SDK's
+ * own inflater, a chunk of its own loaded on the first such block, so that the runtimes that
+ * have one never download it. A failed load is typed as `loadChunk` types it (not imported
+ * here: its option checks would bring valibot into the decoder's chunk).
+ */
+async function inflateRawInJs(block: Uint8Array): Promise<Uint8Array> {
+  const { inflateRawSync } = await import("./inflate-raw.js").catch((error: unknown) => {
+    throw new CohereError(`cohere-batches could not load the deflate decoder: ${describeCause(error)}`, {
+      cause: error,
+    });
+  });
+  return inflateRawSync(block, MAX_BLOCK_BYTES);
+}
 
 /**
  * Raw deflate (RFC 1951, no zlib header), through the platform's DecompressionStream, driven by
@@ -72,13 +89,17 @@ function unsnappy(block: Uint8Array): Uint8Array {
  */
 export type InflateRaw = (block: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
-/** The codec named in a file's `avro.codec` (absent: `null`); `inflate` replaces the DecompressionStream one. */
+/**
+ * The codec named in a file's `avro.codec` (absent: `null`). Deflate: `inflate` where the build
+ * passes one, else DecompressionStream where the platform has it, else the SDK's own inflater.
+ */
 export function blockCodec(name: string | undefined, inflate?: InflateRaw): BlockCodec {
   switch (name ?? "null") {
     case "null":
       return (block) => block;
     case "deflate":
-      return inflate ? guarded(inflate) : inflateRaw;
+      if (inflate) return guarded(inflate);
+      return typeof DecompressionStream === "function" ? inflateRaw : inflateRawInJs;
     case "snappy":
       return unsnappy;
     default:

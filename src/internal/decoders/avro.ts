@@ -20,7 +20,8 @@ export interface AvroDecodeOptions {
   status?: number;
   /**
    * Inflates a raw deflate block. Default: the platform's `DecompressionStream("deflate-raw")`
-   * (Node 20, browsers, workerd, Deno, Bun). In Node, zlib's `inflateRawSync` is 3-5x faster
+   * (Node 20, browsers, workerd, Deno, Bun), or where there is none (Vercel's Edge Runtime) the
+   * SDK's own, in JavaScript (./inflate-raw.ts). In Node, zlib's `inflateRawSync` is 3-5x faster
    * (bench/avro-throughput.mjs): the Node build passes it, capped at `MAX_BLOCK_BYTES`.
    */
   inflateRaw?: InflateRaw;
