@@ -15,6 +15,7 @@ import { CohereError } from "./errors/cohere-error.js";
 import { nameTheCall } from "./errors/call-failure.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { checkResponse, expectResponse, type ResponseDescription, takeCheckedData } from "./checked-response.js";
+import { setBodyFailure } from "./body-failure.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { Download, DownloadDescription } from "./download.js";
@@ -80,6 +81,11 @@ export interface EncodedBody {
    * fetch), and the branch of the body it never reads keeps every byte sent.
    */
   readonly redirect: RequestRedirect;
+  /**
+   * For a stream: fires when the stream's own source fails as it is read, with that failure as
+   * its reason. The attempt then ends with it (the body is not errored: see `internal/uploads.ts`).
+   */
+  readonly failure?: AbortSignal;
 }
 
 /** What every `OperationRequest` holds, seen loosely for building the wire request. */
@@ -211,7 +217,11 @@ export class ApiClient {
       signal,
     };
     // Set apart (not spread into the literal above): a JSON call keeps the literal's one shape.
-    if (encoded !== undefined) context.bodySource = encoded instanceof Blob ? encoded : "one-shot";
+    if (encoded !== undefined) {
+      context.bodySource = encoded instanceof Blob ? encoded : "one-shot";
+      const failure = request.encodedBody?.failure;
+      if (failure !== undefined) setBodyFailure(context, failure);
+    }
     expectResponse(context, expected);
     const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
     let response: Response;

@@ -1,6 +1,7 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
 import { followAbort } from "../internal/follow-abort.js";
+import { bodyFailureOf } from "./body-failure.js";
 import {
   describeCause,
   isRefusedByFetch,
@@ -62,6 +63,9 @@ export function createTransport(
     // `signal` either way.
     const streamedBody = context.bodySource === "one-shot" ? new AbortController() : undefined;
     const unlink = streamedBody && followAbort(signal, streamedBody, false);
+    // It also ends when the body's own source fails, until the server has answered: a failure
+    // after that leaves the answer to stand (see `transportFailure` for the error).
+    let unlinkBody = streamedBody && followAbort(bodyFailureOf(context), streamedBody, false);
     try {
       // Nothing is sent once the call is over (an abort during a token function, a middleware).
       if (signal.aborted) throw abortErrorFor(context);
@@ -73,6 +77,8 @@ export function createTransport(
       const response: unknown = runtimeFetch
         ? await sent
         : await boundBySignal(sent, signal, () => abortErrorFor(context));
+      unlinkBody?.();
+      unlinkBody = undefined;
       // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
       if (!isResponse(response))
         throw new CohereError("The fetch function resolved with something that is not a Response");
@@ -83,8 +89,18 @@ export function createTransport(
       throw transportFailure(error, context);
     } finally {
       unlink?.();
+      unlinkBody?.();
     }
   };
+}
+
+/**
+ * The failure of a streamed body's source (a `CohereError` saying the data failed as it was
+ * read): the caller's error message, which may quote the token, is redacted as a server's is.
+ */
+function bodyFailureError(reason: unknown, context: MiddlewareContext): CohereError {
+  const error = CohereError.is(reason) ? reason : new CohereError(unreadableDataMessage(describeCause(reason)));
+  return carriesToken(context, error) ? new CohereError(redactTokens(context, error.message)) : error;
 }
 
 /** Fetch may throw synchronously (a bad init in some runtimes): make it a rejection like the rest. */
@@ -99,6 +115,8 @@ function callFetch(fetchFunction: FetchFunction, request: Request, signal: Abort
 function transportFailure(error: unknown, context: MiddlewareContext): CohereError {
   if (CohereError.is(error)) return error;
   if (context.signal?.aborted || context.attemptSignal?.aborted) return abortErrorFor(context);
+  const failedBody = bodyFailureOf(context);
+  if (failedBody?.aborted) return bodyFailureError(failedBody.reason, context);
   const own = ownErrorInChain(error, (value): value is CohereError => CohereError.is(value));
   if (own !== undefined) return own;
   // A server may have put the echoed token into a redirect's URL: out of the message, and a

@@ -16,9 +16,9 @@
  *
  * A source that fails as it is read does not error the body fetch is sending: workerd reports
  * that as an uncaught exception and sends the body cut short (the server then answers 400),
- * and edge-runtime's fetch turns the SDK's error into a connection failure. The upload's
- * controller is aborted instead, which ends the request in every runtime, and the call throws
- * the source's failure (`MultipartBody.failure`).
+ * and edge-runtime's fetch turns the SDK's error into a connection failure. The body's
+ * `failure` signal fires instead, with the source's failure as its reason: the transport ends
+ * the request with it, and types the attempt's failure as that error.
  */
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { uploadRedirectMode } from "./upload-redirect.js";
@@ -51,8 +51,8 @@ export interface MultipartBody {
    * touches it.
    */
   readonly release: () => void;
-  /** What the data's source threw as it was read, once it has: the call's error to throw. */
-  readonly failure: () => unknown;
+  /** Fires when the data's source fails as it is read; its reason is that failure (see the file's remarks). */
+  readonly failure?: AbortSignal;
 }
 
 const encoder = new TextEncoder();
@@ -108,11 +108,12 @@ const nextTurn = (globalThis as { setImmediate?: (callback: () => void) => unkno
 function toStream(
   chunks: AsyncGenerator<Uint8Array>,
   sources: readonly PartSource[],
-  upload: AbortController,
-): { stream: ReadableStream<Uint8Array>; release: () => void; failure: () => unknown } {
+): { stream: ReadableStream<Uint8Array>; release: () => void; failure: AbortSignal } {
   const turn = eventLoopTurns();
+  const failure = new AbortController();
+  // Set once nobody reads the rest: a read that fails after it (a source the SDK closed itself,
+  // after the call settled or fetch cancelled the body) is no failure of the data.
   let released = false;
-  let failure: unknown;
   let end = () => {};
   const stream = new ReadableStream<Uint8Array>(
     {
@@ -136,11 +137,8 @@ function toStream(
           try {
             next = await chunks.next();
           } catch (error) {
-            // The request ends by its signal, and the call throws this; `release` ends the body.
-            if (!released) {
-              failure = error;
-              upload.abort(error);
-            }
+            // The request ends by this signal (see the transport); `release` ends the body.
+            if (!released) failure.abort(error);
             return;
           }
           // The call has settled while the source was read: `release` has ended the body.
@@ -151,6 +149,9 @@ function toStream(
         }
       },
       cancel() {
+        // Fetch cancels the body it will not send (an abort, a timeout): closing the sources
+        // then fails their read in flight, which is not the data's failure.
+        released = true;
         // Not awaited: `return()` waits behind a read in flight, and a source that stalls would
         // hold fetch's cancel for ever (workerd then ends the request as hung). Closed directly.
         sources.forEach(closeSource);
@@ -169,7 +170,7 @@ function toStream(
     // Once the call has settled nobody reads the rest (Node 20's fetch still pulls after an abort).
     end();
   };
-  return { stream, release, failure: () => failure };
+  return { stream, release, failure: failure.signal };
 }
 
 /** `promise`, or a `CohereAbortError` as soon as `signal` fires (a source may never settle). */
@@ -184,7 +185,7 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 }
 
 /** Gathers a one-shot source into a Blob, giving up when `signal` fires. */
-async function gather(source: PartSource, signal: AbortSignal): Promise<Blob> {
+async function gather(source: PartSource, signal: AbortSignal | undefined): Promise<Blob> {
   if ("blob" in source) return source.blob;
   const parts: Uint8Array[] = [];
   const chunks = source.chunks();
@@ -211,18 +212,17 @@ async function gather(source: PartSource, signal: AbortSignal): Promise<Blob> {
  * Encodes `parts` as `multipart/form-data`.
  *
  * @param streaming - whether fetch can send a stream body (false in browsers).
- * @param upload - the call's controller: its signal bounds the gathering (browsers), and a
- * source that fails as it is streamed aborts it (see the file's remarks).
+ * @param signal - bounds the gathering of streams (browsers): the caller's abort, the timeout.
  * @throws CohereError for a `data` of no supported kind (before anything is read or sent).
  */
 export async function encodeMultipart(
   parts: readonly UploadPart[],
   streaming: boolean,
-  upload: AbortController = new AbortController(),
+  signal?: AbortSignal,
 ): Promise<MultipartBody> {
   const boundary = randomBoundary();
   let sources = parts.map((part) => partSource(part.data, part.field));
-  if (!streaming) sources = await Promise.all(sources.map(async (s) => ({ blob: await gather(s, upload.signal) })));
+  if (!streaming) sources = await Promise.all(sources.map(async (s) => ({ blob: await gather(s, signal) })));
   const segments: (Uint8Array | PartSource)[] = [];
   sources.forEach((source, i) => {
     const part = parts[i] as UploadPart;
@@ -239,9 +239,8 @@ export async function encodeMultipart(
     // composed Blob lacks its bytes, and its size says so. The parts then go as a stream, read
     // once (sent once, never retried), rather than an upload of an empty file.
     const size = blobParts.reduce((total, p) => total + (p instanceof Blob ? p.size : p.byteLength), 0);
-    if (body.size === size)
-      return { contentType, body, replayable: true, redirect, release: () => {}, failure: () => undefined };
+    if (body.size === size) return { contentType, body, replayable: true, redirect, release: () => {} };
   }
-  const { stream, release, failure } = toStream(concat(segments), sources, upload);
+  const { stream, release, failure } = toStream(concat(segments), sources);
   return { contentType, body: stream, replayable: false, redirect, release, failure };
 }

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { createReadStream, mkdtempSync, openAsBlob, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,9 +9,10 @@ import {
   CohereConnectionError,
   CohereError,
   CohereTimeoutError,
+  UnauthorizedError,
 } from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
-import { sinkServer } from "../helpers/scripted-server.js";
+import { earlyAnswerServer, sinkServer } from "../helpers/scripted-server.js";
 import * as sdk from "../../src/index.js";
 import { EXPECTED_UPLOAD_FAILURES, runUploadFailures } from "../runtimes/fixtures/uploads.mjs";
 
@@ -203,5 +205,106 @@ describe("an upload whose own data fails, as every runtime runs it (test/runtime
     const report = await runUploadFailures(sdk, { baseUrl: server.url, maxRetries: 0 });
     expect(report).toMatchObject(EXPECTED_UPLOAD_FAILURES);
     expect(server.fake.count("datasets.create")).toBe(0);
+  });
+});
+
+describe("an upload whose source fails: who sees which error", () => {
+  /** A generator that yields one line, then fails when `signal` fires, as a source tied to the caller's abort does. */
+  async function* tiedTo(signal: AbortSignal) {
+    yield LINE;
+    await new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("upstream aborted"))));
+  }
+
+  it("the caller's abort wins over the source failing because of it", async () => {
+    // The source's listener on the caller's signal runs first: its failure was taken for the data's.
+    for (let i = 0; i < 5; i++) {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error("user cancelled")), 30);
+      const error = await server
+        .client({ maxRetries: 0 })
+        .datasets.create({ ...upload, data: tiedTo(controller.signal) }, { abortSignal: controller.signal })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CohereAbortError);
+    }
+  });
+
+  it("plugins, shouldRetry and the logging plugin see the error the caller gets", async () => {
+    const seen: string[] = [];
+    const logged: string[] = [];
+    const client = server.client({
+      maxRetries: 2,
+      logLevel: "error",
+      logger: { debug() {}, info() {}, warn() {}, error: (line: string) => logged.push(line) },
+      middleware: [
+        {
+          name: "spy",
+          call: async (request: Request, next: (request: Request) => Promise<Response>) => {
+            try {
+              return await next(request);
+            } catch (error) {
+              seen.push(`call: ${(error as Error).name}: ${(error as Error).message}`);
+              throw error;
+            }
+          },
+        },
+      ],
+    });
+    async function* broken() {
+      yield LINE;
+      throw new Error("disk read failed");
+    }
+    const error = await client.datasets
+      .create(
+        { ...upload, data: broken() },
+        {
+          shouldRetry: (info) => {
+            seen.push(`shouldRetry: ${(info.error as Error).name}`);
+            return undefined;
+          },
+        },
+      )
+      .catch((e: unknown) => e);
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toContain("The data being uploaded failed as it was read: disk read failed");
+    expect(seen).toEqual(["shouldRetry: CohereError", `call: CohereError: ${(error as Error).message}`]);
+    expect(logged.join("\n")).toMatch(/failed: CohereError/);
+    expect(logged.join("\n")).not.toMatch(/CohereAbortError/);
+  });
+
+  it("a source that fails after the server has answered leaves the server's answer to stand", async () => {
+    // A 401 sent before the upload was read, its body still arriving when the source fails.
+    const origin = await earlyAnswerServer((request, response) => {
+      request.resume();
+      response.writeHead(401, { "content-type": "application/json" });
+      response.write('{"message":');
+      setTimeout(() => response.end('"invalid api token"}'), 300);
+    });
+    async function* failsLate() {
+      const started = Date.now();
+      for (;;) {
+        await settle(10);
+        if (Date.now() - started > 100) throw new Error("source broke late");
+        yield LINE;
+      }
+    }
+    const error = await new CohereClient({ token: "wrong", baseUrl: origin, maxRetries: 0 }).datasets
+      .create({ ...upload, data: failsLate() })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+  });
+
+  it("the token in a source's own error message is redacted, as a server's echo is", async () => {
+    const token = "sk-live-0123456789abcdef-secret";
+    async function* leaky() {
+      yield LINE;
+      throw new Error(`could not read with ${token}`);
+    }
+    const error = await new CohereClient({ token, baseUrl: server.url, maxRetries: 0 }).datasets
+      .create({ ...upload, data: leaky() })
+      .catch((e: unknown) => e);
+    expect(CohereError.is(error)).toBe(true);
+    expect(String((error as Error).message)).not.toContain(token);
+    expect(String((error as Error).stack)).not.toContain(token);
+    expect(inspect(error, { depth: 10 })).not.toContain(token);
   });
 });

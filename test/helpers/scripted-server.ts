@@ -67,6 +67,19 @@ export async function sinkServer(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
+/**
+ * A loopback server whose handler runs as soon as a request's headers arrive, before its body
+ * is read (a server that answers an upload early: a 401, a 413). Closed after the current test.
+ */
+export async function earlyAnswerServer(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
 /** A loopback port with nothing listening on it: a connection there is refused. */
 export async function refusingPort(): Promise<number> {
   const probe = createTcpServer();

@@ -65,9 +65,11 @@ describe("multipart bodies of uploads", () => {
     const controller = new AbortController();
     const stuck = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => undefined) });
     setTimeout(() => controller.abort(new Error("stop")), 20);
-    const error = await encodeMultipart([{ field: "data", filename: "d", data: stuck }], false, controller).catch(
-      (e: unknown) => e,
-    );
+    const error = await encodeMultipart(
+      [{ field: "data", filename: "d", data: stuck }],
+      false,
+      controller.signal,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereAbortError);
   });
 
@@ -82,20 +84,18 @@ describe("multipart bodies of uploads", () => {
     expect((error as Error).message).toBe("The data being uploaded failed as it was read: source broke");
   });
 
-  it("a source that throws as it is streamed aborts the upload with that CohereError, and does not error the body", async () => {
+  it("a source that throws as it is streamed fires the body's failure signal with that CohereError, and does not error the body", async () => {
     // An errored request body is an uncaught exception in workerd, which then sends the body cut
     // short; edge-runtime's fetch makes the error a connection failure. The signal ends it instead.
-    const upload = new AbortController();
-    const encoded = await encodeMultipart([{ field: "data", filename: "d", data: broken() }], true, upload);
+    const encoded = await encodeMultipart([{ field: "data", filename: "d", data: broken() }], true);
     const reader = (encoded.body as ReadableStream<Uint8Array>).getReader();
     await reader.read(); // the part's head
     await reader.read(); // the source's first chunk
     const pending = reader.read();
-    await vi.waitFor(() => expect(upload.signal.aborted).toBe(true));
-    const failure = encoded.failure();
-    expect(CohereError.is(failure)).toBe(true);
-    expect((failure as Error).message).toBe("The data being uploaded failed as it was read: source broke");
-    expect(upload.signal.reason).toBe(failure);
+    const signal = encoded.failure as AbortSignal;
+    await vi.waitFor(() => expect(signal.aborted).toBe(true));
+    expect(CohereError.is(signal.reason)).toBe(true);
+    expect((signal.reason as Error).message).toBe("The data being uploaded failed as it was read: source broke");
     // The body is neither errored nor ended by the failure; once the call settles it is ended.
     const state = await Promise.race([
       pending.then(
@@ -109,7 +109,30 @@ describe("multipart bodies of uploads", () => {
     await expect(pending).resolves.toEqual({ done: true, value: undefined });
   });
 
-  it("a gathered stream (browsers) that stalls is cancelled when the upload's signal fires, and unlocked", async () => {
+  it("a read that fails after fetch cancelled the body (the SDK closed the source) is not the data's failure", async () => {
+    // Bun's fetch cancels the body on an abort or a timeout; closing a Node stream then fails the
+    // read in flight ("Premature close"), which was taken for the data's own failure.
+    let fail = (_: Error) => {};
+    async function* waiting() {
+      yield "a\n";
+      await new Promise((_, reject) => {
+        fail = reject;
+      });
+    }
+    const encoded = await encodeMultipart([{ field: "data", filename: "d", data: waiting() }], true);
+    const reader = (encoded.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await reader.read();
+    const pending = reader.read();
+    await settle(10);
+    await reader.cancel();
+    fail(new Error("Premature close"));
+    await settle(10);
+    expect(encoded.failure?.aborted).toBe(false);
+    await pending.catch(() => undefined);
+  });
+
+  it("a gathered stream (browsers) that stalls is cancelled when the signal fires", async () => {
     let cancelled = false;
     const stalled = new ReadableStream<Uint8Array>({
       start: (controller) => controller.enqueue(new Uint8Array([1])),
@@ -120,7 +143,7 @@ describe("multipart bodies of uploads", () => {
     });
     const upload = new AbortController();
     setTimeout(() => upload.abort(new Error("stop")), 20);
-    const error = await encodeMultipart([{ field: "data", filename: "d", data: stalled }], false, upload).catch(
+    const error = await encodeMultipart([{ field: "data", filename: "d", data: stalled }], false, upload.signal).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(CohereAbortError);

@@ -60,7 +60,7 @@ function filenameOf(data: unknown, given: string | undefined, fallback: string):
 export async function prepareDatasetUpload(
   request: CreateDatasetRequest,
   streaming: boolean,
-  upload: AbortController,
+  signal: AbortSignal,
 ): Promise<{ query: CreateQuery; body: MultipartBody }> {
   const checked = checkInput(createDatasetRequestSchema, request, "request") as CreateDatasetRequest;
   const filename = filenameOf(checked.data, checked.filename, `${checked.name}.jsonl`);
@@ -71,5 +71,5 @@ export async function prepareDatasetUpload(
     const evalFilename = filenameOf(checked.eval_data, undefined, `${checked.name}-eval${extension}`);
     parts.push({ field: "eval_data", filename: evalFilename, data: checked.eval_data });
   }
-  return { query: queryOf(checked), body: await encodeMultipart(parts, streaming, upload) };
+  return { query: queryOf(checked), body: await encodeMultipart(parts, streaming, signal) };
 }

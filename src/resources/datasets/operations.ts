@@ -46,36 +46,34 @@ export async function create(
   request: CreateDatasetRequest,
   options?: RequestOptions,
 ): Promise<HttpResponse<CreateDatasetResponse>> {
-  // The upload's own signal: the caller's abort, the attempt's timeout while a browser gathers
-  // a stream, and a data source that fails as it is sent (see `internal/uploads.ts`) end it.
-  const upload = new AbortController();
+  // What bounds the encoding: a browser reads a stream whole before sending it, bounded like an
+  // attempt (its timeout) and by the caller's abort.
+  const encoding = new AbortController();
   let unfollow = (): void => undefined;
-  let prepared: Awaited<ReturnType<typeof import("./create-upload.js").prepareDatasetUpload>>;
-  let timedOut: CohereTimeoutError | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let callOptions: RequestOptions;
+  let timedOut: CohereTimeoutError | undefined;
+  let prepared: Awaited<ReturnType<typeof import("./create-upload.js").prepareDatasetUpload>>;
   try {
-    const resolved = api.resolveOptions(options);
-    callOptions = { ...resolved, abortSignal: upload.signal };
-    unfollow = followAbort(resolved.abortSignal, upload);
+    const { abortSignal, timeoutInSeconds } = api.resolveOptions(options);
+    unfollow = followAbort(abortSignal, encoding);
     // The upload code is a chunk of its own again: only apps that upload load it.
     const { prepareDatasetUpload } = await loadChunk(() => import("./create-upload.js"), "the upload code", options);
-    // A browser reads a stream whole before sending it: bounded like an attempt.
     timer = setTimeout(() => {
-      timedOut = new CohereTimeoutError(resolved.timeoutInSeconds);
-      upload.abort(timedOut);
-    }, resolved.timeoutInSeconds * 1000);
-    prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), upload);
+      timedOut = new CohereTimeoutError(timeoutInSeconds);
+      encoding.abort(timedOut);
+    }, timeoutInSeconds * 1000);
+    prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), encoding.signal);
   } catch (error) {
-    unfollow();
     // A call that ends before its body exists (refused, aborted) closes the caller's streams,
     // as fetch cancels the body of a request it never sends.
     closeRequestData(request);
     throw timedOut ?? error;
   } finally {
     clearTimeout(timer);
+    unfollow();
   }
   const { query, body } = prepared;
+  // Once the call has settled, a one-shot body it no longer reads is stopped and closed.
   return api
     .call(
       {
@@ -88,16 +86,9 @@ export async function create(
         // A second upload makes a second dataset.
         idempotent: false,
       },
-      callOptions,
+      options,
     )
-    .catch((error: unknown) => {
-      throw body.failure() ?? error;
-    })
-    .finally(() => {
-      unfollow();
-      // Once the call has settled, a one-shot body it no longer reads is stopped and closed.
-      body.release();
-    });
+    .finally(body.release);
 }
 
 /** Closes the one-shot streams of a `create` request that will not be sent. */
