@@ -17,6 +17,22 @@ const newBatch = { name: "listeners", input_dataset_id: "ds-1", model: "command-
 
 const listeners = (signal: AbortSignal) => getEventListeners(signal, "abort").length;
 
+/** The `MaxListenersExceededWarning`s Node emits while `run` runs (they come on a later tick). */
+async function leakWarnings(run: () => Promise<unknown>): Promise<string[]> {
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => {
+    if (warning.name === "MaxListenersExceededWarning") warnings.push(warning.message);
+  };
+  process.on("warning", onWarning);
+  try {
+    await run();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    process.off("warning", onWarning);
+  }
+  return warnings;
+}
+
 const clients: [string, CohereClientOptions][] = [
   ["no plugin", {}],
   ["an attempt-phase plugin (loggingMiddleware)", { middleware: [loggingMiddleware({ logger: quiet })] }],
@@ -58,5 +74,19 @@ describe("a caller's long-lived abortSignal", () => {
         }
       },
     );
+  });
+
+  it.each(clients)("has 20 calls in flight on it with %s and warns of no leak", async (_, options) => {
+    const { id } = await env.completedBatch(embedRequests(3));
+    const client = env.client(options);
+    const signal = new AbortController().signal;
+    const warnings = await leakWarnings(() =>
+      Promise.all([
+        ...Array.from({ length: 20 }, () => client.batches.list({ page_size: 1 }, { abortSignal: signal })),
+        ...Array.from({ length: 12 }, () => collect(client.batches.results(id as string, { abortSignal: signal }))),
+      ]),
+    );
+    expect(warnings).toEqual([]);
+    expect(listeners(signal)).toBe(0);
   });
 });
