@@ -69,8 +69,11 @@ import { build } from "esbuild";
 // listAll ended after 100 empty pages in a row (it walked for ever): 15,971 B. A streamed upload's
 // fetch aborted without a reason (workerd logged the reason as uncaught and failed the worker):
 // 16,007 B. A plugin's phase beside call/attempt refused, HttpResponse.url's fallback, a nested
-// array where the spec has an object refused: 16,053 B.
-export const BUDGET_GZIP_BYTES = 15.7 * 1024;
+// array where the spec has an object refused: 16,053 B. An upload's source failure typed inside
+// the pipeline (plugins saw a CohereAbortError, a caller's abort or a server's early answer was
+// replaced by it), no abort listener left on a caller's signal by a call's Request, and Node's
+// listener limit raised on it as fetch does: 16,191 B.
+export const BUDGET_GZIP_BYTES = 15.9 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -270,7 +270,9 @@ function buildRequest(
     // redirect mode is the body's to choose (see `EncodedBody.redirect`).
     const { contentType, body: encoded, redirect } = encodedBody;
     const init = { method: method.toUpperCase(), headers: { "Content-Type": contentType }, body: encoded, redirect };
-    return new Request(url, { ...init, duplex: "half", signal: abortSignal ?? null } as RequestInit);
+    // No signal of the caller's: undici lets go of the listener it adds there only when the
+    // Request is collected. The attempt's signal reaches fetch through its init.
+    return new Request(url, { ...init, duplex: "half" } as RequestInit);
   }
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields.
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;

@@ -62,7 +62,9 @@ export async function sendDownload(
   };
   let response: Response;
   try {
-    response = await pipeline.send(new Request(target, { method: "GET", signal: signal ?? null }), context);
+    // No signal of its own: fetch gets the attempt's (a Request on the caller's long-lived
+    // signal would leave a listener on it until garbage collected, see `realRequest`).
+    response = await pipeline.send(new Request(target), context);
   } catch (error) {
     // Named like an API call's failure, by its label: the signed URL's query is a credential.
     throw nameTheCall(error, {

@@ -1,3 +1,4 @@
+import { runtime } from "#platform";
 import * as v from "valibot";
 import { CohereError } from "./errors/cohere-error.js";
 import { describeCause } from "../internal/cause-chain.js";
@@ -215,7 +216,9 @@ export const byteCountSchema = v.pipe(
 
 /**
  * True for an `AbortSignal`, recognised by what the SDK uses of it so that signals from another
- * realm (a test DOM) pass: a boolean `aborted` and listeners it can add and remove.
+ * realm (a test DOM) pass: a boolean `aborted` and listeners it can add and remove. Every
+ * caller's signal is checked here before any use: in Node, its listener limit is raised to
+ * fetch's (`allowAbortListeners`), since each call in flight keeps a listener on it.
  *
  * @throws What the value throws as it is used (a getter, a method that throws), so that such a
  * value is refused once, as input (`checkInput`), rather than wherever the SDK would use it.
@@ -224,6 +227,8 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
   if (typeof value !== "object" || value === null || !("aborted" in value)) return false;
   const signal = value as AbortSignal;
   if (typeof signal.addEventListener !== "function" || typeof signal.removeEventListener !== "function") return false;
+  // Raised first: the listener tried here for a moment is then never the one Node warns of.
+  runtime.allowAbortListeners?.(signal);
   signal.addEventListener("abort", ignoreAbort);
   signal.removeEventListener("abort", ignoreAbort);
   return typeof signal.aborted === "boolean";

@@ -44,7 +44,7 @@ async function followMethodKeepingRedirects(
   signal: AbortSignal,
 ): Promise<Response> {
   // Followed by hand: a real Request, to clone and replay.
-  let current = realRequest(request);
+  let current = realRequest(request, signal);
   for (let hop = 0; ; hop++) {
     const replay = current.body === null ? current : current.clone();
     let response: Response;

@@ -71,7 +71,7 @@ export function createTransport(
       if (signal.aborted) throw abortErrorFor(context);
       const sent = callFetch(
         fetchFunction,
-        runtimeFetch ? request : realRequest(request),
+        runtimeFetch ? request : realRequest(request, signal),
         streamedBody ? streamedBody.signal : signal,
       );
       const response: unknown = runtimeFetch

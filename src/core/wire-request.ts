@@ -93,9 +93,16 @@ export class WireHeaders {
   }
 }
 
-/** `request` as a real `Request`, built now if it was a `WireRequest`. */
-export function realRequest(request: Request): Request {
-  return request instanceof WireRequest ? new Request(request.url, request.init()) : request;
+/**
+ * `request` as a real `Request`, built now if it was a `WireRequest`, on `signal` (the SDK's
+ * own: the attempt's, or one that follows the caller's for the call) in place of the caller's.
+ * Node's `Request` keeps a listener on the signal it is given until it is garbage collected: on
+ * a caller's long-lived signal, one per call would gather (and warn of a leak).
+ */
+export function realRequest(request: Request, signal: AbortSignal): Request {
+  return request instanceof WireRequest
+    ? new Request(request.url, request.init(request.signal && { signal }))
+    : request;
 }
 
 /**

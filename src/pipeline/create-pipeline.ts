@@ -5,6 +5,7 @@ import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "../core/mi
 import { createTransport, type FetchFunction } from "../core/transport.js";
 import { realRequest } from "../core/wire-request.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
+import { followAbort } from "../internal/follow-abort.js";
 import { loadChunk } from "../internal/load-chunk.js";
 import { authMiddleware } from "../middleware/auth.js";
 import { errorMappingMiddleware } from "../middleware/error-mapping.js";
@@ -89,8 +90,16 @@ function guarded(plugin: ResolvedPlugin): Middleware {
         () => abortErrorFor(context),
       )
     ).guardUserMiddleware(plugin);
-    // A user's plugin gets a real Request (the SDK's own layers take its cheaper WireRequest).
-    return guard(realRequest(request), next, context);
+    // A user's plugin gets a real Request (the SDK's own layers take its cheaper WireRequest),
+    // on a signal of the SDK's (see `realRequest`) that follows the attempt's (in the call
+    // phase, the caller's) until the plugin's run ends.
+    const own = new AbortController();
+    const unlink = followAbort(context.attemptSignal ?? context.signal, own);
+    try {
+      return await guard(realRequest(request, own.signal), next, context);
+    } finally {
+      unlink();
+    }
   };
 }
 

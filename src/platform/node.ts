@@ -23,4 +23,15 @@ export const runtime: Runtime = {
     if (zlib === undefined) return undefined;
     return (block) => zlib.inflateRawSync(block, { maxOutputLength });
   },
+  // As Node's fetch does for the signals it is given: 1,500 where the limit is still the default.
+  allowAbortListeners: (signal) => {
+    events ??= process.getBuiltinModule?.("node:events") as typeof import("node:events") | undefined;
+    try {
+      if (events?.getMaxListeners(signal) === events?.defaultMaxListeners) events?.setMaxListeners(1500, signal);
+    } catch {
+      // Not an EventTarget of Node's (a test DOM's signal): Node sets no limit on it.
+    }
+  },
 };
+
+let events: typeof import("node:events") | undefined;

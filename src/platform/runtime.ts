@@ -18,4 +18,9 @@ export interface Runtime {
    * asked, so a program that never reads results never loads it.
    */
   nativeInflateRaw?(maxOutputLength: number): ((block: Uint8Array) => Uint8Array) | undefined;
+  /**
+   * Lets `signal` hold as many abort listeners as fetch lets it (Node only: past 10 it warns of
+   * a leak, and every call in flight follows the caller's signal with one).
+   */
+  allowAbortListeners?(signal: AbortSignal): void;
 }

@@ -22,6 +22,8 @@ async function bundle(entry: string, splitting: boolean) {
     minify: true,
     metafile: true,
     logLevel: "silent",
+    // As every build resolves it (tsdown.config.ts): the default build's platform module.
+    alias: { "#platform": "./src/platform/edge.ts" },
   });
   return result;
 }

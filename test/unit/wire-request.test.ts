@@ -1,5 +1,6 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
-import { CohereClient, CohereError } from "../../src/index.js";
+import { CohereAbortError, CohereClient, CohereError } from "../../src/index.js";
 import type { OperationRequest } from "../../src/core/api-client.js";
 import { newBatch } from "../helpers/fake-server.js";
 import { realRequest, WireHeaders, WireRequest } from "../../src/core/wire-request.js";
@@ -103,22 +104,21 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
     expect(seen.request!.method).toBe("GET");
   });
 
-  it("carries the caller's abort signal on the request middleware see", async () => {
-    const { client, seen } = recordingClient('{"batches":[]}');
+  it("carries a signal that follows the caller's on the request middleware see, while the call runs", async () => {
+    const { client } = recordingClient('{"batches":[]}');
     const controller = new AbortController();
-    let signalSeen: AbortSignal | undefined;
+    let reasonSeen: unknown;
     client.use({
       name: "peek",
       phase: "call",
       handle: (request, next) => {
-        signalSeen = request.signal;
+        controller.abort("stop");
+        reasonSeen = request.signal.reason;
         return next(request);
       },
     });
-    await client.batches.list({}, { abortSignal: controller.signal });
-    expect(seen.request).toBeDefined();
-    controller.abort();
-    expect(signalSeen?.aborted).toBe(true);
+    await expect(client.batches.list({}, { abortSignal: controller.signal })).rejects.toBeInstanceOf(CohereAbortError);
+    expect(reasonSeen).toBe("stop");
   });
 });
 
@@ -201,7 +201,7 @@ describe("WireHeaders: the headers of a request not yet built", () => {
       body: '{"a":1}',
     });
     wire.headers.set("Authorization", "Bearer t");
-    const request = realRequest(wire as unknown as Request);
+    const request = realRequest(wire as unknown as Request, new AbortController().signal);
     expect(request).toBeInstanceOf(Request);
     expect(request.method).toBe("POST");
     expect(request.headers.get("authorization")).toBe("Bearer t");
@@ -209,6 +209,21 @@ describe("WireHeaders: the headers of a request not yet built", () => {
     expect(wire.init({ redirect: "manual" })).toMatchObject({ method: "POST", redirect: "manual", signal: null });
     // A name fetch's conversion of a record would drop (it assigns, and sets the prototype).
     wire.headers.set("__proto__", "kept");
-    expect(realRequest(wire as unknown as Request).headers.get("__proto__")).toBe("kept");
+    expect(realRequest(wire as unknown as Request, new AbortController().signal).headers.get("__proto__")).toBe("kept");
+  });
+
+  it("becomes a Request on the SDK's signal, never on the caller's (Node's keeps a listener on it until GC)", () => {
+    const caller = new AbortController();
+    const attempt = new AbortController();
+    const wire = new WireRequest("http://127.0.0.1:1/v2/batches", { method: "GET", signal: caller.signal });
+    const request = realRequest(wire as unknown as Request, attempt.signal);
+    expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
+    attempt.abort("gone");
+    expect(request.signal.reason).toBe("gone");
+    // Without a caller's signal the Request is given none: a call without one pays nothing for it.
+    const free = new WireRequest("http://127.0.0.1:1/v2/batches", { method: "GET" });
+    const unlinked = new AbortController();
+    realRequest(free as unknown as Request, unlinked.signal);
+    expect(getEventListeners(unlinked.signal, "abort")).toHaveLength(0);
   });
 });
