@@ -1,7 +1,7 @@
 // Shared pieces of the results benchmarks: our decoder (bundled from src, as the SDK will ship
 // it), avsc (the decoder library it is measured against), and Cohere-like output files.
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { crc32, deflateRaw, inflateRaw } from "node:zlib";
 import avro from "avsc";
@@ -91,10 +91,10 @@ export function avscCount(chunks) {
   });
 }
 
-/** Imports our decoder, bundled from src by esbuild into the cache (once per source version). */
-export async function loadOurDecoder() {
+/** Imports a module of src, bundled by esbuild into the cache (once per source version). */
+export async function importFromSrc(path, name) {
   const result = await build({
-    entryPoints: [`${ROOT}src/internal/decoders/avro.ts`],
+    entryPoints: [`${ROOT}${path}`],
     bundle: true,
     write: false,
     format: "esm",
@@ -103,11 +103,15 @@ export async function loadOurDecoder() {
     logLevel: "silent",
   });
   const code = result.outputFiles[0].text;
-  const file = `${CACHE_DIR}/avro-${createHash("sha256").update(code).digest("hex").slice(0, 12)}.mjs`;
+  const file = `${CACHE_DIR}/${name}-${createHash("sha256").update(code).digest("hex").slice(0, 12)}.mjs`;
   mkdirSync(CACHE_DIR, { recursive: true });
-  const { writeFileSync } = await import("node:fs");
   writeFileSync(file, code);
   return import(file);
+}
+
+/** Imports our decoder, bundled from src (see `importFromSrc`). */
+export function loadOurDecoder() {
+  return importFromSrc("src/internal/decoders/avro.ts", "avro");
 }
 
 /** Splits `buffer` into chunks of `size`, as a download arrives. */

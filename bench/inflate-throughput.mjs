@@ -5,30 +5,13 @@
 // DecompressionStream("deflate-raw") (browsers, workerd, Deno, Bun). The fastest of several runs.
 //
 //   node bench/inflate-throughput.mjs
-import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-import { build } from "esbuild";
+import { importFromSrc } from "./avro-lib.mjs";
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const CACHE_DIR = `${ROOT}node_modules/.cache/cohere-batches-bench`;
 
-async function loadJsInflater() {
-  const result = await build({
-    entryPoints: [`${ROOT}src/internal/decoders/inflate-raw.ts`],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    logLevel: "silent",
-  });
-  const code = result.outputFiles[0].text;
-  const file = `${CACHE_DIR}/inflate-${createHash("sha256").update(code).digest("hex").slice(0, 12)}.mjs`;
-  mkdirSync(CACHE_DIR, { recursive: true });
-  writeFileSync(file, code);
-  return import(file);
+function loadJsInflater() {
+  return importFromSrc("src/internal/decoders/inflate-raw.ts", "inflate");
 }
 
 /** About 64 KiB of result records as a batch writes them (ids, JSON bodies, numbers). */
