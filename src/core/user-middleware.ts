@@ -2,7 +2,9 @@ import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
 import { isResponse } from "../internal/is-response.js";
 import { checkResponse } from "./checked-response.js";
+import { followAbort } from "../internal/follow-abort.js";
 import { CohereError } from "./errors/cohere-error.js";
+import { CohereTimeoutError } from "./errors/timeout-error.js";
 import { describeValue } from "./input.js";
 import type { Middleware } from "./middleware.js";
 import type { ResolvedPlugin } from "./middleware-plugin.js";
@@ -14,8 +16,10 @@ import { hasKeptBody } from "./response-body.js";
  * guard between users' code and the SDK's layers.
  *
  * - Its whole run is bounded: an attempt-phase plugin by the attempt's signal (timeout and
- *   abort), a call-phase plugin by the caller's abort. A plugin that never calls `next`, or
- *   never settles, ends the call with `CohereTimeoutError` or `CohereAbortError`.
+ *   abort), a call-phase plugin by the caller's abort and, for each stretch of its own code
+ *   (before, between and after its calls of `next`, whose attempts are bounded already), by
+ *   `timeoutInSeconds`. A plugin that never calls `next`, or never settles, ends the call with
+ *   `CohereTimeoutError` or `CohereAbortError`.
  * - What it throws is typed: a `CohereError` passes unchanged, anything else (an `Error`, a
  *   string, `undefined`) becomes a `CohereError` naming the plugin, with the thrown value as
  *   `cause`. What it returns must be a `Response`: anything else is a `CohereError`.
@@ -28,8 +32,11 @@ import { hasKeptBody } from "./response-body.js";
 export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Middleware {
   const perCall = phase === "call";
   return async (request, next, context) => {
-    const signal = perCall ? context.signal : context.attemptSignal;
-    const checkedNext: typeof next = perCall ? (r) => next(r).then((answer) => checkResponse(answer, context)) : next;
+    const ownTime = perCall ? timeOutsideNext(name, context.options.timeoutInSeconds, context.signal) : undefined;
+    const signal = ownTime ? ownTime.signal : context.attemptSignal;
+    const checkedNext: typeof next = ownTime
+      ? (r) => ownTime.during(next(r).then((answer) => checkResponse(answer, context)))
+      : next;
     // Once the plugin's run is over (it answered, failed, or its attempt or call ended), a `next`
     // it calls later (from a timer, say) would send a request that no timeout or abort bounds.
     let ended = false;
@@ -45,9 +52,10 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
           ),
         ),
         signal,
-        () => abortErrorFor(context),
+        () => (context.signal?.aborted ? abortErrorFor(context) : (signal as AbortSignal).reason),
       ).finally(() => {
         ended = true;
+        ownTime?.stop();
       });
       if (!isResponse(result))
         throw new CohereError(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
@@ -57,6 +65,39 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       if (CohereError.is(error)) throw error;
       throw new CohereError(`Middleware "${name}" failed: ${describeThrown(error)}`, { cause: error });
     }
+  };
+}
+
+/**
+ * A signal that fires on the caller's abort, and when a call-phase plugin's own code runs for
+ * `timeoutInSeconds` at a stretch: the clock stops while a `next` it called is pending (its
+ * attempts have their own timeouts and backoff), and starts afresh when the last one settles.
+ */
+function timeOutsideNext(name: string, timeoutInSeconds: number, callerSignal: AbortSignal | undefined) {
+  const controller = new AbortController();
+  const unfollow = followAbort(callerSignal, controller);
+  let pending = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const start = () => {
+    timer = setTimeout(() => {
+      const message = `Middleware "${name}" ran for more than ${timeoutInSeconds} s outside next()`;
+      controller.abort(new CohereTimeoutError(timeoutInSeconds, message));
+    }, timeoutInSeconds * 1000);
+  };
+  start();
+  return {
+    signal: controller.signal,
+    during<T>(work: Promise<T>): Promise<T> {
+      if (pending++ === 0) clearTimeout(timer);
+      return work.finally(() => {
+        if (--pending === 0 && !controller.signal.aborted) start();
+      });
+    },
+    stop(): void {
+      clearTimeout(timer);
+      unfollow();
+      pending = -1; // nothing restarts the clock once the run is over
+    },
   };
 }
 

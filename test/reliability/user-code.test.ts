@@ -82,6 +82,44 @@ describe("users' code is bounded by the attempt's timeout and the caller's abort
     },
   );
 
+  it.each([
+    ["before it calls next", (): MiddlewarePlugin["call"] => () => never()],
+    ["after next has answered", (): MiddlewarePlugin["call"] => (r, next) => next(r).then(() => never())],
+  ])(
+    "a call-phase plugin that never settles %s is a CohereTimeoutError after timeoutInSeconds of its own time",
+    async (_, make) => {
+      // Nothing bounded a call-phase plugin but the caller's abort: without one, the call hung.
+      const client = server.client({ middleware: [{ name: "stuck", call: make() }], timeoutInSeconds: 0.2 });
+      const { error, ms } = await outcome(client.batches.list());
+      expect(error).toBeInstanceOf(CohereTimeoutError);
+      expect((error as Error).message).toMatch(/Middleware "stuck" ran for more than 0.2 s outside next\(\)/);
+      expect(ms).toBeLessThan(2_000);
+    },
+  );
+
+  it("a call-phase plugin's time inside next() (the attempts and their backoff) is not its own", async () => {
+    // Each attempt takes 150 ms of a 200 ms timeout; the plugin spends 100 ms before and after.
+    server.fake.inject("list", { type: "delay", ms: 150 }, { times: 3 });
+    server.fake.inject("list", { type: "status", status: 503 }, { times: 2 });
+    const pacing: MiddlewarePlugin = {
+      name: "pacing",
+      call: async (request, next) => {
+        await sleep(100);
+        const response = await next(request);
+        await sleep(100);
+        return response;
+      },
+    };
+    const client = server.client({
+      middleware: [pacing],
+      timeoutInSeconds: 0.2,
+      maxRetries: 2,
+      backoff: { initialDelayInSeconds: 0.05, maxDelayInSeconds: 0.05 },
+    });
+    const { error } = await outcome(client.batches.list());
+    expect(error).toBeUndefined();
+  });
+
   it("an attempt-phase plugin sees a timed-out attempt as CohereTimeoutError, as the caller does", async () => {
     const seen: string[] = [];
     const observer: Middleware = (request, next) =>

@@ -49,7 +49,10 @@ function messageFor(error: object, { operation, method, route, attempts }: Faile
     return `${verb} ${route} -> ${error.status}${answer === undefined ? "" : `: ${answer}`}${attempts > 1 ? ` (${made})` : ""}`;
   }
   if (error instanceof CohereTimeoutError) {
-    return `${operation} (${verb} ${route}) timed out after ${error.timeoutInSeconds} s per attempt; ${made}`;
+    // An attempt's timeout says so; another (a plugin's own time, a body's silence) keeps its words.
+    return error.message === `Timed out after ${error.timeoutInSeconds} s`
+      ? `${operation} (${verb} ${route}) timed out after ${error.timeoutInSeconds} s per attempt; ${made}`
+      : `${operation} (${verb} ${route}): ${error.message}`;
   }
   if (error instanceof CohereConnectionError) return `${operation} (${verb} ${route}): ${error.message}; ${made}`;
   return undefined;
