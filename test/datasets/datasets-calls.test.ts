@@ -8,6 +8,7 @@ import {
   InternalServerError,
   ServiceUnavailableError,
 } from "../../src/index.js";
+import type { RequestOptions } from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
 import { statusClasses } from "../helpers/status-classes.js";
 
@@ -86,9 +87,9 @@ describe("datasets operations against the fake", () => {
   });
 
   it("refuses bodyParams on an upload (they cannot go in a multipart body) before sending", async () => {
-    await expect(server.client().datasets.create(upload, { bodyParams: { extra: 1 } })).rejects.toThrow(
-      "bodyParams cannot go in an upload",
-    );
+    await expect(
+      server.client().datasets.create(upload, { bodyParams: { extra: 1 } } as RequestOptions),
+    ).rejects.toThrow("bodyParams cannot go in an upload");
     expect(server.fake.count()).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { CohereAbortError, CohereClient, CohereError } from "../../src/index.js";
+import type { RequestOptions } from "../../src/index.js";
 import type { OperationRequest } from "../../src/core/api-client.js";
 import { newBatch } from "../helpers/fake-server.js";
 import { realRequest, WireHeaders, WireRequest } from "../../src/core/wire-request.js";
@@ -75,32 +76,35 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
 
   it("merges extra body fields into the JSON body", async () => {
     const { client, seen } = recordingClient(JSON.stringify(batch));
-    await client.batches.create(newBatch, { bodyParams: { priority: "high" } });
+    await client.batches.create(newBatch, { bodyParams: { priority: "high" } } as RequestOptions);
     expect(JSON.parse(seen.text!)).toEqual({ ...newBatch, priority: "high" });
   });
 
   it("gives a body-less POST (cancel) a JSON body only when body fields are asked for", async () => {
     const { client, seen } = recordingClient("{}");
-    await client.batches.cancel("b", { bodyParams: {} });
+    await client.batches.cancel("b", { bodyParams: {} } as RequestOptions);
     expect(seen.text).toBe("");
     expect(seen.request!.headers.get("content-type")).toBeNull();
-    await client.batches.cancel("b", { bodyParams: { reason: "x" } });
+    await client.batches.cancel("b", { bodyParams: { reason: "x" } } as RequestOptions);
     expect(JSON.parse(seen.text!)).toEqual({ reason: "x" });
     expect(seen.request!.headers.get("content-type")).toBe("application/json");
   });
 
   it("refuses body fields for a GET (list, retrieve) by name, and sends nothing", async () => {
+    // The types refuse them too (RequestOptionsWithoutBody): this is what a JavaScript caller gets.
     const { client, seen } = recordingClient(JSON.stringify(batch));
-    await expect(client.batches.list({}, { bodyParams: { a: 1 } })).rejects.toThrow(
+    await expect(client.batches.list({}, { bodyParams: { a: 1 } } as RequestOptions)).rejects.toThrow(
       new CohereError("Invalid request options: bodyParams cannot be sent with GET /v2/batches, which has no body"),
     );
-    await expect(client.batches.retrieve("b", { bodyParams: { a: 1 } })).rejects.toThrow(
+    await expect(client.batches.retrieve("b", { bodyParams: { a: 1 } } as RequestOptions)).rejects.toThrow(
       /^Invalid request options: bodyParams cannot be sent with GET \/v2\/batches\/\{id\}/,
     );
-    await expect(client.batches.retrieve("b", { bodyParams: { a: 1 } })).rejects.toBeInstanceOf(CohereError);
+    await expect(client.batches.retrieve("b", { bodyParams: { a: 1 } } as RequestOptions)).rejects.toBeInstanceOf(
+      CohereError,
+    );
     expect(seen.request).toBeUndefined();
     // An empty object asks for nothing, so it is not an error.
-    await client.batches.retrieve("b", { bodyParams: {} });
+    await client.batches.retrieve("b", { bodyParams: {} } as RequestOptions);
     expect(seen.request!.method).toBe("GET");
   });
 

@@ -1,7 +1,7 @@
 import type { ApiClient } from "../../core/api-client.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import type { HttpResponse } from "../../core/http-response.js";
-import type { RequestOptions } from "../../core/request-options.js";
+import type { RequestOptions, RequestOptionsWithoutBody } from "../../core/request-options.js";
 import type {
   CreateDatasetRequest,
   CreateDatasetResponse,
@@ -46,7 +46,10 @@ export class RawDatasetsClient {
    * ```
    * @throws As `DatasetsClient.create`.
    */
-  async create(request: CreateDatasetRequest, options?: RequestOptions): Promise<HttpResponse<CreateDatasetResponse>> {
+  async create(
+    request: CreateDatasetRequest,
+    options?: RequestOptionsWithoutBody,
+  ): Promise<HttpResponse<CreateDatasetResponse>> {
     const operations = await loadOperations(options).catch((error: unknown) => {
       // Aborted before the upload code loaded: the caller's streams are closed all the same
       // (as fetch cancels the body of a request it never sends), without holding the error up.
@@ -67,7 +70,7 @@ export class RawDatasetsClient {
    * ```
    * @throws As `DatasetsClient.retrieve`.
    */
-  async retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetDatasetResponse>> {
+  async retrieve(id: string, options?: RequestOptionsWithoutBody): Promise<HttpResponse<GetDatasetResponse>> {
     return (await loadOperations(options)).retrieve(this.#api, id, options);
   }
 
@@ -79,7 +82,10 @@ export class RawDatasetsClient {
    * ```
    * @throws As `DatasetsClient.list`.
    */
-  async list(request?: ListDatasetsRequest, options?: RequestOptions): Promise<HttpResponse<ListDatasetsResponse>> {
+  async list(
+    request?: ListDatasetsRequest,
+    options?: RequestOptionsWithoutBody,
+  ): Promise<HttpResponse<ListDatasetsResponse>> {
     return (await loadOperations(options)).list(this.#api, request, options);
   }
 
@@ -103,7 +109,7 @@ export class RawDatasetsClient {
    * ```
    * @throws As `DatasetsClient.usage`.
    */
-  async usage(options?: RequestOptions): Promise<HttpResponse<DatasetUsageResponse>> {
+  async usage(options?: RequestOptionsWithoutBody): Promise<HttpResponse<DatasetUsageResponse>> {
     return (await loadOperations(options)).usage(this.#api, options);
   }
 }
