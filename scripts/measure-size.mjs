@@ -73,8 +73,10 @@ import { build } from "esbuild";
 // the pipeline (plugins saw a CohereAbortError, a caller's abort or a server's early answer was
 // replaced by it), no abort listener left on a caller's signal by a call's Request, and Node's
 // listener limit raised on it as fetch does: 16,191 B. A timeout other than an attempt's keeps its
-// words in the call's failure message (a call-phase plugin's own time): 16,209 B.
-export const BUDGET_GZIP_BYTES = 15.9 * 1024;
+// words in the call's failure message (a call-phase plugin's own time): 16,209 B. A custom fetch
+// raced against an upload's failure, real Requests given the SDK's signal, the token looked for
+// at any depth of a kept cause: 16,288 B.
+export const BUDGET_GZIP_BYTES = 16.0 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

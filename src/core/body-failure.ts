@@ -1,3 +1,7 @@
+import { abortErrorFor } from "../internal/abort-error-for.js";
+import { describeCause, unreadableDataMessage } from "../internal/cause-chain.js";
+import { carriesToken, redactTokens } from "../internal/secrets.js";
+import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
 
 // The signal of a streamed request body that fires when the body's own source fails as it is
@@ -15,4 +19,17 @@ export function setBodyFailure(context: MiddlewareContext, signal: AbortSignal):
 /** The body's failure signal of `context`, when its body has one. */
 export function bodyFailureOf(context: MiddlewareContext): AbortSignal | undefined {
   return (context as WithBodyFailure)[bodyFailure];
+}
+
+/**
+ * Why an attempt was cut short: the caller's abort or the attempt's timeout, else the failure
+ * of a streamed body's source (a `CohereError` saying the data failed as it was read, whose
+ * message, from the caller's source, may quote the token: redacted as a server's is).
+ */
+export function cutShort(context: MiddlewareContext): CohereError {
+  const failed = bodyFailureOf(context);
+  if (context.signal?.aborted || context.attemptSignal?.aborted || !failed?.aborted) return abortErrorFor(context);
+  const reason: unknown = failed.reason;
+  const error = CohereError.is(reason) ? reason : new CohereError(unreadableDataMessage(describeCause(reason)));
+  return carriesToken(context, error) ? new CohereError(redactTokens(context, error.message)) : error;
 }

@@ -1,7 +1,7 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
 import { followAbort } from "../internal/follow-abort.js";
-import { bodyFailureOf } from "./body-failure.js";
+import { bodyFailureOf, cutShort } from "./body-failure.js";
 import {
   describeCause,
   isRefusedByFetch,
@@ -74,9 +74,11 @@ export function createTransport(
         runtimeFetch ? request : realRequest(request, signal),
         streamedBody ? streamedBody.signal : signal,
       );
+      // A user's fetch is raced against the signal (and a streamed body's failure): it may not
+      // honour them, or wait on a body that no longer comes.
       const response: unknown = runtimeFetch
         ? await sent
-        : await boundBySignal(sent, signal, () => abortErrorFor(context));
+        : await boundBySignal(sent, streamedBody ? streamedBody.signal : signal, () => cutShort(context));
       unlinkBody?.();
       unlinkBody = undefined;
       // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
@@ -94,15 +96,6 @@ export function createTransport(
   };
 }
 
-/**
- * The failure of a streamed body's source (a `CohereError` saying the data failed as it was
- * read): the caller's error message, which may quote the token, is redacted as a server's is.
- */
-function bodyFailureError(reason: unknown, context: MiddlewareContext): CohereError {
-  const error = CohereError.is(reason) ? reason : new CohereError(unreadableDataMessage(describeCause(reason)));
-  return carriesToken(context, error) ? new CohereError(redactTokens(context, error.message)) : error;
-}
-
 /** Fetch may throw synchronously (a bad init in some runtimes): make it a rejection like the rest. */
 function callFetch(fetchFunction: FetchFunction, request: Request, signal: AbortSignal): Promise<Response> {
   try {
@@ -114,9 +107,8 @@ function callFetch(fetchFunction: FetchFunction, request: Request, signal: Abort
 
 function transportFailure(error: unknown, context: MiddlewareContext): CohereError {
   if (CohereError.is(error)) return error;
-  if (context.signal?.aborted || context.attemptSignal?.aborted) return abortErrorFor(context);
-  const failedBody = bodyFailureOf(context);
-  if (failedBody?.aborted) return bodyFailureError(failedBody.reason, context);
+  if (context.signal?.aborted || context.attemptSignal?.aborted || bodyFailureOf(context)?.aborted)
+    return cutShort(context);
   const own = ownErrorInChain(error, (value): value is CohereError => CohereError.is(value));
   if (own !== undefined) return own;
   // A server may have put the echoed token into a redirect's URL: out of the message, and a

@@ -1,4 +1,4 @@
-import { abortErrorFor } from "../internal/abort-error-for.js";
+import { bodyFailureOf, cutShort } from "./body-failure.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
 import { isResponse } from "../internal/is-response.js";
 import { checkResponse } from "./checked-response.js";
@@ -32,11 +32,17 @@ import { hasKeptBody } from "./response-body.js";
 export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Middleware {
   const perCall = phase === "call";
   return async (request, next, context) => {
-    const ownTime = perCall ? timeOutsideNext(name, context.options.timeoutInSeconds, context.signal) : undefined;
-    const signal = ownTime ? ownTime.signal : context.attemptSignal;
-    const checkedNext: typeof next = ownTime
-      ? (r) => ownTime.during(next(r).then((answer) => checkResponse(answer, context)))
-      : next;
+    // An upload's source that fails as the plugin reads the body (a signer, a size check) ends
+    // its run too: the body will not come.
+    const failure = bodyFailureOf(context);
+    // The plain attempt-phase plugin is bounded by the attempt's signal as it is (no extra work).
+    const bounds =
+      perCall || failure
+        ? runBounds(name, perCall ? context.signal : context.attemptSignal, perCall, context.options, failure)
+        : undefined;
+    const signal = bounds ? bounds.signal : context.attemptSignal;
+    const answered: typeof next = perCall ? (r) => next(r).then((answer) => checkResponse(answer, context)) : next;
+    const checkedNext: typeof next = bounds ? (r) => bounds.during(answered(r)) : answered;
     // Once the plugin's run is over (it answered, failed, or its attempt or call ended), a `next`
     // it calls later (from a timer, say) would send a request that no timeout or abort bounds.
     let ended = false;
@@ -52,10 +58,10 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
           ),
         ),
         signal,
-        () => (context.signal?.aborted ? abortErrorFor(context) : (signal as AbortSignal).reason),
+        () => (bounds?.timedOut() && !context.signal?.aborted ? (signal as AbortSignal).reason : cutShort(context)),
       ).finally(() => {
         ended = true;
-        ownTime?.stop();
+        bounds?.stop();
       });
       if (!isResponse(result))
         throw new CohereError(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
@@ -69,24 +75,42 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
 }
 
 /**
- * A signal that fires on the caller's abort, and when a call-phase plugin's own code runs for
+ * A signal that ends a plugin's run: `base` (the caller's abort in the call phase, the attempt's
+ * signal in the attempt phase); an upload's source that fails while the plugin's own code runs
+ * (it reads the body: the rest will not come; inside `next` the transport decides, and a server
+ * that has answered stands); and, in the call phase, its own code running for
  * `timeoutInSeconds` at a stretch: the clock stops while a `next` it called is pending (its
  * attempts have their own timeouts and backoff), and starts afresh when the last one settles.
  */
-function timeOutsideNext(name: string, timeoutInSeconds: number, callerSignal: AbortSignal | undefined) {
+function runBounds(
+  name: string,
+  base: AbortSignal | undefined,
+  timed: boolean,
+  { timeoutInSeconds }: { readonly timeoutInSeconds: number },
+  bodyFailure: AbortSignal | undefined,
+) {
   const controller = new AbortController();
-  const unfollow = followAbort(callerSignal, controller);
+  const unfollow = followAbort(base, controller);
   let pending = 0;
+  let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const start = () => {
+    if (!timed) return;
     timer = setTimeout(() => {
+      timedOut = true;
       const message = `Middleware "${name}" ran for more than ${timeoutInSeconds} s outside next()`;
       controller.abort(new CohereTimeoutError(timeoutInSeconds, message));
     }, timeoutInSeconds * 1000);
   };
+  const onFailure = () => {
+    if (pending === 0) controller.abort();
+  };
+  bodyFailure?.addEventListener("abort", onFailure);
+  if (bodyFailure?.aborted) onFailure();
   start();
   return {
     signal: controller.signal,
+    timedOut: () => timedOut,
     during<T>(work: Promise<T>): Promise<T> {
       if (pending++ === 0) clearTimeout(timer);
       return work.finally(() => {
@@ -96,6 +120,7 @@ function timeOutsideNext(name: string, timeoutInSeconds: number, callerSignal: A
     stop(): void {
       clearTimeout(timer);
       unfollow();
+      bodyFailure?.removeEventListener("abort", onFailure);
       pending = -1; // nothing restarts the clock once the run is over
     },
   };

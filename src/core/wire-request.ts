@@ -100,9 +100,13 @@ export class WireHeaders {
  * a caller's long-lived signal, one per call would gather (and warn of a leak).
  */
 export function realRequest(request: Request, signal: AbortSignal): Request {
-  return request instanceof WireRequest
-    ? new Request(request.url, request.init(request.signal && { signal }))
-    : request;
+  if (request instanceof WireRequest) return new Request(request.url, request.init({ signal }));
+  // A real one (an upload's, one a plugin made) is given the signal too, so that a fetch or a
+  // plugin that reads only `request.signal` stops with the attempt; one whose body was already
+  // read cannot be copied (and fetch refuses it as it is).
+  return request.signal === signal || request.bodyUsed
+    ? request
+    : new Request(request, { signal, duplex: "half" } as RequestInit);
 }
 
 /**

@@ -64,20 +64,27 @@ export function redactHeaders(context: MiddlewareContext | undefined, headers: H
 
 /**
  * True when `error` or one of its causes holds a token the call sent (in any case: a host name
- * is lowercased) in one of its own string fields: a failure to follow a redirect whose URL a server built from the echoed token (its
+ * is lowercased) in a string field, at any depth: a failure to follow a redirect whose URL a server built from the echoed token (its
  * host name, its `input`). Such an error is not kept as a cause: `util.inspect` shows every
  * field of every cause. Anything that cannot be read counts as holding it.
  */
 export function carriesToken(context: MiddlewareContext, error: unknown): boolean {
   const tokens = tokensOf(context);
   if (tokens === undefined) return false;
+  // Its fields at any depth: an AggregateError's `errors`, an HTTP client's `config.headers`.
+  // What is too large to walk counts as holding it.
   const holds = (link: object) => {
+    let budget = 1000;
+    const seen = new Set<unknown>();
+    const visit = (value: unknown): boolean => {
+      if (typeof value === "string") return tokens.some((token) => value.toLowerCase().includes(token.toLowerCase()));
+      if (value === null || typeof value !== "object" || seen.has(value)) return false;
+      if (--budget < 0) throw new RangeError();
+      seen.add(value);
+      return Object.getOwnPropertyNames(value).some((key) => visit((value as Record<string, unknown>)[key]));
+    };
     try {
-      return Object.getOwnPropertyNames(link).some((key) => {
-        const value = (link as Record<string, unknown>)[key];
-        const text = typeof value === "string" ? value.toLowerCase() : undefined;
-        return text !== undefined && tokens.some((token) => text.includes(token.toLowerCase()));
-      });
+      return visit(link);
     } catch {
       return true;
     }

@@ -118,12 +118,14 @@ function toStream(
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        // Ended, never errored (see the file's remarks); a body fetch already cancelled stays so.
+        // Errored, not closed, once the call has settled: a fetch still reading (a user's that
+        // ignores the signal) must not send what it has as a whole body. The runtime's fetch was
+        // aborted before (its pump cancelled: see the file's remarks), so this reaches no pump.
         end = () => {
           try {
-            controller.close();
+            controller.error(new CohereAbortError("the upload's call has ended"));
           } catch {
-            // cancelled by fetch, or already ended
+            // already ended
           }
         };
       },

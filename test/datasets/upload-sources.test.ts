@@ -9,10 +9,12 @@ import {
   CohereConnectionError,
   CohereError,
   CohereTimeoutError,
+  type Middleware,
+  type MiddlewarePlugin,
   UnauthorizedError,
 } from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
-import { earlyAnswerServer, sinkServer } from "../helpers/scripted-server.js";
+import { earlyAnswerServer, outcome, sinkServer } from "../helpers/scripted-server.js";
 import * as sdk from "../../src/index.js";
 import { EXPECTED_UPLOAD_FAILURES, runUploadFailures } from "../runtimes/fixtures/uploads.mjs";
 
@@ -306,5 +308,132 @@ describe("an upload whose source fails: who sees which error", () => {
     expect(String((error as Error).message)).not.toContain(token);
     expect(String((error as Error).stack)).not.toContain(token);
     expect(inspect(error, { depth: 10 })).not.toContain(token);
+  });
+});
+
+describe("an upload whose source fails, or whose caller aborts, sent by other hands than the runtime's fetch", () => {
+  async function* failing() {
+    yield LINE;
+    await settle(50);
+    throw new Error("disk read failed");
+  }
+  /** A custom fetch as the README's node-fetch recipe writes one: the body read whole first. */
+  const recipeFetch = async (request: Request, init?: RequestInit) =>
+    fetch(request.url, {
+      method: request.method,
+      headers: Object.fromEntries(request.headers),
+      body: request.body === null ? null : await request.arrayBuffer(),
+      signal: init?.signal ?? request.signal,
+    });
+  const bodyReader = (phase: "call" | "attempt"): MiddlewarePlugin => ({
+    name: "size",
+    phase,
+    handle: async (request, next) => {
+      await request.clone().arrayBuffer();
+      return next(request);
+    },
+  });
+
+  it.each([
+    ["a fetch that reads the body first (the README's node-fetch recipe)", () => ({ fetch: recipeFetch })],
+    ["the fake's own fetch", () => ({ fetch: server.fake.fetch })],
+    ["a wrapper that passes on the Request only", () => ({ fetch: (request: Request) => fetch(request) })],
+    ["an attempt-phase plugin that reads the body", () => ({ middleware: [bodyReader("attempt")] })],
+    ["a call-phase plugin that reads the body", () => ({ middleware: [bodyReader("call")] })],
+  ])("a failing source ends the call at once with the data's failure, through %s", async (_, options) => {
+    // Only the runtime's fetch followed the body's failure: the others waited for the timeout (or for ever).
+    const { error, ms } = await outcome(
+      server.client({ timeoutInSeconds: 5, ...options() }).datasets.create({ ...upload, data: failing() }),
+    );
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toContain("The data being uploaded failed as it was read: disk read failed");
+    expect(ms).toBeLessThan(2_000);
+    expect(server.fake.count("datasets.create")).toBe(0);
+  });
+
+  it.each([
+    ["a wrapper that passes on the Request only", () => ({ fetch: (request: Request) => fetch(request) })],
+    [
+      "a call-phase plugin that answers with fetch(request)",
+      () => ({
+        middleware: [{ name: "mirror", phase: "call" as const, handle: (request: Request) => fetch(request) }],
+      }),
+    ],
+    [
+      "an attempt-phase plugin that answers with fetch(request)",
+      () => ({
+        middleware: [{ name: "mirror", phase: "attempt" as const, handle: (request: Request) => fetch(request) }],
+      }),
+    ],
+  ])("after the caller's abort, %s sends no whole request cut short", async (_, options) => {
+    // The Request carried no signal and the body was ended (not errored) once the call settled:
+    // the server got a complete request without its closing boundary, and answered 200.
+    const complete: number[] = [];
+    const origin = await earlyAnswerServer((request, response) => {
+      let bytes = 0;
+      request.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      request.on("end", () => {
+        complete.push(bytes);
+        response.end('{"id":"ds-1"}');
+      });
+      request.on("error", () => undefined);
+    });
+    async function* slow() {
+      for (let i = 0; i < 50; i++) {
+        yield LINE;
+        await settle(20);
+      }
+    }
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("user cancelled")), 150);
+    const client = new CohereClient({ token: "t", baseUrl: origin, maxRetries: 0, ...options() });
+    const error = await client.datasets
+      .create({ ...upload, data: slow() }, { abortSignal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereAbortError);
+    await settle(300);
+    expect(complete).toEqual([]);
+  });
+
+  it("an attempt-phase plugin's request.signal fires on the attempt's timeout, without a caller's signal", async () => {
+    let fired = false;
+    const watcher: Middleware = (request, next) => {
+      request.signal.addEventListener("abort", () => {
+        fired = true;
+      });
+      return next(request);
+    };
+    server.fake.inject("list", { type: "delay", ms: 1_000 });
+    const client = server.client({ middleware: [watcher], timeoutInSeconds: 0.1, maxRetries: 0 });
+    expect((await outcome(client.batches.list())).error).toBeInstanceOf(CohereTimeoutError);
+    expect(fired).toBe(true);
+  });
+
+  it.each([
+    ["an AggregateError", (token: string) => new AggregateError([new Error(`mirror refused ${token}`)], "all failed")],
+    [
+      "an error with an HTTP client's config",
+      (token: string) =>
+        Object.assign(new Error("read failed"), { config: { headers: { authorization: `Bearer ${token}` } } }),
+    ],
+  ])("a token from a token function deep in the source's failure (%s) is not kept", async (_, make) => {
+    let n = 0;
+    const current = () => `rotating-key-${n}-0123456789`;
+    const token = () => {
+      n += 1;
+      return current();
+    };
+    async function* leaky() {
+      yield LINE;
+      await settle(30);
+      throw make(current());
+    }
+    const error = await new CohereClient({ token, baseUrl: server.url, maxRetries: 0 }).datasets
+      .create({ ...upload, data: leaky() })
+      .catch((e: unknown) => e);
+    expect(CohereError.is(error)).toBe(true);
+    expect(inspect(error, { depth: 10 })).not.toContain(current());
   });
 });

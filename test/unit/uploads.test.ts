@@ -96,7 +96,7 @@ describe("multipart bodies of uploads", () => {
     await vi.waitFor(() => expect(signal.aborted).toBe(true));
     expect(CohereError.is(signal.reason)).toBe(true);
     expect((signal.reason as Error).message).toBe("The data being uploaded failed as it was read: source broke");
-    // The body is neither errored nor ended by the failure; once the call settles it is ended.
+    // The body is neither errored nor ended by the failure itself.
     const state = await Promise.race([
       pending.then(
         () => "settled",
@@ -105,8 +105,10 @@ describe("multipart bodies of uploads", () => {
       settle(50).then(() => "pending"),
     ]);
     expect(state).toBe("pending");
+    // Once the call has settled it is errored, never closed: a fetch still reading must not send
+    // what it has as a whole body.
     encoded.release();
-    await expect(pending).resolves.toEqual({ done: true, value: undefined });
+    await expect(pending).rejects.toBeInstanceOf(CohereAbortError);
   });
 
   it("a read that fails after fetch cancelled the body (the SDK closed the source) is not the data's failure", async () => {

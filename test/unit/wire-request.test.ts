@@ -224,10 +224,12 @@ describe("WireHeaders: the headers of a request not yet built", () => {
     expect(getEventListeners(caller.signal, "abort")).toHaveLength(0);
     attempt.abort("gone");
     expect(request.signal.reason).toBe("gone");
-    // Without a caller's signal the Request is given none: a call without one pays nothing for it.
+    // Without a caller's signal too: a plugin or a custom fetch that reads only `request.signal`
+    // stops with the attempt (its timeout). The attempt's signal lives as long as the attempt.
     const free = new WireRequest("http://127.0.0.1:1/v2/batches", { method: "GET" });
-    const unlinked = new AbortController();
-    realRequest(free as unknown as Request, unlinked.signal);
-    expect(getEventListeners(unlinked.signal, "abort")).toHaveLength(0);
+    const attemptOnly = new AbortController();
+    const followed = realRequest(free as unknown as Request, attemptOnly.signal);
+    attemptOnly.abort("timed out");
+    expect(followed.signal.reason).toBe("timed out");
   });
 });
