@@ -74,10 +74,13 @@ const refusedByFetchCodes: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * A port the Fetch standard blocks ("bad port"s such as 6000): Node's fetch says `bad port`,
- * Deno's "Requests to port 6000 are blocked". No retry can reach it.
+ * What fetch refuses and no retry can change: a port the Fetch standard blocks ("bad port"s such
+ * as 6000: Node's `bad port`, Deno's "Requests to port 6000 are blocked"), a request whose body
+ * was read already (as Node, Deno and Bun say it), and an upload's redirect, which fetch refuses
+ * to follow (`redirect: "error"`).
  */
-const blockedPort = /^bad port$|to port \d+ are blocked/;
+const refusedMessage =
+  /^bad port$|port \d+ are blocked|already (been )?used|is unusable|unexpected ?redirect|mode is set to 'error'/i;
 
 /**
  * True when fetch refused to send the request (or, for a redirect it followed, the next hop): bad
@@ -86,7 +89,7 @@ const blockedPort = /^bad port$|to port \d+ are blocked/;
 export function isRefusedByFetch(error: unknown): boolean {
   return (
     hasCauseCode(error, refusedByFetchCodes) ||
-    causeChain(error).some(({ message }) => typeof message === "string" && blockedPort.test(message))
+    causeChain(error).some(({ message }) => typeof message === "string" && refusedMessage.test(message))
   );
 }
 
