@@ -76,8 +76,10 @@ import { build } from "esbuild";
 // words in the call's failure message (a call-phase plugin's own time): 16,209 B. A custom fetch
 // raced against an upload's failure, real Requests given the SDK's signal, the token looked for
 // at any depth of a kept cause: 16,288 B. An upload's redirect and a used body refused, not retried:
-// 16,341 B.
-export const BUDGET_GZIP_BYTES = 16.0 * 1024;
+// 16,341 B. A third re-attack: the refusals matched at the start of fetch's own words only, the
+// token looked for in Headers, Maps, Sets and symbol keys but never in bytes (a 16 MiB cause froze
+// the process), Requests copied only where the SDK built one without a signal: 16,488 B.
+export const BUDGET_GZIP_BYTES = 16.2 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

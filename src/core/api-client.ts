@@ -20,7 +20,7 @@ import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { Download, DownloadDescription } from "./download.js";
 import type { BackoffOptions, ResolvedClientOptions } from "./client-options.js";
-import { WireRequest } from "./wire-request.js";
+import { WireRequest, withoutSignal } from "./wire-request.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
 
 /** Every path of the API the SDK speaks, from the generated specs. */
@@ -272,7 +272,7 @@ function buildRequest(
     const init = { method: method.toUpperCase(), headers: { "Content-Type": contentType }, body: encoded, redirect };
     // No signal of the caller's: undici lets go of the listener it adds there only when the
     // Request is collected. The attempt's signal reaches fetch through its init.
-    return new Request(url, { ...init, duplex: "half" } as RequestInit);
+    return withoutSignal(new Request(url, { ...init, duplex: "half" } as RequestInit));
   }
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields.
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;

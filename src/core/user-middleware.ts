@@ -1,3 +1,4 @@
+import { carriesToken, redactTokens } from "../internal/secrets.js";
 import { bodyFailureOf, cutShort } from "./body-failure.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
 import { isResponse } from "../internal/is-response.js";
@@ -61,24 +62,28 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         () => (bounds?.timedOut() && !context.signal?.aborted ? (signal as AbortSignal).reason : cutShort(context)),
       ).finally(() => {
         ended = true;
-        bounds?.stop();
       });
       if (!isResponse(result))
         throw new CohereError(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
+      // A body it made itself is read under the same bounds (the caller's abort, its own time).
       const received = hasKeptBody(result) ? result : await receiveResponse(result, request.url, context, signal, true);
       return perCall ? await checkResponse(received, context) : received;
     } catch (error) {
       if (CohereError.is(error)) throw error;
-      throw new CohereError(`Middleware "${name}" failed: ${describeThrown(error)}`, { cause: error });
+      // What it threw may quote the token (a header it read): out of the message, and not kept.
+      const cause = carriesToken(context, error) ? undefined : { cause: error };
+      throw new CohereError(`Middleware "${name}" failed: ${redactTokens(context, describeThrown(error))}`, cause);
+    } finally {
+      bounds?.stop();
     }
   };
 }
 
 /**
  * A signal that ends a plugin's run: `base` (the caller's abort in the call phase, the attempt's
- * signal in the attempt phase); an upload's source that fails while the plugin's own code runs
- * (it reads the body: the rest will not come; inside `next` the transport decides, and a server
- * that has answered stands); and, in the call phase, its own code running for
+ * signal in the attempt phase); an upload's source that fails before the plugin hands the
+ * request on (it reads the body: the rest will not come; after that the transport decides, and
+ * a server that has answered stands); and, in the call phase, its own code running for
  * `timeoutInSeconds` at a stretch: the clock stops while a `next` it called is pending (its
  * attempts have their own timeouts and backoff), and starts afresh when the last one settles.
  */
@@ -102,8 +107,11 @@ function runBounds(
       controller.abort(new CohereTimeoutError(timeoutInSeconds, message));
     }, timeoutInSeconds * 1000);
   };
+  // Once the plugin has handed the request on, the body is the transport's to send: a source
+  // that fails after that is the transport's to judge (an answer already in stands).
+  let handedOn = false;
   const onFailure = () => {
-    if (pending === 0) controller.abort();
+    if (!handedOn) controller.abort();
   };
   bodyFailure?.addEventListener("abort", onFailure);
   if (bodyFailure?.aborted) onFailure();
@@ -112,6 +120,7 @@ function runBounds(
     signal: controller.signal,
     timedOut: () => timedOut,
     during<T>(work: Promise<T>): Promise<T> {
+      handedOn = true;
       if (pending++ === 0) clearTimeout(timer);
       return work.finally(() => {
         if (--pending === 0 && !controller.signal.aborted) start();

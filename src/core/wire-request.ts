@@ -101,12 +101,24 @@ export class WireHeaders {
  */
 export function realRequest(request: Request, signal: AbortSignal): Request {
   if (request instanceof WireRequest) return new Request(request.url, request.init({ signal }));
-  // A real one (an upload's, one a plugin made) is given the signal too, so that a fetch or a
-  // plugin that reads only `request.signal` stops with the attempt; one whose body was already
-  // read cannot be copied (and fetch refuses it as it is).
-  return request.signal === signal || request.bodyUsed
-    ? request
-    : new Request(request, { signal, duplex: "half" } as RequestInit);
+  // An upload's (built without one) is given the signal too, so that a fetch or a plugin that
+  // reads only `request.signal` stops with the attempt. Any other is passed on as it is: a
+  // plugin's own, or one a plugin before got (a copy would move its body and lose its identity).
+  return unsignalled.has(request) && !request.bodyUsed
+    ? new Request(request, { signal, duplex: "half" } as RequestInit)
+    : request;
+}
+
+/** The Requests the SDK built without a signal (uploads: see `withoutSignal`). */
+const unsignalled = new WeakSet<Request>();
+
+/**
+ * Marks `request`, built without a signal (a caller's long-lived one would keep a listener of
+ * Node's until the Request is collected), for `realRequest` to give it the SDK's own.
+ */
+export function withoutSignal(request: Request): Request {
+  unsignalled.add(request);
+  return request;
 }
 
 /**

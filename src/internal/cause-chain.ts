@@ -74,13 +74,14 @@ const refusedByFetchCodes: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * What fetch refuses and no retry can change: a port the Fetch standard blocks ("bad port"s such
- * as 6000: Node's `bad port`, Deno's "Requests to port 6000 are blocked"), a request whose body
- * was read already (as Node, Deno and Bun say it), and an upload's redirect, which fetch refuses
- * to follow (`redirect: "error"`).
+ * What fetch refuses and no retry can change, as each says it at the start of its message (a
+ * URL quoted later in a message, say a connection failure's, must not match): a port the Fetch
+ * standard blocks ("bad port"s such as 6000: Node, Deno), a request whose body was read already
+ * (Node, Deno, Bun), and an upload's redirect, which fetch refuses to follow (`redirect: "error"`:
+ * Node, Deno, Bun, node-fetch).
  */
 const refusedMessage =
-  /^bad port$|port \d+ are blocked|already (been )?used|is unusable|unexpected ?redirect|mode is set to 'error'/i;
+  /^(Fetch failed: )?(bad port$|Requests to port \d+ are blocked|Encountered redirect|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|unexpected redirect$|UnexpectedRedirect fetching|uri requested responds with a redirect, redirect mode is set to error)/;
 
 /**
  * True when fetch refused to send the request (or, for a redirect it followed, the next hop): bad

@@ -1,5 +1,4 @@
 import type { MiddlewareContext } from "../core/middleware.js";
-import { someCause } from "./cause-chain.js";
 
 /**
  * The tokens each call has sent, so that text a server sends back can be cleaned of them before
@@ -69,25 +68,29 @@ export function redactHeaders(context: MiddlewareContext | undefined, headers: H
  * field of every cause. Anything that cannot be read counts as holding it.
  */
 export function carriesToken(context: MiddlewareContext, error: unknown): boolean {
-  const tokens = tokensOf(context);
+  const tokens = tokensOf(context)?.map((token) => token.toLowerCase());
   if (tokens === undefined) return false;
-  // Its fields at any depth: an AggregateError's `errors`, an HTTP client's `config.headers`.
-  // What is too large to walk counts as holding it.
-  const holds = (link: object) => {
-    let budget = 1000;
-    const seen = new Set<unknown>();
-    const visit = (value: unknown): boolean => {
-      if (typeof value === "string") return tokens.some((token) => value.toLowerCase().includes(token.toLowerCase()));
-      if (value === null || typeof value !== "object" || seen.has(value)) return false;
-      if (--budget < 0) throw new RangeError();
-      seen.add(value);
-      return Object.getOwnPropertyNames(value).some((key) => visit((value as Record<string, unknown>)[key]));
-    };
-    try {
-      return visit(link);
-    } catch {
-      return true;
+  // Every field at any depth, the causes' included, walked once: an AggregateError's `errors`,
+  // an HTTP client's `config.headers`, a `Request` or `Headers` it kept. Bytes are no text, and
+  // are not walked; what is too large to walk counts as holding it.
+  let budget = 10_000;
+  const seen = new Set<unknown>();
+  const visit = (value: unknown): boolean => {
+    if (--budget < 0) throw new RangeError();
+    if (typeof value === "string") {
+      const text = value.toLowerCase();
+      return tokens.some((token) => text.includes(token));
     }
+    if (value === null || typeof value !== "object" || seen.has(value)) return false;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
+    seen.add(value);
+    if (value instanceof Headers || value instanceof Map || value instanceof Set) return visit([...value]);
+    if (value instanceof Request) return visit([value.url, value.headers]);
+    return Reflect.ownKeys(value).some((key) => visit((value as Record<PropertyKey, unknown>)[key]));
   };
-  return someCause(error, holds);
+  try {
+    return visit(error);
+  } catch {
+    return true;
+  }
 }

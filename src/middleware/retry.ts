@@ -2,7 +2,7 @@ import { delay } from "../internal/delay.js";
 import { shareTokens } from "../internal/secrets.js";
 import type { Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
-import { WireRequest } from "../core/wire-request.js";
+import { WireRequest, withoutSignal } from "../core/wire-request.js";
 import { isTransientFailure, mayResend, retryDelay } from "./retry-decision.js";
 import type { RetryTiming } from "./retry-timing.js";
 
@@ -91,5 +91,6 @@ function waitBeforeRetry(
  */
 function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
   if (request.body === null || request instanceof WireRequest || bodySource === "one-shot") return request;
-  return bodySource === undefined ? request.clone() : new Request(request, { body: bodySource });
+  // An upload's Blob body given again: the copy carries no signal either (see `withoutSignal`).
+  return bodySource === undefined ? request.clone() : withoutSignal(new Request(request, { body: bodySource }));
 }

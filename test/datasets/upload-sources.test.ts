@@ -437,3 +437,103 @@ describe("an upload whose source fails, or whose caller aborts, sent by other ha
     expect(inspect(error, { depth: 10 })).not.toContain(current());
   });
 });
+
+describe("a third re-attack: plugins, answers and kept causes", () => {
+  it("a source that fails after the server answered, while a call-phase plugin still runs, leaves the answer to stand", async () => {
+    const origin = await earlyAnswerServer((request, response) => {
+      request.on("error", () => undefined);
+      request.resume();
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"id":"ds-early"}');
+    });
+    async function* failsLate() {
+      yield LINE;
+      await settle(100);
+      throw new Error("disk read failed");
+    }
+    const flushing: MiddlewarePlugin = {
+      name: "metrics",
+      call: async (request, next) => {
+        const response = await next(request);
+        await settle(300); // flushes its metrics while the source fails
+        return response;
+      },
+    };
+    const client = new CohereClient({ token: "t", baseUrl: origin, maxRetries: 0, middleware: [flushing] });
+    await expect(client.datasets.create({ ...upload, data: failsLate() })).resolves.toEqual({ id: "ds-early" });
+  });
+
+  it("a call-phase plugin's own Response whose body stalls is ended by the caller's abort and by the timeout", async () => {
+    const stalled = () =>
+      new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('{"batches":[')) }), {
+        headers: { "content-type": "application/json" },
+      });
+    const mock: MiddlewarePlugin = { name: "mock", call: async () => stalled() };
+    const client = server.client({ middleware: [mock], timeoutInSeconds: 60 });
+    const aborted = await outcome(client.batches.list({}, { abortSignal: AbortSignal.timeout(100) }));
+    expect(aborted.error).toBeInstanceOf(CohereAbortError);
+    expect(aborted.ms).toBeLessThan(1_000);
+    const timedOut = await outcome(client.batches.list({}, { timeoutInSeconds: 0.2 }));
+    expect(timedOut.error).toBeInstanceOf(CohereTimeoutError);
+    expect(timedOut.ms).toBeLessThan(2_000);
+  });
+
+  it("stacked plugins see one Request: the second gets the first's, not a copy", async () => {
+    const seen: Request[] = [];
+    const keep: Middleware = (request, next) => {
+      seen.push(request);
+      return next(request);
+    };
+    await server.client({ middleware: [keep, keep] }).batches.list();
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(seen[0]);
+  });
+
+  it("a kept cause of megabytes of bytes is not walked for the token: the failure comes at once", async () => {
+    let n = 0;
+    const token = () => `rotating-key-${++n}-0123456789`;
+    async function* failing() {
+      yield LINE;
+      throw Object.assign(new Error("read failed"), { data: new Uint8Array(16 * 1024 * 1024) });
+    }
+    const started = performance.now();
+    const error = await new CohereClient({ token, baseUrl: server.url, maxRetries: 0 }).datasets
+      .create({ ...upload, data: failing() })
+      .catch((e: unknown) => e);
+    expect(CohereError.is(error)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it("a plugin that throws with the token in its message, or keeps it in a Headers, does not show it", async () => {
+    const token = "sk-live-0123456789abcdef-secret";
+    for (const thrown of [
+      new Error(`refused: Bearer ${token}`),
+      Object.assign(new Error("refused"), { headers: new Headers({ authorization: `Bearer ${token}` }) }),
+    ]) {
+      const hostile: Middleware = () => Promise.reject(thrown);
+      const client = new CohereClient({ token, baseUrl: server.url, maxRetries: 0, middleware: [hostile] });
+      const error = await client.batches.list().catch((e: unknown) => e);
+      expect(CohereError.is(error)).toBe(true);
+      expect(inspect(error, { depth: 10 })).not.toContain(token);
+    }
+  });
+
+  it("a connection failure whose message quotes a URL holding the words of a refusal is still retried", async () => {
+    let attempts = 0;
+    const refusing = async () => {
+      attempts += 1;
+      throw new TypeError(
+        "request to http://127.0.0.1:1/v1/datasets?name=UnexpectedRedirect failed, reason: connect ECONNREFUSED",
+      );
+    };
+    const client = new CohereClient({
+      token: "t",
+      fetch: refusing,
+      maxRetries: 2,
+      backoff: { initialDelayInSeconds: 0.01, maxDelayInSeconds: 0.01 },
+    });
+    const error = await client.batches.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereConnectionError);
+    expect(attempts).toBe(3);
+  });
+});
