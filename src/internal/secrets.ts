@@ -71,22 +71,32 @@ export function carriesToken(context: MiddlewareContext, error: unknown): boolea
   const tokens = tokensOf(context)?.map((token) => token.toLowerCase());
   if (tokens === undefined) return false;
   // Every field at any depth, the causes' included, walked once: an AggregateError's `errors`,
-  // an HTTP client's `config.headers`, a `Request` or `Headers` it kept. Bytes are no text, and
-  // are not walked; what is too large to walk counts as holding it.
-  let budget = 10_000;
+  // an HTTP client's `config.headers`, a `Request`, `Headers` or `URL` it kept. Bytes are no
+  // text, and are not walked. The walk is bounded (values and characters: a cause may hold
+  // megabytes); what is too large to walk counts as holding it.
+  let budget = 1_000_000;
   const seen = new Set<unknown>();
   const visit = (value: unknown): boolean => {
-    if (--budget < 0) throw new RangeError();
     if (typeof value === "string") {
+      if ((budget -= 1 + value.length / 4) < 0) throw new RangeError();
       const text = value.toLowerCase();
       return tokens.some((token) => text.includes(token));
     }
-    if (value === null || typeof value !== "object" || seen.has(value)) return false;
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
+    if (value === null || (typeof value !== "object" && typeof value !== "function") || seen.has(value)) return false;
+    if ((budget -= 100) < 0) throw new RangeError();
     seen.add(value);
-    if (value instanceof Headers || value instanceof Map || value instanceof Set) return visit([...value]);
-    if (value instanceof Request) return visit([value.url, value.headers]);
-    return Reflect.ownKeys(value).some((key) => visit((value as Record<PropertyKey, unknown>)[key]));
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
+    if (value instanceof URL || value instanceof URLSearchParams || value instanceof String)
+      return visit(String(value));
+    if (value instanceof Request) return visit(value.url) || visit(value.headers);
+    if (value instanceof Headers || value instanceof Map || value instanceof Set) {
+      for (const item of value as Iterable<unknown>) if (visit(item)) return true;
+      return false;
+    }
+    if (Array.isArray(value) && value.length * 100 > budget) throw new RangeError();
+    const keys = Reflect.ownKeys(value);
+    if (keys.length * 100 > budget) throw new RangeError();
+    return keys.some((key) => visit(key) || visit((value as Record<PropertyKey, unknown>)[key]));
   };
   try {
     return visit(error);
