@@ -75,15 +75,19 @@ export function carriesToken(context: MiddlewareContext, error: unknown): boolea
   // text, and are not walked. The walk is bounded (values and characters: a cause may hold
   // megabytes); what is too large to walk counts as holding it.
   let budget = 1_000_000;
+  const spend = (cost: number) => {
+    budget -= cost;
+    if (budget < 0) throw new RangeError();
+  };
   const seen = new Set<unknown>();
   const visit = (value: unknown): boolean => {
     if (typeof value === "string") {
-      if ((budget -= 1 + value.length / 4) < 0) throw new RangeError();
+      spend(1 + value.length / 4);
       const text = value.toLowerCase();
       return tokens.some((token) => text.includes(token));
     }
     if (value === null || (typeof value !== "object" && typeof value !== "function") || seen.has(value)) return false;
-    if ((budget -= 100) < 0) throw new RangeError();
+    spend(100);
     seen.add(value);
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
     if (value instanceof URL || value instanceof URLSearchParams || value instanceof String)
