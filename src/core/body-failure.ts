@@ -22,13 +22,15 @@ export function bodyFailureOf(context: MiddlewareContext): AbortSignal | undefin
 }
 
 /**
- * Why an attempt was cut short: the caller's abort or the attempt's timeout, else the failure
- * of a streamed body's source (a `CohereError` saying the data failed as it was read, whose
- * message, from the caller's source, may quote the token: redacted as a server's is).
+ * Why an attempt was cut short, or `undefined` when nothing cut it: the caller's abort or the
+ * attempt's timeout, else the failure of a streamed body's source (a `CohereError` saying the
+ * data failed as it was read, whose message, from the caller's source, may quote the token:
+ * redacted as a server's is).
  */
-export function cutShort(context: MiddlewareContext): CohereError {
+export function cutShort(context: MiddlewareContext): CohereError | undefined {
+  if (context.signal?.aborted || context.attemptSignal?.aborted) return abortErrorFor(context);
   const failed = bodyFailureOf(context);
-  if (context.signal?.aborted || context.attemptSignal?.aborted || !failed?.aborted) return abortErrorFor(context);
+  if (!failed?.aborted) return undefined;
   const reason: unknown = failed.reason;
   const error = CohereError.is(reason) ? reason : new CohereError(unreadableDataMessage(describeCause(reason)));
   return carriesToken(context, error) ? new CohereError(redactTokens(context, error.message)) : error;

@@ -62,6 +62,7 @@ export function createTransport(
     // the body, where a reason-less (DISCONNECTED) abort is let be. The error is typed from
     // `signal` either way.
     const streamedBody = context.bodySource === "one-shot" ? new AbortController() : undefined;
+    const fetchSignal = streamedBody ? streamedBody.signal : signal;
     const unlink = streamedBody && followAbort(signal, streamedBody, false);
     // It also ends when the body's own source fails, until the server has answered: a failure
     // after that leaves the answer to stand (see `transportFailure` for the error).
@@ -69,16 +70,12 @@ export function createTransport(
     try {
       // Nothing is sent once the call is over (an abort during a token function, a middleware).
       if (signal.aborted) throw abortErrorFor(context);
-      const sent = callFetch(
-        fetchFunction,
-        runtimeFetch ? request : realRequest(request, signal),
-        streamedBody ? streamedBody.signal : signal,
-      );
+      const sent = callFetch(fetchFunction, runtimeFetch ? request : realRequest(request, signal), fetchSignal);
       // A user's fetch is raced against the signal (and a streamed body's failure): it may not
       // honour them, or wait on a body that no longer comes.
       const response: unknown = runtimeFetch
         ? await sent
-        : await boundBySignal(sent, streamedBody ? streamedBody.signal : signal, () => cutShort(context));
+        : await boundBySignal(sent, fetchSignal, () => cutShort(context) ?? abortErrorFor(context));
       unlinkBody?.();
       unlinkBody = undefined;
       // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
@@ -107,8 +104,8 @@ function callFetch(fetchFunction: FetchFunction, request: Request, signal: Abort
 
 function transportFailure(error: unknown, context: MiddlewareContext): CohereError {
   if (CohereError.is(error)) return error;
-  if (context.signal?.aborted || context.attemptSignal?.aborted || bodyFailureOf(context)?.aborted)
-    return cutShort(context);
+  const short = cutShort(context);
+  if (short !== undefined) return short;
   const own = ownErrorInChain(error, (value): value is CohereError => CohereError.is(value));
   if (own !== undefined) return own;
   // A server may have put the echoed token into a redirect's URL: out of the message, and a

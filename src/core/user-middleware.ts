@@ -1,3 +1,4 @@
+import { abortErrorFor } from "../internal/abort-error-for.js";
 import { carriesToken, redactTokens } from "../internal/secrets.js";
 import { bodyFailureOf, cutShort } from "./body-failure.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
@@ -59,7 +60,10 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
           ),
         ),
         signal,
-        () => (bounds?.timedOut() && !context.signal?.aborted ? (signal as AbortSignal).reason : cutShort(context)),
+        () =>
+          bounds?.timedOut() && !context.signal?.aborted
+            ? (signal as AbortSignal).reason
+            : (cutShort(context) ?? abortErrorFor(context)),
       ).finally(() => {
         ended = true;
       });

@@ -21,6 +21,7 @@
  * the request with it, and types the attempt's failure as that error.
  */
 import { CohereAbortError } from "../core/errors/abort-error.js";
+import { boundBySignal } from "./bound-by-signal.js";
 import { uploadRedirectMode } from "./upload-redirect.js";
 import { type PartSource, partSource, readStream } from "./upload-sources.js";
 
@@ -150,40 +151,27 @@ function toStream(
           if (value.byteLength > 0) return controller.enqueue(value);
         }
       },
-      cancel() {
-        // Fetch cancels the body it will not send (an abort, a timeout): closing the sources
-        // then fails their read in flight, which is not the data's failure.
-        released = true;
-        // Not awaited: `return()` waits behind a read in flight, and a source that stalls would
-        // hold fetch's cancel for ever (workerd then ends the request as hung). Closed directly.
-        sources.forEach(closeSource);
-        chunks.return(undefined).catch(() => undefined);
-      },
+      // Fetch cancels the body it will not send (an abort, a timeout): closing the sources then
+      // fails their read in flight, which is not the data's failure.
+      cancel: stop,
     },
     { highWaterMark: 0 },
   );
-  const release = () => {
-    if (released) return;
+  // Nobody reads the rest. Each source is closed directly, not awaited: `chunks.return()` waits
+  // behind a read in flight (a source that stalls would never be closed, and workerd would end
+  // the request as hung) and does nothing for a `concat` that never started.
+  function stop(): void {
     released = true;
-    // Each source is closed directly: `chunks.return()` waits behind a read in flight (a source
-    // that stalls would never be closed), and does nothing for a `concat` that never started.
     sources.forEach(closeSource);
     chunks.return(undefined).catch(() => undefined);
+  }
+  const release = () => {
+    if (released) return;
+    stop();
     // Once the call has settled nobody reads the rest (Node 20's fetch still pulls after an abort).
     end();
   };
   return { stream, release, failure: failure.signal };
-}
-
-/** `promise`, or a `CohereAbortError` as soon as `signal` fires (a source may never settle). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new CohereAbortError(signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new CohereAbortError(signal.reason));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /** Gathers a one-shot source into a Blob, giving up when `signal` fires. */
@@ -195,7 +183,7 @@ async function gather(source: PartSource, signal: AbortSignal | undefined): Prom
   try {
     for (;;) {
       await turn();
-      const { done, value } = await untilAborted(chunks.next(), signal);
+      const { done, value } = await boundBySignal(chunks.next(), signal, () => new CohereAbortError(signal?.reason));
       if (done) return new Blob(parts as BlobPart[]);
       parts.push(value);
     }

@@ -4,8 +4,7 @@ import type { ApiClient } from "../../core/api-client.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import { checkInput } from "../../core/input.js";
 import { closeUnread } from "../../internal/close-unread.js";
-import { followAbort } from "../../internal/follow-abort.js";
-import { CohereTimeoutError } from "../../core/errors/timeout-error.js";
+import { type Deadline, startDeadline } from "../../internal/deadline.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { operations } from "../../generated/datasets-openapi.js";
@@ -48,29 +47,21 @@ export async function create(
 ): Promise<HttpResponse<CreateDatasetResponse>> {
   // What bounds the encoding: a browser reads a stream whole before sending it, bounded like an
   // attempt (its timeout) and by the caller's abort.
-  const encoding = new AbortController();
-  let unfollow = (): void => undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let timedOut: CohereTimeoutError | undefined;
+  let encoding: Deadline | undefined;
   let prepared: Awaited<ReturnType<typeof import("./create-upload.js").prepareDatasetUpload>>;
   try {
     const { abortSignal, timeoutInSeconds } = api.resolveOptions(options);
-    unfollow = followAbort(abortSignal, encoding);
     // The upload code is a chunk of its own again: only apps that upload load it.
     const { prepareDatasetUpload } = await loadChunk(() => import("./create-upload.js"), "the upload code", options);
-    timer = setTimeout(() => {
-      timedOut = new CohereTimeoutError(timeoutInSeconds);
-      encoding.abort(timedOut);
-    }, timeoutInSeconds * 1000);
+    encoding = startDeadline(timeoutInSeconds, [abortSignal]);
     prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), encoding.signal);
   } catch (error) {
     // A call that ends before its body exists (refused, aborted) closes the caller's streams,
     // as fetch cancels the body of a request it never sends.
     closeRequestData(request);
-    throw timedOut ?? error;
+    throw encoding?.timedOut() ? encoding.signal.reason : error;
   } finally {
-    clearTimeout(timer);
-    unfollow();
+    encoding?.dispose();
   }
   const { query, body } = prepared;
   // Once the call has settled, a one-shot body it no longer reads is stopped and closed.
