@@ -26,23 +26,27 @@ const brand = Symbol.for("cohere-batches.error");
 export class CohereError extends Error {
   /**
    * The class name, written out rather than read from `constructor.name`, which minifiers
-   * rename.
+   * rename. A subclass of yours may declare its own, to be recognised by `is` across copies of
+   * its class as the SDK's are; one that does not is named after its class and recognised by
+   * `instanceof` (it never passes for its parent: `MyError.is(new CohereError("x"))` is false).
    */
   static readonly errorName: string = "CohereError";
 
   constructor(message: string, options?: { cause?: unknown }) {
     // A cause that throws as it is read is not kept: see `readable`.
     super(message, options === undefined || readable(options.cause) ? options : undefined);
+    // The names of the classes that declare their own `errorName` (the SDK's, and users' that
+    // do): a subclass that does not inherits its parent's, and must not pass for it.
     const names: string[] = [];
     for (
       let target: unknown = new.target;
       typeof target === "function" && "errorName" in target;
       target = Object.getPrototypeOf(target)
     ) {
-      const name = (target as typeof CohereError).errorName;
-      if (names.at(-1) !== name) names.push(name);
+      if (Object.hasOwn(target, "errorName")) names.push((target as typeof CohereError).errorName);
     }
-    this.name = names[0] ?? "CohereError";
+    // A user's subclass without an `errorName` of its own is named after its class.
+    this.name = (Object.hasOwn(new.target, "errorName") ? names[0] : new.target.name || names[0]) ?? "CohereError";
     // Not enumerable: the guards need it, logs and `util.inspect` do not.
     Object.defineProperty(this, brand, { value: names });
   }
@@ -58,6 +62,9 @@ export class CohereError extends Error {
     // Anything users' code threw can reach here, a Proxy whose every trap throws included.
     try {
       if (value instanceof this) return true;
+      // The brand stands for the classes that declare an `errorName`; a subclass without one
+      // (a user's) is recognised by `instanceof` alone, not as the parent whose name it inherits.
+      if (!Object.hasOwn(this, "errorName")) return false;
       const names = typeof value === "object" && value !== null ? (value as { [brand]?: unknown })[brand] : undefined;
       return Array.isArray(names) && names.includes((this as unknown as typeof CohereError).errorName);
     } catch {

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { ApiError, CohereError, CohereTimeoutError, NotFoundError } from "../../src/index.js";
+
+// Users subclass the SDK's errors for their own failures (a wrapper's "our job failed" error).
+// Such a class inherits the static `errorName` of its parent: the brand must not make the
+// parent's errors pass for the subclass, nor the subclass be named after its parent.
+class JobFailedError extends CohereError {}
+class MissingBatchError extends NotFoundError {}
+const notFound = () => ({ status: 404, body: { message: "gone" }, headers: new Headers(), requestId: undefined });
+class NamedError extends CohereError {
+  static override readonly errorName: string = "NamedError";
+}
+
+describe("CohereError.is and name, for users' subclasses", () => {
+  it("a subclass without its own errorName does not claim its parent's errors", () => {
+    expect(JobFailedError.is(new CohereError("x"))).toBe(false);
+    expect(JobFailedError.is(new CohereTimeoutError(1))).toBe(false);
+    expect(MissingBatchError.is(new NotFoundError(notFound()))).toBe(false);
+    expect(JobFailedError.is(new JobFailedError("x"))).toBe(true);
+    expect(MissingBatchError.is(new MissingBatchError(notFound()))).toBe(true);
+  });
+
+  it("the parents still recognise the subclass's errors", () => {
+    const error = new MissingBatchError(notFound());
+    expect(CohereError.is(error)).toBe(true);
+    expect(ApiError.is(error)).toBe(true);
+    expect(NotFoundError.is(error)).toBe(true);
+    expect(CohereTimeoutError.is(error)).toBe(false);
+  });
+
+  it("an error of a subclass is named after its class", () => {
+    expect(new JobFailedError("x").name).toBe("JobFailedError");
+    expect(new MissingBatchError(notFound()).name).toBe("MissingBatchError");
+    expect(new NamedError("x").name).toBe("NamedError");
+  });
+
+  it("a subclass with its own errorName is recognised by the brand, across copies of the class", () => {
+    // A plain object carrying the brand of a NamedError, as an error thrown by the other build
+    // (ESM / CJS) of the same class would.
+    const error = new NamedError("x");
+    expect(NamedError.is(error)).toBe(true);
+    expect(NamedError.is(new CohereError("x"))).toBe(false);
+    const branded = Object.create(null) as object;
+    const brand = Symbol.for("cohere-batches.error");
+    Object.defineProperty(branded, brand, { value: ["NamedError", "CohereError"] });
+    expect(NamedError.is(branded)).toBe(true);
+    expect(CohereError.is(branded)).toBe(true);
+  });
+});
