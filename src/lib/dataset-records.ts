@@ -10,6 +10,7 @@ import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { RequestOptions } from "../core/request-options.js";
 import { type BatchResult, toBatchResult } from "../internal/decoders/batch-result.js";
 import { loadAvroDecoder } from "../internal/decoders/load-avro.js";
+import { callerSignal } from "../internal/load-chunk.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { DatasetPart } from "../resources/datasets/types.js";
 
@@ -40,7 +41,8 @@ export async function openDatasetRecords(
 async function decoder(options: RequestOptions | undefined): Promise<Decode> {
   const { decodeAvroContainer, MAX_BLOCK_BYTES } = await loadAvroDecoder(options);
   const inflateRaw = runtime.nativeInflateRaw?.(MAX_BLOCK_BYTES);
-  return (body, part) => decodeAvroContainer(body, inflateRaw === undefined ? { part } : { part, inflateRaw });
+  const signal = callerSignal(options);
+  return (body, part) => decodeAvroContainer(body, inflateRaw === undefined ? { part, signal } : { part, inflateRaw });
 }
 
 /** The dataset's parts in `index` order, each with a download URL. */

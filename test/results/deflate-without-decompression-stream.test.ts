@@ -76,4 +76,23 @@ describe("the inflater's chunk", () => {
     expect(CohereError.is(error), String(error)).toBe(true);
     expect((error as Error).message).toMatch(/could not load the deflate decoder: .*Failed to fetch/);
   });
+
+  it("that stalls (a page's chunk fetch that never ends) ends with the caller's abort", async () => {
+    vi.resetModules();
+    vi.doMock("../../src/internal/decoders/inflate-raw.js", () => new Promise(() => {}));
+    const { decodeAvroContainer } = await import("../../src/internal/decoders/avro.js");
+    const { CohereAbortError } = await import("../../src/core/errors/index.js");
+    const file = await writeAvroContainer(FIXTURE_SCHEMA, fixtureRecords().slice(0, 10));
+    const controller = new AbortController();
+    const reason = new Error("the caller stopped");
+    setTimeout(() => controller.abort(reason), 50);
+    const outcome = await Promise.race([
+      decodeAvroContainer(chunked(file, 1000), { part: PART, signal: controller.signal })
+        .next()
+        .catch((caught: unknown) => caught),
+      new Promise((resolve) => setTimeout(resolve, 2000, "still waiting after 2 s")),
+    ]);
+    expect(CohereAbortError.is(outcome), String(outcome)).toBe(true);
+    expect((outcome as Error).cause).toBe(reason);
+  });
 });

@@ -1,6 +1,7 @@
 // The block codecs of Avro container files that Cohere's outputs may use. Each turns one block
 // as stored into the block as encoded; a block that does not decompress is an AvroFormatError.
-import { CohereError } from "../../core/errors/index.js";
+import { CohereAbortError, CohereError } from "../../core/errors/index.js";
+import { boundBySignal } from "../bound-by-signal.js";
 import { describeCause } from "../cause-chain.js";
 import { AvroFormatError } from "./avro-cursor.js";
 import { crc32, snappyUncompress } from "./snappy.js";
@@ -20,13 +21,17 @@ export const MAX_BLOCK_BYTES = 64 * 1024 * 1024;
  * have one never download it. A failed load is typed as `loadChunk` types it (not imported
  * here: its option checks would bring valibot into the decoder's chunk).
  */
-async function inflateRawInJs(block: Uint8Array): Promise<Uint8Array> {
-  const { inflateRawSync } = await import("./inflate-raw.js").catch((error: unknown) => {
-    throw new CohereError(`cohere-batches could not load the deflate decoder: ${describeCause(error)}`, {
-      cause: error,
+function inflateRawInJs(signal: AbortSignal | undefined): BlockCodec {
+  return async (block) => {
+    const loading = import("./inflate-raw.js").catch((error: unknown) => {
+      throw new CohereError(`cohere-batches could not load the deflate decoder: ${describeCause(error)}`, {
+        cause: error,
+      });
     });
-  });
-  return inflateRawSync(block, MAX_BLOCK_BYTES);
+    // A page's chunk fetched over the network may stall: the caller's abort ends the wait.
+    const { inflateRawSync } = await boundBySignal(loading, signal, () => new CohereAbortError(signal?.reason));
+    return inflateRawSync(block, MAX_BLOCK_BYTES);
+  };
 }
 
 /**
@@ -91,15 +96,16 @@ export type InflateRaw = (block: Uint8Array) => Uint8Array | Promise<Uint8Array>
 
 /**
  * The codec named in a file's `avro.codec` (absent: `null`). Deflate: `inflate` where the build
- * passes one, else DecompressionStream where the platform has it, else the SDK's own inflater.
+ * passes one, else DecompressionStream where the platform has it, else the SDK's own inflater
+ * (its chunk's load ends on `signal`).
  */
-export function blockCodec(name: string | undefined, inflate?: InflateRaw): BlockCodec {
+export function blockCodec(name: string | undefined, inflate?: InflateRaw, signal?: AbortSignal): BlockCodec {
   switch (name ?? "null") {
     case "null":
       return (block) => block;
     case "deflate":
       if (inflate) return guarded(inflate);
-      return typeof DecompressionStream === "function" ? inflateRaw : inflateRawInJs;
+      return typeof DecompressionStream === "function" ? inflateRaw : inflateRawInJs(signal);
     case "snappy":
       return unsnappy;
     default:

@@ -25,6 +25,12 @@ export interface AvroDecodeOptions {
    * (bench/avro-throughput.mjs): the Node build passes it, capped at `MAX_BLOCK_BYTES`.
    */
   inflateRaw?: InflateRaw;
+  /**
+   * The caller's abort: ends the wait for the SDK's own inflater where it is loaded on the
+   * first deflate block (a lazy chunk a page may fetch over the network). The bytes themselves
+   * come from `source`, whose reads the caller bounds.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** Headers are a schema and a few keys; a "header" larger than this is a corrupt length. */
@@ -126,7 +132,7 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
       const header = locateIn("header", () => parseHeader(bytes));
       if (header) {
         this.read = locateIn("header", () => compileSchema(header.schema));
-        const codec = locateIn("header", () => blockCodec(header.codec, this.options.inflateRaw));
+        const codec = locateIn("header", () => blockCodec(header.codec, this.options.inflateRaw, this.options.signal));
         this.bytes.skip(header.length);
         this.blocks = new BlockStream(this.bytes, header.sync, codec, minEncodedSize(header.schema));
         return this.blocks;
