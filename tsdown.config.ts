@@ -36,10 +36,19 @@ function sdkBuild(name: "node" | "browser" | "default", platformModule: string, 
     clean: true,
     sourcemap: false,
     alias: { "#platform": fileURLToPath(new URL(platformModule, import.meta.url)) },
-    // The lazily loaded datasets code imports what it shares with the entry from the entry
-    // itself, rather than from shared chunks split out of it: an app that never uploads loads
-    // one file, as before.
-    inputOptions: { preserveEntrySignatures: "allow-extension" },
+    // The entry exports its public names and nothing else (`import * as sdk`, `require()`, an
+    // editor's completion of the built JS): "strict" keeps rolldown from adding the code the lazy
+    // chunks share with it to the entry as extra, mangled exports. The one group gathers every
+    // module the entry loads statically (`$initial`) into one internal chunk, which the entry
+    // re-exports and the lazy chunks import from: the entry and one chunk load with the page, the
+    // lazy chunks still load on first use, and an app's bundler sees the same code as before
+    // (without the group, "strict" alone split the shared code into a dozen small chunks and the
+    // typical browser use grew by 1.4 kB min+gzip). The group leaves the type declarations alone
+    // (`.d.ts` modules): a build's only d.ts files stay its entry's.
+    inputOptions: { preserveEntrySignatures: "strict" },
+    outputOptions: {
+      codeSplitting: { groups: [{ name: "sdk", tags: ["$initial"], test: (id: string) => !/\.d\.[cm]?ts$/.test(id) }] },
+    },
     // The object form: tsdown 0.21.10 calls a function banner once per format and reuses its
     // answer for every chunk, so `({ fileName }) => ...` saw `index.mjs` first and no d.ts got the
     // comment. `dts` puts it on every d.ts file, and a build's only d.ts files are its entry's.

@@ -1,7 +1,7 @@
 // The license texts that go with the package: its own LICENSE, and THIRD_PARTY_NOTICES.md for
 // the packages whose code the node build carries. Both must be in the tarball users install,
 // and the notices must name exactly the packages dist/node holds code from.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BUNDLED_IN_NODE_BUILD, renderNotices } from "../../scripts/write-notices.mjs";
@@ -13,15 +13,25 @@ describe("license notices", () => {
   });
 
   it("names exactly the packages whose code dist/node carries", () => {
-    for (const file of ["dist/node/index.mjs", "dist/node/index.cjs"]) {
-      const code = readFileSync(join(repoRoot, file), "utf8");
+    // A build's code is its entry (which only re-exports) and its chunks: read them all. A region's
+    // path is relative to the repository, `../main/node_modules/...` where node_modules is a link.
+    const code = (build: string, format: string) => {
+      const dir = join(repoRoot, "dist", build);
+      return readdirSync(dir)
+        .filter((name) => name.endsWith(`.${format}`))
+        .map((name) => readFileSync(join(dir, name), "utf8"))
+        .join("\n");
+    };
+    for (const format of ["mjs", "cjs"]) {
       const carried = new Set(
-        [...code.matchAll(/^\/\/#region node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map((match) => match[1]),
+        [...code("node", format).matchAll(/^\/\/#region (?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)].map(
+          (match) => match[1],
+        ),
       );
-      expect([...carried].sort(), file).toEqual([...BUNDLED_IN_NODE_BUILD].sort());
+      expect([...carried].sort(), `dist/node/*.${format}`).toEqual([...BUNDLED_IN_NODE_BUILD].sort());
     }
-    for (const file of ["dist/browser/index.mjs", "dist/default/index.mjs"]) {
-      expect(readFileSync(join(repoRoot, file), "utf8"), file).not.toMatch(/^\/\/#region node_modules\//m);
+    for (const build of ["browser", "default"]) {
+      expect(code(build, "mjs"), `dist/${build}/*.mjs`).not.toMatch(/^\/\/#region (?:.*\/)?node_modules\//m);
     }
   });
 
