@@ -62,8 +62,9 @@ function bucket(frame, sdkUrl) {
   const { url, functionName } = frame;
   if (functionName === "(garbage collector)") return "GC";
   if (functionName === "(program)" || functionName === "(idle)" || functionName === "(root)") return functionName;
-  if ((sdkUrl !== "" && url === sdkUrl) || url.endsWith("/dist/node/index.mjs"))
-    return "cohere-batches (dist/node/index.mjs)";
+  // The entry only re-exports: the SDK's code is its chunks, next to it.
+  if ((sdkUrl !== "" && url.startsWith(sdkUrl.slice(0, sdkUrl.lastIndexOf("/") + 1))) || url.includes("/dist/node/"))
+    return "cohere-batches (dist/node)";
   if (url.includes("/openapi-fetch/")) return "openapi-fetch";
   if (url.includes("/valibot/")) return "valibot";
   if (url.includes("/bench/")) return "bench harness";

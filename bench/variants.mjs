@@ -1,6 +1,7 @@
 // `npm run bench:variants`: measures proposed per-request optimisations without touching src/.
-// Copies the built dist/node/index.mjs into a temp dir (with a node_modules link so its
-// imports of openapi-fetch and valibot resolve), applies each patch to its own copy, and runs
+// Copies the built dist/node into a temp dir (with a node_modules link so its imports of
+// openapi-fetch and valibot resolve), applies each patch to its own copy of the code the entry
+// re-exports (the internal chunk, dist/node/sdk-*.mjs; the entry itself only re-exports), and runs
 // bench/requests.mjs with fetch, the built package and every copy in the same interleaved
 // rounds (cohere-ai left out). A patch whose target text is not found fails loudly: the dist
 // changed, update the patch.
@@ -12,7 +13,7 @@
 //     overhead over fetch is measured within one process, so it is steadier than wall time
 //     when something else loads the machine.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +28,7 @@ function replace(source, from, to, what) {
       .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
       .replace(/\s+/g, "\\s*"),
   );
-  if (!pattern.test(source)) throw new Error(`patch "${what}": target not found in dist/node/index.mjs`);
+  if (!pattern.test(source)) throw new Error(`patch "${what}": target not found in the node build's internal chunk`);
   return source.replace(pattern, to);
 }
 
@@ -49,7 +50,13 @@ export const VARIANTS = {
 
 /** Writes each variant's copy; returns `[{ name, path }]`. */
 export function writeVariants(names, dir) {
-  const source = readFileSync(join(ROOT, "dist/node/index.mjs"), "utf8");
+  const dist = join(ROOT, "dist/node");
+  const files = readdirSync(dist).filter((file) => file.endsWith(".mjs"));
+  // The chunk the entry re-exports: the SDK's code, which the patches change.
+  const chunk = /from "\.\/([^"]+\.mjs)"/.exec(readFileSync(join(dist, "index.mjs"), "utf8"))?.[1];
+  if (chunk === undefined)
+    throw new Error("dist/node/index.mjs re-exports no chunk: rebuild, or update bench/variants.mjs");
+  const source = readFileSync(join(dist, chunk), "utf8");
   mkdirSync(dir, { recursive: true });
   try {
     symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
@@ -58,9 +65,9 @@ export function writeVariants(names, dir) {
   }
   return names.map((name) => {
     mkdirSync(join(dir, name), { recursive: true });
-    const path = join(dir, name, "index.mjs");
-    writeFileSync(path, VARIANTS[name](source));
-    return { name, path };
+    for (const file of files) writeFileSync(join(dir, name, file), readFileSync(join(dist, file)));
+    writeFileSync(join(dir, name, chunk), VARIANTS[name](source));
+    return { name, path: join(dir, name, "index.mjs") };
   });
 }
 
