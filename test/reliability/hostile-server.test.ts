@@ -209,9 +209,47 @@ describe("pagination cycles end (API.md 7a)", () => {
     };
     const { error } = await outcome(walk());
     expect(CohereError.is(error)).toBe(true);
-    expect((error as Error).message).toMatch(/page token/);
+    expect((error as Error).message).toBe("listAll: the server returned a page token it had already sent in this walk");
+    // Found at the first repeat: the third page brought back the first page's token.
     expect(origin.received.length).toBeLessThanOrEqual(3);
   });
+
+  // API.md 7a: the walk ends when the server repeats any token it sent before, however long the
+  // loop and however late it starts: a loop of `cycle` tokens entered after `entry` pages ends
+  // it at the page that brings the first repeat, page entry + cycle + 1.
+  it.each([
+    [30, 50],
+    [200, 3],
+    [0, 1],
+  ])(
+    "a loop of page tokens entered after %i pages, %i tokens long, ends listAll at its first repeat",
+    async (entry, cycle) => {
+      const token = (page: number) => (page <= entry ? `entry-${page}` : `loop-${(page - entry - 1) % cycle}`);
+      const pageOf = new Map<string, number>();
+      let served = 0;
+      const origin = await scriptedServer((request, response) => {
+        const pageToken = new URL(request.url ?? "", "http://x").searchParams.get("page_token");
+        // The page a token names: the server is a function of the token, as a real one is.
+        const page = pageToken === null ? 1 : (pageOf.get(pageToken) ?? 0) + 1;
+        const next = token(page);
+        if (!pageOf.has(next)) pageOf.set(next, page);
+        served += 1;
+        sendJson(response, 200, { batches: [{ ...wireBatch, id: `b-${served}` }], next_page_token: next });
+      });
+      let seen = 0;
+      const walk = async () => {
+        for await (const _ of client(origin.url).batches.listAll()) seen += 1;
+      };
+      const { error } = await outcome(Promise.race([walk(), sleep(10_000).then(() => "still walking")]));
+      expect(CohereError.is(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        "listAll: the server returned a page token it had already sent in this walk",
+      );
+      expect(origin.received.length).toBe(entry + cycle + 1);
+      // Every page fetched was handed on: a loop's pages are pages like any other until it is found.
+      expect(seen).toBe(origin.received.length);
+    },
+  );
 
   it("a server that sends empty pages, each with a new token, ends listAll after 100 of them in a row", async () => {
     let page = 0;
