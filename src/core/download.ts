@@ -5,7 +5,6 @@ import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.
 import type { Pipeline } from "./middleware-plugin.js";
 import { type RequestDefaults, type RequestOptions, resolveRequestOptions } from "./request-options.js";
 import { readStreamedBody } from "./streamed-body.js";
-import { withoutSignal } from "./wire-request.js";
 import { rememberToken } from "../internal/secrets.js";
 
 /** One download from a URL that carries its own credential (a signed URL on a storage host). */
@@ -70,9 +69,8 @@ export async function sendDownload(
   let response: Response;
   try {
     // No signal of its own: fetch gets the attempt's (a Request on the caller's long-lived
-    // signal would leave a listener on it until garbage collected), and users' plugins a copy
-    // on the SDK's signal (see `realRequest`).
-    response = await pipeline.send(withoutSignal(new Request(target)), context);
+    // signal would leave a listener on it until garbage collected, see `realRequest`).
+    response = await pipeline.send(new Request(target), context);
   } catch (error) {
     // Named like an API call's failure, by its label: the signed URL's query is a credential.
     throw nameTheCall(error, {
