@@ -101,8 +101,6 @@ interface WireParts {
 interface SharedPipeline {
   options: ResolvedClientOptions;
   pipeline: Pipeline;
-  /** The downloads' pipeline (signed URLs: no auth, no client headers, no users' middleware), once built. */
-  downloads?: Pipeline;
   /** Builds the pipelines from the options (`src/pipeline`, which orders the layers). */
   readonly assemble: PipelineAssembler;
 }
@@ -111,7 +109,10 @@ interface SharedPipeline {
 export interface PipelineAssembler {
   /** The pipeline of API calls, from the client's options (rebuilt by `use`). */
   readonly calls: (options: ResolvedClientOptions) => Pipeline;
-  /** The pipeline of downloads from signed URLs, with the client's fetch and retry timing. */
+  /**
+   * The pipeline of downloads from signed URLs (users' plugins, no auth, no client headers), with
+   * the client's fetch and retry timing: built once per `options` (a `use()` makes new ones).
+   */
   readonly downloads: (options: ResolvedClientOptions) => Promise<Pipeline>;
 }
 
@@ -172,14 +173,10 @@ export class ApiClient {
   async download(request: DownloadDescription, requestOptions?: RequestOptions): Promise<Download> {
     // Only programs that read results load the streamed-body reader.
     const { sendDownload } = await loadChunk(() => import("./download.js"), "the download code", requestOptions);
-    const shared = this.#shared;
-    // Built once (a build that failed, its chunk not loaded, is tried again by the next download).
-    shared.downloads ??= await loadChunk(
-      () => shared.assemble.downloads(shared.options),
-      "the download pipeline",
-      requestOptions,
-    );
-    return sendDownload(shared.downloads, shared.options.defaults, request, this.#via, requestOptions);
+    const { options, assemble } = this.#shared;
+    // A build that failed, its chunk not loaded, is tried again by the next download.
+    const pipeline = await loadChunk(() => assemble.downloads(options), "the download pipeline", requestOptions);
+    return sendDownload(pipeline, options.defaults, request, this.#via, requestOptions);
   }
 
   /** Appends users' plugins; calls already in flight keep the chain they started with. */

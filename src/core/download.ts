@@ -5,6 +5,7 @@ import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.
 import type { Pipeline } from "./middleware-plugin.js";
 import { type RequestDefaults, type RequestOptions, resolveRequestOptions } from "./request-options.js";
 import { readStreamedBody } from "./streamed-body.js";
+import { rememberToken } from "../internal/secrets.js";
 
 /** One download from a URL that carries its own credential (a signed URL on a storage host). */
 export interface DownloadDescription {
@@ -24,9 +25,9 @@ export interface Download {
 }
 
 /**
- * Sends a download through the download pipeline (no Cohere header of any kind; see
- * `createDownloadPipeline`), with the call's timeout, retries and abort, and hands the body on
- * unread. A GET repeats safely, so every retryable failure is retried.
+ * Sends a download through the download pipeline (users' plugins, but no Cohere header of any
+ * kind; see `createDownloadPipeline`), with the call's timeout, retries and abort, and hands the
+ * body on unread. A GET repeats safely, so every retryable failure is retried.
  *
  * @throws CohereError for a URL that is not absolute `http:` or `https:`, or that carries
  * credentials, before sending.
@@ -41,8 +42,9 @@ export async function sendDownload(
   const options = resolveRequestOptions(defaults, requestOptions);
   const signal = options.abortSignal;
   const target = parseUrl(url);
+  // Quoted without its query (a signed URL's is a credential).
   if (target === undefined || (target.protocol !== "https:" && target.protocol !== "http:"))
-    throw new CohereError(`${operation}: not an http(s) URL: ${JSON.stringify(url.slice(0, 200))}`);
+    throw new CohereError(`${operation}: not an http(s) URL: ${JSON.stringify(url.split("?")[0]?.slice(0, 200))}`);
   // fetch refuses a URL with a user name or password (a TypeError); they are not shown.
   if (target.username !== "" || target.password !== "")
     throw new CohereError(`${operation}: the URL carries credentials (user:password@), which fetch refuses`);
@@ -60,6 +62,10 @@ export async function sendDownload(
     signal,
     responseKind: "stream",
   };
+  // The query's values are the signature: out of any message the call's errors carry (a
+  // plugin's, a connection's, a storage host's echo), as the API token is.
+  for (const pair of target.search.slice(1).split("&")) rememberToken(context, pair.slice(pair.indexOf("=") + 1));
+  for (const value of target.searchParams.values()) rememberToken(context, value);
   let response: Response;
   try {
     // No signal of its own: fetch gets the attempt's (a Request on the caller's long-lived

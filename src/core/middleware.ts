@@ -95,9 +95,11 @@ export interface MiddlewareContext {
   /**
    * `"stream"` when the caller reads the body itself, as it arrives: the transport then hands a
    * 2xx response on unread instead of reading it whole. Error bodies are read either way, for
-   * the `ApiError`. Absent for a JSON answer. Set by the download pipeline (results parts), in
-   * which users' middleware does not run: the signed URL's host is not Cohere's, and a plugin
-   * written for Cohere's API may add headers of its own (see docs/results.md).
+   * the `ApiError`. Absent for a JSON answer. Set for a results part's download
+   * (`"datasets.download"`), whose signed URL is on a storage host: a call-phase plugin's `next()`
+   * resolves with the response, its 2xx body unread (the caller's decoder reads it), and a
+   * request that reaches the storage host with `Authorization` fails before sending (see
+   * docs/results.md).
    */
   readonly responseKind?: "stream";
   /** Which attempt this is: 1 for the first, 2 for the first retry, and so on. */

@@ -8,7 +8,7 @@ import { followAbort } from "../internal/follow-abort.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { CohereTimeoutError } from "./errors/timeout-error.js";
 import { describeValue } from "./input.js";
-import type { Middleware } from "./middleware.js";
+import type { Middleware, MiddlewareContext } from "./middleware.js";
 import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
@@ -29,7 +29,8 @@ import { hasKeptBody } from "./response-body.js";
  *   same signal, capped at `maxResponseBytes`, its status checked.
  * - A call-phase plugin sees the truth the caller will get: its `next()` resolves only with a
  *   response whose body passed the SDK's checks, or rejects with the typed error; and what it
- *   returns is held to the same checks (a 404 it makes is a `NotFoundError`).
+ *   returns is held to the same checks (a 404 it makes is a `NotFoundError`). A download's 2xx
+ *   is the streamed response, its body unread (the caller's decoder reads and checks it).
  */
 export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Middleware {
   const perCall = phase === "call";
@@ -43,7 +44,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         ? runBounds(name, perCall ? context.signal : context.attemptSignal, perCall, context.options, failure)
         : undefined;
     const signal = bounds ? bounds.signal : context.attemptSignal;
-    const answered: typeof next = perCall ? (r) => next(r).then((answer) => checkResponse(answer, context)) : next;
+    const answered: typeof next = perCall ? (r) => next(r).then((answer) => checked(answer, context)) : next;
     const checkedNext: typeof next = bounds ? (r) => bounds.during(answered(r)) : answered;
     // Once the plugin's run is over (it answered, failed, or its attempt or call ended), a `next`
     // it calls later (from a timer, say) would send a request that no timeout or abort bounds.
@@ -69,9 +70,13 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       });
       if (!isResponse(result))
         throw new CohereError(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
-      // A body it made itself is read under the same bounds (the caller's abort, its own time).
-      const received = hasKeptBody(result) ? result : await receiveResponse(result, request.url, context, signal, true);
-      return perCall ? await checkResponse(received, context) : received;
+      // A body it made itself is read under the same bounds (the caller's abort, its own time);
+      // a streamed 2xx (a download's) is the caller's to read, each wait bounded as it reads.
+      const received =
+        hasKeptBody(result) || (result.ok && context.responseKind === "stream")
+          ? result
+          : await receiveResponse(result, request.url, context, signal, true);
+      return perCall ? await checked(received, context) : received;
     } catch (error) {
       if (CohereError.is(error)) throw error;
       // What it threw may quote the token (a header it read): out of the message, and not kept.
@@ -81,6 +86,16 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       bounds?.stop();
     }
   };
+}
+
+/**
+ * `checkResponse`, but for a streamed 2xx (a download's), which passes unread: the caller's
+ * decoder reads it, each wait bounded as it reads.
+ */
+function checked(response: Response, context: MiddlewareContext): Response | Promise<Response> {
+  return response.ok && context.responseKind === "stream" && !hasKeptBody(response)
+    ? response
+    : checkResponse(response, context);
 }
 
 /**

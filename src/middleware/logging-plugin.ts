@@ -21,6 +21,8 @@ const defaultAllowedHeaders = [
   "date",
 ];
 
+const noQuery: ReadonlySet<string> = new Set();
+
 /**
  * The plugin `loggingMiddleware` stands for; see its TSDoc. `ApiError` is handed in rather than
  * imported, so this chunk imports nothing that would split the error classes out of the entry.
@@ -43,7 +45,8 @@ export function createLoggingPlugin(options: LoggingOptions, apiError: typeof Ap
       const base = () => ({
         operation: context.operation,
         method: request.method,
-        path: redactedPath(request.url, allowedQuery),
+        // A download's query is its signed URL's credential: no value of it is logged.
+        path: redactedPath(request.url, context.operation === "datasets.download" ? noQuery : allowedQuery),
         attempt: context.attempt,
         durationMs: Math.round(performance.now() - started),
       });

@@ -29,7 +29,9 @@ export interface LoggingOptions {
    */
   allowedHeaders?: readonly string[] | undefined;
   /**
-   * Query parameters whose values may be logged; others are logged as `REDACTED`.
+   * Query parameters whose values may be logged; others are logged as `REDACTED`. A download of
+   * a results part (`datasets.download`) has every query value logged as `REDACTED`: its signed
+   * URL's query is a credential.
    * @defaultValue page_size, order_by
    */
   allowedQueryParameters?: readonly string[] | undefined;

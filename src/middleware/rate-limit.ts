@@ -27,7 +27,8 @@ export interface RateLimitOptions {
  * Runs in the `"call"` phase, outside retries and timeouts, so the wait does not eat into the
  * per-attempt timeout; retries are paced by the server's `Retry-After`. Calls wait in arrival
  * order. The caller's `abortSignal` ends a wait at once with `CohereAbortError`, and the slot
- * it held is given back. Share one instance between clients to share the budget.
+ * it held is given back. Share one instance between clients to share the budget. Downloads of
+ * results parts (`datasets.download`, from a storage host) are not limited.
  *
  * @example
  * ```ts
@@ -77,6 +78,8 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     name: "rate-limit",
     phase: "call",
     handle: async (request, next, context) => {
+      // A download is the storage host's, not Cohere's API: it takes no slot.
+      if (context.operation === "datasets.download") return next(request);
       const wait = reserve();
       if (wait > 0) {
         try {

@@ -30,7 +30,8 @@ export interface TracingOptions {
  *
  * @remarks
  * A caller may choose the call id: `{ context: { callId: "..." } }` in the request options.
- * Runs in the `"attempt"` phase.
+ * Runs in the `"attempt"` phase. Downloads of results parts (`datasets.download`, signed URLs on
+ * a storage host) are not tagged.
  * @example
  * ```ts
  * const client = new CohereClient({ middleware: [tracingMiddleware({ onAttempt: (ids) => console.log(ids) })] });
@@ -61,6 +62,8 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
     name: "tracing",
     phase: "attempt",
     handle: async (request, next, context) => {
+      // A download goes to a storage host with a signed URL: nothing of the client's is sent there.
+      if (context.operation === "datasets.download") return next(request);
       let callId = callIds.get(context);
       if (callId === undefined) {
         const chosen = context.options.context?.callId;

@@ -37,7 +37,8 @@ export interface OpenTelemetryOptions {
   readonly tracer?: Tracer | undefined;
   /**
    * Send the attempt span's context as a W3C `traceparent` (and `tracestate`) header, so the
-   * server's spans join the trace.
+   * server's spans join the trace. Never sent with a results part's download (a signed URL on a
+   * storage host).
    * @defaultValue true
    */
   readonly propagate?: boolean | undefined;
@@ -52,7 +53,10 @@ const callSpanKey = Symbol("cohere-batches/otel call span");
  * `"{method} {route}"` from `context.route` (`"GET /v2/batches/{id}"`) and carries
  * `http.request.method`, `url.full`, `url.template`, `server.address`, `server.port`,
  * `http.response.status_code`, `error.type` and, from the second attempt on,
- * `http.request.resend_count`. Each attempt sends `traceparent`.
+ * `http.request.resend_count`. Each attempt sends `traceparent`, except a results part's
+ * download (`datasets.download`): nothing of the client's goes to the storage host, and its
+ * `url.full` has every query value replaced by `REDACTED` (the signed URL's query is its
+ * credential). Its spans are recorded like any call's.
  *
  * @remarks
  * The call span sees what the caller gets: a body that fails the SDK's checks ends it with
@@ -87,7 +91,9 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
       { kind: SpanKind.CLIENT, attributes: attemptAttributes(request, context) },
       parent,
     );
-    if (propagate) telemetry("writing traceparent", () => writeTraceparent(request.headers, span));
+    // A download goes to a storage host with a signed URL: nothing of the client's is sent there.
+    if (propagate && !isDownload(context))
+      telemetry("writing traceparent", () => writeTraceparent(request.headers, span));
     return ended(span, () => next(request));
   };
   return { name: "opentelemetry", call, attempt };
@@ -176,12 +182,28 @@ function attemptAttributes(request: Request, context: MiddlewareContext): Attrib
   const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
   return {
     "http.request.method": request.method,
-    "url.full": request.url,
+    "url.full": isDownload(context) ? redactedQuery(url) : request.url,
     "url.template": context.route,
     "server.address": url.hostname,
     "server.port": port,
     ...(context.attempt > 1 ? { "http.request.resend_count": context.attempt - 1 } : {}),
   };
+}
+
+/** A results part's download (`datasets.download`): a signed URL on a storage host. */
+function isDownload(context: MiddlewareContext): boolean {
+  return context.operation === "datasets.download";
+}
+
+/**
+ * A signed URL with every query value replaced by `REDACTED` (the names kept), as OpenTelemetry's
+ * conventions ask for the values of sensitive query parameters in `url.full`: the signature is
+ * the credential.
+ */
+function redactedQuery(url: URL): string {
+  const shown = new URL(url);
+  shown.search = new URLSearchParams([...url.searchParams.keys()].map((name) => [name, "REDACTED"])).toString();
+  return shown.href;
 }
 
 /** W3C trace context, written directly: it needs no global propagator to be registered. */

@@ -29,37 +29,46 @@ export interface PipelineConfig extends RequestHeadersConfig {
 
 export interface Layer extends MiddlewareDescription {
   readonly handle: Middleware;
+  /** It adds headers of the client's (request options, auth): left out of downloads (see `downloadLayers`). */
+  readonly addsHeaders?: true;
 }
 
 /**
- * The one place that declares the order of the layers, outermost first.
+ * The one place that declares the order of the layers, outermost first. The download pipeline
+ * (signed URLs) is this list without the two layers marked `*`, which add the client's headers.
  *
  * ```
- * request options      once per call: headers, idempotency key, extra params
+ * request options *    once per call: headers, idempotency key, extra params
  * users' "call" phase  once per call, outside retries (timing, caching, rate limiting)
  *                      (users' layers are guarded: bounded, typed; see guardUserMiddleware)
  * retry                attempts, backoff, Retry-After
  *   timeout            per attempt, headers and body
  *   error mapping      non-2xx -> typed ApiError
- *   auth               Authorization, token function called per attempt
+ *   auth *             Authorization, token function called per attempt
  *   logging            per attempt, when `logLevel` is on (first of the "attempt" plugins)
  *   users' "attempt"   per attempt, see the wire request (the default phase)
  *   transport          fetch + read the body
  * ```
  */
-function layers(config: PipelineConfig): Layer[] {
+export function layers(config: PipelineConfig): Layer[] {
   const all = [...logLevelPlugins(config), ...config.plugins];
   const plugins = (phase: "call" | "attempt"): Layer[] =>
     all
       .filter((plugin) => plugin.phase === phase)
       .map((plugin) => ({ ...plugin, builtIn: false, handle: guarded(plugin) }));
   return [
-    { name: "request-options", phase: "call", builtIn: true, handle: requestOptionsMiddleware(config) },
+    {
+      name: "request-options",
+      phase: "call",
+      builtIn: true,
+      addsHeaders: true,
+      handle: requestOptionsMiddleware(config),
+    },
     ...plugins("call"),
     { name: "retry", phase: "call", builtIn: true, handle: retryMiddleware(config.backoff) },
     { name: "timeout", phase: "attempt", builtIn: true, handle: timeoutMiddleware() },
     { name: "error-mapping", phase: "attempt", builtIn: true, handle: errorMappingMiddleware() },
-    { name: "auth", phase: "attempt", builtIn: true, handle: authMiddleware(config.token) },
+    { name: "auth", phase: "attempt", builtIn: true, addsHeaders: true, handle: authMiddleware(config.token) },
     ...plugins("attempt"),
   ];
 }

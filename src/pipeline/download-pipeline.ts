@@ -1,37 +1,46 @@
-import type { BackoffOptions } from "../core/client-options.js";
 import type { Pipeline } from "../core/middleware-plugin.js";
-import { errorMappingMiddleware } from "../middleware/error-mapping.js";
-import { retryMiddleware } from "../middleware/retry.js";
-import { timeoutMiddleware } from "../middleware/timeout.js";
-import { assemble, type Layer, type PipelineConfig } from "./create-pipeline.js";
+import { noAuthorizationMiddleware } from "../middleware/no-authorization.js";
+import { assemble, type Layer, layers, type PipelineConfig } from "./create-pipeline.js";
 
 /**
  * The layers of a download from a signed URL on another host (a results part), outermost first:
- * the same retry, per-attempt timeout and error mapping as every call, and nothing that adds a
- * header. No request options layer (client and call headers, `X-Client-Name`,
- * `Idempotency-Key`), no auth, no users' middleware (a plugin written for Cohere's API may add
- * a header of its own): the signed URL is the credential, and nothing of the client's reaches
- * the storage host.
+ * the call pipeline's (`layers`), users' plugins and the `logLevel` logging included, in the same
+ * phases and order, without the two that add the client's headers (request options: client and
+ * call headers, `X-Client-Name`, `Idempotency-Key`; auth). The signed URL is the credential, and
+ * nothing of the client's reaches the storage host: a request that a plugin gave `Authorization`
+ * is refused just above the transport, before sending.
  *
  * ```
+ * users' "call" phase  once per call (context.operation "datasets.download", route "{signed-url}")
  * retry                attempts, backoff, Retry-After
  *   timeout            per attempt, until the headers; the body is read by the caller
  *   error mapping      non-2xx -> typed ApiError (400, 403: an expired or refused URL)
- *   transport          fetch, the body handed on as a stream
+ *   logging            per attempt, when `logLevel` is on (query values redacted)
+ *   users' "attempt"   per attempt
+ *   no-authorization   a request carrying Authorization fails here (CohereError, not retried)
+ *   transport          fetch, a 2xx body handed on as a stream
  * ```
  */
-function downloadLayers(backoff: BackoffOptions): Layer[] {
+function downloadLayers(config: PipelineConfig): Layer[] {
   return [
-    { name: "retry", phase: "call", builtIn: true, handle: retryMiddleware(backoff) },
-    { name: "timeout", phase: "attempt", builtIn: true, handle: timeoutMiddleware() },
-    { name: "error-mapping", phase: "attempt", builtIn: true, handle: errorMappingMiddleware() },
+    ...layers(config).filter((layer) => !layer.addsHeaders),
+    { name: "no-authorization", phase: "attempt", builtIn: true, handle: noAuthorizationMiddleware() },
   ];
 }
 
+// One pipeline per client configuration: `use()` makes a new one (with its plugins), and calls
+// in flight keep theirs.
+const built = new WeakMap<PipelineConfig, Pipeline>();
+
 /**
- * The pipeline of downloads from signed URLs (see `downloadLayers`): the client's fetch and
- * retry timing, no header of its own.
+ * The pipeline of downloads from signed URLs (see `downloadLayers`): the client's fetch, retry
+ * timing and plugins, no header of its own. Built once per `config`.
  */
 export function createDownloadPipeline(config: PipelineConfig): Pipeline {
-  return assemble(downloadLayers(config.backoff), config.fetch, false);
+  let pipeline = built.get(config);
+  if (pipeline === undefined) {
+    pipeline = assemble(downloadLayers(config), config.fetch, config.plugins.length > 0);
+    built.set(config, pipeline);
+  }
+  return pipeline;
 }

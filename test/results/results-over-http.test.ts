@@ -127,24 +127,7 @@ describe("results: token secrecy on downloads", () => {
     const retrieve = env.fake.requests.find((r) => r.operation === "retrieve");
     expect(retrieve?.headers.authorization).toBe("Bearer test-token");
   });
-
-  it("users' middleware does not run for downloads (a plugin adding a header cannot reach the storage host)", async () => {
-    const batch = await env.completedBatch(embedRequests(5));
-    env.fake.reset();
-    const seen: string[] = [];
-    const client = env.client({
-      middleware: [
-        (request, next, context) => {
-          seen.push(context.operation);
-          request.headers.set("Authorization", "Bearer test-token");
-          return next(request);
-        },
-      ],
-    });
-    expect((await collect(client.batches.results(batch.id as string))).length).toBe(5);
-    expect(seen).not.toContain("datasets.download");
-    expect(env.fake.downloadAuthorizations).toEqual([]);
-  });
+  // Users' plugins on downloads (they run; a plugin's Authorization is refused): plugins-on-downloads.test.ts.
 });
 
 describe("results: faults on downloads", () => {

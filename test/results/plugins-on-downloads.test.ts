@@ -1,0 +1,275 @@
+// Users' plugins run for each results part download (API.md section 9: `datasets.download`), in
+// both phases, while nothing of the client's reaches the storage host (section 10): no header of
+// the SDK's, a plugin's Authorization refused before sending, the signed URL's query out of the
+// SDK's own log lines, spans and messages.
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { describe, expect, it } from "vitest";
+import {
+  CohereError,
+  type Logger,
+  loggingMiddleware,
+  type MiddlewareContext,
+  type MiddlewarePlugin,
+  rateLimitMiddleware,
+  tracingMiddleware,
+} from "../../src/index.js";
+import { openTelemetryPlugin } from "../../src/otel/index.js";
+import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
+
+const env = useResultsFake();
+
+interface Seen {
+  phase: "call" | "attempt";
+  operation: string;
+  via: string | undefined;
+  route: string;
+  attempt: number;
+  state: MiddlewareContext["state"];
+}
+
+/** A plugin with a handler in each phase that records what it sees of each download. */
+function recorder(seen: Seen[], bodies: boolean[] = []): MiddlewarePlugin {
+  const record = (phase: Seen["phase"], context: MiddlewareContext) => {
+    if (context.operation !== "datasets.download") return;
+    const { operation, via, route, attempt, state } = context;
+    seen.push({ phase, operation, via, route, attempt, state });
+  };
+  return {
+    name: "recorder",
+    call: async (request, next, context) => {
+      record("call", context);
+      const response = await next(request);
+      if (context.operation === "datasets.download") bodies.push(response.ok && !response.bodyUsed);
+      return response;
+    },
+    attempt: (request, next, context) => {
+      record("attempt", context);
+      return next(request);
+    },
+  };
+}
+
+/** The signature values of the download URLs the fake served. */
+function signatures(): string[] {
+  const values = env.fake.requests
+    .filter((r) => r.operation === "datasets.download")
+    .map((r) => new URL(r.url).searchParams.get("signature") as string);
+  expect(values.length).toBeGreaterThan(0);
+  return values;
+}
+
+describe("users' plugins on downloads", () => {
+  it("a call-phase and an attempt-phase handler see datasets.download, via results, for each part, one state per call", async () => {
+    const batch = await env.completedBatch(embedRequests(30));
+    env.fake.reset();
+    const seen: Seen[] = [];
+    const bodies: boolean[] = [];
+    const client = env.client({ middleware: [recorder(seen, bodies)] });
+    expect((await collect(client.batches.results(batch.id as string))).length).toBe(30);
+    expect(seen.map(({ phase }) => phase)).toEqual(["call", "attempt", "call", "attempt", "call", "attempt"]);
+    for (const entry of seen)
+      expect(entry).toMatchObject({
+        operation: "datasets.download",
+        via: "results",
+        route: "{signed-url}",
+        attempt: 1,
+      });
+    // One state per call, shared by its two handlers; each part's call its own.
+    const states = new Set(seen.map(({ state }) => state));
+    expect(states.size).toBe(3);
+    for (let i = 0; i < 6; i += 2) expect(seen[i]?.state).toBe(seen[i + 1]?.state);
+    // The call-phase next() resolved with the streamed response, its body unread for the decoder.
+    expect(bodies).toEqual([true, true, true]);
+  });
+
+  it("an attempt-phase handler sees each attempt of a retried download, in the same call's state", async () => {
+    const batch = await env.completedBatch(embedRequests(10));
+    env.fake.inject("datasets.download", { type: "status", status: 503, retryAfter: "0" });
+    const seen: Seen[] = [];
+    const client = env.client({ middleware: [recorder(seen)] });
+    expect((await collect(client.batches.results(batch.id as string))).length).toBe(10);
+    const first = seen.slice(0, 3);
+    expect(first.map(({ phase, attempt }) => [phase, attempt])).toEqual([
+      ["call", 1],
+      ["attempt", 1],
+      ["attempt", 2],
+    ]);
+    expect(new Set(first.map(({ state }) => state)).size).toBe(1);
+  });
+
+  it("plugins pass the part on as a stream: it is not buffered, and maxResponseBytes does not apply to it", async () => {
+    const batch = await env.completedBatch(embedRequests(3000));
+    const passThrough: MiddlewarePlugin = { name: "pass", call: (r, next) => next(r), attempt: (r, next) => next(r) };
+    const client = env.client({ maxResponseBytes: 8192, middleware: [passThrough] });
+    expect((await collect(client.batches.results(batch.id as string))).length).toBe(3000);
+  });
+
+  it("a plugin added by use() after a download runs for the next downloads", async () => {
+    const batch = await env.completedBatch(embedRequests(10));
+    const client = env.client();
+    await collect(client.batches.results(batch.id as string));
+    const seen: Seen[] = [];
+    client.use(recorder(seen));
+    await collect(client.batches.results(batch.id as string));
+    expect(seen.filter(({ phase }) => phase === "attempt")).toHaveLength(3);
+  });
+
+  it("describeMiddleware() lists the call pipeline, unchanged by downloads", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    const client = env.client({ logLevel: "info", logger: quietLogger(), middleware: [recorder([])] });
+    const expected = [
+      ["request-options", "call", true],
+      ["recorder", "call", false],
+      ["retry", "call", true],
+      ["timeout", "attempt", true],
+      ["error-mapping", "attempt", true],
+      ["auth", "attempt", true],
+      ["logging", "attempt", false],
+      ["recorder", "attempt", false],
+      ["transport", "attempt", true],
+    ];
+    const listed = () => client.describeMiddleware().map(({ name, phase, builtIn }) => [name, phase, builtIn]);
+    expect(listed()).toEqual(expected);
+    await collect(client.batches.results(batch.id as string));
+    expect(listed()).toEqual(expected);
+  });
+});
+
+describe("nothing of the client's reaches the storage host", () => {
+  const setsAuthorization = (phase: "call" | "attempt"): MiddlewarePlugin => ({
+    name: `authorizer-${phase}`,
+    phase,
+    handle: (request, next) => {
+      request.headers.set("Authorization", "Bearer test-token");
+      return next(request);
+    },
+  });
+
+  for (const phase of ["call", "attempt"] as const) {
+    it(`a ${phase}-phase plugin that sets Authorization fails the download before sending, not retried`, async () => {
+      const batch = await env.completedBatch(embedRequests(5));
+      env.fake.reset();
+      const client = env.client({ middleware: [setsAuthorization(phase)] });
+      const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).constructor).toBe(CohereError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/plugin set Authorization on a download of a signed URL/);
+      expect(message).toContain('context.operation === "datasets.download"');
+      // The API calls went (the plugin's header is Cohere's own there); the part was never requested.
+      expect(env.fake.count("retrieve")).toBe(1);
+      expect(env.fake.count("datasets.download")).toBe(0);
+      expect(env.fake.downloadAuthorizations).toEqual([]);
+    });
+  }
+
+  it("a plugin that skips datasets.download keeps its header on API calls and off the storage host", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    let skipped = 0;
+    const gatewayHeader: MiddlewarePlugin = {
+      name: "gateway",
+      handle: (request, next, context) => {
+        if (context.operation === "datasets.download") {
+          skipped++;
+          return next(request);
+        }
+        request.headers.set("X-Gateway", "g-1");
+        return next(request);
+      },
+    };
+    const client = env.client({ middleware: [gatewayHeader] });
+    expect((await collect(client.batches.results(batch.id as string))).length).toBe(5);
+    const downloads = env.fake.requests.filter((r) => r.operation === "datasets.download");
+    expect(downloads).toHaveLength(3);
+    expect(skipped).toBe(3);
+    for (const { headers } of downloads) expect(headers["x-gateway"]).toBeUndefined();
+    expect(env.fake.requests.find((r) => r.operation === "retrieve")?.headers["x-gateway"]).toBe("g-1");
+  });
+
+  it("tracingMiddleware does not tag downloads, and rateLimitMiddleware does not count them against Cohere's rate", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    // Two slots, then one a minute: the two API calls of results() take them; a download that
+    // waited for a slot would hold the test for minutes.
+    const limit = rateLimitMiddleware({ requestsPerMinute: 1, burst: 2 });
+    const client = env.client({ middleware: [limit, tracingMiddleware()] });
+    expect((await collect(client.batches.results(batch.id as string))).length).toBe(5);
+    for (const { operation, headers } of env.fake.requests) {
+      const tagged = headers["x-client-request-id"] !== undefined || headers["x-client-attempt-id"] !== undefined;
+      expect([operation, tagged]).toEqual([operation, operation !== "datasets.download"]);
+    }
+    expect(env.fake.count("datasets.download")).toBe(3);
+  });
+
+  it("log lines of downloads carry no query value of the signed URL, even one the options allow", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    const lines: unknown[] = [];
+    const logger = recordingLogger(lines);
+    const client = env.client({
+      logLevel: "debug",
+      logger,
+      middleware: [loggingMiddleware({ logger, level: "debug", allowedQueryParameters: ["signature", "expires"] })],
+    });
+    expect((await collect(client.batches.results(batch.id as string))).length).toBe(5);
+    const text = JSON.stringify(lines);
+    // Both loggers (the logLevel one, the plugin) logged each of the three parts.
+    expect(text.match(/"operation":"datasets.download"/g)).toHaveLength(6);
+    expect(text).toContain("?expires=REDACTED&signature=REDACTED");
+    for (const signature of signatures()) expect(text).not.toContain(signature);
+  });
+
+  it("OpenTelemetry records download spans with url.full redacted, and sends no traceparent to the storage host", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    const exporter = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer("t");
+    const client = env.client({ middleware: [openTelemetryPlugin({ tracer })] });
+    expect((await collect(client.batches.results(batch.id as string))).length).toBe(5);
+    const downloads = exporter.getFinishedSpans().filter((span) => span.name === "GET {signed-url}");
+    // A call span and an attempt span per part.
+    expect(downloads).toHaveLength(6);
+    const attempts = downloads.filter((span) => span.attributes["url.full"] !== undefined);
+    expect(attempts).toHaveLength(3);
+    for (const span of attempts)
+      expect(span.attributes["url.full"]).toMatch(/\/part-\d\.avro\?expires=REDACTED&signature=REDACTED$/);
+    const text = JSON.stringify(downloads.map((span) => span.attributes));
+    for (const signature of signatures()) expect(text).not.toContain(signature);
+    for (const request of env.fake.requests) {
+      if (request.operation === "datasets.download") expect(request.headers.traceparent).toBeUndefined();
+      else expect(request.headers.traceparent).toMatch(/^00-/);
+    }
+  });
+
+  it("a plugin's failure that quotes the signed URL reaches the caller without its query values", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    const quoting: MiddlewarePlugin = {
+      name: "quoting",
+      handle: (request, _next, context) => {
+        if (context.operation === "datasets.download") throw new Error(`cannot fetch ${request.url}`);
+        return _next(request);
+      },
+    };
+    const error = await collect(env.client({ middleware: [quoting] }).batches.results(batch.id as string)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toMatch(/^Middleware "quoting" failed: cannot fetch .+\/part-0\.avro\?expires=/);
+    expect((error as Error).message).toContain("signature=[REDACTED]");
+    expect((error as { cause?: unknown }).cause).toBeUndefined();
+  });
+});
+
+function quietLogger(): Logger {
+  const nothing = () => {};
+  return { debug: nothing, info: nothing, warn: nothing, error: nothing };
+}
+
+function recordingLogger(lines: unknown[]): Logger {
+  const record = (message: string, data?: unknown) => {
+    lines.push({ message, data });
+  };
+  return { debug: record, info: record, warn: record, error: record };
+}
