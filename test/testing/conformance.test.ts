@@ -129,7 +129,7 @@ describe.each(["fake.fetch", "HTTP server"])("spec conformance through %s", (tra
     }
     await call("cancel", `/v2/batches/${canceled}:cancel`, { method: "POST" });
     await call("retrieve", `/v2/batches/${canceled}`);
-    await call("cancel", `/v2/batches/${canceled}%3Acancel`, { method: "POST" }); // canceling: 200 {}
+    await call("cancel", `/v2/batches/${canceled}:cancel`, { method: "POST" }); // canceling: 200 {}
     clock.advance(20_000);
     for (const id of [ok, failing, canceled]) {
       await call("retrieve", `/v2/batches/${id}`);
