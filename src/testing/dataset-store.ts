@@ -156,7 +156,7 @@ export class DatasetStore {
         name: file.name,
         index,
         size_bytes: file.size,
-        num_rows: index === 0 && status === "validated" ? outcome.records : 0,
+        num_rows: status === "validated" ? ((index === 0 ? outcome.records : outcome.evalRecords) ?? 0) : 0,
       })),
     };
     if (status === "failed" && outcome.error !== undefined) dataset.validation_error = outcome.error;

@@ -12,7 +12,7 @@
  */
 import type { DatasetStore } from "./dataset-store.js";
 import { type DatasetUpload, parseDatasetUpload } from "./dataset-upload.js";
-import { validateDatasetFile } from "./dataset-validation.js";
+import { validateUpload } from "./dataset-validation.js";
 import type {
   WireCreateDatasetResponse,
   WireDataset,
@@ -115,7 +115,7 @@ export class DatasetsService {
         return responses.json(200, body, IDEMPOTENT_REPLAYED);
       }
     }
-    const outcome = await validateDatasetFile(upload.data, upload.type, upload.data.name, upload.skipMalformed);
+    const outcome = await validateUpload(upload);
     const record = store.add(upload, outcome, nowUs());
     if (key !== null && idempotency) idempotency.remember("datasets.create", token, key, fingerprint, record.id);
     const body: WireCreateDatasetResponse = { id: record.id };

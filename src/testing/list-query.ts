@@ -26,7 +26,8 @@ export interface ListQueryError {
 
 /**
  * Parses the list query. Empty values (`?page_size=`) count as absent, as with Cohere's gateway,
- * which maps an empty query value to the field's zero value, that is "unspecified".
+ * which maps an empty query value to the field's zero value, that is "unspecified"; so does
+ * `page_size=0`, that zero value itself, which gives {@link DEFAULT_PAGE_SIZE}.
  *
  * @returns The query, or an error whose message names the offending parameter.
  */
@@ -35,10 +36,11 @@ export function parseListQuery(params: URLSearchParams): ListQuery | ListQueryEr
   const rawSize = params.get("page_size");
   if (rawSize !== null && rawSize !== "") {
     // Digits only: "1.5", "-1", "1e3", " 5" and "abc" are all refused.
-    if (!/^\d+$/.test(rawSize) || Number(rawSize) < 1) {
-      return { error: `page_size must be a positive integer, got ${JSON.stringify(rawSize)}` };
+    if (!/^\d+$/.test(rawSize)) {
+      return { error: `page_size must be a non-negative integer, got ${JSON.stringify(rawSize)}` };
     }
-    pageSize = Math.min(Number(rawSize), MAX_PAGE_SIZE);
+    const size = Number(rawSize);
+    if (size > 0) pageSize = Math.min(size, MAX_PAGE_SIZE);
   }
   const rawOrder = params.get("order_by");
   let orderBy: OrderBy = "created_at";

@@ -4,8 +4,9 @@
  * Choices (where Cohere's gateway behaviour is not in the spec):
  * - an unknown path is 404, a known path with another method is 405 with an `Allow` header;
  * - paths match exactly: no trailing slash, and `/v2/batches/{id}/cancel` (a slash) is 404;
- * - the cancel suffix may be a raw `:cancel` or a percent-encoded `%3Acancel`, since clients
- *   encode the colon differently; the id is then percent-decoded.
+ * - the cancel action is `POST` on the id followed by a literal `:cancel` (as the SDK sends it);
+ *   a percent-encoded colon (`%3Acancel`) is part of the id, which is then percent-decoded, so
+ *   `GET /v2/batches/a%3Acancel` retrieves the batch `a:cancel`.
  *
  * @packageDocumentation
  */
@@ -36,7 +37,7 @@ export interface RouteMethodNotAllowed {
 /** The outcome of {@link routeRequest}. */
 export type Route = MatchedRoute | RouteNotFound | RouteMethodNotAllowed;
 
-const CANCEL_SUFFIX = /(?::|%3a)cancel$/i;
+const CANCEL_SUFFIX = /:cancel$/;
 
 /**
  * Finds the operation a request addresses.
@@ -46,7 +47,8 @@ const CANCEL_SUFFIX = /(?::|%3a)cancel$/i;
  *
  * @example
  * ```ts
- * routeRequest("POST", "/v2/batches/abc%3Acancel"); // { kind: "matched", operation: "cancel", id: "abc" }
+ * routeRequest("POST", "/v2/batches/abc:cancel"); // { kind: "matched", operation: "cancel", id: "abc" }
+ * routeRequest("GET", "/v2/batches/abc%3Acancel"); // { kind: "matched", operation: "retrieve", id: "abc:cancel" }
  * ```
  */
 export function routeRequest(method: string, pathname: string): Route {

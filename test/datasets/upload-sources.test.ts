@@ -188,17 +188,70 @@ describe("a file that cannot be read", () => {
   });
 });
 
-describe("eval_data's filename", () => {
-  it("takes the extension of the data's filename (Cohere reads the format from it)", async () => {
+describe("eval_data's filename follows its own kind, as data's does (Cohere reads the format from it)", () => {
+  const CSV = "text,label\nhi,a\n";
+  const csvFile = () => new File([CSV], "train.csv");
+  function csvOnDisk(): string {
+    const path = join(mkdtempSync(join(tmpdir(), "eval-")), "eval.csv");
+    writeFileSync(path, CSV);
+    return path;
+  }
+  async function* objects() {
+    yield { text: "yo", label: "b" };
+  }
+  const cases: [string, () => Promise<{ data: unknown; filename?: string; eval_data: unknown }>, string][] = [
+    [
+      "objects next to a .csv File are JSONL",
+      async () => ({ data: csvFile(), eval_data: [{ text: "yo" }] }),
+      "requests-eval.jsonl",
+    ],
+    [
+      "a generator of objects next to a .csv File is JSONL",
+      async () => ({ data: csvFile(), eval_data: objects() }),
+      "requests-eval.jsonl",
+    ],
+    [
+      "a Node read stream is named as data's would be",
+      async () => ({ data: csvFile(), eval_data: createReadStream(csvOnDisk()) }),
+      "requests-eval.jsonl",
+    ],
+    [
+      "a File keeps its own name",
+      async () => ({ data: [{ text: "hi" }], eval_data: new File([CSV], "ev.csv") }),
+      "ev.csv",
+    ],
+    [
+      "text takes the extension of data's filename",
+      async () => ({ data: CSV, filename: "train.csv", eval_data: CSV }),
+      "requests-eval.csv",
+    ],
+    [
+      "bytes take the extension of a File's name",
+      async () => ({ data: csvFile(), eval_data: new TextEncoder().encode(CSV) }),
+      "requests-eval.csv",
+    ],
+    [
+      "a Blob without a name (fs.openAsBlob) takes it too",
+      async () => ({ data: csvFile(), eval_data: await openAsBlob(csvOnDisk()) }),
+      "requests-eval.csv",
+    ],
+    [
+      "text next to objects is JSONL",
+      async () => ({ data: [{ text: "hi" }], eval_data: '{"text":"yo"}\n' }),
+      "requests-eval.jsonl",
+    ],
+  ];
+  it.each(cases)("%s", async (_, request, expected) => {
+    const { data, filename, eval_data } = await request();
     await server.client().datasets.create({
       name: "requests",
       type: "embed-input",
-      data: "a,b\n1,2\n",
-      filename: "train.csv",
-      eval_data: "a,b\n3,4\n",
+      data: data as string,
+      eval_data: eval_data as string,
+      ...(filename === undefined ? {} : { filename }),
     });
     const form = server.fake.requests.at(-1)?.form as FormData;
-    expect((form.get("eval_data") as File).name).toBe("requests-eval.csv");
+    expect((form.get("eval_data") as File).name).toBe(expected);
   });
 });
 

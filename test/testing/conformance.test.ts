@@ -129,7 +129,7 @@ describe.each(["fake.fetch", "HTTP server"])("spec conformance through %s", (tra
     }
     await call("cancel", `/v2/batches/${canceled}:cancel`, { method: "POST" });
     await call("retrieve", `/v2/batches/${canceled}`);
-    await call("cancel", `/v2/batches/${canceled}%3Acancel`, { method: "POST" }); // canceling: 200 {}
+    await call("cancel", `/v2/batches/${canceled}:cancel`, { method: "POST" }); // canceling: 200 {}
     clock.advance(20_000);
     for (const id of [ok, failing, canceled]) {
       await call("retrieve", `/v2/batches/${id}`);
@@ -139,7 +139,7 @@ describe.each(["fake.fetch", "HTTP server"])("spec conformance through %s", (tra
     const token = (page.body as { next_page_token?: string }).next_page_token ?? "";
     await call("list", `/v2/batches?page_size=2&page_token=${token}`);
     await call("list", `/v2/batches?page_size=2&page_token=${token}x`);
-    await call("list", "/v2/batches?page_size=0");
+    await call("list", "/v2/batches?page_size=-1");
     await call("list", "/v2/batches?order_by=name");
     await call("list", "/v2/batches", {}, false);
     await call("retrieve", "/v2/batches/nope", { headers: { authorization: "Bearer wrong" } }, false);

@@ -56,10 +56,13 @@ describe("the fake's datasets bodies conform to Cohere's spec", () => {
     const upload = (text: string, query: string) => {
       const form = new FormData();
       form.append("data", new Blob([text]), "requests.jsonl");
-      form.append("eval_data", new Blob(['{"custom_id":"e","body":{}}\n']), "eval.jsonl");
+      form.append("eval_data", new Blob(['{"custom_id":"e","body":{},"a":1}\n']), "eval.jsonl");
       return call("datasets.create", `/v1/datasets?${query}`, { method: "POST", body: form });
     };
-    const good = await upload('{"custom_id":"1","body":{}}\n', "name=good&type=batch-chat-v2-input&keep_fields=a");
+    const good = await upload(
+      '{"custom_id":"1","body":{},"a":1}\n',
+      "name=good&type=batch-chat-v2-input&keep_fields=a",
+    );
     const bad = await upload("nope\n", "name=bad&type=batch-chat-v2-input");
     const skipped = await upload(
       '{"custom_id":"1","body":{}}\nnope\n',

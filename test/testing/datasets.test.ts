@@ -83,6 +83,61 @@ describe.each(transports)("datasets through $name", (transport) => {
   });
 
   it.each([
+    [
+      "data lacks a keep_fields field",
+      "&keep_fields=text&keep_fields=label",
+      '{"text":"a"}',
+      undefined,
+      'requests.jsonl line 1 has no field "label", which keep_fields requires',
+    ],
+    [
+      "eval_data lacks one",
+      "&keep_fields=label",
+      '{"text":"a","label":"x"}',
+      '{"text":"b"}',
+      'eval.jsonl line 1 has no field "label", which keep_fields requires',
+    ],
+    [
+      "eval_data has a malformed line",
+      "",
+      '{"text":"a"}',
+      '{"text":"b"}\nnot json',
+      "eval.jsonl line 2 is not valid JSON",
+    ],
+    ["eval_data has no records", "", '{"text":"a"}', "\n", "eval.jsonl has no valid records"],
+  ])("fails validation when %s, naming the file and line", async (_, fields, data, evalData, message) => {
+    const id = await createId(`name=r&type=embed-input${fields}`, form(data, "requests.jsonl", evalData));
+    clock.advance(1500);
+    expect(await retrieve(id)).toMatchObject({ validation_status: "failed", validation_error: message });
+  });
+
+  it("validates data and eval_data that have every keep_fields field, counting both files' rows", async () => {
+    const query = "name=r&type=batch-chat-v2-input&keep_fields=meta";
+    const line = (id: string) => `{"custom_id":"${id}","body":{},"meta":null}\n`;
+    const id = await createId(query, form(line("1") + line("2"), "requests.jsonl", line("1")));
+    clock.advance(1500);
+    const dataset = await retrieve(id);
+    expect(dataset).toMatchObject({ validation_status: "validated", required_fields: ["meta"] });
+    expect((dataset["dataset_parts"] as { num_rows: number }[]).map((part) => part.num_rows)).toEqual([2, 1]);
+  });
+
+  it("drops a line without a keep_fields field as a warning with skip_malformed_input, in either file", async () => {
+    const query = "name=r&type=embed-input&keep_fields=label&skip_malformed_input=true";
+    const id = await createId(
+      query,
+      form('{"text":"a","label":"x"}\n{"text":"b"}', "requests.jsonl", '{"text":"c"}\n{"text":"d","label":"y"}'),
+    );
+    clock.advance(1500);
+    expect(await retrieve(id)).toMatchObject({
+      validation_status: "validated",
+      validation_warnings: [
+        'requests.jsonl line 2 has no field "label", which keep_fields requires: skipped',
+        'eval.jsonl line 1 has no field "label", which keep_fields requires: skipped',
+      ],
+    });
+  });
+
+  it.each([
     ["no data part", "name=a&type=batch-chat-v2-input", form(null), "the multipart part data is required"],
     ["a name of 50 characters", `name=${"n".repeat(50)}&type=embed-input`, form(LINES), "shorter than 50"],
     ["an unknown type", "name=a&type=embed-everything", form(LINES), 'type "embed-everything" is not'],

@@ -99,7 +99,7 @@ describe("pagination", () => {
   });
 
   const badParameters = [
-    ...["0", "-1", "abc", "1.5", "1e3", " 5"].map((value) => ["page_size", value]),
+    ...["-1", "abc", "1.5", "1e3", " 5"].map((value) => ["page_size", value]),
     ...["created", "CREATED_AT", "name", "created_at desc"].map((value) => ["order_by", value]),
   ];
   it.each(badParameters)("refuses %s=%j with 400", async (name, value) => {
@@ -107,6 +107,14 @@ describe("pagination", () => {
     const { status, body } = await list(fake, `?${name}=${encodeURIComponent(value)}`);
     expect(status).toBe(400);
     expect(body.message).toContain(name);
+  });
+
+  it.each(["0", "00"])("treats page_size=%s as unset (proto3's zero value): pages of 50", async (size) => {
+    const { fake } = seeded(60);
+    const { status, body } = await list(fake, `?page_size=${size}`);
+    expect(status).toBe(200);
+    expect(body.batches).toHaveLength(50);
+    expect(body.next_page_token).toBeTruthy();
   });
 
   it("treats empty parameters as absent", async () => {

@@ -42,13 +42,19 @@ function queryOf(request: CreateDatasetRequest): CreateQuery {
   return query as CreateQuery;
 }
 
-/** The part's filename: the one given, a `File`'s own, or one made from the dataset's name. */
-function filenameOf(data: unknown, given: string | undefined, fallback: string): string {
-  if (given !== undefined) return given;
+/**
+ * A part's filename, by the kind of its data (Cohere reads the format from the extension): a
+ * `File`'s own name; objects, streams and iterables (a Node read stream included) as
+ * `<stem>.jsonl`; text, bytes and a `Blob` without a name, which carry no format of their own,
+ * as `<stem><formatless>`.
+ */
+function filenameOf(data: unknown, stem: string, formatless = ".jsonl"): string {
   try {
-    return typeof File !== "undefined" && data instanceof File && data.name !== "" ? data.name : fallback;
+    if (typeof File !== "undefined" && data instanceof File && data.name !== "") return data.name;
+    const raw = typeof data === "string" || data instanceof Uint8Array || data instanceof ArrayBuffer;
+    return `${stem}${raw || data instanceof Blob ? formatless : ".jsonl"}`;
   } catch {
-    return fallback; // data that cannot be read: `partSource` refuses it
+    return `${stem}.jsonl`; // data that cannot be read: `partSource` refuses it
   }
 }
 
@@ -63,12 +69,12 @@ export async function prepareDatasetUpload(
   signal: AbortSignal,
 ): Promise<{ query: CreateQuery; body: MultipartBody }> {
   const checked = checkInput(createDatasetRequestSchema, request, "request") as CreateDatasetRequest;
-  const filename = filenameOf(checked.data, checked.filename, `${checked.name}.jsonl`);
+  const filename = checked.filename ?? filenameOf(checked.data, checked.name);
   const parts: UploadPart[] = [{ field: "data", filename, data: checked.data }];
   if (checked.eval_data !== undefined) {
-    // Cohere reads the format from the extension: the eval data is in the data's format.
+    // Eval data that carries no format of its own is taken to be in the data's.
     const extension = /\.[^./\\]+$/.exec(filename)?.[0] ?? ".jsonl";
-    const evalFilename = filenameOf(checked.eval_data, undefined, `${checked.name}-eval${extension}`);
+    const evalFilename = filenameOf(checked.eval_data, `${checked.name}-eval`, extension);
     parts.push({ field: "eval_data", filename: evalFilename, data: checked.eval_data });
   }
   return { query: queryOf(checked), body: await encodeMultipart(parts, streaming, signal) };

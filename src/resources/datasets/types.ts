@@ -107,7 +107,11 @@ export interface CreateDatasetRequest {
   type: DatasetType;
   /** The file. */
   data: DatasetData;
-  /** An optional evaluation file. */
+  /**
+   * An optional evaluation file. Its filename follows its kind as `data`'s does (a `File`'s own
+   * name; `<name>-eval.jsonl` for objects, streams and iterables); text, bytes and a `Blob`
+   * without a name take the extension of `data`'s filename.
+   */
   eval_data?: DatasetData | undefined;
   /** The file's name (its extension tells Cohere the format). @defaultValue a `File`'s own name, else `<name>.jsonl` */
   filename?: string | undefined;

@@ -1,0 +1,36 @@
+/**
+ * Reads an uploaded file line by line, for the fake's dataset validation.
+ *
+ * @packageDocumentation
+ */
+
+// Blob.stream() may hand over a whole in-memory file as one chunk; decoding a gigabyte at once
+// fails (and builds one huge string), so chunks are decoded a mebibyte at a time.
+const DECODE_BYTES = 1 << 20;
+
+/**
+ * The lines of a file, split on `\n` (a `\r` before it is kept), read as a stream: a large
+ * upload is never turned into one string.
+ *
+ * @example
+ * ```ts
+ * for await (const line of lines(new Blob(["a\nb"]))) console.log(line); // "a", then "b"
+ * ```
+ */
+export async function* lines(file: Blob): AsyncGenerator<string> {
+  const reader = file.stream().getReader();
+  const decoder = new TextDecoder();
+  let rest = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    for (let offset = 0; offset < value.byteLength; offset += DECODE_BYTES) {
+      const parts = (rest + decoder.decode(value.subarray(offset, offset + DECODE_BYTES), { stream: true })).split(
+        "\n",
+      );
+      rest = parts.pop() ?? "";
+      yield* parts;
+    }
+  }
+  yield rest + decoder.decode();
+}
