@@ -18,6 +18,8 @@ import { DatasetsClient } from "./resources/datasets/datasets-client.js";
  * const client = new CohereClient({ token: process.env.CO_API_KEY, clientName: "my-app" });
  * const page = await client.batches.list({ page_size: 10 });
  * ```
+ * @throws {@link CohereError} from the constructor, for bad options (see the constructor); each
+ * method lists what its calls throw.
  * @public
  */
 export class CohereClient {

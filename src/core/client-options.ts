@@ -36,9 +36,9 @@ export type TokenSupplier = string | (() => string | Promise<string>);
  * @public
  */
 export interface BackoffOptions {
-  /** @defaultValue 0.5 */
+  /** The longest wait before the first retry, in seconds; doubled for each retry after it. @defaultValue 0.5 */
   readonly initialDelayInSeconds?: number | undefined;
-  /** @defaultValue 8 */
+  /** The cap of the wait before any retry, in seconds. @defaultValue 8 */
   readonly maxDelayInSeconds?: number | undefined;
 }
 

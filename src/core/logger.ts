@@ -6,8 +6,12 @@ export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
 
 /** Where log lines go: `console` fits, and so do pino, winston and most loggers. @public */
 export interface Logger {
+  /** The most detailed level (at `"debug"`, the logging middleware adds redacted headers to its `info` and `warn` lines). */
   debug(message: string, data: Record<string, unknown>): void;
+  /** An attempt answered with 2xx: `"GET /v2/batches 200"`, and its operation, attempt, duration, request id. */
   info(message: string, data: Record<string, unknown>): void;
+  /** An attempt answered outside 2xx, with its status and request id. */
   warn(message: string, data: Record<string, unknown>): void;
+  /** An attempt that rejected rather than answered (a timeout, a dropped connection, an abort), with the error's name. */
   error(message: string, data: Record<string, unknown>): void;
 }

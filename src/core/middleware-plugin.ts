@@ -45,7 +45,7 @@ export type MiddlewarePhase = "call" | "attempt";
 export interface SinglePhasePlugin {
   /** Shown by `client.describeMiddleware()`. */
   readonly name: string;
-  /** @defaultValue "attempt" */
+  /** Whether `handle` runs once per call or once per attempt (see {@link MiddlewarePhase}). @defaultValue "attempt" */
   readonly phase?: MiddlewarePhase | undefined;
   /** The middleware itself. */
   readonly handle: Middleware;

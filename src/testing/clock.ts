@@ -25,6 +25,12 @@ export interface Clock {
  * The default start of a {@link ManualClock}: 2026-01-01T00:00:00Z.
  *
  * A fixed date rather than the wall clock, so that timestamps in tests are reproducible.
+ *
+ * @example
+ * ```ts
+ * const clock = new ManualClock();
+ * clock.now() === DEFAULT_CLOCK_START_MS; // true
+ * ```
  */
 export const DEFAULT_CLOCK_START_MS: number = Date.UTC(2026, 0, 1);
 
@@ -44,19 +50,36 @@ function assertFiniteTime(name: string, value: number): void {
  * // ... create a batch ...
  * clock.advance(60_000); // one minute later: the batch is in progress or done
  * ```
+ * @throws `RangeError` from the constructor, `advance` and `set`, for a time that is not a finite
+ * number (and from `advance`, for a negative step).
  */
 export class ManualClock implements Clock {
   #nowMs: number;
 
   /**
+   * Makes a clock that stands at `startMs` until it is moved.
+   *
+   * @example
+   * ```ts
+   * const clock = new ManualClock(Date.parse("2030-06-01T12:00:00Z"));
+   * ```
    * @param startMs - The initial time, in ms since the epoch. @default {@link DEFAULT_CLOCK_START_MS} (2026-01-01T00:00:00Z)
+   * @throws `RangeError` when `startMs` is not a finite number.
    */
   constructor(startMs: number = DEFAULT_CLOCK_START_MS) {
     assertFiniteTime("startMs", startMs);
     this.#nowMs = startMs;
   }
 
-  /** The current (manual) time in ms since the epoch. */
+  /**
+   * The current (manual) time in ms since the epoch.
+   *
+   * @example
+   * ```ts
+   * const createdAt = new Date(clock.now()).toISOString();
+   * ```
+   * @throws Never: it returns the stored time.
+   */
   now(): number {
     return this.#nowMs;
   }
@@ -64,8 +87,13 @@ export class ManualClock implements Clock {
   /**
    * Moves the clock forward.
    *
+   * @example
+   * ```ts
+   * clock.advance(5 * 60_000); // five minutes
+   * ```
    * @param ms - How far, in ms; must be finite and not negative (time does not run backwards
    * by accident: use {@link ManualClock.set} to do it on purpose).
+   * @throws `RangeError` when `ms` is negative or not a finite number.
    */
   advance(ms: number): void {
     assertFiniteTime("ms", ms);
@@ -76,7 +104,12 @@ export class ManualClock implements Clock {
   /**
    * Sets the clock to an absolute time, forwards or backwards.
    *
+   * @example
+   * ```ts
+   * clock.set(DEFAULT_CLOCK_START_MS); // back to the start
+   * ```
    * @param ms - The new time, in ms since the epoch.
+   * @throws `RangeError` when `ms` is not a finite number.
    */
   set(ms: number): void {
     assertFiniteTime("ms", ms);
@@ -109,13 +142,23 @@ function monotonicMs(): number {
  * ```ts
  * const fake = new FakeCohere({ clock: new RealClock({ speed: 10 }) });
  * ```
+ * @throws `RangeError` from the constructor, for a `speed` that is not a positive finite number.
  */
 export class RealClock implements Clock {
   readonly #speed: number;
   readonly #startWallMs: number;
   readonly #startMonotonicMs: number;
 
-  /** @param options - See {@link RealClockOptions}. */
+  /**
+   * Makes a clock that starts at the real current time and runs `options.speed` times as fast.
+   *
+   * @example
+   * ```ts
+   * const clock = new RealClock({ speed: 60 }); // a minute of batch life per real second
+   * ```
+   * @param options - See {@link RealClockOptions}.
+   * @throws `RangeError` when `speed` is not a positive finite number.
+   */
   constructor(options: RealClockOptions = {}) {
     const speed = options.speed ?? 1;
     if (!Number.isFinite(speed) || speed <= 0) {
@@ -126,7 +169,15 @@ export class RealClock implements Clock {
     this.#startMonotonicMs = monotonicMs();
   }
 
-  /** The sped-up current time, in ms since the epoch. */
+  /**
+   * The sped-up current time, in ms since the epoch.
+   *
+   * @example
+   * ```ts
+   * console.log(new Date(clock.now()).toISOString());
+   * ```
+   * @throws Never: it reads the runtime's clocks.
+   */
   now(): number {
     return this.#startWallMs + (monotonicMs() - this.#startMonotonicMs) * this.#speed;
   }

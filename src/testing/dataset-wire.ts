@@ -8,7 +8,14 @@
 /** A dataset's validation stage (`DatasetValidationStatus` in the spec). */
 export type WireDatasetValidationStatus = "unknown" | "queued" | "processing" | "failed" | "validated" | "skipped";
 
-/** The dataset types the fake accepts (`DatasetType` in the spec); any other is a 400. */
+/**
+ * The dataset types the fake accepts (`DatasetType` in the spec); any other is a 400.
+ *
+ * @example
+ * ```ts
+ * DATASET_TYPES.has("embed-input"); // true
+ * ```
+ */
 export const DATASET_TYPES: ReadonlySet<string> = new Set([
   "embed-input",
   "embed-result",

@@ -94,7 +94,15 @@ export interface ResetOptions {
   batches?: boolean;
 }
 
-/** The model of batches seeded by {@link FakeCohere.addBatches} when `init` names none. */
+/**
+ * The model of batches seeded by {@link FakeCohere.addBatches} when `init` names none.
+ *
+ * @example
+ * ```ts
+ * const [batch] = fake.addBatches(1);
+ * batch.model === DEFAULT_SEEDED_MODEL; // true
+ * ```
+ */
 export const DEFAULT_SEEDED_MODEL = "command-a-03-2025";
 
 const PINNABLE = [
@@ -124,6 +132,9 @@ const PINNABLE = [
  * (await client.batches.retrieve(batch.id)).batch.status; // "BATCH_STATUS_COMPLETED"
  * fake.inject("retrieve", { type: "status", status: 503, retryAfter: "1" });
  * ```
+ * @throws `TypeError` from the constructor, for an unknown option, a `seed` that is not finite or
+ * a token that is empty or holds whitespace; `RangeError` for bad `lifecycle`, `datasetLifecycle`
+ * or `outputs` values.
  */
 export class FakeCohere {
   /** The clock the fake reads; advance it (if it is a {@link ManualClock}) to move batches along. */
@@ -145,7 +156,18 @@ export class FakeCohere {
   readonly #salts: SeededRandom;
   readonly #outputs: OutputDatasets;
 
-  /** @param options - See {@link FakeCohereOptions}. */
+  /**
+   * Makes a fake with no batches or datasets, on `options.clock` (a new {@link ManualClock} by default).
+   *
+   * @example
+   * ```ts
+   * const fake = new FakeCohere({ tokens: ["test-token"], seed: 42, lifecycle: { failEveryNthRecord: 10 } });
+   * ```
+   * @param options - See {@link FakeCohereOptions}.
+   * @throws `TypeError` for an unknown option, a `seed` that is not finite, or a token that is
+   * empty or holds whitespace; `RangeError` for bad `lifecycle`,
+   * `datasetLifecycle` or `outputs` values.
+   */
   constructor(options: FakeCohereOptions = {}) {
     checkKnownKeys<FakeCohereOptions>("FakeCohere options", options, {
       tokens: true,
@@ -232,6 +254,13 @@ export class FakeCohere {
    * Order: route (404 / 405), then injected faults, then auth (401), then the operation.
    * Rejects only as `fetch` would: `TypeError("fetch failed")` for a dropped connection, the
    * signal's reason for an aborted request.
+   *
+   * @example
+   * ```ts
+   * const response = await fake.handle(new Request("https://api.cohere.com/v2/batches", { headers: { authorization: "Bearer test-token" } }));
+   * ```
+   * @throws `TypeError` ("fetch failed") for an injected dropped connection; the signal's `reason`
+   * when `request.signal` is or becomes aborted. Errors of the API are responses, not rejections.
    */
   async handle(request: Request, options: HandleOptions = {}): Promise<Response> {
     if (request.signal.aborted) throw request.signal.reason;
@@ -276,6 +305,7 @@ export class FakeCohere {
     return this.#outputs.origin;
   }
 
+  /** Moves the download origin to the origin of `origin` (a URL; anything else is a `TypeError`). */
   set downloadOrigin(origin: string) {
     this.#outputs.origin = new URL(origin).origin;
   }
@@ -285,7 +315,15 @@ export class FakeCohere {
     return this.#outputs.authorizations;
   }
 
-  /** How many requests were received for `operation`, or in all without an argument. */
+  /**
+   * How many requests were received for `operation`, or in all without an argument.
+   *
+   * @example
+   * ```ts
+   * expect(fake.count("create")).toBe(1); // created once, despite the retries of a 503
+   * ```
+   * @throws Never: it counts the request log.
+   */
   count(operation?: Operation): number {
     return operation === undefined
       ? this.requests.length
@@ -323,6 +361,12 @@ export class FakeCohere {
    * `init` (`status`, `updated_at`, the counters, the token counts, `status_reason`) are fixed:
    * the life cycle no longer moves them (a cancel still takes over `status`).
    *
+   * @example
+   * ```ts
+   * fake.addBatches(2_500, { status: "BATCH_STATUS_COMPLETED" });
+   * let seen = 0;
+   * for await (const _ of client.batches.listAll({ page_size: 1000 })) seen++; // 2,500, in three pages
+   * ```
    * @returns The new batches, in insertion order.
    * @throws RangeError for a bad count, a bad `created_at`, or an `id` with `count` above 1.
    */
@@ -355,13 +399,30 @@ export class FakeCohere {
     });
   }
 
-  /** Every stored batch in its current life-cycle state, in insertion order (a snapshot). */
+  /**
+   * Every stored batch in its current life-cycle state, in insertion order (a snapshot).
+   *
+   * @example
+   * ```ts
+   * clock.advance(60_000);
+   * console.log(fake.listBatches().map((batch) => batch.status));
+   * ```
+   * @throws Never: it reads the store at the clock's time.
+   */
   listBatches(): WireBatch[] {
     const nowUs = msToMicros(this.clock.now());
     return this.#store.all().map((record) => this.#store.snapshot(record, nowUs));
   }
 
-  /** Drops pending faults and the request log (and the download origin's log); with `{ batches: true }` also every batch. */
+  /**
+   * Drops pending faults and the request log (and the download origin's log); with `{ batches: true }` also every batch.
+   *
+   * @example
+   * ```ts
+   * afterEach(() => fake.reset({ batches: true }));
+   * ```
+   * @throws `TypeError` for an unknown option (a misspelt `batches`).
+   */
   reset(options: ResetOptions = {}): void {
     checkKnownKeys<ResetOptions>("reset options", options, { batches: true });
     this.#faults.clear();

@@ -134,6 +134,8 @@ async function serve(
  * // ...
  * await server.close();
  * ```
+ * @throws Node's system error (the promise rejects) when a port cannot be listened on, such as
+ * `EADDRINUSE` for an `options.port` in use or `EADDRNOTAVAIL` for a `host` not on this machine.
  */
 export async function startFakeCohereServer(
   fake: FakeCohere,

@@ -5,10 +5,25 @@
  */
 import type { OrderBy } from "./page-token.js";
 
-/** `page_size` when the request gives none (the spec: "at most 50 batches"). */
+/**
+ * `page_size` when the request gives none (the spec: "at most 50 batches").
+ *
+ * @example
+ * ```ts
+ * fake.addBatches(DEFAULT_PAGE_SIZE + 1);
+ * const page = await client.batches.list(); // a full page, and a next_page_token
+ * ```
+ */
 export const DEFAULT_PAGE_SIZE = 50;
 
-/** The largest page; larger `page_size` values are clamped to it, as the spec says. */
+/**
+ * The largest page; larger `page_size` values are clamped to it, as the spec says.
+ *
+ * @example
+ * ```ts
+ * const page = await client.batches.list({ page_size: 5000 }); // at most MAX_PAGE_SIZE batches
+ * ```
+ */
 export const MAX_PAGE_SIZE = 1000;
 
 /** A checked list query. */

@@ -36,7 +36,14 @@ export interface OutputDatasetOptions {
   urlTtlMs?: number;
 }
 
-/** The default origin of download URLs (the Node server replaces it with its second port). */
+/**
+ * The default origin of download URLs (the Node server replaces it with its second port).
+ *
+ * @example
+ * ```ts
+ * new FakeCohere().downloadOrigin === DEFAULT_DOWNLOAD_ORIGIN; // true: "https://storage.fake-cohere.test"
+ * ```
+ */
 export const DEFAULT_DOWNLOAD_ORIGIN = "https://storage.fake-cohere.test";
 
 /** What the output datasets need from their fake. */

@@ -8,7 +8,15 @@
  * @packageDocumentation
  */
 
-/** The Avro schema the fake writes output parts with. */
+/**
+ * The Avro schema the fake writes output parts with: `custom_id`, and a JSON `body` or an
+ * `error`.
+ *
+ * @example
+ * ```ts
+ * const file = await writeAvroContainer(OUTPUT_SCHEMA, [{ custom_id: "r1", body: JSON.stringify(reply), error: null }]);
+ * ```
+ */
 export const OUTPUT_SCHEMA = {
   type: "record",
   name: "BatchOutput",
@@ -32,7 +40,15 @@ export interface InputLine {
   readonly body?: { texts?: unknown; messages?: unknown } | undefined;
 }
 
-/** Dimensions of the fake's embeddings. */
+/**
+ * Dimensions of the fake's embeddings.
+ *
+ * @example
+ * ```ts
+ * for await (const result of client.batches.results(batchId))
+ *   expect((result.body as { embeddings: { float: number[][] } }).embeddings.float[0]).toHaveLength(EMBEDDING_DIMENSIONS);
+ * ```
+ */
 export const EMBEDDING_DIMENSIONS = 8;
 
 /** What to write: the input lines, whether the batch embeds, and which records fail. */
@@ -83,7 +99,16 @@ function chatBody(customId: string, line: InputLine): object {
   };
 }
 
-/** The fake's embedding of `text`: a unit-free vector of small numbers, the same for the same text. */
+/**
+ * The fake's embedding of `text`: a unit-free vector of small numbers, the same for the same text.
+ *
+ * @example
+ * ```ts
+ * // What an embed batch's output says for the one input text "hello":
+ * expect(result.body).toMatchObject({ embeddings: { float: [embeddingOf("hello")] } });
+ * ```
+ * @throws Never: a pure function of the text.
+ */
 export function embeddingOf(text: string): number[] {
   let state = hash(text);
   return Array.from({ length: EMBEDDING_DIMENSIONS }, () => {

@@ -13,6 +13,8 @@ import type { FakeCohereServer, FakeCohereServerOptions } from "./server-types.j
  * // Outside Node, give the client the fake's fetch instead of a server's URL:
  * const client = new CohereClient({ token: "test-token", fetch: fake.fetch });
  * ```
+ * @throws `Error`, always (the promise rejects): this build has no HTTP server; the message says
+ * to pass `fetch: fake.fetch` instead.
  */
 export function startFakeCohereServer(
   _fake: FakeCohere,

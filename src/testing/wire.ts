@@ -16,7 +16,14 @@ export type WireBatchStatus =
   | "BATCH_STATUS_FAILED"
   | "BATCH_STATUS_CANCELED";
 
-/** The statuses a batch never leaves. */
+/**
+ * The statuses a batch never leaves.
+ *
+ * @example
+ * ```ts
+ * const settled = fake.listBatches().every((batch) => TERMINAL_STATUSES.has(batch.status));
+ * ```
+ */
 export const TERMINAL_STATUSES: ReadonlySet<WireBatchStatus> = new Set<WireBatchStatus>([
   "BATCH_STATUS_COMPLETED",
   "BATCH_STATUS_FAILED",

@@ -5,11 +5,32 @@ import { CohereError } from "./cohere-error.js";
  * while polling.
  *
  * @remarks `cause` is the signal's `reason`.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * try {
+ *   await client.batches.waitUntilDone(batchId, { abortSignal: controller.signal });
+ * } catch (error) {
+ *   if (CohereAbortError.is(error)) console.log("stopped:", error.cause); // the signal's reason
+ * }
+ * ```
+ * @throws Never: the constructor only stores the reason.
  * @public
  */
 export class CohereAbortError extends CohereError {
+  /** The name `is` recognises across builds: `"CohereAbortError"`. */
   static override readonly errorName: string = "CohereAbortError";
 
+  /**
+   * Makes the error of an abort; the signal's `reason` becomes its `cause`.
+   *
+   * @example
+   * ```ts
+   * if (signal.aborted) throw new CohereAbortError(signal.reason);
+   * ```
+   * @throws Never: it only stores the reason.
+   */
   constructor(reason: unknown) {
     super("The request was aborted", { cause: reason });
   }

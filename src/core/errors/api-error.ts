@@ -26,9 +26,21 @@ export interface ApiErrorInit {
  * `message` names the call and the status, plus the server's `message` when it sent one:
  * `GET /v2/batches/{id} -> 404: batch not found`. The route is the template, so the message
  * groups well in logs and holds no id; the request's own URL is `url`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.batches.retrieve(batchId);
+ * } catch (error) {
+ *   if (!ApiError.is(error)) throw error;
+ *   console.error(error.status, error.requestId, error.url, error.body); // 404, "a1b2...", ".../v2/batches/...", { message: ... }
+ * }
+ * ```
+ * @throws Never: the constructor only stores what the response said.
  * @public
  */
 export class ApiError extends CohereError {
+  /** The name `is` recognises across builds: `"ApiError"`. */
   static override readonly errorName: string = "ApiError";
 
   /** The HTTP status. */
@@ -48,6 +60,15 @@ export class ApiError extends CohereError {
   /** The URL of the request that got this answer, ids and query included (the message has the route template). */
   readonly url: string | undefined;
 
+  /**
+   * Builds the error of one non-2xx response. The SDK makes these; a test double may too.
+   *
+   * @example
+   * ```ts
+   * const error = new NotFoundError({ status: 404, body: { message: "batch not found" }, headers: new Headers(), requestId: undefined });
+   * ```
+   * @throws Never: it stores `init`, and the message is built from the status and the body's `message`.
+   */
   constructor(init: ApiErrorInit) {
     super(describe(init));
     this.status = init.status;
@@ -58,6 +79,16 @@ export class ApiError extends CohereError {
     this.url = init.url;
   }
 
+  /**
+   * A plain object for loggers: `name`, `message`, `status`, `body`, `requestId`,
+   * `retryAfterInSeconds` and `url`. The headers are left out.
+   *
+   * @example
+   * ```ts
+   * console.log(JSON.stringify(error)); // {"name":"NotFoundError","message":"...","status":404,...}
+   * ```
+   * @throws Never: it only copies fields of the error.
+   */
   override toJSON(): Record<string, unknown> {
     return {
       ...super.toJSON(),

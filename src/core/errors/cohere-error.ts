@@ -21,6 +21,7 @@ const brand = Symbol.for("cohere-batches.error");
  *   if (CohereError.is(error)) console.error(error.message);
  * }
  * ```
+ * @throws Never: the constructor only stores its arguments (a `cause` that throws as it is read is dropped).
  * @public
  */
 export class CohereError extends Error {
@@ -32,6 +33,18 @@ export class CohereError extends Error {
    */
   static readonly errorName: string = "CohereError";
 
+  /**
+   * Makes an error with `message` and, optionally, a `cause`; `name` is set from the class.
+   *
+   * @example
+   * ```ts
+   * class QuotaError extends CohereError {
+   *   static override readonly errorName = "QuotaError";
+   * }
+   * throw new QuotaError("Monthly quota spent", { cause: error });
+   * ```
+   * @throws Never: a `cause` that throws as it is read is left out rather than kept.
+   */
   constructor(message: string, options?: { cause?: unknown }) {
     // A cause that throws as it is read is not kept: see `readable`.
     super(message, options === undefined || readable(options.cause) ? options : undefined);
@@ -54,6 +67,13 @@ export class CohereError extends Error {
   /**
    * True when `value` is an error of this class (or a subclass), from either the ESM or the
    * CJS build of the SDK.
+   *
+   * @example
+   * ```ts
+   * if (NotFoundError.is(error)) return undefined; // no such batch
+   * if (CohereError.is(error)) console.error(error.name, error.message);
+   * ```
+   * @throws Never: a value whose properties throw as they are read (a hostile `Proxy`) is `false`.
    */
   static is<T extends abstract new (...args: never[]) => CohereError>(
     this: T,
@@ -72,7 +92,16 @@ export class CohereError extends Error {
     }
   }
 
-  /** A plain object for `JSON.stringify` and structured loggers. */
+  /**
+   * A plain object for `JSON.stringify` and structured loggers: `name` and `message`, plus the
+   * fields of the subclass (never the request headers, so never the API token).
+   *
+   * @example
+   * ```ts
+   * console.error(error.toJSON()); // { name: "NotFoundError", message: "...", status: 404, ... }
+   * ```
+   * @throws Never: it only copies fields of the error.
+   */
   toJSON(): Record<string, unknown> {
     return { name: this.name, message: this.message };
   }

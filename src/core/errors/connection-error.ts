@@ -5,11 +5,31 @@ import { CohereError } from "./cohere-error.js";
  * TLS failure, or a body cut off mid-stream.
  *
  * @remarks `cause` is what the `fetch` implementation threw.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.batches.list();
+ * } catch (error) {
+ *   if (CohereConnectionError.is(error)) console.error("network:", error.message, error.cause);
+ * }
+ * ```
+ * @throws Never: the constructor only stores its arguments.
  * @public
  */
 export class CohereConnectionError extends CohereError {
+  /** The name `is` recognises across builds: `"CohereConnectionError"`. */
   static override readonly errorName: string = "CohereConnectionError";
 
+  /**
+   * Makes the error of a request the network failed; `cause` is what `fetch` threw.
+   *
+   * @example
+   * ```ts
+   * throw new CohereConnectionError("Connection reset while reading the body", { cause: error });
+   * ```
+   * @throws Never: it only stores its arguments.
+   */
   constructor(message: string, options?: { cause: unknown }) {
     super(message, options);
   }

@@ -13,9 +13,11 @@ import { CohereError } from "./cohere-error.js";
  *   if (CohereDatasetValidationError.is(error)) console.error(error.validationError, error.warnings);
  * }
  * ```
+ * @throws Never: the constructor only reads the dataset's validation fields.
  * @public
  */
 export class CohereDatasetValidationError extends CohereError {
+  /** The name `is` recognises across builds: `"CohereDatasetValidationError"`. */
   static override readonly errorName: string = "CohereDatasetValidationError";
 
   /** The dataset as the last poll returned it. */
@@ -25,6 +27,17 @@ export class CohereDatasetValidationError extends CohereError {
   /** The server's `validation_warnings`. */
   readonly warnings: readonly string[];
 
+  /**
+   * Makes the error of `dataset`, which failed validation; the message quotes its
+   * `validation_error`.
+   *
+   * @example
+   * ```ts
+   * const { dataset } = await client.datasets.retrieve(id);
+   * if (dataset.validation_status === "failed") throw new CohereDatasetValidationError(dataset);
+   * ```
+   * @throws Never: it only reads the dataset's `id` and validation fields.
+   */
   constructor(dataset: Dataset) {
     super(`Dataset ${dataset.id} failed validation: ${dataset.validation_error ?? "no reason given"}`);
     this.dataset = dataset;

@@ -7,16 +7,35 @@ import { CohereError } from "./cohere-error.js";
  * A per-attempt timeout covers the response headers and the body. It is retried like a
  * connection failure (except for a `create` without an idempotency key), so when it reaches
  * the caller every allowed attempt has timed out.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.batches.waitUntilDone(batchId, { timeoutInSeconds: 600 });
+ * } catch (error) {
+ *   if (CohereTimeoutError.is(error)) console.error(`gave up after ${error.timeoutInSeconds} s`, error.cause);
+ * }
+ * ```
+ * @throws Never: the constructor only stores its arguments.
  * @public
  */
 export class CohereTimeoutError extends CohereError {
+  /** The name `is` recognises across builds: `"CohereTimeoutError"`. */
   static override readonly errorName: string = "CohereTimeoutError";
 
   /** The limit that was exceeded, in seconds. */
   readonly timeoutInSeconds: number;
 
   /**
-   * @param cause - for a wait, the last transient failure of a poll before the deadline passed
+   * Makes the error of a limit of `timeoutInSeconds` that ran out; the message says so unless
+   * one is given.
+   *
+   * @example
+   * ```ts
+   * throw new CohereTimeoutError(30, "The upload timed out after 30 s", { cause: lastError });
+   * ```
+   * @param options - `cause`: for a wait, the last transient failure of a poll before the deadline passed
+   * @throws Never: it only stores its arguments.
    */
   constructor(
     timeoutInSeconds: number,
@@ -27,6 +46,15 @@ export class CohereTimeoutError extends CohereError {
     this.timeoutInSeconds = timeoutInSeconds;
   }
 
+  /**
+   * A plain object for loggers: `name`, `message` and `timeoutInSeconds`.
+   *
+   * @example
+   * ```ts
+   * console.log(JSON.stringify(error)); // {"name":"CohereTimeoutError","message":"Timed out after 30 s","timeoutInSeconds":30}
+   * ```
+   * @throws Never: it only copies fields of the error.
+   */
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), timeoutInSeconds: this.timeoutInSeconds };
   }

@@ -36,6 +36,7 @@ const dataOf = <T>(response: HttpResponse<T>): T => response.data;
  * const { batch } = await client.batches.create({ name: "nightly", input_dataset_id: "ds-1", model: "command-r" });
  * const done = await client.batches.waitUntilDone(batch.id, { onProgress: (b) => console.log(b.status) });
  * ```
+ * @throws Never: `CohereClient` makes it (the constructor is internal); each method lists what its calls throw.
  * @public
  */
 export class BatchesClient {

@@ -28,6 +28,13 @@ type ListQuery = NonNullable<operations["ListBatches"]["parameters"]["query"]>;
  *
  * @remarks Every argument is checked before anything is sent; a bad one rejects with `CohereError`
  * naming the field.
+ *
+ * @example
+ * ```ts
+ * const { data, status, requestId } = await client.batches.withRawResponse.retrieve(batchId);
+ * console.log(status, requestId, data.batch.status);
+ * ```
+ * @throws Never: `CohereClient` makes it (the constructor is internal); each method lists what its calls throw.
  * @public
  */
 export class RawBatchesClient {

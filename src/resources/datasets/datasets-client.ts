@@ -28,6 +28,7 @@ import type {
  * await client.datasets.waitUntilValidated(id);
  * const { batch } = await client.batches.create({ name: "nightly", input_dataset_id: id, model: "command-a-03-2025" });
  * ```
+ * @throws Never: `CohereClient` makes it (the constructor is internal); each method lists what its calls throw.
  * @public
  */
 export class DatasetsClient {

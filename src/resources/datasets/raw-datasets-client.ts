@@ -26,6 +26,13 @@ export const loadOperations = (bound?: unknown) =>
  * @remarks Every argument is checked before anything is sent; a bad one rejects with `CohereError`
  * naming the field. The operations' code is loaded on the first call (a dynamic import), so
  * an app that never touches datasets does not carry it.
+ *
+ * @example
+ * ```ts
+ * const { data, headers, requestId } = await client.datasets.withRawResponse.usage();
+ * console.log(requestId, headers.get("content-type"), data);
+ * ```
+ * @throws Never: `CohereClient` makes it (the constructor is internal); each method lists what its calls throw.
  * @public
  */
 export class RawDatasetsClient {
