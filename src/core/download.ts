@@ -4,6 +4,8 @@ import { CohereError } from "./errors/cohere-error.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { Pipeline } from "./middleware-plugin.js";
 import { type RequestDefaults, type RequestOptions, resolveRequestOptions } from "./request-options.js";
+import { setSignedUrlOrigin } from "./signed-url.js";
+import { setStreamRelease } from "./stream-release.js";
 import { readStreamedBody } from "./streamed-body.js";
 import { rememberToken } from "../internal/secrets.js";
 
@@ -66,12 +68,18 @@ export async function sendDownload(
   // plugin's, a connection's, a storage host's echo), as the API token is.
   for (const pair of target.search.slice(1).split("&")) rememberToken(context, pair.slice(pair.indexOf("=") + 1));
   for (const value of target.searchParams.values()) rememberToken(context, value);
+  // Ends every fetch of this call once it fails or its body is done with (see `setStreamRelease`).
+  const connection = new AbortController();
+  setStreamRelease(context, connection.signal);
+  setSignedUrlOrigin(context, target.origin);
+  const release = () => connection.abort();
   let response: Response;
   try {
     // No signal of its own: fetch gets the attempt's (a Request on the caller's long-lived
     // signal would leave a listener on it until garbage collected, see `realRequest`).
     response = await pipeline.send(new Request(target), context);
   } catch (error) {
+    release();
     // Named like an API call's failure, by its label: the signed URL's query is a credential.
     throw nameTheCall(error, {
       operation,
@@ -81,7 +89,17 @@ export async function sendDownload(
       attempts: context.attempt,
     });
   }
-  return { response, body: readStreamedBody(response, { timeoutInSeconds: options.timeoutInSeconds, signal }) };
+  // A plugin may have read the body it was handed (it should read a `clone()`).
+  if (response.bodyUsed || response.body?.locked === true) {
+    release();
+    throw new CohereError(
+      `${operation} (${label ?? "{signed-url}"}): the body of the download was already read before the SDK could decode it; a plugin that reads a download's body must read a clone() of the response`,
+    );
+  }
+  return {
+    response,
+    body: readStreamedBody(response, { timeoutInSeconds: options.timeoutInSeconds, signal }, release),
+  };
 }
 
 function parseUrl(url: string): URL | undefined {

@@ -26,8 +26,12 @@ export interface StreamedBodyLimits {
  * that breaks off, or ends short of its `Content-Length`, is a `CohereConnectionError`. Leaving
  * early (`break`, an error) cancels the body, which closes the connection.
  */
-export function readStreamedBody(response: Response, limits: StreamedBodyLimits): AsyncIterableIterator<Uint8Array> {
-  return new StreamedBody(response, limits);
+export function readStreamedBody(
+  response: Response,
+  limits: StreamedBodyLimits,
+  onEnd?: () => void,
+): AsyncIterableIterator<Uint8Array> {
+  return new StreamedBody(response, limits, onEnd);
 }
 
 const done = (): IteratorResult<Uint8Array> => ({ done: true, value: undefined });
@@ -43,9 +47,14 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
   #received = 0;
   #closed = false;
 
+  /**
+   * @param onEnd - called once the body is done with: read to its end, failed, or left
+   * (`return()`).
+   */
   constructor(
     response: Response,
     private readonly limits: StreamedBodyLimits,
+    private readonly onEnd: (() => void) | undefined,
   ) {
     this.#expected = declaredLength(response.headers);
     // No body reads as an empty one: a Content-Length above 0 then says it was cut short.
@@ -72,6 +81,7 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
       return step;
     }
     this.#closed = true;
+    this.onEnd?.();
     const expected = this.#expected;
     if (expected !== undefined && this.#received < expected) throw cutShort(this.#received, expected);
     return done();
@@ -80,6 +90,8 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
   async return(): Promise<IteratorResult<Uint8Array>> {
     if (!this.#closed) {
       this.#closed = true;
+      // First: a cancel of a body a plugin cloned waits until the clone is cancelled too.
+      this.onEnd?.();
       // A web stream's pending read settles at once as done; the connection closes.
       await this.#reader.cancel().catch(() => {});
     }

@@ -2,6 +2,7 @@ import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
 import { followAbort } from "../internal/follow-abort.js";
 import { bodyFailureOf, cutShort } from "./body-failure.js";
+import { streamReleaseOf } from "./stream-release.js";
 import {
   describeCause,
   isRefusedByFetch,
@@ -57,16 +58,20 @@ export function createTransport(
   const runtimeFetch = fetchFunction === globalFetch;
   return async (request, context) => {
     const signal = context.attemptSignal ?? request.signal;
-    // A streamed body's fetch gets a signal that aborts without a reason: workerd reports an
-    // abort carrying one (a timeout, the caller's) as an uncaught exception of the pump sending
-    // the body, where a reason-less (DISCONNECTED) abort is let be. The error is typed from
-    // `signal` either way.
-    const streamedBody = context.bodySource === "one-shot" ? new AbortController() : undefined;
-    const fetchSignal = streamedBody ? streamedBody.signal : signal;
-    const unlink = streamedBody && followAbort(signal, streamedBody, false);
+    // A streamed download's fetch also ends with its call (see `setStreamRelease`), after the
+    // attempt: the link stays once the headers are in.
+    const release = context.responseKind === "stream" ? streamReleaseOf(context) : undefined;
+    // A streamed body's fetch (and a streamed download's) gets a signal that aborts without a
+    // reason: workerd reports an abort carrying one (a timeout, the caller's) as an uncaught
+    // exception of the pump sending the body, where a reason-less (DISCONNECTED) abort is let
+    // be. The error is typed from `signal` either way.
+    const own = context.bodySource === "one-shot" || release !== undefined ? new AbortController() : undefined;
+    const fetchSignal = own ? own.signal : signal;
+    const unlink = own && followAbort(signal, own, false);
+    if (own && release) followAbort(release, own, false);
     // It also ends when the body's own source fails, until the server has answered: a failure
     // after that leaves the answer to stand (see `transportFailure` for the error).
-    let unlinkBody = streamedBody && followAbort(bodyFailureOf(context), streamedBody, false);
+    let unlinkBody = own && followAbort(bodyFailureOf(context), own, false);
     try {
       // Nothing is sent once the call is over (an abort during a token function, a middleware).
       if (signal.aborted) throw abortErrorFor(context);

@@ -60,8 +60,9 @@ const callSpanKey = Symbol("cohere-batches/otel call span");
  *
  * @remarks
  * The call span sees what the caller gets: a body that fails the SDK's checks ends it with
- * `error.type` `"CohereParseError"`; an API error with its status code. It also says what
- * started the call (`cohere.via`: `"listAll"`, `"waitUntilDone"`, ...).
+ * `error.type` `"CohereParseError"`; an API error with its status code. (A download's span ends
+ * when the part's headers are in: its body is decoded afterwards, as the caller reads it.) It
+ * also says what started the call (`cohere.via`: `"listAll"`, `"waitUntilDone"`, ...).
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 import type { Pipeline } from "../core/middleware-plugin.js";
-import { noAuthorizationMiddleware } from "../middleware/no-authorization.js";
+import { signedUrlGuardMiddleware } from "../middleware/signed-url-guard.js";
 import { assemble, type Layer, layers, type PipelineConfig } from "./create-pipeline.js";
 
 /**
@@ -7,8 +7,9 @@ import { assemble, type Layer, layers, type PipelineConfig } from "./create-pipe
  * the call pipeline's (`layers`), users' plugins and the `logLevel` logging included, in the same
  * phases and order, without the two that add the client's headers (request options: client and
  * call headers, `X-Client-Name`, `Idempotency-Key`; auth). The signed URL is the credential, and
- * nothing of the client's reaches the storage host: a request that a plugin gave `Authorization`
- * is refused just above the transport, before sending.
+ * nothing of the client's reaches the storage host: a request that a plugin gave a credential or
+ * a header of the client's, or sent to another origin, is refused just above the transport,
+ * before sending (`signedUrlGuardMiddleware`).
  *
  * ```
  * users' "call" phase  once per call (context.operation "datasets.download", route "{signed-url}")
@@ -17,14 +18,15 @@ import { assemble, type Layer, layers, type PipelineConfig } from "./create-pipe
  *   error mapping      non-2xx -> typed ApiError (400, 403: an expired or refused URL)
  *   logging            per attempt, when `logLevel` is on (query values redacted)
  *   users' "attempt"   per attempt
- *   no-authorization   a request carrying Authorization fails here (CohereError, not retried)
+ *   signed-url-guard   a credential, a header of the client's or another origin fails here
+ *                      (CohereError, not retried)
  *   transport          fetch, a 2xx body handed on as a stream
  * ```
  */
 function downloadLayers(config: PipelineConfig): Layer[] {
   return [
     ...layers(config).filter((layer) => !layer.addsHeaders),
-    { name: "no-authorization", phase: "attempt", builtIn: true, handle: noAuthorizationMiddleware() },
+    { name: "signed-url-guard", phase: "attempt", builtIn: true, handle: signedUrlGuardMiddleware(config) },
   ];
 }
 

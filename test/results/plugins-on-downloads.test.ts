@@ -5,6 +5,7 @@
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import {
+  CohereAbortError,
   CohereError,
   type Logger,
   loggingMiddleware,
@@ -163,6 +164,33 @@ describe("nothing of the client's reaches the storage host", () => {
     });
   }
 
+  // API.md 10: never any Cohere header: a plugin written for Cohere's API that adds one of them,
+  // or another credential, or sends the signed URL elsewhere (a gateway), is stopped before sending.
+  const cases: [string, (request: Request) => Request][] = [
+    ["Proxy-Authorization", (r) => (r.headers.set("Proxy-Authorization", "Bearer test-token"), r)],
+    ["Cookie", (r) => (r.headers.set("Cookie", "session=test-token"), r)],
+    ["X-Client-Name", (r) => (r.headers.set("X-Client-Name", "my-app"), r)],
+    ["Idempotency-Key", (r) => (r.headers.set("Idempotency-Key", "k-1"), r)],
+    ["X-Team (one of the client's headers)", (r) => (r.headers.set("X-Team", "search"), r)],
+    ["another origin", (r) => new Request(r.url.replace(/^http:\/\/[^/]+/, "http://127.0.0.1:9"), r)],
+  ];
+  for (const [what, change] of cases) {
+    it(`a plugin that adds ${what} to a download fails it before sending`, async () => {
+      const batch = await env.completedBatch(embedRequests(5));
+      env.fake.reset();
+      const adds: MiddlewarePlugin = {
+        name: "adds",
+        handle: (request, next, context) => next(context.operation === "datasets.download" ? change(request) : request),
+      };
+      const client = env.client({ middleware: [adds], headers: { "X-Team": "search" } });
+      const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
+      expect(CohereError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(/download of a signed URL/);
+      expect((error as Error).message).toContain('context.operation === "datasets.download"');
+      expect(env.fake.count("datasets.download")).toBe(0);
+    });
+  }
+
   it("a plugin that skips datasets.download keeps its header on API calls and off the storage host", async () => {
     const batch = await env.completedBatch(embedRequests(5));
     env.fake.reset();
@@ -273,3 +301,137 @@ function recordingLogger(lines: unknown[]): Logger {
   };
   return { debug: record, info: record, warn: record, error: record };
 }
+
+describe("a plugin's hold on a download ends with the call", () => {
+  /** The signals the runtime's fetch was given for the storage host's parts, in order. */
+  function recordDownloadSignals(): { signals: AbortSignal[]; restore: () => void } {
+    const signals: AbortSignal[] = [];
+    const original = globalThis.fetch;
+    globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (url.includes(".avro") && init?.signal) signals.push(init.signal);
+      return original(input, init);
+    }) as typeof fetch;
+    return { signals, restore: () => void (globalThis.fetch = original) };
+  }
+
+  // A cache that keeps a copy of each download: it reads a clone while it waits.
+  const cloningCache: MiddlewarePlugin = {
+    name: "cloning-cache",
+    phase: "call",
+    handle: async (request, next, context) => {
+      const response = await next(request);
+      if (context.operation === "datasets.download") await response.clone().arrayBuffer();
+      return response;
+    },
+  };
+
+  it("a plugin stalled on a clone of a stalled part: the call's end aborts the part's fetch (the connection closes)", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    env.fake.inject("datasets.download", { type: "stall-body" });
+    const { signals, restore } = recordDownloadSignals();
+    try {
+      const client = env.client({ middleware: [cloningCache], timeoutInSeconds: 0.5, maxRetries: 0 });
+      const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
+      expect(CohereError.is(error), String(error)).toBe(true);
+      expect(signals.length).toBe(1);
+      expect(signals[0]?.aborted).toBe(true);
+    } finally {
+      restore();
+    }
+  });
+
+  it("the same, ended by the caller's abort", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    env.fake.inject("datasets.download", { type: "stall-body" });
+    const { signals, restore } = recordDownloadSignals();
+    try {
+      const client = env.client({ middleware: [cloningCache], timeoutInSeconds: 30 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error("stop")), 300);
+      const error = await collect(client.batches.results(batch.id as string, { abortSignal: controller.signal })).catch(
+        (e: unknown) => e,
+      );
+      expect(CohereAbortError.is(error), String(error)).toBe(true);
+      expect(signals.length).toBe(1);
+      expect(signals[0]?.aborted).toBe(true);
+    } finally {
+      restore();
+    }
+  });
+
+  it("a response a plugin left unread (it called next() twice) is released once the part is read", async () => {
+    const batch = await env.completedBatch(embedRequests(30));
+    env.fake.reset();
+    const twice: MiddlewarePlugin = {
+      name: "twice",
+      phase: "call",
+      handle: async (request, next, context) => {
+        if (context.operation !== "datasets.download") return next(request);
+        await next(request.clone());
+        return next(request);
+      },
+    };
+    const { signals, restore } = recordDownloadSignals();
+    try {
+      const records = await collect(env.client({ middleware: [twice] }).batches.results(batch.id as string));
+      expect(records.length).toBe(30);
+      // Three parts, two fetches each; every one released when its part was read.
+      expect(signals.length).toBe(6);
+      expect(signals.every((signal) => signal.aborted)).toBe(true);
+    } finally {
+      restore();
+    }
+  });
+
+  it("a caller that leaves early is not held by a clone a plugin keeps open", async () => {
+    const batch = await env.completedBatch(embedRequests(30));
+    env.fake.reset();
+    const keeper: MiddlewarePlugin = {
+      name: "keeper",
+      phase: "call",
+      handle: async (request, next, context) => {
+        const response = await next(request);
+        // A copy it means to read later: its branch of the body stays open, uncancelled.
+        if (context.operation === "datasets.download") void response.clone().body?.getReader().read();
+        return response;
+      },
+    };
+    const { signals, restore } = recordDownloadSignals();
+    try {
+      const left = (async () => {
+        for await (const _ of env.client({ middleware: [keeper] }).batches.results(batch.id as string)) break;
+        return "left";
+      })();
+      const outcome = await Promise.race([left, new Promise((resolve) => setTimeout(resolve, 3000, "held"))]);
+      expect(outcome).toBe("left");
+      expect(signals.length).toBe(1);
+      expect(signals[0]?.aborted).toBe(true);
+    } finally {
+      restore();
+    }
+  });
+
+  for (const phase of ["call", "attempt"] as const) {
+    it(`a ${phase}-phase plugin that reads a download's body (not a clone) is a CohereError saying so`, async () => {
+      const batch = await env.completedBatch(embedRequests(5));
+      env.fake.reset();
+      const reader: MiddlewarePlugin = {
+        name: "body-logger",
+        phase,
+        handle: async (request, next, context) => {
+          const response = await next(request);
+          if (context.operation === "datasets.download") await response.text();
+          return response;
+        },
+      };
+      const error = await collect(env.client({ middleware: [reader] }).batches.results(batch.id as string)).catch(
+        (e: unknown) => e,
+      );
+      expect(CohereError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(/already read.*clone\(\)/);
+    });
+  }
+});
