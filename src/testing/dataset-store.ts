@@ -135,8 +135,12 @@ export class DatasetStore {
     return { status: record.outcome.error === undefined ? "validated" : "failed", sinceUs: doneAt };
   }
 
-  /** The dataset as the wire shows it at `atUs`. */
-  snapshot(record: DatasetRecord, atUs: number): WireDataset {
+  /** The dataset as the wire shows it at `atUs`; once validated, a part has the URL `urlOf` gives it, if any. */
+  snapshot(
+    record: DatasetRecord,
+    atUs: number,
+    urlOf: (index: number) => string | undefined = () => undefined,
+  ): WireDataset {
     const { status, sinceUs } = this.status(record, atUs);
     const { upload, outcome } = record;
     const done = status === "validated" || status === "failed";
@@ -151,13 +155,17 @@ export class DatasetStore {
       validation_warnings: done ? [...outcome.warnings] : [],
       required_fields: [...upload.keepFields],
       preserve_fields: [...upload.optionalFields],
-      dataset_parts: files.map((file, index) => ({
-        id: `${record.id}-part-${index}`,
-        name: file.name,
-        index,
-        size_bytes: file.size,
-        num_rows: status === "validated" ? ((index === 0 ? outcome.records : outcome.evalRecords) ?? 0) : 0,
-      })),
+      dataset_parts: files.map((file, index) => {
+        const url = status === "validated" ? urlOf(index) : undefined;
+        return {
+          id: `${record.id}-part-${index}`,
+          name: file.name,
+          index,
+          size_bytes: file.size,
+          num_rows: status === "validated" ? ((index === 0 ? outcome.records : outcome.evalRecords) ?? 0) : 0,
+          ...(url === undefined ? {} : { url }),
+        };
+      }),
     };
     if (status === "failed" && outcome.error !== undefined) dataset.validation_error = outcome.error;
     return dataset;

@@ -43,7 +43,10 @@ export interface WireDatasetPart {
   size_bytes: number;
   /** Valid records in the file (known once validation has run). */
   num_rows: number;
-  /** A signed download URL on the download origin (output datasets), valid for a while on the fake's clock. */
+  /**
+   * A signed download URL on the download origin, valid for a while on the fake's clock: every
+   * part of an output dataset, and each `.jsonl` part of a validated upload (uploaded-parts.ts).
+   */
   url?: string;
 }
 

@@ -10,7 +10,7 @@
  *
  * @packageDocumentation
  */
-import type { DatasetStore } from "./dataset-store.js";
+import type { DatasetRecord, DatasetStore } from "./dataset-store.js";
 import { type DatasetUpload, parseDatasetUpload } from "./dataset-upload.js";
 import { validateUpload } from "./dataset-validation.js";
 import type {
@@ -32,6 +32,8 @@ export interface DatasetsServiceParts {
   readonly nowUs: () => number;
   /** Where `Idempotency-Key`s of uploads are kept (the batches' store); without it, keys are ignored. */
   readonly idempotency?: IdempotencyStore;
+  /** The download URL of a validated dataset's part, if it has one (see uploaded-parts.ts); without it, none. */
+  readonly partUrl?: (record: DatasetRecord, index: number) => string | undefined;
 }
 
 const STATUSES = new Set(["unknown", "queued", "processing", "failed", "validated", "skipped"]);
@@ -127,7 +129,7 @@ export class DatasetsService {
     const { store, responses, nowUs } = this.#parts;
     const record = store.get(id);
     if (!record) return responses.error(404, `dataset ${id} not found`);
-    const body: WireGetDatasetResponse = { dataset: store.snapshot(record, nowUs()) };
+    const body: WireGetDatasetResponse = { dataset: this.#snapshot(record, nowUs()) };
     return responses.json(200, body);
   }
 
@@ -142,7 +144,7 @@ export class DatasetsService {
     if (typeof query === "string") return responses.error(400, query);
     const atUs = nowUs();
     const stored = store.newestFirst().map((r): ListedDataset => {
-      const dataset = store.snapshot(r, atUs);
+      const dataset = this.#snapshot(r, atUs);
       return {
         createdAtUs: r.createdAtUs,
         datasetType: dataset.dataset_type,
@@ -182,6 +184,11 @@ export class DatasetsService {
       return `input dataset ${id} has type ${record.upload.type}, not a batch input type`;
     }
     return record.outcome.records;
+  }
+
+  #snapshot(record: DatasetRecord, atUs: number): WireDataset {
+    const { store, partUrl } = this.#parts;
+    return store.snapshot(record, atUs, (index) => partUrl?.(record, index));
   }
 
   /** `GET /v1/datasets/usage`: the stored files' bytes, plus `otherBytes` (the output datasets' files). */

@@ -21,6 +21,8 @@ import { type Route, routeRequest } from "./router.js";
 import { SeededRandom, randomSeed } from "./seeded-random.js";
 import { type OutputDatasetOptions, OutputDatasets } from "./output-datasets.js";
 import { UrlSigner } from "./signed-urls.js";
+import { UploadedParts } from "./uploaded-parts.js";
+import type { PartLookup } from "./download-origin.js";
 import { msToMicros, parseTimestamp } from "./timestamp.js";
 import type { Operation, WireBatch } from "./wire.js";
 import { checkKnownKeys } from "./option-checks.js";
@@ -48,7 +50,10 @@ export interface FakeCohereOptions {
    * @default a random seed (from `crypto.getRandomValues`)
    */
   seed?: number;
-  /** How completed batches write their output datasets (parts, codec, URL lifetime). */
+  /**
+   * How completed batches write their output datasets (parts, codec, URL lifetime). A validated
+   * upload's parts are written with the same codec and block size, behind URLs of the same lifetime.
+   */
   outputs?: OutputDatasetOptions;
   /**
    * Ignore `Idempotency-Key` on create (of batches and of datasets), as a server that does not
@@ -80,7 +85,7 @@ export interface RecordedRequest {
 export interface HandleOptions {
   /**
    * Which origin received the request: `"api"` (the four batch and five dataset endpoints) or
-   * `"download"` (output datasets' signed URLs). A server listening on one port per origin says
+   * `"download"` (datasets' signed part URLs). A server listening on one port per origin says
    * so, since the URL's host is only what the client's Host header said (`localhost:<port>`, a
    * proxy's name). Without it, the request's origin decides: the download origin if it is
    * {@link FakeCohere.downloadOrigin}, else the API.
@@ -155,6 +160,7 @@ export class FakeCohere {
   readonly #datasets: DatasetsService;
   readonly #salts: SeededRandom;
   readonly #outputs: OutputDatasets;
+  readonly #uploaded: UploadedParts;
 
   /**
    * Makes a fake with no batches or datasets, on `options.clock` (a new {@link ManualClock} by default).
@@ -205,6 +211,7 @@ export class FakeCohere {
       responses: this.#responses,
       nowUs,
       idempotency: this.#idempotency,
+      partUrl: (record, index) => this.#uploaded.url(record, index, this.clock.now()),
     });
     this.#outputs = new OutputDatasets(
       {
@@ -216,6 +223,8 @@ export class FakeCohere {
       },
       options.outputs,
     );
+    const { downloads, writeOptions } = this.#outputs;
+    this.#uploaded = new UploadedParts({ store: this.#datasetStore, downloads, writeOptions });
     this.#service = new BatchesService({
       store: this.#store,
       idempotency: this.#idempotency,
@@ -266,7 +275,8 @@ export class FakeCohere {
     if (request.signal.aborted) throw request.signal.reason;
     const url = new URL(request.url);
     const { body, form } = await readBody(request);
-    const download = options.role === undefined ? url.origin === this.#outputs.origin : options.role === "download";
+    const download =
+      options.role === undefined ? url.origin === this.#outputs.downloads.origin : options.role === "download";
     const route: Route = download
       ? { kind: "matched", operation: "datasets.download" }
       : routeRequest(request.method, url.pathname);
@@ -296,23 +306,23 @@ export class FakeCohere {
   }
 
   /**
-   * The origin of output datasets' download URLs: a second host, as Cohere's are on Google Cloud
-   * Storage. `fetch` routes requests to it by origin; the Node server sets it to its second port,
+   * The origin of datasets' download URLs (output datasets, and validated uploads: see
+   * uploaded-parts.ts): a second host, as Cohere's are on Google Cloud Storage. `fetch` routes requests to it by origin; the Node server sets it to its second port,
    * and routes by the port that received a request (see {@link HandleOptions.role}).
    * @default "https://storage.fake-cohere.test"
    */
   get downloadOrigin(): string {
-    return this.#outputs.origin;
+    return this.#outputs.downloads.origin;
   }
 
   /** Moves the download origin to the origin of `origin` (a URL; anything else is a `TypeError`). */
   set downloadOrigin(origin: string) {
-    this.#outputs.origin = new URL(origin).origin;
+    this.#outputs.downloads.origin = new URL(origin).origin;
   }
 
   /** Every `Authorization` header the download origin received and refused: a test of token secrecy wants none. */
   get downloadAuthorizations(): readonly string[] {
-    return this.#outputs.authorizations;
+    return this.#outputs.downloads.authorizations;
   }
 
   /**
@@ -427,7 +437,7 @@ export class FakeCohere {
     checkKnownKeys<ResetOptions>("reset options", options, { batches: true });
     this.#faults.clear();
     this.requests.length = 0;
-    this.#outputs.clearLog();
+    this.#outputs.downloads.clearLog();
     if (options.batches) {
       this.#store.clear();
       this.#datasetStore.clear();
@@ -436,6 +446,10 @@ export class FakeCohere {
       this.#service.replacePageTokens(new PageTokenCodec(this.#salts.hex(16)));
     }
   }
+
+  /** A part on the download origin: an output dataset's, else a validated upload's. */
+  readonly #partBytes: PartLookup = async (datasetId, index, nowMs) =>
+    (await this.#outputs.partBytes(datasetId, index, nowMs)) ?? this.#uploaded.partBytes(datasetId, index, nowMs);
 
   async #respond(
     route: Route,
@@ -454,7 +468,7 @@ export class FakeCohere {
       }
       // The download origin is another host: a signed URL is its credential, not the API token.
       if (route.operation === "datasets.download")
-        return await this.#outputs.download(method, headers, url, this.clock.now());
+        return await this.#outputs.downloads.serve(method, headers, url, this.clock.now(), this.#partBytes);
       const auth = authenticate(headers, this.#tokens);
       if (!auth.ok) return this.#responses.error(401, auth.message);
       switch (route.operation) {

@@ -61,7 +61,7 @@ function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
   });
 }
 
-/** Which origin a listener is: the API, or the download origin of output datasets. */
+/** Which origin a listener is: the API, or the download origin of dataset parts. */
 type Role = NonNullable<HandleOptions["role"]>;
 
 async function serve(
@@ -121,7 +121,7 @@ async function serve(
  * `Access-Control-Allow-Origin: *` on every response, and preflight `OPTIONS` answered
  * (not recorded) with methods `GET, POST, DELETE, OPTIONS` and the usual headers plus any requested.
  *
- * A second server, on another port, is the download origin of output datasets (the fake's
+ * A second server, on another port, is the download origin of dataset parts (the fake's
  * `downloadOrigin` is set to it): signed URLs point at another host, as Cohere's do. Each port
  * serves its own role whatever the request's Host header says: the API port only the API, the
  * download port only downloads.

@@ -1,8 +1,6 @@
 /**
- * Output datasets: what a batch writes when it completes, as Avro object container files on a
- * second origin (the download origin), behind signed URLs that expire on the fake's clock. The
- * download origin refuses, and records, any `Authorization` header: a signed URL is its own
- * credential, and a client that sends its API token there leaks it to the storage host.
+ * Output datasets: what a batch writes when it completes, as Avro object container files served
+ * by the download origin (download-origin.ts), behind signed URLs that expire on the fake's clock.
  *
  * @packageDocumentation
  */
@@ -12,13 +10,15 @@ import type { WireDataset, WireGetDatasetResponse } from "./dataset-wire.js";
 import type { ResponseFactory } from "./http-response.js";
 import type { ListedDataset } from "./datasets-service.js";
 import { type OutputFile, writeOutputFiles } from "./output-files.js";
-import { storageError, type UrlSigner } from "./signed-urls.js";
+import type { UrlSigner } from "./signed-urls.js";
+import { DownloadOrigin } from "./download-origin.js";
 import { msToMicros, parseTimestamp } from "./timestamp.js";
 import type { WireBatch } from "./wire.js";
 import { checkKnownKeys } from "./option-checks.js";
 
 /**
- * How the fake writes output datasets.
+ * How the fake writes output datasets (and, for `codec`, `blockRecords` and `urlTtlMs`, a
+ * validated upload's parts: see uploaded-parts.ts).
  *
  * @example
  * ```ts
@@ -36,15 +36,7 @@ export interface OutputDatasetOptions {
   urlTtlMs?: number;
 }
 
-/**
- * The default origin of download URLs (the Node server replaces it with its second port).
- *
- * @example
- * ```ts
- * new FakeCohere().downloadOrigin === DEFAULT_DOWNLOAD_ORIGIN; // true: "https://storage.fake-cohere.test"
- * ```
- */
-export const DEFAULT_DOWNLOAD_ORIGIN = "https://storage.fake-cohere.test";
+export { DEFAULT_DOWNLOAD_ORIGIN } from "./download-origin.js";
 
 /** What the output datasets need from their fake. */
 export interface OutputDatasetParts {
@@ -56,10 +48,8 @@ export interface OutputDatasetParts {
 }
 
 export class OutputDatasets {
-  /** The origin download URLs point at. */
-  origin = DEFAULT_DOWNLOAD_ORIGIN;
-  /** Every `Authorization` header the download origin received (there should be none). */
-  readonly authorizations: string[] = [];
+  /** The download origin, with the URL lifetime of these options: uploaded datasets' parts are served by it too. */
+  readonly downloads: DownloadOrigin;
   readonly #files = new Map<string, Promise<OutputFile[]>>();
   readonly #parts: OutputDatasetParts;
   readonly #options: Required<OutputDatasetOptions>;
@@ -89,6 +79,12 @@ export class OutputDatasets {
       blockRecords,
       urlTtlMs,
     };
+    this.downloads = new DownloadOrigin({ signer: parts.signer, responses: parts.responses, urlTtlMs });
+  }
+
+  /** How the files are written (for uploaded datasets' parts, written alike). */
+  get writeOptions(): { codec: "deflate" | "null"; blockRecords: number } {
+    return { codec: this.#options.codec, blockRecords: this.#options.blockRecords };
   }
 
   /** `GET /v1/datasets/{id}` of an output dataset, or `undefined` when no completed batch wrote `id`. */
@@ -166,67 +162,21 @@ export class OutputDatasets {
         index,
         size_bytes: file.bytes.byteLength,
         num_rows: file.rows,
-        url: this.#parts.signer.sign(this.origin, id, index, nowMs + this.#options.urlTtlMs),
+        url: this.downloads.url(id, index, nowMs),
       })),
     };
   }
 
-  /**
-   * A request to the download origin. As a storage host: only `GET` and `HEAD` (else 405), and a
-   * single `Range: bytes=a-b` (or `a-`, or `-n`) is a 206 with `Content-Range` (416 past the
-   * end); any other `Range` is ignored, as RFC 9110 allows.
-   */
-  async download(method: string, headers: Headers, url: URL, nowMs: number): Promise<Response> {
-    // Recorded first, whatever the method: API.md 8, the origin records any Authorization.
-    const authorization = headers.get("authorization");
-    if (authorization !== null) this.authorizations.push(authorization);
-    if (method !== "GET" && method !== "HEAD") {
-      return this.#refuse(405, "MethodNotAllowed", "The specified method is not allowed against this resource.", {
-        allow: "GET, HEAD",
-      });
-    }
-    if (authorization !== null) {
-      return this.#refuse(400, "InvalidAuthentication", "A signed URL takes no Authorization header.");
-    }
-    const checked = this.#parts.signer.check(url, nowMs);
-    if (!checked.ok) return this.#refuse(checked.status, checked.code, checked.message);
-    const batch = this.#completedBatchWriting(checked.datasetId, nowMs);
-    const file = batch === undefined ? undefined : (await this.#filesOf(batch))[checked.index]?.bytes;
-    if (file === undefined) return this.#refuse(404, "NoSuchKey", "The specified key does not exist.");
-    const range = byteRange(headers.get("range"), file.byteLength);
-    if (range === "unsatisfiable") {
-      return this.#refuse(416, "InvalidRange", "The requested range cannot be satisfied.", {
-        "content-range": `bytes */${file.byteLength}`,
-      });
-    }
-    const bytes = range === undefined ? file : file.subarray(range.start, range.end + 1);
-    return new Response(bytes, {
-      status: range === undefined ? 200 : 206,
-      headers: {
-        "content-type": "application/octet-stream",
-        "content-length": String(bytes.byteLength),
-        "accept-ranges": "bytes",
-        ...(range === undefined ? {} : { "content-range": `bytes ${range.start}-${range.end}/${file.byteLength}` }),
-      },
-    });
+  /** The bytes of part `index` of output dataset `datasetId` at `nowMs`, or `undefined` when there is none. */
+  async partBytes(datasetId: string, index: number, nowMs: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+    const batch = this.#completedBatchWriting(datasetId, nowMs);
+    return batch === undefined ? undefined : (await this.#filesOf(batch))[index]?.bytes;
   }
 
-  /** Forgets the written files. */
+  /** Forgets the written files (and the download origin's log). */
   clear(): void {
     this.#files.clear();
-    this.clearLog();
-  }
-
-  /** Forgets the `Authorization` headers received. */
-  clearLog(): void {
-    this.authorizations.length = 0;
-  }
-
-  #refuse(status: number, code: string, message: string, extra: Record<string, string> = {}): Response {
-    return this.#parts.responses.text(status, storageError(code, message), {
-      "content-type": "application/xml",
-      ...extra,
-    });
+    this.downloads.clearLog();
   }
 
   // A deleted output dataset is gone for good, though its batch still names it.
@@ -263,27 +213,4 @@ export class OutputDatasets {
 
 function outputType(batch: WireBatch): string {
   return batch.model.includes("embed") ? "batch-embed-v2-output" : "batch-chat-v2-output";
-}
-
-/**
- * The one byte range a `Range` header asks of a file of `size` bytes (`end` inclusive):
- * `undefined` for no header or one the fake does not take (another unit, several ranges,
- * malformed), which is then ignored; `"unsatisfiable"` for a range starting past the end.
- */
-function byteRange(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
-  const match = header === null ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match) return undefined;
-  const [, from = "", to = ""] = match;
-  if (from === "" && to === "") return undefined;
-  if (from === "") {
-    // A suffix: the last n bytes.
-    const n = Number(to);
-    if (n === 0) return "unsatisfiable";
-    return { start: Math.max(0, size - n), end: size - 1 };
-  }
-  const start = Number(from);
-  const end = to === "" ? size - 1 : Math.min(Number(to), size - 1);
-  if (to !== "" && Number(to) < start) return undefined;
-  if (start >= size) return "unsatisfiable";
-  return { start, end };
 }

@@ -15,7 +15,7 @@ export interface FakeCohereServer {
   readonly url: string;
   /** The port it listens on. */
   readonly port: number;
-  /** The download origin of output datasets' signed URLs, on a second port. */
+  /** The download origin of datasets' signed part URLs, on a second port. */
   readonly downloadUrl: string;
   /**
    * Stops the server and destroys every open socket (stalled responses and idle keep-alive

@@ -101,9 +101,10 @@ describe("results", () => {
   });
 
   it("a dataset part without a download URL is a CohereError", async () => {
+    // The fake gives a .csv upload's parts no URL (it does not parse CSV).
     const { id } = await env
       .client()
-      .datasets.create({ name: "input", type: "batch-embed-v2-input", data: embedRequests(2) });
+      .datasets.create({ name: "input", type: "embed-input", data: "text\na\n", filename: "input.csv" });
     env.clock.advance(60_000);
     await expect(collect(env.client().datasets.records(id))).rejects.toThrow(/has no download URL/);
   });

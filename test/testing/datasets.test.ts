@@ -52,8 +52,16 @@ describe.each(transports)("datasets through $name", (transport) => {
     clock.advance(1000);
     const dataset = await retrieve(id);
     expect(dataset).toMatchObject({ validation_status: "validated", validation_warnings: [] });
+    // Validated: the part has a signed URL on the download origin (uploaded-datasets-read-back.test.ts).
     expect(dataset["dataset_parts"]).toEqual([
-      { id: `${id}-part-0`, name: "requests.jsonl", index: 0, size_bytes: LINES.length, num_rows: 2 },
+      {
+        id: `${id}-part-0`,
+        name: "requests.jsonl",
+        index: 0,
+        size_bytes: LINES.length,
+        num_rows: 2,
+        url: expect.stringMatching(`^${fake.downloadOrigin}/${id}/part-0\\.avro\\?expires=\\d+&signature=`),
+      },
     ]);
     expect(dataset["validation_error"]).toBeUndefined();
   });
