@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * const { data, status, requestId } = await client.batches.withRawResponse.retrieve(id);
+ * const { data, status, requestId } = await client.batches.withRawResponse.retrieve(batchId);
  * ```
  * @public
  */

@@ -154,7 +154,7 @@ export interface MiddlewareContext {
  *     console.log(context.operation, context.attempt, performance.now() - started);
  *   }
  * };
- * const client = new CohereClient({ token, middleware: [timing] });
+ * const client = new CohereClient({ token: process.env.CO_API_KEY, middleware: [timing] });
  * ```
  * @public
  */
@@ -169,7 +169,11 @@ export type Middleware = (request: Request, next: Next, context: MiddlewareConte
  * guard; each call walks the rest of the chain afresh.
  * @example
  * ```ts
- * const send = compose([timing, errorMappingMiddleware()], async (request) => fetch(request));
+ * const logged: Middleware = (request, next) => {
+ *   console.log(request.method, request.url);
+ *   return next(request);
+ * };
+ * const send = compose([logged, errorMappingMiddleware()], async (request) => fetch(request));
  * ```
  * @throws Whatever the middleware or `terminal` throw.
  * @public

@@ -95,7 +95,9 @@ export interface RequestOptions {
    * @example
    * ```ts
    * // Also retry a 501 from a flaky proxy; never wait more than 2 s.
-   * { shouldRetry: ({ status, delayInSeconds }) => (delayInSeconds > 2 ? false : status === 501 ? true : undefined) }
+   * await client.batches.retrieve(batchId, {
+   *   shouldRetry: ({ status, delayInSeconds }) => (delayInSeconds > 2 ? false : status === 501 ? true : undefined),
+   * });
    * ```
    */
   shouldRetry?: ShouldRetry | undefined;

@@ -50,7 +50,7 @@ export interface LoggingOptions {
  *
  * @example
  * ```ts
- * const client = new CohereClient({ middleware: [loggingMiddleware({ level: "debug", logger: pino() })] });
+ * const client = new CohereClient({ middleware: [loggingMiddleware({ level: "debug", logger: console })] });
  * ```
  * @throws {@link CohereError} for options that are not what `LoggingOptions` says (a misspelt key, a level that is not one); a logger that throws is reported with `console.warn`, and the call's result stands.
  * @public

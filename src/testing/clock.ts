@@ -76,7 +76,8 @@ export class ManualClock implements Clock {
    *
    * @example
    * ```ts
-   * const createdAt = new Date(clock.now()).toISOString();
+   * const clock = new ManualClock();
+   * const createdAt = new Date(clock.now()).toISOString(); // "2026-01-01T00:00:00.000Z"
    * ```
    * @throws Never: it returns the stored time.
    */
@@ -89,6 +90,7 @@ export class ManualClock implements Clock {
    *
    * @example
    * ```ts
+   * const clock = new ManualClock();
    * clock.advance(5 * 60_000); // five minutes
    * ```
    * @param ms - How far, in ms; must be finite and not negative (time does not run backwards
@@ -106,6 +108,8 @@ export class ManualClock implements Clock {
    *
    * @example
    * ```ts
+   * const clock = new ManualClock();
+   * clock.advance(60_000);
    * clock.set(DEFAULT_CLOCK_START_MS); // back to the start
    * ```
    * @param ms - The new time, in ms since the epoch.
@@ -174,6 +178,7 @@ export class RealClock implements Clock {
    *
    * @example
    * ```ts
+   * const clock = new RealClock({ speed: 60 });
    * console.log(new Date(clock.now()).toISOString());
    * ```
    * @throws Never: it reads the runtime's clocks.

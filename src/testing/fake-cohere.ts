@@ -330,6 +330,7 @@ export class FakeCohere {
    *
    * @example
    * ```ts
+   * import { expect } from "vitest";
    * expect(fake.count("create")).toBe(1); // created once, despite the retries of a 503
    * ```
    * @throws Never: it counts the request log.
@@ -414,6 +415,9 @@ export class FakeCohere {
    *
    * @example
    * ```ts
+   * const clock = new ManualClock();
+   * const fake = new FakeCohere({ clock });
+   * fake.addBatches(3);
    * clock.advance(60_000);
    * console.log(fake.listBatches().map((batch) => batch.status));
    * ```
@@ -429,6 +433,7 @@ export class FakeCohere {
    *
    * @example
    * ```ts
+   * import { afterEach } from "vitest";
    * afterEach(() => fake.reset({ batches: true }));
    * ```
    * @throws `TypeError` for an unknown option (a misspelt `batches`).

@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import { CohereClient } from "cohere-batches";
  * import { FakeCohere, ManualClock } from "cohere-batches/testing";
  *
  * const clock = new ManualClock();

@@ -14,6 +14,7 @@
  *
  * @example
  * ```ts
+ * const reply = { finish_reason: "COMPLETE", message: { role: "assistant", content: [{ type: "text", text: "Hi" }] } };
  * const file = await writeAvroContainer(OUTPUT_SCHEMA, [{ custom_id: "r1", body: JSON.stringify(reply), error: null }]);
  * ```
  */
@@ -45,6 +46,7 @@ export interface InputLine {
  *
  * @example
  * ```ts
+ * import { expect } from "vitest";
  * for await (const result of client.batches.results(batchId))
  *   expect((result.body as { embeddings: { float: number[][] } }).embeddings.float[0]).toHaveLength(EMBEDDING_DIMENSIONS);
  * ```
@@ -104,8 +106,10 @@ function chatBody(customId: string, line: InputLine): object {
  *
  * @example
  * ```ts
- * // What an embed batch's output says for the one input text "hello":
- * expect(result.body).toMatchObject({ embeddings: { float: [embeddingOf("hello")] } });
+ * import { expect } from "vitest";
+ * // What an embed batch's output says for its one input text, "hello":
+ * for await (const result of client.batches.results(batchId))
+ *   expect(result.body).toMatchObject({ embeddings: { float: [embeddingOf("hello")] } });
  * ```
  * @throws Never: a pure function of the text.
  */

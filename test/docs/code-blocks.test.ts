@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import ts from "typescript";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { root, typeCheckSnippets } from "./snippets.js";
 
 /**
  * Every code block a reader may copy from the README and docs/ is checked here: each ```ts
@@ -9,7 +9,6 @@ import { describe, expect, it } from "vitest";
  * a command block (```sh) may only run npm scripts that exist, and output or diagrams are
  * ```text. A fence without a language is refused, so nothing goes unchecked by accident.
  */
-const root = new URL("../../", import.meta.url);
 const documents = ["README.md", ...readdirSync(new URL("docs/", root)).map((name) => `docs/${name}`)].filter((name) =>
   name.endsWith(".md"),
 );
@@ -38,14 +37,6 @@ function blocksOf(document: string): Block[] {
 const blocks = documents.flatMap(blocksOf);
 const language = (block: Block) => block.info.split(/\s+/)[0] ?? "";
 
-// Names the README's short snippets use without declaring them, as a reader would have them.
-const snippetGlobals = `declare global {
-  const client: import("cohere-batches").CohereClient;
-  const batchId: string;
-}
-export {};
-`;
-
 describe("the README's and docs' code blocks", () => {
   it("every fence names its language: ts, sh or text", () => {
     const unknown = blocks.filter((block) => !["ts", "sh", "text"].includes(language(block)));
@@ -64,40 +55,11 @@ describe("the README's and docs' code blocks", () => {
   it("every ts block type-checks against the built package, strict", () => {
     const checked = blocks.filter((block) => language(block) === "ts" && !block.info.includes("skip-check"));
     expect(checked.length).toBeGreaterThan(10);
-    const directory = new URL(".tmp/doc-blocks/", root);
-    rmSync(directory, { recursive: true, force: true });
-    mkdirSync(directory, { recursive: true });
-    const origin = new Map<string, Block>();
-    const files = checked.map((block, index) => {
-      const path = new URL(`block-${index}.ts`, directory).pathname;
-      const isModule = /^\s*(import|export)\s/m.test(block.code);
-      writeFileSync(path, isModule ? block.code : `${block.code}\nexport {};\n`);
-      origin.set(path, block);
-      return path;
-    });
-    const globals = new URL("globals.d.ts", directory).pathname;
-    writeFileSync(globals, snippetGlobals);
-    const program = ts.createProgram([...files, globals], {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.dom.iterable.d.ts"],
-      types: ["node"],
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      isolatedModules: true,
-      verbatimModuleSyntax: true,
-    });
-    const problems = ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-      const block = diagnostic.file === undefined ? undefined : origin.get(diagnostic.file.fileName);
-      const where =
-        block === undefined || diagnostic.start === undefined
-          ? (diagnostic.file?.fileName ?? "")
-          : `${block.document}:${block.line + diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start).line}`;
-      return `${where}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`;
-    });
-    expect(problems).toEqual([]);
+    const snippets = checked.map((block) => ({
+      code: block.code,
+      where: (offset: number) => `${block.document}:${block.line + offset}`,
+    }));
+    expect(typeCheckSnippets("doc-blocks", snippets)).toEqual([]);
   }, 120_000);
 });
 

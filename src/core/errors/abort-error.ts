@@ -27,7 +27,10 @@ export class CohereAbortError extends CohereError {
    *
    * @example
    * ```ts
-   * if (signal.aborted) throw new CohereAbortError(signal.reason);
+   * const stopEarly: Middleware = async (request, next, context) => {
+   *   if (context.signal?.aborted) throw new CohereAbortError(context.signal.reason);
+   *   return next(request);
+   * };
    * ```
    * @throws Never: it only stores the reason.
    */

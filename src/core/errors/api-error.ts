@@ -85,7 +85,11 @@ export class ApiError extends CohereError {
    *
    * @example
    * ```ts
-   * console.log(JSON.stringify(error)); // {"name":"NotFoundError","message":"...","status":404,...}
+   * try {
+   *   await client.batches.retrieve(batchId);
+   * } catch (error) {
+   *   if (ApiError.is(error)) console.log(JSON.stringify(error)); // {"name":"NotFoundError","message":"...","status":404,...}
+   * }
    * ```
    * @throws Never: it only copies fields of the error.
    */

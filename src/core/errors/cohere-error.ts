@@ -41,7 +41,12 @@ export class CohereError extends Error {
    * class QuotaError extends CohereError {
    *   static override readonly errorName = "QuotaError";
    * }
-   * throw new QuotaError("Monthly quota spent", { cause: error });
+   * try {
+   *   await client.batches.create({ name: "nightly", input_dataset_id: datasetId, model: "command-a-03-2025" });
+   * } catch (error) {
+   *   if (TooManyRequestsError.is(error)) throw new QuotaError("Monthly quota spent", { cause: error });
+   *   throw error;
+   * }
    * ```
    * @throws Never: a `cause` that throws as it is read is left out rather than kept.
    */
@@ -70,8 +75,15 @@ export class CohereError extends Error {
    *
    * @example
    * ```ts
-   * if (NotFoundError.is(error)) return undefined; // no such batch
-   * if (CohereError.is(error)) console.error(error.name, error.message);
+   * async function findBatch(id: string) {
+   *   try {
+   *     return (await client.batches.retrieve(id)).batch;
+   *   } catch (error) {
+   *     if (NotFoundError.is(error)) return undefined; // no such batch
+   *     if (CohereError.is(error)) console.error(error.name, error.message);
+   *     throw error;
+   *   }
+   * }
    * ```
    * @throws Never: a value whose properties throw as they are read (a hostile `Proxy`) is `false`.
    */
@@ -98,7 +110,11 @@ export class CohereError extends Error {
    *
    * @example
    * ```ts
-   * console.error(error.toJSON()); // { name: "NotFoundError", message: "...", status: 404, ... }
+   * try {
+   *   await client.batches.retrieve(batchId);
+   * } catch (error) {
+   *   if (CohereError.is(error)) console.error(error.toJSON()); // { name: "NotFoundError", message: "...", status: 404, ... }
+   * }
    * ```
    * @throws Never: it only copies fields of the error.
    */

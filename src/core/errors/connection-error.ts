@@ -26,7 +26,13 @@ export class CohereConnectionError extends CohereError {
    *
    * @example
    * ```ts
-   * throw new CohereConnectionError("Connection reset while reading the body", { cause: error });
+   * async function send(request: Request): Promise<Response> {
+   *   try {
+   *     return await fetch(request);
+   *   } catch (error) {
+   *     throw new CohereConnectionError(`${request.method} ${request.url} failed`, { cause: error });
+   *   }
+   * }
    * ```
    * @throws Never: it only stores its arguments.
    */

@@ -8,7 +8,7 @@ import { CohereError } from "./cohere-error.js";
  * @example
  * ```ts
  * try {
- *   await client.datasets.waitUntilValidated(id);
+ *   await client.datasets.waitUntilValidated(datasetId);
  * } catch (error) {
  *   if (CohereDatasetValidationError.is(error)) console.error(error.validationError, error.warnings);
  * }
@@ -33,7 +33,7 @@ export class CohereDatasetValidationError extends CohereError {
    *
    * @example
    * ```ts
-   * const { dataset } = await client.datasets.retrieve(id);
+   * const { dataset } = await client.datasets.retrieve(datasetId);
    * if (dataset.validation_status === "failed") throw new CohereDatasetValidationError(dataset);
    * ```
    * @throws Never: it only reads the dataset's `id` and validation fields.

@@ -35,7 +35,7 @@ export class CohereParseError extends CohereError {
    *
    * @example
    * ```ts
-   * throw new CohereParseError(200, text, ['batch: Invalid key: Expected "batch" but received undefined']);
+   * const error = new CohereParseError(200, "{}", ['batch: Invalid key: Expected "batch" but received undefined']);
    * ```
    * @throws Never: it clips the issues and stores them.
    */
@@ -54,7 +54,11 @@ export class CohereParseError extends CohereError {
    *
    * @example
    * ```ts
-   * console.error(error.toJSON()); // { name: "CohereParseError", message, status, issues }
+   * try {
+   *   await client.batches.retrieve(batchId);
+   * } catch (error) {
+   *   if (CohereParseError.is(error)) console.error(error.toJSON()); // { name: "CohereParseError", message, status, issues }
+   * }
    * ```
    * @throws Never: it only copies fields of the error.
    */

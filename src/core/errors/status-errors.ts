@@ -44,7 +44,7 @@ export class UnauthorizedError extends ApiError {
  * @example
  * ```ts
  * try {
- *   await client.batches.create(request);
+ *   await client.batches.create({ name: "nightly", input_dataset_id: datasetId, model: "command-a-03-2025" });
  * } catch (error) {
  *   if (ForbiddenError.is(error)) console.error("not allowed:", error.message, error.requestId);
  * }
@@ -82,7 +82,7 @@ export class NotFoundError extends ApiError {
  * @example
  * ```ts
  * try {
- *   await client.batches.create(request);
+ *   await client.batches.create({ name: "nightly", input_dataset_id: datasetId, model: "command-a-03-2025" });
  * } catch (error) {
  *   if (UnprocessableEntityError.is(error)) console.error(error.message, error.body);
  * }

@@ -32,7 +32,8 @@ export class CohereTimeoutError extends CohereError {
    *
    * @example
    * ```ts
-   * throw new CohereTimeoutError(30, "The upload timed out after 30 s", { cause: lastError });
+   * new CohereTimeoutError(30).message; // "Timed out after 30 s"
+   * new CohereTimeoutError(30, "The upload timed out after 30 s", { cause: new Error("socket hang up") });
    * ```
    * @param options - `cause`: for a wait, the last transient failure of a poll before the deadline passed
    * @throws Never: it only stores its arguments.
@@ -51,7 +52,7 @@ export class CohereTimeoutError extends CohereError {
    *
    * @example
    * ```ts
-   * console.log(JSON.stringify(error)); // {"name":"CohereTimeoutError","message":"Timed out after 30 s","timeoutInSeconds":30}
+   * JSON.stringify(new CohereTimeoutError(30)); // '{"name":"CohereTimeoutError","message":"Timed out after 30 s","timeoutInSeconds":30}'
    * ```
    * @throws Never: it only copies fields of the error.
    */

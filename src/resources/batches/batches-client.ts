@@ -229,7 +229,7 @@ export class BatchesClient {
    *
    * @example
    * ```ts
-   * for await (const result of client.batches.results(batch.id)) console.log(result.custom_id, result.body);
+   * for await (const result of client.batches.results(batchId)) console.log(result.custom_id, result.body);
    * ```
    * @throws CohereError, before any download, for a batch that is not `BATCH_STATUS_COMPLETED`
    * (the message names its status) or has no output dataset; then as `datasets.records`.

@@ -7,7 +7,7 @@ import type { components } from "../../generated/openapi.js";
  *
  * @example
  * ```ts
- * const done = await client.batches.waitUntilDone(id);
+ * const done = await client.batches.waitUntilDone(batchId);
  * if (done.status !== BatchStatus.Completed) console.error(done.status, done.status_reason);
  * ```
  * @public
@@ -37,7 +37,7 @@ const terminal: ReadonlySet<string> = new Set([BatchStatus.Completed, BatchStatu
  *
  * @example
  * ```ts
- * const { batch } = await client.batches.retrieve(id);
+ * const { batch } = await client.batches.retrieve(batchId);
  * if (isTerminalStatus(batch.status)) console.log("finished:", batch.status);
  * ```
  * @throws Never.

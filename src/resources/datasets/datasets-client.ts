@@ -24,6 +24,7 @@ import type {
  *
  * @example
  * ```ts
+ * const requests = [{ custom_id: "1", body: { messages: [{ role: "user", content: "Hi" }] } }];
  * const { id } = await client.datasets.create({ name: "nightly", type: "batch-chat-v2-input", data: requests });
  * await client.datasets.waitUntilValidated(id);
  * const { batch } = await client.batches.create({ name: "nightly", input_dataset_id: id, model: "command-a-03-2025" });
@@ -79,7 +80,7 @@ export class DatasetsClient {
    * Retrieves a dataset.
    * @example
    * ```ts
-   * const { dataset } = await client.datasets.retrieve(id);
+   * const { dataset } = await client.datasets.retrieve(datasetId);
    * ```
    * @throws `NotFoundError` for an unknown id; `CohereError` for an empty id.
    */
@@ -103,7 +104,7 @@ export class DatasetsClient {
    * Deletes a dataset (Cohere deletes them after 30 days anyway).
    * @example
    * ```ts
-   * await client.datasets.delete(id);
+   * await client.datasets.delete(datasetId);
    * ```
    * @throws `NotFoundError` for an unknown id.
    */
@@ -133,7 +134,7 @@ export class DatasetsClient {
    * keeps the wait going: give `timeoutInSeconds` to a wait that must end.
    * @example
    * ```ts
-   * const dataset = await client.datasets.waitUntilValidated(id, { timeoutInSeconds: 600 });
+   * const dataset = await client.datasets.waitUntilValidated(datasetId, { timeoutInSeconds: 600 });
    * ```
    * @throws `CohereDatasetValidationError` when validation fails (with the server's
    * `validation_error` and warnings); `CohereTimeoutError` after `timeoutInSeconds`;
@@ -158,7 +159,9 @@ export class DatasetsClient {
    *
    * @example
    * ```ts
-   * for await (const record of client.datasets.records(outputDatasetId)) console.log(record.custom_id);
+   * const { batch } = await client.batches.retrieve(batchId);
+   * if (batch.output_dataset_id !== undefined)
+   *   for await (const record of client.datasets.records(batch.output_dataset_id)) console.log(record.custom_id);
    * ```
    * @throws CohereError for an empty id (at once) or a part without URL; `CohereParseError`
    * naming the part for a file that is not valid Avro or is cut short; `ApiError` subclasses,

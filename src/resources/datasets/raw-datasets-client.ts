@@ -49,7 +49,12 @@ export class RawDatasetsClient {
    * the body can be sent again (a stream or generator is sent once).
    * @example
    * ```ts
-   * const { data, requestId } = await client.datasets.withRawResponse.create({ name: "n", type: "batch-chat-v2-input", data: lines });
+   * const { data, requestId } = await client.datasets.withRawResponse.create({
+   *   name: "chats",
+   *   type: "batch-chat-v2-input",
+   *   data: [{ custom_id: "1", body: { messages: [{ role: "user", content: "Hi" }] } }],
+   * });
+   * console.log(data.id, requestId);
    * ```
    * @throws As `DatasetsClient.create`.
    */
@@ -73,7 +78,7 @@ export class RawDatasetsClient {
    * Retrieves a dataset (`GET /v1/datasets/{id}`).
    * @example
    * ```ts
-   * const { data, status } = await client.datasets.withRawResponse.retrieve(id);
+   * const { data, status } = await client.datasets.withRawResponse.retrieve(datasetId);
    * ```
    * @throws As `DatasetsClient.retrieve`.
    */
@@ -100,7 +105,7 @@ export class RawDatasetsClient {
    * Deletes a dataset (`DELETE /v1/datasets/{id}`).
    * @example
    * ```ts
-   * const { status } = await client.datasets.withRawResponse.delete(id);
+   * const { status } = await client.datasets.withRawResponse.delete(datasetId);
    * ```
    * @throws As `DatasetsClient.delete`.
    */

@@ -7,7 +7,7 @@ import type { components } from "../../generated/datasets-openapi.js";
  *
  * @example
  * ```ts
- * const { dataset } = await client.datasets.retrieve(id);
+ * const { dataset } = await client.datasets.retrieve(datasetId);
  * if (dataset.validation_status === DatasetValidationStatus.Failed) console.error(dataset.validation_error);
  * ```
  * @public
@@ -41,7 +41,7 @@ const terminal: ReadonlySet<string> = new Set([
  *
  * @example
  * ```ts
- * const { dataset } = await client.datasets.retrieve(id);
+ * const { dataset } = await client.datasets.retrieve(datasetId);
  * if (isTerminalValidationStatus(dataset.validation_status)) console.log(dataset.validation_status);
  * ```
  * @throws Never.
