@@ -73,13 +73,17 @@ export async function sendDownload(
     response = await pipeline.send(new Request(target), context);
   } catch (error) {
     // Named like an API call's failure, by its label: the signed URL's query is a credential.
-    throw nameTheCall(error, {
-      operation,
-      method: "get",
-      route: label ?? "{signed-url}",
-      url: `${target.origin}${target.pathname}`,
-      attempts: context.attempt,
-    });
+    throw nameTheCall(
+      error,
+      {
+        operation,
+        method: "get",
+        route: label ?? "{signed-url}",
+        url: `${target.origin}${target.pathname}`,
+        attempts: context.attempt,
+      },
+      context,
+    );
   }
   return { response, body: readStreamedBody(response, { timeoutInSeconds: options.timeoutInSeconds, signal }) };
 }
