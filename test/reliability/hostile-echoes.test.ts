@@ -10,6 +10,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from "../../src/index.js";
+import { recorder } from "../helpers/log-recorder.js";
 import { outcome, refusingPort, scriptedServer, sendJson } from "../helpers/scripted-server.js";
 
 // A server or proxy that echoes the token where the SDK did not look for it (a redirect's URL, a
@@ -163,6 +164,27 @@ describe("the token never shows in what a plugin throws, or in what the log prin
     expect(seen).toHaveLength(1);
     expect([everything(error), ...seen].join("\n")).not.toContain(token);
   });
+
+  it.each([200, 400])(
+    "a server that echoes it in x-request-id and content-type (status %i) has it redacted in the log lines",
+    async (status) => {
+      const origin = await scriptedServer((request, response) => {
+        const key = request.headers.authorization?.slice("Bearer ".length) ?? "";
+        response.writeHead(status, { "content-type": `application/json; key=${key}`, "x-request-id": `req-${key}` });
+        response.end(status === 200 ? '{"batches":[]}' : '{"message":"bad"}');
+      });
+      const { lines, logger } = recorder();
+      await outcome(client(origin.url, { logLevel: "debug", logger }).batches.list());
+      expect(lines).toHaveLength(1);
+      const text = JSON.stringify(lines);
+      expect(lines[0]?.data.requestId).toBe("req-[REDACTED]");
+      expect(lines[0]?.data.responseHeaders).toMatchObject({
+        "content-type": "application/json; key=[REDACTED]",
+        "x-request-id": "req-[REDACTED]",
+      });
+      expect(text).not.toContain(token);
+    },
+  );
 });
 
 describe("a connection failure's stack says the call once", () => {

@@ -315,6 +315,43 @@ describe("a download's signed URL, quoted or echoed back", () => {
       for (const secret of secrets) expect(text).not.toContain(secret);
     },
   );
+
+  it.each([200, 403])(
+    "a storage host that echoes the signature in x-request-id and content-type (status %i) has it redacted in the log lines",
+    async (status) => {
+      const batch = await env.completedBatch(embedRequests(5));
+      env.fake.reset();
+      const signatures: string[] = [];
+      // A storage host (here a fetch in front of the fake's) that puts the signature in headers the log shows.
+      const echoing = async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input, init);
+        const signature = new URL(request.url).searchParams.get("signature");
+        if (signature === null) return fetch(request);
+        signatures.push(signature);
+        const answer = status === 200 ? await fetch(request) : new Response("no", { status });
+        const headers = new Headers(answer.headers);
+        headers.set("content-type", `${status === 200 ? "avro/binary" : "text/plain"}; sig=${signature}`);
+        headers.set("x-request-id", `req-${signature}`);
+        return new Response(answer.body, { status, headers });
+      };
+      const lines: unknown[] = [];
+      const logger = recordingLogger(lines);
+      const client = env.client({
+        maxRetries: 0,
+        fetch: echoing,
+        logLevel: "debug",
+        logger,
+        middleware: [loggingMiddleware({ logger, level: "debug" })],
+      });
+      await collect(client.batches.results(batch.id as string)).catch(() => undefined);
+      expect(signatures.length).toBeGreaterThan(0);
+      const text = JSON.stringify(lines);
+      expect(text).toContain('"x-request-id":"req-[REDACTED]"');
+      expect(text).toContain('"requestId":"req-[REDACTED]"');
+      expect(text).toContain("sig=[REDACTED]");
+      for (const signature of signatures) expect(text).not.toContain(signature);
+    },
+  );
 });
 
 function quietLogger(): Logger {
