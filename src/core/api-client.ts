@@ -225,7 +225,11 @@ export class ApiClient {
     try {
       response = await pipeline.send(wire, context);
     } catch (error) {
-      throw nameTheCall(error, { operation, method: request.method, route, url: wire.url, attempts: context.attempt });
+      throw nameTheCall(
+        error,
+        { operation, method: request.method, route, url: wire.url, attempts: context.attempt },
+        context,
+      );
     }
     // Checked already when call-phase plugins exist (see the pipeline); else checked here, at
     // once when the transport has read the body (no promise to wait for).

@@ -1,6 +1,6 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { describeCause, unreadableDataMessage } from "../internal/cause-chain.js";
-import { carriesToken, redactTokens } from "../internal/secrets.js";
+import { redactError } from "../internal/secrets.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
 
@@ -25,7 +25,7 @@ export function bodyFailureOf(context: MiddlewareContext): AbortSignal | undefin
  * Why an attempt was cut short, or `undefined` when nothing cut it: the caller's abort or the
  * attempt's timeout, else the failure of a streamed body's source (a `CohereError` saying the
  * data failed as it was read, whose message, from the caller's source, may quote the token:
- * redacted as a server's is).
+ * cleaned of it, see `redactError`).
  */
 export function cutShort(context: MiddlewareContext): CohereError | undefined {
   if (context.signal?.aborted || context.attemptSignal?.aborted) return abortErrorFor(context);
@@ -33,5 +33,5 @@ export function cutShort(context: MiddlewareContext): CohereError | undefined {
   if (!failed?.aborted) return undefined;
   const reason: unknown = failed.reason;
   const error = CohereError.is(reason) ? reason : new CohereError(unreadableDataMessage(describeCause(reason)));
-  return carriesToken(context, error) ? new CohereError(redactTokens(context, error.message)) : error;
+  return redactError(context, error) as CohereError;
 }

@@ -81,13 +81,17 @@ export async function sendDownload(
   } catch (error) {
     release();
     // Named like an API call's failure, by its label: the signed URL's query is a credential.
-    throw nameTheCall(error, {
-      operation,
-      method: "get",
-      route: label ?? "{signed-url}",
-      url: `${target.origin}${target.pathname}`,
-      attempts: context.attempt,
-    });
+    throw nameTheCall(
+      error,
+      {
+        operation,
+        method: "get",
+        route: label ?? "{signed-url}",
+        url: `${target.origin}${target.pathname}`,
+        attempts: context.attempt,
+      },
+      context,
+    );
   }
   // A plugin may have read the body it was handed (it should read a `clone()`).
   if (response.bodyUsed || response.body?.locked === true) {

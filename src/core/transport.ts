@@ -11,7 +11,7 @@ import {
   unreadableDataMessage,
 } from "../internal/cause-chain.js";
 import { isResponse } from "../internal/is-response.js";
-import { carriesToken, redactTokens } from "../internal/secrets.js";
+import { carriesToken, redactError, redactTokens } from "../internal/secrets.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
@@ -108,11 +108,13 @@ function callFetch(fetchFunction: FetchFunction, request: Request, signal: Abort
 }
 
 function transportFailure(error: unknown, context: MiddlewareContext): CohereError {
-  if (CohereError.is(error)) return error;
+  // A typed failure of a custom fetch's may quote the URL or the Authorization it was given:
+  // cleaned before the plugins around the transport (a log, a span's status) see it.
+  if (CohereError.is(error)) return redactError(context, error) as CohereError;
   const short = cutShort(context);
   if (short !== undefined) return short;
   const own = ownErrorInChain(error, (value): value is CohereError => CohereError.is(value));
-  if (own !== undefined) return own;
+  if (own !== undefined) return redactError(context, own) as CohereError;
   // A server may have put the echoed token into a redirect's URL: out of the message, and a
   // cause that holds it is not kept.
   const reason = redactTokens(context, describeCause(error));

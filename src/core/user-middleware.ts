@@ -1,5 +1,5 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
-import { carriesToken, redactTokens } from "../internal/secrets.js";
+import { carriesToken, redactError, redactTokens } from "../internal/secrets.js";
 import { bodyFailureOf, cutShort } from "./body-failure.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
 import { isResponse } from "../internal/is-response.js";
@@ -22,7 +22,8 @@ import { hasKeptBody } from "./response-body.js";
  *   (before, between and after its calls of `next`, whose attempts are bounded already), by
  *   `timeoutInSeconds`. A plugin that never calls `next`, or never settles, ends the call with
  *   `CohereTimeoutError` or `CohereAbortError`.
- * - What it throws is typed: a `CohereError` passes unchanged, anything else (an `Error`, a
+ * - What it throws is typed: a `CohereError` passes as the same object (cleaned of the
+ *   call's secrets, see `redactError`), anything else (an `Error`, a
  *   string, `undefined`) becomes a `CohereError` naming the plugin, with the thrown value as
  *   `cause`. What it returns must be a `Response`: anything else is a `CohereError`.
  * - A `Response` it made itself (a cache, a mock) is read here like one from fetch: under the
@@ -78,7 +79,10 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
           : await receiveResponse(result, request.url, context, signal, true);
       return perCall ? await checked(received, context) : received;
     } catch (error) {
-      if (CohereError.is(error)) throw error;
+      // A typed failure passes as it is, the same object, cleaned of the call's secrets (it may
+      // quote request.url or the Authorization it read) before the plugins around it (a span's
+      // status, a log) see it.
+      if (CohereError.is(error)) throw redactError(context, error);
       // What it threw may quote the token (a header it read): out of the message, and not kept.
       const cause = carriesToken(context, error) ? undefined : { cause: error };
       throw new CohereError(`Middleware "${name}" failed: ${redactTokens(context, describeThrown(error))}`, cause);

@@ -1,4 +1,5 @@
 import type { MiddlewareContext } from "../core/middleware.js";
+import { CohereError } from "../core/errors/cohere-error.js";
 
 /**
  * The tokens each call has sent, so that text a server sends back can be cleaned of them before
@@ -107,4 +108,29 @@ export function carriesToken(context: MiddlewareContext, error: unknown): boolea
   } catch {
     return true;
   }
+}
+
+/**
+ * `error` (an object) cleaned, in place, of every token the call has sent: each of its own
+ * fields that holds one (`message`, `stack`, a `CohereParseError`'s `issues` and `text`, an
+ * `ApiError`'s `body` or `requestId`, a user's subclass's own) is written back with the tokens
+ * replaced (through JSON: a `Headers` that held one becomes a plain object), and a cause that
+ * holds one is dropped (see `carriesToken`). The object stays the same, and so its class (users
+ * match on them): a `CohereError` a user's plugin made, quoting the signed URL or the
+ * `Authorization` it read, reaches the caller, a span's status and a log clean. One that cannot
+ * be changed (frozen) is replaced by a `CohereError` with its message cleaned.
+ */
+export function redactError(context: MiddlewareContext, error: unknown): unknown {
+  const fields = error as Record<string, unknown>;
+  try {
+    for (const key of Object.getOwnPropertyNames(error)) {
+      const value = fields[key];
+      if (carriesToken(context, value))
+        if (key === "cause") delete fields[key];
+        else fields[key] = JSON.parse(redactTokens(context, JSON.stringify(value)));
+    }
+  } catch {
+    return new CohereError(redactTokens(context, String(fields.message)));
+  }
+  return error;
 }

@@ -1,6 +1,7 @@
 import type { ApiError } from "../core/errors/api-error.js";
 import { readRequestId } from "../core/http-response.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
+import type { redactTokens } from "../internal/secrets.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import type { LoggingOptions, LogLevel } from "./logging.js";
 
@@ -24,10 +25,16 @@ const defaultAllowedHeaders = [
 const noQuery: ReadonlySet<string> = new Set();
 
 /**
- * The plugin `loggingMiddleware` stands for; see its TSDoc. `ApiError` is handed in rather than
- * imported, so this chunk imports nothing that would split the error classes out of the entry.
+ * The plugin `loggingMiddleware` stands for; see its TSDoc. `ApiError` and `redactTokens` are
+ * handed in rather than imported, so this chunk imports nothing that would split them out of the
+ * entry. Every value it prints goes through `redact`: a server or a storage host may echo the
+ * call's token or a signed URL's signature in any header (`x-request-id`, `content-type`).
  */
-export function createLoggingPlugin(options: LoggingOptions, apiError: typeof ApiError): SinglePhasePlugin {
+export function createLoggingPlugin(
+  options: LoggingOptions,
+  apiError: typeof ApiError,
+  redact: typeof redactTokens,
+): SinglePhasePlugin {
   const logger = options.logger ?? console;
   const threshold = severity[options.level ?? "info"];
   const allowedHeaders = new Set([
@@ -42,11 +49,12 @@ export function createLoggingPlugin(options: LoggingOptions, apiError: typeof Ap
     phase: "attempt",
     handle: async (request, next, context) => {
       const started = performance.now();
+      const clean = <T extends string | undefined>(text: T) => (text && redact(context, text)) as T;
       const base = () => ({
         operation: context.operation,
         method: request.method,
         // A download's query is its signed URL's credential: no value of it is logged.
-        path: redactedPath(request.url, context.operation === "datasets.download" ? noQuery : allowedQuery),
+        path: clean(redactedPath(request.url, context.operation === "datasets.download" ? noQuery : allowedQuery)),
         attempt: context.attempt,
         durationMs: Math.round(performance.now() - started),
       });
@@ -57,11 +65,11 @@ export function createLoggingPlugin(options: LoggingOptions, apiError: typeof Ap
           const data: Record<string, unknown> = {
             ...base(),
             status: response.status,
-            requestId: readRequestId(response.headers),
+            requestId: clean(readRequestId(response.headers)),
           };
           if (enabled("debug")) {
-            data.requestHeaders = redactedHeaders(request.headers, allowedHeaders);
-            data.responseHeaders = redactedHeaders(response.headers, allowedHeaders);
+            data.requestHeaders = redactedHeaders(request.headers, allowedHeaders, clean);
+            data.responseHeaders = redactedHeaders(response.headers, allowedHeaders, clean);
           }
           const method = enabled(level) ? level : "debug";
           callUserCallback(
@@ -75,9 +83,10 @@ export function createLoggingPlugin(options: LoggingOptions, apiError: typeof Ap
         if (enabled("error")) {
           const data: Record<string, unknown> = {
             ...base(),
-            error: error instanceof Error ? error.name : String(error),
+            error: clean(error instanceof Error ? error.name : String(error)),
           };
-          if (error instanceof apiError) Object.assign(data, { status: error.status, requestId: error.requestId });
+          if (error instanceof apiError)
+            Object.assign(data, { status: error.status, requestId: clean(error.requestId) });
           callUserCallback(
             "the logger",
             (line: string) => logger.error(line, data),
@@ -90,10 +99,14 @@ export function createLoggingPlugin(options: LoggingOptions, apiError: typeof Ap
   };
 }
 
-function redactedHeaders(headers: Headers, allowed: ReadonlySet<string>): Record<string, string> {
+function redactedHeaders(
+  headers: Headers,
+  allowed: ReadonlySet<string>,
+  clean: (text: string) => string,
+): Record<string, string> {
   const result: Record<string, string> = {};
   headers.forEach((value, name) => {
-    result[name] = allowed.has(name) ? value : "REDACTED";
+    result[name] = allowed.has(name) ? clean(value) : "REDACTED";
   });
   return result;
 }

@@ -6,6 +6,7 @@ import type { Middleware } from "../core/middleware.js";
 import type { Logger, LogLevel } from "../core/logger.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import { loadChunk } from "../internal/load-chunk.js";
+import { redactTokens } from "../internal/secrets.js";
 
 export type { Logger, LogLevel };
 
@@ -83,7 +84,7 @@ export function loggingPlugin(options: LoggingOptions): SinglePhasePlugin {
     phase: "attempt",
     handle: async (request, next, context) => {
       loaded ??= loadChunk(() => import("./logging-plugin.js"), "the logging code").then(
-        (module) => module.createLoggingPlugin(options, ApiError).handle,
+        (module) => module.createLoggingPlugin(options, ApiError, redactTokens).handle,
         (error: unknown) => {
           loaded = undefined; // the next attempt tries again
           throw error;

@@ -10,6 +10,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from "../../src/index.js";
+import { recorder } from "../helpers/log-recorder.js";
 import { outcome, refusingPort, scriptedServer, sendJson } from "../helpers/scripted-server.js";
 
 // A server or proxy that echoes the token where the SDK did not look for it (a redirect's URL, a
@@ -83,6 +84,107 @@ describe("the token never shows, wherever a server echoes it", () => {
     expect(everything(error)).not.toContain(token);
     expect((error as ApiError).body).toEqual({ message: "bad key [REDACTED]", echo: ["[REDACTED]"] });
   });
+});
+
+class QuotaError extends CohereError {
+  static override readonly errorName: string = "QuotaError";
+}
+
+describe("the token never shows in what a plugin throws, or in what the log prints", () => {
+  it.each([
+    ["CohereConnectionError", (key: string) => new CohereConnectionError(`proxy refused ${key}`)],
+    ["a user's subclass", (key: string) => new QuotaError(`quota spent for ${key}`)],
+    ["CohereParseError", (key: string) => new CohereParseError(200, `{"key":"${key}"}`, [`bad key ${key}`])],
+    [
+      "ApiError whose body and request id quote it",
+      (key: string) =>
+        new BadRequestError({
+          status: 400,
+          body: { message: `bad key ${key}`, echo: [key] },
+          headers: new Headers(),
+          requestId: `req-${key}`,
+        }),
+    ],
+    [
+      "CohereError with a cause that holds it",
+      (key: string) => new CohereError(`refused ${key}`, { cause: new Error(`for ${key}`) }),
+    ],
+  ])("a plugin's %s quoting the Authorization it read reaches the caller as thrown, cleaned", async (_, make) => {
+    const origin = await scriptedServer((_request, response) => sendJson(response, 200, { batches: [] }));
+    const thrown: Error[] = [];
+    const plugin = {
+      name: "quoting",
+      handle: (request: Request) => {
+        const error = make(request.headers.get("authorization") ?? "");
+        thrown.push(error);
+        throw error;
+      },
+    };
+    const { error } = await outcome(client(origin.url, { middleware: [plugin] }).batches.list());
+    // The class and the object are the plugin's (users match on them).
+    expect(error).toBe(thrown[0]);
+    expect((error as Error).constructor).toBe(thrown[0]?.constructor);
+    expect((error as Error).message).toContain("Bearer [REDACTED]");
+    expect(everything(error)).not.toContain(token);
+    expect(origin.received).toHaveLength(0);
+  });
+
+  it("a plugin's frozen CohereError quoting it is replaced by a CohereError with its message cleaned", async () => {
+    const plugin = {
+      name: "frozen",
+      handle: (request: Request) => {
+        throw Object.freeze(new CohereConnectionError(`refused ${request.headers.get("authorization")}`));
+      },
+    };
+    const { error } = await outcome(client("http://127.0.0.1:9", { middleware: [plugin] }).batches.list());
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toContain("refused Bearer [REDACTED]");
+    expect(everything(error)).not.toContain(token);
+  });
+
+  it("a custom fetch's CohereError quoting the Authorization it was given is clean for the caller and the plugins around it", async () => {
+    const thrown: Error[] = [];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const error = new CohereConnectionError(`proxy refused ${new Request(input, init).headers.get("authorization")}`);
+      thrown.push(error);
+      throw error;
+    };
+    const seen: string[] = [];
+    const watcher = {
+      name: "watcher",
+      handle: (request: Request, next: (request: Request) => Promise<Response>) =>
+        next(request).catch((error: unknown) => {
+          seen.push(inspect(error));
+          throw error;
+        }),
+    };
+    const { error } = await outcome(client("http://127.0.0.1:9", { fetch, middleware: [watcher] }).batches.list());
+    expect(error).toBe(thrown[0]);
+    expect((error as Error).message).toContain("proxy refused Bearer [REDACTED]");
+    expect(seen).toHaveLength(1);
+    expect([everything(error), ...seen].join("\n")).not.toContain(token);
+  });
+
+  it.each([200, 400])(
+    "a server that echoes it in x-request-id and content-type (status %i) has it redacted in the log lines",
+    async (status) => {
+      const origin = await scriptedServer((request, response) => {
+        const key = request.headers.authorization?.slice("Bearer ".length) ?? "";
+        response.writeHead(status, { "content-type": `application/json; key=${key}`, "x-request-id": `req-${key}` });
+        response.end(status === 200 ? '{"batches":[]}' : '{"message":"bad"}');
+      });
+      const { lines, logger } = recorder();
+      await outcome(client(origin.url, { logLevel: "debug", logger }).batches.list());
+      expect(lines).toHaveLength(1);
+      const text = JSON.stringify(lines);
+      expect(lines[0]?.data.requestId).toBe("req-[REDACTED]");
+      expect(lines[0]?.data.responseHeaders).toMatchObject({
+        "content-type": "application/json; key=[REDACTED]",
+        "x-request-id": "req-[REDACTED]",
+      });
+      expect(text).not.toContain(token);
+    },
+  );
 });
 
 describe("a connection failure's stack says the call once", () => {

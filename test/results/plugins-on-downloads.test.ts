@@ -2,10 +2,12 @@
 // both phases, while nothing of the client's reaches the storage host (section 10): no header of
 // the SDK's, a plugin's Authorization refused before sending, the signed URL's query out of the
 // SDK's own log lines, spans and messages.
+import { inspect } from "node:util";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import {
   CohereAbortError,
+  CohereConnectionError,
   CohereError,
   type Logger,
   loggingMiddleware,
@@ -288,6 +290,96 @@ describe("nothing of the client's reaches the storage host", () => {
     expect((error as Error).message).toContain("signature=[REDACTED]");
     expect((error as { cause?: unknown }).cause).toBeUndefined();
   });
+});
+
+describe("a download's signed URL, quoted or echoed back", () => {
+  /** Everything a log of the error could show. */
+  const everything = (error: unknown) =>
+    [
+      (error as Error).message,
+      (error as Error).stack,
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+    ].join("\n");
+
+  it.each(["call", "attempt"] as const)(
+    "a %s-phase plugin's CohereError subclass quoting request.url reaches the caller as thrown, without the query values in its message, stack, toJSON, inspect, a span's status or a log line",
+    async (phase) => {
+      const batch = await env.completedBatch(embedRequests(5));
+      env.fake.reset();
+      const thrown: Error[] = [];
+      const secrets: string[] = [];
+      const mirror: MiddlewarePlugin = {
+        name: "mirror",
+        phase,
+        handle: (request, next, context) => {
+          if (context.operation !== "datasets.download") return next(request);
+          secrets.push(...new URL(request.url).searchParams.values());
+          const error = new CohereConnectionError(`mirror unreachable for ${request.url}`);
+          thrown.push(error);
+          throw error;
+        },
+      };
+      const exporter = new InMemorySpanExporter();
+      const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer("t");
+      const lines: unknown[] = [];
+      const client = env.client({
+        maxRetries: 0,
+        logLevel: "debug",
+        logger: recordingLogger(lines),
+        middleware: [openTelemetryPlugin({ tracer }), mirror],
+      });
+      const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
+      // The class and the object are the plugin's (users match on them).
+      expect(error).toBeInstanceOf(CohereConnectionError);
+      expect(error).toBe(thrown[0]);
+      expect((error as Error).message).toMatch(
+        /mirror unreachable for .+\/part-0\.avro\?expires=\[REDACTED\]&signature=\[REDACTED\]; 1 attempt made$/,
+      );
+      const statuses = exporter.getFinishedSpans().map((span) => span.status.message ?? "");
+      expect(statuses.join("\n")).toContain("signature=[REDACTED]");
+      expect(secrets).toHaveLength(2); // expires and signature
+      const text = [everything(error), statuses.join("\n"), JSON.stringify(lines)].join("\n");
+      for (const secret of secrets) expect(text).not.toContain(secret);
+    },
+  );
+
+  it.each([200, 403])(
+    "a storage host that echoes the signature in x-request-id and content-type (status %i) has it redacted in the log lines",
+    async (status) => {
+      const batch = await env.completedBatch(embedRequests(5));
+      env.fake.reset();
+      const signatures: string[] = [];
+      // A storage host (here a fetch in front of the fake's) that puts the signature in headers the log shows.
+      const echoing = async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input, init);
+        const signature = new URL(request.url).searchParams.get("signature");
+        if (signature === null) return fetch(request);
+        signatures.push(signature);
+        const answer = status === 200 ? await fetch(request) : new Response("no", { status });
+        const headers = new Headers(answer.headers);
+        headers.set("content-type", `${status === 200 ? "avro/binary" : "text/plain"}; sig=${signature}`);
+        headers.set("x-request-id", `req-${signature}`);
+        return new Response(answer.body, { status, headers });
+      };
+      const lines: unknown[] = [];
+      const logger = recordingLogger(lines);
+      const client = env.client({
+        maxRetries: 0,
+        fetch: echoing,
+        logLevel: "debug",
+        logger,
+        middleware: [loggingMiddleware({ logger, level: "debug" })],
+      });
+      await collect(client.batches.results(batch.id as string)).catch(() => undefined);
+      expect(signatures.length).toBeGreaterThan(0);
+      const text = JSON.stringify(lines);
+      expect(text).toContain('"x-request-id":"req-[REDACTED]"');
+      expect(text).toContain('"requestId":"req-[REDACTED]"');
+      expect(text).toContain("sig=[REDACTED]");
+      for (const signature of signatures) expect(text).not.toContain(signature);
+    },
+  );
 });
 
 function quietLogger(): Logger {

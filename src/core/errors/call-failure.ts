@@ -1,3 +1,5 @@
+import { redactError } from "../../internal/secrets.js";
+import type { MiddlewareContext } from "../middleware.js";
 import { ApiError, describeAnswer } from "./api-error.js";
 import { CohereConnectionError } from "./connection-error.js";
 import { CohereTimeoutError } from "./timeout-error.js";
@@ -21,24 +23,27 @@ const named = new WeakSet<object>();
 /**
  * Rewrites, once, the message of a failure that reached the caller so it says which call failed
  * and after how many attempts: `GET /v2/batches/{id} -> 404: batch not found`,
- * `batches.list (GET /v2/batches) timed out after 0.2 s per attempt; 3 attempts made`. The
- * error object stays the same (middleware that saw it hold the same one); other errors pass
- * as they are.
+ * `batches.list (GET /v2/batches) timed out after 0.2 s per attempt; 3 attempts made`; then
+ * cleans it of the secrets the call sent (its token, a signed URL's query): every call's failure
+ * passes here, whoever made it (a user's plugin may throw a `CohereError` that quotes
+ * `request.url` or the `Authorization` it read). The error object stays the same (middleware
+ * that saw it hold the same one); other errors pass as they are.
  */
-export function nameTheCall(error: unknown, call: FailedCall): unknown {
-  if (typeof error !== "object" || error === null || named.has(error)) return error;
-  const message = messageFor(error, call);
-  if (message === undefined) return error;
-  named.add(error);
-  const failure = error as Error;
-  const before = failure.message;
-  // Read first: V8 writes `stack` when it is first read, and after the message changed it would
-  // already hold the new one (which contains the old), to be named a second time.
-  const stack = failure.stack;
-  failure.message = message;
-  if (typeof stack === "string") failure.stack = stack.replace(before, message);
-  if (error instanceof ApiError && error.url === undefined) Object.defineProperty(error, "url", { value: call.url });
-  return error;
+export function nameTheCall(error: unknown, call: FailedCall, context: MiddlewareContext): unknown {
+  if (typeof error !== "object" || error === null) return error;
+  const message = !named.has(error) && messageFor(error, call);
+  if (message) {
+    named.add(error);
+    const failure = error as Error;
+    const before = failure.message;
+    // Read first: V8 writes `stack` when it is first read, and after the message changed it would
+    // already hold the new one (which contains the old), to be named a second time.
+    const stack = failure.stack;
+    failure.message = message;
+    if (typeof stack === "string") failure.stack = stack.replace(before, message);
+    if (error instanceof ApiError && error.url === undefined) Object.defineProperty(error, "url", { value: call.url });
+  }
+  return redactError(context, error);
 }
 
 function messageFor(error: object, { operation, method, route, attempts }: FailedCall): string | undefined {
