@@ -168,12 +168,16 @@ describe("nothing of the client's reaches the storage host", () => {
 
   // API.md 10: never any Cohere header: a plugin written for Cohere's API that adds one of them,
   // or another credential, or sends the signed URL elsewhere (a gateway), is stopped before sending.
+  const withHeader = (name: string, value: string) => (request: Request) => {
+    request.headers.set(name, value);
+    return request;
+  };
   const cases: [string, (request: Request) => Request][] = [
-    ["Proxy-Authorization", (r) => (r.headers.set("Proxy-Authorization", "Bearer test-token"), r)],
-    ["Cookie", (r) => (r.headers.set("Cookie", "session=test-token"), r)],
-    ["X-Client-Name", (r) => (r.headers.set("X-Client-Name", "my-app"), r)],
-    ["Idempotency-Key", (r) => (r.headers.set("Idempotency-Key", "k-1"), r)],
-    ["X-Team (one of the client's headers)", (r) => (r.headers.set("X-Team", "search"), r)],
+    ["Proxy-Authorization", withHeader("Proxy-Authorization", "Bearer test-token")],
+    ["Cookie", withHeader("Cookie", "session=test-token")],
+    ["X-Client-Name", withHeader("X-Client-Name", "my-app")],
+    ["Idempotency-Key", withHeader("Idempotency-Key", "k-1")],
+    ["X-Team (one of the client's headers)", withHeader("X-Team", "search")],
     ["another origin", (r) => new Request(r.url.replace(/^http:\/\/[^/]+/, "http://127.0.0.1:9"), r)],
   ];
   for (const [what, change] of cases) {
@@ -404,7 +408,10 @@ describe("a plugin's hold on a download ends with the call", () => {
       if (url.includes(".avro") && init?.signal) signals.push(init.signal);
       return original(input, init);
     }) as typeof fetch;
-    return { signals, restore: () => void (globalThis.fetch = original) };
+    const restore = () => {
+      globalThis.fetch = original;
+    };
+    return { signals, restore };
   }
 
   // A cache that keeps a copy of each download: it reads a clone while it waits.
