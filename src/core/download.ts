@@ -5,7 +5,7 @@ import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.
 import type { Pipeline } from "./middleware-plugin.js";
 import { type RequestDefaults, type RequestOptions, resolveRequestOptions } from "./request-options.js";
 import { setSignedUrlOrigin } from "./signed-url.js";
-import { setStreamRelease } from "./stream-release.js";
+import { type ReleaseLink, setStreamRelease } from "./stream-release.js";
 import { readStreamedBody } from "./streamed-body.js";
 import { rememberToken } from "../internal/secrets.js";
 
@@ -70,7 +70,7 @@ export async function sendDownload(
   for (const value of target.searchParams.values()) rememberToken(context, value);
   // Ends every fetch of this call once it fails or its body is done with (see `setStreamRelease`).
   const connection = new AbortController();
-  setStreamRelease(context, connection.signal);
+  setStreamRelease(context, (controller) => linkToRelease(connection.signal, controller));
   setSignedUrlOrigin(context, target.origin);
   const release = () => connection.abort();
   let response: Response;
@@ -112,4 +112,26 @@ function parseUrl(url: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Ends the attempt's fetch (`controller`) when `release` fires. The response's body is cancelled
+ * first, when nothing reads it (a plugin handed on a clone of it): undici cancels it on the
+ * abort otherwise, and a clone's branch rejects that cancel, unhandled. Not awaited: a branch's
+ * cancel waits for its clone's. The abort carries no reason (see the transport).
+ */
+function linkToRelease(release: AbortSignal, controller: AbortController): ReleaseLink {
+  let response: Response | undefined;
+  const end = () => {
+    const body = response?.body;
+    if (body && !body.locked) body.cancel().catch(() => {});
+    controller.abort();
+  };
+  release.addEventListener("abort", end, { once: true });
+  return {
+    fetched: (fetched) => {
+      response = fetched;
+    },
+    unlink: () => release.removeEventListener("abort", end),
+  };
 }

@@ -59,8 +59,8 @@ export function createTransport(
   return async (request, context) => {
     const signal = context.attemptSignal ?? request.signal;
     // A streamed download's fetch also ends with its call (see `setStreamRelease`), after the
-    // attempt: the link stays once the headers are in.
-    const release = context.responseKind === "stream" ? streamReleaseOf(context) : undefined;
+    // attempt: the link stays once a 2xx's headers are in.
+    const release = streamReleaseOf(context);
     // A streamed body's fetch (and a streamed download's) gets a signal that aborts without a
     // reason: workerd reports an abort carrying one (a timeout, the caller's) as an uncaught
     // exception of the pump sending the body, where a reason-less (DISCONNECTED) abort is let
@@ -68,7 +68,7 @@ export function createTransport(
     const own = context.bodySource === "one-shot" || release !== undefined ? new AbortController() : undefined;
     const fetchSignal = own ? own.signal : signal;
     const unlink = own && followAbort(signal, own, false);
-    if (own && release) followAbort(release, own, false);
+    const released = own && release?.(own);
     // It also ends when the body's own source fails, until the server has answered: a failure
     // after that leaves the answer to stand (see `transportFailure` for the error).
     let unlinkBody = own && followAbort(bodyFailureOf(context), own, false);
@@ -86,10 +86,13 @@ export function createTransport(
       // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
       if (!isResponse(response))
         throw new CohereError("The fetch function resolved with something that is not a Response");
+      released?.fetched(response);
       // A stream is the caller's to read (bounded by `readStreamedBody`); an error body is read here.
       if (context.responseKind === "stream" && response.status >= 200 && response.status < 300) return response;
+      released?.unlink();
       return await receiveResponse(response, request.url, context, signal, options.readableResponses, runtimeFetch);
     } catch (error) {
+      released?.unlink();
       throw transportFailure(error, context);
     } finally {
       unlink?.();

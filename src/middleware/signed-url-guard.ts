@@ -28,7 +28,9 @@ export function signedUrlGuardMiddleware(config: RequestHeadersConfig): Middlewa
     const refused = names.filter((name, index) => first(name, index) && request.headers.has(name));
     const origin = signedUrlOriginOf(context);
     const elsewhere = origin !== undefined && new URL(request.url).origin !== origin;
-    if (refused.length === 0 && !elsewhere) return next(request);
+    // A copy is sent: a plugin that changes its request after `next()` (a fetch may send later)
+    // changes it no more.
+    if (refused.length === 0 && !elsewhere) return next(new Request(request));
     const what = elsewhere
       ? "sent a download of a signed URL to another origin"
       : `set ${refused.join(", ")} on a download of a signed URL`;

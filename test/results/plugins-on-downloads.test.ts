@@ -534,3 +534,72 @@ describe("a plugin's hold on a download ends with the call", () => {
     });
   }
 });
+
+describe("the end of a download's call, re-attacked", () => {
+  it("a plugin that hands on a clone, and a caller that leaves early: no unhandled rejection", async () => {
+    const batch = await env.completedBatch(embedRequests(300));
+    env.fake.reset();
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", record);
+    try {
+      const cloning: MiddlewarePlugin = {
+        name: "return-clone",
+        handle: async (request, next, context) => {
+          const response = await next(request);
+          return context.operation === "datasets.download" ? response.clone() : response;
+        },
+      };
+      let read = 0;
+      for await (const _ of env.client({ middleware: [cloning] }).batches.results(batch.id as string))
+        if (++read === 5) break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(unhandled.map(String)).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", record);
+    }
+  });
+
+  it("a download retried a dozen times leaves no listener per attempt (no MaxListenersExceededWarning)", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    env.fake.inject("datasets.download", { type: "status", status: 503, retryAfter: "0" }, { times: 12 });
+    const warnings: string[] = [];
+    const record = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on("warning", record);
+    try {
+      const client = env.client({
+        maxRetries: 12,
+        backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.001 },
+      });
+      expect((await collect(client.batches.results(batch.id as string))).length).toBe(5);
+      expect(env.fake.count("datasets.download")).toBe(15); // part 0 thirteen times, then parts 1 and 2
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(warnings.filter((warning) => warning.startsWith("MaxListenersExceededWarning"))).toEqual([]);
+    } finally {
+      process.off("warning", record);
+    }
+  });
+
+  it("a plugin that changes the request after next(), with a fetch that sends later, does not get Authorization through", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    const late: MiddlewarePlugin = {
+      name: "late",
+      handle: (request, next, context) => {
+        const answer = next(request);
+        if (context.operation === "datasets.download") request.headers.set("Authorization", "Bearer test-token");
+        return answer;
+      },
+    };
+    const client = env.client({
+      middleware: [late],
+      fetch: async (input, init) => {
+        await null;
+        return fetch(input, init);
+      },
+    });
+    expect((await collect(client.batches.results(batch.id as string))).length).toBe(5);
+    expect(env.fake.downloadAuthorizations).toEqual([]);
+  });
+});
