@@ -12,6 +12,7 @@ import {
 } from "../../src/index.js";
 import { recorder } from "../helpers/log-recorder.js";
 import { outcome, refusingPort, scriptedServer, sendJson } from "../helpers/scripted-server.js";
+import { everythingShown } from "../helpers/error-text.js";
 
 // A server or proxy that echoes the token where the SDK did not look for it (a redirect's URL, a
 // page token, a JSON escape), and error bodies the SDK could not read (too large, undecodable):
@@ -20,15 +21,6 @@ import { outcome, refusingPort, scriptedServer, sendJson } from "../helpers/scri
 const token = "sk-live-0123456789abcdef-secret";
 const client = (baseUrl: string, options: ConstructorParameters<typeof CohereClient>[0] = {}) =>
   new CohereClient({ token, baseUrl, maxRetries: 0, ...options });
-
-/** Everything a log of the error could show. */
-const everything = (error: unknown) =>
-  [
-    (error as Error).message,
-    (error as Error).stack,
-    JSON.stringify(error),
-    inspect(error, { depth: 10, showHidden: true }),
-  ].join("\n");
 
 describe("the token never shows, wherever a server echoes it", () => {
   it.each([
@@ -42,7 +34,7 @@ describe("the token never shows, wherever a server echoes it", () => {
     });
     const { error } = await outcome(client(origin.url).batches.retrieve("b-1"));
     expect(error).toBeInstanceOf(CohereError);
-    expect(everything(error)).not.toContain(token);
+    expect(everythingShown(error)).not.toContain(token);
   });
 
   it("in a redirect's host name, which the URL lowercases (real keys are mixed case)", async () => {
@@ -55,7 +47,7 @@ describe("the token never shows, wherever a server echoes it", () => {
       new CohereClient({ token: mixed, baseUrl: origin.url, maxRetries: 0 }).batches.retrieve("b-1"),
     );
     expect(error).toBeInstanceOf(CohereError);
-    expect(everything(error).toLowerCase()).not.toContain(mixed.toLowerCase());
+    expect(everythingShown(error).toLowerCase()).not.toContain(mixed.toLowerCase());
   });
 
   it("in a page token that listAll saw before", async () => {
@@ -70,7 +62,7 @@ describe("the token never shows, wherever a server echoes it", () => {
     const { error } = await outcome(walk());
     expect(error).toBeInstanceOf(CohereError);
     expect((error as Error).message).toMatch(/page token it had already sent/);
-    expect(everything(error)).not.toContain(token);
+    expect(everythingShown(error)).not.toContain(token);
   });
 
   it("in an error body whose JSON escapes it otherwise than JSON.stringify does", async () => {
@@ -81,7 +73,7 @@ describe("the token never shows, wherever a server echoes it", () => {
     });
     const { error } = await outcome(client(origin.url).batches.retrieve("b-1"));
     expect(error).toBeInstanceOf(BadRequestError);
-    expect(everything(error)).not.toContain(token);
+    expect(everythingShown(error)).not.toContain(token);
     expect((error as ApiError).body).toEqual({ message: "bad key [REDACTED]", echo: ["[REDACTED]"] });
   });
 });
@@ -125,7 +117,7 @@ describe("the token never shows in what a plugin throws, or in what the log prin
     expect(error).toBe(thrown[0]);
     expect((error as Error).constructor).toBe(thrown[0]?.constructor);
     expect((error as Error).message).toContain("Bearer [REDACTED]");
-    expect(everything(error)).not.toContain(token);
+    expect(everythingShown(error)).not.toContain(token);
     expect(origin.received).toHaveLength(0);
   });
 
@@ -139,7 +131,7 @@ describe("the token never shows in what a plugin throws, or in what the log prin
     const { error } = await outcome(client("http://127.0.0.1:9", { middleware: [plugin] }).batches.list());
     expect(error).toBeInstanceOf(CohereError);
     expect((error as Error).message).toContain("refused Bearer [REDACTED]");
-    expect(everything(error)).not.toContain(token);
+    expect(everythingShown(error)).not.toContain(token);
   });
 
   it("a custom fetch's CohereError quoting the Authorization it was given is clean for the caller and the plugins around it", async () => {
@@ -162,7 +154,7 @@ describe("the token never shows in what a plugin throws, or in what the log prin
     expect(error).toBe(thrown[0]);
     expect((error as Error).message).toContain("proxy refused Bearer [REDACTED]");
     expect(seen).toHaveLength(1);
-    expect([everything(error), ...seen].join("\n")).not.toContain(token);
+    expect([everythingShown(error), ...seen].join("\n")).not.toContain(token);
   });
 
   it.each([200, 400])(

@@ -2,7 +2,6 @@
 // both phases, while nothing of the client's reaches the storage host (section 10): no header of
 // the SDK's, a plugin's Authorization refused before sending, the signed URL's query out of the
 // SDK's own log lines, spans and messages.
-import { inspect } from "node:util";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { describe, expect, it } from "vitest";
 import {
@@ -18,6 +17,7 @@ import {
 } from "../../src/index.js";
 import { openTelemetryPlugin } from "../../src/otel/index.js";
 import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
+import { everythingShown } from "../helpers/error-text.js";
 
 const env = useResultsFake();
 
@@ -297,15 +297,6 @@ describe("nothing of the client's reaches the storage host", () => {
 });
 
 describe("a download's signed URL, quoted or echoed back", () => {
-  /** Everything a log of the error could show. */
-  const everything = (error: unknown) =>
-    [
-      (error as Error).message,
-      (error as Error).stack,
-      JSON.stringify(error),
-      inspect(error, { depth: 10, showHidden: true }),
-    ].join("\n");
-
   it.each(["call", "attempt"] as const)(
     "a %s-phase plugin's CohereError subclass quoting request.url reaches the caller as thrown, without the query values in its message, stack, toJSON, inspect, a span's status or a log line",
     async (phase) => {
@@ -343,7 +334,7 @@ describe("a download's signed URL, quoted or echoed back", () => {
       const statuses = exporter.getFinishedSpans().map((span) => span.status.message ?? "");
       expect(statuses.join("\n")).toContain("signature=[REDACTED]");
       expect(secrets).toHaveLength(2); // expires and signature
-      const text = [everything(error), statuses.join("\n"), JSON.stringify(lines)].join("\n");
+      const text = [everythingShown(error), statuses.join("\n"), JSON.stringify(lines)].join("\n");
       for (const secret of secrets) expect(text).not.toContain(secret);
     },
   );
