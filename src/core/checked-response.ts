@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { redactTokens } from "../internal/secrets.js";
+import { builtRedacted, redactTokens } from "../internal/secrets.js";
 import { loadApiError } from "./errors/load-api-error.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { issuePath } from "./input.js";
@@ -101,7 +101,8 @@ function parseBody<T>(
   context: MiddlewareContext,
 ): T {
   // A server may echo the token in a 2xx body too: the parse error carries the text without it.
-  const failure = (issues: string[]) => new CohereParseError(status, redactTokens(context, text), issues);
+  const failure = (issues: string[]) =>
+    builtRedacted(new CohereParseError(status, redactTokens(context, text), issues));
   if (text.trim() === "") {
     if (emptyBody !== undefined) return emptyBody;
     throw failure(["the body is empty"]);

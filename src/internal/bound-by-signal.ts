@@ -18,7 +18,14 @@ export function boundBySignal<T>(
     return Promise.reject(onAbort());
   }
   return new Promise<T>((resolve, reject) => {
-    const abort = () => reject(onAbort());
+    // A listener that threw would be an uncaught exception, and this promise would never settle.
+    const abort = () => {
+      try {
+        reject(onAbort());
+      } catch (error) {
+        reject(error);
+      }
+    };
     signal.addEventListener("abort", abort, { once: true });
     work.then(
       (value) => {

@@ -39,17 +39,23 @@ export function shareTokens(context: MiddlewareContext): string[] {
   return list;
 }
 
-/** `text` with every token the call has sent replaced by `[REDACTED]`, as sent and as JSON escapes it. */
+/**
+ * `text` with every token the call has sent replaced by `[REDACTED]`, as sent and as JSON escapes
+ * it, in any case (a server that puts the echo into a host name has it lowercased by the URL).
+ */
 export function redactTokens(context: MiddlewareContext | undefined, text: string): string {
   const tokens = tokensOf(context);
   if (tokens === undefined) return text;
   let redacted = text;
-  for (const token of tokens) {
-    // Also lowercased: a server that puts the echo into a host name has it lowercased by the URL.
-    for (const form of new Set([token, JSON.stringify(token).slice(1, -1), token.toLowerCase()]))
-      redacted = redacted.split(form).join("[REDACTED]");
-  }
+  // The escaped form first: replacing the token inside it would break the escape.
+  for (const token of tokens)
+    for (const form of new Set([JSON.stringify(token).slice(1, -1), token])) redacted = anyCase(redacted, form);
   return redacted;
+}
+
+/** `text` with `form` replaced in any case. */
+function anyCase(text: string, form: string): string {
+  return text.replace(new RegExp(form.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&"), "gi"), "[REDACTED]");
 }
 
 /** Headers with every token the call has sent replaced by `[REDACTED]` in their values. */
@@ -111,26 +117,63 @@ export function carriesToken(context: MiddlewareContext, error: unknown): boolea
 }
 
 /**
- * `error` (an object) cleaned, in place, of every token the call has sent: each of its own
- * fields that holds one (`message`, `stack`, a `CohereParseError`'s `issues` and `text`, an
- * `ApiError`'s `body` or `requestId`, a user's subclass's own) is written back with the tokens
- * replaced (through JSON: a `Headers` that held one becomes a plain object), and a cause that
- * holds one is dropped (see `carriesToken`). The object stays the same, and so its class (users
- * match on them): a `CohereError` a user's plugin made, quoting the signed URL or the
- * `Authorization` it read, reaches the caller, a span's status and a log clean. One that cannot
- * be changed (frozen) is replaced by a `CohereError` with its message cleaned.
+ * `error` cleaned, in place, of every token the call has sent, so that a `CohereError` a user's
+ * plugin or fetch made, quoting the signed URL or the `Authorization` it read, reaches the
+ * caller, a span's status and a log clean, with its class (users match on it; a retry decision
+ * too). Each own field (symbol-keyed ones included) that holds one is given a clean value: a
+ * string redacted, a `Headers` copied with its values redacted, plain data through JSON, and
+ * anything else, or what cannot be copied so, `"[REDACTED]"`; a cause that holds one is
+ * dropped. An error that still holds one after that (frozen, a field that would not change,
+ * traps that throw) is replaced by a `CohereError` with a message that does not. Never throws.
  */
 export function redactError(context: MiddlewareContext, error: unknown): unknown {
-  const fields = error as Record<string, unknown>;
+  // One bounded walk for the whole error: most failures hold nothing the call sent.
+  if (typeof error !== "object" || error === null || redacted.has(error) || !carriesToken(context, error)) return error;
   try {
-    for (const key of Object.getOwnPropertyNames(error)) {
-      const value = fields[key];
-      if (carriesToken(context, value))
-        if (key === "cause") delete fields[key];
-        else fields[key] = JSON.parse(redactTokens(context, JSON.stringify(value)));
+    const cleaned = new Map<unknown, unknown>();
+    for (const key of Reflect.ownKeys(error)) {
+      const value: unknown = Reflect.get(error, key);
+      if (!cleaned.has(value)) cleaned.set(value, carriesToken(context, value) ? cleanValue(context, value) : value);
+      const clean = cleaned.get(value);
+      if (clean === value) continue;
+      if (key === "cause") Reflect.deleteProperty(error, key);
+      else Object.defineProperty(error, key, { value: clean });
+      // A Proxy's trap may say it took the value and keep another.
+      if (key !== "cause" && Reflect.get(error, key) !== clean) throw error;
     }
+    return error;
   } catch {
-    return new CohereError(redactTokens(context, String(fields.message)));
+    // Replaced below.
   }
+  let message = "(its message could not be read)";
+  try {
+    message = redactTokens(context, String((error as Error).message));
+  } catch {
+    // Kept as above.
+  }
+  return new CohereError(message);
+}
+
+// The SDK's own errors built from what a server sent (an `ApiError`, a body that failed its
+// check), redacted as they were built: `redactError` leaves them as they are (their body may be
+// too large or too deep to walk, and it would take their class away for it).
+const redacted = new WeakSet<object>();
+
+/** Marks `error` as built redacted (see above). */
+export function builtRedacted<T extends object>(error: T): T {
+  redacted.add(error);
   return error;
+}
+
+/** `value` (holding a token, or too large to tell) as it may be kept: see `redactError`. */
+function cleanValue(context: MiddlewareContext, value: unknown): unknown {
+  if (typeof value === "string") return redactTokens(context, value);
+  if (value instanceof Headers) return redactHeaders(context, value);
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined && text.length < 1_000_000) return JSON.parse(redactTokens(context, text));
+  } catch {
+    // Not plain data (a BigInt, a cycle, a getter that throws).
+  }
+  return "[REDACTED]";
 }

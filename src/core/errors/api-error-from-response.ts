@@ -1,4 +1,4 @@
-import { redactHeaders, redactTokens } from "../../internal/secrets.js";
+import { builtRedacted, redactHeaders, redactTokens } from "../../internal/secrets.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { readRequestId } from "../http-response.js";
 import { parseRetryAfter } from "../retry-after.js";
@@ -21,13 +21,15 @@ export function apiErrorFromResponse(
 ): ApiError {
   const ErrorClass = errorClassByStatus.get(status) ?? ApiError;
   const safeHeaders = redactHeaders(context, headers);
-  return new ErrorClass({
-    status,
-    body: parseBody(redactTokens(context, text), context),
-    headers: safeHeaders,
-    requestId: readRequestId(safeHeaders),
-    retryAfterInSeconds: parseRetryAfter(headers),
-  });
+  return builtRedacted(
+    new ErrorClass({
+      status,
+      body: parseBody(redactTokens(context, text), context),
+      headers: safeHeaders,
+      requestId: readRequestId(safeHeaders),
+      retryAfterInSeconds: parseRetryAfter(headers),
+    }),
+  );
 }
 
 function parseBody(text: string, context: MiddlewareContext | undefined): unknown {

@@ -1,0 +1,198 @@
+// `redactError` cleans every failure of a call of the secrets it sent (the token, a signed URL's
+// query values) before the caller, a span or a log sees it: in place, so that the error keeps its
+// class (a NotFoundError a server answered stays one, and `waitUntilDone` rides out a 503). What
+// users' code throws is hostile: it must never make the cleaning throw, freeze the process, or
+// take a failure's class away when it holds no secret.
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { CohereConnectionError, CohereError, NotFoundError, ServiceUnavailableError } from "../../src/index.js";
+import { boundBySignal } from "../../src/internal/bound-by-signal.js";
+import { builtRedacted, redactError, redactTokens, rememberToken } from "../../src/internal/secrets.js";
+import { makeContext } from "../helpers/context.js";
+import { everythingShown } from "../helpers/error-text.js";
+
+const token = "sk-live-0123456789abcdef-secret";
+const context = makeContext();
+rememberToken(context, token);
+
+const notFound = (body: unknown, headers = new Headers()) =>
+  new NotFoundError({ status: 404, body, headers, requestId: "req-1" });
+
+/** `redactError`'s answer and how long it took. */
+function clean(error: unknown): { error: unknown; ms: number } {
+  const started = performance.now();
+  const cleaned = redactError(context, error);
+  return { error: cleaned, ms: performance.now() - started };
+}
+
+describe("redactError keeps the class of a failure that holds no secret", () => {
+  it("a server's 404 whose body is nested 5,000 deep stays a NotFoundError with its body", () => {
+    let body: unknown = { leaf: true };
+    for (let depth = 0; depth < 5000; depth++) body = { next: body };
+    const error = notFound(body);
+    const { error: cleaned } = clean(error);
+    expect(cleaned).toBe(error);
+    expect(cleaned).toBeInstanceOf(NotFoundError);
+    expect((cleaned as NotFoundError).status).toBe(404);
+  });
+
+  it("a 503 with the same body stays a ServiceUnavailableError (retried, ridden out by waiters)", () => {
+    let body: unknown = 1;
+    for (let depth = 0; depth < 5000; depth++) body = [body];
+    const error = new ServiceUnavailableError({ status: 503, body, headers: new Headers(), requestId: undefined });
+    expect(clean(error).error).toBe(error);
+  });
+
+  it("twenty fields holding one array of a million strings (too large to tell): fast, the class kept, the field not kept", () => {
+    const big = Array.from({ length: 1_000_000 }, (_, index) => String(index % 10));
+    const error = new CohereConnectionError("x");
+    for (let field = 0; field < 20; field++) Object.assign(error, { [`f${field}`]: big });
+    const { error: cleaned, ms } = clean(error);
+    expect(cleaned).toBe(error);
+    // What is too large to walk counts as holding a secret (as for a kept cause): not kept.
+    expect((cleaned as unknown as Record<string, unknown>).f19).toBe("[REDACTED]");
+    expect(ms).toBeLessThan(500);
+  });
+
+  it("a 404 the SDK built from a 5 MB body is left as it was built (redacted then)", () => {
+    const error = builtRedacted(notFound({ message: "x".repeat(5_000_000) }));
+    const { error: cleaned, ms } = clean(error);
+    expect(cleaned).toBe(error);
+    expect(((cleaned as NotFoundError).body as { message: string }).message.length).toBe(5_000_000);
+    expect(ms).toBeLessThan(50);
+  });
+
+  it("a 10 MB message without the token: fast", () => {
+    const error = new CohereConnectionError("y".repeat(10_000_000));
+    const { error: cleaned, ms } = clean(error);
+    expect(cleaned).toBe(error);
+    expect(ms).toBeLessThan(500);
+  });
+});
+
+describe("redactError cleans what holds a secret, whatever it is", () => {
+  it("a symbol-keyed field (util.inspect prints it)", () => {
+    const error = Object.assign(new CohereConnectionError("x"), { [Symbol("url")]: `http://h/?sig=${token}` });
+    const cleaned = clean(error).error;
+    expect(cleaned).toBe(error);
+    expect(everythingShown(cleaned)).not.toContain(token);
+  });
+
+  it("a Headers field stays a Headers, its values redacted", () => {
+    const headers = new Headers({ "x-request-id": "r-1", "x-echo": `Bearer ${token}` });
+    const error = notFound({ message: "gone" }, headers);
+    const cleaned = clean(error).error as NotFoundError;
+    expect(cleaned).toBe(error);
+    expect(cleaned.headers).toBeInstanceOf(Headers);
+    expect(cleaned.headers.get("x-request-id")).toBe("r-1");
+    expect(cleaned.headers.get("x-echo")).toBe("Bearer [REDACTED]");
+  });
+
+  it("a body holding it keeps its shape, the token redacted", () => {
+    const error = notFound({ saw: `Bearer ${token}`, n: 1 });
+    const cleaned = clean(error).error as NotFoundError;
+    expect(cleaned).toBe(error);
+    expect(cleaned.body).toEqual({ saw: "Bearer [REDACTED]", n: 1 });
+  });
+
+  it("a message behind an accessor whose setter does nothing", () => {
+    const error = new CohereConnectionError("x");
+    let message = `saw Bearer ${token}`;
+    Object.defineProperty(error, "message", {
+      get: () => message,
+      set: () => {},
+      configurable: true,
+    });
+    const cleaned = clean(error).error;
+    expect(CohereError.is(cleaned)).toBe(true);
+    expect(everythingShown(cleaned)).not.toContain(token);
+    message = "";
+  });
+
+  it("a token ending in a backslash, in a field that JSON escapes", () => {
+    const odd = "tok-with-backslash\\";
+    const own = makeContext();
+    rememberToken(own, odd);
+    const error = Object.assign(new CohereConnectionError("x"), { detail: { saw: `Bearer ${odd} end` } });
+    const cleaned = redactError(own, error);
+    expect(cleaned).toBe(error);
+    expect(JSON.stringify(cleaned)).not.toContain("tok-with-backslash");
+    expect((cleaned as unknown as { detail: unknown }).detail).toEqual({ saw: "Bearer [REDACTED] end" });
+  });
+
+  it("a token echoed in upper case", () => {
+    expect(redactTokens(context, `saw ${token.toUpperCase()}!`)).toBe("saw [REDACTED]!");
+    const cleaned = clean(new CohereConnectionError(`saw ${token.toUpperCase()}`)).error;
+    expect(inspect(cleaned).toLowerCase()).not.toContain(token);
+  });
+});
+
+describe("redactError never throws and always answers a CohereError", () => {
+  // The last field: whether the error itself comes back (its class kept) or a CohereError in its place.
+  const hostile: [string, () => unknown, boolean][] = [
+    [
+      "a message getter that throws",
+      () =>
+        Object.defineProperty(new CohereConnectionError(`x ${token}`), "message", {
+          get() {
+            throw 42;
+          },
+        }),
+      false,
+    ],
+    [
+      "a Proxy whose every trap throws",
+      () =>
+        new Proxy(new CohereConnectionError(`x ${token}`), {
+          get() {
+            throw "get-trap";
+          },
+          ownKeys() {
+            throw "keys-trap";
+          },
+          getOwnPropertyDescriptor() {
+            throw "descriptor-trap";
+          },
+        }),
+      false,
+    ],
+    ["a frozen error", () => Object.freeze(new CohereConnectionError(`x ${token}`)), false],
+    ["a BigInt field beside the token", () => Object.assign(new CohereConnectionError(token), { n: 1n }), true],
+    [
+      "a cyclic field beside the token",
+      () => {
+        const loop: Record<string, unknown> = { token };
+        loop.self = loop;
+        return Object.assign(new CohereConnectionError("x"), { loop });
+      },
+      true,
+    ],
+  ];
+  it.each(hostile)("%s", (_, make, keeps) => {
+    const error = make();
+    let cleaned: unknown;
+    expect(() => {
+      cleaned = redactError(context, error);
+    }).not.toThrow();
+    expect(CohereError.is(cleaned)).toBe(true);
+    if (keeps) expect(cleaned).toBe(error);
+    let shown = "";
+    try {
+      shown = everythingShown(cleaned);
+    } catch {
+      // A hostile Proxy handed back as it is may throw as it is shown; it must not be.
+      shown = "unshowable";
+    }
+    expect(shown).not.toContain(token);
+    expect(shown).not.toBe("unshowable");
+  });
+
+  it("boundBySignal rejects, never throws from the abort listener, when onAbort throws", async () => {
+    const controller = new AbortController();
+    const waiting = boundBySignal(new Promise(() => {}), controller.signal, () => {
+      throw new Error("onAbort failed");
+    });
+    controller.abort();
+    await expect(waiting).rejects.toThrow("onAbort failed");
+  });
+});
