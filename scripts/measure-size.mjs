@@ -86,8 +86,9 @@ import { build } from "esbuild";
 // lines' echoed header values redacted (+2 B: the logging code stays a lazy chunk): 16,600 B ->
 // 16,669 B. With every fetch of a part's download ended by its call: 16,726 B; its unread body
 // cancelled first, and its link dropped by an attempt not handed up: 16,740 B. Users' typed errors
-// cleaned field by field, never throwing, the SDK's own left as built: 16,932 B.
-export const BUDGET_GZIP_BYTES = 16.6 * 1024;
+// cleaned field by field, never throwing, the SDK's own left as built: 16,932 B. Re-attacked (one
+// budget per error, computed messages checked, any token length, frozen errors named anew): 17,085 B.
+export const BUDGET_GZIP_BYTES = 16.7 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -124,7 +124,11 @@ function linkToRelease(release: AbortSignal, controller: AbortController): Relea
   let response: Response | undefined;
   const end = () => {
     const body = response?.body;
-    if (body && !body.locked) body.cancel().catch(() => {});
+    try {
+      if (body && !body.locked) body.cancel().catch(() => {});
+    } catch {
+      // Not a web stream: a custom fetch's Node stream, which its fetch ends on the abort.
+    }
     controller.abort();
   };
   release.addEventListener("abort", end, { once: true });

@@ -40,22 +40,18 @@ export function shareTokens(context: MiddlewareContext): string[] {
 }
 
 /**
- * `text` with every token the call has sent replaced by `[REDACTED]`, as sent and as JSON escapes
- * it, in any case (a server that puts the echo into a host name has it lowercased by the URL).
+ * `text` with every token the call has sent replaced by `[REDACTED]`: as sent, as JSON escapes
+ * it (first: replacing the token inside the escaped form would break the escape), lower-cased (a
+ * server that puts the echo into a host name has it lowercased by the URL) and upper-cased.
  */
 export function redactTokens(context: MiddlewareContext | undefined, text: string): string {
   const tokens = tokensOf(context);
   if (tokens === undefined) return text;
   let redacted = text;
-  // The escaped form first: replacing the token inside it would break the escape.
   for (const token of tokens)
-    for (const form of new Set([JSON.stringify(token).slice(1, -1), token])) redacted = anyCase(redacted, form);
+    for (const form of new Set([JSON.stringify(token).slice(1, -1), token, token.toLowerCase(), token.toUpperCase()]))
+      redacted = redacted.split(form).join("[REDACTED]");
   return redacted;
-}
-
-/** `text` with `form` replaced in any case. */
-function anyCase(text: string, form: string): string {
-  return text.replace(new RegExp(form.replace(/[$()*+.?[\\\]^{|}]/g, "\\$&"), "gi"), "[REDACTED]");
 }
 
 /** Headers with every token the call has sent replaced by `[REDACTED]` in their values. */
@@ -75,16 +71,22 @@ export function redactHeaders(context: MiddlewareContext | undefined, headers: H
  * field of every cause. Anything that cannot be read counts as holding it.
  */
 export function carriesToken(context: MiddlewareContext, error: unknown): boolean {
+  return holdsToken(context, error, { left: 1_000_000 }) !== false;
+}
+
+/**
+ * Whether `value` holds a token the call sent (see `carriesToken`): `undefined` when it is too
+ * large to tell within `budget` (values and characters), which the walks of one error share.
+ */
+function holdsToken(context: MiddlewareContext, value: unknown, budget: { left: number }): boolean | undefined {
   const tokens = tokensOf(context)?.map((token) => token.toLowerCase());
   if (tokens === undefined) return false;
   // Every field at any depth, the causes' included, walked once: an AggregateError's `errors`,
   // an HTTP client's `config.headers`, a `Request`, `Headers` or `URL` it kept. Bytes are no
-  // text, and are not walked. The walk is bounded (values and characters: a cause may hold
-  // megabytes); what is too large to walk counts as holding it.
-  let budget = 1_000_000;
+  // text, and are not walked.
   const spend = (cost: number) => {
-    budget -= cost;
-    if (budget < 0) throw new RangeError();
+    budget.left -= cost;
+    if (budget.left < 0) throw new RangeError();
   };
   const seen = new Set<unknown>();
   const visit = (value: unknown): boolean => {
@@ -104,15 +106,16 @@ export function carriesToken(context: MiddlewareContext, error: unknown): boolea
       for (const item of value as Iterable<unknown>) if (visit(item)) return true;
       return false;
     }
-    if (Array.isArray(value) && value.length * 100 > budget) throw new RangeError();
+    if (Array.isArray(value)) spend(value.length * 100);
     const keys = Reflect.ownKeys(value);
-    if (keys.length * 100 > budget) throw new RangeError();
+    spend(keys.length * 100);
     return keys.some((key) => visit(key) || visit((value as Record<PropertyKey, unknown>)[key]));
   };
   try {
-    return visit(error);
+    return visit(value);
   } catch {
-    return true;
+    // Too large or too deep to walk; anything that cannot be read counts as holding it.
+    return budget.left < 0 ? undefined : true;
   }
 }
 
@@ -121,25 +124,50 @@ export function carriesToken(context: MiddlewareContext, error: unknown): boolea
  * plugin or fetch made, quoting the signed URL or the `Authorization` it read, reaches the
  * caller, a span's status and a log clean, with its class (users match on it; a retry decision
  * too). Each own field (symbol-keyed ones included) that holds one is given a clean value: a
- * string redacted, a `Headers` copied with its values redacted, plain data through JSON, and
- * anything else, or what cannot be copied so, `"[REDACTED]"`; a cause that holds one is
- * dropped. An error that still holds one after that (frozen, a field that would not change,
- * traps that throw) is replaced by a `CohereError` with a message that does not. Never throws.
+ * string redacted, a `Headers` copied with its values redacted, an `Error` cleaned the same way,
+ * plain data through JSON, and anything else, or what is too large to tell within one budget for
+ * the whole error, `"[REDACTED]"`; a cause that holds one is dropped. The SDK's own errors built
+ * from a response (`builtRedacted`) have only the fields added since looked at. An error that
+ * still shows one after that (frozen, a field that would not change, a key naming it, a message,
+ * cause or `toJSON` computed from private state, traps that throw) is replaced by a
+ * `CohereError` with a message that does not. Never throws.
  */
 export function redactError(context: MiddlewareContext, error: unknown): unknown {
-  // One bounded walk for the whole error: most failures hold nothing the call sent.
-  if (typeof error !== "object" || error === null || redacted.has(error) || !carriesToken(context, error)) return error;
+  if (typeof error !== "object" || error === null || tokensOf(context) === undefined) return error;
+  const built = builtKeys.get(error);
+  const budget = { left: 1_000_000 };
+  const holds = (value: unknown) =>
+    typeof value === "string" ? redactTokens(context, value) !== value : holdsToken(context, value, budget);
   try {
     const cleaned = new Map<unknown, unknown>();
     for (const key of Reflect.ownKeys(error)) {
+      // The brand of `CohereError.is` (class names, fixed) is the SDK's.
+      if (built?.has(key) || key === brand) continue;
+      if (holds(key)) throw error;
       const value: unknown = Reflect.get(error, key);
-      if (!cleaned.has(value)) cleaned.set(value, carriesToken(context, value) ? cleanValue(context, value) : value);
+      if (!cleaned.has(value)) {
+        const verdict = holds(value);
+        cleaned.set(
+          value,
+          verdict === false ? value : verdict === undefined ? "[REDACTED]" : cleanValue(context, value),
+        );
+      }
       const clean = cleaned.get(value);
       if (clean === value) continue;
-      if (key === "cause") Reflect.deleteProperty(error, key);
-      else Object.defineProperty(error, key, { value: clean });
+      if (key === "cause") {
+        if (!Reflect.deleteProperty(error, key)) throw error;
+        continue;
+      }
+      Object.defineProperty(error, key, { value: clean });
       // A Proxy's trap may say it took the value and keep another.
-      if (key !== "cause" && Reflect.get(error, key) !== clean) throw error;
+      if (Reflect.get(error, key) !== clean) throw error;
+    }
+    // What a log shows that own fields may not hold: a message, a cause or a `toJSON` a class
+    // computes (from private state, say).
+    if (built === undefined) {
+      const { message, cause, toJSON } = error as { message?: unknown; cause?: unknown; toJSON?: unknown };
+      const json = typeof toJSON === "function" && toJSON !== CohereError.prototype.toJSON ? JSON.stringify(error) : "";
+      if (holds(String(message)) || holds(cause) !== false || holds(json)) throw error;
     }
     return error;
   } catch {
@@ -154,24 +182,28 @@ export function redactError(context: MiddlewareContext, error: unknown): unknown
   return new CohereError(message);
 }
 
+const brand = Symbol.for("cohere-batches.error");
+
 // The SDK's own errors built from what a server sent (an `ApiError`, a body that failed its
-// check), redacted as they were built: `redactError` leaves them as they are (their body may be
-// too large or too deep to walk, and it would take their class away for it).
-const redacted = new WeakSet<object>();
+// check), redacted as they were built, with the names of their fields then: `redactError` looks
+// only at fields added since (a plugin's), since a body may be too large or deep to walk, and
+// it would take their class away for it.
+const builtKeys = new WeakMap<object, Set<PropertyKey>>();
 
 /** Marks `error` as built redacted (see above). */
 export function builtRedacted<T extends object>(error: T): T {
-  redacted.add(error);
+  builtKeys.set(error, new Set(Reflect.ownKeys(error)));
   return error;
 }
 
-/** `value` (holding a token, or too large to tell) as it may be kept: see `redactError`. */
+/** `value` (holding a token) as it may be kept: see `redactError`. */
 function cleanValue(context: MiddlewareContext, value: unknown): unknown {
   if (typeof value === "string") return redactTokens(context, value);
   if (value instanceof Headers) return redactHeaders(context, value);
+  if (value instanceof Error) return redactError(context, value);
   try {
     const text = JSON.stringify(value);
-    if (text !== undefined && text.length < 1_000_000) return JSON.parse(redactTokens(context, text));
+    if (text !== undefined) return JSON.parse(redactTokens(context, text));
   } catch {
     // Not plain data (a BigInt, a cycle, a getter that throws).
   }

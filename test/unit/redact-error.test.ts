@@ -6,6 +6,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { CohereConnectionError, CohereError, NotFoundError, ServiceUnavailableError } from "../../src/index.js";
+import { nameTheCall } from "../../src/core/errors/call-failure.js";
 import { boundBySignal } from "../../src/internal/bound-by-signal.js";
 import { builtRedacted, redactError, redactTokens, rememberToken } from "../../src/internal/secrets.js";
 import { makeContext } from "../helpers/context.js";
@@ -194,5 +195,89 @@ describe("redactError never throws and always answers a CohereError", () => {
     });
     controller.abort();
     await expect(waiting).rejects.toThrow("onAbort failed");
+  });
+});
+
+describe("redactError, re-attacked", () => {
+  it("a field a plugin added to an error the SDK built is cleaned; the SDK's own fields are left", () => {
+    const error = builtRedacted(notFound({ message: "gone" }));
+    Object.assign(error, { requestHeaders: { authorization: `Bearer ${token}` } });
+    const cleaned = clean(error).error as NotFoundError & { requestHeaders: unknown };
+    expect(cleaned).toBe(error);
+    expect(cleaned.requestHeaders).toEqual({ authorization: "Bearer [REDACTED]" });
+    expect(cleaned.body).toEqual({ message: "gone" });
+  });
+
+  it("a frozen error whose cause holds the token is replaced, the cause gone", () => {
+    const error = Object.freeze(new CohereConnectionError("x", { cause: new Error(`sent ${token}`) }));
+    const cleaned = clean(error).error;
+    expect(CohereError.is(cleaned)).toBe(true);
+    expect(everythingShown(cleaned)).not.toContain(token);
+  });
+
+  it("a message, cause or toJSON a class computes from private state", () => {
+    class Computed extends CohereConnectionError {
+      readonly #secret = `Bearer ${token}`;
+      override get message() {
+        return `rejected ${this.#secret}`;
+      }
+    }
+    class Serialised extends CohereConnectionError {
+      readonly #url = `http://h/?sig=${token}`;
+      override toJSON() {
+        return { url: this.#url };
+      }
+    }
+    for (const error of [new Computed("x"), new Serialised("x")]) {
+      const cleaned = clean(error).error;
+      expect(CohereError.is(cleaned)).toBe(true);
+      expect(everythingShown(cleaned)).not.toContain(token);
+    }
+  });
+
+  it("a key naming the token: replaced", () => {
+    const cleaned = clean(Object.assign(new CohereConnectionError("x"), { [token]: 1 })).error;
+    expect(CohereError.is(cleaned)).toBe(true);
+    expect(everythingShown(cleaned)).not.toContain(token);
+  });
+
+  it("an Error inside a field is cleaned as an error, not turned into {}", () => {
+    const inner = new Error(`saw ${token}`);
+    const cleaned = clean(Object.assign(new CohereConnectionError("x"), { inner })).error as { inner: Error };
+    expect(cleaned.inner).toBe(inner);
+    expect(cleaned.inner.message).toBe("saw [REDACTED]");
+  });
+
+  it("a token of 40,000 characters: no throw, the class kept", () => {
+    const long = "k".repeat(40_000);
+    const own = makeContext();
+    rememberToken(own, long);
+    const error = new CohereConnectionError(`saw ${long}`);
+    const cleaned = redactError(own, error);
+    expect(cleaned).toBe(error);
+    expect((cleaned as Error).message).toBe("saw [REDACTED]");
+  });
+});
+
+describe("nameTheCall", () => {
+  const call = {
+    operation: "batches.retrieve" as const,
+    method: "get",
+    route: "/v2/batches/{id}",
+    url: "http://h/v2/batches/b",
+    attempts: 1,
+  };
+
+  it("an error that will not take its name (frozen) is named by a CohereError, never a TypeError", () => {
+    const named = nameTheCall(Object.freeze(new CohereConnectionError("refused")), call, makeContext());
+    expect(CohereError.is(named)).toBe(true);
+    expect((named as Error).message).toMatch(/^batches\.retrieve \(GET \/v2\/batches\/\{id\}\): refused/);
+  });
+
+  it("a server's words with $' keep the stack in step with the message", () => {
+    const error = notFound({ message: "quota is $' per month" });
+    const named = nameTheCall(error, call, makeContext()) as Error;
+    expect(named.message).toContain("quota is $' per month");
+    expect(named.stack?.split("\n")[0]).toContain("quota is $' per month");
   });
 });

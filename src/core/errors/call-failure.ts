@@ -1,6 +1,7 @@
 import { redactError } from "../../internal/secrets.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { ApiError, describeAnswer } from "./api-error.js";
+import { CohereError } from "./cohere-error.js";
 import { CohereConnectionError } from "./connection-error.js";
 import { CohereTimeoutError } from "./timeout-error.js";
 
@@ -35,13 +36,25 @@ export function nameTheCall(error: unknown, call: FailedCall, context: Middlewar
   if (message) {
     named.add(error);
     const failure = error as Error;
-    const before = failure.message;
-    // Read first: V8 writes `stack` when it is first read, and after the message changed it would
-    // already hold the new one (which contains the old), to be named a second time.
-    const stack = failure.stack;
-    failure.message = message;
-    if (typeof stack === "string") failure.stack = stack.replace(before, message);
-    if (error instanceof ApiError && error.url === undefined) Object.defineProperty(error, "url", { value: call.url });
+    try {
+      const before = failure.message;
+      // Read first: V8 writes `stack` when it is first read, and after the message changed it
+      // would already hold the new one (which contains the old), to be named a second time.
+      const stack = failure.stack;
+      if (!Reflect.set(failure, "message", message)) throw failure;
+      // A function: `$'` and the like in a server's words are no replacement patterns.
+      if (typeof stack === "string")
+        Reflect.set(
+          failure,
+          "stack",
+          stack.replace(before, () => message),
+        );
+      if (error instanceof ApiError && error.url === undefined)
+        Object.defineProperty(error, "url", { value: call.url });
+    } catch {
+      // An error that will not take its name (frozen, a read-only message, a trap that throws).
+      return redactError(context, new CohereError(message));
+    }
   }
   return redactError(context, error);
 }
