@@ -7,7 +7,7 @@ import { type RequestDefaults, type RequestOptions, resolveRequestOptions } from
 import { setSignedUrlOrigin } from "./signed-url.js";
 import { type ReleaseLink, setStreamRelease } from "./stream-release.js";
 import { readStreamedBody } from "./streamed-body.js";
-import { rememberToken } from "../internal/secrets.js";
+import { redactError, rememberToken } from "../internal/secrets.js";
 
 /** One download from a URL that carries its own credential (a signed URL on a storage host). */
 export interface DownloadDescription {
@@ -102,7 +102,11 @@ export async function sendDownload(
   }
   return {
     response,
-    body: readStreamedBody(response, { timeoutInSeconds: options.timeoutInSeconds, signal }, release),
+    body: readStreamedBody(
+      response,
+      { timeoutInSeconds: options.timeoutInSeconds, signal },
+      { end: release, clean: (error) => redactError(context, error) },
+    ),
   };
 }
 

@@ -15,6 +15,14 @@ export interface StreamedBodyLimits {
   readonly signal: AbortSignal | undefined;
 }
 
+/** What the call that fetched the body asks of its reader. */
+export interface StreamedBodyCall {
+  /** Called once the body is done with: read to its end, failed, or left (`return()`). */
+  readonly end: () => void;
+  /** The reading's failure as the call may hand it on (cleaned of the call's secrets). */
+  readonly clean: (error: unknown) => unknown;
+}
+
 /**
  * The chunks of a streamed response body, as they arrive, each wait bounded.
  *
@@ -29,9 +37,9 @@ export interface StreamedBodyLimits {
 export function readStreamedBody(
   response: Response,
   limits: StreamedBodyLimits,
-  onEnd?: () => void,
+  call?: StreamedBodyCall,
 ): AsyncIterableIterator<Uint8Array> {
-  return new StreamedBody(response, limits, onEnd);
+  return new StreamedBody(response, limits, call);
 }
 
 const done = (): IteratorResult<Uint8Array> => ({ done: true, value: undefined });
@@ -47,14 +55,10 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
   #received = 0;
   #closed = false;
 
-  /**
-   * @param onEnd - called once the body is done with: read to its end, failed, or left
-   * (`return()`).
-   */
   constructor(
     response: Response,
     private readonly limits: StreamedBodyLimits,
-    private readonly onEnd: (() => void) | undefined,
+    private readonly call: StreamedBodyCall | undefined,
   ) {
     this.#expected = declaredLength(response.headers);
     // No body reads as an empty one: a Content-Length above 0 then says it was cut short.
@@ -73,7 +77,7 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
     } catch (error) {
       if (this.#closed) return done();
       void this.return();
-      throw error;
+      throw this.call ? this.call.clean(error) : error;
     }
     if (this.#closed) return done(); // `return()` cancelled the body while this read waited
     if (!step.done) {
@@ -81,7 +85,7 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
       return step;
     }
     this.#closed = true;
-    this.onEnd?.();
+    this.call?.end();
     const expected = this.#expected;
     if (expected !== undefined && this.#received < expected) throw cutShort(this.#received, expected);
     return done();
@@ -91,7 +95,7 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
     if (!this.#closed) {
       this.#closed = true;
       // First: a cancel of a body a plugin cloned waits until the clone is cancelled too.
-      this.onEnd?.();
+      this.call?.end();
       // A web stream's pending read settles at once as done; the connection closes.
       await this.#reader.cancel().catch(() => {});
     }

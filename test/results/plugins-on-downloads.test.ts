@@ -594,3 +594,30 @@ describe("the end of a download's call, re-attacked", () => {
     expect(env.fake.downloadAuthorizations).toEqual([]);
   });
 });
+
+describe("a part's body that breaks off, quoting its signed URL", () => {
+  it("reaches the caller without the signature, in message, stack, JSON and inspect", async () => {
+    const batch = await env.completedBatch(embedRequests(30));
+    env.fake.reset();
+    // A fetch that fails the body the way node-fetch does: its message quotes the URL.
+    const breaking = async (input: Request, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      if (!input.url.includes(".avro")) return response;
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const { value } = await reader.read();
+          if (value) controller.enqueue(value.subarray(0, 10));
+          controller.error(new Error(`Invalid response body while trying to fetch ${input.url}: Premature close`));
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const client = env.client({ fetch: breaking, maxRetries: 0 });
+    const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
+    expect(CohereError.is(error), String(error)).toBe(true);
+    const shown = everythingShown(error);
+    expect(shown).toMatch(/Premature close/);
+    for (const signature of signatures()) expect(shown).not.toContain(signature);
+  });
+});
