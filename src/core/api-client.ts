@@ -66,6 +66,11 @@ export type RequestDescription<
    * instead of a JSON `body`.
    */
   readonly encodedBody?: EncodedBody;
+  /**
+   * Called with the call's context once it has its answer: for code that builds an error from
+   * the answer later (a waiter), to clean it of what the call sent (`redactError`).
+   */
+  readonly answered?: ((context: MiddlewareContext) => void) | undefined;
 };
 
 /**
@@ -235,6 +240,7 @@ export class ApiClient {
     // once when the transport has read the body (no promise to wait for).
     const checked = checkResponse(response, context);
     if (checked !== response) await checked;
+    request.answered?.(context);
     return {
       data: takeCheckedData<T>(response, pipeline.ownsResponses),
       status: response.status,

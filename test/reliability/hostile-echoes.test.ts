@@ -5,6 +5,7 @@ import {
   BadRequestError,
   CohereClient,
   CohereConnectionError,
+  CohereDatasetValidationError,
   CohereError,
   CohereParseError,
   NotFoundError,
@@ -223,5 +224,34 @@ describe("an error status stands, whatever its body", () => {
     expect(error).toBeInstanceOf(CohereParseError);
     expect((error as Error).message).toMatch(/cannot be decoded/);
     expect(origin.received).toHaveLength(1);
+  });
+});
+
+describe("an echo in a 2xx answer that an error quotes", () => {
+  it("a dataset that failed validation with the Authorization echoed in validation_error: CohereDatasetValidationError without it", async () => {
+    const origin = await scriptedServer((request, response) =>
+      sendJson(response, 200, {
+        dataset: {
+          id: "ds-1",
+          name: "n",
+          dataset_type: "batch-embed-v2-input",
+          validation_status: "failed",
+          validation_error: `line 3: unexpected header ${request.headers.authorization}`,
+          validation_warnings: [`saw ${request.headers.authorization}`],
+          created_at: "2026-12-01T00:00:00Z",
+          updated_at: "2026-12-01T00:00:00Z",
+        },
+      }),
+    );
+    const error = await client(origin.url)
+      .datasets.waitUntilValidated("ds-1", { pollIntervalInSeconds: 0.01, timeoutInSeconds: 5 })
+      .catch((e: unknown) => e);
+    expect(CohereDatasetValidationError.is(error), String(error)).toBe(true);
+    expect(everythingShown(error)).not.toContain(token);
+    const failed = error as CohereDatasetValidationError;
+    expect(failed.message).toBe("Dataset ds-1 failed validation: line 3: unexpected header Bearer [REDACTED]");
+    expect(failed.validationError).toBe("line 3: unexpected header Bearer [REDACTED]");
+    expect(failed.warnings).toEqual(["saw Bearer [REDACTED]"]);
+    expect(failed.dataset.id).toBe("ds-1");
   });
 });

@@ -1,11 +1,13 @@
 import { runtime } from "#platform";
 import { CohereDatasetValidationError } from "../../core/errors/dataset-validation-error.js";
 import type { ApiClient } from "../../core/api-client.js";
+import type { MiddlewareContext } from "../../core/middleware.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import { checkInput } from "../../core/input.js";
 import { closeUnread } from "../../internal/close-unread.js";
 import { type Deadline, startDeadline } from "../../internal/deadline.js";
 import { loadChunk } from "../../internal/load-chunk.js";
+import { redactError } from "../../internal/secrets.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { operations } from "../../generated/datasets-openapi.js";
 import { datasetIdSchema } from "../batches/schemas.js";
@@ -98,6 +100,7 @@ export function retrieve(
   api: ApiClient,
   id: string,
   options?: RequestOptions,
+  answered?: (context: MiddlewareContext) => void,
 ): Promise<HttpResponse<GetDatasetResponse>> {
   const path = { id: checkInput(datasetIdSchema, id, "id") };
   return api.call(
@@ -108,6 +111,7 @@ export function retrieve(
       params: { path },
       response: { schema: getDatasetResponseSchema },
       idempotent: true,
+      answered,
     },
     options,
   );
@@ -186,12 +190,21 @@ export function waitUntilValidated(
   ) as WaitUntilValidatedOptions;
   // Each poll tells plugins it is one (`context.via`).
   const polls = api.startedBy("waitUntilValidated");
+  // The last poll's context: a failed validation's error quotes the server's words, cleaned of
+  // what that poll sent (a server may echo the token there).
+  let polled: MiddlewareContext | undefined;
+  const answered = (context: MiddlewareContext) => {
+    polled = context;
+  };
   return waitFor(
     {
       notDone: `waitUntilValidated: dataset ${id} was not validated`,
-      poll: async (abortSignal) => (await retrieve(polls, id, { ...callOptions, abortSignal })).data.dataset,
+      poll: async (abortSignal) => (await retrieve(polls, id, { ...callOptions, abortSignal }, answered)).data.dataset,
       settle: (dataset) => {
-        if (dataset.validation_status === "failed") throw new CohereDatasetValidationError(dataset);
+        if (dataset.validation_status === "failed")
+          throw polled
+            ? redactError(polled, new CohereDatasetValidationError(dataset))
+            : new CohereDatasetValidationError(dataset);
         return dataset.validation_status === "validated" || dataset.validation_status === "skipped"
           ? dataset
           : undefined;
