@@ -95,9 +95,12 @@ function holdsToken(context: MiddlewareContext, value: unknown, budget: { left: 
       const text = value.toLowerCase();
       return tokens.some((token) => text.includes(token));
     }
+    if (typeof value === "symbol") return visit(value.description ?? "");
     if (value === null || (typeof value !== "object" && typeof value !== "function") || seen.has(value)) return false;
     spend(100);
     seen.add(value);
+    // What `util.inspect` shows of them cannot be read here: counted as holding it.
+    if (value instanceof Promise || value instanceof WeakMap || value instanceof WeakSet) throw new TypeError();
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return false;
     if (value instanceof URL || value instanceof URLSearchParams || value instanceof String)
       return visit(String(value));
@@ -139,17 +142,23 @@ export function redactError(context: MiddlewareContext, error: unknown): unknown
   const holds = (value: unknown) =>
     typeof value === "string" ? redactTokens(context, value) !== value : holdsToken(context, value, budget);
   try {
-    const cleaned = new Map<unknown, unknown>();
+    const cleaned = new Map<unknown, unknown>([[error, error]]);
+    cleaning.add(error);
     for (const key of Reflect.ownKeys(error)) {
       // The brand of `CohereError.is` (class names, fixed) is the SDK's.
-      if (built?.has(key) || key === brand) continue;
+      if (key === brand) continue;
       if (holds(key)) throw error;
       const value: unknown = Reflect.get(error, key);
       if (!cleaned.has(value)) {
         const verdict = holds(value);
+        const asBuilt = built !== undefined && built.has(key) && built.get(key) === value;
         cleaned.set(
           value,
-          verdict === false ? value : verdict === undefined ? "[REDACTED]" : cleanValue(context, value),
+          verdict === false || (verdict === undefined && asBuilt)
+            ? value
+            : verdict === undefined
+              ? "[REDACTED]"
+              : cleanValue(context, value),
         );
       }
       const clean = cleaned.get(value);
@@ -162,16 +171,18 @@ export function redactError(context: MiddlewareContext, error: unknown): unknown
       // A Proxy's trap may say it took the value and keep another.
       if (Reflect.get(error, key) !== clean) throw error;
     }
-    // What a log shows that own fields may not hold: a message, a cause or a `toJSON` a class
-    // computes (from private state, say).
+    // What a log shows that own fields may not hold: a message, stack, name, cause or `toJSON`
+    // a class computes (from private state, say).
     if (built === undefined) {
-      const { message, cause, toJSON } = error as { message?: unknown; cause?: unknown; toJSON?: unknown };
-      const json = typeof toJSON === "function" && toJSON !== CohereError.prototype.toJSON ? JSON.stringify(error) : "";
-      if (holds(String(message)) || holds(cause) !== false || holds(json)) throw error;
+      const { message, stack, name, cause } = error as Record<string, unknown>;
+      if ([message, stack, name].some((text) => holds(String(text))) || holds(cause) !== false) throw error;
+      if (holds(JSON.stringify(error) ?? "")) throw error;
     }
     return error;
   } catch {
     // Replaced below.
+  } finally {
+    cleaning.delete(error);
   }
   let message = "(its message could not be read)";
   try {
@@ -185,22 +196,30 @@ export function redactError(context: MiddlewareContext, error: unknown): unknown
 const brand = Symbol.for("cohere-batches.error");
 
 // The SDK's own errors built from what a server sent (an `ApiError`, a body that failed its
-// check), redacted as they were built, with the names of their fields then: `redactError` looks
-// only at fields added since (a plugin's), since a body may be too large or deep to walk, and
-// it would take their class away for it.
-const builtKeys = new WeakMap<object, Set<PropertyKey>>();
+// check), redacted as they were built, with their fields then: `redactError` keeps a field that
+// still holds the value it was built with when that value is too large or deep to walk (a body),
+// which would otherwise take it away.
+const builtKeys = new WeakMap<object, Map<PropertyKey, unknown>>();
 
 /** Marks `error` as built redacted (see above). */
 export function builtRedacted<T extends object>(error: T): T {
-  builtKeys.set(error, new Set(Reflect.ownKeys(error)));
+  builtKeys.set(error, new Map(Reflect.ownKeys(error).map((key) => [key, Reflect.get(error, key)])));
   return error;
 }
+
+// The errors being cleaned, so that one that holds itself (or holds one that holds it) is not
+// cleaned over again until the stack runs out.
+const cleaning = new Set<object>();
 
 /** `value` (holding a token) as it may be kept: see `redactError`. */
 function cleanValue(context: MiddlewareContext, value: unknown): unknown {
   if (typeof value === "string") return redactTokens(context, value);
   if (value instanceof Headers) return redactHeaders(context, value);
-  if (value instanceof Error) return redactError(context, value);
+  if (value instanceof Error) return cleaning.has(value) ? "[REDACTED]" : redactError(context, value);
+  if (Array.isArray(value) && value.some((item) => item instanceof Error))
+    return value.map((item) =>
+      holdsToken(context, item, { left: 1_000_000 }) === false ? item : cleanValue(context, item),
+    );
   try {
     const text = JSON.stringify(value);
     if (text !== undefined) return JSON.parse(redactTokens(context, text));

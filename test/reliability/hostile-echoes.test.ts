@@ -254,4 +254,27 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     expect(failed.warnings).toEqual(["saw Bearer [REDACTED]"]);
     expect(failed.dataset.id).toBe("ds-1");
   });
+
+  it("a failed dataset with 2,000 parts and no echo keeps its dataset whole", async () => {
+    const parts = Array.from({ length: 2000 }, (_, index) => ({ id: `p-${index}`, name: `part ${index}`, index }));
+    const origin = await scriptedServer((_request, response) =>
+      sendJson(response, 200, {
+        dataset: {
+          id: "ds-2",
+          name: "n",
+          dataset_type: "batch-embed-v2-input",
+          validation_status: "failed",
+          validation_error: "line 3: not JSON",
+          dataset_parts: parts,
+          created_at: "2026-12-01T00:00:00Z",
+          updated_at: "2026-12-01T00:00:00Z",
+        },
+      }),
+    );
+    const error = await client(origin.url)
+      .datasets.waitUntilValidated("ds-2", { pollIntervalInSeconds: 0.01, timeoutInSeconds: 5 })
+      .catch((e: unknown) => e);
+    expect(CohereDatasetValidationError.is(error), String(error)).toBe(true);
+    expect((error as CohereDatasetValidationError).dataset.dataset_parts?.length).toBe(2000);
+  });
 });

@@ -268,10 +268,11 @@ describe("nameTheCall", () => {
     attempts: 1,
   };
 
-  it("an error that will not take its name (frozen) is named by a CohereError, never a TypeError", () => {
-    const named = nameTheCall(Object.freeze(new CohereConnectionError("refused")), call, makeContext());
-    expect(CohereError.is(named)).toBe(true);
-    expect((named as Error).message).toMatch(/^batches\.retrieve \(GET \/v2\/batches\/\{id\}\): refused/);
+  it("an error that will not take its name (frozen) goes on as it is, never as a TypeError", () => {
+    const error = Object.freeze(new CohereConnectionError("refused"));
+    const named = nameTheCall(error, call, makeContext());
+    expect(named).toBe(error);
+    expect((named as Error).message).toBe("refused");
   });
 
   it("a server's words with $' keep the stack in step with the message", () => {
@@ -279,5 +280,106 @@ describe("nameTheCall", () => {
     const named = nameTheCall(error, call, makeContext()) as Error;
     expect(named.message).toContain("quota is $' per month");
     expect(named.stack?.split("\n")[0]).toContain("quota is $' per month");
+  });
+});
+
+describe("redactError, re-attacked a third time", () => {
+  it("a plugin that changes a field the SDK's error was built with (body replaced, body changed in place, a header set, the stack)", () => {
+    const replaced = builtRedacted(notFound({ message: "gone" }));
+    Object.assign(replaced, { body: { message: `proxy saw Bearer ${token}` } });
+    const inPlace = builtRedacted(notFound({ message: "gone" }));
+    (inPlace.body as { message: string }).message = `proxy saw Bearer ${token}`;
+    const header = builtRedacted(notFound({ message: "gone" }));
+    header.headers.set("x-echo", token);
+    const stack = builtRedacted(notFound({ message: "gone" }));
+    stack.stack = `${stack.stack}\n  saw ${token}`;
+    for (const error of [replaced, inPlace, header, stack]) {
+      const cleaned = clean(error).error;
+      expect(cleaned).toBe(error);
+      expect(everythingShown(cleaned)).not.toContain(token);
+    }
+  });
+
+  it("a stack or name a class computes from private state", () => {
+    class StackGetter extends CohereConnectionError {
+      readonly #secret = token;
+      constructor() {
+        super("x");
+        delete (this as { stack?: string }).stack;
+      }
+      override get stack() {
+        return `StackGetter: x\n  at ${this.#secret}`;
+      }
+    }
+    class NameGetter extends CohereConnectionError {
+      readonly #secret = token;
+      override get name() {
+        return `NameGetter ${this.#secret}`;
+      }
+      override set name(_: string) {}
+    }
+    for (const error of [new StackGetter(), new NameGetter("x")]) {
+      const cleaned = clean(error).error;
+      expect(CohereError.is(cleaned)).toBe(true);
+      expect(everythingShown(cleaned)).not.toContain(token);
+    }
+  });
+
+  it("a symbol's description, a symbol value and a Promise's value are not left to show", () => {
+    for (const error of [
+      Object.assign(new CohereConnectionError("x"), { [Symbol(`saw ${token}`)]: 1 }),
+      Object.assign(new CohereConnectionError("x"), { s: Symbol(`saw ${token}`) }),
+      Object.assign(new CohereConnectionError("x"), { p: Promise.resolve(`saw ${token}`) }),
+    ]) {
+      const cleaned = clean(error).error;
+      expect(CohereError.is(cleaned)).toBe(true);
+      expect(inspect(cleaned, { showHidden: true })).not.toContain(token);
+    }
+  });
+
+  it("an array of errors (an AggregateError's) is cleaned error by error", () => {
+    const innocent = new Error("innocent");
+    const error = new AggregateError([innocent, new Error(`saw ${token}`)], "two failed");
+    Object.setPrototypeOf(error, CohereConnectionError.prototype);
+    const cleaned = clean(error).error as AggregateError;
+    expect(cleaned.errors[0]).toBe(innocent);
+    expect((cleaned.errors[1] as Error).message).toBe("saw [REDACTED]");
+  });
+
+  it("an error that points to itself: no runaway recursion, its other fields kept", () => {
+    const error = new CohereConnectionError(`saw ${token}`) as CohereConnectionError & {
+      self?: unknown;
+      data?: unknown;
+    };
+    error.self = error;
+    error.data = [1, 2, 3];
+    const { error: cleaned, ms } = clean(error);
+    expect(cleaned).toBe(error);
+    expect((cleaned as { data: unknown }).data).toEqual([1, 2, 3]);
+    expect(ms).toBeLessThan(50);
+    expect(everythingShown(cleaned)).not.toContain(token);
+  });
+});
+
+describe("nameTheCall, re-attacked", () => {
+  const call = {
+    operation: "batches.retrieve" as const,
+    method: "get",
+    route: "/v2/batches/{id}",
+    url: "http://h/",
+    attempts: 1,
+  };
+
+  it("an ApiError a plugin froze keeps its class, status and body (unnamed)", () => {
+    const error = Object.freeze(
+      new ServiceUnavailableError({ status: 503, body: { m: 1 }, headers: new Headers(), requestId: undefined }),
+    );
+    const named = nameTheCall(error, call, makeContext());
+    expect(named).toBe(error);
+  });
+
+  it("a message that is also in the class name: the stack's first line is the new message", () => {
+    const named = nameTheCall(new CohereConnectionError("Error"), call, makeContext()) as Error;
+    expect(named.stack?.split("\n")[0]).toBe(`CohereConnectionError: ${named.message}`);
   });
 });

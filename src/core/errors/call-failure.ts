@@ -1,7 +1,6 @@
 import { redactError } from "../../internal/secrets.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { ApiError, describeAnswer } from "./api-error.js";
-import { CohereError } from "./cohere-error.js";
 import { CohereConnectionError } from "./connection-error.js";
 import { CohereTimeoutError } from "./timeout-error.js";
 
@@ -42,18 +41,16 @@ export function nameTheCall(error: unknown, call: FailedCall, context: Middlewar
       // would already hold the new one (which contains the old), to be named a second time.
       const stack = failure.stack;
       if (!Reflect.set(failure, "message", message)) throw failure;
-      // A function: `$'` and the like in a server's words are no replacement patterns.
-      if (typeof stack === "string")
-        Reflect.set(
-          failure,
-          "stack",
-          stack.replace(before, () => message),
-        );
+      // The header only (the old message may also be in the class name), and no replacement
+      // patterns: `$'` and the like in a server's words are text.
+      const header = `${failure.name}: ${before}`;
+      if (typeof stack === "string" && stack.startsWith(header))
+        Reflect.set(failure, "stack", `${failure.name}: ${message}${stack.slice(header.length)}`);
       if (error instanceof ApiError && error.url === undefined)
         Object.defineProperty(error, "url", { value: call.url });
     } catch {
-      // An error that will not take its name (frozen, a read-only message, a trap that throws).
-      return redactError(context, new CohereError(message));
+      // An error that will not take its name (frozen, a read-only message, a trap that throws)
+      // goes on as it is, its class kept.
     }
   }
   return redactError(context, error);

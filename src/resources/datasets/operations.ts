@@ -7,7 +7,7 @@ import { checkInput } from "../../core/input.js";
 import { closeUnread } from "../../internal/close-unread.js";
 import { type Deadline, startDeadline } from "../../internal/deadline.js";
 import { loadChunk } from "../../internal/load-chunk.js";
-import { redactError } from "../../internal/secrets.js";
+import { builtRedacted, redactTokens } from "../../internal/secrets.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { operations } from "../../generated/datasets-openapi.js";
 import { datasetIdSchema } from "../batches/schemas.js";
@@ -201,10 +201,13 @@ export function waitUntilValidated(
       notDone: `waitUntilValidated: dataset ${id} was not validated`,
       poll: async (abortSignal) => (await retrieve(polls, id, { ...callOptions, abortSignal }, answered)).data.dataset,
       settle: (dataset) => {
+        // Cleaned as text, as an error body is: the dataset may be too large to walk field by field.
         if (dataset.validation_status === "failed")
-          throw polled
-            ? redactError(polled, new CohereDatasetValidationError(dataset))
-            : new CohereDatasetValidationError(dataset);
+          throw builtRedacted(
+            new CohereDatasetValidationError(
+              polled ? (JSON.parse(redactTokens(polled, JSON.stringify(dataset))) as Dataset) : dataset,
+            ),
+          );
         return dataset.validation_status === "validated" || dataset.validation_status === "skipped"
           ? dataset
           : undefined;
