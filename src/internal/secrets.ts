@@ -129,11 +129,11 @@ function holdsToken(context: MiddlewareContext, value: unknown, budget: { left: 
  * too). Each own field (symbol-keyed ones included) that holds one is given a clean value: a
  * string redacted, a `Headers` copied with its values redacted, an `Error` cleaned the same way,
  * plain data through JSON, and anything else, or what is too large to tell within one budget for
- * the whole error, `"[REDACTED]"`; a cause that holds one is dropped. The SDK's own errors built
- * from a response (`builtRedacted`) have only the fields added since looked at. An error that
- * still shows one after that (frozen, a field that would not change, a key naming it, a message,
- * cause or `toJSON` computed from private state, traps that throw) is replaced by a
- * `CohereError` with a message that does not. Never throws.
+ * the whole error, `"[REDACTED]"` (unless it is a field an SDK error was built with, unchanged:
+ * see `builtRedacted`); a cause that holds one is dropped. An error that still shows one after
+ * that (frozen, a field that would not change, a key naming it, a message, stack, name, cause or
+ * `toJSON` computed from private state, traps that throw) is replaced by a `CohereError` with a
+ * message that does not. Never throws.
  */
 export function redactError(context: MiddlewareContext, error: unknown): unknown {
   if (typeof error !== "object" || error === null || tokensOf(context) === undefined) return error;
@@ -151,15 +151,9 @@ export function redactError(context: MiddlewareContext, error: unknown): unknown
       const value: unknown = Reflect.get(error, key);
       if (!cleaned.has(value)) {
         const verdict = holds(value);
-        const asBuilt = built !== undefined && built.has(key) && built.get(key) === value;
-        cleaned.set(
-          value,
-          verdict === false || (verdict === undefined && asBuilt)
-            ? value
-            : verdict === undefined
-              ? "[REDACTED]"
-              : cleanValue(context, value),
-        );
+        // Too large to tell: kept only as the SDK built it (redacted then).
+        const unknown = verdict === undefined && built?.get(key) !== value;
+        cleaned.set(value, verdict === true ? cleanValue(context, value) : unknown ? "[REDACTED]" : value);
       }
       const clean = cleaned.get(value);
       if (clean === value) continue;

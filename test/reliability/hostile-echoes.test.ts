@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import {
@@ -228,7 +229,10 @@ describe("an error status stands, whatever its body", () => {
 });
 
 describe("an echo in a 2xx answer that an error quotes", () => {
-  it("a dataset that failed validation with the Authorization echoed in validation_error: CohereDatasetValidationError without it", async () => {
+  /** What `waitUntilValidated` rejects with, from a server whose dataset failed validation with `fields`. */
+  async function failedValidation(
+    fields: (request: IncomingMessage) => Record<string, unknown>,
+  ): Promise<CohereDatasetValidationError> {
     const origin = await scriptedServer((request, response) =>
       sendJson(response, 200, {
         dataset: {
@@ -236,10 +240,9 @@ describe("an echo in a 2xx answer that an error quotes", () => {
           name: "n",
           dataset_type: "batch-embed-v2-input",
           validation_status: "failed",
-          validation_error: `line 3: unexpected header ${request.headers.authorization}`,
-          validation_warnings: [`saw ${request.headers.authorization}`],
           created_at: "2026-12-01T00:00:00Z",
           updated_at: "2026-12-01T00:00:00Z",
+          ...fields(request),
         },
       }),
     );
@@ -247,8 +250,15 @@ describe("an echo in a 2xx answer that an error quotes", () => {
       .datasets.waitUntilValidated("ds-1", { pollIntervalInSeconds: 0.01, timeoutInSeconds: 5 })
       .catch((e: unknown) => e);
     expect(CohereDatasetValidationError.is(error), String(error)).toBe(true);
-    expect(everythingShown(error)).not.toContain(token);
-    const failed = error as CohereDatasetValidationError;
+    return error as CohereDatasetValidationError;
+  }
+
+  it("a dataset that failed validation with the Authorization echoed in validation_error: CohereDatasetValidationError without it", async () => {
+    const failed = await failedValidation((request) => ({
+      validation_error: `line 3: unexpected header ${request.headers.authorization}`,
+      validation_warnings: [`saw ${request.headers.authorization}`],
+    }));
+    expect(everythingShown(failed)).not.toContain(token);
     expect(failed.message).toBe("Dataset ds-1 failed validation: line 3: unexpected header Bearer [REDACTED]");
     expect(failed.validationError).toBe("line 3: unexpected header Bearer [REDACTED]");
     expect(failed.warnings).toEqual(["saw Bearer [REDACTED]"]);
@@ -257,24 +267,7 @@ describe("an echo in a 2xx answer that an error quotes", () => {
 
   it("a failed dataset with 2,000 parts and no echo keeps its dataset whole", async () => {
     const parts = Array.from({ length: 2000 }, (_, index) => ({ id: `p-${index}`, name: `part ${index}`, index }));
-    const origin = await scriptedServer((_request, response) =>
-      sendJson(response, 200, {
-        dataset: {
-          id: "ds-2",
-          name: "n",
-          dataset_type: "batch-embed-v2-input",
-          validation_status: "failed",
-          validation_error: "line 3: not JSON",
-          dataset_parts: parts,
-          created_at: "2026-12-01T00:00:00Z",
-          updated_at: "2026-12-01T00:00:00Z",
-        },
-      }),
-    );
-    const error = await client(origin.url)
-      .datasets.waitUntilValidated("ds-2", { pollIntervalInSeconds: 0.01, timeoutInSeconds: 5 })
-      .catch((e: unknown) => e);
-    expect(CohereDatasetValidationError.is(error), String(error)).toBe(true);
-    expect((error as CohereDatasetValidationError).dataset.dataset_parts?.length).toBe(2000);
+    const failed = await failedValidation(() => ({ validation_error: "line 3: not JSON", dataset_parts: parts }));
+    expect(failed.dataset.dataset_parts?.length).toBe(2000);
   });
 });

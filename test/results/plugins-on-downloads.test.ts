@@ -3,7 +3,7 @@
 // the SDK's, a plugin's Authorization refused before sending, the signed URL's query out of the
 // SDK's own log lines, spans and messages.
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import {
   CohereAbortError,
   CohereConnectionError,
@@ -390,8 +390,8 @@ function recordingLogger(lines: unknown[]): Logger {
 }
 
 describe("a plugin's hold on a download ends with the call", () => {
-  /** The signals the runtime's fetch was given for the storage host's parts, in order. */
-  function recordDownloadSignals(): { signals: AbortSignal[]; restore: () => void } {
+  /** The signals the runtime's fetch is given for the storage host's parts in this test, in order. */
+  function recordDownloadSignals(): AbortSignal[] {
     const signals: AbortSignal[] = [];
     const original = globalThis.fetch;
     globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
@@ -399,10 +399,10 @@ describe("a plugin's hold on a download ends with the call", () => {
       if (url.includes(".avro") && init?.signal) signals.push(init.signal);
       return original(input, init);
     }) as typeof fetch;
-    const restore = () => {
+    onTestFinished(() => {
       globalThis.fetch = original;
-    };
-    return { signals, restore };
+    });
+    return signals;
   }
 
   // A cache that keeps a copy of each download: it reads a clone while it waits.
@@ -420,36 +420,28 @@ describe("a plugin's hold on a download ends with the call", () => {
     const batch = await env.completedBatch(embedRequests(5));
     env.fake.reset();
     env.fake.inject("datasets.download", { type: "stall-body" });
-    const { signals, restore } = recordDownloadSignals();
-    try {
-      const client = env.client({ middleware: [cloningCache], timeoutInSeconds: 0.5, maxRetries: 0 });
-      const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
-      expect(CohereError.is(error), String(error)).toBe(true);
-      expect(signals.length).toBe(1);
-      expect(signals[0]?.aborted).toBe(true);
-    } finally {
-      restore();
-    }
+    const signals = recordDownloadSignals();
+    const client = env.client({ middleware: [cloningCache], timeoutInSeconds: 0.5, maxRetries: 0 });
+    const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
+    expect(CohereError.is(error), String(error)).toBe(true);
+    expect(signals.length).toBe(1);
+    expect(signals[0]?.aborted).toBe(true);
   });
 
   it("the same, ended by the caller's abort", async () => {
     const batch = await env.completedBatch(embedRequests(5));
     env.fake.reset();
     env.fake.inject("datasets.download", { type: "stall-body" });
-    const { signals, restore } = recordDownloadSignals();
-    try {
-      const client = env.client({ middleware: [cloningCache], timeoutInSeconds: 30 });
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(new Error("stop")), 300);
-      const error = await collect(client.batches.results(batch.id as string, { abortSignal: controller.signal })).catch(
-        (e: unknown) => e,
-      );
-      expect(CohereAbortError.is(error), String(error)).toBe(true);
-      expect(signals.length).toBe(1);
-      expect(signals[0]?.aborted).toBe(true);
-    } finally {
-      restore();
-    }
+    const signals = recordDownloadSignals();
+    const client = env.client({ middleware: [cloningCache], timeoutInSeconds: 30 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("stop")), 300);
+    const error = await collect(client.batches.results(batch.id as string, { abortSignal: controller.signal })).catch(
+      (e: unknown) => e,
+    );
+    expect(CohereAbortError.is(error), String(error)).toBe(true);
+    expect(signals.length).toBe(1);
+    expect(signals[0]?.aborted).toBe(true);
   });
 
   it("a response a plugin left unread (it called next() twice) is released once the part is read", async () => {
@@ -464,16 +456,12 @@ describe("a plugin's hold on a download ends with the call", () => {
         return next(request);
       },
     };
-    const { signals, restore } = recordDownloadSignals();
-    try {
-      const records = await collect(env.client({ middleware: [twice] }).batches.results(batch.id as string));
-      expect(records.length).toBe(30);
-      // Three parts, two fetches each; every one released when its part was read.
-      expect(signals.length).toBe(6);
-      expect(signals.every((signal) => signal.aborted)).toBe(true);
-    } finally {
-      restore();
-    }
+    const signals = recordDownloadSignals();
+    const records = await collect(env.client({ middleware: [twice] }).batches.results(batch.id as string));
+    expect(records.length).toBe(30);
+    // Three parts, two fetches each; every one released when its part was read.
+    expect(signals.length).toBe(6);
+    expect(signals.every((signal) => signal.aborted)).toBe(true);
   });
 
   it("a caller that leaves early is not held by a clone a plugin keeps open", async () => {
@@ -489,19 +477,15 @@ describe("a plugin's hold on a download ends with the call", () => {
         return response;
       },
     };
-    const { signals, restore } = recordDownloadSignals();
-    try {
-      const left = (async () => {
-        for await (const _ of env.client({ middleware: [keeper] }).batches.results(batch.id as string)) break;
-        return "left";
-      })();
-      const outcome = await Promise.race([left, new Promise((resolve) => setTimeout(resolve, 3000, "held"))]);
-      expect(outcome).toBe("left");
-      expect(signals.length).toBe(1);
-      expect(signals[0]?.aborted).toBe(true);
-    } finally {
-      restore();
-    }
+    const signals = recordDownloadSignals();
+    const left = (async () => {
+      for await (const _ of env.client({ middleware: [keeper] }).batches.results(batch.id as string)) break;
+      return "left";
+    })();
+    const outcome = await Promise.race([left, new Promise((resolve) => setTimeout(resolve, 3000, "held"))]);
+    expect(outcome).toBe("left");
+    expect(signals.length).toBe(1);
+    expect(signals[0]?.aborted).toBe(true);
   });
 
   for (const phase of ["call", "attempt"] as const) {

@@ -19,6 +19,15 @@ rememberToken(context, token);
 const notFound = (body: unknown, headers = new Headers()) =>
   new NotFoundError({ status: 404, body, headers, requestId: "req-1" });
 
+/** A failed `GET /v2/batches/{id}`, as `nameTheCall` is told of it. */
+const call = {
+  operation: "batches.retrieve" as const,
+  method: "get",
+  route: "/v2/batches/{id}",
+  url: "http://h/v2/batches/b",
+  attempts: 1,
+};
+
 /** `redactError`'s answer and how long it took. */
 function clean(error: unknown): { error: unknown; ms: number } {
   const started = performance.now();
@@ -260,14 +269,6 @@ describe("redactError, re-attacked", () => {
 });
 
 describe("nameTheCall", () => {
-  const call = {
-    operation: "batches.retrieve" as const,
-    method: "get",
-    route: "/v2/batches/{id}",
-    url: "http://h/v2/batches/b",
-    attempts: 1,
-  };
-
   it("an error that will not take its name (frozen) goes on as it is, never as a TypeError", () => {
     const error = Object.freeze(new CohereConnectionError("refused"));
     const named = nameTheCall(error, call, makeContext());
@@ -362,14 +363,6 @@ describe("redactError, re-attacked a third time", () => {
 });
 
 describe("nameTheCall, re-attacked", () => {
-  const call = {
-    operation: "batches.retrieve" as const,
-    method: "get",
-    route: "/v2/batches/{id}",
-    url: "http://h/",
-    attempts: 1,
-  };
-
   it("an ApiError a plugin froze keeps its class, status and body (unnamed)", () => {
     const error = Object.freeze(
       new ServiceUnavailableError({ status: 503, body: { m: 1 }, headers: new Headers(), requestId: undefined }),
