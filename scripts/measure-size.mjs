@@ -89,6 +89,7 @@ import { build } from "esbuild";
 // cleaned field by field, never throwing, the SDK's own left as built: 16,932 B. Re-attacked (one
 // budget per error, computed messages checked, any token length, frozen errors named anew): 17,085 B.
 // A failed dataset's error cleaned: 17,099 B. A third re-attack of the cleaning: 17,221 B; review: 17,206 B.
+// Typed errors of the other build retried, named and logged; 2xx echoes kept out of errors: 17,217 B.
 export const BUDGET_GZIP_BYTES = 16.9 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */

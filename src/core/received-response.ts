@@ -24,7 +24,7 @@ function unreadBody(error: unknown, status: number): Uint8Array {
     if (undecodable) throw new CohereParseError(status, "", [`the body cannot be decoded: ${describeCause(error)}`]);
     throw error;
   }
-  if (undecodable || error instanceof CohereParseError) return empty;
+  if (undecodable || CohereParseError.is(error)) return empty;
   throw error;
 }
 

@@ -19,11 +19,20 @@ export async function openBatchResults(
   // Every call of the workflow goes through this one `api`: where `context.via = "results"` is set.
   const { batch } = (await new RawBatchesClient(api).retrieve(id, options)).data;
   if (batch.status !== "BATCH_STATUS_COMPLETED")
-    throw new CohereError(`results: batch ${id} has no results to read: its status is ${batch.status ?? "unknown"}`);
+    throw new CohereError(`results: batch ${id} has no results to read: its status is ${describeStatus(batch.status)}`);
   const output = batch.output_dataset_id;
   if (output === undefined || output === "")
     throw new CohereError(`results: batch ${id} is BATCH_STATUS_COMPLETED but has no output_dataset_id`);
   // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
   const { openDatasetRecords } = await loadChunk(() => import("./dataset-records.js"), "the records reader", options);
   return openDatasetRecords(api, output, options);
+}
+
+/**
+ * A status quoted only in a status's shape: it is 2xx data, which the SDK does not clean of an
+ * echoed token, and a status of any other shape (a proxy's echo) is not one to show.
+ */
+function describeStatus(status: string | undefined): string {
+  if (status === undefined) return "unknown";
+  return /^BATCH_STATUS_[A-Z_]{1,40}$/.test(status) ? status : "unrecognised";
 }

@@ -7,7 +7,9 @@ import { ApiError } from "../core/errors/api-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
+import type { MiddlewareContext } from "../core/middleware.js";
 import type { RequestOptions } from "../core/request-options.js";
+import { redactTokens } from "../internal/secrets.js";
 import { type BatchResult, toBatchResult } from "../internal/decoders/batch-result.js";
 import { loadAvroDecoder } from "../internal/decoders/load-avro.js";
 import { callerSignal } from "../internal/load-chunk.js";
@@ -48,8 +50,19 @@ async function decoder(options: RequestOptions | undefined): Promise<Decode> {
 /** The dataset's parts in `index` order, each with a download URL. */
 async function partsOf(api: ApiClient, id: string, options: RequestOptions | undefined): Promise<DatasetPart[]> {
   // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
-  const { dataset } = (await (await loadOperations(options)).retrieve(api, id, options)).data;
-  const parts = [...(dataset.dataset_parts ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  // The call's context: a part's name is quoted by every error about the part, cleaned of what
+  // the call sent (2xx data is not redacted, and a server may echo the token there).
+  let answered: MiddlewareContext | undefined;
+  const { dataset } = (
+    await (
+      await loadOperations(options)
+    ).retrieve(api, id, options, (context) => {
+      answered = context;
+    })
+  ).data;
+  const parts = (dataset.dataset_parts ?? [])
+    .map((part) => ({ ...part, name: redactTokens(answered, part.name) }))
+    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const missing = parts.find((part) => typeof part.url !== "string" || part.url === "");
   if (missing !== undefined) throw new CohereError(`${describePart(id, missing)} has no download URL`);
   return parts;
@@ -165,14 +178,14 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     this.#current = undefined;
     // Closed by `return()` while this read waited: its failure is the end, not an error.
     if (this.#done) return { done: true, value: undefined };
-    if (!this.#refreshed && error instanceof ApiError && refusedUrlStatuses.has(error.status)) {
+    if (!this.#refreshed && ApiError.is(error) && refusedUrlStatuses.has(error.status)) {
       this.#refreshed = true;
       this.parts = await partsOf(this.api, this.id, this.options);
       if (this.parts.length <= this.#position)
         throw new CohereError(`${this.#label} is gone from the refreshed dataset`);
       return this.#next();
     }
-    const brokeOff = error instanceof CohereConnectionError || error instanceof CohereTimeoutError;
+    const brokeOff = CohereConnectionError.is(error) || CohereTimeoutError.is(error);
     if (!receiving || !brokeOff || this.#resumed >= this.#maxRetries) {
       this.#done = true;
       throw error;

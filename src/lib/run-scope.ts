@@ -23,10 +23,7 @@ export function startRunScope(
     signal: deadline.signal,
     abortedByCaller: () => deadline.signal.aborted && !deadline.timedOut(),
     failure(error, phase) {
-      if (
-        deadline.timedOut() &&
-        (error instanceof CohereAbortError || error instanceof CohereTimeoutError || !CohereError.is(error))
-      )
+      if (deadline.timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error) || !CohereError.is(error)))
         return new CohereTimeoutError(
           timeoutInSeconds as number,
           `run: not done after ${timeoutInSeconds} s (${phase})`,

@@ -52,7 +52,7 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
       await delay(pollIntervalInSeconds * 1000, signal);
     }
   } catch (error) {
-    if (timedOut() && (error instanceof CohereAbortError || error instanceof CohereTimeoutError))
+    if (timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error)))
       throw new CohereTimeoutError(
         timeoutInSeconds as number,
         `${target.notDone} after ${timeoutInSeconds} s`,

@@ -85,8 +85,7 @@ export function createLoggingPlugin(
             ...base(),
             error: clean(error instanceof Error ? error.name : String(error)),
           };
-          if (error instanceof apiError)
-            Object.assign(data, { status: error.status, requestId: clean(error.requestId) });
+          if (apiError.is(error)) Object.assign(data, { status: error.status, requestId: clean(error.requestId) });
           callUserCallback(
             "the logger",
             (line: string) => logger.error(line, data),

@@ -32,7 +32,7 @@ export function mayResend(error: unknown, request: Request, context: MiddlewareC
 
 /** True when the attempt failed on the wire (an answer, a connection, a timeout), not as bad input or an abort. */
 export function failedOnTheWire(error: unknown): boolean {
-  return error instanceof ApiError || error instanceof CohereConnectionError || error instanceof CohereTimeoutError;
+  return ApiError.is(error) || CohereConnectionError.is(error) || CohereTimeoutError.is(error);
 }
 
 /**
@@ -50,7 +50,7 @@ export function retryDelay(
   timing: RetryTiming,
 ): number | undefined {
   const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? 60;
-  const asked = error instanceof ApiError ? error.retryAfterInSeconds : undefined;
+  const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
   // Only a server's asked delay is held to the cap (a longer one is slept as the cap when
   // `shouldRetry` overrules the SDK); the backoff has its own, `maxDelayInSeconds`. What
   // `shouldRetry` is told is what would be slept.
@@ -60,7 +60,7 @@ export function retryDelay(
   const verdict = askShouldRetry(shouldRetry, {
     operation: attempt.operation,
     attempt: attempt.attempt,
-    ...(error instanceof ApiError ? { status: error.status } : {}),
+    ...(ApiError.is(error) ? { status: error.status } : {}),
     error,
     delayInSeconds,
   });
@@ -72,7 +72,7 @@ export function retryDelay(
  * refused on the first hop): a non-idempotent request may be sent again.
  */
 export function serverCertainlyDidNotAct(error: unknown): boolean {
-  if (error instanceof ApiError) return notActedOnStatuses.has(error.status);
+  if (ApiError.is(error)) return notActedOnStatuses.has(error.status);
   return connectionRefusedOnFirstHop(error);
 }
 
@@ -81,7 +81,7 @@ export function serverCertainlyDidNotAct(error: unknown): boolean {
  * trusts no status for this (a proxy answers 503 after the backend acted).
  */
 export function connectionRefusedOnFirstHop(error: unknown): boolean {
-  return error instanceof CohereConnectionError && refusedOnFirstHop(error);
+  return CohereConnectionError.is(error) && refusedOnFirstHop(error);
 }
 
 /**
@@ -90,8 +90,8 @@ export function connectionRefusedOnFirstHop(error: unknown): boolean {
  * a poll that failed this way does not end the wait.
  */
 export function isTransientFailure(error: unknown): boolean {
-  if (error instanceof ApiError) return retryableStatuses.has(error.status);
-  return error instanceof CohereTimeoutError || error instanceof CohereConnectionError;
+  if (ApiError.is(error)) return retryableStatuses.has(error.status);
+  return CohereTimeoutError.is(error) || CohereConnectionError.is(error);
 }
 
 /**

@@ -78,7 +78,13 @@ function waitBeforeRetry(
   context: MiddlewareContext,
   timing: RetryTiming,
 ): Promise<void> {
-  const seconds = retryDelay(error, mayResend(error, request, context), context, context.options.shouldRetry, timing);
+  let seconds: number | undefined;
+  try {
+    seconds = retryDelay(error, mayResend(error, request, context), context, context.options.shouldRetry, timing);
+  } catch {
+    // A look-alike of the SDK's errors (its brand forged) whose fields throw as they are read:
+    // no decision can be made, and it is not retried.
+  }
   if (seconds === undefined) throw error;
   return delay(seconds * 1000, context.signal);
 }

@@ -25,6 +25,59 @@ describe("the ESM and CJS builds", () => {
     expect(cjs.ApiError.is(fromEsm)).toBe(false);
     expect(esm.CohereError.is(new Error("plain"))).toBe(false);
     expect(esm.CohereError.is(null)).toBe(false);
+    // The brand alone, on something that is no error, does not make one.
+    expect(esm.CohereError.is({ [Symbol.for("cohere-batches.error")]: ["CohereError"] })).toBe(false);
+  });
+
+  it("retry and name the other build's typed errors (a plugin's or a custom fetch's), as their own", async () => {
+    const { FakeCohere } = await import("../../src/testing/index.js");
+    for (const [client, other] of [
+      [esm, cjs],
+      [cjs, esm],
+    ] as const) {
+      const fake = new FakeCohere();
+      let thrown = 0;
+      const failTwice: import("../../src/index.js").Middleware = (request, next) => {
+        thrown += 1;
+        if (thrown === 1)
+          throw new other.ServiceUnavailableError({
+            status: 503,
+            body: "",
+            headers: new Headers(),
+            requestId: undefined,
+          });
+        if (thrown === 2) throw new other.CohereConnectionError("socket hang up");
+        return next(request);
+      };
+      const sdk = new client.CohereClient({
+        token: "test-token",
+        fetch: fake.fetch,
+        middleware: [failTwice],
+        backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.001 },
+      });
+      await expect(sdk.batches.list()).resolves.toEqual({ batches: [] });
+      expect(thrown).toBe(3);
+
+      // Not retryable (404): thrown after one attempt, named after the call like the SDK's own.
+      const notFound: import("../../src/index.js").Middleware = () => {
+        throw new other.NotFoundError({ status: 404, body: "", headers: new Headers(), requestId: undefined });
+      };
+      const lines: { message: string; data: unknown }[] = [];
+      const record = (message: string, data: unknown) => lines.push({ message, data });
+      const logger = { debug: record, info: record, warn: record, error: record };
+      const failing = new client.CohereClient({
+        token: "test-token",
+        fetch: fake.fetch,
+        middleware: [notFound],
+        logger,
+        logLevel: "error",
+      });
+      const error = await failing.batches.retrieve("b-1").catch((caught: unknown) => caught);
+      expect(client.NotFoundError.is(error)).toBe(true);
+      expect((error as Error).message).toBe("GET /v2/batches/{id} -> 404");
+      // The log line of the failed attempt carries its status, as for the SDK's own errors.
+      expect(lines.map(({ data }) => (data as { status?: number }).status)).toEqual([404]);
+    }
   });
 
   it("both construct a client and complete a call (the CJS builds' interop with their dependencies)", async () => {

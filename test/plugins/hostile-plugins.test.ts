@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import {
   CohereClient,
+  CohereError,
   CohereParseError,
   CohereTimeoutError,
   type Middleware,
@@ -209,5 +210,44 @@ describe("long waits wait", () => {
     } finally {
       vi.restoreAllMocks();
     }
+  });
+});
+
+describe("a plugin that throws a look-alike of the SDK's errors (its brand forged)", () => {
+  const brand = Symbol.for("cohere-batches.error");
+  const names = ["ServiceUnavailableError", "ApiError", "CohereError"];
+  const fast = { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.001 };
+
+  it("a plain object with the brand is no error: the plugin's failure, typed, not retried", async () => {
+    let thrown = 0;
+    const forging: Middleware = () => {
+      thrown += 1;
+      throw { [brand]: names, status: 503, message: "forged" };
+    };
+    const client = new CohereClient({ token: "t", baseUrl: server.url, backoff: fast, middleware: [forging] });
+    const { error } = await outcome(client.batches.list());
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toBe(`Middleware "forging" failed: an object`);
+    expect(thrown).toBe(1);
+  });
+
+  it("an Error whose status throws as it is read is not retried and reaches the caller as thrown (not the getter's throw)", async () => {
+    let thrown = 0;
+    const forged = Object.defineProperties(new Error("forged"), {
+      [brand]: { value: names },
+      status: {
+        get() {
+          throw new Error("boom");
+        },
+      },
+    });
+    const forging: Middleware = () => {
+      thrown += 1;
+      throw forged;
+    };
+    const client = new CohereClient({ token: "t", baseUrl: server.url, backoff: fast, middleware: [forging] });
+    const { error } = await outcome(client.batches.list());
+    expect(error).toBe(forged);
+    expect(thrown).toBe(1);
   });
 });

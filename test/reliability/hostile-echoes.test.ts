@@ -265,6 +265,51 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     expect(failed.dataset.id).toBe("ds-1");
   });
 
+  it("a batch whose status echoes the Authorization: results' error does not quote it", async () => {
+    const origin = await scriptedServer((request, response) =>
+      sendJson(response, 200, {
+        batch: {
+          id: "b-1",
+          name: "n",
+          input_dataset_id: "ds-1",
+          model: "embed-v4.0",
+          status: `BATCH_STATUS_${request.headers.authorization}`,
+          created_at: "2026-12-01T00:00:00Z",
+          updated_at: "2026-12-01T00:00:00Z",
+        },
+      }),
+    );
+    const records = client(origin.url).batches.results("b-1")[Symbol.asyncIterator]();
+    const error = await records.next().catch((e: unknown) => e);
+    expect(CohereError.is(error), String(error)).toBe(true);
+    expect(everythingShown(error)).not.toContain(token);
+    expect((error as Error).message).toBe("results: batch b-1 has no results to read: its status is unrecognised");
+  });
+
+  it("a dataset part whose name echoes the Authorization: the part's error names it without it", async () => {
+    const origin = await scriptedServer((request, response) =>
+      sendJson(response, 200, {
+        dataset: {
+          id: "ds-1",
+          name: "n",
+          dataset_type: "batch-embed-v2-output",
+          validation_status: "validated",
+          created_at: "2026-12-01T00:00:00Z",
+          updated_at: "2026-12-01T00:00:00Z",
+          dataset_parts: [{ id: "p-0", name: `part-0 ${request.headers.authorization}.avro`, index: 0 }],
+        },
+      }),
+    );
+    const error = await client(origin.url)
+      .datasets.records("ds-1")
+      [Symbol.asyncIterator]()
+      .next()
+      .catch((e: unknown) => e);
+    expect(CohereError.is(error), String(error)).toBe(true);
+    expect(everythingShown(error)).not.toContain(token);
+    expect((error as Error).message).toBe("part 0 (part-0 Bearer [REDACTED].avro) of dataset ds-1 has no download URL");
+  });
+
   it("a failed dataset with 2,000 parts and no echo keeps its dataset whole", async () => {
     const parts = Array.from({ length: 2000 }, (_, index) => ({ id: `p-${index}`, name: `part ${index}`, index }));
     const failed = await failedValidation(() => ({ validation_error: "line 3: not JSON", dataset_parts: parts }));

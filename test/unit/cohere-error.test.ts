@@ -35,15 +35,18 @@ describe("CohereError.is and name, for users' subclasses", () => {
   });
 
   it("a subclass with its own errorName is recognised by the brand, across copies of the class", () => {
-    // A plain object carrying the brand of a NamedError, as an error thrown by the other build
+    // An error carrying the brand of a NamedError, as an error thrown by the other build
     // (ESM / CJS) of the same class would.
     const error = new NamedError("x");
     expect(NamedError.is(error)).toBe(true);
     expect(NamedError.is(new CohereError("x"))).toBe(false);
-    const branded = Object.create(null) as object;
     const brand = Symbol.for("cohere-batches.error");
-    Object.defineProperty(branded, brand, { value: ["NamedError", "CohereError"] });
+    const branded = Object.defineProperty(new Error("x"), brand, { value: ["NamedError", "CohereError"] });
     expect(NamedError.is(branded)).toBe(true);
     expect(CohereError.is(branded)).toBe(true);
+    // The brand on something that is no error does not make one.
+    const plain = Object.defineProperty(Object.create(null) as object, brand, { value: ["NamedError", "CohereError"] });
+    expect(NamedError.is(plain)).toBe(false);
+    expect(CohereError.is(plain)).toBe(false);
   });
 });

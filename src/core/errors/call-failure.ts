@@ -31,11 +31,14 @@ const named = new WeakSet<object>();
  */
 export function nameTheCall(error: unknown, call: FailedCall, context: MiddlewareContext): unknown {
   if (typeof error !== "object" || error === null) return error;
-  const message = !named.has(error) && messageFor(error, call);
-  if (message) {
+  if (!named.has(error)) {
     named.add(error);
     const failure = error as Error;
     try {
+      // Inside the try: an error of the other build is named too, and a look-alike whose fields
+      // throw as they are read stays as it is.
+      const message = messageFor(error, call);
+      if (!message) return redactError(context, error);
       const before = failure.message;
       // Read first: V8 writes `stack` when it is first read, and after the message changed it
       // would already hold the new one (which contains the old), to be named a second time.
@@ -46,8 +49,7 @@ export function nameTheCall(error: unknown, call: FailedCall, context: Middlewar
       const header = `${failure.name}: ${before}`;
       if (typeof stack === "string" && stack.startsWith(header))
         Reflect.set(failure, "stack", `${failure.name}: ${message}${stack.slice(header.length)}`);
-      if (error instanceof ApiError && error.url === undefined)
-        Object.defineProperty(error, "url", { value: call.url });
+      if (ApiError.is(error) && error.url === undefined) Object.defineProperty(error, "url", { value: call.url });
     } catch {
       // An error that will not take its name (frozen, a read-only message, a trap that throws)
       // goes on as it is, its class kept.
@@ -59,16 +61,16 @@ export function nameTheCall(error: unknown, call: FailedCall, context: Middlewar
 function messageFor(error: object, { operation, method, route, attempts }: FailedCall): string | undefined {
   const made = attempts === 1 ? "1 attempt made" : `${attempts} attempts made`;
   const verb = method.toUpperCase();
-  if (error instanceof ApiError) {
+  if (ApiError.is(error)) {
     const answer = describeAnswer(error.status, error.body);
     return `${verb} ${route} -> ${error.status}${answer === undefined ? "" : `: ${answer}`}${attempts > 1 ? ` (${made})` : ""}`;
   }
-  if (error instanceof CohereTimeoutError) {
+  if (CohereTimeoutError.is(error)) {
     // An attempt's timeout says so; another (a plugin's own time, a body's silence) keeps its words.
     return error.message === `Timed out after ${error.timeoutInSeconds} s`
       ? `${operation} (${verb} ${route}) timed out after ${error.timeoutInSeconds} s per attempt; ${made}`
       : `${operation} (${verb} ${route}): ${error.message}`;
   }
-  if (error instanceof CohereConnectionError) return `${operation} (${verb} ${route}): ${error.message}; ${made}`;
+  if (CohereConnectionError.is(error)) return `${operation} (${verb} ${route}): ${error.message}; ${made}`;
   return undefined;
 }

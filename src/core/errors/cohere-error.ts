@@ -96,7 +96,8 @@ export class CohereError extends Error {
       if (value instanceof this) return true;
       // The brand stands for the classes that declare an `errorName`; a subclass without one
       // (a user's) is recognised by `instanceof` alone, not as the parent whose name it inherits.
-      if (!Object.hasOwn(this, "errorName")) return false;
+      // A plain object with the brand copied onto it is no error.
+      if (!Object.hasOwn(this, "errorName") || !(value instanceof Error)) return false;
       const names = typeof value === "object" && value !== null ? (value as { [brand]?: unknown })[brand] : undefined;
       return Array.isArray(names) && names.includes((this as unknown as typeof CohereError).errorName);
     } catch {
