@@ -7,6 +7,7 @@ import { type RequestDefaults, type RequestOptions, resolveRequestOptions } from
 import { setSignedUrlOrigin } from "./signed-url.js";
 import { type ReleaseLink, setStreamRelease } from "./stream-release.js";
 import { readStreamedBody } from "./streamed-body.js";
+import { withoutSignal } from "./wire-request.js";
 import { redactError, rememberToken } from "../internal/secrets.js";
 
 /** One download from a URL that carries its own credential (a signed URL on a storage host). */
@@ -76,8 +77,9 @@ export async function sendDownload(
   let response: Response;
   try {
     // No signal of its own: fetch gets the attempt's (a Request on the caller's long-lived
-    // signal would leave a listener on it until garbage collected, see `realRequest`).
-    response = await pipeline.send(new Request(target), context);
+    // signal would leave a listener on it until garbage collected), and so does the copy users'
+    // plugins are handed (see `realRequest`).
+    response = await pipeline.send(withoutSignal(new Request(target)), context);
   } catch (error) {
     release();
     // Named like an API call's failure, by its label: the signed URL's query is a credential.

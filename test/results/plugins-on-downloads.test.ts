@@ -428,6 +428,25 @@ describe("a plugin's hold on a download ends with the call", () => {
     expect(signals[0]?.aborted).toBe(true);
   });
 
+  it("the Request a plugin is handed follows its run's signal, as an API call's does (a plugin that fetches it itself stops with the attempt)", async () => {
+    const batch = await env.completedBatch(embedRequests(5));
+    env.fake.reset();
+    env.fake.inject("datasets.download", { type: "delay", ms: 2_000 });
+    const handed: AbortSignal[] = [];
+    const watcher: MiddlewarePlugin = {
+      name: "watcher",
+      attempt: (request, next, context) => {
+        if (context.operation === "datasets.download") handed.push(request.signal);
+        return next(request);
+      },
+    };
+    const client = env.client({ middleware: [watcher], timeoutInSeconds: 0.3, maxRetries: 0 });
+    const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
+    expect(CohereError.is(error), String(error)).toBe(true);
+    expect(handed.length).toBe(1);
+    expect(handed[0]?.aborted).toBe(true);
+  });
+
   it("the same, ended by the caller's abort", async () => {
     const batch = await env.completedBatch(embedRequests(5));
     env.fake.reset();
