@@ -10,6 +10,7 @@ import {
 import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
 import { loadChunk } from "../internal/load-chunk.js";
+import { rememberToken } from "../internal/secrets.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { nameTheCall } from "./errors/call-failure.js";
@@ -224,6 +225,9 @@ export class ApiClient {
       const failure = request.encodedBody?.failure;
       if (failure !== undefined) setBodyFailure(context, failure);
     }
+    // Known before any attempt: a call-phase plugin may answer itself (a cache) with what a
+    // server echoed to an earlier call. A token function's is known once it is called.
+    if (typeof clientOptions.token === "string") rememberToken(context, clientOptions.token);
     expectResponse(context, expected);
     const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
     let response: Response;

@@ -128,13 +128,13 @@ export interface ResolvedPlugin {
 }
 
 // The SDK's retry layer: the client has one, and a second one nested inside would multiply
-// the attempts (4 with maxRetries: 1), so users cannot add it as a plugin.
-const retryLoops = new WeakSet<Middleware>();
+// the attempts (4 with maxRetries: 1), so users cannot add it as a plugin. A mark on the
+// function under `Symbol.for`, not a module's set: the other build's (ESM or CJS) is refused too.
+const retryLoop = Symbol.for("cohere-batches.retry-loop");
 
 /** Marks `layer` as a retry loop, which `toPlugin` refuses. */
 export function markRetryLoop(layer: Middleware): Middleware {
-  retryLoops.add(layer);
-  return layer;
+  return Object.defineProperty(layer, retryLoop, { value: true });
 }
 
 /**
@@ -179,7 +179,7 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
 
 function resolved(name: string, phase: MiddlewarePhase, handle: unknown): ResolvedPlugin {
   // A second retry loop inside the client's would multiply the attempts.
-  if (typeof handle !== "function" || retryLoops.has(handle as Middleware))
+  if (typeof handle !== "function" || retryLoop in handle)
     throw new CohereError(
       `Invalid middleware "${name}": ${typeof handle === "function" ? "the client already retries; set maxRetries, backoff or shouldRetry" : "not a function"}`,
     );

@@ -5,10 +5,11 @@ import { CohereError } from "../core/errors/cohere-error.js";
  * The tokens each call has sent, so that text a server sends back can be cleaned of them before
  * it goes into an error: a server or proxy that echoes `Authorization` must not put the key
  * into a message, a stack, `toJSON()` or `util.inspect`. Kept on the call's context, which
- * lives exactly as long as the call, under a module-private symbol (a `WeakMap` entry per call
- * costs every garbage collection).
+ * lives exactly as long as the call, under a symbol (a `WeakMap` entry per call costs every
+ * garbage collection). `Symbol.for`: a layer of the other build (ESM or CJS: a
+ * `loggingMiddleware` imported by `require` into an ESM client) redacts the same call's tokens.
  */
-const sentTokens: unique symbol = Symbol();
+const sentTokens: unique symbol = Symbol.for("cohere-batches.sent-tokens") as never;
 
 // The list is held by a function, not as an array: a plugin that logs its context
 // (`util.inspect`, even with `showHidden`) shows a function, never the tokens in its closure.

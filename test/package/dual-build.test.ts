@@ -80,6 +80,51 @@ describe("the ESM and CJS builds", () => {
     }
   });
 
+  it("refuse each other's retryMiddleware as a plugin (a second retry loop would multiply the attempts)", () => {
+    for (const [client, other] of [
+      [esm, cjs],
+      [cjs, esm],
+    ] as const) {
+      expect(() => new client.CohereClient({ token: "test-token", middleware: [other.retryMiddleware()] })).toThrow(
+        /the client already retries/,
+      );
+    }
+  });
+
+  it("redact the call's token in the other build's log lines (a proxy echoes it into x-request-id)", async () => {
+    const { FakeCohere } = await import("../../src/testing/index.js");
+    const token = "sk-live-0123456789abcdef-secret";
+    for (const [client, other] of [
+      [esm, cjs],
+      [cjs, esm],
+    ] as const) {
+      const fake = new FakeCohere({ tokens: [token] });
+      const [batch] = fake.addBatches(1);
+      const lines: string[] = [];
+      const record = (line: string, data: unknown) => lines.push(JSON.stringify([line, data]));
+      const echoing = async (request: Request) => {
+        const answer = await fake.fetch(request);
+        const headers = new Headers(answer.headers);
+        headers.set("x-request-id", request.headers.get("authorization") ?? "");
+        return new Response(await answer.text(), { status: answer.status, headers });
+      };
+      const sdk = new client.CohereClient({
+        token,
+        fetch: echoing,
+        middleware: [
+          other.loggingMiddleware({
+            level: "info",
+            logger: { debug: record, info: record, warn: record, error: record },
+          }),
+        ],
+      });
+      await sdk.batches.retrieve(batch?.id as string);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain("[REDACTED]");
+      expect(lines[0]).not.toContain(token);
+    }
+  });
+
   it("both construct a client and complete a call (the CJS builds' interop with their dependencies)", async () => {
     const { FakeCohere } = await import("../../src/testing/index.js");
     for (const build of [cjs, esm]) {

@@ -9,6 +9,7 @@ import {
   CohereDatasetValidationError,
   CohereError,
   CohereParseError,
+  type MiddlewarePlugin,
   NotFoundError,
   ServiceUnavailableError,
 } from "../../src/index.js";
@@ -179,6 +180,29 @@ describe("the token never shows in what a plugin throws, or in what the log prin
       expect(text).not.toContain(token);
     },
   );
+});
+
+describe("the token never shows in what a call-phase plugin answers itself (a cache of earlier answers)", () => {
+  const replaying = (status: number, body: string): MiddlewarePlugin => ({
+    name: "replaying-cache",
+    phase: "call",
+    handle: async () => new Response(body, { status, headers: { "content-type": "application/json" } }),
+  });
+
+  it("a 404 whose body quotes it, replayed without next(): a NotFoundError without it", async () => {
+    const cache = replaying(404, JSON.stringify({ message: `invalid api token ${token}` }));
+    const { error } = await outcome(client("http://127.0.0.1:9", { middleware: [cache] }).batches.retrieve("b-1"));
+    expect(NotFoundError.is(error), String(error)).toBe(true);
+    expect(everythingShown(error)).not.toContain(token);
+    expect((error as Error).message).toBe("GET /v2/batches/{id} -> 404: invalid api token [REDACTED]");
+  });
+
+  it("a 2xx body that quotes it and fails the checks, replayed without next(): a CohereParseError without it", async () => {
+    const cache = replaying(200, JSON.stringify({ batch: { id: token } }));
+    const { error } = await outcome(client("http://127.0.0.1:9", { middleware: [cache] }).batches.retrieve("b-1"));
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect(everythingShown(error)).not.toContain(token);
+  });
 });
 
 describe("a connection failure's stack says the call once", () => {
