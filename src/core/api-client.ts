@@ -10,7 +10,7 @@ import {
 import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
 import { loadChunk } from "../internal/load-chunk.js";
-import { rememberToken } from "../internal/secrets.js";
+import { rememberKnownTokens } from "../internal/secrets.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { nameTheCall } from "./errors/call-failure.js";
@@ -226,8 +226,8 @@ export class ApiClient {
       if (failure !== undefined) setBodyFailure(context, failure);
     }
     // Known before any attempt: a call-phase plugin may answer itself (a cache) with what a
-    // server echoed to an earlier call. A token function's is known once it is called.
-    if (typeof clientOptions.token === "string") rememberToken(context, clientOptions.token);
+    // server echoed to an earlier call.
+    rememberKnownTokens(context, clientOptions.token);
     expectResponse(context, expected);
     const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
     let response: Response;

@@ -28,6 +28,29 @@ export function rememberToken(context: MiddlewareContext, token: string): void {
   if (!tokens.includes(token)) tokens.push(token);
 }
 
+// The last few tokens each token function returned: a call knows them from its start (see
+// `rememberKnownTokens`). Keyed on the function, so a client let go of takes its list along.
+const returnedTokens = new WeakMap<object, string[]>();
+
+/** Records a token that `supplier` (a token function) returned, of its last 4. */
+export function rememberReturnedToken(supplier: object, token: string): void {
+  const returned = returnedTokens.get(supplier) ?? [];
+  if (returned.includes(token)) return;
+  returned.unshift(token);
+  returned.length = Math.min(returned.length, 4);
+  returnedTokens.set(supplier, returned);
+}
+
+/**
+ * Records, at a call's start, the tokens its client is known to send: the string, or what the
+ * token function returned before. A call-phase plugin may answer without any attempt (a cache
+ * replaying an answer that echoed the token), and auth, which remembers each token sent, never runs.
+ */
+export function rememberKnownTokens(context: MiddlewareContext, supplier: string | object): void {
+  if (typeof supplier === "string") rememberToken(context, supplier);
+  else for (const token of returnedTokens.get(supplier) ?? []) rememberToken(context, token);
+}
+
 /**
  * The call's list of sent tokens, made if it has none yet. Made before a copy of the context (a
  * hedge's second run of the attempts), it is shared: a token one run remembers is redacted by both.

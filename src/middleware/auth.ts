@@ -4,7 +4,7 @@ import { isToken } from "../core/input.js";
 import type { Middleware, MiddlewareContext, Next } from "../core/middleware.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
-import { rememberToken } from "../internal/secrets.js";
+import { rememberReturnedToken, rememberToken } from "../internal/secrets.js";
 
 /**
  * Sets `Authorization: Bearer <token>` on each attempt.
@@ -26,7 +26,12 @@ import { rememberToken } from "../internal/secrets.js";
 export function authMiddleware(token: TokenSupplier): Middleware {
   // A string token is set without waiting for anything: no suspended frame per attempt.
   if (typeof token === "string") return (request, next, context) => send(token, request, next, context);
-  return async (request, next, context) => send(await resolveToken(token, context), request, next, context);
+  return async (request, next, context) => {
+    const value = await resolveToken(token, context);
+    // For the next calls to know from their start (see `rememberKnownTokens`).
+    rememberReturnedToken(token, value);
+    return send(value, request, next, context);
+  };
 }
 
 function send(token: string, request: Request, next: Next, context: MiddlewareContext): Promise<Response> {

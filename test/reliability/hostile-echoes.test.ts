@@ -197,6 +197,37 @@ describe("the token never shows in what a call-phase plugin answers itself (a ca
     expect((error as Error).message).toBe("GET /v2/batches/{id} -> 404: invalid api token [REDACTED]");
   });
 
+  it("a token function's, once it has been sent: the cache's 404 replayed by the next call is a NotFoundError without it", async () => {
+    const origin = await scriptedServer((request, response) =>
+      sendJson(response, 404, { message: `invalid api token ${request.headers.authorization}` }),
+    );
+    const replayed: Response[] = [];
+    const cache: MiddlewarePlugin = {
+      name: "caching-404s",
+      phase: "call",
+      handle: async (request, next) => {
+        const kept = replayed[0];
+        if (kept !== undefined) return kept.clone();
+        try {
+          return await next(request);
+        } catch (error) {
+          replayed.push(
+            new Response(JSON.stringify((error as ApiError).body).replace("Bearer [REDACTED]", `Bearer ${token}`), {
+              status: 404,
+            }),
+          );
+          throw error;
+        }
+      },
+    };
+    const api = new CohereClient({ token: async () => token, baseUrl: origin.url, maxRetries: 0, middleware: [cache] });
+    await outcome(api.batches.retrieve("b-1"));
+    const { error } = await outcome(api.batches.retrieve("b-1"));
+    expect(origin.received).toHaveLength(1);
+    expect(NotFoundError.is(error), String(error)).toBe(true);
+    expect(everythingShown(error)).not.toContain(token);
+  });
+
   it("a 2xx body that quotes it and fails the checks, replayed without next(): a CohereParseError without it", async () => {
     const cache = replaying(200, JSON.stringify({ batch: { id: token } }));
     const { error } = await outcome(client("http://127.0.0.1:9", { middleware: [cache] }).batches.retrieve("b-1"));
