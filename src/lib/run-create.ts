@@ -22,9 +22,9 @@ export interface CreateRetries {
  * Creates the batch that reads `dataset`, retrying up to `maxRetries` times itself (each create
  * is sent with `maxRetries: 0`), by the retry layer's rule: `shouldRetry`, the client's backoff,
  * a server-asked delay over 60 s thrown at once. Before sending it again after an attempt that
- * may have reached the server (a 5xx, a timeout, a dropped connection), it walks the batch list
- * for a batch that reads `dataset` and adopts it: the dataset was uploaded by this run alone, so
- * the match is exact.
+ * may have reached the server (a 5xx, a timeout, a dropped connection), once the backoff is
+ * over, it walks the batch list for a batch that reads `dataset` and adopts it: the dataset was
+ * uploaded by this run alone, so the match is exact.
  */
 export async function createBatchOnce(
   batches: BatchesClient,
@@ -51,13 +51,16 @@ export async function createBatchOnce(
               retries.timing,
             );
       if (seconds === undefined) throw error;
+      // The walk comes after the wait, just before the create goes again: a server may commit
+      // a create after its gateway answered 504 or the attempt timed out, and a batch it made
+      // during the wait is found too.
+      await delay(seconds * 1000, options.abortSignal);
       // Only a request that never left is sent again without the walk: a proxy answers 503
       // after an upstream reset, and a server that ignores the key may say 429 after acting.
       if (!connectionRefusedOnFirstHop(error)) {
         const adopted = await findBatchReading(batches, dataset, options);
         if (adopted !== undefined) return adopted;
       }
-      await delay(seconds * 1000, options.abortSignal);
     }
   }
 }

@@ -1,7 +1,8 @@
 // batches.run never leaves two batches behind, even on a server that ignores Idempotency-Key:
 // after a create attempt that may have reached the server, it adopts the batch reading its dataset.
-import { describe, expect, it } from "vitest";
-import type { RunProgress } from "../../src/index.js";
+import { describe, expect, it, vi } from "vitest";
+import { CohereAbortError, CohereClient, type Middleware, type RunProgress } from "../../src/index.js";
+import { outcome, scriptedServer, sendJson } from "../helpers/scripted-server.js";
 import { embedRequests, useResultsFake } from "../helpers/results-fake.js";
 
 const env = useResultsFake();
@@ -101,5 +102,107 @@ describe("run: one batch only when the create answer was lost", () => {
     expect(env.fake.listBatches().filter((b) => b.input_dataset_id === run.inputDataset.id).length).toBe(1);
     expect(env.fake.listBatches().length).toBe(4);
     env.fake.ignoreIdempotencyKeys = false;
+  });
+});
+
+/**
+ * A Cohere that ignores Idempotency-Key and commits a create `commitMs` after it received it,
+ * whatever it answered: the first create is answered as `first` says (a 504 from its gateway,
+ * or never, as a timed-out attempt's), every later one is answered with the batch it made.
+ */
+async function lateCommitter(first: "504" | "never" | "slow", commitMs: number) {
+  const batches: Record<string, unknown>[] = [];
+  const now = () => new Date().toISOString();
+  let creates = 0;
+  const origin = await scriptedServer((request, response, body) => {
+    const url = new URL(request.url ?? "/", "http://x");
+    const dataset = {
+      id: "ds-run",
+      name: "r",
+      created_at: now(),
+      updated_at: now(),
+      dataset_type: "batch-embed-v2-input",
+      validation_status: "validated",
+    };
+    if (request.method === "POST" && url.pathname === "/v1/datasets") return sendJson(response, 200, { id: "ds-run" });
+    if (url.pathname === "/v1/datasets/ds-run") return sendJson(response, 200, { dataset });
+    if (request.method === "POST" && url.pathname === "/v2/batches") {
+      const { name, input_dataset_id, model } = JSON.parse(body) as Record<string, string>;
+      const commit = () => {
+        const batch = { id: `b${batches.length + 1}`, name, input_dataset_id, model, status: "BATCH_STATUS_COMPLETED" };
+        batches.push({ ...batch, created_at: now(), updated_at: now() });
+        return batches[batches.length - 1];
+      };
+      creates += 1;
+      if (creates > 1) return sendJson(response, 200, { batch: commit() });
+      setTimeout(() => {
+        const batch = commit();
+        if (first === "slow") sendJson(response, 200, { batch });
+      }, commitMs);
+      if (first === "504") sendJson(response, 504, { message: "upstream timed out" });
+      return;
+    }
+    if (request.method === "POST" && url.pathname.endsWith(":cancel")) {
+      const batch = batches.find((b) => url.pathname.includes(`/${b.id as string}:`));
+      if (batch !== undefined) batch.status = "BATCH_STATUS_CANCELING";
+      return sendJson(response, batch === undefined ? 404 : 200, {});
+    }
+    if (url.pathname === "/v2/batches") return sendJson(response, 200, { batches: [...batches].reverse() });
+    const batch = batches.find((b) => url.pathname.endsWith(`/${b.id as string}`));
+    return batch === undefined
+      ? sendJson(response, 404, { message: "no such batch" })
+      : sendJson(response, 200, { batch });
+  });
+  return { origin, batches };
+}
+
+const runOf = (more: Record<string, unknown> = {}) => ({
+  name: "late",
+  model: "embed-v4.0",
+  type: "batch-embed-v2-input",
+  requests: embedRequests(3),
+  pollIntervalInSeconds: 0.01,
+  ...more,
+});
+
+describe("run: a create the server commits after its answer was lost (it ignores Idempotency-Key)", () => {
+  it("a 504 from the gateway, the batch committed 150 ms later, during the backoff: one batch, adopted", async () => {
+    const { origin, batches } = await lateCommitter("504", 150);
+    const client = new CohereClient({
+      token: "test-token",
+      baseUrl: origin.url,
+      backoff: { initialDelayInSeconds: 0.4, maxDelayInSeconds: 0.4 },
+    });
+    const run = await client.batches.run(runOf());
+    expect(batches.map((b) => b.id)).toEqual(["b1"]);
+    expect(run.batch.id).toBe("b1");
+  });
+
+  it("an attempt that timed out, the batch committed 150 ms later, during the backoff: one batch, adopted", async () => {
+    const { origin, batches } = await lateCommitter("never", 450);
+    const client = new CohereClient({
+      token: "test-token",
+      baseUrl: origin.url,
+      timeoutInSeconds: 0.3,
+      backoff: { initialDelayInSeconds: 0.4, maxDelayInSeconds: 0.4 },
+    });
+    const run = await client.batches.run(runOf());
+    expect(batches.map((b) => b.id)).toEqual(["b1"]);
+    expect(run.batch.id).toBe("b1");
+  });
+
+  it("cancelOnAbort: an abort while the create is in flight, the batch committed 400 ms later: it is found and cancelled", async () => {
+    const { origin, batches } = await lateCommitter("slow", 700);
+    const controller = new AbortController();
+    const abortMidCreate: Middleware = (request, next, context) => {
+      if (context.operation === "batches.create") setTimeout(() => controller.abort(), 300);
+      return next(request);
+    };
+    const client = new CohereClient({ token: "test-token", baseUrl: origin.url, middleware: [abortMidCreate] });
+    const { error } = await outcome(client.batches.run(runOf({ abortSignal: controller.signal, cancelOnAbort: true })));
+    expect(CohereAbortError.is(error), String(error)).toBe(true);
+    await vi.waitFor(() => expect(batches.map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 5_000,
+    });
   });
 });
