@@ -36,5 +36,5 @@ export function bodyReader(body: ReadableStream<Uint8Array> | AsyncIterable<Uint
 export function bytesOf(chunk: unknown, status: number): Uint8Array {
   if (chunk instanceof Uint8Array || Object.prototype.toString.call(chunk) === "[object Uint8Array]")
     return chunk as Uint8Array;
-  throw new CohereParseError(status, "", ["a chunk of the body is not bytes (a Uint8Array)"]);
+  throw new CohereParseError(status, "", ["a chunk of the body is not bytes (Uint8Array)"]);
 }
