@@ -24,5 +24,10 @@ export interface HttpResponse<T> {
 
 /** The request id a response carries: `x-request-id`, else `x-trace-id`, the name some gateways use. */
 export function readRequestId(headers: Headers): string | undefined {
-  return headers.get("x-request-id") ?? headers.get("x-trace-id") ?? undefined;
+  try {
+    return headers.get("x-request-id") ?? headers.get("x-trace-id") ?? undefined;
+  } catch {
+    // A look-alike's `headers.get` that throws (a custom fetch's): the answer stands, without an id.
+    return undefined;
+  }
 }

@@ -1,4 +1,4 @@
-import { type BodyReader, bodyReader } from "../internal/body-reader.js";
+import { type BodyReader, bodyReader, bytesOf } from "../internal/body-reader.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
 import { describeCause } from "../internal/cause-chain.js";
 import { followAbort } from "../internal/follow-abort.js";
@@ -51,6 +51,7 @@ const done = (): IteratorResult<Uint8Array> => ({ done: true, value: undefined }
  */
 class StreamedBody implements AsyncIterableIterator<Uint8Array> {
   readonly #expected: number | undefined;
+  readonly #status: number;
   readonly #reader: BodyReader;
   #received = 0;
   #closed = false;
@@ -61,6 +62,7 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
     private readonly call: StreamedBodyCall | undefined,
   ) {
     this.#expected = declaredLength(response.headers);
+    this.#status = response.status;
     // No body reads as an empty one: a Content-Length above 0 then says it was cut short.
     this.#reader = bodyReader(response.body ?? new ReadableStream({ start: (controller) => controller.close() }));
   }
@@ -74,6 +76,7 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
     let step: ReadableStreamReadResult<Uint8Array>;
     try {
       step = await readChunk(this.#reader, this.limits);
+      if (!step.done) bytesOf(step.value, this.#status);
     } catch (error) {
       if (this.#closed) return done();
       void this.return();

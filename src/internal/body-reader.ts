@@ -1,3 +1,5 @@
+import { CohereParseError } from "../core/errors/parse-error.js";
+
 /** Reads a response body chunk by chunk; `cancel` stops it and closes the connection. */
 export interface BodyReader {
   read(): Promise<ReadableStreamReadResult<Uint8Array>>;
@@ -23,4 +25,16 @@ export function bodyReader(body: ReadableStream<Uint8Array> | AsyncIterable<Uint
       return iterator.return?.();
     },
   };
+}
+
+/**
+ * `chunk`, if it is bytes (a `Buffer`, or a `Uint8Array` of another realm, too), else a
+ * `CohereParseError`: a stream of strings (`Readable.toWeb(Readable.from([text]))`) has no byte
+ * count to hold `maxResponseBytes` to, and the runtime's fetch refuses it too ("Received
+ * non-Uint8Array chunk"). Each reader checks each chunk here, before it counts it.
+ */
+export function bytesOf(chunk: unknown, status: number): Uint8Array {
+  if (chunk instanceof Uint8Array || Object.prototype.toString.call(chunk) === "[object Uint8Array]")
+    return chunk as Uint8Array;
+  throw new CohereParseError(status, "", ["a chunk of the body is not bytes (Uint8Array)"]);
 }

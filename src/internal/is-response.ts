@@ -10,7 +10,10 @@ export function isResponse(value: unknown): value is Response {
       typeof candidate.status === "number" &&
       typeof candidate.headers?.get === "function" &&
       typeof candidate.arrayBuffer === "function" &&
-      "body" in candidate
+      "body" in candidate &&
+      // Read once here, so that a getter that throws makes junk of it, not a raw error later.
+      typeof candidate.ok !== "symbol" &&
+      typeof candidate.url !== "symbol"
     );
   } catch {
     // A getter or a Proxy that throws: junk too, not a failure of the connection.

@@ -1,5 +1,5 @@
 import { CohereParseError } from "../core/errors/parse-error.js";
-import { bodyReader } from "./body-reader.js";
+import { bodyReader, bytesOf } from "./body-reader.js";
 
 const empty = new Uint8Array(0);
 
@@ -53,15 +53,17 @@ async function readChunks(
     const chunks: Uint8Array[] = [];
     let total = 0;
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-      total += chunk.value.byteLength;
-      if (total > maxBytes) {
-        cancel();
-        throw tooLarge(status, maxBytes);
-      }
-      chunks.push(chunk.value);
+      const bytes = bytesOf(chunk.value, status);
+      total += bytes.byteLength;
+      if (total > maxBytes) throw tooLarge(status, maxBytes);
+      chunks.push(bytes);
     }
     if (signal?.aborted) throw signal.reason;
     return chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks, total);
+  } catch (error) {
+    // The rest is never read: a body too large, or not bytes, closes its connection.
+    cancel();
+    throw error;
   } finally {
     signal?.removeEventListener("abort", cancel);
   }

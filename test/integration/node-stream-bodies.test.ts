@@ -2,9 +2,10 @@
 // other Node HTTP clients give it, over real HTTP to the fake. Every call failed with
 // "body.getReader is not a function", retried as a connection failure.
 import { Readable } from "node:stream";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { CohereClient, CohereParseError, NotFoundError } from "../../src/index.js";
-import { embedRequests, useResultsFake } from "../helpers/results-fake.js";
+import { CohereClient, CohereParseError, NotFoundError, ServiceUnavailableError } from "../../src/index.js";
+import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
 
 const env = useResultsFake();
 
@@ -55,5 +56,99 @@ describe("a fetch whose bodies are Node streams", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(streams.length).toBeGreaterThan(0);
     expect(streams.every((stream) => stream.destroyed)).toBe(true);
+  });
+});
+
+/** A body stream whose chunks are `chunks` as they are: strings, say, where fetch gives bytes. */
+function chunkStream(chunks: unknown[]): ReadableStream {
+  return Readable.toWeb(Readable.from(chunks)) as ReadableStream;
+}
+
+describe("a body whose chunks are not bytes", () => {
+  it("is a CohereParseError for a 2xx (a fixture replayed through Readable.toWeb), not retried", async () => {
+    const batch = await env.completedBatch(embedRequests(3));
+    let calls = 0;
+    const client = env.client({
+      fetch: async (request: Request, init?: RequestInit) => {
+        calls++;
+        const response = await fetch(request, init);
+        return new Response(chunkStream([await response.text()]), { headers: response.headers });
+      },
+    });
+    const error = await client.batches.retrieve(batch.id as string).catch((e: unknown) => e);
+    expect(CohereParseError.is(error)).toBe(true);
+    expect(error).toBeInstanceOf(CohereParseError);
+    expect((error as CohereParseError).message).toMatch(/a chunk of the body is not bytes/);
+    expect(calls).toBe(1);
+  });
+
+  it("leaves an error status its ApiError: a 503 stays a retried ServiceUnavailableError", async () => {
+    let calls = 0;
+    const client = env.client({
+      fetch: async () => {
+        calls++;
+        return new Response(chunkStream(['{"message":"busy"}']), { status: 503, headers: { "retry-after-ms": "1" } });
+      },
+    });
+    const error = await client.batches.retrieve("b1").catch((e: unknown) => e);
+    expect(ServiceUnavailableError.is(error)).toBe(true);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
+    expect(calls).toBe(3);
+  });
+
+  it("holds maxResponseBytes: an empty string first, then 64 KiB chunks, is refused at once", async () => {
+    let [calls, pulled] = [0, 0];
+    const client = env.client({
+      maxResponseBytes: 1024,
+      fetch: async () => {
+        [calls, pulled] = [calls + 1, 0];
+        return new Response(
+          new ReadableStream({
+            start: (controller) => controller.enqueue(""),
+            pull: (controller) => {
+              if (++pulled === 200) controller.close();
+              else controller.enqueue(new Uint8Array(64 * 1024));
+            },
+          }),
+        );
+      },
+    });
+    const error = await client.batches.retrieve("b1").catch((e: unknown) => e);
+    expect(CohereParseError.is(error)).toBe(true);
+    expect((error as CohereParseError).message).toMatch(/not bytes/);
+    expect(calls).toBe(1);
+    // The stream fills its queue one chunk ahead of the read, no further.
+    expect(pulled).toBeLessThanOrEqual(2);
+  });
+
+  it("accepts any Uint8Array: a Buffer, and one of another realm", async () => {
+    const batch = await env.completedBatch(embedRequests(3));
+    const foreign = runInNewContext("Uint8Array") as Uint8ArrayConstructor;
+    const client = env.client({
+      fetch: async (request: Request, init?: RequestInit) => {
+        const response = await fetch(request, init);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        const chunks = [Buffer.from(bytes.subarray(0, 10)), foreign.from(bytes.subarray(10))];
+        return new Response(chunkStream(chunks), { headers: response.headers });
+      },
+    });
+    expect((await client.batches.retrieve(batch.id as string)).batch.id).toBe(batch.id);
+  });
+
+  it("is a CohereParseError for a results part, not resumed", async () => {
+    const batch = await env.completedBatch(embedRequests(3));
+    let downloads = 0;
+    const client = env.client({
+      fetch: async (request: Request, init?: RequestInit) => {
+        if (!request.url.startsWith(env.server.downloadUrl)) return fetch(request, init);
+        downloads++;
+        return new Response(chunkStream(["Obj\x01not avro"]));
+      },
+    });
+    const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
+    expect(CohereParseError.is(error)).toBe(true);
+    expect(error).toBeInstanceOf(CohereParseError);
+    expect((error as CohereParseError).message).toMatch(/not bytes/);
+    expect(downloads).toBe(1);
   });
 });

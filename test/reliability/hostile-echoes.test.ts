@@ -308,6 +308,29 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     return error as CohereDatasetValidationError;
   }
 
+  it("a 2xx body that begins with the token: the parse error quotes no piece of it (JSON.parse quotes the body's start)", async () => {
+    const origin = await scriptedServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(`${token} is not a valid key`);
+    });
+    const { error } = await outcome(client(origin.url).batches.retrieve("b-1"));
+    expect(CohereParseError.is(error)).toBe(true);
+    expect(error).toBeInstanceOf(CohereParseError);
+    const shown = everythingShown(error);
+    const pieces = Array.from({ length: token.length - 5 }, (_, i) => token.slice(i, i + 6));
+    expect(pieces.filter((piece) => shown.includes(piece))).toEqual([]);
+    expect((error as CohereParseError).issues).toEqual(["the body is not JSON"]);
+  });
+
+  it("a 2xx body that is not JSON keeps the position JSON.parse gives", async () => {
+    const broken = await scriptedServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"batch":{} x');
+    });
+    const { error } = await outcome(client(broken.url).batches.retrieve("b-1"));
+    expect((error as CohereParseError).issues).toEqual(["the body is not JSON at position 12"]);
+  });
+
   it("a dataset that failed validation with the Authorization echoed in validation_error: CohereDatasetValidationError without it", async () => {
     const failed = await failedValidation((request) => ({
       validation_error: `line 3: unexpected header ${request.headers.authorization}`,

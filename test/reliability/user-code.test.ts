@@ -292,6 +292,64 @@ describe("a custom fetch that misbehaves ends as a typed error (API.md 7a)", () 
     expect(inspect(result?.error)).toContain("CohereConnectionError");
   });
 
+  /** The real answer to `request`, as a look-alike with `getters` (that throw) in place of its own. */
+  async function lookAlike(request: Request, getters: PropertyDescriptorMap): Promise<Response> {
+    const real = await fetch(request);
+    const { status, statusText, ok, url, headers, body } = real;
+    const like = { status, statusText, ok, url, headers, body, arrayBuffer: () => real.arrayBuffer() };
+    return Object.defineProperties(like, getters) as unknown as Response;
+  }
+  const throwing = (what: string) => ({
+    get: () => {
+      throw new Error(`no ${what} for you`);
+    },
+  });
+
+  it.each(["ok", "url"])(
+    "a fetch that resolves with a look-alike whose %s getter throws: a CohereError saying so, not retried",
+    async (name) => {
+      for (const phase of ["fetch", "attempt", "call"] as const) {
+        let calls = 0;
+        const answer = (request: Request) => {
+          calls++;
+          return lookAlike(request, { [name]: throwing(name) });
+        };
+        const client = server.client(
+          phase === "fetch"
+            ? { fetch: answer }
+            : { middleware: [{ name: "p", phase, handle: (request) => answer(request) }] },
+        );
+        const { error } = await outcome(client.batches.list());
+        expect(CohereError.is(error), phase).toBe(true);
+        expect(error).toBeInstanceOf(CohereError);
+        expect((error as Error).message).toMatch(/not a Response/);
+        expect(calls).toBe(1);
+      }
+    },
+  );
+
+  it("a fetch whose look-alike's headers.get throws for the request id: the call stands, without one", async () => {
+    const headers = (real: Headers) => ({
+      value: {
+        get: (name: string) => {
+          if (/request-id|trace-id/.test(name)) throw new Error("no id for you");
+          return real.get(name);
+        },
+        has: (name: string) => real.has(name),
+        forEach: real.forEach.bind(real),
+        [Symbol.iterator]: () => real[Symbol.iterator](),
+      },
+    });
+    const client = server.client({
+      fetch: async (request: Request) => {
+        const response = await lookAlike(request, {});
+        return Object.defineProperties(response, { headers: headers(response.headers) });
+      },
+    });
+    const { status, requestId, data } = await client.batches.withRawResponse.list();
+    expect([status, requestId, Array.isArray(data.batches)]).toEqual([200, undefined, true]);
+  });
+
   it("a fetch that throws synchronously: a typed error, and no unhandled rejection", async () => {
     const throwing = () => {
       throw new Error("bad fetch");
