@@ -8,7 +8,7 @@ import { setSignedUrlOrigin } from "./signed-url.js";
 import { type ReleaseLink, setStreamRelease } from "./stream-release.js";
 import { readStreamedBody } from "./streamed-body.js";
 import { withoutSignal } from "./wire-request.js";
-import { redactError, rememberToken } from "../internal/secrets.js";
+import { rememberToken } from "../internal/secrets.js";
 
 /** One download from a URL that carries its own credential (a signed URL on a storage host). */
 export interface DownloadDescription {
@@ -74,16 +74,9 @@ export async function sendDownload(
   setStreamRelease(context, (controller) => linkToRelease(connection.signal, controller));
   setSignedUrlOrigin(context, target.origin);
   const release = () => connection.abort();
-  let response: Response;
-  try {
-    // No signal of its own: fetch gets the attempt's (a Request on the caller's long-lived
-    // signal would leave a listener on it until garbage collected), and so does the copy users'
-    // plugins are handed (see `realRequest`).
-    response = await pipeline.send(withoutSignal(new Request(target)), context);
-  } catch (error) {
-    release();
-    // Named like an API call's failure, by its label: the signed URL's query is a credential.
-    throw nameTheCall(
+  // Named like an API call's failure, by its label: the signed URL's query is a credential.
+  const named = (error: unknown) =>
+    nameTheCall(
       error,
       {
         operation,
@@ -94,6 +87,15 @@ export async function sendDownload(
       },
       context,
     );
+  let response: Response;
+  try {
+    // No signal of its own: fetch gets the attempt's (a Request on the caller's long-lived
+    // signal would leave a listener on it until garbage collected), and so does the copy users'
+    // plugins are handed (see `realRequest`).
+    response = await pipeline.send(withoutSignal(new Request(target)), context);
+  } catch (error) {
+    release();
+    throw named(error);
   }
   // A plugin may have read the body it was handed (it should read a `clone()`).
   if (response.bodyUsed || response.body?.locked === true) {
@@ -107,7 +109,8 @@ export async function sendDownload(
     body: readStreamedBody(
       response,
       { timeoutInSeconds: options.timeoutInSeconds, signal },
-      { end: release, clean: (error) => redactError(context, error) },
+      // A failure mid-body says which part it was, as one before the body does.
+      { end: release, clean: named },
     ),
   };
 }

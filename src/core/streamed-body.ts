@@ -19,7 +19,7 @@ export interface StreamedBodyLimits {
 export interface StreamedBodyCall {
   /** Called once the body is done with: read to its end, failed, or left (`return()`). */
   readonly end: () => void;
-  /** The reading's failure as the call may hand it on (cleaned of the call's secrets). */
+  /** The reading's failure as the call may hand it on (naming the call, cleaned of its secrets). */
   readonly clean: (error: unknown) => unknown;
 }
 
@@ -90,7 +90,10 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
     this.#closed = true;
     this.call?.end();
     const expected = this.#expected;
-    if (expected !== undefined && this.#received < expected) throw cutShort(this.#received, expected);
+    if (expected !== undefined && this.#received < expected) {
+      const error = cutShort(this.#received, expected);
+      throw this.call ? this.call.clean(error) : error;
+    }
     return done();
   }
 

@@ -388,6 +388,12 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     expect((error as Error).message).toBe("part 0 (part-0 Bearer [REDACTED].avro) of dataset ds-1 has no download URL");
   });
 
+  it("a validation_error of 100,000 characters: the message quotes 500 of them, validationError keeps it whole", async () => {
+    const failed = await failedValidation(() => ({ validation_error: "x".repeat(100_000) }));
+    expect(failed.message).toBe(`Dataset ds-1 failed validation: ${"x".repeat(500)}…`);
+    expect(failed.validationError).toHaveLength(100_000);
+  });
+
   it("a failed dataset with 2,000 parts and no echo keeps its dataset whole", async () => {
     const parts = Array.from({ length: 2000 }, (_, index) => ({ id: `p-${index}`, name: `part ${index}`, index }));
     const failed = await failedValidation(() => ({ validation_error: "line 3: not JSON", dataset_parts: parts }));

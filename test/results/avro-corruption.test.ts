@@ -212,6 +212,17 @@ describe("memory limits", () => {
     expect((await parseError(file)).issues[0]).toMatch(/block 0: block says 1099511627776 records in 40 bytes/);
   });
 
+  it("refuses a block of records that take no bytes (a record of no fields) claiming more of them than it has bytes", async () => {
+    // Nothing bounds how many such records a block says it holds: 2^50 of them in 0 bytes
+    // would be yielded for months.
+    const empty = { type: "record", name: "Empty", fields: [] };
+    const header = await writeAvroContainer(empty, [], { codec: "null", sync: SYNC });
+    const file = new Uint8Array([...header, ...varint(2 ** 50), ...varint(0), ...SYNC]);
+    const error = await decodeAll(chunked(file, 64), PART).catch((caught: unknown) => caught);
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect((error as CohereParseError).issues[0]).toMatch(/block 0: block says 1125899906842624 records in 0 bytes/);
+  });
+
   it("refuses a block header announcing more than MAX_BLOCK_BYTES, without reading on", async () => {
     const file = await withBlock(1, new Uint8Array(10));
     const headerEnd = file.length - 10 - 16 - 2;

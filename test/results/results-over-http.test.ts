@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CohereAbortError,
+  CohereConnectionError,
   CohereError,
   CohereParseError,
   CohereTimeoutError,
@@ -187,11 +188,29 @@ describe("results: faults on downloads", () => {
     expect(ids(results)).toEqual(expectedIds(600));
   });
 
-  it("a stalled body with no retries left is a CohereTimeoutError", async () => {
+  it("a stalled body with no retries left is a CohereTimeoutError naming the part", async () => {
     const batch = await env.completedBatch(embedRequests(600));
     env.fake.inject("datasets.download", { type: "stall-body" });
     const client = env.client({ timeoutInSeconds: 0.3, maxRetries: 0 });
-    await expect(collect(client.batches.results(batch.id as string))).rejects.toBeInstanceOf(CohereTimeoutError);
+    const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect((error as Error).message).toBe(
+      `datasets.download (GET part 0 (part-0.avro) of dataset ${batch.output_dataset_id}): No bytes of the body for 0.3 s`,
+    );
+  });
+
+  it("a connection reset mid-part with no retries left is a CohereConnectionError naming the part", async () => {
+    const batch = await env.completedBatch(embedRequests(600));
+    env.fake.inject("datasets.download", { type: "reset-mid-body", afterAction: true });
+    const error = await collect(env.client({ maxRetries: 0 }).batches.results(batch.id as string)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CohereConnectionError);
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^datasets\\.download \\(GET part 0 \\(part-0\\.avro\\) of dataset ${batch.output_dataset_id}\\): The body broke off`,
+      ),
+    );
   });
 
   it("a part cut short mid-block is a CohereParseError naming the part", async () => {

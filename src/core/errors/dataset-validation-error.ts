@@ -1,4 +1,5 @@
 import type { Dataset } from "../../resources/datasets/types.js";
+import { clipText } from "../../internal/clip-text.js";
 import { CohereError } from "./cohere-error.js";
 
 /**
@@ -39,7 +40,8 @@ export class CohereDatasetValidationError extends CohereError {
    * @throws Never: it only reads the dataset's `id` and validation fields.
    */
   constructor(dataset: Dataset) {
-    super(`Dataset ${dataset.id} failed validation: ${dataset.validation_error ?? "no reason given"}`);
+    // Clipped as an ApiError's server message is; the whole of it stays on `validationError`.
+    super(`Dataset ${dataset.id} failed validation: ${clipText(dataset.validation_error ?? "no reason given", 500)}`);
     this.dataset = dataset;
     this.validationError = dataset.validation_error;
     this.warnings = dataset.validation_warnings ?? [];
