@@ -233,6 +233,10 @@ export class ApiClient {
     let response: Response;
     try {
       response = await pipeline.send(wire, context);
+      // Checked already when call-phase plugins exist (see the pipeline); else checked here, at
+      // once when the transport has read the body (no promise to wait for).
+      const checked = checkResponse(response, context);
+      if (checked !== response) await checked;
     } catch (error) {
       throw nameTheCall(
         error,
@@ -240,10 +244,6 @@ export class ApiClient {
         context,
       );
     }
-    // Checked already when call-phase plugins exist (see the pipeline); else checked here, at
-    // once when the transport has read the body (no promise to wait for).
-    const checked = checkResponse(response, context);
-    if (checked !== response) await checked;
     request.answered?.(context);
     return {
       data: takeCheckedData<T>(response, pipeline.ownsResponses),

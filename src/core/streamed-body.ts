@@ -76,7 +76,7 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
     let step: ReadableStreamReadResult<Uint8Array>;
     try {
       step = await readChunk(this.#reader, this.limits);
-      if (!step.done) bytesOf(step.value, this.#status);
+      if (!step.done) step = { done: false, value: bytesOf(step.value, this.#status) };
     } catch (error) {
       if (this.#closed) return done();
       void this.return();

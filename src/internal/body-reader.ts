@@ -27,14 +27,25 @@ export function bodyReader(body: ReadableStream<Uint8Array> | AsyncIterable<Uint
   };
 }
 
+// The intrinsic getter of a typed array's tag: it reads the array's internal slot, so neither
+// a forged tag (`Symbol.toStringTag`) nor a Proxy passes for bytes; and it works on arrays of
+// another realm.
+const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)?.get as (
+  this: unknown,
+) => string | undefined;
+
 /**
- * `chunk`, if it is bytes (a `Buffer`, or a `Uint8Array` of another realm, too), else a
- * `CohereParseError`: a stream of strings (`Readable.toWeb(Readable.from([text]))`) has no byte
- * count to hold `maxResponseBytes` to, and the runtime's fetch refuses it too ("Received
- * non-Uint8Array chunk"). Each reader checks each chunk here, before it counts it.
+ * `chunk` as bytes, if it is a `Uint8Array`, else a `CohereParseError`: a stream of strings
+ * (`Readable.toWeb(Readable.from([text]))`) has no byte count to hold `maxResponseBytes` to,
+ * and the runtime's fetch refuses it too ("Received non-Uint8Array chunk"). One that is not a
+ * plain `Uint8Array` of this realm (a `Buffer`, a subclass, one of another realm, one with its
+ * own `byteLength`) is copied into one, which its internal slots, not its getters, fill. Each
+ * reader checks each chunk here, before it counts it.
  */
 export function bytesOf(chunk: unknown, status: number): Uint8Array {
-  if (chunk instanceof Uint8Array || Object.prototype.toString.call(chunk) === "[object Uint8Array]")
-    return chunk as Uint8Array;
-  throw new CohereParseError(status, "", ["a chunk of the body is not bytes (Uint8Array)"]);
+  if (tagOf.call(chunk) !== "Uint8Array")
+    throw new CohereParseError(status, "", ["a chunk of the body is not bytes (Uint8Array)"]);
+  return Object.getPrototypeOf(chunk) === Uint8Array.prototype && !Object.hasOwn(chunk as object, "byteLength")
+    ? (chunk as Uint8Array)
+    : new Uint8Array(chunk as Uint8Array);
 }

@@ -13,7 +13,7 @@ import { findBatchReading } from "./run-create.js";
 const CANCEL_BUDGET_IN_SECONDS = 60;
 
 /** The waits, in milliseconds, before each look for a batch whose create was in flight. */
-const lookups = [0, 500, 1_000, 2_000, 4_000, 8_000];
+const lookups = [0, 500, 1_000, 2_000, 4_000];
 
 /**
  * Cancels the run's batch: `batch`, or when the abort came during the create (`batch` unknown),
@@ -32,7 +32,8 @@ export function cancelInBackground(
   const cancel = async () => {
     let id = batch?.id;
     // A create still in flight may be committed after the abort: looked for again, a few
-    // times over some 15 s, before the run's batch is taken to be none.
+    // times over 7.5 s (a process that ends on the abort waits for them), before the run's
+    // batch is taken to be none.
     for (const wait of lookups) {
       if (id !== undefined) break;
       await delay(wait, budget.signal);

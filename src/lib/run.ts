@@ -10,7 +10,7 @@ import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { Dataset } from "../resources/datasets/types.js";
 import { cancelInBackground } from "./run-cancel.js";
-import { createBatchOnce } from "./run-create.js";
+import { cancelSecondBatches, createBatchOnce } from "./run-create.js";
 import { waitFor } from "./waiter.js";
 import { startRunScope } from "./run-scope.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
@@ -48,6 +48,9 @@ function phaseOf(batch: Batch, last: RunPhase): RunPhase | undefined {
   return batch.status === "BATCH_STATUS_IN_PROGRESS" ? "running" : last;
 }
 
+/** How long after its create a run looks for a second batch, when one may come (see `runBatch`). */
+const SECOND_BATCH_WATCH_MS = 60_000;
+
 /** `batches.run`: see `BatchesClient.run`. */
 export async function runBatch(api: ApiClient, request: RunRequest, options: RequestOptions = {}): Promise<RunResult> {
   const run = checkInput(runRequestSchema, request, "run request") as RunRequest;
@@ -79,7 +82,13 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     const body = { name: run.name, input_dataset_id: id, model: run.model };
     const { maxRetries, shouldRetry } = api.resolveOptions(options);
     const retries = { maxRetries, shouldRetry, timing: api.backoff };
-    batch = await createBatchOnce(batches, body, inputDataset, retries, calls);
+    const created = await createBatchOnce(batches, body, inputDataset, retries, calls);
+    batch = created.batch;
+    const kept = batch;
+    // For a minute after a create whose earlier attempt may have reached the server, each poll
+    // also cancels a second batch reading the dataset (committed late by a server that ignores
+    // the key): the run then leaves one batch running.
+    const watchUntil = created.secondPossible ? Date.now() + SECOND_BATCH_WATCH_MS : 0;
     const onBatch = (latest: Batch) => {
       const next = phaseOf(latest, phase);
       if (next === undefined) return;
@@ -92,7 +101,11 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     const done = await waitFor(
       {
         notDone: `run: batch ${batchId} was not done`,
-        poll: async (abortSignal) => (await batches.retrieve(batchId, { ...options, abortSignal })).batch,
+        poll: async (abortSignal) => {
+          if (Date.now() < watchUntil)
+            await cancelSecondBatches(batches, inputDataset, kept, { ...options, abortSignal });
+          return (await batches.retrieve(batchId, { ...options, abortSignal })).batch;
+        },
         settle: (latest) => (isTerminalStatus(latest.status) ? latest : undefined),
       },
       { ...waits, onProgress: onBatch },

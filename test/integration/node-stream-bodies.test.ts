@@ -78,8 +78,56 @@ describe("a body whose chunks are not bytes", () => {
     const error = await client.batches.retrieve(batch.id as string).catch((e: unknown) => e);
     expect(CohereParseError.is(error)).toBe(true);
     expect(error).toBeInstanceOf(CohereParseError);
-    expect((error as CohereParseError).message).toMatch(/a chunk of the body is not bytes/);
+    expect((error as CohereParseError).message).toBe(
+      "batches.retrieve (GET /v2/batches/{id}): Unexpected response body (status 200): a chunk of the body is not bytes (Uint8Array)",
+    );
     expect(calls).toBe(1);
+  });
+
+  it.each([
+    ["an object whose tag says Uint8Array", () => ({ [Symbol.toStringTag]: "Uint8Array" })],
+    ["a Proxy of a Uint8Array", () => new Proxy(new Uint8Array(8), {})],
+    [
+      "a Uint8Array whose byteLength lies",
+      () =>
+        Object.defineProperty(new Uint8Array(8), "byteLength", {
+          get: () => -5,
+        }),
+    ],
+  ])("refuses %s (not counted as bytes: the cap holds, not retried as a connection failure)", async (_, chunk) => {
+    let [calls, pulled] = [0, 0];
+    const client = env.client({
+      maxResponseBytes: 1024,
+      fetch: async () => {
+        [calls, pulled] = [calls + 1, 0];
+        return new Response(
+          new ReadableStream({
+            start: (controller) => controller.enqueue(chunk()),
+            pull: (controller) => {
+              if (++pulled === 200) controller.close();
+              else controller.enqueue(new Uint8Array(64 * 1024));
+            },
+          }),
+        );
+      },
+    });
+    const error = await client.batches.retrieve("b1").catch((e: unknown) => e);
+    expect(CohereParseError.is(error) || (error as Error).message).toBe(true);
+    expect(calls).toBe(1);
+    expect(pulled).toBeLessThanOrEqual(2);
+  });
+
+  it("counts a Uint8Array whose byteLength lies by its bytes: one alone reads whole", async () => {
+    const batch = await env.completedBatch(embedRequests(3));
+    const client = env.client({
+      fetch: async (request: Request, init?: RequestInit) => {
+        const response = await fetch(request, init);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        Object.defineProperty(bytes, "byteLength", { get: () => -5 });
+        return new Response(chunkStream([bytes]), { headers: response.headers });
+      },
+    });
+    expect((await client.batches.retrieve(batch.id as string)).batch.id).toBe(batch.id);
   });
 
   it("leaves an error status its ApiError: a 503 stays a retried ServiceUnavailableError", async () => {
@@ -148,7 +196,12 @@ describe("a body whose chunks are not bytes", () => {
     const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
     expect(CohereParseError.is(error)).toBe(true);
     expect(error).toBeInstanceOf(CohereParseError);
-    expect((error as CohereParseError).message).toMatch(/not bytes/);
+    // Named by the part, as any failure of its download is.
+    expect((error as CohereParseError).message).toMatch(
+      new RegExp(
+        `^datasets\\.download \\(GET part 0 \\(part-0\\.avro\\) of dataset ${batch.output_dataset_id}\\): .*not bytes`,
+      ),
+    );
     expect(downloads).toBe(1);
   });
 });

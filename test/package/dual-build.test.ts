@@ -80,6 +80,35 @@ describe("the ESM and CJS builds", () => {
     }
   });
 
+  it("name a failure once: the other build's client's error, rethrown by a plugin, keeps its one name", async () => {
+    const refusing = async () => {
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("connect ECONNRESET"), { code: "ECONNRESET" }),
+      });
+    };
+    for (const [client, other] of [
+      [esm, cjs],
+      [cjs, esm],
+    ] as const) {
+      const inner = await new other.CohereClient({ token: "test-token", fetch: refusing, maxRetries: 0 }).batches
+        .list()
+        .catch((e: unknown) => e as Error);
+      expect(inner.message).toMatch(/^batches\.list \(GET \/v2\/batches\): Connection failed: .*; 1 attempt made$/);
+      const named = inner.message;
+      const delegating = { name: "delegating", call: async () => Promise.reject(inner) };
+      const outer = await new client.CohereClient({
+        token: "test-token",
+        fetch: refusing,
+        maxRetries: 0,
+        middleware: [delegating],
+      }).batches
+        .retrieve("b-1")
+        .catch((e: unknown) => e as Error);
+      expect(outer).toBe(inner);
+      expect(outer.message).toBe(named);
+    }
+  });
+
   it("refuse each other's retryMiddleware as a plugin (a second retry loop would multiply the attempts)", () => {
     for (const [client, other] of [
       [esm, cjs],

@@ -59,7 +59,8 @@ describe("run: one batch only when the create answer was lost", () => {
     env.fake.inject("create", { type: "status", status: 503, retryAfter: "0" });
     await env.client().batches.run(request());
     expect(env.fake.count("create")).toBe(2);
-    expect(env.fake.count("list")).toBe(1);
+    // Walked before the create went again, and by the polls after it (for a late second batch).
+    expect(env.fake.count("list")).toBe(1 + env.fake.count("retrieve"));
     expect(env.fake.listBatches().length).toBe(1);
     env.fake.ignoreIdempotencyKeys = false;
   });
@@ -110,8 +111,13 @@ describe("run: one batch only when the create answer was lost", () => {
  * whatever it answered: the first create is answered as `first` says (a 504 from its gateway,
  * or never, as a timed-out attempt's), every later one is answered with the batch it made.
  */
-async function lateCommitter(first: "504" | "never" | "slow", commitMs: number) {
+async function lateCommitter(first: "504" | "never" | "slow", commitMs: number, runsForMs = 0) {
   const batches: Record<string, unknown>[] = [];
+  // A batch is QUEUED for `runsForMs` after it is committed, then COMPLETED (unless cancelled).
+  const seen = (batch: Record<string, unknown>) =>
+    batch.status === "BATCH_STATUS_QUEUED" && Date.now() - (batch.committedAt as number) >= runsForMs
+      ? Object.assign(batch, { status: "BATCH_STATUS_COMPLETED" })
+      : batch;
   const now = () => new Date().toISOString();
   let creates = 0;
   const origin = await scriptedServer((request, response, body) => {
@@ -129,8 +135,8 @@ async function lateCommitter(first: "504" | "never" | "slow", commitMs: number) 
     if (request.method === "POST" && url.pathname === "/v2/batches") {
       const { name, input_dataset_id, model } = JSON.parse(body) as Record<string, string>;
       const commit = () => {
-        const batch = { id: `b${batches.length + 1}`, name, input_dataset_id, model, status: "BATCH_STATUS_COMPLETED" };
-        batches.push({ ...batch, created_at: now(), updated_at: now() });
+        const batch = { id: `b${batches.length + 1}`, name, input_dataset_id, model, status: "BATCH_STATUS_QUEUED" };
+        batches.push(seen({ ...batch, created_at: now(), updated_at: now(), committedAt: Date.now() }));
         return batches[batches.length - 1];
       };
       creates += 1;
@@ -147,11 +153,11 @@ async function lateCommitter(first: "504" | "never" | "slow", commitMs: number) 
       if (batch !== undefined) batch.status = "BATCH_STATUS_CANCELING";
       return sendJson(response, batch === undefined ? 404 : 200, {});
     }
-    if (url.pathname === "/v2/batches") return sendJson(response, 200, { batches: [...batches].reverse() });
+    if (url.pathname === "/v2/batches") return sendJson(response, 200, { batches: [...batches].reverse().map(seen) });
     const batch = batches.find((b) => url.pathname.endsWith(`/${b.id as string}`));
     return batch === undefined
       ? sendJson(response, 404, { message: "no such batch" })
-      : sendJson(response, 200, { batch });
+      : sendJson(response, 200, { batch: seen(batch) });
   });
   return { origin, batches };
 }
@@ -176,6 +182,23 @@ describe("run: a create the server commits after its answer was lost (it ignores
     const run = await client.batches.run(runOf());
     expect(batches.map((b) => b.id)).toEqual(["b1"]);
     expect(run.batch.id).toBe("b1");
+  });
+
+  it("a 504, the batch committed 700 ms later, after the walk and the create sent again: the second batch is cancelled while the run waits", async () => {
+    // The resent create commits b1 at once; the lost one commits b2 700 ms after it was sent.
+    const { origin, batches } = await lateCommitter("504", 700, 1_500);
+    const client = new CohereClient({
+      token: "test-token",
+      baseUrl: origin.url,
+      backoff: { initialDelayInSeconds: 0.2, maxDelayInSeconds: 0.2 },
+    });
+    const run = await client.batches.run(runOf({ pollIntervalInSeconds: 0.2 }));
+    expect(run.batch.id).toBe("b1");
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+    expect(batches.map((b) => [b.id, b.status])).toEqual([
+      ["b1", "BATCH_STATUS_COMPLETED"],
+      ["b2", "BATCH_STATUS_CANCELING"],
+    ]);
   });
 
   it("an attempt that timed out, the batch committed 150 ms later, during the backoff: one batch, adopted", async () => {

@@ -212,7 +212,17 @@ describe("memory limits", () => {
     expect((await parseError(file)).issues[0]).toMatch(/block 0: block says 1099511627776 records in 40 bytes/);
   });
 
-  it("refuses a block of records that take no bytes (a record of no fields) claiming more of them than it has bytes", async () => {
+  it("reads a file of records that take no bytes, as avsc writes it (1,000 records of only null fields in a block of 0 bytes)", async () => {
+    const nulls = { type: "record", name: "Nulls", fields: [{ name: "custom_id", type: "null" }] };
+    const file = await avscWrite(
+      nulls,
+      Array.from({ length: 1000 }, () => ({ custom_id: null })),
+      "null",
+    );
+    expect(await decodeAll(chunked(file, 64), PART)).toHaveLength(1000);
+  });
+
+  it("refuses a file of records that take no bytes claiming more of them than a million beyond its bytes", async () => {
     // Nothing bounds how many such records a block says it holds: 2^50 of them in 0 bytes
     // would be yielded for months.
     const empty = { type: "record", name: "Empty", fields: [] };

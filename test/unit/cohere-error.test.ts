@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { ApiError, CohereError, CohereTimeoutError, NotFoundError } from "../../src/index.js";
 
@@ -44,6 +45,11 @@ describe("CohereError.is and name, for users' subclasses", () => {
     const branded = Object.defineProperty(new Error("x"), brand, { value: ["NamedError", "CohereError"] });
     expect(NamedError.is(branded)).toBe(true);
     expect(CohereError.is(branded)).toBe(true);
+    // An error of another realm (a node:vm context) carrying the brand is one.
+    const foreign = runInNewContext("new Error('x')") as Error;
+    Object.defineProperty(foreign, brand, { value: ["NamedError", "CohereError"] });
+    expect(foreign).not.toBeInstanceOf(Error);
+    expect(NamedError.is(foreign)).toBe(true);
     // The brand on something that is no error does not make one.
     const plain = Object.defineProperty(Object.create(null) as object, brand, { value: ["NamedError", "CohereError"] });
     expect(NamedError.is(plain)).toBe(false);

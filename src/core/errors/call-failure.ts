@@ -2,6 +2,7 @@ import { redactError } from "../../internal/secrets.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { ApiError, describeAnswer } from "./api-error.js";
 import { CohereConnectionError } from "./connection-error.js";
+import { CohereParseError } from "./parse-error.js";
 import { CohereTimeoutError } from "./timeout-error.js";
 
 /** The call a failure ended: what the message needs to say which one it was. */
@@ -18,7 +19,9 @@ export interface FailedCall {
   readonly attempts: number;
 }
 
-const named = new WeakSet<object>();
+// The mark of an error already named, on the error (under `Symbol.for`): an error the other
+// build (ESM or CJS) named, rethrown into this one's call, is not named a second time.
+const named = Symbol.for("cohere-batches.named");
 
 /**
  * Rewrites, once, the message of a failure that reached the caller so it says which call failed
@@ -31,10 +34,10 @@ const named = new WeakSet<object>();
  */
 export function nameTheCall(error: unknown, call: FailedCall, context: MiddlewareContext): unknown {
   if (typeof error !== "object" || error === null) return error;
-  if (!named.has(error)) {
-    named.add(error);
+  if (!(named in error)) {
     const failure = error as Error;
     try {
+      Object.defineProperty(error, named, { value: true });
       // Inside the try: an error of the other build is named too, and a look-alike whose fields
       // throw as they are read stays as it is.
       const message = messageFor(error, call);
@@ -72,5 +75,7 @@ function messageFor(error: object, { operation, method, route, attempts }: Faile
       : `${operation} (${verb} ${route}): ${error.message}`;
   }
   if (CohereConnectionError.is(error)) return `${operation} (${verb} ${route}): ${error.message}; ${made}`;
+  // Not retried: no count of attempts.
+  if (CohereParseError.is(error)) return `${operation} (${verb} ${route}): ${error.message}`;
   return undefined;
 }

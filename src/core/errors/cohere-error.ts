@@ -96,8 +96,9 @@ export class CohereError extends Error {
       if (value instanceof this) return true;
       // The brand stands for the classes that declare an `errorName`; a subclass without one
       // (a user's) is recognised by `instanceof` alone, not as the parent whose name it inherits.
-      // A plain object with the brand copied onto it is no error.
-      if (!Object.hasOwn(this, "errorName") || !(value instanceof Error)) return false;
+      // A plain object with the brand copied onto it is no error; one of another realm (a
+      // `node:vm` context, an iframe) is, though not `instanceof` this realm's `Error`.
+      if (!Object.hasOwn(this, "errorName") || !(value instanceof Error || isErrorOfAnyRealm(value))) return false;
       const names = typeof value === "object" && value !== null ? (value as { [brand]?: unknown })[brand] : undefined;
       return Array.isArray(names) && names.includes((this as unknown as typeof CohereError).errorName);
     } catch {
@@ -122,6 +123,11 @@ export class CohereError extends Error {
   toJSON(): Record<string, unknown> {
     return { name: this.name, message: this.message };
   }
+}
+
+/** True for an error of any realm (its tag, which only a deliberate forgery gives a plain object). */
+function isErrorOfAnyRealm(value: unknown): boolean {
+  return Object.prototype.toString.call(value) === "[object Error]";
 }
 
 /**

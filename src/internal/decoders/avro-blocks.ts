@@ -11,8 +11,13 @@ export interface Block {
   data: Uint8Array;
 }
 
+/** Records of no bytes a file may hold beyond one per byte read (see `BlockStream.next`). */
+const MAX_EMPTY_RECORDS = 1_000_000;
+
 export class BlockStream {
   private index = 0;
+  private emptyRecords = 0;
+  private bytesRead = 0;
 
   constructor(
     private readonly bytes: ByteQueue,
@@ -41,9 +46,16 @@ export class BlockStream {
       const stored = bytes.subarray(length, length + size);
       this.bytes.skip(total);
       const data = await this.codec(stored);
-      // Records that take no bytes (a record of no fields) are held to one byte each: nothing
-      // else bounds how many a block says it holds (2^50 in 0 bytes, yielded for months).
-      if ((count === 0 && data.length !== 0) || count * Math.max(this.minRecordBytes, 1) > data.length) {
+      // Records that take no bytes (a record of only null fields) are bounded by nothing but
+      // what a block says: 2^50 in 0 bytes were yielded for months. The file's bytes so far,
+      // plus a million, bound them (a real file of them stays well under).
+      this.emptyRecords += this.minRecordBytes === 0 ? count : 0;
+      this.bytesRead += total;
+      if (
+        (count === 0 && data.length !== 0) ||
+        count * this.minRecordBytes > data.length ||
+        this.emptyRecords > this.bytesRead + MAX_EMPTY_RECORDS
+      ) {
         throw new AvroFormatError(`block says ${count} records in ${data.length} bytes`);
       }
       return { index, count, data };
