@@ -16,7 +16,7 @@ const MAX_EMPTY_RECORDS = 1_000_000;
 
 export class BlockStream {
   private index = 0;
-  private emptyRecords = 0;
+  private records = 0;
   private bytesRead = 0;
 
   constructor(
@@ -48,13 +48,13 @@ export class BlockStream {
       const data = await this.codec(stored);
       // Records that take no bytes (a record of only null fields) are bounded by nothing but
       // what a block says: 2^50 in 0 bytes were yielded for months. The file's bytes so far,
-      // plus a million, bound them (a real file of them stays well under).
-      this.emptyRecords += this.minRecordBytes === 0 ? count : 0;
-      this.bytesRead += total;
+      // plus a million, bound all records (others, at a byte or more each, stay under).
+      this.records += count;
+      this.bytesRead += data.length;
       if (
         (count === 0 && data.length !== 0) ||
         count * this.minRecordBytes > data.length ||
-        this.emptyRecords > this.bytesRead + MAX_EMPTY_RECORDS
+        this.records > this.bytesRead + MAX_EMPTY_RECORDS
       ) {
         throw new AvroFormatError(`block says ${count} records in ${data.length} bytes`);
       }
