@@ -75,8 +75,7 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
     if (this.#closed) return done();
     let step: ReadableStreamReadResult<Uint8Array>;
     try {
-      step = await readChunk(this.#reader, this.limits);
-      if (!step.done) step = { done: false, value: bytesOf(step.value, this.#status) };
+      step = await readChunk(this.#reader, this.limits, this.#status);
     } catch (error) {
       if (this.#closed) return done();
       void this.return();
@@ -109,9 +108,14 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
   }
 }
 
+/**
+ * The next chunk of bytes, or the end: chunks of no bytes are read past within the same wait
+ * (a body of empty chunks, each resetting it, would never end).
+ */
 async function readChunk(
   reader: BodyReader,
   { timeoutInSeconds, signal }: StreamedBodyLimits,
+  status: number,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
   const bound = new AbortController();
   const unlink = followAbort(signal, bound);
@@ -120,9 +124,14 @@ async function readChunk(
     timeoutInSeconds * 1000,
   );
   try {
-    return await boundBySignal(reader.read(), bound.signal, () =>
-      signal?.aborted ? new CohereAbortError(signal.reason) : bound.signal.reason,
-    );
+    for (;;) {
+      const step = await boundBySignal(reader.read(), bound.signal, () =>
+        signal?.aborted ? new CohereAbortError(signal.reason) : bound.signal.reason,
+      );
+      if (step.done) return step;
+      const value = bytesOf(step.value, status);
+      if (value.byteLength > 0) return { done: false, value };
+    }
   } catch (error) {
     if (CohereError.is(error)) throw error;
     throw new CohereConnectionError(`The body broke off: ${describeCause(error)}`, { cause: error });

@@ -43,9 +43,24 @@ const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.p
  * reader checks each chunk here, before it counts it.
  */
 export function bytesOf(chunk: unknown, status: number): Uint8Array {
-  if (tagOf.call(chunk) !== "Uint8Array")
-    throw new CohereParseError(status, "", ["a chunk of the body is not bytes (Uint8Array)"]);
-  return Object.getPrototypeOf(chunk) === Uint8Array.prototype && !Object.hasOwn(chunk as object, "byteLength")
-    ? (chunk as Uint8Array)
-    : new Uint8Array(chunk as Uint8Array);
+  try {
+    if (tagOf.call(chunk) === "Uint8Array")
+      return plain(chunk as Uint8Array) ? (chunk as Uint8Array) : new Uint8Array(chunk as Uint8Array);
+  } catch {
+    // Its buffer detached: no bytes to copy.
+  }
+  throw new CohereParseError(status, "", ["a chunk of the body is not bytes (Uint8Array)"]);
+}
+
+/**
+ * True for a `Uint8Array` of this realm whose `byteLength` is the intrinsic one: a plain one,
+ * or a `Buffer` (a subclass that defines none of its own), taken as it is, without a copy.
+ */
+function plain(chunk: Uint8Array): boolean {
+  const prototype = Object.getPrototypeOf(chunk);
+  return (
+    !Object.hasOwn(chunk, "byteLength") &&
+    (prototype === Uint8Array.prototype ||
+      (Object.getPrototypeOf(prototype) === Uint8Array.prototype && !Object.hasOwn(prototype, "byteLength")))
+  );
 }

@@ -4,7 +4,13 @@
 import { Readable } from "node:stream";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
-import { CohereClient, CohereParseError, NotFoundError, ServiceUnavailableError } from "../../src/index.js";
+import {
+  CohereClient,
+  CohereParseError,
+  CohereTimeoutError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from "../../src/index.js";
 import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
 
 const env = useResultsFake();
@@ -167,6 +173,51 @@ describe("a body whose chunks are not bytes", () => {
     expect(calls).toBe(1);
     // The stream fills its queue one chunk ahead of the read, no further.
     expect(pulled).toBeLessThanOrEqual(2);
+  });
+
+  it("refuses a chunk whose buffer is detached: a CohereParseError, not a raw TypeError or a retried connection failure", async () => {
+    let calls = 0;
+    const client = env.client({
+      fetch: async () => {
+        calls++;
+        const detached = Buffer.alloc(16);
+        structuredClone(detached.buffer, { transfer: [detached.buffer] });
+        return new Response(chunkStream([detached]));
+      },
+    });
+    const error = await client.batches.retrieve("b1").catch((e: unknown) => e);
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect(calls).toBe(1);
+  });
+
+  it("ends a part's download of empty chunks, one every 50 ms, after the wait for bytes (it went on for ever)", async () => {
+    const batch = await env.completedBatch(embedRequests(3));
+    const client = env.client({
+      timeoutInSeconds: 0.5,
+      maxRetries: 0,
+      fetch: async (request: Request, init?: RequestInit) => {
+        if (!request.url.startsWith(env.server.downloadUrl)) return fetch(request, init);
+        let cancelled = false;
+        return new Response(
+          new ReadableStream({
+            pull: (controller) =>
+              new Promise<void>((resolve) =>
+                setTimeout(() => {
+                  if (!cancelled) controller.enqueue(new Uint8Array(0));
+                  resolve();
+                }, 50),
+              ),
+            cancel: () => {
+              cancelled = true;
+            },
+          }),
+        );
+      },
+    });
+    const started = performance.now();
+    const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
+    expect(CohereTimeoutError.is(error), String(error)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(3_000);
   });
 
   it("accepts any Uint8Array: a Buffer, and one of another realm", async () => {

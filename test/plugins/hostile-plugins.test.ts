@@ -251,3 +251,29 @@ describe("a plugin that throws a look-alike of the SDK's errors (its brand forge
     expect(thrown).toBe(1);
   });
 });
+
+describe("a plugin that rethrows the SDK's error inside a Proxy whose traps throw", () => {
+  it("the caller gets a CohereError without the token the trap's error quotes", async () => {
+    const token = "sk-live-0123456789abcdef-secret";
+    const wrapping: MiddlewarePlugin = {
+      name: "wrapping",
+      phase: "call",
+      handle: async (request, next) => {
+        try {
+          return await next(request);
+        } catch (error) {
+          throw new Proxy(error as object, {
+            has() {
+              throw new Error(`trap saw ${token}`);
+            },
+          });
+        }
+      },
+    };
+    const client = new CohereClient({ token, baseUrl: server.url, maxRetries: 0, middleware: [wrapping] });
+    const { error } = await outcome(client.batches.retrieve("no-such-batch"));
+    expect(error).toBeInstanceOf(CohereError);
+    expect(inspect(error)).not.toContain(token);
+    expect(String((error as Error).message)).not.toContain(token);
+  });
+});

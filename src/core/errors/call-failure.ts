@@ -34,7 +34,14 @@ const named = Symbol.for("cohere-batches.named");
  */
 export function nameTheCall(error: unknown, call: FailedCall, context: MiddlewareContext): unknown {
   if (typeof error !== "object" || error === null) return error;
-  if (!(named in error)) {
+  let fresh: boolean;
+  try {
+    fresh = !(named in error);
+  } catch {
+    // A Proxy whose `has` trap throws: replaced by a plain error, cleaned (see `redactError`).
+    return redactError(context, error);
+  }
+  if (fresh) {
     const failure = error as Error;
     try {
       Object.defineProperty(error, named, { value: true });
