@@ -3,11 +3,9 @@
 import type { RequestOptions } from "../core/request-options.js";
 import type { ShouldRetry } from "../core/request-options.js";
 import { delay } from "../internal/delay.js";
-import { reportCallbackError } from "../internal/user-callback.js";
 import { failedOnTheWire, connectionRefusedOnFirstHop, retryDelay } from "../middleware/retry-decision.js";
 import type { RetryTiming } from "../middleware/retry-timing.js";
 import type { BatchesClient } from "../resources/batches/batches-client.js";
-import { isTerminalStatus } from "../resources/batches/status.js";
 import type { Batch, CreateBatchRequest } from "../resources/batches/types.js";
 import type { Dataset } from "../resources/datasets/types.js";
 
@@ -26,9 +24,9 @@ export interface CreateRetries {
  * a server-asked delay over 60 s thrown at once. Before sending it again after an attempt that
  * may have reached the server (a 5xx, a timeout, a dropped connection), once the backoff is
  * over, it walks the batch list for a batch that reads `dataset` and adopts it: the dataset was
- * uploaded by this run alone, so the match is exact. `secondPossible` says that an attempt may
- * have reached the server: a server that ignores the key may yet commit a second batch (see
- * `cancelSecondBatches`).
+ * uploaded by this run alone, so the match is exact. `sent.secondPossible` turns true once an
+ * attempt may have reached the server: a server that ignores the key may yet commit a second
+ * batch (see `watchForSecondBatches`), whether this create ends in a batch or an error.
  */
 export async function createBatchOnce(
   batches: BatchesClient,
@@ -36,14 +34,12 @@ export async function createBatchOnce(
   dataset: Dataset,
   retries: CreateRetries,
   options: RequestOptions,
-): Promise<{ batch: Batch; secondPossible: boolean }> {
+  sent: { secondPossible: boolean },
+): Promise<Batch> {
   const idempotencyKey = newIdempotencyKey();
-  // Whether an earlier attempt may have reached the server: it may yet commit a batch.
-  let mayHaveReached = false;
   for (let attempt = 1; ; attempt++) {
     try {
-      const { batch } = await batches.create(request, { ...options, idempotencyKey, maxRetries: 0 });
-      return { batch, secondPossible: mayHaveReached };
+      return (await batches.create(request, { ...options, idempotencyKey, maxRetries: 0 })).batch;
     } catch (error) {
       // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
       // is walked first. Each create is a call of its own, so plugins see `context.attempt` 1.
@@ -65,32 +61,11 @@ export async function createBatchOnce(
       // Only a request that never left is sent again without the walk: a proxy answers 503
       // after an upstream reset, and a server that ignores the key may say 429 after acting.
       if (!connectionRefusedOnFirstHop(error)) {
-        mayHaveReached = true;
+        sent.secondPossible = true;
         const adopted = await findBatchReading(batches, dataset, options);
-        if (adopted !== undefined) return { batch: adopted, secondPossible: true };
+        if (adopted !== undefined) return adopted;
       }
     }
-  }
-}
-
-/**
- * Cancels every batch but `kept` that reads `dataset` and still runs: a second one, committed
- * by a server that ignores the key for an attempt whose answer was lost, after the walk looked.
- * A failure is reported, never thrown, but the end of the run (its abort, its deadline).
- */
-export async function cancelSecondBatches(
-  batches: BatchesClient,
-  dataset: Dataset,
-  kept: Batch,
-  options: RequestOptions,
-): Promise<void> {
-  try {
-    for await (const other of batchesReading(batches, dataset, options))
-      if (other.id !== kept.id && !isTerminalStatus(other.status) && other.status !== "BATCH_STATUS_CANCELING")
-        await batches.cancel(other.id, options);
-  } catch (error) {
-    if (options.abortSignal?.aborted) throw error;
-    reportCallbackError("cancelling a second batch reading the run's dataset", error);
   }
 }
 
@@ -109,7 +84,7 @@ export async function findBatchReading(
 }
 
 /** The batches reading `dataset`, walking the list as `findBatchReading` says. */
-async function* batchesReading(batches: BatchesClient, dataset: Dataset, options: RequestOptions) {
+export async function* batchesReading(batches: BatchesClient, dataset: Dataset, options: RequestOptions) {
   // The margin allows for clocks of the two services that disagree.
   const oldest = Date.parse(dataset.created_at ?? "") - CLOCK_SKEW_MS;
   let previous = Number.NaN;

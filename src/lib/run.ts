@@ -10,7 +10,8 @@ import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { Dataset } from "../resources/datasets/types.js";
 import { cancelInBackground } from "./run-cancel.js";
-import { cancelSecondBatches, createBatchOnce } from "./run-create.js";
+import { createBatchOnce } from "./run-create.js";
+import { watchForSecondBatches } from "./run-second-batches.js";
 import { waitFor } from "./waiter.js";
 import { startRunScope } from "./run-scope.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
@@ -48,9 +49,6 @@ function phaseOf(batch: Batch, last: RunPhase): RunPhase | undefined {
   return batch.status === "BATCH_STATUS_IN_PROGRESS" ? "running" : last;
 }
 
-/** How long after its create a run looks for a second batch, when one may come (see `runBatch`). */
-const SECOND_BATCH_WATCH_MS = 60_000;
-
 /** `batches.run`: see `BatchesClient.run`. */
 export async function runBatch(api: ApiClient, request: RunRequest, options: RequestOptions = {}): Promise<RunResult> {
   const run = checkInput(runRequestSchema, request, "run request") as RunRequest;
@@ -64,6 +62,9 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   let phase: RunPhase = "uploading";
   let dataset: Dataset | undefined;
   let batch: Batch | undefined;
+  // Whether a create attempt may have reached the server (see `createBatchOnce`).
+  const sent = { secondPossible: false };
+  let runDataset: Dataset | undefined;
   try {
     // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
     // Inside the run's scope: a load that stalls ends with the run's timeout or abort.
@@ -78,17 +79,16 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
       options,
     );
     const inputDataset = dataset;
+    // Batches are matched by the id the upload was given (the one the create sends), whatever
+    // the dataset's retrieve says.
+    runDataset = { ...inputDataset, id };
     phase = "queued";
     const body = { name: run.name, input_dataset_id: id, model: run.model };
     const { maxRetries, shouldRetry } = api.resolveOptions(options);
     const retries = { maxRetries, shouldRetry, timing: api.backoff };
-    const created = await createBatchOnce(batches, body, inputDataset, retries, calls);
-    batch = created.batch;
-    const kept = batch;
-    // For a minute after a create whose earlier attempt may have reached the server, each poll
-    // also cancels a second batch reading the dataset (committed late by a server that ignores
-    // the key): the run then leaves one batch running.
-    const watchUntil = created.secondPossible ? Date.now() + SECOND_BATCH_WATCH_MS : 0;
+    batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent);
+    // A batch an attempt whose answer was lost may yet add is cancelled (in the background).
+    if (sent.secondPossible) watchForSecondBatches(batches, runDataset, run.name, batch.id, options);
     const onBatch = (latest: Batch) => {
       const next = phaseOf(latest, phase);
       if (next === undefined) return;
@@ -101,11 +101,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     const done = await waitFor(
       {
         notDone: `run: batch ${batchId} was not done`,
-        poll: async (abortSignal) => {
-          if (Date.now() < watchUntil)
-            await cancelSecondBatches(batches, inputDataset, kept, { ...options, abortSignal });
-          return (await batches.retrieve(batchId, { ...options, abortSignal })).batch;
-        },
+        poll: async (abortSignal) => (await batches.retrieve(batchId, { ...options, abortSignal })).batch,
         settle: (latest) => (isTerminalStatus(latest.status) ? latest : undefined),
       },
       { ...waits, onProgress: onBatch },
@@ -119,8 +115,13 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   } catch (error) {
     // From the create on (the dataset validated), an abort may leave a batch behind. The cancel
     // goes on in the background: the abort ends the run at once.
-    if (scope.abortedByCaller() && run.cancelOnAbort && dataset !== undefined)
-      cancelInBackground(batches, batch, dataset, options);
+    const aborted = scope.abortedByCaller();
+    if (batch === undefined && sent.secondPossible && runDataset !== undefined && (!aborted || run.cancelOnAbort))
+      // The create failed (or was left) after an attempt that may have reached the server: any
+      // batch it made runs for nobody, and is cancelled as it shows up.
+      watchForSecondBatches(batches, runDataset, run.name, undefined, options);
+    else if (aborted && run.cancelOnAbort && runDataset !== undefined)
+      cancelInBackground(batches, batch, runDataset, options);
     throw scope.failure(error, phase);
   } finally {
     scope.dispose();
