@@ -37,10 +37,10 @@ const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.p
 /**
  * `chunk` as bytes, if it is a `Uint8Array`, else a `CohereParseError`: a stream of strings
  * (`Readable.toWeb(Readable.from([text]))`) has no byte count to hold `maxResponseBytes` to,
- * and the runtime's fetch refuses it too ("Received non-Uint8Array chunk"). One that is not a
- * plain `Uint8Array` of this realm (a `Buffer`, a subclass, one of another realm, one with its
- * own `byteLength`) is copied into one, which its internal slots, not its getters, fill. Each
- * reader checks each chunk here, before it counts it.
+ * and the runtime's fetch refuses it too ("Received non-Uint8Array chunk"). One that is neither
+ * a plain `Uint8Array` of this realm nor a `Buffer` (another subclass, one of another realm, one
+ * with its own `byteLength`) is copied into one, which its internal slots, not its getters,
+ * fill; a detached one is no bytes. Each reader checks each chunk here, before it counts it.
  */
 export function bytesOf(chunk: unknown, status: number): Uint8Array {
   try {

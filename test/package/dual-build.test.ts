@@ -90,20 +90,20 @@ describe("the ESM and CJS builds", () => {
       [esm, cjs],
       [cjs, esm],
     ] as const) {
-      const inner = await new other.CohereClient({ token: "test-token", fetch: refusing, maxRetries: 0 }).batches
+      const inner = (await new other.CohereClient({ token: "test-token", fetch: refusing, maxRetries: 0 }).batches
         .list()
-        .catch((e: unknown) => e as Error);
+        .catch((e: unknown) => e)) as Error;
       expect(inner.message).toMatch(/^batches\.list \(GET \/v2\/batches\): Connection failed: .*; 1 attempt made$/);
       const named = inner.message;
       const delegating = { name: "delegating", call: async () => Promise.reject(inner) };
-      const outer = await new client.CohereClient({
+      const outer = (await new client.CohereClient({
         token: "test-token",
         fetch: refusing,
         maxRetries: 0,
         middleware: [delegating],
       }).batches
         .retrieve("b-1")
-        .catch((e: unknown) => e as Error);
+        .catch((e: unknown) => e)) as Error;
       expect(outer).toBe(inner);
       expect(outer.message).toBe(named);
     }
