@@ -183,7 +183,7 @@ describe("run: a create the server commits after its answer was lost (it ignores
     const client = new CohereClient({
       token: "test-token",
       baseUrl: origin.url,
-      backoff: { initialDelayInSeconds: 0.4, maxDelayInSeconds: 0.4 },
+      backoff: { initialDelayInSeconds: 0.8, maxDelayInSeconds: 0.8 },
     });
     const run = await client.batches.run(runOf());
     expect(batches.map((b) => b.id)).toEqual(["b1"]);
@@ -192,7 +192,8 @@ describe("run: a create the server commits after its answer was lost (it ignores
 
   it("a 504, the batch committed 700 ms later, after the walk and the create sent again: the second batch is cancelled", async () => {
     // The resent create commits b1 at once; the lost one commits b2 700 ms after it was sent.
-    const { origin, batches } = await lateCommitter("504", 700, 1_500);
+    // Each runs 4 s: b2 still runs at the watch's look 2 s after the run's create.
+    const { origin, batches } = await lateCommitter("504", 700, 4_000);
     const client = new CohereClient({
       token: "test-token",
       baseUrl: origin.url,
@@ -236,7 +237,7 @@ describe("run: a create the server commits after its answer was lost (it ignores
       token: "test-token",
       baseUrl: origin.url,
       timeoutInSeconds: 0.3,
-      backoff: { initialDelayInSeconds: 0.4, maxDelayInSeconds: 0.4 },
+      backoff: { initialDelayInSeconds: 0.8, maxDelayInSeconds: 0.8 },
     });
     const run = await client.batches.run(runOf());
     expect(batches.map((b) => b.id)).toEqual(["b1"]);
