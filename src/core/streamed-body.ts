@@ -131,6 +131,8 @@ async function readChunk(
       if (step.done) return step;
       const value = bytesOf(step.value, status);
       if (value.byteLength > 0) return { done: false, value };
+      // A stream of empty chunks that come at once would never let the timer or the abort run.
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
   } catch (error) {
     if (CohereError.is(error)) throw error;

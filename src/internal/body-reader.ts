@@ -40,7 +40,8 @@ const tagOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.p
  * and the runtime's fetch refuses it too ("Received non-Uint8Array chunk"). One that is neither
  * a plain `Uint8Array` of this realm nor a `Buffer` (another subclass, one of another realm, one
  * with its own `byteLength`) is copied into one, which its internal slots, not its getters,
- * fill; a detached one is no bytes. Each reader checks each chunk here, before it counts it.
+ * fill. A detached one holds no bytes (its intrinsic length is 0): readers skip it as empty.
+ * Each reader checks each chunk here, before it counts it.
  */
 export function bytesOf(chunk: unknown, status: number): Uint8Array {
   try {
@@ -53,14 +54,19 @@ export function bytesOf(chunk: unknown, status: number): Uint8Array {
 }
 
 /**
- * True for a `Uint8Array` of this realm whose `byteLength` is the intrinsic one: a plain one,
- * or a `Buffer` (a subclass that defines none of its own), taken as it is, without a copy.
+ * True for a `Uint8Array` of this realm whose `byteLength` and `length` are the intrinsic ones
+ * (the readers count by one, the decoder by the other): a plain one, or a `Buffer` (a subclass
+ * that defines neither), taken as it is, without a copy.
  */
 function plain(chunk: Uint8Array): boolean {
   const prototype = Object.getPrototypeOf(chunk);
   return (
-    !Object.hasOwn(chunk, "byteLength") &&
+    !ownLength(chunk) &&
     (prototype === Uint8Array.prototype ||
-      (Object.getPrototypeOf(prototype) === Uint8Array.prototype && !Object.hasOwn(prototype, "byteLength")))
+      (Object.getPrototypeOf(prototype) === Uint8Array.prototype && !ownLength(prototype)))
   );
+}
+
+function ownLength(value: object): boolean {
+  return Object.hasOwn(value, "byteLength") || Object.hasOwn(value, "length");
 }

@@ -54,6 +54,12 @@ async function readChunks(
     let total = 0;
     for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
       const bytes = bytesOf(chunk.value, status);
+      // An empty chunk (a detached one too, which cannot be copied from) adds nothing; a stream
+      // of them that come at once would never let the attempt's timer or the abort run.
+      if (bytes.byteLength === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        continue;
+      }
       total += bytes.byteLength;
       if (total > maxBytes) throw tooLarge(status, maxBytes);
       chunks.push(bytes);

@@ -19,40 +19,52 @@ const looks = [0, 2_000, 5_000, 10_000, 20_000, 40_000, 60_000];
 const WATCH_BUDGET_IN_SECONDS = 90;
 
 /**
- * Watches for batches reading `dataset` named `name` (the run's create body) and cancels every
- * one that still runs but `kept` (the run's batch; none when the run failed or its caller
- * cancelled it). The run's outcome does not wait for it; its calls carry the caller's `options`
- * but not their signal. The first failure is reported with `console.warn`, never thrown.
+ * Watches for batches reading `dataset` with the run's `name` and `model` (its create body) and
+ * cancels every one that still runs but the one kept: `kept` (the run's batch), the first one
+ * seen when `kept` is `"first"` (the caller left the run, and keeps a batch), or none when it is
+ * undefined (the run failed, or its caller cancelled it). The run's outcome does not wait for
+ * it; its calls carry the caller's `options` but not their signal. A look that fails is
+ * reported (the first time) and the next look goes on; nothing is thrown.
  */
 export function watchForSecondBatches(
   batches: BatchesClient,
   dataset: Dataset,
-  name: string,
+  body: { readonly name: string; readonly model: string },
   kept: string | undefined,
   options: RequestOptions,
 ): void {
   const budget = startDeadline(WATCH_BUDGET_IN_SECONDS, []);
   const calls = { ...options, abortSignal: budget.signal };
   const cancelled = new Set<string>();
+  let keep = kept;
+  let reported = false;
+  const look = async () => {
+    for await (const other of batchesReading(batches, dataset, calls)) {
+      if (other.name !== body.name || other.model !== body.model) continue;
+      if (keep === "first") keep = other.id;
+      if (other.id === keep || cancelled.has(other.id)) continue;
+      if (isTerminalStatus(other.status) || other.status === "BATCH_STATUS_CANCELING") continue;
+      await batches.cancel(other.id, calls);
+      cancelled.add(other.id);
+    }
+  };
   const watch = async () => {
     let at = 0;
-    for (const look of looks) {
-      await delay(look - at, budget.signal);
-      at = look;
-      for await (const other of batchesReading(batches, dataset, calls))
-        if (
-          other.id !== kept &&
-          other.name === name &&
-          !cancelled.has(other.id) &&
-          !isTerminalStatus(other.status) &&
-          other.status !== "BATCH_STATUS_CANCELING"
-        ) {
-          cancelled.add(other.id);
-          await batches.cancel(other.id, calls);
-        }
+    for (const time of looks) {
+      await delay(time - at, budget.signal);
+      at = time;
+      try {
+        await look();
+      } catch (error) {
+        if (budget.signal.aborted) throw error;
+        if (!reported) reportCallbackError("watching for a second batch reading the run's dataset", error);
+        reported = true;
+      }
     }
   };
   watch()
-    .catch((error: unknown) => reportCallbackError("watching for a second batch reading the run's dataset", error))
+    .catch((error: unknown) => {
+      if (!reported) reportCallbackError("watching for a second batch reading the run's dataset", error);
+    })
     .finally(budget.dispose);
 }

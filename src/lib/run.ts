@@ -88,7 +88,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     const retries = { maxRetries, shouldRetry, timing: api.backoff };
     batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent);
     // A batch an attempt whose answer was lost may yet add is cancelled (in the background).
-    if (sent.secondPossible) watchForSecondBatches(batches, runDataset, run.name, batch.id, options);
+    if (sent.secondPossible) watchForSecondBatches(batches, runDataset, body, batch.id, options);
     const onBatch = (latest: Batch) => {
       const next = phaseOf(latest, phase);
       if (next === undefined) return;
@@ -116,10 +116,17 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     // From the create on (the dataset validated), an abort may leave a batch behind. The cancel
     // goes on in the background: the abort ends the run at once.
     const aborted = scope.abortedByCaller();
-    if (batch === undefined && sent.secondPossible && runDataset !== undefined && (!aborted || run.cancelOnAbort))
-      // The create failed (or was left) after an attempt that may have reached the server: any
-      // batch it made runs for nobody, and is cancelled as it shows up.
-      watchForSecondBatches(batches, runDataset, run.name, undefined, options);
+    if (batch === undefined && sent.secondPossible && runDataset !== undefined)
+      // The create failed (or was left) after an attempt that may have reached the server: a
+      // batch it made runs for nobody (cancelled as it shows up), or, when the caller left the
+      // run without `cancelOnAbort`, the first one is theirs and any other is cancelled.
+      watchForSecondBatches(
+        batches,
+        runDataset,
+        { name: run.name, model: run.model },
+        aborted && !run.cancelOnAbort ? "first" : undefined,
+        options,
+      );
     else if (aborted && run.cancelOnAbort && runDataset !== undefined)
       cancelInBackground(batches, batch, runDataset, options);
     throw scope.failure(error, phase);

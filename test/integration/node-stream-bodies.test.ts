@@ -220,6 +220,71 @@ describe("a body whose chunks are not bytes", () => {
     expect(performance.now() - started).toBeLessThan(3_000);
   });
 
+  it("reads past a detached chunk among others as empty (it has no bytes), where it was a retried connection failure", async () => {
+    const batch = await env.completedBatch(embedRequests(3));
+    let calls = 0;
+    const client = env.client({
+      fetch: async (request: Request, init?: RequestInit) => {
+        calls++;
+        const response = await fetch(request, init);
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        const detached = new Uint8Array(16);
+        structuredClone(detached.buffer, { transfer: [detached.buffer] });
+        return new Response(chunkStream([bytes.subarray(0, 10), detached, bytes.subarray(10)]), {
+          headers: response.headers,
+        });
+      },
+    });
+    expect((await client.batches.retrieve(batch.id as string)).batch.id).toBe(batch.id);
+    expect(calls).toBe(1);
+  });
+
+  it.each(["web stream", "part"])(
+    "ends a %s of empty chunks that come at once (thousands per millisecond) after its wait, and on the caller's abort",
+    async (kind) => {
+      const batch = await env.completedBatch(embedRequests(3));
+      const endless = () =>
+        new ReadableStream({
+          pull: (controller) => controller.enqueue(new Uint8Array(0)),
+        });
+      const client = env.client({
+        timeoutInSeconds: 0.5,
+        maxRetries: 0,
+        fetch: async (request: Request, init?: RequestInit) => {
+          const download = request.url.startsWith(env.server.downloadUrl);
+          if ((kind === "part") !== download) return fetch(request, init);
+          return new Response(endless());
+        },
+      });
+      const started = performance.now();
+      const error =
+        kind === "part"
+          ? await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e)
+          : await client.batches.retrieve(batch.id as string).catch((e: unknown) => e);
+      expect(CohereTimeoutError.is(error), String(error)).toBe(true);
+      expect(performance.now() - started).toBeLessThan(3_000);
+    },
+  );
+
+  it("copies a chunk whose length lies (a subclass's getter), so no bytes of it are skipped", async () => {
+    const batch = await env.completedBatch(embedRequests(30));
+    class Lying extends Uint8Array {
+      override get length() {
+        return 0;
+      }
+    }
+    const client = env.client({
+      fetch: async (request: Request, init?: RequestInit) => {
+        if (!request.url.startsWith(env.server.downloadUrl)) return fetch(request, init);
+        const bytes = new Uint8Array(await (await fetch(request, init)).arrayBuffer());
+        const middle = Math.floor(bytes.length / 2);
+        const lying = new Lying(bytes.subarray(middle - 50, middle + 50));
+        return new Response(chunkStream([bytes.subarray(0, middle - 50), lying, bytes.subarray(middle + 50)]));
+      },
+    });
+    expect(await collect(client.batches.results(batch.id as string))).toHaveLength(30);
+  });
+
   it("accepts any Uint8Array: a Buffer, and one of another realm", async () => {
     const batch = await env.completedBatch(embedRequests(3));
     const foreign = runInNewContext("Uint8Array") as Uint8ArrayConstructor;

@@ -1,9 +1,11 @@
 // batches.run never leaves two batches behind, even on a server that ignores Idempotency-Key:
 // after a create attempt that may have reached the server, it adopts the batch reading its dataset.
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import {
+  BadRequestError,
   CohereAbortError,
   CohereClient,
+  CohereError,
   GatewayTimeoutError,
   type Middleware,
   type RunProgress,
@@ -117,8 +119,15 @@ describe("run: one batch only when the create answer was lost", () => {
  * whatever it answered: the first create is answered as `first` says (a 504 from its gateway,
  * or never, as a timed-out attempt's), every later one is answered with the batch it made.
  */
-async function lateCommitter(first: "504" | "never" | "slow", commitMs: number, runsForMs = 0, failing = 1) {
+async function lateCommitter(
+  first: "504" | "never" | "slow",
+  commitMs: number,
+  runsForMs = 0,
+  failing = 1,
+  refusedCancels = 0,
+) {
   const batches: Record<string, unknown>[] = [];
+  let cancels = 0;
   // A batch is QUEUED for `runsForMs` after it is committed, then COMPLETED (unless cancelled).
   const seen = (batch: Record<string, unknown>) =>
     batch.status === "BATCH_STATUS_QUEUED" && Date.now() - (batch.committedAt as number) >= runsForMs
@@ -155,6 +164,7 @@ async function lateCommitter(first: "504" | "never" | "slow", commitMs: number, 
       return;
     }
     if (request.method === "POST" && url.pathname.endsWith(":cancel")) {
+      if (++cancels <= refusedCancels) return sendJson(response, 400, { message: "cannot cancel now" });
       const batch = batches.find((b) => url.pathname.includes(`/${b.id as string}:`));
       if (batch !== undefined) batch.status = "BATCH_STATUS_CANCELING";
       return sendJson(response, batch === undefined ? 404 : 200, {});
@@ -227,6 +237,62 @@ describe("run: a create the server commits after its answer was lost (it ignores
           ["b1", "BATCH_STATUS_CANCELING"],
           ["b2", "BATCH_STATUS_CANCELING"],
         ]),
+      { timeout: 8_000 },
+    );
+  });
+
+  it("a cancel the server refuses once does not end the watch: the batch is cancelled at the next look", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    onTestFinished(() => warn.mockRestore());
+    const { origin, batches } = await lateCommitter("504", 700, 10_000, 1, 1);
+    const client = new CohereClient({
+      token: "test-token",
+      baseUrl: origin.url,
+      backoff: { initialDelayInSeconds: 0.2, maxDelayInSeconds: 0.2 },
+    });
+    const run = client.batches.run(runOf({ pollIntervalInSeconds: 0.2, timeoutInSeconds: 1 }));
+    await outcome(run);
+    await vi.waitFor(() => expect(batches.find((b) => b.id === "b2")?.status).toBe("BATCH_STATUS_CANCELING"), {
+      timeout: 8_000,
+    });
+    expect(batches.find((b) => b.id === "b1")?.status).toBe("BATCH_STATUS_QUEUED");
+    // Reported once (other tests' watches may warn here too, once their servers are closed).
+    expect(warn.mock.calls.filter(([, error]) => BadRequestError.is(error))).toHaveLength(1);
+  });
+
+  it("a batch of the caller's own on the run's dataset, with another model, is never cancelled by the watch", async () => {
+    const { origin, batches } = await lateCommitter("504", 60_000, 10_000);
+    const client = new CohereClient({
+      token: "test-token",
+      baseUrl: origin.url,
+      backoff: { initialDelayInSeconds: 0.2, maxDelayInSeconds: 0.2 },
+    });
+    const run = await outcome(client.batches.run(runOf({ pollIntervalInSeconds: 0.2, timeoutInSeconds: 0.6 })));
+    expect(CohereError.is(run.error)).toBe(true);
+    const own = await client.batches.create({ name: "late", input_dataset_id: "ds-run", model: "command-a-03-2025" });
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(batches.find((b) => b.id === own.batch.id)?.status).toBe("BATCH_STATUS_QUEUED");
+  });
+
+  it("a caller's abort (no cancelOnAbort) during the create's retries: the first late batch is theirs, any other is cancelled", async () => {
+    const { origin, batches } = await lateCommitter("504", 1_000, 60_000, 99);
+    const controller = new AbortController();
+    const client = new CohereClient({
+      token: "test-token",
+      baseUrl: origin.url,
+      maxRetries: 10,
+      backoff: { initialDelayInSeconds: 0.2, maxDelayInSeconds: 0.2 },
+    });
+    setTimeout(() => controller.abort(), 500);
+    const { error } = await outcome(client.batches.run(runOf({ abortSignal: controller.signal })));
+    expect(CohereAbortError.is(error), String(error)).toBe(true);
+    await vi.waitFor(
+      () => {
+        expect(batches.length).toBeGreaterThanOrEqual(2);
+        const statuses = batches.map((b) => b.status);
+        expect(statuses.filter((status) => status === "BATCH_STATUS_QUEUED")).toHaveLength(1);
+        expect(statuses.filter((status) => status === "BATCH_STATUS_CANCELING")).toHaveLength(batches.length - 1);
+      },
       { timeout: 8_000 },
     );
   });
