@@ -92,8 +92,8 @@ import { build } from "esbuild";
 // Typed errors of the other build retried, named and logged; 2xx echoes kept out of errors: 17,217 B.
 // The sixth session's probes and a re-attack (Symbol.for marks, the token known from a call's
 // start, body chunks checked by their internal slot, look-alike Responses refused, parse errors
-// named by their call, errors of another realm): 17,515 B. A second re-attack: 17,564 B; a third: 17,598 B.
-export const BUDGET_GZIP_BYTES = 17.2 * 1024;
+// named by their call, errors of another realm): 17,515 B. A second re-attack: 17,564 B; a third: 17,598 B; review: 17,612 B.
+export const BUDGET_GZIP_BYTES = 17.3 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -3,6 +3,8 @@
  * fetch) passes, and junk (`undefined`, a plain object) does not.
  */
 export function isResponse(value: unknown): value is Response {
+  // The runtime's own (every call's, as a rule): its getters never throw, and none is read.
+  if (value instanceof Response) return true;
   if (typeof value !== "object" || value === null) return false;
   const candidate = value as Partial<Response>;
   try {

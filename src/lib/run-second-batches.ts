@@ -12,8 +12,16 @@ import { isTerminalStatus } from "../resources/batches/status.js";
 import type { Dataset } from "../resources/datasets/types.js";
 import { batchesReading } from "./run-create.js";
 
-/** When, in milliseconds after the watch starts, the list is walked. */
-const looks = [0, 2_000, 5_000, 10_000, 20_000, 40_000, 60_000];
+/**
+ * When, in milliseconds after the watch starts, the list is walked: for a minute after a create
+ * whose answer was lost (a server may commit it late), the default.
+ */
+export const AFTER_A_LOST_ANSWER = [0, 2_000, 5_000, 10_000, 20_000, 40_000, 60_000];
+
+/** For 7.5 s after a caller's abort came while the one create was in flight. */
+export const AFTER_AN_ABORT = [0, 500, 1_500, 3_500, 7_500];
+
+const WATCHING = "watching for a second batch reading the run's dataset";
 
 /** What the watch may take in all, walks and cancels included (an endless list ends with it). */
 const WATCH_BUDGET_IN_SECONDS = 90;
@@ -32,6 +40,7 @@ export function watchForSecondBatches(
   body: { readonly name: string; readonly model: string },
   kept: string | undefined,
   options: RequestOptions,
+  looks: readonly number[] = AFTER_A_LOST_ANSWER,
 ): void {
   const budget = startDeadline(WATCH_BUDGET_IN_SECONDS, []);
   const calls = { ...options, abortSignal: budget.signal };
@@ -57,14 +66,14 @@ export function watchForSecondBatches(
         await look();
       } catch (error) {
         if (budget.signal.aborted) throw error;
-        if (!reported) reportCallbackError("watching for a second batch reading the run's dataset", error);
+        if (!reported) reportCallbackError(WATCHING, error);
         reported = true;
       }
     }
   };
   watch()
     .catch((error: unknown) => {
-      if (!reported) reportCallbackError("watching for a second batch reading the run's dataset", error);
+      if (!reported) reportCallbackError(WATCHING, error);
     })
     .finally(budget.dispose);
 }

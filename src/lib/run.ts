@@ -11,7 +11,7 @@ import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { Dataset } from "../resources/datasets/types.js";
 import { cancelInBackground } from "./run-cancel.js";
 import { createBatchOnce } from "./run-create.js";
-import { watchForSecondBatches } from "./run-second-batches.js";
+import { AFTER_A_LOST_ANSWER, AFTER_AN_ABORT, watchForSecondBatches } from "./run-second-batches.js";
 import { waitFor } from "./waiter.js";
 import { startRunScope } from "./run-scope.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
@@ -116,19 +116,20 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     // From the create on (the dataset validated), an abort may leave a batch behind. The cancel
     // goes on in the background: the abort ends the run at once.
     const aborted = scope.abortedByCaller();
-    if (batch === undefined && sent.secondPossible && runDataset !== undefined)
-      // The create failed (or was left) after an attempt that may have reached the server: a
-      // batch it made runs for nobody (cancelled as it shows up), or, when the caller left the
-      // run without `cancelOnAbort`, the first one is theirs and any other is cancelled.
+    if (aborted && run.cancelOnAbort && batch !== undefined) cancelInBackground(batches, batch, options);
+    else if (runDataset !== undefined && batch === undefined && (sent.secondPossible || (aborted && run.cancelOnAbort)))
+      // The create failed, or was left, while a batch it made may yet show up: one that runs for
+      // nobody is cancelled, or, when the caller left the run without `cancelOnAbort`, the first
+      // is theirs and any other is cancelled. After an abort of the one create in flight, the
+      // server may commit it in the next moments: looked for over 7.5 s.
       watchForSecondBatches(
         batches,
         runDataset,
-        { name: run.name, model: run.model },
+        run,
         aborted && !run.cancelOnAbort ? "first" : undefined,
         options,
+        sent.secondPossible ? AFTER_A_LOST_ANSWER : AFTER_AN_ABORT,
       );
-    else if (aborted && run.cancelOnAbort && runDataset !== undefined)
-      cancelInBackground(batches, batch, runDataset, options);
     throw scope.failure(error, phase);
   } finally {
     scope.dispose();

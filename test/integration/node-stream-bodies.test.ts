@@ -70,24 +70,35 @@ function chunkStream(chunks: unknown[]): ReadableStream {
   return Readable.toWeb(Readable.from(chunks)) as ReadableStream;
 }
 
+/**
+ * A custom fetch that fetches from the fake and answers with its body cut into
+ * `chunksOf(bytes)` (its headers kept), and how many calls it had.
+ */
+function rechunking(chunksOf: (bytes: Uint8Array) => unknown[]) {
+  const made = {
+    calls: 0,
+    fetch: async (request: Request, init?: RequestInit) => {
+      made.calls++;
+      const response = await fetch(request, init);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return new Response(chunkStream(chunksOf(bytes)), { headers: response.headers });
+    },
+  };
+  return made;
+}
+
 describe("a body whose chunks are not bytes", () => {
   it("is a CohereParseError for a 2xx (a fixture replayed through Readable.toWeb), not retried", async () => {
     const batch = await env.completedBatch(embedRequests(3));
-    let calls = 0;
-    const client = env.client({
-      fetch: async (request: Request, init?: RequestInit) => {
-        calls++;
-        const response = await fetch(request, init);
-        return new Response(chunkStream([await response.text()]), { headers: response.headers });
-      },
-    });
+    const replay = rechunking((bytes) => [new TextDecoder().decode(bytes)]);
+    const client = env.client({ fetch: replay.fetch });
     const error = await client.batches.retrieve(batch.id as string).catch((e: unknown) => e);
     expect(CohereParseError.is(error)).toBe(true);
     expect(error).toBeInstanceOf(CohereParseError);
     expect((error as CohereParseError).message).toBe(
       "batches.retrieve (GET /v2/batches/{id}): Unexpected response body (status 200): a chunk of the body is not bytes (Uint8Array)",
     );
-    expect(calls).toBe(1);
+    expect(replay.calls).toBe(1);
   });
 
   it.each([
@@ -126,12 +137,7 @@ describe("a body whose chunks are not bytes", () => {
   it("counts a Uint8Array whose byteLength lies by its bytes: one alone reads whole", async () => {
     const batch = await env.completedBatch(embedRequests(3));
     const client = env.client({
-      fetch: async (request: Request, init?: RequestInit) => {
-        const response = await fetch(request, init);
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        Object.defineProperty(bytes, "byteLength", { get: () => -5 });
-        return new Response(chunkStream([bytes]), { headers: response.headers });
-      },
+      fetch: rechunking((bytes) => [Object.defineProperty(bytes, "byteLength", { get: () => -5 })]).fetch,
     });
     expect((await client.batches.retrieve(batch.id as string)).batch.id).toBe(batch.id);
   });
@@ -222,21 +228,14 @@ describe("a body whose chunks are not bytes", () => {
 
   it("reads past a detached chunk among others as empty (it has no bytes), where it was a retried connection failure", async () => {
     const batch = await env.completedBatch(embedRequests(3));
-    let calls = 0;
-    const client = env.client({
-      fetch: async (request: Request, init?: RequestInit) => {
-        calls++;
-        const response = await fetch(request, init);
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        const detached = new Uint8Array(16);
-        structuredClone(detached.buffer, { transfer: [detached.buffer] });
-        return new Response(chunkStream([bytes.subarray(0, 10), detached, bytes.subarray(10)]), {
-          headers: response.headers,
-        });
-      },
+    const replay = rechunking((bytes) => {
+      const detached = new Uint8Array(16);
+      structuredClone(detached.buffer, { transfer: [detached.buffer] });
+      return [bytes.subarray(0, 10), detached, bytes.subarray(10)];
     });
+    const client = env.client({ fetch: replay.fetch });
     expect((await client.batches.retrieve(batch.id as string)).batch.id).toBe(batch.id);
-    expect(calls).toBe(1);
+    expect(replay.calls).toBe(1);
   });
 
   it.each(["web stream", "part"])(
@@ -289,12 +288,7 @@ describe("a body whose chunks are not bytes", () => {
     const batch = await env.completedBatch(embedRequests(3));
     const foreign = runInNewContext("Uint8Array") as Uint8ArrayConstructor;
     const client = env.client({
-      fetch: async (request: Request, init?: RequestInit) => {
-        const response = await fetch(request, init);
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        const chunks = [Buffer.from(bytes.subarray(0, 10)), foreign.from(bytes.subarray(10))];
-        return new Response(chunkStream(chunks), { headers: response.headers });
-      },
+      fetch: rechunking((bytes) => [Buffer.from(bytes.subarray(0, 10)), foreign.from(bytes.subarray(10))]).fetch,
     });
     expect((await client.batches.retrieve(batch.id as string)).batch.id).toBe(batch.id);
   });

@@ -178,6 +178,15 @@ async function lateCommitter(
   return { origin, batches };
 }
 
+/** A client of `url` whose backoff waits at most `seconds` (jitter takes up to a quarter off), with `more` options. */
+const clientOf = (url: string, seconds: number, more: ConstructorParameters<typeof CohereClient>[0] = {}) =>
+  new CohereClient({
+    token: "test-token",
+    baseUrl: url,
+    backoff: { initialDelayInSeconds: seconds, maxDelayInSeconds: seconds },
+    ...more,
+  });
+
 const runOf = (more: Record<string, unknown> = {}) => ({
   name: "late",
   model: "embed-v4.0",
@@ -190,11 +199,7 @@ const runOf = (more: Record<string, unknown> = {}) => ({
 describe("run: a create the server commits after its answer was lost (it ignores Idempotency-Key)", () => {
   it("a 504 from the gateway, the batch committed 150 ms later, during the backoff: one batch, adopted", async () => {
     const { origin, batches } = await lateCommitter("504", 150);
-    const client = new CohereClient({
-      token: "test-token",
-      baseUrl: origin.url,
-      backoff: { initialDelayInSeconds: 0.8, maxDelayInSeconds: 0.8 },
-    });
+    const client = clientOf(origin.url, 0.8);
     const run = await client.batches.run(runOf());
     expect(batches.map((b) => b.id)).toEqual(["b1"]);
     expect(run.batch.id).toBe("b1");
@@ -204,11 +209,7 @@ describe("run: a create the server commits after its answer was lost (it ignores
     // The resent create commits b1 at once; the lost one commits b2 700 ms after it was sent.
     // Each runs 4 s: b2 still runs at the watch's look 2 s after the run's create.
     const { origin, batches } = await lateCommitter("504", 700, 4_000);
-    const client = new CohereClient({
-      token: "test-token",
-      baseUrl: origin.url,
-      backoff: { initialDelayInSeconds: 0.2, maxDelayInSeconds: 0.2 },
-    });
+    const client = clientOf(origin.url, 0.2);
     const run = await client.batches.run(runOf({ pollIntervalInSeconds: 0.2 }));
     expect(run.batch.id).toBe("b1");
     await vi.waitFor(
@@ -223,12 +224,7 @@ describe("run: a create the server commits after its answer was lost (it ignores
 
   it("every create a 504 after its attempt, each committed 1 s later: the run fails, and no batch is left running", async () => {
     const { origin, batches } = await lateCommitter("504", 1_000, 60_000, 99);
-    const client = new CohereClient({
-      token: "test-token",
-      baseUrl: origin.url,
-      maxRetries: 1,
-      backoff: { initialDelayInSeconds: 0.1, maxDelayInSeconds: 0.1 },
-    });
+    const client = clientOf(origin.url, 0.1, { maxRetries: 1 });
     const { error } = await outcome(client.batches.run(runOf()));
     expect(GatewayTimeoutError.is(error), String(error)).toBe(true);
     await vi.waitFor(
@@ -245,11 +241,7 @@ describe("run: a create the server commits after its answer was lost (it ignores
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     onTestFinished(() => warn.mockRestore());
     const { origin, batches } = await lateCommitter("504", 700, 10_000, 1, 1);
-    const client = new CohereClient({
-      token: "test-token",
-      baseUrl: origin.url,
-      backoff: { initialDelayInSeconds: 0.2, maxDelayInSeconds: 0.2 },
-    });
+    const client = clientOf(origin.url, 0.2);
     const run = client.batches.run(runOf({ pollIntervalInSeconds: 0.2, timeoutInSeconds: 1 }));
     await outcome(run);
     await vi.waitFor(() => expect(batches.find((b) => b.id === "b2")?.status).toBe("BATCH_STATUS_CANCELING"), {
@@ -262,11 +254,7 @@ describe("run: a create the server commits after its answer was lost (it ignores
 
   it("a batch of the caller's own on the run's dataset, with another model, is never cancelled by the watch", async () => {
     const { origin, batches } = await lateCommitter("504", 60_000, 10_000);
-    const client = new CohereClient({
-      token: "test-token",
-      baseUrl: origin.url,
-      backoff: { initialDelayInSeconds: 0.2, maxDelayInSeconds: 0.2 },
-    });
+    const client = clientOf(origin.url, 0.2);
     const run = await outcome(client.batches.run(runOf({ pollIntervalInSeconds: 0.2, timeoutInSeconds: 0.6 })));
     expect(CohereError.is(run.error)).toBe(true);
     const own = await client.batches.create({ name: "late", input_dataset_id: "ds-run", model: "command-a-03-2025" });
@@ -277,12 +265,7 @@ describe("run: a create the server commits after its answer was lost (it ignores
   it("a caller's abort (no cancelOnAbort) during the create's retries: the first late batch is theirs, any other is cancelled", async () => {
     const { origin, batches } = await lateCommitter("504", 1_000, 60_000, 99);
     const controller = new AbortController();
-    const client = new CohereClient({
-      token: "test-token",
-      baseUrl: origin.url,
-      maxRetries: 10,
-      backoff: { initialDelayInSeconds: 0.2, maxDelayInSeconds: 0.2 },
-    });
+    const client = clientOf(origin.url, 0.2, { maxRetries: 10 });
     setTimeout(() => controller.abort(), 500);
     const { error } = await outcome(client.batches.run(runOf({ abortSignal: controller.signal })));
     expect(CohereAbortError.is(error), String(error)).toBe(true);
@@ -299,19 +282,14 @@ describe("run: a create the server commits after its answer was lost (it ignores
 
   it("an attempt that timed out, the batch committed 150 ms later, during the backoff: one batch, adopted", async () => {
     const { origin, batches } = await lateCommitter("never", 450);
-    const client = new CohereClient({
-      token: "test-token",
-      baseUrl: origin.url,
-      timeoutInSeconds: 0.3,
-      backoff: { initialDelayInSeconds: 0.8, maxDelayInSeconds: 0.8 },
-    });
+    const client = clientOf(origin.url, 0.8, { timeoutInSeconds: 0.3 });
     const run = await client.batches.run(runOf());
     expect(batches.map((b) => b.id)).toEqual(["b1"]);
     expect(run.batch.id).toBe("b1");
   });
 
   it("cancelOnAbort: an abort while the create is in flight, the batch committed 400 ms later: it is found and cancelled", async () => {
-    const { origin, batches } = await lateCommitter("slow", 700);
+    const { origin, batches } = await lateCommitter("slow", 700, 10_000);
     const controller = new AbortController();
     const abortMidCreate: Middleware = (request, next, context) => {
       if (context.operation === "batches.create") setTimeout(() => controller.abort(), 300);
