@@ -13,7 +13,7 @@ import { loadChunk } from "../internal/load-chunk.js";
 import { rememberKnownTokens } from "../internal/secrets.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { nameTheCall } from "./errors/call-failure.js";
+import { attemptsMade, nameTheCall } from "./errors/call-failure.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { checkResponse, expectResponse, type ResponseDescription, takeCheckedData } from "./checked-response.js";
 import { setBodyFailure } from "./body-failure.js";
@@ -240,7 +240,13 @@ export class ApiClient {
     } catch (error) {
       throw nameTheCall(
         error,
-        { operation, method: request.method, route, url: wire.url, attempts: context.attempt },
+        {
+          operation,
+          method: request.method,
+          route,
+          url: wire.url,
+          attempts: attemptsMade(context.attempt, requestOptions),
+        },
         context,
       );
     }

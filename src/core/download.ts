@@ -1,5 +1,5 @@
 import { CohereAbortError } from "./errors/abort-error.js";
-import { nameTheCall } from "./errors/call-failure.js";
+import { attemptsMade, nameTheCall } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { Pipeline } from "./middleware-plugin.js";
@@ -83,7 +83,7 @@ export async function sendDownload(
         method: "get",
         route: label ?? "{signed-url}",
         url: `${target.origin}${target.pathname}`,
-        attempts: context.attempt,
+        attempts: attemptsMade(context.attempt, requestOptions),
       },
       context,
     );

@@ -5,6 +5,7 @@ import type { ApiClient } from "../core/api-client.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
+import { afterEarlierAttempts } from "../core/errors/call-failure.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext } from "../core/middleware.js";
@@ -164,7 +165,9 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     }
     this.#label = describePart(this.id, part);
     const download = { operation: "datasets.download" as const, url: part.url as string, label: this.#label };
-    const { body } = await this.api.download(download, this.options);
+    // Opened again after its body broke off: the failure counts the downloads before this one.
+    const options = this.#resumed === 0 ? this.options : afterEarlierAttempts({ ...this.options }, this.#resumed);
+    const { body } = await this.api.download(download, options);
     this.#current = this.decode(body, this.#label);
     // Closed by `return()` while the download started: cancelled now, or its connection stays open.
     if (this.#done) void this.#close();

@@ -1,9 +1,14 @@
 // The batch create of `batches.run`, which never leaves two batches behind, whether or not the
 // server honours `Idempotency-Key` (Cohere does not document it).
-import type { RequestOptions } from "../core/request-options.js";
-import type { ShouldRetry } from "../core/request-options.js";
+import { afterEarlierAttempts } from "../core/errors/call-failure.js";
+import type { RequestOptions, ShouldRetry } from "../core/request-options.js";
 import { delay } from "../internal/delay.js";
-import { failedOnTheWire, connectionRefusedOnFirstHop, retryDelay } from "../middleware/retry-decision.js";
+import {
+  connectionRefusedOnFirstHop,
+  failedOnTheWire,
+  isTransientFailure,
+  retryDelay,
+} from "../middleware/retry-decision.js";
 import type { RetryTiming } from "../middleware/retry-timing.js";
 import type { BatchesClient } from "../resources/batches/batches-client.js";
 import type { Batch, CreateBatchRequest } from "../resources/batches/types.js";
@@ -39,10 +44,13 @@ export async function createBatchOnce(
   const idempotencyKey = newIdempotencyKey();
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await batches.create(request, { ...options, idempotencyKey, maxRetries: 0 })).batch;
+      // Each create is a call of its own (plugins see `context.attempt` 1); its failure counts
+      // the attempts made before it.
+      const createOptions = afterEarlierAttempts({ ...options, idempotencyKey, maxRetries: 0 }, attempt - 1);
+      return (await batches.create(request, createOptions)).batch;
     } catch (error) {
       // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
-      // is walked first. Each create is a call of its own, so plugins see `context.attempt` 1.
+      // is walked first.
       const seconds =
         attempt > retries.maxRetries
           ? undefined
@@ -53,7 +61,12 @@ export async function createBatchOnce(
               retries.shouldRetry,
               retries.timing,
             );
-      if (seconds === undefined) throw error;
+      if (seconds === undefined) {
+        // The last attempt, too, may have reached the server (a 504, a timeout), with no retry
+        // after it (`maxRetries: 0`, `shouldRetry`): the batch it may yet add is watched for.
+        if (isTransientFailure(error) && !connectionRefusedOnFirstHop(error)) sent.secondPossible = true;
+        throw error;
+      }
       // The walk comes after the wait, just before the create goes again: a server may commit
       // a create after its gateway answered 504 or the attempt timed out, and a batch it made
       // during the wait is found too.

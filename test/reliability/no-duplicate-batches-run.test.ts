@@ -237,6 +237,23 @@ describe("run: a create the server commits after its answer was lost (it ignores
     );
   });
 
+  it("maxRetries 0: the one create a 504, its batch committed 300 ms later: the run fails, and the batch is cancelled", async () => {
+    const { origin, batches } = await lateCommitter("504", 300, 60_000);
+    const client = clientOf(origin.url, 0.1, { maxRetries: 0 });
+    const { error } = await outcome(client.batches.run(runOf()));
+    expect(GatewayTimeoutError.is(error), String(error)).toBe(true);
+    await vi.waitFor(() => expect(batches.map((b) => [b.id, b.status])).toEqual([["b1", "BATCH_STATUS_CANCELING"]]), {
+      timeout: 8_000,
+    });
+  });
+
+  it("the run's failed create counts every attempt it made, each a call of its own", async () => {
+    const { origin } = await lateCommitter("504", 1_000, 60_000, 99);
+    const { error } = await outcome(clientOf(origin.url, 0.01, { maxRetries: 2 }).batches.run(runOf()));
+    expect(GatewayTimeoutError.is(error), String(error)).toBe(true);
+    expect((error as Error).message).toBe("POST /v2/batches -> 504: upstream timed out (3 attempts made)");
+  });
+
   it("a cancel the server refuses once does not end the watch: the batch is cancelled at the next look", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     onTestFinished(() => warn.mockRestore());

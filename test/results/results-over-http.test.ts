@@ -213,6 +213,19 @@ describe("results: faults on downloads", () => {
     );
   });
 
+  it("a part whose body breaks off in every download says how many downloads were made", async () => {
+    const batch = await env.completedBatch(embedRequests(600));
+    env.fake.inject("datasets.download", { type: "reset-mid-body", afterAction: true }, { times: 3 });
+    const error = await collect(env.client({ maxRetries: 2 }).batches.results(batch.id as string)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CohereConnectionError);
+    expect((error as Error).message).toMatch(
+      /^datasets\.download \(GET part 0 .+\): The body broke off.*; 3 attempts made$/,
+    );
+    expect(env.fake.count("datasets.download")).toBe(3);
+  });
+
   it("a part cut short mid-block is a CohereParseError naming the part", async () => {
     const batch = await env.completedBatch(embedRequests(600));
     env.fake.inject("datasets.download", { type: "truncate" });

@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import {
   CohereAbortError,
+  CohereConnectionError,
   CohereDatasetValidationError,
   CohereTimeoutError,
   InternalServerError,
@@ -181,6 +182,18 @@ describe("run: the create's retries follow the client's rules", () => {
     expect(infos.map(({ operation, attempt, status }) => ({ operation, attempt, status }))).toEqual([
       { operation: "batches.create", attempt: 1, status: 500 },
     ]);
+  });
+
+  it("a create that keeps failing says how many attempts the run made, each a call of its own", async () => {
+    env.fake.inject("create", { type: "drop" }, { times: 3 });
+    const client = env.client({ maxRetries: 2, backoff: { initialDelayInSeconds: 0.01, maxDelayInSeconds: 0.01 } });
+    const { request } = runRequest(5);
+    const error = await client.batches.run(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereConnectionError);
+    expect((error as Error).message).toMatch(
+      /^batches\.create \(POST \/v2\/batches\): Connection failed: .+; 3 attempts made$/,
+    );
+    expect(env.fake.count("create")).toBe(3);
   });
 
   it("the create waits by the client's backoff, and shouldRetry sees each attempt", async () => {

@@ -19,6 +19,25 @@ export interface FailedCall {
   readonly attempts: number;
 }
 
+// Attempts a workflow made before a call, in calls of their own (`run`'s create sends each
+// attempt as a call with `maxRetries: 0`; a part's download opens again after its body broke
+// off), keyed by the request options it gives the call: counted in the call's failure.
+const earlierAttempts = new WeakMap<object, number>();
+
+/**
+ * `options` (a fresh object), marked as those of a call that follows `count` attempts made in
+ * calls of their own, so that its failure says how many attempts the caller's call made in all.
+ */
+export function afterEarlierAttempts<T extends object>(options: T, count: number): T {
+  earlierAttempts.set(options, count);
+  return options;
+}
+
+/** The attempts made in all by the call of `requestOptions` whose context counts `attempt`. */
+export function attemptsMade(attempt: number, requestOptions: object | undefined): number {
+  return attempt + ((requestOptions && earlierAttempts.get(requestOptions)) || 0);
+}
+
 // The mark of an error already named, on the error (under `Symbol.for`): an error the other
 // build (ESM or CJS) named, rethrown into this one's call, is not named a second time.
 const named = Symbol.for("cohere-batches.named");
