@@ -10,7 +10,9 @@
  *   file, and an object `body`;
  * - every object has each field named in `keep_fields` (the spec: validation fails when one is
  *   missing from the file); a line without one is malformed, so `skip_malformed_input` drops it;
- * - `.csv` and `.txt` files are counted by lines, not parsed;
+ * - a `.csv` file's first line is its header, not a record: a column named in `keep_fields`
+ *   missing from it fails the file, `skip_malformed_input` or not; its rows are counted by lines,
+ *   not parsed; a `.txt` file is counted by lines;
  * - `eval_data` is validated as `data` is, with its own `custom_id`s; the first file that fails
  *   gives the error.
  *
@@ -52,7 +54,16 @@ export async function validateDatasetFile(
   const warnings: string[] = [];
   let records = 0;
   let error: string | undefined;
-  await visitLines(file, filename, rules, ({ number, problem }) => {
+  let header = filename.toLowerCase().endsWith(".csv");
+  await visitLines(file, filename, rules, ({ number, line, problem }) => {
+    if (header) {
+      header = false;
+      const columns = csvHeader(line);
+      const missing = rules.keepFields.find((field) => !columns.includes(field));
+      if (missing !== undefined)
+        error = `${filename} line ${number} has no column ${JSON.stringify(missing)}, which keep_fields requires`;
+      return error === undefined;
+    }
     if (problem === undefined) records++;
     else if (!rules.skipMalformed) error = `${filename} line ${number} ${problem}`;
     else if (warnings.length < MAX_WARNINGS) warnings.push(`${filename} line ${number} ${problem}: skipped`);
@@ -79,4 +90,24 @@ export async function validateUpload(upload: DatasetUpload): Promise<ValidationO
   const warnings = [...data.warnings, ...evalData.warnings].slice(0, MAX_WARNINGS);
   const outcome = { records: data.records, evalRecords: evalData.records, warnings };
   return evalData.error === undefined ? outcome : { ...outcome, error: evalData.error };
+}
+
+/** The column names of a CSV header line: fields split at commas outside quotes, `""` read as `"`. */
+function csvHeader(line: string): string[] {
+  const names: string[] = [];
+  let name = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i];
+    if (quoted && char === '"' && line[i + 1] === '"') {
+      name += '"';
+      i++;
+    } else if (char === '"') quoted = !quoted;
+    else if (char === "," && !quoted) {
+      names.push(name.trim());
+      name = "";
+    } else name += char;
+  }
+  names.push(name.trim());
+  return names;
 }

@@ -119,6 +119,36 @@ describe.each(transports)("datasets through $name", (transport) => {
     expect(await retrieve(id)).toMatchObject({ validation_status: "failed", validation_error: message });
   });
 
+  it.each([
+    [
+      "a header with every keep_fields column counts its rows, not the header",
+      "&keep_fields=label",
+      "text,label\nhi,a\nyo,b\n",
+      undefined,
+    ],
+    ["a quoted header column counts", "&keep_fields=the%20label", 'text,"the label"\nhi,a\n', undefined],
+    [
+      "a keep_fields column missing from the header fails the file",
+      "&keep_fields=label",
+      "text,tag\nhi,a\n",
+      'requests.csv line 1 has no column "label", which keep_fields requires',
+    ],
+    [
+      "skip_malformed_input does not skip a missing column",
+      "&keep_fields=label&skip_malformed_input=true",
+      "text\nhi\n",
+      'requests.csv line 1 has no column "label", which keep_fields requires',
+    ],
+  ])("a CSV file: %s", async (_, fields, csv, message) => {
+    const id = await createId(`name=r&type=embed-input${fields}`, form(csv, "requests.csv"));
+    clock.advance(1500);
+    const dataset = await retrieve(id);
+    if (message === undefined) {
+      expect(dataset).toMatchObject({ validation_status: "validated" });
+      expect((dataset["dataset_parts"] as { num_rows: number }[])[0]?.num_rows).toBe(csv.trim().split("\n").length - 1);
+    } else expect(dataset).toMatchObject({ validation_status: "failed", validation_error: message });
+  });
+
   it("validates data and eval_data that have every keep_fields field, counting both files' rows", async () => {
     const query = "name=r&type=batch-chat-v2-input&keep_fields=meta";
     const line = (id: string) => `{"custom_id":"${id}","body":{},"meta":null}\n`;
