@@ -12,6 +12,22 @@ export interface ValidationRules {
   readonly type: string;
   readonly keepFields: readonly string[];
   readonly skipMalformed: boolean;
+  /** What a `.csv` file's columns are split at; `","` when absent. */
+  readonly csvDelimiter?: string;
+}
+
+/**
+ * The fields each line (or column of a `.csv` file) of a dataset type must have. The spec names
+ * one: "datasets of type `embed-input` will drop all fields other than the required `text`
+ * field". The `batch-*` types' `custom_id` and `body` are checked by `checkBatchRequest`.
+ */
+export function requiredFields(type: string): readonly string[] {
+  return type === "embed-input" ? ["text"] : [];
+}
+
+function requiredTextCheck(field: string, type: string): RecordCheck {
+  return (record) =>
+    typeof record[field] === "string" ? undefined : `has no ${field} field (a string), which ${type} requires`;
 }
 
 /** A check of one parsed line; `seen` holds the file's `custom_id`s so far. */
@@ -52,6 +68,7 @@ function lineCheck(
   if (!filename.toLowerCase().endsWith(".jsonl")) return undefined;
   // The batch check goes last: it records the line's custom_id, which only a kept line may do.
   const checks: RecordCheck[] = [];
+  for (const field of requiredFields(rules.type)) checks.push(requiredTextCheck(field, rules.type));
   if (rules.keepFields.length > 0) checks.push(keepFieldsCheck(rules.keepFields));
   if (rules.type.startsWith("batch-")) checks.push(checkBatchRequest);
   return (line, seen) => {

@@ -23,6 +23,8 @@ export interface DatasetUpload {
   readonly keepFields: readonly string[];
   readonly optionalFields: readonly string[];
   readonly skipMalformed: boolean;
+  /** `csv_delimiter`: the one character a `.csv` file's columns are split at; `","` when not given. */
+  readonly csvDelimiter?: string;
 }
 
 /** Why an upload was refused (a 400 message). */
@@ -70,6 +72,9 @@ export function parseDatasetUpload(params: URLSearchParams, form: FormData): Dat
   if (typeof skipMalformed === "string") return { error: skipMalformed };
   const keepOriginal = flag(params, "keep_original_file");
   if (typeof keepOriginal === "string") return { error: keepOriginal };
+  const csvDelimiter = params.get("csv_delimiter") || ",";
+  if ([...csvDelimiter].length !== 1)
+    return { error: `csv_delimiter must be one character, got ${JSON.stringify(csvDelimiter)}` };
   const data = checkPart(form, "data", type);
   if (data === undefined) return { error: "the multipart part data is required" };
   if (typeof data === "string") return { error: data };
@@ -83,5 +88,6 @@ export function parseDatasetUpload(params: URLSearchParams, form: FormData): Dat
     keepFields: params.getAll("keep_fields"),
     optionalFields: params.getAll("optional_fields"),
     skipMalformed,
+    csvDelimiter,
   };
 }

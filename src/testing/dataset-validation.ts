@@ -10,8 +10,10 @@
  *   file, and an object `body`;
  * - every object has each field named in `keep_fields` (the spec: validation fails when one is
  *   missing from the file); a line without one is malformed, so `skip_malformed_input` drops it;
- * - a `.csv` file's first line is its header, not a record: a column named in `keep_fields`
- *   missing from it fails the file, `skip_malformed_input` or not; its rows are counted by lines,
+ * - an `embed-input` line has a string `text` (the spec: "the required `text` field");
+ * - a `.csv` file's first line is its header, not a record, split at `csv_delimiter`: a column
+ *   the type requires or `keep_fields` names missing from it fails the file,
+ *   `skip_malformed_input` or not; its rows are counted by lines,
  *   not parsed; a `.txt` file is counted by lines;
  * - `eval_data` is validated as `data` is, with its own `custom_id`s; the first file that fails
  *   gives the error.
@@ -19,7 +21,7 @@
  * @packageDocumentation
  */
 import type { DatasetUpload } from "./dataset-upload.js";
-import { type ValidationRules, visitLines } from "./checked-lines.js";
+import { requiredFields, type ValidationRules, visitLines } from "./checked-lines.js";
 
 /** The outcome of validating one file. */
 export interface ValidationOutcome {
@@ -58,10 +60,13 @@ export async function validateDatasetFile(
   await visitLines(file, filename, rules, ({ number, line, problem }) => {
     if (header) {
       header = false;
-      const columns = csvHeader(line);
-      const missing = rules.keepFields.find((field) => !columns.includes(field));
-      if (missing !== undefined)
-        error = `${filename} line ${number} has no column ${JSON.stringify(missing)}, which keep_fields requires`;
+      const columns = csvHeader(line, rules.csvDelimiter ?? ",");
+      const required = requiredFields(rules.type).find((field) => !columns.includes(field));
+      const kept = rules.keepFields.find((field) => !columns.includes(field));
+      if (required !== undefined)
+        error = `${filename} line ${number} has no column ${JSON.stringify(required)}, which ${rules.type} requires`;
+      else if (kept !== undefined)
+        error = `${filename} line ${number} has no column ${JSON.stringify(kept)}, which keep_fields requires`;
       return error === undefined;
     }
     if (problem === undefined) records++;
@@ -92,8 +97,8 @@ export async function validateUpload(upload: DatasetUpload): Promise<ValidationO
   return evalData.error === undefined ? outcome : { ...outcome, error: evalData.error };
 }
 
-/** The column names of a CSV header line: fields split at commas outside quotes, `""` read as `"`. */
-function csvHeader(line: string): string[] {
+/** The column names of a CSV header line: fields split at `delimiter` outside quotes, `""` read as `"`. */
+function csvHeader(line: string, delimiter: string): string[] {
   const names: string[] = [];
   let name = "";
   let quoted = false;
@@ -103,7 +108,7 @@ function csvHeader(line: string): string[] {
       name += '"';
       i++;
     } else if (char === '"') quoted = !quoted;
-    else if (char === "," && !quoted) {
+    else if (char === delimiter && !quoted) {
       names.push(name.trim());
       name = "";
     } else name += char;

@@ -55,6 +55,8 @@ export function parseListQuery(params: URLSearchParams): ListQuery | ListQueryEr
       return { error: `page_size must be a non-negative integer, got ${JSON.stringify(rawSize)}` };
     }
     const size = Number(rawSize);
+    // An int32 in the spec: a larger number is not a page_size at all, not one to clamp.
+    if (size > 2 ** 31 - 1) return { error: `page_size must be an int32 (at most 2147483647), got ${rawSize}` };
     if (size > 0) pageSize = Math.min(size, MAX_PAGE_SIZE);
   }
   const rawOrder = params.get("order_by");

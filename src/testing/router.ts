@@ -102,7 +102,9 @@ function routeDatasets(verb: string, pathname: string): Route {
     if (verb === "POST") return { kind: "matched", operation: "datasets.create" };
     return methodNotAllowed("GET, POST");
   }
-  if (pathname === "/v1/datasets/usage" && verb === "GET") return { kind: "matched", operation: "datasets.usage" };
+  // The spec's dataset id excludes `usage` (`^(?!usage$).*$`): no delete or retrieve of it.
+  if (pathname === "/v1/datasets/usage")
+    return verb === "GET" ? { kind: "matched", operation: "datasets.usage" } : methodNotAllowed("GET");
   const segment = /^\/v1\/datasets\/([^/]+)$/.exec(pathname)?.[1];
   const id = segment === undefined ? undefined : decodedId(segment);
   if (id === undefined) return { kind: "not-found", operation: "unknown" };

@@ -134,6 +134,18 @@ describe.each(transports)("datasets through $name", (transport) => {
       'requests.csv line 1 has no column "label", which keep_fields requires',
     ],
     [
+      "the header is split at csv_delimiter",
+      "&keep_fields=id&csv_delimiter=%3B",
+      "text;id\nhello;1\nworld;2\n",
+      undefined,
+    ],
+    [
+      "an embed-input file without a text column fails",
+      "",
+      "body,label\nhi,a\n",
+      'requests.csv line 1 has no column "text", which embed-input requires',
+    ],
+    [
       "skip_malformed_input does not skip a missing column",
       "&keep_fields=label&skip_malformed_input=true",
       "text\nhi\n",
@@ -147,6 +159,27 @@ describe.each(transports)("datasets through $name", (transport) => {
       expect(dataset).toMatchObject({ validation_status: "validated" });
       expect((dataset["dataset_parts"] as { num_rows: number }[])[0]?.num_rows).toBe(csv.trim().split("\n").length - 1);
     } else expect(dataset).toMatchObject({ validation_status: "failed", validation_error: message });
+  });
+
+  it("fails an embed-input line without a string text (the spec's required field), or skips it with skip_malformed_input", async () => {
+    const lines = '{"text":"a"}\n{"foo":"bar"}\n{"text":5}\n';
+    const failed = await createId("name=r&type=embed-input", form(lines, "e.jsonl"));
+    const skipped = await createId("name=r&type=embed-input&skip_malformed_input=true", form(lines, "e.jsonl"));
+    clock.advance(1500);
+    expect(await retrieve(failed)).toMatchObject({
+      validation_status: "failed",
+      validation_error: "e.jsonl line 2 has no text field (a string), which embed-input requires",
+    });
+    const dataset = await retrieve(skipped);
+    expect(dataset).toMatchObject({ validation_status: "validated" });
+    expect((dataset["validation_warnings"] as string[]).length).toBe(2);
+    expect((dataset["dataset_parts"] as { num_rows: number }[])[0]?.num_rows).toBe(1);
+  });
+
+  it("refuses a csv_delimiter of more than one character with 400", async () => {
+    const response = await upload("name=r&type=embed-input&csv_delimiter=ab", form("text\nhi\n", "a.csv"));
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toContain("csv_delimiter");
   });
 
   it("validates data and eval_data that have every keep_fields field, counting both files' rows", async () => {
