@@ -7,7 +7,8 @@
  *
  * A part is an Avro object container file of the lines validation kept, in file order (a line
  * dropped under `skip_malformed_input` is not in it), one record per line. Its schema is a record
- * of every top-level key of the file's kept lines, in the order first seen, each a nullable
+ * of every top-level key of the file's kept lines that the dataset retains (the type's required
+ * fields, `keep_fields` and `optional_fields`; see `retained`), in the order first seen, each a nullable
  * string: a string value as it is, any other value as its JSON text (`{"texts":["a"]}`, `5`,
  * `true`), `null` where a line lacks the key or holds `null`. So a batch input line
  * `{ custom_id, body }` is stored as `{ custom_id, body: <body's JSON text> }`, and
@@ -18,8 +19,9 @@
  * @packageDocumentation
  */
 import { writeAvroContainer } from "./avro-writer.js";
-import { type ValidationRules, visitLines } from "./checked-lines.js";
+import { requiredFields, visitLines } from "./checked-lines.js";
 import type { DatasetRecord, DatasetStore } from "./dataset-store.js";
+import type { DatasetUpload } from "./dataset-upload.js";
 import type { DownloadOrigin } from "./download-origin.js";
 import { msToMicros } from "./timestamp.js";
 
@@ -82,15 +84,16 @@ function served(record: DatasetRecord, index: number): File | undefined {
 /** The Avro file of `file`'s kept lines (see the module's documentation for the schema). */
 async function writePart(
   file: File,
-  rules: ValidationRules,
+  upload: DatasetUpload,
   options: UploadedPartsParts["writeOptions"],
 ): Promise<Uint8Array<ArrayBuffer>> {
   const lines: Record<string, unknown>[] = [];
   const keys = new Set<string>();
-  await visitLines(file, file.name, rules, ({ line, problem }) => {
+  const kept = retained(upload);
+  await visitLines(file, file.name, upload, ({ line, problem }) => {
     if (problem !== undefined) return true;
     const record = JSON.parse(line) as Record<string, unknown>;
-    for (const key of Object.keys(record)) if (AVRO_NAME.test(key)) keys.add(key);
+    for (const key of Object.keys(record)) if (AVRO_NAME.test(key) && kept(key)) keys.add(key);
     lines.push(record);
     return true;
   });
@@ -103,4 +106,17 @@ async function writePart(
 function fieldValue(value: unknown): string | null {
   if (value === undefined || value === null) return null;
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/**
+ * Which fields a part keeps. The spec: "By default the Dataset will retain only the required
+ * fields indicated in the schema for the corresponding Dataset type", plus `keep_fields` and
+ * `optional_fields`. The required fields are `custom_id` and `body` for the `batch-*` types and
+ * `text` for `embed-input`; of a type whose required fields the spec does not name, every field.
+ */
+function retained(upload: DatasetUpload): (key: string) => boolean {
+  const required = upload.type.startsWith("batch-") ? ["custom_id", "body"] : requiredFields(upload.type);
+  if (required.length === 0) return () => true;
+  const kept = new Set([...required, ...upload.keepFields, ...upload.optionalFields]);
+  return (key) => kept.has(key);
 }

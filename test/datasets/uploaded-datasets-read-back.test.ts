@@ -139,10 +139,10 @@ describe("uploaded dataset parts, on the wire", () => {
     expect((await fake.fetch(url)).status).toBe(404);
   });
 
-  it("of other types hold every top-level key as a nullable string: strings as they are, other values as JSON", async () => {
+  it("of other types hold the fields kept as nullable strings: strings as they are, other values as JSON", async () => {
     const lines = [{ text: "a", n: 5, meta: { x: [1] } }, { text: "b" }, { text: "c", n: null, "not-a-name": 1 }];
     const { clock, id, client } = await upload(
-      "name=n&type=embed-input",
+      "name=n&type=embed-input&optional_fields=n&optional_fields=meta",
       lines.map((l) => JSON.stringify(l)).join("\n"),
       "a.jsonl",
     );
@@ -152,6 +152,19 @@ describe("uploaded dataset parts, on the wire", () => {
       { text: "b", n: null, meta: null },
       { text: "c", n: null, meta: null },
     ]);
+  });
+
+  it.each([
+    ["embed-input", '{"text":"a","extra":1}\n', { text: "a" }],
+    [
+      "batch-embed-v2-input",
+      '{"custom_id":"r1","body":{"texts":["a"]},"extra":1}\n',
+      { custom_id: "r1", body: { texts: ["a"] } },
+    ],
+  ])("of %s retain only the type's required fields unless kept, as the spec says", async (type, text, record) => {
+    const { clock, id, client } = await upload(`name=n&type=${type}`, text, "a.jsonl");
+    clock.advance(2_000);
+    expect(await collect(client.datasets.records(id))).toEqual([record]);
   });
 
   it("of a .csv upload have no URL (the fake does not parse CSV): records() says so", async () => {
