@@ -61,6 +61,19 @@ export interface FakeCohereOptions {
    * Also settable later. @default false
    */
   ignoreIdempotencyKeys?: boolean;
+  /**
+   * Leave out of JSON answers every field that holds its zero value (`""`, `0`, `"0"`, `false`,
+   * `[]`), as proto3's JSON mapping does by default: a new batch without its record counts and
+   * token counts, an empty page as `{}` (no `batches`). Cohere's API speaks through a gRPC
+   * gateway (its `page_size=0` means "unset"), and its spec marks these fields optional without
+   * saying whether they are sent when zero: test code that reads them both ways.
+   * @default false (every field the spec lists is sent)
+   * @example
+   * ```ts
+   * const fake = new FakeCohere({ omitZeroValues: true });
+   * ```
+   */
+  omitZeroValues?: boolean;
 }
 
 /** One request the fake received, as {@link FakeCohere.requests} lists it. */
@@ -183,6 +196,7 @@ export class FakeCohere {
       seed: true,
       outputs: true,
       ignoreIdempotencyKeys: true,
+      omitZeroValues: true,
     });
     if (options.seed !== undefined && !Number.isFinite(options.seed))
       throw new TypeError(`seed must be a finite number, got ${String(options.seed)}`);
@@ -202,7 +216,9 @@ export class FakeCohere {
       creatorId: identity.uuid(),
       orgId: identity.uuid(),
     });
-    this.#responses = new ResponseFactory(new SeededRandom(this.#seed, "request-id"));
+    if (options.omitZeroValues !== undefined && typeof options.omitZeroValues !== "boolean")
+      throw new TypeError(`omitZeroValues must be true or false, got ${String(options.omitZeroValues)}`);
+    this.#responses = new ResponseFactory(new SeededRandom(this.#seed, "request-id"), options.omitZeroValues ?? false);
     this.#salts = new SeededRandom(this.#seed, "page-token-salt");
     const nowUs = () => msToMicros(this.clock.now());
     this.#datasetStore = new DatasetStore(options.datasetLifecycle ?? {}, new SeededRandom(this.#seed, "dataset-id"));

@@ -25,10 +25,15 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  */
 export class ResponseFactory {
   readonly #requestIds: SeededRandom;
+  readonly #replacer: ((this: unknown, key: string, value: unknown) => unknown) | undefined;
 
-  /** @param requestIds - The source of `x-request-id` values (32 hex digits each). */
-  constructor(requestIds: SeededRandom) {
+  /**
+   * @param requestIds - The source of `x-request-id` values (32 hex digits each).
+   * @param omitZeroValues - Leave out object fields that hold a zero value (see `FakeCohereOptions`).
+   */
+  constructor(requestIds: SeededRandom, omitZeroValues = false) {
     this.#requestIds = requestIds;
+    this.#replacer = omitZeroValues ? withoutZeroValues : undefined;
   }
 
   /**
@@ -54,7 +59,7 @@ export class ResponseFactory {
 
   /** A JSON response. */
   json(status: number, body: unknown, extra: Readonly<Record<string, string>> = {}): Response {
-    return this.text(status, JSON.stringify(body), extra);
+    return this.text(status, JSON.stringify(body, this.#replacer), extra);
   }
 
   /** An error response with a `BatchError` body, `{ "message": ... }`. */
@@ -67,4 +72,16 @@ export class ResponseFactory {
   stream(status: number, body: ReadableStream<Uint8Array>, headers: Headers): Response {
     return new Response(body, { status, headers });
   }
+}
+
+/**
+ * A `JSON.stringify` replacer that drops an object's fields holding proto3's zero values: `""`,
+ * `0`, `"0"` (an int64, which proto3 sends as a string), `false` and `[]`. Array items stay (a
+ * replacer's `undefined` there would be `null`).
+ */
+function withoutZeroValues(this: unknown, key: string, value: unknown): unknown {
+  if (key === "" || Array.isArray(this)) return value;
+  const zero =
+    value === "" || value === 0 || value === "0" || value === false || (Array.isArray(value) && value.length === 0);
+  return zero ? undefined : value;
 }
