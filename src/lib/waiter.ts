@@ -1,4 +1,5 @@
 import { CohereAbortError } from "../core/errors/abort-error.js";
+import { ApiError } from "../core/errors/api-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { delay } from "../internal/delay.js";
 import { startDeadline } from "../internal/deadline.js";
@@ -32,32 +33,55 @@ export interface WaitSchedule<T> {
  * - a poll that fails transiently, after its own retries (a 503 burst, a dropped connection),
  *   does not end the wait: it polls again until its deadline, and the last such failure is the
  *   `cause` of the `CohereTimeoutError`;
- * - `onProgress` sees every polled value and cannot fail the wait (see `callUserCallback`).
+ * - a failed poll whose server asked for a longer pause (`Retry-After`) waits that long; one
+ *   that asks past the deadline ends the wait at once, with `CohereTimeoutError`;
+ * - `onProgress` sees every polled value, after the wait has decided on it, and cannot fail
+ *   or steer the wait (see `callUserCallback`).
  */
 export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T>): Promise<T> {
   const { pollIntervalInSeconds, timeoutInSeconds, abortSignal, onProgress } = schedule;
   const { signal, timedOut, dispose } = startDeadline(timeoutInSeconds, [abortSignal]);
+  const ends = timeoutInSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutInSeconds * 1000;
+  const notDone = (cause: unknown, why = `after ${timeoutInSeconds} s`) =>
+    new CohereTimeoutError(
+      timeoutInSeconds as number,
+      `${target.notDone} ${why}`,
+      cause === undefined ? undefined : { cause },
+    );
   let lastFailure: unknown;
   try {
     for (;;) {
+      let wait = pollIntervalInSeconds;
       try {
         const value = await target.poll(signal);
+        // Decided before `onProgress` sees the value: a callback that changes it (a status
+        // written for display) cannot decide the wait, or break it.
+        let settled: T | undefined;
+        let failure: { error: unknown } | undefined;
+        try {
+          settled = target.settle(value);
+        } catch (error) {
+          failure = { error };
+        }
         callUserCallback("onProgress", onProgress, value);
-        const settled = target.settle(value);
+        if (failure !== undefined) throw failure.error;
         if (settled !== undefined) return settled;
       } catch (error) {
         if (signal.aborted || !isTransientFailure(error)) throw error;
         lastFailure = error;
+        // A server that asked for a longer pause (a 429's Retry-After) gets it; one that asks
+        // past the deadline ends the wait now, rather than being polled until then.
+        const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
+        if (asked !== undefined && asked > wait) {
+          if (Date.now() + asked * 1000 > ends)
+            throw notDone(error, `within ${timeoutInSeconds} s: the server asked for ${asked} s before the next poll`);
+          wait = asked;
+        }
       }
-      await delay(pollIntervalInSeconds * 1000, signal);
+      await delay(wait * 1000, signal);
     }
   } catch (error) {
-    if (timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error)))
-      throw new CohereTimeoutError(
-        timeoutInSeconds as number,
-        `${target.notDone} after ${timeoutInSeconds} s`,
-        lastFailure === undefined ? undefined : { cause: lastFailure },
-      );
+    if (timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error))) throw notDone(lastFailure);
     throw error;
   } finally {
     dispose();

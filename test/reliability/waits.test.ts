@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CohereTimeoutError, NotFoundError, ServiceUnavailableError } from "../../src/index.js";
+import {
+  CohereDatasetValidationError,
+  CohereTimeoutError,
+  NotFoundError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
 
 const server = useFakeServer();
@@ -35,6 +41,35 @@ describe("waitUntilDone outlives transient failures (API.md section 7)", () => {
     expect((error as CohereTimeoutError).timeoutInSeconds).toBe(0.3);
     expect((error as Error).cause).toBeInstanceOf(ServiceUnavailableError);
     expect(server.fake.count("retrieve")).toBeGreaterThan(2);
+  });
+
+  it("a server that asks for a pause past the deadline (Retry-After) ends the wait at once, not polled until then", async () => {
+    const id = batchWithStatus("BATCH_STATUS_IN_PROGRESS");
+    server.fake.inject("retrieve", { type: "status", status: 429, retryAfter: "3600" }, { times: 1_000 });
+    const started = performance.now();
+    const error = await server
+      .client()
+      .batches.waitUntilDone(id, { pollIntervalInSeconds: 0.05, timeoutInSeconds: 1.5 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect((error as Error).message).toBe(
+      `waitUntilDone: batch ${id} was not done within 1.5 s: the server asked for 3600 s before the next poll`,
+    );
+    expect((error as Error).cause).toBeInstanceOf(TooManyRequestsError);
+    expect(server.fake.count("retrieve")).toBe(1);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it("a server that asks for a pause longer than the poll interval gets it before the next poll", async () => {
+    const id = batchWithStatus("BATCH_STATUS_COMPLETED");
+    server.fake.inject("retrieve", { type: "status", status: 429, retryAfter: "1" }, { times: 1 });
+    const started = performance.now();
+    const batch = await server
+      .client({ maxRetries: 0 })
+      .batches.waitUntilDone(id, { pollIntervalInSeconds: 0.01, timeoutInSeconds: 20 });
+    expect(batch.status).toBe("BATCH_STATUS_COMPLETED");
+    expect(server.fake.count("retrieve")).toBe(2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
   });
 
   it("a failure that is not transient (404) still ends the wait at once", async () => {
@@ -73,5 +108,60 @@ describe("onProgress cannot fail a wait (API.md section 7a)", () => {
     } finally {
       process.off("unhandledRejection", onUnhandled);
     }
+  });
+});
+
+describe("onProgress cannot steer a wait: the wait decides before the callback sees the value", () => {
+  it("a callback that rewrites the status for display: the wait still ends on the server's COMPLETED", async () => {
+    const id = batchWithStatus("BATCH_STATUS_COMPLETED");
+    const batch = await server.client().batches.waitUntilDone(id, {
+      pollIntervalInSeconds: 0.01,
+      timeoutInSeconds: 5,
+      onProgress: (b) => {
+        b.status = b.status?.replace("BATCH_STATUS_", "").toLowerCase() as never;
+      },
+    });
+    expect(batch.id).toBe(id);
+    expect(server.fake.count("retrieve")).toBe(1);
+  });
+
+  it("a callback that writes COMPLETED into a queued batch does not end the wait", async () => {
+    const id = batchWithStatus("BATCH_STATUS_QUEUED");
+    const error = await server
+      .client()
+      .batches.waitUntilDone(id, {
+        pollIntervalInSeconds: 0.02,
+        timeoutInSeconds: 0.3,
+        onProgress: (b) => {
+          b.status = "BATCH_STATUS_COMPLETED";
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+  });
+
+  it.each([
+    ["makes it circular", (d: Record<string, unknown>) => void (d.self = d)],
+    ["adds a BigInt", (d: Record<string, unknown>) => void (d.seen = 1n)],
+    ["writes validated into it", (d: Record<string, unknown>) => void (d.validation_status = "validated")],
+  ])("a failed dataset whose callback %s: CohereDatasetValidationError", async (_, change) => {
+    const form = new FormData();
+    form.append("data", new File(['{"custom_id":"1"}\n'], "r.jsonl"));
+    const response = await fetch(`${server.url}/v1/datasets?name=n&type=batch-chat-v2-input`, {
+      method: "POST",
+      body: form,
+      headers: { Authorization: "Bearer test-token" },
+    });
+    const { id } = (await response.json()) as { id: string };
+    server.clock.advance(5_000);
+    const error = await server
+      .client()
+      .datasets.waitUntilValidated(id, {
+        pollIntervalInSeconds: 0.01,
+        timeoutInSeconds: 5,
+        onProgress: (d) => change(d as unknown as Record<string, unknown>),
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereDatasetValidationError);
   });
 });
