@@ -141,9 +141,9 @@ describe("onProgress cannot steer a wait: the wait decides before the callback s
   });
 
   it.each([
-    ["makes it circular", (d: Record<string, unknown>) => void (d.self = d)],
-    ["adds a BigInt", (d: Record<string, unknown>) => void (d.seen = 1n)],
-    ["writes validated into it", (d: Record<string, unknown>) => void (d.validation_status = "validated")],
+    ["makes it circular", (d: Record<string, unknown>) => Object.assign(d, { self: d })],
+    ["adds a BigInt", (d: Record<string, unknown>) => Object.assign(d, { seen: 1n })],
+    ["writes validated into it", (d: Record<string, unknown>) => Object.assign(d, { validation_status: "validated" })],
   ])("a failed dataset whose callback %s: CohereDatasetValidationError", async (_, change) => {
     const form = new FormData();
     form.append("data", new File(['{"custom_id":"1"}\n'], "r.jsonl"));
