@@ -118,7 +118,8 @@ describe("onProgress cannot steer a wait: the wait decides before the callback s
       pollIntervalInSeconds: 0.01,
       timeoutInSeconds: 5,
       onProgress: (b) => {
-        b.status = b.status?.replace("BATCH_STATUS_", "").toLowerCase() as never;
+        const shown = b as { status?: string };
+        shown.status = shown.status?.replace("BATCH_STATUS_", "").toLowerCase();
       },
     });
     expect(batch.id).toBe(id);
@@ -133,7 +134,7 @@ describe("onProgress cannot steer a wait: the wait decides before the callback s
         pollIntervalInSeconds: 0.02,
         timeoutInSeconds: 0.3,
         onProgress: (b) => {
-          b.status = "BATCH_STATUS_COMPLETED";
+          (b as { status?: string }).status = "BATCH_STATUS_COMPLETED";
         },
       })
       .catch((e: unknown) => e);
