@@ -118,7 +118,7 @@ describe("onProgress cannot steer a wait: the wait decides before the callback s
       pollIntervalInSeconds: 0.01,
       timeoutInSeconds: 5,
       onProgress: (b) => {
-        const shown = b as { status?: string };
+        const shown = b as { status?: string | undefined };
         shown.status = shown.status?.replace("BATCH_STATUS_", "").toLowerCase();
       },
     });
