@@ -53,10 +53,15 @@ const callSpanKey = Symbol("cohere-batches/otel call span");
  * `"{method} {route}"` from `context.route` (`"GET /v2/batches/{id}"`) and carries
  * `http.request.method`, `url.full`, `url.template`, `server.address`, `server.port`,
  * `http.response.status_code`, `error.type` and, from the second attempt on,
- * `http.request.resend_count`. Each attempt sends `traceparent`, except a results part's
+ * `http.request.resend_count`. `url.full` shows the values of the API's plain query parameters
+ * (`page_size`, `order_by`, ...) and `REDACTED` for any other (a page token is the server's text,
+ * which may echo the key; a caller's extra `queryParams`). Each attempt sends `traceparent` (and
+ * drops a `tracestate` of the caller's, which belongs to another trace), except a results part's
  * download (`datasets.download`): nothing of the client's goes to the storage host, and its
  * `url.full` has every query value replaced by `REDACTED` (the signed URL's query is its
- * credential). Its spans are recorded like any call's.
+ * credential). Its spans are recorded like any call's. Telemetry never fails a call: a tracer,
+ * span or context manager that throws, answers with a promise (whose rejection is reported), or
+ * runs the callback twice, late or never, costs the telemetry, and the request is sent once.
  *
  * @remarks
  * The call span sees what the caller gets: a body that fails the SDK's checks ends it with
@@ -107,11 +112,38 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
  */
 function telemetry<T>(what: string, run: () => T): T | undefined {
   try {
-    return run();
+    const value = run();
+    // A promise where a span or a value was due (an async exporter's `end`): its rejection is
+    // reported, not left unhandled (a crash in Node), and it is no span.
+    if (!settled(value, what)) return undefined;
+    return value;
   } catch (error) {
-    console.warn(`cohere-batches/otel: ${what} failed and was ignored.`, error);
+    ignored(what, error);
     return undefined;
   }
+}
+
+function ignored(what: string, error: unknown): void {
+  console.warn(`cohere-batches/otel: ${what} failed and was ignored.`, error);
+}
+
+/**
+ * False for a promise (an async method's answer where none is due: an exporter's `end`), whose
+ * rejection is then reported (`what`), or dropped when `what` is undefined; true for any other
+ * value. Only the runtime's promises are taken for one: their rejections are the ones that go
+ * unhandled, and another object's `then` is not called (a span may answer every property).
+ */
+function settled(value: unknown, what?: string): boolean {
+  if (!(value instanceof Promise)) return true;
+  value.then(undefined, (error: unknown) => what !== undefined && ignored(what, error));
+  return false;
+}
+
+/** Calls a span's methods: each one's return value a promise at worst, whose rejection is reported. */
+function onSpan(what: string, span: Span, record: (span: Span) => unknown[]): void {
+  telemetry(what, () => {
+    for (const value of record(span)) settled(value, what);
+  });
 }
 
 /** A span from `tracer`, child of `parent` (else of the active context); a no-op span if the tracer throws. */
@@ -124,44 +156,55 @@ function started(tracer: Tracer, name: string, options: SpanOptions, parent?: Sp
   return span ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 }
 
-/** Runs `send` with `span` active; a context manager that throws costs the context, not the call. */
+/**
+ * Runs `send` once, with `span` active. A context manager costs the context, never the call: one
+ * that throws, returns something else than the callback's answer, calls the callback twice or
+ * later, or never, still has the request sent once and the call answered by it.
+ */
 function withActive(span: Span, send: () => Promise<Response>): Promise<Response> {
   let sent: Promise<Response> | undefined;
   const run = () => {
-    sent = send();
+    sent ??= send();
     return sent;
   };
-  const result = telemetry("activating the call span", () =>
-    otelContext.with(trace.setSpan(otelContext.active(), span), run),
-  );
-  return sent ?? result ?? send();
+  let result: unknown;
+  try {
+    result = otelContext.with(trace.setSpan(otelContext.active(), span), run);
+  } catch (error) {
+    ignored("activating the call span", error);
+  }
+  // The manager's own promise (one that settles with the callback's, say) fails with the call:
+  // the caller gets that failure from `sent`, so this one is not reported, nor left unhandled.
+  if (result !== sent) settled(result);
+  return run();
 }
 
 /** Runs `send` and ends `span` with its outcome: the status code, or the error's type. */
 async function ended(span: Span, send: () => Promise<Response>): Promise<Response> {
   try {
     const response = await send();
-    telemetry("recording the response on a span", () => {
-      span.setAttribute("http.response.status_code", response.status);
+    onSpan("recording the response on a span", span, (span) => [
+      span.setAttribute("http.response.status_code", response.status),
       // An attempt span sees a failed status as a Response (the SDK maps it to an error above it).
-      if (response.status >= 400) {
-        span.setAttribute("error.type", String(response.status));
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
-    });
+      ...(response.status >= 400
+        ? [span.setAttribute("error.type", String(response.status)), span.setStatus({ code: SpanStatusCode.ERROR })]
+        : []),
+    ]);
     return response;
   } catch (error) {
-    telemetry("recording the error on a span", () => {
+    onSpan("recording the error on a span", span, (span) => {
       const status = (error as { status?: unknown } | null)?.status;
-      if (typeof status === "number") span.setAttribute("http.response.status_code", status);
       // An API error is typed by its status (semconv); a 2xx that failed the checks by its class.
       const failedStatus = typeof status === "number" && (status < 200 || status > 299);
-      span.setAttribute("error.type", failedStatus ? String(status) : errorType(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      return [
+        typeof status === "number" ? span.setAttribute("http.response.status_code", status) : undefined,
+        span.setAttribute("error.type", failedStatus ? String(status) : errorType(error)),
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) }),
+      ];
     });
     throw error;
   } finally {
-    telemetry("ending a span", () => span.end());
+    onSpan("ending a span", span, (span) => [span.end()]);
   }
 }
 
@@ -183,7 +226,7 @@ function attemptAttributes(request: Request, context: MiddlewareContext): Attrib
   const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
   return {
     "http.request.method": request.method,
-    "url.full": isDownload(context) ? redactedQuery(url) : request.url,
+    "url.full": isDownload(context) ? redactedQuery(url) : shownQuery(request.url, url),
     "url.template": context.route,
     "server.address": url.hostname,
     "server.port": port,
@@ -207,11 +250,43 @@ function redactedQuery(url: URL): string {
   return shown.href;
 }
 
+/**
+ * The query parameters of the API whose values say nothing secret. Any other value (a page
+ * token, which is the server's text and may echo the key; a caller's extra `queryParams`) is
+ * shown as `REDACTED` in `url.full`, as the conventions ask of sensitive values.
+ */
+const plainParameters = new Set([
+  "page_size",
+  "order_by",
+  "limit",
+  "offset",
+  "datasetType",
+  "validationStatus",
+  "before",
+  "after",
+  "type",
+  "skip_malformed_input",
+  "keep_original_file",
+]);
+
+/** `href` as it is when every query value is plain, else with the others `REDACTED`. */
+function shownQuery(href: string, url: URL): string {
+  const names = [...url.searchParams.keys()];
+  if (names.every((name) => plainParameters.has(name))) return href;
+  const shown = new URL(url);
+  shown.search = new URLSearchParams(
+    [...url.searchParams].map(([name, value]) => [name, plainParameters.has(name) ? value : "REDACTED"]),
+  ).toString();
+  return shown.href;
+}
+
 /** W3C trace context, written directly: it needs no global propagator to be registered. */
 function writeTraceparent(headers: Headers, span: Span): void {
   const { traceId, spanId, traceFlags, traceState } = span.spanContext();
   if (!trace.isSpanContextValid(span.spanContext())) return;
   headers.set("traceparent", `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, "0")}`);
   const state = traceState?.serialize();
+  // A `tracestate` the caller's headers carried belongs to their trace, not to this one.
   if (state) headers.set("tracestate", state);
+  else headers.delete("tracestate");
 }

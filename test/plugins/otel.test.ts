@@ -147,4 +147,112 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
       context.disable();
     }
   });
+
+  /** Runs `work`, collecting the process's unhandled rejections (which would crash Node). */
+  async function unhandledDuring(work: () => Promise<void>): Promise<unknown[]> {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      await work();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return unhandled;
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  }
+
+  it("spans whose methods return rejecting promises (an async exporter): reported, never unhandled", async () => {
+    const rejecting = () => Promise.reject(new Error("exporter down"));
+    const span = {
+      spanContext: () => ({ traceId: "a".repeat(32), spanId: "b".repeat(16), traceFlags: 1 }),
+      setAttribute: rejecting,
+      setStatus: rejecting,
+      end: rejecting,
+    };
+    for (const tracer of [{ startSpan: () => span }, { startSpan: rejecting }] as unknown as Tracer[]) {
+      const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+      let warnings: string[] = [];
+      const unhandled = await unhandledDuring(async () => {
+        warnings = await warnedDuring(async () => {
+          expect((await client.batches.list()).batches).toBeDefined();
+          await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        });
+      });
+      expect(unhandled).toEqual([]);
+      expect(warnings.length).toBeGreaterThan(0);
+    }
+  });
+
+  const managerOf = (withFn: (fn: () => unknown) => unknown) =>
+    ({
+      active: () => ROOT_CONTEXT,
+      with: (_: unknown, fn: () => unknown) => withFn(fn),
+      bind: (_: unknown, target: unknown) => target,
+      enable: () => managerOf(withFn),
+      disable: () => managerOf(withFn),
+    }) as unknown as ContextManager;
+
+  it.each([
+    ["calls the callback twice", (fn: () => unknown) => (fn(), fn())],
+    ["calls it later, not at once", (fn: () => unknown) => void queueMicrotask(() => void fn())],
+    ["never calls it and returns junk", () => 42],
+    ["never calls it and returns a rejected promise", () => Promise.reject(new Error("ctx boom"))],
+    [
+      "keeps the context until the callback's promise settles",
+      (fn: () => unknown) => Promise.resolve(fn()).finally(() => {}),
+    ],
+  ])(
+    "a context manager that %s: one create is sent, the call keeps its outcome, nothing unhandled",
+    async (_, withFn) => {
+      context.setGlobalContextManager(managerOf(withFn));
+      try {
+        // Spans exported by no processor: the SDK's own processor runs its export through the
+        // manager too, and would leave that manager's rejections unhandled itself.
+        const tracer = new BasicTracerProvider().getTracer("unexported");
+        const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
+        const unhandled = await unhandledDuring(async () => {
+          await warnedDuring(async () => {
+            const { batch } = await client.batches.create({ name: "n", input_dataset_id: "d", model: "m" });
+            expect(batch.id).toBeDefined();
+            await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
+          });
+        });
+        expect(server.fake.count("create")).toBe(1);
+        expect(server.fake.count("retrieve")).toBe(1);
+        expect(unhandled).toEqual([]);
+      } finally {
+        context.disable();
+      }
+    },
+  );
+});
+
+describe("cohere-batches/otel: what a span says", () => {
+  it("url.full shows no page token (the server's text, which may echo the key) nor a caller's extra query values", async () => {
+    server.fake.addBatches(3);
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
+    for await (const _ of client.batches.listAll({ page_size: 2 }, { queryParams: { secret: "s3cr3t" } })) void _;
+    const urls = spans()
+      .filter((span) => span.kind === SpanKind.CLIENT)
+      .map((span) => String(span.attributes["url.full"]));
+    expect(urls).toHaveLength(2);
+    expect(urls[0]).toBe(`${server.url}/v2/batches?page_size=2&secret=REDACTED`);
+    expect(urls[1]).toMatch(/\?page_size=2&page_token=REDACTED&secret=REDACTED$/);
+    expect(server.fake.requests.at(-1)!.url).toMatch(/page_token=(?!REDACTED)/);
+  });
+
+  it("keeps a plain URL as it is", async () => {
+    await server.client({ middleware: [openTelemetryPlugin({ tracer })] }).batches.list({ page_size: 5 });
+    expect(spans()[0]!.attributes["url.full"]).toBe(`${server.url}/v2/batches?page_size=5`);
+  });
+
+  it("a caller's tracestate, of another trace, is not sent with the attempt's traceparent", async () => {
+    const headers = { traceparent: `00-${"a".repeat(32)}-${"b".repeat(16)}-01`, tracestate: "foo=bar" };
+    await server.client({ middleware: [openTelemetryPlugin({ tracer })], headers }).batches.list();
+    const sent = server.fake.requests.at(-1)!.headers;
+    expect(sent.traceparent).toBe(`00-${spans()[0]!.spanContext().traceId}-${spans()[0]!.spanContext().spanId}-01`);
+    expect(sent.tracestate).toBeUndefined();
+  });
 });
