@@ -135,15 +135,21 @@ function ignored(what: string, error: unknown): void {
  */
 function settled(value: unknown, what?: string): boolean {
   if (!(value instanceof Promise)) return true;
-  value.then(undefined, (error: unknown) => what !== undefined && ignored(what, error));
+  try {
+    // The runtime's own `then`: a subclass's may throw, or never attach the handler.
+    Promise.prototype.then.call(value, undefined, (error: unknown) => what !== undefined && ignored(what, error));
+  } catch {
+    // Not a promise of this realm's after all (a forged prototype): nothing to attach to.
+  }
   return false;
 }
 
-/** Calls a span's methods: each one's return value a promise at worst, whose rejection is reported. */
-function onSpan(what: string, span: Span, record: (span: Span) => unknown[]): void {
-  telemetry(what, () => {
-    for (const value of record(span)) settled(value, what);
-  });
+/**
+ * Calls a span's methods, each on its own: one that throws does not keep the others from
+ * running, and one that answers with a promise has its rejection reported.
+ */
+function onSpan(what: string, calls: readonly (() => unknown)[]): void {
+  for (const call of calls) telemetry(what, call);
 }
 
 /** A span from `tracer`, child of `parent` (else of the active context); a no-op span if the tracer throws. */
@@ -183,28 +189,30 @@ function withActive(span: Span, send: () => Promise<Response>): Promise<Response
 async function ended(span: Span, send: () => Promise<Response>): Promise<Response> {
   try {
     const response = await send();
-    onSpan("recording the response on a span", span, (span) => [
-      span.setAttribute("http.response.status_code", response.status),
+    onSpan("recording the response on a span", [
+      () => span.setAttribute("http.response.status_code", response.status),
       // An attempt span sees a failed status as a Response (the SDK maps it to an error above it).
       ...(response.status >= 400
-        ? [span.setAttribute("error.type", String(response.status)), span.setStatus({ code: SpanStatusCode.ERROR })]
+        ? [
+            () => span.setAttribute("error.type", String(response.status)),
+            () => span.setStatus({ code: SpanStatusCode.ERROR }),
+          ]
         : []),
     ]);
     return response;
   } catch (error) {
-    onSpan("recording the error on a span", span, (span) => {
-      const status = (error as { status?: unknown } | null)?.status;
-      // An API error is typed by its status (semconv); a 2xx that failed the checks by its class.
-      const failedStatus = typeof status === "number" && (status < 200 || status > 299);
-      return [
-        typeof status === "number" ? span.setAttribute("http.response.status_code", status) : undefined,
-        span.setAttribute("error.type", failedStatus ? String(status) : errorType(error)),
+    const status = telemetry("reading the error", () => (error as { status?: unknown } | null)?.status);
+    // An API error is typed by its status (semconv); a 2xx that failed the checks by its class.
+    const failedStatus = typeof status === "number" && (status < 200 || status > 299);
+    onSpan("recording the error on a span", [
+      () => (typeof status === "number" ? span.setAttribute("http.response.status_code", status) : undefined),
+      () => span.setAttribute("error.type", failedStatus ? String(status) : errorType(error)),
+      () =>
         span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) }),
-      ];
-    });
+    ]);
     throw error;
   } finally {
-    onSpan("ending a span", span, (span) => [span.end()]);
+    onSpan("ending a span", [() => span.end()]);
   }
 }
 
@@ -282,11 +290,13 @@ function shownQuery(href: string, url: URL): string {
 
 /** W3C trace context, written directly: it needs no global propagator to be registered. */
 function writeTraceparent(headers: Headers, span: Span): void {
-  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
-  if (!trace.isSpanContextValid(span.spanContext())) return;
+  const spanContext = span.spanContext();
+  if (!settled(spanContext, "reading the span context") || !trace.isSpanContextValid(spanContext)) return;
+  const { traceId, spanId, traceFlags, traceState } = spanContext;
   headers.set("traceparent", `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, "0")}`);
-  const state = traceState?.serialize();
+  const state: unknown = traceState?.serialize();
   // A `tracestate` the caller's headers carried belongs to their trace, not to this one.
-  if (state) headers.set("tracestate", state);
+  if (settled(state, "serialising the trace state") && typeof state === "string" && state !== "")
+    headers.set("tracestate", state);
   else headers.delete("tracestate");
 }

@@ -102,9 +102,11 @@ function csvHeader(line: string, delimiter: string): string[] {
   const names: string[] = [];
   let name = "";
   let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i];
-    if (quoted && char === '"' && line[i + 1] === '"') {
+  // By code points: a delimiter may be one outside the BMP.
+  const chars = [...line];
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i];
+    if (quoted && char === '"' && chars[i + 1] === '"') {
       name += '"';
       i++;
     } else if (char === '"') quoted = !quoted;

@@ -74,14 +74,21 @@ export class ResponseFactory {
   }
 }
 
+/** The int64 fields of the wire shapes, which proto3's JSON sends as decimal strings. */
+const INT64_FIELDS = new Set(["input_tokens", "output_tokens"]);
+
 /**
  * A `JSON.stringify` replacer that drops an object's fields holding proto3's zero values: `""`,
- * `0`, `"0"` (an int64, which proto3 sends as a string), `false` and `[]`. Array items stay (a
- * replacer's `undefined` there would be `null`).
+ * `0`, `false`, `[]`, and `"0"` in an int64 field (a string field holding `"0"`, a batch named
+ * "0", is not zero). Array items stay (a replacer's `undefined` there would be `null`).
  */
 function withoutZeroValues(this: unknown, key: string, value: unknown): unknown {
   if (key === "" || Array.isArray(this)) return value;
   const zero =
-    value === "" || value === 0 || value === "0" || value === false || (Array.isArray(value) && value.length === 0);
+    value === "" ||
+    value === 0 ||
+    value === false ||
+    (value === "0" && INT64_FIELDS.has(key)) ||
+    (Array.isArray(value) && value.length === 0);
   return zero ? undefined : value;
 }

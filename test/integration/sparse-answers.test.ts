@@ -50,6 +50,16 @@ describe("answers without their zero values (omitZeroValues)", () => {
     expect((await env.client().datasets.list()).datasets?.length).toBeGreaterThan(0);
   });
 
+  it('a string field holding "0" (a batch named "0") is not a zero value: it stays', async () => {
+    const api = env.client();
+    const { id } = await api.datasets.create({ name: "0", type: "batch-embed-v2-input", data: embedRequests(2) });
+    env.clock.advance(60_000);
+    const { batch } = await api.batches.create({ name: "0", input_dataset_id: id, model: "embed-v4.0" });
+    expect(batch.name).toBe("0");
+    expect((await api.datasets.retrieve(id)).dataset.name).toBe("0");
+    expect((await collect(api.batches.listAll())).map((b) => b.name)).toEqual(["0"]);
+  });
+
   it("refuses a value that is not a boolean", () => {
     expect(() => new FakeCohere({ omitZeroValues: "yes" as unknown as boolean })).toThrow(/omitZeroValues/);
   });

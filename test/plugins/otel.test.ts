@@ -185,6 +185,41 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
     }
   });
 
+  it("a span whose promises are of a subclass whose then throws, beside native ones, or whose context is a promise: nothing unhandled", async () => {
+    class Odd<T> extends Promise<T> {
+      // biome-ignore lint/suspicious/noThenProperty: the hostile span's promises
+      override then(): never {
+        throw new Error("odd then");
+      }
+    }
+    const oddRejection = () => Odd.reject(new Error("odd subclass rejection"));
+    const rejecting = () => Promise.reject(new Error("exporter down"));
+    const valid = { traceId: "a".repeat(32), spanId: "b".repeat(16), traceFlags: 1 };
+    const spans = [
+      { spanContext: () => valid, setAttribute: oddRejection, setStatus: rejecting, end: rejecting },
+      { spanContext: rejecting, setAttribute: rejecting, setStatus: rejecting, end: rejecting },
+      {
+        spanContext: () => ({ ...valid, traceState: { serialize: rejecting } }),
+        setAttribute: () => undefined,
+        setStatus: () => undefined,
+        end: () => undefined,
+      },
+    ];
+    for (const span of spans) {
+      const tracer = { startSpan: () => span } as unknown as Tracer;
+      const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+      const unhandled = await unhandledDuring(async () => {
+        await warnedDuring(async () => {
+          expect((await client.batches.list()).batches).toBeDefined();
+          await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        });
+      });
+      expect(unhandled).toEqual([]);
+      expect(server.fake.requests.at(-1)!.headers.tracestate).toBeUndefined();
+    }
+  });
+
   const managerOf = (withFn: (fn: () => unknown) => unknown) =>
     ({
       active: () => ROOT_CONTEXT,

@@ -140,6 +140,12 @@ describe.each(transports)("datasets through $name", (transport) => {
       undefined,
     ],
     [
+      "a delimiter outside the BMP splits the header",
+      "&keep_fields=id&csv_delimiter=%F0%9F%98%80",
+      "text😀id\nhello😀1\n",
+      undefined,
+    ],
+    [
       "an embed-input file without a text column fails",
       "",
       "body,label\nhi,a\n",
@@ -176,8 +182,9 @@ describe.each(transports)("datasets through $name", (transport) => {
     expect((dataset["dataset_parts"] as { num_rows: number }[])[0]?.num_rows).toBe(1);
   });
 
-  it("refuses a csv_delimiter of more than one character with 400", async () => {
-    const response = await upload("name=r&type=embed-input&csv_delimiter=ab", form("text\nhi\n", "a.csv"));
+  it.each(["ab", '"'])("refuses a csv_delimiter of %j with 400 (one character, not the quote)", async (delimiter) => {
+    const query = `name=r&type=embed-input&csv_delimiter=${encodeURIComponent(delimiter)}`;
+    const response = await upload(query, form("text\nhi\n", "a.csv"));
     expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string }).message).toContain("csv_delimiter");
   });
