@@ -23,6 +23,8 @@ export interface DownloadDescription {
 /** A download in progress: the response (status, headers) and its body, read as it arrives. */
 export interface Download {
   readonly response: Response;
+  /** The attempts the download took until its headers came (a failure mid-body counts them). */
+  readonly attempts: number;
   /** The body's chunks, each wait bounded by the call's timeout and abort (see `readStreamedBody`). */
   readonly body: AsyncIterable<Uint8Array>;
 }
@@ -106,6 +108,7 @@ export async function sendDownload(
   }
   return {
     response,
+    attempts: context.attempt,
     body: readStreamedBody(
       response,
       { timeoutInSeconds: options.timeoutInSeconds, signal },

@@ -7,6 +7,8 @@ export interface Deadline {
   readonly signal: AbortSignal;
   /** True once the deadline (not a caller's signal) fired. */
   readonly timedOut: () => boolean;
+  /** When it passes, in `Date.now()` ms; `Infinity` without a timeout. */
+  readonly endsAt: number;
   /** Clears the timer and stops following the caller's signals. */
   readonly dispose: () => void;
 }
@@ -33,6 +35,7 @@ export function startDeadline(
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
+    endsAt: timeoutInSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutInSeconds * 1000,
     dispose: () => {
       clearTimeout(timer);
       for (const unlink of unlinks) unlink();

@@ -79,6 +79,9 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #yielded = 0;
   #refreshed = false;
   #resumed = 0;
+  /** Attempts of this part's earlier downloads (broken off), and of the one being read. */
+  #attemptsBefore = 0;
+  #attemptsNow = 0;
   #done = false;
   /** Calls of `next()` not yet settled, and the last one's promise. */
   #unsettled = 0;
@@ -141,6 +144,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       this.#position++;
       this.#yielded = 0;
       this.#resumed = 0;
+      this.#attemptsBefore = 0;
       return this.#next();
     }
     // Records a broken-off download already yielded are skipped on the next one.
@@ -165,9 +169,11 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     }
     this.#label = describePart(this.id, part);
     const download = { operation: "datasets.download" as const, url: part.url as string, label: this.#label };
-    // Opened again after its body broke off: the failure counts the downloads before this one.
-    const options = this.#resumed === 0 ? this.options : afterEarlierAttempts({ ...this.options }, this.#resumed);
-    const { body } = await this.api.download(download, options);
+    // Opened again after its body broke off: its failure counts the attempts before this download.
+    const before = this.#attemptsBefore;
+    const options = before === 0 ? this.options : afterEarlierAttempts({ ...this.options }, before);
+    const { body, attempts } = await this.api.download(download, options);
+    this.#attemptsNow = attempts;
     this.#current = this.decode(body, this.#label);
     // Closed by `return()` while the download started: cancelled now, or its connection stays open.
     if (this.#done) void this.#close();
@@ -194,6 +200,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       throw error;
     }
     this.#resumed++;
+    this.#attemptsBefore += this.#attemptsNow;
     return this.#next();
   }
 }

@@ -1,11 +1,13 @@
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
-import { startDeadline } from "../internal/deadline.js";
+import { type Deadline, startDeadline } from "../internal/deadline.js";
 
 /** One deadline and one abort for a whole workflow: every call and wait of it gets `signal`. */
 export interface RunScope {
   readonly signal: AbortSignal;
+  /** The run's deadline: its waits end with it (see `WaitSchedule.deadline`). */
+  readonly deadline: Deadline;
   /** True when the caller's abort (not the deadline) ended the run. */
   readonly abortedByCaller: () => boolean;
   /** The error the run ends with: the deadline's `CohereTimeoutError` when it passed, else `error`. */
@@ -21,6 +23,7 @@ export function startRunScope(
   const deadline = startDeadline(timeoutInSeconds, callerSignals);
   return {
     signal: deadline.signal,
+    deadline,
     abortedByCaller: () => deadline.signal.aborted && !deadline.timedOut(),
     failure(error, phase) {
       if (deadline.timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error) || !CohereError.is(error)))

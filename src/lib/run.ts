@@ -58,6 +58,8 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
   // The waits' polls get `options` too, with the wait's own signal (which follows this scope).
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
+  // The waits end with the run's deadline, and know it: a server's pause past it ends them at once.
+  const within = { deadline: scope.deadline, timeoutInSeconds: run.timeoutInSeconds };
   const report = (progress: RunProgress) => callUserCallback("onProgress", run.onProgress, progress);
   let phase: RunPhase = "uploading";
   let dataset: Dataset | undefined;
@@ -77,6 +79,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
       id,
       { ...waits, onProgress: (dataset) => report({ phase, dataset }) },
       options,
+      within,
     );
     const inputDataset = dataset;
     // Batches are matched by the id the upload was given (the one the create sends), whatever
@@ -104,7 +107,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
         poll: async (abortSignal) => (await batches.retrieve(batchId, { ...options, abortSignal })).batch,
         settle: (latest) => (isTerminalStatus(latest.status) ? latest : undefined),
       },
-      { ...waits, onProgress: onBatch },
+      { ...waits, ...within, onProgress: onBatch },
     );
     report({ phase: "done", batch: done });
     return {

@@ -2,9 +2,12 @@ import { CohereAbortError } from "../core/errors/abort-error.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { delay } from "../internal/delay.js";
-import { startDeadline } from "../internal/deadline.js";
+import { type Deadline, startDeadline } from "../internal/deadline.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { isTransientFailure } from "../middleware/retry-decision.js";
+
+/** The longest pause between polls a server may ask for that is waited in full, as retries do. */
+const MAX_PAUSE_IN_SECONDS = 60;
 
 /** One thing to wait for: how to poll it, and when it is done. */
 export interface WaitTarget<T> {
@@ -22,6 +25,11 @@ export interface WaitSchedule<T> {
   readonly timeoutInSeconds?: number | undefined;
   readonly abortSignal?: AbortSignal | undefined;
   readonly onProgress?: ((value: T) => unknown) | undefined;
+  /**
+   * A deadline of a larger workflow's (`run`'s), used instead of one of the wait's own; then
+   * `timeoutInSeconds` is that deadline's, for the messages, and `abortSignal` is unused.
+   */
+  readonly deadline?: Deadline | undefined;
 }
 
 /**
@@ -33,15 +41,16 @@ export interface WaitSchedule<T> {
  * - a poll that fails transiently, after its own retries (a 503 burst, a dropped connection),
  *   does not end the wait: it polls again until its deadline, and the last such failure is the
  *   `cause` of the `CohereTimeoutError`;
- * - a failed poll whose server asked for a longer pause (`Retry-After`) waits that long; one
- *   that asks past the deadline ends the wait at once, with `CohereTimeoutError`;
+ * - a failed poll whose server asked for a longer pause (`Retry-After`) waits that long, up to
+ *   60 s (the longest the retry layer sleeps through); a pause past the deadline ends the wait at once, with
+ *   `CohereTimeoutError`;
  * - `onProgress` sees every polled value, after the wait has decided on it, and cannot fail
  *   or steer the wait (see `callUserCallback`).
  */
 export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T>): Promise<T> {
   const { pollIntervalInSeconds, timeoutInSeconds, abortSignal, onProgress } = schedule;
-  const { signal, timedOut, dispose } = startDeadline(timeoutInSeconds, [abortSignal]);
-  const ends = timeoutInSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutInSeconds * 1000;
+  const deadline = schedule.deadline ?? startDeadline(timeoutInSeconds, [abortSignal]);
+  const { signal, timedOut, endsAt } = deadline;
   const notDone = (cause: unknown, why = `after ${timeoutInSeconds} s`) =>
     new CohereTimeoutError(
       timeoutInSeconds as number,
@@ -69,13 +78,15 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
       } catch (error) {
         if (signal.aborted || !isTransientFailure(error)) throw error;
         lastFailure = error;
-        // A server that asked for a longer pause (a 429's Retry-After) gets it; one that asks
-        // past the deadline ends the wait now, rather than being polled until then.
+        // A server that asked for a longer pause (a 429's Retry-After) gets it, up to the
+        // longest the client sleeps through (the wait goes on after that); one that would pass
+        // the deadline ends the wait now, rather than being polled until then.
         const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
         if (asked !== undefined && asked > wait) {
-          if (Date.now() + asked * 1000 > ends)
+          const pause = Math.min(asked, MAX_PAUSE_IN_SECONDS);
+          if (Date.now() + pause * 1000 > endsAt)
             throw notDone(error, `within ${timeoutInSeconds} s: the server asked for ${asked} s before the next poll`);
-          wait = asked;
+          wait = pause;
         }
       }
       await delay(wait * 1000, signal);
@@ -84,6 +95,7 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
     if (timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error))) throw notDone(lastFailure);
     throw error;
   } finally {
-    dispose();
+    // A deadline of the workflow's own is the workflow's to end.
+    if (deadline !== schedule.deadline) deadline.dispose();
   }
 }

@@ -226,6 +226,19 @@ describe("results: faults on downloads", () => {
     expect(env.fake.count("datasets.download")).toBe(3);
   });
 
+  it("a part re-read after a broken body counts the attempts of every download of it", async () => {
+    const batch = await env.completedBatch(embedRequests(600));
+    env.fake.inject("datasets.download", { type: "status", status: 500 }, { times: 2 });
+    env.fake.inject("datasets.download", { type: "reset-mid-body", afterAction: true });
+    env.fake.inject("datasets.download", { type: "status", status: 500 }, { times: 3 });
+    const error = await collect(env.client({ maxRetries: 2 }).batches.results(batch.id as string)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as Error).message).toMatch(/^GET part 0 .+ -> 500.*\(6 attempts made\)$/);
+    expect(env.fake.count("datasets.download")).toBe(6);
+  });
+
   it("a part cut short mid-block is a CohereParseError naming the part", async () => {
     const batch = await env.completedBatch(embedRequests(600));
     env.fake.inject("datasets.download", { type: "truncate" });

@@ -10,6 +10,7 @@ import {
   type RunPhase,
   type RunProgress,
   ServiceUnavailableError,
+  TooManyRequestsError,
 } from "../../src/index.js";
 import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
 
@@ -263,6 +264,50 @@ describe("run: one deadline and one abort for the whole run", () => {
       expect(env.fake.count("cancel")).toBe(0);
     });
   }
+
+  it("a poll answered with a pause past the run's deadline ends the run at once, the 429 its cause", async () => {
+    const { request } = runRequest(5, { timeoutInSeconds: 4 });
+    let held = false;
+    const started = performance.now();
+    const error = await env
+      .client()
+      .batches.run({
+        ...request,
+        onProgress: (progress) => {
+          if (progress.phase === "queued" && !held) {
+            held = true;
+            env.fake.inject("retrieve", { type: "status", status: 429, retryAfter: "120" }, { times: 100 });
+          } else if (!held) request.onProgress(progress);
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect((error as Error).message).toMatch(/within 4 s: the server asked for 120 s before the next poll$/);
+    expect((error as Error).cause).toBeInstanceOf(TooManyRequestsError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("a deadline that passes while polls fail keeps the last failure in the cause chain", async () => {
+    const { request } = runRequest(5, { timeoutInSeconds: 1 });
+    let held = false;
+    const error = await env
+      .client({ maxRetries: 0 })
+      .batches.run({
+        ...request,
+        onProgress: (progress) => {
+          if (progress.phase === "queued" && !held) {
+            held = true;
+            env.fake.inject("retrieve", { type: "status", status: 503 }, { times: 10_000 });
+          } else if (!held) request.onProgress(progress);
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect((error as Error).message).toBe("run: not done after 1 s (queued)");
+    const causes: unknown[] = [];
+    for (let cause = (error as Error).cause; cause instanceof Error; cause = cause.cause) causes.push(cause);
+    expect(causes.some((cause) => cause instanceof ServiceUnavailableError)).toBe(true);
+  });
 
   it("the request options' abortSignal ends the run too", async () => {
     const controller = new AbortController();

@@ -176,12 +176,14 @@ export function usage(api: ApiClient, options?: RequestOptions): Promise<HttpRes
 /**
  * Polls `retrieve` on the shared waiter until validation ends; `failed` throws. Each poll is
  * sent with `callOptions` (`run` passes its caller's request options) and the wait's signal.
+ * `within` is the deadline of a workflow the wait is part of (`run`'s), and its length.
  */
 export function waitUntilValidated(
   api: ApiClient,
   id: string,
   options: WaitUntilValidatedOptions,
   callOptions?: RequestOptions,
+  within?: { readonly deadline: Deadline; readonly timeoutInSeconds: number | undefined },
 ): Promise<Dataset> {
   const { pollIntervalInSeconds = 5, ...schedule } = checkInput(
     waitUntilDoneOptionsSchema,
@@ -213,6 +215,6 @@ export function waitUntilValidated(
           : undefined;
       },
     },
-    { pollIntervalInSeconds, ...schedule },
+    { pollIntervalInSeconds, ...schedule, ...within },
   );
 }
