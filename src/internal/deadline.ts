@@ -9,6 +9,11 @@ export interface Deadline {
   readonly timedOut: () => boolean;
   /** When it passes, in `Date.now()` ms; `Infinity` without a timeout. */
   readonly endsAt: number;
+  /**
+   * Ends it now, as if it had passed: for a wait that cannot finish in time (a server asked for
+   * a pause past it), so that the workflow ends as its deadline ends it.
+   */
+  readonly expire: () => void;
   /** Clears the timer and stops following the caller's signals. */
   readonly dispose: () => void;
 }
@@ -36,6 +41,12 @@ export function startDeadline(
     signal: controller.signal,
     timedOut: () => timedOut,
     endsAt: timeoutInSeconds === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutInSeconds * 1000,
+    expire: () => {
+      if (controller.signal.aborted || timeoutInSeconds === undefined) return;
+      timedOut = true;
+      clearTimeout(timer);
+      controller.abort(new CohereTimeoutError(timeoutInSeconds));
+    },
     dispose: () => {
       clearTimeout(timer);
       for (const unlink of unlinks) unlink();

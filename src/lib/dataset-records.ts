@@ -189,6 +189,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     if (this.#done) return { done: true, value: undefined };
     if (!this.#refreshed && ApiError.is(error) && refusedUrlStatuses.has(error.status)) {
       this.#refreshed = true;
+      // The refused download counts too: one attempt (a refusal is not retried).
+      this.#attemptsBefore += 1;
       this.parts = await partsOf(this.api, this.id, this.options);
       if (this.parts.length <= this.#position)
         throw new CohereError(`${this.#label} is gone from the refreshed dataset`);

@@ -29,7 +29,7 @@ export function startRunScope(
       if (deadline.timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error) || !CohereError.is(error)))
         return new CohereTimeoutError(
           timeoutInSeconds as number,
-          `run: not done after ${timeoutInSeconds} s (${phase})`,
+          `run: not done within ${timeoutInSeconds} s (${phase})`,
           {
             cause: error,
           },

@@ -58,6 +58,8 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
       cause === undefined ? undefined : { cause },
     );
   let lastFailure: unknown;
+  // The error of a wait ended before its deadline by a server's pause: thrown as it is.
+  let early: CohereTimeoutError | undefined;
   try {
     for (;;) {
       let wait = pollIntervalInSeconds;
@@ -84,14 +86,22 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
         const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
         if (asked !== undefined && asked > wait) {
           const pause = Math.min(asked, MAX_PAUSE_IN_SECONDS);
-          if (Date.now() + pause * 1000 > endsAt)
-            throw notDone(error, `within ${timeoutInSeconds} s: the server asked for ${asked} s before the next poll`);
+          if (Date.now() + pause * 1000 > endsAt) {
+            early = notDone(
+              error,
+              `within ${timeoutInSeconds} s: the server asked for ${asked} s before the next poll`,
+            );
+            // A workflow's deadline ends with it: the workflow fails as its deadline makes it.
+            deadline.expire();
+            throw early;
+          }
           wait = pause;
         }
       }
       await delay(wait * 1000, signal);
     }
   } catch (error) {
+    if (error === early) throw error;
     if (timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error))) throw notDone(lastFailure);
     throw error;
   } finally {

@@ -130,18 +130,20 @@ function ignored(what: string, error: unknown): void {
 /**
  * False for a promise (an async method's answer where none is due: an exporter's `end`), whose
  * rejection is then reported (`what`), or dropped when `what` is undefined; true for any other
- * value. Only the runtime's promises are taken for one: their rejections are the ones that go
- * unhandled, and another object's `then` is not called (a span may answer every property).
+ * value. Only real promises are taken for one: their rejections are the ones that go unhandled,
+ * and another object's `then` is not called (a span may answer every property).
  */
 function settled(value: unknown, what?: string): boolean {
-  if (!(value instanceof Promise)) return true;
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return true;
   try {
-    // The runtime's own `then`: a subclass's may throw, or never attach the handler.
+    // The runtime's own `then`, which takes a promise of any realm (a `node:vm` context's) and
+    // throws for anything else: a subclass's `then` may throw, or never attach the handler.
     Promise.prototype.then.call(value, undefined, (error: unknown) => what !== undefined && ignored(what, error));
+    return false;
   } catch {
-    // Not a promise of this realm's after all (a forged prototype): nothing to attach to.
+    // Not a promise (or one whose species will not build a promise): nothing to attach to.
+    return true;
   }
-  return false;
 }
 
 /**
@@ -291,12 +293,14 @@ function shownQuery(href: string, url: URL): string {
 /** W3C trace context, written directly: it needs no global propagator to be registered. */
 function writeTraceparent(headers: Headers, span: Span): void {
   const spanContext = span.spanContext();
-  if (!settled(spanContext, "reading the span context") || !trace.isSpanContextValid(spanContext)) return;
+  if (!settled(spanContext, "reading the span context")) return;
+  // Each field read once: what is checked is what is sent.
   const { traceId, spanId, traceFlags, traceState } = spanContext;
+  if (!trace.isSpanContextValid({ traceId, spanId, traceFlags })) return;
   headers.set("traceparent", `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, "0")}`);
-  const state: unknown = traceState?.serialize();
   // A `tracestate` the caller's headers carried belongs to their trace, not to this one.
+  headers.delete("tracestate");
+  const state: unknown = traceState?.serialize();
   if (settled(state, "serialising the trace state") && typeof state === "string" && state !== "")
     headers.set("tracestate", state);
-  else headers.delete("tracestate");
 }

@@ -1,5 +1,6 @@
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { context, type ContextManager, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { createContext, runInContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { NotFoundError } from "../../src/index.js";
 import { openTelemetryPlugin } from "../../src/otel/index.js";
@@ -220,6 +221,25 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
     }
   });
 
+  it("span methods answering with another realm's rejected promises (node:vm): reported, never unhandled", async () => {
+    const realm = createContext({});
+    const foreign = () => runInContext('Promise.reject(new Error("foreign realm rejection"))', realm) as unknown;
+    const valid = { traceId: "a".repeat(32), spanId: "b".repeat(16), traceFlags: 1 };
+    const span = { spanContext: () => valid, setAttribute: foreign, setStatus: foreign, end: foreign };
+    for (const tracer of [{ startSpan: () => span }, { startSpan: foreign }] as unknown as Tracer[]) {
+      const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+      let warnings: string[] = [];
+      const unhandled = await unhandledDuring(async () => {
+        warnings = await warnedDuring(async () => {
+          expect((await client.batches.list()).batches).toBeDefined();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        });
+      });
+      expect(unhandled).toEqual([]);
+      expect(warnings.length).toBeGreaterThan(0);
+    }
+  });
+
   const managerOf = (withFn: (fn: () => unknown) => unknown) =>
     ({
       active: () => ROOT_CONTEXT,
@@ -281,6 +301,40 @@ describe("cohere-batches/otel: what a span says", () => {
   it("keeps a plain URL as it is", async () => {
     await server.client({ middleware: [openTelemetryPlugin({ tracer })] }).batches.list({ page_size: 5 });
     expect(spans()[0]!.attributes["url.full"]).toBe(`${server.url}/v2/batches?page_size=5`);
+  });
+
+  it("a trace state that throws as it is serialised: the caller's tracestate is not sent either", async () => {
+    const valid = { traceId: "a".repeat(32), spanId: "b".repeat(16), traceFlags: 1 };
+    const state = {
+      serialize: () => {
+        throw new Error("broken state");
+      },
+    };
+    const span = {
+      spanContext: () => ({ ...valid, traceState: state }),
+      setAttribute: () => undefined,
+      setStatus: () => undefined,
+      end: () => undefined,
+    };
+    const tracer = { startSpan: () => span } as unknown as Tracer;
+    const headers = { traceparent: `00-${"c".repeat(32)}-${"d".repeat(16)}-01`, tracestate: "caller=stale" };
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      await server.client({ middleware: [openTelemetryPlugin({ tracer })], headers }).batches.list();
+    } finally {
+      warn.mockRestore();
+    }
+    const sent = server.fake.requests.at(-1)!.headers;
+    expect(sent.traceparent).toBe(`00-${"a".repeat(32)}-${"b".repeat(16)}-01`);
+    expect(sent.tracestate).toBeUndefined();
+  });
+
+  it("no span to propagate (no OpenTelemetry SDK installed): the caller's traceparent and tracestate go as they are", async () => {
+    const headers = { traceparent: `00-${"c".repeat(32)}-${"d".repeat(16)}-01`, tracestate: "caller=mine" };
+    await server.client({ middleware: [openTelemetryPlugin()], headers }).batches.list();
+    const sent = server.fake.requests.at(-1)!.headers;
+    expect(sent.traceparent).toBe(headers.traceparent);
+    expect(sent.tracestate).toBe("caller=mine");
   });
 
   it("a caller's tracestate, of another trace, is not sent with the attempt's traceparent", async () => {

@@ -239,6 +239,19 @@ describe("results: faults on downloads", () => {
     expect(env.fake.count("datasets.download")).toBe(6);
   });
 
+  it("a part re-read after a broken body and a refused URL counts the refused download too", async () => {
+    const batch = await env.completedBatch(embedRequests(600));
+    env.fake.inject("datasets.download", { type: "reset-mid-body", afterAction: true });
+    env.fake.inject("datasets.download", { type: "status", status: 403 });
+    env.fake.inject("datasets.download", { type: "reset-mid-body", afterAction: true }, { times: 2 });
+    const error = await collect(env.client({ maxRetries: 2 }).batches.results(batch.id as string)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CohereConnectionError);
+    expect((error as Error).message).toMatch(/; 4 attempts made$/);
+    expect(env.fake.count("datasets.download")).toBe(4);
+  });
+
   it("a part cut short mid-block is a CohereParseError naming the part", async () => {
     const batch = await env.completedBatch(embedRequests(600));
     env.fake.inject("datasets.download", { type: "truncate" });

@@ -282,8 +282,24 @@ describe("run: one deadline and one abort for the whole run", () => {
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
-    expect((error as Error).message).toMatch(/within 4 s: the server asked for 120 s before the next poll$/);
-    expect((error as Error).cause).toBeInstanceOf(TooManyRequestsError);
+    expect((error as Error).message).toBe("run: not done within 4 s (queued)");
+    const wait = (error as Error).cause as Error;
+    expect(wait.message).toMatch(/was not done within 4 s: the server asked for 120 s before the next poll$/);
+    expect(wait.cause).toBeInstanceOf(TooManyRequestsError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("validating: a retrieve answered with a pause past the run's deadline ends the run at once, naming the phase", async () => {
+    env.fake.inject("datasets.retrieve", { type: "status", status: 429, retryAfter: "120" }, { times: 100 });
+    const { request } = runRequest(5, { timeoutInSeconds: 4 });
+    const started = performance.now();
+    const error = await env
+      .client()
+      .batches.run(request)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect((error as Error).message).toBe("run: not done within 4 s (validating)");
+    expect(((error as Error).cause as Error).cause).toBeInstanceOf(TooManyRequestsError);
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
@@ -303,7 +319,7 @@ describe("run: one deadline and one abort for the whole run", () => {
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
-    expect((error as Error).message).toBe("run: not done after 1 s (queued)");
+    expect((error as Error).message).toBe("run: not done within 1 s (queued)");
     const causes: unknown[] = [];
     for (let cause = (error as Error).cause; cause instanceof Error; cause = cause.cause) causes.push(cause);
     expect(causes.some((cause) => cause instanceof ServiceUnavailableError)).toBe(true);
