@@ -1,4 +1,5 @@
 import { CohereAbortError } from "./errors/abort-error.js";
+import { recordDownloadAttempts } from "./download-attempts.js";
 import { attemptsMade, nameTheCall } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
@@ -97,7 +98,9 @@ export async function sendDownload(
     response = await pipeline.send(withoutSignal(new Request(target)), context);
   } catch (error) {
     release();
-    throw named(error);
+    const failure = named(error);
+    recordDownloadAttempts(failure, attemptsMade(context.attempt, requestOptions));
+    throw failure;
   }
   // A plugin may have read the body it was handed (it should read a `clone()`).
   if (response.bodyUsed || response.body?.locked === true) {

@@ -2,6 +2,7 @@
 // URLs, in `index` order, and decoded as they arrive, one Avro block in memory at a time.
 import { runtime } from "#platform";
 import type { ApiClient } from "../core/api-client.js";
+import { downloadAttemptsOf } from "../core/download-attempts.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
@@ -189,8 +190,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     if (this.#done) return { done: true, value: undefined };
     if (!this.#refreshed && ApiError.is(error) && refusedUrlStatuses.has(error.status)) {
       this.#refreshed = true;
-      // The refused download counts too: one attempt (a refusal is not retried).
-      this.#attemptsBefore += 1;
+      // The refused download counts too, with the retries it made before the refusal.
+      this.#attemptsBefore = downloadAttemptsOf(error) ?? this.#attemptsBefore + 1;
       this.parts = await partsOf(this.api, this.id, this.options);
       if (this.parts.length <= this.#position)
         throw new CohereError(`${this.#label} is gone from the refreshed dataset`);

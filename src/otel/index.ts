@@ -141,7 +141,9 @@ function settled(value: unknown, what?: string): boolean {
     Promise.prototype.then.call(value, undefined, (error: unknown) => what !== undefined && ignored(what, error));
     return false;
   } catch {
-    // Not a promise (or one whose species will not build a promise): nothing to attach to.
+    // Not a promise, or one whose species constructor will not build one (it throws, or never
+    // runs its executor): no handler can be attached without that constructor, so a rejection
+    // of such a promise is left as the tracer made it.
     return true;
   }
 }

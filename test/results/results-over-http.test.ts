@@ -242,14 +242,16 @@ describe("results: faults on downloads", () => {
   it("a part re-read after a broken body and a refused URL counts the refused download too", async () => {
     const batch = await env.completedBatch(embedRequests(600));
     env.fake.inject("datasets.download", { type: "reset-mid-body", afterAction: true });
+    // The refused download retried a 503 first: 2 attempts.
+    env.fake.inject("datasets.download", { type: "status", status: 503, retryAfter: "0" });
     env.fake.inject("datasets.download", { type: "status", status: 403 });
     env.fake.inject("datasets.download", { type: "reset-mid-body", afterAction: true }, { times: 2 });
     const error = await collect(env.client({ maxRetries: 2 }).batches.results(batch.id as string)).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(CohereConnectionError);
-    expect((error as Error).message).toMatch(/; 4 attempts made$/);
-    expect(env.fake.count("datasets.download")).toBe(4);
+    expect((error as Error).message).toMatch(/; 5 attempts made$/);
+    expect(env.fake.count("datasets.download")).toBe(5);
   });
 
   it("a part cut short mid-block is a CohereParseError naming the part", async () => {
