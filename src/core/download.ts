@@ -1,5 +1,5 @@
 import { CohereAbortError } from "./errors/abort-error.js";
-import { recordDownloadAttempts } from "./download-attempts.js";
+import { recordDownloadAttempts } from "./attempts-of-failed-downloads.js";
 import { attemptsMade, nameTheCall } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";

@@ -2,7 +2,7 @@
 // URLs, in `index` order, and decoded as they arrive, one Avro block in memory at a time.
 import { runtime } from "#platform";
 import type { ApiClient } from "../core/api-client.js";
-import { downloadAttemptsOf } from "../core/download-attempts.js";
+import { downloadAttemptsOf } from "../core/attempts-of-failed-downloads.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
