@@ -12,6 +12,7 @@ import {
   ServiceUnavailableError,
   TooManyRequestsError,
 } from "../../src/index.js";
+import type { Fault } from "../../src/testing/index.node.js";
 import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
 
 const env = useResultsFake();
@@ -240,6 +241,20 @@ function holdIn(phase: string, more: Record<string, unknown> = {}) {
   };
 }
 
+/** `request`, whose batch polls answer with `fault` from the moment the run reports "queued". */
+function pollsFailOnceQueued(request: ReturnType<typeof runRequest>["request"], fault: Fault) {
+  let held = false;
+  return {
+    ...request,
+    onProgress: (progress: RunProgress) => {
+      if (progress.phase === "queued" && !held) {
+        held = true;
+        env.fake.inject("retrieve", fault, { times: 10_000 });
+      } else if (!held) request.onProgress(progress);
+    },
+  };
+}
+
 const phasesToHold = ["uploading", "validating", "queued", "running"];
 
 describe("run: one deadline and one abort for the whole run", () => {
@@ -267,19 +282,10 @@ describe("run: one deadline and one abort for the whole run", () => {
 
   it("a poll answered with a pause past the run's deadline ends the run at once, the 429 its cause", async () => {
     const { request } = runRequest(5, { timeoutInSeconds: 4 });
-    let held = false;
     const started = performance.now();
     const error = await env
       .client()
-      .batches.run({
-        ...request,
-        onProgress: (progress) => {
-          if (progress.phase === "queued" && !held) {
-            held = true;
-            env.fake.inject("retrieve", { type: "status", status: 429, retryAfter: "120" }, { times: 100 });
-          } else if (!held) request.onProgress(progress);
-        },
-      })
+      .batches.run(pollsFailOnceQueued(request, { type: "status", status: 429, retryAfter: "120" }))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
     expect((error as Error).message).toBe("run: not done within 4 s (queued)");
@@ -305,18 +311,9 @@ describe("run: one deadline and one abort for the whole run", () => {
 
   it("a deadline that passes while polls fail keeps the last failure in the cause chain", async () => {
     const { request } = runRequest(5, { timeoutInSeconds: 1 });
-    let held = false;
     const error = await env
       .client({ maxRetries: 0 })
-      .batches.run({
-        ...request,
-        onProgress: (progress) => {
-          if (progress.phase === "queued" && !held) {
-            held = true;
-            env.fake.inject("retrieve", { type: "status", status: 503 }, { times: 10_000 });
-          } else if (!held) request.onProgress(progress);
-        },
-      })
+      .batches.run(pollsFailOnceQueued(request, { type: "status", status: 503 }))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
     expect((error as Error).message).toBe("run: not done within 1 s (queued)");
