@@ -42,8 +42,8 @@ export interface WaitSchedule<T> {
  *   does not end the wait: it polls again until its deadline, and the last such failure is the
  *   `cause` of the `CohereTimeoutError`;
  * - a failed poll whose server asked for a longer pause (`Retry-After`) waits that long, up to
- *   60 s (the longest the retry layer sleeps through); a pause past the deadline ends the wait at once, with
- *   `CohereTimeoutError`;
+ *   60 s (the longest the retry layer sleeps through); a pause past the deadline ends the wait,
+ *   and the deadline, at once, with `CohereTimeoutError`;
  * - `onProgress` sees every polled value, after the wait has decided on it, and cannot fail
  *   or steer the wait (see `callUserCallback`).
  */
