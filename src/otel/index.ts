@@ -136,6 +136,10 @@ function ignored(what: string, error: unknown): void {
 function settled(value: unknown, what?: string): boolean {
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return true;
   try {
+    // A cheap look first: most answers are the span itself (`setAttribute` returns `this`), and
+    // a `then` that throws for them would cost an exception per call. A promise of any realm
+    // says "Promise" here.
+    if (Object.prototype.toString.call(value) !== "[object Promise]") return true;
     // The runtime's own `then`, which takes a promise of any realm (a `node:vm` context's) and
     // throws for anything else: a subclass's `then` may throw, or never attach the handler.
     Promise.prototype.then.call(value, undefined, (error: unknown) => what !== undefined && ignored(what, error));
