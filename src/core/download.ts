@@ -77,19 +77,19 @@ export async function sendDownload(
   setStreamRelease(context, (controller) => linkToRelease(connection.signal, controller));
   setSignedUrlOrigin(context, target.origin);
   const release = () => connection.abort();
-  // Named like an API call's failure, by its label: the signed URL's query is a credential.
-  const named = (error: unknown) =>
-    nameTheCall(
+  // Named like an API call's failure, by its label: the signed URL's query is a credential. The
+  // count is kept for the records reader, which counts a refused download's attempts.
+  const named = (error: unknown) => {
+    const attempts = attemptsMade(context.attempt, requestOptions);
+    const url = `${target.origin}${target.pathname}`;
+    const failure = nameTheCall(
       error,
-      {
-        operation,
-        method: "get",
-        route: label ?? "{signed-url}",
-        url: `${target.origin}${target.pathname}`,
-        attempts: attemptsMade(context.attempt, requestOptions),
-      },
+      { operation, method: "get", route: label ?? "{signed-url}", url, attempts },
       context,
     );
+    recordDownloadAttempts(failure, attempts);
+    return failure;
+  };
   let response: Response;
   try {
     // No signal of its own: fetch gets the attempt's (a Request on the caller's long-lived
@@ -98,9 +98,7 @@ export async function sendDownload(
     response = await pipeline.send(withoutSignal(new Request(target)), context);
   } catch (error) {
     release();
-    const failure = named(error);
-    recordDownloadAttempts(failure, attemptsMade(context.attempt, requestOptions));
-    throw failure;
+    throw named(error);
   }
   // A plugin may have read the body it was handed (it should read a `clone()`).
   if (response.bodyUsed || response.body?.locked === true) {

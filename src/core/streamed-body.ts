@@ -1,6 +1,7 @@
 import { type BodyReader, bodyReader, bytesOf } from "../internal/body-reader.js";
 import { boundBySignal } from "../internal/bound-by-signal.js";
 import { describeCause } from "../internal/cause-chain.js";
+import { delay } from "../internal/delay.js";
 import { followAbort } from "../internal/follow-abort.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
@@ -132,7 +133,7 @@ async function readChunk(
       const value = bytesOf(step.value, status);
       if (value.byteLength > 0) return { done: false, value };
       // A stream of empty chunks that come at once would never let the timer or the abort run.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await delay(0);
     }
   } catch (error) {
     if (CohereError.is(error)) throw error;

@@ -1,5 +1,6 @@
 import { CohereParseError } from "../core/errors/parse-error.js";
 import { bodyReader, bytesOf } from "./body-reader.js";
+import { delay } from "./delay.js";
 
 const empty = new Uint8Array(0);
 
@@ -57,7 +58,7 @@ async function readChunks(
       // An empty chunk (a detached one too, which cannot be copied from) adds nothing; a stream
       // of them that come at once would never let the attempt's timer or the abort run.
       if (bytes.byteLength === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await delay(0);
         continue;
       }
       total += bytes.byteLength;

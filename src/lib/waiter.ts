@@ -5,9 +5,7 @@ import { delay } from "../internal/delay.js";
 import { type Deadline, startDeadline } from "../internal/deadline.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { isTransientFailure } from "../middleware/retry-decision.js";
-
-/** The longest pause between polls a server may ask for that is waited in full, as retries do. */
-const MAX_PAUSE_IN_SECONDS = 60;
+import { DEFAULT_MAX_RETRY_AFTER_IN_SECONDS } from "../middleware/retry-timing.js";
 
 /** One thing to wait for: how to poll it, and when it is done. */
 export interface WaitTarget<T> {
@@ -68,14 +66,12 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
         // Decided before `onProgress` sees the value: a callback that changes it (a status
         // written for display) cannot decide the wait, or break it.
         let settled: T | undefined;
-        let failure: { error: unknown } | undefined;
         try {
           settled = target.settle(value);
-        } catch (error) {
-          failure = { error };
+        } finally {
+          // Never throws (a failing callback is reported): what `settle` threw stands.
+          callUserCallback("onProgress", onProgress, value);
         }
-        callUserCallback("onProgress", onProgress, value);
-        if (failure !== undefined) throw failure.error;
         if (settled !== undefined) return settled;
       } catch (error) {
         if (signal.aborted || !isTransientFailure(error)) throw error;
@@ -85,7 +81,7 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
         // the deadline ends the wait now, rather than being polled until then.
         const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
         if (asked !== undefined && asked > wait) {
-          const pause = Math.min(asked, MAX_PAUSE_IN_SECONDS);
+          const pause = Math.min(asked, DEFAULT_MAX_RETRY_AFTER_IN_SECONDS);
           if (Date.now() + pause * 1000 > endsAt) {
             early = notDone(
               error,

@@ -5,7 +5,7 @@ import type { MiddlewareContext, OperationName } from "../core/middleware.js";
 import type { RetryInfo, ShouldRetry } from "../core/request-options.js";
 import { isThenable, reportCallbackError } from "../internal/user-callback.js";
 import { refusedOnFirstHop } from "../core/redirects.js";
-import { backoffDelayInSeconds, type RetryTiming } from "./retry-timing.js";
+import { backoffDelayInSeconds, DEFAULT_MAX_RETRY_AFTER_IN_SECONDS, type RetryTiming } from "./retry-timing.js";
 
 /** Statuses that say "try again": the request may succeed later unchanged. 501 is not one. */
 const retryableStatuses = new Set([408, 409, 429, 500, 502, 503, 504]);
@@ -49,7 +49,7 @@ export function retryDelay(
   shouldRetry: ShouldRetry | undefined,
   timing: RetryTiming,
 ): number | undefined {
-  const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? 60;
+  const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? DEFAULT_MAX_RETRY_AFTER_IN_SECONDS;
   const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
   // Only a server's asked delay is held to the cap (a longer one is slept as the cap when
   // `shouldRetry` overrules the SDK); the backoff has its own, `maxDelayInSeconds`. What

@@ -1,3 +1,6 @@
+/** The longest delay a server may ask for (`Retry-After`) that is slept through, by default. */
+export const DEFAULT_MAX_RETRY_AFTER_IN_SECONDS = 60;
+
 /** How long the retry layer waits between attempts. @public */
 export interface RetryTiming {
   /**

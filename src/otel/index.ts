@@ -242,7 +242,7 @@ function attemptAttributes(request: Request, context: MiddlewareContext): Attrib
   const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
   return {
     "http.request.method": request.method,
-    "url.full": isDownload(context) ? redactedQuery(url) : shownQuery(request.url, url),
+    "url.full": redactedQuery(request.url, url, isDownload(context) ? noneIsPlain : isPlainParameter),
     "url.template": context.route,
     "server.address": url.hostname,
     "server.port": port,
@@ -256,15 +256,21 @@ function isDownload(context: MiddlewareContext): boolean {
 }
 
 /**
- * A signed URL with every query value replaced by `REDACTED` (the names kept), as OpenTelemetry's
- * conventions ask for the values of sensitive query parameters in `url.full`: the signature is
- * the credential.
+ * `url` with the value of every query parameter that `plain` does not take replaced by
+ * `REDACTED` (the names kept), as OpenTelemetry's conventions ask for sensitive values in
+ * `url.full`; `href` as it is when all are plain.
  */
-function redactedQuery(url: URL): string {
+function redactedQuery(href: string, url: URL, plain: (name: string) => boolean): string {
+  if ([...url.searchParams.keys()].every(plain)) return href;
   const shown = new URL(url);
-  shown.search = new URLSearchParams([...url.searchParams.keys()].map((name) => [name, "REDACTED"])).toString();
+  shown.search = new URLSearchParams(
+    [...url.searchParams].map(([name, value]) => [name, plain(name) ? value : "REDACTED"]),
+  ).toString();
   return shown.href;
 }
+
+/** A signed URL's query is its credential: no value of it is plain. */
+const noneIsPlain = () => false;
 
 /**
  * The query parameters of the API whose values say nothing secret. Any other value (a page
@@ -285,16 +291,7 @@ const plainParameters = new Set([
   "keep_original_file",
 ]);
 
-/** `href` as it is when every query value is plain, else with the others `REDACTED`. */
-function shownQuery(href: string, url: URL): string {
-  const names = [...url.searchParams.keys()];
-  if (names.every((name) => plainParameters.has(name))) return href;
-  const shown = new URL(url);
-  shown.search = new URLSearchParams(
-    [...url.searchParams].map(([name, value]) => [name, plainParameters.has(name) ? value : "REDACTED"]),
-  ).toString();
-  return shown.href;
-}
+const isPlainParameter = (name: string) => plainParameters.has(name);
 
 /** W3C trace context, written directly: it needs no global propagator to be registered. */
 function writeTraceparent(headers: Headers, span: Span): void {

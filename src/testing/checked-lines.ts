@@ -17,11 +17,13 @@ export interface ValidationRules {
 }
 
 /**
- * The fields each line (or column of a `.csv` file) of a dataset type must have. The spec names
- * one: "datasets of type `embed-input` will drop all fields other than the required `text`
- * field". The `batch-*` types' `custom_id` and `body` are checked by `checkBatchRequest`.
+ * The fields each line (or column of a `.csv` file) of a dataset type must have: `custom_id` and
+ * `body` for the `batch-*` types (checked by `checkBatchRequest`), and the one the spec names,
+ * "datasets of type `embed-input` will drop all fields other than the required `text` field";
+ * none known for the other types.
  */
 export function requiredFields(type: string): readonly string[] {
+  if (type.startsWith("batch-")) return ["custom_id", "body"];
   return type === "embed-input" ? ["text"] : [];
 }
 
@@ -68,9 +70,10 @@ function lineCheck(
   if (!filename.toLowerCase().endsWith(".jsonl")) return undefined;
   // The batch check goes last: it records the line's custom_id, which only a kept line may do.
   const checks: RecordCheck[] = [];
-  for (const field of requiredFields(rules.type)) checks.push(requiredTextCheck(field, rules.type));
+  const batch = rules.type.startsWith("batch-");
+  if (!batch) for (const field of requiredFields(rules.type)) checks.push(requiredTextCheck(field, rules.type));
   if (rules.keepFields.length > 0) checks.push(keepFieldsCheck(rules.keepFields));
-  if (rules.type.startsWith("batch-")) checks.push(checkBatchRequest);
+  if (batch) checks.push(checkBatchRequest);
   return (line, seen) => {
     const record = checkJsonObject(line);
     if (typeof record === "string") return record;

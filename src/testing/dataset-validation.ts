@@ -12,9 +12,8 @@
  *   missing from the file); a line without one is malformed, so `skip_malformed_input` drops it;
  * - an `embed-input` line has a string `text` (the spec: "the required `text` field");
  * - a `.csv` file's first line is its header, not a record, split at `csv_delimiter`: a column
- *   the type requires or `keep_fields` names missing from it fails the file,
- *   `skip_malformed_input` or not; its rows are counted by lines,
- *   not parsed; a `.txt` file is counted by lines;
+ *   the type requires or `keep_fields` names missing from it fails the file, with
+ *   `skip_malformed_input` or not; its rows are counted by lines, not parsed, as a `.txt` file's;
  * - `eval_data` is validated as `data` is, with its own `custom_id`s; the first file that fails
  *   gives the error.
  *
@@ -61,12 +60,13 @@ export async function validateDatasetFile(
     if (header) {
       header = false;
       const columns = csvHeader(line, rules.csvDelimiter ?? ",");
-      const required = requiredFields(rules.type).find((field) => !columns.includes(field));
-      const kept = rules.keepFields.find((field) => !columns.includes(field));
-      if (required !== undefined)
-        error = `${filename} line ${number} has no column ${JSON.stringify(required)}, which ${rules.type} requires`;
-      else if (kept !== undefined)
-        error = `${filename} line ${number} has no column ${JSON.stringify(kept)}, which keep_fields requires`;
+      const needed = [
+        ...requiredFields(rules.type).map((field) => [field, rules.type]),
+        ...rules.keepFields.map((field) => [field, "keep_fields"]),
+      ];
+      const missing = needed.find(([field]) => !columns.includes(field as string));
+      if (missing !== undefined)
+        error = `${filename} line ${number} has no column ${JSON.stringify(missing[0])}, which ${missing[1]} requires`;
       return error === undefined;
     }
     if (problem === undefined) records++;

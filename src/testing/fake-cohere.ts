@@ -63,8 +63,8 @@ export interface FakeCohereOptions {
   ignoreIdempotencyKeys?: boolean;
   /**
    * Leave out of JSON answers every field that holds its zero value (`""`, `0`, `false`, `[]`,
-   * `"0"` in an int64 field such as `input_tokens`), as proto3's JSON mapping does by default: a new batch without its record counts and
-   * token counts, an empty page as `{}` (no `batches`). Cohere's API speaks through a gRPC
+   * `"0"` in an int64 field such as `input_tokens`), as proto3's JSON mapping does by default: a
+   * new batch without its record and token counts, an empty page as `{}` (no `batches`). Cohere's API speaks through a gRPC
    * gateway (its `page_size=0` means "unset"), and its spec marks these fields optional without
    * saying whether they are sent when zero: test code that reads them both ways.
    * @default false (every field the spec lists is sent)

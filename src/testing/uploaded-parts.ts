@@ -110,12 +110,11 @@ function fieldValue(value: unknown): string | null {
 
 /**
  * Which fields a part keeps. The spec: "By default the Dataset will retain only the required
- * fields indicated in the schema for the corresponding Dataset type", plus `keep_fields` and
- * `optional_fields`. The required fields are `custom_id` and `body` for the `batch-*` types and
- * `text` for `embed-input`; of a type whose required fields the spec does not name, every field.
+ * fields indicated in the schema for the corresponding Dataset type" (`requiredFields`), plus
+ * `keep_fields` and `optional_fields`; of a type whose required fields are not known, every field.
  */
 function retained(upload: DatasetUpload): (key: string) => boolean {
-  const required = upload.type.startsWith("batch-") ? ["custom_id", "body"] : requiredFields(upload.type);
+  const required = requiredFields(upload.type);
   if (required.length === 0) return () => true;
   const kept = new Set([...required, ...upload.keepFields, ...upload.optionalFields]);
   return (key) => kept.has(key);

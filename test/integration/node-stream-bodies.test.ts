@@ -87,6 +87,31 @@ function rechunking(chunksOf: (bytes: Uint8Array) => unknown[]) {
   return made;
 }
 
+/**
+ * A client capped at 1 KiB whose fetch answers with `first()` as the body's first chunk, then
+ * 64 KiB chunks as they are pulled (200 in all), counting its calls and the pulls of the last.
+ */
+function floodAfter(first: () => unknown) {
+  const counts = { calls: 0, pulled: 0 };
+  const client = env.client({
+    maxResponseBytes: 1024,
+    fetch: async () => {
+      counts.calls++;
+      counts.pulled = 0;
+      return new Response(
+        new ReadableStream({
+          start: (controller) => controller.enqueue(first()),
+          pull: (controller) => {
+            if (++counts.pulled === 200) controller.close();
+            else controller.enqueue(new Uint8Array(64 * 1024));
+          },
+        }),
+      );
+    },
+  });
+  return { client, counts };
+}
+
 describe("a body whose chunks are not bytes", () => {
   it("is a CohereParseError for a 2xx (a fixture replayed through Readable.toWeb), not retried", async () => {
     const batch = await env.completedBatch(embedRequests(3));
@@ -112,26 +137,11 @@ describe("a body whose chunks are not bytes", () => {
         }),
     ],
   ])("refuses %s (not counted as bytes: the cap holds, not retried as a connection failure)", async (_, chunk) => {
-    let [calls, pulled] = [0, 0];
-    const client = env.client({
-      maxResponseBytes: 1024,
-      fetch: async () => {
-        [calls, pulled] = [calls + 1, 0];
-        return new Response(
-          new ReadableStream({
-            start: (controller) => controller.enqueue(chunk()),
-            pull: (controller) => {
-              if (++pulled === 200) controller.close();
-              else controller.enqueue(new Uint8Array(64 * 1024));
-            },
-          }),
-        );
-      },
-    });
+    const { client, counts } = floodAfter(chunk);
     const error = await client.batches.retrieve("b1").catch((e: unknown) => e);
     expect(CohereParseError.is(error) || (error as Error).message).toBe(true);
-    expect(calls).toBe(1);
-    expect(pulled).toBeLessThanOrEqual(2);
+    expect(counts.calls).toBe(1);
+    expect(counts.pulled).toBeLessThanOrEqual(2);
   });
 
   it("counts a Uint8Array whose byteLength lies by its bytes: one alone reads whole", async () => {
@@ -157,28 +167,13 @@ describe("a body whose chunks are not bytes", () => {
   });
 
   it("holds maxResponseBytes: an empty string first, then 64 KiB chunks, is refused at once", async () => {
-    let [calls, pulled] = [0, 0];
-    const client = env.client({
-      maxResponseBytes: 1024,
-      fetch: async () => {
-        [calls, pulled] = [calls + 1, 0];
-        return new Response(
-          new ReadableStream({
-            start: (controller) => controller.enqueue(""),
-            pull: (controller) => {
-              if (++pulled === 200) controller.close();
-              else controller.enqueue(new Uint8Array(64 * 1024));
-            },
-          }),
-        );
-      },
-    });
+    const { client, counts } = floodAfter(() => "");
     const error = await client.batches.retrieve("b1").catch((e: unknown) => e);
     expect(CohereParseError.is(error)).toBe(true);
     expect((error as CohereParseError).message).toMatch(/not bytes/);
-    expect(calls).toBe(1);
+    expect(counts.calls).toBe(1);
     // The stream fills its queue one chunk ahead of the read, no further.
-    expect(pulled).toBeLessThanOrEqual(2);
+    expect(counts.pulled).toBeLessThanOrEqual(2);
   });
 
   it("refuses a chunk whose buffer is detached: a CohereParseError, not a raw TypeError or a retried connection failure", async () => {

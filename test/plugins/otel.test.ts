@@ -163,6 +163,24 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
     }
   }
 
+  /**
+   * A `list` (and, unless `only: "list"`, a `retrieve` that fails) through the plugin on
+   * `tracer`, then a moment for late rejections: what went unhandled, and what was warned.
+   */
+  async function callsThrough(tracer: Tracer, only?: "list") {
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+    let warnings: string[] = [];
+    const unhandled = await unhandledDuring(async () => {
+      warnings = await warnedDuring(async () => {
+        expect((await client.batches.list()).batches).toBeDefined();
+        if (only === undefined)
+          await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      });
+    });
+    return { unhandled, warnings };
+  }
+
   it("spans whose methods return rejecting promises (an async exporter): reported, never unhandled", async () => {
     const rejecting = () => Promise.reject(new Error("exporter down"));
     const span = {
@@ -172,15 +190,7 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
       end: rejecting,
     };
     for (const tracer of [{ startSpan: () => span }, { startSpan: rejecting }] as unknown as Tracer[]) {
-      const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
-      let warnings: string[] = [];
-      const unhandled = await unhandledDuring(async () => {
-        warnings = await warnedDuring(async () => {
-          expect((await client.batches.list()).batches).toBeDefined();
-          await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        });
-      });
+      const { unhandled, warnings } = await callsThrough(tracer);
       expect(unhandled).toEqual([]);
       expect(warnings.length).toBeGreaterThan(0);
     }
@@ -207,15 +217,7 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
       },
     ];
     for (const span of spans) {
-      const tracer = { startSpan: () => span } as unknown as Tracer;
-      const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
-      const unhandled = await unhandledDuring(async () => {
-        await warnedDuring(async () => {
-          expect((await client.batches.list()).batches).toBeDefined();
-          await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        });
-      });
+      const { unhandled } = await callsThrough({ startSpan: () => span } as unknown as Tracer);
       expect(unhandled).toEqual([]);
       expect(server.fake.requests.at(-1)!.headers.tracestate).toBeUndefined();
     }
@@ -227,14 +229,7 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
     const valid = { traceId: "a".repeat(32), spanId: "b".repeat(16), traceFlags: 1 };
     const span = { spanContext: () => valid, setAttribute: foreign, setStatus: foreign, end: foreign };
     for (const tracer of [{ startSpan: () => span }, { startSpan: foreign }] as unknown as Tracer[]) {
-      const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
-      let warnings: string[] = [];
-      const unhandled = await unhandledDuring(async () => {
-        warnings = await warnedDuring(async () => {
-          expect((await client.batches.list()).batches).toBeDefined();
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        });
-      });
+      const { unhandled, warnings } = await callsThrough(tracer, "list");
       expect(unhandled).toEqual([]);
       expect(warnings.length).toBeGreaterThan(0);
     }

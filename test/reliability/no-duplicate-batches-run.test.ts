@@ -178,6 +178,11 @@ async function lateCommitter(
   return { origin, batches };
 }
 
+/** Waits up to `timeout` ms for the server's batches to be, in order, the `[id, status]` pairs given. */
+function statusesBecome(batches: Record<string, unknown>[], expected: [string, string][], timeout: number) {
+  return vi.waitFor(() => expect(batches.map((b) => [b.id, b.status])).toEqual(expected), { timeout });
+}
+
 /** A client of `url` whose backoff waits at most `seconds` (jitter takes up to a quarter off), with `more` options. */
 const clientOf = (url: string, seconds: number, more: ConstructorParameters<typeof CohereClient>[0] = {}) =>
   new CohereClient({
@@ -212,13 +217,13 @@ describe("run: a create the server commits after its answer was lost (it ignores
     const client = clientOf(origin.url, 0.2);
     const run = await client.batches.run(runOf({ pollIntervalInSeconds: 0.2 }));
     expect(run.batch.id).toBe("b1");
-    await vi.waitFor(
-      () =>
-        expect(batches.map((b) => [b.id, b.status])).toEqual([
-          ["b1", "BATCH_STATUS_COMPLETED"],
-          ["b2", "BATCH_STATUS_CANCELING"],
-        ]),
-      { timeout: 5_000 },
+    await statusesBecome(
+      batches,
+      [
+        ["b1", "BATCH_STATUS_COMPLETED"],
+        ["b2", "BATCH_STATUS_CANCELING"],
+      ],
+      5_000,
     );
   });
 
@@ -227,13 +232,13 @@ describe("run: a create the server commits after its answer was lost (it ignores
     const client = clientOf(origin.url, 0.1, { maxRetries: 1 });
     const { error } = await outcome(client.batches.run(runOf()));
     expect(GatewayTimeoutError.is(error), String(error)).toBe(true);
-    await vi.waitFor(
-      () =>
-        expect(batches.map((b) => [b.id, b.status])).toEqual([
-          ["b1", "BATCH_STATUS_CANCELING"],
-          ["b2", "BATCH_STATUS_CANCELING"],
-        ]),
-      { timeout: 8_000 },
+    await statusesBecome(
+      batches,
+      [
+        ["b1", "BATCH_STATUS_CANCELING"],
+        ["b2", "BATCH_STATUS_CANCELING"],
+      ],
+      8_000,
     );
   });
 
@@ -242,9 +247,7 @@ describe("run: a create the server commits after its answer was lost (it ignores
     const client = clientOf(origin.url, 0.1, { maxRetries: 0 });
     const { error } = await outcome(client.batches.run(runOf()));
     expect(GatewayTimeoutError.is(error), String(error)).toBe(true);
-    await vi.waitFor(() => expect(batches.map((b) => [b.id, b.status])).toEqual([["b1", "BATCH_STATUS_CANCELING"]]), {
-      timeout: 8_000,
-    });
+    await statusesBecome(batches, [["b1", "BATCH_STATUS_CANCELING"]], 8_000);
   });
 
   it("the run's failed create counts every attempt it made, each a call of its own", async () => {
