@@ -58,8 +58,8 @@ export type OperationName =
  *
  * @remarks
  * One context object lives for one SDK call (`client.batches.list(...)`). Middleware may read
- * it and write to `state`; only the retry layer (`attempt`) and the timeout layer
- * (`attemptSignal`) write the rest.
+ * it and write to `state`; only the retry layer (`attempt`), the timeout layer
+ * (`attemptSignal`) and the reader of responses (`responseStatus`) write the rest.
  * @public
  */
 export interface MiddlewareContext {
@@ -114,6 +114,13 @@ export interface MiddlewareContext {
    * that makes its own requests should pass it on.
    */
   attemptSignal?: AbortSignal | undefined;
+  /**
+   * The status of the attempt's response, set as soon as its headers are in (before its body is
+   * read) and cleared as each attempt starts: a plugin whose `next()` rejects can tell an answer
+   * whose body then stalled or broke off (a `CohereTimeoutError` or `CohereConnectionError`
+   * after a 200) from no answer at all. `undefined` until a response arrives.
+   */
+  responseStatus?: number | undefined;
 }
 
 /**

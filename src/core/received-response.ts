@@ -47,6 +47,8 @@ export async function receiveResponse(
   readable: boolean,
   framed = false,
 ): Promise<Response> {
+  // Known before the body: a plugin that sees the read fail can still say what the server answered.
+  (context as { responseStatus?: number }).responseStatus = response.status;
   const read = () => readBodyBytes(response, context.options.maxResponseBytes, signal, framed);
   let bytes: Uint8Array;
   try {

@@ -55,6 +55,7 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
     try {
       for (let retried = 0; ; retried++) {
         context.attempt = retried + 1;
+        context.responseStatus = undefined;
         const attemptRequest = retried < maxRetries ? requestForAttempt(request, context) : request;
         try {
           return await (next as ScopedNext)(attemptRequest, context);

@@ -87,7 +87,7 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
       attributes: callAttributes(request, context),
     });
     context.state[callSpanKey] = span;
-    return ended(span, () => withActive(span, () => next(request)));
+    return ended(span, context, () => withActive(span, () => next(request)));
   };
   const attempt: Middleware = (request, next, context) => {
     const parent = context.state[callSpanKey] as Span | undefined;
@@ -100,7 +100,7 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
     // A download goes to a storage host with a signed URL: nothing of the client's is sent there.
     if (propagate && !isDownload(context))
       telemetry("writing traceparent", () => writeTraceparent(request.headers, span));
-    return ended(span, () => next(request));
+    return ended(span, context, () => next(request));
   };
   return { name: "opentelemetry", call, attempt };
 }
@@ -193,8 +193,11 @@ function withActive(span: Span, send: () => Promise<Response>): Promise<Response
   return run();
 }
 
-/** Runs `send` and ends `span` with its outcome: the status code, or the error's type. */
-async function ended(span: Span, send: () => Promise<Response>): Promise<Response> {
+/**
+ * Runs `send` and ends `span` with its outcome: the status code, or the error's type (with the
+ * status of an answer whose body then failed, from `context.responseStatus`).
+ */
+async function ended(span: Span, context: MiddlewareContext, send: () => Promise<Response>): Promise<Response> {
   try {
     const response = await send();
     onSpan("recording the response on a span", [
@@ -209,7 +212,10 @@ async function ended(span: Span, send: () => Promise<Response>): Promise<Respons
     ]);
     return response;
   } catch (error) {
-    const status = telemetry("reading the error", () => (error as { status?: unknown } | null)?.status);
+    const status = telemetry(
+      "reading the error",
+      () => (error as { status?: unknown } | null)?.status ?? context.responseStatus,
+    );
     // An API error is typed by its status (semconv); a 2xx that failed the checks by its class.
     const failedStatus = typeof status === "number" && (status < 200 || status > 299);
     onSpan("recording the error on a span", [

@@ -71,6 +71,32 @@ describe("cohere-batches/otel", () => {
     expect(call!.status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  it("a 2xx whose body then stalls or breaks off: the attempt span has the status and the error's type", async () => {
+    const client = server.client({
+      middleware: [openTelemetryPlugin({ tracer })],
+      maxRetries: 1,
+      timeoutInSeconds: 0.3,
+    });
+    server.fake.inject("list", { type: "stall-body" }, { times: 1 });
+    server.fake.inject("list", { type: "reset-mid-body" }, { times: 1 });
+    await expect(client.batches.list()).rejects.toThrow();
+    const [stalled, reset, call] = spans();
+    expect(stalled!.attributes).toMatchObject({ "http.response.status_code": 200, "error.type": "CohereTimeoutError" });
+    expect(reset!.attributes).toMatchObject({
+      "http.response.status_code": 200,
+      "error.type": "CohereConnectionError",
+    });
+    expect(call!.attributes).toMatchObject({ "http.response.status_code": 200, "error.type": "CohereConnectionError" });
+    // An attempt that got no answer has no status (the first attempt's is not carried over).
+    server.fake.inject("list", { type: "stall-body" }, { times: 1 });
+    server.fake.inject("list", { type: "drop" }, { times: 1 });
+    await expect(client.batches.list()).rejects.toThrow();
+    const [, dropped, dropCall] = spans().slice(-3);
+    expect(dropped!.attributes["error.type"]).toBe("CohereConnectionError");
+    expect(dropped!.attributes["http.response.status_code"]).toBeUndefined();
+    expect(dropCall!.attributes["http.response.status_code"]).toBeUndefined();
+  });
+
   it("says what started the call", async () => {
     server.fake.addBatches(3);
     const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });

@@ -131,4 +131,24 @@ describe("an attempt-phase plugin sees the truth of its attempt", () => {
     expect(seen).toHaveLength(2);
     for (const failure of seen) expect(failure).toBeInstanceOf(CohereTimeoutError);
   });
+
+  it("reads the status of an answer whose body then stalled (context.responseStatus), and none for no answer", async () => {
+    const statuses: unknown[] = [];
+    const watcher: MiddlewarePlugin = {
+      name: "watcher",
+      handle: async (request, next, context) => {
+        try {
+          return await next(request);
+        } finally {
+          statuses.push(context.responseStatus);
+        }
+      },
+    };
+    server.fake.inject("list", { type: "stall-body" });
+    server.fake.inject("list", { type: "delay", ms: 2_000 });
+    await expect(
+      server.client({ middleware: [watcher], timeoutInSeconds: 0.2, maxRetries: 2 }).batches.list(),
+    ).resolves.toBeDefined();
+    expect(statuses).toEqual([200, undefined, 200]);
+  });
 });
