@@ -271,7 +271,13 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
     }) as unknown as ContextManager;
 
   it.each([
-    ["calls the callback twice", (fn: () => unknown) => (fn(), fn())],
+    [
+      "calls the callback twice",
+      (fn: () => unknown) => {
+        fn();
+        return fn();
+      },
+    ],
     ["calls it later, not at once", (fn: () => unknown) => void queueMicrotask(() => void fn())],
     ["never calls it and returns junk", () => 42],
     ["never calls it and returns a rejected promise", () => Promise.reject(new Error("ctx boom"))],
