@@ -156,7 +156,12 @@ export class DatasetsService {
     const all = [...stored, ...others].sort((a, b) => b.createdAtUs - a.createdAtUs);
     const matching = all.filter((listed) => query.filters.every((keep) => keep(listed)));
     const page = matching.slice(query.offset, query.limit === undefined ? undefined : query.offset + query.limit);
-    const body: WireListDatasetsResponse = { datasets: await Promise.all(page.map((listed) => listed.dataset())) };
+    // One at a time: an output dataset's files are written at its first read, and writing every
+    // completed batch's at once held them all in memory together and kept the event loop busy
+    // for seconds (a client's timeout fired late).
+    const datasets: WireDataset[] = [];
+    for (const listed of page) datasets.push(await listed.dataset());
+    const body: WireListDatasetsResponse = { datasets };
     return responses.json(200, body);
   }
 

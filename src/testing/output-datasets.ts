@@ -135,12 +135,11 @@ export class OutputDatasets {
    * files are written once (at its first read) and kept, so a later `usage` does not rewrite them.
    */
   async usageBytes(nowMs: number): Promise<number> {
-    const sizes = await Promise.all(
-      this.#completedBatches(nowMs).map(async (batch) =>
-        (await this.#filesOf(batch)).reduce((sum, file) => sum + file.bytes.byteLength, 0),
-      ),
-    );
-    return sizes.reduce((sum, bytes) => sum + bytes, 0);
+    let total = 0;
+    // One batch at a time, as `GET /v1/datasets` does (see there).
+    for (const batch of this.#completedBatches(nowMs))
+      for (const file of await this.#filesOf(batch)) total += file.bytes.byteLength;
+    return total;
   }
 
   async #snapshot(batch: WireBatch, nowMs: number): Promise<WireDataset> {

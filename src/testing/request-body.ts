@@ -11,6 +11,23 @@
  */
 export async function readBody(request: Request): Promise<{ body: string; form?: FormData }> {
   if (request.method === "GET" || request.method === "HEAD") return { body: "" };
+  // As fetch does, the request ends when its signal aborts, even with its body still coming: a
+  // body stream that stalls would otherwise keep the read (and the caller) waiting for ever.
+  const { signal } = request;
+  if (signal.aborted) throw signal.reason;
+  let stop = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    stop = () => reject(signal.reason);
+    signal.addEventListener("abort", stop, { once: true });
+  });
+  try {
+    return await Promise.race([readWhole(request), aborted]);
+  } finally {
+    signal.removeEventListener("abort", stop);
+  }
+}
+
+async function readWhole(request: Request): Promise<{ body: string; form?: FormData }> {
   if (!/^multipart\/form-data\b/i.test(request.headers.get("content-type") ?? ""))
     return { body: await request.text() };
   try {

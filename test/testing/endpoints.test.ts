@@ -174,6 +174,30 @@ describe("fake.fetch", () => {
     expect(fake.count()).toBe(0);
   });
 
+  it.each([
+    ["a JSON body", "/v2/batches", "application/json", '{"name":'],
+    [
+      "a multipart body",
+      "/v1/datasets?name=a&type=embed-input",
+      "multipart/form-data; boundary=XX",
+      '--XX\r\nContent-Disposition: form-data; name="data"; filename="a.jsonl"\r\n\r\n{"text":"a"}',
+    ],
+  ])("rejects with the signal's reason when it aborts while %s is still coming", async (_, path, type, first) => {
+    const fake = new FakeCohere();
+    // A body whose rest never comes: the fake must not wait for it once the request is aborted.
+    const body = new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode(first)) });
+    const controller = new AbortController();
+    const sent = fake.fetch(`https://api.cohere.com${path}`, {
+      method: "POST",
+      headers: { ...AUTH, "content-type": type },
+      body,
+      duplex: "half",
+      signal: controller.signal,
+    } as RequestInit);
+    setTimeout(() => controller.abort(new Error("gave up")), 50);
+    await expect(sent).rejects.toThrow("gave up");
+  });
+
   it("accepts several tokens", async () => {
     const fake = new FakeCohere({ tokens: ["a", "b"] });
     for (const token of ["a", "b"]) {
