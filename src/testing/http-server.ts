@@ -13,6 +13,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
 import type { FakeCohere, HandleOptions } from "./fake-cohere.js";
+import { checkKnownKeys } from "./option-checks.js";
 import type { FakeCohereServer, FakeCohereServerOptions } from "./server-types.js";
 
 export type { FakeCohereServer, FakeCohereServerOptions };
@@ -49,10 +50,27 @@ function toRequest(req: IncomingMessage, fallbackHost: string, signal: AbortSign
   }
   const method = req.method ?? "GET";
   // Concatenated rather than resolved against a base, so a path like "//x" stays a path.
-  const url = `http://${req.headers.host ?? fallbackHost}${req.url ?? "/"}`;
+  const url = `http://${hostOf(req.headers.host) ?? fallbackHost}${req.url ?? "/"}`;
   const hasBody = method !== "GET" && method !== "HEAD";
   const body = hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {};
   return new Request(url, { method, headers, signal, ...body } as RequestInit);
+}
+
+/**
+ * The Host header as the client sent it (it may have reached the port as `localhost:<port>`),
+ * or `undefined` when it is not a host and port (empty, a port out of range, a path in it): the
+ * port that received the request decides what it is, so such a request is served as any other.
+ */
+function hostOf(header: string | undefined): string | undefined {
+  if (header === undefined || header === "") return undefined;
+  try {
+    const url = new URL(`http://${header}`);
+    return url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "" && url.password === ""
+      ? header
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
@@ -134,24 +152,54 @@ async function serve(
  * // ...
  * await server.close();
  * ```
+ * One fake is served by one server at a time: its signed URLs name one download origin, so a
+ * second server would move every URL the first hands out to itself. Close the first, or give
+ * each server a `FakeCohere` of its own.
+ *
  * @throws Node's system error (the promise rejects) when a port cannot be listened on, such as
- * `EADDRINUSE` for an `options.port` in use or `EADDRNOTAVAIL` for a `host` not on this machine.
+ * `EADDRINUSE` for an `options.port` in use or `EADDRNOTAVAIL` for a `host` not on this machine;
+ * a `TypeError` or `RangeError` for an option that is not one, and an `Error` for a fake that
+ * a server serves already.
  */
 export async function startFakeCohereServer(
   fake: FakeCohere,
   options: FakeCohereServerOptions = {},
 ): Promise<FakeCohereServer> {
-  const host = options.host ?? "127.0.0.1";
-  const api = await listen(fake, "api", host, options.port ?? 0);
-  const downloads = await listen(fake, "download", host, 0);
+  checkKnownKeys<FakeCohereServerOptions>("options", options, { port: true, host: true });
+  const { port = 0, host = "127.0.0.1" } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
+  if (typeof host !== "string") throw new TypeError(`host must be a string, got ${typeof host}`);
+  const current = served.get(fake);
+  if (current !== undefined)
+    throw new Error(
+      `this FakeCohere is already served at ${current}: close that server first, or give each server a FakeCohere of its own`,
+    );
+  const api = await listen(fake, "api", host, port);
+  served.set(fake, api.url);
+  let downloads: Listener;
+  try {
+    downloads = await listen(fake, "download", host, 0);
+  } catch (error) {
+    served.delete(fake);
+    await api.close();
+    throw error;
+  }
   fake.downloadOrigin = downloads.url;
+  let closing: Promise<void> | undefined;
   return {
     url: api.url,
     port: api.port,
     downloadUrl: downloads.url,
-    close: () => Promise.all([api.close(), downloads.close()]).then(() => undefined),
+    close: () =>
+      (closing ??= Promise.all([api.close(), downloads.close()]).then(() => {
+        served.delete(fake);
+      })),
   };
 }
+
+/** The fakes a server serves now, and that server's URL. */
+const served = new WeakMap<FakeCohere, string>();
 
 interface Listener {
   readonly url: string;

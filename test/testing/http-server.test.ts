@@ -204,6 +204,38 @@ describe("startFakeCohereServer", () => {
     expect(JSON.parse(listed.body)).toMatchObject({ batches: [{ output_dataset_id: batch.output_dataset_id }] });
   });
 
+  it.each([
+    ["empty", ""],
+    ["a port out of range", "x:99999"],
+    ["a path", "a/b"],
+  ])("serves a request whose Host header is %s as any other (the port decides)", async (_, host) => {
+    const { fake, server } = await start();
+    const listed = await requestWithHost(server.port, "/v2/batches", host, AUTH);
+    expect(listed.status).toBe(200);
+    expect(JSON.parse(listed.body)).toEqual({ batches: [] });
+    expect(fake.requests.at(-1)).toMatchObject({ operation: "list", url: `${server.url}/v2/batches` });
+  });
+
+  it("refuses a second server for a fake already served (its download origin would move)", async () => {
+    const { fake, server } = await start();
+    await expect(startFakeCohereServer(fake)).rejects.toThrow(`already served at ${server.url}`);
+    expect(fake.downloadOrigin).toBe(server.downloadUrl);
+    await server.close();
+    const again = await startFakeCohereServer(fake);
+    servers.push(again);
+    expect(fake.downloadOrigin).toBe(again.downloadUrl);
+  });
+
+  it.each([
+    [{ port: "my-port" }, "port must be an integer from 0 to 65535"],
+    [{ port: -1 }, "port must be an integer from 0 to 65535"],
+    [{ port: 1.5 }, "port must be an integer from 0 to 65535"],
+    [{ host: 127 }, "host must be a string"],
+    [{ prot: 0 }, "prot is not an option"],
+  ])("refuses the options %j before listening", async (options, message) => {
+    await expect(startFakeCohereServer(new FakeCohere(), options as never)).rejects.toThrow(message);
+  });
+
   it("can listen on a chosen port", async () => {
     const { server: first } = await start();
     const port = first.port;
