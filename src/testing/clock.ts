@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+import { checkKnownKeys } from "./option-checks.js";
 
 /**
  * A source of "now" for {@link FakeCohere}: the life cycle of every batch and every timestamp
@@ -34,9 +35,18 @@ export interface Clock {
  */
 export const DEFAULT_CLOCK_START_MS: number = Date.UTC(2026, 0, 1);
 
+// The furthest a Date reaches either side of the epoch: the fake formats every time as a Date.
+const MAX_DATE_MS = 8.64e15;
+
 function assertFiniteTime(name: string, value: number): void {
   if (typeof value !== "number" || !Number.isFinite(value)) {
     throw new RangeError(`${name} must be a finite number of milliseconds, got ${String(value)}`);
+  }
+}
+
+function assertDateTime(name: string, value: number): void {
+  if (Math.abs(value) > MAX_DATE_MS) {
+    throw new RangeError(`${name} must be within ±${MAX_DATE_MS} ms of the epoch (a Date's range), got ${value}`);
   }
 }
 
@@ -51,7 +61,7 @@ function assertFiniteTime(name: string, value: number): void {
  * clock.advance(60_000); // one minute later: the batch is in progress or done
  * ```
  * @throws `RangeError` from the constructor, `advance` and `set`, for a time that is not a finite
- * number (and from `advance`, for a negative step).
+ * number or lies beyond a `Date`'s range (±8.64e15 ms), and from `advance`, for a negative step.
  */
 export class ManualClock implements Clock {
   #nowMs: number;
@@ -64,10 +74,11 @@ export class ManualClock implements Clock {
    * const clock = new ManualClock(Date.parse("2030-06-01T12:00:00Z"));
    * ```
    * @param startMs - The initial time, in ms since the epoch. @default {@link DEFAULT_CLOCK_START_MS} (2026-01-01T00:00:00Z)
-   * @throws `RangeError` when `startMs` is not a finite number.
+   * @throws `RangeError` when `startMs` is not a finite number, or beyond a `Date`'s range (±8.64e15 ms).
    */
   constructor(startMs: number = DEFAULT_CLOCK_START_MS) {
     assertFiniteTime("startMs", startMs);
+    assertDateTime("startMs", startMs);
     this.#nowMs = startMs;
   }
 
@@ -95,11 +106,13 @@ export class ManualClock implements Clock {
    * ```
    * @param ms - How far, in ms; must be finite and not negative (time does not run backwards
    * by accident: use {@link ManualClock.set} to do it on purpose).
-   * @throws `RangeError` when `ms` is negative or not a finite number.
+   * @throws `RangeError` when `ms` is negative or not a finite number, or would take the clock
+   * beyond a `Date`'s range (±8.64e15 ms).
    */
   advance(ms: number): void {
     assertFiniteTime("ms", ms);
     if (ms < 0) throw new RangeError(`advance() cannot go backwards (got ${ms} ms); use set()`);
+    assertDateTime("the advanced time", this.#nowMs + ms);
     this.#nowMs += ms;
   }
 
@@ -113,10 +126,11 @@ export class ManualClock implements Clock {
    * clock.set(DEFAULT_CLOCK_START_MS); // back to the start
    * ```
    * @param ms - The new time, in ms since the epoch.
-   * @throws `RangeError` when `ms` is not a finite number.
+   * @throws `RangeError` when `ms` is not a finite number, or beyond a `Date`'s range (±8.64e15 ms).
    */
   set(ms: number): void {
     assertFiniteTime("ms", ms);
+    assertDateTime("ms", ms);
     this.#nowMs = ms;
   }
 }
@@ -146,7 +160,8 @@ function monotonicMs(): number {
  * ```ts
  * const fake = new FakeCohere({ clock: new RealClock({ speed: 10 }) });
  * ```
- * @throws `RangeError` from the constructor, for a `speed` that is not a positive finite number.
+ * @throws `RangeError` from the constructor, for a `speed` that is not a positive finite number;
+ * `TypeError` for an unknown option.
  */
 export class RealClock implements Clock {
   readonly #speed: number;
@@ -161,9 +176,11 @@ export class RealClock implements Clock {
    * const clock = new RealClock({ speed: 60 }); // a minute of batch life per real second
    * ```
    * @param options - See {@link RealClockOptions}.
-   * @throws `RangeError` when `speed` is not a positive finite number.
+   * @throws `RangeError` when `speed` is not a positive finite number; `TypeError` for an unknown
+   * option (a misspelt `speed`).
    */
   constructor(options: RealClockOptions = {}) {
+    checkKnownKeys<RealClockOptions>("RealClock options", options, { speed: true });
     const speed = options.speed ?? 1;
     if (!Number.isFinite(speed) || speed <= 0) {
       throw new RangeError(`speed must be a positive finite number, got ${String(speed)}`);

@@ -28,13 +28,42 @@ export interface CreateRequestError {
 
 const REQUIRED_FIELDS = ["name", "input_dataset_id", "model"] as const;
 
+/**
+ * `value` (parsed JSON) as JSON with every object's keys sorted. Iterative, with a stack of its
+ * own: JSON.parse takes bodies nested deeper than a recursive walk could go (10,000 arrays deep
+ * overflows the call stack), and such a body must get the answer any other body gets.
+ */
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  const out: string[] = [];
+  // Values still to write (boxed, since a value may itself be a string) and literal text.
+  const stack: ({ readonly value: unknown } | string)[] = [{ value }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (typeof item === "string") {
+      out.push(item);
+      continue;
+    }
+    const current = item.value;
+    if (Array.isArray(current)) {
+      out.push("[");
+      stack.push("]");
+      for (let i = current.length - 1; i >= 0; i--) {
+        stack.push({ value: current[i] });
+        if (i > 0) stack.push(",");
+      }
+    } else if (current !== null && typeof current === "object") {
+      const entries = Object.entries(current).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      out.push("{");
+      stack.push("}");
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, child] = entries[i] as [string, unknown];
+        stack.push({ value: child }, `${JSON.stringify(key)}:`);
+        if (i > 0) stack.push(",");
+      }
+    } else {
+      out.push(JSON.stringify(current));
+    }
   }
-  return JSON.stringify(value);
+  return out.join("");
 }
 
 /**

@@ -11,7 +11,7 @@ import { type Clock, ManualClock } from "./clock.js";
 import { type DatasetLifecycleOptions, DatasetStore } from "./dataset-store.js";
 import { DatasetsService } from "./datasets-service.js";
 import { applyFault } from "./fault-responses.js";
-import { type Fault, FaultQueue, type FaultTarget, type InjectOptions } from "./faults.js";
+import { type Fault, FaultQueue, type FaultTarget, type InjectOptions, checkFaultTarget } from "./faults.js";
 import { ResponseFactory } from "./http-response.js";
 import { IdempotencyStore } from "./idempotency.js";
 import { type LifecycleOptions, resolveLifecycle } from "./lifecycle.js";
@@ -24,8 +24,8 @@ import { UrlSigner } from "./signed-urls.js";
 import { UploadedParts } from "./uploaded-parts.js";
 import type { PartLookup } from "./download-origin.js";
 import { msToMicros, parseTimestamp } from "./timestamp.js";
-import type { Operation, WireBatch } from "./wire.js";
-import { checkKnownKeys } from "./option-checks.js";
+import type { Operation, WireBatch, WireBatchStatus } from "./wire.js";
+import { checkBoolean, checkKnownKeys } from "./option-checks.js";
 
 /** Options of {@link FakeCohere}. */
 export interface FakeCohereOptions {
@@ -133,6 +133,68 @@ const PINNABLE = [
   "status_reason",
 ] as const satisfies readonly (keyof PinnedFields)[];
 
+/** The fields `addBatches` takes: typed as a record so that a new field of a batch cannot be left out. */
+const SEEDABLE: Readonly<Record<keyof WireBatch, true>> = {
+  id: true,
+  name: true,
+  creator_id: true,
+  org_id: true,
+  status: true,
+  created_at: true,
+  updated_at: true,
+  input_dataset_id: true,
+  output_dataset_id: true,
+  input_tokens: true,
+  output_tokens: true,
+  model: true,
+  num_records: true,
+  num_successful_records: true,
+  num_failed_records: true,
+  status_reason: true,
+};
+
+const STATUSES: Readonly<Record<WireBatchStatus, true>> = {
+  BATCH_STATUS_UNSPECIFIED: true,
+  BATCH_STATUS_QUEUED: true,
+  BATCH_STATUS_IN_PROGRESS: true,
+  BATCH_STATUS_CANCELING: true,
+  BATCH_STATUS_COMPLETED: true,
+  BATCH_STATUS_FAILED: true,
+  BATCH_STATUS_CANCELED: true,
+};
+
+const INT32_MAX = 2 ** 31 - 1;
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Checks what `addBatches` is given, as the spec types each field (int32 counts, int64 token counts as strings). */
+function checkSeedInit(init: Partial<WireBatch>): void {
+  checkKnownKeys<WireBatch>("addBatches init", init, SEEDABLE);
+  for (const [field, value] of Object.entries(init) as [keyof WireBatch, unknown][]) {
+    if (value === undefined) continue;
+    if (field === "num_records" || field === "num_successful_records" || field === "num_failed_records") {
+      if (!(typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= INT32_MAX))
+        throw new RangeError(
+          `init.${field} must be an integer from 0 to ${INT32_MAX} (int32), got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
+        );
+    } else if (typeof value !== "string") {
+      throw new TypeError(`init.${field} must be a string, got ${typeof value}`);
+    } else if (field === "id" && value === "") {
+      throw new TypeError("init.id must be a non-empty string");
+    } else if (field === "status" && !Object.hasOwn(STATUSES, value)) {
+      throw new RangeError(
+        `init.status must be one of ${Object.keys(STATUSES).join(", ")}, got ${JSON.stringify(value)}`,
+      );
+    } else if (
+      (field === "input_tokens" || field === "output_tokens") &&
+      !(/^\d+$/.test(value) && BigInt(value) <= INT64_MAX)
+    ) {
+      throw new RangeError(`init.${field} must be an int64 >= 0 as a decimal string, got ${JSON.stringify(value)}`);
+    } else if (field === "updated_at" && parseTimestamp(value) === undefined) {
+      throw new RangeError(`init.updated_at is not RFC 3339: ${value}`);
+    }
+  }
+}
+
 /**
  * A faithful in-memory fake of Cohere's batches service: the four endpoints, the batch life
  * cycle on a clock the test controls, real page tokens, `Idempotency-Key`, the spec's error
@@ -150,18 +212,18 @@ const PINNABLE = [
  * (await client.batches.retrieve(batch.id)).batch.status; // "BATCH_STATUS_COMPLETED"
  * fake.inject("retrieve", { type: "status", status: 503, retryAfter: "1" });
  * ```
- * @throws `TypeError` from the constructor, for an unknown option, a `seed` that is not finite or
- * a token that is empty or holds whitespace; `RangeError` for bad `lifecycle`, `datasetLifecycle`
- * or `outputs` values.
+ * @throws `TypeError` from the constructor, for an unknown option, a `seed` that is not finite,
+ * `tokens` that is not an array or a token that is empty or holds whitespace, a `clock` without a
+ * `now()` function, a flag that is not a boolean or a `lifecycle.failWhen` that is not a function;
+ * `RangeError` for bad `lifecycle`, `datasetLifecycle` or `outputs` values.
  */
 export class FakeCohere {
   /** The clock the fake reads; advance it (if it is a {@link ManualClock}) to move batches along. */
   readonly clock: Clock;
   /** Every request received, in order (CORS preflights excluded). Cleared by {@link FakeCohere.reset}. */
   readonly requests: RecordedRequest[] = [];
-  /** See {@link FakeCohereOptions.ignoreIdempotencyKeys}. */
-  ignoreIdempotencyKeys: boolean;
 
+  #ignoreIdempotencyKeys: boolean;
   readonly #tokens: ReadonlySet<string>;
   readonly #seed: number;
   readonly #faults = new FaultQueue();
@@ -183,8 +245,10 @@ export class FakeCohere {
    * const fake = new FakeCohere({ tokens: ["test-token"], seed: 42, lifecycle: { failEveryNthRecord: 10 } });
    * ```
    * @param options - See {@link FakeCohereOptions}.
-   * @throws `TypeError` for an unknown option, a `seed` that is not finite, or a token that is
-   * empty or holds whitespace; `RangeError` for bad `lifecycle`,
+   * @throws `TypeError` for an unknown option, a `seed` that is not finite, `tokens` that is not
+   * an array or a token that is empty or holds whitespace, a `clock` that is not an object with a
+   * `now()` function, an `ignoreIdempotencyKeys` or `omitZeroValues` that is not a boolean, or a
+   * `lifecycle.failWhen` that is not a function; `RangeError` for bad `lifecycle`,
    * `datasetLifecycle` or `outputs` values.
    */
   constructor(options: FakeCohereOptions = {}) {
@@ -201,23 +265,34 @@ export class FakeCohere {
     if (options.seed !== undefined && !Number.isFinite(options.seed))
       throw new TypeError(`seed must be a finite number, got ${String(options.seed)}`);
     const tokens = options.tokens ?? ["test-token"];
+    if (!Array.isArray(tokens)) throw new TypeError(`tokens must be an array of strings, got ${typeof tokens}`);
     if (tokens.some((t) => typeof t !== "string" || !/^\S+$/.test(t))) {
       throw new TypeError("tokens must be non-empty strings without whitespace");
     }
     this.#tokens = new Set(tokens);
+    const clock: unknown = options.clock;
+    if (
+      clock !== undefined &&
+      (clock === null ||
+        (typeof clock !== "object" && typeof clock !== "function") ||
+        typeof (clock as Partial<Clock>).now !== "function")
+    )
+      throw new TypeError(
+        `clock must be an object with a now() function (a ManualClock, a RealClock), got ${clock === null ? "null" : typeof clock === "object" ? "an object without one" : typeof clock}`,
+      );
     this.clock = options.clock ?? new ManualClock();
     this.#seed = options.seed ?? randomSeed();
     const identity = new SeededRandom(this.#seed, "identity");
     const lifecycle = resolveLifecycle(options.lifecycle);
-    this.ignoreIdempotencyKeys = options.ignoreIdempotencyKeys ?? false;
+    checkBoolean("ignoreIdempotencyKeys", options.ignoreIdempotencyKeys);
+    this.#ignoreIdempotencyKeys = options.ignoreIdempotencyKeys ?? false;
     this.#store = new BatchStore(lifecycle, {
       ids: new SeededRandom(this.#seed, "batch-id"),
       suffixes: new SeededRandom(this.#seed, "output-dataset"),
       creatorId: identity.uuid(),
       orgId: identity.uuid(),
     });
-    if (options.omitZeroValues !== undefined && typeof options.omitZeroValues !== "boolean")
-      throw new TypeError(`omitZeroValues must be true or false, got ${String(options.omitZeroValues)}`);
+    checkBoolean("omitZeroValues", options.omitZeroValues);
     this.#responses = new ResponseFactory(new SeededRandom(this.#seed, "request-id"), options.omitZeroValues ?? false);
     this.#salts = new SeededRandom(this.#seed, "page-token-salt");
     const nowUs = () => msToMicros(this.clock.now());
@@ -256,6 +331,24 @@ export class FakeCohere {
         return this.#datasets.batchInput(datasetId, atUs);
       },
     });
+  }
+
+  /**
+   * See {@link FakeCohereOptions.ignoreIdempotencyKeys}; settable at any time.
+   *
+   * @example
+   * ```ts
+   * fake.ignoreIdempotencyKeys = true; // from now on, every create makes a new batch
+   * ```
+   * @throws `TypeError` when set to anything but `true` or `false`.
+   */
+  get ignoreIdempotencyKeys(): boolean {
+    return this.#ignoreIdempotencyKeys;
+  }
+
+  set ignoreIdempotencyKeys(ignore: boolean) {
+    checkBoolean("ignoreIdempotencyKeys", ignore, true);
+    this.#ignoreIdempotencyKeys = ignore;
   }
 
   /**
@@ -342,26 +435,31 @@ export class FakeCohere {
   }
 
   /**
-   * How many requests were received for `operation`, or in all without an argument.
+   * How many requests were received for `operation`, or in all without an argument or with `"*"`
+   * (the operations and `"*"` are those {@link FakeCohere.inject} takes).
    *
    * @example
    * ```ts
    * import { expect } from "vitest";
    * expect(fake.count("create")).toBe(1); // created once, despite the retries of a 503
    * ```
-   * @throws Never: it counts the request log.
+   * @throws `TypeError` for an unknown operation (a misspelt one would always count 0).
    */
-  count(operation?: Operation): number {
-    return operation === undefined
-      ? this.requests.length
-      : this.requests.filter((r) => r.operation === operation).length;
+  count(operation?: FaultTarget): number {
+    if (operation === undefined) return this.requests.length;
+    checkFaultTarget(operation);
+    return operation === "*" ? this.requests.length : this.requests.filter((r) => r.operation === operation).length;
   }
 
   /**
    * Injects a fault into the next `times` requests of `operation` (`"*"`: any request).
    * Faults queue up: a request takes the oldest pending fault that matches it.
    *
-   * @throws RangeError for an invalid `times`, status or delay; TypeError for an unknown operation, fault type or field.
+   * @throws RangeError for an invalid `times` or `skip`, or a fault field out of range (status,
+   * `retryAfterMs`, delay `ms` above setTimeout's 2^31-1, truncate `bytes`); TypeError for an unknown
+   * operation, fault type or field, or a field of the wrong type (a status `body` JSON cannot
+   * serialise, an invalid header name or value, a non-boolean `afterAction`, a non-string
+   * malformed `body`).
    * @example
    * ```ts
    * fake
@@ -395,10 +493,14 @@ export class FakeCohere {
    * for await (const _ of client.batches.listAll({ page_size: 1000 })) seen++; // 2,500, in three pages
    * ```
    * @returns The new batches, in insertion order.
-   * @throws RangeError for a bad count, a bad `created_at`, or an `id` with `count` above 1.
+   * @throws RangeError for a bad count, a `created_at` or `updated_at` that is not RFC 3339, an
+   * unknown `status`, a record count that is not an int32 >= 0, a token count that is not an int64
+   * >= 0 as a decimal string, or an `id` with `count` above 1; TypeError for a field that is not
+   * one of a batch's (a misspelt one), a string field given as anything else, or an empty `id`.
    */
   addBatches(count: number, init: Partial<WireBatch> = {}): WireBatch[] {
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be an integer >= 0, got ${count}`);
+    checkSeedInit(init);
     if (init.id !== undefined && count > 1) throw new RangeError("init.id can only be given with count 1");
     const nowUs = msToMicros(this.clock.now());
     const createdAtUs = init.created_at === undefined ? nowUs : parseTimestamp(init.created_at);
@@ -452,10 +554,11 @@ export class FakeCohere {
    * import { afterEach } from "vitest";
    * afterEach(() => fake.reset({ batches: true }));
    * ```
-   * @throws `TypeError` for an unknown option (a misspelt `batches`).
+   * @throws `TypeError` for an unknown option (a misspelt `batches`) or a `batches` that is not a boolean.
    */
   reset(options: ResetOptions = {}): void {
     checkKnownKeys<ResetOptions>("reset options", options, { batches: true });
+    checkBoolean("reset options.batches", options.batches);
     this.#faults.clear();
     this.requests.length = 0;
     this.#outputs.downloads.clearLog();

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { checkKnownKeys } from "./option-checks.js";
+import { checkBoolean, checkKnownKeys } from "./option-checks.js";
 import type { Operation } from "./wire.js";
 
 /**
@@ -16,13 +16,13 @@ export interface StatusFault {
   readonly type: "status";
   /** The HTTP status, 200 to 599. */
   readonly status: number;
-  /** The body: an object is sent as JSON, a string as is (it may be HTML or plain text). @default `{ "message": "<reason phrase>" }` */
+  /** The body: an object is sent as JSON (it must be serialisable), a string as is (it may be HTML or plain text). @default `{ "message": "<reason phrase>" }` */
   readonly body?: string | object;
-  /** Extra or overriding response headers. */
+  /** Extra or overriding response headers (valid names; values without control characters but tab). */
   readonly headers?: Readonly<Record<string, string>>;
   /** A `Retry-After` header value: seconds (`"2"`) or an HTTP date. */
   readonly retryAfter?: string;
-  /** A `retry-after-ms` header value, in milliseconds. */
+  /** A `retry-after-ms` header value, in milliseconds: a finite number >= 0. */
   readonly retryAfterMs?: number;
   /** Perform the operation first (e.g. create the batch), then answer with this status. @default false */
   readonly afterAction?: boolean;
@@ -35,7 +35,7 @@ export interface StatusFault {
  */
 export interface DelayFault {
   readonly type: "delay";
-  /** Real milliseconds to wait before the response headers. */
+  /** Real milliseconds to wait before the response headers: 0 to 2^31-1 (setTimeout's limit). */
   readonly ms: number;
 }
 
@@ -96,7 +96,7 @@ export interface MissingFieldFault {
  */
 export interface TruncateFault {
   readonly type: "truncate";
-  /** How many bytes of the body to send. @default 60% of them */
+  /** How many bytes of the body to send, an integer >= 0 (more than the body has sends it whole). @default 60% of them */
   readonly bytes?: number;
 }
 
@@ -175,6 +175,69 @@ const faultFields: { readonly [K in Fault["type"]]: Readonly<Record<keyof Extrac
   truncate: { type: true, bytes: true },
 };
 
+/**
+ * Throws a `TypeError` unless `target` is an operation or `"*"`: what {@link FakeCohere.inject}
+ * and {@link FakeCohere.count} take.
+ */
+export function checkFaultTarget(target: unknown): asserts target is FaultTarget {
+  if (typeof target !== "string" || !Object.hasOwn(targets, target))
+    throw new TypeError(
+      `the operation must be one of ${Object.keys(targets).join(", ")}, got ${JSON.stringify(target)}`,
+    );
+}
+
+// The longest wait setTimeout takes: a longer one fires at once (with a warning in Node).
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+// A field value as an error message shows it.
+function shown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? `${value}n` : String(value);
+}
+
+/**
+ * Checks a header a status fault sends as `fetch` and Node's HTTP server would when the fault
+ * fires: a name that is a token, a value without control characters other than tab (a line break
+ * would split the header; `Headers` lets other control characters through, Node refuses them).
+ */
+function checkHeader(field: string, name: string, value: unknown): void {
+  if (typeof value !== "string") throw new TypeError(`status fault: ${field} must be a string, got ${shown(value)}`);
+  let normalized: string;
+  try {
+    normalized = new Headers([[name, value]]).get(name) ?? "";
+  } catch (error) {
+    throw new TypeError(`status fault: ${field}: ${(error as Error).message}`, { cause: error });
+  }
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(normalized))
+    throw new TypeError(
+      `status fault: ${field}: ${JSON.stringify(value)} holds a control character (HTTP allows only tab)`,
+    );
+}
+
+function checkStatusHeaders(fault: StatusFault): void {
+  const headers: unknown = fault.headers;
+  if (headers !== undefined && (typeof headers !== "object" || headers === null || Array.isArray(headers)))
+    throw new TypeError(
+      `status fault: headers must be an object of header names to values, got ${Array.isArray(headers) ? "an array" : shown(headers)}`,
+    );
+  for (const [name, value] of Object.entries(headers ?? {}))
+    checkHeader(`headers[${JSON.stringify(name)}]`, name, value);
+  if (fault.retryAfter !== undefined) checkHeader("retryAfter", "retry-after", fault.retryAfter);
+}
+
+// Serialised once here, so that a body JSON cannot write (a BigInt, a cycle) is refused now and
+// not when a request takes the fault.
+function checkStatusBody(body: unknown): void {
+  if (body === undefined || typeof body === "string") return;
+  const what = "status fault: body must be a string or a JSON-serialisable object";
+  let json: string | undefined;
+  try {
+    json = typeof body === "object" && body !== null ? JSON.stringify(body) : undefined;
+  } catch (error) {
+    throw new TypeError(`${what}: ${(error as Error).message}`, { cause: error });
+  }
+  if (json === undefined) throw new TypeError(`${what}, got ${shown(body)}`);
+}
+
 function checkFault(fault: Fault): void {
   const type: unknown = typeof fault === "object" && fault !== null ? fault.type : undefined;
   if (typeof type !== "string" || !Object.hasOwn(faultFields, type))
@@ -186,13 +249,31 @@ function checkFault(fault: Fault): void {
     if (!Number.isInteger(fault.status) || fault.status < 200 || fault.status > 599) {
       throw new RangeError(`status fault: status must be an integer from 200 to 599, got ${String(fault.status)}`);
     }
-    if (fault.retryAfterMs !== undefined && !(fault.retryAfterMs >= 0)) {
-      throw new RangeError(`status fault: retryAfterMs must be >= 0, got ${String(fault.retryAfterMs)}`);
+    if (
+      fault.retryAfterMs !== undefined &&
+      !(typeof fault.retryAfterMs === "number" && Number.isFinite(fault.retryAfterMs) && fault.retryAfterMs >= 0)
+    ) {
+      throw new RangeError(`status fault: retryAfterMs must be a finite number >= 0, got ${shown(fault.retryAfterMs)}`);
     }
+    checkStatusHeaders(fault);
+    checkStatusBody(fault.body);
+    checkBoolean(`${fault.type} fault: afterAction`, fault.afterAction);
   } else if (fault.type === "delay") {
-    if (!Number.isFinite(fault.ms) || fault.ms < 0) {
-      throw new RangeError(`delay fault: ms must be a finite number >= 0, got ${String(fault.ms)}`);
+    if (!Number.isFinite(fault.ms) || fault.ms < 0 || fault.ms > MAX_TIMEOUT_MS) {
+      throw new RangeError(
+        `delay fault: ms must be a finite number from 0 to ${MAX_TIMEOUT_MS} (setTimeout's limit), got ${shown(fault.ms)}`,
+      );
     }
+  } else if (fault.type === "truncate") {
+    if (fault.bytes !== undefined && !(Number.isSafeInteger(fault.bytes) && fault.bytes >= 0)) {
+      throw new RangeError(`truncate fault: bytes must be an integer >= 0, got ${shown(fault.bytes)}`);
+    }
+  } else if (fault.type === "malformed-body") {
+    if (fault.body !== undefined && typeof fault.body !== "string") {
+      throw new TypeError(`malformed-body fault: body must be a string, got ${shown(fault.body)}`);
+    }
+  } else if (fault.type === "drop" || fault.type === "reset-mid-body") {
+    checkBoolean(`${fault.type} fault: afterAction`, fault.afterAction);
   }
 }
 
@@ -208,13 +289,12 @@ export class FaultQueue {
   /**
    * Queues a fault.
    *
-   * @throws RangeError for an invalid `times`, status or delay; TypeError for an unknown operation, fault type or field.
+   * @throws RangeError for an invalid `times` or `skip`, or a fault field out of range (status,
+   * `retryAfterMs`, delay `ms`, truncate `bytes`); TypeError for an unknown operation, fault type
+   * or field, or a field of the wrong type (a body JSON cannot serialise, an invalid header).
    */
   add(target: FaultTarget, fault: Fault, options: InjectOptions = {}): void {
-    if (typeof target !== "string" || !Object.hasOwn(targets, target))
-      throw new TypeError(
-        `the operation must be one of ${Object.keys(targets).join(", ")}, got ${JSON.stringify(target)}`,
-      );
+    checkFaultTarget(target);
     checkKnownKeys<InjectOptions>("inject options", options, { times: true, skip: true });
     const times = options.times ?? 1;
     if (!(times === Infinity || (Number.isInteger(times) && times >= 1))) {

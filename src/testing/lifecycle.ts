@@ -96,7 +96,8 @@ function nonNegativeInteger(name: string, value: number): number {
 /**
  * Checks {@link LifecycleOptions} and fills in the defaults.
  *
- * @throws RangeError for a negative or non-finite time, a non-positive speed or a bad count.
+ * @throws RangeError for a negative or non-finite time, a non-positive speed or a bad count;
+ * TypeError for an unknown option or a `failWhen` that is not a function.
  */
 export function resolveLifecycle(options: LifecycleOptions = {}): LifecycleSettings {
   checkKnownKeys<LifecycleOptions>("lifecycle", options, {
@@ -113,6 +114,10 @@ export function resolveLifecycle(options: LifecycleOptions = {}): LifecycleSetti
   if (!Number.isFinite(recordsPerSecond) || recordsPerSecond <= 0) {
     throw new RangeError(`lifecycle.recordsPerSecond must be > 0, got ${String(recordsPerSecond)}`);
   }
+  if (options.failWhen !== undefined && typeof options.failWhen !== "function")
+    throw new TypeError(
+      `lifecycle.failWhen must be a function of the input dataset id, got ${typeof options.failWhen}`,
+    );
   const numRecords = options.numRecords ?? 1000;
   let countRecords: (id: string) => number;
   if (typeof numRecords === "function") {

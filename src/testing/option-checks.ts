@@ -23,3 +23,14 @@ export function checkKnownKeys<T extends object>(
       throw new TypeError(`${what}.${key} is not an option (misspelt?); known: ${Object.keys(known).join(", ")}`);
   }
 }
+
+/**
+ * Throws a `TypeError` for a `value` that is not a boolean (a `"false"` would be truthy), unless
+ * it is `undefined` and not `required`.
+ */
+export function checkBoolean(what: string, value: unknown, required = false): void {
+  if ((required || value !== undefined) && typeof value !== "boolean")
+    throw new TypeError(
+      `${what} must be true or false, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
+    );
+}

@@ -1,0 +1,307 @@
+/**
+ * What a test hands the fake (clocks, options, faults, seeded batches) is checked when it is
+ * handed over, so that a mistake throws there, naming the option, instead of failing later as
+ * if the network or the server broke.
+ */
+import { describe, expect, it } from "vitest";
+import { FakeCohere, type Fault, ManualClock, RealClock, type WireBatch } from "../../src/testing/index.js";
+
+const URL_ = "https://api.cohere.com/v2/batches";
+const AUTH = { authorization: "Bearer test-token" };
+const VALID = { name: "n", input_dataset_id: "d", model: "m" };
+
+function create(fake: FakeCohere, body: string, key?: string): Promise<Response> {
+  return fake.fetch(URL_, {
+    method: "POST",
+    headers: { ...AUTH, "content-type": "application/json", ...(key === undefined ? {} : { "idempotency-key": key }) },
+    body,
+  });
+}
+
+describe("A: clocks", () => {
+  it.each<[string, unknown]>([
+    ["an object without now", {}],
+    ["a number", 5],
+    ["null", null],
+    ["now that is not a function", { now: 5 }],
+  ])("FakeCohere refuses a clock that is %s, at construction", (_, clock) => {
+    const make = () => new FakeCohere({ clock: clock as never });
+    expect(make).toThrow(TypeError);
+    expect(make).toThrow(/clock must be an object with a now\(\) function/);
+  });
+
+  it("FakeCohere takes any object with a now() function as its clock", async () => {
+    const fake = new FakeCohere({ clock: { now: () => Date.UTC(2030, 0, 1) } });
+    expect((await create(fake, JSON.stringify(VALID))).status).toBe(200);
+    expect(fake.listBatches()[0]?.created_at).toBe("2030-01-01T00:00:00.000000Z");
+  });
+
+  it("ManualClock refuses a time beyond what Date represents (±8.64e15 ms)", () => {
+    expect(() => new ManualClock(9e15)).toThrow(RangeError);
+    expect(() => new ManualClock(-9e15)).toThrow(/startMs must be within ±8640000000000000 ms/);
+    const clock = new ManualClock(8.6e15);
+    expect(() => clock.advance(5e13)).toThrow(RangeError);
+    expect(() => clock.set(8.64e15 + 1)).toThrow(RangeError);
+    expect(clock.now()).toBe(8.6e15);
+  });
+
+  it("a ManualClock at either end of Date's range still creates batches", async () => {
+    for (const ms of [8.64e15, -8.64e15]) {
+      const fake = new FakeCohere({ clock: new ManualClock(ms) });
+      expect((await create(fake, JSON.stringify(VALID))).status).toBe(200);
+    }
+  });
+
+  it("RealClock refuses an unknown option", () => {
+    expect(() => new RealClock({ sped: 100 } as never)).toThrow(TypeError);
+    expect(() => new RealClock({ sped: 100 } as never)).toThrow(/RealClock options\.sped is not an option/);
+    expect(() => new RealClock(null as never)).toThrow(/RealClock options must be an object/);
+  });
+});
+
+describe("B: inject checks each fault's fields when it is injected", () => {
+  const cycle: Record<string, unknown> = {};
+  cycle["self"] = cycle;
+  it.each<[string, Fault, ErrorConstructor, RegExp]>([
+    ["a body with a BigInt", { type: "status", status: 400, body: { n: 1n } }, TypeError, /status fault: body/],
+    ["a body with a cycle", { type: "status", status: 400, body: cycle }, TypeError, /status fault: body/],
+    [
+      "a body that is neither text nor an object",
+      { type: "status", status: 400, body: 5 as never },
+      TypeError,
+      /status fault: body must be a string or a JSON-serialisable object/,
+    ],
+    [
+      "a header with an invalid name",
+      { type: "status", status: 503, headers: { "bad name": "x" } },
+      TypeError,
+      /status fault: headers/,
+    ],
+    [
+      "a header value with a control character",
+      { type: "status", status: 503, headers: { "x-a": "\u0001" } },
+      TypeError,
+      /status fault: headers/,
+    ],
+    [
+      "a header value with a line break",
+      { type: "status", status: 503, headers: { "x-a": "a\nb" } },
+      TypeError,
+      /status fault: headers/,
+    ],
+    [
+      "a header value that is not a string",
+      { type: "status", status: 503, headers: { "x-a": 5 as never } },
+      TypeError,
+      /status fault: headers\["x-a"\] must be a string/,
+    ],
+    [
+      "headers that are not an object",
+      { type: "status", status: 503, headers: [["x-a", "1"]] as never },
+      TypeError,
+      /status fault: headers must be an object/,
+    ],
+    [
+      "a retryAfter with a line break",
+      { type: "status", status: 503, retryAfter: "1\r\nx-injected: 1" },
+      TypeError,
+      /status fault: retryAfter/,
+    ],
+    [
+      "a retryAfter that is a number",
+      { type: "status", status: 503, retryAfter: 1 as never },
+      TypeError,
+      /status fault: retryAfter must be a string/,
+    ],
+    [
+      "an infinite retryAfterMs",
+      { type: "status", status: 503, retryAfterMs: Infinity },
+      RangeError,
+      /status fault: retryAfterMs must be a finite number >= 0/,
+    ],
+    [
+      "a retryAfterMs that is text",
+      { type: "status", status: 503, retryAfterMs: "5" as never },
+      RangeError,
+      /retryAfterMs must be a finite number >= 0/,
+    ],
+    [
+      "an afterAction that is not a boolean",
+      { type: "drop", afterAction: "false" as never },
+      TypeError,
+      /drop fault: afterAction must be true or false/,
+    ],
+    [
+      "a delay beyond setTimeout's limit",
+      { type: "delay", ms: 3e9 },
+      RangeError,
+      /delay fault: ms must be a finite number from 0 to 2147483647/,
+    ],
+    ["an infinite delay", { type: "delay", ms: Infinity }, RangeError, /delay fault: ms/],
+    [
+      "a negative truncate",
+      { type: "truncate", bytes: -5 },
+      RangeError,
+      /truncate fault: bytes must be an integer >= 0/,
+    ],
+    ["a truncate that is text", { type: "truncate", bytes: "abc" as never }, RangeError, /truncate fault: bytes/],
+    ["a fractional truncate", { type: "truncate", bytes: 1.5 }, RangeError, /truncate fault: bytes/],
+    [
+      "a malformed body that is not a string",
+      { type: "malformed-body", body: { a: 1 } as never },
+      TypeError,
+      /malformed-body fault: body must be a string/,
+    ],
+  ])("refuses %s, and queues nothing", (_, fault, type, message) => {
+    const fake = new FakeCohere();
+    expect(() => fake.inject("list", fault)).toThrow(type);
+    expect(() => fake.inject("list", fault)).toThrow(message);
+    expect(fake.pendingFaults).toBe(0);
+  });
+
+  it("still takes the valid forms of each field", async () => {
+    const fake = new FakeCohere();
+    fake
+      .inject("list", { type: "status", status: 503, body: { a: [1, "x"] }, headers: { "x-a": "é\tb" } })
+      .inject("list", { type: "status", status: 503, body: "<html>", retryAfter: "Wed, 21 Oct 2026 07:28:00 GMT" })
+      .inject("list", { type: "status", status: 429, retryAfterMs: 0, afterAction: false })
+      .inject("list", { type: "delay", ms: 0 })
+      .inject("list", { type: "delay", ms: 2 ** 31 - 1 }, { skip: 100 })
+      .inject("list", { type: "truncate", bytes: 0 })
+      .inject("list", { type: "malformed-body", body: "" });
+    expect(fake.pendingFaults).toBe(7);
+    const first = await fake.fetch(URL_, { headers: AUTH });
+    expect(first.headers.get("x-a")).toBe("é\tb");
+    expect(await first.json()).toEqual({ a: [1, "x"] });
+  });
+});
+
+describe("C: options and methods check their arguments", () => {
+  it("ignoreIdempotencyKeys must be a boolean, at construction and when set later", async () => {
+    expect(() => new FakeCohere({ ignoreIdempotencyKeys: "false" as never })).toThrow(TypeError);
+    expect(() => new FakeCohere({ ignoreIdempotencyKeys: "false" as never })).toThrow(
+      /ignoreIdempotencyKeys must be true or false, got "false"/,
+    );
+    const fake = new FakeCohere();
+    expect(() => {
+      fake.ignoreIdempotencyKeys = 1 as never;
+    }).toThrow(TypeError);
+    expect(fake.ignoreIdempotencyKeys).toBe(false);
+    await create(fake, JSON.stringify(VALID), "k");
+    await create(fake, JSON.stringify(VALID), "k");
+    expect(fake.listBatches()).toHaveLength(1);
+    fake.ignoreIdempotencyKeys = true;
+    await create(fake, JSON.stringify(VALID), "k");
+    expect(fake.listBatches()).toHaveLength(2);
+  });
+
+  it("lifecycle.failWhen must be a function", () => {
+    expect(() => new FakeCohere({ lifecycle: { failWhen: true as never } })).toThrow(TypeError);
+    expect(() => new FakeCohere({ lifecycle: { failWhen: true as never } })).toThrow(
+      /lifecycle\.failWhen must be a function of the input dataset id, got boolean/,
+    );
+  });
+
+  it("tokens must be an array of strings", () => {
+    expect(() => new FakeCohere({ tokens: "abc" as never })).toThrow(TypeError);
+    expect(() => new FakeCohere({ tokens: "abc" as never })).toThrow(/tokens must be an array of strings, got string/);
+    expect(() => new FakeCohere({ tokens: new Set(["a"]) as never })).toThrow(/tokens must be an array/);
+  });
+
+  it("count refuses an operation inject would refuse, and counts every request for '*'", async () => {
+    const fake = new FakeCohere();
+    await fake.fetch(URL_, { headers: AUTH });
+    await create(fake, JSON.stringify(VALID));
+    expect(() => fake.count("craete" as never)).toThrow(TypeError);
+    expect(() => fake.count("craete" as never)).toThrow(/the operation must be one of \*, list, create/);
+    expect(() => fake.count(5 as never)).toThrow(TypeError);
+    expect(fake.count("*")).toBe(2);
+    expect(fake.count()).toBe(2);
+    expect(fake.count("create")).toBe(1);
+  });
+
+  it("reset's batches must be a boolean, and a bad one forgets nothing", () => {
+    const fake = new FakeCohere();
+    fake.addBatches(3);
+    expect(() => fake.reset({ batches: "no" as never })).toThrow(TypeError);
+    expect(() => fake.reset({ batches: "no" as never })).toThrow(/reset options\.batches must be true or false/);
+    expect(fake.listBatches()).toHaveLength(3);
+    fake.reset({ batches: false });
+    expect(fake.listBatches()).toHaveLength(3);
+  });
+
+  it.each<[string, Partial<WireBatch>, ErrorConstructor, RegExp]>([
+    ["a misspelt field", { nmae: "x" } as never, TypeError, /addBatches init\.nmae is not an option/],
+    [
+      "a negative num_records",
+      { num_records: -5 },
+      RangeError,
+      /init\.num_records must be an integer from 0 to 2147483647 \(int32\), got -5/,
+    ],
+    ["a num_records above int32", { num_records: 2 ** 31 }, RangeError, /init\.num_records must be an integer/],
+    ["a fractional counter", { num_failed_records: 1.5 }, RangeError, /init\.num_failed_records must be an integer/],
+    ["a counter that is text", { num_successful_records: "3" as never }, RangeError, /init\.num_successful_records/],
+    ["an unknown status", { status: "BATCH_STATUS_BOGUS" as never }, RangeError, /init\.status must be one of/],
+    ["a name that is not a string", { name: 5 as never }, TypeError, /init\.name must be a string, got number/],
+    ["an empty id", { id: "" }, TypeError, /init\.id must be a non-empty string/],
+    ["a token count that is a number", { input_tokens: 7 as never }, TypeError, /init\.input_tokens must be/],
+    [
+      "a token count that is not an int64",
+      { output_tokens: "9223372036854775808" },
+      RangeError,
+      /init\.output_tokens must be/,
+    ],
+    ["an updated_at that is not RFC 3339", { updated_at: "yesterday" }, RangeError, /init\.updated_at is not RFC 3339/],
+  ])("addBatches refuses %s, and adds nothing", (_, init, type, message) => {
+    const fake = new FakeCohere();
+    expect(() => fake.addBatches(1, init)).toThrow(type);
+    expect(() => fake.addBatches(1, init)).toThrow(message);
+    expect(fake.listBatches()).toEqual([]);
+  });
+
+  it("addBatches still takes every field of a batch", () => {
+    const fake = new FakeCohere();
+    const [batch] = fake.addBatches(1, {
+      id: "b-1",
+      name: "n",
+      creator_id: "c",
+      org_id: "o",
+      status: "BATCH_STATUS_COMPLETED",
+      created_at: "2025-12-31T00:00:00Z",
+      updated_at: "2025-12-31T01:00:00.123456Z",
+      input_dataset_id: "d",
+      output_dataset_id: "out",
+      input_tokens: "9223372036854775807",
+      output_tokens: "0",
+      model: "m",
+      num_records: 2 ** 31 - 1,
+      num_successful_records: 0,
+      num_failed_records: 2,
+      status_reason: "r",
+    });
+    expect(batch).toMatchObject({
+      status: "BATCH_STATUS_COMPLETED",
+      input_tokens: "9223372036854775807",
+      num_records: 2 ** 31 - 1,
+      updated_at: "2025-12-31T01:00:00.123456Z",
+    });
+  });
+});
+
+describe("D: deeply nested create bodies", () => {
+  it("answers a create whose extra field nests 10,000 deep as any other, and compares it for Idempotency-Key", async () => {
+    const fake = new FakeCohere();
+    const deep = (inner: string) =>
+      `{"name":"n","input_dataset_id":"d","model":"m","metadata":${"[".repeat(10_000)}${inner}${"]".repeat(10_000)}}`;
+    const first = await create(fake, deep('{"b":1,"a":2}'), "k");
+    expect(first.status).toBe(200);
+    const { batch } = (await first.json()) as { batch: WireBatch };
+    // The same body, keys reordered: a replay.
+    const replay = await create(fake, deep('{"a":2, "b":1}'), "k");
+    expect(replay.status).toBe(200);
+    expect(((await replay.json()) as { batch: WireBatch }).batch.id).toBe(batch.id);
+    // A different body under the same key: refused.
+    expect((await create(fake, deep('{"a":3,"b":1}'), "k")).status).toBe(422);
+    expect(fake.listBatches()).toHaveLength(1);
+  });
+});
