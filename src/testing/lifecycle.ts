@@ -35,7 +35,9 @@ export interface LifecycleOptions {
   recordsPerSecond?: number;
   /**
    * Records in a new batch (`num_records`): a number, or a function of the input dataset id
-   * (it must be deterministic: the same id always gives the same count).
+   * (it must be deterministic: the same id always gives the same count). A completed batch's
+   * output dataset is written in memory when first read: one of more than 1,000,000 records
+   * answers that read with a 500 saying so.
    * @default 1000
    */
   numRecords?: number | ((inputDatasetId: string) => number);

@@ -24,16 +24,29 @@ export interface OutputFile {
 }
 
 /**
+ * The most records the fake writes for one output dataset. Its files are written in memory, and
+ * a batch seeded with 30 million (`addBatches(1, { num_records: 3e7 })`) ran the process out of
+ * memory at the first `datasets.usage`; above this, reading the output answers a 500 that says so.
+ */
+export const MAX_OUTPUT_RECORDS = 1_000_000;
+
+/**
  * One file per part for `batch`, from the lines of its uploaded `input` (a seeded batch, with no
  * upload, gets made-up lines `"1"`, `"2"`, ...): `num_records` records in all.
+ *
+ * @throws RangeError (the promise rejects) for a batch of more than {@link MAX_OUTPUT_RECORDS} records.
  */
 export async function writeOutputFiles(
   batch: WireBatch,
   input: DatasetRecord | undefined,
   settings: OutputFileSettings,
 ): Promise<OutputFile[]> {
-  const lines = input === undefined ? [] : parseLines(await input.upload.data.text());
   const count = batch.num_records ?? 0;
+  if (count > MAX_OUTPUT_RECORDS)
+    throw new RangeError(
+      `the fake writes output datasets of at most ${MAX_OUTPUT_RECORDS} records in memory; batch ${batch.id} has ${count}: seed or configure fewer num_records`,
+    );
+  const lines = input === undefined ? [] : parseLines(await input.upload.data.text());
   const padded = Array.from({ length: count }, (_, i): InputLine => lines[i] ?? { custom_id: String(i + 1) });
   const embed = input === undefined ? batch.model.includes("embed") : input.upload.type.includes("embed");
   const records = outputRecords({ lines: padded, embed, failEveryNth: settings.failEveryNth });

@@ -96,6 +96,18 @@ describe("output datasets as datasets", () => {
   type Listed = { datasets: { id: string; dataset_type: string }[] };
   type Part = { url: string; index: number; num_rows: number; size_bytes: number };
 
+  it("answer a read of an output too large to write in memory with a 500 that says so (it ran the process out of memory)", async () => {
+    const fake = new FakeCohere({ seed: 5 });
+    const [batch] = fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED", num_records: 30_000_000 });
+    for (const path of ["/v1/datasets/usage", `/v1/datasets/${batch!.output_dataset_id}`, "/v1/datasets"]) {
+      const response = await fake.fetch(`https://api.cohere.com${path}`, { headers: AUTH });
+      expect(response.status).toBe(500);
+      expect(await response.text()).toContain("at most 1000000 records in memory; batch");
+    }
+    // A batch of the largest size written still is (its records are not written here).
+    expect(fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED", num_records: 1_000_000 })).toHaveLength(1);
+  });
+
   it("count each part's records in num_rows", async () => {
     const { clock, retrieveOutput, fake } = await completed({ outputs: { parts: 3, codec: "null" } }, 7);
     clock.advance(3_600_000);
