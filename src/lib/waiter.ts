@@ -3,6 +3,7 @@ import { ApiError } from "../core/errors/api-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { delay } from "../internal/delay.js";
 import { type Deadline, startDeadline } from "../internal/deadline.js";
+import { signalDeadlines } from "../internal/signal-deadline.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { isTransientFailure } from "../middleware/retry-decision.js";
 import { DEFAULT_MAX_RETRY_AFTER_IN_SECONDS } from "../middleware/retry-timing.js";
@@ -49,6 +50,12 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
   const { pollIntervalInSeconds, timeoutInSeconds, abortSignal, onProgress } = schedule;
   const deadline = schedule.deadline ?? startDeadline(timeoutInSeconds, [abortSignal]);
   const { signal, timedOut, endsAt } = deadline;
+  // The polls' signal, marked with the deadline: their retries do not sleep past it (see
+  // `signalDeadlines`). A workflow's deadline gets a signal of the wait's own for that, which
+  // follows it: its other calls (`run`'s upload, its create) keep their own retry pauses.
+  const own = deadline === schedule.deadline ? startDeadline(undefined, [signal]) : undefined;
+  const pollSignal = own ? own.signal : signal;
+  signalDeadlines.set(pollSignal, endsAt);
   const notDone = (cause: unknown, why = `after ${timeoutInSeconds} s`) =>
     new CohereTimeoutError(
       timeoutInSeconds as number,
@@ -62,7 +69,7 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
     for (;;) {
       let wait = pollIntervalInSeconds;
       try {
-        const value = await target.poll(signal);
+        const value = await target.poll(pollSignal);
         // Decided before `onProgress` sees the value: a callback that changes it (a status
         // written for display) cannot decide the wait, or break it.
         let settled: T | undefined;
@@ -103,5 +110,6 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
   } finally {
     // A deadline of the workflow's own is the workflow's to end.
     if (deadline !== schedule.deadline) deadline.dispose();
+    own?.dispose();
   }
 }

@@ -1,4 +1,5 @@
 import { delay } from "../internal/delay.js";
+import { signalDeadlines } from "../internal/signal-deadline.js";
 import { shareTokens } from "../internal/secrets.js";
 import type { Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
@@ -86,7 +87,13 @@ function waitBeforeRetry(
     // A look-alike of the SDK's errors (its brand forged) whose fields throw as they are read:
     // no decision can be made, and it is not retried.
   }
-  if (seconds === undefined) throw error;
+  // Nor is a pause slept through that would outlast a wait's deadline: the wait decides now.
+  // (`get` of no signal is undefined, and no time is greater than that.)
+  if (
+    seconds === undefined ||
+    Date.now() + seconds * 1000 > (signalDeadlines.get(context.signal as AbortSignal) as number)
+  )
+    throw error;
   return delay(seconds * 1000, context.signal);
 }
 

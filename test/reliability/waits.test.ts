@@ -60,6 +60,22 @@ describe("waitUntilDone outlives transient failures (API.md section 7)", () => {
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
+  it("a pause the poll's own retries would sleep through (Retry-After 30 s, under their 60 s) past the deadline ends the wait at once too", async () => {
+    const id = batchWithStatus("BATCH_STATUS_IN_PROGRESS");
+    server.fake.inject("retrieve", { type: "status", status: 429, retryAfter: "30" }, { times: 1_000 });
+    const started = performance.now();
+    const error = await server
+      .client()
+      .batches.waitUntilDone(id, { pollIntervalInSeconds: 0.05, timeoutInSeconds: 2 })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `waitUntilDone: batch ${id} was not done within 2 s: the server asked for 30 s before the next poll`,
+    );
+    expect((error as Error).cause).toBeInstanceOf(TooManyRequestsError);
+    expect(server.fake.count("retrieve")).toBe(1);
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
   it("a server that asks for a pause longer than the poll interval gets it before the next poll", async () => {
     const id = batchWithStatus("BATCH_STATUS_COMPLETED");
     server.fake.inject("retrieve", { type: "status", status: 429, retryAfter: "1" }, { times: 1 });

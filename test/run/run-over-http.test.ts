@@ -295,6 +295,18 @@ describe("run: one deadline and one abort for the whole run", () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
+  it("a poll answered with a pause its retries would sleep through (30 s) past the run's deadline ends the run at once", async () => {
+    const { request } = runRequest(5, { timeoutInSeconds: 4 });
+    const started = performance.now();
+    const error = await env
+      .client()
+      .batches.run(pollsFailOnceQueued(request, { type: "status", status: 429, retryAfter: "30" }))
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("run: not done within 4 s (queued)");
+    expect(((error as Error).cause as Error).message).toMatch(/the server asked for 30 s before the next poll$/);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
   it("validating: a retrieve answered with a pause past the run's deadline ends the run at once, naming the phase", async () => {
     env.fake.inject("datasets.retrieve", { type: "status", status: 429, retryAfter: "120" }, { times: 100 });
     const { request } = runRequest(5, { timeoutInSeconds: 4 });
