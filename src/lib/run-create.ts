@@ -1,6 +1,7 @@
 // The batch create of `batches.run`, which never leaves two batches behind, whether or not the
 // server honours `Idempotency-Key` (Cohere does not document it).
 import { afterEarlierAttempts } from "../core/errors/call-failure.js";
+import { CohereParseError } from "../core/errors/parse-error.js";
 import type { RequestOptions, ShouldRetry } from "../core/request-options.js";
 import { delay } from "../internal/delay.js";
 import {
@@ -30,8 +31,10 @@ export interface CreateRetries {
  * may have reached the server (a 5xx, a timeout, a dropped connection), once the backoff is
  * over, it walks the batch list for a batch that reads `dataset` and adopts it: the dataset was
  * uploaded by this run alone, so the match is exact. `sent.secondPossible` turns true once an
- * attempt may have reached the server: a server that ignores the key may yet commit a second
- * batch (see `watchForSecondBatches`), whether this create ends in a batch or an error.
+ * attempt may have reached the server (before the wait that follows it, which the run's deadline
+ * or abort may end), or was answered 2xx with a body that failed the checks (the batch exists):
+ * a server that ignores the key may yet commit a second batch, and one the run never learnt of
+ * runs for nobody (see `watchForSecondBatches`), whether this create ends in a batch or an error.
  */
 export async function createBatchOnce(
   batches: BatchesClient,
@@ -49,6 +52,7 @@ export async function createBatchOnce(
       const createOptions = afterEarlierAttempts({ ...options, idempotencyKey, maxRetries: 0 }, attempt - 1);
       return (await batches.create(request, createOptions)).batch;
     } catch (error) {
+      const refused = connectionRefusedOnFirstHop(error);
       // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
       // is walked first.
       const seconds =
@@ -63,18 +67,21 @@ export async function createBatchOnce(
             );
       if (seconds === undefined) {
         // The last attempt, too, may have reached the server (a 504, a timeout), with no retry
-        // after it (`maxRetries: 0`, `shouldRetry`): the batch it may yet add is watched for.
-        if (isTransientFailure(error) && !connectionRefusedOnFirstHop(error)) sent.secondPossible = true;
+        // after it (`maxRetries: 0`, `shouldRetry`): the batch it may yet add is watched for. A
+        // 2xx whose body failed the checks made its batch, which the run cannot report.
+        if (!refused && (isTransientFailure(error) || (CohereParseError.is(error) && error.status < 300)))
+          sent.secondPossible = true;
         throw error;
       }
+      // Only a request that never left is sent again without the walk: a proxy answers 503
+      // after an upstream reset, and a server that ignores the key may say 429 after acting.
+      // Marked before the wait: a run that ends in it leaves a batch the attempt made to the watch.
+      if (!refused) sent.secondPossible = true;
       // The walk comes after the wait, just before the create goes again: a server may commit
       // a create after its gateway answered 504 or the attempt timed out, and a batch it made
       // during the wait is found too.
       await delay(seconds * 1000, options.abortSignal);
-      // Only a request that never left is sent again without the walk: a proxy answers 503
-      // after an upstream reset, and a server that ignores the key may say 429 after acting.
-      if (!connectionRefusedOnFirstHop(error)) {
-        sent.secondPossible = true;
+      if (!refused) {
         const adopted = await findBatchReading(batches, dataset, options);
         if (adopted !== undefined) return adopted;
       }

@@ -60,12 +60,21 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
   // The waits end with the run's deadline, and know it: a server's pause past it ends them at once.
   const within = { deadline: scope.deadline, timeoutInSeconds: run.timeoutInSeconds };
-  const report = (progress: RunProgress) => callUserCallback("onProgress", run.onProgress, progress);
+  // The callback gets copies: the run goes on with the batch and dataset it polled (a callback
+  // that rewrote `batch.id` sent the next poll to another id, one that deleted it failed the run).
+  const report = ({ phase, dataset, batch }: RunProgress) =>
+    callUserCallback("onProgress", run.onProgress, {
+      phase,
+      ...(dataset === undefined ? {} : { dataset: { ...dataset } }),
+      ...(batch === undefined ? {} : { batch: { ...batch } }),
+    });
   let phase: RunPhase = "uploading";
   let dataset: Dataset | undefined;
   let batch: Batch | undefined;
   // Whether a create attempt may have reached the server (see `createBatchOnce`).
   const sent = { secondPossible: false };
+  // While the create is in flight: the run's deadline that ends it leaves a batch it may have made.
+  let creating = false;
   let runDataset: Dataset | undefined;
   try {
     // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
@@ -89,7 +98,9 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     const body = { name: run.name, input_dataset_id: id, model: run.model };
     const { maxRetries, shouldRetry } = api.resolveOptions(options);
     const retries = { maxRetries, shouldRetry, timing: api.backoff };
+    creating = true;
     batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent);
+    creating = false;
     // A batch an attempt whose answer was lost may yet add is cancelled (in the background).
     if (sent.secondPossible) watchForSecondBatches(batches, runDataset, body, batch.id, options);
     const onBatch = (latest: Batch) => {
@@ -119,8 +130,14 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     // From the create on (the dataset validated), an abort may leave a batch behind. The cancel
     // goes on in the background: the abort ends the run at once.
     const aborted = scope.abortedByCaller();
+    // The deadline ended the create in flight: the batch it may have made was never reported.
+    const createLeft = creating && scope.deadline.timedOut();
     if (aborted && run.cancelOnAbort && batch !== undefined) cancelInBackground(batches, batch, options);
-    else if (runDataset !== undefined && batch === undefined && (sent.secondPossible || (aborted && run.cancelOnAbort)))
+    else if (
+      runDataset !== undefined &&
+      batch === undefined &&
+      (sent.secondPossible || createLeft || (aborted && run.cancelOnAbort))
+    )
       // The create failed, or was left, while a batch it made may yet show up: one that runs for
       // nobody is cancelled, or, when the caller left the run without `cancelOnAbort`, the first
       // is theirs and any other is cancelled. After an abort of the one create in flight, the

@@ -6,6 +6,8 @@ import {
   CohereAbortError,
   CohereClient,
   CohereError,
+  CohereParseError,
+  CohereTimeoutError,
   GatewayTimeoutError,
   type Middleware,
   type RunProgress,
@@ -61,6 +63,49 @@ describe("run: one batch only when the create answer was lost", () => {
       env.fake.ignoreIdempotencyKeys = false;
     });
   }
+
+  it("a 200 whose body fails the checks made the batch: the run fails, and the batch it never learnt of is cancelled", async () => {
+    env.fake.inject("create", { type: "malformed-body" });
+    const { error } = await outcome(env.client().batches.run(request()));
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 5_000,
+    });
+  });
+
+  it("the run's deadline during the backoff after a 503 that made the batch: the run times out, and the batch is cancelled", async () => {
+    env.fake.inject("create", { type: "status", status: 503, retryAfter: "5", afterAction: true });
+    const { error } = await outcome(env.client().batches.run({ ...request(), timeoutInSeconds: 1.5 }));
+    expect((error as Error).message).toBe("run: not done within 1.5 s (queued)");
+    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 5_000,
+    });
+  });
+
+  it("an onProgress that rewrites or deletes the batch's id cannot fail the run nor send it elsewhere", async () => {
+    for (const change of [
+      (batch: Record<string, unknown>) => {
+        batch.id = String(batch.id).toUpperCase();
+      },
+      (batch: Record<string, unknown>) => {
+        delete batch.id;
+      },
+    ]) {
+      const run = await env.client().batches.run({
+        ...request(),
+        onProgress: (progress: RunProgress) => {
+          env.clock.advance(1_000);
+          if (progress.batch) change(progress.batch as unknown as Record<string, unknown>);
+        },
+      });
+      const made = env.fake.listBatches().at(-1)!;
+      expect(run.batch.id).toBe(made.id);
+      expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+      let results = 0;
+      for await (const _ of run.results()) results++;
+      expect(results).toBe(10);
+    }
+  });
 
   it("a 503 before the server acted: the list is walked, nothing adopted, one batch results", async () => {
     env.fake.ignoreIdempotencyKeys = true;
@@ -306,6 +351,17 @@ describe("run: a create the server commits after its answer was lost (it ignores
     const run = await client.batches.run(runOf());
     expect(batches.map((b) => b.id)).toEqual(["b1"]);
     expect(run.batch.id).toBe("b1");
+  });
+
+  it("the run's deadline while the create is in flight, the batch committed later: the run times out, and the batch is cancelled", async () => {
+    const { origin, batches } = await lateCommitter("slow", 900, 10_000);
+    const client = clientOf(origin.url, 0.2);
+    const { error } = await outcome(client.batches.run(runOf({ timeoutInSeconds: 0.6 })));
+    expect(CohereTimeoutError.is(error), String(error)).toBe(true);
+    expect((error as Error).message).toBe("run: not done within 0.6 s (queued)");
+    await vi.waitFor(() => expect(batches.map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 6_000,
+    });
   });
 
   it("cancelOnAbort: an abort while the create is in flight, the batch committed 400 ms later: it is found and cancelled", async () => {
