@@ -21,7 +21,7 @@ import type { DatasetPart } from "../resources/datasets/types.js";
 /** Statuses a storage host answers for an expired or refused signed URL: fresh URLs may pass. */
 const refusedUrlStatuses = new Set([400, 403]);
 
-type Decode = (body: AsyncIterable<Uint8Array>, part: string) => AsyncIterator<unknown>;
+type Decode = (body: AsyncIterable<Uint8Array>, part: string, status: number) => AsyncIterator<unknown>;
 
 /**
  * Every record of dataset `id`, part by part.
@@ -46,7 +46,9 @@ async function decoder(options: RequestOptions | undefined): Promise<Decode> {
   const { decodeAvroContainer, MAX_BLOCK_BYTES } = await loadAvroDecoder(options);
   const inflateRaw = runtime.nativeInflateRaw?.(MAX_BLOCK_BYTES);
   const signal = callerSignal(options);
-  return (body, part) => decodeAvroContainer(body, inflateRaw === undefined ? { part, signal } : { part, inflateRaw });
+  // The status the bytes came with (a 206, a 204 of a plugin's) is the one a part's CohereParseError carries.
+  return (body, part, status) =>
+    decodeAvroContainer(body, inflateRaw === undefined ? { part, signal, status } : { part, inflateRaw, status });
 }
 
 /** The dataset's parts in `index` order, each with a download URL. */
@@ -173,9 +175,9 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     // Opened again after its body broke off: its failure counts the attempts before this download.
     const before = this.#attemptsBefore;
     const options = before === 0 ? this.options : afterEarlierAttempts({ ...this.options }, before);
-    const { body, attempts } = await this.api.download(download, options);
+    const { body, attempts, response } = await this.api.download(download, options);
     this.#attemptsNow = attempts;
-    this.#current = this.decode(body, this.#label);
+    this.#current = this.decode(body, this.#label, response.status);
     // Closed by `return()` while the download started: cancelled now, or its connection stays open.
     if (this.#done) void this.#close();
     this.#seen = 0;

@@ -127,6 +127,20 @@ describe("a hostile part ends promptly as a CohereParseError naming the part", (
     expect(ms).toBeLessThan(1_000);
   });
 
+  it("bytes that are not Avro, answered 206 or 204: the error carries that status, not 200", async () => {
+    for (const status of [206, 204]) {
+      const { client } = await datasetServer([
+        (_, response) => {
+          response.writeHead(status, { "content-type": "application/octet-stream" });
+          response.end(status === 204 ? undefined : "not avro at all");
+        },
+      ]);
+      const { error } = await drain(client().datasets.records("ds-1"));
+      expect(CohereParseError.is(error), String(error)).toBe(true);
+      expect((error as CohereParseError).status).toBe(status);
+    }
+  });
+
   it("but a valid array of more nulls than its block has bytes decodes", async () => {
     const { client } = await datasetServer([
       serve(await file(nullsSchema, block(1, [...text("x"), ...varint(1000), 0]))),
