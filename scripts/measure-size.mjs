@@ -95,7 +95,10 @@ import { build } from "esbuild";
 // named by their call, errors of another realm): 17,515 B. A second re-attack: 17,564 B; a third: 17,598 B; review: 17,612 B.
 // Failures that count the attempts made in earlier calls (run's create, a re-read part): 17,662 B;
 // review (the body readers' turn through the existing delay): 17,656 B.
-export const BUDGET_GZIP_BYTES = 17.3 * 1024;
+// The eighth session: context.responseStatus, 17,672 B; a wait's polls that do not sleep past its
+// deadline, 17,698 B; results' iterators as generators' (an opening ended by return(), done after
+// a failure, async-iterable themselves), 17,727 B.
+export const BUDGET_GZIP_BYTES = 17.4 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -1,5 +1,6 @@
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { followAbort } from "./follow-abort.js";
+import { callerSignal } from "./load-chunk.js";
 
 /** A signal that fires on any of the caller's signals or when a deadline passes. */
 export interface Deadline {
@@ -52,4 +53,22 @@ export function startDeadline(
       for (const unlink of unlinks) unlink();
     },
   };
+}
+
+/**
+ * Runs `call` with `options` whose abort signal also fires on `extra` (the signal of an iterator
+ * closed while it opens), for as long as `call` runs; with `options` as they are without one.
+ */
+export async function withSignalAlso<O extends { readonly abortSignal?: AbortSignal | undefined }, T>(
+  options: O | undefined,
+  extra: AbortSignal | undefined,
+  call: (options: O | undefined) => Promise<T>,
+): Promise<T> {
+  if (extra === undefined) return call(options);
+  const both = startDeadline(undefined, [callerSignal(options), extra]);
+  try {
+    return await call({ ...options, abortSignal: both.signal } as O);
+  } finally {
+    both.dispose();
+  }
 }

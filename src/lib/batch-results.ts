@@ -3,6 +3,7 @@ import type { ApiClient } from "../core/api-client.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import type { RequestOptions } from "../core/request-options.js";
 import type { BatchResult } from "../internal/decoders/batch-result.js";
+import { withSignalAlso } from "../internal/deadline.js";
 import { loadChunk } from "../internal/load-chunk.js";
 import { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
 
@@ -15,9 +16,12 @@ export async function openBatchResults(
   api: ApiClient,
   id: string,
   options?: RequestOptions,
+  closing?: AbortSignal,
 ): Promise<AsyncIterator<BatchResult>> {
   // Every call of the workflow goes through this one `api`: where `context.via = "results"` is set.
-  const { batch } = (await new RawBatchesClient(api).retrieve(id, options)).data;
+  // The retrieve ends with the iterator, if it is closed first (see `lazyAsyncIterable`).
+  const retrieve = (during: RequestOptions | undefined) => new RawBatchesClient(api).retrieve(id, during);
+  const { batch } = (await withSignalAlso(options, closing, retrieve)).data;
   if (batch.status !== "BATCH_STATUS_COMPLETED")
     throw new CohereError(`results: batch ${id} has no results to read: its status is ${describeStatus(batch.status)}`);
   const output = batch.output_dataset_id;
@@ -25,7 +29,7 @@ export async function openBatchResults(
     throw new CohereError(`results: batch ${id} is BATCH_STATUS_COMPLETED but has no output_dataset_id`);
   // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
   const { openDatasetRecords } = await loadChunk(() => import("./dataset-records.js"), "the records reader", options);
-  return openDatasetRecords(api, output, options);
+  return openDatasetRecords(api, output, options, closing);
 }
 
 /**

@@ -15,6 +15,7 @@ import { redactTokens } from "../internal/secrets.js";
 import { type BatchResult, toBatchResult } from "../internal/decoders/batch-result.js";
 import { loadAvroDecoder } from "../internal/decoders/load-avro.js";
 import { callerSignal } from "../internal/load-chunk.js";
+import { withSignalAlso } from "../internal/deadline.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { DatasetPart } from "../resources/datasets/types.js";
 
@@ -37,9 +38,12 @@ export async function openDatasetRecords(
   api: ApiClient,
   id: string,
   options?: RequestOptions,
+  closing?: AbortSignal,
 ): Promise<AsyncIterator<BatchResult>> {
   const decode = await decoder(options);
-  return new DatasetRecords(api, id, options, decode, await partsOf(api, id, options));
+  // The dataset's retrieve ends with the iterator, if it is closed first (see `lazyAsyncIterable`).
+  const parts = await withSignalAlso(options, closing, (during) => partsOf(api, id, during));
+  return new DatasetRecords(api, id, options, decode, parts);
 }
 
 async function decoder(options: RequestOptions | undefined): Promise<Decode> {

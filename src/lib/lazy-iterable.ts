@@ -1,8 +1,10 @@
 /**
  * An `AsyncIterable` returned at once, whose iterator is opened by the first `next()` (nothing
- * is fetched or loaded before), then called directly: no extra promise per item.
+ * is fetched or loaded before), then called directly: no extra promise per item. The iterator
+ * behaves as a generator's: it is async-iterable itself, `return()` ends it for good (and ends
+ * an opening in flight: `open` gets a signal for that), and after a failure it is done.
  */
-export function lazyAsyncIterable<T>(open: () => Promise<AsyncIterator<T>>): AsyncIterable<T> {
+export function lazyAsyncIterable<T>(open: (closing: AbortSignal) => Promise<AsyncIterator<T>>): AsyncIterable<T> {
   return {
     [Symbol.asyncIterator]() {
       let opening: Promise<AsyncIterator<T>> | undefined;
@@ -10,23 +12,36 @@ export function lazyAsyncIterable<T>(open: () => Promise<AsyncIterator<T>>): Asy
       // Once `return()` is called the iterator is done for good, as a generator's is: a later
       // `next()` must not open what the caller closed (and start a download nobody reads).
       let closed = false;
+      const closing = new AbortController();
       const done: IteratorResult<T> = { done: true, value: undefined };
-      return {
+      const iterator: AsyncIterableIterator<T> = {
         next: () => {
           if (closed) return Promise.resolve(done);
           if (inner !== undefined) return inner.next();
-          opening ??= open();
-          return opening.then((opened) => {
-            inner = opened;
-            return opened.next();
-          });
+          opening ??= open(closing.signal);
+          return opening.then(
+            (opened) => {
+              inner = opened;
+              return closed ? done : opened.next();
+            },
+            // The first to see the failure throws it; a next() queued behind it, or made after, is done.
+            (error: unknown) => {
+              if (closed) return done;
+              closed = true;
+              throw error;
+            },
+          );
         },
         return: async () => {
           closed = true;
-          const opened = inner ?? (opening === undefined ? undefined : await opening.catch(() => undefined));
+          // An opening in flight (the dataset's retrieve) ends now, not when it is answered.
+          closing.abort();
+          const opened = inner ?? (await opening?.catch(() => undefined));
           return (await opened?.return?.()) ?? done;
         },
+        [Symbol.asyncIterator]: () => iterator,
       };
+      return iterator;
     },
   };
 }

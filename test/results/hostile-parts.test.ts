@@ -263,3 +263,58 @@ describe("bytes and fixed values", () => {
     }
   });
 });
+
+describe("the results iterator before its first part", () => {
+  /** A server whose dataset retrieve answers as `answer` says; it notes when that connection closes. */
+  async function openingServer(answer: "stall" | 404) {
+    let closed = false;
+    const server = await scriptedServer((request, response) => {
+      request.socket.on("close", () => {
+        closed = true;
+      });
+      if (answer === 404) {
+        response.writeHead(404, { "content-type": "application/json" });
+        response.end(JSON.stringify({ message: "dataset not found" }));
+      }
+    });
+    const client = new CohereClient({ token: "test-token", baseUrl: server.url, maxRetries: 0, timeoutInSeconds: 3 });
+    return { client, wasClosed: () => closed };
+  }
+
+  it("return() while next() waits on the dataset's retrieve ends that request: both settle at once, done", async () => {
+    for (const read of ["records", "results"] as const) {
+      const { client, wasClosed } = await openingServer("stall");
+      const iterable = read === "records" ? client.datasets.records("ds-1") : client.batches.results("b-1");
+      const iterator = iterable[Symbol.asyncIterator]();
+      const pending = iterator.next();
+      await sleep(150);
+      const started = performance.now();
+      expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+      expect(await pending).toEqual({ done: true, value: undefined });
+      // Not after timeoutInSeconds (3 s), when the retrieve would have given up.
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(await eventually(wasClosed, 1_000)).toBe(true);
+    }
+  });
+
+  it("after the opening failed, next() is done, as a generator's after it threw", async () => {
+    const { client } = await openingServer(404);
+    const iterator = client.datasets.records("ds-1")[Symbol.asyncIterator]();
+    const [first, second] = await Promise.allSettled([iterator.next(), iterator.next()]);
+    expect(first.status).toBe("rejected");
+    expect((first as PromiseRejectedResult).reason).toMatchObject({ status: 404 });
+    expect(second).toEqual({ status: "fulfilled", value: { done: true, value: undefined } });
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("its iterator is async-iterable itself, as a generator's is: a loop can go on where next() left off", async () => {
+    const { client } = await datasetServer([serve(await file(OUT, block(2, [...record("r1"), ...record("r2")])))]);
+    const iterator = client().datasets.records("ds-1")[Symbol.asyncIterator]() as AsyncIterableIterator<{
+      custom_id: string;
+    }>;
+    expect((await iterator.next()).value?.custom_id).toBe("r1");
+    const rest: string[] = [];
+    for await (const result of iterator) rest.push(result.custom_id);
+    expect(rest).toEqual(["r2"]);
+  });
+});

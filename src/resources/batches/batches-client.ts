@@ -236,11 +236,12 @@ export class BatchesClient {
    */
   results(id: string, options?: RequestOptionsWithoutBody): AsyncIterable<BatchResult> {
     checkInput(batchIdSchema, id, "id");
-    return lazyAsyncIterable(async () =>
+    return lazyAsyncIterable(async (closing) =>
       (await loadChunk(() => import("../../lib/batch-results.js"), "the results reader", options)).openBatchResults(
         this.#api.startedBy("results"),
         id,
         options,
+        closing,
       ),
     );
   }

@@ -169,11 +169,12 @@ export class DatasetsClient {
    */
   records(id: string, options?: RequestOptionsWithoutBody): AsyncIterable<BatchResult> {
     checkInput(datasetIdSchema, id, "id");
-    return lazyAsyncIterable(async () =>
+    return lazyAsyncIterable(async (closing) =>
       (await loadChunk(() => import("../../lib/dataset-records.js"), "the records reader", options)).openDatasetRecords(
         this.#api.startedBy("results"),
         id,
         options,
+        closing,
       ),
     );
   }
