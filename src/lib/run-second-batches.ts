@@ -13,18 +13,26 @@ import type { Dataset } from "../resources/datasets/types.js";
 import { batchesReading } from "./run-create.js";
 
 /**
- * When, in milliseconds after the watch starts, the list is walked: for a minute after a create
- * whose answer was lost (a server may commit it late), the default.
+ * When the list is walked, in milliseconds after the watch starts (a look that runs long, its
+ * retries failing, delays the next: the times are not shifted by it), and what the watch may
+ * take in all, walks and cancels included (an endless list, or looks that keep failing, end
+ * with it).
  */
-export const AFTER_A_LOST_ANSWER = [0, 2_000, 5_000, 10_000, 20_000, 40_000, 60_000];
+export interface WatchSchedule {
+  readonly looks: readonly number[];
+  readonly budgetInSeconds: number;
+}
 
-/** For 7.5 s after a caller's abort came while the one create was in flight. */
-export const AFTER_AN_ABORT = [0, 500, 1_500, 3_500, 7_500];
+/** For a minute after a create whose answer was lost (a server may commit it late), the default. */
+export const AFTER_A_LOST_ANSWER: WatchSchedule = {
+  looks: [0, 2_000, 5_000, 10_000, 20_000, 40_000, 60_000],
+  budgetInSeconds: 90,
+};
+
+/** For 7.5 s after a caller's abort came while the one create was in flight; over within 10 s. */
+export const AFTER_AN_ABORT: WatchSchedule = { looks: [0, 500, 1_500, 3_500, 7_500], budgetInSeconds: 10 };
 
 const WATCHING = "watching for a second batch reading the run's dataset";
-
-/** What the watch may take in all, walks and cancels included (an endless list ends with it). */
-const WATCH_BUDGET_IN_SECONDS = 90;
 
 /**
  * Watches for batches reading `dataset` with the run's `name` and `model` (its create body) and
@@ -40,9 +48,10 @@ export function watchForSecondBatches(
   body: { readonly name: string; readonly model: string },
   kept: string | undefined,
   options: RequestOptions,
-  looks: readonly number[] = AFTER_A_LOST_ANSWER,
+  { looks, budgetInSeconds }: WatchSchedule = AFTER_A_LOST_ANSWER,
 ): void {
-  const budget = startDeadline(WATCH_BUDGET_IN_SECONDS, []);
+  const budget = startDeadline(budgetInSeconds, []);
+  const started = Date.now();
   const calls = { ...options, abortSignal: budget.signal };
   const cancelled = new Set<string>();
   let keep = kept;
@@ -58,10 +67,8 @@ export function watchForSecondBatches(
     }
   };
   const watch = async () => {
-    let at = 0;
     for (const time of looks) {
-      await delay(time - at, budget.signal);
-      at = time;
+      await delay(Math.max(0, started + time - Date.now()), budget.signal);
       try {
         await look();
       } catch (error) {

@@ -353,6 +353,43 @@ describe("run: a create the server commits after its answer was lost (it ignores
     expect(run.batch.id).toBe("b1");
   });
 
+  it("cancelOnAbort, an abort during the create, every look failing slowly: the watch is over within 10 s (it went on for 35 s)", async () => {
+    let lastList = 0;
+    const server = await scriptedServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://x");
+      const now = new Date().toISOString();
+      if (request.method === "POST" && url.pathname === "/v1/datasets")
+        return sendJson(response, 200, { id: "ds-run" });
+      if (url.pathname === "/v1/datasets/ds-run")
+        return sendJson(response, 200, {
+          dataset: {
+            id: "ds-run",
+            name: "r",
+            created_at: now,
+            updated_at: now,
+            dataset_type: "batch-embed-v2-input",
+            validation_status: "validated",
+          },
+        });
+      if (request.method === "POST" && url.pathname === "/v2/batches") return; // never answered
+      // Every look fails, and asks for a pause: each takes seconds with its retries.
+      lastList = performance.now();
+      response.writeHead(503, { "content-type": "application/json", "retry-after": "2" });
+      response.end(JSON.stringify({ message: "busy" }));
+    });
+    const controller = new AbortController();
+    const client = new CohereClient({ token: "test-token", baseUrl: server.url, maxRetries: 2 });
+    const run = client.batches.run(runOf({ abortSignal: controller.signal, cancelOnAbort: true }));
+    setTimeout(() => controller.abort(), 300);
+    const { error } = await outcome(run);
+    expect(CohereAbortError.is(error), String(error)).toBe(true);
+    const aborted = performance.now();
+    // Looks that each take 4 s (two retries after 2 s), 0.5 to 4 s apart, went on past 11 s.
+    await new Promise((resolve) => setTimeout(resolve, 12_500));
+    expect(lastList).toBeGreaterThan(aborted);
+    expect(lastList - aborted).toBeLessThan(10_500);
+  }, 20_000);
+
   it("the run's deadline while the create is in flight, the batch committed later: the run times out, and the batch is cancelled", async () => {
     const { origin, batches } = await lateCommitter("slow", 900, 10_000);
     const client = clientOf(origin.url, 0.2);
