@@ -268,6 +268,22 @@ describe("waitUntilValidated", () => {
     expect(seen.at(-1)).toBe("validated");
   });
 
+  it("resolves with a dataset whose validation was skipped, as with a validated one", async () => {
+    const client = server.client();
+    const { id } = await client.datasets.create(upload);
+    const { dataset } = await client.datasets.retrieve(id);
+    expect(dataset.validation_status).toBe("queued");
+    const skipped = { ...dataset, validation_status: "skipped" };
+    server.fake.inject("datasets.retrieve", { type: "status", status: 200, body: { dataset: skipped } });
+    const seen: string[] = [];
+    const done = await client.datasets.waitUntilValidated(id, {
+      pollIntervalInSeconds: 0.01,
+      onProgress: (polled) => seen.push(polled.validation_status),
+    });
+    expect(done).toEqual(skipped);
+    expect(seen).toEqual(["skipped"]);
+  });
+
   it("rejects a failed validation with CohereDatasetValidationError carrying the server's reason", async () => {
     const client = server.client();
     const { id } = await client.datasets.create({ ...upload, data: '{"custom_id":"1","body":{}}\nnot json\n' });
