@@ -63,11 +63,11 @@ function toRequest(req: IncomingMessage, fallbackHost: string, signal: AbortSign
  */
 function hostOf(header: string | undefined): string | undefined {
   if (header === undefined || header === "") return undefined;
+  // A host and port only: no path, query, fragment or user (`a/` parses as host `a`, path `/`).
+  if (/[/?#@\\\s]/.test(header)) return undefined;
   try {
-    const url = new URL(`http://${header}`);
-    return url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "" && url.password === ""
-      ? header
-      : undefined;
+    new URL(`http://${header}`);
+    return header;
   } catch {
     return undefined;
   }
@@ -165,41 +165,55 @@ export async function startFakeCohereServer(
   fake: FakeCohere,
   options: FakeCohereServerOptions = {},
 ): Promise<FakeCohereServer> {
+  if (typeof fake !== "object" || fake === null || typeof (fake as Partial<FakeCohere>).handle !== "function")
+    throw new TypeError("fake must be a FakeCohere");
   checkKnownKeys<FakeCohereServerOptions>("options", options, { port: true, host: true });
   const { port = 0, host = "127.0.0.1" } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new RangeError(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
-  if (typeof host !== "string") throw new TypeError(`host must be a string, got ${typeof host}`);
+  // An empty host would listen on every interface, and make no URL.
+  if (typeof host !== "string" || host === "")
+    throw new TypeError(`host must be an address of this machine, got ${JSON.stringify(host)}`);
   const current = served.get(fake);
   if (current !== undefined)
     throw new Error(
-      `this FakeCohere is already served at ${current}: close that server first, or give each server a FakeCohere of its own`,
+      `this FakeCohere is already served ${current.url === "" ? "(its server is starting)" : `at ${current.url}`}: close that server first, or give each server a FakeCohere of its own`,
     );
-  const api = await listen(fake, "api", host, port);
-  served.set(fake, api.url);
-  let downloads: Listener;
+  // Reserved before the first wait: two starts at once cannot both pass the check above.
+  const mine = { url: "" };
+  served.set(fake, mine);
+  const release = () => {
+    if (served.get(fake) === mine) served.delete(fake);
+  };
+  let api: Listener | undefined;
+  let downloads: Listener | undefined;
   try {
+    api = await listen(fake, "api", host, port);
+    mine.url = api.url;
     downloads = await listen(fake, "download", host, 0);
+    fake.downloadOrigin = downloads.url;
   } catch (error) {
-    served.delete(fake);
-    await api.close();
+    release();
+    await Promise.all([api?.close(), downloads?.close()]);
     throw error;
   }
-  fake.downloadOrigin = downloads.url;
+  const listeners = [api, downloads];
   let closing: Promise<void> | undefined;
   return {
     url: api.url,
     port: api.port,
     downloadUrl: downloads.url,
-    close: () =>
-      (closing ??= Promise.all([api.close(), downloads.close()]).then(() => {
-        served.delete(fake);
-      })),
+    close: () => {
+      // Free at once: a server started right after this call serves the fake from then on.
+      release();
+      closing ??= Promise.all(listeners.map((listener) => listener.close())).then(() => undefined);
+      return closing;
+    },
   };
 }
 
-/** The fakes a server serves now, and that server's URL. */
-const served = new WeakMap<FakeCohere, string>();
+/** The fakes a server serves (or is starting to serve) now, and that server's URL once known. */
+const served = new WeakMap<FakeCohere, { url: string }>();
 
 interface Listener {
   readonly url: string;

@@ -208,6 +208,9 @@ describe("startFakeCohereServer", () => {
     ["empty", ""],
     ["a port out of range", "x:99999"],
     ["a path", "a/b"],
+    ["a host and a bare slash", "localhost:1234/"],
+    ["a host and a query mark", "a?"],
+    ["a host and a fragment mark", "a#"],
   ])("serves a request whose Host header is %s as any other (the port decides)", async (_, host) => {
     const { fake, server } = await start();
     const listed = await requestWithHost(server.port, "/v2/batches", host, AUTH);
@@ -226,14 +229,46 @@ describe("startFakeCohereServer", () => {
     expect(fake.downloadOrigin).toBe(again.downloadUrl);
   });
 
+  it("refuses the second of two starts made at once, and the first's close frees the fake for a third", async () => {
+    const fake = new FakeCohere();
+    const [first, second] = await Promise.allSettled([startFakeCohereServer(fake), startFakeCohereServer(fake)]);
+    expect(first.status).toBe("fulfilled");
+    expect(second.status).toBe("rejected");
+    expect(String((second as PromiseRejectedResult).reason)).toContain("already served (its server is starting)");
+    const server = (first as PromiseFulfilledResult<FakeCohereServer>).value;
+    servers.push(server);
+    expect(fake.downloadOrigin).toBe(server.downloadUrl);
+    // Freed as close() is called: a server started at once serves the fake.
+    const closed = server.close();
+    const third = await startFakeCohereServer(fake);
+    servers.push(third);
+    await closed;
+    expect(fake.downloadOrigin).toBe(third.downloadUrl);
+  });
+
+  it("a start whose listen fails leaves nothing listening and the fake free", async () => {
+    const { server: taken } = await start();
+    const fake = new FakeCohere();
+    await expect(startFakeCohereServer(fake, { port: taken.port })).rejects.toThrow(/EADDRINUSE/);
+    const server = await startFakeCohereServer(fake);
+    servers.push(server);
+    expect(fake.downloadOrigin).toBe(server.downloadUrl);
+  });
+
   it.each([
     [{ port: "my-port" }, "port must be an integer from 0 to 65535"],
     [{ port: -1 }, "port must be an integer from 0 to 65535"],
     [{ port: 1.5 }, "port must be an integer from 0 to 65535"],
-    [{ host: 127 }, "host must be a string"],
+    [{ host: 127 }, "host must be an address of this machine"],
+    [{ host: "" }, "host must be an address of this machine"],
     [{ prot: 0 }, "prot is not an option"],
   ])("refuses the options %j before listening", async (options, message) => {
     await expect(startFakeCohereServer(new FakeCohere(), options as never)).rejects.toThrow(message);
+  });
+
+  it("refuses something that is not a FakeCohere before listening", async () => {
+    await expect(startFakeCohereServer(undefined as never)).rejects.toThrow("fake must be a FakeCohere");
+    await expect(startFakeCohereServer({} as never)).rejects.toThrow("fake must be a FakeCohere");
   });
 
   it("can listen on a chosen port", async () => {
