@@ -35,8 +35,8 @@ export interface Clock {
  */
 export const DEFAULT_CLOCK_START_MS: number = Date.UTC(2026, 0, 1);
 
-// The furthest a Date reaches either side of the epoch: the fake formats every time as a Date.
-const MAX_DATE_MS = 8.64e15;
+// The fake counts time in whole microseconds, exact as numbers within ±2^53: 1684 to 2255.
+const MAX_TIME_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000); // 2255-06-05T23:47:34.740Z
 
 function assertFiniteTime(name: string, value: number): void {
   if (typeof value !== "number" || !Number.isFinite(value)) {
@@ -45,8 +45,10 @@ function assertFiniteTime(name: string, value: number): void {
 }
 
 function assertDateTime(name: string, value: number): void {
-  if (Math.abs(value) > MAX_DATE_MS) {
-    throw new RangeError(`${name} must be within ±${MAX_DATE_MS} ms of the epoch (a Date's range), got ${value}`);
+  if (Math.abs(value) > MAX_TIME_MS) {
+    throw new RangeError(
+      `${name} must be within ±${MAX_TIME_MS} ms of the epoch (years 1684 to 2255: the fake counts time in whole microseconds), got ${value}`,
+    );
   }
 }
 
@@ -61,7 +63,7 @@ function assertDateTime(name: string, value: number): void {
  * clock.advance(60_000); // one minute later: the batch is in progress or done
  * ```
  * @throws `RangeError` from the constructor, `advance` and `set`, for a time that is not a finite
- * number or lies beyond a `Date`'s range (±8.64e15 ms), and from `advance`, for a negative step.
+ * number or lies outside the years 1684 to 2255 (the fake counts time in whole microseconds), and from `advance`, for a negative step.
  */
 export class ManualClock implements Clock {
   #nowMs: number;
@@ -74,7 +76,7 @@ export class ManualClock implements Clock {
    * const clock = new ManualClock(Date.parse("2030-06-01T12:00:00Z"));
    * ```
    * @param startMs - The initial time, in ms since the epoch. @default {@link DEFAULT_CLOCK_START_MS} (2026-01-01T00:00:00Z)
-   * @throws `RangeError` when `startMs` is not a finite number, or beyond a `Date`'s range (±8.64e15 ms).
+   * @throws `RangeError` when `startMs` is not a finite number, or outside the years 1684 to 2255 (the fake counts time in whole microseconds).
    */
   constructor(startMs: number = DEFAULT_CLOCK_START_MS) {
     assertFiniteTime("startMs", startMs);
@@ -107,7 +109,7 @@ export class ManualClock implements Clock {
    * @param ms - How far, in ms; must be finite and not negative (time does not run backwards
    * by accident: use {@link ManualClock.set} to do it on purpose).
    * @throws `RangeError` when `ms` is negative or not a finite number, or would take the clock
-   * beyond a `Date`'s range (±8.64e15 ms).
+   * outside the years 1684 to 2255 (the fake counts time in whole microseconds).
    */
   advance(ms: number): void {
     assertFiniteTime("ms", ms);
@@ -126,7 +128,7 @@ export class ManualClock implements Clock {
    * clock.set(DEFAULT_CLOCK_START_MS); // back to the start
    * ```
    * @param ms - The new time, in ms since the epoch.
-   * @throws `RangeError` when `ms` is not a finite number, or beyond a `Date`'s range (±8.64e15 ms).
+   * @throws `RangeError` when `ms` is not a finite number, or outside the years 1684 to 2255 (the fake counts time in whole microseconds).
    */
   set(ms: number): void {
     assertFiniteTime("ms", ms);

@@ -24,8 +24,9 @@ import { UrlSigner } from "./signed-urls.js";
 import { UploadedParts } from "./uploaded-parts.js";
 import type { PartLookup } from "./download-origin.js";
 import { msToMicros, parseTimestamp } from "./timestamp.js";
-import type { Operation, WireBatch, WireBatchStatus } from "./wire.js";
+import type { Operation, WireBatch } from "./wire.js";
 import { checkBoolean, checkKnownKeys } from "./option-checks.js";
+import { MAX_OUTPUT_RECORDS } from "./output-files.js";
 
 /** Options of {@link FakeCohere}. */
 export interface FakeCohereOptions {
@@ -153,16 +154,6 @@ const SEEDABLE: Readonly<Record<keyof WireBatch, true>> = {
   status_reason: true,
 };
 
-const STATUSES: Readonly<Record<WireBatchStatus, true>> = {
-  BATCH_STATUS_UNSPECIFIED: true,
-  BATCH_STATUS_QUEUED: true,
-  BATCH_STATUS_IN_PROGRESS: true,
-  BATCH_STATUS_CANCELING: true,
-  BATCH_STATUS_COMPLETED: true,
-  BATCH_STATUS_FAILED: true,
-  BATCH_STATUS_CANCELED: true,
-};
-
 const INT32_MAX = 2 ** 31 - 1;
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -176,14 +167,18 @@ function checkSeedInit(init: Partial<WireBatch>): void {
         throw new RangeError(
           `init.${field} must be an integer from 0 to ${INT32_MAX} (int32), got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
         );
+      // Its output is written in memory when first read (see `MAX_OUTPUT_RECORDS`).
+      if (field === "num_records" && value > MAX_OUTPUT_RECORDS)
+        throw new RangeError(
+          `init.num_records must be at most ${MAX_OUTPUT_RECORDS}, got ${value}: the fake writes a batch's output in memory`,
+        );
     } else if (typeof value !== "string") {
       throw new TypeError(`init.${field} must be a string, got ${typeof value}`);
     } else if (field === "id" && value === "") {
       throw new TypeError("init.id must be a non-empty string");
-    } else if (field === "status" && !Object.hasOwn(STATUSES, value)) {
-      throw new RangeError(
-        `init.status must be one of ${Object.keys(STATUSES).join(", ")}, got ${JSON.stringify(value)}`,
-      );
+    } else if (field === "status" && value === "") {
+      // Any other text: a status the SDK does not know yet is served as it is, to test that it passes through.
+      throw new TypeError("init.status must be a non-empty string");
     } else if (
       (field === "input_tokens" || field === "output_tokens") &&
       !(/^\d+$/.test(value) && BigInt(value) <= INT64_MAX)
@@ -493,10 +488,12 @@ export class FakeCohere {
    * for await (const _ of client.batches.listAll({ page_size: 1000 })) seen++; // 2,500, in three pages
    * ```
    * @returns The new batches, in insertion order.
-   * @throws RangeError for a bad count, a `created_at` or `updated_at` that is not RFC 3339, an
-   * unknown `status`, a record count that is not an int32 >= 0, a token count that is not an int64
-   * >= 0 as a decimal string, or an `id` with `count` above 1; TypeError for a field that is not
-   * one of a batch's (a misspelt one), a string field given as anything else, or an empty `id`.
+   * @throws RangeError for a bad count, a `created_at` or `updated_at` that is not RFC 3339, a
+   * record count that is not an int32 >= 0 (or a `num_records` over 100,000, whose output the fake
+   * could not write in memory), a token count that is not an int64 >= 0 as a decimal string, or an
+   * `id` with `count` above 1; TypeError for a field that is not one of a batch's (a misspelt
+   * one), a string field given as anything else, or an empty `id` or `status` (any other status
+   * is served as it is: one the SDK does not know yet passes through it).
    */
   addBatches(count: number, init: Partial<WireBatch> = {}): WireBatch[] {
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be an integer >= 0, got ${count}`);

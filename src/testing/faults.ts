@@ -215,9 +215,11 @@ function checkHeader(field: string, name: string, value: unknown): void {
 
 function checkStatusHeaders(fault: StatusFault): void {
   const headers: unknown = fault.headers;
-  if (headers !== undefined && (typeof headers !== "object" || headers === null || Array.isArray(headers)))
+  // A plain object: a Headers or a Map keeps its entries where Object.entries does not see them.
+  const prototype = typeof headers === "object" && headers !== null ? Object.getPrototypeOf(headers) : undefined;
+  if (headers !== undefined && prototype !== Object.prototype && prototype !== null)
     throw new TypeError(
-      `status fault: headers must be an object of header names to values, got ${Array.isArray(headers) ? "an array" : shown(headers)}`,
+      `status fault: headers must be an object of header names to values, got ${Array.isArray(headers) ? "an array" : prototype ? `a ${prototype.constructor?.name ?? "class instance"}` : shown(headers)}`,
     );
   for (const [name, value] of Object.entries(headers ?? {}))
     checkHeader(`headers[${JSON.stringify(name)}]`, name, value);

@@ -10,6 +10,7 @@
  */
 import type { WireBatchStatus } from "./wire.js";
 import { checkKnownKeys } from "./option-checks.js";
+import { MAX_OUTPUT_RECORDS } from "./output-files.js";
 
 /**
  * Timing and outcome of the batch life cycle, in milliseconds of the fake's clock.
@@ -35,9 +36,8 @@ export interface LifecycleOptions {
   recordsPerSecond?: number;
   /**
    * Records in a new batch (`num_records`): a number, or a function of the input dataset id
-   * (it must be deterministic: the same id always gives the same count). A completed batch's
-   * output dataset is written in memory when first read: one of more than 1,000,000 records
-   * answers that read with a 500 saying so.
+   * (it must be deterministic: the same id always gives the same count), at most 100,000: a
+   * completed batch's output dataset is written in memory when first read.
    * @default 1000
    */
   numRecords?: number | ((inputDatasetId: string) => number);
@@ -88,6 +88,15 @@ function nonNegative(name: string, value: number): number {
   return value;
 }
 
+/** A batch's record count: an integer from 0 to what the fake writes as output (see `MAX_OUTPUT_RECORDS`). */
+function recordCount(name: string, value: number): number {
+  if (nonNegativeInteger(name, value) > MAX_OUTPUT_RECORDS)
+    throw new RangeError(
+      `lifecycle.${name} must be at most ${MAX_OUTPUT_RECORDS}, got ${value}: the fake writes a batch's output in memory`,
+    );
+  return value;
+}
+
 function nonNegativeInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(`lifecycle.${name} must be an integer >= 0, got ${String(value)}`);
@@ -123,9 +132,9 @@ export function resolveLifecycle(options: LifecycleOptions = {}): LifecycleSetti
   const numRecords = options.numRecords ?? 1000;
   let countRecords: (id: string) => number;
   if (typeof numRecords === "function") {
-    countRecords = (id) => nonNegativeInteger("numRecords()", numRecords(id));
+    countRecords = (id) => recordCount("numRecords()", numRecords(id));
   } else {
-    const count = nonNegativeInteger("numRecords", numRecords);
+    const count = recordCount("numRecords", numRecords);
     countRecords = () => count;
   }
   return {

@@ -96,17 +96,25 @@ describe("output datasets as datasets", () => {
   type Listed = { datasets: { id: string; dataset_type: string }[] };
   type Part = { url: string; index: number; num_rows: number; size_bytes: number };
 
-  it("answer a read of an output too large to write in memory with a 500 that says so (it ran the process out of memory)", async () => {
+  it("are kept to 100,000 records where a batch's count is set (30 million ran the process out of memory)", () => {
     const fake = new FakeCohere({ seed: 5 });
-    const [batch] = fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED", num_records: 30_000_000 });
-    for (const path of ["/v1/datasets/usage", `/v1/datasets/${batch!.output_dataset_id}`, "/v1/datasets"]) {
-      const response = await fake.fetch(`https://api.cohere.com${path}`, { headers: AUTH });
-      expect(response.status).toBe(500);
-      expect(await response.text()).toContain("at most 1000000 records in memory; batch");
-    }
-    // A batch of the largest size written still is (its records are not written here).
-    expect(fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED", num_records: 1_000_000 })).toHaveLength(1);
+    expect(() => fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED", num_records: 30_000_000 })).toThrow(
+      "init.num_records must be at most 100000, got 30000000",
+    );
+    expect(fake.addBatches(1, { num_records: 100_000 })).toHaveLength(1);
+    expect(() => new FakeCohere({ lifecycle: { numRecords: 100_001 } })).toThrow(
+      "lifecycle.numRecords must be at most 100000",
+    );
   });
+
+  it("answer a read of an upload-fed output over 100,000 records with a 500 that says so", async () => {
+    const { clock, fake, retrieveOutput } = await completed({ lifecycle: { queuedForMs: 0 } }, 100_001);
+    clock.advance(3_600_000);
+    const response = await retrieveOutput();
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain("at most 100000 records in memory; batch");
+    expect(fake.listBatches()[0]?.num_records).toBe(100_001);
+  }, 30_000);
 
   it("count each part's records in num_rows", async () => {
     const { clock, retrieveOutput, fake } = await completed({ outputs: { parts: 3, codec: "null" } }, 7);

@@ -144,7 +144,9 @@ export function packedTarball(): Promise<string> {
     mkdirSync(dir, { recursive: true });
     const scratch = mkdtempSync(join(dir, "pack-"));
     try {
-      const out = await runOk("npm", ["pack", "--json", "--pack-destination", scratch], {
+      // Without the prepack build: this packs the build the test run is testing, which other
+      // test files are reading (a rebuild would rewrite it under them).
+      const out = await runOk("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], {
         cwd: repoRoot,
         env: npmEnv(),
       });
