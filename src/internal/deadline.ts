@@ -64,10 +64,19 @@ export async function withSignalAlso<O extends { readonly abortSignal?: AbortSig
   extra: AbortSignal | undefined,
   call: (options: O | undefined) => Promise<T>,
 ): Promise<T> {
-  if (extra === undefined) return call(options);
+  // Options that are not an object are the call's to refuse, with its typed error.
+  if (
+    extra === undefined ||
+    (options !== undefined && (typeof options !== "object" || options === null)) ||
+    Array.isArray(options)
+  )
+    return call(options);
   const both = startDeadline(undefined, [callerSignal(options), extra]);
   try {
-    return await call({ ...options, abortSignal: both.signal } as O);
+    // Over the caller's options, not a copy of them: a spread would run their getters outside the
+    // call's checks (a raw error, not a CohereError) and drop the fields they inherit.
+    const withSignal = Object.create(options ?? null, { abortSignal: { value: both.signal, enumerable: true } });
+    return await call(withSignal as O);
   } finally {
     both.dispose();
   }

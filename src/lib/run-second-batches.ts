@@ -40,7 +40,8 @@ const WATCHING = "watching for a second batch reading the run's dataset";
  * seen when `kept` is `"first"` (the caller left the run, and keeps a batch), or none when it is
  * undefined (the run failed, or its caller cancelled it). The run's outcome does not wait for
  * it; its calls carry the caller's `options` but not their signal. A look that fails is
- * reported (the first time) and the next look goes on; nothing is thrown.
+ * reported (the first time) and the next look goes on; nothing is thrown. `finished.at`, once the
+ * kept batch is done, is when: a batch created after it is the caller's, and is left alone.
  */
 export function watchForSecondBatches(
   batches: BatchesClient,
@@ -49,6 +50,7 @@ export function watchForSecondBatches(
   kept: string | undefined,
   options: RequestOptions,
   { looks, budgetInSeconds }: WatchSchedule = AFTER_A_LOST_ANSWER,
+  finished: { at?: string | undefined } = {},
 ): void {
   const budget = startDeadline(budgetInSeconds, []);
   const started = Date.now();
@@ -59,6 +61,9 @@ export function watchForSecondBatches(
   const look = async () => {
     for await (const other of batchesReading(batches, dataset, calls)) {
       if (other.name !== body.name || other.model !== body.model) continue;
+      // Created after the kept batch was done (both times on the server's clock): not one a lost
+      // create made, but the caller's own, on the dataset `run` handed back.
+      if (Date.parse(other.created_at ?? "") > Date.parse(finished.at ?? "")) continue;
       if (keep === "first") keep = other.id;
       if (other.id === keep || cancelled.has(other.id)) continue;
       if (isTerminalStatus(other.status) || other.status === "BATCH_STATUS_CANCELING") continue;

@@ -101,8 +101,10 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     creating = true;
     batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent);
     creating = false;
-    // A batch an attempt whose answer was lost may yet add is cancelled (in the background).
-    if (sent.secondPossible) watchForSecondBatches(batches, runDataset, body, batch.id, options);
+    // A batch an attempt whose answer was lost may yet add is cancelled (in the background), up
+    // to the moment the run's batch is done: one created after is the caller's own.
+    const finished: { at?: string | undefined } = {};
+    if (sent.secondPossible) watchForSecondBatches(batches, runDataset, body, batch.id, options, undefined, finished);
     const onBatch = (latest: Batch) => {
       const next = phaseOf(latest, phase);
       if (next === undefined) return;
@@ -120,6 +122,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
       },
       { ...waits, ...within, onProgress: onBatch },
     );
+    finished.at = done.updated_at;
     report({ phase: "done", batch: done });
     return {
       batch: done,
@@ -148,7 +151,8 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
         run,
         aborted && !run.cancelOnAbort ? "first" : undefined,
         options,
-        sent.secondPossible ? AFTER_A_LOST_ANSWER : AFTER_AN_ABORT,
+        // The deadline's create, too, lost its answer: a server may commit it late.
+        sent.secondPossible || createLeft ? AFTER_A_LOST_ANSWER : AFTER_AN_ABORT,
       );
     throw scope.failure(error, phase);
   } finally {

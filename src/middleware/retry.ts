@@ -1,6 +1,7 @@
 import { delay } from "../internal/delay.js";
 import { signalDeadlines } from "../internal/signal-deadline.js";
 import { shareTokens } from "../internal/secrets.js";
+import type { ApiError } from "../core/errors/api-error.js";
 import type { Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
 import { WireRequest, withoutSignal } from "../core/wire-request.js";
@@ -81,20 +82,30 @@ function waitBeforeRetry(
   timing: RetryTiming,
 ): Promise<void> {
   let seconds: number | undefined;
+  let asked: number | undefined;
   try {
     seconds = retryDelay(error, mayResend(error, request, context), context, context.options.shouldRetry, timing);
+    asked = (error as ApiError).retryAfterInSeconds;
   } catch {
     // A look-alike of the SDK's errors (its brand forged) whose fields throw as they are read:
     // no decision can be made, and it is not retried.
   }
-  // Nor is a pause slept through that would outlast a wait's deadline: the wait decides now.
-  // (`get` of no signal is undefined, and no time is greater than that.)
+  // Nor is a pause the server asked for slept through when it would outlast a wait's deadline:
+  // the wait decides now. (The SDK's own backoff is slept: a wait that polled at once instead
+  // would press a failing server harder. `get` of no signal is undefined, and no time is greater.)
   if (
     seconds === undefined ||
-    Date.now() + seconds * 1000 > (signalDeadlines.get(context.signal as AbortSignal) as number)
+    (asked !== undefined &&
+      Date.now() + seconds * 1000 > (signalDeadlines.get(context.signal as AbortSignal) as number))
   )
     throw error;
-  return delay(seconds * 1000, context.signal);
+  // A pause cut short by the caller's abort ends the call with no answer's failure: the status
+  // goes. (Not cleared before the pause: an attempt's plugin bounded out by its timeout may read
+  // it still, a moment after the retry layer moved on.)
+  return delay(seconds * 1000, context.signal).catch((abort: unknown) => {
+    context.responseStatus = undefined;
+    throw abort;
+  });
 }
 
 /**

@@ -97,6 +97,18 @@ describe("cohere-batches/otel", () => {
     expect(dropCall!.attributes["http.response.status_code"]).toBeUndefined();
   });
 
+  it("a call aborted during the pause after a 503: its span says CohereAbortError, not the 503 no longer in hand", async () => {
+    server.fake.inject("retrieve", { type: "status", status: 503, retryAfter: "5" });
+    const controller = new AbortController();
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
+    setTimeout(() => controller.abort(), 200);
+    await expect(client.batches.retrieve("b-1", { abortSignal: controller.signal })).rejects.toThrow();
+    const [attempt, call] = spans();
+    expect(attempt!.attributes).toMatchObject({ "http.response.status_code": 503, "error.type": "503" });
+    expect(call!.attributes["error.type"]).toBe("CohereAbortError");
+    expect(call!.attributes["http.response.status_code"]).toBeUndefined();
+  });
+
   it("says what started the call", async () => {
     server.fake.addBatches(3);
     const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });

@@ -82,6 +82,21 @@ describe("run: one batch only when the create answer was lost", () => {
     });
   });
 
+  it("a batch the caller creates on the run's dataset after the run, same name and model, is theirs: the watch leaves it", async () => {
+    env.fake.inject("create", { type: "status", status: 429, retryAfter: "0" });
+    const run = await env.client().batches.run(request());
+    env.clock.advance(1_000);
+    const own = await env.client().batches.create({
+      name: run.batch.name as string,
+      model: run.batch.model as string,
+      input_dataset_id: run.inputDataset.id as string,
+    });
+    // Past the watch's looks at 0 and 2 s.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(env.fake.listBatches().find((b) => b.id === own.batch.id)?.status).toBe("BATCH_STATUS_QUEUED");
+    expect(env.fake.count("cancel")).toBe(0);
+  });
+
   it("an onProgress that rewrites or deletes the batch's id cannot fail the run nor send it elsewhere", async () => {
     for (const change of [
       (batch: Record<string, unknown>) => {
@@ -388,6 +403,20 @@ describe("run: a create the server commits after its answer was lost (it ignores
     await new Promise((resolve) => setTimeout(resolve, 12_500));
     expect(lastList).toBeGreaterThan(aborted);
     expect(lastList - aborted).toBeLessThan(10_500);
+  }, 20_000);
+
+  it("the run's deadline while the create is in flight, the batch committed 9 s later: still looked for, and cancelled", async () => {
+    const { origin, batches } = await lateCommitter("slow", 9_000, 60_000);
+    // A fetch of the caller's: the deadline ends the create as an abort (the runtime's fetch
+    // rejects with the deadline's timeout, which is retried and so watched for anyway).
+    const client = clientOf(origin.url, 0.2, { fetch: (input, init) => fetch(input, init) });
+    const { error } = await outcome(client.batches.run(runOf({ timeoutInSeconds: 0.6 })));
+    expect((error as Error).message).toBe("run: not done within 0.6 s (queued)");
+    // Looked for over a minute, as after any lost answer (the 7.5 s of an abort missed it).
+    await vi.waitFor(() => expect(batches.map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 14_000,
+      interval: 200,
+    });
   }, 20_000);
 
   it("the run's deadline while the create is in flight, the batch committed later: the run times out, and the batch is cancelled", async () => {

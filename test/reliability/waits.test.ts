@@ -76,6 +76,18 @@ describe("waitUntilDone outlives transient failures (API.md section 7)", () => {
     expect(performance.now() - started).toBeLessThan(1_500);
   });
 
+  it("near the deadline, a failing poll's backoff is still slept: a failing server is not polled at the poll interval", async () => {
+    const id = batchWithStatus("BATCH_STATUS_IN_PROGRESS");
+    server.fake.inject("retrieve", { type: "status", status: 503 }, { times: 1_000 });
+    const client = server.client({ maxRetries: 10, backoff: { initialDelayInSeconds: 0.4, maxDelayInSeconds: 0.4 } });
+    const error = await client.batches
+      .waitUntilDone(id, { pollIntervalInSeconds: 0.01, timeoutInSeconds: 1.2 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    // Backoffs of 0.3 to 0.4 s: at most 5 requests in 1.2 s (polled at once near the end, 40 and more).
+    expect(server.fake.count("retrieve")).toBeLessThanOrEqual(5);
+  });
+
   it("a server that asks for a pause longer than the poll interval gets it before the next poll", async () => {
     const id = batchWithStatus("BATCH_STATUS_COMPLETED");
     server.fake.inject("retrieve", { type: "status", status: 429, retryAfter: "1" }, { times: 1 });

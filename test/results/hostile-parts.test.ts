@@ -3,7 +3,7 @@
 // promptly with a typed error or done, and the part's connection is closed.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { CohereClient, CohereParseError } from "../../src/index.js";
+import { CohereClient, CohereError, CohereParseError, type RequestOptionsWithoutBody } from "../../src/index.js";
 import { writeAvroContainer } from "../../src/testing/avro-writer.js";
 import { scriptedServer } from "../helpers/scripted-server.js";
 
@@ -281,6 +281,30 @@ describe("the results iterator before its first part", () => {
     return { client, wasClosed: () => closed };
   }
 
+  /** A dataset of one empty part; it notes each request's x-tenant header. */
+  async function headersServer() {
+    const headers: (string | undefined)[] = [];
+    const empty = await file(OUT);
+    let base = "";
+    const server = await scriptedServer((request, response) => {
+      headers.push(request.headers["x-tenant"] as string | undefined);
+      if ((request.url ?? "").startsWith("/part/")) return serve(empty)(request, response);
+      const dataset = {
+        id: "ds-1",
+        name: "ds",
+        created_at: "2024-01-01T00:00:00Z",
+        updated_at: "2024-01-01T00:00:00Z",
+        dataset_type: "batch-output",
+        validation_status: "validated",
+        dataset_parts: [{ id: "p0", name: "part-0.avro", index: 0, url: `${base}/part/0` }],
+      };
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ dataset }));
+    });
+    base = server.url;
+    return { client: new CohereClient({ token: "test-token", baseUrl: base, maxRetries: 0 }), headers };
+  }
+
   it("return() while next() waits on the dataset's retrieve ends that request: both settle at once, done", async () => {
     for (const read of ["records", "results"] as const) {
       const { client, wasClosed } = await openingServer("stall");
@@ -305,6 +329,31 @@ describe("the results iterator before its first part", () => {
     expect((first as PromiseRejectedResult).reason).toMatchObject({ status: 404 });
     expect(second).toEqual({ status: "fulfilled", value: { done: true, value: undefined } });
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("options that throw as they are read are a CohereError, as for any call; inherited ones are honoured", async () => {
+    const { client } = await openingServer(404);
+    const unreadable = {
+      get timeoutInSeconds(): number {
+        throw new Error("boom");
+      },
+    };
+    for (const read of [
+      () => client.datasets.records("ds-1", unreadable),
+      () => client.batches.results("b-1", unreadable),
+    ]) {
+      const error = await read()
+        [Symbol.asyncIterator]()
+        .next()
+        .catch((e: unknown) => e);
+      expect(CohereError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toContain("could not be read");
+    }
+    const { client: seen, headers } = await headersServer();
+    const inherited = Object.create({ headers: { "x-tenant": "a" } }) as RequestOptionsWithoutBody;
+    await drain(seen.datasets.records("ds-1", inherited));
+    // The dataset's retrieve carries it; the part's download, on the storage host, carries none.
+    expect(headers).toEqual(["a", undefined]);
   });
 
   it("its iterator is async-iterable itself, as a generator's is: a loop can go on where next() left off", async () => {
