@@ -341,6 +341,15 @@ export class FakeCohere {
     return this.#ignoreIdempotencyKeys;
   }
 
+  /**
+   * Turns the `Idempotency-Key` handling off (`true`) or on (`false`) from the next request on.
+   *
+   * @example
+   * ```ts
+   * fake.ignoreIdempotencyKeys = false; // keys are honoured again
+   * ```
+   * @throws `TypeError` when set to anything but `true` or `false`.
+   */
   set ignoreIdempotencyKeys(ignore: boolean) {
     checkBoolean("ignoreIdempotencyKeys", ignore, true);
     this.#ignoreIdempotencyKeys = ignore;
