@@ -55,6 +55,15 @@ export function startDeadline(
   };
 }
 
+/** Whether `options` name an abort signal that is not one (or cannot be read). */
+function badSignal(options: { readonly abortSignal?: unknown }): boolean {
+  try {
+    return options.abortSignal !== undefined && callerSignal(options) === undefined;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Runs `call` with `options` whose abort signal also fires on `extra` (the signal of an iterator
  * closed while it opens), for as long as `call` runs; with `options` as they are without one.
@@ -64,10 +73,11 @@ export async function withSignalAlso<O extends { readonly abortSignal?: AbortSig
   extra: AbortSignal | undefined,
   call: (options: O | undefined) => Promise<T>,
 ): Promise<T> {
-  // Options that are not an object are the call's to refuse, with its typed error.
+  // Options that are not an object, or whose abortSignal is not one, are the call's to refuse
+  // (with its typed error, before anything is sent): ours would hide the caller's.
   if (
     extra === undefined ||
-    (options !== undefined && (typeof options !== "object" || options === null)) ||
+    (options !== undefined && (typeof options !== "object" || options === null || badSignal(options))) ||
     Array.isArray(options)
   )
     return call(options);

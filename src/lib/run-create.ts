@@ -35,6 +35,7 @@ export interface CreateRetries {
  * or abort may end), or was answered 2xx with a body that failed the checks (the batch exists):
  * a server that ignores the key may yet commit a second batch, and one the run never learnt of
  * runs for nobody (see `watchForSecondBatches`), whether this create ends in a batch or an error.
+ * `sent.inFlight` is true while a create is on its way (until it settles).
  */
 export async function createBatchOnce(
   batches: BatchesClient,
@@ -42,7 +43,7 @@ export async function createBatchOnce(
   dataset: Dataset,
   retries: CreateRetries,
   options: RequestOptions,
-  sent: { secondPossible: boolean },
+  sent: { secondPossible: boolean; inFlight?: boolean },
 ): Promise<Batch> {
   const idempotencyKey = newIdempotencyKey();
   for (let attempt = 1; ; attempt++) {
@@ -50,8 +51,15 @@ export async function createBatchOnce(
       // Each create is a call of its own (plugins see `context.attempt` 1); its failure counts
       // the attempts made before it.
       const createOptions = afterEarlierAttempts({ ...options, idempotencyKey, maxRetries: 0 }, attempt - 1);
-      return (await batches.create(request, createOptions)).batch;
+      // In flight, for the run: a deadline that cuts it off may leave a batch the server commits
+      // later. (Not during the pauses between creates: a refused create never left.)
+      sent.inFlight = true;
+      const { batch } = await batches.create(request, createOptions);
+      sent.inFlight = false;
+      return batch;
     } catch (error) {
+      // Cut off by the run's end (its deadline, an abort), it stays in flight for the run to see.
+      if (!options.abortSignal?.aborted) sent.inFlight = false;
       const refused = connectionRefusedOnFirstHop(error);
       // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
       // is walked first.

@@ -61,8 +61,10 @@ export function watchForSecondBatches(
   const look = async () => {
     for await (const other of batchesReading(batches, dataset, calls)) {
       if (other.name !== body.name || other.model !== body.model) continue;
-      // Created after the kept batch was done (both times on the server's clock): not one a lost
-      // create made, but the caller's own, on the dataset `run` handed back.
+      // Created after the kept batch completed (both times on the server's clock): not one a lost
+      // create made, but the caller's own, on the dataset `run` handed back. (A batch completes
+      // minutes after its create, a lost create is committed within seconds; without a time the
+      // server gave, nothing is spared.)
       if (Date.parse(other.created_at ?? "") > Date.parse(finished.at ?? "")) continue;
       if (keep === "first") keep = other.id;
       if (other.id === keep || cancelled.has(other.id)) continue;

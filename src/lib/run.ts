@@ -71,10 +71,9 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   let phase: RunPhase = "uploading";
   let dataset: Dataset | undefined;
   let batch: Batch | undefined;
-  // Whether a create attempt may have reached the server (see `createBatchOnce`).
-  const sent = { secondPossible: false };
-  // While the create is in flight: the run's deadline that ends it leaves a batch it may have made.
-  let creating = false;
+  // Whether a create attempt may have reached the server, and whether one is on its way (see
+  // `createBatchOnce`): the run's deadline that ends it leaves a batch it may have made.
+  const sent = { secondPossible: false, inFlight: false };
   let runDataset: Dataset | undefined;
   try {
     // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
@@ -98,9 +97,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     const body = { name: run.name, input_dataset_id: id, model: run.model };
     const { maxRetries, shouldRetry } = api.resolveOptions(options);
     const retries = { maxRetries, shouldRetry, timing: api.backoff };
-    creating = true;
     batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent);
-    creating = false;
     // A batch an attempt whose answer was lost may yet add is cancelled (in the background), up
     // to the moment the run's batch is done: one created after is the caller's own.
     const finished: { at?: string | undefined } = {};
@@ -122,7 +119,9 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
       },
       { ...waits, ...within, onProgress: onBatch },
     );
-    finished.at = done.updated_at;
+    // Only a batch that ran to completion took its processing time: one cancelled or failed at
+    // once may end before a lost create is committed, and that duplicate must still go.
+    if (done.status === "BATCH_STATUS_COMPLETED") finished.at = done.updated_at;
     report({ phase: "done", batch: done });
     return {
       batch: done,
@@ -134,7 +133,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     // goes on in the background: the abort ends the run at once.
     const aborted = scope.abortedByCaller();
     // The deadline ended the create in flight: the batch it may have made was never reported.
-    const createLeft = creating && scope.deadline.timedOut();
+    const createLeft = sent.inFlight && scope.deadline.timedOut();
     if (aborted && run.cancelOnAbort && batch !== undefined) cancelInBackground(batches, batch, options);
     else if (
       runDataset !== undefined &&

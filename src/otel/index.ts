@@ -212,9 +212,15 @@ async function ended(span: Span, context: MiddlewareContext, send: () => Promise
     ]);
     return response;
   } catch (error) {
+    // An error without a status (a timeout, a broken connection) after a 2xx's headers: that
+    // status. (Only a 2xx: an error status stands whatever its body, so a non-2xx there is
+    // another attempt's, a hedge's still running.)
+    const answered = context.responseStatus;
     const status = telemetry(
       "reading the error",
-      () => (error as { status?: unknown } | null)?.status ?? context.responseStatus,
+      () =>
+        (error as { status?: unknown } | null)?.status ??
+        (answered !== undefined && answered >= 200 && answered < 300 ? answered : undefined),
     );
     // An API error is typed by its status (semconv); a 2xx that failed the checks by its class.
     const failedStatus = typeof status === "number" && (status < 200 || status > 299);

@@ -184,10 +184,25 @@ function checkSeedInit(init: Partial<WireBatch>): void {
       !(/^\d+$/.test(value) && BigInt(value) <= INT64_MAX)
     ) {
       throw new RangeError(`init.${field} must be an int64 >= 0 as a decimal string, got ${JSON.stringify(value)}`);
-    } else if (field === "updated_at" && parseTimestamp(value) === undefined) {
-      throw new RangeError(`init.updated_at is not RFC 3339: ${value}`);
+    } else if (field === "updated_at" || field === "created_at") {
+      seedTime(field, value);
     }
   }
+}
+
+/**
+ * The time of a seeded timestamp, in microseconds: RFC 3339, and within the times whose
+ * microseconds a number holds exactly (1684 to 2255, as a `ManualClock`'s), or it would be
+ * served as another time (2999-12-31T23:59:59.999999Z came back as 3000-01-01).
+ */
+function seedTime(field: string, value: string): number {
+  const us = parseTimestamp(value);
+  if (us === undefined) throw new RangeError(`init.${field} is not RFC 3339: ${value}`);
+  if (!Number.isSafeInteger(us))
+    throw new RangeError(
+      `init.${field} must be a time from 1684 to 2255 (the fake counts time in whole microseconds), got ${value}`,
+    );
+  return us;
 }
 
 /**
@@ -509,8 +524,7 @@ export class FakeCohere {
     checkSeedInit(init);
     if (init.id !== undefined && count > 1) throw new RangeError("init.id can only be given with count 1");
     const nowUs = msToMicros(this.clock.now());
-    const createdAtUs = init.created_at === undefined ? nowUs : parseTimestamp(init.created_at);
-    if (createdAtUs === undefined) throw new RangeError(`init.created_at is not RFC 3339: ${init.created_at}`);
+    const createdAtUs = init.created_at === undefined ? nowUs : seedTime("created_at", init.created_at);
     const pinned: PinnedFields = {};
     for (const field of PINNABLE) {
       if (init[field] !== undefined) Object.assign(pinned, { [field]: init[field] });

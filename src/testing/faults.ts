@@ -215,14 +215,23 @@ function checkHeader(field: string, name: string, value: unknown): void {
 
 function checkStatusHeaders(fault: StatusFault): void {
   const headers: unknown = fault.headers;
-  // A plain object: a Headers or a Map keeps its entries where Object.entries does not see them.
-  const prototype = typeof headers === "object" && headers !== null ? Object.getPrototypeOf(headers) : undefined;
-  if (headers !== undefined && prototype !== Object.prototype && prototype !== null)
+  let entries: [string, unknown][] = [];
+  let tag: string | undefined;
+  try {
+    if (headers !== undefined) {
+      // An object of names to values, of any realm: a Headers or a Map keeps its entries where
+      // Object.entries does not see them (they were dropped).
+      tag = typeof headers === "object" && headers !== null ? Object.prototype.toString.call(headers) : undefined;
+      if (tag === "[object Object]") entries = Object.entries(headers as object);
+    }
+  } catch (error) {
+    throw new TypeError(`status fault: headers could not be read (${String(error)})`);
+  }
+  if (headers !== undefined && tag !== "[object Object]")
     throw new TypeError(
-      `status fault: headers must be an object of header names to values, got ${Array.isArray(headers) ? "an array" : prototype ? `a ${prototype.constructor?.name ?? "class instance"}` : shown(headers)}`,
+      `status fault: headers must be an object of header names to values, got ${Array.isArray(headers) ? "an array" : tag ? `a ${tag.slice(8, -1)}` : shown(headers)}`,
     );
-  for (const [name, value] of Object.entries(headers ?? {}))
-    checkHeader(`headers[${JSON.stringify(name)}]`, name, value);
+  for (const [name, value] of entries) checkHeader(`headers[${JSON.stringify(name)}]`, name, value);
   if (fault.retryAfter !== undefined) checkHeader("retryAfter", "retry-after", fault.retryAfter);
 }
 

@@ -109,6 +109,29 @@ describe("cohere-batches/otel", () => {
     expect(call!.attributes["http.response.status_code"]).toBeUndefined();
   });
 
+  it("a hedge whose other try is still pausing after a 503: the call span has the failure the caller got", async () => {
+    server.fake.inject("retrieve", { type: "status", status: 503, retryAfter: "1" }, { times: 1 });
+    // The other try's connection drops, and again on its retry.
+    server.fake.inject("retrieve", { type: "drop" }, { times: 2 });
+    const hedge = {
+      name: "hedge",
+      call: async (request: Request, next: (request: Request) => Promise<Response>) => {
+        const first = next(request).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        try {
+          return await next(request);
+        } finally {
+          await first;
+        }
+      },
+    };
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer }), hedge], maxRetries: 1 });
+    await expect(client.batches.retrieve("b-1")).rejects.toThrow("Connection failed");
+    const call = spans().find((span) => span.kind === SpanKind.INTERNAL)!;
+    expect(call.attributes["error.type"]).toBe("CohereConnectionError");
+    expect(call.attributes["http.response.status_code"]).toBeUndefined();
+  });
+
   it("says what started the call", async () => {
     server.fake.addBatches(3);
     const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });

@@ -12,7 +12,7 @@ import {
   type Middleware,
   type RunProgress,
 } from "../../src/index.js";
-import { outcome, scriptedServer, sendJson } from "../helpers/scripted-server.js";
+import { outcome, refusingPort, scriptedServer, sendJson } from "../helpers/scripted-server.js";
 import { embedRequests, useResultsFake } from "../helpers/results-fake.js";
 
 const env = useResultsFake();
@@ -182,16 +182,18 @@ describe("run: one batch only when the create answer was lost", () => {
 async function lateCommitter(
   first: "504" | "never" | "slow",
   commitMs: number,
-  runsForMs = 0,
+  runsForMs: number | ((id: string) => number) = 0,
   failing = 1,
   refusedCancels = 0,
+  endsAs = "BATCH_STATUS_COMPLETED",
 ) {
   const batches: Record<string, unknown>[] = [];
   let cancels = 0;
-  // A batch is QUEUED for `runsForMs` after it is committed, then COMPLETED (unless cancelled).
+  const runsFor = (id: string) => (typeof runsForMs === "number" ? runsForMs : runsForMs(id));
+  // A batch is QUEUED for `runsForMs` after it is committed, then `endsAs` (unless cancelled).
   const seen = (batch: Record<string, unknown>) =>
-    batch.status === "BATCH_STATUS_QUEUED" && Date.now() - (batch.committedAt as number) >= runsForMs
-      ? Object.assign(batch, { status: "BATCH_STATUS_COMPLETED" })
+    batch.status === "BATCH_STATUS_QUEUED" && Date.now() - (batch.committedAt as number) >= runsFor(batch.id as string)
+      ? Object.assign(batch, { status: endsAs, updated_at: new Date().toISOString() })
       : batch;
   const now = () => new Date().toISOString();
   let creates = 0;
@@ -315,6 +317,44 @@ describe("run: a create the server commits after its answer was lost (it ignores
     const { error } = await outcome(clientOf(origin.url, 0.01, { maxRetries: 2 }).batches.run(runOf()));
     expect(GatewayTimeoutError.is(error), String(error)).toBe(true);
     expect((error as Error).message).toBe("POST /v2/batches -> 504: upstream timed out (3 attempts made)");
+  });
+
+  it("a run whose batch failed at once: a duplicate committed after that is still cancelled (only a completed batch spares later ones)", async () => {
+    const { origin, batches } = await lateCommitter(
+      "504",
+      1_500,
+      (id) => (id === "b1" ? 200 : 60_000),
+      1,
+      0,
+      "BATCH_STATUS_FAILED",
+    );
+    const run = await clientOf(origin.url, 0.1).batches.run(runOf());
+    expect(run.batch.status).toBe("BATCH_STATUS_FAILED");
+    await statusesBecome(
+      batches,
+      [
+        ["b1", "BATCH_STATUS_FAILED"],
+        ["b2", "BATCH_STATUS_CANCELING"],
+      ],
+      5_000,
+    );
+  });
+
+  it("the deadline during the pause after a create refused on the first hop: nothing is watched for, nothing listed", async () => {
+    const { origin } = await lateCommitter("504", 60_000);
+    const refusedUrl = `http://127.0.0.1:${await refusingPort()}`;
+    // The create goes to a port nothing listens on: refused, it certainly never left.
+    const refusingCreate: typeof fetch = (input, init) => {
+      const request = new Request(input, init);
+      const create = request.method === "POST" && new URL(request.url).pathname === "/v2/batches";
+      return fetch(create ? new Request(`${refusedUrl}/v2/batches`, request) : request);
+    };
+    const client = clientOf(origin.url, 5, { fetch: refusingCreate });
+    const { error } = await outcome(client.batches.run(runOf({ timeoutInSeconds: 1 })));
+    expect((error as Error).message).toBe("run: not done within 1 s (queued)");
+    const listed = origin.received.filter((r) => r.url.startsWith("/v2/batches?")).length;
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(origin.received.filter((r) => r.url.startsWith("/v2/batches?")).length).toBe(listed);
   });
 
   it("a cancel the server refuses once does not end the watch: the batch is cancelled at the next look", async () => {

@@ -356,6 +356,22 @@ describe("the results iterator before its first part", () => {
     expect(headers).toEqual(["a", undefined]);
   });
 
+  it("an abortSignal that is not one is refused before anything is sent, as for any call", async () => {
+    for (const abortSignal of ["junk", null]) {
+      const { client: seen, headers } = await headersServer();
+      const options = { abortSignal } as never;
+      for (const read of [() => seen.datasets.records("ds-1", options), () => seen.batches.results("b-1", options)]) {
+        const error = await read()
+          [Symbol.asyncIterator]()
+          .next()
+          .catch((e: unknown) => e);
+        expect(CohereError.is(error), String(error)).toBe(true);
+        expect((error as Error).message).toContain("abortSignal");
+      }
+      expect(headers).toEqual([]);
+    }
+  });
+
   it("its iterator is async-iterable itself, as a generator's is: a loop can go on where next() left off", async () => {
     const { client } = await datasetServer([serve(await file(OUT, block(2, [...record("r1"), ...record("r2")])))]);
     const iterator = client().datasets.records("ds-1")[Symbol.asyncIterator]() as AsyncIterableIterator<{

@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 /**
  * What a test hands the fake (clocks, options, faults, seeded batches) is checked when it is
  * handed over, so that a mistake throws there, naming the option, instead of failing later as
@@ -321,6 +322,34 @@ describe("D: deeply nested create bodies", () => {
     // A different body under the same key: refused.
     expect((await create(fake, deep('{"a":3,"b":1}'), "k")).status).toBe(422);
     expect(fake.listBatches()).toHaveLength(1);
+  });
+});
+
+describe("addBatches: times the fake cannot serve exactly", () => {
+  it.each(["2999-12-31T23:59:59.999999Z", "9999-01-01T00:00:00Z", "1600-01-01T00:00:00.000001Z"])(
+    "refuses created_at and updated_at %s (they came back as another time)",
+    (time) => {
+      const fake = new FakeCohere();
+      expect(() => fake.addBatches(1, { created_at: time })).toThrow(/must be a time from 1684 to 2255/);
+      expect(() => fake.addBatches(1, { updated_at: time })).toThrow(/must be a time from 1684 to 2255/);
+      expect(fake.listBatches()).toHaveLength(0);
+    },
+  );
+});
+
+describe("inject: a fault's headers from another realm, or that cannot be read", () => {
+  it("takes a plain object of another realm, and refuses one whose field throws with a TypeError naming it", () => {
+    const fake = new FakeCohere();
+    const foreign = runInNewContext('({ "x-a": "1" })') as Record<string, string>;
+    expect(() => fake.inject("list", { type: "status", status: 503, headers: foreign })).not.toThrow();
+    const throwing = {
+      get "x-a"(): string {
+        throw new Error("boom");
+      },
+    };
+    expect(() => fake.inject("list", { type: "status", status: 503, headers: throwing })).toThrow(
+      /status fault: headers could not be read/,
+    );
   });
 });
 
