@@ -1,6 +1,5 @@
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { followAbort } from "./follow-abort.js";
-import { callerSignal } from "./load-chunk.js";
 
 /** A signal that fires on any of the caller's signals or when a deadline passes. */
 export interface Deadline {
@@ -55,38 +54,21 @@ export function startDeadline(
   };
 }
 
-/** Whether `options` name an abort signal that is not one (or cannot be read). */
-function badSignal(options: { readonly abortSignal?: unknown }): boolean {
-  try {
-    return options.abortSignal !== undefined && callerSignal(options) === undefined;
-  } catch {
-    return true;
-  }
-}
-
 /**
  * Runs `call` with `options` whose abort signal also fires on `extra` (the signal of an iterator
  * closed while it opens), for as long as `call` runs; with `options` as they are without one.
+ * `options` are the call's resolved ones (`ApiClient.resolveOptions`): a plain object, checked,
+ * so a copy runs no caller code and drops nothing they inherited.
  */
 export async function withSignalAlso<O extends { readonly abortSignal?: AbortSignal | undefined }, T>(
   options: O | undefined,
   extra: AbortSignal | undefined,
   call: (options: O | undefined) => Promise<T>,
 ): Promise<T> {
-  // Options that are not an object, or whose abortSignal is not one, are the call's to refuse
-  // (with its typed error, before anything is sent): ours would hide the caller's.
-  if (
-    extra === undefined ||
-    (options !== undefined && (typeof options !== "object" || options === null || badSignal(options))) ||
-    Array.isArray(options)
-  )
-    return call(options);
-  const both = startDeadline(undefined, [callerSignal(options), extra]);
+  if (extra === undefined) return call(options);
+  const both = startDeadline(undefined, [options?.abortSignal, extra]);
   try {
-    // Over the caller's options, not a copy of them: a spread would run their getters outside the
-    // call's checks (a raw error, not a CohereError) and drop the fields they inherit.
-    const withSignal = Object.create(options ?? null, { abortSignal: { value: both.signal, enumerable: true } });
-    return await call(withSignal as O);
+    return await call({ ...options, abortSignal: both.signal } as O);
   } finally {
     both.dispose();
   }

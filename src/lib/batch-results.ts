@@ -20,8 +20,10 @@ export async function openBatchResults(
 ): Promise<AsyncIterator<BatchResult>> {
   // Every call of the workflow goes through this one `api`: where `context.via = "results"` is set.
   // The retrieve ends with the iterator, if it is closed first (see `lazyAsyncIterable`).
+  // Checked first, as the call would (a typed refusal, nothing sent), then bound to the closing.
+  const checked = options === undefined ? undefined : (api.resolveOptions(options) as RequestOptions);
   const retrieve = (during: RequestOptions | undefined) => new RawBatchesClient(api).retrieve(id, during);
-  const { batch } = (await withSignalAlso(options, closing, retrieve)).data;
+  const { batch } = (await withSignalAlso(checked, closing, retrieve)).data;
   if (batch.status !== "BATCH_STATUS_COMPLETED")
     throw new CohereError(`results: batch ${id} has no results to read: its status is ${describeStatus(batch.status)}`);
   const output = batch.output_dataset_id;

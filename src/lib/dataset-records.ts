@@ -41,9 +41,12 @@ export async function openDatasetRecords(
   closing?: AbortSignal,
 ): Promise<AsyncIterator<BatchResult>> {
   const decode = await decoder(options);
-  // The dataset's retrieve ends with the iterator, if it is closed first (see `lazyAsyncIterable`).
-  const parts = await withSignalAlso(options, closing, (during) => partsOf(api, id, during));
-  return new DatasetRecords(api, id, options, decode, parts);
+  // The dataset's retrieves end with the iterator, if it is closed first (see `lazyAsyncIterable`):
+  // over the options checked as the call would check them (a typed refusal, nothing sent).
+  const checked = options === undefined ? undefined : (api.resolveOptions(options) as RequestOptions);
+  const retrieveParts = (): Promise<DatasetPart[]> =>
+    withSignalAlso(checked, closing, (during) => partsOf(api, id, during));
+  return new DatasetRecords(api, id, options, decode, await retrieveParts(), retrieveParts);
 }
 
 async function decoder(options: RequestOptions | undefined): Promise<Decode> {
@@ -103,6 +106,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     private readonly options: RequestOptions | undefined,
     private readonly decode: Decode,
     private parts: DatasetPart[],
+    /** The dataset's parts again (fresh URLs), ended by the iterator's closing. */
+    private readonly retrieveParts: () => Promise<DatasetPart[]>,
   ) {
     ({ maxRetries: this.#maxRetries, abortSignal: this.#signal } = api.resolveOptions(options));
   }
@@ -198,7 +203,13 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       this.#refreshed = true;
       // The refused download counts too, with the retries it made before the refusal.
       this.#attemptsBefore = downloadAttemptsOf(error) ?? this.#attemptsBefore + 1;
-      this.parts = await partsOf(this.api, this.id, this.options);
+      try {
+        this.parts = await this.retrieveParts();
+      } catch (failure) {
+        // Ended by `return()` while it waited: the end, not an error.
+        if (this.#done) return { done: true, value: undefined };
+        throw failure;
+      }
       if (this.parts.length <= this.#position)
         throw new CohereError(`${this.#label} is gone from the refreshed dataset`);
       return this.#next();

@@ -69,9 +69,6 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
       }
     } finally {
       (context as BusyContext)[busy] = false;
-      // A hedge's attempts ran on a copy: the call's status is that of the attempts that ended
-      // last (the ones whose outcome the hedging plugin is handed), not the other hedge's.
-      if (context !== call) call.responseStatus = context.responseStatus;
     }
   };
   return markRetryLoop(retry);

@@ -372,6 +372,53 @@ describe("the results iterator before its first part", () => {
     }
   });
 
+  it("options whose getters read private fields are read as any call reads them", async () => {
+    class Options {
+      #timeout = 5;
+      get timeoutInSeconds(): number {
+        return this.#timeout;
+      }
+    }
+    const { client: seen, headers } = await headersServer();
+    const { error } = await drain(seen.datasets.records("ds-1", new Options() as RequestOptionsWithoutBody));
+    expect(error).toBeUndefined();
+    expect(headers).toHaveLength(2);
+  });
+
+  it("return() while next() waits on the retrieve for fresh URLs (the part refused) ends that request: done at once", async () => {
+    let datasetCalls = 0;
+    let base = "";
+    const server = await scriptedServer((request, response) => {
+      if ((request.url ?? "").startsWith("/part/")) {
+        response.writeHead(403, { "content-type": "application/xml" });
+        return response.end("<Error><Code>AccessDenied</Code></Error>");
+      }
+      // The first retrieve answers; the refresh after the refused part never does.
+      if (++datasetCalls > 1) return;
+      const dataset = {
+        id: "ds-1",
+        name: "ds",
+        created_at: "2024-01-01T00:00:00Z",
+        updated_at: "2024-01-01T00:00:00Z",
+        dataset_type: "batch-output",
+        validation_status: "validated",
+        dataset_parts: [{ id: "p0", name: "part-0.avro", index: 0, url: `${base}/part/0` }],
+      };
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ dataset }));
+    });
+    base = server.url;
+    const client = new CohereClient({ token: "test-token", baseUrl: base, maxRetries: 0, timeoutInSeconds: 5 });
+    const iterator = client.datasets.records("ds-1")[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    expect(await eventually(() => datasetCalls === 2, 2_000)).toBe(true);
+    const started = performance.now();
+    await iterator.return?.();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    // Not after timeoutInSeconds (5 s), when the refresh would have given up.
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   it("its iterator is async-iterable itself, as a generator's is: a loop can go on where next() left off", async () => {
     const { client } = await datasetServer([serve(await file(OUT, block(2, [...record("r1"), ...record("r2")])))]);
     const iterator = client().datasets.records("ds-1")[Symbol.asyncIterator]() as AsyncIterableIterator<{
