@@ -23,7 +23,7 @@ import { type OutputDatasetOptions, OutputDatasets } from "./output-datasets.js"
 import { UrlSigner } from "./signed-urls.js";
 import { UploadedParts } from "./uploaded-parts.js";
 import type { PartLookup } from "./download-origin.js";
-import { msToMicros, parseTimestamp } from "./timestamp.js";
+import { formatTimestamp, msToMicros, parseTimestamp } from "./timestamp.js";
 import type { Operation, WireBatch } from "./wire.js";
 import { checkBoolean, checkKnownKeys } from "./option-checks.js";
 import { MAX_OUTPUT_RECORDS } from "./output-files.js";
@@ -527,7 +527,12 @@ export class FakeCohere {
     const createdAtUs = init.created_at === undefined ? nowUs : seedTime("created_at", init.created_at);
     const pinned: PinnedFields = {};
     for (const field of PINNABLE) {
-      if (init[field] !== undefined) Object.assign(pinned, { [field]: init[field] });
+      // A time is served in the fake's one form, as created_at is (not a 9-digit fraction or an offset as given).
+      const value =
+        field === "updated_at" && init.updated_at !== undefined
+          ? formatTimestamp(seedTime("updated_at", init.updated_at))
+          : init[field];
+      if (value !== undefined) Object.assign(pinned, { [field]: value });
     }
     const firstNumber = this.#store.all().length + 1;
     return Array.from({ length: count }, (_, i) => {

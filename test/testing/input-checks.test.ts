@@ -337,6 +337,20 @@ describe("addBatches: times the fake cannot serve exactly", () => {
   );
 });
 
+describe("addBatches: a seeded updated_at is served in the fake's one form, as created_at is", () => {
+  it("whatever fraction or offset it was given", () => {
+    const fake = new FakeCohere();
+    const [batch] = fake.addBatches(1, {
+      created_at: "2026-01-01T00:00:00.123456789Z",
+      updated_at: "2026-01-01T05:30:00.123456789+05:30",
+    });
+    expect(batch).toMatchObject({
+      created_at: "2026-01-01T00:00:00.123456Z",
+      updated_at: "2026-01-01T00:00:00.123456Z",
+    });
+  });
+});
+
 describe("inject: a fault's headers from another realm, or that cannot be read", () => {
   it("takes a plain object of another realm, and refuses one whose field throws with a TypeError naming it", () => {
     const fake = new FakeCohere();
