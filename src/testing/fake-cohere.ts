@@ -184,9 +184,8 @@ function checkSeedInit(init: Partial<WireBatch>): void {
       !(/^\d+$/.test(value) && BigInt(value) <= INT64_MAX)
     ) {
       throw new RangeError(`init.${field} must be an int64 >= 0 as a decimal string, got ${JSON.stringify(value)}`);
-    } else if (field === "updated_at" || field === "created_at") {
-      seedTime(field, value);
     }
+    // The times are parsed once, by `addBatches` (`seedTime`), before any batch is added.
   }
 }
 

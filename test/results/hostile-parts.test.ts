@@ -53,6 +53,26 @@ const stallAfter =
     response.write(bytes);
   };
 
+/** Answers the retrieve of dataset "ds-1", its `count` parts at `${base}/part/<index>`. */
+function answerDataset(response: ServerResponse, base: string, count: number): void {
+  const dataset = {
+    id: "ds-1",
+    name: "ds",
+    created_at: "2024-01-01T00:00:00Z",
+    updated_at: "2024-01-01T00:00:00Z",
+    dataset_type: "batch-output",
+    validation_status: "validated",
+    dataset_parts: Array.from({ length: count }, (_, i) => ({
+      id: `p${i}`,
+      name: `part-${i}.avro`,
+      index: i,
+      url: `${base}/part/${i}`,
+    })),
+  };
+  response.writeHead(200, { "content-type": "application/json" });
+  response.end(JSON.stringify({ dataset }));
+}
+
 /**
  * A server for dataset "ds-1" whose parts are answered by `parts`; it counts the downloads and
  * notes when each part's connection closes.
@@ -69,17 +89,7 @@ async function datasetServer(parts: PartHandler[]) {
       request.socket.on("close", () => closed.push(part));
       return (parts[Number(part)] as PartHandler)(request, response);
     }
-    const dataset = {
-      id: "ds-1",
-      name: "ds",
-      created_at: "2024-01-01T00:00:00Z",
-      updated_at: "2024-01-01T00:00:00Z",
-      dataset_type: "batch-output",
-      validation_status: "validated",
-      dataset_parts: parts.map((_, i) => ({ id: `p${i}`, name: `part-${i}.avro`, index: i, url: `${base}/part/${i}` })),
-    };
-    response.writeHead(200, { "content-type": "application/json" });
-    response.end(JSON.stringify({ dataset }));
+    answerDataset(response, base, parts.length);
   });
   base = server.url;
   const client = (timeoutInSeconds = 5) =>
@@ -289,17 +299,7 @@ describe("the results iterator before its first part", () => {
     const server = await scriptedServer((request, response) => {
       headers.push(request.headers["x-tenant"] as string | undefined);
       if ((request.url ?? "").startsWith("/part/")) return serve(empty)(request, response);
-      const dataset = {
-        id: "ds-1",
-        name: "ds",
-        created_at: "2024-01-01T00:00:00Z",
-        updated_at: "2024-01-01T00:00:00Z",
-        dataset_type: "batch-output",
-        validation_status: "validated",
-        dataset_parts: [{ id: "p0", name: "part-0.avro", index: 0, url: `${base}/part/0` }],
-      };
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ dataset }));
+      answerDataset(response, base, 1);
     });
     base = server.url;
     return { client: new CohereClient({ token: "test-token", baseUrl: base, maxRetries: 0 }), headers };
@@ -395,17 +395,7 @@ describe("the results iterator before its first part", () => {
       }
       // The first retrieve answers; the refresh after the refused part never does.
       if (++datasetCalls > 1) return;
-      const dataset = {
-        id: "ds-1",
-        name: "ds",
-        created_at: "2024-01-01T00:00:00Z",
-        updated_at: "2024-01-01T00:00:00Z",
-        dataset_type: "batch-output",
-        validation_status: "validated",
-        dataset_parts: [{ id: "p0", name: "part-0.avro", index: 0, url: `${base}/part/0` }],
-      };
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ dataset }));
+      answerDataset(response, base, 1);
     });
     base = server.url;
     const client = new CohereClient({ token: "test-token", baseUrl: base, maxRetries: 0, timeoutInSeconds: 5 });
