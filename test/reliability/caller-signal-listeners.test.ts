@@ -7,6 +7,7 @@
 import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CohereClient, type CohereClientOptions, loggingMiddleware, type Middleware } from "../../src/index.js";
+import { leakWarnings } from "../helpers/leak-warnings.js";
 import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
 
 const env = useResultsFake();
@@ -16,22 +17,6 @@ const pass: Middleware = (request, next) => next(request);
 const newBatch = { name: "listeners", input_dataset_id: "ds-1", model: "command-r" };
 
 const listeners = (signal: AbortSignal) => getEventListeners(signal, "abort").length;
-
-/** The `MaxListenersExceededWarning`s Node emits while `run` runs (they come on a later tick). */
-async function leakWarnings(run: () => Promise<unknown>): Promise<string[]> {
-  const warnings: string[] = [];
-  const onWarning = (warning: Error) => {
-    if (warning.name === "MaxListenersExceededWarning") warnings.push(warning.message);
-  };
-  process.on("warning", onWarning);
-  try {
-    await run();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  } finally {
-    process.off("warning", onWarning);
-  }
-  return warnings;
-}
 
 const clients: [string, CohereClientOptions][] = [
   ["no plugin", {}],
