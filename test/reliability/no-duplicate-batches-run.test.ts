@@ -83,7 +83,7 @@ describe("run: one batch only when the create answer was lost", () => {
   });
 
   it("a batch the caller creates on the run's dataset after the run, same name and model, is theirs: the watch leaves it", async () => {
-    env.fake.inject("create", { type: "status", status: 429, retryAfter: "0" });
+    env.fake.inject("create", { type: "status", status: 504, retryAfter: "0" });
     const run = await env.client().batches.run(request());
     env.clock.advance(1_000);
     const own = await env.client().batches.create({
@@ -122,14 +122,43 @@ describe("run: one batch only when the create answer was lost", () => {
     }
   });
 
-  it("a 503 before the server acted: the list is walked, nothing adopted, one batch results", async () => {
+  // A 429 or a 503 says the server did not act (API.md 7): once the walk after it found nothing,
+  // the run goes on with no watch behind it (a rate-limited run kept its process alive a minute).
+  it.each([503, 429])(
+    "a %i before the server acted: the list is walked once, nothing adopted, one batch results, and nothing watched after",
+    async (status) => {
+      env.fake.ignoreIdempotencyKeys = true;
+      env.fake.inject("create", { type: "status", status, retryAfter: "0" });
+      // This run's walks only (an earlier test's watch may still be looking at the same fake).
+      let walks = 0;
+      const countWalks: Middleware = (request, next, context) => {
+        if (context.operation === "batches.list") walks++;
+        return next(request);
+      };
+      await env.client({ middleware: [countWalks] }).batches.run(request());
+      expect(env.fake.count("create")).toBe(2);
+      expect(env.fake.listBatches().length).toBe(1);
+      // Walked before the create went again, and not again: past the watch's looks at 0 and 2 s.
+      expect(walks).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 2_300));
+      expect(walks).toBe(1);
+      env.fake.ignoreIdempotencyKeys = false;
+    },
+  );
+
+  it("a 503 after a 504: the 504's outcome stays unknown, so the run is still watched after", async () => {
     env.fake.ignoreIdempotencyKeys = true;
-    env.fake.inject("create", { type: "status", status: 503, retryAfter: "0" });
-    await env.client().batches.run(request());
-    expect(env.fake.count("create")).toBe(2);
-    // Walked before the create went again (and then watched, in the background, for a late second batch).
-    expect(env.fake.count("list")).toBeGreaterThanOrEqual(1);
-    expect(env.fake.listBatches().length).toBe(1);
+    env.fake.inject("create", { type: "status", status: 504, retryAfter: "0" }, { times: 1 });
+    env.fake.inject("create", { type: "status", status: 503, retryAfter: "0" }, { times: 1 });
+    let walks = 0;
+    const countWalks: Middleware = (request, next, context) => {
+      if (context.operation === "batches.list") walks++;
+      return next(request);
+    };
+    await env.client({ middleware: [countWalks] }).batches.run(request());
+    expect(env.fake.count("create")).toBe(3);
+    // A walk after each failure, then the watch's looks.
+    await vi.waitFor(() => expect(walks).toBeGreaterThan(2), { timeout: 3_000 });
     env.fake.ignoreIdempotencyKeys = false;
   });
 
