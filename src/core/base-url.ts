@@ -4,31 +4,32 @@ import { CohereError } from "./errors/cohere-error.js";
  * Checks `baseUrl` (an absolute http(s) URL without query, fragment or credentials) and returns
  * it without a trailing slash. Each message says what to write instead: a bare host gets the
  * scheme it lacks, and a trailing `/v1` or `/v2` is refused because every path already starts
- * with its version (it would call `/v2/v2/batches`).
+ * with its version (it would call `/v2/v2/batches`). `source` names where the value came from
+ * (the option, or the `CO_API_URL` environment variable), as each message says.
  */
-export function checkBaseUrl(baseUrl: string): string {
+export function checkBaseUrl(baseUrl: string, source = "baseUrl"): string {
   // `new URL` reads a bare trailing "?" or "#" as an empty query or fragment; the path would
   // then be appended after it and every call would go to "/".
-  if (/[?#]/.test(baseUrl)) throw new CohereError("Invalid baseUrl: must not contain a query or a fragment (? or #)");
+  if (/[?#]/.test(baseUrl)) throw new CohereError(`Invalid ${source}: must not contain a query or a fragment (? or #)`);
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new CohereError(`Invalid baseUrl: ${JSON.stringify(baseUrl)} is not an absolute URL${schemeHint(baseUrl)}`);
+    throw new CohereError(`Invalid ${source}: ${JSON.stringify(baseUrl)} is not an absolute URL${schemeHint(baseUrl)}`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new CohereError(
-      `Invalid baseUrl: protocol must be http: or https: (got ${url.protocol})${schemeHint(baseUrl)}`,
+      `Invalid ${source}: protocol must be http: or https: (got ${url.protocol})${schemeHint(baseUrl)}`,
     );
   }
   if (url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") {
-    throw new CohereError("Invalid baseUrl: must not contain credentials, a query or a fragment");
+    throw new CohereError(`Invalid ${source}: must not contain credentials, a query or a fragment`);
   }
   const href = url.href.replace(/\/+$/, "");
   const version = /\/(v[12])$/.exec(href);
   if (version !== null) {
     throw new CohereError(
-      `Invalid baseUrl: ${JSON.stringify(baseUrl)} ends in /${version[1]}, but every path already starts with ` +
+      `Invalid ${source}: ${JSON.stringify(baseUrl)} ends in /${version[1]}, but every path already starts with ` +
         `its version (/v2/batches, /v1/datasets); pass ${JSON.stringify(href.slice(0, -version[0].length))}`,
     );
   }

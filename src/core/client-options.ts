@@ -186,6 +186,17 @@ const clientOptionsSchema = v.strictObject(
 
 const defaultBaseUrl = "https://api.cohere.com";
 
+/**
+ * The option, else `CO_API_URL`, else Cohere's. An empty variable is an unset one, as an empty
+ * `CO_API_KEY` and `COHERE_LOG` are (env files and CI often export empty variables).
+ */
+function resolveBaseUrl(option: string | undefined, runtime: Runtime): string {
+  if (option !== undefined) return checkBaseUrl(option);
+  const environment = runtime.readEnvironment("CO_API_URL");
+  if (environment === undefined || environment === "") return defaultBaseUrl;
+  return checkBaseUrl(environment, "CO_API_URL environment variable");
+}
+
 /** Checks the constructor's options and fills in defaults from the runtime. Sends nothing. */
 export function resolveClientOptions(options: CohereClientOptions, runtime: Runtime): ResolvedClientOptions {
   const checked = checkInput(clientOptionsSchema, options, "client options");
@@ -214,7 +225,7 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
   return {
     token,
     clientName: checked.clientName,
-    baseUrl: checkBaseUrl(checked.baseUrl ?? runtime.readEnvironment("CO_API_URL") ?? defaultBaseUrl),
+    baseUrl: resolveBaseUrl(checked.baseUrl, runtime),
     // Frozen: a call without options gets this very object as `context.options`, and a plugin
     // writing to it would change every later call.
     defaults: Object.freeze({

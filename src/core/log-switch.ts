@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import type { Logger, LogLevel } from "./logger.js";
+import { clipText } from "../internal/clip-text.js";
 import { CohereError } from "./errors/cohere-error.js";
 
 const levels: readonly string[] = ["off", "error", "warn", "info", "debug"];
@@ -32,7 +33,9 @@ export function resolveLogLevel(option: LogLevel | undefined, environment: strin
   if (environment === undefined || environment === "") return "off";
   const level = environment.trim().toLowerCase();
   if (!isLogLevel(level)) {
-    throw new CohereError(`Invalid COHERE_LOG environment variable: must be one of ${levels.join(", ")}`);
+    throw new CohereError(
+      `Invalid COHERE_LOG environment variable: must be one of ${levels.join(", ")} (got ${JSON.stringify(clipText(environment, 40))})`,
+    );
   }
   return level;
 }

@@ -146,6 +146,26 @@ describe("the four operations over HTTP", () => {
       delete process.env.CO_API_URL;
     }
   });
+
+  it("takes an empty CO_API_URL as unset, and names the variable when it is not a URL", () => {
+    process.env.CO_API_URL = "";
+    try {
+      // Env files and CI often export empty variables: Cohere's URL, as for an empty CO_API_KEY.
+      expect(new CohereClient({ token: "t" }).batches).toBeDefined();
+      process.env.CO_API_URL = "127.0.0.1:45678";
+      expect(() => new CohereClient({ token: "t" })).toThrow(
+        'Invalid CO_API_URL environment variable: "127.0.0.1:45678" is not an absolute URL; add the scheme: did you mean "http://127.0.0.1:45678"?',
+      );
+      process.env.CO_API_URL = "https://api.cohere.com/v2";
+      expect(() => new CohereClient({ token: "t" })).toThrow(
+        /^Invalid CO_API_URL environment variable: .* ends in \/v2/,
+      );
+      // The option wins, and is named as the option.
+      expect(() => new CohereClient({ token: "t", baseUrl: "nope" })).toThrow('Invalid baseUrl: "nope"');
+    } finally {
+      delete process.env.CO_API_URL;
+    }
+  });
 });
 
 describe("listAll", () => {

@@ -78,7 +78,7 @@ describe("logLevel, logger and COHERE_LOG", () => {
     );
     vi.stubEnv("COHERE_LOG", "loud");
     expect(() => new CohereClient({ token: "t" })).toThrow(
-      "Invalid COHERE_LOG environment variable: must be one of off, error, warn, info, debug",
+      'Invalid COHERE_LOG environment variable: must be one of off, error, warn, info, debug (got "loud")',
     );
   });
 });
