@@ -5,6 +5,7 @@ import { bodyFailureOf, cutShort } from "./body-failure.js";
 import { streamReleaseOf } from "./stream-release.js";
 import {
   describeCause,
+  isForeignRequest,
   isRefusedByFetch,
   isUnreadableBody,
   ownErrorInChain,
@@ -122,6 +123,11 @@ function transportFailure(error: unknown, context: MiddlewareContext): CohereErr
   // cause that holds it is not kept.
   const reason = redactTokens(context, describeCause(error));
   const cause = carriesToken(context, error) ? undefined : { cause: error };
+  if (isForeignRequest(error))
+    return new CohereError(
+      `fetch refused the request: it cannot read a Request of this runtime (${reason}); see the fetch option in the README`,
+      cause,
+    );
   if (isRefusedByFetch(error)) return new CohereError(`fetch refused the request: ${reason}`, cause);
   if (isUnreadableBody(error)) return new CohereError(unreadableDataMessage(reason), cause);
   return new CohereConnectionError(`Connection failed: ${reason}`, cause);

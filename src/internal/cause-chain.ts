@@ -95,6 +95,17 @@ export function isRefusedByFetch(error: unknown): boolean {
 }
 
 /**
+ * True when fetch could not read the `Request` it was given as one: npm undici's fetch, given
+ * the runtime's `Request` (a class of another copy of undici), takes it for a URL and fails to
+ * parse "[object Request]". No retry can change that.
+ */
+export function isForeignRequest(error: unknown): boolean {
+  return causeChain(error).some(
+    ({ message }) => typeof message === "string" && message.startsWith("Failed to parse URL from [object "),
+  );
+}
+
+/**
  * True when fetch could not read the request's body: a file that changed or went away since
  * `fs.openAsBlob` or an `<input type=file>` gave it (a `NotReadableError`). It is the caller's
  * data that failed, not the connection: no retry can read it.
