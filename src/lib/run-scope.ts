@@ -10,8 +10,11 @@ export interface RunScope {
   readonly deadline: Deadline;
   /** True when the caller's abort (not the deadline) ended the run. */
   readonly abortedByCaller: () => boolean;
-  /** The error the run ends with: the deadline's `CohereTimeoutError` when it passed, else `error`. */
-  failure(error: unknown, phase: string): unknown;
+  /**
+   * The error the run ends with: the deadline's `CohereTimeoutError` when it passed (naming the
+   * batch the deadline leaves running, if there is one), else `error`.
+   */
+  failure(error: unknown, phase: string, batchId?: string): unknown;
   dispose(): void;
 }
 
@@ -25,11 +28,11 @@ export function startRunScope(
     signal: deadline.signal,
     deadline,
     abortedByCaller: () => deadline.signal.aborted && !deadline.timedOut(),
-    failure(error, phase) {
+    failure(error, phase, batchId) {
       if (deadline.timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error) || !CohereError.is(error)))
         return new CohereTimeoutError(
           timeoutInSeconds as number,
-          `run: not done within ${timeoutInSeconds} s (${phase})`,
+          `run: not done within ${timeoutInSeconds} s (${phase}${batchId === undefined ? "" : `; batch ${batchId} goes on`})`,
           {
             cause: error,
           },

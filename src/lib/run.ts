@@ -153,7 +153,9 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
         // The deadline's create, too, lost its answer: a server may commit it late.
         sent.secondPossible || createLeft ? AFTER_A_LOST_ANSWER : AFTER_AN_ABORT,
       );
-    throw scope.failure(error, phase);
+    // A deadline does not cancel the batch (`cancelOnAbort` is for the caller's abort): the
+    // error names it, for the caller to cancel or wait on.
+    throw scope.failure(error, phase, batch?.id);
   } finally {
     scope.dispose();
   }

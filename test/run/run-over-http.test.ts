@@ -267,7 +267,13 @@ describe("run: one deadline and one abort for the whole run", () => {
         .batches.run(request)
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CohereTimeoutError);
-      expect((error as Error).message).toContain(`(${phase})`);
+      // Once a batch exists, the message names it: the deadline leaves it running.
+      const batch = env.fake.listBatches()[0];
+      expect((error as Error).message).toBe(
+        `run: not done within 0.4 s (${phase}${batch === undefined ? "" : `; batch ${batch.id} goes on`})`,
+      );
+      if (phase === "running") expect(batch).toBeDefined();
+      expect(env.fake.count("cancel")).toBe(0);
       expect(performance.now() - started).toBeLessThan(3_000);
     });
 
@@ -294,7 +300,9 @@ describe("run: one deadline and one abort for the whole run", () => {
         .batches.run(pollsFailOnceQueued(request, { type: "status", status: 429, retryAfter: asked }))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(CohereTimeoutError);
-      expect((error as Error).message).toBe("run: not done within 4 s (queued)");
+      expect((error as Error).message).toBe(
+        `run: not done within 4 s (queued; batch ${env.fake.listBatches()[0]?.id} goes on)`,
+      );
       const wait = (error as Error).cause as Error;
       expect(wait.message).toMatch(
         new RegExp(`was not done within 4 s: the server asked for ${asked} s before the next poll$`),
@@ -325,7 +333,9 @@ describe("run: one deadline and one abort for the whole run", () => {
       .batches.run(pollsFailOnceQueued(request, { type: "status", status: 503 }))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
-    expect((error as Error).message).toBe("run: not done within 1 s (queued)");
+    expect((error as Error).message).toBe(
+      `run: not done within 1 s (queued; batch ${env.fake.listBatches()[0]?.id} goes on)`,
+    );
     const causes: unknown[] = [];
     for (let cause = (error as Error).cause; cause instanceof Error; cause = cause.cause) causes.push(cause);
     expect(causes.some((cause) => cause instanceof ServiceUnavailableError)).toBe(true);
