@@ -3,6 +3,7 @@ import * as v from "valibot";
 import type { ApiClient } from "../core/api-client.js";
 import { abortSignalSchema, checkInput, functionSchema, nonEmptyStringSchema, secondsSchema } from "../core/input.js";
 import type { RequestOptions } from "../core/request-options.js";
+import { closeUnread } from "../internal/close-unread.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
 import { isTerminalStatus } from "../resources/batches/status.js";
@@ -49,9 +50,27 @@ function phaseOf(batch: Batch, last: RunPhase): RunPhase | undefined {
   return batch.status === "BATCH_STATUS_IN_PROGRESS" ? "running" : last;
 }
 
+/**
+ * Closes the caller's one-shot `requests` (a Node read stream holds a file open) of a run that
+ * ends before its upload began, as `datasets.create` closes the `data` it never sends.
+ */
+export function closeRunRequests(request: unknown): void {
+  try {
+    closeUnread((request as RunRequest).requests);
+  } catch {
+    // A request that cannot be read has been refused for it.
+  }
+}
+
 /** `batches.run`: see `BatchesClient.run`. */
 export async function runBatch(api: ApiClient, request: RunRequest, options: RequestOptions = {}): Promise<RunResult> {
-  const run = checkInput(runRequestSchema, request, "run request") as RunRequest;
+  let run: RunRequest;
+  try {
+    run = checkInput(runRequestSchema, request, "run request") as RunRequest;
+  } catch (error) {
+    closeRunRequests(request);
+    throw error;
+  }
   // Every call of the run goes through this one `api`: where `context.via = "run"` is set.
   const batches = new BatchesClient(api);
   const scope = startRunScope(run.timeoutInSeconds, [run.abortSignal, options.abortSignal]);
@@ -75,11 +94,14 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   // `createBatchOnce`): the run's deadline that ends it leaves a batch it may have made.
   const sent = { secondPossible: false, inFlight: false };
   let runDataset: Dataset | undefined;
+  // From the upload on, `datasets.create` owns `requests` (and closes them if it fails).
+  let uploading = false;
   try {
     // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
     // Inside the run's scope: a load that stalls ends with the run's timeout or abort.
     const { create: createDataset, waitUntilValidated } = await loadOperations(scope.signal);
     report({ phase });
+    uploading = true;
     const { id } = (await createDataset(api, { name: run.name, type: run.type, data: run.requests }, calls)).data;
     phase = "validating";
     dataset = await waitUntilValidated(
@@ -129,6 +151,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
       results: (more) => batches.results(done.id as string, { ...options, ...more }),
     };
   } catch (error) {
+    if (!uploading) closeRunRequests(run);
     // From the create on (the dataset validated), an abort may leave a batch behind. The cancel
     // goes on in the background: the abort ends the run at once.
     const aborted = scope.abortedByCaller();

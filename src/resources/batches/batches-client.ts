@@ -280,7 +280,15 @@ export class BatchesClient {
       () => import("../../lib/run.js"),
       "run",
       callerSignal(options) ?? callerSignal(request),
-    );
+    ).catch((error: unknown) => {
+      // Aborted before `run` loaded: the caller's `requests` are closed all the same (a read
+      // stream held its file open), without holding the error up.
+      import("../../lib/run.js").then(
+        (loaded) => loaded.closeRunRequests(request),
+        () => undefined, // this load failing too leaves nothing more to do
+      );
+      throw error;
+    });
     return runBatch(this.#api.startedBy("run"), request, options);
   }
 }
