@@ -144,7 +144,7 @@ export interface RealClockOptions {
    * six seconds, which suits demos and end-to-end tests that poll with real timers.
    * @default 1
    */
-  speed?: number;
+  speed?: number | undefined;
 }
 
 // performance.now() has sub-millisecond resolution where Date.now() does not; fall back to

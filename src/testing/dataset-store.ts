@@ -22,9 +22,9 @@ import { checkKnownKeys } from "./option-checks.js";
  */
 export interface DatasetLifecycleOptions {
   /** How long a new dataset stays `queued`. @default 500 */
-  queuedForMs?: number;
+  queuedForMs?: number | undefined;
   /** How long it then stays `processing`. @default 1000 */
-  processingForMs?: number;
+  processingForMs?: number | undefined;
 }
 
 /** One stored dataset. */

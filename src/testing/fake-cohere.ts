@@ -35,33 +35,33 @@ export interface FakeCohereOptions {
    * 401 `{"message":"no api key supplied"}`; a wrong token 401 `{"message":"invalid api token"}`.
    * @default ["test-token"]
    */
-  tokens?: readonly string[];
+  tokens?: readonly string[] | undefined;
   /**
    * The clock that drives the life cycle and the timestamps.
    * @default a new {@link ManualClock} at 2026-01-01T00:00:00Z
    */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Life-cycle timing and outcomes, see {@link LifecycleOptions}. */
-  lifecycle?: LifecycleOptions;
+  lifecycle?: LifecycleOptions | undefined;
   /** Timing of dataset validation, see {@link DatasetLifecycleOptions}. */
-  datasetLifecycle?: DatasetLifecycleOptions;
+  datasetLifecycle?: DatasetLifecycleOptions | undefined;
   /**
    * Seed for batch ids, creator and org ids, output dataset ids, `x-request-id` values and page
    * tokens: the same seed and the same requests give the same values.
    * @default a random seed (from `crypto.getRandomValues`)
    */
-  seed?: number;
+  seed?: number | undefined;
   /**
    * How completed batches write their output datasets (parts, codec, URL lifetime). A validated
    * upload's parts are written with the same codec and block size, behind URLs of the same lifetime.
    */
-  outputs?: OutputDatasetOptions;
+  outputs?: OutputDatasetOptions | undefined;
   /**
    * Ignore `Idempotency-Key` on create (of batches and of datasets), as a server that does not
    * implement it would (Cohere does not document it): every create makes a new batch or dataset.
    * Also settable later. @default false
    */
-  ignoreIdempotencyKeys?: boolean;
+  ignoreIdempotencyKeys?: boolean | undefined;
   /**
    * Leave out of JSON answers every field that holds its zero value (`""`, `0`, `false`, `[]`,
    * `"0"` in an int64 field such as `input_tokens`), as proto3's JSON mapping does by default: a
@@ -74,7 +74,7 @@ export interface FakeCohereOptions {
    * const fake = new FakeCohere({ omitZeroValues: true });
    * ```
    */
-  omitZeroValues?: boolean;
+  omitZeroValues?: boolean | undefined;
 }
 
 /** One request the fake received, as {@link FakeCohere.requests} lists it. */
@@ -110,7 +110,7 @@ export interface HandleOptions {
 /** Options of {@link FakeCohere.reset}. */
 export interface ResetOptions {
   /** Also forget every batch, dataset and idempotency key (old page tokens then get 400). @default false */
-  batches?: boolean;
+  batches?: boolean | undefined;
 }
 
 /**

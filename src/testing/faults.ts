@@ -17,15 +17,15 @@ export interface StatusFault {
   /** The HTTP status, 200 to 599. */
   readonly status: number;
   /** The body: an object is sent as JSON (it must be serialisable), a string as is (it may be HTML or plain text). @default `{ "message": "<reason phrase>" }` */
-  readonly body?: string | object;
+  readonly body?: string | object | undefined;
   /** Extra or overriding response headers (valid names; values without control characters but tab). */
-  readonly headers?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
   /** A `Retry-After` header value: seconds (`"2"`) or an HTTP date. */
-  readonly retryAfter?: string;
+  readonly retryAfter?: string | undefined;
   /** A `retry-after-ms` header value, in milliseconds: a finite number >= 0. */
-  readonly retryAfterMs?: number;
+  readonly retryAfterMs?: number | undefined;
   /** Perform the operation first (e.g. create the batch), then answer with this status. @default false */
-  readonly afterAction?: boolean;
+  readonly afterAction?: boolean | undefined;
 }
 
 /**
@@ -55,7 +55,7 @@ export interface StallBodyFault {
 export interface DropFault {
   readonly type: "drop";
   /** Perform the operation before dropping the connection. @default false */
-  readonly afterAction?: boolean;
+  readonly afterAction?: boolean | undefined;
 }
 
 /**
@@ -69,14 +69,14 @@ export interface DropFault {
 export interface ResetMidBodyFault {
   readonly type: "reset-mid-body";
   /** Perform the operation before the partial answer. @default false */
-  readonly afterAction?: boolean;
+  readonly afterAction?: boolean | undefined;
 }
 
 /** Answer 200 with a body that is not JSON. The operation is performed, as the 200 says. */
 export interface MalformedBodyFault {
   readonly type: "malformed-body";
   /** The body text. @default "{not json" */
-  readonly body?: string;
+  readonly body?: string | undefined;
 }
 
 /** Answer 200 with an empty body. The operation is performed. */
@@ -97,7 +97,7 @@ export interface MissingFieldFault {
 export interface TruncateFault {
   readonly type: "truncate";
   /** How many bytes of the body to send, an integer >= 0 (more than the body has sends it whole). @default 60% of them */
-  readonly bytes?: number;
+  readonly bytes?: number | undefined;
 }
 
 /**
@@ -126,9 +126,9 @@ export type FaultTarget = Operation | "*";
 /** Options of {@link FakeCohere.inject}. */
 export interface InjectOptions {
   /** How many matching requests get the fault: a positive integer or `Infinity`. @default 1 */
-  times?: number;
+  times?: number | undefined;
   /** How many matching requests go by before the fault applies (3: from the fourth download on). @default 0 */
-  skip?: number;
+  skip?: number | undefined;
 }
 
 interface PendingFault {

@@ -31,34 +31,34 @@ import { MAX_OUTPUT_RECORDS } from "./output-files.js";
  */
 export interface LifecycleOptions {
   /** How long a new batch stays `BATCH_STATUS_QUEUED`. @default 1000 */
-  queuedForMs?: number;
+  queuedForMs?: number | undefined;
   /** Processing speed while `BATCH_STATUS_IN_PROGRESS`, in records per second of the clock. @default 100 */
-  recordsPerSecond?: number;
+  recordsPerSecond?: number | undefined;
   /**
    * Records in a new batch (`num_records`): a number, or a function of the input dataset id
    * (it must be deterministic: the same id always gives the same count), at most 100,000: a
    * completed batch's output dataset is written in memory when first read.
    * @default 1000
    */
-  numRecords?: number | ((inputDatasetId: string) => number);
+  numRecords?: number | ((inputDatasetId: string) => number) | undefined;
   /**
    * Whether a batch on this input dataset fails. A failing batch processes half its records,
    * then turns `BATCH_STATUS_FAILED` with a `status_reason`.
    * @default (inputDatasetId) => inputDatasetId.includes("fail")
    */
-  failWhen?: (inputDatasetId: string) => boolean;
+  failWhen?: ((inputDatasetId: string) => boolean) | undefined;
   /**
    * Every n-th processed record counts as failed (`num_failed_records`) instead of successful;
    * 0 means no record fails.
    * @default 0
    */
-  failEveryNthRecord?: number;
+  failEveryNthRecord?: number | undefined;
   /** How long a canceled batch stays `BATCH_STATUS_CANCELING` before `BATCH_STATUS_CANCELED`. @default 500 */
-  cancelingForMs?: number;
+  cancelingForMs?: number | undefined;
   /** Input tokens counted per processed record (`input_tokens`). @default 100 */
-  inputTokensPerRecord?: number;
+  inputTokensPerRecord?: number | undefined;
   /** Output tokens counted per successful record (`output_tokens`). @default 50 */
-  outputTokensPerRecord?: number;
+  outputTokensPerRecord?: number | undefined;
 }
 
 /** {@link LifecycleOptions} with every default filled in and times converted to microseconds. */

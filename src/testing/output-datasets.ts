@@ -27,13 +27,13 @@ import { checkKnownKeys } from "./option-checks.js";
  */
 export interface OutputDatasetOptions {
   /** Files per output dataset (fewer when there are fewer records). @default 3 */
-  parts?: number;
+  parts?: number | undefined;
   /** Avro codec of the files. @default "deflate" */
-  codec?: "deflate" | "null";
+  codec?: "deflate" | "null" | undefined;
   /** Records per Avro block. @default 100 */
-  blockRecords?: number;
+  blockRecords?: number | undefined;
   /** How long a signed URL stays valid, in ms of the fake's clock. @default 4 hours */
-  urlTtlMs?: number;
+  urlTtlMs?: number | undefined;
 }
 
 export { DEFAULT_DOWNLOAD_ORIGIN } from "./download-origin.js";
@@ -52,7 +52,7 @@ export class OutputDatasets {
   readonly downloads: DownloadOrigin;
   readonly #files = new Map<string, Promise<OutputFile[]>>();
   readonly #parts: OutputDatasetParts;
-  readonly #options: Required<OutputDatasetOptions>;
+  readonly #options: { [K in keyof OutputDatasetOptions]-?: Exclude<OutputDatasetOptions[K], undefined> };
 
   constructor(parts: OutputDatasetParts, options: OutputDatasetOptions = {}) {
     this.#parts = parts;

@@ -45,7 +45,7 @@ const cases: [string, (requests: RunRequest["requests"]) => Promise<unknown>, ne
 describe("a run that ends before its upload closes the caller's requests", () => {
   it.each(cases)("%s", async (_, run, errorClass) => {
     const streams = Array.from({ length: 5 }, () => createReadStream(file));
-    const closed = streams.map((stream) => new Promise((resolve) => stream.once("close", resolve)));
+    const closed = streams.map((stream) => new Promise<void>((resolve) => stream.once("close", () => resolve())));
     for (const stream of streams) await expect(run(stream)).rejects.toBeInstanceOf(errorClass);
     // Each stream closes (its file with it): `close` would never come for one left open.
     await expect(Promise.all(closed)).resolves.toHaveLength(5);

@@ -377,3 +377,55 @@ describe("addBatches: a status the SDK does not know yet", () => {
     expect(((await response.json()) as { batch: { status: string } }).batch.status).toBe("BATCH_STATUS_PAUSED");
   });
 });
+
+// Options typed `?: T | undefined`, as the SDK's own are: code built with
+// `exactOptionalPropertyTypes` may pass a value that is sometimes undefined, which means "unset".
+describe("an option given as undefined is unset", () => {
+  it("in FakeCohere's options, its life cycles and outputs, a clock's, inject's, a fault's and reset's", async () => {
+    const maybe = <T>(value: T): T | undefined => (value === null ? value : undefined);
+    const fake = new FakeCohere({
+      tokens: maybe(["t"]),
+      clock: maybe(new ManualClock()),
+      lifecycle: {
+        queuedForMs: maybe(1),
+        recordsPerSecond: maybe(1),
+        numRecords: maybe(1),
+        failWhen: maybe(() => false),
+        failEveryNthRecord: maybe(1),
+        cancelingForMs: maybe(1),
+        inputTokensPerRecord: maybe(1),
+        outputTokensPerRecord: maybe(1),
+      },
+      datasetLifecycle: { queuedForMs: maybe(1), processingForMs: maybe(1) },
+      seed: maybe(1),
+      outputs: { parts: maybe(1), codec: maybe("null" as const), blockRecords: maybe(1), urlTtlMs: maybe(1) },
+      ignoreIdempotencyKeys: maybe(true),
+      omitZeroValues: maybe(true),
+    });
+    new RealClock({ speed: maybe(2) });
+    fake.inject(
+      "create",
+      {
+        type: "status",
+        status: 503,
+        body: maybe("x"),
+        headers: maybe({ "x-a": "b" }),
+        retryAfter: maybe("1"),
+        retryAfterMs: maybe(1),
+        afterAction: maybe(true),
+      },
+      { times: maybe(2), skip: maybe(1) },
+    );
+    fake.inject("create", { type: "drop", afterAction: maybe(true) });
+    fake.inject("create", { type: "reset-mid-body", afterAction: maybe(true) });
+    fake.inject("create", { type: "malformed-body", body: maybe("x") });
+    fake.inject("datasets.download", { type: "truncate", bytes: maybe(1) });
+    // The defaults hold: a 503 with the default body, then the injected faults in order.
+    const answer = await create(fake, JSON.stringify(VALID));
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toEqual({ message: "Service Unavailable" });
+    expect(answer.headers.get("retry-after")).toBeNull();
+    fake.reset({ batches: maybe(true) });
+    expect(fake.listBatches()).toHaveLength(0);
+  });
+});
