@@ -121,7 +121,8 @@ function transportFailure(error: unknown, context: MiddlewareContext): CohereErr
   if (own !== undefined) return redactError(context, own) as CohereError;
   // A server may have put the echoed token into a redirect's URL: out of the message, and a
   // cause that holds it is not kept.
-  const reason = redactTokens(context, describeCause(error));
+  // A custom fetch that throws a string (`throw "no route"`) says so in its own words.
+  const reason = redactTokens(context, typeof error === "string" && error ? error.slice(0, 200) : describeCause(error));
   const cause = carriesToken(context, error) ? undefined : { cause: error };
   if (isForeignRequest(error))
     return new CohereError(

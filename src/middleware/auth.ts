@@ -4,6 +4,7 @@ import { isToken } from "../core/input.js";
 import type { Middleware, MiddlewareContext, Next } from "../core/middleware.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
+import { describeCause } from "../internal/cause-chain.js";
 import { rememberReturnedToken, rememberToken } from "../internal/secrets.js";
 
 /**
@@ -48,7 +49,8 @@ async function resolveToken(token: () => string | Promise<string>, context: Midd
     value = await boundBySignal(callUserCode(token), signal, () => abortErrorFor(context));
   } catch (error) {
     if (context.signal?.aborted || context.attemptSignal?.aborted) throw abortErrorFor(context);
-    throw new CohereError("The token function failed", { cause: error });
+    // Its words in the message (cleaned of tokens with the rest of the call's failure).
+    throw new CohereError(`The token function failed: ${describeCause(error)}`, { cause: error });
   }
   if (!isToken(value)) {
     throw new CohereError(

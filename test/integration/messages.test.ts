@@ -5,6 +5,7 @@ import { runtime as browserRuntime } from "../../src/platform/browser.js";
 import { runtime as edgeRuntime } from "../../src/platform/edge.js";
 import {
   type ApiError,
+  CohereAbortError,
   CohereClient,
   CohereConnectionError,
   CohereError,
@@ -127,6 +128,49 @@ describe("failures name the call", () => {
       /^batches\.list \(GET \/v2\/batches\): Connection failed: .+; 2 attempts made$/,
     );
     expect((error as Error).stack).toContain("2 attempts made");
+  });
+
+  it("an abort names the call", async () => {
+    server.fake.inject("retrieve", { type: "delay", ms: 2_000 });
+    const { batch } = await server.client().batches.create(newBatch);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await server
+      .client()
+      .batches.retrieve(batch.id, { abortSignal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereAbortError);
+    expect((error as Error).message).toBe("batches.retrieve (GET /v2/batches/{id}): The request was aborted");
+  });
+
+  it("a token function's failure names the call and says why it failed", async () => {
+    const client = server.client({
+      token: () => {
+        throw new Error("vault sealed");
+      },
+    });
+    expect(await messageOf(() => client.batches.list())).toBe(
+      "batches.list (GET /v2/batches): The token function failed: vault sealed",
+    );
+  });
+
+  it("a custom fetch that throws a string: its words, not 'unknown error'", async () => {
+    const client = server.client({
+      maxRetries: 0,
+      fetch: () => {
+        throw "no route to the proxy";
+      },
+    });
+    expect(await messageOf(() => client.batches.list())).toBe(
+      "batches.list (GET /v2/batches): Connection failed: no route to the proxy; 1 attempt made",
+    );
+  });
+
+  it("a 429 whose Retry-After is past the retry layer's 60 s says what the server asked", async () => {
+    server.fake.inject("list", { type: "status", status: 429, retryAfter: "120" });
+    expect(await messageOf(() => server.client().batches.list())).toBe(
+      "GET /v2/batches -> 429: Too Many Requests; Retry-After 120 s",
+    );
   });
 });
 

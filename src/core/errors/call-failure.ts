@@ -1,6 +1,8 @@
 import { redactError } from "../../internal/secrets.js";
 import type { MiddlewareContext } from "../middleware.js";
+import { CohereAbortError } from "./abort-error.js";
 import { ApiError, describeAnswer } from "./api-error.js";
+import { CohereError } from "./cohere-error.js";
 import { CohereConnectionError } from "./connection-error.js";
 import { CohereParseError } from "./parse-error.js";
 import { CohereTimeoutError } from "./timeout-error.js";
@@ -92,7 +94,9 @@ function messageFor(error: object, { operation, method, route, attempts }: Faile
   const verb = method.toUpperCase();
   if (ApiError.is(error)) {
     const answer = describeAnswer(error.status, error.body);
-    return `${verb} ${route} -> ${error.status}${answer === undefined ? "" : `: ${answer}`}${attempts > 1 ? ` (${made})` : ""}`;
+    // A pause the server asked for is said: past the retry layer's cap, it is why the call ended.
+    const asked = error.retryAfterInSeconds === undefined ? "" : `; Retry-After ${error.retryAfterInSeconds} s`;
+    return `${verb} ${route} -> ${error.status}${answer === undefined ? "" : `: ${answer}`}${asked}${attempts > 1 ? ` (${made})` : ""}`;
   }
   if (CohereTimeoutError.is(error)) {
     // An attempt's timeout says so; another (a plugin's own time, a body's silence) keeps its words.
@@ -101,7 +105,13 @@ function messageFor(error: object, { operation, method, route, attempts }: Faile
       : `${operation} (${verb} ${route}): ${error.message}`;
   }
   if (CohereConnectionError.is(error)) return `${operation} (${verb} ${route}): ${error.message}; ${made}`;
-  // Not retried: no count of attempts.
-  if (CohereParseError.is(error)) return `${operation} (${verb} ${route}): ${error.message}`;
+  // Not retried: no count of attempts. An abort, and the SDK's own refusals (fetch refused the
+  // request, a token function failed), say the call too; a subclass of a plugin's keeps its words.
+  if (
+    CohereParseError.is(error) ||
+    CohereAbortError.is(error) ||
+    (CohereError.is(error) && (error as Error).name === "CohereError")
+  )
+    return `${operation} (${verb} ${route}): ${(error as Error).message}`;
   return undefined;
 }
