@@ -98,7 +98,11 @@ import { build } from "esbuild";
 // The eighth session: context.responseStatus, 17,672 B; a wait's polls that do not sleep past its
 // deadline, 17,698 B; results' iterators as generators' (an opening ended by return(), done after
 // a failure, async-iterable themselves), 17,727 B.
-export const BUDGET_GZIP_BYTES = 17.4 * 1024;
+// The ninth session (after a first-hour probe and a leak probe): npm undici's fetch refused by
+// name, failures that name their call (aborts, the SDK's refusals, a token function's reason, a
+// thrown string, an answer's Retry-After), an empty CO_API_URL unset and a bad one named, a bad
+// COHERE_LOG quoted, a run's requests closed when it ends before its upload: 17,958 B.
+export const BUDGET_GZIP_BYTES = 17.6 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
