@@ -9,7 +9,6 @@ import {
   failedOnTheWire,
   isTransientFailure,
   retryDelay,
-  serverCertainlyDidNotAct,
 } from "../middleware/retry-decision.js";
 import type { RetryTiming } from "../middleware/retry-timing.js";
 import type { BatchesClient } from "../resources/batches/batches-client.js";
@@ -36,9 +35,6 @@ export interface CreateRetries {
  * or abort may end), or was answered 2xx with a body that failed the checks (the batch exists):
  * a server that ignores the key may yet commit a second batch, and one the run never learnt of
  * runs for nobody (see `watchForSecondBatches`), whether this create ends in a batch or an error.
- * A 429 or a 503 is taken at its word (the retry layer's rule) once the walk after it has found
- * nothing: the walk looked for a batch a proxy's answer hid, and such an attempt alone leaves no
- * watch behind a run that goes on (it kept every rate-limited run's process alive for a minute).
  * `sent.inFlight` is true while a create is on its way (until it settles).
  */
 export async function createBatchOnce(
@@ -50,9 +46,6 @@ export async function createBatchOnce(
   sent: { secondPossible: boolean; inFlight?: boolean },
 ): Promise<Batch> {
   const idempotencyKey = newIdempotencyKey();
-  // An attempt whose outcome only a late commit can tell (a 5xx other than 503, a timeout, a
-  // dropped connection, a reset mid-answer): the watch follows the run, whatever the walks found.
-  let outcomeUnknown = false;
   for (let attempt = 1; ; attempt++) {
     try {
       // Each create is a call of its own (plugins see `context.attempt` 1); its failure counts
@@ -91,10 +84,7 @@ export async function createBatchOnce(
       // Only a request that never left is sent again without the walk: a proxy answers 503
       // after an upstream reset, and a server that ignores the key may say 429 after acting.
       // Marked before the wait: a run that ends in it leaves a batch the attempt made to the watch.
-      if (!refused) {
-        sent.secondPossible = true;
-        if (!serverCertainlyDidNotAct(error)) outcomeUnknown = true;
-      }
+      if (!refused) sent.secondPossible = true;
       // The walk comes after the wait, just before the create goes again: a server may commit
       // a create after its gateway answered 504 or the attempt timed out, and a batch it made
       // during the wait is found too.
@@ -102,7 +92,6 @@ export async function createBatchOnce(
       if (!refused) {
         const adopted = await findBatchReading(batches, dataset, options);
         if (adopted !== undefined) return adopted;
-        sent.secondPossible = outcomeUnknown;
       }
     }
   }
