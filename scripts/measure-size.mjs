@@ -101,8 +101,11 @@ import { build } from "esbuild";
 // The ninth session (after a first-hour probe and a leak probe): npm undici's fetch refused by
 // name, failures that name their call (aborts, the SDK's refusals, a token function's reason, a
 // thrown string, an answer's Retry-After), an empty CO_API_URL unset and a bad one named, a bad
-// COHERE_LOG quoted, a run's requests closed when it ends before its upload: 17,958 B.
-export const BUDGET_GZIP_BYTES = 17.6 * 1024;
+// COHERE_LOG quoted, a run's requests closed when it ends before its upload: 17,958 B. Its
+// re-attack (a thrown string cleaned before it is cut, the run's batch id cleaned of the token
+// by the client, an abort named when the signal fired before the call, a pause's words bounded,
+// a plain CohereError left as it is): 18,029 B.
+export const BUDGET_GZIP_BYTES = 17.7 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -10,7 +10,7 @@ import {
 import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
 import { loadChunk } from "../internal/load-chunk.js";
-import { rememberKnownTokens } from "../internal/secrets.js";
+import { redactTokens, rememberKnownTokens } from "../internal/secrets.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { attemptsMade, nameTheCall } from "./errors/call-failure.js";
@@ -167,6 +167,16 @@ export class ApiClient {
     return this.#shared.options.backoff;
   }
 
+  /**
+   * `text` cleaned of the tokens this client is known to send: for a workflow's own message that
+   * quotes what a server answered (a batch id a server may have made of an echoed token).
+   */
+  redact(text: string): string {
+    const known = {} as MiddlewareContext;
+    rememberKnownTokens(known, this.#shared.options.token);
+    return redactTokens(known, text);
+  }
+
   /** The call's options with the client's defaults filled in (workflows read `maxRetries`). */
   resolveOptions(requestOptions?: RequestOptions): ResolvedRequestOptions {
     return resolveRequestOptions(this.#shared.options.defaults, requestOptions);
@@ -205,7 +215,6 @@ export class ApiClient {
     const { options: clientOptions, pipeline } = this.#shared;
     const options = resolveRequestOptions(clientOptions.defaults, requestOptions);
     const signal = options.abortSignal;
-    if (signal?.aborted) throw new CohereAbortError(signal.reason);
     const { operation, idempotent, response: expected, path: route } = request;
     const encoded = request.encodedBody?.body;
     const context: { -readonly [K in keyof MiddlewareContext]: MiddlewareContext[K] } = {
@@ -232,6 +241,8 @@ export class ApiClient {
     const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
     let response: Response;
     try {
+      // Named below like an abort during the call.
+      if (signal?.aborted) throw new CohereAbortError(signal.reason);
       response = await pipeline.send(wire, context);
       // Checked already when call-phase plugins exist (see the pipeline); else checked here, at
       // once when the transport has read the body (no promise to wait for).

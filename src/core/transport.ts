@@ -4,7 +4,6 @@ import { followAbort } from "../internal/follow-abort.js";
 import { bodyFailureOf, cutShort } from "./body-failure.js";
 import { streamReleaseOf } from "./stream-release.js";
 import {
-  describeCause,
   isForeignRequest,
   isRefusedByFetch,
   isUnreadableBody,
@@ -12,7 +11,8 @@ import {
   unreadableDataMessage,
 } from "../internal/cause-chain.js";
 import { isResponse } from "../internal/is-response.js";
-import { carriesToken, redactError, redactTokens } from "../internal/secrets.js";
+import { carriesToken, redactError } from "../internal/secrets.js";
+import { describeThrown } from "../internal/thrown-text.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
@@ -122,7 +122,7 @@ function transportFailure(error: unknown, context: MiddlewareContext): CohereErr
   // A server may have put the echoed token into a redirect's URL: out of the message, and a
   // cause that holds it is not kept.
   // A custom fetch that throws a string (`throw "no route"`) says so in its own words.
-  const reason = redactTokens(context, typeof error === "string" && error ? error.slice(0, 200) : describeCause(error));
+  const reason = describeThrown(context, error);
   const cause = carriesToken(context, error) ? undefined : { cause: error };
   if (isForeignRequest(error))
     return new CohereError(

@@ -67,6 +67,9 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   let run: RunRequest;
   try {
     run = checkInput(runRequestSchema, request, "run request") as RunRequest;
+    // Checked before the run's scope follows `options.abortSignal` (a signal-shaped junk threw a
+    // raw TypeError there); each call checks them again.
+    api.resolveOptions(options);
   } catch (error) {
     closeRunRequests(request);
     throw error;
@@ -135,7 +138,8 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     // The waiter of `waitUntilDone`, with polls that carry the caller's request options.
     const done = await waitFor(
       {
-        notDone: `run: batch ${batchId} was not done`,
+        // The id is the server's: cleaned of the token, which a server may echo there.
+        notDone: `run: batch ${api.redact(batchId)} was not done`,
         poll: async (abortSignal) => (await batches.retrieve(batchId, { ...options, abortSignal })).batch,
         settle: (latest) => (isTerminalStatus(latest.status) ? latest : undefined),
       },
@@ -178,7 +182,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
       );
     // A deadline does not cancel the batch (`cancelOnAbort` is for the caller's abort): the
     // error names it, for the caller to cancel or wait on.
-    throw scope.failure(error, phase, batch?.id);
+    throw scope.failure(error, phase, batch?.id === undefined ? undefined : api.redact(batch.id));
   } finally {
     scope.dispose();
   }

@@ -4,7 +4,7 @@ import { isToken } from "../core/input.js";
 import type { Middleware, MiddlewareContext, Next } from "../core/middleware.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
-import { describeCause } from "../internal/cause-chain.js";
+import { describeThrown } from "../internal/thrown-text.js";
 import { rememberReturnedToken, rememberToken } from "../internal/secrets.js";
 
 /**
@@ -50,7 +50,7 @@ async function resolveToken(token: () => string | Promise<string>, context: Midd
   } catch (error) {
     if (context.signal?.aborted || context.attemptSignal?.aborted) throw abortErrorFor(context);
     // Its words in the message (cleaned of tokens with the rest of the call's failure).
-    throw new CohereError(`The token function failed: ${describeCause(error)}`, { cause: error });
+    throw new CohereError(`The token function failed: ${describeThrown(context, error)}`, { cause: error });
   }
   if (!isToken(value)) {
     throw new CohereError(

@@ -149,9 +149,61 @@ describe("failures name the call", () => {
         throw new Error("vault sealed");
       },
     });
-    expect(await messageOf(() => client.batches.list())).toBe(
-      "batches.list (GET /v2/batches): The token function failed: vault sealed",
-    );
+    // A plain CohereError: its words as they are (a plugin's own keeps them too, below).
+    expect(await messageOf(() => client.batches.list())).toBe("The token function failed: vault sealed");
+    const throwsString = server.client({
+      token: () => {
+        throw "vault unreachable";
+      },
+    });
+    expect(await messageOf(() => throwsString.batches.list())).toBe("The token function failed: vault unreachable");
+  });
+
+  it("a plugin's own CohereError reaches the caller unchanged, one instance shared by many calls too", async () => {
+    const open = new CohereError("Circuit open: not calling Cohere");
+    const client = server.client({
+      middleware: [
+        {
+          name: "circuit-breaker",
+          phase: "call",
+          handle: async () => {
+            throw open;
+          },
+        },
+      ],
+    });
+    const calls: (() => Promise<unknown>)[] = [() => client.batches.list(), () => client.batches.retrieve("b-1")];
+    for (const call of calls) {
+      const error = await Promise.resolve()
+        .then(call)
+        .catch((e: unknown) => e);
+      expect(error).toBe(open);
+      expect((error as Error).message).toBe("Circuit open: not calling Cohere");
+    }
+  });
+
+  it("an abort named when the signal had fired before the call, too", async () => {
+    const error = await server
+      .client()
+      .batches.list({}, { abortSignal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereAbortError);
+    expect((error as Error).message).toBe("batches.list (GET /v2/batches): The request was aborted");
+    expect(server.fake.requests).toHaveLength(0);
+  });
+
+  it("a thrown string is cleaned of the token before it is cut: no part of a token at the cut", async () => {
+    const token = "co_0123456789abcdefghijklmnopqrstuvwxyzA";
+    const client = server.client({
+      token,
+      maxRetries: 0,
+      fetch: async () => {
+        throw `proxy refused ${"-".repeat(160)} Authorization: Bearer ${token}`;
+      },
+    });
+    const message = await messageOf(() => client.batches.list());
+    expect(message).toMatch(/^batches\.list \(GET \/v2\/batches\): Connection failed: proxy refused -+/);
+    expect(message).not.toContain("co_0123");
   });
 
   it("a custom fetch that throws a string: its words, not 'unknown error'", async () => {
@@ -169,7 +221,16 @@ describe("failures name the call", () => {
   it("a 429 whose Retry-After is past the retry layer's 60 s says what the server asked", async () => {
     server.fake.inject("list", { type: "status", status: 429, retryAfter: "120" });
     expect(await messageOf(() => server.client().batches.list())).toBe(
-      "GET /v2/batches -> 429: Too Many Requests; Retry-After 120 s",
+      "GET /v2/batches -> 429: Too Many Requests; the server asked for a pause of 120 s",
+    );
+    // A server's figure, rounded and bounded in the words (the exact one is `retryAfterInSeconds`).
+    server.fake.inject("list", { type: "status", status: 429, retryAfter: "9".repeat(400) });
+    expect(await messageOf(() => server.client().batches.list())).toBe(
+      "GET /v2/batches -> 429: Too Many Requests; the server asked for a pause of over a day",
+    );
+    server.fake.inject("list", { type: "status", status: 429, retryAfterMs: 61_234.5678 });
+    expect(await messageOf(() => server.client().batches.list())).toBe(
+      "GET /v2/batches -> 429: Too Many Requests; the server asked for a pause of 61.235 s",
     );
   });
 });

@@ -160,6 +160,11 @@ describe("the four operations over HTTP", () => {
       expect(() => new CohereClient({ token: "t" })).toThrow(
         /^Invalid CO_API_URL environment variable: .* ends in \/v2/,
       );
+      // A value that may hold a password is not quoted.
+      process.env.CO_API_URL = "//user:s3cret@proxy.internal";
+      expect(() => new CohereClient({ token: "t" })).toThrow(
+        "Invalid CO_API_URL environment variable: the value is not an absolute URL",
+      );
       // The option wins, and is named as the option.
       expect(() => new CohereClient({ token: "t", baseUrl: "nope" })).toThrow('Invalid baseUrl: "nope"');
     } finally {

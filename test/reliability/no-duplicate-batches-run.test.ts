@@ -224,7 +224,7 @@ async function lateCommitter(
       }, commitMs);
       // A gateway's 504, or a proxy's 503 or 429 sent after the backend took the request.
       if (first === "504" || first === "503" || first === "429")
-        sendJson(response, Number(first), { message: "upstream trouble", retry_after_ms: 0 });
+        sendJson(response, Number(first), { message: first === "504" ? "upstream timed out" : "upstream trouble" });
       return;
     }
     if (request.method === "POST" && url.pathname.endsWith(":cancel")) {

@@ -70,3 +70,19 @@ describe("a run that ends before its upload closes the caller's requests", () =>
     expect(finished).toBe(true);
   });
 });
+
+describe("a run's options are checked before anything else uses them", () => {
+  it.each([
+    ["null options", null],
+    ["an abortSignal that is not a signal", { abortSignal: {} }],
+    ["an abortSignal that is a string", { abortSignal: "x" }],
+  ])("%s: a CohereError, and the requests closed", async (_, options) => {
+    const stream = createReadStream(file);
+    const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
+    const error = await client.batches.run({ ...base, requests: stream }, options as never).catch((e: unknown) => e);
+    expect(CohereError.is(error), String(error)).toBe(true);
+    expect((error as Error).message).toMatch(/^Invalid request options/);
+    await closed;
+    expect(stream.destroyed).toBe(true);
+  });
+});

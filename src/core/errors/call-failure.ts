@@ -2,7 +2,6 @@ import { redactError } from "../../internal/secrets.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { CohereAbortError } from "./abort-error.js";
 import { ApiError, describeAnswer } from "./api-error.js";
-import { CohereError } from "./cohere-error.js";
 import { CohereConnectionError } from "./connection-error.js";
 import { CohereParseError } from "./parse-error.js";
 import { CohereTimeoutError } from "./timeout-error.js";
@@ -95,7 +94,11 @@ function messageFor(error: object, { operation, method, route, attempts }: Faile
   if (ApiError.is(error)) {
     const answer = describeAnswer(error.status, error.body);
     // A pause the server asked for is said: past the retry layer's cap, it is why the call ended.
-    const asked = error.retryAfterInSeconds === undefined ? "" : `; Retry-After ${error.retryAfterInSeconds} s`;
+    const pause = error.retryAfterInSeconds;
+    const asked =
+      pause === undefined
+        ? ""
+        : `; the server asked for a pause of ${pause > 86_400 ? "over a day" : `${Math.round(pause * 1000) / 1000} s`}`;
     return `${verb} ${route} -> ${error.status}${answer === undefined ? "" : `: ${answer}`}${asked}${attempts > 1 ? ` (${made})` : ""}`;
   }
   if (CohereTimeoutError.is(error)) {
@@ -105,13 +108,9 @@ function messageFor(error: object, { operation, method, route, attempts }: Faile
       : `${operation} (${verb} ${route}): ${error.message}`;
   }
   if (CohereConnectionError.is(error)) return `${operation} (${verb} ${route}): ${error.message}; ${made}`;
-  // Not retried: no count of attempts. An abort, and the SDK's own refusals (fetch refused the
-  // request, a token function failed), say the call too; a subclass of a plugin's keeps its words.
-  if (
-    CohereParseError.is(error) ||
-    CohereAbortError.is(error) ||
-    (CohereError.is(error) && (error as Error).name === "CohereError")
-  )
+  // Not retried: no count of attempts. An abort says the call too. A plain `CohereError` keeps
+  // its words: a plugin's own reaches the caller unchanged (docs/writing-plugins.md).
+  if (CohereParseError.is(error) || CohereAbortError.is(error))
     return `${operation} (${verb} ${route}): ${(error as Error).message}`;
   return undefined;
 }
