@@ -16,8 +16,8 @@ export function checkBaseUrl(baseUrl: string, source = "baseUrl"): string {
     url = new URL(baseUrl);
   } catch {
     // Not quoted when it may hold a password (`//user:secret@proxy`).
-    const shown = baseUrl.includes("@") ? "the value" : JSON.stringify(baseUrl);
-    throw new CohereError(`Invalid ${source}: ${shown} is not an absolute URL${schemeHint(baseUrl)}`);
+    if (baseUrl.includes("@")) throw new CohereError(`Invalid ${source}: the value is not an absolute URL`);
+    throw new CohereError(`Invalid ${source}: ${JSON.stringify(baseUrl)} is not an absolute URL${schemeHint(baseUrl)}`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new CohereError(

@@ -180,14 +180,15 @@ export function redactError(context: MiddlewareContext, error: unknown): unknown
         cleaned.set(value, verdict === true ? cleanValue(context, value) : unknown ? "[REDACTED]" : value);
       }
       const clean = cleaned.get(value);
-      if (clean === value) continue;
+      // `Object.is`: a NaN field is unchanged too (`NaN !== NaN` replaced the whole error).
+      if (Object.is(clean, value)) continue;
       if (key === "cause") {
         if (!Reflect.deleteProperty(error, key)) throw error;
         continue;
       }
       Object.defineProperty(error, key, { value: clean });
       // A Proxy's trap may say it took the value and keep another.
-      if (Reflect.get(error, key) !== clean) throw error;
+      if (!Object.is(Reflect.get(error, key), clean)) throw error;
     }
     // What a log shows that own fields may not hold: a message, stack, name, cause or `toJSON`
     // a class computes (from private state, say).

@@ -63,13 +63,15 @@ export function closeRunRequests(request: unknown): void {
 }
 
 /** `batches.run`: see `BatchesClient.run`. */
-export async function runBatch(api: ApiClient, request: RunRequest, options: RequestOptions = {}): Promise<RunResult> {
+export async function runBatch(api: ApiClient, request: RunRequest, given?: RequestOptions): Promise<RunResult> {
   let run: RunRequest;
+  let options: RequestOptions;
   try {
     run = checkInput(runRequestSchema, request, "run request") as RunRequest;
-    // Checked before the run's scope follows `options.abortSignal` (a signal-shaped junk threw a
-    // raw TypeError there); each call checks them again.
-    api.resolveOptions(options);
+    // Checked before the run's scope follows `abortSignal` (a signal-shaped junk threw a raw
+    // TypeError there), and read from the checked copy from here on: the caller's object (a
+    // getter, a Proxy) is never read again.
+    options = api.resolveOptions(given);
   } catch (error) {
     closeRunRequests(request);
     throw error;
@@ -97,6 +99,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
   // `createBatchOnce`): the run's deadline that ends it leaves a batch it may have made.
   const sent = { secondPossible: false, inFlight: false };
   let runDataset: Dataset | undefined;
+  let shownBatchId: string | undefined;
   // From the upload on, `datasets.create` owns `requests` (and closes them if it fails).
   let uploading = false;
   try {
@@ -135,11 +138,13 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
     };
     onBatch(batch);
     const batchId = batch.id as string;
+    // The id is the server's: cleaned of the token, which a server may echo there, now, while
+    // the token the create sent is among those the client knows (a token function's change).
+    shownBatchId = api.redact(batchId);
     // The waiter of `waitUntilDone`, with polls that carry the caller's request options.
     const done = await waitFor(
       {
-        // The id is the server's: cleaned of the token, which a server may echo there.
-        notDone: `run: batch ${api.redact(batchId)} was not done`,
+        notDone: `run: batch ${shownBatchId} was not done`,
         poll: async (abortSignal) => (await batches.retrieve(batchId, { ...options, abortSignal })).batch,
         settle: (latest) => (isTerminalStatus(latest.status) ? latest : undefined),
       },
@@ -182,7 +187,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, options: Req
       );
     // A deadline does not cancel the batch (`cancelOnAbort` is for the caller's abort): the
     // error names it, for the caller to cancel or wait on.
-    throw scope.failure(error, phase, batch?.id === undefined ? undefined : api.redact(batch.id));
+    throw scope.failure(error, phase, shownBatchId);
   } finally {
     scope.dispose();
   }

@@ -50,7 +50,11 @@ async function resolveToken(token: () => string | Promise<string>, context: Midd
   } catch (error) {
     if (context.signal?.aborted || context.attemptSignal?.aborted) throw abortErrorFor(context);
     // Its words in the message (cleaned of tokens with the rest of the call's failure).
-    throw new CohereError(`The token function failed: ${describeThrown(context, error)}`, { cause: error });
+    // A thrown primitive is in the message already (cleaned): not kept raw as the cause.
+    throw new CohereError(
+      `The token function failed: ${describeThrown(context, error)}`,
+      typeof error === "object" && error !== null ? { cause: error } : undefined,
+    );
   }
   if (!isToken(value)) {
     throw new CohereError(

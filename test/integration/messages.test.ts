@@ -182,6 +182,37 @@ describe("failures name the call", () => {
     }
   });
 
+  it("a plugin's own CohereError with a NaN field comes back as the same object (NaN !== NaN replaced it)", async () => {
+    class CircuitOpenError extends CohereError {
+      override name = "CircuitOpenError";
+      reopensInSeconds = Number.NaN;
+    }
+    const open = new CircuitOpenError("Circuit open");
+    const client = server.client({
+      middleware: [
+        {
+          name: "circuit-breaker",
+          phase: "call",
+          handle: async () => {
+            throw open;
+          },
+        },
+      ],
+    });
+    expect(await client.batches.list().catch((e: unknown) => e)).toBe(open);
+  });
+
+  it("a token function that throws a number: in the message, not kept raw as the cause", async () => {
+    const client = server.client({
+      token: () => {
+        throw 12345678901234;
+      },
+    });
+    const error = await client.batches.list().catch((e: unknown) => e);
+    expect((error as Error).message).toBe("The token function failed: 12345678901234");
+    expect((error as Error).cause).toBeUndefined();
+  });
+
   it("an abort named when the signal had fired before the call, too", async () => {
     const error = await server
       .client()

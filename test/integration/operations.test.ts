@@ -165,6 +165,10 @@ describe("the four operations over HTTP", () => {
       expect(() => new CohereClient({ token: "t" })).toThrow(
         "Invalid CO_API_URL environment variable: the value is not an absolute URL",
       );
+      // Nor in the scheme's hint.
+      expect(() => new CohereClient({ token: "t", baseUrl: "proxy.local/u:secret@x" })).toThrow(
+        /^Invalid baseUrl: the value is not an absolute URL$/,
+      );
       // The option wins, and is named as the option.
       expect(() => new CohereClient({ token: "t", baseUrl: "nope" })).toThrow('Invalid baseUrl: "nope"');
     } finally {

@@ -22,6 +22,7 @@ import { everythingShown } from "../helpers/error-text.js";
 // API.md 7a (the token never shows) and 5 (a status is its class, whatever the body).
 
 const token = "sk-live-0123456789abcdef-secret";
+let minted = 0;
 const client = (baseUrl: string, options: ConstructorParameters<typeof CohereClient>[0] = {}) =>
   new CohereClient({ token, baseUrl, maxRetries: 0, ...options });
 
@@ -343,40 +344,52 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     expect(failed.dataset.id).toBe("ds-1");
   });
 
-  it("a run whose batch id echoes the token: its deadline's error names the batch without it", async () => {
-    const stamp = "2026-12-01T00:00:00Z";
-    const origin = await scriptedServer((request, response) => {
-      const url = new URL(request.url ?? "/", "http://x");
-      // The id a proxy made of the token it saw.
-      const id = (request.headers.authorization ?? "").slice("Bearer ".length);
-      const batch = { id, name: "n", input_dataset_id: "ds-1", model: "m", status: "BATCH_STATUS_QUEUED" };
-      if (request.method === "POST" && url.pathname === "/v1/datasets") return sendJson(response, 200, { id: "ds-1" });
-      if (url.pathname === "/v1/datasets/ds-1")
-        return sendJson(response, 200, {
-          dataset: {
-            id: "ds-1",
-            name: "n",
-            dataset_type: "batch-embed-v2-input",
-            validation_status: "validated",
-            created_at: stamp,
-            updated_at: stamp,
-          },
-        });
-      return sendJson(response, 200, { batch: { ...batch, created_at: stamp, updated_at: stamp } });
-    });
-    const error = await client(origin.url)
-      .batches.run({
-        name: "n",
-        model: "m",
-        type: "batch-embed-v2-input",
-        requests: [{ custom_id: "1", body: {} }],
-        pollIntervalInSeconds: 0.05,
-        timeoutInSeconds: 0.6,
-      })
-      .catch((e: unknown) => e);
-    expect((error as Error).message).toBe("run: not done within 0.6 s (queued; batch [REDACTED] goes on)");
-    expect(everythingShown(error)).not.toContain(token);
-  });
+  it.each([
+    ["a token", token],
+    // A new token per call: by the deadline, the one the create sent is no longer among the last four.
+    [
+      "a token function minting a new token per call",
+      () => `minted-${String(++minted).padStart(4, "0")}-abcdefghijklmnop`,
+    ],
+  ] as const)(
+    "a run whose batch id echoes %s: its deadline's error names the batch without it",
+    async (_, supplier) => {
+      const stamp = "2026-12-01T00:00:00Z";
+      const origin = await scriptedServer((request, response) => {
+        const url = new URL(request.url ?? "/", "http://x");
+        // The id a proxy made of the token it saw.
+        const id = (request.headers.authorization ?? "").slice("Bearer ".length);
+        const batch = { id, name: "n", input_dataset_id: "ds-1", model: "m", status: "BATCH_STATUS_QUEUED" };
+        if (request.method === "POST" && url.pathname === "/v1/datasets")
+          return sendJson(response, 200, { id: "ds-1" });
+        if (url.pathname === "/v1/datasets/ds-1")
+          return sendJson(response, 200, {
+            dataset: {
+              id: "ds-1",
+              name: "n",
+              dataset_type: "batch-embed-v2-input",
+              validation_status: "validated",
+              created_at: stamp,
+              updated_at: stamp,
+            },
+          });
+        return sendJson(response, 200, { batch: { ...batch, created_at: stamp, updated_at: stamp } });
+      });
+      const error = await client(origin.url, { token: supplier })
+        .batches.run({
+          name: "n",
+          model: "m",
+          type: "batch-embed-v2-input",
+          requests: [{ custom_id: "1", body: {} }],
+          pollIntervalInSeconds: 0.05,
+          timeoutInSeconds: 0.6,
+        })
+        .catch((e: unknown) => e);
+      expect((error as Error).message).toBe("run: not done within 0.6 s (queued; batch [REDACTED] goes on)");
+      expect(everythingShown(error)).not.toContain(token);
+      expect(everythingShown(error)).not.toContain("-abcdefghijklmnop");
+    },
+  );
 
   it("a batch whose status echoes the Authorization: results' error does not quote it", async () => {
     const origin = await scriptedServer((request, response) =>

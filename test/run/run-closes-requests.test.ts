@@ -85,4 +85,21 @@ describe("a run's options are checked before anything else uses them", () => {
     await closed;
     expect(stream.destroyed).toBe(true);
   });
+
+  it("options read once: a Proxy whose get trap throws is an object with no fields, never read again", async () => {
+    const options = new Proxy(
+      {},
+      {
+        get() {
+          throw new TypeError("trap");
+        },
+      },
+    );
+    const stream = createReadStream(file);
+    const closed = new Promise<void>((resolve) => stream.once("close", () => resolve()));
+    // The run goes on (nothing listens on 127.0.0.1:9): a typed failure, never the trap's TypeError.
+    const error = await client.batches.run({ ...base, requests: stream }, options).catch((e: unknown) => e);
+    expect(CohereError.is(error), String(error)).toBe(true);
+    await closed;
+  });
 });
