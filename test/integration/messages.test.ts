@@ -84,6 +84,21 @@ describe("baseUrl: the message says how to fix it", () => {
   });
 });
 
+/** A client whose one call-phase plugin throws `error` (a circuit breaker that is open). */
+function throwingPlugin(error: Error) {
+  return server.client({
+    middleware: [
+      {
+        name: "circuit-breaker",
+        phase: "call",
+        handle: async () => {
+          throw error;
+        },
+      },
+    ],
+  });
+}
+
 describe("failures name the call", () => {
   it("an ApiError names the method and the route; the id is only in `url`", async () => {
     const error = (await server
@@ -161,17 +176,7 @@ describe("failures name the call", () => {
 
   it("a plugin's own CohereError reaches the caller unchanged, one instance shared by many calls too", async () => {
     const open = new CohereError("Circuit open: not calling Cohere");
-    const client = server.client({
-      middleware: [
-        {
-          name: "circuit-breaker",
-          phase: "call",
-          handle: async () => {
-            throw open;
-          },
-        },
-      ],
-    });
+    const client = throwingPlugin(open);
     const calls: (() => Promise<unknown>)[] = [() => client.batches.list(), () => client.batches.retrieve("b-1")];
     for (const call of calls) {
       const error = await Promise.resolve()
@@ -188,17 +193,7 @@ describe("failures name the call", () => {
       reopensInSeconds = Number.NaN;
     }
     const open = new CircuitOpenError("Circuit open");
-    const client = server.client({
-      middleware: [
-        {
-          name: "circuit-breaker",
-          phase: "call",
-          handle: async () => {
-            throw open;
-          },
-        },
-      ],
-    });
+    const client = throwingPlugin(open);
     expect(await client.batches.list().catch((e: unknown) => e)).toBe(open);
   });
 
