@@ -75,7 +75,7 @@ async function partsOf(api: ApiClient, id: string, options: RequestOptions | und
     .map((part) => ({ ...part, name: redactTokens(answered, part.name) }))
     .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const missing = parts.find((part) => typeof part.url !== "string" || part.url === "");
-  if (missing !== undefined) throw new CohereError(`${describePart(id, missing)} has no download URL`);
+  if (missing !== undefined) throw new CohereError(`${describePart(api.redact(id), missing)} has no download URL`);
   return parts;
 }
 
@@ -179,7 +179,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       this.#done = true;
       return;
     }
-    this.#label = describePart(this.id, part);
+    this.#label = describePart(this.api.redact(this.id), part);
     const download = { operation: "datasets.download" as const, url: part.url as string, label: this.#label };
     // Opened again after its body broke off: its failure counts the attempts before this download.
     const before = this.#attemptsBefore;
@@ -225,6 +225,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   }
 }
 
+/** The part, named for a message; `id` cleaned of the client's tokens (a server's id may echo one). */
 function describePart(id: string, part: DatasetPart): string {
   return `part ${part.index ?? "?"} (${part.name}) of dataset ${id}`;
 }

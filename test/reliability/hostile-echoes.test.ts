@@ -436,6 +436,51 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     expect((error as Error).message).toBe("part 0 (part-0 Bearer [REDACTED].avro) of dataset ds-1 has no download URL");
   });
 
+  // Ids a server made of the echoed token, which `run` hands on to its own waits and `results()`.
+  it("ids that hold the token: the waits', results' and parts' messages name them without it", async () => {
+    const stamp = "2026-12-01T00:00:00Z";
+    const origin = await scriptedServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://x");
+      const id = decodeURIComponent(url.pathname.split("/").pop() ?? "");
+      if (url.pathname.startsWith("/v2/batches/"))
+        return sendJson(response, 200, {
+          batch: { id, name: "n", input_dataset_id: "d", model: "m", status: "BATCH_STATUS_FAILED", created_at: stamp },
+        });
+      const validation_status = id.startsWith("queued") ? "queued" : "validated";
+      return sendJson(response, 200, {
+        dataset: {
+          id,
+          name: "n",
+          dataset_type: "batch-embed-v2-output",
+          validation_status,
+          created_at: stamp,
+          updated_at: stamp,
+          dataset_parts: [{ id: "p-0", name: "part-0.avro", index: 0 }],
+        },
+      });
+    });
+    const api = client(origin.url);
+    const wait = await api.datasets
+      .waitUntilValidated(`queued-${token}`, { pollIntervalInSeconds: 0.05, timeoutInSeconds: 0.2 })
+      .catch((e: unknown) => e);
+    expect((wait as Error).message).toMatch(/^waitUntilValidated: dataset queued-\[REDACTED\] was not validated/);
+    const results = await api.batches
+      .results(`b-${token}`)
+      [Symbol.asyncIterator]()
+      .next()
+      .catch((e: unknown) => e);
+    expect((results as Error).message).toBe(
+      "results: batch b-[REDACTED] has no results to read: its status is BATCH_STATUS_FAILED",
+    );
+    const part = await api.datasets
+      .records(`ds-${token}`)
+      [Symbol.asyncIterator]()
+      .next()
+      .catch((e: unknown) => e);
+    expect((part as Error).message).toBe("part 0 (part-0.avro) of dataset ds-[REDACTED] has no download URL");
+    for (const error of [wait, results, part]) expect(everythingShown(error)).not.toContain(token);
+  });
+
   it("a validation_error of 100,000 characters: the message quotes 500 of them, validationError keeps it whole", async () => {
     const failed = await failedValidation(() => ({ validation_error: "x".repeat(100_000) }));
     expect(failed.message).toBe(`Dataset ds-1 failed validation: ${"x".repeat(500)}…`);

@@ -200,7 +200,8 @@ export function waitUntilValidated(
   };
   return waitFor(
     {
-      notDone: `waitUntilValidated: dataset ${id} was not validated`,
+      // The id may be a server's (`run`'s upload): cleaned of the token a server may echo there.
+      notDone: `waitUntilValidated: dataset ${api.redact(id)} was not validated`,
       poll: async (abortSignal) => (await retrieve(polls, id, { ...callOptions, abortSignal }, answered)).data.dataset,
       settle: (dataset) => {
         // Cleaned as text, as an error body is: the dataset may be too large to walk field by field.
