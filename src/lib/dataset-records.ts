@@ -97,12 +97,14 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #unsettled = 0;
   #last: Promise<IteratorResult<BatchResult>> | undefined;
   readonly #maxRetries: number;
+  /** The dataset id for messages, cleaned of the client's tokens (a server's id may echo one). */
+  readonly #shownId: string;
   /** The caller's: the byte reads watch it too, but records made from bytes in hand do not wait on them. */
   readonly #signal: AbortSignal | undefined;
 
   constructor(
     private readonly api: ApiClient,
-    private readonly id: string,
+    id: string,
     private readonly options: RequestOptions | undefined,
     private readonly decode: Decode,
     private parts: DatasetPart[],
@@ -110,6 +112,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     private readonly retrieveParts: () => Promise<DatasetPart[]>,
   ) {
     ({ maxRetries: this.#maxRetries, abortSignal: this.#signal } = api.resolveOptions(options));
+    this.#shownId = api.redact(id);
   }
 
   // A call made before the previous one settled waits for it, as an async generator's does: run
@@ -179,7 +182,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       this.#done = true;
       return;
     }
-    this.#label = describePart(this.api.redact(this.id), part);
+    this.#label = describePart(this.#shownId, part);
     const download = { operation: "datasets.download" as const, url: part.url as string, label: this.#label };
     // Opened again after its body broke off: its failure counts the attempts before this download.
     const before = this.#attemptsBefore;

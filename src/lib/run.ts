@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import type { ApiClient } from "../core/api-client.js";
 import { abortSignalSchema, checkInput, functionSchema, nonEmptyStringSchema, secondsSchema } from "../core/input.js";
-import type { RequestOptions } from "../core/request-options.js";
+import type { RequestOptions, ResolvedRequestOptions } from "../core/request-options.js";
 import { closeUnread } from "../internal/close-unread.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
@@ -65,7 +65,7 @@ export function closeRunRequests(request: unknown): void {
 /** `batches.run`: see `BatchesClient.run`. */
 export async function runBatch(api: ApiClient, request: RunRequest, given?: RequestOptions): Promise<RunResult> {
   let run: RunRequest;
-  let options: RequestOptions;
+  let options: ResolvedRequestOptions;
   try {
     run = checkInput(runRequestSchema, request, "run request") as RunRequest;
     // Checked before the run's scope follows `abortSignal` (a signal-shaped junk threw a raw
@@ -123,7 +123,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     runDataset = { ...inputDataset, id };
     phase = "queued";
     const body = { name: run.name, input_dataset_id: id, model: run.model };
-    const { maxRetries, shouldRetry } = api.resolveOptions(options);
+    const { maxRetries, shouldRetry } = options;
     const retries = { maxRetries, shouldRetry, timing: api.backoff };
     batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent);
     // A batch an attempt whose answer was lost may yet add is cancelled (in the background), up
