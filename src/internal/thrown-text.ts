@@ -7,10 +7,20 @@ import { redactTokens } from "./secrets.js";
  * What users' code threw (a custom fetch, a token function), in words for a call's message,
  * cleaned of the tokens the call knows: a thrown string or number as it is (`throw "no route"`),
  * cut to 200 characters only once it is cleaned (a token cut in two would no longer be
- * recognised), else the innermost cause's message.
+ * recognised); any other value that is not an object named (`null was thrown`); else the
+ * innermost cause's message.
  */
 export function describeThrown(context: MiddlewareContext, error: unknown): string {
-  if ((typeof error !== "string" && typeof error !== "number") || error === "")
-    return redactTokens(context, describeCause(error));
-  return clipText(redactTokens(context, String(error)), 200);
+  if (typeof error === "object" && error !== null) return redactTokens(context, describeCause(error));
+  if ((typeof error === "string" && error !== "") || typeof error === "number")
+    return clipText(redactTokens(context, String(error)), 200);
+  // A symbol's description is the thrower's text: cleaned and cut like a string.
+  return `${clipText(redactTokens(context, thrownValueName(error)), 200)} was thrown`;
+}
+
+function thrownValueName(error: unknown): string {
+  if (error === "") return "an empty string";
+  if (typeof error === "bigint") return `${error}n`;
+  if (typeof error === "function") return "a function";
+  return String(error);
 }

@@ -4,7 +4,7 @@ import { resolveClientOptions } from "../../src/core/client-options.js";
 import { runtime as browserRuntime } from "../../src/platform/browser.js";
 import { runtime as edgeRuntime } from "../../src/platform/edge.js";
 import {
-  type ApiError,
+  ApiError,
   CohereAbortError,
   CohereClient,
   CohereConnectionError,
@@ -208,6 +208,48 @@ describe("failures name the call", () => {
     expect((error as Error).cause).toBeUndefined();
   });
 
+  it.each([
+    [null, "null was thrown"],
+    [undefined, "undefined was thrown"],
+    [false, "false was thrown"],
+    [12n, "12n was thrown"],
+    [Symbol("vault sealed"), "Symbol(vault sealed) was thrown"],
+    ["", "an empty string was thrown"],
+  ])("a token function that throws %s: named, not 'unknown error'", async (thrown, words) => {
+    const client = server.client({
+      token: () => {
+        throw thrown;
+      },
+    });
+    const error = await client.batches.list().catch((e: unknown) => e);
+    expect((error as Error).message).toBe(`The token function failed: ${words}`);
+    expect((error as Error).cause).toBeUndefined();
+    expect(server.fake.requests).toHaveLength(0);
+  });
+
+  it("a custom fetch that throws null, or a symbol holding the token: named, and cleaned", async () => {
+    const token = "co_0123456789abcdefghijklmnopqrstuvwxyzA";
+    const nullClient = server.client({
+      maxRetries: 0,
+      fetch: () => {
+        throw null;
+      },
+    });
+    expect(await messageOf(() => nullClient.batches.list())).toBe(
+      "batches.list (GET /v2/batches): Connection failed: null was thrown; 1 attempt made",
+    );
+    const symbolClient = server.client({
+      token,
+      maxRetries: 0,
+      fetch: () => {
+        throw Symbol(`Bearer ${token}`);
+      },
+    });
+    expect(await messageOf(() => symbolClient.batches.list())).toBe(
+      "batches.list (GET /v2/batches): Connection failed: Symbol(Bearer [REDACTED]) was thrown; 1 attempt made",
+    );
+  });
+
   it("an abort named when the signal had fired before the call, too", async () => {
     const error = await server
       .client()
@@ -258,6 +300,25 @@ describe("failures name the call", () => {
     expect(await messageOf(() => server.client().batches.list())).toBe(
       "GET /v2/batches -> 429: Too Many Requests; the server asked for a pause of 61.235 s",
     );
+  });
+
+  it("a pause of 0 s reads as a retry at once; a plugin's negative or NaN pause is left out", async () => {
+    server.fake.inject("list", { type: "status", status: 429, retryAfter: "0" }, { times: 3 });
+    expect(await messageOf(() => server.client({ maxRetries: 2 }).batches.list())).toBe(
+      "GET /v2/batches -> 429: Too Many Requests; the server asked for a retry at once (3 attempts made)",
+    );
+    for (const retryAfterInSeconds of [-5, Number.NaN]) {
+      const client = throwingPlugin(
+        new ApiError({
+          status: 429,
+          body: undefined,
+          headers: new Headers(),
+          requestId: undefined,
+          retryAfterInSeconds,
+        }),
+      );
+      expect(await messageOf(() => client.batches.list())).toBe("GET /v2/batches -> 429");
+    }
   });
 });
 

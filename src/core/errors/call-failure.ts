@@ -88,17 +88,23 @@ export function nameTheCall(error: unknown, call: FailedCall, context: Middlewar
   return redactError(context, error);
 }
 
+/**
+ * The pause an answer asked for, in words. A plugin's `ApiError` may carry any number: one that
+ * is not a pause (negative, `NaN`) is left out rather than quoted.
+ */
+function pauseAsked(pause: number | undefined): string {
+  if (typeof pause !== "number" || !(pause >= 0)) return "";
+  if (pause === 0) return "; the server asked for a retry at once";
+  return `; the server asked for a pause of ${pause > 86_400 ? "over a day" : `${Math.round(pause * 1000) / 1000} s`}`;
+}
+
 function messageFor(error: object, { operation, method, route, attempts }: FailedCall): string | undefined {
   const made = attempts === 1 ? "1 attempt made" : `${attempts} attempts made`;
   const verb = method.toUpperCase();
   if (ApiError.is(error)) {
     const answer = describeAnswer(error.status, error.body);
     // A pause the server asked for is said: past the retry layer's cap, it is why the call ended.
-    const pause = error.retryAfterInSeconds;
-    const asked =
-      pause === undefined
-        ? ""
-        : `; the server asked for a pause of ${pause > 86_400 ? "over a day" : `${Math.round(pause * 1000) / 1000} s`}`;
+    const asked = pauseAsked(error.retryAfterInSeconds);
     return `${verb} ${route} -> ${error.status}${answer === undefined ? "" : `: ${answer}`}${asked}${attempts > 1 ? ` (${made})` : ""}`;
   }
   if (CohereTimeoutError.is(error)) {
