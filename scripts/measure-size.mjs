@@ -106,7 +106,9 @@ import { build } from "esbuild";
 // by the client, an abort named when the signal fired before the call, a pause's words bounded,
 // a plain CohereError left as it is): 18,029 B. A second re-attack (the batch id cleaned after
 // the create, run's options read once, NaN fields kept, thrown numbers quoted): 18,056 B.
-export const BUDGET_GZIP_BYTES = 17.7 * 1024;
+// The tenth session: every abort names the method called (an already-aborted signal given to a
+// method whose code loads on first use, a wait's pause, a run's phase and batch): 18,274 B.
+export const BUDGET_GZIP_BYTES = 17.9 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -1,3 +1,4 @@
+import { abortNamed } from "../core/errors/call-failure.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { isAbortSignal } from "../core/input.js";
@@ -15,15 +16,16 @@ import { describeCause } from "./cause-chain.js";
  * In a browser, an app's bundler fetches a chunk over the network on first use, and that fetch
  * can fail (offline, a deploy that replaced the app's chunks) or stall. Either would reach the
  * caller as a `TypeError` or a call that never settles: here it is a `CohereError` naming the
- * code, and the wait ends when the signal fires (`onAbort` gives the error; by default a
- * `CohereAbortError`). Nothing is cached on failure: the module system decides whether to try
+ * code, and the wait ends when the signal fires (`onAbort` gives the error, or names the method
+ * the caller called for its `CohereAbortError`: `"waitUntilDone"`; by default it is unnamed,
+ * for a load inside a call or a workflow that names its own failures). Nothing is cached on failure: the module system decides whether to try
  * again.
  */
 export function loadChunk<T>(
   load: () => Promise<T>,
   what: string,
   bound?: unknown,
-  onAbort?: () => unknown,
+  onAbort?: (() => unknown) | string,
 ): Promise<T> {
   let loading: Promise<T>;
   try {
@@ -35,7 +37,11 @@ export function loadChunk<T>(
     throw new CohereError(`cohere-batches could not load ${what}: ${describeCause(error)}`, { cause: error });
   });
   const signal = callerSignal(bound);
-  return boundBySignal(typed, signal, onAbort ?? (() => new CohereAbortError(signal?.reason)));
+  const aborted =
+    typeof onAbort === "function"
+      ? onAbort
+      : () => (onAbort === undefined ? new CohereAbortError(signal?.reason) : abortNamed(onAbort, signal?.reason));
+  return boundBySignal(typed, signal, aborted);
 }
 
 /**

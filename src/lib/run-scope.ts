@@ -1,4 +1,5 @@
 import { CohereAbortError } from "../core/errors/abort-error.js";
+import { abortNamed } from "../core/errors/call-failure.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { type Deadline, startDeadline } from "../internal/deadline.js";
@@ -12,9 +13,10 @@ export interface RunScope {
   readonly abortedByCaller: () => boolean;
   /**
    * The error the run ends with: the deadline's `CohereTimeoutError` when it passed (naming the
-   * batch the deadline leaves running, if there is one), else `error`.
+   * batch the deadline leaves running, if there is one), the caller's abort named as the run's
+   * (with the batch it leaves, or that `cancelling` says is being cancelled), else `error`.
    */
-  failure(error: unknown, phase: string, batchId?: string): unknown;
+  failure(error: unknown, phase: string, batchId?: string, cancelling?: boolean): unknown;
   dispose(): void;
 }
 
@@ -28,7 +30,7 @@ export function startRunScope(
     signal: deadline.signal,
     deadline,
     abortedByCaller: () => deadline.signal.aborted && !deadline.timedOut(),
-    failure(error, phase, batchId) {
+    failure(error, phase, batchId, cancelling = false) {
       if (deadline.timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error) || !CohereError.is(error)))
         return new CohereTimeoutError(
           timeoutInSeconds as number,
@@ -37,6 +39,10 @@ export function startRunScope(
             cause: error,
           },
         );
+      if (CohereAbortError.is(error) && deadline.signal.aborted && !deadline.timedOut()) {
+        const left = batchId === undefined ? "" : `; batch ${batchId} ${cancelling ? "is being cancelled" : "goes on"}`;
+        return abortNamed("run", callerSignals.find((signal) => signal?.aborted)?.reason, `${phase}${left}`);
+      }
       return error;
     },
     dispose: deadline.dispose,

@@ -144,6 +144,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     // The waiter of `waitUntilDone`, with polls that carry the caller's request options.
     const done = await waitFor(
       {
+        name: "run",
         notDone: `run: batch ${shownBatchId} was not done`,
         poll: async (abortSignal) => (await batches.retrieve(batchId, { ...options, abortSignal })).batch,
         settle: (latest) => (isTerminalStatus(latest.status) ? latest : undefined),
@@ -166,7 +167,8 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     const aborted = scope.abortedByCaller();
     // The deadline ended the create in flight: the batch it may have made was never reported.
     const createLeft = sent.inFlight && scope.deadline.timedOut();
-    if (aborted && run.cancelOnAbort && batch !== undefined) cancelInBackground(batches, batch, options);
+    const cancelling = aborted && run.cancelOnAbort === true && batch !== undefined;
+    if (cancelling && batch !== undefined) cancelInBackground(batches, batch, options);
     else if (
       runDataset !== undefined &&
       batch === undefined &&
@@ -187,7 +189,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
       );
     // A deadline does not cancel the batch (`cancelOnAbort` is for the caller's abort): the
     // error names it, for the caller to cancel or wait on.
-    throw scope.failure(error, phase, shownBatchId);
+    throw scope.failure(error, phase, shownBatchId, cancelling);
   } finally {
     scope.dispose();
   }

@@ -1,4 +1,5 @@
 import { CohereAbortError } from "../core/errors/abort-error.js";
+import { abortNamed } from "../core/errors/call-failure.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { delay } from "../internal/delay.js";
@@ -10,6 +11,8 @@ import { DEFAULT_MAX_RETRY_AFTER_IN_SECONDS } from "../middleware/retry-timing.j
 
 /** One thing to wait for: how to poll it, and when it is done. */
 export interface WaitTarget<T> {
+  /** The method waiting, for the message of the caller's abort: `"waitUntilDone"`. */
+  readonly name: string;
   /** For the timeout message: `"batch b-1 was not done"`. */
   readonly notDone: string;
   /** One poll; `signal` ends it on the wait's deadline or the caller's abort. */
@@ -106,6 +109,10 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
   } catch (error) {
     if (error === early) throw error;
     if (timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error))) throw notDone(lastFailure);
+    // The caller's abort, in a poll or between polls, names the wait (a workflow's deadline
+    // is the workflow's to name).
+    if (CohereAbortError.is(error) && signal.aborted && schedule.deadline === undefined)
+      throw abortNamed(target.name, abortSignal?.reason);
     throw error;
   } finally {
     // A deadline of the workflow's own is the workflow's to end.

@@ -359,3 +359,95 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => probe.close(resolve));
   return port;
 }
+
+describe("an abort names the method the caller called, before its call and between its polls", () => {
+  const env = useFakeServer();
+  // The route in a datasets method's name is the one its call names (datasets' code loads on first use).
+  const datasetCalls: [string, (client: CohereClient, abortSignal: AbortSignal) => Promise<unknown>][] = [
+    [
+      "datasets.create (POST /v1/datasets)",
+      (c, abortSignal) => c.datasets.create({ name: "d", type: "embed-input", data: [{ text: "a" }] }, { abortSignal }),
+    ],
+    ["datasets.retrieve (GET /v1/datasets/{id})", (c, abortSignal) => c.datasets.retrieve("d-1", { abortSignal })],
+    ["datasets.list (GET /v1/datasets)", (c, abortSignal) => c.datasets.list({}, { abortSignal })],
+    ["datasets.delete (DELETE /v1/datasets/{id})", (c, abortSignal) => c.datasets.delete("d-1", { abortSignal })],
+    ["datasets.usage (GET /v1/datasets/usage)", (c, abortSignal) => c.datasets.usage({ abortSignal })],
+  ];
+  it.each(datasetCalls)("%s: already aborted, or aborted in its call, names it the same way", async (name, call) => {
+    const reason = new Error("user left");
+    const before = await call(env.client(), AbortSignal.abort(reason)).catch((e: unknown) => e);
+    expect(before).toBeInstanceOf(CohereAbortError);
+    expect((before as Error).message).toBe(`${name}: The request was aborted`);
+    expect((before as Error).cause).toBe(reason);
+    expect(env.fake.requests).toHaveLength(0);
+    const controller = new AbortController();
+    const stalls = env.client({
+      fetch: () => {
+        controller.abort(reason);
+        return new Promise<Response>(() => {});
+      },
+    });
+    const during = await call(stalls, controller.signal).catch((e: unknown) => e);
+    expect((during as Error).message).toBe(`${name}: The request was aborted`);
+  });
+
+  it.each([
+    ["waitUntilDone", (c: CohereClient, abortSignal: AbortSignal) => c.batches.waitUntilDone("b-1", { abortSignal })],
+    [
+      "waitUntilValidated",
+      (c: CohereClient, abortSignal: AbortSignal) => c.datasets.waitUntilValidated("d-1", { abortSignal }),
+    ],
+    [
+      "run",
+      (c: CohereClient, abortSignal: AbortSignal) =>
+        c.batches.run({ name: "r", model: "m", requests: [{ custom_id: "1", body: {} }] }, { abortSignal }),
+    ],
+    [
+      "results",
+      async (c: CohereClient, abortSignal: AbortSignal) => {
+        for await (const _ of c.batches.results("b-1", { abortSignal }));
+      },
+    ],
+    [
+      "records",
+      async (c: CohereClient, abortSignal: AbortSignal) => {
+        for await (const _ of c.datasets.records("d-1", { abortSignal }));
+      },
+    ],
+  ])("%s: an already-aborted signal names it; nothing is sent", async (name, call) => {
+    const error = await call(env.client(), AbortSignal.abort()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereAbortError);
+    expect((error as Error).message).toBe(`${name}: The request was aborted`);
+    expect(env.fake.requests).toHaveLength(0);
+  });
+
+  it("waitUntilDone and waitUntilValidated: an abort between polls names the wait, the reason its cause", async () => {
+    const client = env.client();
+    const { id: datasetId } = await client.datasets.create({
+      name: "d",
+      type: "batch-embed-v2-input",
+      data: [{ custom_id: "1", body: { input_type: "search_document", texts: ["a"] } }],
+    });
+    const abortedWait = async (name: string, wait: (signal: AbortSignal) => Promise<unknown>) => {
+      const reason = new Error("bored");
+      const controller = new AbortController();
+      const polled = env.fake.requests.length;
+      setTimeout(() => controller.abort(reason), 100);
+      const error = await wait(controller.signal).catch((e: unknown) => e);
+      // One poll, then the pause the abort ended.
+      expect(env.fake.requests.length).toBe(polled + 1);
+      expect(error).toBeInstanceOf(CohereAbortError);
+      expect((error as Error).message).toBe(`${name}: The request was aborted`);
+      expect((error as Error).cause).toBe(reason);
+      expect((error as Error).stack).toMatch(new RegExp(`^CohereAbortError: ${name}: The request was aborted\\n`));
+    };
+    await abortedWait("waitUntilValidated", (abortSignal) =>
+      client.datasets.waitUntilValidated(datasetId, { abortSignal, pollIntervalInSeconds: 5 }),
+    );
+    env.clock.advance(600_000);
+    const { batch } = await client.batches.create({ ...newBatch, input_dataset_id: datasetId });
+    await abortedWait("waitUntilDone", (abortSignal) =>
+      client.batches.waitUntilDone(batch.id as string, { abortSignal, pollIntervalInSeconds: 5 }),
+    );
+  });
+});

@@ -280,8 +280,19 @@ describe("run: one deadline and one abort for the whole run", () => {
     it(`the abort signal ends the run while ${phase}, as CohereAbortError, and the batch is not cancelled`, async () => {
       const controller = new AbortController();
       const request = holdIn(phase, { abortSignal: controller.signal });
-      setTimeout(() => controller.abort(new Error("stop")), 200);
-      await expect(env.client().batches.run(request)).rejects.toBeInstanceOf(CohereAbortError);
+      const reason = new Error("stop");
+      setTimeout(() => controller.abort(reason), 200);
+      const error = await env
+        .client()
+        .batches.run(request)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CohereAbortError);
+      expect((error as Error).cause).toBe(reason);
+      // Named as the run's, with its phase and the batch the abort leaves running.
+      const batch = env.fake.listBatches()[0];
+      expect((error as Error).message).toBe(
+        `run: The request was aborted (${phase}${batch === undefined ? "" : `; batch ${batch.id} goes on`})`,
+      );
       expect(env.fake.count("cancel")).toBe(0);
     });
   }
@@ -354,7 +365,14 @@ describe("run: one deadline and one abort for the whole run", () => {
     const controller = new AbortController();
     const request = holdIn("running", { abortSignal: controller.signal, cancelOnAbort: true });
     setTimeout(() => controller.abort(), 200);
-    await expect(env.client().batches.run(request)).rejects.toBeInstanceOf(CohereAbortError);
+    const error = await env
+      .client()
+      .batches.run(request)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereAbortError);
+    expect((error as Error).message).toBe(
+      `run: The request was aborted (running; batch ${env.fake.listBatches()[0]?.id} is being cancelled)`,
+    );
     // The cancel goes on in the background: the abort rejects at once.
     await vi.waitFor(() => expect(env.fake.listBatches()[0]?.status).toMatch(/CANCEL/), { timeout: 3_000 });
     expect(env.fake.count("cancel")).toBe(1);

@@ -14,6 +14,7 @@ function target(first: unknown) {
   return {
     polls,
     target: {
+      name: "test",
       notDone: "test: not done",
       poll: async () => {
         polls.push(Date.now());
@@ -80,6 +81,7 @@ describe("waitFor after a server asked for a pause (Retry-After)", () => {
   it("a deadline that passes in the poll after the pause: CohereTimeoutError whose cause is the server's answer", async () => {
     const polls: number[] = [];
     const waited = {
+      name: "test",
       notDone: "test: not done",
       poll: (signal: AbortSignal) => {
         polls.push(Date.now());

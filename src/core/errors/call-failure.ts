@@ -44,6 +44,35 @@ export function attemptsMade(attempt: number, requestOptions: object | undefined
 const named = Symbol.for("cohere-batches.named");
 
 /**
+ * The caller's abort of a method that ended before or between its calls (its code still
+ * loading, a wait's pause), named as a call's abort is: `waitUntilDone: The request was
+ * aborted`. `detail` is said after it (what the abort leaves behind). Marked as named: a call
+ * it passes through does not name it again.
+ */
+export function abortNamed(name: string, reason: unknown, detail?: string): CohereAbortError {
+  const error = new CohereAbortError(reason);
+  Object.defineProperty(error, named, { value: true });
+  retitle(error, `${name}: ${error.message}${detail === undefined ? "" : ` (${detail})`}`);
+  return error;
+}
+
+/**
+ * Sets `failure`'s message, and the header of its stack to match. Throws when the message will
+ * not take (frozen, read-only).
+ */
+function retitle(failure: Error, message: string): void {
+  const header = `${failure.name}: ${failure.message}`;
+  // Read first: V8 writes `stack` when it is first read, and after the message changed it
+  // would already hold the new one (which contains the old), to be named a second time.
+  const stack = failure.stack;
+  if (!Reflect.set(failure, "message", message)) throw failure;
+  // The header only (the old message may also be in the class name), and no replacement
+  // patterns: `$'` and the like in a server's words are text.
+  if (typeof stack === "string" && stack.startsWith(header))
+    Reflect.set(failure, "stack", `${failure.name}: ${message}${stack.slice(header.length)}`);
+}
+
+/**
  * Rewrites, once, the message of a failure that reached the caller so it says which call failed
  * and after how many attempts: `GET /v2/batches/{id} -> 404: batch not found`,
  * `batches.list (GET /v2/batches) timed out after 0.2 s per attempt; 3 attempts made`; then
@@ -69,16 +98,7 @@ export function nameTheCall(error: unknown, call: FailedCall, context: Middlewar
       // throw as they are read stays as it is.
       const message = messageFor(error, call);
       if (!message) return redactError(context, error);
-      const before = failure.message;
-      // Read first: V8 writes `stack` when it is first read, and after the message changed it
-      // would already hold the new one (which contains the old), to be named a second time.
-      const stack = failure.stack;
-      if (!Reflect.set(failure, "message", message)) throw failure;
-      // The header only (the old message may also be in the class name), and no replacement
-      // patterns: `$'` and the like in a server's words are text.
-      const header = `${failure.name}: ${before}`;
-      if (typeof stack === "string" && stack.startsWith(header))
-        Reflect.set(failure, "stack", `${failure.name}: ${message}${stack.slice(header.length)}`);
+      retitle(failure, message);
       if (ApiError.is(error) && error.url === undefined) Object.defineProperty(error, "url", { value: call.url });
     } catch {
       // An error that will not take its name (frozen, a read-only message, a trap that throws)

@@ -203,8 +203,8 @@ export class BatchesClient {
   async waitUntilDone(id: string, options: WaitUntilDoneOptions = {}): Promise<Batch> {
     // Only programs that wait load the waiter.
     const [{ waitFor }, { waitUntilDoneOptionsSchema }] = await Promise.all([
-      loadChunk(() => import("../../lib/waiter.js"), "the waiter", options),
-      loadChunk(() => import("./wait-options.js"), "the checks of wait options", options),
+      loadChunk(() => import("../../lib/waiter.js"), "the waiter", options, "waitUntilDone"),
+      loadChunk(() => import("./wait-options.js"), "the checks of wait options", options, "waitUntilDone"),
     ]);
     const { pollIntervalInSeconds = 5, ...schedule } = checkInput(
       waitUntilDoneOptionsSchema,
@@ -213,6 +213,7 @@ export class BatchesClient {
     );
     return waitFor(
       {
+        name: "waitUntilDone",
         notDone: `waitUntilDone: batch ${id} was not done`,
         poll: async (abortSignal) => (await this.#waitPolls.retrieve(id, { abortSignal })).data.batch,
         settle: (batch) => (isTerminalStatus(batch.status) ? batch : undefined),
@@ -237,12 +238,9 @@ export class BatchesClient {
   results(id: string, options?: RequestOptionsWithoutBody): AsyncIterable<BatchResult> {
     checkInput(batchIdSchema, id, "id");
     return lazyAsyncIterable(async (closing) =>
-      (await loadChunk(() => import("../../lib/batch-results.js"), "the results reader", options)).openBatchResults(
-        this.#api.startedBy("results"),
-        id,
-        options,
-        closing,
-      ),
+      (
+        await loadChunk(() => import("../../lib/batch-results.js"), "the results reader", options, "results")
+      ).openBatchResults(this.#api.startedBy("results"), id, options, closing),
     );
   }
 
@@ -280,6 +278,7 @@ export class BatchesClient {
       () => import("../../lib/run.js"),
       "run",
       callerSignal(options) ?? callerSignal(request),
+      "run",
     ).catch((error: unknown) => {
       // Aborted before `run` loaded: the caller's `requests` are closed all the same (a read
       // stream held its file open), without holding the error up.

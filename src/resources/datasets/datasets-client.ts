@@ -141,7 +141,7 @@ export class DatasetsClient {
    * `CohereAbortError` when `abortSignal` fires.
    */
   async waitUntilValidated(id: string, options: WaitUntilValidatedOptions = {}): Promise<Dataset> {
-    return (await loadOperations(options)).waitUntilValidated(this.#api, id, options);
+    return (await loadOperations(options, "waitUntilValidated")).waitUntilValidated(this.#api, id, options);
   }
 
   /**
@@ -170,12 +170,9 @@ export class DatasetsClient {
   records(id: string, options?: RequestOptionsWithoutBody): AsyncIterable<BatchResult> {
     checkInput(datasetIdSchema, id, "id");
     return lazyAsyncIterable(async (closing) =>
-      (await loadChunk(() => import("../../lib/dataset-records.js"), "the records reader", options)).openDatasetRecords(
-        this.#api.startedBy("results"),
-        id,
-        options,
-        closing,
-      ),
+      (
+        await loadChunk(() => import("../../lib/dataset-records.js"), "the records reader", options, "records")
+      ).openDatasetRecords(this.#api.startedBy("results"), id, options, closing),
     );
   }
 }

@@ -201,6 +201,7 @@ export function waitUntilValidated(
   return waitFor(
     {
       // The id may be a server's (`run`'s upload): cleaned of the token a server may echo there.
+      name: "waitUntilValidated",
       notDone: `waitUntilValidated: dataset ${api.redact(id)} was not validated`,
       poll: async (abortSignal) => (await retrieve(polls, id, { ...callOptions, abortSignal }, answered)).data.dataset,
       settle: (dataset) => {

@@ -16,8 +16,12 @@ import type {
  * @internal The operations, loaded on the first datasets call (see `operations.ts`), the wait
  * bounded by a signal, or by the caller's options (see `loadChunk`).
  */
-export const loadOperations = (bound?: unknown) =>
-  loadChunk(() => import("./operations.js"), "the datasets operations", bound);
+/**
+ * The datasets' operations, loaded on first use; `caller` names the method for an abort that
+ * comes before its call does (as the call's own would: `datasets.retrieve (GET /v1/datasets/{id})`).
+ */
+export const loadOperations = (bound?: unknown, caller?: string) =>
+  loadChunk(() => import("./operations.js"), "the datasets operations", bound, caller);
 
 /**
  * The datasets API with the HTTP response of every call: `data` plus status, headers, URL and
@@ -62,7 +66,7 @@ export class RawDatasetsClient {
     request: CreateDatasetRequest,
     options?: RequestOptionsWithoutBody,
   ): Promise<HttpResponse<CreateDatasetResponse>> {
-    const operations = await loadOperations(options).catch((error: unknown) => {
+    const operations = await loadOperations(options, "datasets.create (POST /v1/datasets)").catch((error: unknown) => {
       // Aborted before the upload code loaded: the caller's streams are closed all the same
       // (as fetch cancels the body of a request it never sends), without holding the error up.
       loadOperations().then(
@@ -83,7 +87,11 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.retrieve`.
    */
   async retrieve(id: string, options?: RequestOptionsWithoutBody): Promise<HttpResponse<GetDatasetResponse>> {
-    return (await loadOperations(options)).retrieve(this.#api, id, options);
+    return (await loadOperations(options, "datasets.retrieve (GET /v1/datasets/{id})")).retrieve(
+      this.#api,
+      id,
+      options,
+    );
   }
 
   /**
@@ -98,7 +106,7 @@ export class RawDatasetsClient {
     request?: ListDatasetsRequest,
     options?: RequestOptionsWithoutBody,
   ): Promise<HttpResponse<ListDatasetsResponse>> {
-    return (await loadOperations(options)).list(this.#api, request, options);
+    return (await loadOperations(options, "datasets.list (GET /v1/datasets)")).list(this.#api, request, options);
   }
 
   /**
@@ -110,7 +118,7 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.delete`.
    */
   async delete(id: string, options?: RequestOptions): Promise<HttpResponse<DeleteDatasetResponse>> {
-    return (await loadOperations(options)).remove(this.#api, id, options);
+    return (await loadOperations(options, "datasets.delete (DELETE /v1/datasets/{id})")).remove(this.#api, id, options);
   }
 
   /**
@@ -122,6 +130,6 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.usage`.
    */
   async usage(options?: RequestOptionsWithoutBody): Promise<HttpResponse<DatasetUsageResponse>> {
-    return (await loadOperations(options)).usage(this.#api, options);
+    return (await loadOperations(options, "datasets.usage (GET /v1/datasets/usage)")).usage(this.#api, options);
   }
 }
