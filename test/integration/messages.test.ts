@@ -400,7 +400,10 @@ describe("an abort names the method the caller called, before its call and betwe
     [
       "run",
       (c: CohereClient, abortSignal: AbortSignal) =>
-        c.batches.run({ name: "r", model: "m", requests: [{ custom_id: "1", body: {} }] }, { abortSignal }),
+        c.batches.run(
+          { name: "r", model: "m", type: "batch-embed-v2-input", requests: [{ custom_id: "1", body: {} }] },
+          { abortSignal },
+        ),
     ],
     [
       "results",
