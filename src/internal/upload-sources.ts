@@ -89,8 +89,18 @@ async function* readItems(
   // A string may end in the first half of a surrogate pair whose second half starts the next:
   // encoded apart, each half would be sent as U+FFFD. The half waits for the next string.
   let half = "";
+  // The first item says what the iterable holds: chunks of text and bytes (a file's stream), or
+  // objects (one line each). Mixed, a chunk after a line would be glued to the next line.
+  let holdsObjects: boolean | undefined;
   try {
     for await (const item of items) {
+      const chunk = typeof item === "string" || item instanceof Uint8Array;
+      // Anything else (a number) is refused below, as a line that is not an object.
+      if (chunk || isPlainObject(item)) holdsObjects ??= !chunk;
+      if (chunk ? holdsObjects === true : holdsObjects === false && isPlainObject(item))
+        throw new CohereError(
+          `Invalid request: ${field} item ${index} is ${chunk ? "" : "not "}text or bytes, and the items before it are ${chunk ? "not" : "text or bytes"}: an iterable holds either chunks of JSONL (text or bytes) or plain objects (one line each)`,
+        );
       if (typeof item === "string") {
         const text = half + item;
         const code = text.charCodeAt(text.length - 1);

@@ -341,3 +341,55 @@ describe("a batch from an uploaded dataset", () => {
     expect((await client.batches.create(batch)).batch.num_records).toBe(2);
   });
 });
+
+describe("an iterable holds chunks of JSONL or objects, not both", () => {
+  const server = useFakeServer();
+  const upload = { name: "mixed", type: "embed-input" } as const;
+  const sources: [string, () => Iterable<unknown> | AsyncIterable<unknown>, string][] = [
+    [
+      "a string after objects (a Set)",
+      () => new Set<unknown>([{ text: "1" }, '{"text":"2"}', { text: "3" }]),
+      "data item 1 is text or bytes, and the items before it are not",
+    ],
+    [
+      "bytes after objects (an async generator)",
+      async function* () {
+        yield { text: "1" };
+        yield new TextEncoder().encode('{"text":"2"}\n');
+      },
+      "data item 1 is text or bytes, and the items before it are not",
+    ],
+    [
+      "an object after text (a generator)",
+      function* () {
+        yield '{"text":"1"}\n';
+        yield { text: "2" };
+      },
+      "data item 1 is not text or bytes, and the items before it are text or bytes",
+    ],
+  ];
+  it.each(sources)(
+    "%s: refused, and no dataset is made (it glued two records onto one line)",
+    async (_, data, words) => {
+      const error = await server
+        .client()
+        .datasets.create({ ...upload, data: data() as never })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toBe(
+        `Invalid request: ${words}: an iterable holds either chunks of JSONL (text or bytes) or plain objects (one line each)`,
+      );
+      expect((await server.client().datasets.list()).datasets ?? []).toHaveLength(0);
+    },
+  );
+
+  it("chunks alone and objects alone still go as they are", async () => {
+    const client = server.client();
+    for (const data of [new Set(['{"text":"a"}\n{"te', 'xt":"b"}\n']), new Set([{ text: "a" }, { text: "b" }])]) {
+      const { id } = await client.datasets.create({ ...upload, data });
+      server.clock.advance(600_000);
+      const dataset = await client.datasets.retrieve(id);
+      expect(dataset.dataset.validation_status).toBe("validated");
+    }
+  });
+});
