@@ -385,7 +385,11 @@ describe("an iterable holds chunks of JSONL or objects, not both", () => {
 
   it("chunks alone and objects alone still go as they are", async () => {
     const client = server.client();
-    for (const data of [new Set(['{"text":"a"}\n{"te', 'xt":"b"}\n']), new Set([{ text: "a" }, { text: "b" }])]) {
+    const chunks = async function* () {
+      yield '{"text":"a"}\n{"te';
+      yield 'xt":"b"}\n';
+    };
+    for (const data of [chunks(), new Set([{ text: "a" }, { text: "b" }])]) {
       const { id } = await client.datasets.create({ ...upload, data });
       server.clock.advance(600_000);
       const dataset = await client.datasets.retrieve(id);
