@@ -1,4 +1,5 @@
 import { isConnectionRefused, someCause } from "../internal/cause-chain.js";
+import { CohereError } from "./errors/cohere-error.js";
 import type { FetchFunction } from "./transport.js";
 import { realRequest } from "./wire-request.js";
 import { bodyReader } from "../internal/body-reader.js";
@@ -43,8 +44,9 @@ async function followMethodKeepingRedirects(
   request: Request,
   signal: AbortSignal,
 ): Promise<Response> {
-  // Followed by hand: a real Request, to clone and replay.
-  let current = realRequest(request, signal);
+  // Followed by hand: a real Request, to clone and replay, that says "manual" itself: a user's
+  // fetch may read only the request (`(request) => fetch(request)`) and not the init.
+  let current = manualRedirects(realRequest(request, signal));
   for (let hop = 0; ; hop++) {
     const replay = current.body === null ? current : current.clone();
     let response: Response;
@@ -54,6 +56,12 @@ async function followMethodKeepingRedirects(
       if (hop > 0 && typeof error === "object" && error !== null) laterHopFailures.add(error);
       throw error;
     }
+    // A fetch that followed the redirect anyway has turned a 301-303 into a GET of another
+    // resource, or sent the body again: its answer is not the request's.
+    if (response.redirected)
+      throw new CohereError(
+        `The fetch function followed a redirect of a ${current.method} itself, though the request said redirect: "manual"; its answer is not taken (a ${current.method} is not re-sent as a GET, nor sent twice)`,
+      );
     const location = response.headers.get("location");
     if (!methodKeepingStatuses.has(response.status) || location === null || hop === maxRedirects) return response;
     if (response.body !== null)
@@ -62,6 +70,13 @@ async function followMethodKeepingRedirects(
         .catch(() => {});
     current = await redirected(replay, new URL(location, response.url || current.url));
   }
+}
+
+/** `request`, or a copy of it, whose own redirect mode is `"manual"`. */
+function manualRedirects(request: Request): Request {
+  return request.redirect === "manual"
+    ? request
+    : new Request(request, { redirect: "manual", duplex: "half" } as RequestInit);
 }
 
 /** The request again, to `target`: same method, headers and body; no `Authorization` to another origin. */

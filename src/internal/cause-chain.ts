@@ -78,10 +78,11 @@ const refusedByFetchCodes: ReadonlySet<string> = new Set([
  * URL quoted later in a message, say a connection failure's, must not match): a port the Fetch
  * standard blocks ("bad port"s such as 6000: Node, Deno), a request whose body was read already
  * (Node, Deno, Bun), and an upload's redirect, which fetch refuses to follow (`redirect: "error"`:
- * Node, Deno, Bun, node-fetch).
+ * Node, Deno, Bun, node-fetch), and a redirect loop (Node: "redirect count exceeded", after 20
+ * hops; sent again, it loops again).
  */
 const refusedMessage =
-  /^(Fetch failed: )?(bad port$|Requests to port \d+ are blocked|Encountered redirect|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|unexpected redirect$|UnexpectedRedirect fetching|uri requested responds with a redirect, redirect mode is set to error)/;
+  /^(Fetch failed: )?(bad port$|redirect count exceeded$|[Tt]oo many redirects|Requests to port \d+ are blocked|Encountered redirect|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|unexpected redirect$|UnexpectedRedirect fetching|uri requested responds with a redirect, redirect mode is set to error)/;
 
 /**
  * True when fetch refused to send the request (or, for a redirect it followed, the next hop): bad

@@ -64,6 +64,72 @@ describe("redirects: the first hop, and no POST turned into a GET (API.md 7)", (
   });
 });
 
+describe("redirects with a user's fetch that reads only the request, or follows anyway", () => {
+  // A logging wrapper, as users write it: the init (where a fetch's redirect mode would go) is dropped.
+  const requestOnly = (request: Request) => fetch(request);
+
+  it("create without a key, redirected to a port that refuses, is sent once", async () => {
+    const port = await refusingPort();
+    const origin = await scriptedServer((_, response) => {
+      response.writeHead(307, { location: `http://127.0.0.1:${port}/v2/batches` });
+      response.end();
+    });
+    const { error } = await outcome(client(origin.url, { fetch: requestOnly }).batches.create(newBatch));
+    expect(error).toBeInstanceOf(CohereConnectionError);
+    expect(origin.received.filter((r) => r.method === "POST")).toHaveLength(1);
+  });
+
+  it.each([301, 302, 303])("cancel answered by %i is a typed error, never success", async (status) => {
+    const origin = await scriptedServer((request, response) => {
+      if (request.method === "POST") {
+        response.writeHead(status, { location: "/v2/batches/b-1" });
+        response.end();
+      } else sendJson(response, 200, {});
+    });
+    const { error } = await outcome(client(origin.url, { fetch: requestOnly }).batches.cancel("b-1"));
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(status);
+    expect(origin.received.map((r) => r.method)).toEqual(["POST"]);
+  });
+
+  it("a fetch that follows the redirect whatever the request says: its answer is refused, not retried", async () => {
+    const origin = await scriptedServer((request, response) => {
+      if (request.method === "POST") {
+        response.writeHead(302, { location: "/v2/batches/b-1" });
+        response.end();
+      } else sendJson(response, 200, {});
+    });
+    const follows = (request: Request) =>
+      fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        duplex: "half",
+        redirect: "follow",
+      } as RequestInit);
+    const { error } = await outcome(client(origin.url, { fetch: follows }).batches.cancel("b-1"));
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toBe(
+      'The fetch function followed a redirect of a POST itself, though the request said redirect: "manual"; its answer is not taken (a POST is not re-sent as a GET, nor sent twice)',
+    );
+    expect(origin.received.map((r) => r.method)).toEqual(["POST", "GET"]);
+  });
+});
+
+describe("a redirect loop", () => {
+  it("is refused by name at once, not taken for a network failure and walked again on each retry", async () => {
+    const origin = await scriptedServer((_, response) => {
+      response.writeHead(302, { location: "/v2/batches-again" });
+      response.end();
+    });
+    const { error } = await outcome(client(origin.url, { maxRetries: 2 }).batches.list());
+    expect(error).not.toBeInstanceOf(CohereConnectionError);
+    expect((error as Error).message).toBe("fetch refused the request: redirect count exceeded");
+    // One walk of fetch's 20 hops, not three.
+    expect(origin.received).toHaveLength(21);
+  });
+});
+
 describe("statuses outside 200-599 are one typed error, with or without middleware (API.md 7a)", () => {
   it.each([
     ["without middleware", []],
