@@ -164,8 +164,18 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
           ] as const
         ).filter(([, handler]) => handler !== undefined)
       : [[phase === "call" ? "call" : "attempt", handle]];
+  // A key one letter off a known one (`phse`, `handler`) is a typo that would change what the
+  // plugin does (a `phase` lost runs a call plugin per attempt). Other keys are the plugin's own
+  // (a class's state).
+  for (const key of Object.keys(entry ?? {})) {
+    const lower = key.toLowerCase();
+    const meant = pluginKeys.find((known) => known !== key && (lower === known || oneEditApart(lower, known)));
+    if (meant !== undefined)
+      throw new CohereError(`Invalid middleware #${position + 1}: ${key} is not a known field; did you mean ${meant}?`);
+  }
   if (
     typeof name !== "string" ||
+    name === "" ||
     handlers.length === 0 ||
     (handle !== undefined && (call ?? attempt) !== undefined) ||
     // A phase belongs with `handle`: beside `call` or `attempt` it was ignored.
@@ -175,6 +185,22 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
       `Invalid middleware #${position + 1}: must be a function, { name, phase?: "call" | "attempt", handle } or { name, call?, attempt? }`,
     );
   return handlers.map(([where, handler]) => resolved(name, where, handler));
+}
+
+const pluginKeys = ["name", "phase", "handle", "call", "attempt"];
+
+/** True when `a` becomes `b` by one letter added, dropped, changed, or two swapped. */
+function oneEditApart(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  const rest = (x: string, from: number) => x.slice(from);
+  return (
+    rest(a, i + 1) === rest(b, i + 1) ||
+    rest(a, i) === rest(b, i + 1) ||
+    rest(a, i + 1) === rest(b, i) ||
+    (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2))
+  );
 }
 
 function resolved(name: string, phase: MiddlewarePhase, handle: unknown): ResolvedPlugin {

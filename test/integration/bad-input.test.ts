@@ -4,6 +4,7 @@ import {
   CohereConnectionError,
   CohereError,
   loggingMiddleware,
+  type Middleware,
   rateLimitMiddleware,
   tracingMiddleware,
 } from "../../src/index.js";
@@ -25,6 +26,9 @@ async function refused(call: () => unknown, field: RegExp) {
   expect((error as Error).message).toMatch(field);
   expect(server.fake.requests).toHaveLength(0);
 }
+
+// A handler for plugins refused before they run.
+const noHandler = (): undefined => undefined;
 
 describe("bad input is refused before anything is sent", () => {
   it.each([[""], ["."], [".."], [42], [undefined], [null]])("retrieve and cancel refuse the id %j", async (id) => {
@@ -168,6 +172,17 @@ describe("the client refuses bad options at construction", () => {
     // A phase beside `call` or `attempt` was ignored: a plugin marked "call" ran per attempt.
     [{ middleware: [{ name: "phased", phase: "call", attempt: () => undefined }] }, /Invalid middleware #1/],
     [{ middleware: [{ name: "phased", phase: "call", call: () => undefined }] }, /Invalid middleware #1/],
+    // A key one letter off: the phase was lost, and a call plugin (a cache) ran per attempt.
+    [
+      { middleware: [{ name: "cache", phse: "call", handle: noHandler }] },
+      /^Invalid middleware #1: phse is not a known field; did you mean phase\?$/,
+    ],
+    [
+      { middleware: [{ name: "cache", Phase: "call", handle: noHandler }] },
+      /^Invalid middleware #1: Phase is not a known field; did you mean phase\?$/,
+    ],
+    [{ middleware: [{ name: "m", handle: noHandler, atempt: noHandler }] }, /did you mean attempt\?$/],
+    [{ middleware: [{ name: "", handle: noHandler }] }, /^Invalid middleware #1: must be a function/],
     [{ apiKey: "k" }, /apiKey/],
     [{ token: "" }, /token/],
     // The token's Authorization won silently; a Content-Type replaced the SDK's (a multipart
@@ -472,5 +487,19 @@ describe("the built-in plugins refuse options they would ignore, at construction
       "tracing",
     );
     expect(loggingMiddleware({ level: "debug", logger: console, allowedHeaders: ["x-a"] }).name).toBe("logging");
+  });
+});
+
+describe("a plugin's own fields", () => {
+  it("are left alone when no known field is one letter off them (a class keeps its state on itself)", () => {
+    class Breaker {
+      readonly name = "breaker";
+      readonly phase = "call";
+      failures = 0;
+      threshold = 5;
+      handle: Middleware = (request, next) => next(request);
+    }
+    const client = new CohereClient({ token: "t", middleware: [new Breaker()] });
+    expect(client.describeMiddleware().find((layer) => layer.name === "breaker")?.phase).toBe("call");
   });
 });
