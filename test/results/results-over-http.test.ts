@@ -95,9 +95,16 @@ describe("results", () => {
     expect(env.fake.count("datasets.download")).toBe(0);
   });
 
-  it("an empty id is refused at once, before anything is sent", () => {
-    expect(() => env.client().batches.results("")).toThrow(CohereError);
-    expect(() => env.client().datasets.records("")).toThrow(CohereError);
+  it("a bad id is refused on the first next(), before anything is sent: the call itself returns the iterable", async () => {
+    for (const id of ["", ".."]) {
+      // Built outside a try, as `Readable.from(client.batches.results(id))` builds it.
+      const iterables = [env.client().batches.results(id), env.client().datasets.records(id)];
+      for (const iterable of iterables) {
+        const error = await collect(iterable).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(CohereError);
+        expect((error as Error).message).toMatch(/^Invalid id: /);
+      }
+    }
     expect(env.fake.count()).toBe(0);
   });
 

@@ -236,12 +236,14 @@ export class BatchesClient {
    * (the message names its status) or has no output dataset; then as `datasets.records`.
    */
   results(id: string, options?: RequestOptionsWithoutBody): AsyncIterable<BatchResult> {
-    checkInput(batchIdSchema, id, "id");
-    return lazyAsyncIterable(async (closing) =>
-      (
+    // Refused on the first `next()`, as every other bad input of an iterable (`listAll`'s): the
+    // call itself always returns the iterable.
+    return lazyAsyncIterable(async (closing) => {
+      checkInput(batchIdSchema, id, "id");
+      return (
         await loadChunk(() => import("../../lib/batch-results.js"), "the results reader", options, "results")
-      ).openBatchResults(this.#api.startedBy("results"), id, options, closing),
-    );
+      ).openBatchResults(this.#api.startedBy("results"), id, options, closing);
+    });
   }
 
   /**

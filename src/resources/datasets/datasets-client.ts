@@ -163,16 +163,18 @@ export class DatasetsClient {
    * if (batch.output_dataset_id !== undefined)
    *   for await (const record of client.datasets.records(batch.output_dataset_id)) console.log(record.custom_id);
    * ```
-   * @throws CohereError for an empty id (at once) or a part without URL; `CohereParseError`
+   * @throws CohereError for an empty id (on the first `next()`, before anything is sent) or a part without URL; `CohereParseError`
    * naming the part for a file that is not valid Avro or is cut short; `ApiError` subclasses,
    * `CohereTimeoutError`, `CohereAbortError`, `CohereConnectionError` as for every call.
    */
   records(id: string, options?: RequestOptionsWithoutBody): AsyncIterable<BatchResult> {
-    checkInput(datasetIdSchema, id, "id");
-    return lazyAsyncIterable(async (closing) =>
-      (
+    // Refused on the first `next()`, as every other bad input of an iterable (`listAll`'s): the
+    // call itself always returns the iterable.
+    return lazyAsyncIterable(async (closing) => {
+      checkInput(datasetIdSchema, id, "id");
+      return (
         await loadChunk(() => import("../../lib/dataset-records.js"), "the records reader", options, "records")
-      ).openDatasetRecords(this.#api.startedBy("results"), id, options, closing),
-    );
+      ).openDatasetRecords(this.#api.startedBy("results"), id, options, closing);
+    });
   }
 }
