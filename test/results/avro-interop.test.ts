@@ -124,6 +124,37 @@ describe("decoding files written by avsc", () => {
     expect(file.join(",")).toContain(max.join(","));
   });
 
+  it("yields a long past ±(2^53 - 1) as an exact bigint, not a rounded number", async () => {
+    // zigzag varints by hand, for the 64-bit values no writer here takes.
+    const zigzag = (value: bigint) => {
+      let v = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
+      const out: number[] = [];
+      for (; v >= 0x80n; v >>= 7n) out.push(Number((v & 0x7fn) | 0x80n));
+      out.push(Number(v));
+      return out;
+    };
+    const schema = { type: "record", name: "N", fields: [{ name: "n", type: "long" }] };
+    const sync = new Uint8Array(16).fill(7);
+    const header = await writeAvroContainer(schema, [], { codec: "null", sync });
+    const values = [2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n), -(2n ** 53n), 123n, -(2n ** 53n - 1n)];
+    const body = values.flatMap(zigzag);
+    const file = new Uint8Array([
+      ...header,
+      ...zigzag(BigInt(values.length)),
+      ...zigzag(BigInt(body.length)),
+      ...body,
+      ...sync,
+    ]);
+    expect(await decodeAll(chunked(file, 3))).toEqual([
+      { n: 2n ** 53n + 1n },
+      { n: 2n ** 63n - 1n },
+      { n: -(2n ** 63n) },
+      { n: -(2n ** 53n) },
+      { n: 123 },
+      { n: -(2 ** 53 - 1) },
+    ]);
+  });
+
   it("yields nothing for a file of a header and no blocks", async () => {
     // (avsc writes no bytes at all for no records; Java and the fake write the header.)
     expect(await decodeAll(chunked(await writeAvroContainer(EVERY_TYPE, []), 10))).toEqual([]);

@@ -21,6 +21,13 @@ describe("toBatchResult", () => {
     expect(toBatchResult({ custom_id: "3", error: "invalid request" }, PART).error).toBe("invalid request");
   });
 
+  it("parses the JSON text of a string: the message without its quotes (it kept them)", () => {
+    expect(toBatchResult({ custom_id: "5", error: '"quota exceeded"' }, PART).error).toBe("quota exceeded");
+    expect(toBatchResult({ custom_id: "6", error: '"a \\"quoted\\" word"' }, PART).error).toBe('a "quoted" word');
+    // Text that starts with a quote and is not JSON stays as it is.
+    expect(toBatchResult({ custom_id: "7", error: '"unterminated' }, PART).error).toBe('"unterminated');
+  });
+
   it("keeps text that only looks like JSON, and text JSON would turn into another type", () => {
     expect(toBatchResult({ body: "{not json" }, PART).body).toBe("{not json");
     expect(toBatchResult({ body: "42" }, PART).body).toBe("42");

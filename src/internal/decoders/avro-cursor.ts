@@ -77,6 +77,23 @@ export class AvroCursor {
     return low & 1 ? -magnitude - 1 : magnitude;
   }
 
+  /**
+   * A `long` value: a number for every safe integer, a `bigint` past ±(2^53 - 1), exact to 64
+   * bits (a number there would round, and a record would change without a word).
+   */
+  readLongValue(): number | bigint {
+    const start = this.pos;
+    const value = this.readLong();
+    if (Number.isSafeInteger(value)) return value;
+    let unsigned = 0n;
+    let shift = 0n;
+    for (let pos = start; pos < this.pos; pos++) {
+      unsigned |= BigInt((this.buf[pos] as number) & 0x7f) << shift;
+      shift += 7n;
+    }
+    return BigInt.asIntN(64, (unsigned >> 1n) ^ -(unsigned & 1n));
+  }
+
   readLength(what: string): number {
     const length = this.readLong();
     if (length < 0 || this.pos + length > this.end) throw new AvroFormatError(`${what} length ${length} out of range`);

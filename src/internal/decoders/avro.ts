@@ -41,7 +41,8 @@ const MAX_HEADER_BYTES = 4 * 1024 * 1024;
  *
  * @remarks
  * Memory holds the current block (decompressed) and the chunk that ends it, never the file.
- * Records are plain objects, arrays, strings, numbers (int and long; exact up to 2^53),
+ * Records are plain objects, arrays, strings, numbers (int and long; a long past ±(2^53 - 1)
+ * is a `bigint`, exact),
  * booleans, null and `Uint8Array`s (bytes, fixed); a union gives the bare value of its branch.
  * Returning early (`break`) cancels the source.
  *

@@ -49,13 +49,14 @@ export function toBatchResult(record: unknown, part: string): BatchResult {
 }
 
 /**
- * The value of `text` if it is a JSON object or array, else `text` itself: a plain message
+ * The value of `text` if it is the JSON text of an object, an array or a string (`"\"quota
+ * exceeded\""` is the message without its quotes), else `text` itself: a plain message
  * ("invalid request") stays a string, and so does a bare number or word, which JSON would
  * otherwise turn into a different type.
  */
 function parseJsonText(text: string): unknown {
   const first = text.trimStart()[0];
-  if (first !== "{" && first !== "[") return text;
+  if (first !== "{" && first !== "[" && first !== '"') return text;
   try {
     return JSON.parse(text);
   } catch {
