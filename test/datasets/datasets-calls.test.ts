@@ -128,7 +128,9 @@ describe("datasets operations against the fake", () => {
     ]) {
       await expect(call()).rejects.toThrow('Invalid id: must not be "usage" (the path of the usage endpoint)');
     }
-    expect(() => client.datasets.records("usage")).toThrow(/must not be "usage"/);
+    await expect(client.datasets.records("usage")[Symbol.asyncIterator]().next()).rejects.toThrow(
+      /must not be "usage"/,
+    );
     expect(server.fake.count()).toBe(0);
     // Only that exact id: one that starts with it is a dataset like any other.
     await expect(client.datasets.retrieve("usage-2")).rejects.toHaveProperty("status", 404);
