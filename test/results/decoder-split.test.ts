@@ -56,8 +56,9 @@ describe("the decoder's split", () => {
     expect(decoder?.text).toMatch(/import\("\.\/inflate-raw-[A-Z0-9]+\.js"\)/);
     const shared = chunks.filter((chunk) => !inflater.includes(chunk));
     const code = [decoder, ...shared].map((chunk) => chunk?.text ?? "").join("");
-    // min+gzip; the figure is in bench/avro-runtimes.mjs's report
-    expect(gzipSync(code, { level: 9 }).length).toBeLessThan(6_000);
+    // min+gzip; the figure is in bench/avro-runtimes.mjs's report. 6,071 B on 2026-12-02, after
+    // longs past 2^53 were read exactly as bigints (they were rounded): the limit was 6,000.
+    expect(gzipSync(code, { level: 9 }).length).toBeLessThan(6_100);
     expect(gzipSync(inflater[0]?.text ?? "", { level: 9 }).length).toBeLessThan(2_500);
   });
 });
