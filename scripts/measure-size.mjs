@@ -107,8 +107,10 @@ import { build } from "esbuild";
 // a plain CohereError left as it is): 18,029 B. A second re-attack (the batch id cleaned after
 // the create, run's options read once, NaN fields kept, thrown numbers quoted): 18,056 B.
 // The tenth session: every abort names the method called (an already-aborted signal given to a
-// method whose code loads on first use, a wait's pause, a run's phase and batch): 18,274 B.
-export const BUDGET_GZIP_BYTES = 17.9 * 1024;
+// method whose code loads on first use, a wait's pause, a run's phase and batch): 18,274 B. After
+// an audit against API.md: a POST's redirects refused to a fetch that follows them anyway, a
+// redirect loop refused, a plugin's key one letter off a known one refused: 18,575 B.
+export const BUDGET_GZIP_BYTES = 18.2 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

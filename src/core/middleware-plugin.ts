@@ -164,14 +164,19 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
           ] as const
         ).filter(([, handler]) => handler !== undefined)
       : [[phase === "call" ? "call" : "attempt", handle]];
-  // A key one letter off a known one (`phse`, `handler`) is a typo that would change what the
-  // plugin does (a `phase` lost runs a call plugin per attempt). Other keys are the plugin's own
-  // (a class's state).
-  for (const key of Object.keys(entry ?? {})) {
+  // A key one letter off a known one, holding what that one holds (`phse: "call"`, a `handler`
+  // function), is a typo that would change what the plugin does (a `phase` lost runs a call
+  // plugin per attempt). Other keys are the plugin's own: a class's state (`attempts = 0`).
+  const fields = (entry ?? {}) as unknown as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
     const lower = key.toLowerCase();
-    const meant = pluginKeys.find((known) => known !== key && (lower === known || oneEditApart(lower, known)));
-    if (meant !== undefined)
-      throw new CohereError(`Invalid middleware #${position + 1}: ${key} is not a known field; did you mean ${meant}?`);
+    const meant = pluginKeys.find(
+      (known, at) =>
+        known !== key &&
+        typeof fields[key] === (at < 2 ? "string" : "function") &&
+        (lower === known || oneEditApart(lower, known)),
+    );
+    if (meant) throw new CohereError(`Invalid middleware #${position + 1}: ${key}: did you mean ${meant}?`);
   }
   if (
     typeof name !== "string" ||
@@ -187,19 +192,23 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
   return handlers.map(([where, handler]) => resolved(name, where, handler));
 }
 
+// Strings first, then functions (see `readPlugin`).
 const pluginKeys = ["name", "phase", "handle", "call", "attempt"];
 
-/** True when `a` becomes `b` by one letter added, dropped, changed, or two swapped. */
+/**
+ * True when `a` is `b` with one letter added, dropped, changed, or two swapped: the rest after
+ * the first difference matches, skipping a letter on one side or both.
+ */
 function oneEditApart(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false;
   let i = 0;
-  while (a[i] === b[i]) i++;
-  const rest = (x: string, from: number) => x.slice(from);
+  while (i < a.length && a[i] === b[i]) i++;
+  const rest = (x: string, skip: number) => x.slice(i + skip);
   return (
-    rest(a, i + 1) === rest(b, i + 1) ||
-    rest(a, i) === rest(b, i + 1) ||
-    rest(a, i + 1) === rest(b, i) ||
-    (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2))
+    a !== b &&
+    (rest(a, 1) === rest(b, 1) ||
+      rest(a, 0) === rest(b, 1) ||
+      rest(a, 1) === rest(b, 0) ||
+      (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, 2) === rest(b, 2)))
   );
 }
 

@@ -60,7 +60,7 @@ async function followMethodKeepingRedirects(
     // resource, or sent the body again: its answer is not the request's.
     if (response.redirected)
       throw new CohereError(
-        `The fetch function followed a redirect of a ${current.method} itself, though the request said redirect: "manual"; its answer is not taken (a ${current.method} is not re-sent as a GET, nor sent twice)`,
+        `The fetch function followed a redirect of a ${current.method} (the request said redirect: "manual"): its answer is not taken`,
       );
     const location = response.headers.get("location");
     if (!methodKeepingStatuses.has(response.status) || location === null || hop === maxRedirects) return response;

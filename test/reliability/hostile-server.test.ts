@@ -110,7 +110,7 @@ describe("redirects with a user's fetch that reads only the request, or follows 
     const { error } = await outcome(client(origin.url, { fetch: follows }).batches.cancel("b-1"));
     expect(error).toBeInstanceOf(CohereError);
     expect((error as Error).message).toBe(
-      'The fetch function followed a redirect of a POST itself, though the request said redirect: "manual"; its answer is not taken (a POST is not re-sent as a GET, nor sent twice)',
+      'The fetch function followed a redirect of a POST (the request said redirect: "manual"): its answer is not taken',
     );
     expect(origin.received.map((r) => r.method)).toEqual(["POST", "GET"]);
   });
