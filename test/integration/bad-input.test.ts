@@ -28,7 +28,7 @@ async function refused(call: () => unknown, field: RegExp) {
 }
 
 // A handler for plugins refused before they run.
-const noHandler = (): undefined => undefined;
+const noHandler = () => undefined;
 
 describe("bad input is refused before anything is sent", () => {
   it.each([[""], ["."], [".."], [42], [undefined], [null]])("retrieve and cancel refuse the id %j", async (id) => {
@@ -172,20 +172,6 @@ describe("the client refuses bad options at construction", () => {
     // A phase beside `call` or `attempt` was ignored: a plugin marked "call" ran per attempt.
     [{ middleware: [{ name: "phased", phase: "call", attempt: () => undefined }] }, /Invalid middleware #1/],
     [{ middleware: [{ name: "phased", phase: "call", call: () => undefined }] }, /Invalid middleware #1/],
-    // A key one letter off: the phase was lost, and a call plugin (a cache) ran per attempt.
-    [
-      { middleware: [{ name: "cache", phse: "call", handle: noHandler }] },
-      /^Invalid middleware #1: phse: did you mean phase\?$/,
-    ],
-    [
-      { middleware: [{ name: "cache", Phase: "call", handle: noHandler }] },
-      /^Invalid middleware #1: Phase: did you mean phase\?$/,
-    ],
-    [{ middleware: [{ name: "m", handle: noHandler, atempt: noHandler }] }, /did you mean attempt\?$/],
-    [{ middleware: [{ name: "m", call: noHandler, handler: noHandler }] }, /handler: did you mean handle\?$/],
-    [{ middleware: [{ name: "m", call: noHandler, calk: noHandler }] }, /calk: did you mean call\?$/],
-    [{ middleware: [{ nme: "m", handle: noHandler }] }, /nme: did you mean name\?$/],
-    [{ middleware: [{ name: "", handle: noHandler }] }, /^Invalid middleware #1: must be a function/],
     [{ apiKey: "k" }, /apiKey/],
     [{ token: "" }, /token/],
     // The token's Authorization won silently; a Content-Type replaced the SDK's (a multipart
@@ -490,6 +476,29 @@ describe("the built-in plugins refuse options they would ignore, at construction
       "tracing",
     );
     expect(loggingMiddleware({ level: "debug", logger: console, allowedHeaders: ["x-a"] }).name).toBe("logging");
+  });
+});
+
+describe("a plugin's fields", () => {
+  // A key one letter off: the phase was lost, and a call plugin (a cache) ran per attempt.
+  const plugins: [object, RegExp][] = [
+    [
+      { middleware: [{ name: "cache", phse: "call", handle: noHandler }] },
+      /^Invalid middleware #1: phse: did you mean phase\?$/,
+    ],
+    [
+      { middleware: [{ name: "cache", Phase: "call", handle: noHandler }] },
+      /^Invalid middleware #1: Phase: did you mean phase\?$/,
+    ],
+    [{ middleware: [{ name: "m", handle: noHandler, atempt: noHandler }] }, /did you mean attempt\?$/],
+    [{ middleware: [{ name: "m", call: noHandler, handler: noHandler }] }, /handler: did you mean handle\?$/],
+    [{ middleware: [{ name: "m", call: noHandler, calk: noHandler }] }, /calk: did you mean call\?$/],
+    [{ middleware: [{ nme: "m", handle: noHandler }] }, /nme: did you mean name\?$/],
+    [{ middleware: [{ name: "", handle: noHandler }] }, /^Invalid middleware #1: must be a function/],
+  ];
+  it.each(plugins)("%j is refused at construction", (options, words) => {
+    expect(() => new CohereClient({ token: "t", ...options })).toThrow(words);
+    expect(() => new CohereClient({ token: "t", ...options })).toThrow(CohereError);
   });
 });
 
