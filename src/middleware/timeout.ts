@@ -9,11 +9,22 @@ import type { Middleware } from "../core/middleware.js";
  * Runs per attempt, below retry: a timed-out attempt is retried like a connection failure.
  * It sets `context.attemptSignal`, which fires on the caller's abort or on the timer; the
  * transport sends and reads the body under that signal, so a stalled body times out too. When
- * the timer fired, whatever the layers below threw becomes `CohereTimeoutError`.
+ * the timer fired, whatever the layers below threw becomes `CohereTimeoutError`. The layer does
+ * not race `next` itself (a promise and a listener more on every attempt): what ends the attempt
+ * is the layers below honouring the signal, as the transport and the guard of users' plugins do.
+ * Tested alone, a stub `next` must watch `context.attemptSignal` to be cut off (see the example).
  * @example
  * ```ts
  * // Already in every client's pipeline; the limit is the option:
  * const client = new CohereClient({ timeoutInSeconds: 30 });
+ *
+ * // Alone, with a stub that stalls until the attempt's signal fires:
+ * declare const context: MiddlewareContext; // context.options.timeoutInSeconds: 0.1
+ * const stalls: Next = () =>
+ *   new Promise((_, reject) => {
+ *     context.attemptSignal?.addEventListener("abort", () => reject(context.attemptSignal?.reason));
+ *   });
+ * await timeoutMiddleware()(new Request("https://api.cohere.com/v2/batches"), stalls, context); // CohereTimeoutError
  * ```
  * @throws {@link CohereTimeoutError} when the attempt outlives `timeoutInSeconds`.
  * @public
