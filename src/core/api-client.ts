@@ -11,6 +11,7 @@ import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
 import { loadChunk } from "../internal/load-chunk.js";
 import { redactTokens, rememberKnownTokens } from "../internal/secrets.js";
+import { answeredHookOf } from "./answered-calls.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { attemptsMade, nameTheCall } from "./errors/call-failure.js";
@@ -262,6 +263,7 @@ export class ApiClient {
       );
     }
     request.answered?.(context);
+    answeredHookOf(requestOptions)?.(context);
     return {
       data: takeCheckedData<T>(response, pipeline.ownsResponses),
       status: response.status,

@@ -3,7 +3,9 @@ import * as v from "valibot";
 import type { ApiClient } from "../core/api-client.js";
 import { abortSignalSchema, checkInput, functionSchema, nonEmptyStringSchema, secondsSchema } from "../core/input.js";
 import type { RequestOptions, ResolvedRequestOptions } from "../core/request-options.js";
+import type { MiddlewareContext } from "../core/middleware.js";
 import { closeUnread } from "../internal/close-unread.js";
+import { redactTokens, rememberToken, shareTokens } from "../internal/secrets.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
 import { isTerminalStatus } from "../resources/batches/status.js";
@@ -125,7 +127,13 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     const body = { name: run.name, input_dataset_id: id, model: run.model };
     const { maxRetries, shouldRetry } = options;
     const retries = { maxRetries, shouldRetry, timing: api.backoff };
-    batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent);
+    // The tokens the calls that brought the batch sent: a server may make its id of one, and a
+    // token function that mints one per call may have moved the client's memory past them.
+    const answeredBy = {} as MiddlewareContext;
+    const remember = (context: MiddlewareContext) => {
+      for (const token of shareTokens(context)) rememberToken(answeredBy, token);
+    };
+    batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent, remember);
     // A batch an attempt whose answer was lost may yet add is cancelled (in the background), up
     // to the moment the run's batch is done: one created after is the caller's own.
     const finished: { at?: string | undefined } = {};
@@ -140,7 +148,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     const batchId = batch.id as string;
     // The id is the server's: cleaned of the token, which a server may echo there, now, while
     // the token the create sent is among those the client knows (a token function's change).
-    shownBatchId = api.redact(batchId);
+    shownBatchId = api.redact(redactTokens(answeredBy, batchId));
     // The waiter of `waitUntilDone`, with polls that carry the caller's request options.
     const done = await waitFor(
       {

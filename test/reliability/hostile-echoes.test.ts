@@ -391,6 +391,53 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     },
   );
 
+  it("a run whose batch id echoes a token minted per call, while other calls on the client mint four more: not quoted", async () => {
+    const stamp = "2026-12-01T00:00:00Z";
+    let createArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      createArrived = resolve;
+    });
+    const origin = await scriptedServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://x");
+      const id = (request.headers.authorization ?? "").slice("Bearer ".length);
+      const batch = { id, name: "n", input_dataset_id: "ds-1", model: "m", status: "BATCH_STATUS_QUEUED" };
+      if (request.method === "POST" && url.pathname === "/v1/datasets") return sendJson(response, 200, { id: "ds-1" });
+      if (url.pathname === "/v1/datasets/ds-1")
+        return sendJson(response, 200, {
+          dataset: {
+            id: "ds-1",
+            name: "n",
+            dataset_type: "batch-embed-v2-input",
+            validation_status: "validated",
+            created_at: stamp,
+            updated_at: stamp,
+          },
+        });
+      const answer = () => sendJson(response, 200, { batch: { ...batch, created_at: stamp, updated_at: stamp } });
+      // The create is answered once the other calls have minted their tokens.
+      if (request.method === "POST" && url.pathname === "/v2/batches") {
+        createArrived();
+        setTimeout(answer, 300);
+      } else answer();
+    });
+    const api = client(origin.url, { token: () => `minted-${String(++minted).padStart(4, "0")}-qrstuvwxyzabcdef` });
+    const running = api.batches
+      .run({
+        name: "n",
+        model: "m",
+        type: "batch-embed-v2-input",
+        requests: [{ custom_id: "1", body: {} }],
+        pollIntervalInSeconds: 0.05,
+        timeoutInSeconds: 1,
+      })
+      .catch((e: unknown) => e);
+    await arrived;
+    await Promise.all(Array.from({ length: 6 }, () => api.batches.retrieve("other")));
+    const error = await running;
+    expect((error as Error).message).toBe("run: not done within 1 s (queued; batch [REDACTED] goes on)");
+    expect(everythingShown(error)).not.toContain("-qrstuvwxyzabcdef");
+  });
+
   it("a batch whose status echoes the Authorization: results' error does not quote it", async () => {
     const origin = await scriptedServer((request, response) =>
       sendJson(response, 200, {
