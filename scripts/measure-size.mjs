@@ -109,8 +109,9 @@ import { build } from "esbuild";
 // The tenth session: every abort names the method called (an already-aborted signal given to a
 // method whose code loads on first use, a wait's pause, a run's phase and batch): 18,274 B. After
 // an audit against API.md: a POST's redirects refused to a fetch that follows them anyway, a
-// redirect loop refused, a plugin's key one letter off a known one refused: 18,575 B.
-export const BUDGET_GZIP_BYTES = 18.2 * 1024;
+// redirect loop refused, a plugin's key one letter off a known one refused: 18,575 B. The hook
+// that gives run the context of its create (the batch id cleaned of the token it sent): 18,638 B.
+export const BUDGET_GZIP_BYTES = 18.3 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
