@@ -10,8 +10,7 @@ import {
 import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
 import { loadChunk } from "../internal/load-chunk.js";
-import { redactTokens, rememberKnownTokens } from "../internal/secrets.js";
-import { answeredHookOf } from "./answered-calls.js";
+import { recordTokens, redactTokens, rememberKnownTokens } from "../internal/secrets.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { attemptsMade, nameTheCall } from "./errors/call-failure.js";
@@ -178,6 +177,14 @@ export class ApiClient {
     return redactTokens(known, text);
   }
 
+  /**
+   * Makes `into` remember every token this client sends until the returned function is called
+   * (see `recordTokens`): for a workflow whose errors quote what servers made.
+   */
+  recordTokens(into: MiddlewareContext): () => void {
+    return recordTokens(into, this.#shared.options.token);
+  }
+
   /** The call's options with the client's defaults filled in (workflows read `maxRetries`). */
   resolveOptions(requestOptions?: RequestOptions): ResolvedRequestOptions {
     return resolveRequestOptions(this.#shared.options.defaults, requestOptions);
@@ -263,7 +270,6 @@ export class ApiClient {
       );
     }
     request.answered?.(context);
-    answeredHookOf(requestOptions)?.(context);
     return {
       data: takeCheckedData<T>(response, pipeline.ownsResponses),
       status: response.status,

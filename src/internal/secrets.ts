@@ -32,8 +32,13 @@ export function rememberToken(context: MiddlewareContext, token: string): void {
 // `rememberKnownTokens`). Keyed on the function, so a client let go of takes its list along.
 const returnedTokens = new WeakMap<object, string[]>();
 
+// The lists of workflows recording every token a token function returns while they run (see
+// `recordTokens`).
+const recorders = new WeakMap<object, Set<string[]>>();
+
 /** Records a token that `supplier` (a token function) returned, of its last 4. */
 export function rememberReturnedToken(supplier: object, token: string): void {
+  for (const list of recorders.get(supplier) ?? []) if (token.length >= 8 && !list.includes(token)) list.push(token);
   const returned = returnedTokens.get(supplier) ?? [];
   if (returned.includes(token)) return;
   returned.unshift(token);
@@ -49,6 +54,22 @@ export function rememberReturnedToken(supplier: object, token: string): void {
 export function rememberKnownTokens(context: MiddlewareContext, supplier: string | object): void {
   if (typeof supplier === "string") rememberToken(context, supplier);
   else for (const token of returnedTokens.get(supplier) ?? []) rememberToken(context, token);
+}
+
+/**
+ * Makes `into` remember every token the client sends from now until the returned function is
+ * called: the string, or each token the token function returns (and those it returned before).
+ * For a workflow (`run`) that outlives the client's memory of the last 4, with a token function
+ * that mints one per call: what its errors quote (a batch id a server made of an echoed token)
+ * is cleaned of each of them.
+ */
+export function recordTokens(into: MiddlewareContext, supplier: string | object): () => void {
+  rememberKnownTokens(into, supplier);
+  if (typeof supplier === "string") return () => {};
+  const list = shareTokens(into);
+  const lists = recorders.get(supplier) ?? new Set();
+  recorders.set(supplier, lists.add(list));
+  return () => lists.delete(list);
 }
 
 /**

@@ -1,8 +1,6 @@
 // The batch create of `batches.run`, which never leaves two batches behind, whether or not the
 // server honours `Idempotency-Key` (Cohere does not document it).
-import { whenAnswered } from "../core/answered-calls.js";
 import { afterEarlierAttempts } from "../core/errors/call-failure.js";
-import type { MiddlewareContext } from "../core/middleware.js";
 import { CohereParseError } from "../core/errors/parse-error.js";
 import type { RequestOptions, ShouldRetry } from "../core/request-options.js";
 import { delay } from "../internal/delay.js";
@@ -46,17 +44,13 @@ export async function createBatchOnce(
   retries: CreateRetries,
   options: RequestOptions,
   sent: { secondPossible: boolean; inFlight?: boolean },
-  answered?: (context: MiddlewareContext) => void,
 ): Promise<Batch> {
   const idempotencyKey = newIdempotencyKey();
-  // The calls that may bring the run its batch (each create, the walks' pages) hand their
-  // context to `answered`: the id is cleaned of the tokens they sent.
-  const watched = <T extends object>(value: T): T => (answered ? whenAnswered(value, answered) : value);
   for (let attempt = 1; ; attempt++) {
     try {
       // Each create is a call of its own (plugins see `context.attempt` 1); its failure counts
       // the attempts made before it.
-      const createOptions = watched(afterEarlierAttempts({ ...options, idempotencyKey, maxRetries: 0 }, attempt - 1));
+      const createOptions = afterEarlierAttempts({ ...options, idempotencyKey, maxRetries: 0 }, attempt - 1);
       // In flight, for the run: a deadline that cuts it off may leave a batch the server commits
       // later. (Not during the pauses between creates: a refused create never left.)
       sent.inFlight = true;
@@ -96,7 +90,7 @@ export async function createBatchOnce(
       // during the wait is found too.
       await delay(seconds * 1000, options.abortSignal);
       if (!refused) {
-        const adopted = await findBatchReading(batches, dataset, watched({ ...options }));
+        const adopted = await findBatchReading(batches, dataset, options);
         if (adopted !== undefined) return adopted;
       }
     }

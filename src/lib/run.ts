@@ -5,7 +5,7 @@ import { abortSignalSchema, checkInput, functionSchema, nonEmptyStringSchema, se
 import type { RequestOptions, ResolvedRequestOptions } from "../core/request-options.js";
 import type { MiddlewareContext } from "../core/middleware.js";
 import { closeUnread } from "../internal/close-unread.js";
-import { redactTokens, rememberToken, shareTokens } from "../internal/secrets.js";
+import { redactError, redactTokens } from "../internal/secrets.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
 import { isTerminalStatus } from "../resources/batches/status.js";
@@ -81,6 +81,11 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
   // Every call of the run goes through this one `api`: where `context.via = "run"` is set.
   const batches = new BatchesClient(api);
   const scope = startRunScope(run.timeoutInSeconds, [run.abortSignal, options.abortSignal]);
+  // Every token the client sends during the run: a server may make an id of one (the dataset's,
+  // the batch's), and a token function that mints one per call moves the client's memory past
+  // them in a few polls. The run's messages and its error are cleaned of each.
+  const sentDuringRun = {} as MiddlewareContext;
+  const stopRecording = api.recordTokens(sentDuringRun);
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
   // The waits' polls get `options` too, with the wait's own signal (which follows this scope).
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
@@ -127,13 +132,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     const body = { name: run.name, input_dataset_id: id, model: run.model };
     const { maxRetries, shouldRetry } = options;
     const retries = { maxRetries, shouldRetry, timing: api.backoff };
-    // The tokens the calls that brought the batch sent: a server may make its id of one, and a
-    // token function that mints one per call may have moved the client's memory past them.
-    const answeredBy = {} as MiddlewareContext;
-    const remember = (context: MiddlewareContext) => {
-      for (const token of shareTokens(context)) rememberToken(answeredBy, token);
-    };
-    batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent, remember);
+    batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent);
     // A batch an attempt whose answer was lost may yet add is cancelled (in the background), up
     // to the moment the run's batch is done: one created after is the caller's own.
     const finished: { at?: string | undefined } = {};
@@ -146,9 +145,8 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     };
     onBatch(batch);
     const batchId = batch.id as string;
-    // The id is the server's: cleaned of the token, which a server may echo there, now, while
-    // the token the create sent is among those the client knows (a token function's change).
-    shownBatchId = api.redact(redactTokens(answeredBy, batchId));
+    // The id is the server's: cleaned of the tokens, which a server may echo there.
+    shownBatchId = redactTokens(sentDuringRun, batchId);
     // The waiter of `waitUntilDone`, with polls that carry the caller's request options.
     const done = await waitFor(
       {
@@ -197,8 +195,9 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
       );
     // A deadline does not cancel the batch (`cancelOnAbort` is for the caller's abort): the
     // error names it, for the caller to cancel or wait on.
-    throw scope.failure(error, phase, shownBatchId, cancelling);
+    throw redactError(sentDuringRun, scope.failure(error, phase, shownBatchId, cancelling));
   } finally {
+    stopRecording();
     scope.dispose();
   }
 }

@@ -438,6 +438,110 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     expect(everythingShown(error)).not.toContain("-qrstuvwxyzabcdef");
   });
 
+  it("a run that adopts the batch its failed create made (of that create's token), after more calls minted four more: not quoted", async () => {
+    const stamp = "2026-12-01T00:00:00Z";
+    let made: string | undefined;
+    let createArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      createArrived = resolve;
+    });
+    const origin = await scriptedServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://x");
+      const bearer = (request.headers.authorization ?? "").slice("Bearer ".length);
+      const batch = () => ({
+        id: made,
+        name: "n",
+        input_dataset_id: "ds-1",
+        model: "m",
+        status: "BATCH_STATUS_QUEUED",
+        created_at: stamp,
+        updated_at: stamp,
+      });
+      if (request.method === "POST" && url.pathname === "/v1/datasets") return sendJson(response, 200, { id: "ds-1" });
+      if (url.pathname === "/v1/datasets/ds-1")
+        return sendJson(response, 200, {
+          dataset: {
+            id: "ds-1",
+            name: "n",
+            dataset_type: "batch-embed-v2-input",
+            validation_status: "validated",
+            created_at: stamp,
+            updated_at: stamp,
+          },
+        });
+      // The create commits a batch named after the token it saw, and answers 500.
+      if (request.method === "POST" && url.pathname === "/v2/batches" && made === undefined) {
+        made = bearer;
+        createArrived();
+        return sendJson(response, 500, { message: "oops" });
+      }
+      if (request.method === "GET" && url.pathname === "/v2/batches")
+        return sendJson(response, 200, { batches: [batch()] });
+      return sendJson(response, 200, { batch: batch() });
+    });
+    const api = client(origin.url, {
+      token: () => `minted-${String(++minted).padStart(4, "0")}-qrstuvwxyzabcdef`,
+      backoff: { initialDelayInSeconds: 0.3, maxDelayInSeconds: 0.3 },
+      maxRetries: 2,
+    });
+    const running = api.batches
+      .run({
+        name: "n",
+        model: "m",
+        type: "batch-embed-v2-input",
+        requests: [{ custom_id: "1", body: {} }],
+        pollIntervalInSeconds: 0.05,
+        timeoutInSeconds: 1.5,
+      })
+      .catch((e: unknown) => e);
+    await arrived;
+    await Promise.all(Array.from({ length: 6 }, () => api.batches.retrieve("other")));
+    const error = await running;
+    expect((error as Error).message).toBe("run: not done within 1.5 s (queued; batch [REDACTED] goes on)");
+    expect(everythingShown(error)).not.toContain("-qrstuvwxyzabcdef");
+  });
+
+  it("a run whose polls mint a token each, and whose batch (made of the create's token) a poll then does not find: the 404 does not quote it", async () => {
+    const stamp = "2026-12-01T00:00:00Z";
+    let made = "";
+    let polls = 0;
+    const origin = await scriptedServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://x");
+      const bearer = (request.headers.authorization ?? "").slice("Bearer ".length);
+      if (request.method === "POST" && url.pathname === "/v1/datasets") return sendJson(response, 200, { id: "ds-1" });
+      if (url.pathname === "/v1/datasets/ds-1")
+        return sendJson(response, 200, {
+          dataset: {
+            id: "ds-1",
+            name: "n",
+            dataset_type: "batch-embed-v2-input",
+            validation_status: "validated",
+            created_at: stamp,
+            updated_at: stamp,
+          },
+        });
+      if (request.method === "POST" && url.pathname === "/v2/batches") made = bearer;
+      const batch = { id: made, name: "n", input_dataset_id: "ds-1", model: "m", status: "BATCH_STATUS_QUEUED" };
+      // Ten polls later (ten new tokens), the batch is gone, and the 404 quotes its id.
+      if (request.method === "GET" && ++polls > 10)
+        return sendJson(response, 404, { message: `batch ${made} not found` });
+      return sendJson(response, 200, { batch: { ...batch, created_at: stamp, updated_at: stamp } });
+    });
+    const error = await client(origin.url, {
+      token: () => `minted-${String(++minted).padStart(4, "0")}-qrstuvwxyzabcdef`,
+    })
+      .batches.run({
+        name: "n",
+        model: "m",
+        type: "batch-embed-v2-input",
+        requests: [{ custom_id: "1", body: {} }],
+        pollIntervalInSeconds: 0.01,
+      })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("GET /v2/batches/{id} -> 404: batch [REDACTED] not found");
+    expect(everythingShown(error)).not.toContain("-qrstuvwxyzabcdef");
+  });
+
   it("a batch whose status echoes the Authorization: results' error does not quote it", async () => {
     const origin = await scriptedServer((request, response) =>
       sendJson(response, 200, {
