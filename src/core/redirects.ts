@@ -1,5 +1,5 @@
 import { isConnectionRefused, someCause } from "../internal/cause-chain.js";
-import { CohereError } from "./errors/cohere-error.js";
+import { CohereParseError } from "./errors/parse-error.js";
 import type { FetchFunction } from "./transport.js";
 import { realRequest } from "./wire-request.js";
 import { bodyReader } from "../internal/body-reader.js";
@@ -57,11 +57,18 @@ async function followMethodKeepingRedirects(
       throw error;
     }
     // A fetch that followed the redirect anyway has turned a 301-303 into a GET of another
-    // resource, or sent the body again: its answer is not the request's.
-    if (response.redirected)
-      throw new CohereError(
-        `The fetch function followed a redirect of a ${current.method} (the request said redirect: "manual"): its answer is not taken`,
-      );
+    // resource, or sent the body again to where a 307 pointed: the SDK cannot tell which, so the
+    // answer is not taken. Typed as a body it cannot take (never retried); a 2xx one means the
+    // request may have been carried out (`run` then watches for the batch it may have made).
+    if (response.redirected) {
+      if (response.body !== null)
+        bodyReader(response.body)
+          .cancel()
+          .catch(() => {});
+      throw new CohereParseError(response.status, "", [
+        `the fetch function followed a redirect of the ${current.method} (the request said redirect: "manual"), so this answer may not be the request's; the request may have been carried out`,
+      ]);
+    }
     const location = response.headers.get("location");
     if (!methodKeepingStatuses.has(response.status) || location === null || hop === maxRedirects) return response;
     if (response.body !== null)
