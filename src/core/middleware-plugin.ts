@@ -164,19 +164,16 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
           ] as const
         ).filter(([, handler]) => handler !== undefined)
       : [[phase === "call" ? "call" : "attempt", handle]];
-  // A key one letter off a known one, holding what that one holds (`phse: "call"`, a `handler`
-  // function), is a typo that would change what the plugin does (a `phase` lost runs a call
-  // plugin per attempt). Other keys are the plugin's own: a class's state (`attempts = 0`).
-  const fields = (entry ?? {}) as unknown as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
+  // A `phase` misspelt (`phse: "call"`, `Phase`) is lost without a word, and a call plugin (a
+  // cache, a rate limiter) then runs once per attempt. Other keys are the plugin's own (a class's
+  // state), never read: a key one letter off, holding "call" or "attempt", is taken for a typo.
+  // (A misspelt handler is refused below, unless the plugin has another handler.)
+  for (const key of Object.keys(entry ?? {})) {
     const lower = key.toLowerCase();
-    const meant = pluginKeys.find(
-      (known, at) =>
-        known !== key &&
-        typeof fields[key] === (at < 2 ? "string" : "function") &&
-        (lower === known || oneEditApart(lower, known)),
-    );
-    if (meant) throw new CohereError(`Invalid middleware #${position + 1}: ${key}: did you mean ${meant}?`);
+    if (key === "phase" || (lower !== "phase" && !oneEditApart(lower, "phase"))) continue;
+    const value: unknown = (entry as unknown as Record<string, unknown>)[key];
+    if (value === "call" || value === "attempt")
+      throw new CohereError(`Invalid middleware #${position + 1}: ${key}: did you mean phase?`);
   }
   if (
     typeof name !== "string" ||
@@ -191,9 +188,6 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
     );
   return handlers.map(([where, handler]) => resolved(name, where, handler));
 }
-
-// Strings first, then functions (see `readPlugin`).
-const pluginKeys = ["name", "phase", "handle", "call", "attempt"];
 
 /**
  * True when `a` is `b` with one letter added, dropped, changed, or two swapped: the rest after
