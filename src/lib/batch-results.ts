@@ -34,7 +34,7 @@ export async function openBatchResults(
     throw new CohereError(`results: batch ${api.redact(id)} is BATCH_STATUS_COMPLETED but has no output_dataset_id`);
   // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
   const { openDatasetRecords } = await loadChunk(() => import("./dataset-records.js"), "the records reader", options);
-  return openDatasetRecords(api, output, options, closing);
+  return openDatasetRecords(api, output, options, closing, "results");
 }
 
 /**

@@ -3,10 +3,9 @@
 import { runtime } from "#platform";
 import type { ApiClient } from "../core/api-client.js";
 import { downloadAttemptsOf } from "../core/attempts-of-failed-downloads.js";
-import { CohereAbortError } from "../core/errors/abort-error.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
-import { afterEarlierAttempts } from "../core/errors/call-failure.js";
+import { abortNamed, afterEarlierAttempts } from "../core/errors/call-failure.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext } from "../core/middleware.js";
@@ -37,20 +36,21 @@ type Decode = (body: AsyncIterable<Uint8Array>, part: string, status: number) =>
 export async function openDatasetRecords(
   api: ApiClient,
   id: string,
-  options?: RequestOptions,
-  closing?: AbortSignal,
+  options: RequestOptions | undefined,
+  closing: AbortSignal | undefined,
+  caller: "results" | "records",
 ): Promise<AsyncIterator<BatchResult>> {
-  const decode = await decoder(options);
+  const decode = await decoder(options, caller);
   // The dataset's retrieves end with the iterator, if it is closed first (see `lazyAsyncIterable`):
   // over the options checked as the call would check them (a typed refusal, nothing sent).
   const checked = options === undefined ? undefined : (api.resolveOptions(options) as RequestOptions);
   const retrieveParts = (): Promise<DatasetPart[]> =>
     withSignalAlso(checked, closing, (during) => partsOf(api, id, during));
-  return new DatasetRecords(api, id, options, decode, await retrieveParts(), retrieveParts);
+  return new DatasetRecords(api, id, options, decode, await retrieveParts(), retrieveParts, caller);
 }
 
-async function decoder(options: RequestOptions | undefined): Promise<Decode> {
-  const { decodeAvroContainer, MAX_BLOCK_BYTES } = await loadAvroDecoder(options);
+async function decoder(options: RequestOptions | undefined, caller: string): Promise<Decode> {
+  const { decodeAvroContainer, MAX_BLOCK_BYTES } = await loadAvroDecoder(options, caller);
   const inflateRaw = runtime.nativeInflateRaw?.(MAX_BLOCK_BYTES);
   const signal = callerSignal(options);
   // The status the bytes came with (a 206, a 204 of a plugin's) is the one a part's CohereParseError carries.
@@ -110,6 +110,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     private parts: DatasetPart[],
     /** The dataset's parts again (fresh URLs), ended by the iterator's closing. */
     private readonly retrieveParts: () => Promise<DatasetPart[]>,
+    /** The method iterated, for the message of an abort between records. */
+    private readonly caller: string,
   ) {
     ({ maxRetries: this.#maxRetries, abortSignal: this.#signal } = api.resolveOptions(options));
     this.#shownId = api.redact(id);
@@ -131,7 +133,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #next = (): Promise<IteratorResult<BatchResult>> => {
     if (this.#done) return Promise.resolve({ done: true, value: undefined });
     if (this.#signal?.aborted) {
-      const error = new CohereAbortError(this.#signal.reason);
+      const error = abortNamed(this.caller, this.#signal.reason);
       void this.#close();
       return Promise.reject(error);
     }

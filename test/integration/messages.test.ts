@@ -307,6 +307,11 @@ describe("failures name the call", () => {
     expect(await messageOf(() => server.client({ maxRetries: 2 }).batches.list())).toBe(
       "GET /v2/batches -> 429: Too Many Requests; the server asked for a retry at once (3 attempts made)",
     );
+    // Under half a millisecond, rounded: none.
+    server.fake.inject("list", { type: "status", status: 429, retryAfterMs: 0.4 });
+    expect(await messageOf(() => server.client({ maxRetries: 0 }).batches.list())).toBe(
+      "GET /v2/batches -> 429: Too Many Requests; the server asked for a retry at once",
+    );
     for (const retryAfterInSeconds of [-5, Number.NaN]) {
       const client = throwingPlugin(
         new ApiError({

@@ -291,16 +291,24 @@ describe("results: faults on downloads", () => {
     // the abort, every one the decoder could make from bytes already received.
     const batch = await env.completedBatch(embedRequests(2_000));
     const cases = [
-      (signal: AbortSignal) => env.client().batches.results(batch.id as string, { abortSignal: signal }),
-      (signal: AbortSignal) =>
-        env.client().datasets.records(batch.output_dataset_id as string, { abortSignal: signal }),
-    ];
-    for (const open of cases) {
+      ["results", (signal: AbortSignal) => env.client().batches.results(batch.id as string, { abortSignal: signal })],
+      [
+        "records",
+        (signal: AbortSignal) =>
+          env.client().datasets.records(batch.output_dataset_id as string, { abortSignal: signal }),
+      ],
+    ] as const;
+    for (const [name, open] of cases) {
       const controller = new AbortController();
       const iterator = open(controller.signal)[Symbol.asyncIterator]();
       for (let i = 0; i < 5; i++) expect((await iterator.next()).done).toBe(false);
-      controller.abort(new Error("user left"));
-      await expect(iterator.next()).rejects.toBeInstanceOf(CohereAbortError);
+      const reason = new Error("user left");
+      controller.abort(reason);
+      const error = await iterator.next().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CohereAbortError);
+      // Named by the method iterated, the reason its cause.
+      expect((error as Error).message).toBe(`${name}: The request was aborted`);
+      expect((error as Error).cause).toBe(reason);
       expect(await iterator.next()).toEqual({ done: true, value: undefined });
     }
   });

@@ -114,8 +114,10 @@ export function nameTheCall(error: unknown, call: FailedCall, context: Middlewar
  */
 function pauseAsked(pause: number | undefined): string {
   if (typeof pause !== "number" || !(pause >= 0)) return "";
-  if (pause === 0) return "; the server asked for a retry at once";
-  return `; the server asked for a pause of ${pause > 86_400 ? "over a day" : `${Math.round(pause * 1000) / 1000} s`}`;
+  // Rounded to the millisecond first: a pause under half of one is none.
+  const shown = Math.round(pause * 1000) / 1000;
+  if (shown === 0) return "; the server asked for a retry at once";
+  return `; the server asked for a pause of ${pause > 86_400 ? "over a day" : `${shown} s`}`;
 }
 
 function messageFor(error: object, { operation, method, route, attempts }: FailedCall): string | undefined {

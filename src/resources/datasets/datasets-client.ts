@@ -174,7 +174,7 @@ export class DatasetsClient {
       checkInput(datasetIdSchema, id, "id");
       return (
         await loadChunk(() => import("../../lib/dataset-records.js"), "the records reader", options, "records")
-      ).openDatasetRecords(this.#api.startedBy("results"), id, options, closing);
+      ).openDatasetRecords(this.#api.startedBy("results"), id, options, closing, "records");
     });
   }
 }
