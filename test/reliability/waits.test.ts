@@ -63,7 +63,9 @@ describe("waitUntilDone outlives transient failures (API.md section 7)", () => {
         `waitUntilDone: batch ${id} was not done within ${timeoutInSeconds} s: the server asked for ${asked} s before the next poll`,
       );
       expect((error as Error).cause).toBeInstanceOf(TooManyRequestsError);
-      expect(server.fake.count("retrieve")).toBe(1);
+      // This batch's polls only: the test before's last poll, cut off by its deadline, may still
+      // reach the server after its end (seen once in `npm test` on a loaded machine).
+      expect(server.fake.requests.filter((r) => r.url.includes(`/v2/batches/${id}`))).toHaveLength(1);
       expect(performance.now() - started).toBeLessThan(withinMs);
     },
   );
