@@ -10,7 +10,13 @@ import {
 import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
 import { loadChunk } from "../internal/load-chunk.js";
-import { recordTokens, redactTokens, rememberKnownTokens } from "../internal/secrets.js";
+import {
+  recordCarriedTokens,
+  redactTokens,
+  rememberCarriedTokens,
+  rememberKnownTokens,
+  withCarriedTokens,
+} from "../internal/secrets.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { attemptsMade, nameTheCall } from "./errors/call-failure.js";
@@ -168,26 +174,26 @@ export class ApiClient {
   }
 
   /**
-   * `text` cleaned of the tokens this client is known to send: for a workflow's own message that
-   * quotes what a server answered (a batch id a server may have made of an echoed token).
+   * `text` cleaned of the tokens this client is known to send, and of those `requestOptions`
+   * carry (see `carryTokens`): for a workflow's own message that quotes what a server answered
+   * (a batch id a server may have made of an echoed token).
    */
-  redact(text: string): string {
-    const known = {} as MiddlewareContext;
-    rememberKnownTokens(known, this.#shared.options.token);
-    return redactTokens(known, text);
+  redact(text: string, requestOptions?: object): string {
+    return redactTokens(this.knownTokens(requestOptions), text);
   }
 
-  /**
-   * Makes `into` remember every token this client sends until the returned function is called
-   * (see `recordTokens`): for a workflow whose errors quote what servers made.
-   */
-  recordTokens(into: MiddlewareContext): () => void {
-    return recordTokens(into, this.#shared.options.token);
+  /** A context that knows the tokens `redact` cleans: for `redactError` of a workflow's error. */
+  knownTokens(requestOptions?: object): MiddlewareContext {
+    const known = {} as MiddlewareContext;
+    rememberKnownTokens(known, this.#shared.options.token);
+    rememberCarriedTokens(known, requestOptions);
+    return known;
   }
 
   /** The call's options with the client's defaults filled in (workflows read `maxRetries`). */
   resolveOptions(requestOptions?: RequestOptions): ResolvedRequestOptions {
-    return resolveRequestOptions(this.#shared.options.defaults, requestOptions);
+    // The tokens a workflow's options carry stay with them (see `carryTokens`).
+    return withCarriedTokens(requestOptions, resolveRequestOptions(this.#shared.options.defaults, requestOptions));
   }
 
   /**
@@ -196,10 +202,22 @@ export class ApiClient {
    */
   async download(request: DownloadDescription, requestOptions?: RequestOptions): Promise<Download> {
     // Only programs that read results load the streamed-body reader.
-    const { sendDownload } = await loadChunk(() => import("./download.js"), "the download code", requestOptions);
+    // An abort while its code loads is named as the download's own would be.
+    const caller = `${request.operation} (GET ${request.label ?? "{signed-url}"})`;
+    const { sendDownload } = await loadChunk(
+      () => import("./download.js"),
+      "the download code",
+      requestOptions,
+      caller,
+    );
     const { options, assemble } = this.#shared;
     // A build that failed, its chunk not loaded, is tried again by the next download.
-    const pipeline = await loadChunk(() => assemble.downloads(options), "the download pipeline", requestOptions);
+    const pipeline = await loadChunk(
+      () => assemble.downloads(options),
+      "the download pipeline",
+      requestOptions,
+      caller,
+    );
     return sendDownload(pipeline, options.defaults, request, this.#via, requestOptions);
   }
 
@@ -245,6 +263,7 @@ export class ApiClient {
     // Known before any attempt: a call-phase plugin may answer itself (a cache) with what a
     // server echoed to an earlier call.
     rememberKnownTokens(context, clientOptions.token);
+    rememberCarriedTokens(context, requestOptions);
     expectResponse(context, expected);
     const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
     let response: Response;
@@ -257,6 +276,7 @@ export class ApiClient {
       const checked = checkResponse(response, context);
       if (checked !== response) await checked;
     } catch (error) {
+      recordCarriedTokens(context, requestOptions);
       throw nameTheCall(
         error,
         {
@@ -270,6 +290,7 @@ export class ApiClient {
       );
     }
     request.answered?.(context);
+    recordCarriedTokens(context, requestOptions);
     return {
       data: takeCheckedData<T>(response, pipeline.ownsResponses),
       status: response.status,

@@ -34,9 +34,40 @@ export function sendFollowingRedirects(
   // A request that chose its own redirect mode (an upload: "error", or "manual" where the
   // runtime refuses "error") is left as it is and never cloned here: following would keep a copy
   // of every byte sent. A redirect then fails the call, or comes back as an ApiError.
-  if (request.method === "GET" || request.method === "HEAD" || request.redirect !== "follow")
-    return fetchFunction(request, { signal });
+  if (request.method === "GET" || request.method === "HEAD") return fetchFunction(request, { signal });
+  // Its answer is checked all the same: a fetch that followed a redirect anyway is refused.
+  if (request.redirect !== "follow")
+    return fetchFunction(request, { signal }).then((response) => notFollowed(response, request.method));
   return followMethodKeepingRedirects(fetchFunction, request, signal);
+}
+
+/**
+ * Failures of answers a fetch reached by following a redirect of a request that may have been
+ * carried out: `run` watches for the batch such a create may have made, whatever the status.
+ */
+const followedRedirects = new WeakSet<object>();
+
+/** True when `error` is the refusal of an answer a fetch reached by following a redirect itself. */
+export function isFollowedRedirect(error: unknown): boolean {
+  return typeof error === "object" && error !== null && followedRedirects.has(error);
+}
+
+/**
+ * `response`, unless a fetch followed a redirect to reach it (the request said it must not):
+ * after a 301-303 it is the answer to a GET of another resource; after a 307 the request went
+ * again, where the redirect pointed. The SDK cannot tell which: the answer is not taken.
+ */
+function notFollowed(response: Response, method: string): Response {
+  if (!response.redirected) return response;
+  if (response.body !== null)
+    bodyReader(response.body)
+      .cancel()
+      .catch(() => {});
+  const error = new CohereParseError(response.status, "", [
+    `the fetch function followed a redirect of the ${method} (the request said it must not), so this answer may not be the request's; the request may have been carried out`,
+  ]);
+  followedRedirects.add(error);
+  throw error;
 }
 
 async function followMethodKeepingRedirects(
@@ -56,19 +87,7 @@ async function followMethodKeepingRedirects(
       if (hop > 0 && typeof error === "object" && error !== null) laterHopFailures.add(error);
       throw error;
     }
-    // A fetch that followed the redirect anyway has turned a 301-303 into a GET of another
-    // resource, or sent the body again to where a 307 pointed: the SDK cannot tell which, so the
-    // answer is not taken. Typed as a body it cannot take (never retried); a 2xx one means the
-    // request may have been carried out (`run` then watches for the batch it may have made).
-    if (response.redirected) {
-      if (response.body !== null)
-        bodyReader(response.body)
-          .cancel()
-          .catch(() => {});
-      throw new CohereParseError(response.status, "", [
-        `the fetch function followed a redirect of the ${current.method} (the request said redirect: "manual"), so this answer may not be the request's; the request may have been carried out`,
-      ]);
-    }
+    notFollowed(response, current.method);
     const location = response.headers.get("location");
     if (!methodKeepingStatuses.has(response.status) || location === null || hop === maxRedirects) return response;
     if (response.body !== null)

@@ -27,13 +27,20 @@ export async function openBatchResults(
   // The id may be a server's (`run`'s results): cleaned of the token, which a server may echo there.
   if (batch.status !== "BATCH_STATUS_COMPLETED")
     throw new CohereError(
-      `results: batch ${api.redact(id)} has no results to read: its status is ${describeStatus(batch.status)}`,
+      `results: batch ${api.redact(id, options)} has no results to read: its status is ${describeStatus(batch.status)}`,
     );
   const output = batch.output_dataset_id;
   if (output === undefined || output === "")
-    throw new CohereError(`results: batch ${api.redact(id)} is BATCH_STATUS_COMPLETED but has no output_dataset_id`);
+    throw new CohereError(
+      `results: batch ${api.redact(id, options)} is BATCH_STATUS_COMPLETED but has no output_dataset_id`,
+    );
   // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
-  const { openDatasetRecords } = await loadChunk(() => import("./dataset-records.js"), "the records reader", options);
+  const { openDatasetRecords } = await loadChunk(
+    () => import("./dataset-records.js"),
+    "the records reader",
+    options,
+    "results",
+  );
   return openDatasetRecords(api, output, options, closing, "results");
 }
 

@@ -45,7 +45,7 @@ export async function openDatasetRecords(
   // over the options checked as the call would check them (a typed refusal, nothing sent).
   const checked = options === undefined ? undefined : (api.resolveOptions(options) as RequestOptions);
   const retrieveParts = (): Promise<DatasetPart[]> =>
-    withSignalAlso(checked, closing, (during) => partsOf(api, id, during));
+    withSignalAlso(checked, closing, (during) => partsOf(api, id, during, caller));
   return new DatasetRecords(api, id, options, decode, await retrieveParts(), retrieveParts, caller);
 }
 
@@ -59,14 +59,19 @@ async function decoder(options: RequestOptions | undefined, caller: string): Pro
 }
 
 /** The dataset's parts in `index` order, each with a download URL. */
-async function partsOf(api: ApiClient, id: string, options: RequestOptions | undefined): Promise<DatasetPart[]> {
+async function partsOf(
+  api: ApiClient,
+  id: string,
+  options: RequestOptions | undefined,
+  caller: string,
+): Promise<DatasetPart[]> {
   // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
   // The call's context: a part's name is quoted by every error about the part, cleaned of what
   // the call sent (2xx data is not redacted, and a server may echo the token there).
   let answered: MiddlewareContext | undefined;
   const { dataset } = (
     await (
-      await loadOperations(options)
+      await loadOperations(options, caller)
     ).retrieve(api, id, options, (context) => {
       answered = context;
     })
@@ -75,7 +80,8 @@ async function partsOf(api: ApiClient, id: string, options: RequestOptions | und
     .map((part) => ({ ...part, name: redactTokens(answered, part.name) }))
     .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const missing = parts.find((part) => typeof part.url !== "string" || part.url === "");
-  if (missing !== undefined) throw new CohereError(`${describePart(api.redact(id), missing)} has no download URL`);
+  if (missing !== undefined)
+    throw new CohereError(`${describePart(api.redact(id, options), missing)} has no download URL`);
   return parts;
 }
 
@@ -114,7 +120,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     private readonly caller: string,
   ) {
     ({ maxRetries: this.#maxRetries, abortSignal: this.#signal } = api.resolveOptions(options));
-    this.#shownId = api.redact(id);
+    this.#shownId = api.redact(id, options);
   }
 
   // A call made before the previous one settled waits for it, as an async generator's does: run

@@ -1,7 +1,9 @@
 // The batch create of `batches.run`, which never leaves two batches behind, whether or not the
 // server honours `Idempotency-Key` (Cohere does not document it).
 import { afterEarlierAttempts } from "../core/errors/call-failure.js";
+import { recordingTokens } from "../internal/secrets.js";
 import { CohereParseError } from "../core/errors/parse-error.js";
+import { isFollowedRedirect } from "../core/redirects.js";
 import type { RequestOptions, ShouldRetry } from "../core/request-options.js";
 import { delay } from "../internal/delay.js";
 import {
@@ -50,7 +52,11 @@ export async function createBatchOnce(
     try {
       // Each create is a call of its own (plugins see `context.attempt` 1); its failure counts
       // the attempts made before it.
-      const createOptions = afterEarlierAttempts({ ...options, idempotencyKey, maxRetries: 0 }, attempt - 1);
+      // Recording the tokens it sends, which a server may make the batch's id of (see `carryTokens`).
+      const createOptions = afterEarlierAttempts(
+        recordingTokens({ ...options, idempotencyKey, maxRetries: 0 }),
+        attempt - 1,
+      );
       // In flight, for the run: a deadline that cuts it off may leave a batch the server commits
       // later. (Not during the pauses between creates: a refused create never left.)
       sent.inFlight = true;
@@ -77,7 +83,13 @@ export async function createBatchOnce(
         // The last attempt, too, may have reached the server (a 504, a timeout), with no retry
         // after it (`maxRetries: 0`, `shouldRetry`): the batch it may yet add is watched for. A
         // 2xx whose body failed the checks made its batch, which the run cannot report.
-        if (!refused && (isTransientFailure(error) || (CohereParseError.is(error) && error.status < 300)))
+        // So may a create whose answer a fetch reached by following a redirect itself, whatever
+        // its status (a 307's target may have made the batch and then failed).
+        if (
+          !refused &&
+          (isTransientFailure(error) ||
+            (CohereParseError.is(error) && (error.status < 300 || isFollowedRedirect(error))))
+        )
           sent.secondPossible = true;
         throw error;
       }

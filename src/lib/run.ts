@@ -3,9 +3,8 @@ import * as v from "valibot";
 import type { ApiClient } from "../core/api-client.js";
 import { abortSignalSchema, checkInput, functionSchema, nonEmptyStringSchema, secondsSchema } from "../core/input.js";
 import type { RequestOptions, ResolvedRequestOptions } from "../core/request-options.js";
-import type { MiddlewareContext } from "../core/middleware.js";
 import { closeUnread } from "../internal/close-unread.js";
-import { redactError, redactTokens } from "../internal/secrets.js";
+import { carryTokens, recordingTokens, redactError } from "../internal/secrets.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
 import { isTerminalStatus } from "../resources/batches/status.js";
@@ -81,11 +80,11 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
   // Every call of the run goes through this one `api`: where `context.via = "run"` is set.
   const batches = new BatchesClient(api);
   const scope = startRunScope(run.timeoutInSeconds, [run.abortSignal, options.abortSignal]);
-  // Every token the client sends during the run: a server may make an id of one (the dataset's,
-  // the batch's), and a token function that mints one per call moves the client's memory past
-  // them in a few polls. The run's messages and its error are cleaned of each.
-  const sentDuringRun = {} as MiddlewareContext;
-  const stopRecording = api.recordTokens(sentDuringRun);
+  // The tokens the upload and the creates send, of which a server may make the dataset's or the
+  // batch's id: carried by every call of the run (a poll, a cancel, the watch, `results()`), which
+  // are cleaned of them, when a token function that mints one per call has moved the client's
+  // memory of the last 4 past them. The run's messages and its error are cleaned of them too.
+  options = carryTokens({ ...options }, []);
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
   // The waits' polls get `options` too, with the wait's own signal (which follows this scope).
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
@@ -115,7 +114,8 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     const { create: createDataset, waitUntilValidated } = await loadOperations(scope.signal);
     report({ phase });
     uploading = true;
-    const { id } = (await createDataset(api, { name: run.name, type: run.type, data: run.requests }, calls)).data;
+    const upload = { name: run.name, type: run.type, data: run.requests };
+    const { id } = (await createDataset(api, upload, recordingTokens({ ...calls }))).data;
     phase = "validating";
     dataset = await waitUntilValidated(
       api,
@@ -146,7 +146,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     onBatch(batch);
     const batchId = batch.id as string;
     // The id is the server's: cleaned of the tokens, which a server may echo there.
-    shownBatchId = redactTokens(sentDuringRun, batchId);
+    shownBatchId = api.redact(batchId, options);
     // The waiter of `waitUntilDone`, with polls that carry the caller's request options.
     const done = await waitFor(
       {
@@ -195,9 +195,8 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
       );
     // A deadline does not cancel the batch (`cancelOnAbort` is for the caller's abort): the
     // error names it, for the caller to cancel or wait on.
-    throw redactError(sentDuringRun, scope.failure(error, phase, shownBatchId, cancelling));
+    throw redactError(api.knownTokens(options), scope.failure(error, phase, shownBatchId, cancelling));
   } finally {
-    stopRecording();
     scope.dispose();
   }
 }

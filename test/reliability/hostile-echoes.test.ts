@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { inspect } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   type ApiError,
   BadRequestError,
@@ -540,6 +540,86 @@ describe("an echo in a 2xx answer that an error quotes", () => {
       .catch((e: unknown) => e);
     expect((error as Error).message).toBe("GET /v2/batches/{id} -> 404: batch [REDACTED] not found");
     expect(everythingShown(error)).not.toContain("-qrstuvwxyzabcdef");
+  });
+
+  it("a run whose batch id is made of its create's token, a token minted per call: its polls' logs, its cancel's warning and its results() do not quote it", async () => {
+    const stamp = "2026-12-01T00:00:00Z";
+    let polls = 0;
+    const origin = await scriptedServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://x");
+      const bearer = (request.headers.authorization ?? "").slice("Bearer ".length);
+      const batch = (id: string, status: string) => ({
+        batch: { id, name: "n", input_dataset_id: "ds-1", model: "m", status, created_at: stamp, updated_at: stamp },
+      });
+      if (request.method === "POST" && url.pathname === "/v1/datasets") return sendJson(response, 200, { id: "ds-1" });
+      if (url.pathname === "/v1/datasets/ds-1")
+        return sendJson(response, 200, {
+          dataset: {
+            id: "ds-1",
+            name: "n",
+            dataset_type: "batch-embed-v2-input",
+            validation_status: "validated",
+            created_at: stamp,
+            updated_at: stamp,
+          },
+        });
+      if (request.method === "POST" && url.pathname === "/v2/batches")
+        return sendJson(response, 200, batch(`b-${bearer}`, "BATCH_STATUS_QUEUED"));
+      const id = decodeURIComponent(url.pathname.slice("/v2/batches/".length));
+      if (request.method === "POST")
+        return sendJson(response, 409, { message: `batch ${id.replace(/:cancel$/, "")} cannot be cancelled now` });
+      polls++;
+      return sendJson(response, 200, batch(id, polls > 7 ? "BATCH_STATUS_FAILED" : "BATCH_STATUS_IN_PROGRESS"));
+    });
+    const lines: unknown[] = [];
+    const log = (...args: unknown[]) => lines.push(args);
+    const api = client(origin.url, {
+      token: () => `minted-${String(++minted).padStart(4, "0")}-qrstuvwxyzabcdef`,
+      logLevel: "debug",
+      logger: { debug: log, info: log, warn: log, error: log },
+    });
+    const runRequest = {
+      name: "n",
+      model: "m",
+      type: "batch-embed-v2-input",
+      requests: [{ custom_id: "1", body: {} }],
+      pollIntervalInSeconds: 0.01,
+    } as const;
+    const run = await api.batches.run(runRequest);
+    expect(run.batch.status).toBe("BATCH_STATUS_FAILED");
+    // Seven polls, seven tokens since the create's: the client's memory of four is past it.
+    expect(lines.length).toBeGreaterThan(7);
+    const results = await outcome(
+      (async () => {
+        for await (const _ of run.results());
+      })(),
+    );
+    expect((results.error as Error).message).toBe(
+      "results: batch b-[REDACTED] has no results to read: its status is BATCH_STATUS_FAILED",
+    );
+    // A cancel after the abort, its failure warned about in the background.
+    polls = -100;
+    const warned: unknown[] = [];
+    const warn = vi.spyOn(console, "warn").mockImplementation((...args) => void warned.push(args));
+    try {
+      const controller = new AbortController();
+      await outcome(
+        api.batches.run({
+          ...runRequest,
+          cancelOnAbort: true,
+          abortSignal: controller.signal,
+          onProgress: ({ phase }) => {
+            if (phase === "running" && polls > -95) controller.abort();
+          },
+        }),
+      );
+      await vi.waitFor(() => expect(warned.length).toBeGreaterThan(0), { timeout: 3_000 });
+    } finally {
+      warn.mockRestore();
+    }
+    const shown = inspect([lines, warned], { depth: 10, showHidden: true });
+    expect(shown).not.toContain("-qrstuvwxyzabcdef");
+    expect(shown).toContain("cannot be cancelled now");
   });
 
   it("a batch whose status echoes the Authorization: results' error does not quote it", async () => {

@@ -113,12 +113,43 @@ describe("redirects with a user's fetch that reads only the request, or follows 
       expect(error).toBeInstanceOf(CohereParseError);
       expect((error as CohereParseError).status).toBe(200);
       expect((error as Error).message).toBe(
-        'batches.cancel (POST /v2/batches/{id}:cancel): Unexpected response body (status 200): the fetch function followed a redirect of the POST (the request said redirect: "manual"), so this answer may not be the request\'s; the request may have been carried out',
+        "batches.cancel (POST /v2/batches/{id}:cancel): Unexpected response body (status 200): the fetch function followed a redirect of the POST (the request said it must not), so this answer may not be the request's; the request may have been carried out",
       );
       // 302: fetch turned it into a GET; 307: fetch sent the POST again, where it pointed.
       expect(origin.received.map((r) => r.method)).toEqual(["POST", status === 302 ? "GET" : "POST"]);
     },
   );
+});
+
+describe("an upload's redirect, followed by a user's fetch whatever the request says", () => {
+  it("is not taken: its answer may not be the upload's", async () => {
+    const origin = await scriptedServer((request, response) => {
+      if (request.url?.startsWith("/v1/datasets?")) {
+        response.writeHead(307, { location: "/elsewhere/v1/datasets" });
+        response.end();
+      } else sendJson(response, 200, { id: "ds-from-the-redirect-target" });
+    });
+    // Copies the request's parts, not its redirect mode.
+    const follows = async (request: Request) =>
+      fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: await request.text(),
+        redirect: "follow",
+      });
+    const { error } = await outcome(
+      client(origin.url, { fetch: follows }).datasets.create({
+        name: "d",
+        type: "embed-input",
+        data: '{"text":"a"}\n',
+      }),
+    );
+    expect(error).toBeInstanceOf(CohereParseError);
+    expect((error as Error).message).toMatch(
+      /^datasets\.create \(POST \/v1\/datasets\): Unexpected response body \(status 200\): the fetch function followed a redirect of the POST/,
+    );
+    expect(origin.received.map((r) => r.url.split("?")[0])).toEqual(["/v1/datasets", "/elsewhere/v1/datasets"]);
+  });
 });
 
 describe("a redirect loop", () => {

@@ -73,44 +73,51 @@ describe("run: one batch only when the create answer was lost", () => {
     });
   });
 
-  it("a user's fetch that follows a 307 of the create itself: the batch it made there is cancelled, not left", async () => {
-    // A proxy in front of the fake that answers the create with a 307 to itself (the same
-    // origin: fetch keeps the Authorization), then passes the create on.
-    const proxy = await scriptedServer(async (request, response, body) => {
-      if (request.method === "POST" && request.url === "/v2/batches") {
-        response.writeHead(307, { location: "/v2/batches?moved=1" });
-        response.end();
-        return;
-      }
-      const headers = new Headers();
-      for (const name of ["authorization", "content-type", "idempotency-key"])
-        if (typeof request.headers[name] === "string") headers.set(name, request.headers[name] as string);
-      const answer = await fetch(`${env.server.url}${request.url}`, {
-        method: request.method ?? "GET",
-        headers,
-        body: request.method === "GET" || request.method === "HEAD" ? null : body,
+  it.each([200, 504])(
+    "a user's fetch that follows a 307 of the create itself, answered %i there: the batch it made is cancelled, not left",
+    async (finalStatus) => {
+      // A proxy in front of the fake that answers the create with a 307 to itself (the same
+      // origin: fetch keeps the Authorization), then passes the create on.
+      const proxy = await scriptedServer(async (request, response, body) => {
+        if (request.method === "POST" && request.url === "/v2/batches") {
+          response.writeHead(307, { location: "/v2/batches?moved=1" });
+          response.end();
+          return;
+        }
+        const headers = new Headers();
+        for (const name of ["authorization", "content-type", "idempotency-key"])
+          if (typeof request.headers[name] === "string") headers.set(name, request.headers[name] as string);
+        const answer = await fetch(`${env.server.url}${request.url}`, {
+          method: request.method ?? "GET",
+          headers,
+          body: request.method === "GET" || request.method === "HEAD" ? null : body,
+        });
+        // The moved create is made; its gateway may still answer 504.
+        const moved = request.url === "/v2/batches?moved=1" && finalStatus !== 200;
+        response.writeHead(moved ? finalStatus : answer.status, {
+          "content-type": answer.headers.get("content-type") ?? "application/json",
+        });
+        response.end(moved ? '{"message":"gateway timeout"}' : Buffer.from(await answer.arrayBuffer()));
       });
-      response.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
-      response.end(Buffer.from(await answer.arrayBuffer()));
-    });
-    // A user's fetch that follows every redirect, whatever the request says; the body as text,
-    // which it can send again after a 307 (a stream it cannot).
-    const follows = async (input: Request) =>
-      fetch(input.url.replace(env.server.url, proxy.url), {
-        method: input.method,
-        headers: input.headers,
-        body: input.body === null ? null : await input.text(),
-        redirect: "follow",
+      // A user's fetch that follows every redirect, whatever the request says; the body as text,
+      // which it can send again after a 307 (a stream it cannot).
+      const follows = async (input: Request) =>
+        fetch(input.url.replace(env.server.url, proxy.url), {
+          method: input.method,
+          headers: input.headers,
+          body: input.body === null ? null : await input.text(),
+          redirect: "follow",
+        });
+      const { error } = await outcome(env.client({ fetch: follows }).batches.run(request()));
+      expect(CohereParseError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(
+        /^batches\.create \(POST \/v2\/batches\): .*followed a redirect of the POST/,
+      );
+      await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+        timeout: 5_000,
       });
-    const { error } = await outcome(env.client({ fetch: follows }).batches.run(request()));
-    expect(CohereParseError.is(error), String(error)).toBe(true);
-    expect((error as Error).message).toMatch(
-      /^batches\.create \(POST \/v2\/batches\): .*followed a redirect of the POST/,
-    );
-    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
-      timeout: 5_000,
-    });
-  });
+    },
+  );
 
   it("the run's deadline during the backoff after a 503 that made the batch: the run times out, and the batch is cancelled", async () => {
     env.fake.inject("create", { type: "status", status: 503, retryAfter: "5", afterAction: true });

@@ -54,7 +54,12 @@ export async function create(
   try {
     const { abortSignal, timeoutInSeconds } = api.resolveOptions(options);
     // The upload code is a chunk of its own again: only apps that upload load it.
-    const { prepareDatasetUpload } = await loadChunk(() => import("./create-upload.js"), "the upload code", options);
+    const { prepareDatasetUpload } = await loadChunk(
+      () => import("./create-upload.js"),
+      "the upload code",
+      options,
+      "datasets.create (POST /v1/datasets)",
+    );
     encoding = startDeadline(timeoutInSeconds, [abortSignal]);
     prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), encoding.signal);
   } catch (error) {
@@ -202,7 +207,7 @@ export function waitUntilValidated(
     {
       // The id may be a server's (`run`'s upload): cleaned of the token a server may echo there.
       name: "waitUntilValidated",
-      notDone: `waitUntilValidated: dataset ${api.redact(id)} was not validated`,
+      notDone: `waitUntilValidated: dataset ${api.redact(id, callOptions)} was not validated`,
       poll: async (abortSignal) => (await retrieve(polls, id, { ...callOptions, abortSignal }, answered)).data.dataset,
       settle: (dataset) => {
         // Cleaned as text, as an error body is: the dataset may be too large to walk field by field.
