@@ -111,7 +111,10 @@ import { build } from "esbuild";
 // an audit against API.md: a POST's redirects refused to a fetch that follows them anyway, a
 // redirect loop refused, a plugin's key one letter off a known one refused: 18,575 B. The hook
 // that gives run the context of its create (the batch id cleaned of the token it sent): 18,638 B.
-export const BUDGET_GZIP_BYTES = 18.3 * 1024;
+// After a second re-attack: the tokens of run's upload and creates carried by every call of the
+// run (replacing that hook), a followed redirect refused on uploads too, aborts named while a
+// download's code loads: 18,875 B.
+export const BUDGET_GZIP_BYTES = 18.5 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
