@@ -218,7 +218,7 @@ export class ApiClient {
       requestOptions,
       caller,
     );
-    return sendDownload(pipeline, options.defaults, request, this.#via, requestOptions);
+    return sendDownload(pipeline, options.defaults, request, this.#via, requestOptions, options.token);
   }
 
   /** Appends users' plugins; calls already in flight keep the chain they started with. */

@@ -1,6 +1,5 @@
-import { CohereAbortError } from "./errors/abort-error.js";
 import { recordDownloadAttempts } from "./attempts-of-failed-downloads.js";
-import { attemptsMade, nameTheCall } from "./errors/call-failure.js";
+import { abortNamed, attemptsMade, nameTheCall } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { Pipeline } from "./middleware-plugin.js";
@@ -9,7 +8,7 @@ import { setSignedUrlOrigin } from "./signed-url.js";
 import { type ReleaseLink, setStreamRelease } from "./stream-release.js";
 import { readStreamedBody } from "./streamed-body.js";
 import { withoutSignal } from "./wire-request.js";
-import { rememberToken } from "../internal/secrets.js";
+import { rememberCarriedTokens, rememberKnownTokens, rememberToken } from "../internal/secrets.js";
 
 /** One download from a URL that carries its own credential (a signed URL on a storage host). */
 export interface DownloadDescription {
@@ -43,7 +42,8 @@ export async function sendDownload(
   defaults: RequestDefaults,
   { operation, url, label }: DownloadDescription,
   via: CallOrigin | undefined,
-  requestOptions?: RequestOptions,
+  requestOptions: RequestOptions | undefined,
+  clientToken: string | object,
 ): Promise<Download> {
   const options = resolveRequestOptions(defaults, requestOptions);
   const signal = options.abortSignal;
@@ -54,7 +54,7 @@ export async function sendDownload(
   // fetch refuses a URL with a user name or password (a TypeError); they are not shown.
   if (target.username !== "" || target.password !== "")
     throw new CohereError(`${operation}: the URL carries credentials (user:password@), which fetch refuses`);
-  if (signal?.aborted) throw new CohereAbortError(signal.reason);
+  if (signal?.aborted) throw abortNamed(`${operation} (GET ${label ?? "{signed-url}"})`, signal.reason);
   const context: MiddlewareContext = {
     operation,
     // The URL is signed and secret until it expires: plugins see no template of it.
@@ -72,6 +72,11 @@ export async function sendDownload(
   // plugin's, a connection's, a storage host's echo), as the API token is.
   for (const pair of target.search.slice(1).split("&")) rememberToken(context, pair.slice(pair.indexOf("=") + 1));
   for (const value of target.searchParams.values()) rememberToken(context, value);
+  // No Authorization is sent, but the path may hold an id a server made of the API token (the
+  // output dataset's): the token the client is known to send, and those a workflow's calls
+  // carry, are cleaned out too.
+  rememberKnownTokens(context, clientToken);
+  rememberCarriedTokens(context, requestOptions);
   // Ends every fetch of this call once it fails or its body is done with (see `setStreamRelease`).
   const connection = new AbortController();
   setStreamRelease(context, (controller) => linkToRelease(connection.signal, controller));

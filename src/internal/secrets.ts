@@ -123,7 +123,8 @@ export function shareTokens(context: MiddlewareContext): string[] {
 
 /**
  * `text` with every token the call has sent replaced by `[REDACTED]`: as sent, as JSON escapes
- * it (first: replacing the token inside the escaped form would break the escape), lower-cased (a
+ * it (first: replacing the token inside the escaped form would break the escape), as a URL
+ * encodes it (a token with `+`, `/` or `=` in an id that went into a path), lower-cased (a
  * server that puts the echo into a host name has it lowercased by the URL) and upper-cased.
  */
 export function redactTokens(context: MiddlewareContext | undefined, text: string): string {
@@ -131,7 +132,13 @@ export function redactTokens(context: MiddlewareContext | undefined, text: strin
   if (tokens === undefined) return text;
   let redacted = text;
   for (const token of tokens)
-    for (const form of new Set([JSON.stringify(token).slice(1, -1), token, token.toLowerCase(), token.toUpperCase()]))
+    for (const form of new Set([
+      JSON.stringify(token).slice(1, -1),
+      encodeURIComponent(token),
+      token,
+      token.toLowerCase(),
+      token.toUpperCase(),
+    ]))
       redacted = redacted.split(form).join("[REDACTED]");
   return redacted;
 }
@@ -161,7 +168,10 @@ export function carriesToken(context: MiddlewareContext, error: unknown): boolea
  * large to tell within `budget` (values and characters), which the walks of one error share.
  */
 function holdsToken(context: MiddlewareContext, value: unknown, budget: { left: number }): boolean | undefined {
-  const tokens = tokensOf(context)?.map((token) => token.toLowerCase());
+  // Each as sent and as a URL encodes it, lower-cased (see `redactTokens`).
+  const tokens = tokensOf(context)?.flatMap((token) =>
+    [token, encodeURIComponent(token)].map((form) => form.toLowerCase()),
+  );
   if (tokens === undefined) return false;
   // Every field at any depth, the causes' included, walked once: an AggregateError's `errors`,
   // an HTTP client's `config.headers`, a `Request`, `Headers` or `URL` it kept. Bytes are no

@@ -2,6 +2,7 @@
 // server honours `Idempotency-Key` (Cohere does not document it).
 import { afterEarlierAttempts } from "../core/errors/call-failure.js";
 import { recordingTokens } from "../internal/secrets.js";
+import { ApiError } from "../core/errors/api-error.js";
 import { CohereParseError } from "../core/errors/parse-error.js";
 import { isFollowedRedirect } from "../core/redirects.js";
 import type { RequestOptions, ShouldRetry } from "../core/request-options.js";
@@ -84,11 +85,13 @@ export async function createBatchOnce(
         // after it (`maxRetries: 0`, `shouldRetry`): the batch it may yet add is watched for. A
         // 2xx whose body failed the checks made its batch, which the run cannot report.
         // So may a create whose answer a fetch reached by following a redirect itself, whatever
-        // its status (a 307's target may have made the batch and then failed).
+        // its status (a 307's target may have made the batch and then failed), and one answered
+        // with a redirect (a 303 says the server acted; a browser hides any as status 0).
         if (
           !refused &&
           (isTransientFailure(error) ||
-            (CohereParseError.is(error) && (error.status < 300 || isFollowedRedirect(error))))
+            (CohereParseError.is(error) && (error.status < 300 || isFollowedRedirect(error))) ||
+            (ApiError.is(error) && (error.status < 200 || (error.status >= 300 && error.status < 400))))
         )
           sent.secondPossible = true;
         throw error;

@@ -622,6 +622,63 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     expect(shown).toContain("cannot be cancelled now");
   });
 
+  it("results() of a batch whose output dataset id a server made of the token: a storage failure echoing the part's path does not quote it", async () => {
+    const stamp = "2026-12-01T00:00:00Z";
+    let base = "";
+    const origin = await scriptedServer((request, response) => {
+      const url = new URL(request.url ?? "/", "http://x");
+      const bearer = (request.headers.authorization ?? "").slice("Bearer ".length);
+      if (url.pathname.startsWith("/storage/"))
+        return sendJson(response, 500, { message: `storage failed for ${decodeURIComponent(url.pathname)}` });
+      if (url.pathname.startsWith("/v1/datasets/")) {
+        const id = decodeURIComponent(url.pathname.slice("/v1/datasets/".length));
+        const part = {
+          id: "p",
+          name: "part0.avro",
+          index: 0,
+          url: `${base}/storage/${id}/part0.avro?sig=abcdefgh12345`,
+        };
+        return sendJson(response, 200, {
+          dataset: {
+            id,
+            name: "n",
+            dataset_type: "embed-result",
+            validation_status: "validated",
+            created_at: stamp,
+            updated_at: stamp,
+            dataset_parts: [part],
+          },
+        });
+      }
+      return sendJson(response, 200, {
+        batch: {
+          id: "b-1",
+          name: "n",
+          input_dataset_id: "ds-1",
+          model: "m",
+          status: "BATCH_STATUS_COMPLETED",
+          output_dataset_id: `out-${bearer}`,
+          created_at: stamp,
+          updated_at: stamp,
+        },
+      });
+    });
+    base = origin.url;
+    const lines: unknown[] = [];
+    const log = (...args: unknown[]) => lines.push(args);
+    const api = client(origin.url, { logLevel: "debug", logger: { debug: log, info: log, warn: log, error: log } });
+    const { error } = await outcome(
+      (async () => {
+        for await (const _ of api.batches.results("b-1"));
+      })(),
+    );
+    expect((error as Error).message).toBe(
+      "GET part 0 (part0.avro) of dataset out-[REDACTED] -> 500: storage failed for /storage/out-[REDACTED]/part0.avro",
+    );
+    expect(everythingShown(error)).not.toContain(token);
+    expect(inspect(lines, { depth: 10 })).not.toContain(token);
+  });
+
   it("a batch whose status echoes the Authorization: results' error does not quote it", async () => {
     const origin = await scriptedServer((request, response) =>
       sendJson(response, 200, {

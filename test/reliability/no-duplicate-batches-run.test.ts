@@ -119,6 +119,37 @@ describe("run: one batch only when the create answer was lost", () => {
     },
   );
 
+  it("a create answered 303 (the server made the batch, then pointed to it): the run fails, and the batch is cancelled", async () => {
+    const proxy = await scriptedServer(async (request, response, body) => {
+      const headers = new Headers();
+      for (const name of ["authorization", "content-type", "idempotency-key"])
+        if (typeof request.headers[name] === "string") headers.set(name, request.headers[name] as string);
+      const answer = await fetch(`${env.server.url}${request.url}`, {
+        method: request.method ?? "GET",
+        headers,
+        body: request.method === "GET" || request.method === "HEAD" ? null : body,
+      });
+      const text = await answer.text();
+      // The create is made, and answered with a See Other to the batch.
+      if (request.method === "POST" && request.url === "/v2/batches" && answer.ok) {
+        response.writeHead(303, {
+          location: `/v2/batches/${(JSON.parse(text) as { batch: { id: string } }).batch.id}`,
+        });
+        response.end();
+        return;
+      }
+      response.writeHead(answer.status, { "content-type": "application/json" });
+      response.end(text);
+    });
+    const { error } = await outcome(env.client({ baseUrl: proxy.url }).batches.run(request()));
+    expect((error as Error).message).toBe(
+      "POST /v2/batches -> 303: a redirect the SDK does not follow for this request",
+    );
+    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 5_000,
+    });
+  });
+
   it("the run's deadline during the backoff after a 503 that made the batch: the run times out, and the batch is cancelled", async () => {
     env.fake.inject("create", { type: "status", status: 503, retryAfter: "5", afterAction: true });
     const { error } = await outcome(env.client().batches.run({ ...request(), timeoutInSeconds: 1.5 }));

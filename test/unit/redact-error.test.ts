@@ -376,3 +376,23 @@ describe("nameTheCall, re-attacked", () => {
     expect(named.stack?.split("\n")[0]).toBe(`CohereConnectionError: ${named.message}`);
   });
 });
+
+describe("a token with characters a URL encodes", () => {
+  // Standard base64 (an OAuth token from a token function): an id a server made of it goes into
+  // a request path percent-encoded, and a 404 or a log quotes that path.
+  const token = "AbC+dEf/GhIjKlMnOp==";
+  const encoded = "AbC%2BdEf%2FGhIjKlMnOp%3D%3D";
+
+  it("is cleaned in its percent-encoded form too, from text and from an error", () => {
+    const context = makeContext();
+    rememberToken(context, token);
+    expect(redactTokens(context, `GET /v2/batches/b-${encoded} -> 404`)).toBe("GET /v2/batches/b-[REDACTED] -> 404");
+    const error = Object.assign(
+      new NotFoundError({ status: 404, body: undefined, headers: new Headers(), requestId: undefined }),
+      {
+        url: `http://h/v2/batches/b-${encoded}`,
+      },
+    );
+    expect(everythingShown(redactError(context, error))).not.toContain(encoded);
+  });
+});
