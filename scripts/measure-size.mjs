@@ -114,8 +114,10 @@ import { build } from "esbuild";
 // After a second re-attack: the tokens of run's upload and creates carried by every call of the
 // run (replacing that hook), a followed redirect refused on uploads too, aborts named while a
 // download's code loads: 18,875 B. A third re-attack: a token cleaned in its percent-encoded form
-// too: 18,910 B.
-export const BUDGET_GZIP_BYTES = 18.5 * 1024;
+// too: 18,910 B. A fourth: a token looked for in any case and with any character percent-encoded
+// (lower-case hex, twice, as a URL parser leaves it), never throwing; a 300 or 304 not watched:
+// 19,050 B.
+export const BUDGET_GZIP_BYTES = 18.7 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

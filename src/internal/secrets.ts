@@ -122,25 +122,43 @@ export function shareTokens(context: MiddlewareContext): string[] {
 }
 
 /**
- * `text` with every token the call has sent replaced by `[REDACTED]`: as sent, as JSON escapes
- * it (first: replacing the token inside the escaped form would break the escape), as a URL
- * encodes it (a token with `+`, `/` or `=` in an id that went into a path), lower-cased (a
- * server that puts the echo into a host name has it lowercased by the URL) and upper-cased.
+ * `text` with every token the call has sent replaced by `[REDACTED]`: as JSON escapes it (first:
+ * replacing the token inside the escaped form would break the escape), then as sent, in any case
+ * (a server that puts the echo into a host name has it lowercased by the URL), with any of its
+ * characters percent-encoded, once or twice (see `tokenPattern`).
  */
 export function redactTokens(context: MiddlewareContext | undefined, text: string): string {
   const tokens = tokensOf(context);
   if (tokens === undefined) return text;
   let redacted = text;
-  for (const token of tokens)
-    for (const form of new Set([
-      JSON.stringify(token).slice(1, -1),
-      encodeURIComponent(token),
-      token,
-      token.toLowerCase(),
-      token.toUpperCase(),
-    ]))
-      redacted = redacted.split(form).join("[REDACTED]");
+  for (const token of tokens) {
+    redacted = redacted.split(JSON.stringify(token).slice(1, -1)).join("[REDACTED]");
+    const pattern = tokenPattern(token, "gi");
+    if (pattern !== undefined) redacted = redacted.replace(pattern, "[REDACTED]");
+    else
+      for (const form of new Set([token, token.toLowerCase(), token.toUpperCase()]))
+        redacted = redacted.split(form).join("[REDACTED]");
+  }
   return redacted;
+}
+
+/**
+ * `token` as a server or a URL may echo it: each ASCII character as it is or percent-encoded,
+ * once or twice (`+` as `%2B`, `%2b` or `%252B`: an id made of the token went into a path, and a
+ * URL parser encodes some characters and not others); with the `i` flag, in any case. Built
+ * character by character: it never throws, whatever the token holds (a lone surrogate).
+ * `undefined` past 256 characters (no API key is that long): the pattern would be too large to
+ * compile, and such a token is looked for as it is, lower- and upper-cased.
+ */
+function tokenPattern(token: string, flags: string): RegExp | undefined {
+  if (token.length > 256) return undefined;
+  let source = "";
+  for (const char of token) {
+    const code = char.charCodeAt(0);
+    const literal = char.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+    source += code < 0x80 ? `(?:${literal}|%(?:25)?${code.toString(16).padStart(2, "0")})` : literal;
+  }
+  return new RegExp(source, flags);
 }
 
 /** Headers with every token the call has sent replaced by `[REDACTED]` in their values. */
@@ -168,10 +186,12 @@ export function carriesToken(context: MiddlewareContext, error: unknown): boolea
  * large to tell within `budget` (values and characters), which the walks of one error share.
  */
 function holdsToken(context: MiddlewareContext, value: unknown, budget: { left: number }): boolean | undefined {
-  // Each as sent and as a URL encodes it, lower-cased (see `redactTokens`).
-  const tokens = tokensOf(context)?.flatMap((token) =>
-    [token, encodeURIComponent(token)].map((form) => form.toLowerCase()),
-  );
+  // Each as `redactTokens` finds it: in any case, percent-encoded or not.
+  const tokens = tokensOf(context)?.map((token): ((text: string) => boolean) => {
+    const pattern = tokenPattern(token, "i");
+    const lower = token.toLowerCase();
+    return pattern ? (text) => pattern.test(text) : (text) => text.toLowerCase().includes(lower);
+  });
   if (tokens === undefined) return false;
   // Every field at any depth, the causes' included, walked once: an AggregateError's `errors`,
   // an HTTP client's `config.headers`, a `Request`, `Headers` or `URL` it kept. Bytes are no
@@ -184,8 +204,7 @@ function holdsToken(context: MiddlewareContext, value: unknown, budget: { left: 
   const visit = (value: unknown): boolean => {
     if (typeof value === "string") {
       spend(1 + value.length / 4);
-      const text = value.toLowerCase();
-      return tokens.some((token) => text.includes(token));
+      return tokens.some((holds) => holds(value));
     }
     if (typeof value === "symbol") return visit(value.description ?? "");
     if (value === null || (typeof value !== "object" && typeof value !== "function") || seen.has(value)) return false;

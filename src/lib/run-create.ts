@@ -86,12 +86,13 @@ export async function createBatchOnce(
         // 2xx whose body failed the checks made its batch, which the run cannot report.
         // So may a create whose answer a fetch reached by following a redirect itself, whatever
         // its status (a 307's target may have made the batch and then failed), and one answered
-        // with a redirect (a 303 says the server acted; a browser hides any as status 0).
+        // with a redirect that says the server acted (a 303, or a 302 as browsers read it after a
+        // POST), or that a browser hides as status 0. (A 300 or 304 says it did not.)
         if (
           !refused &&
           (isTransientFailure(error) ||
             (CohereParseError.is(error) && (error.status < 300 || isFollowedRedirect(error))) ||
-            (ApiError.is(error) && (error.status < 200 || (error.status >= 300 && error.status < 400))))
+            (ApiError.is(error) && (error.status === 0 || error.status === 302 || error.status === 303)))
         )
           sent.secondPossible = true;
         throw error;

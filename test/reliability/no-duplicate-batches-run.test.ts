@@ -119,6 +119,40 @@ describe("run: one batch only when the create answer was lost", () => {
     },
   );
 
+  it("a create answered 304 (the server did not act): the run fails, and a batch the caller then makes is left alone", {
+    timeout: 15_000,
+  }, async () => {
+    const proxy = await scriptedServer(async (request, response, body) => {
+      if (request.method === "POST" && request.url === "/v2/batches") {
+        response.writeHead(304);
+        response.end();
+        return;
+      }
+      const headers = new Headers();
+      for (const name of ["authorization", "content-type"])
+        if (typeof request.headers[name] === "string") headers.set(name, request.headers[name] as string);
+      const answer = await fetch(`${env.server.url}${request.url}`, {
+        method: request.method ?? "GET",
+        headers,
+        body: request.method === "GET" || request.method === "HEAD" ? null : body,
+      });
+      response.writeHead(answer.status, { "content-type": "application/json" });
+      response.end(await answer.text());
+    });
+    const { error } = await outcome(env.client({ baseUrl: proxy.url }).batches.run(request()));
+    expect((error as Error).message).toBe(
+      "POST /v2/batches -> 304: a redirect the SDK does not follow for this request",
+    );
+    const [dataset] = (await env.client().datasets.list()).datasets ?? [];
+    const { batch } = await env
+      .client()
+      .batches.create({ name: "no-dup", model: "embed-v4.0", input_dataset_id: dataset?.id as string });
+    // A watch would have cancelled it within about 3 s (seen when every 3xx started one).
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(env.fake.listBatches().map((b) => [b.id, b.status])).toEqual([[batch.id, "BATCH_STATUS_QUEUED"]]);
+    expect(env.fake.count("cancel")).toBe(0);
+  });
+
   it("a create answered 303 (the server made the batch, then pointed to it): the run fails, and the batch is cancelled", async () => {
     const proxy = await scriptedServer(async (request, response, body) => {
       const headers = new Headers();

@@ -395,4 +395,24 @@ describe("a token with characters a URL encodes", () => {
     );
     expect(everythingShown(redactError(context, error))).not.toContain(encoded);
   });
+
+  it.each([
+    ["lower-case hex", "AbC%2bdEf%2fGhIjKlMnOp%3d%3d"],
+    ["the encoded lower-cased token", "abc%2Bdef%2Fghijklmnop%3D%3D"],
+    ["encoded twice", "AbC%252BdEf%252FGhIjKlMnOp%253D%253D"],
+    ["as a URL parser leaves it (some characters encoded, others not)", "AbC+dEf%2FGhIjKlMnOp=%3D"],
+  ])("is cleaned %s", (_, form) => {
+    const context = makeContext();
+    rememberToken(context, token);
+    expect(redactTokens(context, `/out/${form}/part0.avro`)).toBe("/out/[REDACTED]/part0.avro");
+  });
+
+  it("a token with a lone surrogate: the redaction does not throw, and the message survives", () => {
+    const context = makeContext();
+    const odd = "abcdefgh\uD800ijk";
+    rememberToken(context, odd);
+    expect(redactTokens(context, `saw ${odd}!`)).toBe("saw [REDACTED]!");
+    const error = new CohereConnectionError("the real failure");
+    expect(redactError(context, error)).toBe(error);
+  });
 });
