@@ -19,7 +19,7 @@ import {
 } from "../internal/secrets.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { attemptsMade, nameTheCall } from "./errors/call-failure.js";
+import { attemptsMade, downloadCallName, nameTheCall } from "./errors/call-failure.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { checkResponse, expectResponse, type ResponseDescription, takeCheckedData } from "./checked-response.js";
 import { setBodyFailure } from "./body-failure.js";
@@ -203,7 +203,7 @@ export class ApiClient {
   async download(request: DownloadDescription, requestOptions?: RequestOptions): Promise<Download> {
     // Only programs that read results load the streamed-body reader.
     // An abort while its code loads is named as the download's own would be.
-    const caller = `${request.operation} (GET ${request.label ?? "{signed-url}"})`;
+    const caller = downloadCallName(request.operation, request.label);
     const { sendDownload } = await loadChunk(
       () => import("./download.js"),
       "the download code",
@@ -263,7 +263,7 @@ export class ApiClient {
     // Known before any attempt: a call-phase plugin may answer itself (a cache) with what a
     // server echoed to an earlier call.
     rememberKnownTokens(context, clientOptions.token);
-    rememberCarriedTokens(context, requestOptions);
+    const carried = rememberCarriedTokens(context, requestOptions);
     expectResponse(context, expected);
     const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
     let response: Response;
@@ -276,7 +276,7 @@ export class ApiClient {
       const checked = checkResponse(response, context);
       if (checked !== response) await checked;
     } catch (error) {
-      recordCarriedTokens(context, requestOptions);
+      recordCarriedTokens(context, carried);
       throw nameTheCall(
         error,
         {
@@ -290,7 +290,7 @@ export class ApiClient {
       );
     }
     request.answered?.(context);
-    recordCarriedTokens(context, requestOptions);
+    recordCarriedTokens(context, carried);
     return {
       data: takeCheckedData<T>(response, pipeline.ownsResponses),
       status: response.status,

@@ -1,5 +1,5 @@
 import { recordDownloadAttempts } from "./attempts-of-failed-downloads.js";
-import { abortNamed, attemptsMade, nameTheCall } from "./errors/call-failure.js";
+import { abortNamed, attemptsMade, downloadCallName, nameTheCall } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { Pipeline } from "./middleware-plugin.js";
@@ -54,7 +54,7 @@ export async function sendDownload(
   // fetch refuses a URL with a user name or password (a TypeError); they are not shown.
   if (target.username !== "" || target.password !== "")
     throw new CohereError(`${operation}: the URL carries credentials (user:password@), which fetch refuses`);
-  if (signal?.aborted) throw abortNamed(`${operation} (GET ${label ?? "{signed-url}"})`, signal.reason);
+  if (signal?.aborted) throw abortNamed(downloadCallName(operation, label), signal.reason);
   const context: MiddlewareContext = {
     operation,
     // The URL is signed and secret until it expires: plugins see no template of it.

@@ -55,7 +55,7 @@ export function rememberKnownTokens(context: MiddlewareContext, supplier: string
 // of this module's: an object spread (`{ ...options, abortSignal }`) copies it, the options'
 // checks do not see it (they read string keys).
 const carried: unique symbol = Symbol("cohere-batches.carried-tokens") as never;
-interface CarriedTokens {
+export interface CarriedTokens {
   readonly list: string[];
   /** The calls add the tokens they send to `list`. */
   readonly record: boolean;
@@ -96,15 +96,21 @@ export function recordingTokens<T extends object>(options: T): T {
   return tokens === undefined ? options : carryTokens(options, tokens.list, true);
 }
 
-/** At a call's start: the tokens its options carry, known to the call. */
-export function rememberCarriedTokens(context: MiddlewareContext, options: object | undefined): void {
+/**
+ * At a call's start: the tokens its options carry, known to the call. Returns what they carry,
+ * for `recordCarriedTokens` at the call's end (the options are read once).
+ */
+export function rememberCarriedTokens(
+  context: MiddlewareContext,
+  options: object | undefined,
+): CarriedTokens | undefined {
   const tokens = carriedOf(options);
   if (tokens !== undefined) for (const token of tokens.list) rememberToken(context, token);
+  return tokens;
 }
 
 /** At a call's end: the tokens it sent, added to the list its options carry to record. */
-export function recordCarriedTokens(context: MiddlewareContext, options: object | undefined): void {
-  const tokens = carriedOf(options);
+export function recordCarriedTokens(context: MiddlewareContext, tokens: CarriedTokens | undefined): void {
   if (tokens?.record)
     for (const token of tokensOf(context) ?? []) if (!tokens.list.includes(token)) tokens.list.push(token);
 }

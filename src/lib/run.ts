@@ -173,8 +173,8 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     const aborted = scope.abortedByCaller();
     // The deadline ended the create in flight: the batch it may have made was never reported.
     const createLeft = sent.inFlight && scope.deadline.timedOut();
-    const cancelling = aborted && run.cancelOnAbort === true && batch !== undefined;
-    if (cancelling && batch !== undefined) cancelInBackground(batches, batch, options);
+    const cancelled = aborted && run.cancelOnAbort ? batch : undefined;
+    if (cancelled !== undefined) cancelInBackground(batches, cancelled, options);
     else if (
       runDataset !== undefined &&
       batch === undefined &&
@@ -195,7 +195,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
       );
     // A deadline does not cancel the batch (`cancelOnAbort` is for the caller's abort): the
     // error names it, for the caller to cancel or wait on.
-    throw redactError(api.knownTokens(options), scope.failure(error, phase, shownBatchId, cancelling));
+    throw redactError(api.knownTokens(options), scope.failure(error, phase, shownBatchId, cancelled !== undefined));
   } finally {
     scope.dispose();
   }

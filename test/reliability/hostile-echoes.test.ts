@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import {
@@ -25,6 +25,24 @@ const token = "sk-live-0123456789abcdef-secret";
 let minted = 0;
 const client = (baseUrl: string, options: ConstructorParameters<typeof CohereClient>[0] = {}) =>
   new CohereClient({ token, baseUrl, maxRetries: 0, ...options });
+
+/** Answers a run's upload (dataset ds-1) and the dataset, validated at once; false for any other request. */
+function servesRunDataset(request: IncomingMessage, url: URL, response: ServerResponse): boolean {
+  if (request.method === "POST" && url.pathname === "/v1/datasets") sendJson(response, 200, { id: "ds-1" });
+  else if (url.pathname === "/v1/datasets/ds-1")
+    sendJson(response, 200, {
+      dataset: {
+        id: "ds-1",
+        name: "n",
+        dataset_type: "batch-embed-v2-input",
+        validation_status: "validated",
+        created_at: "2026-12-01T00:00:00Z",
+        updated_at: "2026-12-01T00:00:00Z",
+      },
+    });
+  else return false;
+  return true;
+}
 
 describe("the token never shows, wherever a server echoes it", () => {
   it.each([
@@ -360,19 +378,7 @@ describe("an echo in a 2xx answer that an error quotes", () => {
         // The id a proxy made of the token it saw.
         const id = (request.headers.authorization ?? "").slice("Bearer ".length);
         const batch = { id, name: "n", input_dataset_id: "ds-1", model: "m", status: "BATCH_STATUS_QUEUED" };
-        if (request.method === "POST" && url.pathname === "/v1/datasets")
-          return sendJson(response, 200, { id: "ds-1" });
-        if (url.pathname === "/v1/datasets/ds-1")
-          return sendJson(response, 200, {
-            dataset: {
-              id: "ds-1",
-              name: "n",
-              dataset_type: "batch-embed-v2-input",
-              validation_status: "validated",
-              created_at: stamp,
-              updated_at: stamp,
-            },
-          });
+        if (servesRunDataset(request, url, response)) return;
         return sendJson(response, 200, { batch: { ...batch, created_at: stamp, updated_at: stamp } });
       });
       const error = await client(origin.url, { token: supplier })
@@ -401,18 +407,7 @@ describe("an echo in a 2xx answer that an error quotes", () => {
       const url = new URL(request.url ?? "/", "http://x");
       const id = (request.headers.authorization ?? "").slice("Bearer ".length);
       const batch = { id, name: "n", input_dataset_id: "ds-1", model: "m", status: "BATCH_STATUS_QUEUED" };
-      if (request.method === "POST" && url.pathname === "/v1/datasets") return sendJson(response, 200, { id: "ds-1" });
-      if (url.pathname === "/v1/datasets/ds-1")
-        return sendJson(response, 200, {
-          dataset: {
-            id: "ds-1",
-            name: "n",
-            dataset_type: "batch-embed-v2-input",
-            validation_status: "validated",
-            created_at: stamp,
-            updated_at: stamp,
-          },
-        });
+      if (servesRunDataset(request, url, response)) return;
       const answer = () => sendJson(response, 200, { batch: { ...batch, created_at: stamp, updated_at: stamp } });
       // The create is answered once the other calls have minted their tokens.
       if (request.method === "POST" && url.pathname === "/v2/batches") {
@@ -457,18 +452,7 @@ describe("an echo in a 2xx answer that an error quotes", () => {
         created_at: stamp,
         updated_at: stamp,
       });
-      if (request.method === "POST" && url.pathname === "/v1/datasets") return sendJson(response, 200, { id: "ds-1" });
-      if (url.pathname === "/v1/datasets/ds-1")
-        return sendJson(response, 200, {
-          dataset: {
-            id: "ds-1",
-            name: "n",
-            dataset_type: "batch-embed-v2-input",
-            validation_status: "validated",
-            created_at: stamp,
-            updated_at: stamp,
-          },
-        });
+      if (servesRunDataset(request, url, response)) return;
       // The create commits a batch named after the token it saw, and answers 500.
       if (request.method === "POST" && url.pathname === "/v2/batches" && made === undefined) {
         made = bearer;
@@ -508,18 +492,7 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     const origin = await scriptedServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://x");
       const bearer = (request.headers.authorization ?? "").slice("Bearer ".length);
-      if (request.method === "POST" && url.pathname === "/v1/datasets") return sendJson(response, 200, { id: "ds-1" });
-      if (url.pathname === "/v1/datasets/ds-1")
-        return sendJson(response, 200, {
-          dataset: {
-            id: "ds-1",
-            name: "n",
-            dataset_type: "batch-embed-v2-input",
-            validation_status: "validated",
-            created_at: stamp,
-            updated_at: stamp,
-          },
-        });
+      if (servesRunDataset(request, url, response)) return;
       if (request.method === "POST" && url.pathname === "/v2/batches") made = bearer;
       const batch = { id: made, name: "n", input_dataset_id: "ds-1", model: "m", status: "BATCH_STATUS_QUEUED" };
       // Ten polls later (ten new tokens), the batch is gone, and the 404 quotes its id.
@@ -551,18 +524,7 @@ describe("an echo in a 2xx answer that an error quotes", () => {
       const batch = (id: string, status: string) => ({
         batch: { id, name: "n", input_dataset_id: "ds-1", model: "m", status, created_at: stamp, updated_at: stamp },
       });
-      if (request.method === "POST" && url.pathname === "/v1/datasets") return sendJson(response, 200, { id: "ds-1" });
-      if (url.pathname === "/v1/datasets/ds-1")
-        return sendJson(response, 200, {
-          dataset: {
-            id: "ds-1",
-            name: "n",
-            dataset_type: "batch-embed-v2-input",
-            validation_status: "validated",
-            created_at: stamp,
-            updated_at: stamp,
-          },
-        });
+      if (servesRunDataset(request, url, response)) return;
       if (request.method === "POST" && url.pathname === "/v2/batches")
         return sendJson(response, 200, batch(`b-${bearer}`, "BATCH_STATUS_QUEUED"));
       const id = decodeURIComponent(url.pathname.slice("/v2/batches/".length));

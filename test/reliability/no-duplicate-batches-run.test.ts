@@ -1,5 +1,6 @@
 // batches.run never leaves two batches behind, even on a server that ignores Idempotency-Key:
 // after a create attempt that may have reached the server, it adopts the batch reading its dataset.
+import type { IncomingMessage } from "node:http";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import {
   BadRequestError,
@@ -26,6 +27,44 @@ function request() {
     pollIntervalInSeconds: 0.005,
     onProgress: (_: RunProgress) => env.clock.advance(1_000),
   };
+}
+
+/** An answer of the proxy's: a status, its headers, its text. */
+interface ProxyAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  text?: string;
+}
+
+/**
+ * A proxy in front of the fake (its own origin on 127.0.0.1): `intercept` may answer a request
+ * itself, before or after passing it on with `forward()`; what it leaves is passed on as it is.
+ */
+function fakeBehindProxy(
+  intercept: (request: IncomingMessage, forward: () => Promise<ProxyAnswer>) => Promise<ProxyAnswer | undefined>,
+) {
+  return scriptedServer(async (request, response, body) => {
+    const forward = async (): Promise<ProxyAnswer> => {
+      const headers = new Headers();
+      for (const name of ["authorization", "content-type", "idempotency-key"]) {
+        const value = request.headers[name];
+        if (typeof value === "string") headers.set(name, value);
+      }
+      const answer = await fetch(`${env.server.url}${request.url}`, {
+        method: request.method ?? "GET",
+        headers,
+        body: request.method === "GET" || request.method === "HEAD" ? null : body,
+      });
+      return { status: answer.status, text: await answer.text() };
+    };
+    const {
+      status,
+      headers = { "content-type": "application/json" },
+      text = "",
+    } = (await intercept(request, forward)) ?? (await forward());
+    response.writeHead(status, headers);
+    response.end(text);
+  });
 }
 
 const lostAnswers = {
@@ -76,28 +115,14 @@ describe("run: one batch only when the create answer was lost", () => {
   it.each([200, 504])(
     "a user's fetch that follows a 307 of the create itself, answered %i there: the batch it made is cancelled, not left",
     async (finalStatus) => {
-      // A proxy in front of the fake that answers the create with a 307 to itself (the same
-      // origin: fetch keeps the Authorization), then passes the create on.
-      const proxy = await scriptedServer(async (request, response, body) => {
-        if (request.method === "POST" && request.url === "/v2/batches") {
-          response.writeHead(307, { location: "/v2/batches?moved=1" });
-          response.end();
-          return;
-        }
-        const headers = new Headers();
-        for (const name of ["authorization", "content-type", "idempotency-key"])
-          if (typeof request.headers[name] === "string") headers.set(name, request.headers[name] as string);
-        const answer = await fetch(`${env.server.url}${request.url}`, {
-          method: request.method ?? "GET",
-          headers,
-          body: request.method === "GET" || request.method === "HEAD" ? null : body,
-        });
-        // The moved create is made; its gateway may still answer 504.
-        const moved = request.url === "/v2/batches?moved=1" && finalStatus !== 200;
-        response.writeHead(moved ? finalStatus : answer.status, {
-          "content-type": answer.headers.get("content-type") ?? "application/json",
-        });
-        response.end(moved ? '{"message":"gateway timeout"}' : Buffer.from(await answer.arrayBuffer()));
+      // A proxy that answers the create with a 307 to itself (the same origin: fetch keeps the
+      // Authorization), then passes the create on; its gateway may still answer 504.
+      const proxy = await fakeBehindProxy(async (request, forward) => {
+        if (request.method === "POST" && request.url === "/v2/batches")
+          return { status: 307, headers: { location: "/v2/batches?moved=1" } };
+        if (request.url !== "/v2/batches?moved=1" || finalStatus === 200) return undefined;
+        await forward();
+        return { status: finalStatus, text: '{"message":"gateway timeout"}' };
       });
       // A user's fetch that follows every redirect, whatever the request says; the body as text,
       // which it can send again after a 307 (a stream it cannot).
@@ -122,23 +147,9 @@ describe("run: one batch only when the create answer was lost", () => {
   it("a create answered 304 (the server did not act): the run fails, and a batch the caller then makes is left alone", {
     timeout: 15_000,
   }, async () => {
-    const proxy = await scriptedServer(async (request, response, body) => {
-      if (request.method === "POST" && request.url === "/v2/batches") {
-        response.writeHead(304);
-        response.end();
-        return;
-      }
-      const headers = new Headers();
-      for (const name of ["authorization", "content-type"])
-        if (typeof request.headers[name] === "string") headers.set(name, request.headers[name] as string);
-      const answer = await fetch(`${env.server.url}${request.url}`, {
-        method: request.method ?? "GET",
-        headers,
-        body: request.method === "GET" || request.method === "HEAD" ? null : body,
-      });
-      response.writeHead(answer.status, { "content-type": "application/json" });
-      response.end(await answer.text());
-    });
+    const proxy = await fakeBehindProxy(async (request) =>
+      request.method === "POST" && request.url === "/v2/batches" ? { status: 304 } : undefined,
+    );
     const { error } = await outcome(env.client({ baseUrl: proxy.url }).batches.run(request()));
     expect((error as Error).message).toBe(
       "POST /v2/batches -> 304: a redirect the SDK does not follow for this request",
@@ -154,26 +165,13 @@ describe("run: one batch only when the create answer was lost", () => {
   });
 
   it("a create answered 303 (the server made the batch, then pointed to it): the run fails, and the batch is cancelled", async () => {
-    const proxy = await scriptedServer(async (request, response, body) => {
-      const headers = new Headers();
-      for (const name of ["authorization", "content-type", "idempotency-key"])
-        if (typeof request.headers[name] === "string") headers.set(name, request.headers[name] as string);
-      const answer = await fetch(`${env.server.url}${request.url}`, {
-        method: request.method ?? "GET",
-        headers,
-        body: request.method === "GET" || request.method === "HEAD" ? null : body,
-      });
-      const text = await answer.text();
-      // The create is made, and answered with a See Other to the batch.
-      if (request.method === "POST" && request.url === "/v2/batches" && answer.ok) {
-        response.writeHead(303, {
-          location: `/v2/batches/${(JSON.parse(text) as { batch: { id: string } }).batch.id}`,
-        });
-        response.end();
-        return;
-      }
-      response.writeHead(answer.status, { "content-type": "application/json" });
-      response.end(text);
+    // The create is made, and answered with a See Other to the batch.
+    const proxy = await fakeBehindProxy(async (request, forward) => {
+      if (request.method !== "POST" || request.url !== "/v2/batches") return undefined;
+      const made = await forward();
+      if (made.status !== 200) return made;
+      const { batch } = JSON.parse(made.text ?? "") as { batch: { id: string } };
+      return { status: 303, headers: { location: `/v2/batches/${batch.id}` } };
     });
     const { error } = await outcome(env.client({ baseUrl: proxy.url }).batches.run(request()));
     expect((error as Error).message).toBe(

@@ -120,9 +120,20 @@ function pauseAsked(pause: number | undefined): string {
   return `; the server asked for a pause of ${pause > 86_400 ? "over a day" : `${shown} s`}`;
 }
 
+/** How a call's failure names it: `batches.list (GET /v2/batches)`. */
+export function callName(operation: string, method: string, route: string): string {
+  return `${operation} (${method.toUpperCase()} ${route})`;
+}
+
+/** A download's `callName`: its label stands for its route (the signed URL is secret). */
+export function downloadCallName(operation: string, label: string | undefined): string {
+  return callName(operation, "get", label ?? "{signed-url}");
+}
+
 function messageFor(error: object, { operation, method, route, attempts }: FailedCall): string | undefined {
   const made = attempts === 1 ? "1 attempt made" : `${attempts} attempts made`;
   const verb = method.toUpperCase();
+  const name = callName(operation, method, route);
   if (ApiError.is(error)) {
     const answer = describeAnswer(error.status, error.body);
     // A pause the server asked for is said: past the retry layer's cap, it is why the call ended.
@@ -132,13 +143,12 @@ function messageFor(error: object, { operation, method, route, attempts }: Faile
   if (CohereTimeoutError.is(error)) {
     // An attempt's timeout says so; another (a plugin's own time, a body's silence) keeps its words.
     return error.message === `Timed out after ${error.timeoutInSeconds} s`
-      ? `${operation} (${verb} ${route}) timed out after ${error.timeoutInSeconds} s per attempt; ${made}`
-      : `${operation} (${verb} ${route}): ${error.message}`;
+      ? `${name} timed out after ${error.timeoutInSeconds} s per attempt; ${made}`
+      : `${name}: ${error.message}`;
   }
-  if (CohereConnectionError.is(error)) return `${operation} (${verb} ${route}): ${error.message}; ${made}`;
+  if (CohereConnectionError.is(error)) return `${name}: ${error.message}; ${made}`;
   // Not retried: no count of attempts. An abort says the call too. A plain `CohereError` keeps
   // its words: a plugin's own reaches the caller unchanged (docs/writing-plugins.md).
-  if (CohereParseError.is(error) || CohereAbortError.is(error))
-    return `${operation} (${verb} ${route}): ${(error as Error).message}`;
+  if (CohereParseError.is(error) || CohereAbortError.is(error)) return `${name}: ${(error as Error).message}`;
   return undefined;
 }
