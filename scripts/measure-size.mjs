@@ -117,7 +117,10 @@ import { build } from "esbuild";
 // too: 18,910 B. A fourth: a token looked for in any case and with any character percent-encoded
 // (lower-case hex, twice, as a URL parser leaves it), never throwing; a 300 or 304 not watched:
 // 19,050 B; review (one helper that names a call): 19,095 B.
-export const BUDGET_GZIP_BYTES = 18.7 * 1024;
+// The eleventh session: the SDK's own plain failures during a call (fetch's refusal, a token
+// function's or a plugin's failure) name the call; a misspelt handler of a plugin without
+// `handle` refused: 19,174 B.
+export const BUDGET_GZIP_BYTES = 18.8 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -1,6 +1,7 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { describeCause, unreadableDataMessage } from "../internal/cause-chain.js";
 import { redactError } from "../internal/secrets.js";
+import { callFailure } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
 
@@ -32,6 +33,6 @@ export function cutShort(context: MiddlewareContext): CohereError | undefined {
   const failed = bodyFailureOf(context);
   if (!failed?.aborted) return undefined;
   const reason: unknown = failed.reason;
-  const error = CohereError.is(reason) ? reason : new CohereError(unreadableDataMessage(describeCause(reason)));
+  const error = CohereError.is(reason) ? reason : callFailure(unreadableDataMessage(describeCause(reason)));
   return redactError(context, error) as CohereError;
 }

@@ -164,16 +164,17 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
           ] as const
         ).filter(([, handler]) => handler !== undefined)
       : [[phase === "call" ? "call" : "attempt", handle]];
-  // A `phase` misspelt (`phse: "call"`, `Phase`) is lost without a word, and a call plugin (a
-  // cache, a rate limiter) then runs once per attempt. Other keys are the plugin's own (a class's
-  // state), never read: a key one letter off, holding "call" or "attempt", is taken for a typo.
-  // (A misspelt handler is refused below, unless the plugin has another handler.)
+  // A misspelt key is lost without a word: a `phase` (`phse: "call"`, `Phase`), and a call plugin
+  // (a cache, a rate limiter) then runs once per attempt; a handler of a plugin without `handle`
+  // (`{ call, atempt }`), which then runs in one phase only. Other keys are the plugin's own (a
+  // class's state, its helpers beside `handle`), never read: a key one letter off, holding "call"
+  // or "attempt", or a function where there is no `handle`, is taken for a typo.
   for (const key of Object.keys(entry ?? {})) {
-    const lower = key.toLowerCase();
-    if (key === "phase" || (lower !== "phase" && !oneEditApart(lower, "phase"))) continue;
+    const meant = ["phase", "handle", "call", "attempt"].find((word) => nearMiss(key, word));
+    if (meant === undefined || (meant !== "phase" && handle !== undefined)) continue;
     const value: unknown = (entry as unknown as Record<string, unknown>)[key];
-    if (value === "call" || value === "attempt")
-      throw new CohereError(`Invalid middleware #${position + 1}: ${key}: did you mean phase?`);
+    if (meant === "phase" ? value === "call" || value === "attempt" : typeof value === "function")
+      throw new CohereError(`Invalid middleware #${position + 1}: ${key}: did you mean ${meant}?`);
   }
   if (
     typeof name !== "string" ||
@@ -187,6 +188,12 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
       `Invalid middleware #${position + 1}: must be a function, { name, phase?: "call" | "attempt", handle } or { name, call?, attempt? }`,
     );
   return handlers.map(([where, handler]) => resolved(name, where, handler));
+}
+
+/** True when `key` is not `word` but is in another case, or one letter off (see `oneEditApart`). */
+function nearMiss(key: string, word: string): boolean {
+  const lower = key.toLowerCase();
+  return key !== word && (lower === word || oneEditApart(lower, word));
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 import { isResponse } from "../internal/is-response.js";
 import { carriesToken, redactError } from "../internal/secrets.js";
 import { describeThrown } from "../internal/thrown-text.js";
+import { callFailure } from "./errors/call-failure.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
@@ -85,8 +86,7 @@ export function createTransport(
       unlinkBody?.();
       unlinkBody = undefined;
       // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
-      if (!isResponse(response))
-        throw new CohereError("The fetch function resolved with something that is not a Response");
+      if (!isResponse(response)) throw callFailure("The fetch function resolved with something that is not a Response");
       released?.fetched(response);
       // A stream is the caller's to read (bounded by `readStreamedBody`); an error body is read here.
       if (context.responseKind === "stream" && response.status >= 200 && response.status < 300) return response;
@@ -125,11 +125,11 @@ function transportFailure(error: unknown, context: MiddlewareContext): CohereErr
   const reason = describeThrown(context, error);
   const cause = carriesToken(context, error) ? undefined : { cause: error };
   if (isForeignRequest(error))
-    return new CohereError(
+    return callFailure(
       `fetch refused the request: it cannot read a Request of this runtime (${reason}); see the fetch option in the README`,
       cause,
     );
-  if (isRefusedByFetch(error)) return new CohereError(`fetch refused the request: ${reason}`, cause);
-  if (isUnreadableBody(error)) return new CohereError(unreadableDataMessage(reason), cause);
+  if (isRefusedByFetch(error)) return callFailure(`fetch refused the request: ${reason}`, cause);
+  if (isUnreadableBody(error)) return callFailure(unreadableDataMessage(reason), cause);
   return new CohereConnectionError(`Connection failed: ${reason}`, cause);
 }

@@ -5,6 +5,7 @@ import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
 import { isResponse } from "../internal/is-response.js";
 import { checkResponse } from "./checked-response.js";
 import { followAbort } from "../internal/follow-abort.js";
+import { callFailure } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { CohereTimeoutError } from "./errors/timeout-error.js";
 import { describeValue } from "./input.js";
@@ -51,7 +52,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // it calls later (from a timer, say) would send a request that no timeout or abort bounds.
     let ended = false;
     const lateNext = () =>
-      Promise.reject(new CohereError(`Middleware "${name}" called next() after its run had ended; nothing was sent`));
+      Promise.reject(callFailure(`Middleware "${name}" called next() after its run had ended; nothing was sent`));
     try {
       const result: unknown = await boundBySignal(
         callUserCode(() =>
@@ -70,7 +71,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         ended = true;
       });
       if (!isResponse(result))
-        throw new CohereError(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
+        throw callFailure(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
       // A body it made itself is read under the same bounds (the caller's abort, its own time);
       // a streamed 2xx (a download's) is the caller's to read, each wait bounded as it reads.
       const received =
@@ -85,7 +86,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       if (CohereError.is(error)) throw redactError(context, error);
       // What it threw may quote the token (a header it read): out of the message, and not kept.
       const cause = carriesToken(context, error) ? undefined : { cause: error };
-      throw new CohereError(`Middleware "${name}" failed: ${redactTokens(context, describeThrown(error))}`, cause);
+      throw callFailure(`Middleware "${name}" failed: ${redactTokens(context, describeThrown(error))}`, cause);
     } finally {
       bounds?.stop();
     }

@@ -1,6 +1,5 @@
-import { abortNamed } from "../core/errors/call-failure.js";
+import { abortNamed, callFailure } from "../core/errors/call-failure.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
-import { CohereError } from "../core/errors/cohere-error.js";
 import { isAbortSignal } from "../core/input.js";
 import { boundBySignal } from "./bound-by-signal.js";
 import { describeCause } from "./cause-chain.js";
@@ -34,7 +33,7 @@ export function loadChunk<T>(
     loading = Promise.reject(error);
   }
   const typed = loading.catch((error: unknown) => {
-    throw new CohereError(`cohere-batches could not load ${what}: ${describeCause(error)}`, { cause: error });
+    throw callFailure(`cohere-batches could not load ${what}: ${describeCause(error)}`, { cause: error });
   });
   const signal = callerSignal(bound);
   const aborted =

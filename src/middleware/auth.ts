@@ -1,5 +1,5 @@
 import type { TokenSupplier } from "../core/client-options.js";
-import { CohereError } from "../core/errors/cohere-error.js";
+import { callFailure } from "../core/errors/call-failure.js";
 import { isToken } from "../core/input.js";
 import type { Middleware, MiddlewareContext, Next } from "../core/middleware.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
@@ -51,15 +51,13 @@ async function resolveToken(token: () => string | Promise<string>, context: Midd
     if (context.signal?.aborted || context.attemptSignal?.aborted) throw abortErrorFor(context);
     // Its words in the message (cleaned of tokens with the rest of the call's failure).
     // A thrown primitive is in the message already (cleaned): not kept raw as the cause.
-    throw new CohereError(
+    throw callFailure(
       `The token function failed: ${describeThrown(context, error)}`,
       typeof error === "object" && error !== null ? { cause: error } : undefined,
     );
   }
   if (!isToken(value)) {
-    throw new CohereError(
-      "The token function must return a non-empty string of visible ASCII (no spaces or line breaks)",
-    );
+    throw callFailure("The token function must return a non-empty string of visible ASCII (no spaces or line breaks)");
   }
   return value;
 }

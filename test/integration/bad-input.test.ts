@@ -495,6 +495,20 @@ describe("a plugin's fields", () => {
       /^Invalid middleware #1: phases: did you mean phase\?$/,
     ],
     [{ middleware: [{ name: "", handle: noHandler }] }, /^Invalid middleware #1: must be a function/],
+    // A handler misspelt beside another: the plugin ran in one phase only.
+    [
+      { middleware: [{ name: "span", call: noHandler, atempt: noHandler }] },
+      /^Invalid middleware #1: atempt: did you mean attempt\?$/,
+    ],
+    [
+      { middleware: [{ name: "span", Call: noHandler, attempt: noHandler }] },
+      /^Invalid middleware #1: Call: did you mean call\?$/,
+    ],
+    [
+      { middleware: [{ name: "span", calll: noHandler, attempt: noHandler }] },
+      /^Invalid middleware #1: calll: did you mean call\?$/,
+    ],
+    [{ middleware: [{ name: "span", handler: noHandler }] }, /^Invalid middleware #1: handler: did you mean handle\?$/],
   ];
   it.each(plugins)("%j is refused at construction", (options, words) => {
     expect(() => new CohereClient({ token: "t", ...options })).toThrow(words);
@@ -528,8 +542,17 @@ describe("a plugin's own fields", () => {
         throw new Error("not initialised yet");
       },
     };
-    const client = new CohereClient({ token: "t", middleware: [new Breaker(), literal] });
+    // A two-phase plugin's counters near its handlers' names: numbers, not handlers.
+    const twoPhase = {
+      name: "metrics",
+      calls: 0,
+      attempts: 0,
+      call: (request: Request, next: (request: Request) => Promise<Response>) => next(request),
+      attempt: (request: Request, next: (request: Request) => Promise<Response>) => next(request),
+    };
+    const client = new CohereClient({ token: "t", middleware: [new Breaker(), literal, twoPhase] });
     expect(client.describeMiddleware().find((layer) => layer.name === "breaker")?.phase).toBe("call");
     expect(client.describeMiddleware().find((layer) => layer.name === "literal")?.phase).toBe("attempt");
+    expect(client.describeMiddleware().filter((layer) => layer.name === "metrics")).toHaveLength(2);
   });
 });

@@ -164,14 +164,31 @@ describe("failures name the call", () => {
         throw new Error("vault sealed");
       },
     });
-    // A plain CohereError: its words as they are (a plugin's own keeps them too, below).
-    expect(await messageOf(() => client.batches.list())).toBe("The token function failed: vault sealed");
+    // A plain CohereError of the SDK's, named like the typed failures (a plugin's own keeps its
+    // words, below).
+    expect(await messageOf(() => client.batches.list())).toBe(
+      "batches.list (GET /v2/batches): The token function failed: vault sealed",
+    );
     const throwsString = server.client({
       token: () => {
         throw "vault unreachable";
       },
     });
-    expect(await messageOf(() => throwsString.batches.list())).toBe("The token function failed: vault unreachable");
+    expect(await messageOf(() => throwsString.batches.list())).toBe(
+      "batches.list (GET /v2/batches): The token function failed: vault unreachable",
+    );
+  });
+
+  it("the SDK's own plain failures during a call name it: a fetch that resolves junk, a plugin that returns junk", async () => {
+    const junkFetch = server.client({ fetch: async () => 42 as unknown as Response });
+    expect(await messageOf(() => junkFetch.batches.retrieve("b-1"))).toBe(
+      "batches.retrieve (GET /v2/batches/{id}): The fetch function resolved with something that is not a Response",
+    );
+    const junkPlugin = server.client({ middleware: [{ name: "junk", handle: async () => 42 as unknown as Response }] });
+    expect(await messageOf(() => junkPlugin.batches.cancel("b-1"))).toBe(
+      'batches.cancel (POST /v2/batches/{id}:cancel): Middleware "junk" returned 42, not a Response',
+    );
+    expect(server.fake.requests).toHaveLength(0);
   });
 
   it("a plugin's own CohereError reaches the caller unchanged, one instance shared by many calls too", async () => {
@@ -204,7 +221,7 @@ describe("failures name the call", () => {
       },
     });
     const error = await client.batches.list().catch((e: unknown) => e);
-    expect((error as Error).message).toBe("The token function failed: 12345678901234");
+    expect((error as Error).message).toBe("batches.list (GET /v2/batches): The token function failed: 12345678901234");
     expect((error as Error).cause).toBeUndefined();
   });
 
@@ -222,7 +239,7 @@ describe("failures name the call", () => {
       },
     });
     const error = await client.batches.list().catch((e: unknown) => e);
-    expect((error as Error).message).toBe(`The token function failed: ${words}`);
+    expect((error as Error).message).toBe(`batches.list (GET /v2/batches): The token function failed: ${words}`);
     expect((error as Error).cause).toBeUndefined();
     expect(server.fake.requests).toHaveLength(0);
   });

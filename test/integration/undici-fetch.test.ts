@@ -29,7 +29,7 @@ describe("npm undici's fetch as the fetch option", () => {
     const error = await client.batches.list().catch((e: unknown) => e);
     expect(CohereError.is(error) && !CohereConnectionError.is(error), String(error)).toBe(true);
     expect((error as Error).message).toBe(
-      "fetch refused the request: it cannot read a Request of this runtime (Invalid URL (ERR_INVALID_URL)); see the fetch option in the README",
+      "batches.list (GET /v2/batches): fetch refused the request: it cannot read a Request of this runtime (Invalid URL (ERR_INVALID_URL)); see the fetch option in the README",
     );
     expect(env.fake.count("list")).toBe(0);
   });

@@ -230,7 +230,7 @@ describe("a plugin that throws a look-alike of the SDK's errors (its brand forge
     const client = new CohereClient({ token: "t", baseUrl: server.url, backoff: fast, middleware: [forging] });
     const { error } = await outcome(client.batches.list());
     expect(error).toBeInstanceOf(CohereError);
-    expect((error as Error).message).toBe(`Middleware "forging" failed: an object`);
+    expect((error as Error).message).toBe(`batches.list (GET /v2/batches): Middleware "forging" failed: an object`);
     expect(thrown).toBe(1);
   });
 

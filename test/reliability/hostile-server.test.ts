@@ -160,7 +160,9 @@ describe("a redirect loop", () => {
     });
     const { error } = await outcome(client(origin.url, { maxRetries: 2 }).batches.list());
     expect(error).not.toBeInstanceOf(CohereConnectionError);
-    expect((error as Error).message).toBe("fetch refused the request: redirect count exceeded");
+    expect((error as Error).message).toBe(
+      "batches.list (GET /v2/batches): fetch refused the request: redirect count exceeded",
+    );
     // One walk of fetch's 20 hops, not three.
     expect(origin.received).toHaveLength(21);
   });

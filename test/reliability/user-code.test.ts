@@ -195,7 +195,9 @@ describe("whatever users' middleware throws or returns ends as a typed error (AP
       const client = server.client({ middleware: [{ name: "hostile", phase, handle: throwing }] });
       const { error } = await outcome(client.batches.list());
       expect(CohereError.is(error)).toBe(true);
-      expect((error as Error).message).toBe('Middleware "hostile" failed: a value that cannot be read');
+      expect((error as Error).message).toBe(
+        'batches.list (GET /v2/batches): Middleware "hostile" failed: a value that cannot be read',
+      );
       // Not kept as the cause: util.inspect (console.log) walks causes, and this one throws.
       expect((error as Error).cause).toBeUndefined();
       expect(inspect(error)).toContain('Middleware "hostile" failed');

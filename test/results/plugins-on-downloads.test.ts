@@ -290,7 +290,9 @@ describe("nothing of the client's reaches the storage host", () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(CohereError);
-    expect((error as Error).message).toMatch(/^Middleware "quoting" failed: cannot fetch .+\/part-0\.avro\?expires=/);
+    expect((error as Error).message).toMatch(
+      /^datasets\.download \(GET part 0 \(part-0\.avro\) of dataset [^)]+\): Middleware "quoting" failed: cannot fetch .+\/part-0\.avro\?expires=/,
+    );
     expect((error as Error).message).toContain("signature=[REDACTED]");
     expect((error as { cause?: unknown }).cause).toBeUndefined();
   });

@@ -2,6 +2,7 @@ import { redactError } from "../../internal/secrets.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { CohereAbortError } from "./abort-error.js";
 import { ApiError, describeAnswer } from "./api-error.js";
+import { CohereError } from "./cohere-error.js";
 import { CohereConnectionError } from "./connection-error.js";
 import { CohereParseError } from "./parse-error.js";
 import { CohereTimeoutError } from "./timeout-error.js";
@@ -37,6 +38,21 @@ export function afterEarlierAttempts<T extends object>(options: T, count: number
 /** The attempts made in all by the call of `requestOptions` whose context counts `attempt`. */
 export function attemptsMade(attempt: number, requestOptions: object | undefined): number {
   return attempt + ((requestOptions && earlierAttempts.get(requestOptions)) || 0);
+}
+
+// The plain `CohereError`s the SDK makes during a call (fetch refused the request, a token function
+// or a plugin failed, a part of the SDK did not load), named like the typed failures. A plugin's
+// own `CohereError` is not among them: it reaches the caller in its own words.
+const madeInCalls = new WeakSet<object>();
+
+/**
+ * A `CohereError` the SDK makes during a call, which the call's failure names:
+ * `batches.list (GET /v2/batches): The token function failed: vault sealed`.
+ */
+export function callFailure(message: string, options?: ErrorOptions): CohereError {
+  const error = new CohereError(message, options);
+  madeInCalls.add(error);
+  return error;
 }
 
 // The mark of an error already named, on the error (under `Symbol.for`): an error the other
@@ -147,8 +163,10 @@ function messageFor(error: object, { operation, method, route, attempts }: Faile
       : `${name}: ${error.message}`;
   }
   if (CohereConnectionError.is(error)) return `${name}: ${error.message}; ${made}`;
-  // Not retried: no count of attempts. An abort says the call too. A plain `CohereError` keeps
-  // its words: a plugin's own reaches the caller unchanged (docs/writing-plugins.md).
-  if (CohereParseError.is(error) || CohereAbortError.is(error)) return `${name}: ${(error as Error).message}`;
+  // Not retried: no count of attempts. An abort says the call too, and so does a plain
+  // `CohereError` of the SDK's (`callFailure`); a plugin's own reaches the caller unchanged
+  // (docs/writing-plugins.md).
+  if (CohereParseError.is(error) || CohereAbortError.is(error) || madeInCalls.has(error))
+    return `${name}: ${(error as Error).message}`;
   return undefined;
 }
