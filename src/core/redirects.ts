@@ -1,4 +1,5 @@
 import { isConnectionRefused, someCause } from "../internal/cause-chain.js";
+import { callFailure } from "./errors/call-failure.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import type { FetchFunction } from "./transport.js";
 import { realRequest } from "./wire-request.js";
@@ -89,11 +90,13 @@ async function followMethodKeepingRedirects(
     }
     notFollowed(response, current.method);
     const location = response.headers.get("location");
-    if (!methodKeepingStatuses.has(response.status) || location === null || hop === maxRedirects) return response;
+    if (!methodKeepingStatuses.has(response.status) || location === null) return response;
     if (response.body !== null)
       bodyReader(response.body)
         .cancel()
         .catch(() => {});
+    // As fetch ends a GET's loop: refused, not an ApiError of the last 307 (nor retried).
+    if (hop === maxRedirects) throw callFailure("fetch refused the request: redirect count exceeded");
     current = await redirected(replay, new URL(location, response.url || current.url));
   }
 }

@@ -166,6 +166,20 @@ describe("a redirect loop", () => {
     // One walk of fetch's 20 hops, not three.
     expect(origin.received).toHaveLength(21);
   });
+
+  it("of a POST's 307s, followed by the SDK, is refused the same way (it ended as an ApiError 307)", async () => {
+    const origin = await scriptedServer((_, response) => {
+      response.writeHead(307, { location: "/v2/batches/b-1:cancel" });
+      response.end();
+    });
+    const { error } = await outcome(client(origin.url, { maxRetries: 2 }).batches.cancel("b-1"));
+    expect(error).not.toBeInstanceOf(ApiError);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toBe(
+      "batches.cancel (POST /v2/batches/{id}:cancel): fetch refused the request: redirect count exceeded",
+    );
+    expect(origin.received).toHaveLength(21);
+  });
 });
 
 describe("statuses outside 200-599 are one typed error, with or without middleware (API.md 7a)", () => {
