@@ -212,7 +212,7 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
     throw new CohereError(
       runtime.hasEnvironment
         ? "No API token: pass `token` to the client or set the CO_API_KEY environment variable"
-        : "No API token: pass `token` to the client (this build reads no environment variables)",
+        : "No API token: pass `token` (your CO_API_KEY) to the client; this build reads no environment variables",
     );
   }
   // The option was checked above; a key from the environment is checked here (a trailing

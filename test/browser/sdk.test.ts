@@ -53,7 +53,7 @@ describe("in Chromium", () => {
       // The node build would take the token from process.env; the browser build has none, and
       // its message says to pass `token` rather than to set a variable a page cannot have.
       expect(() => new sdk.CohereClient({ dangerouslyAllowBrowser: true })).toThrow(
-        "No API token: pass `token` to the client (this build reads no environment variables)",
+        "No API token: pass `token` (your CO_API_KEY) to the client; this build reads no environment variables",
       );
     } finally {
       if (had) scope.process = original;

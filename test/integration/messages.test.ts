@@ -357,7 +357,9 @@ describe("the missing-token message fits the build", () => {
       }
       return "";
     })();
-    expect(message).toBe("No API token: pass `token` to the client (this build reads no environment variables)");
+    expect(message).toBe(
+      "No API token: pass `token` (your CO_API_KEY) to the client; this build reads no environment variables",
+    );
   });
 
   it("the Node build names CO_API_KEY", () => {
