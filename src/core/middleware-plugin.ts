@@ -165,13 +165,18 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
         ).filter(([, handler]) => handler !== undefined)
       : [[phase === "call" ? "call" : "attempt", handle]];
   // A misspelt key is lost without a word: a `phase` (`phse: "call"`, `Phase`), and a call plugin
-  // (a cache, a rate limiter) then runs once per attempt; a handler of a plugin without `handle`
-  // (`{ call, atempt }`), which then runs in one phase only. Other keys are the plugin's own (a
-  // class's state, its helpers beside `handle`), never read: a key one letter off, holding "call"
-  // or "attempt", or a function where there is no `handle`, is taken for a typo.
+  // (a cache, a rate limiter) then runs once per attempt; a missing handler (`{ call, atempt }`),
+  // and the plugin runs in one phase only. Other keys are the plugin's own (a class's state, its
+  // helpers), never read: a key one letter off, holding "call" or "attempt", or a function where
+  // the handler it is near is missing (`handle` only where there is no handler at all), is taken
+  // for a typo.
+  const missing = (word: string) =>
+    word === "handle"
+      ? handlers.length === 0
+      : handle === undefined && (word === "call" ? call : attempt) === undefined;
   for (const key of Object.keys(entry ?? {})) {
     const meant = ["phase", "handle", "call", "attempt"].find((word) => nearMiss(key, word));
-    if (meant === undefined || (meant !== "phase" && handle !== undefined)) continue;
+    if (meant === undefined || (meant !== "phase" && !missing(meant))) continue;
     const value: unknown = (entry as unknown as Record<string, unknown>)[key];
     if (meant === "phase" ? value === "call" || value === "attempt" : typeof value === "function")
       throw new CohereError(`Invalid middleware #${position + 1}: ${key}: did you mean ${meant}?`);
@@ -190,10 +195,13 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
   return handlers.map(([where, handler]) => resolved(name, where, handler));
 }
 
-/** True when `key` is not `word` but is in another case, or one letter off (see `oneEditApart`). */
+/**
+ * True when `key` is not `word` but is in another case, or one letter off (see `oneEditApart`)
+ * past its first letter: a helper such as `all` or `candle` is not taken for `call` or `handle`.
+ */
 function nearMiss(key: string, word: string): boolean {
   const lower = key.toLowerCase();
-  return key !== word && (lower === word || oneEditApart(lower, word));
+  return key !== word && lower[0] === word[0] && (lower === word || oneEditApart(lower, word));
 }
 
 /**

@@ -4,6 +4,7 @@ import { CohereParseError } from "./errors/parse-error.js";
 import type { FetchFunction } from "./transport.js";
 import { realRequest } from "./wire-request.js";
 import { bodyReader } from "../internal/body-reader.js";
+import { isResponse } from "../internal/is-response.js";
 
 /** Redirects that keep the method and the body; 301, 302 and 303 would turn a POST into a GET. */
 const methodKeepingStatuses = new Set([307, 308]);
@@ -38,7 +39,9 @@ export function sendFollowingRedirects(
   if (request.method === "GET" || request.method === "HEAD") return fetchFunction(request, { signal });
   // Its answer is checked all the same: a fetch that followed a redirect anyway is refused.
   if (request.redirect !== "follow")
-    return fetchFunction(request, { signal }).then((response) => notFollowed(response, request.method));
+    return Promise.resolve(fetchFunction(request, { signal })).then((response) =>
+      notFollowed(response, request.method),
+    );
   return followMethodKeepingRedirects(fetchFunction, request, signal);
 }
 
@@ -59,7 +62,8 @@ export function isFollowedRedirect(error: unknown): boolean {
  * again, where the redirect pointed. The SDK cannot tell which: the answer is not taken.
  */
 function notFollowed(response: Response, method: string): Response {
-  if (!response.redirected) return response;
+  // Junk a user's fetch resolved with goes on to the transport, which refuses it by name.
+  if (!isResponse(response) || !response.redirected) return response;
   if (response.body !== null)
     bodyReader(response.body)
       .cancel()
@@ -89,6 +93,7 @@ async function followMethodKeepingRedirects(
       throw error;
     }
     notFollowed(response, current.method);
+    if (!isResponse(response)) return response;
     const location = response.headers.get("location");
     if (!methodKeepingStatuses.has(response.status) || location === null) return response;
     if (response.body !== null)

@@ -102,10 +102,13 @@ export function createTransport(
   };
 }
 
-/** Fetch may throw synchronously (a bad init in some runtimes): make it a rejection like the rest. */
+/**
+ * Fetch may throw synchronously (a bad init in some runtimes): make it a rejection like the rest.
+ * A user's fetch may return junk that is no promise: it resolves with it, to be refused below.
+ */
 function callFetch(fetchFunction: FetchFunction, request: Request, signal: AbortSignal): Promise<Response> {
   try {
-    return sendFollowingRedirects(fetchFunction, request, signal);
+    return Promise.resolve(sendFollowingRedirects(fetchFunction, request, signal));
   } catch (error) {
     return Promise.reject(error);
   }

@@ -52,7 +52,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // it calls later (from a timer, say) would send a request that no timeout or abort bounds.
     let ended = false;
     const lateNext = () =>
-      Promise.reject(callFailure(`Middleware "${name}" called next() after its run had ended; nothing was sent`));
+      Promise.reject(new CohereError(`Middleware "${name}" called next() after its run had ended; nothing was sent`));
     try {
       const result: unknown = await boundBySignal(
         callUserCode(() =>

@@ -1,4 +1,4 @@
-import { abortNamed, callFailure } from "../core/errors/call-failure.js";
+import { abortNamed, callFailure, failureNamed } from "../core/errors/call-failure.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { isAbortSignal } from "../core/input.js";
 import { boundBySignal } from "./bound-by-signal.js";
@@ -33,7 +33,11 @@ export function loadChunk<T>(
     loading = Promise.reject(error);
   }
   const typed = loading.catch((error: unknown) => {
-    throw callFailure(`cohere-batches could not load ${what}: ${describeCause(error)}`, { cause: error });
+    const message = `cohere-batches could not load ${what}: ${describeCause(error)}`;
+    // Named by the method called when it loads before any call (`waitUntilDone: ...`), else by the call.
+    throw typeof onAbort === "string"
+      ? failureNamed(onAbort, message, { cause: error })
+      : callFailure(message, { cause: error });
   });
   const signal = callerSignal(bound);
   const aborted =

@@ -1,3 +1,4 @@
+import { callFailure } from "../core/errors/call-failure.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { whileReading } from "../core/input.js";
 import { describeCause, unreadableDataMessage } from "./cause-chain.js";
@@ -58,7 +59,7 @@ function describe(value: unknown): string {
  */
 function sourceFailure(error: unknown): never {
   if (CohereError.is(error)) throw error;
-  throw new CohereError(unreadableDataMessage(describeCause(error)), { cause: error });
+  throw callFailure(unreadableDataMessage(describeCause(error)), { cause: error });
 }
 
 /** The chunks of a stream; ending early cancels it. `held` gets the reader, for a cancel from outside. */

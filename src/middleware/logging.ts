@@ -78,19 +78,21 @@ export function loggingMiddleware(options: LoggingOptions = {}): SinglePhasePlug
  */
 export function loggingPlugin(options: LoggingOptions): SinglePhasePlugin {
   // The work is in a chunk of its own, loaded on the first attempt (bounded like any attempt).
+  // The load is shared; its failure is typed per attempt (each call's error names its call).
   let loaded: Promise<Middleware> | undefined;
   return {
     name: "logging",
     phase: "attempt",
     handle: async (request, next, context) => {
-      loaded ??= loadChunk(() => import("./logging-plugin.js"), "the logging code").then(
+      loaded ??= import("./logging-plugin.js").then(
         (module) => module.createLoggingPlugin(options, ApiError, redactTokens).handle,
         (error: unknown) => {
           loaded = undefined; // the next attempt tries again
           throw error;
         },
       );
-      return (await loaded)(request, next, context);
+      const shared = loaded;
+      return (await loadChunk(() => shared, "the logging code"))(request, next, context);
     },
   };
 }

@@ -178,7 +178,9 @@ describe("a data source that fails as it is read", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereError);
     expect(error).not.toBeInstanceOf(CohereConnectionError);
-    expect((error as Error).message).toBe("The data being uploaded failed as it was read: disk gone");
+    expect((error as Error).message).toBe(
+      "datasets.create (POST /v1/datasets): The data being uploaded failed as it was read: disk gone",
+    );
     expect(((error as Error).cause as Error).message).toBe("disk gone");
   });
 });

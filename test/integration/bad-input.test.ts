@@ -542,6 +542,29 @@ describe("a plugin's own fields", () => {
         throw new Error("not initialised yet");
       },
     };
+    // Helpers near a handler's name where that handler is there (or `handle` is), or past the
+    // first letter (`all`, `candle`): the plugin's own.
+    const mw = (request: Request, next: (request: Request) => Promise<Response>) => next(request);
+    const helpers = [
+      { name: "h1", call: mw, attempt: mw, calc: () => 1, attempts: () => 3, handled: () => 0 },
+      { name: "h2", attempt: mw, all: (xs: Promise<unknown>[]) => Promise.all(xs) },
+      { name: "h3", call: mw, candle: () => 0 },
+      new (class {
+        name = "h4";
+        calls = () => 0;
+        call = mw;
+        attempt = mw;
+      })(),
+      {
+        name: "h5",
+        call: mw,
+        attempt: mw,
+        get calls(): never {
+          throw new Error("not initialised yet");
+        },
+      },
+    ];
+    expect(() => new CohereClient({ token: "t", middleware: helpers })).not.toThrow();
     // A two-phase plugin's counters near its handlers' names: numbers, not handlers.
     const twoPhase = {
       name: "metrics",

@@ -184,6 +184,14 @@ describe("failures name the call", () => {
     expect(await messageOf(() => junkFetch.batches.retrieve("b-1"))).toBe(
       "batches.retrieve (GET /v2/batches/{id}): The fetch function resolved with something that is not a Response",
     );
+    // Returned at once, not as a promise: refused the same way (it was a connection failure, retried).
+    const syncJunk = server.client({ fetch: (() => undefined) as unknown as typeof fetch, maxRetries: 2 });
+    expect(await messageOf(() => syncJunk.batches.list())).toBe(
+      "batches.list (GET /v2/batches): The fetch function resolved with something that is not a Response",
+    );
+    expect(await messageOf(() => syncJunk.batches.cancel("b-1"))).toBe(
+      "batches.cancel (POST /v2/batches/{id}:cancel): The fetch function resolved with something that is not a Response",
+    );
     const junkPlugin = server.client({ middleware: [{ name: "junk", handle: async () => 42 as unknown as Response }] });
     expect(await messageOf(() => junkPlugin.batches.cancel("b-1"))).toBe(
       'batches.cancel (POST /v2/batches/{id}:cancel): Middleware "junk" returned 42, not a Response',

@@ -69,6 +69,11 @@ const script = `
         { abortSignal: abortSignal() },
       ),
     "list through a plugin": () => withPlugin.batches.list(),
+    "three logged calls": async () => {
+      const logged = new CohereClient({ ...options, logLevel: "debug", logger: { debug() {}, info() {}, warn() {}, error() {} } });
+      const settled = await Promise.allSettled([logged.batches.list(), logged.batches.retrieve("b-1"), logged.batches.cancel("b-2")]);
+      throw new CohereError(settled.map((outcome) => outcome.reason?.message).join("\\n"));
+    },
     "datasets.create": () => client.datasets.create({ name: "n", type: "embed-input", data: [{ custom_id: "1" }] }),
     "datasets.records": async () => {
       for await (const _ of client.datasets.records(outputDatasetId, { timeoutInSeconds: 5 }));
@@ -125,18 +130,34 @@ describe("a part of the SDK that cannot be loaded", () => {
   it("is a CohereError naming that part, for every call that needs one, and nothing is left unhandled", async () => {
     const { outcomes, unhandled } = await runWith(brokenBuild(() => undefined));
     const expected: Record<string, RegExp> = {
-      "retrieve (a 404)": /could not load the code that builds the error of a 404 response/,
-      "datasets.list": /could not load the datasets operations/,
-      waitUntilDone: /could not load (the waiter|the checks of wait options)/,
-      results: /could not load the results reader/,
-      run: /could not load run/,
-      "list through a plugin": /could not load the guard of users' middleware/,
+      // Named by the call, or by the method called when it loads before any call.
+      "retrieve (a 404)":
+        /^batches\.retrieve \(GET \/v2\/batches\/\{id\}\): cohere-batches could not load the code that builds the error of a 404 response/,
+      "datasets.list": /^datasets\.list \(GET \/v1\/datasets\): cohere-batches could not load the datasets operations/,
+      waitUntilDone: /^waitUntilDone: cohere-batches could not load (the waiter|the checks of wait options)/,
+      results: /^results: cohere-batches could not load the results reader/,
+      run: /^run: cohere-batches could not load run/,
+      "list through a plugin":
+        /^batches\.list \(GET \/v2\/batches\): cohere-batches could not load the guard of users' middleware/,
     };
     for (const [call, message] of Object.entries(expected)) {
       expect(outcomes[call], call).toMatchObject({ name: "CohereError", typed: true });
       expect(outcomes[call]?.message, call).toMatch(message);
     }
     expect(unhandled).toEqual([]);
+  });
+
+  it("shared by calls in flight (the logging code) fails each call with an error of its own, named by it", async () => {
+    const { outcomes } = await runWith(
+      brokenBuild((file, source) => (file.startsWith("logging-plugin-") ? undefined : source)),
+      ["three logged calls"],
+    );
+    const messages = outcomes["three logged calls"]?.message?.split("\n") ?? [];
+    expect(messages.map((message) => message.replace(/ the logging code: .*/, ""))).toEqual([
+      "batches.list (GET /v2/batches): cohere-batches could not load",
+      "batches.retrieve (GET /v2/batches/{id}): cohere-batches could not load",
+      "batches.cancel (POST /v2/batches/{id}:cancel): cohere-batches could not load",
+    ]);
   });
 
   it("that throws as it loads is a CohereError too (its message kept as the cause's)", async () => {

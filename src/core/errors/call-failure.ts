@@ -73,6 +73,16 @@ export function abortNamed(name: string, reason: unknown, detail?: string): Cohe
 }
 
 /**
+ * A failure of a method before its calls (its code did not load), named as `abortNamed` names an
+ * abort: `waitUntilDone: cohere-batches could not load the waiter: ...`.
+ */
+export function failureNamed(name: string, message: string, options?: ErrorOptions): CohereError {
+  const error = new CohereError(`${name}: ${message}`, options);
+  Object.defineProperty(error, named, { value: true });
+  return error;
+}
+
+/**
  * Sets `failure`'s message, and the header of its stack to match. Throws when the message will
  * not take (frozen, read-only).
  */
