@@ -119,8 +119,9 @@ import { build } from "esbuild";
 // 19,050 B; review (one helper that names a call): 19,095 B.
 // The eleventh session: the SDK's own plain failures during a call (fetch's refusal, a token
 // function's or a plugin's failure) name the call; a misspelt handler of a plugin without
-// `handle` refused: 19,174 B.
-export const BUDGET_GZIP_BYTES = 18.8 * 1024;
+// `handle` refused: 19,174 B. A re-attack (chunk loads named, the logging chunk's failure per
+// call, a sync junk fetch refused, typos only where the handler is missing): 19,262 B.
+export const BUDGET_GZIP_BYTES = 18.9 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
