@@ -21,6 +21,23 @@ describe("CohereError.is and name, for users' subclasses", () => {
     expect(MissingBatchError.is(new MissingBatchError(notFound()))).toBe(true);
   });
 
+  it("works unbound, as a callback: each class's own guard", () => {
+    const errors: unknown[] = [
+      new NotFoundError(notFound()),
+      new CohereTimeoutError(1),
+      new MissingBatchError(notFound()),
+      "x",
+    ];
+    expect(errors.filter(NotFoundError.is)).toEqual([errors[0], errors[2]]);
+    expect(errors.filter(MissingBatchError.is)).toEqual([errors[2]]);
+    expect(errors.some(CohereTimeoutError.is)).toBe(true);
+    expect(errors.find(ApiError.is)).toBe(errors[0]);
+    const is: (value: unknown) => boolean = JobFailedError.is;
+    expect(is(new JobFailedError("x"))).toBe(true);
+    expect(is(new CohereError("x"))).toBe(false);
+    expect(NotFoundError.is).toBe(NotFoundError.is);
+  });
+
   it("the parents still recognise the subclass's errors", () => {
     const error = new MissingBatchError(notFound());
     expect(CohereError.is(error)).toBe(true);

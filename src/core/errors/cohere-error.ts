@@ -71,7 +71,8 @@ export class CohereError extends Error {
 
   /**
    * True when `value` is an error of this class (or a subclass), from either the ESM or the
-   * CJS build of the SDK.
+   * CJS build of the SDK. Each class's `is` works unbound too, as a callback:
+   * `errors.filter(NotFoundError.is)`.
    *
    * @example
    * ```ts
@@ -124,6 +125,23 @@ export class CohereError extends Error {
     return { name: this.name, message: this.message };
   }
 }
+
+// `is` read from a class is that class's guard, so that it works unbound too:
+// `errors.filter(NotFoundError.is)` called the static method with no `this`, and it answered
+// false for every error. Made on first read per class (a subclass gets its own, not its parent's).
+const guards = new WeakMap<object, (value: unknown) => boolean>();
+const isOfClass = CohereError.is;
+Object.defineProperty(CohereError, "is", {
+  configurable: true,
+  get(this: typeof CohereError) {
+    let guard = guards.get(this);
+    if (guard === undefined) {
+      guard = (value: unknown) => isOfClass.call(this, value);
+      guards.set(this, guard);
+    }
+    return guard;
+  },
+});
 
 /** True for an error of any realm (its tag, which only a deliberate forgery gives a plain object). */
 function isErrorOfAnyRealm(value: unknown): boolean {
