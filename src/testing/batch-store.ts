@@ -54,6 +54,8 @@ export interface NewBatch {
   readonly orgId?: string | undefined;
   readonly outputDatasetId?: string | undefined;
   readonly pinned?: PinnedFields | undefined;
+  /** True when the input dataset is one the fake holds an upload of (see `failWhen`). */
+  readonly uploaded?: boolean | undefined;
 }
 
 /** The outcome of a cancel request against one batch. */
@@ -113,7 +115,7 @@ export class BatchStore {
       outputDatasetId: input.outputDatasetId ?? `${input.name}-output-${this.#sources.suffixes.base36(6)}`,
       createdAtUs: input.createdAtUs,
       numRecords: input.numRecords ?? this.#settings.numRecords(input.inputDatasetId),
-      fails: this.#settings.failWhen(input.inputDatasetId),
+      fails: this.#settings.failWhen(input.inputDatasetId, input.uploaded === true),
       pinned: { ...input.pinned },
     };
     this.#byId.set(id, record);
@@ -137,7 +139,14 @@ export class BatchStore {
 
   /** The batch as the wire shows it at `atUs` (µs since the epoch). */
   snapshot(record: BatchRecord, atUs: number): WireBatch {
-    const state = evaluateBatch(record, atUs, this.#settings);
+    // A batch seeded in a finished state (`addBatches` with a terminal status) is at its end from
+    // the start: its counts final, its updated_at its created_at (not a life cycle that goes on
+    // under the pinned status, moving its counts and its output dataset's created_at).
+    const pinned = record.pinned.status;
+    const finished = record.canceledAtUs === undefined && pinned !== undefined && TERMINAL_STATUSES.has(pinned);
+    const state = finished
+      ? { ...evaluateBatch(record, Number.MAX_SAFE_INTEGER, this.#settings), updatedAtUs: record.createdAtUs }
+      : evaluateBatch(record, atUs, this.#settings);
     const batch: WireBatch = {
       id: record.id,
       name: record.name,

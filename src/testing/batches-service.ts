@@ -114,6 +114,7 @@ export class BatchesService {
       model: request.model,
       createdAtUs: atUs,
       numRecords,
+      uploaded: numRecords !== undefined,
     });
     if (idempotencyKey) idempotency.remember("create", token, idempotencyKey, request.fingerprint, record.id);
     const body: WireCreateBatchResponse = { batch: store.snapshot(record, atUs) };

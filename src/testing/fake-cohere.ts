@@ -32,7 +32,8 @@ import { MAX_OUTPUT_RECORDS } from "./output-files.js";
 export interface FakeCohereOptions {
   /**
    * The API tokens the fake accepts. A request without `Authorization: Bearer <token>` gets
-   * 401 `{"message":"no api key supplied"}`; a wrong token 401 `{"message":"invalid api token"}`.
+   * 401 with a `message` that starts with Cohere's words, `"no api key supplied"`; a wrong token
+   * 401 `"invalid api token"`, each followed by how to pass a token the fake accepts.
    * @default ["test-token"]
    */
   tokens?: readonly string[] | undefined;

@@ -43,8 +43,9 @@ export interface LifecycleOptions {
   numRecords?: number | ((inputDatasetId: string) => number) | undefined;
   /**
    * Whether a batch on this input dataset fails. A failing batch processes half its records,
-   * then turns `BATCH_STATUS_FAILED` with a `status_reason`.
-   * @default (inputDatasetId) => inputDatasetId.includes("fail")
+   * then turns `BATCH_STATUS_FAILED` with a `status_reason`. The default reads ids the fake
+   * never saw uploaded (an id a test makes up); a function given here reads uploaded ones too.
+   * @default (inputDatasetId) => inputDatasetId.includes("fail"), for ids not uploaded
    */
   failWhen?: ((inputDatasetId: string) => boolean) | undefined;
   /**
@@ -69,8 +70,8 @@ export interface LifecycleSettings {
   readonly recordsPerSecond: number;
   /** {@link LifecycleOptions.numRecords}, always as a function (checked to give integers >= 0). */
   readonly numRecords: (inputDatasetId: string) => number;
-  /** {@link LifecycleOptions.failWhen}. */
-  readonly failWhen: (inputDatasetId: string) => boolean;
+  /** {@link LifecycleOptions.failWhen}; `uploaded` when the fake holds that dataset's upload. */
+  readonly failWhen: (inputDatasetId: string, uploaded: boolean) => boolean;
   /** {@link LifecycleOptions.failEveryNthRecord}. */
   readonly failEveryNthRecord: number;
   /** {@link LifecycleOptions.cancelingForMs}, in µs. */
@@ -141,7 +142,9 @@ export function resolveLifecycle(options: LifecycleOptions = {}): LifecycleSetti
     queuedForUs: Math.round(nonNegative("queuedForMs", options.queuedForMs ?? 1000) * 1000),
     recordsPerSecond,
     numRecords: countRecords,
-    failWhen: options.failWhen ?? ((id) => id.includes("fail")),
+    // An uploaded dataset's id is made of its name ("payment-failures-1x2y3z"): its records are
+    // real, and the default does not fail them.
+    failWhen: options.failWhen ?? ((id, uploaded) => !uploaded && id.includes("fail")),
     failEveryNthRecord: nonNegativeInteger("failEveryNthRecord", options.failEveryNthRecord ?? 0),
     cancelingForUs: Math.round(nonNegative("cancelingForMs", options.cancelingForMs ?? 500) * 1000),
     inputTokensPerRecord: nonNegativeInteger("inputTokensPerRecord", options.inputTokensPerRecord ?? 100),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CohereClient } from "../../src/index.js";
 import { FakeCohere, type FakeCohereOptions, ManualClock, type WireBatch } from "../../src/testing/index.js";
 
 const AUTH = { authorization: "Bearer test-token" };
@@ -76,6 +77,47 @@ describe("batch life cycle on a ManualClock", () => {
     const failed = await retrieve(id);
     expect(failed).toMatchObject({ status: "BATCH_STATUS_FAILED", num_successful_records: 500 });
     expect(failed.status_reason).toContain("will-fail-dataset");
+  });
+
+  it("runs an uploaded dataset whose name holds 'fail' as its records say; a failWhen given reads it", async () => {
+    const requests = [{ custom_id: "1", body: { input_type: "search_document", texts: ["a"] } }];
+    const outcome = async (options: Omit<FakeCohereOptions, "clock">) => {
+      const { clock, fake, retrieve } = setup(options);
+      const client = new CohereClient({ token: "test-token", fetch: fake.fetch });
+      const { id } = await client.datasets.create({
+        name: "Payment failures",
+        type: "batch-embed-v2-input",
+        data: requests,
+      });
+      expect(id).toContain("fail");
+      clock.advance(60_000);
+      const { batch } = await client.batches.create({ name: "b", input_dataset_id: id, model: "embed-v4.0" });
+      clock.advance(3_600_000);
+      return retrieve(batch.id as string);
+    };
+    expect(await outcome({})).toMatchObject({ status: "BATCH_STATUS_COMPLETED", num_failed_records: 0 });
+    expect((await outcome({ lifecycle: { failWhen: (id) => id.includes("fail") } })).status).toBe(
+      "BATCH_STATUS_FAILED",
+    );
+  });
+
+  it("keeps a batch seeded finished as it is: counts final, times fixed, its output dataset's too", async () => {
+    const { clock, fake, retrieve } = setup();
+    const [seeded] = fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED" });
+    const first = await retrieve(seeded?.id as string);
+    expect(first).toMatchObject({ num_successful_records: 1000, num_failed_records: 0, updated_at: first.created_at });
+    const outputCreatedAt = async () => {
+      const response = await fake.fetch(`https://api.cohere.com/v1/datasets/${first.output_dataset_id}`, {
+        headers: AUTH,
+      });
+      return ((await response.json()) as { dataset: { created_at: string } }).dataset.created_at;
+    };
+    const before = await outputCreatedAt();
+    clock.advance(5_000);
+    expect(await outputCreatedAt()).toBe(before);
+    clock.advance(20_000);
+    expect(await retrieve(seeded?.id as string)).toEqual(first);
+    expect(await outputCreatedAt()).toBe(before);
   });
 
   it("honours the life-cycle options: timing, per-dataset record counts, failing records, failWhen", async () => {
