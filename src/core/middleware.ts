@@ -102,8 +102,8 @@ export interface MiddlewareContext {
    * docs/results.md).
    */
   readonly responseKind?: "stream";
-  /** Which attempt this is: 1 for the first, 2 for the first retry, and so on. */
-  attempt: number;
+  /** Which attempt this is: 1 for the first, 2 for the first retry, and so on. Set by the retry layer. */
+  readonly attempt: number;
   /** The request options of this call, with the client's defaults filled in. */
   readonly options: ResolvedRequestOptions;
   /** The caller's abort signal, when one was given. Per-attempt timeouts are not in it. */
@@ -113,15 +113,24 @@ export interface MiddlewareContext {
    * timeout runs out. Set by the timeout layer; the transport hands it to fetch. A middleware
    * that makes its own requests should pass it on.
    */
-  attemptSignal?: AbortSignal | undefined;
+  readonly attemptSignal?: AbortSignal | undefined;
   /**
    * The status of the attempt's response, set as soon as its headers are in (before its body is
    * read) and cleared as each attempt starts: a plugin whose `next()` rejects can tell an answer
    * whose body then stalled or broke off (a `CohereTimeoutError` or `CohereConnectionError`
    * after a 200) from no answer at all. `undefined` until a response arrives.
    */
-  responseStatus?: number | undefined;
+  readonly responseStatus?: number | undefined;
 }
+
+/**
+ * The fields of a context that the SDK's own layers set as attempts go (retry, timeout, the
+ * transport): read-only to plugins, whose writes would change what the call reports (a plugin
+ * setting `attempt` dropped "3 attempts made" from the failure).
+ */
+export type AttemptState = {
+  -readonly [K in "attempt" | "attemptSignal" | "responseStatus"]: MiddlewareContext[K];
+};
 
 /**
  * One layer of the HTTP pipeline: the SDK's own layers (auth, request options, timeout, retry,

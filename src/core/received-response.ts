@@ -4,7 +4,7 @@ import { describeCause, isUndecodableBody } from "../internal/cause-chain.js";
 import { readBodyBytes } from "../internal/read-body.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { loadApiError } from "./errors/load-api-error.js";
-import type { MiddlewareContext } from "./middleware.js";
+import type { AttemptState, MiddlewareContext } from "./middleware.js";
 import { keepBody } from "./response-body.js";
 
 /** Statuses whose responses have no body; `new Response(body)` refuses one for them. */
@@ -48,7 +48,7 @@ export async function receiveResponse(
   framed = false,
 ): Promise<Response> {
   // Known before the body: a plugin that sees the read fail can still say what the server answered.
-  (context as { responseStatus?: number }).responseStatus = response.status;
+  (context as AttemptState).responseStatus = response.status;
   const read = () => readBodyBytes(response, context.options.maxResponseBytes, signal, framed);
   let bytes: Uint8Array;
   try {

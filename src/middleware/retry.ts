@@ -2,7 +2,7 @@ import { delay } from "../internal/delay.js";
 import { signalDeadlines } from "../internal/signal-deadline.js";
 import { shareTokens } from "../internal/secrets.js";
 import type { ApiError } from "../core/errors/api-error.js";
-import type { Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
+import type { AttemptState, Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
 import { WireRequest, withoutSignal } from "../core/wire-request.js";
 import { isTransientFailure, mayResend, retryDelay } from "./retry-decision.js";
@@ -56,8 +56,8 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
     const { maxRetries } = context.options;
     try {
       for (let retried = 0; ; retried++) {
-        context.attempt = retried + 1;
-        context.responseStatus = undefined;
+        (context as AttemptState).attempt = retried + 1;
+        (context as AttemptState).responseStatus = undefined;
         const attemptRequest = retried < maxRetries ? requestForAttempt(request, context) : request;
         try {
           return await (next as ScopedNext)(attemptRequest, context);
@@ -103,7 +103,7 @@ function waitBeforeRetry(
   // goes. (Not cleared before the pause: an attempt's plugin bounded out by its timeout may read
   // it still, a moment after the retry layer moved on.)
   return delay(seconds * 1000, context.signal).catch((abort: unknown) => {
-    context.responseStatus = undefined;
+    (context as AttemptState).responseStatus = undefined;
     throw abort;
   });
 }

@@ -1,6 +1,6 @@
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { followAbort } from "../internal/follow-abort.js";
-import type { Middleware } from "../core/middleware.js";
+import type { AttemptState, Middleware } from "../core/middleware.js";
 
 /**
  * Limits each attempt to `context.options.timeoutInSeconds`, headers and body alike.
@@ -39,7 +39,7 @@ export function timeoutMiddleware(): Middleware {
       controller.abort(new CohereTimeoutError(timeoutInSeconds));
     }, timeoutInSeconds * 1000);
     const unlink = followAbort(context.signal ?? request.signal, controller);
-    context.attemptSignal = controller.signal;
+    (context as AttemptState).attemptSignal = controller.signal;
     try {
       return await next(request);
     } catch (error) {
@@ -48,7 +48,7 @@ export function timeoutMiddleware(): Middleware {
     } finally {
       clearTimeout(timer);
       unlink();
-      context.attemptSignal = undefined;
+      (context as AttemptState).attemptSignal = undefined;
     }
   };
 }
