@@ -62,7 +62,13 @@ export { errorMappingMiddleware } from "./middleware/error-mapping.js";
 export { loggingMiddleware, type Logger, type LoggingOptions, type LogLevel } from "./middleware/logging.js";
 export { rateLimitMiddleware, type RateLimitOptions } from "./middleware/rate-limit.js";
 export { tracingMiddleware, type TracingOptions } from "./middleware/tracing.js";
-export { BatchesClient, RawBatchesClient, BatchStatus, isTerminalStatus } from "./resources/batches/index.js";
+export {
+  BatchesClient,
+  RawBatchesClient,
+  BatchStatus,
+  isTerminalStatus,
+  type TerminalBatchStatus,
+} from "./resources/batches/index.js";
 export type * from "./resources/batches/types.js";
 export {
   DatasetsClient,

@@ -10,15 +10,18 @@ import { isTransientFailure } from "../middleware/retry-decision.js";
 import { DEFAULT_MAX_RETRY_AFTER_IN_SECONDS } from "../middleware/retry-timing.js";
 
 /** One thing to wait for: how to poll it, and when it is done. */
-export interface WaitTarget<T> {
+export interface WaitTarget<T, R = T> {
   /** The method waiting, for the message of the caller's abort: `"waitUntilDone"`. */
   readonly name: string;
   /** For the timeout message: `"batch b-1 was not done"`. */
   readonly notDone: string;
   /** One poll; `signal` ends it on the wait's deadline or the caller's abort. */
   poll(signal: AbortSignal): Promise<T>;
-  /** The result once done; `undefined` to poll again. May throw to end the wait (a failed validation). */
-  settle(value: T): T | undefined;
+  /**
+   * The result once done (the value, its type narrowed); `undefined` to poll again. May throw to
+   * end the wait (a failed validation).
+   */
+  settle(value: T): R | undefined;
 }
 
 /** How to wait (the options of `waitUntilDone` and the other waits), already checked. */
@@ -49,7 +52,7 @@ export interface WaitSchedule<T> {
  * - `onProgress` sees every polled value, after the wait has decided on it, and cannot fail
  *   or steer the wait (see `callUserCallback`).
  */
-export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T>): Promise<T> {
+export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: WaitSchedule<T>): Promise<R> {
   const { pollIntervalInSeconds, timeoutInSeconds, abortSignal, onProgress } = schedule;
   const deadline = schedule.deadline ?? startDeadline(timeoutInSeconds, [abortSignal]);
   const { signal, timedOut, endsAt } = deadline;
@@ -75,7 +78,7 @@ export async function waitFor<T>(target: WaitTarget<T>, schedule: WaitSchedule<T
         const value = await target.poll(pollSignal);
         // Decided before `onProgress` sees the value: a callback that changes it (a status
         // written for display) cannot decide the wait, or break it.
-        let settled: T | undefined;
+        let settled: R | undefined;
         try {
           settled = target.settle(value);
         } finally {

@@ -18,7 +18,7 @@ import type {
   ListBatchesResponse,
   WaitUntilDoneOptions,
 } from "./types.js";
-import { isTerminalStatus } from "./status.js";
+import { isTerminalStatus, type TerminalBatchStatus } from "./status.js";
 import type { HttpResponse } from "../../core/http-response.js";
 
 /**
@@ -200,7 +200,10 @@ export class BatchesClient {
    * @throws {@link CohereAbortError} when `abortSignal` fires.
    * @throws {@link ApiError} for a poll that fails for good (a 404, a 401), after its retries.
    */
-  async waitUntilDone(id: string, options: WaitUntilDoneOptions = {}): Promise<Batch> {
+  async waitUntilDone(
+    id: string,
+    options: WaitUntilDoneOptions = {},
+  ): Promise<Batch & { readonly status: TerminalBatchStatus }> {
     // Only programs that wait load the waiter.
     const [{ waitFor }, { waitUntilDoneOptionsSchema }] = await Promise.all([
       loadChunk(() => import("../../lib/waiter.js"), "the waiter", options, "waitUntilDone"),
@@ -216,7 +219,9 @@ export class BatchesClient {
         name: "waitUntilDone",
         notDone: `waitUntilDone: batch ${id} was not done`,
         poll: async (abortSignal) => (await this.#waitPolls.retrieve(id, { abortSignal })).data.batch,
-        settle: (batch) => (isTerminalStatus(batch.status) ? batch : undefined),
+        // Narrowing `status` does not narrow the batch that holds it.
+        settle: (batch) =>
+          isTerminalStatus(batch.status) ? (batch as Batch & { readonly status: TerminalBatchStatus }) : undefined,
       },
       { pollIntervalInSeconds, ...schedule },
     );

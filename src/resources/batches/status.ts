@@ -29,6 +29,22 @@ export const BatchStatus = {
  */
 export type BatchStatus = (typeof BatchStatus)[keyof typeof BatchStatus];
 
+/**
+ * The statuses a batch never leaves: what `waitUntilDone` resolves with, and what
+ * `isTerminalStatus` narrows to.
+ *
+ * @example
+ * ```ts
+ * const done = await client.batches.waitUntilDone(batchId);
+ * const status: TerminalBatchStatus = done.status; // comparing it with BatchStatus.InProgress is a compile error
+ * ```
+ * @public
+ */
+export type TerminalBatchStatus =
+  | typeof BatchStatus.Completed
+  | typeof BatchStatus.Failed
+  | typeof BatchStatus.Canceled;
+
 const terminal: ReadonlySet<string> = new Set([BatchStatus.Completed, BatchStatus.Failed, BatchStatus.Canceled]);
 
 /**
@@ -43,9 +59,7 @@ const terminal: ReadonlySet<string> = new Set([BatchStatus.Completed, BatchStatu
  * @throws Never.
  * @public
  */
-export function isTerminalStatus(
-  status: string | undefined,
-): status is typeof BatchStatus.Completed | typeof BatchStatus.Failed | typeof BatchStatus.Canceled {
+export function isTerminalStatus(status: string | undefined): status is TerminalBatchStatus {
   return status !== undefined && terminal.has(status);
 }
 
