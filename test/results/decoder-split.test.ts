@@ -58,7 +58,9 @@ describe("the decoder's split", () => {
     const code = [decoder, ...shared].map((chunk) => chunk?.text ?? "").join("");
     // min+gzip; the figure is in bench/avro-runtimes.mjs's report. 6,071 B on 2026-12-02, after
     // longs past 2^53 were read exactly as bigints (they were rounded): the limit was 6,000.
-    expect(gzipSync(code, { level: 9 }).length).toBeLessThan(6_100);
+    // 6,136 B on 2026-12-02 (eleventh session), with the shared code the decoder imports: a
+    // chunk that fails to load named by its call, and each error class's `is` usable unbound.
+    expect(gzipSync(code, { level: 9 }).length).toBeLessThan(6_200);
     expect(gzipSync(inflater[0]?.text ?? "", { level: 9 }).length).toBeLessThan(2_500);
   });
 });

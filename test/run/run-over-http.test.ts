@@ -16,6 +16,9 @@ import type { Fault } from "../../src/testing/index.node.js";
 import { collect, embedRequests, useResultsFake } from "../helpers/results-fake.js";
 
 const env = useResultsFake();
+// The fake's default rule fails made-up dataset ids only (a dataset uploaded runs as its
+// records say): this one fails the batches of uploads named so.
+const failing = useResultsFake({ lifecycle: { failWhen: (id) => id.includes("fail") } });
 
 /** A run whose polls move the fake's clock on by a second each, so it ends in a few dozen polls. */
 function runRequest(count = 20, more: Record<string, unknown> = {}) {
@@ -71,8 +74,8 @@ describe("run", () => {
   });
 
   it("a batch that ends FAILED resolves, and the caller reads its status", async () => {
-    const { request } = runRequest(10, { name: "will-fail" });
-    const run = await env.client().batches.run(request);
+    const { request } = runRequest(10, { name: "will-fail", onProgress: () => failing.clock.advance(1_000) });
+    const run = await failing.client().batches.run(request);
     expect(run.batch.status).toBe("BATCH_STATUS_FAILED");
   });
 
