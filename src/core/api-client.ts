@@ -331,7 +331,9 @@ function buildRequest(
     // Request is collected. The attempt's signal reaches fetch through its init.
     return withoutSignal(new Request(url, { ...init, duplex: "half" } as RequestInit));
   }
-  // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields.
+  // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields,
+  // which go as given or are refused (JSON would drop an `undefined`, a required field too).
+  if (extraFields) jsonBody(bodyParams, sentAsGiven);
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;
   // Built lazily: a real Request only if a plugin or a custom fetch needs one (see WireRequest).
   const init = { method: method.toUpperCase(), ...jsonBody(fields), signal: abortSignal ?? null };
@@ -341,11 +343,14 @@ function buildRequest(
 /** The body and its content type. JSON is the one body kind today; another kind (multipart) is another branch here. */
 const noBody = { body: null };
 
-function jsonBody(fields: unknown): { headers?: Record<string, string>; body: string | null } {
+function jsonBody(
+  fields: unknown,
+  replacer?: (key: string, value: unknown) => unknown,
+): { headers?: Record<string, string>; body: string | null } {
   if (fields === undefined) return noBody;
   let body: string;
   try {
-    body = JSON.stringify(fields);
+    body = JSON.stringify(fields, replacer);
   } catch (error) {
     // A BigInt, a cycle, a throwing toJSON: bad input, refused before anything is sent.
     throw new CohereError(
@@ -354,6 +359,33 @@ function jsonBody(fields: unknown): { headers?: Record<string, string>; body: st
     );
   }
   return { headers: { "Content-Type": "application/json" }, body };
+}
+
+/**
+ * Refuses a value JSON would not send as given: left out (`undefined`, a function, a symbol),
+ * sent as `null` (`NaN`, `Infinity`), or as `{}` or a map of indexes (a `Map`, a `Set`, bytes).
+ */
+function sentAsGiven(key: string, value: unknown): unknown {
+  const emptied =
+    typeof value === "object" &&
+    value !== null &&
+    (ArrayBuffer.isView(value) ||
+      (!Array.isArray(value) &&
+        ![Object.prototype, null].includes(Object.getPrototypeOf(value)) &&
+        Object.keys(value).length === 0));
+  if (
+    value === undefined ||
+    typeof value === "function" ||
+    typeof value === "symbol" ||
+    emptied ||
+    Number.isNaN(value) ||
+    value === Infinity ||
+    value === -Infinity
+  )
+    throw new TypeError(
+      `${JSON.stringify(key)} holds ${emptied ? "an object JSON sends as {} or by its indexes" : String(typeof value === "symbol" ? "a symbol" : typeof value === "function" ? "a function" : value)}, which JSON does not send as given`,
+    );
+  return value;
 }
 
 /**

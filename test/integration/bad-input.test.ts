@@ -15,7 +15,7 @@ import { unreadableValue } from "../helpers/unreadable.js";
 const server = useFakeServer();
 
 /** Expects a CohereError whose message matches `field`, and that the server saw nothing. */
-async function refused(call: () => unknown, field: RegExp) {
+async function refused(call: () => unknown, field: RegExp | string) {
   let error: unknown;
   try {
     await call();
@@ -87,6 +87,43 @@ describe("bad input is refused before anything is sent", () => {
   ])("every method refuses request options %j", async (options, field) => {
     await refused(() => server.client().batches.list({}, options as never), field);
     await refused(() => server.client().batches.create(newBatch, options as never), field);
+  });
+
+  it.each([
+    [{ name: undefined }, '"name" holds undefined'],
+    [{ tag: () => 1 }, '"tag" holds a function'],
+    [{ tag: Symbol("t") }, '"tag" holds a symbol'],
+    [{ weight: Number.NaN }, '"weight" holds NaN'],
+    [{ nested: { weight: Number.POSITIVE_INFINITY } }, '"weight" holds Infinity'],
+    [{ list: [1, undefined] }, '"1" holds undefined'],
+    [{ lookup: new Map([["a", 1]]) }, '"lookup" holds an object JSON sends as {} or by its indexes'],
+    [{ bytes: new Uint8Array(2) }, '"bytes" holds an object JSON sends as {} or by its indexes'],
+  ])(
+    "refuses bodyParams %o that JSON would not send as given (a required field dropped)",
+    async (bodyParams, words) => {
+      const message = `Invalid request options: bodyParams cannot be serialised to JSON (${words}, which JSON does not send as given)`;
+      await refused(() => server.client().batches.create(newBatch, { bodyParams }), message);
+      await refused(() => server.client().batches.cancel("b-1", { bodyParams }), message);
+    },
+  );
+
+  it("sends bodyParams that JSON keeps as they are: a Date as its text, class instances by their fields", async () => {
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    const at = new Date("2026-01-01T00:00:00Z");
+    await server
+      .client()
+      .batches.cancel("missing", { bodyParams: { at, at_point: new Point(1, 2), none: null } })
+      .catch(() => {});
+    expect(JSON.parse(server.fake.requests.at(-1)?.body ?? "")).toEqual({
+      at: "2026-01-01T00:00:00.000Z",
+      at_point: { x: 1, y: 2 },
+      none: null,
+    });
   });
 
   it("refuses bodyParams that cannot be serialised (a BigInt, a cycle), without retries or backoff", async () => {
