@@ -103,6 +103,15 @@ describe("datasets operations against the fake", () => {
       () => client.datasets.list({ before: "yesterday" }),
       () => client.datasets.list({ after: "2026-01-31" }),
       () => client.datasets.list({ after: new Date() as never }),
+      // Days past the month's end and hour 24 (Date.parse takes them), a leap second (Go refuses it).
+      () => client.datasets.list({ after: "2026-02-31T00:00:00Z" }),
+      () => client.datasets.list({ after: "2026-04-31T00:00:00Z" }),
+      () => client.datasets.list({ after: "2025-02-29T00:00:00Z" }),
+      () => client.datasets.list({ after: "2026-01-31T24:00:00Z" }),
+      () => client.datasets.list({ after: "2026-01-31T00:00:00+24:00" }),
+      () => client.datasets.list({ after: "2016-12-31T23:59:60Z" }),
+      () => client.datasets.list({ after: "2026-13-01T00:00:00Z" }),
+      () => client.datasets.list({ after: "2026-00-01T00:00:00Z" }),
     ]) {
       await expect(call()).rejects.toBeInstanceOf(CohereError);
     }
@@ -117,6 +126,10 @@ describe("datasets operations against the fake", () => {
     expect(await ids({ after: new Date(created - 1000).toISOString() })).toContain(id);
     expect(await ids({ before: new Date(created - 1000).toISOString() })).not.toContain(id);
     expect(await ids({ before: "2999-01-01T00:00:00+02:00" })).toContain(id);
+    // The last days of months, leap years' included, go.
+    expect(await ids({ before: "2028-02-29T23:59:59.999999Z" })).toContain(id);
+    expect(await ids({ before: "2400-02-29T00:00:00-05:30" })).toContain(id);
+    expect(await ids({ after: "2000-02-29T00:00:00z" })).toContain(id);
   });
 
   it('refuses the id "usage", which the spec excludes: /v1/datasets/usage is the usage endpoint', async () => {

@@ -70,15 +70,28 @@ const countSchema = v.optional(
   ),
 );
 
-/** The spec's `format: date-time` (RFC 3339): a date the server would refuse is refused here. */
+/**
+ * The spec's `format: date-time` (RFC 3339): a date the server would refuse is refused here.
+ * Checked field by field, the day against its month: `Date.parse` takes February 31 (as March 3)
+ * and 24:00. A leap second (`:60`) is refused too, as Go's RFC 3339 parser, behind Cohere's
+ * gateway, refuses it.
+ */
 const dateTimeSchema = v.pipe(
   v.string("must be an RFC 3339 date-time string (date.toISOString() gives one)"),
-  v.check(
-    (value) =>
-      /^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)$/.test(value) && !Number.isNaN(Date.parse(value)),
-    "must be an RFC 3339 date-time such as 2026-01-31T00:00:00Z (date.toISOString() gives one)",
-  ),
+  v.check(isDateTime, "must be an RFC 3339 date-time such as 2026-01-31T00:00:00Z (date.toISOString() gives one)"),
 );
+
+function isDateTime(value: string): boolean {
+  const match =
+    /^(\d{4})-(\d\d)-(\d\d)[Tt]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/.exec(value);
+  if (match === null) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return days !== undefined && day >= 1 && day <= days;
+}
 
 // Requests: strict, so a misspelt filter (`dataset_type`) is an error, not an ignored key.
 export const listDatasetsRequestSchema: v.GenericSchema<unknown, ListDatasetsRequest> = v.strictObject(
