@@ -126,13 +126,14 @@ export function plainObjectSchema<T extends Record<string, unknown>>(
   isEntry: (key: string, value: unknown) => boolean,
   message: string,
 ) {
+  const badKey = (value: object) => Object.entries(value).find(([key, entry]) => !isEntry(key, entry))?.[0];
   return v.custom<T>(
-    (value) =>
-      typeof value === "object" &&
-      value !== null &&
-      !Array.isArray(value) &&
-      Object.entries(value).every(([key, entry]) => isEntry(key, entry)),
-    message,
+    (value) => typeof value === "object" && value !== null && !Array.isArray(value) && badKey(value) === undefined,
+    // The entry is named, not shown: a header's value may be a secret.
+    (issue) => {
+      const key = typeof issue.input === "object" && issue.input !== null ? badKey(issue.input) : undefined;
+      return key === undefined ? message : `${message}; its entry ${JSON.stringify(key)} is not`;
+    },
   );
 }
 

@@ -65,7 +65,8 @@ describe("datasets operations against the fake", () => {
 
   it.each([
     ["an empty name", { ...upload, name: "" }, "name"],
-    ["a missing data", { name: "n", type: "embed-input" }, "data"],
+    ["a missing data", { name: "n", type: "embed-input" }, "Invalid request: data is required"],
+    ["a null eval_data (optional)", { ...upload, eval_data: null }, "eval_data must be data, or left out (got null)"],
     ["data of no supported kind", { ...upload, data: 42 }, "data must be a string, Uint8Array"],
     [
       "a typed array other than bytes",

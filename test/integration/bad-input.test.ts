@@ -72,8 +72,13 @@ describe("bad input is refused before anything is sent", () => {
     [{ timeoutInSeconds: Number.NaN }, /timeoutInSeconds/],
     [{ maxRetries: -1 }, /maxRetries/],
     [{ maxRetries: 1.5 }, /maxRetries/],
-    [{ headers: { "bad header": "x" } }, /headers/],
-    [{ headers: { "x-ok": "line\r\nInjected: yes" } }, /headers/],
+    [{ headers: { "bad header": "x" } }, /headers .*; its entry "bad header" is not \(got an object\)$/],
+    // The entry is named, its value not shown (it may be a secret).
+    [
+      { headers: { "x-ok": "line\r\nInjected: yes", "x-fine": "y" } },
+      /headers .*; its entry "x-ok" is not \(got an object\)$/,
+    ],
+    [{ queryParams: { page: Number.NaN } }, /queryParams .*; its entry "page" is not \(got an object\)$/],
     [{ idempotencyKey: "" }, /idempotencyKey/],
     [{ abortSignal: {} }, /abortSignal/],
     [{ retries: 3 }, /retries/],

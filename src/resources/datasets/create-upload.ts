@@ -23,7 +23,8 @@ const createDatasetRequestSchema = v.strictObject(
     name: textSchema,
     type: textSchema,
     data: presentSchema,
-    eval_data: v.optional(presentSchema),
+    // Optional: when given, data as `data` is ("is required" would read wrong for a null).
+    eval_data: v.optional(v.custom<unknown>((value) => value !== null, "must be data, or left out")),
     filename: v.optional(textSchema),
     keep_original_file: v.optional(v.boolean("must be a boolean")),
     skip_malformed_input: v.optional(v.boolean("must be a boolean")),
