@@ -20,7 +20,7 @@ export type DatasetType =
   | "batch-chat-v2-input"
   | (string & {});
 
-/** One file of a dataset. @public */
+/** One file of a dataset (fields the API adds later are kept, as on {@link Dataset}). @public */
 export interface DatasetPart {
   /** The part id. */
   id: string;
@@ -38,13 +38,12 @@ export interface DatasetPart {
   original_url?: string;
   /** The first rows. */
   samples?: string[];
-  /** Fields the API adds later are kept. */
-  [field: string]: unknown;
 }
 
 /**
  * A dataset, as the API sends it (snake_case). `created_at` / `updated_at` stay RFC 3339
- * strings; fields the API adds later are kept.
+ * strings. Fields the API adds later are kept on the object but not in the type (read them
+ * with a cast), so that a misspelt field (`validationStatus`) is a compile error.
  * @public
  */
 export interface Dataset {
@@ -76,8 +75,6 @@ export interface Dataset {
   parse_info?: { separator?: string; delimiter?: string; [field: string]: unknown };
   /** Fine-tuning metrics of the dataset. */
   metrics?: Record<string, unknown>;
-  /** Fields the API adds later are kept. */
-  [field: string]: unknown;
 }
 
 /**
