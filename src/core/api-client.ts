@@ -29,6 +29,7 @@ import type { Download, DownloadDescription } from "./download.js";
 import type { BackoffOptions, ResolvedClientOptions } from "./client-options.js";
 import { WireRequest, withoutSignal } from "./wire-request.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
+import { describeValue } from "./input.js";
 
 /** Every path of the API the SDK speaks, from the generated specs. */
 type paths = batchesPaths & datasetsPaths;
@@ -371,20 +372,14 @@ function sentAsGiven(key: string, value: unknown): unknown {
     value !== null &&
     (ArrayBuffer.isView(value) ||
       (!Array.isArray(value) &&
-        ![Object.prototype, null].includes(Object.getPrototypeOf(value)) &&
-        Object.keys(value).length === 0));
+        !Object.keys(value).length &&
+        ![Object.prototype, null].includes(Object.getPrototypeOf(value))));
   if (
-    value === undefined ||
-    typeof value === "function" ||
-    typeof value === "symbol" ||
     emptied ||
-    Number.isNaN(value) ||
-    value === Infinity ||
-    value === -Infinity
+    (typeof value !== "object" && JSON.stringify(value) === undefined) ||
+    (typeof value === "number" && !Number.isFinite(value))
   )
-    throw new TypeError(
-      `${JSON.stringify(key)} holds ${emptied ? "an object JSON sends as {} or by its indexes" : String(typeof value === "symbol" ? "a symbol" : typeof value === "function" ? "a function" : value)}, which JSON does not send as given`,
-    );
+    throw new TypeError(`${JSON.stringify(key)} holds ${describeValue(value)}, which JSON does not send as given`);
   return value;
 }
 

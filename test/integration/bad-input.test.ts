@@ -97,12 +97,12 @@ describe("bad input is refused before anything is sent", () => {
   it.each([
     [{ name: undefined }, '"name" holds undefined'],
     [{ tag: () => 1 }, '"tag" holds a function'],
-    [{ tag: Symbol("t") }, '"tag" holds a symbol'],
+    [{ tag: Symbol("t") }, '"tag" holds Symbol(t)'],
     [{ weight: Number.NaN }, '"weight" holds NaN'],
     [{ nested: { weight: Number.POSITIVE_INFINITY } }, '"weight" holds Infinity'],
     [{ list: [1, undefined] }, '"1" holds undefined'],
-    [{ lookup: new Map([["a", 1]]) }, '"lookup" holds an object JSON sends as {} or by its indexes'],
-    [{ bytes: new Uint8Array(2) }, '"bytes" holds an object JSON sends as {} or by its indexes'],
+    [{ lookup: new Map([["a", 1]]) }, '"lookup" holds an object'],
+    [{ bytes: new Uint8Array(2) }, '"bytes" holds an object'],
   ])(
     "refuses bodyParams %o that JSON would not send as given (a required field dropped)",
     async (bodyParams, words) => {
