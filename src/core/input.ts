@@ -33,7 +33,9 @@ export function checkInput<const Schema extends v.GenericSchema>(
   // A strict object reports an unknown key as "expected never".
   const issue = result.issues.find((candidate) => candidate.expected === "never") ?? result.issues[0];
   const field = issuePath(issue);
-  throw new CohereError(`Invalid ${what}: ${field ? `${field} ` : ""}${describeProblem(issue, field, schema)}`);
+  // A message that names the entry at fault says all (the object's kind would mislead).
+  const problem = / is not one$/.test(issue.message) ? issue.message : describeProblem(issue, field, schema);
+  throw new CohereError(`Invalid ${what}: ${field ? `${field} ` : ""}${problem}`);
 }
 
 function describeProblem(issue: v.BaseIssue<unknown>, field: string, schema: v.GenericSchema): string {
@@ -118,23 +120,33 @@ export const urlTextSchema = v.pipe(
 );
 
 /**
- * A plain object of the caller's, checked entry by entry and passed on as it is. Not
- * `v.record`: that copies, and drops keys such as `constructor` and `prototype`, which would
- * silently lose a header or a body field.
+ * A plain object of the caller's (an object literal, of any realm: not a `Headers`, a `Map`, a
+ * `URLSearchParams` or an array, whose entries are not its own fields and were lost or sent as
+ * their methods' text), copied (each getter read once) and checked entry by entry. Not
+ * `v.record`: that drops keys such as `constructor` and `prototype`, which would silently lose
+ * a header or a body field.
  */
 export function plainObjectSchema<T extends Record<string, unknown>>(
   isEntry: (key: string, value: unknown) => boolean,
   message: string,
 ) {
-  const badKey = (value: object) => Object.entries(value).find(([key, entry]) => !isEntry(key, entry))?.[0];
-  return v.custom<T>(
-    (value) => typeof value === "object" && value !== null && !Array.isArray(value) && badKey(value) === undefined,
-    // The entry is named, not shown: a header's value may be a secret.
-    (issue) => {
-      const key = typeof issue.input === "object" && issue.input !== null ? badKey(issue.input) : undefined;
-      return key === undefined ? message : `${message}; its entry ${JSON.stringify(key)} is not`;
-    },
-  );
+  return v.pipe(
+    v.custom<Record<string, unknown>>(isPlainObject, message),
+    v.transform((value) => Object.fromEntries(Object.entries(value))),
+    v.check(
+      (copy) => Object.entries(copy).every(([key, entry]) => isEntry(key, entry)),
+      // The entry is named, not shown: a header's value may be a secret.
+      (issue) =>
+        `${message}; its entry ${JSON.stringify(Object.entries(issue.input).find(([key, entry]) => !isEntry(key, entry))?.[0])} is not one`,
+    ),
+  ) as unknown as v.GenericSchema<T, T>;
+}
+
+/** True for an object literal's kind of object, of any realm (its prototype an `Object.prototype`, or none). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
 /**

@@ -158,11 +158,16 @@ const requestOptionsSchema = v.strictObject(
         "must be an object of strings, finite numbers or booleans, without lone UTF-16 surrogates",
       ),
     ),
-    bodyParams: v.optional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),
+    bodyParams: v.optional(plainObjectSchema<Record<string, unknown>>(() => true, "must be a plain object")),
     idempotencyKey: v.optional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
     shouldRetry: v.optional(shouldRetrySchema),
     // Passed on as the caller's own object, so middleware can also write to it.
-    context: v.optional(plainObjectSchema<Record<string, unknown>>(() => true, "must be an object")),
+    context: v.optional(
+      v.custom<Record<string, unknown>>(
+        (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+        "must be an object",
+      ),
+    ),
   },
   "must be an object of request options",
 );

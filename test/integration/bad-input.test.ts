@@ -72,13 +72,16 @@ describe("bad input is refused before anything is sent", () => {
     [{ timeoutInSeconds: Number.NaN }, /timeoutInSeconds/],
     [{ maxRetries: -1 }, /maxRetries/],
     [{ maxRetries: 1.5 }, /maxRetries/],
-    [{ headers: { "bad header": "x" } }, /headers .*; its entry "bad header" is not \(got an object\)$/],
+    [{ headers: { "bad header": "x" } }, /headers .*; its entry "bad header" is not one$/],
     // The entry is named, its value not shown (it may be a secret).
-    [
-      { headers: { "x-ok": "line\r\nInjected: yes", "x-fine": "y" } },
-      /headers .*; its entry "x-ok" is not \(got an object\)$/,
-    ],
-    [{ queryParams: { page: Number.NaN } }, /queryParams .*; its entry "page" is not \(got an object\)$/],
+    [{ headers: { "x-ok": "line\r\nInjected: yes", "x-fine": "y" } }, /headers .*; its entry "x-ok" is not one$/],
+    [{ queryParams: { page: Number.NaN } }, /queryParams .*; its entry "page" is not one$/],
+    // Not plain objects: their entries are not their fields (a URLSearchParams was sent as the
+    // text of its methods, a Map's entries were lost).
+    [{ queryParams: new URLSearchParams({ a: "1" }) }, /^Invalid request options: queryParams must be an object/],
+    [{ headers: new Headers({ "x-a": "1" }) }, /^Invalid request options: headers must be an object/],
+    [{ headers: new Map([["x-api-key", "k"]]) }, /^Invalid request options: headers must be an object/],
+    [{ queryParams: [["a", "1"]] }, /^Invalid request options: queryParams must be an object of .* \(got an array\)$/],
     [{ idempotencyKey: "" }, /idempotencyKey/],
     [{ abortSignal: {} }, /abortSignal/],
     [{ retries: 3 }, /retries/],
@@ -111,6 +114,35 @@ describe("bad input is refused before anything is sent", () => {
       await refused(() => server.client().batches.cancel("b-1", { bodyParams }), message);
     },
   );
+
+  it("refuses bodyParams that are not a plain object (a Map's or a getter class's fields were dropped)", async () => {
+    for (const bodyParams of [
+      new Map([["priority", 5]]),
+      new (class {
+        get priority() {
+          return 5;
+        }
+      })(),
+    ])
+      await refused(
+        () => server.client().batches.create(newBatch, { bodyParams } as never),
+        "Invalid request options: bodyParams must be a plain object (got an object)",
+      );
+  });
+
+  it("reads a getter of queryParams once: one that throws on its second read is not read twice", async () => {
+    let reads = 0;
+    const queryParams = {
+      get page() {
+        reads++;
+        if (reads > 1) throw new Error("second read");
+        return "2";
+      },
+    };
+    await server.client().batches.list({}, { queryParams } as never);
+    expect(reads).toBe(1);
+    expect(new URL(server.fake.requests.at(-1)?.url ?? "").searchParams.get("page")).toBe("2");
+  });
 
   it("sends bodyParams that JSON keeps as they are: a Date as its text, class instances by their fields", async () => {
     class Point {

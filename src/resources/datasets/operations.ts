@@ -1,5 +1,6 @@
 import { runtime } from "#platform";
 import { CohereDatasetValidationError } from "../../core/errors/dataset-validation-error.js";
+import { namedBeforeCall } from "../../core/errors/call-failure.js";
 import type { ApiClient } from "../../core/api-client.js";
 import type { MiddlewareContext } from "../../core/middleware.js";
 import type { HttpResponse } from "../../core/http-response.js";
@@ -66,7 +67,8 @@ export async function create(
     // A call that ends before its body exists (refused, aborted) closes the caller's streams,
     // as fetch cancels the body of a request it never sends.
     closeRequestData(request);
-    throw encoding?.timedOut() ? encoding.signal.reason : error;
+    // Its data's failure while a browser gathered it is named as the call would have named it.
+    throw encoding?.timedOut() ? encoding.signal.reason : namedBeforeCall(error, "datasets.create (POST /v1/datasets)");
   } finally {
     encoding?.dispose();
   }
