@@ -122,24 +122,23 @@ export const urlTextSchema = v.pipe(
 /**
  * A plain object of the caller's (an object literal, of any realm: not a `Headers`, a `Map`, a
  * `URLSearchParams` or an array, whose entries are not its own fields and were lost or sent as
- * their methods' text), copied (each getter read once) and checked entry by entry. Not
- * `v.record`: that drops keys such as `constructor` and `prototype`, which would silently lose
- * a header or a body field.
+ * their methods' text), checked entry by entry and passed on as it is. Not `v.record`: that
+ * copies, and drops keys such as `constructor` and `prototype`, which would silently lose a
+ * header or a body field.
  */
 export function plainObjectSchema<T extends Record<string, unknown>>(
   isEntry: (key: string, value: unknown) => boolean,
   message: string,
 ) {
-  return v.pipe(
-    v.custom<Record<string, unknown>>(isPlainObject, message),
-    v.transform((value) => Object.fromEntries(Object.entries(value))),
-    v.check(
-      (copy) => Object.entries(copy).every(([key, entry]) => isEntry(key, entry)),
-      // The entry is named, not shown: a header's value may be a secret.
-      (issue) =>
-        `${message}; its entry ${JSON.stringify(Object.entries(issue.input).find(([key, entry]) => !isEntry(key, entry))?.[0])} is not one`,
-    ),
-  ) as unknown as v.GenericSchema<T, T>;
+  const badKey = (value: object) => Object.entries(value).find(([key, entry]) => !isEntry(key, entry))?.[0];
+  return v.custom<T>(
+    (value) => isPlainObject(value) && badKey(value) === undefined,
+    // The entry is named, not shown: a header's value may be a secret.
+    (issue) => {
+      const key = isPlainObject(issue.input) ? badKey(issue.input) : undefined;
+      return key === undefined ? message : `${message}; its entry ${JSON.stringify(key)} is not one`;
+    },
+  );
 }
 
 /** True for an object literal's kind of object, of any realm (its prototype an `Object.prototype`, or none). */

@@ -139,13 +139,26 @@ export class BatchStore {
 
   /** The batch as the wire shows it at `atUs` (µs since the epoch). */
   snapshot(record: BatchRecord, atUs: number): WireBatch {
-    // A batch seeded in a finished state (`addBatches` with a terminal status) is at its end from
-    // the start: its counts final, its updated_at its created_at (not a life cycle that goes on
-    // under the pinned status, moving its counts and its output dataset's created_at).
+    // A batch seeded in a finished state (`addBatches` with a terminal status) is at the end of
+    // that status from the start: its counts those of a completed run, a failed one (half its
+    // records, a status_reason) or one canceled as it was created (none), its updated_at its
+    // created_at. Not a life cycle that goes on under the pinned status, moving its counts and its
+    // output dataset's created_at.
     const pinned = record.pinned.status;
     const finished = record.canceledAtUs === undefined && pinned !== undefined && TERMINAL_STATUSES.has(pinned);
     const state = finished
-      ? { ...evaluateBatch(record, Number.MAX_SAFE_INTEGER, this.#settings), updatedAtUs: record.createdAtUs }
+      ? {
+          ...evaluateBatch(
+            {
+              ...record,
+              fails: pinned === "BATCH_STATUS_FAILED",
+              canceledAtUs: pinned === "BATCH_STATUS_CANCELED" ? record.createdAtUs : undefined,
+            },
+            Number.MAX_SAFE_INTEGER,
+            this.#settings,
+          ),
+          updatedAtUs: record.createdAtUs,
+        }
       : evaluateBatch(record, atUs, this.#settings);
     const batch: WireBatch = {
       id: record.id,

@@ -503,7 +503,9 @@ export class FakeCohere {
    * `init` fields apply to every batch. `name`, `input_dataset_id` and `model` default to
    * `batch-<n>`, `dataset-<n>` and {@link DEFAULT_SEEDED_MODEL}. Life-cycle fields given in
    * `init` (`status`, `updated_at`, the counters, the token counts, `status_reason`) are fixed:
-   * the life cycle no longer moves them (a cancel still takes over `status`).
+   * the life cycle no longer moves them (a cancel still takes over `status`). A batch seeded
+   * with a terminal status is at its end from the start (its counts those of that end, its
+   * `updated_at` its `created_at`). On a dataset uploaded to the fake, a batch has its records.
    *
    * @example
    * ```ts
@@ -537,13 +539,17 @@ export class FakeCohere {
     const firstNumber = this.#store.all().length + 1;
     return Array.from({ length: count }, (_, i) => {
       const n = firstNumber + i;
+      const inputDatasetId = init.input_dataset_id ?? `dataset-${n}`;
+      // On a dataset uploaded to the fake: its records, and `failWhen` told it is an upload.
+      const uploaded = this.#datasets.batchInput(inputDatasetId, nowUs);
       const record = this.#store.add({
         id: init.id,
         name: init.name ?? `batch-${n}`,
-        inputDatasetId: init.input_dataset_id ?? `dataset-${n}`,
+        inputDatasetId,
         model: init.model ?? DEFAULT_SEEDED_MODEL,
         createdAtUs,
-        numRecords: init.num_records,
+        numRecords: init.num_records ?? (typeof uploaded === "number" ? uploaded : undefined),
+        uploaded: uploaded !== undefined,
         creatorId: init.creator_id,
         orgId: init.org_id,
         outputDatasetId: init.output_dataset_id,

@@ -101,6 +101,42 @@ describe("batch life cycle on a ManualClock", () => {
     );
   });
 
+  it("seeds each finished status with the counts of that end, whatever the dataset id says", async () => {
+    const { fake, retrieve } = setup();
+    const one = async (init: Partial<WireBatch>) => retrieve((fake.addBatches(1, init)[0] as WireBatch).id as string);
+    expect(await one({ status: "BATCH_STATUS_FAILED" })).toMatchObject({
+      num_successful_records: 500,
+      num_failed_records: 0,
+      status_reason: expect.stringContaining("is not a valid request"),
+    });
+    expect(await one({ status: "BATCH_STATUS_CANCELED" })).toMatchObject({ num_successful_records: 0 });
+    const completed = await one({ status: "BATCH_STATUS_COMPLETED", input_dataset_id: "ds-fail" });
+    expect(completed).toMatchObject({ num_successful_records: 1000 });
+    expect(completed.status_reason).toBeUndefined();
+  });
+
+  it("seeds a batch on a dataset uploaded to the fake with its records, run as they say", async () => {
+    const { clock, fake, retrieve } = setup();
+    const client = new CohereClient({ token: "test-token", fetch: fake.fetch });
+    const requests = Array.from({ length: 4 }, (_, i) => ({
+      custom_id: String(i),
+      body: { input_type: "search_document", texts: ["a"] },
+    }));
+    const { id } = await client.datasets.create({
+      name: "Payment failures",
+      type: "batch-embed-v2-input",
+      data: requests,
+    });
+    clock.advance(60_000);
+    const [seeded] = fake.addBatches(1, { input_dataset_id: id });
+    clock.advance(3_600_000);
+    expect(await retrieve(seeded?.id as string)).toMatchObject({
+      status: "BATCH_STATUS_COMPLETED",
+      num_records: 4,
+      num_successful_records: 4,
+    });
+  });
+
   it("keeps a batch seeded finished as it is: counts final, times fixed, its output dataset's too", async () => {
     const { clock, fake, retrieve } = setup();
     const [seeded] = fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED" });
