@@ -142,7 +142,7 @@ export function plainObjectSchema<T extends Record<string, unknown>>(
 }
 
 /** True for an object literal's kind of object, of any realm (its prototype an `Object.prototype`, or none). */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === null || Object.getPrototypeOf(prototype) === null;

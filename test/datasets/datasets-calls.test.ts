@@ -113,6 +113,10 @@ describe("datasets operations against the fake", () => {
       () => client.datasets.list({ after: "2016-12-31T23:59:60Z" }),
       () => client.datasets.list({ after: "2026-13-01T00:00:00Z" }),
       () => client.datasets.list({ after: "2026-00-01T00:00:00Z" }),
+      // Go's parser wants T and Z in upper case, and at most 9 digits of fraction.
+      () => client.datasets.list({ after: "2026-01-31t00:00:00Z" }),
+      () => client.datasets.list({ after: "2026-01-31T00:00:00z" }),
+      () => client.datasets.list({ after: "2026-01-31T00:00:00.1234567891Z" }),
     ]) {
       await expect(call()).rejects.toBeInstanceOf(CohereError);
     }
@@ -130,7 +134,7 @@ describe("datasets operations against the fake", () => {
     // The last days of months, leap years' included, go.
     expect(await ids({ before: "2028-02-29T23:59:59.999999Z" })).toContain(id);
     expect(await ids({ before: "2400-02-29T00:00:00-05:30" })).toContain(id);
-    expect(await ids({ after: "2000-02-29T00:00:00z" })).toContain(id);
+    expect(await ids({ after: "2000-02-29T00:00:00.123456789Z" })).toContain(id);
   });
 
   it('refuses the id "usage", which the spec excludes: /v1/datasets/usage is the usage endpoint', async () => {

@@ -106,6 +106,7 @@ describe("bad input is refused before anything is sent", () => {
     [{ list: [1, undefined] }, '"1" holds undefined'],
     [{ lookup: new Map([["a", 1]]) }, '"lookup" holds an object'],
     [{ bytes: new Uint8Array(2) }, '"bytes" holds an object'],
+    [{ when: new Date(Number.NaN) }, '"when" holds an object'],
   ])(
     "refuses bodyParams %o that JSON would not send as given (a required field dropped)",
     async (bodyParams, words) => {
@@ -138,14 +139,25 @@ describe("bad input is refused before anything is sent", () => {
       ) {}
     }
     const at = new Date("2026-01-01T00:00:00Z");
+    const { runInNewContext } = await import("node:vm");
     await server
       .client()
-      .batches.cancel("missing", { bodyParams: { at, at_point: new Point(1, 2), none: null } })
+      .batches.cancel("missing", {
+        bodyParams: {
+          at,
+          at_point: new Point(1, 2),
+          none: null,
+          boxed: [new Number(3), new String("s"), new Boolean(false)],
+          other_realm: runInNewContext("({})"),
+        },
+      })
       .catch(() => {});
     expect(JSON.parse(server.fake.requests.at(-1)?.body ?? "")).toEqual({
       at: "2026-01-01T00:00:00.000Z",
       at_point: { x: 1, y: 2 },
       none: null,
+      boxed: [3, "s", false],
+      other_realm: {},
     });
   });
 

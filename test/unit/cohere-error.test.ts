@@ -38,6 +38,22 @@ describe("CohereError.is and name, for users' subclasses", () => {
     expect(NotFoundError.is).toBe(NotFoundError.is);
   });
 
+  it("a user's own static is (calling super.is) answers false unbound, and is can still be assigned", () => {
+    // @ts-expect-error a narrower static `is` than the base's generic one, as a user may write it
+    class Own extends CohereError {
+      static override is(value: unknown): value is Own {
+        return super.is(value) && (value as Error).message === "own";
+      }
+    }
+    expect([new Own("own")].filter(Own.is as (value: unknown) => boolean)).toEqual([]);
+    expect(Own.is(new Own("own"))).toBe(true);
+    class Assigned extends CohereError {}
+    const mine = (value: unknown): value is Assigned => value === "mine";
+    Object.assign(Assigned, { is: mine });
+    expect(Assigned.is).toBe(mine);
+    expect(CohereError.is(new Assigned("x"))).toBe(true);
+  });
+
   it("the parents still recognise the subclass's errors", () => {
     const error = new MissingBatchError(notFound());
     expect(CohereError.is(error)).toBe(true);

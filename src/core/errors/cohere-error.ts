@@ -134,12 +134,18 @@ const isOfClass = CohereError.is;
 Object.defineProperty(CohereError, "is", {
   configurable: true,
   get(this: typeof CohereError) {
+    // Read with no class (a user's static `is` that calls `super.is`, unbound): it answers false.
+    if (typeof this !== "function") return isOfClass;
     let guard = guards.get(this);
     if (guard === undefined) {
       guard = (value: unknown) => isOfClass.call(this, value);
       guards.set(this, guard);
     }
     return guard;
+  },
+  // A class may still be given an `is` of its own by assignment, as a static method could be.
+  set(this: object, is: unknown) {
+    Object.defineProperty(this, "is", { value: is, writable: true, configurable: true });
   },
 });
 

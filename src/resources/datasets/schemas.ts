@@ -73,8 +73,8 @@ const countSchema = v.optional(
 /**
  * The spec's `format: date-time` (RFC 3339): a date the server would refuse is refused here.
  * Checked field by field, the day against its month: `Date.parse` takes February 31 (as March 3)
- * and 24:00. A leap second (`:60`) is refused too, as Go's RFC 3339 parser, behind Cohere's
- * gateway, refuses it.
+ * and 24:00. As Go's RFC 3339 parser (behind Cohere's gateway) reads it: `T` and `Z` in upper
+ * case, at most 9 digits of a second's fraction, no leap second (`:60`).
  */
 const dateTimeSchema = v.pipe(
   v.string("must be an RFC 3339 date-time string (date.toISOString() gives one)"),
@@ -83,7 +83,7 @@ const dateTimeSchema = v.pipe(
 
 function isDateTime(value: string): boolean {
   const match =
-    /^(\d{4})-(\d\d)-(\d\d)[Tt]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/.exec(value);
+    /^(\d{4})-(\d\d)-(\d\d)T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/.exec(value);
   if (match === null) return false;
   const year = Number(match[1]);
   const month = Number(match[2]);
