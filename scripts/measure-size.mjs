@@ -122,8 +122,10 @@ import { build } from "esbuild";
 // `handle` refused: 19,174 B. A re-attack (chunk loads named, the logging chunk's failure per
 // call, a sync junk fetch refused, typos only where the handler is missing): 19,262 B. Each
 // error class's `is` usable unbound, a POST's 307 loop refused, bodyParams sent as given or
-// refused (96 B), the bad entry of headers and queryParams named: 19,463 B.
-export const BUDGET_GZIP_BYTES = 19.1 * 1024;
+// refused (96 B), the bad entry of headers and queryParams named: 19,463 B. A re-attack
+// (options must be plain objects, an upload's data failure named while a browser gathers it,
+// `is` read with no class, bodyParams' boxed values and other realms' objects): 19,602 B.
+export const BUDGET_GZIP_BYTES = 19.2 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
