@@ -1,4 +1,4 @@
-import { abortNamed, callFailure, failureNamed } from "../core/errors/call-failure.js";
+import { abortNamed, callFailure, namedBeforeCall } from "../core/errors/call-failure.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { isAbortSignal } from "../core/input.js";
 import { boundBySignal } from "./bound-by-signal.js";
@@ -33,11 +33,9 @@ export function loadChunk<T>(
     loading = Promise.reject(error);
   }
   const typed = loading.catch((error: unknown) => {
-    const message = `cohere-batches could not load ${what}: ${describeCause(error)}`;
+    const failure = callFailure(`cohere-batches could not load ${what}: ${describeCause(error)}`, { cause: error });
     // Named by the method called when it loads before any call (`waitUntilDone: ...`), else by the call.
-    throw typeof onAbort === "string"
-      ? failureNamed(onAbort, message, { cause: error })
-      : callFailure(message, { cause: error });
+    throw typeof onAbort === "string" ? namedBeforeCall(failure, onAbort) : failure;
   });
   const signal = callerSignal(bound);
   const aborted =

@@ -74,23 +74,14 @@ export function abortNamed(name: string, reason: unknown, detail?: string): Cohe
 
 /**
  * `error`, a `callFailure` that ended a method before its call was sent (an upload's data that
- * failed while a browser gathered it), named as the call would have named it.
+ * failed while a browser gathered it, a part of the SDK that did not load), named as the call
+ * would have named it: `waitUntilDone: cohere-batches could not load the waiter: ...`.
  */
 export function namedBeforeCall(error: unknown, name: string): unknown {
   if (typeof error === "object" && error !== null && madeInCalls.has(error) && !(named in error)) {
     Object.defineProperty(error, named, { value: true });
     retitle(error as Error, `${name}: ${(error as Error).message}`);
   }
-  return error;
-}
-
-/**
- * A failure of a method before its calls (its code did not load), named as `abortNamed` names an
- * abort: `waitUntilDone: cohere-batches could not load the waiter: ...`.
- */
-export function failureNamed(name: string, message: string, options?: ErrorOptions): CohereError {
-  const error = new CohereError(`${name}: ${message}`, options);
-  Object.defineProperty(error, named, { value: true });
   return error;
 }
 
