@@ -334,7 +334,14 @@ function buildRequest(
   }
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields,
   // which go as given or are refused (JSON would drop an `undefined`, a required field too).
-  if (extraFields) jsonBody(bodyParams, sentAsGiven);
+  if (extraFields) {
+    // Spread onto the body, a `toJSON` field would make JSON send what it returns as the body.
+    if (typeof bodyParams.toJSON === "function")
+      throw new CohereError(
+        "Invalid request options: bodyParams cannot have a toJSON function (it would replace the body)",
+      );
+    jsonBody(bodyParams, sentAsGiven);
+  }
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;
   // Built lazily: a real Request only if a plugin or a custom fetch needs one (see WireRequest).
   const init = { method: method.toUpperCase(), ...jsonBody(fields), signal: abortSignal ?? null };
@@ -365,7 +372,8 @@ function jsonBody(
 /**
  * Refuses a value JSON would not send as given: left out (`undefined`, a function, a symbol),
  * sent as `null` (`NaN`, `Infinity`, an invalid `Date`), or as `{}` or a map of indexes (a
- * `Map`, a `Set`, bytes). A boxed number, string or boolean goes as its value; `toJSON` decides.
+ * `Map`, a `Set`, bytes, an object whose `toJSON` gives `null`). A boxed number, string or
+ * boolean goes as its value; any other `toJSON` decides.
  */
 function sentAsGiven(this: Record<string, unknown>, key: string, value: unknown): unknown {
   const given = this[key];

@@ -141,11 +141,18 @@ export function plainObjectSchema<T extends Record<string, unknown>>(
   );
 }
 
-/** True for an object literal's kind of object, of any realm (its prototype an `Object.prototype`, or none). */
+/**
+ * True for an object literal's kind of object, of any realm: its prototype an `Object.prototype`
+ * (whose own prototype is none, and which has nothing enumerable to pass on: the senders read
+ * inherited entries too), or none.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === null || Object.getPrototypeOf(prototype) === null;
+  if (prototype === null) return true;
+  if (Object.getPrototypeOf(prototype) !== null) return false;
+  for (const _inherited in prototype) return false;
+  return true;
 }
 
 /**

@@ -505,7 +505,9 @@ export class FakeCohere {
    * `init` (`status`, `updated_at`, the counters, the token counts, `status_reason`) are fixed:
    * the life cycle no longer moves them (a cancel still takes over `status`). A batch seeded
    * with a terminal status is at its end from the start (its counts those of that end, its
-   * `updated_at` its `created_at`). On a dataset uploaded to the fake, a batch has its records.
+   * `updated_at` its `created_at`). On a dataset uploaded to the fake, a batch has its records;
+   * one a create would be refused on (not validated yet, deleted, not a batch input) is a
+   * `RangeError`.
    *
    * @example
    * ```ts
@@ -540,8 +542,11 @@ export class FakeCohere {
     return Array.from({ length: count }, (_, i) => {
       const n = firstNumber + i;
       const inputDatasetId = init.input_dataset_id ?? `dataset-${n}`;
-      // On a dataset uploaded to the fake: its records, and `failWhen` told it is an upload.
+      // On a dataset uploaded to the fake: its records, and `failWhen` told it is an upload. One a
+      // create would be refused on (not validated yet, deleted, not a batch input) is refused.
       const uploaded = this.#datasets.batchInput(inputDatasetId, nowUs);
+      if (typeof uploaded === "string")
+        throw new RangeError(`init.input_dataset_id: ${uploaded} (a batch create would be refused)`);
       const record = this.#store.add({
         id: init.id,
         name: init.name ?? `batch-${n}`,

@@ -27,19 +27,27 @@ export function formatTimestamp(micros: number): string {
   return new Date(wholeMs).toISOString().replace(/\.\d{3}Z$/, `.${fraction}Z`);
 }
 
-const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i;
+// As Cohere's gateway (Go's RFC 3339 parser, protobuf's Timestamp) reads one: `T` and `Z` in upper
+// case, hours 00-23, no leap second, at most 9 digits of fraction. (Written here, not shared with
+// the SDK's own check: a fake that borrowed the SDK's rules could not catch the SDK's mistakes.)
+const RFC3339 =
+  /^((\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(?:\.(\d{1,9}))?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 /**
  * Parses an RFC 3339 timestamp to microseconds since the epoch, keeping up to six fraction
- * digits (Date.parse keeps only three).
+ * digits (Date.parse keeps only three). A day past its month's end is none (Date.parse would roll
+ * February 31 over into March).
  *
  * @returns The microseconds, or `undefined` if `text` is not RFC 3339.
  */
 export function parseTimestamp(text: string): number | undefined {
   const match = RFC3339.exec(text);
   if (!match) return undefined;
-  const [, seconds = "", fraction = "", zone = "Z"] = match;
-  const wholeMs = Date.parse(`${seconds}${zone.toUpperCase()}`);
+  const [, seconds = "", year = "", month = "", day = "", fraction = "", zone = "Z"] = match;
+  const lastDay = new Date(Date.UTC(2000, Number(month), 0)).getUTCDate(); // a leap year's
+  const leap = Number(year) % 4 === 0 && (Number(year) % 100 !== 0 || Number(year) % 400 === 0);
+  if (Number(day) < 1 || Number(day) > (month === "02" && !leap ? 28 : lastDay)) return undefined;
+  const wholeMs = Date.parse(`${seconds}${zone}`);
   if (Number.isNaN(wholeMs)) return undefined;
   return wholeMs * 1000 + Number(fraction.padEnd(6, "0").slice(0, 6));
 }

@@ -82,6 +82,16 @@ describe("bad input is refused before anything is sent", () => {
     [{ headers: new Headers({ "x-a": "1" }) }, /^Invalid request options: headers must be an object/],
     [{ headers: new Map([["x-api-key", "k"]]) }, /^Invalid request options: headers must be an object/],
     [{ queryParams: [["a", "1"]] }, /^Invalid request options: queryParams must be an object of .* \(got an array\)$/],
+    // Entries inherited from a prototype of the caller's were sent unchecked (a Content-Type
+    // that broke an upload, a CR/LF value retried as a connection failure).
+    [
+      { headers: Object.create(Object.assign(Object.create(null), { "x-a": "b\r\nc" })) },
+      /^Invalid request options: headers must be an object/,
+    ],
+    [
+      { queryParams: Object.create(Object.assign(Object.create(null), { nan: Number.NaN })) },
+      /^Invalid request options: queryParams must be an object/,
+    ],
     [{ idempotencyKey: "" }, /idempotencyKey/],
     [{ abortSignal: {} }, /abortSignal/],
     [{ retries: 3 }, /retries/],
@@ -115,6 +125,18 @@ describe("bad input is refused before anything is sent", () => {
       await refused(() => server.client().batches.cancel("b-1", { bodyParams }), message);
     },
   );
+
+  it("refuses bodyParams with a toJSON function, which would replace the whole body", async () => {
+    const bodyParams = {
+      toJSON() {
+        return { priority: 1 };
+      },
+    };
+    await refused(
+      () => server.client().batches.create(newBatch, { bodyParams }),
+      "Invalid request options: bodyParams cannot have a toJSON function (it would replace the body)",
+    );
+  });
 
   it("refuses bodyParams that are not a plain object (a Map's or a getter class's fields were dropped)", async () => {
     for (const bodyParams of [

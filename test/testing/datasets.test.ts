@@ -251,6 +251,12 @@ describe.each(transports)("datasets through $name", (transport) => {
     expect(await ids("limit=1&offset=1")).toEqual([first]);
     expect(await ids("after=2026-01-01T00:00:01Z")).toEqual([second]);
     expect(await ids("before=2026-01-01T00:00:01Z")).toEqual([first]);
+    expect(await ids("before=2026-01-01T00:00:01.123456789%2B00:00")).toEqual([first]);
+    // As Cohere's gateway reads RFC 3339: lower-case t or z, a day past the month's end, hour 24
+    // and more than 9 digits of fraction are refused (the SDK refuses them before sending too).
+    const dates = ["2026-01-01t00:00:01Z", "2026-01-01T00:00:01z", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z"];
+    dates.push("2026-01-01T24:00:00Z", "2026-01-01T00:00:01.1234567891Z");
+    for (const date of dates) expect((await call(`/v1/datasets?before=${date}`)).status, date).toBe(400);
     for (const bad of ["limit=-1", "offset=x", "before=yesterday", "validationStatus=done"]) {
       expect((await call(`/v1/datasets?${bad}`)).status).toBe(400);
     }

@@ -129,6 +129,11 @@ describe("batch life cycle on a ManualClock", () => {
     });
     clock.advance(60_000);
     const [seeded] = fake.addBatches(1, { input_dataset_id: id });
+    // On an upload a create would be refused on (not validated yet): refused too.
+    const pending = await client.datasets.create({ name: "pending", type: "batch-embed-v2-input", data: requests });
+    expect(() => fake.addBatches(1, { input_dataset_id: pending.id })).toThrow(
+      /^init\.input_dataset_id: input dataset pending-\w+ is not validated \(validation_status: queued\) \(a batch create would be refused\)$/,
+    );
     clock.advance(3_600_000);
     expect(await retrieve(seeded?.id as string)).toMatchObject({
       status: "BATCH_STATUS_COMPLETED",

@@ -73,12 +73,15 @@ export function abortNamed(name: string, reason: unknown, detail?: string): Cohe
 }
 
 /**
- * `error`, a `callFailure` that ended a method before its call was sent (an upload's data that
- * failed while a browser gathered it, a part of the SDK that did not load), named as the call
- * would have named it: `waitUntilDone: cohere-batches could not load the waiter: ...`.
+ * `error`, a failure of the SDK's that ended a method before its call was sent (an upload's data
+ * that failed while a browser gathered it, or its abort or timeout then; a part of the SDK that
+ * did not load), named as the call would have named it:
+ * `waitUntilDone: cohere-batches could not load the waiter: ...`.
  */
 export function namedBeforeCall(error: unknown, name: string): unknown {
-  if (typeof error === "object" && error !== null && madeInCalls.has(error) && !(named in error)) {
+  // Not a refusal of input ("Invalid request: ..."), which names the input.
+  const ofTheCall = madeInCalls.has(error as object) || CohereAbortError.is(error) || CohereTimeoutError.is(error);
+  if (ofTheCall && !(named in (error as object))) {
     Object.defineProperty(error, named, { value: true });
     retitle(error as Error, `${name}: ${(error as Error).message}`);
   }

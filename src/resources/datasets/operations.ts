@@ -68,7 +68,7 @@ export async function create(
     // as fetch cancels the body of a request it never sends.
     closeRequestData(request);
     // Its data's failure while a browser gathered it is named as the call would have named it.
-    throw encoding?.timedOut() ? encoding.signal.reason : namedBeforeCall(error, "datasets.create (POST /v1/datasets)");
+    throw namedBeforeCall(encoding?.timedOut() ? encoding.signal.reason : error, "datasets.create (POST /v1/datasets)");
   } finally {
     encoding?.dispose();
   }
