@@ -34,7 +34,7 @@ export function checkInput<const Schema extends v.GenericSchema>(
   const issue = result.issues.find((candidate) => candidate.expected === "never") ?? result.issues[0];
   const field = issuePath(issue);
   // A message that names the entry at fault says all (the object's kind would mislead).
-  const problem = / is not one$/.test(issue.message) ? issue.message : describeProblem(issue, field, schema);
+  const problem = issue.message.endsWith(ENTRY_AT_FAULT) ? issue.message : describeProblem(issue, field, schema);
   throw new CohereError(`Invalid ${what}: ${field ? `${field} ` : ""}${problem}`);
 }
 
@@ -119,6 +119,9 @@ export const urlTextSchema = v.pipe(
   v.check(isWellFormed, "must not contain a lone UTF-16 surrogate (it cannot be put in a URL)"),
 );
 
+/** How `plainObjectSchema` ends a message that names the entry at fault (see `checkInput`). */
+const ENTRY_AT_FAULT = " is not one";
+
 /**
  * A plain object of the caller's (an object literal, of any realm: not a `Headers`, a `Map`, a
  * `URLSearchParams` or an array, whose entries are not its own fields and were lost or sent as
@@ -136,7 +139,7 @@ export function plainObjectSchema<T extends Record<string, unknown>>(
     // The entry is named, not shown: a header's value may be a secret.
     (issue) => {
       const key = isPlainObject(issue.input) ? badKey(issue.input) : undefined;
-      return key === undefined ? message : `${message}; its entry ${JSON.stringify(key)} is not one`;
+      return key === undefined ? message : `${message}; its entry ${JSON.stringify(key)}${ENTRY_AT_FAULT}`;
     },
   );
 }

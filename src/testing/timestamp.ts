@@ -44,9 +44,11 @@ export function parseTimestamp(text: string): number | undefined {
   const match = RFC3339.exec(text);
   if (!match) return undefined;
   const [, seconds = "", year = "", month = "", day = "", fraction = "", zone = "Z"] = match;
-  const lastDay = new Date(Date.UTC(2000, Number(month), 0)).getUTCDate(); // a leap year's
-  const leap = Number(year) % 4 === 0 && (Number(year) % 100 !== 0 || Number(year) % 400 === 0);
-  if (Number(day) < 1 || Number(day) > (month === "02" && !leap ? 28 : lastDay)) return undefined;
+  // A day that is not in its month rolls over into the next one (setUTCFullYear, unlike Date.UTC,
+  // takes years 0-99 as they are).
+  const probe = new Date(0);
+  probe.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
+  if (probe.getUTCDate() !== Number(day)) return undefined;
   const wholeMs = Date.parse(`${seconds}${zone}`);
   if (Number.isNaN(wholeMs)) return undefined;
   return wholeMs * 1000 + Number(fraction.padEnd(6, "0").slice(0, 6));

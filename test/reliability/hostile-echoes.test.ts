@@ -25,6 +25,28 @@ const token = "sk-live-0123456789abcdef-secret";
 let minted = 0;
 const client = (baseUrl: string, options: ConstructorParameters<typeof CohereClient>[0] = {}) =>
   new CohereClient({ token, baseUrl, maxRetries: 0, ...options });
+/** A token function that mints a new token per call (the client remembers the last four it sent). */
+const minting = () => `minted-${String(++minted).padStart(4, "0")}-qrstuvwxyzabcdef`;
+/** The request of a run of one record. */
+const oneRecordRun = {
+  name: "n",
+  model: "m",
+  type: "batch-embed-v2-input",
+  requests: [{ custom_id: "1", body: {} }],
+} as const;
+
+/**
+ * What a run of one record on `api` throws when, once its create has reached the server
+ * (`arrived`), six calls on the client mint six more tokens.
+ */
+async function runPastMintedTokens(api: CohereClient, arrived: Promise<void>, timeoutInSeconds: number) {
+  const running = api.batches
+    .run({ ...oneRecordRun, pollIntervalInSeconds: 0.05, timeoutInSeconds })
+    .catch((e: unknown) => e);
+  await arrived;
+  await Promise.all(Array.from({ length: 6 }, () => api.batches.retrieve("other")));
+  return running;
+}
 
 /** Answers a run's upload (dataset ds-1) and the dataset, validated at once; false for any other request. */
 function servesRunDataset(request: IncomingMessage, url: URL, response: ServerResponse): boolean {
@@ -382,14 +404,7 @@ describe("an echo in a 2xx answer that an error quotes", () => {
         return sendJson(response, 200, { batch: { ...batch, created_at: stamp, updated_at: stamp } });
       });
       const error = await client(origin.url, { token: supplier })
-        .batches.run({
-          name: "n",
-          model: "m",
-          type: "batch-embed-v2-input",
-          requests: [{ custom_id: "1", body: {} }],
-          pollIntervalInSeconds: 0.05,
-          timeoutInSeconds: 0.6,
-        })
+        .batches.run({ ...oneRecordRun, pollIntervalInSeconds: 0.05, timeoutInSeconds: 0.6 })
         .catch((e: unknown) => e);
       expect((error as Error).message).toBe("run: not done within 0.6 s (queued; batch [REDACTED] goes on)");
       expect(everythingShown(error)).not.toContain(token);
@@ -415,20 +430,7 @@ describe("an echo in a 2xx answer that an error quotes", () => {
         setTimeout(answer, 300);
       } else answer();
     });
-    const api = client(origin.url, { token: () => `minted-${String(++minted).padStart(4, "0")}-qrstuvwxyzabcdef` });
-    const running = api.batches
-      .run({
-        name: "n",
-        model: "m",
-        type: "batch-embed-v2-input",
-        requests: [{ custom_id: "1", body: {} }],
-        pollIntervalInSeconds: 0.05,
-        timeoutInSeconds: 1,
-      })
-      .catch((e: unknown) => e);
-    await arrived;
-    await Promise.all(Array.from({ length: 6 }, () => api.batches.retrieve("other")));
-    const error = await running;
+    const error = await runPastMintedTokens(client(origin.url, { token: minting }), arrived, 1);
     expect((error as Error).message).toBe("run: not done within 1 s (queued; batch [REDACTED] goes on)");
     expect(everythingShown(error)).not.toContain("-qrstuvwxyzabcdef");
   });
@@ -464,23 +466,11 @@ describe("an echo in a 2xx answer that an error quotes", () => {
       return sendJson(response, 200, { batch: batch() });
     });
     const api = client(origin.url, {
-      token: () => `minted-${String(++minted).padStart(4, "0")}-qrstuvwxyzabcdef`,
+      token: minting,
       backoff: { initialDelayInSeconds: 0.3, maxDelayInSeconds: 0.3 },
       maxRetries: 2,
     });
-    const running = api.batches
-      .run({
-        name: "n",
-        model: "m",
-        type: "batch-embed-v2-input",
-        requests: [{ custom_id: "1", body: {} }],
-        pollIntervalInSeconds: 0.05,
-        timeoutInSeconds: 1.5,
-      })
-      .catch((e: unknown) => e);
-    await arrived;
-    await Promise.all(Array.from({ length: 6 }, () => api.batches.retrieve("other")));
-    const error = await running;
+    const error = await runPastMintedTokens(api, arrived, 1.5);
     expect((error as Error).message).toBe("run: not done within 1.5 s (queued; batch [REDACTED] goes on)");
     expect(everythingShown(error)).not.toContain("-qrstuvwxyzabcdef");
   });
@@ -500,16 +490,8 @@ describe("an echo in a 2xx answer that an error quotes", () => {
         return sendJson(response, 404, { message: `batch ${made} not found` });
       return sendJson(response, 200, { batch: { ...batch, created_at: stamp, updated_at: stamp } });
     });
-    const error = await client(origin.url, {
-      token: () => `minted-${String(++minted).padStart(4, "0")}-qrstuvwxyzabcdef`,
-    })
-      .batches.run({
-        name: "n",
-        model: "m",
-        type: "batch-embed-v2-input",
-        requests: [{ custom_id: "1", body: {} }],
-        pollIntervalInSeconds: 0.01,
-      })
+    const error = await client(origin.url, { token: minting })
+      .batches.run({ ...oneRecordRun, pollIntervalInSeconds: 0.01 })
       .catch((e: unknown) => e);
     expect((error as Error).message).toBe("GET /v2/batches/{id} -> 404: batch [REDACTED] not found");
     expect(everythingShown(error)).not.toContain("-qrstuvwxyzabcdef");
@@ -536,17 +518,11 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     const lines: unknown[] = [];
     const log = (...args: unknown[]) => lines.push(args);
     const api = client(origin.url, {
-      token: () => `minted-${String(++minted).padStart(4, "0")}-qrstuvwxyzabcdef`,
+      token: minting,
       logLevel: "debug",
       logger: { debug: log, info: log, warn: log, error: log },
     });
-    const runRequest = {
-      name: "n",
-      model: "m",
-      type: "batch-embed-v2-input",
-      requests: [{ custom_id: "1", body: {} }],
-      pollIntervalInSeconds: 0.01,
-    } as const;
+    const runRequest = { ...oneRecordRun, pollIntervalInSeconds: 0.01 } as const;
     const run = await api.batches.run(runRequest);
     expect(run.batch.status).toBe("BATCH_STATUS_FAILED");
     // Seven polls, seven tokens since the create's: the client's memory of four is past it.

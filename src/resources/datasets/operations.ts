@@ -1,6 +1,6 @@
 import { runtime } from "#platform";
 import { CohereDatasetValidationError } from "../../core/errors/dataset-validation-error.js";
-import { namedBeforeCall } from "../../core/errors/call-failure.js";
+import { callName, namedBeforeCall } from "../../core/errors/call-failure.js";
 import type { ApiClient } from "../../core/api-client.js";
 import type { MiddlewareContext } from "../../core/middleware.js";
 import type { HttpResponse } from "../../core/http-response.js";
@@ -42,6 +42,9 @@ type ListQuery = NonNullable<operations["list-datasets"]["parameters"]["query"]>
  * does not carry their schemas, their upload code or their error class.
  */
 
+/** How a create's failure before its call is named, as the call would name it. */
+const CREATE = callName("datasets.create", "post", "/v1/datasets");
+
 /** `POST /v1/datasets`, `multipart/form-data`. */
 export async function create(
   api: ApiClient,
@@ -59,7 +62,7 @@ export async function create(
       () => import("./create-upload.js"),
       "the upload code",
       options,
-      "datasets.create (POST /v1/datasets)",
+      CREATE,
     );
     encoding = startDeadline(timeoutInSeconds, [abortSignal]);
     prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), encoding.signal);
@@ -68,7 +71,7 @@ export async function create(
     // as fetch cancels the body of a request it never sends.
     closeRequestData(request);
     // Its data's failure while a browser gathered it is named as the call would have named it.
-    throw namedBeforeCall(encoding?.timedOut() ? encoding.signal.reason : error, "datasets.create (POST /v1/datasets)");
+    throw namedBeforeCall(encoding?.timedOut() ? encoding.signal.reason : error, CREATE);
   } finally {
     encoding?.dispose();
   }
