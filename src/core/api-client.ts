@@ -29,7 +29,7 @@ import type { Download, DownloadDescription } from "./download.js";
 import type { BackoffOptions, ResolvedClientOptions } from "./client-options.js";
 import { WireRequest, withoutSignal } from "./wire-request.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
-import { describeValue, isPlainObject } from "./input.js";
+import { sentAsGiven } from "./input.js";
 
 /** Every path of the API the SDK speaks, from the generated specs. */
 type paths = batchesPaths & datasetsPaths;
@@ -367,32 +367,6 @@ function jsonBody(
     );
   }
   return { headers: { "Content-Type": "application/json" }, body };
-}
-
-/**
- * Refuses a value JSON would not send as given: left out (`undefined`, a function, a symbol),
- * sent as `null` (`NaN`, `Infinity`, an invalid `Date`), or as `{}` or a map of indexes (a
- * `Map`, a `Set`, bytes, an object whose `toJSON` gives `null`). A boxed number, string or
- * boolean goes as its value; any other `toJSON` decides.
- */
-function sentAsGiven(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  const given = this[key];
-  const emptied =
-    typeof value === "object" &&
-    value !== null &&
-    (ArrayBuffer.isView(value) ||
-      (!Array.isArray(value) &&
-        !Object.keys(value).length &&
-        !isPlainObject(value) &&
-        !/Number|String|Boolean/.test(Object.prototype.toString.call(value))));
-  if (
-    emptied ||
-    (value === null && given !== null) ||
-    (typeof value !== "object" && JSON.stringify(value) === undefined) ||
-    (typeof value === "number" && !Number.isFinite(value))
-  )
-    throw new TypeError(`${JSON.stringify(key)} holds ${describeValue(given)}, which JSON does not send as given`);
-  return value;
 }
 
 /**

@@ -125,22 +125,28 @@ const ENTRY_AT_FAULT = " is not one";
 /**
  * A plain object of the caller's (an object literal, of any realm: not a `Headers`, a `Map`, a
  * `URLSearchParams` or an array, whose entries are not its own fields and were lost or sent as
- * their methods' text), checked entry by entry and passed on as it is. Not `v.record`: that
- * copies, and drops keys such as `constructor` and `prototype`, which would silently lose a
- * header or a body field.
+ * their methods' text), checked entry by entry. What passes on is a frozen copy of its entries,
+ * read once: a getter read again at sending (or at each retry) could give what was never checked.
+ * Not `v.record`: that drops keys such as `constructor` and `prototype`, which would silently
+ * lose a header or a body field; the copy has no prototype, so every key is its own.
  */
 export function plainObjectSchema<T extends Record<string, unknown>>(
   isEntry: (key: string, value: unknown) => boolean,
   message: string,
 ) {
   const badKey = (value: object) => Object.entries(value).find(([key, entry]) => !isEntry(key, entry))?.[0];
-  return v.custom<T>(
-    (value) => isPlainObject(value) && badKey(value) === undefined,
-    // The entry is named, not shown: a header's value may be a secret.
-    (issue) => {
-      const key = isPlainObject(issue.input) ? badKey(issue.input) : undefined;
-      return key === undefined ? message : `${message}; its entry ${JSON.stringify(key)}${ENTRY_AT_FAULT}`;
-    },
+  return v.pipe(
+    v.custom<Record<string, unknown>>(isPlainObject, message),
+    v.transform((value) => {
+      const copy: Record<string, unknown> = Object.create(null);
+      for (const [key, entry] of Object.entries(value)) copy[key] = entry;
+      return Object.freeze(copy) as T;
+    }),
+    v.check(
+      (value: T) => badKey(value) === undefined,
+      // The entry is named, not shown: a header's value may be a secret.
+      (issue) => `${message}; its entry ${JSON.stringify(badKey(issue.input as T))}${ENTRY_AT_FAULT}`,
+    ),
   );
 }
 
@@ -156,6 +162,37 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   if (Object.getPrototypeOf(prototype) !== null) return false;
   for (const _inherited in prototype) return false;
   return true;
+}
+
+/**
+ * A `JSON.stringify` replacer that refuses a value JSON would not send as given: left out
+ * (`undefined`, a function, a symbol), sent as `null` (`NaN`, `Infinity`, an invalid `Date`), or
+ * as `{}` or a map of indexes (a `Map`, a `Set`, bytes, an object whose `toJSON` gives `null`).
+ * A boxed number, string or boolean goes as its value; any other `toJSON` decides. Used for
+ * `bodyParams` and for each object line of an upload: what the caller wrote is what is sent.
+ * Plain values and same-realm object literals and arrays are answered first: an upload calls
+ * it for every value of every line.
+ */
+export function sentAsGiven(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  if (
+    typeof value === "object"
+      ? value === null
+        ? this[key] !== null
+        : !Array.isArray(value) &&
+          Object.getPrototypeOf(value) !== Object.prototype &&
+          (ArrayBuffer.isView(value) ||
+            !(
+              Object.keys(value).length ||
+              isPlainObject(value) ||
+              /Number|String|Boolean/.test(Object.prototype.toString.call(value))
+            ))
+      : typeof value === "number"
+        ? !Number.isFinite(value)
+        : // A BigInt passes: JSON.stringify refuses it in its own words.
+          typeof value !== "string" && typeof value !== "boolean" && typeof value !== "bigint"
+  )
+    throw new TypeError(`${JSON.stringify(key)} holds ${describeValue(this[key])}, which JSON does not send as given`);
+  return value;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { callFailure } from "../core/errors/call-failure.js";
 import { CohereError } from "../core/errors/cohere-error.js";
-import { whileReading } from "../core/input.js";
+import { isPlainObject, sentAsGiven, whileReading } from "../core/input.js";
 import { describeCause, unreadableDataMessage } from "./cause-chain.js";
 import { closeUnread } from "./close-unread.js";
 
@@ -16,23 +16,22 @@ export type PartSource =
 
 const encoder = new TextEncoder();
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object") return false;
+/** An object line's kind of item (see `isPlainObject`); a Proxy that refuses to say is not one. */
+function isObjectLine(value: unknown): value is Record<string, unknown> {
   try {
-    const prototype = Object.getPrototypeOf(value);
-    return prototype === Object.prototype || prototype === null;
+    return isPlainObject(value);
   } catch {
-    return false; // a Proxy that refuses to say: not a plain object
+    return false;
   }
 }
 
 /** One JSONL line; refuses what is not a plain object or cannot be written as JSON, naming it. */
 function jsonLine(item: unknown, where: string): string {
-  if (!isPlainObject(item))
+  if (!isObjectLine(item))
     throw new CohereError(`Invalid request: ${where} must be a plain object, got ${describe(item)}`);
   let line: string | undefined;
   try {
-    line = JSON.stringify(item);
+    line = JSON.stringify(item, sentAsGiven);
   } catch (error) {
     throw new CohereError(`Invalid request: ${where} cannot be written as JSON: ${(error as Error).message}`);
   }
@@ -97,8 +96,8 @@ async function* readItems(
     for await (const item of items) {
       const chunk = typeof item === "string" || item instanceof Uint8Array;
       // Anything else (a number) is refused below, as a line that is not an object.
-      if (chunk || isPlainObject(item)) holdsObjects ??= !chunk;
-      if (chunk ? holdsObjects === true : holdsObjects === false && isPlainObject(item))
+      if (chunk || isObjectLine(item)) holdsObjects ??= !chunk;
+      if (chunk ? holdsObjects === true : holdsObjects === false && isObjectLine(item))
         throw new CohereError(
           `Invalid request: ${field} item ${index} is ${chunk ? "" : "not "}text or bytes, and the items before it are ${chunk ? "not" : "text or bytes"}: an iterable holds either chunks of JSONL (text or bytes) or plain objects (one line each)`,
         );

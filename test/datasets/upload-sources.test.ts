@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import { runInNewContext } from "node:vm";
 import { createReadStream, mkdtempSync, openAsBlob, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -143,7 +144,17 @@ describe("every JSONL line is a JSON object", () => {
     // biome-ignore lint/suspicious/noSparseArray: the hole is the input under test
     ["a hole in an array", [LINE, , LINE], /data\[1\] must be a plain object, got undefined/],
     ["an object whose toJSON gives a number", [{ toJSON: () => 42 }], /data\[0\] must be written as a JSON object/],
-    ["an object whose toJSON gives null", [{ toJSON: () => null }], /data\[0\] must be written as a JSON object/],
+    ["an object whose toJSON gives null", [{ toJSON: () => null }], /data\[0\] cannot be written as JSON/],
+    // What JSON would not send as given (as for bodyParams): NaN went as null, undefined and
+    // functions were left out, a Map went as {}; the server then saw other data than the caller's.
+    [
+      "a NaN in a body",
+      [LINE, { custom_id: "2", body: { max_tokens: Number.NaN } }],
+      /data\[1\] cannot be written as JSON: "max_tokens" holds NaN, which JSON does not send as given/,
+    ],
+    ["an undefined custom_id", [{ custom_id: undefined, body: {} }], /data\[0\] .*"custom_id" holds undefined/],
+    ["a Map in a body", [{ custom_id: "1", body: { texts: new Map() } }], /data\[0\] .*"texts" holds an object/],
+    ["a function in an array", [{ custom_id: "1", body: { texts: [() => 1] } }], /data\[0\] .*"0" holds a function/],
   ])("%s is refused before sending", async (_, data, message) => {
     const error = await server
       .client()
@@ -152,6 +163,21 @@ describe("every JSONL line is a JSON object", () => {
     expect(error).toBeInstanceOf(CohereError);
     expect((error as Error).message).toMatch(message);
     expect(server.fake.count("datasets.create")).toBe(0);
+  });
+});
+
+describe("object lines that JSON sends as given", () => {
+  it("another realm's objects, a null prototype, a Date and boxed values are sent as JSON writes them", async () => {
+    const foreign = runInNewContext('({ custom_id: "1", body: { texts: ["a"], n: 1 } })') as object;
+    const bare = Object.assign(Object.create(null) as object, { custom_id: "2", body: { texts: ["b"] } });
+    const dated = { custom_id: "3", body: { texts: [new String("c")], at: new Date(0), ok: new Boolean(true) } };
+    await server.client().datasets.create({ ...upload, data: [foreign, bare, dated] });
+    const form = server.fake.requests.at(-1)?.form as FormData;
+    expect(await (form.get("data") as File).text()).toBe(
+      '{"custom_id":"1","body":{"texts":["a"],"n":1}}\n' +
+        '{"custom_id":"2","body":{"texts":["b"]}}\n' +
+        '{"custom_id":"3","body":{"texts":["c"],"at":"1970-01-01T00:00:00.000Z","ok":true}}\n',
+    );
   });
 });
 

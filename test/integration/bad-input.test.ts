@@ -183,6 +183,37 @@ describe("bad input is refused before anything is sent", () => {
     });
   });
 
+  it("reads each entry of headers, queryParams and bodyParams once: what was checked is what every attempt sends", async () => {
+    // A getter read again at sending (and at each retry) gave what was never checked: a CR/LF
+    // header value, an object as a query value, a function as a body field.
+    const reads = { header: 0, query: 0, body: 0 };
+    const once = <T>(key: keyof typeof reads, first: string, later: T) => ({
+      get() {
+        return reads[key]++ === 0 ? first : later;
+      },
+      enumerable: true,
+    });
+    const headers = Object.defineProperty({}, "x-tag", once("header", "a", "b\r\nInjected: yes"));
+    const queryParams = Object.defineProperty({}, "tag", once("query", "q", { toString: () => "other" }));
+    const bodyParams = Object.defineProperty(
+      {},
+      "tag",
+      once("body", "p", () => "fn"),
+    );
+    server.fake.inject("cancel", { type: "status", status: 503 });
+    await server
+      .client({ backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.001 } })
+      .batches.cancel("missing", { headers, queryParams, bodyParams, maxRetries: 1 } as never)
+      .catch(() => {});
+    expect(reads).toEqual({ header: 1, query: 1, body: 1 });
+    expect(server.fake.requests).toHaveLength(2);
+    for (const request of server.fake.requests) {
+      expect(request.headers["x-tag"]).toBe("a");
+      expect(new URL(request.url).searchParams.get("tag")).toBe("q");
+      expect(JSON.parse(request.body)).toEqual({ tag: "p" });
+    }
+  });
+
   it("refuses bodyParams that cannot be serialised (a BigInt, a cycle), without retries or backoff", async () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;

@@ -83,8 +83,8 @@ describe("users' code is bounded by the attempt's timeout and the caller's abort
   );
 
   it.each([
-    ["before it calls next", (): MiddlewarePlugin["call"] => () => never()],
-    ["after next has answered", (): MiddlewarePlugin["call"] => (r, next) => next(r).then(() => never())],
+    ["before it calls next", (): Middleware => () => never()],
+    ["after next has answered", (): Middleware => (r, next) => next(r).then(() => never())],
   ])(
     "a call-phase plugin that never settles %s is a CohereTimeoutError after timeoutInSeconds of its own time",
     async (_, make) => {
