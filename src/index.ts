@@ -8,7 +8,6 @@ export { CohereClient } from "./client.js";
 export type { BackoffOptions, CohereClientOptions, TokenSupplier } from "./core/client-options.js";
 export type {
   RequestOptions,
-  RequestOptionsWithoutBody,
   ResolvedRequestOptions,
   RetryInfo,
   ShouldRetry,

@@ -255,9 +255,16 @@ export class ApiClient {
       options,
       signal,
     };
+    // What keeps a request that may have been acted on from going twice is fixed for the call: a
+    // plugin's write (`context.idempotent = true`, which TypeScript refuses) throws, in a module,
+    // and is lost elsewhere, rather than letting the retry layer send a `create` again.
+    if (!idempotent) Object.defineProperty(context, "idempotent", { writable: false, configurable: false });
     // Set apart (not spread into the literal above): a JSON call keeps the literal's one shape.
     if (encoded !== undefined) {
-      context.bodySource = encoded instanceof Blob ? encoded : "one-shot";
+      Object.defineProperty(context, "bodySource", {
+        value: encoded instanceof Blob ? encoded : "one-shot",
+        enumerable: true,
+      });
       const failure = request.encodedBody?.failure;
       if (failure !== undefined) setBodyFailure(context, failure);
     }
@@ -333,18 +340,20 @@ function buildRequest(
     return withoutSignal(new Request(url, { ...init, duplex: "half" } as RequestInit));
   }
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields,
-  // which go as given or are refused (JSON would drop an `undefined`, a required field too).
-  if (extraFields) {
-    // Spread onto the body, a `toJSON` field would make JSON send what it returns as the body.
-    if (typeof bodyParams.toJSON === "function")
-      throw new CohereError(
-        "Invalid request options: bodyParams cannot have a toJSON function (it would replace the body)",
-      );
-    jsonBody(bodyParams, sentAsGiven);
-  }
+  // which go as given or are refused (JSON would drop an `undefined`, a required field too):
+  // checked as they are written, in one pass, so that no getter is read twice.
+  // Spread onto the body, a `toJSON` field would make JSON send what it returns as the body.
+  if (extraFields && typeof bodyParams.toJSON === "function")
+    throw new CohereError(
+      "Invalid request options: bodyParams cannot have a toJSON function (it would replace the body)",
+    );
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;
   // Built lazily: a real Request only if a plugin or a custom fetch needs one (see WireRequest).
-  const init = { method: method.toUpperCase(), ...jsonBody(fields), signal: abortSignal ?? null };
+  const init = {
+    method: method.toUpperCase(),
+    ...jsonBody(fields, extraFields ? sentAsGiven : undefined),
+    signal: abortSignal ?? null,
+  };
   return new WireRequest(url, init) as unknown as Request;
 }
 
@@ -377,7 +386,9 @@ function jsonBody(
 function encodeNames(
   queryParams: Record<string, string | number | boolean>,
 ): Record<string, string | number | boolean> {
-  const encoded: Record<string, string | number | boolean> = {};
+  // No prototype: a parameter named `__proto__` is an entry like any other (a plain object's
+  // `__proto__` setter dropped it).
+  const encoded: Record<string, string | number | boolean> = Object.create(null);
   for (const name in queryParams) encoded[encodeURIComponent(name)] = queryParams[name] as string | number | boolean;
   return encoded;
 }

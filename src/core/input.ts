@@ -180,12 +180,7 @@ export function sentAsGiven(this: Record<string, unknown>, key: string, value: u
         ? this[key] !== null
         : !Array.isArray(value) &&
           Object.getPrototypeOf(value) !== Object.prototype &&
-          (ArrayBuffer.isView(value) ||
-            !(
-              Object.keys(value).length ||
-              isPlainObject(value) ||
-              /Number|String|Boolean/.test(Object.prototype.toString.call(value))
-            ))
+          (ArrayBuffer.isView(value) || !(Object.keys(value).length || isPlainObject(value) || isBoxedAsGiven(value)))
       : typeof value === "number"
         ? !Number.isFinite(value)
         : // A BigInt passes: JSON.stringify refuses it in its own words.
@@ -195,11 +190,19 @@ export function sentAsGiven(this: Record<string, unknown>, key: string, value: u
   return value;
 }
 
+/** A boxed string or boolean, or a boxed finite number: JSON sends each as its value. */
+function isBoxedAsGiven(value: object): boolean {
+  const tag = Object.prototype.toString.call(value);
+  return tag === "[object Number]" ? Number.isFinite(Number(value)) : /^\[object (String|Boolean)\]$/.test(tag);
+}
+
 /**
  * Headers that fetch refuses to send (Node's throws, browsers drop them) or that the SDK's own
  * framing sets: refused as bad input instead of failing as a "connection error" that is retried.
  */
 const unsendableHeaderNames: ReadonlySet<string> = new Set([
+  // Node's fetch drops it without a word, as it does for any headers object holding it.
+  "__proto__",
   "connection",
   "content-length",
   "expect",

@@ -102,8 +102,22 @@ async function followMethodKeepingRedirects(
         .catch(() => {});
     // As fetch ends a GET's loop: refused, not an ApiError of the last 307 (nor retried).
     if (hop === maxRedirects) throw callFailure("fetch refused the request: redirect count exceeded");
-    current = await redirected(replay, new URL(location, response.url || current.url));
+    current = await redirected(replay, redirectTarget(location, response.url || current.url));
   }
+}
+
+/**
+ * Where a 307 or 308 points, refused as fetch refuses a GET's (no retry changes it): a `Location`
+ * that is no URL, or not an HTTP(S) one. A `data:` URL would have "answered" the request itself.
+ */
+function redirectTarget(location: string, base: string): URL {
+  let target: URL | undefined;
+  try {
+    target = new URL(location, base);
+  } catch {}
+  if (target?.protocol !== "http:" && target?.protocol !== "https:")
+    throw callFailure("fetch refused the request: the redirect's Location is not an HTTP(S) URL");
+  return target;
 }
 
 /** `request`, or a copy of it, whose own redirect mode is `"manual"`. */

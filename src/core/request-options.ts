@@ -109,19 +109,6 @@ export interface RequestOptions {
 }
 
 /**
- * The options of a call that sends no JSON body (a `GET`, an upload, a walk of pages, a read of
- * results): {@link RequestOptions} without `bodyParams`, which would have nowhere to go (it is
- * refused at run time too, before anything is sent).
- *
- * @example
- * ```ts
- * await client.batches.retrieve(batchId, { timeoutInSeconds: 10, headers: { "X-Trace": "t-1" } });
- * ```
- * @public
- */
-export type RequestOptionsWithoutBody = Omit<RequestOptions, "bodyParams">;
-
-/**
  * A call's options with the client's defaults filled in, as middleware see them in
  * `context.options`.
  * @public

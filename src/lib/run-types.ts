@@ -1,4 +1,4 @@
-import type { RequestOptionsWithoutBody } from "../core/request-options.js";
+import type { RequestOptions } from "../core/request-options.js";
 import type { BatchResult } from "../internal/decoders/batch-result.js";
 import type { Batch } from "../resources/batches/types.js";
 import type { Dataset, DatasetData, DatasetType } from "../resources/datasets/types.js";
@@ -55,5 +55,5 @@ export interface RunResult {
   /** The uploaded and validated input dataset. */
   readonly inputDataset: Dataset;
   /** The batch's results, as `batches.results(batch.id)`. */
-  results(options?: RequestOptionsWithoutBody): AsyncIterable<BatchResult>;
+  results(options?: RequestOptions): AsyncIterable<BatchResult>;
 }

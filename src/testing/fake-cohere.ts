@@ -69,7 +69,8 @@ export interface FakeCohereOptions {
    * new batch without its record and token counts, an empty page as `{}` (no `batches`). Cohere's API speaks through a gRPC
    * gateway (its `page_size=0` means "unset"), and its spec marks these fields optional without
    * saying whether they are sent when zero: test code that reads them both ways.
-   * @default false (every field the spec lists is sent)
+   * @default false (every field the spec lists is sent, zero or not; a batch's `status_reason`
+   * only where there is a reason, as a failed batch has)
    * @example
    * ```ts
    * const fake = new FakeCohere({ omitZeroValues: true });
@@ -332,15 +333,21 @@ export class FakeCohere {
       responses: this.#responses,
       pageTokens: new PageTokenCodec(this.#salts.hex(16)),
       nowUs,
-      inputRecords: (datasetId, atUs) => {
-        // An output dataset is a dataset, but not one a batch reads: refused as an uploaded one of
-        // a type that is not a batch input type would be.
-        const outputType = this.#outputs.typeOf(datasetId, this.clock.now());
-        if (outputType !== undefined)
-          return `input dataset ${datasetId} has type ${outputType}, not a batch input type`;
-        return this.#datasets.batchInput(datasetId, atUs);
-      },
+      inputRecords: (datasetId, atUs) => this.#batchInput(datasetId, atUs),
     });
+  }
+
+  /**
+   * What a batch would read from `datasetId`: its record count when it is an upload of the fake's,
+   * why a create would be refused on it, or `undefined` for an id the fake made up. For creates
+   * and for seeded batches alike.
+   */
+  #batchInput(datasetId: string, atUs: number): number | string | undefined {
+    // An output dataset is a dataset, but not one a batch reads: refused as an uploaded one of
+    // a type that is not a batch input type would be.
+    const outputType = this.#outputs.typeOf(datasetId, this.clock.now());
+    if (outputType !== undefined) return `input dataset ${datasetId} has type ${outputType}, not a batch input type`;
+    return this.#datasets.batchInput(datasetId, atUs);
   }
 
   /**
@@ -544,7 +551,7 @@ export class FakeCohere {
       const inputDatasetId = init.input_dataset_id ?? `dataset-${n}`;
       // On a dataset uploaded to the fake: its records, and `failWhen` told it is an upload. One a
       // create would be refused on (not validated yet, deleted, not a batch input) is refused.
-      const uploaded = this.#datasets.batchInput(inputDatasetId, nowUs);
+      const uploaded = this.#batchInput(inputDatasetId, nowUs);
       if (typeof uploaded === "string")
         throw new RangeError(`init.input_dataset_id: ${uploaded} (a batch create would be refused)`);
       const record = this.#store.add({

@@ -101,6 +101,8 @@ describe("bad input is refused before anything is sent", () => {
     [{ headers: { connection: "upgrade" } }, /headers/],
     [{ headers: { Expect: "100-continue" } }, /headers/],
     [{ headers: { "Content-Length": "5" } }, /headers/],
+    // Node's fetch drops a header named __proto__ without a word.
+    [{ headers: JSON.parse('{"__proto__":"1","x-a":"2"}') }, /headers .*; its entry "__proto__" is not one$/],
     [{ maxResponseBytes: 0 }, /maxResponseBytes/],
   ])("every method refuses request options %j", async (options, field) => {
     await refused(() => server.client().batches.list({}, options as never), field);
@@ -117,6 +119,9 @@ describe("bad input is refused before anything is sent", () => {
     [{ lookup: new Map([["a", 1]]) }, '"lookup" holds an object'],
     [{ bytes: new Uint8Array(2) }, '"bytes" holds an object'],
     [{ when: new Date(Number.NaN) }, '"when" holds an object'],
+    // A boxed number goes as its value: a boxed NaN or Infinity went as null.
+    [{ boxed: new Number(Number.NaN) }, '"boxed" holds an object'],
+    [{ nested: [new Number(Number.NEGATIVE_INFINITY)] }, '"0" holds an object'],
   ])(
     "refuses bodyParams %o that JSON would not send as given (a required field dropped)",
     async (bodyParams, words) => {
@@ -186,7 +191,7 @@ describe("bad input is refused before anything is sent", () => {
   it("reads each entry of headers, queryParams and bodyParams once: what was checked is what every attempt sends", async () => {
     // A getter read again at sending (and at each retry) gave what was never checked: a CR/LF
     // header value, an object as a query value, a function as a body field.
-    const reads = { header: 0, query: 0, body: 0 };
+    const reads = { header: 0, query: 0, body: 0, nested: 0 };
     const once = <T>(key: keyof typeof reads, first: string, later: T) => ({
       get() {
         return reads[key]++ === 0 ? first : later;
@@ -195,8 +200,9 @@ describe("bad input is refused before anything is sent", () => {
     });
     const headers = Object.defineProperty({}, "x-tag", once("header", "a", "b\r\nInjected: yes"));
     const queryParams = Object.defineProperty({}, "tag", once("query", "q", { toString: () => "other" }));
+    const nested = Object.defineProperty({}, "deep", once("nested", "d", undefined));
     const bodyParams = Object.defineProperty(
-      {},
+      { nested },
       "tag",
       once("body", "p", () => "fn"),
     );
@@ -205,13 +211,19 @@ describe("bad input is refused before anything is sent", () => {
       .client({ backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.001 } })
       .batches.cancel("missing", { headers, queryParams, bodyParams, maxRetries: 1 } as never)
       .catch(() => {});
-    expect(reads).toEqual({ header: 1, query: 1, body: 1 });
+    expect(reads).toEqual({ header: 1, query: 1, body: 1, nested: 1 });
     expect(server.fake.requests).toHaveLength(2);
     for (const request of server.fake.requests) {
       expect(request.headers["x-tag"]).toBe("a");
       expect(new URL(request.url).searchParams.get("tag")).toBe("q");
-      expect(JSON.parse(request.body)).toEqual({ tag: "p" });
+      expect(JSON.parse(request.body)).toEqual({ nested: { deep: "d" }, tag: "p" });
     }
+  });
+
+  it("sends a query parameter named __proto__ as any other (it was dropped)", async () => {
+    await server.client().batches.list({}, { queryParams: JSON.parse('{"__proto__":"1","a":"2"}') });
+    const sent = new URL(server.fake.requests.at(-1)!.url).searchParams;
+    expect([sent.get("__proto__"), sent.get("a")]).toEqual(["1", "2"]);
   });
 
   it("refuses bodyParams that cannot be serialised (a BigInt, a cycle), without retries or backoff", async () => {

@@ -127,6 +127,30 @@ describe("the idempotency rule follows what is sent", () => {
     expect(server.fake.count("create")).toBe(2);
     expect(server.fake.requests.every((r) => r.headers["idempotency-key"] === "k-1")).toBe(true);
   });
+
+  it("a plugin that writes context.idempotent (read-only) cannot make a create without a key go again", async () => {
+    // A module's write throws (the plugin fails, typed); sloppy code's is lost. Either way one
+    // POST: the write used to make the retry layer send the create three times after 500s.
+    const strict: Middleware = (request, next, context) => {
+      (context as { idempotent: boolean }).idempotent = true;
+      return next(request);
+    };
+    const sloppy = new Function("request", "next", "context", "context.idempotent = true; return next(request);");
+    for (const [plugin, failure] of [
+      [strict, /Middleware "strict" failed: .*idempotent/],
+      [sloppy as Middleware, /500/],
+    ] as const) {
+      server.fake.reset();
+      server.fake.inject("create", { type: "status", status: 500 }, { times: 3 });
+      const error = await server
+        .client({ ...fast, middleware: [{ name: "strict", phase: "call", handle: plugin }] })
+        .batches.create(newBatch)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toMatch(failure);
+      expect(server.fake.count("create")).toBe(plugin === strict ? 0 : 1);
+    }
+  });
 });
 
 describe("one retry loop", () => {

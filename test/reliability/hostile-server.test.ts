@@ -182,6 +182,38 @@ describe("a redirect loop", () => {
   });
 });
 
+describe("a redirect to what is not an HTTP(S) URL", () => {
+  it.each([
+    ["a data: URL, which answered a POST itself", 'data:application/json,{"batch":{"id":"spoofed"}}'],
+    ["an ftp: URL", "ftp://127.0.0.1/x"],
+    ["a Location that is no URL", "http://[bad"],
+  ])("%s is refused by name, for a GET and a POST alike, and not retried", async (_, location) => {
+    const origin = await scriptedServer((_, response) => {
+      response.writeHead(307, { location });
+      response.end();
+    });
+    // fetch follows the GET's redirect and refuses it in its words; the SDK follows the POST's.
+    const calls: [() => Promise<unknown>, RegExp][] = [
+      [
+        () => client(origin.url, { maxRetries: 2 }).batches.retrieve("b-1"),
+        /^batches\.retrieve \(GET \/v2\/batches\/\{id\}\): fetch refused the request: (URL scheme must be a HTTP\(S\) scheme|Invalid URL)/,
+      ],
+      [
+        () => client(origin.url, { maxRetries: 2 }).batches.cancel("b-1"),
+        /^batches\.cancel \(POST \/v2\/batches\/\{id\}:cancel\): fetch refused the request: the redirect's Location is not an HTTP\(S\) URL$/,
+      ],
+    ];
+    for (const [call, message] of calls) {
+      const before = origin.received.length;
+      const { error } = await outcome(call());
+      expect(error).toBeInstanceOf(CohereError);
+      expect(error).not.toBeInstanceOf(CohereConnectionError);
+      expect((error as Error).message).toMatch(message);
+      expect(origin.received.length - before).toBe(1);
+    }
+  });
+});
+
 describe("statuses outside 200-599 are one typed error, with or without middleware (API.md 7a)", () => {
   it.each([
     ["without middleware", []],

@@ -145,6 +145,9 @@ describe("onProgress cannot steer a wait: the wait decides before the callback s
       },
     });
     expect(batch.id).toBe(id);
+    // What the wait resolves with is the server's: the callback had a copy (the resolved batch
+    // read "completed", outside the TerminalBatchStatus its type promises).
+    expect(batch.status).toBe("BATCH_STATUS_COMPLETED");
     expect(server.fake.count("retrieve")).toBe(1);
   });
 

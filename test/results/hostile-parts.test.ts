@@ -3,7 +3,7 @@
 // promptly with a typed error or done, and the part's connection is closed.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { CohereClient, CohereError, CohereParseError, type RequestOptionsWithoutBody } from "../../src/index.js";
+import { CohereClient, CohereError, CohereParseError, type RequestOptions } from "../../src/index.js";
 import { writeAvroContainer } from "../../src/testing/avro-writer.js";
 import { scriptedServer } from "../helpers/scripted-server.js";
 
@@ -350,7 +350,7 @@ describe("the results iterator before its first part", () => {
       expect((error as Error).message).toContain("could not be read");
     }
     const { client: seen, headers } = await headersServer();
-    const inherited = Object.create({ headers: { "x-tenant": "a" } }) as RequestOptionsWithoutBody;
+    const inherited = Object.create({ headers: { "x-tenant": "a" } }) as RequestOptions;
     await drain(seen.datasets.records("ds-1", inherited));
     // The dataset's retrieve carries it; the part's download, on the storage host, carries none.
     expect(headers).toEqual(["a", undefined]);
@@ -380,7 +380,7 @@ describe("the results iterator before its first part", () => {
       }
     }
     const { client: seen, headers } = await headersServer();
-    const { error } = await drain(seen.datasets.records("ds-1", new Options() as RequestOptionsWithoutBody));
+    const { error } = await drain(seen.datasets.records("ds-1", new Options() as RequestOptions));
     expect(error).toBeUndefined();
     expect(headers).toHaveLength(2);
   });

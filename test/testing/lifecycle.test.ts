@@ -158,6 +158,11 @@ describe("batch life cycle on a ManualClock", () => {
     expect(await outputCreatedAt()).toBe(before);
     clock.advance(20_000);
     expect(await retrieve(seeded?.id as string)).toEqual(first);
+    // Its output is a dataset, but not a batch's input: seeding on it is refused as a create is
+    // (it made 1,000 records up).
+    expect(() => fake.addBatches(1, { input_dataset_id: first.output_dataset_id })).toThrow(
+      /^init\.input_dataset_id: input dataset .* has type .*, not a batch input type \(a batch create would be refused\)$/,
+    );
     expect(await outputCreatedAt()).toBe(before);
   });
 

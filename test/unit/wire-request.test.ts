@@ -91,7 +91,8 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
   });
 
   it("refuses body fields for a GET (list, retrieve) by name, and sends nothing", async () => {
-    // The types refuse them too (RequestOptionsWithoutBody): this is what a JavaScript caller gets.
+    // API.md: every method takes a RequestOptions (one object may serve every call); the run-time
+    // check refuses body fields where there is no JSON body.
     const { client, seen } = recordingClient(JSON.stringify(batch));
     await expect(client.batches.list({}, { bodyParams: { a: 1 } } as RequestOptions)).rejects.toThrow(
       new CohereError("Invalid request options: bodyParams cannot be sent with GET /v2/batches, which has no body"),

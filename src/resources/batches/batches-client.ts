@@ -1,7 +1,7 @@
 import type { ApiClient } from "../../core/api-client.js";
 import { CohereError } from "../../core/errors/cohere-error.js";
 import { checkInput } from "../../core/input.js";
-import type { RequestOptions, RequestOptionsWithoutBody } from "../../core/request-options.js";
+import type { RequestOptions } from "../../core/request-options.js";
 import type { BatchResult } from "../../internal/decoders/batch-result.js";
 import { callerSignal, loadChunk } from "../../internal/load-chunk.js";
 import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
@@ -70,7 +70,7 @@ export class BatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  list(request?: ListBatchesRequest, options?: RequestOptionsWithoutBody): Promise<ListBatchesResponse> {
+  list(request?: ListBatchesRequest, options?: RequestOptions): Promise<ListBatchesResponse> {
     return this.withRawResponse.list(request, options).then(dataOf);
   }
 
@@ -106,7 +106,7 @@ export class BatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  retrieve(id: string, options?: RequestOptionsWithoutBody): Promise<GetBatchResponse> {
+  retrieve(id: string, options?: RequestOptions): Promise<GetBatchResponse> {
     return this.withRawResponse.retrieve(id, options).then(dataOf);
   }
 
@@ -140,10 +140,7 @@ export class BatchesClient {
    * or sends 100 empty pages in a row (each with a new token: a walk that would never end).
    * @throws {@link ApiError}, {@link CohereTimeoutError}, {@link CohereConnectionError}, {@link CohereAbortError}, {@link CohereParseError} as `list` does, from the page that failed.
    */
-  async *listAll(
-    request: ListBatchesRequest = {},
-    options?: RequestOptionsWithoutBody,
-  ): AsyncGenerator<Batch, void, undefined> {
+  async *listAll(request: ListBatchesRequest = {}, options?: RequestOptions): AsyncGenerator<Batch, void, undefined> {
     // Checked once, and read from the checked copy: users' getters run once, and junk is typed.
     const first = checkInput(listBatchesRequestSchema, request, "request");
     let pageToken = first.page_token;
@@ -240,7 +237,7 @@ export class BatchesClient {
    * @throws CohereError, before any download, for a batch that is not `BATCH_STATUS_COMPLETED`
    * (the message names its status) or has no output dataset; then as `datasets.records`.
    */
-  results(id: string, options?: RequestOptionsWithoutBody): AsyncIterable<BatchResult> {
+  results(id: string, options?: RequestOptions): AsyncIterable<BatchResult> {
     // Refused on the first `next()`, as every other bad input of an iterable (`listAll`'s): the
     // call itself always returns the iterable.
     return lazyAsyncIterable(async (closing) => {
@@ -279,7 +276,7 @@ export class BatchesClient {
    * when the upload fails validation; `CohereTimeoutError` after `timeoutInSeconds`;
    * `CohereAbortError` on abort; `ApiError` subclasses for a call that failed for good.
    */
-  async run(request: RunRequest, options?: RequestOptionsWithoutBody): Promise<RunResult> {
+  async run(request: RunRequest, options?: RequestOptions): Promise<RunResult> {
     // Bounded by the caller's signal, in the options or in the run request.
     const { runBatch } = await loadChunk(
       () => import("../../lib/run.js"),

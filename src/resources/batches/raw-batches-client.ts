@@ -2,7 +2,7 @@ import type { ApiClient } from "../../core/api-client.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import type { operations } from "../../generated/openapi.js";
 import { checkInput } from "../../core/input.js";
-import type { RequestOptions, RequestOptionsWithoutBody } from "../../core/request-options.js";
+import type { RequestOptions } from "../../core/request-options.js";
 import {
   batchIdSchema,
   batchResponseSchema,
@@ -58,10 +58,7 @@ export class RawBatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  async list(
-    request: ListBatchesRequest = {},
-    options?: RequestOptionsWithoutBody,
-  ): Promise<HttpResponse<ListBatchesResponse>> {
+  async list(request: ListBatchesRequest = {}, options?: RequestOptions): Promise<HttpResponse<ListBatchesResponse>> {
     const { page_size, page_token, order_by } = checkInput(listBatchesRequestSchema, request, "request");
     // The spec's query type has no room for `undefined`, which callers may pass for "absent".
     const query: ListQuery = {};
@@ -127,7 +124,7 @@ export class RawBatchesClient {
    * @throws {@link CohereTimeoutError}, {@link CohereConnectionError} when every allowed attempt timed out or failed to connect.
    * @throws {@link CohereAbortError} when `options.abortSignal` fires; {@link CohereParseError} for a 2xx body that is not what the spec says.
    */
-  async retrieve(id: string, options?: RequestOptionsWithoutBody): Promise<HttpResponse<GetBatchResponse>> {
+  async retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
     return this.#api.call(
       {

@@ -1,6 +1,6 @@
 import type { ApiClient } from "../../core/api-client.js";
 import { checkInput } from "../../core/input.js";
-import type { RequestOptions, RequestOptionsWithoutBody } from "../../core/request-options.js";
+import type { RequestOptions } from "../../core/request-options.js";
 import type { BatchResult } from "../../internal/decoders/batch-result.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
@@ -72,7 +72,7 @@ export class DatasetsClient {
    * server's refusals (`BadRequestError` for a wrong extension); `CohereTimeoutError`,
    * `CohereAbortError`, `CohereConnectionError` as for every call.
    */
-  async create(request: CreateDatasetRequest, options?: RequestOptionsWithoutBody): Promise<CreateDatasetResponse> {
+  async create(request: CreateDatasetRequest, options?: RequestOptions): Promise<CreateDatasetResponse> {
     return (await this.withRawResponse.create(request, options)).data;
   }
 
@@ -84,7 +84,7 @@ export class DatasetsClient {
    * ```
    * @throws `NotFoundError` for an unknown id; `CohereError` for an empty id.
    */
-  async retrieve(id: string, options?: RequestOptionsWithoutBody): Promise<GetDatasetResponse> {
+  async retrieve(id: string, options?: RequestOptions): Promise<GetDatasetResponse> {
     return (await this.withRawResponse.retrieve(id, options)).data;
   }
 
@@ -96,7 +96,7 @@ export class DatasetsClient {
    * ```
    * @throws `CohereError` for a bad filter, before anything is sent; `ApiError` subclasses.
    */
-  async list(request?: ListDatasetsRequest, options?: RequestOptionsWithoutBody): Promise<ListDatasetsResponse> {
+  async list(request?: ListDatasetsRequest, options?: RequestOptions): Promise<ListDatasetsResponse> {
     return (await this.withRawResponse.list(request, options)).data;
   }
 
@@ -120,7 +120,7 @@ export class DatasetsClient {
    * ```
    * @throws `ApiError` subclasses.
    */
-  async usage(options?: RequestOptionsWithoutBody): Promise<DatasetUsageResponse> {
+  async usage(options?: RequestOptions): Promise<DatasetUsageResponse> {
     return (await this.withRawResponse.usage(options)).data;
   }
 
@@ -167,7 +167,7 @@ export class DatasetsClient {
    * naming the part for a file that is not valid Avro or is cut short; `ApiError` subclasses,
    * `CohereTimeoutError`, `CohereAbortError`, `CohereConnectionError` as for every call.
    */
-  records(id: string, options?: RequestOptionsWithoutBody): AsyncIterable<BatchResult> {
+  records(id: string, options?: RequestOptions): AsyncIterable<BatchResult> {
     // Refused on the first `next()`, as every other bad input of an iterable (`listAll`'s): the
     // call itself always returns the iterable.
     return lazyAsyncIterable(async (closing) => {

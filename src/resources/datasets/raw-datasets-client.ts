@@ -1,7 +1,7 @@
 import type { ApiClient } from "../../core/api-client.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import type { HttpResponse } from "../../core/http-response.js";
-import type { RequestOptions, RequestOptionsWithoutBody } from "../../core/request-options.js";
+import type { RequestOptions } from "../../core/request-options.js";
 import type {
   CreateDatasetRequest,
   CreateDatasetResponse,
@@ -62,10 +62,7 @@ export class RawDatasetsClient {
    * ```
    * @throws As `DatasetsClient.create`.
    */
-  async create(
-    request: CreateDatasetRequest,
-    options?: RequestOptionsWithoutBody,
-  ): Promise<HttpResponse<CreateDatasetResponse>> {
+  async create(request: CreateDatasetRequest, options?: RequestOptions): Promise<HttpResponse<CreateDatasetResponse>> {
     const operations = await loadOperations(options, "datasets.create (POST /v1/datasets)").catch((error: unknown) => {
       // Aborted before the upload code loaded: the caller's streams are closed all the same
       // (as fetch cancels the body of a request it never sends), without holding the error up.
@@ -86,7 +83,7 @@ export class RawDatasetsClient {
    * ```
    * @throws As `DatasetsClient.retrieve`.
    */
-  async retrieve(id: string, options?: RequestOptionsWithoutBody): Promise<HttpResponse<GetDatasetResponse>> {
+  async retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetDatasetResponse>> {
     return (await loadOperations(options, "datasets.retrieve (GET /v1/datasets/{id})")).retrieve(
       this.#api,
       id,
@@ -102,10 +99,7 @@ export class RawDatasetsClient {
    * ```
    * @throws As `DatasetsClient.list`.
    */
-  async list(
-    request?: ListDatasetsRequest,
-    options?: RequestOptionsWithoutBody,
-  ): Promise<HttpResponse<ListDatasetsResponse>> {
+  async list(request?: ListDatasetsRequest, options?: RequestOptions): Promise<HttpResponse<ListDatasetsResponse>> {
     return (await loadOperations(options, "datasets.list (GET /v1/datasets)")).list(this.#api, request, options);
   }
 
@@ -129,7 +123,7 @@ export class RawDatasetsClient {
    * ```
    * @throws As `DatasetsClient.usage`.
    */
-  async usage(options?: RequestOptionsWithoutBody): Promise<HttpResponse<DatasetUsageResponse>> {
+  async usage(options?: RequestOptions): Promise<HttpResponse<DatasetUsageResponse>> {
     return (await loadOperations(options, "datasets.usage (GET /v1/datasets/usage)")).usage(this.#api, options);
   }
 }
