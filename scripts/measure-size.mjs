@@ -216,7 +216,7 @@ export async function measure(contents, resolveDir) {
  */
 export const DEPENDENCY_FLOOR = `import * as v from "valibot";
 import { createFinalURL, createQuerySerializer, defaultPathSerializer } from "openapi-fetch";
-export const used = [v.array, v.boolean, v.check, v.custom, v.exactOptional, v.looseObject, v.number, v.optional, v.pipe, v.safeParse, v.strictObject, v.string, createFinalURL, createQuerySerializer, defaultPathSerializer].map((f) => f());`;
+export const used = [v.array, v.boolean, v.check, v.custom, v.exactOptional, v.looseObject, v.number, v.optional, v.pipe, v.safeParse, v.strictObject, v.string, v.transform, createFinalURL, createQuerySerializer, defaultPathSerializer].map((f) => f());`;
 
 const kB = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 
