@@ -168,6 +168,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * A `JSON.stringify` replacer that refuses a value JSON would not send as given: left out
  * (`undefined`, a function, a symbol), sent as `null` (`NaN`, `Infinity`, an invalid `Date`), or
  * as `{}` or a map of indexes (a `Map`, a `Set`, bytes, an object whose `toJSON` gives `null`).
+ * A string with a lone UTF-16 surrogate is refused too: JSON writes it as an escape that
+ * Cohere's gateway (Go) reads as U+FFFD.
  * A boxed number, string or boolean goes as its value; any other `toJSON` decides. Used for
  * `bodyParams` and for each object line of an upload: what the caller wrote is what is sent.
  * Plain values and same-realm object literals and arrays are answered first: an upload calls
@@ -175,16 +177,18 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  */
 export function sentAsGiven(this: Record<string, unknown>, key: string, value: unknown): unknown {
   if (
-    typeof value === "object"
-      ? value === null
-        ? this[key] !== null
-        : !Array.isArray(value) &&
-          Object.getPrototypeOf(value) !== Object.prototype &&
-          (ArrayBuffer.isView(value) || !(Object.keys(value).length || isPlainObject(value) || isBoxedAsGiven(value)))
-      : typeof value === "number"
-        ? !Number.isFinite(value)
-        : // A BigInt passes: JSON.stringify refuses it in its own words.
-          typeof value !== "string" && typeof value !== "boolean" && typeof value !== "bigint"
+    typeof value === "string"
+      ? !isWellFormed(value)
+      : typeof value === "object"
+        ? value === null
+          ? this[key] !== null
+          : !Array.isArray(value) &&
+            Object.getPrototypeOf(value) !== Object.prototype &&
+            (ArrayBuffer.isView(value) || !(Object.keys(value).length || isPlainObject(value) || isBoxedAsGiven(value)))
+        : typeof value === "number"
+          ? !Number.isFinite(value)
+          : // A BigInt passes: JSON.stringify refuses it in its own words.
+            typeof value !== "boolean" && typeof value !== "bigint"
   )
     throw new TypeError(`${JSON.stringify(key)} holds ${describeValue(this[key])}, which JSON does not send as given`);
   return value;

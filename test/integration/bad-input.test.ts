@@ -60,6 +60,8 @@ describe("bad input is refused before anything is sent", () => {
     [{ ...newBatch, input_dataset_id: "" }, /input_dataset_id/],
     [{ name: "n", model: "m" }, /input_dataset_id/],
     [{ ...newBatch, model: 7 }, /model/],
+    // JSON writes a lone surrogate as an escape, which Cohere's gateway (Go) reads as U+FFFD.
+    [{ ...newBatch, name: "nightly-\uD800" }, /^Invalid request: name must not contain a lone UTF-16 surrogate/],
     [{ ...newBatch, inputDatasetId: "x" }, /inputDatasetId/],
     [null, /request/],
   ])("create refuses %j", async (body, field) => {
@@ -122,6 +124,7 @@ describe("bad input is refused before anything is sent", () => {
     // A boxed number goes as its value: a boxed NaN or Infinity went as null.
     [{ boxed: new Number(Number.NaN) }, '"boxed" holds an object'],
     [{ nested: [new Number(Number.NEGATIVE_INFINITY)] }, '"0" holds an object'],
+    [{ note: "half a pair: \uDC00" }, '"note" holds "half a pair: \\udc00"'],
   ])(
     "refuses bodyParams %o that JSON would not send as given (a required field dropped)",
     async (bodyParams, words) => {

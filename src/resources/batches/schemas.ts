@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { nonEmptyStringSchema, urlTextSchema } from "../../core/input.js";
+import { isWellFormed, nonEmptyStringSchema, urlTextSchema } from "../../core/input.js";
 import type {
   Batch,
   CancelBatchResponse,
@@ -72,6 +72,8 @@ export const listBatchesRequestSchema: v.GenericSchema<unknown, ListBatchesReque
 const requiredTextSchema = v.pipe(
   nonEmptyStringSchema,
   v.check((value) => /\S/.test(value), "must not be blank"),
+  // JSON writes one as an escape that Cohere's gateway (Go) reads as U+FFFD: another name.
+  v.check(isWellFormed, "must not contain a lone UTF-16 surrogate"),
 );
 
 export const createBatchRequestSchema: v.GenericSchema<unknown, CreateBatchRequest> = v.strictObject(
