@@ -131,7 +131,10 @@ import { build } from "esbuild";
 // moved to the page's input checks): 19,750 B. A re-attack (a POST's redirect to a URL that is
 // not HTTP(S) refused, a create's idempotent flag fixed for the call, boxed NaN refused, a
 // `__proto__` query parameter sent and header refused, bodyParams serialised once): 19,878 B.
-export const BUDGET_GZIP_BYTES = 19.45 * 1024;
+// Lone surrogates refused where JSON carries them; a second re-attack (a hedge's context keeps
+// the create's idempotent flag fixed, a Map or Error with fields of its own refused, a redirect
+// to a URL with credentials refused, the options' copy a plain object): 19,926 B.
+export const BUDGET_GZIP_BYTES = 19.5 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -128,7 +128,8 @@ const ENTRY_AT_FAULT = " is not one";
  * their methods' text), checked entry by entry. What passes on is a frozen copy of its entries,
  * read once: a getter read again at sending (or at each retry) could give what was never checked.
  * Not `v.record`: that drops keys such as `constructor` and `prototype`, which would silently
- * lose a header or a body field; the copy has no prototype, so every key is its own.
+ * lose a header or a body field. The copy is a plain object (a plugin reading
+ * `context.options.headers` may call its methods).
  */
 export function plainObjectSchema<T extends Record<string, unknown>>(
   isEntry: (key: string, value: unknown) => boolean,
@@ -138,8 +139,11 @@ export function plainObjectSchema<T extends Record<string, unknown>>(
   return v.pipe(
     v.custom<Record<string, unknown>>(isPlainObject, message),
     v.transform((value) => {
-      const copy: Record<string, unknown> = Object.create(null);
-      for (const [key, entry] of Object.entries(value)) copy[key] = entry;
+      const copy: Record<string, unknown> = {};
+      // `__proto__` defined, not assigned (which would set the prototype and lose the entry).
+      for (const [key, entry] of Object.entries(value))
+        if (key === "__proto__") Object.defineProperty(copy, key, { value: entry, enumerable: true });
+        else copy[key] = entry;
       return Object.freeze(copy) as T;
     }),
     v.check(
@@ -182,9 +186,7 @@ export function sentAsGiven(this: Record<string, unknown>, key: string, value: u
       : typeof value === "object"
         ? value === null
           ? this[key] !== null
-          : !Array.isArray(value) &&
-            Object.getPrototypeOf(value) !== Object.prototype &&
-            (ArrayBuffer.isView(value) || !(Object.keys(value).length || isPlainObject(value) || isBoxedAsGiven(value)))
+          : !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && !isSentAsItsFields(value)
         : typeof value === "number"
           ? !Number.isFinite(value)
           : // A BigInt passes: JSON.stringify refuses it in its own words.
@@ -194,10 +196,20 @@ export function sentAsGiven(this: Record<string, unknown>, key: string, value: u
   return value;
 }
 
-/** A boxed string or boolean, or a boxed finite number: JSON sends each as its value. */
-function isBoxedAsGiven(value: object): boolean {
-  const tag = Object.prototype.toString.call(value);
-  return tag === "[object Number]" ? Number.isFinite(Number(value)) : /^\[object (String|Boolean)\]$/.test(tag);
+/**
+ * True when JSON sends `value` (an object that is not a same-realm object literal or array) as
+ * what it holds: a boxed string or boolean, a boxed finite number, or an ordinary object whose
+ * data are its own fields (a class instance, another realm's object literal). Not an object of
+ * another kind (a `Map`'s entries, an `Error`'s message, bytes), whatever fields it also has.
+ */
+function isSentAsItsFields(value: object): boolean {
+  const kind = Object.prototype.toString.call(value).slice(8, -1);
+  if (kind === "Number") return Number.isFinite(Number(value));
+  return (
+    kind === "String" ||
+    kind === "Boolean" ||
+    (kind === "Object" && (Object.keys(value).length > 0 || isPlainObject(value)))
+  );
 }
 
 /**

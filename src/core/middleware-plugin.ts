@@ -80,7 +80,7 @@ export interface SinglePhasePlugin {
  * ```
  * @public
  */
-export type TwoPhasePlugin = {
+export interface TwoPhasePlugin {
   /** Shown by `client.describeMiddleware()`, once in each phase it has a handler for. */
   readonly name: string;
   /** Runs once per call. */
@@ -91,8 +91,7 @@ export type TwoPhasePlugin = {
   readonly phase?: never;
   /** Not here: a plugin with one handler is a {@link SinglePhasePlugin}. */
   readonly handle?: never;
-  // At least one handler: a plugin with none is refused at run time, so it is a compile error.
-} & ({ readonly call: Middleware } | { readonly attempt: Middleware });
+}
 
 /** A plugin: one handler in one phase, or a handler for each phase. @public */
 export type MiddlewarePlugin = SinglePhasePlugin | TwoPhasePlugin;

@@ -108,15 +108,17 @@ async function followMethodKeepingRedirects(
 
 /**
  * Where a 307 or 308 points, refused as fetch refuses a GET's (no retry changes it): a `Location`
- * that is no URL, or not an HTTP(S) one. A `data:` URL would have "answered" the request itself.
+ * that is no URL, not an HTTP(S) one, or one with credentials. A `data:` URL would have
+ * "answered" the request itself.
  */
 function redirectTarget(location: string, base: string): URL {
   let target: URL | undefined;
   try {
     target = new URL(location, base);
   } catch {}
-  if (target?.protocol !== "http:" && target?.protocol !== "https:")
-    throw callFailure("fetch refused the request: the redirect's Location is not an HTTP(S) URL");
+  // One with credentials (`http://user:pass@host/`) fetch refuses too, and a Request cannot hold.
+  if ((target?.protocol !== "http:" && target?.protocol !== "https:") || target.username || target.password)
+    throw callFailure("fetch refused the request: the redirect's Location is not an HTTP(S) URL without credentials");
   return target;
 }
 

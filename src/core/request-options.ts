@@ -115,7 +115,18 @@ export interface RequestOptions {
  */
 export interface ResolvedRequestOptions
   // Read-only: the object is frozen (a plugin's write would change later calls, or fail this one).
-  extends Readonly<Omit<RequestOptions, "timeoutInSeconds" | "maxRetries" | "maxResponseBytes">> {
+  extends Readonly<
+    Omit<
+      RequestOptions,
+      "timeoutInSeconds" | "maxRetries" | "maxResponseBytes" | "headers" | "queryParams" | "bodyParams"
+    >
+  > {
+  /** The call's extra headers: a frozen copy, taken when they were checked. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** The call's extra query parameters: a frozen copy, taken when they were checked. */
+  readonly queryParams?: Readonly<Record<string, string | number | boolean>> | undefined;
+  /** The call's extra body fields: a frozen copy (of the top level), taken when they were checked. */
+  readonly bodyParams?: Readonly<Record<string, unknown>> | undefined;
   /** Time limit for each attempt, in seconds. */
   readonly timeoutInSeconds: number;
   /** How many times a failed attempt may be retried. */

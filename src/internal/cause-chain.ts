@@ -80,11 +80,12 @@ const refusedByFetchCodes: ReadonlySet<string> = new Set([
  * standard blocks ("bad port"s such as 6000: Node, Deno), a request whose body was read already
  * (Node, Deno, Bun), and an upload's redirect, which fetch refuses to follow (`redirect: "error"`:
  * Node, Deno, Bun, node-fetch), a redirect loop (Node: "redirect count exceeded", after 20
- * hops; sent again, it loops again), and a redirect to a URL that is not HTTP(S) (Node; a
- * `Location` that is no URL is `ERR_INVALID_URL`, above).
+ * hops; sent again, it loops again), and a redirect to a URL that is not HTTP(S) or that holds
+ * credentials (Node: "cross origin not allowed..."; a `Location` that is no URL is
+ * `ERR_INVALID_URL`, above).
  */
 const refusedMessage =
-  /^(Fetch failed: )?(bad port$|redirect count exceeded$|URL scheme must be a HTTP\(S\) scheme$|[Tt]oo many redirects|Requests to port \d+ are blocked|Encountered redirect|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|unexpected redirect$|UnexpectedRedirect fetching|uri requested responds with a redirect, redirect mode is set to error)/;
+  /^(Fetch failed: )?(bad port$|redirect count exceeded$|URL scheme must be a HTTP\(S\) scheme$|cross origin not allowed for request mode|[Tt]oo many redirects|Requests to port \d+ are blocked|Encountered redirect|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|unexpected redirect$|UnexpectedRedirect fetching|uri requested responds with a redirect, redirect mode is set to error)/;
 
 /**
  * True when fetch refused to send the request (or, for a redirect it followed, the next hop): bad

@@ -82,10 +82,11 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
         try {
           settled = target.settle(value);
         } finally {
-          // Never throws (a failing callback is reported): what `settle` threw stands. A copy:
-          // the value may be what the wait resolves with, whose status the callback must not
-          // change (a terminal batch shown as "done" resolved with that status).
-          if (onProgress !== undefined) callUserCallback("onProgress", onProgress, structuredClone(value));
+          // Never throws (a failing callback is reported): what `settle` threw stands. A copy of
+          // its fields: the value may be what the wait resolves with, whose status the callback
+          // must not change (a terminal batch shown as "done" resolved with that status). Not a
+          // deep clone: that overflows the stack on an answer nested thousands deep.
+          callUserCallback("onProgress", onProgress, { ...value });
         }
         if (settled !== undefined) return settled;
       } catch (error) {

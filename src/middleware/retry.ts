@@ -50,7 +50,9 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
     let context = call;
     if ((call as BusyContext)[busy]) {
       shareTokens(call);
-      context = { ...call };
+      // With its fields as they are defined: a spread would make a create's `idempotent` (fixed
+      // for the call, see `ApiClient.call`) writable again.
+      context = Object.defineProperties({}, Object.getOwnPropertyDescriptors(call)) as MiddlewareContext;
     }
     (context as BusyContext)[busy] = true;
     const { maxRetries } = context.options;

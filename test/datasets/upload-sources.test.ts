@@ -155,6 +155,11 @@ describe("every JSONL line is a JSON object", () => {
     ["an undefined custom_id", [{ custom_id: undefined, body: {} }], /data\[0\] .*"custom_id" holds undefined/],
     ["a Map in a body", [{ custom_id: "1", body: { texts: new Map() } }], /data\[0\] .*"texts" holds an object/],
     ["a function in an array", [{ custom_id: "1", body: { texts: [() => 1] } }], /data\[0\] .*"0" holds a function/],
+    [
+      "a Set with a field of its own",
+      [{ custom_id: "1", body: { texts: Object.assign(new Set(["a"]), { tag: "t" }) } }],
+      /data\[0\] .*"texts" holds an object/,
+    ],
     ["a lone surrogate", [{ custom_id: "1", body: { texts: ["\uD83D"] } }], /data\[0\] .*"0" holds "\\ud83d"/],
   ])("%s is refused before sending", async (_, data, message) => {
     const error = await server

@@ -125,6 +125,9 @@ describe("bad input is refused before anything is sent", () => {
     [{ boxed: new Number(Number.NaN) }, '"boxed" holds an object'],
     [{ nested: [new Number(Number.NEGATIVE_INFINITY)] }, '"0" holds an object'],
     [{ note: "half a pair: \uDC00" }, '"note" holds "half a pair: \\udc00"'],
+    // A field of its own did not make a Map or an Error sent as given: its entries, its message were lost.
+    [{ lookup: Object.assign(new Map([["a", 1]]), { extra: "x" }) }, '"lookup" holds an object'],
+    [{ failure: Object.assign(new Error("boom"), { code: 7 }) }, '"failure" holds an object'],
   ])(
     "refuses bodyParams %o that JSON would not send as given (a required field dropped)",
     async (bodyParams, words) => {

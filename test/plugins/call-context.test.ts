@@ -115,3 +115,37 @@ describe("context.state", () => {
     expect(states[0]).not.toBe(states[1]);
   });
 });
+
+describe("context.options", () => {
+  it("holds a frozen plain copy of the call's headers, queryParams and bodyParams, read once", async () => {
+    let seen: MiddlewareContext["options"] | undefined;
+    const spy: MiddlewarePlugin = {
+      name: "spy",
+      phase: "call",
+      handle: (request, next, context) => {
+        seen = context.options;
+        return next(request);
+      },
+    };
+    const headers = { "X-A": "1" };
+    const queryParams = { tag: "t" };
+    const bodyParams = { note: "n" };
+    await server
+      .client({ middleware: [spy] })
+      .batches.cancel("missing", { headers, queryParams, bodyParams })
+      .catch(() => {});
+    for (const [copy, given] of [
+      [seen?.headers, headers],
+      [seen?.queryParams, queryParams],
+      [seen?.bodyParams, bodyParams],
+    ] as const) {
+      // A plain object (a plugin may call its methods, or print it), not the caller's, and frozen.
+      expect(copy).toEqual(given);
+      expect(copy).not.toBe(given);
+      expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+      expect(Object.hasOwn(copy!, Object.keys(given)[0]!)).toBe(true);
+      expect(String(copy)).toBe("[object Object]");
+      expect(Object.isFrozen(copy)).toBe(true);
+    }
+  });
+});

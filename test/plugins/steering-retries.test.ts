@@ -153,6 +153,29 @@ describe("the idempotency rule follows what is sent", () => {
   });
 });
 
+describe("a hedge's attempts", () => {
+  it("keep the create's idempotent flag fixed: a plugin's write cannot make either go again", async () => {
+    // The second next() of a hedge ran on a spread copy of the context, where the write took.
+    const hedge: MiddlewarePlugin = {
+      name: "hedge",
+      phase: "call",
+      handle: (request, next) => Promise.any([next(request.clone()), next(request.clone())]),
+    };
+    const flip: Middleware = (request, next, context) => {
+      try {
+        (context as { idempotent: boolean }).idempotent = true;
+      } catch {}
+      return next(request);
+    };
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 10 });
+    await server
+      .client({ ...fast, maxRetries: 2, middleware: [hedge, flip] })
+      .batches.create(newBatch)
+      .catch(() => {});
+    expect(server.fake.count("create")).toBe(2);
+  });
+});
+
 describe("one retry loop", () => {
   it("use() refuses the exported retry layer, as a function or as a plugin, naming the options to use", () => {
     const client = server.client();

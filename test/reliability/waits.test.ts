@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  CohereClient,
   CohereDatasetValidationError,
   CohereTimeoutError,
   NotFoundError,
@@ -149,6 +150,22 @@ describe("onProgress cannot steer a wait: the wait decides before the callback s
     // read "completed", outside the TerminalBatchStatus its type promises).
     expect(batch.status).toBe("BATCH_STATUS_COMPLETED");
     expect(server.fake.count("retrieve")).toBe(1);
+  });
+
+  it("the callback's copy is made whatever the answer holds: an unknown field nested 5,000 deep", async () => {
+    // A deep clone of each polled value overflowed the stack: a raw RangeError ended the wait
+    // (and every run, whose own onProgress is always there).
+    const [batch] = server.fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED" });
+    const deep = `${"[".repeat(5_000)}0${"]".repeat(5_000)}`;
+    const body = `{"batch":${JSON.stringify(batch).slice(0, -1)},"extra":${deep}}}`;
+    const client = new CohereClient({
+      token: "t",
+      baseUrl: server.url,
+      fetch: async () => new Response(body, { headers: { "content-type": "application/json" } }),
+    });
+    const seen: string[] = [];
+    const done = await client.batches.waitUntilDone(batch!.id!, { onProgress: (b) => void seen.push(b.status!) });
+    expect([done.status, seen]).toEqual(["BATCH_STATUS_COMPLETED", ["BATCH_STATUS_COMPLETED"]]);
   });
 
   it("a callback that writes COMPLETED into a queued batch does not end the wait", async () => {
