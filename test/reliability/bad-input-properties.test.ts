@@ -277,9 +277,13 @@ describe("property: extra query parameters and body fields", () => {
                 (typeof item === "number" && Number.isFinite(item))),
           );
         const hasFields = bodyParams !== undefined && Object.keys(bodyParams).length > 0;
-        // JSON would leave out an undefined field and send NaN or Infinity as null: refused.
+        // JSON would leave out an undefined field, send NaN or Infinity as null, and a lone
+        // surrogate as an escape that Cohere's gateway reads as U+FFFD: refused.
         const validBody = Object.values(bodyParams ?? {}).every(
-          (item) => item !== undefined && (typeof item !== "number" || Number.isFinite(item)),
+          (item) =>
+            item !== undefined &&
+            (typeof item !== "number" || Number.isFinite(item)) &&
+            (typeof item !== "string" || !hasLoneSurrogate(item)),
         );
         if (!validQuery || (hasFields && (isGet || !validBody))) {
           expect(error).toBeInstanceOf(CohereError);
