@@ -9,6 +9,7 @@ import {
 } from "openapi-fetch";
 import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
+import { describeThrownValue } from "../internal/thrown-text.js";
 import { loadChunk } from "../internal/load-chunk.js";
 import {
   recordCarriedTokens,
@@ -371,7 +372,7 @@ function jsonBody(
   } catch (error) {
     // A BigInt, a cycle, a throwing toJSON: bad input, refused before anything is sent.
     throw new CohereError(
-      `Invalid request options: bodyParams cannot be serialised to JSON (${(error as Error).message})`,
+      `Invalid request options: bodyParams cannot be serialised to JSON (${describeThrownValue(error)})`,
       { cause: error },
     );
   }

@@ -171,45 +171,54 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /**
  * A `JSON.stringify` replacer that refuses a value JSON would not send as given: left out
  * (`undefined`, a function, a symbol), sent as `null` (`NaN`, `Infinity`, an invalid `Date`), or
- * as `{}` or a map of indexes (a `Map`, a `Set`, bytes, an object whose `toJSON` gives `null`).
- * A string with a lone UTF-16 surrogate is refused too: JSON writes it as an escape that
- * Cohere's gateway (Go) reads as U+FFFD.
- * A boxed number, string or boolean goes as its value; any other `toJSON` decides. Used for
- * `bodyParams` and for each object line of an upload: what the caller wrote is what is sent.
- * Plain values and same-realm object literals and arrays are answered first: an upload calls
- * it for every value of every line.
+ * as `{}` or a map of indexes (a `Map`, a `Set`, bytes, `arguments`, an object whose `toJSON`
+ * gives `null`). A string (or a name) with a lone UTF-16 surrogate is refused too: JSON writes it
+ * as an escape that Cohere's gateway (Go) reads as U+FFFD. A boxed number, string or boolean goes
+ * as its value; any other `toJSON` decides. Used for `bodyParams` and for each object line of an
+ * upload: what the caller wrote is what is sent. Each value is read once, by JSON.
  */
-export function sentAsGiven(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  if (
+export function sentAsGiven(this: object, key: string, value: unknown): unknown {
+  const refused =
     typeof value === "string"
       ? !isWellFormed(value)
       : typeof value === "object"
         ? value === null
-          ? this[key] !== null
-          : !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && !isSentAsItsFields(value)
+          ? toJsonGaveNull(this, key)
+          : !Array.isArray(value) && !isSentAsItsFields(value)
         : typeof value === "number"
           ? !Number.isFinite(value)
           : // A BigInt passes: JSON.stringify refuses it in its own words.
-            typeof value !== "boolean" && typeof value !== "bigint"
-  )
-    throw new TypeError(`${JSON.stringify(key)} holds ${describeValue(this[key])}, which JSON does not send as given`);
+            typeof value !== "boolean" && typeof value !== "bigint";
+  if (refused || !isWellFormed(key))
+    throw new TypeError(
+      `${JSON.stringify(key)} ${refused ? `holds ${value === null ? "what a toJSON gave as null" : describeValue(value)}` : "is a name with a lone UTF-16 surrogate"}, which JSON does not send as given`,
+    );
   return value;
 }
 
 /**
- * True when JSON sends `value` (an object that is not a same-realm object literal or array) as
- * what it holds: a boxed string or boolean, a boxed finite number, or an ordinary object whose
- * data are its own fields (a class instance, another realm's object literal). Not an object of
- * another kind (a `Map`'s entries, an `Error`'s message, bytes), whatever fields it also has.
+ * True when the `null` JSON got for `key` is what a `toJSON` gave (an invalid `Date`'s), not the
+ * holder's own value: told from the property's descriptor, not by a second read of a getter (a
+ * getter's `null` passes).
+ */
+function toJsonGaveNull(holder: object, key: string): boolean {
+  const own = Object.getOwnPropertyDescriptor(holder, key);
+  return own !== undefined && "value" in own && own.value !== null;
+}
+
+/**
+ * True when JSON sends `value` (an object that is not an array) as what it holds: an ordinary
+ * object (an object literal of any realm, a class instance with fields of its own), a boxed
+ * string or boolean, or a boxed finite number. Not an object of another kind (a `Map`'s entries,
+ * an `Error`'s message, bytes, `arguments`, `Math`), whatever fields it also has.
  */
 function isSentAsItsFields(value: object): boolean {
-  const kind = Object.prototype.toString.call(value).slice(8, -1);
-  if (kind === "Number") return Number.isFinite(Number(value));
-  return (
-    kind === "String" ||
-    kind === "Boolean" ||
-    (kind === "Object" && (Object.keys(value).length > 0 || isPlainObject(value)))
-  );
+  const tag = Object.prototype.toString.call(value);
+  if (tag === "[object Object]")
+    return Object.getPrototypeOf(value) === Object.prototype || Object.keys(value).length > 0 || isPlainObject(value);
+  if (tag === "[object Number]") return Number.isFinite(Number(value));
+  if (tag === "[object String]") return isWellFormed(String(value));
+  return tag === "[object Boolean]";
 }
 
 /**

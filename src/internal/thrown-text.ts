@@ -24,3 +24,14 @@ function thrownValueName(error: unknown): string {
   if (typeof error === "function") return "a function";
   return String(error);
 }
+
+/**
+ * What a value threw, in words, where there is no call to clean tokens for (a `toJSON` or a
+ * getter of the caller's data, thrown through `JSON.stringify`): as `describeThrown` words it.
+ */
+export function describeThrownValue(error: unknown): string {
+  if (typeof error === "object" && error !== null) return describeCause(error);
+  return (typeof error === "string" && error !== "") || typeof error === "number"
+    ? clipText(String(error), 200)
+    : `${clipText(thrownValueName(error), 200)} was thrown`;
+}

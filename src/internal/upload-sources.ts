@@ -3,6 +3,7 @@ import { CohereError } from "../core/errors/cohere-error.js";
 import { isPlainObject, sentAsGiven, whileReading } from "../core/input.js";
 import { describeCause, unreadableDataMessage } from "./cause-chain.js";
 import { closeUnread } from "./close-unread.js";
+import { describeThrownValue } from "./thrown-text.js";
 
 /**
  * A part's bytes: a `Blob` can be read again for a retry; a stream of chunks can be read once.
@@ -33,7 +34,7 @@ function jsonLine(item: unknown, where: string): string {
   try {
     line = JSON.stringify(item, sentAsGiven);
   } catch (error) {
-    throw new CohereError(`Invalid request: ${where} cannot be written as JSON: ${(error as Error).message}`);
+    throw new CohereError(`Invalid request: ${where} cannot be written as JSON: ${describeThrownValue(error)}`);
   }
   // A `toJSON` may give anything: each line must still be one JSON object.
   if (line?.[0] !== "{") throw new CohereError(`Invalid request: ${where} must be written as a JSON object`);

@@ -7,6 +7,7 @@ import { closeUnread } from "../internal/close-unread.js";
 import { carryTokens, recordingTokens, redactError } from "../internal/secrets.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
+import { requiredTextSchema } from "../resources/batches/schemas.js";
 import { isTerminalStatus } from "../resources/batches/status.js";
 import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
@@ -20,8 +21,9 @@ import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.j
 
 const runRequestSchema = v.strictObject(
   {
-    name: nonEmptyStringSchema,
-    model: nonEmptyStringSchema,
+    // As a create checks them (not blank, no lone surrogate), before anything is uploaded.
+    name: requiredTextSchema,
+    model: requiredTextSchema,
     type: nonEmptyStringSchema,
     requests: v.pipe(
       v.custom<RunRequest["requests"]>((x) => x !== undefined && x !== null, "is required"),

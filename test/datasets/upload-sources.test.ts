@@ -160,6 +160,22 @@ describe("every JSONL line is a JSON object", () => {
       [{ custom_id: "1", body: { texts: Object.assign(new Set(["a"]), { tag: "t" }) } }],
       /data\[0\] .*"texts" holds an object/,
     ],
+    ["a name with a lone surrogate", [{ custom_id: "1", body: { "\uDC00": 1 } }], /data\[0\] .*is a name with a lone/],
+    [
+      "a toJSON that throws null",
+      [
+        LINE,
+        {
+          custom_id: "2",
+          body: {
+            toJSON() {
+              throw null;
+            },
+          },
+        },
+      ],
+      /data\[1\] cannot be written as JSON: null was thrown/,
+    ],
     ["a lone surrogate", [{ custom_id: "1", body: { texts: ["\uD83D"] } }], /data\[0\] .*"0" holds "\\ud83d"/],
   ])("%s is refused before sending", async (_, data, message) => {
     const error = await server

@@ -120,7 +120,7 @@ describe("bad input is refused before anything is sent", () => {
     [{ list: [1, undefined] }, '"1" holds undefined'],
     [{ lookup: new Map([["a", 1]]) }, '"lookup" holds an object'],
     [{ bytes: new Uint8Array(2) }, '"bytes" holds an object'],
-    [{ when: new Date(Number.NaN) }, '"when" holds an object'],
+    [{ when: new Date(Number.NaN) }, '"when" holds what a toJSON gave as null'],
     // A boxed number goes as its value: a boxed NaN or Infinity went as null.
     [{ boxed: new Number(Number.NaN) }, '"boxed" holds an object'],
     [{ nested: [new Number(Number.NEGATIVE_INFINITY)] }, '"0" holds an object'],
@@ -128,6 +128,19 @@ describe("bad input is refused before anything is sent", () => {
     // A field of its own did not make a Map or an Error sent as given: its entries, its message were lost.
     [{ lookup: Object.assign(new Map([["a", 1]]), { extra: "x" }) }, '"lookup" holds an object'],
     [{ failure: Object.assign(new Error("boom"), { code: 7 }) }, '"failure" holds an object'],
+    // Kinds JSON sends as a map of indexes or as {}, though their prototype is Object.prototype.
+    [
+      {
+        args: (function (..._: number[]) {
+          return arguments;
+        })(1),
+      },
+      '"args" holds an object',
+    ],
+    [{ math: Math }, '"math" holds an object'],
+    // A boxed string or a name with a lone surrogate, as a plain string with one.
+    [{ boxed: new String("a\uD800") }, '"boxed" holds an object'],
+    [{ "\uD800": 1 }, '"\\ud800" is a name with a lone UTF-16 surrogate'],
   ])(
     "refuses bodyParams %o that JSON would not send as given (a required field dropped)",
     async (bodyParams, words) => {
@@ -224,6 +237,49 @@ describe("bad input is refused before anything is sent", () => {
       expect(new URL(request.url).searchParams.get("tag")).toBe("q");
       expect(JSON.parse(request.body)).toEqual({ nested: { deep: "d" }, tag: "p" });
     }
+  });
+
+  it("refuses bodyParams whose toJSON or getter throws anything, as a CohereError naming the value thrown", async () => {
+    // A thrown null was read for its message: a raw TypeError escaped.
+    for (const [thrown, words] of [
+      [null, "null was thrown"],
+      [undefined, "undefined was thrown"],
+      ["no way", "no way"],
+    ] as const) {
+      const bodyParams = {
+        x: {
+          toJSON() {
+            throw thrown;
+          },
+        },
+      };
+      await refused(
+        () => server.client().batches.cancel("b-1", { bodyParams }),
+        `Invalid request options: bodyParams cannot be serialised to JSON (${words})`,
+      );
+    }
+  });
+
+  it("reads a nested field that is null once (it was read again to tell it from a toJSON's null)", async () => {
+    let reads = 0;
+    const bodyParams = {
+      nested: {
+        get x() {
+          reads++;
+          return reads === 1 ? null : "changed";
+        },
+      },
+    };
+    server.fake.inject("cancel", { type: "status", status: 503 });
+    await server
+      .client({ backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.001 } })
+      .batches.cancel("missing", { bodyParams, maxRetries: 1 })
+      .catch(() => {});
+    expect(reads).toBe(1);
+    expect(server.fake.requests.map((request) => JSON.parse(request.body))).toEqual([
+      { nested: { x: null } },
+      { nested: { x: null } },
+    ]);
   });
 
   it("sends a query parameter named __proto__ as any other (it was dropped)", async () => {

@@ -132,6 +132,14 @@ describe("run", () => {
       "Invalid run request: requests is empty: a batch needs a request",
     );
     await expect(env.client().batches.run({ ...request, requests: "" })).rejects.toThrow(/requests is empty/);
+    // Checked as the create checks them, before the upload (they failed after it, leaving it behind).
+    await expect(env.client().batches.run({ ...request, model: "   " })).rejects.toThrow(
+      "Invalid run request: model must not be blank",
+    );
+    await expect(env.client().batches.run({ ...request, model: "command-\uD800" })).rejects.toThrow(
+      "Invalid run request: model must not contain a lone UTF-16 surrogate",
+    );
+    await expect(env.client().batches.run({ ...request, name: " " })).rejects.toThrow(/name must not be blank/);
     expect(env.fake.count()).toBe(0);
   });
 });

@@ -69,7 +69,7 @@ export const listBatchesRequestSchema: v.GenericSchema<unknown, ListBatchesReque
 );
 
 // Blank is empty for a name, a dataset id or a model: the service refuses both.
-const requiredTextSchema = v.pipe(
+export const requiredTextSchema = v.pipe(
   nonEmptyStringSchema,
   v.check((value) => /\S/.test(value), "must not be blank"),
   // JSON writes one as an escape that Cohere's gateway (Go) reads as U+FFFD: another name.
