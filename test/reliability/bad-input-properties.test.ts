@@ -146,7 +146,11 @@ describe("property: extra headers", () => {
       fc.asyncProperty(headerName, headerValue, async (name, value) => {
         const { fake, client } = setup();
         const { error } = await outcome(() => client.batches.list({}, { headers: { [name]: value } }));
-        const valid = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name) && /^[^\r\n\0\u0100-\uFFFF]*$/.test(value);
+        // A header named __proto__ is refused: Node's fetch drops it without a word.
+        const valid =
+          /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name) &&
+          name.toLowerCase() !== "__proto__" &&
+          /^[^\r\n\0\u0100-\uFFFF]*$/.test(value);
         if (!valid) {
           expect(error).toBeInstanceOf(CohereError);
           expect((error as Error).message).toMatch(/^Invalid request options: headers/);
@@ -278,9 +282,10 @@ describe("property: extra query parameters and body fields", () => {
           );
         const hasFields = bodyParams !== undefined && Object.keys(bodyParams).length > 0;
         // JSON would leave out an undefined field, send NaN or Infinity as null, and a lone
-        // surrogate as an escape that Cohere's gateway reads as U+FFFD: refused.
-        const validBody = Object.values(bodyParams ?? {}).every(
-          (item) =>
+        // surrogate (in a value or a name) as an escape that Cohere's gateway reads as U+FFFD: refused.
+        const validBody = Object.entries(bodyParams ?? {}).every(
+          ([key, item]) =>
+            !hasLoneSurrogate(key) &&
             item !== undefined &&
             (typeof item !== "number" || Number.isFinite(item)) &&
             (typeof item !== "string" || !hasLoneSurrogate(item)),
