@@ -135,8 +135,10 @@ import { build } from "esbuild";
 // the create's idempotent flag fixed, a Map or Error with fields of its own refused, a redirect
 // to a URL with credentials refused, the options' copy a plain object): 19,926 B. A third (boxed
 // strings, names with lone surrogates, arguments and Math refused; a null field read once; a
-// thrown null or string named): 20,029 B.
-export const BUDGET_GZIP_BYTES = 19.6 * 1024;
+// thrown null or string named): 20,029 B. A fourth, for valid input refused (undefined entries
+// left out, classes with a toStringTag sent, run's bodyParams on its create; text with a lone
+// surrogate refused, the runtime's isWellFormed used): 20,132 B.
+export const BUDGET_GZIP_BYTES = 19.7 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

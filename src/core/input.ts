@@ -110,7 +110,8 @@ export const headerValueSchema = v.pipe(
  * as one code point, so only a lone surrogate matches `\p{Cs}`.
  */
 export function isWellFormed(value: string): boolean {
-  return !/\p{Cs}/u.test(value);
+  // The runtime's own where it has one (ES2024): it reads a one-byte string's flag, not its text.
+  return (value as { isWellFormed?: () => boolean }).isWellFormed?.() ?? !/\p{Cs}/u.test(value);
 }
 
 /** A string that goes into the URL: a path segment or a query value. */
@@ -126,7 +127,8 @@ const ENTRY_AT_FAULT = " is not one";
  * A plain object of the caller's (an object literal, of any realm: not a `Headers`, a `Map`, a
  * `URLSearchParams` or an array, whose entries are not its own fields and were lost or sent as
  * their methods' text), checked entry by entry. What passes on is a frozen copy of its entries,
- * read once: a getter read again at sending (or at each retry) could give what was never checked.
+ * read once (a getter read again at sending, or at each retry, could give what was never
+ * checked), without those set to `undefined`.
  * Not `v.record`: that drops keys such as `constructor` and `prototype`, which would silently
  * lose a header or a body field. The copy is a plain object (a plugin reading
  * `context.options.headers` may call its methods).
@@ -142,7 +144,10 @@ export function plainObjectSchema<T extends Record<string, unknown>>(
       const copy: Record<string, unknown> = {};
       // `__proto__` defined, not assigned (which would set the prototype and lose the entry).
       for (const [key, entry] of Object.entries(value))
-        if (key === "__proto__") Object.defineProperty(copy, key, { value: entry, enumerable: true });
+        if (entry === undefined) {
+          // Left out, as an option set to `undefined` is (and as ky and axios leave out such a
+          // header or query parameter): `{ page_size: opts.size }` with no size is no page size.
+        } else if (key === "__proto__") Object.defineProperty(copy, key, { value: entry, enumerable: true });
         else copy[key] = entry;
       return Object.freeze(copy) as T;
     }),
@@ -169,8 +174,9 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
- * A `JSON.stringify` replacer that refuses a value JSON would not send as given: left out
- * (`undefined`, a function, a symbol), sent as `null` (`NaN`, `Infinity`, an invalid `Date`), or
+ * A `JSON.stringify` replacer that refuses a value JSON would not send as given: left out (a
+ * function, a symbol), sent as `null` (`NaN`, `Infinity`, an invalid `Date`, `undefined` in an
+ * array), or
  * as `{}` or a map of indexes (a `Map`, a `Set`, bytes, `arguments`, an object whose `toJSON`
  * gives `null`). A string (or a name) with a lone UTF-16 surrogate is refused too: JSON writes it
  * as an escape that Cohere's gateway (Go) reads as U+FFFD. A boxed number, string or boolean goes
@@ -179,16 +185,19 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  */
 export function sentAsGiven(this: object, key: string, value: unknown): unknown {
   const refused =
-    typeof value === "string"
-      ? !isWellFormed(value)
-      : typeof value === "object"
-        ? value === null
-          ? toJsonGaveNull(this, key)
-          : !Array.isArray(value) && !isSentAsItsFields(value)
-        : typeof value === "number"
-          ? !Number.isFinite(value)
-          : // A BigInt passes: JSON.stringify refuses it in its own words.
-            typeof value !== "boolean" && typeof value !== "bigint";
+    // An `undefined` field is left out, as an optional field unset; in an array it would be `null`.
+    value === undefined
+      ? Array.isArray(this)
+      : typeof value === "string"
+        ? !isWellFormed(value)
+        : typeof value === "object"
+          ? value === null
+            ? toJsonGaveNull(this, key)
+            : !Array.isArray(value) && !isSentAsItsFields(value)
+          : typeof value === "number"
+            ? !Number.isFinite(value)
+            : // A BigInt passes: JSON.stringify refuses it in its own words.
+              typeof value !== "boolean" && typeof value !== "bigint";
   if (refused || !isWellFormed(key))
     throw new TypeError(
       `${JSON.stringify(key)} ${refused ? `holds ${value === null ? "what a toJSON gave as null" : describeValue(value)}` : "is a name with a lone UTF-16 surrogate"}, which JSON does not send as given`,
@@ -207,18 +216,25 @@ function toJsonGaveNull(holder: object, key: string): boolean {
 }
 
 /**
- * True when JSON sends `value` (an object that is not an array) as what it holds: an ordinary
- * object (an object literal of any realm, a class instance with fields of its own), a boxed
- * string or boolean, or a boxed finite number. Not an object of another kind (a `Map`'s entries,
- * an `Error`'s message, bytes, `arguments`, `Math`), whatever fields it also has.
+ * True when JSON sends `value` (an object that is not an array) as what it holds: a boxed string
+ * or boolean, a boxed finite number, or an object whose data are its own fields (an object literal
+ * of any realm, a class instance, a module namespace). Not a built-in kind that keeps its data
+ * elsewhere (a `Map`'s entries, an `Error`'s message, bytes, `arguments`, `Math`), whatever fields
+ * it also has. Told by the kind `Object.prototype.toString` names: a class may name its own
+ * (`Symbol.toStringTag`) and is still sent by its fields.
  */
 function isSentAsItsFields(value: object): boolean {
-  const tag = Object.prototype.toString.call(value);
-  if (tag === "[object Object]")
-    return Object.getPrototypeOf(value) === Object.prototype || Object.keys(value).length > 0 || isPlainObject(value);
-  if (tag === "[object Number]") return Number.isFinite(Number(value));
-  if (tag === "[object String]") return isWellFormed(String(value));
-  return tag === "[object Boolean]";
+  const kind = Object.prototype.toString.call(value).slice(8, -1);
+  if (kind === "Number") return Number.isFinite(Number(value));
+  if (kind === "String") return isWellFormed(String(value));
+  return (
+    kind === "Boolean" ||
+    (!ArrayBuffer.isView(value) &&
+      !/^(Map|Set|Weak\w+|Error|Arguments|Math|JSON|Promise|RegExp|\w*ArrayBuffer|Blob|File|FormData|Headers|URLSearchParams)$/.test(
+        kind,
+      ) &&
+      (Object.getPrototypeOf(value) === Object.prototype || Object.keys(value).length > 0 || isPlainObject(value)))
+  );
 }
 
 /**

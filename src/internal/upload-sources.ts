@@ -1,6 +1,6 @@
 import { callFailure } from "../core/errors/call-failure.js";
 import { CohereError } from "../core/errors/cohere-error.js";
-import { isPlainObject, sentAsGiven, whileReading } from "../core/input.js";
+import { isPlainObject, isWellFormed, sentAsGiven, whileReading } from "../core/input.js";
 import { describeCause, unreadableDataMessage } from "./cause-chain.js";
 import { closeUnread } from "./close-unread.js";
 import { describeThrownValue } from "./thrown-text.js";
@@ -24,6 +24,16 @@ function isObjectLine(value: unknown): value is Record<string, unknown> {
   } catch {
     return false;
   }
+}
+
+/**
+ * `text`, refused where it holds a lone UTF-16 surrogate: encoded as UTF-8 it would be sent as
+ * U+FFFD, other text than the caller's (as an object line's is refused: see `sentAsGiven`).
+ */
+function wellFormed(text: string, where: string): string {
+  if (!isWellFormed(text))
+    throw new CohereError(`Invalid request: ${where} holds a lone UTF-16 surrogate, which would be sent as U+FFFD`);
+  return text;
 }
 
 /** One JSONL line; refuses what is not a plain object or cannot be written as JSON, naming it. */
@@ -106,15 +116,15 @@ async function* readItems(
         const text = half + item;
         const code = text.charCodeAt(text.length - 1);
         half = code >= 0xd800 && code <= 0xdbff ? text.slice(-1) : "";
-        yield encoder.encode(half ? text.slice(0, -1) : text);
+        yield encoder.encode(wellFormed(half ? text.slice(0, -1) : text, `${field} item ${index}`));
       } else {
-        if (half) yield encoder.encode(half);
+        if (half) wellFormed(half, `${field} item ${index - 1}`);
         half = "";
         yield item instanceof Uint8Array ? item : encoder.encode(jsonLine(item, `${field} item ${index}`));
       }
       index++;
     }
-    if (half) yield encoder.encode(half);
+    if (half) wellFormed(half, `${field} item ${index - 1}`);
   } catch (error) {
     sourceFailure(error);
   }
@@ -134,7 +144,7 @@ export function partSource(data: unknown, field: string): PartSource {
 
 function sourceOf(data: unknown, field: string): PartSource {
   if (typeof data === "string" || data instanceof Uint8Array || data instanceof ArrayBuffer) {
-    return { blob: new Blob([data as BlobPart]) };
+    return { blob: new Blob([typeof data === "string" ? wellFormed(data, field) : (data as BlobPart)]) };
   }
   if (data instanceof Blob) return { blob: data };
   // Array.from, not map: a hole is an item (refused), where map skips it and a Blob writes "undefined".

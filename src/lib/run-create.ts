@@ -106,7 +106,9 @@ export async function createBatchOnce(
       // during the wait is found too.
       await delay(seconds * 1000, options.abortSignal);
       if (!refused) {
-        const adopted = await findBatchReading(batches, dataset, options);
+        // The walk's reads carry no body: a run's `bodyParams` are its create's.
+        const { bodyParams: _, ...reads } = options;
+        const adopted = await findBatchReading(batches, dataset, reads);
         if (adopted !== undefined) return adopted;
       }
     }

@@ -86,7 +86,10 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
   // batch's id: carried by every call of the run (a poll, a cancel, the watch, `results()`), which
   // are cleaned of them, when a token function that mints one per call has moved the client's
   // memory of the last 4 past them. The run's messages and its error are cleaned of them too.
-  options = carryTokens({ ...options }, []);
+  // `bodyParams` are the batch's own extra fields: they go with its create alone (an upload, a
+  // poll or a cancel has no body for them).
+  const { bodyParams, ...withoutBody } = options;
+  options = carryTokens(withoutBody, []);
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
   // The waits' polls get `options` too, with the wait's own signal (which follows this scope).
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
@@ -134,7 +137,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     const body = { name: run.name, input_dataset_id: id, model: run.model };
     const { maxRetries, shouldRetry } = options;
     const retries = { maxRetries, shouldRetry, timing: api.backoff };
-    batch = await createBatchOnce(batches, body, runDataset, retries, calls, sent);
+    batch = await createBatchOnce(batches, body, runDataset, retries, { ...calls, bodyParams }, sent);
     // A batch an attempt whose answer was lost may yet add is cancelled (in the background), up
     // to the moment the run's batch is done: one created after is the caller's own.
     const finished: { at?: string | undefined } = {};

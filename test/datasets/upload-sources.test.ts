@@ -152,7 +152,12 @@ describe("every JSONL line is a JSON object", () => {
       [LINE, { custom_id: "2", body: { max_tokens: Number.NaN } }],
       /data\[1\] cannot be written as JSON: "max_tokens" holds NaN, which JSON does not send as given/,
     ],
-    ["an undefined custom_id", [{ custom_id: undefined, body: {} }], /data\[0\] .*"custom_id" holds undefined/],
+    // In an array JSON would write null; an undefined field is left out (see below).
+    [
+      "an undefined in an array",
+      [{ custom_id: "1", body: { texts: ["a", undefined] } }],
+      /data\[0\] .*"1" holds undefined/,
+    ],
     ["a Map in a body", [{ custom_id: "1", body: { texts: new Map() } }], /data\[0\] .*"texts" holds an object/],
     ["a function in an array", [{ custom_id: "1", body: { texts: [() => 1] } }], /data\[0\] .*"0" holds a function/],
     [
@@ -193,12 +198,24 @@ describe("object lines that JSON sends as given", () => {
     const foreign = runInNewContext('({ custom_id: "1", body: { texts: ["a"], n: 1 } })') as object;
     const bare = Object.assign(Object.create(null) as object, { custom_id: "2", body: { texts: ["b"] } });
     const dated = { custom_id: "3", body: { texts: [new String("c")], at: new Date(0), ok: new Boolean(true) } };
-    await server.client().datasets.create({ ...upload, data: [foreign, bare, dated] });
+    // An optional field left undefined (`temperature: options.temperature`) is left out, as JSON does.
+    const unset = { custom_id: "4", body: { texts: ["d"], truncate: undefined } };
+    // A class that names its own kind is still sent by its fields.
+    class Texts {
+      texts = ["e"];
+      get [Symbol.toStringTag]() {
+        return "Texts";
+      }
+    }
+    const tagged = { custom_id: "5", body: new Texts() };
+    await server.client().datasets.create({ ...upload, data: [foreign, bare, dated, unset, tagged] });
     const form = server.fake.requests.at(-1)?.form as FormData;
     expect(await (form.get("data") as File).text()).toBe(
       '{"custom_id":"1","body":{"texts":["a"],"n":1}}\n' +
         '{"custom_id":"2","body":{"texts":["b"]}}\n' +
-        '{"custom_id":"3","body":{"texts":["c"],"at":"1970-01-01T00:00:00.000Z","ok":true}}\n',
+        '{"custom_id":"3","body":{"texts":["c"],"at":"1970-01-01T00:00:00.000Z","ok":true}}\n' +
+        '{"custom_id":"4","body":{"texts":["d"]}}\n' +
+        '{"custom_id":"5","body":{"texts":["e"]}}\n',
     );
   });
 });
@@ -214,6 +231,30 @@ describe("text split anywhere is sent as the UTF-8 of the whole", () => {
     await server.client().datasets.create({ ...upload, data: halves() });
     const form = server.fake.requests.at(-1)?.form as FormData;
     expect(new Uint8Array(await (form.get("data") as File).arrayBuffer())).toEqual(new TextEncoder().encode(text));
+  });
+});
+
+describe("text with a lone surrogate", () => {
+  // UTF-8 has no lone surrogate: encoded, it was sent as U+FFFD, as an object line's is refused.
+  async function* chunks(...texts: string[]) {
+    yield* texts;
+  }
+  it.each([
+    ["a string", () => '{"custom_id":"1","body":{"t":"a\uD800b"}}\n', /data holds a lone UTF-16 surrogate/],
+    [
+      "a chunk of an iterable",
+      () => chunks(`${JSON.stringify(LINE)}\n`, '{"t":"\uDC00"}\n'),
+      /data item 1 holds a lone/,
+    ],
+    ["a high half that ends the text", () => chunks(`${JSON.stringify(LINE)}\n\uD83D`), /data item 0 holds a lone/],
+  ])("in %s is refused, not sent as U+FFFD", async (_, data, message) => {
+    const error = await server
+      .client()
+      .datasets.create({ ...upload, data: data() })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toMatch(message);
+    expect(server.fake.count("datasets.create")).toBe(0);
   });
 });
 

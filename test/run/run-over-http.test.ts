@@ -144,6 +144,20 @@ describe("run", () => {
   });
 });
 
+describe("run: bodyParams", () => {
+  it("go with the batch's create alone: the upload, the polls and the list walk carry no body", async () => {
+    // They compiled (every method takes RequestOptions) and were refused by the upload.
+    const { request } = runRequest(2);
+    const run = await env.client().batches.run(request, { bodyParams: { priority: 3 } });
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+    const creates = env.fake.requests.filter((r) => r.operation === "create");
+    expect(creates.map((r) => JSON.parse(r.body).priority)).toEqual([3]);
+    const others = env.fake.requests.filter((r) => r.operation !== "create" && r.operation !== "datasets.create");
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((r) => r.body === "")).toBe(true);
+  });
+});
+
 describe("run: the request options are those of every call it makes", () => {
   it("a header in the options arrives on every request: uploads, polls, create, the list walk", async () => {
     // A lost create answer makes the run walk the list before sending it again.

@@ -259,7 +259,9 @@ export class BatchesClient {
    * `queued`, `running`, `done`. It never leaves two batches behind: the create carries an
    * idempotency key, and before sending it again after an attempt that may have reached the
    * server, `run` looks for a batch reading this run's dataset and adopts it. A batch that
-   * ends `FAILED` or `CANCELED` resolves: read `batch.status`.
+   * ends `FAILED` or `CANCELED` resolves: read `batch.status`. `options` go with every call
+   * of the run, but `bodyParams` (a batch's fields this SDK does not know yet) with its create
+   * alone.
    *
    * @example
    * ```ts
