@@ -143,12 +143,13 @@ export function plainObjectSchema<T extends Record<string, unknown>>(
     v.transform((value) => {
       const copy: Record<string, unknown> = {};
       // `__proto__` defined, not assigned (which would set the prototype and lose the entry).
-      for (const [key, entry] of Object.entries(value))
-        if (entry === undefined) {
-          // Left out, as an option set to `undefined` is (and as ky and axios leave out such a
-          // header or query parameter): `{ page_size: opts.size }` with no size is no page size.
-        } else if (key === "__proto__") Object.defineProperty(copy, key, { value: entry, enumerable: true });
+      for (const [key, entry] of Object.entries(value)) {
+        // Left out, as an option set to `undefined` is (and as ky and axios leave out such a
+        // header or query parameter): `{ page_size: opts.size }` with no size is no page size.
+        if (entry === undefined) continue;
+        if (key === "__proto__") Object.defineProperty(copy, key, { value: entry, enumerable: true });
         else copy[key] = entry;
+      }
       return Object.freeze(copy) as T;
     }),
     v.check(
@@ -176,12 +177,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /**
  * A `JSON.stringify` replacer that refuses a value JSON would not send as given: left out (a
  * function, a symbol), sent as `null` (`NaN`, `Infinity`, an invalid `Date`, `undefined` in an
- * array), or
- * as `{}` or a map of indexes (a `Map`, a `Set`, bytes, `arguments`, an object whose `toJSON`
- * gives `null`). A string (or a name) with a lone UTF-16 surrogate is refused too: JSON writes it
- * as an escape that Cohere's gateway (Go) reads as U+FFFD. A boxed number, string or boolean goes
- * as its value; any other `toJSON` decides. Used for `bodyParams` and for each object line of an
- * upload: what the caller wrote is what is sent. Each value is read once, by JSON.
+ * array), or as `{}` or a map of indexes (a `Map`, a `Set`, bytes, `arguments`, an object whose
+ * `toJSON` gives `null`). A string (or a name) with a lone UTF-16 surrogate is refused too: JSON
+ * writes it as an escape that Cohere's gateway (Go) reads as U+FFFD. A boxed number, string or
+ * boolean goes as its value; any other `toJSON` decides; an `undefined` field is left out, as an
+ * unset optional field. Used for `bodyParams` and for each object line of an upload: what the
+ * caller wrote is what is sent. Each value is read once, by JSON.
  */
 export function sentAsGiven(this: object, key: string, value: unknown): unknown {
   const refused =
