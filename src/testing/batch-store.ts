@@ -6,6 +6,7 @@
  *
  * @packageDocumentation
  */
+import { datasetSlug } from "./dataset-slug.js";
 import { evaluateBatch, type LifecycleInput, type LifecycleSettings } from "./lifecycle.js";
 import type { SeededRandom } from "./seeded-random.js";
 import { formatTimestamp } from "./timestamp.js";
@@ -112,7 +113,7 @@ export class BatchStore {
       inputDatasetId: input.inputDatasetId,
       creatorId: input.creatorId ?? this.#sources.creatorId,
       orgId: input.orgId ?? this.#sources.orgId,
-      outputDatasetId: input.outputDatasetId ?? `${input.name}-output-${this.#sources.suffixes.base36(6)}`,
+      outputDatasetId: input.outputDatasetId ?? `${datasetSlug(input.name)}-output-${this.#sources.suffixes.base36(6)}`,
       createdAtUs: input.createdAtUs,
       numRecords: input.numRecords ?? this.#settings.numRecords(input.inputDatasetId),
       fails: this.#settings.failWhen(input.inputDatasetId, input.uploaded === true),

@@ -7,6 +7,7 @@
 import type { DatasetUpload } from "./dataset-upload.js";
 import type { ValidationOutcome } from "./dataset-validation.js";
 import type { WireDataset, WireDatasetValidationStatus } from "./dataset-wire.js";
+import { datasetSlug } from "./dataset-slug.js";
 import type { SeededRandom } from "./seeded-random.js";
 import { formatTimestamp } from "./timestamp.js";
 import { checkKnownKeys } from "./option-checks.js";
@@ -72,7 +73,7 @@ export class DatasetStore {
 
   /** Stores an upload; its id is the name's slug and six random characters, as Cohere's are. */
   add(upload: DatasetUpload, outcome: ValidationOutcome, createdAtUs: number): DatasetRecord {
-    const slug = upload.name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+    const slug = datasetSlug(upload.name);
     let id = `${slug}-${this.#ids.base36(6)}`;
     while (this.#byId.has(id) || this.#deleted.has(id)) id = `${slug}-${this.#ids.base36(6)}`;
     const record: DatasetRecord = { seq: this.#nextSeq++, id, upload, createdAtUs, outcome };

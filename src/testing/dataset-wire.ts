@@ -54,7 +54,7 @@ export interface WireDatasetPart {
 export interface WireDataset {
   id: string;
   name: string;
-  /** Creation time, RFC 3339 with microseconds. */
+  /** Creation time, RFC 3339 as protobuf's JSON writes it (0, 3 or 6 fraction digits). */
   created_at: string;
   /** Time of the last validation-status change. */
   updated_at: string;

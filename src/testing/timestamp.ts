@@ -1,8 +1,11 @@
 /**
- * RFC 3339 timestamps with microseconds, as Cohere sends them (`2026-01-01T00:00:00.000000Z`).
+ * RFC 3339 timestamps as Cohere sends them: protobuf's JSON form of a `Timestamp`, in UTC, with
+ * 0, 3, 6 or 9 fraction digits, as few as the value needs (`2026-01-01T00:00:00Z`,
+ * `2026-01-01T00:00:01.500Z`, `2025-03-05T14:59:25.438936Z`). The API's int64 counts sent as
+ * strings are the same protobuf JSON mapping.
  *
  * Internally the fake keeps times as integer microseconds since the epoch (exact in a double
- * until the year 2255), so the six fraction digits survive every round trip.
+ * until the year 2255), so the microseconds survive every round trip.
  *
  * @packageDocumentation
  */
@@ -13,18 +16,27 @@ export function msToMicros(ms: number): number {
 }
 
 /**
- * Formats microseconds since the epoch as RFC 3339 UTC with exactly six fraction digits.
+ * Formats microseconds since the epoch as RFC 3339 UTC the way protobuf's JSON mapping does:
+ * no fraction for a whole second, else 3 digits for whole milliseconds, else 6.
  *
  * @example
  * ```ts
- * formatTimestamp(1_767_225_600_000_000); // "2026-01-01T00:00:00.000000Z"
+ * formatTimestamp(1_767_225_600_000_000); // "2026-01-01T00:00:00Z"
+ * formatTimestamp(1_767_225_601_500_000); // "2026-01-01T00:00:01.500Z"
+ * formatTimestamp(1_767_225_601_000_250); // "2026-01-01T00:00:01.000250Z"
  * ```
  */
 export function formatTimestamp(micros: number): string {
-  const wholeMs = Math.floor(micros / 1000);
-  const fraction = String(((micros % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, "0");
-  // toISOString gives milliseconds; replace its 3-digit fraction with the 6-digit one.
-  return new Date(wholeMs).toISOString().replace(/\.\d{3}Z$/, `.${fraction}Z`);
+  const wholeSeconds = Math.floor(micros / 1_000_000);
+  const fraction = micros - wholeSeconds * 1_000_000;
+  const digits =
+    fraction === 0
+      ? ""
+      : fraction % 1000 === 0
+        ? `.${String(fraction / 1000).padStart(3, "0")}`
+        : `.${String(fraction).padStart(6, "0")}`;
+  // toISOString ends in ".000Z" for a whole second: its fraction is replaced by the one above.
+  return `${new Date(wholeSeconds * 1000).toISOString().slice(0, -5)}${digits}Z`;
 }
 
 // As Cohere's gateway (Go's RFC 3339 parser, protobuf's Timestamp) reads one: `T` and `Z` in upper

@@ -33,7 +33,8 @@ export const TERMINAL_STATUSES: ReadonlySet<WireBatchStatus> = new Set<WireBatch
 /**
  * A batch as the fake sends it (`Batch` in the spec).
  *
- * Timestamps are RFC 3339 with microseconds; token counts are int64 sent as decimal strings.
+ * Timestamps are RFC 3339 in protobuf's JSON form (0, 3 or 6 fraction digits, as few as the
+ * value needs); token counts are int64 sent as decimal strings.
  */
 export interface WireBatch {
   /** Batch id, a UUID. */

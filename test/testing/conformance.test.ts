@@ -60,7 +60,15 @@ interface Exchange {
 
 const BATCH_PROPERTIES = new Set(Object.keys(spec.components.schemas["Batch"]?.properties ?? {}));
 const STATUSES = new Set(spec.components.schemas["BatchStatus"]?.enum ?? []);
-const RFC3339_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+// protobuf's JSON form of a Timestamp: UTC, 0, 3, 6 or 9 fraction digits (the API's int64-as-string
+// counts are the same mapping).
+const RFC3339_PROTOBUF = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3}|\.\d{6}|\.\d{9})?Z$/;
+
+/** A protobuf JSON timestamp's microseconds since the epoch (Date.parse keeps only milliseconds). */
+function microsOf(stamp: unknown): number {
+  const [, whole = "", fraction = ""] = /^(.*?)(?:\.(\d+))?Z$/.exec(String(stamp)) ?? [];
+  return Date.parse(`${whole}Z`) * 1000 + Number(fraction.padEnd(6, "0").slice(0, 6));
+}
 
 function batchesIn(exchange: Exchange): Record<string, unknown>[] {
   if (exchange.status !== 200 || exchange.body === null || typeof exchange.body !== "object") return [];
@@ -174,8 +182,8 @@ describe.each([
     const seen = new Set<unknown>();
     for (const batch of exchanges.flatMap(batchesIn)) {
       for (const key of Object.keys(batch)) expect(BATCH_PROPERTIES, key).toContain(key);
-      expect(batch["created_at"]).toMatch(RFC3339_MICROS);
-      expect(batch["updated_at"]).toMatch(RFC3339_MICROS);
+      expect(batch["created_at"]).toMatch(RFC3339_PROTOBUF);
+      expect(batch["updated_at"]).toMatch(RFC3339_PROTOBUF);
       // Left out when zero under omitZeroValues (proto3's JSON), present otherwise.
       const absentAsZero = (key: string) => omitZeroValues && batch[key] === undefined;
       for (const tokens of ["input_tokens", "output_tokens"])
@@ -186,7 +194,8 @@ describe.each([
       }
       if (omitZeroValues) for (const value of Object.values(batch)) expect([0, "", "0", false]).not.toContain(value);
       expect(STATUSES).toContain(batch["status"]);
-      expect((batch["updated_at"] as string) >= (batch["created_at"] as string)).toBe(true);
+      // By time, not as text: "…00Z" sorts after "…00.500Z".
+      expect(microsOf(batch["updated_at"])).toBeGreaterThanOrEqual(microsOf(batch["created_at"]));
       seen.add(batch["status"]);
     }
     expect([...seen].sort()).toEqual([

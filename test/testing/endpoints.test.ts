@@ -38,8 +38,8 @@ describe.each(transports)("endpoints through $name", (transport) => {
     expect(batch).toMatchObject({
       ...CREATE,
       status: "BATCH_STATUS_QUEUED",
-      created_at: "2026-01-01T00:00:00.000000Z",
-      updated_at: "2026-01-01T00:00:00.000000Z",
+      created_at: "2026-01-01T00:00:00Z",
+      updated_at: "2026-01-01T00:00:00Z",
       input_tokens: "0",
       output_tokens: "0",
       num_records: 1000,
@@ -51,6 +51,13 @@ describe.each(transports)("endpoints through $name", (transport) => {
     expect(batch["org_id"]).toEqual(expect.any(String));
     expect(batch["output_dataset_id"]).toMatch(/^my-batch-output-[a-z0-9]{6}$/);
     expect(batch).not.toHaveProperty("status_reason");
+  });
+
+  it("makes the output dataset's id from the name's slug, as an uploaded dataset's is", async () => {
+    const response = await create({ ...CREATE, name: "My Nightly Batch/2" });
+    const { batch } = (await response.json()) as { batch: Record<string, unknown> };
+    expect(batch["name"]).toBe("My Nightly Batch/2");
+    expect(batch["output_dataset_id"]).toMatch(/^my-nightly-batch-2-output-[a-z0-9]{6}$/);
   });
 
   it("retrieves a batch by id, and lists it", async () => {

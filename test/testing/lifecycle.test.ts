@@ -30,14 +30,14 @@ describe("batch life cycle on a ManualClock", () => {
     clock.advance(999);
     expect(await retrieve(id)).toMatchObject({
       status: "BATCH_STATUS_QUEUED",
-      updated_at: "2026-01-01T00:00:00.000000Z",
+      updated_at: "2026-01-01T00:00:00Z",
     });
 
     clock.advance(1); // queuedForMs = 1000: processing starts now
     expect(await retrieve(id)).toMatchObject({
       status: "BATCH_STATUS_IN_PROGRESS",
       num_successful_records: 0,
-      updated_at: "2026-01-01T00:00:01.000000Z",
+      updated_at: "2026-01-01T00:00:01Z",
     });
 
     clock.advance(2500); // 100 records/s: 250 records done
@@ -49,8 +49,8 @@ describe("batch life cycle on a ManualClock", () => {
       num_failed_records: 0,
       input_tokens: "25000",
       output_tokens: "12500",
-      created_at: "2026-01-01T00:00:00.000000Z",
-      updated_at: "2026-01-01T00:00:03.500000Z",
+      created_at: "2026-01-01T00:00:00Z",
+      updated_at: "2026-01-01T00:00:03.500Z",
     });
 
     clock.advance(7499);
@@ -62,7 +62,7 @@ describe("batch life cycle on a ManualClock", () => {
       num_successful_records: 1000,
       input_tokens: "100000",
       output_tokens: "50000",
-      updated_at: "2026-01-01T00:00:11.000000Z",
+      updated_at: "2026-01-01T00:00:11Z",
     });
     clock.advance(3_600_000);
     expect(await retrieve(id)).toEqual(done);
@@ -220,14 +220,14 @@ describe("cancel", () => {
     expect(await response.json()).toEqual({});
     expect(await retrieve(id)).toMatchObject({
       status: "BATCH_STATUS_CANCELING",
-      updated_at: "2026-01-01T00:00:00.100000Z",
+      updated_at: "2026-01-01T00:00:00.100Z",
     });
     clock.advance(499);
     expect((await retrieve(id)).status).toBe("BATCH_STATUS_CANCELING");
     clock.advance(1);
     expect(await retrieve(id)).toMatchObject({
       status: "BATCH_STATUS_CANCELED",
-      updated_at: "2026-01-01T00:00:00.600000Z",
+      updated_at: "2026-01-01T00:00:00.600Z",
       num_successful_records: 0,
     });
     clock.advance(60_000);
@@ -296,6 +296,24 @@ describe("store helpers", () => {
     const listed = fake.listBatches();
     expect(listed.map((b) => b.id)).toEqual(added.map((b) => b.id));
     expect(listed.every((b) => b.status === "BATCH_STATUS_IN_PROGRESS" && b.model === "m")).toBe(true);
+  });
+
+  it("writes timestamps as protobuf's JSON does: 0, 3 or 6 fraction digits, as few as the value needs", () => {
+    const fake = new FakeCohere({ clock: new ManualClock() });
+    const stamps = [
+      ["2026-01-01T00:00:01.000000Z", "2026-01-01T00:00:01Z"],
+      ["2026-01-01T00:00:01.5Z", "2026-01-01T00:00:01.500Z"],
+      ["2026-01-01T00:00:01.020Z", "2026-01-01T00:00:01.020Z"],
+      ["2026-01-01T00:00:01.00025Z", "2026-01-01T00:00:01.000250Z"],
+      ["2026-01-01T00:00:01.123456789Z", "2026-01-01T00:00:01.123456Z"],
+      ["1969-12-31T23:59:59.999Z", "1969-12-31T23:59:59.999Z"],
+      ["2026-01-01T01:00:00.5+01:00", "2026-01-01T00:00:00.500Z"],
+    ] as const;
+    for (const [given, sent] of stamps) {
+      const [batch] = fake.addBatches(1, { created_at: given });
+      expect(batch?.created_at).toBe(sent);
+    }
+    expect(fake.addBatches(1)[0]?.created_at).toBe("2026-01-01T00:00:00Z");
   });
 
   it("addBatches pins the life-cycle fields it is given, and honours created_at", () => {

@@ -63,7 +63,7 @@ const EXPECTED = {
   server:
     "startFakeCohereServer needs Node's HTTP server, and this runtime loaded the build of cohere-batches/testing without it: give the client `fetch: fake.fetch` instead",
   created: "BATCH_STATUS_QUEUED",
-  createdAt: "2026-01-01T00:00:00.000000Z",
+  createdAt: "2026-01-01T00:00:00Z",
   requestId: true,
   done: "BATCH_STATUS_COMPLETED",
   cancel: 400,

@@ -8,8 +8,9 @@ type Schemas = components["schemas"];
  *
  * @remarks
  * `input_tokens` and `output_tokens` are int64 counts sent as strings (use `BigInt` to do
- * arithmetic). `created_at` and `updated_at` are RFC 3339 strings with microseconds, kept as
- * strings because a `Date` would drop the microseconds. A `status` this SDK does not know yet
+ * arithmetic). `created_at` and `updated_at` are RFC 3339 strings in protobuf's JSON form (UTC,
+ * 0, 3, 6 or 9 fraction digits, as few as the value needs: `2025-03-05T14:59:25.438936Z`,
+ * `2026-01-01T00:00:00Z`), kept as strings because a `Date` would drop the microseconds. A `status` this SDK does not know yet
  * passes through as a string. Fields the API adds later are kept on the object.
  *
  * `id` is a `string`, not optional as in the spec, and every response is checked for it (a batch
@@ -32,9 +33,9 @@ export interface Batch extends Omit<Schemas["Batch"], "status" | "id"> {
   readonly org_id?: string;
   /** Current stage in the life cycle of the batch; an unknown future stage passes through. */
   readonly status?: BatchStatus | (string & {});
-  /** When the batch was created: an RFC 3339 string with microseconds. */
+  /** When the batch was created: an RFC 3339 string, to the microsecond (0, 3, 6 or 9 fraction digits). */
   readonly created_at?: string;
-  /** When the batch last changed: an RFC 3339 string with microseconds. */
+  /** When the batch last changed: an RFC 3339 string, to the microsecond (0, 3, 6 or 9 fraction digits). */
   readonly updated_at?: string;
   /** The dataset of requests the batch runs (a dataset of type `embed-input`, for example). */
   input_dataset_id: string;

@@ -126,7 +126,15 @@ export interface CreateDatasetRequest {
   csv_delimiter?: string | undefined;
 }
 
-/** The answer to `create`. @public */
+/**
+ * The answer to `create`.
+ *
+ * @remarks
+ * `id` is required here, though the spec's `DatasetsCreateResponse` lists no required field: an
+ * answer without an id names no dataset to wait for or to use as a batch's input, so it is a
+ * `CohereParseError` (the upload may have been stored; `datasets.list` finds it by name).
+ * @public
+ */
 export interface CreateDatasetResponse {
   /** The new dataset's id. */
   id: string;
@@ -146,9 +154,12 @@ export interface ListDatasetsRequest {
   before?: string | undefined;
   /** Datasets created after this RFC 3339 date-time. */
   after?: string | undefined;
-  /** At most this many datasets. */
+  /**
+   * At most this many datasets: a non-negative integer. The spec types it only as a number; a
+   * fraction or a negative count has no meaning, so it is refused before anything is sent.
+   */
   limit?: number | undefined;
-  /** Skip this many first. */
+  /** Skip this many first: a non-negative integer, checked as `limit` is. */
   offset?: number | undefined;
   /** Only datasets in this validation status. */
   validationStatus?: DatasetValidationStatus | (string & {}) | undefined;

@@ -5,7 +5,7 @@ export const EXPECTED_SESSION = {
     distinctIds: 3,
     statuses: ["BATCH_STATUS_QUEUED", "BATCH_STATUS_QUEUED", "BATCH_STATUS_QUEUED"],
   },
-  retrieved: { sameId: true, name: "beta", model: "command-r", inputTokensType: "string", createdAtMicros: true },
+  retrieved: { sameId: true, name: "beta", model: "command-r", inputTokensType: "string", createdAtRfc3339: true },
   firstPage: { status: 200, size: 2, hasNextToken: true, requestId: true },
   cancel: { body: {}, status: "BATCH_STATUS_CANCELING", paths: ["/v2/batches/{id}:cancel"] },
   notFound: {
