@@ -47,7 +47,7 @@ export interface WireBatch {
   org_id: string;
   /** Current stage of the life cycle, evaluated at the clock's current time. */
   status: WireBatchStatus;
-  /** Creation time, e.g. `2026-01-01T00:00:00.000000Z`. */
+  /** Creation time, e.g. `2026-01-01T00:00:00Z` or `2025-03-05T14:59:25.438936Z`. */
   created_at: string;
   /** Time of the last change (status or progress). */
   updated_at: string;
