@@ -180,61 +180,97 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  * array), or as `{}` or a map of indexes (a `Map`, a `Set`, bytes, `arguments`, an object whose
  * `toJSON` gives `null`). A string (or a name) with a lone UTF-16 surrogate is refused too: JSON
  * writes it as an escape that Cohere's gateway (Go) reads as U+FFFD. A boxed number, string or
- * boolean goes as its value; any other `toJSON` decides; an `undefined` field is left out, as an
- * unset optional field. Used for `bodyParams` and for each object line of an upload: what the
- * caller wrote is what is sent. Each value is read once, by JSON.
+ * boolean goes as its value, unboxed here once (JSON would unbox it again, through a `valueOf`
+ * or `toString` that may answer otherwise the second time); any other `toJSON` decides; an
+ * `undefined` field is left out, as an unset optional field. Used for `bodyParams` and for each
+ * object line of an upload: what the caller wrote is what is sent. Each value is read once, by JSON.
  */
 export function sentAsGiven(this: object, key: string, value: unknown): unknown {
+  const sent = typeof value === "object" && value !== null && !Array.isArray(value) ? unboxed(value) : value;
   const refused =
     // An `undefined` field is left out, as an optional field unset; in an array it would be `null`.
-    value === undefined
+    sent === undefined
       ? Array.isArray(this)
-      : typeof value === "string"
-        ? !isWellFormed(value)
-        : typeof value === "object"
-          ? value === null
+      : typeof sent === "string"
+        ? !isWellFormed(sent)
+        : typeof sent === "object"
+          ? sent === null
             ? toJsonGaveNull(this, key)
-            : !Array.isArray(value) && !isSentAsItsFields(value)
-          : typeof value === "number"
-            ? !Number.isFinite(value)
+            : !Array.isArray(sent) && !isSentAsItsFields(sent)
+          : typeof sent === "number"
+            ? !Number.isFinite(sent)
             : // A BigInt passes: JSON.stringify refuses it in its own words.
-              typeof value !== "boolean" && typeof value !== "bigint";
+              typeof sent !== "boolean" && typeof sent !== "bigint";
   if (refused || !isWellFormed(key))
     throw new TypeError(
-      `${JSON.stringify(key)} ${refused ? `holds ${value === null ? "what a toJSON gave as null" : describeValue(value)}` : "is a name with a lone UTF-16 surrogate"}, which JSON does not send as given`,
+      `${JSON.stringify(key)} ${refused ? `holds ${sent === null ? "what a toJSON gave as null" : describeValue(sent)}` : "is a name with a lone UTF-16 surrogate"}, which JSON does not send as given`,
     );
-  return value;
+  return sent;
+}
+
+/**
+ * The primitive of a boxed number, string or boolean (read once: its `valueOf`, `toString` or
+ * `Symbol.toPrimitive`, as JSON would), else `value` itself. Only a real box is unboxed: an
+ * object that merely names itself `Number` is sent by its fields, as JSON sends it.
+ */
+function unboxed(value: object): unknown {
+  const kind = kindOf(value);
+  if (kind !== "Number" && kind !== "String" && kind !== "Boolean") return value;
+  const valueOf: (this: object) => unknown =
+    kind === "Number"
+      ? Number.prototype.valueOf
+      : kind === "String"
+        ? String.prototype.valueOf
+        : Boolean.prototype.valueOf;
+  try {
+    // Throws for an object without the box's internal slot: a brand check that runs no code of the caller's.
+    valueOf.call(value);
+  } catch {
+    return value;
+  }
+  return kind === "Number" ? Number(value) : kind === "String" ? String(value) : valueOf.call(value);
+}
+
+/** The kind `Object.prototype.toString` names (`Map`, `Arguments`, a class's own tag, `Object`). */
+function kindOf(value: object): string {
+  return Object.prototype.toString.call(value).slice(8, -1);
 }
 
 /**
  * True when the `null` JSON got for `key` is what a `toJSON` gave (an invalid `Date`'s), not the
  * holder's own value: told from the property's descriptor, not by a second read of a getter (a
- * getter's `null` passes).
+ * getter's `null` passes, and so does an invalid `Date` a getter gives: telling it apart would
+ * take a second read).
  */
 function toJsonGaveNull(holder: object, key: string): boolean {
   const own = Object.getOwnPropertyDescriptor(holder, key);
   return own !== undefined && "value" in own && own.value !== null;
 }
 
+// Built-in kinds that keep their data where JSON does not look (entries, a message, bytes, internal
+// slots), or namespaces of functions: JSON sends them as `{}` or a map of indexes.
+const notSentAsFields =
+  /^(Map|Set|Weak\w+|Error|Arguments|Math|JSON|Reflect|Atomics|Intl|Promise|RegExp|Symbol|Number|String|Boolean|\w*ArrayBuffer|Blob|File|FormData|Headers|URLSearchParams)$/;
+
 /**
- * True when JSON sends `value` (an object that is not an array) as what it holds: a boxed string
- * or boolean, a boxed finite number, or an object whose data are its own fields (an object literal
- * of any realm, a class instance, a module namespace). Not a built-in kind that keeps its data
- * elsewhere (a `Map`'s entries, an `Error`'s message, bytes, `arguments`, `Math`), whatever fields
- * it also has. Told by the kind `Object.prototype.toString` names: a class may name its own
- * (`Symbol.toStringTag`) and is still sent by its fields.
+ * True when JSON sends `value` (an object that is not an array, nor a box) as what it holds: an
+ * object whose data are its own fields, however many (an object literal of any realm, a class
+ * instance, a module namespace). Not a built-in kind that keeps its data elsewhere (a `Map`'s
+ * entries, an `Error`'s message, bytes, `arguments`, `Math`), whatever fields it also has. Told
+ * by the kind `Object.prototype.toString` names: an instance of a class is `Object`, whatever
+ * fields it has (none is `{}`); a kind of another name (a class may name its own with
+ * `Symbol.toStringTag`; a runtime's objects name theirs, `AbortSignal`, `Response`) is sent by
+ * its fields only when it has some, as an object that holds nothing there holds it elsewhere.
  */
 function isSentAsItsFields(value: object): boolean {
-  const kind = Object.prototype.toString.call(value).slice(8, -1);
-  if (kind === "Number") return Number.isFinite(Number(value));
-  if (kind === "String") return isWellFormed(String(value));
+  const kind = kindOf(value);
   return (
-    kind === "Boolean" ||
-    (!ArrayBuffer.isView(value) &&
-      !/^(Map|Set|Weak\w+|Error|Arguments|Math|JSON|Promise|RegExp|\w*ArrayBuffer|Blob|File|FormData|Headers|URLSearchParams)$/.test(
-        kind,
-      ) &&
-      (Object.getPrototypeOf(value) === Object.prototype || Object.keys(value).length > 0 || isPlainObject(value)))
+    !ArrayBuffer.isView(value) &&
+    !notSentAsFields.test(kind) &&
+    (kind === "Object" ||
+      Object.getPrototypeOf(value) === Object.prototype ||
+      Object.keys(value).length > 0 ||
+      isPlainObject(value))
   );
 }
 
@@ -243,7 +279,7 @@ function isSentAsItsFields(value: object): boolean {
  * framing sets: refused as bad input instead of failing as a "connection error" that is retried.
  */
 const unsendableHeaderNames: ReadonlySet<string> = new Set([
-  // Node's fetch drops it without a word, as it does for any headers object holding it.
+  // Node's fetch drops it without a word, in any case: the SDK sends header names in lower case.
   "__proto__",
   "connection",
   "content-length",

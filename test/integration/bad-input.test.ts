@@ -103,8 +103,9 @@ describe("bad input is refused before anything is sent", () => {
     [{ headers: { connection: "upgrade" } }, /headers/],
     [{ headers: { Expect: "100-continue" } }, /headers/],
     [{ headers: { "Content-Length": "5" } }, /headers/],
-    // Node's fetch drops a header named __proto__ without a word.
+    // Node's fetch drops a header named __proto__ without a word (in any case: the SDK sends names in lower case).
     [{ headers: JSON.parse('{"__proto__":"1","x-a":"2"}') }, /headers .*; its entry "__proto__" is not one$/],
+    [{ headers: { __PROTO__: "1" } }, /headers .*; its entry "__PROTO__" is not one$/],
     [{ maxResponseBytes: 0 }, /maxResponseBytes/],
   ])("every method refuses request options %j", async (options, field) => {
     await refused(() => server.client().batches.list({}, options as never), field);
@@ -121,8 +122,8 @@ describe("bad input is refused before anything is sent", () => {
     [{ bytes: new Uint8Array(2) }, '"bytes" holds an object'],
     [{ when: new Date(Number.NaN) }, '"when" holds what a toJSON gave as null'],
     // A boxed number goes as its value: a boxed NaN or Infinity went as null.
-    [{ boxed: new Number(Number.NaN) }, '"boxed" holds an object'],
-    [{ nested: [new Number(Number.NEGATIVE_INFINITY)] }, '"0" holds an object'],
+    [{ boxed: new Number(Number.NaN) }, '"boxed" holds NaN'],
+    [{ nested: [new Number(Number.NEGATIVE_INFINITY)] }, '"0" holds -Infinity'],
     [{ note: "half a pair: \uDC00" }, '"note" holds "half a pair: \\udc00"'],
     // A field of its own did not make a Map or an Error sent as given: its entries, its message were lost.
     [{ lookup: Object.assign(new Map([["a", 1]]), { extra: "x" }) }, '"lookup" holds an object'],
@@ -137,8 +138,13 @@ describe("bad input is refused before anything is sent", () => {
       '"args" holds an object',
     ],
     [{ math: Math }, '"math" holds an object'],
+    [{ reflect: Reflect }, '"reflect" holds an object'],
+    [{ atomics: Atomics }, '"atomics" holds an object'],
+    [{ intl: Intl }, '"intl" holds an object'],
+    [{ symbol: Object(Symbol("s")) }, '"symbol" holds an object'],
+    [{ signal: new AbortController().signal }, '"signal" holds an object'],
     // A boxed string or a name with a lone surrogate, as a plain string with one.
-    [{ boxed: new String("a\uD800") }, '"boxed" holds an object'],
+    [{ boxed: new String("a\uD800") }, '"boxed" holds "a\\ud800"'],
     [{ "\uD800": 1 }, '"\\ud800" is a name with a lone UTF-16 surrogate'],
   ])(
     "refuses bodyParams %o that JSON would not send as given (a required field dropped)",
@@ -218,6 +224,27 @@ describe("bad input is refused before anything is sent", () => {
       boxed: [3, "s", false],
       other_realm: {},
     });
+  });
+
+  it("sends a class instance with no fields as {}, and a boxed number or string as it was read once", async () => {
+    // An instance with no fields set was refused ("holds an object"); with one set it passed.
+    class Options {
+      limit?: number;
+    }
+    // JSON unboxed a box again after the check: a valueOf or toString that answered otherwise
+    // the second time sent what was never checked (null for NaN, a lone surrogate).
+    let numberReads = 0;
+    const flippingNumber = Object.assign(new Number(1), { valueOf: () => (numberReads++ === 0 ? 1 : Number.NaN) });
+    let stringReads = 0;
+    const flippingString = Object.assign(new String("ok"), {
+      toString: () => (stringReads++ === 0 ? "ok" : "bad\uD800"),
+    });
+    await server
+      .client()
+      .batches.cancel("missing", { bodyParams: { options: new Options(), n: flippingNumber, s: flippingString } })
+      .catch(() => {});
+    expect(server.fake.requests.at(-1)?.body).toBe('{"options":{},"n":1,"s":"ok"}');
+    expect([numberReads, stringReads]).toEqual([1, 1]);
   });
 
   it("reads each entry of headers, queryParams and bodyParams once: what was checked is what every attempt sends", async () => {
