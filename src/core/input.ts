@@ -216,7 +216,7 @@ export function sentAsGiven(this: object, key: string, value: unknown): unknown 
 function unboxed(value: object): unknown {
   const kind = kindOf(value);
   if (kind !== "Number" && kind !== "String" && kind !== "Boolean") return value;
-  const valueOf: (this: object) => unknown =
+  const primitiveOf: (this: object) => unknown =
     kind === "Number"
       ? Number.prototype.valueOf
       : kind === "String"
@@ -224,11 +224,11 @@ function unboxed(value: object): unknown {
         : Boolean.prototype.valueOf;
   try {
     // Throws for an object without the box's internal slot: a brand check that runs no code of the caller's.
-    valueOf.call(value);
+    primitiveOf.call(value);
   } catch {
     return value;
   }
-  return kind === "Number" ? Number(value) : kind === "String" ? String(value) : valueOf.call(value);
+  return kind === "Number" ? Number(value) : kind === "String" ? String(value) : primitiveOf.call(value);
 }
 
 /** The kind `Object.prototype.toString` names (`Map`, `Arguments`, a class's own tag, `Object`). */
@@ -250,7 +250,7 @@ function toJsonGaveNull(holder: object, key: string): boolean {
 // Built-in kinds that keep their data where JSON does not look (entries, a message, bytes, internal
 // slots), or namespaces of functions: JSON sends them as `{}` or a map of indexes.
 const notSentAsFields =
-  /^(Map|Set|Weak\w+|Error|Arguments|Math|JSON|Reflect|Atomics|Intl|Promise|RegExp|Symbol|Number|String|Boolean|\w*ArrayBuffer|Blob|File|FormData|Headers|URLSearchParams)$/;
+  /^(Map|Set|Weak\w+|Error|Arguments|Math|JSON|Reflect|Atomics|Intl|Promise|RegExp|Symbol|\w*ArrayBuffer|Blob|File|FormData|Headers|URLSearchParams)$/;
 
 /**
  * True when JSON sends `value` (an object that is not an array, nor a box) as what it holds: an
