@@ -343,11 +343,7 @@ function buildRequest(
   // A body-less POST (cancel) gets a JSON body only when the caller asks for extra fields,
   // which go as given or are refused (JSON would drop an `undefined`, a required field too):
   // checked as they are written, in one pass, so that no getter is read twice.
-  // Spread onto the body, a `toJSON` field would make JSON send what it returns as the body.
-  if (extraFields && typeof bodyParams.toJSON === "function")
-    throw new CohereError(
-      "Invalid request options: bodyParams cannot have a toJSON function (it would replace the body)",
-    );
+  if (extraFields) refuseToJson(bodyParams);
   const fields = extraFields ? { ...(body as object), ...bodyParams } : body;
   // Built lazily: a real Request only if a plugin or a custom fetch needs one (see WireRequest).
   const init = {
@@ -356,6 +352,26 @@ function buildRequest(
     signal: abortSignal ?? null,
   };
   return new WireRequest(url, init) as unknown as Request;
+}
+
+/** Spread onto the body, a `toJSON` field would make JSON send what it returns as the body. */
+function refuseToJson(bodyParams: Readonly<Record<string, unknown>>): void {
+  if (typeof bodyParams.toJSON === "function")
+    throw new CohereError(
+      "Invalid request options: bodyParams cannot have a toJSON function (it would replace the body)",
+    );
+}
+
+/**
+ * A copy of `bodyParams` as plain JSON data, checked and read as a call's are (see
+ * `buildRequest`), for a caller that sends them later or more than once: `run` checks them
+ * before its upload, and its creates (one per attempt) send the same fields.
+ *
+ * @throws CohereError where a call would refuse them.
+ */
+export function bodyParamsAsData(bodyParams: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  refuseToJson(bodyParams);
+  return JSON.parse(jsonBody(bodyParams, sentAsGiven).body as string);
 }
 
 /** The body and its content type. JSON is the one body kind today; another kind (multipart) is another branch here. */

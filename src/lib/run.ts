@@ -1,6 +1,7 @@
 // `batches.run`: from a list of requests to a finished batch, in one call with one deadline.
 import * as v from "valibot";
-import type { ApiClient } from "../core/api-client.js";
+import { type ApiClient, bodyParamsAsData } from "../core/api-client.js";
+import { CohereError } from "../core/errors/cohere-error.js";
 import { abortSignalSchema, checkInput, functionSchema, nonEmptyStringSchema, secondsSchema } from "../core/input.js";
 import type { RequestOptions, ResolvedRequestOptions } from "../core/request-options.js";
 import { closeUnread } from "../internal/close-unread.js";
@@ -65,16 +66,35 @@ export function closeRunRequests(request: unknown): void {
   }
 }
 
+/**
+ * The create fields of `bodyParams`, checked before anything is uploaded (a value JSON would not
+ * send as given was refused only at the create, after an upload and its validation), and read
+ * once, so that every create attempt sends the same fields. Not the fields `run` sets: another
+ * `input_dataset_id` made the create read a dataset the run did not upload, so that its search
+ * for a batch a lost answer made found none, and it created a second one.
+ */
+function createFields(bodyParams: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
+  if (bodyParams === undefined) return undefined;
+  for (const field of ["name", "model", "input_dataset_id"])
+    if (Object.hasOwn(bodyParams, field))
+      throw new CohereError(
+        `Invalid request options: a run's bodyParams cannot set ${field} (${field === "input_dataset_id" ? "the batch reads the dataset the run uploads" : `give it in the run request`})`,
+      );
+  return bodyParamsAsData(bodyParams);
+}
+
 /** `batches.run`: see `BatchesClient.run`. */
 export async function runBatch(api: ApiClient, request: RunRequest, given?: RequestOptions): Promise<RunResult> {
   let run: RunRequest;
   let options: ResolvedRequestOptions;
+  let bodyParams: Record<string, unknown> | undefined;
   try {
     run = checkInput(runRequestSchema, request, "run request") as RunRequest;
     // Checked before the run's scope follows `abortSignal` (a signal-shaped junk threw a raw
     // TypeError there), and read from the checked copy from here on: the caller's object (a
     // getter, a Proxy) is never read again.
     options = api.resolveOptions(given);
+    bodyParams = createFields(options.bodyParams);
   } catch (error) {
     closeRunRequests(request);
     throw error;
@@ -87,8 +107,8 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
   // are cleaned of them, when a token function that mints one per call has moved the client's
   // memory of the last 4 past them. The run's messages and its error are cleaned of them too.
   // `bodyParams` are the batch's own extra fields: they go with its create alone (an upload, a
-  // poll or a cancel has no body for them).
-  const { bodyParams, ...withoutBody } = options;
+  // poll or a cancel has no body for them), as the data checked above.
+  const { bodyParams: _sentWithTheCreate, ...withoutBody } = options;
   options = carryTokens(withoutBody, []);
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
   // The waits' polls get `options` too, with the wait's own signal (which follows this scope).

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import {
   CohereAbortError,
   CohereConnectionError,
+  CohereError,
   CohereDatasetValidationError,
   CohereTimeoutError,
   InternalServerError,
@@ -155,6 +156,54 @@ describe("run: bodyParams", () => {
     const others = env.fake.requests.filter((r) => r.operation !== "create" && r.operation !== "datasets.create");
     expect(others.length).toBeGreaterThan(0);
     expect(others.every((r) => r.body === "")).toBe(true);
+  });
+});
+
+describe("run: bodyParams checked before the upload", () => {
+  it.each([
+    [{ weight: Number.NaN }, /bodyParams cannot be serialised to JSON \("weight" holds NaN/],
+    [{ tag: () => 1 }, /"tag" holds a function/],
+    [{ list: [undefined] }, /"0" holds undefined/],
+    [{ toJSON: () => ({}) }, /bodyParams cannot have a toJSON function/],
+    // Another dataset made the create read one the run did not upload: after a lost answer, its
+    // search for the batch that answer made found none, and it created a second batch.
+    [
+      { input_dataset_id: "other" },
+      /a run's bodyParams cannot set input_dataset_id \(the batch reads the dataset the run uploads\)/,
+    ],
+    [{ name: "other" }, /a run's bodyParams cannot set name \(give it in the run request\)/],
+    [{ model: "other" }, /a run's bodyParams cannot set model/],
+  ])(
+    "refuses %o before anything is sent (it was refused at the create, after the upload and its validation)",
+    async (bodyParams, message) => {
+      const { request } = runRequest(2);
+      const error = await env
+        .client()
+        .batches.run(request, { bodyParams })
+        .catch((e: unknown) => e);
+      expect(CohereError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toMatch(message);
+      expect(env.fake.count()).toBe(0);
+    },
+  );
+
+  it("reads them once: every create attempt sends the same fields under its one key", async () => {
+    // Each attempt serialised them again: a nested getter (or an object the caller changed
+    // meanwhile) sent other fields under the same Idempotency-Key.
+    env.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+    let reads = 0;
+    const meta = {
+      get attempt() {
+        return ++reads;
+      },
+    };
+    const { request } = runRequest(2);
+    await env.client().batches.run(request, { bodyParams: { meta } });
+    const creates = env.fake.requests.filter((r) => r.operation === "create");
+    expect(creates.length).toBe(2);
+    expect(creates.map((r) => JSON.parse(r.body).meta)).toEqual([{ attempt: 1 }, { attempt: 1 }]);
+    expect(new Set(creates.map((r) => r.headers["idempotency-key"])).size).toBe(1);
+    expect(reads).toBe(1);
   });
 });
 

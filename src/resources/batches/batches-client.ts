@@ -261,7 +261,8 @@ export class BatchesClient {
    * server, `run` looks for a batch reading this run's dataset and adopts it. A batch that
    * ends `FAILED` or `CANCELED` resolves: read `batch.status`. `options` go with every call
    * of the run, but `bodyParams` (a batch's fields this SDK does not know yet) with its create
-   * alone.
+   * alone: checked before the upload, read once (every create attempt sends the same fields),
+   * and never `name`, `model` or `input_dataset_id`, which the run sets.
    *
    * @example
    * ```ts
