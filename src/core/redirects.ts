@@ -114,12 +114,23 @@ async function followMethodKeepingRedirects(
 function redirectTarget(location: string, base: string): URL {
   let target: URL | undefined;
   try {
-    target = new URL(location, base);
+    target = new URL(utf8Location(location), base);
   } catch {}
   // One with credentials (`http://user:pass@host/`) fetch refuses too, and a Request cannot hold.
   if ((target?.protocol !== "http:" && target?.protocol !== "https:") || target.username || target.password)
     throw callFailure("fetch refused the request: the redirect's Location is not an HTTP(S) URL without credentials");
   return target;
+}
+
+/**
+ * The `Location` as Node's fetch reads a GET's: its bytes decoded as UTF-8 (a byte that is not
+ * UTF-8 becomes U+FFFD). `Headers` gives each byte as a character (Latin-1), so a raw `/café`
+ * went to `/caf%C3%83%C2%A9` where the GET went to `/caf%C3%A9`.
+ */
+function utf8Location(location: string): string {
+  return /[\x80-\xff]/.test(location) && !/[^\0-\xff]/.test(location)
+    ? new TextDecoder().decode(Uint8Array.from(location, (c) => c.charCodeAt(0)))
+    : location;
 }
 
 /** `request`, or a copy of it, whose own redirect mode is `"manual"`. */

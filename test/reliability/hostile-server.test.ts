@@ -182,6 +182,40 @@ describe("a redirect loop", () => {
   });
 });
 
+describe("a redirect whose Location is raw UTF-8", () => {
+  it("goes where fetch takes a GET: the bytes read as UTF-8, for the POST the SDK follows too", async () => {
+    // Headers give each byte as a Latin-1 character: the SDK's own follow went to /caf%C3%83%C2%A9.
+    const rawUtf8 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+    const origin = await scriptedServer((request, response) => {
+      if (request.url?.startsWith("/final/")) return sendJson(response, 200, { batch: wireBatch });
+      response.writeHead(307, { location: rawUtf8(`/final/café${request.method === "POST" ? ":cancel" : ""}`) });
+      response.end();
+    });
+    await client(origin.url).batches.retrieve("b-1");
+    await client(origin.url).batches.cancel("b-1");
+    expect(origin.received.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "GET /v2/batches/b-1",
+      "GET /final/caf%C3%A9",
+      "POST /v2/batches/b-1:cancel",
+      "POST /final/caf%C3%A9:cancel",
+    ]);
+  });
+
+  it("that is not UTF-8 goes where fetch takes a GET: a byte that is not UTF-8 read as U+FFFD", async () => {
+    const origin = await scriptedServer((request, response) => {
+      if (request.url?.startsWith("/final/")) return sendJson(response, 200, { batch: wireBatch });
+      response.writeHead(307, { location: "/final/caf\u00e9" + (request.method === "POST" ? ":cancel" : "") });
+      response.end();
+    });
+    await client(origin.url).batches.retrieve("b-1");
+    await client(origin.url).batches.cancel("b-1");
+    expect(origin.received.map((r) => `${r.method} ${r.url}`).filter((line) => line.includes("final"))).toEqual([
+      "GET /final/caf%EF%BF%BD",
+      "POST /final/caf%EF%BF%BD:cancel",
+    ]);
+  });
+});
+
 describe("a redirect to what is not an HTTP(S) URL", () => {
   it.each([
     ["a data: URL, which answered a POST itself", 'data:application/json,{"batch":{"id":"spoofed"}}'],

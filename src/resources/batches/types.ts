@@ -114,7 +114,10 @@ export interface WaitUntilDoneOptions {
   timeoutInSeconds?: number | undefined;
   /** Stops waiting with `CohereAbortError`. */
   abortSignal?: AbortSignal | undefined;
-  /** Called with the batch after every poll, terminal or not. */
+  /**
+   * Called with the batch after every poll, terminal or not: a shallow copy (a field it sets
+   * changes nothing the wait resolves with; a nested value, in a field the API adds later, is shared).
+   */
   onProgress?: ((batch: Batch) => void) | undefined;
 }
 

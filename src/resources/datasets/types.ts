@@ -188,6 +188,9 @@ export interface WaitUntilValidatedOptions {
   timeoutInSeconds?: number | undefined;
   /** Stops waiting with `CohereAbortError`. */
   abortSignal?: AbortSignal | undefined;
-  /** Called with the dataset after every poll. */
+  /**
+   * Called with the dataset after every poll: a shallow copy (a field it sets changes nothing
+   * the wait resolves with; nested values, such as `dataset_parts`, are shared).
+   */
   onProgress?: ((dataset: Dataset) => void) | undefined;
 }
