@@ -139,7 +139,10 @@ import { build } from "esbuild";
 // left out, classes with a toStringTag sent, run's bodyParams on its create; text with a lone
 // surrogate refused, the runtime's isWellFormed used): 20,132 B; the review (one wording of a
 // thrown value, with or without a call's token redaction): 20,119 B.
-export const BUDGET_GZIP_BYTES = 19.7 * 1024;
+// The thirteenth session's fifth re-attack: a boxed number or string unboxed once by the replacer
+// (+90 B), run's bodyParams checked before its upload and read once (+46 B), a POST's 307 to a raw
+// UTF-8 Location read as fetch reads a GET's (+49 B): 20,305 B.
+export const BUDGET_GZIP_BYTES = 19.9 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
