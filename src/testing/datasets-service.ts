@@ -230,7 +230,9 @@ function count(params: URLSearchParams, name: string): number | string | undefin
 function timeFilter(params: URLSearchParams, name: "before" | "after"): Filter | string | undefined {
   const raw = params.get(name);
   if (raw === null || raw === "") return undefined;
-  const us = parseTimestamp(raw);
+  // Datasets are stamped to the microsecond: `created < before` holds for a `before` with more
+  // digits when it holds for the next microsecond up; `created > after`, for the one down.
+  const us = parseTimestamp(raw, name === "before");
   if (us === undefined) return `${name} must be an RFC 3339 date-time, got ${JSON.stringify(raw)}`;
   return name === "before" ? (l) => l.createdAtUs < us : (l) => l.createdAtUs > us;
 }

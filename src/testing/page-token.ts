@@ -46,7 +46,8 @@ function fromBase64Url(token: string): string | undefined {
   }
 }
 
-const PAYLOAD = /^v1\.(created_at|updated_at)\.(\d{1,17})\.(\d{1,15})\.([0-9a-f]{8})$/;
+// The key is microseconds since the epoch: negative before 1970 (a clock may start in 1684).
+const PAYLOAD = /^v1\.(created_at|updated_at)\.(-?\d{1,17})\.(\d{1,15})\.([0-9a-f]{8})$/;
 
 /**
  * Encodes and checks page tokens for one store.

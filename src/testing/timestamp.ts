@@ -47,12 +47,13 @@ const RFC3339 =
 
 /**
  * Parses an RFC 3339 timestamp to microseconds since the epoch, keeping up to six fraction
- * digits (Date.parse keeps only three). A day past its month's end is none (Date.parse would roll
- * February 31 over into March).
+ * digits (Date.parse keeps only three): digits past the sixth round down, or up with `roundUp`
+ * (a `before` bound of `….500000001Z` still lets `….500000Z` through). A day past its month's
+ * end is none (Date.parse would roll February 31 over into March).
  *
  * @returns The microseconds, or `undefined` if `text` is not RFC 3339.
  */
-export function parseTimestamp(text: string): number | undefined {
+export function parseTimestamp(text: string, roundUp = false): number | undefined {
   const match = RFC3339.exec(text);
   if (!match) return undefined;
   const [, seconds = "", year = "", month = "", day = "", fraction = "", zone = "Z"] = match;
@@ -63,5 +64,6 @@ export function parseTimestamp(text: string): number | undefined {
   if (probe.getUTCDate() !== Number(day)) return undefined;
   const wholeMs = Date.parse(`${seconds}${zone}`);
   if (Number.isNaN(wholeMs)) return undefined;
-  return wholeMs * 1000 + Number(fraction.padEnd(6, "0").slice(0, 6));
+  const beyond = roundUp && /[1-9]/.test(fraction.slice(6)) ? 1 : 0;
+  return wholeMs * 1000 + Number(fraction.padEnd(6, "0").slice(0, 6)) + beyond;
 }

@@ -252,6 +252,11 @@ describe.each(transports)("datasets through $name", (transport) => {
     expect(await ids("after=2026-01-01T00:00:01Z")).toEqual([second]);
     expect(await ids("before=2026-01-01T00:00:01Z")).toEqual([first]);
     expect(await ids("before=2026-01-01T00:00:01.123456789%2B00:00")).toEqual([first]);
+    // Digits past the microsecond count: the first was made at 00:00:00.000000, before this bound
+    // (cut to the microsecond, the bound equalled it and left it out).
+    expect(await ids("before=2026-01-01T00:00:00.000000001Z")).toEqual([first]);
+    expect(await ids("after=2026-01-01T00:00:02.000000001Z")).toEqual([]);
+    expect(await ids("after=2026-01-01T00:00:01.999999999Z")).toEqual([second]);
     // As Cohere's gateway reads RFC 3339: lower-case t or z, a day past the month's end, hour 24
     // and more than 9 digits of fraction are refused (the SDK refuses them before sending too).
     const dates = ["2026-01-01t00:00:01Z", "2026-01-01T00:00:01z", "2026-02-29T00:00:00Z", "2026-04-31T00:00:00Z"];

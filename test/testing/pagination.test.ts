@@ -62,6 +62,19 @@ describe("pagination", () => {
     }
   });
 
+  it("walks batches made before 1970 (a page token's key is then negative; it was refused as invalid)", async () => {
+    const clock = new ManualClock(Date.parse("1969-07-20T20:17:40Z"));
+    const fake = new FakeCohere({ clock });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(...fake.addBatches(1).map((b) => b.id));
+      clock.advance(1);
+    }
+    const walked = await listAll(fake, "?page_size=2");
+    expect(walked.ids).toEqual(ids.reverse());
+    expect(walked.pages).toEqual([2, 2, 1]);
+  });
+
   it("orders ties (same created_at) by insertion, newest first", async () => {
     const fake = new FakeCohere();
     const added = fake.addBatches(2500);
