@@ -124,12 +124,13 @@ function redirectTarget(location: string, base: string): URL {
 
 /**
  * The `Location` as Node's fetch reads a GET's: its bytes decoded as UTF-8 (a byte that is not
- * UTF-8 becomes U+FFFD). `Headers` gives each byte as a character (Latin-1), so a raw `/café`
- * went to `/caf%C3%83%C2%A9` where the GET went to `/caf%C3%A9`.
+ * UTF-8 becomes U+FFFD), a leading byte order mark kept as a character. `Headers` gives each
+ * byte as a character (Latin-1), so a raw `/café` went to `/caf%C3%83%C2%A9` where the GET went
+ * to `/caf%C3%A9`.
  */
 function utf8Location(location: string): string {
   return /[\x80-\xff]/.test(location) && !/[^\0-\xff]/.test(location)
-    ? new TextDecoder().decode(Uint8Array.from(location, (c) => c.charCodeAt(0)))
+    ? new TextDecoder("utf-8", { ignoreBOM: true }).decode(Uint8Array.from(location, (c) => c.charCodeAt(0)))
     : location;
 }
 

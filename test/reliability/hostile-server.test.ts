@@ -201,6 +201,23 @@ describe("a redirect whose Location is raw UTF-8", () => {
     ]);
   });
 
+  it("that starts with a byte order mark goes where fetch takes a GET: the mark is part of the path", async () => {
+    // A TextDecoder drops a leading BOM: "\uFEFFhttp://host/x" became an absolute URL for the
+    // POST, where the GET went to a path relative to the request's.
+    const origin = await scriptedServer((request, response) => {
+      if (request.url?.includes("final")) return sendJson(response, 200, { batch: wireBatch });
+      const tail = request.method === "POST" ? ":cancel" : "";
+      response.writeHead(307, { location: `\u00ef\u00bb\u00bfhttp://127.0.0.1:9/final${tail}` });
+      response.end();
+    });
+    await client(origin.url).batches.retrieve("b-1");
+    await client(origin.url).batches.cancel("b-1");
+    expect(origin.received.map((r) => `${r.method} ${r.url}`).filter((line) => line.includes("final"))).toEqual([
+      "GET /v2/batches/%EF%BB%BFhttp://127.0.0.1:9/final",
+      "POST /v2/batches/%EF%BB%BFhttp://127.0.0.1:9/final:cancel",
+    ]);
+  });
+
   it("that is not UTF-8 goes where fetch takes a GET: a byte that is not UTF-8 read as U+FFFD", async () => {
     const origin = await scriptedServer((request, response) => {
       if (request.url?.startsWith("/final/")) return sendJson(response, 200, { batch: wireBatch });
