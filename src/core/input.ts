@@ -210,25 +210,25 @@ export function sentAsGiven(this: object, key: string, value: unknown): unknown 
 
 /**
  * The primitive of a boxed number, string or boolean (read once: its `valueOf`, `toString` or
- * `Symbol.toPrimitive`, as JSON would), else `value` itself. Only a real box is unboxed: an
- * object that merely names itself `Number` is sent by its fields, as JSON sends it.
+ * `Symbol.toPrimitive`, as JSON would), else `value` itself. A box is told by its internal slot,
+ * as JSON tells it, not by the kind it names: one whose `Symbol.toStringTag` names another kind
+ * (`Object`) is still unboxed, and an object that only names itself `Number` is sent by its fields.
  */
 function unboxed(value: object): unknown {
   const kind = kindOf(value);
-  if (kind !== "Number" && kind !== "String" && kind !== "Boolean") return value;
-  const primitiveOf: (this: object) => unknown =
-    kind === "Number"
-      ? Number.prototype.valueOf
-      : kind === "String"
-        ? String.prototype.valueOf
-        : Boolean.prototype.valueOf;
-  try {
-    // Throws for an object without the box's internal slot: a brand check that runs no code of the caller's.
-    primitiveOf.call(value);
-  } catch {
-    return value;
+  // A box names its kind unless a tag hides it: only tagged objects (a `Map`, a class's with a
+  // tag of its own) pay for trying each box's brand.
+  if (kind !== "Number" && kind !== "String" && kind !== "Boolean" && !(Symbol.toStringTag in value)) return value;
+  for (const box of [Number, String, Boolean] as const) {
+    try {
+      // Throws for an object without the box's internal slot: a brand check that runs no code of the caller's.
+      (box.prototype.valueOf as (this: object) => unknown).call(value);
+    } catch {
+      continue;
+    }
+    return box === Boolean ? Boolean.prototype.valueOf.call(value) : box(value);
   }
-  return kind === "Number" ? Number(value) : kind === "String" ? String(value) : primitiveOf.call(value);
+  return value;
 }
 
 /** The kind `Object.prototype.toString` names (`Map`, `Arguments`, a class's own tag, `Object`). */
@@ -267,7 +267,8 @@ function isSentAsItsFields(value: object): boolean {
   return (
     !ArrayBuffer.isView(value) &&
     !notSentAsFields.test(kind) &&
-    (kind === "Object" ||
+    // `Object` by its own tag is no proof: a `Map` or an `Error` may wear it.
+    ((kind === "Object" && !(Symbol.toStringTag in value)) ||
       Object.getPrototypeOf(value) === Object.prototype ||
       Object.keys(value).length > 0 ||
       isPlainObject(value))

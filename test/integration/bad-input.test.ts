@@ -29,6 +29,9 @@ async function refused(call: () => unknown, field: RegExp | string) {
 
 // A handler for plugins refused before they run.
 const noHandler = () => undefined;
+/** `value` naming itself `kind` (`Object.prototype.toString` reads the tag). */
+const tagged = <T extends object>(value: T, kind = "Object"): T =>
+  Object.defineProperty(value, Symbol.toStringTag, { value: kind });
 
 describe("bad input is refused before anything is sent", () => {
   it.each([[""], ["."], [".."], [42], [undefined], [null]])("retrieve and cancel refuse the id %j", async (id) => {
@@ -143,6 +146,12 @@ describe("bad input is refused before anything is sent", () => {
     [{ intl: Intl }, '"intl" holds an object'],
     [{ symbol: Object(Symbol("s")) }, '"symbol" holds an object'],
     [{ signal: new AbortController().signal }, '"signal" holds an object'],
+    // A Symbol.toStringTag does not hide a box or a built-in kind: JSON goes by internal slots.
+    [{ x: tagged(new Number(Number.NaN)) }, '"x" holds NaN'],
+    [{ x: Object.assign(tagged(new String("ok")), { toString: () => "\uD800" }) }, '"x" holds "\\ud800"'],
+    [{ x: tagged(new Map([["k", "v"]])) }, '"x" holds an object'],
+    [{ x: Object.defineProperty(tagged(new Error("lost")), "stack", { value: "" }) }, '"x" holds an object'],
+    [{ x: tagged(new ArrayBuffer(2)) }, '"x" holds an object'],
     // A boxed string or a name with a lone surrogate, as a plain string with one.
     [{ boxed: new String("a\uD800") }, '"boxed" holds "a\\ud800"'],
     [{ "\uD800": 1 }, '"\\ud800" is a name with a lone UTF-16 surrogate'],
@@ -241,9 +250,18 @@ describe("bad input is refused before anything is sent", () => {
     });
     await server
       .client()
-      .batches.cancel("missing", { bodyParams: { options: new Options(), n: flippingNumber, s: flippingString } })
+      .batches.cancel("missing", {
+        bodyParams: {
+          options: new Options(),
+          n: flippingNumber,
+          s: flippingString,
+          // Boxes whose tag names another kind, sent as JSON sends them: by their slot.
+          five: tagged(new Number(5), "Foo"),
+          yes: tagged(new Boolean(true), "Number"),
+        },
+      })
       .catch(() => {});
-    expect(server.fake.requests.at(-1)?.body).toBe('{"options":{},"n":1,"s":"ok"}');
+    expect(server.fake.requests.at(-1)?.body).toBe('{"options":{},"n":1,"s":"ok","five":5,"yes":true}');
     expect([numberReads, stringReads]).toEqual([1, 1]);
   });
 
