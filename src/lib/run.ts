@@ -75,12 +75,33 @@ export function closeRunRequests(request: unknown): void {
  */
 function createFields(bodyParams: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> | undefined {
   if (bodyParams === undefined) return undefined;
-  for (const field of ["name", "model", "input_dataset_id"])
+  // `inputDatasetId` too: protobuf's JSON reads a field by either name.
+  for (const field of ["name", "model", "input_dataset_id", "inputDatasetId"])
     if (Object.hasOwn(bodyParams, field))
       throw new CohereError(
-        `Invalid request options: a run's bodyParams cannot set ${field} (${field === "input_dataset_id" ? "the batch reads the dataset the run uploads" : `give it in the run request`})`,
+        `Invalid request options: a run's bodyParams cannot set ${field} (${field.startsWith("input") ? "the batch reads the dataset the run uploads" : `give it in the run request`})`,
       );
-  return bodyParamsAsData(bodyParams);
+  const data = bodyParamsAsData(bodyParams);
+  // Each create serialises them again, deeper in the stack than this check: fields nested near
+  // the stack's limit passed here and overflowed there, after the upload.
+  if (depthOf(data) > MAX_DEPTH)
+    throw new CohereError(`Invalid request options: a run's bodyParams nest deeper than ${MAX_DEPTH} levels`);
+  return data;
+}
+
+const MAX_DEPTH = 1000;
+
+/** How deep `data` (parsed JSON) nests: 1 for an object of plain values. Counted without recursion. */
+function depthOf(data: unknown): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[data, 1]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, depth] = next;
+    if (typeof value !== "object" || value === null) continue;
+    deepest = Math.max(deepest, depth);
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** `batches.run`: see `BatchesClient.run`. */

@@ -159,6 +159,13 @@ describe("run: bodyParams", () => {
   });
 });
 
+/** An array nested `depth` deep. */
+function nested(depth: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}
+
 describe("run: bodyParams checked before the upload", () => {
   it.each([
     [{ weight: Number.NaN }, /bodyParams cannot be serialised to JSON \("weight" holds NaN/],
@@ -173,6 +180,8 @@ describe("run: bodyParams checked before the upload", () => {
     ],
     [{ name: "other" }, /a run's bodyParams cannot set name \(give it in the run request\)/],
     [{ model: "other" }, /a run's bodyParams cannot set model/],
+    // protobuf's JSON reads a field by its camelCase name too.
+    [{ inputDatasetId: "other" }, /a run's bodyParams cannot set inputDatasetId/],
   ])(
     "refuses %o before anything is sent (it was refused at the create, after the upload and its validation)",
     async (bodyParams, message) => {
@@ -186,6 +195,24 @@ describe("run: bodyParams checked before the upload", () => {
       expect(env.fake.count()).toBe(0);
     },
   );
+
+  it("refuses fields nested deeper than 1,000 levels before anything is sent", async () => {
+    // Each create serialises them again, deeper in the stack: nested near its limit, they passed
+    // the check and overflowed at the create, after the upload.
+    const { request } = runRequest(2);
+    await expect(env.client().batches.run(request, { bodyParams: { x: nested(1000) } })).rejects.toThrow(
+      "Invalid request options: a run's bodyParams nest deeper than 1000 levels",
+    );
+    expect(env.fake.count()).toBe(0);
+  });
+
+  it("sends fields nested 1,000 levels deep, the object that holds them the first", async () => {
+    const { request } = runRequest(2);
+    const run = await env.client().batches.run(request, { bodyParams: { x: nested(999) } });
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+    const [create] = env.fake.requests.filter((r) => r.operation === "create");
+    expect(JSON.parse(create?.body ?? "").x).toEqual(nested(999));
+  });
 
   it("reads them once: every create attempt sends the same fields under its one key", async () => {
     // Each attempt serialised them again: a nested getter (or an object the caller changed

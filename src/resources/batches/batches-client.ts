@@ -262,7 +262,8 @@ export class BatchesClient {
    * ends `FAILED` or `CANCELED` resolves: read `batch.status`. `options` go with every call
    * of the run, but `bodyParams` (a batch's fields this SDK does not know yet) with its create
    * alone: checked before the upload, read once (every create attempt sends the same fields),
-   * and never `name`, `model` or `input_dataset_id`, which the run sets.
+   * nested at most 1,000 levels, and never `name`, `model` or `input_dataset_id` (nor
+   * `inputDatasetId`), which the run sets.
    *
    * @example
    * ```ts
