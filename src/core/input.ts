@@ -210,15 +210,17 @@ export function sentAsGiven(this: object, key: string, value: unknown): unknown 
 
 /**
  * The primitive of a boxed number, string or boolean (read once: its `valueOf`, `toString` or
- * `Symbol.toPrimitive`, as JSON would), else `value` itself. A box is told by its internal slot,
- * as JSON tells it, not by the kind it names: one whose `Symbol.toStringTag` names another kind
- * (`Object`) is still unboxed, and an object that only names itself `Number` is sent by its fields.
+ * `Symbol.toPrimitive`, converted as JSON converts it), else `value` itself. A box is told by
+ * its internal slot, as JSON tells it, when it names its kind or hides it behind a
+ * `Symbol.toStringTag` of its own; an object that only names itself `Number` is sent by its
+ * fields. (A box given a tagged prototype, or wrapped in a Proxy, is judged by the kind it names.)
  */
 function unboxed(value: object): unknown {
   const kind = kindOf(value);
-  // A box names its kind unless a tag hides it: only tagged objects (a `Map`, a class's with a
-  // tag of its own) pay for trying each box's brand.
-  if (kind !== "Number" && kind !== "String" && kind !== "Boolean" && !(Symbol.toStringTag in value)) return value;
+  // Only a box, or an object with a tag of its own (a disguise: a class's tag is inherited), pays
+  // for trying each box's brand, whose failure throws.
+  if (kind !== "Number" && kind !== "String" && kind !== "Boolean" && !Object.hasOwn(value, Symbol.toStringTag))
+    return value;
   for (const box of [Number, String, Boolean] as const) {
     try {
       // Throws for an object without the box's internal slot: a brand check that runs no code of the caller's.
@@ -226,7 +228,13 @@ function unboxed(value: object): unknown {
     } catch {
       continue;
     }
-    return box === Boolean ? Boolean.prototype.valueOf.call(value) : box(value);
+    // JSON's conversions, which throw where it throws (a `valueOf` giving a BigInt, a `toString`
+    // giving a symbol); `Number()` and `String()` would convert those.
+    return box === Number
+      ? +(value as unknown as number)
+      : box === String
+        ? `${value as unknown as string}`
+        : Boolean.prototype.valueOf.call(value);
   }
   return value;
 }
@@ -261,14 +269,16 @@ const notSentAsFields =
  * fields it has (none is `{}`); a kind of another name (a class may name its own with
  * `Symbol.toStringTag`; a runtime's objects name theirs, `AbortSignal`, `Response`) is sent by
  * its fields only when it has some, as an object that holds nothing there holds it elsewhere.
+ * Misuse is what this catches, not disguise: a built-in kind wrapped in a Proxy, or named
+ * otherwise by a tag and given fields of its own, is judged by what it shows.
  */
 function isSentAsItsFields(value: object): boolean {
   const kind = kindOf(value);
   return (
     !ArrayBuffer.isView(value) &&
     !notSentAsFields.test(kind) &&
-    // `Object` by its own tag is no proof: a `Map` or an `Error` may wear it.
-    ((kind === "Object" && !(Symbol.toStringTag in value)) ||
+    // `Object` by a tag of its own is no proof: a `Map` or an `Error` may wear it.
+    ((kind === "Object" && !Object.hasOwn(value, Symbol.toStringTag)) ||
       Object.getPrototypeOf(value) === Object.prototype ||
       Object.keys(value).length > 0 ||
       isPlainObject(value))

@@ -235,6 +235,40 @@ describe("bad input is refused before anything is sent", () => {
     });
   });
 
+  it("refuses a box whose valueOf gives a BigInt or whose toString gives a symbol, as JSON does", async () => {
+    // Number() and String() turned them into a rounded number and a symbol's description.
+    for (const [x, words] of [
+      [Object.assign(new Number(3), { valueOf: () => 2n ** 64n }), "Cannot convert a BigInt value to a number"],
+      [Object.assign(new String("s"), { toString: () => Symbol("s") }), "Cannot convert a Symbol value to a string"],
+    ] as const) {
+      await refused(() => server.client().batches.cancel("b-1", { bodyParams: { x } }), words);
+    }
+  });
+
+  it("sends an object by its fields whatever a Proxy's has trap says, and a class's inherited tag costs no brand check", async () => {
+    // JSON never asks `has`: a trap that throws made the replacer refuse the object.
+    const proxied = new Proxy(
+      { a: 1 },
+      {
+        has() {
+          throw new Error("has trap");
+        },
+      },
+    );
+    // A tag on the class (inherited) is no disguise: no box brand is tried (three throws per object).
+    class Row {
+      constructor(readonly i: number) {}
+      get [Symbol.toStringTag]() {
+        return "Row";
+      }
+    }
+    await server
+      .client()
+      .batches.cancel("missing", { bodyParams: { proxied, rows: [new Row(1), new Row(2)] } })
+      .catch(() => {});
+    expect(server.fake.requests.at(-1)?.body).toBe('{"proxied":{"a":1},"rows":[{"i":1},{"i":2}]}');
+  });
+
   it("sends a class instance with no fields as {}, and a boxed number or string as it was read once", async () => {
     // An instance with no fields set was refused ("holds an object"); with one set it passed.
     class Options {
