@@ -236,7 +236,10 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   }
 }
 
-/** The part, named for a message; `id` cleaned of the client's tokens (a server's id may echo one). A part with no `index` is part 0: protobuf's JSON leaves a zero out. */
+/**
+ * The part, named for a message; `id` cleaned of the client's tokens (a server's id may echo one).
+ * A part with no `index` is part 0: protobuf's JSON leaves a zero out.
+ */
 function describePart(id: string, part: DatasetPart): string {
   return `part ${part.index ?? 0} (${part.name}) of dataset ${id}`;
 }
