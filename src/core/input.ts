@@ -177,8 +177,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /**
  * A `JSON.stringify` replacer that refuses a value JSON would not send as given: left out (a
  * function, a symbol), sent as `null` (`NaN`, `Infinity`, an invalid `Date`, `undefined` in an
- * array), or as `{}` or a map of indexes (a `Map`, a `Set`, bytes, `arguments`, an object whose
- * `toJSON` gives `null`). A string (or a name) with a lone UTF-16 surrogate is refused too: JSON
+ * array), or as `{}` or a map of indexes (a `Map`, a `Set`, bytes, `arguments`). A string (or a name) with a lone UTF-16 surrogate is refused too: JSON
  * writes it as an escape that Cohere's gateway (Go) reads as U+FFFD. A boxed number, string or
  * boolean goes as its value, unboxed here once (JSON would unbox it again, through a `valueOf`
  * or `toString` that may answer otherwise the second time); any other `toJSON` decides; an
@@ -195,7 +194,7 @@ export function sentAsGiven(this: object, key: string, value: unknown): unknown 
         ? !isWellFormed(sent)
         : typeof sent === "object"
           ? sent === null
-            ? toJsonGaveNull(this, key)
+            ? invalidDateGaveNull(this, key)
             : !Array.isArray(sent) && !isSentAsItsFields(sent)
           : typeof sent === "number"
             ? !Number.isFinite(sent)
@@ -203,7 +202,7 @@ export function sentAsGiven(this: object, key: string, value: unknown): unknown 
               typeof sent !== "boolean" && typeof sent !== "bigint";
   if (refused || !isWellFormed(key))
     throw new TypeError(
-      `${JSON.stringify(key)} ${refused ? `holds ${sent === null ? "what a toJSON gave as null" : describeValue(sent)}` : "is a name with a lone UTF-16 surrogate"}, which JSON does not send as given`,
+      `${JSON.stringify(key)} ${refused ? `holds ${sent === null ? "an invalid Date" : describeValue(sent)}` : "is a name with a lone UTF-16 surrogate"}, which JSON does not send as given`,
     );
   return sent;
 }
@@ -245,14 +244,21 @@ function kindOf(value: object): string {
 }
 
 /**
- * True when the `null` JSON got for `key` is what a `toJSON` gave (an invalid `Date`'s), not the
- * holder's own value: told from the property's descriptor, not by a second read of a getter (a
- * getter's `null` passes, and so does an invalid `Date` a getter gives: telling it apart would
- * take a second read).
+ * True when the `null` JSON got for `key` is what an invalid `Date` gives, told from the holder's
+ * own data property, not by a second read of a getter (an invalid `Date` a getter gives passes:
+ * telling it apart would take a second read). Any other `null` is the value: the holder's own, a
+ * getter's, a Proxy's (a Vue `reactive` reads a `ref` it holds as the ref's `null`), or what a
+ * library's `toJSON` gives for a value that is `null` (a signal, a MobX box), as it decides.
  */
-function toJsonGaveNull(holder: object, key: string): boolean {
+function invalidDateGaveNull(holder: object, key: string): boolean {
   const own = Object.getOwnPropertyDescriptor(holder, key);
-  return own !== undefined && "value" in own && own.value !== null;
+  return (
+    own !== undefined &&
+    "value" in own &&
+    typeof own.value === "object" &&
+    own.value !== null &&
+    kindOf(own.value) === "Date"
+  );
 }
 
 // Built-in kinds that keep their data where JSON does not look (entries, a message, bytes, internal

@@ -55,7 +55,9 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value !== "object") return typeof value;
   try {
-    return (value as object).constructor?.name ?? "an object without a prototype";
+    // An `Object` that is no plain object inherits enumerable fields (`Object.create(defaults)`).
+    const name = (value as { constructor?: { name?: string } }).constructor?.name;
+    return name === "Object" ? "an object with inherited fields" : (name ?? "an object without a prototype");
   } catch {
     return "an object that cannot be read";
   }

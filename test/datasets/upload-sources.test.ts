@@ -144,7 +144,13 @@ describe("every JSONL line is a JSON object", () => {
     // biome-ignore lint/suspicious/noSparseArray: the hole is the input under test
     ["a hole in an array", [LINE, , LINE], /data\[1\] must be a plain object, got undefined/],
     ["an object whose toJSON gives a number", [{ toJSON: () => 42 }], /data\[0\] must be written as a JSON object/],
-    ["an object whose toJSON gives null", [{ toJSON: () => null }], /data\[0\] cannot be written as JSON/],
+    ["an object whose toJSON gives null", [{ toJSON: () => null }], /data\[0\] must be written as a JSON object/],
+    // Its inherited fields would be lost; "got Object" did not say why it is no plain object.
+    [
+      "an object with inherited fields",
+      [Object.assign(Object.create({ x: 1 }), LINE)],
+      /data\[0\] must be a plain object, got an object with inherited fields/,
+    ],
     // What JSON would not send as given (as for bodyParams): NaN went as null, undefined and
     // functions were left out, a Map went as {}; the server then saw other data than the caller's.
     [

@@ -123,7 +123,7 @@ describe("bad input is refused before anything is sent", () => {
     [{ list: [1, undefined] }, '"1" holds undefined'],
     [{ lookup: new Map([["a", 1]]) }, '"lookup" holds an object'],
     [{ bytes: new Uint8Array(2) }, '"bytes" holds an object'],
-    [{ when: new Date(Number.NaN) }, '"when" holds what a toJSON gave as null'],
+    [{ when: new Date(Number.NaN) }, '"when" holds an invalid Date'],
     // A boxed number goes as its value: a boxed NaN or Infinity went as null.
     [{ boxed: new Number(Number.NaN) }, '"boxed" holds NaN'],
     [{ nested: [new Number(Number.NEGATIVE_INFINITY)] }, '"0" holds -Infinity'],
@@ -233,6 +233,23 @@ describe("bad input is refused before anything is sent", () => {
       boxed: [3, "s", false],
       other_realm: {},
     });
+  });
+
+  it("sends a null that is the value: a Vue-style reactive's ref, a library's toJSON of a null value", async () => {
+    // A reactive Proxy reads a ref it holds as the ref's value, while its descriptor shows the ref:
+    // the null was taken for a toJSON's, and refused. A signal's toJSON gives its value, null too.
+    const reactive = new Proxy(
+      { seed: { value: null, isRef: true }, model: "m" },
+      { get: (target, key) => (key === "seed" ? null : Reflect.get(target, key)) },
+    );
+    const signal = { value: null, toJSON: () => null };
+    await server
+      .client()
+      .batches.cancel("missing", { bodyParams: { reactive, signal, stamps: [new Date(0)] } })
+      .catch(() => {});
+    expect(server.fake.requests.at(-1)?.body).toBe(
+      '{"reactive":{"seed":null,"model":"m"},"signal":null,"stamps":["1970-01-01T00:00:00.000Z"]}',
+    );
   });
 
   it("refuses a box whose valueOf gives a BigInt or whose toString gives a symbol, as JSON does", async () => {
