@@ -252,13 +252,13 @@ function kindOf(value: object): string {
  */
 function invalidDateGaveNull(holder: object, key: string): boolean {
   const own = Object.getOwnPropertyDescriptor(holder, key);
-  return (
-    own !== undefined &&
-    "value" in own &&
-    typeof own.value === "object" &&
-    own.value !== null &&
-    kindOf(own.value) === "Date"
-  );
+  if (own === undefined || !("value" in own)) return false;
+  try {
+    // A Date of any realm, told by its slot (the brand check throws for anything else), and invalid.
+    return Number.isNaN(Date.prototype.getTime.call(own.value));
+  } catch {
+    return false;
+  }
 }
 
 // Built-in kinds that keep their data where JSON does not look (entries, a message, bytes, internal

@@ -55,9 +55,11 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (typeof value !== "object") return typeof value;
   try {
-    // An `Object` that is no plain object inherits enumerable fields (`Object.create(defaults)`).
-    const name = (value as { constructor?: { name?: string } }).constructor?.name;
-    return name === "Object" ? "an object with inherited fields" : (name ?? "an object without a prototype");
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === "string" && name !== "Object") return name;
+    // No class's: an `Object.create(defaults)`, whose inherited fields JSON would leave out.
+    for (const key in value) if (!Object.hasOwn(value, key)) return "an object with inherited fields";
+    return "an object whose prototype is not Object.prototype";
   } catch {
     return "an object that cannot be read";
   }

@@ -151,6 +151,11 @@ describe("every JSONL line is a JSON object", () => {
       [Object.assign(Object.create({ x: 1 }), LINE)],
       /data\[0\] must be a plain object, got an object with inherited fields/,
     ],
+    [
+      "an object on another object",
+      [Object.assign(Object.create({}), LINE)],
+      /data\[0\] must be a plain object, got an object whose prototype is not Object.prototype$/,
+    ],
     // What JSON would not send as given (as for bodyParams): NaN went as null, undefined and
     // functions were left out, a Map went as {}; the server then saw other data than the caller's.
     [

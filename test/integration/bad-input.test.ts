@@ -1,3 +1,4 @@
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import {
   CohereClient,
@@ -124,6 +125,9 @@ describe("bad input is refused before anything is sent", () => {
     [{ lookup: new Map([["a", 1]]) }, '"lookup" holds an object'],
     [{ bytes: new Uint8Array(2) }, '"bytes" holds an object'],
     [{ when: new Date(Number.NaN) }, '"when" holds an invalid Date'],
+    // Told by its slot: a tag (its own, its class's) or another realm does not hide it.
+    [{ when: [tagged(new Date(Number.NaN), "Stamp")] }, '"0" holds an invalid Date'],
+    [{ when: { at: runInNewContext("new Date(NaN)") } }, '"at" holds an invalid Date'],
     // A boxed number goes as its value: a boxed NaN or Infinity went as null.
     [{ boxed: new Number(Number.NaN) }, '"boxed" holds NaN'],
     [{ nested: [new Number(Number.NEGATIVE_INFINITY)] }, '"0" holds -Infinity'],
@@ -213,7 +217,6 @@ describe("bad input is refused before anything is sent", () => {
       ) {}
     }
     const at = new Date("2026-01-01T00:00:00Z");
-    const { runInNewContext } = await import("node:vm");
     await server
       .client()
       .batches.cancel("missing", {
@@ -243,12 +246,15 @@ describe("bad input is refused before anything is sent", () => {
       { get: (target, key) => (key === "seed" ? null : Reflect.get(target, key)) },
     );
     const signal = { value: null, toJSON: () => null };
+    // A valid Date whose toJSON gives null (its toJSON decides), an object that only names itself Date.
+    const nullDate = Object.assign(new Date(0), { toJSON: () => null });
+    const namedDate = { [Symbol.toStringTag]: "Date", toJSON: () => null };
     await server
       .client()
-      .batches.cancel("missing", { bodyParams: { reactive, signal, stamps: [new Date(0)] } })
+      .batches.cancel("missing", { bodyParams: { reactive, signal, stamps: [new Date(0), nullDate, namedDate] } })
       .catch(() => {});
     expect(server.fake.requests.at(-1)?.body).toBe(
-      '{"reactive":{"seed":null,"model":"m"},"signal":null,"stamps":["1970-01-01T00:00:00.000Z"]}',
+      '{"reactive":{"seed":null,"model":"m"},"signal":null,"stamps":["1970-01-01T00:00:00.000Z",null,null]}',
     );
   });
 
