@@ -177,34 +177,54 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 /**
  * A `JSON.stringify` replacer that refuses a value JSON would not send as given: left out (a
  * function, a symbol), sent as `null` (`NaN`, `Infinity`, an invalid `Date`, `undefined` in an
- * array), or as `{}` or a map of indexes (a `Map`, a `Set`, bytes, `arguments`). A string (or a name) with a lone UTF-16 surrogate is refused too: JSON
- * writes it as an escape that Cohere's gateway (Go) reads as U+FFFD. A boxed number, string or
+ * array), or as `{}` or a map of indexes (a `Map`, a `Set`, bytes, `arguments`). A string (or a
+ * name) with a lone UTF-16 surrogate is refused too: JSON writes it as an escape that Cohere's
+ * gateway (Go) reads as U+FFFD. A boxed number, string or
  * boolean goes as its value, unboxed here once (JSON would unbox it again, through a `valueOf`
  * or `toString` that may answer otherwise the second time); any other `toJSON` decides; an
  * `undefined` field is left out, as an unset optional field. Used for `bodyParams` and for each
  * object line of an upload: what the caller wrote is what is sent. Each value is read once, by JSON.
  */
 export function sentAsGiven(this: object, key: string, value: unknown): unknown {
-  const sent = typeof value === "object" && value !== null && !Array.isArray(value) ? unboxed(value) : value;
+  const sent = typeof value === "object" && value !== null && !Array.isArray(value) ? objectAsSent(value) : value;
   const refused =
+    sent === refusedKind ||
     // An `undefined` field is left out, as an optional field unset; in an array it would be `null`.
-    sent === undefined
+    (sent === undefined
       ? Array.isArray(this)
       : typeof sent === "string"
         ? !isWellFormed(sent)
         : typeof sent === "object"
-          ? sent === null
-            ? invalidDateGaveNull(this, key)
-            : !Array.isArray(sent) && !isSentAsItsFields(sent)
+          ? sent === null && invalidDateGaveNull(this, key)
           : typeof sent === "number"
             ? !Number.isFinite(sent)
             : // A BigInt passes: JSON.stringify refuses it in its own words.
-              typeof sent !== "boolean" && typeof sent !== "bigint";
+              typeof sent !== "boolean" && typeof sent !== "bigint");
   if (refused || !isWellFormed(key))
     throw new TypeError(
-      `${JSON.stringify(key)} ${refused ? `holds ${sent === null ? "an invalid Date" : describeValue(sent)}` : "is a name with a lone UTF-16 surrogate"}, which JSON does not send as given`,
+      `${JSON.stringify(key)} ${refused ? `holds ${sent === null ? "an invalid Date" : describeValue(sent === refusedKind ? value : sent)}` : "is a name with a lone UTF-16 surrogate"}, which JSON does not send as given`,
     );
   return sent;
+}
+
+/** What `objectAsSent` gives for an object of a kind JSON does not send as given. */
+const refusedKind = Symbol("refused kind");
+
+/**
+ * What JSON sends for `value` (an object that is not an array): a box's primitive, the object
+ * itself where it is sent by its fields, else `refusedKind`. Its kind and whether it has a tag of
+ * its own are read once, for both questions.
+ */
+function objectAsSent(value: object): unknown {
+  const kind = kindOf(value);
+  const ownTag = Object.hasOwn(value, Symbol.toStringTag);
+  // Only a box, or an object with a tag of its own (a disguise: a class's tag is inherited), pays
+  // for trying each box's brand, whose failure throws.
+  if (kind === "Number" || kind === "String" || kind === "Boolean" || ownTag) {
+    const primitive = unboxed(value);
+    if (primitive !== value) return primitive;
+  }
+  return isSentAsItsFields(value, kind, ownTag) ? value : refusedKind;
 }
 
 /**
@@ -215,11 +235,6 @@ export function sentAsGiven(this: object, key: string, value: unknown): unknown 
  * fields. (A box given a tagged prototype, or wrapped in a Proxy, is judged by the kind it names.)
  */
 function unboxed(value: object): unknown {
-  const kind = kindOf(value);
-  // Only a box, or an object with a tag of its own (a disguise: a class's tag is inherited), pays
-  // for trying each box's brand, whose failure throws.
-  if (kind !== "Number" && kind !== "String" && kind !== "Boolean" && !Object.hasOwn(value, Symbol.toStringTag))
-    return value;
   for (const box of [Number, String, Boolean] as const) {
     try {
       // Throws for an object without the box's internal slot: a brand check that runs no code of the caller's.
@@ -278,13 +293,12 @@ const notSentAsFields =
  * Misuse is what this catches, not disguise: a built-in kind wrapped in a Proxy, or named
  * otherwise by a tag and given fields of its own, is judged by what it shows.
  */
-function isSentAsItsFields(value: object): boolean {
-  const kind = kindOf(value);
+function isSentAsItsFields(value: object, kind: string, ownTag: boolean): boolean {
   return (
     !ArrayBuffer.isView(value) &&
     !notSentAsFields.test(kind) &&
     // `Object` by a tag of its own is no proof: a `Map` or an `Error` may wear it.
-    ((kind === "Object" && !Object.hasOwn(value, Symbol.toStringTag)) ||
+    ((kind === "Object" && !ownTag) ||
       Object.getPrototypeOf(value) === Object.prototype ||
       Object.keys(value).length > 0 ||
       isPlainObject(value))

@@ -122,6 +122,7 @@ async function* readItems(
         half = code >= 0xd800 && code <= 0xdbff ? text.slice(-1) : "";
         yield encoder.encode(wellFormed(half ? text.slice(0, -1) : text, `${field} item ${index}`));
       } else {
+        // A high surrogate no next chunk completed is never well formed: this refuses it.
         if (half) wellFormed(half, `${field} item ${index - 1}`);
         half = "";
         yield item instanceof Uint8Array ? item : encoder.encode(jsonLine(item, `${field} item ${index}`));

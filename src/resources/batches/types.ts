@@ -10,8 +10,9 @@ type Schemas = components["schemas"];
  * `input_tokens` and `output_tokens` are int64 counts sent as strings (use `BigInt` to do
  * arithmetic). `created_at` and `updated_at` are RFC 3339 strings in protobuf's JSON form (UTC,
  * 0, 3, 6 or 9 fraction digits, as few as the value needs: `2025-03-05T14:59:25.438936Z`,
- * `2026-01-01T00:00:00Z`), kept as strings because a `Date` would drop the microseconds. A `status` this SDK does not know yet
- * passes through as a string. Fields the API adds later are kept on the object.
+ * `2026-01-01T00:00:00Z`), kept as strings because a `Date` would drop the microseconds. A
+ * `status` this SDK does not know yet passes through as a string. Fields the API adds later are
+ * kept on the object.
  *
  * `id` is a `string`, not optional as in the spec, and every response is checked for it (a batch
  * without one is a `CohereParseError`). The spec's `Batch` is also the body of `create`, so it
