@@ -84,9 +84,10 @@ export interface CohereClientOptions {
   /**
    * Headers added to every request. Not `Authorization` (`token` sets it), `Content-Type` (the
    * SDK sets its body's) or `Idempotency-Key` (one key on every create would make the second
-   * answer with the first batch: give `idempotencyKey` per call).
+   * answer with the first batch: give `idempotencyKey` per call). An entry set to `undefined`
+   * is left out.
    */
-  headers?: Record<string, string> | undefined;
+  headers?: Record<string, string | undefined> | undefined;
   /**
    * Steers retries for every call (a call's own `shouldRetry` replaces it): see `ShouldRetry`.
    * @example
@@ -124,7 +125,8 @@ export interface CohereClientOptions {
    */
   logLevel?: LogLevel | undefined;
   /**
-   * Where the lines of `logLevel` go: `console` fits, and so do pino and winston. A logger alone
+   * Where the lines of `logLevel` go: `console` and winston fit; pino and bunyan take the data
+   * first, so wrap them (see `Logger`). A logger alone
    * logs nothing until `logLevel` (or `COHERE_LOG`) is set.
    * @defaultValue console
    */

@@ -4,7 +4,12 @@
 /** How much the logging middleware says, from most to least. @public */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "off";
 
-/** Where log lines go: `console` fits, and so do pino, winston and most loggers. @public */
+/**
+ * Where log lines go, each called with the line, then its data: `console` and winston fit as
+ * they are. pino and bunyan take the data first (given second, pino drops it): wrap them, as in
+ * `info: (line, data) => pino.info(data, line)`.
+ * @public
+ */
 export interface Logger {
   /** The most detailed level (at `"debug"`, the logging middleware adds redacted headers to its `info` and `warn` lines). */
   debug(message: string, data: Record<string, unknown>): void;

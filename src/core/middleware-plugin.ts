@@ -190,7 +190,7 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
     (phase !== undefined && (handle === undefined || (phase !== "call" && phase !== "attempt")))
   )
     throw new CohereError(
-      `Invalid middleware #${position + 1}: must be a function, { name, phase?: "call" | "attempt", handle } or { name, call?, attempt? }`,
+      `Invalid middleware #${position + 1}: must be a function, { name, phase?: "call" | "attempt", handle } or { name, call and/or attempt }`,
     );
   return handlers.map(([where, handler]) => resolved(name, where, handler));
 }

@@ -73,11 +73,22 @@ export interface RequestOptions {
   maxResponseBytes?: number | undefined;
   /** Cancels the call: the attempt in flight and any wait between attempts. */
   abortSignal?: AbortSignal | undefined;
-  /** Headers added to this call's requests (after the client's `headers`); not `Authorization` or `Content-Type`, which the SDK sets. */
-  headers?: Record<string, string> | undefined;
-  /** Extra query parameters, for fields this SDK does not know yet. */
-  queryParams?: Record<string, string | number | boolean> | undefined;
-  /** Extra JSON body fields, for fields this SDK does not know yet. */
+  /**
+   * Headers added to this call's requests (after the client's `headers`); not `Authorization`
+   * or `Content-Type`, which the SDK sets. An entry set to `undefined` is left out.
+   */
+  headers?: Record<string, string | undefined> | undefined;
+  /**
+   * Extra query parameters, for fields this SDK does not know yet. An entry set to `undefined`
+   * is left out.
+   */
+  queryParams?: Record<string, string | number | boolean | undefined> | undefined;
+  /**
+   * Extra JSON body fields, for fields this SDK does not know yet. A `GET` (`list`, `retrieve`,
+   * `datasets.usage`) has no body and an upload (`datasets.create`) sends a file: both refuse
+   * them with a `CohereError`, before sending. An entry set
+   * to `undefined` is left out, as JSON leaves it out.
+   */
   bodyParams?: Record<string, unknown> | undefined;
   /**
    * Sent as `Idempotency-Key`. The same key goes with every attempt, which lets the SDK retry a

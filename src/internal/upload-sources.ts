@@ -56,6 +56,7 @@ function describe(value: unknown): string {
   if (typeof value !== "object") return typeof value;
   try {
     const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    if (name === "") return "an instance of an anonymous class";
     if (typeof name === "string" && name !== "Object") return name;
     // No class's: an `Object.create(defaults)`, whose inherited fields JSON would leave out.
     for (const key in value) if (!Object.hasOwn(value, key)) return "an object with inherited fields";
@@ -173,6 +174,6 @@ function sourceOf(data: unknown, field: string): PartSource {
     return { chunks: () => readItems(iterable as AsyncIterable<unknown>, field), close };
   }
   throw new CohereError(
-    `Invalid request: ${field} must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream, or an (async) iterable of bytes or plain objects; got ${describe(data)}`,
+    `Invalid request: ${field} must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream, or an (async) iterable of bytes or plain objects; got ${isObjectLine(data) ? "one plain object (pass an array of them)" : describe(data)}`,
   );
 }

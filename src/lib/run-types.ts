@@ -1,5 +1,6 @@
 import type { RequestOptions } from "../core/request-options.js";
 import type { BatchResult } from "../internal/decoders/batch-result.js";
+import type { TerminalBatchStatus } from "../resources/batches/status.js";
 import type { Batch } from "../resources/batches/types.js";
 import type { Dataset, DatasetData, DatasetType } from "../resources/datasets/types.js";
 
@@ -50,8 +51,11 @@ export interface RunRequest {
 
 /** What `batches.run` resolves with. @public */
 export interface RunResult {
-  /** The batch in its terminal status: read `status` (`FAILED` and `CANCELED` resolve too). */
-  readonly batch: Batch;
+  /**
+   * The batch in its terminal status: read `status` (`FAILED` and `CANCELED` resolve too). As
+   * with `waitUntilDone`, comparing it with a status that is not terminal is a compile error.
+   */
+  readonly batch: Batch & { readonly status: TerminalBatchStatus };
   /** The uploaded and validated input dataset. */
   readonly inputDataset: Dataset;
   /** The batch's results, as `batches.results(batch.id)`. */

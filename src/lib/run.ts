@@ -9,7 +9,7 @@ import { carryTokens, recordingTokens, redactError } from "../internal/secrets.j
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
 import { requiredTextSchema } from "../resources/batches/schemas.js";
-import { isTerminalStatus } from "../resources/batches/status.js";
+import { isTerminalStatus, type TerminalBatchStatus } from "../resources/batches/status.js";
 import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { Dataset } from "../resources/datasets/types.js";
@@ -20,6 +20,13 @@ import { waitFor } from "./waiter.js";
 import { startRunScope } from "./run-scope.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
 
+/** True for requests whose size is known before they are read, and is 0. */
+function knownEmpty(x: unknown): boolean {
+  if (typeof x === "string" || Array.isArray(x)) return x.length === 0;
+  if (x instanceof ArrayBuffer || ArrayBuffer.isView(x)) return x.byteLength === 0;
+  return (x instanceof Blob || x instanceof Set || x instanceof Map) && x.size === 0;
+}
+
 const runRequestSchema = v.strictObject(
   {
     // As a create checks them (not blank, no lone surrogate), before anything is uploaded.
@@ -29,10 +36,7 @@ const runRequestSchema = v.strictObject(
     requests: v.pipe(
       v.custom<RunRequest["requests"]>((x) => x !== undefined && x !== null, "is required"),
       // An empty list would be uploaded, fail validation, and only then be reported.
-      v.check(
-        (x) => !((Array.isArray(x) || typeof x === "string") && x.length === 0),
-        "is empty: a batch needs a request",
-      ),
+      v.check((x) => !knownEmpty(x), "is empty: a batch needs a request"),
     ),
     onProgress: v.optional(functionSchema<(progress: RunProgress) => unknown>()),
     pollIntervalInSeconds: v.optional(secondsSchema),
@@ -199,7 +203,8 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
         name: "run",
         notDone: `run: batch ${shownBatchId} was not done`,
         poll: async (abortSignal) => (await batches.retrieve(batchId, { ...options, abortSignal })).batch,
-        settle: (latest) => (isTerminalStatus(latest.status) ? latest : undefined),
+        settle: (latest) =>
+          isTerminalStatus(latest.status) ? (latest as Batch & { readonly status: TerminalBatchStatus }) : undefined,
       },
       { ...waits, ...within, onProgress: onBatch },
     );

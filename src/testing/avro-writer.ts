@@ -6,11 +6,11 @@ import { AvroSink } from "./avro-sink.js";
 /** Options of {@link writeAvroContainer}. */
 export interface AvroWriteOptions {
   /** `deflate` (raw deflate, the default) or `null` (uncompressed). */
-  codec?: "deflate" | "null";
+  codec?: "deflate" | "null" | undefined;
   /** Records per block (default 100): several blocks per file exercise the reader's framing. */
-  blockRecords?: number;
+  blockRecords?: number | undefined;
   /** The 16-byte sync marker (default random); fixed in tests that compare bytes. */
-  sync?: Uint8Array;
+  sync?: Uint8Array | undefined;
 }
 
 const MAGIC = new Uint8Array([0x4f, 0x62, 0x6a, 0x01]);

@@ -52,13 +52,17 @@ export interface WireDatasetPart {
 
 /** A dataset as the fake sends it (`Dataset`). */
 export interface WireDataset {
+  /** The dataset's id: its name's slug and a random suffix (`requests-x1y2z3`). */
   id: string;
+  /** The name it was uploaded with. */
   name: string;
   /** Creation time, RFC 3339 as protobuf's JSON writes it (0, 3 or 6 fraction digits). */
   created_at: string;
   /** Time of the last validation-status change. */
   updated_at: string;
+  /** The `type` it was uploaded with (`batch-chat-v2-input`, ...). */
   dataset_type: string;
+  /** Where validation is: `queued`, `processing`, then `validated` or `failed`. */
   validation_status: WireDatasetValidationStatus;
   /** Why validation failed; only on `failed` datasets. */
   validation_error?: string;
@@ -74,20 +78,24 @@ export interface WireDataset {
 
 /** `200` body of `POST /v1/datasets`. */
 export interface WireCreateDatasetResponse {
+  /** The new dataset's id. */
   id: string;
 }
 
 /** `200` body of `GET /v1/datasets/{id}`. */
 export interface WireGetDatasetResponse {
+  /** The dataset. */
   dataset: WireDataset;
 }
 
 /** `200` body of `GET /v1/datasets`. */
 export interface WireListDatasetsResponse {
+  /** The page's datasets. */
   datasets: WireDataset[];
 }
 
 /** `200` body of `GET /v1/datasets/usage`: bytes stored by the organization. */
 export interface WireDatasetUsageResponse {
+  /** Bytes stored by the organization. */
   organization_usage: number;
 }

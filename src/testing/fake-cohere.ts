@@ -106,7 +106,7 @@ export interface HandleOptions {
    * proxy's name). Without it, the request's origin decides: the download origin if it is
    * {@link FakeCohere.downloadOrigin}, else the API.
    */
-  readonly role?: "api" | "download";
+  readonly role?: "api" | "download" | undefined;
 }
 
 /** Options of {@link FakeCohere.reset}. */
@@ -121,7 +121,7 @@ export interface ResetOptions {
  * @example
  * ```ts
  * const [batch] = fake.addBatches(1);
- * batch.model === DEFAULT_SEEDED_MODEL; // true
+ * batch?.model === DEFAULT_SEEDED_MODEL; // true
  * ```
  */
 export const DEFAULT_SEEDED_MODEL = "command-a-03-2025";

@@ -13,6 +13,7 @@ import type { Operation } from "./wire.js";
  * work but the answer was an error" (the case that makes retrying a create dangerous).
  */
 export interface StatusFault {
+  /** The kind of fault: `"status"`. */
   readonly type: "status";
   /** The HTTP status, 200 to 599. */
   readonly status: number;
@@ -34,6 +35,7 @@ export interface StatusFault {
  * operation is not performed.
  */
 export interface DelayFault {
+  /** The kind of fault: `"delay"`. */
   readonly type: "delay";
   /** Real milliseconds to wait before the response headers: 0 to 2^31-1 (setTimeout's limit). */
   readonly ms: number;
@@ -45,6 +47,7 @@ export interface DelayFault {
  * performed. Tests a client's body timeout.
  */
 export interface StallBodyFault {
+  /** The kind of fault: `"stall-body"`. */
   readonly type: "stall-body";
 }
 
@@ -53,6 +56,7 @@ export interface StallBodyFault {
  * `fake.fetch` the call rejects with `TypeError("fetch failed")`, as `fetch` does.
  */
 export interface DropFault {
+  /** The kind of fault: `"drop"`. */
   readonly type: "drop";
   /** Perform the operation before dropping the connection. @default false */
   readonly afterAction?: boolean | undefined;
@@ -67,6 +71,7 @@ export interface DropFault {
  * real one; without it, nothing is performed and the partial body is a bare JSON prefix.
  */
 export interface ResetMidBodyFault {
+  /** The kind of fault: `"reset-mid-body"`. */
   readonly type: "reset-mid-body";
   /** Perform the operation before the partial answer. @default false */
   readonly afterAction?: boolean | undefined;
@@ -74,6 +79,7 @@ export interface ResetMidBodyFault {
 
 /** Answer 200 with a body that is not JSON. The operation is performed, as the 200 says. */
 export interface MalformedBodyFault {
+  /** The kind of fault: `"malformed-body"`. */
   readonly type: "malformed-body";
   /** The body text. @default "{not json" */
   readonly body?: string | undefined;
@@ -81,11 +87,13 @@ export interface MalformedBodyFault {
 
 /** Answer 200 with an empty body. The operation is performed. */
 export interface EmptyBodyFault {
+  /** The kind of fault: `"empty-body"`. */
   readonly type: "empty-body";
 }
 
 /** Answer 200 with `{}`, which lacks the required `batch` of create and retrieve. The operation is performed. */
 export interface MissingFieldFault {
+  /** The kind of fault: `"missing-field"`. */
   readonly type: "missing-field";
 }
 
@@ -95,6 +103,7 @@ export interface MissingFieldFault {
  * performed.
  */
 export interface TruncateFault {
+  /** The kind of fault: `"truncate"`. */
   readonly type: "truncate";
   /** How many bytes of the body to send, an integer >= 0 (more than the body has sends it whole). @default 60% of them */
   readonly bytes?: number | undefined;

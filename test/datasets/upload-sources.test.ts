@@ -156,6 +156,18 @@ describe("every JSONL line is a JSON object", () => {
       [Object.assign(Object.create({}), LINE)],
       /data\[0\] must be a plain object, got an object whose prototype is not Object.prototype$/,
     ],
+    // Its constructor's name is "": the message ended at "got ".
+    [
+      "an instance of an anonymous class",
+      [new (class {})()],
+      /data\[0\] must be a plain object, got an instance of an anonymous class$/,
+    ],
+    // One request where a list of them is expected: it was said to be on another prototype.
+    [
+      "one request instead of a list",
+      LINE,
+      /data must be a string, .*; got one plain object \(pass an array of them\)$/,
+    ],
     // What JSON would not send as given (as for bodyParams): NaN went as null, undefined and
     // functions were left out, a Map went as {}; the server then saw other data than the caller's.
     [

@@ -809,6 +809,11 @@ describe("a plugin's fields", () => {
       /^Invalid middleware #1: phases: did you mean phase\?$/,
     ],
     [{ middleware: [{ name: "", handle: noHandler }] }, /^Invalid middleware #1: must be a function/],
+    // No handler at all (a conditional `call` that came out `undefined`): the message says one is needed.
+    [
+      { middleware: [{ name: "noop", call: undefined }] },
+      /^Invalid middleware #1: must be a function, .* or \{ name, call and\/or attempt \}$/,
+    ],
     // A handler misspelt beside another: the plugin ran in one phase only.
     [
       { middleware: [{ name: "span", call: noHandler, atempt: noHandler }] },

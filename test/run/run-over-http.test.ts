@@ -133,6 +133,11 @@ describe("run", () => {
       "Invalid run request: requests is empty: a batch needs a request",
     );
     await expect(env.client().batches.run({ ...request, requests: "" })).rejects.toThrow(/requests is empty/);
+    // Every kind whose size is known before it is read: an empty one was uploaded, then failed validation.
+    for (const empty of [new Set(), new Map(), new Uint8Array(0), new ArrayBuffer(0), new Blob([])])
+      await expect(env.client().batches.run({ ...request, requests: empty as never })).rejects.toThrow(
+        "Invalid run request: requests is empty: a batch needs a request",
+      );
     // Checked as the create checks them, before the upload (they failed after it, leaving it behind).
     await expect(env.client().batches.run({ ...request, model: "   " })).rejects.toThrow(
       "Invalid run request: model must not be blank",

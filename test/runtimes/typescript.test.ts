@@ -22,6 +22,8 @@ beforeAll(async () => {
       "types/tsconfig.node16.json": "tsconfig.node16.json",
       "types/tsconfig.bundler.json": "tsconfig.bundler.json",
       "types/tsconfig.node10.json": "tsconfig.node10.json",
+      "types/es2020.ts": "es2020.ts",
+      "types/tsconfig.es2020.json": "tsconfig.es2020.json",
     },
   });
   // The same source as a CommonJS file, as a bundler user's and as an old node10 user's.
@@ -85,5 +87,12 @@ describe.concurrent("a TypeScript consumer, skipLibCheck false", () => {
     expect(result.packageFiles).toEqual(
       expect.arrayContaining(["dist/default/index.d.cts", "dist/testing/index.node.d.cts"]),
     );
+  }, 120_000);
+
+  it("lib ES2020 (before Error's cause): the declarations check, and errors show their cause", async () => {
+    const result = await tsc("tsconfig.es2020.json");
+    expect(result.diagnostics).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.packageFiles).toEqual(expect.arrayContaining(["dist/default/index.d.mts"]));
   }, 120_000);
 });

@@ -34,6 +34,13 @@ export class CohereError extends Error {
   static readonly errorName: string = "CohereError";
 
   /**
+   * What caused this error, when something did: what `fetch` threw for a
+   * `CohereConnectionError`, the signal's `reason` for a `CohereAbortError`. Declared here too,
+   * so that a project whose `lib` predates ES2022 (where `Error` has no `cause`) can read it.
+   */
+  declare readonly cause?: unknown;
+
+  /**
    * Makes an error with `message` and, optionally, a `cause`; `name` is set from the class.
    *
    * @example

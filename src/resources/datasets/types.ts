@@ -90,11 +90,32 @@ export type DatasetData =
   | Uint8Array
   | ArrayBuffer
   | Blob
-  | ReadableStream<Uint8Array | string | object>
-  | AsyncIterable<Uint8Array | string | object>
-  // `object`, not `Record<string, unknown>`: a request declared as an `interface` has no index
-  // signature. What is not a plain object is refused at run time, before anything is sent.
-  | Iterable<object>;
+  | ReadableStream<Uint8Array | string | DatasetLine>
+  | AsyncIterable<Uint8Array | string | DatasetLine>
+  | Iterable<Uint8Array | string | DatasetLine>;
+
+/**
+ * One line of `DatasetData` given as an object, written as JSON. An object literal or a request
+ * declared as an `interface` (which has no index signature) is one; an iterable (an array, a
+ * `Map`, a `Set`) is not, and does not compile. What is otherwise not a plain object (a class
+ * instance, a `Date`) is refused at run time, before anything is sent.
+ *
+ * @example
+ * ```ts
+ * interface ChatRequest {
+ *   custom_id: string;
+ *   body: { messages: { role: "user"; content: string }[] };
+ * }
+ * const lines: ChatRequest[] = [{ custom_id: "1", body: { messages: [{ role: "user", content: "Hi" }] } }];
+ * await client.datasets.create({ name: "requests", type: "batch-chat-v2-input", data: lines });
+ * ```
+ * @public
+ */
+export type DatasetLine =
+  | { readonly [field: string]: unknown }
+  // The index signature above takes object literals (whose extra fields it allows); this takes
+  // interfaces, whose lack of one it would refuse. `never` keeps out what is iterable.
+  | (object & { readonly [Symbol.iterator]?: never });
 
 /** The fields of `create` (wire names). @public */
 export interface CreateDatasetRequest {
