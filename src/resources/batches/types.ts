@@ -23,7 +23,7 @@ type Schemas = components["schemas"];
  * fields stay optional, since a zero count or an unspecified status may be left out.
  * @public
  */
-export interface Batch extends Omit<Schemas["Batch"], "status" | "id"> {
+export interface Batch extends Omit<components["schemas"]["Batch"], "status" | "id"> {
   /** The batch id: present in every response (checked), to pass to `retrieve`, `cancel` and `waitUntilDone`. */
   readonly id: string;
   /** The name given at `create`. */
