@@ -96,49 +96,77 @@ export async function* readStream<T>(
   }
 }
 
-/** Chunks of an iterable of bytes, strings or plain objects (one JSONL line each). */
-async function* readItems(
-  items: AsyncIterable<unknown> | Iterable<unknown>,
-  field: string,
-): AsyncGenerator<Uint8Array> {
+/**
+ * Turns the items of a collection or an iterable, one at a time, into the bytes they upload:
+ * bytes as they are, text as UTF-8, a plain object as one JSONL line. `name` names an item in
+ * errors (`data[2]`, `data item 2`); `end` refuses a surrogate half no later item completed.
+ */
+function itemEncoder(name: (index: number) => string) {
   let index = 0;
   // A string may end in the first half of a surrogate pair whose second half starts the next:
   // encoded apart, each half would be sent as U+FFFD. The half waits for the next string.
   let half = "";
-  // The first item says what the iterable holds: chunks of text and bytes (a file's stream), or
+  // The first item says what the items are: chunks of text and bytes (a file's stream), or
   // objects (one line each). Mixed, a chunk after a line would be glued to the next line.
   let holdsObjects: boolean | undefined;
-  try {
-    for await (const item of items) {
+  return {
+    encode(item: unknown): Uint8Array {
       const chunk = typeof item === "string" || item instanceof Uint8Array;
       // Anything else (a number) is refused below, as a line that is not an object.
       if (chunk || isObjectLine(item)) holdsObjects ??= !chunk;
       if (chunk ? holdsObjects === true : holdsObjects === false && isObjectLine(item))
         throw new CohereError(
-          `Invalid request: ${field} item ${index} is ${chunk ? "" : "not "}text or bytes, and the items before it are ${chunk ? "not" : "text or bytes"}: an iterable holds either chunks of JSONL (text or bytes) or plain objects (one line each)`,
+          `Invalid request: ${name(index)} is ${chunk ? "" : "not "}text or bytes, and the items before it are ${chunk ? "not" : "text or bytes"}: an iterable holds either chunks of JSONL (text or bytes) or plain objects (one line each)`,
         );
+      let bytes: Uint8Array;
       if (typeof item === "string") {
         const text = half + item;
         const code = text.charCodeAt(text.length - 1);
         half = code >= 0xd800 && code <= 0xdbff ? text.slice(-1) : "";
-        yield encoder.encode(wellFormed(half ? text.slice(0, -1) : text, `${field} item ${index}`));
+        bytes = encoder.encode(wellFormed(half ? text.slice(0, -1) : text, name(index)));
       } else {
         // A high surrogate no next chunk completed is never well formed: this refuses it.
-        if (half) wellFormed(half, `${field} item ${index - 1}`);
+        if (half) wellFormed(half, name(index - 1));
         half = "";
-        yield item instanceof Uint8Array ? item : encoder.encode(jsonLine(item, `${field} item ${index}`));
+        bytes = item instanceof Uint8Array ? item : encoder.encode(jsonLine(item, name(index)));
       }
       index++;
-    }
-    if (half) wellFormed(half, `${field} item ${index - 1}`);
+      return bytes;
+    },
+    end(): void {
+      if (half) wellFormed(half, name(index - 1));
+    },
+  };
+}
+
+/** Chunks of an iterable of bytes, strings or plain objects (one JSONL line each), read as the upload goes. */
+async function* readItems(
+  items: AsyncIterable<unknown> | Iterable<unknown>,
+  field: string,
+): AsyncGenerator<Uint8Array> {
+  const lines = itemEncoder((index) => `${field} item ${index}`);
+  try {
+    for await (const item of items) yield lines.encode(item);
+    lines.end();
   } catch (error) {
     sourceFailure(error);
   }
 }
 
 /**
- * The part source of `data`. Bytes, strings, blobs and arrays become a `Blob` (an array as
- * JSONL, checked item by item now, so bad input is refused before anything is sent); streams,
+ * The bytes of a collection held in memory (an array, a `Set`, a `Map`): every item is checked
+ * now, so bad input is refused before anything is sent.
+ */
+function collectionBlob(items: unknown[], name: (index: number) => string): Blob {
+  const lines = itemEncoder(name);
+  const parts = items.map((item) => lines.encode(item));
+  lines.end();
+  return new Blob(parts as BlobPart[]);
+}
+
+/**
+ * The part source of `data`. Bytes, strings, blobs, arrays, Sets and Maps become a `Blob` (a
+ * collection's items checked now, so bad input is refused before anything is sent); streams,
  * async iterables and other iterables (generators) are read once, as the upload goes.
  *
  * @throws CohereError for a `data` of no supported kind, or an array item that is not a
@@ -154,7 +182,11 @@ function sourceOf(data: unknown, field: string): PartSource {
   }
   if (data instanceof Blob) return { blob: data };
   // Array.from, not map: a hole is an item (refused), where map skips it and a Blob writes "undefined".
-  if (Array.isArray(data)) return { blob: new Blob(Array.from(data, (item, i) => jsonLine(item, `${field}[${i}]`))) };
+  if (Array.isArray(data)) return { blob: collectionBlob(Array.from(data), (index) => `${field}[${index}]`) };
+  // A Set or a Map is in memory too (a Map's entries are arrays, refused as lines), and may be large:
+  // checked whole, as an array is, rather than streamed and refused after the upload began.
+  if (data instanceof Set || data instanceof Map)
+    return { blob: collectionBlob(Array.from(data), (index) => `${field} item ${index}`) };
   // A caller's stream may carry strings or objects (a `TextDecoderStream`'s output, an object
   // stream): its chunks are items like an iterable's, each checked and turned into bytes.
   const close = () => closeUnread(data);

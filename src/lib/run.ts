@@ -23,7 +23,8 @@ import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.j
 /** True for requests whose size is known before they are read, and is 0. */
 function knownEmpty(x: unknown): boolean {
   if (typeof x === "string" || Array.isArray(x)) return x.length === 0;
-  if (x instanceof ArrayBuffer || ArrayBuffer.isView(x)) return x.byteLength === 0;
+  // Bytes only: another typed array or a DataView is no kind of data, and is told so by the upload.
+  if (x instanceof ArrayBuffer || x instanceof Uint8Array) return x.byteLength === 0;
   return (x instanceof Blob || x instanceof Set || x instanceof Map) && x.size === 0;
 }
 

@@ -73,7 +73,17 @@ describe("datasets operations against the fake", () => {
       { ...upload, data: new Int16Array([1]) },
       "Blob, ReadableStream, or an (async) iterable of bytes or plain objects; got Int16Array",
     ],
-    ["an array item that is not an object", { ...upload, data: [{}, "x"] }, "data[1] must be a plain object"],
+    [
+      "an array item that is not an object",
+      { ...upload, data: [{}, 42] },
+      "data[1] must be a plain object, got number",
+    ],
+    // Text is a chunk of JSONL, as in a stream: after a line it would be glued to the next one.
+    [
+      "text after an object in an array",
+      { ...upload, data: [{}, "x"] },
+      "data[1] is text or bytes, and the items before it are not",
+    ],
     ["an object that cannot be serialised", { ...upload, data: [{ n: 1n }] }, "data[0] cannot be written as JSON"],
     ["a misspelt field", { ...upload, skipMalformedInput: true }, "skipMalformedInput is not a known field"],
     ["keep_fields that are not strings", { ...upload, keep_fields: [1] }, "keep_fields"],

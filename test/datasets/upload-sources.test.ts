@@ -243,6 +243,51 @@ describe("object lines that JSON sends as given", () => {
   });
 });
 
+describe("collections in memory (arrays, Sets, Maps) are checked whole before sending", () => {
+  it("an array of JSONL text or bytes goes as its chunks, a pair split between two strings joined", async () => {
+    // The types took a string[] (a file split into lines); the upload refused it as "got string".
+    const text = `${JSON.stringify({ custom_id: "1", body: { t: "😀" } })}\n{"custom_id":"2","body":{}}\n`;
+    const split = text.indexOf("😀") + 1;
+    const bytes = new TextEncoder().encode(text);
+    for (const data of [
+      [text.slice(0, split), text.slice(split)],
+      [bytes.subarray(0, 5), bytes.subarray(5)],
+    ]) {
+      await server.client().datasets.create({ ...upload, data });
+      const form = server.fake.requests.at(-1)?.form as FormData;
+      expect(new Uint8Array(await (form.get("data") as File).arrayBuffer())).toEqual(bytes);
+    }
+  });
+
+  it.each([
+    // A Set was streamed: the POST went out with the lines before the bad one, then was aborted.
+    [
+      "a Set with a Date",
+      () => new Set([LINE, new Date(0)]),
+      /^Invalid request: data item 1 must be a plain object, got Date$/,
+    ],
+    // A Map's entries are arrays: refused after its upload began.
+    ["a Map", () => new Map([["1", LINE]]), /^Invalid request: data item 0 must be a plain object, got Array$/],
+    [
+      "an array of text, then an object",
+      () => ['{"custom_id":"1"}\n', LINE],
+      /^Invalid request: data\[1\] is not text or bytes, and the items before it are text or bytes/,
+    ],
+    ["an array of text ending in half a pair", () => ['{"t":"\uD83D'], /^Invalid request: data\[0\] holds a lone/],
+  ])("%s is refused before anything is sent", async (_, data, message) => {
+    // Counted at fetch: a streamed upload calls it before its items are read (the fake keeps
+    // only requests whose body arrived whole).
+    let fetched = 0;
+    const client = server.client({
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => (fetched++, fetch(input, init)),
+    });
+    const error = await client.datasets.create({ ...upload, data: data() as never }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toMatch(message);
+    expect(fetched).toBe(0);
+  });
+});
+
 describe("text split anywhere is sent as the UTF-8 of the whole", () => {
   it("a surrogate pair split between two strings of an iterable", async () => {
     const text = `${JSON.stringify({ custom_id: "1", body: { t: "😀" } })}\n`;

@@ -138,6 +138,10 @@ describe("run", () => {
       await expect(env.client().batches.run({ ...request, requests: empty as never })).rejects.toThrow(
         "Invalid run request: requests is empty: a batch needs a request",
       );
+    // Empty or not, a typed array other than bytes is no kind of data, and is told so.
+    await expect(env.client().batches.run({ ...request, requests: new Int16Array(0) as never })).rejects.toThrow(
+      /data must be a string, .*; got Int16Array$/,
+    );
     // Checked as the create checks them, before the upload (they failed after it, leaving it behind).
     await expect(env.client().batches.run({ ...request, model: "   " })).rejects.toThrow(
       "Invalid run request: model must not be blank",

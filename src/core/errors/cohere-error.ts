@@ -6,6 +6,18 @@
 const brand = Symbol.for("cohere-batches.error");
 
 /**
+ * `cause`, as ES2022's `Error` declares it: what `fetch` threw for a `CohereConnectionError`,
+ * the signal's `reason` for a `CohereAbortError`. Declared here too, for a project whose `lib`
+ * predates ES2022, and in an interface, as `Error`'s is, so that a subclass may still define
+ * it as an accessor.
+ * @public
+ */
+export interface CohereError {
+  /** What caused this error, when something did (given to the constructor as `{ cause }`). */
+  cause?: unknown;
+}
+
+/**
  * The base of every error this SDK throws.
  *
  * @remarks
@@ -24,6 +36,7 @@ const brand = Symbol.for("cohere-batches.error");
  * @throws Never: the constructor only stores its arguments (a `cause` that throws as it is read is dropped).
  * @public
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares only `cause`, optional, which `Error`'s constructor sets
 export class CohereError extends Error {
   /**
    * The class name, written out rather than read from `constructor.name`, which minifiers
@@ -32,13 +45,6 @@ export class CohereError extends Error {
    * `instanceof` (it never passes for its parent: `MyError.is(new CohereError("x"))` is false).
    */
   static readonly errorName: string = "CohereError";
-
-  /**
-   * What caused this error, when something did: what `fetch` threw for a
-   * `CohereConnectionError`, the signal's `reason` for a `CohereAbortError`. Declared here too,
-   * so that a project whose `lib` predates ES2022 (where `Error` has no `cause`) can read it.
-   */
-  declare readonly cause?: unknown;
 
   /**
    * Makes an error with `message` and, optionally, a `cause`; `name` is set from the class.

@@ -79,9 +79,10 @@ export interface Dataset {
 
 /**
  * What `create` uploads as a file: text, bytes, a `Blob`/`File`, a `ReadableStream` or any
- * async iterable of bytes or strings (a Node `fs` read stream is one), or an array or (async)
- * iterable of plain objects, written as JSONL (one object per line); a stream's chunks are read
- * as an iterable's items. Streams, async iterables and generators are read once, as the upload
+ * async iterable of bytes or strings (a Node `fs` read stream is one), or an array, `Set` or
+ * (async) iterable of plain objects, written as JSONL (one object per line); a stream's chunks
+ * are read as an iterable's items. An array's or a `Set`'s items are checked before anything is
+ * sent. Streams, async iterables and generators are read once, as the upload
  * goes, and never held in memory whole.
  * @public
  */
@@ -98,7 +99,8 @@ export type DatasetData =
  * One line of `DatasetData` given as an object, written as JSON. An object literal or a request
  * declared as an `interface` (which has no index signature) is one; an iterable (an array, a
  * `Map`, a `Set`) is not, and does not compile. What is otherwise not a plain object (a class
- * instance, a `Date`) is refused at run time, before anything is sent.
+ * instance, a `Date`) is refused at run time: in an array, a `Set` or a `Map`, before anything
+ * is sent; in a stream or a generator, when it is read, which ends the upload.
  *
  * @example
  * ```ts
