@@ -8,6 +8,7 @@ import { setSignedUrlOrigin } from "./signed-url.js";
 import { type ReleaseLink, setStreamRelease } from "./stream-release.js";
 import { readStreamedBody } from "./streamed-body.js";
 import { withoutSignal } from "./wire-request.js";
+import { followAbort } from "../internal/follow-abort.js";
 import { rememberCarriedTokens, rememberKnownTokens, rememberToken } from "../internal/secrets.js";
 
 /** One download from a URL that carries its own credential (a signed URL on a storage host). */
@@ -18,6 +19,12 @@ export interface DownloadDescription {
   readonly url: string;
   /** What a failure's message calls the download (`part 0 (part-0.avro) of dataset ds-1`); the URL is signed, and secret. */
   readonly label?: string;
+  /**
+   * Ends the wait for the answer too, retries and their pauses included: the signal of an
+   * iterator whose `return()` leaves it (a results reader). Once the host answered, the body's
+   * reads watch the call's own signal alone.
+   */
+  readonly closing?: AbortSignal | undefined;
 }
 
 /** A download in progress: the response (status, headers) and its body, read as it arrives. */
@@ -40,7 +47,7 @@ export interface Download {
 export async function sendDownload(
   pipeline: Pipeline,
   defaults: RequestDefaults,
-  { operation, url, label }: DownloadDescription,
+  { operation, url, label, closing }: DownloadDescription,
   via: CallOrigin | undefined,
   requestOptions: RequestOptions | undefined,
   clientToken: string | object,
@@ -55,6 +62,10 @@ export async function sendDownload(
   if (target.username !== "" || target.password !== "")
     throw new CohereError(`${operation}: the URL carries credentials (user:password@), which fetch refuses`);
   if (signal?.aborted) throw abortNamed(downloadCallName(operation, label), signal.reason);
+  // Linked for the wait alone: a link kept through the body would hold a listener on the
+  // caller's long-lived signal for as long as the part is read, or left unread.
+  const waiting = closing === undefined ? undefined : new AbortController();
+  const unlinks = waiting === undefined ? [] : [followAbort(signal, waiting), followAbort(closing, waiting)];
   const context: MiddlewareContext = {
     operation,
     // The URL is signed and secret until it expires: plugins see no template of it.
@@ -65,7 +76,7 @@ export async function sendDownload(
     idempotent: true,
     attempt: 1,
     options,
-    signal,
+    signal: waiting?.signal ?? signal,
     responseKind: "stream",
   };
   // The query's values are the signature: out of any message the call's errors carry (a
@@ -104,6 +115,8 @@ export async function sendDownload(
   } catch (error) {
     release();
     throw named(error);
+  } finally {
+    for (const unlink of unlinks) unlink();
   }
   // A plugin may have read the body it was handed (it should read a `clone()`).
   if (response.bodyUsed || response.body?.locked === true) {

@@ -46,7 +46,7 @@ export async function openDatasetRecords(
   const checked = options === undefined ? undefined : (api.resolveOptions(options) as RequestOptions);
   const retrieveParts = (): Promise<DatasetPart[]> =>
     withSignalAlso(checked, closing, (during) => partsOf(api, id, during, caller));
-  return new DatasetRecords(api, id, options, decode, await retrieveParts(), retrieveParts, caller);
+  return new DatasetRecords(api, id, options, closing, decode, await retrieveParts(), retrieveParts, caller);
 }
 
 async function decoder(options: RequestOptions | undefined, caller: string): Promise<Decode> {
@@ -112,6 +112,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     private readonly api: ApiClient,
     id: string,
     private readonly options: RequestOptions | undefined,
+    /** Aborted by `return()`: it ends a part's download still waiting for its answer. */
+    private readonly closing: AbortSignal | undefined,
     private readonly decode: Decode,
     private parts: DatasetPart[],
     /** The dataset's parts again (fresh URLs), ended by the iterator's closing. */
@@ -191,7 +193,14 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       return;
     }
     this.#label = describePart(this.#shownId, part);
-    const download = { operation: "datasets.download" as const, url: part.url as string, label: this.#label };
+    // `closing`: a `return()` while the host has not answered (it stalls, a retry waits out a
+    // `Retry-After`) ends the download now, not when the host answers or the retries run out.
+    const download = {
+      operation: "datasets.download" as const,
+      url: part.url as string,
+      label: this.#label,
+      closing: this.closing,
+    };
     // Opened again after its body broke off: its failure counts the attempts before this download.
     const before = this.#attemptsBefore;
     const options = before === 0 ? this.options : afterEarlierAttempts({ ...this.options }, before);

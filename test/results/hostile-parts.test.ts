@@ -93,8 +93,8 @@ async function datasetServer(parts: PartHandler[]) {
     answerDataset(response, base, parts.length);
   });
   base = server.url;
-  const client = (timeoutInSeconds = 5) =>
-    new CohereClient({ token: "test-token", baseUrl: base, maxRetries: 0, timeoutInSeconds });
+  const client = (timeoutInSeconds = 5, maxRetries = 0) =>
+    new CohereClient({ token: "test-token", baseUrl: base, maxRetries, timeoutInSeconds });
   return { client, downloads, closed };
 }
 
@@ -242,6 +242,41 @@ describe("the records iterator", () => {
     expect(performance.now() - started).toBeLessThan(500);
     expect(await pending).toEqual({ done: true, value: undefined });
     expect(await eventually(() => closed.length === 1, 500)).toBe(true);
+  });
+
+  // The pending next() waited until the host answered, or the attempt's timeout and every retry
+  // ran out (up to 15 minutes with the defaults), the connection open and the process kept alive.
+  it("return() while a part's host has not answered ends that download at once: the connection closes", async () => {
+    const { client, downloads, closed } = await datasetServer([() => {}]); // never answers
+    const iterator = client(3, 2).datasets.records("ds-1")[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    expect(await eventually(() => downloads.length === 1)).toBe(true);
+    const started = performance.now();
+    expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+    expect(await pending).toEqual({ done: true, value: undefined });
+    // Not after timeoutInSeconds (3 s), when the attempt would have given up, then been retried.
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await eventually(() => closed.length === 1, 1_000)).toBe(true);
+    expect(downloads).toEqual(["0"]);
+  });
+
+  it("return() while a part's download waits out a Retry-After ends the wait: nothing more is sent", async () => {
+    const { client, downloads } = await datasetServer([
+      (_, response) => {
+        response.writeHead(503, { "retry-after": "20" });
+        response.end();
+      },
+    ]);
+    const iterator = client(3, 2).datasets.records("ds-1")[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    expect(await eventually(() => downloads.length === 1)).toBe(true);
+    await sleep(100); // the 503 is in: the retry layer waits 20 s
+    const started = performance.now();
+    await iterator.return?.();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await sleep(200);
+    expect(downloads).toEqual(["0"]);
   });
 });
 
