@@ -67,7 +67,12 @@ export interface MiddlewareContext {
   readonly operation: OperationName;
   /** The operation's route template, e.g. `"/v2/batches/{id}"`: a span name, a metrics label, a cache key. */
   readonly route: string;
-  /** The operation's path and query parameters, as data (`{ path: { id: "b-1" } }`). */
+  /**
+   * The operation's path and query parameters, as data (`{ path: { id: "b-1" } }`), as the call
+   * gave them. The `queryParams` option's extra fields are not in it (they are in
+   * `options.queryParams`, and win on the wire where a name is in both): a cache key should
+   * include them.
+   */
   readonly params: OperationParams;
   /**
    * What started the call: `"listAll"`, `"waitUntilDone"`, `"waitUntilValidated"`, `"results"`
@@ -106,7 +111,11 @@ export interface MiddlewareContext {
   readonly attempt: number;
   /** The request options of this call, with the client's defaults filled in. */
   readonly options: ResolvedRequestOptions;
-  /** The caller's abort signal, when one was given. Per-attempt timeouts are not in it. */
+  /**
+   * The caller's abort signal, when one was given. Per-attempt timeouts are not in it. For a
+   * results part's download (`datasets.download`) it is the SDK's: it follows the caller's, and
+   * also ends when the reader's iterator is closed, until the storage host answered.
+   */
   readonly signal: AbortSignal | undefined;
   /**
    * The signal of the attempt in flight: it fires on the caller's abort or when the attempt's

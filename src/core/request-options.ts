@@ -168,7 +168,14 @@ const requestOptionsSchema = v.strictObject(
       ),
     ),
     bodyParams: v.optional(plainObjectSchema<Record<string, unknown>>(() => true, "must be a plain object")),
-    idempotencyKey: v.optional(v.pipe(nonEmptyStringSchema, headerValueSchema)),
+    // A blank key is none: fetch trims it to nothing.
+    idempotencyKey: v.optional(
+      v.pipe(
+        nonEmptyStringSchema,
+        headerValueSchema,
+        v.check((key) => key.trim() !== "", "must not be blank"),
+      ),
+    ),
     shouldRetry: v.optional(shouldRetrySchema),
     // Passed on as the caller's own object, so middleware can also write to it.
     context: v.optional(

@@ -20,6 +20,7 @@ import type { MiddlewareContext } from "./middleware.js";
 import { sendFollowingRedirects } from "./redirects.js";
 import { receiveResponse } from "./received-response.js";
 import { globalFetch, realRequest } from "./wire-request.js";
+import { noteKeySent } from "./idempotency-key-sent.js";
 
 /** A WHATWG-compatible fetch, the only thing the SDK needs from its runtime to talk HTTP. @public */
 export type FetchFunction = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -77,6 +78,8 @@ export function createTransport(
     try {
       // Nothing is sent once the call is over (an abort during a token function, a middleware).
       if (signal.aborted) throw abortErrorFor(context);
+      // Read only for a request that is not idempotent (a create): see `mayResend`.
+      if (!context.idempotent) noteKeySent(context, request.headers);
       const sent = callFetch(fetchFunction, runtimeFetch ? request : realRequest(request, signal), fetchSignal);
       // A user's fetch is raced against the signal (and a streamed body's failure): it may not
       // honour them, or wait on a body that no longer comes.

@@ -91,6 +91,10 @@ export class WireHeaders {
   has(name: string): boolean {
     return Object.hasOwn(this.record, name.toLowerCase());
   }
+
+  get(name: string): string | null {
+    return this.has(name) ? (this.record[name.toLowerCase()] as string) : null;
+  }
 }
 
 /**

@@ -101,7 +101,7 @@ export async function* readStream<T>(
  * bytes as they are, text as UTF-8, a plain object as one JSONL line. `name` names an item in
  * errors (`data[2]`, `data item 2`); `end` refuses a surrogate half no later item completed.
  */
-function itemEncoder(name: (index: number) => string) {
+function itemEncoder(name: (index: number) => string, collection = false) {
   let index = 0;
   // A string may end in the first half of a surrogate pair whose second half starts the next:
   // encoded apart, each half would be sent as U+FFFD. The half waits for the next string.
@@ -109,9 +109,12 @@ function itemEncoder(name: (index: number) => string) {
   // The first item says what the items are: chunks of text and bytes (a file's stream), or
   // objects (one line each). Mixed, a chunk after a line would be glued to the next line.
   let holdsObjects: boolean | undefined;
+  // In a collection, text that ended a JSON object without a newline: the next item's object
+  // would be glued onto its line (`lines.split("\n")` given as data).
+  let openLine = false;
   return {
     encode(item: unknown): Uint8Array {
-      const chunk = typeof item === "string" || item instanceof Uint8Array;
+      const chunk = typeof item === "string" || isBytes(item);
       // Anything else (a number) is refused below, as a line that is not an object.
       if (chunk || isObjectLine(item)) holdsObjects ??= !chunk;
       if (chunk ? holdsObjects === true : holdsObjects === false && isObjectLine(item))
@@ -120,6 +123,11 @@ function itemEncoder(name: (index: number) => string) {
         );
       let bytes: Uint8Array;
       if (typeof item === "string") {
+        if (collection && openLine && item.trimStart().startsWith("{"))
+          throw new CohereError(
+            `Invalid request: ${name(index - 1)} ends a JSON object without a newline, so ${name(index)} would be glued onto its line: text items are chunks of JSONL, not lines (end each with "\n")`,
+          );
+        openLine = item.trimEnd().endsWith("}") && !/\n\s*$/.test(item);
         const text = half + item;
         const code = text.charCodeAt(text.length - 1);
         half = code >= 0xd800 && code <= 0xdbff ? text.slice(-1) : "";
@@ -128,7 +136,8 @@ function itemEncoder(name: (index: number) => string) {
         // A high surrogate no next chunk completed is never well formed: this refuses it.
         if (half) wellFormed(half, name(index - 1));
         half = "";
-        bytes = item instanceof Uint8Array ? item : encoder.encode(jsonLine(item, name(index)));
+        openLine = false;
+        bytes = chunk ? (item as Uint8Array) : encoder.encode(jsonLine(item, name(index)));
       }
       index++;
       return bytes;
@@ -157,11 +166,24 @@ async function* readItems(
  * The bytes of a collection held in memory (an array, a `Set`, a `Map`): every item is checked
  * now, so bad input is refused before anything is sent.
  */
-function collectionBlob(items: unknown[], name: (index: number) => string): Blob {
-  const lines = itemEncoder(name);
-  const parts = items.map((item) => lines.encode(item));
+function collectionBlob(items: readonly unknown[] | Iterable<unknown>, name: (index: number) => string): Blob {
+  const lines = itemEncoder(name, true);
+  const parts: Uint8Array[] = [];
+  // By index, not copied first: a hole is an item (refused at once, as `map` would skip it), and
+  // a huge sparse array is refused at its first hole rather than copied whole.
+  if (Array.isArray(items)) for (let index = 0; index < items.length; index++) parts.push(lines.encode(items[index]));
+  else for (const item of items) parts.push(lines.encode(item));
   lines.end();
   return new Blob(parts as BlobPart[]);
+}
+
+/** True for bytes; a Proxy that refuses to say (its prototype unreadable) is none, and is named as a line. */
+function isBytes(item: unknown): item is Uint8Array {
+  try {
+    return item instanceof Uint8Array;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -181,12 +203,11 @@ function sourceOf(data: unknown, field: string): PartSource {
     return { blob: new Blob([typeof data === "string" ? wellFormed(data, field) : (data as BlobPart)]) };
   }
   if (data instanceof Blob) return { blob: data };
-  // Array.from, not map: a hole is an item (refused), where map skips it and a Blob writes "undefined".
-  if (Array.isArray(data)) return { blob: collectionBlob(Array.from(data), (index) => `${field}[${index}]`) };
+  if (Array.isArray(data)) return { blob: collectionBlob(data, (index) => `${field}[${index}]`) };
   // A Set or a Map is in memory too (a Map's entries are arrays, refused as lines), and may be large:
   // checked whole, as an array is, rather than streamed and refused after the upload began.
   if (data instanceof Set || data instanceof Map)
-    return { blob: collectionBlob(Array.from(data), (index) => `${field} item ${index}`) };
+    return { blob: collectionBlob(data, (index) => `${field} item ${index}`) };
   // A caller's stream may carry strings or objects (a `TextDecoderStream`'s output, an object
   // stream): its chunks are items like an iterable's, each checked and turned into bytes.
   const close = () => closeUnread(data);

@@ -1,4 +1,5 @@
 import { ApiError } from "../core/errors/api-error.js";
+import { keyWasSent } from "../core/idempotency-key-sent.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext, OperationName } from "../core/middleware.js";
@@ -17,16 +18,18 @@ const retryableStatuses = new Set([408, 409, 429, 500, 502, 503, 504]);
 const notActedOnStatuses = new Set([429, 503]);
 
 /**
- * True when sending `request` again cannot do the work twice, whatever anyone wants: the
- * attempt failed on the wire (not bad input, not an abort), its body can be sent again, and it
- * is idempotent, or carries an `Idempotency-Key` header (however it got there: the option or a
- * call-phase plugin), or failed where the server certainly did not act (429, 503, a refused
- * connection). `shouldRetry` cannot override a false.
+ * True when sending the call's request again cannot do the work twice, whatever anyone wants:
+ * the attempt failed on the wire (not bad input, not an abort), its body can be sent again, and
+ * it is idempotent, or its last attempt sent a non-blank `Idempotency-Key` (however it got
+ * there: the option, the headers, a plugin; and not dropped by an attempt's plugin), or it
+ * failed where the server certainly did not act (429, 503, a refused connection).
+ * `shouldRetry` cannot override a false.
  */
 export function mayResend(error: unknown, request: Request, context: MiddlewareContext): boolean {
   if (context.bodySource === "one-shot" || !failedOnTheWire(error)) return false;
+  // The key the transport sent, not the one this request had: an attempt's plugin may drop it.
   // Read only for a non-idempotent request: a Request's headers cost to materialise.
-  if (context.idempotent || request.headers.has("idempotency-key")) return true;
+  if (context.idempotent || keyWasSent(context, request.headers)) return true;
   return serverCertainlyDidNotAct(error);
 }
 

@@ -3,6 +3,7 @@ import { signalDeadlines } from "../internal/signal-deadline.js";
 import { shareTokens } from "../internal/secrets.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import type { AttemptState, Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
+import { forgetKeySent } from "../core/idempotency-key-sent.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
 import { WireRequest, withoutSignal } from "../core/wire-request.js";
 import { isTransientFailure, mayResend, retryDelay } from "./retry-decision.js";
@@ -60,7 +61,8 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
       for (let retried = 0; ; retried++) {
         (context as AttemptState).attempt = retried + 1;
         (context as AttemptState).responseStatus = undefined;
-        const attemptRequest = retried < maxRetries ? requestForAttempt(request, context) : request;
+        const attemptRequest = requestForAttempt(request, context);
+        if (!context.idempotent) forgetKeySent(context);
         try {
           return await (next as ScopedNext)(attemptRequest, context);
         } catch (error) {
@@ -117,7 +119,10 @@ function waitBeforeRetry(
  * is, since it is never sent twice.
  */
 function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
-  if (request.body === null || request instanceof WireRequest || bodySource === "one-shot") return request;
+  if (request instanceof WireRequest || bodySource === "one-shot") return request;
+  // A real Request (a call-phase plugin's, a POST's) is copied for every attempt, the last one
+  // too: the layers below set headers on it in place (auth's, an attempt plugin's), which piled
+  // up across attempts and showed the token in the call-phase plugin's own request.
   // An upload's Blob body given again: the copy carries no signal either (see `withoutSignal`).
   return bodySource === undefined ? request.clone() : withoutSignal(new Request(request, { body: bodySource }));
 }

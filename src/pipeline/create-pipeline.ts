@@ -51,11 +51,12 @@ export interface Layer extends MiddlewareDescription {
  * ```
  */
 export function layers(config: PipelineConfig): Layer[] {
-  const all = [...logLevelPlugins(config), ...config.plugins];
+  const own = logLevelPlugins(config);
   const plugins = (phase: "call" | "attempt"): Layer[] =>
-    all
+    [...own, ...config.plugins]
       .filter((plugin) => plugin.phase === phase)
-      .map((plugin) => ({ ...plugin, builtIn: false, handle: guarded(plugin) }));
+      // The logging of `logLevel` is the SDK's own, though guarded and placed as a plugin is.
+      .map((plugin) => ({ ...plugin, builtIn: own.includes(plugin), handle: guarded(plugin) }));
   return [
     {
       name: "request-options",

@@ -244,6 +244,25 @@ describe("object lines that JSON sends as given", () => {
 });
 
 describe("collections in memory (arrays, Sets, Maps) are checked whole before sending", () => {
+  it("an array is read item by item up to its first bad one, not copied whole first", async () => {
+    // A sparse array of 100 million was copied (2.5 GB, 23 s) before its first hole was refused.
+    const items = new Array(1_000_000);
+    items[0] = LINE;
+    const read = new Set<string>();
+    const data = new Proxy(items, {
+      get(target, key, receiver) {
+        if (typeof key === "string" && /^\d+$/.test(key)) read.add(key);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const error = await server
+      .client()
+      .datasets.create({ ...upload, data })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("Invalid request: data[1] must be a plain object, got undefined");
+    expect([...read]).toEqual(["0", "1"]);
+  });
+
   it("an array of JSONL text or bytes goes as its chunks, a pair split between two strings joined", async () => {
     // The types took a string[] (a file split into lines); the upload refused it as "got string".
     const text = `${JSON.stringify({ custom_id: "1", body: { t: "😀" } })}\n{"custom_id":"2","body":{}}\n`;
@@ -274,12 +293,21 @@ describe("collections in memory (arrays, Sets, Maps) are checked whole before se
       /^Invalid request: data\[1\] is not text or bytes, and the items before it are text or bytes/,
     ],
     ["an array of text ending in half a pair", () => ['{"t":"\uD83D'], /^Invalid request: data\[0\] holds a lone/],
+    // `file.trim().split("\n")`: the items were sent glued, one broken line for the server to refuse.
+    [
+      "an array of lines without their newlines",
+      () => ['{"custom_id":"1","body":{}}', '{"custom_id":"2","body":{}}'],
+      /^Invalid request: data\[0\] ends a JSON object without a newline, so data\[1\] would be glued onto its line/,
+    ],
   ])("%s is refused before anything is sent", async (_, data, message) => {
     // Counted at fetch: a streamed upload calls it before its items are read (the fake keeps
     // only requests whose body arrived whole).
     let fetched = 0;
     const client = server.client({
-      fetch: (input: RequestInfo | URL, init?: RequestInit) => (fetched++, fetch(input, init)),
+      fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+        fetched++;
+        return fetch(input, init);
+      },
     });
     const error = await client.datasets.create({ ...upload, data: data() as never }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereError);

@@ -37,6 +37,26 @@ describe("plugin placement and context", () => {
     ]);
   });
 
+  it("lists the logging of logLevel as the SDK's own, first of the attempt plugins", () => {
+    // It was listed as a user's plugin (builtIn: false).
+    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+    const client = new CohereClient({
+      token: "test-token",
+      logLevel: "info",
+      logger,
+      middleware: [
+        function mine(r, next) {
+          return next(r);
+        },
+      ],
+    });
+    expect(client.describeMiddleware().slice(-3)).toEqual([
+      { name: "logging", phase: "attempt", builtIn: true },
+      { name: "mine", phase: "attempt", builtIn: false },
+      { name: "transport", phase: "attempt", builtIn: true },
+    ]);
+  });
+
   it("lets a call-phase plugin answer from a cache, with no request sent", async () => {
     const fake = new FakeCohere();
     const cache = new Map<string, string>();

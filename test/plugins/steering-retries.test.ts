@@ -153,6 +153,75 @@ describe("the idempotency rule follows what is sent", () => {
   });
 });
 
+describe("the idempotency rule follows the key the transport sent", () => {
+  // A gateway's allow-list rebuilding the request without the header: the retry layer saw the
+  // key, the wire did not, and the create went twice with none (two batches).
+  const dropKey: Middleware = (request, next) => {
+    const headers = new Headers(request.headers);
+    headers.delete("Idempotency-Key");
+    return next(new Request(request, { headers }));
+  };
+
+  it("a key an attempt's plugin drops counts as none: a create is not sent again after a 500", async () => {
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 3 });
+    const error = await server
+      .client({ ...fast, maxRetries: 2, middleware: [{ name: "allow-list", handle: dropKey }] })
+      .batches.create(newBatch, { idempotencyKey: "k-1" })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 500 });
+    expect(server.fake.count("create")).toBe(1);
+    expect(server.fake.requests[0]?.headers["idempotency-key"]).toBeUndefined();
+  });
+
+  it("a blank key is none: refused as an option, and not a reason to send a create again as a header", async () => {
+    await expect(server.client().batches.create(newBatch, { idempotencyKey: " " })).rejects.toThrow(
+      "Invalid request options: idempotencyKey must not be blank",
+    );
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 3 });
+    const error = await server
+      .client({ ...fast, maxRetries: 2 })
+      .batches.create(newBatch, { headers: { "Idempotency-Key": "" } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 500 });
+    expect(server.fake.count("create")).toBe(1);
+  });
+
+  it("a key kept by the plugins still makes the create retryable", async () => {
+    const pass: Middleware = (request, next) => next(request);
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+    await server
+      .client({ ...fast, maxRetries: 2, middleware: [pass] })
+      .batches.create(newBatch, { idempotencyKey: "k-2" });
+    expect(server.fake.count("create")).toBe(2);
+  });
+});
+
+describe("a call-phase plugin's request", () => {
+  it("is not changed by the layers below it: no Authorization, no headers piled up across attempts", async () => {
+    let seen: Request | undefined;
+    const observe: MiddlewarePlugin = {
+      name: "observe",
+      phase: "call",
+      handle: (request, next) => {
+        seen = request;
+        return next(request);
+      },
+    };
+    let attempt = 0;
+    const tag: Middleware = (request, next) => {
+      request.headers.append("x-tag", `a${++attempt}`);
+      return next(request);
+    };
+    server.fake.inject("retrieve", { type: "status", status: 503 }, { times: 2 });
+    const [batch] = server.fake.addBatches(1);
+    await server.client({ ...fast, maxRetries: 2, middleware: [observe, tag] }).batches.retrieve(batch?.id as string);
+    // The token showed in a call-phase logger's request after next(); each attempt began clean.
+    expect(seen?.headers.get("authorization")).toBeNull();
+    expect(seen?.headers.get("x-tag")).toBeNull();
+    expect(server.fake.requests.map((r) => r.headers["x-tag"])).toEqual(["a1", "a2", "a3"]);
+  });
+});
+
 describe("a hedge's attempts", () => {
   it("keep the create's idempotent flag fixed: a plugin's write cannot make either go again", async () => {
     // The second next() of a hedge ran on a spread copy of the context, where the write took.
