@@ -125,6 +125,12 @@ export function withoutSignal(request: Request): Request {
   return request;
 }
 
+/** A copy of `request` (`clone()`), marked as the original is (see `withoutSignal`). */
+export function cloneRequest(request: Request): Request {
+  const copy = request.clone();
+  return unsignalled.has(request) ? withoutSignal(copy) : copy;
+}
+
 /**
  * The client's fetch when the caller gave none: `globalThis.fetch`, looked up at each request
  * (so that test interceptors work), given the URL and init of a `WireRequest`.

@@ -5,7 +5,7 @@ import type { ApiError } from "../core/errors/api-error.js";
 import type { AttemptState, Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { forgetKeySent } from "../core/idempotency-key-sent.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
-import { WireRequest, withoutSignal } from "../core/wire-request.js";
+import { cloneRequest, WireRequest, withoutSignal } from "../core/wire-request.js";
 import { isTransientFailure, mayResend, retryDelay } from "./retry-decision.js";
 import type { RetryTiming } from "./retry-timing.js";
 
@@ -124,5 +124,5 @@ function requestForAttempt(request: Request, { bodySource }: MiddlewareContext):
   // too: the layers below set headers on it in place (auth's, an attempt plugin's), which piled
   // up across attempts and showed the token in the call-phase plugin's own request.
   // An upload's Blob body given again: the copy carries no signal either (see `withoutSignal`).
-  return bodySource === undefined ? request.clone() : withoutSignal(new Request(request, { body: bodySource }));
+  return bodySource === undefined ? cloneRequest(request) : withoutSignal(new Request(request, { body: bodySource }));
 }

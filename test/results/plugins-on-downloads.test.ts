@@ -127,7 +127,7 @@ describe("users' plugins on downloads", () => {
       ["timeout", "attempt", true],
       ["error-mapping", "attempt", true],
       ["auth", "attempt", true],
-      ["logging", "attempt", false],
+      ["logging", "attempt", true],
       ["recorder", "attempt", false],
       ["transport", "attempt", true],
     ];
