@@ -6,8 +6,7 @@ const keySent = new WeakMap<object, boolean>();
 
 /** Notes, as the transport sends it, whether the attempt's request carries a key. */
 export function noteKeySent(context: object, headers: Pick<Headers, "get">): void {
-  // A blank key is none: fetch trims a header value, and sends it empty.
-  keySent.set(context, !!headers.get("idempotency-key")?.trim());
+  keySent.set(context, carriesKey(headers));
 }
 
 /**
@@ -15,7 +14,16 @@ export function noteKeySent(context: object, headers: Pick<Headers, "get">): voi
  * transport: an attempt's plugin answered, or the layer runs alone) what `headers` carry.
  */
 export function keyWasSent(context: object, headers: Pick<Headers, "get">): boolean {
-  return keySent.get(context) ?? !!headers.get("idempotency-key")?.trim();
+  return keySent.get(context) ?? carriesKey(headers);
+}
+
+function carriesKey(headers: Pick<Headers, "get">): boolean {
+  return isNotBlank(headers.get("idempotency-key") ?? "");
+}
+
+/** False for a blank key, which is none: fetch trims HTTP's whitespace (tab, space, CR, LF) off a value, and sends it empty. */
+export function isNotBlank(key: string): boolean {
+  return /[^\t\n\r ]/.test(key);
 }
 
 /** Forgets the last attempt's key before the next one. */

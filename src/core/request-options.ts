@@ -1,3 +1,4 @@
+import { isNotBlank } from "./idempotency-key-sent.js";
 import type { OperationName } from "./middleware.js";
 import * as v from "valibot";
 import {
@@ -170,11 +171,7 @@ const requestOptionsSchema = v.strictObject(
     bodyParams: v.optional(plainObjectSchema<Record<string, unknown>>(() => true, "must be a plain object")),
     // A blank key is none: fetch trims it to nothing.
     idempotencyKey: v.optional(
-      v.pipe(
-        nonEmptyStringSchema,
-        headerValueSchema,
-        v.check((key) => key.trim() !== "", "must not be blank"),
-      ),
+      v.pipe(nonEmptyStringSchema, headerValueSchema, v.check(isNotBlank, "must not be blank")),
     ),
     shouldRetry: v.optional(shouldRetrySchema),
     // Passed on as the caller's own object, so middleware can also write to it.

@@ -109,7 +109,7 @@ export function realRequest(request: Request, signal: AbortSignal): Request {
   // reads only `request.signal` stops with the attempt. Any other is passed on as it is: a
   // plugin's own, or one a plugin before got (a copy would move its body and lose its identity).
   return unsignalled.has(request) && !request.bodyUsed
-    ? new Request(request, { signal, duplex: "half" } as RequestInit)
+    ? withoutSignal(new Request(request, { signal, duplex: "half" } as RequestInit))
     : request;
 }
 
@@ -118,17 +118,20 @@ const unsignalled = new WeakSet<Request>();
 
 /**
  * Marks `request`, built without a signal (a caller's long-lived one would keep a listener of
- * Node's until the Request is collected), for `realRequest` to give it the SDK's own.
+ * Node's until the Request is collected), for `realRequest` to give it the SDK's own. The
+ * copies the SDK makes of it (`realRequest`'s, an attempt's) are marked too.
  */
 export function withoutSignal(request: Request): Request {
   unsignalled.add(request);
   return request;
 }
 
-/** A copy of `request` (`clone()`), marked as the original is (see `withoutSignal`). */
-export function cloneRequest(request: Request): Request {
-  const copy = request.clone();
-  return unsignalled.has(request) ? withoutSignal(copy) : copy;
+/**
+ * True for a Request the SDK built, or copied from one it built, body and all: its body is
+ * still the SDK's (a plugin that changes a body builds a Request of its own).
+ */
+export function builtBySdk(request: Request): boolean {
+  return unsignalled.has(request);
 }
 
 /**

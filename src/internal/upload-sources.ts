@@ -109,9 +109,10 @@ function itemEncoder(name: (index: number) => string, collection = false) {
   // The first item says what the items are: chunks of text and bytes (a file's stream), or
   // objects (one line each). Mixed, a chunk after a line would be glued to the next line.
   let holdsObjects: boolean | undefined;
-  // In a collection, text that ended a JSON object without a newline: the next item's object
-  // would be glued onto its line (`lines.split("\n")` given as data).
-  let openLine = false;
+  // In a collection, the last text item: one that is a whole JSON object with no newline, and
+  // the next that starts one, would be glued onto one line (`text.split("\n")` given as data).
+  // (No JSON has `}{` outside a string, and an item that parses whole is no string's middle.)
+  let previousText: string | undefined;
   return {
     encode(item: unknown): Uint8Array {
       const chunk = typeof item === "string" || isBytes(item);
@@ -123,11 +124,11 @@ function itemEncoder(name: (index: number) => string, collection = false) {
         );
       let bytes: Uint8Array;
       if (typeof item === "string") {
-        if (collection && openLine && item.trimStart().startsWith("{"))
+        if (collection && item[0] === "{" && previousText?.endsWith("}") && isJsonObject(previousText))
           throw new CohereError(
             `Invalid request: ${name(index - 1)} ends a JSON object without a newline, so ${name(index)} would be glued onto its line: text items are chunks of JSONL, not lines (end each with "\n")`,
           );
-        openLine = item.trimEnd().endsWith("}") && !/\n\s*$/.test(item);
+        previousText = item;
         const text = half + item;
         const code = text.charCodeAt(text.length - 1);
         half = code >= 0xd800 && code <= 0xdbff ? text.slice(-1) : "";
@@ -136,7 +137,7 @@ function itemEncoder(name: (index: number) => string, collection = false) {
         // A high surrogate no next chunk completed is never well formed: this refuses it.
         if (half) wellFormed(half, name(index - 1));
         half = "";
-        openLine = false;
+        previousText = undefined;
         bytes = chunk ? (item as Uint8Array) : encoder.encode(jsonLine(item, name(index)));
       }
       index++;
@@ -175,6 +176,15 @@ function collectionBlob(items: readonly unknown[] | Iterable<unknown>, name: (in
   else for (const item of items) parts.push(lines.encode(item));
   lines.end();
   return new Blob(parts as BlobPart[]);
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** True for bytes; a Proxy that refuses to say (its prototype unreadable) is none, and is named as a line. */

@@ -5,7 +5,7 @@ import type { ApiError } from "../core/errors/api-error.js";
 import type { AttemptState, Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { forgetKeySent } from "../core/idempotency-key-sent.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
-import { cloneRequest, WireRequest, withoutSignal } from "../core/wire-request.js";
+import { builtBySdk, WireRequest, withoutSignal } from "../core/wire-request.js";
 import { isTransientFailure, mayResend, retryDelay } from "./retry-decision.js";
 import type { RetryTiming } from "./retry-timing.js";
 
@@ -61,7 +61,7 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
       for (let retried = 0; ; retried++) {
         (context as AttemptState).attempt = retried + 1;
         (context as AttemptState).responseStatus = undefined;
-        const attemptRequest = requestForAttempt(request, context);
+        const attemptRequest = requestForAttempt(request, context, retried === maxRetries);
         if (!context.idempotent) forgetKeySent(context);
         try {
           return await (next as ScopedNext)(attemptRequest, context);
@@ -113,16 +113,22 @@ function waitBeforeRetry(
 }
 
 /**
- * The request one attempt may consume. A body can be read once: a JSON body in a real Request
- * is cloned (a WireRequest's text is sent again as it is); a Blob body is given again from its
- * source (a clone would keep a second copy of every byte read); a one-shot stream is sent as it
- * is, since it is never sent twice.
+ * The request one attempt may consume, a copy of the call's for every attempt (the last one
+ * too): the layers below set headers on it in place (auth's, an attempt plugin's), which piled
+ * up across attempts and showed the token in a call-phase plugin's own request. Each copy is
+ * the SDK's (see `withoutSignal`): an attempt's plugin gets it on the attempt's signal.
+ *
+ * A body can be read once. An upload's Blob is given again from its source while the body is
+ * still the SDK's (a clone would keep a second copy of every byte read); another body is cloned
+ * for an attempt that may be followed by one more, and moved into the last attempt's copy. A
+ * one-shot stream (never sent twice) and a WireRequest (its text sent again) go as they are.
  */
-function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
-  if (request instanceof WireRequest || bodySource === "one-shot") return request;
-  // A real Request (a call-phase plugin's, a POST's) is copied for every attempt, the last one
-  // too: the layers below set headers on it in place (auth's, an attempt plugin's), which piled
-  // up across attempts and showed the token in the call-phase plugin's own request.
-  // An upload's Blob body given again: the copy carries no signal either (see `withoutSignal`).
-  return bodySource === undefined ? cloneRequest(request) : withoutSignal(new Request(request, { body: bodySource }));
+function requestForAttempt(request: Request, { bodySource }: MiddlewareContext, last: boolean): Request {
+  // A body a plugin already read is for fetch to refuse, by name. A one-shot stream goes as it
+  // is: a copy would pipe it at once, reading the caller's source before the attempt began.
+  if (request instanceof WireRequest || request.bodyUsed || bodySource === "one-shot") return request;
+  if (bodySource !== undefined && builtBySdk(request)) return withoutSignal(new Request(request, { body: bodySource }));
+  return withoutSignal(
+    last && request.body !== null ? new Request(request, { duplex: "half" } as RequestInit) : request.clone(),
+  );
 }

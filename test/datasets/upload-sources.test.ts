@@ -244,6 +244,21 @@ describe("object lines that JSON sends as given", () => {
 });
 
 describe("collections in memory (arrays, Sets, Maps) are checked whole before sending", () => {
+  it("chunks that only look glued go as they are: a newline starting the next, CRLF split, braces in a string", async () => {
+    const o1 = '{"custom_id":"1","body":{"content":"\\\\frac{1}{2}"}}';
+    const o2 = '{"custom_id":"2","body":{}}';
+    const split = o1.indexOf("}{");
+    for (const items of [
+      [o1, `\n${o2}\n`],
+      [`${o1}\r`, `\n${o2}\r\n`],
+      [o1.slice(0, split + 1), `${o1.slice(split + 1)}\n`],
+    ]) {
+      await server.client().datasets.create({ ...upload, data: items });
+      const form = server.fake.requests.at(-1)?.form as FormData;
+      expect(await (form.get("data") as File).text()).toBe(items.join(""));
+    }
+  });
+
   it("an array is read item by item up to its first bad one, not copied whole first", async () => {
     // A sparse array of 100 million was copied (2.5 GB, 23 s) before its first hole was refused.
     const items = new Array(1_000_000);

@@ -222,6 +222,52 @@ describe("a call-phase plugin's request", () => {
   });
 });
 
+describe("a call-phase plugin's request, copied for every attempt", () => {
+  it("keeps the upload body the plugin wrote, on the last attempt and on each retry", async () => {
+    // The SDK's own Blob was given again in its place (with maxRetries 0 too, once every attempt was copied).
+    const rewrite: MiddlewarePlugin = {
+      name: "rewrite",
+      phase: "call",
+      handle: async (request, next) =>
+        next(new Request(request, { body: (await request.clone().text()).replace('"hi"', '"REWRITTEN"') })),
+    };
+    const data = new Blob(['{"custom_id":"1","body":{"text":"hi"}}\n']);
+    for (const maxRetries of [0, 2]) {
+      server.fake.reset();
+      if (maxRetries > 0) server.fake.inject("datasets.create", { type: "status", status: 503 }, { times: 2 });
+      await server
+        .client({ ...fast, maxRetries, middleware: [rewrite] })
+        .datasets.create({ name: "d", type: "batch-chat-v2-input", data });
+      const last = server.fake.requests.at(-1)?.form as FormData;
+      expect(await (last.get("data") as File).text(), `maxRetries ${maxRetries}`).toContain('"REWRITTEN"');
+    }
+  });
+
+  it("reaches an attempt's plugin on the attempt's signal, which its timeout aborts", async () => {
+    // With a call-phase plugin, the attempt's copy kept a signal that never fired.
+    const signals: AbortSignal[] = [];
+    const stall: Middleware = (request) => {
+      signals.push(request.signal);
+      return new Promise<Response>(() => {});
+    };
+    const pass: MiddlewarePlugin = { name: "pass", phase: "call", handle: (request, next) => next(request) };
+    const error = await server
+      .client({ maxRetries: 0, timeoutInSeconds: 0.2, middleware: [pass, stall] })
+      .batches.list()
+      .catch((e: unknown) => e);
+    expect((error as Error).name).toBe("CohereTimeoutError");
+    expect(signals.map((signal) => signal.aborted)).toEqual([true]);
+  });
+
+  it("a key of HTTP whitespace is none; one of other characters (a no-break space) is a key", async () => {
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+    await server
+      .client({ ...fast, maxRetries: 2 })
+      .batches.create(newBatch, { headers: { "Idempotency-Key": "\u00a0" } });
+    expect(server.fake.count("create")).toBe(2);
+  });
+});
+
 describe("a hedge's attempts", () => {
   it("keep the create's idempotent flag fixed: a plugin's write cannot make either go again", async () => {
     // The second next() of a hedge ran on a spread copy of the context, where the write took.
