@@ -6,18 +6,6 @@
 const brand = Symbol.for("cohere-batches.error");
 
 /**
- * `cause`, as ES2022's `Error` declares it: what `fetch` threw for a `CohereConnectionError`,
- * the signal's `reason` for a `CohereAbortError`. Declared here too, for a project whose `lib`
- * predates ES2022, and in an interface, as `Error`'s is, so that a subclass may still define
- * it as an accessor.
- * @public
- */
-export interface CohereError {
-  /** What caused this error, when something did (given to the constructor as `{ cause }`). */
-  cause?: unknown;
-}
-
-/**
  * The base of every error this SDK throws.
  *
  * @remarks
@@ -36,7 +24,6 @@ export interface CohereError {
  * @throws Never: the constructor only stores its arguments (a `cause` that throws as it is read is dropped).
  * @public
  */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares only `cause`, optional, which `Error`'s constructor sets
 export class CohereError extends Error {
   /**
    * The class name, written out rather than read from `constructor.name`, which minifiers
@@ -45,6 +32,15 @@ export class CohereError extends Error {
    * `instanceof` (it never passes for its parent: `MyError.is(new CohereError("x"))` is false).
    */
   static readonly errorName: string = "CohereError";
+
+  /**
+   * What caused this error, when something did: what `fetch` threw for a
+   * `CohereConnectionError`, the signal's `reason` for a `CohereAbortError`. As ES2022's `Error`
+   * declares it, and declared here too for a project whose `lib` predates ES2022. (Not in an
+   * interface merged with the class, as `Error`'s is: that would make every link to the class
+   * ambiguous. A subclass may not redefine it as an accessor.)
+   */
+  declare cause?: unknown;
 
   /**
    * Makes an error with `message` and, optionally, a `cause`; `name` is set from the class.
