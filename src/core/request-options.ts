@@ -87,8 +87,8 @@ export interface RequestOptions {
   /**
    * Extra JSON body fields, for fields this SDK does not know yet. A `GET` (`list`, `retrieve`,
    * `datasets.usage`) has no body and an upload (`datasets.create`) sends a file: both refuse
-   * them with a `CohereError`, before sending. An entry set
-   * to `undefined` is left out, as JSON leaves it out.
+   * them with a `CohereError`, before sending. An entry set to `undefined` is left out, as JSON
+   * leaves it out.
    */
   bodyParams?: Record<string, unknown> | undefined;
   /**

@@ -82,8 +82,8 @@ export interface Dataset {
  * async iterable of bytes or strings (a Node `fs` read stream is one), or an array, `Set` or
  * (async) iterable of plain objects, written as JSONL (one object per line); a stream's chunks
  * are read as an iterable's items. An array's or a `Set`'s items are checked before anything is
- * sent. Streams, async iterables and generators are read once, as the upload
- * goes, and never held in memory whole.
+ * sent. Streams, async iterables and generators are read once, as the upload goes, and never
+ * held in memory whole.
  * @public
  */
 export type DatasetData =
