@@ -72,20 +72,22 @@ const refusedByFetchCodes: ReadonlySet<string> = new Set([
   "UND_ERR_INVALID_ARG",
   "UND_ERR_NOT_SUPPORTED",
   "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH",
+  // Bun: a body already read ("Body is disturbed or locked").
+  "ERR_BODY_ALREADY_USED",
 ]);
 
 /**
  * What fetch refuses and no retry can change, as each says it at the start of its message (a
  * URL quoted later in a message, say a connection failure's, must not match): a port the Fetch
  * standard blocks ("bad port"s such as 6000: Node, Deno), a request whose body was read already
- * (Node, Deno, Bun), and an upload's redirect, which fetch refuses to follow (`redirect: "error"`:
+ * (Node, Deno, Bun: "Body object should not be disturbed or locked" as it is copied), and an upload's redirect, which fetch refuses to follow (`redirect: "error"`:
  * Node, Deno, Bun, node-fetch), a redirect loop (Node: "redirect count exceeded", after 20
  * hops; sent again, it loops again), and a redirect to a URL that is not HTTP(S) or that holds
  * credentials (Node: "cross origin not allowed..."; a `Location` that is no URL is
  * `ERR_INVALID_URL`, above).
  */
 const refusedMessage =
-  /^(Fetch failed: )?(bad port$|redirect count exceeded$|URL scheme must be a HTTP\(S\) scheme$|cross origin not allowed for request mode|[Tt]oo many redirects|Requests to port \d+ are blocked|Encountered redirect|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|unexpected redirect$|UnexpectedRedirect fetching|uri requested responds with a redirect, redirect mode is set to error)/;
+  /^(Fetch failed: )?(bad port$|redirect count exceeded$|URL scheme must be a HTTP\(S\) scheme$|cross origin not allowed for request mode|[Tt]oo many redirects|Requests to port \d+ are blocked|Encountered redirect|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|Body object should not be disturbed or locked|unexpected redirect$|UnexpectedRedirect fetching|uri requested responds with a redirect, redirect mode is set to error)/;
 
 /**
  * True when fetch refused to send the request (or, for a redirect it followed, the next hop): bad

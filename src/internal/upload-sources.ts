@@ -111,7 +111,8 @@ function itemEncoder(name: (index: number) => string, collection = false) {
   let holdsObjects: boolean | undefined;
   // In a collection, the last text item: one that is a whole JSON object with no newline, and
   // the next that starts one, would be glued onto one line (`text.split("\n")` given as data).
-  // (No JSON has `}{` outside a string, and an item that parses whole is no string's middle.)
+  // (No JSON has `}{` outside a string, and an object with a field, its name quoted, that parses
+  // whole is no string's middle; `{}` may be one.)
   let previousText: string | undefined;
   return {
     encode(item: unknown): Uint8Array {
@@ -178,10 +179,11 @@ function collectionBlob(items: readonly unknown[] | Iterable<unknown>, name: (in
   return new Blob(parts as BlobPart[]);
 }
 
+/** True for text that is one JSON object with a field. */
 function isJsonObject(text: string): boolean {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value);
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length > 0;
   } catch {
     return false;
   }

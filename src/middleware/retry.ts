@@ -61,7 +61,7 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
       for (let retried = 0; ; retried++) {
         (context as AttemptState).attempt = retried + 1;
         (context as AttemptState).responseStatus = undefined;
-        const attemptRequest = requestForAttempt(request, context, retried === maxRetries);
+        const attemptRequest = requestForAttempt(request, context);
         if (!context.idempotent) forgetKeySent(context);
         try {
           return await (next as ScopedNext)(attemptRequest, context);
@@ -119,16 +119,15 @@ function waitBeforeRetry(
  * the SDK's (see `withoutSignal`): an attempt's plugin gets it on the attempt's signal.
  *
  * A body can be read once. An upload's Blob is given again from its source while the body is
- * still the SDK's (a clone would keep a second copy of every byte read); another body is cloned
- * for an attempt that may be followed by one more, and moved into the last attempt's copy. A
- * one-shot stream (never sent twice) and a WireRequest (its text sent again) go as they are.
+ * still the SDK's (a clone would keep a second copy of every byte read); another body is cloned,
+ * on the last attempt too, so that a call-phase plugin's own request stays usable after `next()`
+ * (to call it again, or read it). A one-shot stream (never sent twice) and a WireRequest (its
+ * text sent again) go as they are.
  */
-function requestForAttempt(request: Request, { bodySource }: MiddlewareContext, last: boolean): Request {
+function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
   // A body a plugin already read is for fetch to refuse, by name. A one-shot stream goes as it
   // is: a copy would pipe it at once, reading the caller's source before the attempt began.
   if (request instanceof WireRequest || request.bodyUsed || bodySource === "one-shot") return request;
   if (bodySource !== undefined && builtBySdk(request)) return withoutSignal(new Request(request, { body: bodySource }));
-  return withoutSignal(
-    last && request.body !== null ? new Request(request, { duplex: "half" } as RequestInit) : request.clone(),
-  );
+  return withoutSignal(request.clone());
 }

@@ -252,6 +252,8 @@ describe("collections in memory (arrays, Sets, Maps) are checked whole before se
       [o1, `\n${o2}\n`],
       [`${o1}\r`, `\n${o2}\r\n`],
       [o1.slice(0, split + 1), `${o1.slice(split + 1)}\n`],
+      // `{}` whole, in the middle of a string: an object without a field may be a string's middle.
+      ['{"custom_id":"1","body":{"t":"a', "{}", '{x}"}}\n'],
     ]) {
       await server.client().datasets.create({ ...upload, data: items });
       const form = server.fake.requests.at(-1)?.form as FormData;

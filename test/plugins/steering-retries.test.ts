@@ -247,6 +247,31 @@ describe("a call-phase plugin's request, copied for every attempt", () => {
     }
   });
 
+  it("stays usable after next(), on the last attempt too: to read it, or to call next() with it again", async () => {
+    // The last attempt moved its body into the copy: the plugin's own request was used up.
+    const again: MiddlewarePlugin = {
+      name: "again",
+      phase: "call",
+      handle: async (request, next) => {
+        try {
+          return await next(request);
+        } catch {
+          await request.clone().text();
+          return next(request);
+        }
+      },
+    };
+    for (const maxRetries of [0, 2]) {
+      server.fake.reset();
+      server.fake.inject("create", { type: "status", status: 500 }, { times: maxRetries + 1 });
+      const { batch } = await server
+        .client({ ...fast, maxRetries, middleware: [again] })
+        .batches.create(newBatch, { idempotencyKey: `k-${maxRetries}` });
+      expect(batch.name, `maxRetries ${maxRetries}`).toBe(newBatch.name);
+      expect(server.fake.count("create")).toBe(maxRetries + 2);
+    }
+  });
+
   it("reaches an attempt's plugin on the attempt's signal, which its timeout aborts", async () => {
     // With a call-phase plugin, the attempt's copy kept a signal that never fired.
     const signals: AbortSignal[] = [];
