@@ -227,7 +227,8 @@ describe("property: request options", () => {
           (Number.isInteger(options.maxRetries) && options.maxRetries >= 0 && options.maxRetries <= 100);
         const validKey =
           options.idempotencyKey === undefined ||
-          (options.idempotencyKey !== "" && /^[^\r\n\0\u0100-\uFFFF]*$/.test(options.idempotencyKey));
+          // Not blank (HTTP's whitespace alone: fetch would send it empty), Latin-1 without CR, LF, NUL.
+          (/[^\t\n\r ]/.test(options.idempotencyKey) && /^[^\r\n\0\u0100-\uFFFF]*$/.test(options.idempotencyKey));
         if (validTimeout && validRetries && validKey) {
           expect(error).toBeUndefined();
           expect(fake.requests).toHaveLength(1);
