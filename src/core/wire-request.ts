@@ -93,7 +93,8 @@ export class WireHeaders {
   }
 
   get(name: string): string | null {
-    return this.has(name) ? (this.record[name.toLowerCase()] as string) : null;
+    const key = name.toLowerCase();
+    return Object.hasOwn(this.record, key) ? (this.record[key] as string) : null;
   }
 }
 
