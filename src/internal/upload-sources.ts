@@ -32,22 +32,21 @@ function isObjectLine(value: unknown): value is Record<string, unknown> {
  */
 function wellFormed(text: string, where: string): string {
   if (!isWellFormed(text))
-    throw new CohereError(`Invalid request: ${where} holds a lone UTF-16 surrogate, which would be sent as U+FFFD`);
+    throw new CohereError(`Invalid ${where} holds a lone UTF-16 surrogate, which would be sent as U+FFFD`);
   return text;
 }
 
 /** One JSONL line; refuses what is not a plain object or cannot be written as JSON, naming it. */
 function jsonLine(item: unknown, where: string): string {
-  if (!isObjectLine(item))
-    throw new CohereError(`Invalid request: ${where} must be a plain object, got ${describe(item)}`);
+  if (!isObjectLine(item)) throw new CohereError(`Invalid ${where} must be a plain object, got ${describe(item)}`);
   let line: string | undefined;
   try {
     line = JSON.stringify(item, sentAsGiven);
   } catch (error) {
-    throw new CohereError(`Invalid request: ${where} cannot be written as JSON: ${describeThrownValue(error)}`);
+    throw new CohereError(`Invalid ${where} cannot be written as JSON: ${describeThrownValue(error)}`);
   }
   // A `toJSON` may give anything: each line must still be one JSON object.
-  if (line?.[0] !== "{") throw new CohereError(`Invalid request: ${where} must be written as a JSON object`);
+  if (line?.[0] !== "{") throw new CohereError(`Invalid ${where} must be written as a JSON object`);
   return `${line}\n`;
 }
 
@@ -99,9 +98,11 @@ export async function* readStream<T>(
 /**
  * Turns the items of a collection or an iterable, one at a time, into the bytes they upload:
  * bytes as they are, text as UTF-8, a plain object as one JSONL line. `name` names an item in
- * errors (`data[2]`, `data item 2`); `end` refuses a surrogate half no later item completed.
+ * errors (`data[2]`, `data item 2`) of `request` (`request`, `run request`); `end` refuses a
+ * surrogate half no later item completed.
  */
-function itemEncoder(name: (index: number) => string, collection = false) {
+function itemEncoder(request: string, name: (index: number) => string, collection = false) {
+  const subject = (index: number) => `${request}: ${name(index)}`;
   let index = 0;
   // A string may end in the first half of a surrogate pair whose second half starts the next:
   // encoded apart, each half would be sent as U+FFFD. The half waits for the next string.
@@ -121,31 +122,31 @@ function itemEncoder(name: (index: number) => string, collection = false) {
       if (chunk || isObjectLine(item)) holdsObjects ??= !chunk;
       if (chunk ? holdsObjects === true : holdsObjects === false && isObjectLine(item))
         throw new CohereError(
-          `Invalid request: ${name(index)} is ${chunk ? "" : "not "}text or bytes, and the items before it are ${chunk ? "not" : "text or bytes"}: an iterable holds either chunks of JSONL (text or bytes) or plain objects (one line each)`,
+          `Invalid ${subject(index)} is ${chunk ? "" : "not "}text or bytes, and the items before it are ${chunk ? "not" : "text or bytes"}: an iterable holds either chunks of JSONL (text or bytes) or plain objects (one line each)`,
         );
       let bytes: Uint8Array;
       if (typeof item === "string") {
         if (collection && item[0] === "{" && previousText?.endsWith("}") && isJsonObject(previousText))
           throw new CohereError(
-            `Invalid request: ${name(index - 1)} ends a JSON object without a newline, so ${name(index)} would be glued onto its line: text items are chunks of JSONL, not lines (end each with "\n")`,
+            `Invalid ${subject(index - 1)} ends a JSON object without a newline, so ${name(index)} would be glued onto its line: text items are chunks of JSONL, not lines (end each with "\n")`,
           );
         previousText = item;
         const text = half + item;
         const code = text.charCodeAt(text.length - 1);
         half = code >= 0xd800 && code <= 0xdbff ? text.slice(-1) : "";
-        bytes = encoder.encode(wellFormed(half ? text.slice(0, -1) : text, name(index)));
+        bytes = encoder.encode(wellFormed(half ? text.slice(0, -1) : text, subject(index)));
       } else {
         // A high surrogate no next chunk completed is never well formed: this refuses it.
-        if (half) wellFormed(half, name(index - 1));
+        if (half) wellFormed(half, subject(index - 1));
         half = "";
         previousText = undefined;
-        bytes = chunk ? (item as Uint8Array) : encoder.encode(jsonLine(item, name(index)));
+        bytes = chunk ? (item as Uint8Array) : encoder.encode(jsonLine(item, subject(index)));
       }
       index++;
       return bytes;
     },
     end(): void {
-      if (half) wellFormed(half, name(index - 1));
+      if (half) wellFormed(half, subject(index - 1));
     },
   };
 }
@@ -154,8 +155,9 @@ function itemEncoder(name: (index: number) => string, collection = false) {
 async function* readItems(
   items: AsyncIterable<unknown> | Iterable<unknown>,
   field: string,
+  request: string,
 ): AsyncGenerator<Uint8Array> {
-  const lines = itemEncoder((index) => `${field} item ${index}`);
+  const lines = itemEncoder(request, (index) => `${field} item ${index}`);
   try {
     for await (const item of items) yield lines.encode(item);
     lines.end();
@@ -168,8 +170,12 @@ async function* readItems(
  * The bytes of a collection held in memory (an array, a `Set`, a `Map`): every item is checked
  * now, so bad input is refused before anything is sent.
  */
-function collectionBlob(items: readonly unknown[] | Iterable<unknown>, name: (index: number) => string): Blob {
-  const lines = itemEncoder(name, true);
+function collectionBlob(
+  items: readonly unknown[] | Iterable<unknown>,
+  request: string,
+  name: (index: number) => string,
+): Blob {
+  const lines = itemEncoder(request, name, true);
   const parts: Uint8Array[] = [];
   // By index, not copied first: a hole is an item (refused at once, as `map` would skip it), and
   // a huge sparse array is refused at its first hole rather than copied whole.
@@ -203,23 +209,26 @@ function isBytes(item: unknown): item is Uint8Array {
  * collection's items checked now, so bad input is refused before anything is sent); streams,
  * async iterables and other iterables (generators) are read once, as the upload goes.
  *
+ * @param field - names the data in errors (`data`, `requests`), as a field of `request`.
+ * @param request - names what the caller gave in errors: `request` (a create's), `run request`.
  * @throws CohereError for a `data` of no supported kind, or an array item that is not a
  * plain object or cannot be written as JSON.
  */
-export function partSource(data: unknown, field: string): PartSource {
-  return whileReading(`Invalid request: ${field}`, () => sourceOf(data, field));
+export function partSource(data: unknown, field: string, request = "request"): PartSource {
+  return whileReading(`Invalid ${request}: ${field}`, () => sourceOf(data, field, request));
 }
 
-function sourceOf(data: unknown, field: string): PartSource {
+function sourceOf(data: unknown, field: string, request: string): PartSource {
   if (typeof data === "string" || data instanceof Uint8Array || data instanceof ArrayBuffer) {
-    return { blob: new Blob([typeof data === "string" ? wellFormed(data, field) : (data as BlobPart)]) };
+    const text = typeof data === "string" ? wellFormed(data, `${request}: ${field}`) : (data as BlobPart);
+    return { blob: new Blob([text]) };
   }
   if (data instanceof Blob) return { blob: data };
-  if (Array.isArray(data)) return { blob: collectionBlob(data, (index) => `${field}[${index}]`) };
+  if (Array.isArray(data)) return { blob: collectionBlob(data, request, (index) => `${field}[${index}]`) };
   // A Set or a Map is in memory too (a Map's entries are arrays, refused as lines), and may be large:
   // checked whole, as an array is, rather than streamed and refused after the upload began.
   if (data instanceof Set || data instanceof Map)
-    return { blob: collectionBlob(data, (index) => `${field} item ${index}`) };
+    return { blob: collectionBlob(data, request, (index) => `${field} item ${index}`) };
   // A caller's stream may carry strings or objects (a `TextDecoderStream`'s output, an object
   // stream): its chunks are items like an iterable's, each checked and turned into bytes.
   const close = () => closeUnread(data);
@@ -227,7 +236,7 @@ function sourceOf(data: unknown, field: string): PartSource {
     // A stream being read is locked: its reader cancels it, and ends a read that waits.
     const held: { reader?: ReadableStreamDefaultReader<unknown> } = {};
     const cancel = () => (held.reader ? void held.reader.cancel().catch(() => undefined) : close());
-    return { chunks: () => readItems(readStream(data, held), field), close: cancel };
+    return { chunks: () => readItems(readStream(data, held), field, request), close: cancel };
   }
   const iterable = data as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null;
   if (
@@ -236,9 +245,9 @@ function sourceOf(data: unknown, field: string): PartSource {
     !ArrayBuffer.isView(iterable) &&
     (typeof iterable[Symbol.asyncIterator] === "function" || typeof iterable[Symbol.iterator] === "function")
   ) {
-    return { chunks: () => readItems(iterable as AsyncIterable<unknown>, field), close };
+    return { chunks: () => readItems(iterable as AsyncIterable<unknown>, field, request), close };
   }
   throw new CohereError(
-    `Invalid request: ${field} must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream, or an (async) iterable of bytes or plain objects; got ${isObjectLine(data) ? "one plain object (pass an array of them)" : describe(data)}`,
+    `Invalid ${request}: ${field} must be a string, Uint8Array, ArrayBuffer, Blob, ReadableStream, or an (async) iterable of bytes or plain objects; got ${isObjectLine(data) ? "one plain object (pass an array of them)" : describe(data)}`,
   );
 }

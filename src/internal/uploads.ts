@@ -33,6 +33,11 @@ export interface UploadPart {
   readonly filename: string;
   /** Any kind of `UploadData`; checked by {@link encodeMultipart}. */
   readonly data: unknown;
+  /**
+   * How errors name the data when it is not the `field` of a `request`: `batches.run` uploads
+   * its `requests` as a dataset's `data`.
+   */
+  readonly label?: { readonly request: string; readonly field: string };
 }
 
 /** A multipart body ready for fetch. */
@@ -211,7 +216,7 @@ export async function encodeMultipart(
   signal?: AbortSignal,
 ): Promise<MultipartBody> {
   const boundary = randomBoundary();
-  let sources = parts.map((part) => partSource(part.data, part.field));
+  let sources = parts.map((part) => partSource(part.data, part.label?.field ?? part.field, part.label?.request));
   if (!streaming) sources = await Promise.all(sources.map(async (s) => ({ blob: await gather(s, signal) })));
   const segments: (Uint8Array | PartSource)[] = [];
   sources.forEach((source, i) => {

@@ -20,6 +20,9 @@ import { waitFor } from "./waiter.js";
 import { startRunScope } from "./run-scope.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
 
+/** How the upload's errors name the data: as the run's own `requests`, not a dataset's `data`. */
+const RUN_REQUESTS = { request: "run request", field: "requests" } as const;
+
 /** True for requests whose size is known before they are read, and is 0. */
 function knownEmpty(x: unknown): boolean {
   if (typeof x === "string" || Array.isArray(x)) return x.length === 0;
@@ -166,7 +169,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     report({ phase });
     uploading = true;
     const upload = { name: run.name, type: run.type, data: run.requests };
-    const { id } = (await createDataset(api, upload, recordingTokens({ ...calls }))).data;
+    const { id } = (await createDataset(api, upload, recordingTokens({ ...calls }), RUN_REQUESTS)).data;
     phase = "validating";
     dataset = await waitUntilValidated(
       api,

@@ -140,7 +140,20 @@ describe("run", () => {
       );
     // Empty or not, a typed array other than bytes is no kind of data, and is told so.
     await expect(env.client().batches.run({ ...request, requests: new Int16Array(0) as never })).rejects.toThrow(
-      /data must be a string, .*; got Int16Array$/,
+      /^Invalid run request: requests must be a string, .*; got Int16Array$/,
+    );
+    // The upload's own refusals name the run's `requests`, not the dataset's `data` they become.
+    await expect(env.client().batches.run({ ...request, requests: [...request.requests, 7] as never })).rejects.toThrow(
+      /^Invalid run request: requests\[1\] must be a plain object, got number$/,
+    );
+    await expect(
+      env.client().batches.run({ ...request, requests: new Set([new Date(0)]) as never }),
+    ).rejects.toThrow(/^Invalid run request: requests item 0 must be a plain object, got Date$/);
+    await expect(env.client().batches.run({ ...request, requests: ['{"a":1}', '{"b":2}\n'] })).rejects.toThrow(
+      /^Invalid run request: requests\[0\] ends a JSON object without a newline, so requests\[1\] would be glued/,
+    );
+    await expect(env.client().batches.run({ ...request, requests: "{\"a\":\"\uD800\"}\n" })).rejects.toThrow(
+      /^Invalid run request: requests holds a lone UTF-16 surrogate/,
     );
     // Checked as the create checks them, before the upload (they failed after it, leaving it behind).
     await expect(env.client().batches.run({ ...request, model: "   " })).rejects.toThrow(
@@ -151,6 +164,20 @@ describe("run", () => {
     );
     await expect(env.client().batches.run({ ...request, name: " " })).rejects.toThrow(/name must not be blank/);
     expect(env.fake.count()).toBe(0);
+  });
+});
+
+describe("run: requests read as the upload goes", () => {
+  it("are refused by the run's name for them, `requests`, at their first bad item", async () => {
+    const { request } = runRequest(1);
+    function* lines() {
+      yield* request.requests;
+      yield "not an object";
+    }
+    await expect(env.client().batches.run({ ...request, requests: lines() as never })).rejects.toThrow(
+      /^Invalid run request: requests item 1 is text or bytes, and the items before it are not/,
+    );
+    expect(env.fake.requests.filter((r) => r.operation === "create")).toEqual([]);
   });
 });
 

@@ -62,16 +62,18 @@ function filenameOf(data: unknown, stem: string, formatless = ".jsonl"): string 
 /**
  * Checks a `create` request and encodes its body.
  *
+ * @param dataLabel - how errors name `data`, when the caller gave it under another name.
  * @throws CohereError naming the field, before anything is read or sent.
  */
 export async function prepareDatasetUpload(
   request: CreateDatasetRequest,
   streaming: boolean,
   signal: AbortSignal,
+  dataLabel?: UploadPart["label"],
 ): Promise<{ query: CreateQuery; body: MultipartBody }> {
   const checked = checkInput(createDatasetRequestSchema, request, "request") as CreateDatasetRequest;
   const filename = checked.filename ?? filenameOf(checked.data, checked.name);
-  const parts: UploadPart[] = [{ field: "data", filename, data: checked.data }];
+  const parts: UploadPart[] = [{ field: "data", filename, data: checked.data, label: dataLabel }];
   if (checked.eval_data !== undefined) {
     // Eval data that carries no format of its own is taken to be in the data's.
     const extension = /\.[^./\\]+$/.exec(filename)?.[0] ?? ".jsonl";

@@ -8,6 +8,7 @@ import { checkInput } from "../../core/input.js";
 import { closeUnread } from "../../internal/close-unread.js";
 import { type Deadline, startDeadline } from "../../internal/deadline.js";
 import { loadChunk } from "../../internal/load-chunk.js";
+import type { UploadPart } from "../../internal/uploads.js";
 import { builtRedacted, redactTokens } from "../../internal/secrets.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { operations } from "../../generated/datasets-openapi.js";
@@ -45,11 +46,15 @@ type ListQuery = NonNullable<operations["list-datasets"]["parameters"]["query"]>
 /** How a create's failure before its call is named, as the call would name it. */
 const CREATE = callName("datasets.create", "post", "/v1/datasets");
 
-/** `POST /v1/datasets`, `multipart/form-data`. */
+/**
+ * `POST /v1/datasets`, `multipart/form-data`. `dataLabel` names `data` in errors when the
+ * caller gave it under another name (`batches.run`'s `requests`).
+ */
 export async function create(
   api: ApiClient,
   request: CreateDatasetRequest,
   options?: RequestOptions,
+  dataLabel?: UploadPart["label"],
 ): Promise<HttpResponse<CreateDatasetResponse>> {
   // What bounds the encoding: a browser reads a stream whole before sending it, bounded like an
   // attempt (its timeout) and by the caller's abort.
@@ -65,7 +70,7 @@ export async function create(
       CREATE,
     );
     encoding = startDeadline(timeoutInSeconds, [abortSignal]);
-    prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), encoding.signal);
+    prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), encoding.signal, dataLabel);
   } catch (error) {
     // A call that ends before its body exists (refused, aborted) closes the caller's streams,
     // as fetch cancels the body of a request it never sends.
