@@ -146,13 +146,13 @@ describe("run", () => {
     await expect(env.client().batches.run({ ...request, requests: [...request.requests, 7] as never })).rejects.toThrow(
       /^Invalid run request: requests\[1\] must be a plain object, got number$/,
     );
-    await expect(
-      env.client().batches.run({ ...request, requests: new Set([new Date(0)]) as never }),
-    ).rejects.toThrow(/^Invalid run request: requests item 0 must be a plain object, got Date$/);
+    await expect(env.client().batches.run({ ...request, requests: new Set([new Date(0)]) as never })).rejects.toThrow(
+      /^Invalid run request: requests item 0 must be a plain object, got Date$/,
+    );
     await expect(env.client().batches.run({ ...request, requests: ['{"a":1}', '{"b":2}\n'] })).rejects.toThrow(
       /^Invalid run request: requests\[0\] ends a JSON object without a newline, so requests\[1\] would be glued/,
     );
-    await expect(env.client().batches.run({ ...request, requests: "{\"a\":\"\uD800\"}\n" })).rejects.toThrow(
+    await expect(env.client().batches.run({ ...request, requests: '{"a":"\uD800"}\n' })).rejects.toThrow(
       /^Invalid run request: requests holds a lone UTF-16 surrogate/,
     );
     // Checked as the create checks them, before the upload (they failed after it, leaving it behind).
