@@ -73,8 +73,9 @@ const countSchema = v.optional(
 /**
  * The spec's `format: date-time` (RFC 3339): a date the server would refuse is refused here.
  * Checked field by field, the day against its month: `Date.parse` takes February 31 (as March 3)
- * and 24:00. As Go's RFC 3339 parser (behind Cohere's gateway) reads it: `T` and `Z` in upper
- * case, at most 9 digits of a second's fraction, no leap second (`:60`).
+ * and 24:00. As a Go gateway reads a `google.protobuf.Timestamp` (protojson: `time.Parse` with
+ * `RFC3339Nano`, then a fraction of at most 9 digits, where `time.Parse` alone would cut a longer
+ * one): `T` and `Z` in upper case, no leap second (`:60`).
  */
 const dateTimeSchema = v.pipe(
   v.string("must be an RFC 3339 date-time string (date.toISOString() gives one)"),
