@@ -37,7 +37,7 @@ export interface UploadPart {
    * How errors name the data when it is not the `field` of a `request`: `batches.run` uploads
    * its `requests` as a dataset's `data`.
    */
-  readonly label?: { readonly request: string; readonly field: string };
+  readonly label?: { readonly request: string; readonly field: string } | undefined;
 }
 
 /** A multipart body ready for fetch. */

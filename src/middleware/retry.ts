@@ -121,13 +121,16 @@ function waitBeforeRetry(
  * A body can be read once. An upload's Blob is given again from its source while the body is
  * still the SDK's (a clone would keep a second copy of every byte read); another body is cloned,
  * on the last attempt too, so that a call-phase plugin's own request stays usable after `next()`
- * (to call it again, or read it). A one-shot stream (never sent twice) and a WireRequest (its
- * text sent again) go as they are.
+ * (to call it again, or read it). A one-shot stream (never sent twice) is the copy's own body,
+ * the same stream: a clone would tee it, keeping every byte sent, and a copy without a body
+ * given would pipe it at once, reading the caller's source before the attempt began. A
+ * WireRequest (its text sent again) goes as it is.
  */
 function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
-  // A body a plugin already read is for fetch to refuse, by name. A one-shot stream goes as it
-  // is: a copy would pipe it at once, reading the caller's source before the attempt began.
-  if (request instanceof WireRequest || request.bodyUsed || bodySource === "one-shot") return request;
+  // A body a plugin already read is for fetch to refuse, by name.
+  if (request instanceof WireRequest || request.bodyUsed) return request;
+  if (bodySource === "one-shot")
+    return withoutSignal(new Request(request, { body: request.body, duplex: "half" } as RequestInit));
   if (bodySource !== undefined && builtBySdk(request)) return withoutSignal(new Request(request, { body: bodySource }));
   return withoutSignal(request.clone());
 }

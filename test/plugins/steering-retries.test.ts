@@ -247,6 +247,37 @@ describe("a call-phase plugin's request, copied for every attempt", () => {
     }
   });
 
+  it("of a one-shot streamed upload is not changed either, and only the attempt reads the stream", async () => {
+    // It went down as it was: the layers below set the token on the plugin's own request.
+    const line = '{"custom_id":"1","body":{"text":"hi"}}\n';
+    let pulls = 0;
+    const data = new ReadableStream<string>(
+      { pull: (controller) => (pulls++ === 0 ? controller.enqueue(line) : controller.close()) },
+      { highWaterMark: 0 },
+    );
+    let seen: Request | undefined;
+    let pullsBeforeNext: number | undefined;
+    const observe: MiddlewarePlugin = {
+      name: "observe",
+      phase: "call",
+      handle: async (request, next) => {
+        seen = request;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        pullsBeforeNext = pulls;
+        return next(request);
+      },
+    };
+    await server
+      .client({ ...fast, middleware: [observe] })
+      .datasets.create({ name: "d", type: "batch-chat-v2-input", data });
+    expect(pullsBeforeNext).toBe(0);
+    expect(seen?.headers.get("authorization")).toBeNull();
+    expect(seen?.bodyUsed).toBe(true);
+    const sent = server.fake.requests.at(-1)?.form as FormData;
+    expect(await (sent.get("data") as File).text()).toBe(line);
+    expect(server.fake.count("datasets.create")).toBe(1);
+  });
+
   it("stays usable after next(), on the last attempt too: to read it, or to call next() with it again", async () => {
     // The last attempt moved its body into the copy: the plugin's own request was used up.
     const again: MiddlewarePlugin = {
