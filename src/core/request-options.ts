@@ -28,7 +28,11 @@ export interface RetryInfo {
   readonly status?: number;
   /** The typed error of the failed attempt (`ApiError`, `CohereTimeoutError`, `CohereConnectionError`, ...). */
   readonly error: unknown;
-  /** How long the SDK plans to wait before the retry: the server's `Retry-After`, else the backoff. */
+  /**
+   * How long the SDK waits before the retry: the server's `Retry-After`, else the backoff. A
+   * `Retry-After` longer than 60 s is given in full, and is not waited: the error is thrown,
+   * whatever `shouldRetry` says.
+   */
   readonly delayInSeconds: number;
 }
 
@@ -36,7 +40,8 @@ export interface RetryInfo {
  * Decides a retry: `true` retries (within `maxRetries`), `false` stops (the error is thrown),
  * `undefined` leaves it to the SDK's rule. It can never make the SDK send again a request
  * that is not idempotent (a `create` without an `Idempotency-Key`) where the server may have
- * acted on it, nor a one-shot stream body, nor a request refused before sending. It answers at
+ * acted on it, nor a one-shot stream body, nor a request refused before sending, nor wait out
+ * a `Retry-After` longer than 60 s (the error is thrown at once). It answers at
  * once: a `shouldRetry` that throws, or returns anything else (a promise included), is reported
  * with `console.warn` and the SDK's rule applies.
  * @public

@@ -42,7 +42,8 @@ export function failedOnTheWire(error: unknown): boolean {
  * The decision after a failed attempt: the seconds to wait before the next one, or `undefined`
  * when `error` is to be thrown. The SDK's rule retries a transient failure, waiting the delay
  * the server asked (a longer one than `maxRetryAfterInSeconds` ends the call at once) or the
- * backoff; the caller's `shouldRetry` may overturn it, never where `resendable` is false.
+ * backoff; the caller's `shouldRetry` may overturn it, never where `resendable` is false or
+ * the asked delay is too long.
  * Shared by the retry layer and `run`'s create, so that both follow one rule.
  */
 export function retryDelay(
@@ -54,12 +55,13 @@ export function retryDelay(
 ): number | undefined {
   const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? DEFAULT_MAX_RETRY_AFTER_IN_SECONDS;
   const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
-  // Only a server's asked delay is held to the cap (a longer one is slept as the cap when
-  // `shouldRetry` overrules the SDK); the backoff has its own, `maxDelayInSeconds`. What
-  // `shouldRetry` is told is what would be slept.
-  const delayInSeconds =
-    asked === undefined ? backoffDelayInSeconds(attempt.attempt, timing) : Math.min(asked, maxRetryAfterInSeconds);
-  const own = resendable && isTransientFailure(error) && !(asked !== undefined && asked > maxRetryAfterInSeconds);
+  // `shouldRetry` is told the server's asked delay in full. One longer than the cap is not waited,
+  // whatever it says: slept as the cap, the retry went before the server's window (to be refused
+  // again); slept in full, `() => true` held the call for as long as a server asked. The backoff
+  // has its own cap, `maxDelayInSeconds`.
+  const delayInSeconds = asked ?? backoffDelayInSeconds(attempt.attempt, timing);
+  const allowed = resendable && !(asked !== undefined && asked > maxRetryAfterInSeconds);
+  const own = allowed && isTransientFailure(error);
   const verdict = askShouldRetry(shouldRetry, {
     operation: attempt.operation,
     attempt: attempt.attempt,
@@ -67,7 +69,7 @@ export function retryDelay(
     error,
     delayInSeconds,
   });
-  return (verdict ?? own) && resendable ? delayInSeconds : undefined;
+  return (verdict ?? own) && allowed ? delayInSeconds : undefined;
 }
 
 /**

@@ -15,7 +15,8 @@ export interface RetryTiming {
   readonly maxDelayInSeconds?: number | undefined;
   /**
    * The longest delay a server may ask for (`Retry-After`) that the SDK will sleep through.
-   * A longer one fails the call at once, with the delay on the error.
+   * A longer one fails the call at once, with the delay on the error, whatever `shouldRetry`
+   * says.
    * @defaultValue 60
    */
   readonly maxRetryAfterInSeconds?: number | undefined;

@@ -170,7 +170,7 @@ describe("long waits wait", () => {
     expect((await second).error).toBeDefined();
   });
 
-  it("shouldRetry that overrules a Retry-After over 60 s is told the 60 s that are slept", async () => {
+  it("shouldRetry cannot overrule a Retry-After over 60 s: it is told the whole delay, and nothing is slept", async () => {
     const told: number[] = [];
     const slept = recordRetryWaits();
     try {
@@ -182,9 +182,10 @@ describe("long waits wait", () => {
           return true;
         },
       });
-      await client.batches.list();
-      expect(told).toEqual([60]);
-      expect(slept).toEqual([60]);
+      await expect(client.batches.list()).rejects.toMatchObject({ status: 503, retryAfterInSeconds: 3600 });
+      // It was told 60, and slept 60 s: the retry went before the server's window.
+      expect(told).toEqual([3600]);
+      expect(slept).toEqual([]);
     } finally {
       vi.restoreAllMocks();
     }

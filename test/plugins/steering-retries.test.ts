@@ -47,6 +47,27 @@ describe("shouldRetry", () => {
     expect(server.fake.count("list")).toBe(3);
   });
 
+  it("is told a Retry-After over the 60 s cap in full, which is not waited, whatever it says", async () => {
+    // It was told 60, and a true slept 60 s and sent again before the server's window.
+    for (const verdict of [true, undefined]) {
+      server.fake.reset();
+      server.fake.inject("list", { type: "status", status: 429, retryAfter: "120" }, { times: 1 });
+      const delays: number[] = [];
+      const shouldRetry = ({ delayInSeconds }: RetryInfo) => {
+        delays.push(delayInSeconds);
+        return verdict;
+      };
+      const error = await server
+        .client({ shouldRetry })
+        .batches.list({}, { abortSignal: AbortSignal.timeout(5_000) })
+        .catch((e: unknown) => e);
+      expect(delays, `verdict ${verdict}`).toEqual([120]);
+      expect((error as Error).name, `verdict ${verdict}`).toBe("TooManyRequestsError");
+      expect((error as { retryAfterInSeconds?: number }).retryAfterInSeconds).toBe(120);
+      expect(server.fake.count("list")).toBe(1);
+    }
+  });
+
   it("the request option replaces the client's", async () => {
     server.fake.inject("list", { type: "status", status: 503 }, { times: 1 });
     const client = server.client({ ...fast, shouldRetry: () => false });
