@@ -1,24 +1,25 @@
-// Whether a call's last attempt sent an `Idempotency-Key`. The retry rule of a request that is
-// not idempotent (a create) follows what went on the wire: the retry layer sees the request
-// before the attempt's plugins, which may drop the header (a gateway's allow-list), and a create
-// sent again without a key may make a second batch.
-const keySent = new WeakMap<object, boolean>();
+// Whether a call's last attempt sent the call's `Idempotency-Key`. The retry rule of a request
+// that is not idempotent (a create) follows what went on the wire: the retry layer sees the
+// request before the attempt's plugins, which may drop the header (a gateway's allow-list) or
+// set a key of their own for each attempt, which the server cannot match to the last one. A
+// create sent again without the same key may make a second batch.
+const keySent = new WeakMap<object, string | null>();
 
-/** Notes, as the transport sends it, whether the attempt's request carries a key. */
+/** Notes, as the transport sends it, the key the attempt's request carries (`null`: none). */
 export function noteKeySent(context: object, headers: Pick<Headers, "get">): void {
-  keySent.set(context, carriesKey(headers));
+  keySent.set(context, headers.get("idempotency-key"));
 }
 
 /**
- * Whether the last attempt sent a key: what the transport noted, else (nothing reached a
- * transport: an attempt's plugin answered, or the layer runs alone) what `headers` carry.
+ * Whether the last attempt sent the key of the call's request (`headers`, the retry layer's): it
+ * carries one, not blank, and the transport sent that one (else nothing reached a transport: an
+ * attempt's plugin answered, or the layer runs alone).
  */
 export function keyWasSent(context: object, headers: Pick<Headers, "get">): boolean {
-  return keySent.get(context) ?? carriesKey(headers);
-}
-
-function carriesKey(headers: Pick<Headers, "get">): boolean {
-  return isNotBlank(headers.get("idempotency-key") ?? "");
+  const key = headers.get("idempotency-key");
+  if (key === null || !isNotBlank(key)) return false;
+  const sent = keySent.get(context);
+  return sent === undefined || sent === key;
 }
 
 /** False for a blank key, which is none: fetch trims HTTP's whitespace (tab, space, CR, LF) off a value, and sends it empty. */

@@ -20,8 +20,8 @@ const notActedOnStatuses = new Set([429, 503]);
 /**
  * True when sending the call's request again cannot do the work twice, whatever anyone wants:
  * the attempt failed on the wire (not bad input, not an abort), its body can be sent again, and
- * it is idempotent, or its last attempt sent a non-blank `Idempotency-Key` (however it got
- * there: the option, the headers, a plugin; and not dropped by an attempt's plugin), or it
+ * it is idempotent, or its last attempt sent the call's non-blank `Idempotency-Key` (from the
+ * option, the headers or a call-phase plugin; not dropped or replaced by an attempt's plugin), or it
  * failed where the server certainly did not act (429, 503, a refused connection).
  * `shouldRetry` cannot override a false.
  */

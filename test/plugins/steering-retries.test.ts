@@ -8,6 +8,7 @@ import {
   type Middleware,
   type MiddlewarePlugin,
   type RetryInfo,
+  tracingMiddleware,
 } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
 import { unhandledDuring } from "../helpers/scripted-server.js";
@@ -190,6 +191,32 @@ describe("the idempotency rule follows what is sent", () => {
     expect(error).toMatchObject({ status: 500 });
     expect(server.fake.count("create")).toBe(1);
     expect(server.fake.requests[0]?.headers["idempotency-key"]).toBeUndefined();
+  });
+
+  it("a key an attempt's plugin sets, or replaces, for each attempt is not the call's: a create is not sent again", async () => {
+    // Each attempt went with a new key, which the server cannot match to the last: two batches.
+    const freshKey: Middleware = (request, next) => {
+      request.headers.set("Idempotency-Key", crypto.randomUUID());
+      return next(request);
+    };
+    const cases = [
+      { middleware: [{ name: "fresh-key", handle: freshKey }], options: {} },
+      { middleware: [{ name: "fresh-key", handle: freshKey }], options: { idempotencyKey: "k-1" } },
+      { middleware: [tracingMiddleware({ attemptHeader: "Idempotency-Key" })], options: {} },
+    ];
+    for (const { middleware, options } of cases) {
+      server.fake.reset();
+      const before = server.fake.listBatches().length;
+      // The server acts, then fails: a create sent again with another key makes a second batch.
+      server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+      const error = await server
+        .client({ ...fast, maxRetries: 2, middleware })
+        .batches.create(newBatch, options)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ status: 500 });
+      expect(server.fake.count("create")).toBe(1);
+      expect(server.fake.listBatches().length - before).toBe(1);
+    }
   });
 
   it("a blank key is none: refused as an option, and not a reason to send a create again as a header", async () => {
