@@ -60,6 +60,11 @@ export interface SinglePhasePlugin {
  * `attempt` once per attempt (after auth). The two share `context.state`, so a tracer keeps
  * its call span there and opens a child span per attempt.
  *
+ * Written inline where functions are taken too (`middleware: [...]`, `use(...)`), it needs
+ * `satisfies MiddlewarePlugin` (or a declared type, as below) for its `call` to be typed:
+ * TypeScript reads that name also as a function's own `Function.prototype.call`, and leaves
+ * the handler's parameters `any` (an error under `strict`).
+ *
  * @example
  * ```ts
  * const attempts: MiddlewarePlugin = {
