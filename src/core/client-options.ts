@@ -211,9 +211,10 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
   }
   const token = checked.token ?? runtime.readEnvironment("CO_API_KEY");
   if (token === undefined || token === "") {
+    const unreadable = runtime.unreadableEnvironment?.("CO_API_KEY");
     throw new CohereError(
       runtime.hasEnvironment
-        ? "No API token: pass `token` to the client or set the CO_API_KEY environment variable"
+        ? `No API token: pass \`token\` to the client or set the CO_API_KEY environment variable${unreadable ? ` (${unreadable})` : ""}`
         : "No API token: pass `token` (your CO_API_KEY) to the client; this build reads no environment variables",
     );
   }

@@ -3,19 +3,25 @@ import { VERSION } from "../version.js";
 import { detectBrowserLike } from "./browser-detection.js";
 import type { Runtime } from "./runtime.js";
 
+/** The variables the runtime refused to read. */
+const refused = new Set<string>();
+
 /** The Node build: environment variables and a `User-Agent`. */
 export const runtime: Runtime = {
   hasEnvironment: true,
   // Deno runs this build too, and without `--allow-env` reading a variable throws (NotCapable):
-  // a variable it may not read is one that is not set.
+  // a variable it may not read is one that is not set, and a message about it says why.
   readEnvironment: (name) => {
     try {
       return process.env[name];
     } catch {
+      refused.add(name);
       return undefined;
     }
   },
-  userAgent: `cohere-batches/${VERSION} node/${process.version} ${process.platform}-${process.arch}`,
+  unreadableEnvironment: (name) =>
+    refused.has(name) ? `the runtime refused to read it: in Deno, run with --allow-env=${name}` : undefined,
+  userAgent: `cohere-batches/${VERSION} ${runtimeVersion()} ${process.platform}-${process.arch}`,
   // A Node test environment such as happy-dom or jsdom makes a page; treat it as one.
   isBrowserLike: detectBrowserLike,
   nativeInflateRaw: (maxOutputLength) => {
@@ -36,3 +42,14 @@ export const runtime: Runtime = {
     }
   },
 };
+
+/**
+ * The runtime and its version. Bun and Deno run this build too, and `process.version` there is
+ * the Node version they emulate: a server's figures would count them as Node.
+ */
+function runtimeVersion(): string {
+  const { bun, deno } = process.versions as { bun?: string; deno?: string };
+  if (bun !== undefined) return `bun/${bun}`;
+  if (deno !== undefined) return `deno/${deno}`;
+  return `node/${process.version}`;
+}

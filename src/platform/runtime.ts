@@ -8,6 +8,12 @@ export interface Runtime {
   readonly hasEnvironment: boolean;
   /** An environment variable, where the runtime has them (Node only). */
   readEnvironment(name: string): string | undefined;
+  /**
+   * Why `name` could not be read, when the runtime refused (Deno without `--allow-env`), for a
+   * message about it; `undefined` when it was read or is not set. Node build only, so that the
+   * other builds carry none of its words.
+   */
+  unreadableEnvironment?(name: string): string | undefined;
   /** The `User-Agent` to send, where the runtime lets us set one (Node only). */
   readonly userAgent: string | undefined;
   /** True where an API key would be exposed to a web page's users. */

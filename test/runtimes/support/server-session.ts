@@ -36,7 +36,10 @@ export function expectServerSession(
   expect(host.resolved.sdk.replace(/^file:\/\//, "")).toBe(`${root}/node/index.${options.ext}`);
   expect(host.resolved.testing.replace(/^file:\/\//, "")).toBe(`${root}/testing/index.node.${options.ext}`);
   expect(host.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  expect(host.userAgents).toEqual([`cohere-batches/${packageVersion}`]);
+  // The runtime that ran it, by its own name and version (Bun's and Deno's said node/v26.3.0).
+  const [name, version] = host.runtime.split(" ");
+  const runtime = name === "node" ? `node/v${version}` : `${name}/${version}`;
+  expect(host.userAgents).toEqual([`cohere-batches/${packageVersion} ${runtime}`]);
   expect(host.requests).toBe(SESSION_REQUESTS);
   // The whole file arrived (Bun's composed Blob had lost a file-backed part's bytes).
   if (options.ext === "mjs") expect(host.fileBlobBytes).toBe(FILE_LINE_BYTES);
