@@ -151,7 +151,11 @@ import { build } from "esbuild";
 // call-phase plugin's Request copied per attempt, a blank idempotencyKey refused: 20,467 B. Its
 // re-attack (a plugin's upload body and the attempt's signal kept on every copy): 20,497 B. Bun's
 // words for a body already read, refused by fetch: 20,522 B. The review: 20,524 B.
-export const BUDGET_GZIP_BYTES = 20.1 * 1024;
+// The fifteenth session: a one-shot upload's request copied per attempt (+41 B incl. the retry
+// and idempotency fixes), a token Deno may not read said so (the words in the Node build only):
+// 20,565 B; a failure worth a retry that the request's kind forbids says why it went once:
+// 20,682 B. The guard is raised to 20.3 kB for those words.
+export const BUDGET_GZIP_BYTES = 20.3 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

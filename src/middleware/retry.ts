@@ -3,6 +3,7 @@ import { signalDeadlines } from "../internal/signal-deadline.js";
 import { shareTokens } from "../internal/secrets.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import type { AttemptState, Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
+import { noteNotSentAgain } from "../core/errors/call-failure.js";
 import { forgetKeySent } from "../core/idempotency-key-sent.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
 import { builtBySdk, WireRequest, withoutSignal } from "../core/wire-request.js";
@@ -88,8 +89,11 @@ function waitBeforeRetry(
   let seconds: number | undefined;
   let asked: number | undefined;
   try {
-    seconds = retryDelay(error, mayResend(error, request, context), context, context.options.shouldRetry, timing);
+    const resendable = mayResend(error, request, context);
+    seconds = retryDelay(error, resendable, context, context.options.shouldRetry, timing);
     asked = (error as ApiError).retryAfterInSeconds;
+    // A failure worth a retry that the request's kind forbids says why it went once.
+    if (!resendable && isTransientFailure(error)) noteNotSentAgain(error, context.bodySource === "one-shot");
   } catch {
     // A look-alike of the SDK's errors (its brand forged) whose fields throw as they are read:
     // no decision can be made, and it is not retried.

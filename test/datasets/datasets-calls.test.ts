@@ -244,6 +244,10 @@ describe("retries of an upload never duplicate or corrupt it", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(server.fake.count("datasets.create")).toBe(1);
+    // It said nothing of why one attempt was made, with retries left.
+    expect((error as Error).message).toMatch(
+      /-> 503: .*; not sent again: a stream is read once \(a Blob is sent again\)$/,
+    );
   });
 });
 

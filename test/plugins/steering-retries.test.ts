@@ -79,11 +79,32 @@ describe("shouldRetry", () => {
   it("can never make a create without an Idempotency-Key go again after a 500", async () => {
     server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
     const asked = vi.fn(() => true);
-    await expect(server.client({ ...fast, shouldRetry: asked }).batches.create(newBatch)).rejects.toBeInstanceOf(
-      InternalServerError,
-    );
+    const error = await server
+      .client({ ...fast, shouldRetry: asked })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
     expect(server.fake.count("create")).toBe(1);
     expect(asked).toHaveBeenCalledTimes(1);
+    // The message says why it went once, and what would let it go again.
+    expect((error as Error).message).toBe(
+      "POST /v2/batches -> 500: Internal Server Error; not sent again: the server may have acted (an idempotencyKey allows it)",
+    );
+  });
+
+  it("says nothing of a second send where none was due: retries spent, a 400, maxRetries 0", async () => {
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+    const spent = await server
+      .client({ maxRetries: 0 })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect((spent as Error).message).toBe("POST /v2/batches -> 500: Internal Server Error");
+    server.fake.inject("create", { type: "status", status: 400 }, { times: 1 });
+    const refused = await server
+      .client()
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect((refused as Error).message).toBe("POST /v2/batches -> 400: Bad Request");
   });
 
   it("a shouldRetry that throws is reported and the SDK's rule applies", async () => {

@@ -40,6 +40,24 @@ export function attemptsMade(attempt: number, requestOptions: object | undefined
   return attempt + ((requestOptions && earlierAttempts.get(requestOptions)) || 0);
 }
 
+// Failures the SDK would have retried, but may not send again, with the reason: said in the
+// message, where "1 attempt made" with `maxRetries: 2` would leave the caller guessing.
+const notSentAgain = new WeakMap<object, string>();
+
+/**
+ * Marks `error`, a failure worth a retry, as one of a request that may not be sent again: its
+ * body a stream read once, or a create the server may have acted on.
+ */
+export function noteNotSentAgain(error: unknown, oneShot: boolean): void {
+  if (typeof error === "object" && error !== null)
+    notSentAgain.set(
+      error,
+      oneShot
+        ? "a stream is read once (a Blob is sent again)"
+        : "the server may have acted (an idempotencyKey allows it)",
+    );
+}
+
 // The plain `CohereError`s the SDK makes during a call (fetch refused the request, a token function
 // or a plugin failed, a part of the SDK did not load), named like the typed failures. A plugin's
 // own `CohereError` is not among them: it reaches the caller in its own words.
@@ -162,7 +180,13 @@ export function downloadCallName(operation: string, label: string | undefined): 
   return callName(operation, "get", label ?? "{signed-url}");
 }
 
-function messageFor(error: object, { operation, method, route, attempts }: FailedCall): string | undefined {
+function messageFor(error: object, call: FailedCall): string | undefined {
+  const reason = notSentAgain.get(error);
+  const message = messageOf(error, call);
+  return reason && message ? `${message}; not sent again: ${reason}` : message;
+}
+
+function messageOf(error: object, { operation, method, route, attempts }: FailedCall): string | undefined {
   const made = attempts === 1 ? "1 attempt made" : `${attempts} attempts made`;
   const verb = method.toUpperCase();
   const name = callName(operation, method, route);
