@@ -79,7 +79,7 @@ export function createTransport(
       // Nothing is sent once the call is over (an abort during a token function, a middleware).
       if (signal.aborted) throw abortErrorFor(context);
       // Read only for a request that is not idempotent (a create): see `mayResend`.
-      if (!context.idempotent) noteKeySent(context, request.headers);
+      if (!context.idempotent) noteKeySent(context, request);
       const sent = callFetch(fetchFunction, runtimeFetch ? request : realRequest(request, signal), fetchSignal);
       // A user's fetch is raced against the signal (and a streamed body's failure): it may not
       // honour them, or wait on a body that no longer comes.

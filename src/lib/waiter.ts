@@ -7,7 +7,6 @@ import { type Deadline, startDeadline } from "../internal/deadline.js";
 import { signalDeadlines } from "../internal/signal-deadline.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { isTransientFailure } from "../middleware/retry-decision.js";
-import { DEFAULT_MAX_RETRY_AFTER_IN_SECONDS } from "../middleware/retry-timing.js";
 
 /** One thing to wait for: how to poll it, and when it is done. */
 export interface WaitTarget<T, R = T> {
@@ -46,9 +45,9 @@ export interface WaitSchedule<T> {
  * - a poll that fails transiently, after its own retries (a 503 burst, a dropped connection),
  *   does not end the wait: it polls again until its deadline, and the last such failure is the
  *   `cause` of the `CohereTimeoutError`;
- * - a failed poll whose server asked for a longer pause (`Retry-After`) waits that long, up to
- *   60 s (the longest the retry layer sleeps through); a pause past the deadline ends the wait,
- *   and the deadline, at once, with `CohereTimeoutError`;
+ * - a failed poll whose server asked for a longer pause (`Retry-After`) waits that long, over
+ *   60 s too; a pause past the deadline ends the wait, and the deadline, at once, with
+ *   `CohereTimeoutError`;
  * - `onProgress` sees every polled value, after the wait has decided on it, and cannot fail
  *   or steer the wait (see `callUserCallback`).
  */
@@ -92,13 +91,12 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
       } catch (error) {
         if (signal.aborted || !isTransientFailure(error)) throw error;
         lastFailure = error;
-        // A server that asked for a longer pause (a 429's Retry-After) gets it, up to the
-        // longest the client sleeps through (the wait goes on after that); one that would pass
-        // the deadline ends the wait now, rather than being polled until then.
+        // A server that asked for a longer pause (a 429's Retry-After) gets it, all of it: polled
+        // sooner, it answers 429 again. One that would pass the deadline ends the wait now,
+        // rather than being polled until then.
         const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
         if (asked !== undefined && asked > wait) {
-          const pause = Math.min(asked, DEFAULT_MAX_RETRY_AFTER_IN_SECONDS);
-          if (Date.now() + pause * 1000 > endsAt) {
+          if (Date.now() + asked * 1000 > endsAt) {
             early = notDone(
               error,
               `within ${timeoutInSeconds} s: the server asked for ${asked} s before the next poll`,
@@ -107,7 +105,7 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
             deadline.expire();
             throw early;
           }
-          wait = pause;
+          wait = asked;
         }
       }
       await delay(wait * 1000, signal);

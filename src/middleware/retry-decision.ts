@@ -53,14 +53,13 @@ export function retryDelay(
   shouldRetry: ShouldRetry | undefined,
   timing: RetryTiming,
 ): number | undefined {
-  const maxRetryAfterInSeconds = timing.maxRetryAfterInSeconds ?? DEFAULT_MAX_RETRY_AFTER_IN_SECONDS;
   const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
   // `shouldRetry` is told the server's asked delay in full. One longer than the cap is not waited,
   // whatever it says: slept as the cap, the retry went before the server's window (to be refused
   // again); slept in full, `() => true` held the call for as long as a server asked. The backoff
   // has its own cap, `maxDelayInSeconds`.
   const delayInSeconds = asked ?? backoffDelayInSeconds(attempt.attempt, timing);
-  const allowed = resendable && !(asked !== undefined && asked > maxRetryAfterInSeconds);
+  const allowed = resendable && !askedTooLong(error, timing);
   const own = allowed && isTransientFailure(error);
   const verdict = askShouldRetry(shouldRetry, {
     operation: attempt.operation,
@@ -70,6 +69,12 @@ export function retryDelay(
     delayInSeconds,
   });
   return (verdict ?? own) && allowed ? delayInSeconds : undefined;
+}
+
+/** True when the server asked for a pause longer than the retry layer waits: the call ends. */
+export function askedTooLong(error: unknown, timing: RetryTiming): boolean {
+  const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
+  return asked !== undefined && asked > (timing.maxRetryAfterInSeconds ?? DEFAULT_MAX_RETRY_AFTER_IN_SECONDS);
 }
 
 /**

@@ -4,10 +4,10 @@ import { shareTokens } from "../internal/secrets.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import type { AttemptState, Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { noteNotSentAgain } from "../core/errors/call-failure.js";
-import { forgetKeySent } from "../core/idempotency-key-sent.js";
+import { forgetKeySent, isNotBlank } from "../core/idempotency-key-sent.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
 import { builtBySdk, WireRequest, withoutSignal } from "../core/wire-request.js";
-import { isTransientFailure, mayResend, retryDelay } from "./retry-decision.js";
+import { askedTooLong, isTransientFailure, mayResend, retryDelay } from "./retry-decision.js";
 import type { RetryTiming } from "./retry-timing.js";
 
 export { isTransientFailure };
@@ -92,8 +92,13 @@ function waitBeforeRetry(
     const resendable = mayResend(error, request, context);
     seconds = retryDelay(error, resendable, context, context.options.shouldRetry, timing);
     asked = (error as ApiError).retryAfterInSeconds;
-    // A failure worth a retry that the request's kind forbids says why it went once.
-    if (!resendable && isTransientFailure(error)) noteNotSentAgain(error, context.bodySource === "one-shot");
+    // A failure worth a retry that the request forbids says why it went once: its stream, its key
+    // (one the caller gave, that a plugin dropped or changed), or none given.
+    if (!resendable && isTransientFailure(error) && !askedTooLong(error, timing))
+      noteNotSentAgain(
+        error,
+        context.bodySource === "one-shot" ? 0 : isNotBlank(request.headers.get("idempotency-key") ?? "") ? 1 : 2,
+      );
   } catch {
     // A look-alike of the SDK's errors (its brand forged) whose fields throw as they are read:
     // no decision can be made, and it is not retried.
@@ -133,8 +138,14 @@ function waitBeforeRetry(
 function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
   // A body a plugin already read is for fetch to refuse, by name.
   if (request instanceof WireRequest || request.bodyUsed) return request;
-  if (bodySource === "one-shot")
-    return withoutSignal(new Request(request, { body: request.body, duplex: "half" } as RequestInit));
-  if (bodySource !== undefined && builtBySdk(request)) return withoutSignal(new Request(request, { body: bodySource }));
-  return withoutSignal(request.clone());
+  try {
+    if (bodySource === "one-shot")
+      return withoutSignal(new Request(request, { body: request.body, duplex: "half" } as RequestInit));
+    if (bodySource !== undefined && builtBySdk(request))
+      return withoutSignal(new Request(request, { body: bodySource }));
+    return withoutSignal(request.clone());
+  } catch {
+    // A body a plugin locked (read it with a reader it kept): fetch refuses it, typed.
+    return request;
+  }
 }

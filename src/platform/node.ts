@@ -20,7 +20,9 @@ export const runtime: Runtime = {
     }
   },
   unreadableEnvironment: (name) =>
-    refused.has(name) ? `the runtime refused to read it: in Deno, run with --allow-env=${name}` : undefined,
+    refused.has(name)
+      ? "the runtime refused to read it: in Deno, run with --allow-env=CO_API_KEY,CO_API_URL,COHERE_LOG"
+      : undefined,
   userAgent: `cohere-batches/${VERSION} ${runtimeVersion()} ${process.platform}-${process.arch}`,
   // A Node test environment such as happy-dom or jsdom makes a page; treat it as one.
   isBrowserLike: detectBrowserLike,
@@ -48,7 +50,8 @@ export const runtime: Runtime = {
  * the Node version they emulate: a server's figures would count them as Node.
  */
 function runtimeVersion(): string {
-  const { bun, deno } = process.versions as { bun?: string; deno?: string };
+  // A `process` shim without `versions` is no Bun or Deno.
+  const { bun, deno } = (process.versions ?? {}) as { bun?: string; deno?: string };
   if (bun !== undefined) return `bun/${bun}`;
   if (deno !== undefined) return `deno/${deno}`;
   return `node/${process.version}`;

@@ -99,6 +99,15 @@ describe("shouldRetry", () => {
       .batches.create(newBatch)
       .catch((e: unknown) => e);
     expect((spent as Error).message).toBe("POST /v2/batches -> 500: Internal Server Error");
+    // A pause past the cap ends the call whatever the request: a key would not have helped.
+    server.fake.inject("create", { type: "status", status: 500, retryAfter: "120" }, { times: 1 });
+    const paused = await server
+      .client()
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect((paused as Error).message).toBe(
+      "POST /v2/batches -> 500: Internal Server Error; the server asked for a pause of 120 s",
+    );
     server.fake.inject("create", { type: "status", status: 400 }, { times: 1 });
     const refused = await server
       .client()
@@ -212,6 +221,10 @@ describe("the idempotency rule follows what is sent", () => {
     expect(error).toMatchObject({ status: 500 });
     expect(server.fake.count("create")).toBe(1);
     expect(server.fake.requests[0]?.headers["idempotency-key"]).toBeUndefined();
+    // The caller gave a key: the message does not ask for one.
+    expect((error as Error).message).toMatch(
+      /; not sent again: the server may have acted, and its Idempotency-Key was not the one sent$/,
+    );
   });
 
   it("a key an attempt's plugin sets, or replaces, for each attempt is not the call's: a create is not sent again", async () => {
@@ -268,6 +281,21 @@ describe("the idempotency rule follows what is sent", () => {
       .client({ ...fast, maxRetries: 2, middleware: [pass] })
       .batches.create(newBatch, { idempotencyKey: "k-2" });
     expect(server.fake.count("create")).toBe(2);
+  });
+});
+
+describe("junk a plugin passes to next() on a create", () => {
+  it("is refused as the plugin's doing, not retried as a connection failure", async () => {
+    // Reading its headers threw inside the transport: a CohereConnectionError, retried twice.
+    const junk: Middleware = (_request, next) => next({ url: "x" } as unknown as Request);
+    const error = await server
+      .client({ ...fast, maxRetries: 2, middleware: [{ name: "junk", handle: junk }] })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).name).toBe("CohereError");
+    expect((error as Error).message).not.toContain("not sent again");
+    expect(server.fake.count("create")).toBe(0);
   });
 });
 
@@ -345,6 +373,32 @@ describe("a call-phase plugin's request, copied for every attempt", () => {
     const sent = server.fake.requests.at(-1)?.form as FormData;
     expect(await (sent.get("data") as File).text()).toBe(line);
     expect(server.fake.count("datasets.create")).toBe(1);
+  });
+
+  it("whose body the plugin locked reaches fetch as it is, refused typed, for the caller and the plugin's next()", async () => {
+    // The copy threw a raw TypeError past the retry layer.
+    let fromNext: unknown;
+    const lock: MiddlewarePlugin = {
+      name: "lock",
+      phase: "call",
+      handle: async (request, next) => {
+        request.body?.getReader();
+        return next(request).catch((error: unknown) => {
+          fromNext = error;
+          throw error;
+        });
+      },
+    };
+    // A one-shot stream: an upload's Blob is the SDK's own, given again whole on each attempt.
+    const data = new ReadableStream({ pull: (controller) => controller.close() });
+    const error = await server
+      .client({ ...fast, middleware: [lock] })
+      .datasets.create({ name: "d", type: "batch-chat-v2-input", data })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toMatch(/^datasets\.create \(POST \/v1\/datasets\): fetch refused the request/);
+    expect(fromNext).toBe(error);
+    expect(server.fake.count("datasets.create")).toBe(0);
   });
 
   it("stays usable after next(), on the last attempt too: to read it, or to call next() with it again", async () => {

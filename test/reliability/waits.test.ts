@@ -45,9 +45,11 @@ describe("waitUntilDone outlives transient failures (API.md section 7)", () => {
   });
 
   // 3600 s: over the retry layer's 60 s, thrown by it at once; 30 s: under them, a pause the
-  // poll's own retries would otherwise sleep through.
+  // poll's own retries would otherwise sleep through; 120 s within a deadline of 100 s: the wait
+  // took it as 60 s, within its deadline, and polled again inside the server's window.
   it.each([
     ["3600", 1.5, 1_000],
+    ["120", 100, 1_000],
     ["30", 2, 1_500],
   ])(
     "a server that asks for a pause past the deadline (Retry-After %s) ends the wait at once, not polled until then",

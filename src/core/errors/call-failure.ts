@@ -44,18 +44,20 @@ export function attemptsMade(attempt: number, requestOptions: object | undefined
 // message, where "1 attempt made" with `maxRetries: 2` would leave the caller guessing.
 const notSentAgain = new WeakMap<object, string>();
 
+/** Why a request was not sent again, by `noteNotSentAgain`'s reason. */
+const notSentAgainReasons = [
+  "a stream is read once (a Blob is sent again)",
+  "the server may have acted, and its Idempotency-Key was not the one sent",
+  "the server may have acted (an idempotencyKey allows it)",
+];
+
 /**
  * Marks `error`, a failure worth a retry, as one of a request that may not be sent again: its
- * body a stream read once, or a create the server may have acted on.
+ * body a stream read once (0), or a create the server may have acted on, whose key a plugin
+ * dropped or changed (1) or that had none (2).
  */
-export function noteNotSentAgain(error: unknown, oneShot: boolean): void {
-  if (typeof error === "object" && error !== null)
-    notSentAgain.set(
-      error,
-      oneShot
-        ? "a stream is read once (a Blob is sent again)"
-        : "the server may have acted (an idempotencyKey allows it)",
-    );
+export function noteNotSentAgain(error: unknown, reason: 0 | 1 | 2): void {
+  if (typeof error === "object" && error !== null) notSentAgain.set(error, notSentAgainReasons[reason] as string);
 }
 
 // The plain `CohereError`s the SDK makes during a call (fetch refused the request, a token function
