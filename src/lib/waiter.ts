@@ -7,6 +7,7 @@ import { type Deadline, startDeadline } from "../internal/deadline.js";
 import { signalDeadlines } from "../internal/signal-deadline.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { isTransientFailure } from "../middleware/retry-decision.js";
+import { DEFAULT_MAX_RETRY_AFTER_IN_SECONDS } from "../middleware/retry-timing.js";
 
 /** One thing to wait for: how to poll it, and when it is done. */
 export interface WaitTarget<T, R = T> {
@@ -45,9 +46,9 @@ export interface WaitSchedule<T> {
  * - a poll that fails transiently, after its own retries (a 503 burst, a dropped connection),
  *   does not end the wait: it polls again until its deadline, and the last such failure is the
  *   `cause` of the `CohereTimeoutError`;
- * - a failed poll whose server asked for a longer pause (`Retry-After`) waits that long, over
- *   60 s too; a pause past the deadline ends the wait, and the deadline, at once, with
- *   `CohereTimeoutError`;
+ * - a failed poll whose server asked for a longer pause (`Retry-After`) waits that long (with
+ *   no deadline, at most 60 s); a pause past the deadline ends the wait, and the deadline, at
+ *   once, with `CohereTimeoutError`;
  * - `onProgress` sees every polled value, after the wait has decided on it, and cannot fail
  *   or steer the wait (see `callUserCallback`).
  */
@@ -93,7 +94,8 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
         lastFailure = error;
         // A server that asked for a longer pause (a 429's Retry-After) gets it, all of it: polled
         // sooner, it answers 429 again. One that would pass the deadline ends the wait now,
-        // rather than being polled until then.
+        // rather than being polled until then. A wait with no deadline pauses at most 60 s: an
+        // ask of days (or a far date) must not put it to sleep for good.
         const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
         if (asked !== undefined && asked > wait) {
           if (Date.now() + asked * 1000 > endsAt) {
@@ -105,7 +107,7 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
             deadline.expire();
             throw early;
           }
-          wait = asked;
+          wait = endsAt === Number.POSITIVE_INFINITY ? Math.min(asked, DEFAULT_MAX_RETRY_AFTER_IN_SECONDS) : asked;
         }
       }
       await delay(wait * 1000, signal);

@@ -48,6 +48,17 @@ describe("waitFor after a server asked for a pause (Retry-After)", () => {
     expect(polls).toEqual([0, pause]);
   });
 
+  it("asked 120 s within a deadline of an hour: polls again after all 120 s, not after 60", async () => {
+    // It was held to 60 s, and polled inside the server's window.
+    const { polls, target: waited } = target(rateLimited(120));
+    const done = waitFor(waited, { pollIntervalInSeconds: 1, timeoutInSeconds: 3_600 });
+    await vi.advanceTimersByTimeAsync(119_999);
+    expect(polls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await done).toBe("done");
+    expect(polls).toEqual([0, 120_000]);
+  });
+
   it("asked less than the poll interval: the interval stands", async () => {
     const { polls, target: waited } = target(rateLimited(0.5));
     const done = waitFor(waited, { pollIntervalInSeconds: 2 });
