@@ -154,8 +154,10 @@ import { build } from "esbuild";
 // The fifteenth session: a one-shot upload's request copied per attempt (+41 B incl. the retry
 // and idempotency fixes), a token Deno may not read said so (the words in the Node build only):
 // 20,565 B; a failure worth a retry that the request's kind forbids says why it went once:
-// 20,682 B. The guard is raised to 20.3 kB for those words.
-export const BUDGET_GZIP_BYTES = 20.3 * 1024;
+// 20,682 B. The guard is raised to 20.3 kB for those words. Two re-attacks (the reason said only
+// where a retry was wanted, and which key; junk passed to next() refused typed; a body a plugin
+// locked given to fetch as it is): 20,815 B, and the guard to 20.4 kB.
+export const BUDGET_GZIP_BYTES = 20.4 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

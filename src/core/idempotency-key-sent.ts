@@ -5,16 +5,14 @@
 // create sent again without the same key may make a second batch.
 const keySent = new WeakMap<object, string | null>();
 
-/**
- * Notes, as the transport sends it, the key the attempt's request carries (`null`: none). A
- * plugin's junk in place of a Request (its headers unreadable) carries none: fetch refuses it.
- */
+/** Notes, as the transport sends it, the key the attempt's request carries (`null`: none). */
 export function noteKeySent(context: object, request: Request): void {
-  let key: string | null = null;
   try {
-    key = request.headers.get("idempotency-key");
-  } catch {}
-  keySent.set(context, key);
+    keySent.set(context, request.headers.get("idempotency-key"));
+  } catch {
+    // Unreadable here (a getter that throws), though fetch may read the header list itself:
+    // nothing noted, the call's own key stands.
+  }
 }
 
 /**

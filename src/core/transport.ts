@@ -97,7 +97,7 @@ export function createTransport(
       return await receiveResponse(response, request.url, context, signal, options.readableResponses, runtimeFetch);
     } catch (error) {
       released?.unlink();
-      throw transportFailure(error, context);
+      throw transportFailure(error, context, request);
     } finally {
       unlink?.();
       unlinkBody?.();
@@ -117,7 +117,7 @@ function callFetch(fetchFunction: FetchFunction, request: Request, signal: Abort
   }
 }
 
-function transportFailure(error: unknown, context: MiddlewareContext): CohereError {
+function transportFailure(error: unknown, context: MiddlewareContext, request: unknown): CohereError {
   // A typed failure of a custom fetch's may quote the URL or the Authorization it was given:
   // cleaned before the plugins around the transport (a log, a span's status) see it.
   if (CohereError.is(error)) return redactError(context, error) as CohereError;
@@ -137,5 +137,18 @@ function transportFailure(error: unknown, context: MiddlewareContext): CohereErr
     );
   if (isRefusedByFetch(error)) return callFailure(`fetch refused the request: ${reason}`, cause);
   if (isUnreadableBody(error)) return callFailure(unreadableDataMessage(reason), cause);
+  // Junk a plugin passed to next() (null, a Proxy whose traps throw) failed as it was read: the
+  // plugin's doing, not a connection's to retry. (Asked only here: no cost to a call that works.)
+  if (!isRequestLike(request)) return callFailure(`fetch refused the request: ${reason}`, cause);
   return new CohereConnectionError(`Connection failed: ${reason}`, cause);
+}
+
+/** True for what has a Request's method and URL; false for junk, and for what throws as it is read. */
+function isRequestLike(request: unknown): boolean {
+  try {
+    const { method, url } = request as Request;
+    return typeof method === "string" && typeof url === "string";
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,5 @@
 import { ApiError } from "../core/errors/api-error.js";
-import { keyWasSent } from "../core/idempotency-key-sent.js";
+import { isNotBlank, keyWasSent } from "../core/idempotency-key-sent.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext, OperationName } from "../core/middleware.js";
@@ -26,11 +26,22 @@ const notActedOnStatuses = new Set([429, 503]);
  * `shouldRetry` cannot override a false.
  */
 export function mayResend(error: unknown, request: Request, context: MiddlewareContext): boolean {
-  if (context.bodySource === "one-shot" || !failedOnTheWire(error)) return false;
+  return failedOnTheWire(error) && resendObstacle(error, request, context) === undefined;
+}
+
+/**
+ * What keeps the call's request from going again after `error`, a failure on the wire (see
+ * `mayResend`): the key (1: the caller gave one, and a plugin dropped or changed it; 2: none),
+ * else its body, a stream read once (0); `undefined` when nothing does.
+ */
+export function resendObstacle(error: unknown, request: Request, context: MiddlewareContext): 0 | 1 | 2 | undefined {
   // The key the transport sent, not the one this request had: an attempt's plugin may drop it.
   // Read only for a non-idempotent request: a Request's headers cost to materialise.
-  if (context.idempotent || keyWasSent(context, request.headers)) return true;
-  return serverCertainlyDidNotAct(error);
+  if (!(context.idempotent || keyWasSent(context, request.headers) || serverCertainlyDidNotAct(error)))
+    return isNotBlank(request.headers.get("idempotency-key") ?? "") || context.options.idempotencyKey !== undefined
+      ? 1
+      : 2;
+  return context.bodySource === "one-shot" ? 0 : undefined;
 }
 
 /** True when the attempt failed on the wire (an answer, a connection, a timeout), not as bad input or an abort. */
@@ -52,6 +63,7 @@ export function retryDelay(
   attempt: { readonly operation: OperationName; readonly attempt: number },
   shouldRetry: ShouldRetry | undefined,
   timing: RetryTiming,
+  forbidden?: () => void,
 ): number | undefined {
   const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
   // `shouldRetry` is told the server's asked delay in full. One longer than the cap is not waited,
@@ -68,6 +80,9 @@ export function retryDelay(
     error,
     delayInSeconds,
   });
+  // A retry the rule or `shouldRetry` wanted, that the request forbids (`resendable` false):
+  // `forbidden` says why it went once.
+  if ((verdict ?? isTransientFailure(error)) && !resendable && !askedTooLong(error, timing)) forbidden?.();
   return (verdict ?? own) && allowed ? delayInSeconds : undefined;
 }
 

@@ -4,10 +4,10 @@ import { shareTokens } from "../internal/secrets.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import type { AttemptState, Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { noteNotSentAgain } from "../core/errors/call-failure.js";
-import { forgetKeySent, isNotBlank } from "../core/idempotency-key-sent.js";
+import { forgetKeySent } from "../core/idempotency-key-sent.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
 import { builtBySdk, WireRequest, withoutSignal } from "../core/wire-request.js";
-import { askedTooLong, isTransientFailure, mayResend, retryDelay } from "./retry-decision.js";
+import { failedOnTheWire, isTransientFailure, resendObstacle, retryDelay } from "./retry-decision.js";
 import type { RetryTiming } from "./retry-timing.js";
 
 export { isTransientFailure };
@@ -89,16 +89,12 @@ function waitBeforeRetry(
   let seconds: number | undefined;
   let asked: number | undefined;
   try {
-    const resendable = mayResend(error, request, context);
-    seconds = retryDelay(error, resendable, context, context.options.shouldRetry, timing);
+    const obstacle = failedOnTheWire(error) ? resendObstacle(error, request, context) : undefined;
+    // A retry wanted but forbidden by the request says why it went once (its key, its stream).
+    const forbidden = obstacle === undefined ? undefined : () => noteNotSentAgain(error, obstacle);
+    const resendable = failedOnTheWire(error) && obstacle === undefined;
+    seconds = retryDelay(error, resendable, context, context.options.shouldRetry, timing, forbidden);
     asked = (error as ApiError).retryAfterInSeconds;
-    // A failure worth a retry that the request forbids says why it went once: its stream, its key
-    // (one the caller gave, that a plugin dropped or changed), or none given.
-    if (!resendable && isTransientFailure(error) && !askedTooLong(error, timing))
-      noteNotSentAgain(
-        error,
-        context.bodySource === "one-shot" ? 0 : isNotBlank(request.headers.get("idempotency-key") ?? "") ? 1 : 2,
-      );
   } catch {
     // A look-alike of the SDK's errors (its brand forged) whose fields throw as they are read:
     // no decision can be made, and it is not retried.

@@ -284,6 +284,58 @@ describe("the idempotency rule follows what is sent", () => {
   });
 });
 
+describe("the reason a failure gives for one attempt", () => {
+  const suffix = (error: unknown) => /; not sent again: (.*)$/.exec((error as Error).message)?.[1];
+
+  it("is given only where a retry was wanted: not after shouldRetry said false", async () => {
+    // It said "an idempotencyKey allows it" where the caller's false would have stopped a keyed one.
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+    const error = await server
+      .client({ ...fast, shouldRetry: () => false })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("POST /v2/batches -> 500: Internal Server Error");
+  });
+
+  it("names the key before the stream: a stream that got a 500 without a key would not go again as a Blob", async () => {
+    const stream = () => new ReadableStream({ pull: (c) => (c.enqueue('{"custom_id":"1"}\n'), c.close()) });
+    const cases = [
+      { status: 500, reason: "the server may have acted (an idempotencyKey allows it)" },
+      // A 503: the server did not act, and only the stream keeps it from going again.
+      { status: 503, reason: "a stream is read once (a Blob is sent again)" },
+    ];
+    for (const { status, reason } of cases) {
+      server.fake.reset();
+      server.fake.inject("datasets.create", { type: "status", status }, { times: 1 });
+      const error = await server
+        .client(fast)
+        .datasets.create({ name: "d", type: "batch-chat-v2-input", data: stream() })
+        .catch((e: unknown) => e);
+      expect(suffix(error), `status ${status}`).toBe(reason);
+    }
+  });
+
+  it("says the key was not the one sent where the caller gave one a call-phase plugin dropped", async () => {
+    // It asked for an idempotencyKey the caller had given.
+    const drop: MiddlewarePlugin = {
+      name: "drop",
+      phase: "call",
+      handle: (request, next) => {
+        const headers = new Headers(request.headers);
+        headers.delete("Idempotency-Key");
+        return next(new Request(request, { headers }));
+      },
+    };
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+    const error = await server
+      .client({ ...fast, middleware: [drop] })
+      .batches.create(newBatch, { idempotencyKey: "k-1" })
+      .catch((e: unknown) => e);
+    expect(suffix(error)).toBe("the server may have acted, and its Idempotency-Key was not the one sent");
+    expect(server.fake.count("create")).toBe(1);
+  });
+});
+
 describe("junk a plugin passes to next() on a create", () => {
   it("is refused as the plugin's doing, not retried as a connection failure", async () => {
     // Reading its headers threw inside the transport: a CohereConnectionError, retried twice.
@@ -296,6 +348,33 @@ describe("junk a plugin passes to next() on a create", () => {
     expect((error as Error).name).toBe("CohereError");
     expect((error as Error).message).not.toContain("not sent again");
     expect(server.fake.count("create")).toBe(0);
+  });
+
+  it("null, or a Proxy whose traps throw, from an attempt's plugin is refused typed, on a GET too", async () => {
+    // Read as it was sent, it failed as a CohereConnectionError: retried, and "the server may have acted".
+    const trap = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("trap get");
+        },
+      },
+    );
+    for (const junk of [null, trap]) {
+      const plugin: Middleware = (_request, next) => next(junk as unknown as Request);
+      for (const call of [
+        (c: ReturnType<typeof server.client>) => c.batches.create(newBatch),
+        (c: ReturnType<typeof server.client>) => c.batches.list(),
+      ]) {
+        server.fake.reset();
+        const error = await call(
+          server.client({ ...fast, maxRetries: 2, middleware: [{ name: "j", handle: plugin }] }),
+        ).catch((e: unknown) => e);
+        expect((error as Error).name).toBe("CohereError");
+        expect((error as Error).message).toMatch(/: fetch refused the request: /);
+        expect(server.fake.requests).toEqual([]);
+      }
+    }
   });
 });
 
