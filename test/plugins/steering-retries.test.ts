@@ -298,7 +298,13 @@ describe("the reason a failure gives for one attempt", () => {
   });
 
   it("names the key before the stream: a stream that got a 500 without a key would not go again as a Blob", async () => {
-    const stream = () => new ReadableStream({ pull: (c) => (c.enqueue('{"custom_id":"1"}\n'), c.close()) });
+    const stream = () =>
+      new ReadableStream({
+        pull: (controller) => {
+          controller.enqueue('{"custom_id":"1"}\n');
+          controller.close();
+        },
+      });
     const cases = [
       { status: 500, reason: "the server may have acted (an idempotencyKey allows it)" },
       // A 503: the server did not act, and only the stream keeps it from going again.
