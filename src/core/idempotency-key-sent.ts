@@ -7,12 +7,14 @@ const keySent = new WeakMap<object, string | null>();
 
 /** Notes, as the transport sends it, the key the attempt's request carries (`null`: none). */
 export function noteKeySent(context: object, request: Request): void {
+  let key: string | null = null;
   try {
-    keySent.set(context, request.headers.get("idempotency-key"));
+    key = request.headers.get("idempotency-key");
   } catch {
-    // Unreadable here (a getter that throws), though fetch may read the header list itself:
-    // nothing noted, the call's own key stands.
+    // Unreadable here (a getter that throws): fetch may still send a key from the header list,
+    // one a plugin set, so none is taken to be the call's (the safe side: not sent again).
   }
+  keySent.set(context, key);
 }
 
 /**

@@ -141,7 +141,13 @@ export function unreadableDataMessage(reason: string): string {
   return `The data being uploaded failed as it was read: ${reason}`;
 }
 
+/** Deno's fetch says a refused connection in words only: an error with no code (a `TypeError`, or its `Error` cause). */
+const denoRefused = /: tcp connect error: Connection refused \(os error \d+\)/;
+
 /** True when the connection was refused: the host that refused certainly never saw the request. */
 export function isConnectionRefused(error: unknown): boolean {
-  return hasCauseCode(error, refusedCodes);
+  return (
+    hasCauseCode(error, refusedCodes) ||
+    causeChain(error).some(({ message }) => typeof message === "string" && denoRefused.test(message))
+  );
 }

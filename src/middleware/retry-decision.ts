@@ -82,7 +82,7 @@ export function retryDelay(
   });
   // A retry the rule or `shouldRetry` wanted, that the request forbids (`resendable` false):
   // `forbidden` says why it went once.
-  if ((verdict ?? isTransientFailure(error)) && !resendable && !askedTooLong(error, timing)) forbidden?.();
+  if (verdict !== false && isTransientFailure(error) && !resendable && !askedTooLong(error, timing)) forbidden?.();
   return (verdict ?? own) && allowed ? delayInSeconds : undefined;
 }
 

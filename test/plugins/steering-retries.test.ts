@@ -321,6 +321,15 @@ describe("the reason a failure gives for one attempt", () => {
     }
   });
 
+  it("is not given for a failure no rule retries (a 400), even where shouldRetry said true", async () => {
+    server.fake.inject("create", { type: "status", status: 400 }, { times: 1 });
+    const error = await server
+      .client({ ...fast, shouldRetry: () => true })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("POST /v2/batches -> 400: Bad Request");
+  });
+
   it("says the key was not the one sent where the caller gave one a call-phase plugin dropped", async () => {
     // It asked for an idempotencyKey the caller had given.
     const drop: MiddlewarePlugin = {
@@ -339,6 +348,52 @@ describe("the reason a failure gives for one attempt", () => {
       .catch((e: unknown) => e);
     expect(suffix(error)).toBe("the server may have acted, and its Idempotency-Key was not the one sent");
     expect(server.fake.count("create")).toBe(1);
+  });
+});
+
+describe("a create whose sent key cannot be read", () => {
+  it("is not sent again: the key fetch sent from the header list may be a plugin's", async () => {
+    // Taken as the call's own key, the create went three times with three keys of the plugin's.
+    const hidden: Middleware = (request, next) => {
+      const copy = new Request(request);
+      copy.headers.set("Idempotency-Key", crypto.randomUUID());
+      const proxy = new Proxy(copy, {
+        get: (target, name) => {
+          if (name === "headers") throw new Error("no headers for you");
+          const value = Reflect.get(target, name, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      return next(proxy);
+    };
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 2 });
+    const before = server.fake.listBatches().length;
+    await server
+      .client({ ...fast, maxRetries: 2, middleware: [{ name: "hidden", handle: hidden }] })
+      .batches.create(newBatch, { idempotencyKey: "k-1" })
+      .catch(() => undefined);
+    expect(server.fake.listBatches().length - before).toBeLessThanOrEqual(1);
+    expect(server.fake.count("create")).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("a refused connection in Deno's words", () => {
+  it("lets a create without a key go again, as a refused connection does in Node", async () => {
+    // Deno's fetch throws a TypeError with no code: it was not known as refused, so not retried.
+    let calls = 0;
+    const denoFetch = async () => {
+      calls++;
+      throw new TypeError(
+        "error sending request for url (http://127.0.0.1:1/v2/batches): client error (Connect): tcp connect error: Connection refused (os error 111)",
+      );
+    };
+    const error = await server
+      .client({ ...fast, maxRetries: 2, fetch: denoFetch })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect((error as Error).name).toBe("CohereConnectionError");
+    expect(calls).toBe(3);
+    expect((error as Error).message).toMatch(/; 3 attempts made$/);
   });
 });
 
