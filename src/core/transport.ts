@@ -78,7 +78,7 @@ export function createTransport(
     try {
       // Nothing is sent once the call is over (an abort during a token function, a middleware).
       if (signal.aborted) throw abortErrorFor(context);
-      // Read only for a request that is not idempotent (a create): see `mayResend`.
+      // Read only for a request that is not idempotent (a create): see `resendObstacle`.
       if (!context.idempotent) noteKeySent(context, request);
       const sent = callFetch(fetchFunction, runtimeFetch ? request : realRequest(request, signal), fetchSignal);
       // A user's fetch is raced against the signal (and a streamed body's failure): it may not

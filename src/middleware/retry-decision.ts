@@ -18,21 +18,13 @@ const retryableStatuses = new Set([408, 409, 429, 500, 502, 503, 504]);
 const notActedOnStatuses = new Set([429, 503]);
 
 /**
- * True when sending the call's request again cannot do the work twice, whatever anyone wants:
- * the attempt failed on the wire (not bad input, not an abort), its body can be sent again, and
- * it is idempotent, or its last attempt sent the call's non-blank `Idempotency-Key` (from the
- * option, the headers or a call-phase plugin; not dropped or replaced by an attempt's plugin), or it
- * failed where the server certainly did not act (429, 503, a refused connection).
- * `shouldRetry` cannot override a false.
- */
-export function mayResend(error: unknown, request: Request, context: MiddlewareContext): boolean {
-  return failedOnTheWire(error) && resendObstacle(error, request, context) === undefined;
-}
-
-/**
- * What keeps the call's request from going again after `error`, a failure on the wire (see
- * `mayResend`): the key (1: the caller gave one, and a plugin dropped or changed it; 2: none),
- * else its body, a stream read once (0); `undefined` when nothing does.
+ * What keeps the call's request from going again after `error`, a failure on the wire, where
+ * a second send could do the work twice; `undefined` when nothing does. Sending again is safe
+ * when the request is idempotent, or its last attempt sent the call's non-blank
+ * `Idempotency-Key` (from the option, the headers or a call-phase plugin; not dropped or
+ * replaced by an attempt's plugin), or the server certainly did not act (429, 503, a refused
+ * connection); else the key keeps it (1: the caller gave one, and a plugin dropped or changed
+ * it; 2: none). Then its body may: a stream read once (0). `shouldRetry` cannot override it.
  */
 export function resendObstacle(error: unknown, request: Request, context: MiddlewareContext): 0 | 1 | 2 | undefined {
   // The key the transport sent, not the one this request had: an attempt's plugin may drop it.
@@ -71,8 +63,8 @@ export function retryDelay(
   // again); slept in full, `() => true` held the call for as long as a server asked. The backoff
   // has its own cap, `maxDelayInSeconds`.
   const delayInSeconds = asked ?? backoffDelayInSeconds(attempt.attempt, timing);
-  const allowed = resendable && !askedTooLong(error, timing);
-  const own = allowed && isTransientFailure(error);
+  const tooLong = askedTooLong(error, timing);
+  const transient = isTransientFailure(error);
   const verdict = askShouldRetry(shouldRetry, {
     operation: attempt.operation,
     attempt: attempt.attempt,
@@ -82,8 +74,8 @@ export function retryDelay(
   });
   // A retry the rule or `shouldRetry` wanted, that the request forbids (`resendable` false):
   // `forbidden` says why it went once.
-  if (verdict !== false && isTransientFailure(error) && !resendable && !askedTooLong(error, timing)) forbidden?.();
-  return (verdict ?? own) && allowed ? delayInSeconds : undefined;
+  if (verdict !== false && transient && !resendable && !tooLong) forbidden?.();
+  return (verdict ?? transient) && resendable && !tooLong ? delayInSeconds : undefined;
 }
 
 /** True when the server asked for a pause longer than the retry layer waits: the call ends. */

@@ -89,10 +89,11 @@ function waitBeforeRetry(
   let seconds: number | undefined;
   let asked: number | undefined;
   try {
-    const obstacle = failedOnTheWire(error) ? resendObstacle(error, request, context) : undefined;
+    const onTheWire = failedOnTheWire(error);
+    const obstacle = onTheWire ? resendObstacle(error, request, context) : undefined;
     // A retry wanted but forbidden by the request says why it went once (its key, its stream).
     const forbidden = obstacle === undefined ? undefined : () => noteNotSentAgain(error, obstacle);
-    const resendable = failedOnTheWire(error) && obstacle === undefined;
+    const resendable = onTheWire && obstacle === undefined;
     seconds = retryDelay(error, resendable, context, context.options.shouldRetry, timing, forbidden);
     asked = (error as ApiError).retryAfterInSeconds;
   } catch {
