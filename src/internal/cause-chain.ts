@@ -64,7 +64,8 @@ export function hasCauseCode(error: unknown, codes: ReadonlySet<string>): boolea
   return causeChain(error).some(({ code }) => typeof code === "string" && codes.has(code));
 }
 
-const refusedCodes: ReadonlySet<string> = new Set(["ECONNREFUSED"]);
+// A connection refused, or a host name not found (for good, or for now): nothing was sent.
+const refusedCodes: ReadonlySet<string> = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
 
 /** undici's codes for a request it refused to send (a header it does not allow, a bad Content-Length). */
 const refusedByFetchCodes: ReadonlySet<string> = new Set([
@@ -141,10 +142,13 @@ export function unreadableDataMessage(reason: string): string {
   return `The data being uploaded failed as it was read: ${reason}`;
 }
 
-/** Deno's fetch says a refused connection in words only: an error with no code (a `TypeError`, or its `Error` cause). */
-const denoRefused = /: tcp connect error: Connection refused \(os error \d+\)/;
+/** Deno's fetch says these in words only: an error with no code (a `TypeError`, or its `Error` cause). */
+const denoRefused = /: (tcp connect error: Connection refused \(os error \d+\)|dns error: )/;
 
-/** True when the connection was refused: the host that refused certainly never saw the request. */
+/**
+ * True when the connection was refused, or the host's name was not found: the host certainly
+ * never saw the request.
+ */
 export function isConnectionRefused(error: unknown): boolean {
   return (
     hasCauseCode(error, refusedCodes) ||

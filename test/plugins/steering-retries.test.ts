@@ -377,8 +377,39 @@ describe("a create whose sent key cannot be read", () => {
   });
 });
 
-describe("a refused connection in Deno's words", () => {
-  it("lets a create without a key go again, as a refused connection does in Node", async () => {
+describe("a connection never made", () => {
+  it("a host name not found (Node's ENOTFOUND, EAI_AGAIN; Deno's words) lets a create without a key go again", async () => {
+    // Nothing was sent, yet it went once, with "the server may have acted".
+    const failures = [
+      () =>
+        new TypeError("fetch failed", {
+          cause: Object.assign(new Error("getaddrinfo ENOTFOUND x.invalid"), { code: "ENOTFOUND" }),
+        }),
+      () =>
+        new TypeError("fetch failed", {
+          cause: Object.assign(new Error("getaddrinfo EAI_AGAIN x"), { code: "EAI_AGAIN" }),
+        }),
+      () =>
+        new TypeError(
+          "error sending request for url (http://x.invalid/v2/batches): client error (Connect): dns error: failed to lookup address information: Name or service not known",
+        ),
+    ];
+    for (const failure of failures) {
+      let calls = 0;
+      const failing = async () => {
+        calls++;
+        throw failure();
+      };
+      const error = await server
+        .client({ ...fast, maxRetries: 2, fetch: failing })
+        .batches.create(newBatch)
+        .catch((e: unknown) => e);
+      expect((error as Error).name).toBe("CohereConnectionError");
+      expect(calls, String(failure().cause ?? failure().message)).toBe(3);
+    }
+  });
+
+  it("a refused connection in Deno's words lets a create without a key go again, as in Node", async () => {
     // Deno's fetch throws a TypeError with no code: it was not known as refused, so not retried.
     let calls = 0;
     const denoFetch = async () => {
