@@ -6,7 +6,7 @@ import type { Pipeline } from "./middleware-plugin.js";
 import { type RequestDefaults, type RequestOptions, resolveRequestOptions } from "./request-options.js";
 import { setSignedUrlOrigin } from "./signed-url.js";
 import { type ReleaseLink, setStreamRelease } from "./stream-release.js";
-import { readStreamedBody } from "./streamed-body.js";
+import { type BodyWait, readStreamedBody } from "./streamed-body.js";
 import { withoutSignal } from "./wire-request.js";
 import { followAbort } from "../internal/follow-abort.js";
 import { rememberCarriedTokens, rememberKnownTokens, rememberToken } from "../internal/secrets.js";
@@ -25,6 +25,8 @@ export interface DownloadDescription {
    * reads watch the call's own signal alone.
    */
   readonly closing?: AbortSignal | undefined;
+  /** The reader's bound on a wait that spans many of the body's reads (see `readStreamedBody`). */
+  readonly wait?: BodyWait | undefined;
 }
 
 /** A download in progress: the response (status, headers) and its body, read as it arrives. */
@@ -47,7 +49,7 @@ export interface Download {
 export async function sendDownload(
   pipeline: Pipeline,
   defaults: RequestDefaults,
-  { operation, url, label, closing }: DownloadDescription,
+  { operation, url, label, closing, wait }: DownloadDescription,
   via: CallOrigin | undefined,
   requestOptions: RequestOptions | undefined,
   clientToken: string | object,
@@ -130,7 +132,7 @@ export async function sendDownload(
     attempts: context.attempt,
     body: readStreamedBody(
       response,
-      { timeoutInSeconds: options.timeoutInSeconds, signal },
+      { timeoutInSeconds: options.timeoutInSeconds, signal, wait },
       // A failure mid-body says which part it was, as one before the body does.
       { end: release, clean: named },
     ),

@@ -14,6 +14,19 @@ export interface StreamedBodyLimits {
   readonly timeoutInSeconds: number;
   /** The caller's abort signal. */
   readonly signal: AbortSignal | undefined;
+  /** A reader's own bound on a wait that spans many reads: each read ends by it, too. */
+  readonly wait?: BodyWait | undefined;
+}
+
+/**
+ * A wait that spans many reads (the records reader's wait for one record, however many bytes
+ * or empty blocks come meanwhile): each read ends by `endsAt()` as well, with `message`.
+ */
+export interface BodyWait {
+  /** When (`Date.now()`) the wait ends; `Infinity` while there is none. */
+  readonly endsAt: () => number;
+  /** The `CohereTimeoutError`'s message once it has ended. */
+  readonly message: string;
 }
 
 /** What the call that fetched the body asks of its reader. */
@@ -31,8 +44,8 @@ export interface StreamedBodyCall {
  * The attempt's timeout covers the request until its headers; the body is then read by the
  * caller at its own pace (a decoder yielding records to a loop), so one timer for the whole body
  * would count the caller's time. Each wait for bytes is bounded instead: by `timeoutInSeconds`
- * without a byte (`CohereTimeoutError`) and by the caller's abort (`CohereAbortError`). A body
- * that breaks off, or ends short of its `Content-Length`, is a `CohereConnectionError`. Leaving
+ * without a byte (`CohereTimeoutError`) and by the caller's abort (`CohereAbortError`), and by
+ * the reader's own `wait`, which spans many reads. A body that breaks off, or ends short of its `Content-Length`, is a `CohereConnectionError`. Leaving
  * early (`break`, an error) cancels the body, which closes the connection.
  */
 export function readStreamedBody(
@@ -115,14 +128,19 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
  */
 async function readChunk(
   reader: BodyReader,
-  { timeoutInSeconds, signal }: StreamedBodyLimits,
+  { timeoutInSeconds, signal, wait }: StreamedBodyLimits,
   status: number,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
   const bound = new AbortController();
   const unlink = followAbort(signal, bound);
+  // The reader's wait, begun before this read, ends first when it ends at all (<=: in the same
+  // millisecond too), so a stall says the one thing.
+  const left = wait === undefined ? Number.POSITIVE_INFINITY : wait.endsAt() - Date.now();
+  const timeout = timeoutInSeconds * 1000;
+  const message = left <= timeout ? (wait as BodyWait).message : `No bytes of the body for ${timeoutInSeconds} s`;
   const timer = setTimeout(
-    () => bound.abort(new CohereTimeoutError(timeoutInSeconds, `No bytes of the body for ${timeoutInSeconds} s`)),
-    timeoutInSeconds * 1000,
+    () => bound.abort(new CohereTimeoutError(timeoutInSeconds, message)),
+    Math.max(0, Math.min(left, timeout)),
   );
   try {
     for (;;) {

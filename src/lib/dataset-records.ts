@@ -7,8 +7,10 @@ import { ApiError } from "../core/errors/api-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { abortNamed, afterEarlierAttempts } from "../core/errors/call-failure.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
+import { CohereParseError } from "../core/errors/parse-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext } from "../core/middleware.js";
+import type { BodyWait } from "../core/streamed-body.js";
 import type { RequestOptions } from "../core/request-options.js";
 import { redactTokens } from "../internal/secrets.js";
 import { type BatchResult, toBatchResult } from "../internal/decoders/batch-result.js";
@@ -107,6 +109,17 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   readonly #shownId: string;
   /** The caller's: the byte reads watch it too, but records made from bytes in hand do not wait on them. */
   readonly #signal: AbortSignal | undefined;
+  /**
+   * When the caller began to wait for the next record (`Date.now()`), or 0 while none waits.
+   * Each read of bytes is bounded by the timeout, but a body whose bytes trickle in, or whose
+   * blocks hold no records, would hold the caller's `next()` for ever: the record must come
+   * within `timeoutInSeconds` of the ask (the caller's own time between records does not count),
+   * else the download fails with a `CohereTimeoutError` and is read again, as a body that broke
+   * off is. Kept as a time the reads compare against, not a timer per record.
+   */
+  #askedAt = 0;
+  /** The bound the body's reads keep (see `BodyWait`). */
+  readonly #wait: BodyWait;
 
   constructor(
     private readonly api: ApiClient,
@@ -121,7 +134,13 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     /** The method iterated, for the message of an abort between records. */
     private readonly caller: string,
   ) {
-    ({ maxRetries: this.#maxRetries, abortSignal: this.#signal } = api.resolveOptions(options));
+    const resolved = api.resolveOptions(options);
+    ({ maxRetries: this.#maxRetries, abortSignal: this.#signal } = resolved);
+    const seconds = resolved.timeoutInSeconds;
+    this.#wait = {
+      endsAt: () => (this.#askedAt === 0 ? Number.POSITIVE_INFINITY : this.#askedAt + seconds * 1000),
+      message: `No record of the part came within ${seconds} s`,
+    };
     this.#shownId = api.redact(id, options);
   }
 
@@ -147,6 +166,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     }
     const current = this.#current;
     if (current === undefined) return this.#open().then(this.#next, (error: unknown) => this.#recover(error, false));
+    if (this.#askedAt === 0) this.#askedAt = Date.now();
     return current.next().then(this.#step, (error: unknown) => this.#recover(error, true));
   };
 
@@ -166,14 +186,27 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #step = (step: IteratorResult<unknown>): IteratorResult<BatchResult> | Promise<IteratorResult<BatchResult>> => {
     if (step.done) {
       this.#current = undefined;
+      // Read again after it broke off, the part ended before the records already yielded: it
+      // changed between the downloads, and what it holds now cannot be matched to what was read.
+      if (this.#seen < this.#yielded) {
+        this.#done = true;
+        throw new CohereParseError(200, "", [
+          `${this.#label}: read again, it ended after ${this.#seen} records, but ${this.#yielded} were already yielded from it: the part changed between its downloads`,
+        ]);
+      }
       this.#position++;
       this.#yielded = 0;
       this.#resumed = 0;
       this.#attemptsBefore = 0;
       return this.#next();
     }
-    // Records a broken-off download already yielded are skipped on the next one.
-    if (++this.#seen <= this.#yielded) return this.#next();
+    // Records a broken-off download already yielded are skipped on the next one: each counts as
+    // progress of the wait, which goes on.
+    if (++this.#seen <= this.#yielded) {
+      this.#askedAt = Date.now();
+      return this.#next();
+    }
+    this.#askedAt = 0;
     this.#yielded++;
     try {
       return { done: false, value: toBatchResult(step.value, this.#label) };
@@ -193,6 +226,9 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       return;
     }
     this.#label = describePart(this.#shownId, part);
+    // The wait for the host's answer is the download's own, bounded per attempt: the wait for a
+    // record starts again once the body comes.
+    this.#askedAt = 0;
     // `closing`: a `return()` while the host has not answered (it stalls, a retry waits out a
     // `Retry-After`) ends the download now, not when the host answers or the retries run out.
     const download = {
@@ -200,6 +236,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       url: part.url as string,
       label: this.#label,
       closing: this.closing,
+      wait: this.#wait,
     };
     // Opened again after its body broke off: its failure counts the attempts before this download.
     const before = this.#attemptsBefore;
@@ -223,6 +260,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       this.#refreshed = true;
       // The refused download counts too, with the retries it made before the refusal.
       this.#attemptsBefore = downloadAttemptsOf(error) ?? this.#attemptsBefore + 1;
+      const was = this.parts[this.#position] as DatasetPart;
       try {
         this.parts = await this.retrieveParts();
       } catch (failure) {
@@ -230,8 +268,15 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
         if (this.#done) return { done: true, value: undefined };
         throw failure;
       }
-      if (this.parts.length <= this.#position)
-        throw new CohereError(`${this.#label} is gone from the refreshed dataset`);
+      const now = this.parts[this.#position];
+      // Resumed by position: a refreshed list whose parts were renumbered would have the read
+      // go on in another part, yielding its records twice and skipping the rest unseen.
+      if (now === undefined || (now.id ?? now.name) !== (was.id ?? was.name)) {
+        this.#done = true;
+        throw new CohereError(
+          `${this.#label} is ${now === undefined ? "gone from" : "not at its place in"} the refreshed dataset`,
+        );
+      }
       return this.#next();
     }
     const brokeOff = CohereConnectionError.is(error) || CohereTimeoutError.is(error);

@@ -147,7 +147,9 @@ export async function applyFault(fault: Fault, context: FaultContext): Promise<R
       if (fault.afterAction) await (await perform()).arrayBuffer();
       throw droppedConnection();
     case "reset-mid-body": {
-      if (fault.afterAction) {
+      // A download acts on nothing, and its body is a part's bytes: a JSON prefix there would be
+      // a corrupt part, not a broken-off one.
+      if (fault.afterAction || context.operation === "datasets.download") {
         const { response, bytes } = await performAndRead(perform);
         return responses.stream(response.status, brokenBody(firstHalf(bytes)), response.headers);
       }

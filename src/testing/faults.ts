@@ -68,7 +68,8 @@ export interface DropFault {
  * `TypeError("terminated")`, as `fetch` does.
  *
  * With `afterAction` the operation is performed and the partial body is the first half of the
- * real one; without it, nothing is performed and the partial body is a bare JSON prefix.
+ * real one; without it, nothing is performed and the partial body is a bare JSON prefix. A
+ * `datasets.download` acts on nothing: its partial body is always the first half of the part.
  */
 export interface ResetMidBodyFault {
   /** The kind of fault: `"reset-mid-body"`. */

@@ -122,7 +122,9 @@ describe("a part that is not valid Avro", () => {
       return Uint8Array.from(text, (char) => char.charCodeAt(0));
     };
     expect((await parseError(patch("\u0008null", "\u0008zstd"))).issues[0]).toContain('unsupported codec "zstd"');
-    expect((await parseError(patch('{"type"', '{"type '))).issues[0]).toContain("avro.schema is not JSON");
+    // Said once where: "header: header: ..." repeated it.
+    expect((await parseError(patch('{"type"', '{"type '))).issues[0]).toBe(`${PART}: header: avro.schema is not JSON`);
+    expect((await parseError(patch("avro.schema", "avro.schemo"))).issues[0]).toBe(`${PART}: header: no avro.schema`);
     expect((await parseError(patch('"string"', '"strung"'))).issues[0]).toContain('unknown type "strung"');
   });
 

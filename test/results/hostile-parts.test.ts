@@ -3,7 +3,13 @@
 // promptly with a typed error or done, and the part's connection is closed.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { CohereClient, CohereError, CohereParseError, type RequestOptions } from "../../src/index.js";
+import {
+  CohereClient,
+  CohereError,
+  CohereParseError,
+  CohereTimeoutError,
+  type RequestOptions,
+} from "../../src/index.js";
 import { writeAvroContainer } from "../../src/testing/avro-writer.js";
 import { scriptedServer } from "../helpers/scripted-server.js";
 
@@ -277,6 +283,152 @@ describe("the records iterator", () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     await sleep(200);
     expect(downloads).toEqual(["0"]);
+  });
+});
+
+describe("a part whose bytes keep coming but whose records do not", () => {
+  /** `head` at once, then `next()`'s bytes every `everyMs` until the connection closes. */
+  const trickle =
+    (head: Uint8Array, next: () => Uint8Array, everyMs: number): PartHandler =>
+    (_, response) => {
+      response.writeHead(200, { "content-type": "application/octet-stream" });
+      response.write(head);
+      const timer = setInterval(() => response.write(next()), everyMs);
+      response.on("close", () => clearInterval(timer));
+    };
+  const records = (count: number) => Array.from({ length: count }, (_, i) => record(`r${i}`)).flat();
+
+  // Each chunk's wait was bounded, the whole wait for a record was not: a body that sends a
+  // byte every 100 ms, or a valid empty block every 100 ms, held next() for ever.
+  it("one byte at a time, or empty blocks without end: a CohereTimeoutError naming the part, after the timeout", async () => {
+    const whole = await file(OUT, block(3, records(3)));
+    const header = await file(OUT);
+    let at = header.length;
+    const slowBytes = trickle(header, () => whole.subarray(at, ++at), 100);
+    const emptyBlocks = trickle(header, () => new Uint8Array(block(0, [])), 100);
+    for (const part of [slowBytes, emptyBlocks]) {
+      const { client, closed } = await datasetServer([part]);
+      const { error, ms } = await drain(client(0.5).datasets.records("ds-1"));
+      expect(CohereTimeoutError.is(error), String(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        "datasets.download (GET part 0 (part-0.avro) of dataset ds-1): No record of the part came within 0.5 s",
+      );
+      expect(ms).toBeGreaterThanOrEqual(450);
+      expect(ms).toBeLessThan(2_000);
+      expect(await eventually(() => closed.length === 1)).toBe(true);
+    }
+  });
+
+  it("is read again with the retries left, and no record is yielded twice", async () => {
+    const whole = await file(OUT, block(1, record("r0")), block(2, [...record("r1"), ...record("r2")]));
+    const firstBlockEnd = whole.length - block(2, [...record("r1"), ...record("r2")]).length;
+    let served = 0;
+    const { client, downloads } = await datasetServer([
+      (request, response) =>
+        served++ === 0
+          ? trickle(whole.subarray(0, firstBlockEnd), () => new Uint8Array(block(0, [])), 100)(request, response)
+          : serve(whole)(request, response),
+    ]);
+    const seen: unknown[] = [];
+    for await (const result of client(0.5, 1).datasets.records("ds-1")) seen.push(result.custom_id);
+    expect(seen).toEqual(["r0", "r1", "r2"]);
+    expect(downloads).toEqual(["0", "0"]);
+  });
+
+  it("counts each record's wait, not the caller's time nor the whole part's", async () => {
+    // A record every 300 ms, 5 in all (1.5 s), read by a caller that also takes 300 ms per
+    // record, with a timeout of 0.5 s: every wait is shorter than it, the whole read is not.
+    const blocks = Array.from({ length: 5 }, (_, i) => new Uint8Array(block(1, record(`r${i}`))));
+    let sent = 0;
+    const { client } = await datasetServer([
+      trickle(await file(OUT), () => blocks[sent++] ?? new Uint8Array(block(0, [])), 300),
+    ]);
+    const seen: unknown[] = [];
+    const started = performance.now();
+    for await (const result of client(0.5).datasets.records("ds-1")) {
+      seen.push(result.custom_id);
+      if (seen.length === 5) break;
+      await sleep(300);
+    }
+    expect(seen).toEqual(["r0", "r1", "r2", "r3", "r4"]);
+    expect(performance.now() - started).toBeGreaterThan(1_000);
+  });
+});
+
+describe("a part read again that is not the part read before", () => {
+  it("a download read again that ends before the records already yielded is a CohereParseError, not a quiet end", async () => {
+    const two = await file(OUT, block(2, [...record("r0"), ...record("r1")]));
+    let served = 0;
+    const { client, downloads } = await datasetServer([
+      (request, response) => {
+        if (served++ > 0) return serve(file1)(request, response);
+        // Both records, then the connection breaks: the part is read again, and holds one now.
+        response.writeHead(200, { "content-type": "application/octet-stream" });
+        response.write(two);
+        setTimeout(() => response.socket?.destroy(), 100);
+      },
+    ]);
+    const file1 = await file(OUT, block(1, record("x0")));
+    const seen: unknown[] = [];
+    const error = await (async () => {
+      for await (const result of client(5, 1).datasets.records("ds-1")) seen.push(result.custom_id);
+    })().catch((caught: unknown) => caught);
+    expect(seen).toEqual(["r0", "r1"]);
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect((error as CohereParseError).issues).toEqual([
+      "part 0 (part-0.avro) of dataset ds-1: read again, it ended after 1 records, but 2 were already yielded from it: the part changed between its downloads",
+    ]);
+    expect(downloads).toEqual(["0", "0"]);
+  });
+
+  it("fresh URLs whose parts were renumbered: a CohereError, not another part's records read in its place", async () => {
+    const bytes = {
+      a: await file(OUT, block(1, record("a0"))),
+      b: await file(OUT, block(2, [...record("b0"), ...record("b1")])),
+    };
+    let retrieves = 0;
+    const server = await scriptedServer((request, response) => {
+      const name = /^\/part\/([ab])\?v=(\d)/.exec(request.url ?? "");
+      if (name !== null) {
+        // b's first URL has expired.
+        if (name[1] === "b" && name[2] === "1") return response.writeHead(403).end();
+        return serve(bytes[name[1] as "a" | "b"])(request, response);
+      }
+      const v = ++retrieves;
+      // The second list has b first: read by position, b's place would now hold a again.
+      const order = v === 1 ? ["a", "b"] : ["b", "a"];
+      const dataset_parts = order.map((part, index) => ({
+        id: part,
+        name: `${part}.avro`,
+        index,
+        url: `${server.url}/part/${part}?v=${v}`,
+      }));
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify({
+          dataset: {
+            id: "ds-1",
+            name: "ds",
+            dataset_type: "x",
+            validation_status: "validated",
+            created_at: "2024-01-01T00:00:00Z",
+            updated_at: "2024-01-01T00:00:00Z",
+            dataset_parts,
+          },
+        }),
+      );
+    });
+    const client = new CohereClient({ token: "test-token", baseUrl: server.url, maxRetries: 0 });
+    const seen: unknown[] = [];
+    const error = await (async () => {
+      for await (const result of client.datasets.records("ds-1")) seen.push(result.custom_id);
+    })().catch((caught: unknown) => caught);
+    expect(seen).toEqual(["a0"]);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toBe(
+      "part 1 (b.avro) of dataset ds-1 is not at its place in the refreshed dataset",
+    );
+    expect(retrieves).toBe(2);
   });
 });
 

@@ -56,16 +56,16 @@ function textOf(meta: Map<string, Uint8Array>, key: string): string | undefined 
   try {
     return utf8.decode(value);
   } catch {
-    throw new AvroFormatError(`header: ${key} is not UTF-8`);
+    throw new AvroFormatError(`${key} is not UTF-8`);
   }
 }
 
 function schemaOf(meta: Map<string, Uint8Array>): unknown {
   const text = textOf(meta, "avro.schema");
-  if (text === undefined) throw new AvroFormatError("header: no avro.schema");
+  if (text === undefined) throw new AvroFormatError("no avro.schema");
   try {
     return JSON.parse(text);
   } catch {
-    throw new AvroFormatError("header: avro.schema is not JSON");
+    throw new AvroFormatError("avro.schema is not JSON");
   }
 }
