@@ -58,6 +58,9 @@ export interface RunResult {
   readonly batch: Batch & { readonly status: TerminalBatchStatus };
   /** The uploaded and validated input dataset. */
   readonly inputDataset: Dataset;
-  /** The batch's results, as `batches.results(batch.id)`. */
+  /**
+   * The batch's results, as `batches.results(batch.id)`, with the run's `options` (and these on
+   * top); the run's `abortSignal` ends the downloads too.
+   */
   results(options?: RequestOptions): AsyncIterable<BatchResult>;
 }

@@ -17,6 +17,7 @@ import { cancelInBackground } from "./run-cancel.js";
 import { createBatchOnce } from "./run-create.js";
 import { AFTER_A_LOST_ANSWER, AFTER_AN_ABORT, watchForSecondBatches } from "./run-second-batches.js";
 import { waitFor } from "./waiter.js";
+import { runResults } from "./run-results.js";
 import { startRunScope } from "./run-scope.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
 
@@ -219,7 +220,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     return {
       batch: done,
       inputDataset,
-      results: (more) => batches.results(done.id as string, { ...options, ...more }),
+      results: (more) => runResults(batches, done.id as string, { ...options, ...more }, run.abortSignal),
     };
   } catch (error) {
     if (!uploading) closeRunRequests(run);

@@ -55,7 +55,7 @@ describe("bad input is refused before anything is sent", () => {
   });
 
   it("listAll refuses bad input on its first step", async () => {
-    const iterator = server.client().batches.listAll({ page_size: 0 });
+    const iterator = server.client().batches.listAll({ page_size: 0 })[Symbol.asyncIterator]();
     await refused(() => iterator.next(), /page_size/);
   });
 

@@ -201,6 +201,38 @@ describe("listAll", () => {
     await iterator.return?.();
   });
 
+  it("walks from the first page again in each loop over it, as results does", async () => {
+    server.fake.addBatches(12);
+    const all = server.client().batches.listAll({ page_size: 5 });
+    const walk = async () => {
+      const ids: string[] = [];
+      for await (const batch of all) ids.push(batch.id as string);
+      return ids;
+    };
+    const first = await walk();
+    expect(first).toHaveLength(12);
+    // A generator's second loop yielded nothing, and said nothing.
+    expect(await walk()).toEqual(first);
+    expect(server.fake.count("list")).toBe(6);
+  });
+
+  it("return() while a page is on its way ends that request at once: the pending next() is done", async () => {
+    server.fake.addBatches(4);
+    const iterator = server.client().batches.listAll({ page_size: 2 })[Symbol.asyncIterator]();
+    await iterator.next();
+    await iterator.next();
+    server.fake.inject("list", { type: "delay", ms: 5_000 });
+    const pending = iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    // It waited for the page (5 s here; up to the timeout and every retry for a stalled server).
+    expect(await iterator.return?.()).toEqual({ done: true, value: undefined });
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(server.fake.count("list")).toBe(2);
+  });
+
   it("stops on an empty next_page_token", async () => {
     server.fake.inject("list", { type: "status", status: 200, body: { batches: [], next_page_token: "" } });
     const seen = [];

@@ -69,6 +69,9 @@ const script = `
         { abortSignal: abortSignal() },
       ),
     "list through a plugin": () => withPlugin.batches.list(),
+    "listAll": async () => {
+      for await (const _ of client.batches.listAll({}, { abortSignal: abortSignal() }));
+    },
     "three logged calls": async () => {
       const logged = new CohereClient({ ...options, logLevel: "debug", logger: { debug() {}, info() {}, warn() {}, error() {} } });
       const settled = await Promise.allSettled([logged.batches.list(), logged.batches.retrieve("b-1"), logged.batches.cancel("b-2")]);
@@ -103,7 +106,15 @@ interface Outcome {
 }
 
 const results = useResultsFake();
-const firstCalls = ["retrieve (a 404)", "datasets.list", "waitUntilDone", "results", "run", "list through a plugin"];
+const firstCalls = [
+  "retrieve (a 404)",
+  "datasets.list",
+  "waitUntilDone",
+  "results",
+  "run",
+  "list through a plugin",
+  "listAll",
+];
 
 /** Runs the calls named `only` with the build at `entry` in a child process. */
 async function runWith(entry: string, only = firstCalls, outputDatasetId = "") {
@@ -123,7 +134,15 @@ afterAll(() => {
 describe("a part of the SDK that cannot be loaded", () => {
   it("finds lazy chunks to break in the build (the premise of the tests below)", () => {
     const lazy = lazyChunks();
-    for (const part of ["operations", "waiter", "batch-results", "run", "api-error-from-response", "user-middleware"])
+    for (const part of [
+      "operations",
+      "waiter",
+      "batch-results",
+      "run",
+      "api-error-from-response",
+      "user-middleware",
+      "batch-pages",
+    ])
       expect(lazy.some((file) => file.startsWith(`${part}-`))).toBe(true);
   });
 
@@ -139,6 +158,7 @@ describe("a part of the SDK that cannot be loaded", () => {
       run: /^run: cohere-batches could not load run/,
       "list through a plugin":
         /^batches\.list \(GET \/v2\/batches\): cohere-batches could not load the guard of users' middleware/,
+      listAll: /^listAll: cohere-batches could not load the page walk/,
     };
     for (const [call, message] of Object.entries(expected)) {
       expect(outcomes[call], call).toMatchObject({ name: "CohereError", typed: true });

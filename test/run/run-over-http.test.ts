@@ -1,4 +1,5 @@
 // batches.run over real HTTP against the fake: every phase, the deadline and the abort in each.
+import { getEventListeners } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import {
   CohereAbortError,
@@ -496,6 +497,42 @@ describe("run: one deadline and one abort for the whole run", () => {
     await expect(env.client().batches.run(request, { abortSignal: controller.signal })).rejects.toBeInstanceOf(
       CohereAbortError,
     );
+  });
+
+  // The request's abortSignal, the one the README shows, did not reach results(): a loop over
+  // them read to the end after the abort.
+  it("the run's abortSignal, in its request or its options, ends the results' reads too; with both, either does", async () => {
+    for (const [where, fire] of [
+      ["request", "request"],
+      ["options", "options"],
+      ["both", "request"],
+      ["both", "options"],
+    ] as const) {
+      const inRequest = new AbortController();
+      const inOptions = new AbortController();
+      const { request } = runRequest(30, where === "options" ? {} : { abortSignal: inRequest.signal });
+      const options = where === "request" ? undefined : { abortSignal: inOptions.signal };
+      const run = await env.client().batches.run(request, options);
+      const seen: unknown[] = [];
+      const error = await (async () => {
+        for await (const result of run.results()) {
+          seen.push(result.custom_id);
+          if (seen.length === 2) (fire === "request" ? inRequest : inOptions).abort();
+        }
+      })().catch((caught: unknown) => caught);
+      expect(error, `${where}, ${fire}`).toBeInstanceOf(CohereAbortError);
+      expect(seen, `${where}, ${fire}`).toHaveLength(2);
+    }
+  });
+
+  it("with both signals, a loop over the results read to its end, or left, leaves no listener on either", async () => {
+    const inRequest = new AbortController();
+    const inOptions = new AbortController();
+    const { request } = runRequest(30, { abortSignal: inRequest.signal });
+    const run = await env.client().batches.run(request, { abortSignal: inOptions.signal });
+    expect((await collect(run.results())).length).toBe(30);
+    for await (const _ of run.results()) break;
+    for (const signal of [inRequest.signal, inOptions.signal]) expect(getEventListeners(signal, "abort")).toEqual([]);
   });
 
   it("cancelOnAbort cancels the batch when the abort comes after it was created", async () => {

@@ -130,7 +130,9 @@ export class BatchesClient {
 
   /**
    * Every batch, page after page: the next page is fetched only when the loop gets there, so
-   * memory holds one page at a time.
+   * memory holds one page at a time. Returned at once: nothing is fetched until iteration
+   * starts, and each loop over it walks from the first page again. Leaving a loop (`break`, or
+   * `return()` while a page is on its way) ends the request in flight.
    *
    * @example
    * ```ts
@@ -140,34 +142,21 @@ export class BatchesClient {
    * or sends 100 empty pages in a row (each with a new token: a walk that would never end).
    * @throws {@link ApiError}, {@link CohereTimeoutError}, {@link CohereConnectionError}, {@link CohereAbortError}, {@link CohereParseError} as `list` does, from the page that failed.
    */
-  async *listAll(request: ListBatchesRequest = {}, options?: RequestOptions): AsyncGenerator<Batch, void, undefined> {
-    // Checked once, and read from the checked copy: users' getters run once, and junk is typed.
-    const first = checkInput(listBatchesRequestSchema, request, "request");
-    let pageToken = first.page_token;
-    // Every token of this walk: a server that hands back any of them again (A, B, A) would loop for ever.
-    const seen = new Set(pageToken === undefined ? [] : [pageToken]);
-    // A server that sends empty pages with ever new tokens would hold the walk for ever, and the
-    // caller's loop never gets a batch in which to stop it.
-    let emptyInARow = 0;
-    for (;;) {
-      const pageRequest = pageToken === undefined ? first : { ...first, page_token: pageToken };
-      const page = (await this.#listAllPages.list(pageRequest, options)).data;
-      if (page.batches?.length) {
-        emptyInARow = 0;
-        yield* page.batches;
-      }
-      const next = page.next_page_token;
-      if (next === undefined || next === "") return;
-      if (seen.has(next))
-        // Not quoted: a token is the server's text, of any length, and may be an echo of the key.
-        throw new CohereError("listAll: the server returned a page token it had already sent in this walk");
-      if (!page.batches?.length && ++emptyInARow === 100)
-        throw new CohereError(
-          "listAll: the server sent 100 empty pages in a row, each with a new page token; stopped there",
-        );
-      seen.add(next);
-      pageToken = next;
-    }
+  listAll(request: ListBatchesRequest = {}, options?: RequestOptions): AsyncIterable<Batch> {
+    // Each loop over it is a walk of its own, from the first page, as for `results`. Checked
+    // on the first `next()`, and read from the checked copy: users' getters run once a walk.
+    return lazyAsyncIterable(async (closing) => {
+      const first = checkInput(listBatchesRequestSchema, request, "request");
+      const checked = options === undefined ? undefined : (this.#api.resolveOptions(options) as RequestOptions);
+      // Only programs that walk every page load the walk.
+      const { walkBatchPages } = await loadChunk(
+        () => import("../../lib/batch-pages.js"),
+        "the page walk",
+        checked,
+        "listAll",
+      );
+      return walkBatchPages(this.#listAllPages, first, checked, closing);
+    });
   }
 
   /**
