@@ -155,7 +155,7 @@ export interface ResolvedRequestOptions
 /** A `shouldRetry` option: a function (what it returns is checked when it is called). */
 export const shouldRetrySchema = functionSchema<ShouldRetry>();
 
-const requestOptionsSchema = v.strictObject(
+export const requestOptionsSchema = v.strictObject(
   {
     timeoutInSeconds: v.optional(secondsSchema),
     maxRetries: v.optional(retryCountSchema),

@@ -220,7 +220,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     return {
       batch: done,
       inputDataset,
-      results: (more) => runResults(batches, done.id as string, { ...options, ...more }, run.abortSignal),
+      results: (more) => runResults(batches, done.id as string, options, more, run.abortSignal),
     };
   } catch (error) {
     if (!uploading) closeRunRequests(run);

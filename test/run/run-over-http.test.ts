@@ -525,6 +525,27 @@ describe("run: one deadline and one abort for the whole run", () => {
     }
   });
 
+  it("results() options are checked on the first next(), typed, whatever the run's signal: junk threw raw", async () => {
+    const { request } = runRequest(5, { abortSignal: new AbortController().signal });
+    const run = await env.client().batches.run(request);
+    const throwing = Object.defineProperty({}, "timeoutInSeconds", {
+      enumerable: true,
+      get() {
+        throw new Error("boom");
+      },
+    });
+    for (const [label, more] of [
+      ["a signal that is not one", { abortSignal: "x" }],
+      ["a getter that throws", throwing],
+      ["an unknown key", { bogus: 1 }],
+    ] as const) {
+      const results = run.results(more as never);
+      const error = await collect(results).catch((caught: unknown) => caught);
+      expect(error, label).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toMatch(/^Invalid request options: /);
+    }
+  });
+
   it("with both signals, a loop over the results read to its end, or left, leaves no listener on either", async () => {
     const inRequest = new AbortController();
     const inOptions = new AbortController();
