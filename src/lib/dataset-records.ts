@@ -110,12 +110,12 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   /** The caller's: the byte reads watch it too, but records made from bytes in hand do not wait on them. */
   readonly #signal: AbortSignal | undefined;
   /**
-   * When the caller began to wait for the next record (`Date.now()`), or 0 while none waits.
-   * Each read of bytes is bounded by the timeout, but a body whose bytes trickle in, or whose
-   * blocks hold no records, would hold the caller's `next()` for ever: the record must come
-   * within `timeoutInSeconds` of the ask (the caller's own time between records does not count),
-   * else the download fails with a `CohereTimeoutError` and is read again, as a body that broke
-   * off is. Kept as a time the reads compare against, not a timer per record.
+   * When the wait for the next record began reading bytes (`Date.now()`), or 0. Each read of
+   * bytes is bounded by the timeout, but a body whose bytes trickle in, or whose blocks hold no
+   * records, would hold the caller's `next()` for ever: the record must come within
+   * `timeoutInSeconds` (the caller's own time between records does not count), else the download
+   * fails with a `CohereTimeoutError` and is read again, as a body that broke off is. Kept as a
+   * time the reads compare against, not a timer per record.
    */
   #askedAt = 0;
   /** The bound the body's reads keep (see `BodyWait`). */
@@ -138,7 +138,9 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     ({ maxRetries: this.#maxRetries, abortSignal: this.#signal } = resolved);
     const seconds = resolved.timeoutInSeconds;
     this.#wait = {
-      endsAt: () => (this.#askedAt === 0 ? Number.POSITIVE_INFINITY : this.#askedAt + seconds * 1000),
+      // The wait starts with its first read of bytes: a record made from bytes in hand costs no
+      // clock reading.
+      endsAt: () => (this.#askedAt ||= Date.now()) + seconds * 1000,
       message: `No record of the part came within ${seconds} s`,
     };
     this.#shownId = api.redact(id, options);
@@ -166,7 +168,6 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     }
     const current = this.#current;
     if (current === undefined) return this.#open().then(this.#next, (error: unknown) => this.#recover(error, false));
-    if (this.#askedAt === 0) this.#askedAt = Date.now();
     return current.next().then(this.#step, (error: unknown) => this.#recover(error, true));
   };
 
@@ -200,13 +201,10 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       this.#attemptsBefore = 0;
       return this.#next();
     }
-    // Records a broken-off download already yielded are skipped on the next one: each counts as
-    // progress of the wait, which goes on.
-    if (++this.#seen <= this.#yielded) {
-      this.#askedAt = Date.now();
-      return this.#next();
-    }
+    // A record decoded ends the wait for one, a record skipped too (a broken-off download's
+    // records already yielded are skipped on the next one).
     this.#askedAt = 0;
+    if (++this.#seen <= this.#yielded) return this.#next();
     this.#yielded++;
     try {
       return { done: false, value: toBatchResult(step.value, this.#label) };
