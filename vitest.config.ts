@@ -4,7 +4,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     // Tests run in Node: the SDK's `#platform` is the Node build's (see tsdown.config.ts).
-    alias: { "#platform": fileURLToPath(new URL("./src/platform/node.ts", import.meta.url)) },
+    // `cohere-batches` by name (the OpenTelemetry entry imports the main one so) is the source too.
+    alias: [
+      { find: "#platform", replacement: fileURLToPath(new URL("./src/platform/node.ts", import.meta.url)) },
+      { find: /^cohere-batches$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],

@@ -19,12 +19,14 @@ export interface StreamedBodyLimits {
 }
 
 /**
- * A wait that spans many reads (the records reader's wait for one record, however many bytes
- * or empty blocks come meanwhile): each read ends by `endsAt()` as well, with `message`.
+ * A wait that spans many reads (the records reader's wait for one record, however the bytes
+ * trickle in meanwhile): each read ends by `endsAt()` as well, with `message`.
  */
 export interface BodyWait {
-  /** When (`Date.now()`) the wait ends; `Infinity` while there is none. */
+  /** When (`performance.now()`, a clock no system time change moves) the wait ends. */
   readonly endsAt: () => number;
+  /** Told the size of each chunk read: enough bytes move `endsAt` on. */
+  readonly received: (bytes: number) => void;
   /** The `CohereTimeoutError`'s message once it has ended. */
   readonly message: string;
 }
@@ -98,6 +100,7 @@ class StreamedBody implements AsyncIterableIterator<Uint8Array> {
     if (this.#closed) return done(); // `return()` cancelled the body while this read waited
     if (!step.done) {
       this.#received += step.value.byteLength;
+      this.limits.wait?.received(step.value.byteLength);
       return step;
     }
     this.#closed = true;
@@ -135,7 +138,7 @@ async function readChunk(
   const unlink = followAbort(signal, bound);
   // The reader's wait, begun before this read, ends first when it ends at all (<=: in the same
   // millisecond too), so a stall says the one thing.
-  const left = wait === undefined ? Number.POSITIVE_INFINITY : wait.endsAt() - Date.now();
+  const left = wait === undefined ? Number.POSITIVE_INFINITY : wait.endsAt() - performance.now();
   const timeout = timeoutInSeconds * 1000;
   const message = left <= timeout ? (wait as BodyWait).message : `No bytes of the body for ${timeoutInSeconds} s`;
   const timer = setTimeout(

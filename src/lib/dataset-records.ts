@@ -20,6 +20,9 @@ import { withSignalAlso } from "../internal/deadline.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { DatasetPart } from "../resources/datasets/types.js";
 
+/** The slowest a part's bytes may come while no record does (see `DatasetRecords.#windowStart`). */
+const MIN_BYTES_PER_SECOND = 1024;
+
 /** Statuses a storage host answers for an expired or refused signed URL: fresh URLs may pass. */
 const refusedUrlStatuses = new Set([400, 403]);
 
@@ -110,14 +113,17 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   /** The caller's: the byte reads watch it too, but records made from bytes in hand do not wait on them. */
   readonly #signal: AbortSignal | undefined;
   /**
-   * When the wait for the next record began reading bytes (`Date.now()`), or 0. Each read of
-   * bytes is bounded by the timeout, but a body whose bytes trickle in, or whose blocks hold no
-   * records, would hold the caller's `next()` for ever: the record must come within
-   * `timeoutInSeconds` (the caller's own time between records does not count), else the download
-   * fails with a `CohereTimeoutError` and is read again, as a body that broke off is. Kept as a
-   * time the reads compare against, not a timer per record.
+   * The wait for the next record: when its current window began (`performance.now()`), or -1
+   * when none is open, and the bytes come in it. Each read of bytes is bounded by the timeout,
+   * but a body whose bytes trickle in would hold the caller's `next()` for ever: a window of
+   * `timeoutInSeconds` that brings no record must bring 1 KiB a second of bytes, else the
+   * download fails with a `CohereTimeoutError` and is read again, as a body that broke off is
+   * (curl's low-speed limit). A slow link's large block goes on; the caller's own time between
+   * records does not count; blocks without records are the decoder's to bound (they are bytes).
+   * Kept as a time the reads compare against, not a timer per record.
    */
-  #askedAt = 0;
+  #windowStart = -1;
+  #windowBytes = 0;
   /** The bound the body's reads keep (see `BodyWait`). */
   readonly #wait: BodyWait;
 
@@ -137,11 +143,22 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     const resolved = api.resolveOptions(options);
     ({ maxRetries: this.#maxRetries, abortSignal: this.#signal } = resolved);
     const seconds = resolved.timeoutInSeconds;
+    const window = seconds * 1000;
+    const enough = MIN_BYTES_PER_SECOND * seconds;
     this.#wait = {
       // The wait starts with its first read of bytes: a record made from bytes in hand costs no
       // clock reading.
-      endsAt: () => (this.#askedAt ||= Date.now()) + seconds * 1000,
-      message: `No record of the part came within ${seconds} s`,
+      endsAt: () => {
+        if (this.#windowStart < 0) this.#windowStart = performance.now();
+        return this.#windowStart + window;
+      },
+      received: (bytes) => {
+        this.#windowBytes += bytes;
+        if (this.#windowBytes < enough) return;
+        this.#windowStart = performance.now();
+        this.#windowBytes = 0;
+      },
+      message: `No record of the part, and under ${MIN_BYTES_PER_SECOND} bytes a second of it, for ${seconds} s`,
     };
     this.#shownId = api.redact(id, options);
   }
@@ -203,7 +220,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     }
     // A record decoded ends the wait for one, a record skipped too (a broken-off download's
     // records already yielded are skipped on the next one).
-    this.#askedAt = 0;
+    this.#windowStart = -1;
+    this.#windowBytes = 0;
     if (++this.#seen <= this.#yielded) return this.#next();
     this.#yielded++;
     try {
@@ -226,7 +244,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     this.#label = describePart(this.#shownId, part);
     // The wait for the host's answer is the download's own, bounded per attempt: the wait for a
     // record starts again once the body comes.
-    this.#askedAt = 0;
+    this.#windowStart = -1;
+    this.#windowBytes = 0;
     // `closing`: a `return()` while the host has not answered (it stalls, a retry waits out a
     // `Retry-After`) ends the download now, not when the host answers or the retries run out.
     const download = {

@@ -2,14 +2,14 @@
 import { checkInput } from "../core/input.js";
 import { type RequestOptions, requestOptionsSchema } from "../core/request-options.js";
 import type { BatchResult } from "../internal/decoders/batch-result.js";
-import { startDeadline } from "../internal/deadline.js";
+import { followAbort } from "../internal/follow-abort.js";
 import type { BatchesClient } from "../resources/batches/batches-client.js";
 import { lazyAsyncIterable } from "./lazy-iterable.js";
 
 /**
  * `batches.results(id)` with `options` (the run's, checked) and `more` on top (the caller's,
- * checked on the first `next()`, as every input of an iterable is), whose reads the run's
- * `abortSignal` ends as well: one signal handed to the run ends its downloads too.
+ * checked on the first `next()`, as every input of an iterable is), whose reads every signal
+ * the caller gave ends: the run request's, its options', and `more`'s.
  */
 export function runResults(
   batches: BatchesClient,
@@ -19,30 +19,28 @@ export function runResults(
   runSignal: AbortSignal | undefined,
 ): AsyncIterable<BatchResult> {
   return lazyAsyncIterable(async () => {
-    const given = { ...options, ...(more && checkInput(requestOptionsSchema, more, "request options")) };
-    const signal = given.abortSignal;
-    if (runSignal === undefined || signal === undefined || signal === runSignal)
-      return batches.results(id, { ...given, abortSignal: signal ?? runSignal })[Symbol.asyncIterator]();
-    // Both: linked for as long as a loop reads them, not for as long as the run's result is kept
-    // (a link on a long-lived signal would hold a listener there until it fires).
-    const both = startDeadline(undefined, [signal, runSignal]);
-    const inner = batches.results(id, { ...given, abortSignal: both.signal })[Symbol.asyncIterator]();
+    const extra = more && checkInput(requestOptionsSchema, more, "request options");
+    const given = { ...options, ...extra };
+    const signals = [...new Set([runSignal, options.abortSignal, extra?.abortSignal])].filter(
+      (signal): signal is AbortSignal => signal !== undefined,
+    );
+    if (signals.length < 2)
+      return batches
+        .results(id, signals.length === 0 ? given : { ...given, abortSignal: signals[0] })
+        [Symbol.asyncIterator]();
+    // Several: linked while a `next()` waits, and only then. A link for the loop's life would
+    // stay on a long-lived signal after a loop left without `return()`; between two `next()`
+    // calls, a signal that fired is seen by the next one.
+    const all = new AbortController();
+    const inner = batches.results(id, { ...given, abortSignal: all.signal })[Symbol.asyncIterator]();
     return {
-      next: () =>
-        inner.next().then(
-          (step) => {
-            if (step.done) both.dispose();
-            return step;
-          },
-          (error: unknown) => {
-            both.dispose();
-            throw error;
-          },
-        ),
-      return: async () => {
-        both.dispose();
-        return (await inner.return?.()) ?? { done: true, value: undefined };
+      next: () => {
+        const unlinks = signals.map((signal) => followAbort(signal, all));
+        return inner.next().finally(() => {
+          for (const unlink of unlinks) unlink();
+        });
       },
+      return: async () => (await inner.return?.()) ?? { done: true, value: undefined },
     };
   });
 }

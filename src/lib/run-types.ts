@@ -60,7 +60,8 @@ export interface RunResult {
   readonly inputDataset: Dataset;
   /**
    * The batch's results, as `batches.results(batch.id)`, with the run's `options` (and these on
-   * top); the run's `abortSignal` ends the downloads too.
+   * top); the run's `abortSignal` (in its request or its options) ends the downloads too, as
+   * does one in these options.
    */
   results(options?: RequestOptions): AsyncIterable<BatchResult>;
 }

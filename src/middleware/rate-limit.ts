@@ -1,5 +1,6 @@
 import { delay } from "../internal/delay.js";
 import * as v from "valibot";
+import { CohereError } from "../core/errors/cohere-error.js";
 import { checkInput, functionSchema } from "../core/input.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 
@@ -60,7 +61,16 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
   checkInput(schema, options, "rateLimitMiddleware options");
   const perMinute = options.requestsPerMinute ?? 500;
   const capacity = options.burst ?? 10;
-  const now = options.now ?? (() => performance.now());
+  const clock = options.now ?? (() => performance.now());
+  // A clock that answers junk (NaN turned the limit off for good) is a typed error.
+  const now = (): number => {
+    const time: unknown = clock();
+    if (typeof time !== "number" || !Number.isFinite(time))
+      throw new CohereError(
+        `rateLimitMiddleware: now() must return a finite number of ms (got ${typeof time === "number" ? time : typeof time})`,
+      );
+    return time;
+  };
   const perMillisecond = perMinute / 60_000;
   let tokens = capacity;
   let updatedAt = now();
@@ -68,8 +78,12 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
   /** Takes a slot and says how long to wait for it; the bucket goes negative for callers in line. */
   const reserve = (): number => {
     const time = now();
-    tokens = Math.min(capacity, tokens + (time - updatedAt) * perMillisecond);
-    updatedAt = time;
+    // A clock set back (`Date.now` after a sync) refills nothing until it passes the last time
+    // read again: counted backwards, it took back the slots of the time it went back.
+    if (time > updatedAt) {
+      tokens = Math.min(capacity, tokens + (time - updatedAt) * perMillisecond);
+      updatedAt = time;
+    }
     tokens -= 1;
     return tokens >= 0 ? 0 : -tokens / perMillisecond;
   };

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { CohereError } from "../core/errors/cohere-error.js";
 import { checkInput, functionSchema, isHeaderName } from "../core/input.js";
 import type { MiddlewareContext, OperationName } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
@@ -42,7 +43,12 @@ export interface TracingOptions {
 export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlugin {
   // Built here, not at module level: a bundle that never traces must not carry it (bundlers keep
   // a module-level schema whether or not it is used).
-  const headerName = v.pipe(v.string("must be a string"), v.check(isHeaderName, "must be a valid header name"));
+  const headerName = v.pipe(
+    v.string("must be a string"),
+    v.check(isHeaderName, "must be a valid header name"),
+    // An id there replaced the token (a 401) or the body's type.
+    v.check((name) => !/^(authorization|content-type)$/i.test(name), "must not be a header the SDK sets"),
+  );
   const schema = v.strictObject(
     {
       callHeader: v.optional(headerName),
@@ -55,7 +61,21 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
   checkInput(schema, options, "tracingMiddleware options");
   const callHeader = options.callHeader ?? "X-Client-Request-Id";
   const attemptHeader = options.attemptHeader ?? "X-Client-Attempt-Id";
-  const createId = options.createId ?? (() => crypto.randomUUID());
+  if (callHeader.toLowerCase() === attemptHeader.toLowerCase())
+    throw new CohereError(
+      `Invalid tracingMiddleware options: callHeader and attemptHeader must differ (both ${JSON.stringify(callHeader)})`,
+    );
+  const given = options.createId;
+  // An id that is not text was sent as "123", "undefined" or "[object Promise]".
+  const createId =
+    given === undefined
+      ? () => crypto.randomUUID()
+      : () => {
+          const id: unknown = given();
+          if (typeof id !== "string" || id === "")
+            throw new CohereError(`tracingMiddleware: createId must return a non-empty string (got ${describeId(id)})`);
+          return id;
+        };
   // One id per call: the context object lives exactly as long as the call.
   const callIds = new WeakMap<MiddlewareContext, string>();
   return {
@@ -82,4 +102,11 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
       return next(request);
     },
   };
+}
+
+function describeId(id: unknown): string {
+  if (id === "") return "an empty string";
+  if (typeof id === "object" && id !== null)
+    return typeof (id as { then?: unknown }).then === "function" ? "a promise" : "an object";
+  return typeof id === "number" || typeof id === "boolean" ? String(id) : typeof id;
 }

@@ -15,9 +15,10 @@ import {
   type Tracer,
   trace,
 } from "@opentelemetry/api";
-// The main entry's own types, by the package's name: the built `.d.ts` of this entry then refers
-// to them instead of carrying private copies (one `TwoPhasePlugin` for users and for the API report).
-import type { Middleware, MiddlewareContext, TwoPhasePlugin } from "cohere-batches";
+// The main entry, by the package's name: the built `.d.ts` of this entry then refers to its types
+// instead of carrying private copies (one `TwoPhasePlugin` for users and for the API report), and
+// its `CohereError` is the caller's own class (`instanceof` holds), not a copy.
+import { CohereError, type Middleware, type MiddlewareContext, type TwoPhasePlugin } from "cohere-batches";
 import { VERSION } from "../version.js";
 
 /**
@@ -29,23 +30,21 @@ import { VERSION } from "../version.js";
  * import { openTelemetryPlugin } from "cohere-batches/otel";
  * const plugin = openTelemetryPlugin({ tracer: trace.getTracer("my-app"), propagate: false });
  * ```
- * @throws Nothing: options are read once, when `openTelemetryPlugin` builds the plugin.
+ * @throws Nothing itself: `openTelemetryPlugin` reads the options once, and refuses others.
  * @public
  */
 export interface OpenTelemetryOptions {
   /** The tracer spans are made with. @defaultValue `trace.getTracer("cohere-batches", VERSION)` */
   readonly tracer?: Tracer | undefined;
   /**
-   * Send the attempt span's context as a W3C `traceparent` (and `tracestate`) header, so the
-   * server's spans join the trace. Never sent with a results part's download (a signed URL on a
-   * storage host).
+   * Send the attempt span's context as a W3C `traceparent` (and `tracestate`, up to 512
+   * characters) header, so the server's spans join the trace. Only these: a global
+   * propagator's other headers (`baggage`, B3) are not sent to Cohere. Never sent with a results
+   * part's download (a signed URL on a storage host).
    * @defaultValue true
    */
   readonly propagate?: boolean | undefined;
 }
-
-// The call span of each call, kept in the call's own state (no WeakMap shared between phases).
-const callSpanKey = Symbol("cohere-batches/otel call span");
 
 /**
  * One span per call (`INTERNAL`, outside retries) and one per attempt (`CLIENT`, its child),
@@ -75,12 +74,21 @@ const callSpanKey = Symbol("cohere-batches/otel call span");
  * import { openTelemetryPlugin } from "cohere-batches/otel";
  * const client = new CohereClient({ middleware: [openTelemetryPlugin()] });
  * ```
- * @throws Nothing itself: the SDK's typed errors pass through it unchanged.
+ * @throws {@link CohereError} for options that are not what `OpenTelemetryOptions` says (a
+ * misspelt key, a `propagate` that is not a boolean, a `tracer` without `startSpan`); at run time
+ * nothing of its own: the SDK's typed errors pass through it unchanged.
  * @public
  */
 export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhasePlugin {
-  const tracer = options.tracer ?? trace.getTracer("cohere-batches", VERSION);
-  const propagate = options.propagate ?? true;
+  const { tracer: given, propagate = true } = checkedOptions(options);
+  const tracer =
+    given ??
+    telemetry("getting the tracer", () => trace.getTracer("cohere-batches", VERSION)) ??
+    // A global provider that throws: spans that record nothing, and one warning, not one per call.
+    ({ startSpan: () => trace.wrapSpanContext(INVALID_SPAN_CONTEXT) } as unknown as Tracer);
+  // The call span of each call, kept in the call's own state (no WeakMap shared between phases),
+  // under this plugin's own key: two plugins (two providers) each parent their own spans.
+  const callSpanKey = Symbol("cohere-batches/otel call span");
   const call: Middleware = async (request, next, context) => {
     const span = started(tracer, `${request.method} ${context.route}`, {
       kind: SpanKind.INTERNAL,
@@ -100,9 +108,38 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
     // A download goes to a storage host with a signed URL: nothing of the client's is sent there.
     if (propagate && !isDownload(context))
       telemetry("writing traceparent", () => writeTraceparent(request.headers, span));
-    return ended(span, context, () => next(request));
+    // Active while the request is sent: a fetch instrumentation's span is the attempt's child.
+    return ended(span, context, () => withActive(span, () => next(request)));
   };
   return { name: "opentelemetry", call, attempt };
+}
+
+const knownOptions = ["tracer", "propagate"];
+
+/** The options, each read once, or a `CohereError` saying which is wrong (nothing is built). */
+function checkedOptions(options: unknown): OpenTelemetryOptions {
+  const refuse = (problem: string, cause?: unknown) =>
+    new CohereError(`Invalid openTelemetryPlugin options: ${problem}`, cause === undefined ? undefined : { cause });
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw refuse(
+      `must be an object { tracer?, propagate? } (got ${options === null ? "null" : Array.isArray(options) ? "an array" : typeof options})`,
+    );
+  let tracer: unknown;
+  let propagate: unknown;
+  try {
+    const unknown = Object.keys(options).find((key) => !knownOptions.includes(key));
+    if (unknown !== undefined)
+      throw refuse(`${JSON.stringify(unknown.slice(0, 50))} is not a known option (tracer, propagate)`);
+    ({ tracer, propagate } = options as OpenTelemetryOptions);
+  } catch (error) {
+    throw error instanceof CohereError ? error : refuse("they could not be read", error);
+  }
+  if (propagate !== undefined && typeof propagate !== "boolean")
+    throw refuse(`propagate must be a boolean (got ${typeof propagate})`);
+  if (tracer !== undefined && typeof (tracer as Partial<Tracer> | null)?.startSpan !== "function")
+    throw refuse("tracer must be an OpenTelemetry Tracer (with startSpan)");
+  return { tracer: tracer as Tracer | undefined, propagate };
 }
 
 /**
@@ -316,6 +353,10 @@ function writeTraceparent(headers: Headers, span: Span): void {
   // A `tracestate` the caller's headers carried belongs to their trace, not to this one.
   headers.delete("tracestate");
   const state: unknown = traceState?.serialize();
-  if (settled(state, "serialising the trace state") && typeof state === "string" && state !== "")
-    headers.set("tracestate", state);
+  if (!settled(state, "serialising the trace state") || typeof state !== "string") return;
+  // W3C lets a sender drop entries from the end, and asks for at least 512 characters to be
+  // kept: a tracer's state of any size could make the request too large for the server (a 431).
+  let kept = state;
+  while (kept.length > 512 && kept.includes(",")) kept = kept.slice(0, kept.lastIndexOf(","));
+  if (kept !== "" && kept.length <= 512) headers.set("tracestate", kept);
 }

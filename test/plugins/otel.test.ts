@@ -1,8 +1,18 @@
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { context, type ContextManager, ROOT_CONTEXT, SpanKind, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import {
+  type Context,
+  context,
+  type ContextManager,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createContext, runInContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { NotFoundError } from "../../src/index.js";
+import { CohereError, NotFoundError } from "../../src/index.js";
 import { openTelemetryPlugin } from "../../src/otel/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
 
@@ -405,5 +415,118 @@ describe("cohere-batches/otel: what a span says", () => {
     const sent = server.fake.requests.at(-1)!.headers;
     expect(sent.traceparent).toBe(`00-${spans()[0]!.spanContext().traceId}-${spans()[0]!.spanContext().spanId}-01`);
     expect(sent.tracestate).toBeUndefined();
+  });
+});
+
+describe("cohere-batches/otel: its options, its instances, the active span", () => {
+  it("refuses options that are not what OpenTelemetryOptions says, typed, as the other built-in plugins do", () => {
+    const throwing = Object.defineProperty({}, "tracer", {
+      enumerable: true,
+      get() {
+        throw new Error("boom");
+      },
+    });
+    for (const [options, message] of [
+      [null, "must be an object { tracer?, propagate? } (got null)"],
+      [[], "must be an object { tracer?, propagate? } (got an array)"],
+      // A misspelt key left traceparent on, though the caller meant to turn it off.
+      [{ propagte: false }, '"propagte" is not a known option (tracer, propagate)'],
+      [{ propagate: "no" }, "propagate must be a boolean (got string)"],
+      [{ tracer: 5 }, "tracer must be an OpenTelemetry Tracer (with startSpan)"],
+      [throwing, "they could not be read"],
+    ] as const) {
+      const refused = (() => {
+        try {
+          openTelemetryPlugin(options as never);
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(refused).toBeInstanceOf(CohereError);
+      expect((refused as Error).message).toBe(`Invalid openTelemetryPlugin options: ${message}`);
+    }
+  });
+
+  it("two plugins, two providers: each attempt span is the child of its own plugin's call span", async () => {
+    const other = new InMemorySpanExporter();
+    const otherTracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(other)] }).getTracer("b");
+    const client = server.client({
+      middleware: [openTelemetryPlugin({ tracer }), openTelemetryPlugin({ tracer: otherTracer, propagate: false })],
+    });
+    await client.batches.list();
+    for (const exported of [spans(), other.getFinishedSpans()]) {
+      const [attempt, call] = exported;
+      expect(exported).toHaveLength(2);
+      expect(attempt!.kind).toBe(SpanKind.CLIENT);
+      // The second plugin's call span was the parent of the first's attempt span (one key for both).
+      expect(attempt!.parentSpanContext?.spanId).toBe(call!.spanContext().spanId);
+    }
+  });
+
+  it("the attempt span is the active span while the request is sent: a fetch instrumentation's span is its child", async () => {
+    const store = new AsyncLocalStorage<Context>();
+    const manager = {
+      active: () => store.getStore() ?? ROOT_CONTEXT,
+      with: (ctx: Context, fn: (...args: unknown[]) => unknown, thisArg?: unknown, ...args: unknown[]) =>
+        store.run(ctx, () => fn.apply(thisArg, args)),
+      bind: (_: Context, target: unknown) => target,
+      enable: () => manager,
+      disable: () => manager,
+    } as unknown as ContextManager;
+    context.setGlobalContextManager(manager);
+    try {
+      let activeInFetch: string | undefined;
+      const fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+        activeInFetch = trace.getActiveSpan()?.spanContext().spanId;
+        return globalThis.fetch(input, init);
+      };
+      await server.client({ fetch, middleware: [openTelemetryPlugin({ tracer })] }).batches.list();
+      const [attempt] = spans();
+      expect(attempt!.kind).toBe(SpanKind.CLIENT);
+      expect(activeInFetch).toBe(attempt!.spanContext().spanId);
+    } finally {
+      context.disable();
+    }
+  });
+
+  it("a tracer's trace state past 512 characters is cut at an entry's end: a huge one made the server answer 431", async () => {
+    const entries = Array.from({ length: 40 }, (_, i) => `vendor${i}=${"x".repeat(20)}`);
+    const span = {
+      spanContext: () => ({
+        traceId: "a".repeat(32),
+        spanId: "b".repeat(16),
+        traceFlags: 1,
+        traceState: { serialize: () => entries.join(",") },
+      }),
+      setAttribute: () => undefined,
+      setStatus: () => undefined,
+      end: () => undefined,
+    };
+    const tracer = { startSpan: () => span } as unknown as Tracer;
+    await server.client({ middleware: [openTelemetryPlugin({ tracer })] }).batches.list();
+    const sent = String(server.fake.requests.at(-1)!.headers.tracestate);
+    expect(sent.length).toBeLessThanOrEqual(512);
+    expect(sent).toBe(entries.slice(0, sent.split(",").length).join(","));
+    expect(sent.split(",").length).toBe(Math.floor(513 / (entries[0]!.length + 1)));
+  });
+
+  it("a global provider whose getTracer throws: the plugin is built, warns once, and calls go on", async () => {
+    trace.setGlobalTracerProvider({
+      getTracer: () => {
+        throw new Error("no tracer today");
+      },
+    });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const client = server.client({ middleware: [openTelemetryPlugin()] });
+      await client.batches.list();
+      await client.batches.list();
+      expect(warn.mock.calls.map(([message]) => message)).toEqual([
+        "cohere-batches/otel: getting the tracer failed and was ignored.",
+      ]);
+    } finally {
+      warn.mockRestore();
+      trace.disable();
+    }
   });
 });

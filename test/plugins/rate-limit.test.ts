@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CohereAbortError, CohereClient, rateLimitMiddleware } from "../../src/index.js";
+import { CohereAbortError, CohereClient, CohereError, rateLimitMiddleware } from "../../src/index.js";
 import { FakeCohere } from "../../src/testing/index.js";
 
 function setup(requestsPerMinute: number, burst: number) {
@@ -62,5 +62,42 @@ describe("rateLimitMiddleware", () => {
   it("refuses nonsense settings", () => {
     expect(() => rateLimitMiddleware({ requestsPerMinute: 0 })).toThrow(/requestsPerMinute/);
     expect(() => rateLimitMiddleware({ burst: 0.5 })).toThrow(/burst/);
+  });
+
+  it("a clock that answers junk is a typed error: NaN turned the limit off for good", async () => {
+    expect(() => rateLimitMiddleware({ now: () => Number.NaN })).toThrow(
+      "rateLimitMiddleware: now() must return a finite number of ms (got NaN)",
+    );
+    let answer: unknown = 0;
+    const fake = new FakeCohere();
+    const client = new CohereClient({
+      token: "test-token",
+      fetch: fake.fetch,
+      middleware: [rateLimitMiddleware({ now: () => answer as number })],
+    });
+    answer = "soon";
+    const error = await client.batches.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toContain(
+      "rateLimitMiddleware: now() must return a finite number of ms (got string)",
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("a clock set back takes no slot back: the burst left is still there at once", async () => {
+    let time = 100_000;
+    const fake = new FakeCohere();
+    const client = new CohereClient({
+      token: "test-token",
+      fetch: fake.fetch,
+      middleware: [rateLimitMiddleware({ requestsPerMinute: 6, burst: 10, now: () => time })],
+    });
+    await client.batches.list();
+    time -= 10_000;
+    const started = performance.now();
+    // The 9 left: counted backwards, 10 s at 6 a minute took one away, and the 9th waited 10 s.
+    await Promise.all(Array.from({ length: 9 }, () => client.batches.list()));
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(fake.count("list")).toBe(10);
   });
 });

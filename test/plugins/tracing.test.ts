@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CohereClient, tracingMiddleware } from "../../src/index.js";
+import { CohereClient, CohereError, tracingMiddleware } from "../../src/index.js";
 import { FakeCohere } from "../../src/testing/index.js";
 
 describe("tracingMiddleware", () => {
@@ -33,5 +33,39 @@ describe("tracingMiddleware", () => {
     await client.batches.list({}, { context: { callId: "job-42" } });
     expect(fake.requests[0]!.headers["traceparent-ish"]).toBe("job-42");
     expect(fake.requests[0]!.headers["x-try"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("refuses a header the SDK sets, and one header for both ids", () => {
+    // An id in Authorization replaced the token: every call a 401.
+    expect(() => tracingMiddleware({ callHeader: "Authorization" })).toThrow(
+      /^Invalid tracingMiddleware options: callHeader must not be a header the SDK sets/,
+    );
+    expect(() => tracingMiddleware({ attemptHeader: "content-type" })).toThrow(/attemptHeader must not be a header/);
+    expect(() => tracingMiddleware({ callHeader: "X-Id", attemptHeader: "x-id" })).toThrow(
+      'Invalid tracingMiddleware options: callHeader and attemptHeader must differ (both "X-Id")',
+    );
+  });
+
+  it("a createId that returns no text fails the call typed, and sends nothing", async () => {
+    for (const [id, shown] of [
+      [123, "123"],
+      ["", "an empty string"],
+      [undefined, "undefined"],
+      [Promise.resolve("x"), "a promise"],
+    ] as const) {
+      const fake = new FakeCohere();
+      const client = new CohereClient({
+        token: "test-token",
+        fetch: fake.fetch,
+        middleware: [tracingMiddleware({ createId: () => id as never })],
+      });
+      // It was sent as "123", "", "undefined" or "[object Promise]".
+      const error = await client.batches.list().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toContain(
+        `tracingMiddleware: createId must return a non-empty string (got ${shown})`,
+      );
+      expect(fake.requests).toHaveLength(0);
+    }
   });
 });

@@ -60,7 +60,9 @@ describe("the decoder's split", () => {
     // longs past 2^53 were read exactly as bigints (they were rounded): the limit was 6,000.
     // 6,136 B on 2026-12-02 (eleventh session), with the shared code the decoder imports: a
     // chunk that fails to load named by its call, and each error class's `is` usable unbound.
-    expect(gzipSync(code, { level: 9 }).length).toBeLessThan(6_200);
+    // 6,212 B on 2026-12-02 (sixteenth session), with the bound on blocks without records in a
+    // row (a body of nothing else kept a reader busy for ever): the limit was 6,200.
+    expect(gzipSync(code, { level: 9 }).length).toBeLessThan(6_300);
     expect(gzipSync(inflater[0]?.text ?? "", { level: 9 }).length).toBeLessThan(2_500);
   });
 });

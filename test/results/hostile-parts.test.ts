@@ -311,7 +311,7 @@ describe("a part whose bytes keep coming but whose records do not", () => {
       const { error, ms } = await drain(client(0.5).datasets.records("ds-1"));
       expect(CohereTimeoutError.is(error), String(error)).toBe(true);
       expect((error as Error).message).toBe(
-        "datasets.download (GET part 0 (part-0.avro) of dataset ds-1): No record of the part came within 0.5 s",
+        "datasets.download (GET part 0 (part-0.avro) of dataset ds-1): No record of the part, and under 1024 bytes a second of it, for 0.5 s",
       );
       expect(ms).toBeGreaterThanOrEqual(450);
       expect(ms).toBeLessThan(2_000);
@@ -333,6 +333,47 @@ describe("a part whose bytes keep coming but whose records do not", () => {
     for await (const result of client(0.5, 1).datasets.records("ds-1")) seen.push(result.custom_id);
     expect(seen).toEqual(["r0", "r1", "r2"]);
     expect(downloads).toEqual(["0", "0"]);
+  });
+
+  it("a slow link's large block goes on: bytes that keep coming at 1 KiB a second or more are progress", async () => {
+    // One block of 1,200 records (about 130 kB) at about 80 kB a second: 1.6 s for its first
+    // record, with a timeout of 0.5 s. A deadline per record failed it on every attempt.
+    const body = "x".repeat(100);
+    const big = await file(
+      OUT,
+      block(1200, Array.from({ length: 1200 }, (_, i) => [...text(`r${i}`), 2, ...text(body)]).flat()),
+    );
+    const header = await file(OUT);
+    let at = header.length;
+    const { client, downloads } = await datasetServer([
+      trickle(
+        header,
+        () => {
+          at += 4096;
+          return big.subarray(at - 4096, at);
+        },
+        50,
+      ),
+    ]);
+    let count = 0;
+    const started = performance.now();
+    for await (const _ of client(0.5).datasets.records("ds-1")) if (++count === 1200) break;
+    expect(count).toBe(1200);
+    expect(performance.now() - started).toBeGreaterThan(1_000);
+    expect(downloads).toEqual(["0"]);
+  });
+
+  it("blocks without records, sent as fast as they go, end as a CohereParseError: they are bytes, not progress", async () => {
+    const { client, closed } = await datasetServer([
+      trickle(await file(OUT), () => new Uint8Array(Array.from({ length: 100 }, () => block(0, [])).flat()), 1),
+    ]);
+    const { error, ms } = await drain(client(5).datasets.records("ds-1"));
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect((error as CohereParseError).issues[0]).toMatch(
+      /^part 0 \(part-0\.avro\) of dataset ds-1: block \d+: 1000 blocks in a row hold no records$/,
+    );
+    expect(ms).toBeLessThan(2_000);
+    expect(await eventually(() => closed.length === 1)).toBe(true);
   });
 
   it("counts each record's wait, not the caller's time nor the whole part's", async () => {

@@ -501,27 +501,35 @@ describe("run: one deadline and one abort for the whole run", () => {
 
   // The request's abortSignal, the one the README shows, did not reach results(): a loop over
   // them read to the end after the abort.
-  it("the run's abortSignal, in its request or its options, ends the results' reads too; with both, either does", async () => {
-    for (const [where, fire] of [
-      ["request", "request"],
-      ["options", "options"],
-      ["both", "request"],
-      ["both", "options"],
+  it("the run's abortSignal, in its request or its options, ends the results' reads too; with several, each does", async () => {
+    // results()' own options: a signal of their own, or an abortSignal key left undefined, did
+    // not keep the one of the run's options from ending the reads.
+    for (const [where, fire, more] of [
+      ["request", "request", "none"],
+      ["options", "options", "none"],
+      ["both", "request", "none"],
+      ["both", "options", "none"],
+      ["options", "options", "own signal"],
+      ["options", "options", "undefined signal"],
+      ["both", "more", "own signal"],
     ] as const) {
       const inRequest = new AbortController();
       const inOptions = new AbortController();
+      const inMore = new AbortController();
       const { request } = runRequest(30, where === "options" ? {} : { abortSignal: inRequest.signal });
       const options = where === "request" ? undefined : { abortSignal: inOptions.signal };
       const run = await env.client().batches.run(request, options);
+      const extra = more === "none" ? undefined : { abortSignal: more === "own signal" ? inMore.signal : undefined };
       const seen: unknown[] = [];
       const error = await (async () => {
-        for await (const result of run.results()) {
+        for await (const result of run.results(extra)) {
           seen.push(result.custom_id);
-          if (seen.length === 2) (fire === "request" ? inRequest : inOptions).abort();
+          if (seen.length === 2) ({ request: inRequest, options: inOptions, more: inMore })[fire].abort();
         }
       })().catch((caught: unknown) => caught);
-      expect(error, `${where}, ${fire}`).toBeInstanceOf(CohereAbortError);
-      expect(seen, `${where}, ${fire}`).toHaveLength(2);
+      const label = `${where}, ${fire}, ${more}`;
+      expect(error, label).toBeInstanceOf(CohereAbortError);
+      expect(seen, label).toHaveLength(2);
     }
   });
 
@@ -546,13 +554,15 @@ describe("run: one deadline and one abort for the whole run", () => {
     }
   });
 
-  it("with both signals, a loop over the results read to its end, or left, leaves no listener on either", async () => {
+  it("with both signals, a loop over the results read to its end, left, or dropped, leaves no listener on either", async () => {
     const inRequest = new AbortController();
     const inOptions = new AbortController();
     const { request } = runRequest(30, { abortSignal: inRequest.signal });
     const run = await env.client().batches.run(request, { abortSignal: inOptions.signal });
     expect((await collect(run.results())).length).toBe(30);
     for await (const _ of run.results()) break;
+    // Left without return(): the link was for the loop's life, and stayed on both signals.
+    for (let i = 0; i < 3; i++) await run.results()[Symbol.asyncIterator]().next();
     for (const signal of [inRequest.signal, inOptions.signal]) expect(getEventListeners(signal, "abort")).toEqual([]);
   });
 

@@ -14,10 +14,18 @@ export interface Block {
 /** Records of no bytes a file may hold beyond one per byte read (see `BlockStream.next`). */
 const MAX_EMPTY_RECORDS = 1_000_000;
 
+/**
+ * Blocks without records a file may hold in a row. Writers do not write them (a block is
+ * flushed when it has records), and a body of nothing else would keep a reader busy for ever
+ * while bytes keep coming: the records reader's bound on a wait counts bytes, not blocks.
+ */
+const MAX_EMPTY_BLOCKS_IN_A_ROW = 1_000;
+
 export class BlockStream {
   private index = 0;
   private records = 0;
   private bytesRead = 0;
+  private emptyInARow = 0;
 
   constructor(
     private readonly bytes: ByteQueue,
@@ -58,6 +66,9 @@ export class BlockStream {
       ) {
         throw new AvroFormatError(`block says ${count} records in ${data.length} bytes`);
       }
+      if (count > 0) this.emptyInARow = 0;
+      else if (++this.emptyInARow > MAX_EMPTY_BLOCKS_IN_A_ROW)
+        throw new AvroFormatError(`${MAX_EMPTY_BLOCKS_IN_A_ROW} blocks in a row hold no records`);
       return { index, count, data };
     } catch (error) {
       throw locate(error, `block ${index}`);
