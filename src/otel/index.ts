@@ -74,7 +74,7 @@ export interface OpenTelemetryOptions {
  * import { openTelemetryPlugin } from "cohere-batches/otel";
  * const client = new CohereClient({ middleware: [openTelemetryPlugin()] });
  * ```
- * @throws {@link CohereError} for options that are not what `OpenTelemetryOptions` says (a
+ * @throws `CohereError` for options that are not what `OpenTelemetryOptions` says (a
  * misspelt key, a `propagate` that is not a boolean, a `tracer` without `startSpan`); at run time
  * nothing of its own: the SDK's typed errors pass through it unchanged.
  * @public
