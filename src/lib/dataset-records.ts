@@ -20,7 +20,7 @@ import { withSignalAlso } from "../internal/deadline.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { DatasetPart } from "../resources/datasets/types.js";
 
-/** The slowest a part's bytes may come while no record does (see `DatasetRecords.#windowStart`). */
+/** The slowest a part's bytes may come while no record does (see `DatasetRecords.#waitStart`). */
 const MIN_BYTES_PER_SECOND = 1024;
 
 /** Statuses a storage host answers for an expired or refused signed URL: fresh URLs may pass. */
@@ -113,17 +113,18 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   /** The caller's: the byte reads watch it too, but records made from bytes in hand do not wait on them. */
   readonly #signal: AbortSignal | undefined;
   /**
-   * The wait for the next record: when its current window began (`performance.now()`), or -1
-   * when none is open, and the bytes come in it. Each read of bytes is bounded by the timeout,
-   * but a body whose bytes trickle in would hold the caller's `next()` for ever: a window of
-   * `timeoutInSeconds` that brings no record must bring 1 KiB a second of bytes, else the
-   * download fails with a `CohereTimeoutError` and is read again, as a body that broke off is
-   * (curl's low-speed limit). A slow link's large block goes on; the caller's own time between
-   * records does not count; blocks without records are the decoder's to bound (they are bytes).
-   * Kept as a time the reads compare against, not a timer per record.
+   * The wait for the next record: when it began reading bytes (`performance.now()`), or -1 when
+   * none is open, and the bytes come since. Each read of bytes is bounded by the timeout, but a
+   * body whose bytes trickle in would hold the caller's `next()` for ever: past its first
+   * `timeoutInSeconds`, a wait without a record must have had 1 KiB a second of bytes on average
+   * (each byte buys its share of time, as curl's low-speed limit counts a rate, however the
+   * chunks are cut), else the download fails with a `CohereTimeoutError` and is read again, as a
+   * body that broke off is. A slow link's large block goes on; the caller's own time between
+   * records does not count; blocks without records are the decoder's to bound. Kept as a time
+   * the reads compare against, not a timer per record.
    */
-  #windowStart = -1;
-  #windowBytes = 0;
+  #waitStart = -1;
+  #waitBytes = 0;
   /** The bound the body's reads keep (see `BodyWait`). */
   readonly #wait: BodyWait;
 
@@ -144,19 +145,15 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     ({ maxRetries: this.#maxRetries, abortSignal: this.#signal } = resolved);
     const seconds = resolved.timeoutInSeconds;
     const window = seconds * 1000;
-    const enough = MIN_BYTES_PER_SECOND * seconds;
     this.#wait = {
       // The wait starts with its first read of bytes: a record made from bytes in hand costs no
       // clock reading.
       endsAt: () => {
-        if (this.#windowStart < 0) this.#windowStart = performance.now();
-        return this.#windowStart + window;
+        if (this.#waitStart < 0) this.#waitStart = performance.now();
+        return this.#waitStart + window + (this.#waitBytes * 1000) / MIN_BYTES_PER_SECOND;
       },
       received: (bytes) => {
-        this.#windowBytes += bytes;
-        if (this.#windowBytes < enough) return;
-        this.#windowStart = performance.now();
-        this.#windowBytes = 0;
+        this.#waitBytes += bytes;
       },
       message: `No record of the part, and under ${MIN_BYTES_PER_SECOND} bytes a second of it, for ${seconds} s`,
     };
@@ -220,8 +217,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     }
     // A record decoded ends the wait for one, a record skipped too (a broken-off download's
     // records already yielded are skipped on the next one).
-    this.#windowStart = -1;
-    this.#windowBytes = 0;
+    this.#waitStart = -1;
+    this.#waitBytes = 0;
     if (++this.#seen <= this.#yielded) return this.#next();
     this.#yielded++;
     try {
@@ -244,8 +241,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     this.#label = describePart(this.#shownId, part);
     // The wait for the host's answer is the download's own, bounded per attempt: the wait for a
     // record starts again once the body comes.
-    this.#windowStart = -1;
-    this.#windowBytes = 0;
+    this.#waitStart = -1;
+    this.#waitBytes = 0;
     // `closing`: a `return()` while the host has not answered (it stalls, a retry waits out a
     // `Retry-After`) ends the download now, not when the host answers or the retries run out.
     const download = {

@@ -1,6 +1,7 @@
 import { delay } from "../internal/delay.js";
 import * as v from "valibot";
 import { CohereError } from "../core/errors/cohere-error.js";
+import { describeThrownValue } from "../internal/thrown-text.js";
 import { checkInput, functionSchema } from "../core/input.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 
@@ -64,7 +65,12 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
   const clock = options.now ?? (() => performance.now());
   // A clock that answers junk (NaN turned the limit off for good) is a typed error.
   const now = (): number => {
-    const time: unknown = clock();
+    let time: unknown;
+    try {
+      time = clock();
+    } catch (error) {
+      throw new CohereError(`rateLimitMiddleware: now() threw: ${describeThrownValue(error)}`, { cause: error });
+    }
     if (typeof time !== "number" || !Number.isFinite(time))
       throw new CohereError(
         `rateLimitMiddleware: now() must return a finite number of ms (got ${typeof time === "number" ? time : typeof time})`,
@@ -78,12 +84,11 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
   /** Takes a slot and says how long to wait for it; the bucket goes negative for callers in line. */
   const reserve = (): number => {
     const time = now();
-    // A clock set back (`Date.now` after a sync) refills nothing until it passes the last time
-    // read again: counted backwards, it took back the slots of the time it went back.
-    if (time > updatedAt) {
-      tokens = Math.min(capacity, tokens + (time - updatedAt) * perMillisecond);
-      updatedAt = time;
-    }
+    // A clock set back (`Date.now` after a sync) refills nothing for that step, and the refill
+    // goes on from the new time: counted backwards, the step took back the slots of the time it
+    // went back; held at the later time, nothing was refilled until the clock caught up.
+    if (time > updatedAt) tokens = Math.min(capacity, tokens + (time - updatedAt) * perMillisecond);
+    updatedAt = time;
     tokens -= 1;
     return tokens >= 0 ? 0 : -tokens / perMillisecond;
   };

@@ -46,8 +46,11 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
   const headerName = v.pipe(
     v.string("must be a string"),
     v.check(isHeaderName, "must be a valid header name"),
-    // An id there replaced the token (a 401) or the body's type.
-    v.check((name) => !/^(authorization|content-type)$/i.test(name), "must not be a header the SDK sets"),
+    // An id there replaced the token (a 401) or the body's type, or framed the request.
+    v.check(
+      (name) => !/^(authorization|content-type|content-length|host|connection|transfer-encoding)$/i.test(name),
+      "must not be a header the SDK or fetch sets",
+    ),
   );
   const schema = v.strictObject(
     {

@@ -354,9 +354,22 @@ function writeTraceparent(headers: Headers, span: Span): void {
   headers.delete("tracestate");
   const state: unknown = traceState?.serialize();
   if (!settled(state, "serialising the trace state") || typeof state !== "string") return;
-  // W3C lets a sender drop entries from the end, and asks for at least 512 characters to be
-  // kept: a tracer's state of any size could make the request too large for the server (a 431).
-  let kept = state;
-  while (kept.length > 512 && kept.includes(",")) kept = kept.slice(0, kept.lastIndexOf(","));
-  if (kept !== "" && kept.length <= 512) headers.set("tracestate", kept);
+  if (state !== "") headers.set("tracestate", state.length <= 512 ? state : cutTraceState(state));
+}
+
+/**
+ * A trace state cut to 512 characters, as W3C lets a sender cut one: entries over 128
+ * characters go first, then entries from the end. A tracer's state of any size could make the
+ * request too large for the server (a 431).
+ */
+function cutTraceState(state: string): string {
+  const kept: string[] = [];
+  let length = -1;
+  for (const entry of state.split(",")) {
+    if (entry.length > 128) continue;
+    if (length + 1 + entry.length > 512) break;
+    kept.push(entry);
+    length += 1 + entry.length;
+  }
+  return kept.join(",");
 }

@@ -510,6 +510,24 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
     expect(sent.split(",").length).toBe(Math.floor(513 / (entries[0]!.length + 1)));
   });
 
+  it("entries over 128 characters go first when a trace state is cut (W3C): a long first one took all with it", async () => {
+    const long = `big=${"y".repeat(600)}`;
+    const span = {
+      spanContext: () => ({
+        traceId: "a".repeat(32),
+        spanId: "b".repeat(16),
+        traceFlags: 1,
+        traceState: { serialize: () => [long, "b=1", `c=${"z".repeat(130)}`, "d=2"].join(",") },
+      }),
+      setAttribute: () => undefined,
+      setStatus: () => undefined,
+      end: () => undefined,
+    };
+    const tracer = { startSpan: () => span } as unknown as Tracer;
+    await server.client({ middleware: [openTelemetryPlugin({ tracer })] }).batches.list();
+    expect(server.fake.requests.at(-1)!.headers.tracestate).toBe("b=1,d=2");
+  });
+
   it("a global provider whose getTracer throws: the plugin is built, warns once, and calls go on", async () => {
     trace.setGlobalTracerProvider({
       getTracer: () => {

@@ -68,6 +68,11 @@ describe("rateLimitMiddleware", () => {
     expect(() => rateLimitMiddleware({ now: () => Number.NaN })).toThrow(
       "rateLimitMiddleware: now() must return a finite number of ms (got NaN)",
     );
+    const throwing = () => {
+      throw new Error("no clock");
+    };
+    expect(() => rateLimitMiddleware({ now: throwing })).toThrow(CohereError);
+    expect(() => rateLimitMiddleware({ now: throwing })).toThrow("rateLimitMiddleware: now() threw: no clock");
     let answer: unknown = 0;
     const fake = new FakeCohere();
     const client = new CohereClient({
@@ -82,6 +87,26 @@ describe("rateLimitMiddleware", () => {
       "rateLimitMiddleware: now() must return a finite number of ms (got string)",
     );
     expect(fake.requests).toHaveLength(0);
+  });
+
+  it("a clock set back refills from its new time: calls under the limit are not held until it catches up", async () => {
+    let time = 1_000_000;
+    const fake = new FakeCohere();
+    const client = new CohereClient({
+      token: "test-token",
+      fetch: fake.fetch,
+      middleware: [rateLimitMiddleware({ requestsPerMinute: 600, burst: 5, now: () => time })],
+    });
+    await client.batches.list();
+    time -= 60_000;
+    // One call per 200 ms of the clock, half the limit: each refills more than it takes. Held at
+    // the later time, the clock refilled nothing for 60 s: past the burst, each call waited longer.
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) {
+      time += 200;
+      await client.batches.list();
+    }
+    expect(performance.now() - started).toBeLessThan(300);
   });
 
   it("a clock set back takes no slot back: the burst left is still there at once", async () => {

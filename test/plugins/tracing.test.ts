@@ -38,9 +38,10 @@ describe("tracingMiddleware", () => {
   it("refuses a header the SDK sets, and one header for both ids", () => {
     // An id in Authorization replaced the token: every call a 401.
     expect(() => tracingMiddleware({ callHeader: "Authorization" })).toThrow(
-      /^Invalid tracingMiddleware options: callHeader must not be a header the SDK sets/,
+      /^Invalid tracingMiddleware options: callHeader must not be a header the SDK or fetch sets/,
     );
-    expect(() => tracingMiddleware({ attemptHeader: "content-type" })).toThrow(/attemptHeader must not be a header/);
+    for (const name of ["content-type", "Content-Length", "HOST"])
+      expect(() => tracingMiddleware({ attemptHeader: name })).toThrow(/attemptHeader must not be a header/);
     expect(() => tracingMiddleware({ callHeader: "X-Id", attemptHeader: "x-id" })).toThrow(
       'Invalid tracingMiddleware options: callHeader and attemptHeader must differ (both "X-Id")',
     );

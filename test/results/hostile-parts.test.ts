@@ -363,6 +363,31 @@ describe("a part whose bytes keep coming but whose records do not", () => {
     expect(downloads).toEqual(["0"]);
   });
 
+  it("bytes at 2 kB a second go on however the chunks are cut: windows that dropped what a chunk brought past them asked twice that", async () => {
+    // 100 bytes every 50 ms, a timeout of 0.1 s: a window of 0.1 s asks 102 bytes, and two
+    // chunks of 100 filled it with 98 to spare, which were lost.
+    const whole = await file(
+      OUT,
+      block(60, Array.from({ length: 60 }, (_, i) => [...text(`r${i}`), 2, ...text("x".repeat(40))]).flat()),
+    );
+    const header = await file(OUT);
+    let at = header.length;
+    const { client, downloads } = await datasetServer([
+      trickle(
+        header,
+        () => {
+          at += 100;
+          return whole.subarray(at - 100, at);
+        },
+        50,
+      ),
+    ]);
+    let count = 0;
+    for await (const _ of client(0.1).datasets.records("ds-1")) if (++count === 60) break;
+    expect(count).toBe(60);
+    expect(downloads).toEqual(["0"]);
+  });
+
   it("blocks without records, sent as fast as they go, end as a CohereParseError: they are bytes, not progress", async () => {
     const { client, closed } = await datasetServer([
       trickle(await file(OUT), () => new Uint8Array(Array.from({ length: 100 }, () => block(0, [])).flat()), 1),
