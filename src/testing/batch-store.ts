@@ -123,6 +123,11 @@ export class BatchStore {
     return record;
   }
 
+  /** Forgets the batch with this id (a seeding that failed part-way takes back what it added). */
+  remove(id: string): void {
+    this.#byId.delete(id);
+  }
+
   /** The batch with this id, if any. */
   get(id: string): BatchRecord | undefined {
     return this.#byId.get(id);

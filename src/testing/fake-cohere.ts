@@ -292,6 +292,13 @@ export class FakeCohere {
         `clock must be an object with a now() function (a ManualClock, a RealClock), got ${clock === null ? "null" : typeof clock === "object" ? "an object without one" : typeof clock}`,
       );
     this.clock = options.clock ?? new ManualClock();
+    // Read once here: a clock whose time is no date failed every create later as a bare
+    // RangeError ("Invalid time value"), served as a 500.
+    const now: unknown = this.clock.now();
+    if (typeof now !== "number" || !Number.isFinite(new Date(now).getTime()))
+      throw new TypeError(
+        `clock.now() must return milliseconds since the epoch within the range of a Date, got ${typeof now === "number" ? now : typeof now}`,
+      );
     this.#seed = options.seed ?? randomSeed();
     const identity = new SeededRandom(this.#seed, "identity");
     const lifecycle = resolveLifecycle(options.lifecycle);
@@ -388,8 +395,14 @@ export class FakeCohere {
    * });
    * ```
    */
-  readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> =>
-    this.handle(new Request(input, init));
+  readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const response = await this.handle(request);
+    // fetch gives no body for a HEAD, whatever the server sent (the Node server drops it too).
+    return request.method === "HEAD" && response.body !== null
+      ? new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers })
+      : response;
+  };
 
   /**
    * Handles one request: what {@link FakeCohere.fetch} and the Node HTTP server both call (the
@@ -450,9 +463,13 @@ export class FakeCohere {
     return this.#outputs.downloads.origin;
   }
 
-  /** Moves the download origin to the origin of `origin` (a URL; anything else is a `TypeError`). */
+  /** Moves the download origin to the origin of `origin` (an http(s) URL; anything else is a `TypeError`). */
   set downloadOrigin(origin: string) {
-    this.#outputs.downloads.origin = new URL(origin).origin;
+    const url = new URL(origin);
+    // A data:, file: or about: URL has no origin to route by: its parts' URLs read "null/...".
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new TypeError(`downloadOrigin must be an http(s) URL, got ${JSON.stringify(url.protocol)}`);
+    this.#outputs.downloads.origin = url.origin;
   }
 
   /** Every `Authorization` header the download origin received and refused: a test of token secrecy wants none. */
@@ -534,6 +551,9 @@ export class FakeCohere {
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be an integer >= 0, got ${count}`);
     checkSeedInit(init);
     if (init.id !== undefined && count > 1) throw new RangeError("init.id can only be given with count 1");
+    // Each batch writes its own output dataset: one id for several served the first one's alone.
+    if (init.output_dataset_id !== undefined && count > 1)
+      throw new RangeError("init.output_dataset_id can only be given with count 1");
     const nowUs = msToMicros(this.clock.now());
     const createdAtUs = init.created_at === undefined ? nowUs : seedTime("created_at", init.created_at);
     const pinned: PinnedFields = {};
@@ -546,29 +566,54 @@ export class FakeCohere {
       if (value !== undefined) Object.assign(pinned, { [field]: value });
     }
     const firstNumber = this.#store.all().length + 1;
-    return Array.from({ length: count }, (_, i) => {
-      const n = firstNumber + i;
-      const inputDatasetId = init.input_dataset_id ?? `dataset-${n}`;
+    // All checked before any is added: a seeding that throws leaves the fake as it was.
+    const inputs = Array.from({ length: count }, (_, i) => {
+      const inputDatasetId = init.input_dataset_id ?? `dataset-${firstNumber + i}`;
       // On a dataset uploaded to the fake: its records, and `failWhen` told it is an upload. One a
       // create would be refused on (not validated yet, deleted, not a batch input) is refused.
       const uploaded = this.#batchInput(inputDatasetId, nowUs);
       if (typeof uploaded === "string")
-        throw new RangeError(`init.input_dataset_id: ${uploaded} (a batch create would be refused)`);
-      const record = this.#store.add({
-        id: init.id,
-        name: init.name ?? `batch-${n}`,
-        inputDatasetId,
-        model: init.model ?? DEFAULT_SEEDED_MODEL,
-        createdAtUs,
-        numRecords: init.num_records ?? (typeof uploaded === "number" ? uploaded : undefined),
-        uploaded: uploaded !== undefined,
-        creatorId: init.creator_id,
-        orgId: init.org_id,
-        outputDatasetId: init.output_dataset_id,
-        pinned,
-      });
-      return this.#store.snapshot(record, nowUs);
+        throw new RangeError(
+          `${init.input_dataset_id === undefined ? `the seeded batch's own input dataset (dataset-<n> when init.input_dataset_id is not given)` : "init.input_dataset_id"}: ${uploaded} (a batch create would be refused)`,
+        );
+      return { inputDatasetId, uploaded };
     });
+    const before = new Set(this.#store.all().map((record) => record.id));
+    const added: WireBatch[] = [];
+    try {
+      for (const [i, { inputDatasetId, uploaded }] of inputs.entries())
+        added.push(this.#seedOne(firstNumber + i, init, inputDatasetId, uploaded, createdAtUs, pinned, nowUs));
+    } catch (error) {
+      for (const record of this.#store.all()) if (!before.has(record.id)) this.#store.remove(record.id);
+      throw error;
+    }
+    return added;
+  }
+
+  /** One batch of `addBatches`, its input checked. */
+  #seedOne(
+    n: number,
+    init: Partial<WireBatch>,
+    inputDatasetId: string,
+    uploaded: number | string | undefined,
+    createdAtUs: number,
+    pinned: PinnedFields,
+    nowUs: number,
+  ): WireBatch {
+    const record = this.#store.add({
+      id: init.id,
+      name: init.name ?? `batch-${n}`,
+      inputDatasetId,
+      model: init.model ?? DEFAULT_SEEDED_MODEL,
+      createdAtUs,
+      numRecords: init.num_records ?? (typeof uploaded === "number" ? uploaded : undefined),
+      uploaded: uploaded !== undefined,
+      creatorId: init.creator_id,
+      orgId: init.org_id,
+      outputDatasetId: init.output_dataset_id,
+      pinned,
+    });
+    return this.#store.snapshot(record, nowUs);
   }
 
   /**

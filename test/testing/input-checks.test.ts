@@ -429,3 +429,62 @@ describe("an option given as undefined is unset", () => {
     expect(fake.listBatches()).toHaveLength(0);
   });
 });
+
+describe("sixteenth session: misuse refused where it is made, and seeding all or nothing", () => {
+  it("a clock whose time is no date is refused when the fake is made: every create was a bare 500 later", () => {
+    for (const [now, shown] of [
+      [Number.NaN, "NaN"],
+      [undefined, "undefined"],
+      [1e20, "100000000000000000000"],
+      ["2026-01-01", "string"],
+    ] as const) {
+      expect(() => new FakeCohere({ clock: { now: () => now as never } })).toThrow(
+        `clock.now() must return milliseconds since the epoch within the range of a Date, got ${shown}`,
+      );
+    }
+  });
+
+  it("addBatches that fails part-way leaves no batch behind, and names the input it made itself", async () => {
+    const fake = new FakeCohere();
+    fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED" });
+    // The next batches' own inputs are dataset-3, dataset-4, dataset-5: the third is an output.
+    fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED", output_dataset_id: "dataset-5" });
+    const before = fake.listBatches().length;
+    const error = (() => {
+      try {
+        fake.addBatches(5);
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error?.message).toMatch(
+      /^the seeded batch's own input dataset \(dataset-<n> when init\.input_dataset_id is not given\): /,
+    );
+    // Two were added before the third failed, and stayed.
+    expect(fake.listBatches().length).toBe(before);
+  });
+
+  it("one output_dataset_id for several batches is refused: each batch writes its own", () => {
+    expect(() => new FakeCohere().addBatches(3, { output_dataset_id: "shared-out" })).toThrow(
+      "init.output_dataset_id can only be given with count 1",
+    );
+  });
+
+  it("a download origin that is not http(s) is refused: its parts' URLs read null/...", () => {
+    const fake = new FakeCohere();
+    for (const origin of ["data:text/plain,x", "file:///tmp/x", "about:blank"])
+      expect(() => {
+        fake.downloadOrigin = origin;
+      }).toThrow(/^downloadOrigin must be an http\(s\) URL/);
+    fake.downloadOrigin = "http://127.0.0.1:9999/anything";
+    expect(fake.downloadOrigin).toBe("http://127.0.0.1:9999");
+  });
+
+  it("fake.fetch gives no body for a HEAD, as fetch does", async () => {
+    const fake = new FakeCohere();
+    const response = await fake.fetch(URL_, { method: "HEAD", headers: AUTH });
+    expect(response.status).toBe(405);
+    expect(response.body).toBeNull();
+  });
+});
