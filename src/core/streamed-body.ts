@@ -25,7 +25,7 @@ export interface StreamedBodyLimits {
 export interface BodyWait {
   /** When (`performance.now()`, a clock no system time change moves) the wait ends. */
   readonly endsAt: () => number;
-  /** Told the size of each chunk read: enough bytes move `endsAt` on. */
+  /** Told the size of each chunk read: bytes move `endsAt` on (the reader's rate). */
   readonly received: (bytes: number) => void;
   /** The `CohereTimeoutError`'s message once it has ended. */
   readonly message: string;
@@ -47,8 +47,9 @@ export interface StreamedBodyCall {
  * caller at its own pace (a decoder yielding records to a loop), so one timer for the whole body
  * would count the caller's time. Each wait for bytes is bounded instead: by `timeoutInSeconds`
  * without a byte (`CohereTimeoutError`) and by the caller's abort (`CohereAbortError`), and by
- * the reader's own `wait`, which spans many reads. A body that breaks off, or ends short of its `Content-Length`, is a `CohereConnectionError`. Leaving
- * early (`break`, an error) cancels the body, which closes the connection.
+ * the reader's own `wait`, which spans many reads. A body that breaks off, or ends short of its
+ * `Content-Length`, is a `CohereConnectionError`. Leaving early (`break`, an error) cancels the
+ * body, which closes the connection.
  */
 export function readStreamedBody(
   response: Response,
@@ -136,8 +137,8 @@ async function readChunk(
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
   const bound = new AbortController();
   const unlink = followAbort(signal, bound);
-  // The reader's wait, begun before this read, ends first when it ends at all (<=: in the same
-  // millisecond too), so a stall says the one thing.
+  // The first bound to end names the failure: the reader's wait when it ends no later than this
+  // read's own timeout (in the same millisecond too), else the read's.
   const left = wait === undefined ? Number.POSITIVE_INFINITY : wait.endsAt() - performance.now();
   const timeout = timeoutInSeconds * 1000;
   const message = left <= timeout ? (wait as BodyWait).message : `No bytes of the body for ${timeoutInSeconds} s`;

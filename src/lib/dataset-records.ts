@@ -190,6 +190,11 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     return { done: true, value: undefined };
   }
 
+  #endWait(): void {
+    this.#waitStart = -1;
+    this.#waitBytes = 0;
+  }
+
   /** Ends the iteration and cancels the part being read, which closes its connection. */
   #close(): Promise<unknown> | undefined {
     this.#done = true;
@@ -217,8 +222,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     }
     // A record decoded ends the wait for one, a record skipped too (a broken-off download's
     // records already yielded are skipped on the next one).
-    this.#waitStart = -1;
-    this.#waitBytes = 0;
+    this.#endWait();
     if (++this.#seen <= this.#yielded) return this.#next();
     this.#yielded++;
     try {
@@ -241,8 +245,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     this.#label = describePart(this.#shownId, part);
     // The wait for the host's answer is the download's own, bounded per attempt: the wait for a
     // record starts again once the body comes.
-    this.#waitStart = -1;
-    this.#waitBytes = 0;
+    this.#endWait();
     // `closing`: a `return()` while the host has not answered (it stalls, a retry waits out a
     // `Retry-After`) ends the download now, not when the host answers or the retries run out.
     const download = {
