@@ -297,14 +297,24 @@ describe("a part whose bytes keep coming but whose records do not", () => {
       response.on("close", () => clearInterval(timer));
     };
   const records = (count: number) => Array.from({ length: count }, (_, i) => record(`r${i}`)).flat();
+  /** A block of `count` records, each with a body of `length` characters. */
+  const withBodies = (count: number, length: number) =>
+    block(count, Array.from({ length: count }, (_, i) => [...text(`r${i}`), 2, ...text("x".repeat(length))]).flat());
+  /** `bytes` from `from` on, `size` at a time: what `trickle` sends next. */
+  const slices = (bytes: Uint8Array, from: number, size: number) => {
+    let at = from;
+    return () => {
+      at += size;
+      return bytes.subarray(at - size, at);
+    };
+  };
 
   // Each chunk's wait was bounded, the whole wait for a record was not: a body that sends a
   // byte every 100 ms, or a valid empty block every 100 ms, held next() for ever.
   it("one byte at a time, or empty blocks without end: a CohereTimeoutError naming the part, after the timeout", async () => {
     const whole = await file(OUT, block(3, records(3)));
     const header = await file(OUT);
-    let at = header.length;
-    const slowBytes = trickle(header, () => whole.subarray(at, ++at), 100);
+    const slowBytes = trickle(header, slices(whole, header.length, 1), 100);
     const emptyBlocks = trickle(header, () => new Uint8Array(block(0, [])), 100);
     for (const part of [slowBytes, emptyBlocks]) {
       const { client, closed } = await datasetServer([part]);
@@ -338,23 +348,9 @@ describe("a part whose bytes keep coming but whose records do not", () => {
   it("a slow link's large block goes on: bytes that keep coming at 1 KiB a second or more are progress", async () => {
     // One block of 1,200 records (about 130 kB) at about 80 kB a second: 1.6 s for its first
     // record, with a timeout of 0.5 s. A deadline per record failed it on every attempt.
-    const body = "x".repeat(100);
-    const big = await file(
-      OUT,
-      block(1200, Array.from({ length: 1200 }, (_, i) => [...text(`r${i}`), 2, ...text(body)]).flat()),
-    );
+    const big = await file(OUT, withBodies(1200, 100));
     const header = await file(OUT);
-    let at = header.length;
-    const { client, downloads } = await datasetServer([
-      trickle(
-        header,
-        () => {
-          at += 4096;
-          return big.subarray(at - 4096, at);
-        },
-        50,
-      ),
-    ]);
+    const { client, downloads } = await datasetServer([trickle(header, slices(big, header.length, 4096), 50)]);
     let count = 0;
     const started = performance.now();
     for await (const _ of client(0.5).datasets.records("ds-1")) if (++count === 1200) break;
@@ -366,22 +362,9 @@ describe("a part whose bytes keep coming but whose records do not", () => {
   it("bytes at 2 kB a second go on however the chunks are cut: windows that dropped what a chunk brought past them asked twice that", async () => {
     // 100 bytes every 50 ms, a timeout of 0.1 s: a window of 0.1 s asks 102 bytes, and two
     // chunks of 100 filled it with 98 to spare, which were lost.
-    const whole = await file(
-      OUT,
-      block(60, Array.from({ length: 60 }, (_, i) => [...text(`r${i}`), 2, ...text("x".repeat(40))]).flat()),
-    );
+    const whole = await file(OUT, withBodies(60, 40));
     const header = await file(OUT);
-    let at = header.length;
-    const { client, downloads } = await datasetServer([
-      trickle(
-        header,
-        () => {
-          at += 100;
-          return whole.subarray(at - 100, at);
-        },
-        50,
-      ),
-    ]);
+    const { client, downloads } = await datasetServer([trickle(header, slices(whole, header.length, 100), 50)]);
     let count = 0;
     for await (const _ of client(0.1).datasets.records("ds-1")) if (++count === 60) break;
     expect(count).toBe(60);
