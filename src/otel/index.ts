@@ -95,7 +95,7 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
       attributes: callAttributes(request, context),
     });
     context.state[callSpanKey] = span;
-    return ended(span, context, () => withActive(span, () => next(request)));
+    return ended(span, context, () => withActive(span, () => next(request), "call"));
   };
   const attempt: Middleware = (request, next, context) => {
     const parent = context.state[callSpanKey] as Span | undefined;
@@ -109,7 +109,7 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
     if (propagate && !isDownload(context))
       telemetry("writing traceparent", () => writeTraceparent(request.headers, span));
     // Active while the request is sent: a fetch instrumentation's span is the attempt's child.
-    return ended(span, context, () => withActive(span, () => next(request)));
+    return ended(span, context, () => withActive(span, () => next(request), "attempt"));
   };
   return { name: "opentelemetry", call, attempt };
 }
@@ -212,7 +212,7 @@ function started(tracer: Tracer, name: string, options: SpanOptions, parent?: Sp
  * that throws, returns something else than the callback's answer, calls the callback twice or
  * later, or never, still has the request sent once and the call answered by it.
  */
-function withActive(span: Span, send: () => Promise<Response>): Promise<Response> {
+function withActive(span: Span, send: () => Promise<Response>, which: "call" | "attempt"): Promise<Response> {
   let sent: Promise<Response> | undefined;
   const run = () => {
     sent ??= send();
@@ -222,7 +222,7 @@ function withActive(span: Span, send: () => Promise<Response>): Promise<Response
   try {
     result = otelContext.with(trace.setSpan(otelContext.active(), span), run);
   } catch (error) {
-    ignored("activating the call span", error);
+    ignored(`activating the ${which} span`, error);
   }
   // The manager's own promise (one that settles with the callback's, say) fails with the call:
   // the caller gets that failure from `sent`, so this one is not reported, nor left unhandled.

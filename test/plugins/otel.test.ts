@@ -215,6 +215,7 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
       expect(server.fake.requests.length - sent).toBe(1);
       // (The SDK's span processor exports through the same manager, so no span reaches the exporter.)
       expect(warnings).toContain("cohere-batches/otel: activating the call span failed and was ignored.");
+      expect(warnings).toContain("cohere-batches/otel: activating the attempt span failed and was ignored.");
     } finally {
       context.disable();
     }
