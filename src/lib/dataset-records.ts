@@ -20,7 +20,7 @@ import { withSignalAlso } from "../internal/deadline.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { DatasetPart } from "../resources/datasets/types.js";
 
-/** The slowest a part's bytes may come while no record does (see `DatasetRecords.#waitStart`). */
+/** The slowest a part's bytes may come while no record does (see `DatasetRecords.#waitAt`). */
 const MIN_BYTES_PER_SECOND = 1024;
 
 /** Statuses a storage host answers for an expired or refused signed URL: fresh URLs may pass. */
@@ -113,18 +113,18 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   /** The caller's: the byte reads watch it too, but records made from bytes in hand do not wait on them. */
   readonly #signal: AbortSignal | undefined;
   /**
-   * The wait for the next record: when it began reading bytes (`performance.now()`), or -1 when
-   * none is open, and the bytes come since. Each read of bytes is bounded by the timeout, but a
-   * body whose bytes trickle in would hold the caller's `next()` for ever: past its first
-   * `timeoutInSeconds`, a wait without a record must have had 1 KiB a second of bytes on average
-   * (each byte buys its share of time, as curl's low-speed limit counts a rate, however the
-   * chunks are cut), else the download fails with a `CohereTimeoutError` and is read again, as a
-   * body that broke off is. A slow link's large block goes on; the caller's own time between
-   * records does not count; blocks without records are the decoder's to bound. Kept as a time
-   * the reads compare against, not a timer per record.
+   * The wait for the next record, as a bucket of time: `#waitCredit` ms left at `#waitAt`
+   * (`performance.now()`), or `#waitAt` -1 when no wait is open. Each read of bytes is bounded by
+   * the timeout, but a body whose bytes trickle in would hold the caller's `next()` for ever: a
+   * wait starts with `timeoutInSeconds` of time, each byte adds its share at 1 KiB a second, and
+   * the bucket holds at most `timeoutInSeconds` (curl's low-speed limit, as a rolling rate: an
+   * early burst buys no more than that). When it runs out the download fails with a
+   * `CohereTimeoutError` and is read again, as a body that broke off is. A slow link's large
+   * block goes on; the caller's own time between records does not count; blocks without records
+   * are the decoder's to bound. Kept as a time the reads compare against, not a timer per record.
    */
-  #waitStart = -1;
-  #waitBytes = 0;
+  #waitAt = -1;
+  #waitCredit = 0;
   /** The bound the body's reads keep (see `BodyWait`). */
   readonly #wait: BodyWait;
 
@@ -149,11 +149,18 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       // The wait starts with its first read of bytes: a record made from bytes in hand costs no
       // clock reading.
       endsAt: () => {
-        if (this.#waitStart < 0) this.#waitStart = performance.now();
-        return this.#waitStart + window + (this.#waitBytes * 1000) / MIN_BYTES_PER_SECOND;
+        if (this.#waitAt < 0) {
+          this.#waitAt = performance.now();
+          this.#waitCredit = window;
+        }
+        return this.#waitAt + this.#waitCredit;
       },
       received: (bytes) => {
-        this.#waitBytes += bytes;
+        if (this.#waitAt < 0) return;
+        const now = performance.now();
+        const left = this.#waitCredit - (now - this.#waitAt);
+        this.#waitCredit = Math.min(window, left + (bytes * 1000) / MIN_BYTES_PER_SECOND);
+        this.#waitAt = now;
       },
       message: `No record of the part, and under ${MIN_BYTES_PER_SECOND} bytes a second of it, for ${seconds} s`,
     };
@@ -191,8 +198,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   }
 
   #endWait(): void {
-    this.#waitStart = -1;
-    this.#waitBytes = 0;
+    this.#waitAt = -1;
   }
 
   /** Ends the iteration and cancels the part being read, which closes its connection. */

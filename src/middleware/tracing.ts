@@ -46,11 +46,9 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
   const headerName = v.pipe(
     v.string("must be a string"),
     v.check(isHeaderName, "must be a valid header name"),
-    // An id there replaced the token (a 401) or the body's type, or framed the request.
-    v.check(
-      (name) => !/^(authorization|content-type|content-length|host|connection|transfer-encoding)$/i.test(name),
-      "must not be a header the SDK or fetch sets",
-    ),
+    // An id there replaced the token (a 401), the body's type, the caller's Idempotency-Key (a
+    // new key per attempt: two batches), the SDK's own headers, or framed the request.
+    v.check((name) => !sdkOrFetchHeaders.test(name), "must not be a header the SDK or fetch sets"),
   );
   const schema = v.strictObject(
     {
@@ -106,6 +104,10 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
     },
   };
 }
+
+/** Headers the SDK, the OpenTelemetry plugin or fetch set, or that fetch refuses from a caller. */
+const sdkOrFetchHeaders =
+  /^(authorization|content-type|content-length|accept|user-agent|x-client-name|idempotency-key|traceparent|tracestate|host|connection|keep-alive|transfer-encoding|te|trailer|upgrade|expect)$/i;
 
 function describeId(id: unknown): string {
   if (id === "") return "an empty string";

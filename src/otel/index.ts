@@ -354,7 +354,8 @@ function writeTraceparent(headers: Headers, span: Span): void {
   headers.delete("tracestate");
   const state: unknown = traceState?.serialize();
   if (!settled(state, "serialising the trace state") || typeof state !== "string") return;
-  if (state !== "") headers.set("tracestate", state.length <= 512 ? state : cutTraceState(state));
+  const kept = state.length <= 512 ? state : cutTraceState(state);
+  if (kept !== "") headers.set("tracestate", kept);
 }
 
 /**
@@ -365,8 +366,10 @@ function writeTraceparent(headers: Headers, span: Span): void {
 function cutTraceState(state: string): string {
   const kept: string[] = [];
   let length = -1;
-  for (const entry of state.split(",")) {
-    if (entry.length > 128) continue;
+  for (const member of state.split(",")) {
+    // Empty members (",,") are no entry: they would keep the place of real ones.
+    const entry = member.trim();
+    if (entry === "" || entry.length > 128) continue;
     if (length + 1 + entry.length > 512) break;
     kept.push(entry);
     length += 1 + entry.length;

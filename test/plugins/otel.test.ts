@@ -529,6 +529,29 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
     expect(server.fake.requests.at(-1)!.headers.tracestate).toBe("b=1,d=2");
   });
 
+  it("a trace state cut to nothing is not sent: no empty header, no commas in place of entries", async () => {
+    for (const [state, sent] of [
+      [`big=${"y".repeat(600)}`, undefined],
+      [Array.from({ length: 5 }, (_, i) => `k${i}=${"v".repeat(130)}`).join(","), undefined],
+      [`${",".repeat(600)}a=1`, "a=1"],
+    ] as const) {
+      const span = {
+        spanContext: () => ({
+          traceId: "a".repeat(32),
+          spanId: "b".repeat(16),
+          traceFlags: 1,
+          traceState: { serialize: () => state },
+        }),
+        setAttribute: () => undefined,
+        setStatus: () => undefined,
+        end: () => undefined,
+      };
+      const tracer = { startSpan: () => span } as unknown as Tracer;
+      await server.client({ middleware: [openTelemetryPlugin({ tracer })] }).batches.list();
+      expect(server.fake.requests.at(-1)!.headers.tracestate).toBe(sent);
+    }
+  });
+
   it("a global provider whose getTracer throws: the plugin is built, warns once, and calls go on", async () => {
     trace.setGlobalTracerProvider({
       getTracer: () => {

@@ -8,7 +8,6 @@ import {
   type Middleware,
   type MiddlewarePlugin,
   type RetryInfo,
-  tracingMiddleware,
 } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
 import { unhandledDuring } from "../helpers/scripted-server.js";
@@ -236,7 +235,6 @@ describe("the idempotency rule follows what is sent", () => {
     const cases = [
       { middleware: [{ name: "fresh-key", handle: freshKey }], options: {} },
       { middleware: [{ name: "fresh-key", handle: freshKey }], options: { idempotencyKey: "k-1" } },
-      { middleware: [tracingMiddleware({ attemptHeader: "Idempotency-Key" })], options: {} },
     ];
     for (const { middleware, options } of cases) {
       server.fake.reset();

@@ -40,7 +40,8 @@ describe("tracingMiddleware", () => {
     expect(() => tracingMiddleware({ callHeader: "Authorization" })).toThrow(
       /^Invalid tracingMiddleware options: callHeader must not be a header the SDK or fetch sets/,
     );
-    for (const name of ["content-type", "Content-Length", "HOST"])
+    // Idempotency-Key: a new key per attempt, never the caller's (two batches after a lost answer).
+    for (const name of ["content-type", "Content-Length", "HOST", "Idempotency-Key", "expect", "Accept", "traceparent"])
       expect(() => tracingMiddleware({ attemptHeader: name })).toThrow(/attemptHeader must not be a header/);
     expect(() => tracingMiddleware({ callHeader: "X-Id", attemptHeader: "x-id" })).toThrow(
       'Invalid tracingMiddleware options: callHeader and attemptHeader must differ (both "X-Id")',

@@ -371,6 +371,16 @@ describe("a part whose bytes keep coming but whose records do not", () => {
     expect(downloads).toEqual(["0"]);
   });
 
+  it("an early burst buys no more than the timeout: 20 kB at once, then a byte every 100 ms, ends in about a second", async () => {
+    // Counted as an average since the wait began, the burst bought 20 s of trickle.
+    const big = await file(OUT, withBodies(1200, 100));
+    const head = big.subarray(0, 20_000);
+    const { client } = await datasetServer([trickle(head, slices(big, head.length, 1), 100)]);
+    const { error, ms } = await drain(client(0.5).datasets.records("ds-1"));
+    expect(CohereTimeoutError.is(error), String(error)).toBe(true);
+    expect(ms).toBeLessThan(3_000);
+  });
+
   it("blocks without records, sent as fast as they go, end as a CohereParseError: they are bytes, not progress", async () => {
     const { client, closed } = await datasetServer([
       trickle(await file(OUT), () => new Uint8Array(Array.from({ length: 100 }, () => block(0, [])).flat()), 1),

@@ -206,7 +206,7 @@ describe("results: faults on downloads", () => {
     const error = await collect(client.batches.results(batch.id as string)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CohereTimeoutError);
     expect((error as Error).message).toBe(
-      `datasets.download (GET part 0 (part-0.avro) of dataset ${batch.output_dataset_id}): No bytes of the body for 0.3 s`,
+      `datasets.download (GET part 0 (part-0.avro) of dataset ${batch.output_dataset_id}): No record of the part, and under 1024 bytes a second of it, for 0.3 s`,
     );
   });
 
