@@ -292,13 +292,9 @@ export class FakeCohere {
         `clock must be an object with a now() function (a ManualClock, a RealClock), got ${clock === null ? "null" : typeof clock === "object" ? "an object without one" : typeof clock}`,
       );
     this.clock = options.clock ?? new ManualClock();
-    // Read once here: a clock whose time is no date failed every create later as a bare
-    // RangeError ("Invalid time value"), served as a 500.
-    const now: unknown = this.clock.now();
-    if (typeof now !== "number" || !Number.isFinite(new Date(now).getTime()))
-      throw new TypeError(
-        `clock.now() must return milliseconds since the epoch within the range of a Date, got ${typeof now === "number" ? now : typeof now}`,
-      );
+    // Read once here, and checked at every read (`#now`): a clock whose time is no date failed
+    // every create later as a bare RangeError ("Invalid time value"), served as a 500.
+    this.#now();
     this.#seed = options.seed ?? randomSeed();
     const identity = new SeededRandom(this.#seed, "identity");
     const lifecycle = resolveLifecycle(options.lifecycle);
@@ -313,14 +309,14 @@ export class FakeCohere {
     checkBoolean("omitZeroValues", options.omitZeroValues);
     this.#responses = new ResponseFactory(new SeededRandom(this.#seed, "request-id"), options.omitZeroValues ?? false);
     this.#salts = new SeededRandom(this.#seed, "page-token-salt");
-    const nowUs = () => msToMicros(this.clock.now());
+    const nowUs = () => msToMicros(this.#now());
     this.#datasetStore = new DatasetStore(options.datasetLifecycle ?? {}, new SeededRandom(this.#seed, "dataset-id"));
     this.#datasets = new DatasetsService({
       store: this.#datasetStore,
       responses: this.#responses,
       nowUs,
       idempotency: this.#idempotency,
-      partUrl: (record, index) => this.#uploaded.url(record, index, this.clock.now()),
+      partUrl: (record, index) => this.#uploaded.url(record, index, this.#now()),
     });
     this.#outputs = new OutputDatasets(
       {
@@ -352,7 +348,7 @@ export class FakeCohere {
   #batchInput(datasetId: string, atUs: number): number | string | undefined {
     // An output dataset is a dataset, but not one a batch reads: refused as an uploaded one of
     // a type that is not a batch input type would be.
-    const outputType = this.#outputs.typeOf(datasetId, this.clock.now());
+    const outputType = this.#outputs.typeOf(datasetId, this.#now());
     if (outputType !== undefined) return `input dataset ${datasetId} has type ${outputType}, not a batch input type`;
     return this.#datasets.batchInput(datasetId, atUs);
   }
@@ -395,6 +391,16 @@ export class FakeCohere {
    * });
    * ```
    */
+  /** The clock's time, checked: a `TypeError` naming the clock, not an "Invalid time value" later. */
+  #now(): number {
+    const now: unknown = this.clock.now();
+    if (typeof now !== "number" || !Number.isFinite(new Date(now).getTime()))
+      throw new TypeError(
+        `clock.now() must return milliseconds since the epoch within the range of a Date, got ${typeof now === "number" ? now : typeof now}`,
+      );
+    return now;
+  }
+
   readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const response = await this.handle(request);
@@ -428,6 +434,14 @@ export class FakeCohere {
     const route: Route = download
       ? { kind: "matched", operation: "datasets.download" }
       : routeRequest(request.method, url.pathname);
+    // A clock gone bad is the fake's own fault: a 500 naming it, as one inside an operation is
+    // (a rejection here was a dropped socket over HTTP).
+    let at: number;
+    try {
+      at = this.#now();
+    } catch (error) {
+      return this.#responses.error(500, `FakeCohere internal error: ${String(error)}`);
+    }
     this.requests.push({
       operation: route.operation,
       method: request.method,
@@ -435,7 +449,7 @@ export class FakeCohere {
       headers: Object.fromEntries(request.headers),
       body,
       ...(form === undefined ? {} : { form }),
-      at: this.clock.now(),
+      at,
     });
     const perform = async (): Promise<Response> =>
       this.#respond(route, request.method, request.headers, url, body, form);
@@ -554,7 +568,7 @@ export class FakeCohere {
     // Each batch writes its own output dataset: one id for several served the first one's alone.
     if (init.output_dataset_id !== undefined && count > 1)
       throw new RangeError("init.output_dataset_id can only be given with count 1");
-    const nowUs = msToMicros(this.clock.now());
+    const nowUs = msToMicros(this.#now());
     const createdAtUs = init.created_at === undefined ? nowUs : seedTime("created_at", init.created_at);
     const pinned: PinnedFields = {};
     for (const field of PINNABLE) {
@@ -630,7 +644,7 @@ export class FakeCohere {
    * @throws Never: it reads the store at the clock's time.
    */
   listBatches(): WireBatch[] {
-    const nowUs = msToMicros(this.clock.now());
+    const nowUs = msToMicros(this.#now());
     return this.#store.all().map((record) => this.#store.snapshot(record, nowUs));
   }
 
@@ -680,7 +694,7 @@ export class FakeCohere {
       }
       // The download origin is another host: a signed URL is its credential, not the API token.
       if (route.operation === "datasets.download")
-        return await this.#outputs.downloads.serve(method, headers, url, this.clock.now(), this.#partBytes);
+        return await this.#outputs.downloads.serve(method, headers, url, this.#now(), this.#partBytes);
       const auth = authenticate(headers, this.#tokens);
       if (!auth.ok) return this.#responses.error(401, auth.message);
       switch (route.operation) {
@@ -704,16 +718,14 @@ export class FakeCohere {
             this.ignoreIdempotencyKeys ? null : headers.get("idempotency-key"),
           );
         case "datasets.retrieve":
-          return (
-            (await this.#outputs.retrieve(route.id ?? "", this.clock.now())) ?? this.#datasets.retrieve(route.id ?? "")
-          );
+          return (await this.#outputs.retrieve(route.id ?? "", this.#now())) ?? this.#datasets.retrieve(route.id ?? "");
         // Output datasets are datasets too: listed, deleted and counted with the uploaded ones.
         case "datasets.list":
-          return await this.#datasets.list(url.searchParams, this.#outputs.list(this.clock.now()));
+          return await this.#datasets.list(url.searchParams, this.#outputs.list(this.#now()));
         case "datasets.delete":
-          return this.#outputs.delete(route.id ?? "", this.clock.now()) ?? this.#datasets.delete(route.id ?? "");
+          return this.#outputs.delete(route.id ?? "", this.#now()) ?? this.#datasets.delete(route.id ?? "");
         case "datasets.usage":
-          return this.#datasets.usage(await this.#outputs.usageBytes(this.clock.now()));
+          return this.#datasets.usage(await this.#outputs.usageBytes(this.#now()));
       }
     } catch (error) {
       // A bug in the fake should look like a server bug, not crash the client's test oddly.

@@ -444,6 +444,18 @@ describe("sixteenth session: misuse refused where it is made, and seeding all or
     }
   });
 
+  it("a clock that goes bad later is named by the 500 and by addBatches: they said only 'Invalid time value'", async () => {
+    let now: unknown = Date.UTC(2026, 0, 1);
+    const fake = new FakeCohere({ clock: { now: () => now as number } });
+    now = Number.NaN;
+    const response = await create(fake, JSON.stringify(VALID));
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain("clock.now() must return milliseconds since the epoch");
+    expect(() => fake.addBatches(1)).toThrow(
+      "clock.now() must return milliseconds since the epoch within the range of a Date, got NaN",
+    );
+  });
+
   it("addBatches that fails part-way leaves no batch behind, and names the input it made itself", async () => {
     const fake = new FakeCohere();
     fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED" });
