@@ -391,6 +391,15 @@ export class FakeCohere {
    * });
    * ```
    */
+  readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const response = await this.handle(request);
+    // fetch gives no body for a HEAD, whatever the server sent (the Node server drops it too).
+    return request.method === "HEAD" && response.body !== null
+      ? new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers })
+      : response;
+  };
+
   /** The clock's time, checked: a `TypeError` naming the clock, not an "Invalid time value" later. */
   #now(): number {
     const now: unknown = this.clock.now();
@@ -400,15 +409,6 @@ export class FakeCohere {
       );
     return now;
   }
-
-  readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
-    const request = new Request(input, init);
-    const response = await this.handle(request);
-    // fetch gives no body for a HEAD, whatever the server sent (the Node server drops it too).
-    return request.method === "HEAD" && response.body !== null
-      ? new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers })
-      : response;
-  };
 
   /**
    * Handles one request: what {@link FakeCohere.fetch} and the Node HTTP server both call (the
