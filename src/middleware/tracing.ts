@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { CohereError } from "../core/errors/cohere-error.js";
-import { checkInput, functionSchema, isHeaderName } from "../core/input.js";
+import { checkInput, describeValue, functionSchema, isHeaderName } from "../core/input.js";
 import type { MiddlewareContext, OperationName } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import { callUserCallback } from "../internal/user-callback.js";
@@ -109,9 +109,8 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
 const sdkOrFetchHeaders =
   /^(authorization|content-type|content-length|accept|user-agent|x-client-name|idempotency-key|traceparent|tracestate|host|connection|keep-alive|transfer-encoding|te|trailer|upgrade|expect)$/i;
 
+/** What `createId` gave, for its message: `describeValue`, with the two mistakes it makes most. */
 function describeId(id: unknown): string {
   if (id === "") return "an empty string";
-  if (typeof id === "object" && id !== null)
-    return typeof (id as { then?: unknown }).then === "function" ? "a promise" : "an object";
-  return typeof id === "number" || typeof id === "boolean" ? String(id) : typeof id;
+  return typeof (id as { then?: unknown } | null)?.then === "function" ? "a promise" : describeValue(id);
 }
