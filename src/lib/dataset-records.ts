@@ -220,6 +220,14 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
           `${this.#label}: read again, it ended after ${this.#seen} records, but ${this.#yielded} were already yielded from it: the part changed between its downloads`,
         ]);
       }
+      // A body cut exactly between two blocks (chunked, or without `Content-Length`) reads as a
+      // valid shorter file: the part's `num_rows` tells. Fewer is a body that broke off, read
+      // again; more is let through (a count is the server's claim, the records are the data).
+      const promised = (this.parts[this.#position] as DatasetPart).num_rows;
+      if (promised !== undefined && this.#seen < promised) {
+        const message = `${this.#label} ended after ${this.#seen} of its ${promised} records (its num_rows)`;
+        return this.#recover(new CohereConnectionError(message, { cause: new Error(message) }), true);
+      }
       this.#position++;
       this.#yielded = 0;
       this.#resumed = 0;

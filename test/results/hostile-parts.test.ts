@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import {
   CohereClient,
+  CohereConnectionError,
   CohereError,
   CohereParseError,
   CohereTimeoutError,
@@ -60,7 +61,7 @@ const stallAfter =
   };
 
 /** Answers the retrieve of dataset "ds-1", its `count` parts at `${base}/part/<index>`. */
-function answerDataset(response: ServerResponse, base: string, count: number): void {
+function answerDataset(response: ServerResponse, base: string, count: number, numRows: readonly number[] = []): void {
   const dataset = {
     id: "ds-1",
     name: "ds",
@@ -74,6 +75,7 @@ function answerDataset(response: ServerResponse, base: string, count: number): v
       name: `part-${i}.avro`,
       ...(i === 0 ? {} : { index: i }),
       url: `${base}/part/${i}`,
+      ...(numRows[i] === undefined ? {} : { num_rows: numRows[i] }),
     })),
   };
   response.writeHead(200, { "content-type": "application/json" });
@@ -84,7 +86,7 @@ function answerDataset(response: ServerResponse, base: string, count: number): v
  * A server for dataset "ds-1" whose parts are answered by `parts`; it counts the downloads and
  * notes when each part's connection closes.
  */
-async function datasetServer(parts: PartHandler[]) {
+async function datasetServer(parts: PartHandler[], numRows?: readonly number[]) {
   const downloads: string[] = [];
   const closed: string[] = [];
   let base = "";
@@ -96,7 +98,7 @@ async function datasetServer(parts: PartHandler[]) {
       request.socket.on("close", () => closed.push(part));
       return (parts[Number(part)] as PartHandler)(request, response);
     }
-    answerDataset(response, base, parts.length);
+    answerDataset(response, base, parts.length, numRows);
   });
   base = server.url;
   const client = (timeoutInSeconds = 5, maxRetries = 0) =>
@@ -411,6 +413,56 @@ describe("a part whose bytes keep coming but whose records do not", () => {
     }
     expect(seen).toEqual(["r0", "r1", "r2", "r3", "r4"]);
     expect(performance.now() - started).toBeGreaterThan(1_000);
+  });
+});
+
+describe("a part that ends cleanly before its num_rows", () => {
+  // Served without Content-Length (chunked, ended properly): only the count can tell the file was cut.
+  const chunked =
+    (bytes: Uint8Array): PartHandler =>
+    (_, response) => {
+      response.writeHead(200, { "content-type": "application/octet-stream" });
+      response.end(bytes);
+    };
+  const ids = (...names: string[]) => names.flatMap((name) => record(name));
+
+  it("is read again, skipping the records yielded, when the file was cut between two blocks", async () => {
+    const cut = await file(OUT, block(2, ids("r0", "r1")));
+    const whole = await file(OUT, block(2, ids("r0", "r1")), block(1, ids("r2")));
+    let served = 0;
+    const { client, downloads } = await datasetServer(
+      [(request, response) => chunked(served++ === 0 ? cut : whole)(request, response)],
+      [3],
+    );
+    const seen: unknown[] = [];
+    for await (const result of client(5, 1).datasets.records("ds-1")) seen.push(result.custom_id);
+    expect(seen).toEqual(["r0", "r1", "r2"]);
+    expect(downloads).toEqual(["0", "0"]);
+  });
+
+  it("with no retries left, a CohereConnectionError naming the part and both counts", async () => {
+    const { client, downloads } = await datasetServer([chunked(await file(OUT, block(2, ids("r0", "r1"))))], [3]);
+    const seen: unknown[] = [];
+    const { error } = await drain(
+      (async function* () {
+        for await (const result of client(5, 1).datasets.records("ds-1")) yield seen.push(result.custom_id);
+      })(),
+    );
+    expect(seen).toEqual(["r0", "r1"]);
+    expect(CohereConnectionError.is(error), String(error)).toBe(true);
+    expect((error as Error).message).toContain(
+      "part 0 (part-0.avro) of dataset ds-1 ended after 2 of its 3 records (its num_rows)",
+    );
+    expect(downloads).toEqual(["0", "0"]);
+  });
+
+  it("more records than num_rows, or a part without it, are read as they are", async () => {
+    const two = await file(OUT, block(2, ids("r0", "r1")));
+    const { client, downloads } = await datasetServer([chunked(two), chunked(two)], [1]);
+    const seen: unknown[] = [];
+    for await (const result of client(5, 0).datasets.records("ds-1")) seen.push(result.custom_id);
+    expect(seen).toEqual(["r0", "r1", "r0", "r1"]);
+    expect(downloads).toEqual(["0", "1"]);
   });
 });
 
