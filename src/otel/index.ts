@@ -81,25 +81,29 @@ export interface OpenTelemetryOptions {
  */
 export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhasePlugin {
   const { tracer: given, propagate = true } = checkedOptions(options);
+  // Each kind of telemetry failure is reported once per plugin: a tracer that throws at every
+  // span would otherwise print a warning (and its stack) with every call and attempt.
+  const t = new Telemetry();
   const tracer =
     given ??
-    telemetry("getting the tracer", () => trace.getTracer("cohere-batches", VERSION)) ??
+    t.run("getting the tracer", () => trace.getTracer("cohere-batches", VERSION)) ??
     // A global provider that throws: spans that record nothing, and one warning, not one per call.
     ({ startSpan: () => trace.wrapSpanContext(INVALID_SPAN_CONTEXT) } as unknown as Tracer);
   // The call span of each call, kept in the call's own state (no WeakMap shared between phases),
   // under this plugin's own key: two plugins (two providers) each parent their own spans.
   const callSpanKey = Symbol("cohere-batches/otel call span");
   const call: Middleware = async (request, next, context) => {
-    const span = started(tracer, `${request.method} ${context.route}`, {
+    const span = started(t, tracer, `${request.method} ${context.route}`, {
       kind: SpanKind.INTERNAL,
       attributes: callAttributes(request, context),
     });
     context.state[callSpanKey] = span;
-    return ended(span, context, () => withActive(span, () => next(request), "call"));
+    return ended(t, span, context, () => withActive(t, span, () => next(request), "call"));
   };
   const attempt: Middleware = (request, next, context) => {
     const parent = context.state[callSpanKey] as Span | undefined;
     const span = started(
+      t,
       tracer,
       `${request.method} ${context.route}`,
       { kind: SpanKind.CLIENT, attributes: attemptAttributes(request, context) },
@@ -107,9 +111,9 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
     );
     // A download goes to a storage host with a signed URL: nothing of the client's is sent there.
     if (propagate && !isDownload(context))
-      telemetry("writing traceparent", () => writeTraceparent(request.headers, span));
+      t.run("writing traceparent", () => writeTraceparent(t, request.headers, span));
     // Active while the request is sent: a fetch instrumentation's span is the attempt's child.
-    return ended(span, context, () => withActive(span, () => next(request), "attempt"));
+    return ended(t, span, context, () => withActive(t, span, () => next(request), "attempt"));
   };
   return { name: "opentelemetry", call, attempt };
 }
@@ -145,61 +149,72 @@ function checkedOptions(options: unknown): OpenTelemetryOptions {
 /**
  * Telemetry never fails a call: a tracer, span or context manager that throws (a buggy exporter,
  * a half-installed SDK) is reported with `console.warn` and ignored, as the SDK's other callbacks
- * are.
+ * are. One per plugin: each kind of failure is reported the first time only.
  */
-function telemetry<T>(what: string, run: () => T): T | undefined {
-  try {
-    const value = run();
-    // A promise where a span or a value was due (an async exporter's `end`): its rejection is
-    // reported, not left unhandled (a crash in Node), and it is no span.
-    if (!settled(value, what)) return undefined;
-    return value;
-  } catch (error) {
-    ignored(what, error);
-    return undefined;
+class Telemetry {
+  readonly #reported = new Set<string>();
+
+  /** `run`'s answer, or undefined when it throws or answers with a promise (`what` is reported). */
+  run<T>(what: string, run: () => T): T | undefined {
+    try {
+      const value = run();
+      // A promise where a span or a value was due (an async exporter's `end`): its rejection is
+      // reported, not left unhandled (a crash in Node), and it is no span.
+      if (!this.settled(value, what)) return undefined;
+      return value;
+    } catch (error) {
+      this.ignored(what, error);
+      return undefined;
+    }
   }
-}
 
-function ignored(what: string, error: unknown): void {
-  console.warn(`cohere-batches/otel: ${what} failed and was ignored.`, error);
-}
-
-/**
- * False for a promise (an async method's answer where none is due: an exporter's `end`), whose
- * rejection is then reported (`what`), or dropped when `what` is undefined; true for any other
- * value. Only real promises are taken for one: their rejections are the ones that go unhandled,
- * and another object's `then` is not called (a span may answer every property).
- */
-function settled(value: unknown, what?: string): boolean {
-  if ((typeof value !== "object" && typeof value !== "function") || value === null) return true;
-  try {
-    // A cheap look first: most answers are the span itself (`setAttribute` returns `this`), and
-    // a `then` that throws for them would cost an exception per call. A promise of any realm
-    // says "Promise" here.
-    if (Object.prototype.toString.call(value) !== "[object Promise]") return true;
-    // The runtime's own `then`, which takes a promise of any realm (a `node:vm` context's) and
-    // throws for anything else: a subclass's `then` may throw, or never attach the handler.
-    Promise.prototype.then.call(value, undefined, (error: unknown) => what !== undefined && ignored(what, error));
-    return false;
-  } catch {
-    // Not a promise, or one whose species constructor will not build one (it throws, or never
-    // runs its executor): no handler can be attached without that constructor, so a rejection
-    // of such a promise is left as the tracer made it.
-    return true;
+  ignored(what: string, error: unknown): void {
+    if (this.#reported.has(what)) return;
+    this.#reported.add(what);
+    console.warn(`cohere-batches/otel: ${what} failed and was ignored (reported once per plugin).`, error);
   }
-}
 
-/**
- * Calls a span's methods, each on its own: one that throws does not keep the others from
- * running, and one that answers with a promise has its rejection reported.
- */
-function onSpan(what: string, calls: readonly (() => unknown)[]): void {
-  for (const call of calls) telemetry(what, call);
+  /**
+   * False for a promise (an async method's answer where none is due: an exporter's `end`), whose
+   * rejection is then reported (`what`), or dropped when `what` is undefined; true for any other
+   * value. Only real promises are taken for one: their rejections are the ones that go unhandled,
+   * and another object's `then` is not called (a span may answer every property).
+   */
+  settled(value: unknown, what?: string): boolean {
+    if ((typeof value !== "object" && typeof value !== "function") || value === null) return true;
+    try {
+      // A cheap look first: most answers are the span itself (`setAttribute` returns `this`), and
+      // a `then` that throws for them would cost an exception per call. A promise of any realm
+      // says "Promise" here.
+      if (Object.prototype.toString.call(value) !== "[object Promise]") return true;
+      // The runtime's own `then`, which takes a promise of any realm (a `node:vm` context's) and
+      // throws for anything else: a subclass's `then` may throw, or never attach the handler.
+      Promise.prototype.then.call(
+        value,
+        undefined,
+        (error: unknown) => what !== undefined && this.ignored(what, error),
+      );
+      return false;
+    } catch {
+      // Not a promise, or one whose species constructor will not build one (it throws, or never
+      // runs its executor): no handler can be attached without that constructor, so a rejection
+      // of such a promise is left as the tracer made it.
+      return true;
+    }
+  }
+
+  /**
+   * Calls a span's methods, each on its own: one that throws does not keep the others from
+   * running, and one that answers with a promise has its rejection reported.
+   */
+  onSpan(what: string, calls: readonly (() => unknown)[]): void {
+    for (const call of calls) this.run(what, call);
+  }
 }
 
 /** A span from `tracer`, child of `parent` (else of the active context); a no-op span if the tracer throws. */
-function started(tracer: Tracer, name: string, options: SpanOptions, parent?: Span): Span {
-  const span = telemetry("starting a span", () => {
+function started(t: Telemetry, tracer: Tracer, name: string, options: SpanOptions, parent?: Span): Span {
+  const span = t.run("starting a span", () => {
     const parentContext: Context =
       parent === undefined ? otelContext.active() : trace.setSpan(otelContext.active(), parent);
     return tracer.startSpan(name, options, parentContext);
@@ -212,7 +227,12 @@ function started(tracer: Tracer, name: string, options: SpanOptions, parent?: Sp
  * that throws, returns something else than the callback's answer, calls the callback twice or
  * later, or never, still has the request sent once and the call answered by it.
  */
-function withActive(span: Span, send: () => Promise<Response>, which: "call" | "attempt"): Promise<Response> {
+function withActive(
+  t: Telemetry,
+  span: Span,
+  send: () => Promise<Response>,
+  which: "call" | "attempt",
+): Promise<Response> {
   let sent: Promise<Response> | undefined;
   const run = () => {
     sent ??= send();
@@ -222,11 +242,11 @@ function withActive(span: Span, send: () => Promise<Response>, which: "call" | "
   try {
     result = otelContext.with(trace.setSpan(otelContext.active(), span), run);
   } catch (error) {
-    ignored(`activating the ${which} span`, error);
+    t.ignored(`activating the ${which} span`, error);
   }
   // The manager's own promise (one that settles with the callback's, say) fails with the call:
   // the caller gets that failure from `sent`, so this one is not reported, nor left unhandled.
-  if (result !== sent) settled(result);
+  if (result !== sent) t.settled(result);
   return run();
 }
 
@@ -234,10 +254,15 @@ function withActive(span: Span, send: () => Promise<Response>, which: "call" | "
  * Runs `send` and ends `span` with its outcome: the status code, or the error's type (with the
  * status of an answer whose body then failed, from `context.responseStatus`).
  */
-async function ended(span: Span, context: MiddlewareContext, send: () => Promise<Response>): Promise<Response> {
+async function ended(
+  t: Telemetry,
+  span: Span,
+  context: MiddlewareContext,
+  send: () => Promise<Response>,
+): Promise<Response> {
   try {
     const response = await send();
-    onSpan("recording the response on a span", [
+    t.onSpan("recording the response on a span", [
       () => span.setAttribute("http.response.status_code", response.status),
       // An attempt span sees a failed status as a Response (the SDK maps it to an error above it).
       ...(response.status >= 400
@@ -253,7 +278,7 @@ async function ended(span: Span, context: MiddlewareContext, send: () => Promise
     // status. (Only a 2xx: an error status stands whatever its body, so a non-2xx there is
     // another attempt's, a hedge's still running.)
     const answered = context.responseStatus;
-    const status = telemetry(
+    const status = t.run(
       "reading the error",
       () =>
         (error as { status?: unknown } | null)?.status ??
@@ -261,7 +286,7 @@ async function ended(span: Span, context: MiddlewareContext, send: () => Promise
     );
     // An API error is typed by its status (semconv); a 2xx that failed the checks by its class.
     const failedStatus = typeof status === "number" && (status < 200 || status > 299);
-    onSpan("recording the error on a span", [
+    t.onSpan("recording the error on a span", [
       () => (typeof status === "number" ? span.setAttribute("http.response.status_code", status) : undefined),
       () => span.setAttribute("error.type", failedStatus ? String(status) : errorType(error)),
       () =>
@@ -269,7 +294,7 @@ async function ended(span: Span, context: MiddlewareContext, send: () => Promise
     ]);
     throw error;
   } finally {
-    onSpan("ending a span", [() => span.end()]);
+    t.onSpan("ending a span", [() => span.end()]);
   }
 }
 
@@ -343,9 +368,9 @@ const plainParameters = new Set([
 const isPlainParameter = (name: string) => plainParameters.has(name);
 
 /** W3C trace context, written directly: it needs no global propagator to be registered. */
-function writeTraceparent(headers: Headers, span: Span): void {
+function writeTraceparent(t: Telemetry, headers: Headers, span: Span): void {
   const spanContext = span.spanContext();
-  if (!settled(spanContext, "reading the span context")) return;
+  if (!t.settled(spanContext, "reading the span context")) return;
   // Each field read once: what is checked is what is sent.
   const { traceId, spanId, traceFlags, traceState } = spanContext;
   if (!trace.isSpanContextValid({ traceId, spanId, traceFlags })) return;
@@ -353,7 +378,7 @@ function writeTraceparent(headers: Headers, span: Span): void {
   // A `tracestate` the caller's headers carried belongs to their trace, not to this one.
   headers.delete("tracestate");
   const state: unknown = traceState?.serialize();
-  if (!settled(state, "serialising the trace state") || typeof state !== "string") return;
+  if (!t.settled(state, "serialising the trace state") || typeof state !== "string") return;
   const kept = state.length <= 512 ? state : cutTraceState(state);
   if (kept !== "") headers.set("tracestate", kept);
 }

@@ -174,9 +174,26 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
       expect((await client.batches.list()).batches).toBeDefined();
       await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
     });
-    expect(warnings).toContain("cohere-batches/otel: starting a span failed and was ignored.");
+    // Four spans failed (a call and an attempt, twice): one warning, not one per span.
+    expect(warnings).toEqual([
+      "cohere-batches/otel: starting a span failed and was ignored (reported once per plugin).",
+    ]);
     // Nothing to propagate from a span that was not started.
     expect(server.fake.requests.at(-1)!.headers.traceparent).toBeUndefined();
+  });
+
+  it("each kind of failure is reported once per plugin, however many calls: another plugin reports its own", async () => {
+    const tracer = { startSpan: broken("startSpan") } as unknown as Tracer;
+    const first = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+    const second = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+    const warnings = await warnedDuring(async () => {
+      for (let i = 0; i < 20; i++) await first.batches.list();
+      await second.batches.list();
+    });
+    expect(warnings).toEqual([
+      "cohere-batches/otel: starting a span failed and was ignored (reported once per plugin).",
+      "cohere-batches/otel: starting a span failed and was ignored (reported once per plugin).",
+    ]);
   });
 
   it("spans whose every method throws: the call and a failing call keep their outcomes", async () => {
@@ -189,10 +206,10 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
     });
     expect(new Set(warnings)).toEqual(
       new Set([
-        "cohere-batches/otel: writing traceparent failed and was ignored.",
-        "cohere-batches/otel: recording the response on a span failed and was ignored.",
-        "cohere-batches/otel: recording the error on a span failed and was ignored.",
-        "cohere-batches/otel: ending a span failed and was ignored.",
+        "cohere-batches/otel: writing traceparent failed and was ignored (reported once per plugin).",
+        "cohere-batches/otel: recording the response on a span failed and was ignored (reported once per plugin).",
+        "cohere-batches/otel: recording the error on a span failed and was ignored (reported once per plugin).",
+        "cohere-batches/otel: ending a span failed and was ignored (reported once per plugin).",
       ]),
     );
   });
@@ -214,8 +231,12 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
       });
       expect(server.fake.requests.length - sent).toBe(1);
       // (The SDK's span processor exports through the same manager, so no span reaches the exporter.)
-      expect(warnings).toContain("cohere-batches/otel: activating the call span failed and was ignored.");
-      expect(warnings).toContain("cohere-batches/otel: activating the attempt span failed and was ignored.");
+      expect(warnings).toContain(
+        "cohere-batches/otel: activating the call span failed and was ignored (reported once per plugin).",
+      );
+      expect(warnings).toContain(
+        "cohere-batches/otel: activating the attempt span failed and was ignored (reported once per plugin).",
+      );
     } finally {
       context.disable();
     }
@@ -564,7 +585,7 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
       await client.batches.list();
       await client.batches.list();
       expect(warn.mock.calls.map(([message]) => message)).toEqual([
-        "cohere-batches/otel: getting the tracer failed and was ignored.",
+        "cohere-batches/otel: getting the tracer failed and was ignored (reported once per plugin).",
       ]);
     } finally {
       warn.mockRestore();
