@@ -69,6 +69,8 @@ const universalBuild = {
   dts: true,
   clean: true,
   sourcemap: false,
+  // As in the SDK's builds: the TSDoc stays in the d.ts files.
+  outputOptions: { comments: { legal: true, annotation: true, jsdoc: false } },
 } satisfies UserConfig;
 
 export default defineConfig([

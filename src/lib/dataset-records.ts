@@ -5,7 +5,7 @@ import type { ApiClient } from "../core/api-client.js";
 import { downloadAttemptsOf } from "../core/attempts-of-failed-downloads.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
-import { abortNamed, afterEarlierAttempts } from "../core/errors/call-failure.js";
+import { abortNamed, afterEarlierAttempts, downloadCallName } from "../core/errors/call-failure.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereParseError } from "../core/errors/parse-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
@@ -100,6 +100,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #yielded = 0;
   #refreshed = false;
   #resumed = 0;
+  /** The records of this part's last download, if it ended short of its `num_rows`; else -1. */
+  #shortAt = -1;
   /** Attempts of this part's earlier downloads (broken off), and of the one being read. */
   #attemptsBefore = 0;
   #attemptsNow = 0;
@@ -212,6 +214,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #step = (step: IteratorResult<unknown>): IteratorResult<BatchResult> | Promise<IteratorResult<BatchResult>> => {
     if (step.done) {
       this.#current = undefined;
+      // Ended by `return()` while this read waited (its decoder closed early): the end, not a short part.
+      if (this.#done) return { done: true, value: undefined };
       // Read again after it broke off, the part ended before the records already yielded: it
       // changed between the downloads, and what it holds now cannot be matched to what was read.
       if (this.#seen < this.#yielded) {
@@ -224,11 +228,9 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       // valid shorter file: the part's `num_rows` tells. Fewer is a body that broke off, read
       // again; more is let through (a count is the server's claim, the records are the data).
       const promised = (this.parts[this.#position] as DatasetPart).num_rows;
-      if (promised !== undefined && this.#seen < promised) {
-        const message = `${this.#label} ended after ${this.#seen} of its ${promised} records (its num_rows)`;
-        return this.#recover(new CohereConnectionError(message, { cause: new Error(message) }), true);
-      }
+      if (Number.isSafeInteger(promised) && this.#seen < (promised as number)) return this.#short(promised as number);
       this.#position++;
+      this.#shortAt = -1;
       this.#yielded = 0;
       this.#resumed = 0;
       this.#attemptsBefore = 0;
@@ -248,6 +250,26 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       throw error;
     }
   };
+
+  /**
+   * After a part ended cleanly short of its `num_rows`: read again, as a body that broke off is,
+   * unless it ended at that same count the time before. Then the file holds that many, and reading
+   * it again would not change it (a count the server got wrong would cost every retry).
+   */
+  #short(promised: number): Promise<IteratorResult<BatchResult>> {
+    if (this.#shortAt === this.#seen) {
+      this.#done = true;
+      throw new CohereParseError(200, "", [
+        `${this.#label}: it ended after ${this.#seen} records in two downloads, but its num_rows is ${promised}`,
+      ]);
+    }
+    this.#shortAt = this.#seen;
+    // Said as a download's failures are, with the attempts made for the part (if it is the last).
+    const attempts = this.#attemptsBefore + this.#attemptsNow;
+    const cause = `The part ended after ${this.#seen} of its ${promised} records (its num_rows)`;
+    const message = `${downloadCallName("datasets.download", this.#label)}: ${cause}; ${attempts === 1 ? "1 attempt" : `${attempts} attempts`} made`;
+    return this.#recover(new CohereConnectionError(message, { cause: new Error(cause) }), true);
+  }
 
   /** Opens the download of the part at `#position`, or ends the iteration after the last part. */
   async #open(): Promise<void> {

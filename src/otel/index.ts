@@ -171,7 +171,12 @@ class Telemetry {
   ignored(what: string, error: unknown): void {
     if (this.#reported.has(what)) return;
     this.#reported.add(what);
-    console.warn(`cohere-batches/otel: ${what} failed and was ignored (reported once per plugin).`, error);
+    try {
+      console.warn(`cohere-batches/otel: ${what} failed and was ignored (reported once per plugin).`, error);
+    } catch {
+      // A console that throws (patched by a test, a logging library): the report is lost, not
+      // the call, and not a rejection left unhandled (this runs in a rejected promise's handler).
+    }
   }
 
   /**

@@ -100,8 +100,10 @@ export interface MissingFieldFault {
 
 /**
  * Answer with the start of the real body only, its `Content-Length` saying that is all: a file
- * cut short at the source (a download of an output part that ends mid-block). The operation is
- * performed.
+ * cut short at the source. The operation is performed. On a download of an output part, a cut
+ * inside a block is a corrupt file to the SDK (a `CohereParseError`, not read again); a cut
+ * between two blocks ends the part short of its `num_rows` (read again, then an error if it
+ * ends short at the same count).
  */
 export interface TruncateFault {
   /** The kind of fault: `"truncate"`. */

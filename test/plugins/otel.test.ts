@@ -256,6 +256,33 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
     }
   }
 
+  it("a console.warn that throws loses the report of a rejected end(), not the call: nothing unhandled", async () => {
+    const span = {
+      spanContext: () => ({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", traceFlags: 1 }),
+      setAttribute() {
+        return this;
+      },
+      setStatus() {
+        return this;
+      },
+      end: () => Promise.reject(new Error("exporter down")),
+    };
+    const tracer = { startSpan: () => span } as unknown as Tracer;
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {
+      throw new Error("console is broken");
+    });
+    try {
+      const unhandled = await unhandledDuring(async () => {
+        expect((await client.batches.list()).batches).toBeDefined();
+      });
+      expect(unhandled).toEqual([]);
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   /**
    * A `list` (and, unless `only: "list"`, a `retrieve` that fails) through the plugin on
    * `tracer`, then a moment for late rejections: what went unhandled, and what was warned.

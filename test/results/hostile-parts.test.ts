@@ -440,20 +440,79 @@ describe("a part that ends cleanly before its num_rows", () => {
     expect(downloads).toEqual(["0", "0"]);
   });
 
-  it("with no retries left, a CohereConnectionError naming the part and both counts", async () => {
+  it("with no retries left, a CohereConnectionError named as a download's, with both counts and the attempts", async () => {
     const { client, downloads } = await datasetServer([chunked(await file(OUT, block(2, ids("r0", "r1"))))], [3]);
     const seen: unknown[] = [];
     const { error } = await drain(
       (async function* () {
-        for await (const result of client(5, 1).datasets.records("ds-1")) yield seen.push(result.custom_id);
+        for await (const result of client(5, 0).datasets.records("ds-1")) yield seen.push(result.custom_id);
       })(),
     );
     expect(seen).toEqual(["r0", "r1"]);
     expect(CohereConnectionError.is(error), String(error)).toBe(true);
-    expect((error as Error).message).toContain(
-      "part 0 (part-0.avro) of dataset ds-1 ended after 2 of its 3 records (its num_rows)",
+    expect((error as Error).message).toBe(
+      "datasets.download (GET part 0 (part-0.avro) of dataset ds-1): The part ended after 2 of its 3 records (its num_rows); 1 attempt made",
     );
+    expect(downloads).toEqual(["0"]);
+  });
+
+  it("short at the same count twice: a CohereParseError after two downloads, not one per retry", async () => {
+    const { client, downloads } = await datasetServer([chunked(await file(OUT, block(2, ids("r0", "r1"))))], [3]);
+    const seen: unknown[] = [];
+    const { error } = await drain(
+      (async function* () {
+        for await (const result of client(5, 4).datasets.records("ds-1")) yield seen.push(result.custom_id);
+      })(),
+    );
+    expect(seen).toEqual(["r0", "r1"]);
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect((error as CohereParseError).issues).toEqual([
+      "part 0 (part-0.avro) of dataset ds-1: it ended after 2 records in two downloads, but its num_rows is 3",
+    ]);
     expect(downloads).toEqual(["0", "0"]);
+  });
+
+  it("short at another count each time (a cut in transit): read again until whole", async () => {
+    const bodies = [
+      await file(OUT, block(1, ids("r0"))),
+      await file(OUT, block(1, ids("r0")), block(1, ids("r1"))),
+      await file(OUT, block(1, ids("r0")), block(1, ids("r1")), block(1, ids("r2"))),
+    ];
+    let served = 0;
+    const { client, downloads } = await datasetServer(
+      [(request, response) => chunked(bodies[served++] as Uint8Array)(request, response)],
+      [3],
+    );
+    const seen: unknown[] = [];
+    for await (const result of client(5, 2).datasets.records("ds-1")) seen.push(result.custom_id);
+    expect(seen).toEqual(["r0", "r1", "r2"]);
+    expect(downloads).toEqual(["0", "0", "0"]);
+  });
+
+  it("return() while the part is read again ends the waiting next() done, not as a part that changed", async () => {
+    let served = 0;
+    const short = await file(OUT, block(2, ids("r0", "r1")));
+    const { client } = await datasetServer(
+      [(request, response) => (served++ === 0 ? chunked(short) : stallAfter(new Uint8Array(0)))(request, response)],
+      [3],
+    );
+    const records = client(5, 1).datasets.records("ds-1")[Symbol.asyncIterator]();
+    expect((await records.next()).value?.custom_id).toBe("r0");
+    expect((await records.next()).value?.custom_id).toBe("r1");
+    const waiting = records.next();
+    await eventually(() => served === 2);
+    await sleep(50);
+    await expect(records.return?.()).resolves.toEqual({ done: true, value: undefined });
+    await expect(waiting).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it("a num_rows that is no int32 count (2.5, 2^53) is not trusted: the part is read as it is", async () => {
+    const two = await file(OUT, block(2, ids("r0", "r1")));
+    const { client, downloads } = await datasetServer([chunked(two), chunked(two)], [2.5, 2 ** 53]);
+    const seen: unknown[] = [];
+    for await (const result of client(5, 2).datasets.records("ds-1")) seen.push(result.custom_id);
+    expect(seen).toEqual(["r0", "r1", "r0", "r1"]);
+    expect(downloads).toEqual(["0", "1"]);
   });
 
   it("more records than num_rows, or a part without it, are read as they are", async () => {
