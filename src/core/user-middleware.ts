@@ -13,6 +13,7 @@ import type { Middleware, MiddlewareContext } from "./middleware.js";
 import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
+import { realRequest } from "./wire-request.js";
 
 /**
  * Wraps a user's middleware so that nothing it does can hang, crash or untype a call: the one
@@ -46,6 +47,12 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         ? runBounds(name, perCall ? context.signal : context.attemptSignal, perCall, context.options, failure)
         : undefined;
     const signal = bounds ? bounds.signal : context.attemptSignal;
+    // The plugin gets a real Request (the SDK's own layers take the cheaper WireRequest) on a
+    // signal of the SDK's, never the caller's (see `realRequest`). In the call phase its run's,
+    // which follows the caller's abort (and ends a run that overstays), or none where the caller
+    // gave none: nothing can abort the call, and a link to a signal costs more than the Request.
+    // In the attempt phase the attempt's, which is the attempt's own: no AbortController more.
+    const forPlugin = realRequest(request, (perCall ? context.signal && signal : context.attemptSignal) ?? null);
     const answered: typeof next = perCall ? (r) => next(r).then((answer) => checked(answer, context)) : next;
     const checkedNext: typeof next = bounds ? (r) => bounds.during(answered(r)) : answered;
     // Once the plugin's run is over (it answered, failed, or its attempt or call ended), a `next`
@@ -57,7 +64,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       const result: unknown = await boundBySignal(
         callUserCode(() =>
           handle(
-            request,
+            forPlugin,
             handledNext((r) => (ended ? lateNext() : checkedNext(r))),
             context,
           ),
@@ -77,7 +84,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       const received =
         hasKeptBody(result) || (result.ok && context.responseKind === "stream")
           ? result
-          : await receiveResponse(result, request.url, context, signal, true);
+          : await receiveResponse(result, forPlugin.url, context, signal, true);
       return perCall ? await checked(received, context) : received;
     } catch (error) {
       // A typed failure passes as it is, the same object, cleaned of the call's secrets (it may

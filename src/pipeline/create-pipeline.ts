@@ -3,9 +3,7 @@ import type { Logger, LogLevel } from "../core/logger.js";
 import { compose, type Middleware } from "../core/middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "../core/middleware-plugin.js";
 import { createTransport, type FetchFunction } from "../core/transport.js";
-import { realRequest } from "../core/wire-request.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
-import { followAbort } from "../internal/follow-abort.js";
 import { loadChunk } from "../internal/load-chunk.js";
 import { authMiddleware } from "../middleware/auth.js";
 import { errorMappingMiddleware } from "../middleware/error-mapping.js";
@@ -100,16 +98,7 @@ function guarded(plugin: ResolvedPlugin): Middleware {
         () => abortErrorFor(context),
       )
     ).guardUserMiddleware(plugin);
-    // A user's plugin gets a real Request (the SDK's own layers take its cheaper WireRequest),
-    // on a signal of the SDK's (see `realRequest`) that follows the attempt's (in the call
-    // phase, the caller's) until the plugin's run ends.
-    const own = new AbortController();
-    const unlink = followAbort(context.attemptSignal ?? context.signal, own);
-    try {
-      return await guard(realRequest(request, own.signal), next, context);
-    } finally {
-      unlink();
-    }
+    return guard(request, next, context);
   };
 }
 
