@@ -19,7 +19,7 @@ import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
 import { sendFollowingRedirects } from "./redirects.js";
 import { receiveResponse } from "./received-response.js";
-import { globalFetch, realRequest } from "./wire-request.js";
+import { forRuntimeFetch, globalFetch, realRequest } from "./wire-request.js";
 import { noteKeySent } from "./idempotency-key-sent.js";
 
 /** A WHATWG-compatible fetch, the only thing the SDK needs from its runtime to talk HTTP. @public */
@@ -80,7 +80,10 @@ export function createTransport(
       if (signal.aborted) throw abortErrorFor(context);
       // Read only for a request that is not idempotent (a create): see `resendObstacle`.
       if (!context.idempotent) noteKeySent(context, request);
-      const sent = callFetch(fetchFunction, runtimeFetch ? request : realRequest(request, signal), fetchSignal);
+      // The runtime's fetch gets a WireRequest for a Request the SDK built from one (an attempt
+      // plugin's) rather than a Request to copy (see `forRuntimeFetch`).
+      const outgoing = runtimeFetch ? forRuntimeFetch(request) : realRequest(request, signal);
+      const sent = callFetch(fetchFunction, outgoing, fetchSignal);
       // A user's fetch is raced against the signal (and a streamed body's failure): it may not
       // honour them, or wait on a body that no longer comes.
       const response: unknown = runtimeFetch

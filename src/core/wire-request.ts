@@ -110,7 +110,9 @@ export function realRequest(request: Request, signal: AbortSignal | null): Reque
   if (request instanceof WireRequest) {
     const init = request.init();
     init.signal = signal;
-    return new Request(request.url, init);
+    const built = new Request(request.url, init);
+    (built as BuiltRequest)[fromWire] = request;
+    return built;
   }
   // An upload's (built without one) is given the signal too, so that a fetch or a plugin that
   // reads only `request.signal` stops with the attempt. Any other is passed on as it is: a
@@ -118,6 +120,46 @@ export function realRequest(request: Request, signal: AbortSignal | null): Reque
   return unsignalled.has(request) && !request.bodyUsed
     ? withoutSignal(new Request(request, { signal, duplex: "half" } as RequestInit))
     : request;
+}
+
+// The WireRequest `realRequest` built a Request from (see `wireCopy`), under a module-private
+// symbol: a property, not a `WeakMap` (an entry per call in a weak table costs every garbage
+// collection).
+const fromWire: unique symbol = Symbol();
+type BuiltRequest = Request & { [fromWire]?: WireRequest };
+
+/**
+ * A WireRequest of what `request` would send, when `realRequest` built it from one and its body
+ * is still unread: the same URL, method and body text, and its headers as they are now (a
+ * plugin may have set some in place). `undefined` for any other Request. An attempt's copy of
+ * a call-phase plugin's request made so costs a record of its headers, where `clone()` built a
+ * Request, a signal and a link to follow (and the attempt's plugin, or a user's fetch, then
+ * copied that again onto the attempt's signal).
+ */
+export function wireCopy(request: Request): Request | undefined {
+  const source = (request as BuiltRequest)[fromWire];
+  if (source === undefined || request.bodyUsed || request.body?.locked) return undefined;
+  const { url, method, body, signal } = source;
+  const copy = new WireRequest(url, {
+    method,
+    headers: Object.fromEntries(request.headers),
+    body,
+    signal: signal ?? null,
+  });
+  return copy as unknown as Request;
+}
+
+/**
+ * What the runtime's fetch is handed for `request`: its `wireCopy` where it has one, else the
+ * request itself. Fetch copies a Request it is given (a body through a stream pipe, at a few
+ * times the cost of the Request) and uses up its body: the body is used up here too (cancelled,
+ * unread), so that a plugin that hands the same request on twice sends it once, as with fetch.
+ */
+export function forRuntimeFetch(request: Request): Request {
+  const copy = wireCopy(request);
+  if (copy === undefined) return request;
+  request.body?.cancel().catch(() => {});
+  return copy;
 }
 
 /** The Requests the SDK built without a signal (uploads: see `withoutSignal`). */

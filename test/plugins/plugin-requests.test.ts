@@ -1,9 +1,12 @@
 // What a plugin is handed is a real Request on a signal of the SDK's: in the call phase one that
 // ends with the call (the caller's abort), in the attempt phase the attempt's own (its timeout,
-// the caller's abort).
+// the caller's abort). The SDK builds as few of them as it can (an attempt's copy of a call-phase
+// plugin's request is the SDK's cheaper WireRequest again, and the runtime's fetch gets that
+// rather than a Request to copy), and none of this may lose what a plugin set or make a request
+// whose body was read go out.
 import { describe, expect, it } from "vitest";
-import type { Middleware, MiddlewarePlugin } from "../../src/index.js";
-import { useFakeServer } from "../helpers/fake-server.js";
+import { CohereError, type Middleware, type MiddlewarePlugin } from "../../src/index.js";
+import { newBatch, useFakeServer } from "../helpers/fake-server.js";
 
 const server = useFakeServer();
 const fast = { backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.002 } };
@@ -55,5 +58,65 @@ describe("a two-phase plugin's requests", () => {
       .catch((e: unknown) => e);
     expect((error as Error).name).toBe("CohereAbortError");
     expect(signals.map((signal) => signal.aborted)).toEqual([true, true]);
+  });
+});
+
+describe("a create through a call-phase and an attempt-phase plugin", () => {
+  it("sends the headers each set in place and the whole body, on every attempt, and the call's request stays clean", async () => {
+    let seen: Request | undefined;
+    const call: MiddlewarePlugin = {
+      name: "call",
+      phase: "call",
+      handle: (request, next) => {
+        seen = request;
+        request.headers.set("x-call", "c");
+        return next(request);
+      },
+    };
+    let attempt = 0;
+    const tag: Middleware = (request, next) => {
+      request.headers.set("x-attempt", `a${++attempt}`);
+      return next(request);
+    };
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+    await server.client({ ...fast, middleware: [call, tag] }).batches.create(newBatch, { idempotencyKey: "k-plugins" });
+    const sent = server.fake.requests.filter((r) => r.operation === "create");
+    expect(sent.map((r) => [r.headers["x-call"], r.headers["x-attempt"], r.headers["idempotency-key"]])).toEqual([
+      ["c", "a1", "k-plugins"],
+      ["c", "a2", "k-plugins"],
+    ]);
+    expect(sent.map((r) => JSON.parse(r.body))).toEqual([newBatch, newBatch]);
+    expect(seen?.headers.get("x-attempt")).toBeNull();
+    expect(seen?.headers.get("authorization")).toBeNull();
+    expect(seen?.bodyUsed).toBe(false);
+  });
+
+  it("whose body a plugin read before next() is refused typed and never sent, in either phase", async () => {
+    const read: Middleware = async (request, next) => {
+      await request.text();
+      return next(request);
+    };
+    for (const plugin of [{ name: "read", phase: "call", handle: read } as const, read]) {
+      server.fake.reset();
+      const error = await server
+        .client({ ...fast, middleware: [plugin] })
+        .batches.create(newBatch)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CohereError);
+      expect(server.fake.count("create")).toBe(0);
+    }
+  });
+
+  it("that an attempt's plugin hands on twice is sent once: its body went with the first, as with fetch", async () => {
+    let second: unknown;
+    const twice: Middleware = async (request, next) => {
+      const first = await next(request);
+      second = await next(request).catch((e: unknown) => e);
+      return first;
+    };
+    const { batch } = await server.client({ middleware: [twice] }).batches.create(newBatch);
+    expect(batch.name).toBe(newBatch.name);
+    expect(second).toBeInstanceOf(CohereError);
+    expect(server.fake.count("create")).toBe(1);
   });
 });
