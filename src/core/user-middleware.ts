@@ -50,7 +50,10 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // The plugin gets a real Request (the SDK's own layers take the cheaper WireRequest) on a
     // signal of the SDK's, never the caller's (see `realRequest`). In the call phase its run's,
     // which follows the caller's abort (and ends a run that overstays), or none where the caller
-    // gave none: nothing can abort the call, and a link to a signal costs more than the Request.
+    // gave none: the caller cannot abort the call then, and a link to a signal costs more than
+    // the Request. (A call plugin that overstays its time still fails the call; its Request's
+    // signal then fires only where the caller gave one: the plugin's own work is bounded by the
+    // call, not ended by it.)
     // In the attempt phase the attempt's, which is the attempt's own: no AbortController more.
     const forPlugin = realRequest(request, (perCall ? context.signal && signal : context.attemptSignal) ?? null);
     const answered: typeof next = perCall ? (r) => next(r).then((answer) => checked(answer, context)) : next;

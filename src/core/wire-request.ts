@@ -101,7 +101,7 @@ export class WireHeaders {
 /**
  * `request` as a real `Request`, built now if it was a `WireRequest`, on `signal` (the SDK's
  * own: the attempt's, or one that follows the caller's for the call) in place of the caller's,
- * or on none (`null`: a call the caller gave no signal, which nothing can abort). Node's
+ * or on none (`null`: a call-phase plugin's, when the caller gave no signal to follow). Node's
  * `Request` keeps a listener on the signal it is given until it is garbage collected: on a
  * caller's long-lived signal, one per call would gather (and warn of a leak). That link (a
  * listener, a weak reference, a finalizer) costs Node twice what building the Request does.
@@ -139,6 +139,9 @@ type BuiltRequest = Request & { [fromWire]?: WireRequest };
 export function wireCopy(request: Request): Request | undefined {
   const source = (request as BuiltRequest)[fromWire];
   if (source === undefined || request.bodyUsed || request.body?.locked) return undefined;
+  // Text without a Content-Type (a plugin deleted it) would go with fetch's default, text/plain:
+  // a copy of the Request sends it without one, as the plugin left it.
+  if (source.body !== null && !request.headers.has("content-type")) return undefined;
   const { url, method, body, signal } = source;
   const copy = new WireRequest(url, {
     method,

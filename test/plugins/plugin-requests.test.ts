@@ -91,6 +91,24 @@ describe("a create through a call-phase and an attempt-phase plugin", () => {
     expect(seen?.bodyUsed).toBe(false);
   });
 
+  it("sends no Content-Type on any attempt when a plugin deleted it (fetch's default for text is not added)", async () => {
+    const drop: Middleware = (request, next) => {
+      request.headers.delete("content-type");
+      return next(request);
+    };
+    for (const plugin of [{ name: "drop", phase: "call", handle: drop } as const, drop]) {
+      server.fake.reset();
+      server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+      await server
+        .client({ ...fast, middleware: [plugin] })
+        .batches.create(newBatch, { idempotencyKey: "k-no-type" })
+        .catch(() => undefined);
+      const sent = server.fake.requests.filter((r) => r.operation === "create");
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.map((r) => r.headers["content-type"])).toEqual(sent.map(() => undefined));
+    }
+  });
+
   it("whose body a plugin read before next() is refused typed and never sent, in either phase", async () => {
     const read: Middleware = async (request, next) => {
       await request.text();
