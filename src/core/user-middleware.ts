@@ -13,7 +13,7 @@ import type { Middleware, MiddlewareContext } from "./middleware.js";
 import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
-import { realRequest } from "./wire-request.js";
+import { pluginRequest } from "./plugin-request.js";
 
 /**
  * Wraps a user's middleware so that nothing it does can hang, crash or untype a call: the one
@@ -48,14 +48,14 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         : undefined;
     const signal = bounds ? bounds.signal : context.attemptSignal;
     // The plugin gets a real Request (the SDK's own layers take the cheaper WireRequest) on a
-    // signal of the SDK's, never the caller's (see `realRequest`). In the call phase its run's,
+    // signal of the SDK's, never the caller's (see `pluginRequest`). In the call phase its run's,
     // which follows the caller's abort (and ends a run that overstays), or none where the caller
     // gave none: the caller cannot abort the call then, and a link to a signal costs more than
     // the Request. (A call plugin that overstays its time still fails the call; its Request's
     // signal then fires only where the caller gave one: the plugin's own work is bounded by the
     // call, not ended by it.)
     // In the attempt phase the attempt's, which is the attempt's own: no AbortController more.
-    const forPlugin = realRequest(request, (perCall ? context.signal && signal : context.attemptSignal) ?? null);
+    const forPlugin = pluginRequest(request, (perCall ? context.signal && signal : context.attemptSignal) ?? null);
     const answered: typeof next = perCall ? (r) => next(r).then((answer) => checked(answer, context)) : next;
     const checkedNext: typeof next = bounds ? (r) => bounds.during(answered(r)) : answered;
     // Once the plugin's run is over (it answered, failed, or its attempt or call ended), a `next`

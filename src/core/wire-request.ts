@@ -110,9 +110,7 @@ export function realRequest(request: Request, signal: AbortSignal | null): Reque
   if (request instanceof WireRequest) {
     const init = request.init();
     init.signal = signal;
-    const built = new Request(request.url, init);
-    (built as BuiltRequest)[fromWire] = request;
-    return built;
+    return new Request(request.url, init);
   }
   // An upload's (built without one) is given the signal too, so that a fetch or a plugin that
   // reads only `request.signal` stops with the attempt. Any other is passed on as it is: a
@@ -122,47 +120,24 @@ export function realRequest(request: Request, signal: AbortSignal | null): Reque
     : request;
 }
 
-// The WireRequest `realRequest` built a Request from (see `wireCopy`), under a module-private
-// symbol: a property, not a `WeakMap` (an entry per call in a weak table costs every garbage
-// collection).
-const fromWire: unique symbol = Symbol();
-type BuiltRequest = Request & { [fromWire]?: WireRequest };
-
 /**
- * A WireRequest of what `request` would send, when `realRequest` built it from one and its body
- * is still unread: the same URL, method and body text, and its headers as they are now (a
- * plugin may have set some in place). `undefined` for any other Request. An attempt's copy of
- * a call-phase plugin's request made so costs a record of its headers, where `clone()` built a
- * Request, a signal and a link to follow (and the attempt's plugin, or a user's fetch, then
- * copied that again onto the attempt's signal).
+ * The key under which the Request a user's plugin is handed carries its way back to a
+ * WireRequest (see `pluginRequest`): called with `spend`, it also uses up the Request's body, as
+ * fetch does with a Request it sends. A property, not a `WeakMap` (an entry per call in a weak
+ * table costs every garbage collection); the function is the guard's, loaded with it.
  */
-export function wireCopy(request: Request): Request | undefined {
-  const source = (request as BuiltRequest)[fromWire];
-  if (source === undefined || request.bodyUsed || request.body?.locked) return undefined;
-  // Text without a Content-Type (a plugin deleted it) would go with fetch's default, text/plain:
-  // a copy of the Request sends it without one, as the plugin left it.
-  if (source.body !== null && !request.headers.has("content-type")) return undefined;
-  const { url, method, body, signal } = source;
-  const copy = new WireRequest(url, {
-    method,
-    headers: Object.fromEntries(request.headers),
-    body,
-    signal: signal ?? null,
-  });
-  return copy as unknown as Request;
-}
+export const toWire: unique symbol = Symbol();
+
+/** A Request that may carry its way back to a WireRequest (see `toWire`). */
+export type PluginRequest = Request & { [toWire]?: (spend: boolean) => Request | undefined };
 
 /**
- * What the runtime's fetch is handed for `request`: its `wireCopy` where it has one, else the
- * request itself. Fetch copies a Request it is given (a body through a stream pipe, at a few
- * times the cost of the Request) and uses up its body: the body is used up here too (cancelled,
- * unread), so that a plugin that hands the same request on twice sends it once, as with fetch.
+ * What the runtime's fetch is handed for `request`: a WireRequest again for a plugin's Request
+ * built from one, else the request itself. Fetch copies a Request it is given (a body through a
+ * stream pipe, at a few times the cost of the Request).
  */
 export function forRuntimeFetch(request: Request): Request {
-  const copy = wireCopy(request);
-  if (copy === undefined) return request;
-  request.body?.cancel().catch(() => {});
-  return copy;
+  return (request as PluginRequest)[toWire]?.(true) ?? request;
 }
 
 /** The Requests the SDK built without a signal (uploads: see `withoutSignal`). */

@@ -6,7 +6,7 @@ import type { AttemptState, Middleware, MiddlewareContext, ScopedNext } from "..
 import { noteNotSentAgain } from "../core/errors/call-failure.js";
 import { forgetKeySent } from "../core/idempotency-key-sent.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
-import { builtBySdk, WireRequest, wireCopy, withoutSignal } from "../core/wire-request.js";
+import { builtBySdk, type PluginRequest, toWire, WireRequest, withoutSignal } from "../core/wire-request.js";
 import { failedOnTheWire, isTransientFailure, resendObstacle, retryDelay } from "./retry-decision.js";
 import type { RetryTiming } from "./retry-timing.js";
 
@@ -131,13 +131,13 @@ function waitBeforeRetry(
  * the same stream: a clone would tee it, keeping every byte sent, and a copy without a body
  * given would pipe it at once, reading the caller's source before the attempt began. A
  * WireRequest (its text sent again) goes as it is; a call-phase plugin's Request built from one
- * becomes one again, with the headers it has now (see `wireCopy`).
+ * becomes one again, with the headers it has now (see `pluginRequest`).
  */
 function requestForAttempt(request: Request, { bodySource }: MiddlewareContext): Request {
   // A body a plugin already read is for fetch to refuse, by name.
   if (request instanceof WireRequest || request.bodyUsed) return request;
   // One the SDK built from its WireRequest (a call-phase plugin's): the text again, no clone.
-  const wire = wireCopy(request);
+  const wire = (request as PluginRequest)[toWire]?.(false);
   if (wire !== undefined) return wire;
   try {
     if (bodySource === "one-shot")
