@@ -53,8 +53,8 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // gave none: the caller cannot abort the call then, and a link to a signal costs more than
     // the Request. (A call plugin that overstays its time still fails the call; its Request's
     // signal then fires only where the caller gave one: the plugin's own work is bounded by the
-    // call, not ended by it.)
-    // In the attempt phase the attempt's, which is the attempt's own: no AbortController more.
+    // call, not ended by it.) In the attempt phase the attempt's own signal, as it is: it lives
+    // one attempt, so Node's listener on it gathers nowhere.
     const forPlugin = pluginRequest(request, (perCall ? context.signal && signal : context.attemptSignal) ?? null);
     const answered: typeof next = perCall ? (r) => next(r).then((answer) => checked(answer, context)) : next;
     const checkedNext: typeof next = bounds ? (r) => bounds.during(answered(r)) : answered;
