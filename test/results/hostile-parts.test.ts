@@ -425,6 +425,16 @@ describe("a part that ends cleanly before its num_rows", () => {
       response.end(bytes);
     };
   const ids = (...names: string[]) => names.flatMap((name) => record(name));
+  /** The custom ids read, and the error the iteration ended with (undefined if none). */
+  async function readIds(records: AsyncIterable<{ custom_id: unknown }>) {
+    const seen: unknown[] = [];
+    try {
+      for await (const result of records) seen.push(result.custom_id);
+      return { seen, error: undefined as unknown };
+    } catch (error) {
+      return { seen, error };
+    }
+  }
 
   it("is read again, skipping the records yielded, when the file was cut between two blocks", async () => {
     const cut = await file(OUT, block(2, ids("r0", "r1")));
@@ -442,12 +452,7 @@ describe("a part that ends cleanly before its num_rows", () => {
 
   it("with no retries left, a CohereConnectionError named as a download's, with both counts and the attempts", async () => {
     const { client, downloads } = await datasetServer([chunked(await file(OUT, block(2, ids("r0", "r1"))))], [3]);
-    const seen: unknown[] = [];
-    const { error } = await drain(
-      (async function* () {
-        for await (const result of client(5, 0).datasets.records("ds-1")) yield seen.push(result.custom_id);
-      })(),
-    );
+    const { seen, error } = await readIds(client(5, 0).datasets.records("ds-1"));
     expect(seen).toEqual(["r0", "r1"]);
     expect(CohereConnectionError.is(error), String(error)).toBe(true);
     expect((error as Error).message).toBe(
@@ -458,12 +463,7 @@ describe("a part that ends cleanly before its num_rows", () => {
 
   it("short at the same count twice: a CohereParseError after two downloads, not one per retry", async () => {
     const { client, downloads } = await datasetServer([chunked(await file(OUT, block(2, ids("r0", "r1"))))], [3]);
-    const seen: unknown[] = [];
-    const { error } = await drain(
-      (async function* () {
-        for await (const result of client(5, 4).datasets.records("ds-1")) yield seen.push(result.custom_id);
-      })(),
-    );
+    const { seen, error } = await readIds(client(5, 4).datasets.records("ds-1"));
     expect(seen).toEqual(["r0", "r1"]);
     expect(CohereParseError.is(error), String(error)).toBe(true);
     expect((error as CohereParseError).issues).toEqual([
