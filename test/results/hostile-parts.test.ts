@@ -426,7 +426,7 @@ describe("a part that ends cleanly before its num_rows", () => {
     };
   const ids = (...names: string[]) => names.flatMap((name) => record(name));
   /** The custom ids read, and the error the iteration ended with (undefined if none). */
-  async function readIds(records: AsyncIterable<{ custom_id: unknown }>) {
+  async function readIds(records: AsyncIterable<{ readonly custom_id?: unknown }>) {
     const seen: unknown[] = [];
     try {
       for await (const result of records) seen.push(result.custom_id);
