@@ -108,6 +108,7 @@ export class WireHeaders {
  */
 export function realRequest(request: Request, signal: AbortSignal | null): Request {
   if (request instanceof WireRequest) {
+    // Set, not passed to `init()`: its override falls back to the caller's signal for `null`.
     const init = request.init();
     init.signal = signal;
     return new Request(request.url, init);

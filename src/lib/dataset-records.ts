@@ -264,7 +264,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       ]);
     }
     this.#shortAt = this.#seen;
-    // Said as a download's failures are, with the attempts made for the part (if it is the last).
+    // Said as a download's failures are (`nameTheCall`'s words, written here: a helper shared
+    // with the page's chunk cost it 18 B), with the attempts made for the part (if it is the last).
     const attempts = this.#attemptsBefore + this.#attemptsNow;
     const cause = `The part ended after ${this.#seen} of its ${promised} records (its num_rows)`;
     const message = `${downloadCallName("datasets.download", this.#label)}: ${cause}; ${attempts === 1 ? "1 attempt" : `${attempts} attempts`} made`;

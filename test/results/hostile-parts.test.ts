@@ -125,6 +125,17 @@ async function drain(records: AsyncIterable<unknown>): Promise<{ error: unknown;
   }
 }
 
+/** The custom ids read, and the error the iteration ended with (undefined if none). */
+async function readIds(records: AsyncIterable<{ readonly custom_id?: unknown }>) {
+  const seen: unknown[] = [];
+  try {
+    for await (const result of records) seen.push(result.custom_id);
+    return { seen, error: undefined as unknown };
+  } catch (error) {
+    return { seen, error };
+  }
+}
+
 /** A record with an array of nulls: items of zero bytes. */
 const nullsSchema = {
   type: "record",
@@ -425,16 +436,6 @@ describe("a part that ends cleanly before its num_rows", () => {
       response.end(bytes);
     };
   const ids = (...names: string[]) => names.flatMap((name) => record(name));
-  /** The custom ids read, and the error the iteration ended with (undefined if none). */
-  async function readIds(records: AsyncIterable<{ readonly custom_id?: unknown }>) {
-    const seen: unknown[] = [];
-    try {
-      for await (const result of records) seen.push(result.custom_id);
-      return { seen, error: undefined as unknown };
-    } catch (error) {
-      return { seen, error };
-    }
-  }
 
   it("is read again, skipping the records yielded, when the file was cut between two blocks", async () => {
     const cut = await file(OUT, block(2, ids("r0", "r1")));
@@ -539,10 +540,7 @@ describe("a part read again that is not the part read before", () => {
       },
     ]);
     const file1 = await file(OUT, block(1, record("x0")));
-    const seen: unknown[] = [];
-    const error = await (async () => {
-      for await (const result of client(5, 1).datasets.records("ds-1")) seen.push(result.custom_id);
-    })().catch((caught: unknown) => caught);
+    const { seen, error } = await readIds(client(5, 1).datasets.records("ds-1"));
     expect(seen).toEqual(["r0", "r1"]);
     expect(CohereParseError.is(error), String(error)).toBe(true);
     expect((error as CohereParseError).issues).toEqual([
