@@ -42,6 +42,21 @@ function droppedConnection(): TypeError {
   return new TypeError("fetch failed", { cause: connectionReset("connection dropped before a response") });
 }
 
+/**
+ * The Content-Type a server sends with `text` as a body: JSON's for JSON, HTML's for a page (a
+ * gateway's or a proxy's error page starts with `<`), `otherwise` for the rest. A gateway's 502
+ * is `text/html`, not the `application/json` of the API behind it.
+ */
+function textContentType(text: string, otherwise: string): string {
+  if (text.trimStart().startsWith("<")) return "text/html; charset=utf-8";
+  try {
+    JSON.parse(text);
+    return "application/json";
+  } catch {
+    return otherwise;
+  }
+}
+
 /** Resolves after `ms` of real time, or rejects with the signal's reason when it aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -130,8 +145,9 @@ export async function applyFault(fault: Fault, context: FaultContext): Promise<R
       const headers: Record<string, string> = {};
       if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
       if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
-      Object.assign(headers, fault.headers);
       const body = fault.body ?? { message: REASON_PHRASES[fault.status] ?? `HTTP ${fault.status}` };
+      if (typeof body === "string") headers["content-type"] = textContentType(body, "text/plain; charset=utf-8");
+      Object.assign(headers, fault.headers);
       return typeof body === "string"
         ? responses.text(fault.status, body, headers)
         : responses.json(fault.status, body, headers);
@@ -156,9 +172,12 @@ export async function applyFault(fault: Fault, context: FaultContext): Promise<R
       // No content-length: the client cannot tell how much is missing, only that it broke off.
       return responses.stream(200, brokenBody(encoder.encode(bodyPrefix(context.operation))), responses.headers());
     }
-    case "malformed-body":
+    case "malformed-body": {
       await (await perform()).arrayBuffer();
-      return responses.text(200, fault.body ?? "{not json");
+      // Broken JSON is labelled JSON (the server meant it as such); a page (a proxy's login) as HTML.
+      const body = fault.body ?? "{not json";
+      return responses.text(200, body, { "content-type": textContentType(body, "application/json") });
+    }
     case "empty-body":
       await (await perform()).arrayBuffer();
       return responses.text(200, "");

@@ -17,7 +17,13 @@ export interface StatusFault {
   readonly type: "status";
   /** The HTTP status, 200 to 599. */
   readonly status: number;
-  /** The body: an object is sent as JSON (it must be serialisable), a string as is (it may be HTML or plain text). @default `{ "message": "<reason phrase>" }` */
+  /**
+   * The body: an object is sent as JSON (it must be serialisable), a string as is (it may be HTML
+   * or plain text), labelled as a server would label it: `application/json` if it parses as JSON,
+   * `text/html; charset=utf-8` if it starts with `<`, else `text/plain; charset=utf-8` (a
+   * `content-type` in `headers` wins).
+   * @default `{ "message": "<reason phrase>" }`
+   */
   readonly body?: string | object | undefined;
   /** Extra or overriding response headers (valid names; values without control characters but tab). */
   readonly headers?: Readonly<Record<string, string>> | undefined;
@@ -82,7 +88,11 @@ export interface ResetMidBodyFault {
 export interface MalformedBodyFault {
   /** The kind of fault: `"malformed-body"`. */
   readonly type: "malformed-body";
-  /** The body text. @default "{not json" */
+  /**
+   * The body text: labelled `application/json` (broken JSON), or `text/html; charset=utf-8` if it
+   * starts with `<` (a proxy's page).
+   * @default "{not json"
+   */
   readonly body?: string | undefined;
 }
 

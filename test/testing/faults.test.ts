@@ -138,11 +138,30 @@ describe.each(transports)("faults through $name", (transport) => {
       .inject("create", { type: "malformed-body" })
       .inject("create", { type: "malformed-body", body: "<html>oops</html>" });
     const first = await create();
-    expect(first.status).toBe(200);
+    expect([first.status, first.headers.get("content-type")]).toEqual([200, "application/json"]);
     expect(await first.text()).toBe("{not json");
     const second = await create();
+    expect(second.headers.get("content-type")).toBe("text/html; charset=utf-8");
     expect(await second.text()).toBe("<html>oops</html>");
     expect(fake.listBatches()).toHaveLength(2);
+  });
+
+  it("status: a text body is labelled as a server labels it (JSON, an HTML page, plain text); a given content-type wins", async () => {
+    const bodies = ['{"message":"no"}', "  <html><h1>502 Bad Gateway</h1></html>", "upstream connect error", ""];
+    for (const body of bodies) fake.inject("list", { type: "status", status: 502, body });
+    fake.inject("list", { type: "status", status: 502, body: "<p>x</p>", headers: { "Content-Type": "text/x-mine" } });
+    const labels = [];
+    for (let i = 0; i <= bodies.length; i++) {
+      const response = await call("/v2/batches");
+      labels.push([response.status, response.headers.get("content-type"), await response.text()]);
+    }
+    expect(labels).toEqual([
+      [502, "application/json", '{"message":"no"}'],
+      [502, "text/html; charset=utf-8", "  <html><h1>502 Bad Gateway</h1></html>"],
+      [502, "text/plain; charset=utf-8", "upstream connect error"],
+      [502, "text/plain; charset=utf-8", ""],
+      [502, "text/x-mine", "<p>x</p>"],
+    ]);
   });
 
   it("empty-body: 200 with an empty body", async () => {
