@@ -4,7 +4,8 @@
  *
  * Choices (where the spec is silent): `list` sorts newest first, and refuses a `limit` or
  * `offset` that is not a non-negative integer, a `before` / `after` that is not RFC 3339 and an
- * unknown `validationStatus` (400); `delete` answers `{}` and a second delete 404;
+ * unknown `validationStatus` (400), and takes `limit=0` at its word (no datasets: the spec gives
+ * `limit` no default, where batches' `page_size=0` is the spec's zero value, a page of the default size); `delete` answers `{}` and a second delete 404;
  * `organization_usage` is the bytes of every stored file. Output datasets (output-datasets.ts)
  * are passed in to `list` and `usage`, so that they count as datasets.
  *
