@@ -249,6 +249,8 @@ describe.each(transports)("datasets through $name", (transport) => {
     expect(await ids("datasetType=embed-input")).toEqual([second]);
     expect(await ids("validationStatus=validated")).toEqual([first]);
     expect(await ids("limit=1&offset=1")).toEqual([first]);
+    expect(await ids("limit=0")).toEqual([]); // taken at its word: the spec gives limit no default
+    expect(await ids("limit=&offset=1")).toEqual([first]); // an empty value is an absent one
     expect(await ids("after=2026-01-01T00:00:01Z")).toEqual([second]);
     expect(await ids("before=2026-01-01T00:00:01Z")).toEqual([first]);
     expect(await ids("before=2026-01-01T00:00:01.123456789%2B00:00")).toEqual([first]);
