@@ -11,7 +11,7 @@
  */
 import { DATASET_TYPES } from "./dataset-wire.js";
 
-/** The longest dataset name accepted, in characters. */
+/** The longest dataset name accepted, in characters (code points: an emoji is one, not two UTF-16 units). */
 export const MAX_DATASET_NAME_LENGTH = 49;
 
 /** A checked upload. */
@@ -62,8 +62,9 @@ function checkPart(form: FormData, part: string, type: string): File | string | 
 export function parseDatasetUpload(params: URLSearchParams, form: FormData): DatasetUpload | DatasetUploadError {
   const name = params.get("name") ?? "";
   if (name.trim() === "") return { error: "name is required" };
-  if (name.length > MAX_DATASET_NAME_LENGTH) {
-    return { error: `name must be shorter than ${MAX_DATASET_NAME_LENGTH + 1} characters, got ${name.length}` };
+  const characters = [...name].length;
+  if (characters > MAX_DATASET_NAME_LENGTH) {
+    return { error: `name must be shorter than ${MAX_DATASET_NAME_LENGTH + 1} characters, got ${characters}` };
   }
   const type = params.get("type") ?? "";
   if (type === "") return { error: "type is required" };

@@ -218,6 +218,7 @@ describe.each(transports)("datasets through $name", (transport) => {
   it.each([
     ["no data part", "name=a&type=batch-chat-v2-input", form(null), "the multipart part data is required"],
     ["a name of 50 characters", `name=${"n".repeat(50)}&type=embed-input`, form(LINES), "shorter than 50"],
+    ["a name of 50 emoji", `name=${"\u{1F600}".repeat(50)}&type=embed-input`, form(LINES), "got 50"],
     ["an unknown type", "name=a&type=embed-everything", form(LINES), 'type "embed-everything" is not'],
     ["a wrong extension", "name=a&type=batch-chat-v2-input", form(LINES, "r.csv"), 'file "r.csv" must end in .jsonl'],
     ["a missing name", "type=embed-input", form(LINES), "name is required"],
@@ -231,7 +232,10 @@ describe.each(transports)("datasets through $name", (transport) => {
     expect(await (await call("/v1/datasets")).json()).toEqual({ datasets: [] });
   });
 
-  it("accepts a name of 49 characters and keeps repeated keep_fields and optional_fields", async () => {
+  it("accepts a name of 49 characters (49 emoji too: 98 UTF-16 units) and keeps repeated keep_fields and optional_fields", async () => {
+    expect(await retrieve(await createId(`name=${"\u{1F600}".repeat(49)}&type=embed-input`))).toMatchObject({
+      name: "\u{1F600}".repeat(49),
+    });
     const name = "n".repeat(49);
     const id = await createId(`name=${name}&type=batch-chat-v2-input&keep_fields=a&keep_fields=b&optional_fields=c`);
     expect(await retrieve(id)).toMatchObject({ name, required_fields: ["a", "b"], preserve_fields: ["c"] });
