@@ -49,11 +49,29 @@ function toRequest(req: IncomingMessage, fallbackHost: string, signal: AbortSign
     headers.append(req.rawHeaders[i] ?? "", req.rawHeaders[i + 1] ?? "");
   }
   const method = req.method ?? "GET";
-  // Concatenated rather than resolved against a base, so a path like "//x" stays a path.
-  const url = `http://${hostOf(req.headers.host) ?? fallbackHost}${req.url ?? "/"}`;
+  const url = requestUrl(req.url ?? "/", hostOf(req.headers.host) ?? fallbackHost);
   const hasBody = method !== "GET" && method !== "HEAD";
   const body = hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {};
   return new Request(url, { method, headers, signal, ...body } as RequestInit);
+}
+
+/**
+ * The URL a request line's target names. The origin form (`/v2/batches`) is put after the host,
+ * concatenated rather than resolved against a base, so a path like "//x" stays a path. The
+ * absolute form (`http://host/v2/batches`, what a client sends to a proxy) must be accepted by
+ * a server (RFC 9112, 3.2.2), its own host winning over the Host header. Any other form (`*`, a
+ * bare word) makes a URL the Request refuses: a 400.
+ */
+function requestUrl(target: string, host: string): string {
+  if (/^https?:\/\//i.test(target)) {
+    try {
+      const url = new URL(target);
+      return `http://${url.host}${url.pathname}${url.search}`;
+    } catch {
+      // Not a URL after all: refused below, as any malformed target is.
+    }
+  }
+  return `http://${host}${target}`;
 }
 
 /**

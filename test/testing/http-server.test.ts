@@ -219,6 +219,21 @@ describe("startFakeCohereServer", () => {
     expect(fake.requests.at(-1)).toMatchObject({ operation: "list", url: `${server.url}/v2/batches` });
   });
 
+  it("accepts a target in absolute form, as a client sends it to a proxy (RFC 9112 3.2.2); refuses `*` and a bare word", async () => {
+    const { fake, server } = await start();
+    fake.addBatches(2);
+    // Node's request sends a path that is a URL as the request line's target, as it is.
+    const page = await requestWithHost(server.port, `${server.url}/v2/batches?page_size=1`, "elsewhere:1", AUTH);
+    expect(page.status).toBe(200);
+    expect((JSON.parse(page.body) as { batches: unknown[] }).batches).toHaveLength(1);
+    // The target's host wins over the Host header (the request log shows what was served).
+    expect(fake.requests.at(-1)).toMatchObject({ operation: "list", url: `${server.url}/v2/batches?page_size=1` });
+    for (const target of ["*", "v2/batches"]) {
+      const refused = await requestWithHost(server.port, target, `127.0.0.1:${server.port}`, AUTH);
+      expect(refused.status).toBe(400);
+    }
+  });
+
   it("refuses a second server for a fake already served (its download origin would move)", async () => {
     const { fake, server } = await start();
     await expect(startFakeCohereServer(fake)).rejects.toThrow(`already served at ${server.url}`);
