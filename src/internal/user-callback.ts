@@ -2,20 +2,33 @@
  * Calls a user's callback (`onProgress`, a logger) so that it cannot fail the call it observes:
  * a throw, or a promise it returns that rejects, is reported with `console.warn` and otherwise
  * ignored. The callback is not awaited: one that never settles holds nothing up.
+ *
+ * Reported once per `owner` (the callback, or the logger whose method it calls): a logger that
+ * throws on every line, or an `onAttempt` on every attempt, would print a warning and a stack
+ * per request, thousands a second on a busy client.
  */
-export function callUserCallback<A extends unknown[]>(
+export function callUserCallback<A>(
   what: string,
-  callback: ((...args: A) => unknown) | undefined,
-  ...args: A
+  callback: ((arg: A) => unknown) | undefined,
+  arg: A,
+  owner: object | undefined = callback,
 ): void {
   if (callback === undefined) return;
+  const reportOnce = (error: unknown) => {
+    if (reported.has(owner as object)) return;
+    reported.add(owner as object);
+    reportCallbackError(what, error, " (reported once)");
+  };
   try {
-    const result = callback(...args);
-    if (isThenable(result)) result.then(undefined, (error: unknown) => reportCallbackError(what, error));
+    const result = callback(arg);
+    if (isThenable(result)) result.then(undefined, reportOnce);
   } catch (error) {
-    reportCallbackError(what, error);
+    reportOnce(error);
   }
 }
+
+/** The owners of callbacks whose failure has been reported (see `callUserCallback`). */
+const reported = new WeakSet<object>();
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -26,9 +39,9 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /** Reports a failed callback where every runtime shows it, without throwing. */
-export function reportCallbackError(what: string, error: unknown): void {
+export function reportCallbackError(what: string, error: unknown, note = ""): void {
   try {
-    globalThis.console?.warn(`cohere-batches: ${what} failed and was ignored.`, error);
+    globalThis.console?.warn(`cohere-batches: ${what} failed and was ignored${note}.`, error);
   } catch {
     // A console that throws has nowhere left to report to.
   }

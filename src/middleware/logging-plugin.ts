@@ -76,6 +76,7 @@ export function createLoggingPlugin(
             "the logger",
             (line: string) => logger[method](line, data),
             `${request.method} ${data.path as string} ${response.status}`,
+            logger,
           );
         }
         return response;
@@ -90,6 +91,7 @@ export function createLoggingPlugin(
             "the logger",
             (line: string) => logger.error(line, data),
             `${request.method} ${data.path as string} failed: ${data.error as string}`,
+            logger,
           );
         }
         throw error;

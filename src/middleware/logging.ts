@@ -46,7 +46,7 @@ export interface LoggingOptions {
  * logged only when their names are on an allow-list, so `Authorization`, an `Idempotency-Key`
  * or a custom secret header show as `REDACTED`. Runs in the `"attempt"` phase, so each retry
  * is its own line. A logger that throws cannot fail the call it logs: the failure is reported
- * with `console.warn` and the call's result stands. The logging code is loaded on the first
+ * with `console.warn` (once per logger) and the call's result stands. The logging code is loaded on the first
  * attempt, so a bundle that never logs does not carry it.
  *
  * @example

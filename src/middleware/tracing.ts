@@ -37,7 +37,7 @@ export interface TracingOptions {
  * ```ts
  * const client = new CohereClient({ middleware: [tracingMiddleware({ onAttempt: (ids) => console.log(ids) })] });
  * ```
- * @throws {@link CohereError} for options that are not what `TracingOptions` says (a misspelt key, a header name that is not one); an `onAttempt` that throws is reported with `console.warn`.
+ * @throws {@link CohereError} for options that are not what `TracingOptions` says (a misspelt key, a header name that is not one); an `onAttempt` that throws is reported with `console.warn` (once per `onAttempt`).
  * @public
  */
 export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlugin {

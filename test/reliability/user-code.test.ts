@@ -396,6 +396,27 @@ describe("users' callbacks cannot fail a call (API.md 7a)", () => {
     vi.restoreAllMocks();
   });
 
+  it("a logger or an onAttempt that fails on every call is reported once each, not once per call", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const failing = () => ({ ...throwingLogger, info: () => Promise.reject(new Error("logger down")) });
+    const [first, second] = [failing(), failing()];
+    const onAttempt = () => {
+      throw new Error("exporter down");
+    };
+    const client = server.client({
+      middleware: [loggingMiddleware({ logger: first }), tracingMiddleware({ onAttempt })],
+    });
+    for (let i = 0; i < 5; i++) await client.batches.list();
+    await server.client({ middleware: [loggingMiddleware({ logger: second })] }).batches.list();
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the loggers' rejections are reported late
+    expect(warn.mock.calls.map(([message, error]) => [message, String(error)])).toEqual([
+      ["cohere-batches: onAttempt failed and was ignored (reported once).", "Error: exporter down"],
+      ["cohere-batches: the logger failed and was ignored (reported once).", "Error: logger down"],
+      ["cohere-batches: the logger failed and was ignored (reported once).", "Error: logger down"],
+    ]);
+    vi.restoreAllMocks();
+  });
+
   it("a tracing onAttempt that throws: the call succeeds", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
     const tracing = tracingMiddleware({
