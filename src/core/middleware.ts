@@ -119,8 +119,9 @@ export interface MiddlewareContext {
   readonly signal: AbortSignal | undefined;
   /**
    * The signal of the attempt in flight: it fires on the caller's abort or when the attempt's
-   * timeout runs out. Set by the timeout layer; the transport hands it to fetch. A middleware
-   * that makes its own requests should pass it on.
+   * timeout runs out, and, when an attempt-phase plugin runs in the call, as the attempt ends
+   * (but for a streamed download's). Set by the timeout layer; the transport hands it to fetch.
+   * A middleware that makes its own requests should pass it on.
    */
   readonly attemptSignal?: AbortSignal | undefined;
   /**

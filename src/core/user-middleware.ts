@@ -13,6 +13,7 @@ import type { Middleware, MiddlewareContext } from "./middleware.js";
 import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
+import { markPluginInAttempts } from "./attempt-end.js";
 import { pluginRequest } from "./plugin-request.js";
 
 /**
@@ -38,6 +39,8 @@ import { pluginRequest } from "./plugin-request.js";
 export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Middleware {
   const perCall = phase === "call";
   return async (request, next, context) => {
+    // What it leaves running ends with its attempt (see `timeoutMiddleware`).
+    if (!perCall) markPluginInAttempts(context);
     // An upload's source that fails as the plugin reads the body (a signer, a size check) ends
     // its run too: the body will not come.
     const failure = bodyFailureOf(context);

@@ -1,3 +1,5 @@
+import { hasPluginInAttempts } from "../core/attempt-end.js";
+import { CohereError } from "../core/errors/cohere-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { followAbort } from "../internal/follow-abort.js";
 import type { AttemptState, Middleware } from "../core/middleware.js";
@@ -13,6 +15,9 @@ import type { AttemptState, Middleware } from "../core/middleware.js";
  * not race `next` itself (a promise and a listener more on every attempt): what ends the attempt
  * is the layers below honouring the signal, as the transport and the guard of users' plugins do.
  * Tested alone, a stub `next` must watch `context.attemptSignal` to be cut off (see the example).
+ * With an attempt-phase plugin in the call, the signal also fires as the attempt ends (a
+ * `CohereError` as its reason): a request the plugin sent and left, or its own work on the
+ * signal, ends with the attempt (a streamed download's body excepted, which the caller reads).
  * @example
  * ```ts
  * // Already in every client's pipeline; the limit is the option:
@@ -49,6 +54,12 @@ export function timeoutMiddleware(): Middleware {
       clearTimeout(timer);
       unlink();
       (context as AttemptState).attemptSignal = undefined;
+      // Nothing a plugin started may outlive its attempt: a request it sent with `next()` and left
+      // (it answered without it), its own fetch on the attempt's signal. A streamed download's
+      // body is read after the attempt, on a signal of its own (see the transport), and a
+      // stream's response a plugin made itself is the caller's to read.
+      if (hasPluginInAttempts(context) && context.responseKind !== "stream")
+        controller.abort(new CohereError("The attempt had ended: what a middleware left running in it was stopped"));
     }
   };
 }

@@ -11,7 +11,7 @@ import {
   rateLimitMiddleware,
 } from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
-import { outcome, scriptedServer, sendJson } from "../helpers/scripted-server.js";
+import { earlyAnswerServer, outcome, scriptedServer, sendJson } from "../helpers/scripted-server.js";
 
 // Plugins that do what API.md section 6 allows but nobody wrote a test for: a hedge that calls
 // next() twice at once, a cache that answers one operation with another's response, a plugin
@@ -51,6 +51,72 @@ describe("a call-phase plugin that calls next() twice at once (a hedge)", () => 
     expect(value?.batch.id).toBe("b-1");
     expect(outcomes).toEqual([new CohereTimeoutError(0.5).name, "fulfilled"]);
     expect(ms).toBeLessThan(3000);
+  });
+});
+
+describe("nothing an attempt-phase plugin starts outlives its attempt (API.md section 6)", () => {
+  it("a request it sent with next() and left, and its own fetch on the attempt's signal, end as the attempt ends", async () => {
+    // The server never answers: only the attempt's end stops what the plugin left running.
+    const closed: number[] = [];
+    const origin = await earlyAnswerServer((request) => {
+      request.socket.on("close", () => closed.push(performance.now()));
+    });
+    const left: Promise<unknown>[] = [];
+    const answersItself: MiddlewarePlugin = {
+      name: "answers-itself",
+      phase: "attempt",
+      handle: async (request, next, context) => {
+        left.push(next(request), fetch(`${origin}/own`, { signal: context.attemptSignal ?? null }));
+        for (const promise of left) promise.catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return new Response(JSON.stringify({ batches: [] }), { headers: { "content-type": "application/json" } });
+      },
+    };
+    const client = new CohereClient({
+      token: "test-token",
+      baseUrl: origin,
+      timeoutInSeconds: 30,
+      middleware: [answersItself],
+    });
+    await expect(client.batches.list()).resolves.toEqual({ batches: [] });
+    const ended = performance.now();
+    const [sent, own] = await Promise.allSettled(left);
+    expect(sent).toMatchObject({
+      status: "rejected",
+      reason: { message: expect.stringContaining("The attempt had ended") },
+    });
+    expect(CohereError.is((sent as PromiseRejectedResult).reason)).toBe(true);
+    expect(own).toMatchObject({ status: "rejected" });
+    // Both connections closed at once, not after the 30 s timeout.
+    await vi.waitFor(() => expect(closed).toHaveLength(2), { timeout: 2_000 });
+    expect(Math.max(...closed) - ended).toBeLessThan(1_000);
+  });
+
+  it("a hedge inside one attempt: the loser is stopped as the attempt ends, the winner's answer stands", async () => {
+    const origin = await scriptedServer((request, response) => {
+      if (request.headers["x-slow"] === undefined) sendJson(response, 200, { batch: wireBatch });
+    });
+    let loser: Promise<Response> | undefined;
+    const hedge: MiddlewarePlugin = {
+      name: "hedge",
+      phase: "attempt",
+      handle: (request, next) => {
+        const slow = new Request(request, { headers: { ...Object.fromEntries(request.headers), "x-slow": "1" } });
+        loser = next(slow);
+        loser.catch(() => {});
+        return Promise.race([loser, next(request)]);
+      },
+    };
+    const client = new CohereClient({
+      token: "test-token",
+      baseUrl: origin.url,
+      timeoutInSeconds: 30,
+      middleware: [hedge],
+    });
+    const { value, ms } = await outcome(client.batches.retrieve("b-1"));
+    expect(value?.batch.id).toBe("b-1");
+    expect(ms).toBeLessThan(3000);
+    await expect(loser).rejects.toThrow("The attempt had ended");
   });
 });
 

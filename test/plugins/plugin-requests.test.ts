@@ -12,27 +12,35 @@ const server = useFakeServer();
 const fast = { backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.002 } };
 
 describe("a two-phase plugin's requests", () => {
-  it("in the attempt phase end with their attempt's timeout; in the call phase stay open for the retry", async () => {
+  it("in the attempt phase end with their attempt (its timeout, or its end); in the call phase stay open for the retry", async () => {
     const callSignals: AbortSignal[] = [];
     const attemptSignals: AbortSignal[] = [];
+    const openWhileAnswered: boolean[] = [];
     const plugin: MiddlewarePlugin = {
       name: "both",
       call: (request, next) => {
         callSignals.push(request.signal);
         return next(request);
       },
-      attempt: (request, next, context) => {
+      attempt: async (request, next, context) => {
         attemptSignals.push(request.signal);
         // The first attempt stalls until its timeout; the retry goes through.
-        return context.attempt === 1 ? new Promise<Response>(() => {}) : next(request);
+        if (context.attempt === 1) return new Promise<Response>(() => {});
+        const response = await next(request);
+        openWhileAnswered.push(!request.signal.aborted);
+        return response;
       },
     };
     const page = await server
       .client({ ...fast, maxRetries: 1, timeoutInSeconds: 0.2, middleware: [plugin] })
       .batches.list();
     expect(page.batches).toEqual([]);
-    expect(attemptSignals.map((signal) => signal.aborted)).toEqual([true, false]);
-    expect(attemptSignals[0]?.reason).toMatchObject({ name: "CohereTimeoutError" });
+    expect(openWhileAnswered).toEqual([true]);
+    // Each ends with its attempt: the first at its timeout, the second once it answered.
+    expect(attemptSignals.map((signal) => (signal.reason as Error | undefined)?.message)).toEqual([
+      "Timed out after 0.2 s",
+      "The attempt had ended: what a middleware left running in it was stopped",
+    ]);
     expect(callSignals.map((signal) => signal.aborted)).toEqual([false]);
   });
 
