@@ -43,7 +43,10 @@ export function timeoutMiddleware(): Middleware {
       timedOut = true;
       controller.abort(new CohereTimeoutError(timeoutInSeconds));
     }, timeoutInSeconds * 1000);
-    const unlink = followAbort(context.signal ?? request.signal, controller);
+    // The caller's abort, and no other: a Request a call-phase plugin built on a signal of its
+    // own is sent under the SDK's signals, as an attempt plugin's is (its abort would have been
+    // reported as the caller's, and only when the caller gave no signal).
+    const unlink = followAbort(context.signal, controller);
     (context as AttemptState).attemptSignal = controller.signal;
     try {
       return await next(request);

@@ -146,3 +146,32 @@ describe("a create through a call-phase and an attempt-phase plugin", () => {
     expect(server.fake.count("create")).toBe(1);
   });
 });
+
+describe("a Request a plugin builds on a signal of its own", () => {
+  it("is sent under the SDK's signals in either phase, with or without the caller's: its abort is no caller's abort", async () => {
+    const outcomes: string[] = [];
+    for (const phase of ["call", "attempt"] as const) {
+      for (const callerSignal of [undefined, new AbortController().signal]) {
+        const plugin: MiddlewarePlugin = {
+          name: "own-signal",
+          phase,
+          handle: (request, next) => next(new Request(request, { signal: AbortSignal.abort(new Error("mine")) })),
+        };
+        const page = await server
+          .client({ middleware: [plugin] })
+          .batches.list({}, callerSignal === undefined ? {} : { abortSignal: callerSignal })
+          .then(
+            (value) => `${value.batches.length} batches`,
+            (error: unknown) => (error as Error).name,
+          );
+        outcomes.push(`${phase}, caller's signal ${callerSignal !== undefined}: ${page}`);
+      }
+    }
+    expect(outcomes).toEqual([
+      "call, caller's signal false: 0 batches",
+      "call, caller's signal true: 0 batches",
+      "attempt, caller's signal false: 0 batches",
+      "attempt, caller's signal true: 0 batches",
+    ]);
+  });
+});
