@@ -26,7 +26,12 @@ const MIN_BYTES_PER_SECOND = 1024;
 /** Statuses a storage host answers for an expired or refused signed URL: fresh URLs may pass. */
 const refusedUrlStatuses = new Set([400, 403]);
 
-type Decode = (body: AsyncIterable<Uint8Array>, part: string, status: number) => AsyncIterator<unknown>;
+type Decode = (
+  body: AsyncIterable<Uint8Array>,
+  part: string,
+  status: number,
+  sameFileAs: { sync?: Uint8Array },
+) => AsyncIterator<unknown>;
 
 /**
  * Every record of dataset `id`, part by part.
@@ -59,8 +64,11 @@ async function decoder(options: RequestOptions | undefined, caller: string): Pro
   const inflateRaw = runtime.nativeInflateRaw?.(MAX_BLOCK_BYTES);
   const signal = callerSignal(options);
   // The status the bytes came with (a 206, a 204 of a plugin's) is the one a part's CohereParseError carries.
-  return (body, part, status) =>
-    decodeAvroContainer(body, inflateRaw === undefined ? { part, signal, status } : { part, inflateRaw, status });
+  return (body, part, status, sameFileAs) =>
+    decodeAvroContainer(
+      body,
+      inflateRaw === undefined ? { part, signal, status, sameFileAs } : { part, inflateRaw, status, sameFileAs },
+    );
 }
 
 /** The dataset's parts in `index` order, each with a download URL. */
@@ -100,6 +108,11 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #yielded = 0;
   #refreshed = false;
   #resumed = 0;
+  /**
+   * The file this part's first download read (its header's sync marker): a download of it again
+   * must read the same file, or the records skipped by count would be another file's.
+   */
+  #file: { sync?: Uint8Array } = {};
   /** The records of this part's last download, if it ended short of its `num_rows`; else -1. */
   #shortAt = -1;
   /** Attempts of this part's earlier downloads (broken off), and of the one being read. */
@@ -297,7 +310,10 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     const options = before === 0 ? this.options : afterEarlierAttempts({ ...this.options }, before);
     const { body, attempts, response } = await this.api.download(download, options);
     this.#attemptsNow = attempts;
-    this.#current = this.decode(body, this.#label, response.status);
+    // Nothing yielded from the part yet (a new part, or one that broke off before its first
+    // record): whatever file it holds now is read whole.
+    if (this.#yielded === 0) this.#file = {};
+    this.#current = this.decode(body, this.#label, response.status, this.#file);
     // Closed by `return()` while the download started: cancelled now, or its connection stays open.
     if (this.#done) void this.#close();
     this.#seen = 0;

@@ -161,7 +161,7 @@ describe("a Request a plugin builds on a signal of its own", () => {
           .client({ middleware: [plugin] })
           .batches.list({}, callerSignal === undefined ? {} : { abortSignal: callerSignal })
           .then(
-            (value) => `${value.batches.length} batches`,
+            (value) => `${(value.batches ?? []).length} batches`,
             (error: unknown) => (error as Error).name,
           );
         outcomes.push(`${phase}, caller's signal ${callerSignal !== undefined}: ${page}`);

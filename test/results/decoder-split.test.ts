@@ -62,7 +62,9 @@ describe("the decoder's split", () => {
     // chunk that fails to load named by its call, and each error class's `is` usable unbound.
     // 6,212 B on 2026-12-02 (sixteenth session), with the bound on blocks without records in a
     // row (a body of nothing else kept a reader busy for ever): the limit was 6,200.
-    expect(gzipSync(code, { level: 9 }).length).toBeLessThan(6_300);
+    // 6,307 B on 2026-12-03 (eighteenth session), with the check that a part read again is the
+    // file read before (its sync marker): the limit was 6,300.
+    expect(gzipSync(code, { level: 9 }).length).toBeLessThan(6_400);
     expect(gzipSync(inflater[0]?.text ?? "", { level: 9 }).length).toBeLessThan(2_500);
   });
 });

@@ -549,6 +549,52 @@ describe("a part read again that is not the part read before", () => {
     expect(downloads).toEqual(["0", "0"]);
   });
 
+  /** A file of OUT written with its own sync marker: another writer's file. */
+  const otherFile = async (...names: string[]) => {
+    const sync = new Uint8Array(16).fill(9);
+    const data = names.flatMap((name) => record(name));
+    const blocks = [...varint(names.length), ...varint(data.length), ...data, ...sync];
+    return new Uint8Array([...(await writeAvroContainer(OUT, [], { codec: "null", sync })), ...blocks]);
+  };
+  const whole = (bytes: Uint8Array): PartHandler => serve(bytes);
+
+  it("read again after it ended short of num_rows, another file (another sync marker) is a CohereParseError, not a mix of two files", async () => {
+    const first = await file(OUT, block(2, [...record("a0"), ...record("a1")]));
+    const other = await otherFile("b0", "b1", "b2", "b3");
+    let served = 0;
+    const { client, downloads } = await datasetServer(
+      [(request, response) => whole(served++ === 0 ? first : other)(request, response)],
+      [4],
+    );
+    const { seen, error } = await readIds(client(5, 1).datasets.records("ds-1"));
+    // Skipped by count alone, the read went on with b2 and b3: a0, a1, b2, b3 and no error.
+    expect(seen).toEqual(["a0", "a1"]);
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect((error as CohereParseError).issues).toEqual([
+      "part 0 (part-0.avro) of dataset ds-1: header: read again, it is not the file read before (another sync marker): the part changed between its downloads",
+    ]);
+    expect(downloads).toEqual(["0", "0"]);
+  });
+
+  it("a body that broke off before its first record is read again whole, whatever file it holds now", async () => {
+    const first = await file(OUT, block(2, [...record("a0"), ...record("a1")]));
+    const other = await otherFile("b0", "b1");
+    let served = 0;
+    const { client } = await datasetServer([
+      (request, response) => {
+        if (served++ > 0) return whole(other)(request, response);
+        // The header only, then the connection breaks.
+        response.writeHead(200, { "content-type": "application/octet-stream" });
+        response.write(first.subarray(0, first.length - 20));
+        setTimeout(() => response.socket?.destroy(), 50);
+      },
+    ]);
+    await expect(readIds(client(5, 1).datasets.records("ds-1"))).resolves.toEqual({
+      seen: ["b0", "b1"],
+      error: undefined,
+    });
+  });
+
   it("fresh URLs whose parts were renumbered: a CohereError, not another part's records read in its place", async () => {
     const bytes = {
       a: await file(OUT, block(1, record("a0"))),

@@ -31,6 +31,13 @@ export interface AvroDecodeOptions {
    * come from `source`, whose reads the caller bounds.
    */
   signal?: AbortSignal | undefined;
+  /**
+   * The file as a download before this one read it, for a file read again (a part whose body
+   * broke off): the sync marker of its header, set by the first download. A file whose marker
+   * differs is another file (each writer draws its own 16 random bytes), and a `CohereParseError`:
+   * its records cannot be matched to the ones already read.
+   */
+  sameFileAs?: { sync?: Uint8Array };
 }
 
 /** Headers are a schema and a few keys; a "header" larger than this is a corrupt length. */
@@ -134,6 +141,18 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
       if (header) {
         this.read = locateIn("header", () => compileSchema(header.schema));
         const codec = locateIn("header", () => blockCodec(header.codec, this.options.inflateRaw, this.options.signal));
+        const seen = this.options.sameFileAs;
+        if (seen) {
+          seen.sync ??= header.sync;
+          // Sixteen bytes each, compared as their lists of numbers.
+          if (`${seen.sync}` !== `${header.sync}`)
+            throw locate(
+              new AvroFormatError(
+                "read again, it is not the file read before (another sync marker): the part changed between its downloads",
+              ),
+              "header",
+            );
+        }
         this.bytes.skip(header.length);
         this.blocks = new BlockStream(this.bytes, header.sync, codec, minEncodedSize(header.schema));
         return this.blocks;
