@@ -164,7 +164,11 @@ import { build } from "esbuild";
 // options' schema exported for run's chunk: 20,790 B.
 // The seventeenth session: a plugin's Request carries its way back to the SDK's WireRequest
 // (plugins cost less per call), its code loaded with the guard of users' middleware: 20,810 B.
-export const BUDGET_GZIP_BYTES = 20.4 * 1024;
+// The eighteenth session: a failing callback reported once per callback or logger (+65 B); its
+// re-attack's fixes, the page's part of them (what an attempt plugin leaves running ends with
+// the attempt, the words in the guard's chunk; a call plugin's next() rejects with the failure
+// named; a plugin's own Request signal no caller's abort): 20,961 B, and the guard to 20.5 kB.
+export const BUDGET_GZIP_BYTES = 20.5 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

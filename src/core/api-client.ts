@@ -20,7 +20,7 @@ import {
 } from "../internal/secrets.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { attemptsMade, downloadCallName, nameTheCall } from "./errors/call-failure.js";
+import { attemptsMade, carryCallName, downloadCallName, nameTheCall } from "./errors/call-failure.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { checkResponse, expectResponse, type ResponseDescription, takeCheckedData } from "./checked-response.js";
 import { setBodyFailure } from "./body-failure.js";
@@ -275,6 +275,8 @@ export class ApiClient {
     const carried = rememberCarriedTokens(context, requestOptions);
     expectResponse(context, expected);
     const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
+    const call = { operation, method: request.method, route, url: wire.url };
+    if (!pipeline.ownsResponses) carryCallName(context, call, requestOptions);
     let response: Response;
     try {
       // Named below like an abort during the call.
@@ -286,17 +288,7 @@ export class ApiClient {
       if (checked !== response) await checked;
     } catch (error) {
       recordCarriedTokens(context, carried);
-      throw nameTheCall(
-        error,
-        {
-          operation,
-          method: request.method,
-          route,
-          url: wire.url,
-          attempts: attemptsMade(context.attempt, requestOptions),
-        },
-        context,
-      );
+      throw nameTheCall(error, { ...call, attempts: attemptsMade(context.attempt, requestOptions) }, context);
     }
     request.answered?.(context);
     recordCarriedTokens(context, carried);

@@ -1,17 +1,18 @@
-// Whether a user's attempt-phase plugin has run in a call: its attempts' signals then fire as
-// each attempt ends (see `timeoutMiddleware`), which the SDK's own layers never need.
+// What ends with each attempt of a call, beyond the SDK's own work: set by the guard of users'
+// attempt-phase plugins, called by the timeout layer as each attempt ends (see
+// `timeoutMiddleware`). A call without such a plugin carries none of it.
 import type { MiddlewareContext } from "./middleware.js";
 
-const pluginInAttempts: unique symbol = Symbol();
+const atAttemptEnd: unique symbol = Symbol();
 
-type Marked = { [pluginInAttempts]?: true };
+type WithAttemptEnd = { [atAttemptEnd]?: (attempt: AbortController, context: MiddlewareContext) => void };
 
-/** Marks `context`: an attempt-phase plugin runs in its attempts (the guard of users' middleware). */
-export function markPluginInAttempts(context: MiddlewareContext): void {
-  (context as Marked)[pluginInAttempts] = true;
+/** Has `end` called with each attempt's controller of `context`'s call as the attempt ends. */
+export function onAttemptEnd(context: MiddlewareContext, end: NonNullable<WithAttemptEnd[typeof atAttemptEnd]>): void {
+  (context as WithAttemptEnd)[atAttemptEnd] = end;
 }
 
-/** True once an attempt-phase plugin has run in `context`'s call. */
-export function hasPluginInAttempts(context: MiddlewareContext): boolean {
-  return (context as Marked)[pluginInAttempts] === true;
+/** Ends what `onAttemptEnd` asked to end with the attempt whose controller is `attempt`. */
+export function endAttempt(context: MiddlewareContext, attempt: AbortController): void {
+  (context as WithAttemptEnd)[atAttemptEnd]?.(attempt, context);
 }

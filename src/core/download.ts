@@ -1,5 +1,5 @@
 import { recordDownloadAttempts } from "./attempts-of-failed-downloads.js";
-import { abortNamed, attemptsMade, downloadCallName, nameTheCall } from "./errors/call-failure.js";
+import { abortNamed, attemptsMade, carryCallName, downloadCallName, nameTheCall } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { Pipeline } from "./middleware-plugin.js";
@@ -97,14 +97,11 @@ export async function sendDownload(
   const release = () => connection.abort();
   // Named like an API call's failure, by its label: the signed URL's query is a credential. The
   // count is kept for the records reader, which counts a refused download's attempts.
+  const call = { operation, method: "get", route: label ?? "{signed-url}", url: `${target.origin}${target.pathname}` };
+  if (!pipeline.ownsResponses) carryCallName(context, call, requestOptions);
   const named = (error: unknown) => {
     const attempts = attemptsMade(context.attempt, requestOptions);
-    const url = `${target.origin}${target.pathname}`;
-    const failure = nameTheCall(
-      error,
-      { operation, method: "get", route: label ?? "{signed-url}", url, attempts },
-      context,
-    );
+    const failure = nameTheCall(error, { ...call, attempts }, context);
     recordDownloadAttempts(failure, attempts);
     return failure;
   };

@@ -5,7 +5,7 @@ import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
 import { isResponse } from "../internal/is-response.js";
 import { checkResponse } from "./checked-response.js";
 import { followAbort } from "../internal/follow-abort.js";
-import { callFailure } from "./errors/call-failure.js";
+import { attemptsMade, callFailure, carriedCall, nameTheCall } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { CohereTimeoutError } from "./errors/timeout-error.js";
 import { describeValue } from "./input.js";
@@ -13,7 +13,7 @@ import type { Middleware, MiddlewareContext } from "./middleware.js";
 import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
-import { markPluginInAttempts } from "./attempt-end.js";
+import { onAttemptEnd } from "./attempt-end.js";
 import { pluginRequest } from "./plugin-request.js";
 
 /**
@@ -39,8 +39,8 @@ import { pluginRequest } from "./plugin-request.js";
 export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Middleware {
   const perCall = phase === "call";
   return async (request, next, context) => {
-    // What it leaves running ends with its attempt (see `timeoutMiddleware`).
-    if (!perCall) markPluginInAttempts(context);
+    // What it leaves running ends with its attempt.
+    if (!perCall) onAttemptEnd(context, endPluginWork);
     // An upload's source that fails as the plugin reads the body (a signer, a size check) ends
     // its run too: the body will not come.
     const failure = bodyFailureOf(context);
@@ -59,7 +59,18 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // call, not ended by it.) In the attempt phase the attempt's own signal, as it is: it lives
     // one attempt, so Node's listener on it gathers nowhere.
     const forPlugin = pluginRequest(request, (perCall ? context.signal && signal : context.attemptSignal) ?? null);
-    const answered: typeof next = perCall ? (r) => next(r).then((answer) => checked(answer, context)) : next;
+    // A call-phase plugin's `next()` rejects with the failure named as the caller will get it.
+    const answered: typeof next = perCall
+      ? (r) =>
+          next(r)
+            .then((answer) => checked(answer, context))
+            .catch((error: unknown) => {
+              const carried = carriedCall(context);
+              if (carried === undefined) throw error;
+              const attempts = attemptsMade(context.attempt, carried.requestOptions);
+              throw nameTheCall(error, { ...carried.call, attempts }, context);
+            })
+      : next;
     const checkedNext: typeof next = bounds ? (r) => bounds.during(answered(r)) : answered;
     // Once the plugin's run is over (it answered, failed, or its attempt or call ended), a `next`
     // it calls later (from a timer, say) would send a request that no timeout or abort bounds.
@@ -104,6 +115,17 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       bounds?.stop();
     }
   };
+}
+
+/**
+ * Ends, as its attempt ends, what an attempt-phase plugin started and left running: a request it
+ * sent with `next()` and did not wait for (it answered without it), its own fetch on the
+ * attempt's signal. A streamed download's body is read after the attempt, on a signal of its own
+ * (see the transport), and a stream's response a plugin made itself is the caller's to read.
+ */
+function endPluginWork(attempt: AbortController, context: MiddlewareContext): void {
+  if (context.responseKind !== "stream")
+    attempt.abort(new CohereError("The attempt had ended: what a middleware left running in it was stopped"));
 }
 
 /**

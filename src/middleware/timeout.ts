@@ -1,5 +1,4 @@
-import { hasPluginInAttempts } from "../core/attempt-end.js";
-import { CohereError } from "../core/errors/cohere-error.js";
+import { endAttempt } from "../core/attempt-end.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { followAbort } from "../internal/follow-abort.js";
 import type { AttemptState, Middleware } from "../core/middleware.js";
@@ -57,12 +56,8 @@ export function timeoutMiddleware(): Middleware {
       clearTimeout(timer);
       unlink();
       (context as AttemptState).attemptSignal = undefined;
-      // Nothing a plugin started may outlive its attempt: a request it sent with `next()` and left
-      // (it answered without it), its own fetch on the attempt's signal. A streamed download's
-      // body is read after the attempt, on a signal of its own (see the transport), and a
-      // stream's response a plugin made itself is the caller's to read.
-      if (hasPluginInAttempts(context) && context.responseKind !== "stream")
-        controller.abort(new CohereError("The attempt had ended: what a middleware left running in it was stopped"));
+      // Nothing a plugin started may outlive its attempt (see `endPluginWork`).
+      endAttempt(context, controller);
     }
   };
 }

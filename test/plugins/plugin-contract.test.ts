@@ -51,6 +51,36 @@ describe("a call-phase plugin's next() is what the caller gets", () => {
     expect(outcomes).toEqual([error]);
   });
 
+  it("rejects with the failure in the caller's words already: its message, as the plugin reads it, is the caller's", async () => {
+    const seen: string[] = [];
+    const recorder: MiddlewarePlugin = {
+      name: "recorder",
+      phase: "call",
+      handle: (request, next) =>
+        next(request).catch((error: unknown) => {
+          seen.push((error as Error).message);
+          throw error;
+        }),
+    };
+    server.fake.inject("retrieve", { type: "status", status: 404, body: { message: "nf" } });
+    server.fake.inject("list", { type: "status", status: 500 }, { times: 2 });
+    server.fake.inject("list", { type: "stall-body" }, { times: 2 });
+    const client = server.client({ middleware: [recorder], maxRetries: 1, timeoutInSeconds: 0.2 });
+    const failures = [
+      await client.batches.retrieve("b-1").catch((e: unknown) => e),
+      await client.batches.list().catch((e: unknown) => e),
+      await client.batches.list().catch((e: unknown) => e),
+    ];
+    expect(failures.map((error) => (error as Error).message)).toEqual([
+      "GET /v2/batches/{id} -> 404: nf",
+      "GET /v2/batches -> 500: Internal Server Error (2 attempts made)",
+      expect.stringMatching(
+        /^batches\.list \(GET \/v2\/batches\) timed out after 0\.2 s per attempt; 2 attempts made$/,
+      ),
+    ]);
+    expect(seen).toEqual(failures.map((error) => (error as Error).message));
+  });
+
   it("resolves with a checked 2xx response whose body it can still read", async () => {
     server.fake.addBatches(2);
     let body: unknown;

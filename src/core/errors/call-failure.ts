@@ -40,6 +40,30 @@ export function attemptsMade(attempt: number, requestOptions: object | undefined
   return attempt + ((requestOptions && earlierAttempts.get(requestOptions)) || 0);
 }
 
+// What names a call's failure, carried on its context for the guard of call-phase plugins,
+// which names a failure before the plugin sees it (see `carryCallName`).
+const callOf: unique symbol = Symbol();
+
+type CarriesCall = { [callOf]?: { call: Omit<FailedCall, "attempts">; requestOptions: object | undefined } };
+
+/**
+ * Carries `call` on `context`: a call-phase plugin's `next()` then rejects with the failure named
+ * as the caller will get it (`GET /v2/batches/{id} -> 404: ...`), not renamed after the plugin
+ * saw it (a span's status, a log line). Set only where users' plugins run.
+ */
+export function carryCallName(
+  context: MiddlewareContext,
+  call: Omit<FailedCall, "attempts">,
+  requestOptions: object | undefined,
+): void {
+  (context as CarriesCall)[callOf] = { call, requestOptions };
+}
+
+/** What `carryCallName` carried on `context`: read by the guard of call-phase plugins. */
+export function carriedCall(context: MiddlewareContext): CarriesCall[typeof callOf] {
+  return (context as CarriesCall)[callOf];
+}
+
 // Failures the SDK would have retried, but may not send again, with the reason: said in the
 // message, where "1 attempt made" with `maxRetries: 2` would leave the caller guessing.
 const notSentAgain = new WeakMap<object, string>();
