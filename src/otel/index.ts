@@ -222,7 +222,14 @@ function started(t: Telemetry, tracer: Tracer, name: string, options: SpanOption
   const span = t.run("starting a span", () => {
     const parentContext: Context =
       parent === undefined ? otelContext.active() : trace.setSpan(otelContext.active(), parent);
-    return tracer.startSpan(name, options, parentContext);
+    const made: unknown = tracer.startSpan(name, options, parentContext);
+    // A promise is `run`'s to tell (its rejection reported); anything else must be a span: one
+    // that is not (null, a number) was a no-op span without a word, or failed later as another
+    // step ("writing traceparent").
+    const promise = Object.prototype.toString.call(made) === "[object Promise]";
+    if (!promise && !(typeof (made as Span)?.spanContext === "function" && typeof (made as Span).end === "function"))
+      throw new TypeError(`startSpan returned ${made === null ? "null" : typeof made}, not a span`);
+    return made as Span;
   });
   return span ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 }
@@ -379,6 +386,12 @@ function writeTraceparent(t: Telemetry, headers: Headers, span: Span): void {
   // Each field read once: what is checked is what is sent.
   const { traceId, spanId, traceFlags, traceState } = spanContext;
   if (!trace.isSpanContextValid({ traceId, spanId, traceFlags })) return;
+  // W3C Trace Context takes lower-case hex only (OpenTelemetry's check takes either case): a
+  // receiver drops a traceparent with an upper-case id, so none is sent, and the tracer is named.
+  if (/[A-F]/.test(traceId + spanId)) {
+    t.ignored("writing traceparent", new TypeError("the span's trace or span id is not lower-case hex"));
+    return;
+  }
   headers.set("traceparent", `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, "0")}`);
   // A `tracestate` the caller's headers carried belongs to their trace, not to this one.
   headers.delete("tracestate");

@@ -182,6 +182,33 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
     expect(server.fake.requests.at(-1)!.headers.traceparent).toBeUndefined();
   });
 
+  it("a tracer whose startSpan returns no span (null, a number, {}): reported as starting a span, no traceparent sent", async () => {
+    for (const made of [null, undefined, 42, {}]) {
+      const tracer = { startSpan: () => made } as unknown as Tracer;
+      const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+      const warnings = await warnedDuring(async () => {
+        expect((await client.batches.list()).batches).toBeDefined();
+      });
+      expect(warnings, String(made)).toEqual([
+        "cohere-batches/otel: starting a span failed and was ignored (reported once per plugin).",
+      ]);
+      expect(server.fake.requests.at(-1)!.headers.traceparent).toBeUndefined();
+    }
+  });
+
+  it("a span whose ids are upper-case hex: no traceparent (W3C takes lower case only), and the tracer is named", async () => {
+    const upper = trace.wrapSpanContext({ traceId: "A".repeat(32), spanId: "B".repeat(16), traceFlags: 1 });
+    const tracer = { startSpan: () => upper } as unknown as Tracer;
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+    const warnings = await warnedDuring(async () => {
+      expect((await client.batches.list()).batches).toBeDefined();
+    });
+    expect(server.fake.requests.at(-1)!.headers.traceparent).toBeUndefined();
+    expect(warnings).toEqual([
+      "cohere-batches/otel: writing traceparent failed and was ignored (reported once per plugin).",
+    ]);
+  });
+
   it("each kind of failure is reported once per plugin, however many calls: another plugin reports its own", async () => {
     const tracer = { startSpan: broken("startSpan") } as unknown as Tracer;
     const first = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
