@@ -14,6 +14,7 @@ import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
 import { onAttemptEnd } from "./attempt-end.js";
+import { isNotBlank } from "./idempotency-key-sent.js";
 import { pluginRequest } from "./plugin-request.js";
 
 /**
@@ -77,12 +78,30 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     let ended = false;
     const lateNext = () =>
       Promise.reject(new CohereError(`Middleware "${name}" called next() after its run had ended; nothing was sent`));
+    // A request the server may act on (a create) goes once per run of a plugin, as the SDK's own
+    // retries send it once, unless the same Idempotency-Key goes with each (the caller's
+    // `idempotencyKey` is on every request): a plugin's own retry or hedge would otherwise make
+    // two batches. `null` until the first `next()`, then the key it sent (or none).
+    let keySent: string | undefined | null = null;
+    const sendOnce = (r: Request): Promise<Response> => {
+      if (!context.idempotent) {
+        const key = idempotencyKeyOf(r);
+        if (keySent === null) keySent = key;
+        else if (key === undefined || key !== keySent)
+          return Promise.reject(
+            callFailure(
+              `Middleware "${name}" called next() again for ${context.operation}, which the server may have acted on; nothing was sent (the same idempotencyKey on every request allows it)`,
+            ),
+          );
+      }
+      return checkedNext(r);
+    };
     try {
       const result: unknown = await boundBySignal(
         callUserCode(() =>
           handle(
             forPlugin,
-            handledNext((r) => (ended ? lateNext() : checkedNext(r))),
+            handledNext((r) => (ended ? lateNext() : sendOnce(r))),
             context,
           ),
         ),
@@ -192,6 +211,16 @@ function runBounds(
       pending = -1; // nothing restarts the clock once the run is over
     },
   };
+}
+
+/** The Idempotency-Key `request` carries, if not blank; none for what cannot be read (junk). */
+function idempotencyKeyOf(request: Request): string | undefined {
+  try {
+    const key = request.headers.get("idempotency-key");
+    return key !== null && isNotBlank(key) ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

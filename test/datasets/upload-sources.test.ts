@@ -525,12 +525,13 @@ describe("an upload whose source fails: who sees which error", () => {
       .catch((e: unknown) => e);
     expect(CohereError.is(error)).toBe(true);
     expect((error as Error).message).toContain("The data being uploaded failed as it was read: disk read failed");
-    // The same error (the call names it once its plugins are done).
+    // The same error, named already when the call-phase plugin saw it: its words are the caller's.
     expect(sawInCall).toBe(error);
     expect(seen).toEqual([
       "shouldRetry: CohereError",
-      "call: CohereError: The data being uploaded failed as it was read: disk read failed",
+      "call: CohereError: datasets.create (POST /v1/datasets): The data being uploaded failed as it was read: disk read failed",
     ]);
+    expect(seen[1]).toBe(`call: CohereError: ${(error as Error).message}`);
     expect(logged.join("\n")).toMatch(/failed: CohereError/);
     expect(logged.join("\n")).not.toMatch(/CohereAbortError/);
   });

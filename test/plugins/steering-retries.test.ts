@@ -613,7 +613,7 @@ describe("a call-phase plugin's request, copied for every attempt", () => {
 });
 
 describe("a hedge's attempts", () => {
-  it("keep the create's idempotent flag fixed: a plugin's write cannot make either go again", async () => {
+  it("keep the create's idempotent flag fixed: a plugin's write cannot make it go again, nor a second next()", async () => {
     // The second next() of a hedge ran on a spread copy of the context, where the write took.
     const hedge: MiddlewarePlugin = {
       name: "hedge",
@@ -631,7 +631,8 @@ describe("a hedge's attempts", () => {
       .client({ ...fast, maxRetries: 2, middleware: [hedge, flip] })
       .batches.create(newBatch)
       .catch(() => {});
-    expect(server.fake.count("create")).toBe(2);
+    // One 500, not retried; the hedge's second next() is refused (no key): nothing more is sent.
+    expect(server.fake.count("create")).toBe(1);
   });
 });
 
@@ -677,5 +678,84 @@ describe("two-phase plugins", () => {
     expect(() => server.client({ middleware: [{ name: "x", handle: pass, call: pass } as never] })).toThrow(
       /Invalid middleware #1/,
     );
+  });
+});
+
+describe("a plugin's own retry or hedge of a request the server may act on", () => {
+  /** A plugin that sends the request again once after a failure, in `phase`; `keyed` adds a key per request. */
+  const retryOnce = (phase: "call" | "attempt", seen: string[], keyed?: (n: number) => string): MiddlewarePlugin => {
+    let n = 0;
+    return {
+      name: "own-retry",
+      phase,
+      handle: async (request, next) => {
+        const send = () => {
+          const copy = request.clone();
+          if (keyed) copy.headers.set("Idempotency-Key", keyed(n++));
+          return next(copy);
+        };
+        // A call-phase next() rejects with the typed error; an attempt's resolves with the raw 500.
+        try {
+          const response = await send();
+          if (response.ok) return response;
+          seen.push(`status ${response.status}`);
+        } catch (error) {
+          seen.push((error as Error).name);
+        }
+        return send().catch((again: unknown) => {
+          seen.push((again as Error).message);
+          throw again;
+        });
+      },
+    };
+  };
+
+  it.each(["call", "attempt"] as const)(
+    "in the %s phase, a create without a key is not sent again: its second next() is refused, nothing sent",
+    async (phase) => {
+      server.fake.inject("create", { type: "status", status: 500 }, { times: 5 });
+      const seen: string[] = [];
+      const error = await server
+        .client({ maxRetries: 0, middleware: [retryOnce(phase, seen)] })
+        .batches.create(newBatch)
+        .catch((e: unknown) => e);
+      expect(CohereError.is(error)).toBe(true);
+      expect(server.fake.count("create")).toBe(1);
+      expect(seen).toEqual([
+        phase === "call" ? "InternalServerError" : "status 500",
+        expect.stringContaining(
+          'Middleware "own-retry" called next() again for batches.create, which the server may have acted on; nothing was sent',
+        ),
+      ]);
+    },
+  );
+
+  it("with the caller's idempotencyKey on every request it goes again; a key the plugin changes does not", async () => {
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+    const seen: string[] = [];
+    const created = await server
+      .client({ maxRetries: 0, middleware: [retryOnce("call", seen)] })
+      .batches.create(newBatch, { idempotencyKey: "k-own" });
+    expect(server.fake.count("create")).toBe(2);
+    // The server acted on the first; the key made the second its answer again: one batch.
+    expect(server.fake.listBatches().map((batch) => batch.id)).toEqual([created.batch.id]);
+
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 5 });
+    const changing: string[] = [];
+    await server
+      .client({ maxRetries: 0, middleware: [retryOnce("call", changing, (n) => `k-${n}`)] })
+      .batches.create(newBatch)
+      .catch(() => {});
+    expect(server.fake.count("create")).toBe(3);
+    expect(changing[1]).toContain("nothing was sent");
+  });
+
+  it("an idempotent call (list) may be sent again by a plugin as often as it likes", async () => {
+    server.fake.inject("list", { type: "status", status: 500 }, { times: 1 });
+    const seen: string[] = [];
+    const page = await server.client({ maxRetries: 0, middleware: [retryOnce("call", seen)] }).batches.list();
+    expect(page.batches).toEqual([]);
+    expect(seen).toEqual(["InternalServerError"]);
+    expect(server.fake.count("list")).toBe(2);
   });
 });
