@@ -119,8 +119,8 @@ export interface MiddlewareContext {
   readonly signal: AbortSignal | undefined;
   /**
    * The signal of the attempt in flight: it fires on the caller's abort or when the attempt's
-   * timeout runs out, and, when an attempt-phase plugin runs in the call, as the attempt ends
-   * (but for a streamed download's). Set by the timeout layer; the transport hands it to fetch.
+   * timeout runs out, and as the attempt ends when a plugin left a `next()` of it pending (but
+   * for a streamed download's). Set by the timeout layer; the transport hands it to fetch.
    * A middleware that makes its own requests should pass it on.
    */
   readonly attemptSignal?: AbortSignal | undefined;

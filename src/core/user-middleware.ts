@@ -40,8 +40,6 @@ import { pluginRequest } from "./plugin-request.js";
 export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Middleware {
   const perCall = phase === "call";
   return async (request, next, context) => {
-    // What it leaves running ends with its attempt.
-    if (!perCall) onAttemptEnd(context, endPluginWork);
     // An upload's source that fails as the plugin reads the body (a signer, a size check) ends
     // its run too: the body will not come.
     const failure = bodyFailureOf(context);
@@ -83,6 +81,9 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // `idempotencyKey` is on every request): a plugin's own retry or hedge would otherwise make
     // two batches. `null` until the first `next()`, then the key it sent (or none).
     let keySent: string | undefined | null = null;
+    // The plugin's `next()` calls not yet settled: one left when its run ends (a hedge's loser, a
+    // request it answered without) ends with the attempt (see `endPluginWork`).
+    const pending = { count: 0 };
     const sendOnce = (r: Request): Promise<Response> => {
       if (!context.idempotent) {
         const key = idempotencyKeyOf(r);
@@ -101,7 +102,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         callUserCode(() =>
           handle(
             forPlugin,
-            handledNext((r) => (ended ? lateNext() : sendOnce(r))),
+            handledNext((r) => (ended ? lateNext() : sendOnce(r)), pending),
             context,
           ),
         ),
@@ -112,6 +113,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
             : (cutShort(context) ?? abortErrorFor(context)),
       ).finally(() => {
         ended = true;
+        if (!perCall && pending.count > 0) onAttemptEnd(context, endPluginWork);
       });
       if (!isResponse(result))
         throw callFailure(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
@@ -137,10 +139,13 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
 }
 
 /**
- * Ends, as its attempt ends, what an attempt-phase plugin started and left running: a request it
- * sent with `next()` and did not wait for (it answered without it), its own fetch on the
- * attempt's signal. A streamed download's body is read after the attempt, on a signal of its own
- * (see the transport), and a stream's response a plugin made itself is the caller's to read.
+ * Ends, as its attempt ends, what an attempt-phase plugin left running: a request it sent with
+ * `next()` and did not wait for (a hedge's loser, or it answered without it). The attempt's
+ * signal fires (the SDK's fetches under it stop, and whatever else of the plugin's follows it).
+ * Only then: aborting an attempt's signal costs Node's fetch about 23 µs even once it is done,
+ * a third of a call's own cost. A streamed download's body is read after the attempt, on a
+ * signal of its own (see the transport), and a stream's response a plugin made itself is the
+ * caller's to read.
  */
 function endPluginWork(attempt: AbortController, context: MiddlewareContext): void {
   if (context.responseKind !== "stream")
@@ -226,12 +231,20 @@ function idempotencyKeyOf(request: Request): string | undefined {
 /**
  * `next`, with each promise it returns marked as handled: a plugin that calls `next` and drops
  * the promise (or stops awaiting it when the attempt ends) must not leave an unhandled
- * rejection behind. The plugin still gets the rejection when it awaits.
+ * rejection behind. The plugin still gets the rejection when it awaits. `pending` counts the
+ * promises not yet settled.
  */
-function handledNext(next: (request: Request) => Promise<Response>): (request: Request) => Promise<Response> {
+function handledNext(
+  next: (request: Request) => Promise<Response>,
+  pending: { count: number },
+): (request: Request) => Promise<Response> {
+  const settled = () => {
+    pending.count--;
+  };
   return (request) => {
     const response = next(request);
-    response.catch(() => {});
+    pending.count++;
+    response.then(settled, settled);
     return response;
   };
 }

@@ -14,9 +14,10 @@ import type { AttemptState, Middleware } from "../core/middleware.js";
  * not race `next` itself (a promise and a listener more on every attempt): what ends the attempt
  * is the layers below honouring the signal, as the transport and the guard of users' plugins do.
  * Tested alone, a stub `next` must watch `context.attemptSignal` to be cut off (see the example).
- * With an attempt-phase plugin in the call, the signal also fires as the attempt ends (a
- * `CohereError` as its reason): a request the plugin sent and left, or its own work on the
- * signal, ends with the attempt (a streamed download's body excepted, which the caller reads).
+ * When an attempt-phase plugin left a `next()` pending as its run ended (a hedge's loser), the
+ * signal also fires as the attempt ends (a `CohereError` as its reason): that request, and
+ * whatever else follows the signal, ends with the attempt (a streamed download's body excepted,
+ * which the caller reads).
  * @example
  * ```ts
  * // Already in every client's pipeline; the limit is the option:
