@@ -5,8 +5,18 @@
 // create sent again without the same key may make a second batch.
 const keySent = new WeakMap<object, string | null>();
 
+// How many of a call's requests reached a transport: a plugin's own retry of a create that sent
+// nothing (a token function failed, fetch refused the request) may go (see the guard).
+const sends = new WeakMap<object, number>();
+
+/** How many requests of `context`'s call (one not idempotent) reached a transport so far. */
+export function sendsOf(context: object): number {
+  return sends.get(context) ?? 0;
+}
+
 /** Notes, as the transport sends it, the key the attempt's request carries (`null`: none). */
 export function noteKeySent(context: object, request: Request): void {
+  sends.set(context, sendsOf(context) + 1);
   let key: string | null = null;
   try {
     key = request.headers.get("idempotency-key");

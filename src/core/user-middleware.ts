@@ -14,7 +14,8 @@ import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
 import { onAttemptEnd } from "./attempt-end.js";
-import { isNotBlank } from "./idempotency-key-sent.js";
+import { isNotBlank, sendsOf } from "./idempotency-key-sent.js";
+import { notActedOnStatuses, serverCertainlyDidNotAct } from "./server-did-not-act.js";
 import { pluginRequest } from "./plugin-request.js";
 
 /**
@@ -59,16 +60,17 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // one attempt, so Node's listener on it gathers nowhere.
     const forPlugin = pluginRequest(request, (perCall ? context.signal && signal : context.attemptSignal) ?? null);
     // A call-phase plugin's `next()` rejects with the failure named as the caller will get it.
+    const named = (error: unknown): never => {
+      const carried = perCall ? carriedCall(context) : undefined;
+      if (carried === undefined) throw error;
+      const attempts = attemptsMade(context.attempt, carried.requestOptions);
+      throw nameTheCall(error, { ...carried.call, attempts }, context);
+    };
     const answered: typeof next = perCall
       ? (r) =>
           next(r)
             .then((answer) => checked(answer, context))
-            .catch((error: unknown) => {
-              const carried = carriedCall(context);
-              if (carried === undefined) throw error;
-              const attempts = attemptsMade(context.attempt, carried.requestOptions);
-              throw nameTheCall(error, { ...carried.call, attempts }, context);
-            })
+            .catch(named)
       : next;
     const checkedNext: typeof next = bounds ? (r) => bounds.during(answered(r)) : answered;
     // Once the plugin's run is over (it answered, failed, or its attempt or call ended), a `next`
@@ -76,26 +78,38 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     let ended = false;
     const lateNext = () =>
       Promise.reject(new CohereError(`Middleware "${name}" called next() after its run had ended; nothing was sent`));
-    // A request the server may act on (a create) goes once per run of a plugin, as the SDK's own
-    // retries send it once, unless the same Idempotency-Key goes with each (the caller's
-    // `idempotencyKey` is on every request): a plugin's own retry or hedge would otherwise make
-    // two batches. `null` until the first `next()`, then the key it sent (or none).
-    let keySent: string | undefined | null = null;
+    // A request the server may act on (a create) goes again in a run of a plugin (its own retry, a
+    // hedge) only where the SDK's retries would send it again: nothing reached the server's work
+    // (nothing was sent, a 429, a 503, a refused connection), or the same Idempotency-Key goes
+    // with each. `keySent`: the key of the last request sent; `mayHaveActed`: the server may
+    // have acted on one (a request in flight may too).
+    let keySent: string | undefined;
+    let mayHaveActed = false;
     // The plugin's `next()` calls not yet settled: one left when its run ends (a hedge's loser, a
     // request it answered without) ends with the attempt (see `endPluginWork`).
     const pending = { count: 0 };
     const sendOnce = (r: Request): Promise<Response> => {
-      if (!context.idempotent) {
-        const key = idempotencyKeyOf(r);
-        if (keySent === null) keySent = key;
-        else if (key === undefined || key !== keySent)
-          return Promise.reject(
-            callFailure(
-              `Middleware "${name}" called next() again for ${context.operation}, which the server may have acted on; nothing was sent (the same idempotencyKey on every request allows it)`,
-            ),
-          );
-      }
-      return checkedNext(r);
+      if (context.idempotent) return checkedNext(r);
+      const key = idempotencyKeyOf(r);
+      if ((mayHaveActed || pending.count > 0) && (key === undefined || key !== keySent))
+        return Promise.reject(
+          callFailure(
+            `Middleware "${name}" called next() again for ${context.operation}, which the server may have acted on; nothing was sent (the same idempotencyKey on every request allows it)`,
+          ),
+        ).catch(named);
+      keySent = key;
+      const sentBefore = sendsOf(context);
+      return checkedNext(r).then(
+        (response) => {
+          // A call-phase plugin's is a 2xx; an attempt plugin's is raw (a 503 did nothing).
+          if (!notActedOnStatuses.has(response.status)) mayHaveActed = true;
+          return response;
+        },
+        (error: unknown) => {
+          if (sendsOf(context) !== sentBefore && !serverCertainlyDidNotAct(error)) mayHaveActed = true;
+          throw error;
+        },
+      );
     };
     try {
       const result: unknown = await boundBySignal(

@@ -7,12 +7,8 @@ import { CohereParseError } from "../core/errors/parse-error.js";
 import { isFollowedRedirect } from "../core/redirects.js";
 import type { RequestOptions, ShouldRetry } from "../core/request-options.js";
 import { delay } from "../internal/delay.js";
-import {
-  connectionRefusedOnFirstHop,
-  failedOnTheWire,
-  isTransientFailure,
-  retryDelay,
-} from "../middleware/retry-decision.js";
+import { failedOnTheWire, isTransientFailure, retryDelay } from "../middleware/retry-decision.js";
+import { connectionRefusedOnFirstHop } from "../core/server-did-not-act.js";
 import type { RetryTiming } from "../middleware/retry-timing.js";
 import type { BatchesClient } from "../resources/batches/batches-client.js";
 import type { Batch, CreateBatchRequest } from "../resources/batches/types.js";

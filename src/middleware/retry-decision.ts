@@ -5,17 +5,11 @@ import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext, OperationName } from "../core/middleware.js";
 import type { RetryInfo, ShouldRetry } from "../core/request-options.js";
 import { isThenable, reportCallbackError } from "../internal/user-callback.js";
-import { refusedOnFirstHop } from "../core/redirects.js";
+import { serverCertainlyDidNotAct } from "../core/server-did-not-act.js";
 import { backoffDelayInSeconds, DEFAULT_MAX_RETRY_AFTER_IN_SECONDS, type RetryTiming } from "./retry-timing.js";
 
 /** Statuses that say "try again": the request may succeed later unchanged. 501 is not one. */
 const retryableStatuses = new Set([408, 409, 429, 500, 502, 503, 504]);
-
-/**
- * Statuses after which the server certainly did not act on the request, so even a `create`
- * without an idempotency key may be sent again without making a second batch.
- */
-const notActedOnStatuses = new Set([429, 503]);
 
 /**
  * What keeps the call's request from going again after `error`, a failure on the wire, where
@@ -82,23 +76,6 @@ export function retryDelay(
 export function askedTooLong(error: unknown, timing: RetryTiming): boolean {
   const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
   return asked !== undefined && asked > (timing.maxRetryAfterInSeconds ?? DEFAULT_MAX_RETRY_AFTER_IN_SECONDS);
-}
-
-/**
- * True when the failed attempt certainly did not reach the server's work (429, 503, a connection
- * refused on the first hop): a non-idempotent request may be sent again.
- */
-export function serverCertainlyDidNotAct(error: unknown): boolean {
-  if (ApiError.is(error)) return notActedOnStatuses.has(error.status);
-  return connectionRefusedOnFirstHop(error);
-}
-
-/**
- * True when the request certainly never left: a connection refused on the first hop. `run`
- * trusts no status for this (a proxy answers 503 after the backend acted).
- */
-export function connectionRefusedOnFirstHop(error: unknown): boolean {
-  return CohereConnectionError.is(error) && refusedOnFirstHop(error);
 }
 
 /**

@@ -55,7 +55,9 @@ export interface OpenTelemetryOptions {
  * `http.request.resend_count`. `url.full` shows the values of the API's plain query parameters
  * (`page_size`, `order_by`, ...) and `REDACTED` for any other (a page token is the server's text,
  * which may echo the key; a caller's extra `queryParams`). Each attempt sends `traceparent` (and
- * drops a `tracestate` of the caller's, which belongs to another trace), except a results part's
+ * drops a `tracestate` of the caller's, which belongs to another trace; a span with no valid
+ * context, a no-op tracer's or one whose ids are not lower-case hex, leaves the caller's own
+ * `traceparent` and `tracestate` as they are), except a results part's
  * download (`datasets.download`): nothing of the client's goes to the storage host, and its
  * `url.full` has every query value replaced by `REDACTED` (the signed URL's query is its
  * credential). Its spans are recorded like any call's. Telemetry never fails a call: a tracer,
@@ -223,11 +225,11 @@ function started(t: Telemetry, tracer: Tracer, name: string, options: SpanOption
     const parentContext: Context =
       parent === undefined ? otelContext.active() : trace.setSpan(otelContext.active(), parent);
     const made: unknown = tracer.startSpan(name, options, parentContext);
-    // A promise is `run`'s to tell (its rejection reported); anything else must be a span: one
-    // that is not (null, a number) was a no-op span without a word, or failed later as another
-    // step ("writing traceparent").
-    const promise = Object.prototype.toString.call(made) === "[object Promise]";
-    if (!promise && !(typeof (made as Span)?.spanContext === "function" && typeof (made as Span).end === "function"))
+    // It must be a span: one that is not (null, a number, a promise of one) was a no-op span
+    // without a word, or failed later as another step ("writing traceparent"). A promise's
+    // rejection is reported too (`settled`), never left unhandled.
+    if (!t.settled(made, "starting a span")) throw new TypeError("startSpan returned a promise, not a span");
+    if (!(typeof (made as Span)?.spanContext === "function" && typeof (made as Span).end === "function"))
       throw new TypeError(`startSpan returned ${made === null ? "null" : typeof made}, not a span`);
     return made as Span;
   });
@@ -389,7 +391,7 @@ function writeTraceparent(t: Telemetry, headers: Headers, span: Span): void {
   // W3C Trace Context takes lower-case hex only (OpenTelemetry's check takes either case): a
   // receiver drops a traceparent with an upper-case id, so none is sent, and the tracer is named.
   if (/[A-F]/.test(traceId + spanId)) {
-    t.ignored("writing traceparent", new TypeError("the span's trace or span id is not lower-case hex"));
+    t.ignored("writing traceparent for a span whose ids are upper-case hex", new TypeError("W3C takes lower case"));
     return;
   }
   headers.set("traceparent", `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, "0")}`);

@@ -3,6 +3,7 @@ import {
   type Context,
   context,
   type ContextManager,
+  INVALID_SPAN_CONTEXT,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -183,7 +184,7 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
   });
 
   it("a tracer whose startSpan returns no span (null, a number, {}): reported as starting a span, no traceparent sent", async () => {
-    for (const made of [null, undefined, 42, {}]) {
+    for (const made of [null, undefined, 42, {}, Promise.resolve(trace.wrapSpanContext(INVALID_SPAN_CONTEXT))]) {
       const tracer = { startSpan: () => made } as unknown as Tracer;
       const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
       const warnings = await warnedDuring(async () => {
@@ -196,16 +197,20 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
     }
   });
 
-  it("a span whose ids are upper-case hex: no traceparent (W3C takes lower case only), and the tracer is named", async () => {
+  it("a span whose ids are upper-case hex: no traceparent of its own (W3C takes lower case only), reported; the caller's go as given", async () => {
     const upper = trace.wrapSpanContext({ traceId: "A".repeat(32), spanId: "B".repeat(16), traceFlags: 1 });
     const tracer = { startSpan: () => upper } as unknown as Tracer;
     const client = server.client({ middleware: [openTelemetryPlugin({ tracer })], maxRetries: 0 });
+    const callers = { traceparent: `00-${"c".repeat(32)}-${"d".repeat(16)}-01`, tracestate: "vendor=caller" };
     const warnings = await warnedDuring(async () => {
       expect((await client.batches.list()).batches).toBeDefined();
+      expect((await client.batches.list({}, { headers: callers })).batches).toBeDefined();
     });
-    expect(server.fake.requests.at(-1)!.headers.traceparent).toBeUndefined();
+    const [own, given] = server.fake.requests.slice(-2).map(({ headers }) => [headers.traceparent, headers.tracestate]);
+    expect(own).toEqual([undefined, undefined]);
+    expect(given).toEqual([callers.traceparent, callers.tracestate]);
     expect(warnings).toEqual([
-      "cohere-batches/otel: writing traceparent failed and was ignored (reported once per plugin).",
+      "cohere-batches/otel: writing traceparent for a span whose ids are upper-case hex failed and was ignored (reported once per plugin).",
     ]);
   });
 

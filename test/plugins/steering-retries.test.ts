@@ -750,6 +750,43 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     expect(changing[1]).toContain("nothing was sent");
   });
 
+  it("the refusal reaches a call-phase plugin in the caller's words already", async () => {
+    server.fake.inject("create", { type: "status", status: 500 }, { times: 5 });
+    const seen: string[] = [];
+    const error = await server
+      .client({ maxRetries: 0, middleware: [retryOnce("call", seen)] })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^batches\.create \(POST \/v2\/batches\): Middleware "own-retry" called/);
+    expect(seen[1]).toBe((error as Error).message);
+  });
+
+  it.each(["call", "attempt"] as const)(
+    "in the %s phase, it goes again where the server certainly did not act: nothing sent (a plugin below failed), a 503",
+    async (phase) => {
+      let runs = 0;
+      const failsFirst: Middleware = (request, next) =>
+        runs++ === 0 ? Promise.reject(new Error("not yet")) : next(request);
+      const seen: string[] = [];
+      const created = await server
+        .client({ maxRetries: 0, middleware: [retryOnce(phase, seen), failsFirst] })
+        .batches.create(newBatch);
+      expect(created.batch.id).toBeTruthy();
+      expect(server.fake.count("create")).toBe(1);
+
+      server.fake.inject("create", { type: "status", status: 503 }, { times: 1 });
+      const again = await server
+        .client({ maxRetries: 0, middleware: [retryOnce(phase, seen)] })
+        .batches.create(newBatch);
+      expect(again.batch.id).toBeTruthy();
+      expect(server.fake.count("create")).toBe(3);
+      expect(seen).toEqual([
+        phase === "call" ? "CohereError" : "CohereError",
+        phase === "call" ? "ServiceUnavailableError" : "status 503",
+      ]);
+    },
+  );
+
   it("an idempotent call (list) may be sent again by a plugin as often as it likes", async () => {
     server.fake.inject("list", { type: "status", status: 500 }, { times: 1 });
     const seen: string[] = [];

@@ -1,0 +1,28 @@
+// When a request that is not idempotent (a create) may go again: the server certainly did not
+// act on it. Shared by the retry layer and the guard of users' plugins (a plugin's own retry).
+import { ApiError } from "./errors/api-error.js";
+import { CohereConnectionError } from "./errors/connection-error.js";
+import { refusedOnFirstHop } from "./redirects.js";
+
+/**
+ * Statuses after which the server certainly did not act on the request, so even a `create`
+ * without an idempotency key may be sent again without making a second batch.
+ */
+export const notActedOnStatuses: ReadonlySet<number> = new Set([429, 503]);
+
+/**
+ * True when the failed attempt certainly did not reach the server's work (429, 503, a connection
+ * refused on the first hop): a non-idempotent request may be sent again.
+ */
+export function serverCertainlyDidNotAct(error: unknown): boolean {
+  if (ApiError.is(error)) return notActedOnStatuses.has(error.status);
+  return connectionRefusedOnFirstHop(error);
+}
+
+/**
+ * True when the request certainly never left: a connection refused on the first hop. `run`
+ * trusts no status for this (a proxy answers 503 after the backend acted).
+ */
+export function connectionRefusedOnFirstHop(error: unknown): boolean {
+  return CohereConnectionError.is(error) && refusedOnFirstHop(error);
+}
