@@ -89,6 +89,12 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // request it answered without) ends with the attempt (see `endPluginWork`).
     const pending = { count: 0 };
     const sendOnce = (r: Request): Promise<Response> => {
+      // Junk (a string, null, `{}`) failed in the layers below as a TypeError of theirs; what an
+      // attempt plugin passes reaches the transport, which refuses it typed.
+      if (perCall && !isRequestLike(r))
+        return Promise.reject(
+          callFailure(`Middleware "${name}" passed next() ${describeUserValue(r)}, not a Request; nothing was sent`),
+        ).catch(named);
       if (context.idempotent) return checkedNext(r);
       const key = idempotencyKeyOf(r);
       if ((mayHaveActed || pending.count > 0) && (key === undefined || key !== keySent))
@@ -230,6 +236,16 @@ function runBounds(
       pending = -1; // nothing restarts the clock once the run is over
     },
   };
+}
+
+/** True for what has a Request's URL, method and headers; false for junk, and what throws as it is read. */
+function isRequestLike(request: unknown): boolean {
+  try {
+    const { url, method, headers } = request as Request;
+    return typeof url === "string" && typeof method === "string" && typeof headers?.set === "function";
+  } catch {
+    return false;
+  }
 }
 
 /** The Idempotency-Key `request` carries, if not blank; none for what cannot be read (junk). */

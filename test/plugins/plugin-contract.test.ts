@@ -81,6 +81,31 @@ describe("a call-phase plugin's next() is what the caller gets", () => {
     expect(seen).toEqual(failures.map((error) => (error as Error).message));
   });
 
+  it("rejects what is no Request (a string, null, {}) with a CohereError in the caller's words; nothing is sent", async () => {
+    for (const junk of ["/v2/batches", null, {}, { url: "http://x", method: "GET" }]) {
+      let seen: unknown;
+      const sender: MiddlewarePlugin = {
+        name: "junk",
+        phase: "call",
+        handle: (_, next) =>
+          next(junk as unknown as Request).catch((error: unknown) => {
+            seen = error;
+            throw error;
+          }),
+      };
+      const before = server.fake.requests.length;
+      const error = await server
+        .client({ middleware: [sender] })
+        .batches.list()
+        .catch((e: unknown) => e);
+      expect(seen).toBe(error);
+      expect((error as Error).message).toMatch(
+        /^batches\.list \(GET \/v2\/batches\): Middleware "junk" passed next\(\) (a string|null|an object), not a Request; nothing was sent$/,
+      );
+      expect(server.fake.requests.length).toBe(before);
+    }
+  });
+
   it("resolves with a checked 2xx response whose body it can still read", async () => {
     server.fake.addBatches(2);
     let body: unknown;
