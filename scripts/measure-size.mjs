@@ -168,7 +168,10 @@ import { build } from "esbuild";
 // re-attack's fixes, the page's part of them (what an attempt plugin leaves running ends with
 // the attempt, the words in the guard's chunk; a call plugin's next() rejects with the failure
 // named; a plugin's own Request signal no caller's abort): 20,961 B, and the guard to 20.5 kB.
-export const BUDGET_GZIP_BYTES = 20.5 * 1024;
+// A second re-attack: a plugin's second next() for a create goes where the server certainly did
+// not act (the count of a call's sends, the SDK's rule moved to `core` for the guard to share):
+// 21,022 B, and the guard to 20.6 kB.
+export const BUDGET_GZIP_BYTES = 20.6 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
