@@ -10,6 +10,7 @@ import {
   ownErrorInChain,
   unreadableDataMessage,
 } from "../internal/cause-chain.js";
+import { isRequestLike } from "../internal/is-request-like.js";
 import { isResponse } from "../internal/is-response.js";
 import { carriesToken, redactError } from "../internal/secrets.js";
 import { describeThrown } from "../internal/thrown-text.js";
@@ -144,14 +145,4 @@ function transportFailure(error: unknown, context: MiddlewareContext, request: u
   // plugin's doing, not a connection's to retry. (Asked only here: no cost to a call that works.)
   if (!isRequestLike(request)) return callFailure(`fetch refused the request: ${reason}`, cause);
   return new CohereConnectionError(`Connection failed: ${reason}`, cause);
-}
-
-/** True for what has a Request's method and URL; false for junk, and for what throws as it is read. */
-function isRequestLike(request: unknown): boolean {
-  try {
-    const { method, url } = request as Request;
-    return typeof method === "string" && typeof url === "string";
-  } catch {
-    return false;
-  }
 }

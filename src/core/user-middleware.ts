@@ -2,6 +2,7 @@ import { abortErrorFor } from "../internal/abort-error-for.js";
 import { carriesToken, redactError, redactTokens } from "../internal/secrets.js";
 import { bodyFailureOf, cutShort } from "./body-failure.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
+import { isRequestLike } from "../internal/is-request-like.js";
 import { isResponse } from "../internal/is-response.js";
 import { checkResponse } from "./checked-response.js";
 import { followAbort } from "../internal/follow-abort.js";
@@ -162,8 +163,8 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
  * Ends, as its attempt ends, what an attempt-phase plugin left running: a request it sent with
  * `next()` and did not wait for (a hedge's loser, or it answered without it). The attempt's
  * signal fires (the SDK's fetches under it stop, and whatever else of the plugin's follows it).
- * Only then: aborting an attempt's signal costs Node's fetch about 23 µs even once it is done,
- * a third of a call's own cost. A streamed download's body is read after the attempt, on a
+ * Only then: aborting an attempt's signal costs Node's fetch about 23 µs even once it is done
+ * (every attempt's end cost a call through one attempt plugin 70 µs). A streamed download's body is read after the attempt, on a
  * signal of its own (see the transport), and a stream's response a plugin made itself is the
  * caller's to read.
  */
@@ -236,16 +237,6 @@ function runBounds(
       pending = -1; // nothing restarts the clock once the run is over
     },
   };
-}
-
-/** True for what has a Request's URL, method and headers; false for junk, and what throws as it is read. */
-function isRequestLike(request: unknown): boolean {
-  try {
-    const { url, method, headers } = request as Request;
-    return typeof url === "string" && typeof method === "string" && typeof headers?.set === "function";
-  } catch {
-    return false;
-  }
 }
 
 /** The Idempotency-Key `request` carries, if not blank; none for what cannot be read (junk). */

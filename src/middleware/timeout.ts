@@ -57,7 +57,7 @@ export function timeoutMiddleware(): Middleware {
       clearTimeout(timer);
       unlink();
       (context as AttemptState).attemptSignal = undefined;
-      // Nothing a plugin started may outlive its attempt (see `endPluginWork`).
+      // A request a plugin left pending ends with the attempt (see `endPluginWork`).
       endAttempt(context, controller);
     }
   };
