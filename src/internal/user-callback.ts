@@ -14,21 +14,22 @@ export function callUserCallback<A>(
   owner: object | undefined = callback,
 ): void {
   if (callback === undefined) return;
-  const reportOnce = (error: unknown) => {
-    if (reported.has(owner as object)) return;
-    reported.add(owner as object);
-    reportCallbackError(what, error, " (reported once)");
-  };
   try {
     const result = callback(arg);
-    if (isThenable(result)) result.then(undefined, reportOnce);
+    if (isThenable(result)) result.then(undefined, (error: unknown) => reportOnce(what, error, owner as object));
   } catch (error) {
-    reportOnce(error);
+    reportOnce(what, error, owner as object);
   }
 }
 
 /** The owners of callbacks whose failure has been reported (see `callUserCallback`). */
 const reported = new WeakSet<object>();
+
+function reportOnce(what: string, error: unknown, owner: object): void {
+  if (reported.has(owner)) return;
+  reported.add(owner);
+  reportCallbackError(what, error, " (reported once)");
+}
 
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
