@@ -1,3 +1,5 @@
+import type { MiddlewareContext } from "./middleware.js";
+
 // Whether a call's last attempt sent the call's `Idempotency-Key`. The retry rule of a request
 // that is not idempotent (a create) follows what went on the wire: the retry layer sees the
 // request before the attempt's plugins, which may drop the header (a gateway's allow-list) or
@@ -5,18 +7,19 @@
 // create sent again without the same key may make a second batch.
 const keySent = new WeakMap<object, string | null>();
 
-// How many of a call's requests reached a transport: a plugin's own retry of a create that sent
-// nothing (a token function failed, fetch refused the request) may go (see the guard).
+// How many of a call's requests reached a transport, by the call's `state` (one object per call,
+// shared by the copy of the context a hedge's `next()` runs on): a plugin's own retry of a create
+// that sent nothing (a token function failed, fetch refused the request) may go (see the guard).
 const sends = new WeakMap<object, number>();
 
 /** How many requests of `context`'s call (one not idempotent) reached a transport so far. */
-export function sendsOf(context: object): number {
-  return sends.get(context) ?? 0;
+export function sendsOf(context: MiddlewareContext): number {
+  return sends.get(context.state) ?? 0;
 }
 
 /** Notes, as the transport sends it, the key the attempt's request carries (`null`: none). */
-export function noteKeySent(context: object, request: Request): void {
-  sends.set(context, sendsOf(context) + 1);
+export function noteKeySent(context: MiddlewareContext, request: Request): void {
+  sends.set(context.state, sendsOf(context) + 1);
   let key: string | null = null;
   try {
     key = request.headers.get("idempotency-key");

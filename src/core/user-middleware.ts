@@ -64,6 +64,13 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     const named = (error: unknown): never => {
       const carried = perCall ? carriedCall(context) : undefined;
       if (carried === undefined) throw error;
+      // Not the SDK's: what the plugin passed failed as the layers below read it (a Proxy whose
+      // `bodyUsed` throws), typed here as the guard types what a plugin throws.
+      if (!CohereError.is(error))
+        error = callFailure(
+          `Middleware "${name}" passed next() a Request that could not be read: ${redactTokens(context, describeThrown(error))}`,
+          carriesToken(context, error) ? undefined : { cause: error },
+        );
       const attempts = attemptsMade(context.attempt, carried.requestOptions);
       throw nameTheCall(error, { ...carried.call, attempts }, context);
     };
@@ -89,10 +96,11 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // The plugin's `next()` calls not yet settled: one left when its run ends (a hedge's loser, a
     // request it answered without) ends with the attempt (see `endPluginWork`).
     const pending = { count: 0 };
+    const attemptSignal = context.attemptSignal;
     const sendOnce = (r: Request): Promise<Response> => {
-      // Junk (a string, null, `{}`) failed in the layers below as a TypeError of theirs; what an
-      // attempt plugin passes reaches the transport, which refuses it typed.
-      if (perCall && !isRequestLike(r))
+      // Junk (a string, null, `{}`) failed in the layers below as a TypeError of theirs, or (a
+      // URL as a string) was sent as a GET whatever the call's method.
+      if (!isRequestLike(r))
         return Promise.reject(
           callFailure(`Middleware "${name}" passed next() ${describeUserValue(r)}, not a Request; nothing was sent`),
         ).catch(named);
@@ -106,14 +114,22 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         ).catch(named);
       keySent = key;
       const sentBefore = sendsOf(context);
+      // The server may have acted if anything was sent, but for one request refused untouched
+      // (a 429, a 503, a refused connection). Several sent: the SDK's retries went on after one
+      // it may have acted on only where a key went with it (without one, only after such
+      // refusals), so with a key, any of them may have acted.
+      const acted = (untouched: boolean) => {
+        const sent = sendsOf(context) - sentBefore;
+        if (sent > 0 && (!untouched || (sent > 1 && key !== undefined))) mayHaveActed = true;
+      };
       return checkedNext(r).then(
         (response) => {
           // A call-phase plugin's is a 2xx; an attempt plugin's is raw (a 503 did nothing).
-          if (!notActedOnStatuses.has(response.status)) mayHaveActed = true;
+          acted(notActedOnStatuses.has(response.status));
           return response;
         },
         (error: unknown) => {
-          if (sendsOf(context) !== sentBefore && !serverCertainlyDidNotAct(error)) mayHaveActed = true;
+          acted(serverCertainlyDidNotAct(error));
           throw error;
         },
       );
@@ -134,7 +150,9 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
             : (cutShort(context) ?? abortErrorFor(context)),
       ).finally(() => {
         ended = true;
-        if (!perCall && pending.count > 0) onAttemptEnd(context, endPluginWork);
+        // Only while its attempt runs: once the attempt's signal fired, what it left ends by it
+        // (a hook set then would fire at the next attempt's end).
+        if (!perCall && pending.count > 0 && attemptSignal?.aborted === false) onAttemptEnd(context, endPluginWork);
       });
       if (!isResponse(result))
         throw callFailure(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);

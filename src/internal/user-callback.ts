@@ -25,7 +25,8 @@ export function callUserCallback<A>(
 /** The owners of callbacks whose failure has been reported (see `callUserCallback`). */
 const reported = new WeakSet<object>();
 
-function reportOnce(what: string, error: unknown, owner: object): void {
+/** Reports `error` of `owner`'s callback (`what`) unless a failure of `owner`'s was reported already. */
+export function reportOnce(what: string, error: unknown, owner: object): void {
   if (reported.has(owner)) return;
   reported.add(owner);
   reportCallbackError(what, error, " (reported once)");

@@ -4,7 +4,7 @@ import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext, OperationName } from "../core/middleware.js";
 import type { RetryInfo, ShouldRetry } from "../core/request-options.js";
-import { isThenable, reportCallbackError } from "../internal/user-callback.js";
+import { isThenable, reportOnce } from "../internal/user-callback.js";
 import { serverCertainlyDidNotAct } from "../core/server-did-not-act.js";
 import { backoffDelayInSeconds, DEFAULT_MAX_RETRY_AFTER_IN_SECONDS, type RetryTiming } from "./retry-timing.js";
 
@@ -99,13 +99,14 @@ export function askShouldRetry(shouldRetry: ShouldRetry | undefined, info: Retry
     if (typeof verdict === "boolean") return verdict;
     // An async `shouldRetry` answers too late for this decision, and its rejection would go
     // unhandled (a crash in Node): said once here, and the rejection reported.
+    // Reported once per `shouldRetry` (it runs at every failed attempt), as other callbacks are.
     if (isThenable(verdict)) {
-      verdict.then(undefined, (error: unknown) => reportCallbackError("shouldRetry", error));
-      reportCallbackError("shouldRetry", new TypeError("it returned a promise, not a boolean"));
+      reportOnce("shouldRetry", new TypeError("it returned a promise, not a boolean"), shouldRetry as object);
+      verdict.then(undefined, () => {});
     }
     return undefined;
   } catch (error) {
-    reportCallbackError("shouldRetry", error);
+    reportOnce("shouldRetry", error, shouldRetry as object);
     return undefined;
   }
 }

@@ -10,7 +10,7 @@ import {
   type MiddlewarePlugin,
   rateLimitMiddleware,
 } from "../../src/index.js";
-import { useFakeServer } from "../helpers/fake-server.js";
+import { newBatch, useFakeServer } from "../helpers/fake-server.js";
 import { earlyAnswerServer, outcome, scriptedServer, sendJson } from "../helpers/scripted-server.js";
 
 // Plugins that do what API.md section 6 allows but nobody wrote a test for: a hedge that calls
@@ -117,6 +117,81 @@ describe("nothing an attempt-phase plugin starts outlives its attempt (API.md se
     expect(value?.batch.id).toBe("b-1");
     expect(ms).toBeLessThan(3000);
     await expect(loser).rejects.toThrow("The attempt had ended");
+  });
+});
+
+describe("a plugin's hedge over an inner plugin: what ends with attempt 1 stays with attempt 1", () => {
+  it("the retry's signal does not fire at its end when attempt 2 leaves nothing pending", async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    server.fake.addBatches(1, { id: "b-hedged" });
+    server.fake.inject("retrieve", { type: "status", status: 500 }, { times: 1 });
+    server.fake.inject("retrieve", { type: "delay", ms: 300 }, { times: 1 });
+    const signals: AbortSignal[] = [];
+    const outer: MiddlewarePlugin = {
+      name: "outer",
+      phase: "attempt",
+      handle: async (request, next, context) => {
+        signals.push(context.attemptSignal as AbortSignal);
+        if (context.attempt > 1) return next(request);
+        // Attempt 1: a hedge whose winner is the 500 (retried), its loser (delayed) left pending.
+        const first = next(request.clone());
+        await sleep(5);
+        return Promise.race([first, next(request.clone())]);
+      },
+    };
+    // The inner plugin's losing run ends with attempt 1's signal, after the hook was used.
+    const inner: Middleware = async (request, next) => await next(request);
+    const { batch } = await server.client({ maxRetries: 2, middleware: [outer, inner] }).batches.retrieve("b-hedged");
+    expect(batch.id).toBe("b-hedged");
+    await sleep(50);
+    expect(signals.map((signal) => (signal.reason as Error | undefined)?.message)).toEqual([
+      "The attempt had ended: what a middleware left running in it was stopped",
+      undefined,
+    ]);
+  });
+});
+
+describe("what a plugin passes to next() that cannot be sent as the call", () => {
+  it("a URL as a string from an attempt plugin is refused typed, not sent as a GET for a create", async () => {
+    const plugin: Middleware = (request, next) => next(request.url as unknown as Request);
+    const before = server.fake.requests.length;
+    const error = await server
+      .client({ middleware: [plugin] })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toMatch(/passed next\(\) a string, not a Request; nothing was sent$/);
+    expect(server.fake.requests.length).toBe(before);
+  });
+
+  it("a Request whose bodyUsed throws, from a call plugin: its next() rejects with the caller's CohereError", async () => {
+    let seen: unknown;
+    const proxied: MiddlewarePlugin = {
+      name: "px",
+      phase: "call",
+      handle: (request, next) => {
+        const trap = new Proxy(request, {
+          get: (target, key) => {
+            if (key === "bodyUsed") throw new Error("bodyUsed trap");
+            const value: unknown = Reflect.get(target, key, target);
+            return typeof value === "function" ? value.bind(target) : value;
+          },
+        });
+        return next(trap).catch((error: unknown) => {
+          seen = error;
+          throw error;
+        });
+      },
+    };
+    const error = await server
+      .client({ middleware: [proxied] })
+      .batches.list()
+      .catch((e: unknown) => e);
+    expect(seen).toBe(error);
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      'batches.list (GET /v2/batches): Middleware "px" passed next() a Request that could not be read: bodyUsed trap',
+    );
   });
 });
 

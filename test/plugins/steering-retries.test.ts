@@ -136,9 +136,23 @@ describe("shouldRetry", () => {
     expect(unhandled).toEqual([]);
     expect(server.fake.count("list")).toBe(2);
     const reported = warn.mock.calls.map(([, error]) => String(error));
-    expect(reported).toEqual(
-      expect.arrayContaining(["TypeError: it returned a promise, not a boolean", "Error: async bug"]),
-    );
+    expect(reported).toEqual(["TypeError: it returned a promise, not a boolean"]);
+  });
+
+  it("a shouldRetry that fails at every decision is reported once, not once per failed attempt", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const shouldRetry = () => {
+      throw new Error("bug");
+    };
+    const client = server.client({ ...fast, maxRetries: 2, shouldRetry });
+    for (let i = 0; i < 3; i++) {
+      server.fake.inject("list", { type: "status", status: 503 }, { times: 2 });
+      await client.batches.list();
+    }
+    expect(server.fake.count("list")).toBe(9);
+    expect(warn.mock.calls.map(([message]) => message)).toEqual([
+      "cohere-batches: shouldRetry failed and was ignored (reported once).",
+    ]);
   });
 });
 
@@ -461,7 +475,9 @@ describe("junk a plugin passes to next() on a create", () => {
           server.client({ ...fast, maxRetries: 2, middleware: [{ name: "j", handle: plugin }] }),
         ).catch((e: unknown) => e);
         expect((error as Error).name).toBe("CohereError");
-        expect((error as Error).message).toMatch(/: fetch refused the request: /);
+        expect((error as Error).message).toMatch(
+          /: Middleware "j" passed next\(\) .+, not a Request; nothing was sent$/,
+        );
         expect(server.fake.requests).toEqual([]);
       }
     }
@@ -786,6 +802,81 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
       ]);
     },
   );
+
+  it("after the SDK's own retries with a key, any of them may have acted: the key dropped, it is refused", async () => {
+    // A 500 after the work (retried: the key went with it), then a 503: the last answer alone said "did not act".
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+    server.fake.inject("create", { type: "status", status: 503, retryAfter: "0" }, { times: 1 });
+    const dropsKey: MiddlewarePlugin = {
+      name: "drops-key",
+      phase: "call",
+      handle: async (request, next) => {
+        try {
+          return await next(request.clone());
+        } catch {
+          const again = new Request(request);
+          again.headers.delete("idempotency-key");
+          return next(again);
+        }
+      },
+    };
+    const error = await server
+      .client({ ...fast, maxRetries: 1, middleware: [dropsKey] })
+      .batches.create(newBatch, { idempotencyKey: "k-1" })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain('Middleware "drops-key" called next() again');
+    expect(server.fake.count("create")).toBe(2);
+    expect(server.fake.listBatches()).toHaveLength(1);
+  });
+
+  it("a hedge's sends are counted on its copy of the call: the one the server acted on keeps a third from going", async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    let fetches = 0;
+    // The first hedge's request is slow to leave: the second arrives first, and is acted on (a 500).
+    const slowFirst = async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (fetches++ === 0) await sleep(150);
+      return fetch(input, init);
+    };
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+    server.fake.inject("create", { type: "status", status: 503, retryAfter: "0" }, { times: 1 });
+    let third: unknown;
+    const hedge: MiddlewarePlugin = {
+      name: "hedge",
+      phase: "call",
+      handle: async (request, next) => {
+        const first = next(request.clone());
+        await sleep(20);
+        const second = next(request.clone());
+        await Promise.allSettled([first, second]);
+        const again = new Request(request);
+        again.headers.delete("idempotency-key");
+        return next(again).catch((error: unknown) => {
+          third = error;
+          throw error;
+        });
+      },
+    };
+    await server
+      .client({ maxRetries: 0, fetch: slowFirst, middleware: [hedge] })
+      .batches.create(newBatch, { idempotencyKey: "k-1" })
+      .catch(() => {});
+    expect((third as Error).message).toContain('Middleware "hedge" called next() again');
+    expect(server.fake.count("create")).toBe(2);
+    expect(server.fake.listBatches()).toHaveLength(1);
+  });
+
+  it("an attempt plugin's retry over an inner plugin that answered a 500 itself (nothing sent) goes", async () => {
+    let runs = 0;
+    const answersFirst: Middleware = (request, next) =>
+      runs++ === 0 ? Promise.resolve(new Response('{"message":"inner"}', { status: 500 })) : next(request);
+    const seen: string[] = [];
+    const created = await server
+      .client({ maxRetries: 0, middleware: [retryOnce("attempt", seen), answersFirst] })
+      .batches.create(newBatch);
+    expect(created.batch.id).toBeTruthy();
+    expect(seen).toEqual(["status 500"]);
+    expect(server.fake.count("create")).toBe(1);
+  });
 
   it("an idempotent call (list) may be sent again by a plugin as often as it likes", async () => {
     server.fake.inject("list", { type: "status", status: 500 }, { times: 1 });
