@@ -171,8 +171,10 @@ import { build } from "esbuild";
 // A second re-attack: a plugin's second next() for a create goes where the server certainly did
 // not act (the count of a call's sends, the SDK's rule moved to `core` for the guard to share):
 // 21,022 B, and the guard to 20.6 kB. A third (a hedge's sends counted on the call, junk refused
-// in both phases, shouldRetry reported once): 21,047 B.
-export const BUDGET_GZIP_BYTES = 20.6 * 1024;
+// in both phases, shouldRetry reported once): 21,047 B. A fourth (a call's sends counted on a fixed
+// property of its context, several sends in one attempt judged as acted on by the retry layer
+// too, an async shouldRetry's rejection reported): 21,111 B, and the guard to 20.7 kB.
+export const BUDGET_GZIP_BYTES = 20.7 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -24,6 +24,7 @@ import { attemptsMade, carryCallName, downloadCallName, nameTheCall } from "./er
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { checkResponse, expectResponse, type ResponseDescription, takeCheckedData } from "./checked-response.js";
 import { setBodyFailure } from "./body-failure.js";
+import { countSends } from "./idempotency-key-sent.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { Download, DownloadDescription } from "./download.js";
@@ -259,7 +260,10 @@ export class ApiClient {
     // What keeps a request that may have been acted on from going twice is fixed for the call: a
     // plugin's write (`context.idempotent = true`, which TypeScript refuses) throws, in a module,
     // and is lost elsewhere, rather than letting the retry layer send a `create` again.
-    if (!idempotent) Object.defineProperty(context, "idempotent", { writable: false, configurable: false });
+    if (!idempotent) {
+      Object.defineProperty(context, "idempotent", { writable: false, configurable: false });
+      countSends(context);
+    }
     // Set apart (not spread into the literal above): a JSON call keeps the literal's one shape.
     if (encoded !== undefined) {
       Object.defineProperty(context, "bodySource", {

@@ -1,5 +1,3 @@
-import type { MiddlewareContext } from "./middleware.js";
-
 // Whether a call's last attempt sent the call's `Idempotency-Key`. The retry rule of a request
 // that is not idempotent (a create) follows what went on the wire: the retry layer sees the
 // request before the attempt's plugins, which may drop the header (a gateway's allow-list) or
@@ -7,19 +5,29 @@ import type { MiddlewareContext } from "./middleware.js";
 // create sent again without the same key may make a second batch.
 const keySent = new WeakMap<object, string | null>();
 
-// How many of a call's requests reached a transport, by the call's `state` (one object per call,
-// shared by the copy of the context a hedge's `next()` runs on): a plugin's own retry of a create
-// that sent nothing (a token function failed, fetch refused the request) may go (see the guard).
-const sends = new WeakMap<object, number>();
+// How many of a call's requests reached a transport: a plugin's own retry of a create that sent
+// nothing (a token function failed, fetch refused the request) may go, and an attempt that sent
+// more than once (a plugin's own retry in it) may have been acted on whatever its last answer
+// (see the guard and `resendObstacle`). On the context, fixed (no plugin can replace or share
+// it, as it could `state`), and so on the copy of it a hedge's `next()` runs on.
+const sendCount: unique symbol = Symbol();
+
+type CountsSends = { readonly [sendCount]?: { n: number } };
+
+/** Starts counting the sends of `context`'s call, one that is not idempotent. */
+export function countSends(context: object): void {
+  Object.defineProperty(context, sendCount, { value: { n: 0 } });
+}
 
 /** How many requests of `context`'s call (one not idempotent) reached a transport so far. */
-export function sendsOf(context: MiddlewareContext): number {
-  return sends.get(context.state) ?? 0;
+export function sendsOf(context: object): number {
+  return (context as CountsSends)[sendCount]?.n ?? 0;
 }
 
 /** Notes, as the transport sends it, the key the attempt's request carries (`null`: none). */
-export function noteKeySent(context: MiddlewareContext, request: Request): void {
-  sends.set(context.state, sendsOf(context) + 1);
+export function noteKeySent(context: object, request: Request): void {
+  const count = (context as CountsSends)[sendCount];
+  if (count !== undefined) count.n++;
   let key: string | null = null;
   try {
     key = request.headers.get("idempotency-key");

@@ -115,12 +115,11 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       keySent = key;
       const sentBefore = sendsOf(context);
       // The server may have acted if anything was sent, but for one request refused untouched
-      // (a 429, a 503, a refused connection). Several sent: the SDK's retries went on after one
-      // it may have acted on only where a key went with it (without one, only after such
-      // refusals), so with a key, any of them may have acted.
+      // (a 429, a 503, a refused connection). Several sent (the SDK's retries with a key, a
+      // plugin's own below): any of them may have acted, whatever the last answer said.
       const acted = (untouched: boolean) => {
         const sent = sendsOf(context) - sentBefore;
-        if (sent > 0 && (!untouched || (sent > 1 && key !== undefined))) mayHaveActed = true;
+        if (sent > 0 && (!untouched || sent > 1)) mayHaveActed = true;
       };
       return checkedNext(r).then(
         (response) => {

@@ -17,13 +17,23 @@ const retryableStatuses = new Set([408, 409, 429, 500, 502, 503, 504]);
  * when the request is idempotent, or its last attempt sent the call's non-blank
  * `Idempotency-Key` (from the option, the headers or a call-phase plugin; not dropped or
  * replaced by an attempt's plugin), or the server certainly did not act (429, 503, a refused
- * connection); else the key keeps it (1: the caller gave one, and a plugin dropped or changed
- * it; 2: none). Then its body may: a stream read once (0). `shouldRetry` cannot override it.
+ * connection, and only the attempt's one request: `sentSeveral` says a plugin sent more in it);
+ * else the key keeps it (1: the caller gave one, and a plugin dropped or changed it; 2: none).
+ * Then its body may: a stream read once (0). `shouldRetry` cannot override it.
  */
-export function resendObstacle(error: unknown, request: Request, context: MiddlewareContext): 0 | 1 | 2 | undefined {
+export function resendObstacle(
+  error: unknown,
+  request: Request,
+  context: MiddlewareContext,
+  sentSeveral: boolean,
+): 0 | 1 | 2 | undefined {
   // The key the transport sent, not the one this request had: an attempt's plugin may drop it.
   // Read only for a non-idempotent request: a Request's headers cost to materialise.
-  if (!(context.idempotent || keyWasSent(context, request.headers) || serverCertainlyDidNotAct(error)))
+  // An attempt that sent several requests (an attempt plugin's own retry) may have been acted on
+  // by an earlier one, whatever its last answer.
+  if (
+    !(context.idempotent || keyWasSent(context, request.headers) || (!sentSeveral && serverCertainlyDidNotAct(error)))
+  )
     return isNotBlank(request.headers.get("idempotency-key") ?? "") || context.options.idempotencyKey !== undefined
       ? 1
       : 2;
@@ -98,11 +108,16 @@ export function askShouldRetry(shouldRetry: ShouldRetry | undefined, info: Retry
     const verdict: unknown = shouldRetry?.(info);
     if (typeof verdict === "boolean") return verdict;
     // An async `shouldRetry` answers too late for this decision, and its rejection would go
-    // unhandled (a crash in Node): said once here, and the rejection reported.
-    // Reported once per `shouldRetry` (it runs at every failed attempt), as other callbacks are.
+    // unhandled (a crash in Node): handled here, and reported once per `shouldRetry` (it runs at
+    // every failed attempt, as other callbacks are) when it settles, its rejection as the cause.
     if (isThenable(verdict)) {
-      reportOnce("shouldRetry", new TypeError("it returned a promise, not a boolean"), shouldRetry as object);
-      verdict.then(undefined, () => {});
+      const report = (cause?: unknown) =>
+        reportOnce(
+          "shouldRetry",
+          new TypeError("it returned a promise, not a boolean", cause === undefined ? undefined : { cause }),
+          shouldRetry as object,
+        );
+      verdict.then(() => report(), report);
     }
     return undefined;
   } catch (error) {

@@ -4,7 +4,7 @@ import { shareTokens } from "../internal/secrets.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import type { AttemptState, Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
 import { noteNotSentAgain } from "../core/errors/call-failure.js";
-import { forgetKeySent } from "../core/idempotency-key-sent.js";
+import { forgetKeySent, sendsOf } from "../core/idempotency-key-sent.js";
 import { markRetryLoop } from "../core/middleware-plugin.js";
 import { builtBySdk, type PluginRequest, toWire, WireRequest, withoutSignal } from "../core/wire-request.js";
 import { failedOnTheWire, isTransientFailure, resendObstacle, retryDelay } from "./retry-decision.js";
@@ -64,12 +64,13 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
         (context as AttemptState).responseStatus = undefined;
         const attemptRequest = requestForAttempt(request, context);
         if (!context.idempotent) forgetKeySent(context);
+        const sentBefore = sendsOf(context);
         try {
           return await (next as ScopedNext)(attemptRequest, context);
         } catch (error) {
           if (retried >= maxRetries) throw error;
           // The decision lives apart, so that each call's suspended frame here stays small.
-          await waitBeforeRetry(error, request, context, timing);
+          await waitBeforeRetry(error, request, context, timing, sendsOf(context) - sentBefore > 1);
         }
       }
     } finally {
@@ -85,12 +86,13 @@ function waitBeforeRetry(
   request: Request,
   context: MiddlewareContext,
   timing: RetryTiming,
+  sentSeveral: boolean,
 ): Promise<void> {
   let seconds: number | undefined;
   let asked: number | undefined;
   try {
     const onTheWire = failedOnTheWire(error);
-    const obstacle = onTheWire ? resendObstacle(error, request, context) : undefined;
+    const obstacle = onTheWire ? resendObstacle(error, request, context, sentSeveral) : undefined;
     // A retry wanted but forbidden by the request says why it went once (its key, its stream).
     const forbidden = obstacle === undefined ? undefined : () => noteNotSentAgain(error, obstacle);
     const resendable = onTheWire && obstacle === undefined;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  ApiError,
   CohereError,
   InternalServerError,
   NotImplementedError,
@@ -135,8 +136,8 @@ describe("shouldRetry", () => {
     const unhandled = await unhandledDuring(() => server.client({ ...fast, shouldRetry }).batches.list(), 100);
     expect(unhandled).toEqual([]);
     expect(server.fake.count("list")).toBe(2);
-    const reported = warn.mock.calls.map(([, error]) => String(error));
-    expect(reported).toEqual(["TypeError: it returned a promise, not a boolean"]);
+    const reported = warn.mock.calls.map(([, error]) => [String(error), String((error as Error).cause)]);
+    expect(reported).toEqual([["TypeError: it returned a promise, not a boolean", "Error: async bug"]]);
   });
 
   it("a shouldRetry that fails at every decision is reported once, not once per failed attempt", async () => {
@@ -876,6 +877,50 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     expect(created.batch.id).toBeTruthy();
     expect(seen).toEqual(["status 500"]);
     expect(server.fake.count("create")).toBe(1);
+  });
+
+  it("a plugin below that replaces context.state cannot make a sent create look unsent", async () => {
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+    const replacesState: Middleware = async (request, next, context) => {
+      const response = await next(request);
+      (context as { state: Record<string, unknown> }).state = { ...context.state, status: response.status };
+      return response;
+    };
+    const seen: string[] = [];
+    const error = await server
+      .client({ maxRetries: 0, middleware: [retryOnce("call", seen), replacesState] })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain("called next() again");
+    expect(server.fake.listBatches()).toHaveLength(1);
+  });
+
+  it("several sends in one next() (a plugin below retried with keys of its own): any may have acted", async () => {
+    // The inner plugin keys each of its runs afresh and retries its own 500 with that key.
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+    server.fake.inject("create", { type: "status", status: 503, retryAfter: "0" }, { times: 1 });
+    const keysItsRun: Middleware = async (request, next) => {
+      const key = crypto.randomUUID();
+      const keyed = () => {
+        const copy = request.clone();
+        copy.headers.set("Idempotency-Key", key);
+        return next(copy);
+      };
+      const first = await keyed();
+      return first.status === 500 ? keyed() : first;
+    };
+    for (const outer of [retryOnce("attempt", []), undefined]) {
+      const error = await server
+        .client({ ...fast, maxRetries: outer ? 0 : 1, middleware: outer ? [outer, keysItsRun] : [keysItsRun] })
+        .batches.create(newBatch)
+        .catch((e: unknown) => e);
+      // Sent again (by the outer plugin, or the SDK's retry) without the acted-on key: two batches.
+      expect(CohereError.is(error) || ApiError.is(error), String(error)).toBe(true);
+      expect(server.fake.listBatches()).toHaveLength(1);
+      server.fake.reset({ batches: true });
+      server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+      server.fake.inject("create", { type: "status", status: 503, retryAfter: "0" }, { times: 1 });
+    }
   });
 
   it("an idempotent call (list) may be sent again by a plugin as often as it likes", async () => {
