@@ -12,11 +12,26 @@ const keySent = new WeakMap<object, string | null>();
 // it, as it could `state`), and so on the copy of it a hedge's `next()` runs on.
 const sendCount: unique symbol = Symbol();
 
-type CountsSends = { readonly [sendCount]?: { n: number } };
+type CountsSends = { readonly [sendCount]?: { n: number; status?: number | undefined } };
 
 /** Starts counting the sends of `context`'s call, one that is not idempotent. */
 export function countSends(context: object): void {
   Object.defineProperty(context, sendCount, { value: { n: 0 } });
+}
+
+/** Notes the status the server answered the call's last send with (the transport's, not a plugin's). */
+export function noteAnswered(context: object, status: number): void {
+  const count = (context as CountsSends)[sendCount];
+  if (count !== undefined) count.status = status;
+}
+
+/**
+ * Whether the server answered the call's last send with `status` (not a plugin on its way up);
+ * true where the call's sends are not counted (a layer run alone, with a stub for the rest).
+ */
+export function serverAnswered(context: object, status: number): boolean {
+  const count = (context as CountsSends)[sendCount];
+  return count === undefined || count.status === status;
 }
 
 /** How many requests of `context`'s call (one not idempotent) reached a transport so far. */
@@ -27,7 +42,10 @@ export function sendsOf(context: object): number {
 /** Notes, as the transport sends it, the key the attempt's request carries (`null`: none). */
 export function noteKeySent(context: object, request: Request): void {
   const count = (context as CountsSends)[sendCount];
-  if (count !== undefined) count.n++;
+  if (count !== undefined) {
+    count.n++;
+    count.status = undefined;
+  }
   let key: string | null = null;
   try {
     key = request.headers.get("idempotency-key");

@@ -2,6 +2,7 @@
 // act on it. Shared by the retry layer and the guard of users' plugins (a plugin's own retry).
 import { ApiError } from "./errors/api-error.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
+import { serverAnswered } from "./idempotency-key-sent.js";
 import { refusedOnFirstHop } from "./redirects.js";
 
 /**
@@ -11,12 +12,19 @@ import { refusedOnFirstHop } from "./redirects.js";
 export const notActedOnStatuses: ReadonlySet<number> = new Set([429, 503]);
 
 /**
- * True when the failed attempt certainly did not reach the server's work (429, 503, a connection
- * refused on the first hop): a non-idempotent request may be sent again.
+ * True when the failed attempt of `context`'s call certainly did not reach the server's work
+ * (429, 503, a connection refused on the first hop): a non-idempotent request may be sent again.
+ * A status counts only as the server answered it: a plugin's own 503 (a fallback's, after a
+ * send the server acted on) is no proof.
  */
-export function serverCertainlyDidNotAct(error: unknown): boolean {
-  if (ApiError.is(error)) return notActedOnStatuses.has(error.status);
+export function serverCertainlyDidNotAct(error: unknown, context: object): boolean {
+  if (ApiError.is(error)) return answeredUntouched(error.status, context);
   return connectionRefusedOnFirstHop(error);
+}
+
+/** True for a 429 or 503 that the server itself answered the call's last send with. */
+export function answeredUntouched(status: number, context: object): boolean {
+  return notActedOnStatuses.has(status) && serverAnswered(context, status);
 }
 
 /**

@@ -21,7 +21,7 @@ import type { MiddlewareContext } from "./middleware.js";
 import { sendFollowingRedirects } from "./redirects.js";
 import { receiveResponse } from "./received-response.js";
 import { forRuntimeFetch, globalFetch, realRequest } from "./wire-request.js";
-import { noteKeySent } from "./idempotency-key-sent.js";
+import { noteAnswered, noteKeySent } from "./idempotency-key-sent.js";
 
 /** A WHATWG-compatible fetch, the only thing the SDK needs from its runtime to talk HTTP. @public */
 export type FetchFunction = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -95,6 +95,8 @@ export function createTransport(
       // A custom fetch that resolves with junk is a bug to report, not a network failure to retry.
       if (!isResponse(response)) throw callFailure("The fetch function resolved with something that is not a Response");
       released?.fetched(response);
+      // What the server said, apart from what a plugin may make of it (a fallback's own 503).
+      if (!context.idempotent) noteAnswered(context, response.status);
       // A stream is the caller's to read (bounded by `readStreamedBody`); an error body is read here.
       if (context.responseKind === "stream" && response.status >= 200 && response.status < 300) return response;
       released?.unlink();

@@ -16,7 +16,7 @@ import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
 import { onAttemptEnd } from "./attempt-end.js";
 import { isNotBlank, sendsOf } from "./idempotency-key-sent.js";
-import { notActedOnStatuses, serverCertainlyDidNotAct } from "./server-did-not-act.js";
+import { answeredUntouched, serverCertainlyDidNotAct } from "./server-did-not-act.js";
 import { pluginRequest } from "./plugin-request.js";
 
 /**
@@ -124,11 +124,11 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       return checkedNext(r).then(
         (response) => {
           // A call-phase plugin's is a 2xx; an attempt plugin's is raw (a 503 did nothing).
-          acted(notActedOnStatuses.has(response.status));
+          acted(answeredUntouched(response.status, context));
           return response;
         },
         (error: unknown) => {
-          acted(serverCertainlyDidNotAct(error));
+          acted(serverCertainlyDidNotAct(error, context));
           throw error;
         },
       );

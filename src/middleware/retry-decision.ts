@@ -32,7 +32,11 @@ export function resendObstacle(
   // An attempt that sent several requests (an attempt plugin's own retry) may have been acted on
   // by an earlier one, whatever its last answer.
   if (
-    !(context.idempotent || keyWasSent(context, request.headers) || (!sentSeveral && serverCertainlyDidNotAct(error)))
+    !(
+      context.idempotent ||
+      keyWasSent(context, request.headers) ||
+      (!sentSeveral && serverCertainlyDidNotAct(error, context))
+    )
   )
     return isNotBlank(request.headers.get("idempotency-key") ?? "") || context.options.idempotencyKey !== undefined
       ? 1

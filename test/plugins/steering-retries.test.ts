@@ -923,6 +923,25 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     }
   });
 
+  it("a 503 a plugin makes of an answer the server acted on is no proof: neither the SDK nor a plugin above sends again", async () => {
+    // A fallback: whatever went wrong, it answers 503 itself.
+    const fallback: Middleware = async (request, next) => {
+      const response = await next(request).catch(() => undefined);
+      return response?.ok ? response : new Response('{"message":"fallback"}', { status: 503 });
+    };
+    for (const middleware of [[fallback], [retryOnce("call", []), { name: "fb", phase: "call", handle: fallback }]]) {
+      server.fake.reset({ batches: true });
+      server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+      const error = await server
+        .client({ ...fast, maxRetries: 2, middleware: middleware as MiddlewarePlugin[] })
+        .batches.create(newBatch)
+        .catch((e: unknown) => e);
+      expect(ApiError.is(error) || CohereError.is(error), String(error)).toBe(true);
+      expect(server.fake.count("create")).toBe(1);
+      expect(server.fake.listBatches()).toHaveLength(1);
+    }
+  });
+
   it("an idempotent call (list) may be sent again by a plugin as often as it likes", async () => {
     server.fake.inject("list", { type: "status", status: 500 }, { times: 1 });
     const seen: string[] = [];
