@@ -174,8 +174,10 @@ import { build } from "esbuild";
 // in both phases, shouldRetry reported once): 21,047 B. A fourth (a call's sends counted on a fixed
 // property of its context, several sends in one attempt judged as acted on by the retry layer
 // too, an async shouldRetry's rejection reported): 21,111 B, and the guard to 20.7 kB. A fifth (a
-// 429 or 503 trusted only as the server answered it, the transport noting each send's status): 21,163 B.
-export const BUDGET_GZIP_BYTES = 20.7 * 1024;
+// 429 or 503 trusted only as the server answered it, the transport noting each send's status): 21,163 B;
+// a retry allowed by an attempt's key must carry it (checked as the transport sends): 21,264 B,
+// and the guard to 20.8 kB.
+export const BUDGET_GZIP_BYTES = 20.8 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -1,3 +1,5 @@
+import { callFailure } from "./errors/call-failure.js";
+
 // Whether a call's last attempt sent the call's `Idempotency-Key`. The retry rule of a request
 // that is not idempotent (a create) follows what went on the wire: the retry layer sees the
 // request before the attempt's plugins, which may drop the header (a gateway's allow-list) or
@@ -12,7 +14,19 @@ const keySent = new WeakMap<object, string | null>();
 // it, as it could `state`), and so on the copy of it a hedge's `next()` runs on.
 const sendCount: unique symbol = Symbol();
 
-type CountsSends = { readonly [sendCount]?: { n: number; status?: number | undefined } };
+type CountsSends = {
+  readonly [sendCount]?: { n: number; status?: number | undefined; required?: string | undefined };
+};
+
+/**
+ * Requires `key` of every later send of `context`'s call: a retry the server may have acted on
+ * went on the key an attempt sent, and one sent without it (an attempt plugin that drops or
+ * changes it) could make a second batch.
+ */
+export function requireKey(context: object, key: string): void {
+  const count = (context as CountsSends)[sendCount];
+  if (count !== undefined) count.required = key;
+}
 
 /** Starts counting the sends of `context`'s call, one that is not idempotent. */
 export function countSends(context: object): void {
@@ -41,17 +55,21 @@ export function sendsOf(context: object): number {
 
 /** Notes, as the transport sends it, the key the attempt's request carries (`null`: none). */
 export function noteKeySent(context: object, request: Request): void {
-  const count = (context as CountsSends)[sendCount];
-  if (count !== undefined) {
-    count.n++;
-    count.status = undefined;
-  }
   let key: string | null = null;
   try {
     key = request.headers.get("idempotency-key");
   } catch {
     // Unreadable here (a getter that throws): fetch may still send a key from the header list,
     // one a plugin set, so none is taken to be the call's (the safe side: not sent again).
+  }
+  const count = (context as CountsSends)[sendCount];
+  if (count !== undefined) {
+    if (count.required !== undefined && key !== count.required)
+      throw callFailure(
+        "This attempt went without the Idempotency-Key an earlier one sent (a middleware dropped it); nothing was sent",
+      );
+    count.n++;
+    count.status = undefined;
   }
   keySent.set(context, key);
 }

@@ -1,5 +1,5 @@
 import { ApiError } from "../core/errors/api-error.js";
-import { isNotBlank, keyWasSent } from "../core/idempotency-key-sent.js";
+import { isNotBlank, keyWasSent, requireKey } from "../core/idempotency-key-sent.js";
 import { CohereConnectionError } from "../core/errors/connection-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext, OperationName } from "../core/middleware.js";
@@ -27,20 +27,18 @@ export function resendObstacle(
   context: MiddlewareContext,
   sentSeveral: boolean,
 ): 0 | 1 | 2 | undefined {
-  // The key the transport sent, not the one this request had: an attempt's plugin may drop it.
-  // Read only for a non-idempotent request: a Request's headers cost to materialise.
   // An attempt that sent several requests (an attempt plugin's own retry) may have been acted on
-  // by an earlier one, whatever its last answer.
-  if (
-    !(
-      context.idempotent ||
-      keyWasSent(context, request.headers) ||
-      (!sentSeveral && serverCertainlyDidNotAct(error, context))
-    )
-  )
-    return isNotBlank(request.headers.get("idempotency-key") ?? "") || context.options.idempotencyKey !== undefined
-      ? 1
-      : 2;
+  // by an earlier one, whatever its last answer. Read only for a non-idempotent request: a
+  // Request's headers cost to materialise.
+  if (!context.idempotent && !(!sentSeveral && serverCertainlyDidNotAct(error, context))) {
+    // The key the transport sent, not the one this request had: an attempt's plugin may drop it.
+    if (!keyWasSent(context, request.headers))
+      return isNotBlank(request.headers.get("idempotency-key") ?? "") || context.options.idempotencyKey !== undefined
+        ? 1
+        : 2;
+    // Sent again on the key alone: every later attempt must carry it (a plugin may drop it then).
+    requireKey(context, request.headers.get("idempotency-key") as string);
+  }
   return context.bodySource === "one-shot" ? 0 : undefined;
 }
 

@@ -942,6 +942,24 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     }
   });
 
+  it("a retry allowed by the key an attempt sent must carry it: an attempt plugin that drops it then sends nothing", async () => {
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+    const dropsLater: Middleware = (request, next, context) => {
+      if (context.attempt === 1) return next(request);
+      const bare = new Request(request);
+      bare.headers.delete("idempotency-key");
+      return next(bare);
+    };
+    const error = await server
+      .client({ ...fast, maxRetries: 2, middleware: [dropsLater] })
+      .batches.create(newBatch, { idempotencyKey: "K-123456" })
+      .catch((e: unknown) => e);
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toContain("went without the Idempotency-Key an earlier one sent");
+    expect(server.fake.count("create")).toBe(1);
+    expect(server.fake.listBatches()).toHaveLength(1);
+  });
+
   it("an idempotent call (list) may be sent again by a plugin as often as it likes", async () => {
     server.fake.inject("list", { type: "status", status: 500 }, { times: 1 });
     const seen: string[] = [];
