@@ -9,7 +9,7 @@ import { refusedOnFirstHop } from "./redirects.js";
  * Statuses after which the server certainly did not act on the request, so even a `create`
  * without an idempotency key may be sent again without making a second batch.
  */
-export const notActedOnStatuses: ReadonlySet<number> = new Set([429, 503]);
+const notActedOnStatuses: ReadonlySet<number> = new Set([429, 503]);
 
 /**
  * True when the failed attempt of `context`'s call certainly did not reach the server's work

@@ -97,21 +97,20 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // request it answered without) ends with the attempt (see `endPluginWork`).
     const pending = { count: 0 };
     const attemptSignal = context.attemptSignal;
+    // A `next()` refused before anything is sent, in the caller's words in the call phase.
+    const refuse = (what: string, why = ""): Promise<never> =>
+      Promise.reject(callFailure(`Middleware "${name}" ${what}; nothing was sent${why}`)).catch(named);
     const sendOnce = (r: Request): Promise<Response> => {
       // Junk (a string, null, `{}`) failed in the layers below as a TypeError of theirs, or (a
       // URL as a string) was sent as a GET whatever the call's method.
-      if (!isRequestLike(r))
-        return Promise.reject(
-          callFailure(`Middleware "${name}" passed next() ${describeUserValue(r)}, not a Request; nothing was sent`),
-        ).catch(named);
+      if (!isRequestLike(r)) return refuse(`passed next() ${describeUserValue(r)}, not a Request`);
       if (context.idempotent) return checkedNext(r);
       const key = idempotencyKeyOf(r);
       if ((mayHaveActed || pending.count > 0) && (key === undefined || key !== keySent))
-        return Promise.reject(
-          callFailure(
-            `Middleware "${name}" called next() again for ${context.operation}, which the server may have acted on; nothing was sent (the same idempotencyKey on every request allows it)`,
-          ),
-        ).catch(named);
+        return refuse(
+          `called next() again for ${context.operation}, which the server may have acted on`,
+          " (the same idempotencyKey on every request allows it)",
+        );
       keySent = key;
       const sentBefore = sendsOf(context);
       // The server may have acted if anything was sent, but for one request refused untouched
@@ -181,9 +180,9 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
  * `next()` and did not wait for (a hedge's loser, or it answered without it). The attempt's
  * signal fires (the SDK's fetches under it stop, and whatever else of the plugin's follows it).
  * Only then: aborting an attempt's signal costs Node's fetch about 23 µs even once it is done
- * (every attempt's end cost a call through one attempt plugin 70 µs). A streamed download's body is read after the attempt, on a
- * signal of its own (see the transport), and a stream's response a plugin made itself is the
- * caller's to read.
+ * (every attempt's end cost a call through one attempt plugin 70 µs). A streamed download's
+ * body is read after the attempt, on a signal of its own (see the transport), and a stream's
+ * response a plugin made itself is the caller's to read.
  */
 function endPluginWork(attempt: AbortController, context: MiddlewareContext): void {
   if (context.responseKind !== "stream")
