@@ -1,4 +1,5 @@
 // `batches.listAll`: every batch, page after page, for one walk of the iterable it returns.
+import { abortNamed } from "../core/errors/call-failure.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import type { RequestOptions } from "../core/request-options.js";
 import { withSignalAlso } from "../internal/deadline.js";
@@ -22,6 +23,7 @@ export async function* walkBatchPages(
   // A server that sends empty pages with ever new tokens would hold the walk for ever, and the
   // caller's loop never gets a batch in which to stop it.
   let emptyInARow = 0;
+  const signal = options?.abortSignal;
   for (;;) {
     const pageRequest = pageToken === undefined ? first : { ...first, page_token: pageToken };
     let page: Awaited<ReturnType<RawBatchesClient["list"]>>["data"];
@@ -34,7 +36,12 @@ export async function* walkBatchPages(
     }
     if (page.batches?.length) {
       emptyInARow = 0;
-      yield* page.batches;
+      for (const batch of page.batches) {
+        // The caller's abort ends the walk at the next batch asked for, not after the rest of a
+        // page of up to 1,000 (the page's request is long done: nothing else would see it).
+        if (signal?.aborted) throw abortNamed("listAll", signal.reason);
+        yield batch;
+      }
     }
     const next = page.next_page_token;
     if (next === undefined || next === "") return;

@@ -39,7 +39,9 @@ export function startRunScope(
             cause: error,
           },
         );
-      if (CohereAbortError.is(error) && deadline.signal.aborted && !deadline.timedOut()) {
+      // The caller's abort names the run whatever failure it ended a phase with (a create's 503
+      // that `shouldRetry` aborted on).
+      if (deadline.signal.aborted && !deadline.timedOut()) {
         const left = batchId === undefined ? "" : `; batch ${batchId} ${cancelling ? "is being cancelled" : "goes on"}`;
         return abortNamed("run", callerSignals.find((signal) => signal?.aborted)?.reason, `${phase}${left}`);
       }

@@ -116,8 +116,9 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
     if (error === early) throw error;
     if (timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error))) throw notDone(lastFailure);
     // The caller's abort, in a poll or between polls, names the wait (a workflow's deadline
-    // is the workflow's to name).
-    if (CohereAbortError.is(error) && signal.aborted && schedule.deadline === undefined)
+    // is the workflow's to name), whatever failure it ended with: a poll's 503 that a callback
+    // aborted on is not what ended the wait, which rides out a 503.
+    if (signal.aborted && !timedOut() && schedule.deadline === undefined)
       throw abortNamed(target.name, abortSignal?.reason);
     throw error;
   } finally {

@@ -1,3 +1,4 @@
+import { abortErrorFor } from "../internal/abort-error-for.js";
 import { delay } from "../internal/delay.js";
 import { signalDeadlines } from "../internal/signal-deadline.js";
 import { shareTokens } from "../internal/secrets.js";
@@ -102,6 +103,9 @@ function waitBeforeRetry(
     // A look-alike of the SDK's errors (its brand forged) whose fields throw as they are read:
     // no decision can be made, and it is not retried.
   }
+  // The caller's abort made during the decision (a `shouldRetry` that aborts) ends the call as
+  // an abort, as one made anywhere else does, not with the failure it was deciding on.
+  if (context.signal?.aborted) throw abortErrorFor(context);
   // Nor is a pause the server asked for slept through when it would outlast a wait's deadline:
   // the wait decides now. (The SDK's own backoff is slept: a wait that polled at once instead
   // would press a failing server harder. `get` of no signal is undefined, and no time is greater.)

@@ -101,6 +101,68 @@ describe.concurrent("an abort ends the call at once, in every phase", () => {
   });
 });
 
+describe("an abort made between the SDK's own steps ends the call as an abort", () => {
+  it("listAll: a loop that aborts after its first batch gets no more of the page (999 came before)", async () => {
+    const fixture = await startIsolatedFake();
+    try {
+      fixture.fake.addBatches(10);
+      const controller = new AbortController();
+      const reason = new Error("enough");
+      const seen: string[] = [];
+      const error = await (async () => {
+        for await (const batch of fixture
+          .client()
+          .batches.listAll({ page_size: 10 }, { abortSignal: controller.signal })) {
+          seen.push(batch.id!);
+          controller.abort(reason);
+        }
+      })().catch((e: unknown) => e);
+      expect(seen).toHaveLength(1);
+      expect(error).toBeInstanceOf(CohereAbortError);
+      expect((error as CohereAbortError).cause).toBe(reason);
+      expect((error as Error).message).toMatch(/^listAll: /);
+      expect(fixture.fake.count("list")).toBe(1);
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  // A `shouldRetry` that aborts (a user's "stop everything on the first 503") and answers
+  // false, true or nothing: the call ends as an abort, not as the 503 (a wait rides out a 503).
+  const aborting = (controller: AbortController, reason: unknown, answer: boolean | undefined) => () => {
+    controller.abort(reason);
+    return answer;
+  };
+
+  it.each([false, true, undefined])(
+    "a shouldRetry that aborts on a 503 and answers %s: retrieve and waitUntilDone end as aborts",
+    async (answer) => {
+      const fixture = await startIsolatedFake();
+      try {
+        const { batch } = await fixture.client().batches.create({ name: "w", input_dataset_id: "ds", model: "m" });
+        for (const call of ["retrieve", "waitUntilDone"] as const) {
+          fixture.fake.inject("retrieve", { type: "status", status: 503 });
+          const controller = new AbortController();
+          const reason = new Error(`stop ${call}`);
+          // The client's: a wait takes no `shouldRetry` of its own (its polls' retries are the client's).
+          const client = fixture.client({ shouldRetry: aborting(controller, reason, answer) });
+          const options = { abortSignal: controller.signal };
+          const before = fixture.fake.count("retrieve");
+          const error = await (call === "retrieve"
+            ? client.batches.retrieve(batch.id!, options)
+            : client.batches.waitUntilDone(batch.id!, options)
+          ).catch((e: unknown) => e);
+          expect(error, call).toBeInstanceOf(CohereAbortError);
+          expect((error as CohereAbortError).cause).toBe(reason);
+          expect(fixture.fake.count("retrieve") - before, call).toBe(1);
+        }
+      } finally {
+        await fixture.close();
+      }
+    },
+  );
+});
+
 describe("nothing is left behind", () => {
   it("a process that made calls (ok, retried, timed out, aborted, failed) exits by itself within a second", async () => {
     const fixture = await startIsolatedFake();

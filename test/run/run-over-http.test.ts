@@ -324,6 +324,25 @@ describe("run: the create's retries follow the client's rules", () => {
     ]);
   });
 
+  it("a shouldRetry that aborts on the create's 503 ends the run as an abort, not with the 503", async () => {
+    env.fake.inject("create", { type: "status", status: 503 });
+    const controller = new AbortController();
+    const reason = new Error("stop the run");
+    const shouldRetry = (info: RetryInfo) => {
+      if (info.operation !== "batches.create") return undefined;
+      controller.abort(reason);
+      return false;
+    };
+    const { request } = runRequest(5);
+    const error = await env
+      .client({ shouldRetry })
+      .batches.run(request, { abortSignal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereAbortError);
+    expect((error as CohereAbortError).cause).toBe(reason);
+    expect(env.fake.count("create")).toBe(1);
+  });
+
   it("a create that keeps failing says how many attempts the run made, each a call of its own", async () => {
     env.fake.inject("create", { type: "drop" }, { times: 3 });
     const client = env.client({ maxRetries: 2, backoff: { initialDelayInSeconds: 0.01, maxDelayInSeconds: 0.01 } });
