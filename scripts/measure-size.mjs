@@ -180,8 +180,10 @@ import { build } from "esbuild";
 // The nineteenth session (2026-12-03): an abort made in `shouldRetry` ends the call as an abort
 // (21,273 B); the patterns that find a token in a failure's text built once per token, not per
 // text looked at (500 calls aborted at once spent 0.2 ms each building them): 21,315 B, and the
-// guard to 20.9 kB.
-export const BUDGET_GZIP_BYTES = 20.9 * 1024;
+// guard to 20.9 kB. A failing callback written inline (a new function per call) reported once
+// per code, not once per call (1,000 warnings for 1,000 calls): 21,398 B, and the guard to
+// 21.0 kB.
+export const BUDGET_GZIP_BYTES = 21.0 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

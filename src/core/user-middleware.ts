@@ -18,6 +18,7 @@ import { onAttemptEnd } from "./attempt-end.js";
 import { isNotBlank, sendsOf } from "./idempotency-key-sent.js";
 import { answeredUntouched, serverCertainlyDidNotAct } from "./server-did-not-act.js";
 import { pluginRequest } from "./plugin-request.js";
+import { waitsByDesign } from "./waits-by-design.js";
 
 /**
  * Wraps a user's middleware so that nothing it does can hang, crash or untype a call: the one
@@ -48,7 +49,13 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     // The plain attempt-phase plugin is bounded by the attempt's signal as it is (no extra work).
     const bounds =
       perCall || failure
-        ? runBounds(name, perCall ? context.signal : context.attemptSignal, perCall, context.options, failure)
+        ? runBounds(
+            name,
+            perCall ? context.signal : context.attemptSignal,
+            perCall && !(waitsByDesign in handle),
+            context.options,
+            failure,
+          )
         : undefined;
     const signal = bounds ? bounds.signal : context.attemptSignal;
     // The plugin gets a real Request (the SDK's own layers take the cheaper WireRequest) on a

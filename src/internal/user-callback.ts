@@ -25,10 +25,28 @@ export function callUserCallback<A>(
 /** The owners of callbacks whose failure has been reported (see `callUserCallback`). */
 const reported = new WeakSet<object>();
 
-/** Reports `error` of `owner`'s callback (`what`) unless a failure of `owner`'s was reported already. */
+/**
+ * The code of callbacks whose failure has been reported, by what they are: a callback written
+ * inline in a call's options is a new function at every call, the same code (1,000 calls with an
+ * inline `onProgress` that throws printed 1,000 warnings "reported once"). At most 256 kept.
+ */
+const reportedCode = new Set<string>();
+
+/** Reports `error` of `owner`'s callback (`what`) unless a failure of `owner`'s (or of a function of the same code) was reported already. */
 export function reportOnce(what: string, error: unknown, owner: object): void {
   if (reported.has(owner)) return;
   reported.add(owner);
+  if (typeof owner === "function") {
+    let code: string;
+    try {
+      code = `${what}\n${Function.prototype.toString.call(owner)}`;
+    } catch {
+      code = what; // Not a function's code to read (a revoked Proxy): one report for them all.
+    }
+    if (reportedCode.has(code)) return;
+    if (reportedCode.size === 256) reportedCode.clear();
+    reportedCode.add(code);
+  }
   reportCallbackError(what, error, " (reported once)");
 }
 

@@ -3,7 +3,9 @@ import * as v from "valibot";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { describeThrownValue } from "../internal/thrown-text.js";
 import { checkInput, functionSchema } from "../core/input.js";
+import type { Middleware } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
+import { waitsByDesign } from "../core/waits-by-design.js";
 
 /** Options of `rateLimitMiddleware`. @public */
 export interface RateLimitOptions {
@@ -28,8 +30,10 @@ export interface RateLimitOptions {
  * @remarks
  * Runs in the `"call"` phase, outside retries and timeouts, so the wait does not eat into the
  * per-attempt timeout; retries are paced by the server's `Retry-After`. Calls wait in arrival
- * order. The caller's `abortSignal` ends a wait at once with `CohereAbortError`, and the slot
- * it held is given back. Share one instance between clients to share the budget. Downloads of
+ * order, however long the queue: unlike users' call-phase plugins, whose own time is bounded by
+ * `timeoutInSeconds`, the wait for a slot is not (a wait cut short there would keep its slot,
+ * and every call behind it would wait longer). The caller's `abortSignal` ends a wait at once
+ * with `CohereAbortError`, and the slot it held is given back. Share one instance between clients to share the budget. Downloads of
  * results parts (`datasets.download`, from a storage host) are not limited.
  *
  * @example
@@ -93,22 +97,20 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     return tokens >= 0 ? 0 : -tokens / perMillisecond;
   };
 
-  return {
-    name: "rate-limit",
-    phase: "call",
-    handle: async (request, next, context) => {
-      // A download is the storage host's, not Cohere's API: it takes no slot.
-      if (context.operation === "datasets.download") return next(request);
-      const wait = reserve();
-      if (wait > 0) {
-        try {
-          await delay(wait, context.signal);
-        } catch (error) {
-          tokens += 1;
-          throw error;
-        }
+  const handle: Middleware = async (request, next, context) => {
+    // A download is the storage host's, not Cohere's API: it takes no slot.
+    if (context.operation === "datasets.download") return next(request);
+    const wait = reserve();
+    if (wait > 0) {
+      try {
+        await delay(wait, context.signal);
+      } catch (error) {
+        tokens += 1;
+        throw error;
       }
-      return next(request);
-    },
+    }
+    return next(request);
   };
+  // The wait for a slot is bounded by the caller's abort only (see `waitsByDesign`).
+  return { name: "rate-limit", phase: "call", handle: Object.assign(handle, { [waitsByDesign]: true }) };
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { CohereAbortError, CohereClient, CohereError, rateLimitMiddleware } from "../../src/index.js";
 import { FakeCohere } from "../../src/testing/index.js";
@@ -57,6 +58,28 @@ describe("rateLimitMiddleware", () => {
     await expect(client.batches.list({}, { abortSignal: controller.signal })).rejects.toBeInstanceOf(CohereAbortError);
     expect(performance.now() - started).toBeLessThan(300);
     expect(fake.count("list")).toBe(1);
+  });
+
+  it("a wait for a slot longer than timeoutInSeconds is waited out: the calls go, in turn, and leave nothing behind", async () => {
+    // One every 100 ms after a burst of 1, each attempt allowed 50 ms. The timeout bounds
+    // attempts (and users' plugins' own time), not the queue: a wait cut short there kept its
+    // slot, and the calls behind it waited longer, failed too, and left their timers running.
+    const fake = new FakeCohere();
+    const client = new CohereClient({
+      token: "test-token",
+      fetch: fake.fetch,
+      timeoutInSeconds: 0.05,
+      middleware: [rateLimitMiddleware({ requestsPerMinute: 600, burst: 1 })],
+    });
+    const signal = new AbortController().signal;
+    const started = performance.now();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 4 }, () => client.batches.list({}, { abortSignal: signal })),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "fulfilled"]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(280);
+    expect(fake.count("list")).toBe(4);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 
   it("refuses nonsense settings", () => {

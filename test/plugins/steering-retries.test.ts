@@ -142,8 +142,10 @@ describe("shouldRetry", () => {
 
   it("a shouldRetry that fails at every decision is reported once, not once per failed attempt", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    // Code of its own: a callback of the same code as one reported already (the test above's)
+    // is not reported again.
     const shouldRetry = () => {
-      throw new Error("bug");
+      throw new Error("bug at every decision");
     };
     const client = server.client({ ...fast, maxRetries: 2, shouldRetry });
     for (let i = 0; i < 3; i++) {

@@ -417,6 +417,34 @@ describe("users' callbacks cannot fail a call (API.md 7a)", () => {
     vi.restoreAllMocks();
   });
 
+  it("a callback written inline (a new function at every call) that always fails is reported once, not per call", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const client = server.client({ backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.001 } });
+    const { batch } = await client.batches.create(newBatch);
+    for (let i = 0; i < 10; i++) {
+      server.fake.inject("retrieve", { type: "status", status: 503 }, { times: 1 });
+      await client.batches.retrieve(batch.id!, {
+        shouldRetry: () => {
+          throw new Error(`inline shouldRetry ${i}`);
+        },
+      });
+      await client.batches
+        .waitUntilDone(batch.id!, {
+          pollIntervalInSeconds: 0.001,
+          timeoutInSeconds: 0.02, // the batch stays queued: each wait ends here, having polled
+          onProgress: () => {
+            throw new Error(`inline onProgress ${i}`);
+          },
+        })
+        .catch(() => {});
+    }
+    expect(warn.mock.calls.map(([message, error]) => [message, String(error)])).toEqual([
+      ["cohere-batches: shouldRetry failed and was ignored (reported once).", "Error: inline shouldRetry 0"],
+      ["cohere-batches: onProgress failed and was ignored (reported once).", "Error: inline onProgress 0"],
+    ]);
+    vi.restoreAllMocks();
+  });
+
   it("a tracing onAttempt that throws: the call succeeds", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
     const tracing = tracingMiddleware({
