@@ -52,7 +52,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         ? runBounds(
             name,
             perCall ? context.signal : context.attemptSignal,
-            perCall && !(waitsByDesign in handle),
+            perCall && !waitsByDesign.has(handle),
             context.options,
             failure,
           )

@@ -28,7 +28,8 @@ const reported = new WeakSet<object>();
 /**
  * The code of callbacks whose failure has been reported, by what they are: a callback written
  * inline in a call's options is a new function at every call, the same code (1,000 calls with an
- * inline `onProgress` that throws printed 1,000 warnings "reported once"). At most 256 kept.
+ * inline `onProgress` that throws printed 1,000 warnings "reported once"). Closures one factory
+ * makes share a code too, and are reported once between them. At most 256 kept.
  */
 const reportedCode = new Set<string>();
 
@@ -37,15 +38,20 @@ export function reportOnce(what: string, error: unknown, owner: object): void {
   if (reported.has(owner)) return;
   reported.add(owner);
   if (typeof owner === "function") {
-    let code: string;
+    let code = "";
     try {
-      code = `${what}\n${Function.prototype.toString.call(owner)}`;
+      code = Function.prototype.toString.call(owner);
     } catch {
-      code = what; // Not a function's code to read (a revoked Proxy): one report for them all.
+      // A revoked Proxy has no code to read: it is its own.
     }
-    if (reportedCode.has(code)) return;
-    if (reportedCode.size === 256) reportedCode.clear();
-    reportedCode.add(code);
+    // Only a code that tells functions apart: a bound function's, a Proxy's or a built-in's
+    // reads "[native code]" in every engine, whatever function it is (each is its own).
+    if (code && !code.includes("[native code]")) {
+      const key = `${what}\n${code}`;
+      if (reportedCode.has(key)) return;
+      if (reportedCode.size === 256) reportedCode.clear();
+      reportedCode.add(key);
+    }
   }
   reportCallbackError(what, error, " (reported once)");
 }

@@ -1,4 +1,5 @@
 import { CohereAbortError } from "../core/errors/abort-error.js";
+import { isTransientFailure } from "../middleware/retry-decision.js";
 import { abortNamed } from "../core/errors/call-failure.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
@@ -39,9 +40,13 @@ export function startRunScope(
             cause: error,
           },
         );
-      // The caller's abort names the run whatever failure it ended a phase with (a create's 503
-      // that `shouldRetry` aborted on).
-      if (deadline.signal.aborted && !deadline.timedOut()) {
+      // The caller's abort names the run, also where a transient failure ended a phase after it
+      // (a create's 503 that `shouldRetry` aborted on); an outcome (a failed validation) stands.
+      if (
+        (CohereAbortError.is(error) || isTransientFailure(error)) &&
+        deadline.signal.aborted &&
+        !deadline.timedOut()
+      ) {
         const left = batchId === undefined ? "" : `; batch ${batchId} ${cancelling ? "is being cancelled" : "goes on"}`;
         return abortNamed("run", callerSignals.find((signal) => signal?.aborted)?.reason, `${phase}${left}`);
       }

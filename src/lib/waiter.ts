@@ -69,6 +69,7 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
       cause === undefined ? undefined : { cause },
     );
   let lastFailure: unknown;
+  let decided: unknown;
   // The error of a wait ended before its deadline by a server's pause: thrown as it is.
   let early: CohereTimeoutError | undefined;
   try {
@@ -81,6 +82,10 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
         let settled: R | undefined;
         try {
           settled = target.settle(value);
+        } catch (failure) {
+          // The wait's outcome (a failed validation): no abort made after it replaces it.
+          decided = failure;
+          throw failure;
         } finally {
           // Never throws (a failing callback is reported): what `settle` threw stands. A copy of
           // its fields: the value may be what the wait resolves with, whose status the callback
@@ -113,12 +118,17 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
       await delay(wait * 1000, signal);
     }
   } catch (error) {
-    if (error === early) throw error;
+    if (error === early || error === decided) throw error;
     if (timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error))) throw notDone(lastFailure);
     // The caller's abort, in a poll or between polls, names the wait (a workflow's deadline
-    // is the workflow's to name), whatever failure it ended with: a poll's 503 that a callback
-    // aborted on is not what ended the wait, which rides out a 503.
-    if (signal.aborted && !timedOut() && schedule.deadline === undefined)
+    // is the workflow's to name), and so does a poll's transient failure once the caller has
+    // aborted (a `shouldRetry` that aborted on a 503, which the wait would have ridden out).
+    if (
+      (CohereAbortError.is(error) || isTransientFailure(error)) &&
+      signal.aborted &&
+      !timedOut() &&
+      schedule.deadline === undefined
+    )
       throw abortNamed(target.name, abortSignal?.reason);
     throw error;
   } finally {

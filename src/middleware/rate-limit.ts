@@ -112,5 +112,6 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     return next(request);
   };
   // The wait for a slot is bounded by the caller's abort only (see `waitsByDesign`).
-  return { name: "rate-limit", phase: "call", handle: Object.assign(handle, { [waitsByDesign]: true }) };
+  waitsByDesign.add(handle);
+  return { name: "rate-limit", phase: "call", handle };
 }

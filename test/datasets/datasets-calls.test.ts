@@ -334,6 +334,18 @@ describe("waitUntilValidated", () => {
     expect(CohereDatasetValidationError.is(failure)).toBe(true);
   });
 
+  it("a failed validation stands when onProgress aborts on seeing it: the outcome, not an abort", async () => {
+    const client = server.client();
+    const { id } = await client.datasets.create({ ...upload, data: '{"custom_id":"1","body":{}}\nnot json\n' });
+    server.clock.advance(2000);
+    const controller = new AbortController();
+    const error = await client.datasets
+      .waitUntilValidated(id, { abortSignal: controller.signal, onProgress: () => controller.abort() })
+      .catch((e: unknown) => e);
+    expect(controller.signal.aborted).toBe(true);
+    expect(error).toBeInstanceOf(CohereDatasetValidationError);
+  });
+
   it("outlives a burst of 503s and times out with the last failure as its cause", async () => {
     const client = server.client({ maxRetries: 0 });
     const { id } = await client.datasets.create(upload);

@@ -186,4 +186,23 @@ describe("the ESM and CJS builds", () => {
       expect(read("default", format)).not.toMatch(/\bprocess\b/);
     }
   });
+
+  it("the other build's rate limiter waits for its slot as this build's does, past timeoutInSeconds", async () => {
+    const { FakeCohere } = await import("../../src/testing/index.js");
+    for (const [client, other] of [
+      [esm, cjs],
+      [cjs, esm],
+    ] as const) {
+      const fake = new FakeCohere();
+      const limited = new client.CohereClient({
+        token: "test-token",
+        fetch: fake.fetch,
+        timeoutInSeconds: 0.05,
+        middleware: [other.rateLimitMiddleware({ requestsPerMinute: 1_200, burst: 1 })],
+      });
+      const outcomes = await Promise.allSettled([1, 2, 3].map(() => limited.batches.list()));
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
+      expect(fake.count("list")).toBe(3);
+    }
+  });
 });

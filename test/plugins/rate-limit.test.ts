@@ -1,6 +1,12 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
-import { CohereAbortError, CohereClient, CohereError, rateLimitMiddleware } from "../../src/index.js";
+import {
+  CohereAbortError,
+  CohereClient,
+  CohereError,
+  CohereTimeoutError,
+  rateLimitMiddleware,
+} from "../../src/index.js";
 import { FakeCohere } from "../../src/testing/index.js";
 
 function setup(requestsPerMinute: number, burst: number) {
@@ -80,6 +86,28 @@ describe("rateLimitMiddleware", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(280);
     expect(fake.count("list")).toBe(4);
     expect(getEventListeners(signal, "abort")).toHaveLength(0);
+  });
+
+  it("a user's call-phase plugin made to look like the rate limiter is still bounded by timeoutInSeconds", async () => {
+    const limiter = rateLimitMiddleware();
+    const stalls = () => new Promise<Response>(() => {});
+    const lookalikes: Record<string, (...args: never[]) => Promise<Response>> = {
+      "its fields copied": Object.assign(() => stalls(), limiter.handle),
+      "it as prototype": Object.setPrototypeOf(() => stalls(), limiter.handle),
+      "a Proxy of it": new Proxy(limiter.handle, { apply: () => stalls() }),
+    };
+    const fake = new FakeCohere();
+    for (const [what, handle] of Object.entries(lookalikes)) {
+      const client = new CohereClient({
+        token: "test-token",
+        fetch: fake.fetch,
+        timeoutInSeconds: 0.05,
+        middleware: [{ name: "lookalike", phase: "call", handle: handle as never }],
+      });
+      const error = await client.batches.list().catch((e: unknown) => e);
+      expect(error, what).toBeInstanceOf(CohereTimeoutError);
+    }
+    expect(fake.count("list")).toBe(0);
   });
 
   it("refuses nonsense settings", () => {

@@ -445,6 +445,33 @@ describe("users' callbacks cannot fail a call (API.md 7a)", () => {
     vi.restoreAllMocks();
   });
 
+  it("callbacks whose code does not tell them apart (bound functions, Proxies) are each reported", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const progress = (name: string) =>
+      function (this: unknown) {
+        throw new Error(`progress of ${name}`);
+      };
+    const client = server.client();
+    const { batch } = await client.batches.create(newBatch);
+    const callbacks = [
+      progress("a").bind(null),
+      progress("b").bind(null),
+      new Proxy(progress("c"), {}),
+      new Proxy(progress("d"), {}),
+    ];
+    for (const onProgress of callbacks)
+      await client.batches
+        .waitUntilDone(batch.id!, { pollIntervalInSeconds: 0.001, timeoutInSeconds: 0.01, onProgress })
+        .catch(() => {});
+    expect(warn.mock.calls.map(([, error]) => String(error))).toEqual([
+      "Error: progress of a",
+      "Error: progress of b",
+      "Error: progress of c",
+      "Error: progress of d",
+    ]);
+    vi.restoreAllMocks();
+  });
+
   it("a tracing onAttempt that throws: the call succeeds", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
     const tracing = tracingMiddleware({
