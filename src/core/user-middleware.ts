@@ -18,7 +18,6 @@ import { onAttemptEnd } from "./attempt-end.js";
 import { isNotBlank, sendsOf } from "./idempotency-key-sent.js";
 import { answeredUntouched, serverCertainlyDidNotAct } from "./server-did-not-act.js";
 import { pluginRequest } from "./plugin-request.js";
-import { waitsByDesign } from "./waits-by-design.js";
 
 /**
  * Wraps a user's middleware so that nothing it does can hang, crash or untype a call: the one
@@ -52,7 +51,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         ? runBounds(
             name,
             perCall ? context.signal : context.attemptSignal,
-            perCall && !waitsByDesign.has(handle),
+            perCall && !waitsByDesign(handle),
             context.options,
             failure,
           )
@@ -260,6 +259,19 @@ function runBounds(
       pending = -1; // nothing restarts the clock once the run is over
     },
   };
+}
+
+/**
+ * True for the handle of an SDK plugin whose time outside `next()` is its wait for a slot (the
+ * rate limiter's): not bounded by `timeoutInSeconds` (see `waitingHandles` in
+ * src/middleware/rate-limit.ts, which fills the set). Never throws: junk under the key is no set.
+ */
+function waitsByDesign(handle: Middleware): boolean {
+  try {
+    return WeakSet.prototype.has.call(Reflect.get(globalThis, Symbol.for("cohere-batches.waits-by-design")), handle);
+  } catch {
+    return false;
+  }
 }
 
 /** The Idempotency-Key `request` carries, if not blank; none for what cannot be read (junk). */

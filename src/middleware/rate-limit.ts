@@ -5,7 +5,6 @@ import { describeThrownValue } from "../internal/thrown-text.js";
 import { checkInput, functionSchema } from "../core/input.js";
 import type { Middleware } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
-import { waitsByDesign } from "../core/waits-by-design.js";
 
 /** Options of `rateLimitMiddleware`. @public */
 export interface RateLimitOptions {
@@ -112,6 +111,33 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     return next(request);
   };
   // The wait for a slot is bounded by the caller's abort only (see `waitsByDesign`).
-  waitsByDesign.add(handle);
+  waitingHandles().add(handle);
   return { name: "rate-limit", phase: "call", handle };
+}
+
+/**
+ * The handles of the SDK's plugins whose time outside `next()` is the wait they are made for
+ * (the rate limiter's queue for a slot): the guard of users' middleware does not bound that time
+ * by `timeoutInSeconds` (a wait past it failed the call, and the slot it held was never given
+ * back: calls behind it waited longer still). The caller's abort still ends it. The guard looks
+ * them up itself (`waitsByDesign` in src/core/user-middleware.ts), so that this stays out of a
+ * page that never limits.
+ *
+ * A set of the functions themselves, not a mark on them: a mark is copied by `Object.assign`,
+ * inherited through a prototype and faked by a Proxy's `has`, and reading it runs a Proxy's
+ * trap. One set for both builds (under `Symbol.for`), so that the CJS build's rate limiter in an
+ * ESM client waits as it should; code that reaches for it by that key on purpose is its own to
+ * answer for, as any monkey-patching of the SDK is. A frozen global, or junk under the key: a
+ * set of this limiter's own, which the guard does not see (bounded as users' plugins are).
+ */
+function waitingHandles(): WeakSet<object> {
+  const key = Symbol.for("cohere-batches.waits-by-design");
+  try {
+    const held: unknown = Reflect.get(globalThis, key);
+    if (held === undefined) Object.defineProperty(globalThis, key, { value: new WeakSet<object>() });
+    else WeakSet.prototype.has.call(held, globalThis); // only a real WeakSet passes
+    return Reflect.get(globalThis, key) as WeakSet<object>;
+  } catch {
+    return new WeakSet<object>();
+  }
 }
