@@ -1,3 +1,4 @@
+import { CohereAbortError } from "../core/errors/abort-error.js";
 // The batch create of `batches.run`, which never leaves two batches behind, whether or not the
 // server honours `Idempotency-Key` (Cohere does not document it).
 import { afterEarlierAttempts } from "../core/errors/call-failure.js";
@@ -91,6 +92,10 @@ export async function createBatchOnce(
             (ApiError.is(error) && (error.status === 0 || error.status === 302 || error.status === 303)))
         )
           sent.secondPossible = true;
+        // The caller's abort made during the decision (in `shouldRetry`) ends the run as an
+        // abort, as it ends a `create` of the caller's own (see the retry layer).
+        const signal = options.abortSignal;
+        if (signal?.aborted) throw new CohereAbortError(signal.reason);
         throw error;
       }
       // Only a request that never left is sent again without the walk: a proxy answers 503

@@ -343,6 +343,24 @@ describe("run: the create's retries follow the client's rules", () => {
     expect(env.fake.count("create")).toBe(1);
   });
 
+  it("a shouldRetry that aborts on the create's 422 ends the run as an abort, as it ends a create", async () => {
+    env.fake.inject("create", { type: "status", status: 422 });
+    const controller = new AbortController();
+    const reason = new Error("stop the run");
+    const shouldRetry = (info: RetryInfo) => {
+      if (info.operation === "batches.create") controller.abort(reason);
+      return undefined;
+    };
+    const { request } = runRequest(5);
+    const error = await env
+      .client({ shouldRetry })
+      .batches.run(request, { abortSignal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereAbortError);
+    expect((error as CohereAbortError).cause).toBe(reason);
+    expect(env.fake.count("create")).toBe(1);
+  });
+
   it("a create that keeps failing says how many attempts the run made, each a call of its own", async () => {
     env.fake.inject("create", { type: "drop" }, { times: 3 });
     const client = env.client({ maxRetries: 2, backoff: { initialDelayInSeconds: 0.01, maxDelayInSeconds: 0.01 } });
