@@ -7,6 +7,11 @@ const require = createRequire(import.meta.url);
 type Sdk = typeof import("../../src/index.js");
 const cjs = require("../../dist/node/index.cjs") as unknown as Sdk;
 const esm = (await import("../../dist/node/index.mjs")) as unknown as Sdk;
+/** Each build as the client, with the other's parts in it. */
+const bothWays = [
+  [esm, cjs],
+  [cjs, esm],
+] as const;
 
 describe("the ESM and CJS builds", () => {
   it("are different copies of the classes", () => {
@@ -31,10 +36,7 @@ describe("the ESM and CJS builds", () => {
 
   it("retry and name the other build's typed errors (a plugin's or a custom fetch's), as their own", async () => {
     const { FakeCohere } = await import("../../src/testing/index.js");
-    for (const [client, other] of [
-      [esm, cjs],
-      [cjs, esm],
-    ] as const) {
+    for (const [client, other] of bothWays) {
       const fake = new FakeCohere();
       let thrown = 0;
       const failTwice: import("../../src/index.js").Middleware = (request, next) => {
@@ -86,10 +88,7 @@ describe("the ESM and CJS builds", () => {
         cause: Object.assign(new Error("connect ECONNRESET"), { code: "ECONNRESET" }),
       });
     };
-    for (const [client, other] of [
-      [esm, cjs],
-      [cjs, esm],
-    ] as const) {
+    for (const [client, other] of bothWays) {
       const inner = (await new other.CohereClient({ token: "test-token", fetch: refusing, maxRetries: 0 }).batches
         .list()
         .catch((e: unknown) => e)) as Error;
@@ -110,10 +109,7 @@ describe("the ESM and CJS builds", () => {
   });
 
   it("refuse each other's retryMiddleware as a plugin (a second retry loop would multiply the attempts)", () => {
-    for (const [client, other] of [
-      [esm, cjs],
-      [cjs, esm],
-    ] as const) {
+    for (const [client, other] of bothWays) {
       expect(() => new client.CohereClient({ token: "test-token", middleware: [other.retryMiddleware()] })).toThrow(
         /the client already retries/,
       );
@@ -123,10 +119,7 @@ describe("the ESM and CJS builds", () => {
   it("redact the call's token in the other build's log lines (a proxy echoes it into x-request-id)", async () => {
     const { FakeCohere } = await import("../../src/testing/index.js");
     const token = "sk-live-0123456789abcdef-secret";
-    for (const [client, other] of [
-      [esm, cjs],
-      [cjs, esm],
-    ] as const) {
+    for (const [client, other] of bothWays) {
       const fake = new FakeCohere({ tokens: [token] });
       const [batch] = fake.addBatches(1);
       const lines: string[] = [];
@@ -189,10 +182,7 @@ describe("the ESM and CJS builds", () => {
 
   it("the other build's rate limiter waits for its slot as this build's does, past timeoutInSeconds", async () => {
     const { FakeCohere } = await import("../../src/testing/index.js");
-    for (const [client, other] of [
-      [esm, cjs],
-      [cjs, esm],
-    ] as const) {
+    for (const [client, other] of bothWays) {
       const fake = new FakeCohere();
       const limited = new client.CohereClient({
         token: "test-token",

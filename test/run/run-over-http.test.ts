@@ -324,32 +324,19 @@ describe("run: the create's retries follow the client's rules", () => {
     ]);
   });
 
-  it("a shouldRetry that aborts on the create's 503 ends the run as an abort, not with the 503", async () => {
-    env.fake.inject("create", { type: "status", status: 503 });
+  // Whatever `shouldRetry` answers and whether the failure was worth a retry: the caller's abort
+  // ends the run as an abort, as it ends a `create` of the caller's.
+  it.each([
+    [503, false],
+    [422, undefined],
+  ])("a shouldRetry that aborts on the create's %i (answering %s) ends the run as an abort", async (status, answer) => {
+    env.fake.inject("create", { type: "status", status });
     const controller = new AbortController();
     const reason = new Error("stop the run");
     const shouldRetry = (info: RetryInfo) => {
       if (info.operation !== "batches.create") return undefined;
       controller.abort(reason);
-      return false;
-    };
-    const { request } = runRequest(5);
-    const error = await env
-      .client({ shouldRetry })
-      .batches.run(request, { abortSignal: controller.signal })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CohereAbortError);
-    expect((error as CohereAbortError).cause).toBe(reason);
-    expect(env.fake.count("create")).toBe(1);
-  });
-
-  it("a shouldRetry that aborts on the create's 422 ends the run as an abort, as it ends a create", async () => {
-    env.fake.inject("create", { type: "status", status: 422 });
-    const controller = new AbortController();
-    const reason = new Error("stop the run");
-    const shouldRetry = (info: RetryInfo) => {
-      if (info.operation === "batches.create") controller.abort(reason);
-      return undefined;
+      return answer;
     };
     const { request } = runRequest(5);
     const error = await env
