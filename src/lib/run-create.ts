@@ -1,6 +1,6 @@
-import { CohereAbortError } from "../core/errors/abort-error.js";
 // The batch create of `batches.run`, which never leaves two batches behind, whether or not the
 // server honours `Idempotency-Key` (Cohere does not document it).
+import { CohereAbortError } from "../core/errors/abort-error.js";
 import { afterEarlierAttempts } from "../core/errors/call-failure.js";
 import { recordingTokens } from "../internal/secrets.js";
 import { ApiError } from "../core/errors/api-error.js";

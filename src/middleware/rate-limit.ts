@@ -32,8 +32,9 @@ export interface RateLimitOptions {
  * order, however long the queue: unlike users' call-phase plugins, whose own time is bounded by
  * `timeoutInSeconds`, the wait for a slot is not (a wait cut short there would keep its slot,
  * and every call behind it would wait longer). The caller's `abortSignal` ends a wait at once
- * with `CohereAbortError`, and the slot it held is given back. Share one instance between clients to share the budget. Downloads of
- * results parts (`datasets.download`, from a storage host) are not limited.
+ * with `CohereAbortError`, and the slot it held is given back. Share one instance between
+ * clients to share the budget. Downloads of results parts (`datasets.download`, from a storage
+ * host) are not limited.
  *
  * @example
  * ```ts
