@@ -1,9 +1,9 @@
 import { CohereAbortError } from "../core/errors/abort-error.js";
-import { isTransientFailure } from "../middleware/retry-decision.js";
 import { abortNamed } from "../core/errors/call-failure.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { type Deadline, startDeadline } from "../internal/deadline.js";
+import { yieldsToAbort } from "./waiter.js";
 
 /** One deadline and one abort for a whole workflow: every call and wait of it gets `signal`. */
 export interface RunScope {
@@ -42,11 +42,7 @@ export function startRunScope(
         );
       // The caller's abort names the run, also where a transient failure ended a phase after it
       // (a create's 503 that `shouldRetry` aborted on); an outcome (a failed validation) stands.
-      if (
-        (CohereAbortError.is(error) || isTransientFailure(error)) &&
-        deadline.signal.aborted &&
-        !deadline.timedOut()
-      ) {
+      if (yieldsToAbort(error) && deadline.signal.aborted && !deadline.timedOut()) {
         const left = batchId === undefined ? "" : `; batch ${batchId} ${cancelling ? "is being cancelled" : "goes on"}`;
         return abortNamed("run", callerSignals.find((signal) => signal?.aborted)?.reason, `${phase}${left}`);
       }

@@ -123,12 +123,7 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
     // The caller's abort, in a poll or between polls, names the wait (a workflow's deadline
     // is the workflow's to name), and so does a poll's transient failure once the caller has
     // aborted (a `shouldRetry` that aborted on a 503, which the wait would have ridden out).
-    if (
-      (CohereAbortError.is(error) || isTransientFailure(error)) &&
-      signal.aborted &&
-      !timedOut() &&
-      schedule.deadline === undefined
-    )
+    if (yieldsToAbort(error) && signal.aborted && !timedOut() && schedule.deadline === undefined)
       throw abortNamed(target.name, abortSignal?.reason);
     throw error;
   } finally {
@@ -136,4 +131,13 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
     if (deadline !== schedule.deadline) deadline.dispose();
     own?.dispose();
   }
+}
+
+/**
+ * True for a failure that gives way to the caller's abort once it has fired: an abort, or a
+ * transient failure (one a retry, or a wait riding it out, would have gone past: a `shouldRetry`
+ * that aborted on a 503). A wait's or a workflow's decided outcome (a failed validation) does not.
+ */
+export function yieldsToAbort(error: unknown): boolean {
+  return CohereAbortError.is(error) || isTransientFailure(error);
 }

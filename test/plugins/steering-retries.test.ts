@@ -16,6 +16,13 @@ import { unhandledDuring } from "../helpers/scripted-server.js";
 const server = useFakeServer();
 const fast = { backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.002 } };
 
+/** A copy of `request` without its Idempotency-Key: what a plugin that drops the key sends. */
+function withoutKey(request: Request): Request {
+  const copy = new Request(request);
+  copy.headers.delete("idempotency-key");
+  return copy;
+}
+
 afterEach(() => vi.restoreAllMocks());
 
 describe("shouldRetry", () => {
@@ -817,9 +824,7 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
         try {
           return await next(request.clone());
         } catch {
-          const again = new Request(request);
-          again.headers.delete("idempotency-key");
-          return next(again);
+          return next(withoutKey(request));
         }
       },
     };
@@ -851,9 +856,7 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
         await sleep(20);
         const second = next(request.clone());
         await Promise.allSettled([first, second]);
-        const again = new Request(request);
-        again.headers.delete("idempotency-key");
-        return next(again).catch((error: unknown) => {
+        return next(withoutKey(request)).catch((error: unknown) => {
           third = error;
           throw error;
         });
@@ -948,9 +951,7 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
     const dropsLater: Middleware = (request, next, context) => {
       if (context.attempt === 1) return next(request);
-      const bare = new Request(request);
-      bare.headers.delete("idempotency-key");
-      return next(bare);
+      return next(withoutKey(request));
     };
     const error = await server
       .client({ ...fast, maxRetries: 2, middleware: [dropsLater] })
