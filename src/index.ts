@@ -32,6 +32,7 @@ export type {
 } from "./core/middleware-plugin.js";
 export {
   CohereError,
+  type ErrorGuard,
   ApiError,
   type ApiErrorInit,
   BadRequestError,

@@ -407,8 +407,59 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
 
 function ignoreAbort(): void {}
 
-/** An `AbortSignal` (see `isAbortSignal`). */
-export const abortSignalSchema = v.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal");
+const nativeAborted = Object.getOwnPropertyDescriptor(globalThis.AbortSignal?.prototype ?? {}, "aborted")?.get;
+const mirrors = new WeakMap<AbortSignal, AbortSignal>();
+
+/**
+ * The signal the SDK listens to for a caller's `abortSignal` (one that `isAbortSignal` took): the
+ * signal itself when it is this realm's own `AbortSignal`, whose fields cannot throw; else (a
+ * Proxy, a look-alike, a signal of another realm) a signal of the SDK's that follows it, one per
+ * caller's signal. What the caller's object does is then met once, here: a `reason` getter that
+ * throws as the signal fires was an uncaught exception in the SDK's listener, an `aborted` getter
+ * that throws at the second read a raw error out of the call. Such a signal aborts the calls on
+ * it, with a `CohereError` that says so as its reason.
+ */
+export function trustedSignal(signal: AbortSignal): AbortSignal {
+  try {
+    // Throws for anything but this realm's own signal, a Proxy of one included.
+    nativeAborted?.call(signal);
+    if (
+      nativeAborted !== undefined &&
+      !runtime.isProxy?.(signal) &&
+      Object.getPrototypeOf(signal) === AbortSignal.prototype &&
+      // No field of its own over the prototype's (none has one: its state is in internal slots or symbols).
+      Object.getOwnPropertyNames(signal).length === 0
+    )
+      return signal;
+  } catch {}
+  let mirror = mirrors.get(signal);
+  if (mirror === undefined) {
+    const controller = new AbortController();
+    mirror = controller.signal;
+    mirrors.set(signal, mirror);
+    runtime.allowAbortListeners?.(mirror);
+    const follow = () => {
+      try {
+        controller.abort(signal.reason);
+      } catch (error) {
+        controller.abort(unreadable("Invalid request options: abortSignal", error));
+      }
+    };
+    try {
+      if (signal.aborted) follow();
+      else signal.addEventListener("abort", follow, { once: true });
+    } catch (error) {
+      controller.abort(unreadable("Invalid request options: abortSignal", error));
+    }
+  }
+  return mirror;
+}
+
+/** An `AbortSignal` (see `isAbortSignal`), as the SDK listens to it (see `trustedSignal`). */
+export const abortSignalSchema = v.pipe(
+  v.custom<AbortSignal>(isAbortSignal, "must be an AbortSignal"),
+  v.transform(trustedSignal),
+);
 
 /**
  * True for a usable API key: visible ASCII without spaces. Anything else could not be sent

@@ -10,7 +10,17 @@ export function followAbort(
   withReason = true,
 ): () => void {
   if (signal === undefined) return noop;
-  const onAbort = () => controller.abort(withReason ? signal.reason : undefined);
+  // The caller's signals reach here as `trustedSignal` made them; a throw in a listener would be
+  // an uncaught exception all the same, so a `reason` that throws is the reason.
+  const onAbort = () => {
+    let reason: unknown;
+    try {
+      reason = withReason ? signal.reason : undefined;
+    } catch (error) {
+      reason = error;
+    }
+    controller.abort(reason);
+  };
   if (signal.aborted) {
     onAbort();
     return noop;

@@ -1,6 +1,6 @@
 import { abortNamed, callFailure, namedBeforeCall } from "../core/errors/call-failure.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
-import { isAbortSignal } from "../core/input.js";
+import { isAbortSignal, trustedSignal } from "../core/input.js";
 import { boundBySignal } from "./bound-by-signal.js";
 import { describeCause } from "./cause-chain.js";
 
@@ -51,9 +51,9 @@ export function loadChunk<T>(
  */
 export function callerSignal(bound: unknown): AbortSignal | undefined {
   try {
-    if (isAbortSignal(bound)) return bound;
+    if (isAbortSignal(bound)) return trustedSignal(bound);
     const signal: unknown = typeof bound === "object" && bound !== null ? Reflect.get(bound, "abortSignal") : undefined;
-    return isAbortSignal(signal) ? signal : undefined;
+    return isAbortSignal(signal) ? trustedSignal(signal) : undefined;
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import { EventEmitter, getMaxListeners, setMaxListeners } from "node:events";
+import { types } from "node:util";
 import { VERSION } from "../version.js";
 import { detectBrowserLike } from "./browser-detection.js";
 import type { Runtime } from "./runtime.js";
@@ -45,6 +46,7 @@ export const runtime: Runtime = {
       // Not an EventTarget of Node's (a test DOM's signal): Node sets no limit on it.
     }
   },
+  isProxy: types.isProxy,
 };
 
 /**

@@ -29,4 +29,9 @@ export interface Runtime {
    * a leak, and every call in flight follows the caller's signal with one).
    */
   allowAbortListeners?(signal: AbortSignal): void;
+  /**
+   * True for a `Proxy` (Node only, where a Proxy of an `AbortSignal` passes for one: its brand
+   * check reads a symbol, through the Proxy's traps; elsewhere the brand is an internal slot).
+   */
+  isProxy?(value: object): boolean;
 }

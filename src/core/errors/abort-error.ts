@@ -1,4 +1,4 @@
-import { CohereError } from "./cohere-error.js";
+import { CohereError, type ErrorGuard } from "./cohere-error.js";
 
 /**
  * The caller's `abortSignal` fired: during an attempt, while waiting between attempts, or
@@ -21,6 +21,10 @@ import { CohereError } from "./cohere-error.js";
 export class CohereAbortError extends CohereError {
   /** The name `is` recognises across builds: `"CohereAbortError"`. */
   static override readonly errorName: string = "CohereAbortError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof CohereAbortError>;
+  /** Not a field: tells a `CohereAbortError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfCohereAbortError: never;
 
   /**
    * Makes the error of an abort; the signal's `reason` becomes its `cause`.

@@ -1,4 +1,4 @@
-import { CohereError } from "./cohere-error.js";
+import { CohereError, type ErrorGuard } from "./cohere-error.js";
 import { clipText } from "../../internal/clip-text.js";
 
 /** What an `ApiError` is built from: one non-2xx response, already read. @public */
@@ -42,6 +42,10 @@ export interface ApiErrorInit {
 export class ApiError extends CohereError {
   /** The name `is` recognises across builds: `"ApiError"`. */
   static override readonly errorName: string = "ApiError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof ApiError>;
+  /** Not a field: tells a `ApiError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfApiError: never;
 
   /** The HTTP status. */
   readonly status: number;

@@ -1,4 +1,30 @@
 /**
+ * The type of an error class's `is`: a type guard for that class when called unbound
+ * (`errors.filter(NotFoundError.is)` is a `NotFoundError[]`), and for the class it is read from
+ * when called on one (`MyNotFound.is(error)`, for a subclass of yours). Each of the SDK's classes
+ * declares its own, and a private brand besides: they have the same fields as their parent
+ * (`NotFoundError` as `ApiError`), and to TypeScript a guard that failed for one would then rule
+ * out the other too (`if (!NotFoundError.is(e)) e.status` was an error on `never`).
+ *
+ * @example
+ * ```ts
+ * const failures: unknown[] = [];
+ * const missing = failures.filter(NotFoundError.is); // NotFoundError[]
+ * ```
+ * @throws Never: a guard answers false for whatever it cannot read.
+ * @public
+ */
+export type ErrorGuard<C extends abstract new (...args: never[]) => CohereError> = <
+  T extends abstract new (
+    ...args: never[]
+  ) => CohereError = C,
+>(
+  // biome-ignore lint/suspicious/noConfusingVoidType: the `this` of a plain call, as TypeScript types it
+  this: T | void,
+  value: unknown,
+) => value is InstanceType<T>;
+
+/**
  * The brand that `CohereError.is` and friends look for. `Symbol.for` makes the same symbol in
  * the ESM and the CJS build, so a guard works on an error thrown by the other build, where
  * `instanceof` cannot.
@@ -97,12 +123,15 @@ export class CohereError extends Error {
    * ```
    * @throws Never: a value whose properties throw as they are read (a hostile `Proxy`) is `false`.
    */
-  static is<T extends abstract new (...args: never[]) => CohereError>(
-    this: T,
+  static is<T extends abstract new (...args: never[]) => CohereError = typeof CohereError>(
+    // biome-ignore lint/suspicious/noConfusingVoidType: the `this` of a plain call, as TypeScript types it
+    this: T | void,
     value: unknown,
   ): value is InstanceType<T> {
     // Anything users' code threw can reach here, a Proxy whose every trap throws included.
     try {
+      // Never without a class: `is` is read through the getter below, which binds it.
+      if (typeof this !== "function") return false;
       if (value instanceof this) return true;
       // The brand stands for the classes that declare an `errorName`; a subclass without one
       // (a user's) is recognised by `instanceof` alone, not as the parent whose name it inherits.

@@ -1,4 +1,4 @@
-import { CohereError } from "./cohere-error.js";
+import { CohereError, type ErrorGuard } from "./cohere-error.js";
 
 /**
  * The network failed before a response arrived: connection refused or reset, DNS failure,
@@ -20,6 +20,10 @@ import { CohereError } from "./cohere-error.js";
 export class CohereConnectionError extends CohereError {
   /** The name `is` recognises across builds: `"CohereConnectionError"`. */
   static override readonly errorName: string = "CohereConnectionError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof CohereConnectionError>;
+  /** Not a field: tells a `CohereConnectionError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfCohereConnectionError: never;
 
   /**
    * Makes the error of a request the network failed; `cause` is what `fetch` threw.

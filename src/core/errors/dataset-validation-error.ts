@@ -1,6 +1,6 @@
 import type { Dataset } from "../../resources/datasets/types.js";
 import { clipText } from "../../internal/clip-text.js";
-import { CohereError } from "./cohere-error.js";
+import { CohereError, type ErrorGuard } from "./cohere-error.js";
 
 /**
  * A dataset failed Cohere's validation (`validation_status: "failed"`), as `waitUntilValidated`
@@ -20,6 +20,10 @@ import { CohereError } from "./cohere-error.js";
 export class CohereDatasetValidationError extends CohereError {
   /** The name `is` recognises across builds: `"CohereDatasetValidationError"`. */
   static override readonly errorName: string = "CohereDatasetValidationError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof CohereDatasetValidationError>;
+  /** Not a field: tells a `CohereDatasetValidationError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfCohereDatasetValidationError: never;
 
   /** The dataset as the last poll returned it. */
   readonly dataset: Dataset;

@@ -1,4 +1,4 @@
-export { CohereError } from "./cohere-error.js";
+export { CohereError, type ErrorGuard } from "./cohere-error.js";
 export { ApiError, type ApiErrorInit } from "./api-error.js";
 export {
   BadRequestError,

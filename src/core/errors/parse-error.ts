@@ -1,5 +1,5 @@
 import { clipText } from "../../internal/clip-text.js";
-import { CohereError } from "./cohere-error.js";
+import { CohereError, type ErrorGuard } from "./cohere-error.js";
 
 /**
  * A successful (2xx) response whose body is not what Cohere's spec says: not JSON, or missing
@@ -19,6 +19,10 @@ import { CohereError } from "./cohere-error.js";
 export class CohereParseError extends CohereError {
   /** The name `is` recognises across builds: `"CohereParseError"`. */
   static override readonly errorName: string = "CohereParseError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof CohereParseError>;
+  /** Not a field: tells a `CohereParseError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfCohereParseError: never;
 
   /** The HTTP status of the response. */
   readonly status: number;

@@ -1,4 +1,5 @@
 import { ApiError } from "./api-error.js";
+import type { ErrorGuard } from "./cohere-error.js";
 
 /**
  * 400: the request is malformed (a bad field, an unknown page token).
@@ -17,6 +18,10 @@ import { ApiError } from "./api-error.js";
 export class BadRequestError extends ApiError {
   /** The name `is` recognises across builds: `"BadRequestError"`. */
   static override readonly errorName: string = "BadRequestError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof BadRequestError>;
+  /** Not a field: tells a `BadRequestError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfBadRequestError: never;
 }
 
 /**
@@ -36,6 +41,10 @@ export class BadRequestError extends ApiError {
 export class UnauthorizedError extends ApiError {
   /** The name `is` recognises across builds: `"UnauthorizedError"`. */
   static override readonly errorName: string = "UnauthorizedError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof UnauthorizedError>;
+  /** Not a field: tells a `UnauthorizedError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfUnauthorizedError: never;
 }
 
 /**
@@ -55,6 +64,10 @@ export class UnauthorizedError extends ApiError {
 export class ForbiddenError extends ApiError {
   /** The name `is` recognises across builds: `"ForbiddenError"`. */
   static override readonly errorName: string = "ForbiddenError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof ForbiddenError>;
+  /** Not a field: tells a `ForbiddenError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfForbiddenError: never;
 }
 
 /**
@@ -74,6 +87,10 @@ export class ForbiddenError extends ApiError {
 export class NotFoundError extends ApiError {
   /** The name `is` recognises across builds: `"NotFoundError"`. */
   static override readonly errorName: string = "NotFoundError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof NotFoundError>;
+  /** Not a field: tells a `NotFoundError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfNotFoundError: never;
 }
 
 /**
@@ -93,6 +110,10 @@ export class NotFoundError extends ApiError {
 export class UnprocessableEntityError extends ApiError {
   /** The name `is` recognises across builds: `"UnprocessableEntityError"`. */
   static override readonly errorName: string = "UnprocessableEntityError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof UnprocessableEntityError>;
+  /** Not a field: tells a `UnprocessableEntityError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfUnprocessableEntityError: never;
 }
 
 /**
@@ -112,6 +133,10 @@ export class UnprocessableEntityError extends ApiError {
 export class TooManyRequestsError extends ApiError {
   /** The name `is` recognises across builds: `"TooManyRequestsError"`. */
   static override readonly errorName: string = "TooManyRequestsError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof TooManyRequestsError>;
+  /** Not a field: tells a `TooManyRequestsError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfTooManyRequestsError: never;
 }
 
 /**
@@ -131,6 +156,10 @@ export class TooManyRequestsError extends ApiError {
 export class InvalidTokenError extends ApiError {
   /** The name `is` recognises across builds: `"InvalidTokenError"`. */
   static override readonly errorName: string = "InvalidTokenError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof InvalidTokenError>;
+  /** Not a field: tells a `InvalidTokenError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfInvalidTokenError: never;
 }
 
 /**
@@ -150,6 +179,10 @@ export class InvalidTokenError extends ApiError {
 export class ClientClosedRequestError extends ApiError {
   /** The name `is` recognises across builds: `"ClientClosedRequestError"`. */
   static override readonly errorName: string = "ClientClosedRequestError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof ClientClosedRequestError>;
+  /** Not a field: tells a `ClientClosedRequestError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfClientClosedRequestError: never;
 }
 
 /**
@@ -169,6 +202,10 @@ export class ClientClosedRequestError extends ApiError {
 export class InternalServerError extends ApiError {
   /** The name `is` recognises across builds: `"InternalServerError"`. */
   static override readonly errorName: string = "InternalServerError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof InternalServerError>;
+  /** Not a field: tells a `InternalServerError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfInternalServerError: never;
 }
 
 /**
@@ -188,6 +225,10 @@ export class InternalServerError extends ApiError {
 export class NotImplementedError extends ApiError {
   /** The name `is` recognises across builds: `"NotImplementedError"`. */
   static override readonly errorName: string = "NotImplementedError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof NotImplementedError>;
+  /** Not a field: tells a `NotImplementedError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfNotImplementedError: never;
 }
 
 /**
@@ -207,6 +248,10 @@ export class NotImplementedError extends ApiError {
 export class ServiceUnavailableError extends ApiError {
   /** The name `is` recognises across builds: `"ServiceUnavailableError"`. */
   static override readonly errorName: string = "ServiceUnavailableError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof ServiceUnavailableError>;
+  /** Not a field: tells a `ServiceUnavailableError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfServiceUnavailableError: never;
 }
 
 /**
@@ -226,6 +271,10 @@ export class ServiceUnavailableError extends ApiError {
 export class GatewayTimeoutError extends ApiError {
   /** The name `is` recognises across builds: `"GatewayTimeoutError"`. */
   static override readonly errorName: string = "GatewayTimeoutError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof GatewayTimeoutError>;
+  /** Not a field: tells a `GatewayTimeoutError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfGatewayTimeoutError: never;
 }
 
 /** The class for each status that has one; other statuses are a plain `ApiError`. */

@@ -1,4 +1,4 @@
-import { CohereError } from "./cohere-error.js";
+import { CohereError, type ErrorGuard } from "./cohere-error.js";
 
 /**
  * An attempt, or a `waitUntilDone`, ran out of time.
@@ -22,6 +22,10 @@ import { CohereError } from "./cohere-error.js";
 export class CohereTimeoutError extends CohereError {
   /** The name `is` recognises across builds: `"CohereTimeoutError"`. */
   static override readonly errorName: string = "CohereTimeoutError";
+  /** {@inheritDoc CohereError.is} */
+  declare static is: ErrorGuard<typeof CohereTimeoutError>;
+  /** Not a field: tells a `CohereTimeoutError` apart from its parent for TypeScript (see `ErrorGuard`). */
+  declare private readonly brandOfCohereTimeoutError: never;
 
   /** The limit that was exceeded, in seconds. */
   readonly timeoutInSeconds: number;
