@@ -184,7 +184,7 @@ import { build } from "esbuild";
 // per code, not once per call (1,000 warnings for 1,000 calls): 21,398 B, and the guard to
 // 21.0 kB. Its re-attack (the rate limiter known by identity; callbacks whose code is
 // "[native code]" each reported): 21,397 B; the review: 21,396 B.
-export const BUDGET_GZIP_BYTES = 21.1 * 1024;
+export const BUDGET_GZIP_BYTES = 21.2 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -314,6 +314,10 @@ function buildRequest(
   { method, path, params, body, encodedBody }: WireParts,
   { queryParams, bodyParams, abortSignal }: ResolvedRequestOptions,
 ): Request {
+  // Extra fields are for what the SDK does not know: one that would replace a field of the
+  // request's own would send what its checks never saw (`bodyParams: { name: "" }` on a create).
+  refuseReplacing("queryParams", queryParams, params?.query);
+  refuseReplacing("bodyParams", bodyParams, body);
   const withExtras =
     queryParams === undefined ? params : { ...params, query: { ...params?.query, ...encodeNames(queryParams) } };
   const url = createFinalURL(path, {
@@ -348,6 +352,12 @@ function buildRequest(
     signal: abortSignal ?? null,
   };
   return new WireRequest(url, init) as unknown as Request;
+}
+
+function refuseReplacing(option: string, extras: object | undefined, own: unknown): void {
+  for (const name in extras)
+    if (Object.hasOwn(Object(own), name) && (own as Record<string, unknown>)[name] !== undefined)
+      throw new CohereError(`Invalid request options: ${option}.${name} is a field of the request: set it there`);
 }
 
 /** Spread onto the body, a `toJSON` field would make JSON send what it returns as the body. */

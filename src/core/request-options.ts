@@ -86,14 +86,15 @@ export interface RequestOptions {
   headers?: Record<string, string | undefined> | undefined;
   /**
    * Extra query parameters, for fields this SDK does not know yet. An entry set to `undefined`
-   * is left out.
+   * is left out; one that names a field the request sets (`page_size` with `list({ page_size })`)
+   * is refused with a `CohereError`, before sending: it would send what the checks never saw.
    */
   queryParams?: Record<string, string | number | boolean | undefined> | undefined;
   /**
    * Extra JSON body fields, for fields this SDK does not know yet. A `GET` (`list`, `retrieve`,
    * `datasets.usage`) has no body and an upload (`datasets.create`) sends a file: both refuse
    * them with a `CohereError`, before sending. An entry set to `undefined` is left out, as JSON
-   * leaves it out.
+   * leaves it out; one that names a field the request sets (`name` on a `create`) is refused.
    */
   bodyParams?: Record<string, unknown> | undefined;
   /**

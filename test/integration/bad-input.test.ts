@@ -182,6 +182,27 @@ describe("bad input is refused before anything is sent", () => {
     expect([new URL(sent.url).search, sent.headers["x-a"]]).toEqual(["", undefined]);
   });
 
+  it("refuses extra fields that would replace the request's own, checked ones (they were sent as given)", async () => {
+    // `name: ""` went out past the check that refuses an empty name, and the server answered 400.
+    await refused(
+      () => server.client().batches.create(newBatch, { bodyParams: { name: "" } }),
+      "Invalid request options: bodyParams.name is a field of the request: set it there",
+    );
+    await refused(
+      () => server.client().batches.list({ page_size: 5 }, { queryParams: { page_size: 7 } }),
+      "Invalid request options: queryParams.page_size is a field of the request: set it there",
+    );
+    await refused(
+      () => server.client().datasets.list({ limit: 5 }, { queryParams: { limit: 1e9 } }),
+      /queryParams\.limit is a field of the request/,
+    );
+    // A field the request leaves unset, and one it does not have, go out as given.
+    await server.client().batches.list({ page_size: 5 }, { queryParams: { order_by: "created_at", future: 1 } });
+    expect(new URL(server.fake.requests.at(-1)?.url ?? "").search).toBe("?page_size=5&order_by=created_at&future=1");
+    await server.client().batches.create(newBatch, { bodyParams: { priority: 2 } });
+    expect(JSON.parse(server.fake.requests.at(-1)?.body ?? "")).toEqual({ ...newBatch, priority: 2 });
+  });
+
   it("refuses bodyParams with a toJSON function, which would replace the whole body", async () => {
     const bodyParams = {
       toJSON() {

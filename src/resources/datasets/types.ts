@@ -172,7 +172,7 @@ export interface GetDatasetResponse {
 /** The filters of `list` (the wire's camelCase names). @public */
 export interface ListDatasetsRequest {
   /** Only datasets of this type. */
-  datasetType?: string | undefined;
+  datasetType?: DatasetType | undefined;
   /** Datasets created before this RFC 3339 date-time. */
   before?: string | undefined;
   /** Datasets created after this RFC 3339 date-time. */
