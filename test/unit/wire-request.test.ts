@@ -64,9 +64,13 @@ describe("the wire request built from the spec's paths (openapi-fetch's serializ
     expect(JSON.parse(seen.text!)).toEqual(newBatch);
   });
 
-  it("adds extra query parameters, overriding the SDK's own of the same name", async () => {
+  it("adds extra query parameters, once each; one naming a field the request sets is refused", async () => {
     const { client, seen } = recordingClient('{"batches":[]}');
-    await client.batches.list({ page_size: 5 }, { queryParams: { filter: "a b&c", deep: true, n: 3, page_size: 7 } });
+    await expect(client.batches.list({ page_size: 5 }, { queryParams: { page_size: 7 } })).rejects.toThrow(
+      "Invalid request options: queryParams.page_size is a field of the request: set it there",
+    );
+    expect(seen.request).toBeUndefined();
+    await client.batches.list({}, { queryParams: { filter: "a b&c", deep: true, n: 3, page_size: 7 } });
     const url = new URL(seen.request!.url);
     expect(url.searchParams.getAll("page_size")).toEqual(["7"]);
     expect(url.searchParams.get("filter")).toBe("a b&c");
