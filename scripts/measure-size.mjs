@@ -188,7 +188,8 @@ import { build } from "esbuild";
 // look-alike) followed through one of the SDK's, so that its getters are met once (one that threw
 // later was a raw error out of a call, and its reason an uncaught exception): 21,562 B, and the
 // guard to 21.1 kB; queryParams and bodyParams that would replace a checked field refused:
-// 21,646 B, and the guard to 21.2 kB.
+// 21,646 B, and the guard to 21.2 kB. Its re-attack (a look-alike signal looked at for every
+// call): 21,681 B.
 export const BUDGET_GZIP_BYTES = 21.2 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */

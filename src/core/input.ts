@@ -408,7 +408,7 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
 function ignoreAbort(): void {}
 
 const nativeAborted = Object.getOwnPropertyDescriptor(globalThis.AbortSignal?.prototype ?? {}, "aborted")?.get;
-const mirrors = new WeakMap<AbortSignal, AbortSignal>();
+const mirrors = new WeakMap<AbortSignal, AbortController>();
 
 /**
  * The signal the SDK listens to for a caller's `abortSignal` (one that `isAbortSignal` took): the
@@ -427,32 +427,34 @@ export function trustedSignal(signal: AbortSignal): AbortSignal {
       nativeAborted !== undefined &&
       !runtime.isProxy?.(signal) &&
       Object.getPrototypeOf(signal) === AbortSignal.prototype &&
-      // No field of its own over the prototype's (none has one: its state is in internal slots or symbols).
-      Object.getOwnPropertyNames(signal).length === 0
+      // No field of its own over the prototype's that the SDK reads.
+      !["aborted", "reason", "addEventListener", "removeEventListener"].some((key) => Object.hasOwn(signal, key))
     )
       return signal;
   } catch {}
-  let mirror = mirrors.get(signal);
-  if (mirror === undefined) {
-    const controller = new AbortController();
-    mirror = controller.signal;
-    mirrors.set(signal, mirror);
-    runtime.allowAbortListeners?.(mirror);
-    const follow = () => {
-      try {
-        controller.abort(signal.reason);
-      } catch (error) {
-        controller.abort(unreadable("Invalid request options: abortSignal", error));
-      }
-    };
-    try {
-      if (signal.aborted) follow();
-      else signal.addEventListener("abort", follow, { once: true });
-    } catch (error) {
-      controller.abort(unreadable("Invalid request options: abortSignal", error));
-    }
+  let controller = mirrors.get(signal);
+  const first = controller === undefined;
+  if (controller === undefined) {
+    controller = new AbortController();
+    mirrors.set(signal, controller);
+    runtime.allowAbortListeners?.(controller.signal);
   }
-  return mirror;
+  const mirror = controller;
+  const follow = () => {
+    try {
+      mirror.abort(signal.reason);
+    } catch (error) {
+      mirror.abort(unreadable("Invalid request options: abortSignal", error));
+    }
+  };
+  try {
+    // Looked at for every call: a look-alike may be aborted without telling its listeners.
+    if (signal.aborted) follow();
+    else if (first) signal.addEventListener("abort", follow, { once: true });
+  } catch (error) {
+    mirror.abort(unreadable("Invalid request options: abortSignal", error));
+  }
+  return mirror.signal;
 }
 
 /** An `AbortSignal` (see `isAbortSignal`), as the SDK listens to it (see `trustedSignal`). */

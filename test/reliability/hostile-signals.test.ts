@@ -120,6 +120,21 @@ describe("a caller's signal that breaks after the SDK checked it (API.md 7a)", (
     }
   });
 
+  it("a look-alike aborted without telling its listeners ends the next call before it is sent", async () => {
+    // Followed through one signal of the SDK's per caller's signal: that one was made at the first
+    // call and looked at the look-alike's `aborted` then only, so the second call went out.
+    const lookAlike = { aborted: false, reason: "stop", addEventListener() {}, removeEventListener() {} };
+    const client = env.client();
+    await client.batches.list({}, { abortSignal: lookAlike as unknown as AbortSignal });
+    lookAlike.aborted = true;
+    const error = await client.batches
+      .list({}, { abortSignal: lookAlike as unknown as AbortSignal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereAbortError);
+    expect((error as CohereAbortError).cause).toBe("stop");
+    expect(env.fake.count("list")).toBe(1);
+  });
+
   it("this realm's own signal is used as it is (a plugin sees the caller's signal)", async () => {
     const controller = new AbortController();
     let seen: AbortSignal | undefined;
@@ -131,6 +146,10 @@ describe("a caller's signal that breaks after the SDK checked it (API.md 7a)", (
         return next(request);
       },
     });
+    await client.batches.list({}, { abortSignal: controller.signal });
+    expect(seen).toBe(controller.signal);
+    // A field of the user's own on it (not one the SDK reads) changes nothing.
+    Object.assign(controller.signal, { traceId: "t-1" });
     await client.batches.list({}, { abortSignal: controller.signal });
     expect(seen).toBe(controller.signal);
   });

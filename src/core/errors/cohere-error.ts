@@ -4,7 +4,9 @@
  * when called on one (`MyNotFound.is(error)`, for a subclass of yours). Each of the SDK's classes
  * declares its own, and a private brand besides: they have the same fields as their parent
  * (`NotFoundError` as `ApiError`), and to TypeScript a guard that failed for one would then rule
- * out the other too (`if (!NotFoundError.is(e)) e.status` was an error on `never`).
+ * out the other too (`if (!NotFoundError.is(e)) e.status` was an error on `never`). A subclass of
+ * yours may declare its own the same way (`declare static is: ErrorGuard<typeof QuotaError>`), or
+ * its unbound guard is typed as its nearest class that does (`any` for a subclass of `CohereError`).
  *
  * @example
  * ```ts
@@ -123,7 +125,10 @@ export class CohereError extends Error {
    * ```
    * @throws Never: a value whose properties throw as they are read (a hostile `Proxy`) is `false`.
    */
-  static is<T extends abstract new (...args: never[]) => CohereError = typeof CohereError>(
+  // Unbound, `any` (as before `ErrorGuard`): the class it is read from is not known to the type,
+  // and a subclass of yours that declares no `is` would otherwise be typed as `CohereError`.
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  static is<T extends abstract new (...args: never[]) => CohereError = any>(
     // biome-ignore lint/suspicious/noConfusingVoidType: the `this` of a plain call, as TypeScript types it
     this: T | void,
     value: unknown,
