@@ -114,7 +114,9 @@ export interface MiddlewareContext {
   /**
    * The caller's abort signal, when one was given. Per-attempt timeouts are not in it. For a
    * results part's download (`datasets.download`) it is the SDK's: it follows the caller's, and
-   * also ends when the reader's iterator is closed, until the storage host answered.
+   * also ends when the reader's iterator is closed, until the storage host answered. A caller's
+   * signal that is not this realm's own `AbortSignal` (a Proxy, a look-alike, another realm's)
+   * is followed by one of the SDK's, and that one is here.
    */
   readonly signal: AbortSignal | undefined;
   /**

@@ -54,5 +54,7 @@ export async function* walkBatchPages(
       );
     seen.add(next);
     pageToken = next;
+    // Aborted at the page's last batch: the walk's abort, not the next page's request's.
+    if (signal?.aborted) throw abortNamed("listAll", signal.reason);
   }
 }

@@ -127,6 +127,30 @@ describe("an abort made between the SDK's own steps ends the call as an abort", 
     }
   });
 
+  it("listAll: an abort at a page's last batch is the walk's, and the next page is not asked for", async () => {
+    const fixture = await startIsolatedFake();
+    try {
+      fixture.fake.addBatches(20);
+      const controller = new AbortController();
+      const seen: string[] = [];
+      const error = await (async () => {
+        for await (const batch of fixture
+          .client()
+          .batches.listAll({ page_size: 10 }, { abortSignal: controller.signal })) {
+          seen.push(batch.id!);
+          if (seen.length === 10) controller.abort("enough");
+        }
+      })().catch((e: unknown) => e);
+      expect(seen).toHaveLength(10);
+      expect(error).toBeInstanceOf(CohereAbortError);
+      // It was named by the next page's request: "batches.list (GET /v2/batches): ...".
+      expect((error as Error).message).toMatch(/^listAll: /);
+      expect(fixture.fake.count("list")).toBe(1);
+    } finally {
+      await fixture.close();
+    }
+  });
+
   // A `shouldRetry` that aborts (a user's "stop everything on the first 503") and answers
   // false, true or nothing: the call ends as an abort, not as the 503 (a wait rides out a 503).
   const aborting = (controller: AbortController, reason: unknown, answer: boolean | undefined) => () => {
