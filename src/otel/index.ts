@@ -51,8 +51,8 @@ export interface OpenTelemetryOptions {
  * following OpenTelemetry's HTTP client conventions: the attempt span is named
  * `"{method} {route}"` from `context.route` (`"GET /v2/batches/{id}"`) and carries
  * `http.request.method`, `url.full`, `url.template`, `server.address`, `server.port`,
- * `http.response.status_code`, `error.type` and, from the second attempt on,
- * `http.request.resend_count`. `url.full` shows the values of the API's plain query parameters
+ * `http.response.status_code`, `error.type` and, from the call's second send on (a retry, or
+ * a hedge of a plugin before this one), `http.request.resend_count`. `url.full` shows the values of the API's plain query parameters
  * (`page_size`, `order_by`, ...) and `REDACTED` for any other (a page token is the server's text,
  * which may echo the key; a caller's extra `queryParams`). Each attempt sends `traceparent` (and
  * drops a `tracestate` of the caller's, which belongs to another trace; a span with no valid
@@ -68,7 +68,9 @@ export interface OpenTelemetryOptions {
  * The call span sees what the caller gets: a body that fails the SDK's checks ends it with
  * `error.type` `"CohereParseError"`; an API error with its status code. (A download's span ends
  * when the part's headers are in: its body is decoded afterwards, as the caller reads it.) It
- * also says what started the call (`cohere.via`: `"listAll"`, `"waitUntilDone"`, ...).
+ * also says what started the call (`cohere.via`: `"listAll"`, `"waitUntilDone"`, ...). A
+ * redirect is followed below the attempt (by fetch, or by the SDK for a `POST`): its hops share
+ * the attempt's span, whose `url.full` is the first hop's and status the last's.
  *
  * @example
  * ```ts
@@ -94,30 +96,71 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
   // The call span of each call, kept in the call's own state (no WeakMap shared between phases),
   // under this plugin's own key: two plugins (two providers) each parent their own spans.
   const callSpanKey = Symbol("cohere-batches/otel call span");
+  // This plugin's call spans: the active one, where a context manager carries it, is the parent
+  // of an attempt (a call-phase plugin before this one may run the call twice at once, and the
+  // call's state holds the last run's span only).
+  const callSpans = new WeakSet<Span>();
+  // The call's sends so far (retries and hedges alike: each is a resend, semconv), and the runs
+  // of each phase in flight (see `Overlap`).
+  const sendsKey = Symbol("cohere-batches/otel sends");
+  const runsKeys = {
+    call: Symbol("cohere-batches/otel call runs"),
+    attempt: Symbol("cohere-batches/otel attempt runs"),
+  };
   const call: Middleware = async (request, next, context) => {
     const span = started(t, tracer, `${request.method} ${context.route}`, {
       kind: SpanKind.INTERNAL,
       attributes: callAttributes(request, context),
     });
+    callSpans.add(span);
     context.state[callSpanKey] = span;
-    return ended(t, span, context, () => withActive(t, span, () => next(request), "call"));
+    const run = overlapOf(context, runsKeys.call);
+    return ended(t, span, context, run, () => withActive(t, span, () => next(request), "call"));
   };
   const attempt: Middleware = (request, next, context) => {
-    const parent = context.state[callSpanKey] as Span | undefined;
+    const active = t.run("reading the active span", () => trace.getSpan(otelContext.active()));
+    const parent =
+      active !== undefined && callSpans.has(active) ? active : (context.state[callSpanKey] as Span | undefined);
+    const sends = ((context.state[sendsKey] as number | undefined) ?? 0) + 1;
+    context.state[sendsKey] = sends;
     const span = started(
       t,
       tracer,
       `${request.method} ${context.route}`,
-      { kind: SpanKind.CLIENT, attributes: attemptAttributes(request, context) },
+      { kind: SpanKind.CLIENT, attributes: attemptAttributes(request, context, sends - 1) },
       parent,
     );
     // A download goes to a storage host with a signed URL: nothing of the client's is sent there.
     if (propagate && !isDownload(context))
       t.run("writing traceparent", () => writeTraceparent(t, request.headers, span));
+    const run = overlapOf(context, runsKeys.attempt);
     // Active while the request is sent: a fetch instrumentation's span is the attempt's child.
-    return ended(t, span, context, () => withActive(t, span, () => next(request), "attempt"));
+    return ended(t, span, context, run, () => withActive(t, span, () => next(request), "attempt"));
   };
   return { name: "opentelemetry", call, attempt };
+}
+
+/**
+ * One run of a phase, and whether another of the same call ran beside it at any time (a hedge).
+ * `context.responseStatus` is the call's last answer: a run that overlapped another may not take
+ * it for its own (a hedge's loser, cut short, had the winner's 200).
+ */
+interface Overlap {
+  overlapped: boolean;
+  readonly done: () => void;
+}
+
+function overlapOf(context: MiddlewareContext, key: symbol): Overlap {
+  let runs = context.state[key] as Set<Overlap> | undefined;
+  if (runs === undefined) {
+    runs = new Set();
+    context.state[key] = runs;
+  }
+  const all = runs;
+  const run: Overlap = { overlapped: all.size > 0, done: () => all.delete(run) };
+  for (const other of all) other.overlapped = true;
+  all.add(run);
+  return run;
 }
 
 const knownOptions = ["tracer", "propagate"];
@@ -272,6 +315,7 @@ async function ended(
   t: Telemetry,
   span: Span,
   context: MiddlewareContext,
+  run: Overlap,
   send: () => Promise<Response>,
 ): Promise<Response> {
   try {
@@ -290,8 +334,8 @@ async function ended(
   } catch (error) {
     // An error without a status (a timeout, a broken connection) after a 2xx's headers: that
     // status. (Only a 2xx: an error status stands whatever its body, so a non-2xx there is
-    // another attempt's, a hedge's still running.)
-    const answered = context.responseStatus;
+    // another attempt's, a hedge's still running; and only for a run that had none beside it.)
+    const answered = run.overlapped ? undefined : context.responseStatus;
     const status = t.run(
       "reading the error",
       () =>
@@ -308,6 +352,7 @@ async function ended(
     ]);
     throw error;
   } finally {
+    run.done();
     t.onSpan("ending a span", [() => span.end()]);
   }
 }
@@ -325,16 +370,17 @@ function callAttributes(request: Request, context: MiddlewareContext): Attribute
   };
 }
 
-function attemptAttributes(request: Request, context: MiddlewareContext): Attributes {
+function attemptAttributes(request: Request, context: MiddlewareContext, resends: number): Attributes {
   const url = new URL(request.url);
   const port = url.port === "" ? (url.protocol === "https:" ? 443 : 80) : Number(url.port);
   return {
     "http.request.method": request.method,
     "url.full": redactedQuery(request.url, url, isDownload(context) ? noneIsPlain : isPlainParameter),
     "url.template": context.route,
-    "server.address": url.hostname,
+    // An IPv6 address without the brackets a URL writes it in (semconv: the address itself).
+    "server.address": url.hostname.replace(/^\[(.*)\]$/, "$1"),
     "server.port": port,
-    ...(context.attempt > 1 ? { "http.request.resend_count": context.attempt - 1 } : {}),
+    ...(resends > 0 ? { "http.request.resend_count": resends } : {}),
   };
 }
 

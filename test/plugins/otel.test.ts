@@ -570,6 +570,80 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
     }
   });
 
+  it("hedges: each send after the first is a resend, and a loser cut short has no status of the winner's", async () => {
+    // An attempt-phase hedge before the plugin: the first request waits 2 s for its headers, the
+    // second answers at once. The loser's span said 200 (the winner's), and neither said resend.
+    const { batch } = await server.client().batches.create({ name: "n", input_dataset_id: "d", model: "m" });
+    server.fake.inject("retrieve", { type: "delay", ms: 2_000 });
+    const hedge = {
+      name: "hedge",
+      attempt: async (request: Request, next: (request: Request) => Promise<Response>) => {
+        const first = next(request.clone());
+        first.catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return Promise.any([first, next(request.clone())]);
+      },
+    };
+    await server.client({ middleware: [hedge, openTelemetryPlugin({ tracer })] }).batches.retrieve(batch.id!);
+    await vi.waitFor(() => expect(spans().filter((span) => span.kind === SpanKind.CLIENT)).toHaveLength(2));
+    const sentAs = server.fake.requests.slice(-2).map((request) => request.headers.traceparent?.split("-")[2]);
+    const clientSpans = spans().filter((span) => span.kind === SpanKind.CLIENT);
+    const loser = clientSpans.find((span) => span.spanContext().spanId === sentAs[0])!;
+    const winner = clientSpans.find((span) => span.spanContext().spanId === sentAs[1])!;
+    expect(loser.attributes["http.response.status_code"]).toBeUndefined();
+    expect(loser.attributes["http.request.resend_count"]).toBeUndefined();
+    expect(winner.attributes).toMatchObject({ "http.response.status_code": 200, "http.request.resend_count": 1 });
+  });
+
+  it("a call-phase hedge before the plugin: each run's retry is the child of its own run's call span", async () => {
+    const store = new AsyncLocalStorage<Context>();
+    const manager = {
+      active: () => store.getStore() ?? ROOT_CONTEXT,
+      with: (ctx: Context, fn: (...args: unknown[]) => unknown, thisArg?: unknown, ...args: unknown[]) =>
+        store.run(ctx, () => fn.apply(thisArg, args)),
+      bind: (_: Context, target: unknown) => target,
+      enable: () => manager,
+      disable: () => manager,
+    } as unknown as ContextManager;
+    context.setGlobalContextManager(manager);
+    try {
+      const { batch } = await server.client().batches.create({ name: "n", input_dataset_id: "d", model: "m" });
+      // The first run's first attempt gets a 503 and retries after the second run has started.
+      server.fake.inject("retrieve", { type: "status", status: 503, retryAfterMs: 150 });
+      const hedge = {
+        name: "hedge",
+        call: async (request: Request, next: (request: Request) => Promise<Response>) => {
+          const first = next(request.clone());
+          first.catch(() => {});
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          const second = next(request.clone());
+          await Promise.allSettled([first, second]);
+          return first;
+        },
+      };
+      await server.client({ middleware: [hedge, openTelemetryPlugin({ tracer })] }).batches.retrieve(batch.id!);
+      const calls = spans().filter((span) => span.kind === SpanKind.INTERNAL);
+      const attempts = spans().filter((span) => span.kind === SpanKind.CLIENT);
+      expect([calls.length, attempts.length]).toEqual([2, 3]);
+      const [firstSent, , retry] = server.fake.requests.slice(-3).map((r) => r.headers.traceparent?.split("-")[2]);
+      const parentOf = (spanId: string | undefined) =>
+        attempts.find((span) => span.spanContext().spanId === spanId)?.parentSpanContext?.spanId;
+      // The retry belongs to the run whose first attempt got the 503.
+      expect(parentOf(retry)).toBe(parentOf(firstSent));
+      expect(attempts.map((span) => span.attributes["http.request.resend_count"]).sort()).toEqual([1, 2, undefined]);
+    } finally {
+      context.disable();
+    }
+  });
+
+  it("server.address is an IPv6 address without the URL's brackets", async () => {
+    const fetch = async () => Response.json({ batches: [] });
+    await server
+      .client({ baseUrl: "http://[::1]:4242", fetch, middleware: [openTelemetryPlugin({ tracer })] })
+      .batches.list();
+    expect(spans()[0]!.attributes).toMatchObject({ "server.address": "::1", "server.port": 4242 });
+  });
+
   it("a tracer's trace state past 512 characters is cut at an entry's end: a huge one made the server answer 431", async () => {
     const entries = Array.from({ length: 40 }, (_, i) => `vendor${i}=${"x".repeat(20)}`);
     const span = {
