@@ -159,6 +159,9 @@ const SEEDABLE: Readonly<Record<keyof WireBatch, true>> = {
 const INT32_MAX = 2 ** 31 - 1;
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** The fields the spec requires of a batch (`Batch.required`). */
+const REQUIRED_BATCH_FIELDS = new Set<keyof WireBatch>(["name", "input_dataset_id", "model"]);
+
 /** Checks what `addBatches` is given, as the spec types each field (int32 counts, int64 token counts as strings). */
 function checkSeedInit(init: Partial<WireBatch>): void {
   checkKnownKeys<WireBatch>("addBatches init", init, SEEDABLE);
@@ -176,11 +179,11 @@ function checkSeedInit(init: Partial<WireBatch>): void {
         );
     } else if (typeof value !== "string") {
       throw new TypeError(`init.${field} must be a string, got ${typeof value}`);
-    } else if (field === "id" && value === "") {
-      throw new TypeError("init.id must be a non-empty string");
-    } else if (field === "status" && value === "") {
-      // Any other text: a status the SDK does not know yet is served as it is, to test that it passes through.
-      throw new TypeError("init.status must be a non-empty string");
+    } else if (value === "" && (field === "id" || field === "status" || REQUIRED_BATCH_FIELDS.has(field))) {
+      // A status: any other text (one the SDK does not know yet) is served as it is, to test that it
+      // passes through. A field the spec requires of a batch: a create never makes one without it,
+      // and `omitZeroValues` would leave it out of the JSON.
+      throw new TypeError(`init.${field} must be a non-empty string`);
     } else if (
       (field === "input_tokens" || field === "output_tokens") &&
       !(/^\d+$/.test(value) && BigInt(value) <= INT64_MAX)

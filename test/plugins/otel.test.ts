@@ -28,6 +28,25 @@ function spans() {
   return exporter.getFinishedSpans();
 }
 
+/** Runs `run` with an AsyncLocalStorage context manager, as the OpenTelemetry Node SDK registers. */
+async function withContextManager(run: () => Promise<void>): Promise<void> {
+  const store = new AsyncLocalStorage<Context>();
+  const manager = {
+    active: () => store.getStore() ?? ROOT_CONTEXT,
+    with: (ctx: Context, fn: (...args: unknown[]) => unknown, thisArg?: unknown, ...args: unknown[]) =>
+      store.run(ctx, () => fn.apply(thisArg, args)),
+    bind: (_: Context, target: unknown) => target,
+    enable: () => manager,
+    disable: () => manager,
+  } as unknown as ContextManager;
+  context.setGlobalContextManager(manager);
+  try {
+    await run();
+  } finally {
+    context.disable();
+  }
+}
+
 describe("cohere-batches/otel", () => {
   it("makes one call span and one child span per attempt, with the HTTP client attributes", async () => {
     server.fake.inject("retrieve", { type: "status", status: 503, retryAfterMs: 1 });
@@ -545,17 +564,7 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
   });
 
   it("the attempt span is the active span while the request is sent: a fetch instrumentation's span is its child", async () => {
-    const store = new AsyncLocalStorage<Context>();
-    const manager = {
-      active: () => store.getStore() ?? ROOT_CONTEXT,
-      with: (ctx: Context, fn: (...args: unknown[]) => unknown, thisArg?: unknown, ...args: unknown[]) =>
-        store.run(ctx, () => fn.apply(thisArg, args)),
-      bind: (_: Context, target: unknown) => target,
-      enable: () => manager,
-      disable: () => manager,
-    } as unknown as ContextManager;
-    context.setGlobalContextManager(manager);
-    try {
+    await withContextManager(async () => {
       let activeInFetch: string | undefined;
       const fetch = (input: RequestInfo | URL, init?: RequestInit) => {
         activeInFetch = trace.getActiveSpan()?.spanContext().spanId;
@@ -565,9 +574,7 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
       const [attempt] = spans();
       expect(attempt!.kind).toBe(SpanKind.CLIENT);
       expect(activeInFetch).toBe(attempt!.spanContext().spanId);
-    } finally {
-      context.disable();
-    }
+    });
   });
 
   it("hedges: each send after the first is a resend, and a loser cut short has no status of the winner's", async () => {
@@ -596,17 +603,7 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
   });
 
   it("a call-phase hedge before the plugin: each run's retry is the child of its own run's call span", async () => {
-    const store = new AsyncLocalStorage<Context>();
-    const manager = {
-      active: () => store.getStore() ?? ROOT_CONTEXT,
-      with: (ctx: Context, fn: (...args: unknown[]) => unknown, thisArg?: unknown, ...args: unknown[]) =>
-        store.run(ctx, () => fn.apply(thisArg, args)),
-      bind: (_: Context, target: unknown) => target,
-      enable: () => manager,
-      disable: () => manager,
-    } as unknown as ContextManager;
-    context.setGlobalContextManager(manager);
-    try {
+    await withContextManager(async () => {
       const { batch } = await server.client().batches.create({ name: "n", input_dataset_id: "d", model: "m" });
       // The first run's first attempt gets a 503 and retries after the second run has started.
       server.fake.inject("retrieve", { type: "status", status: 503, retryAfterMs: 150 });
@@ -631,9 +628,7 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
       // The retry belongs to the run whose first attempt got the 503.
       expect(parentOf(retry)).toBe(parentOf(firstSent));
       expect(attempts.map((span) => span.attributes["http.request.resend_count"]).sort()).toEqual([1, 2, undefined]);
-    } finally {
-      context.disable();
-    }
+    });
   });
 
   it("server.address is an IPv6 address without the URL's brackets", async () => {

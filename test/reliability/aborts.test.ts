@@ -101,6 +101,22 @@ describe.concurrent("an abort ends the call at once, in every phase", () => {
   });
 });
 
+/** Walks `listAll` (pages of 10) on `controller`'s signal, calling `onBatch` with the count so far. */
+async function walkAborting(
+  fixture: Awaited<ReturnType<typeof startIsolatedFake>>,
+  controller: AbortController,
+  onBatch: (count: number) => void,
+) {
+  const seen: string[] = [];
+  const error = await (async () => {
+    for await (const batch of fixture.client().batches.listAll({ page_size: 10 }, { abortSignal: controller.signal })) {
+      seen.push(batch.id!);
+      onBatch(seen.length);
+    }
+  })().catch((e: unknown) => e);
+  return { seen, error };
+}
+
 describe("an abort made between the SDK's own steps ends the call as an abort", () => {
   it("listAll: a loop that aborts after its first batch gets no more of the page (999 came before)", async () => {
     const fixture = await startIsolatedFake();
@@ -108,15 +124,7 @@ describe("an abort made between the SDK's own steps ends the call as an abort", 
       fixture.fake.addBatches(10);
       const controller = new AbortController();
       const reason = new Error("enough");
-      const seen: string[] = [];
-      const error = await (async () => {
-        for await (const batch of fixture
-          .client()
-          .batches.listAll({ page_size: 10 }, { abortSignal: controller.signal })) {
-          seen.push(batch.id!);
-          controller.abort(reason);
-        }
-      })().catch((e: unknown) => e);
+      const { seen, error } = await walkAborting(fixture, controller, () => controller.abort(reason));
       expect(seen).toHaveLength(1);
       expect(error).toBeInstanceOf(CohereAbortError);
       expect((error as CohereAbortError).cause).toBe(reason);
@@ -132,15 +140,9 @@ describe("an abort made between the SDK's own steps ends the call as an abort", 
     try {
       fixture.fake.addBatches(20);
       const controller = new AbortController();
-      const seen: string[] = [];
-      const error = await (async () => {
-        for await (const batch of fixture
-          .client()
-          .batches.listAll({ page_size: 10 }, { abortSignal: controller.signal })) {
-          seen.push(batch.id!);
-          if (seen.length === 10) controller.abort("enough");
-        }
-      })().catch((e: unknown) => e);
+      const { seen, error } = await walkAborting(fixture, controller, (count) => {
+        if (count === 10) controller.abort("enough");
+      });
       expect(seen).toHaveLength(10);
       expect(error).toBeInstanceOf(CohereAbortError);
       // It was named by the next page's request: "batches.list (GET /v2/batches): ...".

@@ -263,6 +263,10 @@ describe("C: options and methods check their arguments", () => {
     ["an empty status", { status: "" as never }, TypeError, /init\.status must be a non-empty string/],
     ["a name that is not a string", { name: 5 as never }, TypeError, /init\.name must be a string, got number/],
     ["an empty id", { id: "" }, TypeError, /init\.id must be a non-empty string/],
+    // The spec requires them of a batch: with `omitZeroValues`, an empty one was left out of the JSON.
+    ["an empty name", { name: "" }, TypeError, /init\.name must be a non-empty string/],
+    ["an empty model", { model: "" }, TypeError, /init\.model must be a non-empty string/],
+    ["an empty input_dataset_id", { input_dataset_id: "" }, TypeError, /init\.input_dataset_id must be a non-empty/],
     ["a token count that is a number", { input_tokens: 7 as never }, TypeError, /init\.input_tokens must be/],
     [
       "a token count that is not an int64",
