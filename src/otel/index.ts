@@ -93,73 +93,85 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
     t.run("getting the tracer", () => trace.getTracer("cohere-batches", VERSION)) ??
     // A global provider that throws: spans that record nothing, and one warning, not one per call.
     ({ startSpan: () => trace.wrapSpanContext(INVALID_SPAN_CONTEXT) } as unknown as Tracer);
-  // The call span of each call, kept in the call's own state (no WeakMap shared between phases),
-  // under this plugin's own key: two plugins (two providers) each parent their own spans.
-  const callSpanKey = Symbol("cohere-batches/otel call span");
-  // This plugin's call spans: the active one, where a context manager carries it, is the parent
-  // of an attempt (a call-phase plugin before this one may run the call twice at once, and the
-  // call's state holds the last run's span only).
-  const callSpans = new WeakSet<Span>();
-  // The call's sends so far (retries and hedges alike: each is a resend, semconv), and the runs
-  // of each phase in flight (see `Overlap`).
-  const sendsKey = Symbol("cohere-batches/otel sends");
-  const runsKeys = {
-    call: Symbol("cohere-batches/otel call runs"),
-    attempt: Symbol("cohere-batches/otel attempt runs"),
+  // What this plugin knows of each call, by the call's `state` object (one per call, shared by its
+  // phases and runs): nothing is written into it, so another plugin that copies, freezes or
+  // rewrites the state costs this one nothing of its own.
+  const calls = new WeakMap<object, CallRecord>();
+  const recordOf = (context: MiddlewareContext): CallRecord => {
+    const key: object = typeof context.state === "object" && context.state !== null ? context.state : context;
+    let record = calls.get(key);
+    if (record === undefined) {
+      record = { spans: new Set(), sends: 0, runs: { call: new Set(), attempt: new Set() } };
+      calls.set(key, record);
+    }
+    return record;
   };
   const call: Middleware = async (request, next, context) => {
+    const record = recordOf(context);
     const span = started(t, tracer, `${request.method} ${context.route}`, {
       kind: SpanKind.INTERNAL,
       attributes: callAttributes(request, context),
     });
-    callSpans.add(span);
-    context.state[callSpanKey] = span;
-    const run = overlapOf(context, runsKeys.call);
+    record.span = span;
+    record.spans.add(span);
+    const run = startRun(record.runs.call, context);
     return ended(t, span, context, run, () => withActive(t, span, () => next(request), "call"));
   };
   const attempt: Middleware = (request, next, context) => {
+    const record = recordOf(context);
+    // The active span, where a context manager carries it, when it is one of this call's call
+    // spans: a call-phase plugin before this one may run the call twice at once (a hedge), and
+    // `record.span` is the last run's. (Not any call's: a queue that loses the async context
+    // would carry another call's span here.)
     const active = t.run("reading the active span", () => trace.getSpan(otelContext.active()));
-    const parent =
-      active !== undefined && callSpans.has(active) ? active : (context.state[callSpanKey] as Span | undefined);
-    const sends = ((context.state[sendsKey] as number | undefined) ?? 0) + 1;
-    context.state[sendsKey] = sends;
+    const parent = active !== undefined && record.spans.has(active) ? active : record.span;
+    // Every send after the call's first is a resend (semconv): a retry's, and a hedge's.
+    const resends = record.sends++;
     const span = started(
       t,
       tracer,
       `${request.method} ${context.route}`,
-      { kind: SpanKind.CLIENT, attributes: attemptAttributes(request, context, sends - 1) },
+      { kind: SpanKind.CLIENT, attributes: attemptAttributes(request, context, resends) },
       parent,
     );
     // A download goes to a storage host with a signed URL: nothing of the client's is sent there.
     if (propagate && !isDownload(context))
       t.run("writing traceparent", () => writeTraceparent(t, request.headers, span));
-    const run = overlapOf(context, runsKeys.attempt);
+    const run = startRun(record.runs.attempt, context);
     // Active while the request is sent: a fetch instrumentation's span is the attempt's child.
     return ended(t, span, context, run, () => withActive(t, span, () => next(request), "attempt"));
   };
   return { name: "opentelemetry", call, attempt };
 }
 
+/** What the plugin knows of one call. */
+interface CallRecord {
+  /** The call span of its last run. */
+  span?: Span;
+  /** The call spans of all its runs. */
+  readonly spans: Set<Span>;
+  /** Its sends so far. */
+  sends: number;
+  /** The runs of each phase in flight. */
+  readonly runs: { readonly call: Set<Run>; readonly attempt: Set<Run> };
+}
+
 /**
- * One run of a phase, and whether another of the same call ran beside it at any time (a hedge).
- * `context.responseStatus` is the call's last answer: a run that overlapped another may not take
- * it for its own (a hedge's loser, cut short, had the winner's 200).
+ * One run of a phase. `context.responseStatus` is the call's last answer, and a run may take it
+ * for its own only when no other run went beside it (a hedge's loser, cut short, had the
+ * winner's 200) and none before it in the same attempt (a plugin's second send, dropped, had the
+ * first one's).
  */
-interface Overlap {
-  overlapped: boolean;
+interface Run {
+  /** The status may be this run's. */
+  own: boolean;
   readonly done: () => void;
 }
 
-function overlapOf(context: MiddlewareContext, key: symbol): Overlap {
-  let runs = context.state[key] as Set<Overlap> | undefined;
-  if (runs === undefined) {
-    runs = new Set();
-    context.state[key] = runs;
-  }
-  const all = runs;
-  const run: Overlap = { overlapped: all.size > 0, done: () => all.delete(run) };
-  for (const other of all) other.overlapped = true;
-  all.add(run);
+function startRun(runs: Set<Run>, context: MiddlewareContext): Run {
+  const run: Run = { own: runs.size === 0 && context.responseStatus === undefined, done: () => runs.delete(run) };
+  for (const other of runs) other.own = false;
+  runs.add(run);
   return run;
 }
 
@@ -315,7 +327,7 @@ async function ended(
   t: Telemetry,
   span: Span,
   context: MiddlewareContext,
-  run: Overlap,
+  run: Run,
   send: () => Promise<Response>,
 ): Promise<Response> {
   try {
@@ -334,8 +346,8 @@ async function ended(
   } catch (error) {
     // An error without a status (a timeout, a broken connection) after a 2xx's headers: that
     // status. (Only a 2xx: an error status stands whatever its body, so a non-2xx there is
-    // another attempt's, a hedge's still running; and only for a run that had none beside it.)
-    const answered = run.overlapped ? undefined : context.responseStatus;
+    // another attempt's, a hedge's still running; and only a status that may be this run's.)
+    const answered = run.own ? context.responseStatus : undefined;
     const status = t.run(
       "reading the error",
       () =>

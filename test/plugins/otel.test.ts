@@ -13,7 +13,7 @@ import {
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createContext, runInContext } from "node:vm";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CohereError, NotFoundError } from "../../src/index.js";
+import { CohereError, type MiddlewareContext, NotFoundError } from "../../src/index.js";
 import { openTelemetryPlugin } from "../../src/otel/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
 
@@ -629,6 +629,87 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
       expect(parentOf(retry)).toBe(parentOf(firstSent));
       expect(attempts.map((span) => span.attributes["http.request.resend_count"]).sort()).toEqual([1, 2, undefined]);
     });
+  });
+
+  it("a queue before the plugin that carries one call's context into another's: each attempt stays its own call's", async () => {
+    // A concurrency-1 queue that starts queued work when the previous job ends (as hand-written
+    // rate limiters do) runs the second call's next() in the first call's async context.
+    await withContextManager(async () => {
+      const { batch } = await server.client().batches.create({ name: "n", input_dataset_id: "d", model: "m" });
+      const queue: (() => void)[] = [];
+      let busy = false;
+      const pump = () => {
+        if (busy) return;
+        const job = queue.shift();
+        if (job === undefined) return;
+        busy = true;
+        job();
+      };
+      const limiter = {
+        name: "limiter",
+        attempt: (request: Request, next: (request: Request) => Promise<Response>) =>
+          new Promise<Response>((resolve, reject) => {
+            queue.push(() =>
+              next(request)
+                .then(resolve, reject)
+                .finally(() => {
+                  busy = false;
+                  pump();
+                }),
+            );
+            pump();
+          }),
+      };
+      const client = server.client({ middleware: [limiter, openTelemetryPlugin({ tracer })] });
+      await Promise.all([client.batches.retrieve(batch.id!), client.batches.retrieve(batch.id!)]);
+      const calls = spans().filter((span) => span.kind === SpanKind.INTERNAL);
+      const attempts = spans().filter((span) => span.kind === SpanKind.CLIENT);
+      expect(attempts.map((span) => span.parentSpanContext?.spanId).sort()).toEqual(
+        calls.map((span) => span.spanContext().spanId).sort(),
+      );
+      const traces = server.fake.requests.slice(-2).map((r) => r.headers.traceparent?.split("-")[1]);
+      expect(new Set(traces).size).toBe(2);
+    });
+  });
+
+  it("a second send of a plugin's in the same attempt, dropped, has no status of the first's", async () => {
+    const { batch } = await server.client().batches.create({ name: "n", input_dataset_id: "d", model: "m" });
+    server.fake.inject("retrieve", { type: "reset-mid-body" }, { times: 1 });
+    server.fake.inject("retrieve", { type: "drop" }, { times: 1 });
+    const resendOnce = {
+      name: "resend-once",
+      attempt: async (request: Request, next: (request: Request) => Promise<Response>) => {
+        try {
+          return await next(request.clone());
+        } catch {
+          return await next(request.clone());
+        }
+      },
+    };
+    const client = server.client({ middleware: [resendOnce, openTelemetryPlugin({ tracer })], maxRetries: 0 });
+    await expect(client.batches.retrieve(batch.id!)).rejects.toThrow();
+    const [first, second] = server.fake.requests.slice(-2).map((r) => r.headers.traceparent?.split("-")[2]);
+    const attempts = spans().filter((span) => span.kind === SpanKind.CLIENT);
+    const of = (spanId: string | undefined) => attempts.find((span) => span.spanContext().spanId === spanId)!;
+    expect(of(first).attributes["http.response.status_code"]).toBe(200);
+    expect(of(second).attributes["http.response.status_code"]).toBeUndefined();
+    expect(of(second).attributes["http.request.resend_count"]).toBe(1);
+  });
+
+  it("another plugin that copies or freezes the call's state costs the telemetry nothing, nor the call", async () => {
+    const copier = {
+      name: "copier",
+      call: (request: Request, next: (request: Request) => Promise<Response>, context: MiddlewareContext) => {
+        for (const key of Reflect.ownKeys(context.state)) context.state[key] = { ...(context.state[key] as object) };
+        Object.freeze(context.state);
+        return next(request);
+      },
+    };
+    server.fake.inject("list", { type: "status", status: 503, retryAfterMs: 1 });
+    const client = server.client({ middleware: [openTelemetryPlugin({ tracer }), copier] });
+    await expect(client.batches.list()).resolves.toBeDefined();
+    const attempts = spans().filter((span) => span.kind === SpanKind.CLIENT);
+    expect(attempts.map((span) => span.attributes["http.request.resend_count"])).toEqual([undefined, 1]);
   });
 
   it("server.address is an IPv6 address without the URL's brackets", async () => {
