@@ -52,13 +52,13 @@ export interface OpenTelemetryOptions {
  * `"{method} {route}"` from `context.route` (`"GET /v2/batches/{id}"`) and carries
  * `http.request.method`, `url.full`, `url.template`, `server.address`, `server.port`,
  * `http.response.status_code`, `error.type` and, from the call's second send on (a retry, or
- * a hedge of a plugin before this one), `http.request.resend_count`. `url.full` shows the values of the API's plain query parameters
- * (`page_size`, `order_by`, ...) and `REDACTED` for any other (a page token is the server's text,
- * which may echo the key; a caller's extra `queryParams`). Each attempt sends `traceparent` (and
- * drops a `tracestate` of the caller's, which belongs to another trace; a span with no valid
- * context, a no-op tracer's or one whose ids are not lower-case hex, leaves the caller's own
- * `traceparent` and `tracestate` as they are), except a results part's
- * download (`datasets.download`): nothing of the client's goes to the storage host, and its
+ * a hedge of a plugin before this one), `http.request.resend_count`. `url.full` shows the
+ * values of the API's plain query parameters (`page_size`, `order_by`, ...) and `REDACTED` for
+ * any other (a page token is the server's text, which may echo the key; a caller's extra
+ * `queryParams`). Each attempt sends `traceparent` (and drops a `tracestate` of the caller's,
+ * which belongs to another trace; a span with no valid context, a no-op tracer's or one whose ids
+ * are not lower-case hex, leaves the caller's own `traceparent` and `tracestate` as they are),
+ * except a results part's download (`datasets.download`): nothing of the client's goes to the storage host, and its
  * `url.full` has every query value replaced by `REDACTED` (the signed URL's query is its
  * credential). Its spans are recorded like any call's. Telemetry never fails a call: a tracer,
  * span or context manager that throws, answers with a promise (whose rejection is reported), or
