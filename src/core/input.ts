@@ -432,27 +432,26 @@ export function trustedSignal(signal: AbortSignal): AbortSignal {
     )
       return signal;
   } catch {}
-  let controller = mirrors.get(signal);
-  const first = controller === undefined;
-  if (controller === undefined) {
-    controller = new AbortController();
-    mirrors.set(signal, controller);
-    runtime.allowAbortListeners?.(controller.signal);
+  const known = mirrors.get(signal);
+  const mirror = known ?? new AbortController();
+  if (known === undefined) {
+    mirrors.set(signal, mirror);
+    runtime.allowAbortListeners?.(mirror.signal);
   }
-  const mirror = controller;
+  const unreadableSignal = (error: unknown) => mirror.abort(unreadable("Invalid request options: abortSignal", error));
   const follow = () => {
     try {
       mirror.abort(signal.reason);
     } catch (error) {
-      mirror.abort(unreadable("Invalid request options: abortSignal", error));
+      unreadableSignal(error);
     }
   };
   try {
     // Looked at for every call: a look-alike may be aborted without telling its listeners.
     if (signal.aborted) follow();
-    else if (first) signal.addEventListener("abort", follow, { once: true });
+    else if (known === undefined) signal.addEventListener("abort", follow, { once: true });
   } catch (error) {
-    mirror.abort(unreadable("Invalid request options: abortSignal", error));
+    unreadableSignal(error);
   }
   return mirror.signal;
 }

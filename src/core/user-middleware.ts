@@ -261,6 +261,8 @@ function runBounds(
   };
 }
 
+const waitsByDesignKey = Symbol.for("cohere-batches.waits-by-design");
+
 /**
  * True for the handle of an SDK plugin whose time outside `next()` is its wait for a slot (the
  * rate limiter's): not bounded by `timeoutInSeconds` (see `waitingHandles` in
@@ -268,7 +270,7 @@ function runBounds(
  */
 function waitsByDesign(handle: Middleware): boolean {
   try {
-    return WeakSet.prototype.has.call(Reflect.get(globalThis, Symbol.for("cohere-batches.waits-by-design")), handle);
+    return WeakSet.prototype.has.call(Reflect.get(globalThis, waitsByDesignKey), handle);
   } catch {
     return false;
   }

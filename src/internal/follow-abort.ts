@@ -10,17 +10,7 @@ export function followAbort(
   withReason = true,
 ): () => void {
   if (signal === undefined) return noop;
-  // The caller's signals reach here as `trustedSignal` made them; a throw in a listener would be
-  // an uncaught exception all the same, so a `reason` that throws is the reason.
-  const onAbort = () => {
-    let reason: unknown;
-    try {
-      reason = withReason ? signal.reason : undefined;
-    } catch (error) {
-      reason = error;
-    }
-    controller.abort(reason);
-  };
+  const onAbort = () => controller.abort(withReason ? signal.reason : undefined);
   if (signal.aborted) {
     onAbort();
     return noop;

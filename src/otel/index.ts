@@ -98,11 +98,10 @@ export function openTelemetryPlugin(options: OpenTelemetryOptions = {}): TwoPhas
   // rewrites the state costs this one nothing of its own.
   const calls = new WeakMap<object, CallRecord>();
   const recordOf = (context: MiddlewareContext): CallRecord => {
-    const key: object = typeof context.state === "object" && context.state !== null ? context.state : context;
-    let record = calls.get(key);
+    let record = calls.get(context.state);
     if (record === undefined) {
       record = { spans: new Set(), sends: 0, runs: { call: new Set(), attempt: new Set() } };
-      calls.set(key, record);
+      calls.set(context.state, record);
     }
     return record;
   };

@@ -28,18 +28,32 @@ function spans() {
   return exporter.getFinishedSpans();
 }
 
-/** Runs `run` with an AsyncLocalStorage context manager, as the OpenTelemetry Node SDK registers. */
-async function withContextManager(run: () => Promise<void>): Promise<void> {
-  const store = new AsyncLocalStorage<Context>();
+/** A context manager made of its `active` and `with` (bind, enable and disable as a no-op). */
+function contextManager(active: () => Context, withContext: (ctx: Context, fn: () => unknown) => unknown) {
   const manager = {
-    active: () => store.getStore() ?? ROOT_CONTEXT,
+    active,
     with: (ctx: Context, fn: (...args: unknown[]) => unknown, thisArg?: unknown, ...args: unknown[]) =>
-      store.run(ctx, () => fn.apply(thisArg, args)),
+      withContext(ctx, () => fn.apply(thisArg, args)),
     bind: (_: Context, target: unknown) => target,
     enable: () => manager,
     disable: () => manager,
   } as unknown as ContextManager;
-  context.setGlobalContextManager(manager);
+  return manager;
+}
+
+/**
+ * Runs `run` with `manager` as the global context manager; by default an AsyncLocalStorage one,
+ * as the OpenTelemetry Node SDK registers.
+ */
+async function withContextManager(run: () => Promise<void>, manager?: ContextManager): Promise<void> {
+  const store = new AsyncLocalStorage<Context>();
+  context.setGlobalContextManager(
+    manager ??
+      contextManager(
+        () => store.getStore() ?? ROOT_CONTEXT,
+        (ctx, fn) => store.run(ctx, fn),
+      ),
+  );
   try {
     await run();
   } finally {
@@ -266,31 +280,24 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
   });
 
   it("a context manager that throws: the call is sent once and succeeds", async () => {
-    const manager = {
-      active: () => ROOT_CONTEXT,
-      with: broken("with"),
-      bind: (_: unknown, target: unknown) => target,
-      enable: () => manager,
-      disable: () => manager,
-    } as unknown as ContextManager;
-    context.setGlobalContextManager(manager);
-    try {
-      const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
-      const sent = server.fake.requests.length;
-      const warnings = await warnedDuring(async () => {
-        expect((await client.batches.list()).batches).toBeDefined();
-      });
-      expect(server.fake.requests.length - sent).toBe(1);
-      // (The SDK's span processor exports through the same manager, so no span reaches the exporter.)
-      expect(warnings).toContain(
-        "cohere-batches/otel: activating the call span failed and was ignored (reported once per plugin).",
-      );
-      expect(warnings).toContain(
-        "cohere-batches/otel: activating the attempt span failed and was ignored (reported once per plugin).",
-      );
-    } finally {
-      context.disable();
-    }
+    await withContextManager(
+      async () => {
+        const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
+        const sent = server.fake.requests.length;
+        const warnings = await warnedDuring(async () => {
+          expect((await client.batches.list()).batches).toBeDefined();
+        });
+        expect(server.fake.requests.length - sent).toBe(1);
+        // (The SDK's span processor exports through the same manager, so no span reaches the exporter.)
+        expect(warnings).toContain(
+          "cohere-batches/otel: activating the call span failed and was ignored (reported once per plugin).",
+        );
+        expect(warnings).toContain(
+          "cohere-batches/otel: activating the attempt span failed and was ignored (reported once per plugin).",
+        );
+      },
+      contextManager(() => ROOT_CONTEXT, broken("with")),
+    );
   });
 
   /** Runs `work`, collecting the process's unhandled rejections (which would crash Node). */
@@ -406,15 +413,6 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
     }
   });
 
-  const managerOf = (withFn: (fn: () => unknown) => unknown) =>
-    ({
-      active: () => ROOT_CONTEXT,
-      with: (_: unknown, fn: () => unknown) => withFn(fn),
-      bind: (_: unknown, target: unknown) => target,
-      enable: () => managerOf(withFn),
-      disable: () => managerOf(withFn),
-    }) as unknown as ContextManager;
-
   it.each([
     [
       "calls the callback twice",
@@ -433,25 +431,28 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
   ])(
     "a context manager that %s: one create is sent, the call keeps its outcome, nothing unhandled",
     async (_, withFn) => {
-      context.setGlobalContextManager(managerOf(withFn));
-      try {
-        // Spans exported by no processor: the SDK's own processor runs its export through the
-        // manager too, and would leave that manager's rejections unhandled itself.
-        const tracer = new BasicTracerProvider().getTracer("unexported");
-        const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
-        const unhandled = await unhandledDuring(async () => {
-          await warnedDuring(async () => {
-            const { batch } = await client.batches.create({ name: "n", input_dataset_id: "d", model: "m" });
-            expect(batch.id).toBeDefined();
-            await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
+      await withContextManager(
+        async () => {
+          // Spans exported by no processor: the SDK's own processor runs its export through the
+          // manager too, and would leave that manager's rejections unhandled itself.
+          const tracer = new BasicTracerProvider().getTracer("unexported");
+          const client = server.client({ middleware: [openTelemetryPlugin({ tracer })] });
+          const unhandled = await unhandledDuring(async () => {
+            await warnedDuring(async () => {
+              const { batch } = await client.batches.create({ name: "n", input_dataset_id: "d", model: "m" });
+              expect(batch.id).toBeDefined();
+              await expect(client.batches.retrieve("no-such-batch")).rejects.toBeInstanceOf(NotFoundError);
+            });
           });
-        });
-        expect(server.fake.count("create")).toBe(1);
-        expect(server.fake.count("retrieve")).toBe(1);
-        expect(unhandled).toEqual([]);
-      } finally {
-        context.disable();
-      }
+          expect(server.fake.count("create")).toBe(1);
+          expect(server.fake.count("retrieve")).toBe(1);
+          expect(unhandled).toEqual([]);
+        },
+        contextManager(
+          () => ROOT_CONTEXT,
+          (_, fn) => withFn(fn),
+        ),
+      );
     },
   );
 });
