@@ -28,6 +28,14 @@ function spans() {
   return exporter.getFinishedSpans();
 }
 
+/** A hedge: `request` sent through `next`, and again 50 ms later; both sends (the first never unhandled). */
+async function sendTwice(request: Request, next: (request: Request) => Promise<Response>) {
+  const first = next(request.clone());
+  first.catch(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return [first, next(request.clone())] as const;
+}
+
 /** A context manager made of its `active` and `with` (bind, enable and disable as a no-op). */
 function contextManager(active: () => Context, withContext: (ctx: Context, fn: () => unknown) => unknown) {
   const manager = {
@@ -585,12 +593,8 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
     server.fake.inject("retrieve", { type: "delay", ms: 2_000 });
     const hedge = {
       name: "hedge",
-      attempt: async (request: Request, next: (request: Request) => Promise<Response>) => {
-        const first = next(request.clone());
-        first.catch(() => {});
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        return Promise.any([first, next(request.clone())]);
-      },
+      attempt: async (request: Request, next: (request: Request) => Promise<Response>) =>
+        Promise.any(await sendTwice(request, next)),
     };
     await server.client({ middleware: [hedge, openTelemetryPlugin({ tracer })] }).batches.retrieve(batch.id!);
     await vi.waitFor(() => expect(spans().filter((span) => span.kind === SpanKind.CLIENT)).toHaveLength(2));
@@ -611,12 +615,9 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
       const hedge = {
         name: "hedge",
         call: async (request: Request, next: (request: Request) => Promise<Response>) => {
-          const first = next(request.clone());
-          first.catch(() => {});
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          const second = next(request.clone());
-          await Promise.allSettled([first, second]);
-          return first;
+          const sends = await sendTwice(request, next);
+          await Promise.allSettled(sends);
+          return sends[0];
         },
       };
       await server.client({ middleware: [hedge, openTelemetryPlugin({ tracer })] }).batches.retrieve(batch.id!);
