@@ -1,7 +1,7 @@
 import { boundBySignal } from "../internal/bound-by-signal.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { describeCause, isUndecodableBody } from "../internal/cause-chain.js";
-import { readBodyBytes } from "../internal/read-body.js";
+import { readBody } from "../internal/read-body.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { loadApiError } from "./errors/load-api-error.js";
 import type { AttemptState, MiddlewareContext } from "./middleware.js";
@@ -30,7 +30,7 @@ function unreadBody(error: unknown, status: number): Uint8Array {
 
 /**
  * Reads a response's whole body, bounded by `signal` and capped at the call's
- * `maxResponseBytes`, and hands the response up with its bytes kept (`readBodyText`). The one
+ * `maxResponseBytes`, and hands the response up with its body kept (`readBodyText`). The one
  * reader for every response the SDK gets: from fetch, and from users' middleware.
  *
  * A status outside 200-599 (status 600 from a server, 0 from a browser's opaque redirect) is an
@@ -49,24 +49,26 @@ export async function receiveResponse(
 ): Promise<Response> {
   // Known before the body: a plugin that sees the read fail can still say what the server answered.
   (context as AttemptState).responseStatus = response.status;
-  const read = () => readBodyBytes(response, context.options.maxResponseBytes, signal, framed);
-  let bytes: Uint8Array;
+  const read = () => readBody(response, context.options.maxResponseBytes, signal, framed, !readable);
+  let body: Uint8Array | string;
   try {
     // The runtime's fetch errors its body on the signal; any other body is raced against it.
-    bytes = nullBodyStatuses.has(response.status)
+    body = nullBodyStatuses.has(response.status)
       ? empty
       : framed
         ? await read()
         : await boundBySignal(read(), signal, () => abortErrorFor(context, signal));
   } catch (error) {
-    bytes = unreadBody(error, response.status);
+    body = unreadBody(error, response.status);
   }
   if (response.status < 200 || response.status > 599)
-    throw await loadApiError(response, decoder.decode(bytes), context);
+    throw await loadApiError(response, typeof body === "string" ? body : decoder.decode(body), context);
   if (!readable) {
-    keepBody(response, bytes);
+    keepBody(response, body);
     return response;
   }
+  // Read as bytes: text is kept only where no layer reads the body (`readable` false).
+  const bytes = body as Uint8Array;
   const copy = new Response(bytes.byteLength === 0 ? null : (bytes as Uint8Array<ArrayBuffer>), {
     status: response.status,
     statusText: response.statusText,

@@ -8,11 +8,11 @@
 const keptBody: unique symbol = Symbol();
 const decoder = new TextDecoder();
 
-type WithKeptBody = Response & { [keptBody]?: Uint8Array };
+type WithKeptBody = Response & { [keptBody]?: Uint8Array | string };
 
-/** Records the bytes read from `response`. */
-export function keepBody(response: Response, bytes: Uint8Array): void {
-  (response as WithKeptBody)[keptBody] = bytes;
+/** Records the body read from `response`: its bytes, or its text where only text is wanted. */
+export function keepBody(response: Response, body: Uint8Array | string): void {
+  (response as WithKeptBody)[keptBody] = body;
 }
 
 /** Forgets the bytes kept for `response` (see `takeCheckedData`). */
@@ -36,6 +36,6 @@ export function readBodyText(response: Response): Promise<string> {
 
 /** The body the transport kept for `response`, as text, or `undefined` if it kept none. */
 export function keptBodyText(response: Response): string | undefined {
-  const bytes = (response as WithKeptBody)[keptBody];
-  return bytes === undefined ? undefined : decoder.decode(bytes);
+  const body = (response as WithKeptBody)[keptBody];
+  return body === undefined || typeof body === "string" ? body : decoder.decode(body);
 }

@@ -39,13 +39,39 @@ describe("requests sent without a Request object (the runtime's fetch, no plugin
     expect(sent?.headers.accept).toBe("application/json");
   });
 
-  it("reads a body the runtime's fetch frames (Content-Length, no Content-Encoding) in one arrayBuffer()", async () => {
+  it("reads a body the runtime's fetch frames (Content-Length, no Content-Encoding) in one text(), with no copy of its bytes", async () => {
     const client = server.client();
     const { batch } = await client.batches.create(newBatch);
-    const reads = vi.spyOn(Response.prototype, "arrayBuffer");
-    await client.batches.retrieve(batch.id);
-    // One read of the whole body (the fake service, in this process, reads no Response body).
-    expect(reads).toHaveBeenCalledTimes(1);
+    const texts = vi.spyOn(Response.prototype, "text");
+    const buffers = vi.spyOn(Response.prototype, "arrayBuffer");
+    const got = await client.batches.retrieve(batch.id);
+    expect(got.batch.id).toBe(batch.id);
+    // One read of the whole body (the fake service, in this process, reads no Response body):
+    // as text, where arrayBuffer() would copy the bytes before they were decoded.
+    expect(texts).toHaveBeenCalledTimes(1);
+    expect(buffers).not.toHaveBeenCalled();
+  });
+
+  it("reads such a body's bytes in one arrayBuffer() where a plugin gets a Response to read", async () => {
+    const seen: string[] = [];
+    const client = server.client({
+      middleware: [
+        {
+          name: "reader",
+          attempt: async (request, next) => {
+            const response = await next(request);
+            seen.push(await response.clone().text());
+            return response;
+          },
+        },
+      ],
+    });
+    const { batch } = await client.batches.create(newBatch);
+    const buffers = vi.spyOn(Response.prototype, "arrayBuffer");
+    const got = await client.batches.retrieve(batch.id);
+    expect(got.batch.id).toBe(batch.id);
+    expect(buffers).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(seen.at(-1) as string).batch.id).toBe(batch.id);
   });
 
   it("runs 64 concurrent calls without the caller's signal and piles no listeners on a shared signal", async () => {

@@ -201,6 +201,18 @@ describe("listAll", () => {
     await iterator.return?.();
   });
 
+  it("next() calls made at once get the batches in order, each page asked for once, then done", async () => {
+    server.fake.addBatches(22);
+    const inOrder: string[] = [];
+    for await (const batch of server.client().batches.listAll({ page_size: 10 })) inOrder.push(batch.id as string);
+    const before = server.fake.count("list");
+    const iterator = server.client().batches.listAll({ page_size: 10 })[Symbol.asyncIterator]();
+    const results = await Promise.all(Array.from({ length: 25 }, () => iterator.next()));
+    expect(results.slice(0, 22).map((result) => result.value?.id)).toEqual(inOrder);
+    expect(results.slice(22)).toEqual(new Array(3).fill({ done: true, value: undefined }));
+    expect(server.fake.count("list") - before).toBe(3);
+  });
+
   it("walks from the first page again in each loop over it, as results does", async () => {
     server.fake.addBatches(12);
     const all = server.client().batches.listAll({ page_size: 5 });

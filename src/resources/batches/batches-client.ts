@@ -149,13 +149,13 @@ export class BatchesClient {
       const first = checkInput(listBatchesRequestSchema, request, "request");
       const checked = options === undefined ? undefined : (this.#api.resolveOptions(options) as RequestOptions);
       // Only programs that walk every page load the walk.
-      const { walkBatchPages } = await loadChunk(
+      const { walkBatches } = await loadChunk(
         () => import("../../lib/batch-pages.js"),
         "the page walk",
         checked,
         "listAll",
       );
-      return walkBatchPages(this.#listAllPages, first, checked, closing);
+      return walkBatches(this.#listAllPages, first, checked, closing);
     });
   }
 
