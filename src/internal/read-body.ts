@@ -1,3 +1,4 @@
+import { runtime } from "#platform";
 import { CohereParseError } from "../core/errors/parse-error.js";
 import { bodyReader, bytesOf } from "./body-reader.js";
 import { delay } from "./delay.js";
@@ -38,8 +39,24 @@ export function readBody(
     !headers.has("content-encoding") &&
     (response.type === "default" || response.type === "basic")
   )
-    return text ? response.text() : response.arrayBuffer().then(asBytes);
+    return text ? response.text().then((read) => oneMarkRemoved(read, declared)) : response.arrayBuffer().then(asBytes);
   return readChunks(body, status, maxBytes, signal);
+}
+
+/**
+ * `text` (a body of `length` bytes, read by `Response.text()`) as the Fetch standard decodes the
+ * bytes, and as the SDK decodes the bytes it reads (`TextDecoder`): with one leading byte order
+ * mark removed. Node's fetch removes one, then decodes with a decoder that removes the next: a
+ * body that starts with two lost both, and parsed where the same body read as bytes (for a
+ * plugin) did not. Only a body 4 or more bytes longer than its text's UTF-8 can have lost two
+ * (a character the decoder replaced is at least as long in UTF-8 as the bytes it replaced), and
+ * only one with a non-ASCII byte is longer at all, so a JSON body of ASCII is never counted.
+ */
+function oneMarkRemoved(text: string, length: number): string {
+  const utf8Length = runtime.utf8Length;
+  return utf8Length !== undefined && length - text.length >= 4 && length - utf8Length(text) >= 4
+    ? `\uFEFF${text}`
+    : text;
 }
 
 function asBytes(buffer: ArrayBuffer): Uint8Array {

@@ -6,8 +6,6 @@ import { withSignalAlso } from "../internal/deadline.js";
 import type { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
 import type { Batch, ListBatchesRequest } from "../resources/batches/types.js";
 
-const finished: IteratorResult<Batch> = { done: true, value: undefined };
-
 /**
  * The batches of every page from `first` on, one `next()` each. `options` are the call's,
  * checked (`ApiClient.resolveOptions`); `closing` is the iterator's (see `lazyAsyncIterable`):
@@ -30,12 +28,8 @@ export function walkBatches(
   let done = false;
   // A `next()` made while the next page is on its way waits for it, as a generator's would.
   let fetching: Promise<IteratorResult<Batch>> | undefined;
-  const end = (error: unknown): never => {
-    done = true;
-    throw error;
-  };
   const next = (): Promise<IteratorResult<Batch>> => {
-    if (done) return Promise.resolve(finished);
+    if (done) return Promise.resolve(finished());
     if (fetching !== undefined) return fetching.then(next, next);
     if (at < page.length) {
       // The caller's abort ends the walk at the next batch asked for, not after the rest of a
@@ -45,14 +39,14 @@ export function walkBatches(
         walk.return().catch(ignore);
         return Promise.reject(abortNamed("listAll", signal.reason));
       }
-      return Promise.resolve({ done: false, value: page[at++] as Batch });
+      return Promise.resolve({ value: page[at++] as Batch, done: false });
     }
     fetching = walk.next().then(
       (result) => {
         fetching = undefined;
         if (result.done) {
           done = true;
-          return finished;
+          return finished();
         }
         page = result.value;
         at = 0;
@@ -60,7 +54,8 @@ export function walkBatches(
       },
       (error: unknown) => {
         fetching = undefined;
-        return end(error);
+        done = true;
+        throw error;
       },
     );
     return fetching;
@@ -70,7 +65,7 @@ export function walkBatches(
     return: async () => {
       done = true;
       await walk.return();
-      return finished;
+      return finished();
     },
   };
 }
@@ -117,6 +112,11 @@ async function* walkBatchPages(
     // Aborted at the page's last batch: the walk's abort, not the next page's request's.
     if (signal?.aborted) throw abortNamed("listAll", signal.reason);
   }
+}
+
+/** A new object each time, as a generator's: a caller may change the one it got. */
+function finished(): IteratorResult<Batch> {
+  return { value: undefined, done: true };
 }
 
 function ignore(): void {}

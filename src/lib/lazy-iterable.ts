@@ -13,20 +13,21 @@ export function lazyAsyncIterable<T>(open: (closing: AbortSignal) => Promise<Asy
       // `next()` must not open what the caller closed (and start a download nobody reads).
       let closed = false;
       const closing = new AbortController();
-      const done: IteratorResult<T> = { done: true, value: undefined };
+      // A new object each time, as a generator's: a caller may change the one it got.
+      const done = (): IteratorResult<T> => ({ value: undefined, done: true });
       const iterator: AsyncIterableIterator<T> = {
         next: () => {
-          if (closed) return Promise.resolve(done);
+          if (closed) return Promise.resolve(done());
           if (inner !== undefined) return inner.next();
           opening ??= open(closing.signal);
           return opening.then(
             (opened) => {
               inner = opened;
-              return closed ? done : opened.next();
+              return closed ? done() : opened.next();
             },
             // The first to see the failure throws it; a next() queued behind it, or made after, is done.
             (error: unknown) => {
-              if (closed) return done;
+              if (closed) return done();
               closed = true;
               throw error;
             },
@@ -37,7 +38,7 @@ export function lazyAsyncIterable<T>(open: (closing: AbortSignal) => Promise<Asy
           // An opening in flight (the dataset's retrieve) ends now, not when it is answered.
           closing.abort();
           const opened = inner ?? (await opening?.catch(() => undefined));
-          return (await opened?.return?.()) ?? done;
+          return (await opened?.return?.()) ?? done();
         },
         [Symbol.asyncIterator]: () => iterator,
       };

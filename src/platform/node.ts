@@ -47,6 +47,7 @@ export const runtime: Runtime = {
     }
   },
   isProxy: types.isProxy,
+  utf8Length: (text) => Buffer.byteLength(text, "utf8"),
 };
 
 /**

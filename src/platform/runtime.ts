@@ -34,4 +34,10 @@ export interface Runtime {
    * check reads a symbol, through the Proxy's traps; elsewhere the brand is an internal slot).
    */
   isProxy?(value: object): boolean;
+  /**
+   * The length of `text` in UTF-8 bytes, where the runtime counts it without a copy (Node's
+   * `Buffer.byteLength`): tells a body that Node's `Response.text()` read with two byte order
+   * marks removed (see `readBody`).
+   */
+  utf8Length?(text: string): number;
 }

@@ -213,6 +213,27 @@ describe("listAll", () => {
     expect(server.fake.count("list") - before).toBe(3);
   });
 
+  it("hands out a new result object each time, as a generator does: one a caller changed is no later walk's", async () => {
+    server.fake.addBatches(3);
+    const walk = () => server.client().batches.listAll({ page_size: 2 })[Symbol.asyncIterator]();
+    const first = walk();
+    let result: IteratorResult<unknown>;
+    do result = await first.next();
+    while (!result.done);
+    const again = await first.next();
+    expect(again).not.toBe(result);
+    Object.assign(result, { done: false, value: "changed" });
+    Object.assign(again, { done: false, value: "changed" });
+    const ids: unknown[] = [];
+    for await (const batch of { [Symbol.asyncIterator]: walk }) ids.push(batch.id);
+    expect(ids).toHaveLength(3);
+    const closed = walk();
+    const returned = await closed.return?.();
+    expect(returned).toEqual({ value: undefined, done: true });
+    Object.assign(returned as object, { done: false });
+    expect(await closed.next()).toEqual({ value: undefined, done: true });
+  });
+
   it("walks from the first page again in each loop over it, as results does", async () => {
     server.fake.addBatches(12);
     const all = server.client().batches.listAll({ page_size: 5 });

@@ -260,6 +260,40 @@ describe("statuses outside 200-599 are one typed error, with or without middlewa
   });
 });
 
+describe("a body's byte order marks are read as the Fetch standard decodes them, with or without middleware", () => {
+  const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+  const serving = (status: number, body: Buffer) =>
+    scriptedServer((_, response) => {
+      response.writeHead(status, { "content-type": "application/json", "content-length": String(body.length) });
+      response.end(body);
+    });
+  const withAndWithout = [
+    ["without middleware", []],
+    ["with middleware", [passThrough]],
+  ] as const;
+
+  it.each(withAndWithout)("one mark is removed (%s)", async (_, middleware) => {
+    const origin = await serving(200, Buffer.concat([bom, Buffer.from(JSON.stringify({ batches: [wireBatch] }))]));
+    await expect(client(origin.url, { middleware: [...middleware] }).batches.list()).resolves.toEqual({
+      batches: [wireBatch],
+    });
+  });
+
+  // Node's Response.text() removes two; the bytes a plugin's call reads are decoded with one removed.
+  it.each(withAndWithout)("of two, one is removed and the body is not JSON (%s)", async (_, middleware) => {
+    const body = Buffer.concat([bom, bom, Buffer.from('{"batches":[],"note":"naïve"}')]);
+    const ok = await serving(200, body);
+    const { error } = await outcome(client(ok.url, { middleware: [...middleware] }).batches.list());
+    expect(CohereParseError.is(error), String(error)).toBe(true);
+    expect((error as CohereParseError).message).toMatch(/the body is not JSON/);
+    expect((error as CohereParseError).text).toBe('\uFEFF{"batches":[],"note":"naïve"}');
+    const missing = await serving(404, body);
+    const { error: notFound } = await outcome(client(missing.url, { middleware: [...middleware] }).batches.list());
+    expect(ApiError.is(notFound), String(notFound)).toBe(true);
+    expect((notFound as ApiError).body).toBe('\uFEFF{"batches":[],"note":"naïve"}');
+  });
+});
+
 describe("maxResponseBytes bounds what is read (API.md 7a)", () => {
   /** A 200 that streams `megabytes` of JSON-ish bytes, recording whether the client hung up early. */
   async function hugeBody(megabytes: number) {
