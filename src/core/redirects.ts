@@ -1,14 +1,10 @@
 import { isConnectionRefused, someCause } from "../internal/cause-chain.js";
-import { callFailure } from "./errors/call-failure.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import type { FetchFunction } from "./transport.js";
 import { realRequest } from "./wire-request.js";
 import { bodyReader } from "../internal/body-reader.js";
 import { isResponse } from "../internal/is-response.js";
-
-/** Redirects that keep the method and the body; 301, 302 and 303 would turn a POST into a GET. */
-const methodKeepingStatuses = new Set([307, 308]);
-const maxRedirects = 20;
+import { loadChunk } from "../internal/load-chunk.js";
 
 /** Failures of a hop after a redirect was followed: a refusal there proves nothing about the first hop. */
 const laterHopFailures = new WeakSet<object>();
@@ -61,7 +57,7 @@ export function isFollowedRedirect(error: unknown): boolean {
  * after a 301-303 it is the answer to a GET of another resource; after a 307 the request went
  * again, where the redirect pointed. The SDK cannot tell which: the answer is not taken.
  */
-function notFollowed(response: Response, method: string): Response {
+export function notFollowed(response: Response, method: string): Response {
   // Junk a user's fetch resolved with goes on to the transport, which refuses it by name.
   if (!isResponse(response) || !response.redirected) return response;
   if (response.body !== null)
@@ -75,6 +71,10 @@ function notFollowed(response: Response, method: string): Response {
   throw error;
 }
 
+/**
+ * The first hop of a POST (or DELETE) whose 307 and 308 the SDK follows itself: a redirect is
+ * rare, so the code that follows one is a chunk loaded when one comes (`redirect-follower.ts`).
+ */
 async function followMethodKeepingRedirects(
   fetchFunction: FetchFunction,
   request: Request,
@@ -82,56 +82,26 @@ async function followMethodKeepingRedirects(
 ): Promise<Response> {
   // Followed by hand: a real Request, to clone and replay, that says "manual" itself: a user's
   // fetch may read only the request (`(request) => fetch(request)`) and not the init.
-  let current = manualRedirects(realRequest(request, signal));
-  for (let hop = 0; ; hop++) {
-    const replay = current.body === null ? current : current.clone();
-    let response: Response;
-    try {
-      response = await fetchFunction(current, { signal, redirect: "manual" });
-    } catch (error) {
-      if (hop > 0 && typeof error === "object" && error !== null) laterHopFailures.add(error);
-      throw error;
-    }
-    notFollowed(response, current.method);
-    if (!isResponse(response)) return response;
-    const location = response.headers.get("location");
-    if (!methodKeepingStatuses.has(response.status) || location === null) return response;
-    if (response.body !== null)
-      bodyReader(response.body)
-        .cancel()
-        .catch(() => {});
-    // As fetch ends a GET's loop: refused, not an ApiError of the last 307 (nor retried).
-    if (hop === maxRedirects) throw callFailure("fetch refused the request: redirect count exceeded");
-    current = await redirected(replay, redirectTarget(location, response.url || current.url));
-  }
+  const first = manualRedirects(realRequest(request, signal));
+  const replay = first.body === null ? first : first.clone();
+  const response = await fetchFunction(first, { signal, redirect: "manual" });
+  if (!isResponse(notFollowed(response, first.method)) || !isMethodKeepingRedirect(response)) return response;
+  const { followRedirects } = await loadChunk(
+    () => import("./redirect-follower.js"),
+    "the redirect follower",
+    signal,
+    // As fetch ends on the signal: the transport types it (the attempt's timeout, the caller's abort).
+    () => signal.reason,
+  );
+  return followRedirects(fetchFunction, replay, response, signal);
 }
 
-/**
- * Where a 307 or 308 points, refused as fetch refuses a GET's (no retry changes it): a `Location`
- * that is no URL, not an HTTP(S) one, or one with credentials. A `data:` URL would have
- * "answered" the request itself.
- */
-function redirectTarget(location: string, base: string): URL {
-  let target: URL | undefined;
-  try {
-    target = new URL(utf8Location(location), base);
-  } catch {}
-  // One with credentials (`http://user:pass@host/`) fetch refuses too, and a Request cannot hold.
-  if ((target?.protocol !== "http:" && target?.protocol !== "https:") || target.username || target.password)
-    throw callFailure("fetch refused the request: the redirect's Location is not an HTTP(S) URL without credentials");
-  return target;
-}
+/** Redirects that keep the method and the body; 301, 302 and 303 would turn a POST into a GET. */
+const methodKeepingStatuses = new Set([307, 308]);
 
-/**
- * The `Location` as Node's fetch reads a GET's: its bytes decoded as UTF-8 (a byte that is not
- * UTF-8 becomes U+FFFD), a leading byte order mark kept as a character. `Headers` gives each
- * byte as a character (Latin-1), so a raw `/café` went to `/caf%C3%83%C2%A9` where the GET went
- * to `/caf%C3%A9`.
- */
-function utf8Location(location: string): string {
-  return /[\x80-\xff]/.test(location) && !/[^\0-\xff]/.test(location)
-    ? new TextDecoder("utf-8", { ignoreBOM: true }).decode(Uint8Array.from(location, (c) => c.charCodeAt(0)))
-    : location;
+/** A 307 or 308 with a `Location`: followed with the same method and body. */
+export function isMethodKeepingRedirect(response: Response): boolean {
+  return methodKeepingStatuses.has(response.status) && response.headers.has("location");
 }
 
 /** `request`, or a copy of it, whose own redirect mode is `"manual"`. */
@@ -141,12 +111,9 @@ function manualRedirects(request: Request): Request {
     : new Request(request, { redirect: "manual", duplex: "half" } as RequestInit);
 }
 
-/** The request again, to `target`: same method, headers and body; no `Authorization` to another origin. */
-async function redirected(request: Request, target: URL): Promise<Request> {
-  const headers = new Headers(request.headers);
-  if (target.origin !== new URL(request.url).origin) headers.delete("authorization");
-  const body = request.body === null ? null : await request.arrayBuffer();
-  return new Request(target, { method: request.method, headers, body, redirect: "manual" });
+/** Marks `error` as the failure of a hop after a redirect was followed (see `refusedOnFirstHop`). */
+export function laterHopFailed(error: unknown): void {
+  if (typeof error === "object" && error !== null) laterHopFailures.add(error);
 }
 
 /**

@@ -8,9 +8,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { useResultsFake } from "../helpers/results-fake.js";
 
 // The SDK loads parts of itself on first use (the datasets operations, the waiter, the results
-// reader, run, the builder of ApiErrors, the guard of users' middleware). In a browser those
-// chunks come over the network and can fail to load or stall. These tests break the real build's
-// chunks on disk (a copy of dist/node) and run it in a child process against the fake service.
+// reader, run, the builder of ApiErrors, the guard of users' middleware, the follower of a
+// POST's redirects). In a browser those chunks come over the network and can fail to load or
+// stall. These tests break the real build's chunks on disk (a copy of dist/node) and run it in
+// a child process against the fake service.
 
 const dist = fileURLToPath(new URL("../../dist/node/", import.meta.url));
 const nodeModules = fileURLToPath(new URL("../../node_modules", import.meta.url));
@@ -72,6 +73,18 @@ const script = `
     "listAll": async () => {
       for await (const _ of client.batches.listAll({}, { abortSignal: abortSignal() }));
     },
+    // A POST's 307 (a server of its own: the fake does not redirect), followed by the SDK.
+    "cancel (a 307)": async () => {
+      const { createServer } = await import("node:http");
+      const server = createServer((request, response) => response.writeHead(307, { location: "/v2/again" }).end());
+      await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        await new CohereClient({ ...options, baseUrl: "http://127.0.0.1:" + server.address().port }).batches.cancel("b-1");
+      } finally {
+        server.closeAllConnections();
+        server.close();
+      }
+    },
     "three logged calls": async () => {
       const logged = new CohereClient({ ...options, logLevel: "debug", logger: { debug() {}, info() {}, warn() {}, error() {} } });
       const settled = await Promise.allSettled([logged.batches.list(), logged.batches.retrieve("b-1"), logged.batches.cancel("b-2")]);
@@ -114,6 +127,7 @@ const firstCalls = [
   "run",
   "list through a plugin",
   "listAll",
+  "cancel (a 307)",
 ];
 
 /** Runs the calls named `only` with the build at `entry` in a child process. */
@@ -142,6 +156,7 @@ describe("a part of the SDK that cannot be loaded", () => {
       "api-error-from-response",
       "user-middleware",
       "batch-pages",
+      "redirect-follower",
     ])
       expect(lazy.some((file) => file.startsWith(`${part}-`))).toBe(true);
   });
@@ -159,6 +174,8 @@ describe("a part of the SDK that cannot be loaded", () => {
       "list through a plugin":
         /^batches\.list \(GET \/v2\/batches\): cohere-batches could not load the guard of users' middleware/,
       listAll: /^listAll: cohere-batches could not load the page walk/,
+      "cancel (a 307)":
+        /^batches\.cancel \(POST \/v2\/batches\/\{id\}:cancel\): cohere-batches could not load the redirect follower/,
     };
     for (const [call, message] of Object.entries(expected)) {
       expect(outcomes[call], call).toMatchObject({ name: "CohereError", typed: true });
@@ -211,6 +228,7 @@ describe("a part of the SDK that stalls as it loads", () => {
     // timeout. Before any attempt (an operation's own code): the caller's abort.
     expect(outcomes["retrieve (a 404)"]).toMatchObject({ name: "CohereTimeoutError", typed: true });
     expect(outcomes["list through a plugin"]).toMatchObject({ name: "CohereTimeoutError", typed: true });
+    expect(outcomes["cancel (a 307)"]).toMatchObject({ name: "CohereTimeoutError", typed: true });
     for (const call of ["datasets.list", "waitUntilDone", "results", "run"])
       expect(outcomes[call], call).toMatchObject({ name: "CohereAbortError", typed: true });
     for (const [call, outcome] of Object.entries(outcomes)) expect(outcome.ms, call).toBeLessThan(2_000);
