@@ -1,9 +1,8 @@
 // The rest of a POST's redirects, followed by hand: loaded on the first 307 or 308 a POST gets
 // (see `sendFollowingRedirects`), so that a page that never meets one does not carry the code.
-import { bodyReader } from "../internal/body-reader.js";
 import { isResponse } from "../internal/is-response.js";
 import { callFailure } from "./errors/call-failure.js";
-import { isMethodKeepingRedirect, laterHopFailed, notFollowed } from "./redirects.js";
+import { discardBody, isMethodKeepingRedirect, laterHopFailed, notFollowed } from "./redirects.js";
 import type { FetchFunction } from "./transport.js";
 
 const maxRedirects = 20;
@@ -21,14 +20,13 @@ export async function followRedirects(
 ): Promise<Response> {
   let replay = sent;
   for (let hop = 0; ; hop++) {
-    if (response.body !== null)
-      bodyReader(response.body)
-        .cancel()
-        .catch(() => {});
     // As fetch ends a GET's loop: refused, not an ApiError of the last 307 (nor retried).
     if (hop === maxRedirects) throw callFailure("fetch refused the request: redirect count exceeded");
     const location = response.headers.get("location") as string;
-    const current = await redirected(replay, redirectTarget(location, response.url || replay.url));
+    const current = await redirected(replay, redirectTarget(location, response.url || replay.url), signal);
+    // Nothing more is sent once the attempt is over: a user's fetch that reads only the Request
+    // gets the signal on it, and one that ignores it is not handed the next hop.
+    if (signal.aborted) throw signal.reason;
     replay = current.body === null ? current : current.clone();
     try {
       response = await fetchFunction(current, { signal, redirect: "manual" });
@@ -37,6 +35,7 @@ export async function followRedirects(
       throw error;
     }
     if (!isResponse(notFollowed(response, current.method)) || !isMethodKeepingRedirect(response)) return response;
+    discardBody(response);
   }
 }
 
@@ -68,10 +67,13 @@ function utf8Location(location: string): string {
     : location;
 }
 
-/** The request again, to `target`: same method, headers and body; no `Authorization` to another origin. */
-async function redirected(request: Request, target: URL): Promise<Request> {
+/**
+ * The request again, to `target`: same method, headers and body, and the attempt's signal; no
+ * `Authorization` to another origin.
+ */
+async function redirected(request: Request, target: URL, signal: AbortSignal): Promise<Request> {
   const headers = new Headers(request.headers);
   if (target.origin !== new URL(request.url).origin) headers.delete("authorization");
   const body = request.body === null ? null : await request.arrayBuffer();
-  return new Request(target, { method: request.method, headers, body, redirect: "manual" });
+  return new Request(target, { method: request.method, headers, body, redirect: "manual", signal });
 }

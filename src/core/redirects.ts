@@ -60,10 +60,7 @@ export function isFollowedRedirect(error: unknown): boolean {
 export function notFollowed(response: Response, method: string): Response {
   // Junk a user's fetch resolved with goes on to the transport, which refuses it by name.
   if (!isResponse(response) || !response.redirected) return response;
-  if (response.body !== null)
-    bodyReader(response.body)
-      .cancel()
-      .catch(() => {});
+  discardBody(response);
   const error = new CohereParseError(response.status, "", [
     `the fetch function followed a redirect of the ${method} (the request said it must not), so this answer may not be the request's; the request may have been carried out`,
   ]);
@@ -86,6 +83,8 @@ async function followMethodKeepingRedirects(
   const replay = first.body === null ? first : first.clone();
   const response = await fetchFunction(first, { signal, redirect: "manual" });
   if (!isResponse(notFollowed(response, first.method)) || !isMethodKeepingRedirect(response)) return response;
+  // Not read, and let go before the follower loads: a chunk that fails to load leaves no open body.
+  discardBody(response);
   const { followRedirects } = await loadChunk(
     () => import("./redirect-follower.js"),
     "the redirect follower",
@@ -109,6 +108,14 @@ function manualRedirects(request: Request): Request {
   return request.redirect === "manual"
     ? request
     : new Request(request, { redirect: "manual", duplex: "half" } as RequestInit);
+}
+
+/** Cancels the body of `response`, not read (a redirect's, or an answer refused). */
+export function discardBody(response: Response): void {
+  if (response.body !== null)
+    bodyReader(response.body)
+      .cancel()
+      .catch(() => {});
 }
 
 /** Marks `error` as the failure of a hop after a redirect was followed (see `refusedOnFirstHop`). */

@@ -8,6 +8,7 @@ import {
   CohereConnectionError,
   CohereError,
   CohereParseError,
+  CohereTimeoutError,
   type Middleware,
 } from "../../src/index.js";
 import { newBatch } from "../helpers/fake-server.js";
@@ -179,6 +180,27 @@ describe("a redirect loop", () => {
       "batches.cancel (POST /v2/batches/{id}:cancel): fetch refused the request: redirect count exceeded",
     );
     expect(origin.received).toHaveLength(21);
+  });
+});
+
+describe("a POST's later hops end with the attempt", () => {
+  it.each([
+    ["the runtime's fetch", undefined],
+    ["a user's fetch that reads only the Request", (request: Request) => fetch(request)],
+  ])("with %s: nothing is sent after the call's timeout", async (_, userFetch) => {
+    // The first 307 at once, each later one after 150 ms: the attempt's 100 ms end during hop 2.
+    const origin = await scriptedServer((_, response) => {
+      const answer = () => response.writeHead(307, { location: `/v2/batches?hop=${origin.received.length}` }).end();
+      if (origin.received.length === 1) answer();
+      else setTimeout(answer, 150);
+    });
+    const options = { maxRetries: 0, timeoutInSeconds: 0.1, ...(userFetch ? { fetch: userFetch } : {}) };
+    const { error } = await outcome(client(origin.url, options).batches.create(newBatch));
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    const sent = origin.received.length;
+    expect(sent).toBe(2);
+    await sleep(700);
+    expect(origin.received).toHaveLength(sent);
   });
 });
 

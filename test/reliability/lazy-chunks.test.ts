@@ -73,13 +73,23 @@ const script = `
     "listAll": async () => {
       for await (const _ of client.batches.listAll({}, { abortSignal: abortSignal() }));
     },
-    // A POST's 307 (a server of its own: the fake does not redirect), followed by the SDK.
+    // A POST's 307 (a server of its own: the fake does not redirect), followed by the SDK. Its
+    // body never ends: the SDK must let it go whatever becomes of the follower's code.
     "cancel (a 307)": async () => {
       const { createServer } = await import("node:http");
-      const server = createServer((request, response) => response.writeHead(307, { location: "/v2/again" }).end());
+      let open = 0;
+      const server = createServer((request, response) => {
+        open++;
+        response.on("close", () => open--);
+        response.writeHead(307, { location: "/v2/again", "content-length": "1000000" }).write("x".repeat(1000));
+      });
       await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
       try {
         await new CohereClient({ ...options, baseUrl: "http://127.0.0.1:" + server.address().port }).batches.cancel("b-1");
+      } catch (error) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        if (open > 0) throw new Error(open + " redirect body left open");
+        throw error;
       } finally {
         server.closeAllConnections();
         server.close();
