@@ -190,7 +190,10 @@ import { build } from "esbuild";
 // guard to 21.1 kB; queryParams and bodyParams that would replace a checked field refused:
 // 21,646 B, and the guard to 21.2 kB. Its re-attack (a look-alike signal looked at for every
 // call): 21,681 B; the review: 21,679 B.
-export const BUDGET_GZIP_BYTES = 21.2 * 1024;
+// The twenty-first session: the follower of a POST's redirects a chunk loaded on the first 307 or
+// 308 (-173 B); listAll's body read as text and the re-attacks' fixes (+63 B): 21,569 B, and
+// the guard back to 21.1 kB.
+export const BUDGET_GZIP_BYTES = 21.1 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
