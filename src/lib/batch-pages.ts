@@ -13,7 +13,9 @@ import type { Batch, ListBatchesRequest } from "../resources/batches/types.js";
  *
  * A batch of a page already read is handed out as an already resolved promise: a generator's
  * `yield` of each batch cost 0.1 ms per page of 1,000 in promise turns, a twentieth of reading
- * the page. The page walk itself stays a generator; it runs once a page.
+ * the page. A page read is let go before the next is asked for: held while the next one was
+ * read and parsed, its 1,000 batches outlived the collections that parsing set off and were
+ * moved to the old generation, whose collections cost more the more a program holds.
  */
 export function walkBatches(
   pages: RawBatchesClient,
@@ -21,102 +23,105 @@ export function walkBatches(
   options: RequestOptions | undefined,
   closing: AbortSignal,
 ): AsyncIterator<Batch> {
-  const walk = walkBatchPages(pages, first, options, closing);
   const signal = options?.abortSignal;
-  let page: readonly Batch[] = [];
-  let at = 0;
-  let done = false;
-  // A `next()` made while the next page is on its way waits for it, as a generator's would.
-  let fetching: Promise<IteratorResult<Batch>> | undefined;
-  const next = (): Promise<IteratorResult<Batch>> => {
-    if (done) return Promise.resolve(finished());
-    if (fetching !== undefined) return fetching.then(next, next);
-    if (at < page.length) {
-      // The caller's abort ends the walk at the next batch asked for, not after the rest of a
-      // page of up to 1,000 (the page's request is long done: nothing else would see it).
-      if (signal?.aborted) {
-        done = true;
-        walk.return().catch(ignore);
-        return Promise.reject(abortNamed("listAll", signal.reason));
-      }
-      return Promise.resolve({ value: page[at++] as Batch, done: false });
-    }
-    fetching = walk.next().then(
-      (result) => {
-        fetching = undefined;
-        if (result.done) {
-          done = true;
-          return finished();
-        }
-        page = result.value;
-        at = 0;
-        return next();
-      },
-      (error: unknown) => {
-        fetching = undefined;
-        done = true;
-        throw error;
-      },
-    );
-    return fetching;
-  };
-  return {
-    next,
-    return: async () => {
-      done = true;
-      await walk.return();
-      return finished();
-    },
-  };
-}
-
-/** The pages of the walk, each with at least one batch. */
-async function* walkBatchPages(
-  pages: RawBatchesClient,
-  first: ListBatchesRequest,
-  options: RequestOptions | undefined,
-  closing: AbortSignal,
-): AsyncGenerator<readonly Batch[], void, undefined> {
   let pageToken = first.page_token;
   // Every token of this walk: a server that hands back any of them again (A, B, A) would loop for ever.
   const seen = new Set(pageToken === undefined ? [] : [pageToken]);
   // A server that sends empty pages with ever new tokens would hold the walk for ever, and the
   // caller's loop never gets a batch in which to stop it.
   let emptyInARow = 0;
-  const signal = options?.abortSignal;
-  for (;;) {
-    const pageRequest = pageToken === undefined ? first : { ...first, page_token: pageToken };
-    let page: Awaited<ReturnType<RawBatchesClient["list"]>>["data"];
-    try {
-      page = (await withSignalAlso(options, closing, (during) => pages.list(pageRequest, during))).data;
-    } catch (error) {
-      // Ended by `return()` while the page was on its way: the end, not an error.
-      if (closing.aborted) return;
-      throw error;
+  // What the last page read said of the next: its token, and whether it was empty. Not the page.
+  let after: { readonly token: string | undefined; readonly empty: boolean } | undefined;
+
+  /** The batches of the next page with any, or `undefined` at the end of the walk. */
+  const readPage = async (): Promise<readonly Batch[] | undefined> => {
+    for (;;) {
+      if (after !== undefined) {
+        const { token, empty } = after;
+        if (token === undefined || token === "") return undefined;
+        if (seen.has(token))
+          // Not quoted: a token is the server's text, of any length, and may be an echo of the key.
+          throw new CohereError("listAll: the server returned a page token it had already sent in this walk");
+        if (empty && ++emptyInARow === 100)
+          throw new CohereError(
+            "listAll: the server sent 100 empty pages in a row, each with a new page token; stopped there",
+          );
+        seen.add(token);
+        pageToken = token;
+        // Aborted at the page's last batch: the walk's abort, not the next page's request's.
+        if (signal?.aborted) throw abortNamed("listAll", signal.reason);
+      }
+      const pageRequest = pageToken === undefined ? first : { ...first, page_token: pageToken };
+      let page: Awaited<ReturnType<RawBatchesClient["list"]>>["data"];
+      try {
+        page = (await withSignalAlso(options, closing, (during) => pages.list(pageRequest, during))).data;
+      } catch (error) {
+        // Ended by `return()` while the page was on its way: the end, not an error.
+        if (closing.aborted) return undefined;
+        throw error;
+      }
+      const batches = page.batches;
+      after = { token: page.next_page_token, empty: !batches?.length };
+      if (batches?.length) {
+        emptyInARow = 0;
+        return batches;
+      }
     }
-    if (page.batches?.length) {
-      emptyInARow = 0;
-      yield page.batches;
+  };
+
+  let batches: readonly Batch[] = noBatches;
+  let at = 0;
+  let done = false;
+  // A `next()` made while the next page is on its way waits for it, as a generator's would.
+  let reading: Promise<IteratorResult<Batch>> | undefined;
+  const end = () => {
+    done = true;
+    batches = noBatches;
+  };
+  const next = (): Promise<IteratorResult<Batch>> => {
+    if (done) return Promise.resolve(finished());
+    if (reading !== undefined) return reading.then(next, next);
+    if (at < batches.length) {
+      // The caller's abort ends the walk at the next batch asked for, not after the rest of a
+      // page of up to 1,000 (the page's request is long done: nothing else would see it).
+      if (signal?.aborted) {
+        end();
+        return Promise.reject(abortNamed("listAll", signal.reason));
+      }
+      return Promise.resolve({ value: batches[at++] as Batch, done: false });
     }
-    const next = page.next_page_token;
-    if (next === undefined || next === "") return;
-    if (seen.has(next))
-      // Not quoted: a token is the server's text, of any length, and may be an echo of the key.
-      throw new CohereError("listAll: the server returned a page token it had already sent in this walk");
-    if (!page.batches?.length && ++emptyInARow === 100)
-      throw new CohereError(
-        "listAll: the server sent 100 empty pages in a row, each with a new page token; stopped there",
-      );
-    seen.add(next);
-    pageToken = next;
-    // Aborted at the page's last batch: the walk's abort, not the next page's request's.
-    if (signal?.aborted) throw abortNamed("listAll", signal.reason);
-  }
+    batches = noBatches;
+    reading = readPage().then(
+      (read) => {
+        reading = undefined;
+        if (read === undefined || done) {
+          end();
+          return finished();
+        }
+        batches = read;
+        at = 0;
+        return next();
+      },
+      (error: unknown) => {
+        reading = undefined;
+        end();
+        throw error;
+      },
+    );
+    return reading;
+  };
+  return {
+    next,
+    return: () => {
+      end();
+      return Promise.resolve(finished());
+    },
+  };
 }
+
+const noBatches: readonly Batch[] = [];
 
 /** A new object each time, as a generator's: a caller may change the one it got. */
 function finished(): IteratorResult<Batch> {
   return { value: undefined, done: true };
 }
-
-function ignore(): void {}

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { CohereClient, VERSION } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
@@ -232,6 +234,23 @@ describe("listAll", () => {
     expect(returned).toEqual({ value: undefined, done: true });
     Object.assign(returned as object, { done: false });
     expect(await closed.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("lets a page go before the next is read: memory holds one page at a time", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    server.fake.addBatches(4);
+    const iterator = server.client().batches.listAll({ page_size: 2 })[Symbol.asyncIterator]();
+    const firstPage = new WeakRef((await iterator.next()).value as object);
+    await iterator.next();
+    server.fake.inject("list", { type: "delay", ms: 400 });
+    const third = iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    gc();
+    // The first page's batches, given out and dropped by the caller, are gone while the second page is on its way.
+    expect(firstPage.deref()).toBeUndefined();
+    expect((await third).value).toMatchObject({ id: expect.any(String) });
+    await iterator.return?.();
   });
 
   it("walks from the first page again in each loop over it, as results does", async () => {
