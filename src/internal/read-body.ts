@@ -50,7 +50,9 @@ export function readBody(
  * body that starts with two lost both, and parsed where the same body read as bytes (for a
  * plugin) did not. Only a body 4 or more bytes longer than its text's UTF-8 can have lost two
  * (a character the decoder replaced is at least as long in UTF-8 as the bytes it replaced), and
- * only one with a non-ASCII byte is longer at all, so a JSON body of ASCII is never counted.
+ * only one with a non-ASCII byte is longer at all, so a JSON body of ASCII is never counted. A
+ * body with two marks and bytes the decoder replaced can pass for one that lost one: that body
+ * keeps none.
  */
 function oneMarkRemoved(text: string, length: number): string {
   const utf8Length = runtime.utf8Length;

@@ -1,3 +1,4 @@
+import { Buffer } from "node:buffer";
 import { EventEmitter, getMaxListeners, setMaxListeners } from "node:events";
 import { types } from "node:util";
 import { VERSION } from "../version.js";
