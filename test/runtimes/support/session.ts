@@ -20,6 +20,11 @@ export const EXPECTED_SESSION = {
   },
   badInput: { isCohereError: true, isApiError: false, sent: 0 },
   listAll: { count: 3, sameIds: true, pages: 2 },
+  withoutPlugins: {
+    retrieved: { sameId: true, name: "beta" },
+    notFound: { isNotFound: true, status: 404, bodyIsObject: "object" },
+    listAll: { count: 3, sameIds: true },
+  },
   calls: [
     "batches.create POST",
     "batches.create POST",
@@ -34,8 +39,11 @@ export const EXPECTED_SESSION = {
   ],
 } as const;
 
-/** The number of requests the session sends (one per entry of `calls`: no retries). */
-export const SESSION_REQUESTS = EXPECTED_SESSION.calls.length;
+/**
+ * The number of requests the session sends: one per entry of `calls` (no retries), and the
+ * client without plugins' four (a retrieve, a 404, two pages).
+ */
+export const SESSION_REQUESTS = EXPECTED_SESSION.calls.length + 4;
 
 /** The report printed on the line that starts with `marker`, parsed. */
 export function parseReport(output: string, marker = ""): Record<string, unknown> {
