@@ -408,6 +408,8 @@ export function isAbortSignal(value: unknown): value is AbortSignal {
 function ignoreAbort(): void {}
 
 const nativeAborted = Object.getOwnPropertyDescriptor(globalThis.AbortSignal?.prototype ?? {}, "aborted")?.get;
+/** The fields of a signal the SDK reads: one of a caller's own over them is followed, not trusted. */
+const readFields = ["aborted", "reason", "addEventListener", "removeEventListener"];
 const mirrors = new WeakMap<AbortSignal, AbortController>();
 
 /**
@@ -428,7 +430,7 @@ export function trustedSignal(signal: AbortSignal): AbortSignal {
       !runtime.isProxy?.(signal) &&
       Object.getPrototypeOf(signal) === AbortSignal.prototype &&
       // No field of its own over the prototype's that the SDK reads.
-      !["aborted", "reason", "addEventListener", "removeEventListener"].some((key) => Object.hasOwn(signal, key))
+      !readFields.some((key) => Object.hasOwn(signal, key))
     )
       return signal;
   } catch {}

@@ -5,11 +5,10 @@ import { readBody } from "../internal/read-body.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { loadApiError } from "./errors/load-api-error.js";
 import type { AttemptState, MiddlewareContext } from "./middleware.js";
-import { keepBody } from "./response-body.js";
+import { bodyText, keepBody } from "./response-body.js";
 
 /** Statuses whose responses have no body; `new Response(body)` refuses one for them. */
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
-const decoder = new TextDecoder();
 const empty = new Uint8Array(0);
 
 /**
@@ -61,8 +60,7 @@ export async function receiveResponse(
   } catch (error) {
     body = unreadBody(error, response.status);
   }
-  if (response.status < 200 || response.status > 599)
-    throw await loadApiError(response, typeof body === "string" ? body : decoder.decode(body), context);
+  if (response.status < 200 || response.status > 599) throw await loadApiError(response, bodyText(body), context);
   if (!readable) {
     keepBody(response, body);
     return response;

@@ -1,8 +1,9 @@
 // The rest of a POST's redirects, followed by hand: loaded on the first 307 or 308 a POST gets
 // (see `sendFollowingRedirects`), so that a page that never meets one does not carry the code.
+import { discardBody } from "../internal/body-reader.js";
 import { isResponse } from "../internal/is-response.js";
 import { callFailure } from "./errors/call-failure.js";
-import { discardBody, isMethodKeepingRedirect, laterHopFailed, notFollowed } from "./redirects.js";
+import { isMethodKeepingRedirect, laterHopFailed, notFollowed } from "./redirects.js";
 import type { FetchFunction } from "./transport.js";
 
 const maxRedirects = 20;
@@ -35,7 +36,7 @@ export async function followRedirects(
       throw error;
     }
     if (!isResponse(notFollowed(response, current.method)) || !isMethodKeepingRedirect(response)) return response;
-    discardBody(response);
+    discardBody(response.body);
   }
 }
 

@@ -2,7 +2,7 @@ import { isConnectionRefused, someCause } from "../internal/cause-chain.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import type { FetchFunction } from "./transport.js";
 import { realRequest } from "./wire-request.js";
-import { bodyReader } from "../internal/body-reader.js";
+import { discardBody } from "../internal/body-reader.js";
 import { isResponse } from "../internal/is-response.js";
 import { loadChunk } from "../internal/load-chunk.js";
 
@@ -60,7 +60,7 @@ export function isFollowedRedirect(error: unknown): boolean {
 export function notFollowed(response: Response, method: string): Response {
   // Junk a user's fetch resolved with goes on to the transport, which refuses it by name.
   if (!isResponse(response) || !response.redirected) return response;
-  discardBody(response);
+  discardBody(response.body);
   const error = new CohereParseError(response.status, "", [
     `the fetch function followed a redirect of the ${method} (the request said it must not), so this answer may not be the request's; the request may have been carried out`,
   ]);
@@ -84,7 +84,7 @@ async function followMethodKeepingRedirects(
   const response = await fetchFunction(first, { signal, redirect: "manual" });
   if (!isResponse(notFollowed(response, first.method)) || !isMethodKeepingRedirect(response)) return response;
   // Not read, and let go before the follower loads: a chunk that fails to load leaves no open body.
-  discardBody(response);
+  discardBody(response.body);
   const { followRedirects } = await loadChunk(
     () => import("./redirect-follower.js"),
     "the redirect follower",
@@ -108,14 +108,6 @@ function manualRedirects(request: Request): Request {
   return request.redirect === "manual"
     ? request
     : new Request(request, { redirect: "manual", duplex: "half" } as RequestInit);
-}
-
-/** Cancels the body of `response`, not read (a redirect's, or an answer refused). */
-export function discardBody(response: Response): void {
-  if (response.body !== null)
-    bodyReader(response.body)
-      .cancel()
-      .catch(() => {});
 }
 
 /** Marks `error` as the failure of a hop after a redirect was followed (see `refusedOnFirstHop`). */

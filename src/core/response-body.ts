@@ -37,5 +37,10 @@ export function readBodyText(response: Response): Promise<string> {
 /** The body the transport kept for `response`, as text, or `undefined` if it kept none. */
 export function keptBodyText(response: Response): string | undefined {
   const body = (response as WithKeptBody)[keptBody];
-  return body === undefined || typeof body === "string" ? body : decoder.decode(body);
+  return body === undefined ? undefined : bodyText(body);
+}
+
+/** A body read as bytes or as text (see `readBody`), as text. */
+export function bodyText(body: Uint8Array | string): string {
+  return typeof body === "string" ? body : decoder.decode(body);
 }

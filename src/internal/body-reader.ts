@@ -27,6 +27,14 @@ export function bodyReader(body: ReadableStream<Uint8Array> | AsyncIterable<Uint
   };
 }
 
+/** Cancels a body that will not be read (a redirect's, one refused): its connection is closed. */
+export function discardBody(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null): void {
+  if (body !== null)
+    bodyReader(body)
+      .cancel()
+      .catch(() => {});
+}
+
 // The intrinsic getter of a typed array's tag: it reads the array's internal slot, so neither
 // a forged tag (`Symbol.toStringTag`) nor a Proxy passes for bytes; and it works on arrays of
 // another realm.

@@ -1,6 +1,6 @@
 import { runtime } from "#platform";
 import { CohereParseError } from "../core/errors/parse-error.js";
-import { bodyReader, bytesOf } from "./body-reader.js";
+import { bodyReader, bytesOf, discardBody } from "./body-reader.js";
 import { delay } from "./delay.js";
 
 const empty = new Uint8Array(0);
@@ -27,7 +27,7 @@ export function readBody(
   if (body === null) return Promise.resolve(empty);
   const declared = Number(headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) {
-    bodyReader(body).cancel().catch(ignore);
+    discardBody(body);
     return Promise.reject(tooLarge(status, maxBytes));
   }
   // One read, as `response.json()` does, where the length is known and holds: HTTP framing ends

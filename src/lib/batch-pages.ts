@@ -3,6 +3,7 @@ import { abortNamed } from "../core/errors/call-failure.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import type { RequestOptions } from "../core/request-options.js";
 import { withSignalAlso } from "../internal/deadline.js";
+import { finished } from "./lazy-iterable.js";
 import type { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
 import type { Batch, ListBatchesRequest } from "../resources/batches/types.js";
 
@@ -120,8 +121,3 @@ export function walkBatches(
 }
 
 const noBatches: readonly Batch[] = [];
-
-/** A new object each time, as a generator's: a caller may change the one it got. */
-function finished(): IteratorResult<Batch> {
-  return { value: undefined, done: true };
-}

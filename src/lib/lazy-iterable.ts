@@ -13,21 +13,19 @@ export function lazyAsyncIterable<T>(open: (closing: AbortSignal) => Promise<Asy
       // `next()` must not open what the caller closed (and start a download nobody reads).
       let closed = false;
       const closing = new AbortController();
-      // A new object each time, as a generator's: a caller may change the one it got.
-      const done = (): IteratorResult<T> => ({ value: undefined, done: true });
       const iterator: AsyncIterableIterator<T> = {
         next: () => {
-          if (closed) return Promise.resolve(done());
+          if (closed) return Promise.resolve(finished());
           if (inner !== undefined) return inner.next();
           opening ??= open(closing.signal);
           return opening.then(
             (opened) => {
               inner = opened;
-              return closed ? done() : opened.next();
+              return closed ? finished() : opened.next();
             },
             // The first to see the failure throws it; a next() queued behind it, or made after, is done.
             (error: unknown) => {
-              if (closed) return done();
+              if (closed) return finished();
               closed = true;
               throw error;
             },
@@ -38,11 +36,16 @@ export function lazyAsyncIterable<T>(open: (closing: AbortSignal) => Promise<Asy
           // An opening in flight (the dataset's retrieve) ends now, not when it is answered.
           closing.abort();
           const opened = inner ?? (await opening?.catch(() => undefined));
-          return (await opened?.return?.()) ?? done();
+          return (await opened?.return?.()) ?? finished();
         },
         [Symbol.asyncIterator]: () => iterator,
       };
       return iterator;
     },
   };
+}
+
+/** The result of an iterator that is done: a new object each time, as a generator's (a caller may change the one it got). */
+export function finished<T>(): IteratorResult<T> {
+  return { value: undefined, done: true };
 }
