@@ -96,6 +96,12 @@ export interface TwoPhasePlugin {
   readonly phase?: never;
   /** Not here: a plugin with one handler is a {@link SinglePhasePlugin}. */
   readonly handle?: never;
+  /**
+   * Not here: keeps a function from passing for a plugin. Every function has a `name` and a
+   * `call` (`Function.prototype.call`), so `use(console.log)` type-checked as a two-phase plugin
+   * (and failed on the first call); a function's type has a `prototype`.
+   */
+  readonly prototype?: never;
 }
 
 /** A plugin: one handler in one phase, or a handler for each phase. @public */

@@ -38,15 +38,16 @@ export interface RetryInfo {
 
 /**
  * Decides a retry: `true` retries (within `maxRetries`), `false` stops (the error is thrown),
- * `undefined` leaves it to the SDK's rule. It can never make the SDK send again a request
- * that is not idempotent (a `create` without an `Idempotency-Key`) where the server may have
- * acted on it, nor a one-shot stream body, nor a request refused before sending, nor wait out
- * a `Retry-After` longer than 60 s (the error is thrown at once). It answers at
- * once: a `shouldRetry` that throws, or returns anything else (a promise included), is reported
- * with `console.warn` and the SDK's rule applies.
+ * `undefined` (or no `return`: a `shouldRetry` that only watches) leaves it to the SDK's rule.
+ * It can never make the SDK send again a request that is not idempotent (a `create` without an
+ * `Idempotency-Key`) where the server may have acted on it, nor a one-shot stream body, nor a
+ * request refused before sending, nor wait out a `Retry-After` longer than 60 s (the error is
+ * thrown at once). It answers at once: a `shouldRetry` that throws, or returns anything else (a
+ * promise included), is reported with `console.warn` and the SDK's rule applies.
  * @public
  */
-export type ShouldRetry = (info: RetryInfo) => boolean | undefined;
+// biome-ignore lint/suspicious/noConfusingVoidType: a function with no `return` is typed as returning `void`
+export type ShouldRetry = (info: RetryInfo) => boolean | undefined | void;
 
 /**
  * Options for one call, given as the last argument of every method.

@@ -27,8 +27,14 @@ export interface RunRequest {
   name: string;
   /** The model the batch runs, e.g. `"embed-v4.0"`. */
   model: string;
-  /** The dataset type of `requests`: `"batch-embed-v2-input"` or `"batch-chat-v2-input"`. */
-  type: DatasetType;
+  /**
+   * The dataset type of `requests`, one a batch reads: `"batch-embed-v2-input"` or
+   * `"batch-chat-v2-input"` (or the spec's older `"batch-chat-input"` and
+   * `"batch-openai-chat-input"`). A type not of the form `batch-...-input` (`"embed-input"`) is
+   * refused before anything is uploaded. Typed with every string allowed, as `DatasetType` is
+   * (a request built in a variable has a `string` type), the batch types offered.
+   */
+  type: Extract<DatasetType, `batch-${string}-input`> | (string & {});
   /** The requests: anything `datasets.create` takes as `data` (objects are written as JSONL). */
   requests: DatasetData;
   /** Called at each phase and after each poll; it cannot fail the run. */

@@ -37,7 +37,15 @@ const runRequestSchema = v.strictObject(
     // As a create checks them (not blank, no lone surrogate), before anything is uploaded.
     name: requiredTextSchema,
     model: requiredTextSchema,
-    type: nonEmptyStringSchema,
+    // A type a batch cannot read (`embed-input`) was uploaded and validated, and only the create
+    // failed, leaving the dataset behind. A batch input type the SDK does not know passes.
+    type: v.pipe(
+      nonEmptyStringSchema,
+      v.check(
+        (type) => /^batch-.+-input$/.test(type),
+        'is not a batch input type ("batch-embed-v2-input", "batch-chat-v2-input", ...)',
+      ),
+    ),
     requests: v.pipe(
       v.custom<RunRequest["requests"]>((x) => x !== undefined && x !== null, "is required"),
       // An empty list would be uploaded, fail validation, and only then be reported.

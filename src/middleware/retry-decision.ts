@@ -18,7 +18,8 @@ const retryableStatuses = new Set([408, 409, 429, 500, 502, 503, 504]);
  * `Idempotency-Key` (from the option, the headers or a call-phase plugin; not dropped or
  * replaced by an attempt's plugin), or the server certainly did not act (429, 503, a refused
  * connection, and only the attempt's one request: `sentSeveral` says a plugin sent more in it);
- * else the key keeps it (1: the caller gave one, and a plugin dropped or changed it; 2: none).
+ * else the key keeps it (1: the caller gave one, and a plugin dropped or changed it; 2: none;
+ * 3: none, and the body is a stream read once, which a key alone would not let go again).
  * Then its body may: a stream read once (0). `shouldRetry` cannot override it.
  */
 export function resendObstacle(
@@ -26,7 +27,7 @@ export function resendObstacle(
   request: Request,
   context: MiddlewareContext,
   sentSeveral: boolean,
-): 0 | 1 | 2 | undefined {
+): 0 | 1 | 2 | 3 | undefined {
   // An attempt that sent several requests (an attempt plugin's own retry) may have been acted on
   // by an earlier one, whatever its last answer. Read only for a non-idempotent request: a
   // Request's headers cost to materialise.
@@ -35,7 +36,9 @@ export function resendObstacle(
     if (!keyWasSent(context, request.headers))
       return isNotBlank(request.headers.get("idempotency-key") ?? "") || context.options.idempotencyKey !== undefined
         ? 1
-        : 2;
+        : context.bodySource === "one-shot"
+          ? 3
+          : 2;
     // Sent again on the key alone: every later attempt must carry it (a plugin may drop it then).
     requireKey(context, request.headers.get("idempotency-key") as string);
   }

@@ -319,7 +319,7 @@ describe("the reason a failure gives for one attempt", () => {
     expect((error as Error).message).toBe("POST /v2/batches -> 500: Internal Server Error");
   });
 
-  it("names the key before the stream: a stream that got a 500 without a key would not go again as a Blob", async () => {
+  it("names the key and the stream: a stream that got a 500 without a key would go again with neither alone", async () => {
     const stream = () =>
       new ReadableStream({
         pull: (controller) => {
@@ -328,7 +328,11 @@ describe("the reason a failure gives for one attempt", () => {
         },
       });
     const cases = [
-      { status: 500, reason: "the server may have acted (an idempotencyKey allows it)" },
+      // It said "an idempotencyKey allows it", and a key alone would not: the stream is read once.
+      {
+        status: 500,
+        reason: "the server may have acted, and a stream is read once (an idempotencyKey and a Blob allow it)",
+      },
       // A 503: the server did not act, and only the stream keeps it from going again.
       { status: 503, reason: "a stream is read once (a Blob is sent again)" },
     ];

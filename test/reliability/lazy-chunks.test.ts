@@ -66,7 +66,7 @@ const script = `
     },
     "run": () =>
       client.batches.run(
-        { name: "n", model: "m", type: "embed-input", requests: [{ custom_id: "1", body: {} }] },
+        { name: "n", model: "m", type: "batch-embed-v2-input", requests: [{ custom_id: "1", body: {} }] },
         { abortSignal: abortSignal() },
       ),
     "list through a plugin": () => withPlugin.batches.list(),

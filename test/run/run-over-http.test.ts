@@ -164,7 +164,14 @@ describe("run", () => {
       "Invalid run request: model must not contain a lone UTF-16 surrogate",
     );
     await expect(env.client().batches.run({ ...request, name: " " })).rejects.toThrow(/name must not be blank/);
+    // A dataset type no batch reads was uploaded and validated; only the create failed, and the
+    // dataset was left behind. A batch input type the SDK does not know passes this check.
+    for (const type of ["embed-input", "chat-finetune-input", "batch-input", "batch-chat-v2-input "])
+      await expect(env.client().batches.run({ ...request, type })).rejects.toThrow(
+        'Invalid run request: type is not a batch input type ("batch-embed-v2-input", "batch-chat-v2-input", ...)',
+      );
     expect(env.fake.count()).toBe(0);
+    expect(env.fake.requests).toEqual([]);
   });
 });
 

@@ -73,14 +73,16 @@ const notSentAgainReasons = [
   "a stream is read once (a Blob is sent again)",
   "the server may have acted, and its Idempotency-Key was not the one sent",
   "the server may have acted (an idempotencyKey allows it)",
+  "the server may have acted, and a stream is read once (an idempotencyKey and a Blob allow it)",
 ];
 
 /**
  * Marks `error`, a failure worth a retry, as one of a request that may not be sent again: its
  * body a stream read once (0), or a create the server may have acted on, whose key a plugin
- * dropped or changed (1) or that had none (2).
+ * dropped or changed (1) or that had none (2), or both none and a stream (3: a key alone would
+ * not let it go again, nor a Blob alone).
  */
-export function noteNotSentAgain(error: unknown, reason: 0 | 1 | 2): void {
+export function noteNotSentAgain(error: unknown, reason: 0 | 1 | 2 | 3): void {
   if (typeof error === "object" && error !== null) notSentAgain.set(error, notSentAgainReasons[reason] as string);
 }
 

@@ -6,7 +6,8 @@
  * (`NotFoundError` as `ApiError`), and to TypeScript a guard that failed for one would then rule
  * out the other too (`if (!NotFoundError.is(e)) e.status` was an error on `never`). A subclass of
  * yours may declare its own the same way (`declare static is: ErrorGuard<typeof QuotaError>`), or
- * its unbound guard is typed as its nearest class that does (`any` for a subclass of `CohereError`).
+ * its unbound guard is typed as its nearest class that does (`any` for a subclass of `CohereError`,
+ * whose guard, read from your class, is your class's at run time).
  *
  * @example
  * ```ts
@@ -16,15 +17,12 @@
  * @throws Never: a guard answers false for whatever it cannot read.
  * @public
  */
-export type ErrorGuard<C extends abstract new (...args: never[]) => CohereError> = <
-  T extends abstract new (
-    ...args: never[]
-  ) => CohereError = C,
->(
-  // biome-ignore lint/suspicious/noConfusingVoidType: the `this` of a plain call, as TypeScript types it
-  this: T | void,
-  value: unknown,
-) => value is InstanceType<T>;
+export interface ErrorGuard<C extends abstract new (...args: never[]) => CohereError> {
+  /** Called on a class (`MyNotFound.is(error)`): a guard for that class. */
+  <T extends abstract new (...args: never[]) => CohereError>(this: T, value: unknown): value is InstanceType<T>;
+  /** Called unbound (`const isNotFound = NotFoundError.is`, a callback): a guard for `C`. */
+  (this: void, value: unknown): value is InstanceType<C>;
+}
 
 /**
  * The brand that `CohereError.is` and friends look for. `Symbol.for` makes the same symbol in
