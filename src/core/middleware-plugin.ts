@@ -99,9 +99,9 @@ export interface TwoPhasePlugin {
   /**
    * Not here: keeps a function from passing for a plugin. Every function has a `name` and a
    * `call` (`Function.prototype.call`), so `use(console.log)` type-checked as a two-phase plugin
-   * (and failed on the first call); a function's type has a `prototype`.
+   * (and failed on the first call); every function's type has a `bind` method too.
    */
-  readonly prototype?: never;
+  readonly bind?: never;
 }
 
 /** A plugin: one handler in one phase, or a handler for each phase. @public */

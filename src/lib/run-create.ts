@@ -143,8 +143,9 @@ export async function* batchesReading(batches: BatchesClient, dataset: Dataset, 
   }
 }
 
-function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === "function") return `run-${crypto.randomUUID()}`;
+/** A key of the run's own, `<prefix>-<random>`: one per create, never shared by two runs. */
+export function newIdempotencyKey(prefix = "run"): string {
+  if (typeof crypto.randomUUID === "function") return `${prefix}-${crypto.randomUUID()}`;
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `run-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+  return `${prefix}-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
 }

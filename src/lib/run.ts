@@ -14,7 +14,7 @@ import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { Dataset } from "../resources/datasets/types.js";
 import { cancelInBackground } from "./run-cancel.js";
-import { createBatchOnce } from "./run-create.js";
+import { createBatchOnce, newIdempotencyKey } from "./run-create.js";
 import { AFTER_A_LOST_ANSWER, AFTER_AN_ABORT, watchForSecondBatches } from "./run-second-batches.js";
 import { waitFor } from "./waiter.js";
 import { runResults } from "./run-results.js";
@@ -178,7 +178,13 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     report({ phase });
     uploading = true;
     const upload = { name: run.name, type: run.type, data: run.requests };
-    const { id } = (await createDataset(api, upload, recordingTokens({ ...calls }), RUN_REQUESTS)).data;
+    // With a key of its own (unless the caller gave one), so that a 500 or a dropped connection
+    // after the server may have acted sends the upload again rather than failing the run. A
+    // server that ignores the key may keep a second dataset, which costs no batch; the run reads
+    // only the one it was answered with.
+    const uploadKey = calls.idempotencyKey ?? newIdempotencyKey("run-upload");
+    const uploadCall = recordingTokens({ ...calls, idempotencyKey: uploadKey });
+    const { id } = (await createDataset(api, upload, uploadCall, RUN_REQUESTS)).data;
     phase = "validating";
     dataset = await waitUntilValidated(
       api,

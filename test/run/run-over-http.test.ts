@@ -290,6 +290,36 @@ describe("run: the request options are those of every call it makes", () => {
     expect(env.fake.requests.filter((r) => r.headers["x-tenant"] !== "t1").map((r) => r.operation)).toEqual([]);
   });
 
+  it("the upload goes with a key of the run's own, so a 500 after the server acted is retried", async () => {
+    // It went with no key: the 500 was not retried, and failed the run.
+    env.fake.inject("datasets.create", { type: "status", status: 500, afterAction: true, retryAfterMs: 1 });
+    const { request } = runRequest(5);
+    const run = await env.client().batches.run(request);
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+    const uploads = env.fake.requests.filter((r) => r.operation === "datasets.create");
+    expect(uploads).toHaveLength(2);
+    const [first, second] = uploads.map((r) => r.headers["idempotency-key"]);
+    expect(first).toMatch(/^run-upload-[0-9a-f-]{32,36}$/);
+    expect(second).toBe(first);
+    // The fake honours the key: the one dataset, which the batch reads.
+    expect(run.inputDataset.id).toBe(run.batch.input_dataset_id);
+    const { datasets = [] } = await env.client().datasets.list({ datasetType: "batch-embed-v2-input" });
+    expect(datasets.map((d) => d.id)).toEqual([run.inputDataset.id]);
+    // The next run has a key of its own.
+    await env.client().batches.run(runRequest(5).request);
+    const keys = new Set(
+      env.fake.requests.filter((r) => r.operation === "datasets.create").map((r) => r.headers["idempotency-key"]),
+    );
+    expect(keys.size).toBe(2);
+  });
+
+  it("a caller's idempotencyKey goes with the upload instead", async () => {
+    const { request } = runRequest(5);
+    await env.client().batches.run(request, { idempotencyKey: "caller-key" });
+    const upload = env.fake.requests.find((r) => r.operation === "datasets.create");
+    expect(upload?.headers["idempotency-key"]).toBe("caller-key");
+  });
+
   it("a poll whose answer stalls is retried after the options' per-attempt timeout", async () => {
     env.fake.inject("datasets.retrieve", { type: "stall-body" });
     env.fake.inject("retrieve", { type: "stall-body" });
