@@ -27,8 +27,12 @@ const isObject = (value: unknown) => typeof value === "object" && value !== null
 
 const PRIMITIVES: Record<string, Compiled> = {
   null: { encode: () => {}, fits: (v) => v === null || v === undefined },
+  // -2^31 is an int too (a test of the absolute value refused it).
+  int: {
+    encode: (v, s) => s.writeLong(v as number),
+    fits: (v) => isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31,
+  },
   boolean: { encode: (v, s) => s.writeBoolean(v as boolean), fits: (v) => typeof v === "boolean" },
-  int: { encode: (v, s) => s.writeLong(v as number), fits: (v) => isInteger(v) && Math.abs(v as number) < 2 ** 31 },
   long: { encode: (v, s) => s.writeLong(v as number), fits: isInteger },
   float: { encode: (v, s) => s.writeFloat(v as number), fits: (v) => typeof v === "number" },
   double: { encode: (v, s) => s.writeDouble(v as number), fits: (v) => typeof v === "number" },
@@ -38,7 +42,14 @@ const PRIMITIVES: Record<string, Compiled> = {
 
 /** The encoder for values of `schema` (records, enums, fixed, arrays, maps, unions, primitives). */
 export function compileEncoder(schema: unknown): AvroEncoder {
-  return compile(schema as Schema, new Map()).encode;
+  const { encode, fits } = compile(schema as Schema, new Map());
+  // A record tests each field as it writes it. A value of any other type was written unchecked:
+  // an enum's unknown symbol as index -1, a fixed of the wrong size, an int of 2^40.
+  if (typeof schema === "object" && schema !== null && (schema as SchemaObject).type === "record") return encode;
+  return (value, sink) => {
+    if (!fits(value)) throw new TypeError(`Avro: the schema cannot hold ${JSON.stringify(value)}`);
+    encode(value, sink);
+  };
 }
 
 function compile(schema: Schema, names: Map<string, Compiled>): Compiled {

@@ -36,7 +36,7 @@ export interface Clock {
 export const DEFAULT_CLOCK_START_MS: number = Date.UTC(2026, 0, 1);
 
 // The fake counts time in whole microseconds, exact as numbers within ±2^53: 1684 to 2255.
-const MAX_TIME_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000); // 2255-06-05T23:47:34.740Z
+export const MAX_TIME_MS: number = Math.floor(Number.MAX_SAFE_INTEGER / 1000); // 2255-06-05T23:47:34.740Z
 
 function assertFiniteTime(name: string, value: number): void {
   if (typeof value !== "number" || !Number.isFinite(value)) {

@@ -7,7 +7,7 @@
 import { authenticate } from "./auth.js";
 import { BatchStore, type PinnedFields } from "./batch-store.js";
 import { BatchesService } from "./batches-service.js";
-import { type Clock, ManualClock } from "./clock.js";
+import { type Clock, MAX_TIME_MS, ManualClock } from "./clock.js";
 import { type DatasetLifecycleOptions, DatasetStore } from "./dataset-store.js";
 import { DatasetsService } from "./datasets-service.js";
 import { applyFault } from "./fault-responses.js";
@@ -108,6 +108,8 @@ export interface HandleOptions {
    */
   readonly role?: "api" | "download" | undefined;
 }
+
+const HANDLE_OPTIONS: Readonly<Record<keyof HandleOptions, true>> = { role: true };
 
 /** Options of {@link FakeCohere.reset}. */
 export interface ResetOptions {
@@ -403,12 +405,16 @@ export class FakeCohere {
       : response;
   };
 
-  /** The clock's time, checked: a `TypeError` naming the clock, not an "Invalid time value" later. */
+  /**
+   * The clock's time, checked: a `TypeError` naming the clock, not an "Invalid time value" later.
+   * Within the years `ManualClock` allows (1684 to 2255): the fake counts time in whole
+   * microseconds, and a custom clock past 2255 made page tokens the fake itself then refused.
+   */
   #now(): number {
     const now: unknown = this.clock.now();
-    if (typeof now !== "number" || !Number.isFinite(new Date(now).getTime()))
+    if (typeof now !== "number" || !(Math.abs(now) <= MAX_TIME_MS))
       throw new TypeError(
-        `clock.now() must return milliseconds since the epoch within the range of a Date, got ${typeof now === "number" ? now : typeof now}`,
+        `clock.now() must return milliseconds since the epoch within ±${MAX_TIME_MS} (years 1684 to 2255), got ${typeof now === "number" ? now : typeof now}`,
       );
     return now;
   }
@@ -426,9 +432,20 @@ export class FakeCohere {
    * const response = await fake.handle(new Request("https://api.cohere.com/v2/batches", { headers: { authorization: "Bearer test-token" } }));
    * ```
    * @throws `TypeError` ("fetch failed") for an injected dropped connection; the signal's `reason`
-   * when `request.signal` is or becomes aborted. Errors of the API are responses, not rejections.
+   * when `request.signal` is or becomes aborted; a `TypeError` naming it for a `request` that is
+   * no `Request`, or options that are not `{ role?: "api" | "download" }`. Errors of the API are
+   * responses, not rejections.
    */
   async handle(request: Request, options: HandleOptions = {}): Promise<Response> {
+    // A test's own call (a handler of its server, a custom fetch): a misspelt role took every
+    // request for the API's, a URL string for a Request failed as "Cannot read properties".
+    if (typeof request !== "object" || request === null || typeof (request as Partial<Request>).url !== "string")
+      throw new TypeError(
+        `handle(request) takes a Request, got ${request === null ? "null" : typeof request === "object" ? "an object with no url" : typeof request}`,
+      );
+    checkKnownKeys<HandleOptions>("handle's options", options, HANDLE_OPTIONS);
+    if (options.role !== undefined && options.role !== "api" && options.role !== "download")
+      throw new TypeError(`handle's options.role must be "api" or "download", got ${JSON.stringify(options.role)}`);
     if (request.signal.aborted) throw request.signal.reason;
     const url = new URL(request.url);
     const { body, form } = await readBody(request);
@@ -560,7 +577,8 @@ export class FakeCohere {
    * @throws RangeError for a bad count, a `created_at` or `updated_at` that is not RFC 3339, a
    * record count that is not an int32 >= 0 (or a `num_records` over 100,000, whose output the fake
    * could not write in memory), a token count that is not an int64 >= 0 as a decimal string, or an
-   * `id` with `count` above 1; TypeError for a field that is not one of a batch's (a misspelt
+   * `id` or `output_dataset_id` with `count` above 1, an `output_dataset_id` that is already a
+   * dataset's (another batch's output, an upload); TypeError for a field that is not one of a batch's (a misspelt
    * one), a string field given as anything else, or an empty `id` or `status` (any other status
    * is served as it is: one the SDK does not know yet passes through it).
    */
@@ -572,6 +590,14 @@ export class FakeCohere {
     if (init.output_dataset_id !== undefined && count > 1)
       throw new RangeError("init.output_dataset_id can only be given with count 1");
     const nowUs = msToMicros(this.#now());
+    // One id for two datasets served the first one alone: a completed batch's results were a 404.
+    const outputId = init.output_dataset_id;
+    if (
+      outputId !== undefined &&
+      (this.#store.all().some((record) => record.outputDatasetId === outputId) ||
+        this.#batchInput(outputId, nowUs) !== undefined)
+    )
+      throw new RangeError(`init.output_dataset_id ${JSON.stringify(outputId)} is the id of a dataset already`);
     const createdAtUs = init.created_at === undefined ? nowUs : seedTime("created_at", init.created_at);
     const pinned: PinnedFields = {};
     for (const field of PINNABLE) {

@@ -148,9 +148,9 @@ export async function applyFault(fault: Fault, context: FaultContext): Promise<R
       const body = fault.body ?? { message: REASON_PHRASES[fault.status] ?? `HTTP ${fault.status}` };
       if (typeof body === "string") headers["content-type"] = textContentType(body, "text/plain; charset=utf-8");
       Object.assign(headers, fault.headers);
-      return typeof body === "string"
-        ? responses.text(fault.status, body, headers)
-        : responses.json(fault.status, body, headers);
+      // The test's own body goes out as it gave it: `omitZeroValues` shapes the fake's answers,
+      // not a body a test wrote (it sent `{ message: "", attempts: 0 }` as `{}`).
+      return responses.text(fault.status, typeof body === "string" ? body : JSON.stringify(body), headers);
     }
     case "delay":
       await sleep(fault.ms, signal);

@@ -208,6 +208,18 @@ export function checkFaultTarget(target: unknown): asserts target is FaultTarget
     );
 }
 
+/**
+ * The fault as it was checked: a test that changes its object after `inject` (a `status` of
+ * 999) made a later request fail with a raw `RangeError` from `new Response`.
+ */
+function keptCopy(fault: Fault): Fault {
+  const copy: Record<string, unknown> = { ...fault };
+  if (typeof copy.headers === "object" && copy.headers !== null) copy.headers = { ...copy.headers };
+  // Checked to be JSON already: a copy through JSON is the body that will be sent.
+  if (typeof copy.body === "object" && copy.body !== null) copy.body = JSON.parse(JSON.stringify(copy.body));
+  return Object.freeze(copy) as unknown as Fault;
+}
+
 // The longest wait setTimeout takes: a longer one fires at once (with a warning in Node).
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -336,7 +348,7 @@ export class FaultQueue {
     const skip = options.skip ?? 0;
     if (!Number.isInteger(skip) || skip < 0) throw new RangeError(`skip must be an integer >= 0, got ${String(skip)}`);
     checkFault(fault);
-    this.#pending.push({ target, fault, remaining: times, skip });
+    this.#pending.push({ target, fault: keptCopy(fault), remaining: times, skip });
   }
 
   /** Takes the fault for a request of `operation`, if one is pending. */

@@ -188,7 +188,10 @@ export async function startFakeCohereServer(
   checkKnownKeys<FakeCohereServerOptions>("options", options, { port: true, host: true });
   const { port = 0, host = "127.0.0.1" } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new RangeError(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
+    // A number as it is: JSON says null for NaN and Infinity.
+    throw new RangeError(
+      `port must be an integer from 0 to 65535, got ${typeof port === "number" ? String(port) : JSON.stringify(port)}`,
+    );
   // An empty host would listen on every interface, and make no URL.
   if (typeof host !== "string" || host === "")
     throw new TypeError(`host must be an address of this machine, got ${JSON.stringify(host)}`);

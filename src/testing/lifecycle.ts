@@ -56,9 +56,9 @@ export interface LifecycleOptions {
   failEveryNthRecord?: number | undefined;
   /** How long a canceled batch stays `BATCH_STATUS_CANCELING` before `BATCH_STATUS_CANCELED`. @default 500 */
   cancelingForMs?: number | undefined;
-  /** Input tokens counted per processed record (`input_tokens`). @default 100 */
+  /** Input tokens counted per processed record (`input_tokens`), at most 2^22. @default 100 */
   inputTokensPerRecord?: number | undefined;
-  /** Output tokens counted per successful record (`output_tokens`). @default 50 */
+  /** Output tokens counted per successful record (`output_tokens`), at most 2^22. @default 50 */
   outputTokensPerRecord?: number | undefined;
 }
 
@@ -106,6 +106,21 @@ function nonNegativeInteger(name: string, value: number): number {
 }
 
 /**
+ * The most tokens per record: times any record count (an int32), the total stays an exact number,
+ * and so a true int64 (a rate of 2^53 - 1 gave `input_tokens` of 21 digits, past int64 and
+ * rounded).
+ */
+const MAX_TOKENS_PER_RECORD = 2 ** 22;
+
+function tokensPerRecord(name: string, value: number): number {
+  if (nonNegativeInteger(name, value) > MAX_TOKENS_PER_RECORD)
+    throw new RangeError(
+      `lifecycle.${name} must be at most ${MAX_TOKENS_PER_RECORD} (a batch's total must stay an exact int64), got ${value}`,
+    );
+  return value;
+}
+
+/**
  * Checks {@link LifecycleOptions} and fills in the defaults.
  *
  * @throws RangeError for a negative or non-finite time, a non-positive speed or a bad count;
@@ -147,8 +162,8 @@ export function resolveLifecycle(options: LifecycleOptions = {}): LifecycleSetti
     failWhen: options.failWhen ?? ((id, uploaded) => !uploaded && id.includes("fail")),
     failEveryNthRecord: nonNegativeInteger("failEveryNthRecord", options.failEveryNthRecord ?? 0),
     cancelingForUs: Math.round(nonNegative("cancelingForMs", options.cancelingForMs ?? 500) * 1000),
-    inputTokensPerRecord: nonNegativeInteger("inputTokensPerRecord", options.inputTokensPerRecord ?? 100),
-    outputTokensPerRecord: nonNegativeInteger("outputTokensPerRecord", options.outputTokensPerRecord ?? 50),
+    inputTokensPerRecord: tokensPerRecord("inputTokensPerRecord", options.inputTokensPerRecord ?? 100),
+    outputTokensPerRecord: tokensPerRecord("outputTokensPerRecord", options.outputTokensPerRecord ?? 50),
   };
 }
 

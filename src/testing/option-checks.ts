@@ -4,8 +4,8 @@
  */
 
 /**
- * Throws a `TypeError` for a key of `value` that `known` does not list, or for a `value` that
- * is not an object at all. `known` is typed as every key of `T`: an option added to the
+ * Throws a `TypeError` for a key of `value` that `known` does not list, one that holds `null`,
+ * or for a `value` that is not an object at all. `known` is typed as every key of `T`: an option added to the
  * interface and not here fails the type check, rather than being refused at run time.
  */
 export function checkKnownKeys<T extends object>(
@@ -21,6 +21,10 @@ export function checkKnownKeys<T extends object>(
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(known, key))
       throw new TypeError(`${what}.${key} is not an option (misspelt?); known: ${Object.keys(known).join(", ")}`);
+    // Every option is typed `T | undefined`: a `null` was taken for the default by some
+    // (`tokens`, `datasetLifecycle`, a clock's `speed`) and refused by others.
+    if ((value as Record<string, unknown>)[key] === null)
+      throw new TypeError(`${what}.${key} must not be null (leave it out for the default)`);
   }
 }
 

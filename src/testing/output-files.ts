@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { writeAvroContainer } from "./avro-writer.js";
+import { visitLines } from "./checked-lines.js";
 import type { DatasetRecord } from "./dataset-store.js";
 import { type InputLine, OUTPUT_SCHEMA, outputRecords } from "./output-records.js";
 import type { WireBatch } from "./wire.js";
@@ -48,7 +49,7 @@ export async function writeOutputFiles(
     throw new RangeError(
       `the fake writes output datasets of at most ${MAX_OUTPUT_RECORDS} records in memory; batch ${batch.id} has ${count}: seed or configure fewer num_records`,
     );
-  const lines = input === undefined ? [] : parseLines(await input.upload.data.text());
+  const lines = input === undefined ? [] : await keptLines(input);
   const padded = Array.from({ length: count }, (_, i): InputLine => lines[i] ?? { custom_id: String(i + 1) });
   const embed = input === undefined ? batch.model.includes("embed") : input.upload.type.includes("embed");
   const records = outputRecords({ lines: padded, embed, failEveryNth: settings.failEveryNth });
@@ -65,15 +66,23 @@ export async function writeOutputFiles(
   );
 }
 
-function parseLines(text: string): InputLine[] {
+/**
+ * The lines of `input`'s data that validation kept, as objects: a line it dropped under
+ * `skip_malformed_input` (a repeated `custom_id`, none at all) is no request, and has no output
+ * record. (Only lines that were not JSON were left out: a batch over `a`, `a`, `c` answered
+ * `a` twice and never `c`.)
+ */
+async function keptLines(input: DatasetRecord): Promise<InputLine[]> {
   const lines: InputLine[] = [];
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
+  const { upload } = input;
+  await visitLines(upload.data, upload.data.name, upload, ({ line, problem }) => {
+    if (problem !== undefined) return true;
     try {
       lines.push(JSON.parse(line) as InputLine);
     } catch {
-      // A malformed line was skipped by validation (skip_malformed_input).
+      // Not JSON, yet kept: a line of a CSV or text file, whose records are made up.
     }
-  }
+    return true;
+  });
   return lines;
 }

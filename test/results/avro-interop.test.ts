@@ -183,4 +183,33 @@ describe("the fake's writer", () => {
     const snappy = { codec: "snappy" } as unknown as AvroWriteOptions; // (a JS caller)
     await expect(writeAvroContainer(EVERY_TYPE, RECORDS, snappy)).rejects.toThrow(/codec must be/);
   });
+
+  it("refuses a value of any other schema that does not fit it, as it refuses a record's field", async () => {
+    // Written unchecked at the top level: an unknown symbol as index -1, 3 bytes for a fixed(2).
+    const enumType = { type: "enum", name: "E", symbols: ["A", "B"] };
+    const misfits: [unknown, unknown][] = [
+      [enumType, "C"],
+      [{ type: "fixed", name: "F", size: 2 }, new Uint8Array(3)],
+      ["int", 2 ** 40],
+      ["int", 2 ** 31],
+      ["boolean", 1],
+      [{ type: "array", items: "int" }, [2 ** 40]],
+      [{ type: "map", values: "string" }, { a: 1 }],
+    ];
+    for (const [schema, value] of misfits)
+      await expect(writeAvroContainer(schema, [value]), JSON.stringify(schema)).rejects.toThrow(
+        /^Avro: the schema cannot hold /,
+      );
+    await expect(
+      writeAvroContainer({ type: "record", name: "R", fields: [{ name: "e", type: enumType }] }, [{ e: "C" }]),
+    ).rejects.toThrow('Avro record: field e cannot hold "C"');
+  });
+
+  it("writes every int, -2^31 and 2^31 - 1 included, and values of other schemas that fit", async () => {
+    const ints = { type: "record", name: "R", fields: [{ name: "i", type: "int" }] };
+    const edges = [{ i: -(2 ** 31) }, { i: 2 ** 31 - 1 }];
+    expect(await avscRead(await writeAvroContainer(ints, edges, { codec: "null" }))).toEqual(edges);
+    const words = { type: "array", items: "string" };
+    expect(await avscRead(await writeAvroContainer(words, [["a", "b"]], { codec: "null" }))).toEqual([["a", "b"]]);
+  });
 });

@@ -314,3 +314,34 @@ describe("the fake's options", () => {
     ).toBe(2);
   });
 });
+
+describe("a status fault's own body", () => {
+  it("goes out as the test gave it, zero values included, under omitZeroValues", async () => {
+    // `omitZeroValues` shapes the fake's own answers; it rewrote this body to `{"nested":{}}`.
+    const fake = new FakeCohere({ omitZeroValues: true });
+    const body = { message: "", retry: false, attempts: 0, tags: [], nested: { count: 0 } };
+    fake.inject("list", { type: "status", status: 429, body });
+    const response = await fake.fetch("https://api.cohere.com/v2/batches", { headers: AUTH });
+    expect(response.status).toBe(429);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.text()).toBe(JSON.stringify(body));
+    // The fake's own answers still leave zero values out.
+    expect(await (await fake.fetch("https://api.cohere.com/v2/batches", { headers: AUTH })).json()).toEqual({});
+  });
+});
+
+describe("an injected fault", () => {
+  it("is kept as it was checked: changing the object afterwards changes nothing", async () => {
+    // A status of 999 set after inject made the request fail with a raw RangeError.
+    const fake = new FakeCohere();
+    const fault = { type: "status" as const, status: 503, body: { message: "busy" }, headers: { "x-a": "1" } };
+    fake.inject("list", fault);
+    Object.assign(fault, { status: 999 });
+    fault.body.message = "changed";
+    fault.headers["x-a"] = "changed";
+    const response = await fake.fetch("https://api.cohere.com/v2/batches", { headers: AUTH });
+    expect(response.status).toBe(503);
+    expect(response.headers.get("x-a")).toBe("1");
+    expect(await response.json()).toEqual({ message: "busy" });
+  });
+});

@@ -274,6 +274,10 @@ describe("startFakeCohereServer", () => {
     [{ port: "my-port" }, "port must be an integer from 0 to 65535"],
     [{ port: -1 }, "port must be an integer from 0 to 65535"],
     [{ port: 1.5 }, "port must be an integer from 0 to 65535"],
+    // It said "got null" (JSON's word for NaN and Infinity).
+    [{ port: Number.NaN }, "port must be an integer from 0 to 65535, got NaN"],
+    [{ port: Number.POSITIVE_INFINITY }, "port must be an integer from 0 to 65535, got Infinity"],
+    [{ port: "80" }, 'port must be an integer from 0 to 65535, got "80"'],
     [{ host: 127 }, "host must be an address of this machine"],
     [{ host: "" }, "host must be an address of this machine"],
     [{ prot: 0 }, "prot is not an option"],

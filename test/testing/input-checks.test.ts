@@ -5,6 +5,7 @@ import { runInNewContext } from "node:vm";
  * if the network or the server broke.
  */
 import { describe, expect, it } from "vitest";
+import { CohereClient } from "../../src/index.js";
 import { FakeCohere, type Fault, ManualClock, RealClock, type WireBatch } from "../../src/testing/index.js";
 
 const URL_ = "https://api.cohere.com/v2/batches";
@@ -28,7 +29,23 @@ describe("A: clocks", () => {
   ])("FakeCohere refuses a clock that is %s, at construction", (_, clock) => {
     const make = () => new FakeCohere({ clock: clock as never });
     expect(make).toThrow(TypeError);
-    expect(make).toThrow(/clock must be an object with a now\(\) function/);
+    expect(make).toThrow(
+      clock === null
+        ? /^FakeCohere options\.clock must not be null/
+        : /clock must be an object with a now\(\) function/,
+    );
+  });
+
+  it.each<[string, () => unknown]>([
+    // Taken for the default, where their siblings (lifecycle, outputs, seed, clock) refused null.
+    ["tokens", () => new FakeCohere({ tokens: null as never })],
+    ["datasetLifecycle", () => new FakeCohere({ datasetLifecycle: null as never })],
+    ["speed", () => new RealClock({ speed: null as never })],
+    ["lifecycle.queuedForMs", () => new FakeCohere({ lifecycle: { queuedForMs: null as never } })],
+    ["times", () => new FakeCohere().inject("list", { type: "drop" }, { times: null as never })],
+  ])("an option given as null is refused, not taken for its default: %s", (key, make) => {
+    expect(make).toThrow(TypeError);
+    expect(make).toThrow(new RegExp(`\\.${key.split(".").pop()} must not be null \\(leave it out for the default\\)$`));
   });
 
   it("FakeCohere takes any object with a now() function as its clock", async () => {
@@ -441,11 +458,17 @@ describe("sixteenth session: misuse refused where it is made, and seeding all or
       [undefined, "undefined"],
       [1e20, "100000000000000000000"],
       ["2026-01-01", "string"],
+      // Past ManualClock's 2255: the fake refused its own page tokens, and wrote `+020000-...` times.
+      [Date.UTC(9999, 0, 1), String(Date.UTC(9999, 0, 1))],
+      [-Date.UTC(9999, 0, 1), String(-Date.UTC(9999, 0, 1))],
     ] as const) {
       expect(() => new FakeCohere({ clock: { now: () => now as never } })).toThrow(
-        `clock.now() must return milliseconds since the epoch within the range of a Date, got ${shown}`,
+        `clock.now() must return milliseconds since the epoch within ±9007199254740 (years 1684 to 2255), got ${shown}`,
       );
     }
+    // The edges ManualClock allows are allowed.
+    for (const now of [9007199254740, -9007199254740])
+      expect(() => new FakeCohere({ clock: { now: () => now } })).not.toThrow();
   });
 
   it("a clock that goes bad later is named by the 500 and by addBatches: they said only 'Invalid time value'", async () => {
@@ -456,7 +479,7 @@ describe("sixteenth session: misuse refused where it is made, and seeding all or
     expect(response.status).toBe(500);
     expect(await response.text()).toContain("clock.now() must return milliseconds since the epoch");
     expect(() => fake.addBatches(1)).toThrow(
-      "clock.now() must return milliseconds since the epoch within the range of a Date, got NaN",
+      "clock.now() must return milliseconds since the epoch within ±9007199254740 (years 1684 to 2255), got NaN",
     );
   });
 
@@ -487,6 +510,24 @@ describe("sixteenth session: misuse refused where it is made, and seeding all or
     );
   });
 
+  it("an output_dataset_id that is already a dataset's is refused: the first one was served for both", async () => {
+    // Two calls gave two batches one output id: a completed batch's results were a 404.
+    const fake = new FakeCohere();
+    const [queued] = fake.addBatches(1, { output_dataset_id: "shared" });
+    expect(() =>
+      fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED", output_dataset_id: "shared", num_records: 2 }),
+    ).toThrow('init.output_dataset_id "shared" is the id of a dataset already');
+    // Nor another batch's own (made-up) output id, nor an uploaded dataset's id.
+    const [done] = fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED", num_records: 2 });
+    expect(() => fake.addBatches(1, { output_dataset_id: done?.output_dataset_id as string })).toThrow(
+      /is the id of a dataset already$/,
+    );
+    const client = new CohereClient({ token: "test-token", fetch: fake.fetch, maxRetries: 0 });
+    const { id } = await client.datasets.create({ name: "in", type: "batch-chat-v2-input", data: "{}" });
+    expect(() => fake.addBatches(1, { output_dataset_id: id })).toThrow(/is the id of a dataset already$/);
+    expect(fake.listBatches().map((batch) => batch.id)).toEqual([queued?.id, done?.id]);
+  });
+
   it("a download origin that is not http(s) is refused: its parts' URLs read null/...", () => {
     const fake = new FakeCohere();
     for (const origin of ["data:text/plain,x", "file:///tmp/x", "about:blank"])
@@ -495,6 +536,30 @@ describe("sixteenth session: misuse refused where it is made, and seeding all or
       }).toThrow(/^downloadOrigin must be an http\(s\) URL/);
     fake.downloadOrigin = "http://127.0.0.1:9999/anything";
     expect(fake.downloadOrigin).toBe("http://127.0.0.1:9999");
+  });
+
+  it("handle refuses options other than { role } and a request that is no Request, before anything is recorded", async () => {
+    // A misspelt role took every request for the API's; a URL string failed as "Cannot read properties".
+    const fake = new FakeCohere();
+    const request = () =>
+      new Request("https://api.cohere.com/v2/batches", { headers: { authorization: "Bearer test-token" } });
+    const refusals: [() => Promise<Response>, string | RegExp][] = [
+      [
+        () => fake.handle(request(), { rol: "download" } as never),
+        /^handle's options\.rol is not an option \(misspelt\?\); known: role$/,
+      ],
+      [
+        () => fake.handle(request(), { role: "downloads" } as never),
+        /^handle's options\.role must be "api" or "download", got "downloads"$/,
+      ],
+      [() => fake.handle(request(), null as never), "handle's options must be an object, got null"],
+      [() => fake.handle("https://api.cohere.com/v2/batches" as never), "handle(request) takes a Request, got string"],
+      [() => fake.handle(null as never), "handle(request) takes a Request, got null"],
+      [() => fake.handle({} as never), "handle(request) takes a Request, got an object with no url"],
+    ];
+    for (const [call, message] of refusals) await expect(call()).rejects.toThrow(message);
+    expect(fake.requests).toEqual([]);
+    expect((await fake.handle(request(), { role: "api" })).status).toBe(200);
   });
 
   it("fake.fetch gives no body for a HEAD, as fetch does", async () => {

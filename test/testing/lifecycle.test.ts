@@ -208,6 +208,20 @@ describe("batch life cycle on a ManualClock", () => {
     expect(() => new FakeCohere({ lifecycle: { numRecords: 1.5 } })).toThrow(RangeError);
     expect(() => new FakeCohere({ tokens: [""] })).toThrow(TypeError);
   });
+
+  it("refuses a token rate whose total could leave an exact int64 (it gave input_tokens of 21 digits, rounded)", async () => {
+    for (const key of ["inputTokensPerRecord", "outputTokensPerRecord"])
+      for (const rate of [2 ** 53 - 1, 1e14, 2 ** 22 + 1])
+        expect(() => new FakeCohere({ lifecycle: { [key]: rate } })).toThrow(
+          `lifecycle.${key} must be at most 4194304 (a batch's total must stay an exact int64), got ${rate}`,
+        );
+    // The largest rate, on the largest record count: an exact total.
+    const fake = new FakeCohere({
+      lifecycle: { inputTokensPerRecord: 2 ** 22, outputTokensPerRecord: 2 ** 22, numRecords: 100_000 },
+    });
+    const [batch] = fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED" });
+    expect(batch?.input_tokens).toBe(String(2n ** 22n * 100_000n));
+  });
 });
 
 describe("cancel", () => {

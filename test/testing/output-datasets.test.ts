@@ -1,6 +1,7 @@
 // The fake's output datasets: written when a batch completes, served from the download origin
 // behind signed URLs that expire on the fake's clock; the origin refuses and records Authorization.
 import { describe, expect, it } from "vitest";
+import { CohereClient } from "../../src/index.js";
 import { FakeCohere, ManualClock, OUTPUT_SCHEMA } from "../../src/testing/index.js";
 import { loadAvroDecoder } from "../../src/internal/decoders/load-avro.js";
 import { embedRequests } from "../helpers/results-fake.js";
@@ -65,6 +66,29 @@ describe("output datasets", () => {
     }
     expect(dataset.dataset_parts.length).toBe(2);
     expect(count).toBe(7);
+  });
+
+  it("hold one record per line validation kept: none for a line skip_malformed_input dropped", async () => {
+    // Only lines that were not JSON were left out: the batch answered `a` twice and never `c`.
+    const clock = new ManualClock();
+    const fake = new FakeCohere({ clock, seed: 5 });
+    const client = new CohereClient({ token: "test-token", fetch: fake.fetch, maxRetries: 0 });
+    const line = (fields: object) =>
+      JSON.stringify({ ...fields, body: { messages: [{ role: "user", content: "x" }] } });
+    const data = [line({ custom_id: "a" }), line({ custom_id: "a" }), line({}), "not json", line({ custom_id: "c" })];
+    const { id } = await client.datasets.create({
+      name: "chats",
+      type: "batch-chat-v2-input",
+      data: `${data.join("\n")}\n`,
+      skip_malformed_input: true,
+    });
+    clock.advance(60_000);
+    const { batch } = await client.batches.create({ name: "b", input_dataset_id: id, model: "command-a-03-2025" });
+    expect(batch.num_records).toBe(2);
+    clock.advance(3_600_000);
+    const ids: unknown[] = [];
+    for await (const result of client.batches.results(batch.id)) ids.push(result.custom_id);
+    expect(ids.sort()).toEqual(["a", "c"]);
   });
 
   it("the download origin refuses (400) and records an Authorization header", async () => {
