@@ -14,6 +14,7 @@ import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { Dataset } from "../resources/datasets/types.js";
 import { cancelInBackground } from "./run-cancel.js";
+import { knownEmpty } from "../internal/known-empty.js";
 import { createBatchOnce, newIdempotencyKey } from "./run-create.js";
 import { AFTER_A_LOST_ANSWER, AFTER_AN_ABORT, watchForSecondBatches } from "./run-second-batches.js";
 import { waitFor } from "./waiter.js";
@@ -23,14 +24,6 @@ import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.j
 
 /** How the upload's errors name the data: as the run's own `requests`, not a dataset's `data`. */
 const RUN_REQUESTS = { request: "run request", field: "requests" } as const;
-
-/** True for requests whose size is known before they are read, and is 0. */
-function knownEmpty(x: unknown): boolean {
-  if (typeof x === "string" || Array.isArray(x)) return x.length === 0;
-  // Bytes only: another typed array or a DataView is no kind of data, and is told so by the upload.
-  if (x instanceof ArrayBuffer || x instanceof Uint8Array) return x.byteLength === 0;
-  return (x instanceof Blob || x instanceof Set || x instanceof Map) && x.size === 0;
-}
 
 const runRequestSchema = v.strictObject(
   {

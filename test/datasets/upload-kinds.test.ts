@@ -143,4 +143,33 @@ describe("datasets.create sends every kind of data as its bytes, with a filename
       csv_delimiter: ",",
     });
   });
+
+  it("refuses data (and eval_data) known to be empty before sending: it failed validation once uploaded", async () => {
+    const upload = (fields: object) =>
+      server.client().datasets.create({ name: "d", type: "batch-chat-v2-input", data: JSONL, ...fields });
+    for (const empty of ["", [], new Set(), new Map(), new Uint8Array(0), new ArrayBuffer(0), new Blob([])]) {
+      await expect(upload({ data: empty })).rejects.toThrow("Invalid request: data is empty: a dataset needs a record");
+      await expect(upload({ eval_data: empty })).rejects.toThrow(
+        "Invalid request: eval_data is empty: leave it out, or give it a record",
+      );
+    }
+    expect(server.fake.requests).toEqual([]);
+  });
+
+  it("refuses a csv_delimiter that is not one character other than the quote, before sending", async () => {
+    // ";;" was sent, and the server refused it (400) after the upload.
+    for (const csv_delimiter of [";;", "", '"', "ab"])
+      await expect(
+        server.client().datasets.create({ name: "d", type: "batch-chat-v2-input", data: JSONL, csv_delimiter }),
+      ).rejects.toThrow(/^Invalid request: csv_delimiter (must be one character other than '"'|must not be empty)/);
+    expect(server.fake.requests).toEqual([]);
+    // One character, outside the BMP too, is one.
+    for (const csv_delimiter of ["\t", "|", "\u{1F600}"])
+      await server.client().datasets.create({ name: "d", type: "batch-chat-v2-input", data: JSONL, csv_delimiter });
+    expect(server.fake.requests.map((r) => new URL(r.url).searchParams.get("csv_delimiter"))).toEqual([
+      "\t",
+      "|",
+      "\u{1F600}",
+    ]);
+  });
 });

@@ -624,6 +624,13 @@ describe("input that throws as it is read is refused like any junk, before anyth
       /Invalid request: data could not be read \(getPrototypeOf refused\)/,
     ],
     [
+      // It said "it could not be read", naming no field: the run's check of empty requests threw.
+      "a run's requests",
+      (client) =>
+        client.batches.run({ name: "n", model: "m", type: "batch-embed-v2-input", requests: unreadableValue() }),
+      /^Invalid run request: requests could not be read \(getPrototypeOf refused\)/,
+    ],
+    [
       "an item of a dataset's data",
       (client) => client.datasets.create({ name: "n", type: "embed-input", data: [unreadableValue()] }),
       /data\[0\] must be a plain object, got an object that cannot be read/,

@@ -5,6 +5,7 @@
 import * as v from "valibot";
 import { checkInput, isWellFormed, nonEmptyStringSchema, urlTextSchema } from "../../core/input.js";
 import type { operations } from "../../generated/datasets-openapi.js";
+import { knownEmpty } from "../../internal/known-empty.js";
 import { encodeMultipart, type MultipartBody, type UploadPart } from "../../internal/uploads.js";
 import type { CreateDatasetRequest } from "./types.js";
 
@@ -15,7 +16,11 @@ const textSchema = v.pipe(
   v.check((value) => /\S/.test(value), "must not be blank"),
   v.check(isWellFormed, "must not contain a lone UTF-16 surrogate (it cannot be put in a URL)"),
 );
-const presentSchema = v.custom<unknown>((value) => value !== undefined && value !== null, "is required");
+const presentSchema = v.pipe(
+  v.custom<unknown>((value) => value !== undefined && value !== null, "is required"),
+  // An empty upload fails validation ("no valid records") once uploaded.
+  v.check((value) => !knownEmpty(value), "is empty: a dataset needs a record"),
+);
 const fieldsSchema = v.optional(v.array(urlTextSchema, "must be an array of strings"));
 
 const createDatasetRequestSchema = v.strictObject(
@@ -24,14 +29,26 @@ const createDatasetRequestSchema = v.strictObject(
     type: textSchema,
     data: presentSchema,
     // Optional: when given, data as `data` is ("is required" would read wrong for a null).
-    eval_data: v.optional(v.custom<unknown>((value) => value !== null, "must be data, or left out")),
+    eval_data: v.optional(
+      v.pipe(
+        v.custom<unknown>((value) => value !== null, "must be data, or left out"),
+        v.check((value) => !knownEmpty(value), "is empty: leave it out, or give it a record"),
+      ),
+    ),
     filename: v.optional(textSchema),
     keep_original_file: v.optional(v.boolean("must be a boolean")),
     skip_malformed_input: v.optional(v.boolean("must be a boolean")),
     keep_fields: fieldsSchema,
     optional_fields: fieldsSchema,
     text_separator: v.optional(urlTextSchema),
-    csv_delimiter: v.optional(urlTextSchema),
+    // A CSV delimiter is one character, and not the quote CSV keeps for quoting: ";;" was sent,
+    // and refused by the server after the upload.
+    csv_delimiter: v.optional(
+      v.pipe(
+        urlTextSchema,
+        v.check((value) => [...value].length === 1 && value !== '"', `must be one character other than '"'`),
+      ),
+    ),
   },
   "must be an object with name, type and data",
 );
