@@ -137,7 +137,8 @@ export function redactTokens(context: MiddlewareContext | undefined, text: strin
   const tokens = tokensOf(context);
   if (tokens === undefined) return text;
   let redacted = text;
-  for (const token of tokens) {
+  // The longest first: a token that begins another (a rotated key) left the rest of it shown.
+  for (const token of tokens.length > 1 ? [...tokens].sort((a, b) => b.length - a.length) : tokens) {
     redacted = redacted.split(JSON.stringify(token).slice(1, -1)).join("[REDACTED]");
     const pattern = tokenPattern(token, "gi");
     if (pattern !== undefined) redacted = redacted.replace(pattern, "[REDACTED]");

@@ -71,7 +71,7 @@ function describe(value: unknown): string {
  * connection failure nor the server's doing. The SDK's own refusals (an item that is not an
  * object) pass as they are.
  */
-function sourceFailure(error: unknown): never {
+export function sourceFailure(error: unknown): never {
   if (CohereError.is(error)) throw error;
   throw callFailure(unreadableDataMessage(describeCause(error)), { cause: error });
 }

@@ -23,7 +23,7 @@
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { boundBySignal } from "./bound-by-signal.js";
 import { uploadRedirectMode } from "./upload-redirect.js";
-import { type PartSource, partSource, readStream } from "./upload-sources.js";
+import { type PartSource, partSource, readStream, sourceFailure } from "./upload-sources.js";
 
 /** One file part to send. */
 export interface UploadPart {
@@ -229,11 +229,19 @@ export async function encodeMultipart(
   const redirect = uploadRedirectMode();
   if (sources.every((source) => "blob" in source)) {
     const blobParts = segments.map((s) => (s instanceof Uint8Array ? s : (s as { blob: Blob }).blob));
-    const body = new Blob(blobParts as BlobPart[]);
-    // Bun (1.4) drops a file-backed Blob (`Bun.file`, `fs.openAsBlob`) put into another: the
-    // composed Blob lacks its bytes, and its size says so. The parts then go as a stream, read
-    // once (sent once, never retried), rather than an upload of an empty file.
-    const size = blobParts.reduce((total, p) => total + (p instanceof Blob ? p.size : p.byteLength), 0);
+    let body: Blob;
+    let size: number;
+    try {
+      body = new Blob(blobParts as BlobPart[]);
+      // Bun (1.4) drops a file-backed Blob (`Bun.file`, `fs.openAsBlob`) put into another: the
+      // composed Blob lacks its bytes, and its size says so. The parts then go as a stream, read
+      // once (sent once, never retried), rather than an upload of an empty file.
+      size = blobParts.reduce((total, p) => total + (p instanceof Blob ? p.size : p.byteLength), 0);
+    } catch (error) {
+      // A Blob of the caller's that cannot be read (a subclass whose `size` throws): the data's
+      // failure, named as such (it escaped as the raw error).
+      sourceFailure(error);
+    }
     if (body.size === size) return { contentType, body, replayable: true, redirect, release: () => {} };
   }
   const { stream, release, failure } = toStream(concat(segments), sources);

@@ -171,12 +171,16 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     report({ phase });
     uploading = true;
     const upload = { name: run.name, type: run.type, data: run.requests };
-    // With a key of its own (unless the caller gave one), so that a 500 or a dropped connection
-    // after the server may have acted sends the upload again rather than failing the run. A
-    // server that ignores the key may keep a second dataset, which costs no batch; the run reads
-    // only the one it was answered with.
-    const uploadKey = calls.idempotencyKey ?? newIdempotencyKey("run-upload");
-    const uploadCall = recordingTokens({ ...calls, idempotencyKey: uploadKey });
+    // With a key of its own (unless the caller gave one, as the option or as a header), so that
+    // a 500 or a dropped connection after the server may have acted sends the upload again
+    // rather than failing the run. A server that ignores the key may keep a second dataset,
+    // which costs no batch; the run reads only the one it was answered with.
+    const keyed =
+      calls.idempotencyKey !== undefined ||
+      Object.keys(calls.headers ?? {}).some((name) => name.toLowerCase() === "idempotency-key");
+    const uploadCall = recordingTokens(
+      keyed ? { ...calls } : { ...calls, idempotencyKey: newIdempotencyKey("run-upload") },
+    );
     const { id } = (await createDataset(api, upload, uploadCall, RUN_REQUESTS)).data;
     phase = "validating";
     dataset = await waitUntilValidated(

@@ -43,13 +43,25 @@ const PRIMITIVES: Record<string, Compiled> = {
 /** The encoder for values of `schema` (records, enums, fixed, arrays, maps, unions, primitives). */
 export function compileEncoder(schema: unknown): AvroEncoder {
   const { encode, fits } = compile(schema as Schema, new Map());
-  // A record tests each field as it writes it. A value of any other type was written unchecked:
-  // an enum's unknown symbol as index -1, a fixed of the wrong size, an int of 2^40.
-  if (typeof schema === "object" && schema !== null && (schema as SchemaObject).type === "record") return encode;
+  // A record tests each field as it writes it (the record itself must be an object). A value of
+  // any other type was written unchecked: an enum's unknown symbol as index -1, a fixed of the
+  // wrong size, an int of 2^40.
+  const record = typeof schema === "object" && schema !== null && (schema as SchemaObject).type === "record";
   return (value, sink) => {
-    if (!fits(value)) throw new TypeError(`Avro: the schema cannot hold ${JSON.stringify(value)}`);
+    if (record ? !isObject(value) : !fits(value)) throw new TypeError(`Avro: the schema cannot hold ${shown(value)}`);
     encode(value, sink);
   };
+}
+
+/** A value as a message shows it: JSON where JSON can write it (not a BigInt, a cycle, a symbol). */
+function shown(value: unknown): string {
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "symbol" || typeof value === "function") return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 function compile(schema: Schema, names: Map<string, Compiled>): Compiled {
@@ -95,7 +107,7 @@ function record(schema: SchemaObject, names: Map<string, Compiled>): Compiled {
       for (const field of fields) {
         const value = (v as Record<string, unknown>)[field.name] ?? null;
         if (!field.type.fits(value))
-          throw new TypeError(`Avro record: field ${field.name} cannot hold ${JSON.stringify(value)}`);
+          throw new TypeError(`Avro record: field ${field.name} cannot hold ${shown(value)}`);
         field.type.encode(value, s);
       }
     },
@@ -112,7 +124,7 @@ function union(branches: Compiled[]): Compiled {
   return {
     encode: (v, s) => {
       const index = branchOf(v);
-      if (index < 0) throw new TypeError(`Avro union: no branch fits ${JSON.stringify(v)}`);
+      if (index < 0) throw new TypeError(`Avro union: no branch fits ${shown(v)}`);
       s.writeLong(index);
       (branches[index] as Compiled).encode(v, s);
     },

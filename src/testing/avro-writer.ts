@@ -2,6 +2,7 @@
 // marker), then blocks of records, deflate-compressed by default as Cohere's are.
 import { compileEncoder } from "./avro-encoders.js";
 import { AvroSink } from "./avro-sink.js";
+import { checkKnownKeys } from "./option-checks.js";
 
 /** Options of {@link writeAvroContainer}. */
 export interface AvroWriteOptions {
@@ -25,20 +26,27 @@ const MAGIC = new Uint8Array([0x4f, 0x62, 0x6a, 0x01]);
  *   [{ custom_id: "1" }],
  * );
  * ```
- * @throws TypeError when a record does not fit the schema, or an option is invalid.
+ * @throws TypeError when a record does not fit the schema, or an option is invalid (an unknown
+ * key, `null`).
  */
 export async function writeAvroContainer(
   schema: unknown,
   records: Iterable<unknown>,
   options: AvroWriteOptions = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
+  // `codec: null` is easily taken for `codec: "null"` (no compression): it was the default, deflate.
+  checkKnownKeys<AvroWriteOptions>("writeAvroContainer options", options, {
+    codec: true,
+    blockRecords: true,
+    sync: true,
+  });
   const codec = options.codec ?? "deflate";
   if (codec !== "deflate" && codec !== "null") throw new TypeError(`codec must be "deflate" or "null", not ${codec}`);
   const blockRecords = options.blockRecords ?? 100;
   if (!Number.isInteger(blockRecords) || blockRecords < 1)
     throw new TypeError("blockRecords must be a positive integer");
   const sync = options.sync ?? crypto.getRandomValues(new Uint8Array(16));
-  if (sync.length !== 16) throw new TypeError("sync must be 16 bytes");
+  if (!(sync instanceof Uint8Array) || sync.length !== 16) throw new TypeError("sync must be 16 bytes (a Uint8Array)");
   const encode = compileEncoder(schema);
   const out = new AvroSink();
   writeHeader(out, schema, codec, sync);

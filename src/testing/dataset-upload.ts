@@ -74,9 +74,11 @@ export function parseDatasetUpload(params: URLSearchParams, form: FormData): Dat
   const keepOriginal = flag(params, "keep_original_file");
   if (typeof keepOriginal === "string") return { error: keepOriginal };
   const csvDelimiter = params.get("csv_delimiter") || ",";
-  // One character, and not the quote, which CSV keeps for quoting.
-  if ([...csvDelimiter].length !== 1 || csvDelimiter === '"')
-    return { error: `csv_delimiter must be one character other than '"', got ${JSON.stringify(csvDelimiter)}` };
+  // One character, and not the quote, which CSV keeps for quoting, nor a line break, which ends a record.
+  if ([...csvDelimiter].length !== 1 || '"\r\n'.includes(csvDelimiter))
+    return {
+      error: `csv_delimiter must be one character other than '"' or a line break, got ${JSON.stringify(csvDelimiter)}`,
+    };
   const data = checkPart(form, "data", type);
   if (data === undefined) return { error: "the multipart part data is required" };
   if (typeof data === "string") return { error: data };

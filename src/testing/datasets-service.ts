@@ -186,7 +186,7 @@ export class DatasetsService {
     if (!record) return undefined;
     const { status } = store.status(record, atUs);
     if (status !== "validated") return `input dataset ${id} is not validated (validation_status: ${status})`;
-    if (!/^batch-.*-input$/.test(record.upload.type)) {
+    if (!/^batch-.+-input$/.test(record.upload.type)) {
       return `input dataset ${id} has type ${record.upload.type}, not a batch input type`;
     }
     return record.outcome.records;

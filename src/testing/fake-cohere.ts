@@ -111,6 +111,23 @@ export interface HandleOptions {
 
 const HANDLE_OPTIONS: Readonly<Record<keyof HandleOptions, true>> = { role: true };
 
+/** A `Request` by what `handle` reads of it (one of another realm or a polyfill passes). */
+function isRequest(value: unknown): value is Request {
+  if (value instanceof Request) return true;
+  try {
+    const { url, method, headers, signal, arrayBuffer } = value as Request;
+    return (
+      typeof url === "string" &&
+      typeof method === "string" &&
+      typeof headers?.get === "function" &&
+      typeof signal?.aborted === "boolean" &&
+      typeof arrayBuffer === "function"
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** Options of {@link FakeCohere.reset}. */
 export interface ResetOptions {
   /** Also forget every batch, dataset and idempotency key (old page tokens then get 400). @default false */
@@ -439,9 +456,9 @@ export class FakeCohere {
   async handle(request: Request, options: HandleOptions = {}): Promise<Response> {
     // A test's own call (a handler of its server, a custom fetch): a misspelt role took every
     // request for the API's, a URL string for a Request failed as "Cannot read properties".
-    if (typeof request !== "object" || request === null || typeof (request as Partial<Request>).url !== "string")
+    if (!isRequest(request))
       throw new TypeError(
-        `handle(request) takes a Request, got ${request === null ? "null" : typeof request === "object" ? "an object with no url" : typeof request}`,
+        `handle(request) takes a Request, got ${request === null ? "null" : typeof request === "object" ? "an object that is not one" : typeof request}`,
       );
     checkKnownKeys<HandleOptions>("handle's options", options, HANDLE_OPTIONS);
     if (options.role !== undefined && options.role !== "api" && options.role !== "download")

@@ -213,7 +213,12 @@ export function checkFaultTarget(target: unknown): asserts target is FaultTarget
  * 999) made a later request fail with a raw `RangeError` from `new Response`.
  */
 function keptCopy(fault: Fault): Fault {
-  const copy: Record<string, unknown> = { ...fault };
+  // The fields the check read, inherited ones too (a class's getter, `Object.create(fault)`).
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(faultFields[fault.type])) {
+    const value = (fault as unknown as Record<string, unknown>)[key];
+    if (value !== undefined) copy[key] = value;
+  }
   if (typeof copy.headers === "object" && copy.headers !== null) copy.headers = { ...copy.headers };
   // Checked to be JSON already: a copy through JSON is the body that will be sent.
   if (typeof copy.body === "object" && copy.body !== null) copy.body = JSON.parse(JSON.stringify(copy.body));
@@ -348,7 +353,10 @@ export class FaultQueue {
     const skip = options.skip ?? 0;
     if (!Number.isInteger(skip) || skip < 0) throw new RangeError(`skip must be an integer >= 0, got ${String(skip)}`);
     checkFault(fault);
-    this.#pending.push({ target, fault: keptCopy(fault), remaining: times, skip });
+    // Kept as read now, and checked as kept: a getter may answer differently the second time.
+    const kept = keptCopy(fault);
+    checkFault(kept);
+    this.#pending.push({ target, fault: kept, remaining: times, skip });
   }
 
   /** Takes the fault for a request of `operation`, if one is pending. */

@@ -158,10 +158,12 @@ describe("datasets.create sends every kind of data as its bytes, with a filename
 
   it("refuses a csv_delimiter that is not one character other than the quote, before sending", async () => {
     // ";;" was sent, and the server refused it (400) after the upload.
-    for (const csv_delimiter of [";;", "", '"', "ab"])
+    for (const csv_delimiter of [";;", "", '"', "ab", "\n", "\r"])
       await expect(
         server.client().datasets.create({ name: "d", type: "batch-chat-v2-input", data: JSONL, csv_delimiter }),
-      ).rejects.toThrow(/^Invalid request: csv_delimiter (must be one character other than '"'|must not be empty)/);
+      ).rejects.toThrow(
+        /^Invalid request: csv_delimiter (must be one character other than '"' or a line break|must not be empty)/,
+      );
     expect(server.fake.requests).toEqual([]);
     // One character, outside the BMP too, is one.
     for (const csv_delimiter of ["\t", "|", "\u{1F600}"])

@@ -800,3 +800,23 @@ describe("a third re-attack: plugins, answers and kept causes", () => {
     expect(attempts).toBe(3);
   });
 });
+
+describe("a Blob of the caller's that cannot be read", () => {
+  it("is the data's failure, named as such, and nothing is sent", async () => {
+    // A subclass whose `size` throws escaped as the raw error, from the composition of the body.
+    class Unsized extends Blob {
+      override get size(): number {
+        throw new Error("size unknown");
+      }
+    }
+    const error = await server
+      .client()
+      .datasets.create({ ...upload, data: new Unsized([`${JSON.stringify(LINE)}\n`]) })
+      .catch((e: unknown) => e);
+    expect(CohereError.is(error)).toBe(true);
+    expect((error as Error).message).toBe(
+      "datasets.create (POST /v1/datasets): The data being uploaded failed as it was read: size unknown",
+    );
+    expect(server.fake.requests).toEqual([]);
+  });
+});

@@ -35,12 +35,18 @@ const tagged = <T extends object>(value: T, kind = "Object"): T =>
   Object.defineProperty(value, Symbol.toStringTag, { value: kind });
 
 describe("bad input is refused before anything is sent", () => {
-  it.each([[""], ["."], [".."], [42], [undefined], [null]])("retrieve and cancel refuse the id %j", async (id) => {
-    const client = server.client();
-    await refused(() => client.batches.retrieve(id as string), /Invalid id/);
-    await refused(() => client.batches.cancel(id as string), /Invalid id/);
-    await refused(() => client.batches.waitUntilDone(id as string), /Invalid id/);
-  });
+  it.each([[""], ["."], [".."], [42], [undefined], [null], [Symbol("id")]])(
+    "retrieve and cancel refuse the id %s",
+    async (id) => {
+      const client = server.client();
+      await refused(() => client.batches.retrieve(id as string), /Invalid id/);
+      await refused(() => client.batches.cancel(id as string), /Invalid id/);
+      await refused(() => client.batches.waitUntilDone(id as string), /Invalid id/);
+      // It failed as a raw TypeError (its message was built of the id before the first poll).
+      await refused(() => client.datasets.waitUntilValidated(id as string), /Invalid id/);
+      await refused(() => client.datasets.retrieve(id as string), /Invalid id/);
+    },
+  );
 
   it.each([[0], [-1], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY], ["10"], [2 ** 31]])(
     "list refuses page_size %j",

@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { CohereClient } from "../../src/index.js";
 import { useFakeServer } from "../helpers/fake-server.js";
-import { refusingPort } from "../helpers/scripted-server.js";
+import { refusingPort, scriptedServer, sendJson } from "../helpers/scripted-server.js";
 
 const server = useFakeServer();
 const secret = "sk-very-secret-token-1234567890";
@@ -40,6 +40,26 @@ describe("the token never leaks", () => {
       expect(text).not.toContain(secret);
     }
     expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(secret);
+  });
+
+  it("is redacted whole when one token the client sent begins another (a rotated key)", async () => {
+    // The shorter was redacted first, and the longer one's rest was shown.
+    const seen: string[] = [];
+    const origin = await scriptedServer((request, response) => {
+      const sent = String(request.headers.authorization).slice("Bearer ".length);
+      if (!seen.includes(sent)) seen.push(sent);
+      sendJson(response, 401, { message: `keys: ${seen.join(" ")}` });
+    });
+    const tokens = ["abcdefgh", "abcdefgh-SECRET-SUFFIX-xyz"];
+    let calls = 0;
+    const client = new CohereClient({
+      token: () => tokens[Math.min(calls++, 1)] as string,
+      baseUrl: origin.url,
+      maxRetries: 0,
+    });
+    await client.batches.list().catch(() => undefined);
+    const error = await client.batches.list().catch((e: unknown) => e);
+    expect((error as Error).message).toBe("GET /v2/batches -> 401: keys: [REDACTED] [REDACTED]");
   });
 
   it("is not echoed when a token function returns something unusable", async () => {

@@ -668,9 +668,10 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     const origin = await scriptedServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://x");
       const id = decodeURIComponent(url.pathname.split("/").pop() ?? "");
+      const status = id.startsWith("running") ? "BATCH_STATUS_IN_PROGRESS" : "BATCH_STATUS_FAILED";
       if (url.pathname.startsWith("/v2/batches/"))
         return sendJson(response, 200, {
-          batch: { id, name: "n", input_dataset_id: "d", model: "m", status: "BATCH_STATUS_FAILED", created_at: stamp },
+          batch: { id, name: "n", input_dataset_id: "d", model: "m", status, created_at: stamp },
         });
       const validation_status = id.startsWith("queued") ? "queued" : "validated";
       return sendJson(response, 200, {
@@ -690,6 +691,12 @@ describe("an echo in a 2xx answer that an error quotes", () => {
       .waitUntilValidated(`queued-${token}`, { pollIntervalInSeconds: 0.05, timeoutInSeconds: 0.2 })
       .catch((e: unknown) => e);
     expect((wait as Error).message).toMatch(/^waitUntilValidated: dataset queued-\[REDACTED\] was not validated/);
+    // waitUntilDone's said the id as it was.
+    const done = await api.batches
+      .waitUntilDone(`running-${token}`, { pollIntervalInSeconds: 0.05, timeoutInSeconds: 0.2 })
+      .catch((e: unknown) => e);
+    expect((done as Error).message).toMatch(/^waitUntilDone: batch running-\[REDACTED\] was not done after 0\.2 s/);
+    expect(everythingShown(done)).not.toContain(token);
     const results = await api.batches
       .results(`b-${token}`)
       [Symbol.asyncIterator]()

@@ -205,6 +205,38 @@ describe("the fake's writer", () => {
     ).rejects.toThrow('Avro record: field e cannot hold "C"');
   });
 
+  it("names what it cannot hold however JSON would fail to show it, and a record that is no object", async () => {
+    // A BigInt, a symbol or a cycle threw JSON's own error or said "undefined"; a null record
+    // failed as "Cannot read properties of null".
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    const cases: [unknown, unknown, string][] = [
+      ["long", 5n, "Avro: the schema cannot hold 5n"],
+      ["string", Symbol("s"), "Avro: the schema cannot hold Symbol(s)"],
+      ["string", cycle, "Avro: the schema cannot hold [object Object]"],
+      [{ type: "record", name: "R", fields: [{ name: "a", type: "int" }] }, null, "Avro: the schema cannot hold null"],
+      [
+        { type: "record", name: "R", fields: [{ name: "a", type: "int" }] },
+        { a: 5n },
+        "Avro record: field a cannot hold 5n",
+      ],
+    ];
+    for (const [schema, value, message] of cases)
+      await expect(writeAvroContainer(schema, [value])).rejects.toThrow(message);
+  });
+
+  it('refuses options that are unknown or null: codec null was deflate, easily taken for "null"', async () => {
+    const refusals: [unknown, string | RegExp][] = [
+      [{ codec: null }, "writeAvroContainer options.codec must not be null (leave it out for the default)"],
+      [{ blockRecords: null }, "writeAvroContainer options.blockRecords must not be null"],
+      [{ codc: "null" }, /^writeAvroContainer options\.codc is not an option \(misspelt\?\)/],
+      [null, "writeAvroContainer options must be an object, got null"],
+      [{ sync: "0123456789abcdef" }, "sync must be 16 bytes (a Uint8Array)"],
+    ];
+    for (const [options, message] of refusals)
+      await expect(writeAvroContainer("int", [1], options as AvroWriteOptions)).rejects.toThrow(message);
+  });
+
   it("writes every int, -2^31 and 2^31 - 1 included, and values of other schemas that fit", async () => {
     const ints = { type: "record", name: "R", fields: [{ name: "i", type: "int" }] };
     const edges = [{ i: -(2 ** 31) }, { i: 2 ** 31 - 1 }];

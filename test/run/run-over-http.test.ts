@@ -313,11 +313,13 @@ describe("run: the request options are those of every call it makes", () => {
     expect(keys.size).toBe(2);
   });
 
-  it("a caller's idempotencyKey goes with the upload instead", async () => {
+  it("a caller's idempotencyKey goes with the upload instead, given as the option or as a header", async () => {
     const { request } = runRequest(5);
     await env.client().batches.run(request, { idempotencyKey: "caller-key" });
-    const upload = env.fake.requests.find((r) => r.operation === "datasets.create");
-    expect(upload?.headers["idempotency-key"]).toBe("caller-key");
+    // A header key was replaced by the run's own.
+    await env.client().batches.run(runRequest(5).request, { headers: { "Idempotency-Key": "header-key" } });
+    const uploads = env.fake.requests.filter((r) => r.operation === "datasets.create");
+    expect(uploads.map((r) => r.headers["idempotency-key"])).toEqual(["caller-key", "header-key"]);
   });
 
   it("a poll whose answer stalls is retried after the options' per-attempt timeout", async () => {

@@ -344,4 +344,33 @@ describe("an injected fault", () => {
     expect(response.headers.get("x-a")).toBe("1");
     expect(await response.json()).toEqual({ message: "busy" });
   });
+
+  it("keeps the fields the check read, inherited ones too, each read once", async () => {
+    // A class's getter or a prototype's field was checked, then lost by the copy: the request
+    // failed with a raw TypeError.
+    class Teapot {
+      get type() {
+        return "status" as const;
+      }
+      status = 418;
+    }
+    const fake = new FakeCohere();
+    fake.inject("list", new Teapot() as never).inject("list", Object.create({ type: "status", status: 429 }));
+    const get = () => fake.fetch("https://api.cohere.com/v2/batches", { headers: AUTH });
+    expect((await get()).status).toBe(418);
+    expect((await get()).status).toBe(429);
+    // A getter that answers a valid status to the check and a bad one later is kept as checked,
+    // or refused: never a raw error at the request.
+    let reads = 0;
+    const shifty = {
+      type: "status" as const,
+      get status() {
+        return reads++ === 0 ? 503 : 999;
+      },
+    };
+    expect(() => fake.inject("list", shifty)).toThrow(
+      "status fault: status must be an integer from 200 to 599, got 999",
+    );
+    expect((await get()).status).toBe(200);
+  });
 });

@@ -555,7 +555,12 @@ describe("sixteenth session: misuse refused where it is made, and seeding all or
       [() => fake.handle(request(), null as never), "handle's options must be an object, got null"],
       [() => fake.handle("https://api.cohere.com/v2/batches" as never), "handle(request) takes a Request, got string"],
       [() => fake.handle(null as never), "handle(request) takes a Request, got null"],
-      [() => fake.handle({} as never), "handle(request) takes a Request, got an object with no url"],
+      [() => fake.handle({} as never), "handle(request) takes a Request, got an object that is not one"],
+      // A url alone passed, and failed as "Cannot read properties of undefined (reading 'aborted')".
+      [
+        () => fake.handle({ url: "https://api.cohere.com/v2/batches", method: "GET" } as never),
+        "handle(request) takes a Request, got an object that is not one",
+      ],
     ];
     for (const [call, message] of refusals) await expect(call()).rejects.toThrow(message);
     expect(fake.requests).toEqual([]);

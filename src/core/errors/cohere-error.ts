@@ -17,11 +17,22 @@
  * @throws Never: a guard answers false for whatever it cannot read.
  * @public
  */
-export interface ErrorGuard<C extends abstract new (...args: never[]) => CohereError> {
+export interface ErrorGuard<
+  C extends abstract new (
+    ...args: never[]
+  ) => CohereError,
+  // The class's instance, apart: `C` itself then takes no part in comparing two guards, and a
+  // subclass whose constructor differs from its parent's (other parameters, `abstract`) can
+  // still declare its own guard.
+  I extends CohereError = InstanceType<C>,
+> {
   /** Called on a class (`MyNotFound.is(error)`): a guard for that class. */
   <T extends abstract new (...args: never[]) => CohereError>(this: T, value: unknown): value is InstanceType<T>;
-  /** Called unbound (`const isNotFound = NotFoundError.is`, a callback): a guard for `C`. */
-  (this: void, value: unknown): value is InstanceType<C>;
+  /**
+   * Called unbound (`const isNotFound = NotFoundError.is`, a callback), or through `call` or
+   * `bind`: a guard for `C`.
+   */
+  (this: unknown, value: unknown): value is I;
 }
 
 /**

@@ -203,7 +203,9 @@ export class BatchesClient {
     return waitFor(
       {
         name: "waitUntilDone",
-        notDone: `waitUntilDone: batch ${id} was not done`,
+        // Cleaned of the tokens, as `waitUntilValidated`'s: a server may make an id of an echoed
+        // one. (An id that is no string is refused by the first poll: no wait ends on a deadline.)
+        notDone: `waitUntilDone: batch ${typeof id === "string" ? this.#api.redact(id, options) : ""} was not done`,
         poll: async (abortSignal) => (await this.#waitPolls.retrieve(id, { abortSignal })).data.batch,
         // Narrowing `status` does not narrow the batch that holds it.
         settle: (batch) =>

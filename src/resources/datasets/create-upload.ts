@@ -41,12 +41,15 @@ const createDatasetRequestSchema = v.strictObject(
     keep_fields: fieldsSchema,
     optional_fields: fieldsSchema,
     text_separator: v.optional(urlTextSchema),
-    // A CSV delimiter is one character, and not the quote CSV keeps for quoting: ";;" was sent,
-    // and refused by the server after the upload.
+    // A CSV delimiter is one character, and not the quote CSV keeps for quoting nor a line break,
+    // which ends a record: ";;" was sent, and refused by the server after the upload.
     csv_delimiter: v.optional(
       v.pipe(
         urlTextSchema,
-        v.check((value) => [...value].length === 1 && value !== '"', `must be one character other than '"'`),
+        v.check(
+          (value) => [...value].length === 1 && !'"\r\n'.includes(value),
+          `must be one character other than '"' or a line break`,
+        ),
       ),
     ),
   },

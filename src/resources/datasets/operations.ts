@@ -217,7 +217,8 @@ export function waitUntilValidated(
     {
       // The id may be a server's (`run`'s upload): cleaned of the token a server may echo there.
       name: "waitUntilValidated",
-      notDone: `waitUntilValidated: dataset ${api.redact(id, callOptions)} was not validated`,
+      // An id that is no string is refused by the first poll (it failed here, as a raw TypeError).
+      notDone: `waitUntilValidated: dataset ${typeof id === "string" ? api.redact(id, callOptions) : ""} was not validated`,
       poll: async (abortSignal) => (await retrieve(polls, id, { ...callOptions, abortSignal }, answered)).data.dataset,
       settle: (dataset) => {
         // Cleaned as text, as an error body is: the dataset may be too large to walk field by field.
