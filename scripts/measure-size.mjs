@@ -193,7 +193,10 @@ import { build } from "esbuild";
 // The twenty-first session: the follower of a POST's redirects a chunk loaded on the first 307 or
 // 308 (-173 B); listAll's body read as text and the re-attacks' fixes (+69 B): 21,575 B; the
 // review: 21,559 B; and the guard back to 21.1 kB.
-export const BUDGET_GZIP_BYTES = 21.1 * 1024;
+// The twenty-second session: the reason a keyless stream upload went once (+25 B), tokens
+// redacted longest first and waitUntilDone's message cleaned of them (+38 B): 21,622 B, and the
+// guard to 21.2 kB.
+export const BUDGET_GZIP_BYTES = 21.2 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
