@@ -203,6 +203,15 @@ async function gather(source: PartSource, signal: AbortSignal | undefined): Prom
   }
 }
 
+/** A part's content type: a Blob's own, else bytes. A Blob whose `type` throws fails as the data. */
+function partType(source: PartSource): string {
+  try {
+    return "blob" in source && source.blob.type !== "" ? source.blob.type : "application/octet-stream";
+  } catch (error) {
+    return sourceFailure(error);
+  }
+}
+
 /**
  * Encodes `parts` as `multipart/form-data`.
  *
@@ -221,8 +230,7 @@ export async function encodeMultipart(
   const segments: (Uint8Array | PartSource)[] = [];
   sources.forEach((source, i) => {
     const part = parts[i] as UploadPart;
-    const type = "blob" in source && source.blob.type !== "" ? source.blob.type : "application/octet-stream";
-    segments.push(partHead(boundary, part, type, i === 0), source);
+    segments.push(partHead(boundary, part, partType(source), i === 0), source);
   });
   segments.push(encoder.encode(`\r\n--${boundary}--\r\n`));
   const contentType = `multipart/form-data; boundary=${boundary}`;

@@ -175,9 +175,12 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     // a 500 or a dropped connection after the server may have acted sends the upload again
     // rather than failing the run. A server that ignores the key may keep a second dataset,
     // which costs no batch; the run reads only the one it was answered with.
+    // (A blank header is no key: it was sent, and the upload went unkeyed.)
     const keyed =
       calls.idempotencyKey !== undefined ||
-      Object.keys(calls.headers ?? {}).some((name) => name.toLowerCase() === "idempotency-key");
+      Object.entries(calls.headers ?? {}).some(
+        ([name, value]) => name.toLowerCase() === "idempotency-key" && /\S/.test(value ?? ""),
+      );
     const uploadCall = recordingTokens(
       keyed ? { ...calls } : { ...calls, idempotencyKey: newIdempotencyKey("run-upload") },
     );

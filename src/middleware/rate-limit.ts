@@ -1,5 +1,6 @@
 import { delay } from "../internal/delay.js";
 import * as v from "valibot";
+import { CohereAbortError } from "../core/errors/abort-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { describeThrownValue } from "../internal/thrown-text.js";
 import { checkInput, functionSchema } from "../core/input.js";
@@ -30,9 +31,9 @@ export interface RateLimitOptions {
  * Runs in the `"call"` phase, outside retries and timeouts, so the wait does not eat into the
  * per-attempt timeout; retries are paced by the server's `Retry-After`. Calls wait in arrival
  * order, however long the queue: unlike users' call-phase plugins, whose own time is bounded by
- * `timeoutInSeconds`, the wait for a slot is not (a wait cut short there would keep its slot,
- * and every call behind it would wait longer). The caller's `abortSignal` ends a wait at once
- * with `CohereAbortError`, and the slot it held is given back. Share one instance between
+ * `timeoutInSeconds`, the wait for a slot is not. The caller's `abortSignal` ends a wait at once
+ * with `CohereAbortError`, and the calls behind it move up: a call takes its slot when it goes,
+ * so no more than `burst` ever go at once. Share one instance between
  * clients to share the budget. Downloads of results parts (`datasets.download`, from a storage
  * host) are not limited.
  *
@@ -84,31 +85,76 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
   const perMillisecond = perMinute / 60_000;
   let tokens = capacity;
   let updatedAt = now();
+  // The calls waiting for a slot, in arrival order, and the pump that lets them go as slots come.
+  // A waiter takes its slot when it goes, not when it arrives: one that is aborted leaves the
+  // line, and those behind it move up to the times it would have gone at. (Slots fixed on
+  // arrival, with the slot given back on an abort, let two calls go at once past `burst`.)
+  const line: { go: () => void; fail: (error: unknown) => void }[] = [];
+  let pumping: AbortController | undefined;
 
-  /** Takes a slot and says how long to wait for it; the bucket goes negative for callers in line. */
-  const reserve = (): number => {
+  const refill = (): void => {
     const time = now();
     // A clock set back (`Date.now` after a sync) refills nothing for that step, and the refill
     // goes on from the new time: counted backwards, the step took back the slots of the time it
     // went back; held at the later time, nothing was refilled until the clock caught up.
     if (time > updatedAt) tokens = Math.min(capacity, tokens + (time - updatedAt) * perMillisecond);
     updatedAt = time;
-    tokens -= 1;
-    return tokens >= 0 ? 0 : -tokens / perMillisecond;
   };
+
+  const pump = async (stop: AbortSignal): Promise<void> => {
+    try {
+      for (;;) {
+        refill();
+        while (line.length > 0 && tokens >= 1) {
+          tokens -= 1;
+          line.shift()?.go();
+        }
+        if (line.length === 0) return;
+        await delay((1 - tokens) / perMillisecond, stop);
+      }
+    } catch (error) {
+      // Stopped when the line emptied by aborts; else a clock gone bad, which every waiter gets.
+      if (!stop.aborted) for (const waiter of line.splice(0)) waiter.fail(error);
+    } finally {
+      if (pumping?.signal === stop) pumping = undefined;
+    }
+  };
+
+  const waitForSlot = (signal: AbortSignal | undefined): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const settled = () => signal?.removeEventListener("abort", onAbort);
+      const waiter = {
+        go: () => {
+          settled();
+          resolve();
+        },
+        fail: (error: unknown) => {
+          settled();
+          reject(error);
+        },
+      };
+      function onAbort() {
+        const index = line.indexOf(waiter);
+        if (index >= 0) line.splice(index, 1);
+        if (line.length === 0) pumping?.abort();
+        reject(new CohereAbortError(signal?.reason));
+      }
+      line.push(waiter);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (pumping === undefined) {
+        pumping = new AbortController();
+        void pump(pumping.signal);
+      }
+    });
 
   const handle: Middleware = async (request, next, context) => {
     // A download is the storage host's, not Cohere's API: it takes no slot.
     if (context.operation === "datasets.download") return next(request);
-    const wait = reserve();
-    if (wait > 0) {
-      try {
-        await delay(wait, context.signal);
-      } catch (error) {
-        tokens += 1;
-        throw error;
-      }
-    }
+    const signal = context.signal;
+    if (signal?.aborted) throw new CohereAbortError(signal.reason);
+    refill();
+    if (line.length === 0 && tokens >= 1) tokens -= 1;
+    else await waitForSlot(signal);
     return next(request);
   };
   // The wait for a slot is bounded by the caller's abort only (see `waitsByDesign`).

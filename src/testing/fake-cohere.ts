@@ -111,17 +111,23 @@ export interface HandleOptions {
 
 const HANDLE_OPTIONS: Readonly<Record<keyof HandleOptions, true>> = { role: true };
 
-/** A `Request` by what `handle` reads of it (one of another realm or a polyfill passes). */
+/**
+ * A `Request` by everything `handle` reads of it (one of another realm or a polyfill passes): its
+ * URL and method, headers it can get and walk, a signal it can listen to, a body it can read.
+ */
 function isRequest(value: unknown): value is Request {
   if (value instanceof Request) return true;
   try {
-    const { url, method, headers, signal, arrayBuffer } = value as Request;
+    const { url, method, headers, signal, arrayBuffer, text, formData } = value as Request;
     return (
       typeof url === "string" &&
       typeof method === "string" &&
       typeof headers?.get === "function" &&
+      typeof headers[Symbol.iterator] === "function" &&
       typeof signal?.aborted === "boolean" &&
-      typeof arrayBuffer === "function"
+      typeof signal.addEventListener === "function" &&
+      typeof signal.removeEventListener === "function" &&
+      [arrayBuffer, text, formData].every((read) => typeof read === "function")
     );
   } catch {
     return false;

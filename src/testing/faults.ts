@@ -213,9 +213,14 @@ export function checkFaultTarget(target: unknown): asserts target is FaultTarget
  * 999) made a later request fail with a raw `RangeError` from `new Response`.
  */
 function keptCopy(fault: Fault): Fault {
-  // The fields the check read, inherited ones too (a class's getter, `Object.create(fault)`).
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(faultFields[fault.type])) {
+  // The fields the check read, inherited ones too (a class's getter, `Object.create(fault)`),
+  // each read once: the type first, whose fields are then read (a getter that answers another
+  // type the second time is checked as it answered, by the check of the copy).
+  const type: unknown = fault.type;
+  const copy: Record<string, unknown> = { type };
+  if (typeof type !== "string" || !Object.hasOwn(faultFields, type)) return copy as unknown as Fault;
+  for (const key of Object.keys(faultFields[type as Fault["type"]])) {
+    if (key === "type") continue;
     const value = (fault as unknown as Record<string, unknown>)[key];
     if (value !== undefined) copy[key] = value;
   }
@@ -274,6 +279,17 @@ function checkStatusHeaders(fault: StatusFault): void {
   if (fault.retryAfter !== undefined) checkHeader("retryAfter", "retry-after", fault.retryAfter);
 }
 
+/**
+ * Every name a fault has, own (enumerable or not) and given by its prototypes (a class's,
+ * `Object.create`'s) below `Object.prototype`.
+ */
+function fieldNames(fault: object): string[] {
+  const names: string[] = [];
+  for (let at: object | null = fault; at !== null && at !== Object.prototype; at = Object.getPrototypeOf(at))
+    for (const name of Object.getOwnPropertyNames(at)) if (name !== "constructor") names.push(name);
+  return names;
+}
+
 // Serialised once here, so that a body JSON cannot write (a BigInt, a cycle) is refused now and
 // not when a request takes the fault.
 function checkStatusBody(body: unknown): void {
@@ -295,6 +311,12 @@ function checkFault(fault: Fault): void {
       `fault must be an object whose type is one of ${Object.keys(faultFields).join(", ")}, got ${typeof fault === "object" && fault !== null ? JSON.stringify(type) : String(fault)}`,
     );
   checkKnownKeys<Fault>(`${type} fault`, fault, faultFields[type as Fault["type"]]);
+  // A field a class or a prototype gives is read as an own one is (see `keptCopy`): one misspelt
+  // there was ignored where an own one was refused.
+  const known = faultFields[type as Fault["type"]];
+  for (const key of fieldNames(fault))
+    if (!Object.hasOwn(known, key))
+      throw new TypeError(`${type} fault.${key} is not an option (misspelt?); known: ${Object.keys(known).join(", ")}`);
   if (fault.type === "status") {
     if (!Number.isInteger(fault.status) || fault.status < 200 || fault.status > 599) {
       throw new RangeError(`status fault: status must be an integer from 200 to 599, got ${String(fault.status)}`);

@@ -809,14 +809,27 @@ describe("a Blob of the caller's that cannot be read", () => {
         throw new Error("size unknown");
       }
     }
-    const error = await server
-      .client()
-      .datasets.create({ ...upload, data: new Unsized([`${JSON.stringify(LINE)}\n`]) })
-      .catch((e: unknown) => e);
-    expect(CohereError.is(error)).toBe(true);
-    expect((error as Error).message).toBe(
-      "datasets.create (POST /v1/datasets): The data being uploaded failed as it was read: size unknown",
-    );
+    // Its `type` too, read for the part's head.
+    class Untyped extends Blob {
+      override get type(): string {
+        throw new Error("type unknown");
+      }
+    }
+    const text = `${JSON.stringify(LINE)}\n`;
+    for (const [fields, why] of [
+      [{ data: new Unsized([text]) }, "size unknown"],
+      [{ data: new Untyped([text]) }, "type unknown"],
+      [{ data: text, eval_data: new Untyped([text]) }, "type unknown"],
+    ] as const) {
+      const error = await server
+        .client()
+        .datasets.create({ ...upload, ...fields })
+        .catch((e: unknown) => e);
+      expect(CohereError.is(error)).toBe(true);
+      expect((error as Error).message).toBe(
+        `datasets.create (POST /v1/datasets): The data being uploaded failed as it was read: ${why}`,
+      );
+    }
     expect(server.fake.requests).toEqual([]);
   });
 });

@@ -66,6 +66,56 @@ describe("rateLimitMiddleware", () => {
     expect(fake.count("list")).toBe(1);
   });
 
+  it("a call aborted in line lets those behind it move up: never more than burst at once", async () => {
+    // One per 100 ms, burst 1. B is aborted while it waits; C and D kept the times they were given
+    // on arrival, and E, arriving later, was given D's: D and E went 2 ms apart.
+    const { fake, client } = setup(600, 1);
+    const started = performance.now();
+    const sent: [string, number][] = [];
+    const call = (name: string, abortSignal?: AbortSignal) =>
+      client.batches.list({}, { abortSignal }).then(() => {
+        sent.push([name, performance.now() - started]);
+      });
+    const controller = new AbortController();
+    const calls = [
+      call("A"),
+      call("B", controller.signal).catch(() => sent.push(["B aborted", -1])),
+      call("C"),
+      call("D"),
+    ];
+    setTimeout(() => controller.abort(), 20);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    calls.push(call("E"));
+    await Promise.all(calls);
+    expect(sent.map(([name]) => name)).toEqual(["A", "B aborted", "C", "D", "E"]);
+    const times = sent.filter(([, at]) => at >= 0).map(([, at]) => at);
+    // C takes B's place (about 100 ms), D and E follow one slot apart each.
+    for (let i = 1; i < times.length; i++)
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(80);
+    expect(times[1]).toBeLessThan(180);
+    expect(fake.count("list")).toBe(4);
+  });
+
+  it("a clock that fails while calls wait fails each of them with its typed error, and nothing more is sent", async () => {
+    let answer: unknown = 0;
+    const fake = new FakeCohere();
+    const client = new CohereClient({
+      token: "test-token",
+      fetch: fake.fetch,
+      middleware: [rateLimitMiddleware({ requestsPerMinute: 600, burst: 1, now: () => answer as number })],
+    });
+    await client.batches.list();
+    const waiting = [client.batches.list(), client.batches.list()].map((p) => p.catch((e: unknown) => e));
+    answer = Number.NaN;
+    for (const error of await Promise.all(waiting)) {
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toContain(
+        "rateLimitMiddleware: now() must return a finite number of ms (got NaN)",
+      );
+    }
+    expect(fake.count("list")).toBe(1);
+  });
+
   it("a wait for a slot longer than timeoutInSeconds is waited out: the calls go, in turn, and leave nothing behind", async () => {
     // One every 100 ms after a burst of 1, each attempt allowed 50 ms. The timeout bounds
     // attempts (and users' plugins' own time), not the queue: a wait cut short there kept its

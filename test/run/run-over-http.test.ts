@@ -318,8 +318,15 @@ describe("run: the request options are those of every call it makes", () => {
     await env.client().batches.run(request, { idempotencyKey: "caller-key" });
     // A header key was replaced by the run's own.
     await env.client().batches.run(runRequest(5).request, { headers: { "Idempotency-Key": "header-key" } });
+    // A blank one is none: the upload went unkeyed, and a 500 after the server acted failed the run.
+    env.fake.inject("datasets.create", { type: "status", status: 500, afterAction: true, retryAfterMs: 1 });
+    await env.client().batches.run(runRequest(5).request, { headers: { "Idempotency-Key": " " } });
     const uploads = env.fake.requests.filter((r) => r.operation === "datasets.create");
-    expect(uploads.map((r) => r.headers["idempotency-key"])).toEqual(["caller-key", "header-key"]);
+    expect(uploads.map((r) => r.headers["idempotency-key"]).slice(0, 2)).toEqual(["caller-key", "header-key"]);
+    expect(uploads.slice(2).map((r) => r.headers["idempotency-key"])).toEqual([
+      expect.stringMatching(/^run-upload-/),
+      uploads[2]?.headers["idempotency-key"],
+    ]);
   });
 
   it("a poll whose answer stalls is retried after the options' per-attempt timeout", async () => {

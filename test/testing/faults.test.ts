@@ -371,6 +371,35 @@ describe("an injected fault", () => {
     expect(() => fake.inject("list", shifty)).toThrow(
       "status fault: status must be an integer from 200 to 599, got 999",
     );
+    // A type that answers another the second time is named as it answered (it was a raw
+    // "Cannot convert undefined or null to object").
+    let typeReads = 0;
+    const shiftyType = {
+      get type() {
+        return typeReads++ === 0 ? "status" : "stauts";
+      },
+      status: 503,
+    };
+    expect(() => fake.inject("list", shiftyType as never)).toThrow(
+      /^fault must be an object whose type is one of .*, got "stauts"$/,
+    );
+    // A misspelt field a class gives is refused as an own one is (it was ignored: no retry-after).
+    class Quota {
+      get type() {
+        return "status" as const;
+      }
+      get status() {
+        return 429;
+      }
+      get retryAfer() {
+        return "7";
+      }
+    }
+    expect(() => fake.inject("list", new Quota() as never)).toThrow(
+      /^status fault\.retryAfer is not an option \(misspelt\?\)/,
+    );
+    const hidden = Object.defineProperty({ type: "status", status: 503 }, "retryAfer", { value: "7" });
+    expect(() => fake.inject("list", hidden as never)).toThrow(/^status fault\.retryAfer is not an option/);
     expect((await get()).status).toBe(200);
   });
 });

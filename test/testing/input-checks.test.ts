@@ -556,9 +556,21 @@ describe("sixteenth session: misuse refused where it is made, and seeding all or
       [() => fake.handle("https://api.cohere.com/v2/batches" as never), "handle(request) takes a Request, got string"],
       [() => fake.handle(null as never), "handle(request) takes a Request, got null"],
       [() => fake.handle({} as never), "handle(request) takes a Request, got an object that is not one"],
-      // A url alone passed, and failed as "Cannot read properties of undefined (reading 'aborted')".
+      // A url alone passed, and failed as "Cannot read properties of undefined (reading 'aborted')";
+      // then one with what the check read and not what handle reads later (headers to walk).
       [
         () => fake.handle({ url: "https://api.cohere.com/v2/batches", method: "GET" } as never),
+        "handle(request) takes a Request, got an object that is not one",
+      ],
+      [
+        () =>
+          fake.handle({
+            url: "https://api.cohere.com/v2/batches",
+            method: "GET",
+            headers: { get: () => null },
+            signal: { aborted: false },
+            arrayBuffer: async () => new ArrayBuffer(0),
+          } as never),
         "handle(request) takes a Request, got an object that is not one",
       ],
     ];
