@@ -89,7 +89,9 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
   // A waiter takes its slot when it goes, not when it arrives: one that is aborted leaves the
   // line, and those behind it move up to the times it would have gone at. (Slots fixed on
   // arrival, with the slot given back on an abort, let two calls go at once past `burst`.)
-  const line: { go: () => void; fail: (error: unknown) => void }[] = [];
+  // A Set keeps arrival order and lets an aborted waiter out at once (an array's `indexOf` and
+  // `splice` made aborting 100,000 waiters take 5 s).
+  const line = new Set<{ go: () => void; fail: (error: unknown) => void }>();
   let pumping: AbortController | undefined;
 
   const refill = (): void => {
@@ -105,16 +107,22 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     try {
       for (;;) {
         refill();
-        while (line.length > 0 && tokens >= 1) {
+        for (const waiter of line) {
+          if (tokens < 1) break;
           tokens -= 1;
-          line.shift()?.go();
+          line.delete(waiter);
+          waiter.go();
         }
-        if (line.length === 0) return;
+        if (line.size === 0) return;
         await delay((1 - tokens) / perMillisecond, stop);
       }
     } catch (error) {
       // Stopped when the line emptied by aborts; else a clock gone bad, which every waiter gets.
-      if (!stop.aborted) for (const waiter of line.splice(0)) waiter.fail(error);
+      if (!stop.aborted) {
+        const waiting = [...line];
+        line.clear();
+        for (const waiter of waiting) waiter.fail(error);
+      }
     } finally {
       if (pumping?.signal === stop) pumping = undefined;
     }
@@ -134,12 +142,16 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
         },
       };
       function onAbort() {
-        const index = line.indexOf(waiter);
-        if (index >= 0) line.splice(index, 1);
-        if (line.length === 0) pumping?.abort();
+        line.delete(waiter);
+        // The pump is let go at once, not when it notices: a call that arrives in the same tick
+        // starts a pump of its own (it found the old one set, and waited with none).
+        if (line.size === 0) {
+          pumping?.abort();
+          pumping = undefined;
+        }
         reject(new CohereAbortError(signal?.reason));
       }
-      line.push(waiter);
+      line.add(waiter);
       signal?.addEventListener("abort", onAbort, { once: true });
       if (pumping === undefined) {
         pumping = new AbortController();
@@ -153,7 +165,7 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     const signal = context.signal;
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
     refill();
-    if (line.length === 0 && tokens >= 1) tokens -= 1;
+    if (line.size === 0 && tokens >= 1) tokens -= 1;
     else await waitForSlot(signal);
     return next(request);
   };

@@ -96,6 +96,22 @@ describe("rateLimitMiddleware", () => {
     expect(fake.count("list")).toBe(4);
   });
 
+  it("a call made in the tick its line's last waiter is aborted goes at the next slot", async () => {
+    // It found the stopped pump still set, started none, and waited for ever (no signal of its own).
+    const { fake, client } = setup(600, 1); // one per 100 ms
+    await client.batches.list();
+    const controller = new AbortController();
+    const first = client.batches.list({}, { abortSignal: controller.signal }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    const started = performance.now();
+    const second = client.batches.list();
+    expect(await first).toBeInstanceOf(CohereAbortError);
+    await second;
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(fake.count("list")).toBe(2);
+  });
+
   it("a clock that fails while calls wait fails each of them with its typed error, and nothing more is sent", async () => {
     let answer: unknown = 0;
     const fake = new FakeCohere();
