@@ -195,7 +195,8 @@ import { build } from "esbuild";
 // review: 21,559 B; and the guard back to 21.1 kB.
 // The twenty-second session: the reason a keyless stream upload went once (+25 B), tokens
 // redacted longest first and waitUntilDone's message cleaned of them (+38 B): 21,622 B, and the
-// guard to 21.2 kB; the second re-attack (not in the page but for chunk names): 21,625 B.
+// guard to 21.2 kB; the second re-attack (not in the page but for chunk names): 21,625 B; the
+// review: 21,623 B.
 export const BUDGET_GZIP_BYTES = 21.2 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */

@@ -14,6 +14,7 @@ import type { Batch } from "../resources/batches/types.js";
 import { loadOperations } from "../resources/datasets/raw-datasets-client.js";
 import type { Dataset } from "../resources/datasets/types.js";
 import { cancelInBackground } from "./run-cancel.js";
+import { isNotBlank } from "../core/idempotency-key-sent.js";
 import { knownEmpty } from "../internal/known-empty.js";
 import { createBatchOnce, newIdempotencyKey } from "./run-create.js";
 import { AFTER_A_LOST_ANSWER, AFTER_AN_ABORT, watchForSecondBatches } from "./run-second-batches.js";
@@ -175,11 +176,11 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     // a 500 or a dropped connection after the server may have acted sends the upload again
     // rather than failing the run. A server that ignores the key may keep a second dataset,
     // which costs no batch; the run reads only the one it was answered with.
-    // (A blank header is no key: it was sent, and the upload went unkeyed.)
+    // (A blank header is no key, as the retry layer reads one: the upload went unkeyed.)
     const keyed =
       calls.idempotencyKey !== undefined ||
       Object.entries(calls.headers ?? {}).some(
-        ([name, value]) => name.toLowerCase() === "idempotency-key" && /\S/.test(value ?? ""),
+        ([name, value]) => name.toLowerCase() === "idempotency-key" && isNotBlank(value ?? ""),
       );
     const uploadCall = recordingTokens(
       keyed ? { ...calls } : { ...calls, idempotencyKey: newIdempotencyKey("run-upload") },
@@ -220,7 +221,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     const done = await waitFor(
       {
         name: "run",
-        notDone: `run: batch ${shownBatchId} was not done`,
+        notDone: () => `run: batch ${shownBatchId} was not done`,
         poll: async (abortSignal) => (await batches.retrieve(batchId, { ...options, abortSignal })).batch,
         settle: (latest) =>
           isTerminalStatus(latest.status) ? (latest as Batch & { readonly status: TerminalBatchStatus }) : undefined,

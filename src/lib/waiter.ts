@@ -13,8 +13,11 @@ import { DEFAULT_MAX_RETRY_AFTER_IN_SECONDS } from "../middleware/retry-timing.j
 export interface WaitTarget<T, R = T> {
   /** The method waiting, for the message of the caller's abort: `"waitUntilDone"`. */
   readonly name: string;
-  /** For the timeout message: `"batch b-1 was not done"`. */
-  readonly notDone: string;
+  /**
+   * For the timeout message: `"batch b-1 was not done"`. Made only when the wait times out: its
+   * id may hold an echoed token, which costs to clean, and no wait that ends otherwise needs it.
+   */
+  notDone(): string;
   /** One poll; `signal` ends it on the wait's deadline or the caller's abort. */
   poll(signal: AbortSignal): Promise<T>;
   /**
@@ -65,7 +68,7 @@ export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: Wait
   const notDone = (cause: unknown, why = `after ${timeoutInSeconds} s`) =>
     new CohereTimeoutError(
       timeoutInSeconds as number,
-      `${target.notDone} ${why}`,
+      `${target.notDone()} ${why}`,
       cause === undefined ? undefined : { cause },
     );
   let lastFailure: unknown;

@@ -118,3 +118,30 @@ export async function visitLines(
     if (visit({ number, line, problem: check?.(line, seen) }) === false) return;
   }
 }
+
+/**
+ * The lines of `file` that validation keeps, parsed: the records of an uploaded dataset and the
+ * requests a batch over it answers. A kept line that is not JSON (a CSV or text file's) is left out.
+ *
+ * @example
+ * ```ts
+ * const records = await keptRecords(file, "a.jsonl", rules); // [{ custom_id: "1", body: {} }]
+ * ```
+ */
+export async function keptRecords(
+  file: Blob,
+  filename: string,
+  rules: ValidationRules,
+): Promise<Record<string, unknown>[]> {
+  const records: Record<string, unknown>[] = [];
+  await visitLines(file, filename, rules, ({ line, problem }) => {
+    if (problem !== undefined) return true;
+    try {
+      records.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // Kept, and not JSON: a line of a CSV or text file.
+    }
+    return true;
+  });
+  return records;
+}

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { writeAvroContainer } from "./avro-writer.js";
-import { visitLines } from "./checked-lines.js";
+import { keptRecords } from "./checked-lines.js";
 import type { DatasetRecord } from "./dataset-store.js";
 import { type InputLine, OUTPUT_SCHEMA, outputRecords } from "./output-records.js";
 import type { WireBatch } from "./wire.js";
@@ -72,17 +72,7 @@ export async function writeOutputFiles(
  * record. (Only lines that were not JSON were left out: a batch over `a`, `a`, `c` answered
  * `a` twice and never `c`.)
  */
-async function keptLines(input: DatasetRecord): Promise<InputLine[]> {
-  const lines: InputLine[] = [];
-  const { upload } = input;
-  await visitLines(upload.data, upload.data.name, upload, ({ line, problem }) => {
-    if (problem !== undefined) return true;
-    try {
-      lines.push(JSON.parse(line) as InputLine);
-    } catch {
-      // Not JSON, yet kept: a line of a CSV or text file, whose records are made up.
-    }
-    return true;
-  });
-  return lines;
+async function keptLines({ upload }: DatasetRecord): Promise<InputLine[]> {
+  // A kept line that is not JSON (a CSV or text file's) has a made-up record (see `padded`).
+  return (await keptRecords(upload.data, upload.data.name, upload)) as InputLine[];
 }

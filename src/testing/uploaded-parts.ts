@@ -19,7 +19,7 @@
  * @packageDocumentation
  */
 import { writeAvroContainer } from "./avro-writer.js";
-import { requiredFields, visitLines } from "./checked-lines.js";
+import { keptRecords, requiredFields } from "./checked-lines.js";
 import type { DatasetRecord, DatasetStore } from "./dataset-store.js";
 import type { DatasetUpload } from "./dataset-upload.js";
 import type { DownloadOrigin } from "./download-origin.js";
@@ -87,16 +87,11 @@ async function writePart(
   upload: DatasetUpload,
   options: UploadedPartsParts["writeOptions"],
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const lines: Record<string, unknown>[] = [];
+  const lines = await keptRecords(file, file.name, upload);
   const keys = new Set<string>();
   const kept = retained(upload);
-  await visitLines(file, file.name, upload, ({ line, problem }) => {
-    if (problem !== undefined) return true;
-    const record = JSON.parse(line) as Record<string, unknown>;
+  for (const record of lines)
     for (const key of Object.keys(record)) if (AVRO_NAME.test(key) && kept(key)) keys.add(key);
-    lines.push(record);
-    return true;
-  });
   const fields = [...keys].map((name) => ({ name, type: ["null", "string"], default: null }));
   const schema = { type: "record", name: "UploadedRecord", fields };
   const records = lines.map((line) => Object.fromEntries([...keys].map((key) => [key, fieldValue(line[key])])));

@@ -15,7 +15,7 @@ function target(first: unknown) {
     polls,
     target: {
       name: "test",
-      notDone: "test: not done",
+      notDone: () => "test: not done",
       poll: async () => {
         polls.push(Date.now());
         if (polls.length === 1) throw first;
@@ -93,7 +93,7 @@ describe("waitFor after a server asked for a pause (Retry-After)", () => {
     const polls: number[] = [];
     const waited = {
       name: "test",
-      notDone: "test: not done",
+      notDone: () => "test: not done",
       poll: (signal: AbortSignal) => {
         polls.push(Date.now());
         if (polls.length === 1) return Promise.reject(rateLimited(4));

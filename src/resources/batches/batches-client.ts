@@ -204,8 +204,8 @@ export class BatchesClient {
       {
         name: "waitUntilDone",
         // Cleaned of the tokens, as `waitUntilValidated`'s: a server may make an id of an echoed
-        // one. (An id that is no string is refused by the first poll: no wait ends on a deadline.)
-        notDone: `waitUntilDone: batch ${typeof id === "string" ? this.#api.redact(id, options) : ""} was not done`,
+        // one. Made on a timeout only, when the first poll has checked the id.
+        notDone: () => `waitUntilDone: batch ${this.#api.redact(id, options)} was not done`,
         poll: async (abortSignal) => (await this.#waitPolls.retrieve(id, { abortSignal })).data.batch,
         // Narrowing `status` does not narrow the batch that holds it.
         settle: (batch) =>

@@ -217,8 +217,9 @@ export function waitUntilValidated(
     {
       // The id may be a server's (`run`'s upload): cleaned of the token a server may echo there.
       name: "waitUntilValidated",
-      // An id that is no string is refused by the first poll (it failed here, as a raw TypeError).
-      notDone: `waitUntilValidated: dataset ${typeof id === "string" ? api.redact(id, callOptions) : ""} was not validated`,
+      // Made on a timeout only: an id that is no string was refused by the first poll before then
+      // (built at the start, the message failed as a raw TypeError).
+      notDone: () => `waitUntilValidated: dataset ${api.redact(id, callOptions)} was not validated`,
       poll: async (abortSignal) => (await retrieve(polls, id, { ...callOptions, abortSignal }, answered)).data.dataset,
       settle: (dataset) => {
         // Cleaned as text, as an error body is: the dataset may be too large to walk field by field.
