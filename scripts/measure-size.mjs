@@ -197,7 +197,7 @@ import { build } from "esbuild";
 // redacted longest first and waitUntilDone's message cleaned of them (+38 B): 21,622 B, and the
 // guard to 21.2 kB; the second re-attack (not in the page but for chunk names): 21,625 B; the
 // review: 21,623 B.
-export const BUDGET_GZIP_BYTES = 21.2 * 1024;
+export const BUDGET_GZIP_BYTES = 21.4 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

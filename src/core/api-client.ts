@@ -9,6 +9,7 @@ import {
 } from "openapi-fetch";
 import type { paths as datasetsPaths } from "../generated/datasets-openapi.js";
 import type { paths as batchesPaths } from "../generated/openapi.js";
+import { endCall, watchCallEnd } from "./call-end.js";
 import { describeThrownValue } from "../internal/thrown-text.js";
 import { loadChunk } from "../internal/load-chunk.js";
 import {
@@ -20,7 +21,7 @@ import {
 } from "../internal/secrets.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { attemptsMade, carryCallName, downloadCallName, nameTheCall } from "./errors/call-failure.js";
+import { attemptsMade, carryCallName, downloadCallName, nameTheCall, typedFailure } from "./errors/call-failure.js";
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { checkResponse, expectResponse, type ResponseDescription, takeCheckedData } from "./checked-response.js";
 import { setBodyFailure } from "./body-failure.js";
@@ -280,7 +281,10 @@ export class ApiClient {
     expectResponse(context, expected);
     const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
     const call = { operation, method: request.method, route, url: wire.url };
-    if (!pipeline.ownsResponses) carryCallName(context, call, requestOptions);
+    if (!pipeline.ownsResponses) {
+      carryCallName(context, call, requestOptions);
+      watchCallEnd(context);
+    }
     let response: Response;
     try {
       // Named below like an abort during the call.
@@ -292,7 +296,10 @@ export class ApiClient {
       if (checked !== response) await checked;
     } catch (error) {
       recordCarriedTokens(context, carried);
-      throw nameTheCall(error, { ...call, attempts: attemptsMade(context.attempt, requestOptions) }, context);
+      const attempts = attemptsMade(context.attempt, requestOptions);
+      throw nameTheCall(typedFailure(context, error), { ...call, attempts }, context);
+    } finally {
+      endCall(context);
     }
     request.answered?.(context);
     recordCarriedTokens(context, carried);

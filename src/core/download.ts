@@ -1,5 +1,13 @@
+import { endCall, watchCallEnd } from "./call-end.js";
 import { recordDownloadAttempts } from "./attempts-of-failed-downloads.js";
-import { abortNamed, attemptsMade, carryCallName, downloadCallName, nameTheCall } from "./errors/call-failure.js";
+import {
+  abortNamed,
+  attemptsMade,
+  carryCallName,
+  downloadCallName,
+  nameTheCall,
+  typedFailure,
+} from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { Pipeline } from "./middleware-plugin.js";
@@ -98,10 +106,13 @@ export async function sendDownload(
   // Named like an API call's failure, by its label: the signed URL's query is a credential. The
   // count is kept for the records reader, which counts a refused download's attempts.
   const call = { operation, method: "get", route: label ?? "{signed-url}", url: `${target.origin}${target.pathname}` };
-  if (!pipeline.ownsResponses) carryCallName(context, call, requestOptions);
+  if (!pipeline.ownsResponses) {
+    carryCallName(context, call, requestOptions);
+    watchCallEnd(context);
+  }
   const named = (error: unknown) => {
     const attempts = attemptsMade(context.attempt, requestOptions);
-    const failure = nameTheCall(error, { ...call, attempts }, context);
+    const failure = nameTheCall(typedFailure(context, error), { ...call, attempts }, context);
     recordDownloadAttempts(failure, attempts);
     return failure;
   };
@@ -115,6 +126,7 @@ export async function sendDownload(
     release();
     throw named(error);
   } finally {
+    endCall(context);
     for (const unlink of unlinks) unlink();
   }
   // A plugin may have read the body it was handed (it should read a `clone()`).

@@ -25,7 +25,7 @@ type CountsSends = {
  */
 export function requireKey(context: object, key: string): void {
   const count = (context as CountsSends)[sendCount];
-  if (count !== undefined) count.required = key;
+  if (count !== undefined) count.required = onTheWire(key);
 }
 
 /** Starts counting the sends of `context`'s call, one that is not idempotent. */
@@ -58,6 +58,7 @@ export function noteKeySent(context: object, request: Request): void {
   let key: string | null = null;
   try {
     key = request.headers.get("idempotency-key");
+    if (key !== null) key = onTheWire(key);
   } catch {
     // Unreadable here (a getter that throws): fetch may still send a key from the header list,
     // one a plugin set, so none is taken to be the call's (the safe side: not sent again).
@@ -83,7 +84,16 @@ export function keyWasSent(context: object, headers: Pick<Headers, "get">): bool
   const key = headers.get("idempotency-key");
   if (key === null || !isNotBlank(key)) return false;
   const sent = keySent.get(context);
-  return sent === undefined || sent === key;
+  return sent === undefined || sent === onTheWire(key);
+}
+
+/**
+ * A header value as fetch sends it, HTTP's whitespace trimmed off its ends: the SDK's own
+ * request keeps `idempotencyKey: " k1 "` as given, a real `Request` (a plugin's) holds `"k1"`.
+ * Compared as given, the same key sent looked like another once any plugin ran.
+ */
+function onTheWire(value: string): string {
+  return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, "");
 }
 
 /** False for a blank key, which is none: fetch trims HTTP's whitespace (tab, space, CR, LF) off a value, and sends it empty. */

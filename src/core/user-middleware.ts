@@ -15,6 +15,7 @@ import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
 import { onAttemptEnd } from "./attempt-end.js";
+import { callEndSignal } from "./call-end.js";
 import { isNotBlank, sendsOf } from "./idempotency-key-sent.js";
 import { answeredUntouched, serverCertainlyDidNotAct } from "./server-did-not-act.js";
 import { pluginRequest } from "./plugin-request.js";
@@ -54,6 +55,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
             perCall && !waitsByDesign(handle),
             context.options,
             failure,
+            perCall ? context : undefined,
           )
         : undefined;
     const signal = bounds ? bounds.signal : context.attemptSignal;
@@ -143,7 +145,9 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         callUserCode(() =>
           handle(
             forPlugin,
-            handledNext((r) => (ended ? lateNext() : sendOnce(r)), pending),
+            // Refused too as the run ends: a plugin listening to its request's signal may call
+            // `next()` in that very event, before the run's end is seen below.
+            handledNext((r) => (ended || signal?.aborted === true ? lateNext() : sendOnce(r)), pending),
             context,
           ),
         ),
@@ -160,6 +164,11 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       });
       if (!isResponse(result))
         throw callFailure(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
+      // The layers above mark what passes up (its checked data): a frozen one would fail there.
+      if (!perCall && !Object.isExtensible(result))
+        throw callFailure(
+          `Middleware "${name}" returned a frozen or sealed Response, which the layers above cannot pass on: return one of its own (a clone)`,
+        );
       // A body it made itself is read under the same bounds (the caller's abort, its own time);
       // a streamed 2xx (a download's) is the caller's to read, each wait bounded as it reads.
       const received =
@@ -211,7 +220,8 @@ function checked(response: Response, context: MiddlewareContext): Response | Pro
  * request on (it reads the body: the rest will not come; after that the transport decides, and
  * a server that has answered stands); and, in the call phase, its own code running for
  * `timeoutInSeconds` at a stretch: the clock stops while a `next` it called is pending (its
- * attempts have their own timeouts and backoff), and starts afresh when the last one settles.
+ * attempts have their own timeouts and backoff), and starts afresh when the last one settles;
+ * and, in the call phase, the call's end (`callOf`): a run an outer plugin left going stops.
  */
 function runBounds(
   name: string,
@@ -219,9 +229,11 @@ function runBounds(
   timed: boolean,
   { timeoutInSeconds }: { readonly timeoutInSeconds: number },
   bodyFailure: AbortSignal | undefined,
+  callOf: MiddlewareContext | undefined,
 ) {
   const controller = new AbortController();
   const unfollow = followAbort(base, controller);
+  const release = callOf === undefined ? undefined : followAbort(callEndSignal(callOf), controller);
   let pending = 0;
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -255,6 +267,7 @@ function runBounds(
     stop(): void {
       clearTimeout(timer);
       unfollow();
+      release?.();
       bodyFailure?.removeEventListener("abort", onFailure);
       pending = -1; // nothing restarts the clock once the run is over
     },

@@ -252,7 +252,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     // A record decoded ends the wait for one, a record skipped too (a broken-off download's
     // records already yielded are skipped on the next one).
     this.#endWait();
-    if (++this.#seen <= this.#yielded) return this.#next();
+    if (++this.#seen <= this.#yielded) return this.#skipYielded();
     this.#yielded++;
     try {
       return { done: false, value: toBatchResult(step.value, this.#label) };
@@ -263,6 +263,28 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
       throw error;
     }
   };
+
+  /**
+   * Reads on past the records of the part an earlier download of it yielded, in a loop: each
+   * skipped record's promise resolved with the next one's (`#next` from `#step`), a chain held
+   * until the first new record (about 90 B of heap a record: 184 MiB for 1.9 million).
+   */
+  async #skipYielded(): Promise<IteratorResult<BatchResult>> {
+    while (this.#seen < this.#yielded) {
+      const current = this.#current;
+      if (current === undefined || this.#done || this.#signal?.aborted) break;
+      let step: IteratorResult<unknown>;
+      try {
+        step = await current.next();
+      } catch (error) {
+        return this.#recover(error, true);
+      }
+      if (step.done) return this.#step(step);
+      this.#endWait();
+      this.#seen++;
+    }
+    return this.#next();
+  }
 
   /**
    * After a part ended cleanly short of its `num_rows`: read again, as a body that broke off is,

@@ -1,5 +1,7 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { delay } from "../internal/delay.js";
+import { followAbort } from "../internal/follow-abort.js";
+import { callEndSignal } from "../core/call-end.js";
 import { signalDeadlines } from "../internal/signal-deadline.js";
 import { shareTokens } from "../internal/secrets.js";
 import type { ApiError } from "../core/errors/api-error.js";
@@ -69,7 +71,9 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
         try {
           return await (next as ScopedNext)(attemptRequest, context);
         } catch (error) {
-          if (retried >= maxRetries) throw error;
+          // A call-phase plugin's `next()` left running once the call ended (it answered, or gave
+          // up) sends nothing more: the caller has the answer (see src/core/call-end.ts).
+          if (retried >= maxRetries || callEndSignal(context)?.aborted) throw error;
           // The decision lives apart, so that each call's suspended frame here stays small.
           await waitBeforeRetry(error, request, context, timing, sendsOf(context) - sentBefore > 1);
         }
@@ -118,10 +122,26 @@ function waitBeforeRetry(
   // A pause cut short by the caller's abort ends the call with no answer's failure: the status
   // goes. (Not cleared before the pause: an attempt's plugin bounded out by its timeout may read
   // it still, a moment after the retry layer moved on.)
-  return delay(seconds * 1000, context.signal).catch((abort: unknown) => {
+  const end = callEndSignal(context);
+  const pause = end ? pauseUntil(seconds * 1000, context.signal, end) : delay(seconds * 1000, context.signal);
+  return pause.catch((abort: unknown) => {
     (context as AttemptState).responseStatus = undefined;
     throw abort;
   });
+}
+
+/**
+ * `delay` where users' plugins run: the pause also ends as the call does (`end`: a plugin's
+ * `next()` left running, see src/core/call-end.ts).
+ */
+async function pauseUntil(milliseconds: number, signal: AbortSignal | undefined, end: AbortSignal): Promise<void> {
+  const pause = new AbortController();
+  const unlinks = [followAbort(signal, pause), followAbort(end, pause)];
+  try {
+    await delay(milliseconds, pause.signal);
+  } finally {
+    for (const unlink of unlinks) unlink();
+  }
 }
 
 /**

@@ -66,7 +66,8 @@ function shown(value: unknown): string {
 
 function compile(schema: Schema, names: Map<string, Compiled>): Compiled {
   if (typeof schema === "string") {
-    const found = PRIMITIVES[schema] ?? names.get(schema);
+    // Own keys only: a type named `constructor` (a valid Avro name) found Object's function.
+    const found = (Object.hasOwn(PRIMITIVES, schema) ? PRIMITIVES[schema] : undefined) ?? names.get(schema);
     if (!found) throw new TypeError(`Avro schema: unknown type ${schema}`);
     return found;
   }
@@ -105,18 +106,23 @@ function record(schema: SchemaObject, names: Map<string, Compiled>): Compiled {
   const compiled: Compiled = {
     encode: (v, s) => {
       for (const field of fields) {
-        const value = (v as Record<string, unknown>)[field.name] ?? null;
+        const value = fieldValue(v, field.name);
         if (!field.type.fits(value))
           throw new TypeError(`Avro record: field ${field.name} cannot hold ${shown(value)}`);
         field.type.encode(value, s);
       }
     },
-    fits: (v) =>
-      isObject(v) && fields.every((field) => field.type.fits((v as Record<string, unknown>)[field.name] ?? null)),
+    fits: (v) => isObject(v) && fields.every((field) => field.type.fits(fieldValue(v, field.name))),
   };
   named(schema, names, compiled);
   for (const field of schema.fields ?? []) fields.push({ name: field.name, type: compile(field.type, names) });
   return compiled;
+}
+
+/** A record's field (`null` where it has none): a field `constructor` it lacks is not Object's. */
+function fieldValue(record: unknown, name: string): unknown {
+  const inherited = !Object.hasOwn(record as object, name) && name in Object.prototype;
+  return inherited ? null : ((record as Record<string, unknown>)[name] ?? null);
 }
 
 function union(branches: Compiled[]): Compiled {

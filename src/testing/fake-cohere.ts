@@ -70,7 +70,8 @@ export interface FakeCohereOptions {
    * gateway (its `page_size=0` means "unset"), and its spec marks these fields optional without
    * saying whether they are sent when zero: test code that reads them both ways.
    * @default false (every field the spec lists is sent, zero or not; a batch's `status_reason`
-   * only where there is a reason, as a failed batch has)
+   * and a dataset's `validation_error` only where there is a reason, as a failed batch or
+   * validation has; see the README for the dataset fields the fake never fills)
    * @example
    * ```ts
    * const fake = new FakeCohere({ omitZeroValues: true });
@@ -536,12 +537,16 @@ export class FakeCohere {
 
   /**
    * How many requests were received for `operation`, or in all without an argument or with `"*"`
-   * (the operations and `"*"` are those {@link FakeCohere.inject} takes).
+   * (the operations and `"*"` are those {@link FakeCohere.inject} takes). Every request counts,
+   * those answered with an injected fault too.
    *
    * @example
    * ```ts
    * import { expect } from "vitest";
-   * expect(fake.count("create")).toBe(1); // created once, despite the retries of a 503
+   * fake.inject("create", { type: "status", status: 503 });
+   * await client.batches.create({ name: "nightly", input_dataset_id: datasetId, model: "embed-v4.0" });
+   * expect(fake.count("create")).toBe(2); // the 503, then its retry
+   * expect(fake.listBatches()).toHaveLength(1); // one batch
    * ```
    * @throws `TypeError` for an unknown operation (a misspelt one would always count 0).
    */

@@ -422,3 +422,103 @@ describe("a plugin that rethrows the SDK's error inside a Proxy whose traps thro
     expect(String((error as Error).message)).not.toContain(token);
   });
 });
+
+describe("what a call-phase plugin leaves running ends with the call (API.md section 6)", () => {
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  // A common plugin: the call, or a failure after `ms`, whichever comes first.
+  const deadline = (ms: number): MiddlewarePlugin => ({
+    name: "deadline",
+    call: (request, next) =>
+      Promise.race([
+        next(request),
+        pause(ms).then(() => {
+          throw new CohereError(`deadline of ${ms} ms passed`);
+        }),
+      ]),
+  });
+
+  it.each([
+    ["without", undefined],
+    ["with", new AbortController().signal],
+  ])(
+    "a create left behind by a deadline sleeps no backoff and sends no retry (%s a caller's signal)",
+    async (_, abortSignal) => {
+      // The retry loop under the abandoned next() slept the 1 s the 503 asked for and sent the
+      // create again after the caller was told it failed: a batch the caller did not know of.
+      server.fake.inject("create", { type: "status", status: 503, retryAfter: "1" }, { times: 1 });
+      const client = server.client({ maxRetries: 2, middleware: [deadline(200)] });
+      const { error } = await outcome(client.batches.create(newBatch, abortSignal ? { abortSignal } : {}));
+      expect((error as Error).message).toMatch(/deadline of 200 ms passed/);
+      await pause(1300);
+      expect(server.fake.count("create")).toBe(1);
+      expect(server.fake.listBatches()).toHaveLength(0);
+    },
+  );
+
+  it("a plugin inside it still waiting (a queue) sends nothing once the call has ended", async () => {
+    let late: Promise<unknown> | undefined;
+    const queue: MiddlewarePlugin = {
+      name: "queue",
+      call: async (request, next) => {
+        await pause(400);
+        late = next(request);
+        return late as Promise<Response>;
+      },
+    };
+    // Its own code waits 400 ms at most: within the call's 2 s, so only the call's end stops it.
+    const client = server.client({ timeoutInSeconds: 2, middleware: [deadline(100), queue] });
+    const { error } = await outcome(client.batches.list());
+    expect((error as Error).message).toMatch(/deadline of 100 ms passed/);
+    await pause(600);
+    await expect(late).rejects.toThrow(/called next\(\) after its run had ended; nothing was sent/);
+    expect(server.fake.requests).toHaveLength(0);
+  });
+
+  it("a next() called in the abort event that ends the plugin's run sends nothing", async () => {
+    // The run ended (its own time ran out), and the plugin called next() from its request's
+    // abort event: before the run's end was seen, it went, and the SDK's retries with it.
+    server.fake.inject("list", { type: "status", status: 503, retryAfter: "0" }, { times: 3 });
+    let late: Promise<unknown> | undefined;
+    const overstaying: MiddlewarePlugin = {
+      name: "late",
+      call: (request, next) => {
+        request.signal.addEventListener("abort", () => {
+          late = next(request);
+          late.catch(() => {});
+        });
+        return new Promise(() => {});
+      },
+    };
+    const client = server.client({ timeoutInSeconds: 0.2, maxRetries: 3, middleware: [overstaying] });
+    const { error } = await outcome(client.batches.list({}, { abortSignal: new AbortController().signal }));
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    await pause(300);
+    await expect(late).rejects.toThrow(/called next\(\) after its run had ended; nothing was sent/);
+    expect(server.fake.requests).toHaveLength(0);
+  });
+});
+
+describe("a plugin that freezes what the SDK passes on gets a typed error (API.md section 7a)", () => {
+  it("an attempt-phase plugin that returns a frozen or sealed response", async () => {
+    for (const seal of [Object.freeze, Object.seal, Object.preventExtensions]) {
+      const freezing: MiddlewarePlugin = { name: "immutable", attempt: async (r, next) => seal(await next(r)) };
+      const { error } = await outcome(server.client({ middleware: [freezing] }).batches.list());
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toMatch(/Middleware "immutable" returned a frozen or sealed Response/);
+    }
+  });
+
+  it("an attempt-phase plugin that freezes its context", async () => {
+    const freezing: MiddlewarePlugin = {
+      name: "freezer",
+      attempt: async (r, next, context) => {
+        const response = await next(r);
+        Object.freeze(context);
+        return response;
+      },
+    };
+    const { error } = await outcome(server.client({ middleware: [freezing] }).batches.list());
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toMatch(/^batches.list \(GET \/v2\/batches\): The call failed: /);
+  });
+});

@@ -304,6 +304,28 @@ describe("the idempotency rule follows what is sent", () => {
       .batches.create(newBatch, { idempotencyKey: "k-2" });
     expect(server.fake.count("create")).toBe(2);
   });
+
+  it("a key with whitespace at its ends is the key fetch sends, with plugins or logging as without", async () => {
+    // The SDK's request held " k1 " as given, the Request a plugin gets "k1" (fetch trims): the
+    // same key sent looked like another once any plugin ran, and the create went once.
+    const pass: Middleware = (request, next) => next(request);
+    const setups = [
+      {},
+      { middleware: [pass] },
+      { logLevel: "info" as const, logger: { debug() {}, info() {}, warn() {}, error() {} } },
+    ];
+    for (const [index, setup] of setups.entries()) {
+      for (const key of [" k1 ", "k1\t"]) {
+        server.fake.reset({ batches: true });
+        server.fake.inject("create", { type: "status", status: 500 }, { times: 1 });
+        await server
+          .client({ ...fast, maxRetries: 2, ...setup })
+          .batches.create(newBatch, { idempotencyKey: `${key}${index}` });
+        expect(server.fake.count("create")).toBe(2);
+        expect(server.fake.listBatches()).toHaveLength(1);
+      }
+    }
+  });
 });
 
 describe("the reason a failure gives for one attempt", () => {

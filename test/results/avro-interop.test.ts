@@ -64,6 +64,67 @@ describe("decoding files written by avsc", () => {
     });
   }
 
+  it("keeps a string's leading U+FEFF, as avsc does: it is data, not a byte-order mark", async () => {
+    // TextDecoder's default dropped it: a custom_id "\uFEFFid-1" came back "id-1".
+    const schema = {
+      type: "record",
+      name: "Out",
+      fields: [
+        { name: "custom_id", type: "string" },
+        { name: "tags", type: { type: "map", values: "string" } },
+      ],
+    };
+    const records = [
+      { custom_id: "\uFEFFid-1", tags: { "\uFEFFk": "\uFEFFv" } },
+      { custom_id: `\uFEFF${"a-longer-id-past-24-bytes-".repeat(2)}`, tags: {} },
+    ];
+    const file = await avscWrite(schema, records, "deflate");
+    expect(await decodeAll(chunked(file, 3))).toEqual(records);
+    expect(normalise(await decodeAll(chunked(file, 64)))).toEqual(normalise(await avscRead(file)));
+  });
+
+  it("reads named types called as Object's own properties (constructor, toString, valueOf, hasOwnProperty)", async () => {
+    // Looked up in a plain object, the name found Object's function: a valid file was refused,
+    // or (a type of zero bytes) a record carried the decoder's cursor in place of the value.
+    for (const name of ["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__"]) {
+      for (const fields of [[{ name: "n", type: "null" }], [{ name: "s", type: "string" }]]) {
+        const schema = {
+          type: "record",
+          name: "Out",
+          namespace: "com.example",
+          fields: [
+            { name: "custom_id", type: "string" },
+            { name: "first", type: { type: "record", name, fields } },
+            { name: "second", type: name },
+          ],
+        };
+        const value = fields[0]?.type === "null" ? { n: null } : { s: "x" };
+        const records = [1, 2].map((i) => ({ custom_id: `r${i}`, first: value, second: value }));
+        // The fake's writer keeps the schema as given: avsc writes the reference's full name.
+        const file = await writeAvroContainer(schema, records, { codec: "null" });
+        expect(await decodeAll(chunked(file, 16))).toEqual(records);
+        expect(await avscRead(file)).toEqual(records);
+      }
+    }
+  });
+
+  it("the fake's writer takes a field called as Object's own property, null where the record lacks it", async () => {
+    // It read Object's function for a missing field `constructor`, and refused the record.
+    const schema = {
+      type: "record",
+      name: "Out",
+      fields: [
+        { name: "custom_id", type: "string" },
+        { name: "constructor", type: ["null", "string"] },
+      ],
+    };
+    const file = await writeAvroContainer(schema, [{ custom_id: "a" }, { custom_id: "b", constructor: "x" }]);
+    expect(await decodeAll(chunked(file, 16))).toEqual([
+      { custom_id: "a", constructor: null },
+      { custom_id: "b", constructor: "x" },
+    ]);
+  });
+
   it("gives the bare value of a union branch, never avsc's wrapped form", async () => {
     const file = await avscWrite(EVERY_TYPE, RECORDS.slice(0, 3), "null");
     const [first, second, third] = (await decodeAll(chunked(file, 64))) as Record<string, unknown>[];

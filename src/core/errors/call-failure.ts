@@ -1,4 +1,5 @@
-import { redactError } from "../../internal/secrets.js";
+import { carriesToken, redactError } from "../../internal/secrets.js";
+import { describeThrown } from "../../internal/thrown-text.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { CohereAbortError } from "./abort-error.js";
 import { ApiError, describeAnswer } from "./api-error.js";
@@ -99,6 +100,17 @@ export function callFailure(message: string, options?: ErrorOptions): CohereErro
   const error = new CohereError(message, options);
   madeInCalls.add(error);
   return error;
+}
+
+/**
+ * `error` where it is a `CohereError`, else one in its place: a failure of the SDK's own work that
+ * is not of its making (a write refused on a context a plugin froze) is typed like any other,
+ * its words cleaned of the call's tokens, the value kept as `cause` unless it quotes one.
+ */
+export function typedFailure(context: MiddlewareContext, error: unknown): unknown {
+  if (CohereError.is(error)) return error;
+  const cause = carriesToken(context, error) ? undefined : { cause: error };
+  return callFailure(`The call failed: ${describeThrown(context, error)}`, cause);
 }
 
 // The mark of an error already named, on the error (under `Symbol.for`): an error the other

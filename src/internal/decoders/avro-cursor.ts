@@ -18,7 +18,9 @@ export function locate(error: unknown, where: string): unknown {
   return error;
 }
 
-const utf8 = new TextDecoder();
+// `ignoreBOM`: a string's leading U+FEFF is data (a custom_id may begin with one), which the
+// default decoder dropped, unlike avsc and Avro's Java reader.
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 /** Below this length a JS loop beats TextDecoder's call overhead for ASCII text (measured in Node 20). */
 const SHORT_STRING = 24;
 

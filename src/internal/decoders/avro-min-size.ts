@@ -10,7 +10,9 @@ const VARINT_TYPES = new Set(["boolean", "int", "long", "bytes", "string", "enum
  * definition may be recursive), which only loosens the bound.
  */
 export function minEncodedSize(schema: unknown): number {
-  if (typeof schema === "string") return FIXED_WIDTH[schema] ?? (VARINT_TYPES.has(schema) ? 1 : 0);
+  // Own keys only: a named type `constructor` read Object's function, and the bound was NaN.
+  if (typeof schema === "string")
+    return Object.hasOwn(FIXED_WIDTH, schema) ? (FIXED_WIDTH[schema] as number) : VARINT_TYPES.has(schema) ? 1 : 0;
   if (Array.isArray(schema)) return 1; // the branch index
   if (typeof schema !== "object" || schema === null) return 0;
   const { type, fields, size } = schema as { type?: unknown; fields?: unknown; size?: unknown };

@@ -75,7 +75,11 @@ function fullName(name: unknown, namespace: string): string {
 }
 
 function primitiveOrReference(name: string, namespace: string, names: Names): AvroReader {
-  const reader = PRIMITIVES[name] ?? names.get(fullName(name, namespace)) ?? names.get(name);
+  // Own keys only: a type named `constructor` or `valueOf` (valid Avro names) read Object's.
+  const reader =
+    (Object.hasOwn(PRIMITIVES, name) ? PRIMITIVES[name] : undefined) ??
+    names.get(fullName(name, namespace)) ??
+    names.get(name);
   if (!reader) throw new AvroFormatError(`unknown type ${JSON.stringify(name)}`);
   return reader;
 }

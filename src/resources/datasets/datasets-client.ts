@@ -160,7 +160,8 @@ export class DatasetsClient {
    * @example
    * ```ts
    * const { batch } = await client.batches.retrieve(batchId);
-   * if (batch.output_dataset_id !== undefined)
+   * // A batch may name its output dataset before it completes: read it once the batch has.
+   * if (batch.status === BatchStatus.Completed && batch.output_dataset_id !== undefined)
    *   for await (const record of client.datasets.records(batch.output_dataset_id)) console.log(record.custom_id);
    * ```
    * @throws CohereError for an empty id (on the first `next()`, before anything is sent) or a part without URL; `CohereParseError`
