@@ -22,7 +22,14 @@ export function callEndSignal(context: MiddlewareContext): AbortSignal | undefin
   return (context as WithCallEnd)[callEnd]?.signal;
 }
 
-/** Ends `context`'s call: what it left running stops (see `callEndSignal`). */
+/**
+ * Ends `context`'s call: what it left running stops (see `callEndSignal`), and fails with the
+ * signal's reason, which says so (not a `CohereAbortError`: nobody aborted).
+ */
 export function endCall(context: MiddlewareContext): void {
-  (context as WithCallEnd)[callEnd]?.abort(new CohereError("The call had ended"));
+  (context as WithCallEnd)[callEnd]?.abort(
+    new CohereError(
+      "The call had ended (a middleware answered or failed while this was pending); nothing more was sent",
+    ),
+  );
 }

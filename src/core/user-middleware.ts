@@ -153,7 +153,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         ),
         signal,
         () =>
-          bounds?.timedOut() && !context.signal?.aborted
+          (bounds?.timedOut() || (perCall && callEndSignal(context)?.aborted)) && !context.signal?.aborted
             ? (signal as AbortSignal).reason
             : (cutShort(context) ?? abortErrorFor(context)),
       ).finally(() => {
@@ -164,8 +164,9 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
       });
       if (!isResponse(result))
         throw callFailure(`Middleware "${name}" returned ${describeUserValue(result)}, not a Response`);
-      // The layers above mark what passes up (its checked data): a frozen one would fail there.
-      if (!perCall && !Object.isExtensible(result))
+      // A response of `next()`'s passes up as it is, and the layers above mark it (its checked
+      // data): frozen, it would fail there. One the plugin made itself is read into a new one.
+      if (!perCall && hasKeptBody(result) && !Object.isExtensible(result))
         throw callFailure(
           `Middleware "${name}" returned a frozen or sealed Response, which the layers above cannot pass on: return one of its own (a clone)`,
         );

@@ -1,3 +1,4 @@
+import { callEndSignal } from "../core/call-end.js";
 import { delay } from "../internal/delay.js";
 import * as v from "valibot";
 import { CohereAbortError } from "../core/errors/abort-error.js";
@@ -128,9 +129,14 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     }
   };
 
-  const waitForSlot = (signal: AbortSignal | undefined): Promise<void> =>
+  // `end`: the call's end, where plugins run (an outer plugin may answer while its call waits
+  // here): the waiter leaves the line then, as on the caller's abort, and takes no slot.
+  const waitForSlot = (signal: AbortSignal | undefined, end: AbortSignal | undefined): Promise<void> =>
     new Promise((resolve, reject) => {
-      const settled = () => signal?.removeEventListener("abort", onAbort);
+      const settled = () => {
+        signal?.removeEventListener("abort", onAbort);
+        end?.removeEventListener("abort", onAbort);
+      };
       const waiter = {
         go: () => {
           settled();
@@ -149,10 +155,12 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
           pumping?.abort();
           pumping = undefined;
         }
-        reject(new CohereAbortError(signal?.reason));
+        settled();
+        reject(signal?.aborted || !end?.aborted ? new CohereAbortError(signal?.reason) : end.reason);
       }
       line.add(waiter);
       signal?.addEventListener("abort", onAbort, { once: true });
+      end?.addEventListener("abort", onAbort, { once: true });
       if (pumping === undefined) {
         pumping = new AbortController();
         void pump(pumping.signal);
@@ -166,7 +174,7 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
     refill();
     if (line.size === 0 && tokens >= 1) tokens -= 1;
-    else await waitForSlot(signal);
+    else await waitForSlot(signal, callEndSignal(context));
     return next(request);
   };
   // The wait for a slot is bounded by the caller's abort only (see `waitsByDesign`).

@@ -139,6 +139,9 @@ async function pauseUntil(milliseconds: number, signal: AbortSignal | undefined,
   const unlinks = [followAbort(signal, pause), followAbort(end, pause)];
   try {
     await delay(milliseconds, pause.signal);
+  } catch (abort) {
+    // Ended by the call's end, not the caller: the end's words (see `endCall`).
+    throw end.aborted && !signal?.aborted ? end.reason : abort;
   } finally {
     for (const unlink of unlinks) unlink();
   }

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import {
+  CohereAbortError,
   CohereClient,
   CohereError,
   CohereParseError,
@@ -474,6 +475,46 @@ describe("what a call-phase plugin leaves running ends with the call (API.md sec
     expect(server.fake.requests).toHaveLength(0);
   });
 
+  it("a plugin inside it sees the call's end in words of its own, not a CohereAbortError nobody caused", async () => {
+    server.fake.inject("list", { type: "status", status: 503, retryAfter: "1" }, { times: 1 });
+    let seen: unknown;
+    const observer: MiddlewarePlugin = {
+      name: "observer",
+      call: (request, next) =>
+        next(request).catch((error: unknown) => {
+          seen = error;
+          throw error;
+        }),
+    };
+    const client = server.client({ maxRetries: 2, middleware: [deadline(100), observer] });
+    const { error } = await outcome(client.batches.list());
+    expect((error as Error).message).toMatch(/deadline of 100 ms passed/);
+    await pause(100);
+    expect(CohereError.is(seen)).toBe(true);
+    expect(CohereAbortError.is(seen)).toBe(false);
+    expect((seen as Error).message).toMatch(/The call had ended \(a middleware answered or failed while this was pending\)/);
+    expect(server.fake.count("list")).toBe(1);
+  });
+
+  it("a call of it waiting in the rate limiter's line leaves it: the calls behind take no later slot", async () => {
+    // The abandoned waiter kept its place, took the next slot (its next() then refused) and
+    // pushed every call behind it one slot later.
+    const limiter = rateLimitMiddleware({ requestsPerMinute: 60, burst: 1 });
+    const plain = server.client({ middleware: [limiter] });
+    const hurried = server.client({ middleware: [deadline(100), limiter] });
+    const started = performance.now();
+    await plain.batches.list(); // takes the one token: the next slot is a second away
+    const waiting = outcome(hurried.batches.list());
+    await pause(200);
+    const behind = outcome(plain.batches.list());
+    expect(((await waiting).error as Error).message).toMatch(/deadline of 100 ms passed/);
+    const { error, ms } = await behind;
+    expect(error).toBeUndefined();
+    expect(ms + 200).toBeLessThan(1_600);
+    expect(performance.now() - started).toBeGreaterThan(800);
+    expect(server.fake.count("list")).toBe(2);
+  });
+
   it("a next() called in the abort event that ends the plugin's run sends nothing", async () => {
     // The run ended (its own time ran out), and the plugin called next() from its request's
     // abort event: before the run's end was seen, it went, and the SDK's retries with it.
@@ -506,6 +547,14 @@ describe("a plugin that freezes what the SDK passes on gets a typed error (API.m
       expect(error).toBeInstanceOf(CohereError);
       expect((error as Error).message).toMatch(/Middleware "immutable" returned a frozen or sealed Response/);
     }
+  });
+
+  it("but one that answers with a frozen Response of its own (a mock) is read as any other", async () => {
+    const mock: MiddlewarePlugin = {
+      name: "mock",
+      attempt: async () => Object.freeze(new Response('{"batches":[]}', { status: 200 })),
+    };
+    expect(await server.client({ middleware: [mock] }).batches.list()).toEqual({ batches: [] });
   });
 
   it("an attempt-phase plugin that freezes its context", async () => {
