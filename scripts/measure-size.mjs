@@ -196,8 +196,10 @@ import { build } from "esbuild";
 // The twenty-second session: the reason a keyless stream upload went once (+25 B), tokens
 // redacted longest first and waitUntilDone's message cleaned of them (+38 B): 21,622 B, and the
 // guard to 21.2 kB; the second re-attack (not in the page but for chunk names): 21,625 B; the
-// review: 21,623 B.
-export const BUDGET_GZIP_BYTES = 21.4 * 1024;
+// review: 21,623 B. The twenty-third session: a call's end where plugins run (what a call-phase
+// plugin left running stops), keys compared trimmed, any failure typed: 21,852 B; the re-attack:
+// 21,900 B, and the guard to 21.5 kB.
+export const BUDGET_GZIP_BYTES = 21.5 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
