@@ -15,7 +15,7 @@ import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
 import { onAttemptEnd } from "./attempt-end.js";
-import { callEndSignal } from "./call-end.js";
+import { abortAtCallEnd, callEnded } from "./call-end.js";
 import { isNotBlank, sendsOf } from "./idempotency-key-sent.js";
 import { answeredUntouched, serverCertainlyDidNotAct } from "./server-did-not-act.js";
 import { pluginRequest } from "./plugin-request.js";
@@ -153,7 +153,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
         ),
         signal,
         () =>
-          (bounds?.timedOut() || (perCall && callEndSignal(context)?.aborted)) && !context.signal?.aborted
+          (bounds?.timedOut() || (perCall && callEnded(context))) && !context.signal?.aborted
             ? (signal as AbortSignal).reason
             : (cutShort(context) ?? abortErrorFor(context)),
       ).finally(() => {
@@ -234,7 +234,7 @@ function runBounds(
 ) {
   const controller = new AbortController();
   const unfollow = followAbort(base, controller);
-  const release = callOf === undefined ? undefined : followAbort(callEndSignal(callOf), controller);
+  const release = callOf === undefined ? undefined : abortAtCallEnd(callOf, controller);
   let pending = 0;
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,11 +1,11 @@
-import { callEndSignal } from "../core/call-end.js";
+import { abortAtCallEnd, callEndWatched } from "../core/call-end.js";
 import { delay } from "../internal/delay.js";
 import * as v from "valibot";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { describeThrownValue } from "../internal/thrown-text.js";
 import { checkInput, functionSchema } from "../core/input.js";
-import type { Middleware } from "../core/middleware.js";
+import type { Middleware, MiddlewareContext } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 
 /** Options of `rateLimitMiddleware`. @public */
@@ -129,13 +129,17 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     }
   };
 
-  // `end`: the call's end, where plugins run (an outer plugin may answer while its call waits
+  // The call's end too, where plugins run (an outer plugin may answer while its call waits
   // here): the waiter leaves the line then, as on the caller's abort, and takes no slot.
-  const waitForSlot = (signal: AbortSignal | undefined, end: AbortSignal | undefined): Promise<void> =>
+  const waitForSlot = (signal: AbortSignal | undefined, context: MiddlewareContext): Promise<void> =>
     new Promise((resolve, reject) => {
+      const ending = callEndWatched(context) ? new AbortController() : undefined;
+      const end = ending?.signal;
+      const release = ending === undefined ? undefined : abortAtCallEnd(context, ending);
       const settled = () => {
         signal?.removeEventListener("abort", onAbort);
         end?.removeEventListener("abort", onAbort);
+        release?.();
       };
       const waiter = {
         go: () => {
@@ -174,7 +178,7 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
     refill();
     if (line.size === 0 && tokens >= 1) tokens -= 1;
-    else await waitForSlot(signal, callEndSignal(context));
+    else await waitForSlot(signal, context);
     return next(request);
   };
   // The wait for a slot is bounded by the caller's abort only (see `waitsByDesign`).

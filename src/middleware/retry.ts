@@ -1,7 +1,7 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { delay } from "../internal/delay.js";
 import { followAbort } from "../internal/follow-abort.js";
-import { callEndSignal } from "../core/call-end.js";
+import { abortAtCallEnd, callEnded, callEndWatched } from "../core/call-end.js";
 import { signalDeadlines } from "../internal/signal-deadline.js";
 import { shareTokens } from "../internal/secrets.js";
 import type { ApiError } from "../core/errors/api-error.js";
@@ -73,7 +73,7 @@ export function retryMiddleware(timing: RetryTiming = {}): Middleware {
         } catch (error) {
           // A call-phase plugin's `next()` left running once the call ended (it answered, or gave
           // up) sends nothing more: the caller has the answer (see src/core/call-end.ts).
-          if (retried >= maxRetries || callEndSignal(context)?.aborted) throw error;
+          if (retried >= maxRetries || callEnded(context)) throw error;
           // The decision lives apart, so that each call's suspended frame here stays small.
           await waitBeforeRetry(error, request, context, timing, sendsOf(context) - sentBefore > 1);
         }
@@ -122,8 +122,9 @@ function waitBeforeRetry(
   // A pause cut short by the caller's abort ends the call with no answer's failure: the status
   // goes. (Not cleared before the pause: an attempt's plugin bounded out by its timeout may read
   // it still, a moment after the retry layer moved on.)
-  const end = callEndSignal(context);
-  const pause = end ? pauseUntil(seconds * 1000, context.signal, end) : delay(seconds * 1000, context.signal);
+  const pause = callEndWatched(context)
+    ? pauseUntilCallEnd(seconds * 1000, context)
+    : delay(seconds * 1000, context.signal);
   return pause.catch((abort: unknown) => {
     (context as AttemptState).responseStatus = undefined;
     throw abort;
@@ -131,17 +132,16 @@ function waitBeforeRetry(
 }
 
 /**
- * `delay` where users' plugins run: the pause also ends as the call does (`end`: a plugin's
- * `next()` left running, see src/core/call-end.ts).
+ * `delay` where users' plugins run: the pause also ends as the call does (a plugin's `next()`
+ * left running, see src/core/call-end.ts), with the end's words.
  */
-async function pauseUntil(milliseconds: number, signal: AbortSignal | undefined, end: AbortSignal): Promise<void> {
+async function pauseUntilCallEnd(milliseconds: number, context: MiddlewareContext): Promise<void> {
   const pause = new AbortController();
-  const unlinks = [followAbort(signal, pause), followAbort(end, pause)];
+  const unlinks = [followAbort(context.signal, pause), abortAtCallEnd(context, pause)];
   try {
     await delay(milliseconds, pause.signal);
   } catch (abort) {
-    // Ended by the call's end, not the caller: the end's words (see `endCall`).
-    throw end.aborted && !signal?.aborted ? end.reason : abort;
+    throw callEnded(context) && !context.signal?.aborted ? pause.signal.reason : abort;
   } finally {
     for (const unlink of unlinks) unlink();
   }

@@ -492,7 +492,9 @@ describe("what a call-phase plugin leaves running ends with the call (API.md sec
     await pause(100);
     expect(CohereError.is(seen)).toBe(true);
     expect(CohereAbortError.is(seen)).toBe(false);
-    expect((seen as Error).message).toMatch(/The call had ended \(a middleware answered or failed while this was pending\)/);
+    expect((seen as Error).message).toMatch(
+      /The call had ended: a middleware answered or failed while this was pending/,
+    );
     expect(server.fake.count("list")).toBe(1);
   });
 
