@@ -13,27 +13,61 @@ import type { MiddlewareContext } from "./middleware.js";
 
 const callEnd: unique symbol = Symbol();
 
-interface CallEnd {
-  ended: boolean;
+/**
+ * A call's end, in private fields: a plugin may freeze its context and what it holds (a
+ * snapshot), and a write to a frozen record at the call's end was a raw `TypeError`.
+ */
+class CallEnd {
+  #ended = false;
   /** What to abort as the call ends: the runs of plugins, the retry loop's pause, a wait in line. */
-  readonly running: AbortController[];
+  #running: AbortController[] = [];
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  add(controller: AbortController): () => void {
+    if (this.#ended) {
+      controller.abort(callEndedError());
+      return noop;
+    }
+    const running = this.#running;
+    running.push(controller);
+    return () => {
+      const at = running.indexOf(controller);
+      if (at >= 0) running.splice(at, 1);
+    };
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const controller of this.#running.splice(0)) controller.abort(callEndedError());
+  }
 }
-type WithCallEnd = { [callEnd]?: CallEnd };
+
+type WithCallEnd = { [callEnd]?: unknown };
+
+/** The call's end of `context`, if watched (and not replaced by a plugin). */
+function endOf(context: MiddlewareContext): CallEnd | undefined {
+  const end = (context as WithCallEnd)[callEnd];
+  return end instanceof CallEnd ? end : undefined;
+}
 
 /** Watches the end of `context`'s call (one where users' plugins run); `endCall` ends it. */
 export function watchCallEnd(context: MiddlewareContext): void {
   // One object: a copy of the context a hedge's `next()` runs on (see the retry layer) shares it.
-  (context as WithCallEnd)[callEnd] = { ended: false, running: [] };
+  (context as WithCallEnd)[callEnd] = new CallEnd();
 }
 
 /** True where the end of `context`'s call is watched (users' plugins run in it). */
 export function callEndWatched(context: MiddlewareContext): boolean {
-  return (context as WithCallEnd)[callEnd] !== undefined;
+  return endOf(context) !== undefined;
 }
 
 /** True once `context`'s call has settled: nothing more may start for it. */
 export function callEnded(context: MiddlewareContext): boolean {
-  return (context as WithCallEnd)[callEnd]?.ended === true;
+  return endOf(context)?.ended === true;
 }
 
 /**
@@ -41,28 +75,16 @@ export function callEnded(context: MiddlewareContext): boolean {
  * so (not a `CohereAbortError`: nobody aborted), and returns what lets go of it.
  */
 export function abortAtCallEnd(context: MiddlewareContext, controller: AbortController): () => void {
-  const end = (context as WithCallEnd)[callEnd];
-  if (end === undefined) return noop;
-  if (end.ended) {
-    controller.abort(callEndedError());
-    return noop;
-  }
-  end.running.push(controller);
-  return () => {
-    const at = end.running.indexOf(controller);
-    if (at >= 0) end.running.splice(at, 1);
-  };
+  return endOf(context)?.add(controller) ?? noop;
 }
 
 /** Ends `context`'s call: what it left running stops (see `abortAtCallEnd`). */
 export function endCall(context: MiddlewareContext): void {
-  const end = (context as WithCallEnd)[callEnd];
-  if (end === undefined || end.ended) return;
-  end.ended = true;
-  for (const controller of end.running.splice(0)) controller.abort(callEndedError());
+  endOf(context)?.end();
 }
 
-function callEndedError(): CohereError {
+/** The failure of what a call left running once it ended. */
+export function callEndedError(): CohereError {
   return new CohereError("The call had ended: a middleware answered or failed while this was pending");
 }
 

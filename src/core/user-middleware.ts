@@ -15,7 +15,7 @@ import type { ResolvedPlugin } from "./middleware-plugin.js";
 import { receiveResponse } from "./received-response.js";
 import { hasKeptBody } from "./response-body.js";
 import { onAttemptEnd } from "./attempt-end.js";
-import { abortAtCallEnd, callEnded } from "./call-end.js";
+import { abortAtCallEnd, callEnded, callEndedError } from "./call-end.js";
 import { isNotBlank, sendsOf } from "./idempotency-key-sent.js";
 import { answeredUntouched, serverCertainlyDidNotAct } from "./server-did-not-act.js";
 import { pluginRequest } from "./plugin-request.js";
@@ -43,6 +43,9 @@ import { pluginRequest } from "./plugin-request.js";
 export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Middleware {
   const perCall = phase === "call";
   return async (request, next, context) => {
+    // A `next()` an outer plugin called and left (it answered, or failed, at once) reaches this
+    // one after the call has ended: its code does not run (a rate limiter took a slot for it).
+    if (perCall && callEnded(context)) throw callEndedError();
     // An upload's source that fails as the plugin reads the body (a signer, a size check) ends
     // its run too: the body will not come.
     const failure = bodyFailureOf(context);

@@ -136,6 +136,8 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
       const ending = callEndWatched(context) ? new AbortController() : undefined;
       const end = ending?.signal;
       const release = ending === undefined ? undefined : abortAtCallEnd(context, ending);
+      // Ended already (a `next()` left running reached here after the call settled): no place.
+      if (end?.aborted) return reject(end.reason);
       const settled = () => {
         signal?.removeEventListener("abort", onAbort);
         end?.removeEventListener("abort", onAbort);

@@ -517,6 +517,48 @@ describe("what a call-phase plugin leaves running ends with the call (API.md sec
     expect(server.fake.count("list")).toBe(2);
   });
 
+  it("a next() left running by a plugin that failed at once reaches no plugin below: the rate limiter keeps its slot", async () => {
+    // The inner plugin's code ran after the call had ended: the limiter put the call in its line
+    // (or took a token), and every call behind went a slot later; its timer kept Node alive.
+    const leaving: MiddlewarePlugin = {
+      name: "leaving",
+      call: (request, next) => {
+        next(request).catch(() => {});
+        throw new CohereError("gave up");
+      },
+    };
+    for (const burst of [1, 2]) {
+      server.fake.reset();
+      const limiter = rateLimitMiddleware({ requestsPerMinute: 60, burst });
+      const plain = server.client({ middleware: [limiter] });
+      const hurried = server.client({ middleware: [leaving, limiter] });
+      await plain.batches.list(); // with burst 1, the next slot is a second away
+      const started = performance.now();
+      expect(((await outcome(hurried.batches.list())).error as Error).message).toMatch(/gave up/);
+      await pause(150); // the left next() has reached the limiter by now
+      const { error } = await outcome(plain.batches.list());
+      expect(error).toBeUndefined();
+      expect(performance.now() - started).toBeLessThan(burst === 1 ? 1_500 : 500);
+      expect(server.fake.count("list")).toBe(2);
+    }
+  });
+
+  it("a plugin that freezes what its context holds (a snapshot) does not fail the call at its end", async () => {
+    // The record of the call's end was an object on the context: frozen, the write that ends
+    // the call was a raw TypeError out of the SDK's own finally.
+    const snapshot: MiddlewarePlugin = {
+      name: "snapshot",
+      call: (request, next, context) => {
+        for (const key of Reflect.ownKeys(context)) {
+          const value: unknown = (context as unknown as Record<PropertyKey, unknown>)[key];
+          if (typeof value === "object" && value !== null && !(value instanceof AbortSignal)) Object.freeze(value);
+        }
+        return next(request);
+      },
+    };
+    expect(await server.client({ middleware: [snapshot] }).batches.list()).toEqual({ batches: [] });
+  });
+
   it("a next() called in the abort event that ends the plugin's run sends nothing", async () => {
     // The run ended (its own time ran out), and the plugin called next() from its request's
     // abort event: before the run's end was seen, it went, and the SDK's retries with it.
