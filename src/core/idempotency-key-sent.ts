@@ -48,6 +48,21 @@ export function serverAnswered(context: object, status: number): boolean {
   return count === undefined || count.status === status;
 }
 
+// Calls (by their request options) that failed after a request reached a transport: `run`
+// reads it for a create that failed where no status says whether the server acted (a plugin
+// that threw after its `next()` was answered, or gave up on one in flight).
+const failedAfterSending = new WeakSet<object>();
+
+/** Notes, as a call that is not idempotent fails, whether a request of it reached a transport. */
+export function noteFailedSends(context: object, requestOptions: object | undefined): void {
+  if (requestOptions !== undefined && sendsOf(context) > 0) failedAfterSending.add(requestOptions);
+}
+
+/** True when the call made with `requestOptions` failed after a request of it was sent. */
+export function failedAfterSend(requestOptions: object): boolean {
+  return failedAfterSending.has(requestOptions);
+}
+
 /** How many requests of `context`'s call (one not idempotent) reached a transport so far. */
 export function sendsOf(context: object): number {
   return (context as CountsSends)[sendCount]?.n ?? 0;

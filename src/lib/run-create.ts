@@ -1,5 +1,6 @@
 // The batch create of `batches.run`, which never leaves two batches behind, whether or not the
 // server honours `Idempotency-Key` (Cohere does not document it).
+import { failedAfterSend } from "../core/idempotency-key-sent.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { afterEarlierAttempts } from "../core/errors/call-failure.js";
 import { recordingTokens } from "../internal/secrets.js";
@@ -47,14 +48,14 @@ export async function createBatchOnce(
 ): Promise<Batch> {
   const idempotencyKey = newIdempotencyKey();
   for (let attempt = 1; ; attempt++) {
+    // Each create is a call of its own (plugins see `context.attempt` 1); its failure counts
+    // the attempts made before it.
+    // Recording the tokens it sends, which a server may make the batch's id of (see `carryTokens`).
+    const createOptions = afterEarlierAttempts(
+      recordingTokens({ ...options, idempotencyKey, maxRetries: 0 }),
+      attempt - 1,
+    );
     try {
-      // Each create is a call of its own (plugins see `context.attempt` 1); its failure counts
-      // the attempts made before it.
-      // Recording the tokens it sends, which a server may make the batch's id of (see `carryTokens`).
-      const createOptions = afterEarlierAttempts(
-        recordingTokens({ ...options, idempotencyKey, maxRetries: 0 }),
-        attempt - 1,
-      );
       // In flight, for the run: a deadline that cuts it off may leave a batch the server commits
       // later. (Not during the pauses between creates: a refused create never left.)
       sent.inFlight = true;
@@ -85,11 +86,14 @@ export async function createBatchOnce(
         // its status (a 307's target may have made the batch and then failed), and one answered
         // with a redirect that says the server acted (a 303, or a 302 as browsers read it after a
         // POST), or that a browser hides as status 0. (A 300 or 304 says it did not.)
+        // And one that failed after it was sent with no answer's status to tell (a plugin that
+        // threw after its `next()` was answered, or gave up on one in flight).
         if (
           !refused &&
           (isTransientFailure(error) ||
             (CohereParseError.is(error) && (error.status < 300 || isFollowedRedirect(error))) ||
-            (ApiError.is(error) && (error.status === 0 || error.status === 302 || error.status === 303)))
+            (ApiError.is(error) && (error.status === 0 || error.status === 302 || error.status === 303)) ||
+            (!ApiError.is(error) && !CohereAbortError.is(error) && failedAfterSend(createOptions)))
         )
           sent.secondPossible = true;
         // The caller's abort made during the decision (in `shouldRetry`) ends the run as an

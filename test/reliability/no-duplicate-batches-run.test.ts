@@ -112,6 +112,36 @@ describe("run: one batch only when the create answer was lost", () => {
     });
   });
 
+  it("a plugin that fails the create after it was sent (its answer in, or given up on): the batch is cancelled, not left", async () => {
+    // The failure was a plain CohereError ("Middleware ... failed"), which said nothing of the
+    // server: the run rejected, and the batch the create made ran for nobody.
+    const audit: Middleware = async (request, next, context) => {
+      const response = await next(request);
+      if (context.operation === "batches.create") throw new Error("audit sink unavailable");
+      return response;
+    };
+    const { error } = await outcome(env.client({ middleware: [audit] }).batches.run(request()));
+    expect((error as Error).message).toMatch(/Middleware "audit" failed: audit sink unavailable/);
+    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 5_000,
+    });
+  });
+
+  it("a plugin that fails the create before it is sent: nothing is watched for, nothing listed", async () => {
+    const refusing: Middleware = async (request, next, context) => {
+      if (context.operation === "batches.create") throw new Error("not today");
+      return next(request);
+    };
+    // Marked: an earlier test's watch may still look at the list of the same fake.
+    const client = env.client({ middleware: [refusing], headers: { "x-test": "refused-create" } });
+    const { error } = await outcome(client.batches.run(request()));
+    expect((error as Error).message).toMatch(/Middleware "\S+" failed: not today/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === "refused-create");
+    expect(ours.map((sent) => sent.operation)).not.toContain("create");
+    expect(ours.map((sent) => sent.operation)).not.toContain("list");
+  });
+
   it.each([200, 504])(
     "a user's fetch that follows a 307 of the create itself, answered %i there: the batch it made is cancelled, not left",
     async (finalStatus) => {
