@@ -113,7 +113,7 @@ function onTheWire(value: string): string {
 
 /** False for a blank key, which is none: fetch trims HTTP's whitespace (tab, space, CR, LF) off a value, and sends it empty. */
 export function isNotBlank(key: string): boolean {
-  return /[^\t\n\r ]/.test(key);
+  return onTheWire(key) !== "";
 }
 
 /** Forgets the last attempt's key before the next one. */

@@ -25,20 +25,23 @@ interface Compiled {
 const isInteger = (value: unknown) => Number.isSafeInteger(value);
 const isObject = (value: unknown) => typeof value === "object" && value !== null && !Array.isArray(value);
 
-const PRIMITIVES: Record<string, Compiled> = {
-  null: { encode: () => {}, fits: (v) => v === null || v === undefined },
-  // -2^31 is an int too (a test of the absolute value refused it).
-  int: {
-    encode: (v, s) => s.writeLong(v as number),
-    fits: (v) => isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31,
-  },
-  boolean: { encode: (v, s) => s.writeBoolean(v as boolean), fits: (v) => typeof v === "boolean" },
-  long: { encode: (v, s) => s.writeLong(v as number), fits: isInteger },
-  float: { encode: (v, s) => s.writeFloat(v as number), fits: (v) => typeof v === "number" },
-  double: { encode: (v, s) => s.writeDouble(v as number), fits: (v) => typeof v === "number" },
-  bytes: { encode: (v, s) => s.writeBytes(v as Uint8Array), fits: (v) => v instanceof Uint8Array },
-  string: { encode: (v, s) => s.writeString(v as string), fits: (v) => typeof v === "string" },
-};
+// A Map: a type named `constructor` (a valid Avro name) found Object's function in a literal.
+const PRIMITIVES = new Map(
+  Object.entries<Compiled>({
+    null: { encode: () => {}, fits: (v) => v === null || v === undefined },
+    // -2^31 is an int too (a test of the absolute value refused it).
+    int: {
+      encode: (v, s) => s.writeLong(v as number),
+      fits: (v) => isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31,
+    },
+    boolean: { encode: (v, s) => s.writeBoolean(v as boolean), fits: (v) => typeof v === "boolean" },
+    long: { encode: (v, s) => s.writeLong(v as number), fits: isInteger },
+    float: { encode: (v, s) => s.writeFloat(v as number), fits: (v) => typeof v === "number" },
+    double: { encode: (v, s) => s.writeDouble(v as number), fits: (v) => typeof v === "number" },
+    bytes: { encode: (v, s) => s.writeBytes(v as Uint8Array), fits: (v) => v instanceof Uint8Array },
+    string: { encode: (v, s) => s.writeString(v as string), fits: (v) => typeof v === "string" },
+  }),
+);
 
 /** The encoder for values of `schema` (records, enums, fixed, arrays, maps, unions, primitives). */
 export function compileEncoder(schema: unknown): AvroEncoder {
@@ -66,8 +69,7 @@ function shown(value: unknown): string {
 
 function compile(schema: Schema, names: Map<string, Compiled>): Compiled {
   if (typeof schema === "string") {
-    // Own keys only: a type named `constructor` (a valid Avro name) found Object's function.
-    const found = (Object.hasOwn(PRIMITIVES, schema) ? PRIMITIVES[schema] : undefined) ?? names.get(schema);
+    const found = PRIMITIVES.get(schema) ?? names.get(schema);
     if (!found) throw new TypeError(`Avro schema: unknown type ${schema}`);
     return found;
   }

@@ -2,7 +2,12 @@
 // against its size before the records are read: a corrupt count of 2^50 would otherwise spin
 // through records that each read nothing past the block's end.
 
-const FIXED_WIDTH: Record<string, number> = { null: 0, float: 4, double: 8 };
+// A Map: a named type `constructor` found Object's function in a literal, and the bound was NaN.
+const FIXED_WIDTH = new Map([
+  ["null", 0],
+  ["float", 4],
+  ["double", 8],
+]);
 const VARINT_TYPES = new Set(["boolean", "int", "long", "bytes", "string", "enum", "array", "map"]);
 
 /**
@@ -10,9 +15,7 @@ const VARINT_TYPES = new Set(["boolean", "int", "long", "bytes", "string", "enum
  * definition may be recursive), which only loosens the bound.
  */
 export function minEncodedSize(schema: unknown): number {
-  // Own keys only: a named type `constructor` read Object's function, and the bound was NaN.
-  if (typeof schema === "string")
-    return Object.hasOwn(FIXED_WIDTH, schema) ? (FIXED_WIDTH[schema] as number) : VARINT_TYPES.has(schema) ? 1 : 0;
+  if (typeof schema === "string") return FIXED_WIDTH.get(schema) ?? (VARINT_TYPES.has(schema) ? 1 : 0);
   if (Array.isArray(schema)) return 1; // the branch index
   if (typeof schema !== "object" || schema === null) return 0;
   const { type, fields, size } = schema as { type?: unknown; fields?: unknown; size?: unknown };

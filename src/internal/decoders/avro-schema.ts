@@ -23,16 +23,19 @@ interface SchemaObject {
 /** Named types (records, enums, fixed) by full name; a reference may precede the end of its definition. */
 type Names = Map<string, AvroReader>;
 
-const PRIMITIVES: Record<string, AvroReader> = {
-  null: () => null,
-  boolean: (c) => c.readBoolean(),
-  int: (c) => c.readLong(),
-  long: (c) => c.readLongValue(),
-  float: (c) => c.readFloat(),
-  double: (c) => c.readDouble(),
-  bytes: (c) => c.readBytes(),
-  string: (c) => c.readString(),
-};
+// A Map: a type named `constructor` or `valueOf` (valid Avro names) found Object's in a literal.
+const PRIMITIVES = new Map(
+  Object.entries<AvroReader>({
+    null: () => null,
+    boolean: (c) => c.readBoolean(),
+    int: (c) => c.readLong(),
+    long: (c) => c.readLongValue(),
+    float: (c) => c.readFloat(),
+    double: (c) => c.readDouble(),
+    bytes: (c) => c.readBytes(),
+    string: (c) => c.readString(),
+  }),
+);
 
 /** The reader for `schema`; throws an `AvroFormatError` for a schema it cannot read. */
 export function compileSchema(schema: unknown): AvroReader {
@@ -75,11 +78,7 @@ function fullName(name: unknown, namespace: string): string {
 }
 
 function primitiveOrReference(name: string, namespace: string, names: Names): AvroReader {
-  // Own keys only: a type named `constructor` or `valueOf` (valid Avro names) read Object's.
-  const reader =
-    (Object.hasOwn(PRIMITIVES, name) ? PRIMITIVES[name] : undefined) ??
-    names.get(fullName(name, namespace)) ??
-    names.get(name);
+  const reader = PRIMITIVES.get(name) ?? names.get(fullName(name, namespace)) ?? names.get(name);
   if (!reader) throw new AvroFormatError(`unknown type ${JSON.stringify(name)}`);
   return reader;
 }
