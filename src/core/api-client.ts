@@ -25,7 +25,7 @@ import { attemptsMade, carryCallName, downloadCallName, nameTheCall, typedFailur
 import { readRequestId, type HttpResponse } from "./http-response.js";
 import { checkResponse, expectResponse, type ResponseDescription, takeCheckedData } from "./checked-response.js";
 import { setBodyFailure } from "./body-failure.js";
-import { countSends, noteFailedSends } from "./idempotency-key-sent.js";
+import { countSends, noteCallSends } from "./idempotency-key-sent.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { MiddlewareDescription, Pipeline, ResolvedPlugin } from "./middleware-plugin.js";
 import type { Download, DownloadDescription } from "./download.js";
@@ -296,10 +296,10 @@ export class ApiClient {
       if (checked !== response) await checked;
     } catch (error) {
       recordCarriedTokens(context, carried);
-      if (!idempotent) noteFailedSends(context, requestOptions);
       const attempts = attemptsMade(context.attempt, requestOptions);
       throw nameTheCall(typedFailure(context, error), { ...call, attempts }, context);
     } finally {
+      if (!idempotent) noteCallSends(context, requestOptions);
       endCall(context);
     }
     request.answered?.(context);

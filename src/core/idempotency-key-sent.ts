@@ -48,24 +48,43 @@ export function serverAnswered(context: object, status: number): boolean {
   return count === undefined || count.status === status;
 }
 
-// Calls (by their request options) that failed after a request reached a transport: `run`
-// reads it for a create that failed where no status says whether the server acted (a plugin
-// that threw after its `next()` was answered, or gave up on one in flight).
-const failedAfterSending = new WeakSet<object>();
+// What each call that is not idempotent sent, by its request options, once it ended: `run`
+// reads it for its create. A failure no status of the server's explains (a plugin that threw
+// after its `next()` was answered, gave up on one in flight, or swapped the server's 2xx for an
+// error of its own) may have made a batch; so may a create a plugin sent more than once (its own
+// retry or hedge, on a server that ignores the key), whatever its last answer.
+const callSends = new WeakMap<object, { readonly sends: number; readonly status: number | undefined }>();
 
-/** Notes, as a call that is not idempotent fails, whether a request of it reached a transport. */
-export function noteFailedSends(context: object, requestOptions: object | undefined): void {
-  if (requestOptions !== undefined && sendsOf(context) > 0) failedAfterSending.add(requestOptions);
+/** Notes, as a call that is not idempotent ends, how many of its requests reached a transport and the server's last status. */
+export function noteCallSends(context: object, requestOptions: object | undefined): void {
+  const count = (context as CountsSends)[sendCount];
+  if (requestOptions !== undefined && count !== undefined)
+    callSends.set(requestOptions, { sends: count.n, status: count.status });
 }
 
-/** True when the call made with `requestOptions` failed after a request of it was sent. */
-export function failedAfterSend(requestOptions: object): boolean {
-  return failedAfterSending.has(requestOptions);
+/**
+ * What the call made with `requestOptions` sent: how many requests reached a transport, and the
+ * status the server answered the last with (undefined: none came, or a plugin's took its place
+ * unseen). Undefined for a call not made, or idempotent.
+ */
+export function sendsOfCall(
+  requestOptions: object,
+): { readonly sends: number; readonly status: number | undefined } | undefined {
+  return callSends.get(requestOptions);
 }
 
 /** How many requests of `context`'s call (one not idempotent) reached a transport so far. */
 export function sendsOf(context: object): number {
   return (context as CountsSends)[sendCount]?.n ?? 0;
+}
+
+/**
+ * Takes back the count of a send that fetch refused before anything went (a body read already,
+ * a URL it cannot parse): `run` would otherwise watch a minute for a batch nobody made.
+ */
+export function noteNotSent(context: object): void {
+  const count = (context as CountsSends)[sendCount];
+  if (count !== undefined && count.n > 0) count.n--;
 }
 
 /** Notes, as the transport sends it, the key the attempt's request carries (`null`: none). */

@@ -115,11 +115,16 @@ export function laterHopFailed(error: unknown): void {
   if (typeof error === "object" && error !== null) laterHopFailures.add(error);
 }
 
+/** True when `error` is (or is caused by) the failure of a hop after a redirect the SDK followed. */
+export function failedOnLaterHop(error: unknown): boolean {
+  return someCause(error, (cause) => laterHopFailures.has(cause));
+}
+
 /**
  * True when the connection was refused on the first hop, so the server certainly never saw
  * the request. Once a redirect was followed, the first server did see it: a refusal of a later
  * hop proves nothing, and a non-idempotent request is not sent again.
  */
 export function refusedOnFirstHop(error: unknown): boolean {
-  return isConnectionRefused(error) && !someCause(error, (cause) => laterHopFailures.has(cause));
+  return isConnectionRefused(error) && !failedOnLaterHop(error);
 }

@@ -6,6 +6,7 @@ import { streamReleaseOf } from "./stream-release.js";
 import {
   isForeignRequest,
   isRefusedByFetch,
+  isRefusedRedirect,
   isUnreadableBody,
   ownErrorInChain,
   unreadableDataMessage,
@@ -18,10 +19,10 @@ import { callFailure } from "./errors/call-failure.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
-import { sendFollowingRedirects } from "./redirects.js";
+import { failedOnLaterHop, sendFollowingRedirects } from "./redirects.js";
 import { receiveResponse } from "./received-response.js";
 import { forRuntimeFetch, globalFetch, realRequest } from "./wire-request.js";
-import { noteAnswered, noteKeySent } from "./idempotency-key-sent.js";
+import { noteAnswered, noteKeySent, noteNotSent } from "./idempotency-key-sent.js";
 
 /** A WHATWG-compatible fetch, the only thing the SDK needs from its runtime to talk HTTP. @public */
 export type FetchFunction = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -137,14 +138,34 @@ function transportFailure(error: unknown, context: MiddlewareContext, request: u
   const reason = describeThrown(context, error);
   const cause = carriesToken(context, error) ? undefined : { cause: error };
   if (isForeignRequest(error))
-    return callFailure(
+    return refusedBeforeSending(
+      context,
+      error,
       `fetch refused the request: it cannot read a Request of this runtime (${reason}); see the fetch option in the README`,
       cause,
     );
-  if (isRefusedByFetch(error)) return callFailure(`fetch refused the request: ${reason}`, cause);
-  if (isUnreadableBody(error)) return callFailure(unreadableDataMessage(reason), cause);
+  if (isRefusedByFetch(error))
+    return refusedBeforeSending(context, error, `fetch refused the request: ${reason}`, cause);
+  if (isUnreadableBody(error)) return refusedBeforeSending(context, error, unreadableDataMessage(reason), cause);
   // Junk a plugin passed to next() (null, a Proxy whose traps throw) failed as it was read: the
   // plugin's doing, not a connection's to retry. (Asked only here: no cost to a call that works.)
-  if (!isRequestLike(request)) return callFailure(`fetch refused the request: ${reason}`, cause);
+  if (!isRequestLike(request))
+    return refusedBeforeSending(context, error, `fetch refused the request: ${reason}`, cause);
   return new CohereConnectionError(`Connection failed: ${reason}`, cause);
+}
+
+/**
+ * The failure of a request fetch refused. One refused before anything went (a body read
+ * already, a URL it cannot parse, a file that could not be read) is not counted as sent: `run`
+ * watches for a batch only where a create may have reached the server. A refused redirect (the
+ * first server answered) or a later hop's refusal (the SDK followed a 307) leaves the count.
+ */
+function refusedBeforeSending(
+  context: MiddlewareContext,
+  error: unknown,
+  message: string,
+  cause: { cause: unknown } | undefined,
+): CohereError {
+  if (!context.idempotent && !isRefusedRedirect(error) && !failedOnLaterHop(error)) noteNotSent(context);
+  return callFailure(message, cause);
 }

@@ -79,16 +79,23 @@ const refusedByFetchCodes: ReadonlySet<string> = new Set([
 
 /**
  * What fetch refuses and no retry can change, as each says it at the start of its message (a
- * URL quoted later in a message, say a connection failure's, must not match): a port the Fetch
- * standard blocks ("bad port"s such as 6000: Node, Deno), a request whose body was read already
- * (Node, Deno, Bun: "Body object should not be disturbed or locked" as it is copied), and an upload's redirect, which fetch refuses to follow (`redirect: "error"`:
- * Node, Deno, Bun, node-fetch), a redirect loop (Node: "redirect count exceeded", after 20
- * hops; sent again, it loops again), and a redirect to a URL that is not HTTP(S) or that holds
- * credentials (Node: "cross origin not allowed..."; a `Location` that is no URL is
- * `ERR_INVALID_URL`, above).
+ * URL quoted later in a message, say a connection failure's, must not match). Before sending: a
+ * port the Fetch standard blocks ("bad port"s such as 6000: Node, Deno), a request whose body
+ * was read already (Node, Deno, Bun: "Body object should not be disturbed or locked" as it is
+ * copied).
  */
-const refusedMessage =
-  /^(Fetch failed: )?(bad port$|redirect count exceeded$|URL scheme must be a HTTP\(S\) scheme$|cross origin not allowed for request mode|[Tt]oo many redirects|Requests to port \d+ are blocked|Encountered redirect|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|Body object should not be disturbed or locked|unexpected redirect$|UnexpectedRedirect fetching|uri requested responds with a redirect, redirect mode is set to error)/;
+const refusedBeforeSendingMessage =
+  /^(Fetch failed: )?(bad port$|Requests to port \d+ are blocked|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|Body object should not be disturbed or locked)/;
+
+/**
+ * After a hop was sent and answered with a redirect: an upload's redirect, which fetch refuses
+ * to follow (`redirect: "error"`: Node, Deno, Bun, node-fetch), a redirect loop (Node:
+ * "redirect count exceeded", after 20 hops; sent again, it loops again), and a redirect to a URL
+ * that is not HTTP(S) or that holds credentials (Node: "cross origin not allowed..."; a
+ * `Location` that is no URL is `ERR_INVALID_URL`, above).
+ */
+const refusedRedirectMessage =
+  /^(Fetch failed: )?(redirect count exceeded$|URL scheme must be a HTTP\(S\) scheme$|cross origin not allowed for request mode|[Tt]oo many redirects|Encountered redirect|unexpected redirect$|UnexpectedRedirect fetching|uri requested responds with a redirect, redirect mode is set to error)/;
 
 /**
  * True when fetch refused to send the request (or, for a redirect it followed, the next hop): bad
@@ -97,8 +104,17 @@ const refusedMessage =
 export function isRefusedByFetch(error: unknown): boolean {
   return (
     hasCauseCode(error, refusedByFetchCodes) ||
-    causeChain(error).some(({ message }) => typeof message === "string" && refusedMessage.test(message))
+    causeChain(error).some(
+      ({ message }) =>
+        typeof message === "string" &&
+        (refusedBeforeSendingMessage.test(message) || refusedRedirectMessage.test(message)),
+    )
   );
+}
+
+/** True when fetch's refusal came after a hop was answered with a redirect (that server saw the request). */
+export function isRefusedRedirect(error: unknown): boolean {
+  return causeChain(error).some(({ message }) => typeof message === "string" && refusedRedirectMessage.test(message));
 }
 
 /**

@@ -1,6 +1,6 @@
 // The batch create of `batches.run`, which never leaves two batches behind, whether or not the
 // server honours `Idempotency-Key` (Cohere does not document it).
-import { failedAfterSend } from "../core/idempotency-key-sent.js";
+import { sendsOfCall } from "../core/idempotency-key-sent.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { afterEarlierAttempts } from "../core/errors/call-failure.js";
 import { recordingTokens } from "../internal/secrets.js";
@@ -61,6 +61,9 @@ export async function createBatchOnce(
       sent.inFlight = true;
       const { batch } = await batches.create(request, createOptions);
       sent.inFlight = false;
+      // A plugin that sent it more than once (its own retry or hedge, the same key): a server
+      // that ignores the key made a batch of each, and the run reports one.
+      if ((sendsOfCall(createOptions)?.sends ?? 0) > 1) sent.secondPossible = true;
       return batch;
     } catch (error) {
       // Cut off by the run's end (its deadline, an abort), it stays in flight for the run to see.
@@ -86,14 +89,15 @@ export async function createBatchOnce(
         // its status (a 307's target may have made the batch and then failed), and one answered
         // with a redirect that says the server acted (a 303, or a 302 as browsers read it after a
         // POST), or that a browser hides as status 0. (A 300 or 304 says it did not.)
-        // And one that failed after it was sent with no answer's status to tell (a plugin that
-        // threw after its `next()` was answered, or gave up on one in flight).
+        // And one that failed after it was sent where no status of the server's tells (a plugin
+        // that threw after its `next()` was answered, gave up on one in flight, or put an error
+        // of its own in place of the server's answer), or that a plugin sent more than once.
         if (
           !refused &&
           (isTransientFailure(error) ||
             (CohereParseError.is(error) && (error.status < 300 || isFollowedRedirect(error))) ||
             (ApiError.is(error) && (error.status === 0 || error.status === 302 || error.status === 303)) ||
-            (!ApiError.is(error) && !CohereAbortError.is(error) && failedAfterSend(createOptions)))
+            failedUnexplained(error, createOptions, options.abortSignal))
         )
           sent.secondPossible = true;
         // The caller's abort made during the decision (in `shouldRetry`) ends the run as an
@@ -152,4 +156,16 @@ export function newIdempotencyKey(prefix = "run"): string {
   if (typeof crypto.randomUUID === "function") return `${prefix}-${crypto.randomUUID()}`;
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return `${prefix}-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * True when a create failed after a request of it reached a transport, and the failure is not the
+ * server's own answer to its one send (an `ApiError` of the status the server answered): a
+ * plugin's error, its own status, its own abort. The run's end (its deadline, the caller's abort)
+ * has a watch of its own.
+ */
+function failedUnexplained(error: unknown, createOptions: object, runSignal: AbortSignal | undefined): boolean {
+  const call = sendsOfCall(createOptions);
+  if (call === undefined || call.sends === 0 || runSignal?.aborted) return false;
+  return call.sends > 1 || !ApiError.is(error) || error.status !== call.status;
 }

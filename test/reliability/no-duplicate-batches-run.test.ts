@@ -142,6 +142,97 @@ describe("run: one batch only when the create answer was lost", () => {
     expect(ours.map((sent) => sent.operation)).not.toContain("list");
   });
 
+  // Each counted the create as sent, though fetch refused it: the run watched a minute for a
+  // batch nobody made (3 lists within 6 s, and Node kept alive).
+  it.each([
+    [
+      "a plugin that read the create's body before next()",
+      {
+        middleware: [
+          (async (request, next, context) => {
+            if (context.operation === "batches.create") await request.text();
+            return next(request);
+          }) as Middleware,
+        ],
+      },
+      /fetch refused the request/,
+    ],
+    [
+      "a user's fetch that refuses the create's URL",
+      {
+        fetch: async (input: Request) => {
+          if (input.method === "POST" && new URL(input.url).pathname === "/v2/batches") return fetch("http://[::1");
+          return fetch(input);
+        },
+      },
+      /fetch refused the request: Invalid URL/,
+    ],
+  ])("%s: fetch refused it, nothing is watched for, nothing listed", async (_, options, message) => {
+    const client = env.client({ ...options, headers: { "x-test": "fetch-refused-create" } });
+    const { error } = await outcome(client.batches.run(request()));
+    expect((error as Error).message).toMatch(message);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === "fetch-refused-create");
+    expect(ours.map((sent) => sent.operation)).not.toContain("create");
+    expect(ours.map((sent) => sent.operation)).not.toContain("list");
+  });
+
+  // The server made the batch; the plugin's own answer or abort said nothing of that, and the
+  // run left it running for nobody.
+  it.each([
+    ["puts a 400 of its own in place of the server's 200", () => new Response('{"message":"policy"}', { status: 400 })],
+    ["puts a 304 of its own in place of the server's 200", () => new Response(null, { status: 304 })],
+    [
+      "throws a CohereAbortError of its own (the caller did not abort)",
+      () => {
+        throw new CohereAbortError("audit gave up");
+      },
+    ],
+  ])("a plugin that %s after next(): the batch is cancelled, not left", async (_, replace) => {
+    const swap: Middleware = async (request, next, context) => {
+      const response = await next(request);
+      return context.operation === "batches.create" ? replace() : response;
+    };
+    const { error } = await outcome(env.client({ middleware: [swap] }).batches.run(request()));
+    expect(CohereError.is(error), String(error)).toBe(true);
+    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 5_000,
+    });
+  });
+
+  it("a plugin that sends the create twice with its key (a hedge; server ignores keys): the run's batch is kept, the other cancelled", async () => {
+    env.fake.ignoreIdempotencyKeys = true;
+    onTestFinished(() => {
+      env.fake.ignoreIdempotencyKeys = false;
+    });
+    const twice: Middleware = async (request, next, context) => {
+      if (context.operation !== "batches.create") return next(request);
+      const copy = request.clone();
+      await next(request);
+      return next(copy);
+    };
+    // Once both batches exist, the fake's clock moves on only when one is cancelled (or after 300
+    // looks): a batch that completed first could not be.
+    let looks = 0;
+    const onProgress = () => {
+      const made = env.fake.listBatches();
+      if (made.length < 2 || made.some((b) => b.status === "BATCH_STATUS_CANCELING") || ++looks > 300)
+        env.clock.advance(1_000);
+    };
+    const run = await env.client({ middleware: [twice] }).batches.run({ ...request(), onProgress });
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+    await vi.waitFor(
+      () =>
+        expect(
+          env.fake
+            .listBatches()
+            .map((b) => (b.id === run.batch.id ? "run's" : b.status.replace("CANCELING", "CANCELED")))
+            .sort(),
+        ).toEqual(["BATCH_STATUS_CANCELED", "run's"]),
+      { timeout: 5_000 },
+    );
+  });
+
   it.each([200, 504])(
     "a user's fetch that follows a 307 of the create itself, answered %i there: the batch it made is cancelled, not left",
     async (finalStatus) => {

@@ -1,7 +1,7 @@
 // What fetch refuses (bad input, not a network failure) as each runtime words it: refused at
 // once by name, never retried as a connection failure.
 import { describe, expect, it } from "vitest";
-import { isRefusedByFetch } from "../../src/internal/cause-chain.js";
+import { isRefusedByFetch, isRefusedRedirect } from "../../src/internal/cause-chain.js";
 
 const withCode = (message: string, code: string) => Object.assign(new TypeError(message), { code });
 const failed = (cause: unknown) => new TypeError("fetch failed", { cause });
@@ -14,13 +14,36 @@ describe("a request whose body was read already", () => {
     ["Bun, copying the Request", new TypeError("Body object should not be disturbed or locked")],
     ["Bun, reading it", withCode("Body is disturbed or locked", "ERR_BODY_ALREADY_USED")],
     ["Bun, as a cause", failed(withCode("Body is disturbed or locked", "ERR_BODY_ALREADY_USED"))],
-  ])("%s: refused", (_, error) => {
+  ])("%s: refused, before anything was sent", (_, error) => {
     expect(isRefusedByFetch(error)).toBe(true);
+    expect(isRefusedRedirect(error)).toBe(false);
   });
 
   it("a connection failure is not", () => {
     expect(isRefusedByFetch(failed(withCode("connect ECONNREFUSED 127.0.0.1:1", "ECONNREFUSED")))).toBe(false);
     // Quoted later in a message, the words do not count.
     expect(isRefusedByFetch(new TypeError("socket hang up: Body is disturbed or locked"))).toBe(false);
+  });
+});
+
+// A refused redirect came after the first server answered: a create it refused may have been
+// acted on, and is counted as sent (\`run\` watches for its batch).
+describe("a redirect fetch refused to follow", () => {
+  it.each([
+    ["Node, a loop", failed(new TypeError("redirect count exceeded"))],
+    ["Node, an upload's redirect", failed(new TypeError("unexpected redirect"))],
+    ["Node, to a URL with credentials", failed(new TypeError('cross origin not allowed for request mode "cors"'))],
+    ["Deno", new TypeError("Fetch failed: Encountered redirect while redirect mode is set to 'error'")],
+    ["Bun", new TypeError('UnexpectedRedirect fetching "http://127.0.0.1:1/v1/datasets"')],
+  ])("%s: refused, after a hop was answered", (_, error) => {
+    expect(isRefusedByFetch(error)).toBe(true);
+    expect(isRefusedRedirect(error)).toBe(true);
+  });
+
+  it("a URL fetch cannot parse, or a blocked port, is refused before sending", () => {
+    for (const error of [withCode("Invalid URL", "ERR_INVALID_URL"), failed(new TypeError("bad port"))]) {
+      expect(isRefusedByFetch(error)).toBe(true);
+      expect(isRefusedRedirect(error)).toBe(false);
+    }
   });
 });
