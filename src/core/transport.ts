@@ -137,35 +137,23 @@ function transportFailure(error: unknown, context: MiddlewareContext, request: u
   // A custom fetch that throws a string (`throw "no route"`) says so in its own words.
   const reason = describeThrown(context, error);
   const cause = carriesToken(context, error) ? undefined : { cause: error };
-  if (isForeignRequest(error))
-    return refusedBeforeSending(
-      context,
-      error,
-      `fetch refused the request: it cannot read a Request of this runtime (${reason}); see the fetch option in the README`,
-      cause,
-    );
-  if (isRefusedByFetch(error))
-    return refusedBeforeSending(context, error, `fetch refused the request: ${reason}`, cause);
-  if (isUnreadableBody(error)) return refusedBeforeSending(context, error, unreadableDataMessage(reason), cause);
-  // Junk a plugin passed to next() (null, a Proxy whose traps throw) failed as it was read: the
-  // plugin's doing, not a connection's to retry. (Asked only here: no cost to a call that works.)
-  if (!isRequestLike(request))
-    return refusedBeforeSending(context, error, `fetch refused the request: ${reason}`, cause);
-  return new CohereConnectionError(`Connection failed: ${reason}`, cause);
-}
-
-/**
- * The failure of a request fetch refused. One refused before anything went (a body read
- * already, a URL it cannot parse, a file that could not be read) is not counted as sent: `run`
- * watches for a batch only where a create may have reached the server. A refused redirect (the
- * first server answered) or a later hop's refusal (the SDK followed a 307) leaves the count.
- */
-function refusedBeforeSending(
-  context: MiddlewareContext,
-  error: unknown,
-  message: string,
-  cause: { cause: unknown } | undefined,
-): CohereError {
+  // Refused by fetch: bad input, not a connection's failure to retry. Junk a plugin passed to
+  // next() (null, a Proxy whose traps throw) failed as it was read: the plugin's doing. (Asked
+  // only here: no cost to a call that works.)
+  const refused = isForeignRequest(error)
+    ? `fetch refused the request: it cannot read a Request of this runtime (${reason}); see the fetch option in the README`
+    : isRefusedByFetch(error)
+      ? `fetch refused the request: ${reason}`
+      : isUnreadableBody(error)
+        ? unreadableDataMessage(reason)
+        : isRequestLike(request)
+          ? undefined
+          : `fetch refused the request: ${reason}`;
+  if (refused === undefined) return new CohereConnectionError(`Connection failed: ${reason}`, cause);
+  // One refused before anything went (a body read already, a URL fetch cannot parse, a file
+  // that could not be read) is not counted as sent: `run` watches for a batch only where a create
+  // may have reached the server. A refused redirect (the first server answered) or a later hop's
+  // refusal (the SDK followed a 307) stays counted.
   if (!context.idempotent && !isRefusedRedirect(error) && !failedOnLaterHop(error)) noteNotSent(context);
-  return callFailure(message, cause);
+  return callFailure(refused, cause);
 }
