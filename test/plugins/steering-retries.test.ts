@@ -782,6 +782,24 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     },
   );
 
+  it.each(["call", "attempt"] as const)(
+    "in the %s phase, a create fetch refused before sending goes again without a key: one batch",
+    async (phase) => {
+      // Counted as sent, the refusal kept the plugin's own retry from going (the server never saw it).
+      let refusals = 0;
+      const refusesOnce = async (input: Request) => {
+        if (input.method === "POST" && refusals++ === 0) return fetch("http://[::1");
+        return server.fake.fetch(input);
+      };
+      const seen: string[] = [];
+      const created = await server
+        .client({ maxRetries: 0, fetch: refusesOnce, middleware: [retryOnce(phase, seen)] })
+        .batches.create(newBatch);
+      expect(seen).toEqual(["CohereError"]);
+      expect(server.fake.listBatches().map((batch) => batch.id)).toEqual([created.batch.id]);
+    },
+  );
+
   it("with the caller's idempotencyKey on every request it goes again; a key the plugin changes does not", async () => {
     server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
     const seen: string[] = [];
