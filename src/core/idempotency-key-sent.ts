@@ -15,7 +15,13 @@ const keySent = new WeakMap<object, string | null>();
 const sendCount: unique symbol = Symbol();
 
 type CountsSends = {
-  readonly [sendCount]?: { n: number; status?: number | undefined; required?: string | undefined };
+  readonly [sendCount]?: {
+    n: number;
+    status?: number | undefined;
+    /** The status before the last send cleared it, for a send taken back (`noteNotSent`). */
+    before?: number | undefined;
+    required?: string | undefined;
+  };
 };
 
 /**
@@ -84,7 +90,11 @@ export function sendsOf(context: object): number {
  */
 export function noteNotSent(context: object): void {
   const count = (context as CountsSends)[sendCount];
-  if (count !== undefined && count.n > 0) count.n--;
+  if (count !== undefined && count.n > 0) {
+    count.n--;
+    // The server's answer to the send before stands: a plugin may pass it on (a 400 did nothing).
+    count.status = count.before;
+  }
 }
 
 /** Notes, as the transport sends it, the key the attempt's request carries (`null`: none). */
@@ -104,6 +114,7 @@ export function noteKeySent(context: object, request: Request): void {
         "This attempt went without the Idempotency-Key an earlier one sent (a middleware dropped it); nothing was sent",
       );
     count.n++;
+    count.before = count.status;
     count.status = undefined;
   }
   keySent.set(context, key);

@@ -15,6 +15,7 @@ import { isRequestLike } from "../internal/is-request-like.js";
 import { isResponse } from "../internal/is-response.js";
 import { carriesToken, redactError } from "../internal/secrets.js";
 import { describeThrown } from "../internal/thrown-text.js";
+import { callEnded, callEndedError } from "./call-end.js";
 import { callFailure } from "./errors/call-failure.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import { CohereError } from "./errors/cohere-error.js";
@@ -77,15 +78,31 @@ export function createTransport(
     // It also ends when the body's own source fails, until the server has answered: a failure
     // after that leaves the answer to stand (see `transportFailure` for the error).
     let unlinkBody = own && followAbort(bodyFailureOf(context), own, false);
+    let handedOver = false;
     try {
-      // Nothing is sent once the call is over (an abort during a token function, a middleware).
+      // Nothing is sent once the call is over (an abort during a token function, a middleware),
+      // nor once it has settled (a call-phase plugin gave up on it: a `create` the caller was
+      // told had failed would make a batch nobody watches for).
       if (signal.aborted) throw abortErrorFor(context);
+      if (callEnded(context)) throw callEndedError();
       // Read only for a request that is not idempotent (a create): see `resendObstacle`.
       if (!context.idempotent) noteKeySent(context, request);
       // The runtime's fetch gets a WireRequest for a Request the SDK built from one (an attempt
       // plugin's) rather than a Request to copy (see `forRuntimeFetch`).
       const outgoing = runtimeFetch ? forRuntimeFetch(request) : realRequest(request, signal);
-      const sent = callFetch(fetchFunction, outgoing, fetchSignal);
+      // A user's fetch that refuses a create proves nothing of what it sent before (a retry of
+      // its own, whose second send fetch refused): only a refusal before it was called counts
+      // as nothing sent (see `transportFailure`).
+      const sent = callFetch(
+        runtimeFetch || context.idempotent
+          ? fetchFunction
+          : (input, init) => {
+              handedOver = true;
+              return fetchFunction(input, init);
+            },
+        outgoing,
+        fetchSignal,
+      );
       // A user's fetch is raced against the signal (and a streamed body's failure): it may not
       // honour them, or wait on a body that no longer comes.
       const response: unknown = runtimeFetch
@@ -104,7 +121,7 @@ export function createTransport(
       return await receiveResponse(response, request.url, context, signal, options.readableResponses, runtimeFetch);
     } catch (error) {
       released?.unlink();
-      throw transportFailure(error, context, request);
+      throw transportFailure(error, context, request, handedOver);
     } finally {
       unlink?.();
       unlinkBody?.();
@@ -124,7 +141,16 @@ function callFetch(fetchFunction: FetchFunction, request: Request, signal: Abort
   }
 }
 
-function transportFailure(error: unknown, context: MiddlewareContext, request: unknown): CohereError {
+/**
+ * The failure of an attempt, typed. `handedOver`: a user's fetch was called with a create (its
+ * refusal then proves nothing of what it sent).
+ */
+function transportFailure(
+  error: unknown,
+  context: MiddlewareContext,
+  request: unknown,
+  handedOver: boolean,
+): CohereError {
   // A typed failure of a custom fetch's may quote the URL or the Authorization it was given:
   // cleaned before the plugins around the transport (a log, a span's status) see it.
   if (CohereError.is(error)) return redactError(context, error) as CohereError;
@@ -151,9 +177,10 @@ function transportFailure(error: unknown, context: MiddlewareContext, request: u
           : `fetch refused the request: ${reason}`;
   if (refused === undefined) return new CohereConnectionError(`Connection failed: ${reason}`, cause);
   // One refused before anything went (a body read already, a URL fetch cannot parse, a file
-  // that could not be read) is not counted as sent: `run` watches for a batch only where a create
-  // may have reached the server. A refused redirect (the first server answered) or a later hop's
-  // refusal (the SDK followed a 307) stays counted.
-  if (!context.idempotent && !isRefusedRedirect(error) && !failedOnLaterHop(error)) noteNotSent(context);
+  // that could not be read), by the SDK or the runtime's fetch, is not counted as sent: `run`
+  // watches for a batch only where a create may have reached the server, and a plugin's own
+  // retry of it may go. A refused redirect (the first server answered), a later hop's refusal
+  // (the SDK followed a 307) or a user's fetch's stays counted.
+  if (!context.idempotent && !handedOver && !isRefusedRedirect(error) && !failedOnLaterHop(error)) noteNotSent(context);
   return callFailure(refused, cause);
 }

@@ -785,20 +785,40 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
   it.each(["call", "attempt"] as const)(
     "in the %s phase, a create fetch refused before sending goes again without a key: one batch",
     async (phase) => {
-      // Counted as sent, the refusal kept the plugin's own retry from going (the server never saw it).
-      let refusals = 0;
-      const refusesOnce = async (input: Request) => {
-        if (input.method === "POST" && refusals++ === 0) return fetch("http://[::1");
-        return server.fake.fetch(input);
+      // Counted as sent, the refusal kept the plugin's own retry from going (the server never saw
+      // it). The first create goes to a port the runtime's fetch blocks.
+      let sends = 0;
+      const blockedPortOnce: MiddlewarePlugin = {
+        name: "blocked-port-once",
+        attempt: (request, next) =>
+          next(sends++ === 0 ? new Request(request.url.replace(/:\d+\//, ":6000/"), request) : request),
       };
       const seen: string[] = [];
       const created = await server
-        .client({ maxRetries: 0, fetch: refusesOnce, middleware: [retryOnce(phase, seen)] })
+        .client({ maxRetries: 0, middleware: [retryOnce(phase, seen), blockedPortOnce] })
         .batches.create(newBatch);
       expect(seen).toEqual(["CohereError"]);
       expect(server.fake.listBatches().map((batch) => batch.id)).toEqual([created.batch.id]);
     },
   );
+
+  it("a create a user's fetch sent itself before refusing its own resend is not sent again: one batch", async () => {
+    // The refusal was taken as "nothing sent", and the plugin's keyless resend made a second batch.
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+    const retrying = async (input: Request) => {
+      const answer = await server.fake.fetch(input);
+      if (answer.status < 500) return answer;
+      return fetch(input); // the same Request, its body used: refused
+    };
+    const seen: string[] = [];
+    const error = await server
+      .client({ maxRetries: 0, fetch: retrying, middleware: [retryOnce("attempt", seen)] })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect(CohereError.is(error)).toBe(true);
+    expect(seen).toEqual(["CohereError", expect.stringContaining('Middleware "own-retry" called next() again')]);
+    expect(server.fake.listBatches()).toHaveLength(1);
+  });
 
   it("with the caller's idempotencyKey on every request it goes again; a key the plugin changes does not", async () => {
     server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });

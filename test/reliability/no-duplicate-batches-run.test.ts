@@ -11,6 +11,7 @@ import {
   CohereTimeoutError,
   GatewayTimeoutError,
   type Middleware,
+  type MiddlewarePlugin,
   type RunProgress,
 } from "../../src/index.js";
 import { outcome, refusingPort, scriptedServer, sendJson } from "../helpers/scripted-server.js";
@@ -158,14 +159,21 @@ describe("run: one batch only when the create answer was lost", () => {
       /fetch refused the request/,
     ],
     [
-      "a user's fetch that refuses the create's URL",
+      "a plugin that sent the create to a port fetch blocks",
       {
-        fetch: async (input: Request) => {
-          if (input.method === "POST" && new URL(input.url).pathname === "/v2/batches") return fetch("http://[::1");
-          return fetch(input);
-        },
+        middleware: [
+          {
+            name: "port",
+            attempt: (request, next, context) =>
+              next(
+                context.operation === "batches.create"
+                  ? new Request(request.url.replace(/:\d+\//, ":6000/"), request)
+                  : request,
+              ),
+          } as MiddlewarePlugin,
+        ],
       },
-      /fetch refused the request: Invalid URL/,
+      /fetch refused the request: .*bad port/,
     ],
   ])("%s: fetch refused it, nothing is watched for, nothing listed", async (_, options, message) => {
     const client = env.client({ ...options, headers: { "x-test": "fetch-refused-create" } });
@@ -175,6 +183,67 @@ describe("run: one batch only when the create answer was lost", () => {
     const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === "fetch-refused-create");
     expect(ours.map((sent) => sent.operation)).not.toContain("create");
     expect(ours.map((sent) => sent.operation)).not.toContain("list");
+  });
+
+  it("a user's fetch that sends the create again itself, refused the second time: the batch the first made is cancelled", async () => {
+    // Its refusal was taken as "nothing sent": the run neither adopted nor watched for the batch.
+    env.fake.inject("create", { type: "status", status: 500, afterAction: true });
+    const retrying = async (input: Request) => {
+      const answer = await fetch(input);
+      if (answer.status < 500) return answer;
+      await answer.arrayBuffer();
+      return fetch(input); // the same Request, its body used: refused
+    };
+    const { error } = await outcome(env.client({ fetch: retrying }).batches.run(request()));
+    expect((error as Error).message).toMatch(/fetch refused the request: Cannot construct a Request/);
+    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 5_000,
+    });
+  });
+
+  it("a server's 400 a plugin passes on after its resend was refused: nothing is watched for", async () => {
+    // The resend fetch refused was taken back, but not the server's status before it: the 400
+    // looked like a plugin's own, and the run listed for a minute.
+    env.fake.inject("create", { type: "status", status: 400 });
+    const again: MiddlewarePlugin = {
+      name: "again",
+      attempt: async (request, next) => {
+        const answer = await next(request);
+        return answer.ok ? answer : next(request).catch(() => answer);
+      },
+    };
+    const client = env.client({ middleware: [again], headers: { "x-test": "server-400" } });
+    const { error } = await outcome(client.batches.run(request()));
+    expect(BadRequestError.is(error), String(error)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === "server-400");
+    expect(ours.map((sent) => sent.operation)).not.toContain("list");
+  });
+
+  it("a create whose call a plugin gave up on while a token function ran: nothing is sent after the run failed", async () => {
+    // The attempt went on once the token came, and made a batch nobody watched for.
+    let slow = false;
+    const token = async () => {
+      if (slow) await new Promise((resolve) => setTimeout(resolve, 300));
+      return "test-token";
+    };
+    const deadline: MiddlewarePlugin = {
+      name: "deadline",
+      call: (request, next, context) => {
+        if (context.operation !== "batches.create") return next(request);
+        slow = true;
+        return Promise.race([
+          next(request),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error("my deadline")), 100)),
+        ]);
+      },
+    };
+    const client = env.client({ token, middleware: [deadline], headers: { "x-test": "late-send" } });
+    const { error } = await outcome(client.batches.run(request()));
+    expect((error as Error).message).toMatch(/my deadline/);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === "late-send");
+    expect(ours.map((sent) => sent.operation)).not.toContain("create");
   });
 
   // The server made the batch; the plugin's own answer or abort said nothing of that, and the
