@@ -85,8 +85,9 @@ export function sendsOf(context: object): number {
 }
 
 /**
- * Takes back the count of a send that fetch refused before anything went (a body read already,
- * a URL it cannot parse): `run` would otherwise watch a minute for a batch nobody made.
+ * Takes back the count of a send refused before anything went, by the SDK or the runtime's fetch
+ * (a body read already, a port fetch blocks): `run` would otherwise watch a minute for a batch
+ * nobody made, and the guard refuse a plugin's own retry of a create the server never saw.
  */
 export function noteNotSent(context: object): void {
   const count = (context as CountsSends)[sendCount];
