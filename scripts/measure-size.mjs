@@ -205,8 +205,10 @@ import { build } from "esbuild";
 // session: what each create sent, counted as fetch took it (a refusal before sending taken
 // back), for `run`'s watch after a plugin's own error, status or second send: 22,149 B, and the
 // guard to 21.7 kB; its re-attack (a user fetch's refusal counted as sent, the status before a
-// send taken back restored, nothing sent once the call has ended): 22,208 B.
-export const BUDGET_GZIP_BYTES = 21.7 * 1024;
+// send taken back restored, nothing sent once the call has ended): 22,208 B; the second
+// re-attack (a failover refused after a send, a Content-Length overrun, globalThis.fetch given as
+// the option trusted as the default): 22,236 B, and the guard to 21.8 kB.
+export const BUDGET_GZIP_BYTES = 21.8 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

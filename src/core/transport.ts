@@ -6,7 +6,7 @@ import { streamReleaseOf } from "./stream-release.js";
 import {
   isForeignRequest,
   isRefusedByFetch,
-  isRefusedRedirect,
+  isRefusedAfterSending,
   isUnreadableBody,
   ownErrorInChain,
   unreadableDataMessage,
@@ -62,6 +62,8 @@ export function createTransport(
   // The runtime's fetch takes a WireRequest's URL and init, settles on the signal itself and
   // frames bodies by HTTP; a user's fetch gets a real Request and is trusted with none of that.
   const runtimeFetch = fetchFunction === globalFetch;
+  // The runtime's fetch given as the option is as good as the default at saying it sent nothing.
+  const ownFetch = !runtimeFetch && fetchFunction !== globalThis.fetch;
   return async (request, context) => {
     const signal = context.attemptSignal ?? request.signal;
     // A streamed download's fetch also ends with its call (see `setStreamRelease`), after the
@@ -94,7 +96,7 @@ export function createTransport(
       // its own, whose second send fetch refused): only a refusal before it was called counts
       // as nothing sent (see `transportFailure`).
       const sent = callFetch(
-        runtimeFetch || context.idempotent
+        !ownFetch || context.idempotent
           ? fetchFunction
           : (input, init) => {
               handedOver = true;
@@ -179,8 +181,10 @@ function transportFailure(
   // One refused before anything went (a body read already, a URL fetch cannot parse, a file
   // that could not be read), by the SDK or the runtime's fetch, is not counted as sent: `run`
   // watches for a batch only where a create may have reached the server, and a plugin's own
-  // retry of it may go. A refused redirect (the first server answered), a later hop's refusal
-  // (the SDK followed a 307) or a user's fetch's stays counted.
-  if (!context.idempotent && !handedOver && !isRefusedRedirect(error) && !failedOnLaterHop(error)) noteNotSent(context);
+  // retry of it may go. A refused redirect (the first server answered), a body longer than its
+  // Content-Length (the server had what it said), a later hop's refusal (the SDK followed a 307)
+  // or a user's fetch's stays counted.
+  if (!context.idempotent && !handedOver && !isRefusedAfterSending(error) && !failedOnLaterHop(error))
+    noteNotSent(context);
   return callFailure(refused, cause);
 }

@@ -112,9 +112,18 @@ export function isRefusedByFetch(error: unknown): boolean {
   );
 }
 
-/** True when fetch's refusal came after a hop was answered with a redirect (that server saw the request). */
-export function isRefusedRedirect(error: unknown): boolean {
-  return causeChain(error).some(({ message }) => typeof message === "string" && refusedRedirectMessage.test(message));
+/** A body that was not the length its `Content-Length` said: fetch fails as the body ends, once the server may have read all it was told to. */
+const refusedAfterSendingCodes: ReadonlySet<string> = new Set(["UND_ERR_REQ_CONTENT_LENGTH_MISMATCH"]);
+
+/**
+ * True when fetch refused the request once a server may have had it: after a hop answered with a
+ * redirect (that server saw the request), or as a body longer than its `Content-Length` ended.
+ */
+export function isRefusedAfterSending(error: unknown): boolean {
+  return (
+    hasCauseCode(error, refusedAfterSendingCodes) ||
+    causeChain(error).some(({ message }) => typeof message === "string" && refusedRedirectMessage.test(message))
+  );
 }
 
 /**

@@ -68,7 +68,9 @@ export async function createBatchOnce(
     } catch (error) {
       // Cut off by the run's end (its deadline, an abort), it stays in flight for the run to see.
       if (!options.abortSignal?.aborted) sent.inFlight = false;
-      const refused = connectionRefusedOnFirstHop(error);
+      // Refused on its one send: a plugin that sent it elsewhere first (a failover after a 500)
+      // may have had it acted on.
+      const refused = connectionRefusedOnFirstHop(error) && (sendsOfCall(createOptions)?.sends ?? 0) <= 1;
       // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
       // is walked first.
       const seconds =

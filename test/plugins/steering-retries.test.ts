@@ -782,9 +782,13 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     },
   );
 
-  it.each(["call", "attempt"] as const)(
-    "in the %s phase, a create fetch refused before sending goes again without a key: one batch",
-    async (phase) => {
+  it.each([
+    ["call", "the default fetch"],
+    ["attempt", "the default fetch"],
+    ["attempt", "globalThis.fetch given as the fetch option"],
+  ] as const)(
+    "in the %s phase, a create fetch refused before sending goes again without a key: one batch (%s)",
+    async (phase, given) => {
       // Counted as sent, the refusal kept the plugin's own retry from going (the server never saw
       // it). The first create goes to a port the runtime's fetch blocks.
       let sends = 0;
@@ -795,7 +799,11 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
       };
       const seen: string[] = [];
       const created = await server
-        .client({ maxRetries: 0, middleware: [retryOnce(phase, seen), blockedPortOnce] })
+        .client({
+          maxRetries: 0,
+          middleware: [retryOnce(phase, seen), blockedPortOnce],
+          ...(given === "the default fetch" ? {} : { fetch: globalThis.fetch }),
+        })
         .batches.create(newBatch);
       expect(seen).toEqual(["CohereError"]);
       expect(server.fake.listBatches().map((batch) => batch.id)).toEqual([created.batch.id]);

@@ -201,6 +201,65 @@ describe("run: one batch only when the create answer was lost", () => {
     });
   });
 
+  it.each([0, 2])(
+    "a plugin's failover to a host that refuses the connection, after a 500 that made the batch (maxRetries %i): one batch, none left running",
+    async (maxRetries) => {
+      // The refusal looked like a create that never left: the run neither watched nor walked the
+      // list (maxRetries 0: the batch ran for nobody; 2: sent again, two batches).
+      env.fake.ignoreIdempotencyKeys = true;
+      onTestFinished(() => {
+        env.fake.ignoreIdempotencyKeys = false;
+      });
+      env.fake.inject("create", { type: "status", status: 500, afterAction: true });
+      const deadPort = await refusingPort();
+      const failover: MiddlewarePlugin = {
+        name: "failover",
+        attempt: async (request, next, context) => {
+          if (context.operation !== "batches.create") return next(request);
+          const copy = request.clone();
+          const answer = await next(request);
+          if (answer.status < 500) return answer;
+          return next(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy));
+        },
+      };
+      const { value: run } = await outcome(env.client({ middleware: [failover], maxRetries }).batches.run(request()));
+      if (maxRetries === 0)
+        await vi.waitFor(
+          () => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]),
+          { timeout: 5_000 },
+        );
+      else expect(env.fake.listBatches().map((b) => b.id)).toEqual([run?.batch.id]);
+    },
+  );
+
+  it("a plugin's body longer than its Content-Length (the server had the whole create): the batch is cancelled", async () => {
+    // undici fails as the extra byte goes, once the server has read the create: taken for a
+    // refusal before sending, the batch ran for nobody.
+    const encoder = new TextEncoder();
+    const restream: MiddlewarePlugin = {
+      name: "restream",
+      attempt: async (request, next, context) => {
+        if (context.operation !== "batches.create") return next(request);
+        const json = encoder.encode(await request.text());
+        const body = new ReadableStream({
+          start(controller) {
+            controller.enqueue(json);
+            controller.enqueue(encoder.encode("\n"));
+            controller.close();
+          },
+        });
+        const headers = new Headers(request.headers);
+        headers.set("content-length", String(json.byteLength));
+        return next(new Request(request.url, { method: request.method, headers, body, duplex: "half" } as RequestInit));
+      },
+    };
+    const { error } = await outcome(env.client({ middleware: [restream] }).batches.run(request()));
+    expect((error as Error).message).toMatch(/content-length/i);
+    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 5_000,
+    });
+  });
+
   it("a server's 400 a plugin passes on after its resend was refused: nothing is watched for", async () => {
     // The resend fetch refused was taken back, but not the server's status before it: the 400
     // looked like a plugin's own, and the run listed for a minute.

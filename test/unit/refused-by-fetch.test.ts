@@ -1,7 +1,7 @@
 // What fetch refuses (bad input, not a network failure) as each runtime words it: refused at
 // once by name, never retried as a connection failure.
 import { describe, expect, it } from "vitest";
-import { isRefusedByFetch, isRefusedRedirect } from "../../src/internal/cause-chain.js";
+import { isRefusedByFetch, isRefusedAfterSending } from "../../src/internal/cause-chain.js";
 
 const withCode = (message: string, code: string) => Object.assign(new TypeError(message), { code });
 const failed = (cause: unknown) => new TypeError("fetch failed", { cause });
@@ -16,7 +16,7 @@ describe("a request whose body was read already", () => {
     ["Bun, as a cause", failed(withCode("Body is disturbed or locked", "ERR_BODY_ALREADY_USED"))],
   ])("%s: refused, before anything was sent", (_, error) => {
     expect(isRefusedByFetch(error)).toBe(true);
-    expect(isRefusedRedirect(error)).toBe(false);
+    expect(isRefusedAfterSending(error)).toBe(false);
   });
 
   it("a connection failure is not", () => {
@@ -37,13 +37,21 @@ describe("a redirect fetch refused to follow", () => {
     ["Bun", new TypeError('UnexpectedRedirect fetching "http://127.0.0.1:1/v1/datasets"')],
   ])("%s: refused, after a hop was answered", (_, error) => {
     expect(isRefusedByFetch(error)).toBe(true);
-    expect(isRefusedRedirect(error)).toBe(true);
+    expect(isRefusedAfterSending(error)).toBe(true);
+  });
+
+  it("a body longer than its Content-Length: refused once the server may have had all it was told of", () => {
+    const error = failed(
+      withCode("Request body length does not match content-length header", "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH"),
+    );
+    expect(isRefusedByFetch(error)).toBe(true);
+    expect(isRefusedAfterSending(error)).toBe(true);
   });
 
   it("a URL fetch cannot parse, or a blocked port, is refused before sending", () => {
     for (const error of [withCode("Invalid URL", "ERR_INVALID_URL"), failed(new TypeError("bad port"))]) {
       expect(isRefusedByFetch(error)).toBe(true);
-      expect(isRefusedRedirect(error)).toBe(false);
+      expect(isRefusedAfterSending(error)).toBe(false);
     }
   });
 });
