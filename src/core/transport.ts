@@ -88,7 +88,17 @@ export function createTransport(
       if (signal.aborted) throw abortErrorFor(context);
       if (callEnded(context)) throw callEndedError();
       // Read only for a request that is not idempotent (a create): see `resendObstacle`.
-      if (!context.idempotent) noteKeySent(context, request);
+      if (!context.idempotent) {
+        noteKeySent(context, request);
+        // A body a plugin read before next() (an upload's stream goes to a user's fetch as it
+        // is): refused here, where it is known that nothing went, not by that fetch.
+        if (ownFetch && request.bodyUsed === true) {
+          noteNotSent(context);
+          throw callFailure(
+            "fetch refused the request: its body was read already (a middleware read it before next())",
+          );
+        }
+      }
       // The runtime's fetch gets a WireRequest for a Request the SDK built from one (an attempt
       // plugin's) rather than a Request to copy (see `forRuntimeFetch`).
       const outgoing = runtimeFetch ? forRuntimeFetch(request) : realRequest(request, signal);

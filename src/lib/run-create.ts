@@ -62,15 +62,26 @@ export async function createBatchOnce(
       const { batch } = await batches.create(request, createOptions);
       sent.inFlight = false;
       // A plugin that sent it more than once (its own retry or hedge, the same key): a server
-      // that ignores the key made a batch of each, and the run reports one.
-      if ((sendsOfCall(createOptions)?.sends ?? 0) > 1) sent.secondPossible = true;
+      // that ignores the key made a batch of each, and the run reports one. Or one that answered
+      // while the create it sent had no answer of the server's, or not a 2xx (a cache's batch):
+      // the batch the server makes is not the one reported.
+      const call = sendsOfCall(createOptions);
+      if (
+        call !== undefined &&
+        (call.sends > 1 || (call.sends === 1 && !(call.status !== undefined && call.status < 300)))
+      )
+        sent.secondPossible = true;
       return batch;
     } catch (error) {
-      // Cut off by the run's end (its deadline, an abort), it stays in flight for the run to see.
-      if (!options.abortSignal?.aborted) sent.inFlight = false;
-      // Refused on its one send: a plugin that sent it elsewhere first (a failover after a 500)
-      // may have had it acted on.
-      const refused = connectionRefusedOnFirstHop(error) && (sendsOfCall(createOptions)?.sends ?? 0) <= 1;
+      const sends = sendsOfCall(createOptions)?.sends;
+      // Cut off by the run's end (its deadline, an abort), it stays in flight for the run to see,
+      // unless nothing of it reached a transport (a token function, a plugin, a rate limiter's
+      // line held it): the call has ended, and nothing more of it is sent.
+      if (!options.abortSignal?.aborted || sends === 0) sent.inFlight = false;
+      // Nothing of it left (an attempt that timed out in a token function, a plugin's own
+      // answer), or refused on its one send (not one a plugin sent elsewhere first: a failover
+      // after a 500 may have had it acted on): no batch to look for.
+      const refused = sends === 0 || (connectionRefusedOnFirstHop(error) && (sends ?? 0) <= 1);
       // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
       // is walked first.
       const seconds =

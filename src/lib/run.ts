@@ -140,8 +140,22 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
   // memory of the last 4 past them. The run's messages and its error are cleaned of them too.
   // `bodyParams` are the batch's own extra fields: they go with its create alone (an upload, a
   // poll or a cancel has no body for them), as the data checked above.
-  const { bodyParams: _sentWithTheCreate, ...withoutBody } = options;
-  options = carryTokens(withoutBody, []);
+  // The caller's Idempotency-Key (the option, or a header) is the upload's alone: to a server
+  // that ties a key to one request, a cancel sent with it is a replay of the upload or a 422
+  // (the batch ran on), and the create sends a key of the run's own.
+  const { bodyParams: _sentWithTheCreate, idempotencyKey: uploadKey, headers: givenHeaders, ...rest } = options;
+  const keyHeader = Object.entries(givenHeaders ?? {}).filter(([name]) => name.toLowerCase() === "idempotency-key");
+  options = carryTokens(
+    givenHeaders === undefined
+      ? rest
+      : {
+          ...rest,
+          headers: Object.fromEntries(
+            Object.entries(givenHeaders).filter(([name]) => name.toLowerCase() !== "idempotency-key"),
+          ),
+        },
+    [],
+  );
   const calls: RequestOptions = { ...options, abortSignal: scope.signal };
   // The waits' polls get `options` too, with the wait's own signal (which follows this scope).
   const waits = { pollIntervalInSeconds: run.pollIntervalInSeconds ?? 5, abortSignal: scope.signal };
@@ -177,14 +191,12 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     // rather than failing the run. A server that ignores the key may keep a second dataset,
     // which costs no batch; the run reads only the one it was answered with.
     // (A blank header is no key, as the retry layer reads one: the upload went unkeyed.)
-    const keyed =
-      calls.idempotencyKey !== undefined ||
-      Object.entries(calls.headers ?? {}).some(
-        ([name, value]) => name.toLowerCase() === "idempotency-key" && isNotBlank(value ?? ""),
-      );
-    const uploadCall = recordingTokens(
-      keyed ? { ...calls } : { ...calls, idempotencyKey: newIdempotencyKey("run-upload") },
-    );
+    const keyed = uploadKey !== undefined || keyHeader.some(([, value]) => isNotBlank(value ?? ""));
+    const uploadCall = recordingTokens({
+      ...calls,
+      ...(givenHeaders === undefined ? {} : { headers: { ...calls.headers, ...Object.fromEntries(keyHeader) } }),
+      idempotencyKey: keyed ? uploadKey : newIdempotencyKey("run-upload"),
+    });
     const { id } = (await createDataset(api, upload, uploadCall, RUN_REQUESTS)).data;
     phase = "validating";
     dataset = await waitUntilValidated(
@@ -230,7 +242,10 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     );
     // Only a batch that ran to completion took its processing time: one cancelled or failed at
     // once may end before a lost create is committed, and that duplicate must still go.
-    if (done.status === "BATCH_STATUS_COMPLETED") finished.at = done.updated_at;
+    // Only the run's own batch spares later ones: one a plugin answered with (a cache's, on
+    // another dataset) completed before the create it let go made a batch.
+    if (done.status === "BATCH_STATUS_COMPLETED" && done.input_dataset_id === runDataset.id)
+      finished.at = done.updated_at;
     report({ phase: "done", batch: done });
     return {
       batch: done,
@@ -249,7 +264,7 @@ export async function runBatch(api: ApiClient, request: RunRequest, given?: Requ
     else if (
       runDataset !== undefined &&
       batch === undefined &&
-      (sent.secondPossible || createLeft || (aborted && run.cancelOnAbort))
+      (sent.secondPossible || createLeft || (aborted && run.cancelOnAbort && sent.inFlight))
     )
       // The create failed, or was left, while a batch it made may yet show up: one that runs for
       // nobody is cancelled, or, when the caller left the run without `cancelOnAbort`, the first

@@ -810,6 +810,34 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     },
   );
 
+  it("an upload whose body a plugin read before next(), through a fetch of the user's: refused unsent, and its resend goes", async () => {
+    // The used stream went to the user's fetch as it was, whose refusal proved nothing: the
+    // plugin's resend of its copy was refused too, though no upload had arrived.
+    const seen: string[] = [];
+    const readsFirst: MiddlewarePlugin = {
+      name: "reads-first",
+      attempt: async (request, next) => {
+        const copy = request.clone();
+        await request.arrayBuffer();
+        try {
+          return await next(request);
+        } catch (error) {
+          seen.push((error as Error).message);
+          return next(copy);
+        }
+      },
+    };
+    const client = server.client({ maxRetries: 0, fetch: server.fake.fetch, middleware: [readsFirst] });
+    const created = await client.datasets.create({
+      name: "read-first",
+      type: "batch-embed-v2-input",
+      data: new Blob(['{"custom_id":"a","body":{"input_type":"search_document","texts":["x"]}}\n']).stream(),
+    });
+    expect(seen).toEqual([expect.stringMatching(/fetch refused the request: its body was read already/)]);
+    expect(created.id).toEqual(expect.any(String));
+    expect(server.fake.count("datasets.create")).toBe(1);
+  });
+
   it("a create a user's fetch sent itself before refusing its own resend is not sent again: one batch", async () => {
     // The refusal was taken as "nothing sent", and the plugin's keyless resend made a second batch.
     server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });

@@ -260,6 +260,142 @@ describe("run: one batch only when the create answer was lost", () => {
     });
   });
 
+  it.each([
+    ["an attempt that timed out in the token function", "token"],
+    ["a plugin's own 503 in place of the create, which never left", "plugin-503"],
+  ])("%s, the create then sent once: the run completes and nothing is watched for", async (_, how) => {
+    // Taken for a create that may have reached the server: the list was walked, and a minute's
+    // watch ran after the run resolved (6 lists, Node kept alive 57 s).
+    let stalled = false;
+    const token = async () => {
+      if (how === "token" && creating && !stalled) {
+        stalled = true;
+        await new Promise((resolve) => setTimeout(resolve, 600));
+      }
+      return "test-token";
+    };
+    let creating = false;
+    let answered = false;
+    const plugin: MiddlewarePlugin = {
+      name: "breaker",
+      call: (request, next, context) => {
+        if (context.operation !== "batches.create") return next(request);
+        creating = true;
+        if (how === "plugin-503" && !answered) {
+          answered = true;
+          return Promise.resolve(
+            new Response('{"message":"circuit open"}', { status: 503, headers: { "retry-after": "0" } }),
+          );
+        }
+        return next(request);
+      },
+    };
+    const client = env.client({ token, timeoutInSeconds: 0.3, middleware: [plugin], headers: { "x-test": how } });
+    const run = await client.batches.run(request());
+    expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === how);
+    expect(ours.filter((sent) => sent.operation === "create")).toHaveLength(1);
+    expect(ours.map((sent) => sent.operation)).not.toContain("list");
+  });
+
+  it.each(["the run's deadline", "the caller's abort (cancelOnAbort)"])(
+    "%s while a plugin holds the create before sending it: nothing is watched for",
+    async (how) => {
+      // Taken for a create in flight: a watch of a minute (after the deadline) or 7.5 s (after
+      // the abort) listed for a batch nothing could have made.
+      const abort = new AbortController();
+      const holds: MiddlewarePlugin = {
+        name: "holds",
+        call: async (request, next, context) => {
+          if (context.operation === "batches.create") {
+            if (how !== "the run's deadline") setTimeout(() => abort.abort(), 50);
+            await new Promise((resolve) => setTimeout(resolve, 3_000));
+          }
+          return next(request);
+        },
+      };
+      const tag = how === "the run's deadline" ? "held-deadline" : "held-abort";
+      const client = env.client({ middleware: [holds], headers: { "x-test": tag } });
+      const { error } = await outcome(
+        client.batches.run({
+          ...request(),
+          ...(how === "the run's deadline"
+            ? { timeoutInSeconds: 1.5 }
+            : { cancelOnAbort: true, abortSignal: abort.signal }),
+        }),
+      );
+      expect(
+        how === "the run's deadline" ? CohereTimeoutError.is(error) : CohereAbortError.is(error),
+        String(error),
+      ).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === tag);
+      expect(ours.map((sent) => sent.operation)).not.toContain("create");
+      expect(ours.map((sent) => sent.operation)).not.toContain("list");
+    },
+  );
+
+  it("a plugin that answers with a cached batch while the create it sent is in flight: the batch the server makes is cancelled", async () => {
+    // The run reported the plugin's batch; the one the create made ran for nobody.
+    const [cached] = env.fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED" });
+    env.fake.inject("create", { type: "delay", ms: 200 });
+    const racer: MiddlewarePlugin = {
+      name: "racer",
+      call: (request, next, context) => {
+        if (context.operation !== "batches.create") return next(request);
+        const sent = next(request);
+        sent.catch(() => {});
+        return Promise.race([
+          sent,
+          new Promise<Response>((resolve) => setTimeout(() => resolve(Response.json({ batch: cached })), 50)),
+        ]);
+      },
+    };
+    const run = await env.client({ middleware: [racer] }).batches.run(request());
+    expect(run.batch.id).toBe(cached?.id);
+    await vi.waitFor(
+      () =>
+        expect(
+          env.fake
+            .listBatches()
+            .filter((b) => b.id !== cached?.id)
+            .map((b) => b.status),
+        ).toEqual(["BATCH_STATUS_CANCELING"]),
+      { timeout: 5_000 },
+    );
+  });
+
+  it("the caller's idempotencyKey goes with the upload alone: the create, the polls, the list and the cancel carry none of it", async () => {
+    // The cancel of cancelOnAbort carried the upload's key: a server that ties a key to one
+    // request answers it with the upload's replay or a 422, and the batch runs on.
+    const abort = new AbortController();
+    const run = request();
+    const client = env.client({ headers: { "x-test": "upload-key" } });
+    const { error } = await outcome(
+      client.batches.run(
+        {
+          ...run,
+          cancelOnAbort: true,
+          abortSignal: abort.signal,
+          onProgress: ({ phase }: RunProgress) => {
+            env.clock.advance(200);
+            if (phase === "queued") setTimeout(() => abort.abort(), 5);
+          },
+        },
+        { idempotencyKey: "nightly-upload-1" },
+      ),
+    );
+    expect(CohereAbortError.is(error), String(error)).toBe(true);
+    await vi.waitFor(() => expect(env.fake.requests.map((sent) => sent.operation)).toContain("cancel"), {
+      timeout: 5_000,
+    });
+    const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === "upload-key");
+    const keyed = ours.filter((sent) => sent.headers["idempotency-key"] === "nightly-upload-1");
+    expect(keyed.map((sent) => sent.operation)).toEqual(["datasets.create"]);
+    expect(ours.map((sent) => sent.operation)).toContain("cancel");
+  });
+
   it("a server's 400 a plugin passes on after its resend was refused: nothing is watched for", async () => {
     // The resend fetch refused was taken back, but not the server's status before it: the 400
     // looked like a plugin's own, and the run listed for a minute.
