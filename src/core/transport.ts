@@ -92,7 +92,7 @@ export function createTransport(
         noteKeySent(context, request);
         // A body a plugin read before next() (an upload's stream goes to a user's fetch as it
         // is): refused here, where it is known that nothing went, not by that fetch.
-        if (ownFetch && request.bodyUsed === true) {
+        if (ownFetch && bodyWasRead(request)) {
           noteNotSent(context);
           throw callFailure(
             "fetch refused the request: its body was read already (a middleware read it before next())",
@@ -139,6 +139,15 @@ export function createTransport(
       unlinkBody?.();
     }
   };
+}
+
+/** Whether `request`'s body was read; a getter that throws (a plugin's Proxy) says nothing, and the request goes on. */
+function bodyWasRead(request: Request): boolean {
+  try {
+    return request.bodyUsed === true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -838,6 +838,26 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     expect(server.fake.count("datasets.create")).toBe(1);
   });
 
+  it("a create a plugin wraps in a Proxy whose bodyUsed throws goes, through a fetch of the user's, as through the runtime's", async () => {
+    // The read of bodyUsed before the user's fetch threw: a connection failure, retried, counted as sent.
+    const wrap = (request: Request) =>
+      new Proxy(request, {
+        get(target, property) {
+          if (property === "bodyUsed") throw new Error("bodyUsed getter broke");
+          const value: unknown = Reflect.get(target, property, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+    const wrapper: MiddlewarePlugin = {
+      name: "wrapper",
+      attempt: (request, next, context) => next(context.operation === "batches.create" ? wrap(request) : request),
+    };
+    const created = await server
+      .client({ maxRetries: 0, fetch: server.fake.fetch, middleware: [wrapper] })
+      .batches.create(newBatch);
+    expect(server.fake.listBatches().map((batch) => batch.id)).toEqual([created.batch.id]);
+  });
+
   it("a create a user's fetch sent itself before refusing its own resend is not sent again: one batch", async () => {
     // The refusal was taken as "nothing sent", and the plugin's keyless resend made a second batch.
     server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
