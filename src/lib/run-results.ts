@@ -20,7 +20,13 @@ export function runResults(
 ): AsyncIterable<BatchResult> {
   return lazyAsyncIterable(async () => {
     const extra = more && checkInput(requestOptionsSchema, more, "request options");
-    const given = { ...options, ...extra };
+    // Headers are added to the run's, as a call's are to the client's (an entry set to
+    // `undefined` leaves one out): given alone, they replaced the run's.
+    const given = {
+      ...options,
+      ...extra,
+      ...(options.headers && extra?.headers ? { headers: { ...options.headers, ...extra.headers } } : {}),
+    };
     const signals = [...new Set([runSignal, options.abortSignal, extra?.abortSignal])].filter(
       (signal): signal is AbortSignal => signal !== undefined,
     );

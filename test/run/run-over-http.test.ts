@@ -624,6 +624,18 @@ describe("run: one deadline and one abort for the whole run", () => {
     }
   });
 
+  it("results() headers are added to the run's, not put in their place", async () => {
+    const { request } = runRequest(5);
+    const run = await env.client().batches.run(request, { headers: { "x-run": "r1", "x-both": "run" } });
+    const from = env.fake.requests.length;
+    expect(await collect(run.results({ headers: { "x-read": "q1", "x-both": "results" } }))).toHaveLength(5);
+    // The API's reads (the signed downloads carry no headers of the caller's, by design).
+    const reads = env.fake.requests.slice(from).filter((sent) => sent.operation !== "datasets.download");
+    expect(reads.map((sent) => sent.operation)).toEqual(["retrieve", "datasets.retrieve"]);
+    for (const sent of reads)
+      expect([sent.headers["x-run"], sent.headers["x-read"], sent.headers["x-both"]]).toEqual(["r1", "q1", "results"]);
+  });
+
   it("with both signals, a loop over the results read to its end, left, or dropped, leaves no listener on either", async () => {
     const inRequest = new AbortController();
     const inOptions = new AbortController();
