@@ -91,8 +91,9 @@ const refusedBeforeSendingMessage =
  * After a hop was sent and answered with a redirect: an upload's redirect, which fetch refuses
  * to follow (`redirect: "error"`: Node, Deno, Bun, node-fetch), a redirect loop (Node:
  * "redirect count exceeded", after 20 hops; sent again, it loops again), and a redirect to a URL
- * that is not HTTP(S) or that holds credentials (Node: "cross origin not allowed..."; a
- * `Location` that is no URL is `ERR_INVALID_URL`, above).
+ * that is not HTTP(S) or that holds credentials (Node: "cross origin not allowed..."). (A
+ * `Location` that is no URL is `ERR_INVALID_URL`, above: only a GET's, which fetch follows, or a
+ * user's fetch's, whose refusals count as sent anyway.)
  */
 const refusedRedirectMessage =
   /^(Fetch failed: )?(redirect count exceeded$|URL scheme must be a HTTP\(S\) scheme$|cross origin not allowed for request mode|[Tt]oo many redirects|Encountered redirect|unexpected redirect$|UnexpectedRedirect fetching|uri requested responds with a redirect, redirect mode is set to error)/;

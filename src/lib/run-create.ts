@@ -36,7 +36,10 @@ export interface CreateRetries {
  * or abort may end), or was answered 2xx with a body that failed the checks (the batch exists):
  * a server that ignores the key may yet commit a second batch, and one the run never learnt of
  * runs for nobody (see `watchForSecondBatches`), whether this create ends in a batch or an error.
- * `sent.inFlight` is true while a create is on its way (until it settles).
+ * So does a create a plugin sent more than once, one it answered itself while the create it sent
+ * had no 2xx of the server's, and one that failed after it was sent where no status of the
+ * server's explains it (see `failedUnexplained`). `sent.inFlight` is true while a create is on
+ * its way (until it settles), and stays true when the run's end cut off one that was sent.
  */
 export async function createBatchOnce(
   batches: BatchesClient,
@@ -65,19 +68,25 @@ export async function createBatchOnce(
       // that ignores the key made a batch of each, and the run reports one. Or one that answered
       // while the create it sent had no answer of the server's, or not a 2xx (a cache's batch):
       // the batch the server makes is not the one reported.
+      // So may one the server answered 2xx when the batch reported reads another dataset (a
+      // plugin put a cached batch in place of the one made).
       const call = sendsOfCall(createOptions);
       if (
         call !== undefined &&
-        (call.sends > 1 || (call.sends === 1 && !(call.status !== undefined && call.status < 300)))
+        (call.sends > 1 ||
+          (call.sends === 1 &&
+            (!(call.status !== undefined && call.status < 300) || batch.input_dataset_id !== dataset.id)))
       )
         sent.secondPossible = true;
       return batch;
     } catch (error) {
       const sends = sendsOfCall(createOptions)?.sends;
+      // Read once: an abort made later (in `shouldRetry`) does not make this failure the run's end.
+      const cutOff = options.abortSignal?.aborted === true;
       // Cut off by the run's end (its deadline, an abort), it stays in flight for the run to see,
       // unless nothing of it reached a transport (a token function, a plugin, a rate limiter's
       // line held it): the call has ended, and nothing more of it is sent.
-      if (!options.abortSignal?.aborted || sends === 0) sent.inFlight = false;
+      if (!cutOff || sends === 0) sent.inFlight = false;
       // Nothing of it left (an attempt that timed out in a token function, a plugin's own
       // answer), or refused on its one send (not one a plugin sent elsewhere first: a failover
       // after a 500 may have had it acted on): no batch to look for.
@@ -110,7 +119,7 @@ export async function createBatchOnce(
           (isTransientFailure(error) ||
             (CohereParseError.is(error) && (error.status < 300 || isFollowedRedirect(error))) ||
             (ApiError.is(error) && (error.status === 0 || error.status === 302 || error.status === 303)) ||
-            failedUnexplained(error, createOptions, options.abortSignal))
+            failedUnexplained(error, createOptions, cutOff))
         )
           sent.secondPossible = true;
         // The caller's abort made during the decision (in `shouldRetry`) ends the run as an
@@ -174,11 +183,11 @@ export function newIdempotencyKey(prefix = "run"): string {
 /**
  * True when a create failed after a request of it reached a transport, and the failure is not the
  * server's own answer to its one send (an `ApiError` of the status the server answered): a
- * plugin's error, its own status, its own abort. The run's end (its deadline, the caller's abort)
- * has a watch of its own.
+ * plugin's error, its own status, its own abort. One the run's end cut off (`cutOff`: its
+ * deadline, the caller's abort) stays in flight, which the run watches for itself.
  */
-function failedUnexplained(error: unknown, createOptions: object, runSignal: AbortSignal | undefined): boolean {
+function failedUnexplained(error: unknown, createOptions: object, cutOff: boolean): boolean {
   const call = sendsOfCall(createOptions);
-  if (call === undefined || call.sends === 0 || runSignal?.aborted) return false;
+  if (call === undefined || call.sends === 0 || cutOff) return false;
   return call.sends > 1 || !ApiError.is(error) || error.status !== call.status;
 }

@@ -66,8 +66,8 @@ export interface RunResult {
   readonly inputDataset: Dataset;
   /**
    * The batch's results, as `batches.results(batch.id)`, with the run's `options` (and these on
-   * top; their `headers` added to the run's); the run's `abortSignal` (in its request or its options) ends the downloads too, as
-   * does one in these options.
+   * top; their `headers` added to the run's); the run's `abortSignal` (in its request or its
+   * options) ends the downloads too, as does one in these options.
    */
   results(options?: RequestOptions): AsyncIterable<BatchResult>;
 }

@@ -12,6 +12,7 @@ import {
   GatewayTimeoutError,
   type Middleware,
   type MiddlewarePlugin,
+  type RetryInfo,
   type RunProgress,
 } from "../../src/index.js";
 import { outcome, refusingPort, scriptedServer, sendJson } from "../helpers/scripted-server.js";
@@ -139,6 +140,7 @@ describe("run: one batch only when the create answer was lost", () => {
     expect((error as Error).message).toMatch(/Middleware "\S+" failed: not today/);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === "refused-create");
+    expect(ours.map((sent) => sent.operation)).toContain("datasets.create");
     expect(ours.map((sent) => sent.operation)).not.toContain("create");
     expect(ours.map((sent) => sent.operation)).not.toContain("list");
   });
@@ -181,6 +183,7 @@ describe("run: one batch only when the create answer was lost", () => {
     expect((error as Error).message).toMatch(message);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === "fetch-refused-create");
+    expect(ours.map((sent) => sent.operation)).toContain("datasets.create");
     expect(ours.map((sent) => sent.operation)).not.toContain("create");
     expect(ours.map((sent) => sent.operation)).not.toContain("list");
   });
@@ -232,6 +235,84 @@ describe("run: one batch only when the create answer was lost", () => {
     },
   );
 
+  it.each([0, 2])(
+    "a user's fetch that fails over to a host that refuses the connection, after a 500 that made the batch (maxRetries %i): one batch, none left running",
+    async (maxRetries) => {
+      // The refusal was read as "never left": with retries, sent again without walking the list
+      // (two batches); without, the batch ran for nobody.
+      env.fake.ignoreIdempotencyKeys = true;
+      onTestFinished(() => {
+        env.fake.ignoreIdempotencyKeys = false;
+      });
+      env.fake.inject("create", { type: "status", status: 500, afterAction: true });
+      const deadPort = await refusingPort();
+      const failover = async (input: Request, init?: RequestInit) => {
+        const copy = input.clone();
+        const answer = await fetch(input, init);
+        if (answer.status < 500 || input.method !== "POST" || !input.url.endsWith("/v2/batches")) return answer;
+        await answer.arrayBuffer();
+        return fetch(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy), init);
+      };
+      const { value: run } = await outcome(env.client({ fetch: failover, maxRetries }).batches.run(request()));
+      if (maxRetries === 0)
+        await vi.waitFor(
+          () => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]),
+          { timeout: 5_000 },
+        );
+      else expect(env.fake.listBatches().map((b) => b.id)).toEqual([run?.batch.id]);
+    },
+  );
+
+  it("a caller's abort made in shouldRetry after a plugin failed the sent create (cancelOnAbort): the batch is cancelled", async () => {
+    // The abort, seen after the failure was judged, made it the run's end: no watch, and the
+    // batch ran for nobody.
+    const abort = new AbortController();
+    const audit: MiddlewarePlugin = {
+      name: "audit",
+      attempt: async (request, next, context) => {
+        const answer = await next(request);
+        if (context.operation === "batches.create") throw new Error("audit sink down");
+        return answer;
+      },
+    };
+    const shouldRetry = ({ operation }: RetryInfo) => {
+      if (operation === "batches.create") abort.abort();
+      return false;
+    };
+    const { error } = await outcome(
+      env
+        .client({ middleware: [audit], shouldRetry })
+        .batches.run({ ...request(), cancelOnAbort: true, abortSignal: abort.signal }),
+    );
+    expect(CohereAbortError.is(error), String(error)).toBe(true);
+    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
+      timeout: 5_000,
+    });
+  });
+
+  it("a plugin that puts a cached batch in place of the server's 201: the batch the create made is cancelled", async () => {
+    const [cached] = env.fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED" });
+    const cache: MiddlewarePlugin = {
+      name: "cache",
+      call: async (request, next, context) => {
+        const answer = await next(request);
+        return context.operation === "batches.create" ? Response.json({ batch: cached }) : answer;
+      },
+    };
+    const run = await env.client({ middleware: [cache] }).batches.run(request());
+    expect(run.batch.id).toBe(cached?.id);
+    await vi.waitFor(
+      () =>
+        expect(
+          env.fake
+            .listBatches()
+            .filter((b) => b.id !== cached?.id)
+            .map((b) => b.status),
+        ).toEqual(["BATCH_STATUS_CANCELING"]),
+      { timeout: 5_000 },
+    );
+  });
+
   it("a plugin's body longer than its Content-Length (the server had the whole create): the batch is cancelled", async () => {
     // undici fails as the extra byte goes, once the server has read the create: taken for a
     // refusal before sending, the batch ran for nobody.
@@ -270,7 +351,7 @@ describe("run: one batch only when the create answer was lost", () => {
     const token = async () => {
       if (how === "token" && creating && !stalled) {
         stalled = true;
-        await new Promise((resolve) => setTimeout(resolve, 600));
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
       }
       return "test-token";
     };
@@ -290,7 +371,7 @@ describe("run: one batch only when the create answer was lost", () => {
         return next(request);
       },
     };
-    const client = env.client({ token, timeoutInSeconds: 0.3, middleware: [plugin], headers: { "x-test": how } });
+    const client = env.client({ token, timeoutInSeconds: 1.5, middleware: [plugin], headers: { "x-test": how } });
     const run = await client.batches.run(request());
     expect(run.batch.status).toBe("BATCH_STATUS_COMPLETED");
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -305,12 +386,19 @@ describe("run: one batch only when the create answer was lost", () => {
       // Taken for a create in flight: a watch of a minute (after the deadline) or 7.5 s (after
       // the abort) listed for a batch nothing could have made.
       const abort = new AbortController();
+      // Held until the run has failed; its next() then is refused (the call has ended).
+      let entered = false;
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
       const holds: MiddlewarePlugin = {
         name: "holds",
         call: async (request, next, context) => {
           if (context.operation === "batches.create") {
+            entered = true;
             if (how !== "the run's deadline") setTimeout(() => abort.abort(), 50);
-            await new Promise((resolve) => setTimeout(resolve, 3_000));
+            await released;
           }
           return next(request);
         },
@@ -329,8 +417,11 @@ describe("run: one batch only when the create answer was lost", () => {
         how === "the run's deadline" ? CohereTimeoutError.is(error) : CohereAbortError.is(error),
         String(error),
       ).toBe(true);
+      release();
       await new Promise((resolve) => setTimeout(resolve, 300));
       const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === tag);
+      expect(ours.map((sent) => sent.operation)).toContain("datasets.create");
+      expect(entered).toBe(true);
       expect(ours.map((sent) => sent.operation)).not.toContain("create");
       expect(ours.map((sent) => sent.operation)).not.toContain("list");
     },
@@ -412,6 +503,7 @@ describe("run: one batch only when the create answer was lost", () => {
     expect(BadRequestError.is(error), String(error)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === "server-400");
+    expect(ours.map((sent) => sent.operation)).toContain("datasets.create");
     expect(ours.map((sent) => sent.operation)).not.toContain("list");
   });
 
@@ -438,6 +530,7 @@ describe("run: one batch only when the create answer was lost", () => {
     expect((error as Error).message).toMatch(/my deadline/);
     await new Promise((resolve) => setTimeout(resolve, 600));
     const ours = env.fake.requests.filter((sent) => sent.headers["x-test"] === "late-send");
+    expect(ours.map((sent) => sent.operation)).toContain("datasets.create");
     expect(ours.map((sent) => sent.operation)).not.toContain("create");
   });
 

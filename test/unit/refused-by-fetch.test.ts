@@ -27,7 +27,7 @@ describe("a request whose body was read already", () => {
 });
 
 // A refused redirect came after the first server answered: a create it refused may have been
-// acted on, and is counted as sent (\`run\` watches for its batch).
+// acted on, and is counted as sent (`run` watches for its batch).
 describe("a redirect fetch refused to follow", () => {
   it.each([
     ["Node, a loop", failed(new TypeError("redirect count exceeded"))],
