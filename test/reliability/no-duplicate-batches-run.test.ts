@@ -235,34 +235,6 @@ describe("run: one batch only when the create answer was lost", () => {
     },
   );
 
-  it.each([0, 2])(
-    "a user's fetch that fails over to a host that refuses the connection, after a 500 that made the batch (maxRetries %i): one batch, none left running",
-    async (maxRetries) => {
-      // The refusal was read as "never left": with retries, sent again without walking the list
-      // (two batches); without, the batch ran for nobody.
-      env.fake.ignoreIdempotencyKeys = true;
-      onTestFinished(() => {
-        env.fake.ignoreIdempotencyKeys = false;
-      });
-      env.fake.inject("create", { type: "status", status: 500, afterAction: true });
-      const deadPort = await refusingPort();
-      const failover = async (input: Request, init?: RequestInit) => {
-        const copy = input.clone();
-        const answer = await fetch(input, init);
-        if (answer.status < 500 || input.method !== "POST" || !input.url.endsWith("/v2/batches")) return answer;
-        await answer.arrayBuffer();
-        return fetch(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy), init);
-      };
-      const { value: run } = await outcome(env.client({ fetch: failover, maxRetries }).batches.run(request()));
-      if (maxRetries === 0)
-        await vi.waitFor(
-          () => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]),
-          { timeout: 5_000 },
-        );
-      else expect(env.fake.listBatches().map((b) => b.id)).toEqual([run?.batch.id]);
-    },
-  );
-
   it("a caller's abort made in shouldRetry after a plugin failed the sent create (cancelOnAbort): the batch is cancelled", async () => {
     // The abort, seen after the failure was judged, made it the run's end: no watch, and the
     // batch ran for nobody.
