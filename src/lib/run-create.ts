@@ -64,20 +64,14 @@ export async function createBatchOnce(
       sent.inFlight = true;
       const { batch } = await batches.create(request, createOptions);
       sent.inFlight = false;
-      // A plugin that sent it more than once (its own retry or hedge, the same key): a server
-      // that ignores the key made a batch of each, and the run reports one. Or one that answered
-      // while the create it sent had no answer of the server's, or not a 2xx (a cache's batch):
-      // the batch the server makes is not the one reported.
-      // So may one the server answered 2xx when the batch reported reads another dataset (a
-      // plugin put a cached batch in place of the one made).
+      // The batch the server made may not be the one reported: a plugin sent the create more
+      // than once (its own retry or hedge, the same key: a server that ignores the key made a
+      // batch of each), answered while it had no 2xx of the server's, or put a cached batch (of
+      // another dataset) in place of the one made.
       const call = sendsOfCall(createOptions);
-      if (
-        call !== undefined &&
-        (call.sends > 1 ||
-          (call.sends === 1 &&
-            (!(call.status !== undefined && call.status < 300) || batch.input_dataset_id !== dataset.id)))
-      )
-        sent.secondPossible = true;
+      const serverMadeThis =
+        call?.sends === 1 && call.status !== undefined && call.status < 300 && batch.input_dataset_id === dataset.id;
+      if (call !== undefined && call.sends > 0 && !serverMadeThis) sent.secondPossible = true;
       return batch;
     } catch (error) {
       const sends = sendsOfCall(createOptions)?.sends;

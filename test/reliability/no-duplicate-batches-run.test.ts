@@ -69,6 +69,20 @@ function fakeBehindProxy(
   });
 }
 
+/** Waits until every batch but `kept` is cancelled (there is exactly one other). */
+function othersCancelled(kept?: string) {
+  return vi.waitFor(
+    () =>
+      expect(
+        env.fake
+          .listBatches()
+          .filter((b) => b.id !== kept)
+          .map((b) => b.status),
+      ).toEqual(["BATCH_STATUS_CANCELING"]),
+    { timeout: 5_000 },
+  );
+}
+
 const lostAnswers = {
   "a 500 after the server created the batch": { type: "status", status: 500, afterAction: true },
   "a dropped connection after the server created the batch": { type: "drop", afterAction: true },
@@ -109,9 +123,7 @@ describe("run: one batch only when the create answer was lost", () => {
     env.fake.inject("create", { type: "malformed-body" });
     const { error } = await outcome(env.client().batches.run(request()));
     expect(CohereParseError.is(error), String(error)).toBe(true);
-    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
-      timeout: 5_000,
-    });
+    await othersCancelled();
   });
 
   it("a plugin that fails the create after it was sent (its answer in, or given up on): the batch is cancelled, not left", async () => {
@@ -124,9 +136,7 @@ describe("run: one batch only when the create answer was lost", () => {
     };
     const { error } = await outcome(env.client({ middleware: [audit] }).batches.run(request()));
     expect((error as Error).message).toMatch(/Middleware "audit" failed: audit sink unavailable/);
-    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
-      timeout: 5_000,
-    });
+    await othersCancelled();
   });
 
   it("a plugin that fails the create before it is sent: nothing is watched for, nothing listed", async () => {
@@ -199,9 +209,7 @@ describe("run: one batch only when the create answer was lost", () => {
     };
     const { error } = await outcome(env.client({ fetch: retrying }).batches.run(request()));
     expect((error as Error).message).toMatch(/fetch refused the request: Cannot construct a Request/);
-    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
-      timeout: 5_000,
-    });
+    await othersCancelled();
   });
 
   it.each([0, 2])(
@@ -226,11 +234,7 @@ describe("run: one batch only when the create answer was lost", () => {
         },
       };
       const { value: run } = await outcome(env.client({ middleware: [failover], maxRetries }).batches.run(request()));
-      if (maxRetries === 0)
-        await vi.waitFor(
-          () => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]),
-          { timeout: 5_000 },
-        );
+      if (maxRetries === 0) await othersCancelled();
       else expect(env.fake.listBatches().map((b) => b.id)).toEqual([run?.batch.id]);
     },
   );
@@ -257,9 +261,7 @@ describe("run: one batch only when the create answer was lost", () => {
         .batches.run({ ...request(), cancelOnAbort: true, abortSignal: abort.signal }),
     );
     expect(CohereAbortError.is(error), String(error)).toBe(true);
-    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
-      timeout: 5_000,
-    });
+    await othersCancelled();
   });
 
   it("a plugin that puts a cached batch in place of the server's 201: the batch the create made is cancelled", async () => {
@@ -273,16 +275,7 @@ describe("run: one batch only when the create answer was lost", () => {
     };
     const run = await env.client({ middleware: [cache] }).batches.run(request());
     expect(run.batch.id).toBe(cached?.id);
-    await vi.waitFor(
-      () =>
-        expect(
-          env.fake
-            .listBatches()
-            .filter((b) => b.id !== cached?.id)
-            .map((b) => b.status),
-        ).toEqual(["BATCH_STATUS_CANCELING"]),
-      { timeout: 5_000 },
-    );
+    await othersCancelled(cached?.id);
   });
 
   it("a plugin's body longer than its Content-Length (the server had the whole create): the batch is cancelled", async () => {
@@ -308,9 +301,7 @@ describe("run: one batch only when the create answer was lost", () => {
     };
     const { error } = await outcome(env.client({ middleware: [restream] }).batches.run(request()));
     expect((error as Error).message).toMatch(/content-length/i);
-    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
-      timeout: 5_000,
-    });
+    await othersCancelled();
   });
 
   it.each([
@@ -417,16 +408,7 @@ describe("run: one batch only when the create answer was lost", () => {
     };
     const run = await env.client({ middleware: [racer] }).batches.run(request());
     expect(run.batch.id).toBe(cached?.id);
-    await vi.waitFor(
-      () =>
-        expect(
-          env.fake
-            .listBatches()
-            .filter((b) => b.id !== cached?.id)
-            .map((b) => b.status),
-        ).toEqual(["BATCH_STATUS_CANCELING"]),
-      { timeout: 5_000 },
-    );
+    await othersCancelled(cached?.id);
   });
 
   it("the caller's idempotencyKey goes with the upload alone: the create, the polls, the list and the cancel carry none of it", async () => {
@@ -524,9 +506,7 @@ describe("run: one batch only when the create answer was lost", () => {
     };
     const { error } = await outcome(env.client({ middleware: [swap] }).batches.run(request()));
     expect(CohereError.is(error), String(error)).toBe(true);
-    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
-      timeout: 5_000,
-    });
+    await othersCancelled();
   });
 
   it("a plugin that sends the create twice with its key (a hedge; server ignores keys): the run's batch is kept, the other cancelled", async () => {
@@ -627,18 +607,14 @@ describe("run: one batch only when the create answer was lost", () => {
     expect((error as Error).message).toBe(
       "POST /v2/batches -> 303: a redirect the SDK does not follow for this request",
     );
-    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
-      timeout: 5_000,
-    });
+    await othersCancelled();
   });
 
   it("the run's deadline during the backoff after a 503 that made the batch: the run times out, and the batch is cancelled", async () => {
     env.fake.inject("create", { type: "status", status: 503, retryAfter: "5", afterAction: true });
     const { error } = await outcome(env.client().batches.run({ ...request(), timeoutInSeconds: 1.5 }));
     expect((error as Error).message).toBe("run: not done within 1.5 s (queued)");
-    await vi.waitFor(() => expect(env.fake.listBatches().map((b) => b.status)).toEqual(["BATCH_STATUS_CANCELING"]), {
-      timeout: 5_000,
-    });
+    await othersCancelled();
   });
 
   it("a batch the caller creates on the run's dataset after the run, same name and model, is theirs: the watch leaves it", async () => {
