@@ -110,7 +110,10 @@ function manualRedirects(request: Request): Request {
     : new Request(request, { redirect: "manual", duplex: "half" } as RequestInit);
 }
 
-/** Marks `error` as the failure of a hop after a redirect was followed (see `refusedOnFirstHop`). */
+/**
+ * Marks `error` as the failure of a hop after a redirect was followed, or of a user's fetch given
+ * a create (it may have sent hops of its own first): see `refusedOnFirstHop`.
+ */
 export function laterHopFailed(error: unknown): void {
   if (typeof error === "object" && error !== null) laterHopFailures.add(error);
 }
@@ -123,7 +126,8 @@ export function failedOnLaterHop(error: unknown): boolean {
 /**
  * True when the connection was refused on the first hop, so the server certainly never saw
  * the request. Once a redirect was followed, the first server did see it: a refusal of a later
- * hop proves nothing, and a non-idempotent request is not sent again.
+ * hop proves nothing, and a non-idempotent request is not sent again. Nor does a refusal from
+ * within a user's fetch, which may have sent the request before (its own retry, a failover).
  */
 export function refusedOnFirstHop(error: unknown): boolean {
   return isConnectionRefused(error) && !failedOnLaterHop(error);

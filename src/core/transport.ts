@@ -20,7 +20,7 @@ import { callFailure } from "./errors/call-failure.js";
 import { CohereConnectionError } from "./errors/connection-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
-import { failedOnLaterHop, sendFollowingRedirects } from "./redirects.js";
+import { failedOnLaterHop, laterHopFailed, sendFollowingRedirects } from "./redirects.js";
 import { receiveResponse } from "./received-response.js";
 import { forRuntimeFetch, globalFetch, realRequest } from "./wire-request.js";
 import { noteAnswered, noteKeySent, noteNotSent } from "./idempotency-key-sent.js";
@@ -196,7 +196,14 @@ function transportFailure(
         : isRequestLike(request)
           ? undefined
           : `fetch refused the request: ${reason}`;
-  if (refused === undefined) return new CohereConnectionError(`Connection failed: ${reason}`, cause);
+  if (refused === undefined) {
+    const failure = new CohereConnectionError(`Connection failed: ${reason}`, cause);
+    // A user's fetch given a create may have sent it before its connection was refused (a retry
+    // of its own after a 500, a failover to another host): read as a later hop's, its refusal
+    // does not say the server never saw the create.
+    if (handedOver) laterHopFailed(failure);
+    return failure;
+  }
   // One refused before anything went (a body read already, a URL fetch cannot parse, a file
   // that could not be read), by the SDK or the runtime's fetch, is not counted as sent: `run`
   // watches for a batch only where a create may have reached the server, and a plugin's own

@@ -11,7 +11,7 @@ import {
   type RetryInfo,
 } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
-import { unhandledDuring } from "../helpers/scripted-server.js";
+import { refusingPort, unhandledDuring } from "../helpers/scripted-server.js";
 
 const server = useFakeServer();
 const fast = { backoff: { initialDelayInSeconds: 0.001, maxDelayInSeconds: 0.002 } };
@@ -444,14 +444,16 @@ describe("a connection never made", () => {
     ];
     for (const failure of failures) {
       let calls = 0;
-      const failing = async () => {
+      // The runtime's fetch in these words (a user's fetch may have sent the create before).
+      vi.stubGlobal("fetch", async () => {
         calls++;
         throw failure();
-      };
+      });
       const error = await server
-        .client({ ...fast, maxRetries: 2, fetch: failing })
+        .client({ ...fast, maxRetries: 2 })
         .batches.create(newBatch)
-        .catch((e: unknown) => e);
+        .catch((e: unknown) => e)
+        .finally(() => vi.unstubAllGlobals());
       expect((error as Error).name).toBe("CohereConnectionError");
       expect(calls, String(failure().cause ?? failure().message)).toBe(3);
     }
@@ -460,16 +462,17 @@ describe("a connection never made", () => {
   it("a refused connection in Deno's words lets a create without a key go again, as in Node", async () => {
     // Deno's fetch throws a TypeError with no code: it was not known as refused, so not retried.
     let calls = 0;
-    const denoFetch = async () => {
+    vi.stubGlobal("fetch", async () => {
       calls++;
       throw new TypeError(
         "error sending request for url (http://127.0.0.1:1/v2/batches): client error (Connect): tcp connect error: Connection refused (os error 111)",
       );
-    };
+    });
     const error = await server
-      .client({ ...fast, maxRetries: 2, fetch: denoFetch })
+      .client({ ...fast, maxRetries: 2 })
       .batches.create(newBatch)
-      .catch((e: unknown) => e);
+      .catch((e: unknown) => e)
+      .finally(() => vi.unstubAllGlobals());
     expect((error as Error).name).toBe("CohereConnectionError");
     expect(calls).toBe(3);
     expect((error as Error).message).toMatch(/; 3 attempts made$/);
@@ -873,6 +876,28 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
       .catch((e: unknown) => e);
     expect(CohereError.is(error)).toBe(true);
     expect(seen).toEqual(["CohereError", expect.stringContaining('Middleware "own-retry" called next() again')]);
+    expect(server.fake.listBatches()).toHaveLength(1);
+  });
+
+  it("a create without a key whose user's fetch failed over to a refusing host after a 500: not sent again, one batch", async () => {
+    // The refusal was read as "never left", and the retry layer sent the create again: two batches.
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+    const deadPort = await refusingPort();
+    let calls = 0;
+    const failingOver = async (input: Request) => {
+      calls++;
+      const copy = input.clone();
+      const answer = await fetch(input);
+      if (answer.status < 500) return answer;
+      await answer.arrayBuffer();
+      return fetch(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy));
+    };
+    const error = await server
+      .client({ ...fast, maxRetries: 2, fetch: failingOver })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect((error as Error).name).toBe("CohereConnectionError");
+    expect(calls).toBe(1);
     expect(server.fake.listBatches()).toHaveLength(1);
   });
 

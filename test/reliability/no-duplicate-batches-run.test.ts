@@ -239,6 +239,30 @@ describe("run: one batch only when the create answer was lost", () => {
     },
   );
 
+  it.each([0, 2])(
+    "a user's fetch that fails over to a host that refuses the connection, after a 500 that made the batch (maxRetries %i): one batch, none left running",
+    async (maxRetries) => {
+      // Its refusal was read as a create that never left: maxRetries 0 left the batch running for
+      // nobody; 2 sent the create again without walking the list: two batches.
+      env.fake.ignoreIdempotencyKeys = true;
+      onTestFinished(() => {
+        env.fake.ignoreIdempotencyKeys = false;
+      });
+      env.fake.inject("create", { type: "status", status: 500, afterAction: true });
+      const deadPort = await refusingPort();
+      const failingOver = async (input: Request) => {
+        const copy = input.clone();
+        const answer = await fetch(input);
+        if (answer.status < 500 || copy.method !== "POST" || !copy.url.endsWith("/v2/batches")) return answer;
+        await answer.arrayBuffer();
+        return fetch(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy));
+      };
+      const { value: run } = await outcome(env.client({ fetch: failingOver, maxRetries }).batches.run(request()));
+      if (maxRetries === 0) await othersCancelled();
+      else expect(env.fake.listBatches().map((b) => b.id)).toEqual([run?.batch.id]);
+    },
+  );
+
   it("a caller's abort made in shouldRetry after a plugin failed the sent create (cancelOnAbort): the batch is cancelled", async () => {
     // The abort, seen after the failure was judged, made it the run's end: no watch, and the
     // batch ran for nobody.
@@ -886,13 +910,15 @@ describe("run: a create the server commits after its answer was lost (it ignores
   it("the deadline during the pause after a create refused on the first hop: nothing is watched for, nothing listed", async () => {
     const { origin } = await lateCommitter("504", 60_000);
     const refusedUrl = `http://127.0.0.1:${await refusingPort()}`;
-    // The create goes to a port nothing listens on: refused, it certainly never left.
-    const refusingCreate: typeof fetch = (input, init) => {
-      const request = new Request(input, init);
-      const create = request.method === "POST" && new URL(request.url).pathname === "/v2/batches";
-      return fetch(create ? new Request(`${refusedUrl}/v2/batches`, request) : request);
-    };
-    const client = clientOf(origin.url, 5, { fetch: refusingCreate });
+    // A plugin sends the create to a port nothing listens on: the runtime's fetch is refused, so
+    // it certainly never left.
+    const refusingCreate: Middleware = (request, next) =>
+      next(
+        request.method === "POST" && new URL(request.url).pathname === "/v2/batches"
+          ? new Request(`${refusedUrl}/v2/batches`, request)
+          : request,
+      );
+    const client = clientOf(origin.url, 5, { middleware: [{ name: "refusing", handle: refusingCreate }] });
     const { error } = await outcome(client.batches.run(runOf({ timeoutInSeconds: 1 })));
     expect((error as Error).message).toBe("run: not done within 1 s (queued)");
     const listed = origin.received.filter((r) => r.url.startsWith("/v2/batches?")).length;
