@@ -82,23 +82,7 @@ export function createTransport(
     let unlinkBody = own && followAbort(bodyFailureOf(context), own, false);
     let handedOver = false;
     try {
-      // Nothing is sent once the call is over (an abort during a token function, a middleware),
-      // nor once it has settled (a call-phase plugin gave up on it: a `create` the caller was
-      // told had failed would make a batch nobody watches for).
-      if (signal.aborted) throw abortErrorFor(context);
-      if (callEnded(context)) throw callEndedError();
-      // Read only for a request that is not idempotent (a create): see `resendObstacle`.
-      if (!context.idempotent) {
-        noteKeySent(context, request);
-        // A body a plugin read before next() (an upload's stream goes to a user's fetch as it
-        // is): refused here, where it is known that nothing went, not by that fetch.
-        if (ownFetch && bodyWasRead(request)) {
-          noteNotSent(context);
-          throw callFailure(
-            "fetch refused the request: its body was read already (a middleware read it before next())",
-          );
-        }
-      }
+      refuseUnsendable(request, context, signal, ownFetch);
       // The runtime's fetch gets a WireRequest for a Request the SDK built from one (an attempt
       // plugin's) rather than a Request to copy (see `forRuntimeFetch`).
       const outgoing = runtimeFetch ? forRuntimeFetch(request) : realRequest(request, signal);
@@ -139,6 +123,25 @@ export function createTransport(
       unlinkBody?.();
     }
   };
+}
+
+/**
+ * Throws where nothing may be sent: once the call is over (an abort during a token function, a
+ * middleware), or once it has settled (a call-phase plugin gave up on it: a `create` the caller
+ * was told had failed would make a batch nobody watches for); and a create's body a plugin read
+ * before next() (an upload's stream goes to a user's fetch as it is): refused here, where it is
+ * known that nothing went, not by that fetch.
+ */
+function refuseUnsendable(request: Request, context: MiddlewareContext, signal: AbortSignal, ownFetch: boolean): void {
+  if (signal.aborted) throw abortErrorFor(context);
+  if (callEnded(context)) throw callEndedError();
+  // Read only for a request that is not idempotent (a create): see `resendObstacle`.
+  if (context.idempotent) return;
+  noteKeySent(context, request);
+  if (ownFetch && bodyWasRead(request)) {
+    noteNotSent(context);
+    throw callFailure("fetch refused the request: its body was read already (a middleware read it before next())");
+  }
 }
 
 /** Whether `request`'s body was read; a getter that throws (a plugin's Proxy) says nothing, and the request goes on. */
@@ -184,18 +187,7 @@ function transportFailure(
   // A custom fetch that throws a string (`throw "no route"`) says so in its own words.
   const reason = describeThrown(context, error);
   const cause = carriesToken(context, error) ? undefined : { cause: error };
-  // Refused by fetch: bad input, not a connection's failure to retry. Junk a plugin passed to
-  // next() (null, a Proxy whose traps throw) failed as it was read: the plugin's doing. (Asked
-  // only here: no cost to a call that works.)
-  const refused = isForeignRequest(error)
-    ? `fetch refused the request: it cannot read a Request of this runtime (${reason}); see the fetch option in the README`
-    : isRefusedByFetch(error)
-      ? `fetch refused the request: ${reason}`
-      : isUnreadableBody(error)
-        ? unreadableDataMessage(reason)
-        : isRequestLike(request)
-          ? undefined
-          : `fetch refused the request: ${reason}`;
+  const refused = refusalOf(error, request, reason);
   if (refused === undefined) {
     const failure = new CohereConnectionError(`Connection failed: ${reason}`, cause);
     // A user's fetch given a create may have sent it before its connection was refused (a retry
@@ -213,4 +205,18 @@ function transportFailure(
   if (!context.idempotent && !handedOver && !isRefusedAfterSending(error) && !failedOnLaterHop(error))
     noteNotSent(context);
   return callFailure(refused, cause);
+}
+
+/**
+ * The message of a refusal by fetch (bad input, not a connection's failure to retry), or
+ * `undefined` for a connection's failure. Junk a plugin passed to next() (null, a Proxy whose
+ * traps throw) failed as it was read: the plugin's doing. (Asked only on failure: no cost to a
+ * call that works.)
+ */
+function refusalOf(error: unknown, request: unknown, reason: string): string | undefined {
+  if (isForeignRequest(error))
+    return `fetch refused the request: it cannot read a Request of this runtime (${reason}); see the fetch option in the README`;
+  if (isRefusedByFetch(error)) return `fetch refused the request: ${reason}`;
+  if (isUnreadableBody(error)) return unreadableDataMessage(reason);
+  return isRequestLike(request) ? undefined : `fetch refused the request: ${reason}`;
 }

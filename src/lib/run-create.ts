@@ -50,6 +50,7 @@ export async function createBatchOnce(
   sent: { secondPossible: boolean; inFlight?: boolean },
 ): Promise<Batch> {
   const idempotencyKey = newIdempotencyKey();
+  const creates: Creates = { batches, dataset, retries, options, sent };
   for (let attempt = 1; ; attempt++) {
     // Each create is a call of its own (plugins see `context.attempt` 1); its failure counts
     // the attempts made before it.
@@ -64,80 +65,112 @@ export async function createBatchOnce(
       sent.inFlight = true;
       const { batch } = await batches.create(request, createOptions);
       sent.inFlight = false;
-      // The batch the server made may not be the one reported: a plugin sent the create more
-      // than once (its own retry or hedge, the same key: a server that ignores the key made a
-      // batch of each), answered while it had no 2xx of the server's, or put a cached batch (of
-      // another dataset) in place of the one made.
-      const call = sendsOfCall(createOptions);
-      const serverMadeThis =
-        call?.sends === 1 && call.status !== undefined && call.status < 300 && batch.input_dataset_id === dataset.id;
-      if (call !== undefined && call.sends > 0 && !serverMadeThis) sent.secondPossible = true;
+      if (!serverMadeThis(batch, dataset, createOptions)) sent.secondPossible = true;
       return batch;
     } catch (error) {
-      const sends = sendsOfCall(createOptions)?.sends;
-      // Read once: an abort made later (in `shouldRetry`) does not make this failure the run's end.
-      const cutOff = options.abortSignal?.aborted === true;
-      // Cut off by the run's end (its deadline, an abort), it stays in flight for the run to see,
-      // unless nothing of it reached a transport (a token function, a plugin, a rate limiter's
-      // line held it): the call has ended, and nothing more of it is sent.
-      if (!cutOff || sends === 0) sent.inFlight = false;
-      // Nothing of it left (an attempt that timed out in a token function, a plugin's own
-      // answer), or refused on its one send (not one a plugin sent elsewhere first: a failover
-      // after a 500 may have had it acted on): no batch to look for.
-      const refused = sends === 0 || (connectionRefusedOnFirstHop(error) && (sends ?? 0) <= 1);
-      // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
-      // is walked first.
-      const seconds =
-        attempt > retries.maxRetries
-          ? undefined
-          : retryDelay(
-              error,
-              failedOnTheWire(error),
-              { operation: "batches.create", attempt },
-              retries.shouldRetry,
-              retries.timing,
-            );
-      if (seconds === undefined) {
-        // The last attempt, too, may have reached the server (a 504, a timeout), with no retry
-        // after it (`maxRetries: 0`, `shouldRetry`): the batch it may yet add is watched for. A
-        // 2xx whose body failed the checks made its batch, which the run cannot report.
-        // So may a create whose answer a fetch reached by following a redirect itself, whatever
-        // its status (a 307's target may have made the batch and then failed), and one answered
-        // with a redirect that says the server acted (a 303, or a 302 as browsers read it after a
-        // POST), or that a browser hides as status 0. (A 300 or 304 says it did not.)
-        // And one that failed after it was sent where no status of the server's tells (a plugin
-        // that threw after its `next()` was answered, gave up on one in flight, or put an error
-        // of its own in place of the server's answer), or that a plugin sent more than once.
-        if (
-          !refused &&
-          (isTransientFailure(error) ||
-            (CohereParseError.is(error) && (error.status < 300 || isFollowedRedirect(error))) ||
-            (ApiError.is(error) && (error.status === 0 || error.status === 302 || error.status === 303)) ||
-            failedUnexplained(error, createOptions, cutOff))
-        )
-          sent.secondPossible = true;
-        // The caller's abort made during the decision (in `shouldRetry`) ends the run as an
-        // abort, as it ends a `create` of the caller's own (see the retry layer).
-        const signal = options.abortSignal;
-        if (signal?.aborted) throw new CohereAbortError(signal.reason);
-        throw error;
-      }
-      // Only a request that never left is sent again without the walk: a proxy answers 503
-      // after an upstream reset, and a server that ignores the key may say 429 after acting.
-      // Marked before the wait: a run that ends in it leaves a batch the attempt made to the watch.
-      if (!refused) sent.secondPossible = true;
-      // The walk comes after the wait, just before the create goes again: a server may commit
-      // a create after its gateway answered 504 or the attempt timed out, and a batch it made
-      // during the wait is found too.
-      await delay(seconds * 1000, options.abortSignal);
-      if (!refused) {
-        // The walk's reads carry no body: a run's `bodyParams` are its create's.
-        const { bodyParams: _, ...reads } = options;
-        const adopted = await findBatchReading(batches, dataset, reads);
-        if (adopted !== undefined) return adopted;
-      }
+      const adopted = await afterFailedCreate(creates, error, attempt, createOptions);
+      if (adopted !== undefined) return adopted;
     }
   }
+}
+
+/** What each create of `createBatchOnce` shares. */
+interface Creates {
+  readonly batches: BatchesClient;
+  readonly dataset: Dataset;
+  readonly retries: CreateRetries;
+  readonly options: RequestOptions;
+  readonly sent: { secondPossible: boolean; inFlight?: boolean };
+}
+
+/**
+ * False when the batch the server made may not be the one reported: a plugin sent the create
+ * more than once (its own retry or hedge, the same key: a server that ignores the key made a
+ * batch of each), answered while it had no 2xx of the server's, or put a cached batch (of
+ * another dataset) in place of the one made. True where nothing was sent at all (a plugin's own
+ * answer): no batch was made.
+ */
+function serverMadeThis(batch: Batch, dataset: Dataset, createOptions: object): boolean {
+  const call = sendsOfCall(createOptions);
+  if (call === undefined || call.sends === 0) return true;
+  return call.sends === 1 && call.status !== undefined && call.status < 300 && batch.input_dataset_id === dataset.id;
+}
+
+/**
+ * After a failed create: throws where no retry follows, else waits the retry's delay and, where
+ * the create may have reached the server, walks the list for the batch it made (returned, to be
+ * adopted); `undefined` when the create is to go again.
+ */
+async function afterFailedCreate(
+  { batches, dataset, retries, options, sent }: Creates,
+  error: unknown,
+  attempt: number,
+  createOptions: object,
+): Promise<Batch | undefined> {
+  const sends = sendsOfCall(createOptions)?.sends;
+  // Read once: an abort made later (in `shouldRetry`) does not make this failure the run's end.
+  const cutOff = options.abortSignal?.aborted === true;
+  // Cut off by the run's end (its deadline, an abort), it stays in flight for the run to see,
+  // unless nothing of it reached a transport (a token function, a plugin, a rate limiter's
+  // line held it): the call has ended, and nothing more of it is sent.
+  if (!cutOff || sends === 0) sent.inFlight = false;
+  // Nothing of it left (an attempt that timed out in a token function, a plugin's own
+  // answer), or refused on its one send (not one a plugin sent elsewhere first: a failover
+  // after a 500 may have had it acted on): no batch to look for.
+  const refused = sends === 0 || (connectionRefusedOnFirstHop(error) && (sends ?? 0) <= 1);
+  // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
+  // is walked first.
+  const seconds =
+    attempt > retries.maxRetries
+      ? undefined
+      : retryDelay(
+          error,
+          failedOnTheWire(error),
+          { operation: "batches.create", attempt },
+          retries.shouldRetry,
+          retries.timing,
+        );
+  if (seconds === undefined) {
+    // The last attempt, too, may have reached the server (a 504, a timeout), with no retry
+    // after it (`maxRetries: 0`, `shouldRetry`): the batch it may yet add is watched for.
+    if (!refused && mayHaveMadeBatch(error, createOptions, cutOff)) sent.secondPossible = true;
+    // The caller's abort made during the decision (in `shouldRetry`) ends the run as an
+    // abort, as it ends a `create` of the caller's own (see the retry layer).
+    const signal = options.abortSignal;
+    if (signal?.aborted) throw new CohereAbortError(signal.reason);
+    throw error;
+  }
+  // Only a request that never left is sent again without the walk: a proxy answers 503
+  // after an upstream reset, and a server that ignores the key may say 429 after acting.
+  // Marked before the wait: a run that ends in it leaves a batch the attempt made to the watch.
+  if (!refused) sent.secondPossible = true;
+  // The walk comes after the wait, just before the create goes again: a server may commit
+  // a create after its gateway answered 504 or the attempt timed out, and a batch it made
+  // during the wait is found too.
+  await delay(seconds * 1000, options.abortSignal);
+  if (refused) return undefined;
+  // The walk's reads carry no body: a run's `bodyParams` are its create's.
+  const { bodyParams: _, ...reads } = options;
+  return findBatchReading(batches, dataset, reads);
+}
+
+/**
+ * True when a create that failed, sent and not refused, may have made a batch: a transient
+ * failure (a 504, a timeout), a 2xx whose body failed the checks (the batch exists), an answer a
+ * fetch reached by following a redirect itself, whatever its status (a 307's target may have
+ * made the batch and then failed), a redirect that says the server acted (a 303, or a 302 as
+ * browsers read it after a POST) or that a browser hides as status 0 (a 300 or 304 says it did
+ * not), and one that failed after it was sent where no status of the server's tells (a plugin
+ * that threw after its `next()` was answered, gave up on one in flight, or put an error of its
+ * own in place of the server's answer), or that a plugin sent more than once.
+ */
+function mayHaveMadeBatch(error: unknown, createOptions: object, cutOff: boolean): boolean {
+  return (
+    isTransientFailure(error) ||
+    (CohereParseError.is(error) && (error.status < 300 || isFollowedRedirect(error))) ||
+    (ApiError.is(error) && (error.status === 0 || error.status === 302 || error.status === 303)) ||
+    failedUnexplained(error, createOptions, cutOff)
+  );
 }
 
 /**
