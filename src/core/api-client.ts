@@ -246,34 +246,7 @@ export class ApiClient {
     const options = resolveRequestOptions(clientOptions.defaults, requestOptions);
     const signal = options.abortSignal;
     const { operation, idempotent, response: expected, path: route } = request;
-    const encoded = request.encodedBody?.body;
-    const context: { -readonly [K in keyof MiddlewareContext]: MiddlewareContext[K] } = {
-      operation,
-      route,
-      params: (request as unknown as WireParts).params ?? {},
-      via: this.#via,
-      state: {},
-      idempotent,
-      attempt: 1,
-      options,
-      signal,
-    };
-    // What keeps a request that may have been acted on from going twice is fixed for the call: a
-    // plugin's write (`context.idempotent = true`, which TypeScript refuses) throws, in a module,
-    // and is lost elsewhere, rather than letting the retry layer send a `create` again.
-    if (!idempotent) {
-      Object.defineProperty(context, "idempotent", { writable: false, configurable: false });
-      countSends(context);
-    }
-    // Set apart (not spread into the literal above): a JSON call keeps the literal's one shape.
-    if (encoded !== undefined) {
-      Object.defineProperty(context, "bodySource", {
-        value: encoded instanceof Blob ? encoded : "one-shot",
-        enumerable: true,
-      });
-      const failure = request.encodedBody?.failure;
-      if (failure !== undefined) setBodyFailure(context, failure);
-    }
+    const context = callContext(request, options, this.#via);
     // Known before any attempt: a call-phase plugin may answer itself (a cache) with what a
     // server echoed to an earlier call.
     rememberKnownTokens(context, clientOptions.token);
@@ -314,6 +287,49 @@ export class ApiClient {
       rawResponse: response,
     };
   }
+}
+
+/** The context of a call of `request`, as its layers and plugins see it. */
+function callContext(
+  request: {
+    readonly operation: OperationName;
+    readonly idempotent: boolean;
+    readonly path: string;
+    readonly encodedBody?: EncodedBody | undefined;
+  },
+  options: ResolvedRequestOptions,
+  via: MiddlewareContext["via"],
+): MiddlewareContext {
+  const { operation, idempotent, path: route } = request;
+  const context: { -readonly [K in keyof MiddlewareContext]: MiddlewareContext[K] } = {
+    operation,
+    route,
+    params: (request as unknown as WireParts).params ?? {},
+    via,
+    state: {},
+    idempotent,
+    attempt: 1,
+    options,
+    signal: options.abortSignal,
+  };
+  // What keeps a request that may have been acted on from going twice is fixed for the call: a
+  // plugin's write (`context.idempotent = true`, which TypeScript refuses) throws, in a module,
+  // and is lost elsewhere, rather than letting the retry layer send a `create` again.
+  if (!idempotent) {
+    Object.defineProperty(context, "idempotent", { writable: false, configurable: false });
+    countSends(context);
+  }
+  // Set apart (not spread into the literal above): a JSON call keeps the literal's one shape.
+  const encoded = request.encodedBody?.body;
+  if (encoded !== undefined) {
+    Object.defineProperty(context, "bodySource", {
+      value: encoded instanceof Blob ? encoded : "one-shot",
+      enumerable: true,
+    });
+    const failure = request.encodedBody?.failure;
+    if (failure !== undefined) setBodyFailure(context, failure);
+  }
+  return context;
 }
 
 /** The wire request, with the call's extra query parameters and body fields merged in. */
