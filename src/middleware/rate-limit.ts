@@ -193,7 +193,7 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
  * (the rate limiter's queue for a slot): the guard of users' middleware does not bound that time
  * by `timeoutInSeconds` (a wait past it failed the call, and the slot it held was never given
  * back: calls behind it waited longer still). The caller's abort still ends it. The guard looks
- * them up itself (`waitsByDesign` in src/core/user-middleware.ts), so that this stays out of a
+ * them up itself (`waitsByDesign` in src/core/plugin-run-bounds.ts), so that this stays out of a
  * page that never limits.
  *
  * A set of the functions themselves, not a mark on them: a mark is copied by `Object.assign`,
