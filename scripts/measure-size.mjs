@@ -209,8 +209,11 @@ import { build } from "esbuild";
 // re-attack (a failover refused after a send, a Content-Length overrun, globalThis.fetch given as
 // the option trusted as the default): 22,236 B, and the guard to 21.8 kB; the third probe (an
 // upload's used body refused before a user's fetch is called): 22,283 B; a bodyUsed that throws
-// read safely: 22,297 B; run.results' headers added to the run's (chunk names): 22,294 B.
-export const BUDGET_GZIP_BYTES = 21.8 * 1024;
+// read safely: 22,297 B; run.results' headers added to the run's (chunk names): 22,294 B. The
+// twenty-fifth session: a user's fetch's refused connection counted as may-have-sent: 22,296 B;
+// the transport's, a call's context's and the plugin guard's code in functions of STYLE's size:
+// 22,350 B, and the guard to 21.9 kB.
+export const BUDGET_GZIP_BYTES = 21.9 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -245,13 +245,13 @@ export class ApiClient {
     const { options: clientOptions, pipeline } = this.#shared;
     const options = resolveRequestOptions(clientOptions.defaults, requestOptions);
     const signal = options.abortSignal;
-    const { operation, idempotent, response: expected, path: route } = request;
+    const { operation, idempotent, path: route } = request;
     const context = callContext(request, options, this.#via);
     // Known before any attempt: a call-phase plugin may answer itself (a cache) with what a
     // server echoed to an earlier call.
     rememberKnownTokens(context, clientOptions.token);
     const carried = rememberCarriedTokens(context, requestOptions);
-    expectResponse(context, expected);
+    expectResponse(context, request.response);
     const wire = buildRequest(clientOptions.baseUrl, request as unknown as WireParts, options);
     const call = { operation, method: request.method, route, url: wire.url };
     if (!pipeline.ownsResponses) {
