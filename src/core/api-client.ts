@@ -32,7 +32,7 @@ import type { Download, DownloadDescription } from "./download.js";
 import type { BackoffOptions, ResolvedClientOptions } from "./client-options.js";
 import { WireRequest, withoutSignal } from "./wire-request.js";
 import { resolveRequestOptions, type RequestOptions, type ResolvedRequestOptions } from "./request-options.js";
-import { sentAsGiven } from "./input.js";
+import { sentAsGiven } from "./json-as-sent.js";
 
 /** Every path of the API the SDK speaks, from the generated specs. */
 type paths = batchesPaths & datasetsPaths;

@@ -6,17 +6,16 @@ import { checkBaseUrl } from "./base-url.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { loggerSchema, logLevelSchema, resolveLogLevel } from "./log-switch.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_IN_SECONDS } from "./defaults.js";
+import { checkInput, isToken } from "./input.js";
 import {
   byteCountSchema,
-  checkInput,
-  isToken,
   headersSchema,
   withoutHeaders,
   headerValueSchema,
   nonEmptyStringSchema,
   retryCountSchema,
   secondsSchema,
-} from "./input.js";
+} from "./input-schemas.js";
 import type { Middleware } from "./middleware.js";
 import { toPlugin, type MiddlewarePlugin, type ResolvedPlugin } from "./middleware-plugin.js";
 import { shouldRetrySchema, type RequestDefaults, type ShouldRetry } from "./request-options.js";

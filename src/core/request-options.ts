@@ -1,10 +1,10 @@
 import { isNotBlank } from "./idempotency-key-sent.js";
 import type { OperationName } from "./middleware.js";
 import * as v from "valibot";
+import { abortSignalSchema } from "./caller-signal.js";
+import { checkInput } from "./input.js";
 import {
-  abortSignalSchema,
   byteCountSchema,
-  checkInput,
   functionSchema,
   isWellFormed,
   plainObjectSchema,
@@ -13,7 +13,7 @@ import {
   nonEmptyStringSchema,
   retryCountSchema,
   secondsSchema,
-} from "./input.js";
+} from "./input-schemas.js";
 
 /**
  * What `shouldRetry` is told about a failed attempt, before the SDK decides whether to retry.

@@ -1,6 +1,6 @@
 import { abortNamed, callFailure, namedBeforeCall } from "../core/errors/call-failure.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
-import { isAbortSignal, trustedSignal } from "../core/input.js";
+import { isAbortSignal, trustedSignal } from "../core/caller-signal.js";
 import { boundBySignal } from "./bound-by-signal.js";
 import { describeCause } from "./cause-chain.js";
 

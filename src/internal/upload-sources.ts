@@ -1,6 +1,8 @@
 import { callFailure } from "../core/errors/call-failure.js";
 import { CohereError } from "../core/errors/cohere-error.js";
-import { isPlainObject, isWellFormed, sentAsGiven, whileReading } from "../core/input.js";
+import { whileReading } from "../core/input.js";
+import { isPlainObject, isWellFormed } from "../core/input-schemas.js";
+import { sentAsGiven } from "../core/json-as-sent.js";
 import { describeCause, unreadableDataMessage } from "./cause-chain.js";
 import { closeUnread } from "./close-unread.js";
 import { describeThrownValue } from "./thrown-text.js";

@@ -4,7 +4,8 @@ import * as v from "valibot";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { describeThrownValue } from "../internal/thrown-text.js";
-import { checkInput, functionSchema } from "../core/input.js";
+import { checkInput } from "../core/input.js";
+import { functionSchema } from "../core/input-schemas.js";
 import type { Middleware, MiddlewareContext } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 

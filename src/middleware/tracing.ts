@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { CohereError } from "../core/errors/cohere-error.js";
-import { checkInput, describeValue, functionSchema, isHeaderName } from "../core/input.js";
+import { checkInput, describeValue } from "../core/input.js";
+import { functionSchema, isHeaderName } from "../core/input-schemas.js";
 import type { MiddlewareContext, OperationName } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import { callUserCallback } from "../internal/user-callback.js";

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { isWellFormed, nonEmptyStringSchema, urlTextSchema } from "../../core/input.js";
+import { isWellFormed, nonEmptyStringSchema, urlTextSchema } from "../../core/input-schemas.js";
 import type {
   Batch,
   CancelBatchResponse,

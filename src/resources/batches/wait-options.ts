@@ -1,5 +1,6 @@
 import * as v from "valibot";
-import { abortSignalSchema, functionSchema, secondsSchema } from "../../core/input.js";
+import { abortSignalSchema } from "../../core/caller-signal.js";
+import { functionSchema, secondsSchema } from "../../core/input-schemas.js";
 import type { Batch, WaitUntilDoneOptions } from "./types.js";
 
 /** Checks `waitUntilDone`'s options before the first poll. */

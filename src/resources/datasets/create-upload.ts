@@ -3,7 +3,8 @@
  * when `create` runs, so that an app that never uploads does not carry the upload machinery.
  */
 import * as v from "valibot";
-import { checkInput, isWellFormed, nonEmptyStringSchema, urlTextSchema } from "../../core/input.js";
+import { checkInput } from "../../core/input.js";
+import { isWellFormed, nonEmptyStringSchema, urlTextSchema } from "../../core/input-schemas.js";
 import type { operations } from "../../generated/datasets-openapi.js";
 import { knownEmpty } from "../../internal/known-empty.js";
 import { encodeMultipart, type MultipartBody, type UploadPart } from "../../internal/uploads.js";

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { urlTextSchema } from "../../core/input.js";
+import { urlTextSchema } from "../../core/input-schemas.js";
 import type {
   CreateDatasetResponse,
   Dataset,
