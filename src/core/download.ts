@@ -1,23 +1,16 @@
-import { endCall, watchCallEnd } from "./call-end.js";
-import { recordDownloadAttempts } from "./attempts-of-failed-downloads.js";
-import {
-  abortNamed,
-  attemptsMade,
-  carryCallName,
-  downloadCallName,
-  nameTheCall,
-  typedFailure,
-} from "./errors/call-failure.js";
+import { endCall } from "./call-end.js";
+import { downloadContext, namingFailures } from "./download-call.js";
+import { releaseOfFetches } from "./download-release.js";
+import { checkedUrl, rememberDownloadSecrets } from "./download-url.js";
+import { abortNamed, downloadCallName } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { CallOrigin, MiddlewareContext, OperationName } from "./middleware.js";
 import type { Pipeline } from "./middleware-plugin.js";
 import { type RequestDefaults, type RequestOptions, resolveRequestOptions } from "./request-options.js";
 import { setSignedUrlOrigin } from "./signed-url.js";
-import { type ReleaseLink, setStreamRelease } from "./stream-release.js";
-import { type BodyWait, readStreamedBody } from "./streamed-body.js";
+import { type BodyWait, readStreamedBody, type StreamedBodyCall, type StreamedBodyLimits } from "./streamed-body.js";
 import { withoutSignal } from "./wire-request.js";
 import { followAbort } from "../internal/follow-abort.js";
-import { rememberCarriedTokens, rememberKnownTokens, rememberToken } from "../internal/secrets.js";
 
 /** One download from a URL that carries its own credential (a signed URL on a storage host). */
 export interface DownloadDescription {
@@ -64,120 +57,66 @@ export async function sendDownload(
 ): Promise<Download> {
   const options = resolveRequestOptions(defaults, requestOptions);
   const signal = options.abortSignal;
-  const target = parseUrl(url);
-  // Quoted without its query (a signed URL's is a credential).
-  if (target === undefined || (target.protocol !== "https:" && target.protocol !== "http:"))
-    throw new CohereError(`${operation}: not an http(s) URL: ${JSON.stringify(url.split("?")[0]?.slice(0, 200))}`);
-  // fetch refuses a URL with a user name or password (a TypeError); they are not shown.
-  if (target.username !== "" || target.password !== "")
-    throw new CohereError(`${operation}: the URL carries credentials (user:password@), which fetch refuses`);
+  const target = checkedUrl(operation, url);
   if (signal?.aborted) throw abortNamed(downloadCallName(operation, label), signal.reason);
-  // Linked for the wait alone: a link kept through the body would hold a listener on the
-  // caller's long-lived signal for as long as the part is read, or left unread.
-  const waiting = closing === undefined ? undefined : new AbortController();
-  const unlinks = waiting === undefined ? [] : [followAbort(signal, waiting), followAbort(closing, waiting)];
-  const context: MiddlewareContext = {
-    operation,
-    // The URL is signed and secret until it expires: plugins see no template of it.
-    route: "{signed-url}",
-    params: {},
-    via,
-    state: {},
-    idempotent: true,
-    attempt: 1,
-    options,
-    signal: waiting?.signal ?? signal,
-    responseKind: "stream",
-  };
-  // The query's values are the signature: out of any message the call's errors carry (a
-  // plugin's, a connection's, a storage host's echo), as the API token is.
-  for (const pair of target.search.slice(1).split("&")) rememberToken(context, pair.slice(pair.indexOf("=") + 1));
-  for (const value of target.searchParams.values()) rememberToken(context, value);
-  // No Authorization is sent, but the path may hold an id a server made of the API token (the
-  // output dataset's): the token the client is known to send, and those a workflow's calls
-  // carry, are cleaned out too.
-  rememberKnownTokens(context, clientToken);
-  rememberCarriedTokens(context, requestOptions);
-  // Ends every fetch of this call once it fails or its body is done with (see `setStreamRelease`).
-  const connection = new AbortController();
-  setStreamRelease(context, (controller) => linkToRelease(connection.signal, controller));
+  const waiting = linkForTheWait(signal, closing);
+  const context = downloadContext(operation, via, options, waiting.signal);
+  rememberDownloadSecrets(context, target, clientToken, requestOptions);
+  const release = releaseOfFetches(context);
   setSignedUrlOrigin(context, target.origin);
-  const release = () => connection.abort();
-  // Named like an API call's failure, by its label: the signed URL's query is a credential. The
-  // count is kept for the records reader, which counts a refused download's attempts.
-  const call = { operation, method: "get", route: label ?? "{signed-url}", url: `${target.origin}${target.pathname}` };
-  if (!pipeline.ownsResponses) {
-    carryCallName(context, call, requestOptions);
-    watchCallEnd(context);
-  }
-  const named = (error: unknown) => {
-    const attempts = attemptsMade(context.attempt, requestOptions);
-    const failure = nameTheCall(typedFailure(context, error), { ...call, attempts }, context);
-    recordDownloadAttempts(failure, attempts);
-    return failure;
-  };
+  const named = namingFailures(pipeline, context, { operation, label, target }, requestOptions);
   let response: Response;
   try {
-    // No signal of its own: fetch gets the attempt's (a Request on the caller's long-lived
-    // signal would leave a listener on it until garbage collected), and so does the copy users'
-    // plugins are handed (see `realRequest`).
-    response = await pipeline.send(withoutSignal(new Request(target)), context);
+    response = await sendGet(pipeline, target, context);
   } catch (error) {
     release();
     throw named(error);
   } finally {
     endCall(context);
-    for (const unlink of unlinks) unlink();
+    waiting.unlink();
   }
   // A plugin may have read the body it was handed (it should read a `clone()`).
   if (response.bodyUsed || response.body?.locked === true) {
     release();
-    throw new CohereError(
-      `${operation} (${label ?? "{signed-url}"}): the body of the download was already read before the SDK could decode it; a plugin that reads a download's body must read a clone() of the response`,
-    );
+    throw bodyAlreadyRead(operation, label);
   }
-  return {
-    response,
-    attempts: context.attempt,
-    body: readStreamedBody(
-      response,
-      { timeoutInSeconds: options.timeoutInSeconds, signal, wait },
-      // A failure mid-body says which part it was, as one before the body does.
-      { end: release, clean: named },
-    ),
-  };
-}
-
-function parseUrl(url: string): URL | undefined {
-  try {
-    return new URL(url);
-  } catch {
-    return undefined;
-  }
+  // A failure mid-body says which part it was, as one before the body does.
+  const call: StreamedBodyCall = { end: release, clean: named };
+  const limits: StreamedBodyLimits = { timeoutInSeconds: options.timeoutInSeconds, signal, wait };
+  return { response, attempts: context.attempt, body: readStreamedBody(response, limits, call) };
 }
 
 /**
- * Ends the attempt's fetch (`controller`) when `release` fires. The response's body is cancelled
- * first, when nothing reads it (a plugin handed on a clone of it): undici cancels it on the
- * abort otherwise, and a clone's branch rejects that cancel, unhandled. Not awaited: a branch's
- * cancel waits for its clone's. The abort carries no reason (see the transport).
+ * The signal the wait for the answer watches, and what lets go of it: with a `closing`, a signal
+ * of the wait's own that follows the caller's and `closing`. Linked for the wait alone: a link
+ * kept through the body would hold a listener on the caller's long-lived signal for as long as
+ * the part is read, or left unread.
  */
-function linkToRelease(release: AbortSignal, controller: AbortController): ReleaseLink {
-  let response: Response | undefined;
-  const end = () => {
-    const body = response?.body;
-    try {
-      if (body && !body.locked) body.cancel().catch(() => {});
-    } catch {
-      // Not a web stream: a custom fetch's Node stream, which its fetch ends on the abort.
-    }
-    controller.abort();
-  };
-  release.addEventListener("abort", end, { once: true });
+function linkForTheWait(
+  signal: AbortSignal | undefined,
+  closing: AbortSignal | undefined,
+): { readonly signal: AbortSignal | undefined; readonly unlink: () => void } {
+  const waiting = closing === undefined ? undefined : new AbortController();
+  const unlinks = waiting === undefined ? [] : [followAbort(signal, waiting), followAbort(closing, waiting)];
   return {
-    fetched: (fetched) => {
-      response = fetched;
+    signal: waiting?.signal ?? signal,
+    unlink: () => {
+      for (const unlink of unlinks) unlink();
     },
-    unlink: () => release.removeEventListener("abort", end),
   };
+}
+
+/**
+ * Sends the GET of `target` through the pipeline. No signal of its own: fetch gets the attempt's
+ * (a Request on the caller's long-lived signal would leave a listener on it until garbage
+ * collected), and so does the copy users' plugins are handed (see `realRequest`).
+ */
+function sendGet(pipeline: Pipeline, target: URL, context: MiddlewareContext): Promise<Response> {
+  return pipeline.send(withoutSignal(new Request(target)), context);
+}
+
+function bodyAlreadyRead(operation: OperationName, label: string | undefined): CohereError {
+  return new CohereError(
+    `${operation} (${label ?? "{signed-url}"}): the body of the download was already read before the SDK could decode it; a plugin that reads a download's body must read a clone() of the response`,
+  );
 }
