@@ -3,7 +3,7 @@ import { abortNamed } from "../core/errors/call-failure.js";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { type Deadline, startDeadline } from "../internal/deadline.js";
-import { yieldsToAbort } from "./waiter.js";
+import { yieldsToAbort } from "./yields-to-abort.js";
 
 /** One deadline and one abort for a whole workflow: every call and wait of it gets `signal`. */
 export interface RunScope {

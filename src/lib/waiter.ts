@@ -1,13 +1,6 @@
-import { CohereAbortError } from "../core/errors/abort-error.js";
-import { abortNamed } from "../core/errors/call-failure.js";
-import { ApiError } from "../core/errors/api-error.js";
-import { CohereTimeoutError } from "../core/errors/timeout-error.js";
+import type { Deadline } from "../internal/deadline.js";
 import { delay } from "../internal/delay.js";
-import { type Deadline, startDeadline } from "../internal/deadline.js";
-import { signalDeadlines } from "../internal/signal-deadline.js";
-import { callUserCallback } from "../internal/user-callback.js";
-import { isTransientFailure } from "../middleware/retry-decision.js";
-import { DEFAULT_MAX_RETRY_AFTER_IN_SECONDS } from "../middleware/retry-timing.js";
+import { PollingWait } from "./polling-wait.js";
 
 /** One thing to wait for: how to poll it, and when it is done. */
 export interface WaitTarget<T, R = T> {
@@ -56,91 +49,22 @@ export interface WaitSchedule<T> {
  *   or steer the wait (see `callUserCallback`).
  */
 export async function waitFor<T, R = T>(target: WaitTarget<T, R>, schedule: WaitSchedule<T>): Promise<R> {
-  const { pollIntervalInSeconds, timeoutInSeconds, abortSignal, onProgress } = schedule;
-  const deadline = schedule.deadline ?? startDeadline(timeoutInSeconds, [abortSignal]);
-  const { signal, timedOut, endsAt } = deadline;
-  // The polls' signal, marked with the deadline: their retries do not sleep past it (see
-  // `signalDeadlines`). A workflow's deadline gets a signal of the wait's own for that, which
-  // follows it: its other calls (`run`'s upload, its create) keep their own retry pauses.
-  const own = deadline === schedule.deadline ? startDeadline(undefined, [signal]) : undefined;
-  const pollSignal = own ? own.signal : signal;
-  signalDeadlines.set(pollSignal, endsAt);
-  const notDone = (cause: unknown, why = `after ${timeoutInSeconds} s`) =>
-    new CohereTimeoutError(
-      timeoutInSeconds as number,
-      `${target.notDone()} ${why}`,
-      cause === undefined ? undefined : { cause },
-    );
-  let lastFailure: unknown;
-  let decided: unknown;
-  // The error of a wait ended before its deadline by a server's pause: thrown as it is.
-  let early: CohereTimeoutError | undefined;
+  const polling = new PollingWait(target, schedule);
   try {
     for (;;) {
-      let wait = pollIntervalInSeconds;
+      let wait = polling.interval;
       try {
-        const value = await target.poll(pollSignal);
-        // Decided before `onProgress` sees the value: a callback that changes it (a status
-        // written for display) cannot decide the wait, or break it.
-        let settled: R | undefined;
-        try {
-          settled = target.settle(value);
-        } catch (failure) {
-          // The wait's outcome (a failed validation): no abort made after it replaces it.
-          decided = failure;
-          throw failure;
-        } finally {
-          // Never throws (a failing callback is reported): what `settle` threw stands. A copy of
-          // its fields: the value may be what the wait resolves with, whose status the callback
-          // must not change (a terminal batch shown as "done" resolved with that status). Not a
-          // deep clone: that overflows the stack on an answer nested thousands deep.
-          callUserCallback("onProgress", onProgress, { ...value });
-        }
+        const value = await target.poll(polling.pollSignal);
+        const settled = polling.settle(value);
         if (settled !== undefined) return settled;
       } catch (error) {
-        if (signal.aborted || !isTransientFailure(error)) throw error;
-        lastFailure = error;
-        // A server that asked for a longer pause (a 429's Retry-After) gets it, all of it: polled
-        // sooner, it answers 429 again. One that would pass the deadline ends the wait now,
-        // rather than being polled until then. A wait with no deadline pauses at most 60 s: an
-        // ask of days (or a far date) must not put it to sleep for good.
-        const asked = ApiError.is(error) ? error.retryAfterInSeconds : undefined;
-        if (asked !== undefined && asked > wait) {
-          if (Date.now() + asked * 1000 > endsAt) {
-            early = notDone(
-              error,
-              `within ${timeoutInSeconds} s: the server asked for ${asked} s before the next poll`,
-            );
-            // A workflow's deadline ends with it: the workflow fails as its deadline makes it.
-            deadline.expire();
-            throw early;
-          }
-          wait = endsAt === Number.POSITIVE_INFINITY ? Math.min(asked, DEFAULT_MAX_RETRY_AFTER_IN_SECONDS) : asked;
-        }
+        wait = polling.pauseAfter(error, wait);
       }
-      await delay(wait * 1000, signal);
+      await delay(wait * 1000, polling.signal);
     }
   } catch (error) {
-    if (error === early || error === decided) throw error;
-    if (timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error))) throw notDone(lastFailure);
-    // The caller's abort, in a poll or between polls, names the wait (a workflow's deadline
-    // is the workflow's to name), and so does a poll's transient failure once the caller has
-    // aborted (a `shouldRetry` that aborted on a 503, which the wait would have ridden out).
-    if (yieldsToAbort(error) && signal.aborted && !timedOut() && schedule.deadline === undefined)
-      throw abortNamed(target.name, abortSignal?.reason);
-    throw error;
+    throw polling.failure(error);
   } finally {
-    // A deadline of the workflow's own is the workflow's to end.
-    if (deadline !== schedule.deadline) deadline.dispose();
-    own?.dispose();
+    polling.dispose();
   }
-}
-
-/**
- * True for a failure that gives way to the caller's abort once it has fired: an abort, or a
- * transient failure (one a retry, or a wait riding it out, would have gone past: a `shouldRetry`
- * that aborted on a 503). A wait's or a workflow's decided outcome (a failed validation) does not.
- */
-export function yieldsToAbort(error: unknown): boolean {
-  return CohereAbortError.is(error) || isTransientFailure(error);
 }
