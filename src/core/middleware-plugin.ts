@@ -175,35 +175,49 @@ function readPlugin(entry: Middleware | MiddlewarePlugin, position: number): Res
           ] as const
         ).filter(([, handler]) => handler !== undefined)
       : [[phase === "call" ? "call" : "attempt", handle]];
-  // A misspelt key is lost without a word: a `phase` (`phse: "call"`, `Phase`), and a call plugin
-  // (a cache, a rate limiter) then runs once per attempt; a missing handler (`{ call, atempt }`),
-  // and the plugin runs in one phase only. Other keys are the plugin's own (a class's state, its
-  // helpers), never read: a key one letter off, holding "call" or "attempt", or a function where
-  // the handler it is near is missing (`handle` only where there is no handler at all), is taken
-  // for a typo.
-  const missing = (word: string) =>
-    word === "handle"
-      ? handlers.length === 0
-      : handle === undefined && (word === "call" ? call : attempt) === undefined;
-  for (const key of Object.keys(entry ?? {})) {
-    const meant = ["phase", "handle", "call", "attempt"].find((word) => nearMiss(key, word));
-    if (meant === undefined || (meant !== "phase" && !missing(meant))) continue;
-    const value: unknown = (entry as unknown as Record<string, unknown>)[key];
-    if (meant === "phase" ? value === "call" || value === "attempt" : typeof value === "function")
-      throw new CohereError(`Invalid middleware #${position + 1}: ${key}: did you mean ${meant}?`);
-  }
-  if (
-    typeof name !== "string" ||
-    name === "" ||
-    handlers.length === 0 ||
-    (handle !== undefined && (call ?? attempt) !== undefined) ||
-    // A phase belongs with `handle`: beside `call` or `attempt` it was ignored.
-    (phase !== undefined && (handle === undefined || (phase !== "call" && phase !== "attempt")))
-  )
+  refuseNearMisses(entry, position, handlers.length === 0, handle, call, attempt);
+  if (typeof name !== "string" || name === "" || !isPluginShape(handlers.length, phase, handle, call, attempt))
     throw new CohereError(
       `Invalid middleware #${position + 1}: must be a function, { name, phase?: "call" | "attempt", handle } or { name, call and/or attempt }`,
     );
   return handlers.map(([where, handler]) => resolved(name, where, handler));
+}
+
+/**
+ * Refuses a key that is a misspelling, which would be lost without a word: a `phase` (`phse:
+ * "call"`, `Phase`), and a call plugin (a cache, a rate limiter) then runs once per attempt; a
+ * missing handler (`{ call, atempt }`), and the plugin runs in one phase only. Other keys are the
+ * plugin's own (a class's state, its helpers), never read: a key one letter off, holding "call"
+ * or "attempt", or a function where the handler it is near is missing (`handle` only where there
+ * is no handler at all), is taken for a typo.
+ */
+function refuseNearMisses(
+  entry: object | null | undefined,
+  position: number,
+  noHandler: boolean,
+  handle: unknown,
+  call: unknown,
+  attempt: unknown,
+): void {
+  const missing = (word: string) =>
+    word === "handle" ? noHandler : handle === undefined && (word === "call" ? call : attempt) === undefined;
+  for (const key of Object.keys(entry ?? {})) {
+    const meant = ["phase", "handle", "call", "attempt"].find((word) => nearMiss(key, word));
+    if (meant === undefined || (meant !== "phase" && !missing(meant))) continue;
+    const value: unknown = (entry as Record<string, unknown>)[key];
+    if (meant === "phase" ? value === "call" || value === "attempt" : typeof value === "function")
+      throw new CohereError(`Invalid middleware #${position + 1}: ${key}: did you mean ${meant}?`);
+  }
+}
+
+/** True for `{ handle, phase? }` or `{ call and/or attempt }`, with at least one handler. */
+function isPluginShape(handlers: number, phase: unknown, handle: unknown, call: unknown, attempt: unknown): boolean {
+  return (
+    handlers > 0 &&
+    !(handle !== undefined && (call ?? attempt) !== undefined) &&
+    // A phase belongs with `handle`: beside `call` or `attempt` it was ignored.
+    !(phase !== undefined && (handle === undefined || (phase !== "call" && phase !== "attempt")))
+  );
 }
 
 /**
