@@ -198,6 +198,30 @@ function resolveBaseUrl(option: string | undefined, runtime: Runtime): string {
   return checkBaseUrl(environment, "CO_API_URL environment variable");
 }
 
+/** The `token` option, else `CO_API_KEY` (checked here: the option was checked with the rest). */
+function resolveToken(
+  option: ResolvedClientOptions["token"] | undefined,
+  runtime: Runtime,
+): ResolvedClientOptions["token"] {
+  const token = option ?? runtime.readEnvironment("CO_API_KEY");
+  if (token === undefined || token === "") {
+    const unreadable = runtime.unreadableEnvironment?.("CO_API_KEY");
+    throw new CohereError(
+      runtime.hasEnvironment
+        ? `No API token: pass \`token\` to the client or set the CO_API_KEY environment variable${unreadable ? ` (${unreadable})` : ""}`
+        : "No API token: pass `token` (your CO_API_KEY) to the client; this build reads no environment variables",
+    );
+  }
+  // The option was checked with the rest; a key from the environment is checked here (a trailing
+  // newline from a pasted key is the usual accident). Its value is never shown.
+  if (typeof token === "string" && !isToken(token)) {
+    throw new CohereError(
+      "Invalid CO_API_KEY environment variable: must be visible ASCII without spaces or line breaks",
+    );
+  }
+  return token;
+}
+
 /** Checks the constructor's options and fills in defaults from the runtime. Sends nothing. */
 export function resolveClientOptions(options: CohereClientOptions, runtime: Runtime): ResolvedClientOptions {
   const checked = checkInput(clientOptionsSchema, options, "client options");
@@ -208,22 +232,7 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
         "(for example with a short-lived, restricted key).",
     );
   }
-  const token = checked.token ?? runtime.readEnvironment("CO_API_KEY");
-  if (token === undefined || token === "") {
-    const unreadable = runtime.unreadableEnvironment?.("CO_API_KEY");
-    throw new CohereError(
-      runtime.hasEnvironment
-        ? `No API token: pass \`token\` to the client or set the CO_API_KEY environment variable${unreadable ? ` (${unreadable})` : ""}`
-        : "No API token: pass `token` (your CO_API_KEY) to the client; this build reads no environment variables",
-    );
-  }
-  // The option was checked above; a key from the environment is checked here (a trailing
-  // newline from a pasted key is the usual accident). Its value is never shown.
-  if (typeof token === "string" && !isToken(token)) {
-    throw new CohereError(
-      "Invalid CO_API_KEY environment variable: must be visible ASCII without spaces or line breaks",
-    );
-  }
+  const token = resolveToken(checked.token, runtime);
   return {
     token,
     clientName: checked.clientName,
