@@ -56,31 +56,7 @@ export async function create(
   options?: RequestOptions,
   dataLabel?: UploadPart["label"],
 ): Promise<HttpResponse<CreateDatasetResponse>> {
-  // What bounds the encoding: a browser reads a stream whole before sending it, bounded like an
-  // attempt (its timeout) and by the caller's abort.
-  let encoding: Deadline | undefined;
-  let prepared: Awaited<ReturnType<typeof import("./create-upload.js").prepareDatasetUpload>>;
-  try {
-    const { abortSignal, timeoutInSeconds } = api.resolveOptions(options);
-    // The upload code is a chunk of its own again: only apps that upload load it.
-    const { prepareDatasetUpload } = await loadChunk(
-      () => import("./create-upload.js"),
-      "the upload code",
-      options,
-      CREATE,
-    );
-    encoding = startDeadline(timeoutInSeconds, [abortSignal]);
-    prepared = await prepareDatasetUpload(request, !runtime.isBrowserLike(), encoding.signal, dataLabel);
-  } catch (error) {
-    // A call that ends before its body exists (refused, aborted) closes the caller's streams,
-    // as fetch cancels the body of a request it never sends.
-    closeRequestData(request);
-    // Its data's failure while a browser gathered it is named as the call would have named it.
-    throw namedBeforeCall(encoding?.timedOut() ? encoding.signal.reason : error, CREATE);
-  } finally {
-    encoding?.dispose();
-  }
-  const { query, body } = prepared;
+  const { query, body } = await prepareUpload(api, request, options, dataLabel);
   // Once the call has settled, a one-shot body it no longer reads is stopped and closed.
   return api
     .call(
@@ -97,6 +73,41 @@ export async function create(
       options,
     )
     .finally(body.release);
+}
+
+/**
+ * The create's query and encoded body, or its failure named as the call would name it (the
+ * caller's streams closed).
+ */
+async function prepareUpload(
+  api: ApiClient,
+  request: CreateDatasetRequest,
+  options: RequestOptions | undefined,
+  dataLabel: UploadPart["label"] | undefined,
+): Promise<Awaited<ReturnType<typeof import("./create-upload.js").prepareDatasetUpload>>> {
+  // What bounds the encoding: a browser reads a stream whole before sending it, bounded like an
+  // attempt (its timeout) and by the caller's abort.
+  let encoding: Deadline | undefined;
+  try {
+    const { abortSignal, timeoutInSeconds } = api.resolveOptions(options);
+    // The upload code is a chunk of its own again: only apps that upload load it.
+    const { prepareDatasetUpload } = await loadChunk(
+      () => import("./create-upload.js"),
+      "the upload code",
+      options,
+      CREATE,
+    );
+    encoding = startDeadline(timeoutInSeconds, [abortSignal]);
+    return await prepareDatasetUpload(request, !runtime.isBrowserLike(), encoding.signal, dataLabel);
+  } catch (error) {
+    // A call that ends before its body exists (refused, aborted) closes the caller's streams,
+    // as fetch cancels the body of a request it never sends.
+    closeRequestData(request);
+    // Its data's failure while a browser gathered it is named as the call would have named it.
+    throw namedBeforeCall(encoding?.timedOut() ? encoding.signal.reason : error, CREATE);
+  } finally {
+    encoding?.dispose();
+  }
 }
 
 /** Closes the one-shot streams of a `create` request that will not be sent. */
