@@ -118,18 +118,7 @@ async function afterFailedCreate(
   // answer), or refused on its one send (not one a plugin sent elsewhere first: a failover
   // after a 500 may have had it acted on): no batch to look for.
   const refused = sends === 0 || (connectionRefusedOnFirstHop(error) && (sends ?? 0) <= 1);
-  // Sending it again is safe wherever it failed on the wire: it carries a key, and the list
-  // is walked first.
-  const seconds =
-    attempt > retries.maxRetries
-      ? undefined
-      : retryDelay(
-          error,
-          failedOnTheWire(error),
-          { operation: "batches.create", attempt },
-          retries.shouldRetry,
-          retries.timing,
-        );
+  const seconds = attempt > retries.maxRetries ? undefined : createRetryDelay(error, attempt, retries);
   if (seconds === undefined) {
     // The last attempt, too, may have reached the server (a 504, a timeout), with no retry
     // after it (`maxRetries: 0`, `shouldRetry`): the batch it may yet add is watched for.
@@ -152,6 +141,16 @@ async function afterFailedCreate(
   // The walk's reads carry no body: a run's `bodyParams` are its create's.
   const { bodyParams: _, ...reads } = options;
   return findBatchReading(batches, dataset, reads);
+}
+
+/**
+ * The seconds to wait before the create goes again after `error`, by the retry layer's rule; or
+ * `undefined`. Sending it again is safe wherever it failed on the wire: it carries a key, and the
+ * list is walked first.
+ */
+function createRetryDelay(error: unknown, attempt: number, retries: CreateRetries): number | undefined {
+  const info = { operation: "batches.create", attempt } as const;
+  return retryDelay(error, failedOnTheWire(error), info, retries.shouldRetry, retries.timing);
 }
 
 /**
