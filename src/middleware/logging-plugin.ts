@@ -1,28 +1,15 @@
 import type { ApiError } from "../core/errors/api-error.js";
 import { readRequestId } from "../core/http-response.js";
+import type { MiddlewareContext } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import type { redactTokens } from "../internal/secrets.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import type { LoggingOptions, LogLevel } from "./logging.js";
+import { noQuery, redactedHeaders, redactedPath } from "./logging-redaction.js";
+import { type LoggingSettings, loggingSettings } from "./logging-settings.js";
 
 // The logging middleware's work, loaded by `loggingMiddleware` on its first attempt, so a page
 // that never logs does not carry it.
-
-const severity: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, off: 4 };
-
-const defaultAllowedHeaders = [
-  "accept",
-  "content-type",
-  "content-length",
-  "user-agent",
-  "x-client-name",
-  "x-request-id",
-  "retry-after",
-  "retry-after-ms",
-  "date",
-];
-
-const noQuery: ReadonlySet<string> = new Set();
 
 /**
  * The plugin `loggingMiddleware` stands for; see its TSDoc. `ApiError` and `redactTokens` are
@@ -35,87 +22,92 @@ export function createLoggingPlugin(
   apiError: typeof ApiError,
   redact: typeof redactTokens,
 ): SinglePhasePlugin {
-  const logger = options.logger ?? console;
-  const threshold = severity[options.level ?? "info"];
-  const allowedHeaders = new Set([
-    ...defaultAllowedHeaders,
-    ...(options.allowedHeaders ?? []).map((name) => name.toLowerCase()),
-  ]);
-  const allowedQuery = new Set(options.allowedQueryParameters ?? ["page_size", "order_by"]);
-  const enabled = (level: LogLevel) => severity[level] >= threshold && threshold < severity.off;
-
+  const settings = loggingSettings(options);
   return {
     name: "logging",
     phase: "attempt",
     handle: async (request, next, context) => {
-      const started = performance.now();
-      const clean = <T extends string | undefined>(text: T) => (text && redact(context, text)) as T;
-      const base = () => ({
-        operation: context.operation,
-        method: request.method,
-        // A download's query is its signed URL's credential: no value of it is logged.
-        path: clean(redactedPath(request.url, context.operation === "datasets.download" ? noQuery : allowedQuery)),
-        attempt: context.attempt,
-        durationMs: Math.round(performance.now() - started),
-      });
+      const line = attemptLine(settings, request, context, redact);
       try {
         const response = await next(request);
-        const level: LogLevel = response.ok ? "info" : "warn";
-        if (enabled(level) || enabled("debug")) {
-          const data: Record<string, unknown> = {
-            ...base(),
-            status: response.status,
-            requestId: clean(readRequestId(response.headers)),
-          };
-          if (enabled("debug")) {
-            data.requestHeaders = redactedHeaders(request.headers, allowedHeaders, clean);
-            data.responseHeaders = redactedHeaders(response.headers, allowedHeaders, clean);
-          }
-          const method = enabled(level) ? level : "debug";
-          callUserCallback(
-            "the logger",
-            (line: string) => logger[method](line, data),
-            `${request.method} ${data.path as string} ${response.status}`,
-            logger,
-          );
-        }
+        logResponse(settings, line, request, response);
         return response;
       } catch (error) {
-        if (enabled("error")) {
-          const data: Record<string, unknown> = {
-            ...base(),
-            error: clean(error instanceof Error ? error.name : String(error)),
-          };
-          if (apiError.is(error)) Object.assign(data, { status: error.status, requestId: clean(error.requestId) });
-          callUserCallback(
-            "the logger",
-            (line: string) => logger.error(line, data),
-            `${request.method} ${data.path as string} failed: ${data.error as string}`,
-            logger,
-          );
-        }
+        logFailure(settings, line, request, error, apiError);
         throw error;
       }
     },
   };
 }
 
-function redactedHeaders(
-  headers: Headers,
-  allowed: ReadonlySet<string>,
-  clean: (text: string) => string,
-): Record<string, string> {
-  const result: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    result[name] = allowed.has(name) ? clean(value) : "REDACTED";
-  });
-  return result;
+/** What every line of one attempt says first, and the redaction each value goes through. */
+interface AttemptLine {
+  readonly clean: <T extends string | undefined>(text: T) => T;
+  /** Read when the line is written: its duration is the attempt's so far. */
+  readonly base: () => Record<string, unknown>;
 }
 
-function redactedPath(url: string, allowed: ReadonlySet<string>): string {
-  const { pathname, searchParams } = new URL(url);
-  if ([...searchParams.keys()].length === 0) return pathname;
-  const shown = new URLSearchParams();
-  for (const [name, value] of searchParams) shown.append(name, allowed.has(name) ? value : "REDACTED");
-  return `${pathname}?${shown.toString()}`;
+function attemptLine(
+  settings: LoggingSettings,
+  request: Request,
+  context: MiddlewareContext,
+  redact: typeof redactTokens,
+): AttemptLine {
+  const started = performance.now();
+  const clean = <T extends string | undefined>(text: T) => (text && redact(context, text)) as T;
+  const base = () => ({
+    operation: context.operation,
+    method: request.method,
+    // A download's query is its signed URL's credential: no value of it is logged.
+    path: clean(redactedPath(request.url, context.operation === "datasets.download" ? noQuery : settings.allowedQuery)),
+    attempt: context.attempt,
+    durationMs: Math.round(performance.now() - started),
+  });
+  return { clean, base };
+}
+
+/** An answer: `info`, `warn` for a status outside 2xx; with the headers at `debug`. */
+function logResponse(settings: LoggingSettings, line: AttemptLine, request: Request, response: Response): void {
+  const { logger, enabled, allowedHeaders } = settings;
+  const level: LogLevel = response.ok ? "info" : "warn";
+  if (!(enabled(level) || enabled("debug"))) return;
+  const data: Record<string, unknown> = {
+    ...line.base(),
+    status: response.status,
+    requestId: line.clean(readRequestId(response.headers)),
+  };
+  if (enabled("debug")) {
+    data.requestHeaders = redactedHeaders(request.headers, allowedHeaders, line.clean);
+    data.responseHeaders = redactedHeaders(response.headers, allowedHeaders, line.clean);
+  }
+  const method = enabled(level) ? level : "debug";
+  callUserCallback(
+    "the logger",
+    (text: string) => logger[method](text, data),
+    `${request.method} ${data.path as string} ${response.status}`,
+    logger,
+  );
+}
+
+/** An attempt that rejected: `error`, with the error's name (and an API error's status). */
+function logFailure(
+  settings: LoggingSettings,
+  line: AttemptLine,
+  request: Request,
+  error: unknown,
+  apiError: typeof ApiError,
+): void {
+  const { logger, enabled } = settings;
+  if (!enabled("error")) return;
+  const data: Record<string, unknown> = {
+    ...line.base(),
+    error: line.clean(error instanceof Error ? error.name : String(error)),
+  };
+  if (apiError.is(error)) Object.assign(data, { status: error.status, requestId: line.clean(error.requestId) });
+  callUserCallback(
+    "the logger",
+    (text: string) => logger.error(text, data),
+    `${request.method} ${data.path as string} failed: ${data.error as string}`,
+    logger,
+  );
 }
