@@ -20,10 +20,11 @@
  * `failure` signal fires instead, with the source's failure as its reason: the transport ends
  * the request with it, and types the attempt's failure as that error.
  */
-import { CohereAbortError } from "../core/errors/abort-error.js";
-import { boundBySignal } from "./bound-by-signal.js";
+import { gather } from "./gather-source.js";
+import { framedParts, randomBoundary } from "./multipart-framing.js";
 import { uploadRedirectMode } from "./upload-redirect.js";
-import { type PartSource, partSource, readStream, sourceFailure } from "./upload-sources.js";
+import { type PartSource, partSource, sourceFailure } from "./upload-sources.js";
+import { concat, toStream } from "./upload-stream.js";
 
 /** One file part to send. */
 export interface UploadPart {
@@ -61,155 +62,26 @@ export interface MultipartBody {
   readonly failure?: AbortSignal;
 }
 
-const encoder = new TextEncoder();
-
-const escapeName = (name: string) => name.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-
-function partHead(boundary: string, part: UploadPart, type: string, first: boolean): Uint8Array {
-  const disposition = `form-data; name="${escapeName(part.field)}"; filename="${escapeName(part.filename)}"`;
-  const opening = first ? "" : "\r\n";
-  return encoder.encode(
-    `${opening}--${boundary}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${type}\r\n\r\n`,
-  );
-}
-
-function randomBoundary(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `cohere-batches-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
-
-/** The segments' bytes in order. Sources it never reached are closed by `release` (see `toStream`). */
-async function* concat(segments: readonly (Uint8Array | PartSource)[]): AsyncGenerator<Uint8Array> {
-  for (const segment of segments) {
-    if (segment instanceof Uint8Array) yield segment;
-    else if ("blob" in segment) yield* readStream(segment.blob.stream());
-    else yield* segment.chunks();
-  }
-}
-
-function closeSource(segment: Uint8Array | PartSource): void {
-  if (!(segment instanceof Uint8Array) && "close" in segment) segment.close();
-}
-
 /**
- * A source as fast as memory (an in-memory generator) settles every read in a microtask, and
- * fetch's pulls would then hold the event loop: no timer (the attempt's timeout) and no abort
- * could fire. Every 20 ms of reading, this lets the event loop turn once.
+ * The segments as one Blob (sent again as it is on a retry), or `undefined` where the runtime
+ * composed it without a part's bytes.
  */
-function eventLoopTurns(): () => Promise<void> | undefined {
-  let last = Date.now();
-  return () => {
-    if (Date.now() - last < 20) return undefined;
-    // setImmediate where there is one (Node, Bun): it lets expired timers fire on the loop's next
-    // turn without setTimeout's 1 ms minimum.
-    return new Promise<void>((resolve) => (nextTurn ?? setTimeout)(resolve)).then(() => {
-      last = Date.now();
-    });
-  };
-}
-
-const nextTurn = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
-
-/** A pull stream over `chunks`: nothing is read ahead of what fetch sends. */
-function toStream(
-  chunks: AsyncGenerator<Uint8Array>,
-  sources: readonly PartSource[],
-): { stream: ReadableStream<Uint8Array>; release: () => void; failure: AbortSignal } {
-  const turn = eventLoopTurns();
-  const failure = new AbortController();
-  // Set once nobody reads the rest: a read that fails after it (a source the SDK closed itself,
-  // after the call settled or fetch cancelled the body) is no failure of the data.
-  let released = false;
-  let end = () => {};
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        // Errored, not closed, once the call has settled: a fetch still reading (a user's that
-        // ignores the signal) must not send what it has as a whole body. The runtime's fetch was
-        // aborted before (its pump cancelled: see the file's remarks), so this reaches no pump.
-        end = () => {
-          try {
-            controller.error(new CohereAbortError("the upload's call has ended"));
-          } catch {
-            // already ended
-          }
-        };
-      },
-      async pull(controller) {
-        // A pull that enqueues nothing is not called again while fetch waits for a chunk: an
-        // empty chunk (a "" line of a generator) must not end the pull, or the upload stalls.
-        for (;;) {
-          await turn();
-          if (released) return;
-          let next: IteratorResult<Uint8Array>;
-          try {
-            next = await chunks.next();
-          } catch (error) {
-            // The request ends by this signal (see the transport); `release` ends the body.
-            if (!released) failure.abort(error);
-            return;
-          }
-          // The call has settled while the source was read: `release` has ended the body.
-          if (released) return;
-          const { done, value } = next;
-          if (done) return controller.close();
-          if (value.byteLength > 0) return controller.enqueue(value);
-        }
-      },
-      // Fetch cancels the body it will not send (an abort, a timeout): closing the sources then
-      // fails their read in flight, which is not the data's failure.
-      cancel: stop,
-    },
-    { highWaterMark: 0 },
-  );
-  // Nobody reads the rest. Each source is closed directly, not awaited: `chunks.return()` waits
-  // behind a read in flight (a source that stalls would never be closed, and workerd would end
-  // the request as hung) and does nothing for a `concat` that never started.
-  function stop(): void {
-    released = true;
-    sources.forEach(closeSource);
-    chunks.return(undefined).catch(() => undefined);
-  }
-  const release = () => {
-    if (released) return;
-    stop();
-    // Once the call has settled nobody reads the rest (Node 20's fetch still pulls after an abort).
-    end();
-  };
-  return { stream, release, failure: failure.signal };
-}
-
-/** Gathers a one-shot source into a Blob, giving up when `signal` fires. */
-async function gather(source: PartSource, signal: AbortSignal | undefined): Promise<Blob> {
-  if ("blob" in source) return source.blob;
-  const parts: Uint8Array[] = [];
-  const chunks = source.chunks();
-  const turn = eventLoopTurns();
+function composedBlob(segments: readonly (Uint8Array | PartSource)[]): Blob | undefined {
+  const blobParts = segments.map((s) => (s instanceof Uint8Array ? s : (s as { blob: Blob }).blob));
+  let body: Blob;
+  let size: number;
   try {
-    for (;;) {
-      await turn();
-      const { done, value } = await boundBySignal(chunks.next(), signal, () => new CohereAbortError(signal?.reason));
-      if (done) return new Blob(parts as BlobPart[]);
-      parts.push(value);
-    }
+    body = new Blob(blobParts as BlobPart[]);
+    // Bun (1.4) drops a file-backed Blob (`Bun.file`, `fs.openAsBlob`) put into another: the
+    // composed Blob lacks its bytes, and its size says so. The parts then go as a stream, read
+    // once (sent once, never retried), rather than an upload of an empty file.
+    size = blobParts.reduce((total, p) => total + (p instanceof Blob ? p.size : p.byteLength), 0);
   } catch (error) {
-    // Closed directly: `chunks.return()` waits behind the read in flight, and a caller's stream
-    // stays locked by the reader that read is waiting on.
-    source.close();
-    throw error;
-  } finally {
-    // Not awaited: a source stuck in next() would hold the abort up.
-    chunks.return(undefined).catch(() => undefined);
+    // A Blob of the caller's that cannot be read (a subclass whose `size` throws): the data's
+    // failure, named as such (it escaped as the raw error).
+    sourceFailure(error);
   }
-}
-
-/** A part's content type: a Blob's own, else bytes. A Blob whose `type` throws fails as the data. */
-function partType(source: PartSource): string {
-  try {
-    return "blob" in source && source.blob.type !== "" ? source.blob.type : "application/octet-stream";
-  } catch (error) {
-    return sourceFailure(error);
-  }
+  return body.size === size ? body : undefined;
 }
 
 /**
@@ -227,31 +99,11 @@ export async function encodeMultipart(
   const boundary = randomBoundary();
   let sources = parts.map((part) => partSource(part.data, part.label?.field ?? part.field, part.label?.request));
   if (!streaming) sources = await Promise.all(sources.map(async (s) => ({ blob: await gather(s, signal) })));
-  const segments: (Uint8Array | PartSource)[] = [];
-  sources.forEach((source, i) => {
-    const part = parts[i] as UploadPart;
-    segments.push(partHead(boundary, part, partType(source), i === 0), source);
-  });
-  segments.push(encoder.encode(`\r\n--${boundary}--\r\n`));
+  const segments = framedParts(boundary, parts, sources);
   const contentType = `multipart/form-data; boundary=${boundary}`;
   const redirect = uploadRedirectMode();
-  if (sources.every((source) => "blob" in source)) {
-    const blobParts = segments.map((s) => (s instanceof Uint8Array ? s : (s as { blob: Blob }).blob));
-    let body: Blob;
-    let size: number;
-    try {
-      body = new Blob(blobParts as BlobPart[]);
-      // Bun (1.4) drops a file-backed Blob (`Bun.file`, `fs.openAsBlob`) put into another: the
-      // composed Blob lacks its bytes, and its size says so. The parts then go as a stream, read
-      // once (sent once, never retried), rather than an upload of an empty file.
-      size = blobParts.reduce((total, p) => total + (p instanceof Blob ? p.size : p.byteLength), 0);
-    } catch (error) {
-      // A Blob of the caller's that cannot be read (a subclass whose `size` throws): the data's
-      // failure, named as such (it escaped as the raw error).
-      sourceFailure(error);
-    }
-    if (body.size === size) return { contentType, body, replayable: true, redirect, release: () => {} };
-  }
+  const body = sources.every((source) => "blob" in source) ? composedBlob(segments) : undefined;
+  if (body !== undefined) return { contentType, body, replayable: true, redirect, release: () => {} };
   const { stream, release, failure } = toStream(concat(segments), sources);
   return { contentType, body: stream, replayable: false, redirect, release, failure };
 }
