@@ -1,5 +1,6 @@
+import { sourceFailure } from "./source-failure.js";
+import type { PartSource } from "./upload-sources.js";
 import type { UploadPart } from "./uploads.js";
-import { type PartSource, sourceFailure } from "./upload-sources.js";
 
 // The framing of `multipart/form-data` around each file part (see `uploads.ts`'s remarks).
 

@@ -22,8 +22,9 @@
  */
 import { gather } from "./gather-source.js";
 import { framedParts, randomBoundary } from "./multipart-framing.js";
+import { sourceFailure } from "./source-failure.js";
 import { uploadRedirectMode } from "./upload-redirect.js";
-import { type PartSource, partSource, sourceFailure } from "./upload-sources.js";
+import { type PartSource, partSource } from "./upload-sources.js";
 import { concat, toStream } from "./upload-stream.js";
 
 /** One file part to send. */
