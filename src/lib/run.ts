@@ -2,7 +2,8 @@
 import type { ApiClient } from "../core/api-client.js";
 import type { RequestOptions, ResolvedRequestOptions } from "../core/request-options.js";
 import type { Deadline } from "../internal/deadline.js";
-import { recordingTokens, redactError } from "../internal/secrets.js";
+import { recordingTokens } from "../internal/carried-tokens.js";
+import { redactError } from "../internal/redact-error.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
 import { isTerminalStatus, type TerminalBatchStatus } from "../resources/batches/status.js";

@@ -1,4 +1,5 @@
-import { builtRedacted, redactHeaders, redactTokens } from "../../internal/secrets.js";
+import { builtRedacted } from "../../internal/redact-error.js";
+import { redactHeaders, redactTokens } from "../../internal/redact-tokens.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { readRequestId } from "../http-response.js";
 import { parseRetryAfter } from "../retry-after.js";

@@ -1,4 +1,5 @@
-import { carriesToken, redactError } from "../../internal/secrets.js";
+import { carriesToken } from "../../internal/holds-token.js";
+import { redactError } from "../../internal/redact-error.js";
 import { describeThrown } from "../../internal/thrown-text.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { CohereAbortError } from "./abort-error.js";
