@@ -12,9 +12,13 @@ import type { paths as batchesPaths } from "../generated/openapi.js";
 import { endCall, watchCallEnd } from "./call-end.js";
 import { describeThrownValue } from "../internal/thrown-text.js";
 import { loadChunk } from "../internal/load-chunk.js";
-import { recordCarriedTokens, rememberCarriedTokens, withCarriedTokens } from "../internal/carried-tokens.js";
-import { redactTokens } from "../internal/redact-tokens.js";
-import { rememberKnownTokens } from "../internal/secrets.js";
+import {
+  recordCarriedTokens,
+  redactTokens,
+  rememberCarriedTokens,
+  rememberKnownTokens,
+  withCarriedTokens,
+} from "../internal/secrets.js";
 import { CohereAbortError } from "./errors/abort-error.js";
 import { CohereError } from "./errors/cohere-error.js";
 import { attemptsMade, carryCallName, downloadCallName, nameTheCall, typedFailure } from "./errors/call-failure.js";

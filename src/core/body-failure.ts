@@ -1,6 +1,6 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { describeCause, unreadableDataMessage } from "../internal/cause-chain.js";
-import { redactError } from "../internal/redact-error.js";
+import { redactError } from "../internal/secrets.js";
 import { callFailure } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";

@@ -1,6 +1,5 @@
 import * as v from "valibot";
-import { builtRedacted } from "../internal/redact-error.js";
-import { redactTokens } from "../internal/redact-tokens.js";
+import { builtRedacted, redactTokens } from "../internal/secrets.js";
 import { loadApiError } from "./errors/load-api-error.js";
 import { CohereParseError } from "./errors/parse-error.js";
 import { issuePath } from "./input.js";

@@ -2,8 +2,7 @@
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext, OperationName } from "./middleware.js";
 import type { RequestOptions } from "./request-options.js";
-import { rememberCarriedTokens } from "../internal/carried-tokens.js";
-import { rememberKnownTokens, rememberToken } from "../internal/secrets.js";
+import { rememberCarriedTokens, rememberKnownTokens, rememberToken } from "../internal/secrets.js";
 
 /**
  * `url` parsed, when it is an absolute `http:` or `https:` URL that carries no credentials;

@@ -1,9 +1,8 @@
 // The `next` a user's plugin is handed for one run: part of the guard of users' middleware
 // (`guardUserMiddleware`).
-import { carriesToken } from "../internal/holds-token.js";
 import { isRequestLike } from "../internal/is-request-like.js";
 import { describePluginThrown, describeUserValue } from "../internal/plugin-value-text.js";
-import { redactTokens } from "../internal/redact-tokens.js";
+import { carriesToken, redactTokens } from "../internal/secrets.js";
 import { onAttemptEnd } from "./attempt-end.js";
 import { attemptsMade, callFailure, carriedCall, nameTheCall } from "./errors/call-failure.js";
 import { CohereError } from "./errors/cohere-error.js";

@@ -11,10 +11,9 @@ import {
   ownErrorInChain,
   unreadableDataMessage,
 } from "../internal/cause-chain.js";
-import { carriesToken } from "../internal/holds-token.js";
 import { isRequestLike } from "../internal/is-request-like.js";
 import { isResponse } from "../internal/is-response.js";
-import { redactError } from "../internal/redact-error.js";
+import { carriesToken, redactError } from "../internal/secrets.js";
 import { describeThrown } from "../internal/thrown-text.js";
 import { callEnded, callEndedError } from "./call-end.js";
 import { callFailure } from "./errors/call-failure.js";

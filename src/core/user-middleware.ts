@@ -1,9 +1,7 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
 import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
-import { carriesToken } from "../internal/holds-token.js";
 import { describePluginThrown } from "../internal/plugin-value-text.js";
-import { redactError } from "../internal/redact-error.js";
-import { redactTokens } from "../internal/redact-tokens.js";
+import { carriesToken, redactError, redactTokens } from "../internal/secrets.js";
 import { cutShort } from "./body-failure.js";
 import { callEnded, callEndedError } from "./call-end.js";
 import { callFailure } from "./errors/call-failure.js";

@@ -1,7 +1,7 @@
 import type { MiddlewareContext } from "../core/middleware.js";
 import { describeCause } from "./cause-chain.js";
 import { clipText } from "./clip-text.js";
-import { redactTokens } from "./redact-tokens.js";
+import { redactTokens } from "./secrets.js";
 
 /**
  * What users' code threw (a custom fetch, a token function), in words for a call's message,

@@ -12,7 +12,7 @@ import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext } from "../core/middleware.js";
 import type { BodyWait } from "../core/streamed-body.js";
 import type { RequestOptions } from "../core/request-options.js";
-import { redactTokens } from "../internal/redact-tokens.js";
+import { redactTokens } from "../internal/secrets.js";
 import { type BatchResult, toBatchResult } from "../internal/decoders/batch-result.js";
 import { loadAvroDecoder } from "../internal/decoders/load-avro.js";
 import { callerSignal } from "../internal/load-chunk.js";

@@ -3,7 +3,7 @@
 import { sendsOfCall } from "../core/idempotency-key-sent.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { afterEarlierAttempts } from "../core/errors/call-failure.js";
-import { recordingTokens } from "../internal/carried-tokens.js";
+import { recordingTokens } from "../internal/secrets.js";
 import { ApiError } from "../core/errors/api-error.js";
 import { CohereParseError } from "../core/errors/parse-error.js";
 import { isFollowedRedirect } from "../core/redirects.js";

@@ -10,7 +10,7 @@ import { functionSchema, nonEmptyStringSchema, secondsSchema } from "../core/inp
 import type { RequestOptions, ResolvedRequestOptions } from "../core/request-options.js";
 import { closeUnread } from "../internal/close-unread.js";
 import { knownEmpty } from "../internal/known-empty.js";
-import { carryTokens } from "../internal/carried-tokens.js";
+import { carryTokens } from "../internal/secrets.js";
 import { requiredTextSchema } from "../resources/batches/schemas.js";
 import type { RunProgress, RunRequest } from "./run-types.js";
 

@@ -2,8 +2,7 @@
 import type { ApiClient } from "../core/api-client.js";
 import type { RequestOptions, ResolvedRequestOptions } from "../core/request-options.js";
 import type { Deadline } from "../internal/deadline.js";
-import { recordingTokens } from "../internal/carried-tokens.js";
-import { redactError } from "../internal/redact-error.js";
+import { recordingTokens, redactError } from "../internal/secrets.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { BatchesClient } from "../resources/batches/batches-client.js";
 import { isTerminalStatus, type TerminalBatchStatus } from "../resources/batches/status.js";

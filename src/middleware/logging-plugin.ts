@@ -2,7 +2,7 @@ import type { ApiError } from "../core/errors/api-error.js";
 import { readRequestId } from "../core/http-response.js";
 import type { MiddlewareContext } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
-import type { redactTokens } from "../internal/redact-tokens.js";
+import type { redactTokens } from "../internal/secrets.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import type { LoggingOptions, LogLevel } from "./logging.js";
 import { noQuery, redactedHeaders, redactedPath } from "./logging-redaction.js";

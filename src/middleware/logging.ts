@@ -6,7 +6,7 @@ import type { Middleware } from "../core/middleware.js";
 import type { Logger, LogLevel } from "../core/logger.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import { loadChunk } from "../internal/load-chunk.js";
-import { redactTokens } from "../internal/redact-tokens.js";
+import { redactTokens } from "../internal/secrets.js";
 
 export type { Logger, LogLevel };
 

@@ -2,8 +2,7 @@
 // field of every cause, so one that holds a token the call sent is dropped. It must find the
 // token wherever an error can hold it, and stay fast on whatever a hostile cause holds.
 import { describe, expect, it } from "vitest";
-import { carriesToken } from "../../src/internal/holds-token.js";
-import { rememberToken } from "../../src/internal/secrets.js";
+import { carriesToken, rememberToken } from "../../src/internal/secrets.js";
 import { makeContext } from "../helpers/context.js";
 
 const token = "sk-live-0123456789abcdef-secret";

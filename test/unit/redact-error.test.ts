@@ -8,9 +8,7 @@ import { describe, expect, it } from "vitest";
 import { CohereConnectionError, CohereError, NotFoundError, ServiceUnavailableError } from "../../src/index.js";
 import { nameTheCall } from "../../src/core/errors/call-failure.js";
 import { boundBySignal } from "../../src/internal/bound-by-signal.js";
-import { builtRedacted, redactError } from "../../src/internal/redact-error.js";
-import { redactTokens } from "../../src/internal/redact-tokens.js";
-import { rememberToken } from "../../src/internal/secrets.js";
+import { builtRedacted, redactError, redactTokens, rememberToken } from "../../src/internal/secrets.js";
 import { makeContext } from "../helpers/context.js";
 import { everythingShown } from "../helpers/error-text.js";
 

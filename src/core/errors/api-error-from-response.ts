@@ -1,5 +1,4 @@
-import { builtRedacted } from "../../internal/redact-error.js";
-import { redactHeaders, redactTokens } from "../../internal/redact-tokens.js";
+import { builtRedacted, redactHeaders, redactTokens } from "../../internal/secrets.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { readRequestId } from "../http-response.js";
 import { parseRetryAfter } from "../retry-after.js";

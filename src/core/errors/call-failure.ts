@@ -1,5 +1,4 @@
-import { carriesToken } from "../../internal/holds-token.js";
-import { redactError } from "../../internal/redact-error.js";
+import { carriesToken, redactError } from "../../internal/secrets.js";
 import { describeThrown } from "../../internal/thrown-text.js";
 import type { MiddlewareContext } from "../middleware.js";
 import { CohereAbortError } from "./abort-error.js";
