@@ -264,12 +264,13 @@ function holdsToken(context: MiddlewareContext, value: unknown, budget: { left: 
  * see `builtRedacted`); a cause that holds one is dropped. An error that still shows one after
  * that (frozen, a field that would not change, a key naming it, a message, stack, name, cause or
  * `toJSON` computed from private state, traps that throw) is replaced by a `CohereError` with a
- * message that does not. Never throws.
+ * message that does not. Never throws. `budget`: the walks' budget, shared by the errors an
+ * error holds (each walked on a budget of its own, items that share one large object walked it
+ * again and again).
  */
-export function redactError(context: MiddlewareContext, error: unknown): unknown {
+export function redactError(context: MiddlewareContext, error: unknown, budget = { left: 1_000_000 }): unknown {
   if (typeof error !== "object" || error === null || tokensOf(context) === undefined) return error;
   const built = builtKeys.get(error);
-  const budget = { left: 1_000_000 };
   const holds = (value: unknown) =>
     typeof value === "string" ? redactTokens(context, value) !== value : holdsToken(context, value, budget);
   try {
@@ -284,7 +285,7 @@ export function redactError(context: MiddlewareContext, error: unknown): unknown
         const verdict = holds(value);
         // Too large to tell: kept only as the SDK built it (redacted then).
         const unknown = verdict === undefined && built?.get(key) !== value;
-        cleaned.set(value, verdict === true ? cleanValue(context, value) : unknown ? "[REDACTED]" : value);
+        cleaned.set(value, verdict === true ? cleanValue(context, value, budget) : unknown ? "[REDACTED]" : value);
       }
       const clean = cleaned.get(value);
       // `Object.is`: a NaN field is unchanged too (`NaN !== NaN` replaced the whole error).
@@ -338,13 +339,13 @@ export function builtRedacted<T extends object>(error: T): T {
 const cleaning = new Set<object>();
 
 /** `value` (holding a token) as it may be kept: see `redactError`. */
-function cleanValue(context: MiddlewareContext, value: unknown): unknown {
+function cleanValue(context: MiddlewareContext, value: unknown, budget: { left: number }): unknown {
   if (typeof value === "string") return redactTokens(context, value);
   if (value instanceof Headers) return redactHeaders(context, value);
-  if (value instanceof Error) return cleaning.has(value) ? "[REDACTED]" : redactError(context, value);
+  if (value instanceof Error) return cleaning.has(value) ? "[REDACTED]" : redactError(context, value, budget);
   if (Array.isArray(value) && value.some((item) => item instanceof Error))
     return value.map((item) =>
-      holdsToken(context, item, { left: 1_000_000 }) === false ? item : cleanValue(context, item),
+      holdsToken(context, item, budget) === false ? item : cleanValue(context, item, budget),
     );
   try {
     const text = JSON.stringify(value);

@@ -347,6 +347,29 @@ describe("redactError, re-attacked a third time", () => {
     expect((cleaned.errors[1] as Error).message).toBe("saw [REDACTED]");
   });
 
+  it("an array of errors that share one large object: one budget for the whole error, not one per item", () => {
+    // Each item was walked on a fresh budget: 400 items re-read the shared object's 5,000 fields
+    // 400 times (2,000,000 reads, seconds of a blocked event loop for a few more items).
+    let reads = 0;
+    const shared: Record<string, string> = {};
+    for (let field = 0; field < 5_000; field++)
+      Object.defineProperty(shared, `f${field}`, {
+        enumerable: true,
+        get: () => {
+          reads++;
+          return "x";
+        },
+      });
+    const items = Array.from({ length: 400 }, (_, index) =>
+      Object.assign(new Error(index === 399 ? `saw ${token}` : "innocent"), { shared }),
+    );
+    const error = Object.assign(new CohereConnectionError("many failed"), { errors: items });
+    const cleaned = clean(error).error as CohereConnectionError & { errors: Error[] };
+    expect(reads).toBeLessThan(50_000);
+    expect(everythingShown(cleaned)).not.toContain(token);
+    expect(cleaned.errors[399]!.message).toBe("saw [REDACTED]");
+  });
+
   it("an error that points to itself: no runaway recursion, its other fields kept", () => {
     const error = new CohereConnectionError(`saw ${token}`) as CohereConnectionError & {
       self?: unknown;
