@@ -60,7 +60,14 @@ export class ItemEncoder {
 
   #encodeText(item: string): Uint8Array {
     const previous = this.#previousText;
-    if (this.#collection && item[0] === "{" && previous?.endsWith("}") && isJsonObject(previous))
+    // Spaces or tabs between the two (not a newline) glue them all the same.
+    if (
+      this.#collection &&
+      /^[ \t]*\{/.test(item) &&
+      previous !== undefined &&
+      /\}[ \t]*$/.test(previous) &&
+      isJsonObject(previous)
+    )
       throw new CohereError(
         `Invalid ${this.#subject(this.#index - 1)} ends a JSON object without a newline, so ${this.#name(this.#index)} would be glued onto its line: text items are chunks of JSONL, not lines (end each with "\n")`,
       );

@@ -20,6 +20,7 @@
  * `failure` signal fires instead, with the source's failure as its reason: the transport ends
  * the request with it, and types the attempt's failure as that error.
  */
+import { followAbort } from "./follow-abort.js";
 import { gather } from "./gather-source.js";
 import { framedParts, randomBoundary } from "./multipart-framing.js";
 import { sourceFailure } from "./source-failure.js";
@@ -86,6 +87,31 @@ function composedBlob(segments: readonly (Uint8Array | PartSource)[]): Blob | un
 }
 
 /**
+ * Gathers every source into a Blob (see `gather`). The first failure stops the others: each
+ * would read on into memory until its source ended, its stream locked by that read, so that
+ * closing the caller's streams could not.
+ */
+async function gatherAll(sources: readonly PartSource[], signal: AbortSignal | undefined): Promise<PartSource[]> {
+  const all = new AbortController();
+  const unlink = followAbort(signal, all);
+  try {
+    return await Promise.all(
+      sources.map((source) =>
+        gather(source, all.signal).then(
+          (blob) => ({ blob }),
+          (error: unknown) => {
+            all.abort(signal?.reason);
+            throw error;
+          },
+        ),
+      ),
+    );
+  } finally {
+    unlink();
+  }
+}
+
+/**
  * Encodes `parts` as `multipart/form-data`.
  *
  * @param streaming - whether fetch can send a stream body (false in browsers).
@@ -99,7 +125,7 @@ export async function encodeMultipart(
 ): Promise<MultipartBody> {
   const boundary = randomBoundary();
   let sources = parts.map((part) => partSource(part.data, part.label?.field ?? part.field, part.label?.request));
-  if (!streaming) sources = await Promise.all(sources.map(async (s) => ({ blob: await gather(s, signal) })));
+  if (!streaming) sources = await gatherAll(sources, signal);
   const segments = framedParts(boundary, parts, sources);
   const contentType = `multipart/form-data; boundary=${boundary}`;
   const redirect = uploadRedirectMode();

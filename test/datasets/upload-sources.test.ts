@@ -316,6 +316,12 @@ describe("collections in memory (arrays, Sets, Maps) are checked whole before se
       () => ['{"custom_id":"1","body":{}}', '{"custom_id":"2","body":{}}'],
       /^Invalid request: data\[0\] ends a JSON object without a newline, so data\[1\] would be glued onto its line/,
     ],
+    // Spaces or tabs between the two objects glued them all the same.
+    [
+      "an array of lines without their newlines, spaces or tabs between them",
+      () => ['{"custom_id":"1","body":{}} ', '\t{"custom_id":"2","body":{}}'],
+      /^Invalid request: data\[0\] ends a JSON object without a newline, so data\[1\] would be glued onto its line/,
+    ],
   ])("%s is refused before anything is sent", async (_, data, message) => {
     // Counted at fetch: a streamed upload calls it before its items are read (the fake keeps
     // only requests whose body arrived whole).

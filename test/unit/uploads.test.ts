@@ -153,6 +153,36 @@ describe("multipart bodies of uploads", () => {
     expect(cancelled).toBe(true);
   });
 
+  it("gathering two parts (browsers), the failure of one stops the other, and its stream is cancelled", async () => {
+    // The other part was read on until its source ended (never, for one that keeps sending):
+    // into memory, its stream locked by the read, so that closing the caller's streams could not.
+    let pulls = 0;
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        pulls++;
+        await settle(1);
+        controller.enqueue(new Uint8Array(16));
+      },
+      cancel: () => {
+        cancelled = true;
+      },
+    });
+    const error = await encodeMultipart(
+      [
+        { field: "data", filename: "d", data: broken() },
+        { field: "eval_data", filename: "e", data: endless },
+      ],
+      false,
+    ).catch((e: unknown) => e);
+    expect((error as Error).message).toContain("source broke");
+    await settle(20);
+    const after = pulls;
+    await settle(100);
+    expect(pulls).toBe(after);
+    expect(cancelled).toBe(true);
+  });
+
   it("refuses data of no supported kind before reading anything", async () => {
     await expect(encodeMultipart([{ field: "data", filename: "d", data: { a: 1 } }], true)).rejects.toBeInstanceOf(
       CohereError,
