@@ -212,8 +212,10 @@ import { build } from "esbuild";
 // read safely: 22,297 B; run.results' headers added to the run's (chunk names): 22,294 B. The
 // twenty-fifth session: a user's fetch's refused connection counted as may-have-sent: 22,296 B;
 // the transport's, a call's context's and the plugin guard's code in functions of STYLE's size:
-// 22,350 B, and the guard to 21.9 kB.
-export const BUDGET_GZIP_BYTES = 21.9 * 1024;
+// 22,350 B, and the guard to 21.9 kB; the rest of the tidy (a plugin entry's checks, the token
+// option, input.ts in four files, the plugin guard's files) and redactError's one budget:
+// 22,424 B (22,426 B in another build: the chunks' hashed names vary), and the guard to 22.0 kB.
+export const BUDGET_GZIP_BYTES = 22.0 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {
