@@ -166,8 +166,10 @@ function callFetch(fetchFunction: FetchFunction, request: Request, signal: Abort
 }
 
 /**
- * The failure of an attempt, typed. `handedOver`: a user's fetch was called with a create (its
- * refusal then proves nothing of what it sent).
+ * The failure of an attempt, typed. `handedOver`: a user's fetch was called with a create, and
+ * may have sent it before it failed (its own retry after a 500, a failover to another host): no
+ * failure of its, a refused connection either (a `CohereConnectionError` of its own included),
+ * says the server never saw the create, as one after a redirect the SDK followed does not.
  */
 function transportFailure(
   error: unknown,
@@ -175,6 +177,13 @@ function transportFailure(
   request: unknown,
   handedOver: boolean,
 ): CohereError {
+  const failure = typedFailure(error, context, request, handedOver);
+  if (handedOver) laterHopFailed(failure);
+  return failure;
+}
+
+/** The failure of an attempt, typed (see `transportFailure`). */
+function typedFailure(error: unknown, context: MiddlewareContext, request: unknown, handedOver: boolean): CohereError {
   // A typed failure of a custom fetch's may quote the URL or the Authorization it was given:
   // cleaned before the plugins around the transport (a log, a span's status) see it.
   if (CohereError.is(error)) return redactError(context, error) as CohereError;
@@ -188,14 +197,7 @@ function transportFailure(
   const reason = describeThrown(context, error);
   const cause = carriesToken(context, error) ? undefined : { cause: error };
   const refused = refusalOf(error, request, reason);
-  if (refused === undefined) {
-    const failure = new CohereConnectionError(`Connection failed: ${reason}`, cause);
-    // A user's fetch given a create may have sent it before its connection was refused (a retry
-    // of its own after a 500, a failover to another host): read as a later hop's, its refusal
-    // does not say the server never saw the create.
-    if (handedOver) laterHopFailed(failure);
-    return failure;
-  }
+  if (refused === undefined) return new CohereConnectionError(`Connection failed: ${reason}`, cause);
   // One refused before anything went (a body read already, a URL fetch cannot parse, a file
   // that could not be read), by the SDK or the runtime's fetch, is not counted as sent: `run`
   // watches for a batch only where a create may have reached the server, and a plugin's own

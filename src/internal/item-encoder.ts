@@ -24,8 +24,11 @@ export class ItemEncoder {
   // In a collection, the last text item: one that is a whole JSON object with no newline, and
   // the next that starts one, would be glued onto one line (`text.split("\n")` given as data).
   // (No JSON has `}{` outside a string, and an object with a field, its name quoted, that parses
-  // whole is no string's middle; `{}` may be one.)
+  // whole is no string's middle; `{}` may be one.) Blank items (no newline) between the two glue
+  // them all the same, and are passed over; so are spaces, tabs and a "\r" (a CRLF file split at
+  // "\n") at the ends of the two.
   #previousText: string | undefined;
+  #previousIndex = 0;
 
   constructor(request: string, name: (index: number) => string, collection = false) {
     this.#request = request;
@@ -60,18 +63,20 @@ export class ItemEncoder {
 
   #encodeText(item: string): Uint8Array {
     const previous = this.#previousText;
-    // Spaces or tabs between the two (not a newline) glue them all the same.
     if (
       this.#collection &&
-      /^[ \t]*\{/.test(item) &&
+      /^[ \t\r]*\{/.test(item) &&
       previous !== undefined &&
-      /\}[ \t]*$/.test(previous) &&
+      /\}[ \t\r]*$/.test(previous) &&
       isJsonObject(previous)
     )
       throw new CohereError(
-        `Invalid ${this.#subject(this.#index - 1)} ends a JSON object without a newline, so ${this.#name(this.#index)} would be glued onto its line: text items are chunks of JSONL, not lines (end each with "\n")`,
+        `Invalid ${this.#subject(this.#previousIndex)} ends a JSON object without a newline, so ${this.#name(this.#index)} would be glued onto its line: text items are chunks of JSONL, not lines (end each with "\n")`,
       );
-    this.#previousText = item;
+    if (!/^[ \t\r]*$/.test(item)) {
+      this.#previousText = item;
+      this.#previousIndex = this.#index;
+    }
     const text = this.#half + item;
     const code = text.charCodeAt(text.length - 1);
     this.#half = code >= 0xd800 && code <= 0xdbff ? text.slice(-1) : "";

@@ -264,13 +264,17 @@ function holdsToken(context: MiddlewareContext, value: unknown, budget: { left: 
  * see `builtRedacted`); a cause that holds one is dropped. An error that still shows one after
  * that (frozen, a field that would not change, a key naming it, a message, stack, name, cause or
  * `toJSON` computed from private state, traps that throw) is replaced by a `CohereError` with a
- * message that does not. Never throws. `budget`: the walks' budget, shared by the errors an
- * error holds (each walked on a budget of its own, items that share one large object walked it
- * again and again).
+ * message that does not. Never throws. The errors it holds (a cause, an `errors` array) are
+ * walked on one budget of theirs, `held` (each walked on a budget of its own, items that share
+ * one large object walked it again and again), apart from the error's own: their cost cannot make
+ * its own fields too large to tell.
  */
-export function redactError(context: MiddlewareContext, error: unknown, budget = { left: 1_000_000 }): unknown {
+export function redactError(context: MiddlewareContext, error: unknown, held?: { left: number }): unknown {
   if (typeof error !== "object" || error === null || tokensOf(context) === undefined) return error;
   const built = builtKeys.get(error);
+  // A held error's own walks are on the budget of the errors held.
+  const budget = held ?? { left: 1_000_000 };
+  const nested = held ?? { left: 1_000_000 };
   const holds = (value: unknown) =>
     typeof value === "string" ? redactTokens(context, value) !== value : holdsToken(context, value, budget);
   try {
@@ -285,7 +289,7 @@ export function redactError(context: MiddlewareContext, error: unknown, budget =
         const verdict = holds(value);
         // Too large to tell: kept only as the SDK built it (redacted then).
         const unknown = verdict === undefined && built?.get(key) !== value;
-        cleaned.set(value, verdict === true ? cleanValue(context, value, budget) : unknown ? "[REDACTED]" : value);
+        cleaned.set(value, verdict === true ? cleanValue(context, value, nested) : unknown ? "[REDACTED]" : value);
       }
       const clean = cleaned.get(value);
       // `Object.is`: a NaN field is unchanged too (`NaN !== NaN` replaced the whole error).

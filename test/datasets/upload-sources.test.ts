@@ -322,6 +322,18 @@ describe("collections in memory (arrays, Sets, Maps) are checked whole before se
       () => ['{"custom_id":"1","body":{}} ', '\t{"custom_id":"2","body":{}}'],
       /^Invalid request: data\[0\] ends a JSON object without a newline, so data\[1\] would be glued onto its line/,
     ],
+    // A CRLF file split at "\n": each line ends in "\r", and they were glued.
+    [
+      "an array of CRLF lines split at LF",
+      () => ['{"custom_id":"1","body":{}}\r', '{"custom_id":"2","body":{}}\r'],
+      /^Invalid request: data\[0\] ends a JSON object without a newline, so data\[1\] would be glued onto its line/,
+    ],
+    // An empty or blank item between two lines without newlines glued them too.
+    [
+      "an array of lines without their newlines, an empty and a blank item between them",
+      () => ['{"custom_id":"1","body":{}}', "", " ", '{"custom_id":"2","body":{}}'],
+      /^Invalid request: data\[0\] ends a JSON object without a newline, so data\[3\] would be glued onto its line/,
+    ],
   ])("%s is refused before anything is sent", async (_, data, message) => {
     // Counted at fetch: a streamed upload calls it before its items are read (the fake keeps
     // only requests whose body arrived whole).

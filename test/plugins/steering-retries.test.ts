@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   ApiError,
+  CohereConnectionError,
   CohereError,
   InternalServerError,
   NotImplementedError,
@@ -891,6 +892,28 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
       if (answer.status < 500) return answer;
       await answer.arrayBuffer();
       return fetch(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy));
+    };
+    const error = await server
+      .client({ ...fast, maxRetries: 2, fetch: failingOver })
+      .batches.create(newBatch)
+      .catch((e: unknown) => e);
+    expect((error as Error).name).toBe("CohereConnectionError");
+    expect(calls).toBe(1);
+    expect(server.fake.listBatches()).toHaveLength(1);
+  });
+
+  it("a create without a key whose user's fetch threw a CohereConnectionError of its own (refused) after a 500: not sent again", async () => {
+    // A typed failure of a user's fetch was taken as it was: "refused on the first hop", the
+    // create went again, and the server made two batches.
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+    let calls = 0;
+    const failingOver = async (input: Request) => {
+      calls++;
+      const answer = await fetch(input);
+      if (answer.status < 500) return answer;
+      await answer.arrayBuffer();
+      const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+      throw new CohereConnectionError("failover host refused", { cause: refused });
     };
     const error = await server
       .client({ ...fast, maxRetries: 2, fetch: failingOver })

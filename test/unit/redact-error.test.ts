@@ -370,6 +370,22 @@ describe("redactError, re-attacked a third time", () => {
     expect(cleaned.errors[399]!.message).toBe("saw [REDACTED]");
   });
 
+  it("the errors it holds use up their budget, not the error's own: its class and cause stay", () => {
+    // On one budget, the held errors' walks left the error's own cause "too large to tell": the
+    // whole error was replaced by a plain CohereError (its class, cause and call name gone).
+    const shared: Record<string, string> = {};
+    for (let field = 0; field < 5_000; field++) shared[`f${field}`] = "x";
+    const items = [0, 1, 2].map((index) =>
+      Object.assign(new Error(index === 2 ? `saw ${token}` : "innocent"), { shared }),
+    );
+    const cause = new TypeError("fetch failed");
+    const error = Object.assign(new CohereConnectionError("many failed", { cause }), { errors: items });
+    const cleaned = clean(error).error as CohereConnectionError & { errors: Error[] };
+    expect(cleaned).toBe(error);
+    expect(cleaned.cause).toBe(cause);
+    expect(everythingShown(cleaned)).not.toContain(token);
+  });
+
   it("an error that points to itself: no runaway recursion, its other fields kept", () => {
     const error = new CohereConnectionError(`saw ${token}`) as CohereConnectionError & {
       self?: unknown;
