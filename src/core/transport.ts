@@ -178,7 +178,11 @@ function transportFailure(
   handedOver: boolean,
 ): CohereError {
   const failure = typedFailure(error, context, request, handedOver);
-  if (handedOver) laterHopFailed(failure);
+  // The value fetch threw too: a plugin may wrap it in an error of its own.
+  if (handedOver) {
+    laterHopFailed(failure);
+    laterHopFailed(error);
+  }
   return failure;
 }
 

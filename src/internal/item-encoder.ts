@@ -21,14 +21,16 @@ export class ItemEncoder {
   // The first item says what the items are: chunks of text and bytes (a file's stream), or
   // objects (one line each). Mixed, a chunk after a line would be glued to the next line.
   #holdsObjects: boolean | undefined;
-  // In a collection, the last text item: one that is a whole JSON object with no newline, and
-  // the next that starts one, would be glued onto one line (`text.split("\n")` given as data).
-  // (No JSON has `}{` outside a string, and an object with a field, its name quoted, that parses
-  // whole is no string's middle; `{}` may be one.) Blank items (no newline) between the two glue
-  // them all the same, and are passed over; so are spaces, tabs and a "\r" (a CRLF file split at
-  // "\n") at the ends of the two.
-  #previousText: string | undefined;
+  // In a collection, the last line of the last text item, where it began at a line's start: one
+  // that is a whole JSON object with no newline, and a next item that starts one, would be glued
+  // onto one line (`text.split("\n")` given as data, or pages of lines joined without a final
+  // newline). Only a line's start is known to be outside a JSON string (JSON text has no raw
+  // newline): a chunk from a string's middle may parse whole (`{":":1}` of `{"{":":1}{"}`).
+  // Blank items (no newline) between the two glue them all the same, and are passed over, as
+  // empty bytes are; so are spaces, tabs and a "\r" (a CRLF file split at "\n") at the ends.
+  #previousLine: string | undefined;
   #previousIndex = 0;
+  #atLineStart = true;
 
   constructor(request: string, name: (index: number) => string, collection = false) {
     this.#request = request;
@@ -62,32 +64,36 @@ export class ItemEncoder {
   }
 
   #encodeText(item: string): Uint8Array {
-    const previous = this.#previousText;
-    if (
-      this.#collection &&
-      /^[ \t\r]*\{/.test(item) &&
-      previous !== undefined &&
-      /\}[ \t\r]*$/.test(previous) &&
-      isJsonObject(previous)
-    )
-      throw new CohereError(
-        `Invalid ${this.#subject(this.#previousIndex)} ends a JSON object without a newline, so ${this.#name(this.#index)} would be glued onto its line: text items are chunks of JSONL, not lines (end each with "\n")`,
-      );
-    if (!/^[ \t\r]*$/.test(item)) {
-      this.#previousText = item;
-      this.#previousIndex = this.#index;
-    }
+    if (this.#collection) this.#refuseGlued(item);
     const text = this.#half + item;
     const code = text.charCodeAt(text.length - 1);
     this.#half = code >= 0xd800 && code <= 0xdbff ? text.slice(-1) : "";
     return encoder.encode(wellFormed(this.#half ? text.slice(0, -1) : text, this.#subject(this.#index)));
   }
 
+  /** Refuses `item` where it would be glued onto the line of a JSON object (see `#previousLine`). */
+  #refuseGlued(item: string): void {
+    const previous = this.#previousLine;
+    if (/^[ \t\r]*\{/.test(item) && previous !== undefined && /\}[ \t\r]*$/.test(previous) && isJsonObject(previous))
+      throw new CohereError(
+        `Invalid ${this.#subject(this.#previousIndex)} ends a JSON object without a newline, so ${this.#name(this.#index)} would be glued onto its line: text items are chunks of JSONL, not lines (end each with "\n")`,
+      );
+    if (/^[ \t\r]*$/.test(item)) return;
+    const newline = item.lastIndexOf("\n");
+    this.#previousLine = newline >= 0 ? item.slice(newline + 1) : this.#atLineStart ? item : undefined;
+    this.#previousIndex = this.#index;
+    this.#atLineStart = newline === item.length - 1;
+  }
+
   #encodeOther(item: unknown, chunk: boolean): Uint8Array {
     // A high surrogate no next chunk completed is never well formed: this refuses it.
     if (this.#half) wellFormed(this.#half, this.#subject(this.#index - 1));
     this.#half = "";
-    this.#previousText = undefined;
+    // Bytes are not read for lines: after them, no line's start is known (but after none).
+    if (!chunk || (item as Uint8Array).length > 0) {
+      this.#previousLine = undefined;
+      this.#atLineStart = !chunk;
+    }
     return chunk ? (item as Uint8Array) : encoder.encode(jsonLine(item, this.#subject(this.#index)));
   }
 }

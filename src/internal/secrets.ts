@@ -283,7 +283,9 @@ export function redactError(context: MiddlewareContext, error: unknown, held?: {
     for (const key of Reflect.ownKeys(error)) {
       // The brand of `CohereError.is` (class names, fixed) is the SDK's.
       if (key === brand) continue;
-      if (holds(key)) throw error;
+      // A symbol's description is read as text, off the budget: a field that spent it left a
+      // symbol naming the token "too large to tell", and kept.
+      if (holds(typeof key === "symbol" ? (key.description ?? "") : key)) throw error;
       const value: unknown = Reflect.get(error, key);
       if (!cleaned.has(value)) {
         const verdict = holds(value);
@@ -306,7 +308,11 @@ export function redactError(context: MiddlewareContext, error: unknown, held?: {
     // a class computes (from private state, say).
     if (built === undefined) {
       const { message, stack, name, cause } = error as Record<string, unknown>;
-      if ([message, stack, name].some((text) => holds(String(text))) || holds(cause) !== false) throw error;
+      // A cause kept as it was above was judged there (walked again, a large one was too large to
+      // tell the second time, and the whole error was replaced).
+      const judged = cleaned.has(cause) && cleaned.get(cause) === cause;
+      if ([message, stack, name].some((text) => holds(String(text))) || (!judged && holds(cause) !== false))
+        throw error;
       if (holds(JSON.stringify(error) ?? "")) throw error;
     }
     return error;

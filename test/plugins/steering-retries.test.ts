@@ -924,6 +924,32 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     expect(server.fake.listBatches()).toHaveLength(1);
   });
 
+  it("a plugin that wraps the refusal of a user's fetch in an error of its own after a 500: not sent again", async () => {
+    // Only the SDK's wrapper was marked: the plugin's error, whose cause was fetch's refusal,
+    // read as "refused on the first hop", and the create went again: two batches.
+    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+    const deadPort = await refusingPort();
+    const failingOver = async (input: Request) => {
+      const copy = input.clone();
+      const answer = await fetch(input);
+      if (answer.status < 500) return answer;
+      await answer.arrayBuffer();
+      return fetch(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy));
+    };
+    const rewrapping: MiddlewarePlugin = {
+      name: "rewrap",
+      attempt: (request, next) =>
+        next(request).catch((error: unknown) => {
+          throw new CohereConnectionError("network trouble", { cause: (error as Error).cause });
+        }),
+    };
+    await server
+      .client({ ...fast, maxRetries: 2, fetch: failingOver, middleware: [rewrapping] })
+      .batches.create(newBatch)
+      .catch(() => undefined);
+    expect(server.fake.listBatches()).toHaveLength(1);
+  });
+
   it("with the caller's idempotencyKey on every request it goes again; a key the plugin changes does not", async () => {
     server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
     const seen: string[] = [];

@@ -386,6 +386,27 @@ describe("redactError, re-attacked a third time", () => {
     expect(everythingShown(cleaned)).not.toContain(token);
   });
 
+  it("a symbol key naming the token, in a held error after a large sibling spent the budget: not shown", () => {
+    // "Too large to tell" was read as "holds none" for a key: the symbol stayed, token and all.
+    const large: Record<string, string> = {};
+    for (let field = 0; field < 10_000; field++) large[`f${field}`] = "x";
+    const first = Object.assign(new Error(`saw ${token}`), { large });
+    const second = Object.assign(new Error("innocent"), { [Symbol(`key ${token}`)]: 1 });
+    const error = Object.assign(new CohereConnectionError("many failed"), { errors: [first, second] });
+    expect(everythingShown(clean(error).error)).not.toContain(token);
+  });
+
+  it("a cause of 6,000 fields without the token: the error keeps its class and cause", () => {
+    // Walked twice on one budget (its field, then the check of a computed cause), the cause was
+    // too large to tell the second time, and the whole error was replaced by a plain CohereError.
+    const cause: Record<string, unknown> = {};
+    for (let field = 0; field < 6_000; field++) cause[`f${field}`] = "x";
+    const error = new CohereConnectionError("Connection failed: socket hang up", { cause });
+    const cleaned = clean(error).error as CohereConnectionError;
+    expect(cleaned).toBe(error);
+    expect(cleaned.cause).toBe(cause);
+  });
+
   it("an error that points to itself: no runaway recursion, its other fields kept", () => {
     const error = new CohereConnectionError(`saw ${token}`) as CohereConnectionError & {
       self?: unknown;
