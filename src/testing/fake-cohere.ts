@@ -5,28 +5,30 @@
  * @packageDocumentation
  */
 import { authenticate } from "./auth.js";
+import { checkSeedRequest, pinnedFields, seedTime } from "./batch-seeding.js";
 import { BatchStore, type PinnedFields } from "./batch-store.js";
 import { BatchesService } from "./batches-service.js";
 import { type Clock, MAX_TIME_MS, ManualClock } from "./clock.js";
 import { type DatasetLifecycleOptions, DatasetStore } from "./dataset-store.js";
 import { DatasetsService } from "./datasets-service.js";
+import { acceptedTokens, checkClock, checkFakeCohereOptions } from "./fake-cohere-option-checks.js";
 import { applyFault } from "./fault-responses.js";
 import { type Fault, FaultQueue, type FaultTarget, type InjectOptions, checkFaultTarget } from "./faults.js";
+import { checkHandleArguments } from "./handle-arguments.js";
 import { ResponseFactory } from "./http-response.js";
 import { IdempotencyStore } from "./idempotency.js";
-import { type LifecycleOptions, resolveLifecycle } from "./lifecycle.js";
+import { type LifecycleOptions, type LifecycleSettings, resolveLifecycle } from "./lifecycle.js";
 import { PageTokenCodec } from "./page-token.js";
 import { readBody } from "./request-body.js";
-import { type Route, routeRequest } from "./router.js";
+import { type Route, type RouteMethodNotAllowed, type RouteNotFound, routeRequest } from "./router.js";
 import { SeededRandom, randomSeed } from "./seeded-random.js";
 import { type OutputDatasetOptions, OutputDatasets } from "./output-datasets.js";
 import { UrlSigner } from "./signed-urls.js";
 import { UploadedParts } from "./uploaded-parts.js";
 import type { PartLookup } from "./download-origin.js";
-import { formatTimestamp, msToMicros, parseTimestamp } from "./timestamp.js";
+import { msToMicros } from "./timestamp.js";
 import type { Operation, WireBatch } from "./wire.js";
 import { checkBoolean, checkKnownKeys } from "./option-checks.js";
-import { MAX_OUTPUT_RECORDS } from "./output-files.js";
 
 /** Options of {@link FakeCohere}. */
 export interface FakeCohereOptions {
@@ -110,31 +112,6 @@ export interface HandleOptions {
   readonly role?: "api" | "download" | undefined;
 }
 
-const HANDLE_OPTIONS: Readonly<Record<keyof HandleOptions, true>> = { role: true };
-
-/**
- * A `Request` by everything `handle` reads of it (one of another realm or a polyfill passes): its
- * URL and method, headers it can get and walk, a signal it can listen to, a body it can read.
- */
-function isRequest(value: unknown): value is Request {
-  if (value instanceof Request) return true;
-  try {
-    const { url, method, headers, signal, arrayBuffer, text, formData } = value as Request;
-    return (
-      typeof url === "string" &&
-      typeof method === "string" &&
-      typeof headers?.get === "function" &&
-      typeof headers[Symbol.iterator] === "function" &&
-      typeof signal?.aborted === "boolean" &&
-      typeof signal.addEventListener === "function" &&
-      typeof signal.removeEventListener === "function" &&
-      [arrayBuffer, text, formData].every((read) => typeof read === "function")
-    );
-  } catch {
-    return false;
-  }
-}
-
 /** Options of {@link FakeCohere.reset}. */
 export interface ResetOptions {
   /** Also forget every batch, dataset and idempotency key (old page tokens then get 400). @default false */
@@ -151,89 +128,6 @@ export interface ResetOptions {
  * ```
  */
 export const DEFAULT_SEEDED_MODEL = "command-a-03-2025";
-
-const PINNABLE = [
-  "status",
-  "updated_at",
-  "num_successful_records",
-  "num_failed_records",
-  "input_tokens",
-  "output_tokens",
-  "status_reason",
-] as const satisfies readonly (keyof PinnedFields)[];
-
-/** The fields `addBatches` takes: typed as a record so that a new field of a batch cannot be left out. */
-const SEEDABLE: Readonly<Record<keyof WireBatch, true>> = {
-  id: true,
-  name: true,
-  creator_id: true,
-  org_id: true,
-  status: true,
-  created_at: true,
-  updated_at: true,
-  input_dataset_id: true,
-  output_dataset_id: true,
-  input_tokens: true,
-  output_tokens: true,
-  model: true,
-  num_records: true,
-  num_successful_records: true,
-  num_failed_records: true,
-  status_reason: true,
-};
-
-const INT32_MAX = 2 ** 31 - 1;
-const INT64_MAX = 2n ** 63n - 1n;
-
-/** The fields the spec requires of a batch (`Batch.required`). */
-const REQUIRED_BATCH_FIELDS = new Set<keyof WireBatch>(["name", "input_dataset_id", "model"]);
-
-/** Checks what `addBatches` is given, as the spec types each field (int32 counts, int64 token counts as strings). */
-function checkSeedInit(init: Partial<WireBatch>): void {
-  checkKnownKeys<WireBatch>("addBatches init", init, SEEDABLE);
-  for (const [field, value] of Object.entries(init) as [keyof WireBatch, unknown][]) {
-    if (value === undefined) continue;
-    if (field === "num_records" || field === "num_successful_records" || field === "num_failed_records") {
-      if (!(typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= INT32_MAX))
-        throw new RangeError(
-          `init.${field} must be an integer from 0 to ${INT32_MAX} (int32), got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`,
-        );
-      // Its output is written in memory when first read (see `MAX_OUTPUT_RECORDS`).
-      if (field === "num_records" && value > MAX_OUTPUT_RECORDS)
-        throw new RangeError(
-          `init.num_records must be at most ${MAX_OUTPUT_RECORDS}, got ${value}: the fake writes a batch's output in memory`,
-        );
-    } else if (typeof value !== "string") {
-      throw new TypeError(`init.${field} must be a string, got ${typeof value}`);
-    } else if (value === "" && (field === "id" || field === "status" || REQUIRED_BATCH_FIELDS.has(field))) {
-      // A status: any other text (one the SDK does not know yet) is served as it is, to test that it
-      // passes through. A field the spec requires of a batch: a create never makes one without it,
-      // and `omitZeroValues` would leave it out of the JSON.
-      throw new TypeError(`init.${field} must be a non-empty string`);
-    } else if (
-      (field === "input_tokens" || field === "output_tokens") &&
-      !(/^\d+$/.test(value) && BigInt(value) <= INT64_MAX)
-    ) {
-      throw new RangeError(`init.${field} must be an int64 >= 0 as a decimal string, got ${JSON.stringify(value)}`);
-    }
-    // The times are parsed once, by `addBatches` (`seedTime`), before any batch is added.
-  }
-}
-
-/**
- * The time of a seeded timestamp, in microseconds: RFC 3339, and within the times whose
- * microseconds a number holds exactly (1684 to 2255, as a `ManualClock`'s), or it would be
- * served as another time (2999-12-31T23:59:59.999999Z came back as 3000-01-01).
- */
-function seedTime(field: string, value: string): number {
-  const us = parseTimestamp(value);
-  if (us === undefined) throw new RangeError(`init.${field} is not RFC 3339: ${value}`);
-  if (!Number.isSafeInteger(us))
-    throw new RangeError(
-      `init.${field} must be a time from 1684 to 2255 (the fake counts time in whole microseconds), got ${value}`,
-    );
-  return us;
-}
 
 /**
  * A faithful in-memory fake of Cohere's batches service: the four endpoints, the batch life
@@ -292,34 +186,9 @@ export class FakeCohere {
    * `datasetLifecycle` or `outputs` values.
    */
   constructor(options: FakeCohereOptions = {}) {
-    checkKnownKeys<FakeCohereOptions>("FakeCohere options", options, {
-      tokens: true,
-      clock: true,
-      lifecycle: true,
-      datasetLifecycle: true,
-      seed: true,
-      outputs: true,
-      ignoreIdempotencyKeys: true,
-      omitZeroValues: true,
-    });
-    if (options.seed !== undefined && !Number.isFinite(options.seed))
-      throw new TypeError(`seed must be a finite number, got ${String(options.seed)}`);
-    const tokens = options.tokens ?? ["test-token"];
-    if (!Array.isArray(tokens)) throw new TypeError(`tokens must be an array of strings, got ${typeof tokens}`);
-    if (tokens.some((t) => typeof t !== "string" || !/^\S+$/.test(t))) {
-      throw new TypeError("tokens must be non-empty strings without whitespace");
-    }
-    this.#tokens = new Set(tokens);
-    const clock: unknown = options.clock;
-    if (
-      clock !== undefined &&
-      (clock === null ||
-        (typeof clock !== "object" && typeof clock !== "function") ||
-        typeof (clock as Partial<Clock>).now !== "function")
-    )
-      throw new TypeError(
-        `clock must be an object with a now() function (a ManualClock, a RealClock), got ${clock === null ? "null" : typeof clock === "object" ? "an object without one" : typeof clock}`,
-      );
+    checkFakeCohereOptions(options);
+    this.#tokens = acceptedTokens(options.tokens);
+    checkClock(options.clock);
     this.clock = options.clock ?? new ManualClock();
     // Read once here, and checked at every read (`#now`): a clock whose time is no date failed
     // every create later as a bare RangeError ("Invalid time value"), served as a 500.
@@ -340,14 +209,27 @@ export class FakeCohere {
     this.#salts = new SeededRandom(this.#seed, "page-token-salt");
     const nowUs = () => msToMicros(this.#now());
     this.#datasetStore = new DatasetStore(options.datasetLifecycle ?? {}, new SeededRandom(this.#seed, "dataset-id"));
-    this.#datasets = new DatasetsService({
+    this.#datasets = this.#newDatasetsService(nowUs);
+    this.#outputs = this.#newOutputDatasets(lifecycle, options.outputs);
+    const { downloads, writeOptions } = this.#outputs;
+    this.#uploaded = new UploadedParts({ store: this.#datasetStore, downloads, writeOptions });
+    this.#service = this.#newBatchesService(nowUs);
+  }
+
+  /** The datasets endpoints, on the fake's dataset store; an upload's part URLs are on the download origin. */
+  #newDatasetsService(nowUs: () => number): DatasetsService {
+    return new DatasetsService({
       store: this.#datasetStore,
       responses: this.#responses,
       nowUs,
       idempotency: this.#idempotency,
       partUrl: (record, index) => this.#uploaded.url(record, index, this.#now()),
     });
-    this.#outputs = new OutputDatasets(
+  }
+
+  /** The output datasets completed batches write, failing the records `lifecycle` fails. */
+  #newOutputDatasets(lifecycle: LifecycleSettings, options: OutputDatasetOptions | undefined): OutputDatasets {
+    return new OutputDatasets(
       {
         batches: this.#store,
         datasets: this.#datasetStore,
@@ -355,11 +237,13 @@ export class FakeCohere {
         signer: new UrlSigner(new SeededRandom(this.#seed, "url-signer").hex(16)),
         failEveryNth: lifecycle.failEveryNthRecord,
       },
-      options.outputs,
+      options,
     );
-    const { downloads, writeOptions } = this.#outputs;
-    this.#uploaded = new UploadedParts({ store: this.#datasetStore, downloads, writeOptions });
-    this.#service = new BatchesService({
+  }
+
+  /** The batches endpoints; a create reads its input dataset through `#batchInput`. */
+  #newBatchesService(nowUs: () => number): BatchesService {
+    return new BatchesService({
       store: this.#store,
       idempotency: this.#idempotency,
       responses: this.#responses,
@@ -461,23 +345,11 @@ export class FakeCohere {
    * responses, not rejections.
    */
   async handle(request: Request, options: HandleOptions = {}): Promise<Response> {
-    // A test's own call (a handler of its server, a custom fetch): a misspelt role took every
-    // request for the API's, a URL string for a Request failed as "Cannot read properties".
-    if (!isRequest(request))
-      throw new TypeError(
-        `handle(request) takes a Request, got ${request === null ? "null" : typeof request === "object" ? "an object that is not one" : typeof request}`,
-      );
-    checkKnownKeys<HandleOptions>("handle's options", options, HANDLE_OPTIONS);
-    if (options.role !== undefined && options.role !== "api" && options.role !== "download")
-      throw new TypeError(`handle's options.role must be "api" or "download", got ${JSON.stringify(options.role)}`);
+    checkHandleArguments(request, options);
     if (request.signal.aborted) throw request.signal.reason;
     const url = new URL(request.url);
     const { body, form } = await readBody(request);
-    const download =
-      options.role === undefined ? url.origin === this.#outputs.downloads.origin : options.role === "download";
-    const route: Route = download
-      ? { kind: "matched", operation: "datasets.download" }
-      : routeRequest(request.method, url.pathname);
+    const route = this.#route(request.method, url, options.role);
     // A clock gone bad is the fake's own fault: a 500 naming it, as one inside an operation is
     // (a rejection here was a dropped socket over HTTP).
     let at: number;
@@ -495,20 +367,27 @@ export class FakeCohere {
       ...(form === undefined ? {} : { form }),
       at,
     });
-    const perform = async (): Promise<Response> =>
-      this.#respond(route, request.method, request.headers, url, body, form);
-    const fault = this.#faults.take(route.operation);
-    const response = fault
-      ? await applyFault(fault, {
-          operation: route.operation,
-          signal: request.signal,
-          responses: this.#responses,
-          perform,
-        })
-      : await perform();
+    const response = await this.#answer(route, request, url, body, form);
     // Real fetch responses carry the URL they came from; SDKs report it.
     Object.defineProperty(response, "url", { value: request.url, configurable: true });
     return response;
+  }
+
+  /** The route of a request: by the origin that received it (`role`, else its URL's), then by method and path. */
+  #route(method: string, url: URL, role: HandleOptions["role"]): Route {
+    const download = role === undefined ? url.origin === this.#outputs.downloads.origin : role === "download";
+    return download ? { kind: "matched", operation: "datasets.download" } : routeRequest(method, url.pathname);
+  }
+
+  /** The answer to a recorded request: the oldest pending fault that matches it, else the operation's. */
+  #answer(route: Route, request: Request, url: URL, body: string, form: FormData | undefined): Promise<Response> {
+    const perform = async (): Promise<Response> =>
+      this.#respond(route, request.method, request.headers, url, body, form);
+    const fault = this.#faults.take(route.operation);
+    // Returned, not awaited: `handle` awaits this very promise, so no microtask is added before it.
+    return fault
+      ? applyFault(fault, { operation: route.operation, signal: request.signal, responses: this.#responses, perform })
+      : perform();
   }
 
   /**
@@ -611,44 +490,14 @@ export class FakeCohere {
    * is served as it is: one the SDK does not know yet passes through it).
    */
   addBatches(count: number, init: Partial<WireBatch> = {}): WireBatch[] {
-    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`count must be an integer >= 0, got ${count}`);
-    checkSeedInit(init);
-    if (init.id !== undefined && count > 1) throw new RangeError("init.id can only be given with count 1");
-    // Each batch writes its own output dataset: one id for several served the first one's alone.
-    if (init.output_dataset_id !== undefined && count > 1)
-      throw new RangeError("init.output_dataset_id can only be given with count 1");
+    checkSeedRequest(count, init);
     const nowUs = msToMicros(this.#now());
-    // One id for two datasets served the first one alone: a completed batch's results were a 404.
-    const outputId = init.output_dataset_id;
-    if (
-      outputId !== undefined &&
-      (this.#store.all().some((record) => record.outputDatasetId === outputId) ||
-        this.#batchInput(outputId, nowUs) !== undefined)
-    )
-      throw new RangeError(`init.output_dataset_id ${JSON.stringify(outputId)} is the id of a dataset already`);
+    this.#checkOutputIdFree(init.output_dataset_id, nowUs);
     const createdAtUs = init.created_at === undefined ? nowUs : seedTime("created_at", init.created_at);
-    const pinned: PinnedFields = {};
-    for (const field of PINNABLE) {
-      // A time is served in the fake's one form, as created_at is (not a 9-digit fraction or an offset as given).
-      const value =
-        field === "updated_at" && init.updated_at !== undefined
-          ? formatTimestamp(seedTime("updated_at", init.updated_at))
-          : init[field];
-      if (value !== undefined) Object.assign(pinned, { [field]: value });
-    }
+    const pinned = pinnedFields(init);
     const firstNumber = this.#store.all().length + 1;
     // All checked before any is added: a seeding that throws leaves the fake as it was.
-    const inputs = Array.from({ length: count }, (_, i) => {
-      const inputDatasetId = init.input_dataset_id ?? `dataset-${firstNumber + i}`;
-      // On a dataset uploaded to the fake: its records, and `failWhen` told it is an upload. One a
-      // create would be refused on (not validated yet, deleted, not a batch input) is refused.
-      const uploaded = this.#batchInput(inputDatasetId, nowUs);
-      if (typeof uploaded === "string")
-        throw new RangeError(
-          `${init.input_dataset_id === undefined ? `the seeded batch's own input dataset (dataset-<n> when init.input_dataset_id is not given)` : "init.input_dataset_id"}: ${uploaded} (a batch create would be refused)`,
-        );
-      return { inputDatasetId, uploaded };
-    });
+    const inputs = this.#seedInputs(count, init, firstNumber, nowUs);
     const before = new Set(this.#store.all().map((record) => record.id));
     const added: WireBatch[] = [];
     try {
@@ -659,6 +508,37 @@ export class FakeCohere {
       throw error;
     }
     return added;
+  }
+
+  /** Refuses a seeded `output_dataset_id` that is a dataset's already. */
+  #checkOutputIdFree(outputId: string | undefined, nowUs: number): void {
+    // One id for two datasets served the first one alone: a completed batch's results were a 404.
+    if (
+      outputId !== undefined &&
+      (this.#store.all().some((record) => record.outputDatasetId === outputId) ||
+        this.#batchInput(outputId, nowUs) !== undefined)
+    )
+      throw new RangeError(`init.output_dataset_id ${JSON.stringify(outputId)} is the id of a dataset already`);
+  }
+
+  /** The input dataset of each of `count` seeded batches, and what a batch would read from it. */
+  #seedInputs(
+    count: number,
+    init: Partial<WireBatch>,
+    firstNumber: number,
+    nowUs: number,
+  ): { inputDatasetId: string; uploaded: number | undefined }[] {
+    return Array.from({ length: count }, (_, i) => {
+      const inputDatasetId = init.input_dataset_id ?? `dataset-${firstNumber + i}`;
+      // On a dataset uploaded to the fake: its records, and `failWhen` told it is an upload. One a
+      // create would be refused on (not validated yet, deleted, not a batch input) is refused.
+      const uploaded = this.#batchInput(inputDatasetId, nowUs);
+      if (typeof uploaded === "string")
+        throw new RangeError(
+          `${init.input_dataset_id === undefined ? `the seeded batch's own input dataset (dataset-<n> when init.input_dataset_id is not given)` : "init.input_dataset_id"}: ${uploaded} (a batch create would be refused)`,
+        );
+      return { inputDatasetId, uploaded };
+    });
   }
 
   /** One batch of `addBatches`, its input checked. */
@@ -743,44 +623,28 @@ export class FakeCohere {
     form?: FormData,
   ): Promise<Response> {
     try {
-      if (route.kind === "not-found") {
-        return this.#responses.error(404, `no route matches ${url.pathname}`);
-      }
-      if (route.kind === "method-not-allowed") {
-        return this.#responses.error(405, `method not allowed on ${url.pathname}`, { allow: route.allow });
-      }
+      if (route.kind !== "matched") return this.#routeError(route, url);
       // The download origin is another host: a signed URL is its credential, not the API token.
       if (route.operation === "datasets.download")
         return await this.#outputs.downloads.serve(method, headers, url, this.#now(), this.#partBytes);
       const auth = authenticate(headers, this.#tokens);
       if (!auth.ok) return this.#responses.error(401, auth.message);
+      const id = route.id ?? "";
       switch (route.operation) {
         case "list":
-          return this.#service.list(url.searchParams);
         case "create":
-          return this.#service.create(
-            body,
-            auth.token,
-            this.ignoreIdempotencyKeys ? null : headers.get("idempotency-key"),
-          );
         case "retrieve":
-          return this.#service.retrieve(route.id ?? "");
         case "cancel":
-          return this.#service.cancel(route.id ?? "");
+          return this.#batchesOperation(route.operation, id, auth.token, headers, url, body);
         case "datasets.create":
-          return await this.#datasets.create(
-            url.searchParams,
-            form,
-            auth.token,
-            this.ignoreIdempotencyKeys ? null : headers.get("idempotency-key"),
-          );
+          return await this.#datasets.create(url.searchParams, form, auth.token, this.#idempotencyKey(headers));
         case "datasets.retrieve":
-          return (await this.#outputs.retrieve(route.id ?? "", this.#now())) ?? this.#datasets.retrieve(route.id ?? "");
+          return (await this.#outputs.retrieve(id, this.#now())) ?? this.#datasets.retrieve(id);
         // Output datasets are datasets too: listed, deleted and counted with the uploaded ones.
         case "datasets.list":
           return await this.#datasets.list(url.searchParams, this.#outputs.list(this.#now()));
         case "datasets.delete":
-          return this.#outputs.delete(route.id ?? "", this.#now()) ?? this.#datasets.delete(route.id ?? "");
+          return this.#outputs.delete(id, this.#now()) ?? this.#datasets.delete(id);
         case "datasets.usage":
           return this.#datasets.usage(await this.#outputs.usageBytes(this.#now()));
       }
@@ -788,5 +652,39 @@ export class FakeCohere {
       // A bug in the fake should look like a server bug, not crash the client's test oddly.
       return this.#responses.error(500, `FakeCohere internal error: ${String(error)}`);
     }
+  }
+
+  /** A request no operation takes: 404 for an unknown path, 405 (with `Allow`) for another method. */
+  #routeError(route: RouteNotFound | RouteMethodNotAllowed, url: URL): Response {
+    if (route.kind === "not-found") {
+      return this.#responses.error(404, `no route matches ${url.pathname}`);
+    }
+    return this.#responses.error(405, `method not allowed on ${url.pathname}`, { allow: route.allow });
+  }
+
+  /** One of the four batches operations. Synchronous, as the service is: `#respond` adds no await before its answer. */
+  #batchesOperation(
+    operation: "list" | "create" | "retrieve" | "cancel",
+    id: string,
+    token: string,
+    headers: Headers,
+    url: URL,
+    body: string,
+  ): Response {
+    switch (operation) {
+      case "list":
+        return this.#service.list(url.searchParams);
+      case "create":
+        return this.#service.create(body, token, this.#idempotencyKey(headers));
+      case "retrieve":
+        return this.#service.retrieve(id);
+      case "cancel":
+        return this.#service.cancel(id);
+    }
+  }
+
+  /** The create's `Idempotency-Key`, or `null` when there is none or keys are ignored (read at each create). */
+  #idempotencyKey(headers: Headers): string | null {
+    return this.ignoreIdempotencyKeys ? null : headers.get("idempotency-key");
   }
 }
