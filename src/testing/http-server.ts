@@ -9,35 +9,20 @@
  *
  * @packageDocumentation
  */
-import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
+import { CORS_HEADERS, preflightHeaders } from "./cors-headers.js";
 import type { FakeCohere, HandleOptions } from "./fake-cohere.js";
-import { checkKnownKeys } from "./option-checks.js";
+import { hostOf, requestUrl } from "./request-target.js";
+import { type Reservation, reserve } from "./served-fakes.js";
+import { checkServerArguments } from "./server-option-checks.js";
 import type { FakeCohereServer, FakeCohereServerOptions } from "./server-types.js";
 
 export type { FakeCohereServer, FakeCohereServerOptions };
 
-/** Headers a browser page may send, announced in every preflight answer. */
-const ALLOWED_HEADERS = ["authorization", "content-type", "x-client-name", "idempotency-key", "x-request-id"];
-
-const CORS_HEADERS: Readonly<Record<string, string>> = {
-  "access-control-allow-origin": "*",
-  "access-control-expose-headers": "x-request-id, retry-after, retry-after-ms, idempotent-replayed",
-};
-
 function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
-  const requested = (req.headers["access-control-request-headers"] ?? "")
-    .split(",")
-    .map((h) => h.trim().toLowerCase())
-    .filter((h) => h !== "");
-  res.writeHead(204, {
-    ...CORS_HEADERS,
-    "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
-    "access-control-allow-headers": [...new Set([...ALLOWED_HEADERS, ...requested])].join(", "),
-    "access-control-max-age": "600",
-    vary: "access-control-request-headers",
-  });
+  res.writeHead(204, preflightHeaders(req.headers["access-control-request-headers"]));
   res.end();
 }
 
@@ -53,42 +38,6 @@ function toRequest(req: IncomingMessage, fallbackHost: string, signal: AbortSign
   const hasBody = method !== "GET" && method !== "HEAD";
   const body = hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {};
   return new Request(url, { method, headers, signal, ...body } as RequestInit);
-}
-
-/**
- * The URL a request line's target names. The origin form (`/v2/batches`) is put after the host,
- * concatenated rather than resolved against a base, so a path like "//x" stays a path. The
- * absolute form (`http://host/v2/batches`, what a client sends to a proxy) must be accepted by
- * a server (RFC 9112, 3.2.2), its own host winning over the Host header. Any other form (`*`, a
- * bare word) makes a URL the Request refuses: a 400.
- */
-function requestUrl(target: string, host: string): string {
-  if (/^https?:\/\//i.test(target)) {
-    try {
-      const url = new URL(target);
-      return `http://${url.host}${url.pathname}${url.search}`;
-    } catch {
-      // Not a URL after all: refused below, as any malformed target is.
-    }
-  }
-  return `http://${host}${target}`;
-}
-
-/**
- * The Host header as the client sent it (it may have reached the port as `localhost:<port>`),
- * or `undefined` when it is not a host and port (empty, a port out of range, a path in it): the
- * port that received the request decides what it is, so such a request is served as any other.
- */
-function hostOf(header: string | undefined): string | undefined {
-  if (header === undefined || header === "") return undefined;
-  // A host and port only: no path, query, fragment or user (`a/` parses as host `a`, path `/`).
-  if (/[/?#@\\\s]/.test(header)) return undefined;
-  try {
-    new URL(`http://${header}`);
-    return header;
-  } catch {
-    return undefined;
-  }
 }
 
 function write(res: ServerResponse, chunk: Uint8Array): Promise<void> {
@@ -111,13 +60,10 @@ async function serve(
     answerPreflight(req, res);
     return;
   }
-  const disconnected = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) disconnected.abort(new DOMException("the client disconnected", "AbortError"));
-  });
+  const disconnected = disconnectSignal(res);
   let request: Request;
   try {
-    request = toRequest(req, fallbackHost, disconnected.signal);
+    request = toRequest(req, fallbackHost, disconnected);
   } catch {
     res.writeHead(400, { ...CORS_HEADERS, "content-type": "application/json" });
     res.end(JSON.stringify({ message: "malformed HTTP request" }));
@@ -132,6 +78,20 @@ async function serve(
     req.socket.destroy();
     return;
   }
+  await writeResponse(req, res, response);
+}
+
+/** A signal that aborts when the client goes away before its response is finished. */
+function disconnectSignal(res: ServerResponse): AbortSignal {
+  const disconnected = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) disconnected.abort(new DOMException("the client disconnected", "AbortError"));
+  });
+  return disconnected.signal;
+}
+
+/** Sends `response` as its body streams, with the CORS headers. */
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   res.writeHead(response.status, { ...Object.fromEntries(response.headers), ...CORS_HEADERS });
   res.flushHeaders();
   if (!response.body) {
@@ -183,41 +143,9 @@ export async function startFakeCohereServer(
   fake: FakeCohere,
   options: FakeCohereServerOptions = {},
 ): Promise<FakeCohereServer> {
-  if (typeof fake !== "object" || fake === null || typeof (fake as Partial<FakeCohere>).handle !== "function")
-    throw new TypeError("fake must be a FakeCohere");
-  checkKnownKeys<FakeCohereServerOptions>("options", options, { port: true, host: true });
-  const { port = 0, host = "127.0.0.1" } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    // A number as it is: JSON says null for NaN and Infinity.
-    throw new RangeError(
-      `port must be an integer from 0 to 65535, got ${typeof port === "number" ? String(port) : JSON.stringify(port)}`,
-    );
-  // An empty host would listen on every interface, and make no URL.
-  if (typeof host !== "string" || host === "")
-    throw new TypeError(`host must be an address of this machine, got ${JSON.stringify(host)}`);
-  const current = served.get(fake);
-  if (current !== undefined)
-    throw new Error(
-      `this FakeCohere is already served ${current.url === "" ? "(its server is starting)" : `at ${current.url}`}: close that server first, or give each server a FakeCohere of its own`,
-    );
-  // Reserved before the first wait: two starts at once cannot both pass the check above.
-  const mine = { url: "" };
-  served.set(fake, mine);
-  const release = () => {
-    if (served.get(fake) === mine) served.delete(fake);
-  };
-  let api: Listener | undefined;
-  let downloads: Listener | undefined;
-  try {
-    api = await listen(fake, "api", host, port);
-    mine.url = api.url;
-    downloads = await listen(fake, "download", host, 0);
-    fake.downloadOrigin = downloads.url;
-  } catch (error) {
-    release();
-    await Promise.all([api?.close(), downloads?.close()]);
-    throw error;
-  }
+  const { port, host } = checkServerArguments(fake, options);
+  const reservation = reserve(fake);
+  const { api, downloads } = await listenBoth(fake, host, port, reservation);
   const listeners = [api, downloads];
   let closing: Promise<void> | undefined;
   return {
@@ -226,15 +154,34 @@ export async function startFakeCohereServer(
     downloadUrl: downloads.url,
     close: () => {
       // Free at once: a server started right after this call serves the fake from then on.
-      release();
+      reservation.release();
       closing ??= Promise.all(listeners.map((listener) => listener.close())).then(() => undefined);
       return closing;
     },
   };
 }
 
-/** The fakes a server serves (or is starting to serve) now, and that server's URL once known. */
-const served = new WeakMap<FakeCohere, { url: string }>();
+/** The API's listener, then the download origin's (which `fake` then names); if either fails, neither stays. */
+async function listenBoth(
+  fake: FakeCohere,
+  host: string,
+  port: number,
+  reservation: Reservation,
+): Promise<{ api: Listener; downloads: Listener }> {
+  let api: Listener | undefined;
+  let downloads: Listener | undefined;
+  try {
+    api = await listen(fake, "api", host, port);
+    reservation.setUrl(api.url);
+    downloads = await listen(fake, "download", host, 0);
+    fake.downloadOrigin = downloads.url;
+  } catch (error) {
+    reservation.release();
+    await Promise.all([api?.close(), downloads?.close()]);
+    throw error;
+  }
+  return { api, downloads };
+}
 
 interface Listener {
   readonly url: string;
@@ -252,13 +199,7 @@ async function listen(fake: FakeCohere, role: Role, host: string, requestedPort:
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(requestedPort, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  await listening(server, requestedPort, host);
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   fallbackHost = `${urlHost}:${port}`;
@@ -274,4 +215,15 @@ async function listen(fake: FakeCohere, role: Role, host: string, requestedPort:
       return closing;
     },
   };
+}
+
+/** Resolves once `server` listens on `port` of `host`, rejects with the error it could not. */
+function listening(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 }
