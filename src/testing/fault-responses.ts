@@ -8,7 +8,17 @@
  *
  * @packageDocumentation
  */
-import type { Fault } from "./faults.js";
+import { sleep } from "./abortable-sleep.js";
+import { bodyPrefix, brokenBody, droppedConnection, firstHalf, stalledBody } from "./fault-bodies.js";
+import type {
+  DelayFault,
+  DropFault,
+  Fault,
+  MalformedBodyFault,
+  ResetMidBodyFault,
+  StatusFault,
+  TruncateFault,
+} from "./faults.js";
 import type { ResponseFactory } from "./http-response.js";
 import type { Operation } from "./wire.js";
 
@@ -32,16 +42,6 @@ const REASON_PHRASES: Readonly<Record<number, string>> = {
   504: "Gateway Timeout",
 };
 
-// The cause attached to simulated connection errors, shaped like Node's socket errors.
-function connectionReset(detail: string): Error {
-  return Object.assign(new Error(`FakeCohere fault: ${detail}`), { code: "ECONNRESET" });
-}
-
-// What fetch rejects with when the connection is lost before a response.
-function droppedConnection(): TypeError {
-  return new TypeError("fetch failed", { cause: connectionReset("connection dropped before a response") });
-}
-
 /**
  * The Content-Type a server sends with `text` as a body: JSON's for JSON, HTML's for a page (a
  * gateway's or a proxy's error page starts with `<`), `otherwise` for the rest. A gateway's 502
@@ -55,66 +55,6 @@ function textContentType(text: string, otherwise: string): string {
   } catch {
     return otherwise;
   }
-}
-
-/** Resolves after `ms` of real time, or rejects with the signal's reason when it aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-function firstHalf(bytes: Uint8Array): Uint8Array {
-  return bytes.subarray(0, Math.max(1, Math.floor(bytes.byteLength / 2)));
-}
-
-// A body that sends `prefix` and then nothing, until the request's signal aborts.
-function stalledBody(prefix: Uint8Array, signal: AbortSignal): ReadableStream<Uint8Array> {
-  let onAbort: (() => void) | undefined;
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (prefix.byteLength > 0) controller.enqueue(prefix);
-      onAbort = () => controller.error(signal.reason);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-    },
-    cancel() {
-      if (onAbort) signal.removeEventListener("abort", onAbort);
-    },
-  });
-}
-
-// A body that sends `prefix` and then fails as a reset connection does under fetch.
-function brokenBody(prefix: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(prefix);
-    },
-    pull(controller) {
-      controller.error(new TypeError("terminated", { cause: connectionReset("connection reset mid-body") }));
-    },
-  });
-}
-
-// The opening bytes of a body of this operation, for a reset before the server acted.
-function bodyPrefix(operation: Operation): string {
-  if (operation === "list") return '{"batches":[';
-  if (operation === "create" || operation === "retrieve") return '{"batch":{';
-  if (operation === "datasets.list") return '{"datasets":[';
-  if (operation === "datasets.retrieve") return '{"dataset":{';
-  return "{";
 }
 
 async function performAndRead(perform: () => Promise<Response>): Promise<{ response: Response; bytes: Uint8Array }> {
@@ -137,59 +77,92 @@ export interface FaultContext {
  * @returns The response the client sees; rejects (`TypeError: fetch failed`) for a drop and
  * with the signal's reason if the request is aborted during a delay.
  */
-export async function applyFault(fault: Fault, context: FaultContext): Promise<Response> {
-  const { responses, perform, signal } = context;
+export function applyFault(fault: Fault, context: FaultContext): Promise<Response> {
+  // Not async itself: the promise is the one of the fault type's function, which the client
+  // sees settle as soon as it did when these were the cases of one async function.
   switch (fault.type) {
-    case "status": {
-      if (fault.afterAction) await (await perform()).arrayBuffer();
-      const headers: Record<string, string> = {};
-      if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
-      if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
-      const body = fault.body ?? { message: REASON_PHRASES[fault.status] ?? `HTTP ${fault.status}` };
-      if (typeof body === "string") headers["content-type"] = textContentType(body, "text/plain; charset=utf-8");
-      Object.assign(headers, fault.headers);
-      // The test's own body goes out as it gave it: `omitZeroValues` shapes the fake's answers,
-      // not a body a test wrote (it sent `{ message: "", attempts: 0 }` as `{}`).
-      return responses.text(fault.status, typeof body === "string" ? body : JSON.stringify(body), headers);
-    }
+    case "status":
+      return statusResponse(fault, context);
     case "delay":
-      await sleep(fault.ms, signal);
-      return perform();
-    case "stall-body": {
-      const { response, bytes } = await performAndRead(perform);
-      return responses.stream(response.status, stalledBody(firstHalf(bytes), signal), response.headers);
-    }
+      return delayedResponse(fault, context);
+    case "stall-body":
+      return stalledResponse(context);
     case "drop":
-      if (fault.afterAction) await (await perform()).arrayBuffer();
-      throw droppedConnection();
-    case "reset-mid-body": {
-      // A download acts on nothing, and its body is a part's bytes: a JSON prefix there would be
-      // a corrupt part, not a broken-off one.
-      if (fault.afterAction || context.operation === "datasets.download") {
-        const { response, bytes } = await performAndRead(perform);
-        return responses.stream(response.status, brokenBody(firstHalf(bytes)), response.headers);
-      }
-      // No content-length: the client cannot tell how much is missing, only that it broke off.
-      return responses.stream(200, brokenBody(encoder.encode(bodyPrefix(context.operation))), responses.headers());
-    }
-    case "malformed-body": {
-      await (await perform()).arrayBuffer();
-      // Broken JSON is labelled JSON (the server meant it as such); a page (a proxy's login) as HTML.
-      const body = fault.body ?? "{not json";
-      return responses.text(200, body, { "content-type": textContentType(body, "application/json") });
-    }
+      return dropConnection(fault, context);
+    case "reset-mid-body":
+      return resetMidBody(fault, context);
+    case "malformed-body":
+      return malformedResponse(fault, context);
     case "empty-body":
-      await (await perform()).arrayBuffer();
-      return responses.text(200, "");
-    case "truncate": {
-      const { response, bytes } = await performAndRead(perform);
-      const kept = bytes.slice(0, fault.bytes ?? Math.floor(bytes.byteLength * 0.6));
-      const headers = new Headers(response.headers);
-      headers.set("content-length", String(kept.byteLength));
-      return new Response(kept, { status: response.status, headers });
-    }
+      return emptyResponse(context);
+    case "truncate":
+      return truncatedResponse(fault, context);
     case "missing-field":
-      await (await perform()).arrayBuffer();
-      return responses.json(200, {});
+      return missingFieldResponse(context);
   }
+}
+
+async function statusResponse(fault: StatusFault, { responses, perform }: FaultContext): Promise<Response> {
+  if (fault.afterAction) await (await perform()).arrayBuffer();
+  const headers: Record<string, string> = {};
+  if (fault.retryAfter !== undefined) headers["retry-after"] = fault.retryAfter;
+  if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
+  const body = fault.body ?? { message: REASON_PHRASES[fault.status] ?? `HTTP ${fault.status}` };
+  if (typeof body === "string") headers["content-type"] = textContentType(body, "text/plain; charset=utf-8");
+  Object.assign(headers, fault.headers);
+  // The test's own body goes out as it gave it: `omitZeroValues` shapes the fake's answers,
+  // not a body a test wrote (it sent `{ message: "", attempts: 0 }` as `{}`).
+  return responses.text(fault.status, typeof body === "string" ? body : JSON.stringify(body), headers);
+}
+
+async function delayedResponse(fault: DelayFault, { signal, perform }: FaultContext): Promise<Response> {
+  await sleep(fault.ms, signal);
+  return perform();
+}
+
+async function stalledResponse({ responses, perform, signal }: FaultContext): Promise<Response> {
+  const { response, bytes } = await performAndRead(perform);
+  return responses.stream(response.status, stalledBody(firstHalf(bytes), signal), response.headers);
+}
+
+async function dropConnection(fault: DropFault, { perform }: FaultContext): Promise<Response> {
+  if (fault.afterAction) await (await perform()).arrayBuffer();
+  throw droppedConnection();
+}
+
+async function resetMidBody(fault: ResetMidBodyFault, context: FaultContext): Promise<Response> {
+  const { responses, perform } = context;
+  // A download acts on nothing, and its body is a part's bytes: a JSON prefix there would be
+  // a corrupt part, not a broken-off one.
+  if (fault.afterAction || context.operation === "datasets.download") {
+    const { response, bytes } = await performAndRead(perform);
+    return responses.stream(response.status, brokenBody(firstHalf(bytes)), response.headers);
+  }
+  // No content-length: the client cannot tell how much is missing, only that it broke off.
+  return responses.stream(200, brokenBody(encoder.encode(bodyPrefix(context.operation))), responses.headers());
+}
+
+async function malformedResponse(fault: MalformedBodyFault, { responses, perform }: FaultContext): Promise<Response> {
+  await (await perform()).arrayBuffer();
+  // Broken JSON is labelled JSON (the server meant it as such); a page (a proxy's login) as HTML.
+  const body = fault.body ?? "{not json";
+  return responses.text(200, body, { "content-type": textContentType(body, "application/json") });
+}
+
+async function emptyResponse({ responses, perform }: FaultContext): Promise<Response> {
+  await (await perform()).arrayBuffer();
+  return responses.text(200, "");
+}
+
+async function truncatedResponse(fault: TruncateFault, { perform }: FaultContext): Promise<Response> {
+  const { response, bytes } = await performAndRead(perform);
+  const kept = bytes.slice(0, fault.bytes ?? Math.floor(bytes.byteLength * 0.6));
+  const headers = new Headers(response.headers);
+  headers.set("content-length", String(kept.byteLength));
+  return new Response(kept, { status: response.status, headers });
+}
+
+async function missingFieldResponse({ responses, perform }: FaultContext): Promise<Response> {
+  await (await perform()).arrayBuffer();
+  return responses.json(200, {});
 }
