@@ -3,7 +3,8 @@
  * a seeding pinned.
  */
 import type { BatchRecord } from "./batch-store.js";
-import { evaluateBatch, type LifecycleSettings, type LifecycleState } from "./lifecycle.js";
+import { evaluateBatch, type LifecycleState } from "./lifecycle.js";
+import type { LifecycleSettings } from "./lifecycle-settings.js";
 import { formatTimestamp } from "./timestamp.js";
 import { TERMINAL_STATUSES, type WireBatch } from "./wire.js";
 

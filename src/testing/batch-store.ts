@@ -8,7 +8,8 @@
  */
 import { datasetSlug } from "./dataset-slug.js";
 import { batchState, wireBatch } from "./batch-snapshot.js";
-import type { LifecycleInput, LifecycleSettings } from "./lifecycle.js";
+import type { LifecycleInput } from "./lifecycle.js";
+import type { LifecycleSettings } from "./lifecycle-settings.js";
 import type { SeededRandom } from "./seeded-random.js";
 import { TERMINAL_STATUSES, type WireBatch, type WireBatchStatus } from "./wire.js";
 
