@@ -61,24 +61,18 @@ function checkPart(form: FormData, part: string, type: string): File | string | 
  */
 export function parseDatasetUpload(params: URLSearchParams, form: FormData): DatasetUpload | DatasetUploadError {
   const name = params.get("name") ?? "";
-  if (name.trim() === "") return { error: "name is required" };
-  const characters = [...name].length;
-  if (characters > MAX_DATASET_NAME_LENGTH) {
-    return { error: `name must be shorter than ${MAX_DATASET_NAME_LENGTH + 1} characters, got ${characters}` };
-  }
+  const badName = nameProblem(name);
+  if (badName !== undefined) return { error: badName };
   const type = params.get("type") ?? "";
-  if (type === "") return { error: "type is required" };
-  if (!DATASET_TYPES.has(type)) return { error: `type ${JSON.stringify(type)} is not a dataset type` };
+  const badType = typeProblem(type);
+  if (badType !== undefined) return { error: badType };
   const skipMalformed = flag(params, "skip_malformed_input");
   if (typeof skipMalformed === "string") return { error: skipMalformed };
   const keepOriginal = flag(params, "keep_original_file");
   if (typeof keepOriginal === "string") return { error: keepOriginal };
   const csvDelimiter = params.get("csv_delimiter") || ",";
-  // One character, and not the quote, which CSV keeps for quoting, nor a line break, which ends a record.
-  if ([...csvDelimiter].length !== 1 || '"\r\n'.includes(csvDelimiter))
-    return {
-      error: `csv_delimiter must be one character other than '"' or a line break, got ${JSON.stringify(csvDelimiter)}`,
-    };
+  const badDelimiter = delimiterProblem(csvDelimiter);
+  if (badDelimiter !== undefined) return { error: badDelimiter };
   const data = checkPart(form, "data", type);
   if (data === undefined) return { error: "the multipart part data is required" };
   if (typeof data === "string") return { error: data };
@@ -94,4 +88,29 @@ export function parseDatasetUpload(params: URLSearchParams, form: FormData): Dat
     skipMalformed,
     csvDelimiter,
   };
+}
+
+/** Why `name` is refused, if it is: empty, or longer than {@link MAX_DATASET_NAME_LENGTH} characters. */
+function nameProblem(name: string): string | undefined {
+  if (name.trim() === "") return "name is required";
+  const characters = [...name].length;
+  if (characters > MAX_DATASET_NAME_LENGTH) {
+    return `name must be shorter than ${MAX_DATASET_NAME_LENGTH + 1} characters, got ${characters}`;
+  }
+  return undefined;
+}
+
+/** Why `type` is refused, if it is: empty, or not one of {@link DATASET_TYPES}. */
+function typeProblem(type: string): string | undefined {
+  if (type === "") return "type is required";
+  if (!DATASET_TYPES.has(type)) return `type ${JSON.stringify(type)} is not a dataset type`;
+  return undefined;
+}
+
+/** Why `csv_delimiter` is refused, if it is. */
+function delimiterProblem(csvDelimiter: string): string | undefined {
+  // One character, and not the quote, which CSV keeps for quoting, nor a line break, which ends a record.
+  if ([...csvDelimiter].length !== 1 || '"\r\n'.includes(csvDelimiter))
+    return `csv_delimiter must be one character other than '"' or a line break, got ${JSON.stringify(csvDelimiter)}`;
+  return undefined;
 }
