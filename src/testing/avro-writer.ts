@@ -34,19 +34,7 @@ export async function writeAvroContainer(
   records: Iterable<unknown>,
   options: AvroWriteOptions = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
-  // `codec: null` is easily taken for `codec: "null"` (no compression): it was the default, deflate.
-  checkKnownKeys<AvroWriteOptions>("writeAvroContainer options", options, {
-    codec: true,
-    blockRecords: true,
-    sync: true,
-  });
-  const codec = options.codec ?? "deflate";
-  if (codec !== "deflate" && codec !== "null") throw new TypeError(`codec must be "deflate" or "null", not ${codec}`);
-  const blockRecords = options.blockRecords ?? 100;
-  if (!Number.isInteger(blockRecords) || blockRecords < 1)
-    throw new TypeError("blockRecords must be a positive integer");
-  const sync = options.sync ?? crypto.getRandomValues(new Uint8Array(16));
-  if (!(sync instanceof Uint8Array) || sync.length !== 16) throw new TypeError("sync must be 16 bytes (a Uint8Array)");
+  const { codec, blockRecords, sync } = resolveWriteOptions(options);
   const encode = compileEncoder(schema);
   const out = new AvroSink();
   writeHeader(out, schema, codec, sync);
@@ -66,6 +54,28 @@ export async function writeAvroContainer(
   }
   if (count > 0) await flush();
   return out.take();
+}
+
+/** `options` checked, with the defaults filled in (a random sync marker unless one is given). */
+function resolveWriteOptions(options: AvroWriteOptions): {
+  codec: "deflate" | "null";
+  blockRecords: number;
+  sync: Uint8Array;
+} {
+  // `codec: null` is easily taken for `codec: "null"` (no compression): it was the default, deflate.
+  checkKnownKeys<AvroWriteOptions>("writeAvroContainer options", options, {
+    codec: true,
+    blockRecords: true,
+    sync: true,
+  });
+  const codec = options.codec ?? "deflate";
+  if (codec !== "deflate" && codec !== "null") throw new TypeError(`codec must be "deflate" or "null", not ${codec}`);
+  const blockRecords = options.blockRecords ?? 100;
+  if (!Number.isInteger(blockRecords) || blockRecords < 1)
+    throw new TypeError("blockRecords must be a positive integer");
+  const sync = options.sync ?? crypto.getRandomValues(new Uint8Array(16));
+  if (!(sync instanceof Uint8Array) || sync.length !== 16) throw new TypeError("sync must be 16 bytes (a Uint8Array)");
+  return { codec, blockRecords, sync };
 }
 
 function writeHeader(out: AvroSink, schema: unknown, codec: string, sync: Uint8Array): void {
