@@ -87,16 +87,7 @@ export class DownloadOrigin {
         "content-range": `bytes */${file.byteLength}`,
       });
     }
-    const bytes = range === undefined ? file : file.subarray(range.start, range.end + 1);
-    return new Response(bytes, {
-      status: range === undefined ? 200 : 206,
-      headers: {
-        "content-type": "application/octet-stream",
-        "content-length": String(bytes.byteLength),
-        "accept-ranges": "bytes",
-        ...(range === undefined ? {} : { "content-range": `bytes ${range.start}-${range.end}/${file.byteLength}` }),
-      },
-    });
+    return partResponse(file, range);
   }
 
   /** Forgets the `Authorization` headers received. */
@@ -110,6 +101,20 @@ export class DownloadOrigin {
       ...extra,
     });
   }
+}
+
+/** The bytes of `file` a request gets: all of it (200), or the one `range` it asked for (206). */
+function partResponse(file: Uint8Array<ArrayBuffer>, range: { start: number; end: number } | undefined): Response {
+  const bytes = range === undefined ? file : file.subarray(range.start, range.end + 1);
+  return new Response(bytes, {
+    status: range === undefined ? 200 : 206,
+    headers: {
+      "content-type": "application/octet-stream",
+      "content-length": String(bytes.byteLength),
+      "accept-ranges": "bytes",
+      ...(range === undefined ? {} : { "content-range": `bytes ${range.start}-${range.end}/${file.byteLength}` }),
+    },
+  });
 }
 
 /**
