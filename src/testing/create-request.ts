@@ -51,19 +51,24 @@ function canonicalJson(value: unknown): string {
         if (i > 0) stack.push(",");
       }
     } else if (current !== null && typeof current === "object") {
-      const entries = Object.entries(current).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       out.push("{");
       stack.push("}");
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, child] = entries[i] as [string, unknown];
-        stack.push({ value: child }, `${JSON.stringify(key)}:`);
-        if (i > 0) stack.push(",");
-      }
+      pushSortedEntries(current, stack);
     } else {
       out.push(JSON.stringify(current));
     }
   }
   return out.join("");
+}
+
+/** Pushes an object's members onto `canonicalJson`'s stack, keys sorted, so that they pop in order. */
+function pushSortedEntries(object: object, stack: ({ readonly value: unknown } | string)[]): void {
+  const entries = Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const [key, child] = entries[i] as [string, unknown];
+    stack.push({ value: child }, `${JSON.stringify(key)}:`);
+    if (i > 0) stack.push(",");
+  }
 }
 
 /**
