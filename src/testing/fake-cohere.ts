@@ -4,7 +4,6 @@
  *
  * @packageDocumentation
  */
-import { authenticate } from "./auth.js";
 import { checkSeedRequest, pinnedFields, seedTime } from "./batch-seeding.js";
 import { BatchStore, type PinnedFields } from "./batch-store.js";
 import { BatchesService } from "./batches-service.js";
@@ -19,16 +18,16 @@ import type { Fault, FaultTarget, InjectOptions } from "./faults.js";
 import { checkHandleArguments } from "./handle-arguments.js";
 import { ResponseFactory } from "./http-response.js";
 import { IdempotencyStore } from "./idempotency.js";
+import { OperationResponder } from "./operation-responder.js";
 import type { LifecycleOptions } from "./lifecycle.js";
 import { type LifecycleSettings, resolveLifecycle } from "./lifecycle-settings.js";
 import { PageTokenCodec } from "./page-token.js";
 import { readBody } from "./request-body.js";
-import { type Route, type RouteMethodNotAllowed, type RouteNotFound, routeRequest } from "./router.js";
+import { type Route, routeRequest } from "./router.js";
 import { SeededRandom, randomSeed } from "./seeded-random.js";
 import { type OutputDatasetOptions, OutputDatasets } from "./output-datasets.js";
 import { UrlSigner } from "./signed-urls.js";
 import { UploadedParts } from "./uploaded-parts.js";
-import type { PartLookup } from "./download-origin.js";
 import { msToMicros } from "./timestamp.js";
 import type { Operation, WireBatch } from "./wire.js";
 import { checkBoolean, checkKnownKeys } from "./option-checks.js";
@@ -173,6 +172,7 @@ export class FakeCohere {
   readonly #salts: SeededRandom;
   readonly #outputs: OutputDatasets;
   readonly #uploaded: UploadedParts;
+  readonly #operations: OperationResponder;
 
   /**
    * Makes a fake with no batches or datasets, on `options.clock` (a new {@link ManualClock} by default).
@@ -217,6 +217,7 @@ export class FakeCohere {
     const { downloads, writeOptions } = this.#outputs;
     this.#uploaded = new UploadedParts({ store: this.#datasetStore, downloads, writeOptions });
     this.#service = this.#newBatchesService(nowUs);
+    this.#operations = this.#newOperationResponder();
   }
 
   /** The datasets endpoints, on the fake's dataset store; an upload's part URLs are on the download origin. */
@@ -253,6 +254,20 @@ export class FakeCohere {
       pageTokens: new PageTokenCodec(this.#salts.hex(16)),
       nowUs,
       inputRecords: (datasetId, atUs) => this.#batchInput(datasetId, atUs),
+    });
+  }
+
+  /** What answers a request no fault took; it reads `ignoreIdempotencyKeys` at each create, as a test may set it. */
+  #newOperationResponder(): OperationResponder {
+    return new OperationResponder({
+      tokens: this.#tokens,
+      responses: this.#responses,
+      batches: this.#service,
+      datasets: this.#datasets,
+      outputs: this.#outputs,
+      uploaded: this.#uploaded,
+      now: () => this.#now(),
+      ignoreIdempotencyKeys: () => this.ignoreIdempotencyKeys,
     });
   }
 
@@ -385,7 +400,7 @@ export class FakeCohere {
   /** The answer to a recorded request: the oldest pending fault that matches it, else the operation's. */
   #answer(route: Route, request: Request, url: URL, body: string, form: FormData | undefined): Promise<Response> {
     const perform = async (): Promise<Response> =>
-      this.#respond(route, request.method, request.headers, url, body, form);
+      this.#operations.respond(route, request.method, request.headers, url, body, form);
     const fault = this.#faults.take(route.operation);
     // Returned, not awaited: `handle` awaits this very promise, so no microtask is added before it.
     return fault
@@ -611,83 +626,5 @@ export class FakeCohere {
       this.#outputs.clear();
       this.#service.replacePageTokens(new PageTokenCodec(this.#salts.hex(16)));
     }
-  }
-
-  /** A part on the download origin: an output dataset's, else a validated upload's. */
-  readonly #partBytes: PartLookup = async (datasetId, index, nowMs) =>
-    (await this.#outputs.partBytes(datasetId, index, nowMs)) ?? this.#uploaded.partBytes(datasetId, index, nowMs);
-
-  async #respond(
-    route: Route,
-    method: string,
-    headers: Headers,
-    url: URL,
-    body: string,
-    form?: FormData,
-  ): Promise<Response> {
-    try {
-      if (route.kind !== "matched") return this.#routeError(route, url);
-      // The download origin is another host: a signed URL is its credential, not the API token.
-      if (route.operation === "datasets.download")
-        return await this.#outputs.downloads.serve(method, headers, url, this.#now(), this.#partBytes);
-      const auth = authenticate(headers, this.#tokens);
-      if (!auth.ok) return this.#responses.error(401, auth.message);
-      const id = route.id ?? "";
-      switch (route.operation) {
-        case "list":
-        case "create":
-        case "retrieve":
-        case "cancel":
-          return this.#batchesOperation(route.operation, id, auth.token, headers, url, body);
-        case "datasets.create":
-          return await this.#datasets.create(url.searchParams, form, auth.token, this.#idempotencyKey(headers));
-        case "datasets.retrieve":
-          return (await this.#outputs.retrieve(id, this.#now())) ?? this.#datasets.retrieve(id);
-        // Output datasets are datasets too: listed, deleted and counted with the uploaded ones.
-        case "datasets.list":
-          return await this.#datasets.list(url.searchParams, this.#outputs.list(this.#now()));
-        case "datasets.delete":
-          return this.#outputs.delete(id, this.#now()) ?? this.#datasets.delete(id);
-        case "datasets.usage":
-          return this.#datasets.usage(await this.#outputs.usageBytes(this.#now()));
-      }
-    } catch (error) {
-      // A bug in the fake should look like a server bug, not crash the client's test oddly.
-      return this.#responses.error(500, `FakeCohere internal error: ${String(error)}`);
-    }
-  }
-
-  /** A request no operation takes: 404 for an unknown path, 405 (with `Allow`) for another method. */
-  #routeError(route: RouteNotFound | RouteMethodNotAllowed, url: URL): Response {
-    if (route.kind === "not-found") {
-      return this.#responses.error(404, `no route matches ${url.pathname}`);
-    }
-    return this.#responses.error(405, `method not allowed on ${url.pathname}`, { allow: route.allow });
-  }
-
-  /** One of the four batches operations. Synchronous, as the service is: `#respond` adds no await before its answer. */
-  #batchesOperation(
-    operation: "list" | "create" | "retrieve" | "cancel",
-    id: string,
-    token: string,
-    headers: Headers,
-    url: URL,
-    body: string,
-  ): Response {
-    switch (operation) {
-      case "list":
-        return this.#service.list(url.searchParams);
-      case "create":
-        return this.#service.create(body, token, this.#idempotencyKey(headers));
-      case "retrieve":
-        return this.#service.retrieve(id);
-      case "cancel":
-        return this.#service.cancel(id);
-    }
-  }
-
-  /** The create's `Idempotency-Key`, or `null` when there is none or keys are ignored (read at each create). */
-  #idempotencyKey(headers: Headers): string | null {
-    return this.ignoreIdempotencyKeys ? null : headers.get("idempotency-key");
   }
 }
