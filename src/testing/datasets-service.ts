@@ -22,8 +22,9 @@ import type {
   WireListDatasetsResponse,
 } from "./dataset-wire.js";
 import type { ResponseFactory } from "./http-response.js";
-import { bytesFingerprint, IDEMPOTENCY_MISMATCH, IDEMPOTENT_REPLAYED, type IdempotencyStore } from "./idempotency.js";
-import { parseTimestamp } from "./timestamp.js";
+import { IDEMPOTENCY_MISMATCH, IDEMPOTENT_REPLAYED, type IdempotencyStore } from "./idempotency.js";
+import { type ListedDataset, parseListFilters } from "./dataset-list-query.js";
+import { uploadFingerprint } from "./upload-fingerprint.js";
 
 /** What the service needs from its owner. */
 export interface DatasetsServiceParts {
@@ -36,22 +37,6 @@ export interface DatasetsServiceParts {
   /** The download URL of a validated dataset's part, if it has one (see uploaded-parts.ts); without it, none. */
   readonly partUrl?: (record: DatasetRecord, index: number) => string | undefined;
 }
-
-const STATUSES = new Set(["unknown", "queued", "processing", "failed", "validated", "skipped"]);
-
-/**
- * A dataset as `list` sees it: what its filters read (when it was created, its type and its
- * validation status), and its wire form at the time of the list, built only for the datasets a
- * page returns (an output dataset's is its Avro files, written on demand).
- */
-export interface ListedDataset {
-  readonly createdAtUs: number;
-  readonly datasetType: string;
-  readonly validationStatus: string;
-  readonly dataset: () => WireDataset | Promise<WireDataset>;
-}
-
-type Filter = (listed: ListedDataset) => boolean;
 
 /**
  * Answers create, retrieve, list, delete and usage.
@@ -202,59 +187,4 @@ export class DatasetsService {
     const body: WireDatasetUsageResponse = { organization_usage: this.#parts.store.usageBytes() + otherBytes };
     return this.#parts.responses.json(200, body);
   }
-}
-
-/**
- * What makes two uploads "the same request" for `Idempotency-Key`: the query parameters (in any
- * order: they are sorted) and, for each file part (`data`, `eval_data`), its filename and bytes.
- * Not the body's bytes: the multipart framing (the boundary, chosen anew each time a client
- * serialises a FormData, and the part headers) carries no meaning, and an SDK's retry rebuilds it.
- */
-async function uploadFingerprint(params: URLSearchParams, upload: DatasetUpload): Promise<string> {
-  const query = [...params].sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
-  const parts: [string, string, string][] = [];
-  for (const [part, file] of [
-    ["data", upload.data],
-    ["eval_data", upload.evalData],
-  ] as const) {
-    if (file) parts.push([part, file.name, bytesFingerprint(new Uint8Array(await file.arrayBuffer()))]);
-  }
-  return JSON.stringify([query, parts]);
-}
-
-function count(params: URLSearchParams, name: string): number | string | undefined {
-  const raw = params.get(name);
-  if (raw === null || raw === "") return undefined;
-  return /^\d+$/.test(raw) ? Number(raw) : `${name} must be a non-negative integer, got ${JSON.stringify(raw)}`;
-}
-
-function timeFilter(params: URLSearchParams, name: "before" | "after"): Filter | string | undefined {
-  const raw = params.get(name);
-  if (raw === null || raw === "") return undefined;
-  // Datasets are stamped to the microsecond: `created < before` holds for a `before` with more
-  // digits when it holds for the next microsecond up; `created > after`, for the one down.
-  const us = parseTimestamp(raw, name === "before");
-  if (us === undefined) return `${name} must be an RFC 3339 date-time, got ${JSON.stringify(raw)}`;
-  return name === "before" ? (l) => l.createdAtUs < us : (l) => l.createdAtUs > us;
-}
-
-function parseListFilters(
-  params: URLSearchParams,
-): { filters: Filter[]; limit: number | undefined; offset: number } | string {
-  const limit = count(params, "limit");
-  const offset = count(params, "offset");
-  if (typeof limit === "string") return limit;
-  if (typeof offset === "string") return offset;
-  const filters: Filter[] = [];
-  for (const name of ["before", "after"] as const) {
-    const filter = timeFilter(params, name);
-    if (typeof filter === "string") return filter;
-    if (filter) filters.push(filter);
-  }
-  const type = params.get("datasetType");
-  if (type) filters.push((l) => l.datasetType === type);
-  const status = params.get("validationStatus");
-  if (status && !STATUSES.has(status)) return `validationStatus ${JSON.stringify(status)} is not a validation status`;
-  if (status) filters.push((l) => l.validationStatus === status);
-  return { filters, limit, offset: offset ?? 0 };
 }

@@ -8,7 +8,7 @@ import type { BatchStore } from "./batch-store.js";
 import type { DatasetStore } from "./dataset-store.js";
 import type { WireDataset, WireGetDatasetResponse } from "./dataset-wire.js";
 import type { ResponseFactory } from "./http-response.js";
-import type { ListedDataset } from "./datasets-service.js";
+import type { ListedDataset } from "./dataset-list-query.js";
 import { type OutputFile, writeOutputFiles } from "./output-files.js";
 import type { UrlSigner } from "./signed-urls.js";
 import { DownloadOrigin } from "./download-origin.js";
