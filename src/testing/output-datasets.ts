@@ -14,7 +14,8 @@ import type { UrlSigner } from "./signed-urls.js";
 import { DownloadOrigin } from "./download-origin.js";
 import { msToMicros, parseTimestamp } from "./timestamp.js";
 import type { WireBatch } from "./wire.js";
-import { checkKnownKeys } from "./option-checks.js";
+import { outputDatasetWire, outputType } from "./output-dataset-wire.js";
+import { type ResolvedOutputOptions, resolveOutputOptions } from "./output-options.js";
 
 /**
  * How the fake writes output datasets (and, for `codec`, `blockRecords` and `urlTtlMs`, a
@@ -52,34 +53,16 @@ export class OutputDatasets {
   readonly downloads: DownloadOrigin;
   readonly #files = new Map<string, Promise<OutputFile[]>>();
   readonly #parts: OutputDatasetParts;
-  readonly #options: { [K in keyof OutputDatasetOptions]-?: Exclude<OutputDatasetOptions[K], undefined> };
+  readonly #options: ResolvedOutputOptions;
 
   constructor(parts: OutputDatasetParts, options: OutputDatasetOptions = {}) {
     this.#parts = parts;
-    checkKnownKeys<OutputDatasetOptions>("outputs", options, {
-      parts: true,
-      codec: true,
-      blockRecords: true,
-      urlTtlMs: true,
+    this.#options = resolveOutputOptions(options);
+    this.downloads = new DownloadOrigin({
+      signer: parts.signer,
+      responses: parts.responses,
+      urlTtlMs: this.#options.urlTtlMs,
     });
-    const count = options.parts ?? 3;
-    if (!Number.isInteger(count) || count < 1)
-      throw new RangeError(`outputs.parts must be an integer >= 1, got ${count}`);
-    if (options.codec !== undefined && options.codec !== "deflate" && options.codec !== "null")
-      throw new RangeError(`outputs.codec must be "deflate" or "null", got ${JSON.stringify(options.codec)}`);
-    const blockRecords = options.blockRecords ?? 100;
-    if (!Number.isInteger(blockRecords) || blockRecords < 1)
-      throw new RangeError(`outputs.blockRecords must be an integer >= 1, got ${blockRecords}`);
-    const urlTtlMs = options.urlTtlMs ?? 4 * 60 * 60 * 1000;
-    if (!(urlTtlMs > 0 && Number.isFinite(urlTtlMs)))
-      throw new RangeError(`outputs.urlTtlMs must be a finite number > 0, got ${urlTtlMs}`);
-    this.#options = {
-      parts: count,
-      codec: options.codec ?? "deflate",
-      blockRecords,
-      urlTtlMs,
-    };
-    this.downloads = new DownloadOrigin({ signer: parts.signer, responses: parts.responses, urlTtlMs });
   }
 
   /** How the files are written (for uploaded datasets' parts, written alike). */
@@ -143,27 +126,8 @@ export class OutputDatasets {
   }
 
   async #snapshot(batch: WireBatch, nowMs: number): Promise<WireDataset> {
-    const id = batch.output_dataset_id;
     const files = await this.#filesOf(batch);
-    return {
-      id,
-      name: `${batch.name}-output`,
-      created_at: batch.updated_at,
-      updated_at: batch.updated_at,
-      dataset_type: outputType(batch),
-      validation_status: "validated",
-      validation_warnings: [],
-      required_fields: [],
-      preserve_fields: [],
-      dataset_parts: files.map((file, index) => ({
-        id: `${id}-part-${index}`,
-        name: `part-${index}.avro`,
-        index,
-        size_bytes: file.bytes.byteLength,
-        num_rows: file.rows,
-        url: this.downloads.url(id, index, nowMs),
-      })),
-    };
+    return outputDatasetWire(batch, files, (index) => this.downloads.url(batch.output_dataset_id, index, nowMs));
   }
 
   /** The bytes of part `index` of output dataset `datasetId` at `nowMs`, or `undefined` when there is none. */
@@ -208,8 +172,4 @@ export class OutputDatasets {
     }
     return files;
   }
-}
-
-function outputType(batch: WireBatch): string {
-  return batch.model.includes("embed") ? "batch-embed-v2-output" : "batch-chat-v2-output";
 }
