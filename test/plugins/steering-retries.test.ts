@@ -24,6 +24,24 @@ function withoutKey(request: Request): Request {
   return copy;
 }
 
+/**
+ * A user's fetch that sends the request, and after a 5xx sends it again through `failover` (to
+ * a host that refuses the connection, say): the server may have acted on the first.
+ */
+function fetchFailingOver(failover: (copy: Request) => Promise<Response>, sent = { calls: 0 }) {
+  return async (input: Request) => {
+    sent.calls++;
+    const copy = input.clone();
+    const answer = await fetch(input);
+    if (answer.status < 500) return answer;
+    await answer.arrayBuffer();
+    return failover(copy);
+  };
+}
+
+/** A failover of `fetchFailingOver` to the same request on `port` of the same host. */
+const toPort = (port: number) => (copy: Request) => fetch(new Request(copy.url.replace(/:\d+\//, `:${port}/`), copy));
+
 afterEach(() => vi.restoreAllMocks());
 
 describe("shouldRetry", () => {
@@ -883,22 +901,14 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
   it("a create without a key whose user's fetch failed over to a refusing host after a 500: not sent again, one batch", async () => {
     // The refusal was read as "never left", and the retry layer sent the create again: two batches.
     server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
-    const deadPort = await refusingPort();
-    let calls = 0;
-    const failingOver = async (input: Request) => {
-      calls++;
-      const copy = input.clone();
-      const answer = await fetch(input);
-      if (answer.status < 500) return answer;
-      await answer.arrayBuffer();
-      return fetch(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy));
-    };
+    const sent = { calls: 0 };
+    const failingOver = fetchFailingOver(toPort(await refusingPort()), sent);
     const error = await server
       .client({ ...fast, maxRetries: 2, fetch: failingOver })
       .batches.create(newBatch)
       .catch((e: unknown) => e);
     expect((error as Error).name).toBe("CohereConnectionError");
-    expect(calls).toBe(1);
+    expect(sent.calls).toBe(1);
     expect(server.fake.listBatches()).toHaveLength(1);
   });
 
@@ -906,21 +916,17 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     // A typed failure of a user's fetch was taken as it was: "refused on the first hop", the
     // create went again, and the server made two batches.
     server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
-    let calls = 0;
-    const failingOver = async (input: Request) => {
-      calls++;
-      const answer = await fetch(input);
-      if (answer.status < 500) return answer;
-      await answer.arrayBuffer();
+    const sent = { calls: 0 };
+    const failingOver = fetchFailingOver(async () => {
       const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
       throw new CohereConnectionError("failover host refused", { cause: refused });
-    };
+    }, sent);
     const error = await server
       .client({ ...fast, maxRetries: 2, fetch: failingOver })
       .batches.create(newBatch)
       .catch((e: unknown) => e);
     expect((error as Error).name).toBe("CohereConnectionError");
-    expect(calls).toBe(1);
+    expect(sent.calls).toBe(1);
     expect(server.fake.listBatches()).toHaveLength(1);
   });
 
@@ -928,14 +934,7 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     // Only the SDK's wrapper was marked: the plugin's error, whose cause was fetch's refusal,
     // read as "refused on the first hop", and the create went again: two batches.
     server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
-    const deadPort = await refusingPort();
-    const failingOver = async (input: Request) => {
-      const copy = input.clone();
-      const answer = await fetch(input);
-      if (answer.status < 500) return answer;
-      await answer.arrayBuffer();
-      return fetch(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy));
-    };
+    const failingOver = fetchFailingOver(toPort(await refusingPort()));
     const rewrapping: MiddlewarePlugin = {
       name: "rewrap",
       attempt: (request, next) =>

@@ -212,9 +212,14 @@ describe("run: one batch only when the create answer was lost", () => {
     await othersCancelled();
   });
 
-  it.each([0, 2])(
-    "a plugin's failover to a host that refuses the connection, after a 500 that made the batch (maxRetries %i): one batch, none left running",
-    async (maxRetries) => {
+  it.each([
+    ["a plugin's", 0],
+    ["a plugin's", 2],
+    ["a user's fetch's", 0],
+    ["a user's fetch's", 2],
+  ] as const)(
+    "%s failover to a host that refuses the connection, after a 500 that made the batch (maxRetries %i): one batch, none left running",
+    async (whose, maxRetries) => {
       // The refusal looked like a create that never left: the run neither watched nor walked the
       // list (maxRetries 0: the batch ran for nobody; 2: sent again, two batches).
       env.fake.ignoreIdempotencyKeys = true;
@@ -223,41 +228,22 @@ describe("run: one batch only when the create answer was lost", () => {
       });
       env.fake.inject("create", { type: "status", status: 500, afterAction: true });
       const deadPort = await refusingPort();
+      // The create's first send, then, after a 5xx, the same on the refusing port.
+      const failingOver =
+        (send: (request: Request) => Promise<Response>) =>
+        async (request: Request): Promise<Response> => {
+          const copy = request.clone();
+          const answer = await send(request);
+          if (answer.status < 500 || copy.method !== "POST" || !copy.url.endsWith("/v2/batches")) return answer;
+          await answer.arrayBuffer();
+          return send(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy));
+        };
       const failover: MiddlewarePlugin = {
         name: "failover",
-        attempt: async (request, next, context) => {
-          if (context.operation !== "batches.create") return next(request);
-          const copy = request.clone();
-          const answer = await next(request);
-          if (answer.status < 500) return answer;
-          return next(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy));
-        },
+        attempt: (request, next) => failingOver(next)(request),
       };
-      const { value: run } = await outcome(env.client({ middleware: [failover], maxRetries }).batches.run(request()));
-      if (maxRetries === 0) await othersCancelled();
-      else expect(env.fake.listBatches().map((b) => b.id)).toEqual([run?.batch.id]);
-    },
-  );
-
-  it.each([0, 2])(
-    "a user's fetch that fails over to a host that refuses the connection, after a 500 that made the batch (maxRetries %i): one batch, none left running",
-    async (maxRetries) => {
-      // Its refusal was read as a create that never left: maxRetries 0 left the batch running for
-      // nobody; 2 sent the create again without walking the list: two batches.
-      env.fake.ignoreIdempotencyKeys = true;
-      onTestFinished(() => {
-        env.fake.ignoreIdempotencyKeys = false;
-      });
-      env.fake.inject("create", { type: "status", status: 500, afterAction: true });
-      const deadPort = await refusingPort();
-      const failingOver = async (input: Request) => {
-        const copy = input.clone();
-        const answer = await fetch(input);
-        if (answer.status < 500 || copy.method !== "POST" || !copy.url.endsWith("/v2/batches")) return answer;
-        await answer.arrayBuffer();
-        return fetch(new Request(copy.url.replace(/:\d+\//, `:${deadPort}/`), copy));
-      };
-      const { value: run } = await outcome(env.client({ fetch: failingOver, maxRetries }).batches.run(request()));
+      const sending = whose === "a plugin's" ? { middleware: [failover] } : { fetch: failingOver(fetch) };
+      const { value: run } = await outcome(env.client({ ...sending, maxRetries }).batches.run(request()));
       if (maxRetries === 0) await othersCancelled();
       else expect(env.fake.listBatches().map((b) => b.id)).toEqual([run?.batch.id]);
     },
