@@ -898,37 +898,31 @@ describe("a plugin's own retry or hedge of a request the server may act on", () 
     expect(server.fake.listBatches()).toHaveLength(1);
   });
 
-  it("a create without a key whose user's fetch failed over to a refusing host after a 500: not sent again, one batch", async () => {
-    // The refusal was read as "never left", and the retry layer sent the create again: two batches.
-    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
-    const sent = { calls: 0 };
-    const failingOver = fetchFailingOver(toPort(await refusingPort()), sent);
-    const error = await server
-      .client({ ...fast, maxRetries: 2, fetch: failingOver })
-      .batches.create(newBatch)
-      .catch((e: unknown) => e);
-    expect((error as Error).name).toBe("CohereConnectionError");
-    expect(sent.calls).toBe(1);
-    expect(server.fake.listBatches()).toHaveLength(1);
-  });
-
-  it("a create without a key whose user's fetch threw a CohereConnectionError of its own (refused) after a 500: not sent again", async () => {
-    // A typed failure of a user's fetch was taken as it was: "refused on the first hop", the
-    // create went again, and the server made two batches.
-    server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
-    const sent = { calls: 0 };
-    const failingOver = fetchFailingOver(async () => {
-      const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
-      throw new CohereConnectionError("failover host refused", { cause: refused });
-    }, sent);
-    const error = await server
-      .client({ ...fast, maxRetries: 2, fetch: failingOver })
-      .batches.create(newBatch)
-      .catch((e: unknown) => e);
-    expect((error as Error).name).toBe("CohereConnectionError");
-    expect(sent.calls).toBe(1);
-    expect(server.fake.listBatches()).toHaveLength(1);
-  });
+  it.each([
+    // The refusal was read as "never left", and the retry layer sent the create again.
+    ["failed over to a refusing host", async () => toPort(await refusingPort())],
+    // A typed failure of a user's fetch was taken as it was: "refused on the first hop".
+    [
+      "threw a CohereConnectionError of its own (refused)",
+      async () => async () => {
+        const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1"), { code: "ECONNREFUSED" });
+        throw new CohereConnectionError("failover host refused", { cause: refused });
+      },
+    ],
+  ] as const)(
+    "a create without a key whose user's fetch %s after a 500: not sent again, one batch",
+    async (_, failover) => {
+      server.fake.inject("create", { type: "status", status: 500, afterAction: true }, { times: 1 });
+      const sent = { calls: 0 };
+      const error = await server
+        .client({ ...fast, maxRetries: 2, fetch: fetchFailingOver(await failover(), sent) })
+        .batches.create(newBatch)
+        .catch((e: unknown) => e);
+      expect((error as Error).name).toBe("CohereConnectionError");
+      expect(sent.calls).toBe(1);
+      expect(server.fake.listBatches()).toHaveLength(1);
+    },
+  );
 
   it("a plugin that wraps the refusal of a user's fetch in an error of its own after a 500: not sent again", async () => {
     // Only the SDK's wrapper was marked: the plugin's error, whose cause was fetch's refusal,
