@@ -13,14 +13,11 @@ import type { Route, RouteMethodNotAllowed, RouteNotFound } from "./router.js";
 import type { UploadedParts } from "./uploaded-parts.js";
 import type { Operation } from "./wire.js";
 
-/** The operations of `v2/batches`, which `BatchesService` serves. */
-type BatchesOperation = "list" | "create" | "retrieve" | "cancel";
-
-const BATCHES_OPERATIONS: ReadonlySet<Operation> = new Set<BatchesOperation>(["list", "create", "retrieve", "cancel"]);
-
-function isBatchesOperation(operation: Operation): operation is BatchesOperation {
-  return BATCHES_OPERATIONS.has(operation);
-}
+/** The operations of `v1/datasets` but the download, which the datasets and outputs serve. */
+type DatasetsOperation = Exclude<
+  Operation,
+  "list" | "create" | "retrieve" | "cancel" | "datasets.download" | "unknown"
+>;
 
 /** What the operations are served by: the fake's parts, and what it may change later, read at each request. */
 export interface OperationParts {
@@ -57,7 +54,7 @@ export class OperationResponder {
     body: string,
     form?: FormData,
   ): Promise<Response> {
-    const { responses, datasets, outputs, now } = this.#parts;
+    const { responses, outputs, now } = this.#parts;
     try {
       if (route.kind !== "matched") return this.#routeError(route, url);
       // The download origin is another host: a signed URL is its credential, not the API token.
@@ -66,20 +63,18 @@ export class OperationResponder {
       const auth = authenticate(headers, this.#parts.tokens);
       if (!auth.ok) return responses.error(401, auth.message);
       const id = route.id ?? "";
-      if (isBatchesOperation(route.operation))
-        return this.#batchesOperation(route.operation, id, auth.token, headers, url, body);
+      // The batches service is synchronous: its answer goes with no await before it.
       switch (route.operation) {
-        case "datasets.create":
-          return await datasets.create(url.searchParams, form, auth.token, this.#idempotencyKey(headers));
-        case "datasets.retrieve":
-          return (await outputs.retrieve(id, now())) ?? datasets.retrieve(id);
-        // Output datasets are datasets too: listed, deleted and counted with the uploaded ones.
-        case "datasets.list":
-          return await datasets.list(url.searchParams, outputs.list(now()));
-        case "datasets.delete":
-          return outputs.delete(id, now()) ?? datasets.delete(id);
-        case "datasets.usage":
-          return datasets.usage(await outputs.usageBytes(now()));
+        case "list":
+          return this.#parts.batches.list(url.searchParams);
+        case "create":
+          return this.#parts.batches.create(body, auth.token, this.#idempotencyKey(headers));
+        case "retrieve":
+          return this.#parts.batches.retrieve(id);
+        case "cancel":
+          return this.#parts.batches.cancel(id);
+        default:
+          return await this.#datasetsOperation(route.operation, id, auth.token, headers, url, form);
       }
     } catch (error) {
       // A bug in the fake should look like a server bug, not crash the client's test oddly.
@@ -95,24 +90,28 @@ export class OperationResponder {
     return this.#parts.responses.error(405, `method not allowed on ${url.pathname}`, { allow: route.allow });
   }
 
-  /** One of the four batches operations. Synchronous, as the service is: `respond` adds no await before its answer. */
-  #batchesOperation(
-    operation: BatchesOperation,
+  /** One of the datasets operations (the download aside). */
+  async #datasetsOperation(
+    operation: DatasetsOperation,
     id: string,
     token: string,
     headers: Headers,
     url: URL,
-    body: string,
-  ): Response {
+    form: FormData | undefined,
+  ): Promise<Response> {
+    const { datasets, outputs, now } = this.#parts;
     switch (operation) {
-      case "list":
-        return this.#parts.batches.list(url.searchParams);
-      case "create":
-        return this.#parts.batches.create(body, token, this.#idempotencyKey(headers));
-      case "retrieve":
-        return this.#parts.batches.retrieve(id);
-      case "cancel":
-        return this.#parts.batches.cancel(id);
+      case "datasets.create":
+        return await datasets.create(url.searchParams, form, token, this.#idempotencyKey(headers));
+      case "datasets.retrieve":
+        return (await outputs.retrieve(id, now())) ?? datasets.retrieve(id);
+      // Output datasets are datasets too: listed, deleted and counted with the uploaded ones.
+      case "datasets.list":
+        return await datasets.list(url.searchParams, outputs.list(now()));
+      case "datasets.delete":
+        return outputs.delete(id, now()) ?? datasets.delete(id);
+      case "datasets.usage":
+        return datasets.usage(await outputs.usageBytes(now()));
     }
   }
 
