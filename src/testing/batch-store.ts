@@ -101,11 +101,11 @@ export class BatchStore {
   /**
    * Stores a new batch.
    *
-   * @throws Error if `input.id` is already taken.
+   * @throws RangeError if `input.id` is already taken (`addBatches` checks `init.id` before it gets here).
    */
   add(input: NewBatch): BatchRecord {
     const id = input.id ?? this.#freshId();
-    if (this.#byId.has(id)) throw new Error(`a batch with id ${id} already exists`);
+    if (this.#byId.has(id)) throw new RangeError(`${JSON.stringify(id)} is the id of a batch already`);
     const record: BatchRecord = {
       seq: this.#nextSeq++,
       id,

@@ -502,15 +502,15 @@ export class FakeCohere {
    * @throws RangeError for a bad count, a `created_at` or `updated_at` that is not RFC 3339, a
    * record count that is not an int32 >= 0 (or a `num_records` over 100,000, whose output the fake
    * could not write in memory), a token count that is not an int64 >= 0 as a decimal string, or an
-   * `id` or `output_dataset_id` with `count` above 1, an `output_dataset_id` that is already a
-   * dataset's (another batch's output, an upload); TypeError for a field that is not one of a batch's (a misspelt
+   * `id` or `output_dataset_id` with `count` above 1, an `id` that is already a batch's, an
+   * `output_dataset_id` that is already a dataset's (another batch's output, an upload); TypeError for a field that is not one of a batch's (a misspelt
    * one), a string field given as anything else, or an empty `id` or `status` (any other status
    * is served as it is: one the SDK does not know yet passes through it).
    */
   addBatches(count: number, init: Partial<WireBatch> = {}): WireBatch[] {
     checkSeedRequest(count, init);
     const nowUs = msToMicros(this.#now());
-    this.#checkOutputIdFree(init.output_dataset_id, nowUs);
+    this.#checkIdsFree(init, nowUs);
     const createdAtUs = init.created_at === undefined ? nowUs : seedTime("created_at", init.created_at);
     const pinned = pinnedFields(init);
     const firstNumber = this.#store.all().length + 1;
@@ -528,8 +528,11 @@ export class FakeCohere {
     return added;
   }
 
-  /** Refuses a seeded `output_dataset_id` that is a dataset's already. */
-  #checkOutputIdFree(outputId: string | undefined, nowUs: number): void {
+  /** Refuses a seeded `id` that is a batch's already, and an `output_dataset_id` that is a dataset's. */
+  #checkIdsFree(init: Partial<WireBatch>, nowUs: number): void {
+    if (init.id !== undefined && this.#store.get(init.id) !== undefined)
+      throw new RangeError(`init.id ${JSON.stringify(init.id)} is the id of a batch already`);
+    const outputId = init.output_dataset_id;
     // One id for two datasets served the first one alone: a completed batch's results were a 404.
     if (
       outputId !== undefined &&

@@ -136,8 +136,8 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
  *
  * @throws Node's system error (the promise rejects) when a port cannot be listened on, such as
  * `EADDRINUSE` for an `options.port` in use or `EADDRNOTAVAIL` for a `host` not on this machine;
- * a `TypeError` or `RangeError` for an option that is not one, and an `Error` for a fake that
- * a server serves already.
+ * a `TypeError` or `RangeError` for an option that is not one, and a `RangeError` for a fake
+ * that a server serves already (its message names that server's URL).
  */
 export async function startFakeCohereServer(
   fake: FakeCohere,

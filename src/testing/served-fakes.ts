@@ -15,11 +15,14 @@ export interface Reservation {
   release(): void;
 }
 
-/** Holds `fake` for a server that starts, or throws an `Error` naming the server that serves it already. */
+/**
+ * Holds `fake` for a server that starts, or throws a `RangeError` naming the server that serves it
+ * already (the fake's other misuse is a `TypeError` or `RangeError` too, never a bare `Error`).
+ */
 export function reserve(fake: FakeCohere): Reservation {
   const current = served.get(fake);
   if (current !== undefined)
-    throw new Error(
+    throw new RangeError(
       `this FakeCohere is already served ${current.url === "" ? "(its server is starting)" : `at ${current.url}`}: close that server first, or give each server a FakeCohere of its own`,
     );
   // Reserved before the first wait: two starts at once cannot both pass the check above.

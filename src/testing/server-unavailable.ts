@@ -13,15 +13,15 @@ import type { FakeCohereServer, FakeCohereServerOptions } from "./server-types.j
  * // Outside Node, give the client the fake's fetch instead of a server's URL:
  * const client = new CohereClient({ token: "test-token", fetch: fake.fetch });
  * ```
- * @throws `Error`, always (the promise rejects): this build has no HTTP server; the message says
- * to pass `fetch: fake.fetch` instead.
+ * @throws `TypeError`, always (the promise rejects): this build has no HTTP server; the message
+ * says to pass `fetch: fake.fetch` instead.
  */
 export function startFakeCohereServer(
   _fake: FakeCohere,
   _options?: FakeCohereServerOptions,
 ): Promise<FakeCohereServer> {
   return Promise.reject(
-    new Error(
+    new TypeError(
       "startFakeCohereServer needs Node's HTTP server, and this runtime loaded the build of cohere-batches/testing without it: give the client `fetch: fake.fetch` instead",
     ),
   );

@@ -20,7 +20,7 @@ import { FakeCohere, ManualClock, startFakeCohereServer } from "./index.ts";
 export async function scenario() {
   const out = { hasProcess: typeof process !== "undefined", hasBuffer: typeof Buffer !== "undefined" };
   // Declared by every build, so that one set of types serves them all: here it says what to use.
-  try { await startFakeCohereServer(new FakeCohere()); out.server = "started"; } catch (e) { out.server = e.message; }
+  try { await startFakeCohereServer(new FakeCohere()); out.server = "started"; } catch (e) { out.server = e.name + ": " + e.message; }
   const clock = new ManualClock();
   const fake = new FakeCohere({ clock });
   const H = { authorization: "Bearer test-token" };
@@ -61,7 +61,7 @@ const EXPECTED = {
   hasProcess: false,
   hasBuffer: false,
   server:
-    "startFakeCohereServer needs Node's HTTP server, and this runtime loaded the build of cohere-batches/testing without it: give the client `fetch: fake.fetch` instead",
+    "TypeError: startFakeCohereServer needs Node's HTTP server, and this runtime loaded the build of cohere-batches/testing without it: give the client `fetch: fake.fetch` instead",
   created: "BATCH_STATUS_QUEUED",
   createdAt: "2026-01-01T00:00:00Z",
   requestId: true,
