@@ -23,6 +23,7 @@ import type { LifecycleOptions } from "./lifecycle.js";
 import { type LifecycleSettings, resolveLifecycle } from "./lifecycle-settings.js";
 import { PageTokenCodec } from "./page-token.js";
 import { readBody } from "./request-body.js";
+import { answering } from "./response-url.js";
 import { type Route, routeRequest } from "./router.js";
 import { SeededRandom, randomSeed } from "./seeded-random.js";
 import { type OutputDatasetOptions, OutputDatasets } from "./output-datasets.js";
@@ -313,7 +314,9 @@ export class FakeCohere {
 
   /**
    * A WHATWG `fetch` served in memory, whatever the URL's origin: pass it as the SDK's `fetch`
-   * option. Bound, so it can be passed around.
+   * option. Bound, so it can be passed around. Every response carries the request's URL (without
+   * its fragment) as a real fetch's does, also on its clones: an operation's, a fault's, the
+   * bodiless answer to a `HEAD`, and the 500 of a clock gone bad.
    *
    * @example
    * ```ts
@@ -327,7 +330,10 @@ export class FakeCohere {
     const response = await this.handle(request);
     // fetch gives no body for a HEAD, whatever the server sent (the Node server drops it too).
     return request.method === "HEAD" && response.body !== null
-      ? new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers })
+      ? answering(
+          new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers }),
+          request.url,
+        )
       : response;
   };
 
@@ -374,7 +380,7 @@ export class FakeCohere {
     try {
       at = this.#now();
     } catch (error) {
-      return this.#responses.error(500, `FakeCohere internal error: ${String(error)}`);
+      return answering(this.#responses.error(500, `FakeCohere internal error: ${String(error)}`), request.url);
     }
     this.requests.push({
       operation: route.operation,
@@ -385,10 +391,8 @@ export class FakeCohere {
       ...(form === undefined ? {} : { form }),
       at,
     });
-    const response = await this.#answer(route, request, url, body, form);
     // Real fetch responses carry the URL they came from; SDKs report it.
-    Object.defineProperty(response, "url", { value: request.url, configurable: true });
-    return response;
+    return answering(await this.#answer(route, request, url, body, form), request.url);
   }
 
   /** The route of a request: by the origin that received it (`role`, else its URL's), then by method and path. */
