@@ -4,7 +4,11 @@ import { compileEncoder } from "./avro-encoders.js";
 import { AvroSink } from "./avro-sink.js";
 import { checkKnownKeys } from "./option-checks.js";
 
-/** Options of {@link writeAvroContainer}. */
+/**
+ * Options of {@link writeAvroContainer}.
+ *
+ * @public
+ */
 export interface AvroWriteOptions {
   /** `deflate` (raw deflate, the default) or `null` (uncompressed). */
   codec?: "deflate" | "null" | undefined;
@@ -28,6 +32,7 @@ const MAGIC = new Uint8Array([0x4f, 0x62, 0x6a, 0x01]);
  * ```
  * @throws TypeError when a record does not fit the schema, or an option is invalid (an unknown
  * key, `null`).
+ * @public
  */
 export async function writeAvroContainer(
   schema: unknown,

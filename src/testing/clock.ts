@@ -16,6 +16,7 @@ import { checkKnownKeys } from "./option-checks.js";
  * ```ts
  * const fixed: Clock = { now: () => Date.parse("2026-01-01T00:00:00Z") };
  * ```
+ * @public
  */
 export interface Clock {
   /** The current time, in milliseconds since the Unix epoch (fractions of a millisecond allowed). */
@@ -32,6 +33,7 @@ export interface Clock {
  * const clock = new ManualClock();
  * clock.now() === DEFAULT_CLOCK_START_MS; // true
  * ```
+ * @public
  */
 export const DEFAULT_CLOCK_START_MS: number = Date.UTC(2026, 0, 1);
 
@@ -64,6 +66,7 @@ function assertDateTime(name: string, value: number): void {
  * ```
  * @throws `RangeError` from the constructor, `advance` and `set`, for a time that is not a finite
  * number or lies outside the years 1684 to 2255 (the fake counts time in whole microseconds), and from `advance`, for a negative step.
+ * @public
  */
 export class ManualClock implements Clock {
   #nowMs: number;
@@ -137,7 +140,11 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Options of {@link RealClock}. */
+/**
+ * Options of {@link RealClock}.
+ *
+ * @public
+ */
 export interface RealClockOptions {
   /**
    * How many clock milliseconds pass per real millisecond: 10 makes a one-minute batch finish in
@@ -164,6 +171,7 @@ function monotonicMs(): number {
  * ```
  * @throws `RangeError` from the constructor, for a `speed` that is not a positive finite number;
  * `TypeError` for an unknown option.
+ * @public
  */
 export class RealClock implements Clock {
   readonly #speed: number;

@@ -20,6 +20,7 @@ import { checkKnownKeys } from "./option-checks.js";
  * ```ts
  * new FakeCohere({ datasetLifecycle: { queuedForMs: 0, processingForMs: 100 } });
  * ```
+ * @public
  */
 export interface DatasetLifecycleOptions {
   /** How long a new dataset stays `queued`. @default 500 */

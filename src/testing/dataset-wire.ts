@@ -5,7 +5,11 @@
  * @packageDocumentation
  */
 
-/** A dataset's validation stage (`DatasetValidationStatus` in the spec). */
+/**
+ * A dataset's validation stage (`DatasetValidationStatus` in the spec).
+ *
+ * @public
+ */
 export type WireDatasetValidationStatus = "unknown" | "queued" | "processing" | "failed" | "validated" | "skipped";
 
 /**
@@ -15,6 +19,7 @@ export type WireDatasetValidationStatus = "unknown" | "queued" | "processing" | 
  * ```ts
  * DATASET_TYPES.has("embed-input"); // true
  * ```
+ * @public
  */
 export const DATASET_TYPES: ReadonlySet<string> = new Set([
   "embed-input",
@@ -31,7 +36,11 @@ export const DATASET_TYPES: ReadonlySet<string> = new Set([
   "batch-chat-v2-input",
 ]);
 
-/** One uploaded file of a dataset (`DatasetPart`). */
+/**
+ * One uploaded file of a dataset (`DatasetPart`).
+ *
+ * @public
+ */
 export interface WireDatasetPart {
   /** The part id. */
   id: string;
@@ -50,7 +59,11 @@ export interface WireDatasetPart {
   url?: string;
 }
 
-/** A dataset as the fake sends it (`Dataset`). */
+/**
+ * A dataset as the fake sends it (`Dataset`).
+ *
+ * @public
+ */
 export interface WireDataset {
   /** The dataset's id: its name's slug and a random suffix (`requests-x1y2z3`). */
   id: string;
@@ -76,25 +89,41 @@ export interface WireDataset {
   dataset_parts: WireDatasetPart[];
 }
 
-/** `200` body of `POST /v1/datasets`. */
+/**
+ * `200` body of `POST /v1/datasets`.
+ *
+ * @public
+ */
 export interface WireCreateDatasetResponse {
   /** The new dataset's id. */
   id: string;
 }
 
-/** `200` body of `GET /v1/datasets/{id}`. */
+/**
+ * `200` body of `GET /v1/datasets/{id}`.
+ *
+ * @public
+ */
 export interface WireGetDatasetResponse {
   /** The dataset. */
   dataset: WireDataset;
 }
 
-/** `200` body of `GET /v1/datasets`. */
+/**
+ * `200` body of `GET /v1/datasets`.
+ *
+ * @public
+ */
 export interface WireListDatasetsResponse {
   /** The page's datasets. */
   datasets: WireDataset[];
 }
 
-/** `200` body of `GET /v1/datasets/usage`: bytes stored by the organization. */
+/**
+ * `200` body of `GET /v1/datasets/usage`: bytes stored by the organization.
+ *
+ * @public
+ */
 export interface WireDatasetUsageResponse {
   /** Bytes stored by the organization. */
   organization_usage: number;

@@ -17,6 +17,7 @@ import { storageError, type UrlSigner } from "./signed-urls.js";
  * ```ts
  * new FakeCohere().downloadOrigin === DEFAULT_DOWNLOAD_ORIGIN; // true: "https://storage.fake-cohere.test"
  * ```
+ * @public
  */
 export const DEFAULT_DOWNLOAD_ORIGIN = "https://storage.fake-cohere.test";
 

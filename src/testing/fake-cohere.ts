@@ -33,7 +33,11 @@ import { msToMicros } from "./timestamp.js";
 import type { Operation, WireBatch } from "./wire.js";
 import { checkBoolean, checkKnownKeys } from "./option-checks.js";
 
-/** Options of {@link FakeCohere}. */
+/**
+ * Options of {@link FakeCohere}.
+ *
+ * @public
+ */
 export interface FakeCohereOptions {
   /**
    * The API tokens the fake accepts. A request without `Authorization: Bearer <token>` gets
@@ -85,7 +89,11 @@ export interface FakeCohereOptions {
   omitZeroValues?: boolean | undefined;
 }
 
-/** One request the fake received, as {@link FakeCohere.requests} lists it. */
+/**
+ * One request the fake received, as {@link FakeCohere.requests} lists it.
+ *
+ * @public
+ */
 export interface RecordedRequest {
   /** The operation the request addressed, `"unknown"` if none. */
   readonly operation: Operation;
@@ -103,7 +111,11 @@ export interface RecordedRequest {
   readonly at: number;
 }
 
-/** Options of {@link FakeCohere.handle}. */
+/**
+ * Options of {@link FakeCohere.handle}.
+ *
+ * @public
+ */
 export interface HandleOptions {
   /**
    * Which origin received the request: `"api"` (the four batch and five dataset endpoints) or
@@ -115,7 +127,11 @@ export interface HandleOptions {
   readonly role?: "api" | "download" | undefined;
 }
 
-/** Options of {@link FakeCohere.reset}. */
+/**
+ * Options of {@link FakeCohere.reset}.
+ *
+ * @public
+ */
 export interface ResetOptions {
   /** Also forget every batch, dataset and idempotency key (old page tokens then get 400). @default false */
   batches?: boolean | undefined;
@@ -129,6 +145,7 @@ export interface ResetOptions {
  * const [batch] = fake.addBatches(1);
  * batch?.model === DEFAULT_SEEDED_MODEL; // true
  * ```
+ * @public
  */
 export const DEFAULT_SEEDED_MODEL = "command-a-03-2025";
 
@@ -153,11 +170,29 @@ export const DEFAULT_SEEDED_MODEL = "command-a-03-2025";
  * `tokens` that is not an array or a token that is empty or holds whitespace, a `clock` without a
  * `now()` function, a flag that is not a boolean or a `lifecycle.failWhen` that is not a function;
  * `RangeError` for bad `lifecycle`, `datasetLifecycle` or `outputs` values.
+ * @public
  */
 export class FakeCohere {
-  /** The clock the fake reads; advance it (if it is a {@link ManualClock}) to move batches along. */
+  /**
+   * The clock the fake reads; advance it (if it is a {@link ManualClock}) to move batches along.
+   *
+   * @example
+   * ```ts
+   * const fake = new FakeCohere({ clock: new ManualClock() });
+   * (fake.clock as ManualClock).advance(60_000); // a minute later, for every batch
+   * ```
+   */
   readonly clock: Clock;
-  /** Every request received, in order (CORS preflights excluded). Cleared by {@link FakeCohere.reset}. */
+  /**
+   * Every request received, in order (CORS preflights excluded). Cleared by {@link FakeCohere.reset}.
+   *
+   * @example
+   * ```ts
+   * import { expect } from "vitest";
+   * await client.batches.list({ page_size: 10 });
+   * expect(fake.requests.at(-1)).toMatchObject({ operation: "list", method: "GET" });
+   * ```
+   */
   readonly requests: RecordedRequest[] = [];
 
   #ignoreIdempotencyKeys: boolean;
@@ -286,11 +321,13 @@ export class FakeCohere {
   }
 
   /**
-   * See {@link FakeCohereOptions.ignoreIdempotencyKeys}; settable at any time.
+   * See {@link FakeCohereOptions.ignoreIdempotencyKeys}; settable at any time: `true` turns the
+   * `Idempotency-Key` handling off, `false` on again, from the next request on.
    *
    * @example
    * ```ts
    * fake.ignoreIdempotencyKeys = true; // from now on, every create makes a new batch
+   * fake.ignoreIdempotencyKeys = false; // keys are honoured again
    * ```
    * @throws `TypeError` when set to anything but `true` or `false`.
    */
@@ -298,15 +335,7 @@ export class FakeCohere {
     return this.#ignoreIdempotencyKeys;
   }
 
-  /**
-   * Turns the `Idempotency-Key` handling off (`true`) or on (`false`) from the next request on.
-   *
-   * @example
-   * ```ts
-   * fake.ignoreIdempotencyKeys = false; // keys are honoured again
-   * ```
-   * @throws `TypeError` when set to anything but `true` or `false`.
-   */
+  // Documented on the getter (one doc comment per property).
   set ignoreIdempotencyKeys(ignore: boolean) {
     checkBoolean("ignoreIdempotencyKeys", ignore, true);
     this.#ignoreIdempotencyKeys = ignore;
@@ -323,7 +352,12 @@ export class FakeCohere {
    * const response = await fake.fetch("https://api.cohere.com/v2/batches", {
    *   headers: { authorization: "Bearer test-token" },
    * });
+   * response.url; // "https://api.cohere.com/v2/batches"
    * ```
+   * @throws What `fetch` throws, as the promise's rejection: a `TypeError` for an input and init
+   * that make no `Request` (an invalid URL, a body on a `GET`), `TypeError("fetch failed")` for an
+   * injected dropped connection, the signal's `reason` when `init.signal` is or becomes aborted.
+   * Errors of the API are responses, not rejections.
    */
   readonly fetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
@@ -415,14 +449,23 @@ export class FakeCohere {
   /**
    * The origin of datasets' download URLs (output datasets, and validated uploads: see
    * uploaded-parts.ts): a second host, as Cohere's are on Google Cloud Storage. `fetch` routes requests to it by origin; the Node server sets it to its second port,
-   * and routes by the port that received a request (see {@link HandleOptions.role}).
-   * @default "https://storage.fake-cohere.test"
+   * and routes by the port that received a request (see {@link HandleOptions.role}). Setting it
+   * moves the download origin to the origin of the URL given (an http(s) URL).
+   *
+   * @example
+   * ```ts
+   * fake.downloadOrigin = "http://127.0.0.1:9999/anything";
+   * fake.downloadOrigin; // "http://127.0.0.1:9999"
+   * ```
+   * @throws `TypeError` when set to a string that is no URL, or a URL that is not http(s) (a
+   * `data:`, `file:` or `about:` URL has no origin to route by).
+   * @defaultValue `"https://storage.fake-cohere.test"`
    */
   get downloadOrigin(): string {
     return this.#outputs.downloads.origin;
   }
 
-  /** Moves the download origin to the origin of `origin` (an http(s) URL; anything else is a `TypeError`). */
+  // Documented on the getter: moves the download origin to the origin of `origin`.
   set downloadOrigin(origin: string) {
     const url = new URL(origin);
     // A data:, file: or about: URL has no origin to route by: its parts' URLs read "null/...".
@@ -431,7 +474,17 @@ export class FakeCohere {
     this.#outputs.downloads.origin = url.origin;
   }
 
-  /** Every `Authorization` header the download origin received and refused: a test of token secrecy wants none. */
+  /**
+   * Every `Authorization` header the download origin received and refused: a test of token
+   * secrecy wants none.
+   *
+   * @example
+   * ```ts
+   * import { expect } from "vitest";
+   * for await (const record of client.batches.results(batchId)) console.log(record.custom_id);
+   * expect(fake.downloadAuthorizations).toEqual([]); // the key never went to the storage host
+   * ```
+   */
   get downloadAuthorizations(): readonly string[] {
     return this.#outputs.downloads.authorizations;
   }
@@ -478,7 +531,17 @@ export class FakeCohere {
     return this;
   }
 
-  /** How many injected fault uses are still pending (`Infinity` if one is unlimited). */
+  /**
+   * How many injected fault uses are still pending (`Infinity` if one is unlimited).
+   *
+   * @example
+   * ```ts
+   * import { expect } from "vitest";
+   * fake.inject("list", { type: "status", status: 503 }, { times: 2 });
+   * await client.batches.list();
+   * expect(fake.pendingFaults).toBe(0); // both used: the first attempt's 503 and its retry's
+   * ```
+   */
   get pendingFaults(): number {
     return this.#faults.size;
   }
@@ -504,8 +567,8 @@ export class FakeCohere {
    * ```
    * @returns The new batches, in insertion order.
    * @throws RangeError for a bad count, a `created_at` or `updated_at` that is not RFC 3339, a
-   * record count that is not an int32 >= 0 (or a `num_records` over 100,000, whose output the fake
-   * could not write in memory), a token count that is not an int64 >= 0 as a decimal string, or an
+   * record count that is not an int32 of 0 or more (or a `num_records` over 100,000, whose output
+   * the fake could not write in memory), a token count that is not an int64 of 0 or more as a decimal string, or an
    * `id` or `output_dataset_id` with `count` above 1, an `id` that is already a batch's, an
    * `output_dataset_id` that is already a dataset's (another batch's output, an upload); TypeError for a field that is not one of a batch's (a misspelt
    * one), a string field given as anything else, or an empty `id` or `status` (any other status

@@ -10,6 +10,7 @@ import type { Operation } from "./wire.js";
  *
  * The operation is not performed unless `afterAction` is set, which models "the server did the
  * work but the answer was an error" (the case that makes retrying a create dangerous).
+ * @public
  */
 export interface StatusFault {
   /** The kind of fault: `"status"`. */
@@ -28,7 +29,7 @@ export interface StatusFault {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** A `Retry-After` header value: seconds (`"2"`) or an HTTP date. */
   readonly retryAfter?: string | undefined;
-  /** A `retry-after-ms` header value, in milliseconds: a finite number >= 0. */
+  /** A `retry-after-ms` header value, in milliseconds: a finite number, 0 or more. */
   readonly retryAfterMs?: number | undefined;
   /** Perform the operation first (e.g. create the batch), then answer with this status. @default false */
   readonly afterAction?: boolean | undefined;
@@ -38,6 +39,7 @@ export interface StatusFault {
  * Wait `ms` of real time (setTimeout, whatever the fake's clock) before handling the request
  * normally. Aborting the request during the wait rejects with the signal's reason and the
  * operation is not performed.
+ * @public
  */
 export interface DelayFault {
   /** The kind of fault: `"delay"`. */
@@ -50,6 +52,7 @@ export interface DelayFault {
  * Send the response headers and the first half of the body, then nothing more: the body never
  * ends until the request is aborted (or, over HTTP, the socket closes). The operation is
  * performed. Tests a client's body timeout.
+ * @public
  */
 export interface StallBodyFault {
   /** The kind of fault: `"stall-body"`. */
@@ -59,6 +62,7 @@ export interface StallBodyFault {
 /**
  * Lose the connection without any response. Over HTTP the server destroys the socket; through
  * `fake.fetch` the call rejects with `TypeError("fetch failed")`, as `fetch` does.
+ * @public
  */
 export interface DropFault {
   /** The kind of fault: `"drop"`. */
@@ -75,6 +79,7 @@ export interface DropFault {
  * With `afterAction` the operation is performed and the partial body is the first half of the
  * real one; without it, nothing is performed and the partial body is a bare JSON prefix. A
  * `datasets.download` acts on nothing: its partial body is always the first half of the part.
+ * @public
  */
 export interface ResetMidBodyFault {
   /** The kind of fault: `"reset-mid-body"`. */
@@ -83,7 +88,11 @@ export interface ResetMidBodyFault {
   readonly afterAction?: boolean | undefined;
 }
 
-/** Answer 200 with a body that is not JSON. The operation is performed, as the 200 says. */
+/**
+ * Answer 200 with a body that is not JSON. The operation is performed, as the 200 says.
+ *
+ * @public
+ */
 export interface MalformedBodyFault {
   /** The kind of fault: `"malformed-body"`. */
   readonly type: "malformed-body";
@@ -95,13 +104,21 @@ export interface MalformedBodyFault {
   readonly body?: string | undefined;
 }
 
-/** Answer 200 with an empty body. The operation is performed. */
+/**
+ * Answer 200 with an empty body. The operation is performed.
+ *
+ * @public
+ */
 export interface EmptyBodyFault {
   /** The kind of fault: `"empty-body"`. */
   readonly type: "empty-body";
 }
 
-/** Answer 200 with `{}`, which lacks the required `batch` of create and retrieve. The operation is performed. */
+/**
+ * Answer 200 with `{}`, which lacks the required `batch` of create and retrieve. The operation is performed.
+ *
+ * @public
+ */
 export interface MissingFieldFault {
   /** The kind of fault: `"missing-field"`. */
   readonly type: "missing-field";
@@ -113,11 +130,12 @@ export interface MissingFieldFault {
  * inside a block is a corrupt file to the SDK (a `CohereParseError`, not read again); a cut
  * between two blocks ends the part short of its `num_rows` (read again, then an error if it
  * ends short at the same count).
+ * @public
  */
 export interface TruncateFault {
   /** The kind of fault: `"truncate"`. */
   readonly type: "truncate";
-  /** How many bytes of the body to send, an integer >= 0 (more than the body has sends it whole). @default 60% of them */
+  /** How many bytes of the body to send, an integer, 0 or more (more than the body has sends it whole). @default 60% of them */
   readonly bytes?: number | undefined;
 }
 
@@ -129,6 +147,7 @@ export interface TruncateFault {
  * fake.inject("create", { type: "status", status: 429, retryAfter: "1" }, { times: 2 });
  * fake.inject("*", { type: "drop" });
  * ```
+ * @public
  */
 export type Fault =
   | StatusFault
@@ -141,10 +160,18 @@ export type Fault =
   | MissingFieldFault
   | TruncateFault;
 
-/** Which requests a fault applies to: one operation, or `"*"` for any request at all. */
+/**
+ * Which requests a fault applies to: one operation, or `"*"` for any request at all.
+ *
+ * @public
+ */
 export type FaultTarget = Operation | "*";
 
-/** Options of {@link FakeCohere.inject}. */
+/**
+ * Options of {@link FakeCohere.inject}.
+ *
+ * @public
+ */
 export interface InjectOptions {
   /** How many matching requests get the fault: a positive integer or `Infinity`. @default 1 */
   times?: number | undefined;

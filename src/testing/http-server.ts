@@ -138,6 +138,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
  * `EADDRINUSE` for an `options.port` in use or `EADDRNOTAVAIL` for a `host` not on this machine;
  * a `TypeError` or `RangeError` for an option that is not one, and a `RangeError` for a fake
  * that a server serves already (its message names that server's URL).
+ * @public
  */
 export async function startFakeCohereServer(
   fake: FakeCohere,

@@ -27,6 +27,7 @@ import type { WireBatchStatus } from "./wire.js";
  *   },
  * });
  * ```
+ * @public
  */
 export interface LifecycleOptions {
   /** How long a new batch stays `BATCH_STATUS_QUEUED`. @default 1000 */
@@ -44,7 +45,7 @@ export interface LifecycleOptions {
    * Whether a batch on this input dataset fails. A failing batch processes half its records,
    * then turns `BATCH_STATUS_FAILED` with a `status_reason`. The default reads ids the fake
    * never saw uploaded (an id a test makes up); a function given here reads uploaded ones too.
-   * @default (inputDatasetId) => inputDatasetId.includes("fail"), for ids not uploaded
+   * @default `(inputDatasetId) => inputDatasetId.includes("fail")`, for ids not uploaded
    */
   failWhen?: ((inputDatasetId: string) => boolean) | undefined;
   /**

@@ -13,6 +13,7 @@ import type { OrderBy } from "./page-token.js";
  * fake.addBatches(DEFAULT_PAGE_SIZE + 1);
  * const page = await client.batches.list(); // a full page, and a next_page_token
  * ```
+ * @public
  */
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -23,6 +24,7 @@ export const DEFAULT_PAGE_SIZE = 50;
  * ```ts
  * const page = await client.batches.list({ page_size: 5000 }); // at most MAX_PAGE_SIZE batches
  * ```
+ * @public
  */
 export const MAX_PAGE_SIZE = 1000;
 

@@ -25,6 +25,7 @@ import { type ResolvedOutputOptions, resolveOutputOptions } from "./output-optio
  * ```ts
  * new FakeCohere({ outputs: { parts: 4, codec: "null", urlTtlMs: 60_000 } });
  * ```
+ * @public
  */
 export interface OutputDatasetOptions {
   /** Files per output dataset (fewer when there are fewer records). @default 3 */

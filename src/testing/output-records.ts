@@ -17,6 +17,7 @@
  * const reply = { finish_reason: "COMPLETE", message: { role: "assistant", content: [{ type: "text", text: "Hi" }] } };
  * const file = await writeAvroContainer(OUTPUT_SCHEMA, [{ custom_id: "r1", body: JSON.stringify(reply), error: null }]);
  * ```
+ * @public
  */
 export const OUTPUT_SCHEMA = {
   type: "record",
@@ -50,6 +51,7 @@ export interface InputLine {
  * for await (const result of client.batches.results(batchId))
  *   expect((result.body as { embeddings: { float: number[][] } }).embeddings.float[0]).toHaveLength(EMBEDDING_DIMENSIONS);
  * ```
+ * @public
  */
 export const EMBEDDING_DIMENSIONS = 8;
 
@@ -112,6 +114,7 @@ function chatBody(customId: string, line: InputLine): object {
  *   expect(result.body).toMatchObject({ embeddings: { float: [embeddingOf("hello")] } });
  * ```
  * @throws Never: a pure function of the text.
+ * @public
  */
 export function embeddingOf(text: string): number[] {
   let state = hash(text);

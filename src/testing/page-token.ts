@@ -10,7 +10,11 @@
  * @packageDocumentation
  */
 
-/** The sort orders `order_by` accepts. Both sort newest first. */
+/**
+ * The sort orders `order_by` accepts. Both sort newest first.
+ *
+ * @public
+ */
 export type OrderBy = "created_at" | "updated_at";
 
 /** Where the next page starts: just after the batch with this key. */

@@ -1,7 +1,11 @@
 // The types of the fake's HTTP server, apart from its code (node:http), so that every build of
 // `cohere-batches/testing` declares them: see server-unavailable.ts.
 
-/** Options of `startFakeCohereServer`. */
+/**
+ * Options of `startFakeCohereServer`.
+ *
+ * @public
+ */
 export interface FakeCohereServerOptions {
   /** The port; 0 picks a free one. @default 0 */
   port?: number | undefined;
@@ -9,7 +13,11 @@ export interface FakeCohereServerOptions {
   host?: string | undefined;
 }
 
-/** A running fake server. */
+/**
+ * A running fake server.
+ *
+ * @public
+ */
 export interface FakeCohereServer {
   /** The base URL, e.g. `http://127.0.0.1:54321`: pass it as the SDK's `baseUrl`. */
   readonly url: string;

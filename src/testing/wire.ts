@@ -6,7 +6,11 @@
  * @packageDocumentation
  */
 
-/** The stages of a batch's life cycle (`BatchStatus` in the spec). */
+/**
+ * The stages of a batch's life cycle (`BatchStatus` in the spec).
+ *
+ * @public
+ */
 export type WireBatchStatus =
   | "BATCH_STATUS_UNSPECIFIED"
   | "BATCH_STATUS_QUEUED"
@@ -23,6 +27,7 @@ export type WireBatchStatus =
  * ```ts
  * const settled = fake.listBatches().every((batch) => TERMINAL_STATUSES.has(batch.status));
  * ```
+ * @public
  */
 export const TERMINAL_STATUSES: ReadonlySet<WireBatchStatus> = new Set<WireBatchStatus>([
   "BATCH_STATUS_COMPLETED",
@@ -35,6 +40,7 @@ export const TERMINAL_STATUSES: ReadonlySet<WireBatchStatus> = new Set<WireBatch
  *
  * Timestamps are RFC 3339 in protobuf's JSON form (0, 3 or 6 fraction digits, as few as the
  * value needs); token counts are int64 sent as decimal strings.
+ * @public
  */
 export interface WireBatch {
   /** Batch id, a UUID. */
@@ -71,7 +77,11 @@ export interface WireBatch {
   status_reason?: string;
 }
 
-/** `200` body of `GET /v2/batches` (`ListBatchesResponse`). */
+/**
+ * `200` body of `GET /v2/batches` (`ListBatchesResponse`).
+ *
+ * @public
+ */
 export interface WireListBatchesResponse {
   /** One page of batches, newest first. */
   batches: WireBatch[];
@@ -79,22 +89,38 @@ export interface WireListBatchesResponse {
   next_page_token?: string;
 }
 
-/** `200` body of `POST /v2/batches` (`CreateBatchResponse`). */
+/**
+ * `200` body of `POST /v2/batches` (`CreateBatchResponse`).
+ *
+ * @public
+ */
 export interface WireCreateBatchResponse {
   /** The created batch. */
   batch: WireBatch;
 }
 
-/** `200` body of `GET /v2/batches/{id}` (`GetBatchResponse`). */
+/**
+ * `200` body of `GET /v2/batches/{id}` (`GetBatchResponse`).
+ *
+ * @public
+ */
 export interface WireGetBatchResponse {
   /** The batch, at the clock's current time. */
   batch: WireBatch;
 }
 
-/** `200` body of `POST /v2/batches/{id}:cancel` (`CancelBatchResponse`): always `{}`. */
+/**
+ * `200` body of `POST /v2/batches/{id}:cancel` (`CancelBatchResponse`): always `{}`.
+ *
+ * @public
+ */
 export type WireCancelBatchResponse = Record<string, never>;
 
-/** Body of every error response the fake sends by itself (`BatchError`). */
+/**
+ * Body of every error response the fake sends by itself (`BatchError`).
+ *
+ * @public
+ */
 export interface WireBatchError {
   /** A developer-facing message. */
   message: string;
@@ -105,6 +131,7 @@ export interface WireBatchError {
  * datasets one, named as the SDK names it (`"datasets.create"`, ...), or a download of an output
  * part from the download origin (`"datasets.download"`). `"unknown"` is any
  * request that matched no endpoint (wrong path or wrong method).
+ * @public
  */
 export type Operation =
   | "list"

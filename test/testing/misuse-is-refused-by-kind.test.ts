@@ -4,6 +4,7 @@
  * a failure of the code under test.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { startFakeCohereServer as startUniversal } from "../../src/testing/index.js";
 import { FakeCohere, type FakeCohereServer, startFakeCohereServer } from "../../src/testing/index.node.js";
 
 function thrown(call: () => unknown): Error | undefined {
@@ -65,5 +66,35 @@ describe("startFakeCohereServer for a fake a server serves already", () => {
     expect(error?.message).toBe(
       `this FakeCohere is already served at ${server.url}: close that server first, or give each server a FakeCohere of its own`,
     );
+  });
+});
+
+describe("the universal build's startFakeCohereServer", () => {
+  async function rejection(started: Promise<unknown>): Promise<Error | undefined> {
+    return started.then(
+      () => undefined,
+      (reason: unknown) => reason as Error,
+    );
+  }
+
+  it("refuses a bad argument as the Node build does, before it says the build has no server", async () => {
+    const refusals: [Parameters<typeof startUniversal>, ErrorConstructor, string][] = [
+      [[null as never], TypeError, "fake must be a FakeCohere"],
+      [[new FakeCohere(), { port: 70_000 }], RangeError, "port must be an integer from 0 to 65535, got 70000"],
+      [
+        [new FakeCohere(), { prot: 1 } as never],
+        TypeError,
+        "options.prot is not an option (misspelt?); known: port, host",
+      ],
+    ];
+    for (const [args, kind, message] of refusals) {
+      for (const error of [await rejection(startUniversal(...args)), await rejection(startFakeCohereServer(...args))]) {
+        expect(error).toBeInstanceOf(kind);
+        expect(error?.message).toBe(message);
+      }
+    }
+    const error = await rejection(startUniversal(new FakeCohere()));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error?.message).toMatch(/^startFakeCohereServer needs Node's HTTP server/);
   });
 });
