@@ -10,18 +10,21 @@ export interface TracingSettings {
   readonly attemptHeader: string;
   /** The caller's `createId`, whose every id is checked, or `crypto.randomUUID`. */
   readonly createId: () => string;
+  /** The caller's `onAttempt`, read once with the others (a getter is not run per attempt). */
+  readonly onAttempt: TracingOptions["onAttempt"];
 }
 
 /** The options, or a `CohereError` saying which is wrong. */
 export function checkedTracingOptions(options: TracingOptions): TracingSettings {
-  checkInput(tracingOptionsSchema(), options, "tracingMiddleware options");
-  const callHeader = options.callHeader ?? "X-Client-Request-Id";
-  const attemptHeader = options.attemptHeader ?? "X-Client-Attempt-Id";
+  // Each option read once, as checked: a getter is not run again, a later change is not seen.
+  const checked = checkInput(tracingOptionsSchema(), options, "tracingMiddleware options");
+  const callHeader = checked.callHeader ?? "X-Client-Request-Id";
+  const attemptHeader = checked.attemptHeader ?? "X-Client-Attempt-Id";
   if (callHeader.toLowerCase() === attemptHeader.toLowerCase())
     throw new CohereError(
       `Invalid tracingMiddleware options: callHeader and attemptHeader must differ (both ${JSON.stringify(callHeader)})`,
     );
-  return { callHeader, attemptHeader, createId: checkedIdMaker(options.createId) };
+  return { callHeader, attemptHeader, createId: checkedIdMaker(checked.createId), onAttempt: checked.onAttempt };
 }
 
 function tracingOptionsSchema() {

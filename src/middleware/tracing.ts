@@ -39,9 +39,10 @@ export interface TracingOptions {
  * @public
  */
 export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlugin {
-  const { callHeader, attemptHeader, createId } = checkedTracingOptions(options);
-  // One id per call: the context object lives exactly as long as the call.
-  const callIds = new WeakMap<MiddlewareContext, string>();
+  const { callHeader, attemptHeader, createId, onAttempt } = checkedTracingOptions(options);
+  // One id per call, kept by the call's `state`: the one object every attempt of the call
+  // shares (a hedge's second send has a context object of its own, with the same `state`).
+  const callIds = new WeakMap<object, string>();
   return {
     name: "tracing",
     phase: "attempt",
@@ -52,7 +53,7 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
       const attemptId = createId();
       request.headers.set(callHeader, callId);
       request.headers.set(attemptHeader, attemptId);
-      callUserCallback("onAttempt", options.onAttempt, {
+      callUserCallback("onAttempt", onAttempt, {
         callId,
         attemptId,
         attempt: context.attempt,
@@ -64,16 +65,14 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
 }
 
 /** The call's id: chosen by the caller, else made on its first attempt, and kept for its retries. */
-function callIdOf(
-  callIds: WeakMap<MiddlewareContext, string>,
-  context: MiddlewareContext,
-  createId: () => string,
-): string {
-  let callId = callIds.get(context);
+function callIdOf(callIds: WeakMap<object, string>, context: MiddlewareContext, createId: () => string): string {
+  // A context built by hand (a test with a stub `next`) may have no state: then its own object.
+  const call: object = context.state ?? context;
+  let callId = callIds.get(call);
   if (callId === undefined) {
     const chosen = context.options.context?.callId;
     callId = typeof chosen === "string" && chosen !== "" ? chosen : createId();
-    callIds.set(context, callId);
+    callIds.set(call, callId);
   }
   return callId;
 }

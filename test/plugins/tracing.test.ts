@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CohereClient, CohereError, tracingMiddleware } from "../../src/index.js";
+import { CohereClient, CohereError, type MiddlewarePlugin, tracingMiddleware } from "../../src/index.js";
 import { FakeCohere } from "../../src/testing/index.js";
 
 describe("tracingMiddleware", () => {
@@ -69,5 +69,62 @@ describe("tracingMiddleware", () => {
       );
       expect(fake.requests).toHaveLength(0);
     }
+  });
+  it("keeps one call id when a call-phase plugin sends the call twice at once (a hedge)", async () => {
+    // The retry layer gives the second send a context object of its own: an id kept by context
+    // object was a new call id for the same call.
+    const fake = new FakeCohere();
+    const hedge: MiddlewarePlugin = {
+      name: "hedge",
+      phase: "call",
+      handle: async (request, next) => {
+        const [first] = await Promise.all([next(request.clone()), next(request.clone())]);
+        return first;
+      },
+    };
+    const seen: { callId: string; attempt: number }[] = [];
+    const client = new CohereClient({
+      token: "test-token",
+      fetch: fake.fetch,
+      middleware: [hedge, tracingMiddleware({ onAttempt: (ids) => seen.push(ids) })],
+    });
+    await client.batches.list();
+    const callIds = fake.requests.map((r) => r.headers["x-client-request-id"]);
+    expect(callIds).toHaveLength(2);
+    expect(callIds[1]).toBe(callIds[0]);
+    expect(seen.map((s) => s.callId)).toEqual([callIds[0], callIds[0]]);
+    expect(new Set(fake.requests.map((r) => r.headers["x-client-attempt-id"])).size).toBe(2);
+  });
+
+  it("reads onAttempt once, as it reads the other options: a getter or a later change is not consulted per attempt", async () => {
+    const fake = new FakeCohere();
+    let reads = 0;
+    const calls: number[] = [];
+    const options = {
+      get onAttempt() {
+        reads++;
+        return (ids: { attempt: number }) => calls.push(ids.attempt);
+      },
+    } as { onAttempt?: (ids: { attempt: number }) => void };
+    const client = new CohereClient({
+      token: "test-token",
+      fetch: fake.fetch,
+      middleware: [tracingMiddleware(options)],
+    });
+    const readsAtFactory = reads;
+    fake.inject("list", { type: "status", status: 500, retryAfterMs: 1 });
+    await client.batches.list();
+    await client.batches.list();
+    expect(reads).toBe(readsAtFactory);
+    expect(calls).toEqual([1, 2, 1]);
+    // A later change to the caller's object changes nothing.
+    const plain: { onAttempt?: (ids: { attempt: number }) => void } = { onAttempt: () => calls.push(-1) };
+    const traced = new CohereClient({ token: "test-token", fetch: fake.fetch, middleware: [tracingMiddleware(plain)] });
+    plain.onAttempt = () => {
+      throw new Error("not this one");
+    };
+    delete plain.onAttempt;
+    await traced.batches.list();
+    expect(calls.at(-1)).toBe(-1);
   });
 });
