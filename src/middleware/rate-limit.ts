@@ -1,3 +1,4 @@
+import { callEnded, callEndedError } from "../core/call-end.js";
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import type { Middleware } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
@@ -52,7 +53,11 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     // A download is the storage host's, not Cohere's API: it takes no slot.
     if (context.operation === "datasets.download") return next(request);
     const signal = context.signal;
+    // A call that cannot go takes no slot: its caller aborted, or it ended already (a plugin of
+    // the user's that calls this handle late, after an outer plugin answered: a free token was
+    // taken for a next() that then sent nothing, and every call behind went a slot later).
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
+    if (callEnded(context)) throw callEndedError();
     if (!bucket.take()) await bucket.waitForSlot(signal, context);
     return next(request);
   };

@@ -60,15 +60,14 @@ export class TokenBucket {
   /**
    * Waits in line for a slot, until the caller's abort (`CohereAbortError`) or the call's end too,
    * where plugins run (an outer plugin may answer while its call waits here): the waiter leaves
-   * the line then, as on the caller's abort, and takes no slot.
+   * the line then, as on the caller's abort, and takes no slot. Not for a call ended already
+   * (the handle refuses it at once, before `take`).
    */
   waitForSlot(signal: AbortSignal | undefined, context: MiddlewareContext): Promise<void> {
     return new Promise((resolve, reject) => {
       const ending = callEndWatched(context) ? new AbortController() : undefined;
       const end = ending?.signal;
       const release = ending === undefined ? undefined : abortAtCallEnd(context, ending);
-      // Ended already (a `next()` left running reached here after the call settled): no place.
-      if (end?.aborted) return reject(end.reason);
       const settled = () => {
         signal?.removeEventListener("abort", onAbort);
         end?.removeEventListener("abort", onAbort);

@@ -5,6 +5,8 @@ import {
   CohereClient,
   CohereError,
   CohereTimeoutError,
+  type MiddlewareContext,
+  type MiddlewarePlugin,
   rateLimitMiddleware,
 } from "../../src/index.js";
 import { FakeCohere } from "../../src/testing/index.js";
@@ -241,5 +243,75 @@ describe("rateLimitMiddleware", () => {
     await Promise.all(Array.from({ length: 9 }, () => client.batches.list()));
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(fake.count("list")).toBe(10);
+  });
+  it("alone, with a stub next: a call whose caller has aborted already fails at once, sends nothing and takes no slot", async () => {
+    const limiter = rateLimitMiddleware({ requestsPerMinute: 60, burst: 1 }); // one per second
+    let sent = 0;
+    const next = async () => {
+      sent++;
+      return new Response("{}");
+    };
+    const reason = new Error("stop");
+    const context = { operation: "batches.list", state: {}, signal: AbortSignal.abort(reason) };
+    const error = await limiter
+      .handle(new Request("https://api.example/v2/batches"), next, context as unknown as MiddlewareContext)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CohereAbortError);
+    expect((error as Error).cause).toBe(reason);
+    expect(sent).toBe(0);
+    // Its one slot is still there: the next call goes at once.
+    const started = performance.now();
+    const live = { ...context, signal: undefined } as unknown as MiddlewareContext;
+    await limiter.handle(new Request("https://api.example/v2/batches"), next, live);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(sent).toBe(1);
+  });
+
+  it("its handle reached after the call ended (a plugin of the user's that calls it late) takes no slot", async () => {
+    // A plugin limits only creates, calling the limiter's handle after an await of its own; an
+    // outer plugin answered meanwhile. A free token was taken for the ended call (whose next()
+    // then sent nothing): the calls behind went a slot later.
+    for (const tokenFree of [true, false]) {
+      const fake = new FakeCohere();
+      const limiter = rateLimitMiddleware({ requestsPerMinute: 60, burst: 1 }); // one per second
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      let reached: Promise<unknown> | undefined;
+      const late: MiddlewarePlugin = {
+        name: "limit-late",
+        phase: "call",
+        handle: async (request, next, context) => {
+          await gate;
+          reached = limiter.handle(request, next, context).catch((caught: unknown) => caught);
+          return reached as Promise<Response>;
+        },
+      };
+      const cache: MiddlewarePlugin = {
+        name: "cache",
+        phase: "call",
+        handle: (request, next) => {
+          next(request).catch(() => {});
+          return new Promise((r) => setTimeout(r, 20)).then(() => Response.json({ batches: [] }));
+        },
+      };
+      const options = { token: "test-token", fetch: fake.fetch };
+      const plain = new CohereClient({ ...options, middleware: [limiter] });
+      const cached = new CohereClient({ ...options, middleware: [cache, late] });
+      if (!tokenFree) await plain.batches.list(); // the next slot is a second away
+      expect(await cached.batches.list()).toEqual({ batches: [] });
+      open();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const started = performance.now();
+      const error = await reached;
+      expect(performance.now() - started).toBeLessThan(100);
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toMatch(/^The call had ended/);
+      await plain.batches.list();
+      // With a token free, the call behind goes at once; else at the slot it was due (1 s, not 2 s).
+      expect(performance.now() - started).toBeLessThan(tokenFree ? 200 : 1_500);
+      expect(fake.count("list")).toBe(tokenFree ? 1 : 2);
+    }
   });
 });
