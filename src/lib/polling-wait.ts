@@ -1,9 +1,11 @@
 import { CohereAbortError } from "../core/errors/abort-error.js";
 import { abortNamed } from "../core/errors/call-failure.js";
 import { ApiError } from "../core/errors/api-error.js";
+import { CohereError } from "../core/errors/cohere-error.js";
 import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import { type Deadline, startDeadline } from "../internal/deadline.js";
-import { signalDeadlines } from "../internal/signal-deadline.js";
+import { signalDeadlines, signalFailures } from "../internal/signal-deadline.js";
+import { describeThrownValue } from "../internal/thrown-text.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import { isTransientFailure } from "../middleware/retry-decision.js";
 import { DEFAULT_MAX_RETRY_AFTER_IN_SECONDS } from "../middleware/retry-timing.js";
@@ -30,7 +32,6 @@ export class PollingWait<T, R> {
   readonly #timedOut: () => boolean;
   readonly #endsAt: number;
   readonly #own: Deadline | undefined;
-  #lastFailure: unknown;
   #decided: unknown;
   // The error of a wait ended before its deadline by a server's pause: thrown as it is.
   #early: CohereTimeoutError | undefined;
@@ -64,9 +65,16 @@ export class PollingWait<T, R> {
     try {
       return this.#target.settle(value);
     } catch (failure) {
-      // The wait's outcome (a failed validation): no abort made after it replaces it.
-      this.#decided = failure;
-      throw failure;
+      // The wait's outcome (a failed validation): no abort made after it replaces it, and it is
+      // not a poll's failure to ride out, however it looks (a 503). What is not the SDK's (a
+      // status reader that threw a TypeError) is typed, with it as the cause.
+      this.#decided = CohereError.is(failure)
+        ? failure
+        : new CohereError(
+            `${this.#target.name}: the polled answer could not be read: ${describeThrownValue(failure)}`,
+            { cause: failure },
+          );
+      throw this.#decided;
     } finally {
       // Never throws (a failing callback is reported): what `settle` threw stands. A copy of
       // its fields: the value may be what the wait resolves with, whose status the callback
@@ -78,8 +86,9 @@ export class PollingWait<T, R> {
 
   /** The pause, in seconds, before the poll after the one that failed with `error`; or throws it. */
   pauseAfter(error: unknown, wait: number): number {
-    if (this.signal.aborted || !isTransientFailure(error)) throw error;
-    this.#lastFailure = error;
+    if (this.signal.aborted || error === this.#decided || !isTransientFailure(error)) throw error;
+    // The wait's last failure, with those the polls' retries met (see `signalFailures`).
+    signalFailures.set(this.pollSignal, error);
     // A server that asked for a longer pause (a 429's Retry-After) gets it, all of it: polled
     // sooner, it answers 429 again. One that would pass the deadline ends the wait now,
     // rather than being polled until then. A wait with no deadline pauses at most 60 s: an
@@ -102,7 +111,7 @@ export class PollingWait<T, R> {
   failure(error: unknown): unknown {
     if (error === this.#early || error === this.#decided) return error;
     if (this.#timedOut() && (CohereAbortError.is(error) || CohereTimeoutError.is(error)))
-      return this.#notDone(this.#lastFailure);
+      return this.#notDone(signalFailures.get(this.pollSignal));
     // The caller's abort, in a poll or between polls, names the wait (a workflow's deadline
     // is the workflow's to name), and so does a poll's transient failure once the caller has
     // aborted (a `shouldRetry` that aborted on a 503, which the wait would have ridden out).

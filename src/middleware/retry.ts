@@ -2,7 +2,7 @@ import { abortErrorFor } from "../internal/abort-error-for.js";
 import { delay } from "../internal/delay.js";
 import { followAbort } from "../internal/follow-abort.js";
 import { abortAtCallEnd, callEnded, callEndWatched } from "../core/call-end.js";
-import { signalDeadlines } from "../internal/signal-deadline.js";
+import { signalDeadlines, signalFailures } from "../internal/signal-deadline.js";
 import { shareTokens } from "../internal/secrets.js";
 import type { ApiError } from "../core/errors/api-error.js";
 import type { AttemptState, Middleware, MiddlewareContext, ScopedNext } from "../core/middleware.js";
@@ -119,6 +119,8 @@ function waitBeforeRetry(
       Date.now() + seconds * 1000 > (signalDeadlines.get(context.signal as AbortSignal) as number))
   )
     throw error;
+  // A wait's poll (its signal has a deadline): the failure the wait's timeout names if it cuts this pause short.
+  if (signalDeadlines.has(context.signal as AbortSignal)) signalFailures.set(context.signal as AbortSignal, error);
   // A pause cut short by the caller's abort ends the call with no answer's failure: the status
   // goes. (Not cleared before the pause: an attempt's plugin bounded out by its timeout may read
   // it still, a moment after the retry layer moved on.)

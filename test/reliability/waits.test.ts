@@ -85,6 +85,22 @@ describe("waitUntilDone outlives transient failures (API.md section 7)", () => {
     expect(server.fake.count("retrieve")).toBeLessThanOrEqual(5);
   });
 
+  it("a deadline that passes during the last poll's own retries: the failure they rode is the cause of the timeout", async () => {
+    // The deadline cut the poll's backoff short: the poll failed as an abort, and the 503s its
+    // attempts met were lost (no cause, or an older poll's failure).
+    const id = batchWithStatus("BATCH_STATUS_IN_PROGRESS");
+    server.fake.inject("retrieve", { type: "status", status: 429, retryAfterMs: 1 }, { times: 1 });
+    server.fake.inject("retrieve", { type: "status", status: 503 }, { times: 1_000 });
+    const client = server.client({ maxRetries: 10, backoff: { initialDelayInSeconds: 0.3, maxDelayInSeconds: 0.3 } });
+    const error = await client.batches
+      .waitUntilDone(id, { pollIntervalInSeconds: 0.01, timeoutInSeconds: 1 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereTimeoutError);
+    expect((error as Error).message).toBe(`waitUntilDone: batch ${id} was not done after 1 s`);
+    expect((error as Error).cause).toBeInstanceOf(ServiceUnavailableError);
+    expect(server.fake.count("retrieve")).toBeGreaterThan(2);
+  });
+
   it("a server that asks for a pause longer than the poll interval gets it before the next poll", async () => {
     const id = batchWithStatus("BATCH_STATUS_COMPLETED");
     server.fake.inject("retrieve", { type: "status", status: 429, retryAfter: "1" }, { times: 1 });

@@ -1,7 +1,7 @@
 // The one waiter (waitUntilDone, waitUntilValidated, run's waits), on a fake clock: how long it
 // pauses after a server asked for a pause, and when it ends at once.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError, CohereTimeoutError } from "../../src/index.js";
+import { ApiError, CohereError, CohereTimeoutError } from "../../src/index.js";
 import { startDeadline } from "../../src/internal/deadline.js";
 import { waitFor } from "../../src/lib/waiter.js";
 
@@ -109,5 +109,48 @@ describe("waitFor after a server asked for a pause (Retry-After)", () => {
     expect((error as Error).message).toBe("test: not done after 5 s");
     expect(((error as Error).cause as ApiError).status).toBe(429);
     expect(polls).toEqual([0, 4_000]);
+  });
+});
+
+describe("waitFor when the step that settles it throws", () => {
+  /** A target whose every poll answers "x", and whose `settle` throws `thrown`. */
+  function throwingSettle(thrown: unknown) {
+    const polls: number[] = [];
+    return {
+      polls,
+      target: {
+        name: "test",
+        notDone: () => "test: not done",
+        poll: async () => {
+          polls.push(Date.now());
+          return "x";
+        },
+        settle: (): string => {
+          throw thrown;
+        },
+      },
+    };
+  }
+
+  it("a failure that looks transient (a 503) is the wait's outcome: it ends the wait at once, not ridden out as a poll's", async () => {
+    // It was taken for a failed poll: polled again until the deadline, which then named it the cause.
+    const unavailable = new ApiError({ status: 503, body: "", headers: new Headers(), requestId: undefined });
+    const { polls, target: waited } = throwingSettle(unavailable);
+    const done = waitFor(waited, { pollIntervalInSeconds: 1, timeoutInSeconds: 10 }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await done).toBe(unavailable);
+    expect(polls).toEqual([0]);
+  });
+
+  it("what is not a CohereError (a status reader that throws a TypeError) ends the wait typed, with it as the cause", async () => {
+    const broken = new TypeError("Cannot read properties of undefined (reading 'status')");
+    const { polls, target: waited } = throwingSettle(broken);
+    const error = await waitFor(waited, { pollIntervalInSeconds: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toBe(
+      "test: the polled answer could not be read: Cannot read properties of undefined (reading 'status')",
+    );
+    expect((error as Error).cause).toBe(broken);
+    expect(polls).toEqual([0]);
   });
 });
