@@ -4,8 +4,10 @@
  * function, users' middleware), so that nothing outlives the attempt's timeout or the caller's
  * abort.
  *
- * `work` is always given a rejection handler, even when the signal had already fired, so a
- * promise abandoned here never becomes an unhandled rejection later.
+ * `work` is always given a rejection handler first, so a promise abandoned here never becomes
+ * an unhandled rejection later: the signal had already fired, or it is no signal at all (a
+ * plugin wrote junk into `context.attemptSignal`: the listener cannot be added, and the bound
+ * promise fails with that).
  */
 export function boundBySignal<T>(
   work: Promise<T>,
@@ -13,10 +15,8 @@ export function boundBySignal<T>(
   onAbort: () => unknown = () => signal?.reason,
 ): Promise<T> {
   if (signal === undefined) return work;
-  if (signal.aborted) {
-    work.then(undefined, ignore);
-    return Promise.reject(onAbort());
-  }
+  work.then(undefined, ignore);
+  if (signal.aborted) return Promise.reject(onAbort());
   return new Promise<T>((resolve, reject) => {
     // A listener that threw would be an uncaught exception, and this promise would never settle.
     const abort = () => {

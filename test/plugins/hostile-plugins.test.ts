@@ -12,7 +12,7 @@ import {
   rateLimitMiddleware,
 } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
-import { earlyAnswerServer, outcome, scriptedServer, sendJson } from "../helpers/scripted-server.js";
+import { earlyAnswerServer, outcome, scriptedServer, sendJson, unhandledDuring } from "../helpers/scripted-server.js";
 
 // Plugins that do what API.md section 6 allows but nobody wrote a test for: a hedge that calls
 // next() twice at once, a cache that answers one operation with another's response, a plugin
@@ -613,5 +613,26 @@ describe("a plugin that freezes what the SDK passes on gets a typed error (API.m
     const { error } = await outcome(server.client({ middleware: [freezing] }).batches.list());
     expect(error).toBeInstanceOf(CohereError);
     expect((error as Error).message).toMatch(/^batches.list \(GET \/v2\/batches\): The call failed: /);
+  });
+});
+
+describe("a plugin that writes junk where only the SDK writes", () => {
+  it("context.attemptSignal set to something that is not a signal: the call fails typed, and nothing is left unhandled", async () => {
+    // A custom fetch rejected on the junk signal while the transport could not listen to it:
+    // its rejection went unhandled, and Node's default (throw) ended the process.
+    const meddling: MiddlewarePlugin = {
+      name: "meddling",
+      handle: (request, next, context) => {
+        (context as { attemptSignal?: unknown }).attemptSignal = 5;
+        return next(request);
+      },
+    };
+    let error: unknown;
+    const unhandled = await unhandledDuring(async () => {
+      const client = server.client({ fetch: server.fake.fetch, maxRetries: 0, middleware: [meddling] });
+      error = (await outcome(client.batches.list())).error;
+    }, 100);
+    expect(unhandled).toEqual([]);
+    expect(CohereError.is(error), String(error)).toBe(true);
   });
 });

@@ -23,6 +23,17 @@ describe("boundBySignal: the one way the SDK awaits what it does not control", (
     expect(unhandled).toEqual([]);
   });
 
+  it("leaves no unhandled rejection when the signal is not one (a plugin wrote junk into context.attemptSignal)", async () => {
+    // The listener could not be added: the bound promise failed, and the work's rejection was
+    // left without a handler (a crash under Node's default --unhandled-rejections=throw).
+    const unhandled = await unhandledDuring(async () => {
+      const work = new Promise((_, reject) => setTimeout(() => reject(new Error("fetch failed")), 10));
+      const error = await boundBySignal(work, 5 as unknown as AbortSignal).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(TypeError);
+    }, 60);
+    expect(unhandled).toEqual([]);
+  });
+
   it("settles like the work when the signal does not fire, and removes its listener", async () => {
     const controller = new AbortController();
     await expect(boundBySignal(Promise.resolve(7), controller.signal)).resolves.toBe(7);
