@@ -3,6 +3,7 @@ import { runInNewContext } from "node:vm";
 import { createReadStream, mkdtempSync, openAsBlob, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
   CohereAbortError,
@@ -405,6 +406,33 @@ describe("a file that cannot be read", () => {
     expect((error as Error).message).toMatch(/The data being uploaded failed as it was read/);
     // Two retries would wait their backoff (at least 0.5 s in all).
     expect(Date.now() - started).toBeLessThan(400);
+  });
+});
+
+describe("a Node stream that fails before the upload reads it", () => {
+  // An `fs` read stream of a missing file emits ENOENT by itself while the call still loads its
+  // code: nobody listened, and the EventEmitter threw it as an uncaught exception (the process died).
+  it("a read stream of a missing file: the create rejects with the data's failure, and nothing crashes", async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), "upload-sources-")), "missing.jsonl");
+    const data = createReadStream(missing);
+    const pending = server.client().datasets.create({ ...upload, data, eval_data: createReadStream(missing) });
+    expect(data.listenerCount("error")).toBeGreaterThan(0);
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toMatch(/failed as it was read: ENOENT/);
+  });
+
+  it("a run's requests destroyed with an error as the run starts: the run rejects with it, and nothing crashes", async () => {
+    const requests = new Readable({ read() {} });
+    const pending = server
+      .client()
+      .batches.run({ name: "run", model: "embed-v4.0", type: "batch-embed-v2-input", requests });
+    expect(requests.listenerCount("error")).toBeGreaterThan(0);
+    requests.destroy(new Error("the disk went away"));
+    const error = await pending.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toMatch(/failed as it was read: the disk went away/);
+    expect(server.fake.count("datasets.create")).toBe(0);
   });
 });
 

@@ -3,6 +3,7 @@ import { CohereError } from "../../core/errors/cohere-error.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { BatchResult } from "../../internal/decoders/batch-result.js";
+import { holdStreamErrors } from "../../internal/hold-stream-errors.js";
 import { callerSignal, loadChunk } from "../../internal/load-chunk.js";
 import { lazyAsyncIterable } from "../../lib/lazy-iterable.js";
 import type { RunRequest, RunResult } from "../../lib/run-types.js";
@@ -272,6 +273,7 @@ export class BatchesClient {
    * `CohereAbortError` on abort; `ApiError` subclasses for a call that failed for good.
    */
   async run(request: RunRequest, options?: RequestOptions): Promise<RunResult> {
+    holdStreamErrors(request, "requests");
     // Bounded by the caller's signal, in the options or in the run request.
     const { runBatch } = await loadChunk(
       () => import("../../lib/run.js"),

@@ -1,4 +1,5 @@
 import type { ApiClient } from "../../core/api-client.js";
+import { holdStreamErrors } from "../../internal/hold-stream-errors.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import type { RequestOptions } from "../../core/request-options.js";
@@ -63,6 +64,7 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.create`.
    */
   async create(request: CreateDatasetRequest, options?: RequestOptions): Promise<HttpResponse<CreateDatasetResponse>> {
+    holdStreamErrors(request, "data", "eval_data");
     const operations = await loadOperations(options, "datasets.create (POST /v1/datasets)").catch((error: unknown) => {
       // Aborted before the upload code loaded: the caller's streams are closed all the same
       // (as fetch cancels the body of a request it never sends), without holding the error up.
