@@ -51,12 +51,12 @@ export async function receiveResponse(
   const read = () => readBody(response, context.options.maxResponseBytes, signal, framed, !readable);
   let body: Uint8Array | string;
   try {
-    // The runtime's fetch errors its body on the signal; any other body is raced against it.
+    // Raced against the signal, the runtime fetch's own body too: Node 20's fetch may leave a
+    // body it was reading when the signal fired (headers and half a body in, on a kept-alive
+    // connection) pending for good, and the attempt's timeout with it.
     body = nullBodyStatuses.has(response.status)
       ? empty
-      : framed
-        ? await read()
-        : await boundBySignal(read(), signal, () => abortErrorFor(context, signal));
+      : await boundBySignal(read(), signal, () => abortErrorFor(context, signal));
   } catch (error) {
     body = unreadBody(error, response.status);
   }
