@@ -10,6 +10,7 @@
 // through a plugin about 10 µs.
 import { CohereError } from "./errors/cohere-error.js";
 import type { MiddlewareContext } from "./middleware.js";
+import { ignore } from "../internal/ignore.js";
 
 const callEnd: unique symbol = Symbol();
 
@@ -29,7 +30,7 @@ class CallEnd {
   add(controller: AbortController): () => void {
     if (this.#ended) {
       controller.abort(callEndedError());
-      return noop;
+      return ignore;
     }
     const running = this.#running;
     running.push(controller);
@@ -75,7 +76,7 @@ export function callEnded(context: MiddlewareContext): boolean {
  * so (not a `CohereAbortError`: nobody aborted), and returns what lets go of it.
  */
 export function abortAtCallEnd(context: MiddlewareContext, controller: AbortController): () => void {
-  return endOf(context)?.add(controller) ?? noop;
+  return endOf(context)?.add(controller) ?? ignore;
 }
 
 /** Ends `context`'s call: what it left running stops (see `abortAtCallEnd`). */
@@ -87,5 +88,3 @@ export function endCall(context: MiddlewareContext): void {
 export function callEndedError(): CohereError {
   return new CohereError("The call had ended: a middleware answered or failed while this was pending");
 }
-
-function noop(): void {}

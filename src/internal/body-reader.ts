@@ -1,4 +1,5 @@
 import { CohereParseError } from "../core/errors/parse-error.js";
+import { ignore } from "./ignore.js";
 
 /** Reads a response body chunk by chunk; `cancel` stops it and closes the connection. */
 export interface BodyReader {
@@ -29,10 +30,7 @@ export function bodyReader(body: ReadableStream<Uint8Array> | AsyncIterable<Uint
 
 /** Cancels a body that will not be read (a redirect's, one refused): its connection is closed. */
 export function discardBody(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null): void {
-  if (body !== null)
-    bodyReader(body)
-      .cancel()
-      .catch(() => {});
+  if (body !== null) bodyReader(body).cancel().catch(ignore);
 }
 
 // The intrinsic getter of a typed array's tag: it reads the array's internal slot, so neither

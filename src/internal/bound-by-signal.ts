@@ -1,3 +1,5 @@
+import { ignore } from "./ignore.js";
+
 /**
  * Settles like `work`, or rejects with `onAbort()` as soon as `signal` fires, whichever comes
  * first. The one way the SDK awaits anything it does not control (fetch, a body read, a token
@@ -51,5 +53,3 @@ export function callUserCode<T>(run: () => T | PromiseLike<T>): Promise<T> {
     return Promise.reject(error);
   }
 }
-
-function ignore(): void {}

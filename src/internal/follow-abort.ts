@@ -1,3 +1,5 @@
+import { ignore } from "./ignore.js";
+
 /**
  * Aborts `controller` when `signal` does (at once if it already has), with its reason unless
  * `withReason` is false, and returns the function that stops listening. A hand-made link rather
@@ -9,14 +11,12 @@ export function followAbort(
   controller: AbortController,
   withReason = true,
 ): () => void {
-  if (signal === undefined) return noop;
+  if (signal === undefined) return ignore;
   const onAbort = () => controller.abort(withReason ? signal.reason : undefined);
   if (signal.aborted) {
     onAbort();
-    return noop;
+    return ignore;
   }
   signal.addEventListener("abort", onAbort, { once: true });
   return () => signal.removeEventListener("abort", onAbort);
 }
-
-function noop(): void {}

@@ -1,3 +1,5 @@
+import { ignore } from "./ignore.js";
+
 /** What `holdStreamErrors` uses of a Node stream (an EventEmitter). */
 interface Emitter {
   on(event: string, listener: () => void): unknown;
@@ -13,7 +15,7 @@ interface Emitter {
 export function holdStreamErrors(request: unknown, ...fields: string[]): void {
   for (const field of fields)
     try {
-      (request as Record<string, Emitter>)[field]?.on("error", () => {});
+      (request as Record<string, Emitter>)[field]?.on("error", ignore);
     } catch {
       // Not an emitter, or a request that cannot be read: its checks refuse it.
     }

@@ -2,6 +2,7 @@ import { runtime } from "#platform";
 import { CohereParseError } from "../core/errors/parse-error.js";
 import { bodyReader, bytesOf, discardBody } from "./body-reader.js";
 import { delay } from "./delay.js";
+import { ignore } from "./ignore.js";
 
 const empty = new Uint8Array(0);
 
@@ -116,5 +117,3 @@ function tooLarge(status: number, maxBytes: number): CohereParseError {
     `the body is larger than maxResponseBytes (${maxBytes} bytes) and was not read further`,
   ]);
 }
-
-function ignore(): void {}

@@ -1,3 +1,5 @@
+import { ignore } from "../internal/ignore.js";
+
 /**
  * An `AsyncIterable` returned at once, whose iterator is opened by the first `next()` (nothing
  * is fetched or loaded before), then called directly: no extra promise per item. The iterator
@@ -35,7 +37,7 @@ export function lazyAsyncIterable<T>(open: (closing: AbortSignal) => Promise<Asy
           closed = true;
           // An opening in flight (the dataset's retrieve) ends now, not when it is answered.
           closing.abort();
-          const opened = inner ?? (await opening?.catch(() => undefined));
+          const opened = inner ?? (await opening?.catch(ignore));
           return (await opened?.return?.()) ?? finished();
         },
         [Symbol.asyncIterator]: () => iterator,

@@ -21,6 +21,7 @@ import type {
 } from "./types.js";
 import { isTerminalStatus, type TerminalBatchStatus } from "./status.js";
 import type { HttpResponse } from "../../core/http-response.js";
+import { ignore } from "../../internal/ignore.js";
 
 /**
  * What the data-only methods resolve with. They hand the raw method's promise on with `.then`
@@ -285,7 +286,7 @@ export class BatchesClient {
       // stream held its file open), without holding the error up.
       import("../../lib/run.js").then(
         (loaded) => loaded.closeRunRequests(request),
-        () => undefined, // this load failing too leaves nothing more to do
+        ignore, // this load failing too leaves nothing more to do
       );
       throw error;
     });

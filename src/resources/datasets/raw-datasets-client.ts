@@ -3,6 +3,7 @@ import { holdStreamErrors } from "../../internal/hold-stream-errors.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import type { RequestOptions } from "../../core/request-options.js";
+import { ignore } from "../../internal/ignore.js";
 import type {
   CreateDatasetRequest,
   CreateDatasetResponse,
@@ -70,7 +71,7 @@ export class RawDatasetsClient {
       // (as fetch cancels the body of a request it never sends), without holding the error up.
       loadOperations().then(
         (loaded) => loaded.closeRequestData(request),
-        () => undefined, // this load failing too leaves nothing more to do
+        ignore, // this load failing too leaves nothing more to do
       );
       throw error;
     });
