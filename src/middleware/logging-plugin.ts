@@ -5,7 +5,7 @@ import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import type { redactTokens } from "../internal/secrets.js";
 import { callUserCallback } from "../internal/user-callback.js";
 import type { LoggingOptions, LogLevel } from "./logging.js";
-import { noQuery, redactedHeaders, redactedPath } from "./logging-redaction.js";
+import { clipped, noQuery, redactedHeaders, redactedPath } from "./logging-redaction.js";
 import { type LoggingSettings, loggingSettings } from "./logging-settings.js";
 
 // The logging middleware's work, loaded by `loggingMiddleware` on its first attempt, so a page
@@ -54,7 +54,9 @@ function attemptLine(
   redact: typeof redactTokens,
 ): AttemptLine {
   const started = performance.now();
-  const clean = <T extends string | undefined>(text: T) => (text && redact(context, text)) as T;
+  // Redacted, then cut: a server's header may be megabytes (an `x-request-id`, a `date`), and a
+  // token cut in two before redaction would be shown in part.
+  const clean = <T extends string | undefined>(text: T) => (text && clipped(redact(context, text))) as T;
   const base = () => ({
     operation: context.operation,
     method: request.method,

@@ -72,4 +72,23 @@ describe("loggingMiddleware", () => {
     });
     expect(lines[0]!.data.responseHeaders).toMatchObject({ "x-request-id": expect.any(String) });
   });
+  it("cuts a server's huge header values (redacted first), so a line stays short", async () => {
+    const { lines, logger } = recorder();
+    const huge = "r".repeat(250) + secret + "r".repeat(5_000_000);
+    const client = new CohereClient({
+      token: secret,
+      maxRetries: 0,
+      middleware: [loggingMiddleware({ logger, level: "debug" })],
+      fetch: async () =>
+        new Response(JSON.stringify({ batches: [] }), {
+          headers: { "content-type": "application/json", "x-request-id": huge, date: huge },
+        }),
+    });
+    await client.batches.list();
+    const text = JSON.stringify(lines);
+    expect(text.length).toBeLessThan(5_000);
+    expect(text).not.toContain(secret.slice(0, 6));
+    expect(lines[0]!.data.requestId).toBe(`${"r".repeat(250)}[REDAC…`);
+    expect(lines[0]!.data.responseHeaders).toMatchObject({ date: `${"r".repeat(250)}[REDAC…` });
+  });
 });
