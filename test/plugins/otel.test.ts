@@ -535,6 +535,16 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
         throw new Error("boom");
       },
     });
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const trapped = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("trap");
+        },
+      },
+    );
     for (const [options, message] of [
       [null, "must be an object { tracer?, propagate? } (got null)"],
       [[], "must be an object { tracer?, propagate? } (got an array)"],
@@ -543,6 +553,10 @@ describe("cohere-batches/otel: its options, its instances, the active span", () 
       [{ propagate: "no" }, "propagate must be a boolean (got string)"],
       [{ tracer: 5 }, "tracer must be an OpenTelemetry Tracer (with startSpan)"],
       [throwing, "they could not be read"],
+      // A Proxy's trap that throws, or a revoked Proxy: typed too, not the trap's own error.
+      [revoked, "they could not be read"],
+      [{ tracer: trapped }, "tracer could not be read (its startSpan threw)"],
+      [{ tracer: revoked }, "tracer could not be read (its startSpan threw)"],
     ] as const) {
       const refused = (() => {
         try {
