@@ -2,6 +2,8 @@ import * as v from "valibot";
 import { CohereError } from "../core/errors/cohere-error.js";
 import { checkInput, describeValue } from "../core/input.js";
 import { functionSchema, isHeaderName } from "../core/input-schemas.js";
+import { ignore } from "../internal/ignore.js";
+import { isThenable } from "../internal/user-callback.js";
 import type { TracingOptions } from "./tracing.js";
 
 /** `tracingMiddleware`'s options, checked and with their defaults. */
@@ -58,14 +60,28 @@ function checkedIdMaker(given: (() => string) | undefined): () => string {
     ? () => crypto.randomUUID()
     : () => {
         const id: unknown = given();
-        if (typeof id !== "string" || id === "")
+        if (typeof id !== "string" || id === "") {
+          // A promise refused is let go: its rejection was left unhandled (a crash in Node).
+          if (isThenable(id)) settle(id);
           throw new CohereError(`tracingMiddleware: createId must return a non-empty string (got ${describeId(id)})`);
+        }
+        // Sent twice per attempt: megabytes of id were megabytes of headers on every request.
+        if (id.length > 256)
+          throw new CohereError(`tracingMiddleware: createId must return at most 256 characters (got ${id.length})`);
         return id;
       };
+}
+
+function settle(promise: PromiseLike<unknown>): void {
+  try {
+    promise.then(undefined, ignore);
+  } catch {
+    // A thenable whose `then` throws has no rejection to leave unhandled.
+  }
 }
 
 /** What `createId` gave, for its message: `describeValue`, with the two mistakes it makes most. */
 function describeId(id: unknown): string {
   if (id === "") return "an empty string";
-  return typeof (id as { then?: unknown } | null)?.then === "function" ? "a promise" : describeValue(id);
+  return isThenable(id) ? "a promise" : describeValue(id);
 }

@@ -15,7 +15,11 @@ export interface TracingOptions {
    * @defaultValue "X-Client-Attempt-Id"
    */
   attemptHeader?: string | undefined;
-  /** Makes ids. @defaultValue crypto.randomUUID */
+  /**
+   * Makes ids: each a non-empty string of at most 256 characters, or the call fails with a
+   * `CohereError` before sending.
+   * @defaultValue crypto.randomUUID
+   */
   createId?: (() => string) | undefined;
   /** Called for each attempt with the ids, to connect them to your traces. If it throws, the call goes on. */
   onAttempt?:

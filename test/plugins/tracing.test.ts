@@ -70,6 +70,41 @@ describe("tracingMiddleware", () => {
       expect(fake.requests).toHaveLength(0);
     }
   });
+  it("a createId that returns a rejected promise fails the call typed, and leaves no rejection unhandled", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const fake = new FakeCohere();
+      const client = new CohereClient({
+        token: "test-token",
+        fetch: fake.fetch,
+        middleware: [tracingMiddleware({ createId: () => Promise.reject(new Error("no id")) as never })],
+      });
+      const error = await client.batches.list().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toContain("createId must return a non-empty string (got a promise)");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+      expect(fake.requests).toHaveLength(0);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  it("a createId that returns megabytes of text fails the call typed, and sends nothing", async () => {
+    const fake = new FakeCohere();
+    const client = new CohereClient({
+      token: "test-token",
+      fetch: fake.fetch,
+      middleware: [tracingMiddleware({ createId: () => "x".repeat(5_000_000) })],
+    });
+    const error = await client.batches.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toContain("createId must return at most 256 characters (got 5000000)");
+    expect(fake.requests).toHaveLength(0);
+  });
+
   it("keeps one call id when a call-phase plugin sends the call twice at once (a hedge)", async () => {
     // The retry layer gives the second send a context object of its own: an id kept by context
     // object was a new call id for the same call.
