@@ -68,8 +68,9 @@ export function loggingMiddleware(options: LoggingOptions = {}): SinglePhasePlug
     },
     "must be an object { logger?, level?, allowedHeaders?, allowedQueryParameters? }",
   );
-  checkInput(schema, options, "loggingMiddleware options");
-  return loggingPlugin(options);
+  // What was checked, each option read once: the work reads the options on the first attempt,
+  // when a getter that throws then, or a value changed since, failed every call.
+  return loggingPlugin(checkInput(schema, options, "loggingMiddleware options"));
 }
 
 /**

@@ -91,4 +91,24 @@ describe("loggingMiddleware", () => {
     expect(lines[0]!.data.requestId).toBe(`${"r".repeat(250)}[REDAC…`);
     expect(lines[0]!.data.responseHeaders).toMatchObject({ date: `${"r".repeat(250)}[REDAC…` });
   });
+  it("reads its options once, when made: a getter that throws later, or a change since, costs no call", async () => {
+    const { lines, logger } = recorder();
+    let reads = 0;
+    const options = Object.defineProperty({ logger, level: "info" as LogLevel }, "allowedHeaders", {
+      enumerable: true,
+      get() {
+        if (reads++ > 0) throw new Error("read again");
+        return ["x-extra"];
+      },
+    });
+    const plugin = loggingMiddleware(options);
+    options.level = "off";
+    const fake = new FakeCohere({ tokens: [secret] });
+    const client = new CohereClient({ token: secret, fetch: fake.fetch, middleware: [plugin] });
+    // Read again on the first attempt, it failed every call ("could not load the logging code").
+    await client.batches.list();
+    await client.batches.list();
+    expect(lines.map((line) => line.message)).toEqual(["GET /v2/batches 200", "GET /v2/batches 200"]);
+    expect(reads).toBe(1);
+  });
 });
