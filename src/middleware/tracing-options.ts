@@ -65,11 +65,17 @@ function checkedIdMaker(given: (() => string) | undefined): () => string {
           if (isThenable(id)) settle(id);
           throw new CohereError(`tracingMiddleware: createId must return a non-empty string (got ${describeId(id)})`);
         }
-        // Sent twice per attempt: megabytes of id were megabytes of headers on every request.
-        if (id.length > 256)
-          throw new CohereError(`tracingMiddleware: createId must return at most 256 characters (got ${id.length})`);
-        return id;
+        return boundedId(id, "createId must return");
       };
+}
+
+/**
+ * `id`, or a `CohereError` past 256 characters: an id is sent in a header of every attempt, and
+ * megabytes of it were megabytes of headers on every request.
+ */
+export function boundedId(id: string, what: string): string {
+  if (id.length > 256) throw new CohereError(`tracingMiddleware: ${what} at most 256 characters (got ${id.length})`);
+  return id;
 }
 
 function settle(promise: PromiseLike<unknown>): void {

@@ -1,7 +1,7 @@
 import type { MiddlewareContext, OperationName } from "../core/middleware.js";
 import type { SinglePhasePlugin } from "../core/middleware-plugin.js";
 import { callUserCallback } from "../internal/user-callback.js";
-import { checkedTracingOptions } from "./tracing-options.js";
+import { boundedId, checkedTracingOptions } from "./tracing-options.js";
 
 /** Options of `tracingMiddleware`. @public */
 export interface TracingOptions {
@@ -32,7 +32,8 @@ export interface TracingOptions {
  * a call can be followed through your logs, proxies and Cohere's support.
  *
  * @remarks
- * A caller may choose the call id: `{ context: { callId: "..." } }` in the request options.
+ * A caller may choose the call id: `{ context: { callId: "..." } }` in the request options (at
+ * most 256 characters, as `createId`'s).
  * Runs in the `"attempt"` phase. Downloads of results parts (`datasets.download`, signed URLs on
  * a storage host) are not tagged.
  * @example
@@ -75,7 +76,7 @@ function callIdOf(callIds: WeakMap<object, string>, context: MiddlewareContext, 
   let callId = callIds.get(call);
   if (callId === undefined) {
     const chosen = context.options.context?.callId;
-    callId = typeof chosen === "string" && chosen !== "" ? chosen : createId();
+    callId = typeof chosen === "string" && chosen !== "" ? boundedId(chosen, "a callId must be") : createId();
     callIds.set(call, callId);
   }
   return callId;

@@ -103,6 +103,14 @@ describe("tracingMiddleware", () => {
     expect(error).toBeInstanceOf(CohereError);
     expect((error as Error).message).toContain("createId must return at most 256 characters (got 5000000)");
     expect(fake.requests).toHaveLength(0);
+    // A caller's own call id too.
+    const chosen = new CohereClient({ token: "test-token", fetch: fake.fetch, middleware: [tracingMiddleware()] });
+    const refused = await chosen.batches
+      .list({}, { context: { callId: "y".repeat(300) } })
+      .catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(CohereError);
+    expect((refused as Error).message).toContain("a callId must be at most 256 characters (got 300)");
+    expect(fake.requests).toHaveLength(0);
   });
 
   it("keeps one call id when a call-phase plugin sends the call twice at once (a hedge)", async () => {
