@@ -71,7 +71,11 @@ async function decoder(options: RequestOptions | undefined, caller: string): Pro
     );
 }
 
-/** The dataset's parts in `index` order, each with a download URL. */
+/**
+ * The dataset's parts in `index` order, each with a download URL, each once: a part the list
+ * names twice (the same `id` and `name`, whatever its URLs) is one part, read once, where its
+ * first entry in `index` order stands.
+ */
 async function partsOf(
   api: ApiClient,
   id: string,
@@ -89,9 +93,16 @@ async function partsOf(
       answered = context;
     })
   ).data;
+  const named = new Set<string>();
   const parts = (dataset.dataset_parts ?? [])
     .map((part) => ({ ...part, name: redactTokens(answered, part.name) }))
-    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+    .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+    .filter((part) => {
+      const key = JSON.stringify([part.id, part.name]);
+      if (named.has(key)) return false;
+      named.add(key);
+      return true;
+    });
   const missing = parts.find((part) => typeof part.url !== "string" || part.url === "");
   if (missing !== undefined)
     throw new CohereError(`${describePart(api.redact(id, options), missing)} has no download URL`);
