@@ -6,6 +6,7 @@ import type { BatchResult } from "../internal/decoders/batch-result.js";
 import { withSignalAlso } from "../internal/deadline.js";
 import { loadChunk } from "../internal/load-chunk.js";
 import { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
+import { isAddressable, unaddressableId } from "./server-ids.js";
 
 /**
  * The records of batch `id`'s output. A batch that is not `BATCH_STATUS_COMPLETED` (even with
@@ -23,7 +24,8 @@ export async function openBatchResults(
   // Checked first, as the call would (a typed refusal, nothing sent), then bound to the closing.
   const checked = options === undefined ? undefined : (api.resolveOptions(options) as RequestOptions);
   const retrieve = (during: RequestOptions | undefined) => new RawBatchesClient(api).retrieve(id, during);
-  const { batch } = (await withSignalAlso(checked, closing, retrieve)).data;
+  const answer = await withSignalAlso(checked, closing, retrieve);
+  const { batch } = answer.data;
   // The id may be a server's (`run`'s results): cleaned of the token, which a server may echo there.
   if (batch.status !== "BATCH_STATUS_COMPLETED")
     throw new CohereError(
@@ -33,6 +35,14 @@ export async function openBatchResults(
   if (output === undefined || output === "")
     throw new CohereError(
       `results: batch ${api.redact(id, options)} is BATCH_STATUS_COMPLETED but has no output_dataset_id`,
+    );
+  if (!isAddressable("dataset", output))
+    throw unaddressableId(
+      { status: answer.status, text: api.redact(JSON.stringify(answer.data), options) },
+      `results: batch ${api.redact(id, options)}`,
+      "dataset",
+      api.redact(output, options),
+      " as its output_dataset_id",
     );
   // Loaded, not imported: a static import of a lazy chunk makes the bundler split shared chunks.
   const { openDatasetRecords } = await loadChunk(

@@ -11,6 +11,7 @@ import type { BatchesClient } from "../resources/batches/batches-client.js";
 import { isTerminalStatus } from "../resources/batches/status.js";
 import type { Dataset } from "../resources/datasets/types.js";
 import { batchesReading } from "./run-create.js";
+import { isAddressable } from "./server-ids.js";
 
 /**
  * When the list is walked, in milliseconds after the watch starts (a look that runs long, its
@@ -67,7 +68,8 @@ export function watchForSecondBatches(
       // server gave, nothing is spared.)
       if (Date.parse(other.created_at ?? "") > Date.parse(finished.at ?? "")) continue;
       if (keep === "first") keep = other.id;
-      if (other.id === keep || cancelled.has(other.id)) continue;
+      // One whose id the SDK cannot address cannot be cancelled (the run's error named it).
+      if (other.id === keep || cancelled.has(other.id) || !isAddressable("batch", other.id)) continue;
       if (isTerminalStatus(other.status) || other.status === "BATCH_STATUS_CANCELING") continue;
       await batches.cancel(other.id, calls);
       cancelled.add(other.id);
