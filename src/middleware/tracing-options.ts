@@ -70,11 +70,17 @@ function checkedIdMaker(given: (() => string) | undefined): () => string {
 }
 
 /**
- * `id`, or a `CohereError` past 256 characters: an id is sent in a header of every attempt, and
- * megabytes of it were megabytes of headers on every request.
+ * `id`, or a `CohereError` past 256 characters (an id is sent in a header of every attempt, and
+ * megabytes of it were megabytes of headers on every request) or with a space or tab at an end.
  */
 export function boundedId(id: string, what: string): string {
   if (id.length > 256) throw new CohereError(`tracingMiddleware: ${what} at most 256 characters (got ${id.length})`);
+  // fetch trims a header value's spaces and tabs: the id sent would not be the one `onAttempt`
+  // and the caller's logs hold.
+  if (/^[ \t]|[ \t]$/.test(id))
+    throw new CohereError(
+      `tracingMiddleware: ${what} without spaces or tabs at either end (got ${JSON.stringify(id)})`,
+    );
   return id;
 }
 

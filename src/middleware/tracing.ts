@@ -16,8 +16,8 @@ export interface TracingOptions {
    */
   attemptHeader?: string | undefined;
   /**
-   * Makes ids: each a non-empty string of at most 256 characters, or the call fails with a
-   * `CohereError` before sending.
+   * Makes ids: each a non-empty string of at most 256 characters, with no space or tab at either
+   * end (fetch trims those from a header), or the call fails with a `CohereError` before sending.
    * @defaultValue crypto.randomUUID
    */
   createId?: (() => string) | undefined;
@@ -33,7 +33,7 @@ export interface TracingOptions {
  *
  * @remarks
  * A caller may choose the call id: `{ context: { callId: "..." } }` in the request options (at
- * most 256 characters, as `createId`'s).
+ * most 256 characters, with no space or tab at either end, as `createId`'s).
  * Runs in the `"attempt"` phase. Downloads of results parts (`datasets.download`, signed URLs on
  * a storage host) are not tagged.
  * @example

@@ -113,6 +113,36 @@ describe("tracingMiddleware", () => {
     expect(fake.requests).toHaveLength(0);
   });
 
+  it("refuses an id with a space or tab at an end, which fetch would trim from the header", async () => {
+    // The header sent would say "abc" where onAttempt (and the caller's logs) said " abc".
+    const fake = new FakeCohere();
+    for (const id of [" abc", "abc\t", "\tabc "]) {
+      const client = new CohereClient({
+        token: "test-token",
+        fetch: fake.fetch,
+        middleware: [tracingMiddleware({ createId: () => id })],
+      });
+      const error = await client.batches.list().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toContain(
+        `createId must return without spaces or tabs at either end (got ${JSON.stringify(id)})`,
+      );
+    }
+    const chosen = new CohereClient({ token: "test-token", fetch: fake.fetch, middleware: [tracingMiddleware()] });
+    const refused = await chosen.batches
+      .list({}, { context: { callId: "call-1 " } })
+      .catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(CohereError);
+    expect((refused as Error).message).toContain(
+      'a callId must be without spaces or tabs at either end (got "call-1 ")',
+    );
+    expect(fake.requests).toHaveLength(0);
+    // An id with spaces inside is sent as it is.
+    const inner = new CohereClient({ token: "test-token", fetch: fake.fetch, middleware: [tracingMiddleware()] });
+    await inner.batches.list({}, { context: { callId: "call 2" } });
+    expect(fake.requests.at(-1)?.headers["x-client-request-id"]).toBe("call 2");
+  });
+
   it("keeps one call id when a call-phase plugin sends the call twice at once (a hedge)", async () => {
     // The retry layer gives the second send a context object of its own: an id kept by context
     // object was a new call id for the same call.
