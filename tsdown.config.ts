@@ -9,6 +9,11 @@ const packageDocumentation = `/**
  *
  * @packageDocumentation
  */`;
+const testingPackageDocumentation = `/**
+ * \`cohere-batches/testing\`: a fake of Cohere's batches and datasets service, for tests and demos.
+ *
+ * @packageDocumentation
+ */`;
 const otelPackageDocumentation = `/**
  * \`cohere-batches/otel\`: the official OpenTelemetry plugin.
  *
@@ -101,5 +106,7 @@ export default defineConfig([
     entry: { index: "src/testing/index.ts", "index.node": "src/testing/index.node.ts" },
     outDir: "dist/testing",
     ...universalBuild,
+    // On every d.ts of the build, the chunk's too: harmless there, and api-extractor reads the entries'.
+    banner: { dts: testingPackageDocumentation },
   },
 ]);
