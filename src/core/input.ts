@@ -18,13 +18,14 @@ export function checkInput<const Schema extends v.GenericSchema>(
   // Not through `whileReading`: this runs on every call, and a closure and the subject's text
   // would be built for each.
   let result: v.SafeParseResult<Schema>;
-  // valibot's objects take an array (its keys are indexes), so `list([])` would be sent as
-  // `list({})`: an array where options or a request belong is a mistake.
-  if (Array.isArray(value) && "entries" in schema)
-    throw new CohereError(
-      `Invalid ${what}: ${(schema as { message?: string }).message ?? "must be an object"} (got an array)`,
-    );
   try {
+    // valibot's objects take an array (its keys are indexes), so `list([])` would be sent as
+    // `list({})`: an array where options or a request belong is a mistake. Inside the `try`:
+    // `Array.isArray` throws on a revoked Proxy.
+    if (Array.isArray(value) && "entries" in schema)
+      throw new CohereError(
+        `Invalid ${what}: ${(schema as { message?: string }).message ?? "must be an object"} (got an array)`,
+      );
     result = v.safeParse(schema, value);
   } catch (error) {
     throw unreadable(`Invalid ${what}: it`, error);

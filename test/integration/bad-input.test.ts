@@ -650,6 +650,31 @@ describe("input that throws as it is read is refused like any junk, before anyth
     await refused(() => call(server.client()), message);
   });
 
+  // A revoked Proxy throws even from `Array.isArray`, which the input check ran before its `try`:
+  // a raw TypeError escaped every method (and the constructor) until 2026-12-04.
+  it("a revoked Proxy as options, request, id or request options, for every method", async () => {
+    const revoked = () => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy as never;
+    };
+    await refused(() => new CohereClient(revoked()), /^Invalid client options: it could not be read/);
+    const client = server.client();
+    const calls: [() => unknown, RegExp][] = [
+      [() => client.batches.list(revoked()), /^Invalid request: it could not be read/],
+      [() => client.batches.list({}, revoked()), /^Invalid request options: it could not be read/],
+      [() => client.batches.create(revoked()), /^Invalid request: it could not be read/],
+      [() => client.batches.retrieve(revoked()), /^Invalid id: it could not be read/],
+      [() => client.batches.withRawResponse.cancel("b", revoked()), /^Invalid request options: it could not/],
+      [() => client.batches.waitUntilDone("b", revoked()), /^Invalid waitUntilDone options: it could not/],
+      [() => client.datasets.list(revoked()), /^Invalid request: it could not be read/],
+      [() => client.datasets.delete(revoked()), /^Invalid id: it could not be read/],
+      [() => client.datasets.usage(revoked()), /^Invalid request options: it could not be read/],
+      [() => client.datasets.create(revoked()), /^Invalid request: it could not be read/],
+    ];
+    for (const [call, message] of calls) await refused(call, message);
+  });
+
   // Shaped like a signal, but what the SDK would use of it throws: refused once, up front, not
   // a raw error (or an unhandled rejection and a call that never ends) wherever it is used.
   const noop = () => {};
