@@ -15,9 +15,9 @@ export function checkBaseUrl(baseUrl: string, source = "baseUrl"): string {
   try {
     url = new URL(baseUrl);
   } catch {
-    // Not quoted when it may hold a password (`//user:secret@proxy`).
-    if (baseUrl.includes("@")) throw new CohereError(`Invalid ${source}: the value is not an absolute URL`);
-    throw new CohereError(`Invalid ${source}: ${JSON.stringify(baseUrl)} is not an absolute URL${schemeHint(baseUrl)}`);
+    // Not quoted: it may hold a password (`//user:secret@proxy`) or be an API key pasted in the
+    // wrong place. The hint quotes a bare host alone.
+    throw new CohereError(`Invalid ${source}: the value is not an absolute URL${schemeHint(baseUrl)}`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new CohereError(
@@ -38,9 +38,12 @@ export function checkBaseUrl(baseUrl: string, source = "baseUrl"): string {
   return href;
 }
 
-/** "; did you mean "https://api.cohere.com"?" for a bare host (http for a local one), else "". */
+/**
+ * "; did you mean "https://api.cohere.com"?" for a bare host (http for a local one), else "".
+ * Not for a long run of letters and digits without a dot: no host looks so, an API key does.
+ */
 function schemeHint(baseUrl: string): string {
-  if (!/^[\w.-]+(:\d+)?(\/\S*)?$/.test(baseUrl)) return "";
+  if (!/^(?!\w{20,}$)[\w.-]+(:\d+)?(\/[^\s@]*)?$/.test(baseUrl)) return "";
   const local = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:|\/|$)/.test(baseUrl);
   return `; add the scheme: did you mean ${JSON.stringify(`${local ? "http" : "https"}://${baseUrl}`)}?`;
 }

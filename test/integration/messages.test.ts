@@ -61,7 +61,7 @@ describe("baseUrl: the message says how to fix it", () => {
   it.each([
     [
       "api.cohere.com",
-      'Invalid baseUrl: "api.cohere.com" is not an absolute URL; add the scheme: did you mean "https://api.cohere.com"?',
+      'Invalid baseUrl: the value is not an absolute URL; add the scheme: did you mean "https://api.cohere.com"?',
     ],
     [
       "localhost:8080",
@@ -77,6 +77,14 @@ describe("baseUrl: the message says how to fix it", () => {
     ],
   ])("%s", (baseUrl, message) => {
     expect(() => new CohereClient({ token: "t", baseUrl })).toThrow(message);
+  });
+
+  it("does not show an API key pasted as the baseUrl, in the message nor in a scheme's hint", () => {
+    // The token's place swapped with baseUrl's: both quoted the key until 2026-12-04.
+    const key = "Xy7kQ2mN9pR4sT6vW8zA1bC3dE5fG7hJ9kL2mN4p";
+    expect(() => new CohereClient({ token: key, baseUrl: key })).toThrow(
+      /^Invalid baseUrl: the value is not an absolute URL$/,
+    );
   });
 
   it("still takes a base URL with a path that is not a version", () => {

@@ -156,7 +156,7 @@ describe("the four operations over HTTP", () => {
       expect(new CohereClient({ token: "t" }).batches).toBeDefined();
       process.env.CO_API_URL = "127.0.0.1:45678";
       expect(() => new CohereClient({ token: "t" })).toThrow(
-        'Invalid CO_API_URL environment variable: "127.0.0.1:45678" is not an absolute URL; add the scheme: did you mean "http://127.0.0.1:45678"?',
+        'Invalid CO_API_URL environment variable: the value is not an absolute URL; add the scheme: did you mean "http://127.0.0.1:45678"?',
       );
       process.env.CO_API_URL = "https://api.cohere.com/v2";
       expect(() => new CohereClient({ token: "t" })).toThrow(
@@ -172,7 +172,12 @@ describe("the four operations over HTTP", () => {
         /^Invalid baseUrl: the value is not an absolute URL$/,
       );
       // The option wins, and is named as the option.
-      expect(() => new CohereClient({ token: "t", baseUrl: "nope" })).toThrow('Invalid baseUrl: "nope"');
+      expect(() => new CohereClient({ token: "t", baseUrl: "nope" })).toThrow(/^Invalid baseUrl: .*"https:\/\/nope"/);
+      // A key in CO_API_URL (the variables swapped) is not shown, in the message nor in a hint.
+      process.env.CO_API_URL = "Xy7kQ2mN9pR4sT6vW8zA1bC3dE5fG7hJ9kL2mN4p";
+      expect(() => new CohereClient({ token: "t" })).toThrow(
+        /^Invalid CO_API_URL environment variable: the value is not an absolute URL$/,
+      );
     } finally {
       delete process.env.CO_API_URL;
     }
