@@ -11,7 +11,9 @@ export type StructuralCheck = (input: unknown) => boolean;
 interface SchemaNode {
   readonly type: string;
   readonly async?: boolean;
-  readonly pipe?: unknown;
+  readonly pipe?: readonly SchemaNode[];
+  /** A `v.check` action's test. */
+  readonly requirement?: (input: unknown) => boolean;
   readonly default?: unknown;
   readonly fallback?: unknown;
   readonly wrapped?: SchemaNode;
@@ -25,7 +27,8 @@ const unsafeKeys = ["__proto__", "prototype", "constructor"];
 /**
  * A plain-JavaScript check of a response body, compiled once from the operation's valibot
  * schema (the one source of truth), or `undefined` when the schema uses a feature it does not
- * know (pipes, defaults, transforms, unions, ...): valibot alone checks those.
+ * know (defaults, transforms, unions, pipes of anything but `v.check`s, ...): valibot alone
+ * checks those.
  *
  * @remarks
  * valibot builds datasets, issue paths and a copy of every object on every value: a 1,000-batch
@@ -49,7 +52,8 @@ const isBoolean: StructuralCheck = (input) => typeof input === "boolean";
 const isNumber: StructuralCheck = (input) => typeof input === "number" && !Number.isNaN(input);
 
 function compile(node: SchemaNode): StructuralCheck | undefined {
-  if (node.async || node.pipe !== undefined || node.default !== undefined || node.fallback !== undefined) return;
+  if (node.async || node.default !== undefined || node.fallback !== undefined) return;
+  if (node.pipe) return pipeCheck(node.pipe);
   const { type, wrapped, item, entries } = node;
   if (type === "string") return isString;
   if (type === "boolean") return isBoolean;
@@ -66,6 +70,13 @@ function compile(node: SchemaNode): StructuralCheck | undefined {
     return check && ((input) => Array.isArray(input) && input.every(check));
   }
   if ((type === "loose_object" || type === "object") && entries) return objectCheck(entries, type === "object");
+}
+
+/** A schema's check, then its `v.check`s' tests (as valibot, on a value the schema passed). */
+function pipeCheck([schema, ...actions]: readonly SchemaNode[]): StructuralCheck | undefined {
+  const check = compile(schema as SchemaNode);
+  if (check && actions.every((action) => action.type === "check"))
+    return (input) => check(input) && actions.every((action) => (action.requirement as StructuralCheck)(input));
 }
 
 function objectCheck(entries: Readonly<Record<string, SchemaNode>>, strip: boolean): StructuralCheck | undefined {

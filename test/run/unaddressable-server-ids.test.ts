@@ -64,13 +64,12 @@ describe("run, when the server's answer carries an id the SDK cannot address", (
       const message = (error as Error).message;
       expect(message).not.toMatch(/Invalid id/);
       expect(message).toContain(
-        `batches.create: the server's answer carried batch id ${JSON.stringify(id)}, which the SDK cannot address`,
+        `batch: its id ${JSON.stringify(id)} is not one the SDK can address: the batch cannot be retrieved, waited on or cancelled by it`,
       );
-      expect(message).toContain("the run cannot wait on the batch nor cancel it, and it goes on");
       expect((error as CohereParseError).status).toBe(200);
       expect(JSON.parse((error as CohereParseError).text).batch.id).toBe(id);
-      // Nothing after the create: no poll, no cancel (the fake's batch runs on).
-      expect(sent.at(-1)).toBe("POST /v2/batches");
+      // Nothing after the create but walks of the list: no poll, no cancel (the fake's batch runs on).
+      expect(sent.filter((line) => line !== "GET /v2/batches").at(-1)).toBe("POST /v2/batches");
       expect(env.fake.listBatches().length).toBe(1);
     },
   );
@@ -108,9 +107,7 @@ describe("run, when the server's answer carries an id the SDK cannot address", (
     );
     const error = await failure(client.batches.run(runRequest()));
     expect(error).toBeInstanceOf(CohereParseError);
-    expect((error as Error).message).toContain(
-      `datasets.create: the server's answer carried dataset id "", which the SDK cannot address`,
-    );
+    expect((error as Error).message).toContain(`id: "" is not a dataset id the SDK can address`);
     expect(sent).toEqual(["POST /v1/datasets"]);
   });
 });
@@ -129,5 +126,35 @@ describe("results of a completed batch whose output_dataset_id the SDK cannot ad
       `results: batch ${batch.id}: the server's answer carried dataset id ${JSON.stringify(output)}, which the SDK cannot address as its output_dataset_id`,
     );
     expect(sent).toEqual([`GET /v2/batches/${batch.id}`]);
+  });
+});
+
+describe("batches.create, retrieve and waitUntilDone, datasets.create, answered with an id the SDK cannot address", () => {
+  const batchId = (id: string) => (_method: string, path: string, json: Record<string, unknown>) =>
+    path.startsWith("/v2/batches") && "batch" in json ? { batch: { ...(json.batch as object), id } } : json;
+
+  it.each(["", ".."])("batch id %j: each is a CohereParseError that says so, not the input check's", async (id) => {
+    const made = await env.completedBatch(embedRequests(2));
+    const { client } = rewritingClient(batchId(id));
+    const calls = [
+      client.batches.create({ name: "n", input_dataset_id: made.input_dataset_id, model: "embed-v4.0" }),
+      client.batches.retrieve(made.id),
+      client.batches.waitUntilDone(made.id, { pollIntervalInSeconds: 0.005, timeoutInSeconds: 5 }),
+    ];
+    for (const error of await Promise.all(calls.map(failure))) {
+      expect(error).toBeInstanceOf(CohereParseError);
+      expect((error as Error).message).toContain(`batch: its id ${JSON.stringify(id)} is not one the SDK can address`);
+    }
+  });
+
+  it.each(["", "..", "usage"])("dataset id %j", async (id) => {
+    const { client } = rewritingClient((method, path, json) =>
+      method === "POST" && path === "/v1/datasets" ? { ...json, id } : json,
+    );
+    const error = await failure(
+      client.datasets.create({ name: "d", type: "batch-embed-v2-input", data: embedRequests(1) }),
+    );
+    expect(error).toBeInstanceOf(CohereParseError);
+    expect((error as Error).message).toContain(`id: ${JSON.stringify(id)} is not a dataset id the SDK can address`);
   });
 });

@@ -42,8 +42,21 @@ export const listBatchesResponseSchema: v.GenericSchema<unknown, ListBatchesResp
   next_page_token: v.exactOptional(v.string()),
 });
 
+/**
+ * The answer of `create` and `retrieve`: one batch, whose id is what the caller (and `run`)
+ * retrieves, waits on and cancels it by. An id the SDK cannot address (`""`, `"."`, `".."`, one
+ * that cannot be put in a URL) is the server's error, not the caller's bad input later. Checked
+ * here and not in `batchSchema`: a page of batches is not failed over one of them.
+ */
 export const batchResponseSchema: v.GenericSchema<unknown, CreateBatchResponse & GetBatchResponse> = v.looseObject({
-  batch: batchSchema,
+  batch: v.pipe(
+    batchSchema,
+    v.check(
+      (batch) => v.safeParse(batchIdSchema, batch.id).success,
+      (issue) =>
+        `its id ${JSON.stringify((issue.input as Batch).id)} is not one the SDK can address: the batch cannot be retrieved, waited on or cancelled by it`,
+    ),
+  ),
 });
 
 export const cancelBatchResponseSchema: v.GenericSchema<unknown, CancelBatchResponse> = v.looseObject({});

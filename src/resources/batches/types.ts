@@ -15,7 +15,8 @@ type Schemas = components["schemas"];
  * kept on the object.
  *
  * `id` is a `string`, not optional as in the spec, and every response is checked for it (a batch
- * without one is a `CohereParseError`). The spec's `Batch` is also the body of `create`, so it
+ * without one is a `CohereParseError`, as is a `create` or `retrieve` answer whose id the SDK
+ * cannot address: `""`, `"."` or `".."`; a page of `list` is not failed over one batch). The spec's `Batch` is also the body of `create`, so it
  * cannot require a field the server assigns; it marks `id` `readOnly` ("read-only. Batch ID."),
  * which in OpenAPI means "sent in responses". Its own examples take the id of a created batch
  * to retrieve and cancel it, and the wire is protobuf JSON, which omits only zero values (an

@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { urlTextSchema } from "../../core/input-schemas.js";
+import { datasetIdSchema } from "../batches/schemas.js";
 import type {
   CreateDatasetResponse,
   Dataset,
@@ -45,8 +46,15 @@ export const datasetSchema: v.GenericSchema<unknown, Dataset> = v.looseObject({
   metrics: v.exactOptional(v.looseObject({})),
 });
 
+/** The new dataset's id, which the caller (and `run`) addresses it by: one the SDK can address. */
 export const createDatasetResponseSchema: v.GenericSchema<unknown, CreateDatasetResponse> = v.looseObject({
-  id: v.string(),
+  id: v.pipe(
+    v.string(),
+    v.check(
+      (id) => v.safeParse(datasetIdSchema, id).success,
+      (issue) => `${JSON.stringify(issue.input)} is not a dataset id the SDK can address`,
+    ),
+  ),
 });
 
 export const getDatasetResponseSchema: v.GenericSchema<unknown, GetDatasetResponse> = v.looseObject({
