@@ -53,8 +53,13 @@ const isNumber: StructuralCheck = (input) => typeof input === "number" && !Numbe
 
 function compile(node: SchemaNode): StructuralCheck | undefined {
   if (node.async || node.default !== undefined || node.fallback !== undefined) return;
-  if (node.pipe) return pipeCheck(node.pipe);
+  if (node.pipe) {
+    // The schema's check, then its `v.check`s' tests (as valibot, on a value the schema passed).
+    const checks = node.pipe.map(compile);
+    return checks.every(Boolean) ? (input) => checks.every((check) => (check as StructuralCheck)(input)) : undefined;
+  }
   const { type, wrapped, item, entries } = node;
+  if (type === "check") return node.requirement;
   if (type === "string") return isString;
   if (type === "boolean") return isBoolean;
   if (type === "number") return isNumber;
@@ -70,13 +75,6 @@ function compile(node: SchemaNode): StructuralCheck | undefined {
     return check && ((input) => Array.isArray(input) && input.every(check));
   }
   if ((type === "loose_object" || type === "object") && entries) return objectCheck(entries, type === "object");
-}
-
-/** A schema's check, then its `v.check`s' tests (as valibot, on a value the schema passed). */
-function pipeCheck([schema, ...actions]: readonly SchemaNode[]): StructuralCheck | undefined {
-  const check = compile(schema as SchemaNode);
-  if (check && actions.every((action) => action.type === "check"))
-    return (input) => check(input) && actions.every((action) => (action.requirement as StructuralCheck)(input));
 }
 
 function objectCheck(entries: Readonly<Record<string, SchemaNode>>, strip: boolean): StructuralCheck | undefined {

@@ -53,8 +53,7 @@ export const batchResponseSchema: v.GenericSchema<unknown, CreateBatchResponse &
     batchSchema,
     v.check(
       (batch) => v.safeParse(batchIdSchema, batch.id).success,
-      (issue) =>
-        `its id ${JSON.stringify((issue.input as Batch).id)} is not one the SDK can address: the batch cannot be retrieved, waited on or cancelled by it`,
+      (issue) => `its id ${JSON.stringify((issue.input as Batch).id)} is not one the SDK can address`,
     ),
   ),
 });
