@@ -4,7 +4,7 @@ import type { Logger, LogLevel } from "./logger.js";
 import type { Runtime } from "../platform/runtime.js";
 import { checkBaseUrl } from "./base-url.js";
 import { CohereError } from "./errors/cohere-error.js";
-import { loggerSchema, logLevelSchema, resolveLogLevel } from "./log-switch.js";
+import { loggerSchema, logLevelSchema } from "./log-switch.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_IN_SECONDS } from "./defaults.js";
 import { checkInput, isToken } from "./input.js";
 import {
@@ -187,36 +187,21 @@ const clientOptionsSchema = v.strictObject(
 
 const defaultBaseUrl = "https://api.cohere.com";
 
-/**
- * The option, else `CO_API_URL`, else Cohere's. An empty variable is an unset one, as an empty
- * `CO_API_KEY` and `COHERE_LOG` are (env files and CI often export empty variables).
- */
+/** The option, else `CO_API_URL` (Node build), else Cohere's. */
 function resolveBaseUrl(option: string | undefined, runtime: Runtime): string {
   if (option !== undefined) return checkBaseUrl(option);
-  const environment = runtime.readEnvironment("CO_API_URL");
-  if (environment === undefined || environment === "") return defaultBaseUrl;
-  return checkBaseUrl(environment, "CO_API_URL environment variable");
+  return runtime.environment?.baseUrl() ?? defaultBaseUrl;
 }
 
-/** The `token` option, else `CO_API_KEY` (checked here: the option was checked with the rest). */
+/** The `token` option (checked with the rest), else `CO_API_KEY` (Node build: checked there). */
 function resolveToken(
   option: ResolvedClientOptions["token"] | undefined,
   runtime: Runtime,
 ): ResolvedClientOptions["token"] {
-  const token = option ?? runtime.readEnvironment("CO_API_KEY");
-  if (token === undefined || token === "") {
-    const unreadable = runtime.unreadableEnvironment?.("CO_API_KEY");
+  const token = option ?? runtime.environment?.token();
+  if (token === undefined) {
     throw new CohereError(
-      runtime.hasEnvironment
-        ? `No API token: pass \`token\` to the client or set the CO_API_KEY environment variable${unreadable ? ` (${unreadable})` : ""}`
-        : "No API token: pass `token` (your CO_API_KEY) to the client; this build reads no environment variables",
-    );
-  }
-  // The option was checked with the rest; a key from the environment is checked here (a trailing
-  // newline from a pasted key is the usual accident). Its value is never shown.
-  if (typeof token === "string" && !isToken(token)) {
-    throw new CohereError(
-      "Invalid CO_API_KEY environment variable: must be visible ASCII without spaces or line breaks",
+      "No API token: pass `token` (your CO_API_KEY) to the client; this build reads no environment variables",
     );
   }
   return token;
@@ -250,7 +235,7 @@ export function resolveClientOptions(options: CohereClientOptions, runtime: Runt
     fetch: checked.fetch ?? globalFetch,
     plugins: ((checked.middleware ?? []) as (Middleware | MiddlewarePlugin)[]).flatMap(toPlugin),
     // Read only when needed: each read may need a permission (Deno's --allow-env).
-    logLevel: checked.logLevel ?? resolveLogLevel(undefined, runtime.readEnvironment("COHERE_LOG")),
+    logLevel: checked.logLevel ?? runtime.environment?.logLevel() ?? "off",
     logger: checked.logger,
     userAgent: runtime.userAgent,
   };

@@ -6,8 +6,6 @@ import type { Runtime } from "./runtime.js";
  * Bun): feature detection only, no `process`; configuration comes from options.
  */
 export const runtime: Runtime = {
-  hasEnvironment: false,
-  readEnvironment: () => undefined,
   userAgent: undefined,
   isBrowserLike: detectBrowserLike,
 };

@@ -3,6 +3,7 @@ import { EventEmitter, getMaxListeners, setMaxListeners } from "node:events";
 import { types } from "node:util";
 import { VERSION } from "../version.js";
 import { detectBrowserLike } from "./browser-detection.js";
+import { environmentDefaults } from "./environment-defaults.js";
 import type { Runtime } from "./runtime.js";
 
 /** The variables the runtime refused to read. */
@@ -10,21 +11,22 @@ const refused = new Set<string>();
 
 /** The Node build: environment variables and a `User-Agent`. */
 export const runtime: Runtime = {
-  hasEnvironment: true,
   // Deno runs this build too, and without `--allow-env` reading a variable throws (NotCapable):
   // a variable it may not read is one that is not set, and a message about it says why.
-  readEnvironment: (name) => {
-    try {
-      return process.env[name];
-    } catch {
-      refused.add(name);
-      return undefined;
-    }
-  },
-  unreadableEnvironment: (name) =>
-    refused.has(name)
-      ? "the runtime refused to read it: in Deno, run with --allow-env=CO_API_KEY,CO_API_URL,COHERE_LOG"
-      : undefined,
+  environment: environmentDefaults(
+    (name) => {
+      try {
+        return process.env[name];
+      } catch {
+        refused.add(name);
+        return undefined;
+      }
+    },
+    (name) =>
+      refused.has(name)
+        ? "the runtime refused to read it: in Deno, run with --allow-env=CO_API_KEY,CO_API_URL,COHERE_LOG"
+        : undefined,
+  ),
   userAgent: `cohere-batches/${VERSION} ${runtimeVersion()} ${process.platform}-${process.arch}`,
   // A Node test environment such as happy-dom or jsdom makes a page; treat it as one.
   isBrowserLike: detectBrowserLike,

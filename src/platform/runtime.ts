@@ -3,17 +3,25 @@
  * and edge runtimes) bundles exactly one implementation, chosen by the `#platform` alias in
  * `tsdown.config.ts`, so the browser and edge builds carry no trace of `process`.
  */
+import type { LogLevel } from "../core/logger.js";
+
+/** The defaults a runtime with environment variables reads: `CO_API_KEY`, `CO_API_URL`, `COHERE_LOG`. */
+export interface EnvironmentDefaults {
+  /** `CO_API_KEY`, checked; a `CohereError` when it is unset, empty or malformed. */
+  token(): string;
+  /** `CO_API_URL`, checked; `undefined` when it is unset or empty. */
+  baseUrl(): string | undefined;
+  /** `COHERE_LOG`, checked; `"off"` when it is unset or empty. */
+  logLevel(): LogLevel;
+}
+
 export interface Runtime {
-  /** True where `readEnvironment` can return anything (Node only): error messages mention the variables. */
-  readonly hasEnvironment: boolean;
-  /** An environment variable, where the runtime has them (Node only). */
-  readEnvironment(name: string): string | undefined;
   /**
-   * Why `name` could not be read, when the runtime refused (Deno without `--allow-env`), for a
-   * message about it; `undefined` when it was read or is not set. Node build only, so that the
-   * other builds carry none of its words.
+   * The client's defaults from environment variables (Node only, so that the other builds carry
+   * none of their words), each read only when its option is unset: a read may need a
+   * permission (Deno's `--allow-env`).
    */
-  unreadableEnvironment?(name: string): string | undefined;
+  readonly environment?: EnvironmentDefaults;
   /** The `User-Agent` to send, where the runtime lets us set one (Node only). */
   readonly userAgent: string | undefined;
   /** True where an API key would be exposed to a web page's users. */
