@@ -1,6 +1,5 @@
 import * as v from "valibot";
 import type { Logger, LogLevel } from "./logger.js";
-import { clipText } from "../internal/clip-text.js";
 import { CohereError } from "./errors/cohere-error.js";
 
 const levels: readonly string[] = ["off", "error", "warn", "info", "debug"];
@@ -34,7 +33,9 @@ export function resolveLogLevel(option: LogLevel | undefined, environment: strin
   const level = environment.trim().toLowerCase();
   if (!isLogLevel(level)) {
     throw new CohereError(
-      `Invalid COHERE_LOG environment variable: must be one of ${levels.join(", ")} (got ${JSON.stringify(clipText(environment, 40))})`,
+      // A short value is quoted (a typo of a level); a long one is only counted: it may be the
+      // API key, set in the wrong variable, and the message would show all of it.
+      `Invalid COHERE_LOG environment variable: must be one of ${levels.join(", ")} (got ${environment.length > 16 ? `${environment.length} characters` : JSON.stringify(environment)})`,
     );
   }
   return level;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CohereClient } from "../../src/index.js";
+import { CohereClient, CohereError } from "../../src/index.js";
 import { FakeCohere } from "../../src/testing/index.js";
 import { recorder } from "../helpers/log-recorder.js";
 
@@ -80,5 +80,21 @@ describe("logLevel, logger and COHERE_LOG", () => {
     expect(() => new CohereClient({ token: "t" })).toThrow(
       'Invalid COHERE_LOG environment variable: must be one of off, error, warn, info, debug (got "loud")',
     );
+  });
+
+  it("does not quote a long COHERE_LOG, which may be the API key set in the wrong variable", () => {
+    const key = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd";
+    vi.stubEnv("COHERE_LOG", key);
+    let error: unknown;
+    try {
+      new CohereClient({ token: key });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(CohereError);
+    expect((error as Error).message).toBe(
+      "Invalid COHERE_LOG environment variable: must be one of off, error, warn, info, debug (got 40 characters)",
+    );
+    expect(String((error as Error).stack)).not.toContain(key.slice(0, 12));
   });
 });
