@@ -13,8 +13,7 @@ import { failedOnTheWire, isTransientFailure, retryDelay } from "../middleware/r
 import { connectionRefusedOnFirstHop } from "../core/server-did-not-act.js";
 import type { RetryTiming } from "../middleware/retry-timing.js";
 import type { BatchesClient } from "../resources/batches/batches-client.js";
-import type { Batch, CreateBatchRequest, CreateBatchResponse } from "../resources/batches/types.js";
-import type { HttpResponse } from "../core/http-response.js";
+import type { Batch, CreateBatchRequest } from "../resources/batches/types.js";
 import { isAddressable, unaddressableId } from "./server-ids.js";
 import type { Dataset } from "../resources/datasets/types.js";
 
@@ -61,35 +60,32 @@ export async function createBatchOnce(
       recordingTokens({ ...options, idempotencyKey, maxRetries: 0 }),
       attempt - 1,
     );
-    let created: HttpResponse<CreateBatchResponse>;
     try {
       // In flight, for the run: a deadline that cuts it off may leave a batch the server commits
-      // later. (Not during the pauses between creates: a refused create never left.)
+      // later. (Not during the pauses between creates: a refused create never left.) An id the
+      // SDK cannot address is refused by the create's response check.
       sent.inFlight = true;
-      created = await batches.withRawResponse.create(request, createOptions);
+      const { batch } = await batches.create(request, createOptions);
       sent.inFlight = false;
+      if (!serverMadeThis(batch, dataset, createOptions)) sent.secondPossible = true;
+      return batch;
     } catch (error) {
       const adopted = await afterFailedCreate(creates, error, attempt, createOptions);
-      // Found in a page of the list: a 2xx answer.
-      if (adopted !== undefined)
-        return addressable(adopted, { status: 200, text: JSON.stringify(adopted) }, "batches.list");
-      continue;
+      if (adopted !== undefined) return addressable(adopted);
     }
-    const { batch } = created.data;
-    if (!serverMadeThis(batch, dataset, createOptions)) sent.secondPossible = true;
-    return addressable(batch, { status: created.status, text: JSON.stringify(created.data) }, "batches.create");
   }
 }
 
 /**
- * `batch`, whose id the run is to wait on (and may cancel); a `CohereParseError` when the
- * server's answer gave it one the SDK cannot address, which says the batch goes on.
+ * `batch`, found in a page of the list (whose batches are not failed over their ids), for the run
+ * to wait on (and maybe cancel); a `CohereParseError` when its id is one the SDK cannot address,
+ * which says the batch goes on.
  */
-function addressable(batch: Batch, answer: { status: number; text: string }, where: string): Batch {
+function addressable(batch: Batch): Batch {
   if (isAddressable("batch", batch.id)) return batch;
   throw unaddressableId(
-    answer,
-    where,
+    { status: 200, text: JSON.stringify(batch) },
+    "batches.list",
     "batch",
     batch.id,
     ": the run cannot wait on the batch nor cancel it, and it goes on",

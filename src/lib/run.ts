@@ -13,7 +13,6 @@ import { leaveNoBatchBehind, type RunState } from "./run-leftovers.js";
 import { createBatchOnce, newIdempotencyKey } from "./run-create.js";
 import { checkRun, closeRunRequests, type RunOptions, splitUploadKey } from "./run-request.js";
 import { runResults } from "./run-results.js";
-import { isAddressable, unaddressableId } from "./server-ids.js";
 import { startRunScope } from "./run-scope.js";
 import { watchForSecondBatches } from "./run-second-batches.js";
 import type { RunPhase, RunProgress, RunRequest, RunResult } from "./run-types.js";
@@ -115,16 +114,8 @@ async function uploadAndValidate(steps: RunSteps, upload: RunOptions["upload"], 
     idempotencyKey: upload.keyed ? upload.idempotencyKey : newIdempotencyKey("run-upload"),
   });
   const data = { name: run.name, type: run.type, data: run.requests };
-  const created = await createDataset(api, data, uploadCall, RUN_REQUESTS);
-  const { id } = created.data;
-  if (!isAddressable("dataset", id))
-    throw unaddressableId(
-      { status: created.status, text: JSON.stringify(created.data) },
-      "datasets.create",
-      "dataset",
-      id,
-      ": the run cannot wait for its validation nor create the batch",
-    );
+  // An id the SDK cannot address is refused by the create's response check.
+  const { id } = (await createDataset(api, data, uploadCall, RUN_REQUESTS)).data;
   state.phase = "validating";
   const dataset = await waitUntilValidated(
     api,
