@@ -1,4 +1,5 @@
 import { context as otelContext, type Span, trace } from "@opentelemetry/api";
+import { activeContext } from "./span-start.js";
 import type { Telemetry } from "./telemetry.js";
 
 /**
@@ -19,7 +20,7 @@ export function withActive(
   };
   let result: unknown;
   try {
-    result = otelContext.with(trace.setSpan(otelContext.active(), span), run);
+    result = otelContext.with(trace.setSpan(activeContext(t), span), run);
   } catch (error) {
     t.ignored(`activating the ${which} span`, error);
   }

@@ -1,10 +1,10 @@
-import { context as otelContext, SpanKind, type Tracer, trace } from "@opentelemetry/api";
+import { SpanKind, type Tracer, trace } from "@opentelemetry/api";
 import type { Middleware, MiddlewareContext } from "cohere-batches";
 import { withActive } from "./active-span.js";
 import { type CallRecord, startRun } from "./call-record.js";
 import { attemptAttributes, isDownload } from "./span-attributes.js";
 import { ended } from "./span-end.js";
-import { started } from "./span-start.js";
+import { activeContext, started } from "./span-start.js";
 import type { Telemetry } from "./telemetry.js";
 import { writeTraceparent } from "./traceparent.js";
 
@@ -21,7 +21,7 @@ export function attemptMiddleware(
     // spans: a call-phase plugin before this one may run the call twice at once (a hedge), and
     // `record.span` is the last run's. (Not any call's: a queue that loses the async context
     // would carry another call's span here.)
-    const active = t.run("reading the active span", () => trace.getSpan(otelContext.active()));
+    const active = t.run("reading the active span", () => trace.getSpan(activeContext(t)));
     const parent = active !== undefined && record.spans.has(active) ? active : record.span;
     // Every send after the call's first is a resend (semconv): a retry's, and a hedge's.
     const resends = record.sends++;

@@ -2,6 +2,7 @@ import {
   context as otelContext,
   type Context,
   INVALID_SPAN_CONTEXT,
+  ROOT_CONTEXT,
   type Span,
   type SpanOptions,
   type Tracer,
@@ -20,11 +21,19 @@ export function tracerOf(t: Telemetry, given: Tracer | undefined): Tracer {
   );
 }
 
+/**
+ * The active context, or the root one when the global context manager throws as it is asked (a
+ * half-installed SDK): spans are then still recorded, as roots or under the parent given.
+ */
+export function activeContext(t: Telemetry): Context {
+  return t.run("reading the active context", () => otelContext.active()) ?? ROOT_CONTEXT;
+}
+
 /** A span from `tracer`, child of `parent` (else of the active context); a no-op span if the tracer throws. */
 export function started(t: Telemetry, tracer: Tracer, name: string, options: SpanOptions, parent?: Span): Span {
+  const active = activeContext(t);
   const span = t.run("starting a span", () => {
-    const parentContext: Context =
-      parent === undefined ? otelContext.active() : trace.setSpan(otelContext.active(), parent);
+    const parentContext: Context = parent === undefined ? active : trace.setSpan(active, parent);
     const made: unknown = tracer.startSpan(name, options, parentContext);
     // It must be a span: one that is not (null, a number, a promise of one) was a no-op span
     // without a word, or failed later as another step ("writing traceparent"). A promise's

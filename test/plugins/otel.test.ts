@@ -1,4 +1,9 @@
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import {
   type Context,
   context,
@@ -463,6 +468,47 @@ describe("cohere-batches/otel: telemetry never fails a call", () => {
       );
     },
   );
+
+  it("a context manager whose active() throws: spans are still made, a root call span and its attempt, and traceparent sent; reported once", async () => {
+    // The SDK's span processors export through the context manager too (and fail with it): a
+    // processor of the test's own sees the spans end.
+    const ended: ReadableSpan[] = [];
+    const recording = new BasicTracerProvider({
+      spanProcessors: [
+        {
+          onStart: () => {},
+          onEnd: (span: ReadableSpan) => void ended.push(span),
+          forceFlush: async () => {},
+          shutdown: async () => {},
+        },
+      ],
+    }).getTracer("recording");
+    await withContextManager(
+      async () => {
+        const client = server.client({ middleware: [openTelemetryPlugin({ tracer: recording })] });
+        const sent = server.fake.requests.length;
+        const warnings = await warnedDuring(async () => {
+          await client.batches.list();
+          await client.batches.list();
+        });
+        expect(warnings).toEqual([
+          "cohere-batches/otel: reading the active context failed and was ignored (reported once per plugin).",
+        ]);
+        expect(ended).toHaveLength(4);
+        const calls = ended.filter((span) => span.kind === SpanKind.INTERNAL);
+        const attempts = ended.filter((span) => span.kind === SpanKind.CLIENT);
+        expect(calls.map((span) => span.parentSpanContext)).toEqual([undefined, undefined]);
+        expect(attempts.map((span) => span.parentSpanContext?.spanId).sort()).toEqual(
+          calls.map((span) => span.spanContext().spanId).sort(),
+        );
+        expect(attempts.map((span) => span.attributes["http.response.status_code"])).toEqual([200, 200]);
+        expect(server.fake.requests.slice(sent).map((request) => request.headers.traceparent)).toEqual(
+          attempts.map((span) => `00-${span.spanContext().traceId}-${span.spanContext().spanId}-01`),
+        );
+      },
+      contextManager(broken("active"), (_, fn) => fn()),
+    );
+  });
 });
 
 describe("cohere-batches/otel: what a span says", () => {
