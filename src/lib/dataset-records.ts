@@ -196,7 +196,8 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   // A call made before the previous one settled waits for it, as an async generator's does: run
   // at once, both would read the same record or open the same part twice.
   next = (): Promise<IteratorResult<BatchResult>> => {
-    const result = this.#unsettled++ === 0 ? this.#next() : (this.#last as Promise<never>).then(this.#next, this.#next);
+    const result =
+      this.#unsettled++ === 0 ? this.#first() : (this.#last as Promise<never>).then(this.#next, this.#next);
     this.#last = result;
     result.then(this.#settled, this.#settled);
     return result;
@@ -206,12 +207,24 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     this.#unsettled--;
   };
 
-  #next = (): Promise<IteratorResult<BatchResult>> => {
-    if (this.#done) return Promise.resolve({ done: true, value: undefined });
+  /** `#next` called by `next()` itself: its throw is the promise's rejection. */
+  #first(): Promise<IteratorResult<BatchResult>> {
+    try {
+      return Promise.resolve(this.#next());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  // The steps below end a read by throwing, never by returning a promise already rejected: they
+  // run as `then` callbacks, and a rejected promise a callback returns is adopted a microtask
+  // later, after workerd has reported it as an unhandled rejection (its check runs at once).
+  #next = (): Step => {
+    if (this.#done) return { done: true, value: undefined };
     if (this.#signal?.aborted) {
       const error = abortNamed(this.caller, this.#signal.reason);
       void this.#close();
-      return Promise.reject(error);
+      throw error;
     }
     const current = this.#current;
     if (current === undefined) return this.#open().then(this.#next, (error: unknown) => this.#recover(error, false));
@@ -235,7 +248,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     return current?.return?.();
   }
 
-  #step = (step: IteratorResult<unknown>): IteratorResult<BatchResult> | Promise<IteratorResult<BatchResult>> => {
+  #step = (step: IteratorResult<unknown>): Step => {
     if (step.done) {
       this.#current = undefined;
       // Ended by `return()` while this read waited (its decoder closed early): the end, not a short part.
@@ -280,7 +293,14 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
    * skipped record's promise resolved with the next one's (`#next` from `#step`), a chain held
    * until the first new record (about 90 B of heap a record: 184 MiB for 1.9 million).
    */
-  async #skipYielded(): Promise<IteratorResult<BatchResult>> {
+  #skipYielded(): Step {
+    // Decided before any wait: a throw of `#next` (an abort) is then the caller's rejection.
+    if (this.#seen >= this.#yielded || this.#current === undefined || this.#done || this.#signal?.aborted)
+      return this.#next();
+    return this.#skipRest();
+  }
+
+  async #skipRest(): Promise<IteratorResult<BatchResult>> {
     while (this.#seen < this.#yielded) {
       const current = this.#current;
       if (current === undefined || this.#done || this.#signal?.aborted) break;
@@ -302,7 +322,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
    * unless it ended at that same count the time before. Then the file holds that many, and reading
    * it again would not change it (a count the server got wrong would cost every retry).
    */
-  #short(promised: number): Promise<IteratorResult<BatchResult>> {
+  #short(promised: number): Step {
     if (this.#shortAt === this.#seen) {
       this.#done = true;
       throw new CohereParseError(200, "", [
@@ -355,33 +375,11 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   }
 
   /** After a failure: fresh URLs for a refused part, the part again for a broken body, else the error. */
-  async #recover(error: unknown, receiving: boolean): Promise<IteratorResult<BatchResult>> {
+  #recover(error: unknown, receiving: boolean): Step {
     this.#current = undefined;
     // Closed by `return()` while this read waited: its failure is the end, not an error.
     if (this.#done) return { done: true, value: undefined };
-    if (!this.#refreshed && ApiError.is(error) && refusedUrlStatuses.has(error.status)) {
-      this.#refreshed = true;
-      // The refused download counts too, with the retries it made before the refusal.
-      this.#attemptsBefore = downloadAttemptsOf(error) ?? this.#attemptsBefore + 1;
-      const was = this.parts[this.#position] as DatasetPart;
-      try {
-        this.parts = await this.retrieveParts();
-      } catch (failure) {
-        // Ended by `return()` while it waited: the end, not an error.
-        if (this.#done) return { done: true, value: undefined };
-        throw failure;
-      }
-      const now = this.parts[this.#position];
-      // Resumed by position: a refreshed list whose parts were renumbered would have the read
-      // go on in another part, yielding its records twice and skipping the rest unseen.
-      if (now === undefined || (now.id ?? now.name) !== (was.id ?? was.name)) {
-        this.#done = true;
-        throw new CohereError(
-          `${this.#label} is ${now === undefined ? "gone from" : "not at its place in"} the refreshed dataset`,
-        );
-      }
-      return this.#next();
-    }
+    if (!this.#refreshed && ApiError.is(error) && refusedUrlStatuses.has(error.status)) return this.#refresh(error);
     const brokeOff = CohereConnectionError.is(error) || CohereTimeoutError.is(error);
     if (!receiving || !brokeOff || this.#resumed >= this.#maxRetries) {
       this.#done = true;
@@ -391,7 +389,35 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
     this.#attemptsBefore += this.#attemptsNow;
     return this.#next();
   }
+
+  /** After a refused part: the dataset's parts again (fresh URLs), and the part read again. */
+  async #refresh(error: ApiError): Promise<IteratorResult<BatchResult>> {
+    this.#refreshed = true;
+    // The refused download counts too, with the retries it made before the refusal.
+    this.#attemptsBefore = downloadAttemptsOf(error) ?? this.#attemptsBefore + 1;
+    const was = this.parts[this.#position] as DatasetPart;
+    try {
+      this.parts = await this.retrieveParts();
+    } catch (failure) {
+      // Ended by `return()` while it waited: the end, not an error.
+      if (this.#done) return { done: true, value: undefined };
+      throw failure;
+    }
+    const now = this.parts[this.#position];
+    // Resumed by position: a refreshed list whose parts were renumbered would have the read
+    // go on in another part, yielding its records twice and skipping the rest unseen.
+    if (now === undefined || (now.id ?? now.name) !== (was.id ?? was.name)) {
+      this.#done = true;
+      throw new CohereError(
+        `${this.#label} is ${now === undefined ? "gone from" : "not at its place in"} the refreshed dataset`,
+      );
+    }
+    return this.#next();
+  }
 }
+
+/** What a step of the reader gives: a result, a promise of one, or a throw (never a promise already rejected). */
+type Step = IteratorResult<BatchResult> | Promise<IteratorResult<BatchResult>>;
 
 /**
  * The part, named for a message; `id` cleaned of the client's tokens (a server's id may echo one).
