@@ -8,6 +8,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Consumer, createConsumer, denoBin, repoRoot, run, runOk } from "./support/package.js";
 import { expectServerSession } from "./support/server-session.js";
+import { useFaultControl } from "./support/fault-control.js";
+import { expectFaults, parseFaults } from "./support/faults.js";
+
+const faults = useFaultControl();
 
 let consumer: Consumer;
 beforeAll(async () => {
@@ -19,6 +23,8 @@ beforeAll(async () => {
       "node/main.cjs": "main.cjs",
       "node/no-env.mjs": "no-env.mjs",
       "session.mjs": "session.mjs",
+      "faults.mjs": "faults.mjs",
+      "node/faults.mjs": "faults-main.mjs",
       "types/usage.ts": "usage.ts",
       "types/wrong.ts": "wrong.ts",
     },
@@ -73,4 +79,12 @@ describe("Deno, from the installed tarball", () => {
       withoutToken: { cohere: true, namesVariable: true, namesPermission: true },
     });
   }, 60_000);
+
+  it("ends every server-side fault as Node does (but for its fetch's own resend of a dropped GET), nothing unhandled", async () => {
+    const stdout = await runOk(denoBin, ["run", "-A", "faults-main.mjs", faults.baseUrl, faults.controlUrl], {
+      cwd: consumer.dir,
+      env: denoEnv,
+    });
+    expectFaults(parseFaults(stdout), "deno");
+  }, 90_000);
 });

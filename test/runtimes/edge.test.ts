@@ -9,6 +9,8 @@ import { EXPECTED_SESSION, SESSION_REQUESTS } from "./support/session.js";
 import { EXPECTED_RESULTS } from "./fixtures/results.mjs";
 import { EXPECTED_UPLOAD_FAILURES, expectedUploads } from "./fixtures/uploads.mjs";
 import { useRealClockFake } from "./support/real-clock-fake.js";
+import { useFaultControl } from "./support/fault-control.js";
+import { expectFaults } from "./support/faults.js";
 
 const setup = useConsumerWithFake(
   "edge",
@@ -16,6 +18,7 @@ const setup = useConsumerWithFake(
     "session.mjs": "session.mjs",
     "uploads.mjs": "uploads.mjs",
     "results.mjs": "results.mjs",
+    "faults.mjs": "faults.mjs",
     "edge/entry.mjs": "entry.mjs",
   },
   // Validation completes at once: the edge code cannot move the fake's clock.
@@ -24,6 +27,9 @@ const setup = useConsumerWithFake(
 
 // batches.run needs a fake whose clock moves by itself: the edge code cannot move it.
 const resultsFake = useRealClockFake();
+
+// The fake of the fault scenarios, with the control service the edge code injects faults through.
+const faults = useFaultControl();
 
 /** The edge entry, bundled from the installed tarball, in a fresh `EdgeRuntime`. */
 async function edgeRuntime(): Promise<EdgeRuntime> {
@@ -86,4 +92,12 @@ describe("Vercel edge-runtime", () => {
     expect(resultsFake.fake.count("datasets.download")).toBe(4);
     expect(resultsFake.fake.downloadAuthorizations).toEqual([]);
   }, 60_000);
+
+  it("ends every server-side fault as Node does, nothing unhandled", async () => {
+    const runtime = await edgeRuntime();
+    const json = (await runtime.evaluate(
+      `runEdgeFaults(${JSON.stringify(faults.baseUrl)}, ${JSON.stringify(faults.controlUrl)})`,
+    )) as string;
+    expectFaults(JSON.parse(json), "edge");
+  }, 90_000);
 });

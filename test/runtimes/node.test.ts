@@ -5,11 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Consumer, createConsumer, runOk } from "./support/package.js";
 import { expectServerSession } from "./support/server-session.js";
+import { useFaultControl } from "./support/fault-control.js";
+import { expectFaults, parseFaults } from "./support/faults.js";
 
 const kinds = [
   { label: "ESM", type: "module", fixture: "node/main.mjs", ext: "mjs" },
   { label: "CommonJS", type: "commonjs", fixture: "node/main.cjs", ext: "cjs" },
 ] as const;
+
+// The fake the fault scenarios meet (the server-side runtimes' baseline), with its control service.
+const faults = useFaultControl();
 
 for (const { label, type, fixture, ext } of kinds)
   describe(`a fresh ${label} project that installed the tarball`, () => {
@@ -18,7 +23,11 @@ for (const { label, type, fixture, ext } of kinds)
       consumer = await createConsumer({
         name: `node-${ext}`,
         type,
-        files: { [fixture]: "main.js", "session.mjs": "session.mjs" },
+        files: {
+          [fixture]: "main.js",
+          "session.mjs": "session.mjs",
+          ...(type === "module" ? { "faults.mjs": "faults.mjs", "node/faults.mjs": "faults-main.mjs" } : {}),
+        },
       });
     }, 120_000);
     afterAll(() => consumer?.remove());
@@ -28,4 +37,13 @@ for (const { label, type, fixture, ext } of kinds)
       const host = expectServerSession(stdout, { dir: consumer.dir, ext, runtime: /^node \d+\./ });
       if (type === "commonjs") expect(host.crossBuild).toEqual({ sameClass: false, instanceOf: false, is: true });
     }, 60_000);
+
+    if (type === "module")
+      it("ends every server-side fault as the baseline says: typed, within its timeouts, retried as it may be, nothing unhandled", async () => {
+        const stdout = await runOk(process.execPath, ["faults-main.mjs", faults.baseUrl, faults.controlUrl], {
+          cwd: consumer.dir,
+          timeoutMs: 60_000,
+        });
+        expectFaults(parseFaults(stdout), "node");
+      }, 90_000);
   });

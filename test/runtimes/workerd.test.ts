@@ -11,6 +11,8 @@ import { EXPECTED_SESSION, SESSION_REQUESTS, parseReport } from "./support/sessi
 import { EXPECTED_RESULTS } from "./fixtures/results.mjs";
 import { useRealClockFake } from "./support/real-clock-fake.js";
 import { EXPECTED_UPLOAD_FAILURES, UPLOAD_BYTES, expectedUploads } from "./fixtures/uploads.mjs";
+import { useFaultControl } from "./support/fault-control.js";
+import { expectFaults, parseFaults } from "./support/faults.js";
 
 const setup = useConsumerWithFake(
   "workerd",
@@ -22,6 +24,8 @@ const setup = useConsumerWithFake(
     "workerd/upload-failures-worker.mjs": "upload-failures-worker.mjs",
     "results.mjs": "results.mjs",
     "workerd/results-worker.mjs": "results-worker.mjs",
+    "faults.mjs": "faults.mjs",
+    "workerd/faults-worker.mjs": "faults-worker.mjs",
   },
   // Validation completes at once: the worker cannot move the fake's clock.
   { datasetLifecycle: { queuedForMs: 0, processingForMs: 0 } },
@@ -30,14 +34,16 @@ const setup = useConsumerWithFake(
 // batches.run needs a fake whose clock moves by itself: the worker cannot move it.
 const resultsFake = useRealClockFake();
 
+// The fake of the fault scenarios, with the control service the worker injects faults through.
+const faults = useFaultControl();
+
 /** Bundles `entry` for workerd and runs it in `workerd test` against the fake; resolves with its output. */
-async function runWorker(entry: string, fakeUrl = setup.server.url): Promise<string> {
+async function runWorker(entry: string, fakeUrl = setup.server.url, controlUrl = ""): Promise<string> {
   const bundle = await bundleEntry(setup.consumer.dir, entry, { conditions: ["workerd", "worker"], format: "esm" });
   writeFileSync(join(setup.consumer.dir, "bundle.mjs"), bundle.code);
-  const config = readFileSync(join(fixturesDir, "workerd/config.capnp"), "utf8").replace(
-    `"__FAKE_URL__"`,
-    JSON.stringify(fakeUrl),
-  );
+  const config = readFileSync(join(fixturesDir, "workerd/config.capnp"), "utf8")
+    .replace(`"__FAKE_URL__"`, JSON.stringify(fakeUrl))
+    .replace(`"__CONTROL_URL__"`, JSON.stringify(controlUrl));
   writeFileSync(join(setup.consumer.dir, "config.capnp"), config);
   const result = await run(workerdBin, ["test", "config.capnp"], { cwd: setup.consumer.dir, timeoutMs: 60_000 });
   const output = `${result.stdout}\n${result.stderr}`;
@@ -117,4 +123,12 @@ describe("Cloudflare workerd", () => {
     expect(resultsFake.fake.count("datasets.download")).toBe(4);
     expect(resultsFake.fake.downloadAuthorizations).toEqual([]);
   }, 60_000);
+
+  it("ends every server-side fault as Node does, and no promise of the SDK's goes unhandled", async () => {
+    // The records reader ended a failed read by returning a rejected promise from a then
+    // callback: workerd, which checks for a handler before the adopting job runs, reported every
+    // failed records() call's error as an unhandled rejection. Its fetch sends a dropped GET again.
+    const output = await runWorker("faults-worker.mjs", faults.baseUrl, faults.controlUrl);
+    expectFaults(parseFaults(output), "workerd");
+  }, 90_000);
 });

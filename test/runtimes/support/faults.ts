@@ -1,0 +1,120 @@
+// What fixtures/faults.mjs must report in each runtime: Node's outcomes (the baseline), and where
+// a runtime's own fetch or event loop differs from Node's, what it does instead.
+import { expect } from "vitest";
+import type { FaultReport } from "../fixtures/faults.mjs";
+import { parseReport } from "./session.js";
+
+export type FaultRuntime = "node" | "bun" | "deno" | "workerd" | "edge";
+
+/** How a call ends: the error's class (`null`: it succeeded) and the requests the fake saw. */
+type Expected = readonly [error: string | null, requests: number];
+
+const T = "CohereTimeoutError";
+const C = "CohereConnectionError";
+const P = "CohereParseError";
+const A = "CohereAbortError";
+
+/**
+ * A GET gets two attempts (`maxRetries: 1`), each faulted; a truncated body or one over
+ * `maxResponseBytes` is not retried. An upload is sent once (a POST without an Idempotency-Key
+ * may have been acted on), but again after a 503 (the server did not act) when its data can be
+ * read again: a stream cannot. The records' 503 is a part's: the retry, then two more parts; its
+ * `maxResponseBytes` ends the dataset's retrieve, before any download.
+ */
+const GET: Record<string, Expected> = {
+  headersNeverCome: [T, 2],
+  bodyStalls: [T, 2],
+  resetMidBody: [C, 2],
+  truncated: [P, 1],
+  dropped: [C, 2],
+  retryAfterThenSuccess: [null, 2],
+  abortBeforeHeaders: [A, 1],
+  abortMidBody: [A, 1],
+  overMaxResponseBytes: [P, 1],
+};
+const UPLOAD: Record<string, Expected> = {
+  headersNeverCome: [T, 1],
+  bodyStalls: [T, 1],
+  resetMidBody: [C, 1],
+  truncated: [P, 1],
+  dropped: [C, 1],
+  retryAfterThenSuccess: [null, 2],
+  abortBeforeHeaders: [A, 1],
+  abortMidBody: [A, 1],
+  overMaxResponseBytes: [P, 1],
+};
+
+export const NODE_FAULTS: Record<string, Record<string, Expected>> = {
+  retrieve: GET,
+  list: GET,
+  upload: UPLOAD,
+  listAll: GET,
+  uploadStream: { ...UPLOAD, retryAfterThenSuccess: ["ServiceUnavailableError", 1] },
+  records: { ...GET, retryAfterThenSuccess: [null, 4], overMaxResponseBytes: [P, 0] },
+};
+
+/**
+ * Bun's, Deno's and workerd's fetch send a GET again, once, when the connection closes before any
+ * answer (Node's undici does not): the first attempt's two requests take both dropped
+ * connections, and the SDK's retry is answered. Not the SDK's doing, and its count of attempts
+ * is the same. The records' two further parts add two requests.
+ */
+const RESENDS_DROPPED_GETS: ReadonlySet<FaultRuntime> = new Set(["bun", "deno", "workerd"]);
+
+/**
+ * workerd reports rejections of its own streams' internal promises as unhandled, whatever the
+ * code that reads them does: a body read through a reader that breaks off ("Network connection
+ * lost.", even with every promise the reader returns handled, and `reader.closed` too), and a
+ * reader cancelled while a read waits ("Stream was cancelled.", though that read's promise is
+ * handled). These, and only these, are let through in workerd; any other unhandled rejection,
+ * the SDK's errors first of all, fails the test.
+ */
+const WORKERD_OWN = /^Error: (Network connection lost\.|Stream was cancelled\.)$/;
+
+/** The report printed on the `FAULTS ` line of `output`. */
+export function parseFaults(output: string): FaultReport {
+  return parseReport(output, "FAULTS ") as FaultReport;
+}
+
+/** Checks every scenario of `report` against Node's outcomes, as `runtime` differs from them. */
+export function expectFaults(report: Record<string, unknown>, runtime: FaultRuntime): void {
+  const { unhandled, lateUnhandled, faultsLeft, ...outcomes } = report as FaultReport;
+  const theSdks = (texts: string[]) =>
+    runtime === "workerd" ? texts.filter((text) => !WORKERD_OWN.test(text)) : texts;
+  const expected: Record<string, unknown> = {};
+  const seen: Record<string, unknown> = {};
+  for (const [operation, scenarios] of Object.entries(NODE_FAULTS))
+    for (const [scenario, [error, requests]] of Object.entries(scenarios)) {
+      const key = `${operation}.${scenario}`;
+      const outcome = outcomes[key];
+      const resent = scenario === "dropped" && RESENDS_DROPPED_GETS.has(runtime) && scenarios === GET;
+      const resentRecords = scenario === "dropped" && RESENDS_DROPPED_GETS.has(runtime) && operation === "records";
+      const [wantError, wantRequests] = resent ? [null, 3] : resentRecords ? [null, 5] : [error, requests];
+      expected[key] = {
+        error: wantError,
+        ...(wantError === null ? {} : { isCohereError: true }),
+        requests: wantRequests,
+        withinBound: true,
+        unhandled: [],
+      };
+      seen[key] =
+        outcome === undefined
+          ? undefined
+          : {
+              error: outcome.error,
+              ...(outcome.error === null ? {} : { isCohereError: outcome.isCohereError }),
+              requests: outcome.requests,
+              withinBound: outcome.withinBound,
+              unhandled: theSdks(outcome.unhandled),
+            };
+    }
+  // One comparison, so that a failure shows every scenario that differs at once.
+  expect(seen).toEqual(expected);
+  expect({ unhandled: theSdks(unhandled), lateUnhandled, faultsLeft }).toEqual({
+    unhandled: [],
+    lateUnhandled: [],
+    faultsLeft: 0,
+  });
+  // The server's Retry-After: 1 was waited out before the retry.
+  expect(outcomes["retrieve.retryAfterThenSuccess"]?.elapsedMs).toBeGreaterThanOrEqual(950);
+}
