@@ -43,12 +43,11 @@ class BatchWalk implements AsyncIterator<Batch> {
   }
 
   next(): Promise<IteratorResult<Batch>> {
-    if (this.#done) return Promise.resolve(finished());
-    if (this.#reading !== undefined) return this.#reading.then(this.#next, this.#next);
-    if (this.#at < this.#batches.length) return this.#handOut();
-    this.#batches = noBatches;
-    this.#reading = this.#reader.read().then(this.#read, this.#failed);
-    return this.#reading;
+    try {
+      return Promise.resolve(this.#step());
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   return(): Promise<IteratorResult<Batch>> {
@@ -56,18 +55,30 @@ class BatchWalk implements AsyncIterator<Batch> {
     return Promise.resolve(finished());
   }
 
+  // A step ends the walk by throwing, never by returning a promise already rejected: it also runs
+  // as a `then` callback, and a rejected promise a callback returns is adopted a microtask later,
+  // after workerd has reported it as an unhandled rejection (its check runs at once).
+  #step(): IteratorResult<Batch> | Promise<IteratorResult<Batch>> {
+    if (this.#done) return finished();
+    if (this.#reading !== undefined) return this.#reading.then(this.#next, this.#next);
+    if (this.#at < this.#batches.length) return this.#handOut();
+    this.#batches = noBatches;
+    this.#reading = this.#reader.read().then(this.#read, this.#failed);
+    return this.#reading;
+  }
+
   /** The next batch of the page in hand. */
-  #handOut(): Promise<IteratorResult<Batch>> {
+  #handOut(): IteratorResult<Batch> {
     // The caller's abort ends the walk at the next batch asked for, not after the rest of a
     // page of up to 1,000 (the page's request is long done: nothing else would see it).
     if (this.#signal?.aborted) {
       this.#end();
-      return Promise.reject(abortNamed("listAll", this.#signal.reason));
+      throw abortNamed("listAll", this.#signal.reason);
     }
-    return Promise.resolve({ value: this.#batches[this.#at++] as Batch, done: false });
+    return { value: this.#batches[this.#at++] as Batch, done: false };
   }
 
-  readonly #next = (): Promise<IteratorResult<Batch>> => this.next();
+  readonly #next = (): IteratorResult<Batch> | Promise<IteratorResult<Batch>> => this.#step();
 
   readonly #read = (read: readonly Batch[] | undefined): IteratorResult<Batch> | Promise<IteratorResult<Batch>> => {
     this.#reading = undefined;
@@ -77,7 +88,7 @@ class BatchWalk implements AsyncIterator<Batch> {
     }
     this.#batches = read;
     this.#at = 0;
-    return this.next();
+    return this.#step();
   };
 
   readonly #failed = (error: unknown): never => {

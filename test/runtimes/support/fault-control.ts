@@ -24,8 +24,11 @@ export interface FaultControl {
 /** Answers one control request: `/seed`, `/inject`, `/count`, `/pending`, each a POST of JSON. */
 function answer(fake: FakeCohere, path: string, body: Record<string, unknown>): unknown {
   switch (path) {
+    // A completed batch with an output dataset (its records in three parts), and three more.
     case "/seed": {
       const [batch] = fake.addBatches(1, { status: "BATCH_STATUS_COMPLETED", num_records: 3 });
+      // Two pages of two for the walk that is aborted between them.
+      fake.addBatches(3);
       return { batchId: batch?.id, outputDatasetId: batch?.output_dataset_id };
     }
     case "/inject":
