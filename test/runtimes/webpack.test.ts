@@ -31,6 +31,7 @@ const setup = useConsumerWithFake(
     "session.mjs": "session.mjs",
     "uploads.mjs": "uploads.mjs",
     "results.mjs": "results.mjs",
+    "faults.mjs": "faults.mjs",
     "edge/entry.mjs": "edge-entry.mjs",
     "webpack/web-entry.mjs": "web-entry.mjs",
     "webpack/node-entry.cjs": "node-entry.cjs",
