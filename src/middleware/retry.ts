@@ -173,8 +173,18 @@ function requestForAttempt(request: Request, { bodySource }: MiddlewareContext):
   try {
     if (bodySource === "one-shot")
       return withoutSignal(new Request(request, { body: request.body, duplex: "half" } as RequestInit));
+    // Made from the URL and the fields the SDK sets, not from the Request: Chromium marks the
+    // body of a Request a copy is made from as used, a body given or not, and the next attempt
+    // then went as that used Request, refused by fetch (an upload's retry after a 503 failed).
     if (bodySource !== undefined && builtBySdk(request))
-      return withoutSignal(new Request(request, { body: bodySource }));
+      return withoutSignal(
+        new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: bodySource,
+          redirect: request.redirect,
+        }),
+      );
     return withoutSignal(request.clone());
   } catch {
     // A body a plugin locked (read it with a reader it kept): fetch refuses it, typed.
