@@ -82,10 +82,11 @@ const refusedByFetchCodes: ReadonlySet<string> = new Set([
  * URL quoted later in a message, say a connection failure's, must not match). Before sending: a
  * port the Fetch standard blocks ("bad port"s such as 6000: Node, Deno), a request whose body
  * was read already (Node, Deno, Bun: "Body object should not be disturbed or locked" as it is
- * copied).
+ * copied; Chromium, after "Failed to execute 'fetch' on 'Window': " or, as the Request is
+ * copied, "Failed to construct 'Request': ").
  */
 const refusedBeforeSendingMessage =
-  /^(Fetch failed: )?(bad port$|Requests to port \d+ are blocked|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|Body object should not be disturbed or locked)/;
+  /^(Fetch failed: |Failed to (execute 'fetch' on '\w+'|construct 'Request'): )?(bad port$|Requests to port \d+ are blocked|Cannot construct a Request with a Request object that has already been used|Input request's body is unusable|Request body already used|Body object should not be disturbed or locked)/;
 
 /**
  * After a hop was sent and answered with a redirect: an upload's redirect, which fetch refuses

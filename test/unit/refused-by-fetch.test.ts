@@ -10,6 +10,25 @@ describe("a request whose body was read already", () => {
   it.each([
     ["Node", new TypeError("Cannot construct a Request with a Request object that has already been used.")],
     ["Deno", new TypeError("Input request's body is unusable")],
+    // Chromium names the call first: it was a connection's failure, counted as sent.
+    [
+      "Chromium",
+      new TypeError(
+        "Failed to execute 'fetch' on 'Window': Cannot construct a Request with a Request object that has already been used.",
+      ),
+    ],
+    [
+      "Chromium, copying the Request",
+      new TypeError(
+        "Failed to construct 'Request': Cannot construct a Request with a Request object that has already been used.",
+      ),
+    ],
+    [
+      "Chromium, in a worker",
+      new TypeError(
+        "Failed to execute 'fetch' on 'WorkerGlobalScope': Cannot construct a Request with a Request object that has already been used.",
+      ),
+    ],
     // Bun said so in two ways, and was retried as a connection failure, three attempts with backoff.
     ["Bun, copying the Request", new TypeError("Body object should not be disturbed or locked")],
     ["Bun, reading it", withCode("Body is disturbed or locked", "ERR_BODY_ALREADY_USED")],
