@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { TestProject } from "vitest/node";
+import { startFaultControl } from "../runtimes/support/fault-control.js";
 import { browserConsumerDir, createConsumer } from "../runtimes/support/package.js";
 
 declare module "vitest" {
@@ -13,6 +14,9 @@ declare module "vitest" {
     fakeCohereUrl: string;
     /** A second fake, on a sped-up real clock, for batches.run and its results. */
     fakeResultsUrl: string;
+    /** The fake of the fault scenarios (test/runtimes/fixtures/faults.mjs), and its control service. */
+    faultsBaseUrl: string;
+    faultsControlUrl: string;
   }
 }
 
@@ -46,7 +50,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     resultsFake.inject("datasets.download", { type: "truncate" }, { skip: 3 });
     const resultsServer = await startFakeCohereServer(resultsFake);
     project.provide("fakeResultsUrl", resultsServer.url);
+    // The server-side faults, as the runtime tests play them (a fake of their own, on a manual clock).
+    const faults = await startFaultControl();
+    project.provide("faultsBaseUrl", faults.baseUrl);
+    project.provide("faultsControlUrl", faults.controlUrl);
     return async () => {
+      await faults.close();
       await resultsServer.close();
       await server.close();
       consumer.remove();

@@ -1,17 +1,13 @@
 // The fake for fixtures/faults.mjs, served over HTTP on 127.0.0.1 by the test process (so that
 // every runtime meets the same server, Node's), and a small control service beside it on another
 // loopback port, through which the fixture, in whatever runtime, seeds a completed batch,
-// injects faults and counts the requests the fake saw. Made once per test file.
+// injects faults and counts the requests the fake saw. Made once per test file
+// (`useFaultControl`), or once per browser run by its global setup (`startFaultControl`).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
-import {
-  FakeCohere,
-  type Fault,
-  type FaultTarget,
-  type FakeCohereServer,
-  startFakeCohereServer,
-} from "../../../src/testing/index.node.js";
+import { CORS_HEADERS, preflightHeaders } from "../../../src/testing/cors-headers.js";
+import { FakeCohere, type Fault, type FaultTarget, startFakeCohereServer } from "../../../src/testing/index.node.js";
 
 export interface FaultControl {
   readonly fake: FakeCohere;
@@ -45,6 +41,11 @@ function answer(fake: FakeCohere, path: string, body: Record<string, unknown>): 
 
 function listen(fake: FakeCohere): Promise<Server> {
   const server = createServer((req, res) => {
+    // A browser page calls it across origins: its POSTs of JSON are preflighted.
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, preflightHeaders(req.headers["access-control-request-headers"])).end();
+      return;
+    }
     let text = "";
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => {
@@ -53,9 +54,9 @@ function listen(fake: FakeCohere): Promise<Server> {
     req.on("end", () => {
       try {
         const result = answer(fake, req.url ?? "", text === "" ? {} : JSON.parse(text));
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(result));
+        res.writeHead(200, { ...CORS_HEADERS, "content-type": "application/json" }).end(JSON.stringify(result));
       } catch (error) {
-        res.writeHead(400, { "content-type": "text/plain" }).end(String(error));
+        res.writeHead(400, { ...CORS_HEADERS, "content-type": "text/plain" }).end(String(error));
       }
     });
   });
@@ -65,20 +66,34 @@ function listen(fake: FakeCohere): Promise<Server> {
   });
 }
 
+/** A started fault control: its fake served, the control beside it; `close` stops both. */
+export interface StartedFaultControl extends FaultControl {
+  close(): Promise<void>;
+}
+
+/** Serves a fresh fake and its control service on loopback ports (both answer CORS). */
+export async function startFaultControl(): Promise<StartedFaultControl> {
+  const fake = new FakeCohere();
+  const [server, control] = await Promise.all([startFakeCohereServer(fake), listen(fake)]);
+  return {
+    fake,
+    baseUrl: server.url,
+    controlUrl: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
+    close: async () => {
+      control.closeAllConnections();
+      await Promise.all([server.close(), new Promise<void>((resolve) => control.close(() => resolve()))]);
+    },
+  };
+}
+
 /** Registers the hooks; read the fields inside tests, after `beforeAll` has run. */
 export function useFaultControl(): FaultControl {
-  const fake = new FakeCohere();
-  const state = { fake, baseUrl: "", controlUrl: "" };
-  let server: FakeCohereServer | undefined;
-  let control: Server | undefined;
+  const state = { fake: new FakeCohere(), baseUrl: "", controlUrl: "" };
+  let started: StartedFaultControl | undefined;
   beforeAll(async () => {
-    [server, control] = await Promise.all([startFakeCohereServer(fake), listen(fake)]);
-    state.baseUrl = server.url;
-    state.controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+    started = await startFaultControl();
+    Object.assign(state, { fake: started.fake, baseUrl: started.baseUrl, controlUrl: started.controlUrl });
   });
-  afterAll(async () => {
-    control?.closeAllConnections();
-    await Promise.all([server?.close(), control && new Promise<void>((resolve) => control?.close(() => resolve()))]);
-  });
+  afterAll(() => started?.close());
   return state;
 }
