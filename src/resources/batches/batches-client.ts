@@ -290,6 +290,8 @@ export class BatchesClient {
       );
       throw error;
     });
-    return runBatch(this.#api.startedBy("run"), request, options);
+    // Awaited: a run refused at once (bad input) is a promise already rejected, which returned as
+    // it is gets its handler a microtask late, after workerd has reported it unhandled.
+    return await runBatch(this.#api.startedBy("run"), request, options);
   }
 }

@@ -38,6 +38,10 @@ type ListQuery = NonNullable<operations["ListBatches"]["parameters"]["query"]>;
  * @public
  */
 export class RawBatchesClient {
+  // Each method ends `return await this.#api.call(...)`: a call refused before anything is sent
+  // (an abort already fired, a header fetch refuses) is a promise already rejected, and one
+  // returned as it is gets its handler a microtask late, after workerd has reported it as an
+  // unhandled rejection (its check runs before the job that adopts it).
   readonly #api: ApiClient;
 
   /** @internal */
@@ -65,7 +69,7 @@ export class RawBatchesClient {
     if (page_size !== undefined) query.page_size = page_size;
     if (page_token !== undefined) query.page_token = page_token;
     if (order_by !== undefined) query.order_by = order_by;
-    return this.#api.call(
+    return await this.#api.call(
       {
         operation: "batches.list",
         method: "get",
@@ -97,7 +101,7 @@ export class RawBatchesClient {
    */
   async create(request: CreateBatchRequest, options?: RequestOptions): Promise<HttpResponse<CreateBatchResponse>> {
     const body = checkInput(createBatchRequestSchema, request, "request");
-    return this.#api.call(
+    return await this.#api.call(
       {
         operation: "batches.create",
         method: "post",
@@ -126,7 +130,7 @@ export class RawBatchesClient {
    */
   async retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
-    return this.#api.call(
+    return await this.#api.call(
       {
         operation: "batches.retrieve",
         method: "get",
@@ -155,7 +159,7 @@ export class RawBatchesClient {
    */
   async cancel(id: string, options?: RequestOptions): Promise<HttpResponse<CancelBatchResponse>> {
     const path = { id: checkInput(batchIdSchema, id, "id") };
-    return this.#api.call(
+    return await this.#api.call(
       {
         operation: "batches.cancel",
         method: "post",

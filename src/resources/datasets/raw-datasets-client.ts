@@ -42,6 +42,9 @@ export const loadOperations = (bound?: unknown, caller?: string) =>
  * @public
  */
 export class RawDatasetsClient {
+  // Each method ends by awaiting the operation: one refused before anything is sent is a promise
+  // already rejected, and returned as it is it gets its handler a microtask late, after workerd
+  // has reported it as an unhandled rejection (see RawBatchesClient).
   readonly #api: ApiClient;
 
   /** @internal */
@@ -75,7 +78,7 @@ export class RawDatasetsClient {
       );
       throw error;
     });
-    return operations.create(this.#api, request, options);
+    return await operations.create(this.#api, request, options);
   }
 
   /**
@@ -87,7 +90,7 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.retrieve`.
    */
   async retrieve(id: string, options?: RequestOptions): Promise<HttpResponse<GetDatasetResponse>> {
-    return (await loadOperations(options, "datasets.retrieve (GET /v1/datasets/{id})")).retrieve(
+    return await (await loadOperations(options, "datasets.retrieve (GET /v1/datasets/{id})")).retrieve(
       this.#api,
       id,
       options,
@@ -103,7 +106,7 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.list`.
    */
   async list(request?: ListDatasetsRequest, options?: RequestOptions): Promise<HttpResponse<ListDatasetsResponse>> {
-    return (await loadOperations(options, "datasets.list (GET /v1/datasets)")).list(this.#api, request, options);
+    return await (await loadOperations(options, "datasets.list (GET /v1/datasets)")).list(this.#api, request, options);
   }
 
   /**
@@ -115,7 +118,11 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.delete`.
    */
   async delete(id: string, options?: RequestOptions): Promise<HttpResponse<DeleteDatasetResponse>> {
-    return (await loadOperations(options, "datasets.delete (DELETE /v1/datasets/{id})")).remove(this.#api, id, options);
+    return await (await loadOperations(options, "datasets.delete (DELETE /v1/datasets/{id})")).remove(
+      this.#api,
+      id,
+      options,
+    );
   }
 
   /**
@@ -127,6 +134,6 @@ export class RawDatasetsClient {
    * @throws As `DatasetsClient.usage`.
    */
   async usage(options?: RequestOptions): Promise<HttpResponse<DatasetUsageResponse>> {
-    return (await loadOperations(options, "datasets.usage (GET /v1/datasets/usage)")).usage(this.#api, options);
+    return await (await loadOperations(options, "datasets.usage (GET /v1/datasets/usage)")).usage(this.#api, options);
   }
 }

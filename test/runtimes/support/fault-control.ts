@@ -7,7 +7,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 import { CORS_HEADERS, preflightHeaders } from "../../../src/testing/cors-headers.js";
-import { FakeCohere, type Fault, type FaultTarget, startFakeCohereServer } from "../../../src/testing/index.node.js";
+import {
+  FakeCohere,
+  type Fault,
+  type FaultTarget,
+  type FakeCohereServer,
+  startFakeCohereServer,
+} from "../../../src/testing/index.node.js";
 
 export interface FaultControl {
   readonly fake: FakeCohere;
@@ -15,6 +21,54 @@ export interface FaultControl {
   readonly baseUrl: string;
   /** The control service's origin. */
   readonly controlUrl: string;
+}
+
+/**
+ * The lanes of fixtures/workflow-faults.mjs: a fake of its own for each operation, served on a
+ * port of its own, so that operations whose faulted requests meet run side by side, each
+ * clearing its faults between scenarios. Validation completes at once in a lane that asks for
+ * it (`validates`); elsewhere datasets and batches stay as they are (the clock does not move).
+ */
+type Lanes = Map<string, { fake: FakeCohere; server: FakeCohereServer }>;
+
+async function lane(
+  lanes: Lanes,
+  name: string,
+  validates: boolean,
+): Promise<{ fake: FakeCohere; server: FakeCohereServer }> {
+  let found = lanes.get(name);
+  if (found === undefined) {
+    const fake = new FakeCohere(validates ? { datasetLifecycle: { queuedForMs: 0, processingForMs: 0 } } : {});
+    found = { fake, server: await startFakeCohereServer(fake) };
+    lanes.set(name, found);
+  }
+  return found;
+}
+
+/** A lane's control request (`/lane` starts it; the others name it in `lane`), else `answer`'s. */
+async function answerLanes(
+  fake: FakeCohere,
+  lanes: Lanes,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<unknown> {
+  if (path === "/lane") {
+    const { fake: own, server } = await lane(lanes, body.lane as string, body.validates === true);
+    // Queued batches that never move (the clock does not): one per scenario that needs one.
+    const batchIds = own.addBatches(12).map((batch) => batch.id);
+    return { baseUrl: server.url, batchIds };
+  }
+  if (typeof body.lane === "string") {
+    const own = lanes.get(body.lane);
+    if (own === undefined) throw new Error(`no such lane: ${body.lane}`);
+    if (path === "/clear") {
+      const left = own.fake.pendingFaults;
+      own.fake.reset();
+      return { count: left };
+    }
+    return answer(own.fake, path, body);
+  }
+  return answer(fake, path, body);
 }
 
 /** Answers one control request: `/seed`, `/inject`, `/count`, `/pending`, each a POST of JSON. */
@@ -39,7 +93,7 @@ function answer(fake: FakeCohere, path: string, body: Record<string, unknown>): 
   }
 }
 
-function listen(fake: FakeCohere): Promise<Server> {
+function listen(fake: FakeCohere, lanes: Lanes): Promise<Server> {
   const server = createServer((req, res) => {
     // A browser page calls it across origins: its POSTs of JSON are preflighted.
     if (req.method === "OPTIONS") {
@@ -52,12 +106,13 @@ function listen(fake: FakeCohere): Promise<Server> {
       text += chunk;
     });
     req.on("end", () => {
-      try {
-        const result = answer(fake, req.url ?? "", text === "" ? {} : JSON.parse(text));
-        res.writeHead(200, { ...CORS_HEADERS, "content-type": "application/json" }).end(JSON.stringify(result));
-      } catch (error) {
-        res.writeHead(400, { ...CORS_HEADERS, "content-type": "text/plain" }).end(String(error));
-      }
+      Promise.resolve()
+        .then(() => answerLanes(fake, lanes, req.url ?? "", text === "" ? {} : JSON.parse(text)))
+        .then(
+          (result) =>
+            res.writeHead(200, { ...CORS_HEADERS, "content-type": "application/json" }).end(JSON.stringify(result)),
+          (error: unknown) => res.writeHead(400, { ...CORS_HEADERS, "content-type": "text/plain" }).end(String(error)),
+        );
     });
   });
   return new Promise((resolve, reject) => {
@@ -66,7 +121,7 @@ function listen(fake: FakeCohere): Promise<Server> {
   });
 }
 
-/** A started fault control: its fake served, the control beside it; `close` stops both. */
+/** A started fault control: its fake served, the control beside it; `close` stops both and the lanes. */
 export interface StartedFaultControl extends FaultControl {
   close(): Promise<void>;
 }
@@ -74,14 +129,20 @@ export interface StartedFaultControl extends FaultControl {
 /** Serves a fresh fake and its control service on loopback ports (both answer CORS). */
 export async function startFaultControl(): Promise<StartedFaultControl> {
   const fake = new FakeCohere();
-  const [server, control] = await Promise.all([startFakeCohereServer(fake), listen(fake)]);
+  const lanes: Lanes = new Map();
+  const [server, control] = await Promise.all([startFakeCohereServer(fake), listen(fake, lanes)]);
   return {
     fake,
     baseUrl: server.url,
     controlUrl: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
     close: async () => {
       control.closeAllConnections();
-      await Promise.all([server.close(), new Promise<void>((resolve) => control.close(() => resolve()))]);
+      await Promise.all([
+        server.close(),
+        new Promise<void>((resolve) => control.close(() => resolve())),
+        ...[...lanes.values()].map((lane) => lane.server.close()),
+      ]);
+      lanes.clear();
     },
   };
 }
