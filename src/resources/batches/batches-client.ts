@@ -235,7 +235,9 @@ export class BatchesClient {
     // call itself always returns the iterable.
     return lazyAsyncIterable(async (closing) => {
       checkInput(batchIdSchema, id, "id");
-      return (
+      // Awaited: options refused at once (a header fetch refuses) reject it before it waits for
+      // anything, and returned as it is, it gets its handler a microtask late (see `run`).
+      return await (
         await loadChunk(() => import("../../lib/batch-results.js"), "the results reader", options, "results")
       ).openBatchResults(this.#api.startedBy("results"), id, options, closing);
     });

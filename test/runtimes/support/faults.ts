@@ -173,6 +173,15 @@ const WORKFLOW_OUTCOMES: Record<string, string> = {
   callHangsAfterNext: T,
   tokenRejectsLater: "CohereError",
   attemptRejectsLater: "CohereError",
+  listAllAlreadyAborted: A,
+  listAllRefusedHeader: "CohereError",
+  listAllRefusedInput: "CohereError",
+  recordsAlreadyAborted: A,
+  recordsRefusedHeader: "CohereError",
+  recordsRefusedInput: "CohereError",
+  resultsAlreadyAborted: A,
+  resultsRefusedHeader: "CohereError",
+  resultsRefusedInput: "CohereError",
 };
 
 /**
