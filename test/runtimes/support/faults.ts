@@ -157,7 +157,7 @@ export function expectFaults(report: Record<string, unknown>, runtime: FaultRunt
  * first, or a run's deadline); their classes are faults.mjs's to compare (for retrieve, list,
  * the uploads). Every scenario, whatever its class: typed, within its bound, nothing unhandled.
  */
-const WORKFLOW_OUTCOMES: Record<string, string> = {
+const WORKFLOW_OUTCOMES: Record<string, string | null> = {
   abortBeforeHeaders: A,
   abortMidBody: A,
   alreadyAborted: A,
@@ -173,6 +173,13 @@ const WORKFLOW_OUTCOMES: Record<string, string> = {
   callHangsAfterNext: T,
   tokenRejectsLater: "CohereError",
   attemptRejectsLater: "CohereError",
+  tokenThrowsAtOnce: "CohereError",
+  callRejectsAtOnce: "CohereError",
+  attemptThrowsAtOnce: "CohereError",
+  // The plugin answered; its late next() is refused, and that refusal is its own to handle.
+  nextAfterItsRun: null,
+  alreadyAbortedAsyncTokenAlone: A,
+  refusedHeaderAsyncTokenAlone: "CohereError",
   listAllAlreadyAborted: A,
   listAllRefusedHeader: "CohereError",
   listAllRefusedInput: "CohereError",
@@ -209,7 +216,7 @@ export function expectWorkflowFaults(report: Record<string, unknown>, runtime: F
       const key = `${lane}.${scenario}`;
       const outcome = outcomes[key];
       // A server's fault: a CohereError of any class (see WORKFLOW_OUTCOMES).
-      const error = WORKFLOW_OUTCOMES[scenario] ?? (outcome?.error === null ? null : outcome?.error);
+      const error = scenario in WORKFLOW_OUTCOMES ? WORKFLOW_OUTCOMES[scenario] : outcome?.error;
       expected[key] = { error, isCohereError: true, withinBound: true, unhandled: [] };
       seen[key] = outcome && {
         error: outcome.error,
