@@ -179,6 +179,13 @@ const WORKFLOW_OUTCOMES: Record<string, string | null> = {
   // The plugin answered; its late next() is refused, and that refusal is its own to handle.
   nextAfterItsRun: null,
   alreadyAbortedAsyncTokenAlone: A,
+  abortAsTokenAnswers1: A,
+  abortAsTokenAnswers2: A,
+  abortAsTokenAnswers3: A,
+  abortAsTokenAnswers4: A,
+  abortAsTokenAnswers5: A,
+  abortAsTokenAnswers6: A,
+  callAnswersDuringToken: null,
   refusedHeaderAsyncTokenAlone: "CohereError",
   listAllAlreadyAborted: A,
   listAllRefusedHeader: "CohereError",
