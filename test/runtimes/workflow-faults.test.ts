@@ -75,8 +75,11 @@ const denoEnv = {
   NO_COLOR: "1",
 };
 
+/** The runtimes this file runs the fixture in (the browser run has its own, test/browser/faults.test.ts). */
+type ServerRuntime = Exclude<FaultRuntime, "browser">;
+
 /** Runs the fixture in `runtime`; resolves with its report. */
-async function inRuntime(runtime: FaultRuntime, controlUrl: string): Promise<Record<string, unknown>> {
+async function inRuntime(runtime: ServerRuntime, controlUrl: string): Promise<Record<string, unknown>> {
   const args = ["workflow-faults-main.mjs", controlUrl, ...(lanes ? [lanes] : [])];
   const options = { cwd: setup.consumer.dir, timeoutMs: 60_000 };
   switch (runtime) {
@@ -100,7 +103,7 @@ async function inRuntime(runtime: FaultRuntime, controlUrl: string): Promise<Rec
 }
 
 describe.concurrent("the workflows under faults, aborts and deadlines, in every server-side runtime", () => {
-  for (const runtime of Object.keys(controls) as FaultRuntime[])
+  for (const runtime of Object.keys(controls) as ServerRuntime[])
     it(`${runtime}: each call ends as Node's does, typed, within its bound, nothing unhandled`, async () => {
       const report = await inRuntime(runtime, controls[runtime].controlUrl);
       const print = process.env.WORKFLOW_FAULTS_PRINT;
