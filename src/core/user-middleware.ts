@@ -1,5 +1,5 @@
 import { abortErrorFor } from "../internal/abort-error-for.js";
-import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
+import { boundBySignal, promiseOf } from "../internal/bound-by-signal.js";
 import { describePluginThrown } from "../internal/plugin-value-text.js";
 import { carriesToken, redactError, redactTokens } from "../internal/secrets.js";
 import { cutShort } from "./body-failure.js";
@@ -46,7 +46,7 @@ export function guardUserMiddleware({ name, phase, handle }: ResolvedPlugin): Mi
     const pluginNext = nextForPlugin(name, perCall, next, context, bounds, signal);
     try {
       const result: unknown = await boundBySignal(
-        callUserCode(() => handle(forPlugin, pluginNext.next, context)),
+        promiseOf(() => handle(forPlugin, pluginNext.next, context)),
         signal,
         () => whyTheRunEnded(bounds, perCall, context, signal),
       ).finally(pluginNext.end);

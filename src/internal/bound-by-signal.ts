@@ -43,10 +43,12 @@ export function boundBySignal<T>(
 }
 
 /**
- * Runs user code (a token function, a middleware) so that a synchronous throw becomes a
- * rejection and a plain value a resolved promise: the caller then has one promise to bound.
+ * Runs `run` so that a synchronous throw becomes a rejection and a plain value a resolved
+ * promise: one promise, whatever it does. For users' code (a token function, a middleware: the
+ * caller then has one promise to bound) and for the steps of the SDK's iterators, which end by
+ * a throw (see `BatchWalk`).
  */
-export function callUserCode<T>(run: () => T | PromiseLike<T>): Promise<T> {
+export function promiseOf<T>(run: () => T | PromiseLike<T>): Promise<T> {
   try {
     return Promise.resolve(run());
   } catch (error) {

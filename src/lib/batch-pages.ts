@@ -3,6 +3,7 @@ import { abortNamed } from "../core/errors/call-failure.js";
 import type { RequestOptions } from "../core/request-options.js";
 import { BatchPageReader } from "./batch-page-reader.js";
 import { finished } from "./lazy-iterable.js";
+import { promiseOf } from "../internal/bound-by-signal.js";
 import type { RawBatchesClient } from "../resources/batches/raw-batches-client.js";
 import type { Batch, ListBatchesRequest } from "../resources/batches/types.js";
 
@@ -43,11 +44,7 @@ class BatchWalk implements AsyncIterator<Batch> {
   }
 
   next(): Promise<IteratorResult<Batch>> {
-    try {
-      return Promise.resolve(this.#step());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return promiseOf(this.#step);
   }
 
   return(): Promise<IteratorResult<Batch>> {
@@ -58,14 +55,14 @@ class BatchWalk implements AsyncIterator<Batch> {
   // A step ends the walk by throwing, never by returning a promise already rejected: it also runs
   // as a `then` callback, and a rejected promise a callback returns is adopted a microtask later,
   // after workerd has reported it as an unhandled rejection (its check runs at once).
-  #step(): IteratorResult<Batch> | Promise<IteratorResult<Batch>> {
+  readonly #step = (): IteratorResult<Batch> | Promise<IteratorResult<Batch>> => {
     if (this.#done) return finished();
-    if (this.#reading !== undefined) return this.#reading.then(this.#next, this.#next);
+    if (this.#reading !== undefined) return this.#reading.then(this.#step, this.#step);
     if (this.#at < this.#batches.length) return this.#handOut();
     this.#batches = noBatches;
     this.#reading = this.#reader.read().then(this.#read, this.#failed);
     return this.#reading;
-  }
+  };
 
   /** The next batch of the page in hand. */
   #handOut(): IteratorResult<Batch> {
@@ -77,8 +74,6 @@ class BatchWalk implements AsyncIterator<Batch> {
     }
     return { value: this.#batches[this.#at++] as Batch, done: false };
   }
-
-  readonly #next = (): IteratorResult<Batch> | Promise<IteratorResult<Batch>> => this.#step();
 
   readonly #read = (read: readonly Batch[] | undefined): IteratorResult<Batch> | Promise<IteratorResult<Batch>> => {
     this.#reading = undefined;

@@ -12,6 +12,7 @@ import { CohereTimeoutError } from "../core/errors/timeout-error.js";
 import type { MiddlewareContext } from "../core/middleware.js";
 import type { BodyWait } from "../core/streamed-body.js";
 import type { RequestOptions } from "../core/request-options.js";
+import { promiseOf } from "../internal/bound-by-signal.js";
 import { redactTokens } from "../internal/secrets.js";
 import { type BatchResult, toBatchResult } from "../internal/decoders/batch-result.js";
 import { loadAvroDecoder } from "../internal/decoders/load-avro.js";
@@ -197,7 +198,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   // at once, both would read the same record or open the same part twice.
   next = (): Promise<IteratorResult<BatchResult>> => {
     const result =
-      this.#unsettled++ === 0 ? this.#first() : (this.#last as Promise<never>).then(this.#next, this.#next);
+      this.#unsettled++ === 0 ? promiseOf(this.#next) : (this.#last as Promise<never>).then(this.#next, this.#next);
     this.#last = result;
     result.then(this.#settled, this.#settled);
     return result;
@@ -206,15 +207,6 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   #settled = (): void => {
     this.#unsettled--;
   };
-
-  /** `#next` called by `next()` itself: its throw is the promise's rejection. */
-  #first(): Promise<IteratorResult<BatchResult>> {
-    try {
-      return Promise.resolve(this.#next());
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
 
   // The steps below end a read by throwing, never by returning a promise already rejected: they
   // run as `then` callbacks, and a rejected promise a callback returns is adopted a microtask

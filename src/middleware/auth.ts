@@ -3,7 +3,7 @@ import { callFailure } from "../core/errors/call-failure.js";
 import { isToken } from "../core/input.js";
 import type { Middleware, MiddlewareContext, Next } from "../core/middleware.js";
 import { abortErrorFor } from "../internal/abort-error-for.js";
-import { boundBySignal, callUserCode } from "../internal/bound-by-signal.js";
+import { boundBySignal, promiseOf } from "../internal/bound-by-signal.js";
 import { describeThrown } from "../internal/thrown-text.js";
 import { rememberReturnedToken, rememberToken } from "../internal/secrets.js";
 
@@ -46,7 +46,7 @@ async function resolveToken(token: () => string | Promise<string>, context: Midd
   let value: unknown;
   try {
     const signal = context.attemptSignal ?? context.signal;
-    value = await boundBySignal(callUserCode(token), signal, () => abortErrorFor(context));
+    value = await boundBySignal(promiseOf(token), signal, () => abortErrorFor(context));
   } catch (error) {
     if (context.signal?.aborted || context.attemptSignal?.aborted) throw abortErrorFor(context);
     // Its words in the message (cleaned of tokens with the rest of the call's failure).

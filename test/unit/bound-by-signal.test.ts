@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundBySignal, callUserCode } from "../../src/internal/bound-by-signal.js";
+import { boundBySignal, promiseOf } from "../../src/internal/bound-by-signal.js";
 import { unhandledDuring } from "../helpers/scripted-server.js";
 
 describe("boundBySignal: the one way the SDK awaits what it does not control", () => {
@@ -41,12 +41,12 @@ describe("boundBySignal: the one way the SDK awaits what it does not control", (
     controller.abort();
   });
 
-  it("callUserCode turns a synchronous throw into a rejection", async () => {
+  it("promiseOf turns a synchronous throw into a rejection", async () => {
     await expect(
-      callUserCode(() => {
+      promiseOf(() => {
         throw new Error("sync");
       }),
     ).rejects.toThrow("sync");
-    await expect(callUserCode(() => 3)).resolves.toBe(3);
+    await expect(promiseOf(() => 3)).resolves.toBe(3);
   });
 });
