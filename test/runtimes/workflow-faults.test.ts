@@ -17,6 +17,7 @@ import { parseReport } from "./support/session.js";
 
 const setup = useConsumerWithFake("workflow-faults", {
   "workflow-faults.mjs": "workflow-faults.mjs",
+  "faults.mjs": "faults.mjs",
   "workflow-faults/main.mjs": "workflow-faults-main.mjs",
   "workflow-faults/worker.mjs": "workflow-faults-worker.mjs",
   "workflow-faults/edge.mjs": "workflow-faults-edge.mjs",
