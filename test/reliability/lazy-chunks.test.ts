@@ -46,17 +46,17 @@ function brokenBuild(broken: (file: string, source: string) => string | undefine
 
 // Each call the script makes, with the part of the SDK it has to load first.
 const script = `
-  const [entry, baseUrl, only, outputDatasetId] = process.argv.slice(1);
+  const [entry, baseUrl, only, outputDatasetId, waitMs] = process.argv.slice(1);
   const { CohereClient, CohereError } = await import(entry);
   const unhandled = [];
   // A page stays open; this process would otherwise end with the stalled imports pending
   // (the caller's AbortSignal.timeout does not keep it alive).
   setInterval(() => {}, 1_000);
   process.on("unhandledRejection", (error) => unhandled.push(String(error)));
-  const options = { token: "test-token", baseUrl, maxRetries: 0, timeoutInSeconds: 0.3 };
+  const options = { token: "test-token", baseUrl, maxRetries: 0, timeoutInSeconds: Number(waitMs) / 1000 };
   const client = new CohereClient(options);
   const withPlugin = new CohereClient({ ...options, middleware: [(request, next) => next(request)] });
-  const abortSignal = () => AbortSignal.timeout(300);
+  const abortSignal = () => AbortSignal.timeout(Number(waitMs));
   const calls = {
     "retrieve (a 404)": () => client.batches.retrieve("missing"),
     "datasets.list": () => client.datasets.list(undefined, { abortSignal: abortSignal() }),
@@ -140,11 +140,16 @@ const firstCalls = [
   "cancel (a 307)",
 ];
 
-/** Runs the calls named `only` with the build at `entry` in a child process. */
-async function runWith(entry: string, only = firstCalls, outputDatasetId = "") {
+/**
+ * Runs the calls named `only` with the build at `entry` in a child process. `waitMs` is each
+ * attempt's timeout and each caller's abort: short where a stalled chunk must end with them, and
+ * otherwise long enough that a cold child on a loaded machine (another test file beside it) does
+ * not reach them before the failure under test (300 ms did, once, for a 404's first request).
+ */
+async function runWith(entry: string, only = firstCalls, outputDatasetId = "", waitMs = 5_000) {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--input-type=module", "-e", script, entry, results.server.url, only.join(","), outputDatasetId],
+    ["--input-type=module", "-e", script, entry, results.server.url, only.join(","), outputDatasetId, String(waitMs)],
     // Below the tests' own timeout: a child that hangs (a regression) is killed, not left behind.
     { timeout: 15_000, killSignal: "SIGKILL" },
   );
@@ -233,7 +238,12 @@ describe("a part of the SDK that cannot be loaded", () => {
 describe("a part of the SDK that stalls as it loads", () => {
   it("ends with the attempt's timeout or the caller's abort, promptly", async () => {
     // A module whose evaluation never ends: its dynamic import never settles.
-    const { outcomes, unhandled } = await runWith(brokenBuild(() => "await new Promise(() => {});"));
+    const { outcomes, unhandled } = await runWith(
+      brokenBuild(() => "await new Promise(() => {});"),
+      firstCalls,
+      "",
+      300,
+    );
     // Inside an attempt (the builder of a 404's error, the guard of a plugin): the attempt's
     // timeout. Before any attempt (an operation's own code): the caller's abort.
     expect(outcomes["retrieve (a 404)"]).toMatchObject({ name: "CohereTimeoutError", typed: true });
