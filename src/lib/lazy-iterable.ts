@@ -15,23 +15,28 @@ export function lazyAsyncIterable<T>(open: (closing: AbortSignal) => Promise<Asy
       // `next()` must not open what the caller closed (and start a download nobody reads).
       let closed = false;
       const closing = new AbortController();
+      // Awaited, not chained with `then`: the opened iterator's `next()` may return a promise
+      // already rejected (a caller's abort seen at once), which a `then` callback returning it has
+      // adopted a microtask late, after workerd has reported it as unhandled.
+      const nextOnceOpen = async (pending: Promise<AsyncIterator<T>>): Promise<IteratorResult<T>> => {
+        let opened: AsyncIterator<T>;
+        try {
+          opened = await pending;
+        } catch (error) {
+          // The first to see the failure throws it; a next() queued behind it, or made after, is done.
+          if (closed) return finished();
+          closed = true;
+          throw error;
+        }
+        inner = opened;
+        return closed ? finished() : await opened.next();
+      };
       const iterator: AsyncIterableIterator<T> = {
         next: () => {
           if (closed) return Promise.resolve(finished());
           if (inner !== undefined) return inner.next();
           opening ??= open(closing.signal);
-          return opening.then(
-            (opened) => {
-              inner = opened;
-              return closed ? finished() : opened.next();
-            },
-            // The first to see the failure throws it; a next() queued behind it, or made after, is done.
-            (error: unknown) => {
-              if (closed) return finished();
-              closed = true;
-              throw error;
-            },
-          );
+          return nextOnceOpen(opening);
         },
         return: async () => {
           closed = true;

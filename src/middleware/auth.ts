@@ -31,7 +31,9 @@ export function authMiddleware(token: TokenSupplier): Middleware {
     const value = await resolveToken(token, context);
     // For the next calls to know from their start (see `rememberKnownTokens`).
     rememberReturnedToken(token, value);
-    return send(value, request, next, context);
+    // Awaited: a `next` that refuses at once (a promise already rejected) returned as it is would
+    // get its handler a microtask late, after workerd has reported it as unhandled.
+    return await send(value, request, next, context);
   };
 }
 

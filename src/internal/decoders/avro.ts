@@ -2,6 +2,7 @@
 // holds one block at a time, with the writer's schema from the file's header. Loaded with a
 // dynamic import (see ./load-avro.ts) so that bundles which never read results do not carry it.
 import { CohereParseError } from "../../core/errors/index.js";
+import { ignore } from "../ignore.js";
 import { BlockStream } from "./avro-blocks.js";
 import { blockCodec, type InflateRaw } from "./avro-codecs.js";
 import { AvroCursor, AvroFormatError, locate } from "./avro-cursor.js";
@@ -90,12 +91,22 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
         return Promise.reject(this.fail(error));
       }
     }
-    if (this.loading) return this.loading.then(this.next, this.next);
+    if (this.loading) return this.nextAfter(this.loading);
     this.loading = this.nextFromNewBlock().finally(() => {
       this.loading = undefined;
     });
     return this.loading;
   };
+
+  /**
+   * A `next()` made while a block loads, read once that load settles. Awaited, not chained: a
+   * `then` callback returning `next()`'s promise already rejected (a record that fails to decode)
+   * has it adopted a microtask late, after workerd has reported it as unhandled.
+   */
+  private async nextAfter(loading: Promise<unknown>): Promise<IteratorResult<unknown>> {
+    await loading.catch(ignore);
+    return await this.next();
+  }
 
   async return(): Promise<IteratorResult<unknown>> {
     this.finish();
