@@ -51,7 +51,7 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
   const bucket = new TokenBucket(perMinute, capacity, checkedClock(clock));
   const handle: Middleware = async (request, next, context) => {
     // A download is the storage host's, not Cohere's API: it takes no slot.
-    if (context.operation === "datasets.download") return next(request);
+    if (context.operation === "datasets.download") return await next(request);
     const signal = context.signal;
     // A call that cannot go takes no slot: its caller aborted, or it ended already (a plugin of
     // the user's that calls this handle late, after an outer plugin answered: a free token was
@@ -59,7 +59,7 @@ export function rateLimitMiddleware(options: RateLimitOptions = {}): SinglePhase
     if (signal?.aborted) throw new CohereAbortError(signal.reason);
     if (callEnded(context)) throw callEndedError();
     if (!bucket.take()) await bucket.waitForSlot(signal, context);
-    return next(request);
+    return await next(request);
   };
   // The wait for a slot is bounded by the caller's abort only (see `waitsByDesign`).
   waitingHandles().add(handle);

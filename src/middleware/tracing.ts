@@ -53,7 +53,7 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
     phase: "attempt",
     handle: async (request, next, context) => {
       // A download goes to a storage host with a signed URL: nothing of the client's is sent there.
-      if (context.operation === "datasets.download") return next(request);
+      if (context.operation === "datasets.download") return await next(request);
       const callId = callIdOf(callIds, context, createId);
       const attemptId = createId();
       request.headers.set(callHeader, callId);
@@ -64,7 +64,7 @@ export function tracingMiddleware(options: TracingOptions = {}): SinglePhasePlug
         attempt: context.attempt,
         operation: context.operation,
       });
-      return next(request);
+      return await next(request);
     },
   };
 }

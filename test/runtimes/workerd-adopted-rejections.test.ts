@@ -13,6 +13,8 @@ import { repoRoot, run, workerdBin } from "./support/package.js";
 const WORKER = `import { decodeAvroContainer } from "./src/internal/decoders/avro.ts";
 import { lazyAsyncIterable } from "./src/lib/lazy-iterable.ts";
 import { authMiddleware } from "./src/middleware/auth.ts";
+import { rateLimitMiddleware } from "./src/middleware/rate-limit.ts";
+import { tracingMiddleware } from "./src/middleware/tracing.ts";
 import { writeAvroContainer } from "./src/testing/avro-writer.ts";
 
 const settled = async (promises) =>
@@ -49,14 +51,16 @@ export default {
     const twice = refusing()[Symbol.asyncIterator]();
     report.lazyTwo = await settled([twice.next(), twice.next()]);
 
-    // The auth layer alone, with an async token function and a next() that refuses at once.
-    const auth = authMiddleware(async () => "test-token");
-    report.auth = await settled([
-      auth(new Request("http://127.0.0.1/"), () => Promise.reject(new Error("next refused")), {
-        operation: "batches.list",
-        attempt: 1,
-      }),
-    ]);
+    // Layers used alone (each exported to be), given a next() that refuses at once: the auth
+    // layer with an async token function, and the rate-limit and tracing plugins' handlers.
+    const refusingNext = () => Promise.reject(new Error("next refused"));
+    const alone = (handle, operation = "batches.list") =>
+      settled([handle(new Request("http://127.0.0.1/"), refusingNext, { operation, attempt: 1, options: {}, state: {} })]);
+    report.auth = await alone(authMiddleware(async () => "test-token"));
+    report.rateLimit = await alone(rateLimitMiddleware().handle);
+    report.tracing = await alone(tracingMiddleware().handle);
+    report.rateLimitDownload = await alone(rateLimitMiddleware().handle, "datasets.download");
+    report.tracingDownload = await alone(tracingMiddleware().handle, "datasets.download");
 
     await new Promise((resolve) => setTimeout(resolve, 50));
     report.unhandled = unhandled;
@@ -102,7 +106,8 @@ describe("promises already rejected, handed on (workerd)", () => {
     expect(report.lazyOne).toEqual(["rejected: refused at once"]);
     // Both queued behind the opening go to the opened iterator, which refuses each.
     expect(report.lazyTwo).toEqual(["rejected: refused at once", "rejected: refused at once"]);
-    expect(report.auth).toEqual(["rejected: next refused"]);
+    for (const layer of ["auth", "rateLimit", "tracing", "rateLimitDownload", "tracingDownload"])
+      expect(report[layer], layer).toEqual(["rejected: next refused"]);
     expect(report.unhandled).toEqual([]);
   }, 60_000);
 });
