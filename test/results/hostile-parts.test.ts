@@ -156,7 +156,9 @@ describe("a hostile part ends promptly as a CohereParseError naming the part", (
     const { error, ms } = await drain(client().datasets.records("ds-1"));
     expect(CohereParseError.is(error), String(error)).toBe(true);
     expect((error as Error).message).toMatch(/part 0 \(part-0\.avro\) of dataset ds-1: block 0: .*1099511627776 items/);
-    expect(ms).toBeLessThan(1_000);
+    // About 180 ms alone; 1.3-1.5 s once with three test files beside it on 2 cores. Reading the
+    // items one by one would take hours.
+    expect(ms).toBeLessThan(3_000);
   });
 
   it("bytes that are not Avro, answered 206 or 204: the error carries that status, not 200", async () => {

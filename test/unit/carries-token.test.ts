@@ -11,9 +11,11 @@ rememberToken(context, token);
 
 /** The verdict and how long it took. */
 function judge(error: unknown): { holds: boolean; ms: number } {
-  const started = performance.now();
+  // CPU time, not the wall clock's: a busy machine's waits for a core do not count.
+  const started = process.cpuUsage();
   const holds = carriesToken(context, error);
-  return { holds, ms: performance.now() - started };
+  const { user, system } = process.cpuUsage(started);
+  return { holds, ms: (user + system) / 1000 };
 }
 
 describe("carriesToken", () => {
