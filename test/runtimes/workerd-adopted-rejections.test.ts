@@ -73,29 +73,118 @@ const CONFIG = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = ( services = [(name = "main", worker = .w)] );
 const w :Workerd.Worker = ( modules = [(name = "worker.mjs", esModule = embed "bundle.mjs")], compatibilityDate = "2025-01-01" );`;
 
+// Every public call that a caller can make fail at once (bad input, bad options, a signal already
+// aborted, data that fails as it is read), through the SDK's default build (as workers get it)
+// and a fetch that answers everything: none may leave a rejection for workerd to report.
+const PUBLIC_CALLS = `import { CohereClient } from "./src/index.ts";
+
+const json = (body) => new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+const stamp = "2026-01-01T00:00:00Z";
+const fetch = async (request) => {
+  const path = new URL(request.url).pathname;
+  if (path === "/v1/datasets/d")
+    return json({ dataset: { id: "d", name: "n", dataset_type: "x", validation_status: "validated", created_at: stamp, updated_at: stamp } });
+  if (path === "/v2/batches/b")
+    return json({ batch: { id: "b", name: "n", input_dataset_id: "d", model: "m", status: "BATCH_STATUS_COMPLETED", created_at: stamp, updated_at: stamp } });
+  return json({ batches: [], datasets: [] });
+};
+
+export default {
+  async test() {
+    const unhandled = [];
+    globalThis.addEventListener("unhandledrejection", (event) => {
+      event.preventDefault?.();
+      unhandled.push(String(event.reason?.message ?? event.reason).slice(0, 100));
+    });
+    const client = new CohereClient({ token: "test-token", fetch, maxRetries: 0 });
+    const asyncToken = new CohereClient({ token: async () => "test-token", fetch, maxRetries: 0 });
+    const drain = async (iterable) => {
+      for await (const _ of iterable);
+    };
+    const runRequest = { name: "n", model: "m", type: "batch-embed-v2-input", requests: [{ custom_id: "1", body: {} }] };
+    const failing = () => new ReadableStream({ pull() { throw new Error("source broke"); } });
+    const calls = {
+      "waitUntilDone(42)": () => client.batches.waitUntilDone(42),
+      "waitUntilValidated(42)": () => client.datasets.waitUntilValidated(42),
+      "datasets.create, empty name": () => client.datasets.create({ name: "", type: "x", data: "a" }),
+      "datasets.create, data failing": () => client.datasets.create({ name: "n", type: "x", data: failing() }),
+      "datasets.retrieve(42)": () => client.datasets.retrieve(42),
+      "datasets.delete('')": () => client.datasets.delete(""),
+      "run({})": () => client.batches.run({}),
+      "run, requests failing": () => client.batches.run({ ...runRequest, requests: failing() }),
+      "results(42)": () => drain(client.batches.results(42)),
+      "listAll, bad page_size": () => drain(client.batches.listAll({ page_size: "x" })),
+      "withRawResponse.create({})": () => client.batches.withRawResponse.create({}),
+      "async token, bad header": () => asyncToken.batches.list({}, { headers: { "bad name": "1" } }),
+    };
+    const optionsThatFail = {
+      "bad options": { timeoutInSeconds: -1 },
+      "a bad header": { headers: { "bad name": "1" } },
+      "aborted": { abortSignal: AbortSignal.abort(new Error("gone")) },
+    };
+    for (const [label, options] of Object.entries(optionsThatFail))
+      Object.assign(calls, {
+        [\`list, \${label}\`]: () => client.batches.list({}, options),
+        [\`retrieve, \${label}\`]: () => client.batches.retrieve("b", options),
+        [\`create, \${label}\`]: () => client.batches.create({ name: "n", input_dataset_id: "d", model: "m" }, options),
+        [\`cancel, \${label}\`]: () => client.batches.cancel("b", options),
+        [\`datasets.create, \${label}\`]: () => client.datasets.create({ name: "n", type: "x", data: "a" }, options),
+        [\`datasets.retrieve, \${label}\`]: () => client.datasets.retrieve("d", options),
+        [\`datasets.list, \${label}\`]: () => client.datasets.list({}, options),
+        [\`datasets.delete, \${label}\`]: () => client.datasets.delete("d", options),
+        [\`datasets.usage, \${label}\`]: () => client.datasets.usage(options),
+        [\`run, \${label}\`]: () => client.batches.run(runRequest, options),
+        [\`results, \${label}\`]: () => drain(client.batches.results("b", options)),
+        [\`records, \${label}\`]: () => drain(client.datasets.records("d", options)),
+        [\`listAll, \${label}\`]: () => drain(client.batches.listAll({}, options)),
+        [\`waitUntilDone, \${label}\`]: () => client.batches.waitUntilDone("b", options),
+        [\`waitUntilValidated, \${label}\`]: () => client.datasets.waitUntilValidated("d", options),
+        [\`async token, \${label}\`]: () => asyncToken.batches.list({}, options),
+      });
+    const report = {};
+    for (const [name, call] of Object.entries(calls)) {
+      try {
+        await call();
+        report[name] = { ok: true };
+      } catch (error) {
+        report[name] = { name: error?.name, typed: typeof error?.constructor?.is === "function" && error.constructor.is(error) };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (unhandled.length > 0) report[name].unhandled = unhandled.splice(0);
+    }
+    console.log("REPORT " + JSON.stringify(report));
+  },
+};`;
+
 const dir = mkdtempSync(join(tmpdir(), "workerd-adopted-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Bundles `worker` from the sources (the default build's platform) and runs its test in workerd: its report. */
+async function runInWorkerd(worker: string): Promise<Record<string, unknown>> {
+  const bundle = await build({
+    stdin: { contents: worker, resolveDir: repoRoot, sourcefile: "worker.mjs", loader: "js" },
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    alias: { "#platform": join(repoRoot, "src/platform/edge.ts") },
+    logLevel: "silent",
+  });
+  writeFileSync(join(dir, "bundle.mjs"), bundle.outputFiles[0]?.text ?? "");
+  writeFileSync(join(dir, "config.capnp"), CONFIG);
+  const result = await run(workerdBin, ["test", "config.capnp"], { cwd: dir, timeoutMs: 60_000 });
+  const output = `${result.stdout}\n${result.stderr}`;
+  expect(result.code, output).toBe(0);
+  const line = output.split("\n").find((l) => l.startsWith("REPORT "));
+  expect(line, output).toBeDefined();
+  return JSON.parse(line?.slice(7) ?? "{}");
+}
+
 describe("promises already rejected, handed on (workerd)", () => {
   it("reach their callers handled: workerd reports no unhandled rejection", async () => {
-    const bundle = await build({
-      stdin: { contents: WORKER, resolveDir: repoRoot, sourcefile: "worker.mjs", loader: "js" },
-      bundle: true,
-      write: false,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      logLevel: "silent",
-    });
-    writeFileSync(join(dir, "bundle.mjs"), bundle.outputFiles[0]?.text ?? "");
-    writeFileSync(join(dir, "config.capnp"), CONFIG);
-
-    const result = await run(workerdBin, ["test", "config.capnp"], { cwd: dir, timeoutMs: 60_000 });
-    const output = `${result.stdout}\n${result.stderr}`;
-    expect(result.code, output).toBe(0);
-    const line = output.split("\n").find((l) => l.startsWith("REPORT "));
-    expect(line, output).toBeDefined();
-    const report = JSON.parse(line?.slice(7) ?? "{}");
+    // biome-ignore lint/suspicious/noExplicitAny: the worker's JSON report
+    const report: any = await runInWorkerd(WORKER);
     expect(report.userAgent).toBe("Cloudflare-Workers");
     // The premise: the file's one block counted its 3 records (zigzag 6) before the patch.
     expect(report.countByte).toBe(6);
@@ -109,5 +198,22 @@ describe("promises already rejected, handed on (workerd)", () => {
     for (const layer of ["auth", "rateLimit", "tracing", "rateLimitDownload", "tracingDownload"])
       expect(report[layer], layer).toEqual(["rejected: next refused"]);
     expect(report.unhandled).toEqual([]);
+  }, 60_000);
+
+  it("public calls that fail at once end typed, and workerd reports nothing unhandled", async () => {
+    const report = (await runInWorkerd(PUBLIC_CALLS)) as Record<
+      string,
+      { ok?: true; name?: string; typed?: boolean; unhandled?: string[] }
+    >;
+    expect(Object.keys(report)).toHaveLength(12 + 3 * 16);
+    for (const [call, outcome] of Object.entries(report)) {
+      expect(outcome.unhandled, call).toBeUndefined();
+      // Bodies a server may take (cancel, delete) or a batch answered completed may go through;
+      // every failure is typed.
+      if (!outcome.ok) expect(outcome, call).toMatchObject({ typed: true });
+    }
+    // The calls refused before anything is sent.
+    for (const call of ["run({})", "results(42)", "datasets.create, empty name", "waitUntilDone(42)", "list, aborted"])
+      expect(report[call], call).toMatchObject({ typed: true });
   }, 60_000);
 });
