@@ -202,11 +202,14 @@ const WORKFLOW_OUTCOMES: Record<string, string | null> = {
  * workerd also reports the reason of an abort that ends a fetch while its body is read through a
  * reader, every promise the reader gave handled (a probe: the reason comes back unhandled from a
  * stalled body read by `getReader()`, not from one read by `text()`): the caller's abort of the
- * workflow fixture (`Error: caller abort`) and a wait's or run's deadline (`Timed out after 0.6
+ * workflow fixture (`Error: caller abort`), a wait's or run's deadline (`Timed out after 0.6
  * s`, the deadline signal's own reason, which the SDK never hands a caller: its waits and runs
- * name what was not done). Seen now and then, as the abort lands while a read waits.
+ * name what was not done), and an attempt's timeout (`Timed out after 0.3 s`, the attempt
+ * signal's reason: a caller gets it named by its call). Seen now and then, as the abort lands
+ * while a read waits; the attempt's, when a busy machine (another test file on the other core)
+ * slows an answer until its timeout falls inside the body's read: 5 scenarios in one run of 3.
  */
-const WORKERD_ABORT_REASONS = /^(Error: caller abort|CohereTimeoutError: Timed out after 0\.6 s)$/;
+const WORKERD_ABORT_REASONS = /^(Error: caller abort|CohereTimeoutError: Timed out after 0\.[36] s)$/;
 
 /** Checks the report of fixtures/workflow-faults.mjs (every lane, or those in `lanes`). */
 export function expectWorkflowFaults(report: Record<string, unknown>, runtime: FaultRuntime, lanes?: string[]): void {
