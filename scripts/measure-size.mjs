@@ -215,6 +215,8 @@ import { build } from "esbuild";
 // 22,350 B, and the guard to 21.9 kB; the rest of the tidy (a plugin entry's checks, the token
 // option, input.ts in four files, the plugin guard's files) and redactError's one budget:
 // 22,424 B (22,426 B in another build: the chunks' hashed names vary), and the guard to 22.0 kB.
+// The twenty-seventh session (workerd's and Chromium's defects): 22,486 B. The twenty-eighth (a
+// lazy iterable's first next() and the auth layer awaiting what they hand on): 22,504 B.
 export const BUDGET_GZIP_BYTES = 22.0 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
