@@ -31,8 +31,9 @@ describe("rateLimitMiddleware", () => {
       Array.from({ length: 7 }, () => client.batches.list().then(() => times.push(performance.now() - started))),
     );
     times.sort((a, b) => a - b);
-    // The burst ends together; the 7th call waits for 4 refills after it: about 200 ms.
-    expect(times[2]! - times[0]!).toBeLessThan(40);
+    // The burst ends together (spaced at the rate, its 3 calls would span 100 ms: the bound
+    // leaves a busy machine room); the 7th call waits for 4 refills after it: about 200 ms.
+    expect(times[2]! - times[0]!).toBeLessThan(90);
     expect(times[6]! - times[2]!).toBeGreaterThanOrEqual(150);
     expect(times[6]).toBeGreaterThanOrEqual(190);
     expect(times[6]).toBeLessThan(800);
