@@ -2,13 +2,9 @@
 // `new Function`, which workerd refuses): a worker bundled by esbuild from the decoder's
 // source, with the committed fixtures embedded, decodes a deflate file with workerd's own
 // DecompressionStream and a snappy file, from Response body streams, and reports what it read.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { build } from "esbuild";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fixtureRecords } from "../fixtures/avro/records.mjs";
-import { repoRoot, run, workerdBin } from "./support/package.js";
+import { useSourceWorkers } from "./support/source-worker.js";
 
 const WORKER = `import { decodeAvroContainer } from "./src/internal/decoders/avro.ts";
 import { toBatchResult } from "./src/internal/decoders/batch-result.ts";
@@ -34,34 +30,12 @@ export default {
   },
 };`;
 
-const CONFIG = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = ( services = [(name = "main", worker = .w)] );
-const w :Workerd.Worker = ( modules = [(name = "worker.mjs", esModule = embed "bundle.mjs")], compatibilityDate = "2025-01-01" );`;
-
-const dir = mkdtempSync(join(tmpdir(), "avro-workerd-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const runWorker = useSourceWorkers("avro-workerd-", { ".avro": "binary" });
 
 describe("the Avro decoder in Cloudflare workerd", () => {
   it("decodes a deflate and a snappy file from Response body streams", async () => {
-    const bundle = await build({
-      stdin: { contents: WORKER, resolveDir: repoRoot, sourcefile: "worker.mjs", loader: "js" },
-      bundle: true,
-      write: false,
-      format: "esm",
-      platform: "neutral",
-      target: "es2022",
-      loader: { ".avro": "binary" },
-      logLevel: "silent",
-    });
-    writeFileSync(join(dir, "bundle.mjs"), bundle.outputFiles[0]?.text ?? "");
-    writeFileSync(join(dir, "config.capnp"), CONFIG);
-
-    const result = await run(workerdBin, ["test", "config.capnp"], { cwd: dir, timeoutMs: 60_000 });
-    const output = `${result.stdout}\n${result.stderr}`;
-    expect(result.code, output).toBe(0);
-    const line = output.split("\n").find((l) => l.startsWith("AVRO "));
-    expect(line, output).toBeDefined();
-    const report = JSON.parse(line?.slice(5) ?? "{}");
+    // biome-ignore lint/suspicious/noExplicitAny: the worker's JSON report
+    const report: any = await runWorker(WORKER, "AVRO");
     expect(report.runtime).toEqual({ process: "undefined", userAgent: "Cloudflare-Workers" });
     expect(report.deflate).toEqual(fixtureRecords());
     expect(report.snappy).toEqual(fixtureRecords());

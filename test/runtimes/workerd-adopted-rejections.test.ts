@@ -3,12 +3,8 @@
 // promise is adopted (Node's runs after the microtasks, so only workerd tells). Each caller below
 // handles its rejection; workerd must report none. A worker bundled by esbuild from the sources
 // (these are internals and a layer used alone, which no public call reaches with the timing).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { build } from "esbuild";
-import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot, run, workerdBin } from "./support/package.js";
+import { describe, expect, it } from "vitest";
+import { useSourceWorkers } from "./support/source-worker.js";
 
 const WORKER = `import { decodeAvroContainer } from "./src/internal/decoders/avro.ts";
 import { lazyAsyncIterable } from "./src/lib/lazy-iterable.ts";
@@ -68,10 +64,6 @@ export default {
     console.log("REPORT " + JSON.stringify(report));
   },
 };`;
-
-const CONFIG = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = ( services = [(name = "main", worker = .w)] );
-const w :Workerd.Worker = ( modules = [(name = "worker.mjs", esModule = embed "bundle.mjs")], compatibilityDate = "2025-01-01" );`;
 
 // Every public call that a caller can make fail at once (bad input, bad options, a signal already
 // aborted, data that fails as it is read), through the SDK's default build (as workers get it)
@@ -156,35 +148,12 @@ export default {
   },
 };`;
 
-const dir = mkdtempSync(join(tmpdir(), "workerd-adopted-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Bundles `worker` from the sources (the default build's platform) and runs its test in workerd: its report. */
-async function runInWorkerd(worker: string): Promise<Record<string, unknown>> {
-  const bundle = await build({
-    stdin: { contents: worker, resolveDir: repoRoot, sourcefile: "worker.mjs", loader: "js" },
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    alias: { "#platform": join(repoRoot, "src/platform/edge.ts") },
-    logLevel: "silent",
-  });
-  writeFileSync(join(dir, "bundle.mjs"), bundle.outputFiles[0]?.text ?? "");
-  writeFileSync(join(dir, "config.capnp"), CONFIG);
-  const result = await run(workerdBin, ["test", "config.capnp"], { cwd: dir, timeoutMs: 60_000 });
-  const output = `${result.stdout}\n${result.stderr}`;
-  expect(result.code, output).toBe(0);
-  const line = output.split("\n").find((l) => l.startsWith("REPORT "));
-  expect(line, output).toBeDefined();
-  return JSON.parse(line?.slice(7) ?? "{}");
-}
+const runInWorkerd = useSourceWorkers("workerd-adopted-");
 
 describe("promises already rejected, handed on (workerd)", () => {
   it("reach their callers handled: workerd reports no unhandled rejection", async () => {
     // biome-ignore lint/suspicious/noExplicitAny: the worker's JSON report
-    const report: any = await runInWorkerd(WORKER);
+    const report: any = await runInWorkerd(WORKER, "REPORT");
     expect(report.userAgent).toBe("Cloudflare-Workers");
     // The premise: the file's one block counted its 3 records (zigzag 6) before the patch.
     expect(report.countByte).toBe(6);
@@ -201,7 +170,7 @@ describe("promises already rejected, handed on (workerd)", () => {
   }, 60_000);
 
   it("public calls that fail at once end typed, and workerd reports nothing unhandled", async () => {
-    const report = (await runInWorkerd(PUBLIC_CALLS)) as Record<
+    const report = (await runInWorkerd(PUBLIC_CALLS, "REPORT")) as Record<
       string,
       { ok?: true; name?: string; typed?: boolean; unhandled?: string[] }
     >;
