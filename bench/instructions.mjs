@@ -5,8 +5,9 @@
 // (see docs/benchmarks.md), so a 1.15x bar cannot be told from 1.3x in one run. An instruction
 // count does not depend on the load. It is not CPU time: cache misses and mispredicted branches
 // cost time and do not show here. Nor is it fixed: the collections and recompilations that land
-// in the counted calls differ from process to process (the SDK's `retrieve` counted 1.08M,
-// 1.21M, 1.36M and 1.43M per call in four processes on 2026-12-04; plain fetch's within 1%).
+// in the counted calls differ from process to process (the SDK's `retrieve`, one per-call path
+// in two builds, counted 1.08M, 1.21M, 1.36M and 1.43M per call in four processes on
+// 2026-12-04; plain fetch's within 1%).
 //
 // Method: for each client and call, two processes run under `valgrind --tool=callgrind`. Both
 // make the same WARM calls first, then one makes FEW more calls and the other MANY. The
