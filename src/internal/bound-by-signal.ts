@@ -47,6 +47,14 @@ export function boundBySignal<T>(
  * promise: one promise, whatever it does. For users' code (a token function, a middleware: the
  * caller then has one promise to bound) and for the steps of the SDK's iterators, which end by
  * a throw (see `BatchWalk`).
+ *
+ * @remarks
+ * The SDK's rule for promises it hands on: never return one that may already be rejected, from
+ * an `async` function (`return other()`) or a `then` callback. Its handler is then attached by
+ * the job that adopts it, a microtask late, and workerd, whose unhandled-rejection check runs
+ * before that job, reports it as unhandled though the caller handles it (Node, Deno and browsers
+ * do not). `return await other()` attaches it at once; a step run as a `then` callback ends by a
+ * throw instead. test/runtimes/workerd-adopted-rejections.test.ts holds the SDK to it.
  */
 export function promiseOf<T>(run: () => T | PromiseLike<T>): Promise<T> {
   try {

@@ -53,8 +53,7 @@ class BatchWalk implements AsyncIterator<Batch> {
   }
 
   // A step ends the walk by throwing, never by returning a promise already rejected: it also runs
-  // as a `then` callback, and a rejected promise a callback returns is adopted a microtask later,
-  // after workerd has reported it as an unhandled rejection (its check runs at once).
+  // as a `then` callback (see `promiseOf`).
   readonly #step = (): IteratorResult<Batch> | Promise<IteratorResult<Batch>> => {
     if (this.#done) return finished();
     if (this.#reading !== undefined) return this.#reading.then(this.#step, this.#step);

@@ -209,8 +209,7 @@ class DatasetRecords implements AsyncIterator<BatchResult> {
   };
 
   // The steps below end a read by throwing, never by returning a promise already rejected: they
-  // run as `then` callbacks, and a rejected promise a callback returns is adopted a microtask
-  // later, after workerd has reported it as an unhandled rejection (its check runs at once).
+  // run as `then` callbacks (see `promiseOf`).
   #next = (): Step => {
     if (this.#done) return { done: true, value: undefined };
     if (this.#signal?.aborted) {

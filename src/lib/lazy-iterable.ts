@@ -16,8 +16,7 @@ export function lazyAsyncIterable<T>(open: (closing: AbortSignal) => Promise<Asy
       let closed = false;
       const closing = new AbortController();
       // Awaited, not chained with `then`: the opened iterator's `next()` may return a promise
-      // already rejected (a caller's abort seen at once), which a `then` callback returning it has
-      // adopted a microtask late, after workerd has reported it as unhandled.
+      // already rejected, a caller's abort seen at once (see `promiseOf`).
       const nextOnceOpen = async (pending: Promise<AsyncIterator<T>>): Promise<IteratorResult<T>> => {
         let opened: AsyncIterator<T>;
         try {

@@ -31,8 +31,7 @@ export function authMiddleware(token: TokenSupplier): Middleware {
     const value = await resolveToken(token, context);
     // For the next calls to know from their start (see `rememberKnownTokens`).
     rememberReturnedToken(token, value);
-    // Awaited: a `next` that refuses at once (a promise already rejected) returned as it is would
-    // get its handler a microtask late, after workerd has reported it as unhandled.
+    // Awaited: a `next` may refuse at once, a promise already rejected (see `promiseOf`).
     return await send(value, request, next, context);
   };
 }

@@ -99,9 +99,8 @@ class ContainerIterator implements AsyncIterableIterator<unknown> {
   };
 
   /**
-   * A `next()` made while a block loads, read once that load settles. Awaited, not chained: a
-   * `then` callback returning `next()`'s promise already rejected (a record that fails to decode)
-   * has it adopted a microtask late, after workerd has reported it as unhandled.
+   * A `next()` made while a block loads, read once that load settles. Awaited, not chained:
+   * `next()` may return a promise already rejected, a record that fails to decode (see `promiseOf`).
    */
   private async nextAfter(loading: Promise<unknown>): Promise<IteratorResult<unknown>> {
     await loading.catch(ignore);

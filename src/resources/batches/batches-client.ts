@@ -236,7 +236,7 @@ export class BatchesClient {
     return lazyAsyncIterable(async (closing) => {
       checkInput(batchIdSchema, id, "id");
       // Awaited: options refused at once (a header fetch refuses) reject it before it waits for
-      // anything, and returned as it is, it gets its handler a microtask late (see `run`).
+      // anything (see `promiseOf`).
       return await (
         await loadChunk(() => import("../../lib/batch-results.js"), "the results reader", options, "results")
       ).openBatchResults(this.#api.startedBy("results"), id, options, closing);
@@ -292,8 +292,7 @@ export class BatchesClient {
       );
       throw error;
     });
-    // Awaited: a run refused at once (bad input) is a promise already rejected, which returned as
-    // it is gets its handler a microtask late, after workerd has reported it unhandled.
+    // Awaited: a run refused at once (bad input) is a promise already rejected (see `promiseOf`).
     return await runBatch(this.#api.startedBy("run"), request, options);
   }
 }

@@ -39,9 +39,7 @@ type ListQuery = NonNullable<operations["ListBatches"]["parameters"]["query"]>;
  */
 export class RawBatchesClient {
   // Each method ends `return await this.#api.call(...)`: a call refused before anything is sent
-  // (an abort already fired, a header fetch refuses) is a promise already rejected, and one
-  // returned as it is gets its handler a microtask late, after workerd has reported it as an
-  // unhandled rejection (its check runs before the job that adopts it).
+  // (an abort already fired, a header fetch refuses) is a promise already rejected (see `promiseOf`).
   readonly #api: ApiClient;
 
   /** @internal */

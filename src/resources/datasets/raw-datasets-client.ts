@@ -43,8 +43,7 @@ export const loadOperations = (bound?: unknown, caller?: string) =>
  */
 export class RawDatasetsClient {
   // Each method ends by awaiting the operation: one refused before anything is sent is a promise
-  // already rejected, and returned as it is it gets its handler a microtask late, after workerd
-  // has reported it as an unhandled rejection (see RawBatchesClient).
+  // already rejected (see `promiseOf`).
   readonly #api: ApiClient;
 
   /** @internal */
