@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { carriesToken, rememberToken } from "../../src/internal/secrets.js";
 import { makeContext } from "../helpers/context.js";
+import { withCpuMs } from "../helpers/cpu-time.js";
 
 const token = "sk-live-0123456789abcdef-secret";
 const context = makeContext();
@@ -11,11 +12,8 @@ rememberToken(context, token);
 
 /** The verdict and how long it took. */
 function judge(error: unknown): { holds: boolean; ms: number } {
-  // CPU time, not the wall clock's: a busy machine's waits for a core do not count.
-  const started = process.cpuUsage();
-  const holds = carriesToken(context, error);
-  const { user, system } = process.cpuUsage(started);
-  return { holds, ms: (user + system) / 1000 };
+  const { value, ms } = withCpuMs(() => carriesToken(context, error));
+  return { holds: value, ms };
 }
 
 describe("carriesToken", () => {

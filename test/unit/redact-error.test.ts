@@ -10,6 +10,7 @@ import { nameTheCall } from "../../src/core/errors/call-failure.js";
 import { boundBySignal } from "../../src/internal/bound-by-signal.js";
 import { builtRedacted, redactError, redactTokens, rememberToken } from "../../src/internal/secrets.js";
 import { makeContext } from "../helpers/context.js";
+import { withCpuMs } from "../helpers/cpu-time.js";
 import { everythingShown } from "../helpers/error-text.js";
 
 const token = "sk-live-0123456789abcdef-secret";
@@ -28,15 +29,10 @@ const call = {
   attempts: 1,
 };
 
-/**
- * `redactError`'s answer and the CPU time it took, in ms: the process's, not the wall clock's,
- * so that a busy machine (another test file on the other core) does not count its waits.
- */
+/** `redactError`'s answer and the CPU time it took, in ms. */
 function clean(error: unknown): { error: unknown; ms: number } {
-  const started = process.cpuUsage();
-  const cleaned = redactError(context, error);
-  const { user, system } = process.cpuUsage(started);
-  return { error: cleaned, ms: (user + system) / 1000 };
+  const { value, ms } = withCpuMs(() => redactError(context, error));
+  return { error: value, ms };
 }
 
 describe("redactError keeps the class of a failure that holds no secret", () => {
