@@ -217,7 +217,9 @@ import { build } from "esbuild";
 // 22,424 B (22,426 B in another build: the chunks' hashed names vary), and the guard to 22.0 kB.
 // The twenty-seventh session (workerd's and Chromium's defects): 22,486 B. The twenty-eighth (a
 // lazy iterable's first next() and the auth layer awaiting what they hand on): 22,504 B.
-export const BUDGET_GZIP_BYTES = 22.0 * 1024;
+// The twenty-ninth: the clients' methods bound to their clients (one taken off its client threw
+// a raw TypeError on \`this\`): 22,593 B, and the guard to 22.1 kB.
+export const BUDGET_GZIP_BYTES = 22.1 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

@@ -6,6 +6,7 @@ import { toPlugin, type MiddlewareDescription, type MiddlewarePlugin } from "./c
 import { createPipeline } from "./pipeline/create-pipeline.js";
 import { BatchesClient } from "./resources/batches/batches-client.js";
 import { DatasetsClient } from "./resources/datasets/datasets-client.js";
+import { bindMethods } from "./internal/bind-methods.js";
 
 /**
  * The Cohere client. Options are checked here, so a missing token or a bad `baseUrl` fails at
@@ -48,6 +49,7 @@ export class CohereClient {
     });
     this.batches = new BatchesClient(this.#api);
     this.datasets = new DatasetsClient(this.#api);
+    bindMethods(this);
   }
 
   /**

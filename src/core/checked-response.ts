@@ -13,6 +13,23 @@ export interface ResponseDescription<T> {
   readonly schema: v.GenericSchema<unknown, T>;
   /** The data an empty 2xx body stands for (`cancel`: `{}`); without it, an empty body is a parse error. */
   readonly emptyBody?: T;
+  /**
+   * For a call that asks for one thing by its id (`retrieve`): that id, and where the answer
+   * carries its own. An answer about another thing (from a proxy's cache, or a plugin's, keyed
+   * wrongly) is a parse error rather than data handed on as the thing asked for: a wait would
+   * end on another batch's status, and `run` would read another batch's results.
+   */
+  readonly answersFor?: AskedFor<T>;
+}
+
+/** The id a call asked for, and where its answer carries one (see `ResponseDescription.answersFor`). */
+export interface AskedFor<T> {
+  /** The id asked for. */
+  readonly id: string;
+  /** The answer's field that holds its id, for the message: `"batch.id"`. */
+  readonly field: string;
+  /** Reads that field of a checked answer. */
+  idOf(data: T): unknown;
 }
 
 // What each call expects (on its context), and the data of each response that passed (on the
@@ -45,8 +62,19 @@ export function checkResponse(response: Response, context: MiddlewareContext): R
   if (
     passedData in response &&
     (response as CheckedResponse)[passedSchema] === (context as ExpectingContext)[expectation]?.schema
-  )
+  ) {
+    // Checked by the same schema, perhaps for another call of the same operation: its id again.
+    const expected = (context as ExpectingContext)[expectation];
+    if (expected?.answersFor)
+      holdToId(
+        response,
+        keptBodyText(response) ?? "",
+        (response as CheckedResponse)[passedData],
+        expected.answersFor,
+        context,
+      );
     return response;
+  }
   // The common case, a 2xx body the transport has read: checked now, without a promise.
   const text = keptBodyText(response);
   if (text === undefined || !response.ok) return readAndCheck(response, context, text);
@@ -66,10 +94,27 @@ async function readAndCheck(
 
 function holdToSchema(response: Response, text: string, context: MiddlewareContext): Response {
   const expected = (context as ExpectingContext)[expectation];
-  (response as CheckedResponse)[passedData] =
-    expected === undefined ? undefined : parseBody(response.status, text, expected, context);
+  const data = expected === undefined ? undefined : parseBody(response.status, text, expected, context);
+  if (expected?.answersFor) holdToId(response, text, data, expected.answersFor, context);
+  (response as CheckedResponse)[passedData] = data;
   (response as CheckedResponse)[passedSchema] = expected?.schema;
   return response;
+}
+
+/** Throws a parse error when `data` is about another thing than the one its call asked for. */
+function holdToId(
+  response: Response,
+  text: string,
+  data: unknown,
+  { id, field, idOf }: AskedFor<unknown>,
+  context: MiddlewareContext,
+): void {
+  const answered = idOf(data);
+  if (answered === id) return;
+  const issue = `${field}: ${JSON.stringify(answered)} is not the id asked for (${JSON.stringify(id)})`;
+  throw builtRedacted(
+    new CohereParseError(response.status, redactTokens(context, text), [redactTokens(context, issue)]),
+  );
 }
 
 /**

@@ -48,6 +48,10 @@ async function runPastMintedTokens(api: CohereClient, arrived: Promise<void>, ti
   return running;
 }
 
+/** The id a retrieve (`GET /v2/batches/{id}`) asks for, which its answer must carry. */
+const askedId = (url: URL): string | undefined =>
+  /^\/v2\/batches\/([^/:]+)$/.exec(url.pathname)?.[1] && decodeURIComponent(url.pathname.slice("/v2/batches/".length));
+
 /** Answers a run's upload (dataset ds-1) and the dataset, validated at once; false for any other request. */
 function servesRunDataset(request: IncomingMessage, url: URL, response: ServerResponse): boolean {
   if (request.method === "POST" && url.pathname === "/v1/datasets") sendJson(response, 200, { id: "ds-1" });
@@ -397,8 +401,8 @@ describe("an echo in a 2xx answer that an error quotes", () => {
       const stamp = "2026-12-01T00:00:00Z";
       const origin = await scriptedServer((request, response) => {
         const url = new URL(request.url ?? "/", "http://x");
-        // The id a proxy made of the token it saw.
-        const id = (request.headers.authorization ?? "").slice("Bearer ".length);
+        // The id a proxy made of the token it saw (a retrieve answers for the batch asked for).
+        const id = askedId(url) ?? (request.headers.authorization ?? "").slice("Bearer ".length);
         const batch = { id, name: "n", input_dataset_id: "ds-1", model: "m", status: "BATCH_STATUS_QUEUED" };
         if (servesRunDataset(request, url, response)) return;
         return sendJson(response, 200, { batch: { ...batch, created_at: stamp, updated_at: stamp } });
@@ -420,7 +424,7 @@ describe("an echo in a 2xx answer that an error quotes", () => {
     });
     const origin = await scriptedServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://x");
-      const id = (request.headers.authorization ?? "").slice("Bearer ".length);
+      const id = askedId(url) ?? (request.headers.authorization ?? "").slice("Bearer ".length);
       const batch = { id, name: "n", input_dataset_id: "ds-1", model: "m", status: "BATCH_STATUS_QUEUED" };
       if (servesRunDataset(request, url, response)) return;
       const answer = () => sendJson(response, 200, { batch: { ...batch, created_at: stamp, updated_at: stamp } });
@@ -446,7 +450,7 @@ describe("an echo in a 2xx answer that an error quotes", () => {
       const url = new URL(request.url ?? "/", "http://x");
       const bearer = (request.headers.authorization ?? "").slice("Bearer ".length);
       const batch = () => ({
-        id: made,
+        id: askedId(url) ?? made,
         name: "n",
         input_dataset_id: "ds-1",
         model: "m",

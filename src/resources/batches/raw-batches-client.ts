@@ -2,6 +2,7 @@ import type { ApiClient } from "../../core/api-client.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import type { operations } from "../../generated/openapi.js";
 import { checkInput } from "../../core/input.js";
+import { bindMethods } from "../../internal/bind-methods.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import {
   batchIdSchema,
@@ -19,6 +20,8 @@ import type {
   ListBatchesRequest,
   ListBatchesResponse,
 } from "./types.js";
+
+const batchIdOf = (data: GetBatchResponse): string => data.batch.id;
 
 type ListQuery = NonNullable<operations["ListBatches"]["parameters"]["query"]>;
 
@@ -45,6 +48,7 @@ export class RawBatchesClient {
   /** @internal */
   constructor(api: ApiClient) {
     this.#api = api;
+    bindMethods(this);
   }
 
   /**
@@ -134,7 +138,7 @@ export class RawBatchesClient {
         method: "get",
         path: "/v2/batches/{id}",
         params: { path },
-        response: { schema: batchResponseSchema },
+        response: { schema: batchResponseSchema, answersFor: { id: path.id, field: "batch.id", idOf: batchIdOf } },
         idempotent: true,
       },
       options,

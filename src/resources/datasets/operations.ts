@@ -121,6 +121,8 @@ export function closeRequestData(request: unknown): void {
   }
 }
 
+const datasetIdOf = (data: GetDatasetResponse): string => data.dataset.id;
+
 /** `GET /v1/datasets/{id}`. */
 export function retrieve(
   api: ApiClient,
@@ -135,7 +137,10 @@ export function retrieve(
       method: "get",
       path: "/v1/datasets/{id}",
       params: { path },
-      response: { schema: getDatasetResponseSchema },
+      response: {
+        schema: getDatasetResponseSchema,
+        answersFor: { id: path.id, field: "dataset.id", idOf: datasetIdOf },
+      },
       idempotent: true,
       answered,
     },

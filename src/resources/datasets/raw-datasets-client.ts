@@ -1,4 +1,5 @@
 import type { ApiClient } from "../../core/api-client.js";
+import { bindMethods } from "../../internal/bind-methods.js";
 import { holdStreamErrors } from "../../internal/hold-stream-errors.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import type { HttpResponse } from "../../core/http-response.js";
@@ -49,6 +50,7 @@ export class RawDatasetsClient {
   /** @internal */
   constructor(api: ApiClient) {
     this.#api = api;
+    bindMethods(this);
   }
 
   /**
