@@ -30,8 +30,10 @@ export async function* readStream<T>(
       yield value;
     }
   } finally {
-    // An attempt that ends early (abort, timeout) closes the caller's stream too.
+    // An attempt that ends early (abort, timeout) closes the caller's stream too, and lets go of
+    // it: a stream left locked to a reader no one holds cannot even be told apart from one in use.
     await reader.cancel().catch(() => undefined);
+    reader.releaseLock();
   }
 }
 

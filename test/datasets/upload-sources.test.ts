@@ -879,3 +879,37 @@ describe("a Blob of the caller's that cannot be read", () => {
     expect(server.fake.requests).toEqual([]);
   });
 });
+
+describe("a caller's web stream, once its upload has ended", () => {
+  /** A stream of one line, then (with `stall`) nothing more, ever. */
+  const oneLine = (stall: boolean) => {
+    let pulls = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(new TextEncoder().encode(`${JSON.stringify(LINE)}\n`));
+        else if (stall) return new Promise(() => {});
+        else controller.close();
+      },
+    });
+  };
+
+  it("is left unlocked, whether the upload went, timed out, was aborted or never started", async () => {
+    const sent = oneLine(false);
+    await server.client().datasets.create({ ...upload, data: sent });
+    const timedOut = oneLine(true);
+    const slow = new CohereClient({ token: "t", baseUrl: await sinkServer(), timeoutInSeconds: 0.3 });
+    await expect(slow.datasets.create({ ...upload, data: timedOut })).rejects.toBeInstanceOf(CohereTimeoutError);
+    const aborted = oneLine(true);
+    const abortedCall = new CohereClient({ token: "t", baseUrl: await sinkServer() }).datasets.create(
+      { ...upload, data: aborted },
+      { abortSignal: AbortSignal.timeout(200) },
+    );
+    await expect(abortedCall).rejects.toBeInstanceOf(CohereAbortError);
+    const neverRead = oneLine(true);
+    await expect(
+      server.client().datasets.create({ ...upload, data: neverRead }, { abortSignal: AbortSignal.abort() }),
+    ).rejects.toBeInstanceOf(CohereAbortError);
+    await settle(100);
+    expect([sent.locked, timedOut.locked, aborted.locked, neverRead.locked]).toEqual([false, false, false, false]);
+  });
+});
