@@ -10,7 +10,8 @@ import { bindMethods } from "./internal/bind-methods.js";
 
 /**
  * The Cohere client. Options are checked here, so a missing token or a bad `baseUrl` fails at
- * construction, before anything is sent.
+ * construction, before anything is sent. Every method of the client and of its resources is
+ * bound to it, so one can be passed around alone (`const { retrieve } = client.batches`).
  *
  * @example
  * ```ts
