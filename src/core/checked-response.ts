@@ -110,7 +110,8 @@ function holdToId(
   context: MiddlewareContext,
 ): void {
   const answered = idOf(data);
-  if (answered === id) return;
+  // In any case: a service that takes an id in any case (a UUID) may answer with its own.
+  if (answered === id || (typeof answered === "string" && answered.toLowerCase() === id.toLowerCase())) return;
   const issue = `${field}: ${JSON.stringify(answered)} is not the id asked for (${JSON.stringify(id)})`;
   throw builtRedacted(
     new CohereParseError(response.status, redactTokens(context, text), [redactTokens(context, issue)]),

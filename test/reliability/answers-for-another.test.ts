@@ -83,6 +83,15 @@ describe("an answer about another batch or dataset than the one asked for", () =
     ]);
   });
 
+  it("takes the id asked for back in another case (a UUID the service takes in any case)", async () => {
+    const client = server.client({ maxRetries: 0 });
+    const { batch } = await client.batches.create(newBatch);
+    const asked = "0B9F3A52-6C1E-4D7A-9A43-5F2E8C7D1A90";
+    const answer = { batch: { ...(await client.batches.retrieve(batch.id)).batch, id: asked.toLowerCase() } };
+    server.fake.inject("retrieve", { type: "status", status: 200, body: answer });
+    expect((await client.batches.retrieve(asked)).batch.id).toBe(asked.toLowerCase());
+  });
+
   it("keeps the token out of the message when a server echoes it as the id", async () => {
     const client = server.client({ maxRetries: 0 });
     const { batch } = await client.batches.create(newBatch);
