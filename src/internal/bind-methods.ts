@@ -1,18 +1,42 @@
 /**
- * Gives a client its methods as its own properties, bound to it, so that a method taken off its
+ * Gives a client its methods as its own properties, tied to it, so that a method taken off its
  * client still reaches it: `const { list } = client.batches`, `ids.map(client.batches.retrieve)`
  * or `onClick={client.batches.cancel}` would otherwise fail on `this` with a raw `TypeError`
- * before the SDK could say anything. The methods of every class in the chain are bound, the most
- * derived first; they stay on the prototypes too, where the docs and `instanceof` find them.
- * Bound copies are neither enumerable nor fixed, so a log of the client stays short and a test
- * can still spy on one.
+ * before the SDK could say anything. The methods of every class in the chain get one, the most
+ * derived definition of a name winning; they stay on the prototypes too, where the docs and
+ * `instanceof` find them. The copies are neither enumerable nor fixed, so a log of the client
+ * stays short and a test can still spy on one.
  */
 export function bindMethods(client: object): void {
+  // The most derived definition of a name wins, whatever it is: a subclass's getter or field on
+  // its prototype is not shadowed by a bound copy of the method it overrides.
+  const seen = new Set<string>();
   for (let proto = Object.getPrototypeOf(client); proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
       const method = Object.getOwnPropertyDescriptor(proto, name)?.value;
       if (name !== "constructor" && typeof method === "function" && !Object.hasOwn(client, name))
-        Object.defineProperty(client, name, { value: method.bind(client), writable: true, configurable: true });
+        Object.defineProperty(client, name, {
+          value: forwarder(client, name, method),
+          writable: true,
+          configurable: true,
+        });
     }
   }
+}
+
+/**
+ * `method` bound to `client`, but looked up on the prototypes at each call: a spy or a patch put
+ * on a class's prototype after the client was made (`vi.spyOn(BatchesClient.prototype, "list")`)
+ * still sees the client's calls, as it did before methods were bound.
+ */
+function forwarder(client: object, name: string, method: (...args: unknown[]) => unknown) {
+  const bound = {
+    [name](...args: unknown[]): unknown {
+      const current: unknown = Reflect.get(Object.getPrototypeOf(client) as object, name, client);
+      return (typeof current === "function" ? current : method).apply(client, args);
+    },
+  }[name] as (...args: unknown[]) => unknown;
+  return bound;
 }

@@ -1,6 +1,7 @@
 import { CohereError } from "../core/errors/cohere-error.js";
 import { whileReading } from "../core/input.js";
 import { closeUnread } from "./close-unread.js";
+import { ignore } from "./ignore.js";
 import { ItemEncoder } from "./item-encoder.js";
 import { describe, isObjectLine } from "./json-line.js";
 import { sourceFailure } from "./source-failure.js";
@@ -30,9 +31,12 @@ export async function* readStream<T>(
       yield value;
     }
   } finally {
-    // An attempt that ends early (abort, timeout) closes the caller's stream too, and lets go of
-    // it: a stream left locked to a reader no one holds cannot even be told apart from one in use.
-    await reader.cancel().catch(() => undefined);
+    // An attempt that ends early (abort, timeout, a bad item) closes the caller's stream too, and
+    // lets go of it: a stream left locked to a reader no one holds cannot even be told apart from
+    // one in use. Not awaited: `cancel()` closes the stream at once, but its promise waits for the
+    // source's cancel, which may never settle (a tee's branch waits for its twin to be cancelled
+    // too), and the call, its error and the lock's release would wait with it.
+    reader.cancel().catch(ignore);
     reader.releaseLock();
   }
 }

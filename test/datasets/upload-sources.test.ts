@@ -912,4 +912,29 @@ describe("a caller's web stream, once its upload has ended", () => {
     await settle(100);
     expect([sent.locked, timedOut.locked, aborted.locked, neverRead.locked]).toEqual([false, false, false, false]);
   });
+
+  /** An object stream: one good line, then a bad item (a number). */
+  const goodThenBad = (cancel?: UnderlyingSourceCancelCallback) => {
+    let n = 0;
+    return new ReadableStream<unknown>({
+      pull: (c) => c.enqueue(n++ === 0 ? LINE : 42),
+      ...(cancel && { cancel }),
+    }) as ReadableStream<typeof LINE>;
+  };
+
+  it("with a bad item, is refused at once and let go of, even when its cancel never settles (a tee's branch)", async () => {
+    const client = server.client({ timeoutInSeconds: 3, maxRetries: 0 });
+    const [branch, twin] = goodThenBad().tee();
+    const stuck = goodThenBad(() => new Promise(() => {}));
+    for (const data of [branch, stuck]) {
+      const started = performance.now();
+      const error = await client.datasets.create({ ...upload, data }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CohereError);
+      expect((error as Error).message).toMatch(/data item 1 must be a plain object/);
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(data.locked).toBe(false);
+    }
+    expect(twin.locked).toBe(false);
+    expect(server.fake.count("datasets.create")).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { CohereError, type Middleware } from "../../src/index.js";
+import { describe, expect, it, vi } from "vitest";
+import { BatchesClient, CohereClient, CohereError, type Middleware } from "../../src/index.js";
 import { newBatch, useFakeServer } from "../helpers/fake-server.js";
 
 const server = useFakeServer();
@@ -104,5 +104,32 @@ describe("a method taken off its client", () => {
       expect(reason.message).toMatch(/options/);
     }
     expect(server.fake.requests.length).toBe(before);
+  });
+
+  it("leaves a subclass's own definition of a name to win, a getter included", () => {
+    class Mine extends CohereClient {
+      // @ts-expect-error an accessor where the base class has a method
+      get describeMiddleware() {
+        return () => ["mine"];
+      }
+    }
+    const client = new Mine({ token: "test-token", baseUrl: server.url });
+    expect(client.describeMiddleware()).toEqual(["mine"]);
+  });
+
+  it("reaches a spy set on a class's prototype after the client was made, and the method again once it is restored", async () => {
+    const client = server.client();
+    const spy = vi.spyOn(BatchesClient.prototype, "retrieve").mockResolvedValue({ batch: { id: "mocked" } } as never);
+    try {
+      expect((await client.batches.retrieve("b-1")).batch.id).toBe("mocked");
+      const { retrieve } = client.batches;
+      expect((await retrieve("b-2")).batch.id).toBe("mocked");
+      expect(spy.mock.calls).toEqual([["b-1"], ["b-2"]]);
+    } finally {
+      spy.mockRestore();
+    }
+    const { batch } = await client.batches.create(newBatch);
+    const { retrieve } = client.batches;
+    expect((await retrieve(batch.id)).batch.id).toBe(batch.id);
   });
 });

@@ -99,7 +99,7 @@ describe("an answer about another batch or dataset than the one asked for", () =
     server.fake.inject("retrieve", { type: "status", status: 200, body: echoed });
     const failure = (await client.batches.retrieve(batch.id).catch((error: unknown) => error)) as CohereParseError;
     expect(failure).toBeInstanceOf(CohereParseError);
-    expect(JSON.stringify({ message: failure.message, issues: failure.issues, body: failure.body })).not.toContain(
+    expect(JSON.stringify({ message: failure.message, issues: failure.issues, text: failure.text })).not.toContain(
       "test-token",
     );
     expect(failure.issues[0]).toMatch(/^batch\.id: "id-\[REDACTED\]" is not the id asked for/);
