@@ -1,6 +1,7 @@
 // What a failed `batches.run` leaves behind: with `cancelOnAbort`, its batch is cancelled in the
 // background (the run rejects at once with the abort however slow the cancel endpoint is); a
 // batch a create it could not report may yet make is watched for, and cancelled.
+import { ApiError } from "../core/errors/api-error.js";
 import type { RequestOptions } from "../core/request-options.js";
 import { startDeadline } from "../internal/deadline.js";
 import { reportCallbackError } from "../internal/user-callback.js";
@@ -78,13 +79,18 @@ const CANCEL_BUDGET_IN_SECONDS = 60;
 
 /**
  * Cancels the run's batch, sent with the caller's options but not their signal, which has
- * fired: a budget of its own bounds it. A failure is reported with `console.warn`, never thrown.
+ * fired: a budget of its own bounds it. A failure is reported with `console.warn`, never thrown,
+ * but for a 400, Cohere's answer for a batch already in a terminal status: one that ended as the
+ * caller aborted has nothing left to cancel, and nothing went wrong.
  * (A batch whose create was in flight at the abort is looked for by `watchForSecondBatches`.)
  */
 export function cancelInBackground(batches: BatchesClient, batch: Batch, options: RequestOptions): void {
   const budget = startDeadline(CANCEL_BUDGET_IN_SECONDS, []);
   batches
     .cancel(batch.id, { ...options, abortSignal: budget.signal })
-    .catch((error: unknown) => reportCallbackError("cancelling the batch after the abort", error))
+    .catch((error: unknown) => {
+      if (!(ApiError.is(error) && error.status === 400))
+        reportCallbackError("cancelling the batch after the abort", error);
+    })
     .finally(budget.dispose);
 }

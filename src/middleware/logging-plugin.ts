@@ -91,7 +91,7 @@ function logResponse(settings: LoggingSettings, line: AttemptLine, request: Requ
   );
 }
 
-/** An attempt that rejected: `error`, with the error's name (and an API error's status). */
+/** An attempt that rejected: `error`, with the error's name and message (and an API error's status). */
 function logFailure(
   settings: LoggingSettings,
   line: AttemptLine,
@@ -104,12 +104,25 @@ function logFailure(
   const data: Record<string, unknown> = {
     ...line.base(),
     error: line.clean(error instanceof Error ? error.name : String(error)),
+    // What went wrong, not only its class: "Connection failed: connect ECONNREFUSED ...".
+    message: line.clean(messageOf(error)),
   };
   if (apiError.is(error)) Object.assign(data, { status: error.status, requestId: line.clean(error.requestId) });
+  const said = data.message ? `${data.error as string}: ${data.message as string}` : (data.error as string);
   callUserCallback(
     "the logger",
     (text: string) => logger.error(text, data),
-    `${request.method} ${data.path as string} failed: ${data.error as string}`,
+    `${request.method} ${data.path as string} failed: ${said}`,
     logger,
   );
+}
+
+/** An error's message, if it has one that can be read (a plugin may throw anything, getters included). */
+function messageOf(error: unknown): string | undefined {
+  try {
+    const message: unknown = error instanceof Error ? error.message : undefined;
+    return typeof message === "string" && message !== "" ? message : undefined;
+  } catch {
+    return undefined;
+  }
 }

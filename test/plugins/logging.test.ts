@@ -45,6 +45,34 @@ describe("loggingMiddleware", () => {
     await client.batches.retrieve("b", { maxRetries: 0 }).catch(() => undefined);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: "error", data: { error: "CohereConnectionError", attempt: 1 } });
+    // What went wrong, not only its class.
+    expect(lines[0]!.message).toMatch(/^GET \/v2\/batches\/b failed: CohereConnectionError: Connection failed/);
+    expect(lines[0]!.data.message).toMatch(/^Connection failed/);
+  });
+
+  it("logs what a middleware threw in the words of the SDK's error, whatever it threw", async () => {
+    const { client, lines } = setup("error");
+    const hostile = new Error("x");
+    Object.defineProperty(hostile, "message", {
+      get() {
+        throw new Error("no");
+      },
+    });
+    let thrown: unknown;
+    client.use(() => {
+      throw thrown;
+    });
+    for (thrown of [hostile, "a string", new Error("")]) {
+      await client.batches.retrieve("b", { maxRetries: 0 }).catch(() => undefined);
+    }
+    expect(lines.map((line) => [line.level, line.message])).toEqual([
+      [
+        "error",
+        'GET /v2/batches/b failed: CohereError: Middleware "middleware #1" failed: a value that cannot be read',
+      ],
+      ["error", 'GET /v2/batches/b failed: CohereError: Middleware "middleware #1" failed: a string'],
+      ["error", 'GET /v2/batches/b failed: CohereError: Middleware "middleware #1" failed: Error'],
+    ]);
   });
 
   it("respects the level: warn drops successes, off drops everything", async () => {

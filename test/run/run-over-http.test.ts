@@ -713,6 +713,28 @@ describe("run: cancelOnAbort", () => {
     });
     warn.mockRestore();
   });
+
+  it("a cancel refused because the batch ended meanwhile (a 400) is not reported: there was nothing to cancel", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      env.fake.inject("cancel", {
+        type: "status",
+        status: 400,
+        body: { message: "batch is already in a terminal state" },
+      });
+      const controller = new AbortController();
+      const request = holdIn("running", { abortSignal: controller.signal, cancelOnAbort: true });
+      setTimeout(() => controller.abort(), 200);
+      await expect(env.client().batches.run(request)).rejects.toBeInstanceOf(CohereAbortError);
+      await vi.waitFor(() => expect(env.fake.count("cancel")).toBe(1), { timeout: 3_000 });
+      // The answer has been handled by the time a second call has its own.
+      await env.client().batches.list();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });
 
 describe("what plugins see of a run and of results", () => {
