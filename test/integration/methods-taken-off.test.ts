@@ -30,6 +30,8 @@ describe("a method taken off its client", () => {
         seen.push(`${where}.${name}`);
         const own = Object.getOwnPropertyDescriptor(object, name);
         expect(own?.value, `${where}.${name}`).toBeTypeOf("function");
+        // Named as the method: a stack reads `BatchesClient.list`.
+        expect(own?.value.name).toBe(name);
         // Left out of a log or a spread of the client, and open to a test's spy.
         expect(own).toMatchObject({ enumerable: false, writable: true, configurable: true });
       }
