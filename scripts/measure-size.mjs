@@ -222,8 +222,10 @@ import { build } from "esbuild";
 // than the one asked for refused (a wait ended on another batch's status), an id back in another
 // case taken: 22,758 B, and the guard to 22.3 kB. The re-attack (a bound method looks its class's
 // up at each call, so a spy on a prototype still sees calls; a subclass's getter wins):
-// 22,812 B; the review (one pass over the names of the chain): 22,800 B.
-export const BUDGET_GZIP_BYTES = 22.3 * 1024;
+// 22,812 B; the review (one pass over the names of the chain): 22,800 B. The last review (the
+// methods tied in one place, only on the clients users hold, not on the inner ones a run or a
+// walk makes; one maker of the parse errors of a 2xx answer): 22,837 B, and the guard to 22.4 kB.
+export const BUDGET_GZIP_BYTES = 22.4 * 1024;
 
 /** What each measured library is used for: a client that lists batches. */
 export const USES = {

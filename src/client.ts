@@ -50,7 +50,10 @@ export class CohereClient {
     });
     this.batches = new BatchesClient(this.#api);
     this.datasets = new DatasetsClient(this.#api);
-    bindMethods(this);
+    // What users hold, tied to them; the SDK's own inner clients (a run's, a walk's) need not be.
+    [this, this.batches, this.batches.withRawResponse, this.datasets, this.datasets.withRawResponse].forEach(
+      bindMethods,
+    );
   }
 
   /**

@@ -59,15 +59,12 @@ export function expectResponse(context: MiddlewareContext, expected: ResponseDes
  * when the body was read already; a promise otherwise.
  */
 export function checkResponse(response: Response, context: MiddlewareContext): Response | Promise<Response> {
-  if (
-    passedData in response &&
-    (response as CheckedResponse)[passedSchema] === (context as ExpectingContext)[expectation]?.schema
-  ) {
+  const expected = (context as ExpectingContext)[expectation];
+  if (passedData in response && (response as CheckedResponse)[passedSchema] === expected?.schema) {
     // Checked by the same schema, perhaps for another call of the same operation: its id again.
-    const expected = (context as ExpectingContext)[expectation];
     if (expected?.answersFor)
       holdToId(
-        response,
+        response.status,
         keptBodyText(response) ?? "",
         (response as CheckedResponse)[passedData],
         expected.answersFor,
@@ -95,7 +92,7 @@ async function readAndCheck(
 function holdToSchema(response: Response, text: string, context: MiddlewareContext): Response {
   const expected = (context as ExpectingContext)[expectation];
   const data = expected === undefined ? undefined : parseBody(response.status, text, expected, context);
-  if (expected?.answersFor) holdToId(response, text, data, expected.answersFor, context);
+  if (expected?.answersFor) holdToId(response.status, text, data, expected.answersFor, context);
   (response as CheckedResponse)[passedData] = data;
   (response as CheckedResponse)[passedSchema] = expected?.schema;
   return response;
@@ -103,7 +100,7 @@ function holdToSchema(response: Response, text: string, context: MiddlewareConte
 
 /** Throws a parse error when `data` is about another thing than the one its call asked for. */
 function holdToId(
-  response: Response,
+  status: number,
   text: string,
   data: unknown,
   { id, field, idOf }: AskedFor<unknown>,
@@ -113,9 +110,12 @@ function holdToId(
   // In any case: a service that takes an id in any case (a UUID) may answer with its own.
   if (answered === id || (typeof answered === "string" && answered.toLowerCase() === id.toLowerCase())) return;
   const issue = `${field}: ${JSON.stringify(answered)} is not the id asked for (${JSON.stringify(id)})`;
-  throw builtRedacted(
-    new CohereParseError(response.status, redactTokens(context, text), [redactTokens(context, issue)]),
-  );
+  throw parseFailure(status, text, context, [redactTokens(context, issue)]);
+}
+
+/** A 2xx answer that is not what its call expects; a server may echo the token in it, so its text goes without. */
+function parseFailure(status: number, text: string, context: MiddlewareContext, issues: string[]): CohereParseError {
+  return builtRedacted(new CohereParseError(status, redactTokens(context, text), issues));
 }
 
 /**
@@ -146,9 +146,7 @@ function parseBody<T>(
   { schema, emptyBody }: ResponseDescription<T>,
   context: MiddlewareContext,
 ): T {
-  // A server may echo the token in a 2xx body too: the parse error carries the text without it.
-  const failure = (issues: string[]) =>
-    builtRedacted(new CohereParseError(status, redactTokens(context, text), issues));
+  const failure = (issues: string[]) => parseFailure(status, text, context, issues);
   if (text.trim() === "") {
     if (emptyBody !== undefined) return emptyBody;
     throw failure(["the body is empty"]);

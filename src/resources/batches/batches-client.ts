@@ -22,7 +22,6 @@ import type {
 import { isTerminalStatus, type TerminalBatchStatus } from "./status.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import { ignore } from "../../internal/ignore.js";
-import { bindMethods } from "../../internal/bind-methods.js";
 
 /**
  * What the data-only methods resolve with. They hand the raw method's promise on with `.then`
@@ -56,7 +55,6 @@ export class BatchesClient {
     this.withRawResponse = new RawBatchesClient(api);
     this.#listAllPages = new RawBatchesClient(api.startedBy("listAll"));
     this.#waitPolls = new RawBatchesClient(api.startedBy("waitUntilDone"));
-    bindMethods(this);
   }
 
   /**

@@ -2,7 +2,6 @@ import type { ApiClient } from "../../core/api-client.js";
 import type { HttpResponse } from "../../core/http-response.js";
 import type { operations } from "../../generated/openapi.js";
 import { checkInput } from "../../core/input.js";
-import { bindMethods } from "../../internal/bind-methods.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import {
   batchIdSchema,
@@ -48,7 +47,6 @@ export class RawBatchesClient {
   /** @internal */
   constructor(api: ApiClient) {
     this.#api = api;
-    bindMethods(this);
   }
 
   /**

@@ -1,5 +1,4 @@
 import type { ApiClient } from "../../core/api-client.js";
-import { bindMethods } from "../../internal/bind-methods.js";
 import { checkInput } from "../../core/input.js";
 import type { RequestOptions } from "../../core/request-options.js";
 import type { BatchResult } from "../../internal/decoders/batch-result.js";
@@ -42,7 +41,6 @@ export class DatasetsClient {
   constructor(api: ApiClient) {
     this.#api = api;
     this.withRawResponse = new RawDatasetsClient(api);
-    bindMethods(this);
   }
 
   /**

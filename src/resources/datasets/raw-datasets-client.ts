@@ -1,5 +1,4 @@
 import type { ApiClient } from "../../core/api-client.js";
-import { bindMethods } from "../../internal/bind-methods.js";
 import { holdStreamErrors } from "../../internal/hold-stream-errors.js";
 import { loadChunk } from "../../internal/load-chunk.js";
 import type { HttpResponse } from "../../core/http-response.js";
@@ -50,7 +49,6 @@ export class RawDatasetsClient {
   /** @internal */
   constructor(api: ApiClient) {
     this.#api = api;
-    bindMethods(this);
   }
 
   /**
